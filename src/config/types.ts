@@ -1,0 +1,33 @@
+import type {
+  Approval,
+  Chart,
+  DependencyType,
+  Environment,
+  Policy,
+} from "../generated/config.js";
+
+/** The org config with every default filled in: what the core works with. */
+export interface ResolvedEnvironment extends Omit<Environment, "namespace" | "autoSync" | "mode" | "approval" | "production"> {
+  name: string;
+  /** Namespace pattern with {owner}, {env}, {service}. */
+  namespace: string;
+  autoSync: boolean;
+  production: boolean;
+  mode: "direct" | "pull-request";
+  approval?: Required<Approval>;
+}
+
+export interface ResolvedConfig {
+  gitops: { repository?: string; branch: string; directory: string };
+  manifest: string;
+  render: { mode: "manifests" | "helm"; chart?: Chart; templates: string | null };
+  argocd: { url: string | null; namespace: string };
+  /** In promotion order. */
+  environments: ResolvedEnvironment[];
+  registries: string[];
+  secretStore: { kind: "SecretStore" | "ClusterSecretStore"; name: string };
+  dependencies: Record<string, Required<DependencyType>>;
+  links: Record<string, string>;
+  policies: Policy[];
+  builtins: Record<string, boolean>;
+}

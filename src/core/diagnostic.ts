@@ -1,0 +1,30 @@
+/** One problem found in a file a user wrote. Line and column are 1-based; path is a JSON Pointer. */
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable machine-readable code: a rule name (`unknown-field`) or a policy id. */
+  code: string;
+  /** A sentence for people: what is wrong and how to fix it. */
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  /** JSON Pointer into the document, e.g. `/services/api/replicas`; "" for the whole document. */
+  path: string;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}
+
+/** Stable order for output: file, line, column, then code. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.code.localeCompare(b.code),
+  );
+}

@@ -1,0 +1,33 @@
+/** Rendered files for the GitOps repository: path relative to the repository root → content. */
+export type FileSet = Map<string, string>;
+
+/** The source repository (and commit) a manifest comes from. */
+export interface Source {
+  /** owner/name */
+  repository: string;
+  /** Commit sha, when known; used in commit messages and links, never inside rendered files. */
+  sha?: string;
+  /** Pull request number, when known. */
+  pullRequest?: number;
+}
+
+/** The files of one unit (service × environment), all under `dir` = `<directory>/<env>/<namespace>/<service>`. */
+export interface RenderedUnit {
+  environment: string;
+  service: string;
+  namespace: string;
+  dir: string;
+  paths: string[];
+}
+
+/** What `render` produces for one source repository. */
+export interface RenderResult {
+  /** Every rendered file, keyed by path relative to the GitOps repository root. */
+  files: FileSet;
+  units: RenderedUnit[];
+  /** Paths this source owns (unit files and catalog entries): removing the source deletes exactly these. */
+  owned: string[];
+  /** Team-level files (`projects/<owner>.yaml`) that every source of the same owner renders identically; never deleted by one source. */
+  shared: string[];
+  diagnostics: import("./diagnostic.js").Diagnostic[];
+}

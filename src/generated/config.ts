@@ -1,0 +1,277 @@
+/* Generated from schemas/config.schema.json by scripts/gen-types.mjs. Do not edit. */
+
+/**
+ * owner/name of the GitOps repository; the app needs contents: write there.
+ */
+export type Repository = string;
+/**
+ * Branch Argo CD syncs from.
+ */
+export type Branch = string;
+/**
+ * Root of the managed tree inside the GitOps repository ("" for the repository root).
+ */
+export type Directory = string;
+/**
+ * Path of the manifest in source repositories.
+ */
+export type ManifestPath = string;
+/**
+ * manifests: plain Kubernetes YAML; helm: values for the org chart.
+ */
+export type Mode = "manifests" | "helm";
+/**
+ * Helm repository URL.
+ */
+export type ChartRepository = string;
+/**
+ * Name of the chart in the repository.
+ */
+export type ChartName = string;
+/**
+ * Exact chart version.
+ */
+export type ChartVersion = string;
+/**
+ * Local path of the chart's values.schema.json, used to validate rendered values.
+ */
+export type ValuesSchema = string | null;
+/**
+ * A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).
+ */
+export type Templates = string | null;
+/**
+ * Argo CD web UI, for links in comments and deployments.
+ */
+export type URL = string | null;
+/**
+ * Namespace of Application and AppProject objects.
+ */
+export type Namespace = string;
+/**
+ * Argo CD destination server URL.
+ */
+export type Cluster = string;
+/**
+ * Kubernetes namespace; {owner}, {env} and {service} are replaced.
+ */
+export type NamespacePattern = string;
+/**
+ * Default ingress host is {service}.{owner}.{domain}.
+ */
+export type Domain = string;
+/**
+ * Argo CD automated sync with prune and selfHeal.
+ */
+export type AutomatedSync = boolean;
+/**
+ * Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.
+ */
+export type Production = boolean;
+/**
+ * A member of the manifest's owner team may approve.
+ */
+export type OwnerTeam = boolean;
+/**
+ * Members of these team slugs may approve.
+ */
+export type Teams = string[];
+/**
+ * direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.
+ */
+export type ApplyMode = "direct" | "pull-request";
+/**
+ * Image prefixes services may use (the trailing slash matters). Empty: no restriction.
+ */
+export type AllowedRegistries = string[];
+/**
+ * SecretStore or ClusterSecretStore.
+ */
+export type Kind = "SecretStore" | "ClusterSecretStore";
+/**
+ * Name of the store.
+ */
+export type Name = string;
+/**
+ * apiVersion of the claim, e.g. database.acme.io/v1alpha1.
+ */
+export type ClaimApiVersion = string;
+/**
+ * kind of the claim, e.g. PostgreSQLInstance.
+ */
+export type ClaimKind = string;
+/**
+ * Allowed classes; empty: any class is refused.
+ */
+export type Classes = string[];
+/**
+ * Keys of the connection secret that env placeholders may read.
+ */
+export type Outputs = string[];
+/**
+ * Shown as the diagnostic code.
+ */
+export type Id = string;
+/**
+ * What the policy asks for, in words a developer understands; shown in the error.
+ */
+export type Description = string;
+/**
+ * error fails the check; warning only reports.
+ */
+export type Severity = "error" | "warning";
+/**
+ * Environment names.
+ */
+export type Environments1 = string[];
+/**
+ * Service names.
+ */
+export type Services = string[];
+/**
+ * Owner team slugs.
+ */
+export type Owners = string[];
+/**
+ * Rules every resolved unit (service in one environment) must meet.
+ */
+export type Policies = Policy[];
+
+/**
+ * The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.
+ */
+export interface PavedConfig {
+  gitops?: GitOpsRepository;
+  manifest?: ManifestPath;
+  render?: Rendering;
+  argocd?: ArgoCD;
+  environments?: Environments;
+  registries?: AllowedRegistries;
+  secretStore?: SecretStore;
+  dependencies?: DependencyCatalog;
+  links?: Links;
+  policies?: Policies;
+  builtins?: BuiltInPolicies;
+}
+/**
+ * Where rendered files are committed; Argo CD syncs from here.
+ */
+export interface GitOpsRepository {
+  repository?: Repository;
+  branch?: Branch;
+  directory?: Directory;
+}
+/**
+ * What Paved writes for each service and environment.
+ */
+export interface Rendering {
+  mode?: Mode;
+  chart?: Chart;
+  templates?: Templates;
+}
+/**
+ * The org chart, required in helm mode.
+ */
+export interface Chart {
+  repoURL: ChartRepository;
+  name: ChartName;
+  version: ChartVersion;
+  valuesSchema?: ValuesSchema;
+}
+/**
+ * Where Argo CD runs.
+ */
+export interface ArgoCD {
+  url?: URL;
+  namespace?: Namespace;
+}
+/**
+ * The environments, in promotion order.
+ */
+export interface Environments {
+  [k: string]: Environment;
+}
+/**
+ * One deployment target.
+ *
+ * This interface was referenced by `PavedConfig`'s JSON-Schema
+ * via the `definition` "environment".
+ */
+export interface Environment {
+  cluster: Cluster;
+  namespace?: NamespacePattern;
+  domain?: Domain;
+  autoSync?: AutomatedSync;
+  production?: Production;
+  approval?: Approval;
+  mode?: ApplyMode;
+}
+/**
+ * A pull request that changes this environment needs an approving review from one of these.
+ */
+export interface Approval {
+  owners?: OwnerTeam;
+  teams?: Teams;
+}
+/**
+ * The External Secrets store secrets are read from.
+ */
+export interface SecretStore {
+  kind?: Kind;
+  name: Name;
+}
+/**
+ * Infrastructure a service may request, by type.
+ */
+export interface DependencyCatalog {
+  [k: string]: DependencyType;
+}
+/**
+ * A kind of infrastructure and the claim rendered for it.
+ *
+ * This interface was referenced by `PavedConfig`'s JSON-Schema
+ * via the `definition` "dependencyType".
+ */
+export interface DependencyType {
+  apiVersion: ClaimApiVersion;
+  kind: ClaimKind;
+  classes?: Classes;
+  outputs?: Outputs;
+}
+/**
+ * URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.
+ */
+export interface Links {
+  [k: string]: string;
+}
+/**
+ * A JSON Schema that each matching unit must satisfy.
+ *
+ * This interface was referenced by `PavedConfig`'s JSON-Schema
+ * via the `definition` "policy".
+ */
+export interface Policy {
+  id: Id;
+  description?: Description;
+  severity?: Severity;
+  match?: Match;
+  assert: Assertion;
+}
+/**
+ * Which units the policy applies to (all when absent).
+ */
+export interface Match {
+  environments?: Environments1;
+  services?: Services;
+  owners?: Owners;
+}
+/**
+ * A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, …).
+ */
+export interface Assertion {}
+/**
+ * Switch a built-in policy off by id (false): image-tag, image-registry, production-digest.
+ */
+export interface BuiltInPolicies {
+  [k: string]: boolean;
+}
