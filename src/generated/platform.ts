@@ -171,8 +171,14 @@ export type Dependencies1 = {
   [k: string]: {
     type?: string;
     class?: string | null;
-    params?: {} | null;
+    params?: Parameters1;
   } | null;
+} | null;
+/**
+ * Parameters to add or change; null removes one (or all).
+ */
+export type Parameters1 = {
+  [k: string]: string | number | boolean | null;
 } | null;
 /**
  * Lowercase letters, digits and hyphens; starts and ends with a letter or digit; at most 40 characters.

@@ -1,0 +1,45 @@
+/**
+ * The built-in org config (spec: "Built-in defaults when no config is given"): staging then
+ * production on the local cluster, namespaces `{owner}-{env}`, plain manifests, no registry
+ * restriction, no dependency types. `loadConfig("")` resolves to exactly this (tested).
+ */
+import type { ResolvedConfig } from "./types.js";
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export const DEFAULT_CONFIG: ResolvedConfig = deepFreeze<ResolvedConfig>({
+  gitops: { branch: "main", directory: "" },
+  manifest: "platform.yaml",
+  render: { mode: "manifests", templates: null },
+  argocd: { url: null, namespace: "argocd" },
+  environments: [
+    {
+      name: "staging",
+      cluster: "https://kubernetes.default.svc",
+      namespace: "{owner}-{env}",
+      autoSync: true,
+      production: false,
+      mode: "direct",
+    },
+    {
+      name: "production",
+      cluster: "https://kubernetes.default.svc",
+      namespace: "{owner}-{env}",
+      autoSync: false,
+      production: true,
+      mode: "direct",
+    },
+  ],
+  registries: [],
+  secretStore: { kind: "ClusterSecretStore", name: "default" },
+  dependencies: {},
+  links: {},
+  policies: [],
+  builtins: {},
+});

@@ -1,0 +1,163 @@
+/**
+ * The org config (`.github/paved.yml`): parse, validate against config.schema.json (filling its
+ * defaults on a copy), then resolve what the schema cannot say. Errors are located in the config
+ * file; a config with errors yields no ResolvedConfig.
+ */
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
+import { parsePointer, pointer } from "../core/pointer.js";
+import type { PavedConfig, Policy } from "../generated/config.js";
+import { cloneJson, isJsonObject } from "../manifest/merge-patch.js";
+import { parseYaml, type SourceMap } from "../manifest/parse.js";
+import { schemaDiagnostics } from "../manifest/schema-errors.js";
+import { createAjv, dotted, schemaDocument, siteIn } from "../manifest/schema.js";
+import { compilePolicies } from "../policy/declared.js";
+import { BUILTIN_POLICY_IDS } from "../policy/builtins.js";
+import { DEFAULT_CONFIG } from "./defaults.js";
+import type { ResolvedConfig, ResolvedEnvironment } from "./types.js";
+
+export { DEFAULT_CONFIG } from "./defaults.js";
+
+export interface ConfigLoad {
+  config?: ResolvedConfig;
+  diagnostics: Diagnostic[];
+}
+
+let validator: ValidateFunction | undefined;
+
+function configValidator(): ValidateFunction {
+  validator ??= createAjv({ useDefaults: true }).compile(schemaDocument("config"));
+  return validator;
+}
+
+export function loadConfig(text: string, file: string): ConfigLoad {
+  const parsed = parseYaml(text, file);
+  // An empty file is a config that keeps every default (the parser's `empty-file` is about manifests).
+  const diagnostics = parsed.diagnostics.filter((d) => d.code !== "empty-file");
+  const done = (config?: ResolvedConfig): ConfigLoad => ({
+    ...(config && !hasErrors(diagnostics) ? { config } : {}),
+    diagnostics: sortDiagnostics(diagnostics),
+  });
+  if (hasErrors(diagnostics)) return done();
+
+  const value = parsed.value ?? {};
+  if (!isJsonObject(value)) {
+    const at = parsed.sourceMap.locate("");
+    diagnostics.push({
+      severity: "error",
+      code: "invalid-type",
+      message: `the config must be a mapping of settings (\`gitops\`, \`environments\`, …), not ${Array.isArray(value) ? "a list" : "a single value"}`,
+      file,
+      line: at.line,
+      column: at.column,
+      path: "",
+    });
+    return done();
+  }
+
+  const withDefaults = cloneJson(value);
+  const validate = configValidator();
+  if (!validate(withDefaults)) {
+    diagnostics.push(
+      ...schemaDiagnostics(validate.errors ?? [], {
+        file,
+        site: (path, at) => siteIn(parsed.sourceMap, path, at),
+        describe: (path) => (path === "" ? "the config" : `\`${dotted(parsePointer(path))}\``),
+      }),
+    );
+    return done();
+  }
+  const config = resolveConfig(withDefaults as PavedConfig);
+  diagnostics.push(...semanticChecks(config, file, parsed.sourceMap));
+  return done(config);
+}
+
+/** The schema-valid config (defaults filled by Ajv) as the core's ResolvedConfig. */
+function resolveConfig(raw: PavedConfig): ResolvedConfig {
+  const environments = Object.entries(raw.environments ?? {}).map(
+    ([name, { approval, ...env }]): ResolvedEnvironment => ({
+      ...env,
+      name,
+      namespace: env.namespace ?? "{owner}-{env}",
+      autoSync: env.autoSync ?? false,
+      production: env.production ?? (name === "production" || name === "prod"),
+      mode: env.mode ?? "direct",
+      ...(approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [] } } : {}),
+    }),
+  );
+  const dependencies: ResolvedConfig["dependencies"] = {};
+  for (const [name, type] of Object.entries(raw.dependencies ?? {})) {
+    dependencies[name] = { ...type, classes: type.classes ?? [], outputs: type.outputs ?? [] };
+  }
+  return {
+    gitops: {
+      ...(raw.gitops?.repository !== undefined ? { repository: raw.gitops.repository } : {}),
+      branch: raw.gitops?.branch ?? DEFAULT_CONFIG.gitops.branch,
+      directory: raw.gitops?.directory ?? DEFAULT_CONFIG.gitops.directory,
+    },
+    manifest: raw.manifest ?? DEFAULT_CONFIG.manifest,
+    render: {
+      mode: raw.render?.mode ?? "manifests",
+      ...(raw.render?.chart ? { chart: raw.render.chart } : {}),
+      templates: raw.render?.templates ?? null,
+    },
+    argocd: { url: raw.argocd?.url ?? null, namespace: raw.argocd?.namespace ?? DEFAULT_CONFIG.argocd.namespace },
+    environments,
+    registries: raw.registries ?? [],
+    secretStore: {
+      kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
+      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
+    },
+    dependencies,
+    links: raw.links ?? {},
+    policies: (raw.policies ?? []).map((policy) => ({ ...policy, severity: policy.severity ?? "error" })),
+    builtins: raw.builtins ?? {},
+  };
+}
+
+/** What the config schema cannot say: helm needs a chart, policies must compile and be unique. */
+function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceMap): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report = (code: string, path: string, at: "key" | "value", message: string, severity: "error" | "warning" = "error") => {
+    const site = siteIn(sourceMap, path, at);
+    diagnostics.push({ severity, code, message, file, line: site.line, column: site.column, path });
+  };
+  if (config.render.mode === "helm" && !config.render.chart) {
+    report(
+      "missing-field",
+      "/render/mode",
+      "value",
+      "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`",
+    );
+  }
+  const ids = new Map<string, number>();
+  config.policies.forEach((policy: Policy, index) => {
+    const first = ids.get(policy.id);
+    if (first !== undefined) {
+      report("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is already used by policy ${first + 1}; ids must be unique`);
+    } else {
+      ids.set(policy.id, index);
+    }
+    if ((BUILTIN_POLICY_IDS as readonly string[]).includes(policy.id)) {
+      report("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is the id of a built-in policy; choose another`);
+    }
+  });
+  compilePolicies(config.policies).forEach(({ error }, index) => {
+    if (error) report("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config.policies[index]!.id}\`: ${error}`);
+  });
+  const environments = config.environments.map((e) => e.name);
+  config.policies.forEach((policy, index) => {
+    (policy.match?.environments ?? []).forEach((name, item) => {
+      if (!environments.includes(name)) {
+        report(
+          "unknown-environment",
+          pointer("policies", index, "match", "environments", item),
+          "value",
+          `policy \`${policy.id}\` matches environment \`${name}\`, which is not configured; it will never apply there`,
+          "warning",
+        );
+      }
+    });
+  });
+  return diagnostics;
+}

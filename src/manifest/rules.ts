@@ -1,0 +1,260 @@
+/**
+ * Rules the schema cannot say: across fields (max ≥ min, health/ingress need a port, env
+ * placeholders name a declared dependency and output) and against the org config (environments,
+ * dependency catalog, domains, namespaces). They run on schema-valid input only.
+ */
+import type { ResolvedConfig, ResolvedEnvironment } from "../config/types.js";
+import type { Severity } from "../core/diagnostic.js";
+import { parsePointer, pointer } from "../core/pointer.js";
+import type { Unit } from "../core/unit.js";
+import type { PlatformManifest, Service } from "../generated/platform.js";
+import { getOwn, isJsonObject } from "./merge-patch.js";
+import { parseEnvValue } from "./placeholder.js";
+import { servicePath } from "./resolve.js";
+import { clip, didYouMean, listNames } from "./suggest.js";
+
+/** A rule's verdict, located by manifest pointer (check.ts turns it into a Diagnostic). */
+export interface Finding {
+  code: string;
+  path: string;
+  message: string;
+  severity?: Severity;
+}
+
+/** A service as the rules see it: the base as written, or base ⊕ override in one environment. */
+export interface ServiceView {
+  name: string;
+  /** Undefined for the base service. */
+  environment?: ResolvedEnvironment;
+  service: Service;
+  /** The manifest pointer of a field of this service (or of where it would be written). */
+  locate(field: string): string;
+}
+
+function isOverridePath(path: string): boolean {
+  return path.startsWith("/environments/");
+}
+
+/** Of the fields involved in a problem, the location to point at: one the override wrote, if any. */
+function blame(view: ServiceView, fields: string[]): string {
+  const located = fields.map((field) => view.locate(field));
+  return located.find(isOverridePath) ?? located[0]!;
+}
+
+/** Base-service view: pointers straight into `services.<name>`. */
+export function baseView(name: string, service: Service): ServiceView {
+  const root = servicePath(name);
+  return {
+    name,
+    service,
+    locate(field) {
+      // Nearest field that exists in the base, else the service key.
+      let node: unknown = service;
+      let path = root;
+      for (const token of parsePointer(field)) {
+        const child = isJsonObject(node) ? getOwn(node, token) : Array.isArray(node) ? (node as unknown[])[Number(token)] : undefined;
+        if (child === undefined) break;
+        node = child;
+        path += pointer(token);
+      }
+      return path;
+    },
+  };
+}
+
+// ── Manifest-level rules ────────────────────────────────────────────────────────────────────
+
+/** Overrides for environments the org does not have. */
+export function unknownEnvironments(manifest: PlatformManifest, config: ResolvedConfig): Finding[] {
+  const known = config.environments.map((e) => e.name);
+  return Object.keys(manifest.environments ?? {})
+    .filter((name) => !known.includes(name))
+    .map((name) => ({
+      code: "unknown-environment",
+      path: pointer("environments", name),
+      message:
+        `environment \`${name}\` is not configured for this organisation` +
+        (didYouMean(name, known) || `; the environments are ${listNames(known)}`),
+    }));
+}
+
+/** Overrides for services that the manifest does not declare. */
+export function unknownServices(manifest: PlatformManifest): Finding[] {
+  const declared = Object.keys(manifest.services);
+  const findings: Finding[] = [];
+  for (const [environment, body] of Object.entries(manifest.environments ?? {})) {
+    for (const name of Object.keys(body.services ?? {})) {
+      if (declared.includes(name)) continue;
+      findings.push({
+        code: "unknown-service",
+        path: pointer("environments", environment, "services", name),
+        message:
+          `environment \`${environment}\` overrides service \`${name}\`, which is not declared under \`services\`` +
+          (didYouMean(name, declared) || `; the services are ${listNames(declared)}`),
+      });
+    }
+  }
+  return findings;
+}
+
+// ── Service-level rules (base and each resolved unit) ─────────────────────────────────────────
+
+export function serviceRules(view: ServiceView, config: ResolvedConfig): Finding[] {
+  return [
+    ...autoscalingRange(view),
+    ...needsPort(view, "health", "health-needs-port", "health checks probe an HTTP port"),
+    ...needsPort(view, "ingress", "ingress-needs-port", "an ingress routes HTTP traffic to a port"),
+    ...dependencyCatalog(view, config),
+    ...envPlaceholders(view, config),
+    ...ingressHost(view),
+  ];
+}
+
+function autoscalingRange(view: ServiceView): Finding[] {
+  const scaling = view.service.autoscaling;
+  if (!scaling || typeof scaling.min !== "number" || typeof scaling.max !== "number") return [];
+  if (scaling.max >= scaling.min) return [];
+  return [
+    {
+      code: "autoscaling-range",
+      path: blame(view, ["/autoscaling/max", "/autoscaling/min"]),
+      message: `\`autoscaling.max\` (${scaling.max}) must be at least \`autoscaling.min\` (${scaling.min})`,
+    },
+  ];
+}
+
+function needsPort(view: ServiceView, field: "health" | "ingress", code: string, why: string): Finding[] {
+  if (view.service[field] === undefined || view.service.port !== undefined) return [];
+  return [
+    {
+      code,
+      path: blame(view, [`/${field}`, "/port"]),
+      message: `\`${field}\` needs a \`port\` (${why}); add \`port:\` with the port your server listens on, or remove \`${field}\``,
+    },
+  ];
+}
+
+function dependencyCatalog(view: ServiceView, config: ResolvedConfig): Finding[] {
+  const findings: Finding[] = [];
+  const catalog = Object.keys(config.dependencies);
+  for (const [name, dependency] of Object.entries(view.service.dependencies ?? {})) {
+    const type = Object.prototype.hasOwnProperty.call(config.dependencies, dependency.type)
+      ? config.dependencies[dependency.type]
+      : undefined;
+    if (!type) {
+      findings.push({
+        code: "unknown-dependency-type",
+        path: view.locate(`/dependencies/${pointer(name).slice(1)}/type`),
+        message:
+          `dependency type \`${dependency.type}\` is not in the org's catalog` +
+          (catalog.length === 0
+            ? "; the org config declares no dependency types"
+            : didYouMean(dependency.type, catalog) || `; the types are ${listNames(catalog)}`),
+      });
+      continue;
+    }
+    if (dependency.class !== undefined && !type.classes.includes(dependency.class)) {
+      findings.push({
+        code: "unknown-dependency-class",
+        path: blame(view, [`/dependencies/${pointer(name).slice(1)}/class`, `/dependencies/${pointer(name).slice(1)}/type`]),
+        message:
+          `class \`${dependency.class}\` is not allowed for \`${dependency.type}\`` +
+          (type.classes.length === 0
+            ? `; \`${dependency.type}\` takes no class: remove \`class\``
+            : didYouMean(dependency.class, type.classes) || `; the classes are ${listNames(type.classes)}`),
+      });
+    }
+  }
+  return findings;
+}
+
+function envPlaceholders(view: ServiceView, config: ResolvedConfig): Finding[] {
+  const findings: Finding[] = [];
+  const dependencies = view.service.dependencies ?? {};
+  const declared = Object.keys(dependencies);
+  for (const [name, value] of Object.entries(view.service.env ?? {})) {
+    const field = `/env/${pointer(name).slice(1)}`;
+    const parsed = parseEnvValue(value);
+    if (parsed.kind === "embedded") {
+      findings.push({
+        code: "placeholder-in-string",
+        path: view.locate(field),
+        message:
+          `\`env.${name}\` has \`${clip(parsed.placeholder)}\` inside a longer string; a placeholder must be the whole value ` +
+          "(build the string in your application), and `$${` writes a literal `${`",
+      });
+    } else if (parsed.kind === "unsupported") {
+      findings.push({
+        code: "unknown-placeholder",
+        path: view.locate(field),
+        message: `\`${clip(parsed.placeholder)}\` is not a placeholder Paved knows; write \`\${dependencies.<name>.<output>}\`, or \`$\${\` for a literal \`\${\``,
+      });
+    } else if (parsed.kind === "dependency") {
+      const dependency = Object.prototype.hasOwnProperty.call(dependencies, parsed.dependency)
+        ? dependencies[parsed.dependency]
+        : undefined;
+      if (!dependency) {
+        findings.push({
+          code: "unknown-dependency",
+          path: blame(view, [field, `/dependencies/${pointer(parsed.dependency).slice(1)}`]),
+          message:
+            `\`env.${name}\` reads dependency \`${clip(parsed.dependency)}\`, which this service does not declare under \`dependencies\`` +
+            (didYouMean(parsed.dependency, declared) || (declared.length ? `; declared: ${listNames(declared)}` : "")),
+        });
+        continue;
+      }
+      const type = Object.prototype.hasOwnProperty.call(config.dependencies, dependency.type)
+        ? config.dependencies[dependency.type]
+        : undefined;
+      if (!type || type.outputs.includes(parsed.output)) continue; // an unknown type is reported on its own
+      const dependencyField = `/dependencies/${pointer(parsed.dependency).slice(1)}/type`;
+      findings.push({
+        code: "unknown-output",
+        path: blame(view, [field, dependencyField]),
+        message:
+          `\`env.${name}\` reads output \`${clip(parsed.output)}\` of dependency \`${parsed.dependency}\`, but \`${dependency.type}\` has no such output` +
+          (type.outputs.length ? `; its outputs are ${listNames(type.outputs)}` : `; \`${dependency.type}\` declares no outputs`) +
+          didYouMean(parsed.output, type.outputs).replace(/^; /, " — "),
+      });
+    }
+  }
+  return findings;
+}
+
+function ingressHost(view: ServiceView): Finding[] {
+  const environment = view.environment;
+  const ingress = view.service.ingress;
+  if (!environment || !ingress || ingress.host !== undefined || environment.domain) return [];
+  return [
+    {
+      code: "ingress-needs-host",
+      path: blame(view, ["/ingress"]),
+      message:
+        `\`ingress\` has no \`host\`, and this environment has no \`domain\` in the org config to make one; ` +
+        `set \`ingress.host\` (for this environment under \`environments.${environment.name}.services.${view.name}.ingress\`)`,
+    },
+  ];
+}
+
+// ── Unit-level config rules ───────────────────────────────────────────────────────────────────
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The resolved namespace must be a Kubernetes namespace name. */
+export function namespaceRule(unit: Unit, pattern: string): Finding[] {
+  const namespace = unit.namespace;
+  const valid = namespace.length <= 63 && DNS_1123_LABEL.test(namespace);
+  if (valid) return [];
+  const why =
+    namespace.length > 63
+      ? `it is ${namespace.length} characters long, at most 63 are allowed`
+      : "a namespace is lowercase letters, digits and hyphens, starting and ending with a letter or digit";
+  return [
+    {
+      code: "invalid-namespace",
+      // The part the manifest controls: the service name when the pattern uses it, else the owner.
+      path: pattern.includes("{service}") ? servicePath(unit.service) : "/owner",
+      message: `the namespace \`${namespace}\` (environment \`${unit.environment}\`, pattern \`${pattern}\`) is not a valid Kubernetes namespace: ${why}`,
+    },
+  ];
+}

@@ -1,0 +1,114 @@
+/**
+ * Built-in policies, each switchable off by id under `builtins:` in the org config:
+ * `image-tag`, `image-registry`, `production-digest`.
+ */
+import type { ResolvedConfig } from "../config/types.js";
+import type { Severity } from "../core/diagnostic.js";
+import type { Unit } from "../core/unit.js";
+import { listNames } from "../manifest/suggest.js";
+
+export const BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest"] as const;
+export type BuiltinPolicyId = (typeof BUILTIN_POLICY_IDS)[number];
+
+/** A built-in policy's verdict on one unit, about one field of its spec. */
+export interface PolicyFinding {
+  code: string;
+  severity: Severity;
+  /** The unit spec field it is about (a JSON Pointer; "" for the unit as a whole). */
+  field: string;
+  /** Set when the field is not a spec field (owner, namespace): the manifest pointer to blame. */
+  manifestPath?: string;
+  /**
+   * The sentence, or a sentence about some environments: units failing the same way at the same
+   * place are reported once, naming all their environments ("in `staging` and `production`").
+   */
+  message: string | ((environments: string) => string);
+}
+
+/** The parts of an image reference the policies need. */
+export interface ImageReference {
+  /** Everything before the tag and digest: `ghcr.io/acme/api`. */
+  name: string;
+  tag?: string;
+  digest?: string;
+}
+
+export function parseImage(image: string): ImageReference {
+  const at = image.indexOf("@");
+  const beforeDigest = at === -1 ? image : image.slice(0, at);
+  const digest = at === -1 ? undefined : image.slice(at + 1);
+  const colon = beforeDigest.lastIndexOf(":");
+  const hasTag = colon > beforeDigest.lastIndexOf("/");
+  return {
+    name: hasTag ? beforeDigest.slice(0, colon) : beforeDigest,
+    ...(hasTag ? { tag: beforeDigest.slice(colon + 1) } : {}),
+    ...(digest !== undefined ? { digest } : {}),
+  };
+}
+
+type Builtin = (unit: Unit, config: ResolvedConfig) => PolicyFinding | undefined;
+
+const imageTag: Builtin = (unit) => {
+  const image = unit.spec.image;
+  const reference = parseImage(image);
+  if (reference.digest !== undefined) return undefined;
+  if (reference.tag === undefined) {
+    return {
+      code: "image-tag",
+      severity: "error",
+      field: "/image",
+      message: `image \`${image}\` names no tag or digest; add a tag like \`:1.0.0\` or a digest (\`@sha256:…\`)`,
+    };
+  }
+  if (reference.tag === "latest") {
+    return {
+      code: "image-tag",
+      severity: "error",
+      field: "/image",
+      message: `image \`${image}\` uses the \`latest\` tag, which changes under you; pin a version like \`${reference.name}:1.0.0\` or a digest`,
+    };
+  }
+  return undefined;
+};
+
+const imageRegistry: Builtin = (unit, config) => {
+  const image = unit.spec.image;
+  if (config.registries.length === 0 || config.registries.some((prefix) => image.startsWith(prefix))) return undefined;
+  return {
+    code: "image-registry",
+    severity: "error",
+    field: "/image",
+    message: `image \`${image}\` is not from an allowed registry; images must start with ${listNames(config.registries, "or")}`,
+  };
+};
+
+const productionDigest: Builtin = (unit, config) => {
+  const environment = config.environments.find((e) => e.name === unit.environment);
+  if (!environment?.production) return undefined;
+  const reference = parseImage(unit.spec.image);
+  if (reference.digest !== undefined) return undefined;
+  return {
+    code: "production-digest",
+    severity: "warning",
+    field: "/image",
+    message:
+      `production images should be pinned by digest: write \`${reference.name}@sha256:…\`` +
+      (reference.tag !== undefined ? ` (the tag \`${reference.tag}\` can be moved to another image)` : ""),
+  };
+};
+
+const BUILTINS: Record<BuiltinPolicyId, Builtin> = {
+  "image-tag": imageTag,
+  "image-registry": imageRegistry,
+  "production-digest": productionDigest,
+};
+
+export function builtinFindings(unit: Unit, config: ResolvedConfig): PolicyFinding[] {
+  const findings: PolicyFinding[] = [];
+  for (const id of BUILTIN_POLICY_IDS) {
+    if (config.builtins[id] === false) continue;
+    const finding = BUILTINS[id](unit, config);
+    if (finding) findings.push(finding);
+  }
+  return findings;
+}
