@@ -1,0 +1,241 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Blobs, Tree } from "../plan/types.js";
+import type { CommitResult, FileWrite, GitOpsWriter, TreeSnapshot } from "./writer.js";
+
+/** Runs git with arguments (never through a shell); rejects with GitError on a non-zero exit. */
+export type GitRunner = (args: string[], options?: { input?: string | Buffer; env?: Record<string, string> }) => Promise<Buffer>;
+
+export class GitError extends Error {
+  constructor(
+    readonly args: string[],
+    readonly code: number | string | undefined,
+    readonly stderr: string,
+  ) {
+    super(`git ${args[0] ?? ""} failed${code === undefined ? "" : ` (${code})`}: ${stderr.trim() || "no output"}`);
+    this.name = "GitError";
+  }
+}
+
+/** The work tree has changes Paved would overwrite: the user must commit or stash them first. */
+export class DirtyWorkTreeError extends Error {
+  constructor(dir: string, paths: string[]) {
+    const shown = paths.slice(0, 5).join(", ") + (paths.length > 5 ? `, … (${paths.length} in all)` : "");
+    super(`the GitOps work tree ${dir} has uncommitted changes (${shown}); commit or stash them first`);
+    this.name = "DirtyWorkTreeError";
+  }
+}
+
+const MAX_OUTPUT = 1024 * 1024 * 1024;
+
+/** Inherited variables that would point git at another repository or index than `dir` (e.g. inside a git hook). */
+const REPOSITORY_VARIABLES = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX"];
+
+function gitEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of REPOSITORY_VARIABLES) delete env[name];
+  return { ...env, ...extra };
+}
+
+export function gitRunner(dir: string): GitRunner {
+  return (args, options = {}) =>
+    new Promise((resolve, reject) => {
+      const child = execFile(
+        "git",
+        ["-C", dir, ...args],
+        { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: gitEnvironment(options.env) },
+        (error, stdout, stderr) => {
+          if (error) reject(new GitError(args, (error as NodeJS.ErrnoException).code ?? undefined, stderr.toString("utf8")));
+          else resolve(stdout);
+        },
+      );
+      // A git that exits without reading its input closes the pipe: its exit status tells what happened.
+      child.stdin?.on("error", () => {});
+      if (options.input === undefined) child.stdin?.end();
+      else child.stdin?.end(options.input);
+    });
+}
+
+/**
+ * The GitOps repository as a local git work tree, on its current branch. Commits are built with
+ * plumbing in a temporary index (the work tree is untouched), land with a compare-and-swap
+ * `update-ref`, and only then is the work tree synced: a failure at any step leaves the repository
+ * as it was.
+ */
+export class LocalGitWriter implements GitOpsWriter {
+  private readonly git: GitRunner;
+
+  constructor(
+    readonly dir: string,
+    options: { git?: GitRunner } = {},
+  ) {
+    this.git = options.git ?? gitRunner(dir);
+  }
+
+  async readTree(): Promise<TreeSnapshot> {
+    const head = await this.head(await this.branch());
+    const tree: Tree = new Map();
+    if (head === "") return { treeId: "", tree };
+    const listing = (await this.git(["ls-tree", "-r", "-z", "--full-tree", head])).toString("utf8");
+    for (const entry of listing.split("\0")) {
+      // <mode> SP <type> SP <sha> TAB <path>; submodules (type commit) are not files.
+      const tab = entry.indexOf("\t");
+      if (tab === -1) continue;
+      const [, type, sha] = entry.slice(0, tab).split(" ");
+      if (type === "blob" && sha) tree.set(entry.slice(tab + 1), sha);
+    }
+    return { treeId: head, tree };
+  }
+
+  async readBlobs(paths: string[], from: TreeSnapshot): Promise<Blobs> {
+    const wanted = paths.flatMap((path) => {
+      const sha = from.tree.get(path);
+      return sha ? [{ path, sha }] : [];
+    });
+    const blobs: Blobs = new Map();
+    if (wanted.length === 0) return blobs;
+    const out = await this.git(["cat-file", "--batch"], { input: wanted.map((w) => `${w.sha}\n`).join("") });
+    let offset = 0;
+    for (const { path } of wanted) {
+      const eol = out.indexOf(0x0a, offset);
+      const header = out.toString("utf8", offset, eol).split(" ");
+      offset = eol + 1;
+      if (header[1] === "missing" || header.length < 3) continue;
+      const size = Number(header[2]);
+      blobs.set(path, out.toString("utf8", offset, offset + size));
+      offset += size + 1;
+    }
+    return blobs;
+  }
+
+  async commit(changes: FileWrite[], message: string, expectedTreeId: string): Promise<CommitResult> {
+    const ref = await this.branch();
+    await this.assertClean();
+    if ((await this.head(ref)) !== expectedTreeId) return { kind: "conflict" };
+    const scratch = await mkdtemp(join(tmpdir(), "paved-commit-"));
+    try {
+      const env = { GIT_INDEX_FILE: join(scratch, "index") };
+      await this.git(expectedTreeId === "" ? ["read-tree", "--empty"] : ["read-tree", expectedTreeId], { env });
+      await this.stage(changes, scratch, env, expectedTreeId.length || 40);
+      const tree = (await this.git(["write-tree"], { env })).toString("utf8").trim();
+      const baseTree = (await this.git(expectedTreeId === "" ? ["mktree"] : ["rev-parse", `${expectedTreeId}^{tree}`])).toString("utf8").trim();
+      if (tree === baseTree) return { kind: "unchanged", sha: expectedTreeId };
+      const parents = expectedTreeId === "" ? [] : ["-p", expectedTreeId];
+      const identity = await this.identityDefaults();
+      const sha = (await this.git([...identity, "commit-tree", tree, ...parents, "-F", "-"], { input: message })).toString("utf8").trim();
+      try {
+        // Compare-and-swap: only if the branch still points at what we planned against ("" = must not exist yet).
+        await this.git(["update-ref", "-m", firstLine(message), ref, sha, expectedTreeId]);
+      } catch (error) {
+        if ((await this.head(ref)) !== expectedTreeId) return { kind: "conflict" };
+        throw error;
+      }
+      // The branch moved: bring the (clean) work tree and index along.
+      try {
+        await this.git(["reset", "--hard", "--quiet", sha]);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`committed ${sha} to ${ref}, but could not update the work tree (${reason}); run \`git reset --hard\` in ${this.dir}`);
+      }
+      return { kind: "committed", sha };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  /** Writes blobs in one `hash-object` and the index entries in one `update-index`, however many files. */
+  private async stage(changes: FileWrite[], scratch: string, env: Record<string, string>, hashLength: number): Promise<void> {
+    const writes = changes.filter((c): c is { path: string; content: string } => c.content !== null);
+    const files = writes.map((_, i) => join(scratch, `blob-${i}`));
+    await Promise.all(writes.map((w, i) => writeFile(files[i]!, w.content, "utf8")));
+    const shas =
+      writes.length === 0
+        ? []
+        : (await this.git(["hash-object", "-w", "--no-filters", "--stdin-paths"], { input: files.join("\n") + "\n" }))
+            .toString("utf8")
+            .trim()
+            .split("\n");
+    const entries = [
+      ...writes.map((w, i) => `100644 ${shas[i]}\t${w.path}\0`),
+      // Mode 0 (with a null object id) removes the path from the index.
+      ...changes.filter((c) => c.content === null).map((c) => `0 ${"0".repeat(hashLength)}\t${c.path}\0`),
+    ];
+    if (entries.length > 0) await this.git(["update-index", "-z", "--index-info"], { input: entries.join(""), env });
+  }
+
+  private async branch(): Promise<string> {
+    try {
+      return (await this.git(["symbolic-ref", "-q", "HEAD"])).toString("utf8").trim();
+    } catch (error) {
+      if (error instanceof GitError && error.code === 1) throw new Error(`HEAD of ${this.dir} is detached: check out a branch to apply to`);
+      throw error;
+    }
+  }
+
+  /** The branch's commit, "" when it has none yet (a new repository). */
+  private async head(ref: string): Promise<string> {
+    try {
+      return (await this.git(["rev-parse", "-q", "--verify", `${ref}^{commit}`])).toString("utf8").trim();
+    } catch (error) {
+      if (error instanceof GitError && error.code === 1) return "";
+      throw error;
+    }
+  }
+
+  private async assertClean(): Promise<void> {
+    const status = (await this.git(["status", "--porcelain=v1", "-z", "--untracked-files=all"])).toString("utf8");
+    const paths = status
+      .split("\0")
+      .filter((e) => e.length > 3)
+      .map((e) => e.slice(3));
+    if (paths.length > 0) throw new DirtyWorkTreeError(this.dir, paths);
+  }
+
+  /** Paved's identity only where the repository (or the environment) names none. */
+  private async identityDefaults(): Promise<string[]> {
+    const configured = async (key: string): Promise<boolean> => {
+      try {
+        return (await this.git(["config", "--get", key])).toString("utf8").trim() !== "";
+      } catch {
+        return false;
+      }
+    };
+    const env = process.env;
+    const args: string[] = [];
+    if (!(await configured("user.name")) && !(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME)) args.push("-c", "user.name=Paved");
+    if (!(await configured("user.email")) && !(env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) && !env.EMAIL) {
+      args.push("-c", "user.email=paved@localhost");
+    }
+    return args;
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split("\n", 1)[0] ?? "paved";
+}
+
+/**
+ * The GitHub repository (`owner/name`) a local clone's `origin` points at, if it is on GitHub,
+ * and the commit checked out: the defaults for a CLI plan's source.
+ */
+export async function localSource(dir: string, git: GitRunner = gitRunner(dir)): Promise<{ repository?: string; sha?: string }> {
+  const read = async (args: string[]): Promise<string | undefined> => {
+    try {
+      return (await git(args)).toString("utf8").trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const url = await read(["remote", "get-url", "origin"]);
+  const sha = await read(["rev-parse", "-q", "--verify", "HEAD^{commit}"]);
+  const repository = url === undefined ? undefined : githubRepository(url);
+  return { ...(repository ? { repository } : {}), ...(sha ? { sha } : {}) };
+}
+
+/** `git@github.com:acme/payments.git`, `https://github.com/acme/payments`, `ssh://git@github.com/acme/payments.git` → acme/payments. */
+export function githubRepository(url: string): string | undefined {
+  const match = /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/(?:[^@/]+@)?|[^@/]+@)github\.com[:/]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url.trim());
+  return match ? `${match[1]}/${match[2]}` : undefined;
+}

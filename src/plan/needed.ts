@@ -1,0 +1,63 @@
+import type { ResolvedConfig } from "../config/types.js";
+import type { Source } from "../core/files.js";
+import { resolveDesired, type Desired } from "./desired.js";
+import { ownedPaths } from "./ownership-index.js";
+import { conflictCandidates } from "./ownership.js";
+import { previousIndexNeeded, readPreviousIndex } from "./previous-index.js";
+import type { Blobs, DesiredInput, Tree } from "./types.js";
+
+export interface BlobsNeededOptions {
+  /** Fetch deleted files too, so the plan can show what goes (default true). */
+  deletionDiffs?: boolean;
+}
+
+/**
+ * The first phase of planning: which existing files the shell must fetch. Call it until it returns
+ * nothing, passing what was fetched so far as `known`: the previous ownership index (fetched in the
+ * first round, only when it differs from ours) tells which further files matter.
+ * Fetches: files whose content changes (for the diff), our previous index, files that may belong
+ * to another source (for the owner's name), and files to delete (for the diff).
+ */
+export function blobsNeeded(
+  input: DesiredInput,
+  tree: Tree,
+  source: Source,
+  config: ResolvedConfig,
+  known: Blobs = new Map(),
+  options: BlobsNeededOptions = {},
+): string[] {
+  return blobsNeededFor(resolveDesired(input, source, config), input, tree, source, known, options);
+}
+
+/** `blobsNeeded` for an already resolved desired state (a planner resolves it once for both phases). */
+export function blobsNeededFor(
+  desired: Desired,
+  input: DesiredInput,
+  tree: Tree,
+  source: Source,
+  known: Blobs = new Map(),
+  options: BlobsNeededOptions = {},
+): string[] {
+  if (!desired.valid) return [];
+  const needed = new Set<string>();
+  for (const [path, sha] of desired.shas) {
+    const current = tree.get(path);
+    if (current !== undefined && current !== sha) needed.add(path);
+  }
+  if (previousIndexNeeded(desired, tree) && !known.has(desired.indexPath)) {
+    // The rest depends on what the previous index lists: the caller comes back with it.
+    needed.add(desired.indexPath);
+    return without(needed, known);
+  }
+  const previous = readPreviousIndex(desired, tree, known, { units: input.units, rendered: input.rendered, source });
+  const owned = previous.kind === "found" ? ownedPaths(previous.index) : new Set<string>();
+  for (const path of conflictCandidates(desired, tree, owned)) needed.add(path);
+  if (options.deletionDiffs ?? true) {
+    for (const path of owned) if (!desired.files.has(path) && tree.has(path)) needed.add(path);
+  }
+  return without(needed, known);
+}
+
+function without(paths: Set<string>, known: Blobs): string[] {
+  return [...paths].filter((p) => !known.has(p)).sort();
+}

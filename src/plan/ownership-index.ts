@@ -1,0 +1,155 @@
+import { dump, load } from "js-yaml";
+import type { ResolvedConfig } from "../config/types.js";
+import type { RenderResult, Source } from "../core/files.js";
+import { unitKey, type Unit } from "../core/unit.js";
+import { compareStrings as compare } from "./compare.js";
+import { indexPath } from "./paths.js";
+import { setOwn } from "./records.js";
+import type { UnitState } from "./unit-state.js";
+import { unitState } from "./unit-state.js";
+
+/**
+ * The ownership index: one file per source repository in the GitOps repository listing every file
+ * that source owns, so a later plan knows what to delete and what belongs to someone else, and
+ * a small state per unit for plan summaries. It is part of the desired file set.
+ */
+export interface IndexFile {
+  path: string;
+  content: string;
+}
+
+export interface IndexedUnit {
+  environment: string;
+  namespace: string;
+  service: string;
+  files: string[];
+  /** Absent when an index was written without it (or by hand); summaries then say less. */
+  state?: UnitState;
+}
+
+export interface OwnershipIndex {
+  source: string;
+  units: IndexedUnit[];
+  /** Owned files outside unit directories (Backstage catalog entries). */
+  catalog: string[];
+}
+
+const API_VERSION = "paved.dev/v1";
+const KIND = "SourceIndex";
+
+/** The index for a rendered manifest; null when the source owns nothing (manifest removed, no units). */
+export function buildIndex(units: Unit[], rendered: RenderResult, source: Source, config: ResolvedConfig): IndexFile | null {
+  const index = buildOwnershipIndex(units, rendered, source);
+  return index && { path: indexPath(config, source.repository), content: formatIndex(index) };
+}
+
+export function buildOwnershipIndex(units: Unit[], rendered: RenderResult, source: Source): OwnershipIndex | null {
+  if (rendered.owned.length === 0 && rendered.units.length === 0) return null;
+  const byKey = new Map(units.map((u) => [unitKey(u), u]));
+  const inUnits = new Set<string>();
+  const indexed = [...rendered.units]
+    .sort((a, b) => compare(a.environment, b.environment) || compare(a.service, b.service))
+    .map((r) => {
+      for (const p of r.paths) inUnits.add(p);
+      const unit = byKey.get(unitKey(r));
+      const entry: IndexedUnit = {
+        environment: r.environment,
+        namespace: r.namespace,
+        service: r.service,
+        files: [...r.paths].sort(compare),
+      };
+      if (unit) entry.state = unitState(unit);
+      return entry;
+    });
+  const catalog = rendered.owned.filter((p) => !inUnits.has(p)).sort(compare);
+  return { source: source.repository, units: indexed, catalog };
+}
+
+export function formatIndex(index: OwnershipIndex): string {
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, units: index.units, catalog: index.catalog };
+  return (
+    `# Files in this repository owned by ${index.source}, written by Paved on every apply.\n` +
+    "# Paved deletes only files listed here; do not edit by hand.\n" +
+    dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' })
+  );
+}
+
+/** Every file the index claims, the index itself excluded. */
+export function ownedPaths(index: OwnershipIndex): Set<string> {
+  const owned = new Set(index.catalog);
+  for (const unit of index.units) for (const p of unit.files) owned.add(p);
+  return owned;
+}
+
+/** Reads an index back; throws with a reason when the file is not one (hand-edited, corrupted). */
+export function parseIndex(content: string): OwnershipIndex {
+  const doc = load(content);
+  if (!isRecord(doc) || doc.kind !== KIND || typeof doc.source !== "string") {
+    throw new Error(`not a Paved ${KIND} (expected kind: ${KIND} and a source)`);
+  }
+  const units = doc.units ?? [];
+  const catalog = doc.catalog ?? [];
+  if (!Array.isArray(units) || !isStringList(catalog)) throw new Error("units and catalog must be lists");
+  return {
+    source: doc.source,
+    units: units.map((u, i) => {
+      if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
+        throw new Error(`units[${i}] needs environment, service and files`);
+      }
+      const entry: IndexedUnit = {
+        environment: u.environment,
+        namespace: typeof u.namespace === "string" ? u.namespace : "",
+        service: u.service,
+        files: u.files,
+      };
+      const state = readState(u.state);
+      if (state) entry.state = state;
+      return entry;
+    }),
+    catalog,
+  };
+}
+
+/** Accepts a recorded state only when it has the shape summaries rely on. */
+function readState(value: unknown): UnitState | undefined {
+  if (!isRecord(value)) return undefined;
+  const { image, replicas, cpu, memory } = value;
+  if (typeof image !== "string" || typeof replicas !== "number" || typeof cpu !== "string" || typeof memory !== "string") {
+    return undefined;
+  }
+  const state: UnitState = {
+    image,
+    replicas,
+    cpu,
+    memory,
+    env: stringRecord(value.env),
+    secrets: stringRecord(value.secrets),
+    dependencies: stringRecord(value.dependencies),
+  };
+  const scaling = value.autoscaling;
+  if (isRecord(scaling) && typeof scaling.min === "number" && typeof scaling.max === "number") {
+    state.autoscaling = { min: scaling.min, max: scaling.max, cpu: typeof scaling.cpu === "number" ? scaling.cpu : 80 };
+  }
+  if (typeof value.port === "number") state.port = value.port;
+  if (typeof value.host === "string") state.host = value.host;
+  if (typeof value.path === "string") state.path = value.path;
+  return state;
+}
+
+function stringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(value)) return out;
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") setOwn(out, key, String(v));
+  }
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}

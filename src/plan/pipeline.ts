@@ -1,0 +1,50 @@
+import type { ResolvedConfig } from "../config/types.js";
+import type { RenderResult, Source } from "../core/files.js";
+import { checkManifest, type ManifestCheck } from "../manifest/check.js";
+import { renderUnits, type RenderOptions } from "../render/index.js";
+import type { CompiledTemplateSet } from "../render/templates.js";
+import { hasErrors } from "../core/diagnostic.js";
+import { buildIndex, type IndexFile } from "./ownership-index.js";
+import type { DesiredInput } from "./types.js";
+
+/**
+ * The desired state of one source repository: manifest text + org config → checked units →
+ * rendered files → ownership index. The one pipeline every shell (CLI, App, Action) plans with.
+ */
+export interface DesiredState extends DesiredInput {
+  check: ManifestCheck;
+  rendered: RenderResult;
+  index: IndexFile | null;
+  /** Locates a JSON Pointer of the manifest, for diagnostics the plan adds (ownership conflicts). */
+  locate: (pointer: string) => { line: number; column: number } | undefined;
+}
+
+/** `manifestText` null: the manifest was removed, so the source wants nothing (its files go). */
+export function desiredState(
+  manifestText: string | null,
+  file: string,
+  config: ResolvedConfig,
+  source: Source,
+  templates: CompiledTemplateSet,
+  options: RenderOptions = {},
+): DesiredState {
+  const check: ManifestCheck = manifestText === null ? { diagnostics: [], units: [] } : checkManifest(manifestText, file, config);
+  const locate = (pointer: string) => check.sourceMap?.locate(pointer);
+  const nothing: RenderResult = { files: new Map(), units: [], owned: [], shared: [], diagnostics: [] };
+  if (hasErrors(check.diagnostics)) {
+    return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate };
+  }
+  const rendered = check.units.length > 0 ? relocated(renderUnits(check.units, config, source, templates, options), config.manifest, file, locate) : nothing;
+  const index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config);
+  return { check, units: check.units, diagnostics: check.diagnostics, rendered, index, locate };
+}
+
+/** Render diagnostics about the manifest carry only a JSON Pointer (the renderer has no source map): give them their line. */
+function relocated(rendered: RenderResult, renderedAs: string, file: string, locate: DesiredState["locate"]): RenderResult {
+  const diagnostics = rendered.diagnostics.map((d) => {
+    if (d.file !== renderedAs) return d;
+    const position = locate(d.path) ?? { line: d.line, column: d.column };
+    return { ...d, file, ...position };
+  });
+  return { ...rendered, diagnostics };
+}

@@ -1,0 +1,67 @@
+import { sortDiagnostics } from "../core/diagnostic.js";
+import { compareStrings } from "./compare.js";
+import { resolveDesired, type Desired } from "./desired.js";
+import { fileChanges } from "./file-changes.js";
+import { ownedPaths } from "./ownership-index.js";
+import { conflictDiagnostic, findConflicts } from "./ownership.js";
+import { planId } from "./plan-id.js";
+import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.js";
+import { findRisks } from "./risks.js";
+import type { Plan, PlanInput } from "./types.js";
+import { compareUnits, environmentOrder } from "./unit-changes.js";
+
+/**
+ * The second phase of planning (the first is `blobsNeeded`): desired files against the GitOps
+ * tree. Pure: the same input always gives the same plan, with the same id.
+ */
+export function plan(input: PlanInput): Plan {
+  return planFor(resolveDesired(input, input.source, input.config), input);
+}
+
+/** `plan` for an already resolved desired state (a planner resolves it once for both phases). */
+export function planFor(desired: Desired, input: PlanInput): Plan {
+  const { tree, blobs, source, config } = input;
+  const id = planId(input, desired);
+  const file = input.manifestFile ?? config.manifest;
+  const invalid = (diagnostics = desired.diagnostics): Plan => ({
+    id,
+    valid: false,
+    diagnostics: sortDiagnostics(diagnostics),
+    changes: [],
+    units: [],
+    risks: [],
+    environments: [],
+  });
+  if (!desired.valid) return invalid();
+
+  const previous = readPreviousIndex(desired, tree, blobs, input);
+  if (previous.kind === "unreadable") {
+    return invalid([...desired.diagnostics, unreadableIndexDiagnostic(desired.indexPath, previous.reason, file)]);
+  }
+  const previousIndex = previous.kind === "found" ? previous.index : undefined;
+  const owned = previousIndex ? ownedPaths(previousIndex) : new Set<string>();
+  const conflicts = findConflicts(desired, tree, blobs, owned, source.repository);
+  if (conflicts.length > 0) {
+    const locate = input.locate ?? (() => undefined);
+    return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate))]);
+  }
+
+  const changes = fileChanges(desired, previousIndex, tree, blobs);
+  const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config);
+  const order = environmentOrder(config);
+  const environments = [
+    ...new Set([
+      ...comparisons.filter((c) => c.change.action !== "unchanged").map((c) => c.change.environment),
+      ...changes.flatMap((c) => (c.unit ? [c.unit.environment] : [])),
+    ]),
+  ].sort((a, b) => order(a) - order(b) || compareStrings(a, b));
+  return {
+    id,
+    valid: true,
+    diagnostics: sortDiagnostics(desired.diagnostics),
+    changes,
+    units: comparisons.map((c) => c.change),
+    risks: findRisks(comparisons, environments, config),
+    environments,
+  };
+}

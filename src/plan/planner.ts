@@ -1,0 +1,36 @@
+import type { ResolvedConfig } from "../config/types.js";
+import type { Source } from "../core/files.js";
+import type { Planner } from "../gitops/writer.js";
+import { commitMessage } from "../report/commit-message.js";
+import { resolveDesired } from "./desired.js";
+import { blobsNeededFor, type BlobsNeededOptions } from "./needed.js";
+import { planFor } from "./plan.js";
+import type { DesiredInput, PlanInput } from "./types.js";
+
+export interface PlannerContext {
+  source: Source;
+  config: ResolvedConfig;
+  version: string;
+  manifestText?: string;
+  manifestFile?: string;
+  locate?: PlanInput["locate"];
+  fetch?: BlobsNeededOptions;
+}
+
+/** Binds a desired state to the two plan phases, for `applyWithRetry` and the shells. */
+export function planner(desired: DesiredInput, ctx: PlannerContext): Planner {
+  const { source, config } = ctx;
+  // Hashing every desired file and parsing the previous index happen once, not once per phase and retry.
+  const resolved = resolveDesired(desired, source, config);
+  return {
+    blobsNeeded: (tree, known) => blobsNeededFor(resolved, desired, tree, source, known, ctx.fetch),
+    plan: (snapshot, blobs) => {
+      const input: PlanInput = { ...desired, tree: snapshot.tree, blobs, source, config, version: ctx.version, treeId: snapshot.treeId };
+      if (ctx.manifestText !== undefined) input.manifestText = ctx.manifestText;
+      if (ctx.manifestFile !== undefined) input.manifestFile = ctx.manifestFile;
+      if (ctx.locate) input.locate = ctx.locate;
+      return planFor(resolved, input);
+    },
+    message: (p) => commitMessage(p, source),
+  };
+}

@@ -1,0 +1,56 @@
+import type { Unit } from "../core/unit.js";
+import { getOwn, setOwn } from "./records.js";
+
+/**
+ * What a unit looks like to a person reading a plan: recorded in the ownership index so the next
+ * plan can say "replicas 2 → 3" without parsing rendered Kubernetes objects. Never holds a secret
+ * value (the manifest holds none): secrets are store references, placeholders stay references.
+ */
+export interface UnitState {
+  image: string;
+  replicas: number;
+  autoscaling?: { min: number; max: number; cpu: number };
+  cpu: string;
+  memory: string;
+  port?: number;
+  host?: string;
+  path?: string;
+  /** NAME → the value as written: a literal, or a `${dependencies.<dep>.<output>}` reference. */
+  env: Record<string, string>;
+  /** NAME → `<store key>` or `<store key>#<property>`. */
+  secrets: Record<string, string>;
+  /** name → `<type>` or `<type>/<class>`. */
+  dependencies: Record<string, string>;
+}
+
+/** The autoscaling CPU target when the manifest does not name one (platform.yaml spec). */
+const DEFAULT_AUTOSCALING_CPU = 80;
+
+export function unitState(unit: Unit): UnitState {
+  const spec = unit.spec;
+  const scaling = spec.autoscaling;
+  // Field order here is the order the index lists them in.
+  const state: UnitState = {
+    image: spec.image,
+    replicas: spec.replicas,
+    ...(scaling ? { autoscaling: { min: scaling.min, max: scaling.max, cpu: scaling.cpu ?? DEFAULT_AUTOSCALING_CPU } } : {}),
+    cpu: spec.cpu,
+    memory: spec.memory,
+    ...(spec.port !== undefined ? { port: spec.port } : {}),
+    ...(spec.ingress ? { host: spec.ingress.host, path: spec.ingress.path } : {}),
+    env: {},
+    secrets: {},
+    dependencies: {},
+  };
+  // Values as written: a `${dependencies.…}` placeholder stays a reference, `$${` stays escaped.
+  for (const name of Object.keys(spec.env).sort()) setOwn(state.env, name, String(getOwn(spec.env, name)));
+  for (const name of Object.keys(spec.secrets).sort()) {
+    const ref = getOwn(spec.secrets, name)!;
+    setOwn(state.secrets, name, ref.property ? `${ref.key}#${ref.property}` : ref.key);
+  }
+  for (const name of Object.keys(spec.dependencies).sort()) {
+    const dep = getOwn(spec.dependencies, name)!;
+    setOwn(state.dependencies, name, dep.class ? `${dep.type}/${dep.class}` : dep.type);
+  }
+  return state;
+}

@@ -1,0 +1,87 @@
+import type { Diagnostic } from "../core/diagnostic.js";
+import type { FileChange, Plan } from "../plan/types.js";
+import { escapeTerminal } from "./escape.js";
+import { errorsAndWarnings, verdict } from "./verdict.js";
+
+/** The plan for a terminal: everything, nothing cut (this is where "the full diff" lives). */
+export function cliText(plan: Plan, options: { color: boolean; diffs?: boolean }): string {
+  const paint = painter(options.color);
+  const v = verdict(plan);
+  const out: string[] = [paint(v.ok ? "green" : "red", `${v.icon} ${v.text}`), ""];
+  const { errors, warnings } = errorsAndWarnings(plan);
+  if (plan.risks.length > 0) {
+    out.push(paint("bold", "Risks:"));
+    for (const r of plan.risks) out.push(`  ${paint("yellow", "⚠")} ${r.kind}: ${escapeTerminal(r.message)}`);
+    out.push("");
+  }
+  for (const [title, list, color] of [["Errors:", errors, "red"], ["Warnings:", warnings, "yellow"]] as const) {
+    if (list.length === 0) continue;
+    out.push(paint("bold", title));
+    for (const d of list) out.push(`  ${diagnosticLine(d, paint(color, d.severity))}`);
+    out.push("");
+  }
+  for (const environment of plan.environments) {
+    const units = plan.units.filter((u) => u.environment === environment && u.action !== "unchanged");
+    if (units.length === 0) continue;
+    out.push(paint("bold", `${environment}:`));
+    const width = Math.max(...units.map((u) => u.service.length));
+    for (const u of units) {
+      const summary = u.summary.map(escapeTerminal).join("; ");
+      out.push(`  ${u.service.padEnd(width)}  ${paint(actionColor(u.action), u.action.padEnd(9))} ${summary}`);
+    }
+    out.push("");
+  }
+  if (plan.changes.length > 0) {
+    out.push(paint("bold", "Files:"));
+    for (const c of plan.changes) out.push(`  ${paint(actionColor(c.action), fileMark(c))} ${escapeTerminal(c.path)}`);
+    out.push("");
+    if (options.diffs ?? true) for (const c of plan.changes) out.push(...diffLines(c, paint));
+  }
+  out.push(paint("dim", `plan ${plan.id}`));
+  return `${out.join("\n")}\n`;
+}
+
+/** `file:line:column: severity code: message`, the form editors and terminals turn into links. */
+export function diagnosticLine(d: Diagnostic, severity: string = d.severity): string {
+  return `${escapeTerminal(d.file)}:${d.line}:${d.column}: ${severity} ${escapeTerminal(d.code)}: ${escapeTerminal(d.message)}`;
+}
+
+function fileMark(c: FileChange): string {
+  return c.action === "create" ? "+" : c.action === "delete" ? "-" : "~";
+}
+
+function diffLines(c: FileChange, paint: Paint): string[] {
+  if (c.diff === "") return c.diffOmitted ? [paint("dim", `${escapeTerminal(c.path)}: ${c.diffOmitted}`), ""] : [];
+  const lines = c.diff.replace(/\n$/, "").split("\n");
+  return [
+    ...lines.map((line) => {
+      const text = escapeTerminal(line);
+      if (line.startsWith("+++") || line.startsWith("---")) return paint("bold", text);
+      if (line.startsWith("@@")) return paint("cyan", text);
+      if (line.startsWith("+")) return paint("green", text);
+      if (line.startsWith("-")) return paint("red", text);
+      return text;
+    }),
+    "",
+  ];
+}
+
+type Color = "red" | "green" | "yellow" | "cyan" | "bold" | "dim";
+type Paint = (color: Color, text: string) => string;
+
+const CODES: Record<Color, [number, number]> = {
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  bold: [1, 22],
+  dim: [2, 22],
+};
+
+function painter(color: boolean): Paint {
+  return color ? (c, text) => `\u001b[${CODES[c][0]}m${text}\u001b[${CODES[c][1]}m` : (_c, text) => text;
+}
+
+function actionColor(action: string): Color {
+  return action === "create" ? "green" : action === "delete" ? "red" : action === "update" ? "yellow" : "dim";
+}

@@ -1,0 +1,24 @@
+import type { Source } from "../core/files.js";
+
+/** What reports need besides the plan: where the manifest lives, and links when a shell knows them. */
+export interface ReportContext {
+  source: Source;
+  /** The manifest's path in the source repository (annotations and line links point here). */
+  manifestPath: string;
+  /** URL of the manifest at the head commit, at a line (`…/blob/<sha>/platform.yaml#L12`). */
+  fileUrl?: (line: number) => string;
+  /** URL of the source commit the plan was made for. */
+  commitUrl?: string;
+  /** Set once the plan was committed to the GitOps repository. */
+  applied?: {
+    commitUrl: string;
+    /** Per unit (`<env>/<service>`, see `linkKey`): label → URL (logs, dashboards, Argo CD). */
+    links: Record<string, Record<string, string>>;
+  };
+}
+
+/** "abc1234" from a commit URL or sha. */
+export function shortSha(urlOrSha: string): string {
+  const match = /([0-9a-f]{7,40})\/?$/i.exec(urlOrSha);
+  return match ? match[1]!.slice(0, 7) : urlOrSha;
+}

@@ -1,0 +1,89 @@
+import type { Diagnostic } from "../core/diagnostic.js";
+import type { FileChange, Plan, Risk, UnitChange } from "../plan/types.js";
+import type { ReportContext } from "./context.js";
+import { codeBlock, codeSpan, escapeHtml, escapeMarkdown, markdownMessage, safeUrl, tableCodeSpan } from "./escape.js";
+import type { Section } from "./fit.js";
+import { linkKey } from "./links.js";
+import { count } from "./verdict.js";
+
+/** Markdown building blocks shared by the PR comment and the check run. */
+
+const LOCAL_HINT = "run `paved plan` locally for the full plan";
+
+export function riskSection(risks: Risk[]): Section {
+  return {
+    heading: "### ⚠️ Risks\n\n",
+    items: risks.map((r) => `- ⚠️ **${r.kind}**: ${markdownMessage(r.message)}\n`),
+    omitted: (n) => `- … ${count(n, "more risk")} not shown; ${LOCAL_HINT}\n`,
+    trailer: "\n",
+  };
+}
+
+export function diagnosticSection(title: string, diagnostics: Diagnostic[], ctx: ReportContext): Section {
+  const icon = title === "Errors" ? "❌" : "⚠️";
+  return {
+    heading: `### ${icon} ${title}\n\n`,
+    items: diagnostics.map((d) => `- ${location(d, ctx)} ${codeSpan(d.code)}: ${markdownMessage(d.message)}\n`),
+    omitted: (n) => `- … ${count(n, `more ${title.toLowerCase().replace(/s$/, "")}`)} not shown; ${LOCAL_HINT}\n`,
+    trailer: "\n",
+  };
+}
+
+function location(d: Diagnostic, ctx: ReportContext): string {
+  const text = codeSpan(`${d.file}:${d.line}:${d.column}`);
+  return ctx.fileUrl && d.file === ctx.manifestPath ? `[${text}](${safeUrl(ctx.fileUrl(d.line))})` : text;
+}
+
+/** One table per environment with changes, in plan (config) order. */
+export function unitTableSections(plan: Plan): Section[] {
+  return plan.environments.map((environment) => {
+    const rows = plan.units.filter((u) => u.environment === environment && u.action !== "unchanged");
+    return {
+      heading: `#### ${escapeMarkdown(environment)}\n\n| service | action | summary |\n|---|---|---|\n`,
+      items: rows.map(unitRow),
+      omitted: (n) => `\n… ${count(n, "more service")} in ${escapeMarkdown(environment)} not shown; ${LOCAL_HINT}\n`,
+      trailer: "\n",
+    };
+  });
+}
+
+function unitRow(u: UnitChange): string {
+  const summary = u.summary.map((line) => markdownMessage(line, { table: true })).join("<br>");
+  return `| ${tableCodeSpan(u.service)} | ${u.action} | ${summary} |\n`;
+}
+
+export function linkSection(plan: Plan, links: Record<string, Record<string, string>>): Section {
+  const items = plan.units
+    .filter((u) => u.action !== "delete")
+    .flatMap((u) => {
+      const found = links[linkKey(u)];
+      if (!found || Object.keys(found).length === 0) return [];
+      const anchors = Object.entries(found).map(([label, url]) => `[${escapeMarkdown(label)}](${safeUrl(url)})`);
+      return [`- ${escapeMarkdown(u.environment)} · ${codeSpan(u.service)}: ${anchors.join(" · ")}\n`];
+    });
+  return {
+    heading: "### 🔗 Links\n\n",
+    items,
+    omitted: (n) => `- … ${count(n, "more service")} not shown\n`,
+    trailer: "\n",
+  };
+}
+
+/** Collapsible diffs, smallest-first cut: a huge diff is skipped, later small ones still show. */
+export function diffSection(changes: FileChange[]): Section {
+  return {
+    heading: `### Files (${changes.length.toLocaleString("en-US")})\n\n`,
+    items: changes.map(diffItem),
+    omitted: (n) => `\n… ${count(n, "more file")} not shown; run \`paved plan\` locally for the full diff\n`,
+    skipLarge: true,
+  };
+}
+
+function diffItem(change: FileChange): string {
+  const title = `<code>${escapeHtml(change.path)}</code> (${change.action})`;
+  if (change.diff === "") {
+    const why = change.diffOmitted ?? (change.action === "delete" ? "deleted" : "empty file");
+    return `- ${title}: ${escapeMarkdown(why)}\n`;
+  }
+  return `<details><summary>${title}</summary>\n\n${codeBlock(change.diff, "diff")}\n</details>\n`;
+}

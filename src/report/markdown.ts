@@ -1,0 +1,37 @@
+import type { Plan } from "../plan/types.js";
+import { shortSha, type ReportContext } from "./context.js";
+import { codeSpan, safeUrl } from "./escape.js";
+import { fitSections, type Section } from "./fit.js";
+import { COMMENT_MAX_CHARS, measureChars } from "./limits.js";
+import { diagnosticSection, diffSection, linkSection, riskSection, unitTableSections } from "./markdown-sections.js";
+import { errorsAndWarnings, verdict } from "./verdict.js";
+
+/** Finds Paved's one sticky comment on a pull request. */
+export const PLAN_MARKER = "<!-- paved:plan -->";
+
+/** The pull-request comment: verdict, risks, errors, per-environment tables, warnings, diffs. */
+export function markdownComment(plan: Plan, ctx: ReportContext, limit = COMMENT_MAX_CHARS): string {
+  const applied = ctx.applied ? `[${codeSpan(shortSha(ctx.applied.commitUrl))}](${safeUrl(ctx.applied.commitUrl)})` : undefined;
+  const v = verdict(plan, applied);
+  const head = `${PLAN_MARKER}\n## ${v.icon} Paved: ${v.text}\n\n${sourceLine(ctx)}\n\n`;
+  const { errors, warnings } = errorsAndWarnings(plan);
+  const sections: Section[] = [
+    riskSection(plan.risks),
+    diagnosticSection("Errors", errors, ctx),
+    ...(ctx.applied ? [linkSection(plan, ctx.applied.links)] : []),
+    ...unitTableSections(plan),
+    diagnosticSection("Warnings", warnings, ctx),
+    diffSection(plan.changes),
+  ];
+  return fitSections(head, sections, footer(plan), limit, measureChars);
+}
+
+export function sourceLine(ctx: ReportContext): string {
+  const sha = ctx.source.sha ? shortSha(ctx.source.sha) : undefined;
+  const commit = sha === undefined ? "" : ctx.commitUrl ? ` at [${codeSpan(sha)}](${safeUrl(ctx.commitUrl)})` : ` at ${codeSpan(sha)}`;
+  return `${codeSpan(ctx.manifestPath)} in ${codeSpan(ctx.source.repository)}${commit}`;
+}
+
+export function footer(plan: Plan): string {
+  return `\n---\n<sub>Paved plan ${codeSpan(plan.id)}</sub>\n`;
+}
