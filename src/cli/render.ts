@@ -1,0 +1,170 @@
+/** `paved render`: write the GitOps files for a manifest into a folder. */
+import { lstat, mkdir, readFile, realpath, writeFile } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import type { ResolvedConfig } from "../config/types.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
+import type { FileSet } from "../core/files.js";
+import type { SourceMap } from "../manifest/parse.js";
+import { loadTemplateSet, renderUnits } from "../render/index.js";
+import { parseCommandArgs, type Command } from "./args.js";
+import { checkManifestFile, CliError, DEFAULT_CONFIG_PATH, displayPath, summaryLine, writeDiagnostics, type Io } from "./io.js";
+
+const SOURCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+
+export const renderCommand: Command = {
+  summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
+  usage: `Usage: paved render [FILE] --out DIR [--config FILE] [--source OWNER/REPO] [--gitops-repo URL]
+
+Checks a manifest (default: platform.yaml) and, when it is valid, writes the files Paved would
+commit to the GitOps repository into DIR: <env>/<namespace>/<service>/…, projects/, catalog/.
+Existing files are overwritten; nothing is deleted; nothing is written outside DIR.
+
+Options:
+  --out DIR            where to write (required)
+  --config FILE        the org config (default: .github/paved.yml when present, else built-in defaults)
+  --source OWNER/REPO  the source repository recorded in paved.dev/source (default: local/<current folder>)
+  --gitops-repo URL    the GitOps repository URL for Argo CD (default: https://github.com/<gitops.repository>.git)
+  -h, --help           show this help
+
+Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 usage or file problems.
+`,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values, positionals } = parseCommandArgs(
+      "render",
+      args,
+      { config: { type: "string" }, out: { type: "string" }, source: { type: "string" }, "gitops-repo": { type: "string" } },
+      1,
+    );
+    const out = stringOption(values.out);
+    if (out === undefined) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", 2);
+    const repository = stringOption(values.source) ?? `local/${basename(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
+    if (!SOURCE.test(repository)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository}\``, 2);
+    const configOption = stringOption(values.config);
+
+    const checked = await checkManifestFile(io, {
+      ...(positionals[0] !== undefined ? { file: positionals[0] } : {}),
+      ...(configOption !== undefined ? { config: configOption } : {}),
+    });
+    if (!checked.config || !checked.check || hasErrors(checked.diagnostics)) {
+      writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0));
+      return 1;
+    }
+    const config = checked.config;
+    const gitopsRepoURL = stringOption(values["gitops-repo"]);
+    if (gitopsRepoURL === undefined && !config.gitops.repository) {
+      throw new CliError("paved render: the config sets no `gitops.repository`; pass `--gitops-repo URL` to name the GitOps repository", 2);
+    }
+    // The config's paths (templates, values schema) are relative to the config file.
+    const configDir = dirname(resolve(io.cwd, configOption ?? DEFAULT_CONFIG_PATH));
+    const valuesSchema = await readValuesSchema(io, config, configDir);
+    const templates = loadTemplatesOrFail(config.render.templates === null ? null : resolve(configDir, config.render.templates));
+
+    const result = renderUnits(checked.check.units, config, { repository }, templates, {
+      ...(gitopsRepoURL !== undefined ? { gitopsRepoURL } : {}),
+      ...(valuesSchema !== undefined ? { valuesSchema } : {}),
+    });
+    const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocate(result.diagnostics, config.manifest, checked.file, checked.check.sourceMap)]);
+    if (hasErrors(diagnostics)) {
+      writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length));
+      return 1;
+    }
+    const written = await writeTree(resolve(io.cwd, out), result.files);
+    const summary = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result.units.length} unit${result.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
+    writeDiagnostics(io, "text", diagnostics, summary);
+    return 0;
+  },
+};
+
+function stringOption(value: string | boolean | undefined): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function loadTemplatesOrFail(dir: string | null): ReturnType<typeof loadTemplateSet> {
+  try {
+    return loadTemplateSet(dir);
+  } catch (error) {
+    throw new CliError(`paved render: cannot read the templates folder \`${dir}\`: ${(error as Error).message}`, 2);
+  }
+}
+
+async function readValuesSchema(io: Io, config: ResolvedConfig, configDir: string): Promise<object | undefined> {
+  const path = config.render.mode === "helm" ? config.render.chart?.valuesSchema : undefined;
+  if (path === undefined || path === null) return undefined;
+  const absolute = resolve(configDir, path);
+  let text: string;
+  try {
+    text = await readFile(absolute, "utf8");
+  } catch (error) {
+    throw new CliError(`paved render: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${(error as Error).message}`, 2);
+  }
+  try {
+    const schema: unknown = JSON.parse(text);
+    if (typeof schema !== "object" || schema === null || Array.isArray(schema)) throw new Error("not a JSON object");
+    return schema;
+  } catch (error) {
+    throw new CliError(`paved render: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${(error as Error).message}`, 2);
+  }
+}
+
+/** Render diagnostics about the manifest carry only a JSON Pointer: give them the line it is on. */
+function relocate(diagnostics: Diagnostic[], renderedAs: string, manifestFile: string, sourceMap: SourceMap | undefined): Diagnostic[] {
+  if (!sourceMap) return diagnostics;
+  return diagnostics.map((d) => {
+    if (d.file !== renderedAs) return d;
+    const position = sourceMap.locate(d.path);
+    return { ...d, file: manifestFile, line: position.line, column: position.column };
+  });
+}
+
+/**
+ * Writes every file under `root`, refusing any path that would land outside it: absolute paths,
+ * `..`, and symlinks (in the folder tree or as the file itself) that point elsewhere. Folders are
+ * checked before anything is created in them, so a link out of `root` is never written through.
+ */
+async function writeTree(root: string, files: FileSet): Promise<number> {
+  try {
+    await mkdir(root, { recursive: true });
+  } catch (error) {
+    throw new CliError(`paved render: cannot create \`${root}\`: ${(error as Error).message}`, 2);
+  }
+  const realRoot = await realpath(root);
+  const within = (path: string) => {
+    const rel = relative(realRoot, path);
+    return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+  };
+  for (const path of files.keys()) {
+    if (isAbsolute(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
+      throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, 2);
+    }
+  }
+  const checked = new Set<string>();
+  let written = 0;
+  for (const [path, content] of files) {
+    const segments = path.split("/");
+    try {
+      let current = realRoot;
+      for (const segment of segments.slice(0, -1)) {
+        current = join(current, segment);
+        if (checked.has(current)) continue;
+        const stats = await lstat(current).catch(() => undefined);
+        if (!stats) await mkdir(current);
+        else if (!within(await realpath(current))) {
+          throw new CliError(`paved render: refusing to write \`${path}\`: \`${segment}\` is a link out of \`${root}\``, 2);
+        }
+        checked.add(current);
+      }
+      const target = join(current, segments[segments.length - 1]!);
+      const existing = await lstat(target).catch(() => undefined);
+      if (existing?.isSymbolicLink()) throw new CliError(`paved render: refusing to write \`${path}\`: it is a symbolic link`, 2);
+      await writeFile(target, content, "utf8");
+      written++;
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new CliError(`paved render: cannot write \`${path}\`: ${(error as Error).message}`, 2);
+    }
+  }
+  return written;
+}
+
+/** The same command under the name the issue gave it. */
+export const render = renderCommand;

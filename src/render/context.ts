@@ -1,0 +1,32 @@
+/** What one render call shares between units: the config, the encoded constants, the output. */
+import type { ResolvedConfig } from "../config/types.js";
+import type { DiagnosticCollector } from "./collector.js";
+import { templateDiagnostic } from "./diagnostics.js";
+import type { TemplateRunner } from "./run-template.js";
+import type { ValuesValidator } from "./values-schema.js";
+import type { SharedView } from "./view-model.js";
+
+export interface RenderContext {
+  config: ResolvedConfig;
+  gitopsRepoURL: string;
+  shared: SharedView;
+  runner: TemplateRunner;
+  diagnostics: DiagnosticCollector;
+  /** Org-added templates (not built-in names), rendered per unit into manifests/. */
+  orgTemplates: string[];
+  validateValues: ValuesValidator | null;
+  files: Map<string, string>;
+}
+
+/** Adds a file unless another template already wrote that path. */
+export function addFile(ctx: RenderContext, path: string, text: string, templateFile: string, subject: string): boolean {
+  if (ctx.files.has(path)) {
+    ctx.diagnostics.add(
+      templateDiagnostic(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
+      subject,
+    );
+    return false;
+  }
+  ctx.files.set(path, text);
+  return true;
+}

@@ -1,0 +1,77 @@
+/** Units → the GitOps file set of one source repository. Pure: the templates come in compiled. */
+import type { ResolvedConfig } from "../config/types.js";
+import { sortDiagnostics } from "../core/diagnostic.js";
+import type { RenderedUnit, RenderResult, Source } from "../core/files.js";
+import type { Unit } from "../core/unit.js";
+import { DiagnosticCollector } from "./collector.js";
+import type { RenderContext } from "./context.js";
+import { configDiagnostic } from "./diagnostics.js";
+import { compareText } from "./encode.js";
+import { defaultGitopsRepoURL } from "./names.js";
+import { renderCatalog, renderProjects } from "./render-team.js";
+import { renderUnit } from "./render-unit.js";
+import { TemplateRunner } from "./run-template.js";
+import type { CompiledTemplateSet } from "./templates.js";
+import { isBuiltinTemplate } from "./unit-files.js";
+import { compileValuesSchema, type ValuesValidator } from "./values-schema.js";
+import { buildSharedView } from "./view-model.js";
+
+export interface RenderOptions {
+  /** Clone URL of the GitOps repository; default `https://github.com/<gitops.repository>.git`. */
+  gitopsRepoURL?: string;
+  /** The chart's values.schema.json (helm mode): rendered values are validated against it. */
+  valuesSchema?: object;
+}
+
+export function renderUnits(
+  units: Unit[],
+  config: ResolvedConfig,
+  source: Source,
+  templates: CompiledTemplateSet,
+  options: RenderOptions = {},
+): RenderResult {
+  const diagnostics = new DiagnosticCollector();
+  for (const broken of templates.broken.values()) diagnostics.add(broken);
+  const gitopsRepoURL = options.gitopsRepoURL ?? (config.gitops.repository ? defaultGitopsRepoURL(config.gitops.repository) : undefined);
+  if (gitopsRepoURL === undefined) {
+    diagnostics.add(configDiagnostic("render-no-gitops-repository", "gitops.repository is not set: Argo CD needs the GitOps repository's URL", "/gitops/repository"));
+    return result(new Map(), [], [], [], diagnostics);
+  }
+  if (config.render.mode === "helm" && !config.render.chart) {
+    diagnostics.add(configDiagnostic("render-no-chart", "render.mode is helm but render.chart is not set", "/render/chart"));
+    return result(new Map(), [], [], [], diagnostics);
+  }
+  const ctx: RenderContext = {
+    config,
+    gitopsRepoURL,
+    shared: buildSharedView(config, source, gitopsRepoURL),
+    runner: new TemplateRunner(templates, diagnostics),
+    diagnostics,
+    orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
+    validateValues: config.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
+    files: new Map(),
+  };
+  const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit): unit is RenderedUnit => unit !== null);
+  const catalog = renderCatalog(units, ctx);
+  const projects = renderProjects(units, ctx);
+  const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
+  return result(ctx.files, rendered, owned, projects, diagnostics);
+}
+
+function valuesValidator(schema: object | undefined, diagnostics: DiagnosticCollector): ValuesValidator | null {
+  if (schema === undefined) return null;
+  const compiled = compileValuesSchema(schema);
+  if (compiled.ok) return compiled.validate;
+  diagnostics.add(configDiagnostic("render-invalid-values-schema", `the chart's values.schema.json does not compile: ${compiled.message}`, "/render/chart/valuesSchema"));
+  return null;
+}
+
+function result(files: Map<string, string>, units: RenderedUnit[], owned: string[], shared: string[], diagnostics: DiagnosticCollector): RenderResult {
+  return {
+    files: new Map([...files].sort(([a], [b]) => compareText(a, b))),
+    units,
+    owned: [...owned].sort(compareText),
+    shared: [...shared].sort(compareText),
+    diagnostics: sortDiagnostics(diagnostics.list()),
+  };
+}

@@ -1,0 +1,230 @@
+/**
+ * The data templates see. It is built here from a Unit, never from manifest text, and every string
+ * leaf is already an encoded YAML scalar (see encode.ts); user-controlled map keys (env names,
+ * secret names, dependency names, params) arrive as `{name, value}` entries. Absent fields are
+ * explicit nulls or empty arrays, so a strict template can test them without failing.
+ */
+import type { ResolvedConfig } from "../config/types.js";
+import type { Source } from "../core/files.js";
+import type { Unit } from "../core/unit.js";
+import { parseEnvValue } from "../manifest/placeholder.js";
+import { compareText, entries, yamlNumber, yamlScalar, yamlString, yamlStringOrNull, type Entry, type YamlScalar } from "./encode.js";
+import { splitImage } from "./image.js";
+import { applicationName, claimName, connectionSecretName, instanceName, MANAGED_BY, secretsName } from "./names.js";
+
+type S = YamlScalar;
+
+export interface EnvVarView {
+  name: S;
+  /** A plain value, or null when the value comes from a Secret. */
+  value: S | null;
+  secretKeyRef: { name: S; key: S } | null;
+}
+
+export interface SecretView {
+  /** The env var (and the key in the `<service>-secrets` Secret). */
+  name: S;
+  key: S;
+  property: S | null;
+}
+
+export interface DependencyView {
+  name: S;
+  type: S;
+  class: S | null;
+  /** From the org config's dependency catalog; null when the type is not in it. */
+  apiVersion: S | null;
+  kind: S | null;
+  claimName: S;
+  connectionSecret: S;
+  /** `class` (when set) and params, sorted by name. */
+  parameters: Entry[];
+}
+
+export interface ServiceView {
+  name: S;
+  description: S | null;
+  image: S;
+  imageParts: { repository: S; tag: S | null; digest: S | null };
+  command: S[] | null;
+  args: S[] | null;
+  port: S | null;
+  replicas: S;
+  cpu: S;
+  memory: S;
+  health: { path: S } | null;
+  ingress: { host: S; path: S } | null;
+  autoscaling: { min: S; max: S; cpu: S } | null;
+  env: EnvVarView[];
+  secrets: SecretView[];
+  dependencies: DependencyView[];
+}
+
+/** What does not change from one unit to the next: encoded once per render. */
+export interface SharedView {
+  source: { repository: S };
+  argocd: { namespace: S };
+  gitops: { repoURL: S; branch: S };
+  chart: { repoURL: S; name: S; version: S } | null;
+  secretStore: { kind: S; name: S };
+}
+
+export interface UnitView extends SharedView {
+  owner: S;
+  system: S | null;
+  lifecycle: S;
+  environment: { name: S; namespace: S; cluster: S; autoSync: boolean };
+  service: ServiceView;
+  /** The Argo CD Application (and Helm release) of this unit. */
+  application: { name: S; project: S; path: S; valuesFile: S; manifestsPath: S };
+  /** True when org templates add files under manifests/ (helm mode then syncs that folder too). */
+  extraManifests: boolean;
+  secretsName: S;
+  /** Backstage entity references: `group:<owner>`, `component:<service>`. */
+  catalog: { owner: S; component: S };
+  labels: Entry[];
+  selector: Entry[];
+  annotations: Entry[];
+  /** Set for templates rendered once per dependency (claim, catalog resource); null otherwise. */
+  dependency: DependencyView | null;
+}
+
+export function buildSharedView(config: ResolvedConfig, source: Source, gitopsRepoURL: string): SharedView {
+  const chart = config.render.chart;
+  return {
+    source: { repository: yamlString(source.repository) },
+    argocd: { namespace: yamlString(config.argocd.namespace) },
+    gitops: { repoURL: yamlString(gitopsRepoURL), branch: yamlString(config.gitops.branch) },
+    chart: chart ? { repoURL: yamlString(chart.repoURL), name: yamlString(chart.name), version: yamlString(chart.version) } : null,
+    secretStore: { kind: yamlString(config.secretStore.kind), name: yamlString(config.secretStore.name) },
+  };
+}
+
+export interface UnitPlace {
+  /** `<directory>/<env>/<namespace>/<service>` */
+  dir: string;
+  autoSync: boolean;
+  extraManifests: boolean;
+}
+
+export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, config: ResolvedConfig): UnitView {
+  const instance = instanceName(unit.service, unit.environment);
+  const selector: Array<[string, S]> = [
+    ["app.kubernetes.io/name", yamlString(unit.service)],
+    ["app.kubernetes.io/instance", yamlString(instance)],
+  ];
+  const labels: Array<[string, S]> = [
+    ...selector,
+    ["app.kubernetes.io/managed-by", yamlString(MANAGED_BY)],
+    ["paved.dev/environment", yamlString(unit.environment)],
+    ["paved.dev/owner", yamlString(unit.owner)],
+  ];
+  if (unit.system !== undefined) labels.push(["app.kubernetes.io/part-of", yamlString(unit.system)]);
+  return {
+    ...shared,
+    owner: yamlString(unit.owner),
+    system: yamlStringOrNull(unit.system),
+    lifecycle: yamlString(unit.lifecycle),
+    environment: {
+      name: yamlString(unit.environment),
+      namespace: yamlString(unit.namespace),
+      cluster: yamlString(unit.cluster),
+      autoSync: place.autoSync,
+    },
+    service: buildServiceView(unit, config),
+    application: {
+      name: yamlString(applicationName(unit.owner, unit.service, unit.environment)),
+      project: yamlString(unit.owner),
+      path: yamlString(place.dir),
+      manifestsPath: yamlString(`${place.dir}/manifests`),
+      valuesFile: yamlString(`$values/${place.dir}/values.yaml`),
+    },
+    extraManifests: place.extraManifests,
+    secretsName: yamlString(secretsName(unit.service)),
+    catalog: { owner: yamlString(`group:${unit.owner}`), component: yamlString(`component:${unit.service}`) },
+    labels: entries(labels),
+    selector: entries(selector),
+    annotations: entries([["paved.dev/source", shared.source.repository]]),
+    dependency: null,
+  };
+}
+
+function buildServiceView(unit: Unit, config: ResolvedConfig): ServiceView {
+  const spec = unit.spec;
+  const image = splitImage(spec.image);
+  return {
+    name: yamlString(unit.service),
+    description: yamlStringOrNull(spec.description),
+    image: yamlString(spec.image),
+    imageParts: { repository: yamlString(image.repository), tag: yamlStringOrNull(image.tag), digest: yamlStringOrNull(image.digest) },
+    command: spec.command ? spec.command.map(yamlString) : null,
+    args: spec.args ? spec.args.map(yamlString) : null,
+    port: spec.port === undefined ? null : yamlNumber(spec.port),
+    replicas: yamlNumber(spec.replicas),
+    cpu: yamlString(spec.cpu),
+    memory: yamlString(spec.memory),
+    health: spec.health ? { path: yamlString(spec.health.path) } : null,
+    ingress: spec.ingress ? { host: yamlString(spec.ingress.host), path: yamlString(spec.ingress.path) } : null,
+    autoscaling: spec.autoscaling
+      ? {
+          min: yamlNumber(spec.autoscaling.min),
+          max: yamlNumber(spec.autoscaling.max),
+          cpu: yamlNumber(spec.autoscaling.cpu ?? 80),
+        }
+      : null,
+    env: buildEnv(unit),
+    secrets: Object.keys(spec.secrets)
+      .sort(compareText)
+      .map((name) => {
+        const ref = spec.secrets[name]!;
+        return { name: yamlString(name), key: yamlString(ref.key), property: yamlStringOrNull(ref.property) };
+      }),
+    dependencies: sortedDependencyNames(unit).map((name) => buildDependency(unit, name, config)),
+  };
+}
+
+/** Dependency names in the order of `service.dependencies`. */
+export function sortedDependencyNames(unit: Unit): string[] {
+  return Object.keys(unit.spec.dependencies).sort(compareText);
+}
+
+/** Plain env, dependency outputs and secrets as one list sorted by name (env before secret on a tie). */
+function buildEnv(unit: Unit): EnvVarView[] {
+  const { env, secrets } = unit.spec;
+  const vars: Array<{ key: string; view: EnvVarView }> = Object.keys(env).map((key) => ({ key, view: envVar(unit, key, env[key]!) }));
+  const secretsSecret = yamlString(secretsName(unit.service));
+  for (const key of Object.keys(secrets)) {
+    vars.push({ key, view: { name: yamlString(key), value: null, secretKeyRef: { name: secretsSecret, key: yamlString(key) } } });
+  }
+  return vars.sort((a, b) => compareText(a.key, b.key)).map((v) => v.view);
+}
+
+function envVar(unit: Unit, key: string, raw: string | number | boolean): EnvVarView {
+  const parsed = parseEnvValue(raw);
+  if (parsed.kind === "dependency") {
+    const ref = { name: yamlString(connectionSecretName(unit.service, parsed.dependency)), key: yamlString(parsed.output) };
+    return { name: yamlString(key), value: null, secretKeyRef: ref };
+  }
+  // Embedded or unknown placeholders are refused by the manifest checks; if one gets here it is
+  // written as the literal text the user wrote (still only data).
+  const text = parsed.kind === "literal" ? parsed.text : String(raw);
+  return { name: yamlString(key), value: yamlString(text), secretKeyRef: null };
+}
+
+function buildDependency(unit: Unit, name: string, config: ResolvedConfig): DependencyView {
+  const dep = unit.spec.dependencies[name]!;
+  const catalog = Object.hasOwn(config.dependencies, dep.type) ? config.dependencies[dep.type] : undefined;
+  const parameters = new Map<string, S>();
+  if (dep.class !== undefined) parameters.set("class", yamlString(dep.class));
+  for (const [key, value] of Object.entries(dep.params ?? {})) parameters.set(key, yamlScalar(value));
+  return {
+    name: yamlString(name),
+    type: yamlString(dep.type),
+    class: yamlStringOrNull(dep.class),
+    apiVersion: catalog ? yamlString(catalog.apiVersion) : null,
+    kind: catalog ? yamlString(catalog.kind) : null,
+    claimName: yamlString(claimName(unit.service, name)),
+    connectionSecret: yamlString(connectionSecretName(unit.service, name)),
+    parameters: entries([...parameters]),
+  };
+}

@@ -1,0 +1,130 @@
+// `paved render`: the real CLI over temp folders.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { run } from "../src/cli/main.js";
+import { exampleConfigText, exampleManifest } from "./manifest-fixtures.js";
+
+const GOLDEN = fileURLToPath(new URL("./golden/manifests/", import.meta.url));
+
+let cwd: string;
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), "paved-render-"));
+});
+afterEach(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(join(cwd, path)), { recursive: true });
+  writeFileSync(join(cwd, path), text);
+}
+
+function tree(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"))
+    .sort();
+}
+
+async function paved(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd, isTTY: false });
+  return { code, stdout, stderr };
+}
+
+describe("paved render", () => {
+  it("writes the GitOps tree for the shared example, identical to the golden files", async () => {
+    write("platform.yaml", exampleManifest);
+    write(".github/paved.yml", exampleConfigText);
+    const { code, stdout, stderr } = await paved("render", "--out", "out", "--source", "acme/payments");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toContain("platform.yaml: wrote 19 files for 3 units to out");
+    const golden = tree(GOLDEN).filter((path) => path !== "_result.json");
+    expect(tree(join(cwd, "out"))).toEqual(golden);
+    for (const path of golden) expect(readFileSync(join(cwd, "out", path), "utf8")).toBe(readFileSync(join(GOLDEN, path), "utf8"));
+  });
+
+  it("renders nothing and exits 1 for an invalid manifest", async () => {
+    write("platform.yaml", "apiVersion: paved.dev/v1\nowner: payments\nservices:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n    replica: 2\n");
+    write(".github/paved.yml", exampleConfigText);
+    const { code, stdout } = await paved("render", "--out", "out");
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/platform\.yaml:6:5: error: .*replica/);
+    expect(existsSync(join(cwd, "out"))).toBe(false);
+  });
+
+  it("exits 2 on usage problems", async () => {
+    write("platform.yaml", "apiVersion: paved.dev/v1\nowner: web\nservices:\n  site:\n    image: nginx:1.27\n");
+    expect((await paved("render")).code).toBe(2);
+    expect((await paved("render", "--out", "o", "--source", "not a repo")).code).toBe(2);
+    const noRepo = await paved("render", "--out", "o");
+    expect(noRepo.code).toBe(2);
+    expect(noRepo.stderr).toContain("--gitops-repo");
+    expect((await paved("render", "missing.yaml", "--out", "o", "--gitops-repo", "https://x/y.git")).code).toBe(2);
+  });
+
+  it("works with the built-in config when given the GitOps repository URL", async () => {
+    write("platform.yaml", "apiVersion: paved.dev/v1\nowner: web\nservices:\n  site:\n    image: nginx:1.27\n    port: 80\n");
+    const { code, stdout } = await paved("render", "--out", "out", "--gitops-repo", "https://git.example.com/gitops.git");
+    expect(stdout).toContain("wrote");
+    expect(code).toBe(0);
+    const paths = tree(join(cwd, "out"));
+    expect(paths).toContain("staging/web-staging/site/manifests/deployment.yaml");
+    expect(paths).toContain("projects/web.yaml");
+    const app = readFileSync(join(cwd, "out/production/web-production/site/application.yaml"), "utf8");
+    expect(app).toContain('repoURL: "https://git.example.com/gitops.git"');
+    const deployment = readFileSync(join(cwd, "out/staging/web-staging/site/manifests/deployment.yaml"), "utf8");
+    expect(deployment).toContain(`"paved.dev/source": "local/${cwd.split("/").pop()!.replace(/[^A-Za-z0-9._-]/g, "-")}"`);
+  });
+
+  it("refuses to follow a symlink out of the output folder", async () => {
+    write("platform.yaml", exampleManifest);
+    write(".github/paved.yml", exampleConfigText);
+    const outside = mkdtempSync(join(tmpdir(), "paved-outside-"));
+    try {
+      mkdirSync(join(cwd, "out"));
+      symlinkSync(outside, join(cwd, "out", "staging"));
+      const { code, stderr } = await paved("render", "--out", "out");
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/refusing to write `staging\/.*`staging` is a link out of/);
+      expect(readdirSync(outside)).toEqual([]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses to overwrite a file that is a symlink", async () => {
+    write("platform.yaml", exampleManifest);
+    write(".github/paved.yml", exampleConfigText);
+    const outside = join(cwd, "secret.txt");
+    writeFileSync(outside, "keep");
+    mkdirSync(join(cwd, "out/projects"), { recursive: true });
+    symlinkSync(outside, join(cwd, "out/projects/payments.yaml"));
+    const { code, stderr } = await paved("render", "--out", "out");
+    expect(code).toBe(2);
+    expect(stderr).toContain("symbolic link");
+    expect(readFileSync(outside, "utf8")).toBe("keep");
+  });
+
+  it("uses the config's templates folder (relative to the config file) and exits 1 on a broken template", async () => {
+    write("platform.yaml", exampleManifest);
+    write(".github/paved.yml", `${exampleConfigText}\nrender:\n  mode: manifests\n  templates: paved-templates\n`.replace(/^render:\n  mode: manifests[\s\S]*?(?=^argocd:)/m, ""));
+    write(".github/paved-templates/configmap.yaml.hbs", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{concat service.name \"-config\"}}\n");
+    const ok = await paved("render", "--out", "out");
+    expect(ok.stdout + ok.stderr).toContain("wrote");
+    expect(ok.code).toBe(0);
+    expect(readFileSync(join(cwd, "out/staging/payments-staging/api/manifests/configmap.yaml"), "utf8")).toContain('name: "api-config"');
+
+    write(".github/paved-templates/service.yaml.hbs", "kind: {{nope}\n");
+    const broken = await paved("render", "--out", "out2");
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/paved-templates\/service\.yaml\.hbs:1:1: error: .*does not compile/);
+    expect(existsSync(join(cwd, "out2"))).toBe(false);
+  });
+});

@@ -1,0 +1,131 @@
+// Every rendered object is valid against the real schemas: kubernetes-models for Kubernetes kinds,
+// @kubernetes-models/argo-cd for Argo CD; the kinds without published models get shape checks.
+import { Application, AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+import yaml from "js-yaml";
+import { Deployment } from "kubernetes-models/apps/v1";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { Service } from "kubernetes-models/v1";
+import { describe, expect, it } from "vitest";
+import type { ResolvedConfig } from "../src/config/types.js";
+import type { Unit } from "../src/core/unit.js";
+import { defaultTemplates, renderUnits } from "../src/render/index.js";
+import { exampleUnits, fullUnit, helmConfig, manifestsConfig, SOURCE } from "./render-fixtures.js";
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string }; spec?: Record<string, unknown> };
+
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  "apps/v1/Deployment": Deployment,
+  "v1/Service": Service,
+  "networking.k8s.io/v1/Ingress": Ingress,
+  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "argoproj.io/v1alpha1/Application": Application,
+  "argoproj.io/v1alpha1/AppProject": AppProject,
+};
+
+function objects(units: Unit[], config: ResolvedConfig): Array<{ path: string; object: Obj }> {
+  const result = renderUnits(units, config, SOURCE, defaultTemplates());
+  expect(result.diagnostics).toEqual([]);
+  return [...result.files]
+    .filter(([path]) => !path.endsWith("/values.yaml"))
+    .flatMap(([path, text]) => yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA }).map((object) => ({ path, object: object as Obj })));
+}
+
+function checkShape(path: string, object: Obj): void {
+  const key = `${object.apiVersion}/${object.kind}`;
+  const Model = MODELS[key];
+  if (Model) {
+    expect(() => new Model(object as never).validate(), `${path}: ${key}`).not.toThrow();
+  } else if (key === "external-secrets.io/v1beta1/ExternalSecret") {
+    expect(object.spec).toMatchObject({ secretStoreRef: { kind: expect.any(String), name: expect.any(String) }, target: { name: expect.any(String) } });
+    for (const item of object.spec!.data as Array<Record<string, unknown>>) {
+      expect(item).toMatchObject({ secretKey: expect.any(String), remoteRef: { key: expect.any(String) } });
+    }
+  } else if (object.apiVersion === "backstage.io/v1alpha1") {
+    expect(["Component", "Resource"]).toContain(object.kind);
+    expect(object.spec).toMatchObject({ type: expect.any(String), owner: expect.stringMatching(/^group:/) });
+  } else {
+    // A Crossplane claim from the dependency catalog.
+    expect(key).toBe("database.acme.io/v1alpha1/PostgreSQLInstance");
+    expect(object.spec).toMatchObject({ writeConnectionSecretToRef: { name: expect.any(String) } });
+  }
+}
+
+describe("rendered objects validate against their schemas", () => {
+  const cases: Array<[string, Unit[], ResolvedConfig]> = [
+    ["example, manifests mode", exampleUnits(), manifestsConfig],
+    ["example, helm mode", exampleUnits(helmConfig), helmConfig],
+    ["every field set", [fullUnit()], manifestsConfig],
+    ["a worker with nothing optional", [fullUnit({ port: undefined, health: undefined, ingress: undefined, autoscaling: undefined, command: undefined, args: undefined, env: {}, secrets: {}, dependencies: {}, replicas: 1 })], manifestsConfig],
+    ["zero replicas, no class or params", [fullUnit({ replicas: 0, autoscaling: undefined, dependencies: { db: { type: "postgres" } } })], manifestsConfig],
+  ];
+  for (const [name, units, config] of cases) {
+    it(name, () => {
+      const rendered = objects(units, config);
+      expect(rendered.length).toBeGreaterThan(0);
+      for (const { path, object } of rendered) checkShape(path, object);
+    });
+  }
+
+  it("(the validators do reject a broken object)", () => {
+    const broken = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api" }, spec: { replicas: "two", template: {} } };
+    expect(() => checkShape("broken", broken as unknown as Obj)).toThrow();
+    const app = { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: { name: "a" }, spec: { project: "p" } };
+    expect(() => checkShape("broken", app as unknown as Obj)).toThrow();
+  });
+
+  it("wires env vars to plain values, dependency connection secrets and the ExternalSecret's Secret", () => {
+    const rendered = objects([fullUnit()], manifestsConfig);
+    const deployment = rendered.find((r) => r.object.kind === "Deployment")!.object as unknown as Deployment;
+    const env = deployment.spec!.template.spec!.containers[0]!.env;
+    expect(env).toEqual([
+      { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "api-db-conn", key: "url" } } },
+      { name: "DEBUG", value: "false" },
+      { name: "LOG_LEVEL", value: "info" },
+      { name: "RETRIES", value: "3" },
+      { name: "STRIPE_KEY", valueFrom: { secretKeyRef: { name: "api-secrets", key: "STRIPE_KEY" } } },
+    ]);
+    const claim = rendered.find((r) => r.object.kind === "PostgreSQLInstance")!.object;
+    expect(claim.metadata.name).toBe("api-db");
+    expect(claim.spec).toEqual({
+      parameters: { class: "small", ha: true, storageGB: 20, version: "16" },
+      writeConnectionSecretToRef: { name: "api-db-conn" },
+    });
+    const secret = rendered.find((r) => r.object.kind === "ExternalSecret")!.object;
+    expect(secret.spec!.target).toEqual({ name: "api-secrets", creationPolicy: "Owner" });
+  });
+
+  it("leaves replicas to the HPA when autoscaling, and renders a PDB only for more than one pod", () => {
+    const scaled = objects([fullUnit()], manifestsConfig);
+    const deployment = scaled.find((r) => r.object.kind === "Deployment")!.object;
+    expect(deployment.spec).not.toHaveProperty("replicas");
+    expect(scaled.map((r) => r.object.kind)).toContain("PodDisruptionBudget");
+
+    const single = objects([fullUnit({ autoscaling: undefined, replicas: 1 })], manifestsConfig);
+    expect(single.find((r) => r.object.kind === "Deployment")!.object.spec!.replicas).toBe(1);
+    expect(single.map((r) => r.object.kind)).not.toContain("PodDisruptionBudget");
+    expect(single.map((r) => r.object.kind)).not.toContain("HorizontalPodAutoscaler");
+
+    const floorOne = objects([fullUnit({ autoscaling: { min: 1, max: 3, cpu: 80 }, replicas: 3 })], manifestsConfig);
+    expect(floorOne.map((r) => r.object.kind)).not.toContain("PodDisruptionBudget");
+  });
+
+  it("syncs automatically only where the environment says so", () => {
+    const rendered = objects(exampleUnits(), manifestsConfig);
+    const apps = rendered.filter((r) => r.object.kind === "Application").map((r) => r.object as unknown as Application);
+    const policy = Object.fromEntries(apps.map((app) => [app.metadata!.name, app.spec!.syncPolicy]));
+    expect(policy["payments-api-staging"]).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] });
+    expect(policy["payments-api-production"]).toEqual({ syncOptions: ["CreateNamespace=true"] });
+  });
+
+  it("gives the AppProject one destination per environment and the chart repo in helm mode", () => {
+    const project = objects(exampleUnits(helmConfig), helmConfig).find((r) => r.object.kind === "AppProject")!.object as unknown as AppProject;
+    expect(project.spec!.sourceRepos).toEqual(["https://charts.acme.io", "https://github.com/acme/gitops.git"]);
+    expect(project.spec!.destinations).toEqual([
+      { server: "https://kubernetes.default.svc", namespace: "payments-staging" },
+      { server: "https://prod.k8s.acme.io", namespace: "payments" },
+    ]);
+  });
+});
