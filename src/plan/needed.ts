@@ -9,6 +9,11 @@ import type { Blobs, DesiredInput, Tree } from "./types.js";
 export interface BlobsNeededOptions {
   /** Fetch deleted files too, so the plan can show what goes (default true). */
   deletionDiffs?: boolean;
+  /**
+   * At most this many files are fetched only to show a diff (default: all). The index and possible
+   * conflicts are always fetched: the plan's correctness depends on them, the diffs are for reading.
+   */
+  diffLimit?: number;
 }
 
 /**
@@ -39,23 +44,25 @@ export function blobsNeededFor(
   options: BlobsNeededOptions = {},
 ): string[] {
   if (!desired.valid) return [];
-  const needed = new Set<string>();
-  for (const [path, sha] of desired.shas) {
-    const current = tree.get(path);
-    if (current !== undefined && current !== sha) needed.add(path);
-  }
   if (previousIndexNeeded(desired, tree) && !known.has(desired.indexPath)) {
     // The rest depends on what the previous index lists: the caller comes back with it.
-    needed.add(desired.indexPath);
-    return without(needed, known);
+    return [desired.indexPath];
   }
   const previous = readPreviousIndex(desired, tree, known, { units: input.units, rendered: input.rendered, source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : new Set<string>();
-  for (const path of conflictCandidates(desired, tree, owned)) needed.add(path);
-  if (options.deletionDiffs ?? true) {
-    for (const path of owned) if (!desired.files.has(path) && tree.has(path)) needed.add(path);
+  const essential = new Set(conflictCandidates(desired, tree, owned));
+  const forDiffs = new Set<string>();
+  for (const [path, sha] of desired.shas) {
+    const current = tree.get(path);
+    if (current !== undefined && current !== sha && !essential.has(path)) forDiffs.add(path);
   }
-  return without(needed, known);
+  if (options.deletionDiffs ?? true) {
+    for (const path of owned) if (!desired.files.has(path) && tree.has(path)) forDiffs.add(path);
+  }
+  // Diff contents already fetched count against the limit, so asking again never grows it.
+  const fetchedForDiffs = [...forDiffs].filter((p) => known.has(p)).length;
+  const room = Math.max(0, (options.diffLimit ?? Infinity) - fetchedForDiffs);
+  return [...without(essential, known), ...without(forDiffs, known).slice(0, room)].sort();
 }
 
 function without(paths: Set<string>, known: Blobs): string[] {

@@ -1,4 +1,4 @@
-import { sortDiagnostics } from "../core/diagnostic.js";
+import { sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { compareStrings } from "./compare.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { fileChanges } from "./file-changes.js";
@@ -64,4 +64,9 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     risks: findRisks(comparisons, environments, config),
     environments,
   };
+}
+
+/** A plan that could not be made (invalid org config, unreadable input): only diagnostics, nothing to apply. */
+export function unplannable(diagnostics: Diagnostic[]): Plan {
+  return { id: "", valid: false, diagnostics, changes: [], units: [], risks: [], environments: [] };
 }

@@ -9,12 +9,27 @@ export interface ReportContext {
   fileUrl?: (line: number) => string;
   /** URL of the source commit the plan was made for. */
   commitUrl?: string;
+  /** Environments whose changes need an approving review (from the org config), and who gave it. */
+  approvals?: ApprovalState[];
   /** Set once the plan was committed to the GitOps repository. */
   applied?: {
     commitUrl: string;
     /** Per unit (`<env>/<service>`, see `linkKey`): label → URL (logs, dashboards, Argo CD). */
     links: Record<string, Record<string, string>>;
   };
+}
+
+export interface ApprovalState {
+  environment: string;
+  /** Team slugs whose members may approve. */
+  teams: string[];
+  /** The reviewer whose approval counts, when there is one. */
+  approvedBy?: string;
+}
+
+/** Environments still waiting for an approving review. */
+export function pendingApprovals(ctx: ReportContext): ApprovalState[] {
+  return (ctx.approvals ?? []).filter((a) => a.approvedBy === undefined);
 }
 
 /** "abc1234" from a commit URL or sha. */

@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { FileChange, Plan, Risk, UnitChange } from "../plan/types.js";
-import type { ReportContext } from "./context.js";
+import type { ApprovalState, ReportContext } from "./context.js";
 import { codeBlock, codeSpan, escapeHtml, escapeMarkdown, markdownMessage, safeUrl, tableCodeSpan } from "./escape.js";
 import type { Section } from "./fit.js";
 import { linkKey } from "./links.js";
@@ -15,6 +15,19 @@ export function riskSection(risks: Risk[]): Section {
     heading: "### ⚠️ Risks\n\n",
     items: risks.map((r) => `- ⚠️ **${r.kind}**: ${markdownMessage(r.message)}\n`),
     omitted: (n) => `- … ${count(n, "more risk")} not shown; ${LOCAL_HINT}\n`,
+    trailer: "\n",
+  };
+}
+
+export function approvalSection(approvals: ApprovalState[]): Section {
+  return {
+    heading: "### 🔐 Approvals\n\n",
+    items: approvals.map((a) =>
+      a.approvedBy !== undefined
+        ? `- ✅ ${codeSpan(a.environment)}: approved by @${escapeMarkdown(a.approvedBy)}\n`
+        : `- ⏳ ${codeSpan(a.environment)}: needs an approving review of the latest commit from a member of ${a.teams.map((t) => codeSpan(t)).join(", ") || "(no team configured)"}\n`,
+    ),
+    omitted: (n) => `- … ${count(n, "more environment")} not shown\n`,
     trailer: "\n",
   };
 }

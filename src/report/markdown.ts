@@ -1,9 +1,9 @@
 import type { Plan } from "../plan/types.js";
-import { shortSha, type ReportContext } from "./context.js";
+import { pendingApprovals, shortSha, type ReportContext } from "./context.js";
 import { codeSpan, safeUrl } from "./escape.js";
 import { fitSections, type Section } from "./fit.js";
 import { COMMENT_MAX_CHARS, measureChars } from "./limits.js";
-import { diagnosticSection, diffSection, linkSection, riskSection, unitTableSections } from "./markdown-sections.js";
+import { approvalSection, diagnosticSection, diffSection, linkSection, riskSection, unitTableSections } from "./markdown-sections.js";
 import { errorsAndWarnings, verdict } from "./verdict.js";
 
 /** Finds Paved's one sticky comment on a pull request. */
@@ -12,11 +12,12 @@ export const PLAN_MARKER = "<!-- paved:plan -->";
 /** The pull-request comment: verdict, risks, errors, per-environment tables, warnings, diffs. */
 export function markdownComment(plan: Plan, ctx: ReportContext, limit = COMMENT_MAX_CHARS): string {
   const applied = ctx.applied ? `[${codeSpan(shortSha(ctx.applied.commitUrl))}](${safeUrl(ctx.applied.commitUrl)})` : undefined;
-  const v = verdict(plan, applied);
+  const v = verdict(plan, applied, pendingApprovals(ctx).map((a) => a.environment));
   const head = `${PLAN_MARKER}\n## ${v.icon} Paved: ${v.text}\n\n${sourceLine(ctx)}\n\n`;
   const { errors, warnings } = errorsAndWarnings(plan);
   const sections: Section[] = [
     riskSection(plan.risks),
+    approvalSection(ctx.approvals ?? []),
     diagnosticSection("Errors", errors, ctx),
     ...(ctx.applied ? [linkSection(plan, ctx.applied.links)] : []),
     ...unitTableSections(plan),

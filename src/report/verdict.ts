@@ -2,7 +2,7 @@ import type { Plan } from "../plan/types.js";
 
 export interface Verdict {
   ok: boolean;
-  icon: "✅" | "❌";
+  icon: "✅" | "❌" | "⏳";
   /** Without the icon: "valid: 7 file changes in staging, production", "2 errors", "no changes". */
   text: string;
   errors: number;
@@ -10,7 +10,7 @@ export interface Verdict {
 }
 
 /** The one line every report starts with; `appliedIn` is the commit reference when applied. */
-export function verdict(plan: Plan, appliedIn?: string): Verdict {
+export function verdict(plan: Plan, appliedIn?: string, pendingApprovals: string[] = []): Verdict {
   const errors = plan.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = plan.diagnostics.length - errors;
   const warningNote = warnings > 0 ? ` (${count(warnings, "warning")})` : "";
@@ -20,6 +20,9 @@ export function verdict(plan: Plan, appliedIn?: string): Verdict {
   if (plan.changes.length === 0) return { ok: true, icon: "✅", text: `no changes${warningNote}`, errors, warnings };
   const where = plan.environments.length > 0 ? ` in ${plan.environments.join(", ")}` : "";
   const what = `${count(plan.changes.length, "file change")}${where}`;
+  if (appliedIn === undefined && pendingApprovals.length > 0) {
+    return { ok: false, icon: "⏳", text: `valid, waiting for approval in ${pendingApprovals.join(", ")}: ${what}${warningNote}`, errors, warnings };
+  }
   const text = appliedIn !== undefined ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
   return { ok: true, icon: "✅", text: `${text}${warningNote}`, errors, warnings };
 }

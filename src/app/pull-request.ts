@@ -1,0 +1,21 @@
+import type { Context } from "probot";
+import { planPullRequest } from "../github/pull-request-plan.js";
+
+type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
+
+export async function onPullRequest(context: PullRequestContext): Promise<void> {
+  const { payload } = context;
+  // An edit recomputes only when it moved the base branch (the plan's other input).
+  if (payload.action === "edited" && !("changes" in payload && payload.changes && "base" in payload.changes)) return;
+  const pr = payload.pull_request;
+  if (pr.state !== "open") return;
+  await planPullRequest(context.octokit, {
+    repo: { owner: payload.repository.owner.login, repo: payload.repository.name },
+    number: pr.number,
+    headSha: pr.head.sha,
+    baseSha: pr.base.sha,
+    deliveryId: context.id,
+    log: context.log,
+    htmlUrl: payload.repository.html_url,
+  });
+}

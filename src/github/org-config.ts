@@ -1,0 +1,23 @@
+import type { GitHub } from "./client.js";
+import { readFileAt } from "./read-file.js";
+
+/** Where the org config lives: the organisation's `.github` repository, as Probot's `context.config` looks. */
+export const ORG_CONFIG_REPO = ".github";
+export const ORG_CONFIG_PATH = ".github/paved.yml";
+
+export interface OrgConfigSource {
+  /** The YAML text, or null when the org has no config. */
+  text: string | null;
+  /** Where it was read, for messages: `acme/.github:.github/paved.yml`. */
+  location: string;
+}
+
+/**
+ * The org config from the default branch of `<org>/.github`, never from the repository under review or a
+ * pull request branch: a developer cannot weaken the rules in the same change that the rules judge.
+ * The raw text is read (not `context.config`'s parsed object) so errors in it can be located.
+ */
+export async function readOrgConfig(gh: GitHub, org: string): Promise<OrgConfigSource> {
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH);
+  return { text, location: `${org}/${ORG_CONFIG_REPO}:${ORG_CONFIG_PATH}` };
+}

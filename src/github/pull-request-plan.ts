@@ -1,0 +1,129 @@
+import type { Logger } from "probot";
+import type { ResolvedConfig } from "../config/types.js";
+import type { Source } from "../core/files.js";
+import { PAVED_VERSION } from "../core/version.js";
+import { GitHubWriter } from "../gitops/github.js";
+import { readPlanBlobs } from "../gitops/writer.js";
+import { desiredState } from "../plan/pipeline.js";
+import { planner } from "../plan/planner.js";
+import { unplannable } from "../plan/plan.js";
+import type { Plan } from "../plan/types.js";
+import { checkRunOutput } from "../report/check-run.js";
+import type { ReportContext } from "../report/context.js";
+import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
+import { evaluateApprovals, type ApprovalRule } from "./approvals.js";
+import { finishCheck, failCheck, startCheck } from "./check-run.js";
+import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
+import { readOrgSettings } from "./org-settings.js";
+import { readFileAt } from "./read-file.js";
+import { upsertStickyComment } from "./sticky-comment.js";
+
+export interface PullRequestTarget {
+  repo: Repo;
+  number: number;
+  /** Manifests are read at these exact commits, never by branch name (fork PRs included). */
+  headSha: string;
+  baseSha: string;
+  /** The webhook delivery id: a redelivery of a completed event changes nothing. */
+  deliveryId: string;
+  log: Pick<Logger, "info" | "warn" | "error">;
+  /** Web URL of the repository, for links (GitHub Enterprise differs from github.com). */
+  htmlUrl?: string;
+}
+
+/** Diffs beyond this many changed files are listed without content: the plan stays exact, the calls stay bounded. */
+export const MAX_BLOBS_FOR_DIFFS = 40;
+
+/**
+ * A pull request that touches the manifest gets one `Paved` check on its head commit and one sticky
+ * comment: validate, render, plan against the GitOps tree as it is now, and check approvals.
+ */
+export async function planPullRequest(gh: GitHub, target: PullRequestTarget): Promise<void> {
+  const { repo } = target;
+  const settings = await readOrgSettings(gh, repo.owner);
+  const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
+  const [head, base] = await Promise.all([
+    readFileAt(gh, repo, manifestPath, target.headSha),
+    readFileAt(gh, repo, manifestPath, target.baseSha),
+  ]);
+  if (head === null && base === null) return; // Not a Paved repository (or not yet): stay quiet.
+
+  const check = await startCheck(gh, repo, target.headSha, target.deliveryId);
+  if (check.done) return;
+  try {
+    const source: Source = { repository: fullName(repo), sha: target.headSha, pullRequest: target.number };
+    const webUrl = target.htmlUrl ?? `https://github.com/${fullName(repo)}`;
+    const ctx: ReportContext = {
+      source,
+      manifestPath,
+      fileUrl: (line) => `${webUrl}/blob/${target.headSha}/${manifestPath}#L${line}`,
+      commitUrl: `${webUrl}/commit/${target.headSha}`,
+    };
+    let plan: Plan;
+    if (!settings.ok) {
+      plan = unplannable(settings.diagnostics);
+    } else {
+      plan = await planAgainstGitOps(gh, settings.config, settings, head, manifestPath, source);
+      const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
+      const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
+      if (approvals.length > 0) ctx.approvals = approvals;
+    }
+    const output = checkRunOutput(plan, ctx);
+    const prefix = settings.ok ? "" : `The org config ${settings.location} is invalid; fix it there (not in this pull request).\n\n`;
+    await finishCheck(gh, repo, check.id, { ...output, summary: prefix + output.summary });
+    const comment = await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(plan, ctx));
+    target.log.info({ plan: plan.id, valid: plan.valid, changes: plan.changes.length, comment: comment.action }, "planned pull request");
+  } catch (error) {
+    target.log.error({ err: error }, "planning the pull request failed");
+    await failCheck(gh, repo, check.id, `Paved could not compute the plan: ${(error as Error).message}. Re-run the check to try again.`);
+    throw error;
+  }
+}
+
+async function planAgainstGitOps(
+  gh: GitHub,
+  config: ResolvedConfig,
+  settings: { templates: Parameters<typeof desiredState>[4]; renderOptions: Parameters<typeof desiredState>[5]; configured: boolean },
+  manifest: string | null,
+  manifestPath: string,
+  source: Source,
+): Promise<Plan> {
+  const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
+  const bound = planner(desired, {
+    source,
+    config,
+    version: PAVED_VERSION,
+    ...(manifest !== null ? { manifestText: manifest } : {}),
+    manifestFile: manifestPath,
+    locate: desired.locate,
+    fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS },
+  });
+  if (!config.gitops.repository) {
+    // Without a GitOps repository there is nothing to compare with: validate, and plan against an empty tree.
+    return bound.plan({ treeId: "", tree: new Map() }, new Map());
+  }
+  const writer = new GitHubWriter(gh, parseRepo(config.gitops.repository), config.gitops.branch);
+  const snapshot = await writer.readTree();
+  const blobs = await readPlanBlobs(writer, bound, snapshot);
+  return bound.plan(snapshot, blobs);
+}
+
+/** The owner team from a manifest's text, without trusting anything else in it. */
+function ownerOf(text: string | null): string | undefined {
+  const match = text === null ? null : /^owner:\s*["']?([a-z0-9][a-z0-9-]{0,38})["']?\s*(?:#.*)?$/m.exec(text);
+  return match?.[1];
+}
+
+/**
+ * Environments with changes whose config asks for approval. The owner team is taken from the base
+ * branch's manifest when there is one: a pull request cannot name its own approvers by changing `owner`.
+ */
+function approvalRules(plan: Plan, config: ResolvedConfig, owner: string | undefined): ApprovalRule[] {
+  if (!plan.valid) return [];
+  return config.environments
+    .filter((env) => env.approval && plan.environments.includes(env.name))
+    .map((env) => ({
+      environment: env.name,
+      teams: [...new Set([...(env.approval!.owners && owner ? [owner] : []), ...env.approval!.teams])],
+    }));
+}

@@ -1,0 +1,121 @@
+import type { Logger } from "probot";
+import { hasErrors } from "../core/diagnostic.js";
+import type { Source } from "../core/files.js";
+import { PAVED_VERSION } from "../core/version.js";
+import { GitHubWriter } from "../gitops/github.js";
+import { applyWithRetry, type ApplyOutcome, type RetryOptions } from "../gitops/writer.js";
+import { desiredState } from "../plan/pipeline.js";
+import { planner } from "../plan/planner.js";
+import { unplannable } from "../plan/plan.js";
+import { checkRunOutput } from "../report/check-run.js";
+import type { ReportContext } from "../report/context.js";
+import { linkKey, unitLinks } from "../report/links.js";
+import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
+import { failCheck, finishCheck, startCheck } from "./check-run.js";
+import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
+import { deploymentRecords, recordDeployments } from "./deployments.js";
+import { findMergedPullRequest } from "./find-pull-request.js";
+import { readOrgSettings } from "./org-settings.js";
+import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
+import { readFileAt } from "./read-file.js";
+import { upsertStickyComment } from "./sticky-comment.js";
+
+export interface PushTarget extends PushFacts {
+  repo: Repo;
+  deliveryId: string;
+  log: Pick<Logger, "info" | "warn" | "error">;
+  htmlUrl?: string;
+  retry?: RetryOptions;
+}
+
+export type PushResult = { status: "skipped"; reason: string } | ApplyOutcome;
+
+/**
+ * Merging is the deployment: the manifest at the pushed commit is planned against the GitOps branch
+ * as it is now and committed atomically (re-planned and retried if another writer got there first).
+ * The `Paved` check on the pushed commit says what happened; deployments and the PR comment say where.
+ */
+export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushResult> {
+  const { repo } = target;
+  if (!pushesDefaultBranch(target)) return { status: "skipped", reason: "not the default branch" };
+  const settings = await readOrgSettings(gh, repo.owner);
+  const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
+  if (!(await pushChangesManifest(gh, repo, target, manifestPath))) return { status: "skipped", reason: "manifest unchanged" };
+  if (settings.ok && !settings.config.gitops.repository) {
+    target.log.warn({ config: settings.location }, "no gitops.repository configured: nothing to apply");
+    return { status: "skipped", reason: "no GitOps repository configured" };
+  }
+
+  const check = await startCheck(gh, repo, target.after, target.deliveryId);
+  if (check.done) return { status: "skipped", reason: "already handled this delivery" };
+  const webUrl = target.htmlUrl ?? `https://github.com/${fullName(repo)}`;
+  const ctx: ReportContext = {
+    source: { repository: fullName(repo), sha: target.after },
+    manifestPath,
+    fileUrl: (line) => `${webUrl}/blob/${target.after}/${manifestPath}#L${line}`,
+    commitUrl: `${webUrl}/commit/${target.after}`,
+  };
+  try {
+    if (!settings.ok) {
+      await finishCheck(gh, repo, check.id, checkRunOutput(unplannable(settings.diagnostics), ctx));
+      return { status: "invalid", plan: unplannable(settings.diagnostics), attempts: 0 };
+    }
+    const { config } = settings;
+    const [manifest, pullRequest] = await Promise.all([
+      readFileAt(gh, repo, manifestPath, target.after),
+      findMergedPullRequest(gh, repo, target.after),
+    ]);
+    const source: Source = { ...ctx.source, ...(pullRequest !== null ? { pullRequest } : {}) };
+    const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
+    if (hasErrors(desired.check.diagnostics) || hasErrors(desired.rendered.diagnostics)) {
+      // An invalid manifest on the default branch is never applied: the check on that commit says why.
+      const plan = unplannable([...desired.check.diagnostics, ...desired.rendered.diagnostics]);
+      await finishCheck(gh, repo, check.id, checkRunOutput(plan, ctx));
+      return { status: "invalid", plan, attempts: 0 };
+    }
+    const gitops = parseRepo(config.gitops.repository!);
+    const outcome = await applyWithRetry(
+      new GitHubWriter(gh, gitops, config.gitops.branch),
+      planner(desired, {
+        source,
+        config,
+        version: PAVED_VERSION,
+        ...(manifest !== null ? { manifestText: manifest } : {}),
+        manifestFile: manifestPath,
+        locate: desired.locate,
+        fetch: { deletionDiffs: false, diffLimit: 0 },
+      }),
+      { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry },
+    );
+    target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
+
+    if (outcome.status === "conflict") {
+      await failCheck(
+        gh,
+        repo,
+        check.id,
+        `The GitOps branch ${config.gitops.repository}@${config.gitops.branch} kept moving: ${outcome.attempts} attempts each lost the race to another writer. Nothing was written; re-run this check to try again.`,
+      );
+      return outcome;
+    }
+    if (outcome.status !== "committed") {
+      await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, ctx));
+      return outcome;
+    }
+    const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
+    const links: Record<string, Record<string, string>> = {};
+    for (const unit of desired.units) links[linkKey(unit)] = unitLinks(config, unit);
+    const applied: ReportContext = { ...ctx, applied: { commitUrl, links } };
+    await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, applied));
+    const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
+    await recordDeployments(gh, repo, target.after, outcome.sha, deploymentRecords(outcome.plan, desired.units, config, commitUrl), production);
+    if (pullRequest !== null) {
+      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, { ...applied, source }));
+    }
+    return outcome;
+  } catch (error) {
+    target.log.error({ err: error }, "applying the push failed");
+    await failCheck(gh, repo, check.id, `Paved could not apply this commit: ${(error as Error).message}. Nothing was half-written (the GitOps commit is atomic); re-run this check to try again.`);
+    throw error;
+  }
+}

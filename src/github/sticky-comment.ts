@@ -1,0 +1,86 @@
+import { NO_RETRY, type GitHub, type Repo } from "./client.js";
+
+interface IssueComment {
+  id: number;
+  body?: string;
+  user: { type?: string } | null;
+  html_url: string;
+}
+
+// One process never races itself on the same pull request.
+const locks = new Map<string, Promise<unknown>>();
+
+async function serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = locks.get(key) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  locks.set(key, next);
+  try {
+    return await next;
+  } finally {
+    if (locks.get(key) === next) locks.delete(key);
+  }
+}
+
+async function ownComments(gh: GitHub, repo: Repo, issueNumber: number, marker: string): Promise<IssueComment[]> {
+  const all = (await gh.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  })) as IssueComment[];
+  // Only a bot's comment can be ours: a person quoting the marker must not capture the plan.
+  return all.filter((c) => c.user?.type === "Bot" && (c.body ?? "").includes(marker)).sort((a, b) => a.id - b.id);
+}
+
+export interface StickyResult {
+  id: number;
+  url: string;
+  action: "created" | "updated" | "unchanged";
+}
+
+/**
+ * Creates or edits the one comment carrying `marker`. Replicas racing on the first comment may both
+ * create one; whoever sees two afterwards keeps the oldest and deletes the rest, so it converges to one.
+ */
+export function upsertStickyComment(
+  gh: GitHub,
+  repo: Repo,
+  issueNumber: number,
+  marker: string,
+  body: string,
+): Promise<StickyResult> {
+  return serialised(`${repo.owner}/${repo.repo}#${issueNumber}`, async () => {
+    const existing = await ownComments(gh, repo, issueNumber, marker);
+    const keep = existing[0];
+    if (keep) {
+      await deleteExtra(gh, repo, existing.slice(1));
+      if (keep.body === body) return { id: keep.id, url: keep.html_url, action: "unchanged" };
+      await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: keep.id, body });
+      return { id: keep.id, url: keep.html_url, action: "updated" };
+    }
+    const created = await gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...repo,
+      issue_number: issueNumber,
+      body,
+      ...NO_RETRY,
+    });
+    const after = await ownComments(gh, repo, issueNumber, marker);
+    const oldest = after[0];
+    if (oldest && oldest.id !== Number(created.data.id)) {
+      await deleteExtra(gh, repo, after.filter((c) => c.id !== oldest.id));
+      await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: oldest.id, body });
+      return { id: oldest.id, url: oldest.html_url, action: "updated" };
+    }
+    return { id: Number(created.data.id), url: created.data.html_url, action: "created" };
+  });
+}
+
+async function deleteExtra(gh: GitHub, repo: Repo, comments: IssueComment[]): Promise<void> {
+  for (const c of comments) {
+    await gh
+      .request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: c.id })
+      .catch((error: unknown) => {
+        // Another replica deleted it first.
+        if ((error as { status?: number }).status !== 404) throw error;
+      });
+  }
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import type { Probot } from "probot";
+import { example, nextDeliveryId, repositoryPayload } from "./app-harness.js";
+import type { FakeGitHub } from "./fake-github.js";
+
+export const EXAMPLE_MANIFEST = readFileSync(new URL("../../examples/platform.yaml", import.meta.url), "utf8");
+export const EXAMPLE_CONFIG = readFileSync(new URL("../../examples/paved.yml", import.meta.url), "utf8");
+/** The example config without the production approval rule, for stories about something else. */
+export const CONFIG_WITHOUT_APPROVAL = EXAMPLE_CONFIG.replace(/    approval:.*\n(?:      .*\n)*/m, "");
+
+export const ORG = "acme";
+export const APP_REPO = "acme/payments";
+export const GITOPS = "acme/gitops";
+
+/** An org with Paved configured, an empty GitOps repository and an application repository. */
+export function seedOrg(fake: FakeGitHub, options: { config?: string | null; manifest?: string | null } = {}): void {
+  const config = options.config === undefined ? CONFIG_WITHOUT_APPROVAL : options.config;
+  fake.addRepo(`${ORG}/.github`, { files: config === null ? { "README.md": "org\n" } : { ".github/paved.yml": config } });
+  fake.addRepo(GITOPS, { files: { "README.md": "# GitOps\n" } });
+  const manifest = options.manifest === undefined ? EXAMPLE_MANIFEST : options.manifest;
+  fake.addRepo(APP_REPO, { files: manifest === null ? { "README.md": "app\n" } : { "platform.yaml": manifest, "README.md": "app\n" } });
+}
+
+/** Opens a pull request that writes `files` on a new branch; returns its number and head sha. */
+export function openPull(
+  fake: FakeGitHub,
+  files: Record<string, string>,
+  options: { branch?: string; fork?: string; remove?: string[] } = {},
+): { number: number; headSha: string } {
+  const branch = options.branch ?? "feature";
+  const headSha = fake.commit(APP_REPO, branch, { files, ...(options.remove ? { delete: options.remove } : {}) }, "Change platform.yaml");
+  const pr = fake.addPull(APP_REPO, { head: { ref: branch, sha: headSha, ...(options.fork ? { repo: options.fork } : {}) }, base: { ref: "main" }, user: "dev" });
+  return { number: pr.number, headSha };
+}
+
+export function pullRequestPayload(fake: FakeGitHub, number: number, action = "opened") {
+  const pr = fake.pull(APP_REPO, number);
+  const payload = example("pull_request", action === "synchronize" ? "synchronize" : "opened");
+  payload.action = action;
+  payload.number = number;
+  payload.repository = repositoryPayload(APP_REPO);
+  payload.installation = { id: 1, node_id: "I1" };
+  Object.assign(payload.pull_request, {
+    number,
+    state: pr.state,
+    draft: pr.draft,
+    head: { ...payload.pull_request.head, ref: pr.head.ref, sha: pr.head.sha, repo: repositoryPayload(pr.head.repo, "main", pr.head.repo === APP_REPO ? 1 : 2) },
+    base: { ...payload.pull_request.base, ref: pr.base.ref, sha: pr.base.sha, repo: repositoryPayload(APP_REPO) },
+  });
+  return payload;
+}
+
+export async function deliver(probot: Probot, name: string, payload: unknown, id = nextDeliveryId()): Promise<string> {
+  await probot.receive({ id, name, payload } as never);
+  return id;
+}
