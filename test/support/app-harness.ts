@@ -17,10 +17,13 @@ export async function startApp(options: { retries?: number } = {}): Promise<Prob
     privateKey,
     secret: "test-secret",
     logLevel: "fatal",
-    Octokit: ProbotOctokit.defaults({
+    // A function, not an object: Probot passes its own throttle options per instance, which would
+    // replace ours (and its write queue spaces writes 1 s apart).
+    Octokit: ProbotOctokit.defaults((instance: Record<string, any>) => ({
+      ...instance,
       retry: { enabled: (options.retries ?? 0) > 0, retries: options.retries ?? 0, retryAfterBaseValue: 1 },
-      throttle: { enabled: false },
-    }),
+      throttle: { ...instance.throttle, enabled: false },
+    })),
   });
   await probot.load(paved);
   return probot;

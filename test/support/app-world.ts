@@ -54,3 +54,36 @@ export async function deliver(probot: Probot, name: string, payload: unknown, id
   await probot.receive({ id, name, payload } as never);
   return id;
 }
+
+/** A push of `after` to the default branch, shaped like GitHub's (from @octokit/webhooks-examples). */
+export function pushPayload(
+  fake: FakeGitHub,
+  before: string,
+  after: string,
+  changed: { added?: string[]; modified?: string[]; removed?: string[] } = { modified: ["platform.yaml"] },
+  ref = "refs/heads/main",
+) {
+  const payload = example("push");
+  Object.assign(payload, {
+    ref,
+    before,
+    after,
+    created: false,
+    deleted: false,
+    forced: false,
+    base_ref: null,
+    repository: { ...payload.repository, ...repositoryPayload(APP_REPO) },
+    installation: { id: 1, node_id: "I1" },
+    commits: [{ ...(payload.commits[0] ?? {}), id: after, added: changed.added ?? [], modified: changed.modified ?? [], removed: changed.removed ?? [] }],
+    head_commit: { ...(payload.head_commit ?? {}), id: after },
+  });
+  void fake;
+  return payload;
+}
+
+/** Applies what the application repository's main branch holds now, as a merge would. */
+export async function applyMain(probot: Probot, fake: FakeGitHub): Promise<string> {
+  const after = fake.headSha(APP_REPO, "main");
+  await deliver(probot, "push", pushPayload(fake, "1".repeat(40), after, { added: ["platform.yaml"] }));
+  return after;
+}
