@@ -1,0 +1,173 @@
+/**
+ * The CLI's edge: reading the manifest and the org config from disk (shared by validate, render,
+ * plan), and writing diagnostics as text, JSON or GitHub workflow commands.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { isAbsolute, relative, resolve } from "node:path";
+import { loadConfig } from "../config/load.js";
+import { DEFAULT_CONFIG } from "../config/defaults.js";
+import type { ResolvedConfig } from "../config/types.js";
+import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
+import { checkManifest, type ManifestCheck } from "../manifest/check.js";
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+export interface Io {
+  stdout: Output;
+  stderr: Output;
+  cwd: string;
+  isTTY: boolean;
+}
+
+/** A problem that ends the command with a message on stderr and an exit code (2: usage or I/O). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number = 2) {
+    super(message);
+  }
+}
+
+export const DEFAULT_MANIFEST = "platform.yaml";
+export const DEFAULT_CONFIG_PATH = ".github/paved.yml";
+
+/** How a path is shown: as the user typed it; relative to cwd when we chose it. */
+export function displayPath(io: Io, path: string): string {
+  return isAbsolute(path) ? path : relative(io.cwd, resolve(io.cwd, path)) || path;
+}
+
+/** Reads a text file the user named, or fails with a message that says which file and why. */
+export async function readText(io: Io, path: string, what: string): Promise<string> {
+  const absolute = resolve(io.cwd, path);
+  try {
+    return await readFile(absolute, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such file" :
+      code === "EISDIR" ? "it is a directory" :
+      code === "EACCES" ? "permission denied" :
+      (error as Error).message;
+    throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, 2);
+  }
+}
+
+async function exists(io: Io, path: string): Promise<boolean> {
+  try {
+    return (await stat(resolve(io.cwd, path))).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export interface LoadedConfig {
+  /** Undefined when the config has errors (they are in diagnostics). */
+  config?: ResolvedConfig;
+  diagnostics: Diagnostic[];
+  /** The config file read, as displayed; undefined for the built-in defaults. */
+  file?: string;
+}
+
+/** `--config FILE`, else `.github/paved.yml` in cwd when present, else the built-in defaults. */
+export async function loadCliConfig(io: Io, explicit: string | undefined): Promise<LoadedConfig> {
+  let path = explicit;
+  if (path === undefined) {
+    if (!(await exists(io, DEFAULT_CONFIG_PATH))) return { config: DEFAULT_CONFIG, diagnostics: [] };
+    path = DEFAULT_CONFIG_PATH;
+  }
+  const file = displayPath(io, path);
+  const text = await readText(io, path, "config");
+  return { ...loadConfig(text, file), file };
+}
+
+export interface CheckedManifest {
+  /** Config and manifest diagnostics together, sorted. */
+  diagnostics: Diagnostic[];
+  config?: ResolvedConfig;
+  /** Absent when the config had errors (the manifest is then not checked). */
+  check?: ManifestCheck;
+  /** The manifest path as displayed in diagnostics. */
+  file: string;
+}
+
+/** Loads the config and the manifest and checks it: what `validate`, `render` and `plan` all start with. */
+export async function checkManifestFile(io: Io, options: { file?: string; config?: string }): Promise<CheckedManifest> {
+  const path = options.file ?? DEFAULT_MANIFEST;
+  const file = displayPath(io, path);
+  const loaded = await loadCliConfig(io, options.config);
+  if (!loaded.config || hasErrors(loaded.diagnostics)) {
+    return { diagnostics: sortDiagnostics(loaded.diagnostics), file };
+  }
+  const text = await readText(io, path, "manifest");
+  const check = checkManifest(text, file, loaded.config);
+  return {
+    diagnostics: sortDiagnostics([...loaded.diagnostics, ...check.diagnostics]),
+    config: loaded.config,
+    check,
+    file,
+  };
+}
+
+// ── Writing diagnostics ──────────────────────────────────────────────────────────────────────
+
+export const FORMATS = ["text", "json", "github"] as const;
+export type Format = (typeof FORMATS)[number];
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** "2 errors, 1 warning", or "platform.yaml: valid (3 units)". */
+export function summaryLine(diagnostics: readonly Diagnostic[], file: string, unitCount: number): string {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  if (errors > 0) return warnings > 0 ? `${plural(errors, "error")}, ${plural(warnings, "warning")}` : plural(errors, "error");
+  const valid = `${file}: valid (${plural(unitCount, "unit")})`;
+  return warnings > 0 ? `${valid}, ${plural(warnings, "warning")}` : valid;
+}
+
+export function formatText(diagnostics: readonly Diagnostic[], color: boolean): string {
+  const paint = (severity: Diagnostic["severity"]) =>
+    color ? `${severity === "error" ? "\x1b[31m" : "\x1b[33m"}${severity}\x1b[0m` : severity;
+  return diagnostics
+    .map((d) => `${d.file}:${d.line}:${d.column}: ${paint(d.severity)}: ${d.message} [${d.code}]\n`)
+    .join("");
+}
+
+export function formatJson(diagnostics: readonly Diagnostic[]): string {
+  return JSON.stringify({ diagnostics }, null, 2) + "\n";
+}
+
+/** Workflow-command escaping, as @actions/core does it. */
+export function escapeCommandData(text: string): string {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+export function escapeCommandProperty(text: string): string {
+  return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+export function formatGithub(diagnostics: readonly Diagnostic[]): string {
+  return diagnostics
+    .map((d) => {
+      const properties = [
+        `file=${escapeCommandProperty(d.file)}`,
+        `line=${d.line}`,
+        `col=${d.column}`,
+        `title=${escapeCommandProperty(`Paved: ${d.code}`)}`,
+      ].join(",");
+      return `::${d.severity} ${properties}::${escapeCommandData(d.message)}\n`;
+    })
+    .join("");
+}
+
+/** Writes diagnostics (and, for people, a summary line) in the chosen format. */
+export function writeDiagnostics(io: Io, format: Format, diagnostics: readonly Diagnostic[], summary: string): void {
+  if (format === "json") {
+    io.stdout.write(formatJson(diagnostics));
+  } else if (format === "github") {
+    io.stdout.write(formatGithub(diagnostics) + summary + "\n");
+  } else {
+    io.stdout.write(formatText(diagnostics, io.isTTY) + summary + "\n");
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The `paved` command line: a dispatcher over `commands`. A new command is one line here and a
+ * module exporting `{ summary, usage, run }`.
+ */
+import { createRequire } from "node:module";
+import { didYouMean } from "../manifest/suggest.js";
+import type { Command } from "./args.js";
+import { CliError, type Io } from "./io.js";
+import { applyCommand } from "./apply.js";
+import { demoCommand } from "./demo.js";
+import { initCommand } from "./init.js";
+import { planCommand } from "./plan.js";
+import { renderCommand } from "./render.js";
+import { validateCommand } from "./validate.js";
+
+export type { Io } from "./io.js";
+
+export const commands: Record<string, Command> = {
+  validate: validateCommand,
+  render: renderCommand,
+  plan: planCommand,
+  apply: applyCommand,
+  init: initCommand,
+  demo: demoCommand,
+};
+
+function version(): string {
+  // package.json is two levels up from both src/cli and dist/cli.
+  const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
+  return pkg.version;
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return `Usage: paved <command> [options]
+
+Commands:
+${lines.join("\n")}
+
+Options:
+  -h, --help     show help (also: paved <command> --help, paved help <command>)
+  -V, --version  print the version
+
+Exit status:
+  0  ok (valid, written, applied, or nothing to do)
+  1  invalid manifest or config, policy failure, or a conflict (another source owns the files,
+     or the GitOps branch kept moving)
+  2  usage or I/O problems (unknown option, missing file, not a git repository)
+
+Start with \`paved init\` for a platform.yaml, or \`paved demo\` to watch the whole flow.
+Docs: platform.yaml (paved.dev/v1) and the org config .github/paved.yml.
+`;
+}
+
+function lookup(name: string): Command | undefined {
+  return Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : undefined;
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.stderr.write(help());
+    return 2;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    const topic = name === "help" && rest[0] !== undefined ? lookup(rest[0]) : undefined;
+    io.stdout.write(topic ? topic.usage : help());
+    return 0;
+  }
+  if (name === "--version" || name === "-V" || name === "version") {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const command = lookup(name);
+  if (!command) {
+    const hint = name.startsWith("-") ? "" : didYouMean(name, Object.keys(commands));
+    io.stderr.write(`paved: unknown ${name.startsWith("-") ? "option" : "command"} \`${name}\`${hint}; see \`paved --help\`\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout.write(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr.write(`${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`paved: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}

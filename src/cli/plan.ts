@@ -1,0 +1,166 @@
+/** `paved plan`: what applying a manifest would change in a local GitOps repository. */
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { basename, dirname, resolve } from "node:path";
+import type { ResolvedConfig } from "../config/types.js";
+import { hasErrors } from "../core/diagnostic.js";
+import type { Source } from "../core/files.js";
+import { GitError, LocalGitWriter, gitRunner, localSource } from "../gitops/local.js";
+import { readPlanBlobs, type Planner, type TreeSnapshot } from "../gitops/writer.js";
+import { isRepositoryName } from "../plan/paths.js";
+import { desiredState, type DesiredState } from "../plan/pipeline.js";
+import { planner } from "../plan/planner.js";
+import { unplannable } from "../plan/plan.js";
+import type { Plan } from "../plan/types.js";
+import { loadTemplateSet, type RenderOptions } from "../render/index.js";
+import type { CompiledTemplateSet } from "../render/templates.js";
+import { cliText } from "../report/cli-text.js";
+import { markdownComment } from "../report/markdown.js";
+import { oneOf, parseCommandArgs, type Command } from "./args.js";
+import { CliError, DEFAULT_MANIFEST, displayPath, loadCliConfig, readText, type Io } from "./io.js";
+
+const FORMATS = ["text", "markdown", "json"] as const;
+
+export const planCommand: Command = {
+  summary: "Show what applying platform.yaml would change in a GitOps repository",
+  usage: `Usage: paved plan [FILE] --gitops DIR [--config FILE] [--source OWNER/REPO] [--format text|markdown|json]
+
+Renders a manifest (default: platform.yaml) and compares it with the GitOps repository checked out
+in DIR (its current branch): the files to create, update and delete, per service and environment
+in words, and the risks (production, deletions, removed dependencies, host changes).
+
+Options:
+  --gitops DIR        a local clone of the GitOps repository (required)
+  --config FILE       the org config (default: .github/paved.yml when present, else built-in defaults)
+  --source OWNER/REPO the source repository the manifest belongs to (default: from the manifest
+                      folder's git remote \`origin\` on GitHub, else local/<folder name>)
+  --format FORMAT     text (default), markdown (the pull-request comment) or json
+  -h, --help          show this help
+
+Exit status: 0 valid (with or without changes), 1 invalid or owned by another source, 2 usage or I/O problems.
+`,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values, positionals } = parseCommandArgs(
+      "plan",
+      args,
+      { config: { type: "string" }, gitops: { type: "string" }, source: { type: "string" }, format: { type: "string" } },
+      1,
+    );
+    const format = oneOf("plan", "format", values.format, FORMATS, "text");
+    const prepared = await preparePlan("plan", io, values, positionals[0]);
+    const result = "plan" in prepared ? prepared.plan : await planOnce(prepared);
+    io.stdout.write(formatPlan(result, format, io, prepared.source, prepared.file));
+    return result.valid ? 0 : 1;
+  },
+};
+
+/** Everything `plan` and `apply` share: config, manifest, source, templates, GitOps repository. */
+export type PreparedPlan =
+  | { plan: Plan; source: Source; file: string }
+  | { desired: DesiredState; planner: Planner; writer: LocalGitWriter; source: Source; file: string; gitops: string };
+
+export async function preparePlan(
+  command: string,
+  io: Io,
+  values: Record<string, string | boolean | undefined>,
+  manifestArg: string | undefined,
+): Promise<PreparedPlan> {
+  if (typeof values.gitops !== "string") {
+    throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
+  }
+  const gitops = resolve(io.cwd, values.gitops);
+  const manifestPath = manifestArg ?? DEFAULT_MANIFEST;
+  const file = displayPath(io, manifestPath);
+  const source = await sourceOf(command, io, manifestPath, values.source);
+  const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
+  if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
+  const config = loaded.config;
+  const text = await readText(io, manifestPath, "manifest");
+  const templates = loadTemplates(command, io, config, loaded.file);
+  const desired = desiredState(text, file, config, source, templates, await renderOptions(command, io, config, loaded.file, gitops));
+  const bound = planner(desired, { source, config, version: version(), manifestText: text, manifestFile: file, locate: desired.locate });
+  return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops };
+}
+
+/** Reads the GitOps repository once and plans against it. */
+export async function planOnce(prepared: Extract<PreparedPlan, { planner: Planner }>): Promise<Plan> {
+  const snapshot = await readGitops(prepared);
+  return prepared.planner.plan(snapshot, await readPlanBlobs(prepared.writer, prepared.planner, snapshot));
+}
+
+async function readGitops(prepared: { writer: LocalGitWriter; gitops: string }): Promise<TreeSnapshot> {
+  try {
+    return await prepared.writer.readTree();
+  } catch (error) {
+    throw gitopsError(prepared.gitops, error);
+  }
+}
+
+export function gitopsError(gitops: string, error: unknown): CliError {
+  if (error instanceof GitError && /not a git repository|cannot change to/i.test(error.stderr)) {
+    return new CliError(`paved: ${gitops} is not a git repository: --gitops names a local clone of the GitOps repository`, 2);
+  }
+  return new CliError(`paved: ${error instanceof Error ? error.message : String(error)}`, 2);
+}
+
+export function formatPlan(result: Plan, format: (typeof FORMATS)[number], io: Io, source: Source, file: string): string {
+  if (format === "json") {
+    const changes = result.changes.map((c) => ({ path: c.path, action: c.action, ...(c.unit ? { unit: c.unit } : {}) }));
+    return `${JSON.stringify({ valid: result.valid, id: result.id, diagnostics: result.diagnostics, changes, units: result.units }, null, 2)}\n`;
+  }
+  if (format === "markdown") return markdownComment(result, { source, manifestPath: file });
+  return cliText(result, { color: io.isTTY });
+}
+
+/** A plan that never got made (the config has errors): same outputs, nothing to apply. */
+async function sourceOf(command: string, io: Io, manifestPath: string, explicit: string | boolean | undefined): Promise<Source> {
+  if (typeof explicit === "string") {
+    if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, 2);
+    return { repository: explicit };
+  }
+  const folder = dirname(resolve(io.cwd, manifestPath));
+  const local = await localSource(folder, gitRunner(folder));
+  const name = basename(folder).toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "manifest";
+  return { repository: local.repository ?? `local/${name}`, ...(local.sha ? { sha: local.sha } : {}) };
+}
+
+/** `render.templates` is relative to the config file. */
+function loadTemplates(command: string, io: Io, config: ResolvedConfig, configFile: string | undefined): CompiledTemplateSet {
+  const dir = config.render.templates === null ? null : resolve(io.cwd, configFile ? dirname(configFile) : ".", config.render.templates);
+  try {
+    return loadTemplateSet(dir);
+  } catch (error) {
+    throw new CliError(`paved ${command}: cannot read the templates folder ${dir}: ${error instanceof Error ? error.message : String(error)}`, 2);
+  }
+}
+
+/**
+ * Where Argo CD finds the GitOps repository when the config does not say (`gitops.repository`):
+ * the local clone's `origin`. A local chart values schema (helm mode) is read relative to the config.
+ */
+async function renderOptions(command: string, io: Io, config: ResolvedConfig, configFile: string | undefined, gitops: string): Promise<RenderOptions> {
+  const options: RenderOptions = {};
+  if (!config.gitops.repository) {
+    try {
+      const url = (await gitRunner(gitops)(["remote", "get-url", "origin"])).toString("utf8").trim();
+      if (url) options.gitopsRepoURL = url;
+    } catch {
+      // No origin: the renderer reports the missing gitops.repository.
+    }
+  }
+  const schema = config.render.mode === "helm" ? config.render.chart?.valuesSchema : undefined;
+  if (schema && !/^https?:\/\//.test(schema)) {
+    const path = resolve(io.cwd, configFile ? dirname(configFile) : ".", schema);
+    try {
+      options.valuesSchema = JSON.parse(await readFile(path, "utf8")) as object;
+    } catch (error) {
+      throw new CliError(`paved ${command}: cannot read the chart's values schema ${path}: ${error instanceof Error ? error.message : String(error)}`, 2);
+    }
+  }
+  return options;
+}
+
+export function version(): string {
+  // package.json is two levels up from both src/cli and dist/cli.
+  return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+}

@@ -1,0 +1,35 @@
+/** `paved validate`: check a manifest against the schema, the org config and its policies. */
+import { hasErrors } from "../core/diagnostic.js";
+import { oneOf, parseCommandArgs, type Command } from "./args.js";
+import { checkManifestFile, FORMATS, summaryLine, writeDiagnostics, type Io } from "./io.js";
+
+export const validateCommand: Command = {
+  summary: "Check platform.yaml against the schema, the org config and its policies",
+  usage: `Usage: paved validate [FILE] [--config FILE] [--format text|json|github]
+
+Checks a manifest (default: platform.yaml) and prints every problem with its file:line:column.
+
+Options:
+  --config FILE    the org config (default: .github/paved.yml when present, else built-in defaults)
+  --format FORMAT  text (default), json, or github (workflow commands that annotate a pull request)
+  -h, --help       show this help
+
+Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problems.
+`,
+  async run(args: string[], io: Io): Promise<number> {
+    const { values, positionals } = parseCommandArgs(
+      "validate",
+      args,
+      { config: { type: "string" }, format: { type: "string" } },
+      1,
+    );
+    const format = oneOf("validate", "format", values.format, FORMATS, "text");
+    const result = await checkManifestFile(io, {
+      ...(positionals[0] !== undefined ? { file: positionals[0] } : {}),
+      ...(typeof values.config === "string" ? { config: values.config } : {}),
+    });
+    const summary = summaryLine(result.diagnostics, result.file, result.check?.units.length ?? 0);
+    writeDiagnostics(io, format, result.diagnostics, summary);
+    return hasErrors(result.diagnostics) ? 1 : 0;
+  },
+};
