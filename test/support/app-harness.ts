@@ -12,7 +12,14 @@ export const TEST_PRIVATE_KEY = privateKey;
 
 /** A real Probot running the real app; retries fast and without throttling's 1 s write spacing. */
 export async function startApp(options: { retries?: number } = {}): Promise<Probot> {
-  const probot = new Probot({
+  const probot = testProbot(options);
+  await probot.load(paved);
+  return probot;
+}
+
+/** The Probot instance alone, for mounting the app some other way (the HTTP middleware). */
+export function testProbot(options: { retries?: number } = {}): Probot {
+  return new Probot({
     appId: 1,
     privateKey,
     secret: "test-secret",
@@ -25,8 +32,6 @@ export async function startApp(options: { retries?: number } = {}): Promise<Prob
       throttle: { ...instance.throttle, enabled: false },
     })),
   });
-  await probot.load(paved);
-  return probot;
 }
 
 let deliveries = 0;
