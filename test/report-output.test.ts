@@ -135,7 +135,7 @@ describe("size limits", () => {
     expect(bytes(summary)).toBeLessThanOrEqual(CHECK_RUN_MAX_BYTES);
     for (const text of [md, summary]) {
       expect(text).toMatch(/❌ (Paved: )?3,000 errors/);
-      expect(text).toContain("changes production environment production");
+      expect(text).toContain("production is a production environment; this changes");
       expect(text).toContain("problem number 0 ");
       expect(text).toMatch(/… [\d,]+ more errors not shown/);
       expect(text.indexOf("Risks")).toBeLessThan(text.indexOf("Errors"));

@@ -76,7 +76,7 @@ export function imageHint(value: string): string {
   const repository = hasTag ? name.slice(0, lastColon) : name;
   if (at !== -1) {
     const digest = value.slice(at + 1);
-    if (!/^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/.test(digest)) {
+    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest)) {
       return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
     }
   } else if (!hasTag) {

@@ -18,7 +18,7 @@ export function findRisks(units: UnitComparison[], environments: string[], confi
     const changed = units.filter((u) => u.change.environment === environment && u.change.action !== "unchanged");
     const names = changed.slice(0, LISTED_SERVICES).map((u) => `${u.change.service} (${u.change.action})`);
     if (changed.length > LISTED_SERVICES) names.push(`and ${changed.length - LISTED_SERVICES} more`);
-    risks.push({ kind: "production", environment, message: `changes production environment ${environment}: ${names.join(", ") || "shared files"}` });
+    risks.push({ kind: "production", environment, message: `${environment} is a production environment; this changes ${names.join(", ") || "its shared files"}` });
   }
   for (const { change, before, after } of units) {
     const { environment, service } = change;
