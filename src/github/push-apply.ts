@@ -14,6 +14,7 @@ import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { failCheck, finishCheck, startCheck } from "./check-run.js";
 import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
 import { deploymentRecords, recordDeployments } from "./deployments.js";
+import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
 import { findMergedPullRequest } from "./find-pull-request.js";
 import { readOrgSettings } from "./org-settings.js";
 import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
@@ -74,8 +75,9 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       return { status: "invalid", plan, attempts: 0 };
     }
     const gitops = parseRepo(config.gitops.repository!);
-    const outcome = await applyWithRetry(
-      new GitHubWriter(gh, gitops, config.gitops.branch),
+    const writer = new GitHubWriter(gh, gitops, config.gitops.branch);
+    const gated = gatedEnvironments(config);
+    const direct = directPlanner(
       planner(desired, {
         source,
         config,
@@ -85,8 +87,9 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
         locate: desired.locate,
         fetch: { deletionDiffs: false, diffLimit: 0 },
       }),
-      { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry },
+      gated,
     );
+    const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
 
     if (outcome.status === "conflict") {
@@ -98,8 +101,16 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       );
       return outcome;
     }
+    const full = direct.lastFull();
+    if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
+      const proposed = await proposeGated(gh, gitops, writer, config.gitops.branch, full, gated, source);
+      if (proposed.length > 0) ctx.proposed = proposed;
+    }
     if (outcome.status !== "committed") {
       await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, ctx));
+      if (ctx.proposed && pullRequest !== null) {
+        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, { ...ctx, source }));
+      }
       return outcome;
     }
     const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;

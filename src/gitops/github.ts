@@ -129,7 +129,8 @@ export class GitHubWriter implements GitOpsWriter {
     }
   }
 
-  private async treeOf(commitSha: string): Promise<string> {
+  /** The tree of a commit (cached from `readTree`). */
+  async treeOf(commitSha: string): Promise<string> {
     const known = this.treeOfCommit.get(commitSha);
     if (known) return known;
     const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {

@@ -4,7 +4,7 @@ import { pendingApprovals, shortSha, type ReportContext } from "./context.js";
 import { safeUrl } from "./escape.js";
 import { fitSections, type Section } from "./fit.js";
 import { CHECK_RUN_MAX_BYTES, CHECK_RUN_TITLE_MAX_CHARS, measureBytes } from "./limits.js";
-import { approvalSection, diagnosticSection, diffSection, linkSection, riskSection, unitTableSections } from "./markdown-sections.js";
+import { approvalSection, diagnosticSection, proposedSection, diffSection, linkSection, riskSection, unitTableSections } from "./markdown-sections.js";
 import { footer, sourceLine } from "./markdown.js";
 import { errorsAndWarnings, verdict } from "./verdict.js";
 
@@ -28,6 +28,7 @@ export function checkRunOutput(plan: Plan, ctx: ReportContext, limit = CHECK_RUN
   const summarySections: Section[] = [
     riskSection(plan.risks),
     approvalSection(ctx.approvals ?? []),
+    proposedSection(ctx.proposed ?? []),
     diagnosticSection("Errors", errors, ctx),
     ...(ctx.applied ? [linkSection(plan, ctx.applied.links)] : []),
     ...unitTableSections(plan),

@@ -11,6 +11,8 @@ export interface ReportContext {
   commitUrl?: string;
   /** Environments whose changes need an approving review (from the org config), and who gave it. */
   approvals?: ApprovalState[];
+  /** Environments gated by review (`mode: pull-request`): the GitOps pull request holding their changes. */
+  proposed?: Array<{ environment: string; url: string }>;
   /** Set once the plan was committed to the GitOps repository. */
   applied?: {
     commitUrl: string;

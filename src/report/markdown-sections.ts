@@ -32,6 +32,15 @@ export function approvalSection(approvals: ApprovalState[]): Section {
   };
 }
 
+export function proposedSection(proposed: Array<{ environment: string; url: string }>): Section {
+  return {
+    heading: "### 🔀 Waiting for review in the GitOps repository\n\n",
+    items: proposed.map((p) => `- ${codeSpan(p.environment)}: ${safeUrl(p.url)}\n`),
+    omitted: (n) => `- … ${count(n, "more environment")} not shown\n`,
+    trailer: "\n",
+  };
+}
+
 export function diagnosticSection(title: string, diagnostics: Diagnostic[], ctx: ReportContext): Section {
   const icon = title === "Errors" ? "❌" : "⚠️";
   return {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-harness.js";
 import {
   APP_REPO,
+  CONFIG_WITHOUT_APPROVAL,
   EXAMPLE_MANIFEST,
   GITOPS,
   deliver,
@@ -199,6 +200,37 @@ describe("merging a pull request", () => {
     expect(check.conclusion).toBe("failure");
     expect(check.output.summary).toContain("kept moving");
     expect(fake.readTree(GITOPS)[INDEX]).toBeUndefined();
+  });
+});
+
+describe("an environment gated by review (mode: pull-request)", () => {
+  it("puts its changes in one GitOps pull request, updated in place, and commits the rest directly", async () => {
+    const gatedConfig = CONFIG_WITHOUT_APPROVAL.replace("    autoSync: false\n", "    autoSync: false\n    mode: pull-request\n");
+    expect(gatedConfig).toContain("mode: pull-request");
+    seedOrg(fake, { config: gatedConfig, manifest: null });
+    const first = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    await merge(first.number);
+
+    const main = Object.keys(fake.readTree(GITOPS));
+    expect(main).toContain("staging/payments-staging/api/application.yaml");
+    expect(main.some((p) => p.startsWith("production/"))).toBe(false);
+    const branch = "paved/acme/payments/production";
+    const proposed = Object.keys(fake.readTree(GITOPS, branch));
+    expect(proposed).toContain("production/payments/api/application.yaml");
+    expect(proposed).toContain("staging/payments-staging/api/application.yaml");
+    const pulls = [...fake.repoState(GITOPS).pulls.values()];
+    expect(pulls).toHaveLength(1);
+    expect(pulls[0]!.head.ref).toBe(branch);
+    expect(fake.deployments(APP_REPO).map((d) => d.environment)).toEqual(["staging"]);
+    const comment = fake.comments(APP_REPO, first.number).find((c) => c.body.includes(MARKER))!;
+    expect(comment.body).toContain("Waiting for review");
+
+    const second = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 3", "replicas: 4") }, { branch: "scale" });
+    await merge(second.number);
+    const again = [...fake.repoState(GITOPS).pulls.values()];
+    expect(again).toHaveLength(1);
+    expect(fake.readTree(GITOPS, branch)[".paved/sources/acme/payments.yaml"]).toBeDefined();
+    expect(fake.readTree(GITOPS, branch)["production/payments/api/manifests/deployment.yaml"]).toBeDefined();
   });
 });
 
