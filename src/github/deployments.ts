@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Unit } from "../core/unit.js";
 import type { Plan } from "../plan/types.js";
+import { applicationName } from "../render/names.js";
 import { NO_RETRY, type GitHub, type Repo } from "./client.js";
 
 export interface DeploymentRecord {
@@ -17,9 +18,10 @@ export function deploymentRecords(plan: Plan, units: Unit[], config: ResolvedCon
       .map((c) => units.find((u) => u.environment === environment && u.service === c.service))
       .find((u) => u?.spec.ingress?.host);
     const first = changed[0];
+    const owner = units[0]?.owner;
     const argo =
-      config.argocd.url && first
-        ? `${config.argocd.url.replace(/\/+$/, "")}/applications/${config.argocd.namespace}/${first.service}-${environment}`
+      config.argocd.url && first && owner
+        ? `${config.argocd.url.replace(/\/+$/, "")}/applications/${config.argocd.namespace}/${applicationName(owner, first.service, environment)}`
         : undefined;
     return {
       environment,
