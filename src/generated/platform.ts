@@ -131,6 +131,38 @@ export type Class = string;
  */
 export type Enabled = boolean;
 /**
+ * What this service does, in a sentence (shown in the catalog). null removes it (falls back to the default).
+ */
+export type Description1 = Description | null;
+/**
+ * An OCI image reference that names a tag or a digest, e.g. ghcr.io/acme/api:1.4.2 or ghcr.io/acme/api@sha256:…; there is no implicit latest.
+ */
+export type ContainerImage1 = string;
+/**
+ * Overrides the image's entrypoint. null removes it (falls back to the default).
+ */
+export type Command1 = Command | null;
+/**
+ * Arguments passed to the command. null removes it (falls back to the default).
+ */
+export type Arguments1 = Arguments | null;
+/**
+ * The HTTP port the container listens on. A service without a port is a worker: no Service, no Ingress, no HTTP probes. null removes it (falls back to the default).
+ */
+export type Port1 = Port | null;
+/**
+ * Number of pods (0 to 50). With autoscaling it is the starting size only. null removes it (falls back to the default).
+ */
+export type Replicas1 = Replicas | null;
+/**
+ * CPU requested per pod, in millicores (250m) or cores (0.5, 1). null removes it (falls back to the default).
+ */
+export type CPURequest1 = CPURequest | null;
+/**
+ * Memory requested and limited per pod, in Ki, Mi, Gi or Ti (256Mi, 1Gi). null removes it (falls back to the default).
+ */
+export type Memory1 = Memory | null;
+/**
  * Variables to add or change; null removes one.
  */
 export type EnvironmentVariables1 = {
@@ -143,12 +175,24 @@ export type Secrets1 = {
   [k: string]: SecretReference | null;
 } | null;
 /**
+ * HTTP readiness and liveness probes. Needs a port. null removes it (falls back to the default).
+ */
+export type HealthCheck1 = HealthCheck | null;
+/**
  * Ingress fields to change; null removes the ingress.
  */
 export type Ingress1 = {
-  host?: HostName | null;
-  path?: HTTPPath | null;
+  host?: HostName1;
+  path?: Path1;
 } | null;
+/**
+ * A lowercase RFC 1123 host name, e.g. api.payments.example.com.
+ */
+export type HostName1 = HostName | null;
+/**
+ * Path prefix routed to the service (default /).
+ */
+export type Path1 = HTTPPath | null;
 /**
  * An HTTP path starting with /.
  *
@@ -160,26 +204,50 @@ export type HTTPPath = string;
  * Autoscaling fields to change; null removes autoscaling.
  */
 export type Autoscaling1 = {
-  min?: number | null;
-  max?: number | null;
-  cpu?: number | null;
+  min?: MinimumReplicas1;
+  max?: MaximumReplicas1;
+  cpu?: TargetCPU1;
 } | null;
+/**
+ * At least 1.
+ */
+export type MinimumReplicas1 = number | null;
+/**
+ * At least min.
+ */
+export type MaximumReplicas1 = number | null;
+/**
+ * Target average CPU utilisation, 1 to 100.
+ */
+export type TargetCPU1 = number | null;
 /**
  * Dependencies to add or change; null removes one.
  */
 export type Dependencies1 = {
   [k: string]: {
-    type?: string;
-    class?: string | null;
+    type?: Type1;
+    class?: Class1;
     params?: Parameters1;
   } | null;
 } | null;
+/**
+ * A dependency type from the org config's catalog, e.g. postgres.
+ */
+export type Type1 = string;
+/**
+ * A size or class allowed for this type, e.g. small.
+ */
+export type Class1 = string | null;
 /**
  * Parameters to add or change; null removes one (or all).
  */
 export type Parameters1 = {
   [k: string]: string | number | boolean | null;
 } | null;
+/**
+ * false: the service is not deployed (in that environment).
+ */
+export type Enabled1 = boolean;
 /**
  * Lowercase letters, digits and hyphens; starts and ends with a letter or digit; at most 40 characters.
  *
@@ -361,19 +429,19 @@ export interface ServiceOverrides {
  * via the `definition` "serviceOverride".
  */
 export interface ServiceOverride {
-  description?: Description | null;
-  image?: ContainerImage;
-  command?: Command | null;
-  args?: Arguments | null;
-  port?: Port | null;
-  replicas?: Replicas | null;
-  cpu?: CPURequest | null;
-  memory?: Memory | null;
+  description?: Description1;
+  image?: ContainerImage1;
+  command?: Command1;
+  args?: Arguments1;
+  port?: Port1;
+  replicas?: Replicas1;
+  cpu?: CPURequest1;
+  memory?: Memory1;
   env?: EnvironmentVariables1;
   secrets?: Secrets1;
-  health?: HealthCheck | null;
+  health?: HealthCheck1;
   ingress?: Ingress1;
   autoscaling?: Autoscaling1;
   dependencies?: Dependencies1;
-  enabled?: Enabled;
+  enabled?: Enabled1;
 }
