@@ -1,5 +1,6 @@
 import type { Logger } from "probot";
 import type { ResolvedConfig } from "../config/types.js";
+import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { PAVED_VERSION } from "../core/version.js";
 import { GitHubWriter } from "../gitops/github.js";
@@ -8,13 +9,14 @@ import { desiredState } from "../plan/pipeline.js";
 import { planner } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
-import { checkRunOutput } from "../report/check-run.js";
-import type { ReportContext } from "../report/context.js";
+import { checkRunOutput, type CheckRunOutput } from "../report/check-run.js";
+import { pendingApprovals, type ReportContext } from "../report/context.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { evaluateApprovals, type ApprovalRule } from "./approvals.js";
 import { finishCheck, failCheck, startCheck } from "./check-run.js";
 import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
-import { readOrgSettings } from "./org-settings.js";
+import { keyedLock } from "./keyed-lock.js";
+import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { readFileAt } from "./read-file.js";
 import { upsertStickyComment } from "./sticky-comment.js";
 
@@ -29,7 +31,18 @@ export interface PullRequestTarget {
   log: Pick<Logger, "info" | "warn" | "error">;
   /** Web URL of the repository, for links (GitHub Enterprise differs from github.com). */
   htmlUrl?: string;
+  /** Org settings already loaded (the Action reads them from its workspace); else read from `<org>/.github`. */
+  settings?: OrgSettings;
+  /** The client for the GitOps repository (the Action's `gitops-token`); `gh` when absent. */
+  gitops?: GitHub;
+  /** Someone asked for this plan (Re-run, `/paved plan`): the check shows it in progress and is rewritten even if unchanged. */
+  rerun?: boolean;
 }
+
+export type PullRequestOutcome =
+  /** No manifest at the head or the base, or a redelivery of a handled event: nothing was reported. */
+  | { status: "skipped"; reason: string }
+  | { status: "planned"; plan: Plan; conclusion: CheckRunOutput["conclusion"]; pendingApprovals: string[] };
 
 /** Diffs beyond this many changed files are listed without content: the plan stays exact, the calls stay bounded. */
 export const MAX_BLOBS_FOR_DIFFS = 40;
@@ -38,18 +51,36 @@ export const MAX_BLOBS_FOR_DIFFS = 40;
  * A pull request that touches the manifest gets one `Paved` check on its head commit and one sticky
  * comment: validate, render, plan against the GitOps tree as it is now, and check approvals.
  */
-export async function planPullRequest(gh: GitHub, target: PullRequestTarget): Promise<void> {
+export async function planPullRequest(gh: GitHub, target: PullRequestTarget): Promise<PullRequestOutcome> {
   const { repo } = target;
-  const settings = await readOrgSettings(gh, repo.owner);
+  const settings = target.settings ?? (await readOrgSettings(gh, repo.owner));
   const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
   const [head, base] = await Promise.all([
     readFileAt(gh, repo, manifestPath, target.headSha),
     readFileAt(gh, repo, manifestPath, target.baseSha),
   ]);
-  if (head === null && base === null) return; // Not a Paved repository (or not yet): stay quiet.
+  // Not a Paved repository (or not yet): stay quiet.
+  if (head === null && base === null) return { status: "skipped", reason: `no ${manifestPath} at the head or the base` };
+  // Deliveries for one head commit take turns in this process: the next one finds the check finished
+  // and writes only if its result differs (annotations append, so a rewrite would repeat them).
+  return planningHead(`${repo.owner}/${repo.repo}@${target.headSha}`.toLowerCase(), () =>
+    checkAndReport(gh, target, settings, manifestPath, head, base),
+  );
+}
 
-  const check = await startCheck(gh, repo, target.headSha, target.deliveryId);
-  if (check.done) return;
+const planningHead = keyedLock();
+
+async function checkAndReport(
+  gh: GitHub,
+  target: PullRequestTarget,
+  settings: OrgSettings,
+  manifestPath: string,
+  head: string | null,
+  base: string | null,
+): Promise<PullRequestOutcome> {
+  const { repo } = target;
+  const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
+  if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
     const source: Source = { repository: fullName(repo), sha: target.headSha, pullRequest: target.number };
     const webUrl = target.htmlUrl ?? `https://github.com/${fullName(repo)}`;
@@ -63,16 +94,24 @@ export async function planPullRequest(gh: GitHub, target: PullRequestTarget): Pr
     if (!settings.ok) {
       plan = unplannable(settings.diagnostics);
     } else {
-      plan = await planAgainstGitOps(gh, settings.config, settings, head, manifestPath, source);
+      plan = await planAgainstGitOps(target.gitops ?? gh, settings.config, settings, head, manifestPath, source);
       const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
       const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
       if (approvals.length > 0) ctx.approvals = approvals;
     }
     const output = checkRunOutput(plan, ctx);
-    const prefix = settings.ok ? "" : `The org config ${settings.location} is invalid; fix it there (not in this pull request).\n\n`;
-    await finishCheck(gh, repo, check.id, { ...output, summary: prefix + output.summary });
-    const comment = await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(plan, ctx));
+    const prefix = !settings.ok
+      ? `The org config ${settings.location} is invalid; fix it there (not in this pull request).\n\n`
+      : !settings.config.gitops.repository
+        ? `No GitOps repository is configured (\`gitops.repository\` in ${settings.location}): the manifest was validated${settings.configured ? "" : " with the built-in defaults"}, and nothing will be deployed.\n\n`
+        : "";
+    await finishCheck(gh, repo, check, { ...output, summary: prefix + output.summary });
+    // A late or redelivered event for an older head must not replace the plan of the newer one.
+    const comment = await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(plan, ctx), {
+      current: () => isOpenAtHead(gh, repo, target.number, target.headSha),
+    });
     target.log.info({ plan: plan.id, valid: plan.valid, changes: plan.changes.length, comment: comment.action }, "planned pull request");
+    return { status: "planned", plan, conclusion: output.conclusion, pendingApprovals: pendingApprovals(ctx).map((a) => a.environment) };
   } catch (error) {
     target.log.error({ err: error }, "planning the pull request failed");
     await failCheck(gh, repo, check.id, `Paved could not compute the plan: ${(error as Error).message}. Re-run the check to try again.`);
@@ -99,13 +138,20 @@ async function planAgainstGitOps(
     fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS },
   });
   if (!config.gitops.repository) {
-    // Without a GitOps repository there is nothing to compare with: validate, and plan against an empty tree.
-    return bound.plan({ treeId: "", tree: new Map() }, new Map());
+    // Nothing to render for and compare with: the check is the validation alone.
+    const diagnostics = desired.check.diagnostics;
+    return { ...unplannable(diagnostics), valid: !hasErrors(diagnostics) };
   }
   const writer = new GitHubWriter(gh, parseRepo(config.gitops.repository), config.gitops.branch);
   const snapshot = await writer.readTree();
   const blobs = await readPlanBlobs(writer, bound, snapshot);
   return bound.plan(snapshot, blobs);
+}
+
+/** Whether the pull request is still open with this head commit (a plan comment for any other is outdated). */
+async function isOpenAtHead(gh: GitHub, repo: Repo, number: number, headSha: string): Promise<boolean> {
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number });
+  return data.state === "open" && data.head.sha === headSha;
 }
 
 /** The owner team from a manifest's text, without trusting anything else in it. */

@@ -124,6 +124,16 @@ describe("a pull request that changes platform.yaml", () => {
     expect(check.status).toBe("completed");
     // The example needs the org's dependency catalog: without a config, `postgres` is unknown.
     expect(check.output.summary).toContain("postgres");
+    expect(check.output.summary).toContain("built-in defaults");
+  });
+
+  it("validates a manifest without claiming a deployment when no GitOps repository is configured", async () => {
+    seedOrg(fake, { config: null });
+    const pr = openPull(fake, { "platform.yaml": "apiVersion: paved.dev/v1\nowner: payments\nservices:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n" });
+    await deliver(probot, "pull_request", pullRequestPayload(fake, pr.number));
+    const check = pavedCheck(pr.headSha);
+    expect(check.conclusion).toBe("neutral"); // valid; a production-digest warning
+    expect(check.output.summary).toContain("nothing will be deployed");
   });
 
   it("stays quiet on a pull request of a repository without a manifest", async () => {
