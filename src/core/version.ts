@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { readPackageJson } from "./package-root.js";
 
-/** Paved's version: part of every plan id, since rendering depends on it. Read from package.json (works from src/ and dist/). */
-export const PAVED_VERSION: string = (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+/** Paved's version: part of every plan id, since rendering depends on it. Read from package.json (src/, dist/ and the Action's bundle alike). */
+export const PAVED_VERSION: string = (readPackageJson("package.json") as { version: string }).version;

@@ -16,7 +16,7 @@ import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
 import { deploymentRecords, recordDeployments } from "./deployments.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
 import { findMergedPullRequest } from "./find-pull-request.js";
-import { readOrgSettings } from "./org-settings.js";
+import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
 import { readFileAt } from "./read-file.js";
 import { upsertStickyComment } from "./sticky-comment.js";
@@ -27,6 +27,10 @@ export interface PushTarget extends PushFacts {
   log: Pick<Logger, "info" | "warn" | "error">;
   htmlUrl?: string;
   retry?: RetryOptions;
+  /** Org settings already loaded (the Action reads them from its workspace); else read from `<org>/.github`. */
+  settings?: OrgSettings;
+  /** The client for the GitOps repository (the Action's `gitops-token`); `gh` when absent. */
+  gitops?: GitHub;
 }
 
 export type PushResult = { status: "skipped"; reason: string } | ApplyOutcome;
@@ -39,7 +43,7 @@ export type PushResult = { status: "skipped"; reason: string } | ApplyOutcome;
 export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushResult> {
   const { repo } = target;
   if (!pushesDefaultBranch(target)) return { status: "skipped", reason: "not the default branch" };
-  const settings = await readOrgSettings(gh, repo.owner);
+  const settings = target.settings ?? (await readOrgSettings(gh, repo.owner));
   const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
   if (!(await pushChangesManifest(gh, repo, target, manifestPath))) return { status: "skipped", reason: "manifest unchanged" };
   if (settings.ok && !settings.config.gitops.repository) {
@@ -75,7 +79,8 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       return { status: "invalid", plan, attempts: 0 };
     }
     const gitops = parseRepo(config.gitops.repository!);
-    const writer = new GitHubWriter(gh, gitops, config.gitops.branch);
+    const gitopsClient = target.gitops ?? gh;
+    const writer = new GitHubWriter(gitopsClient, gitops, config.gitops.branch);
     const gated = gatedEnvironments(config);
     const direct = directPlanner(
       planner(desired, {
@@ -103,7 +108,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     }
     const full = direct.lastFull();
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
-      const proposed = await proposeGated(gh, gitops, writer, config.gitops.branch, full, gated, source);
+      const proposed = await proposeGated(gitopsClient, gitops, writer, config.gitops.branch, full, gated, source);
       if (proposed.length > 0) ctx.proposed = proposed;
     }
     if (outcome.status !== "committed") {

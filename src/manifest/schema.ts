@@ -2,21 +2,19 @@
  * The JSON Schemas, compiled once (lazily) with Ajv 2020, and schema validation of a manifest
  * into located diagnostics. The schema files are the contract; nothing here restates them.
  */
-import { createRequire } from "node:module";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import type { Diagnostic } from "../core/diagnostic.js";
+import { readPackageJson } from "../core/package-root.js";
 import { parsePointer } from "../core/pointer.js";
 import type { SourceMap } from "./parse.js";
 import { clip } from "./suggest.js";
 import { schemaDiagnostics, type SchemaErrorContext, type Site } from "./schema-errors.js";
 
-const requireJson = createRequire(import.meta.url);
-
-/** The schema documents shipped in `schemas/` (two levels up from both src/manifest and dist/manifest). */
+/** The schema documents shipped in `schemas/` at the package root (see package-root.ts). */
 export function schemaDocument(name: "platform" | "config"): Record<string, unknown> {
-  return requireJson(`../../schemas/${name}.schema.json`) as Record<string, unknown>;
+  return readPackageJson("schemas", `${name}.schema.json`) as Record<string, unknown>;
 }
 
 /** An Ajv set up the way every Paved schema is checked: all errors, with data for messages. */

@@ -5,11 +5,11 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "../core/package-root.js";
 import { compileTemplateSet, TEMPLATE_SUFFIX, type CompiledTemplateSet } from "./templates.js";
 
-/** `templates/` at the package root, from src/render/ or dist/render/ alike. */
-const BUILTIN_DIR = fileURLToPath(new URL("../../templates/", import.meta.url));
+/** `templates/` at the package root (see package-root.ts). */
+const BUILTIN_DIR = packagePath("templates");
 
 interface TemplateFiles {
   sources: Record<string, string>;

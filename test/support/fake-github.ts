@@ -63,6 +63,8 @@ export interface Call {
   status: number;
   /** Set when the response came from `failNext`. */
   injected?: boolean;
+  /** The token the request was authenticated with (`authorization: token X` → X), to tell clients apart. */
+  token?: string;
 }
 
 export interface Unhandled {
@@ -99,6 +101,13 @@ export interface Delay {
   times?: number;
 }
 
+/**
+ * Decides, per request that no `failNext`/`delayNext` matched, whether to inject a fault and/or a
+ * delay: a test's seeded random faults. A delay is applied before the request is handled, so a client
+ * that times out leaves the request to complete on "GitHub" anyway, as a lost response would.
+ */
+export type Chaos = (request: { method: string; path: string }) => { fault?: Fault; delayMs?: number } | undefined;
+
 export interface AddRepoOptions {
   defaultBranch?: string;
   /** Files of the initial commit on the default branch (path → content). */
@@ -130,6 +139,9 @@ export class FakeGitHub {
   private faults: Array<Fault & { left: number }> = [];
   private delays: Array<Delay & { left: number }> = [];
   private installed = false;
+  private inFlight = 0;
+  /** Consulted for every request no scripted fault or delay matched (see `Chaos`). */
+  chaos: Chaos | undefined;
 
   constructor(readonly app: AppInfo = { id: 1, slug: "paved", installationId: 1 }) {
     this.world = new World(app);
@@ -162,6 +174,11 @@ export class FakeGitHub {
     nock.enableNetConnect();
   }
 
+  /** Resolves once no request is being handled (delayed ones included): the state is final. */
+  async idle(): Promise<void> {
+    while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
   /** Forgets all state, calls, faults and hooks (interceptors stay installed). */
   reset(): void {
     this.world = new World(this.app);
@@ -170,6 +187,7 @@ export class FakeGitHub {
     this.unhandled = [];
     this.faults = [];
     this.delays = [];
+    this.chaos = undefined;
   }
 
   // ---- observability -----------------------------------------------------------------------
@@ -370,18 +388,30 @@ export class FakeGitHub {
   }
 
   private async dispatch(method: string, uri: string, rawBody: unknown, headers: Record<string, string>) {
+    this.inFlight++;
+    try {
+      return await this.handle(method, uri, rawBody, headers);
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  private async handle(method: string, uri: string, rawBody: unknown, headers: Record<string, string>) {
     const url = new URL(uri, API);
     const path = safeDecode(url.pathname);
     const query = Object.fromEntries(url.searchParams);
     const body = parseBody(rawBody);
-    const call: Call = { method, path, query, body, status: 0 };
+    const auth = lowerKeys(headers)["authorization"]?.replace(/^(token|bearer)\s+/i, "");
+    const call: Call = { method, path, query, body, status: 0, ...(auth ? { token: auth } : {}) };
     this.calls.push(call);
 
-    const delay = take(this.delays, method, path);
-    if (delay) await new Promise((resolve) => setTimeout(resolve, delay.ms));
+    const scripted = take(this.delays, method, path);
+    const chaotic = this.chaos?.({ method, path });
+    const delayMs = scripted?.ms ?? chaotic?.delayMs;
+    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
 
     let reply: Reply;
-    const fault = take(this.faults, method, path);
+    const fault = take(this.faults, method, path) ?? chaotic?.fault;
     if (fault) {
       call.injected = true;
       reply = faultReply(fault);

@@ -1,0 +1,231 @@
+/**
+ * The Action: the same flows as the app (`planPullRequest`, `applyPush`), fed from the Actions
+ * environment. The org config comes from the workspace; the step fails when the plan is invalid,
+ * waits for an approval, or could not be applied — and on any error, with a message that says why.
+ */
+import { readFile } from "node:fs/promises";
+import { relative, resolve, sep } from "node:path";
+import { formatGithub } from "../cli/io.js";
+import type { Diagnostic } from "../core/diagnostic.js";
+import type { RetryOptions } from "../gitops/writer.js";
+import { GitOpsUnreachableError } from "../gitops/github.js";
+import { fullName, httpStatus, type GitHub } from "../github/client.js";
+import type { OrgSettings } from "../github/org-settings.js";
+import { planPullRequest, type PullRequestTarget } from "../github/pull-request-plan.js";
+import { applyPush } from "../github/push-apply.js";
+import { readFileAt } from "../github/read-file.js";
+import type { Plan } from "../plan/types.js";
+import { ActionError, readContext, readInputs, type ActionContext, type ActionInputs, type ClientLog } from "./inputs.js";
+import { workspaceSettings } from "./settings.js";
+
+export interface ActionLog extends ClientLog {
+  /** Raw workflow commands (`::error file=…::…`), written as they are. */
+  write(text: string): void;
+  setOutput(name: string, value: string): void;
+}
+
+export interface ActionDeps {
+  /** A client for a token: `actionClient` in the entry, a throttling-free one in tests. */
+  client(token: string): GitHub;
+  log: ActionLog;
+  /** Backoff between apply attempts (tests make it instant). */
+  retry?: RetryOptions;
+}
+
+export interface ActionResult {
+  /** The step's failure message; absent when the step passes. */
+  failed?: string;
+}
+
+const PULL_REQUEST_EVENTS = new Set(["pull_request_target", "pull_request", "pull_request_review"]);
+const PLAN_ACTIONS = new Set(["opened", "synchronize", "reopened", "ready_for_review", "edited", "submitted", "dismissed"]);
+
+/** Never throws: every failure comes back as the step's message. */
+export async function runAction(env: NodeJS.ProcessEnv, deps: ActionDeps): Promise<ActionResult> {
+  let inputs: ActionInputs | undefined;
+  try {
+    const context = readContext(env);
+    inputs = readInputs(env);
+    const event = await readEvent(context.eventPath);
+    if (PULL_REQUEST_EVENTS.has(context.eventName)) return await onPullRequest(context, inputs, event, deps);
+    if (context.eventName === "push") return await onPush(context, inputs, event, deps);
+    return { failed: `Paved runs on pull_request_target, pull_request and push events, not on \`${context.eventName}\`: see action/README.md for the workflow` };
+  } catch (error) {
+    if (!(error instanceof ActionError)) deps.log.debug(`paved: ${(error as Error)?.stack ?? String(error)}`);
+    return { failed: failureMessage(error, inputs) };
+  }
+}
+
+// ── Pull requests: a check run and the sticky comment, annotations in the log ─────────────────
+
+async function onPullRequest(context: ActionContext, inputs: ActionInputs, event: any, deps: ActionDeps): Promise<ActionResult> {
+  const pr = event.pull_request;
+  if (!pr) throw new ActionError(`the ${context.eventName} event payload has no pull_request`);
+  const baseMoved = event.action !== "edited" || Boolean(event.changes?.base);
+  if (!PLAN_ACTIONS.has(event.action) || !baseMoved || pr.state !== "open") {
+    deps.log.info(`Paved: nothing to plan for a${pr.state === "open" ? "" : " closed"} pull request ${event.action ?? ""} event`);
+    return {};
+  }
+  const gh = deps.client(inputs.githubToken);
+  const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
+  if (context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, pr);
+  const outcome = await planPullRequest(gh, {
+    repo: context.repo,
+    number: pr.number,
+    headSha: pr.head.sha,
+    baseSha: pr.base.sha,
+    deliveryId: context.runId,
+    log: flowLog(deps.log),
+    htmlUrl: event.repository?.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
+    settings,
+    ...gitopsClient(inputs, deps),
+  });
+  if (outcome.status === "skipped") {
+    deps.log.info(`Paved: ${outcome.reason}; nothing to check`);
+    setOutputs(deps.log, null);
+    return {};
+  }
+  const { plan } = outcome;
+  report(deps.log, plan, `Paved plan ${plan.id} for #${pr.number}: ${plan.valid ? `valid, ${plan.changes.length} file change(s)` : "invalid"}`);
+  if (!plan.valid) return { failed: invalid(plan, settings, "the plan") };
+  if (outcome.pendingApprovals.length > 0) {
+    return { failed: `Paved: waiting for an approving review for ${outcome.pendingApprovals.join(", ")} (see the Paved check); re-run this job after the approval` };
+  }
+  if (outcome.conclusion === "failure") return { failed: "Paved: the plan cannot be applied as it is (see the Paved check)" };
+  return {};
+}
+
+/**
+ * With `pull_request` (not `_target`) the workspace is the pull request's merge commit: a pull request
+ * that edits the config would be judged by its own rules. Refuse that instead of planning.
+ */
+async function refuseConfigFromTheBranch(gh: GitHub, context: ActionContext, inputs: ActionInputs, pr: any): Promise<void> {
+  const path = relative(context.workspace, resolve(context.workspace, inputs.config));
+  if (path.startsWith("..") || path === "") return; // Checked out from elsewhere: not part of this pull request.
+  const repoPath = path.split(sep).join("/");
+  const [base, head] = await Promise.all([
+    readFileAt(gh, context.repo, repoPath, pr.base.sha),
+    readFileAt(gh, context.repo, repoPath, pr.head.sha),
+  ]);
+  if (base !== head) {
+    throw new ActionError(
+      `this pull request changes the org config ${repoPath}, and on \`${context.eventName}\` the workspace holds the pull request's version: Paved never judges a change by rules it brings. Run Paved on \`pull_request_target\` (the config then comes from the base branch), or change the config in its own pull request first`,
+    );
+  }
+}
+
+// ── Pushes to the default branch: one GitOps commit ─────────────────────────────────────────────
+
+async function onPush(context: ActionContext, inputs: ActionInputs, event: any, deps: ActionDeps): Promise<ActionResult> {
+  const repository = event.repository;
+  if (!repository?.default_branch) throw new ActionError("the push event payload has no repository.default_branch");
+  const isDefault = !event.deleted && event.ref === `refs/heads/${repository.default_branch}`;
+  if (!isDefault) {
+    deps.log.info(`Paved: ${event.ref} is not the default branch (${repository.default_branch}); only merges there deploy`);
+    return {};
+  }
+  const gh = deps.client(inputs.githubToken);
+  const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
+  const result = await applyPush(gh, {
+    repo: context.repo,
+    ref: event.ref,
+    before: event.before,
+    after: event.after,
+    deleted: Boolean(event.deleted),
+    defaultBranch: repository.default_branch,
+    commits: event.commits ?? [],
+    deliveryId: context.runId,
+    log: flowLog(deps.log),
+    htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
+    settings,
+    ...gitopsClient(inputs, deps),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+  });
+  switch (result.status) {
+    case "skipped":
+      deps.log.info(`Paved: ${result.reason}; nothing to apply`);
+      setOutputs(deps.log, null);
+      return {};
+    case "invalid":
+      report(deps.log, result.plan, `Paved: the manifest at ${event.after} is invalid; nothing was applied`);
+      return { failed: invalid(result.plan, settings, "the manifest on the default branch") };
+    case "conflict":
+      report(deps.log, result.plan, `Paved: every attempt lost the race to another GitOps writer`);
+      return { failed: `Paved: the GitOps branch kept moving (${result.attempts} attempts); nothing was written — re-run this job` };
+    case "unchanged":
+      report(deps.log, result.plan, "Paved: the GitOps repository already matches; nothing to commit");
+      return {};
+    case "committed":
+      report(deps.log, result.plan, `Paved: committed ${result.sha} to the GitOps repository (${result.plan.changes.length} file change(s))`);
+      return {};
+  }
+}
+
+// ── Shared ──────────────────────────────────────────────────────────────────────────────────────
+
+function gitopsClient(inputs: ActionInputs, deps: ActionDeps): { gitops?: GitHub } {
+  return inputs.gitopsToken ? { gitops: deps.client(inputs.gitopsToken) } : {};
+}
+
+async function readEvent(path: string): Promise<any> {
+  try {
+    return JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new ActionError(`cannot read the event payload GITHUB_EVENT_PATH=${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Annotations as workflow commands, a summary line, and the outputs. */
+function report(log: ActionLog, plan: Plan, line: string): void {
+  if (plan.diagnostics.length > 0) log.write(formatGithub(plan.diagnostics));
+  log.info(line);
+  setOutputs(log, plan);
+}
+
+function setOutputs(log: ActionLog, plan: Plan | null): void {
+  log.setOutput("plan-id", plan?.id ?? "");
+  log.setOutput("valid", String(plan?.valid ?? true));
+  log.setOutput("changes", String(plan?.changes.length ?? 0));
+}
+
+function invalid(plan: Plan, settings: OrgSettings, what: string): string {
+  const errors = plan.diagnostics.filter((d: Diagnostic) => d.severity === "error");
+  const files = [...new Set(errors.map((d) => d.file))].join(", ");
+  const where = settings.ok ? files : `the org config ${settings.location}`;
+  return `Paved: ${what} has ${errors.length} error${errors.length === 1 ? "" : "s"} in ${where || "the manifest"} (see the annotations and the Paved check)`;
+}
+
+/** The flows log like Probot (pino: an object, then a message); the Action prints one line. */
+function flowLog(log: ActionLog): PullRequestTarget["log"] {
+  const line = (fields: unknown, message?: string) => {
+    const details = Object.entries((fields ?? {}) as Record<string, unknown>)
+      .map(([key, value]) => `${key}=${value instanceof Error ? value.message : JSON.stringify(value)}`)
+      .join(" ");
+    return `paved: ${message ?? ""}${details ? ` (${details})` : ""}`;
+  };
+  return {
+    info: (fields: unknown, message?: string) => log.info(line(fields, message)),
+    warn: (fields: unknown, message?: string) => log.warning(line(fields, message)),
+    // The failure itself becomes the step's message; the log keeps the details.
+    error: (fields: unknown, message?: string) => log.info(line(fields, message)),
+  } as unknown as PullRequestTarget["log"];
+}
+
+function failureMessage(error: unknown, inputs: ActionInputs | undefined): string {
+  if (error instanceof ActionError) return `Paved: ${error.message}`;
+  if (error instanceof GitOpsUnreachableError) {
+    const which = inputs?.gitopsToken
+      ? "the `gitops-token` input must be a token that can read and write it (contents: write)"
+      : "`gitops-token` is empty, so the `github-token` was used, and it only reaches this repository: pass a token that can write the GitOps repository as `gitops-token`";
+    return `Paved: ${error.message.replace(/ or Paved is not installed on it.*$/, " or the token cannot reach it")}; ${which}`;
+  }
+  const status = httpStatus(error);
+  const request = (error as { request?: { method?: string; url?: string } }).request;
+  const call = request?.method && request.url ? ` (${request.method} ${request.url})` : "";
+  const message = error instanceof Error ? error.message : String(error);
+  if (status === 401) return `Paved: GitHub refused the token${call}: ${message}`;
+  if (status === 403 && /not accessible by integration/i.test(message)) {
+    return `Paved: the token lacks a permission${call}: give the job \`permissions: { checks: write, pull-requests: write, contents: read, deployments: write }\` (pull requests from forks need \`pull_request_target\`)`;
+  }
+  return `Paved: ${message}${call}`;
+}
