@@ -2,7 +2,7 @@
  * The `paved` command line: a dispatcher over `commands`. A new command is one line here and a
  * module exporting `{ summary, usage, run }`.
  */
-import { createRequire } from "node:module";
+import { PAVED_VERSION } from "../core/version.js";
 import { didYouMean } from "../manifest/suggest.js";
 import type { Command } from "./args.js";
 import { CliError, type Io } from "./io.js";
@@ -24,11 +24,6 @@ export const commands: Record<string, Command> = {
   demo: demoCommand,
 };
 
-function version(): string {
-  // package.json is two levels up from both src/cli and dist/cli.
-  const pkg = createRequire(import.meta.url)("../../package.json") as { version: string };
-  return pkg.version;
-}
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
@@ -69,7 +64,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (name === "--version" || name === "-V" || name === "version") {
-    io.stdout.write(`${version()}\n`);
+    io.stdout.write(`${PAVED_VERSION}\n`);
     return 0;
   }
   const command = lookup(name);

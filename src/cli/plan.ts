@@ -1,6 +1,5 @@
 /** `paved plan`: what applying a manifest would change in a local GitOps repository. */
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { basename, dirname, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors } from "../core/diagnostic.js";
@@ -9,7 +8,7 @@ import { GitError, LocalGitWriter, gitRunner, localSource } from "../gitops/loca
 import { readPlanBlobs, type Planner, type TreeSnapshot } from "../gitops/writer.js";
 import { isRepositoryName } from "../plan/paths.js";
 import { desiredState, type DesiredState } from "../plan/pipeline.js";
-import { planner } from "../plan/planner.js";
+import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
 import { loadTemplateSet, type RenderOptions } from "../render/index.js";
@@ -78,7 +77,7 @@ export async function preparePlan(
   const text = await readText(io, manifestPath, "manifest");
   const templates = loadTemplates(command, io, config, loaded.file);
   const desired = desiredState(text, file, config, source, templates, await renderOptions(command, io, config, loaded.file, gitops));
-  const bound = planner(desired, { source, config, version: version(), manifestText: text, manifestFile: file, locate: desired.locate });
+  const bound = plannerForDesired(desired, { source, config, manifestText: text, manifestFile: file });
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops };
 }
 
@@ -160,7 +159,3 @@ async function renderOptions(command: string, io: Io, config: ResolvedConfig, co
   return options;
 }
 
-export function version(): string {
-  // package.json is two levels up from both src/cli and dist/cli.
-  return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
-}

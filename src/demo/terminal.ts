@@ -3,19 +3,10 @@
  * only on a terminal and never when NO_COLOR is set. Everything quoted came from the real code.
  */
 import type { Diagnostic } from "../core/diagnostic.js";
+import { painter, type Color } from "../report/ansi.js";
 import { escapeTerminal } from "../report/escape.js";
 import type { CommitInfo } from "./git.js";
 
-type Color = "red" | "green" | "yellow" | "cyan" | "bold" | "dim";
-
-const CODES: Record<Color, [number, number]> = {
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39],
-  bold: [1, 22],
-  dim: [2, 22],
-};
 
 /** https://no-color.org: present and not empty turns colour off. */
 export function wantsColor(isTTY: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
@@ -29,7 +20,7 @@ export class Terminal {
   ) {}
 
   paint(color: Color, text: string): string {
-    return this.color ? `\u001b[${CODES[color][0]}m${text}\u001b[${CODES[color][1]}m` : text;
+    return painter(this.color)(color, text);
   }
 
   line(text = ""): void {

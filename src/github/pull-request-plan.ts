@@ -2,11 +2,10 @@ import type { Logger } from "probot";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
-import { PAVED_VERSION } from "../core/version.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { readPlanBlobs } from "../gitops/writer.js";
 import { desiredState } from "../plan/pipeline.js";
-import { planner } from "../plan/planner.js";
+import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
 import { checkRunOutput, type CheckRunOutput } from "../report/check-run.js";
@@ -128,15 +127,7 @@ async function planAgainstGitOps(
   source: Source,
 ): Promise<Plan> {
   const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
-  const bound = planner(desired, {
-    source,
-    config,
-    version: PAVED_VERSION,
-    ...(manifest !== null ? { manifestText: manifest } : {}),
-    manifestFile: manifestPath,
-    locate: desired.locate,
-    fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS },
-  });
+  const bound = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config.gitops.repository) {
     // Nothing to render for and compare with: the check is the validation alone.
     const diagnostics = desired.check.diagnostics;

@@ -1,11 +1,10 @@
 import type { Logger } from "probot";
 import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
-import { PAVED_VERSION } from "../core/version.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { applyWithRetry, type ApplyOutcome, type RetryOptions } from "../gitops/writer.js";
 import { desiredState } from "../plan/pipeline.js";
-import { planner } from "../plan/planner.js";
+import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import { checkRunOutput } from "../report/check-run.js";
 import type { ReportContext } from "../report/context.js";
@@ -60,6 +59,8 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     fileUrl: (line) => `${webUrl}/blob/${target.after}/${manifestPath}#L${line}`,
     commitUrl: `${webUrl}/commit/${target.after}`,
   };
+  /** Set once the GitOps commit is in: a later failure must not claim nothing was applied. */
+  let landed: string | undefined;
   try {
     if (!settings.ok) {
       await finishCheck(gh, repo, check.id, checkRunOutput(unplannable(settings.diagnostics), ctx));
@@ -83,15 +84,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     const writer = new GitHubWriter(gitopsClient, gitops, config.gitops.branch);
     const gated = gatedEnvironments(config);
     const direct = directPlanner(
-      planner(desired, {
-        source,
-        config,
-        version: PAVED_VERSION,
-        ...(manifest !== null ? { manifestText: manifest } : {}),
-        manifestFile: manifestPath,
-        locate: desired.locate,
-        fetch: { deletionDiffs: false, diffLimit: 0 },
-      }),
+      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 } }),
       gated,
     );
     const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
@@ -118,6 +111,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       }
       return outcome;
     }
+    landed = outcome.sha;
     const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
     const links: Record<string, Record<string, string>> = {};
     for (const unit of desired.units) links[linkKey(unit)] = unitLinks(config, unit);
@@ -130,8 +124,16 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     }
     return outcome;
   } catch (error) {
-    target.log.error({ err: error }, "applying the push failed");
-    await failCheck(gh, repo, check.id, `Paved could not apply this commit: ${(error as Error).message}. Nothing was half-written (the GitOps commit is atomic); re-run this check to try again.`);
+    target.log.error({ err: error, landed }, "applying the push failed");
+    const message = (error as Error).message;
+    await failCheck(
+      gh,
+      repo,
+      check.id,
+      landed
+        ? `The GitOps commit ${landed} landed, but Paved could not finish reporting it (check, deployments, pull request comment): ${message}. Re-run this check to bring the report up to date.`
+        : `Paved could not apply this commit: ${message}. Nothing was half-written (the GitOps commit is atomic); re-run this check to try again.`,
+    );
     throw error;
   }
 }

@@ -6,6 +6,8 @@ import { resolveDesired } from "./desired.js";
 import { blobsNeededFor, type BlobsNeededOptions } from "./needed.js";
 import { planFor } from "./plan.js";
 import type { DesiredInput, PlanInput } from "./types.js";
+import type { DesiredState } from "./pipeline.js";
+import { PAVED_VERSION } from "../core/version.js";
 
 export interface PlannerContext {
   source: Source;
@@ -33,4 +35,20 @@ export function planner(desired: DesiredInput, ctx: PlannerContext): Planner {
     },
     message: (p) => commitMessage(p, source),
   };
+}
+
+/** The planner every shell uses for a pipeline result: Paved's version, the manifest and its locations filled in. */
+export function plannerForDesired(
+  desired: DesiredState,
+  ctx: { source: Source; config: ResolvedConfig; manifestText: string | null; manifestFile: string; fetch?: BlobsNeededOptions },
+): Planner {
+  return planner(desired, {
+    source: ctx.source,
+    config: ctx.config,
+    version: PAVED_VERSION,
+    ...(ctx.manifestText !== null ? { manifestText: ctx.manifestText } : {}),
+    manifestFile: ctx.manifestFile,
+    locate: desired.locate,
+    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+  });
 }

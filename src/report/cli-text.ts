@@ -2,6 +2,7 @@ import type { Diagnostic } from "../core/diagnostic.js";
 import type { FileChange, Plan } from "../plan/types.js";
 import { escapeTerminal } from "./escape.js";
 import { errorsAndWarnings, verdict } from "./verdict.js";
+import { painter, type Color, type Paint } from "./ansi.js";
 
 /** The plan for a terminal: everything, nothing cut (this is where "the full diff" lives). */
 export function cliText(plan: Plan, options: { color: boolean; diffs?: boolean }): string {
@@ -64,22 +65,6 @@ function diffLines(c: FileChange, paint: Paint): string[] {
     }),
     "",
   ];
-}
-
-type Color = "red" | "green" | "yellow" | "cyan" | "bold" | "dim";
-type Paint = (color: Color, text: string) => string;
-
-const CODES: Record<Color, [number, number]> = {
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39],
-  bold: [1, 22],
-  dim: [2, 22],
-};
-
-function painter(color: boolean): Paint {
-  return color ? (c, text) => `\u001b[${CODES[c][0]}m${text}\u001b[${CODES[c][1]}m` : (_c, text) => text;
 }
 
 function actionColor(action: string): Color {
