@@ -2,23 +2,50 @@ import type { Context } from "probot";
 import { CHECK_NAME } from "../github/check-run.js";
 import { findPullRequestForHead } from "../github/find-pull-request.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
+import { applyPush } from "../github/push-apply.js";
 
-/** "Re-run" on the Paved check. `check_run.pull_requests` is empty for forks, so the PR is looked up by head sha. */
+const NO_COMMIT = "0".repeat(40);
+
+/**
+ * "Re-run" on the Paved check. `check_run.pull_requests` is empty for forks, so the PR is looked up by
+ * head sha. A check on the default branch's head with no open PR is an apply (say one that failed on a
+ * GitHub outage): it is applied again. An older commit of that branch is never re-applied — that
+ * would roll the GitOps repository back to it.
+ */
 export async function onCheckRunRerequested(context: Context<"check_run.rerequested">): Promise<void> {
   const { check_run: check, repository } = context.payload;
   if (check.name !== CHECK_NAME) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const pr = await findPullRequestForHead(context.octokit, repo, check.head_sha);
-  if (!pr) {
-    context.log.info({ headSha: check.head_sha }, "re-run requested for a commit with no open pull request");
+  if (pr) {
+    await planPullRequest(context.octokit, {
+      repo,
+      number: pr.number,
+      headSha: pr.headSha,
+      baseSha: pr.baseSha,
+      deliveryId: context.id,
+      log: context.log,
+      rerun: true,
+    });
     return;
   }
-  await planPullRequest(context.octokit, {
+  const branch = repository.default_branch;
+  const { data: head } = await context.octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${branch}` });
+  if (head.object.sha !== check.head_sha) {
+    context.log.info({ headSha: check.head_sha, branch }, "re-run requested for a commit that is neither an open pull request's head nor the default branch's head");
+    return;
+  }
+  await applyPush(context.octokit, {
     repo,
-    number: pr.number,
-    headSha: pr.headSha,
-    baseSha: pr.baseSha,
+    ref: `refs/heads/${branch}`,
+    // Unknown: the manifest is compared with nothing, so it counts as changed when it exists.
+    before: NO_COMMIT,
+    after: check.head_sha,
+    deleted: false,
+    defaultBranch: branch,
+    commits: [],
     deliveryId: context.id,
     log: context.log,
+    htmlUrl: repository.html_url,
   });
 }

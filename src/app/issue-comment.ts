@@ -28,5 +28,6 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
     baseSha: pr.base.sha,
     deliveryId: context.id,
     log: context.log,
+    rerun: true,
   });
 }

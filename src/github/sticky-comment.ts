@@ -32,9 +32,19 @@ async function ownComments(gh: GitHub, repo: Repo, issueNumber: number, marker: 
 }
 
 export interface StickyResult {
+  /** 0 and "" when skipped. */
   id: number;
   url: string;
-  action: "created" | "updated" | "unchanged";
+  /** skipped: `current` said the body is outdated (the pull request moved on), so nothing was written. */
+  action: "created" | "updated" | "unchanged" | "skipped";
+}
+
+export interface StickyOptions {
+  /**
+   * Asked inside the per-issue lock, right before writing: false means this body is outdated (a late or
+   * redelivered event for an older head commit) and must not replace a newer one.
+   */
+  current?: () => Promise<boolean>;
 }
 
 /**
@@ -47,8 +57,10 @@ export function upsertStickyComment(
   issueNumber: number,
   marker: string,
   body: string,
+  options: StickyOptions = {},
 ): Promise<StickyResult> {
   return serialised(`${repo.owner}/${repo.repo}#${issueNumber}`, async () => {
+    if (options.current && !(await options.current())) return { id: 0, url: "", action: "skipped" };
     const existing = await ownComments(gh, repo, issueNumber, marker);
     const keep = existing[0];
     if (keep) {

@@ -21,11 +21,26 @@ export interface CompiledPolicy {
 }
 
 const compiledByPolicies = new WeakMap<readonly Policy[], CompiledPolicy[]>();
+/**
+ * The app loads the org config on every event, so the same policies arrive as new arrays each time:
+ * compiling them again costs more than the rest of a plan. A few recent configs are kept by content.
+ */
+const compiledByContent = new Map<string, CompiledPolicy[]>();
+const CONTENT_CACHE_SIZE = 16;
 
 /** Compiles every policy of a config once; a fresh Ajv per config keeps `$id`s of old configs from clashing. */
 export function compilePolicies(policies: readonly Policy[]): CompiledPolicy[] {
   const cached = compiledByPolicies.get(policies);
   if (cached) return cached;
+  const key = JSON.stringify(policies);
+  const same = compiledByContent.get(key);
+  if (same) {
+    compiledByContent.delete(key); // most recently used last
+    compiledByContent.set(key, same);
+    const compiled = same.map((entry, index) => ({ ...entry, policy: policies[index]! }));
+    compiledByPolicies.set(policies, compiled);
+    return compiled;
+  }
   const ajv = new Ajv2020({
     allErrors: true,
     verbose: true,
@@ -47,6 +62,8 @@ export function compilePolicies(policies: readonly Policy[]): CompiledPolicy[] {
     }
   });
   compiledByPolicies.set(policies, compiled);
+  compiledByContent.set(key, compiled);
+  if (compiledByContent.size > CONTENT_CACHE_SIZE) compiledByContent.delete(compiledByContent.keys().next().value!);
   return compiled;
 }
 

@@ -10,15 +10,24 @@ const { privateKey } = generateKeyPairSync("rsa", {
 });
 export const TEST_PRIVATE_KEY = privateKey;
 
+export interface TestProbotOptions {
+  retries?: number;
+  /** Abort each GitHub request (each attempt) after this many ms, as a client timeout would. */
+  requestTimeoutMs?: number;
+}
+
 /** A real Probot running the real app; retries fast and without throttling's 1 s write spacing. */
-export async function startApp(options: { retries?: number } = {}): Promise<Probot> {
+export async function startApp(options: TestProbotOptions = {}): Promise<Probot> {
   const probot = testProbot(options);
   await probot.load(paved);
   return probot;
 }
 
 /** The Probot instance alone, for mounting the app some other way (the HTTP middleware). */
-export function testProbot(options: { retries?: number } = {}): Probot {
+export function testProbot(options: TestProbotOptions = {}): Probot {
+  const timeout = options.requestTimeoutMs;
+  // Looked up per call: nock replaces globalThis.fetch when it intercepts.
+  const timedFetch = (url: string, init: RequestInit = {}) => globalThis.fetch(url, { ...init, signal: AbortSignal.timeout(timeout!) });
   return new Probot({
     appId: 1,
     privateKey,
@@ -30,6 +39,7 @@ export function testProbot(options: { retries?: number } = {}): Probot {
       ...instance,
       retry: { enabled: (options.retries ?? 0) > 0, retries: options.retries ?? 0, retryAfterBaseValue: 1 },
       throttle: { ...instance.throttle, enabled: false },
+      ...(timeout ? { request: { ...instance.request, fetch: timedFetch } } : {}),
     })),
   });
 }
