@@ -294,3 +294,15 @@ describe("schema: no raw Ajv text reaches people", () => {
     }
   });
 });
+
+describe("schema files", () => {
+  // Paved compiles its own schemas without checking them against the meta-schema (a cold-start
+  // cost on every CLI and Action run), so this test is where they are checked.
+  it("are valid JSON Schema 2020-12", async () => {
+    const { Ajv2020 } = await import("ajv/dist/2020.js");
+    const ajv = new Ajv2020({ strict: true, allowUnionTypes: true });
+    for (const name of ["platform", "config"] as const) {
+      expect(ajv.validateSchema(schemaDocument(name)), `${name}.schema.json: ${ajv.errorsText()}`).toBe(true);
+    }
+  });
+});

@@ -141,6 +141,21 @@ describe("plan", () => {
     expect(q.changes.map((c) => c.path)).not.toContain("notes/readme.md");
   });
 
+  it("looks for foreign files at any depth inside its unit directories, and only there", () => {
+    const inside = ["staging/payments-staging/api/notes.txt", "staging/payments-staging/api/manifests/extra/deep.yaml"];
+    const outside = ["staging/payments-staging/api-v2/manifests/x.yaml", "staging/payments-staging/apiary.yaml", "staging/payments-staging/x.yaml", "api/manifests/x.yaml"];
+    for (const path of inside) {
+      const { plan: p, blobs } = planAgainst(base, new Map([...filesOf(base), [path, "kind: ConfigMap\n"]]));
+      expect(p.valid, path).toBe(false);
+      expect(blobs.has(path), path).toBe(true);
+    }
+    const files = new Map([...filesOf(base), ...outside.map((path): [string, string] => [path, "kind: ConfigMap\n"])]);
+    const { plan: p, blobs } = planAgainst(base, files);
+    expect(p.valid).toBe(true);
+    expect(p.changes).toEqual([]);
+    expect([...blobs.keys()]).toEqual([]);
+  });
+
   it("adopts files annotated with its own source when the index is missing", () => {
     const files = filesOf(base);
     files.delete(base.index!.path);

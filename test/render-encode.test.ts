@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { yamlNumber, yamlScalar, yamlString } from "../src/render/encode.js";
 import { decodeScalar } from "../src/render/helpers.js";
 import { splitImage } from "../src/render/image.js";
+import { normalizeOutput } from "../src/render/parse-back.js";
 import { isSafeSegment, unitDir } from "../src/render/layout.js";
 
 describe("yamlString", () => {
@@ -56,5 +57,15 @@ describe("path segments", () => {
     expect(unitDir("", unit)).toEqual({ path: "staging/ns/api" });
     expect(unitDir("clusters/acme", unit)).toEqual({ path: "clusters/acme/staging/ns/api" });
     expect(unitDir("", { ...unit, namespace: ".." })).toEqual({ unsafe: ".." });
+  });
+});
+
+describe("normalizeOutput", () => {
+  it("gives \\n line endings and exactly one trailing newline, returning text already so unchanged", () => {
+    const reference = (text: string) => text.replace(/\r\n?/g, "\n").trimEnd() + "\n";
+    const cases = ["", "\n", "a", "a\n", "a\n\n", "a \n", "a\t\n", "a\u00a0\n", "a\r\n", "a\rb\r", "a\r\n\r\n", "  \n  \n", "a\n \n", "x: 1\ny: 2\n", "a\u2028\n"];
+    for (const text of cases) expect(normalizeOutput(text), JSON.stringify(text)).toBe(reference(text));
+    const same = "kind: Service\n";
+    expect(normalizeOutput(same)).toBe(same);
   });
 });

@@ -31,32 +31,62 @@ export interface ManifestCheck {
 }
 
 export function checkManifest(text: string, file: string, config: ResolvedConfig): ManifestCheck {
+  return resolveManifest(validateManifest(text, file, config), file, config);
+}
+
+/** The document-level half of the check: parse, schema, and the rules about each service as written. */
+export interface ManifestValidation {
+  /** Unsorted; `resolveManifest` adds to them and sorts. */
+  diagnostics: Diagnostic[];
+  sourceMap: SourceMap;
+  /** The parsed document. */
+  value: unknown;
+  /** Present once the document passed the schema: the units can be resolved. */
+  manifest?: PlatformManifest;
+  /** Findings reported so far (code and location), so a unit does not repeat what its base has. */
+  reported: Set<string>;
+}
+
+/** Parse → schema → cross-field and config-aware rules on the base services. */
+export function validateManifest(text: string, file: string, config: ResolvedConfig): ManifestValidation {
   const parsed = parseYaml(text, file);
   const { sourceMap } = parsed;
-  const diagnostics = [...parsed.diagnostics];
-  const done = (units: Unit[] = [], manifest?: PlatformManifest): ManifestCheck => ({
+  const validation: ManifestValidation = { diagnostics: [...parsed.diagnostics], sourceMap, value: parsed.value, reported: new Set() };
+  const { diagnostics } = validation;
+  if (hasErrors(diagnostics)) return validation;
+
+  const rootProblem = checkRoot(parsed.value, file, sourceMap);
+  if (rootProblem) {
+    diagnostics.push(rootProblem);
+    return validation;
+  }
+  diagnostics.push(...validateManifestSchema(parsed.value, file, sourceMap));
+  if (hasErrors(diagnostics)) return validation;
+  const manifest = parsed.value as PlatformManifest;
+
+  const report = reporter(validation, file);
+  for (const finding of [...unknownEnvironments(manifest, config), ...unknownServices(manifest)]) report(finding);
+  for (const [name, service] of Object.entries(manifest.services)) {
+    for (const finding of serviceRules(baseView(name, service), config)) report(finding);
+  }
+  validation.manifest = manifest;
+  return validation;
+}
+
+/** Resolve units (base ⊕ environment override ⊕ defaults) → re-validate each unit → policies. */
+export function resolveManifest(validation: ManifestValidation, file: string, config: ResolvedConfig): ManifestCheck {
+  const { sourceMap, manifest } = validation;
+  const diagnostics = [...validation.diagnostics];
+  const done = (units: Unit[] = []): ManifestCheck => ({
     diagnostics: sortDiagnostics(diagnostics),
     units,
     ...(manifest ? { manifest } : {}),
     sourceMap,
   });
-  if (hasErrors(diagnostics)) return done();
+  if (!manifest) return done();
 
-  const rootProblem = checkRoot(parsed.value, file, sourceMap);
-  if (rootProblem) {
-    diagnostics.push(rootProblem);
-    return done();
-  }
-  diagnostics.push(...validateManifestSchema(parsed.value, file, sourceMap));
-  if (hasErrors(diagnostics)) return done();
-  const manifest = parsed.value as PlatformManifest;
-
-  const report = reporter(parsed.value, file, sourceMap, diagnostics);
-  for (const finding of [...unknownEnvironments(manifest, config), ...unknownServices(manifest)]) report(finding);
-  for (const [name, service] of Object.entries(manifest.services)) {
-    for (const finding of serviceRules(baseView(name, service), config)) report(finding);
-  }
-
+  // Copies: resolving the same validation twice gives the same result.
+  const report = reporter({ ...validation, diagnostics, reported: new Set(validation.reported) }, file);
   const units: Unit[] = [];
   for (const draft of resolveDrafts(manifest, config)) {
     const environment = config.environments.find((e) => e.name === draft.unit.environment)!;
@@ -81,7 +111,7 @@ export function checkManifest(text: string, file: string, config: ResolvedConfig
   }
 
   diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
-  return done(units, manifest);
+  return done(units);
 }
 
 /** The empty file and a non-mapping root get a sentence of their own, before the schema. */
@@ -99,8 +129,8 @@ function checkRoot(value: unknown, file: string, sourceMap: SourceMap): Diagnost
  * Turns findings into diagnostics, once per (code, location): a problem a unit inherits from its
  * base is already reported at the base.
  */
-function reporter(root: unknown, file: string, sourceMap: SourceMap, diagnostics: Diagnostic[]) {
-  const seen = new Set<string>();
+function reporter(into: Pick<ManifestValidation, "value" | "sourceMap" | "diagnostics" | "reported">, file: string) {
+  const { value: root, sourceMap, diagnostics, reported: seen } = into;
   return (finding: Finding, prefix = ""): void => {
     const key = `${finding.code}\0${finding.path}`;
     if (seen.has(key)) return;

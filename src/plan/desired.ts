@@ -4,7 +4,7 @@ import type { RenderedUnit, Source } from "../core/files.js";
 import { gitBlobSha } from "./blob-sha.js";
 import { buildIndex, parseIndex, type IndexFile, type OwnershipIndex } from "./ownership-index.js";
 import { indexPath } from "./paths.js";
-import type { DesiredInput, UnitRef } from "./types.js";
+import type { DesiredInput, Tree, UnitRef } from "./types.js";
 
 /** The desired file set with the lookups both plan phases need, computed once. */
 export interface Desired {
@@ -28,6 +28,11 @@ export interface Desired {
   valid: boolean;
   /** Parses an index, remembering the last one: both plan phases read the same previous index. */
   parseIndex: (content: string) => OwnershipIndex;
+  /**
+   * Paths of the tree inside our unit directories that we do not render, remembering the last tree
+   * (a snapshot, never mutated): the fetch rounds and the plan scan the whole GitOps tree once.
+   */
+  foreignInUnitDirs: (tree: Tree) => string[];
 }
 
 export function resolveDesired(input: DesiredInput, source: Source, config: ResolvedConfig): Desired {
@@ -61,13 +66,40 @@ export function resolveDesired(input: DesiredInput, source: Source, config: Reso
     diagnostics,
     valid,
     parseIndex: rememberLast(parseIndex),
+    foreignInUnitDirs: rememberLast((tree: Tree) => filesInUnitDirs(tree, unitDirs, files)),
   };
 }
 
-function rememberLast<T>(parse: (content: string) => T): (content: string) => T {
-  let last: { content: string; value: T } | undefined;
-  return (content) => {
-    if (last?.content !== content) last = { content, value: parse(content) };
+function rememberLast<K, T>(compute: (key: K) => T): (key: K) => T {
+  let last: { key: K; value: T } | undefined;
+  return (key) => {
+    if (last === undefined || last.key !== key) last = { key, value: compute(key) };
     return last.value;
   };
+}
+
+/** Tree paths inside one of `unitDirs` and not in `except`, in one pass with one slice per path. */
+function filesInUnitDirs(tree: Tree, unitDirs: ReadonlyMap<string, unknown>, except: ReadonlyMap<string, unknown>): string[] {
+  // Unit directories come from one layout, so they have one depth: only that ancestor is looked up.
+  const depths = [...new Set([...unitDirs.keys()].map((dir) => dir.split("/").length))].sort((a, b) => a - b);
+  const found: string[] = [];
+  if (depths.length === 0) return found;
+  for (const path of tree.keys()) {
+    if (!except.has(path) && ancestorIn(path, depths, unitDirs)) found.push(path);
+  }
+  return found;
+}
+
+/** Whether the ancestor of `path` with one of `depths` segments is a key of `dirs` (depths ascending). */
+function ancestorIn(path: string, depths: readonly number[], dirs: ReadonlyMap<string, unknown>): boolean {
+  let slash = -1;
+  let segments = 0;
+  for (const depth of depths) {
+    for (; segments < depth; segments++) {
+      slash = path.indexOf("/", slash + 1);
+      if (slash === -1) return false;
+    }
+    if (dirs.has(path.slice(0, slash))) return true;
+  }
+  return false;
 }

@@ -23,14 +23,14 @@ export interface Conflict {
 /** Existing files that may belong to another source: their content tells whose they are. */
 export function conflictCandidates(desired: Desired, tree: Tree, previouslyOwned: ReadonlySet<string>): string[] {
   const candidates: string[] = [];
-  for (const [path, sha] of tree) {
-    if (previouslyOwned.has(path) || desired.shared.has(path) || path === desired.indexPath) continue;
-    if (desired.files.has(path)) {
-      if (desired.owned.has(path) && sha !== desired.shas.get(path)) candidates.push(path);
-    } else if (unitDirOf(path, desired.unitDirs) !== undefined) {
-      candidates.push(path);
-    }
+  const ours = (path: string): boolean => previouslyOwned.has(path) || desired.shared.has(path) || path === desired.indexPath;
+  // Files we would write that hold something else.
+  for (const [path, sha] of desired.shas) {
+    const current = tree.get(path);
+    if (current !== undefined && current !== sha && desired.owned.has(path) && !ours(path)) candidates.push(path);
   }
+  // Any other file inside one of our unit directories (the whole tree is scanned once per plan).
+  for (const path of desired.foreignInUnitDirs(tree)) if (!ours(path)) candidates.push(path);
   return candidates;
 }
 

@@ -9,7 +9,10 @@ export type ParseBack = { ok: true; documents: unknown[] } | { ok: false; messag
 
 /** `\n` line endings and exactly one trailing newline, whatever the template's own line endings. */
 export function normalizeOutput(text: string): string {
-  return text.replace(/\r\n?/g, "\n").trimEnd() + "\n";
+  const unix = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+  // Usually already so: return the same string rather than a trimmed copy plus "\n" (`\s` is what trimEnd trims).
+  if (unix.endsWith("\n") && !/\s/.test(unix.charAt(unix.length - 2))) return unix;
+  return unix.trimEnd() + "\n";
 }
 
 function parse(text: string): ParseBack {

@@ -121,7 +121,13 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
   ];
   if (unit.system !== undefined) labels.push(["app.kubernetes.io/part-of", yamlString(unit.system)]);
   return {
-    ...shared,
+    // Listed rather than spread: V8 builds `{ ...shared, …twenty more }` on a slow path, which cost
+    // 10 µs per unit (a third of the view model's time). The type makes sure none is forgotten.
+    source: shared.source,
+    argocd: shared.argocd,
+    gitops: shared.gitops,
+    chart: shared.chart,
+    secretStore: shared.secretStore,
     owner: yamlString(unit.owner),
     system: yamlStringOrNull(unit.system),
     lifecycle: yamlString(unit.lifecycle),
