@@ -18,7 +18,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const out = join(root, "action", "dist");
+// PAVED_ACTION_OUT lets a test build elsewhere and compare with the committed bundle.
+const out = process.env.PAVED_ACTION_OUT ?? join(root, "action", "dist");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
 rmSync(out, { recursive: true, force: true });
