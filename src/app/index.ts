@@ -3,6 +3,7 @@ import { onCheckRunRerequested } from "./check-run.js";
 import { onIssueComment } from "./issue-comment.js";
 import { onPullRequest } from "./pull-request.js";
 import { onPush } from "./push.js";
+import { withRequestTimeout } from "./request-timeout.js";
 
 /** Wires GitHub events to Paved's flows. Every handler only fetches and delivers; the core decides. */
 export default function paved(app: Probot): void {
@@ -16,9 +17,9 @@ export default function paved(app: Probot): void {
       "pull_request_review.submitted",
       "pull_request_review.dismissed",
     ],
-    onPullRequest,
+    withRequestTimeout(onPullRequest),
   );
-  app.on("check_run.rerequested", onCheckRunRerequested);
-  app.on("issue_comment.created", onIssueComment);
-  app.on("push", onPush);
+  app.on("check_run.rerequested", withRequestTimeout(onCheckRunRerequested));
+  app.on("issue_comment.created", withRequestTimeout(onIssueComment));
+  app.on("push", withRequestTimeout(onPush));
 }
