@@ -54432,7 +54432,12 @@ function buildUnitView(unit, place, shared, config) {
     },
     extraManifests: place.extraManifests,
     secretsName: yamlString(secretsName(unit.service)),
-    catalog: { owner: yamlString(`group:${unit.owner}`), component: yamlString(`component:${unit.service}`) },
+    catalog: {
+      namespace: yamlString(unit.owner),
+      owner: yamlString(`group:default/${unit.owner}`),
+      component: yamlString(`component:${unit.owner}/${unit.service}`),
+      system: unit.system === void 0 ? null : yamlString(`system:default/${unit.system}`)
+    },
     labels: entries(labels),
     selector: entries(selector),
     annotations: entries([["paved.dev/source", shared.source.repository]]),

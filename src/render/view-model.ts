@@ -80,8 +80,11 @@ export interface UnitView extends SharedView {
   /** True when org templates add files under manifests/ (helm mode then syncs that folder too). */
   extraManifests: boolean;
   secretsName: S;
-  /** Backstage entity references: `group:<owner>`, `component:<service>`. */
-  catalog: { owner: S; component: S };
+  /**
+   * Backstage: each team's entities live in a namespace named after the team, so two teams' `api`
+   * do not collide; references to the team's group and system point at the default namespace.
+   */
+  catalog: { namespace: S; owner: S; component: S; system: S | null };
   labels: Entry[];
   selector: Entry[];
   annotations: Entry[];
@@ -147,7 +150,12 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
     },
     extraManifests: place.extraManifests,
     secretsName: yamlString(secretsName(unit.service)),
-    catalog: { owner: yamlString(`group:${unit.owner}`), component: yamlString(`component:${unit.service}`) },
+    catalog: {
+      namespace: yamlString(unit.owner),
+      owner: yamlString(`group:default/${unit.owner}`),
+      component: yamlString(`component:${unit.owner}/${unit.service}`),
+      system: unit.system === undefined ? null : yamlString(`system:default/${unit.system}`),
+    },
     labels: entries(labels),
     selector: entries(selector),
     annotations: entries([["paved.dev/source", shared.source.repository]]),
