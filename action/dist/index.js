@@ -59336,6 +59336,12 @@ function diagnosticAnnotation(d) {
   );
 }
 __name(diagnosticAnnotation, "diagnosticAnnotation");
+function annotationBatches(annotations, size) {
+  const batches = [];
+  for (let i = 0; i < annotations.length; i += size) batches.push(annotations.slice(i, i + size));
+  return batches;
+}
+__name(annotationBatches, "annotationBatches");
 
 // src/report/context.ts
 function pendingApprovals(ctx) {
@@ -59384,6 +59390,7 @@ __name(fitSections, "fitSections");
 // src/report/limits.ts
 var COMMENT_MAX_CHARS = 65e3;
 var CHECK_RUN_MAX_BYTES = 65e3;
+var ANNOTATIONS_PER_REQUEST = 50;
 var CHECK_RUN_TITLE_MAX_CHARS = 200;
 var measureChars = /* @__PURE__ */ __name((text) => text.length, "measureChars");
 var measureBytes = /* @__PURE__ */ __name((text) => Buffer.byteLength(text, "utf8"), "measureBytes");
@@ -59708,7 +59715,6 @@ __name(keyedLock, "keyedLock");
 
 // src/github/check-run.ts
 var CHECK_NAME = "Paved";
-var ANNOTATIONS_PER_REQUEST = 50;
 var LOOKUP_ATTEMPTS = 3;
 var LOOKUP_BACKOFF_MS = 200;
 var creating = keyedLock();
@@ -59782,10 +59788,7 @@ async function finishCheck(gh, repo, check, report2) {
   if (typeof check === "object" && check.previous && sameReport(check.previous, report2)) return;
   const checkRunId = typeof check === "number" ? check : check.id;
   const externalId = typeof check === "object" ? { external_id: check.externalId } : {};
-  const batches = [];
-  for (let i = 0; i < report2.annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-    batches.push(report2.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
-  }
+  const batches = annotationBatches(report2.annotations, ANNOTATIONS_PER_REQUEST);
   const output = { title: report2.title, summary: report2.summary, ...report2.text ? { text: report2.text } : {} };
   for (const annotations of batches.slice(1)) {
     await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
@@ -59942,18 +59945,7 @@ async function readOrgSettings(gh, org) {
 __name(readOrgSettings, "readOrgSettings");
 
 // src/github/sticky-comment.ts
-var locks = /* @__PURE__ */ new Map();
-async function serialised(key, work) {
-  const previous = locks.get(key) ?? Promise.resolve();
-  const next = previous.then(work, work);
-  locks.set(key, next);
-  try {
-    return await next;
-  } finally {
-    if (locks.get(key) === next) locks.delete(key);
-  }
-}
-__name(serialised, "serialised");
+var serialised = keyedLock();
 async function ownComments(gh, repo, issueNumber, marker) {
   const all = await gh.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
     ...repo,

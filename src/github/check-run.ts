@@ -1,19 +1,11 @@
 import { httpStatus, NO_RETRY, type GitHub, type Repo } from "./client.js";
 import { keyedLock } from "./keyed-lock.js";
+import { annotationBatches, type Annotation } from "../report/annotations.js";
+import { ANNOTATIONS_PER_REQUEST } from "../report/limits.js";
 
 export const CHECK_NAME = "Paved";
-const ANNOTATIONS_PER_REQUEST = 50;
 
-export interface CheckAnnotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column?: number;
-  end_column?: number;
-  annotation_level: "notice" | "warning" | "failure";
-  message: string;
-  title?: string;
-}
+export type CheckAnnotation = Annotation;
 
 export interface CheckReport {
   conclusion: "success" | "failure" | "neutral" | "action_required";
@@ -149,10 +141,7 @@ export async function finishCheck(gh: GitHub, repo: Repo, check: number | Starte
   if (typeof check === "object" && check.previous && sameReport(check.previous, report)) return;
   const checkRunId = typeof check === "number" ? check : check.id;
   const externalId = typeof check === "object" ? { external_id: check.externalId } : {};
-  const batches: CheckAnnotation[][] = [];
-  for (let i = 0; i < report.annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-    batches.push(report.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
-  }
+  const batches = annotationBatches(report.annotations, ANNOTATIONS_PER_REQUEST);
   const output = { title: report.title, summary: report.summary, ...(report.text ? { text: report.text } : {}) };
   // Annotations first, conclusion last: a reader never sees a completed check with half its annotations.
   for (const annotations of batches.slice(1)) {

@@ -1,4 +1,5 @@
 import { NO_RETRY, type GitHub, type Repo } from "./client.js";
+import { keyedLock } from "./keyed-lock.js";
 
 interface IssueComment {
   id: number;
@@ -8,18 +9,7 @@ interface IssueComment {
 }
 
 // One process never races itself on the same pull request.
-const locks = new Map<string, Promise<unknown>>();
-
-async function serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const previous = locks.get(key) ?? Promise.resolve();
-  const next = previous.then(work, work);
-  locks.set(key, next);
-  try {
-    return await next;
-  } finally {
-    if (locks.get(key) === next) locks.delete(key);
-  }
-}
+const serialised = keyedLock();
 
 async function ownComments(gh: GitHub, repo: Repo, issueNumber: number, marker: string): Promise<IssueComment[]> {
   const all = (await gh.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
