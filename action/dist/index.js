@@ -59582,20 +59582,22 @@ function markdownComment(plan, ctx, limit = COMMENT_MAX_CHARS) {
 ${sourceLine(ctx)}
 
 `;
+  return fitSections(head, [...summarySections(plan, ctx), diffSection(plan.changes)], footer(plan), limit, measureChars);
+}
+__name(markdownComment, "markdownComment");
+function summarySections(plan, ctx) {
   const { errors, warnings } = errorsAndWarnings(plan);
-  const sections = [
+  return [
     riskSection(plan.risks),
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
     diagnosticSection("Errors", errors, ctx),
     ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
     ...unitTableSections(plan),
-    diagnosticSection("Warnings", warnings, ctx),
-    diffSection(plan.changes)
+    diagnosticSection("Warnings", warnings, ctx)
   ];
-  return fitSections(head, sections, footer(plan), limit, measureChars);
 }
-__name(markdownComment, "markdownComment");
+__name(summarySections, "summarySections");
 function sourceLine(ctx) {
   const sha = ctx.source.sha ? shortSha(ctx.source.sha) : void 0;
   const commit = sha === void 0 ? "" : ctx.commitUrl ? ` at [${codeSpan(sha)}](${safeUrl(ctx.commitUrl)})` : ` at ${codeSpan(sha)}`;
@@ -59615,16 +59617,6 @@ function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
   const applied = ctx.applied ? `[${shortSha(ctx.applied.commitUrl)}](${safeUrl(ctx.applied.commitUrl)})` : void 0;
   const waiting = pendingApprovals(ctx).map((a) => a.environment);
   const v = verdict(plan, applied, waiting);
-  const { errors, warnings } = errorsAndWarnings(plan);
-  const summarySections = [
-    riskSection(plan.risks),
-    approvalSection(ctx.approvals ?? []),
-    proposedSection(ctx.proposed ?? []),
-    diagnosticSection("Errors", errors, ctx),
-    ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
-    ...unitTableSections(plan),
-    diagnosticSection("Warnings", warnings, ctx)
-  ];
   const head = `${v.icon} ${v.text}
 
 ${sourceLine(ctx)}
@@ -59634,7 +59626,7 @@ ${sourceLine(ctx)}
   return {
     conclusion: !plan.valid || !v.ok ? "failure" : v.warnings > 0 ? "neutral" : "success",
     title: title.length > CHECK_RUN_TITLE_MAX_CHARS ? `${title.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1)}\u2026` : title,
-    summary: fitSections(head, summarySections, footer(plan), limit, measureBytes),
+    summary: fitSections(head, summarySections(plan, ctx), footer(plan), limit, measureBytes),
     text: plan.changes.length > 0 ? fitSections("", [diffSection(plan.changes)], "", limit, measureBytes) : "",
     annotations: plan.diagnostics.filter((d) => d.file === ctx.manifestPath).map(diagnosticAnnotation)
   };

@@ -2,11 +2,11 @@ import type { Plan } from "../plan/types.js";
 import { diagnosticAnnotation, type Annotation } from "./annotations.js";
 import { pendingApprovals, shortSha, type ReportContext } from "./context.js";
 import { safeUrl } from "./escape.js";
-import { fitSections, type Section } from "./fit.js";
+import { fitSections } from "./fit.js";
 import { CHECK_RUN_MAX_BYTES, CHECK_RUN_TITLE_MAX_CHARS, measureBytes } from "./limits.js";
-import { approvalSection, diagnosticSection, proposedSection, diffSection, linkSection, riskSection, unitTableSections } from "./markdown-sections.js";
-import { footer, sourceLine } from "./markdown.js";
-import { errorsAndWarnings, verdict } from "./verdict.js";
+import { diffSection } from "./markdown-sections.js";
+import { footer, sourceLine, summarySections } from "./markdown.js";
+import { verdict } from "./verdict.js";
 
 export interface CheckRunOutput {
   /** failure: the manifest cannot be applied; neutral: valid with warnings; success otherwise. */
@@ -24,23 +24,13 @@ export function checkRunOutput(plan: Plan, ctx: ReportContext, limit = CHECK_RUN
   const applied = ctx.applied ? `[${shortSha(ctx.applied.commitUrl)}](${safeUrl(ctx.applied.commitUrl)})` : undefined;
   const waiting = pendingApprovals(ctx).map((a) => a.environment);
   const v = verdict(plan, applied, waiting);
-  const { errors, warnings } = errorsAndWarnings(plan);
-  const summarySections: Section[] = [
-    riskSection(plan.risks),
-    approvalSection(ctx.approvals ?? []),
-    proposedSection(ctx.proposed ?? []),
-    diagnosticSection("Errors", errors, ctx),
-    ...(ctx.applied ? [linkSection(plan, ctx.applied.links)] : []),
-    ...unitTableSections(plan),
-    diagnosticSection("Warnings", warnings, ctx),
-  ];
   const head = `${v.icon} ${v.text}\n\n${sourceLine(ctx)}\n\n`;
   // The title is plain text: no link.
   const title = `${v.icon} ${verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : undefined, waiting).text}`;
   return {
     conclusion: !plan.valid || !v.ok ? "failure" : v.warnings > 0 ? "neutral" : "success",
     title: title.length > CHECK_RUN_TITLE_MAX_CHARS ? `${title.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1)}…` : title,
-    summary: fitSections(head, summarySections, footer(plan), limit, measureBytes),
+    summary: fitSections(head, summarySections(plan, ctx), footer(plan), limit, measureBytes),
     text: plan.changes.length > 0 ? fitSections("", [diffSection(plan.changes)], "", limit, measureBytes) : "",
     annotations: plan.diagnostics.filter((d) => d.file === ctx.manifestPath).map(diagnosticAnnotation),
   };

@@ -14,8 +14,13 @@ export function markdownComment(plan: Plan, ctx: ReportContext, limit = COMMENT_
   const applied = ctx.applied ? `[${codeSpan(shortSha(ctx.applied.commitUrl))}](${safeUrl(ctx.applied.commitUrl)})` : undefined;
   const v = verdict(plan, applied, pendingApprovals(ctx).map((a) => a.environment));
   const head = `${PLAN_MARKER}\n## ${v.icon} Paved: ${v.text}\n\n${sourceLine(ctx)}\n\n`;
+  return fitSections(head, [...summarySections(plan, ctx), diffSection(plan.changes)], footer(plan), limit, measureChars);
+}
+
+/** What every report shows before the diffs, most important first: it is what truncation keeps. */
+export function summarySections(plan: Plan, ctx: ReportContext): Section[] {
   const { errors, warnings } = errorsAndWarnings(plan);
-  const sections: Section[] = [
+  return [
     riskSection(plan.risks),
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
@@ -23,9 +28,7 @@ export function markdownComment(plan: Plan, ctx: ReportContext, limit = COMMENT_
     ...(ctx.applied ? [linkSection(plan, ctx.applied.links)] : []),
     ...unitTableSections(plan),
     diagnosticSection("Warnings", warnings, ctx),
-    diffSection(plan.changes),
   ];
-  return fitSections(head, sections, footer(plan), limit, measureChars);
 }
 
 export function sourceLine(ctx: ReportContext): string {
