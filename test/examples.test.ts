@@ -167,7 +167,7 @@ describe("examples/multi-team exercises every feature", () => {
     const devApi = unit(payments, "dev/api").spec;
     expect(devApi.ingress).toEqual({ host: "api.payments.dev.acme.io", path: "/" });
     expect(devApi.autoscaling).toBeUndefined();
-    expect(devApi.env.REFUNDS_ENABLED).toBe(true);
+    expect(devApi.env.REFUNDS_ENABLED).toBe("true"); // env values are the text as written
     expect(unit(payments, "staging/worker").spec.port).toBeUndefined();
     expect(unit(payments, "dev/worker")).toBeUndefined();
     expect(unit(search, "staging/web").spec.ingress).toEqual({ host: "web.search.staging.acme.io", path: "/search" });

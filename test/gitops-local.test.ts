@@ -178,11 +178,16 @@ describe("local git writer", () => {
     expect(git(dir, "log", "-1", "--format=%an <%ae>")).toBe("Platform Bot <bot@acme.io>");
   });
 
-  it("refuses a detached HEAD", async () => {
+  it("reads a detached HEAD (a CI checkout of a commit) but refuses to commit on it", async () => {
     const dir = repo();
     await apply(new LocalGitWriter(dir), base);
     git(dir, "checkout", "-q", "--detach");
-    await expect(new LocalGitWriter(dir).readTree()).rejects.toThrow(/detached/);
+    const snapshot = await new LocalGitWriter(dir).readTree();
+    expect(snapshot.treeId).toBe(git(dir, "rev-parse", "HEAD"));
+    expect(snapshot.tree.size).toBeGreaterThan(0);
+    const changed = desired(units(["api"], () => service({ replicas: 5 })));
+    await expect(apply(new LocalGitWriter(dir), changed)).rejects.toThrow(/detached: check out a branch/);
+    expect(git(dir, "status", "--porcelain")).toBe("");
   });
 });
 

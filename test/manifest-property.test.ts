@@ -4,7 +4,8 @@ import YAML from "yaml";
 import { catalogConfig, check, errors } from "./manifest-fixtures.js";
 
 const name = fc.stringMatching(/^[a-z]([-a-z0-9]{0,8}[a-z0-9])?$/);
-const envName = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/);
+const anyEnvName = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/);
+const envName = anyEnvName.filter((n) => !n.startsWith("SECRET_"));
 const envValue = fc.oneof(
   fc.string({ maxLength: 20 }).filter((s) => !s.includes("${")),
   fc.integer(),
@@ -27,7 +28,8 @@ const service = fc
       cpu,
       memory,
       env: fc.dictionary(envName, envValue, { maxKeys: 4 }),
-      secrets: fc.dictionary(envName, fc.record({ key: fc.stringMatching(/^[a-z]{1,8}\/[a-z]{1,8}$/) }), { maxKeys: 2 }),
+      // Secret names apart from env names: one variable cannot be both (the duplicate-env rule).
+      secrets: fc.dictionary(anyEnvName.map((n) => `SECRET_${n}`), fc.record({ key: fc.stringMatching(/^[a-z]{1,8}\/[a-z]{1,8}$/) }), { maxKeys: 2 }),
       health: fc.constant({ path: "/healthz" }),
       ingress: fc.record({ host: fc.constantFrom("api.example.com", "x.acme.io"), path: fc.constantFrom("/", "/api") }, { requiredKeys: ["host"] }),
       autoscaling: fc.tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 5 })).map(([min, extra]) => ({ min, max: min + extra })),

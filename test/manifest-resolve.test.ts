@@ -136,7 +136,7 @@ describe("resolve", () => {
     `);
     const staging = result.units[0]!;
     expect(staging.spec.command).toEqual(["z"]);
-    expect(staging.spec.env).toEqual({ A: "1", C: 3 });
+    expect(staging.spec.env).toEqual({ A: "1", C: "3" }); // env values are the text as written
     expect(staging.origins["/command/0"]).toBe("/environments/staging/services/api/command/0");
     expect(staging.origins["/env/A"]).toBe("/services/api/env/A");
     expect(staging.origins["/env/C"]).toBe("/environments/staging/services/api/env/C");

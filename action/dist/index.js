@@ -18943,7 +18943,7 @@ var require_eventsource_stream = __commonJS({
     var LF = 10;
     var CR = 13;
     var COLON = 58;
-    var SPACE = 32;
+    var SPACE2 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -19142,7 +19142,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE) {
+          if (line[valueStart] === SPACE2) {
             ++valueStart;
           }
         }
@@ -52043,10 +52043,11 @@ function parseYaml(text, file, limits = {}) {
   }, "toPosition");
   const sourceMap = new SourceMapBuilder(toPosition);
   const diagnostics = [];
+  const literals = /* @__PURE__ */ new Map();
   const report2 = /* @__PURE__ */ __name((code, message, at, path = "") => {
     diagnostics.push({ severity: "error", code, message, file, line: at.line, column: at.column, path });
   }, "report");
-  const done2 = /* @__PURE__ */ __name((value) => ({ value, sourceMap, diagnostics: sortDiagnostics(diagnostics) }), "done");
+  const done2 = /* @__PURE__ */ __name((value) => ({ value, sourceMap, diagnostics: sortDiagnostics(diagnostics), literals }), "done");
   const tooDeep = /* @__PURE__ */ __name((at, path = "") => {
     report2("too-deep", `The YAML is nested more than ${maxDepth} levels deep. A manifest needs only a few levels; flatten this structure.`, at, path);
     return done2(void 0);
@@ -52096,7 +52097,7 @@ function parseYaml(text, file, limits = {}) {
   if (second !== void 0) {
     report2("multiple-documents", "A second YAML document starts here. A manifest is a single document: remove the `---` separator and merge or delete what follows.", toPosition(second.range[0]));
   }
-  const walker = new Walker(sourceMap, maxDepth, maxAliasCount, (code, message, offset, path) => report2(code, message, toPosition(offset), path));
+  const walker = new Walker(sourceMap, literals, maxDepth, maxAliasCount, (code, message, offset, path) => report2(code, message, toPosition(offset), path));
   try {
     return done2(walker.walk(first.contents, "", 0));
   } catch (error2) {
@@ -52111,13 +52112,15 @@ function parseYaml(text, file, limits = {}) {
 __name(parseYaml, "parseYaml");
 var Walker = class {
   // the outermost alias being expanded, where limit errors point
-  constructor(sourceMap, maxDepth, maxAliasCount, onReport) {
+  constructor(sourceMap, literals, maxDepth, maxAliasCount, onReport) {
     this.sourceMap = sourceMap;
+    this.literals = literals;
     this.maxDepth = maxDepth;
     this.maxAliasCount = maxAliasCount;
     this.onReport = onReport;
   }
   sourceMap;
+  literals;
   maxDepth;
   maxAliasCount;
   onReport;
@@ -52136,8 +52139,10 @@ var Walker = class {
     }
     let value = null;
     if ((0, import_yaml.isAlias)(node)) return this.alias(node.source, start(node), ptr, depth);
-    if ((0, import_yaml.isScalar)(node)) value = node.value;
-    else if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
+    if ((0, import_yaml.isScalar)(node)) {
+      value = node.value;
+      if ((typeof value === "number" || typeof value === "boolean") && typeof node.source === "string") this.literals.set(ptr, node.source);
+    } else if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
       if (depth >= this.maxDepth) {
         throw this.limit("too-deep", `The YAML is nested more than ${this.maxDepth} levels deep (counting expanded aliases). A manifest needs only a few levels; flatten this structure.`, start(node), ptr);
       }
@@ -52174,6 +52179,10 @@ var Walker = class {
         continue;
       }
       const childPtr = ptr + "/" + escapePointerToken(key);
+      if (key === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
+        this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
+        continue;
+      }
       if (Object.hasOwn(object, key)) {
         const firstLine = this.sourceMap.key(childPtr)?.line;
         this.report("duplicate-key", `Duplicate key "${key}": it is already defined${firstLine ? ` on line ${firstLine}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
@@ -52756,9 +52765,16 @@ function show(value) {
   if (value === null || value === void 0) return "an empty value";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  return `\`${clip(typeof value === "string" ? value : JSON.stringify(value), 80)}\``;
+  return `\`${clip(typeof value === "string" ? value : typeof value === "number" ? yamlNumberText(value) : JSON.stringify(value), 80)}\``;
 }
 __name(show, "show");
+function yamlNumberText(value) {
+  if (Number.isNaN(value)) return ".nan";
+  if (value === Infinity) return ".inf";
+  if (value === -Infinity) return "-.inf";
+  return String(value);
+}
+__name(yamlNumberText, "yamlNumberText");
 var TYPE_WORDS = {
   integer: "a whole number",
   number: "a number",
@@ -52960,6 +52976,315 @@ __name(validateManifestSchema, "validateManifestSchema");
 // src/policy/declared.ts
 var import__2 = __toESM(require__(), 1);
 var import_ajv_formats2 = __toESM(require_dist2(), 1);
+
+// src/core/regex-safety.ts
+var ANY = [[0, 1114111]];
+var DIGIT = [[48, 57]];
+var WORD = [[48, 57], [65, 90], [95, 95], [97, 122]];
+var SPACE = [[9, 13], [32, 32], [160, 160], [5760, 5760], [8192, 8202], [8232, 8233], [8239, 8239], [8287, 8287], [12288, 12288], [65279, 65279]];
+var UnsafePatternError = class extends Error {
+  static {
+    __name(this, "UnsafePatternError");
+  }
+};
+var guardedRegExp = Object.assign(
+  (pattern, flags) => {
+    const regExp = new RegExp(pattern, flags);
+    const why = exponentialRegex(pattern);
+    if (why) {
+      throw new UnsafePatternError(
+        `the pattern \`${pattern}\` could take exponential time on a string a pull request chooses, stalling Paved: ${why}`
+      );
+    }
+    return regExp;
+  },
+  { code: "new RegExp" }
+);
+function exponentialRegex(source) {
+  try {
+    return new Scanner(source).run();
+  } catch (error2) {
+    if (error2 instanceof Unsafe) return error2.message;
+    return void 0;
+  }
+}
+__name(exponentialRegex, "exponentialRegex");
+var Unsafe = class extends Error {
+  static {
+    __name(this, "Unsafe");
+  }
+};
+var Scanner = class {
+  constructor(src) {
+    this.src = src;
+  }
+  src;
+  static {
+    __name(this, "Scanner");
+  }
+  i = 0;
+  stack = [{ open: 0, lookaround: false, alternatives: [[]] }];
+  run() {
+    const { src } = this;
+    while (this.i < src.length) {
+      const before = this.i;
+      const c = src[this.i];
+      if (c === "\\") this.escape();
+      else if (c === "[") this.push(this.charClass());
+      else if (c === "(") this.open();
+      else if (c === ")") this.close();
+      else if (c === "|") {
+        this.frame().alternatives.push([]);
+        this.i++;
+      } else if (c === "*" || c === "+" || c === "?" || c === "{") this.quantifier();
+      else if (c === "^" || c === "$") this.i++;
+      else {
+        const code = src.codePointAt(this.i);
+        this.i += code > 65535 ? 2 : 1;
+        this.push(c === "." ? ANY : [[code, code]]);
+      }
+      if (this.i <= before) throw new Error("no progress: not a pattern this scanner understands");
+    }
+    return void 0;
+  }
+  frame() {
+    return this.stack[this.stack.length - 1];
+  }
+  current() {
+    const alternatives = this.frame().alternatives;
+    return alternatives[alternatives.length - 1];
+  }
+  push(chars) {
+    this.current().push({ chars, first: chars, min: 1, max: 1, repeats: false });
+  }
+  escape() {
+    const { src } = this;
+    const next = src[this.i + 1];
+    if (next === void 0) throw new Error("trailing backslash");
+    if (/[1-9]/.test(next) || next === "k" && src[this.i + 2] === "<") {
+      throw new Unsafe(`it uses a backreference (\`${next === "k" ? src.slice(this.i, src.indexOf(">", this.i) + 1) : `\\${next}`}\`), which can take exponential time`);
+    }
+    if ("bB".includes(next)) {
+      this.i += 2;
+      return;
+    }
+    const { chars, end } = escapeAt(src, this.i);
+    this.i = end;
+    this.push(chars);
+  }
+  /** `[...]` at i: its characters (a negated class is its complement). */
+  charClass() {
+    const { src } = this;
+    let i = this.i + 1;
+    const negated = src[i] === "^";
+    if (negated) i++;
+    const set4 = [];
+    while (i < src.length && src[i] !== "]") {
+      let chars;
+      if (src[i] === "\\") {
+        const escaped = escapeAt(src, i, true);
+        chars = escaped.chars;
+        i = escaped.end;
+      } else {
+        const code = src.codePointAt(i);
+        chars = [[code, code]];
+        i += code > 65535 ? 2 : 1;
+      }
+      if (src[i] === "-" && src[i + 1] !== "]" && src[i + 1] !== void 0 && chars.length === 1 && chars[0][0] === chars[0][1]) {
+        const low = chars[0][0];
+        i++;
+        let high;
+        if (src[i] === "\\") {
+          const escaped = escapeAt(src, i, true);
+          high = escaped.chars;
+          i = escaped.end;
+        } else {
+          const code = src.codePointAt(i);
+          high = [[code, code]];
+          i += code > 65535 ? 2 : 1;
+        }
+        set4.push([low, high[0][1]]);
+        continue;
+      }
+      set4.push(...chars);
+    }
+    if (i >= src.length) throw new Error("unterminated class");
+    this.i = i + 1;
+    return negated ? complement(set4) : set4;
+  }
+  open() {
+    const { src } = this;
+    const open2 = this.i;
+    let lookaround = false;
+    if (src[this.i + 1] === "?") {
+      const kind = src[this.i + 2];
+      if (kind === "=" || kind === "!") {
+        lookaround = true;
+        this.i += 3;
+      } else if (kind === "<" && (src[this.i + 3] === "=" || src[this.i + 3] === "!")) {
+        lookaround = true;
+        this.i += 4;
+      } else if (kind === "<") {
+        const close = src.indexOf(">", this.i);
+        if (close === -1) throw new Error("unterminated group name");
+        this.i = close + 1;
+      } else {
+        this.i += 3;
+      }
+    } else {
+      this.i++;
+    }
+    this.stack.push({ open: open2, lookaround, alternatives: [[]] });
+  }
+  close() {
+    if (this.stack.length === 1) throw new Error("unbalanced )");
+    const frame = this.stack.pop();
+    const text = this.src.slice(frame.open, this.i + 1);
+    this.i++;
+    if (frame.lookaround) return;
+    const atoms = frame.alternatives.flat();
+    const group = {
+      chars: atoms.flatMap((a) => a.chars),
+      first: frame.alternatives.flatMap(firstOf),
+      min: 1,
+      max: 1,
+      repeats: atoms.some((a) => a.repeats)
+    };
+    const problem2 = groupProblem(frame.alternatives, text);
+    if (problem2) group.problem = problem2;
+    this.current().push(group);
+  }
+  quantifier() {
+    const { src } = this;
+    let min;
+    let max;
+    const c = src[this.i];
+    if (c === "{") {
+      const match = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(this.i));
+      if (!match) throw new Error("not a quantifier");
+      min = Number(match[1]);
+      max = match[2] === void 0 ? min : match[3] === "" ? Infinity : Number(match[3]);
+      this.i += match[0].length;
+    } else {
+      [min, max] = c === "*" ? [0, Infinity] : c === "+" ? [1, Infinity] : [0, 1];
+      this.i++;
+    }
+    if (src[this.i] === "?") this.i++;
+    const atom = this.current().pop();
+    if (!atom) throw new Error("nothing to repeat");
+    if (max > 1 && atom.problem) throw new Unsafe(atom.problem);
+    this.current().push({ ...atom, min: atom.min * min, max: atom.max * max, repeats: atom.repeats || max > 1 });
+  }
+};
+function groupProblem(alternatives, text) {
+  const firsts = alternatives.map(firstOf);
+  for (let a = 0; a < firsts.length; a++) {
+    for (let b = a + 1; b < firsts.length; b++) {
+      if (overlaps(firsts[a], firsts[b])) {
+        return `the repeated group \`${text}\` has alternatives that can start with the same character, so a long string can be split between them in exponentially many ways; make the alternatives start differently, or use one character class`;
+      }
+    }
+  }
+  for (const sequence of alternatives) {
+    if (!sequence.some((a) => a.repeats) || pinnedBySeparator(sequence)) continue;
+    return `the repeated group \`${text}\` contains a repeat and can match the same text in more than one way (like \`(a+)+\`), which takes exponential time on a long string that does not match; repeat once (\`a+\`), or start or end each repetition with a required character nothing else in the group matches (\`([a-z]+-)*\`, \`(\\.[a-z]+)*\`)`;
+  }
+  return void 0;
+}
+__name(groupProblem, "groupProblem");
+function pinnedBySeparator(sequence) {
+  for (const index of /* @__PURE__ */ new Set([0, sequence.length - 1])) {
+    const atom = sequence[index];
+    if (atom.min < 1) continue;
+    const others = sequence.filter((_, i) => i !== index);
+    if (others.some((other) => overlaps(other.chars, atom.chars))) continue;
+    if (!atom.repeats || others.some((other) => other.min >= 1)) return true;
+  }
+  return false;
+}
+__name(pinnedBySeparator, "pinnedBySeparator");
+function firstOf(sequence) {
+  const first = [];
+  for (const atom of sequence) {
+    first.push(...atom.first);
+    if (atom.min >= 1) break;
+  }
+  return first;
+}
+__name(firstOf, "firstOf");
+function overlaps(a, b) {
+  return a.some(([lo, hi]) => b.some(([l, h]) => lo <= h && l <= hi));
+}
+__name(overlaps, "overlaps");
+function complement(set4) {
+  const sorted = [...set4].sort((x, y) => x[0] - y[0]);
+  const out = [];
+  let next = 0;
+  for (const [lo, hi] of sorted) {
+    if (lo > next) out.push([next, lo - 1]);
+    next = Math.max(next, hi + 1);
+  }
+  if (next <= 1114111) out.push([next, 1114111]);
+  return out;
+}
+__name(complement, "complement");
+function escapeAt(src, i, inClass = false) {
+  const c = src[i + 1];
+  if (c === void 0) throw new Error("trailing backslash");
+  const single = /* @__PURE__ */ __name((code, end) => ({ chars: [[code, code]], end }), "single");
+  switch (c) {
+    case "d":
+      return { chars: DIGIT, end: i + 2 };
+    case "D":
+      return { chars: complement(DIGIT), end: i + 2 };
+    case "w":
+      return { chars: WORD, end: i + 2 };
+    case "W":
+      return { chars: complement(WORD), end: i + 2 };
+    case "s":
+      return { chars: SPACE, end: i + 2 };
+    case "S":
+      return { chars: complement(SPACE), end: i + 2 };
+    case "p":
+    case "P": {
+      const close = src.indexOf("}", i);
+      return { chars: ANY, end: close === -1 ? i + 2 : close + 1 };
+    }
+    case "n":
+      return single(10, i + 2);
+    case "r":
+      return single(13, i + 2);
+    case "t":
+      return single(9, i + 2);
+    case "f":
+      return single(12, i + 2);
+    case "v":
+      return single(11, i + 2);
+    case "0":
+      return single(0, i + 2);
+    case "b":
+      return inClass ? single(8, i + 2) : { chars: [], end: i + 2 };
+    case "c":
+      return single((src.charCodeAt(i + 2) || 0) % 32, i + 3);
+    case "x":
+      return single(parseInt(src.slice(i + 2, i + 4), 16) || 0, i + 4);
+    case "u": {
+      if (src[i + 2] === "{") {
+        const close = src.indexOf("}", i);
+        if (close === -1) throw new Error("unterminated \\u{");
+        return single(parseInt(src.slice(i + 3, close), 16) || 0, close + 1);
+      }
+      return single(parseInt(src.slice(i + 2, i + 6), 16) || 0, i + 6);
+    }
+    default: {
+      const code = src.codePointAt(i + 1);
+      return single(code, i + (code > 65535 ? 3 : 2));
+    }
+  }
+}
+__name(escapeAt, "escapeAt");
+
+// src/policy/declared.ts
 var compiledByPolicies = /* @__PURE__ */ new WeakMap();
 var compiledByContent = /* @__PURE__ */ new Map();
 var CONTENT_CACHE_SIZE = 16;
@@ -52985,15 +53310,20 @@ function compilePolicies(policies) {
     strictTuples: false,
     strictRequired: false,
     allowUnionTypes: true,
-    logger: false
+    logger: false,
+    // Every `pattern` (and `patternProperties` key) passes here once, at compile time.
+    code: { regExp: guardedRegExp }
   });
   import_ajv_formats2.default.default(ajv);
   const compiled = policies.map((policy) => {
+    let validate;
     try {
-      return { policy, validate: ajv.compile(policy.assert) };
+      validate = ajv.compile(policy.assert);
     } catch (error2) {
       return { policy, error: compileErrorWords(error2) };
     }
+    const endless = endlessRecursion(validate, {});
+    return endless ? { policy, error: endless } : { policy, validate };
   });
   compiledByPolicies.set(policies, compiled);
   compiledByContent.set(key, compiled);
@@ -53043,7 +53373,20 @@ var KNOWN_KEYWORDS = [
   "default",
   "examples"
 ];
+var ENDLESS = "checking the assertion overflows the stack: it refers back to itself (`$ref`, `$dynamicRef`) without moving into a field, or it is nested too deeply";
+function endlessRecursion(validate, value) {
+  try {
+    validate(value);
+    return void 0;
+  } catch (error2) {
+    if (error2 instanceof RangeError) return ENDLESS;
+    throw error2;
+  }
+}
+__name(endlessRecursion, "endlessRecursion");
 function compileErrorWords(error2) {
+  if (error2 instanceof UnsafePatternError) return error2.message;
+  if (error2 instanceof RangeError) return ENDLESS;
   const text = error2 instanceof Error ? error2.message : String(error2);
   const unknown = /unknown keyword: "([^"]+)"/.exec(text);
   if (unknown) {
@@ -53080,7 +53423,15 @@ function declaredFindings(unit, compiled) {
   for (const { policy, validate } of compiled) {
     if (!validate || !policyMatches(policy, unit)) continue;
     view ??= policyView(unit);
-    if (validate(view)) continue;
+    let valid;
+    try {
+      valid = validate(view);
+    } catch (error2) {
+      if (!(error2 instanceof RangeError)) throw error2;
+      findings.push(unjudged(policy));
+      continue;
+    }
+    if (valid) continue;
     for (const error2 of withoutBranchNoise(validate.errors ?? [])) {
       findings.push(failure(policy, unit, error2));
     }
@@ -53088,6 +53439,16 @@ function declaredFindings(unit, compiled) {
   return findings;
 }
 __name(declaredFindings, "declaredFindings");
+function unjudged(policy) {
+  const title = policy.description ?? `policy \`${policy.id}\``;
+  return {
+    code: policy.id,
+    severity: "error",
+    field: "",
+    message: /* @__PURE__ */ __name((environments) => `${title}: could not be checked in ${environments}: the policy's assertion refers back to itself without end; the platform team must fix it in the org config`, "message")
+  };
+}
+__name(unjudged, "unjudged");
 function withoutBranchNoise(errors) {
   const combinators = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "not");
   return errors.filter((error2) => !combinators.some((c) => c !== error2 && error2.schemaPath.startsWith(c.schemaPath + "/")));
@@ -53721,10 +54082,23 @@ function serviceRules(view, config) {
     ...needsPort(view, "ingress", "ingress-needs-port", "an ingress routes HTTP traffic to a port"),
     ...dependencyCatalog(view, config),
     ...envPlaceholders(view, config),
+    ...envSecretClash(view),
     ...ingressHost(view)
   ];
 }
 __name(serviceRules, "serviceRules");
+function envSecretClash(view) {
+  const env = view.service.env ?? {};
+  return Object.keys(view.service.secrets ?? {}).filter((name) => Object.prototype.hasOwnProperty.call(env, name)).map((name) => {
+    const token = pointer(name).slice(1);
+    return {
+      code: "duplicate-env",
+      path: blame(view, [`/secrets/${token}`, `/env/${token}`]),
+      message: `\`${name}\` is set under both \`env\` and \`secrets\`, and a container has one variable of that name; keep one of them`
+    };
+  });
+}
+__name(envSecretClash, "envSecretClash");
 function autoscalingRange(view) {
   const scaling = view.service.autoscaling;
   if (!scaling || typeof scaling.min !== "number" || typeof scaling.max !== "number") return [];
@@ -53861,6 +54235,7 @@ function validateManifest(text, file, config) {
     diagnostics.push(rootProblem);
     return validation;
   }
+  envAsWritten(parsed.value, parsed.literals);
   diagnostics.push(...validateManifestSchema(parsed.value, file, sourceMap));
   if (hasErrors(diagnostics)) return validation;
   const manifest = parsed.value;
@@ -53909,6 +54284,28 @@ function resolveManifest(validation, file, config) {
   return done2(units);
 }
 __name(resolveManifest, "resolveManifest");
+function envAsWritten(root3, literals) {
+  const envOf = /* @__PURE__ */ __name((services, prefix) => {
+    if (!isJsonObject(services)) return;
+    for (const [name, service] of Object.entries(services)) {
+      const env = isJsonObject(service) ? getOwn(service, "env") : void 0;
+      if (!isJsonObject(env)) continue;
+      const base = `${prefix}/${escapePointerToken(name)}/env/`;
+      for (const [key, value] of Object.entries(env)) {
+        if (typeof value !== "number" && typeof value !== "boolean") continue;
+        const written = literals.get(base + escapePointerToken(key));
+        if (written !== void 0) setOwn(env, key, written);
+      }
+    }
+  }, "envOf");
+  envOf(getOwn(root3, "services"), "/services");
+  const environments = getOwn(root3, "environments");
+  if (!isJsonObject(environments)) return;
+  for (const [name, environment] of Object.entries(environments)) {
+    if (isJsonObject(environment)) envOf(getOwn(environment, "services"), `/environments/${escapePointerToken(name)}/services`);
+  }
+}
+__name(envAsWritten, "envAsWritten");
 function checkRoot(value, file, sourceMap) {
   if (isJsonObject(value)) return void 0;
   const at = sourceMap.locate("");
@@ -53963,6 +54360,55 @@ function unitView(draft, environment) {
   };
 }
 __name(unitView, "unitView");
+
+// src/report/escape.ts
+function escapeMarkdown(text) {
+  return text.replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
+}
+__name(escapeMarkdown, "escapeMarkdown");
+function markdownMessage(text, options = {}) {
+  const parts = text.split(/`([^`\r\n]+)`/);
+  return parts.map((part2, i) => i % 2 === 0 ? escapeMarkdown(part2) : options.table ? tableCodeSpan(part2) : codeSpan(part2)).join("");
+}
+__name(markdownMessage, "markdownMessage");
+function codeSpan(text) {
+  const oneLine2 = text.replace(/\r?\n|\r/g, " ");
+  const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
+  const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
+  return `${fence}${pad}${oneLine2}${pad}${fence}`;
+}
+__name(codeSpan, "codeSpan");
+function tableCodeSpan(text) {
+  return codeSpan(text).replace(/\|/g, "\\|");
+}
+__name(tableCodeSpan, "tableCodeSpan");
+function codeBlock(text, language = "") {
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
+  const body = text.endsWith("\n") || text === "" ? text : `${text}
+`;
+  return `${fence}${language}
+${body}${fence}
+`;
+}
+__name(codeBlock, "codeBlock");
+function safeUrl(url) {
+  return url.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+__name(safeUrl, "safeUrl");
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+__name(escapeHtml, "escapeHtml");
+function escapeTerminal(text) {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+__name(escapeTerminal, "escapeTerminal");
+function longestBacktickRun(text) {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return longest;
+}
+__name(longestBacktickRun, "longestBacktickRun");
 
 // src/cli/io.ts
 function escapeCommandData(text) {
@@ -58154,7 +58600,7 @@ var import__4 = __toESM(require__(), 1);
 var import_ajv_formats3 = __toESM(require_dist2(), 1);
 function ajvFor(schema2) {
   const dialect = String(schema2.$schema ?? "");
-  const options = { allErrors: true, strict: false, allowUnionTypes: true };
+  const options = { allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: guardedRegExp } };
   const ajv = dialect.includes("2020-12") ? new import__4.Ajv2020(options) : dialect.includes("2019-09") ? new import__3.Ajv2019(options) : new import_ajv.Ajv(options);
   import_ajv_formats3.default.default(ajv);
   return ajv;
@@ -58167,7 +58613,15 @@ function compileValuesSchema(schema2) {
   } catch (error2) {
     return { ok: false, message: error2 instanceof Error ? error2.message : String(error2) };
   }
-  return { ok: true, validate: /* @__PURE__ */ __name((values) => validate(values) ? [] : (validate.errors ?? []).map(describe), "validate") };
+  const judge = /* @__PURE__ */ __name((values) => {
+    try {
+      return validate(values) ? [] : (validate.errors ?? []).map(describe);
+    } catch (error2) {
+      if (error2 instanceof RangeError) return ["values could not be checked: the chart's values schema refers back to itself without end"];
+      throw error2;
+    }
+  }, "judge");
+  return { ok: true, validate: judge };
 }
 __name(compileValuesSchema, "compileValuesSchema");
 function describe(error2) {
@@ -58473,55 +58927,6 @@ function relocated(rendered, renderedAs, file, locate2) {
   return { ...rendered, diagnostics };
 }
 __name(relocated, "relocated");
-
-// src/report/escape.ts
-function escapeMarkdown(text) {
-  return text.replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/@/g, "@\u200B");
-}
-__name(escapeMarkdown, "escapeMarkdown");
-function markdownMessage(text, options = {}) {
-  const parts = text.split(/`([^`\r\n]+)`/);
-  return parts.map((part2, i) => i % 2 === 0 ? escapeMarkdown(part2) : options.table ? tableCodeSpan(part2) : codeSpan(part2)).join("");
-}
-__name(markdownMessage, "markdownMessage");
-function codeSpan(text) {
-  const oneLine2 = text.replace(/\r?\n|\r/g, " ");
-  const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
-  const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
-  return `${fence}${pad}${oneLine2}${pad}${fence}`;
-}
-__name(codeSpan, "codeSpan");
-function tableCodeSpan(text) {
-  return codeSpan(text).replace(/\|/g, "\\|");
-}
-__name(tableCodeSpan, "tableCodeSpan");
-function codeBlock(text, language = "") {
-  const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
-  const body = text.endsWith("\n") || text === "" ? text : `${text}
-`;
-  return `${fence}${language}
-${body}${fence}
-`;
-}
-__name(codeBlock, "codeBlock");
-function safeUrl(url) {
-  return url.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-}
-__name(safeUrl, "safeUrl");
-function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-__name(escapeHtml, "escapeHtml");
-function escapeTerminal(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-__name(escapeTerminal, "escapeTerminal");
-function longestBacktickRun(text) {
-  let longest = 0;
-  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
-  return longest;
-}
-__name(longestBacktickRun, "longestBacktickRun");
 
 // src/report/commit-message.ts
 var MAX_SUMMARY_ITEMS = 3;

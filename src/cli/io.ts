@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG } from "../config/defaults.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { checkManifest, type ManifestCheck } from "../manifest/check.js";
+import { escapeTerminalLine } from "../report/escape.js";
 
 export interface Output {
   write(text: string): unknown;
@@ -130,7 +131,8 @@ export function formatText(diagnostics: readonly Diagnostic[], color: boolean): 
   const paint = (severity: Diagnostic["severity"]) =>
     color ? `${severity === "error" ? "\x1b[31m" : "\x1b[33m"}${severity}\x1b[0m` : severity;
   return diagnostics
-    .map((d) => `${d.file}:${d.line}:${d.column}: ${paint(d.severity)}: ${d.message} [${d.code}]\n`)
+    // Messages quote what the manifest says: its control characters must not reach the terminal.
+    .map((d) => `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${paint(d.severity)}: ${escapeTerminalLine(d.message)} [${escapeTerminalLine(d.code)}]\n`)
     .join("");
 }
 

@@ -59,7 +59,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   if (name === "--help" || name === "-h" || name === "help") {
-    const topic = name === "help" && rest[0] !== undefined ? lookup(rest[0]) : undefined;
+    const asked = name === "help" ? rest[0] : undefined;
+    const topic = asked !== undefined ? lookup(asked) : undefined;
+    if (asked !== undefined && !topic) {
+      io.stderr.write(`paved help: unknown command \`${asked}\`${didYouMean(asked, Object.keys(commands))}; see \`paved --help\`\n`);
+      return 2;
+    }
     io.stdout.write(topic ? topic.usage : help());
     return 0;
   }

@@ -1,5 +1,5 @@
 /** `paved plan`: what applying a manifest would change in a local GitOps repository. */
-import { readFile } from "node:fs/promises";
+import { readFile, realpath, stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors } from "../core/diagnostic.js";
@@ -68,17 +68,45 @@ export async function preparePlan(
     throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
   }
   const gitops = resolve(io.cwd, values.gitops);
+  await requireTopLevel(gitops);
   const manifestPath = manifestArg ?? DEFAULT_MANIFEST;
   const file = displayPath(io, manifestPath);
   const source = await sourceOf(command, io, manifestPath, values.source);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
   const config = loaded.config;
-  const text = await readText(io, manifestPath, "manifest");
+  const text = await readManifest(command, io, manifestPath);
   const templates = loadTemplates(command, io, config, loaded.file);
   const desired = desiredState(text, file, config, source, templates, await renderOptions(command, io, config, loaded.file, gitops));
   const bound = plannerForDesired(desired, { source, config, manifestText: text, manifestFile: file });
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops };
+}
+
+/**
+ * The manifest to plan. A missing one is not read as "delete everything": a mistyped path must
+ * never plan the removal of a whole source, so the message says where removals happen.
+ */
+async function readManifest(command: string, io: Io, manifestPath: string): Promise<string> {
+  try {
+    return await readText(io, manifestPath, "manifest");
+  } catch (error) {
+    if (error instanceof CliError && !(await exists(resolve(io.cwd, manifestPath)))) {
+      throw new CliError(
+        `${error.message}. \`paved ${command}\` needs a manifest: to remove every service of a repository, delete its manifest on the default branch and the Paved App or Action deletes exactly that repository's files; or keep the manifest and set \`enabled: false\` on each service`,
+        error.exitCode,
+      );
+    }
+    throw error;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads the GitOps repository once and plans against it. */
@@ -92,6 +120,26 @@ async function readGitops(prepared: { writer: LocalGitWriter; gitops: string }):
     return await prepared.writer.readTree();
   } catch (error) {
     throw gitopsError(prepared.gitops, error);
+  }
+}
+
+/**
+ * `--gitops` names the top of a clone: git would otherwise find the repository above a subfolder,
+ * and Paved would plan and commit at that repository's root, not in the folder the user named.
+ */
+async function requireTopLevel(gitops: string): Promise<void> {
+  let top: string;
+  try {
+    top = (await gitRunner(gitops)(["rev-parse", "--show-toplevel"])).toString("utf8").trim();
+  } catch {
+    return; // not a repository, or a bare one: reading it says what is wrong
+  }
+  const [real, realTop] = await Promise.all([realpath(gitops), realpath(top)]);
+  if (real !== realTop) {
+    throw new CliError(
+      `paved: ${gitops} is a folder inside the git repository ${top}: --gitops names the top of the GitOps clone (a folder inside it is \`gitops.directory\` in the org config)`,
+      2,
+    );
   }
 }
 

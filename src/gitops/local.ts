@@ -75,7 +75,8 @@ export class LocalGitWriter implements GitOpsWriter {
   }
 
   async readTree(): Promise<TreeSnapshot> {
-    const head = await this.head(await this.branch());
+    // A detached HEAD can be read (a CI checkout of a commit): only committing needs a branch.
+    const head = await this.head((await this.currentBranch()) ?? "HEAD");
     const tree: Tree = new Map();
     if (head === "") return { treeId: "", tree };
     const listing = (await this.git(["ls-tree", "-r", "-z", "--full-tree", head])).toString("utf8");
@@ -166,10 +167,17 @@ export class LocalGitWriter implements GitOpsWriter {
   }
 
   private async branch(): Promise<string> {
+    const branch = await this.currentBranch();
+    if (branch === undefined) throw new Error(`HEAD of ${this.dir} is detached: check out a branch to apply to`);
+    return branch;
+  }
+
+  /** The checked-out branch's ref, undefined when HEAD is detached. */
+  private async currentBranch(): Promise<string | undefined> {
     try {
       return (await this.git(["symbolic-ref", "-q", "HEAD"])).toString("utf8").trim();
     } catch (error) {
-      if (error instanceof GitError && error.code === 1) throw new Error(`HEAD of ${this.dir} is detached: check out a branch to apply to`);
+      if (error instanceof GitError && error.code === 1) return undefined;
       throw error;
     }
   }

@@ -5,11 +5,11 @@
  */
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
-import { parsePointer } from "../core/pointer.js";
+import { escapePointerToken, parsePointer } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
 import type { PlatformManifest, Service } from "../generated/platform.js";
 import { evaluatePolicies } from "../policy/index.js";
-import { getOwn, isJsonObject } from "./merge-patch.js";
+import { getOwn, isJsonObject, setOwn, type JsonObject } from "./merge-patch.js";
 import { parseYaml, type SourceMap } from "./parse.js";
 import { resolveDrafts, servicePath, type UnitDraft } from "./resolve.js";
 import { baseView, namespaceRule, serviceRules, unknownEnvironments, unknownServices, type Finding, type ServiceView } from "./rules.js";
@@ -60,6 +60,7 @@ export function validateManifest(text: string, file: string, config: ResolvedCon
     diagnostics.push(rootProblem);
     return validation;
   }
+  envAsWritten(parsed.value as JsonObject, parsed.literals);
   diagnostics.push(...validateManifestSchema(parsed.value, file, sourceMap));
   if (hasErrors(diagnostics)) return validation;
   const manifest = parsed.value as PlatformManifest;
@@ -112,6 +113,33 @@ export function resolveManifest(validation: ManifestValidation, file: string, co
 
   diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
   return done(units);
+}
+
+/**
+ * Env values are rendered as strings, so a number or boolean becomes the text the author wrote:
+ * `0123`, `1.10`, `1e3`, `0x1F`, `12345678901234567890` and `True` reach the container exactly,
+ * not as what a YAML parser makes of them (`123`, `1.1`, `1000`, `31`, `12345678901234567000`, `true`).
+ */
+function envAsWritten(root: JsonObject, literals: ReadonlyMap<string, string>): void {
+  const envOf = (services: unknown, prefix: string): void => {
+    if (!isJsonObject(services)) return;
+    for (const [name, service] of Object.entries(services)) {
+      const env = isJsonObject(service) ? getOwn(service, "env") : undefined;
+      if (!isJsonObject(env)) continue;
+      const base = `${prefix}/${escapePointerToken(name)}/env/`;
+      for (const [key, value] of Object.entries(env)) {
+        if (typeof value !== "number" && typeof value !== "boolean") continue;
+        const written = literals.get(base + escapePointerToken(key));
+        if (written !== undefined) setOwn(env, key, written);
+      }
+    }
+  };
+  envOf(getOwn(root, "services"), "/services");
+  const environments = getOwn(root, "environments");
+  if (!isJsonObject(environments)) return;
+  for (const [name, environment] of Object.entries(environments)) {
+    if (isJsonObject(environment)) envOf(getOwn(environment, "services"), `/environments/${escapePointerToken(name)}/services`);
+  }
 }
 
 /** The empty file and a non-mapping root get a sentence of their own, before the schema. */

@@ -17,6 +17,8 @@ export interface ParseResult {
   value: unknown;
   sourceMap: SourceMap;
   diagnostics: Diagnostic[]; // severity "error" for every parse problem
+  /** The text the author wrote for each number and boolean, by JSON Pointer (`0123`, `1.10`, `True`). */
+  literals: ReadonlyMap<string, string>;
 }
 
 export interface ParseLimits {
@@ -71,10 +73,11 @@ export function parseYaml(text: string, file: string, limits: Partial<ParseLimit
   };
   const sourceMap = new SourceMapBuilder(toPosition);
   const diagnostics: Diagnostic[] = [];
+  const literals = new Map<string, string>();
   const report = (code: string, message: string, at: Position, path = ""): void => {
     diagnostics.push({ severity: "error", code, message, file, line: at.line, column: at.column, path });
   };
-  const done = (value: unknown): ParseResult => ({ value, sourceMap, diagnostics: sortDiagnostics(diagnostics) });
+  const done = (value: unknown): ParseResult => ({ value, sourceMap, diagnostics: sortDiagnostics(diagnostics), literals });
   const tooDeep = (at: Position, path = ""): ParseResult => {
     report("too-deep", `The YAML is nested more than ${maxDepth} levels deep. A manifest needs only a few levels; flatten this structure.`, at, path);
     return done(undefined);
@@ -130,7 +133,7 @@ export function parseYaml(text: string, file: string, limits: Partial<ParseLimit
     report("multiple-documents", "A second YAML document starts here. A manifest is a single document: remove the `---` separator and merge or delete what follows.", toPosition(second.range[0]));
   }
 
-  const walker = new Walker(sourceMap, maxDepth, maxAliasCount, (code, message, offset, path) => report(code, message, toPosition(offset), path));
+  const walker = new Walker(sourceMap, literals, maxDepth, maxAliasCount, (code, message, offset, path) => report(code, message, toPosition(offset), path));
   try {
     return done(walker.walk(first.contents, "", 0));
   } catch (error) {
@@ -155,6 +158,7 @@ class Walker {
 
   constructor(
     private readonly sourceMap: SourceMapBuilder,
+    private readonly literals: Map<string, string>,
     private readonly maxDepth: number,
     private readonly maxAliasCount: number,
     private readonly onReport: Report,
@@ -166,8 +170,10 @@ class Walker {
     }
     let value: unknown = null;
     if (isAlias(node)) return this.alias(node.source, start(node), ptr, depth);
-    if (isScalar(node)) value = node.value;
-    else if (isMap(node) || isSeq(node)) {
+    if (isScalar(node)) {
+      value = node.value;
+      if ((typeof value === "number" || typeof value === "boolean") && typeof node.source === "string") this.literals.set(ptr, node.source);
+    } else if (isMap(node) || isSeq(node)) {
       if (depth >= this.maxDepth) {
         throw this.limit("too-deep", `The YAML is nested more than ${this.maxDepth} levels deep (counting expanded aliases). A manifest needs only a few levels; flatten this structure.`, start(node), ptr);
       }
@@ -207,6 +213,10 @@ class Walker {
         continue;
       }
       const childPtr = ptr + "/" + escapePointerToken(key);
+      if (key === "<<" && isScalar(pair.key) && pair.key.type === "PLAIN") {
+        this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
+        continue;
+      }
       if (Object.hasOwn(object, key)) {
         const firstLine = this.sourceMap.key(childPtr)?.line;
         this.report("duplicate-key", `Duplicate key "${key}": it is already defined${firstLine ? ` on line ${firstLine}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);

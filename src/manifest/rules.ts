@@ -106,8 +106,24 @@ export function serviceRules(view: ServiceView, config: ResolvedConfig): Finding
     ...needsPort(view, "ingress", "ingress-needs-port", "an ingress routes HTTP traffic to a port"),
     ...dependencyCatalog(view, config),
     ...envPlaceholders(view, config),
+    ...envSecretClash(view),
     ...ingressHost(view),
   ];
+}
+
+/** `env` and `secrets` both become container environment variables: one name, one variable. */
+function envSecretClash(view: ServiceView): Finding[] {
+  const env = view.service.env ?? {};
+  return Object.keys(view.service.secrets ?? {})
+    .filter((name) => Object.prototype.hasOwnProperty.call(env, name))
+    .map((name) => {
+      const token = pointer(name).slice(1);
+      return {
+        code: "duplicate-env",
+        path: blame(view, [`/secrets/${token}`, `/env/${token}`]),
+        message: `\`${name}\` is set under both \`env\` and \`secrets\`, and a container has one variable of that name; keep one of them`,
+      };
+    });
 }
 
 function autoscalingRange(view: ServiceView): Finding[] {

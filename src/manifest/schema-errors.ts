@@ -209,7 +209,15 @@ export function show(value: unknown): string {
   if (value === null || value === undefined) return "an empty value";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
-  return `\`${clip(typeof value === "string" ? value : JSON.stringify(value), 80)}\``;
+  return `\`${clip(typeof value === "string" ? value : typeof value === "number" ? yamlNumberText(value) : JSON.stringify(value), 80)}\``;
+}
+
+/** A number as YAML writes it: JSON has no infinity or NaN (it would say `null`). */
+function yamlNumberText(value: number): string {
+  if (Number.isNaN(value)) return ".nan";
+  if (value === Infinity) return ".inf";
+  if (value === -Infinity) return "-.inf";
+  return String(value);
 }
 
 const TYPE_WORDS: Record<string, string> = {

@@ -12,6 +12,7 @@ import { dotted } from "../manifest/schema.js";
 import { parsePointer } from "../core/pointer.js";
 import { suggest } from "../manifest/suggest.js";
 import type { PolicyFinding } from "./builtins.js";
+import { guardedRegExp, UnsafePatternError } from "../core/regex-safety.js";
 
 export interface CompiledPolicy {
   policy: Policy;
@@ -52,14 +53,21 @@ export function compilePolicies(policies: readonly Policy[]): CompiledPolicy[] {
     strictRequired: false,
     allowUnionTypes: true,
     logger: false,
+    // Every `pattern` (and `patternProperties` key) passes here once, at compile time.
+    code: { regExp: guardedRegExp },
   });
   addFormats.default(ajv);
   const compiled = policies.map((policy): CompiledPolicy => {
+    let validate: ValidateFunction;
     try {
-      return { policy, validate: ajv.compile(policy.assert as object) };
+      validate = ajv.compile(policy.assert as object);
     } catch (error) {
       return { policy, error: compileErrorWords(error) };
     }
+    // A `$ref` back to the schema itself (`$ref: "#"`, `not: { $ref: "#" }`) recurses on the same
+    // value without end: a trial run on an empty unit finds it before any manifest does.
+    const endless = endlessRecursion(validate, {});
+    return endless ? { policy, error: endless } : { policy, validate };
   });
   compiledByPolicies.set(policies, compiled);
   compiledByContent.set(key, compiled);
@@ -75,7 +83,23 @@ const KNOWN_KEYWORDS = [
   "if", "then", "else", "$ref", "$defs", "title", "description", "default", "examples",
 ];
 
+const ENDLESS =
+  "checking the assertion overflows the stack: it refers back to itself (`$ref`, `$dynamicRef`) without moving into a field, or it is nested too deeply";
+
+/** Why running the policy never ends (the call stack overflows), or undefined. */
+function endlessRecursion(validate: ValidateFunction, value: unknown): string | undefined {
+  try {
+    validate(value);
+    return undefined;
+  } catch (error) {
+    if (error instanceof RangeError) return ENDLESS;
+    throw error;
+  }
+}
+
 function compileErrorWords(error: unknown): string {
+  if (error instanceof UnsafePatternError) return error.message;
+  if (error instanceof RangeError) return ENDLESS;
   const text = error instanceof Error ? error.message : String(error);
   const unknown = /unknown keyword: "([^"]+)"/.exec(text);
   if (unknown) {
@@ -113,12 +137,32 @@ export function declaredFindings(unit: Unit, compiled: readonly CompiledPolicy[]
   for (const { policy, validate } of compiled) {
     if (!validate || !policyMatches(policy, unit)) continue;
     view ??= policyView(unit);
-    if (validate(view)) continue;
+    let valid: boolean;
+    try {
+      valid = validate(view) as boolean;
+    } catch (error) {
+      // A recursion only some units reach (the trial run at compile time did not): fail closed.
+      if (!(error instanceof RangeError)) throw error;
+      findings.push(unjudged(policy));
+      continue;
+    }
+    if (valid) continue;
     for (const error of withoutBranchNoise(validate.errors ?? [])) {
       findings.push(failure(policy, unit, error));
     }
   }
   return findings;
+}
+
+function unjudged(policy: Policy): PolicyFinding {
+  const title = policy.description ?? `policy \`${policy.id}\``;
+  return {
+    code: policy.id,
+    severity: "error",
+    field: "",
+    message: (environments) =>
+      `${title}: could not be checked in ${environments}: the policy's assertion refers back to itself without end; the platform team must fix it in the org config`,
+  };
 }
 
 /** Errors inside an `anyOf`/`oneOf`/`not` are said once, by the combinator itself. */

@@ -7,6 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { guardedRegExp } from "../core/regex-safety.js";
 
 export type ValuesValidator = (values: unknown) => string[];
 
@@ -15,7 +16,8 @@ export type CompiledValuesSchema = { ok: true; validate: ValuesValidator } | { o
 function ajvFor(schema: object): Ajv {
   const dialect = String((schema as { $schema?: unknown }).$schema ?? "");
   // Chart authors use keywords Ajv's strict mode rejects; the point here is the values, not the schema's style.
-  const options = { allErrors: true, strict: false, allowUnionTypes: true } as const;
+  // Its patterns run on values a pull request chooses: no exponential backtracking.
+  const options = { allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: guardedRegExp } } as const;
   const ajv = dialect.includes("2020-12") ? new Ajv2020(options) : dialect.includes("2019-09") ? new Ajv2019(options) : new Ajv(options);
   addFormats.default(ajv);
   return ajv;
@@ -28,7 +30,16 @@ export function compileValuesSchema(schema: object): CompiledValuesSchema {
   } catch (error) {
     return { ok: false, message: error instanceof Error ? error.message : String(error) };
   }
-  return { ok: true, validate: (values) => (validate(values) ? [] : (validate.errors ?? []).map(describe)) };
+  const judge: ValuesValidator = (values) => {
+    try {
+      return validate(values) ? [] : (validate.errors ?? []).map(describe);
+    } catch (error) {
+      // A `$ref` back to itself that never moves into a field overflows the stack.
+      if (error instanceof RangeError) return ["values could not be checked: the chart's values schema refers back to itself without end"];
+      throw error;
+    }
+  };
+  return { ok: true, validate: judge };
 }
 
 function describe(error: ErrorObject): string {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { FileChange, Plan } from "../plan/types.js";
-import { escapeTerminal } from "./escape.js";
+import { escapeTerminal, escapeTerminalLine } from "./escape.js";
 import { errorsAndWarnings, verdict } from "./verdict.js";
 import { painter, type Color, type Paint } from "./ansi.js";
 
@@ -44,7 +44,7 @@ export function cliText(plan: Plan, options: { color: boolean; diffs?: boolean }
 
 /** `file:line:column: severity code: message`, the form editors and terminals turn into links. */
 export function diagnosticLine(d: Diagnostic, severity: string = d.severity): string {
-  return `${escapeTerminal(d.file)}:${d.line}:${d.column}: ${severity} ${escapeTerminal(d.code)}: ${escapeTerminal(d.message)}`;
+  return `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${severity} ${escapeTerminalLine(d.code)}: ${escapeTerminalLine(d.message)}`;
 }
 
 function fileMark(c: FileChange): string {

@@ -9,7 +9,9 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n|\r/g, " ")
     .replace(/&/g, "&amp;")
     .replace(/[\\`*_[\]<>|~]/g, "\\$&")
-    .replace(/@/g, "@\u200b");
+    // A mention starts at an `@` after a non-word character; `repo@sha256:…` or `a@b.c` never ping,
+    // and stay copyable without a zero-width space.
+    .replace(/(?<![A-Za-z0-9_])@/g, "@\u200b");
 }
 
 /**
@@ -56,6 +58,16 @@ export function escapeHtml(text: string): string {
 export function escapeTerminal(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
+/**
+ * One line of terminal output (a diagnostic): control characters as for `escapeTerminal`, and line
+ * breaks and bidirectional-text controls shown too, so a value cannot fake or hide a line.
+ */
+export function escapeTerminalLine(text: string): string {
+  return escapeTerminal(text)
+    .replace(/\n/g, "\\n")
+    .replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 function longestBacktickRun(text: string): number {
