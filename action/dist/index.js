@@ -54410,205 +54410,6 @@ function longestBacktickRun(text) {
 }
 __name(longestBacktickRun, "longestBacktickRun");
 
-// src/cli/io.ts
-function escapeCommandData(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-__name(escapeCommandData, "escapeCommandData");
-function escapeCommandProperty(text) {
-  return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-__name(escapeCommandProperty, "escapeCommandProperty");
-function formatGithub(diagnostics) {
-  return diagnostics.map((d) => {
-    const properties = [
-      `file=${escapeCommandProperty(d.file)}`,
-      `line=${d.line}`,
-      `col=${d.column}`,
-      `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
-    ].join(",");
-    return `::${d.severity} ${properties}::${escapeCommandData(d.message)}
-`;
-  }).join("");
-}
-__name(formatGithub, "formatGithub");
-
-// src/gitops/github.ts
-var BLOB_READ_CONCURRENCY = 8;
-var GitHubWriter = class {
-  constructor(gh, repo, branch) {
-    this.gh = gh;
-    this.repo = repo;
-    this.branch = branch;
-  }
-  gh;
-  repo;
-  branch;
-  static {
-    __name(this, "GitHubWriter");
-  }
-  treeOfCommit = /* @__PURE__ */ new Map();
-  async readTree() {
-    const head = await this.headCommit();
-    if (!head) return { treeId: "", tree: /* @__PURE__ */ new Map() };
-    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", {
-      ...this.repo,
-      tree_sha: head,
-      recursive: "1"
-    });
-    if (data.truncated) {
-      throw new Error(`the GitOps tree of ${this.repo.owner}/${this.repo.repo} is too large for one read (GitHub truncated it)`);
-    }
-    this.treeOfCommit.set(head, data.sha);
-    const tree = /* @__PURE__ */ new Map();
-    for (const entry of data.tree) {
-      if (entry.type === "blob" && entry.path && entry.sha) tree.set(entry.path, entry.sha);
-    }
-    return { treeId: head, tree };
-  }
-  async readBlobs(paths, from) {
-    const blobs = /* @__PURE__ */ new Map();
-    const queue = paths.filter((p) => from.tree.has(p));
-    const worker = /* @__PURE__ */ __name(async () => {
-      for (let path = queue.shift(); path !== void 0; path = queue.shift()) {
-        const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
-          ...this.repo,
-          file_sha: from.tree.get(path)
-        });
-        blobs.set(path, Buffer.from(data.content, "base64").toString("utf8"));
-      }
-    }, "worker");
-    await Promise.all(Array.from({ length: Math.min(BLOB_READ_CONCURRENCY, queue.length) }, worker));
-    return blobs;
-  }
-  async commit(changes, message, expectedTreeId) {
-    const baseTree = expectedTreeId ? await this.treeOf(expectedTreeId) : void 0;
-    const tree = await this.gh.request("POST /repos/{owner}/{repo}/git/trees", {
-      ...this.repo,
-      ...baseTree ? { base_tree: baseTree } : {},
-      tree: changes.map(
-        (c) => c.content === null ? { path: c.path, mode: "100644", type: "blob", sha: null } : { path: c.path, mode: "100644", type: "blob", content: c.content }
-      )
-    });
-    if (tree.data.sha === baseTree) return { kind: "unchanged", sha: expectedTreeId };
-    const commit = await this.gh.request("POST /repos/{owner}/{repo}/git/commits", {
-      ...this.repo,
-      message,
-      tree: tree.data.sha,
-      parents: expectedTreeId ? [expectedTreeId] : []
-    });
-    return await this.moveBranch(commit.data.sha, expectedTreeId === "") ? { kind: "committed", sha: commit.data.sha } : { kind: "conflict" };
-  }
-  /** Compare-and-swap: the branch moves only as a fast-forward from the commit we planned against. */
-  async moveBranch(sha, create) {
-    try {
-      if (create) {
-        await this.gh.request("POST /repos/{owner}/{repo}/git/refs", { ...this.repo, ref: `refs/heads/${this.branch}`, sha });
-      } else {
-        await this.gh.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
-          ...this.repo,
-          ref: `heads/${this.branch}`,
-          sha,
-          force: false
-        });
-      }
-      return true;
-    } catch (error2) {
-      if (httpStatus(error2) === 422) return false;
-      throw error2;
-    }
-  }
-  async headCommit() {
-    try {
-      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-        ...this.repo,
-        ref: `heads/${this.branch}`
-      });
-      return data.object.sha;
-    } catch (error2) {
-      if (httpStatus(error2) === 409) return null;
-      if (httpStatus(error2) === 404) {
-        await this.assertRepositoryReachable();
-        return null;
-      }
-      throw error2;
-    }
-  }
-  /** A missing repository must not read as an empty tree: the plan would promise to create everything. */
-  async assertRepositoryReachable() {
-    try {
-      await this.gh.request("GET /repos/{owner}/{repo}", { ...this.repo });
-    } catch (error2) {
-      if (httpStatus(error2) === 404 || httpStatus(error2) === 403) {
-        throw new GitOpsUnreachableError(
-          `the GitOps repository ${this.repo.owner}/${this.repo.repo} does not exist or Paved is not installed on it (it needs contents: write there)`
-        );
-      }
-      throw error2;
-    }
-  }
-  /** The tree of a commit (cached from `readTree`). */
-  async treeOf(commitSha) {
-    const known = this.treeOfCommit.get(commitSha);
-    if (known) return known;
-    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
-      ...this.repo,
-      commit_sha: commitSha
-    });
-    return data.tree.sha;
-  }
-};
-var GitOpsUnreachableError = class extends Error {
-  static {
-    __name(this, "GitOpsUnreachableError");
-  }
-  name = "GitOpsUnreachableError";
-};
-
-// src/plan/apply-tree.ts
-function commitChanges(plan) {
-  return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
-}
-__name(commitChanges, "commitChanges");
-
-// src/gitops/writer.ts
-var MAX_FETCH_ROUNDS = 4;
-async function applyWithRetry(writer, planner2, options = {}) {
-  const attempts = Math.max(1, options.attempts ?? 5);
-  const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
-  let plan;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const snapshot = await writer.readTree();
-    const blobs = await readPlanBlobs(writer, planner2, snapshot);
-    plan = planner2.plan(snapshot, blobs);
-    if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
-    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
-    const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
-    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
-    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
-    if (attempt < attempts) await sleep(backoff(attempt));
-  }
-  return { status: "conflict", plan, attempts };
-}
-__name(applyWithRetry, "applyWithRetry");
-async function readPlanBlobs(writer, planner2, snapshot) {
-  const blobs = /* @__PURE__ */ new Map();
-  const requested = /* @__PURE__ */ new Set();
-  for (let round = 0; round < MAX_FETCH_ROUNDS; round++) {
-    const needed = planner2.blobsNeeded(snapshot.tree, blobs).filter((p) => !requested.has(p));
-    if (needed.length === 0) break;
-    for (const p of needed) requested.add(p);
-    for (const [path, content] of await writer.readBlobs(needed, snapshot)) blobs.set(path, content);
-  }
-  return blobs;
-}
-__name(readPlanBlobs, "readPlanBlobs");
-function defaultBackoff(attempt) {
-  return Math.random() * Math.min(3e3, 100 * 2 ** (attempt - 1));
-}
-__name(defaultBackoff, "defaultBackoff");
-
 // src/render/collector.ts
 var DiagnosticCollector = class {
   static {
@@ -55088,30 +54889,9 @@ function renderUnit(unit, ctx) {
     );
     return null;
   }
-  const instance = instanceName(unit.service, unit.environment);
-  if (instance.length > MAX_INSTANCE_NAME) {
-    ctx.diagnostics.add(
-      unitDiagnostic(
-        config.manifest,
-        unit,
-        "",
-        "render-name-too-long",
-        `${instance} (service-environment) is ${instance.length} characters; Helm release and Kubernetes label values allow ${MAX_INSTANCE_NAME}: shorten the service name`
-      )
-    );
-    return null;
-  }
-  const appName = applicationName(unit.owner, unit.service, unit.environment);
-  if (appName.length > MAX_APPLICATION_NAME) {
-    ctx.diagnostics.add(
-      unitDiagnostic(
-        config.manifest,
-        unit,
-        "",
-        "render-name-too-long",
-        `the Argo CD Application ${appName} (owner-service-environment) is ${appName.length} characters; Argo CD allows ${MAX_APPLICATION_NAME}: shorten the service name`
-      )
-    );
+  const tooLong = nameTooLong(unit);
+  if (tooLong) {
+    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", tooLong));
     return null;
   }
   const dir = place.path;
@@ -55174,6 +54954,18 @@ function valuesAccepted(values, templateFile, subject, ctx) {
   return problems.length === 0;
 }
 __name(valuesAccepted, "valuesAccepted");
+function nameTooLong(unit) {
+  const instance = instanceName(unit.service, unit.environment);
+  if (instance.length > MAX_INSTANCE_NAME) {
+    return `${instance} (service-environment) is ${instance.length} characters; Helm release and Kubernetes label values allow ${MAX_INSTANCE_NAME}: shorten the service name`;
+  }
+  const appName = applicationName(unit.owner, unit.service, unit.environment);
+  if (appName.length > MAX_APPLICATION_NAME) {
+    return `the Argo CD Application ${appName} (owner-service-environment) is ${appName.length} characters; Argo CD allows ${MAX_APPLICATION_NAME}: shorten the service name`;
+  }
+  return void 0;
+}
+__name(nameTooLong, "nameTooLong");
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -58718,6 +58510,205 @@ function templateSetWith(sources, files) {
 }
 __name(templateSetWith, "templateSetWith");
 
+// src/cli/io.ts
+function escapeCommandData(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+__name(escapeCommandData, "escapeCommandData");
+function escapeCommandProperty(text) {
+  return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+__name(escapeCommandProperty, "escapeCommandProperty");
+function formatGithub(diagnostics) {
+  return diagnostics.map((d) => {
+    const properties = [
+      `file=${escapeCommandProperty(d.file)}`,
+      `line=${d.line}`,
+      `col=${d.column}`,
+      `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
+    ].join(",");
+    return `::${d.severity} ${properties}::${escapeCommandData(d.message)}
+`;
+  }).join("");
+}
+__name(formatGithub, "formatGithub");
+
+// src/gitops/github.ts
+var BLOB_READ_CONCURRENCY = 8;
+var GitHubWriter = class {
+  constructor(gh, repo, branch) {
+    this.gh = gh;
+    this.repo = repo;
+    this.branch = branch;
+  }
+  gh;
+  repo;
+  branch;
+  static {
+    __name(this, "GitHubWriter");
+  }
+  treeOfCommit = /* @__PURE__ */ new Map();
+  async readTree() {
+    const head = await this.headCommit();
+    if (!head) return { treeId: "", tree: /* @__PURE__ */ new Map() };
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", {
+      ...this.repo,
+      tree_sha: head,
+      recursive: "1"
+    });
+    if (data.truncated) {
+      throw new Error(`the GitOps tree of ${this.repo.owner}/${this.repo.repo} is too large for one read (GitHub truncated it)`);
+    }
+    this.treeOfCommit.set(head, data.sha);
+    const tree = /* @__PURE__ */ new Map();
+    for (const entry of data.tree) {
+      if (entry.type === "blob" && entry.path && entry.sha) tree.set(entry.path, entry.sha);
+    }
+    return { treeId: head, tree };
+  }
+  async readBlobs(paths, from) {
+    const blobs = /* @__PURE__ */ new Map();
+    const queue = paths.filter((p) => from.tree.has(p));
+    const worker = /* @__PURE__ */ __name(async () => {
+      for (let path = queue.shift(); path !== void 0; path = queue.shift()) {
+        const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+          ...this.repo,
+          file_sha: from.tree.get(path)
+        });
+        blobs.set(path, Buffer.from(data.content, "base64").toString("utf8"));
+      }
+    }, "worker");
+    await Promise.all(Array.from({ length: Math.min(BLOB_READ_CONCURRENCY, queue.length) }, worker));
+    return blobs;
+  }
+  async commit(changes, message, expectedTreeId) {
+    const baseTree = expectedTreeId ? await this.treeOf(expectedTreeId) : void 0;
+    const tree = await this.gh.request("POST /repos/{owner}/{repo}/git/trees", {
+      ...this.repo,
+      ...baseTree ? { base_tree: baseTree } : {},
+      tree: changes.map(
+        (c) => c.content === null ? { path: c.path, mode: "100644", type: "blob", sha: null } : { path: c.path, mode: "100644", type: "blob", content: c.content }
+      )
+    });
+    if (tree.data.sha === baseTree) return { kind: "unchanged", sha: expectedTreeId };
+    const commit = await this.gh.request("POST /repos/{owner}/{repo}/git/commits", {
+      ...this.repo,
+      message,
+      tree: tree.data.sha,
+      parents: expectedTreeId ? [expectedTreeId] : []
+    });
+    return await this.moveBranch(commit.data.sha, expectedTreeId === "") ? { kind: "committed", sha: commit.data.sha } : { kind: "conflict" };
+  }
+  /** Compare-and-swap: the branch moves only as a fast-forward from the commit we planned against. */
+  async moveBranch(sha, create) {
+    try {
+      if (create) {
+        await this.gh.request("POST /repos/{owner}/{repo}/git/refs", { ...this.repo, ref: `refs/heads/${this.branch}`, sha });
+      } else {
+        await this.gh.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
+          ...this.repo,
+          ref: `heads/${this.branch}`,
+          sha,
+          force: false
+        });
+      }
+      return true;
+    } catch (error2) {
+      if (httpStatus(error2) === 422) return false;
+      throw error2;
+    }
+  }
+  async headCommit() {
+    try {
+      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+        ...this.repo,
+        ref: `heads/${this.branch}`
+      });
+      return data.object.sha;
+    } catch (error2) {
+      if (httpStatus(error2) === 409) return null;
+      if (httpStatus(error2) === 404) {
+        await this.assertRepositoryReachable();
+        return null;
+      }
+      throw error2;
+    }
+  }
+  /** A missing repository must not read as an empty tree: the plan would promise to create everything. */
+  async assertRepositoryReachable() {
+    try {
+      await this.gh.request("GET /repos/{owner}/{repo}", { ...this.repo });
+    } catch (error2) {
+      if (httpStatus(error2) === 404 || httpStatus(error2) === 403) {
+        throw new GitOpsUnreachableError(
+          `the GitOps repository ${this.repo.owner}/${this.repo.repo} does not exist or Paved is not installed on it (it needs contents: write there)`
+        );
+      }
+      throw error2;
+    }
+  }
+  /** The tree of a commit (cached from `readTree`). */
+  async treeOf(commitSha) {
+    const known = this.treeOfCommit.get(commitSha);
+    if (known) return known;
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
+      ...this.repo,
+      commit_sha: commitSha
+    });
+    return data.tree.sha;
+  }
+};
+var GitOpsUnreachableError = class extends Error {
+  static {
+    __name(this, "GitOpsUnreachableError");
+  }
+  name = "GitOpsUnreachableError";
+};
+
+// src/plan/apply-tree.ts
+function commitChanges(plan) {
+  return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
+}
+__name(commitChanges, "commitChanges");
+
+// src/gitops/writer.ts
+var MAX_FETCH_ROUNDS = 4;
+async function applyWithRetry(writer, planner2, options = {}) {
+  const attempts = Math.max(1, options.attempts ?? 5);
+  const backoff = options.backoff ?? defaultBackoff;
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
+  let plan;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const snapshot = await writer.readTree();
+    const blobs = await readPlanBlobs(writer, planner2, snapshot);
+    plan = planner2.plan(snapshot, blobs);
+    if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
+    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
+    const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
+    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
+    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
+    if (attempt < attempts) await sleep(backoff(attempt));
+  }
+  return { status: "conflict", plan, attempts };
+}
+__name(applyWithRetry, "applyWithRetry");
+async function readPlanBlobs(writer, planner2, snapshot) {
+  const blobs = /* @__PURE__ */ new Map();
+  const requested = /* @__PURE__ */ new Set();
+  for (let round = 0; round < MAX_FETCH_ROUNDS; round++) {
+    const needed = planner2.blobsNeeded(snapshot.tree, blobs).filter((p) => !requested.has(p));
+    if (needed.length === 0) break;
+    for (const p of needed) requested.add(p);
+    for (const [path, content] of await writer.readBlobs(needed, snapshot)) blobs.set(path, content);
+  }
+  return blobs;
+}
+__name(readPlanBlobs, "readPlanBlobs");
+function defaultBackoff(attempt) {
+  return Math.random() * Math.min(3e3, 100 * 2 ** (attempt - 1));
+}
+__name(defaultBackoff, "defaultBackoff");
+
 // src/core/unit.ts
 function unitKey(u) {
   return `${u.environment}/${u.service}`;
@@ -58919,14 +58910,17 @@ function desiredState(manifestText, file, config, source, templates, options = {
 }
 __name(desiredState, "desiredState");
 function relocated(rendered, renderedAs, file, locate2) {
-  const diagnostics = rendered.diagnostics.map((d) => {
+  return { ...rendered, diagnostics: relocateDiagnostics(rendered.diagnostics, renderedAs, file, locate2) };
+}
+__name(relocated, "relocated");
+function relocateDiagnostics(diagnostics, renderedAs, file, locate2) {
+  return diagnostics.map((d) => {
     if (d.file !== renderedAs) return d;
     const position = locate2(d.path) ?? { line: d.line, column: d.column };
     return { ...d, file, ...position };
   });
-  return { ...rendered, diagnostics };
 }
-__name(relocated, "relocated");
+__name(relocateDiagnostics, "relocateDiagnostics");
 
 // src/report/commit-message.ts
 var MAX_SUMMARY_ITEMS = 3;
@@ -60341,6 +60335,18 @@ async function readOrgSettings(gh, org) {
 }
 __name(readOrgSettings, "readOrgSettings");
 
+// src/github/report-context.ts
+function reportContext(repo, source, manifestPath, htmlUrl) {
+  const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
+  return {
+    source,
+    manifestPath,
+    fileUrl: /* @__PURE__ */ __name((line) => `${webUrl}/blob/${source.sha}/${manifestPath}#L${line}`, "fileUrl"),
+    commitUrl: `${webUrl}/commit/${source.sha}`
+  };
+}
+__name(reportContext, "reportContext");
+
 // src/github/sticky-comment.ts
 var serialised = keyedLock();
 async function ownComments(gh, repo, issueNumber, marker) {
@@ -60413,18 +60419,12 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
     const source = { repository: fullName(repo), sha: target.headSha, pullRequest: target.number };
-    const webUrl = target.htmlUrl ?? `https://github.com/${fullName(repo)}`;
-    const ctx = {
-      source,
-      manifestPath,
-      fileUrl: /* @__PURE__ */ __name((line) => `${webUrl}/blob/${target.headSha}/${manifestPath}#L${line}`, "fileUrl"),
-      commitUrl: `${webUrl}/commit/${target.headSha}`
-    };
+    const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
     let plan;
     if (!settings.ok) {
       plan = unplannable(settings.diagnostics);
     } else {
-      plan = await planAgainstGitOps(target.gitops ?? gh, settings.config, settings, head, manifestPath, source);
+      plan = await planAgainstGitOps(target.gitops ?? gh, settings, head, manifestPath, source);
       const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
       const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
       if (approvals.length > 0) ctx.approvals = approvals;
@@ -60448,7 +60448,8 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
   }
 }
 __name(checkAndReport, "checkAndReport");
-async function planAgainstGitOps(gh, config, settings, manifest, manifestPath, source) {
+async function planAgainstGitOps(gh, settings, manifest, manifestPath, source) {
+  const { config } = settings;
   const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
   const bound = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config.gitops.repository) {
@@ -60467,8 +60468,10 @@ async function isOpenAtHead(gh, repo, number, headSha) {
 }
 __name(isOpenAtHead, "isOpenAtHead");
 function ownerOf(text) {
-  const match = text === null ? null : /^owner:\s*["']?([a-z0-9][a-z0-9-]{0,38})["']?\s*(?:#.*)?$/m.exec(text);
-  return match?.[1];
+  if (text === null) return void 0;
+  const { value } = parseYaml(text, "platform.yaml");
+  const owner = value !== null && typeof value === "object" && Object.hasOwn(value, "owner") ? value.owner : void 0;
+  return typeof owner === "string" && /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner) ? owner : void 0;
 }
 __name(ownerOf, "ownerOf");
 function approvalRules(plan, config, owner) {
@@ -60661,18 +60664,13 @@ async function applyPush(gh, target) {
   }
   const check = await startCheck(gh, repo, target.after, target.deliveryId);
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
-  const webUrl = target.htmlUrl ?? `https://github.com/${fullName(repo)}`;
-  const ctx = {
-    source: { repository: fullName(repo), sha: target.after },
-    manifestPath,
-    fileUrl: /* @__PURE__ */ __name((line) => `${webUrl}/blob/${target.after}/${manifestPath}#L${line}`, "fileUrl"),
-    commitUrl: `${webUrl}/commit/${target.after}`
-  };
+  const ctx = reportContext(repo, { repository: fullName(repo), sha: target.after }, manifestPath, target.htmlUrl);
   let landed;
   try {
     if (!settings.ok) {
-      await finishCheck(gh, repo, check.id, checkRunOutput(unplannable(settings.diagnostics), ctx));
-      return { status: "invalid", plan: unplannable(settings.diagnostics), attempts: 0 };
+      const plan = unplannable(settings.diagnostics);
+      await finishCheck(gh, repo, check.id, checkRunOutput(plan, ctx));
+      return { status: "invalid", plan, attempts: 0 };
     }
     const { config } = settings;
     const [manifest, pullRequest] = await Promise.all([
@@ -60680,6 +60678,7 @@ async function applyPush(gh, target) {
       findMergedPullRequest(gh, repo, target.after)
     ]);
     const source = { ...ctx.source, ...pullRequest !== null ? { pullRequest } : {} };
+    ctx.source = source;
     const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
     if (hasErrors(desired.check.diagnostics) || hasErrors(desired.rendered.diagnostics)) {
       const plan = unplannable([...desired.check.diagnostics, ...desired.rendered.diagnostics]);
@@ -60713,7 +60712,7 @@ async function applyPush(gh, target) {
     if (outcome.status !== "committed") {
       await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, ctx));
       if (ctx.proposed && pullRequest !== null) {
-        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, { ...ctx, source }));
+        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx));
       }
       return outcome;
     }
@@ -60726,7 +60725,7 @@ async function applyPush(gh, target) {
     const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
     await recordDeployments(gh, repo, target.after, outcome.sha, deploymentRecords(outcome.plan, desired.units, config, commitUrl), production);
     if (pullRequest !== null) {
-      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, { ...applied, source }));
+      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied));
     }
     return outcome;
   } catch (error2) {

@@ -3,13 +3,15 @@
  * plan), and writing diagnostics as text, JSON or GitHub workflow commands.
  */
 import { readFile, stat } from "node:fs/promises";
-import { isAbsolute, relative, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { loadConfig } from "../config/load.js";
 import { DEFAULT_CONFIG } from "../config/defaults.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { checkManifest, type ManifestCheck } from "../manifest/check.js";
 import { escapeTerminalLine } from "../report/escape.js";
+import { loadTemplateSet } from "../render/index.js";
+import type { CompiledTemplateSet } from "../render/templates.js";
 
 export interface Output {
   write(text: string): unknown;
@@ -171,5 +173,41 @@ export function writeDiagnostics(io: Io, format: Format, diagnostics: readonly D
     io.stdout.write(formatGithub(diagnostics) + summary + "\n");
   } else {
     io.stdout.write(formatText(diagnostics, io.isTTY) + summary + "\n");
+  }
+}
+
+/**
+ * The files the org config points at, relative to the config file: its templates folder and, in helm
+ * mode, the chart's values schema (a URL is not fetched). Unreadable ones are usage/I-O problems.
+ */
+export async function loadConfigFiles(
+  command: string,
+  io: Io,
+  config: ResolvedConfig,
+  configFile: string | undefined,
+): Promise<{ templates: CompiledTemplateSet; valuesSchema?: object }> {
+  const base = resolve(io.cwd, configFile ? dirname(configFile) : ".");
+  const dir = config.render.templates === null ? null : resolve(base, config.render.templates);
+  let templates: CompiledTemplateSet;
+  try {
+    templates = loadTemplateSet(dir);
+  } catch (error) {
+    throw new CliError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${(error as Error).message}`, 2);
+  }
+  const schemaPath = config.render.mode === "helm" ? config.render.chart?.valuesSchema : undefined;
+  if (!schemaPath || /^[a-z]+:\/\//i.test(schemaPath)) return { templates };
+  const absolute = resolve(base, schemaPath);
+  let text: string;
+  try {
+    text = await readFile(absolute, "utf8");
+  } catch (error) {
+    throw new CliError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${(error as Error).message}`, 2);
+  }
+  try {
+    const schema: unknown = JSON.parse(text);
+    if (typeof schema !== "object" || schema === null || Array.isArray(schema)) throw new Error("not a JSON object");
+    return { templates, valuesSchema: schema };
+  } catch (error) {
+    throw new CliError(`paved ${command}: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${(error as Error).message}`, 2);
   }
 }

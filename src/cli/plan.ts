@@ -1,5 +1,5 @@
 /** `paved plan`: what applying a manifest would change in a local GitOps repository. */
-import { readFile, realpath, stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors } from "../core/diagnostic.js";
@@ -11,12 +11,11 @@ import { desiredState, type DesiredState } from "../plan/pipeline.js";
 import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
-import { loadTemplateSet, type RenderOptions } from "../render/index.js";
-import type { CompiledTemplateSet } from "../render/templates.js";
+import type { RenderOptions } from "../render/index.js";
 import { cliText } from "../report/cli-text.js";
 import { markdownComment } from "../report/markdown.js";
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
-import { CliError, DEFAULT_MANIFEST, displayPath, loadCliConfig, readText, type Io } from "./io.js";
+import { CliError, DEFAULT_MANIFEST, displayPath, loadCliConfig, loadConfigFiles, readText, type Io } from "./io.js";
 
 const FORMATS = ["text", "markdown", "json"] as const;
 
@@ -76,8 +75,8 @@ export async function preparePlan(
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
   const config = loaded.config;
   const text = await readManifest(command, io, manifestPath);
-  const templates = loadTemplates(command, io, config, loaded.file);
-  const desired = desiredState(text, file, config, source, templates, await renderOptions(command, io, config, loaded.file, gitops));
+  const { templates, valuesSchema } = await loadConfigFiles(command, io, config, loaded.file);
+  const desired = desiredState(text, file, config, source, templates, await renderOptions(gitops, config, valuesSchema));
   const bound = plannerForDesired(desired, { source, config, manifestText: text, manifestFile: file });
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops };
 }
@@ -171,37 +170,18 @@ async function sourceOf(command: string, io: Io, manifestPath: string, explicit:
   return { repository: local.repository ?? `local/${name}`, ...(local.sha ? { sha: local.sha } : {}) };
 }
 
-/** `render.templates` is relative to the config file. */
-function loadTemplates(command: string, io: Io, config: ResolvedConfig, configFile: string | undefined): CompiledTemplateSet {
-  const dir = config.render.templates === null ? null : resolve(io.cwd, configFile ? dirname(configFile) : ".", config.render.templates);
-  try {
-    return loadTemplateSet(dir);
-  } catch (error) {
-    throw new CliError(`paved ${command}: cannot read the templates folder ${dir}: ${error instanceof Error ? error.message : String(error)}`, 2);
-  }
-}
-
 /**
  * Where Argo CD finds the GitOps repository when the config does not say (`gitops.repository`):
- * the local clone's `origin`. A local chart values schema (helm mode) is read relative to the config.
+ * the local clone's `origin`.
  */
-async function renderOptions(command: string, io: Io, config: ResolvedConfig, configFile: string | undefined, gitops: string): Promise<RenderOptions> {
-  const options: RenderOptions = {};
+async function renderOptions(gitops: string, config: ResolvedConfig, valuesSchema: object | undefined): Promise<RenderOptions> {
+  const options: RenderOptions = valuesSchema ? { valuesSchema } : {};
   if (!config.gitops.repository) {
     try {
       const url = (await gitRunner(gitops)(["remote", "get-url", "origin"])).toString("utf8").trim();
       if (url) options.gitopsRepoURL = url;
     } catch {
       // No origin: the renderer reports the missing gitops.repository.
-    }
-  }
-  const schema = config.render.mode === "helm" ? config.render.chart?.valuesSchema : undefined;
-  if (schema && !/^https?:\/\//.test(schema)) {
-    const path = resolve(io.cwd, configFile ? dirname(configFile) : ".", schema);
-    try {
-      options.valuesSchema = JSON.parse(await readFile(path, "utf8")) as object;
-    } catch (error) {
-      throw new CliError(`paved ${command}: cannot read the chart's values schema ${path}: ${error instanceof Error ? error.message : String(error)}`, 2);
     }
   }
   return options;

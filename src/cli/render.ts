@@ -1,13 +1,12 @@
 /** `paved render`: write the GitOps files for a manifest into a folder. */
-import { lstat, mkdir, readFile, realpath, writeFile } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import type { ResolvedConfig } from "../config/types.js";
-import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
+import { lstat, mkdir, realpath, writeFile } from "node:fs/promises";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { hasErrors, sortDiagnostics } from "../core/diagnostic.js";
 import type { FileSet } from "../core/files.js";
-import type { SourceMap } from "../manifest/parse.js";
-import { loadTemplateSet, renderUnits } from "../render/index.js";
+import { relocateDiagnostics } from "../plan/pipeline.js";
+import { renderUnits } from "../render/index.js";
 import { parseCommandArgs, type Command } from "./args.js";
-import { checkManifestFile, CliError, DEFAULT_CONFIG_PATH, displayPath, summaryLine, writeDiagnostics, type Io } from "./io.js";
+import { checkManifestFile, CliError, DEFAULT_CONFIG_PATH, displayPath, loadConfigFiles, summaryLine, writeDiagnostics, type Io } from "./io.js";
 
 const SOURCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
@@ -54,16 +53,13 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     if (gitopsRepoURL === undefined && !config.gitops.repository) {
       throw new CliError("paved render: the config sets no `gitops.repository`; pass `--gitops-repo URL` to name the GitOps repository", 2);
     }
-    // The config's paths (templates, values schema) are relative to the config file.
-    const configDir = dirname(resolve(io.cwd, configOption ?? DEFAULT_CONFIG_PATH));
-    const valuesSchema = await readValuesSchema(io, config, configDir);
-    const templates = loadTemplatesOrFail(config.render.templates === null ? null : resolve(configDir, config.render.templates));
+    const { templates, valuesSchema } = await loadConfigFiles("render", io, config, configOption ?? DEFAULT_CONFIG_PATH);
 
     const result = renderUnits(checked.check.units, config, { repository }, templates, {
       ...(gitopsRepoURL !== undefined ? { gitopsRepoURL } : {}),
       ...(valuesSchema !== undefined ? { valuesSchema } : {}),
     });
-    const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocate(result.diagnostics, config.manifest, checked.file, checked.check.sourceMap)]);
+    const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocateDiagnostics(result.diagnostics, config.manifest, checked.file, (ptr) => checked.check?.sourceMap?.locate(ptr))]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length));
       return 1;
@@ -77,43 +73,6 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
 
 function stringOption(value: string | boolean | undefined): string | undefined {
   return typeof value === "string" ? value : undefined;
-}
-
-function loadTemplatesOrFail(dir: string | null): ReturnType<typeof loadTemplateSet> {
-  try {
-    return loadTemplateSet(dir);
-  } catch (error) {
-    throw new CliError(`paved render: cannot read the templates folder \`${dir}\`: ${(error as Error).message}`, 2);
-  }
-}
-
-async function readValuesSchema(io: Io, config: ResolvedConfig, configDir: string): Promise<object | undefined> {
-  const path = config.render.mode === "helm" ? config.render.chart?.valuesSchema : undefined;
-  if (path === undefined || path === null) return undefined;
-  const absolute = resolve(configDir, path);
-  let text: string;
-  try {
-    text = await readFile(absolute, "utf8");
-  } catch (error) {
-    throw new CliError(`paved render: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${(error as Error).message}`, 2);
-  }
-  try {
-    const schema: unknown = JSON.parse(text);
-    if (typeof schema !== "object" || schema === null || Array.isArray(schema)) throw new Error("not a JSON object");
-    return schema;
-  } catch (error) {
-    throw new CliError(`paved render: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${(error as Error).message}`, 2);
-  }
-}
-
-/** Render diagnostics about the manifest carry only a JSON Pointer: give them the line it is on. */
-function relocate(diagnostics: Diagnostic[], renderedAs: string, manifestFile: string, sourceMap: SourceMap | undefined): Diagnostic[] {
-  if (!sourceMap) return diagnostics;
-  return diagnostics.map((d) => {
-    if (d.file !== renderedAs) return d;
-    const position = sourceMap.locate(d.path);
-    return { ...d, file: manifestFile, line: position.line, column: position.column };
-  });
 }
 
 /**

@@ -9,7 +9,8 @@ import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
 import { checkRunOutput, type CheckRunOutput } from "../report/check-run.js";
-import { pendingApprovals, type ReportContext } from "../report/context.js";
+import { pendingApprovals } from "../report/context.js";
+import { parseYaml } from "../manifest/parse.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { evaluateApprovals, type ApprovalRule } from "./approvals.js";
 import { finishCheck, failCheck, startCheck } from "./check-run.js";
@@ -17,6 +18,7 @@ import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
 import { keyedLock } from "./keyed-lock.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { readFileAt } from "./read-file.js";
+import { reportContext } from "./report-context.js";
 import { upsertStickyComment } from "./sticky-comment.js";
 
 export interface PullRequestTarget {
@@ -81,19 +83,13 @@ async function checkAndReport(
   const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
-    const source: Source = { repository: fullName(repo), sha: target.headSha, pullRequest: target.number };
-    const webUrl = target.htmlUrl ?? `https://github.com/${fullName(repo)}`;
-    const ctx: ReportContext = {
-      source,
-      manifestPath,
-      fileUrl: (line) => `${webUrl}/blob/${target.headSha}/${manifestPath}#L${line}`,
-      commitUrl: `${webUrl}/commit/${target.headSha}`,
-    };
+    const source = { repository: fullName(repo), sha: target.headSha, pullRequest: target.number };
+    const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
     let plan: Plan;
     if (!settings.ok) {
       plan = unplannable(settings.diagnostics);
     } else {
-      plan = await planAgainstGitOps(target.gitops ?? gh, settings.config, settings, head, manifestPath, source);
+      plan = await planAgainstGitOps(target.gitops ?? gh, settings, head, manifestPath, source);
       const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
       const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
       if (approvals.length > 0) ctx.approvals = approvals;
@@ -120,12 +116,12 @@ async function checkAndReport(
 
 async function planAgainstGitOps(
   gh: GitHub,
-  config: ResolvedConfig,
-  settings: { templates: Parameters<typeof desiredState>[4]; renderOptions: Parameters<typeof desiredState>[5]; configured: boolean },
+  settings: Extract<OrgSettings, { ok: true }>,
   manifest: string | null,
   manifestPath: string,
   source: Source,
 ): Promise<Plan> {
+  const { config } = settings;
   const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
   const bound = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config.gitops.repository) {
@@ -145,10 +141,12 @@ async function isOpenAtHead(gh: GitHub, repo: Repo, number: number, headSha: str
   return data.state === "open" && data.head.sha === headSha;
 }
 
-/** The owner team from a manifest's text, without trusting anything else in it. */
+/** The owner team a manifest's text declares, read with the manifest parser and nothing else trusted from it. */
 function ownerOf(text: string | null): string | undefined {
-  const match = text === null ? null : /^owner:\s*["']?([a-z0-9][a-z0-9-]{0,38})["']?\s*(?:#.*)?$/m.exec(text);
-  return match?.[1];
+  if (text === null) return undefined;
+  const { value } = parseYaml(text, "platform.yaml");
+  const owner = value !== null && typeof value === "object" && Object.hasOwn(value, "owner") ? (value as { owner: unknown }).owner : undefined;
+  return typeof owner === "string" && /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner) ? owner : undefined;
 }
 
 /**

@@ -18,6 +18,7 @@ import { findMergedPullRequest } from "./find-pull-request.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
 import { readFileAt } from "./read-file.js";
+import { reportContext } from "./report-context.js";
 import { upsertStickyComment } from "./sticky-comment.js";
 
 export interface PushTarget extends PushFacts {
@@ -52,19 +53,14 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
 
   const check = await startCheck(gh, repo, target.after, target.deliveryId);
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
-  const webUrl = target.htmlUrl ?? `https://github.com/${fullName(repo)}`;
-  const ctx: ReportContext = {
-    source: { repository: fullName(repo), sha: target.after },
-    manifestPath,
-    fileUrl: (line) => `${webUrl}/blob/${target.after}/${manifestPath}#L${line}`,
-    commitUrl: `${webUrl}/commit/${target.after}`,
-  };
+  const ctx = reportContext(repo, { repository: fullName(repo), sha: target.after }, manifestPath, target.htmlUrl);
   /** Set once the GitOps commit is in: a later failure must not claim nothing was applied. */
   let landed: string | undefined;
   try {
     if (!settings.ok) {
-      await finishCheck(gh, repo, check.id, checkRunOutput(unplannable(settings.diagnostics), ctx));
-      return { status: "invalid", plan: unplannable(settings.diagnostics), attempts: 0 };
+      const plan = unplannable(settings.diagnostics);
+      await finishCheck(gh, repo, check.id, checkRunOutput(plan, ctx));
+      return { status: "invalid", plan, attempts: 0 };
     }
     const { config } = settings;
     const [manifest, pullRequest] = await Promise.all([
@@ -72,6 +68,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       findMergedPullRequest(gh, repo, target.after),
     ]);
     const source: Source = { ...ctx.source, ...(pullRequest !== null ? { pullRequest } : {}) };
+    ctx.source = source;
     const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
     if (hasErrors(desired.check.diagnostics) || hasErrors(desired.rendered.diagnostics)) {
       // An invalid manifest on the default branch is never applied: the check on that commit says why.
@@ -107,7 +104,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     if (outcome.status !== "committed") {
       await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, ctx));
       if (ctx.proposed && pullRequest !== null) {
-        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, { ...ctx, source }));
+        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx));
       }
       return outcome;
     }
@@ -120,7 +117,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
     await recordDeployments(gh, repo, target.after, outcome.sha, deploymentRecords(outcome.plan, desired.units, config, commitUrl), production);
     if (pullRequest !== null) {
-      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, { ...applied, source }));
+      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied));
     }
     return outcome;
   } catch (error) {

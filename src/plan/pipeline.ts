@@ -3,7 +3,7 @@ import type { RenderResult, Source } from "../core/files.js";
 import { checkManifest, type ManifestCheck } from "../manifest/check.js";
 import { renderUnits, type RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
-import { hasErrors } from "../core/diagnostic.js";
+import { hasErrors, type Diagnostic } from "../core/diagnostic.js";
 import { buildIndex, type IndexFile } from "./ownership-index.js";
 import type { DesiredInput } from "./types.js";
 
@@ -41,10 +41,13 @@ export function desiredState(
 
 /** Render diagnostics about the manifest carry only a JSON Pointer (the renderer has no source map): give them their line. */
 function relocated(rendered: RenderResult, renderedAs: string, file: string, locate: DesiredState["locate"]): RenderResult {
-  const diagnostics = rendered.diagnostics.map((d) => {
+  return { ...rendered, diagnostics: relocateDiagnostics(rendered.diagnostics, renderedAs, file, locate) };
+}
+
+export function relocateDiagnostics(diagnostics: Diagnostic[], renderedAs: string, file: string, locate: DesiredState["locate"]): Diagnostic[] {
+  return diagnostics.map((d) => {
     if (d.file !== renderedAs) return d;
     const position = locate(d.path) ?? { line: d.line, column: d.column };
     return { ...d, file, ...position };
   });
-  return { ...rendered, diagnostics };
 }

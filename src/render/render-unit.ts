@@ -19,30 +19,9 @@ export function renderUnit(unit: Unit, ctx: RenderContext): RenderedUnit | null 
     );
     return null;
   }
-  const instance = instanceName(unit.service, unit.environment);
-  if (instance.length > MAX_INSTANCE_NAME) {
-    ctx.diagnostics.add(
-      unitDiagnostic(
-        config.manifest,
-        unit,
-        "",
-        "render-name-too-long",
-        `${instance} (service-environment) is ${instance.length} characters; Helm release and Kubernetes label values allow ${MAX_INSTANCE_NAME}: shorten the service name`,
-      ),
-    );
-    return null;
-  }
-  const appName = applicationName(unit.owner, unit.service, unit.environment);
-  if (appName.length > MAX_APPLICATION_NAME) {
-    ctx.diagnostics.add(
-      unitDiagnostic(
-        config.manifest,
-        unit,
-        "",
-        "render-name-too-long",
-        `the Argo CD Application ${appName} (owner-service-environment) is ${appName.length} characters; Argo CD allows ${MAX_APPLICATION_NAME}: shorten the service name`,
-      ),
-    );
+  const tooLong = nameTooLong(unit);
+  if (tooLong) {
+    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", tooLong));
     return null;
   }
   const dir = place.path;
@@ -107,4 +86,17 @@ function valuesAccepted(values: unknown, templateFile: string, subject: string, 
     );
   }
   return problems.length === 0;
+}
+
+/** The names derived from a unit must fit where Helm, Kubernetes labels and Argo CD put them. */
+function nameTooLong(unit: Unit): string | undefined {
+  const instance = instanceName(unit.service, unit.environment);
+  if (instance.length > MAX_INSTANCE_NAME) {
+    return `${instance} (service-environment) is ${instance.length} characters; Helm release and Kubernetes label values allow ${MAX_INSTANCE_NAME}: shorten the service name`;
+  }
+  const appName = applicationName(unit.owner, unit.service, unit.environment);
+  if (appName.length > MAX_APPLICATION_NAME) {
+    return `the Argo CD Application ${appName} (owner-service-environment) is ${appName.length} characters; Argo CD allows ${MAX_APPLICATION_NAME}: shorten the service name`;
+  }
+  return undefined;
 }
