@@ -46,6 +46,12 @@ export interface StartOptions {
   rerun?: boolean;
 }
 
+/**
+ * Marks the write that concludes a check: it keeps its own request deadline even when the job that
+ * makes it ran out of time (see the app's request deadlines), so a check is never left in progress.
+ */
+export const CONCLUDES = { request: { concludes: true } } as const;
+
 /** Looking for a check whose creation lost its answer: a few tries, 200 ms, 400 ms, 600 ms apart. */
 const LOOKUP_ATTEMPTS = 3;
 const LOOKUP_BACKOFF_MS = 200;
@@ -136,11 +142,12 @@ function sameReport(previous: CheckSnapshot, report: CheckReport): boolean {
 }
 
 /** Completes the check; annotations go 50 per request, as GitHub requires (they append). */
-export async function finishCheck(gh: GitHub, repo: Repo, check: number | StartedCheck, report: CheckReport): Promise<void> {
+export async function finishCheck(gh: GitHub, repo: Repo, check: number | StartedCheck, report: CheckReport, failed = false): Promise<void> {
   // The same result for a check that already shows it: writing it again would only repeat its annotations (they append).
   if (typeof check === "object" && check.previous && sameReport(check.previous, report)) return;
   const checkRunId = typeof check === "number" ? check : check.id;
-  const externalId = typeof check === "object" ? { external_id: check.externalId } : {};
+  // A failed check forgets its delivery: a retry or a redelivery of that event computes it again.
+  const externalId = failed ? { external_id: "" } : typeof check === "object" ? { external_id: check.externalId } : {};
   const batches = annotationBatches(report.annotations, ANNOTATIONS_PER_REQUEST);
   const output = { title: report.title, summary: report.summary, ...(report.text ? { text: report.text } : {}) };
   // Annotations first, conclusion last: a reader never sees a completed check with half its annotations.
@@ -158,6 +165,7 @@ export async function finishCheck(gh: GitHub, repo: Repo, check: number | Starte
     status: "completed",
     conclusion: report.conclusion,
     output: { ...output, annotations: batches[0] ?? [] },
+    ...CONCLUDES,
   });
 }
 
@@ -174,7 +182,7 @@ export async function failCheck(gh: GitHub, repo: Repo, check: number | StartedC
   const checkRunId = typeof check === "number" ? check : check.id;
   for (let attempt = 1; ; attempt++) {
     try {
-      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] });
+      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] }, true);
       return true;
     } catch {
       if (attempt >= FAIL_ATTEMPTS) return false;
