@@ -60106,6 +60106,7 @@ __name(keyedLock, "keyedLock");
 
 // src/github/check-run.ts
 var CHECK_NAME = "Paved";
+var CONCLUDES = { request: { concludes: true } };
 var LOOKUP_ATTEMPTS = 3;
 var LOOKUP_BACKOFF_MS = 200;
 var creating = keyedLock();
@@ -60138,29 +60139,56 @@ function startCheck(gh, repo, headSha, externalId, options = {}) {
       });
       return { id: existing.id, done: false, externalId };
     }
-    try {
-      const created = await gh.request("POST /repos/{owner}/{repo}/check-runs", {
-        ...repo,
-        name: CHECK_NAME,
-        head_sha: headSha,
-        status: "in_progress",
-        external_id: externalId,
-        ...NO_RETRY
-      });
-      return { id: Number(created.data.id), done: false, externalId };
-    } catch (error2) {
-      const status = httpStatus(error2);
-      if (status !== void 0 && status < 500) throw error2;
-      for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
-        await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
-        const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
-        if (found && found.external_id === externalId) return { id: found.id, done: false, externalId };
-      }
-      throw error2;
-    }
+    return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
   });
 }
 __name(startCheck, "startCheck");
+var QUICK_CHECK_MS = Number(process.env.PAVED_QUICK_CHECK_MS) || 2e3;
+var deferred = /* @__PURE__ */ new Map();
+var REMEMBERED_PLACEHOLDERS = 1e4;
+var nextPlaceholder = -1;
+function deferCreation(gh, repo, headSha, externalId) {
+  const placeholder = nextPlaceholder--;
+  const entry = { gh, repo, headSha, externalId };
+  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => void 0), QUICK_CHECK_MS);
+  entry.timer.unref?.();
+  deferred.set(placeholder, entry);
+  if (deferred.size > REMEMBERED_PLACEHOLDERS) deferred.delete(deferred.keys().next().value);
+  return placeholder;
+}
+__name(deferCreation, "deferCreation");
+function createdId(entry, body) {
+  clearTimeout(entry.timer);
+  entry.created ??= createCheck(entry.gh, entry.repo, entry.headSha, entry.externalId, body).catch((error2) => {
+    entry.created = void 0;
+    throw error2;
+  });
+  return entry.created;
+}
+__name(createdId, "createdId");
+async function createCheck(gh, repo, headSha, externalId, body) {
+  try {
+    const created = await gh.request("POST /repos/{owner}/{repo}/check-runs", {
+      ...repo,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      external_id: externalId,
+      ...body,
+      ...NO_RETRY
+    });
+    return Number(created.data.id);
+  } catch (error2) {
+    const status = httpStatus(error2);
+    if (status !== void 0 && status < 500) throw error2;
+    for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
+      await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
+      const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
+      if (found && found.external_id === externalId) return found.id;
+    }
+    throw error2;
+  }
+}
+__name(createCheck, "createCheck");
 function snapshotOf(check) {
   return {
     conclusion: check.conclusion ?? null,
@@ -60175,12 +60203,18 @@ function sameReport(previous, report2) {
   return previous.conclusion === report2.conclusion && previous.title === report2.title && previous.summary === report2.summary && previous.text === (report2.text ?? "") && previous.annotations === report2.annotations.length;
 }
 __name(sameReport, "sameReport");
-async function finishCheck(gh, repo, check, report2) {
+async function finishCheck(gh, repo, check, report2, failed = false) {
   if (typeof check === "object" && check.previous && sameReport(check.previous, report2)) return;
-  const checkRunId = typeof check === "number" ? check : check.id;
-  const externalId = typeof check === "object" ? { external_id: check.externalId } : {};
+  const given = typeof check === "number" ? check : check.id;
+  const externalId = failed ? { external_id: "" } : typeof check === "object" ? { external_id: check.externalId } : {};
   const batches = annotationBatches(report2.annotations, ANNOTATIONS_PER_REQUEST);
   const output = { title: report2.title, summary: report2.summary, ...report2.text ? { text: report2.text } : {} };
+  const entry = deferred.get(given);
+  if (entry && !entry.created && batches.length <= 1) {
+    await createdId(entry, { status: "completed", conclusion: report2.conclusion, output: { ...output, annotations: batches[0] ?? [] }, ...externalId, ...CONCLUDES });
+    return;
+  }
+  const checkRunId = entry ? await createdId(entry, { status: "in_progress" }) : given;
   for (const annotations of batches.slice(1)) {
     await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
       ...repo,
@@ -60194,7 +60228,8 @@ async function finishCheck(gh, repo, check, report2) {
     ...externalId,
     status: "completed",
     conclusion: report2.conclusion,
-    output: { ...output, annotations: batches[0] ?? [] }
+    output: { ...output, annotations: batches[0] ?? [] },
+    ...CONCLUDES
   });
 }
 __name(finishCheck, "finishCheck");
@@ -60204,7 +60239,7 @@ async function failCheck(gh, repo, check, reason) {
   const checkRunId = typeof check === "number" ? check : check.id;
   for (let attempt = 1; ; attempt++) {
     try {
-      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] });
+      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] }, true);
       return true;
     } catch {
       if (attempt >= FAIL_ATTEMPTS) return false;
