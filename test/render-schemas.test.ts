@@ -1,5 +1,6 @@
 // Every rendered object is valid against the real schemas: kubernetes-models for Kubernetes kinds,
-// @kubernetes-models/argo-cd for Argo CD; the kinds without published models get shape checks.
+// @kubernetes-models/argo-cd for Argo CD, the External Secrets CRD (vendored, see
+// test/support/upstream-schemas.ts) for ExternalSecrets; the kinds without published schemas get shape checks.
 import { Application, AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
 import yaml from "js-yaml";
 import { Deployment } from "kubernetes-models/apps/v1";
@@ -12,6 +13,7 @@ import type { ResolvedConfig } from "../src/config/types.js";
 import type { Unit } from "../src/core/unit.js";
 import { defaultTemplates, renderUnits } from "../src/render/index.js";
 import { exampleUnits, fullUnit, helmConfig, manifestsConfig, SOURCE } from "./render-fixtures.js";
+import { servedVersions, upstreamProblems } from "./support/upstream-schemas.js";
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string }; spec?: Record<string, unknown> };
 
@@ -38,11 +40,8 @@ function checkShape(path: string, object: Obj): void {
   const Model = MODELS[key];
   if (Model) {
     expect(() => new Model(object as never).validate(), `${path}: ${key}`).not.toThrow();
-  } else if (key === "external-secrets.io/v1beta1/ExternalSecret") {
-    expect(object.spec).toMatchObject({ secretStoreRef: { kind: expect.any(String), name: expect.any(String) }, target: { name: expect.any(String) } });
-    for (const item of object.spec!.data as Array<Record<string, unknown>>) {
-      expect(item).toMatchObject({ secretKey: expect.any(String), remoteRef: { key: expect.any(String) } });
-    }
+  } else if (object.kind === "ExternalSecret") {
+    expect(upstreamProblems(object), `${path}: ${key}`).toEqual([]);
   } else if (object.apiVersion === "backstage.io/v1alpha1") {
     expect(["Component", "Resource"]).toContain(object.kind);
     expect(object.spec).toMatchObject({ type: expect.any(String), owner: expect.stringMatching(/^group:/) });
@@ -74,6 +73,17 @@ describe("rendered objects validate against their schemas", () => {
     expect(() => checkShape("broken", broken as unknown as Obj)).toThrow();
     const app = { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: { name: "a" }, spec: { project: "p" } };
     expect(() => checkShape("broken", app as unknown as Obj)).toThrow();
+    const secret = { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "s" }, spec: { data: [{ secretKey: "K" }] } };
+    expect(upstreamProblems(secret)).toEqual(["/spec/data/0: must have required property 'remoteRef'"]);
+  });
+
+  it("renders ExternalSecrets in the version the operator serves (v1beta1 is gone since ESO 0.17)", () => {
+    expect(servedVersions("external-secrets.io", "ExternalSecret")).toEqual(["v1"]);
+    const secret = objects([fullUnit()], manifestsConfig).find((r) => r.object.kind === "ExternalSecret")!.object;
+    expect(secret.apiVersion).toBe("external-secrets.io/v1");
+    expect(upstreamProblems({ ...secret, apiVersion: "external-secrets.io/v1beta1" })).toEqual([
+      "external-secrets.io/v1beta1/ExternalSecret is not served; external-secrets.io serves v1",
+    ]);
   });
 
   it("wires env vars to plain values, dependency connection secrets and the ExternalSecret's Secret", () => {
