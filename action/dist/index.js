@@ -54627,6 +54627,12 @@ function splitImage(reference) {
 }
 __name(splitImage, "splitImage");
 
+// src/render/kubelet-escape.ts
+function kubeletLiteral(text) {
+  return text.includes("$") ? text.replaceAll("$", () => "$$") : text;
+}
+__name(kubeletLiteral, "kubeletLiteral");
+
 // src/render/view-model.ts
 function buildSharedView(config, source, gitopsRepoURL) {
   const chart = config.render.chart;
@@ -54700,8 +54706,8 @@ function buildServiceView(unit, config) {
     description: yamlStringOrNull(spec.description),
     image: yamlString(spec.image),
     imageParts: { repository: yamlString(image.repository), tag: yamlStringOrNull(image.tag), digest: yamlStringOrNull(image.digest) },
-    command: spec.command ? spec.command.map(yamlString) : null,
-    args: spec.args ? spec.args.map(yamlString) : null,
+    command: spec.command ? spec.command.map(containerString) : null,
+    args: spec.args ? spec.args.map(containerString) : null,
     port: spec.port === void 0 ? null : yamlNumber(spec.port),
     replicas: yamlNumber(spec.replicas),
     cpu: yamlString(spec.cpu),
@@ -54743,9 +54749,13 @@ function envVar(unit, key, raw) {
     return { name: yamlString(key), value: null, secretKeyRef: ref };
   }
   const text = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key), value: yamlString(text), secretKeyRef: null };
+  return { name: yamlString(key), value: containerString(text), secretKeyRef: null };
 }
 __name(envVar, "envVar");
+function containerString(text) {
+  return yamlString(kubeletLiteral(text));
+}
+__name(containerString, "containerString");
 function buildDependency(unit, name, config) {
   const dep = unit.spec.dependencies[name];
   const catalog = Object.hasOwn(config.dependencies, dep.type) ? config.dependencies[dep.type] : void 0;

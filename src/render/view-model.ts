@@ -10,13 +10,14 @@ import type { Unit } from "../core/unit.js";
 import { parseEnvValue } from "../manifest/placeholder.js";
 import { compareText, entries, yamlNumber, yamlScalar, yamlString, yamlStringOrNull, type Entry, type YamlScalar } from "./encode.js";
 import { splitImage } from "./image.js";
+import { kubeletLiteral } from "./kubelet-escape.js";
 import { applicationName, claimName, connectionSecretName, instanceName, MANAGED_BY, secretsName } from "./names.js";
 
 type S = YamlScalar;
 
 export interface EnvVarView {
   name: S;
-  /** A plain value, or null when the value comes from a Secret. */
+  /** A plain value, or null when the value comes from a Secret; `$` is written `$$` (see kubelet-escape.ts). */
   value: S | null;
   secretKeyRef: { name: S; key: S } | null;
 }
@@ -46,6 +47,7 @@ export interface ServiceView {
   description: S | null;
   image: S;
   imageParts: { repository: S; tag: S | null; digest: S | null };
+  /** Container-ready, like `env[].value`: `$` is written `$$` so the kubelet hands the process what the user wrote. */
   command: S[] | null;
   args: S[] | null;
   port: S | null;
@@ -171,8 +173,8 @@ function buildServiceView(unit: Unit, config: ResolvedConfig): ServiceView {
     description: yamlStringOrNull(spec.description),
     image: yamlString(spec.image),
     imageParts: { repository: yamlString(image.repository), tag: yamlStringOrNull(image.tag), digest: yamlStringOrNull(image.digest) },
-    command: spec.command ? spec.command.map(yamlString) : null,
-    args: spec.args ? spec.args.map(yamlString) : null,
+    command: spec.command ? spec.command.map(containerString) : null,
+    args: spec.args ? spec.args.map(containerString) : null,
     port: spec.port === undefined ? null : yamlNumber(spec.port),
     replicas: yamlNumber(spec.replicas),
     cpu: yamlString(spec.cpu),
@@ -222,7 +224,11 @@ function envVar(unit: Unit, key: string, raw: string | number | boolean): EnvVar
   // Embedded or unknown placeholders are refused by the manifest checks; if one gets here it is
   // written as the literal text the user wrote (still only data).
   const text = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key), value: yamlString(text), secretKeyRef: null };
+  return { name: yamlString(key), value: containerString(text), secretKeyRef: null };
+}
+
+function containerString(text: string): S {
+  return yamlString(kubeletLiteral(text));
 }
 
 function buildDependency(unit: Unit, name: string, config: ResolvedConfig): DependencyView {
