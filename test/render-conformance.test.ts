@@ -1,0 +1,147 @@
+// The rendered trees of every example and of a manifest that uses every field, in both modes, pass
+// the validators the ecosystem itself runs (test/support/conformance.ts): the published models,
+// the upstream schemas closed to unknown fields, and Backstage's catalog policies. Each validator
+// is also shown to refuse a broken object, so none of these can pass vacuously.
+import { readFileSync } from "node:fs";
+import yaml from "js-yaml";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config/load.js";
+import type { ResolvedConfig } from "../src/config/types.js";
+import { checkManifest } from "../src/manifest/check.js";
+import { loadTemplateSet, renderUnits } from "../src/render/index.js";
+import { backstageProblems, conformanceProblems, modelProblems, type RenderedObject } from "./support/conformance.js";
+import { upstreamProblems } from "./support/upstream-schemas.js";
+
+const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");
+const VALUES_SCHEMA = JSON.parse(read("examples/multi-team/values.schema.json")) as object;
+
+function config(path: string, mode?: "helm"): ResolvedConfig {
+  const loaded = loadConfig(read(path), path);
+  expect(loaded.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const cfg = loaded.config!;
+  return mode ? { ...cfg, render: { ...cfg.render, mode } } : cfg;
+}
+
+interface Case {
+  name: string;
+  manifest: string;
+  config: ResolvedConfig;
+  repository: string;
+}
+
+const CASES: Case[] = [
+  { name: "examples/platform.yaml", manifest: "examples/platform.yaml", config: config("examples/paved.yml"), repository: "acme/payments" },
+  ...["examples/multi-team/paved.yml", "examples/multi-team/paved-helm.yml"].flatMap((cfg) =>
+    ["payments", "search"].map((team) => ({
+      name: `examples/multi-team/${team}.platform.yaml with ${cfg}`,
+      manifest: `examples/multi-team/${team}.platform.yaml`,
+      config: config(cfg),
+      repository: `acme/${team}`,
+    })),
+  ),
+  { name: "every field, manifests mode", manifest: "test/fixtures/every-field/platform.yaml", config: config("test/fixtures/every-field/paved.yml"), repository: "acme/payments" },
+  { name: "every field, helm mode", manifest: "test/fixtures/every-field/platform.yaml", config: config("test/fixtures/every-field/paved.yml", "helm"), repository: "acme/payments" },
+];
+
+/** The objects of a case's rendered tree (values.yaml files are checked by the chart's schema while rendering). */
+function render(c: Case): Array<{ path: string; object: RenderedObject }> {
+  const check = checkManifest(read(c.manifest), c.manifest, c.config);
+  expect(check.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const options = c.config.render.mode === "helm" ? { valuesSchema: VALUES_SCHEMA } : {};
+  const result = renderUnits(check.units, c.config, { repository: c.repository, sha: "c".repeat(40) }, loadTemplateSet(null), options);
+  expect(result.diagnostics).toEqual([]);
+  return [...result.files]
+    .filter(([path]) => !path.endsWith("/values.yaml"))
+    .flatMap(([path, text]) => yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA }).map((object) => ({ path, object: object as RenderedObject })));
+}
+
+const rendered = new Map(CASES.map((c) => [c.name, render(c)]));
+
+describe("rendered trees pass the ecosystem's own validators", () => {
+  it.each(CASES.map((c) => c.name))("%s", async (name) => {
+    const objects = rendered.get(name)!;
+    expect(objects.length).toBeGreaterThan(0);
+    for (const { path, object } of objects) expect(await conformanceProblems(object), `${path}: ${object.kind}`).toEqual([]);
+  });
+
+  it("covers every kind Paved renders, in both modes", () => {
+    const kinds = (name: string) => new Set(rendered.get(name)!.map((r) => `${r.object.apiVersion}/${r.object.kind}`));
+    expect([...kinds("every field, manifests mode")].sort()).toEqual([
+      "apps/v1/Deployment",
+      "argoproj.io/v1alpha1/AppProject",
+      "argoproj.io/v1alpha1/Application",
+      "autoscaling/v2/HorizontalPodAutoscaler",
+      "backstage.io/v1alpha1/Component",
+      "backstage.io/v1alpha1/Resource",
+      "cache.acme.io/v1alpha1/RedisInstance",
+      "database.acme.io/v1alpha1/PostgreSQLInstance",
+      "external-secrets.io/v1/ExternalSecret",
+      "networking.k8s.io/v1/Ingress",
+      "policy/v1/PodDisruptionBudget",
+      "v1/Service",
+    ]);
+    expect([...kinds("every field, helm mode")].sort()).toEqual([
+      "argoproj.io/v1alpha1/AppProject",
+      "argoproj.io/v1alpha1/Application",
+      "backstage.io/v1alpha1/Component",
+      "backstage.io/v1alpha1/Resource",
+    ]);
+  });
+});
+
+describe("each validator refuses what it should (negative controls)", () => {
+  const everyField = rendered.get("every field, manifests mode")!;
+  const find = (kind: string) => structuredClone(everyField.find((r) => r.object.kind === kind)!.object) as RenderedObject & Record<string, any>;
+
+  it("kubernetes-models' validate() accepts an unknown container field; the strict upstream check refuses it", () => {
+    const deployment = find("Deployment");
+    deployment.spec!.template.spec.containers[0].bogusField = "x";
+    expect(modelProblems(deployment)).toEqual([]);
+    expect(upstreamProblems(deployment)).toEqual(["/spec/template/spec/containers/0: unknown field bogusField"]);
+  });
+
+  it("the strict check also refuses misspelt metadata, and wrong types that the models catch too", () => {
+    const service = find("Service");
+    (service.metadata as Record<string, unknown>).label = { a: "b" };
+    expect(upstreamProblems(service)).toEqual(["/metadata: unknown field label"]);
+    const hpa = find("HorizontalPodAutoscaler");
+    hpa.spec!.maxReplicas = "ten";
+    expect(modelProblems(hpa)).not.toEqual([]);
+    expect(upstreamProblems(hpa)).toEqual(["/spec/maxReplicas: must be integer"]);
+  });
+
+  it("@kubernetes-models/argo-cd accepts an unknown sync-policy field; the Argo CD CRD refuses it", () => {
+    const application = find("Application");
+    application.spec!.syncPolicy.automatic = { prune: true };
+    expect(modelProblems(application)).toEqual([]);
+    expect(upstreamProblems(application)).toEqual(["/spec/syncPolicy: unknown field automatic"]);
+    const project = find("AppProject");
+    project.spec!.destinations[0].namespaces = ["x"];
+    expect(upstreamProblems(project)).toEqual(["/spec/destinations/0: unknown field namespaces"]);
+  });
+
+  it("the External Secrets CRD refuses an unknown field and a missing remote key", () => {
+    const secret = find("ExternalSecret");
+    secret.spec!.data[0].remoteRef = { keyy: "payments/stripe" };
+    expect(upstreamProblems(secret)).toEqual(["/spec/data/0/remoteRef: must have required property 'key'", "/spec/data/0/remoteRef: unknown field keyy"]);
+  });
+
+  it("Backstage's catalog refuses a name over 63 characters, a foreign root field, a bad annotation and a bad reference", async () => {
+    const component = find("Component");
+    expect(await backstageProblems(component)).toEqual([]);
+    expect((await backstageProblems({ ...component, metadata: { ...component.metadata, name: "a".repeat(64) } })).join("\n")).toMatch(/metadata\.name/);
+    expect((await backstageProblems({ ...component, status: {} } as RenderedObject)).join("\n")).toMatch(/status/);
+    const badAnnotation = { ...component, metadata: { ...component.metadata, annotations: { "bad key!": "x" } } };
+    expect((await backstageProblems(badAnnotation)).join("\n")).toMatch(/annotations/);
+    expect((await backstageProblems({ ...component, spec: { ...component.spec, owner: "group:default/pay ments" } })).join("\n")).toMatch(/entity reference/);
+    const resource = find("Resource");
+    expect(await backstageProblems(resource)).toEqual([]);
+    expect((await backstageProblems({ ...resource, spec: { ...resource.spec, type: 7 } })).join("\n")).toMatch(/type/);
+  });
+
+  it("a claim without its connection secret is refused by the shape check", async () => {
+    const claim = find("PostgreSQLInstance");
+    delete claim.spec!.writeConnectionSecretToRef;
+    expect(await conformanceProblems(claim)).toEqual(["PostgreSQLInstance api-db: no spec.writeConnectionSecretToRef.name"]);
+  });
+});
