@@ -2,63 +2,15 @@
 // the validators the ecosystem itself runs (test/support/conformance.ts): the published models,
 // the upstream schemas closed to unknown fields, and Backstage's catalog policies. Each validator
 // is also shown to refuse a broken object, so none of these can pass vacuously.
-import { readFileSync } from "node:fs";
-import yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config/load.js";
-import type { ResolvedConfig } from "../src/config/types.js";
-import { checkManifest } from "../src/manifest/check.js";
-import { loadTemplateSet, renderUnits } from "../src/render/index.js";
 import { backstageProblems, conformanceProblems, modelProblems, type RenderedObject } from "./support/conformance.js";
+import { renderTree, TREE_CASES } from "./support/rendered-trees.js";
 import { upstreamProblems } from "./support/upstream-schemas.js";
 
-const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), "utf8");
-const VALUES_SCHEMA = JSON.parse(read("examples/multi-team/values.schema.json")) as object;
-
-function config(path: string, mode?: "helm"): ResolvedConfig {
-  const loaded = loadConfig(read(path), path);
-  expect(loaded.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  const cfg = loaded.config!;
-  return mode ? { ...cfg, render: { ...cfg.render, mode } } : cfg;
-}
-
-interface Case {
-  name: string;
-  manifest: string;
-  config: ResolvedConfig;
-  repository: string;
-}
-
-const CASES: Case[] = [
-  { name: "examples/platform.yaml", manifest: "examples/platform.yaml", config: config("examples/paved.yml"), repository: "acme/payments" },
-  ...["examples/multi-team/paved.yml", "examples/multi-team/paved-helm.yml"].flatMap((cfg) =>
-    ["payments", "search"].map((team) => ({
-      name: `examples/multi-team/${team}.platform.yaml with ${cfg}`,
-      manifest: `examples/multi-team/${team}.platform.yaml`,
-      config: config(cfg),
-      repository: `acme/${team}`,
-    })),
-  ),
-  { name: "every field, manifests mode", manifest: "test/fixtures/every-field/platform.yaml", config: config("test/fixtures/every-field/paved.yml"), repository: "acme/payments" },
-  { name: "every field, helm mode", manifest: "test/fixtures/every-field/platform.yaml", config: config("test/fixtures/every-field/paved.yml", "helm"), repository: "acme/payments" },
-];
-
-/** The objects of a case's rendered tree (values.yaml files are checked by the chart's schema while rendering). */
-function render(c: Case): Array<{ path: string; object: RenderedObject }> {
-  const check = checkManifest(read(c.manifest), c.manifest, c.config);
-  expect(check.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  const options = c.config.render.mode === "helm" ? { valuesSchema: VALUES_SCHEMA } : {};
-  const result = renderUnits(check.units, c.config, { repository: c.repository, sha: "c".repeat(40) }, loadTemplateSet(null), options);
-  expect(result.diagnostics).toEqual([]);
-  return [...result.files]
-    .filter(([path]) => !path.endsWith("/values.yaml"))
-    .flatMap(([path, text]) => yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA }).map((object) => ({ path, object: object as RenderedObject })));
-}
-
-const rendered = new Map(CASES.map((c) => [c.name, render(c)]));
+const rendered = new Map(TREE_CASES.map((c) => [c.name, renderTree(c).objects]));
 
 describe("rendered trees pass the ecosystem's own validators", () => {
-  it.each(CASES.map((c) => c.name))("%s", async (name) => {
+  it.each(TREE_CASES.map((c) => c.name))("%s", async (name) => {
     const objects = rendered.get(name)!;
     expect(objects.length).toBeGreaterThan(0);
     for (const { path, object } of objects) expect(await conformanceProblems(object), `${path}: ${object.kind}`).toEqual([]);

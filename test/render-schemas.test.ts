@@ -99,8 +99,9 @@ describe("rendered objects validate against their schemas", () => {
     const rendered = objects(exampleUnits(), manifestsConfig);
     const apps = rendered.filter((r) => r.object.kind === "Application").map((r) => r.object as unknown as Application);
     const policy = Object.fromEntries(apps.map((app) => [app.metadata!.name, app.spec!.syncPolicy]));
-    expect(policy["payments-api-staging"]).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] });
-    expect(policy["payments-api-production"]).toEqual({ syncOptions: ["CreateNamespace=true"] });
+    const retry = { limit: 5, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } };
+    expect(policy["payments-api-staging"]).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"], retry });
+    expect(policy["payments-api-production"]).toEqual({ syncOptions: ["CreateNamespace=true"], retry });
   });
 
   it("gives the AppProject one destination per environment and the chart repo in helm mode", () => {

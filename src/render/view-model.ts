@@ -8,10 +8,11 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
 import { parseEnvValue } from "../manifest/placeholder.js";
+import { namespaceFor } from "../manifest/resolve.js";
 import { compareText, entries, yamlNumber, yamlScalar, yamlString, yamlStringOrNull, type Entry, type YamlScalar } from "./encode.js";
 import { splitImage } from "./image.js";
 import { kubeletLiteral } from "./kubelet-escape.js";
-import { applicationName, claimName, connectionSecretName, instanceName, MANAGED_BY, secretsName } from "./names.js";
+import { applicationName, claimName, connectionSecretName, instanceName, MANAGED_BY, secretsName, sourceLocation } from "./names.js";
 
 type S = YamlScalar;
 
@@ -55,7 +56,8 @@ export interface ServiceView {
   cpu: S;
   memory: S;
   health: { path: S } | null;
-  ingress: { host: S; path: S } | null;
+  /** className and tls come from the environment's `ingress` in the org config. */
+  ingress: { host: S; path: S; className: S | null; tls: { secretName: S; clusterIssuer: S | null } | null } | null;
   autoscaling: { min: S; max: S; cpu: S } | null;
   env: EnvVarView[];
   secrets: SecretView[];
@@ -64,7 +66,8 @@ export interface ServiceView {
 
 /** What does not change from one unit to the next: encoded once per render. */
 export interface SharedView {
-  source: { repository: S };
+  /** `location` is Backstage's `url:` form of the repository's default branch. */
+  source: { repository: S; location: S };
   argocd: { namespace: S };
   gitops: { repoURL: S; branch: S };
   chart: { repoURL: S; name: S; version: S } | null;
@@ -86,7 +89,7 @@ export interface UnitView extends SharedView {
    * Backstage: each team's entities live in a namespace named after the team, so two teams' `api`
    * do not collide; references to the team's group and system point at the default namespace.
    */
-  catalog: { namespace: S; owner: S; component: S; system: S | null };
+  catalog: { namespace: S; owner: S; component: S; system: S | null; application: S };
   labels: Entry[];
   selector: Entry[];
   annotations: Entry[];
@@ -97,7 +100,7 @@ export interface UnitView extends SharedView {
 export function buildSharedView(config: ResolvedConfig, source: Source, gitopsRepoURL: string): SharedView {
   const chart = config.render.chart;
   return {
-    source: { repository: yamlString(source.repository) },
+    source: { repository: yamlString(source.repository), location: yamlString(sourceLocation(source.repository, gitopsRepoURL)) },
     argocd: { namespace: yamlString(config.argocd.namespace) },
     gitops: { repoURL: yamlString(gitopsRepoURL), branch: yamlString(config.gitops.branch) },
     chart: chart ? { repoURL: yamlString(chart.repoURL), name: yamlString(chart.name), version: yamlString(chart.version) } : null,
@@ -157,6 +160,8 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
       owner: yamlString(`group:default/${unit.owner}`),
       component: yamlString(`component:${unit.owner}/${unit.service}`),
       system: unit.system === undefined ? null : yamlString(`system:default/${unit.system}`),
+      // The catalog renders from the service's first unit and names its last environment's Application.
+      application: yamlString(applicationName(unit.owner, unit.service, unit.environment)),
     },
     labels: entries(labels),
     selector: entries(selector),
@@ -180,7 +185,7 @@ function buildServiceView(unit: Unit, config: ResolvedConfig): ServiceView {
     cpu: yamlString(spec.cpu),
     memory: yamlString(spec.memory),
     health: spec.health ? { path: yamlString(spec.health.path) } : null,
-    ingress: spec.ingress ? { host: yamlString(spec.ingress.host), path: yamlString(spec.ingress.path) } : null,
+    ingress: spec.ingress ? buildIngress(unit, spec.ingress, config) : null,
     autoscaling: spec.autoscaling
       ? {
           min: yamlNumber(spec.autoscaling.min),
@@ -196,6 +201,22 @@ function buildServiceView(unit: Unit, config: ResolvedConfig): ServiceView {
         return { name: yamlString(name), key: yamlString(ref.key), property: yamlStringOrNull(ref.property) };
       }),
     dependencies: sortedDependencyNames(unit).map((name) => buildDependency(unit, name, config)),
+  };
+}
+
+function buildIngress(unit: Unit, ingress: { host: string; path: string }, config: ResolvedConfig): NonNullable<ServiceView["ingress"]> {
+  const settings = config.environments.find((env) => env.name === unit.environment)?.ingress;
+  const tls = settings?.tls;
+  return {
+    host: yamlString(ingress.host),
+    path: yamlString(ingress.path),
+    className: yamlStringOrNull(settings?.className),
+    tls: tls
+      ? {
+          secretName: yamlString(namespaceFor(tls.secretName ?? "{service}-tls", unit.owner, unit.environment, unit.service)),
+          clusterIssuer: yamlStringOrNull(tls.clusterIssuer),
+        }
+      : null,
   };
 }
 
