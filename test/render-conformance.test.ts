@@ -91,6 +91,15 @@ describe("each validator refuses what it should (negative controls)", () => {
     expect((await backstageProblems({ ...resource, spec: { ...resource.spec, type: 7 } })).join("\n")).toMatch(/type/);
   });
 
+  it("an object of a covered API group in a version or kind upstream does not serve is refused", async () => {
+    const hpa = find("HorizontalPodAutoscaler");
+    expect(await conformanceProblems({ ...hpa, apiVersion: "autoscaling/v2beta2" })).toEqual(["no upstream schema for autoscaling/v2beta2/HorizontalPodAutoscaler"]);
+    const secret = find("ExternalSecret");
+    expect(await conformanceProblems({ ...secret, apiVersion: "external-secrets.io/v1beta1" })).toEqual([
+      "external-secrets.io/v1beta1/ExternalSecret is not served; external-secrets.io serves v1",
+    ]);
+  });
+
   it("a claim without its connection secret is refused by the shape check", async () => {
     const claim = find("PostgreSQLInstance");
     delete claim.spec!.writeConnectionSecretToRef;

@@ -63,16 +63,19 @@ const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictR
 ajv.addSchema(kubernetesDefinitions());
 
 const validators = new Map<string, ValidateFunction>();
+const groups = new Set<string>();
 for (const name of kubernetes.roots) {
   const gvks = kubernetes.definitions[name]!["x-kubernetes-group-version-kind"] as
     | Array<{ group: string; version: string; kind: string }>
     | undefined;
   for (const { group, version, kind } of gvks ?? []) {
+    groups.add(group);
     validators.set(`${group ? `${group}/` : ""}${version}/${kind}`, ajv.getSchema(`kubernetes#/definitions/${name}`)!);
   }
 }
 const served = new Map<string, string[]>();
 for (const crd of [...argoCd.crds, ...externalSecrets.crds]) {
+  groups.add(crd.group);
   served.set(`${crd.group}/${crd.kind}`, crd.versions.filter((v) => v.served).map((v) => v.name));
   for (const version of crd.versions) {
     if (!version.served) continue;
@@ -88,9 +91,10 @@ export function servedVersions(group: string, kind: string): string[] {
   return served.get(`${group}/${kind}`) ?? [];
 }
 
-/** Whether the vendored schemas know this apiVersion and kind. */
-export function hasUpstreamSchema(object: { apiVersion?: unknown; kind?: unknown }): boolean {
-  return validators.has(`${String(object.apiVersion)}/${String(object.kind)}`);
+/** Whether the object's API group is one the vendored schemas cover (any version or kind of it). */
+export function inUpstreamGroup(object: { apiVersion?: unknown }): boolean {
+  const apiVersion = String(object.apiVersion);
+  return groups.has(apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "");
 }
 
 /**
