@@ -11,6 +11,7 @@ import { demoCommand } from "./demo.js";
 import { initCommand } from "./init.js";
 import { planCommand } from "./plan.js";
 import { renderCommand } from "./render.js";
+import { schemaCommand } from "./schema.js";
 import { validateCommand } from "./validate.js";
 
 export type { Io } from "./io.js";
@@ -21,6 +22,7 @@ export const commands: Record<string, Command> = {
   plan: planCommand,
   apply: applyCommand,
   init: initCommand,
+  schema: schemaCommand,
   demo: demoCommand,
 };
 
