@@ -52871,7 +52871,7 @@ var import__ = __toESM(require__(), 1);
 var import_ajv_formats = __toESM(require_dist2(), 1);
 
 // src/core/package-root.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 function findPackageRoot() {
@@ -52884,10 +52884,18 @@ function packagePath(...segments) {
   return join(PACKAGE_ROOT, ...segments);
 }
 __name(packagePath, "packagePath");
+function readPackageText(...segments) {
+  return readFileSync(packagePath(...segments), "utf8");
+}
+__name(readPackageText, "readPackageText");
 function readPackageJson(...segments) {
-  return JSON.parse(readFileSync(packagePath(...segments), "utf8"));
+  return JSON.parse(readPackageText(...segments));
 }
 __name(readPackageJson, "readPackageJson");
+function listPackageFolder(folder) {
+  return readdirSync(packagePath(folder), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+}
+__name(listPackageFolder, "listPackageFolder");
 
 // src/manifest/schema.ts
 function schemaDocument(name) {
@@ -58473,13 +58481,12 @@ function result(files, units, owned, shared, diagnostics) {
 __name(result, "result");
 
 // src/render/load-templates.ts
-import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
 import { join as join2 } from "node:path";
-var BUILTIN_DIR = packagePath("templates");
 function readTemplateDir(dir, display) {
   const sources = {};
   const files = {};
-  const names = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
+  const names = readdirSync2(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
   for (const name of names) {
     sources[name] = readFileSync2(join2(dir, name), "utf8");
     files[name] = display(name);
@@ -58490,7 +58497,13 @@ __name(readTemplateDir, "readTemplateDir");
 var builtinFiles;
 var builtinSet;
 function builtins() {
-  builtinFiles ??= readTemplateDir(BUILTIN_DIR, (name) => `templates/${name}`);
+  if (!builtinFiles) {
+    const names = listPackageFolder("templates").filter((name) => name.endsWith(TEMPLATE_SUFFIX));
+    builtinFiles = {
+      sources: Object.fromEntries(names.map((name) => [name, readPackageText("templates", name)])),
+      files: Object.fromEntries(names.map((name) => [name, `templates/${name}`]))
+    };
+  }
   return builtinFiles;
 }
 __name(builtins, "builtins");
