@@ -32,6 +32,25 @@ describe("built-in policies", () => {
     expect(check(manifest("docker.io/library/nginx:1.27"), { ...cfg, builtins: { "image-registry": false, "production-digest": false } }).diagnostics).toEqual([]);
   });
 
+  it("image-registry matches by whole path segment, with or without the trailing slash", () => {
+    for (const entry of ["ghcr.io/acme", "ghcr.io/acme/"]) {
+      const cfg = { ...noDigestRule, registries: [entry] };
+      expect(check(manifest("ghcr.io/acme/api:1"), cfg).diagnostics, entry).toEqual([]);
+      expect(check(manifest(`ghcr.io/acme/team/api@${DIGEST}`), cfg).diagnostics, entry).toEqual([]);
+      expect(errors(check(manifest("ghcr.io/acme-evil/api:1"), cfg)).map(at), entry).toEqual(["image-registry@5:12"]);
+      expect(errors(check(manifest("ghcr.io/acmecorp:1"), cfg)).map(at), entry).toEqual(["image-registry@5:12"]);
+    }
+    // One repository: its tags and digests, nothing beside it.
+    const one = { ...noDigestRule, registries: ["ghcr.io/acme/api"] };
+    expect(check(manifest("ghcr.io/acme/api:1.2"), one).diagnostics).toEqual([]);
+    expect(check(manifest(`ghcr.io/acme/api@${DIGEST}`), one).diagnostics).toEqual([]);
+    expect(errors(check(manifest("ghcr.io/acme/api-evil:1"), one)).map(at)).toEqual(["image-registry@5:12"]);
+    // A bare host: `registry.acme.io:5000` is another registry.
+    const host = { ...noDigestRule, registries: ["registry.acme.io"] };
+    expect(check(manifest("registry.acme.io/api:1"), host).diagnostics).toEqual([]);
+    expect(errors(check(manifest("registry.acme.io:5000/api:1"), host)).map(at)).toEqual(["image-registry@5:12"]);
+  });
+
   it("production-digest warns in production environments only", () => {
     const result = check(manifest("ghcr.io/acme/api:1.2.3"), catalogConfig);
     expect(result.diagnostics.map((d) => `${d.severity}:${at(d)}`)).toEqual(["warning:production-digest@5:12"]);
