@@ -178,7 +178,7 @@ export function writeDiagnostics(io: Io, format: Format, diagnostics: readonly D
 
 /**
  * The files the org config points at, relative to the config file: its templates folder and, in helm
- * mode, the chart's values schema (a URL is not fetched). Unreadable ones are usage/I-O problems.
+ * mode, the chart's values schema (loadConfig refuses a URL there). Unreadable ones are usage/I-O problems.
  */
 export async function loadConfigFiles(
   command: string,
@@ -195,7 +195,7 @@ export async function loadConfigFiles(
     throw new CliError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${(error as Error).message}`, 2);
   }
   const schemaPath = config.render.mode === "helm" ? config.render.chart?.valuesSchema : undefined;
-  if (!schemaPath || /^[a-z]+:\/\//i.test(schemaPath)) return { templates };
+  if (!schemaPath) return { templates };
   const absolute = resolve(base, schemaPath);
   let text: string;
   try {

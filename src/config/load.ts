@@ -130,6 +130,17 @@ function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceM
       "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`",
     );
   }
+  // The CLI, the Action and the App read the values schema from beside the config; none fetches URLs.
+  // Refused here, where all three load the config, so the answer is one and located.
+  const valuesSchema = config.render.chart?.valuesSchema;
+  if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
+    report(
+      "values-schema-url",
+      "/render/chart/valuesSchema",
+      "value",
+      `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``,
+    );
+  }
   const ids = new Map<string, number>();
   config.policies.forEach((policy: Policy, index) => {
     const first = ids.get(policy.id);
