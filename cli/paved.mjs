@@ -22587,235 +22587,7 @@ var require__2 = __commonJS({
 });
 
 // src/core/package-root.ts
-var FILES = new Map(Object.entries({ "schemas/config.schema.json": `{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "$id": "https://paved.dev/schemas/config.schema.json",
-  "title": "Paved org config (.github/paved.yml)",
-  "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "gitops": {
-      "title": "GitOps repository",
-      "description": "Where rendered files are committed; Argo CD syncs from here.",
-      "type": "object",
-      "additionalProperties": false,
-      "default": {},
-      "properties": {
-        "repository": {
-          "title": "Repository",
-          "description": "owner/name of the GitOps repository; the app needs contents: write there.",
-          "type": "string",
-          "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"
-        },
-        "branch": {
-          "title": "Branch",
-          "description": "Branch Argo CD syncs from.",
-          "type": "string",
-          "pattern": "^[A-Za-z0-9._/-]{1,200}$",
-          "not": { "pattern": "(^|/)\\\\.|\\\\.\\\\.|//|/$|\\\\.lock$" },
-          "default": "main"
-        },
-        "directory": {
-          "title": "Directory",
-          "description": "Root of the managed tree inside the GitOps repository (\\"\\" for the repository root).",
-          "type": "string",
-          "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$",
-          "default": ""
-        }
-      }
-    },
-    "manifest": {
-      "title": "Manifest path",
-      "description": "Path of the manifest in source repositories.",
-      "type": "string",
-      "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$",
-      "default": "platform.yaml"
-    },
-    "render": {
-      "title": "Rendering",
-      "description": "What Paved writes for each service and environment.",
-      "type": "object",
-      "additionalProperties": false,
-      "default": {},
-      "properties": {
-        "mode": {
-          "title": "Mode",
-          "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.",
-          "enum": ["manifests", "helm"],
-          "default": "manifests"
-        },
-        "chart": {
-          "title": "Chart",
-          "description": "The org chart, required in helm mode.",
-          "type": "object",
-          "additionalProperties": false,
-          "required": ["repoURL", "name", "version"],
-          "properties": {
-            "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" },
-            "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" },
-            "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 },
-            "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null }
-          }
-        },
-        "templates": {
-          "title": "Templates",
-          "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).",
-          "type": ["string", "null"],
-          "default": null
-        }
-      }
-    },
-    "argocd": {
-      "title": "Argo CD",
-      "description": "Where Argo CD runs.",
-      "type": "object",
-      "additionalProperties": false,
-      "default": {},
-      "properties": {
-        "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null },
-        "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" }
-      }
-    },
-    "environments": {
-      "title": "Environments",
-      "description": "The environments, in promotion order.",
-      "type": "object",
-      "minProperties": 1,
-      "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },
-      "additionalProperties": { "$ref": "#/$defs/environment" },
-      "default": {
-        "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true },
-        "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false }
-      }
-    },
-    "registries": {
-      "title": "Allowed registries",
-      "description": "Image prefixes services may use (the trailing slash matters). Empty: no restriction.",
-      "type": "array",
-      "items": { "type": "string", "minLength": 1 },
-      "default": []
-    },
-    "secretStore": {
-      "title": "Secret store",
-      "description": "The External Secrets store secrets are read from.",
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["name"],
-      "default": { "kind": "ClusterSecretStore", "name": "default" },
-      "properties": {
-        "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" },
-        "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }
-      }
-    },
-    "dependencies": {
-      "title": "Dependency catalog",
-      "description": "Infrastructure a service may request, by type.",
-      "type": "object",
-      "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" },
-      "additionalProperties": { "$ref": "#/$defs/dependencyType" },
-      "default": {}
-    },
-    "links": {
-      "title": "Links",
-      "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.",
-      "type": "object",
-      "additionalProperties": { "type": "string", "pattern": "^https?://" },
-      "default": {}
-    },
-    "policies": {
-      "title": "Policies",
-      "description": "Rules every resolved unit (service in one environment) must meet.",
-      "type": "array",
-      "items": { "$ref": "#/$defs/policy" },
-      "default": []
-    },
-    "builtins": {
-      "title": "Built-in policies",
-      "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest.",
-      "type": "object",
-      "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest"] },
-      "additionalProperties": { "type": "boolean" },
-      "default": {}
-    }
-  },
-  "$defs": {
-    "environment": {
-      "title": "Environment",
-      "description": "One deployment target.",
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["cluster"],
-      "properties": {
-        "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" },
-        "namespace": {
-          "title": "Namespace pattern",
-          "description": "Kubernetes namespace; {owner}, {env} and {service} are replaced.",
-          "type": "string",
-          "pattern": "^[-a-z0-9{}]+$",
-          "default": "{owner}-{env}"
-        },
-        "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" },
-        "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false },
-        "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" },
-        "approval": {
-          "title": "Approval",
-          "description": "A pull request that changes this environment needs an approving review from one of these.",
-          "type": "object",
-          "additionalProperties": false,
-          "properties": {
-            "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false },
-            "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }
-          }
-        },
-        "mode": {
-          "title": "Apply mode",
-          "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.",
-          "enum": ["direct", "pull-request"],
-          "default": "direct"
-        }
-      }
-    },
-    "dependencyType": {
-      "title": "Dependency type",
-      "description": "A kind of infrastructure and the claim rendered for it.",
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["apiVersion", "kind"],
-      "properties": {
-        "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" },
-        "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" },
-        "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] },
-        "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }
-      }
-    },
-    "policy": {
-      "title": "Policy",
-      "description": "A JSON Schema that each matching unit must satisfy.",
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["id", "assert"],
-      "properties": {
-        "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" },
-        "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" },
-        "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" },
-        "match": {
-          "title": "Match",
-          "description": "Which units the policy applies to (all when absent).",
-          "type": "object",
-          "additionalProperties": false,
-          "properties": {
-            "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } },
-            "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } },
-            "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } }
-          }
-        },
-        "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" }
-      }
-    }
-  }
-}
-`, "schemas/platform.schema.json": `{
+var FILES = new Map(Object.entries({ "schemas/config.schema.json": '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$id": "https://paved.dev/schemas/config.schema.json",\n  "title": "Paved org config (.github/paved.yml)",\n  "description": "The platform team\'s settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation\'s .github repository on its default branch, never from a pull request.",\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "gitops": {\n      "title": "GitOps repository",\n      "description": "Where rendered files are committed; Argo CD syncs from here.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "repository": {\n          "title": "Repository",\n          "description": "owner/name of the GitOps repository; the app needs contents: write there.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"\n        },\n        "branch": {\n          "title": "Branch",\n          "description": "Branch Argo CD syncs from.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9._/-]{1,200}$",\n          "not": { "pattern": "(^|/)\\\\.|\\\\.\\\\.|//|/$|\\\\.lock$" },\n          "default": "main"\n        },\n        "directory": {\n          "title": "Directory",\n          "description": "Root of the managed tree inside the GitOps repository (\\"\\" for the repository root).",\n          "type": "string",\n          "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$",\n          "default": ""\n        }\n      }\n    },\n    "manifest": {\n      "title": "Manifest path",\n      "description": "Path of the manifest in source repositories.",\n      "type": "string",\n      "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$",\n      "default": "platform.yaml"\n    },\n    "render": {\n      "title": "Rendering",\n      "description": "What Paved writes for each service and environment.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Mode",\n          "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.",\n          "enum": ["manifests", "helm"],\n          "default": "manifests"\n        },\n        "chart": {\n          "title": "Chart",\n          "description": "The org chart, required in helm mode.",\n          "type": "object",\n          "additionalProperties": false,\n          "required": ["repoURL", "name", "version"],\n          "properties": {\n            "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" },\n            "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" },\n            "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 },\n            "valuesSchema": { "title": "Values schema", "description": "Local path of the chart\'s values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null }\n          }\n        },\n        "templates": {\n          "title": "Templates",\n          "description": "A folder of the platform team\'s own templates that replace or add to the built-in ones (path relative to the config file).",\n          "type": ["string", "null"],\n          "default": null\n        }\n      }\n    },\n    "argocd": {\n      "title": "Argo CD",\n      "description": "Where Argo CD runs.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null },\n        "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" }\n      }\n    },\n    "environments": {\n      "title": "Environments",\n      "description": "The environments, in promotion order.",\n      "type": "object",\n      "minProperties": 1,\n      "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n      "additionalProperties": { "$ref": "#/$defs/environment" },\n      "default": {\n        "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true },\n        "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false }\n      }\n    },\n    "registries": {\n      "title": "Allowed registries",\n      "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.",\n      "type": "array",\n      "items": { "type": "string", "minLength": 1 },\n      "default": []\n    },\n    "secretStore": {\n      "title": "Secret store",\n      "description": "The External Secrets store secrets are read from.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["name"],\n      "default": { "kind": "ClusterSecretStore", "name": "default" },\n      "properties": {\n        "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" },\n        "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }\n      }\n    },\n    "dependencies": {\n      "title": "Dependency catalog",\n      "description": "Infrastructure a service may request, by type.",\n      "type": "object",\n      "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" },\n      "additionalProperties": { "$ref": "#/$defs/dependencyType" },\n      "default": {}\n    },\n    "links": {\n      "title": "Links",\n      "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.",\n      "type": "object",\n      "additionalProperties": { "type": "string", "pattern": "^https?://" },\n      "default": {}\n    },\n    "policies": {\n      "title": "Policies",\n      "description": "Rules every resolved unit (service in one environment) must meet.",\n      "type": "array",\n      "items": { "$ref": "#/$defs/policy" },\n      "default": []\n    },\n    "builtins": {\n      "title": "Built-in policies",\n      "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest.",\n      "type": "object",\n      "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest"] },\n      "additionalProperties": { "type": "boolean" },\n      "default": {}\n    }\n  },\n  "$defs": {\n    "environment": {\n      "title": "Environment",\n      "description": "One deployment target.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["cluster"],\n      "properties": {\n        "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" },\n        "namespace": {\n          "title": "Namespace pattern",\n          "description": "Kubernetes namespace; {owner}, {env} and {service} are replaced.",\n          "type": "string",\n          "pattern": "^[-a-z0-9{}]+$",\n          "default": "{owner}-{env}"\n        },\n        "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" },\n        "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false },\n        "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" },\n        "approval": {\n          "title": "Approval",\n          "description": "A pull request that changes this environment needs an approving review from one of these.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "owners": { "title": "Owner team", "description": "A member of the manifest\'s owner team may approve.", "type": "boolean", "default": false },\n            "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }\n          }\n        },\n        "mode": {\n          "title": "Apply mode",\n          "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.",\n          "enum": ["direct", "pull-request"],\n          "default": "direct"\n        }\n      }\n    },\n    "dependencyType": {\n      "title": "Dependency type",\n      "description": "A kind of infrastructure and the claim rendered for it.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["apiVersion", "kind"],\n      "properties": {\n        "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" },\n        "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" },\n        "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] },\n        "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }\n      }\n    },\n    "policy": {\n      "title": "Policy",\n      "description": "A JSON Schema that each matching unit must satisfy.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["id", "assert"],\n      "properties": {\n        "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" },\n        "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" },\n        "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" },\n        "match": {\n          "title": "Match",\n          "description": "Which units the policy applies to (all when absent).",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } },\n            "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } },\n            "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } }\n          }\n        },\n        "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" }\n      }\n    }\n  }\n}\n', "schemas/platform.schema.json": `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://paved.dev/schemas/platform.schema.json",
   "title": "Paved platform.yaml",
@@ -23580,7 +23352,7 @@ render:
     repoURL: https://charts.acme.io
     name: service
     version: 1.4.0
-    valuesSchema: null           # optional path/URL of the chart's values.schema.json, to validate rendered values
+    valuesSchema: null           # optional path, next to this file, of the chart's values.schema.json (not a URL)
 argocd:
   url: https://argocd.acme.io    # for links in comments and deployments
   namespace: argocd              # namespace of Application and AppProject objects
@@ -25328,14 +25100,21 @@ var imageTag = /* @__PURE__ */ __name((unit) => {
   }
   return void 0;
 }, "imageTag");
+function fromRegistry(image, entry) {
+  const prefix = entry.replace(/\/+$/, "");
+  if (prefix === "") return false;
+  if (image.startsWith(`${prefix}/`)) return true;
+  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
+}
+__name(fromRegistry, "fromRegistry");
 var imageRegistry = /* @__PURE__ */ __name((unit, config) => {
   const image = unit.spec.image;
-  if (config.registries.length === 0 || config.registries.some((prefix) => image.startsWith(prefix))) return void 0;
+  if (config.registries.length === 0 || config.registries.some((entry) => fromRegistry(image, entry))) return void 0;
   return {
     code: "image-registry",
     severity: "error",
     field: "/image",
-    message: `image \`${image}\` is not from an allowed registry; images must start with ${listNames(config.registries, "or")}`
+    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config.registries, "or")}`
   };
 }, "imageRegistry");
 var productionDigest = /* @__PURE__ */ __name((unit, config) => {
@@ -25506,6 +25285,15 @@ function semanticChecks(config, file, sourceMap) {
       "/render/mode",
       "value",
       "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`"
+    );
+  }
+  const valuesSchema = config.render.chart?.valuesSchema;
+  if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
+    report(
+      "values-schema-url",
+      "/render/chart/valuesSchema",
+      "value",
+      `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
     );
   }
   const ids = /* @__PURE__ */ new Map();
@@ -30380,7 +30168,7 @@ async function loadConfigFiles(command, io, config, configFile) {
     throw new CliError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${error.message}`, 2);
   }
   const schemaPath = config.render.mode === "helm" ? config.render.chart?.valuesSchema : void 0;
-  if (!schemaPath || /^[a-z]+:\/\//i.test(schemaPath)) return { templates };
+  if (!schemaPath) return { templates };
   const absolute = resolve(base, schemaPath);
   let text;
   try {
@@ -33054,7 +32842,8 @@ Options:
   --out DIR            where to write (required)
   --config FILE        the org config (default: .github/paved.yml when present, else built-in defaults)
   --source OWNER/REPO  the source repository recorded in paved.dev/source (default: local/<current folder>)
-  --gitops-repo URL    the GitOps repository URL for Argo CD (default: https://github.com/<gitops.repository>.git)
+  --gitops-repo URL    the GitOps repository URL for Argo CD (default: https://github.com/<gitops.repository>.git;
+                       without gitops.repository, https://github.com/<source owner>/gitops.git, with a note)
   -h, --help           show this help
 
 Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 usage or file problems.
@@ -33080,9 +32869,12 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       return 1;
     }
     const config = checked.config;
-    const gitopsRepoURL = stringOption(values["gitops-repo"]);
+    let gitopsRepoURL = stringOption(values["gitops-repo"]);
+    let guessed;
     if (gitopsRepoURL === void 0 && !config.gitops.repository) {
-      throw new CliError("paved render: the config sets no `gitops.repository`; pass `--gitops-repo URL` to name the GitOps repository", 2);
+      gitopsRepoURL = `https://github.com/${repository2.split("/")[0]}/gitops.git`;
+      guessed = `${checked.file}: the Applications name ${gitopsRepoURL} as their GitOps repository (${configOption ?? "the built-in config"} sets no \`gitops.repository\`); set it in the org config, or pass --gitops-repo URL
+`;
     }
     const { templates, valuesSchema } = await loadConfigFiles("render", io, config, configOption ?? DEFAULT_CONFIG_PATH);
     const result2 = renderUnits(checked.check.units, config, { repository: repository2 }, templates, {
@@ -33097,6 +32889,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     const written = await writeTree(resolve5(io.cwd, out), result2.files);
     const summary = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
     writeDiagnostics(io, "text", diagnostics, summary);
+    if (guessed) io.stderr.write(`note: ${guessed}`);
     return 0;
   }
 };

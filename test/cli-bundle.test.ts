@@ -33,8 +33,7 @@ it("runs alone with plain node: init, validate, render and schema in an empty fo
   expect(init.stdout).toContain("platform.yaml: valid (1 unit)");
   expect(paved("validate").stdout).toBe("platform.yaml: valid (1 unit)\n");
 
-  const render = paved("render", "--out", "out", "--source", "acme/payments", "--gitops-repo", "https://github.com/acme/gitops.git");
-  expect(render.stderr).toBe("");
+  const render = paved("render", "--out", "out", "--source", "acme/payments");
   expect(render.stdout).toBe("platform.yaml: wrote 5 files for 1 unit to out\n");
   // The built-in templates, from inside the bundle.
   expect(readFileSync(join(project, "out/staging/payments-staging/api/manifests/deployment.yaml"), "utf8")).toMatch(/^kind: Deployment$/m);

@@ -53599,14 +53599,21 @@ var imageTag = /* @__PURE__ */ __name((unit) => {
   }
   return void 0;
 }, "imageTag");
+function fromRegistry(image, entry) {
+  const prefix = entry.replace(/\/+$/, "");
+  if (prefix === "") return false;
+  if (image.startsWith(`${prefix}/`)) return true;
+  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
+}
+__name(fromRegistry, "fromRegistry");
 var imageRegistry = /* @__PURE__ */ __name((unit, config) => {
   const image = unit.spec.image;
-  if (config.registries.length === 0 || config.registries.some((prefix) => image.startsWith(prefix))) return void 0;
+  if (config.registries.length === 0 || config.registries.some((entry) => fromRegistry(image, entry))) return void 0;
   return {
     code: "image-registry",
     severity: "error",
     field: "/image",
-    message: `image \`${image}\` is not from an allowed registry; images must start with ${listNames(config.registries, "or")}`
+    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config.registries, "or")}`
   };
 }, "imageRegistry");
 var productionDigest = /* @__PURE__ */ __name((unit, config) => {
@@ -53777,6 +53784,15 @@ function semanticChecks(config, file, sourceMap) {
       "/render/mode",
       "value",
       "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`"
+    );
+  }
+  const valuesSchema = config.render.chart?.valuesSchema;
+  if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
+    report2(
+      "values-schema-url",
+      "/render/chart/valuesSchema",
+      "value",
+      `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
     );
   }
   const ids = /* @__PURE__ */ new Map();
@@ -60306,9 +60322,9 @@ async function readOrgTemplates(gh, org, folder) {
 __name(readOrgTemplates, "readOrgTemplates");
 async function readOrgValuesSchema(gh, org, location2) {
   if (location2 === null) return { diagnostics: [] };
-  const path = /^[a-z]+:\/\//i.test(location2) ? null : orgPath(location2);
+  const path = orgPath(location2);
   if (path === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO} (Paved does not fetch URLs)`, "/render/chart/valuesSchema")] };
+    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }
   const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path);
   if (text === null) {
@@ -60804,9 +60820,6 @@ async function readValuesSchema(base, config, file) {
   const location2 = config.render.mode === "helm" ? config.render.chart?.valuesSchema : void 0;
   if (!location2) return { options: {}, diagnostics: [] };
   const at = "/render/chart/valuesSchema";
-  if (/^[a-z]+:\/\//i.test(location2)) {
-    return { options: {}, diagnostics: [problem(file, "values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path next to ${file} (Paved does not fetch URLs)`, at)] };
-  }
   let text;
   try {
     text = await readFile(resolve2(base, location2), "utf8");
