@@ -186,3 +186,32 @@ describe("invalid policies are config errors", () => {
     expect(loadConfig(text, "paved.yml").diagnostics.map(at)).toEqual(["duplicate-policy@3:11", "duplicate-policy@4:11"]);
   });
 });
+
+describe("a policy naming a field no unit has warns at config load", () => {
+  const configWith = (assert: string) => `policies:
+  - id: prod-min-replicas
+    match: { environments: [production] }
+    assert: ${assert}
+`;
+  const warnings = (text: string) => loadConfig(text, ".github/paved.yml").diagnostics.map((d) => `${d.severity} ${d.line}:${d.column} ${d.code}: ${d.message}`);
+
+  it("`replica` for `replicas`: located at the key, with did-you-mean; the config still loads", () => {
+    const text = configWith("{ properties: { replica: { minimum: 2 } } }");
+    expect(warnings(text)).toEqual([
+      "warning 4:29 unknown-policy-field: policy `prod-min-replicas` checks `replica`, which no unit has, so it never fires there; did you mean `replicas`?",
+    ]);
+    expect(loadConfig(text, ".github/paved.yml").config).toBeDefined();
+  });
+
+  it("looks into nested fields, `required`, and combinators", () => {
+    expect(warnings(configWith("{ properties: { autoscaling: { properties: { mn: { minimum: 2 } } } } }"))).toEqual([
+      "warning 4:58 unknown-policy-field: policy `prod-min-replicas` checks `autoscaling.mn`, which no unit has, so it never fires there; did you mean `min`?",
+    ]);
+    expect(warnings(configWith("{ required: [helth] }"))[0]).toMatch(/checks `helth`.*did you mean `health`\?$/);
+    expect(warnings(configWith("{ anyOf: [{ properties: { imgae: { pattern: '@sha256:' } } }] }"))[0]).toMatch(/checks `imgae`.*did you mean `image`\?$/);
+  });
+
+  it("stays quiet on real fields, the unit's own names, and open maps (env names are the team's)", () => {
+    expect(warnings(configWith("{ properties: { replicas: { minimum: 2 }, environment: { const: production }, env: { properties: { ANY_NAME: { type: string } } } }, required: [health] }"))).toEqual([]);
+  });
+});

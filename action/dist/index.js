@@ -53644,6 +53644,57 @@ function builtinFindings(unit, config) {
 }
 __name(builtinFindings, "builtinFindings");
 
+// src/policy/unknown-fields.ts
+function shapeOf(node, defs, depth = 0) {
+  if (depth > 8 || typeof node !== "object" || node === null) return null;
+  let schema2 = node;
+  if (typeof schema2.$ref === "string") schema2 = { ...defs[schema2.$ref.replace("#/$defs/", "")], ...schema2 };
+  if (schema2.additionalProperties !== false || typeof schema2.properties !== "object" || schema2.properties === null) return null;
+  return new Map(Object.entries(schema2.properties).map(([name, child]) => [name, shapeOf(child, defs, depth + 1)]));
+}
+__name(shapeOf, "shapeOf");
+var unitShape;
+function policyViewShape() {
+  if (!unitShape) {
+    const platform3 = schemaDocument("platform");
+    const defs = platform3.$defs;
+    const service = shapeOf(defs.service, defs) ?? /* @__PURE__ */ new Map();
+    unitShape = new Map([["service", null], ["environment", null], ["owner", null], ["namespace", null], ...service]);
+  }
+  return unitShape;
+}
+__name(policyViewShape, "policyViewShape");
+function unknownAssertFields(assert) {
+  const found = [];
+  const walk = /* @__PURE__ */ __name((node, shape, at, prefix) => {
+    if (typeof node !== "object" || node === null || Array.isArray(node) || shape === null) return;
+    const schema2 = node;
+    const report2 = /* @__PURE__ */ __name((name, tokens) => {
+      const hit = suggest(name, shape.keys());
+      found.push({ at: tokens, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
+    }, "report");
+    if (typeof schema2.properties === "object" && schema2.properties !== null) {
+      for (const [name, child] of Object.entries(schema2.properties)) {
+        if (!shape.has(name)) report2(name, [...at, "properties", name]);
+        else walk(child, shape.get(name) ?? null, [...at, "properties", name], [...prefix, name]);
+      }
+    }
+    if (Array.isArray(schema2.required)) {
+      schema2.required.forEach((name, index) => {
+        if (typeof name === "string" && !shape.has(name)) report2(name, [...at, "required", String(index)]);
+      });
+    }
+    for (const key of ["allOf", "anyOf", "oneOf"]) {
+      const branches = schema2[key];
+      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key, String(index)], prefix));
+    }
+    for (const key of ["not", "if", "then", "else"]) walk(schema2[key], shape, [...at, key], prefix);
+  }, "walk");
+  walk(assert, policyViewShape(), [], []);
+  return found;
+}
+__name(unknownAssertFields, "unknownAssertFields");
+
 // src/config/defaults.ts
 function deepFreeze(value) {
   if (value && typeof value === "object") {
@@ -53809,6 +53860,17 @@ function semanticChecks(config, file, sourceMap) {
   });
   compilePolicies(config.policies).forEach(({ error: error2 }, index) => {
     if (error2) report2("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config.policies[index].id}\`: ${error2}`);
+  });
+  config.policies.forEach((policy, index) => {
+    for (const unknown of unknownAssertFields(policy.assert)) {
+      report2(
+        "unknown-policy-field",
+        pointer("policies", index, "assert", ...unknown.at),
+        "key",
+        `policy \`${policy.id}\` checks \`${unknown.field}\`, which no unit has, so it never fires there` + (unknown.suggestion !== void 0 ? `; did you mean \`${unknown.suggestion}\`?` : ""),
+        "warning"
+      );
+    }
   });
   const environments = config.environments.map((e) => e.name);
   config.policies.forEach((policy, index) => {

@@ -13,6 +13,7 @@ import { schemaDiagnostics } from "../manifest/schema-errors.js";
 import { createAjv, dotted, schemaDocument, siteIn } from "../manifest/schema.js";
 import { compilePolicies } from "../policy/declared.js";
 import { BUILTIN_POLICY_IDS } from "../policy/builtins.js";
+import { unknownAssertFields } from "../policy/unknown-fields.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import type { ResolvedConfig, ResolvedEnvironment } from "./types.js";
 
@@ -155,6 +156,18 @@ function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceM
   });
   compilePolicies(config.policies).forEach(({ error }, index) => {
     if (error) report("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config.policies[index]!.id}\`: ${error}`);
+  });
+  config.policies.forEach((policy, index) => {
+    for (const unknown of unknownAssertFields(policy.assert)) {
+      report(
+        "unknown-policy-field",
+        pointer("policies", index, "assert", ...unknown.at),
+        "key",
+        `policy \`${policy.id}\` checks \`${unknown.field}\`, which no unit has, so it never fires there` +
+          (unknown.suggestion !== undefined ? `; did you mean \`${unknown.suggestion}\`?` : ""),
+        "warning",
+      );
+    }
   });
   const environments = config.environments.map((e) => e.name);
   config.policies.forEach((policy, index) => {
