@@ -11719,50 +11719,50 @@ var require_fast_uri = __commonJS({
       return serialize(resolved, schemelessOptions);
     }
     __name(resolve6, "resolve");
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative3 = parse3(serialize(relative3, options), options);
+        relative4 = parse3(serialize(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11770,7 +11770,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     __name(resolveComponent, "resolveComponent");
@@ -19202,7 +19202,7 @@ var require_util2 = __commonJS({
         }
         path = url.path;
       }
-      var isAbsolute3 = exports.isAbsolute(path);
+      var isAbsolute4 = exports.isAbsolute(path);
       var parts = path.split(/\/+/);
       for (var part2, up = 0, i = parts.length - 1; i >= 0; i--) {
         part2 = parts[i];
@@ -19222,7 +19222,7 @@ var require_util2 = __commonJS({
       }
       path = parts.join("/");
       if (path === "") {
-        path = isAbsolute3 ? "/" : ".";
+        path = isAbsolute4 ? "/" : ".";
       }
       if (url) {
         url.path = path;
@@ -19269,7 +19269,7 @@ var require_util2 = __commonJS({
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative3(aRoot, aPath) {
+    function relative4(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -19288,8 +19288,8 @@ var require_util2 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    __name(relative3, "relative");
-    exports.relative = relative3;
+    __name(relative4, "relative");
+    exports.relative = relative4;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -30113,6 +30113,18 @@ var CliError = class extends Error {
     __name(this, "CliError");
   }
 };
+var ConfigFileError = class extends CliError {
+  constructor(message, pointer2, problem) {
+    super(message, 2);
+    this.pointer = pointer2;
+    this.problem = problem;
+  }
+  pointer;
+  problem;
+  static {
+    __name(this, "ConfigFileError");
+  }
+};
 var DEFAULT_MANIFEST = "platform.yaml";
 var DEFAULT_CONFIG_PATH = ".github/paved.yml";
 function displayPath(io, path) {
@@ -30154,7 +30166,7 @@ async function checkManifestFile(io, options) {
   const file = displayPath(io, path);
   const loaded = await loadCliConfig(io, options.config);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    return { diagnostics: sortDiagnostics(loaded.diagnostics), file };
+    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, path };
   }
   const text = await readText(io, path, "manifest");
   const check = checkManifest(text, file, loaded.config);
@@ -30162,7 +30174,8 @@ async function checkManifestFile(io, options) {
     diagnostics: sortDiagnostics([...loaded.diagnostics, ...check.diagnostics]),
     config: loaded.config,
     check,
-    file
+    file,
+    path
   };
 }
 __name(checkManifestFile, "checkManifestFile");
@@ -30210,13 +30223,13 @@ function formatGithub(diagnostics) {
   }).join("");
 }
 __name(formatGithub, "formatGithub");
-function writeDiagnostics(io, format, diagnostics, summary) {
+function writeDiagnostics(io, format, diagnostics, summary2) {
   if (format === "json") {
     io.stdout.write(formatJson(diagnostics));
   } else if (format === "github") {
-    io.stdout.write(formatGithub(diagnostics) + summary + "\n");
+    io.stdout.write(formatGithub(diagnostics) + summary2 + "\n");
   } else {
-    io.stdout.write(formatText(diagnostics, io.isTTY) + summary + "\n");
+    io.stdout.write(formatText(diagnostics, io.isTTY) + summary2 + "\n");
   }
 }
 __name(writeDiagnostics, "writeDiagnostics");
@@ -30227,7 +30240,8 @@ async function loadConfigFiles(command, io, config, configFile) {
   try {
     templates = loadTemplateSet(dir);
   } catch (error) {
-    throw new CliError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${error.message}`, 2);
+    const why = error.message;
+    throw new ConfigFileError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${why}`, "/render/templates", `cannot read the templates folder \`${config.render.templates}\` (${dir}): ${why}`);
   }
   const schemaPath = config.render.mode === "helm" ? config.render.chart?.valuesSchema : void 0;
   if (!schemaPath) return { templates };
@@ -30236,14 +30250,16 @@ async function loadConfigFiles(command, io, config, configFile) {
   try {
     text = await readFile(absolute, "utf8");
   } catch (error) {
-    throw new CliError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${error.message}`, 2);
+    const why = error.message;
+    throw new ConfigFileError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${why}`, "/render/chart/valuesSchema", `cannot read the chart's values schema \`${schemaPath}\` (${displayPath(io, absolute)}): ${why}`);
   }
   try {
     const schema2 = JSON.parse(text);
     if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) throw new Error("not a JSON object");
     return { templates, valuesSchema: schema2 };
   } catch (error) {
-    throw new CliError(`paved ${command}: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${error.message}`, 2);
+    const why = error.message;
+    throw new ConfigFileError(`paved ${command}: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${why}`, "/render/chart/valuesSchema", `the chart's values schema \`${schemaPath}\` is not valid JSON: ${why}`);
   }
 }
 __name(loadConfigFiles, "loadConfigFiles");
@@ -30574,8 +30590,8 @@ function cliText(plan, options) {
     out.push(paint("bold", `${environment}:`));
     const width = Math.max(...units.map((u) => u.service.length));
     for (const u of units) {
-      const summary = u.summary.map(escapeTerminal).join("; ");
-      out.push(`  ${u.service.padEnd(width)}  ${paint(actionColor(u.action), u.action.padEnd(9))} ${summary}`);
+      const summary2 = u.summary.map(escapeTerminal).join("; ");
+      out.push(`  ${u.service.padEnd(width)}  ${paint(actionColor(u.action), u.action.padEnd(9))} ${summary2}`);
     }
     out.push("");
   }
@@ -30882,8 +30898,8 @@ function commitMessage(plan, source) {
   const lines = [`paved: ${source.repository}${at}${pr}`, ""];
   for (const environment of plan.environments) {
     for (const u of plan.units.filter((x) => x.environment === environment && x.action !== "unchanged")) {
-      const summary = u.summary.slice(0, MAX_SUMMARY_ITEMS).join("; ") + (u.summary.length > MAX_SUMMARY_ITEMS ? "; \u2026" : "");
-      lines.push(`${environment}/${u.service}: ${u.action}${summary ? ` (${oneLine(summary)})` : ""}`);
+      const summary2 = u.summary.slice(0, MAX_SUMMARY_ITEMS).join("; ") + (u.summary.length > MAX_SUMMARY_ITEMS ? "; \u2026" : "");
+      lines.push(`${environment}/${u.service}: ${u.action}${summary2 ? ` (${oneLine(summary2)})` : ""}`);
     }
   }
   const other = plan.changes.filter((c) => !c.unit).length;
@@ -31549,11 +31565,11 @@ function compareUnits(units, rendered, previous, changes, config) {
       comparison.change.summary = after ? [describeNew(after)] : [`new: ${files} files`];
     } else {
       if (old.state) comparison.before = old.state;
-      const summary = old.namespace && old.namespace !== r.namespace ? [`namespace ${old.namespace} \u2192 ${r.namespace}`] : [];
-      if (old.state && after) summary.push(...describeChanges(old.state, after));
-      if (files > 0 && summary.length === 0) summary.push(`${files} ${files === 1 ? "file" : "files"} re-rendered (templates, config, Paved version or hand edits)`);
-      comparison.change.summary = summary;
-      if (summary.length > 0) comparison.change.action = "update";
+      const summary2 = old.namespace && old.namespace !== r.namespace ? [`namespace ${old.namespace} \u2192 ${r.namespace}`] : [];
+      if (old.state && after) summary2.push(...describeChanges(old.state, after));
+      if (files > 0 && summary2.length === 0) summary2.push(`${files} ${files === 1 ? "file" : "files"} re-rendered (templates, config, Paved version or hand edits)`);
+      comparison.change.summary = summary2;
+      if (summary2.length > 0) comparison.change.action = "update";
     }
     comparisons.push(comparison);
   }
@@ -31795,8 +31811,8 @@ function unitTableSections(plan) {
 }
 __name(unitTableSections, "unitTableSections");
 function unitRow(u) {
-  const summary = u.summary.map((line) => markdownMessage(line, { table: true })).join("<br>");
-  return `| ${tableCodeSpan(u.service)} | ${u.action} | ${summary} |
+  const summary2 = u.summary.map((line) => markdownMessage(line, { table: true })).join("<br>");
+  return `| ${tableCodeSpan(u.service)} | ${u.action} | ${summary2} |
 `;
 }
 __name(unitRow, "unitRow");
@@ -32094,6 +32110,93 @@ function withSubject(planner2, subject) {
   return { ...planner2, message: /* @__PURE__ */ __name((plan) => `${line}${planner2.message(plan).replace(/^[^\n]*/, "")}`, "message") };
 }
 __name(withSubject, "withSubject");
+
+// src/cli/check-config.ts
+import { isAbsolute as isAbsolute2, relative as relative2 } from "node:path";
+var checkConfigCommand = {
+  summary: "Check the org config (.github/paved.yml) with its templates and values schema",
+  usage: `Usage: paved check-config [FILE] [--format text|json|github]
+
+Checks an org config (default: .github/paved.yml) on its own, with no manifest: the schema, its
+rules (policies compile, environments exist), and the files it names, relative to it: every
+template in render.templates must compile, and in helm mode render.chart.valuesSchema must be a
+readable JSON Schema that compiles. Every problem is printed with its file:line:column.
+
+Options:
+  --format FORMAT  text (default), json, or github (workflow commands that annotate a pull request)
+  -h, --help       show this help
+
+Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problems.
+`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs("check-config", args, { format: { type: "string" } }, 1);
+    const format = oneOf("check-config", "format", values.format, FORMATS, "text");
+    const path = positionals[0] ?? DEFAULT_CONFIG_PATH;
+    const file = displayPath(io, path);
+    const text = await readText(io, path, "config");
+    const loaded = loadConfig(text, file);
+    const diagnostics = [...loaded.diagnostics];
+    let templateCount = 0;
+    if (loaded.config && !hasErrors(diagnostics)) {
+      const files = await configFiles(io, loaded.config, file, text);
+      diagnostics.push(...files.diagnostics);
+      templateCount = files.templates;
+    }
+    const sorted = sortDiagnostics(diagnostics);
+    writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount));
+    return hasErrors(sorted) ? 1 : 0;
+  }
+};
+async function configFiles(io, config, file, text) {
+  const at = /* @__PURE__ */ __name((pointer2) => siteIn(parseYaml(text, file).sourceMap, pointer2, "value"), "at");
+  const error = /* @__PURE__ */ __name((code, pointer2, message) => {
+    const site = at(pointer2);
+    return { severity: "error", code, message, file, line: site.line, column: site.column, path: pointer2 };
+  }, "error");
+  let loaded;
+  try {
+    loaded = await loadConfigFiles("check-config", io, config, file);
+  } catch (problem) {
+    if (problem instanceof ConfigFileError) return { diagnostics: [error("config-file-unreadable", problem.pointer, problem.problem)], templates: 0 };
+    throw problem;
+  }
+  const shown = /* @__PURE__ */ __name((path) => {
+    const rel = relative2(io.cwd, path);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : path;
+  }, "shown");
+  const diagnostics = [...loaded.templates.broken.values()].map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }));
+  if (loaded.valuesSchema !== void 0) {
+    const compiled = compileValuesSchema(loaded.valuesSchema);
+    if (!compiled.ok) diagnostics.push(error("render-invalid-values-schema", "/render/chart/valuesSchema", `the chart's values schema does not compile: ${compiled.message}`));
+  }
+  return { diagnostics, templates: loaded.templates.templates.size };
+}
+__name(configFiles, "configFiles");
+function summary(diagnostics, file, config, templates) {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  if (errors > 0 || !config) return `${file}: ${plural(errors, "error")}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}`;
+  const parts = [plural(config.environments.length, "environment"), config.policies.length === 1 ? "1 policy" : `${config.policies.length} policies`, plural(templates, "template")];
+  return `${file}: valid org config (${parts.join(", ")})${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}`;
+}
+__name(summary, "summary");
+var CONFIG_ONLY_KEYS = ["gitops", "render", "argocd", "environments", "registries", "secretStore", "dependencies", "links", "policies", "builtins"];
+function orgConfigGivenAsManifest(text, file) {
+  const { value } = parseYaml(text, file);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  const keys = Object.keys(value);
+  if (keys.includes("apiVersion") || keys.includes("services") || !keys.some((key) => CONFIG_ONLY_KEYS.includes(key))) return void 0;
+  return {
+    severity: "error",
+    code: "org-config-not-manifest",
+    message: `\`${file}\` is an org config, not a platform.yaml: check it with \`paved check-config ${file}\``,
+    file,
+    line: 1,
+    column: 1,
+    path: ""
+  };
+}
+__name(orgConfigGivenAsManifest, "orgConfigGivenAsManifest");
 
 // src/cli/demo.ts
 import { mkdir, mkdtemp as mkdtemp2, readdir, rm as rm2 } from "node:fs/promises";
@@ -32890,7 +32993,7 @@ __name(commented, "commented");
 
 // src/cli/render.ts
 import { lstat, mkdir as mkdir2, realpath as realpath2, writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute2, join as join6, relative as relative2, resolve as resolve5, sep } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute3, join as join6, relative as relative3, resolve as resolve5, sep } from "node:path";
 var SOURCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 var renderCommand = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
@@ -32949,8 +33052,8 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       return 1;
     }
     const written = await writeTree(resolve5(io.cwd, out), result2.files);
-    const summary = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
-    writeDiagnostics(io, "text", diagnostics, summary);
+    const summary2 = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
+    writeDiagnostics(io, "text", diagnostics, summary2);
     if (guessed) io.stderr.write(`note: ${guessed}`);
     return 0;
   }
@@ -32967,11 +33070,11 @@ async function writeTree(root3, files) {
   }
   const realRoot = await realpath2(root3);
   const within = /* @__PURE__ */ __name((path) => {
-    const rel = relative2(realRoot, path);
-    return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute2(rel);
+    const rel = relative3(realRoot, path);
+    return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute3(rel);
   }, "within");
   for (const path of files.keys()) {
-    if (isAbsolute2(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
+    if (isAbsolute3(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
       throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, 2);
     }
   }
@@ -33049,6 +33152,7 @@ var validateCommand = {
   usage: `Usage: paved validate [FILE] [--config FILE] [--format text|json|github]
 
 Checks a manifest (default: platform.yaml) and prints every problem with its file:line:column.
+To check the org config on its own, run \`paved check-config\`.
 
 Options:
   --config FILE    the org config (default: .github/paved.yml when present, else built-in defaults)
@@ -33069,15 +33173,18 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
       ...positionals[0] !== void 0 ? { file: positionals[0] } : {},
       ...typeof values.config === "string" ? { config: values.config } : {}
     });
-    const summary = summaryLine(result2.diagnostics, result2.file, result2.check?.units.length ?? 0);
-    writeDiagnostics(io, format, result2.diagnostics, summary);
-    return hasErrors(result2.diagnostics) ? 1 : 0;
+    const misplaced = result2.check && hasErrors(result2.check.diagnostics) ? orgConfigGivenAsManifest(await readText(io, result2.path, "manifest"), result2.file) : void 0;
+    const diagnostics = misplaced ? [misplaced] : result2.diagnostics;
+    const summary2 = summaryLine(diagnostics, result2.file, result2.check?.units.length ?? 0);
+    writeDiagnostics(io, format, diagnostics, summary2);
+    return hasErrors(diagnostics) ? 1 : 0;
   }
 };
 
 // src/cli/main.ts
 var commands = {
   validate: validateCommand,
+  "check-config": checkConfigCommand,
   render: renderCommand,
   plan: planCommand,
   apply: applyCommand,

@@ -31,6 +31,13 @@ export class CliError extends Error {
   }
 }
 
+/** A file the org config names (at `pointer` in it) that cannot be read: `paved check-config` locates it there. */
+export class ConfigFileError extends CliError {
+  constructor(message: string, readonly pointer: string, readonly problem: string) {
+    super(message, 2);
+  }
+}
+
 export const DEFAULT_MANIFEST = "platform.yaml";
 export const DEFAULT_CONFIG_PATH = ".github/paved.yml";
 
@@ -91,6 +98,8 @@ export interface CheckedManifest {
   check?: ManifestCheck;
   /** The manifest path as displayed in diagnostics. */
   file: string;
+  /** The manifest path as given (relative to cwd). */
+  path: string;
 }
 
 /** Loads the config and the manifest and checks it: what `validate`, `render` and `plan` all start with. */
@@ -99,7 +108,7 @@ export async function checkManifestFile(io: Io, options: { file?: string; config
   const file = displayPath(io, path);
   const loaded = await loadCliConfig(io, options.config);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    return { diagnostics: sortDiagnostics(loaded.diagnostics), file };
+    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, path };
   }
   const text = await readText(io, path, "manifest");
   const check = checkManifest(text, file, loaded.config);
@@ -108,6 +117,7 @@ export async function checkManifestFile(io: Io, options: { file?: string; config
     config: loaded.config,
     check,
     file,
+    path,
   };
 }
 
@@ -116,7 +126,7 @@ export async function checkManifestFile(io: Io, options: { file?: string; config
 export const FORMATS = ["text", "json", "github"] as const;
 export type Format = (typeof FORMATS)[number];
 
-function plural(count: number, word: string): string {
+export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
@@ -192,7 +202,8 @@ export async function loadConfigFiles(
   try {
     templates = loadTemplateSet(dir);
   } catch (error) {
-    throw new CliError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${(error as Error).message}`, 2);
+    const why = (error as Error).message;
+    throw new ConfigFileError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${why}`, "/render/templates", `cannot read the templates folder \`${config.render.templates}\` (${dir}): ${why}`);
   }
   const schemaPath = config.render.mode === "helm" ? config.render.chart?.valuesSchema : undefined;
   if (!schemaPath) return { templates };
@@ -201,13 +212,15 @@ export async function loadConfigFiles(
   try {
     text = await readFile(absolute, "utf8");
   } catch (error) {
-    throw new CliError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${(error as Error).message}`, 2);
+    const why = (error as Error).message;
+    throw new ConfigFileError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${why}`, "/render/chart/valuesSchema", `cannot read the chart's values schema \`${schemaPath}\` (${displayPath(io, absolute)}): ${why}`);
   }
   try {
     const schema: unknown = JSON.parse(text);
     if (typeof schema !== "object" || schema === null || Array.isArray(schema)) throw new Error("not a JSON object");
     return { templates, valuesSchema: schema };
   } catch (error) {
-    throw new CliError(`paved ${command}: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${(error as Error).message}`, 2);
+    const why = (error as Error).message;
+    throw new ConfigFileError(`paved ${command}: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${why}`, "/render/chart/valuesSchema", `the chart's values schema \`${schemaPath}\` is not valid JSON: ${why}`);
   }
 }
