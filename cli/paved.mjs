@@ -24659,8 +24659,8 @@ var Scanner = class {
       max: 1,
       repeats: atoms.some((a) => a.repeats)
     };
-    const problem = groupProblem(frame.alternatives, text);
-    if (problem) group.problem = problem;
+    const problem2 = groupProblem(frame.alternatives, text);
+    if (problem2) group.problem = problem2;
     this.current().push(group);
   }
   quantifier() {
@@ -25948,6 +25948,59 @@ function unitView(draft, environment) {
 }
 __name(unitView, "unitView");
 
+// src/manifest/encoding.ts
+var FIX = "save the file as UTF-8 (in most editors: File \u2192 Save with Encoding \u2192 UTF-8)";
+function problem(file, line, column, message) {
+  return { severity: "error", code: "not-utf8", message, file, line, column, path: "" };
+}
+__name(problem, "problem");
+function firstInvalidByte(bytes) {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    const extra = b < 128 ? 0 : b >= 194 && b <= 223 ? 1 : b >= 224 && b <= 239 ? 2 : b >= 240 && b <= 244 ? 3 : -1;
+    if (extra < 0) return i;
+    for (let k = 1; k <= extra; k++) {
+      if (i + k >= bytes.length || (bytes[i + k] & 192) !== 128) return i;
+    }
+    i += extra + 1;
+  }
+  return -1;
+}
+__name(firstInvalidByte, "firstInvalidByte");
+function decodeText(bytes, file) {
+  const utf16 = bytes[0] === 255 && bytes[1] === 254 || bytes[0] === 254 && bytes[1] === 255;
+  const nulls = bytes.subarray(0, 256).filter((b) => b === 0).length;
+  if (utf16 || nulls > 0) {
+    return { diagnostic: problem(file, 1, 1, `${utf16 || nulls > 8 ? "the file is UTF-16, not UTF-8" : "the file holds NUL bytes, so it is not UTF-8 text"}: ${FIX}`) };
+  }
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes) };
+  } catch {
+    const offset = Math.max(0, firstInvalidByte(bytes));
+    const before = bytes.subarray(0, offset);
+    const lineStart = before.lastIndexOf(10) + 1;
+    const line = before.filter((b) => b === 10).length + 1;
+    const column = new TextDecoder().decode(bytes.subarray(lineStart, offset)).length + 1;
+    const hex2 = bytes[offset]?.toString(16).toUpperCase().padStart(2, "0") ?? "??";
+    return { diagnostic: problem(file, line, column, `byte 0x${hex2} is not UTF-8 (Latin-1 or Windows-1252 text?): ${FIX}`) };
+  }
+}
+__name(decodeText, "decodeText");
+
+// src/report/ansi.ts
+var CODES = {
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  bold: [1, 22],
+  dim: [2, 22]
+};
+function painter(color) {
+  return color ? (c, text) => `\x1B[${CODES[c][0]}m${text}\x1B[${CODES[c][1]}m` : (_c, text) => text;
+}
+__name(painter, "painter");
+
 // src/report/escape.ts
 function escapeMarkdown(text) {
   return text.replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
@@ -26000,6 +26053,18 @@ function longestBacktickRun(text) {
   return longest;
 }
 __name(longestBacktickRun, "longestBacktickRun");
+
+// src/report/code-frame.ts
+function codeFrame(source, line, column, paint) {
+  const text = source.split("\n")[line - 1];
+  if (text === void 0) return [];
+  const shown = escapeTerminal(text.replace(/\r$/, "").replace(/\t/g, " "));
+  return [
+    `${paint("dim", `${String(line).padStart(5)} |`)} ${shown}`,
+    `${paint("dim", `${" ".repeat(5)} |`)} ${" ".repeat(Math.max(0, column - 1))}${paint("red", "^")}`
+  ];
+}
+__name(codeFrame, "codeFrame");
 
 // src/render/collector.ts
 var DiagnosticCollector = class {
@@ -26536,9 +26601,9 @@ __name(renderApplication, "renderApplication");
 function valuesAccepted(values, templateFile, subject, ctx) {
   if (!ctx.validateValues) return true;
   const problems = ctx.validateValues(values);
-  for (const problem of problems) {
+  for (const problem2 of problems) {
     ctx.diagnostics.add(
-      templateDiagnostic(templateFile, "render-invalid-values", `rendered ${problem}, per the chart's values.schema.json`),
+      templateDiagnostic(templateFile, "render-invalid-values", `rendered ${problem2}, per the chart's values.schema.json`),
       subject
     );
   }
@@ -30114,10 +30179,10 @@ var CliError = class extends Error {
   }
 };
 var ConfigFileError = class extends CliError {
-  constructor(message, pointer2, problem) {
+  constructor(message, pointer2, problem2) {
     super(message, 2);
     this.pointer = pointer2;
-    this.problem = problem;
+    this.problem = problem2;
   }
   pointer;
   problem;
@@ -30127,21 +30192,38 @@ var ConfigFileError = class extends CliError {
 };
 var DEFAULT_MANIFEST = "platform.yaml";
 var DEFAULT_CONFIG_PATH = ".github/paved.yml";
+var STDIN = "-";
+var STDIN_NAME = "<stdin>";
 function displayPath(io, path) {
+  if (path === STDIN) return STDIN_NAME;
   return isAbsolute(path) ? path : relative(io.cwd, resolve(io.cwd, path)) || path;
 }
 __name(displayPath, "displayPath");
+async function readStdin(io, what) {
+  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, 2);
+  const chunks = [];
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
+  return Buffer.concat(chunks);
+}
+__name(readStdin, "readStdin");
 async function readText(io, path, what) {
+  const bytes = path === STDIN ? await readStdin(io, what) : await readBytes(io, path, what);
+  const decoded = decodeText(bytes, displayPath(io, path));
+  if ("text" in decoded) return decoded.text;
+  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), 1);
+}
+__name(readText, "readText");
+async function readBytes(io, path, what) {
   const absolute = resolve(io.cwd, path);
   try {
-    return await readFile(absolute, "utf8");
+    return await readFile(absolute);
   } catch (error) {
     const code = error.code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : error.message;
     throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, 2);
   }
 }
-__name(readText, "readText");
+__name(readBytes, "readBytes");
 async function exists(io, path) {
   try {
     return (await stat(resolve(io.cwd, path))).isFile();
@@ -30158,24 +30240,26 @@ async function loadCliConfig(io, explicit) {
   }
   const file = displayPath(io, path);
   const text = await readText(io, path, "config");
-  return { ...loadConfig(text, file), file };
+  return { ...loadConfig(text, file), file, text };
 }
 __name(loadCliConfig, "loadCliConfig");
 async function checkManifestFile(io, options) {
   const path = options.file ?? DEFAULT_MANIFEST;
   const file = displayPath(io, path);
   const loaded = await loadCliConfig(io, options.config);
+  const sources = loaded.file !== void 0 && loaded.text !== void 0 ? { [loaded.file]: loaded.text } : {};
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, path };
+    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources };
   }
   const text = await readText(io, path, "manifest");
+  sources[file] = text;
   const check = checkManifest(text, file, loaded.config);
   return {
     diagnostics: sortDiagnostics([...loaded.diagnostics, ...check.diagnostics]),
     config: loaded.config,
     check,
     file,
-    path
+    sources
   };
 }
 __name(checkManifestFile, "checkManifestFile");
@@ -30192,10 +30276,16 @@ function summaryLine(diagnostics, file, unitCount) {
   return warnings > 0 ? `${valid}, ${plural(warnings, "warning")}` : valid;
 }
 __name(summaryLine, "summaryLine");
-function formatText(diagnostics, color) {
+function formatText(diagnostics, color, sources = {}) {
   const paint = /* @__PURE__ */ __name((severity) => color ? `${severity === "error" ? "\x1B[31m" : "\x1B[33m"}${severity}\x1B[0m` : severity, "paint");
-  return diagnostics.map((d) => `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${paint(d.severity)}: ${escapeTerminalLine(d.message)} [${escapeTerminalLine(d.code)}]
+  const frames = painter(color);
+  return diagnostics.map((d) => {
+    const head = `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${paint(d.severity)}: ${escapeTerminalLine(d.message)} [${escapeTerminalLine(d.code)}]
+`;
+    const source = Object.prototype.hasOwnProperty.call(sources, d.file) ? sources[d.file] : void 0;
+    return source === void 0 ? head : head + codeFrame(source, d.line, d.column, frames).map((l) => `${l}
 `).join("");
+  }).join("");
 }
 __name(formatText, "formatText");
 function formatJson(diagnostics) {
@@ -30223,13 +30313,13 @@ function formatGithub(diagnostics) {
   }).join("");
 }
 __name(formatGithub, "formatGithub");
-function writeDiagnostics(io, format, diagnostics, summary2) {
+function writeDiagnostics(io, format, diagnostics, summary2, sources = {}) {
   if (format === "json") {
     io.stdout.write(formatJson(diagnostics));
   } else if (format === "github") {
     io.stdout.write(formatGithub(diagnostics) + summary2 + "\n");
   } else {
-    io.stdout.write(formatText(diagnostics, io.isTTY) + summary2 + "\n");
+    io.stdout.write(formatText(diagnostics, io.isTTY, io.isTTY ? sources : {}) + summary2 + "\n");
   }
 }
 __name(writeDiagnostics, "writeDiagnostics");
@@ -30552,20 +30642,6 @@ function errorsAndWarnings(plan) {
   };
 }
 __name(errorsAndWarnings, "errorsAndWarnings");
-
-// src/report/ansi.ts
-var CODES = {
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39],
-  bold: [1, 22],
-  dim: [2, 22]
-};
-function painter(color) {
-  return color ? (c, text) => `\x1B[${CODES[c][0]}m${text}\x1B[${CODES[c][1]}m` : (_c, text) => text;
-}
-__name(painter, "painter");
 
 // src/report/cli-text.ts
 function cliText(plan, options) {
@@ -32143,7 +32219,7 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
       templateCount = files.templates;
     }
     const sorted = sortDiagnostics(diagnostics);
-    writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount));
+    writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount), { [file]: text });
     return hasErrors(sorted) ? 1 : 0;
   }
 };
@@ -32156,9 +32232,9 @@ async function configFiles(io, config, file, text) {
   let loaded;
   try {
     loaded = await loadConfigFiles("check-config", io, config, file);
-  } catch (problem) {
-    if (problem instanceof ConfigFileError) return { diagnostics: [error("config-file-unreadable", problem.pointer, problem.problem)], templates: 0 };
-    throw problem;
+  } catch (problem2) {
+    if (problem2 instanceof ConfigFileError) return { diagnostics: [error("config-file-unreadable", problem2.pointer, problem2.problem)], templates: 0 };
+    throw problem2;
   }
   const shown = /* @__PURE__ */ __name((path) => {
     const rel = relative2(io.cwd, path);
@@ -32719,15 +32795,10 @@ var Terminal = class {
   }
   /** `file:line:column: error: message [code]`, then the source line with a caret under the column. */
   located(diagnostics, source) {
-    const lines = source.split("\n");
     for (const d of diagnostics) {
       const severity = this.paint(d.severity === "error" ? "red" : "yellow", d.severity);
       this.line(`  ${escapeTerminal(d.file)}:${d.line}:${d.column}: ${severity}: ${escapeTerminal(d.message)} [${escapeTerminal(d.code)}]`);
-      const text = lines[d.line - 1];
-      if (text === void 0) continue;
-      const number = String(d.line);
-      this.line(`  ${this.paint("dim", `${number.padStart(5)} |`)} ${escapeTerminal(text)}`);
-      this.line(`  ${this.paint("dim", `${" ".repeat(5)} |`)} ${" ".repeat(Math.max(0, d.column - 1))}${this.paint("red", "^")}`);
+      for (const frame of codeFrame(source, d.line, d.column, (color, text) => this.paint(color, text))) this.line(`  ${frame}`);
     }
   }
   /** A commit as `git show --stat` would put it: sha, author, message, then one line per file. */
@@ -33030,7 +33101,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       ...configOption !== void 0 ? { config: configOption } : {}
     });
     if (!checked.config || !checked.check || hasErrors(checked.diagnostics)) {
-      writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0));
+      writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0), checked.sources);
       return 1;
     }
     const config = checked.config;
@@ -33048,12 +33119,12 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     });
     const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocateDiagnostics(result2.diagnostics, config.manifest, checked.file, (ptr) => checked.check?.sourceMap?.locate(ptr))]);
     if (hasErrors(diagnostics)) {
-      writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length));
+      writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length), checked.sources);
       return 1;
     }
     const written = await writeTree(resolve5(io.cwd, out), result2.files);
     const summary2 = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
-    writeDiagnostics(io, "text", diagnostics, summary2);
+    writeDiagnostics(io, "text", diagnostics, summary2, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
     return 0;
   }
@@ -33151,7 +33222,8 @@ var validateCommand = {
   summary: "Check platform.yaml against the schema, the org config and its policies",
   usage: `Usage: paved validate [FILE] [--config FILE] [--format text|json|github]
 
-Checks a manifest (default: platform.yaml) and prints every problem with its file:line:column.
+Checks a manifest (default: platform.yaml; - reads it from standard input) and prints every
+problem with its file:line:column (on a terminal, with the line and a caret under the column).
 To check the org config on its own, run \`paved check-config\`.
 
 Options:
@@ -33173,10 +33245,11 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
       ...positionals[0] !== void 0 ? { file: positionals[0] } : {},
       ...typeof values.config === "string" ? { config: values.config } : {}
     });
-    const misplaced = result2.check && hasErrors(result2.check.diagnostics) ? orgConfigGivenAsManifest(await readText(io, result2.path, "manifest"), result2.file) : void 0;
+    const text = result2.sources[result2.file];
+    const misplaced = text !== void 0 && result2.check && hasErrors(result2.check.diagnostics) ? orgConfigGivenAsManifest(text, result2.file) : void 0;
     const diagnostics = misplaced ? [misplaced] : result2.diagnostics;
     const summary2 = summaryLine(diagnostics, result2.file, result2.check?.units.length ?? 0);
-    writeDiagnostics(io, format, diagnostics, summary2);
+    writeDiagnostics(io, format, diagnostics, summary2, result2.sources);
     return hasErrors(diagnostics) ? 1 : 0;
   }
 };
@@ -33268,4 +33341,4 @@ async function run(argv, io) {
 __name(run, "run");
 
 // paved-cli-entry.ts
-process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), isTTY: Boolean(process.stdout.isTTY) });
+process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), isTTY: Boolean(process.stdout.isTTY), stdin: process.stdin });

@@ -43,7 +43,7 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
       templateCount = files.templates;
     }
     const sorted = sortDiagnostics(diagnostics);
-    writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount));
+    writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount), { [file]: text });
     return hasErrors(sorted) ? 1 : 0;
   },
 };

@@ -46,7 +46,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       ...(configOption !== undefined ? { config: configOption } : {}),
     });
     if (!checked.config || !checked.check || hasErrors(checked.diagnostics)) {
-      writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0));
+      writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0), checked.sources);
       return 1;
     }
     const config = checked.config;
@@ -66,12 +66,12 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     });
     const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocateDiagnostics(result.diagnostics, config.manifest, checked.file, (ptr) => checked.check?.sourceMap?.locate(ptr))]);
     if (hasErrors(diagnostics)) {
-      writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length));
+      writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length), checked.sources);
       return 1;
     }
     const written = await writeTree(resolve(io.cwd, out), result.files);
     const summary = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result.units.length} unit${result.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
-    writeDiagnostics(io, "text", diagnostics, summary);
+    writeDiagnostics(io, "text", diagnostics, summary, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
     return 0;
   },
