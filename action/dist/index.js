@@ -60425,9 +60425,9 @@ __name(readFileSha, "readFileSha");
 // src/github/org-config.ts
 var ORG_CONFIG_REPO = ".github";
 var ORG_CONFIG_PATH = ".github/paved.yml";
-async function readOrgConfig(gh, org) {
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH);
-  return { text, location: `${org}/${ORG_CONFIG_REPO}:${ORG_CONFIG_PATH}` };
+async function readOrgConfig(gh, org, ref) {
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);
+  return { text, location: `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}` };
 }
 __name(readOrgConfig, "readOrgConfig");
 
@@ -60442,7 +60442,7 @@ function configProblem(code, message, path) {
   return { severity: "error", code, message, file: ORG_CONFIG_PATH, line: 1, column: 1, path };
 }
 __name(configProblem, "configProblem");
-async function readOrgTemplates(gh, org, folder) {
+async function readOrgTemplates(gh, org, folder, ref) {
   if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
   const dir = orgPath(folder);
   const repo = { owner: org, repo: ORG_CONFIG_REPO };
@@ -60450,7 +60450,7 @@ async function readOrgTemplates(gh, org, folder) {
   if (dir === null) return missing;
   let entries2;
   try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir });
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir, ...ref ? { ref } : {} });
     if (!Array.isArray(data)) return missing;
     entries2 = data;
   } catch (error2) {
@@ -60460,7 +60460,7 @@ async function readOrgTemplates(gh, org, folder) {
   const sources = {};
   const files = {};
   for (const entry of entries2.filter((e) => e.type === "file" && e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text = await readFileAt(gh, repo, entry.path);
+    const text = await readFileAt(gh, repo, entry.path, ref);
     if (text === null) continue;
     sources[entry.name] = text;
     files[entry.name] = `${org}/${ORG_CONFIG_REPO}/${entry.path}`;
@@ -60468,13 +60468,13 @@ async function readOrgTemplates(gh, org, folder) {
   return { templates: templateSetWith(sources, files), diagnostics: [] };
 }
 __name(readOrgTemplates, "readOrgTemplates");
-async function readOrgValuesSchema(gh, org, location2) {
+async function readOrgValuesSchema(gh, org, location2, ref) {
   if (location2 === null) return { diagnostics: [] };
   const path = orgPath(location2);
   if (path === null) {
     return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path);
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path, ref);
   if (text === null) {
     return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }
@@ -60487,8 +60487,8 @@ async function readOrgValuesSchema(gh, org, location2) {
 __name(readOrgValuesSchema, "readOrgValuesSchema");
 
 // src/github/org-settings.ts
-async function readOrgSettings(gh, org) {
-  const source = await readOrgConfig(gh, org);
+async function readOrgSettings(gh, org, ref) {
+  const source = await readOrgConfig(gh, org, ref);
   if (source.text === null) {
     const { templates: templates2 } = await readOrgTemplates(gh, org, null);
     return { ok: true, config: DEFAULT_CONFIG, configured: false, location: source.location, templates: templates2, renderOptions: {}, diagnostics: [] };
@@ -60496,8 +60496,8 @@ async function readOrgSettings(gh, org) {
   const loaded = loadConfig(source.text, ORG_CONFIG_PATH);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: source.location, diagnostics: loaded.diagnostics };
   const config = loaded.config;
-  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates);
-  const schema2 = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null) : { diagnostics: [] };
+  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates, ref);
+  const schema2 = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null, ref) : { diagnostics: [] };
   const diagnostics = [...loaded.diagnostics, ...templateDiagnostics, ...schema2.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, location: source.location, diagnostics };
   return {
