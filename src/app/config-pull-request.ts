@@ -1,11 +1,10 @@
 import type { Context } from "probot";
 import { checkConfigPullRequest } from "../github/config-pull-request.js";
 
-/** A pull request in the org's `.github` repository: check the proposed org config (its own check run). */
+/** A pull request in the org's `.github` repository: check the proposed org config (its own check run); called by onPullRequest. */
 export async function onConfigPullRequest(context: Context<"pull_request">): Promise<void> {
   const { payload } = context;
   const pr = payload.pull_request;
-  if (pr.state !== "open") return;
   await checkConfigPullRequest(context.octokit, {
     repo: { owner: payload.repository.owner.login, repo: payload.repository.name },
     headSha: pr.head.sha,

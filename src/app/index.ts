@@ -1,6 +1,5 @@
 import type { Probot } from "probot";
 import { onCheckRunRerequested } from "./check-run.js";
-import { onConfigPullRequest } from "./config-pull-request.js";
 import { onIssueComment } from "./issue-comment.js";
 import { onPullRequest } from "./pull-request.js";
 import { onPush } from "./push.js";
@@ -20,7 +19,6 @@ export default function paved(app: Probot): void {
     ],
     withRequestTimeout(onPullRequest),
   );
-  app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], withRequestTimeout(onConfigPullRequest));
   app.on("check_run.rerequested", withRequestTimeout(onCheckRunRerequested));
   app.on("issue_comment.created", withRequestTimeout(onIssueComment));
   app.on("push", withRequestTimeout(onPush));
