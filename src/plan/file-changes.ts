@@ -10,7 +10,14 @@ import type { Blobs, FileAction, FileChange, Tree, UnitRef } from "./types.js";
  * nothing is desired any more); nothing outside our index is ever deleted.
  * Diffs are computed for changed files only.
  */
-export function fileChanges(desired: Desired, previous: OwnershipIndex | undefined, tree: Tree, blobs: Blobs): FileChange[] {
+export function fileChanges(
+  desired: Desired,
+  previous: OwnershipIndex | undefined,
+  tree: Tree,
+  blobs: Blobs,
+  /** Where the previous index was read: a name-keyed one goes once its id-keyed successor is written. */
+  previousPath?: string,
+): FileChange[] {
   const changes: FileChange[] = [];
   for (const [path, content] of desired.files) {
     const current = tree.get(path);
@@ -27,6 +34,7 @@ export function fileChanges(desired: Desired, previous: OwnershipIndex | undefin
     }
   }
   if (!desired.files.has(desired.indexPath) && tree.has(desired.indexPath)) previousOwned.push(desired.indexPath);
+  if (previousPath !== undefined && previousPath !== desired.indexPath) previousOwned.push(previousPath);
   for (const path of new Set(previousOwned)) {
     if (desired.files.has(path) || desired.shared.has(path) || !tree.has(path)) continue;
     changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), undefined, true));

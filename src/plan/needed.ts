@@ -3,7 +3,7 @@ import type { Source } from "../core/files.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { ownedPaths } from "./ownership-index.js";
 import { conflictCandidates } from "./ownership.js";
-import { previousIndexNeeded, readPreviousIndex } from "./previous-index.js";
+import { previousIndexToFetch, readPreviousIndex } from "./previous-index.js";
 import type { Blobs, DesiredInput, Tree } from "./types.js";
 
 export interface BlobsNeededOptions {
@@ -44,9 +44,10 @@ export function blobsNeededFor(
   options: BlobsNeededOptions = {},
 ): string[] {
   if (!desired.valid) return [];
-  if (previousIndexNeeded(desired, tree) && !known.has(desired.indexPath)) {
+  const index = previousIndexToFetch(desired, tree);
+  if (index !== undefined && !known.has(index)) {
     // The rest depends on what the previous index lists: the caller comes back with it.
-    return [desired.indexPath];
+    return [index];
   }
   const previous = readPreviousIndex(desired, tree, known, { units: input.units, rendered: input.rendered, source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : new Set<string>();

@@ -1,23 +1,25 @@
 import type { Diagnostic } from "../core/diagnostic.js";
-import type { RenderedUnit } from "../core/files.js";
+import type { RenderedUnit, Source } from "../core/files.js";
 import { pointer } from "../core/pointer.js";
+import { belongsToSource, describeProvenance, readProvenance, sameRepository, type Provenance } from "../core/provenance.js";
 import type { Desired } from "./desired.js";
-import { sameRepository } from "./paths.js";
 import type { Blobs, Tree } from "./types.js";
 
 /**
  * Ownership: a unit directory and a catalog entry belong to exactly one source repository.
  * A file we would write (or a file in a unit directory we would write to) that exists in the tree
- * but is not in our previous index belongs to someone else, unless it carries our own
- * `paved.dev/source` annotation (adopted: an index lost or never written) or is byte-identical.
+ * but is not in our previous index belongs to someone else, unless the file itself says it is this
+ * source's (its first line, see provenance.ts: adopted, an index lost or never written) or is
+ * byte-identical. Rendered files name the source's repository id, so a new repository under a
+ * renamed one's old name renders different bytes and is not taken for it.
  */
 export interface Conflict {
   /** The unit whose directory is taken; absent for a catalog entry. */
   unit?: RenderedUnit;
   /** The foreign files, sorted. */
   paths: string[];
-  /** From the files' `paved.dev/source` annotation; undefined when none names one (hand-written files). */
-  owner?: string;
+  /** What the files say about whose they are; undefined when none says (hand-written files). */
+  owner?: Provenance;
 }
 
 /** Existing files that may belong to another source: their content tells whose they are. */
@@ -39,13 +41,13 @@ export function findConflicts(
   tree: Tree,
   blobs: Blobs,
   previouslyOwned: ReadonlySet<string>,
-  repository: string,
+  source: Source,
 ): Conflict[] {
   const byKey = new Map<string, Conflict>();
   for (const path of conflictCandidates(desired, tree, previouslyOwned).sort()) {
     const content = blobs.get(path);
-    const owner = content === undefined ? undefined : sourceAnnotation(content);
-    if (owner !== undefined && sameRepository(owner, repository)) continue;
+    const owner = content === undefined ? undefined : readProvenance(content);
+    if (belongsToSource(owner, source)) continue;
     const dir = unitDirOf(path, desired.unitDirs);
     const key = dir ?? path;
     const conflict = byKey.get(key) ?? { paths: [] };
@@ -57,22 +59,15 @@ export function findConflicts(
   return [...byKey.values()];
 }
 
-/** The `paved.dev/source` annotation (or values key) of a rendered file, when it has one. */
-export function sourceAnnotation(content: string): string | undefined {
-  const match = /paved\.dev\/source["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content);
-  return match?.[1];
-}
-
 export function conflictDiagnostic(
   conflict: Conflict,
   file: string,
   locate: (pointer: string) => { line: number; column: number } | undefined,
+  source: Source,
 ): Diagnostic {
   const example = conflict.paths[0]!;
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
-  const owner = conflict.owner
-    ? `${conflict.owner} (paved.dev/source of ${example})`
-    : `files no Paved source lists (${example}${more}, maybe written by hand)`;
+  const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === undefined ? "" : pointer("services", service);
   const position = locate(where) ?? { line: 1, column: 1 };
@@ -95,4 +90,14 @@ export function unitDirOf(path: string, unitDirs: ReadonlyMap<string, unknown>):
 /** Catalog entries are `catalog/<owner>/<service>.yaml`. */
 function catalogService(path: string): string | undefined {
   return /\/?catalog\/[^/]+\/([^/]+)\.yaml$/.exec(path)?.[1];
+}
+
+/** The owner as the file names it; when it had this repository's name, say why the name is not enough. */
+function ownerWords(owner: Provenance, example: string, source: Source): string {
+  const named = `${describeProvenance(owner)} (as ${example} says)`;
+  if (owner.kind === "source" && sameRepository(owner.repository, source.repository) && owner.id !== source.id) {
+    const ours = source.id === undefined ? "this source has no repository id (the CLI takes it with --source-id)" : `this is repository id ${source.id}`;
+    return `${named}, another repository that had this name: ${ours}, and a repository that takes an old name does not inherit what the renamed one deployed`;
+  }
+  return named;
 }

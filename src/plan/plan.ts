@@ -40,13 +40,13 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
   }
   const previousIndex = previous.kind === "found" ? previous.index : undefined;
   const owned = previousIndex ? ownedPaths(previousIndex) : new Set<string>();
-  const conflicts = findConflicts(desired, tree, blobs, owned, source.repository);
+  const conflicts = findConflicts(desired, tree, blobs, owned, source);
   if (conflicts.length > 0) {
     const locate = input.locate ?? (() => undefined);
-    return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate))]);
+    return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate, source))]);
   }
 
-  const changes = fileChanges(desired, previousIndex, tree, blobs);
+  const changes = fileChanges(desired, previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined);
   const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
