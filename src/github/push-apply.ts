@@ -83,7 +83,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     const writer = new GitHubWriter(gitopsClient, gitops, config.gitops.branch);
     const gated = gatedEnvironments(config);
     const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 } }),
+      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } }),
       gated,
     );
     const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });

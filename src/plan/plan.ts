@@ -3,7 +3,7 @@ import { compareStrings } from "./compare.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { fileChanges } from "./file-changes.js";
 import { ownedPaths } from "./ownership-index.js";
-import { conflictDiagnostic, findConflicts } from "./ownership.js";
+import { conflictDiagnostic, deletable, findConflicts, keptDiagnostic } from "./ownership.js";
 import { planId } from "./plan-id.js";
 import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.js";
 import { findRisks } from "./risks.js";
@@ -46,7 +46,10 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate, source))]);
   }
 
-  const changes = fileChanges(desired, previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined);
+  const { changes, kept } = fileChanges(desired, previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined, (path) =>
+    deletable(blobs.get(path), source),
+  );
+  const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
   const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
@@ -58,7 +61,7 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
   return {
     id,
     valid: true,
-    diagnostics: sortDiagnostics(desired.diagnostics),
+    diagnostics: sortDiagnostics(diagnostics),
     changes,
     units: comparisons.map((c) => c.change),
     risks: findRisks(comparisons, environments, config),

@@ -108,3 +108,60 @@ describe("ownership follows the repository, not its name", () => {
     expect(fake.readTree(GITOPS)[".paved/sources/acme/payments.yaml"]).toBe(other.index!.content);
   });
 });
+
+describe("shared and listed files say whose they are", () => {
+  const SEARCH = "acme/search";
+  const searchManifest = EXAMPLE_MANIFEST.replace("owner: payments", "owner: search")
+    .replace(/api\.payments\.example\.com/g, "api.search.example.com")
+    .replace("host: api.example.com", "host: search.example.com");
+
+  it("never replaces a hand-written projects/<owner>.yaml", async () => {
+    seedOrg(fake);
+    const handWritten = "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata: { name: payments, namespace: argocd }\nspec:\n  destinations: [{ server: '*', namespace: '*' }]\n";
+    fake.commit(GITOPS, "main", { files: { "projects/payments.yaml": handWritten } });
+    const before = fake.readTree(GITOPS);
+    await applyHead(APP_REPO);
+    const check = pavedCheck(APP_REPO);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain("projects/payments.yaml in the GitOps repository was not rendered by Paved");
+    expect(fake.readTree(GITOPS)).toEqual(before);
+  });
+
+  it("rewrites a project another repository of the team rendered", async () => {
+    seedOrg(fake);
+    fake.addRepo("acme/payments-jobs", { files: { "platform.yaml": "apiVersion: paved.dev/v1\nowner: payments\nservices:\n  jobs:\n    image: ghcr.io/acme/payments-jobs:1.0.0\n    replicas: 2\n" } });
+    await applyHead(APP_REPO);
+    // The org config changes what every project allows; the second repository of the team renders it anew.
+    const before = fake.readTree(GITOPS)["projects/payments.yaml"]!;
+    expect(before).toMatch(/^# Rendered by Paved for team payments,/);
+    fake.commit(GITOPS, "main", { files: { "projects/payments.yaml": before.replace("Services of team payments", "Older description") } });
+    await applyHead("acme/payments-jobs");
+    expect(pavedCheck("acme/payments-jobs").conclusion).not.toBe("failure");
+    expect(fake.readTree(GITOPS)["projects/payments.yaml"]).toBe(before);
+  });
+
+  it("a hand-edited ownership index cannot make Paved delete another source's files", async () => {
+    seedOrg(fake);
+    fake.addRepo(SEARCH, { files: { "platform.yaml": searchManifest } });
+    await applyHead(APP_REPO);
+    await applyHead(SEARCH);
+    const searchFile = "production/search/api/manifests/deployment.yaml";
+    expect(fake.readTree(GITOPS)[searchFile]).toBeDefined();
+
+    // Someone with write access lists search's files in payments' index.
+    const index = indexOf(fake, APP_REPO);
+    const edited = fake.readTree(GITOPS)[index]!.replace("catalog:\n", `catalog:\n  - ${searchFile}\n  - catalog/search/api.yaml\n`);
+    fake.commit(GITOPS, "main", { files: { [index]: edited } });
+
+    // payments removes its manifest: exactly its own files go.
+    const after = fake.commit(APP_REPO, "main", { delete: ["platform.yaml"] });
+    await deliver(probot, "push", pushPayload(fake, "1".repeat(40), after, { removed: ["platform.yaml"] }));
+    const tree = fake.readTree(GITOPS);
+    expect(tree[searchFile]).toBeDefined();
+    expect(tree["catalog/search/api.yaml"]).toBeDefined();
+    expect(Object.keys(tree).filter((p) => p.includes("/payments/") || p.startsWith("staging/payments-staging/"))).toEqual([]);
+    expect(tree[index]).toBeUndefined();
+    const check = pavedCheck(APP_REPO);
+    expect(`${check.output.summary}\n${check.output.text}`).toContain(`${searchFile} is listed in this repository's ownership index`);
+  });
+});
