@@ -280,7 +280,7 @@ export interface Match {
  */
 export interface Assertion {}
 /**
- * Switch a built-in policy off by id (false): image-tag, image-registry, production-digest.
+ * Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.
  */
 export interface BuiltInPolicies {
   [k: string]: boolean;

@@ -6,7 +6,7 @@ import { compareStrings as compare } from "./compare.js";
 import { indexPath } from "./paths.js";
 import { setOwn } from "./records.js";
 import type { UnitState } from "./unit-state.js";
-import { unitState } from "./unit-state.js";
+import { envDigest, unitState } from "./unit-state.js";
 
 /**
  * The ownership index: one file per source repository in the GitOps repository listing every file
@@ -127,7 +127,7 @@ function readState(value: unknown): UnitState | undefined {
     replicas,
     cpu,
     memory,
-    env: stringRecord(value.env),
+    env: digested(stringRecord(value.env)),
     secrets: stringRecord(value.secrets),
     dependencies: stringRecord(value.dependencies),
   };
@@ -139,6 +139,11 @@ function readState(value: unknown): UnitState | undefined {
   if (typeof value.host === "string") state.host = value.host;
   if (typeof value.path === "string") state.path = value.path;
   return state;
+}
+
+function digested(env: Record<string, string>): Record<string, string> {
+  for (const name of Object.keys(env)) setOwn(env, name, envDigest(env[name]!));
+  return env;
 }
 
 function stringRecord(value: unknown): Record<string, string> {

@@ -162,7 +162,7 @@ describe("merging a pull request", () => {
   it("loses no update when two sources merge while a third writer sneaks in", async () => {
     seedOrg(fake);
     fake.addRepo("acme/search", {
-      files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", "owner: search").replace(/api\.payments\.example\.com/g, "api.search.example.com").replace("host: api.example.com", "host: search.example.com") },
+      files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", "owner: search").replace(/api\.payments\.example\.com/g, "api.search.example.com").replace("host: api.example.com", "host: search.example.com").replace("payments/stripe", "search/stripe") },
     });
     let sneaks = 0;
     fake.beforeRefUpdate(

@@ -41,7 +41,7 @@ afterEach(async () => {
 
 /** Source i: its own team, namespaces and hosts, so the five never claim the same GitOps paths. */
 function manifestOf(i: number): string {
-  return EXAMPLE_MANIFEST.replace("owner: payments", `owner: team-${i}`)
+  return EXAMPLE_MANIFEST.replace("owner: payments", `owner: team-${i}`).replace("payments/stripe", `team-${i}/stripe`)
     .replace(/api\.payments\.example\.com/g, `api.team-${i}.example.com`)
     .replace("host: api.example.com", `host: team-${i}.example.com`);
 }

@@ -66,3 +66,43 @@ describe("catalog rules hold across teams", () => {
     expect(report).toContain("dependency-param-governed");
   });
 });
+
+describe("secrets stay secret", () => {
+  const TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+
+  it("refuses a pasted token in env, never repeating it, and writes nothing", async () => {
+    const report = await refused(SEARCH_MANIFEST.replace("      LOG_LEVEL: info\n", `      LOG_LEVEL: info\n      GH: "${TOKEN}"\n`));
+    expect(report).toContain("env-secret-literal");
+    expect(report).toContain("`env.GH` is a literal that looks like a secret (its value has the shape of a GitHub token)");
+    expect(report).not.toContain(TOKEN);
+    const annotations = fake.checkRuns(SEARCH).flatMap((r) => r.annotations);
+    expect(annotations.some((a) => a.title === "env-secret-literal")).toBe(true);
+    expect(JSON.stringify(annotations)).not.toContain(TOKEN);
+  });
+
+  it("keeps env values out of the commit message and the ownership index", async () => {
+    seedOrg(fake, { manifest: EXAMPLE_MANIFEST.replace("      LOG_LEVEL: info\n", "      LOG_LEVEL: info\n      GREETING: hello-from-payments\n") });
+    await applyHead(APP_REPO);
+    fake.commit(APP_REPO, "main", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("      LOG_LEVEL: info\n", "      LOG_LEVEL: info\n      GREETING: goodbye-from-payments\n") } });
+    await applyHead(APP_REPO);
+    const head = fake.getCommit(GITOPS, "main");
+    expect(head.message).toContain("env GREETING changed");
+    expect(head.message).not.toMatch(/hello-from|goodbye-from/);
+    const tree = fake.readTree(GITOPS);
+    const index = Object.entries(tree).find(([path]) => path.startsWith(".paved/sources/"))![1];
+    expect(index).not.toMatch(/hello-from|goodbye-from|info/);
+    // The rendered file holds it, as it must.
+    expect(tree["staging/payments-staging/api/manifests/deployment.yaml"]).toContain("goodbye-from-payments");
+  });
+
+  it("shows bidirectional and invisible characters in every report instead of obeying them", async () => {
+    seedOrg(fake);
+    await applyHead(APP_REPO);
+    fake.addRepo(SEARCH, { files: { "platform.yaml": SEARCH_MANIFEST.replace("replicas: 3", "replicas: three\u202e\u200b") } });
+    await applyHead(SEARCH);
+    const runs = fake.checkRuns(SEARCH);
+    const everything = JSON.stringify(runs.map((r) => [r.output, r.annotations]));
+    expect(everything).not.toMatch(/[\u202e\u200b]/);
+    expect(everything).toContain("\\\\u202e");
+  });
+});

@@ -111,7 +111,7 @@ describe("ownership follows the repository, not its name", () => {
 
 describe("shared and listed files say whose they are", () => {
   const SEARCH = "acme/search";
-  const searchManifest = EXAMPLE_MANIFEST.replace("owner: payments", "owner: search")
+  const searchManifest = EXAMPLE_MANIFEST.replace("owner: payments", "owner: search").replace("payments/stripe", "search/stripe")
     .replace(/api\.payments\.example\.com/g, "api.search.example.com")
     .replace("host: api.example.com", "host: search.example.com");
 

@@ -52,7 +52,7 @@ describe("paved apply --source-id", () => {
 });
 
 describe("paved apply and files it did not render", () => {
-  const SEARCH = MANIFEST.replace("owner: payments", "owner: search").replace(/api\.payments\.example\.com/g, "api.search.example.com").replace("host: api.example.com", "host: search.example.com");
+  const SEARCH = MANIFEST.replace("owner: payments", "owner: search").replace("payments/stripe", "search/stripe").replace(/api\.payments\.example\.com/g, "api.search.example.com").replace("host: api.example.com", "host: search.example.com");
 
   function commitAll(dir: string, message: string): void {
     git(dir, "add", "-A");
