@@ -21514,7 +21514,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -21530,9 +21530,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines2.push(`%TAG ${handle} ${prefix}`);
+            lines.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines2.join("\n");
+        return lines.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -23042,22 +23042,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines2 = [];
+      const lines = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines2.push("");
-          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
+            lines.push("");
+          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines2.push("");
-            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
+              lines.push("");
+            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -23066,15 +23066,15 @@ var require_stringifyCollection = __commonJS({
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines2.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str3);
       }
       let str2;
-      if (lines2.length === 0) {
+      if (lines.length === 0) {
         str2 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines2[0];
-        for (let i = 1; i < lines2.length; ++i) {
-          const line = lines2[i];
+        str2 = lines[0];
+        for (let i = 1; i < lines.length; ++i) {
+          const line = lines[i];
           str2 += line ? `
 ${indent}${line}` : "\n";
         }
@@ -23098,22 +23098,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines2 = [];
+      const lines = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
-            lines2.push("");
-          addCommentBefore(ctx, lines2, item.commentBefore, false);
+            lines.push("");
+          addCommentBefore(ctx, lines, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines2.push("");
-            addCommentBefore(ctx, lines2, ik.commentBefore, false);
+              lines.push("");
+            addCommentBefore(ctx, lines, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -23130,12 +23130,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str2 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines2.length > linesAtValue || str2.includes("\n"));
+        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str2 += ",";
@@ -23143,36 +23143,36 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines2.push(str2);
-        linesAtValue = lines2.length;
+        lines.push(str2);
+        linesAtValue = lines.length;
       }
       const { start: start2, end } = flowChars;
-      if (lines2.length === 0) {
+      if (lines.length === 0) {
         return start2 + end;
       } else {
         if (!reqNewline) {
-          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str2 = start2;
-          for (const line of lines2)
+          for (const line of lines)
             str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str2}
 ${indent}${end}`;
         } else {
-          return `${start2}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
+          return `${start2}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
     __name(stringifyFlowCollection, "stringifyFlowCollection");
-    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines2.push(ic.trimStart());
+        lines.push(ic.trimStart());
       }
     }
     __name(addCommentBefore, "addCommentBefore");
@@ -23822,11 +23822,11 @@ var require_binary = __commonJS({
         if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
-          const lines2 = new Array(n);
+          const lines = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines2[i] = str2.substr(o, lineWidth);
+            lines[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines2.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type: type2, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -24523,35 +24523,35 @@ var require_stringifyDocument = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
-      const lines2 = [];
+      const lines = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines2.push(dir);
+          lines.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines2.push("---");
+        lines.push("---");
       const ctx = stringify.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines2.length !== 1)
-          lines2.unshift("");
+        if (lines.length !== 1)
+          lines.unshift("");
         const cs = commentString(doc.commentBefore);
-        lines2.unshift(stringifyComment.indentComment(cs, ""));
+        lines.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines2.push("");
+            lines.push("");
           if (doc.contents.commentBefore) {
             const cs = commentString(doc.contents.commentBefore);
-            lines2.push(stringifyComment.indentComment(cs, ""));
+            lines.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -24560,36 +24560,36 @@ var require_stringifyDocument = __commonJS({
         let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
-          lines2[lines2.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
+          lines[lines.length - 1] = `--- ${body}`;
         } else
-          lines2.push(body);
+          lines.push(body);
       } else {
-        lines2.push(stringify.stringify(doc.contents, ctx));
+        lines.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs = commentString(doc.comment);
           if (cs.includes("\n")) {
-            lines2.push("...");
-            lines2.push(stringifyComment.indentComment(cs, ""));
+            lines.push("...");
+            lines.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines2.push(`... ${cs}`);
+            lines.push(`... ${cs}`);
           }
         } else {
-          lines2.push("...");
+          lines.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
-            lines2.push("");
-          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
+            lines.push("");
+          lines.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines2.join("\n") + "\n";
+      return lines.join("\n") + "\n";
     }
     __name(stringifyDocument, "stringifyDocument");
     exports.stringifyDocument = stringifyDocument;
@@ -25675,17 +25675,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines2 = scalar.source ? splitLines2(scalar.source) : [];
-      let chompStart = lines2.length;
-      for (let i = lines2.length - 1; i >= 0; --i) {
-        const content = lines2[i][1];
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
+      let chompStart = lines.length;
+      for (let i = lines.length - 1; i >= 0; --i) {
+        const content = lines[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start2 + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -25695,7 +25695,7 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines2[i];
+        const [indent, content] = lines[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -25715,17 +25715,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines2.length - 1; i >= chompStart; --i) {
-        if (lines2[i][0].length > trimIndent)
+      for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
       let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines2[i][0].slice(trimIndent) + "\n";
+        value += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines2[i];
+        let [indent, content] = lines[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -25762,8 +25762,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines2.length; ++i)
-            value += "\n" + lines2[i][0].slice(trimIndent);
+          for (let i = chompStart; i < lines.length; ++i)
+            value += "\n" + lines[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -25840,10 +25840,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines2 = [line0];
+      const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
-        lines2.push([split[i], split[i + 1]]);
-      return lines2;
+        lines.push([split[i], split[i + 1]]);
+      return lines;
     }
     __name(splitLines2, "splitLines");
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -31766,9 +31766,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines: lines2 } = this.opts.code;
+      const { es5, lines } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -33337,8 +33337,8 @@ var require_core = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines: lines2 } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
+        const { es5, lines } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -38006,14 +38006,14 @@ var require_runtime = __commonJS({
         }
         if (result2 != null) {
           if (options.indent) {
-            var lines2 = result2.split("\n");
-            for (var i = 0, l = lines2.length; i < l; i++) {
-              if (!lines2[i] && i + 1 === l) {
+            var lines = result2.split("\n");
+            for (var i = 0, l = lines.length; i < l; i++) {
+              if (!lines[i] && i + 1 === l) {
                 break;
               }
-              lines2[i] = options.indent + lines2[i];
+              lines[i] = options.indent + lines[i];
             }
-            result2 = lines2.join("\n");
+            result2 = lines.join("\n");
           }
           return result2;
         } else {
@@ -38767,8 +38767,8 @@ var require_parser2 = __commonJS({
             this.offset++;
             this.match += ch;
             this.matched += ch;
-            var lines2 = ch.match(/(?:\r\n?|\n).*/g);
-            if (lines2) {
+            var lines = ch.match(/(?:\r\n?|\n).*/g);
+            if (lines) {
               this.yylineno++;
               this.yylloc.last_line++;
             } else {
@@ -38780,20 +38780,20 @@ var require_parser2 = __commonJS({
           }, "input"),
           unput: /* @__PURE__ */ __name(function unput(ch) {
             var len = ch.length;
-            var lines2 = ch.split(/(?:\r\n?|\n)/g);
+            var lines = ch.split(/(?:\r\n?|\n)/g);
             this._input = ch + this._input;
             this.yytext = this.yytext.substr(0, this.yytext.length - len - 1);
             this.offset -= len;
             var oldLines = this.match.split(/(?:\r\n?|\n)/g);
             this.match = this.match.substr(0, this.match.length - 1);
             this.matched = this.matched.substr(0, this.matched.length - 1);
-            if (lines2.length - 1) this.yylineno -= lines2.length - 1;
+            if (lines.length - 1) this.yylineno -= lines.length - 1;
             var r = this.yylloc.range;
             this.yylloc = {
               first_line: this.yylloc.first_line,
               last_line: this.yylineno + 1,
               first_column: this.yylloc.first_column,
-              last_column: lines2 ? (lines2.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines2.length].length - lines2[0].length : this.yylloc.first_column - len
+              last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
             };
             if (this.options.ranges) {
               this.yylloc.range = [r[0], r[0] + this.yyleng - len];
@@ -38828,7 +38828,7 @@ var require_parser2 = __commonJS({
               return this.EOF;
             }
             if (!this._input) this.done = true;
-            var token, match, tempMatch, index, col, lines2;
+            var token, match, tempMatch, index, col, lines;
             if (!this._more) {
               this.yytext = "";
               this.match = "";
@@ -38843,13 +38843,13 @@ var require_parser2 = __commonJS({
               }
             }
             if (match) {
-              lines2 = match[0].match(/(?:\r\n?|\n).*/g);
-              if (lines2) this.yylineno += lines2.length;
+              lines = match[0].match(/(?:\r\n?|\n).*/g);
+              if (lines) this.yylineno += lines.length;
               this.yylloc = {
                 first_line: this.yylloc.last_line,
                 last_line: this.yylineno + 1,
                 first_column: this.yylloc.last_column,
-                last_column: lines2 ? lines2[lines2.length - 1].length - lines2[lines2.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
+                last_column: lines ? lines[lines.length - 1].length - lines[lines.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
               };
               this.yytext += match[0];
               this.match += match[0];
@@ -51796,6 +51796,10 @@ function fullName(r) {
   return `${r.owner}/${r.repo}`;
 }
 __name(fullName, "fullName");
+function sourceOf(r, id) {
+  return { repository: fullName(r), ...id !== void 0 ? { id: String(id) } : {} };
+}
+__name(sourceOf, "sourceOf");
 var NO_RETRY = { request: { retries: 0 } };
 function httpStatus(error2) {
   const status = error2?.status;
@@ -51958,99 +51962,6 @@ __name(applyMergePatch, "applyMergePatch");
 // src/manifest/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/manifest/syntax-fix.ts
-var HINTS = {
-  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
-  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
-  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
-  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
-  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
-  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
-  BAD_SCALAR_START: "Put the value in quotes."
-};
-var DEFAULT_HINT = "Check the indentation and quoting around this point.";
-function lines(text) {
-  const out = [];
-  let start2 = 0;
-  for (const line of text.split("\n")) {
-    out.push({ start: start2, text: line });
-    start2 += line.length + 1;
-  }
-  return out;
-}
-__name(lines, "lines");
-var indentOf = /* @__PURE__ */ __name((line) => line.length - line.trimStart().length, "indentOf");
-var isBlank = /* @__PURE__ */ __name((line) => line.trim() === "" || line.trimStart().startsWith("#"), "isBlank");
-var KEY_WITH_VALUE = /^\s*(?:-\s+)?([^\s#:][^:#]*?):\s+([^\s#|>][^#]*)$/;
-var KEY = /^\s*(?:-\s+)?([^\s#:][^:#]*?):(?:\s|$)/;
-function unquotedPlaceholder(line) {
-  const brace = line.text.indexOf("{");
-  if (brace === -1) return void 0;
-  const match = /([A-Za-z_][\w.-]*)\s*:\s*(\$\{[^}\s]*\}?)/.exec(line.text.slice(brace + 1));
-  if (!match) return void 0;
-  const column = brace + 1 + match.index + match[0].indexOf("$");
-  const placeholder = match[2].endsWith("}") ? match[2] : `${match[2]}}`;
-  return {
-    offset: line.start + column,
-    message: `Invalid YAML: \`${placeholder}\` inside \`{ \u2026 }\` is read as the start of a nested mapping. Quote it: \`${match[1]}: "${placeholder}"\`.`
-  };
-}
-__name(unquotedPlaceholder, "unquotedPlaceholder");
-function overIndented(all, index) {
-  for (let i = index; i < Math.min(all.length - 1, index + 3); i++) {
-    const above = all[i];
-    const withValue = KEY_WITH_VALUE.exec(above.text);
-    if (!withValue) continue;
-    let j = i + 1;
-    while (j < all.length && isBlank(all[j].text)) j++;
-    const below = all[j];
-    const key = below && KEY.exec(below.text);
-    if (!below || !key || indentOf(below.text) <= indentOf(above.text)) continue;
-    const column = indentOf(above.text) + 1;
-    return {
-      offset: below.start + indentOf(below.text),
-      message: `Invalid YAML: \`${key[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
-    };
-  }
-  return void 0;
-}
-__name(overIndented, "overIndented");
-function underIndented(all, index) {
-  const line = all[index];
-  if (!line || isBlank(line.text)) return void 0;
-  const indent = indentOf(line.text);
-  let sibling;
-  let parent;
-  for (let i = index - 1; i >= 0; i--) {
-    const text = all[i].text;
-    if (isBlank(text)) continue;
-    const at = indentOf(text);
-    if (at > indent && sibling === void 0) sibling = at;
-    if (at < indent) {
-      parent = at;
-      break;
-    }
-  }
-  if (sibling === void 0 || parent === void 0) return void 0;
-  const key = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
-  return {
-    offset: line.start + indent,
-    message: `Invalid YAML: \`${key}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
-  };
-}
-__name(underIndented, "underIndented");
-function reportSyntaxErrors(text, errors) {
-  const sorted = [...errors].sort((a, b) => a.offset - b.offset);
-  const first = sorted[0];
-  const all = lines(text);
-  const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
-  const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
-  const report2 = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
-  const more = sorted.length - 1;
-  return more === 0 ? report2 : { ...report2, message: `${report2.message} (${more === 1 ? "1 more YAML error after this one follows" : `${more} more YAML errors after this one follow`} from it; fix it and check again.)` };
-}
-__name(reportSyntaxErrors, "reportSyntaxErrors");
-
 // src/manifest/source-map.ts
 var root = /* @__PURE__ */ __name(() => ({ line: 1, column: 1 }), "root");
 var SourceMapBuilder = class {
@@ -52101,7 +52012,16 @@ var COMPOSE_OPTIONS = {
   // positions come from the LineCounter; messages stay one line
   intAsBigInt: false
 };
-var DEFAULT_HINT2 = "Check the indentation and quoting around this point.";
+var SYNTAX_HINTS = {
+  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
+  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
+  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
+  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
+  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
+  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
+  BAD_SCALAR_START: "Put the value in quotes."
+};
+var DEFAULT_HINT = "Check the indentation and quoting around this point.";
 var LimitError = class extends Error {
   constructor(code, message, offset, path) {
     super(message);
@@ -52151,28 +52071,26 @@ function parseYaml(text, file, limits = {}) {
     docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens));
   } catch (error2) {
     if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
-    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
+    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT}`, { line: 1, column: 1 });
     return done2(void 0);
   }
-  const syntaxErrors = [];
+  let syntaxErrors = 0;
   for (const doc of docs) {
     for (const e of doc.errors) {
       if (e.code === "RESOURCE_EXHAUSTION") return tooDeep(toPosition(e.pos[0]));
-      syntaxErrors.push({ code: e.code, message: e.message, offset: e.pos[0] });
+      syntaxErrors++;
+      report2("yaml-syntax", `Invalid YAML: ${e.message.replace(/\.$/, "")}. ${SYNTAX_HINTS[e.code] ?? DEFAULT_HINT}`, toPosition(e.pos[0]));
     }
     for (const w of doc.warnings) {
       if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
         report2("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
       } else {
-        syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
+        syntaxErrors++;
+        report2("yaml-syntax", `Invalid YAML: ${w.message.replace(/\.$/, "")}. ${DEFAULT_HINT}`, toPosition(w.pos[0]));
       }
     }
   }
-  if (syntaxErrors.length > 0) {
-    const first2 = reportSyntaxErrors(text, syntaxErrors);
-    report2("yaml-syntax", first2.message, toPosition(first2.offset));
-    return done2(void 0);
-  }
+  if (syntaxErrors > 0) return done2(void 0);
   const contentDocs = docs.filter((d) => !isEmptyDocument(d));
   const first = contentDocs[0];
   if (first === void 0) {
@@ -52957,7 +52875,7 @@ var import__ = __toESM(require__(), 1);
 var import_ajv_formats = __toESM(require_dist2(), 1);
 
 // src/core/package-root.ts
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+import { existsSync as existsSync2, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 function findPackageRoot() {
@@ -52970,18 +52888,10 @@ function packagePath(...segments) {
   return join(PACKAGE_ROOT, ...segments);
 }
 __name(packagePath, "packagePath");
-function readPackageText(...segments) {
-  return readFileSync(packagePath(...segments), "utf8");
-}
-__name(readPackageText, "readPackageText");
 function readPackageJson(...segments) {
-  return JSON.parse(readPackageText(...segments));
+  return JSON.parse(readFileSync(packagePath(...segments), "utf8"));
 }
 __name(readPackageJson, "readPackageJson");
-function listPackageFolder(folder) {
-  return readdirSync(packagePath(folder), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
-}
-__name(listPackageFolder, "listPackageFolder");
 
 // src/manifest/schema.ts
 function schemaDocument(name) {
@@ -53648,8 +53558,70 @@ function requirement(error2) {
 }
 __name(requirement, "requirement");
 
+// src/manifest/placeholder.ts
+var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
+function parseEnvValue(value) {
+  if (typeof value !== "string") return { kind: "literal", text: String(value) };
+  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
+  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
+  let text = "";
+  for (let i = 0; i < value.length; i++) {
+    if (value.startsWith("$${", i)) {
+      text += "${";
+      i += 2;
+    } else if (value.startsWith("${", i)) {
+      const end = value.indexOf("}", i);
+      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
+      const isWhole = i === 0 && end === value.length - 1;
+      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
+    } else {
+      text += value[i];
+    }
+  }
+  return { kind: "literal", text };
+}
+__name(parseEnvValue, "parseEnvValue");
+
+// src/policy/secret-literal.ts
+var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
+var KNOWN_PREFIXES = [
+  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, "a GitHub token"],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
+  [/\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe key"],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
+  [/\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/, "an API secret key"],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
+  [/\bAIza[0-9A-Za-z_-]{35}/, "a Google API key"],
+  [/\bnpm_[A-Za-z0-9]{36}/, "an npm token"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
+];
+function entropy(text) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= n / text.length * Math.log2(n / text.length);
+  return bits;
+}
+__name(entropy, "entropy");
+function highEntropy(value) {
+  return value.length >= 20 && !/\s/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 4;
+}
+__name(highEntropy, "highEntropy");
+function secretLikeReason(name, raw) {
+  if (typeof raw !== "string") return void 0;
+  const parsed = parseEnvValue(raw);
+  if (parsed.kind !== "literal" || parsed.text === "" || /^(?:true|false|\d+)$/i.test(parsed.text)) return void 0;
+  for (const [pattern, what] of KNOWN_PREFIXES) if (pattern.test(parsed.text)) return `its value has the shape of ${what}`;
+  if (SECRET_NAME.test(name)) return `its name \`${name}\` says it holds a secret`;
+  if (highEntropy(parsed.text)) return "its value looks random, like a key or a token";
+  return void 0;
+}
+__name(secretLikeReason, "secretLikeReason");
+
 // src/policy/builtins.ts
-var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest"];
+var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
 function parseImage(image) {
   const at = image.indexOf("@");
   const beforeDigest = at === -1 ? image : image.slice(0, at);
@@ -53685,21 +53657,14 @@ var imageTag = /* @__PURE__ */ __name((unit) => {
   }
   return void 0;
 }, "imageTag");
-function fromRegistry(image, entry) {
-  const prefix = entry.replace(/\/+$/, "");
-  if (prefix === "") return false;
-  if (image.startsWith(`${prefix}/`)) return true;
-  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
-}
-__name(fromRegistry, "fromRegistry");
 var imageRegistry = /* @__PURE__ */ __name((unit, config) => {
   const image = unit.spec.image;
-  if (config.registries.length === 0 || config.registries.some((entry) => fromRegistry(image, entry))) return void 0;
+  if (config.registries.length === 0 || config.registries.some((prefix) => image.startsWith(prefix))) return void 0;
   return {
     code: "image-registry",
     severity: "error",
     field: "/image",
-    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config.registries, "or")}`
+    message: `image \`${image}\` is not from an allowed registry; images must start with ${listNames(config.registries, "or")}`
   };
 }, "imageRegistry");
 var productionDigest = /* @__PURE__ */ __name((unit, config) => {
@@ -53714,72 +53679,36 @@ var productionDigest = /* @__PURE__ */ __name((unit, config) => {
     message: `production images should be pinned by digest: write \`${reference.name}@sha256:\u2026\`` + (reference.tag !== void 0 ? ` (the tag \`${reference.tag}\` can be moved to another image)` : "")
   };
 }, "productionDigest");
+var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
+  const reason = secretLikeReason(name, unit.spec.env[name]);
+  if (reason === void 0) return [];
+  return [
+    {
+      code: "env-secret-literal",
+      severity: "error",
+      field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      // Never the value: this message goes to check runs, comments and logs.
+      message: `\`env.${name}\` is a literal that looks like a secret (${reason}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
+    }
+  ];
+}), "envSecretLiteral");
 var BUILTINS = {
   "image-tag": imageTag,
   "image-registry": imageRegistry,
-  "production-digest": productionDigest
+  "production-digest": productionDigest,
+  "env-secret-literal": envSecretLiteral
 };
 function builtinFindings(unit, config) {
   const findings = [];
   for (const id of BUILTIN_POLICY_IDS) {
     if (config.builtins[id] === false) continue;
-    const finding = BUILTINS[id](unit, config);
-    if (finding) findings.push(finding);
+    const found = BUILTINS[id](unit, config);
+    if (Array.isArray(found)) findings.push(...found);
+    else if (found) findings.push(found);
   }
   return findings;
 }
 __name(builtinFindings, "builtinFindings");
-
-// src/policy/unknown-fields.ts
-function shapeOf(node, defs, depth = 0) {
-  if (depth > 8 || typeof node !== "object" || node === null) return null;
-  let schema2 = node;
-  if (typeof schema2.$ref === "string") schema2 = { ...defs[schema2.$ref.replace("#/$defs/", "")], ...schema2 };
-  if (schema2.additionalProperties !== false || typeof schema2.properties !== "object" || schema2.properties === null) return null;
-  return new Map(Object.entries(schema2.properties).map(([name, child]) => [name, shapeOf(child, defs, depth + 1)]));
-}
-__name(shapeOf, "shapeOf");
-var unitShape;
-function policyViewShape() {
-  if (!unitShape) {
-    const platform3 = schemaDocument("platform");
-    const defs = platform3.$defs;
-    const service = shapeOf(defs.service, defs) ?? /* @__PURE__ */ new Map();
-    unitShape = new Map([["service", null], ["environment", null], ["owner", null], ["namespace", null], ...service]);
-  }
-  return unitShape;
-}
-__name(policyViewShape, "policyViewShape");
-function unknownAssertFields(assert) {
-  const found = [];
-  const walk = /* @__PURE__ */ __name((node, shape, at, prefix) => {
-    if (typeof node !== "object" || node === null || Array.isArray(node) || shape === null) return;
-    const schema2 = node;
-    const report2 = /* @__PURE__ */ __name((name, tokens) => {
-      const hit = suggest(name, shape.keys());
-      found.push({ at: tokens, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
-    }, "report");
-    if (typeof schema2.properties === "object" && schema2.properties !== null) {
-      for (const [name, child] of Object.entries(schema2.properties)) {
-        if (!shape.has(name)) report2(name, [...at, "properties", name]);
-        else walk(child, shape.get(name) ?? null, [...at, "properties", name], [...prefix, name]);
-      }
-    }
-    if (Array.isArray(schema2.required)) {
-      schema2.required.forEach((name, index) => {
-        if (typeof name === "string" && !shape.has(name)) report2(name, [...at, "required", String(index)]);
-      });
-    }
-    for (const key of ["allOf", "anyOf", "oneOf"]) {
-      const branches = schema2[key];
-      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key, String(index)], prefix));
-    }
-    for (const key of ["not", "if", "then", "else"]) walk(schema2[key], shape, [...at, key], prefix);
-  }, "walk");
-  walk(assert, policyViewShape(), [], []);
-  return found;
-}
-__name(unknownAssertFields, "unknownAssertFields");
 
 // src/config/defaults.ts
 function deepFreeze(value) {
@@ -53814,7 +53743,7 @@ var DEFAULT_CONFIG = deepFreeze({
     }
   ],
   registries: [],
-  secretStore: { kind: "ClusterSecretStore", name: "default" },
+  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
   dependencies: {},
   links: {},
   policies: [],
@@ -53881,7 +53810,7 @@ function resolveConfig(raw) {
   );
   const dependencies = {};
   for (const [name, type2] of Object.entries(raw.dependencies ?? {})) {
-    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [] };
+    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [], params: type2.params ?? null };
   }
   return {
     gitops: {
@@ -53900,7 +53829,8 @@ function resolveConfig(raw) {
     registries: raw.registries ?? [],
     secretStore: {
       kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
-      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name
+      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
+      keyPrefix: raw.secretStore?.keyPrefix ?? DEFAULT_CONFIG.secretStore.keyPrefix
     },
     dependencies,
     links: raw.links ?? {},
@@ -53923,15 +53853,6 @@ function semanticChecks(config, file, sourceMap) {
       "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`"
     );
   }
-  const valuesSchema = config.render.chart?.valuesSchema;
-  if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
-    report2(
-      "values-schema-url",
-      "/render/chart/valuesSchema",
-      "value",
-      `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
-    );
-  }
   const ids = /* @__PURE__ */ new Map();
   config.policies.forEach((policy, index) => {
     const first = ids.get(policy.id);
@@ -53946,17 +53867,6 @@ function semanticChecks(config, file, sourceMap) {
   });
   compilePolicies(config.policies).forEach(({ error: error2 }, index) => {
     if (error2) report2("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config.policies[index].id}\`: ${error2}`);
-  });
-  config.policies.forEach((policy, index) => {
-    for (const unknown of unknownAssertFields(policy.assert)) {
-      report2(
-        "unknown-policy-field",
-        pointer("policies", index, "assert", ...unknown.at),
-        "key",
-        `policy \`${policy.id}\` checks \`${unknown.field}\`, which no unit has, so it never fires there` + (unknown.suggestion !== void 0 ? `; did you mean \`${unknown.suggestion}\`?` : ""),
-        "warning"
-      );
-    }
   });
   const environments = config.environments.map((e) => e.name);
   config.policies.forEach((policy, index) => {
@@ -54169,30 +54079,6 @@ function locate(unit, finding, sourceMap) {
 }
 __name(locate, "locate");
 
-// src/manifest/placeholder.ts
-var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
-function parseEnvValue(value) {
-  if (typeof value !== "string") return { kind: "literal", text: String(value) };
-  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
-  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text = "";
-  for (let i = 0; i < value.length; i++) {
-    if (value.startsWith("$${", i)) {
-      text += "${";
-      i += 2;
-    } else if (value.startsWith("${", i)) {
-      const end = value.indexOf("}", i);
-      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
-      const isWhole = i === 0 && end === value.length - 1;
-      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
-    } else {
-      text += value[i];
-    }
-  }
-  return { kind: "literal", text };
-}
-__name(parseEnvValue, "parseEnvValue");
-
 // src/manifest/rules.ts
 function isOverridePath(path) {
   return path.startsWith("/environments/");
@@ -54308,6 +54194,7 @@ function dependencyCatalog(view, config) {
       });
       continue;
     }
+    findings.push(...governedParams(view, name, dependency.params ?? {}, dependency.type, type2.params));
     if (dependency.class !== void 0 && !type2.classes.includes(dependency.class)) {
       findings.push({
         code: "unknown-dependency-class",
@@ -54319,6 +54206,23 @@ function dependencyCatalog(view, config) {
   return findings;
 }
 __name(dependencyCatalog, "dependencyCatalog");
+function governedParams(view, name, params, type2, allowed) {
+  const findings = [];
+  for (const key of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key).slice(1)}`);
+    if (key.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key)) {
+      findings.push({
+        code: "unknown-dependency-param",
+        path,
+        message: `\`${type2}\` does not take the parameter \`${key}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key, allowed) || `; it takes ${listNames(allowed)}`)
+      });
+    }
+  }
+  return findings;
+}
+__name(governedParams, "governedParams");
 function envPlaceholders(view, config) {
   const findings = [];
   const dependencies = view.service.dependencies ?? {};
@@ -54390,6 +54294,27 @@ function namespaceRule(unit, pattern) {
   ];
 }
 __name(namespaceRule, "namespaceRule");
+function secretKeyScope(unit, keyPrefix) {
+  if (keyPrefix === "") return [];
+  const prefix = keyPrefix.replaceAll("{owner}", unit.owner).replaceAll("{env}", unit.environment).replaceAll("{service}", unit.service);
+  const findings = [];
+  for (const [name, ref] of Object.entries(unit.spec.secrets)) {
+    const field = `/secrets/${pointer(name).slice(1)}`;
+    const path = originOf(unit, `${field}/key`);
+    const segments = ref.key.split("/");
+    if (!ref.key.startsWith(prefix)) {
+      findings.push({
+        code: "secret-key-scope",
+        path,
+        message: `secret \`${name}\` reads \`${clip(ref.key)}\`, outside this team's keys: in \`${unit.environment}\` keys start with \`${prefix}\` (the org's secretStore.keyPrefix \`${keyPrefix}\`)`
+      });
+    } else if (segments.some((s, i) => s === "." || s === ".." || s === "" && i < segments.length - 1)) {
+      findings.push({ code: "secret-key-scope", path, message: `secret \`${name}\` reads \`${clip(ref.key)}\`: a key has no \`.\`, \`..\` or empty segments` });
+    }
+  }
+  return findings;
+}
+__name(secretKeyScope, "secretKeyScope");
 
 // src/manifest/check.ts
 function checkManifest(text, file, config) {
@@ -54450,6 +54375,7 @@ function resolveManifest(validation, file, config) {
     }
     for (const finding of serviceRules(view, config)) report2(finding, prefix);
     for (const finding of namespaceRule(draft.unit, environment.namespace)) report2(finding);
+    for (const finding of secretKeyScope(draft.unit, config.secretStore.keyPrefix)) report2(finding);
     units.push(draft.unit);
   }
   diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
@@ -54534,8 +54460,13 @@ function unitView(draft, environment) {
 __name(unitView, "unitView");
 
 // src/report/escape.ts
+var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+function showInvisible(text) {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+__name(showInvisible, "showInvisible");
 function escapeMarkdown(text) {
-  return text.replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
+  return showInvisible(text).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
 }
 __name(escapeMarkdown, "escapeMarkdown");
 function markdownMessage(text, options = {}) {
@@ -54544,7 +54475,7 @@ function markdownMessage(text, options = {}) {
 }
 __name(markdownMessage, "markdownMessage");
 function codeSpan(text) {
-  const oneLine2 = text.replace(/\r?\n|\r/g, " ");
+  const oneLine2 = showInvisible(text).replace(/\r?\n|\r/g, " ");
   const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
   const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine2}${pad}${fence}`;
@@ -54554,7 +54485,8 @@ function tableCodeSpan(text) {
   return codeSpan(text).replace(/\|/g, "\\|");
 }
 __name(tableCodeSpan, "tableCodeSpan");
-function codeBlock(text, language = "") {
+function codeBlock(raw, language = "") {
+  const text = showInvisible(raw);
   const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
   const body = text.endsWith("\n") || text === "" ? text : `${text}
 `;
@@ -54568,11 +54500,11 @@ function safeUrl(url) {
 }
 __name(safeUrl, "safeUrl");
 function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return showInvisible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 __name(escapeHtml, "escapeHtml");
 function escapeTerminal(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return showInvisible(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 __name(escapeTerminal, "escapeTerminal");
 function longestBacktickRun(text) {
@@ -54581,6 +54513,55 @@ function longestBacktickRun(text) {
   return longest;
 }
 __name(longestBacktickRun, "longestBacktickRun");
+
+// src/core/provenance.ts
+var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
+var SOURCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+function sourceHeader(source) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(source.repository)) throw new Error(`not a repository name (owner/name): ${JSON.stringify(source.repository)}`);
+  if (source.id !== void 0 && !SOURCE_ID.test(source.id)) throw new Error(`not a repository id: ${JSON.stringify(source.id)}`);
+  const id = source.id === void 0 ? "" : ` (repository id ${source.id})`;
+  return `# Rendered by Paved for ${source.repository}${id}; changes here are overwritten.
+`;
+}
+__name(sourceHeader, "sourceHeader");
+function teamHeader(owner) {
+  return `# Rendered by Paved for team ${owner}, shared by its repositories; changes here are overwritten.
+`;
+}
+__name(teamHeader, "teamHeader");
+function readProvenance(content) {
+  const header = HEADER.exec(content);
+  if (header) {
+    if (header[1]) return { kind: "team", owner: header[2] };
+    return header[3] === void 0 ? { kind: "source", repository: header[2] } : { kind: "source", repository: header[2], id: header[3] };
+  }
+  const annotated = /paved\.dev\/source["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content)?.[1];
+  if (annotated !== void 0) return { kind: "source", repository: annotated };
+  if (/app\.kubernetes\.io\/managed-by["']?\s*:\s*["']?paved["'\s]/.test(content)) {
+    const owner = /paved\.dev\/owner["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content)?.[1];
+    if (owner !== void 0) return { kind: "team", owner };
+  }
+  return void 0;
+}
+__name(readProvenance, "readProvenance");
+function belongsToSource(provenance, source) {
+  if (provenance?.kind !== "source") return false;
+  if (provenance.id !== void 0) return source.id !== void 0 && provenance.id === source.id;
+  return sameRepository(provenance.repository, source.repository);
+}
+__name(belongsToSource, "belongsToSource");
+function sameRepository(value, repository) {
+  const a = value.toLowerCase().replace(/\.git$/, "");
+  const b = repository.toLowerCase();
+  return a === b || a.endsWith(`/${b}`);
+}
+__name(sameRepository, "sameRepository");
+function describeProvenance(provenance) {
+  if (provenance.kind === "team") return `team ${provenance.owner}'s shared files`;
+  return provenance.id === void 0 ? provenance.repository : `${provenance.repository} (repository id ${provenance.id})`;
+}
+__name(describeProvenance, "describeProvenance");
 
 // src/render/collector.ts
 var DiagnosticCollector = class {
@@ -54728,7 +54709,7 @@ __name(webHost, "webHost");
 var MANAGED_BY = "paved";
 
 // src/render/context.ts
-function addFile(ctx, path, text, templateFile, subject) {
+function addFile(ctx, path, text, templateFile, subject, header = ctx.ownedHeader) {
   if (ctx.files.has(path)) {
     ctx.diagnostics.add(
       templateDiagnostic(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
@@ -54736,7 +54717,7 @@ function addFile(ctx, path, text, templateFile, subject) {
     );
     return false;
   }
-  ctx.files.set(path, text);
+  ctx.files.set(path, header + text);
   return true;
 }
 __name(addFile, "addFile");
@@ -54961,8 +54942,8 @@ function buildDependency(unit, name, config) {
   const dep = unit.spec.dependencies[name];
   const catalog = Object.hasOwn(config.dependencies, dep.type) ? config.dependencies[dep.type] : void 0;
   const parameters = /* @__PURE__ */ new Map();
-  if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   for (const [key, value] of Object.entries(dep.params ?? {})) parameters.set(key, yamlScalar(value));
+  if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   return {
     name: yamlString(name),
     type: yamlString(dep.type),
@@ -54990,7 +54971,7 @@ function renderProjects(units, ctx) {
     }
     const view = buildProjectView(owner, ctx.config, ctx.gitopsRepoURL);
     const rendered = ctx.runner.run({ template: "appproject", view, subject, kind: "objects" });
-    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject)) paths.push(target.path);
+    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject, teamHeader(owner))) paths.push(target.path);
   }
   return paths;
 }
@@ -58665,7 +58646,8 @@ function renderUnits(units, config, source, templates, options = {}) {
     diagnostics,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
     validateValues: config.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
-    files: /* @__PURE__ */ new Map()
+    files: /* @__PURE__ */ new Map(),
+    ownedHeader: sourceHeader(source)
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit) => unit !== null);
   const catalog = renderCatalog(units, ctx);
@@ -58694,12 +58676,13 @@ function result(files, units, owned, shared, diagnostics) {
 __name(result, "result");
 
 // src/render/load-templates.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
 import { join as join2 } from "node:path";
+var BUILTIN_DIR = packagePath("templates");
 function readTemplateDir(dir, display) {
   const sources = {};
   const files = {};
-  const names = readdirSync2(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
+  const names = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
   for (const name of names) {
     sources[name] = readFileSync2(join2(dir, name), "utf8");
     files[name] = display(name);
@@ -58710,13 +58693,7 @@ __name(readTemplateDir, "readTemplateDir");
 var builtinFiles;
 var builtinSet;
 function builtins() {
-  if (!builtinFiles) {
-    const names = listPackageFolder("templates").filter((name) => name.endsWith(TEMPLATE_SUFFIX));
-    builtinFiles = {
-      sources: Object.fromEntries(names.map((name) => [name, readPackageText("templates", name)])),
-      files: Object.fromEntries(names.map((name) => [name, `templates/${name}`]))
-    };
-  }
+  builtinFiles ??= readTemplateDir(BUILTIN_DIR, (name) => `templates/${name}`);
   return builtinFiles;
 }
 __name(builtins, "builtins");
@@ -58753,7 +58730,7 @@ function formatGithub(diagnostics) {
       `col=${d.column}`,
       `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
     ].join(",");
-    return `::${d.severity} ${properties}::${escapeCommandData(d.message)}
+    return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}
 `;
   }).join("");
 }
@@ -58952,17 +58929,17 @@ function joinPath(...segments) {
   return segments.flatMap((s) => s.split("/")).filter((s) => s !== "").join("/");
 }
 __name(joinPath, "joinPath");
-function indexPath(config, repository) {
+function indexPath(config, source) {
+  if (source.id === void 0) return legacyIndexPath(config, source.repository);
+  if (!SOURCE_ID.test(source.id)) throw new Error(`not a repository id: ${JSON.stringify(source.id)}`);
+  return joinPath(config.gitops.directory, ".paved", "sources", `${source.id}.yaml`);
+}
+__name(indexPath, "indexPath");
+function legacyIndexPath(config, repository) {
   if (!isRepositoryName(repository)) throw new Error(`not a repository name (owner/name): ${JSON.stringify(repository)}`);
   return joinPath(config.gitops.directory, ".paved", "sources", `${repository.toLowerCase()}.yaml`);
 }
-__name(indexPath, "indexPath");
-function sameRepository(value, repository) {
-  const a = value.toLowerCase().replace(/\.git$/, "");
-  const b = repository.toLowerCase();
-  return a === b || a.endsWith(`/${b}`);
-}
-__name(sameRepository, "sameRepository");
+__name(legacyIndexPath, "legacyIndexPath");
 function isRepositoryName(repository) {
   const parts = repository.split("/");
   return parts.length === 2 && parts.every((p) => /^[A-Za-z0-9_.-]+$/.test(p) && !/^\.+$/.test(p));
@@ -58980,6 +58957,7 @@ function getOwn2(record, key) {
 __name(getOwn2, "getOwn");
 
 // src/plan/unit-state.ts
+import { createHash } from "node:crypto";
 var DEFAULT_AUTOSCALING_CPU = 80;
 function unitState(unit) {
   const spec = unit.spec;
@@ -58996,7 +58974,7 @@ function unitState(unit) {
     secrets: {},
     dependencies: {}
   };
-  for (const name of Object.keys(spec.env).sort()) setOwn2(state.env, name, String(getOwn2(spec.env, name)));
+  for (const name of Object.keys(spec.env).sort()) setOwn2(state.env, name, envDigest(String(getOwn2(spec.env, name))));
   for (const name of Object.keys(spec.secrets).sort()) {
     const ref = getOwn2(spec.secrets, name);
     setOwn2(state.secrets, name, ref.property ? `${ref.key}#${ref.property}` : ref.key);
@@ -59008,13 +58986,19 @@ function unitState(unit) {
   return state;
 }
 __name(unitState, "unitState");
+var DIGEST = /^sha256:[0-9a-f]{12}$/;
+function envDigest(value) {
+  if (DIGEST.test(value)) return value;
+  return `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 12)}`;
+}
+__name(envDigest, "envDigest");
 
 // src/plan/ownership-index.ts
 var API_VERSION = "paved.dev/v1";
 var KIND = "SourceIndex";
 function buildIndex(units, rendered, source, config) {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config, source.repository), content: formatIndex(index) };
+  return index && { path: indexPath(config, source), content: formatIndex(index) };
 }
 __name(buildIndex, "buildIndex");
 function buildOwnershipIndex(units, rendered, source) {
@@ -59034,12 +59018,13 @@ function buildOwnershipIndex(units, rendered, source) {
     return entry;
   });
   const catalog = rendered.owned.filter((p) => !inUnits.has(p)).sort(compareStrings);
-  return { source: source.repository, units: indexed, catalog };
+  return { source: source.repository, ...source.id !== void 0 ? { id: source.id } : {}, units: indexed, catalog };
 }
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, units: index.units, catalog: index.catalog };
-  return `# Files in this repository owned by ${index.source}, written by Paved on every apply.
+  const id = index.id === void 0 ? {} : { id: index.id };
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, units: index.units, catalog: index.catalog };
+  return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
@@ -59058,8 +59043,10 @@ function parseIndex(content) {
   const units = doc.units ?? [];
   const catalog = doc.catalog ?? [];
   if (!Array.isArray(units) || !isStringList(catalog)) throw new Error("units and catalog must be lists");
+  if (doc.id !== void 0 && typeof doc.id !== "string" && typeof doc.id !== "number") throw new Error("id must be a string");
   return {
     source: doc.source,
+    ...doc.id !== void 0 ? { id: String(doc.id) } : {},
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
         throw new Error(`units[${i}] needs environment, service and files`);
@@ -59089,7 +59076,7 @@ function readState(value) {
     replicas,
     cpu,
     memory,
-    env: stringRecord(value.env),
+    env: digested(stringRecord(value.env)),
     secrets: stringRecord(value.secrets),
     dependencies: stringRecord(value.dependencies)
   };
@@ -59103,6 +59090,11 @@ function readState(value) {
   return state;
 }
 __name(readState, "readState");
+function digested(env) {
+  for (const name of Object.keys(env)) setOwn2(env, name, envDigest(env[name]));
+  return env;
+}
+__name(digested, "digested");
 function stringRecord(value) {
   const out = {};
   if (!isRecord(value)) return out;
@@ -59153,17 +59145,17 @@ var MAX_SUMMARY_ITEMS = 3;
 function commitMessage(plan, source) {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== void 0 ? ` (#${source.pullRequest})` : "";
-  const lines2 = [`paved: ${source.repository}${at}${pr}`, ""];
+  const lines = [`paved: ${source.repository}${at}${pr}`, ""];
   for (const environment of plan.environments) {
     for (const u of plan.units.filter((x) => x.environment === environment && x.action !== "unchanged")) {
       const summary2 = u.summary.slice(0, MAX_SUMMARY_ITEMS).join("; ") + (u.summary.length > MAX_SUMMARY_ITEMS ? "; \u2026" : "");
-      lines2.push(`${environment}/${u.service}: ${u.action}${summary2 ? ` (${oneLine(summary2)})` : ""}`);
+      lines.push(`${environment}/${u.service}: ${u.action}${summary2 ? ` (${oneLine(summary2)})` : ""}`);
     }
   }
   const other = plan.changes.filter((c) => !c.unit).length;
-  if (other > 0) lines2.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
-  lines2.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
-  return `${lines2.join("\n")}
+  if (other > 0) lines.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
+  lines.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  return `${lines.join("\n")}
 `;
 }
 __name(commitMessage, "commitMessage");
@@ -59173,9 +59165,9 @@ function oneLine(text) {
 __name(oneLine, "oneLine");
 
 // src/plan/blob-sha.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function gitBlobSha(content) {
-  return createHash("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
+  return createHash2("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
 }
 __name(gitBlobSha, "gitBlobSha");
 
@@ -59203,7 +59195,8 @@ function resolveDesired(input2, source, config) {
     files,
     shas,
     index,
-    indexPath: indexPath(config, source.repository),
+    indexPath: indexPath(config, source),
+    ...source.id !== void 0 ? { legacyIndexPath: legacyIndexPath(config, source.repository) } : {},
     owned,
     shared: new Set(valid ? input2.rendered.shared : []),
     unitDirs,
@@ -59253,18 +59246,24 @@ function conflictCandidates(desired, tree, previouslyOwned) {
   const ours = /* @__PURE__ */ __name((path) => previouslyOwned.has(path) || desired.shared.has(path) || path === desired.indexPath, "ours");
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
-    if (current !== void 0 && current !== sha && desired.owned.has(path) && !ours(path)) candidates.push(path);
+    if (current === void 0 || current === sha) continue;
+    if (desired.shared.has(path) || desired.owned.has(path) && !ours(path)) candidates.push(path);
   }
   for (const path of desired.foreignInUnitDirs(tree)) if (!ours(path)) candidates.push(path);
   return candidates;
 }
 __name(conflictCandidates, "conflictCandidates");
-function findConflicts(desired, tree, blobs, previouslyOwned, repository) {
+function findConflicts(desired, tree, blobs, previouslyOwned, source) {
   const byKey = /* @__PURE__ */ new Map();
   for (const path of conflictCandidates(desired, tree, previouslyOwned).sort()) {
     const content = blobs.get(path);
-    const owner = content === void 0 ? void 0 : sourceAnnotation(content);
-    if (owner !== void 0 && sameRepository(owner, repository)) continue;
+    const owner = content === void 0 ? void 0 : readProvenance(content);
+    if (desired.shared.has(path)) {
+      if (owner?.kind === "team" && sameTeam(owner, desired.files.get(path))) continue;
+      byKey.set(path, { paths: [path], shared: true, ...owner ? { owner } : {} });
+      continue;
+    }
+    if (belongsToSource(owner, source)) continue;
     const dir = unitDirOf(path, desired.unitDirs);
     const key = dir ?? path;
     const conflict = byKey.get(key) ?? { paths: [] };
@@ -59276,15 +59275,11 @@ function findConflicts(desired, tree, blobs, previouslyOwned, repository) {
   return [...byKey.values()];
 }
 __name(findConflicts, "findConflicts");
-function sourceAnnotation(content) {
-  const match = /paved\.dev\/source["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content);
-  return match?.[1];
-}
-__name(sourceAnnotation, "sourceAnnotation");
-function conflictDiagnostic(conflict, file, locate2) {
+function conflictDiagnostic(conflict, file, locate2, source) {
   const example = conflict.paths[0];
+  if (conflict.shared) return sharedConflictDiagnostic(conflict, example, file, locate2);
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
-  const owner = conflict.owner ? `${conflict.owner} (paved.dev/source of ${example})` : `files no Paved source lists (${example}${more}, maybe written by hand)`;
+  const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === void 0 ? "" : pointer("services", service);
   const position = locate2(where) ?? { line: 1, column: 1 };
@@ -59304,28 +59299,92 @@ function catalogService(path) {
   return /\/?catalog\/[^/]+\/([^/]+)\.yaml$/.exec(path)?.[1];
 }
 __name(catalogService, "catalogService");
+function ownerWords(owner, example, source) {
+  const named = `${describeProvenance(owner)} (as ${example} says)`;
+  if (owner.kind === "source" && sameRepository(owner.repository, source.repository) && owner.id !== source.id) {
+    const ours = source.id === void 0 ? "this source has no repository id (the CLI takes it with --source-id)" : `this is repository id ${source.id}`;
+    return `${named}, another repository that had this name: ${ours}, and a repository that takes an old name does not inherit what the renamed one deployed`;
+  }
+  return named;
+}
+__name(ownerWords, "ownerWords");
+function sameTeam(owner, desiredContent) {
+  const ours = readProvenance(desiredContent);
+  return ours?.kind === "team" && ours.owner === owner.owner;
+}
+__name(sameTeam, "sameTeam");
+function sharedConflictDiagnostic(conflict, example, file, locate2) {
+  const says = conflict.owner ? `it says it is ${describeProvenance(conflict.owner)}` : "nothing in it says Paved wrote it (written by hand?)";
+  return {
+    severity: "error",
+    code: "ownership-conflict",
+    message: `${example} in the GitOps repository was not rendered by Paved for this team: ${says}. Paved overwrites only files it rendered. Move that file aside (or merge what it adds into the org config) and let Paved write it, or make it Paved's by starting it with the line Paved writes.`,
+    file,
+    ...locate2("/owner") ?? { line: 1, column: 1 },
+    path: "/owner"
+  };
+}
+__name(sharedConflictDiagnostic, "sharedConflictDiagnostic");
+function deletionCandidates(desired, previouslyOwned, tree) {
+  return [...previouslyOwned].filter((path) => !desired.files.has(path) && !desired.shared.has(path) && tree.has(path));
+}
+__name(deletionCandidates, "deletionCandidates");
+function deletable(content, source) {
+  return content !== void 0 && belongsToSource(readProvenance(content), source);
+}
+__name(deletable, "deletable");
+function keptDiagnostic(path, content, indexPath2, file) {
+  const claim = content === void 0 ? void 0 : readProvenance(content);
+  const says = claim ? `it says it is ${describeProvenance(claim)}'s` : "nothing in it says Paved wrote it";
+  return {
+    severity: "warning",
+    code: "ownership-index-foreign-file",
+    message: `${path} is listed in this repository's ownership index ${indexPath2}, but ${says}: Paved does not delete it, and no longer lists it. Delete it by hand if it is really no one's.`,
+    file,
+    line: 1,
+    column: 1,
+    path: ""
+  };
+}
+__name(keptDiagnostic, "keptDiagnostic");
 
 // src/plan/previous-index.ts
-function previousIndexNeeded(desired, tree) {
-  const sha = tree.get(desired.indexPath);
-  return sha !== void 0 && sha !== desired.shas.get(desired.indexPath);
+function previousIndexPath(desired, tree) {
+  if (tree.has(desired.indexPath)) return desired.indexPath;
+  return desired.legacyIndexPath !== void 0 && tree.has(desired.legacyIndexPath) ? desired.legacyIndexPath : void 0;
 }
-__name(previousIndexNeeded, "previousIndexNeeded");
+__name(previousIndexPath, "previousIndexPath");
+function previousIndexToFetch(desired, tree) {
+  const path = previousIndexPath(desired, tree);
+  if (path === void 0) return void 0;
+  return tree.get(path) !== desired.shas.get(path) ? path : void 0;
+}
+__name(previousIndexToFetch, "previousIndexToFetch");
 function readPreviousIndex(desired, tree, blobs, current) {
-  if (!tree.has(desired.indexPath)) return { kind: "none" };
-  if (!previousIndexNeeded(desired, tree)) {
-    const index = buildOwnershipIndex(current.units, current.rendered, current.source);
-    return index ? { kind: "found", index } : { kind: "none" };
+  const path = previousIndexPath(desired, tree);
+  if (path === void 0) return { kind: "none" };
+  if (previousIndexToFetch(desired, tree) === void 0) {
+    const index2 = buildOwnershipIndex(current.units, current.rendered, current.source);
+    return index2 ? { kind: "found", index: index2, path } : { kind: "none" };
   }
-  const content = blobs.get(desired.indexPath);
+  const content = blobs.get(path);
   if (content === void 0) return { kind: "unreadable", reason: "its content was not fetched" };
+  let index;
   try {
-    return { kind: "found", index: desired.parseIndex(content) };
+    index = desired.parseIndex(content);
   } catch (error2) {
+    if (path !== desired.indexPath) return { kind: "none" };
     return { kind: "unreadable", reason: error2 instanceof Error ? error2.message : String(error2) };
   }
+  if (path !== desired.indexPath && !adoptable(index, current.source)) return { kind: "none" };
+  return { kind: "found", index, path };
 }
 __name(readPreviousIndex, "readPreviousIndex");
+function adoptable(index, source) {
+  if (index.id !== void 0) return index.id === source.id;
+  return sameRepository(index.source, source.repository);
+}
+__name(adoptable, "adoptable");
 function unreadableIndexDiagnostic(path, reason, file) {
   return {
     severity: "error",
@@ -59342,19 +59401,18 @@ __name(unreadableIndexDiagnostic, "unreadableIndexDiagnostic");
 // src/plan/needed.ts
 function blobsNeededFor(desired, input2, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
   if (!desired.valid) return [];
-  if (previousIndexNeeded(desired, tree) && !known.has(desired.indexPath)) {
-    return [desired.indexPath];
+  const index = previousIndexToFetch(desired, tree);
+  if (index !== void 0 && !known.has(index)) {
+    return [index];
   }
   const previous = readPreviousIndex(desired, tree, known, { units: input2.units, rendered: input2.rendered, source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : /* @__PURE__ */ new Set();
   const essential = new Set(conflictCandidates(desired, tree, owned));
+  for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
   const forDiffs = /* @__PURE__ */ new Set();
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
     if (current !== void 0 && current !== sha && !essential.has(path)) forDiffs.add(path);
-  }
-  if (options.deletionDiffs ?? true) {
-    for (const path of owned) if (!desired.files.has(path) && tree.has(path)) forDiffs.add(path);
   }
   const fetchedForDiffs = [...forDiffs].filter((p) => known.has(p)).length;
   const room = Math.max(0, (options.diffLimit ?? Infinity) - fetchedForDiffs);
@@ -59402,12 +59460,12 @@ function splitLines(content) {
 __name(splitLines, "splitLines");
 function intern(a, b) {
   const ids = /* @__PURE__ */ new Map();
-  const encode = /* @__PURE__ */ __name((lines2) => {
-    const out = new Int32Array(lines2.length);
-    for (let i = 0; i < lines2.length; i++) {
-      const last = i === lines2.length - 1 && !lines2.finalNewline;
-      const key = last ? `${lines2.text[i]}
-` : lines2.text[i];
+  const encode = /* @__PURE__ */ __name((lines) => {
+    const out = new Int32Array(lines.length);
+    for (let i = 0; i < lines.length; i++) {
+      const last = i === lines.length - 1 && !lines.finalNewline;
+      const key = last ? `${lines.text[i]}
+` : lines.text[i];
       let id = ids.get(key);
       if (id === void 0) ids.set(key, id = ids.size);
       out[i] = id;
@@ -59582,15 +59640,15 @@ function range(index, count2) {
   return count2 === 1 ? `${index + 1}` : `${index + 1},${count2}`;
 }
 __name(range, "range");
-function pushLine(out, sign2, lines2, index) {
-  out.push(`${sign2}${lines2.text[index]}
+function pushLine(out, sign2, lines, index) {
+  out.push(`${sign2}${lines.text[index]}
 `);
-  if (index === lines2.length - 1 && !lines2.finalNewline) out.push("\\ No newline at end of file\n");
+  if (index === lines.length - 1 && !lines.finalNewline) out.push("\\ No newline at end of file\n");
 }
 __name(pushLine, "pushLine");
 
 // src/plan/file-changes.ts
-function fileChanges(desired, previous, tree, blobs) {
+function fileChanges(desired, previous, tree, blobs, previousPath, deletable2) {
   const changes = [];
   for (const [path, content] of desired.files) {
     const current = tree.get(path);
@@ -59606,12 +59664,17 @@ function fileChanges(desired, previous, tree, blobs) {
       previousOwned.push(path);
     }
   }
-  if (!desired.files.has(desired.indexPath) && tree.has(desired.indexPath)) previousOwned.push(desired.indexPath);
+  const kept = [];
   for (const path of new Set(previousOwned)) {
     if (desired.files.has(path) || desired.shared.has(path) || !tree.has(path)) continue;
-    changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), void 0, true));
+    if (!deletable2(path)) kept.push(path);
+    else changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), void 0, true));
   }
-  return changes.sort((a, b) => compareStrings(a.path, b.path));
+  const indexes = [desired.indexPath, ...previousPath !== void 0 && previousPath !== desired.indexPath ? [previousPath] : []];
+  for (const path of indexes) {
+    if (!desired.files.has(path) && tree.has(path)) changes.push(change(path, "delete", void 0, blobs.get(path), void 0, true));
+  }
+  return { changes: changes.sort((a, b) => compareStrings(a.path, b.path)), kept: kept.sort(compareStrings) };
 }
 __name(fileChanges, "fileChanges");
 function change(path, action, unit, before, after, existed) {
@@ -59631,10 +59694,10 @@ function change(path, action, unit, before, after, existed) {
 __name(change, "change");
 
 // src/plan/plan-id.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var ID_LENGTH = 12;
 function planId(input2, desired) {
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   const field = /* @__PURE__ */ __name((name, value) => {
     hash.update(`${name}\0${value.length}\0`).update(value);
   }, "field");
@@ -59692,20 +59755,20 @@ var KIND_ORDER = ["production", "deletion", "dependency-removal", "host-change",
 
 // src/plan/summary.ts
 function describeChanges(before, after) {
-  const lines2 = [];
-  if (before.image !== after.image) lines2.push(describeImage(before.image, after.image));
-  if (before.replicas !== after.replicas) lines2.push(`replicas ${before.replicas} \u2192 ${after.replicas}`);
-  lines2.push(...describeAutoscaling(before.autoscaling, after.autoscaling));
-  if (before.cpu !== after.cpu) lines2.push(`cpu ${before.cpu} \u2192 ${after.cpu}`);
-  if (before.memory !== after.memory) lines2.push(`memory ${before.memory} \u2192 ${after.memory}`);
-  lines2.push(...describeOptional("port", before.port, after.port));
-  lines2.push(...describeIngress(before, after));
-  lines2.push(...describeRecord("env", before.env, after.env, (name, from, to) => `env ${name} ${short(from)} \u2192 ${short(to)}`));
-  lines2.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
-  lines2.push(
+  const lines = [];
+  if (before.image !== after.image) lines.push(describeImage(before.image, after.image));
+  if (before.replicas !== after.replicas) lines.push(`replicas ${before.replicas} \u2192 ${after.replicas}`);
+  lines.push(...describeAutoscaling(before.autoscaling, after.autoscaling));
+  if (before.cpu !== after.cpu) lines.push(`cpu ${before.cpu} \u2192 ${after.cpu}`);
+  if (before.memory !== after.memory) lines.push(`memory ${before.memory} \u2192 ${after.memory}`);
+  lines.push(...describeOptional("port", before.port, after.port));
+  lines.push(...describeIngress(before, after));
+  lines.push(...describeRecord("env", before.env, after.env, (name) => `env ${name} changed`));
+  lines.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
+  lines.push(
     ...describeRecord("dependency", before.dependencies, after.dependencies, (name, from, to) => `dependency ${name} ${from} \u2192 ${to}`, true)
   );
-  return lines2;
+  return lines;
 }
 __name(describeChanges, "describeChanges");
 function describeNew(state) {
@@ -59755,10 +59818,10 @@ function describeAutoscaling(before, after) {
   if (!before && !after) return [];
   if (!before) return [`autoscaling added (${scalingRange(after)}, cpu ${after.cpu}%)`];
   if (!after) return [`autoscaling removed (was ${scalingRange(before)})`];
-  const lines2 = [];
-  if (before.min !== after.min || before.max !== after.max) lines2.push(`autoscaling ${scalingRange(before)} \u2192 ${scalingRange(after)}`);
-  if (before.cpu !== after.cpu) lines2.push(`autoscaling cpu target ${before.cpu}% \u2192 ${after.cpu}%`);
-  return lines2;
+  const lines = [];
+  if (before.min !== after.min || before.max !== after.max) lines.push(`autoscaling ${scalingRange(before)} \u2192 ${scalingRange(after)}`);
+  if (before.cpu !== after.cpu) lines.push(`autoscaling cpu target ${before.cpu}% \u2192 ${after.cpu}%`);
+  return lines;
 }
 __name(describeAutoscaling, "describeAutoscaling");
 function describeOptional(label, before, after) {
@@ -59772,10 +59835,10 @@ function describeIngress(before, after) {
   if (before.host === void 0 && after.host === void 0) return [];
   if (before.host === void 0) return [`ingress added (host ${after.host}${pathSuffix(after.path)})`];
   if (after.host === void 0) return [`ingress removed (host ${before.host}${pathSuffix(before.path)})`];
-  const lines2 = [];
-  if (before.host !== after.host) lines2.push(`host ${before.host} \u2192 ${after.host}`);
-  if (before.path !== after.path) lines2.push(`ingress path ${before.path ?? "/"} \u2192 ${after.path ?? "/"}`);
-  return lines2;
+  const lines = [];
+  if (before.host !== after.host) lines.push(`host ${before.host} \u2192 ${after.host}`);
+  if (before.path !== after.path) lines.push(`ingress path ${before.path ?? "/"} \u2192 ${after.path ?? "/"}`);
+  return lines;
 }
 __name(describeIngress, "describeIngress");
 function pathSuffix(path) {
@@ -59783,24 +59846,19 @@ function pathSuffix(path) {
 }
 __name(pathSuffix, "pathSuffix");
 function describeRecord(label, before, after, changed, showValue = false) {
-  const lines2 = [];
+  const lines = [];
   const names = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   for (const name of names) {
     const from = getOwn2(before, name);
     const to = getOwn2(after, name);
     if (from === to) continue;
-    if (from === void 0) lines2.push(`${label} ${name} added${showValue ? ` (${to})` : ""}`);
-    else if (to === void 0) lines2.push(`${label} ${name} removed${showValue ? ` (${from})` : ""}`);
-    else lines2.push(changed(name, from, to));
+    if (from === void 0) lines.push(`${label} ${name} added${showValue ? ` (${to})` : ""}`);
+    else if (to === void 0) lines.push(`${label} ${name} removed${showValue ? ` (${from})` : ""}`);
+    else lines.push(changed(name, from, to));
   }
-  return lines2;
+  return lines;
 }
 __name(describeRecord, "describeRecord");
-function short(value) {
-  const shown = value === "" ? '""' : value;
-  return shown.length > 40 ? `${shown.slice(0, 39)}\u2026` : shown;
-}
-__name(short, "short");
 
 // src/plan/unit-changes.ts
 function compareUnits(units, rendered, previous, changes, config) {
@@ -59863,10 +59921,10 @@ function planFor(desired, input2) {
   const { tree, blobs, source, config } = input2;
   const id = planId(input2, desired);
   const file = input2.manifestFile ?? config.manifest;
-  const invalid2 = /* @__PURE__ */ __name((diagnostics = desired.diagnostics) => ({
+  const invalid2 = /* @__PURE__ */ __name((diagnostics2 = desired.diagnostics) => ({
     id,
     valid: false,
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: sortDiagnostics(diagnostics2),
     changes: [],
     units: [],
     risks: [],
@@ -59879,12 +59937,20 @@ function planFor(desired, input2) {
   }
   const previousIndex = previous.kind === "found" ? previous.index : void 0;
   const owned = previousIndex ? ownedPaths(previousIndex) : /* @__PURE__ */ new Set();
-  const conflicts = findConflicts(desired, tree, blobs, owned, source.repository);
+  const conflicts = findConflicts(desired, tree, blobs, owned, source);
   if (conflicts.length > 0) {
     const locate2 = input2.locate ?? (() => void 0);
-    return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2))]);
+    return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
-  const changes = fileChanges(desired, previousIndex, tree, blobs);
+  const { changes, kept } = fileChanges(
+    desired,
+    previousIndex,
+    tree,
+    blobs,
+    previous.kind === "found" ? previous.path : void 0,
+    (path) => deletable(blobs.get(path), source)
+  );
+  const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
   const comparisons = compareUnits(input2.units, input2.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
@@ -59896,7 +59962,7 @@ function planFor(desired, input2) {
   return {
     id,
     valid: true,
-    diagnostics: sortDiagnostics(desired.diagnostics),
+    diagnostics: sortDiagnostics(diagnostics),
     changes,
     units: comparisons.map((c) => c.change),
     risks: findRisks(comparisons, environments, config),
@@ -59944,7 +60010,7 @@ __name(plannerForDesired, "plannerForDesired");
 
 // src/report/annotations.ts
 function annotation(range2, level, title, message) {
-  const result2 = { path: range2.path, start_line: range2.startLine, end_line: range2.endLine, annotation_level: level, message, title };
+  const result2 = { path: range2.path, start_line: range2.startLine, end_line: range2.endLine, annotation_level: level, message: showInvisible(message), title: showInvisible(title) };
   if (range2.startLine === range2.endLine && range2.startColumn !== void 0) {
     result2.start_column = range2.startColumn;
     result2.end_column = range2.endColumn ?? range2.startColumn;
@@ -60247,7 +60313,7 @@ function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
 ${sourceLine(ctx)}
 
 `;
-  const title = `${v.icon} ${verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting).text}`;
+  const title = `${v.icon} ${showInvisible(verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting).text)}`;
   return {
     conclusion: !plan.valid || !v.ok ? "failure" : v.warnings > 0 ? "neutral" : "success",
     title: title.length > CHECK_RUN_TITLE_MAX_CHARS ? `${title.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1)}\u2026` : title,
@@ -60332,6 +60398,7 @@ __name(keyedLock, "keyedLock");
 
 // src/github/check-run.ts
 var CHECK_NAME = "Paved";
+var CONCLUDES = { request: { concludes: true } };
 var LOOKUP_ATTEMPTS = 3;
 var LOOKUP_BACKOFF_MS = 200;
 var creating = keyedLock();
@@ -60364,29 +60431,56 @@ function startCheck(gh, repo, headSha, externalId, options = {}) {
       });
       return { id: existing.id, done: false, externalId };
     }
-    try {
-      const created = await gh.request("POST /repos/{owner}/{repo}/check-runs", {
-        ...repo,
-        name: CHECK_NAME,
-        head_sha: headSha,
-        status: "in_progress",
-        external_id: externalId,
-        ...NO_RETRY
-      });
-      return { id: Number(created.data.id), done: false, externalId };
-    } catch (error2) {
-      const status = httpStatus(error2);
-      if (status !== void 0 && status < 500) throw error2;
-      for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
-        await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
-        const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
-        if (found && found.external_id === externalId) return { id: found.id, done: false, externalId };
-      }
-      throw error2;
-    }
+    return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
   });
 }
 __name(startCheck, "startCheck");
+var QUICK_CHECK_MS = Number(process.env.PAVED_QUICK_CHECK_MS) || 2e3;
+var deferred = /* @__PURE__ */ new Map();
+var REMEMBERED_PLACEHOLDERS = 1e4;
+var nextPlaceholder = -1;
+function deferCreation(gh, repo, headSha, externalId) {
+  const placeholder = nextPlaceholder--;
+  const entry = { gh, repo, headSha, externalId };
+  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => void 0), QUICK_CHECK_MS);
+  entry.timer.unref?.();
+  deferred.set(placeholder, entry);
+  if (deferred.size > REMEMBERED_PLACEHOLDERS) deferred.delete(deferred.keys().next().value);
+  return placeholder;
+}
+__name(deferCreation, "deferCreation");
+function createdId(entry, body) {
+  clearTimeout(entry.timer);
+  entry.created ??= createCheck(entry.gh, entry.repo, entry.headSha, entry.externalId, body).catch((error2) => {
+    entry.created = void 0;
+    throw error2;
+  });
+  return entry.created;
+}
+__name(createdId, "createdId");
+async function createCheck(gh, repo, headSha, externalId, body) {
+  try {
+    const created = await gh.request("POST /repos/{owner}/{repo}/check-runs", {
+      ...repo,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      external_id: externalId,
+      ...body,
+      ...NO_RETRY
+    });
+    return Number(created.data.id);
+  } catch (error2) {
+    const status = httpStatus(error2);
+    if (status !== void 0 && status < 500) throw error2;
+    for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
+      await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
+      const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
+      if (found && found.external_id === externalId) return found.id;
+    }
+    throw error2;
+  }
+}
+__name(createCheck, "createCheck");
 function snapshotOf(check) {
   return {
     conclusion: check.conclusion ?? null,
@@ -60401,12 +60495,18 @@ function sameReport(previous, report2) {
   return previous.conclusion === report2.conclusion && previous.title === report2.title && previous.summary === report2.summary && previous.text === (report2.text ?? "") && previous.annotations === report2.annotations.length;
 }
 __name(sameReport, "sameReport");
-async function finishCheck(gh, repo, check, report2) {
+async function finishCheck(gh, repo, check, report2, failed = false) {
   if (typeof check === "object" && check.previous && sameReport(check.previous, report2)) return;
-  const checkRunId = typeof check === "number" ? check : check.id;
-  const externalId = typeof check === "object" ? { external_id: check.externalId } : {};
+  const given = typeof check === "number" ? check : check.id;
+  const externalId = failed ? { external_id: "" } : typeof check === "object" ? { external_id: check.externalId } : {};
   const batches = annotationBatches(report2.annotations, ANNOTATIONS_PER_REQUEST);
   const output = { title: report2.title, summary: report2.summary, ...report2.text ? { text: report2.text } : {} };
+  const entry = deferred.get(given);
+  if (entry && !entry.created && batches.length <= 1) {
+    await createdId(entry, { status: "completed", conclusion: report2.conclusion, output: { ...output, annotations: batches[0] ?? [] }, ...externalId, ...CONCLUDES });
+    return;
+  }
+  const checkRunId = entry ? await createdId(entry, { status: "in_progress" }) : given;
   for (const annotations of batches.slice(1)) {
     await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
       ...repo,
@@ -60420,7 +60520,8 @@ async function finishCheck(gh, repo, check, report2) {
     ...externalId,
     status: "completed",
     conclusion: report2.conclusion,
-    output: { ...output, annotations: batches[0] ?? [] }
+    output: { ...output, annotations: batches[0] ?? [] },
+    ...CONCLUDES
   });
 }
 __name(finishCheck, "finishCheck");
@@ -60430,7 +60531,7 @@ async function failCheck(gh, repo, check, reason) {
   const checkRunId = typeof check === "number" ? check : check.id;
   for (let attempt = 1; ; attempt++) {
     try {
-      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] });
+      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] }, true);
       return true;
     } catch {
       if (attempt >= FAIL_ATTEMPTS) return false;
@@ -60474,9 +60575,9 @@ __name(readFileSha, "readFileSha");
 // src/github/org-config.ts
 var ORG_CONFIG_REPO = ".github";
 var ORG_CONFIG_PATH = ".github/paved.yml";
-async function readOrgConfig(gh, org, ref) {
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);
-  return { text, location: `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}` };
+async function readOrgConfig(gh, org) {
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH);
+  return { text, location: `${org}/${ORG_CONFIG_REPO}:${ORG_CONFIG_PATH}` };
 }
 __name(readOrgConfig, "readOrgConfig");
 
@@ -60491,7 +60592,7 @@ function configProblem(code, message, path) {
   return { severity: "error", code, message, file: ORG_CONFIG_PATH, line: 1, column: 1, path };
 }
 __name(configProblem, "configProblem");
-async function readOrgTemplates(gh, org, folder, ref) {
+async function readOrgTemplates(gh, org, folder) {
   if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
   const dir = orgPath(folder);
   const repo = { owner: org, repo: ORG_CONFIG_REPO };
@@ -60499,7 +60600,7 @@ async function readOrgTemplates(gh, org, folder, ref) {
   if (dir === null) return missing;
   let entries2;
   try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir, ...ref ? { ref } : {} });
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir });
     if (!Array.isArray(data)) return missing;
     entries2 = data;
   } catch (error2) {
@@ -60509,7 +60610,7 @@ async function readOrgTemplates(gh, org, folder, ref) {
   const sources = {};
   const files = {};
   for (const entry of entries2.filter((e) => e.type === "file" && e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text = await readFileAt(gh, repo, entry.path, ref);
+    const text = await readFileAt(gh, repo, entry.path);
     if (text === null) continue;
     sources[entry.name] = text;
     files[entry.name] = `${org}/${ORG_CONFIG_REPO}/${entry.path}`;
@@ -60517,13 +60618,13 @@ async function readOrgTemplates(gh, org, folder, ref) {
   return { templates: templateSetWith(sources, files), diagnostics: [] };
 }
 __name(readOrgTemplates, "readOrgTemplates");
-async function readOrgValuesSchema(gh, org, location2, ref) {
+async function readOrgValuesSchema(gh, org, location2) {
   if (location2 === null) return { diagnostics: [] };
-  const path = orgPath(location2);
+  const path = /^[a-z]+:\/\//i.test(location2) ? null : orgPath(location2);
   if (path === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
+    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO} (Paved does not fetch URLs)`, "/render/chart/valuesSchema")] };
   }
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path, ref);
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path);
   if (text === null) {
     return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }
@@ -60536,8 +60637,8 @@ async function readOrgValuesSchema(gh, org, location2, ref) {
 __name(readOrgValuesSchema, "readOrgValuesSchema");
 
 // src/github/org-settings.ts
-async function readOrgSettings(gh, org, ref) {
-  const source = await readOrgConfig(gh, org, ref);
+async function readOrgSettings(gh, org) {
+  const source = await readOrgConfig(gh, org);
   if (source.text === null) {
     const { templates: templates2 } = await readOrgTemplates(gh, org, null);
     return { ok: true, config: DEFAULT_CONFIG, configured: false, location: source.location, templates: templates2, renderOptions: {}, diagnostics: [] };
@@ -60545,8 +60646,8 @@ async function readOrgSettings(gh, org, ref) {
   const loaded = loadConfig(source.text, ORG_CONFIG_PATH);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: source.location, diagnostics: loaded.diagnostics };
   const config = loaded.config;
-  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates, ref);
-  const schema2 = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null, ref) : { diagnostics: [] };
+  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates);
+  const schema2 = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null) : { diagnostics: [] };
   const diagnostics = [...loaded.diagnostics, ...templateDiagnostics, ...schema2.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, location: source.location, diagnostics };
   return {
@@ -60644,7 +60745,7 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
   const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
-    const source = { repository: fullName(repo), sha: target.headSha, pullRequest: target.number };
+    const source = { ...sourceOf(repo, target.repositoryId), sha: target.headSha, pullRequest: target.number };
     const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
     let plan;
     if (!settings.ok) {
@@ -60890,7 +60991,7 @@ async function applyPush(gh, target) {
   }
   const check = await startCheck(gh, repo, target.after, target.deliveryId);
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
-  const ctx = reportContext(repo, { repository: fullName(repo), sha: target.after }, manifestPath, target.htmlUrl);
+  const ctx = reportContext(repo, { ...sourceOf(repo, target.repositoryId), sha: target.after }, manifestPath, target.htmlUrl);
   let landed;
   try {
     if (!settings.ok) {
@@ -60916,7 +61017,7 @@ async function applyPush(gh, target) {
     const writer = new GitHubWriter(gitopsClient2, gitops, config.gitops.branch);
     const gated = gatedEnvironments(config);
     const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 } }),
+      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } }),
       gated
     );
     const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
@@ -61017,6 +61118,9 @@ async function readValuesSchema(base, config, file) {
   const location2 = config.render.mode === "helm" ? config.render.chart?.valuesSchema : void 0;
   if (!location2) return { options: {}, diagnostics: [] };
   const at = "/render/chart/valuesSchema";
+  if (/^[a-z]+:\/\//i.test(location2)) {
+    return { options: {}, diagnostics: [problem(file, "values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path next to ${file} (Paved does not fetch URLs)`, at)] };
+  }
   let text;
   try {
     text = await readFile(resolve2(base, location2), "utf8");
@@ -61062,6 +61166,7 @@ async function onPullRequest(context, inputs, event, deps) {
   if (context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, pr);
   const outcome = await planPullRequest(gh, {
     repo: context.repo,
+    ...repositoryId(event),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
@@ -61113,6 +61218,7 @@ async function onPush(context, inputs, event, deps) {
   const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
   const result2 = await applyPush(gh, {
     repo: context.repo,
+    ...repositoryId(event),
     ref: event.ref,
     before: event.before,
     after: event.after,
@@ -61207,6 +61313,11 @@ function failureMessage(error2, inputs) {
   return `Paved: ${message}${call}`;
 }
 __name(failureMessage, "failureMessage");
+function repositoryId(event) {
+  const id = event.repository?.id;
+  return typeof id === "number" ? { repositoryId: id } : {};
+}
+__name(repositoryId, "repositoryId");
 
 // src/action/main.ts
 var log = { debug, info, warning };

@@ -16,6 +16,7 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   }
   await planPullRequest(context.octokit, {
     repo: { owner: payload.repository.owner.login, repo: payload.repository.name },
+    repositoryId: payload.repository.id,
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,

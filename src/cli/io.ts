@@ -12,7 +12,7 @@ import { checkManifest, type ManifestCheck } from "../manifest/check.js";
 import { decodeText } from "../manifest/encoding.js";
 import { painter } from "../report/ansi.js";
 import { codeFrame } from "../report/code-frame.js";
-import { escapeTerminalLine } from "../report/escape.js";
+import { escapeTerminalLine, showInvisible } from "../report/escape.js";
 import { loadTemplateSet } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 
@@ -211,7 +211,7 @@ export function formatGithub(diagnostics: readonly Diagnostic[]): string {
         `col=${d.column}`,
         `title=${escapeCommandProperty(`Paved: ${d.code}`)}`,
       ].join(",");
-      return `::${d.severity} ${properties}::${escapeCommandData(d.message)}\n`;
+      return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}\n`;
     })
     .join("");
 }
