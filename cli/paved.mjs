@@ -22587,7 +22587,7 @@ var require__2 = __commonJS({
 });
 
 // src/core/package-root.ts
-var FILES = new Map(Object.entries({ "schemas/config.schema.json": '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$id": "https://paved.dev/schemas/config.schema.json",\n  "title": "Paved org config (.github/paved.yml)",\n  "description": "The platform team\'s settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation\'s .github repository on its default branch, never from a pull request.",\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "gitops": {\n      "title": "GitOps repository",\n      "description": "Where rendered files are committed; Argo CD syncs from here.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "repository": {\n          "title": "Repository",\n          "description": "owner/name of the GitOps repository; the app needs contents: write there.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"\n        },\n        "branch": {\n          "title": "Branch",\n          "description": "Branch Argo CD syncs from.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9._/-]{1,200}$",\n          "not": { "pattern": "(^|/)\\\\.|\\\\.\\\\.|//|/$|\\\\.lock$" },\n          "default": "main"\n        },\n        "directory": {\n          "title": "Directory",\n          "description": "Root of the managed tree inside the GitOps repository (\\"\\" for the repository root).",\n          "type": "string",\n          "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$",\n          "default": ""\n        }\n      }\n    },\n    "manifest": {\n      "title": "Manifest path",\n      "description": "Path of the manifest in source repositories.",\n      "type": "string",\n      "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$",\n      "default": "platform.yaml"\n    },\n    "render": {\n      "title": "Rendering",\n      "description": "What Paved writes for each service and environment.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Mode",\n          "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.",\n          "enum": ["manifests", "helm"],\n          "default": "manifests"\n        },\n        "chart": {\n          "title": "Chart",\n          "description": "The org chart, required in helm mode.",\n          "type": "object",\n          "additionalProperties": false,\n          "required": ["repoURL", "name", "version"],\n          "properties": {\n            "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" },\n            "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" },\n            "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 },\n            "valuesSchema": { "title": "Values schema", "description": "Local path of the chart\'s values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null }\n          }\n        },\n        "templates": {\n          "title": "Templates",\n          "description": "A folder of the platform team\'s own templates that replace or add to the built-in ones (path relative to the config file).",\n          "type": ["string", "null"],\n          "default": null\n        }\n      }\n    },\n    "argocd": {\n      "title": "Argo CD",\n      "description": "Where Argo CD runs.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null },\n        "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" }\n      }\n    },\n    "environments": {\n      "title": "Environments",\n      "description": "The environments, in promotion order.",\n      "type": "object",\n      "minProperties": 1,\n      "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n      "additionalProperties": { "$ref": "#/$defs/environment" },\n      "default": {\n        "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true },\n        "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false }\n      }\n    },\n    "registries": {\n      "title": "Allowed registries",\n      "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.",\n      "type": "array",\n      "items": { "type": "string", "minLength": 1 },\n      "default": []\n    },\n    "secretStore": {\n      "title": "Secret store",\n      "description": "The External Secrets store secrets are read from.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["name"],\n      "default": { "kind": "ClusterSecretStore", "name": "default" },\n      "properties": {\n        "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" },\n        "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }\n      }\n    },\n    "dependencies": {\n      "title": "Dependency catalog",\n      "description": "Infrastructure a service may request, by type.",\n      "type": "object",\n      "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" },\n      "additionalProperties": { "$ref": "#/$defs/dependencyType" },\n      "default": {}\n    },\n    "links": {\n      "title": "Links",\n      "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.",\n      "type": "object",\n      "additionalProperties": { "type": "string", "pattern": "^https?://" },\n      "default": {}\n    },\n    "policies": {\n      "title": "Policies",\n      "description": "Rules every resolved unit (service in one environment) must meet.",\n      "type": "array",\n      "items": { "$ref": "#/$defs/policy" },\n      "default": []\n    },\n    "builtins": {\n      "title": "Built-in policies",\n      "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest.",\n      "type": "object",\n      "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest"] },\n      "additionalProperties": { "type": "boolean" },\n      "default": {}\n    }\n  },\n  "$defs": {\n    "environment": {\n      "title": "Environment",\n      "description": "One deployment target.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["cluster"],\n      "properties": {\n        "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" },\n        "namespace": {\n          "title": "Namespace pattern",\n          "description": "Kubernetes namespace; {owner}, {env} and {service} are replaced.",\n          "type": "string",\n          "pattern": "^[-a-z0-9{}]+$",\n          "default": "{owner}-{env}"\n        },\n        "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" },\n        "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false },\n        "ingress": {\n          "title": "Ingress",\n          "description": "How services with an ingress are exposed in this environment.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster\'s default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n            "tls": {\n              "title": "TLS",\n              "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.",\n              "type": "object",\n              "additionalProperties": false,\n              "properties": {\n                "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" },\n                "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }\n              }\n            }\n          }\n        },\n        "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" },\n        "approval": {\n          "title": "Approval",\n          "description": "A pull request that changes this environment needs an approving review from one of these.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "owners": { "title": "Owner team", "description": "A member of the manifest\'s owner team may approve.", "type": "boolean", "default": false },\n            "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }\n          }\n        },\n        "mode": {\n          "title": "Apply mode",\n          "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.",\n          "enum": ["direct", "pull-request"],\n          "default": "direct"\n        }\n      }\n    },\n    "dependencyType": {\n      "title": "Dependency type",\n      "description": "A kind of infrastructure and the claim rendered for it.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["apiVersion", "kind"],\n      "properties": {\n        "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" },\n        "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" },\n        "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] },\n        "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }\n      }\n    },\n    "policy": {\n      "title": "Policy",\n      "description": "A JSON Schema that each matching unit must satisfy.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["id", "assert"],\n      "properties": {\n        "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" },\n        "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" },\n        "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" },\n        "match": {\n          "title": "Match",\n          "description": "Which units the policy applies to (all when absent).",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } },\n            "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } },\n            "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } }\n          }\n        },\n        "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" }\n      }\n    }\n  }\n}\n', "schemas/platform.schema.json": `{
+var FILES = new Map(Object.entries({ "schemas/config.schema.json": '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$id": "https://paved.dev/schemas/config.schema.json",\n  "title": "Paved org config (.github/paved.yml)",\n  "description": "The platform team\'s settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation\'s .github repository on its default branch, never from a pull request.",\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "gitops": {\n      "title": "GitOps repository",\n      "description": "Where rendered files are committed; Argo CD syncs from here.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "repository": {\n          "title": "Repository",\n          "description": "owner/name of the GitOps repository; the app needs contents: write there.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"\n        },\n        "branch": {\n          "title": "Branch",\n          "description": "Branch Argo CD syncs from.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9._/-]{1,200}$",\n          "not": { "pattern": "(^|/)\\\\.|\\\\.\\\\.|//|/$|\\\\.lock$" },\n          "default": "main"\n        },\n        "directory": {\n          "title": "Directory",\n          "description": "Root of the managed tree inside the GitOps repository (\\"\\" for the repository root).",\n          "type": "string",\n          "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$",\n          "default": ""\n        }\n      }\n    },\n    "manifest": {\n      "title": "Manifest path",\n      "description": "Path of the manifest in source repositories.",\n      "type": "string",\n      "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$",\n      "default": "platform.yaml"\n    },\n    "render": {\n      "title": "Rendering",\n      "description": "What Paved writes for each service and environment.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Mode",\n          "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.",\n          "enum": ["manifests", "helm"],\n          "default": "manifests"\n        },\n        "chart": {\n          "title": "Chart",\n          "description": "The org chart, required in helm mode.",\n          "type": "object",\n          "additionalProperties": false,\n          "required": ["repoURL", "name", "version"],\n          "properties": {\n            "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" },\n            "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" },\n            "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 },\n            "valuesSchema": { "title": "Values schema", "description": "Local path of the chart\'s values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null }\n          }\n        },\n        "templates": {\n          "title": "Templates",\n          "description": "A folder of the platform team\'s own templates that replace or add to the built-in ones (path relative to the config file).",\n          "type": ["string", "null"],\n          "default": null\n        }\n      }\n    },\n    "argocd": {\n      "title": "Argo CD",\n      "description": "Where Argo CD runs.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null },\n        "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" }\n      }\n    },\n    "environments": {\n      "title": "Environments",\n      "description": "The environments, in promotion order.",\n      "type": "object",\n      "minProperties": 1,\n      "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n      "additionalProperties": { "$ref": "#/$defs/environment" },\n      "default": {\n        "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true },\n        "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false }\n      }\n    },\n    "registries": {\n      "title": "Allowed registries",\n      "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.",\n      "type": "array",\n      "items": { "type": "string", "minLength": 1 },\n      "default": []\n    },\n    "secretStore": {\n      "title": "Secret store",\n      "description": "The External Secrets store secrets are read from.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["name"],\n      "default": { "kind": "ClusterSecretStore", "name": "default" },\n      "properties": {\n        "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" },\n        "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n        "keyPrefix": {\n          "title": "Key prefix",\n          "description": "Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team\'s secrets. \\"\\" turns the scoping off.",\n          "type": "string",\n          "maxLength": 256,\n          "default": "{owner}/"\n        }\n      }\n    },\n    "dependencies": {\n      "title": "Dependency catalog",\n      "description": "Infrastructure a service may request, by type.",\n      "type": "object",\n      "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" },\n      "additionalProperties": { "$ref": "#/$defs/dependencyType" },\n      "default": {}\n    },\n    "links": {\n      "title": "Links",\n      "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.",\n      "type": "object",\n      "additionalProperties": { "type": "string", "pattern": "^https?://" },\n      "default": {}\n    },\n    "policies": {\n      "title": "Policies",\n      "description": "Rules every resolved unit (service in one environment) must meet.",\n      "type": "array",\n      "items": { "$ref": "#/$defs/policy" },\n      "default": []\n    },\n    "builtins": {\n      "title": "Built-in policies",\n      "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.",\n      "type": "object",\n      "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] },\n      "additionalProperties": { "type": "boolean" },\n      "default": {}\n    }\n  },\n  "$defs": {\n    "environment": {\n      "title": "Environment",\n      "description": "One deployment target.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["cluster"],\n      "properties": {\n        "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" },\n        "namespace": {\n          "title": "Namespace pattern",\n          "description": "Kubernetes namespace; {owner}, {env} and {service} are replaced.",\n          "type": "string",\n          "pattern": "^[-a-z0-9{}]+$",\n          "default": "{owner}-{env}"\n        },\n        "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" },\n        "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false },\n        "ingress": {\n          "title": "Ingress",\n          "description": "How services with an ingress are exposed in this environment.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster\'s default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n            "tls": {\n              "title": "TLS",\n              "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.",\n              "type": "object",\n              "additionalProperties": false,\n              "properties": {\n                "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" },\n                "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }\n              }\n            }\n          }\n        },\n        "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" },\n        "approval": {\n          "title": "Approval",\n          "description": "A pull request that changes this environment needs an approving review from one of these.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "owners": { "title": "Owner team", "description": "A member of the manifest\'s owner team may approve.", "type": "boolean", "default": false },\n            "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }\n          }\n        },\n        "mode": {\n          "title": "Apply mode",\n          "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.",\n          "enum": ["direct", "pull-request"],\n          "default": "direct"\n        }\n      }\n    },\n    "dependencyType": {\n      "title": "Dependency type",\n      "description": "A kind of infrastructure and the claim rendered for it.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["apiVersion", "kind"],\n      "properties": {\n        "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" },\n        "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" },\n        "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] },\n        "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] },\n        "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } }\n      }\n    },\n    "policy": {\n      "title": "Policy",\n      "description": "A JSON Schema that each matching unit must satisfy.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["id", "assert"],\n      "properties": {\n        "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" },\n        "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" },\n        "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" },\n        "match": {\n          "title": "Match",\n          "description": "Which units the policy applies to (all when absent).",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } },\n            "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } },\n            "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } }\n          }\n        },\n        "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" }\n      }\n    }\n  }\n}\n', "schemas/platform.schema.json": `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://paved.dev/schemas/platform.schema.json",
   "title": "Paved platform.yaml",
@@ -25154,8 +25154,70 @@ function requirement(error) {
 }
 __name(requirement, "requirement");
 
+// src/manifest/placeholder.ts
+var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
+function parseEnvValue(value) {
+  if (typeof value !== "string") return { kind: "literal", text: String(value) };
+  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
+  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
+  let text = "";
+  for (let i = 0; i < value.length; i++) {
+    if (value.startsWith("$${", i)) {
+      text += "${";
+      i += 2;
+    } else if (value.startsWith("${", i)) {
+      const end = value.indexOf("}", i);
+      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
+      const isWhole = i === 0 && end === value.length - 1;
+      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
+    } else {
+      text += value[i];
+    }
+  }
+  return { kind: "literal", text };
+}
+__name(parseEnvValue, "parseEnvValue");
+
+// src/policy/secret-literal.ts
+var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
+var KNOWN_PREFIXES = [
+  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, "a GitHub token"],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
+  [/\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe key"],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
+  [/\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/, "an API secret key"],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
+  [/\bAIza[0-9A-Za-z_-]{35}/, "a Google API key"],
+  [/\bnpm_[A-Za-z0-9]{36}/, "an npm token"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
+];
+function entropy(text) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= n / text.length * Math.log2(n / text.length);
+  return bits;
+}
+__name(entropy, "entropy");
+function highEntropy(value) {
+  return value.length >= 20 && !/\s/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 4;
+}
+__name(highEntropy, "highEntropy");
+function secretLikeReason(name, raw) {
+  if (typeof raw !== "string") return void 0;
+  const parsed = parseEnvValue(raw);
+  if (parsed.kind !== "literal" || parsed.text === "" || /^(?:true|false|\d+)$/i.test(parsed.text)) return void 0;
+  for (const [pattern, what] of KNOWN_PREFIXES) if (pattern.test(parsed.text)) return `its value has the shape of ${what}`;
+  if (SECRET_NAME.test(name)) return `its name \`${name}\` says it holds a secret`;
+  if (highEntropy(parsed.text)) return "its value looks random, like a key or a token";
+  return void 0;
+}
+__name(secretLikeReason, "secretLikeReason");
+
 // src/policy/builtins.ts
-var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest"];
+var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
 function parseImage(image) {
   const at = image.indexOf("@");
   const beforeDigest = at === -1 ? image : image.slice(0, at);
@@ -25220,17 +25282,32 @@ var productionDigest = /* @__PURE__ */ __name((unit, config) => {
     message: `production images should be pinned by digest: write \`${reference.name}@sha256:\u2026\`` + (reference.tag !== void 0 ? ` (the tag \`${reference.tag}\` can be moved to another image)` : "")
   };
 }, "productionDigest");
+var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
+  const reason = secretLikeReason(name, unit.spec.env[name]);
+  if (reason === void 0) return [];
+  return [
+    {
+      code: "env-secret-literal",
+      severity: "error",
+      field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      // Never the value: this message goes to check runs, comments and logs.
+      message: `\`env.${name}\` is a literal that looks like a secret (${reason}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
+    }
+  ];
+}), "envSecretLiteral");
 var BUILTINS = {
   "image-tag": imageTag,
   "image-registry": imageRegistry,
-  "production-digest": productionDigest
+  "production-digest": productionDigest,
+  "env-secret-literal": envSecretLiteral
 };
 function builtinFindings(unit, config) {
   const findings = [];
   for (const id of BUILTIN_POLICY_IDS) {
     if (config.builtins[id] === false) continue;
-    const finding = BUILTINS[id](unit, config);
-    if (finding) findings.push(finding);
+    const found = BUILTINS[id](unit, config);
+    if (Array.isArray(found)) findings.push(...found);
+    else if (found) findings.push(found);
   }
   return findings;
 }
@@ -25320,7 +25397,7 @@ var DEFAULT_CONFIG = deepFreeze({
     }
   ],
   registries: [],
-  secretStore: { kind: "ClusterSecretStore", name: "default" },
+  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
   dependencies: {},
   links: {},
   policies: [],
@@ -25387,7 +25464,7 @@ function resolveConfig(raw) {
   );
   const dependencies = {};
   for (const [name, type2] of Object.entries(raw.dependencies ?? {})) {
-    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [] };
+    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [], params: type2.params ?? null };
   }
   return {
     gitops: {
@@ -25406,7 +25483,8 @@ function resolveConfig(raw) {
     registries: raw.registries ?? [],
     secretStore: {
       kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
-      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name
+      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
+      keyPrefix: raw.secretStore?.keyPrefix ?? DEFAULT_CONFIG.secretStore.keyPrefix
     },
     dependencies,
     links: raw.links ?? {},
@@ -25675,30 +25753,6 @@ function locate(unit, finding, sourceMap) {
 }
 __name(locate, "locate");
 
-// src/manifest/placeholder.ts
-var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
-function parseEnvValue(value) {
-  if (typeof value !== "string") return { kind: "literal", text: String(value) };
-  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
-  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text = "";
-  for (let i = 0; i < value.length; i++) {
-    if (value.startsWith("$${", i)) {
-      text += "${";
-      i += 2;
-    } else if (value.startsWith("${", i)) {
-      const end = value.indexOf("}", i);
-      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
-      const isWhole = i === 0 && end === value.length - 1;
-      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
-    } else {
-      text += value[i];
-    }
-  }
-  return { kind: "literal", text };
-}
-__name(parseEnvValue, "parseEnvValue");
-
 // src/manifest/rules.ts
 function isOverridePath(path) {
   return path.startsWith("/environments/");
@@ -25814,6 +25868,7 @@ function dependencyCatalog(view, config) {
       });
       continue;
     }
+    findings.push(...governedParams(view, name, dependency.params ?? {}, dependency.type, type2.params));
     if (dependency.class !== void 0 && !type2.classes.includes(dependency.class)) {
       findings.push({
         code: "unknown-dependency-class",
@@ -25825,6 +25880,23 @@ function dependencyCatalog(view, config) {
   return findings;
 }
 __name(dependencyCatalog, "dependencyCatalog");
+function governedParams(view, name, params, type2, allowed) {
+  const findings = [];
+  for (const key of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key).slice(1)}`);
+    if (key.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key)) {
+      findings.push({
+        code: "unknown-dependency-param",
+        path,
+        message: `\`${type2}\` does not take the parameter \`${key}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key, allowed) || `; it takes ${listNames(allowed)}`)
+      });
+    }
+  }
+  return findings;
+}
+__name(governedParams, "governedParams");
 function envPlaceholders(view, config) {
   const findings = [];
   const dependencies = view.service.dependencies ?? {};
@@ -25896,6 +25968,27 @@ function namespaceRule(unit, pattern) {
   ];
 }
 __name(namespaceRule, "namespaceRule");
+function secretKeyScope(unit, keyPrefix) {
+  if (keyPrefix === "") return [];
+  const prefix = keyPrefix.replaceAll("{owner}", unit.owner).replaceAll("{env}", unit.environment).replaceAll("{service}", unit.service);
+  const findings = [];
+  for (const [name, ref] of Object.entries(unit.spec.secrets)) {
+    const field = `/secrets/${pointer(name).slice(1)}`;
+    const path = originOf(unit, `${field}/key`);
+    const segments = ref.key.split("/");
+    if (!ref.key.startsWith(prefix)) {
+      findings.push({
+        code: "secret-key-scope",
+        path,
+        message: `secret \`${name}\` reads \`${clip(ref.key)}\`, outside this team's keys: in \`${unit.environment}\` keys start with \`${prefix}\` (the org's secretStore.keyPrefix \`${keyPrefix}\`)`
+      });
+    } else if (segments.some((s, i) => s === "." || s === ".." || s === "" && i < segments.length - 1)) {
+      findings.push({ code: "secret-key-scope", path, message: `secret \`${name}\` reads \`${clip(ref.key)}\`: a key has no \`.\`, \`..\` or empty segments` });
+    }
+  }
+  return findings;
+}
+__name(secretKeyScope, "secretKeyScope");
 
 // src/manifest/check.ts
 function checkManifest(text, file, config) {
@@ -25956,6 +26049,7 @@ function resolveManifest(validation, file, config) {
     }
     for (const finding of serviceRules(view, config)) report(finding, prefix);
     for (const finding of namespaceRule(draft.unit, environment.namespace)) report(finding);
+    for (const finding of secretKeyScope(draft.unit, config.secretStore.keyPrefix)) report(finding);
     units.push(draft.unit);
   }
   diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
@@ -26093,8 +26187,13 @@ function painter(color) {
 __name(painter, "painter");
 
 // src/report/escape.ts
+var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+function showInvisible(text) {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+__name(showInvisible, "showInvisible");
 function escapeMarkdown(text) {
-  return text.replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
+  return showInvisible(text).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
 }
 __name(escapeMarkdown, "escapeMarkdown");
 function markdownMessage(text, options = {}) {
@@ -26103,7 +26202,7 @@ function markdownMessage(text, options = {}) {
 }
 __name(markdownMessage, "markdownMessage");
 function codeSpan(text) {
-  const oneLine2 = text.replace(/\r?\n|\r/g, " ");
+  const oneLine2 = showInvisible(text).replace(/\r?\n|\r/g, " ");
   const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
   const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine2}${pad}${fence}`;
@@ -26113,7 +26212,8 @@ function tableCodeSpan(text) {
   return codeSpan(text).replace(/\|/g, "\\|");
 }
 __name(tableCodeSpan, "tableCodeSpan");
-function codeBlock(text, language = "") {
+function codeBlock(raw, language = "") {
+  const text = showInvisible(raw);
   const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
   const body = text.endsWith("\n") || text === "" ? text : `${text}
 `;
@@ -26127,15 +26227,15 @@ function safeUrl(url) {
 }
 __name(safeUrl, "safeUrl");
 function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return showInvisible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 __name(escapeHtml, "escapeHtml");
 function escapeTerminal(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return showInvisible(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 __name(escapeTerminal, "escapeTerminal");
 function escapeTerminalLine(text) {
-  return escapeTerminal(text).replace(/\n/g, "\\n").replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escapeTerminal(text).replace(/\n/g, "\\n");
 }
 __name(escapeTerminalLine, "escapeTerminalLine");
 function longestBacktickRun(text) {
@@ -26156,6 +26256,55 @@ function codeFrame(source, line, column, paint) {
   ];
 }
 __name(codeFrame, "codeFrame");
+
+// src/core/provenance.ts
+var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
+var SOURCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+function sourceHeader(source) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(source.repository)) throw new Error(`not a repository name (owner/name): ${JSON.stringify(source.repository)}`);
+  if (source.id !== void 0 && !SOURCE_ID.test(source.id)) throw new Error(`not a repository id: ${JSON.stringify(source.id)}`);
+  const id = source.id === void 0 ? "" : ` (repository id ${source.id})`;
+  return `# Rendered by Paved for ${source.repository}${id}; changes here are overwritten.
+`;
+}
+__name(sourceHeader, "sourceHeader");
+function teamHeader(owner) {
+  return `# Rendered by Paved for team ${owner}, shared by its repositories; changes here are overwritten.
+`;
+}
+__name(teamHeader, "teamHeader");
+function readProvenance(content) {
+  const header = HEADER.exec(content);
+  if (header) {
+    if (header[1]) return { kind: "team", owner: header[2] };
+    return header[3] === void 0 ? { kind: "source", repository: header[2] } : { kind: "source", repository: header[2], id: header[3] };
+  }
+  const annotated = /paved\.dev\/source["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content)?.[1];
+  if (annotated !== void 0) return { kind: "source", repository: annotated };
+  if (/app\.kubernetes\.io\/managed-by["']?\s*:\s*["']?paved["'\s]/.test(content)) {
+    const owner = /paved\.dev\/owner["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content)?.[1];
+    if (owner !== void 0) return { kind: "team", owner };
+  }
+  return void 0;
+}
+__name(readProvenance, "readProvenance");
+function belongsToSource(provenance, source) {
+  if (provenance?.kind !== "source") return false;
+  if (provenance.id !== void 0) return source.id !== void 0 && provenance.id === source.id;
+  return sameRepository(provenance.repository, source.repository);
+}
+__name(belongsToSource, "belongsToSource");
+function sameRepository(value, repository2) {
+  const a = value.toLowerCase().replace(/\.git$/, "");
+  const b = repository2.toLowerCase();
+  return a === b || a.endsWith(`/${b}`);
+}
+__name(sameRepository, "sameRepository");
+function describeProvenance(provenance) {
+  if (provenance.kind === "team") return `team ${provenance.owner}'s shared files`;
+  return provenance.id === void 0 ? provenance.repository : `${provenance.repository} (repository id ${provenance.id})`;
+}
+__name(describeProvenance, "describeProvenance");
 
 // src/render/collector.ts
 var DiagnosticCollector = class {
@@ -26303,7 +26452,7 @@ __name(webHost, "webHost");
 var MANAGED_BY = "paved";
 
 // src/render/context.ts
-function addFile(ctx, path, text, templateFile, subject) {
+function addFile(ctx, path, text, templateFile, subject, header = ctx.ownedHeader) {
   if (ctx.files.has(path)) {
     ctx.diagnostics.add(
       templateDiagnostic(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
@@ -26311,7 +26460,7 @@ function addFile(ctx, path, text, templateFile, subject) {
     );
     return false;
   }
-  ctx.files.set(path, text);
+  ctx.files.set(path, header + text);
   return true;
 }
 __name(addFile, "addFile");
@@ -26536,8 +26685,8 @@ function buildDependency(unit, name, config) {
   const dep = unit.spec.dependencies[name];
   const catalog = Object.hasOwn(config.dependencies, dep.type) ? config.dependencies[dep.type] : void 0;
   const parameters = /* @__PURE__ */ new Map();
-  if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   for (const [key, value] of Object.entries(dep.params ?? {})) parameters.set(key, yamlScalar(value));
+  if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   return {
     name: yamlString(name),
     type: yamlString(dep.type),
@@ -26565,7 +26714,7 @@ function renderProjects(units, ctx) {
     }
     const view = buildProjectView(owner, ctx.config, ctx.gitopsRepoURL);
     const rendered = ctx.runner.run({ template: "appproject", view, subject, kind: "objects" });
-    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject)) paths.push(target.path);
+    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject, teamHeader(owner))) paths.push(target.path);
   }
   return paths;
 }
@@ -30240,7 +30389,8 @@ function renderUnits(units, config, source, templates, options = {}) {
     diagnostics,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
     validateValues: config.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
-    files: /* @__PURE__ */ new Map()
+    files: /* @__PURE__ */ new Map(),
+    ownedHeader: sourceHeader(source)
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit) => unit !== null);
   const catalog = renderCatalog(units, ctx);
@@ -30448,7 +30598,7 @@ function formatGithub(diagnostics) {
       `col=${d.column}`,
       `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
     ].join(",");
-    return `::${d.severity} ${properties}::${escapeCommandData(d.message)}
+    return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}
 `;
   }).join("");
 }
@@ -30888,6 +31038,14 @@ function oneOf(command, option, value, allowed, fallback) {
   );
 }
 __name(oneOf, "oneOf");
+function sourceIdOption(command, value) {
+  if (typeof value !== "string") return {};
+  if (!SOURCE_ID.test(value)) {
+    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, 2);
+  }
+  return { id: value };
+}
+__name(sourceIdOption, "sourceIdOption");
 
 // src/cli/plan.ts
 import { realpath, stat as stat2 } from "node:fs/promises";
@@ -30898,17 +31056,17 @@ function joinPath(...segments) {
   return segments.flatMap((s) => s.split("/")).filter((s) => s !== "").join("/");
 }
 __name(joinPath, "joinPath");
-function indexPath(config, repository2) {
+function indexPath(config, source) {
+  if (source.id === void 0) return legacyIndexPath(config, source.repository);
+  if (!SOURCE_ID.test(source.id)) throw new Error(`not a repository id: ${JSON.stringify(source.id)}`);
+  return joinPath(config.gitops.directory, ".paved", "sources", `${source.id}.yaml`);
+}
+__name(indexPath, "indexPath");
+function legacyIndexPath(config, repository2) {
   if (!isRepositoryName(repository2)) throw new Error(`not a repository name (owner/name): ${JSON.stringify(repository2)}`);
   return joinPath(config.gitops.directory, ".paved", "sources", `${repository2.toLowerCase()}.yaml`);
 }
-__name(indexPath, "indexPath");
-function sameRepository(value, repository2) {
-  const a = value.toLowerCase().replace(/\.git$/, "");
-  const b = repository2.toLowerCase();
-  return a === b || a.endsWith(`/${b}`);
-}
-__name(sameRepository, "sameRepository");
+__name(legacyIndexPath, "legacyIndexPath");
 function isRepositoryName(repository2) {
   const parts = repository2.split("/");
   return parts.length === 2 && parts.every((p) => /^[A-Za-z0-9_.-]+$/.test(p) && !/^\.+$/.test(p));
@@ -30938,6 +31096,7 @@ function getOwn2(record, key) {
 __name(getOwn2, "getOwn");
 
 // src/plan/unit-state.ts
+import { createHash } from "node:crypto";
 var DEFAULT_AUTOSCALING_CPU = 80;
 function unitState(unit) {
   const spec = unit.spec;
@@ -30954,7 +31113,7 @@ function unitState(unit) {
     secrets: {},
     dependencies: {}
   };
-  for (const name of Object.keys(spec.env).sort()) setOwn2(state.env, name, String(getOwn2(spec.env, name)));
+  for (const name of Object.keys(spec.env).sort()) setOwn2(state.env, name, envDigest(String(getOwn2(spec.env, name))));
   for (const name of Object.keys(spec.secrets).sort()) {
     const ref = getOwn2(spec.secrets, name);
     setOwn2(state.secrets, name, ref.property ? `${ref.key}#${ref.property}` : ref.key);
@@ -30966,13 +31125,19 @@ function unitState(unit) {
   return state;
 }
 __name(unitState, "unitState");
+var DIGEST = /^sha256:[0-9a-f]{12}$/;
+function envDigest(value) {
+  if (DIGEST.test(value)) return value;
+  return `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 12)}`;
+}
+__name(envDigest, "envDigest");
 
 // src/plan/ownership-index.ts
 var API_VERSION = "paved.dev/v1";
 var KIND = "SourceIndex";
 function buildIndex(units, rendered, source, config) {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config, source.repository), content: formatIndex(index) };
+  return index && { path: indexPath(config, source), content: formatIndex(index) };
 }
 __name(buildIndex, "buildIndex");
 function buildOwnershipIndex(units, rendered, source) {
@@ -30992,12 +31157,13 @@ function buildOwnershipIndex(units, rendered, source) {
     return entry;
   });
   const catalog = rendered.owned.filter((p) => !inUnits.has(p)).sort(compareStrings);
-  return { source: source.repository, units: indexed, catalog };
+  return { source: source.repository, ...source.id !== void 0 ? { id: source.id } : {}, units: indexed, catalog };
 }
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, units: index.units, catalog: index.catalog };
-  return `# Files in this repository owned by ${index.source}, written by Paved on every apply.
+  const id = index.id === void 0 ? {} : { id: index.id };
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, units: index.units, catalog: index.catalog };
+  return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
@@ -31016,8 +31182,10 @@ function parseIndex(content) {
   const units = doc.units ?? [];
   const catalog = doc.catalog ?? [];
   if (!Array.isArray(units) || !isStringList(catalog)) throw new Error("units and catalog must be lists");
+  if (doc.id !== void 0 && typeof doc.id !== "string" && typeof doc.id !== "number") throw new Error("id must be a string");
   return {
     source: doc.source,
+    ...doc.id !== void 0 ? { id: String(doc.id) } : {},
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
         throw new Error(`units[${i}] needs environment, service and files`);
@@ -31047,7 +31215,7 @@ function readState(value) {
     replicas,
     cpu,
     memory,
-    env: stringRecord(value.env),
+    env: digested(stringRecord(value.env)),
     secrets: stringRecord(value.secrets),
     dependencies: stringRecord(value.dependencies)
   };
@@ -31061,6 +31229,11 @@ function readState(value) {
   return state;
 }
 __name(readState, "readState");
+function digested(env) {
+  for (const name of Object.keys(env)) setOwn2(env, name, envDigest(env[name]));
+  return env;
+}
+__name(digested, "digested");
 function stringRecord(value) {
   const out = {};
   if (!isRecord(value)) return out;
@@ -31131,9 +31304,9 @@ function oneLine(text) {
 __name(oneLine, "oneLine");
 
 // src/plan/blob-sha.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function gitBlobSha(content) {
-  return createHash("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
+  return createHash2("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
 }
 __name(gitBlobSha, "gitBlobSha");
 
@@ -31161,7 +31334,8 @@ function resolveDesired(input, source, config) {
     files,
     shas,
     index,
-    indexPath: indexPath(config, source.repository),
+    indexPath: indexPath(config, source),
+    ...source.id !== void 0 ? { legacyIndexPath: legacyIndexPath(config, source.repository) } : {},
     owned,
     shared: new Set(valid ? input.rendered.shared : []),
     unitDirs,
@@ -31211,18 +31385,24 @@ function conflictCandidates(desired, tree, previouslyOwned) {
   const ours = /* @__PURE__ */ __name((path) => previouslyOwned.has(path) || desired.shared.has(path) || path === desired.indexPath, "ours");
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
-    if (current !== void 0 && current !== sha && desired.owned.has(path) && !ours(path)) candidates.push(path);
+    if (current === void 0 || current === sha) continue;
+    if (desired.shared.has(path) || desired.owned.has(path) && !ours(path)) candidates.push(path);
   }
   for (const path of desired.foreignInUnitDirs(tree)) if (!ours(path)) candidates.push(path);
   return candidates;
 }
 __name(conflictCandidates, "conflictCandidates");
-function findConflicts(desired, tree, blobs, previouslyOwned, repository2) {
+function findConflicts(desired, tree, blobs, previouslyOwned, source) {
   const byKey = /* @__PURE__ */ new Map();
   for (const path of conflictCandidates(desired, tree, previouslyOwned).sort()) {
     const content = blobs.get(path);
-    const owner = content === void 0 ? void 0 : sourceAnnotation(content);
-    if (owner !== void 0 && sameRepository(owner, repository2)) continue;
+    const owner = content === void 0 ? void 0 : readProvenance(content);
+    if (desired.shared.has(path)) {
+      if (owner?.kind === "team" && sameTeam(owner, desired.files.get(path))) continue;
+      byKey.set(path, { paths: [path], shared: true, ...owner ? { owner } : {} });
+      continue;
+    }
+    if (belongsToSource(owner, source)) continue;
     const dir = unitDirOf(path, desired.unitDirs);
     const key = dir ?? path;
     const conflict = byKey.get(key) ?? { paths: [] };
@@ -31234,15 +31414,11 @@ function findConflicts(desired, tree, blobs, previouslyOwned, repository2) {
   return [...byKey.values()];
 }
 __name(findConflicts, "findConflicts");
-function sourceAnnotation(content) {
-  const match = /paved\.dev\/source["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content);
-  return match?.[1];
-}
-__name(sourceAnnotation, "sourceAnnotation");
-function conflictDiagnostic(conflict, file, locate2) {
+function conflictDiagnostic(conflict, file, locate2, source) {
   const example = conflict.paths[0];
+  if (conflict.shared) return sharedConflictDiagnostic(conflict, example, file, locate2);
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
-  const owner = conflict.owner ? `${conflict.owner} (paved.dev/source of ${example})` : `files no Paved source lists (${example}${more}, maybe written by hand)`;
+  const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === void 0 ? "" : pointer("services", service);
   const position = locate2(where) ?? { line: 1, column: 1 };
@@ -31262,28 +31438,92 @@ function catalogService(path) {
   return /\/?catalog\/[^/]+\/([^/]+)\.yaml$/.exec(path)?.[1];
 }
 __name(catalogService, "catalogService");
+function ownerWords(owner, example, source) {
+  const named = `${describeProvenance(owner)} (as ${example} says)`;
+  if (owner.kind === "source" && sameRepository(owner.repository, source.repository) && owner.id !== source.id) {
+    const ours = source.id === void 0 ? "this source has no repository id (the CLI takes it with --source-id)" : `this is repository id ${source.id}`;
+    return `${named}, another repository that had this name: ${ours}, and a repository that takes an old name does not inherit what the renamed one deployed`;
+  }
+  return named;
+}
+__name(ownerWords, "ownerWords");
+function sameTeam(owner, desiredContent) {
+  const ours = readProvenance(desiredContent);
+  return ours?.kind === "team" && ours.owner === owner.owner;
+}
+__name(sameTeam, "sameTeam");
+function sharedConflictDiagnostic(conflict, example, file, locate2) {
+  const says = conflict.owner ? `it says it is ${describeProvenance(conflict.owner)}` : "nothing in it says Paved wrote it (written by hand?)";
+  return {
+    severity: "error",
+    code: "ownership-conflict",
+    message: `${example} in the GitOps repository was not rendered by Paved for this team: ${says}. Paved overwrites only files it rendered. Move that file aside (or merge what it adds into the org config) and let Paved write it, or make it Paved's by starting it with the line Paved writes.`,
+    file,
+    ...locate2("/owner") ?? { line: 1, column: 1 },
+    path: "/owner"
+  };
+}
+__name(sharedConflictDiagnostic, "sharedConflictDiagnostic");
+function deletionCandidates(desired, previouslyOwned, tree) {
+  return [...previouslyOwned].filter((path) => !desired.files.has(path) && !desired.shared.has(path) && tree.has(path));
+}
+__name(deletionCandidates, "deletionCandidates");
+function deletable(content, source) {
+  return content !== void 0 && belongsToSource(readProvenance(content), source);
+}
+__name(deletable, "deletable");
+function keptDiagnostic(path, content, indexPath2, file) {
+  const claim = content === void 0 ? void 0 : readProvenance(content);
+  const says = claim ? `it says it is ${describeProvenance(claim)}'s` : "nothing in it says Paved wrote it";
+  return {
+    severity: "warning",
+    code: "ownership-index-foreign-file",
+    message: `${path} is listed in this repository's ownership index ${indexPath2}, but ${says}: Paved does not delete it, and no longer lists it. Delete it by hand if it is really no one's.`,
+    file,
+    line: 1,
+    column: 1,
+    path: ""
+  };
+}
+__name(keptDiagnostic, "keptDiagnostic");
 
 // src/plan/previous-index.ts
-function previousIndexNeeded(desired, tree) {
-  const sha = tree.get(desired.indexPath);
-  return sha !== void 0 && sha !== desired.shas.get(desired.indexPath);
+function previousIndexPath(desired, tree) {
+  if (tree.has(desired.indexPath)) return desired.indexPath;
+  return desired.legacyIndexPath !== void 0 && tree.has(desired.legacyIndexPath) ? desired.legacyIndexPath : void 0;
 }
-__name(previousIndexNeeded, "previousIndexNeeded");
+__name(previousIndexPath, "previousIndexPath");
+function previousIndexToFetch(desired, tree) {
+  const path = previousIndexPath(desired, tree);
+  if (path === void 0) return void 0;
+  return tree.get(path) !== desired.shas.get(path) ? path : void 0;
+}
+__name(previousIndexToFetch, "previousIndexToFetch");
 function readPreviousIndex(desired, tree, blobs, current) {
-  if (!tree.has(desired.indexPath)) return { kind: "none" };
-  if (!previousIndexNeeded(desired, tree)) {
-    const index = buildOwnershipIndex(current.units, current.rendered, current.source);
-    return index ? { kind: "found", index } : { kind: "none" };
+  const path = previousIndexPath(desired, tree);
+  if (path === void 0) return { kind: "none" };
+  if (previousIndexToFetch(desired, tree) === void 0) {
+    const index2 = buildOwnershipIndex(current.units, current.rendered, current.source);
+    return index2 ? { kind: "found", index: index2, path } : { kind: "none" };
   }
-  const content = blobs.get(desired.indexPath);
+  const content = blobs.get(path);
   if (content === void 0) return { kind: "unreadable", reason: "its content was not fetched" };
+  let index;
   try {
-    return { kind: "found", index: desired.parseIndex(content) };
+    index = desired.parseIndex(content);
   } catch (error) {
+    if (path !== desired.indexPath) return { kind: "none" };
     return { kind: "unreadable", reason: error instanceof Error ? error.message : String(error) };
   }
+  if (path !== desired.indexPath && !adoptable(index, current.source)) return { kind: "none" };
+  return { kind: "found", index, path };
 }
 __name(readPreviousIndex, "readPreviousIndex");
+function adoptable(index, source) {
+  if (index.id !== void 0) return index.id === source.id;
+  return sameRepository(index.source, source.repository);
+}
+__name(adoptable, "adoptable");
 function unreadableIndexDiagnostic(path, reason, file) {
   return {
     severity: "error",
@@ -31300,19 +31540,18 @@ __name(unreadableIndexDiagnostic, "unreadableIndexDiagnostic");
 // src/plan/needed.ts
 function blobsNeededFor(desired, input, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
   if (!desired.valid) return [];
-  if (previousIndexNeeded(desired, tree) && !known.has(desired.indexPath)) {
-    return [desired.indexPath];
+  const index = previousIndexToFetch(desired, tree);
+  if (index !== void 0 && !known.has(index)) {
+    return [index];
   }
   const previous = readPreviousIndex(desired, tree, known, { units: input.units, rendered: input.rendered, source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : /* @__PURE__ */ new Set();
   const essential = new Set(conflictCandidates(desired, tree, owned));
+  for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
   const forDiffs = /* @__PURE__ */ new Set();
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
     if (current !== void 0 && current !== sha && !essential.has(path)) forDiffs.add(path);
-  }
-  if (options.deletionDiffs ?? true) {
-    for (const path of owned) if (!desired.files.has(path) && tree.has(path)) forDiffs.add(path);
   }
   const fetchedForDiffs = [...forDiffs].filter((p) => known.has(p)).length;
   const room = Math.max(0, (options.diffLimit ?? Infinity) - fetchedForDiffs);
@@ -31548,7 +31787,7 @@ function pushLine(out, sign, lines2, index) {
 __name(pushLine, "pushLine");
 
 // src/plan/file-changes.ts
-function fileChanges(desired, previous, tree, blobs) {
+function fileChanges(desired, previous, tree, blobs, previousPath, deletable2) {
   const changes = [];
   for (const [path, content] of desired.files) {
     const current = tree.get(path);
@@ -31564,12 +31803,17 @@ function fileChanges(desired, previous, tree, blobs) {
       previousOwned.push(path);
     }
   }
-  if (!desired.files.has(desired.indexPath) && tree.has(desired.indexPath)) previousOwned.push(desired.indexPath);
+  const kept = [];
   for (const path of new Set(previousOwned)) {
     if (desired.files.has(path) || desired.shared.has(path) || !tree.has(path)) continue;
-    changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), void 0, true));
+    if (!deletable2(path)) kept.push(path);
+    else changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), void 0, true));
   }
-  return changes.sort((a, b) => compareStrings(a.path, b.path));
+  const indexes = [desired.indexPath, ...previousPath !== void 0 && previousPath !== desired.indexPath ? [previousPath] : []];
+  for (const path of indexes) {
+    if (!desired.files.has(path) && tree.has(path)) changes.push(change(path, "delete", void 0, blobs.get(path), void 0, true));
+  }
+  return { changes: changes.sort((a, b) => compareStrings(a.path, b.path)), kept: kept.sort(compareStrings) };
 }
 __name(fileChanges, "fileChanges");
 function change(path, action, unit, before, after, existed) {
@@ -31589,10 +31833,10 @@ function change(path, action, unit, before, after, existed) {
 __name(change, "change");
 
 // src/plan/plan-id.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var ID_LENGTH = 12;
 function planId(input, desired) {
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   const field = /* @__PURE__ */ __name((name, value) => {
     hash.update(`${name}\0${value.length}\0`).update(value);
   }, "field");
@@ -31658,7 +31902,7 @@ function describeChanges(before, after) {
   if (before.memory !== after.memory) lines2.push(`memory ${before.memory} \u2192 ${after.memory}`);
   lines2.push(...describeOptional("port", before.port, after.port));
   lines2.push(...describeIngress(before, after));
-  lines2.push(...describeRecord("env", before.env, after.env, (name, from, to) => `env ${name} ${short(from)} \u2192 ${short(to)}`));
+  lines2.push(...describeRecord("env", before.env, after.env, (name) => `env ${name} changed`));
   lines2.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
   lines2.push(
     ...describeRecord("dependency", before.dependencies, after.dependencies, (name, from, to) => `dependency ${name} ${from} \u2192 ${to}`, true)
@@ -31754,11 +31998,6 @@ function describeRecord(label, before, after, changed, showValue = false) {
   return lines2;
 }
 __name(describeRecord, "describeRecord");
-function short(value) {
-  const shown = value === "" ? '""' : value;
-  return shown.length > 40 ? `${shown.slice(0, 39)}\u2026` : shown;
-}
-__name(short, "short");
 
 // src/plan/unit-changes.ts
 function compareUnits(units, rendered, previous, changes, config) {
@@ -31821,10 +32060,10 @@ function planFor(desired, input) {
   const { tree, blobs, source, config } = input;
   const id = planId(input, desired);
   const file = input.manifestFile ?? config.manifest;
-  const invalid = /* @__PURE__ */ __name((diagnostics = desired.diagnostics) => ({
+  const invalid = /* @__PURE__ */ __name((diagnostics2 = desired.diagnostics) => ({
     id,
     valid: false,
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: sortDiagnostics(diagnostics2),
     changes: [],
     units: [],
     risks: [],
@@ -31837,12 +32076,20 @@ function planFor(desired, input) {
   }
   const previousIndex = previous.kind === "found" ? previous.index : void 0;
   const owned = previousIndex ? ownedPaths(previousIndex) : /* @__PURE__ */ new Set();
-  const conflicts = findConflicts(desired, tree, blobs, owned, source.repository);
+  const conflicts = findConflicts(desired, tree, blobs, owned, source);
   if (conflicts.length > 0) {
     const locate2 = input.locate ?? (() => void 0);
-    return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2))]);
+    return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
-  const changes = fileChanges(desired, previousIndex, tree, blobs);
+  const { changes, kept } = fileChanges(
+    desired,
+    previousIndex,
+    tree,
+    blobs,
+    previous.kind === "found" ? previous.path : void 0,
+    (path) => deletable(blobs.get(path), source)
+  );
+  const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
   const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
@@ -31854,7 +32101,7 @@ function planFor(desired, input) {
   return {
     id,
     valid: true,
-    diagnostics: sortDiagnostics(desired.diagnostics),
+    diagnostics: sortDiagnostics(diagnostics),
     changes,
     units: comparisons.map((c) => c.change),
     risks: findRisks(comparisons, environments, config),
@@ -32122,7 +32369,7 @@ __name(footer, "footer");
 var FORMATS2 = ["text", "markdown", "json"];
 var planCommand = {
   summary: "Show what applying platform.yaml would change in a GitOps repository",
-  usage: `Usage: paved plan [FILE] --gitops DIR [--config FILE] [--source OWNER/REPO] [--format text|markdown|json]
+  usage: `Usage: paved plan [FILE] --gitops DIR [--config FILE] [--source OWNER/REPO] [--source-id ID] [--format text|markdown|json]
 
 Renders a manifest (default: platform.yaml) and compares it with the GitOps repository checked out
 in DIR (its current branch): the files to create, update and delete, per service and environment
@@ -32133,6 +32380,10 @@ Options:
   --config FILE       the org config (default: .github/paved.yml when present, else built-in defaults)
   --source OWNER/REPO the source repository the manifest belongs to (default: from the manifest
                       folder's git remote \`origin\` on GitHub, else local/<folder name>)
+  --source-id ID      the source repository's stable identity: its GitHub repository id (what the
+                      App and the Action use: \`gh api repos/OWNER/REPO --jq .id\`). Ownership follows
+                      it across renames. Without it the name is the identity: a renamed repository is
+                      a new source, and files written for an id are not this source's
   --format FORMAT     text (default), markdown (the pull-request comment) or json
   -h, --help          show this help
 
@@ -32142,7 +32393,7 @@ Exit status: 0 valid (with or without changes), 1 invalid or owned by another so
     const { values, positionals } = parseCommandArgs(
       "plan",
       args,
-      { config: { type: "string" }, gitops: { type: "string" }, source: { type: "string" }, format: { type: "string" } },
+      { config: { type: "string" }, gitops: { type: "string" }, source: { type: "string" }, "source-id": { type: "string" }, format: { type: "string" } },
       1
     );
     const format = oneOf("plan", "format", values.format, FORMATS2, "text");
@@ -32160,7 +32411,7 @@ async function preparePlan(command, io, values, manifestArg) {
   await requireTopLevel(gitops);
   const manifestPath = manifestArg ?? DEFAULT_MANIFEST;
   const file = displayPath(io, manifestPath);
-  const source = await sourceOf(command, io, manifestPath, values.source);
+  const source = { ...await sourceOf(command, io, manifestPath, values.source), ...sourceIdOption(command, values["source-id"]) };
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
   const config = loaded.config;
@@ -32267,7 +32518,7 @@ __name(renderOptions, "renderOptions");
 // src/cli/apply.ts
 var applyCommand = {
   summary: "Commit what platform.yaml renders to a local GitOps repository",
-  usage: `Usage: paved apply [FILE] --gitops DIR [--config FILE] [--source OWNER/REPO] [--message TEXT]
+  usage: `Usage: paved apply [FILE] --gitops DIR [--config FILE] [--source OWNER/REPO] [--source-id ID] [--message TEXT]
 
 Plans like \`paved plan\`, then writes the changes as one commit on the current branch of the
 GitOps repository in DIR, and updates its work tree. Refuses a work tree with uncommitted changes.
@@ -32277,6 +32528,7 @@ Options:
   --gitops DIR        a local clone of the GitOps repository (required)
   --config FILE       the org config (default: .github/paved.yml when present, else built-in defaults)
   --source OWNER/REPO the source repository the manifest belongs to (default: as for \`paved plan\`)
+  --source-id ID      its GitHub repository id, the identity ownership follows (see \`paved plan --help\`)
   --message TEXT      the commit's first line (default: paved: OWNER/REPO@SHA)
   -h, --help          show this help
 
@@ -32287,7 +32539,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
     const { values, positionals } = parseCommandArgs(
       "apply",
       args,
-      { config: { type: "string" }, gitops: { type: "string" }, source: { type: "string" }, message: { type: "string" } },
+      { config: { type: "string" }, gitops: { type: "string" }, source: { type: "string" }, "source-id": { type: "string" }, message: { type: "string" } },
       1
     );
     const prepared = await preparePlan("apply", io, values, positionals[0]);
@@ -32672,7 +32924,7 @@ Argo CD syncs this repository. Paved writes it; people review it.
     const outcome = await this.platform.apply(withoutWorker, { repository: REPOSITORY, sha: head });
     const sha = this.committed(outcome, "applying main");
     const info = await commitInfo(this.gitops.git, sha);
-    t.ok(`Paved applied main: GitOps commit ${short2(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.plan.environments.join(" and ")}).`);
+    t.ok(`Paved applied main: GitOps commit ${short(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.plan.environments.join(" and ")}).`);
     return example;
   }
   // ── 1 · a pull request adds a service ────────────────────────────────────────────────────
@@ -32701,7 +32953,7 @@ Argo CD syncs this repository. Paved writes it; people review it.
     t.ran("git switch main");
     const message = `Merge pull request #${pr} from ${REPOSITORY.split("/")[0]}/${branch}`;
     const merged = await this.app.merge(branch, message);
-    t.ran(`git merge --no-ff ${branch}   \u2192 ${short2(merged)} "${message}"`);
+    t.ran(`git merge --no-ff ${branch}   \u2192 ${short(merged)} "${message}"`);
     const text = await this.app.show(merged, MANIFEST);
     const before = await this.gitops.head();
     const outcome = await this.platform.apply(text, { repository: REPOSITORY, sha: merged, pullRequest: pr });
@@ -32756,10 +33008,10 @@ ${committed.join("\n")}`
     const refused = await this.platform.apply(broken, source);
     this.expect(refused.status === "invalid", `applying the broken manifest was not refused (${refused.status})`);
     this.expect(await this.gitops.head() === gitopsHead, "the GitOps repository moved although the manifest is invalid");
-    t.ok(`Had it been merged anyway, apply refuses it too: nothing committed (GitOps still at ${short2(gitopsHead)}).`);
+    t.ok(`Had it been merged anyway, apply refuses it too: nothing committed (GitOps still at ${short(gitopsHead)}).`);
     const fixed = setScalar(setScalar(broken, [...production, "replicas"], 2), image, "ghcr.io/acme/payments-api:1.5.0");
     const fixHead = await this.app.commitFile(MANIFEST, fixed, "Use the allowed registry; keep two replicas in production");
-    t.ran(`git commit -am "Use the allowed registry; keep two replicas in production"   \u2192 ${short2(fixHead)}`);
+    t.ran(`git commit -am "Use the allowed registry; keep two replicas in production"   \u2192 ${short(fixHead)}`);
     await this.showDiff(`${fixHead}~1`, fixHead);
     const fixedSource = { ...source, sha: fixHead };
     const good = await this.platform.plan(fixed, fixedSource);
@@ -32823,7 +33075,7 @@ ${expected.join("\n")}`);
   async commitOnBranch(branch, manifest, message) {
     await this.app.switchTo(branch, true);
     const head = await this.app.commitFile(MANIFEST, manifest, message);
-    this.term.ran(`git switch -c ${branch} && git commit -am "${message}"   \u2192 ${short2(head)}`);
+    this.term.ran(`git switch -c ${branch} && git commit -am "${message}"   \u2192 ${short(head)}`);
     return head;
   }
   async showDiff(base, head) {
@@ -32845,10 +33097,10 @@ function mark(action) {
   return action === "create" ? "A" : action === "delete" ? "D" : "M";
 }
 __name(mark, "mark");
-function short2(sha) {
+function short(sha) {
   return sha.slice(0, 7);
 }
-__name(short2, "short");
+__name(short, "short");
 
 // src/demo/terminal.ts
 function wantsColor(isTTY, env = process.env) {
@@ -33208,7 +33460,7 @@ import { basename as basename3, isAbsolute as isAbsolute3, join as join6, relati
 var SOURCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 var renderCommand = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
-  usage: `Usage: paved render [FILE] --out DIR [--config FILE] [--source OWNER/REPO] [--gitops-repo URL]
+  usage: `Usage: paved render [FILE] --out DIR [--config FILE] [--source OWNER/REPO [--source-id ID]] [--gitops-repo URL]
 
 Checks a manifest (default: platform.yaml) and, when it is valid, writes the files Paved would
 commit to the GitOps repository into DIR: <env>/<namespace>/<service>/\u2026, projects/, catalog/.
@@ -33218,6 +33470,7 @@ Options:
   --out DIR            where to write (required)
   --config FILE        the org config (default: .github/paved.yml when present, else built-in defaults)
   --source OWNER/REPO  the source repository recorded in paved.dev/source (default: local/<current folder>)
+  --source-id ID       the source repository's id, written in each file's first line (see \`paved plan --help\`)
   --gitops-repo URL    the GitOps repository URL for Argo CD (default: https://github.com/<gitops.repository>.git;
                        without gitops.repository, https://github.com/<source owner>/gitops.git, with a note)
   -h, --help           show this help
@@ -33228,13 +33481,14 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     const { values, positionals } = parseCommandArgs(
       "render",
       args,
-      { config: { type: "string" }, out: { type: "string" }, source: { type: "string" }, "gitops-repo": { type: "string" } },
+      { config: { type: "string" }, out: { type: "string" }, source: { type: "string" }, "source-id": { type: "string" }, "gitops-repo": { type: "string" } },
       1
     );
     const out = stringOption(values.out);
     if (out === void 0) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", 2);
     const repository2 = stringOption(values.source) ?? `local/${basename3(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
     if (!SOURCE.test(repository2)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository2}\``, 2);
+    const id = sourceIdOption("render", values["source-id"]);
     const configOption = stringOption(values.config);
     const checked = await checkManifestFile(io, {
       ...positionals[0] !== void 0 ? { file: positionals[0] } : {},
@@ -33253,7 +33507,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
 `;
     }
     const { templates, valuesSchema } = await loadConfigFiles("render", io, config, configOption ?? DEFAULT_CONFIG_PATH);
-    const result2 = renderUnits(checked.check.units, config, { repository: repository2 }, templates, {
+    const result2 = renderUnits(checked.check.units, config, { repository: repository2, ...id }, templates, {
       ...gitopsRepoURL !== void 0 ? { gitopsRepoURL } : {},
       ...valuesSchema !== void 0 ? { valuesSchema } : {}
     });
