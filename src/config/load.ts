@@ -14,6 +14,7 @@ import { createAjv, dotted, schemaDocument, siteIn } from "../manifest/schema.js
 import { compilePolicies } from "../policy/declared.js";
 import { BUILTIN_POLICY_IDS } from "../policy/builtins.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
+import { namespaceProblems } from "./namespace-patterns.js";
 import type { ResolvedConfig, ResolvedEnvironment } from "./types.js";
 
 export { DEFAULT_CONFIG } from "./defaults.js";
@@ -115,7 +116,7 @@ function resolveConfig(raw: PavedConfig): ResolvedConfig {
   };
 }
 
-/** What the config schema cannot say: helm needs a chart, policies must compile and be unique. */
+/** What the config schema cannot say: helm needs a chart, policies must compile and be unique, namespaces must not overlap. */
 function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceMap): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report = (code: string, path: string, at: "key" | "value", message: string, severity: "error" | "warning" = "error") => {
@@ -145,6 +146,9 @@ function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceM
   compilePolicies(config.policies).forEach(({ error }, index) => {
     if (error) report("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config.policies[index]!.id}\`: ${error}`);
   });
+  for (const problem of namespaceProblems(config.environments)) {
+    report("namespace-overlap", pointer("environments", problem.environment, "namespace"), "value", problem.message);
+  }
   const environments = config.environments.map((e) => e.name);
   config.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {

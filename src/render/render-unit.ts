@@ -5,7 +5,7 @@ import type { Unit } from "../core/unit.js";
 import { addFile, type RenderContext } from "./context.js";
 import { templateDiagnostic, unitDiagnostic } from "./diagnostics.js";
 import { unitDir, unitFile } from "./layout.js";
-import { applicationName, instanceName, MAX_APPLICATION_NAME, MAX_INSTANCE_NAME } from "./names.js";
+import { nameMessage, oversizedNames } from "../manifest/name-rules.js";
 import { plannedFiles } from "./unit-files.js";
 import { buildUnitView, type UnitView } from "./view-model.js";
 
@@ -19,9 +19,10 @@ export function renderUnit(unit: Unit, ctx: RenderContext): RenderedUnit | null 
     );
     return null;
   }
-  const tooLong = nameTooLong(unit);
+  // The manifest check refuses these with located errors; the same function decides here.
+  const tooLong = oversizedNames(unit, config.render.mode)[0];
   if (tooLong) {
-    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", tooLong));
+    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
     return null;
   }
   const dir = place.path;
@@ -86,17 +87,4 @@ function valuesAccepted(values: unknown, templateFile: string, subject: string, 
     );
   }
   return problems.length === 0;
-}
-
-/** The names derived from a unit must fit where Helm, Kubernetes labels and Argo CD put them. */
-function nameTooLong(unit: Unit): string | undefined {
-  const instance = instanceName(unit.service, unit.environment);
-  if (instance.length > MAX_INSTANCE_NAME) {
-    return `${instance} (service-environment) is ${instance.length} characters; Helm release and Kubernetes label values allow ${MAX_INSTANCE_NAME}: shorten the service name`;
-  }
-  const appName = applicationName(unit.owner, unit.service, unit.environment);
-  if (appName.length > MAX_APPLICATION_NAME) {
-    return `the Argo CD Application ${appName} (owner-service-environment) is ${appName.length} characters; Argo CD allows ${MAX_APPLICATION_NAME}: shorten the service name`;
-  }
-  return undefined;
 }

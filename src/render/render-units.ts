@@ -7,7 +7,7 @@ import { DiagnosticCollector } from "./collector.js";
 import type { RenderContext } from "./context.js";
 import { configDiagnostic } from "./diagnostics.js";
 import { compareText } from "./encode.js";
-import { defaultGitopsRepoURL } from "./names.js";
+import { defaultGitopsRepoURL } from "../core/names.js";
 import { renderCatalog, renderProjects } from "./render-team.js";
 import { renderUnit } from "./render-unit.js";
 import { TemplateRunner } from "./run-template.js";

@@ -10,7 +10,7 @@ import type { Unit } from "../core/unit.js";
 import { parseEnvValue } from "../manifest/placeholder.js";
 import { compareText, entries, yamlNumber, yamlScalar, yamlString, yamlStringOrNull, type Entry, type YamlScalar } from "./encode.js";
 import { splitImage } from "./image.js";
-import { applicationName, claimName, connectionSecretName, instanceName, MANAGED_BY, secretsName } from "./names.js";
+import { applicationName, claimName, connectionSecretName, MANAGED_BY, releaseName, secretsName } from "../core/names.js";
 
 type S = YamlScalar;
 
@@ -75,8 +75,8 @@ export interface UnitView extends SharedView {
   lifecycle: S;
   environment: { name: S; namespace: S; cluster: S; autoSync: boolean };
   service: ServiceView;
-  /** The Argo CD Application (and Helm release) of this unit. */
-  application: { name: S; project: S; path: S; valuesFile: S; manifestsPath: S };
+  /** The Argo CD Application of this unit, and its Helm release (helm mode). */
+  application: { name: S; releaseName: S; project: S; path: S; valuesFile: S; manifestsPath: S };
   /** True when org templates add files under manifests/ (helm mode then syncs that folder too). */
   extraManifests: boolean;
   secretsName: S;
@@ -111,7 +111,8 @@ export interface UnitPlace {
 }
 
 export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, config: ResolvedConfig): UnitView {
-  const instance = instanceName(unit.service, unit.environment);
+  // `app.kubernetes.io/instance` is the Application's name, as Argo CD's label tracking sets it.
+  const instance = applicationName(unit.owner, unit.service, unit.environment);
   const selector: Array<[string, S]> = [
     ["app.kubernetes.io/name", yamlString(unit.service)],
     ["app.kubernetes.io/instance", yamlString(instance)],
@@ -142,7 +143,8 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
     },
     service: buildServiceView(unit, config),
     application: {
-      name: yamlString(applicationName(unit.owner, unit.service, unit.environment)),
+      name: yamlString(instance),
+      releaseName: yamlString(releaseName(unit.service)),
       project: yamlString(unit.owner),
       path: yamlString(place.dir),
       manifestsPath: yamlString(`${place.dir}/manifests`),
