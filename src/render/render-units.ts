@@ -44,18 +44,21 @@ export function renderUnits(
   const ctx: RenderContext = {
     config,
     gitopsRepoURL,
+    source: source.repository,
     shared: buildSharedView(config, source, gitopsRepoURL),
     runner: new TemplateRunner(templates, diagnostics),
     diagnostics,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
     validateValues: config.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
     files: new Map(),
+    claims: new Map(),
+    objects: new Map(),
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit): unit is RenderedUnit => unit !== null);
   const catalog = renderCatalog(units, ctx);
   const projects = renderProjects(units, ctx);
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return result(ctx.files, rendered, owned, projects, diagnostics);
+  return { ...result(ctx.files, rendered, owned, projects, diagnostics), claims: ctx.claims };
 }
 
 function valuesValidator(schema: object | undefined, diagnostics: DiagnosticCollector): ValuesValidator | null {
