@@ -215,6 +215,11 @@ describe("a tree rendered with the old names plans cleanly", () => {
       ]),
     );
     expect(migration.changes.filter((c) => c.action === "delete")).toEqual([]);
+    // The reviewer is told that Crossplane sees a renamed claim as a deleted one.
+    expect(migration.risks.filter((r) => r.kind === "claim-rename").map((r) => r.message)).toEqual([
+      "the claim api-db of api in staging is renamed api.db: Crossplane deletes api-db and creates api.db, so its data is lost unless the composition's deletionPolicy is Orphan",
+      "the claim api-db of api in production is renamed api.db: Crossplane deletes api-db and creates api.db, so its data is lost unless the composition's deletionPolicy is Orphan",
+    ].sort());
     expect(applyPlanToTree(old, migration)).toEqual(current);
   });
 });

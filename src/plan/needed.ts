@@ -4,6 +4,7 @@ import { resolveDesired, type Desired } from "./desired.js";
 import { ownedPaths } from "./ownership-index.js";
 import { conflictCandidates } from "./ownership.js";
 import { previousIndexNeeded, readPreviousIndex } from "./previous-index.js";
+import { isClaimFile } from "./risks.js";
 import type { Blobs, DesiredInput, Tree } from "./types.js";
 
 export interface BlobsNeededOptions {
@@ -51,6 +52,11 @@ export function blobsNeededFor(
   const previous = readPreviousIndex(desired, tree, known, { units: input.units, rendered: input.rendered, source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : new Set<string>();
   const essential = new Set(conflictCandidates(desired, tree, owned));
+  // A changed claim may be a renamed one (a lost database): its old name is always read.
+  for (const [path, sha] of desired.shas) {
+    const current = tree.get(path);
+    if (current !== undefined && current !== sha && isClaimFile(path)) essential.add(path);
+  }
   const forDiffs = new Set<string>();
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
