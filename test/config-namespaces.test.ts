@@ -3,6 +3,7 @@
  * share a namespace of one cluster. Each refused case names the two owners that would collide.
  */
 import { readFileSync, readdirSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load.js";
 import { namespaceFor } from "../src/manifest/resolve.js";
@@ -82,5 +83,54 @@ describe("namespace patterns that cannot collide load", () => {
       const loaded = loadConfig(readFileSync(new URL(`../${file}`, import.meta.url), "utf8"), file);
       expect(loaded.diagnostics.filter((d) => d.severity === "error"), file).toEqual([]);
     }
+  });
+});
+
+describe("the decision is exact (property)", () => {
+  // Owners built from the patterns' own pieces: the adversarial ones (`a-staging`, `team-a`, …).
+  const PIECES = ["a", "x", "staging", "prod", "team", "-"];
+  const owners: string[] = [];
+  const build = (prefix: string, depth: number): void => {
+    if (/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(prefix)) owners.push(prefix);
+    if (depth === 0) return;
+    for (const piece of PIECES) build(prefix + piece, depth - 1);
+  };
+  build("", 4);
+  const pattern = fc.tuple(fc.constantFrom("", "a-", "team-", "x", "prod-"), fc.constantFrom("", "-staging", "-a", "-x-staging", "staging", "-{env}", "-{env}-a")).map(([p, s]) => `${p}{owner}${s}`);
+  const envName = fc.constantFrom("staging", "prod", "a", "x-staging");
+
+  it("a config that loads gives no two (owner, environment) pairs one namespace; a refused one names a real collision", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(envName, { minLength: 2, maxLength: 2 }), fc.tuple(pattern, pattern), ([e1, e2], [p1, p2]) => {
+        const text = config({ [e1!]: { namespace: p1 }, [e2!]: { namespace: p2 } });
+        const problems = overlap(text);
+        const seen = new Map<string, string>();
+        let collision: string | undefined;
+        for (const [env, p] of [[e1!, p1], [e2!, p2]] as const) {
+          for (const owner of owners) {
+            const ns = namespaceFor(p, owner, env);
+            const first = seen.get(ns);
+            if (first !== undefined && first !== `${owner}/${env}`) collision ??= `${first} and ${owner}/${env} → ${ns}`;
+            seen.set(ns, `${owner}/${env}`);
+          }
+        }
+        if (problems.length === 0) expect(collision, `${p1} in ${e1}, ${p2} in ${e2}`).toBeUndefined();
+        else {
+          // The witness in the message is a real collision of these two patterns.
+          const patternOf: Record<string, string> = { [e1!]: p1, [e2!]: p2 };
+          const message = problems[0]!.message;
+          const pair = /owner `([^`]+)` in `([^`]+)` and owner `([^`]+)` in `([^`]+)` both get namespace `([^`]+)`/.exec(message);
+          const same = /owner `([^`]+)` gets namespace `([^`]+)` in both/.exec(message);
+          if (pair) {
+            const [, a, ea, b, eb, ns] = pair;
+            expect([namespaceFor(patternOf[ea!]!, a!, ea!), namespaceFor(patternOf[eb!]!, b!, eb!)]).toEqual([ns, ns]);
+          } else {
+            expect(same, message).not.toBeNull();
+            expect([namespaceFor(p1, same![1]!, e1!), namespaceFor(p2, same![1]!, e2!)]).toEqual([same![2], same![2]]);
+          }
+        }
+      }),
+      { numRuns: 120 },
+    );
   });
 });
