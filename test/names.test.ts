@@ -104,10 +104,16 @@ describe("validate checks every derived name, at the right line, with the budget
     expect(error!.message).toContain("service `" + service + "` (30) and dependency `" + "d".repeat(40) + "` (40) may have at most 62 characters together; shorten them by 8");
   });
 
+  it("a team named `default` would replace Argo CD's built-in AppProject: refused at the owner", () => {
+    const result = check(manifest("default", { api: [] }), { ...CATALOG, environments: CATALOG.environments.map((e) => ({ ...e, namespace: "{owner}-{env}" })) });
+    expect(errors(result).map(at)).toEqual(["reserved-name@2:8"]);
+    expect(errors(result)[0]!.message).toContain("Argo CD's built-in project");
+  });
+
   it("a team whose namespace would be Argo CD's or the cluster's is refused at the owner", () => {
     for (const owner of ["argocd", "kube-system", "default", "kube-anything"]) {
       const result = check(manifest(owner, { api: [] }), CATALOG);
-      expect(errors(result).map(at), owner).toEqual(["reserved-namespace@2:8"]);
+      expect(errors(result).map(at), owner).toEqual(owner === "default" ? ["reserved-name@2:8", "reserved-namespace@2:8"] : ["reserved-namespace@2:8"]);
       expect(errors(result)[0]!.message).toContain(`\`${owner}\``);
     }
   });

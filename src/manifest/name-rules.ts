@@ -80,8 +80,21 @@ export function oversizedNames(unit: Unit, mode: ResolvedConfig["render"]["mode"
   return derivedNames(unit, mode).filter((derived) => derived.name.length > derived.max);
 }
 
+/** AppProjects Argo CD itself has: a team's project by that name would replace it. */
+const RESERVED_PROJECTS = ["default"];
+
 /** One finding per (name, location): the environment with the longest name, so its budget holds everywhere. */
 export function nameFindings(units: readonly Unit[], config: ResolvedConfig): Finding[] {
+  const reserved = units.find((unit) => RESERVED_PROJECTS.includes(unit.owner));
+  const findings: Finding[] = reserved
+    ? [
+        {
+          code: "reserved-name",
+          path: "/owner",
+          message: `owner \`${reserved.owner}\` would write the AppProject \`${reserved.owner}\`, which is Argo CD's built-in project (the root Applications use it); a team cannot be named \`${reserved.owner}\``,
+        },
+      ]
+    : [];
   const worst = new Map<string, { derived: DerivedName; unit: Unit }>();
   for (const unit of units) {
     for (const derived of oversizedNames(unit, config.render.mode)) {
@@ -90,7 +103,8 @@ export function nameFindings(units: readonly Unit[], config: ResolvedConfig): Fi
       if (!seen || derived.name.length > seen.derived.name.length) worst.set(key, { derived, unit });
     }
   }
-  return [...worst.values()].map(({ derived, unit }) => ({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) }));
+  for (const { derived, unit } of worst.values()) findings.push({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) });
+  return findings;
 }
 
 /**
