@@ -35,7 +35,7 @@ describe("namespace patterns that can collide are refused at load", () => {
     expect(problem!.message).toMatch(/owner `(.+)` in `staging` and owner `\1-staging` in `production` both get namespace `\1-staging`/);
     // The witness is real: the two owners do produce the same namespace.
     const [, a] = /owner `([^`]+)` in `staging`/.exec(problem!.message)!;
-    expect(namespaceFor("{owner}-staging", a!, "staging", "x")).toBe(namespaceFor("{owner}", `${a}-staging`, "production", "x"));
+    expect(namespaceFor("{owner}-staging", a!, "staging")).toBe(namespaceFor("{owner}", `${a}-staging`, "production"));
   });
 
   it("one pattern in two environments of one cluster (a team's staging and production in one namespace)", () => {

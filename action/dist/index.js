@@ -54540,6 +54540,19 @@ function defaultGitopsRepoURL(repository) {
   return `https://github.com/${repository}.git`;
 }
 __name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
+function sourceLocation(repository, gitopsRepoURL) {
+  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
+}
+__name(sourceLocation, "sourceLocation");
+function webHost(repoURL) {
+  try {
+    const url = new URL(repoURL);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
+  } catch {
+  }
+  return "github.com";
+}
+__name(webHost, "webHost");
 var MANAGED_BY = "paved";
 
 // src/render/context.ts
@@ -54627,11 +54640,17 @@ function splitImage(reference) {
 }
 __name(splitImage, "splitImage");
 
+// src/render/kubelet-escape.ts
+function kubeletLiteral(text) {
+  return text.includes("$") ? text.replaceAll("$", () => "$$") : text;
+}
+__name(kubeletLiteral, "kubeletLiteral");
+
 // src/render/view-model.ts
 function buildSharedView(config, source, gitopsRepoURL) {
   const chart = config.render.chart;
   return {
-    source: { repository: yamlString(source.repository) },
+    source: { repository: yamlString(source.repository), location: yamlString(sourceLocation(source.repository, gitopsRepoURL)) },
     argocd: { namespace: yamlString(config.argocd.namespace) },
     gitops: { repoURL: yamlString(gitopsRepoURL), branch: yamlString(config.gitops.branch) },
     chart: chart ? { repoURL: yamlString(chart.repoURL), name: yamlString(chart.name), version: yamlString(chart.version) } : null,
@@ -54683,7 +54702,9 @@ function buildUnitView(unit, place, shared, config) {
       namespace: yamlString(unit.owner),
       owner: yamlString(`group:default/${unit.owner}`),
       component: yamlString(`component:${unit.owner}/${unit.service}`),
-      system: unit.system === void 0 ? null : yamlString(`system:default/${unit.system}`)
+      system: unit.system === void 0 ? null : yamlString(`system:default/${unit.system}`),
+      // The catalog renders from the service's first unit and names its last environment's Application.
+      application: yamlString(applicationName(unit.owner, unit.service, unit.environment))
     },
     labels: entries(labels),
     selector: entries(selector),
@@ -54700,14 +54721,14 @@ function buildServiceView(unit, config) {
     description: yamlStringOrNull(spec.description),
     image: yamlString(spec.image),
     imageParts: { repository: yamlString(image.repository), tag: yamlStringOrNull(image.tag), digest: yamlStringOrNull(image.digest) },
-    command: spec.command ? spec.command.map(yamlString) : null,
-    args: spec.args ? spec.args.map(yamlString) : null,
+    command: spec.command ? spec.command.map(containerString) : null,
+    args: spec.args ? spec.args.map(containerString) : null,
     port: spec.port === void 0 ? null : yamlNumber(spec.port),
     replicas: yamlNumber(spec.replicas),
     cpu: yamlString(spec.cpu),
     memory: yamlString(spec.memory),
     health: spec.health ? { path: yamlString(spec.health.path) } : null,
-    ingress: spec.ingress ? { host: yamlString(spec.ingress.host), path: yamlString(spec.ingress.path) } : null,
+    ingress: spec.ingress ? buildIngress(unit, spec.ingress, config) : null,
     autoscaling: spec.autoscaling ? {
       min: yamlNumber(spec.autoscaling.min),
       max: yamlNumber(spec.autoscaling.max),
@@ -54722,6 +54743,20 @@ function buildServiceView(unit, config) {
   };
 }
 __name(buildServiceView, "buildServiceView");
+function buildIngress(unit, ingress, config) {
+  const settings = config.environments.find((env) => env.name === unit.environment)?.ingress;
+  const tls = settings?.tls;
+  return {
+    host: yamlString(ingress.host),
+    path: yamlString(ingress.path),
+    className: yamlStringOrNull(settings?.className),
+    tls: tls ? {
+      secretName: yamlString(namespaceFor(tls.secretName ?? "{service}-tls", unit.owner, unit.environment, unit.service)),
+      clusterIssuer: yamlStringOrNull(tls.clusterIssuer)
+    } : null
+  };
+}
+__name(buildIngress, "buildIngress");
 function sortedDependencyNames(unit) {
   return Object.keys(unit.spec.dependencies).sort(compareText);
 }
@@ -54743,9 +54778,13 @@ function envVar(unit, key, raw) {
     return { name: yamlString(key), value: null, secretKeyRef: ref };
   }
   const text = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key), value: yamlString(text), secretKeyRef: null };
+  return { name: yamlString(key), value: containerString(text), secretKeyRef: null };
 }
 __name(envVar, "envVar");
+function containerString(text) {
+  return yamlString(kubeletLiteral(text));
+}
+__name(containerString, "containerString");
 function buildDependency(unit, name, config) {
   const dep = unit.spec.dependencies[name];
   const catalog = Object.hasOwn(config.dependencies, dep.type) ? config.dependencies[dep.type] : void 0;
@@ -54786,9 +54825,17 @@ function renderProjects(units, ctx) {
 __name(renderProjects, "renderProjects");
 function renderCatalog(units, ctx) {
   const first = /* @__PURE__ */ new Map();
-  for (const unit of units) if (!first.has(`${unit.owner}/${unit.service}`)) first.set(`${unit.owner}/${unit.service}`, unit);
+  const last = /* @__PURE__ */ new Map();
+  const order = new Map(ctx.config.environments.map((env, index) => [env.name, index]));
+  const rank = /* @__PURE__ */ __name((unit) => order.get(unit.environment) ?? -1, "rank");
+  for (const unit of units) {
+    const key = `${unit.owner}/${unit.service}`;
+    if (!first.has(key)) first.set(key, unit);
+    const latest = last.get(key);
+    if (!latest || rank(unit) >= rank(latest)) last.set(key, unit);
+  }
   const paths = [];
-  for (const unit of first.values()) {
+  for (const [key, unit] of first) {
     const target = catalogPath(ctx.config.gitops.directory, unit.owner, unit.service);
     const subject = `catalog ${unit.service}`;
     if ("unsafe" in target) {
@@ -54796,6 +54843,8 @@ function renderCatalog(units, ctx) {
       continue;
     }
     const view = buildUnitView(unit, { dir: "", autoSync: false, extraManifests: false }, ctx.shared, ctx.config);
+    const lastUnit = last.get(key);
+    view.catalog.application = yamlString(applicationName(lastUnit.owner, lastUnit.service, lastUnit.environment));
     const component = ctx.runner.run({ template: "catalog-component", view, subject, kind: "objects" });
     if (!component) continue;
     const documents = [component.text];

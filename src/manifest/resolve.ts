@@ -86,8 +86,12 @@ function resolveDraft(manifest: PlatformManifest, environment: ResolvedEnvironme
  * that could give two (owner, environment) pairs one namespace (config/namespace-patterns.ts).
  */
 export function namespaceFor(pattern: string, owner: string, environment: string): string {
-  const values: Record<string, string> = { owner, env: environment };
-  return pattern.replace(/\{(owner|env)\}/g, (_, key: string) => values[key]!);
+  return fillPattern(pattern, { owner, env: environment });
+}
+
+/** A config pattern with `{owner}`, `{env}` and (where the pattern allows it) `{service}` filled in. */
+export function fillPattern(pattern: string, values: { owner: string; env: string; service?: string }): string {
+  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key: "owner" | "env" | "service") => values[key] ?? whole);
 }
 
 /**
