@@ -20,7 +20,7 @@ import {
 } from "../core/names.js";
 import { pointer } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
-import { servicePath } from "./resolve.js";
+import { fillPattern, servicePath } from "./resolve.js";
 import type { Finding } from "./rules.js";
 
 /** One derived name and what bounds it. */
@@ -37,7 +37,8 @@ export interface DerivedName {
   path: string;
 }
 
-export function derivedNames(unit: Unit, mode: ResolvedConfig["render"]["mode"]): DerivedName[] {
+export function derivedNames(unit: Unit, config: ResolvedConfig): DerivedName[] {
+  const mode = config.render.mode;
   const owner = { label: "owner", value: unit.owner };
   const service = { label: "service", value: unit.service };
   const at = servicePath(unit.service);
@@ -55,6 +56,13 @@ export function derivedNames(unit: Unit, mode: ResolvedConfig["render"]["mode"])
   ];
   if (mode === "helm") {
     names.push({ what: "Helm release name", name: releaseName(unit.service), max: MAX_RELEASE_NAME, why: "Helm release names", parts: [service], path: at });
+  }
+  const tls = config.environments.find((env) => env.name === unit.environment)?.ingress?.tls;
+  if (unit.spec.ingress && tls) {
+    const pattern = tls.secretName ?? "{service}-tls";
+    const name = fillPattern(pattern, { owner: unit.owner, env: unit.environment, service: unit.service });
+    const parts = [owner, service].filter((part) => pattern.includes(`{${part.label}}`));
+    names.push({ what: "TLS Secret name", name, max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path: at });
   }
   if (Object.keys(unit.spec.secrets).length > 0) {
     names.push({ what: "ExternalSecret and Secret name", name: secretsName(unit.service), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts: [service], path: at });
@@ -76,8 +84,8 @@ export function derivedNames(unit: Unit, mode: ResolvedConfig["render"]["mode"])
 }
 
 /** The derived names of `unit` that do not fit. */
-export function oversizedNames(unit: Unit, mode: ResolvedConfig["render"]["mode"]): DerivedName[] {
-  return derivedNames(unit, mode).filter((derived) => derived.name.length > derived.max);
+export function oversizedNames(unit: Unit, config: ResolvedConfig): DerivedName[] {
+  return derivedNames(unit, config).filter((derived) => derived.name.length > derived.max);
 }
 
 /** AppProjects Argo CD itself has: a team's project by that name would replace it. */
@@ -97,7 +105,7 @@ export function nameFindings(units: readonly Unit[], config: ResolvedConfig): Fi
     : [];
   const worst = new Map<string, { derived: DerivedName; unit: Unit }>();
   for (const unit of units) {
-    for (const derived of oversizedNames(unit, config.render.mode)) {
+    for (const derived of oversizedNames(unit, config)) {
       const key = `${derived.what}\0${derived.path}`;
       const seen = worst.get(key);
       if (!seen || derived.name.length > seen.derived.name.length) worst.set(key, { derived, unit });

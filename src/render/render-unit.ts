@@ -23,7 +23,7 @@ export function renderUnit(unit: Unit, ctx: RenderContext): RenderedUnit | null 
     return null;
   }
   // The manifest check refuses these with located errors; the same function decides here.
-  const tooLong = oversizedNames(unit, config.render.mode)[0];
+  const tooLong = oversizedNames(unit, config)[0];
   if (tooLong) {
     ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
     return null;
