@@ -123,6 +123,9 @@ export function nameMessage(derived: DerivedName, unit: Pick<Unit, "environment"
   const used = derived.parts.reduce((sum, part) => sum + part.value.length, 0);
   const budget = derived.max - (derived.name.length - used);
   const parts = derived.parts.map((part) => `${part.label} \`${part.value}\` (${part.value.length})`);
+  if (parts.length === 0) {
+    return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): the org config's pattern makes it too long`;
+  }
   const which = parts.length === 1 ? `${parts[0]} may have at most ${budget} characters` : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)} may have at most ${budget} characters together`;
   return (
     `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, ` +
