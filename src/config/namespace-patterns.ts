@@ -98,85 +98,97 @@ export function clusterKey(cluster: string): string {
 // ---- the automaton ---------------------------------------------------------------------------
 
 /**
- * A state reading `prefix · owner · suffix`: in the prefix after i characters (i = its length: the
- * owner comes next), in the owner after `length` characters (the last one a `-` or not), or in the
- * suffix after i characters.
+ * The automaton reading `prefix · owner · suffix`, as a transition table over `alphabet`. States:
+ * 0..P: the prefix read up to i (P = its length: the owner comes next); then the owner after
+ * `length` characters, the last one a `-` or not (2 states per length); then the suffix read up to
+ * i ≥ 1. Where the owner may end, a character can also start the suffix: two next states.
  */
-type State = { at: "prefix"; i: number } | { at: "owner"; length: number; dash: boolean } | { at: "suffix"; i: number };
-
-function key(state: State): string {
-  return state.at === "owner" ? `o${state.length}${state.dash ? "-" : ""}` : `${state.at[0]}${state.i}`;
+interface Automaton {
+  next: number[][][];
+  accepting: boolean[];
 }
 
-const isSlugChar = (c: string) => /^[a-z0-9-]$/.test(c);
-
-/** Every state reachable from `state` on `c` (more than one where the owner may end here or go on). */
-function step(shape: Shape, state: State, c: string): State[] {
-  if (state.at === "prefix") {
-    if (state.i < shape.prefix.length) return shape.prefix[state.i] === c ? [{ at: "prefix", i: state.i + 1 }] : [];
-    // The prefix is read: the owner starts with a letter or digit.
-    return c !== "-" && isSlugChar(c) ? [{ at: "owner", length: 1, dash: false }] : [];
-  }
-  if (state.at === "owner") {
-    const next: State[] = [];
-    if (state.length < OWNER_MAX && isSlugChar(c)) next.push({ at: "owner", length: state.length + 1, dash: c === "-" });
-    // The owner may end here (it does not end with `-`): the character belongs to the suffix.
-    if (!state.dash && shape.suffix[0] === c) next.push({ at: "suffix", i: 1 });
-    return next;
-  }
-  return state.i < shape.suffix.length && shape.suffix[state.i] === c ? [{ at: "suffix", i: state.i + 1 }] : [];
+function automaton(shape: Shape, alphabet: readonly string[]): Automaton {
+  const P = shape.prefix.length;
+  const S = shape.suffix.length;
+  const owner = (length: number, dash: boolean) => P + 1 + (length - 1) * 2 + (dash ? 1 : 0);
+  const suffix = (i: number) => P + 1 + OWNER_MAX * 2 + (i - 1);
+  const size = P + 1 + OWNER_MAX * 2 + S;
+  const next: number[][][] = Array.from({ length: size }, () => alphabet.map(() => []));
+  const accepting: boolean[] = new Array<boolean>(size).fill(false);
+  alphabet.forEach((c, k) => {
+    const slug = /^[a-z0-9-]$/.test(c);
+    for (let i = 0; i < P; i++) if (shape.prefix[i] === c) next[i]![k]!.push(i + 1);
+    if (slug && c !== "-") next[P]![k]!.push(owner(1, false));
+    for (let length = 1; length <= OWNER_MAX; length++) {
+      for (const dash of [false, true]) {
+        const from = next[owner(length, dash)]![k]!;
+        if (length < OWNER_MAX && slug) from.push(owner(length + 1, c === "-"));
+        if (!dash && S > 0 && shape.suffix[0] === c) from.push(suffix(1));
+      }
+    }
+    for (let i = 1; i < S; i++) if (shape.suffix[i] === c) next[suffix(i)]![k]!.push(suffix(i + 1));
+  });
+  if (S > 0) accepting[suffix(S)] = true;
+  else for (let length = 1; length <= OWNER_MAX; length++) accepting[owner(length, false)] = true;
+  return { next, accepting };
 }
 
-function accepting(shape: Shape, state: State): boolean {
-  if (state.at === "suffix") return state.i === shape.suffix.length;
-  return state.at === "owner" && !state.dash && shape.suffix.length === 0;
-}
+const shared = new Map<string, string | null>();
 
 /**
- * The shortest string both shapes produce, or undefined. The owner automaton treats every letter
- * and digit alike, so the alphabet is the literal characters plus one letter, one digit and `-`.
+ * The shortest string both shapes produce, or undefined (remembered: the app loads the same
+ * config on every event). The owner automaton treats every letter and digit alike, so the
+ * alphabet is the literal characters plus one letter, one digit and `-`.
  */
 function sharedNamespace(a: Shape, b: Shape): string | undefined {
+  const key = JSON.stringify([a, b]);
+  if (!shared.has(key)) {
+    if (shared.size > 1000) shared.clear();
+    shared.set(key, search(a, b) ?? null);
+  }
+  return shared.get(key) ?? undefined;
+}
+
+function search(a: Shape, b: Shape): string | undefined {
   const literal = new Set([...a.prefix, ...a.suffix, ...b.prefix, ...b.suffix]);
   // A letter no literal uses comes first, so the witness reads `a-staging` rather than `s-staging`.
   const alphabet = [firstNotIn("abcdefghijklmnopqrstuvwxyz", literal), firstNotIn("0123456789", literal), ...literal, "-"].filter(
     (c, index, all): c is string => c !== undefined && all.indexOf(c) === index,
   );
-  const start: [State, State] = [{ at: "prefix", i: 0 }, { at: "prefix", i: 0 }];
-  const seen = new Map<string, { from: string | null; c: string }>([[pairKey(start), { from: null, c: "" }]]);
-  let frontier: Array<[State, State]> = [start];
+  const x = automaton(a, alphabet);
+  const y = automaton(b, alphabet);
+  const width = y.accepting.length;
+  // Breadth-first over pairs of states; `from` and `via` spell the shortest path back.
+  const from = new Map<number, number>([[0, -1]]);
+  const via = new Map<number, number>();
+  let frontier = [0];
   while (frontier.length > 0) {
-    const next: Array<[State, State]> = [];
+    const following: number[] = [];
     for (const pair of frontier) {
-      const here = pairKey(pair);
-      if (accepting(a, pair[0]) && accepting(b, pair[1])) return spell(seen, here);
-      for (const c of alphabet) {
-        for (const x of step(a, pair[0], c)) {
-          for (const y of step(b, pair[1], c)) {
-            const k = pairKey([x, y]);
-            if (seen.has(k)) continue;
-            seen.set(k, { from: here, c });
-            next.push([x, y]);
+      const p = Math.floor(pair / width);
+      const q = pair % width;
+      if (x.accepting[p] && y.accepting[q]) return spell(pair, from, via, alphabet);
+      for (let k = 0; k < alphabet.length; k++) {
+        for (const p2 of x.next[p]![k]!) {
+          for (const q2 of y.next[q]![k]!) {
+            const to = p2 * width + q2;
+            if (from.has(to)) continue;
+            from.set(to, pair);
+            via.set(to, k);
+            following.push(to);
           }
         }
       }
     }
-    frontier = next;
+    frontier = following;
   }
   return undefined;
 }
 
-function pairKey([x, y]: [State, State]): string {
-  return `${key(x)}|${key(y)}`;
-}
-
-function spell(seen: ReadonlyMap<string, { from: string | null; c: string }>, end: string): string {
+function spell(end: number, from: ReadonlyMap<number, number>, via: ReadonlyMap<number, number>, alphabet: readonly string[]): string {
   const chars: string[] = [];
-  for (let at: string | null = end; at !== null; ) {
-    const entry: { from: string | null; c: string } = seen.get(at)!;
-    chars.push(entry.c);
-    at = entry.from;
-  }
+  for (let at = end; from.get(at)! !== -1; at = from.get(at)!) chars.push(alphabet[via.get(at)!]!);
   return chars.reverse().join("");
 }
 
