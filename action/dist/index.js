@@ -23,9 +23,9 @@ var __commonJS = (cb, mod) => function __require2() {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key2 of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key2) && key2 !== except)
-        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
+    for (let key of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key) && key !== except)
+        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
   }
   return to;
 };
@@ -895,9 +895,9 @@ var require_constants = __commonJS({
       "X-XSS-Protection"
     ];
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key2 = wellknownHeaderNames[i];
-      const lowerCasedKey = key2.toLowerCase();
-      headerNameLowerCasedRecord[key2] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
+      const key = wellknownHeaderNames[i];
+      const lowerCasedKey = key.toLowerCase();
+      headerNameLowerCasedRecord[key] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
     }
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     module.exports = {
@@ -934,16 +934,16 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key2, value, index) {
-        if (index === void 0 || index >= key2.length) {
+      constructor(key, value, index) {
+        if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key2.charCodeAt(index);
+        const code = this.code = key.charCodeAt(index);
         if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key2.length !== ++index) {
-          this.middle = new _TstNode(key2, value, index);
+        if (key.length !== ++index) {
+          this.middle = new _TstNode(key, value, index);
         } else {
           this.value = value;
         }
@@ -952,15 +952,15 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        */
-      add(key2, value) {
-        const length = key2.length;
+      add(key, value) {
+        const length = key.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
         }
         let index = 0;
         let node = this;
         while (true) {
-          const code = key2.charCodeAt(index);
+          const code = key.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
@@ -971,20 +971,20 @@ var require_tree = __commonJS({
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key2, value, index);
+              node.middle = new _TstNode(key, value, index);
               break;
             }
           } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key2, value, index);
+              node.left = new _TstNode(key, value, index);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key2, value, index);
+            node.right = new _TstNode(key, value, index);
             break;
           }
         }
@@ -993,12 +993,12 @@ var require_tree = __commonJS({
        * @param {Uint8Array} key
        * @return {TstNode | null}
        */
-      search(key2) {
-        const keylength = key2.length;
+      search(key) {
+        const keylength = key.length;
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key2[index];
+          let code = key[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
@@ -1026,25 +1026,25 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        * */
-      insert(key2, value) {
+      insert(key, value) {
         if (this.node === null) {
-          this.node = new TstNode(key2, value, 0);
+          this.node = new TstNode(key, value, 0);
         } else {
-          this.node.add(key2, value);
+          this.node.add(key, value);
         }
       }
       /**
        * @param {Uint8Array} key
        * @return {any}
        */
-      lookup(key2) {
-        return this.node?.search(key2)?.value ?? null;
+      lookup(key) {
+        return this.node?.search(key)?.value ?? null;
       }
     };
     var tree = new TernarySearchTree();
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key2 = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
-      tree.insert(key2, key2);
+      const key = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
+      tree.insert(key, key);
     }
     module.exports = {
       TernarySearchTree,
@@ -1291,20 +1291,20 @@ var require_util = __commonJS({
     function parseHeaders(headers, obj) {
       if (obj === void 0) obj = {};
       for (let i = 0; i < headers.length; i += 2) {
-        const key2 = headerNameToString(headers[i]);
-        let val = obj[key2];
+        const key = headerNameToString(headers[i]);
+        let val = obj[key];
         if (val) {
           if (typeof val === "string") {
             val = [val];
-            obj[key2] = val;
+            obj[key] = val;
           }
           val.push(headers[i + 1].toString("utf8"));
         } else {
           const headersValue = headers[i + 1];
           if (typeof headersValue === "string") {
-            obj[key2] = headersValue;
+            obj[key] = headersValue;
           } else {
-            obj[key2] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
+            obj[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
@@ -1319,21 +1319,21 @@ var require_util = __commonJS({
       const ret = new Array(len);
       let hasContentLength = false;
       let contentDispositionIdx = -1;
-      let key2;
+      let key;
       let val;
       let kLen = 0;
       for (let n = 0; n < headers.length; n += 2) {
-        key2 = headers[n];
+        key = headers[n];
         val = headers[n + 1];
-        typeof key2 !== "string" && (key2 = key2.toString());
+        typeof key !== "string" && (key = key.toString());
         typeof val !== "string" && (val = val.toString("utf8"));
-        kLen = key2.length;
-        if (kLen === 14 && key2[7] === "-" && (key2 === "content-length" || key2.toLowerCase() === "content-length")) {
+        kLen = key.length;
+        if (kLen === 14 && key[7] === "-" && (key === "content-length" || key.toLowerCase() === "content-length")) {
           hasContentLength = true;
-        } else if (kLen === 19 && key2[7] === "-" && (key2 === "content-disposition" || key2.toLowerCase() === "content-disposition")) {
+        } else if (kLen === 19 && key[7] === "-" && (key === "content-disposition" || key.toLowerCase() === "content-disposition")) {
           contentDispositionIdx = n + 1;
         }
-        ret[n] = key2;
+        ret[n] = key;
         ret[n + 1] = val;
       }
       if (hasContentLength && contentDispositionIdx !== -1) {
@@ -2096,20 +2096,20 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key2, value) {
-        processHeader(this, key2, value);
+      addHeader(key, value) {
+        processHeader(this, key, value);
         return this;
       }
     };
-    function processHeader(request2, key2, val) {
+    function processHeader(request2, key, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
-        throw new InvalidArgumentError(`invalid ${key2} header`);
+        throw new InvalidArgumentError(`invalid ${key} header`);
       } else if (val === void 0) {
         return;
       }
-      let headerName = headerNameLowerCasedRecord[key2];
+      let headerName = headerNameLowerCasedRecord[key];
       if (headerName === void 0) {
-        headerName = key2.toLowerCase();
+        headerName = key.toLowerCase();
         if (headerNameLowerCasedRecord[headerName] === void 0 && !isValidHTTPToken(headerName)) {
           throw new InvalidArgumentError("invalid header key");
         }
@@ -2119,17 +2119,17 @@ var require_request = __commonJS({
         for (let i = 0; i < val.length; i++) {
           if (typeof val[i] === "string") {
             if (!isValidHeaderValue(val[i])) {
-              throw new InvalidArgumentError(`invalid ${key2} header`);
+              throw new InvalidArgumentError(`invalid ${key} header`);
             }
             arr.push(val[i]);
           } else if (val[i] === null) {
             arr.push("");
           } else if (typeof val[i] === "object") {
-            throw new InvalidArgumentError(`invalid ${key2} header`);
+            throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
             const str2 = `${val[i]}`;
             if (!isValidHeaderValue(str2)) {
-              throw new InvalidArgumentError(`invalid ${key2} header`);
+              throw new InvalidArgumentError(`invalid ${key} header`);
             }
             arr.push(str2);
           }
@@ -2137,14 +2137,14 @@ var require_request = __commonJS({
         val = arr;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key2} header`);
+          throw new InvalidArgumentError(`invalid ${key} header`);
         }
       } else if (val === null) {
         val = "";
       } else {
         val = `${val}`;
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key2} header`);
+          throw new InvalidArgumentError(`invalid ${key} header`);
         }
       }
       if (headerName === "host") {
@@ -2165,7 +2165,7 @@ var require_request = __commonJS({
         }
       } else if (request2.contentType === null && headerName === "content-type") {
         request2.contentType = val;
-        request2.headers.push(key2, val);
+        request2.headers.push(key, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2179,7 +2179,7 @@ var require_request = __commonJS({
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key2, val);
+        request2.headers.push(key, val);
       }
     }
     __name(processHeader, "processHeader");
@@ -2686,13 +2686,13 @@ var require_connect = __commonJS({
         constructor(maxCachedSessions) {
           this._maxCachedSessions = maxCachedSessions;
           this._sessionCache = /* @__PURE__ */ new Map();
-          this._sessionRegistry = new global.FinalizationRegistry((key2) => {
+          this._sessionRegistry = new global.FinalizationRegistry((key) => {
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key2);
+            const ref = this._sessionCache.get(key);
             if (ref !== void 0 && ref.deref() === void 0) {
-              this._sessionCache.delete(key2);
+              this._sessionCache.delete(key);
             }
           });
         }
@@ -2861,10 +2861,10 @@ var require_utils = __commonJS({
     exports.enumToMap = void 0;
     function enumToMap(obj) {
       const res = {};
-      Object.keys(obj).forEach((key2) => {
-        const value = obj[key2];
+      Object.keys(obj).forEach((key) => {
+        const value = obj[key];
         if (typeof value === "number") {
-          res[key2] = value;
+          res[key] = value;
         }
       });
       return res;
@@ -3042,9 +3042,9 @@ var require_constants2 = __commonJS({
     ];
     exports.METHOD_MAP = utils_1.enumToMap(METHODS);
     exports.H_METHOD_MAP = {};
-    Object.keys(exports.METHOD_MAP).forEach((key2) => {
-      if (/^H/.test(key2)) {
-        exports.H_METHOD_MAP[key2] = exports.METHOD_MAP[key2];
+    Object.keys(exports.METHOD_MAP).forEach((key) => {
+      if (/^H/.test(key)) {
+        exports.H_METHOD_MAP[key] = exports.METHOD_MAP[key];
       }
     });
     var FINISH;
@@ -4036,19 +4036,19 @@ var require_webidl = __commonJS({
         const result2 = {};
         if (!types2.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
-          for (const key2 of keys2) {
-            const typedKey = keyConverter(key2, prefix, argument);
-            const typedValue = valueConverter(O[key2], prefix, argument);
+          for (const key of keys2) {
+            const typedKey = keyConverter(key, prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result2[typedKey] = typedValue;
           }
           return result2;
         }
         const keys = Reflect.ownKeys(O);
-        for (const key2 of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O, key2);
+        for (const key of keys) {
+          const desc = Reflect.getOwnPropertyDescriptor(O, key);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key2, prefix, argument);
-            const typedValue = valueConverter(O[key2], prefix, argument);
+            const typedKey = keyConverter(key, prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result2[typedKey] = typedValue;
           }
         }
@@ -4079,29 +4079,29 @@ var require_webidl = __commonJS({
           });
         }
         for (const options of converters) {
-          const { key: key2, defaultValue, required: required2, converter } = options;
+          const { key, defaultValue, required: required2, converter } = options;
           if (required2 === true) {
-            if (!Object.hasOwn(dictionary, key2)) {
+            if (!Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `Missing required key "${key2}".`
+                message: `Missing required key "${key}".`
               });
             }
           }
-          let value = dictionary[key2];
+          let value = dictionary[key];
           const hasDefault = Object.hasOwn(options, "defaultValue");
           if (hasDefault && value !== null) {
             value ??= defaultValue();
           }
           if (required2 || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key2}`);
+            value = converter(value, prefix, `${argument}.${key}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
                 header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key2] = value;
+            dict[key] = value;
           }
         }
         return dict;
@@ -4756,18 +4756,18 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key2, [valueIndex]: value } = values[index];
+          const { [keyIndex]: key, [valueIndex]: value } = values[index];
           this.#index = index + 1;
           let result2;
           switch (this.#kind) {
             case "key":
-              result2 = key2;
+              result2 = key;
               break;
             case "value":
               result2 = value;
               break;
             case "key+value":
-              result2 = [key2, value];
+              result2 = [key, value];
               break;
           }
           return {
@@ -4834,8 +4834,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key2, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key2, this);
+            for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value, key, this);
             }
           }, "forEach")
         }
@@ -6334,15 +6334,15 @@ var require_client_h1 = __commonJS({
         } else {
           this.headers[len - 1] = Buffer.concat([this.headers[len - 1], buf]);
         }
-        const key2 = this.headers[len - 2];
-        if (key2.length === 10) {
-          const headerName = util.bufferToLowerCasedHeaderName(key2);
+        const key = this.headers[len - 2];
+        if (key.length === 10) {
+          const headerName = util.bufferToLowerCasedHeaderName(key);
           if (headerName === "keep-alive") {
             this.keepAlive += buf.toString();
           } else if (headerName === "connection") {
             this.connection += buf.toString();
           }
-        } else if (key2.length === 14 && util.bufferToLowerCasedHeaderName(key2) === "content-length") {
+        } else if (key.length === 14 && util.bufferToLowerCasedHeaderName(key) === "content-length") {
           this.contentLength += buf.toString();
         }
         this.trackHeader(buf.length);
@@ -6846,15 +6846,15 @@ upgrade: ${upgrade}\r
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
-          const key2 = headers[n + 0];
+          const key = headers[n + 0];
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key2}: ${val[i]}\r
+              header += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key2}: ${val}\r
+            header += `${key}: ${val}\r
 `;
           }
         }
@@ -7382,18 +7382,18 @@ var require_client_h2 = __commonJS({
       }
       const headers = {};
       for (let n = 0; n < reqHeaders.length; n += 2) {
-        const key2 = reqHeaders[n + 0];
+        const key = reqHeaders[n + 0];
         const val = reqHeaders[n + 1];
         if (Array.isArray(val)) {
           for (let i = 0; i < val.length; i++) {
-            if (headers[key2]) {
-              headers[key2] += `,${val[i]}`;
+            if (headers[key]) {
+              headers[key] += `,${val[i]}`;
             } else {
-              headers[key2] = val[i];
+              headers[key] = val[i];
             }
           }
         } else {
-          headers[key2] = val;
+          headers[key] = val;
         }
       }
       let stream;
@@ -7904,9 +7904,9 @@ var require_redirect_handler = __commonJS({
           }
         }
       } else if (headers && typeof headers === "object") {
-        for (const key2 of Object.keys(headers)) {
-          if (!shouldRemoveHeader(key2, removeContent, unknownOrigin)) {
-            ret.push(key2, headers[key2]);
+        for (const key of Object.keys(headers)) {
+          if (!shouldRemoveHeader(key, removeContent, unknownOrigin)) {
+            ret.push(key, headers[key]);
           }
         }
       } else {
@@ -9023,16 +9023,16 @@ var require_agent = __commonJS({
         return ret;
       }
       [kDispatch](opts, handler2) {
-        let key2;
+        let key;
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
-          key2 = String(opts.origin);
+          key = String(opts.origin);
         } else {
           throw new InvalidArgumentError("opts.origin must be a non-empty string or URL.");
         }
-        let dispatcher = this[kClients].get(key2);
+        let dispatcher = this[kClients].get(key);
         if (!dispatcher) {
           dispatcher = this[kFactory](opts.origin, this[kOptions]).on("drain", this[kOnDrain]).on("connect", this[kOnConnect]).on("disconnect", this[kOnDisconnect]).on("connectionError", this[kOnConnectionError]);
-          this[kClients].set(key2, dispatcher);
+          this[kClients].set(key, dispatcher);
         }
         return dispatcher.dispatch(opts, handler2);
       }
@@ -9281,7 +9281,7 @@ var require_proxy_agent = __commonJS({
     }
     __name(buildHeaders, "buildHeaders");
     function throwIfProxyAuthIsSent(headers) {
-      const existProxyAuth = headers && Object.keys(headers).find((key2) => key2.toLowerCase() === "proxy-authorization");
+      const existProxyAuth = headers && Object.keys(headers).find((key) => key.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
         throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
@@ -11119,18 +11119,18 @@ var require_mock_utils = __commonJS({
       );
     }
     __name(lowerCaseEntries, "lowerCaseEntries");
-    function getHeaderByName(headers, key2) {
+    function getHeaderByName(headers, key) {
       if (Array.isArray(headers)) {
         for (let i = 0; i < headers.length; i += 2) {
-          if (headers[i].toLocaleLowerCase() === key2.toLocaleLowerCase()) {
+          if (headers[i].toLocaleLowerCase() === key.toLocaleLowerCase()) {
             return headers[i + 1];
           }
         }
         return void 0;
       } else if (typeof headers.get === "function") {
-        return headers.get(key2);
+        return headers.get(key);
       } else {
-        return lowerCaseEntries(headers)[key2.toLocaleLowerCase()];
+        return lowerCaseEntries(headers)[key.toLocaleLowerCase()];
       }
     }
     __name(getHeaderByName, "getHeaderByName");
@@ -11200,43 +11200,43 @@ var require_mock_utils = __commonJS({
       }
     }
     __name(getResponseData2, "getResponseData");
-    function getMockDispatch(mockDispatches, key2) {
-      const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
+    function getMockDispatch(mockDispatches, key) {
+      const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
       let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl2(path), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key2.method));
+      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key.method));
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key2.method}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key2.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key.body) : true);
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key2.body}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key2.headers));
+      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key.headers));
       if (matchedMockDispatches.length === 0) {
-        const headers = typeof key2.headers === "object" ? JSON.stringify(key2.headers) : key2.headers;
+        const headers = typeof key.headers === "object" ? JSON.stringify(key.headers) : key.headers;
         throw new MockNotMatchedError(`Mock dispatch not matched for headers '${headers}' on path '${resolvedPath}'`);
       }
       return matchedMockDispatches[0];
     }
     __name(getMockDispatch, "getMockDispatch");
-    function addMockDispatch(mockDispatches, key2, data) {
+    function addMockDispatch(mockDispatches, key, data) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false };
       const replyData = typeof data === "function" ? { callback: data } : { ...data };
-      const newMockDispatch = { ...baseData, ...key2, pending: true, data: { error: null, ...replyData } };
+      const newMockDispatch = { ...baseData, ...key, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       return newMockDispatch;
     }
     __name(addMockDispatch, "addMockDispatch");
-    function deleteMockDispatch(mockDispatches, key2) {
+    function deleteMockDispatch(mockDispatches, key) {
       const index = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
-        return matchKey(dispatch, key2);
+        return matchKey(dispatch, key);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -11258,9 +11258,9 @@ var require_mock_utils = __commonJS({
       const keys = Object.keys(data);
       const result2 = [];
       for (let i = 0; i < keys.length; ++i) {
-        const key2 = keys[i];
-        const value = data[key2];
-        const name = Buffer.from(`${key2}`);
+        const key = keys[i];
+        const value = data[key];
+        const name = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
             result2.push(name, Buffer.from(`${value[j]}`));
@@ -11285,8 +11285,8 @@ var require_mock_utils = __commonJS({
     }
     __name(getResponse, "getResponse");
     function mockDispatch(opts, handler2) {
-      const key2 = buildKey(opts);
-      const mockDispatch2 = getMockDispatch(this[kDispatches], key2);
+      const key = buildKey(opts);
+      const mockDispatch2 = getMockDispatch(this[kDispatches], key);
       mockDispatch2.timesInvoked++;
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
@@ -11296,7 +11296,7 @@ var require_mock_utils = __commonJS({
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
       if (error2 !== null) {
-        deleteMockDispatch(this[kDispatches], key2);
+        deleteMockDispatch(this[kDispatches], key);
         handler2.onError(error2);
         return true;
       }
@@ -11321,7 +11321,7 @@ var require_mock_utils = __commonJS({
         handler2.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler2.onData?.(Buffer.from(responseData));
         handler2.onComplete?.(responseTrailers);
-        deleteMockDispatch(mockDispatches, key2);
+        deleteMockDispatch(mockDispatches, key);
       }
       __name(handleReply, "handleReply");
       function resume() {
@@ -13299,16 +13299,16 @@ var require_dispatcher_weakref = __commonJS({
       constructor(finalizer) {
         this.finalizer = finalizer;
       }
-      register(dispatcher, key2) {
+      register(dispatcher, key) {
         if (dispatcher.on) {
           dispatcher.on("disconnect", () => {
             if (dispatcher[kConnected] === 0 && dispatcher[kSize] === 0) {
-              this.finalizer(key2);
+              this.finalizer(key);
             }
           });
         }
       }
-      unregister(key2) {
+      unregister(key) {
       }
     };
     module.exports = function() {
@@ -16848,8 +16848,8 @@ var require_util6 = __commonJS({
         if (!part2.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key2, ...value] = part2.split("=");
-        const trimmedKey = key2.trim();
+        const [key, ...value] = part2.split("=");
+        const trimmedKey = key.trim();
         const joinedValue = value.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
@@ -17831,8 +17831,8 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest2 = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
-          if (secWSAccept !== digest2) {
+          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
@@ -20554,27 +20554,27 @@ var require_light = __commonJS({
               }
             }
           }
-          key(key2 = "") {
+          key(key = "") {
             var ref;
-            return (ref = this.instances[key2]) != null ? ref : (() => {
+            return (ref = this.instances[key]) != null ? ref : (() => {
               var limiter;
-              limiter = this.instances[key2] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-                id: `${this.id}-${key2}`,
+              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key}`,
                 timeout: this.timeout,
                 connection: this.connection
               }));
-              this.Events.trigger("created", limiter, key2);
+              this.Events.trigger("created", limiter, key);
               return limiter;
             })();
           }
-          async deleteKey(key2 = "") {
+          async deleteKey(key = "") {
             var deleted, instance;
-            instance = this.instances[key2];
+            instance = this.instances[key];
             if (this.connection) {
-              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key2}`)]);
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
             }
             if (instance != null) {
-              delete this.instances[key2];
+              delete this.instances[key];
               await instance.disconnect();
             }
             return instance != null || deleted > 0;
@@ -21223,11 +21223,11 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path) {
-      const ctrl = callVisitor(key2, node, visitor, path);
+    function visit_(key, node, visitor, path) {
+      const ctrl = callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path, ctrl);
-        return visit_(key2, ctrl, visitor, path);
+        replaceNode(key, path, ctrl);
+        return visit_(key, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -21273,11 +21273,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path) {
-      const ctrl = await callVisitor(key2, node, visitor, path);
+    async function visitAsync_(key, node, visitor, path) {
+      const ctrl = await callVisitor(key, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path);
+        replaceNode(key, path, ctrl);
+        return visitAsync_(key, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -21329,28 +21329,28 @@ var require_visit = __commonJS({
       return visitor;
     }
     __name(initVisitor, "initVisitor");
-    function callVisitor(key2, node, visitor, path) {
+    function callVisitor(key, node, visitor, path) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path);
+        return visitor(key, node, path);
       if (identity.isMap(node))
-        return visitor.Map?.(key2, node, path);
+        return visitor.Map?.(key, node, path);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key2, node, path);
+        return visitor.Seq?.(key, node, path);
       if (identity.isPair(node))
-        return visitor.Pair?.(key2, node, path);
+        return visitor.Pair?.(key, node, path);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key2, node, path);
+        return visitor.Scalar?.(key, node, path);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key2, node, path);
+        return visitor.Alias?.(key, node, path);
       return void 0;
     }
     __name(callVisitor, "callVisitor");
-    function replaceNode(key2, path, node) {
+    function replaceNode(key, path, node) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key2] = node;
+        parent.items[key] = node;
       } else if (identity.isPair(parent)) {
-        if (key2 === "key")
+        if (key === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -21619,7 +21619,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key2, val) {
+    function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -21659,7 +21659,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key2, val);
+      return reviver.call(obj, key, val);
     }
     __name(applyReviver, "applyReviver");
     exports.applyReviver = applyReviver;
@@ -22040,14 +22040,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key2, ...rest] = path;
-          const node = this.get(key2, true);
+          const [key, ...rest] = path;
+          const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key2, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -22055,14 +22055,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        const [key2, ...rest] = path;
+        const [key, ...rest] = path;
         if (rest.length === 0)
-          return this.delete(key2);
-        const node = this.get(key2, true);
+          return this.delete(key);
+        const node = this.get(key, true);
         if (identity.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22070,8 +22070,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        const [key2, ...rest] = path;
-        const node = this.get(key2, true);
+        const [key, ...rest] = path;
+        const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
@@ -22089,10 +22089,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path) {
-        const [key2, ...rest] = path;
+        const [key, ...rest] = path;
         if (rest.length === 0)
-          return this.has(key2);
-        const node = this.get(key2, true);
+          return this.has(key);
+        const node = this.get(key, true);
         return identity.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
@@ -22100,17 +22100,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        const [key2, ...rest] = path;
+        const [key, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key2, value);
+          this.set(key, value);
         } else {
-          const node = this.get(key2, true);
+          const node = this.get(key, true);
           if (identity.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key2, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
       }
     };
@@ -22702,19 +22702,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key2) && key2.comment || null;
+      let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
+        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -22722,7 +22722,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -22869,7 +22869,7 @@ var require_merge = __commonJS({
       }), "resolve"),
       stringify: /* @__PURE__ */ __name(() => MERGE_KEY, "stringify")
     };
-    var isMergeKey = /* @__PURE__ */ __name((ctx, key2) => (merge3.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge3.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default), "isMergeKey");
+    var isMergeKey = /* @__PURE__ */ __name((ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default), "isMergeKey");
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -22887,14 +22887,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key2, value2] of srcMap) {
+      for (const [key, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key2))
-            map2.set(key2, value2);
+          if (!map2.has(key))
+            map2.set(key, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key2);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
-          Object.defineProperty(map2, key2, {
+          map2.add(key);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
+          Object.defineProperty(map2, key, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -22924,19 +22924,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key: key2, value }) {
-      if (identity.isNode(key2) && key2.addToJSMap)
-        key2.addToJSMap(ctx, map2, value);
-      else if (merge3.isMergeKey(ctx, key2))
+    function addPairToJSMap(ctx, map2, { key, value }) {
+      if (identity.isNode(key) && key.addToJSMap)
+        key.addToJSMap(ctx, map2, value);
+      else if (merge3.isMergeKey(ctx, key))
         merge3.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key2, "", ctx);
+        const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key2, jsKey, ctx);
+          const stringKey = stringifyKey(key, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -22952,19 +22952,19 @@ var require_addPairToJSMap = __commonJS({
       return map2;
     }
     __name(addPairToJSMap, "addPairToJSMap");
-    function stringifyKey(key2, jsKey, ctx) {
+    function stringifyKey(key, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key2) && ctx?.doc) {
+      if (identity.isNode(key) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key2.toString(strCtx);
+        const strKey = key.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -22989,8 +22989,8 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key2, value, ctx) {
-      const k = createNode.createNode(key2, void 0, ctx);
+    function createPair(key, value, ctx) {
+      const k = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v);
     }
@@ -22999,18 +22999,18 @@ var require_Pair = __commonJS({
       static {
         __name(this, "Pair");
       }
-      constructor(key2, value = null) {
+      constructor(key, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key2;
+        this.key = key;
         this.value = value;
       }
       clone(schema2) {
-        let { key: key2, value } = this;
-        if (identity.isNode(key2))
-          key2 = key2.clone(schema2);
+        let { key, value } = this;
+        if (identity.isNode(key))
+          key = key.clone(schema2);
         if (identity.isNode(value))
           value = value.clone(schema2);
-        return new _Pair(key2, value);
+        return new _Pair(key, value);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -23190,11 +23190,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key2) {
-      const k = identity.isScalar(key2) ? key2.value : key2;
+    function findPair(items, key) {
+      const k = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key2 || it.key === k)
+          if (it.key === key || it.key === k)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k)
             return it;
@@ -23221,20 +23221,20 @@ var require_YAMLMap = __commonJS({
       static from(schema2, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema2);
-        const add = /* @__PURE__ */ __name((key2, value) => {
+        const add = /* @__PURE__ */ __name((key, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key2, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key2))
+            value = replacer.call(obj, key, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key2, value, ctx));
+            map2.items.push(Pair.createPair(key, value, ctx));
         }, "add");
         if (obj instanceof Map) {
-          for (const [key2, value] of obj)
-            add(key2, value);
+          for (const [key, value] of obj)
+            add(key, value);
         } else if (obj && typeof obj === "object") {
-          for (const key2 of Object.keys(obj))
-            add(key2, obj[key2]);
+          for (const key of Object.keys(obj))
+            add(key, obj[key]);
         }
         if (typeof schema2.sortMapEntries === "function") {
           map2.items.sort(schema2.sortMapEntries);
@@ -23274,23 +23274,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key2) {
-        const it = findPair(this.items, key2);
+      delete(key) {
+        const it = findPair(this.items, key);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key2, keepScalar) {
-        const it = findPair(this.items, key2);
+      get(key, keepScalar) {
+        const it = findPair(this.items, key);
         const node = it?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key2) {
-        return !!findPair(this.items, key2);
+      has(key) {
+        return !!findPair(this.items, key);
       }
-      set(key2, value) {
-        this.add(new Pair.Pair(key2, value), true);
+      set(key, value) {
+        this.add(new Pair.Pair(key, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -23382,15 +23382,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key2) {
-        const idx = asItemIndex(key2);
+      delete(key) {
+        const idx = asItemIndex(key);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key2, keepScalar) {
-        const idx = asItemIndex(key2);
+      get(key, keepScalar) {
+        const idx = asItemIndex(key);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -23402,8 +23402,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key2) {
-        const idx = asItemIndex(key2);
+      has(key) {
+        const idx = asItemIndex(key);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -23413,10 +23413,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key2, value) {
-        const idx = asItemIndex(key2);
+      set(key, value) {
+        const idx = asItemIndex(key);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key2}.`);
+          throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -23450,8 +23450,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key2 = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key2, it);
+              const key = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key, it);
             }
             seq2.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -23459,8 +23459,8 @@ var require_YAMLSeq = __commonJS({
         return seq2;
       }
     };
-    function asItemIndex(key2) {
-      let idx = identity.isScalar(key2) ? key2.value : key2;
+    function asItemIndex(key) {
+      let idx = identity.isScalar(key) ? key.value : key;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -23879,25 +23879,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key2, value;
+          let key, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key2 = it[0];
+              key = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key2 = keys[0];
-              value = it[key2];
+              key = keys[0];
+              value = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key2 = it;
+            key = it;
           }
-          pairs3.items.push(Pair.createPair(key2, value, ctx));
+          pairs3.items.push(Pair.createPair(key, value, ctx));
         }
       return pairs3;
     }
@@ -23948,16 +23948,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key2, value;
+          let key, value;
           if (identity.isPair(pair)) {
-            key2 = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key2, ctx);
+            key = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key, ctx);
           } else {
-            key2 = toJS.toJS(pair, "", ctx);
+            key = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key2))
+          if (map2.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key2, value);
+          map2.set(key, value);
         }
         return map2;
       }
@@ -23978,12 +23978,12 @@ var require_omap = __commonJS({
       resolve(seq2, onError) {
         const pairs$1 = pairs2.resolvePairs(seq2, onError);
         const seenKeys = [];
-        for (const { key: key2 } of pairs$1.items) {
-          if (identity.isScalar(key2)) {
-            if (seenKeys.includes(key2.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
+        for (const { key } of pairs$1.items) {
+          if (identity.isScalar(key)) {
+            if (seenKeys.includes(key.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
             } else {
-              seenKeys.push(key2.value);
+              seenKeys.push(key.value);
             }
           }
         }
@@ -24174,14 +24174,14 @@ var require_set = __commonJS({
         super(schema2);
         this.tag = _YAMLSet.tag;
       }
-      add(key2) {
+      add(key) {
         let pair;
-        if (identity.isPair(key2))
-          pair = key2;
-        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
-          pair = new Pair.Pair(key2.key, null);
+        if (identity.isPair(key))
+          pair = key;
+        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
+          pair = new Pair.Pair(key.key, null);
         else
-          pair = new Pair.Pair(key2, null);
+          pair = new Pair.Pair(key, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -24190,18 +24190,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key2, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key2);
+      get(key, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key2, value) {
+      set(key, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key2);
+        const prev = YAMLMap.findPair(this.items, key);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key2));
+          this.items.push(new Pair.Pair(key));
         }
       }
       toJSON(_, ctx) {
@@ -24450,7 +24450,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -24466,7 +24466,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
+          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -24738,8 +24738,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key2, value, options = {}) {
-        const k = this.createNode(key2, null, options);
+      createPair(key, value, options = {}) {
+        const k = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -24747,8 +24747,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key2) {
-        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
+      delete(key) {
+        return assertCollection(this.contents) ? this.contents.delete(key) : false;
       }
       /**
        * Removes a value from the document.
@@ -24768,8 +24768,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key2, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
+      get(key, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -24784,8 +24784,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key2) {
-        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
+      has(key) {
+        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -24799,11 +24799,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key2, value) {
+      set(key, value) {
         if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, [key2], value);
+          this.contents = Collection2.collectionFromPath(this.schema, [key], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key2, value);
+          this.contents.set(key, value);
         }
       }
       /**
@@ -25122,24 +25122,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key2) {
-      if (!key2)
+    function containsNewline(key) {
+      if (!key)
         return null;
-      switch (key2.type) {
+      switch (key.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key2.source.includes("\n"))
+          if (key.source.includes("\n"))
             return true;
-          if (key2.end) {
-            for (const st of key2.end)
+          if (key.end) {
+            for (const st of key.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key2.items) {
+          for (const it of key.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -25216,10 +25216,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key: key2, sep: sep3, value } = collItem;
+        const { start: start2, key, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep3?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -25227,10 +25227,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key2) {
-            if (key2.type === "block-seq")
+          if (key) {
+            if (key.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key2 && key2.indent !== bm.indent)
+            else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep3) {
@@ -25243,17 +25243,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
-            onError(key2 ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
+            onError(key ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
+        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -25263,7 +25263,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key2 || key2.type === "block-scalar"
+          startOnNewline: !key || key.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -25430,11 +25430,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key: key2, sep: sep3, value } = collItem;
+        const { start: start2, key, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep3?.[0],
+          next: key ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -25455,9 +25455,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
-              key2,
+              key,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -25504,8 +25504,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key2 ? composeNode(ctx, key2, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
-          if (isBlock(key2))
+          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
+          if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep3 ?? [], {
@@ -26684,9 +26684,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key2 of Object.keys(token))
-          if (key2 !== "type" && key2 !== "offset")
-            delete token[key2];
+        for (const key of Object.keys(token))
+          if (key !== "type" && key !== "offset")
+            delete token[key];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -26736,9 +26736,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key2 of Object.keys(token))
-            if (key2 !== "type" && key2 !== "offset")
-              delete token[key2];
+          for (const key of Object.keys(token))
+            if (key !== "type" && key !== "offset")
+              delete token[key];
           Object.assign(token, { type: type2, indent, source, end });
         }
       }
@@ -26795,12 +26795,12 @@ var require_cst_stringify = __commonJS({
       }
     }
     __name(stringifyToken, "stringifyToken");
-    function stringifyItem({ start: start2, key: key2, sep: sep3, value }) {
+    function stringifyItem({ start: start2, key, sep: sep3, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
-      if (key2)
-        res += stringifyToken(key2);
+      if (key)
+        res += stringifyToken(key);
       if (sep3)
         for (const st of sep3)
           res += st.source;
@@ -28154,7 +28154,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
-                  const key2 = it.key;
+                  const key = it.key;
                   const sep3 = it.sep;
                   sep3.push(this.sourceToken);
                   delete it.key;
@@ -28163,7 +28163,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key: key2, sep: sep3 }]
+                    items: [{ start: start3, key, sep: sep3 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -28800,16 +28800,16 @@ var require_code = __commonJS({
     }
     __name(safeStringify, "safeStringify");
     exports.safeStringify = safeStringify;
-    function getProperty(key2) {
-      return typeof key2 == "string" && exports.IDENTIFIER.test(key2) ? new _Code(`.${key2}`) : _`[${key2}]`;
+    function getProperty(key) {
+      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _`[${key}]`;
     }
     __name(getProperty, "getProperty");
     exports.getProperty = getProperty;
-    function getEsmExportName(key2) {
-      if (typeof key2 == "string" && exports.IDENTIFIER.test(key2)) {
-        return new _Code(`${key2}`);
+    function getEsmExportName(key) {
+      if (typeof key == "string" && exports.IDENTIFIER.test(key)) {
+        return new _Code(`${key}`);
       }
-      throw new Error(`CodeGen: invalid export name: ${key2}, use explicit $id name mapping`);
+      throw new Error(`CodeGen: invalid export name: ${key}, use explicit $id name mapping`);
     }
     __name(getEsmExportName, "getEsmExportName");
     exports.getEsmExportName = getEsmExportName;
@@ -29519,11 +29519,11 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code = ["{"];
-        for (const [key2, value] of keyValues) {
+        for (const [key, value] of keyValues) {
           if (code.length > 1)
             code.push(",");
-          code.push(key2);
-          if (key2 !== value || this.opts.es5) {
+          code.push(key);
+          if (key !== value || this.opts.es5) {
             code.push(":");
             (0, code_1.addCodeArg)(code, value);
           }
@@ -29811,9 +29811,9 @@ var require_util9 = __commonJS({
       if (typeof schema2 === "boolean")
         return;
       const rules = self2.RULES.keywords;
-      for (const key2 in schema2) {
-        if (!rules[key2])
-          checkStrictMode(it, `unknown keyword: "${key2}"`);
+      for (const key in schema2) {
+        if (!rules[key])
+          checkStrictMode(it, `unknown keyword: "${key}"`);
       }
     }
     __name(checkUnknownRules, "checkUnknownRules");
@@ -29821,8 +29821,8 @@ var require_util9 = __commonJS({
     function schemaHasRules(schema2, rules) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key2 in schema2)
-        if (rules[key2])
+      for (const key in schema2)
+        if (rules[key])
           return true;
       return false;
     }
@@ -29831,8 +29831,8 @@ var require_util9 = __commonJS({
     function schemaHasRulesButRef(schema2, RULES) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key2 in schema2)
-        if (key2 !== "$ref" && RULES.all[key2])
+      for (const key in schema2)
+        if (key !== "$ref" && RULES.all[key])
           return true;
       return false;
     }
@@ -30454,8 +30454,8 @@ var require_defaults = __commonJS({
     function assignDefaults(it, ty) {
       const { properties, items } = it.schema;
       if (ty === "object" && properties) {
-        for (const key2 in properties) {
-          assignDefault(it, key2, properties[key2].default);
+        for (const key in properties) {
+          assignDefault(it, key, properties[key].default);
         }
       } else if (ty === "array" && Array.isArray(items)) {
         items.forEach((sch, i) => assignDefault(it, i, sch.default));
@@ -30872,8 +30872,8 @@ var require_fast_deep_equal = __commonJS({
         for (i = length; i-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
-          var key2 = keys[i];
-          if (!equal(a[key2], b[key2])) return false;
+          var key = keys[i];
+          if (!equal(a[key], b[key])) return false;
         }
         return true;
       }
@@ -30945,20 +30945,20 @@ var require_json_schema_traverse = __commonJS({
     function _traverse(opts, pre, post, schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema2 && typeof schema2 == "object" && !Array.isArray(schema2)) {
         pre(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key2 in schema2) {
-          var sch = schema2[key2];
+        for (var key in schema2) {
+          var sch = schema2[key];
           if (Array.isArray(sch)) {
-            if (key2 in traverse.arrayKeywords) {
+            if (key in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key2 + "/" + i, rootSchema, jsonPtr, key2, schema2, i);
+                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema2, i);
             }
-          } else if (key2 in traverse.propsKeywords) {
+          } else if (key in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key2 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key2, schema2, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema2, prop);
             }
-          } else if (key2 in traverse.keywords || opts.allKeys && !(key2 in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key2, rootSchema, jsonPtr, key2, schema2);
+          } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema2);
           }
         }
         post(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
@@ -31018,10 +31018,10 @@ var require_resolve = __commonJS({
       "$dynamicAnchor"
     ]);
     function hasRef(schema2) {
-      for (const key2 in schema2) {
-        if (REF_KEYWORDS.has(key2))
+      for (const key in schema2) {
+        if (REF_KEYWORDS.has(key))
           return true;
-        const sch = schema2[key2];
+        const sch = schema2[key];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -31032,14 +31032,14 @@ var require_resolve = __commonJS({
     __name(hasRef, "hasRef");
     function countKeys(schema2) {
       let count2 = 0;
-      for (const key2 in schema2) {
-        if (key2 === "$ref")
+      for (const key in schema2) {
+        if (key === "$ref")
           return Infinity;
         count2++;
-        if (SIMPLE_INLINED.has(key2))
+        if (SIMPLE_INLINED.has(key))
           continue;
-        if (typeof schema2[key2] == "object") {
-          (0, util_1.eachItem)(schema2[key2], (sch) => count2 += countKeys(sch));
+        if (typeof schema2[key] == "object") {
+          (0, util_1.eachItem)(schema2[key], (sch) => count2 += countKeys(sch));
         }
         if (count2 === Infinity)
           return Infinity;
@@ -31246,8 +31246,8 @@ var require_validate = __commonJS({
     function schemaCxtHasRules({ schema: schema2, self: self2 }) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key2 in schema2)
-        if (self2.RULES.all[key2])
+      for (const key in schema2)
+        if (self2.RULES.all[key])
           return true;
       return false;
     }
@@ -33450,7 +33450,7 @@ var require_core = __commonJS({
         __name(_loadSchema, "_loadSchema");
       }
       // Adds schema to the instance
-      addSchema(schema2, key2, _meta, _validateSchema = this.opts.validateSchema) {
+      addSchema(schema2, key, _meta, _validateSchema = this.opts.validateSchema) {
         if (Array.isArray(schema2)) {
           for (const sch of schema2)
             this.addSchema(sch, void 0, _meta, _validateSchema);
@@ -33464,15 +33464,15 @@ var require_core = __commonJS({
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
-        key2 = (0, resolve_1.normalizeId)(key2 || id);
-        this._checkUnique(key2);
-        this.schemas[key2] = this._addSchema(schema2, _meta, key2, _validateSchema, true);
+        key = (0, resolve_1.normalizeId)(key || id);
+        this._checkUnique(key);
+        this.schemas[key] = this._addSchema(schema2, _meta, key, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema2, key2, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema2, key2, true, _validateSchema);
+      addMetaSchema(schema2, key, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema2, key, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
@@ -33628,14 +33628,14 @@ var require_core = __commonJS({
           let keywords = metaSchema;
           for (const seg of segments)
             keywords = keywords[seg];
-          for (const key2 in rules) {
-            const rule = rules[key2];
+          for (const key in rules) {
+            const rule = rules[key];
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema2 = keywords[key2];
+            const schema2 = keywords[key];
             if ($data && schema2)
-              keywords[key2] = schemaOrData(schema2);
+              keywords[key] = schemaOrData(schema2);
           }
         }
         return metaSchema;
@@ -33708,10 +33708,10 @@ var require_core = __commonJS({
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
     function checkOptions(checkOpts, options, msg, log2 = "error") {
-      for (const key2 in checkOpts) {
-        const opt = key2;
+      for (const key in checkOpts) {
+        const opt = key;
         if (opt in options)
-          this.logger[log2](`${msg}: option ${key2}. ${checkOpts[opt]}`);
+          this.logger[log2](`${msg}: option ${key}. ${checkOpts[opt]}`);
       }
     }
     __name(checkOptions, "checkOptions");
@@ -33727,8 +33727,8 @@ var require_core = __commonJS({
       if (Array.isArray(optsSchemas))
         this.addSchema(optsSchemas);
       else
-        for (const key2 in optsSchemas)
-          this.addSchema(optsSchemas[key2], key2);
+        for (const key in optsSchemas)
+          this.addSchema(optsSchemas[key], key);
     }
     __name(addInitialSchemas, "addInitialSchemas");
     function addInitialFormats() {
@@ -34813,11 +34813,11 @@ var require_dependencies = __commonJS({
     function splitDependencies({ schema: schema2 }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key2 in schema2) {
-        if (key2 === "__proto__")
+      for (const key in schema2) {
+        if (key === "__proto__")
           continue;
-        const deps = Array.isArray(schema2[key2]) ? propertyDeps : schemaDeps;
-        deps[key2] = schema2[key2];
+        const deps = Array.isArray(schema2[key]) ? propertyDeps : schemaDeps;
+        deps[key] = schema2[key];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -34897,13 +34897,13 @@ var require_propertyNames = __commonJS({
         if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key2) => {
-          cxt.setParams({ propertyName: key2 });
+        gen.forIn("key", data, (key) => {
+          cxt.setParams({ propertyName: key });
           cxt.subschema({
             keyword: "propertyNames",
-            data: key2,
+            data: key,
             dataTypes: ["string"],
-            propertyName: key2,
+            propertyName: key,
             compositeRule: true
           }, valid);
           gen.if((0, codegen_1.not)(valid), () => {
@@ -34952,41 +34952,41 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key2) => {
+          gen.forIn("key", data, (key) => {
             if (!props.length && !patProps.length)
-              additionalPropertyCode(key2);
+              additionalPropertyCode(key);
             else
-              gen.if(isAdditional(key2), () => additionalPropertyCode(key2));
+              gen.if(isAdditional(key), () => additionalPropertyCode(key));
           });
         }
         __name(checkAdditionalProperties, "checkAdditionalProperties");
-        function isAdditional(key2) {
+        function isAdditional(key) {
           let definedProp;
           if (props.length > 8) {
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
-            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key2);
+            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key2} === ${p}`));
+            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key} === ${p}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key2})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
         __name(isAdditional, "isAdditional");
-        function deleteAdditional(key2) {
-          gen.code((0, codegen_1._)`delete ${data}[${key2}]`);
+        function deleteAdditional(key) {
+          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
         }
         __name(deleteAdditional, "deleteAdditional");
-        function additionalPropertyCode(key2) {
+        function additionalPropertyCode(key) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema2 === false) {
-            deleteAdditional(key2);
+            deleteAdditional(key);
             return;
           }
           if (schema2 === false) {
-            cxt.setParams({ additionalProperty: key2 });
+            cxt.setParams({ additionalProperty: key });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -34995,23 +34995,23 @@ var require_additionalProperties = __commonJS({
           if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key2, valid, false);
+              applyAdditionalSchema(key, valid, false);
               gen.if((0, codegen_1.not)(valid), () => {
                 cxt.reset();
-                deleteAdditional(key2);
+                deleteAdditional(key);
               });
             } else {
-              applyAdditionalSchema(key2, valid);
+              applyAdditionalSchema(key, valid);
               if (!allErrors)
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
             }
           }
         }
         __name(additionalPropertyCode, "additionalPropertyCode");
-        function applyAdditionalSchema(key2, valid, errors) {
+        function applyAdditionalSchema(key, valid, errors) {
           const subschema = {
             keyword: "additionalProperties",
-            dataProp: key2,
+            dataProp: key,
             dataPropType: util_1.Type.Str
           };
           if (errors === false) {
@@ -35141,19 +35141,19 @@ var require_patternProperties = __commonJS({
         }
         __name(checkMatchingProperties, "checkMatchingProperties");
         function validateProperties(pat) {
-          gen.forIn("key", data, (key2) => {
-            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key2})`, () => {
+          gen.forIn("key", data, (key) => {
+            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
                 cxt.subschema({
                   keyword: "patternProperties",
                   schemaProp: pat,
-                  dataProp: key2,
+                  dataProp: key,
                   dataPropType: util_2.Type.Str
                 }, valid);
               }
               if (it.opts.unevaluated && props !== true) {
-                gen.assign((0, codegen_1._)`${props}[${key2}]`, true);
+                gen.assign((0, codegen_1._)`${props}[${key}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
               }
@@ -35666,15 +35666,15 @@ var require_unevaluatedProperties = __commonJS({
           throw new Error("ajv implementation error");
         const { allErrors, props } = it;
         if (props instanceof codegen_1.Name) {
-          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key2) => gen.if(unevaluatedDynamic(props, key2), () => unevaluatedPropCode(key2))));
+          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key) => gen.if(unevaluatedDynamic(props, key), () => unevaluatedPropCode(key))));
         } else if (props !== true) {
-          gen.forIn("key", data, (key2) => props === void 0 ? unevaluatedPropCode(key2) : gen.if(unevaluatedStatic(props, key2), () => unevaluatedPropCode(key2)));
+          gen.forIn("key", data, (key) => props === void 0 ? unevaluatedPropCode(key) : gen.if(unevaluatedStatic(props, key), () => unevaluatedPropCode(key)));
         }
         it.props = true;
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
-        function unevaluatedPropCode(key2) {
+        function unevaluatedPropCode(key) {
           if (schema2 === false) {
-            cxt.setParams({ unevaluatedProperty: key2 });
+            cxt.setParams({ unevaluatedProperty: key });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -35684,7 +35684,7 @@ var require_unevaluatedProperties = __commonJS({
             const valid = gen.name("valid");
             cxt.subschema({
               keyword: "unevaluatedProperties",
-              dataProp: key2,
+              dataProp: key,
               dataPropType: util_1.Type.Str
             }, valid);
             if (!allErrors)
@@ -35692,15 +35692,15 @@ var require_unevaluatedProperties = __commonJS({
           }
         }
         __name(unevaluatedPropCode, "unevaluatedPropCode");
-        function unevaluatedDynamic(evaluatedProps, key2) {
-          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key2}]`;
+        function unevaluatedDynamic(evaluatedProps, key) {
+          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key}]`;
         }
         __name(unevaluatedDynamic, "unevaluatedDynamic");
-        function unevaluatedStatic(evaluatedProps, key2) {
+        function unevaluatedStatic(evaluatedProps, key) {
           const ps = [];
           for (const p in evaluatedProps) {
             if (evaluatedProps[p] === true)
-              ps.push((0, codegen_1._)`${key2} !== ${p}`);
+              ps.push((0, codegen_1._)`${key} !== ${p}`);
           }
           return (0, codegen_1.and)(...ps);
         }
@@ -37153,9 +37153,9 @@ var require_utils3 = __commonJS({
     __name(escapeChar, "escapeChar");
     function extend(obj) {
       for (var i = 1; i < arguments.length; i++) {
-        for (var key2 in arguments[i]) {
-          if (Object.prototype.hasOwnProperty.call(arguments[i], key2)) {
-            obj[key2] = arguments[i][key2];
+        for (var key in arguments[i]) {
+          if (Object.prototype.hasOwnProperty.call(arguments[i], key)) {
+            obj[key] = arguments[i][key];
           }
         }
       }
@@ -37398,11 +37398,11 @@ var require_each = __commonJS({
           } else {
             (function() {
               var priorKey = void 0;
-              Object.keys(context).forEach(function(key2) {
+              Object.keys(context).forEach(function(key) {
                 if (priorKey !== void 0) {
                   execIteration(priorKey, i - 1, false, context[priorKey]);
                 }
-                priorKey = key2;
+                priorKey = key;
                 i++;
               });
               if (priorKey !== void 0) {
@@ -37943,8 +37943,8 @@ var require_runtime = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key2 in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
+          for (var key in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
           }
         }
         newObj["default"] = obj;
@@ -38301,8 +38301,8 @@ var require_handlebars_runtime = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key2 in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
+          for (var key in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
           }
         }
         newObj["default"] = obj;
@@ -39600,8 +39600,8 @@ var require_base2 = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key2 in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
+          for (var key in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
           }
         }
         newObj["default"] = obj;
@@ -40921,8 +40921,8 @@ var require_source_map_generator = __commonJS({
         if (aSourceRoot != null) {
           source = util.relative(aSourceRoot, source);
         }
-        var key2 = util.toSetString(source);
-        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key2) ? this._sourcesContents[key2] : null;
+        var key = util.toSetString(source);
+        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key) ? this._sourcesContents[key] : null;
       }, this);
     }, "SourceMapGenerator_generateSourcesContent");
     SourceMapGenerator.prototype.toJSON = /* @__PURE__ */ __name(function SourceMapGenerator_toJSON() {
@@ -42051,10 +42051,10 @@ var require_code_gen = __commonJS({
       objectLiteral: /* @__PURE__ */ __name(function objectLiteral(obj) {
         var _this = this;
         var pairs2 = [];
-        Object.keys(obj).forEach(function(key2) {
-          var value = castChunk(obj[key2], _this);
+        Object.keys(obj).forEach(function(key) {
+          var value = castChunk(obj[key], _this);
           if (value !== "undefined") {
-            pairs2.push([_this.quotedString(key2), ":", value]);
+            pairs2.push([_this.quotedString(key), ":", value]);
           }
         });
         var ret = this.generateList(pairs2);
@@ -42700,7 +42700,7 @@ var require_javascript_compiler = __commonJS({
       // On stack, after: ..., hash, ...
       //
       // Pops a value off the stack and assigns it to the current hash
-      assignToHash: /* @__PURE__ */ __name(function assignToHash(key2) {
+      assignToHash: /* @__PURE__ */ __name(function assignToHash(key) {
         var value = this.popStack(), context = void 0, type2 = void 0, id = void 0;
         if (this.trackIds) {
           id = this.popStack();
@@ -42711,15 +42711,15 @@ var require_javascript_compiler = __commonJS({
         }
         var hash = this.hash;
         if (context) {
-          hash.contexts[key2] = context;
+          hash.contexts[key] = context;
         }
         if (type2) {
-          hash.types[key2] = type2;
+          hash.types[key] = type2;
         }
         if (id) {
-          hash.ids[key2] = id;
+          hash.ids[key] = id;
         }
-        hash.values[key2] = value;
+        hash.values[key] = value;
       }, "assignToHash"),
       pushId: /* @__PURE__ */ __name(function pushId(type2, name, child) {
         if (type2 === "BlockParam") {
@@ -43742,16 +43742,16 @@ var Command = class {
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
       let first = true;
-      for (const key2 in this.properties) {
-        if (this.properties.hasOwnProperty(key2)) {
-          const val = this.properties[key2];
+      for (const key in this.properties) {
+        if (this.properties.hasOwnProperty(key)) {
+          const val = this.properties[key];
           if (val) {
             if (first) {
               first = false;
             } else {
               cmdStr += ",";
             }
-            cmdStr += `${key2}=${escapeProperty(val)}`;
+            cmdStr += `${key}=${escapeProperty(val)}`;
           }
         }
       }
@@ -43786,16 +43786,16 @@ function issueFileCommand(command, message) {
   });
 }
 __name(issueFileCommand, "issueFileCommand");
-function prepareKeyValueMessage(key2, value) {
+function prepareKeyValueMessage(key, value) {
   const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key2.includes(delimiter)) {
+  if (key.includes(delimiter)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
   }
   if (convertedValue.includes(delimiter)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
   }
-  return `${key2}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
 }
 __name(prepareKeyValueMessage, "prepareKeyValueMessage");
 
@@ -43870,7 +43870,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
-        step2(generator.next(value));
+        step(generator.next(value));
       } catch (e) {
         reject(e);
       }
@@ -43878,17 +43878,17 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     __name(fulfilled, "fulfilled");
     function rejected(value) {
       try {
-        step2(generator["throw"](value));
+        step(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
     __name(rejected, "rejected");
-    function step2(result2) {
+    function step(result2) {
       result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
-    __name(step2, "step");
-    step2((generator = generator.apply(thisArg, _arguments || [])).next());
+    __name(step, "step");
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { access, appendFile, writeFile } = promises;
@@ -43934,7 +43934,7 @@ var Summary = class {
    * @returns {string} content wrapped in HTML element
    */
   wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key2, value]) => ` ${key2}="${value}"`).join("");
+    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
     if (!content) {
       return `<${tag}${htmlAttrs}>`;
     }
@@ -44343,8 +44343,8 @@ function lowercaseKeys(object) {
   if (!object) {
     return {};
   }
-  return Object.keys(object).reduce((newObj, key2) => {
-    newObj[key2.toLowerCase()] = object[key2];
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
     return newObj;
   }, {});
 }
@@ -44360,21 +44360,21 @@ function isPlainObject(value) {
 __name(isPlainObject, "isPlainObject");
 function mergeDeep(defaults, options) {
   const result2 = Object.assign({}, defaults);
-  Object.keys(options).forEach((key2) => {
-    if (isPlainObject(options[key2])) {
-      if (!(key2 in defaults)) Object.assign(result2, { [key2]: options[key2] });
-      else result2[key2] = mergeDeep(defaults[key2], options[key2]);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result2, { [key]: options[key] });
+      else result2[key] = mergeDeep(defaults[key], options[key]);
     } else {
-      Object.assign(result2, { [key2]: options[key2] });
+      Object.assign(result2, { [key]: options[key] });
     }
   });
   return result2;
 }
 __name(mergeDeep, "mergeDeep");
 function removeUndefinedProperties(obj) {
-  for (const key2 in obj) {
-    if (obj[key2] === void 0) {
-      delete obj[key2];
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
     }
   }
   return obj;
@@ -44431,9 +44431,9 @@ function extractUrlVariableNames(url) {
 __name(extractUrlVariableNames, "extractUrlVariableNames");
 function omit(object, keysToOmit) {
   const result2 = { __proto__: null };
-  for (const key2 of Object.keys(object)) {
-    if (keysToOmit.indexOf(key2) === -1) {
-      result2[key2] = object[key2];
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result2[key] = object[key];
     }
   }
   return result2;
@@ -44454,10 +44454,10 @@ function encodeUnreserved(str2) {
   });
 }
 __name(encodeUnreserved, "encodeUnreserved");
-function encodeValue(operator, value, key2) {
+function encodeValue(operator, value, key) {
   value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key2) {
-    return encodeUnreserved(key2) + "=" + value;
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
   } else {
     return value;
   }
@@ -44471,8 +44471,8 @@ function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
 __name(isKeyOperator, "isKeyOperator");
-function getValues(context, operator, key2, modifier) {
-  var value = context[key2], result2 = [];
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result2 = [];
   if (isDefined(value) && value !== "") {
     if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
       value = value.toString();
@@ -44480,14 +44480,14 @@ function getValues(context, operator, key2, modifier) {
         value = value.substring(0, parseInt(modifier, 10));
       }
       result2.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key2 : "")
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
       );
     } else {
       if (modifier === "*") {
         if (Array.isArray(value)) {
           value.filter(isDefined).forEach(function(value2) {
             result2.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key2 : "")
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
             );
           });
         } else {
@@ -44512,7 +44512,7 @@ function getValues(context, operator, key2, modifier) {
           });
         }
         if (isKeyOperator(operator)) {
-          result2.push(encodeUnreserved(key2) + "=" + tmp.join(","));
+          result2.push(encodeUnreserved(key) + "=" + tmp.join(","));
         } else if (tmp.length !== 0) {
           result2.push(tmp.join(","));
         }
@@ -44521,10 +44521,10 @@ function getValues(context, operator, key2, modifier) {
   } else {
     if (operator === ";") {
       if (isDefined(value)) {
-        result2.push(encodeUnreserved(key2));
+        result2.push(encodeUnreserved(key));
       }
     } else if (value === "" && (operator === "&" || operator === "?")) {
-      result2.push(encodeUnreserved(key2) + "=");
+      result2.push(encodeUnreserved(key) + "=");
     } else if (value === "") {
       result2.push("");
     }
@@ -44756,7 +44756,7 @@ function parseParameters(header, type2, index, len, stopFlags) {
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
-        const key2 = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
         while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
           index++;
@@ -44767,8 +44767,8 @@ function parseParameters(header, type2, index, len, stopFlags) {
           while (index < len) {
             const code2 = header.charCodeAt(index);
             if (code2 === DQUOTE) {
-              if (parameters[key2] === void 0) {
-                parameters[key2] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+              if (parameters[key] === void 0) {
+                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
@@ -44812,9 +44812,9 @@ function parseParameters(header, type2, index, len, stopFlags) {
           }
           index++;
         }
-        if (parameters[key2] === void 0) {
+        if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key2] = header.slice(valueStart, valueEnd);
+          parameters[key] = header.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -44864,11 +44864,11 @@ var stringifyIteratively = /* @__PURE__ */ __name((rootValue, replacer, spacePar
   }
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
-  const prepareVal = /* @__PURE__ */ __name((parent, key2, val) => {
+  const prepareVal = /* @__PURE__ */ __name((parent, key, val) => {
     const isObject2 = val !== null && typeof val === "object";
     const hasToJSON = isObject2 && typeof val.toJSON === "function";
     if (hasToJSON) {
-      val = val.toJSON(key2);
+      val = val.toJSON(key);
     }
     const isNoise = typeof val === "string" && noiseValue.test(val);
     if (isNoise) return val + "n";
@@ -44879,7 +44879,7 @@ var stringifyIteratively = /* @__PURE__ */ __name((rootValue, replacer, spacePar
       return val.toString() + "n";
     }
     if (isFunctionReplacer) {
-      val = replacer.call(parent, key2, val);
+      val = replacer.call(parent, key, val);
     }
     const isPostReplacerObject = val !== null && typeof val === "object";
     if (isPostReplacerObject) {
@@ -45016,11 +45016,11 @@ var JSONStringify = /* @__PURE__ */ __name((value, replacer, space) => {
     if (supportsRawJSON) {
       return originalStringify(
         value,
-        (key2, val) => {
+        (key, val) => {
           if (typeof val === "bigint") return JSON.rawJSON(val.toString());
           const hasFunctionReplacer = typeof replacer === "function";
-          if (hasFunctionReplacer) return replacer(key2, val);
-          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key2);
+          if (hasFunctionReplacer) return replacer(key, val);
+          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
           if (isKeyInArrayReplacer) return val;
           return val;
         },
@@ -45030,13 +45030,13 @@ var JSONStringify = /* @__PURE__ */ __name((value, replacer, space) => {
     if (!value) return originalStringify(value, replacer, space);
     const convertedToCustomJSON = originalStringify(
       value,
-      (key2, val) => {
+      (key, val) => {
         const isNoise = typeof val === "string" && noiseValue.test(val);
         if (isNoise) return val.toString() + "n";
         if (typeof val === "bigint") return val.toString() + "n";
         const hasFunctionReplacer = typeof replacer === "function";
-        if (hasFunctionReplacer) return replacer(key2, val);
-        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key2);
+        if (hasFunctionReplacer) return replacer(key, val);
+        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
         if (isKeyInArrayReplacer) return val;
         return val;
       },
@@ -45078,17 +45078,17 @@ var isContextSourceSupported = /* @__PURE__ */ __name(() => {
     return false;
   }
 }, "isContextSourceSupported");
-var convertMarkedBigIntsReviver = /* @__PURE__ */ __name((key2, value, context, userReviver) => {
+var convertMarkedBigIntsReviver = /* @__PURE__ */ __name((key, value, context, userReviver) => {
   const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
   if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
   const isNoiseValue = typeof value === "string" && noiseValue.test(value);
   if (isNoiseValue) return value.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
   if (!hasUserReviver) return value;
-  return userReviver(key2, value, context);
+  return userReviver(key, value, context);
 }, "convertMarkedBigIntsReviver");
 var JSONParseV2 = /* @__PURE__ */ __name((text, reviver) => {
-  return JSON.parse(text, (key2, value, context) => {
+  return JSON.parse(text, (key, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -45097,7 +45097,7 @@ var JSONParseV2 = /* @__PURE__ */ __name((text, reviver) => {
     if (isBigInt) return BigInt(context.source);
     const hasCustomReviver = typeof reviver === "function";
     if (!hasCustomReviver) return value;
-    return reviver(key2, value, context);
+    return reviver(key, value, context);
   });
 }, "JSONParseV2");
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -45120,8 +45120,8 @@ var applyReviverIteratively = /* @__PURE__ */ __name((parsed, userReviver) => {
         }
       }
     } else {
-      const { parent, key: key2 } = node;
-      let value = parent[key2];
+      const { parent, key } = node;
+      let value = parent[key];
       if (typeof value === "string") {
         const isCustomFormatBigInt = customFormat.test(value);
         if (isCustomFormatBigInt) {
@@ -45133,13 +45133,13 @@ var applyReviverIteratively = /* @__PURE__ */ __name((parsed, userReviver) => {
       }
       const hasUserReviver = typeof userReviver === "function";
       if (hasUserReviver) {
-        value = userReviver.call(parent, key2, value);
+        value = userReviver.call(parent, key, value);
       }
       const isDeleted = value === void 0;
       if (isDeleted) {
-        delete parent[key2];
+        delete parent[key];
       } else {
-        parent[key2] = value;
+        parent[key] = value;
       }
       stack.pop();
     }
@@ -45168,7 +45168,7 @@ var JSONParse = /* @__PURE__ */ __name((text, reviver) => {
     const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
-      (key2, value, context) => convertMarkedBigIntsReviver(key2, value, context, reviver)
+      (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
@@ -45292,8 +45292,8 @@ async function fetchWrapper(requestOptions) {
   const status = fetchResponse.status;
   const url = fetchResponse.url;
   const responseHeaders = {};
-  for (const [key2, value] of fetchResponse.headers) {
-    responseHeaders[key2] = value;
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
   }
   const octokitResponse = {
     url,
@@ -45458,11 +45458,11 @@ function graphql(request2, query, options) {
         new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
       );
     }
-    for (const key2 in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key2)) continue;
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
       return Promise.reject(
         new Error(
-          `[@octokit/graphql] "${key2}" cannot be used as variable name`
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
         )
       );
     }
@@ -45470,15 +45470,15 @@ function graphql(request2, query, options) {
   const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
   const requestOptions = Object.keys(
     parsedOptions
-  ).reduce((result2, key2) => {
-    if (NON_VARIABLE_OPTIONS.includes(key2)) {
-      result2[key2] = parsedOptions[key2];
+  ).reduce((result2, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result2[key] = parsedOptions[key];
       return result2;
     }
     if (!result2.variables) {
       result2.variables = {};
     }
-    result2.variables[key2] = parsedOptions[key2];
+    result2.variables[key] = parsedOptions[key];
     return result2;
   }, {});
   const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
@@ -45488,8 +45488,8 @@ function graphql(request2, query, options) {
   return request2(requestOptions).then((response) => {
     if (response.data.errors) {
       const headers = {};
-      for (const key2 of Object.keys(response.headers)) {
-        headers[key2] = response.headers[key2];
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
       }
       throw new GraphqlResponseError(
         requestOptions,
@@ -45894,9 +45894,9 @@ function findPaginatedResourcePath(responseData) {
 }
 __name(findPaginatedResourcePath, "findPaginatedResourcePath");
 var deepFindPathToProperty = /* @__PURE__ */ __name((object, searchProp, path = []) => {
-  for (const key2 of Object.keys(object)) {
-    const currentPath = [...path, key2];
-    const currentValue = object[key2];
+  for (const key of Object.keys(object)) {
+    const currentPath = [...path, key];
+    const currentValue = object[key];
     if (isObject(currentValue)) {
       if (currentValue.hasOwnProperty(searchProp)) {
         return currentPath;
@@ -48802,9 +48802,9 @@ function urlBuilderAuthorize(base, options) {
     if (k !== "scopes") return true;
     if (options.clientType === "github-app") return false;
     return !Array.isArray(options[k]) || options[k].length > 0;
-  }).map((key2) => [map2[key2], `${options[key2]}`]).forEach(([key2, value], index) => {
+  }).map((key) => [map2[key], `${options[key]}`]).forEach(([key, value], index) => {
     url += index === 0 ? `?` : "&";
-    url += `${key2}=${encodeURIComponent(value)}`;
+    url += `${key}=${encodeURIComponent(value)}`;
   });
   return url;
 }
@@ -49671,10 +49671,10 @@ var LruObject = class {
     this.last = null;
     this.size = 0;
   }
-  delete(key2) {
-    const item = this.items[key2];
+  delete(key) {
+    const item = this.items[key];
     if (item !== void 0) {
-      delete this.items[key2];
+      delete this.items[key];
       this.size--;
       if (item.prev !== null) {
         item.prev.next = item.next;
@@ -49708,17 +49708,17 @@ var LruObject = class {
       }
     }
   }
-  expiresAt(key2) {
-    const item = this.items[key2];
+  expiresAt(key) {
+    const item = this.items[key];
     if (item !== void 0) {
       return item.expiry;
     }
   }
-  get(key2) {
-    const item = this.items[key2];
+  get(key) {
+    const item = this.items[key];
     if (item !== void 0) {
       if (this.ttl > 0 && item.expiry <= Date.now()) {
-        this.delete(key2);
+        this.delete(key);
         return;
       }
       this.bumpLru(item);
@@ -49735,8 +49735,8 @@ var LruObject = class {
   keys() {
     return Object.keys(this.items);
   }
-  set(key2, value) {
-    const existing = this.items[key2];
+  set(key, value) {
+    const existing = this.items[key];
     if (existing !== void 0) {
       existing.value = value;
       existing.expiry = this.ttl > 0 ? Date.now() + this.ttl : this.ttl;
@@ -49748,12 +49748,12 @@ var LruObject = class {
     }
     const item = {
       expiry: this.ttl > 0 ? Date.now() + this.ttl : this.ttl,
-      key: key2,
+      key,
       prev: this.last,
       next: null,
       value
     };
-    this.items[key2] = item;
+    this.items[key] = item;
     if (++this.size === 1) {
       this.first = item;
     } else {
@@ -49851,7 +49851,7 @@ async function get2(cache, options) {
 }
 __name(get2, "get");
 async function set2(cache, options, data) {
-  const key2 = optionsToCacheKey(options);
+  const key = optionsToCacheKey(options);
   const permissionsString = options.permissions ? "" : Object.keys(data.permissions).map(
     (name) => `${name}${data.permissions[name] === "write" ? "!" : ""}`
   ).join(",");
@@ -49863,7 +49863,7 @@ async function set2(cache, options, data) {
     permissionsString,
     data.singleFileName
   ].join("|");
-  await cache.set(key2, value);
+  await cache.set(key, value);
 }
 __name(set2, "set");
 function optionsToCacheKey({
@@ -51796,6 +51796,10 @@ function fullName(r) {
   return `${r.owner}/${r.repo}`;
 }
 __name(fullName, "fullName");
+function sourceOf(r, id) {
+  return { repository: fullName(r), ...id !== void 0 ? { id: String(id) } : {} };
+}
+__name(sourceOf, "sourceOf");
 var NO_RETRY = { request: { retries: 0 } };
 function httpStatus(error2) {
   const status = error2?.status;
@@ -51918,23 +51922,23 @@ function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 __name(isJsonObject, "isJsonObject");
-function hasOwn(object, key2) {
-  return Object.prototype.hasOwnProperty.call(object, key2);
+function hasOwn(object, key) {
+  return Object.prototype.hasOwnProperty.call(object, key);
 }
 __name(hasOwn, "hasOwn");
-function setOwn(object, key2, value) {
-  Object.defineProperty(object, key2, { value, writable: true, enumerable: true, configurable: true });
+function setOwn(object, key, value) {
+  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
 }
 __name(setOwn, "setOwn");
-function getOwn(object, key2) {
-  return hasOwn(object, key2) ? object[key2] : void 0;
+function getOwn(object, key) {
+  return hasOwn(object, key) ? object[key] : void 0;
 }
 __name(getOwn, "getOwn");
 function cloneJson(value) {
   if (Array.isArray(value)) return value.map((item) => cloneJson(item));
   if (isJsonObject(value)) {
     const copy = {};
-    for (const key2 of Object.keys(value)) setOwn(copy, key2, cloneJson(value[key2]));
+    for (const key of Object.keys(value)) setOwn(copy, key, cloneJson(value[key]));
     return copy;
   }
   return value;
@@ -51943,12 +51947,12 @@ __name(cloneJson, "cloneJson");
 function applyMergePatch(target, patch) {
   if (!isJsonObject(patch)) return cloneJson(patch);
   const result2 = isJsonObject(target) ? cloneJson(target) : {};
-  for (const key2 of Object.keys(patch)) {
-    const value = patch[key2];
+  for (const key of Object.keys(patch)) {
+    const value = patch[key];
     if (value === null) {
-      delete result2[key2];
+      delete result2[key];
     } else {
-      setOwn(result2, key2, applyMergePatch(getOwn(result2, key2), value));
+      setOwn(result2, key, applyMergePatch(getOwn(result2, key), value));
     }
   }
   return result2;
@@ -52173,24 +52177,24 @@ var Walker = class {
     const object = {};
     for (const pair of pairs2) {
       const keyOffset = start(pair.key);
-      const key2 = keyText(pair.key);
-      if (key2 === void 0) {
+      const key = keyText(pair.key);
+      if (key === void 0) {
         this.report("non-string-key", "Mapping keys must be plain text (a string, number or boolean), not a list, mapping or alias. Write this key as a string.", keyOffset, ptr);
         continue;
       }
-      const childPtr = ptr + "/" + escapePointerToken(key2);
-      if (key2 === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
+      const childPtr = ptr + "/" + escapePointerToken(key);
+      if (key === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
         this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
         continue;
       }
-      if (Object.hasOwn(object, key2)) {
+      if (Object.hasOwn(object, key)) {
         const firstLine = this.sourceMap.key(childPtr)?.line;
-        this.report("duplicate-key", `Duplicate key "${key2}": it is already defined${firstLine ? ` on line ${firstLine}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
+        this.report("duplicate-key", `Duplicate key "${key}": it is already defined${firstLine ? ` on line ${firstLine}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
         continue;
       }
       const value = this.walk(pair.value, childPtr, depth);
-      if (key2 === "__proto__") Object.defineProperty(object, key2, { value, enumerable: true, writable: true, configurable: true });
-      else object[key2] = value;
+      if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+      else object[key] = value;
       this.sourceMap.set(childPtr, pair.value == null ? keyOffset : start(pair.value), keyOffset);
     }
     return object;
@@ -52349,13 +52353,13 @@ function memoryHint(value) {
   if (match[2] === "") return `add a unit (Ki, Mi, Gi or Ti), like \`${Number(match[1])}Mi\``;
   if (unit === void 0) return `\`${match[2]}\` is not a memory unit; ${generic}`;
   let amount = Number(match[1]);
-  let step2 = MEMORY_STEPS.indexOf(unit);
+  let step = MEMORY_STEPS.indexOf(unit);
   if (amount === 0) return "memory must be more than 0, like `128Mi`";
-  while (!Number.isInteger(amount) && step2 > 0) {
+  while (!Number.isInteger(amount) && step > 0) {
     amount *= 1024;
-    step2 -= 1;
+    step -= 1;
   }
-  return `write \`${Math.round(amount)}${MEMORY_STEPS[step2]}\``;
+  return `write \`${Math.round(amount)}${MEMORY_STEPS[step]}\``;
 }
 __name(memoryHint, "memoryHint");
 function cpuHint(value) {
@@ -52396,8 +52400,8 @@ function imageHint(value) {
   const hasTag = lastColon > lastSlash;
   const repository = hasTag ? name.slice(0, lastColon) : name;
   if (at !== -1) {
-    const digest2 = value.slice(at + 1);
-    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest2)) {
+    const digest = value.slice(at + 1);
+    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest)) {
       return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
     }
   } else if (!hasTag) {
@@ -52510,7 +52514,7 @@ var TABLE = {
     words: "a Kubernetes name: lowercase letters, digits and hyphens, at most 63 characters"
   },
   "^[-a-z0-9{}]+$": {
-    words: "lowercase letters, digits, hyphens and the placeholders `{owner}` and `{env}`"
+    words: "lowercase letters, digits, hyphens and the placeholders `{owner}`, `{env}`, `{service}`"
   },
   "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$": {
     words: "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
@@ -52604,9 +52608,9 @@ function schemaDiagnostics(errors, context) {
   const diagnostics = [];
   for (const error2 of kept) {
     const diagnostic2 = translate(error2, context, nullable.has(error2.instancePath));
-    const key2 = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
-    if (seen.has(key2)) continue;
-    seen.add(key2);
+    const key = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     diagnostics.push(diagnostic2);
   }
   return diagnostics;
@@ -52734,9 +52738,9 @@ function translate(error2, context, nullable) {
 }
 __name(translate, "translate");
 function translateKeyError(error2, context) {
-  const key2 = String(error2.propertyName);
-  const name = clip(key2);
-  const site = context.site(error2.instancePath + pointer(key2), "key");
+  const key = String(error2.propertyName);
+  const name = clip(key);
+  const site = context.site(error2.instancePath + pointer(key), "key");
   const params = error2.params;
   const container = context.describe(error2.instancePath);
   if (error2.keyword === "enum") {
@@ -52746,7 +52750,7 @@ function translateKeyError(error2, context) {
   }
   if (error2.keyword === "pattern") {
     const words = patternWords(String(params.pattern));
-    const fixed = words?.suggestion?.(key2);
+    const fixed = words?.suggestion?.(key);
     return diagnostic(
       context,
       "invalid-value",
@@ -53291,11 +53295,11 @@ var CONTENT_CACHE_SIZE = 16;
 function compilePolicies(policies) {
   const cached = compiledByPolicies.get(policies);
   if (cached) return cached;
-  const key2 = JSON.stringify(policies);
-  const same = compiledByContent.get(key2);
+  const key = JSON.stringify(policies);
+  const same = compiledByContent.get(key);
   if (same) {
-    compiledByContent.delete(key2);
-    compiledByContent.set(key2, same);
+    compiledByContent.delete(key);
+    compiledByContent.set(key, same);
     const compiled2 = same.map((entry, index) => ({ ...entry, policy: policies[index] }));
     compiledByPolicies.set(policies, compiled2);
     return compiled2;
@@ -53326,7 +53330,7 @@ function compilePolicies(policies) {
     return endless ? { policy, error: endless } : { policy, validate };
   });
   compiledByPolicies.set(policies, compiled);
-  compiledByContent.set(key2, compiled);
+  compiledByContent.set(key, compiled);
   if (compiledByContent.size > CONTENT_CACHE_SIZE) compiledByContent.delete(compiledByContent.keys().next().value);
   return compiled;
 }
@@ -53554,18 +53558,80 @@ function requirement(error2) {
 }
 __name(requirement, "requirement");
 
+// src/manifest/placeholder.ts
+var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
+function parseEnvValue(value) {
+  if (typeof value !== "string") return { kind: "literal", text: String(value) };
+  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
+  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
+  let text = "";
+  for (let i = 0; i < value.length; i++) {
+    if (value.startsWith("$${", i)) {
+      text += "${";
+      i += 2;
+    } else if (value.startsWith("${", i)) {
+      const end = value.indexOf("}", i);
+      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
+      const isWhole = i === 0 && end === value.length - 1;
+      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
+    } else {
+      text += value[i];
+    }
+  }
+  return { kind: "literal", text };
+}
+__name(parseEnvValue, "parseEnvValue");
+
+// src/policy/secret-literal.ts
+var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
+var KNOWN_PREFIXES = [
+  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, "a GitHub token"],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
+  [/\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe key"],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
+  [/\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/, "an API secret key"],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
+  [/\bAIza[0-9A-Za-z_-]{35}/, "a Google API key"],
+  [/\bnpm_[A-Za-z0-9]{36}/, "an npm token"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
+];
+function entropy(text) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= n / text.length * Math.log2(n / text.length);
+  return bits;
+}
+__name(entropy, "entropy");
+function highEntropy(value) {
+  return value.length >= 20 && !/\s/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 4;
+}
+__name(highEntropy, "highEntropy");
+function secretLikeReason(name, raw) {
+  if (typeof raw !== "string") return void 0;
+  const parsed = parseEnvValue(raw);
+  if (parsed.kind !== "literal" || parsed.text === "" || /^(?:true|false|\d+)$/i.test(parsed.text)) return void 0;
+  for (const [pattern, what] of KNOWN_PREFIXES) if (pattern.test(parsed.text)) return `its value has the shape of ${what}`;
+  if (SECRET_NAME.test(name)) return `its name \`${name}\` says it holds a secret`;
+  if (highEntropy(parsed.text)) return "its value looks random, like a key or a token";
+  return void 0;
+}
+__name(secretLikeReason, "secretLikeReason");
+
 // src/policy/builtins.ts
-var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest"];
+var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
 function parseImage(image) {
   const at = image.indexOf("@");
   const beforeDigest = at === -1 ? image : image.slice(0, at);
-  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
+  const digest = at === -1 ? void 0 : image.slice(at + 1);
   const colon = beforeDigest.lastIndexOf(":");
   const hasTag = colon > beforeDigest.lastIndexOf("/");
   return {
     name: hasTag ? beforeDigest.slice(0, colon) : beforeDigest,
     ...hasTag ? { tag: beforeDigest.slice(colon + 1) } : {},
-    ...digest2 !== void 0 ? { digest: digest2 } : {}
+    ...digest !== void 0 ? { digest } : {}
   };
 }
 __name(parseImage, "parseImage");
@@ -53613,17 +53679,32 @@ var productionDigest = /* @__PURE__ */ __name((unit, config) => {
     message: `production images should be pinned by digest: write \`${reference.name}@sha256:\u2026\`` + (reference.tag !== void 0 ? ` (the tag \`${reference.tag}\` can be moved to another image)` : "")
   };
 }, "productionDigest");
+var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
+  const reason = secretLikeReason(name, unit.spec.env[name]);
+  if (reason === void 0) return [];
+  return [
+    {
+      code: "env-secret-literal",
+      severity: "error",
+      field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      // Never the value: this message goes to check runs, comments and logs.
+      message: `\`env.${name}\` is a literal that looks like a secret (${reason}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
+    }
+  ];
+}), "envSecretLiteral");
 var BUILTINS = {
   "image-tag": imageTag,
   "image-registry": imageRegistry,
-  "production-digest": productionDigest
+  "production-digest": productionDigest,
+  "env-secret-literal": envSecretLiteral
 };
 function builtinFindings(unit, config) {
   const findings = [];
   for (const id of BUILTIN_POLICY_IDS) {
     if (config.builtins[id] === false) continue;
-    const finding = BUILTINS[id](unit, config);
-    if (finding) findings.push(finding);
+    const found = BUILTINS[id](unit, config);
+    if (Array.isArray(found)) findings.push(...found);
+    else if (found) findings.push(found);
   }
   return findings;
 }
@@ -53662,141 +53743,12 @@ var DEFAULT_CONFIG = deepFreeze({
     }
   ],
   registries: [],
-  secretStore: { kind: "ClusterSecretStore", name: "default" },
+  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
   dependencies: {},
   links: {},
   policies: [],
   builtins: {}
 });
-
-// src/config/namespace-patterns.ts
-var OWNER_MAX = 40;
-var PLACEHOLDER = /\{([^{}]*)\}/g;
-function namespaceProblems(environments) {
-  const problems = [];
-  const shapes = [];
-  for (const env of environments) {
-    const problem2 = patternProblem(env.namespace);
-    if (problem2) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem2}` });
-    else shapes.push({ env, shape: shapeOf(env.namespace, env.name) });
-  }
-  for (let j = 1; j < shapes.length; j++) {
-    for (let i = 0; i < j; i++) {
-      const first = shapes[i];
-      const second = shapes[j];
-      if (clusterKey(first.env.cluster) !== clusterKey(second.env.cluster)) continue;
-      const shared = sharedNamespace(first.shape, second.shape);
-      if (shared === void 0) continue;
-      const ownerIn = /* @__PURE__ */ __name((shape) => shared.slice(shape.prefix.length, shared.length - shape.suffix.length), "ownerIn");
-      const a = ownerIn(first.shape);
-      const b = ownerIn(second.shape);
-      const who = a === b ? `owner \`${a}\` gets namespace \`${shared}\` in both` : `owner \`${a}\` in \`${first.env.name}\` and owner \`${b}\` in \`${second.env.name}\` both get namespace \`${shared}\``;
-      problems.push({
-        environment: second.env.name,
-        message: `environments \`${first.env.name}\` (\`${first.env.namespace}\`) and \`${second.env.name}\` (\`${second.env.namespace}\`) share the cluster ${second.env.cluster} and their namespace patterns overlap: ${who}, so one could read or replace the other's objects. Give each environment on a cluster its own fixed part that no other pattern can produce, e.g. \`{owner}-{env}\` in every environment`
-      });
-    }
-  }
-  return problems;
-}
-__name(namespaceProblems, "namespaceProblems");
-function patternProblem(pattern) {
-  const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
-  const unknown = names.find((name) => name !== "owner" && name !== "env" && name !== "service");
-  if (unknown !== void 0) return `uses \`{${unknown}}\`; the placeholders are \`{owner}\` and \`{env}\``;
-  if (pattern.replace(PLACEHOLDER, "").includes("{") || pattern.replace(PLACEHOLDER, "").includes("}")) {
-    return "has an unmatched `{` or `}`; a namespace is lowercase letters, digits and `-`";
-  }
-  if (names.includes("service")) {
-    return "uses `{service}`: a namespace per service would let `payments` + `eu-api` and `payments-eu` + `api` share one, and the team's AppProject could not list its namespaces exactly. Use one namespace per team and environment, e.g. `{owner}-{env}`";
-  }
-  const owners = names.filter((name) => name === "owner").length;
-  if (owners === 0) return "does not use `{owner}`: every team would deploy into the same namespace; add `{owner}`, e.g. `{owner}-{env}`";
-  if (owners > 1) return "uses `{owner}` more than once; use it once, e.g. `{owner}-{env}`";
-  return void 0;
-}
-__name(patternProblem, "patternProblem");
-function shapeOf(pattern, environment) {
-  const replaced = pattern.replace(/\{env\}/g, environment);
-  const at = replaced.indexOf("{owner}");
-  return { prefix: replaced.slice(0, at), suffix: replaced.slice(at + "{owner}".length) };
-}
-__name(shapeOf, "shapeOf");
-function clusterKey(cluster) {
-  return cluster.trim().replace(/\/+$/, "").toLowerCase();
-}
-__name(clusterKey, "clusterKey");
-function key(state) {
-  return state.at === "owner" ? `o${state.length}${state.dash ? "-" : ""}` : `${state.at[0]}${state.i}`;
-}
-__name(key, "key");
-var isSlugChar = /* @__PURE__ */ __name((c) => /^[a-z0-9-]$/.test(c), "isSlugChar");
-function step(shape, state, c) {
-  if (state.at === "prefix") {
-    if (state.i < shape.prefix.length) return shape.prefix[state.i] === c ? [{ at: "prefix", i: state.i + 1 }] : [];
-    return c !== "-" && isSlugChar(c) ? [{ at: "owner", length: 1, dash: false }] : [];
-  }
-  if (state.at === "owner") {
-    const next = [];
-    if (state.length < OWNER_MAX && isSlugChar(c)) next.push({ at: "owner", length: state.length + 1, dash: c === "-" });
-    if (!state.dash && shape.suffix[0] === c) next.push({ at: "suffix", i: 1 });
-    return next;
-  }
-  return state.i < shape.suffix.length && shape.suffix[state.i] === c ? [{ at: "suffix", i: state.i + 1 }] : [];
-}
-__name(step, "step");
-function accepting(shape, state) {
-  if (state.at === "suffix") return state.i === shape.suffix.length;
-  return state.at === "owner" && !state.dash && shape.suffix.length === 0;
-}
-__name(accepting, "accepting");
-function sharedNamespace(a, b) {
-  const literal = /* @__PURE__ */ new Set([...a.prefix, ...a.suffix, ...b.prefix, ...b.suffix]);
-  const alphabet = [firstNotIn("abcdefghijklmnopqrstuvwxyz", literal), firstNotIn("0123456789", literal), ...literal, "-"].filter(
-    (c, index, all) => c !== void 0 && all.indexOf(c) === index
-  );
-  const start2 = [{ at: "prefix", i: 0 }, { at: "prefix", i: 0 }];
-  const seen = /* @__PURE__ */ new Map([[pairKey(start2), { from: null, c: "" }]]);
-  let frontier = [start2];
-  while (frontier.length > 0) {
-    const next = [];
-    for (const pair of frontier) {
-      const here = pairKey(pair);
-      if (accepting(a, pair[0]) && accepting(b, pair[1])) return spell(seen, here);
-      for (const c of alphabet) {
-        for (const x of step(a, pair[0], c)) {
-          for (const y of step(b, pair[1], c)) {
-            const k = pairKey([x, y]);
-            if (seen.has(k)) continue;
-            seen.set(k, { from: here, c });
-            next.push([x, y]);
-          }
-        }
-      }
-    }
-    frontier = next;
-  }
-  return void 0;
-}
-__name(sharedNamespace, "sharedNamespace");
-function pairKey([x, y]) {
-  return `${key(x)}|${key(y)}`;
-}
-__name(pairKey, "pairKey");
-function spell(seen, end) {
-  const chars = [];
-  for (let at = end; at !== null; ) {
-    const entry = seen.get(at);
-    chars.push(entry.c);
-    at = entry.from;
-  }
-  return chars.reverse().join("");
-}
-__name(spell, "spell");
-function firstNotIn(candidates, used) {
-  return [...candidates].find((c) => !used.has(c));
-}
-__name(firstNotIn, "firstNotIn");
 
 // src/config/load.ts
 var validator;
@@ -53858,7 +53810,7 @@ function resolveConfig(raw) {
   );
   const dependencies = {};
   for (const [name, type2] of Object.entries(raw.dependencies ?? {})) {
-    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [] };
+    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [], params: type2.params ?? null };
   }
   return {
     gitops: {
@@ -53877,7 +53829,8 @@ function resolveConfig(raw) {
     registries: raw.registries ?? [],
     secretStore: {
       kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
-      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name
+      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
+      keyPrefix: raw.secretStore?.keyPrefix ?? DEFAULT_CONFIG.secretStore.keyPrefix
     },
     dependencies,
     links: raw.links ?? {},
@@ -53915,9 +53868,6 @@ function semanticChecks(config, file, sourceMap) {
   compilePolicies(config.policies).forEach(({ error: error2 }, index) => {
     if (error2) report2("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config.policies[index].id}\`: ${error2}`);
   });
-  for (const problem2 of namespaceProblems(config.environments)) {
-    report2("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
-  }
   const environments = config.environments.map((e) => e.name);
   config.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {
@@ -53982,7 +53932,7 @@ function resolveDraft(manifest, environment, name) {
     lifecycle: manifest.lifecycle ?? "production",
     service: name,
     environment: environment.name,
-    namespace: namespaceFor(environment.namespace, manifest.owner, environment.name),
+    namespace: namespaceFor(environment.namespace, manifest.owner, environment.name, name),
     cluster: environment.cluster,
     spec: withDefaults4(merged, name, manifest.owner, environment),
     origins
@@ -53990,14 +53940,11 @@ function resolveDraft(manifest, environment, name) {
   return { unit, merged, removed, ...path ? { overridePath: path } : {} };
 }
 __name(resolveDraft, "resolveDraft");
-function namespaceFor(pattern, owner, environment) {
-  return fillPattern(pattern, { owner, env: environment });
+function namespaceFor(pattern, owner, environment, service) {
+  const values = { owner, env: environment, service };
+  return pattern.replace(/\{(owner|env|service)\}/g, (_, key) => values[key]);
 }
 __name(namespaceFor, "namespaceFor");
-function fillPattern(pattern, values) {
-  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key2) => values[key2] ?? whole);
-}
-__name(fillPattern, "fillPattern");
 function recordOrigins(origins, merged, base, override, field, basePath, overridePathPrefix) {
   if (field !== "") origins[field] = override !== void 0 ? overridePathPrefix : basePath;
   if (Array.isArray(merged)) {
@@ -54016,13 +53963,13 @@ function recordOrigins(origins, merged, base, override, field, basePath, overrid
     return;
   }
   if (!isJsonObject(merged)) return;
-  for (const key2 of Object.keys(merged)) {
-    const token = pointer(key2);
-    const overrideChild = isJsonObject(override) ? getOwn(override, key2) : void 0;
-    const baseChild = isJsonObject(base) ? getOwn(base, key2) : void 0;
+  for (const key of Object.keys(merged)) {
+    const token = pointer(key);
+    const overrideChild = isJsonObject(override) ? getOwn(override, key) : void 0;
+    const baseChild = isJsonObject(base) ? getOwn(base, key) : void 0;
     recordOrigins(
       origins,
-      merged[key2],
+      merged[key],
       baseChild,
       overrideChild === null ? void 0 : overrideChild,
       field + token,
@@ -54033,9 +53980,9 @@ function recordOrigins(origins, merged, base, override, field, basePath, overrid
 }
 __name(recordOrigins, "recordOrigins");
 function recordRemovals(removed, override, field, path) {
-  for (const key2 of Object.keys(override)) {
-    const value = override[key2];
-    const token = pointer(key2);
+  for (const key of Object.keys(override)) {
+    const value = override[key];
+    const token = pointer(key);
     if (value === null) removed[field + token] = path + token;
     else if (isJsonObject(value)) recordRemovals(removed, value, field + token, path + token);
   }
@@ -54043,8 +53990,8 @@ function recordRemovals(removed, override, field, path) {
 __name(recordRemovals, "recordRemovals");
 function withDefaults4(merged, name, owner, environment) {
   const spec = {};
-  for (const key2 of Object.keys(merged)) {
-    if (key2 !== "enabled") setOwn(spec, key2, merged[key2]);
+  for (const key of Object.keys(merged)) {
+    if (key !== "enabled") setOwn(spec, key, merged[key]);
   }
   spec.replicas ??= SERVICE_DEFAULTS.replicas;
   spec.cpu ??= SERVICE_DEFAULTS.cpu;
@@ -54107,12 +54054,12 @@ function evaluatePolicies(units, config, file, sourceMap) {
     for (const finding of [...builtinFindings(unit, config), ...declaredFindings(unit, compiled)]) {
       const site = locate(unit, finding, sourceMap);
       const text = typeof finding.message === "string" ? finding.message : finding.message("\0");
-      const key2 = `${finding.code}\0${site.path}\0${text}`;
-      const group = groups2.get(key2);
+      const key = `${finding.code}\0${site.path}\0${text}`;
+      const group = groups2.get(key);
       if (group) {
         if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
       } else {
-        groups2.set(key2, { finding, site, environments: [unit.environment] });
+        groups2.set(key, { finding, site, environments: [unit.environment] });
       }
     }
   }
@@ -54131,150 +54078,6 @@ function locate(unit, finding, sourceMap) {
   return finding.manifestPath !== void 0 ? siteIn(sourceMap, finding.manifestPath, "value") : unitFieldSite(unit, finding.field, sourceMap);
 }
 __name(locate, "locate");
-
-// src/core/names.ts
-var NAME_SEPARATOR = ".";
-function applicationName(owner, service, environment) {
-  return [owner, service, environment].join(NAME_SEPARATOR);
-}
-__name(applicationName, "applicationName");
-var MAX_APPLICATION_NAME = 63;
-function releaseName(service) {
-  return service;
-}
-__name(releaseName, "releaseName");
-var MAX_RELEASE_NAME = 53;
-function secretsName(service) {
-  return `${service}-secrets`;
-}
-__name(secretsName, "secretsName");
-function claimName(service, dependency) {
-  return [service, dependency].join(NAME_SEPARATOR);
-}
-__name(claimName, "claimName");
-var MAX_CLAIM_NAME = 63;
-function connectionSecretName(service, dependency) {
-  return `${claimName(service, dependency)}-conn`;
-}
-__name(connectionSecretName, "connectionSecretName");
-var MAX_OBJECT_NAME = 253;
-var MAX_LABEL = 63;
-function defaultGitopsRepoURL(repository) {
-  return `https://github.com/${repository}.git`;
-}
-__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
-function sourceLocation(repository, gitopsRepoURL) {
-  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
-}
-__name(sourceLocation, "sourceLocation");
-function webHost(repoURL) {
-  try {
-    const url = new URL(repoURL);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
-  } catch {
-  }
-  return "github.com";
-}
-__name(webHost, "webHost");
-var MANAGED_BY = "paved";
-
-// src/manifest/name-rules.ts
-function derivedNames(unit, mode) {
-  const owner = { label: "owner", value: unit.owner };
-  const service = { label: "service", value: unit.service };
-  const at = servicePath(unit.service);
-  const names = [
-    {
-      what: "Argo CD Application name",
-      name: applicationName(unit.owner, unit.service, unit.environment),
-      max: MAX_APPLICATION_NAME,
-      why: "Argo CD and the `app.kubernetes.io/instance` label use it as a label value",
-      parts: [owner, service],
-      path: at
-    },
-    { what: "Service, Deployment and Ingress name", name: unit.service, max: MAX_LABEL, why: "a Service name is a DNS-1035 label", parts: [service], path: at },
-    { what: "Backstage Component name", name: unit.service, max: MAX_LABEL, why: "Backstage entity names", parts: [service], path: at }
-  ];
-  if (mode === "helm") {
-    names.push({ what: "Helm release name", name: releaseName(unit.service), max: MAX_RELEASE_NAME, why: "Helm release names", parts: [service], path: at });
-  }
-  if (Object.keys(unit.spec.secrets).length > 0) {
-    names.push({ what: "ExternalSecret and Secret name", name: secretsName(unit.service), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts: [service], path: at });
-  }
-  for (const dependency of Object.keys(unit.spec.dependencies)) {
-    const path = unit.origins[pointer("dependencies", dependency)] ?? at;
-    const parts = [service, { label: "dependency", value: dependency }];
-    names.push({
-      what: "Crossplane claim and Backstage Resource name",
-      name: claimName(unit.service, dependency),
-      max: MAX_CLAIM_NAME,
-      why: "Crossplane labels the composite resource with it, and Backstage entity names",
-      parts,
-      path
-    });
-    names.push({ what: "connection Secret name", name: connectionSecretName(unit.service, dependency), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path });
-  }
-  return names;
-}
-__name(derivedNames, "derivedNames");
-function oversizedNames(unit, mode) {
-  return derivedNames(unit, mode).filter((derived) => derived.name.length > derived.max);
-}
-__name(oversizedNames, "oversizedNames");
-var RESERVED_PROJECTS = ["default"];
-function nameFindings(units, config) {
-  const reserved = units.find((unit) => RESERVED_PROJECTS.includes(unit.owner));
-  const findings = reserved ? [
-    {
-      code: "reserved-name",
-      path: "/owner",
-      message: `owner \`${reserved.owner}\` would write the AppProject \`${reserved.owner}\`, which is Argo CD's built-in project (the root Applications use it); a team cannot be named \`${reserved.owner}\``
-    }
-  ] : [];
-  const worst = /* @__PURE__ */ new Map();
-  for (const unit of units) {
-    for (const derived of oversizedNames(unit, config.render.mode)) {
-      const key2 = `${derived.what}\0${derived.path}`;
-      const seen = worst.get(key2);
-      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key2, { derived, unit });
-    }
-  }
-  for (const { derived, unit } of worst.values()) findings.push({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) });
-  return findings;
-}
-__name(nameFindings, "nameFindings");
-function nameMessage(derived, unit) {
-  const used = derived.parts.reduce((sum, part2) => sum + part2.value.length, 0);
-  const budget = derived.max - (derived.name.length - used);
-  const parts = derived.parts.map((part2) => `${part2.label} \`${part2.value}\` (${part2.value.length})`);
-  const which2 = parts.length === 1 ? `${parts[0]} may have at most ${budget} characters` : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)} may have at most ${budget} characters together`;
-  return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): ${which2}; shorten ${parts.length === 1 ? "it" : "them"} by ${derived.name.length - derived.max}`;
-}
-__name(nameMessage, "nameMessage");
-
-// src/manifest/placeholder.ts
-var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
-function parseEnvValue(value) {
-  if (typeof value !== "string") return { kind: "literal", text: String(value) };
-  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
-  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text = "";
-  for (let i = 0; i < value.length; i++) {
-    if (value.startsWith("$${", i)) {
-      text += "${";
-      i += 2;
-    } else if (value.startsWith("${", i)) {
-      const end = value.indexOf("}", i);
-      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
-      const isWhole = i === 0 && end === value.length - 1;
-      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
-    } else {
-      text += value[i];
-    }
-  }
-  return { kind: "literal", text };
-}
-__name(parseEnvValue, "parseEnvValue");
 
 // src/manifest/rules.ts
 function isOverridePath(path) {
@@ -54391,6 +54194,7 @@ function dependencyCatalog(view, config) {
       });
       continue;
     }
+    findings.push(...governedParams(view, name, dependency.params ?? {}, dependency.type, type2.params));
     if (dependency.class !== void 0 && !type2.classes.includes(dependency.class)) {
       findings.push({
         code: "unknown-dependency-class",
@@ -54402,6 +54206,23 @@ function dependencyCatalog(view, config) {
   return findings;
 }
 __name(dependencyCatalog, "dependencyCatalog");
+function governedParams(view, name, params, type2, allowed) {
+  const findings = [];
+  for (const key of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key).slice(1)}`);
+    if (key.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key)) {
+      findings.push({
+        code: "unknown-dependency-param",
+        path,
+        message: `\`${type2}\` does not take the parameter \`${key}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key, allowed) || `; it takes ${listNames(allowed)}`)
+      });
+    }
+  }
+  return findings;
+}
+__name(governedParams, "governedParams");
 function envPlaceholders(view, config) {
   const findings = [];
   const dependencies = view.service.dependencies ?? {};
@@ -54458,31 +54279,42 @@ function ingressHost(view) {
 }
 __name(ingressHost, "ingressHost");
 var DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-var RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
-function namespaceRule(unit, pattern, argocdNamespace) {
+function namespaceRule(unit, pattern) {
   const namespace = unit.namespace;
-  if (namespace === argocdNamespace || RESERVED_NAMESPACES.includes(namespace) || namespace.startsWith("kube-")) {
-    return [
-      {
-        code: "reserved-namespace",
-        path: "/owner",
-        message: `owner \`${unit.owner}\` would deploy \`${unit.environment}\` into the namespace \`${namespace}\` (pattern \`${pattern}\`), which belongs to ${namespace === argocdNamespace ? "Argo CD: its Applications there could leave the team's project" : "the cluster itself"}; a team cannot be named so that its namespace is one of ${[argocdNamespace, ...RESERVED_NAMESPACES].map((n) => `\`${n}\``).join(", ")} or starts with \`kube-\``
-      }
-    ];
-  }
   const valid = namespace.length <= 63 && DNS_1123_LABEL.test(namespace);
   if (valid) return [];
   const why = namespace.length > 63 ? `it is ${namespace.length} characters long, at most 63 are allowed` : "a namespace is lowercase letters, digits and hyphens, starting and ending with a letter or digit";
   return [
     {
       code: "invalid-namespace",
-      // The part the manifest controls: patterns are made of `{owner}`, `{env}` and fixed text.
-      path: "/owner",
+      // The part the manifest controls: the service name when the pattern uses it, else the owner.
+      path: pattern.includes("{service}") ? servicePath(unit.service) : "/owner",
       message: `the namespace \`${namespace}\` (environment \`${unit.environment}\`, pattern \`${pattern}\`) is not a valid Kubernetes namespace: ${why}`
     }
   ];
 }
 __name(namespaceRule, "namespaceRule");
+function secretKeyScope(unit, keyPrefix) {
+  if (keyPrefix === "") return [];
+  const prefix = keyPrefix.replaceAll("{owner}", unit.owner).replaceAll("{env}", unit.environment).replaceAll("{service}", unit.service);
+  const findings = [];
+  for (const [name, ref] of Object.entries(unit.spec.secrets)) {
+    const field = `/secrets/${pointer(name).slice(1)}`;
+    const path = originOf(unit, `${field}/key`);
+    const segments = ref.key.split("/");
+    if (!ref.key.startsWith(prefix)) {
+      findings.push({
+        code: "secret-key-scope",
+        path,
+        message: `secret \`${name}\` reads \`${clip(ref.key)}\`, outside this team's keys: in \`${unit.environment}\` keys start with \`${prefix}\` (the org's secretStore.keyPrefix \`${keyPrefix}\`)`
+      });
+    } else if (segments.some((s, i) => s === "." || s === ".." || s === "" && i < segments.length - 1)) {
+      findings.push({ code: "secret-key-scope", path, message: `secret \`${name}\` reads \`${clip(ref.key)}\`: a key has no \`.\`, \`..\` or empty segments` });
+    }
+  }
+  return findings;
+}
+__name(secretKeyScope, "secretKeyScope");
 
 // src/manifest/check.ts
 function checkManifest(text, file, config) {
@@ -54542,10 +54374,10 @@ function resolveManifest(validation, file, config) {
       continue;
     }
     for (const finding of serviceRules(view, config)) report2(finding, prefix);
-    for (const finding of namespaceRule(draft.unit, environment.namespace, config.argocd.namespace)) report2(finding);
+    for (const finding of namespaceRule(draft.unit, environment.namespace)) report2(finding);
+    for (const finding of secretKeyScope(draft.unit, config.secretStore.keyPrefix)) report2(finding);
     units.push(draft.unit);
   }
-  for (const finding of nameFindings(units, config)) report2(finding);
   diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
   return done2(units);
 }
@@ -54557,10 +54389,10 @@ function envAsWritten(root3, literals) {
       const env = isJsonObject(service) ? getOwn(service, "env") : void 0;
       if (!isJsonObject(env)) continue;
       const base = `${prefix}/${escapePointerToken(name)}/env/`;
-      for (const [key2, value] of Object.entries(env)) {
+      for (const [key, value] of Object.entries(env)) {
         if (typeof value !== "number" && typeof value !== "boolean") continue;
-        const written = literals.get(base + escapePointerToken(key2));
-        if (written !== void 0) setOwn(env, key2, written);
+        const written = literals.get(base + escapePointerToken(key));
+        if (written !== void 0) setOwn(env, key, written);
       }
     }
   }, "envOf");
@@ -54582,9 +54414,9 @@ __name(checkRoot, "checkRoot");
 function reporter(into, file) {
   const { value: root3, sourceMap, diagnostics, reported: seen } = into;
   return (finding, prefix = "") => {
-    const key2 = `${finding.code}\0${finding.path}`;
-    if (seen.has(key2)) return;
-    seen.add(key2);
+    const key = `${finding.code}\0${finding.path}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     const site = siteIn(sourceMap, finding.path, isScalarAt(root3, finding.path) ? "value" : "key");
     diagnostics.push({
       severity: finding.severity ?? "error",
@@ -54628,8 +54460,13 @@ function unitView(draft, environment) {
 __name(unitView, "unitView");
 
 // src/report/escape.ts
+var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+function showInvisible(text) {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+__name(showInvisible, "showInvisible");
 function escapeMarkdown(text) {
-  return text.replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
+  return showInvisible(text).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
 }
 __name(escapeMarkdown, "escapeMarkdown");
 function markdownMessage(text, options = {}) {
@@ -54638,7 +54475,7 @@ function markdownMessage(text, options = {}) {
 }
 __name(markdownMessage, "markdownMessage");
 function codeSpan(text) {
-  const oneLine2 = text.replace(/\r?\n|\r/g, " ");
+  const oneLine2 = showInvisible(text).replace(/\r?\n|\r/g, " ");
   const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
   const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine2}${pad}${fence}`;
@@ -54648,7 +54485,8 @@ function tableCodeSpan(text) {
   return codeSpan(text).replace(/\|/g, "\\|");
 }
 __name(tableCodeSpan, "tableCodeSpan");
-function codeBlock(text, language = "") {
+function codeBlock(raw, language = "") {
+  const text = showInvisible(raw);
   const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
   const body = text.endsWith("\n") || text === "" ? text : `${text}
 `;
@@ -54662,11 +54500,11 @@ function safeUrl(url) {
 }
 __name(safeUrl, "safeUrl");
 function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return showInvisible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 __name(escapeHtml, "escapeHtml");
 function escapeTerminal(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return showInvisible(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 __name(escapeTerminal, "escapeTerminal");
 function longestBacktickRun(text) {
@@ -54676,6 +54514,55 @@ function longestBacktickRun(text) {
 }
 __name(longestBacktickRun, "longestBacktickRun");
 
+// src/core/provenance.ts
+var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
+var SOURCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+function sourceHeader(source) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(source.repository)) throw new Error(`not a repository name (owner/name): ${JSON.stringify(source.repository)}`);
+  if (source.id !== void 0 && !SOURCE_ID.test(source.id)) throw new Error(`not a repository id: ${JSON.stringify(source.id)}`);
+  const id = source.id === void 0 ? "" : ` (repository id ${source.id})`;
+  return `# Rendered by Paved for ${source.repository}${id}; changes here are overwritten.
+`;
+}
+__name(sourceHeader, "sourceHeader");
+function teamHeader(owner) {
+  return `# Rendered by Paved for team ${owner}, shared by its repositories; changes here are overwritten.
+`;
+}
+__name(teamHeader, "teamHeader");
+function readProvenance(content) {
+  const header = HEADER.exec(content);
+  if (header) {
+    if (header[1]) return { kind: "team", owner: header[2] };
+    return header[3] === void 0 ? { kind: "source", repository: header[2] } : { kind: "source", repository: header[2], id: header[3] };
+  }
+  const annotated = /paved\.dev\/source["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content)?.[1];
+  if (annotated !== void 0) return { kind: "source", repository: annotated };
+  if (/app\.kubernetes\.io\/managed-by["']?\s*:\s*["']?paved["'\s]/.test(content)) {
+    const owner = /paved\.dev\/owner["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content)?.[1];
+    if (owner !== void 0) return { kind: "team", owner };
+  }
+  return void 0;
+}
+__name(readProvenance, "readProvenance");
+function belongsToSource(provenance, source) {
+  if (provenance?.kind !== "source") return false;
+  if (provenance.id !== void 0) return source.id !== void 0 && provenance.id === source.id;
+  return sameRepository(provenance.repository, source.repository);
+}
+__name(belongsToSource, "belongsToSource");
+function sameRepository(value, repository) {
+  const a = value.toLowerCase().replace(/\.git$/, "");
+  const b = repository.toLowerCase();
+  return a === b || a.endsWith(`/${b}`);
+}
+__name(sameRepository, "sameRepository");
+function describeProvenance(provenance) {
+  if (provenance.kind === "team") return `team ${provenance.owner}'s shared files`;
+  return provenance.id === void 0 ? provenance.repository : `${provenance.repository} (repository id ${provenance.id})`;
+}
+__name(describeProvenance, "describeProvenance");
+
 // src/render/collector.ts
 var DiagnosticCollector = class {
   static {
@@ -54684,9 +54571,9 @@ var DiagnosticCollector = class {
   groups = /* @__PURE__ */ new Map();
   /** `subject` names what was being rendered (`staging/api`), appended to the message. */
   add(diagnostic2, subject) {
-    const key2 = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
-    const group = this.groups.get(key2);
-    if (!group) this.groups.set(key2, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
+    const key = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
+    const group = this.groups.get(key);
+    if (!group) this.groups.set(key, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
     else if (subject !== void 0) group.subjects.push(subject);
   }
   list() {
@@ -54779,8 +54666,50 @@ function entries(pairs2) {
 }
 __name(entries, "entries");
 
+// src/render/names.ts
+function instanceName(service, environment) {
+  return `${service}-${environment}`;
+}
+__name(instanceName, "instanceName");
+function applicationName(owner, service, environment) {
+  return `${owner}-${service}-${environment}`;
+}
+__name(applicationName, "applicationName");
+var MAX_APPLICATION_NAME = 63;
+var MAX_INSTANCE_NAME = 53;
+function secretsName(service) {
+  return `${service}-secrets`;
+}
+__name(secretsName, "secretsName");
+function claimName(service, dependency) {
+  return `${service}-${dependency}`;
+}
+__name(claimName, "claimName");
+function connectionSecretName(service, dependency) {
+  return `${claimName(service, dependency)}-conn`;
+}
+__name(connectionSecretName, "connectionSecretName");
+function defaultGitopsRepoURL(repository) {
+  return `https://github.com/${repository}.git`;
+}
+__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
+function sourceLocation(repository, gitopsRepoURL) {
+  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
+}
+__name(sourceLocation, "sourceLocation");
+function webHost(repoURL) {
+  try {
+    const url = new URL(repoURL);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
+  } catch {
+  }
+  return "github.com";
+}
+__name(webHost, "webHost");
+var MANAGED_BY = "paved";
+
 // src/render/context.ts
-function addFile(ctx, path, text, templateFile, subject) {
+function addFile(ctx, path, text, templateFile, subject, header = ctx.ownedHeader) {
   if (ctx.files.has(path)) {
     ctx.diagnostics.add(
       templateDiagnostic(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
@@ -54788,7 +54717,7 @@ function addFile(ctx, path, text, templateFile, subject) {
     );
     return false;
   }
-  ctx.files.set(path, text);
+  ctx.files.set(path, header + text);
   return true;
 }
 __name(addFile, "addFile");
@@ -54825,11 +54754,6 @@ function catalogPath(directory, owner, service) {
   return joinSafe([...root2(directory), "catalog", owner, `${service}.yaml`]);
 }
 __name(catalogPath, "catalogPath");
-function bookkeepingPath(directory, ...segments) {
-  const joined = joinSafe(segments);
-  return "path" in joined ? { path: [...root2(directory), ".paved", joined.path].join("/") } : joined;
-}
-__name(bookkeepingPath, "bookkeepingPath");
 
 // src/render/project-view.ts
 function buildProjectView(owner, config, gitopsRepoURL) {
@@ -54843,11 +54767,9 @@ function buildProjectView(owner, config, gitopsRepoURL) {
     destinations: config.environments.map((env) => ({
       environment: yamlString(env.name),
       server: yamlString(env.cluster),
-      // Exact: the config refuses patterns that could give another team (or environment) this
-      // namespace on this cluster, so the fence reaches nothing but this team's namespaces.
-      namespace: yamlString(namespaceFor(env.namespace, owner, env.name))
+      // A team's services each get their namespace from the pattern: `{service}` matches any.
+      namespace: yamlString(namespaceFor(env.namespace, owner, env.name, "*"))
     })),
-    namespaces: [...new Set(config.environments.map((env) => namespaceFor(env.namespace, owner, env.name)))].sort(compareText).map(yamlString),
     labels: entries([
       ["app.kubernetes.io/managed-by", yamlString(MANAGED_BY)],
       ["paved.dev/owner", yamlString(owner)]
@@ -54859,14 +54781,14 @@ __name(buildProjectView, "buildProjectView");
 // src/render/image.ts
 function splitImage(reference) {
   const at = reference.indexOf("@");
-  const digest2 = at === -1 ? null : reference.slice(at + 1);
+  const digest = at === -1 ? null : reference.slice(at + 1);
   const name = at === -1 ? reference : reference.slice(0, at);
   const colon = name.lastIndexOf(":");
   const tagged = colon > name.lastIndexOf("/");
   return {
     repository: tagged ? name.slice(0, colon) : name,
     tag: tagged ? name.slice(colon + 1) : null,
-    digest: digest2
+    digest
   };
 }
 __name(splitImage, "splitImage");
@@ -54890,7 +54812,7 @@ function buildSharedView(config, source, gitopsRepoURL) {
 }
 __name(buildSharedView, "buildSharedView");
 function buildUnitView(unit, place, shared, config) {
-  const instance = applicationName(unit.owner, unit.service, unit.environment);
+  const instance = instanceName(unit.service, unit.environment);
   const selector = [
     ["app.kubernetes.io/name", yamlString(unit.service)],
     ["app.kubernetes.io/instance", yamlString(instance)]
@@ -54921,8 +54843,7 @@ function buildUnitView(unit, place, shared, config) {
     },
     service: buildServiceView(unit, config),
     application: {
-      name: yamlString(instance),
-      releaseName: yamlString(releaseName(unit.service)),
+      name: yamlString(applicationName(unit.owner, unit.service, unit.environment)),
       project: yamlString(unit.owner),
       path: yamlString(place.dir),
       manifestsPath: yamlString(`${place.dir}/manifests`),
@@ -54983,7 +54904,7 @@ function buildIngress(unit, ingress, config) {
     path: yamlString(ingress.path),
     className: yamlStringOrNull(settings?.className),
     tls: tls ? {
-      secretName: yamlString(fillPattern(tls.secretName ?? "{service}-tls", { owner: unit.owner, env: unit.environment, service: unit.service })),
+      secretName: yamlString(namespaceFor(tls.secretName ?? "{service}-tls", unit.owner, unit.environment, unit.service)),
       clusterIssuer: yamlStringOrNull(tls.clusterIssuer)
     } : null
   };
@@ -54995,22 +54916,22 @@ function sortedDependencyNames(unit) {
 __name(sortedDependencyNames, "sortedDependencyNames");
 function buildEnv(unit) {
   const { env, secrets } = unit.spec;
-  const vars = Object.keys(env).map((key2) => ({ key: key2, view: envVar(unit, key2, env[key2]) }));
+  const vars = Object.keys(env).map((key) => ({ key, view: envVar(unit, key, env[key]) }));
   const secretsSecret = yamlString(secretsName(unit.service));
-  for (const key2 of Object.keys(secrets)) {
-    vars.push({ key: key2, view: { name: yamlString(key2), value: null, secretKeyRef: { name: secretsSecret, key: yamlString(key2) } } });
+  for (const key of Object.keys(secrets)) {
+    vars.push({ key, view: { name: yamlString(key), value: null, secretKeyRef: { name: secretsSecret, key: yamlString(key) } } });
   }
   return vars.sort((a, b) => compareText(a.key, b.key)).map((v) => v.view);
 }
 __name(buildEnv, "buildEnv");
-function envVar(unit, key2, raw) {
+function envVar(unit, key, raw) {
   const parsed = parseEnvValue(raw);
   if (parsed.kind === "dependency") {
     const ref = { name: yamlString(connectionSecretName(unit.service, parsed.dependency)), key: yamlString(parsed.output) };
-    return { name: yamlString(key2), value: null, secretKeyRef: ref };
+    return { name: yamlString(key), value: null, secretKeyRef: ref };
   }
   const text = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key2), value: containerString(text), secretKeyRef: null };
+  return { name: yamlString(key), value: containerString(text), secretKeyRef: null };
 }
 __name(envVar, "envVar");
 function containerString(text) {
@@ -55021,8 +54942,8 @@ function buildDependency(unit, name, config) {
   const dep = unit.spec.dependencies[name];
   const catalog = Object.hasOwn(config.dependencies, dep.type) ? config.dependencies[dep.type] : void 0;
   const parameters = /* @__PURE__ */ new Map();
+  for (const [key, value] of Object.entries(dep.params ?? {})) parameters.set(key, yamlScalar(value));
   if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
-  for (const [key2, value] of Object.entries(dep.params ?? {})) parameters.set(key2, yamlScalar(value));
   return {
     name: yamlString(name),
     type: yamlString(dep.type),
@@ -55050,7 +54971,7 @@ function renderProjects(units, ctx) {
     }
     const view = buildProjectView(owner, ctx.config, ctx.gitopsRepoURL);
     const rendered = ctx.runner.run({ template: "appproject", view, subject, kind: "objects" });
-    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject)) paths.push(target.path);
+    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject, teamHeader(owner))) paths.push(target.path);
   }
   return paths;
 }
@@ -55061,13 +54982,13 @@ function renderCatalog(units, ctx) {
   const order = new Map(ctx.config.environments.map((env, index) => [env.name, index]));
   const rank = /* @__PURE__ */ __name((unit) => order.get(unit.environment) ?? -1, "rank");
   for (const unit of units) {
-    const key2 = `${unit.owner}/${unit.service}`;
-    if (!first.has(key2)) first.set(key2, unit);
-    const latest = last.get(key2);
-    if (!latest || rank(unit) >= rank(latest)) last.set(key2, unit);
+    const key = `${unit.owner}/${unit.service}`;
+    if (!first.has(key)) first.set(key, unit);
+    const latest = last.get(key);
+    if (!latest || rank(unit) >= rank(latest)) last.set(key, unit);
   }
   const paths = [];
-  for (const [key2, unit] of first) {
+  for (const [key, unit] of first) {
     const target = catalogPath(ctx.config.gitops.directory, unit.owner, unit.service);
     const subject = `catalog ${unit.service}`;
     if ("unsafe" in target) {
@@ -55075,7 +54996,7 @@ function renderCatalog(units, ctx) {
       continue;
     }
     const view = buildUnitView(unit, { dir: "", autoSync: false, extraManifests: false }, ctx.shared, ctx.config);
-    const lastUnit = last.get(key2);
+    const lastUnit = last.get(key);
     view.catalog.application = yamlString(applicationName(lastUnit.owner, lastUnit.service, lastUnit.environment));
     const component = ctx.runner.run({ template: "catalog-component", view, subject, kind: "objects" });
     if (!component) continue;
@@ -55091,78 +55012,6 @@ function renderCatalog(units, ctx) {
   return paths;
 }
 __name(renderCatalog, "renderCatalog");
-
-// src/render/ingress-claims.ts
-import { createHash } from "node:crypto";
-function ingressClaim(directory, unit, ingress, source) {
-  const route = normaliseRoute(ingress.path);
-  const cluster = clusterKey(unit.cluster);
-  const target = bookkeepingPath(directory, "ingress", clusterSegment(cluster), ingress.host, `${digest(route)}.yaml`);
-  const content = `# Ingress ${ingress.host}${route} on ${unit.cluster} is routed by ${source}; written by Paved, do not edit.
-# No other source can route this host and path on this cluster while this file exists.
-apiVersion: paved.dev/v1
-kind: IngressClaim
-cluster: ${JSON.stringify(cluster)}
-host: ${JSON.stringify(ingress.host)}
-path: ${JSON.stringify(route)}
-owner: ${JSON.stringify(unit.owner)}
-unit: ${JSON.stringify(`${unit.environment}/${unit.service}`)}
-paved.dev/source: ${JSON.stringify(source)}
-`;
-  return { target, content, host: ingress.host, route, cluster };
-}
-__name(ingressClaim, "ingressClaim");
-function normaliseRoute(path) {
-  const trimmed = path.replace(/\/+$/, "");
-  return trimmed === "" ? "/" : trimmed;
-}
-__name(normaliseRoute, "normaliseRoute");
-function clusterSegment(cluster) {
-  const host = /^[a-z]+:\/\/([^/:?#]+)/.exec(cluster)?.[1]?.replace(/[^a-z0-9.-]/g, "") || "cluster";
-  return `${host}-${digest(cluster).slice(0, 8)}`;
-}
-__name(clusterSegment, "clusterSegment");
-function digest(text) {
-  return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
-}
-__name(digest, "digest");
-
-// src/render/object-identity.ts
-function objectsClash(ctx, documents, place, path, templateFile, subject) {
-  const keys = [];
-  for (const document of documents) {
-    const identity = identityOf(document, place);
-    if (identity === void 0) continue;
-    const first = ctx.objects.get(identity.key);
-    if (first !== void 0 && first !== path) {
-      ctx.diagnostics.add(
-        templateDiagnostic(
-          templateFile,
-          "render-duplicate-object",
-          `${identity.text} is rendered twice, in ${first} and in ${path}; Argo CD would apply one over the other. Make the template's names unique (e.g. include {{service.name}})`
-        ),
-        subject
-      );
-      return true;
-    }
-    keys.push(identity.key);
-  }
-  for (const key2 of keys) ctx.objects.set(key2, path);
-  return false;
-}
-__name(objectsClash, "objectsClash");
-function identityOf(document, place) {
-  if (typeof document !== "object" || document === null) return void 0;
-  const { apiVersion, kind, metadata } = document;
-  if (typeof kind !== "string" || typeof metadata?.name !== "string") return void 0;
-  const group = typeof apiVersion === "string" && apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
-  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : place.namespace;
-  return {
-    key: [place.cluster, namespace, group, kind, metadata.name].join("\0"),
-    text: `${kind}${group ? `.${group}` : ""} ${namespace}/${metadata.name} on ${place.cluster}`
-  };
-}
-__name(identityOf, "identityOf");
 
 // src/render/unit-files.ts
 var BUILTIN_TEMPLATES = [
@@ -55242,9 +55091,9 @@ function renderUnit(unit, ctx) {
     );
     return null;
   }
-  const tooLong = oversizedNames(unit, config.render.mode)[0];
+  const tooLong = nameTooLong(unit);
   if (tooLong) {
-    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
+    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", tooLong));
     return null;
   }
   const dir = place.path;
@@ -55263,7 +55112,6 @@ function renderUnit(unit, ctx) {
     const rendered = ctx.runner.run({ template: planned.template, view: planned.view, subject, kind: planned.kind, allowEmpty: planned.allowEmpty });
     if (!rendered) continue;
     if (planned.kind === "values" && !valuesAccepted(rendered.documents[0], templateFile, subject, ctx)) continue;
-    if (planned.kind === "objects" && objectsClash(ctx, rendered.documents, { cluster: unit.cluster, namespace: unit.namespace }, `${target.path}`, templateFile, subject)) continue;
     if (addFile(ctx, target.path, rendered.text, templateFile, subject)) {
       paths.push(target.path);
       if (planned.allowEmpty) extraManifests = true;
@@ -55271,8 +55119,6 @@ function renderUnit(unit, ctx) {
   }
   const application = renderApplication(ctx, { ...view, extraManifests }, dir, subject);
   if (application) paths.push(application);
-  const claim = claimIngress(unit, ctx);
-  if (claim) paths.push(claim);
   return { environment: unit.environment, service: unit.service, namespace: unit.namespace, dir, paths: paths.sort() };
 }
 __name(renderUnit, "renderUnit");
@@ -55295,38 +55141,9 @@ function renderApplication(ctx, view, dir, subject) {
   const template = ctx.config.render.mode === "helm" ? "application-helm" : "application";
   const rendered = ctx.runner.run({ template, view, subject, kind: "objects" });
   const path = `${dir}/application.yaml`;
-  const file = ctx.runner.fileOf(template);
-  if (!rendered || objectsClash(ctx, rendered.documents, { cluster: "argocd", namespace: ctx.config.argocd.namespace }, path, file, subject)) return null;
-  return addFile(ctx, path, rendered.text, file, subject) ? path : null;
+  return rendered && addFile(ctx, path, rendered.text, ctx.runner.fileOf(template), subject) ? path : null;
 }
 __name(renderApplication, "renderApplication");
-function claimIngress(unit, ctx) {
-  const ingress = unit.spec.ingress;
-  if (!ingress) return null;
-  const claim = ingressClaim(ctx.config.gitops.directory, unit, ingress, ctx.source);
-  const description = `ingress ${claim.host}${claim.route} on cluster ${unit.cluster}`;
-  const field = unit.origins["/ingress/host"] !== void 0 ? "/ingress/host" : "/ingress";
-  if ("unsafe" in claim.target) {
-    ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, field, "render-unsafe-path", `${JSON.stringify(claim.target.unsafe)} cannot be a path segment in the GitOps repository`));
-    return null;
-  }
-  const first = ctx.claims.get(claim.target.path);
-  if (first) {
-    ctx.diagnostics.add(
-      unitDiagnostic(
-        ctx.config.manifest,
-        unit,
-        field,
-        "ingress-conflict",
-        `${description} is already routed by ${first.service} in ${first.environment}: two Ingresses with one host and path on a cluster would take each other's traffic. Give ${unit.service} in ${unit.environment} another host or path (environments on one cluster need different hosts)`
-      )
-    );
-    return null;
-  }
-  ctx.claims.set(claim.target.path, { environment: unit.environment, service: unit.service, pointer: originOf(unit, field), description, content: claim.content });
-  return claim.target.path;
-}
-__name(claimIngress, "claimIngress");
 function valuesAccepted(values, templateFile, subject, ctx) {
   if (!ctx.validateValues) return true;
   const problems = ctx.validateValues(values);
@@ -55339,6 +55156,18 @@ function valuesAccepted(values, templateFile, subject, ctx) {
   return problems.length === 0;
 }
 __name(valuesAccepted, "valuesAccepted");
+function nameTooLong(unit) {
+  const instance = instanceName(unit.service, unit.environment);
+  if (instance.length > MAX_INSTANCE_NAME) {
+    return `${instance} (service-environment) is ${instance.length} characters; Helm release and Kubernetes label values allow ${MAX_INSTANCE_NAME}: shorten the service name`;
+  }
+  const appName = applicationName(unit.owner, unit.service, unit.environment);
+  if (appName.length > MAX_APPLICATION_NAME) {
+    return `the Argo CD Application ${appName} (owner-service-environment) is ${appName.length} characters; Argo CD allows ${MAX_APPLICATION_NAME}: shorten the service name`;
+  }
+  return void 0;
+}
+__name(nameTooLong, "nameTooLong");
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -55370,8 +55199,8 @@ function requireCommon() {
     if (source) {
       const sourceKeys = Object.keys(source);
       for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
-        const key2 = sourceKeys[index];
-        target[key2] = source[key2];
+        const key = sourceKeys[index];
+        target[key] = source[key];
       }
     }
     return target;
@@ -56268,16 +56097,16 @@ function requireOmap() {
       const pair = object[index];
       let pairHasKey = false;
       if (_toString.call(pair) !== "[object Object]") return false;
-      let pairKey2;
-      for (pairKey2 in pair) {
-        if (_hasOwnProperty.call(pair, pairKey2)) {
+      let pairKey;
+      for (pairKey in pair) {
+        if (_hasOwnProperty.call(pair, pairKey)) {
           if (!pairHasKey) pairHasKey = true;
           else return false;
         }
       }
       if (!pairHasKey) return false;
-      if (_hasOwnProperty.call(objectKeys, pairKey2)) return false;
-      Object.defineProperty(objectKeys, pairKey2, { value: true });
+      if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+      Object.defineProperty(objectKeys, pairKey, { value: true });
     }
     return true;
   }
@@ -56345,9 +56174,9 @@ function requireSet() {
   function resolveYamlSet(data) {
     if (data === null) return true;
     const object = data;
-    for (const key2 in object) {
-      if (_hasOwnProperty.call(object, key2)) {
-        if (object[key2] !== null) return false;
+    for (const key in object) {
+      if (_hasOwnProperty.call(object, key)) {
+        if (object[key] !== null) return false;
       }
     }
     return true;
@@ -56510,16 +56339,16 @@ function requireLoader() {
     );
   }
   __name(charFromCodepoint, "charFromCodepoint");
-  function setProperty(object, key2, value) {
-    if (key2 === "__proto__") {
-      Object.defineProperty(object, key2, {
+  function setProperty(object, key, value) {
+    if (key === "__proto__") {
+      Object.defineProperty(object, key, {
         configurable: true,
         enumerable: true,
         writable: true,
         value
       });
     } else {
-      object[key2] = value;
+      object[key] = value;
     }
   }
   __name(setProperty, "setProperty");
@@ -56725,11 +56554,11 @@ function requireLoader() {
     chargeMergeWork(state);
     const sourceKeys = Object.keys(source);
     for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-      const key2 = sourceKeys[index];
+      const key = sourceKeys[index];
       chargeMergeWork(state);
-      if (!_hasOwnProperty.call(destination, key2)) {
-        setProperty(destination, key2, source[key2]);
-        overridableKeys[key2] = true;
+      if (!_hasOwnProperty.call(destination, key)) {
+        setProperty(destination, key, source[key]);
+        overridableKeys[key] = true;
       }
     }
   }
@@ -58588,7 +58417,7 @@ function parseObjects(text) {
   for (const [index, doc] of parsed.documents.entries()) {
     const where = parsed.documents.length > 1 ? ` (document ${index + 1})` : "";
     if (!isMapping(doc)) return { ok: false, message: `the output${where} is not a mapping`, line: 1, column: 1 };
-    const missing = ["apiVersion", "kind"].filter((key2) => !nonEmptyString(doc[key2]));
+    const missing = ["apiVersion", "kind"].filter((key) => !nonEmptyString(doc[key]));
     if (!isMapping(doc.metadata) || !nonEmptyString(doc.metadata.name)) missing.push("metadata.name");
     if (missing.length > 0) return { ok: false, message: `the output${where} has no ${missing.join(", ")}`, line: 1, column: 1 };
   }
@@ -58650,11 +58479,11 @@ function compileTemplateSet(sources, files = {}) {
   env.registerHelper("concat", concat);
   const templates = /* @__PURE__ */ new Map();
   const broken = /* @__PURE__ */ new Map();
-  for (const key2 of Object.keys(sources).sort()) {
-    const name = templateName(key2);
-    const file = files[key2] ?? `templates/${key2}`;
+  for (const key of Object.keys(sources).sort()) {
+    const name = templateName(key);
+    const file = files[key] ?? `templates/${key}`;
     try {
-      const render = compileEagerly(env, sources[key2]);
+      const render = compileEagerly(env, sources[key]);
       templates.set(name, { name, file, render });
       broken.delete(name);
     } catch (error2) {
@@ -58812,21 +58641,19 @@ function renderUnits(units, config, source, templates, options = {}) {
   const ctx = {
     config,
     gitopsRepoURL,
-    source: source.repository,
     shared: buildSharedView(config, source, gitopsRepoURL),
     runner: new TemplateRunner(templates, diagnostics),
     diagnostics,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
     validateValues: config.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
     files: /* @__PURE__ */ new Map(),
-    claims: /* @__PURE__ */ new Map(),
-    objects: /* @__PURE__ */ new Map()
+    ownedHeader: sourceHeader(source)
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit) => unit !== null);
   const catalog = renderCatalog(units, ctx);
   const projects = renderProjects(units, ctx);
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return { ...result(ctx.files, rendered, owned, projects, diagnostics), claims: ctx.claims };
+  return result(ctx.files, rendered, owned, projects, diagnostics);
 }
 __name(renderUnits, "renderUnits");
 function valuesValidator(schema2, diagnostics) {
@@ -58903,7 +58730,7 @@ function formatGithub(diagnostics) {
       `col=${d.column}`,
       `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
     ].join(",");
-    return `::${d.severity} ${properties}::${escapeCommandData(d.message)}
+    return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}
 `;
   }).join("");
 }
@@ -59102,17 +58929,17 @@ function joinPath(...segments) {
   return segments.flatMap((s) => s.split("/")).filter((s) => s !== "").join("/");
 }
 __name(joinPath, "joinPath");
-function indexPath(config, repository) {
+function indexPath(config, source) {
+  if (source.id === void 0) return legacyIndexPath(config, source.repository);
+  if (!SOURCE_ID.test(source.id)) throw new Error(`not a repository id: ${JSON.stringify(source.id)}`);
+  return joinPath(config.gitops.directory, ".paved", "sources", `${source.id}.yaml`);
+}
+__name(indexPath, "indexPath");
+function legacyIndexPath(config, repository) {
   if (!isRepositoryName(repository)) throw new Error(`not a repository name (owner/name): ${JSON.stringify(repository)}`);
   return joinPath(config.gitops.directory, ".paved", "sources", `${repository.toLowerCase()}.yaml`);
 }
-__name(indexPath, "indexPath");
-function sameRepository(value, repository) {
-  const a = value.toLowerCase().replace(/\.git$/, "");
-  const b = repository.toLowerCase();
-  return a === b || a.endsWith(`/${b}`);
-}
-__name(sameRepository, "sameRepository");
+__name(legacyIndexPath, "legacyIndexPath");
 function isRepositoryName(repository) {
   const parts = repository.split("/");
   return parts.length === 2 && parts.every((p) => /^[A-Za-z0-9_.-]+$/.test(p) && !/^\.+$/.test(p));
@@ -59120,16 +58947,17 @@ function isRepositoryName(repository) {
 __name(isRepositoryName, "isRepositoryName");
 
 // src/plan/records.ts
-function setOwn2(record, key2, value) {
-  Object.defineProperty(record, key2, { value, enumerable: true, writable: true, configurable: true });
+function setOwn2(record, key, value) {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
 __name(setOwn2, "setOwn");
-function getOwn2(record, key2) {
-  return record && Object.hasOwn(record, key2) ? record[key2] : void 0;
+function getOwn2(record, key) {
+  return record && Object.hasOwn(record, key) ? record[key] : void 0;
 }
 __name(getOwn2, "getOwn");
 
 // src/plan/unit-state.ts
+import { createHash } from "node:crypto";
 var DEFAULT_AUTOSCALING_CPU = 80;
 function unitState(unit) {
   const spec = unit.spec;
@@ -59146,7 +58974,7 @@ function unitState(unit) {
     secrets: {},
     dependencies: {}
   };
-  for (const name of Object.keys(spec.env).sort()) setOwn2(state.env, name, String(getOwn2(spec.env, name)));
+  for (const name of Object.keys(spec.env).sort()) setOwn2(state.env, name, envDigest(String(getOwn2(spec.env, name))));
   for (const name of Object.keys(spec.secrets).sort()) {
     const ref = getOwn2(spec.secrets, name);
     setOwn2(state.secrets, name, ref.property ? `${ref.key}#${ref.property}` : ref.key);
@@ -59158,13 +58986,19 @@ function unitState(unit) {
   return state;
 }
 __name(unitState, "unitState");
+var DIGEST = /^sha256:[0-9a-f]{12}$/;
+function envDigest(value) {
+  if (DIGEST.test(value)) return value;
+  return `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 12)}`;
+}
+__name(envDigest, "envDigest");
 
 // src/plan/ownership-index.ts
 var API_VERSION = "paved.dev/v1";
 var KIND = "SourceIndex";
 function buildIndex(units, rendered, source, config) {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config, source.repository), content: formatIndex(index) };
+  return index && { path: indexPath(config, source), content: formatIndex(index) };
 }
 __name(buildIndex, "buildIndex");
 function buildOwnershipIndex(units, rendered, source) {
@@ -59184,12 +59018,13 @@ function buildOwnershipIndex(units, rendered, source) {
     return entry;
   });
   const catalog = rendered.owned.filter((p) => !inUnits.has(p)).sort(compareStrings);
-  return { source: source.repository, units: indexed, catalog };
+  return { source: source.repository, ...source.id !== void 0 ? { id: source.id } : {}, units: indexed, catalog };
 }
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, units: index.units, catalog: index.catalog };
-  return `# Files in this repository owned by ${index.source}, written by Paved on every apply.
+  const id = index.id === void 0 ? {} : { id: index.id };
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, units: index.units, catalog: index.catalog };
+  return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
@@ -59208,8 +59043,10 @@ function parseIndex(content) {
   const units = doc.units ?? [];
   const catalog = doc.catalog ?? [];
   if (!Array.isArray(units) || !isStringList(catalog)) throw new Error("units and catalog must be lists");
+  if (doc.id !== void 0 && typeof doc.id !== "string" && typeof doc.id !== "number") throw new Error("id must be a string");
   return {
     source: doc.source,
+    ...doc.id !== void 0 ? { id: String(doc.id) } : {},
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
         throw new Error(`units[${i}] needs environment, service and files`);
@@ -59239,7 +59076,7 @@ function readState(value) {
     replicas,
     cpu,
     memory,
-    env: stringRecord(value.env),
+    env: digested(stringRecord(value.env)),
     secrets: stringRecord(value.secrets),
     dependencies: stringRecord(value.dependencies)
   };
@@ -59253,12 +59090,17 @@ function readState(value) {
   return state;
 }
 __name(readState, "readState");
+function digested(env) {
+  for (const name of Object.keys(env)) setOwn2(env, name, envDigest(env[name]));
+  return env;
+}
+__name(digested, "digested");
 function stringRecord(value) {
   const out = {};
   if (!isRecord(value)) return out;
-  for (const key2 of Object.keys(value)) {
-    const v = value[key2];
-    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") setOwn2(out, key2, String(v));
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") setOwn2(out, key, String(v));
   }
   return out;
 }
@@ -59334,7 +59176,8 @@ function resolveDesired(input2, source, config) {
   const diagnostics = [...input2.diagnostics ?? [], ...input2.rendered.diagnostics];
   const valid = !hasErrors(diagnostics);
   const index = !valid ? null : input2.index !== void 0 ? input2.index : buildIndex(input2.units, input2.rendered, source, config);
-  const files = valid ? desiredFiles(input2.rendered, index) : /* @__PURE__ */ new Map();
+  const files = new Map(valid ? input2.rendered.files : []);
+  if (index) files.set(index.path, index.content);
   const shas = /* @__PURE__ */ new Map();
   for (const [path, content] of files) shas.set(path, gitBlobSha(content));
   const owned = new Set(valid ? input2.rendered.owned : []);
@@ -59352,12 +59195,12 @@ function resolveDesired(input2, source, config) {
     files,
     shas,
     index,
-    indexPath: indexPath(config, source.repository),
+    indexPath: indexPath(config, source),
+    ...source.id !== void 0 ? { legacyIndexPath: legacyIndexPath(config, source.repository) } : {},
     owned,
     shared: new Set(valid ? input2.rendered.shared : []),
     unitDirs,
     unitOf,
-    claims: valid ? input2.rendered.claims ?? /* @__PURE__ */ new Map() : /* @__PURE__ */ new Map(),
     diagnostics,
     valid,
     parseIndex: rememberLast(parseIndex),
@@ -59365,17 +59208,10 @@ function resolveDesired(input2, source, config) {
   };
 }
 __name(resolveDesired, "resolveDesired");
-function desiredFiles(rendered, index) {
-  const files = new Map(rendered.files);
-  for (const [path, claim] of rendered.claims ?? []) files.set(path, claim.content);
-  if (index) files.set(index.path, index.content);
-  return files;
-}
-__name(desiredFiles, "desiredFiles");
 function rememberLast(compute) {
   let last;
-  return (key2) => {
-    if (last === void 0 || last.key !== key2) last = { key: key2, value: compute(key2) };
+  return (key) => {
+    if (last === void 0 || last.key !== key) last = { key, value: compute(key) };
     return last.value;
   };
 }
@@ -59410,46 +59246,40 @@ function conflictCandidates(desired, tree, previouslyOwned) {
   const ours = /* @__PURE__ */ __name((path) => previouslyOwned.has(path) || desired.shared.has(path) || path === desired.indexPath, "ours");
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
-    if (current !== void 0 && current !== sha && desired.owned.has(path) && !ours(path)) candidates.push(path);
+    if (current === void 0 || current === sha) continue;
+    if (desired.shared.has(path) || desired.owned.has(path) && !ours(path)) candidates.push(path);
   }
   for (const path of desired.foreignInUnitDirs(tree)) if (!ours(path)) candidates.push(path);
   return candidates;
 }
 __name(conflictCandidates, "conflictCandidates");
-function findConflicts(desired, tree, blobs, previouslyOwned, repository) {
+function findConflicts(desired, tree, blobs, previouslyOwned, source) {
   const byKey = /* @__PURE__ */ new Map();
   for (const path of conflictCandidates(desired, tree, previouslyOwned).sort()) {
     const content = blobs.get(path);
-    const owner = content === void 0 ? void 0 : sourceAnnotation(content);
-    if (owner !== void 0 && sameRepository(owner, repository)) continue;
+    const owner = content === void 0 ? void 0 : readProvenance(content);
+    if (desired.shared.has(path)) {
+      if (owner?.kind === "team" && sameTeam(owner, desired.files.get(path))) continue;
+      byKey.set(path, { paths: [path], shared: true, ...owner ? { owner } : {} });
+      continue;
+    }
+    if (belongsToSource(owner, source)) continue;
     const dir = unitDirOf(path, desired.unitDirs);
-    const key2 = dir ?? path;
-    const conflict = byKey.get(key2) ?? { paths: [] };
+    const key = dir ?? path;
+    const conflict = byKey.get(key) ?? { paths: [] };
     if (dir !== void 0) conflict.unit = desired.unitDirs.get(dir);
-    const claim = desired.claims.get(path);
-    if (claim) conflict.claim = claim;
     conflict.paths.push(path);
     conflict.owner ??= owner;
-    byKey.set(key2, conflict);
+    byKey.set(key, conflict);
   }
   return [...byKey.values()];
 }
 __name(findConflicts, "findConflicts");
-function sourceAnnotation(content) {
-  const match = /paved\.dev\/source["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content);
-  return match?.[1];
-}
-__name(sourceAnnotation, "sourceAnnotation");
-function conflictDiagnostic(conflict, file, locate2) {
+function conflictDiagnostic(conflict, file, locate2, source) {
   const example = conflict.paths[0];
+  if (conflict.shared) return sharedConflictDiagnostic(conflict, example, file, locate2);
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
-  const owner = conflict.owner ? `${conflict.owner} (paved.dev/source of ${example})` : `files no Paved source lists (${example}${more}, maybe written by hand)`;
-  if (conflict.claim) {
-    const { claim } = conflict;
-    const position2 = locate2(claim.pointer) ?? { line: 1, column: 1 };
-    const message2 = `${claim.description} (${claim.service} in ${claim.environment}) is already routed by ${owner}. Two Ingresses with one host and path on a cluster would take each other's traffic: choose another host or path, or remove it from its owner first.`;
-    return { severity: "error", code: "ingress-conflict", message: message2, file, ...position2, path: claim.pointer };
-  }
+  const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === void 0 ? "" : pointer("services", service);
   const position = locate2(where) ?? { line: 1, column: 1 };
@@ -59469,28 +59299,92 @@ function catalogService(path) {
   return /\/?catalog\/[^/]+\/([^/]+)\.yaml$/.exec(path)?.[1];
 }
 __name(catalogService, "catalogService");
+function ownerWords(owner, example, source) {
+  const named = `${describeProvenance(owner)} (as ${example} says)`;
+  if (owner.kind === "source" && sameRepository(owner.repository, source.repository) && owner.id !== source.id) {
+    const ours = source.id === void 0 ? "this source has no repository id (the CLI takes it with --source-id)" : `this is repository id ${source.id}`;
+    return `${named}, another repository that had this name: ${ours}, and a repository that takes an old name does not inherit what the renamed one deployed`;
+  }
+  return named;
+}
+__name(ownerWords, "ownerWords");
+function sameTeam(owner, desiredContent) {
+  const ours = readProvenance(desiredContent);
+  return ours?.kind === "team" && ours.owner === owner.owner;
+}
+__name(sameTeam, "sameTeam");
+function sharedConflictDiagnostic(conflict, example, file, locate2) {
+  const says = conflict.owner ? `it says it is ${describeProvenance(conflict.owner)}` : "nothing in it says Paved wrote it (written by hand?)";
+  return {
+    severity: "error",
+    code: "ownership-conflict",
+    message: `${example} in the GitOps repository was not rendered by Paved for this team: ${says}. Paved overwrites only files it rendered. Move that file aside (or merge what it adds into the org config) and let Paved write it, or make it Paved's by starting it with the line Paved writes.`,
+    file,
+    ...locate2("/owner") ?? { line: 1, column: 1 },
+    path: "/owner"
+  };
+}
+__name(sharedConflictDiagnostic, "sharedConflictDiagnostic");
+function deletionCandidates(desired, previouslyOwned, tree) {
+  return [...previouslyOwned].filter((path) => !desired.files.has(path) && !desired.shared.has(path) && tree.has(path));
+}
+__name(deletionCandidates, "deletionCandidates");
+function deletable(content, source) {
+  return content !== void 0 && belongsToSource(readProvenance(content), source);
+}
+__name(deletable, "deletable");
+function keptDiagnostic(path, content, indexPath2, file) {
+  const claim = content === void 0 ? void 0 : readProvenance(content);
+  const says = claim ? `it says it is ${describeProvenance(claim)}'s` : "nothing in it says Paved wrote it";
+  return {
+    severity: "warning",
+    code: "ownership-index-foreign-file",
+    message: `${path} is listed in this repository's ownership index ${indexPath2}, but ${says}: Paved does not delete it, and no longer lists it. Delete it by hand if it is really no one's.`,
+    file,
+    line: 1,
+    column: 1,
+    path: ""
+  };
+}
+__name(keptDiagnostic, "keptDiagnostic");
 
 // src/plan/previous-index.ts
-function previousIndexNeeded(desired, tree) {
-  const sha = tree.get(desired.indexPath);
-  return sha !== void 0 && sha !== desired.shas.get(desired.indexPath);
+function previousIndexPath(desired, tree) {
+  if (tree.has(desired.indexPath)) return desired.indexPath;
+  return desired.legacyIndexPath !== void 0 && tree.has(desired.legacyIndexPath) ? desired.legacyIndexPath : void 0;
 }
-__name(previousIndexNeeded, "previousIndexNeeded");
+__name(previousIndexPath, "previousIndexPath");
+function previousIndexToFetch(desired, tree) {
+  const path = previousIndexPath(desired, tree);
+  if (path === void 0) return void 0;
+  return tree.get(path) !== desired.shas.get(path) ? path : void 0;
+}
+__name(previousIndexToFetch, "previousIndexToFetch");
 function readPreviousIndex(desired, tree, blobs, current) {
-  if (!tree.has(desired.indexPath)) return { kind: "none" };
-  if (!previousIndexNeeded(desired, tree)) {
-    const index = buildOwnershipIndex(current.units, current.rendered, current.source);
-    return index ? { kind: "found", index } : { kind: "none" };
+  const path = previousIndexPath(desired, tree);
+  if (path === void 0) return { kind: "none" };
+  if (previousIndexToFetch(desired, tree) === void 0) {
+    const index2 = buildOwnershipIndex(current.units, current.rendered, current.source);
+    return index2 ? { kind: "found", index: index2, path } : { kind: "none" };
   }
-  const content = blobs.get(desired.indexPath);
+  const content = blobs.get(path);
   if (content === void 0) return { kind: "unreadable", reason: "its content was not fetched" };
+  let index;
   try {
-    return { kind: "found", index: desired.parseIndex(content) };
+    index = desired.parseIndex(content);
   } catch (error2) {
+    if (path !== desired.indexPath) return { kind: "none" };
     return { kind: "unreadable", reason: error2 instanceof Error ? error2.message : String(error2) };
   }
+  if (path !== desired.indexPath && !adoptable(index, current.source)) return { kind: "none" };
+  return { kind: "found", index, path };
 }
 __name(readPreviousIndex, "readPreviousIndex");
+function adoptable(index, source) {
+  if (index.id !== void 0) return index.id === source.id;
+  return sameRepository(index.source, source.repository);
+}
+__name(adoptable, "adoptable");
 function unreadableIndexDiagnostic(path, reason, file) {
   return {
     severity: "error",
@@ -59504,97 +59398,21 @@ function unreadableIndexDiagnostic(path, reason, file) {
 }
 __name(unreadableIndexDiagnostic, "unreadableIndexDiagnostic");
 
-// src/plan/risks.ts
-var LISTED_SERVICES = 5;
-function findRisks(units, environments, config) {
-  const risks = [];
-  const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
-  for (const environment of environments) {
-    if (!production.has(environment)) continue;
-    const changed = units.filter((u) => u.change.environment === environment && u.change.action !== "unchanged");
-    const names = changed.slice(0, LISTED_SERVICES).map((u) => `${u.change.service} (${u.change.action})`);
-    if (changed.length > LISTED_SERVICES) names.push(`and ${changed.length - LISTED_SERVICES} more`);
-    risks.push({ kind: "production", environment, message: `${environment} is a production environment; this changes ${names.join(", ") || "its shared files"}` });
-  }
-  for (const { change: change2, before, after } of units) {
-    const { environment, service } = change2;
-    if (change2.action === "delete") {
-      risks.push({ kind: "deletion", environment, service, message: `${service} is removed from ${environment}: its workload and files are deleted` });
-    }
-    for (const name of Object.keys(before?.dependencies ?? {})) {
-      if (after && getOwn2(after.dependencies, name) !== void 0) continue;
-      risks.push({
-        kind: "dependency-removal",
-        environment,
-        service,
-        message: `dependency ${name} (${getOwn2(before.dependencies, name)}) of ${service} is removed in ${environment}: its claim is deleted, and its data may be lost`
-      });
-    }
-    if (after && after.replicas === 0 && !after.autoscaling && (!before || before.replicas !== 0 || before.autoscaling)) {
-      risks.push({ kind: "scale-to-zero", environment, service, message: `${service} scales to zero replicas in ${environment}` });
-    }
-    if (before?.host !== void 0 && change2.action !== "delete" && after?.host !== before.host) {
-      const message = after?.host === void 0 ? `${service} loses its ingress in ${environment}: ${before.host} stops answering` : `host of ${service} in ${environment} changes ${before.host} \u2192 ${after.host}: clients of ${before.host} stop reaching it`;
-      risks.push({ kind: "host-change", environment, service, message });
-    }
-  }
-  return risks.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
-}
-__name(findRisks, "findRisks");
-var KIND_ORDER = ["production", "deletion", "dependency-removal", "host-change", "scale-to-zero"];
-function isClaimFile(path) {
-  return /\/manifests\/claim-[^/]+\.yaml$/.test(path);
-}
-__name(isClaimFile, "isClaimFile");
-function claimRenameRisks(changes) {
-  const risks = [];
-  for (const change2 of changes) {
-    if (change2.action !== "update" || !change2.unit || !isClaimFile(change2.path)) continue;
-    const before = objectName(change2.before);
-    const after = objectName(change2.after);
-    if (before === void 0 || after === void 0 || before === after) continue;
-    const { environment, service } = change2.unit;
-    risks.push({
-      kind: "claim-rename",
-      environment,
-      service,
-      message: `the claim ${before} of ${service} in ${environment} is renamed ${after}: Crossplane deletes ${before} and creates ${after}, so its data is lost unless the composition's deletionPolicy is Orphan`
-    });
-  }
-  return risks;
-}
-__name(claimRenameRisks, "claimRenameRisks");
-function objectName(content) {
-  if (content === void 0) return void 0;
-  try {
-    const name = load(content)?.metadata?.name;
-    return typeof name === "string" ? name : void 0;
-  } catch {
-    return void 0;
-  }
-}
-__name(objectName, "objectName");
-
 // src/plan/needed.ts
 function blobsNeededFor(desired, input2, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
   if (!desired.valid) return [];
-  if (previousIndexNeeded(desired, tree) && !known.has(desired.indexPath)) {
-    return [desired.indexPath];
+  const index = previousIndexToFetch(desired, tree);
+  if (index !== void 0 && !known.has(index)) {
+    return [index];
   }
   const previous = readPreviousIndex(desired, tree, known, { units: input2.units, rendered: input2.rendered, source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : /* @__PURE__ */ new Set();
   const essential = new Set(conflictCandidates(desired, tree, owned));
-  for (const [path, sha] of desired.shas) {
-    const current = tree.get(path);
-    if (current !== void 0 && current !== sha && isClaimFile(path)) essential.add(path);
-  }
+  for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
   const forDiffs = /* @__PURE__ */ new Set();
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
     if (current !== void 0 && current !== sha && !essential.has(path)) forDiffs.add(path);
-  }
-  if (options.deletionDiffs ?? true) {
-    for (const path of owned) if (!desired.files.has(path) && tree.has(path)) forDiffs.add(path);
   }
   const fetchedForDiffs = [...forDiffs].filter((p) => known.has(p)).length;
   const room = Math.max(0, (options.diffLimit ?? Infinity) - fetchedForDiffs);
@@ -59646,10 +59464,10 @@ function intern(a, b) {
     const out = new Int32Array(lines.length);
     for (let i = 0; i < lines.length; i++) {
       const last = i === lines.length - 1 && !lines.finalNewline;
-      const key2 = last ? `${lines.text[i]}
+      const key = last ? `${lines.text[i]}
 ` : lines.text[i];
-      let id = ids.get(key2);
-      if (id === void 0) ids.set(key2, id = ids.size);
+      let id = ids.get(key);
+      if (id === void 0) ids.set(key, id = ids.size);
       out[i] = id;
     }
     return out;
@@ -59830,7 +59648,7 @@ function pushLine(out, sign2, lines, index) {
 __name(pushLine, "pushLine");
 
 // src/plan/file-changes.ts
-function fileChanges(desired, previous, tree, blobs) {
+function fileChanges(desired, previous, tree, blobs, previousPath, deletable2) {
   const changes = [];
   for (const [path, content] of desired.files) {
     const current = tree.get(path);
@@ -59846,12 +59664,17 @@ function fileChanges(desired, previous, tree, blobs) {
       previousOwned.push(path);
     }
   }
-  if (!desired.files.has(desired.indexPath) && tree.has(desired.indexPath)) previousOwned.push(desired.indexPath);
+  const kept = [];
   for (const path of new Set(previousOwned)) {
     if (desired.files.has(path) || desired.shared.has(path) || !tree.has(path)) continue;
-    changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), void 0, true));
+    if (!deletable2(path)) kept.push(path);
+    else changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), void 0, true));
   }
-  return changes.sort((a, b) => compareStrings(a.path, b.path));
+  const indexes = [desired.indexPath, ...previousPath !== void 0 && previousPath !== desired.indexPath ? [previousPath] : []];
+  for (const path of indexes) {
+    if (!desired.files.has(path) && tree.has(path)) changes.push(change(path, "delete", void 0, blobs.get(path), void 0, true));
+  }
+  return { changes: changes.sort((a, b) => compareStrings(a.path, b.path)), kept: kept.sort(compareStrings) };
 }
 __name(fileChanges, "fileChanges");
 function change(path, action, unit, before, after, existed) {
@@ -59891,6 +59714,45 @@ function planId(input2, desired) {
 }
 __name(planId, "planId");
 
+// src/plan/risks.ts
+var LISTED_SERVICES = 5;
+function findRisks(units, environments, config) {
+  const risks = [];
+  const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
+  for (const environment of environments) {
+    if (!production.has(environment)) continue;
+    const changed = units.filter((u) => u.change.environment === environment && u.change.action !== "unchanged");
+    const names = changed.slice(0, LISTED_SERVICES).map((u) => `${u.change.service} (${u.change.action})`);
+    if (changed.length > LISTED_SERVICES) names.push(`and ${changed.length - LISTED_SERVICES} more`);
+    risks.push({ kind: "production", environment, message: `${environment} is a production environment; this changes ${names.join(", ") || "its shared files"}` });
+  }
+  for (const { change: change2, before, after } of units) {
+    const { environment, service } = change2;
+    if (change2.action === "delete") {
+      risks.push({ kind: "deletion", environment, service, message: `${service} is removed from ${environment}: its workload and files are deleted` });
+    }
+    for (const name of Object.keys(before?.dependencies ?? {})) {
+      if (after && getOwn2(after.dependencies, name) !== void 0) continue;
+      risks.push({
+        kind: "dependency-removal",
+        environment,
+        service,
+        message: `dependency ${name} (${getOwn2(before.dependencies, name)}) of ${service} is removed in ${environment}: its claim is deleted, and its data may be lost`
+      });
+    }
+    if (after && after.replicas === 0 && !after.autoscaling && (!before || before.replicas !== 0 || before.autoscaling)) {
+      risks.push({ kind: "scale-to-zero", environment, service, message: `${service} scales to zero replicas in ${environment}` });
+    }
+    if (before?.host !== void 0 && change2.action !== "delete" && after?.host !== before.host) {
+      const message = after?.host === void 0 ? `${service} loses its ingress in ${environment}: ${before.host} stops answering` : `host of ${service} in ${environment} changes ${before.host} \u2192 ${after.host}: clients of ${before.host} stop reaching it`;
+      risks.push({ kind: "host-change", environment, service, message });
+    }
+  }
+  return risks.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
+}
+__name(findRisks, "findRisks");
+var KIND_ORDER = ["production", "deletion", "dependency-removal", "host-change", "scale-to-zero"];
+
 // src/plan/summary.ts
 function describeChanges(before, after) {
   const lines = [];
@@ -59901,7 +59763,7 @@ function describeChanges(before, after) {
   if (before.memory !== after.memory) lines.push(`memory ${before.memory} \u2192 ${after.memory}`);
   lines.push(...describeOptional("port", before.port, after.port));
   lines.push(...describeIngress(before, after));
-  lines.push(...describeRecord("env", before.env, after.env, (name, from, to) => `env ${name} ${short(from)} \u2192 ${short(to)}`));
+  lines.push(...describeRecord("env", before.env, after.env, (name) => `env ${name} changed`));
   lines.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
   lines.push(
     ...describeRecord("dependency", before.dependencies, after.dependencies, (name, from, to) => `dependency ${name} ${from} \u2192 ${to}`, true)
@@ -59934,17 +59796,17 @@ __name(describeImage, "describeImage");
 function splitImage2(image) {
   const at = image.indexOf("@");
   const name = at === -1 ? image : image.slice(0, at);
-  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
+  const digest = at === -1 ? void 0 : image.slice(at + 1);
   const colon = name.lastIndexOf(":");
   const hasTag = colon > name.lastIndexOf("/");
   const result2 = { repository: hasTag ? name.slice(0, colon) : name };
   if (hasTag) result2.tag = name.slice(colon + 1);
-  if (digest2 !== void 0) result2.digest = digest2;
+  if (digest !== void 0) result2.digest = digest;
   return result2;
 }
 __name(splitImage2, "splitImage");
-function shortDigest(digest2) {
-  const [algorithm, hex2 = ""] = digest2.split(":");
+function shortDigest(digest) {
+  const [algorithm, hex2 = ""] = digest.split(":");
   return `${algorithm}:${hex2.slice(0, 12)}`;
 }
 __name(shortDigest, "shortDigest");
@@ -59997,11 +59859,6 @@ function describeRecord(label, before, after, changed, showValue = false) {
   return lines;
 }
 __name(describeRecord, "describeRecord");
-function short(value) {
-  const shown = value === "" ? '""' : value;
-  return shown.length > 40 ? `${shown.slice(0, 39)}\u2026` : shown;
-}
-__name(short, "short");
 
 // src/plan/unit-changes.ts
 function compareUnits(units, rendered, previous, changes, config) {
@@ -60011,12 +59868,12 @@ function compareUnits(units, rendered, previous, changes, config) {
   const before = new Map((previous?.units ?? []).map((u) => [unitKey(u), u]));
   const comparisons = [];
   for (const r of rendered) {
-    const key2 = unitKey(r);
-    const unit = desired.get(key2);
+    const key = unitKey(r);
+    const unit = desired.get(key);
     const after = unit ? unitState(unit) : void 0;
-    const old = before.get(key2);
-    before.delete(key2);
-    const files = filesChanged.get(key2) ?? 0;
+    const old = before.get(key);
+    before.delete(key);
+    const files = filesChanged.get(key) ?? 0;
     const comparison = { change: { environment: r.environment, service: r.service, namespace: r.namespace, action: "unchanged", summary: [], files } };
     if (after) comparison.after = after;
     if (!old) {
@@ -60032,8 +59889,8 @@ function compareUnits(units, rendered, previous, changes, config) {
     }
     comparisons.push(comparison);
   }
-  for (const [key2, old] of before) {
-    const files = filesChanged.get(key2) ?? 0;
+  for (const [key, old] of before) {
+    const files = filesChanged.get(key) ?? 0;
     const comparison = {
       change: {
         environment: old.environment,
@@ -60064,10 +59921,10 @@ function planFor(desired, input2) {
   const { tree, blobs, source, config } = input2;
   const id = planId(input2, desired);
   const file = input2.manifestFile ?? config.manifest;
-  const invalid2 = /* @__PURE__ */ __name((diagnostics = desired.diagnostics) => ({
+  const invalid2 = /* @__PURE__ */ __name((diagnostics2 = desired.diagnostics) => ({
     id,
     valid: false,
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: sortDiagnostics(diagnostics2),
     changes: [],
     units: [],
     risks: [],
@@ -60080,12 +59937,20 @@ function planFor(desired, input2) {
   }
   const previousIndex = previous.kind === "found" ? previous.index : void 0;
   const owned = previousIndex ? ownedPaths(previousIndex) : /* @__PURE__ */ new Set();
-  const conflicts = findConflicts(desired, tree, blobs, owned, source.repository);
+  const conflicts = findConflicts(desired, tree, blobs, owned, source);
   if (conflicts.length > 0) {
     const locate2 = input2.locate ?? (() => void 0);
-    return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2))]);
+    return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
-  const changes = fileChanges(desired, previousIndex, tree, blobs);
+  const { changes, kept } = fileChanges(
+    desired,
+    previousIndex,
+    tree,
+    blobs,
+    previous.kind === "found" ? previous.path : void 0,
+    (path) => deletable(blobs.get(path), source)
+  );
+  const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
   const comparisons = compareUnits(input2.units, input2.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
@@ -60097,10 +59962,10 @@ function planFor(desired, input2) {
   return {
     id,
     valid: true,
-    diagnostics: sortDiagnostics(desired.diagnostics),
+    diagnostics: sortDiagnostics(diagnostics),
     changes,
     units: comparisons.map((c) => c.change),
-    risks: [...findRisks(comparisons, environments, config), ...claimRenameRisks(changes)],
+    risks: findRisks(comparisons, environments, config),
     environments
   };
 }
@@ -60145,7 +60010,7 @@ __name(plannerForDesired, "plannerForDesired");
 
 // src/report/annotations.ts
 function annotation(range2, level, title, message) {
-  const result2 = { path: range2.path, start_line: range2.startLine, end_line: range2.endLine, annotation_level: level, message, title };
+  const result2 = { path: range2.path, start_line: range2.startLine, end_line: range2.endLine, annotation_level: level, message: showInvisible(message), title: showInvisible(title) };
   if (range2.startLine === range2.endLine && range2.startColumn !== void 0) {
     result2.start_column = range2.startColumn;
     result2.end_column = range2.endColumn ?? range2.startColumn;
@@ -60231,7 +60096,7 @@ function unitLinks(config, unit) {
   };
   const links = {};
   for (const [label, pattern] of Object.entries(config.links)) {
-    links[label] = pattern.replace(/\{(service|env|owner|namespace)\}/g, (_, key2) => encodeURIComponent(values[key2]));
+    links[label] = pattern.replace(/\{(service|env|owner|namespace)\}/g, (_, key) => encodeURIComponent(values[key]));
   }
   return links;
 }
@@ -60448,7 +60313,7 @@ function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
 ${sourceLine(ctx)}
 
 `;
-  const title = `${v.icon} ${verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting).text}`;
+  const title = `${v.icon} ${showInvisible(verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting).text)}`;
   return {
     conclusion: !plan.valid || !v.ok ? "failure" : v.warnings > 0 ? "neutral" : "success",
     title: title.length > CHECK_RUN_TITLE_MAX_CHARS ? `${title.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1)}\u2026` : title,
@@ -60493,9 +60358,9 @@ async function evaluateApprovals(gh, repo, pullNumber, headSha, rules) {
   const approvers = await approversOfHead(gh, repo, pullNumber, headSha);
   const memberships = /* @__PURE__ */ new Map();
   const member = /* @__PURE__ */ __name((team, user) => {
-    const key2 = `${team}/${user}`;
-    if (!memberships.has(key2)) memberships.set(key2, isActiveMember(gh, repo.owner, team, user));
-    return memberships.get(key2);
+    const key = `${team}/${user}`;
+    if (!memberships.has(key)) memberships.set(key, isActiveMember(gh, repo.owner, team, user));
+    return memberships.get(key);
   }, "member");
   const results = [];
   for (const rule of rules) {
@@ -60518,14 +60383,14 @@ __name(evaluateApprovals, "evaluateApprovals");
 // src/github/keyed-lock.ts
 function keyedLock() {
   const tails = /* @__PURE__ */ new Map();
-  return async (key2, work) => {
-    const previous = tails.get(key2) ?? Promise.resolve();
+  return async (key, work) => {
+    const previous = tails.get(key) ?? Promise.resolve();
     const next = previous.then(work, work);
-    tails.set(key2, next);
+    tails.set(key, next);
     try {
       return await next;
     } finally {
-      if (tails.get(key2) === next) tails.delete(key2);
+      if (tails.get(key) === next) tails.delete(key);
     }
   };
 }
@@ -60533,6 +60398,7 @@ __name(keyedLock, "keyedLock");
 
 // src/github/check-run.ts
 var CHECK_NAME = "Paved";
+var CONCLUDES = { request: { concludes: true } };
 var LOOKUP_ATTEMPTS = 3;
 var LOOKUP_BACKOFF_MS = 200;
 var creating = keyedLock();
@@ -60565,29 +60431,56 @@ function startCheck(gh, repo, headSha, externalId, options = {}) {
       });
       return { id: existing.id, done: false, externalId };
     }
-    try {
-      const created = await gh.request("POST /repos/{owner}/{repo}/check-runs", {
-        ...repo,
-        name: CHECK_NAME,
-        head_sha: headSha,
-        status: "in_progress",
-        external_id: externalId,
-        ...NO_RETRY
-      });
-      return { id: Number(created.data.id), done: false, externalId };
-    } catch (error2) {
-      const status = httpStatus(error2);
-      if (status !== void 0 && status < 500) throw error2;
-      for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
-        await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
-        const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
-        if (found && found.external_id === externalId) return { id: found.id, done: false, externalId };
-      }
-      throw error2;
-    }
+    return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
   });
 }
 __name(startCheck, "startCheck");
+var QUICK_CHECK_MS = Number(process.env.PAVED_QUICK_CHECK_MS) || 2e3;
+var deferred = /* @__PURE__ */ new Map();
+var REMEMBERED_PLACEHOLDERS = 1e4;
+var nextPlaceholder = -1;
+function deferCreation(gh, repo, headSha, externalId) {
+  const placeholder = nextPlaceholder--;
+  const entry = { gh, repo, headSha, externalId };
+  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => void 0), QUICK_CHECK_MS);
+  entry.timer.unref?.();
+  deferred.set(placeholder, entry);
+  if (deferred.size > REMEMBERED_PLACEHOLDERS) deferred.delete(deferred.keys().next().value);
+  return placeholder;
+}
+__name(deferCreation, "deferCreation");
+function createdId(entry, body) {
+  clearTimeout(entry.timer);
+  entry.created ??= createCheck(entry.gh, entry.repo, entry.headSha, entry.externalId, body).catch((error2) => {
+    entry.created = void 0;
+    throw error2;
+  });
+  return entry.created;
+}
+__name(createdId, "createdId");
+async function createCheck(gh, repo, headSha, externalId, body) {
+  try {
+    const created = await gh.request("POST /repos/{owner}/{repo}/check-runs", {
+      ...repo,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      external_id: externalId,
+      ...body,
+      ...NO_RETRY
+    });
+    return Number(created.data.id);
+  } catch (error2) {
+    const status = httpStatus(error2);
+    if (status !== void 0 && status < 500) throw error2;
+    for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
+      await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
+      const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
+      if (found && found.external_id === externalId) return found.id;
+    }
+    throw error2;
+  }
+}
+__name(createCheck, "createCheck");
 function snapshotOf(check) {
   return {
     conclusion: check.conclusion ?? null,
@@ -60602,12 +60495,18 @@ function sameReport(previous, report2) {
   return previous.conclusion === report2.conclusion && previous.title === report2.title && previous.summary === report2.summary && previous.text === (report2.text ?? "") && previous.annotations === report2.annotations.length;
 }
 __name(sameReport, "sameReport");
-async function finishCheck(gh, repo, check, report2) {
+async function finishCheck(gh, repo, check, report2, failed = false) {
   if (typeof check === "object" && check.previous && sameReport(check.previous, report2)) return;
-  const checkRunId = typeof check === "number" ? check : check.id;
-  const externalId = typeof check === "object" ? { external_id: check.externalId } : {};
+  const given = typeof check === "number" ? check : check.id;
+  const externalId = failed ? { external_id: "" } : typeof check === "object" ? { external_id: check.externalId } : {};
   const batches = annotationBatches(report2.annotations, ANNOTATIONS_PER_REQUEST);
   const output = { title: report2.title, summary: report2.summary, ...report2.text ? { text: report2.text } : {} };
+  const entry = deferred.get(given);
+  if (entry && !entry.created && batches.length <= 1) {
+    await createdId(entry, { status: "completed", conclusion: report2.conclusion, output: { ...output, annotations: batches[0] ?? [] }, ...externalId, ...CONCLUDES });
+    return;
+  }
+  const checkRunId = entry ? await createdId(entry, { status: "in_progress" }) : given;
   for (const annotations of batches.slice(1)) {
     await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
       ...repo,
@@ -60621,7 +60520,8 @@ async function finishCheck(gh, repo, check, report2) {
     ...externalId,
     status: "completed",
     conclusion: report2.conclusion,
-    output: { ...output, annotations: batches[0] ?? [] }
+    output: { ...output, annotations: batches[0] ?? [] },
+    ...CONCLUDES
   });
 }
 __name(finishCheck, "finishCheck");
@@ -60631,7 +60531,7 @@ async function failCheck(gh, repo, check, reason) {
   const checkRunId = typeof check === "number" ? check : check.id;
   for (let attempt = 1; ; attempt++) {
     try {
-      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] });
+      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] }, true);
       return true;
     } catch {
       if (attempt >= FAIL_ATTEMPTS) return false;
@@ -60845,7 +60745,7 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
   const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
-    const source = { repository: fullName(repo), sha: target.headSha, pullRequest: target.number };
+    const source = { ...sourceOf(repo, target.repositoryId), sha: target.headSha, pullRequest: target.number };
     const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
     let plan;
     if (!settings.ok) {
@@ -61091,7 +60991,7 @@ async function applyPush(gh, target) {
   }
   const check = await startCheck(gh, repo, target.after, target.deliveryId);
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
-  const ctx = reportContext(repo, { repository: fullName(repo), sha: target.after }, manifestPath, target.htmlUrl);
+  const ctx = reportContext(repo, { ...sourceOf(repo, target.repositoryId), sha: target.after }, manifestPath, target.htmlUrl);
   let landed;
   try {
     if (!settings.ok) {
@@ -61117,7 +61017,7 @@ async function applyPush(gh, target) {
     const writer = new GitHubWriter(gitopsClient2, gitops, config.gitops.branch);
     const gated = gatedEnvironments(config);
     const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 } }),
+      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } }),
       gated
     );
     const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
@@ -61266,6 +61166,7 @@ async function onPullRequest(context, inputs, event, deps) {
   if (context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, pr);
   const outcome = await planPullRequest(gh, {
     repo: context.repo,
+    ...repositoryId(event),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
@@ -61317,6 +61218,7 @@ async function onPush(context, inputs, event, deps) {
   const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
   const result2 = await applyPush(gh, {
     repo: context.repo,
+    ...repositoryId(event),
     ref: event.ref,
     before: event.before,
     after: event.after,
@@ -61383,7 +61285,7 @@ function invalid(plan, settings, what) {
 __name(invalid, "invalid");
 function flowLog(log2) {
   const line = /* @__PURE__ */ __name((fields, message) => {
-    const details = Object.entries(fields ?? {}).map(([key2, value]) => `${key2}=${value instanceof Error ? value.message : JSON.stringify(value)}`).join(" ");
+    const details = Object.entries(fields ?? {}).map(([key, value]) => `${key}=${value instanceof Error ? value.message : JSON.stringify(value)}`).join(" ");
     return `paved: ${message ?? ""}${details ? ` (${details})` : ""}`;
   }, "line");
   return {
@@ -61411,6 +61313,11 @@ function failureMessage(error2, inputs) {
   return `Paved: ${message}${call}`;
 }
 __name(failureMessage, "failureMessage");
+function repositoryId(event) {
+  const id = event.repository?.id;
+  return typeof id === "number" ? { repositoryId: id } : {};
+}
+__name(repositoryId, "repositoryId");
 
 // src/action/main.ts
 var log = { debug, info, warning };

@@ -13,7 +13,7 @@ import { getOwn, isJsonObject, setOwn, type JsonObject } from "./merge-patch.js"
 import { nameFindings } from "./name-rules.js";
 import { parseYaml, type SourceMap } from "./parse.js";
 import { resolveDrafts, servicePath, type UnitDraft } from "./resolve.js";
-import { baseView, namespaceRule, serviceRules, unknownEnvironments, unknownServices, type Finding, type ServiceView } from "./rules.js";
+import { baseView, namespaceRule, secretKeyScope, serviceRules, unknownEnvironments, unknownServices, type Finding, type ServiceView } from "./rules.js";
 import { schemaDiagnostics } from "./schema-errors.js";
 import { dotted, serviceSchemaErrors, siteIn, validateManifestSchema } from "./schema.js";
 
@@ -109,6 +109,7 @@ export function resolveManifest(validation: ManifestValidation, file: string, co
     }
     for (const finding of serviceRules(view, config)) report(finding, prefix);
     for (const finding of namespaceRule(draft.unit, environment.namespace, config.argocd.namespace)) report(finding);
+    for (const finding of secretKeyScope(draft.unit, config.secretStore.keyPrefix)) report(finding);
     units.push(draft.unit);
   }
   for (const finding of nameFindings(units, config)) report(finding);

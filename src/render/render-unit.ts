@@ -110,7 +110,7 @@ function claimIngress(unit: Unit, ctx: RenderContext): string | null {
     );
     return null;
   }
-  ctx.claims.set(claim.target.path, { environment: unit.environment, service: unit.service, pointer: originOf(unit, field), description, content: claim.content });
+  ctx.claims.set(claim.target.path, { environment: unit.environment, service: unit.service, pointer: originOf(unit, field), description, content: ctx.ownedHeader + claim.content });
   return claim.target.path;
 }
 

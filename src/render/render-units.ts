@@ -3,6 +3,7 @@ import type { ResolvedConfig } from "../config/types.js";
 import { sortDiagnostics } from "../core/diagnostic.js";
 import type { RenderedUnit, RenderResult, Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
+import { sourceHeader } from "../core/provenance.js";
 import { DiagnosticCollector } from "./collector.js";
 import type { RenderContext } from "./context.js";
 import { configDiagnostic } from "./diagnostics.js";
@@ -53,6 +54,7 @@ export function renderUnits(
     files: new Map(),
     claims: new Map(),
     objects: new Map(),
+    ownedHeader: sourceHeader(source),
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit): unit is RenderedUnit => unit !== null);
   const catalog = renderCatalog(units, ctx);
