@@ -1,11 +1,8 @@
 import { describe, it, expect } from "vitest";
 import { at, check, errors, onlyError, withService, yaml } from "./manifest-fixtures.js";
-import { readFileSync } from "node:fs";
+import { schemaDocument } from "../src/manifest/schema.js";
 import { patternWords } from "../src/manifest/pattern-words.js";
 import { cpuHint, imageHint, memoryHint } from "../src/manifest/hints.js";
-
-const schemaDocument = (name: "platform" | "config"): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url), "utf8")) as Record<string, unknown>;
 
 const IMAGE = "image: ghcr.io/acme/api:1.0.0";
 

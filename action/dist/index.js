@@ -7837,8 +7837,8 @@ var require_redirect_handler = __commonJS({
         if (!this.location) {
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
-        const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const { origin, pathname, search: search2 } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
+        const path = search2 ? `${pathname}${search2}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
         this.opts.path = path;
         this.opts.origin = origin;
@@ -17831,8 +17831,8 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
-          if (secWSAccept !== digest) {
+          const digest2 = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          if (secWSAccept !== digest2) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
@@ -21514,7 +21514,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -21530,9 +21530,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines2.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines.join("\n");
+        return lines2.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -23042,22 +23042,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -23066,15 +23066,15 @@ var require_stringifyCollection = __commonJS({
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines2.push(blockItemPrefix + str3);
       }
       let str2;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         str2 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
-        for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
+        str2 = lines2[0];
+        for (let i = 1; i < lines2.length; ++i) {
+          const line = lines2[i];
           str2 += line ? `
 ${indent}${line}` : "\n";
         }
@@ -23098,22 +23098,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, false);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, false);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -23130,12 +23130,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str2 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str2 += ",";
@@ -23143,36 +23143,36 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
-        linesAtValue = lines.length;
+        lines2.push(str2);
+        linesAtValue = lines2.length;
       }
       const { start: start2, end } = flowChars;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         return start2 + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str2 = start2;
-          for (const line of lines)
+          for (const line of lines2)
             str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str2}
 ${indent}${end}`;
         } else {
-          return `${start2}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start2}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
     __name(stringifyFlowCollection, "stringifyFlowCollection");
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines.push(ic.trimStart());
+        lines2.push(ic.trimStart());
       }
     }
     __name(addCommentBefore, "addCommentBefore");
@@ -23822,11 +23822,11 @@ var require_binary = __commonJS({
         if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
-          const lines = new Array(n);
+          const lines2 = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines2[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines2.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type: type2, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -24523,35 +24523,35 @@ var require_stringifyDocument = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
-      const lines = [];
+      const lines2 = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines.push(dir);
+          lines2.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines.push("---");
+        lines2.push("---");
       const ctx = stringify.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines.length !== 1)
-          lines.unshift("");
+        if (lines2.length !== 1)
+          lines2.unshift("");
         const cs = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs, ""));
+        lines2.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines.push("");
+            lines2.push("");
           if (doc.contents.commentBefore) {
             const cs = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -24560,36 +24560,36 @@ var require_stringifyDocument = __commonJS({
         let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
+          lines2[lines2.length - 1] = `--- ${body}`;
         } else
-          lines.push(body);
+          lines2.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines2.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs = commentString(doc.comment);
           if (cs.includes("\n")) {
-            lines.push("...");
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push("...");
+            lines2.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines.push(`... ${cs}`);
+            lines2.push(`... ${cs}`);
           }
         } else {
-          lines.push("...");
+          lines2.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
-            lines.push("");
-          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
+            lines2.push("");
+          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines.join("\n") + "\n";
+      return lines2.join("\n") + "\n";
     }
     __name(stringifyDocument, "stringifyDocument");
     exports.stringifyDocument = stringifyDocument;
@@ -25185,12 +25185,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items, search2) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items.some((pair) => isEqual(pair.key, search2));
     }
     __name(mapIncludes, "mapIncludes");
     exports.mapIncludes = mapIncludes;
@@ -25675,17 +25675,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines2(scalar.source) : [];
-      let chompStart = lines.length;
-      for (let i = lines.length - 1; i >= 0; --i) {
-        const content = lines[i][1];
+      const lines2 = scalar.source ? splitLines2(scalar.source) : [];
+      let chompStart = lines2.length;
+      for (let i = lines2.length - 1; i >= 0; --i) {
+        const content = lines2[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start2 + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -25695,7 +25695,7 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent, content] = lines2[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -25715,17 +25715,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines.length - 1; i >= chompStart; --i) {
-        if (lines[i][0].length > trimIndent)
+      for (let i = lines2.length - 1; i >= chompStart; --i) {
+        if (lines2[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
       let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
+        let [indent, content] = lines2[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -25762,8 +25762,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
+          for (let i = chompStart; i < lines2.length; ++i)
+            value += "\n" + lines2[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -25840,10 +25840,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines = [line0];
+      const lines2 = [line0];
       for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
-      return lines;
+        lines2.push([split[i], split[i + 1]]);
+      return lines2;
     }
     __name(splitLines2, "splitLines");
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -31985,9 +31985,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines } = this.opts.code;
+      const { es5, lines: lines2 } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -33556,8 +33556,8 @@ var require_core = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
+        const { es5, lines: lines2 } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -38006,14 +38006,14 @@ var require_runtime = __commonJS({
         }
         if (result2 != null) {
           if (options.indent) {
-            var lines = result2.split("\n");
-            for (var i = 0, l = lines.length; i < l; i++) {
-              if (!lines[i] && i + 1 === l) {
+            var lines2 = result2.split("\n");
+            for (var i = 0, l = lines2.length; i < l; i++) {
+              if (!lines2[i] && i + 1 === l) {
                 break;
               }
-              lines[i] = options.indent + lines[i];
+              lines2[i] = options.indent + lines2[i];
             }
-            result2 = lines.join("\n");
+            result2 = lines2.join("\n");
           }
           return result2;
         } else {
@@ -38767,8 +38767,8 @@ var require_parser2 = __commonJS({
             this.offset++;
             this.match += ch;
             this.matched += ch;
-            var lines = ch.match(/(?:\r\n?|\n).*/g);
-            if (lines) {
+            var lines2 = ch.match(/(?:\r\n?|\n).*/g);
+            if (lines2) {
               this.yylineno++;
               this.yylloc.last_line++;
             } else {
@@ -38780,20 +38780,20 @@ var require_parser2 = __commonJS({
           }, "input"),
           unput: /* @__PURE__ */ __name(function unput(ch) {
             var len = ch.length;
-            var lines = ch.split(/(?:\r\n?|\n)/g);
+            var lines2 = ch.split(/(?:\r\n?|\n)/g);
             this._input = ch + this._input;
             this.yytext = this.yytext.substr(0, this.yytext.length - len - 1);
             this.offset -= len;
             var oldLines = this.match.split(/(?:\r\n?|\n)/g);
             this.match = this.match.substr(0, this.match.length - 1);
             this.matched = this.matched.substr(0, this.matched.length - 1);
-            if (lines.length - 1) this.yylineno -= lines.length - 1;
+            if (lines2.length - 1) this.yylineno -= lines2.length - 1;
             var r = this.yylloc.range;
             this.yylloc = {
               first_line: this.yylloc.first_line,
               last_line: this.yylineno + 1,
               first_column: this.yylloc.first_column,
-              last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
+              last_column: lines2 ? (lines2.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines2.length].length - lines2[0].length : this.yylloc.first_column - len
             };
             if (this.options.ranges) {
               this.yylloc.range = [r[0], r[0] + this.yyleng - len];
@@ -38828,7 +38828,7 @@ var require_parser2 = __commonJS({
               return this.EOF;
             }
             if (!this._input) this.done = true;
-            var token, match, tempMatch, index, col, lines;
+            var token, match, tempMatch, index, col, lines2;
             if (!this._more) {
               this.yytext = "";
               this.match = "";
@@ -38843,13 +38843,13 @@ var require_parser2 = __commonJS({
               }
             }
             if (match) {
-              lines = match[0].match(/(?:\r\n?|\n).*/g);
-              if (lines) this.yylineno += lines.length;
+              lines2 = match[0].match(/(?:\r\n?|\n).*/g);
+              if (lines2) this.yylineno += lines2.length;
               this.yylloc = {
                 first_line: this.yylloc.last_line,
                 last_line: this.yylineno + 1,
                 first_column: this.yylloc.last_column,
-                last_column: lines ? lines[lines.length - 1].length - lines[lines.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
+                last_column: lines2 ? lines2[lines2.length - 1].length - lines2[lines2.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
               };
               this.yytext += match[0];
               this.match += match[0];
@@ -40981,7 +40981,7 @@ var require_binary_search = __commonJS({
       }
     }
     __name(recursiveSearch, "recursiveSearch");
-    exports.search = /* @__PURE__ */ __name(function search(aNeedle, aHaystack, aCompare, aBias) {
+    exports.search = /* @__PURE__ */ __name(function search2(aNeedle, aHaystack, aCompare, aBias) {
       if (aHaystack.length === 0) {
         return -1;
       }
@@ -51796,6 +51796,10 @@ function fullName(r) {
   return `${r.owner}/${r.repo}`;
 }
 __name(fullName, "fullName");
+function sourceOf(r, id) {
+  return { repository: fullName(r), ...id !== void 0 ? { id: String(id) } : {} };
+}
+__name(sourceOf, "sourceOf");
 var NO_RETRY = { request: { retries: 0 } };
 function httpStatus(error2) {
   const status = error2?.status;
@@ -51958,6 +51962,99 @@ __name(applyMergePatch, "applyMergePatch");
 // src/manifest/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/manifest/syntax-fix.ts
+var HINTS = {
+  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
+  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
+  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
+  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
+  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
+  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
+  BAD_SCALAR_START: "Put the value in quotes."
+};
+var DEFAULT_HINT = "Check the indentation and quoting around this point.";
+function lines(text) {
+  const out = [];
+  let start2 = 0;
+  for (const line of text.split("\n")) {
+    out.push({ start: start2, text: line });
+    start2 += line.length + 1;
+  }
+  return out;
+}
+__name(lines, "lines");
+var indentOf = /* @__PURE__ */ __name((line) => line.length - line.trimStart().length, "indentOf");
+var isBlank = /* @__PURE__ */ __name((line) => line.trim() === "" || line.trimStart().startsWith("#"), "isBlank");
+var KEY_WITH_VALUE = /^\s*(?:-\s+)?([^\s#:][^:#]*?):\s+([^\s#|>][^#]*)$/;
+var KEY = /^\s*(?:-\s+)?([^\s#:][^:#]*?):(?:\s|$)/;
+function unquotedPlaceholder(line) {
+  const brace = line.text.indexOf("{");
+  if (brace === -1) return void 0;
+  const match = /([A-Za-z_][\w.-]*)\s*:\s*(\$\{[^}\s]*\}?)/.exec(line.text.slice(brace + 1));
+  if (!match) return void 0;
+  const column = brace + 1 + match.index + match[0].indexOf("$");
+  const placeholder = match[2].endsWith("}") ? match[2] : `${match[2]}}`;
+  return {
+    offset: line.start + column,
+    message: `Invalid YAML: \`${placeholder}\` inside \`{ \u2026 }\` is read as the start of a nested mapping. Quote it: \`${match[1]}: "${placeholder}"\`.`
+  };
+}
+__name(unquotedPlaceholder, "unquotedPlaceholder");
+function overIndented(all, index) {
+  for (let i = index; i < Math.min(all.length - 1, index + 3); i++) {
+    const above = all[i];
+    const withValue = KEY_WITH_VALUE.exec(above.text);
+    if (!withValue) continue;
+    let j = i + 1;
+    while (j < all.length && isBlank(all[j].text)) j++;
+    const below = all[j];
+    const key = below && KEY.exec(below.text);
+    if (!below || !key || indentOf(below.text) <= indentOf(above.text)) continue;
+    const column = indentOf(above.text) + 1;
+    return {
+      offset: below.start + indentOf(below.text),
+      message: `Invalid YAML: \`${key[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
+    };
+  }
+  return void 0;
+}
+__name(overIndented, "overIndented");
+function underIndented(all, index) {
+  const line = all[index];
+  if (!line || isBlank(line.text)) return void 0;
+  const indent = indentOf(line.text);
+  let sibling;
+  let parent;
+  for (let i = index - 1; i >= 0; i--) {
+    const text = all[i].text;
+    if (isBlank(text)) continue;
+    const at = indentOf(text);
+    if (at > indent && sibling === void 0) sibling = at;
+    if (at < indent) {
+      parent = at;
+      break;
+    }
+  }
+  if (sibling === void 0 || parent === void 0) return void 0;
+  const key = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
+  return {
+    offset: line.start + indent,
+    message: `Invalid YAML: \`${key}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
+  };
+}
+__name(underIndented, "underIndented");
+function reportSyntaxErrors(text, errors) {
+  const sorted = [...errors].sort((a, b) => a.offset - b.offset);
+  const first = sorted[0];
+  const all = lines(text);
+  const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
+  const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
+  const report2 = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
+  const more = sorted.length - 1;
+  return more === 0 ? report2 : { ...report2, message: `${report2.message} (${more === 1 ? "1 more YAML error after this one follows" : `${more} more YAML errors after this one follow`} from it; fix it and check again.)` };
+}
+__name(reportSyntaxErrors, "reportSyntaxErrors");
+
 // src/manifest/source-map.ts
 var root = /* @__PURE__ */ __name(() => ({ line: 1, column: 1 }), "root");
 var SourceMapBuilder = class {
@@ -52008,16 +52105,7 @@ var COMPOSE_OPTIONS = {
   // positions come from the LineCounter; messages stay one line
   intAsBigInt: false
 };
-var SYNTAX_HINTS = {
-  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
-  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
-  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
-  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
-  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
-  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
-  BAD_SCALAR_START: "Put the value in quotes."
-};
-var DEFAULT_HINT = "Check the indentation and quoting around this point.";
+var DEFAULT_HINT2 = "Check the indentation and quoting around this point.";
 var LimitError = class extends Error {
   constructor(code, message, offset, path) {
     super(message);
@@ -52067,26 +52155,28 @@ function parseYaml(text, file, limits = {}) {
     docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens));
   } catch (error2) {
     if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
-    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT}`, { line: 1, column: 1 });
+    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
     return done2(void 0);
   }
-  let syntaxErrors = 0;
+  const syntaxErrors = [];
   for (const doc of docs) {
     for (const e of doc.errors) {
       if (e.code === "RESOURCE_EXHAUSTION") return tooDeep(toPosition(e.pos[0]));
-      syntaxErrors++;
-      report2("yaml-syntax", `Invalid YAML: ${e.message.replace(/\.$/, "")}. ${SYNTAX_HINTS[e.code] ?? DEFAULT_HINT}`, toPosition(e.pos[0]));
+      syntaxErrors.push({ code: e.code, message: e.message, offset: e.pos[0] });
     }
     for (const w of doc.warnings) {
       if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
         report2("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
       } else {
-        syntaxErrors++;
-        report2("yaml-syntax", `Invalid YAML: ${w.message.replace(/\.$/, "")}. ${DEFAULT_HINT}`, toPosition(w.pos[0]));
+        syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
       }
     }
   }
-  if (syntaxErrors > 0) return done2(void 0);
+  if (syntaxErrors.length > 0) {
+    const first2 = reportSyntaxErrors(text, syntaxErrors);
+    report2("yaml-syntax", first2.message, toPosition(first2.offset));
+    return done2(void 0);
+  }
   const contentDocs = docs.filter((d) => !isEmptyDocument(d));
   const first = contentDocs[0];
   if (first === void 0) {
@@ -52396,8 +52486,8 @@ function imageHint(value) {
   const hasTag = lastColon > lastSlash;
   const repository = hasTag ? name.slice(0, lastColon) : name;
   if (at !== -1) {
-    const digest = value.slice(at + 1);
-    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest)) {
+    const digest2 = value.slice(at + 1);
+    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest2)) {
       return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
     }
   } else if (!hasTag) {
@@ -52510,7 +52600,7 @@ var TABLE = {
     words: "a Kubernetes name: lowercase letters, digits and hyphens, at most 63 characters"
   },
   "^[-a-z0-9{}]+$": {
-    words: "lowercase letters, digits, hyphens and the placeholders `{owner}`, `{env}`, `{service}`"
+    words: "lowercase letters, digits, hyphens and the placeholders `{owner}` and `{env}`"
   },
   "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$": {
     words: "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
@@ -56280,9 +56370,9 @@ var platform2 = (() => {
 var config = (() => {
   const exported = {};
   exported.config = validate0;
-  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Image prefixes services may use (the trailing slash matters). Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
-  const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
-  const schema2 = { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] } } };
+  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
+  const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
+  const schema2 = { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } };
   const schema3 = { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } };
   const func0 = Object.prototype.hasOwnProperty;
   const func1 = runtime0;
@@ -56302,8 +56392,9 @@ var config = (() => {
   const pattern16 = new RegExp("^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", "u");
   const pattern17 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
   const pattern18 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
-  const pattern19 = new RegExp("^https?://", "u");
-  const pattern20 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
+  const pattern19 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
+  const pattern20 = new RegExp("^https?://", "u");
+  const pattern21 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
   const formats0 = import_formats.fullFormats.uri;
   function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
     ;
@@ -57160,6 +57251,9 @@ var config = (() => {
         if (data35.kind === void 0) {
           data35.kind = "ClusterSecretStore";
         }
+        if (data35.keyPrefix === void 0) {
+          data35.keyPrefix = "{owner}/";
+        }
         if (data35.name === void 0) {
           const err70 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data35 };
           if (vErrors === null) {
@@ -57170,7 +57264,7 @@ var config = (() => {
           errors++;
         }
         for (const key11 in data35) {
-          if (!(key11 === "kind" || key11 === "name")) {
+          if (!(key11 === "kind" || key11 === "name" || key11 === "keyPrefix")) {
             const err71 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data35 };
             if (vErrors === null) {
               vErrors = [err71];
@@ -57212,52 +57306,42 @@ var config = (() => {
             errors++;
           }
         }
-      } else {
-        const err75 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data35 };
-        if (vErrors === null) {
-          vErrors = [err75];
-        } else {
-          vErrors.push(err75);
-        }
-        errors++;
-      }
-      let data38 = data.dependencies;
-      if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
-        for (const key12 in data38) {
-          const _errs91 = errors;
-          if (typeof key12 === "string") {
-            if (!pattern15.test(key12)) {
-              const err76 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key12, propertyName: key12 };
-              if (vErrors === null) {
-                vErrors = [err76];
-              } else {
-                vErrors.push(err76);
-              }
-              errors++;
-            }
-          }
-          var valid18 = _errs91 === errors;
-          if (!valid18) {
-            const err77 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key12 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data38 };
+        let data38 = data35.keyPrefix;
+        if (typeof data38 === "string") {
+          if (func1(data38) > 256) {
+            const err75 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data38 };
             if (vErrors === null) {
-              vErrors = [err77];
+              vErrors = [err75];
             } else {
-              vErrors.push(err77);
+              vErrors.push(err75);
             }
             errors++;
           }
+        } else {
+          const err76 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data38 };
+          if (vErrors === null) {
+            vErrors = [err76];
+          } else {
+            vErrors.push(err76);
+          }
+          errors++;
         }
-        for (const key13 in data38) {
-          let data39 = data38[key13];
-          if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
-            if (data39.classes === void 0) {
-              data39.classes = [];
-            }
-            if (data39.outputs === void 0) {
-              data39.outputs = [];
-            }
-            if (data39.apiVersion === void 0) {
-              const err78 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data39 };
+      } else {
+        const err77 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data35 };
+        if (vErrors === null) {
+          vErrors = [err77];
+        } else {
+          vErrors.push(err77);
+        }
+        errors++;
+      }
+      let data39 = data.dependencies;
+      if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
+        for (const key12 in data39) {
+          const _errs93 = errors;
+          if (typeof key12 === "string") {
+            if (!pattern15.test(key12)) {
+              const err78 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key12, propertyName: key12 };
               if (vErrors === null) {
                 vErrors = [err78];
               } else {
@@ -57265,40 +57349,48 @@ var config = (() => {
               }
               errors++;
             }
-            if (data39.kind === void 0) {
-              const err79 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data39 };
+          }
+          var valid18 = _errs93 === errors;
+          if (!valid18) {
+            const err79 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key12 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data39 };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+        }
+        for (const key13 in data39) {
+          let data40 = data39[key13];
+          if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
+            if (data40.classes === void 0) {
+              data40.classes = [];
+            }
+            if (data40.outputs === void 0) {
+              data40.outputs = [];
+            }
+            if (data40.apiVersion === void 0) {
+              const err80 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data40 };
               if (vErrors === null) {
-                vErrors = [err79];
+                vErrors = [err80];
               } else {
-                vErrors.push(err79);
+                vErrors.push(err80);
               }
               errors++;
             }
-            for (const key14 in data39) {
-              if (!(key14 === "apiVersion" || key14 === "kind" || key14 === "classes" || key14 === "outputs")) {
-                const err80 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data39 };
-                if (vErrors === null) {
-                  vErrors = [err80];
-                } else {
-                  vErrors.push(err80);
-                }
-                errors++;
-              }
-            }
-            if (data39.apiVersion !== void 0) {
-              let data40 = data39.apiVersion;
-              if (typeof data40 === "string") {
-                if (!pattern16.test(data40)) {
-                  const err81 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data40 };
-                  if (vErrors === null) {
-                    vErrors = [err81];
-                  } else {
-                    vErrors.push(err81);
-                  }
-                  errors++;
-                }
+            if (data40.kind === void 0) {
+              const err81 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data40 };
+              if (vErrors === null) {
+                vErrors = [err81];
               } else {
-                const err82 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data40 };
+                vErrors.push(err81);
+              }
+              errors++;
+            }
+            for (const key14 in data40) {
+              if (!(key14 === "apiVersion" || key14 === "kind" || key14 === "classes" || key14 === "outputs" || key14 === "params")) {
+                const err82 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data40 };
                 if (vErrors === null) {
                   vErrors = [err82];
                 } else {
@@ -57307,11 +57399,11 @@ var config = (() => {
                 errors++;
               }
             }
-            if (data39.kind !== void 0) {
-              let data41 = data39.kind;
+            if (data40.apiVersion !== void 0) {
+              let data41 = data40.apiVersion;
               if (typeof data41 === "string") {
-                if (!pattern17.test(data41)) {
-                  const err83 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data41 };
+                if (!pattern16.test(data41)) {
+                  const err83 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data41 };
                   if (vErrors === null) {
                     vErrors = [err83];
                   } else {
@@ -57320,7 +57412,7 @@ var config = (() => {
                   errors++;
                 }
               } else {
-                const err84 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data41 };
+                const err84 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data41 };
                 if (vErrors === null) {
                   vErrors = [err84];
                 } else {
@@ -57329,13 +57421,11 @@ var config = (() => {
                 errors++;
               }
             }
-            let data42 = data39.classes;
-            if (Array.isArray(data42)) {
-              const len2 = data42.length;
-              for (let i2 = 0; i2 < len2; i2++) {
-                let data43 = data42[i2];
-                if (typeof data43 !== "string") {
-                  const err85 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data43 };
+            if (data40.kind !== void 0) {
+              let data42 = data40.kind;
+              if (typeof data42 === "string") {
+                if (!pattern17.test(data42)) {
+                  const err85 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data42 };
                   if (vErrors === null) {
                     vErrors = [err85];
                   } else {
@@ -57343,177 +57433,182 @@ var config = (() => {
                   }
                   errors++;
                 }
+              } else {
+                const err86 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data42 };
+                if (vErrors === null) {
+                  vErrors = [err86];
+                } else {
+                  vErrors.push(err86);
+                }
+                errors++;
+              }
+            }
+            let data43 = data40.classes;
+            if (Array.isArray(data43)) {
+              const len2 = data43.length;
+              for (let i2 = 0; i2 < len2; i2++) {
+                let data44 = data43[i2];
+                if (typeof data44 !== "string") {
+                  const err87 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data44 };
+                  if (vErrors === null) {
+                    vErrors = [err87];
+                  } else {
+                    vErrors.push(err87);
+                  }
+                  errors++;
+                }
               }
             } else {
-              const err86 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data42 };
+              const err88 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data43 };
               if (vErrors === null) {
-                vErrors = [err86];
+                vErrors = [err88];
               } else {
-                vErrors.push(err86);
+                vErrors.push(err88);
               }
               errors++;
             }
-            let data44 = data39.outputs;
-            if (Array.isArray(data44)) {
-              const len3 = data44.length;
+            let data45 = data40.outputs;
+            if (Array.isArray(data45)) {
+              const len3 = data45.length;
               for (let i3 = 0; i3 < len3; i3++) {
-                let data45 = data44[i3];
-                if (typeof data45 === "string") {
-                  if (!pattern18.test(data45)) {
-                    const err87 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data45 };
+                let data46 = data45[i3];
+                if (typeof data46 === "string") {
+                  if (!pattern18.test(data46)) {
+                    const err89 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data46 };
                     if (vErrors === null) {
-                      vErrors = [err87];
+                      vErrors = [err89];
                     } else {
-                      vErrors.push(err87);
+                      vErrors.push(err89);
                     }
                     errors++;
                   }
                 } else {
-                  const err88 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data45 };
+                  const err90 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data46 };
                   if (vErrors === null) {
-                    vErrors = [err88];
+                    vErrors = [err90];
                   } else {
-                    vErrors.push(err88);
+                    vErrors.push(err90);
                   }
                   errors++;
                 }
               }
             } else {
-              const err89 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data44 };
+              const err91 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data45 };
               if (vErrors === null) {
-                vErrors = [err89];
+                vErrors = [err91];
               } else {
-                vErrors.push(err89);
+                vErrors.push(err91);
               }
               errors++;
             }
-          } else {
-            const err90 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data39 };
-            if (vErrors === null) {
-              vErrors = [err90];
-            } else {
-              vErrors.push(err90);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err91 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data38 };
-        if (vErrors === null) {
-          vErrors = [err91];
-        } else {
-          vErrors.push(err91);
-        }
-        errors++;
-      }
-      let data46 = data.links;
-      if (data46 && typeof data46 == "object" && !Array.isArray(data46)) {
-        for (const key15 in data46) {
-          let data47 = data46[key15];
-          if (typeof data47 === "string") {
-            if (!pattern19.test(data47)) {
-              const err92 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data47 };
-              if (vErrors === null) {
-                vErrors = [err92];
-              } else {
-                vErrors.push(err92);
-              }
-              errors++;
-            }
-          } else {
-            const err93 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data47 };
-            if (vErrors === null) {
-              vErrors = [err93];
-            } else {
-              vErrors.push(err93);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err94 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data46 };
-        if (vErrors === null) {
-          vErrors = [err94];
-        } else {
-          vErrors.push(err94);
-        }
-        errors++;
-      }
-      let data48 = data.policies;
-      if (Array.isArray(data48)) {
-        const len4 = data48.length;
-        for (let i4 = 0; i4 < len4; i4++) {
-          let data49 = data48[i4];
-          if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
-            if (data49.severity === void 0) {
-              data49.severity = "error";
-            }
-            if (data49.id === void 0) {
-              const err95 = { instancePath: instancePath + "/policies/" + i4, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data49 };
-              if (vErrors === null) {
-                vErrors = [err95];
-              } else {
-                vErrors.push(err95);
-              }
-              errors++;
-            }
-            if (data49.assert === void 0) {
-              const err96 = { instancePath: instancePath + "/policies/" + i4, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data49 };
-              if (vErrors === null) {
-                vErrors = [err96];
-              } else {
-                vErrors.push(err96);
-              }
-              errors++;
-            }
-            for (const key16 in data49) {
-              if (!(key16 === "id" || key16 === "description" || key16 === "severity" || key16 === "match" || key16 === "assert")) {
-                const err97 = { instancePath: instancePath + "/policies/" + i4, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data49 };
-                if (vErrors === null) {
-                  vErrors = [err97];
-                } else {
-                  vErrors.push(err97);
-                }
-                errors++;
-              }
-            }
-            if (data49.id !== void 0) {
-              let data50 = data49.id;
-              if (typeof data50 === "string") {
-                if (!pattern20.test(data50)) {
-                  const err98 = { instancePath: instancePath + "/policies/" + i4 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data50 };
-                  if (vErrors === null) {
-                    vErrors = [err98];
+            if (data40.params !== void 0) {
+              let data47 = data40.params;
+              if (Array.isArray(data47)) {
+                const len4 = data47.length;
+                for (let i4 = 0; i4 < len4; i4++) {
+                  let data48 = data47[i4];
+                  if (typeof data48 === "string") {
+                    if (!pattern19.test(data48)) {
+                      const err92 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data48 };
+                      if (vErrors === null) {
+                        vErrors = [err92];
+                      } else {
+                        vErrors.push(err92);
+                      }
+                      errors++;
+                    }
                   } else {
-                    vErrors.push(err98);
+                    const err93 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data48 };
+                    if (vErrors === null) {
+                      vErrors = [err93];
+                    } else {
+                      vErrors.push(err93);
+                    }
+                    errors++;
                   }
-                  errors++;
                 }
               } else {
-                const err99 = { instancePath: instancePath + "/policies/" + i4 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data50 };
+                const err94 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data47 };
                 if (vErrors === null) {
-                  vErrors = [err99];
+                  vErrors = [err94];
                 } else {
-                  vErrors.push(err99);
+                  vErrors.push(err94);
                 }
                 errors++;
               }
             }
-            if (data49.description !== void 0) {
-              let data51 = data49.description;
-              if (typeof data51 !== "string") {
-                const err100 = { instancePath: instancePath + "/policies/" + i4 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data51 };
-                if (vErrors === null) {
-                  vErrors = [err100];
-                } else {
-                  vErrors.push(err100);
-                }
-                errors++;
-              }
+          } else {
+            const err95 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err95];
+            } else {
+              vErrors.push(err95);
             }
-            let data52 = data49.severity;
-            if (!(data52 === "error" || data52 === "warning")) {
-              const err101 = { instancePath: instancePath + "/policies/" + i4 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data52 };
+            errors++;
+          }
+        }
+      } else {
+        const err96 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data39 };
+        if (vErrors === null) {
+          vErrors = [err96];
+        } else {
+          vErrors.push(err96);
+        }
+        errors++;
+      }
+      let data49 = data.links;
+      if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
+        for (const key15 in data49) {
+          let data50 = data49[key15];
+          if (typeof data50 === "string") {
+            if (!pattern20.test(data50)) {
+              const err97 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data50 };
+              if (vErrors === null) {
+                vErrors = [err97];
+              } else {
+                vErrors.push(err97);
+              }
+              errors++;
+            }
+          } else {
+            const err98 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data50 };
+            if (vErrors === null) {
+              vErrors = [err98];
+            } else {
+              vErrors.push(err98);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err99 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data49 };
+        if (vErrors === null) {
+          vErrors = [err99];
+        } else {
+          vErrors.push(err99);
+        }
+        errors++;
+      }
+      let data51 = data.policies;
+      if (Array.isArray(data51)) {
+        const len5 = data51.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          let data52 = data51[i5];
+          if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
+            if (data52.severity === void 0) {
+              data52.severity = "error";
+            }
+            if (data52.id === void 0) {
+              const err100 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data52 };
+              if (vErrors === null) {
+                vErrors = [err100];
+              } else {
+                vErrors.push(err100);
+              }
+              errors++;
+            }
+            if (data52.assert === void 0) {
+              const err101 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data52 };
               if (vErrors === null) {
                 vErrors = [err101];
               } else {
@@ -57521,190 +57616,245 @@ var config = (() => {
               }
               errors++;
             }
-            if (data49.match !== void 0) {
-              let data53 = data49.match;
-              if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
-                for (const key17 in data53) {
+            for (const key16 in data52) {
+              if (!(key16 === "id" || key16 === "description" || key16 === "severity" || key16 === "match" || key16 === "assert")) {
+                const err102 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data52 };
+                if (vErrors === null) {
+                  vErrors = [err102];
+                } else {
+                  vErrors.push(err102);
+                }
+                errors++;
+              }
+            }
+            if (data52.id !== void 0) {
+              let data53 = data52.id;
+              if (typeof data53 === "string") {
+                if (!pattern21.test(data53)) {
+                  const err103 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data53 };
+                  if (vErrors === null) {
+                    vErrors = [err103];
+                  } else {
+                    vErrors.push(err103);
+                  }
+                  errors++;
+                }
+              } else {
+                const err104 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data53 };
+                if (vErrors === null) {
+                  vErrors = [err104];
+                } else {
+                  vErrors.push(err104);
+                }
+                errors++;
+              }
+            }
+            if (data52.description !== void 0) {
+              let data54 = data52.description;
+              if (typeof data54 !== "string") {
+                const err105 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data54 };
+                if (vErrors === null) {
+                  vErrors = [err105];
+                } else {
+                  vErrors.push(err105);
+                }
+                errors++;
+              }
+            }
+            let data55 = data52.severity;
+            if (!(data55 === "error" || data55 === "warning")) {
+              const err106 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data55 };
+              if (vErrors === null) {
+                vErrors = [err106];
+              } else {
+                vErrors.push(err106);
+              }
+              errors++;
+            }
+            if (data52.match !== void 0) {
+              let data56 = data52.match;
+              if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
+                for (const key17 in data56) {
                   if (!(key17 === "environments" || key17 === "services" || key17 === "owners")) {
-                    const err102 = { instancePath: instancePath + "/policies/" + i4 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data53 };
+                    const err107 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data56 };
                     if (vErrors === null) {
-                      vErrors = [err102];
+                      vErrors = [err107];
                     } else {
-                      vErrors.push(err102);
+                      vErrors.push(err107);
                     }
                     errors++;
                   }
                 }
-                if (data53.environments !== void 0) {
-                  let data54 = data53.environments;
-                  if (Array.isArray(data54)) {
-                    const len5 = data54.length;
-                    for (let i5 = 0; i5 < len5; i5++) {
-                      let data55 = data54[i5];
-                      if (typeof data55 !== "string") {
-                        const err103 = { instancePath: instancePath + "/policies/" + i4 + "/match/environments/" + i5, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data55 };
-                        if (vErrors === null) {
-                          vErrors = [err103];
-                        } else {
-                          vErrors.push(err103);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err104 = { instancePath: instancePath + "/policies/" + i4 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data54 };
-                    if (vErrors === null) {
-                      vErrors = [err104];
-                    } else {
-                      vErrors.push(err104);
-                    }
-                    errors++;
-                  }
-                }
-                if (data53.services !== void 0) {
-                  let data56 = data53.services;
-                  if (Array.isArray(data56)) {
-                    const len6 = data56.length;
+                if (data56.environments !== void 0) {
+                  let data57 = data56.environments;
+                  if (Array.isArray(data57)) {
+                    const len6 = data57.length;
                     for (let i6 = 0; i6 < len6; i6++) {
-                      let data57 = data56[i6];
-                      if (typeof data57 !== "string") {
-                        const err105 = { instancePath: instancePath + "/policies/" + i4 + "/match/services/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data57 };
+                      let data58 = data57[i6];
+                      if (typeof data58 !== "string") {
+                        const err108 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data58 };
                         if (vErrors === null) {
-                          vErrors = [err105];
+                          vErrors = [err108];
                         } else {
-                          vErrors.push(err105);
+                          vErrors.push(err108);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err106 = { instancePath: instancePath + "/policies/" + i4 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data56 };
+                    const err109 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data57 };
                     if (vErrors === null) {
-                      vErrors = [err106];
+                      vErrors = [err109];
                     } else {
-                      vErrors.push(err106);
+                      vErrors.push(err109);
                     }
                     errors++;
                   }
                 }
-                if (data53.owners !== void 0) {
-                  let data58 = data53.owners;
-                  if (Array.isArray(data58)) {
-                    const len7 = data58.length;
+                if (data56.services !== void 0) {
+                  let data59 = data56.services;
+                  if (Array.isArray(data59)) {
+                    const len7 = data59.length;
                     for (let i7 = 0; i7 < len7; i7++) {
-                      let data59 = data58[i7];
-                      if (typeof data59 !== "string") {
-                        const err107 = { instancePath: instancePath + "/policies/" + i4 + "/match/owners/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data59 };
+                      let data60 = data59[i7];
+                      if (typeof data60 !== "string") {
+                        const err110 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data60 };
                         if (vErrors === null) {
-                          vErrors = [err107];
+                          vErrors = [err110];
                         } else {
-                          vErrors.push(err107);
+                          vErrors.push(err110);
                         }
                         errors++;
                       }
                     }
                   } else {
-                    const err108 = { instancePath: instancePath + "/policies/" + i4 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data58 };
+                    const err111 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data59 };
                     if (vErrors === null) {
-                      vErrors = [err108];
+                      vErrors = [err111];
                     } else {
-                      vErrors.push(err108);
+                      vErrors.push(err111);
+                    }
+                    errors++;
+                  }
+                }
+                if (data56.owners !== void 0) {
+                  let data61 = data56.owners;
+                  if (Array.isArray(data61)) {
+                    const len8 = data61.length;
+                    for (let i8 = 0; i8 < len8; i8++) {
+                      let data62 = data61[i8];
+                      if (typeof data62 !== "string") {
+                        const err112 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data62 };
+                        if (vErrors === null) {
+                          vErrors = [err112];
+                        } else {
+                          vErrors.push(err112);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err113 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data61 };
+                    if (vErrors === null) {
+                      vErrors = [err113];
+                    } else {
+                      vErrors.push(err113);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err109 = { instancePath: instancePath + "/policies/" + i4 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data53 };
+                const err114 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data56 };
                 if (vErrors === null) {
-                  vErrors = [err109];
+                  vErrors = [err114];
                 } else {
-                  vErrors.push(err109);
+                  vErrors.push(err114);
                 }
                 errors++;
               }
             }
-            if (data49.assert !== void 0) {
-              let data60 = data49.assert;
-              if (!(data60 && typeof data60 == "object" && !Array.isArray(data60))) {
-                const err110 = { instancePath: instancePath + "/policies/" + i4 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data60 };
+            if (data52.assert !== void 0) {
+              let data63 = data52.assert;
+              if (!(data63 && typeof data63 == "object" && !Array.isArray(data63))) {
+                const err115 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data63 };
                 if (vErrors === null) {
-                  vErrors = [err110];
+                  vErrors = [err115];
                 } else {
-                  vErrors.push(err110);
+                  vErrors.push(err115);
                 }
                 errors++;
               }
             }
           } else {
-            const err111 = { instancePath: instancePath + "/policies/" + i4, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data49 };
+            const err116 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data52 };
             if (vErrors === null) {
-              vErrors = [err111];
+              vErrors = [err116];
             } else {
-              vErrors.push(err111);
+              vErrors.push(err116);
             }
             errors++;
           }
         }
       } else {
-        const err112 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data48 };
+        const err117 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data51 };
         if (vErrors === null) {
-          vErrors = [err112];
+          vErrors = [err117];
         } else {
-          vErrors.push(err112);
+          vErrors.push(err117);
         }
         errors++;
       }
-      let data61 = data.builtins;
-      if (data61 && typeof data61 == "object" && !Array.isArray(data61)) {
-        for (const key18 in data61) {
-          const _errs144 = errors;
-          if (!(key18 === "image-tag" || key18 === "image-registry" || key18 === "production-digest")) {
-            const err113 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key18, propertyName: key18 };
+      let data64 = data.builtins;
+      if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
+        for (const key18 in data64) {
+          const _errs150 = errors;
+          if (!(key18 === "image-tag" || key18 === "image-registry" || key18 === "production-digest" || key18 === "env-secret-literal")) {
+            const err118 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key18, propertyName: key18 };
             if (vErrors === null) {
-              vErrors = [err113];
+              vErrors = [err118];
             } else {
-              vErrors.push(err113);
+              vErrors.push(err118);
             }
             errors++;
           }
-          var valid38 = _errs144 === errors;
-          if (!valid38) {
-            const err114 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key18 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data61 };
+          var valid40 = _errs150 === errors;
+          if (!valid40) {
+            const err119 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key18 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data64 };
             if (vErrors === null) {
-              vErrors = [err114];
+              vErrors = [err119];
             } else {
-              vErrors.push(err114);
+              vErrors.push(err119);
             }
             errors++;
           }
         }
-        for (const key19 in data61) {
-          let data62 = data61[key19];
-          if (typeof data62 !== "boolean") {
-            const err115 = { instancePath: instancePath + "/builtins/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data62 };
+        for (const key19 in data64) {
+          let data65 = data64[key19];
+          if (typeof data65 !== "boolean") {
+            const err120 = { instancePath: instancePath + "/builtins/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data65 };
             if (vErrors === null) {
-              vErrors = [err115];
+              vErrors = [err120];
             } else {
-              vErrors.push(err115);
+              vErrors.push(err120);
             }
             errors++;
           }
         }
       } else {
-        const err116 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data61 };
+        const err121 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data64 };
         if (vErrors === null) {
-          vErrors = [err116];
+          vErrors = [err121];
         } else {
-          vErrors.push(err116);
+          vErrors.push(err121);
         }
         errors++;
       }
     } else {
-      const err117 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
+      const err122 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
       if (vErrors === null) {
-        vErrors = [err117];
+        vErrors = [err122];
       } else {
-        vErrors.push(err117);
+        vErrors.push(err122);
       }
       errors++;
     }
@@ -57719,7 +57869,34 @@ var manifestValidator = platform2.manifest;
 var serviceValidator = platform2.service;
 var configValidator = config.config;
 
+// src/core/package-root.ts
+import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+function findPackageRoot() {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return existsSync2(join(here, "schemas", "platform.schema.json")) ? here : resolve(here, "../..");
+}
+__name(findPackageRoot, "findPackageRoot");
+var PACKAGE_ROOT = findPackageRoot();
+function packagePath(...segments) {
+  return join(PACKAGE_ROOT, ...segments);
+}
+__name(packagePath, "packagePath");
+function readPackageText(...segments) {
+  return readFileSync(packagePath(...segments), "utf8");
+}
+__name(readPackageText, "readPackageText");
+function readPackageJson(...segments) {
+  return JSON.parse(readPackageText(...segments));
+}
+__name(readPackageJson, "readPackageJson");
+
 // src/manifest/schema.ts
+function schemaDocument(name) {
+  return readPackageJson("schemas", `${name}.schema.json`);
+}
+__name(schemaDocument, "schemaDocument");
 function manifestSchemaErrors(value) {
   return manifestValidator(value) ? [] : [...manifestValidator.errors ?? []];
 }
@@ -58352,18 +58529,80 @@ function requirement(error2) {
 }
 __name(requirement, "requirement");
 
+// src/manifest/placeholder.ts
+var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
+function parseEnvValue(value) {
+  if (typeof value !== "string") return { kind: "literal", text: String(value) };
+  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
+  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
+  let text = "";
+  for (let i = 0; i < value.length; i++) {
+    if (value.startsWith("$${", i)) {
+      text += "${";
+      i += 2;
+    } else if (value.startsWith("${", i)) {
+      const end = value.indexOf("}", i);
+      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
+      const isWhole = i === 0 && end === value.length - 1;
+      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
+    } else {
+      text += value[i];
+    }
+  }
+  return { kind: "literal", text };
+}
+__name(parseEnvValue, "parseEnvValue");
+
+// src/policy/secret-literal.ts
+var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
+var KNOWN_PREFIXES = [
+  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, "a GitHub token"],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
+  [/\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe key"],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
+  [/\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/, "an API secret key"],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
+  [/\bAIza[0-9A-Za-z_-]{35}/, "a Google API key"],
+  [/\bnpm_[A-Za-z0-9]{36}/, "an npm token"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
+];
+function entropy(text) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= n / text.length * Math.log2(n / text.length);
+  return bits;
+}
+__name(entropy, "entropy");
+function highEntropy(value) {
+  return value.length >= 20 && !/\s/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 4;
+}
+__name(highEntropy, "highEntropy");
+function secretLikeReason(name, raw) {
+  if (typeof raw !== "string") return void 0;
+  const parsed = parseEnvValue(raw);
+  if (parsed.kind !== "literal" || parsed.text === "" || /^(?:true|false|\d+)$/i.test(parsed.text)) return void 0;
+  for (const [pattern, what] of KNOWN_PREFIXES) if (pattern.test(parsed.text)) return `its value has the shape of ${what}`;
+  if (SECRET_NAME.test(name)) return `its name \`${name}\` says it holds a secret`;
+  if (highEntropy(parsed.text)) return "its value looks random, like a key or a token";
+  return void 0;
+}
+__name(secretLikeReason, "secretLikeReason");
+
 // src/policy/builtins.ts
-var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest"];
+var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
 function parseImage(image) {
   const at = image.indexOf("@");
   const beforeDigest = at === -1 ? image : image.slice(0, at);
-  const digest = at === -1 ? void 0 : image.slice(at + 1);
+  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
   const colon = beforeDigest.lastIndexOf(":");
   const hasTag = colon > beforeDigest.lastIndexOf("/");
   return {
     name: hasTag ? beforeDigest.slice(0, colon) : beforeDigest,
     ...hasTag ? { tag: beforeDigest.slice(colon + 1) } : {},
-    ...digest !== void 0 ? { digest } : {}
+    ...digest2 !== void 0 ? { digest: digest2 } : {}
   };
 }
 __name(parseImage, "parseImage");
@@ -58389,14 +58628,21 @@ var imageTag = /* @__PURE__ */ __name((unit) => {
   }
   return void 0;
 }, "imageTag");
+function fromRegistry(image, entry) {
+  const prefix = entry.replace(/\/+$/, "");
+  if (prefix === "") return false;
+  if (image.startsWith(`${prefix}/`)) return true;
+  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
+}
+__name(fromRegistry, "fromRegistry");
 var imageRegistry = /* @__PURE__ */ __name((unit, config2) => {
   const image = unit.spec.image;
-  if (config2.registries.length === 0 || config2.registries.some((prefix) => image.startsWith(prefix))) return void 0;
+  if (config2.registries.length === 0 || config2.registries.some((entry) => fromRegistry(image, entry))) return void 0;
   return {
     code: "image-registry",
     severity: "error",
     field: "/image",
-    message: `image \`${image}\` is not from an allowed registry; images must start with ${listNames(config2.registries, "or")}`
+    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config2.registries, "or")}`
   };
 }, "imageRegistry");
 var productionDigest = /* @__PURE__ */ __name((unit, config2) => {
@@ -58411,21 +58657,87 @@ var productionDigest = /* @__PURE__ */ __name((unit, config2) => {
     message: `production images should be pinned by digest: write \`${reference.name}@sha256:\u2026\`` + (reference.tag !== void 0 ? ` (the tag \`${reference.tag}\` can be moved to another image)` : "")
   };
 }, "productionDigest");
+var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
+  const reason = secretLikeReason(name, unit.spec.env[name]);
+  if (reason === void 0) return [];
+  return [
+    {
+      code: "env-secret-literal",
+      severity: "error",
+      field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      // Never the value: this message goes to check runs, comments and logs.
+      message: `\`env.${name}\` is a literal that looks like a secret (${reason}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
+    }
+  ];
+}), "envSecretLiteral");
 var BUILTINS = {
   "image-tag": imageTag,
   "image-registry": imageRegistry,
-  "production-digest": productionDigest
+  "production-digest": productionDigest,
+  "env-secret-literal": envSecretLiteral
 };
 function builtinFindings(unit, config2) {
   const findings = [];
   for (const id of BUILTIN_POLICY_IDS) {
     if (config2.builtins[id] === false) continue;
-    const finding = BUILTINS[id](unit, config2);
-    if (finding) findings.push(finding);
+    const found = BUILTINS[id](unit, config2);
+    if (Array.isArray(found)) findings.push(...found);
+    else if (found) findings.push(found);
   }
   return findings;
 }
 __name(builtinFindings, "builtinFindings");
+
+// src/policy/unknown-fields.ts
+function shapeOf(node, defs, depth = 0) {
+  if (depth > 8 || typeof node !== "object" || node === null) return null;
+  let schema2 = node;
+  if (typeof schema2.$ref === "string") schema2 = { ...defs[schema2.$ref.replace("#/$defs/", "")], ...schema2 };
+  if (schema2.additionalProperties !== false || typeof schema2.properties !== "object" || schema2.properties === null) return null;
+  return new Map(Object.entries(schema2.properties).map(([name, child]) => [name, shapeOf(child, defs, depth + 1)]));
+}
+__name(shapeOf, "shapeOf");
+var unitShape;
+function policyViewShape() {
+  if (!unitShape) {
+    const platform3 = schemaDocument("platform");
+    const defs = platform3.$defs;
+    const service = shapeOf(defs.service, defs) ?? /* @__PURE__ */ new Map();
+    unitShape = new Map([["service", null], ["environment", null], ["owner", null], ["namespace", null], ...service]);
+  }
+  return unitShape;
+}
+__name(policyViewShape, "policyViewShape");
+function unknownAssertFields(assert) {
+  const found = [];
+  const walk = /* @__PURE__ */ __name((node, shape, at, prefix) => {
+    if (typeof node !== "object" || node === null || Array.isArray(node) || shape === null) return;
+    const schema2 = node;
+    const report2 = /* @__PURE__ */ __name((name, tokens) => {
+      const hit = suggest(name, shape.keys());
+      found.push({ at: tokens, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
+    }, "report");
+    if (typeof schema2.properties === "object" && schema2.properties !== null) {
+      for (const [name, child] of Object.entries(schema2.properties)) {
+        if (!shape.has(name)) report2(name, [...at, "properties", name]);
+        else walk(child, shape.get(name) ?? null, [...at, "properties", name], [...prefix, name]);
+      }
+    }
+    if (Array.isArray(schema2.required)) {
+      schema2.required.forEach((name, index) => {
+        if (typeof name === "string" && !shape.has(name)) report2(name, [...at, "required", String(index)]);
+      });
+    }
+    for (const key of ["allOf", "anyOf", "oneOf"]) {
+      const branches = schema2[key];
+      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key, String(index)], prefix));
+    }
+    for (const key of ["not", "if", "then", "else"]) walk(schema2[key], shape, [...at, key], prefix);
+  }, "walk");
+  walk(assert, policyViewShape(), [], []);
+  return found;
+}
+__name(unknownAssertFields, "unknownAssertFields");
 
 // src/config/defaults.ts
 function deepFreeze(value) {
@@ -58460,12 +58772,150 @@ var DEFAULT_CONFIG = deepFreeze({
     }
   ],
   registries: [],
-  secretStore: { kind: "ClusterSecretStore", name: "default" },
+  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
   dependencies: {},
   links: {},
   policies: [],
   builtins: {}
 });
+
+// src/config/namespace-patterns.ts
+var OWNER_MAX = 40;
+var PLACEHOLDER = /\{([^{}]*)\}/g;
+function namespaceProblems(environments) {
+  const problems = [];
+  const shapes = [];
+  for (const env of environments) {
+    const problem2 = patternProblem(env.namespace);
+    if (problem2) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem2}` });
+    else shapes.push({ env, shape: shapeOf2(env.namespace, env.name) });
+  }
+  for (let j = 1; j < shapes.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const first = shapes[i];
+      const second = shapes[j];
+      if (clusterKey(first.env.cluster) !== clusterKey(second.env.cluster)) continue;
+      const shared2 = sharedNamespace(first.shape, second.shape);
+      if (shared2 === void 0) continue;
+      const ownerIn = /* @__PURE__ */ __name((shape) => shared2.slice(shape.prefix.length, shared2.length - shape.suffix.length), "ownerIn");
+      const a = ownerIn(first.shape);
+      const b = ownerIn(second.shape);
+      const who = a === b ? `owner \`${a}\` gets namespace \`${shared2}\` in both` : `owner \`${a}\` in \`${first.env.name}\` and owner \`${b}\` in \`${second.env.name}\` both get namespace \`${shared2}\``;
+      problems.push({
+        environment: second.env.name,
+        message: `environments \`${first.env.name}\` (\`${first.env.namespace}\`) and \`${second.env.name}\` (\`${second.env.namespace}\`) share the cluster ${second.env.cluster} and their namespace patterns overlap: ${who}, so one could read or replace the other's objects. Give each environment on a cluster its own fixed part that no other pattern can produce, e.g. \`{owner}-{env}\` in every environment`
+      });
+    }
+  }
+  return problems;
+}
+__name(namespaceProblems, "namespaceProblems");
+function patternProblem(pattern) {
+  const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
+  const unknown = names.find((name) => name !== "owner" && name !== "env" && name !== "service");
+  if (unknown !== void 0) return `uses \`{${unknown}}\`; the placeholders are \`{owner}\` and \`{env}\``;
+  if (pattern.replace(PLACEHOLDER, "").includes("{") || pattern.replace(PLACEHOLDER, "").includes("}")) {
+    return "has an unmatched `{` or `}`; a namespace is lowercase letters, digits and `-`";
+  }
+  if (names.includes("service")) {
+    return "uses `{service}`: a namespace per service would let `payments` + `eu-api` and `payments-eu` + `api` share one, and the team's AppProject could not list its namespaces exactly. Use one namespace per team and environment, e.g. `{owner}-{env}`";
+  }
+  const owners = names.filter((name) => name === "owner").length;
+  if (owners === 0) return "does not use `{owner}`: every team would deploy into the same namespace; add `{owner}`, e.g. `{owner}-{env}`";
+  if (owners > 1) return "uses `{owner}` more than once; use it once, e.g. `{owner}-{env}`";
+  return void 0;
+}
+__name(patternProblem, "patternProblem");
+function shapeOf2(pattern, environment2) {
+  const replaced = pattern.replace(/\{env\}/g, environment2);
+  const at = replaced.indexOf("{owner}");
+  return { prefix: replaced.slice(0, at), suffix: replaced.slice(at + "{owner}".length) };
+}
+__name(shapeOf2, "shapeOf");
+function clusterKey(cluster) {
+  return cluster.trim().replace(/\/+$/, "").toLowerCase();
+}
+__name(clusterKey, "clusterKey");
+function automaton(shape, alphabet) {
+  const P = shape.prefix.length;
+  const S = shape.suffix.length;
+  const owner = /* @__PURE__ */ __name((length, dash) => P + 1 + (length - 1) * 2 + (dash ? 1 : 0), "owner");
+  const suffix = /* @__PURE__ */ __name((i) => P + 1 + OWNER_MAX * 2 + (i - 1), "suffix");
+  const size = P + 1 + OWNER_MAX * 2 + S;
+  const next = Array.from({ length: size }, () => alphabet.map(() => []));
+  const accepting = new Array(size).fill(false);
+  alphabet.forEach((c, k) => {
+    const slug = /^[a-z0-9-]$/.test(c);
+    for (let i = 0; i < P; i++) if (shape.prefix[i] === c) next[i][k].push(i + 1);
+    if (slug && c !== "-") next[P][k].push(owner(1, false));
+    for (let length = 1; length <= OWNER_MAX; length++) {
+      for (const dash of [false, true]) {
+        const from = next[owner(length, dash)][k];
+        if (length < OWNER_MAX && slug) from.push(owner(length + 1, c === "-"));
+        if (!dash && S > 0 && shape.suffix[0] === c) from.push(suffix(1));
+      }
+    }
+    for (let i = 1; i < S; i++) if (shape.suffix[i] === c) next[suffix(i)][k].push(suffix(i + 1));
+  });
+  if (S > 0) accepting[suffix(S)] = true;
+  else for (let length = 1; length <= OWNER_MAX; length++) accepting[owner(length, false)] = true;
+  return { next, accepting };
+}
+__name(automaton, "automaton");
+var shared = /* @__PURE__ */ new Map();
+function sharedNamespace(a, b) {
+  const key = JSON.stringify([a, b]);
+  if (!shared.has(key)) {
+    if (shared.size > 1e3) shared.clear();
+    shared.set(key, search(a, b) ?? null);
+  }
+  return shared.get(key) ?? void 0;
+}
+__name(sharedNamespace, "sharedNamespace");
+function search(a, b) {
+  const literal = /* @__PURE__ */ new Set([...a.prefix, ...a.suffix, ...b.prefix, ...b.suffix]);
+  const alphabet = [firstNotIn("abcdefghijklmnopqrstuvwxyz", literal), firstNotIn("0123456789", literal), ...literal, "-"].filter(
+    (c, index, all) => c !== void 0 && all.indexOf(c) === index
+  );
+  const x = automaton(a, alphabet);
+  const y = automaton(b, alphabet);
+  const width = y.accepting.length;
+  const from = /* @__PURE__ */ new Map([[0, -1]]);
+  const via = /* @__PURE__ */ new Map();
+  let frontier = [0];
+  while (frontier.length > 0) {
+    const following = [];
+    for (const pair of frontier) {
+      const p = Math.floor(pair / width);
+      const q = pair % width;
+      if (x.accepting[p] && y.accepting[q]) return spell(pair, from, via, alphabet);
+      for (let k = 0; k < alphabet.length; k++) {
+        for (const p2 of x.next[p][k]) {
+          for (const q2 of y.next[q][k]) {
+            const to = p2 * width + q2;
+            if (from.has(to)) continue;
+            from.set(to, pair);
+            via.set(to, k);
+            following.push(to);
+          }
+        }
+      }
+    }
+    frontier = following;
+  }
+  return void 0;
+}
+__name(search, "search");
+function spell(end, from, via, alphabet) {
+  const chars = [];
+  for (let at = end; from.get(at) !== -1; at = from.get(at)) chars.push(alphabet[via.get(at)]);
+  return chars.reverse().join("");
+}
+__name(spell, "spell");
+function firstNotIn(candidates, used) {
+  return [...candidates].find((c) => !used.has(c));
+}
+__name(firstNotIn, "firstNotIn");
 
 // src/config/load.ts
 function loadConfig(text, file) {
@@ -58521,7 +58971,7 @@ function resolveConfig(raw) {
   );
   const dependencies = {};
   for (const [name, type2] of Object.entries(raw.dependencies ?? {})) {
-    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [] };
+    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [], params: type2.params ?? null };
   }
   return {
     gitops: {
@@ -58540,7 +58990,8 @@ function resolveConfig(raw) {
     registries: raw.registries ?? [],
     secretStore: {
       kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
-      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name
+      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
+      keyPrefix: raw.secretStore?.keyPrefix ?? DEFAULT_CONFIG.secretStore.keyPrefix
     },
     dependencies,
     links: raw.links ?? {},
@@ -58563,6 +59014,15 @@ function semanticChecks(config2, file, sourceMap) {
       "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`"
     );
   }
+  const valuesSchema = config2.render.chart?.valuesSchema;
+  if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
+    report2(
+      "values-schema-url",
+      "/render/chart/valuesSchema",
+      "value",
+      `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
+    );
+  }
   const ids = /* @__PURE__ */ new Map();
   config2.policies.forEach((policy, index) => {
     const first = ids.get(policy.id);
@@ -58578,6 +59038,20 @@ function semanticChecks(config2, file, sourceMap) {
   compilePolicies(config2.policies).forEach(({ error: error2 }, index) => {
     if (error2) report2("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config2.policies[index].id}\`: ${error2}`);
   });
+  config2.policies.forEach((policy, index) => {
+    for (const unknown of unknownAssertFields(policy.assert)) {
+      report2(
+        "unknown-policy-field",
+        pointer("policies", index, "assert", ...unknown.at),
+        "key",
+        `policy \`${policy.id}\` checks \`${unknown.field}\`, which no unit has, so it never fires there` + (unknown.suggestion !== void 0 ? `; did you mean \`${unknown.suggestion}\`?` : ""),
+        "warning"
+      );
+    }
+  });
+  for (const problem2 of namespaceProblems(config2.environments)) {
+    report2("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
+  }
   const environments = config2.environments.map((e) => e.name);
   config2.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {
@@ -58642,7 +59116,7 @@ function resolveDraft(manifest, environment2, name) {
     lifecycle: manifest.lifecycle ?? "production",
     service: name,
     environment: environment2.name,
-    namespace: namespaceFor(environment2.namespace, manifest.owner, environment2.name, name),
+    namespace: namespaceFor(environment2.namespace, manifest.owner, environment2.name),
     cluster: environment2.cluster,
     spec: withDefaults4(merged, name, manifest.owner, environment2),
     origins
@@ -58650,11 +59124,14 @@ function resolveDraft(manifest, environment2, name) {
   return { unit, merged, removed, ...path ? { overridePath: path } : {} };
 }
 __name(resolveDraft, "resolveDraft");
-function namespaceFor(pattern, owner, environment2, service) {
-  const values = { owner, env: environment2, service };
-  return pattern.replace(/\{(owner|env|service)\}/g, (_, key) => values[key]);
+function namespaceFor(pattern, owner, environment2) {
+  return fillPattern(pattern, { owner, env: environment2 });
 }
 __name(namespaceFor, "namespaceFor");
+function fillPattern(pattern, values) {
+  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key) => values[key] ?? whole);
+}
+__name(fillPattern, "fillPattern");
 function recordOrigins(origins, merged, base, override, field, basePath, overridePathPrefix) {
   if (field !== "") origins[field] = override !== void 0 ? overridePathPrefix : basePath;
   if (Array.isArray(merged)) {
@@ -58789,29 +59266,136 @@ function locate(unit, finding, sourceMap) {
 }
 __name(locate, "locate");
 
-// src/manifest/placeholder.ts
-var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
-function parseEnvValue(value) {
-  if (typeof value !== "string") return { kind: "literal", text: String(value) };
-  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
-  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text = "";
-  for (let i = 0; i < value.length; i++) {
-    if (value.startsWith("$${", i)) {
-      text += "${";
-      i += 2;
-    } else if (value.startsWith("${", i)) {
-      const end = value.indexOf("}", i);
-      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
-      const isWhole = i === 0 && end === value.length - 1;
-      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
-    } else {
-      text += value[i];
+// src/core/names.ts
+var NAME_SEPARATOR = ".";
+function applicationName(owner, service, environment2) {
+  return [owner, service, environment2].join(NAME_SEPARATOR);
+}
+__name(applicationName, "applicationName");
+var MAX_APPLICATION_NAME = 63;
+function releaseName(service) {
+  return service;
+}
+__name(releaseName, "releaseName");
+var MAX_RELEASE_NAME = 53;
+function secretsName(service) {
+  return `${service}-secrets`;
+}
+__name(secretsName, "secretsName");
+function claimName(service, dependency) {
+  return [service, dependency].join(NAME_SEPARATOR);
+}
+__name(claimName, "claimName");
+var MAX_CLAIM_NAME = 63;
+function connectionSecretName(service, dependency) {
+  return `${claimName(service, dependency)}-conn`;
+}
+__name(connectionSecretName, "connectionSecretName");
+var MAX_OBJECT_NAME = 253;
+var MAX_LABEL = 63;
+function defaultGitopsRepoURL(repository) {
+  return `https://github.com/${repository}.git`;
+}
+__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
+function sourceLocation(repository, gitopsRepoURL) {
+  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
+}
+__name(sourceLocation, "sourceLocation");
+function webHost(repoURL) {
+  try {
+    const url = new URL(repoURL);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
+  } catch {
+  }
+  return "github.com";
+}
+__name(webHost, "webHost");
+var MANAGED_BY = "paved";
+
+// src/manifest/name-rules.ts
+function derivedNames(unit, config2) {
+  const mode = config2.render.mode;
+  const owner = { label: "owner", value: unit.owner };
+  const service = { label: "service", value: unit.service };
+  const at = servicePath(unit.service);
+  const names = [
+    {
+      what: "Argo CD Application name",
+      name: applicationName(unit.owner, unit.service, unit.environment),
+      max: MAX_APPLICATION_NAME,
+      why: "Argo CD and the `app.kubernetes.io/instance` label use it as a label value",
+      parts: [owner, service],
+      path: at
+    },
+    { what: "Service, Deployment and Ingress name", name: unit.service, max: MAX_LABEL, why: "a Service name is a DNS-1035 label", parts: [service], path: at },
+    { what: "Backstage Component name", name: unit.service, max: MAX_LABEL, why: "Backstage entity names", parts: [service], path: at }
+  ];
+  if (mode === "helm") {
+    names.push({ what: "Helm release name", name: releaseName(unit.service), max: MAX_RELEASE_NAME, why: "Helm release names", parts: [service], path: at });
+  }
+  const tls = config2.environments.find((env) => env.name === unit.environment)?.ingress?.tls;
+  if (unit.spec.ingress && tls) {
+    const pattern = tls.secretName ?? "{service}-tls";
+    const name = fillPattern(pattern, { owner: unit.owner, env: unit.environment, service: unit.service });
+    const parts = [owner, service].filter((part2) => pattern.includes(`{${part2.label}}`));
+    names.push({ what: "TLS Secret name", name, max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path: at });
+  }
+  if (Object.keys(unit.spec.secrets).length > 0) {
+    names.push({ what: "ExternalSecret and Secret name", name: secretsName(unit.service), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts: [service], path: at });
+  }
+  for (const dependency of Object.keys(unit.spec.dependencies)) {
+    const path = unit.origins[pointer("dependencies", dependency)] ?? at;
+    const parts = [service, { label: "dependency", value: dependency }];
+    names.push({
+      what: "Crossplane claim and Backstage Resource name",
+      name: claimName(unit.service, dependency),
+      max: MAX_CLAIM_NAME,
+      why: "Crossplane labels the composite resource with it, and Backstage entity names",
+      parts,
+      path
+    });
+    names.push({ what: "connection Secret name", name: connectionSecretName(unit.service, dependency), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path });
+  }
+  return names;
+}
+__name(derivedNames, "derivedNames");
+function oversizedNames(unit, config2) {
+  return derivedNames(unit, config2).filter((derived) => derived.name.length > derived.max);
+}
+__name(oversizedNames, "oversizedNames");
+var RESERVED_PROJECTS = ["default"];
+function nameFindings(units, config2) {
+  const reserved = units.find((unit) => RESERVED_PROJECTS.includes(unit.owner));
+  const findings = reserved ? [
+    {
+      code: "reserved-name",
+      path: "/owner",
+      message: `owner \`${reserved.owner}\` would write the AppProject \`${reserved.owner}\`, which is Argo CD's built-in project (the root Applications use it); a team cannot be named \`${reserved.owner}\``
+    }
+  ] : [];
+  const worst = /* @__PURE__ */ new Map();
+  for (const unit of units) {
+    for (const derived of oversizedNames(unit, config2)) {
+      const key = `${derived.what}\0${derived.path}`;
+      const seen = worst.get(key);
+      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key, { derived, unit });
     }
   }
-  return { kind: "literal", text };
+  for (const { derived, unit } of worst.values()) findings.push({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) });
+  return findings;
 }
-__name(parseEnvValue, "parseEnvValue");
+__name(nameFindings, "nameFindings");
+function nameMessage(derived, unit) {
+  const used = derived.parts.reduce((sum, part2) => sum + part2.value.length, 0);
+  const budget = derived.max - (derived.name.length - used);
+  const parts = derived.parts.map((part2) => `${part2.label} \`${part2.value}\` (${part2.value.length})`);
+  if (parts.length === 0) {
+    return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): the org config's pattern makes it too long`;
+  }
+  const which2 = parts.length === 1 ? `${parts[0]} may have at most ${budget} characters` : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)} may have at most ${budget} characters together`;
+  return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): ${which2}; shorten ${parts.length === 1 ? "it" : "them"} by ${derived.name.length - derived.max}`;
+}
+__name(nameMessage, "nameMessage");
 
 // src/manifest/rules.ts
 function isOverridePath(path) {
@@ -58928,6 +59512,7 @@ function dependencyCatalog(view, config2) {
       });
       continue;
     }
+    findings.push(...governedParams(view, name, dependency.params ?? {}, dependency.type, type2.params));
     if (dependency.class !== void 0 && !type2.classes.includes(dependency.class)) {
       findings.push({
         code: "unknown-dependency-class",
@@ -58939,6 +59524,23 @@ function dependencyCatalog(view, config2) {
   return findings;
 }
 __name(dependencyCatalog, "dependencyCatalog");
+function governedParams(view, name, params, type2, allowed) {
+  const findings = [];
+  for (const key of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key).slice(1)}`);
+    if (key.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key)) {
+      findings.push({
+        code: "unknown-dependency-param",
+        path,
+        message: `\`${type2}\` does not take the parameter \`${key}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key, allowed) || `; it takes ${listNames(allowed)}`)
+      });
+    }
+  }
+  return findings;
+}
+__name(governedParams, "governedParams");
 function envPlaceholders(view, config2) {
   const findings = [];
   const dependencies = view.service.dependencies ?? {};
@@ -58995,21 +59597,52 @@ function ingressHost(view) {
 }
 __name(ingressHost, "ingressHost");
 var DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-function namespaceRule(unit, pattern) {
+var RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+function namespaceRule(unit, pattern, argocdNamespace) {
   const namespace = unit.namespace;
+  if (namespace === argocdNamespace || RESERVED_NAMESPACES.includes(namespace) || namespace.startsWith("kube-")) {
+    return [
+      {
+        code: "reserved-namespace",
+        path: "/owner",
+        message: `owner \`${unit.owner}\` would deploy \`${unit.environment}\` into the namespace \`${namespace}\` (pattern \`${pattern}\`), which belongs to ${namespace === argocdNamespace ? "Argo CD: its Applications there could leave the team's project" : "the cluster itself"}; a team cannot be named so that its namespace is one of ${[argocdNamespace, ...RESERVED_NAMESPACES].map((n) => `\`${n}\``).join(", ")} or starts with \`kube-\``
+      }
+    ];
+  }
   const valid = namespace.length <= 63 && DNS_1123_LABEL.test(namespace);
   if (valid) return [];
   const why = namespace.length > 63 ? `it is ${namespace.length} characters long, at most 63 are allowed` : "a namespace is lowercase letters, digits and hyphens, starting and ending with a letter or digit";
   return [
     {
       code: "invalid-namespace",
-      // The part the manifest controls: the service name when the pattern uses it, else the owner.
-      path: pattern.includes("{service}") ? servicePath(unit.service) : "/owner",
+      // The part the manifest controls: patterns are made of `{owner}`, `{env}` and fixed text.
+      path: "/owner",
       message: `the namespace \`${namespace}\` (environment \`${unit.environment}\`, pattern \`${pattern}\`) is not a valid Kubernetes namespace: ${why}`
     }
   ];
 }
 __name(namespaceRule, "namespaceRule");
+function secretKeyScope(unit, keyPrefix) {
+  if (keyPrefix === "") return [];
+  const prefix = keyPrefix.replaceAll("{owner}", unit.owner).replaceAll("{env}", unit.environment).replaceAll("{service}", unit.service);
+  const findings = [];
+  for (const [name, ref] of Object.entries(unit.spec.secrets)) {
+    const field = `/secrets/${pointer(name).slice(1)}`;
+    const path = originOf(unit, `${field}/key`);
+    const segments = ref.key.split("/");
+    if (!ref.key.startsWith(prefix)) {
+      findings.push({
+        code: "secret-key-scope",
+        path,
+        message: `secret \`${name}\` reads \`${clip(ref.key)}\`, outside this team's keys: in \`${unit.environment}\` keys start with \`${prefix}\` (the org's secretStore.keyPrefix \`${keyPrefix}\`)`
+      });
+    } else if (segments.some((s, i) => s === "." || s === ".." || s === "" && i < segments.length - 1)) {
+      findings.push({ code: "secret-key-scope", path, message: `secret \`${name}\` reads \`${clip(ref.key)}\`: a key has no \`.\`, \`..\` or empty segments` });
+    }
+  }
+  return findings;
+}
+__name(secretKeyScope, "secretKeyScope");
 
 // src/manifest/check.ts
 function checkManifest(text, file, config2) {
@@ -59069,9 +59702,11 @@ function resolveManifest(validation, file, config2) {
       continue;
     }
     for (const finding of serviceRules(view, config2)) report2(finding, prefix);
-    for (const finding of namespaceRule(draft.unit, environment2.namespace)) report2(finding);
+    for (const finding of namespaceRule(draft.unit, environment2.namespace, config2.argocd.namespace)) report2(finding);
+    for (const finding of secretKeyScope(draft.unit, config2.secretStore.keyPrefix)) report2(finding);
     units.push(draft.unit);
   }
+  for (const finding of nameFindings(units, config2)) report2(finding);
   diagnostics.push(...evaluatePolicies(units, config2, file, sourceMap));
   return done2(units);
 }
@@ -59154,8 +59789,13 @@ function unitView(draft, environment2) {
 __name(unitView, "unitView");
 
 // src/report/escape.ts
+var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+function showInvisible(text) {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+__name(showInvisible, "showInvisible");
 function escapeMarkdown(text) {
-  return text.replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
+  return showInvisible(text).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
 }
 __name(escapeMarkdown, "escapeMarkdown");
 function markdownMessage(text, options = {}) {
@@ -59164,7 +59804,7 @@ function markdownMessage(text, options = {}) {
 }
 __name(markdownMessage, "markdownMessage");
 function codeSpan(text) {
-  const oneLine2 = text.replace(/\r?\n|\r/g, " ");
+  const oneLine2 = showInvisible(text).replace(/\r?\n|\r/g, " ");
   const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
   const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine2}${pad}${fence}`;
@@ -59174,7 +59814,8 @@ function tableCodeSpan(text) {
   return codeSpan(text).replace(/\|/g, "\\|");
 }
 __name(tableCodeSpan, "tableCodeSpan");
-function codeBlock(text, language = "") {
+function codeBlock(raw, language = "") {
+  const text = showInvisible(raw);
   const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
   const body = text.endsWith("\n") || text === "" ? text : `${text}
 `;
@@ -59188,11 +59829,11 @@ function safeUrl(url) {
 }
 __name(safeUrl, "safeUrl");
 function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return showInvisible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 __name(escapeHtml, "escapeHtml");
 function escapeTerminal(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return showInvisible(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 __name(escapeTerminal, "escapeTerminal");
 function longestBacktickRun(text) {
@@ -59201,6 +59842,55 @@ function longestBacktickRun(text) {
   return longest;
 }
 __name(longestBacktickRun, "longestBacktickRun");
+
+// src/core/provenance.ts
+var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
+var SOURCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+function sourceHeader(source) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(source.repository)) throw new Error(`not a repository name (owner/name): ${JSON.stringify(source.repository)}`);
+  if (source.id !== void 0 && !SOURCE_ID.test(source.id)) throw new Error(`not a repository id: ${JSON.stringify(source.id)}`);
+  const id = source.id === void 0 ? "" : ` (repository id ${source.id})`;
+  return `# Rendered by Paved for ${source.repository}${id}; changes here are overwritten.
+`;
+}
+__name(sourceHeader, "sourceHeader");
+function teamHeader(owner) {
+  return `# Rendered by Paved for team ${owner}, shared by its repositories; changes here are overwritten.
+`;
+}
+__name(teamHeader, "teamHeader");
+function readProvenance(content) {
+  const header = HEADER.exec(content);
+  if (header) {
+    if (header[1]) return { kind: "team", owner: header[2] };
+    return header[3] === void 0 ? { kind: "source", repository: header[2] } : { kind: "source", repository: header[2], id: header[3] };
+  }
+  const annotated = /paved\.dev\/source["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content)?.[1];
+  if (annotated !== void 0) return { kind: "source", repository: annotated };
+  if (/app\.kubernetes\.io\/managed-by["']?\s*:\s*["']?paved["'\s]/.test(content)) {
+    const owner = /paved\.dev\/owner["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content)?.[1];
+    if (owner !== void 0) return { kind: "team", owner };
+  }
+  return void 0;
+}
+__name(readProvenance, "readProvenance");
+function belongsToSource(provenance, source) {
+  if (provenance?.kind !== "source") return false;
+  if (provenance.id !== void 0) return source.id !== void 0 && provenance.id === source.id;
+  return sameRepository(provenance.repository, source.repository);
+}
+__name(belongsToSource, "belongsToSource");
+function sameRepository(value, repository) {
+  const a = value.toLowerCase().replace(/\.git$/, "");
+  const b = repository.toLowerCase();
+  return a === b || a.endsWith(`/${b}`);
+}
+__name(sameRepository, "sameRepository");
+function describeProvenance(provenance) {
+  if (provenance.kind === "team") return `team ${provenance.owner}'s shared files`;
+  return provenance.id === void 0 ? provenance.repository : `${provenance.repository} (repository id ${provenance.id})`;
+}
+__name(describeProvenance, "describeProvenance");
 
 // src/render/collector.ts
 var DiagnosticCollector = class {
@@ -59305,50 +59995,8 @@ function entries(pairs2) {
 }
 __name(entries, "entries");
 
-// src/render/names.ts
-function instanceName(service, environment2) {
-  return `${service}-${environment2}`;
-}
-__name(instanceName, "instanceName");
-function applicationName(owner, service, environment2) {
-  return `${owner}-${service}-${environment2}`;
-}
-__name(applicationName, "applicationName");
-var MAX_APPLICATION_NAME = 63;
-var MAX_INSTANCE_NAME = 53;
-function secretsName(service) {
-  return `${service}-secrets`;
-}
-__name(secretsName, "secretsName");
-function claimName(service, dependency) {
-  return `${service}-${dependency}`;
-}
-__name(claimName, "claimName");
-function connectionSecretName(service, dependency) {
-  return `${claimName(service, dependency)}-conn`;
-}
-__name(connectionSecretName, "connectionSecretName");
-function defaultGitopsRepoURL(repository) {
-  return `https://github.com/${repository}.git`;
-}
-__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
-function sourceLocation(repository, gitopsRepoURL) {
-  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
-}
-__name(sourceLocation, "sourceLocation");
-function webHost(repoURL) {
-  try {
-    const url = new URL(repoURL);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
-  } catch {
-  }
-  return "github.com";
-}
-__name(webHost, "webHost");
-var MANAGED_BY = "paved";
-
 // src/render/context.ts
-function addFile(ctx, path, text, templateFile, subject) {
+function addFile(ctx, path, text, templateFile, subject, header = ctx.ownedHeader) {
   if (ctx.files.has(path)) {
     ctx.diagnostics.add(
       templateDiagnostic(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
@@ -59356,7 +60004,7 @@ function addFile(ctx, path, text, templateFile, subject) {
     );
     return false;
   }
-  ctx.files.set(path, text);
+  ctx.files.set(path, header + text);
   return true;
 }
 __name(addFile, "addFile");
@@ -59393,6 +60041,11 @@ function catalogPath(directory, owner, service) {
   return joinSafe([...root2(directory), "catalog", owner, `${service}.yaml`]);
 }
 __name(catalogPath, "catalogPath");
+function bookkeepingPath(directory, ...segments) {
+  const joined = joinSafe(segments);
+  return "path" in joined ? { path: [...root2(directory), ".paved", joined.path].join("/") } : joined;
+}
+__name(bookkeepingPath, "bookkeepingPath");
 
 // src/render/project-view.ts
 function buildProjectView(owner, config2, gitopsRepoURL) {
@@ -59406,9 +60059,11 @@ function buildProjectView(owner, config2, gitopsRepoURL) {
     destinations: config2.environments.map((env) => ({
       environment: yamlString(env.name),
       server: yamlString(env.cluster),
-      // A team's services each get their namespace from the pattern: `{service}` matches any.
-      namespace: yamlString(namespaceFor(env.namespace, owner, env.name, "*"))
+      // Exact: the config refuses patterns that could give another team (or environment) this
+      // namespace on this cluster, so the fence reaches nothing but this team's namespaces.
+      namespace: yamlString(namespaceFor(env.namespace, owner, env.name))
     })),
+    namespaces: [...new Set(config2.environments.map((env) => namespaceFor(env.namespace, owner, env.name)))].sort(compareText).map(yamlString),
     labels: entries([
       ["app.kubernetes.io/managed-by", yamlString(MANAGED_BY)],
       ["paved.dev/owner", yamlString(owner)]
@@ -59420,14 +60075,14 @@ __name(buildProjectView, "buildProjectView");
 // src/render/image.ts
 function splitImage(reference) {
   const at = reference.indexOf("@");
-  const digest = at === -1 ? null : reference.slice(at + 1);
+  const digest2 = at === -1 ? null : reference.slice(at + 1);
   const name = at === -1 ? reference : reference.slice(0, at);
   const colon = name.lastIndexOf(":");
   const tagged = colon > name.lastIndexOf("/");
   return {
     repository: tagged ? name.slice(0, colon) : name,
     tag: tagged ? name.slice(colon + 1) : null,
-    digest
+    digest: digest2
   };
 }
 __name(splitImage, "splitImage");
@@ -59450,8 +60105,8 @@ function buildSharedView(config2, source, gitopsRepoURL) {
   };
 }
 __name(buildSharedView, "buildSharedView");
-function buildUnitView(unit, place, shared, config2) {
-  const instance = instanceName(unit.service, unit.environment);
+function buildUnitView(unit, place, shared2, config2) {
+  const instance = applicationName(unit.owner, unit.service, unit.environment);
   const selector = [
     ["app.kubernetes.io/name", yamlString(unit.service)],
     ["app.kubernetes.io/instance", yamlString(instance)]
@@ -59466,11 +60121,11 @@ function buildUnitView(unit, place, shared, config2) {
   return {
     // Listed rather than spread: V8 builds `{ ...shared, …twenty more }` on a slow path, which cost
     // 10 µs per unit (a third of the view model's time). The type makes sure none is forgotten.
-    source: shared.source,
-    argocd: shared.argocd,
-    gitops: shared.gitops,
-    chart: shared.chart,
-    secretStore: shared.secretStore,
+    source: shared2.source,
+    argocd: shared2.argocd,
+    gitops: shared2.gitops,
+    chart: shared2.chart,
+    secretStore: shared2.secretStore,
     owner: yamlString(unit.owner),
     system: yamlStringOrNull(unit.system),
     lifecycle: yamlString(unit.lifecycle),
@@ -59482,7 +60137,8 @@ function buildUnitView(unit, place, shared, config2) {
     },
     service: buildServiceView(unit, config2),
     application: {
-      name: yamlString(applicationName(unit.owner, unit.service, unit.environment)),
+      name: yamlString(instance),
+      releaseName: yamlString(releaseName(unit.service)),
       project: yamlString(unit.owner),
       path: yamlString(place.dir),
       manifestsPath: yamlString(`${place.dir}/manifests`),
@@ -59500,7 +60156,7 @@ function buildUnitView(unit, place, shared, config2) {
     },
     labels: entries(labels),
     selector: entries(selector),
-    annotations: entries([["paved.dev/source", shared.source.repository]]),
+    annotations: entries([["paved.dev/source", shared2.source.repository]]),
     dependency: null
   };
 }
@@ -59543,7 +60199,7 @@ function buildIngress(unit, ingress, config2) {
     path: yamlString(ingress.path),
     className: yamlStringOrNull(settings?.className),
     tls: tls ? {
-      secretName: yamlString(namespaceFor(tls.secretName ?? "{service}-tls", unit.owner, unit.environment, unit.service)),
+      secretName: yamlString(fillPattern(tls.secretName ?? "{service}-tls", { owner: unit.owner, env: unit.environment, service: unit.service })),
       clusterIssuer: yamlStringOrNull(tls.clusterIssuer)
     } : null
   };
@@ -59581,8 +60237,8 @@ function buildDependency(unit, name, config2) {
   const dep = unit.spec.dependencies[name];
   const catalog = Object.hasOwn(config2.dependencies, dep.type) ? config2.dependencies[dep.type] : void 0;
   const parameters = /* @__PURE__ */ new Map();
-  if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   for (const [key, value] of Object.entries(dep.params ?? {})) parameters.set(key, yamlScalar(value));
+  if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   return {
     name: yamlString(name),
     type: yamlString(dep.type),
@@ -59610,7 +60266,7 @@ function renderProjects(units, ctx) {
     }
     const view = buildProjectView(owner, ctx.config, ctx.gitopsRepoURL);
     const rendered = ctx.runner.run({ template: "appproject", view, subject, kind: "objects" });
-    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject)) paths.push(target.path);
+    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject, teamHeader(owner))) paths.push(target.path);
   }
   return paths;
 }
@@ -59651,6 +60307,78 @@ function renderCatalog(units, ctx) {
   return paths;
 }
 __name(renderCatalog, "renderCatalog");
+
+// src/render/ingress-claims.ts
+import { createHash } from "node:crypto";
+function ingressClaim(directory, unit, ingress, source) {
+  const route = normaliseRoute(ingress.path);
+  const cluster = clusterKey(unit.cluster);
+  const target = bookkeepingPath(directory, "ingress", clusterSegment(cluster), ingress.host, `${digest(route)}.yaml`);
+  const content = `# Ingress ${ingress.host}${route} on ${unit.cluster} is routed by ${source}; written by Paved, do not edit.
+# No other source can route this host and path on this cluster while this file exists.
+apiVersion: paved.dev/v1
+kind: IngressClaim
+cluster: ${JSON.stringify(cluster)}
+host: ${JSON.stringify(ingress.host)}
+path: ${JSON.stringify(route)}
+owner: ${JSON.stringify(unit.owner)}
+unit: ${JSON.stringify(`${unit.environment}/${unit.service}`)}
+paved.dev/source: ${JSON.stringify(source)}
+`;
+  return { target, content, host: ingress.host, route, cluster };
+}
+__name(ingressClaim, "ingressClaim");
+function normaliseRoute(path) {
+  const trimmed = path.replace(/\/+$/, "");
+  return trimmed === "" ? "/" : trimmed;
+}
+__name(normaliseRoute, "normaliseRoute");
+function clusterSegment(cluster) {
+  const host = /^[a-z]+:\/\/([^/:?#]+)/.exec(cluster)?.[1]?.replace(/[^a-z0-9.-]/g, "") || "cluster";
+  return `${host}-${digest(cluster).slice(0, 8)}`;
+}
+__name(clusterSegment, "clusterSegment");
+function digest(text) {
+  return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
+}
+__name(digest, "digest");
+
+// src/render/object-identity.ts
+function objectsClash(ctx, documents, place, path, templateFile, subject) {
+  const keys = [];
+  for (const document of documents) {
+    const identity = identityOf(document, place);
+    if (identity === void 0) continue;
+    const first = ctx.objects.get(identity.key);
+    if (first !== void 0 && first !== path) {
+      ctx.diagnostics.add(
+        templateDiagnostic(
+          templateFile,
+          "render-duplicate-object",
+          `${identity.text} is rendered twice, in ${first} and in ${path}; Argo CD would apply one over the other. Make the template's names unique (e.g. include {{service.name}})`
+        ),
+        subject
+      );
+      return true;
+    }
+    keys.push(identity.key);
+  }
+  for (const key of keys) ctx.objects.set(key, path);
+  return false;
+}
+__name(objectsClash, "objectsClash");
+function identityOf(document, place) {
+  if (typeof document !== "object" || document === null) return void 0;
+  const { apiVersion, kind, metadata } = document;
+  if (typeof kind !== "string" || typeof metadata?.name !== "string") return void 0;
+  const group = typeof apiVersion === "string" && apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : place.namespace;
+  return {
+    key: [place.cluster, namespace, group, kind, metadata.name].join("\0"),
+    text: `${kind}${group ? `.${group}` : ""} ${namespace}/${metadata.name} on ${place.cluster}`
+  };
+}
+__name(identityOf, "identityOf");
 
 // src/render/unit-files.ts
 var BUILTIN_TEMPLATES = [
@@ -59730,9 +60458,9 @@ function renderUnit(unit, ctx) {
     );
     return null;
   }
-  const tooLong = nameTooLong(unit);
+  const tooLong = oversizedNames(unit, config2)[0];
   if (tooLong) {
-    ctx.diagnostics.add(unitDiagnostic(config2.manifest, unit, "", "render-name-too-long", tooLong));
+    ctx.diagnostics.add(unitDiagnostic(config2.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
     return null;
   }
   const dir = place.path;
@@ -59751,6 +60479,7 @@ function renderUnit(unit, ctx) {
     const rendered = ctx.runner.run({ template: planned.template, view: planned.view, subject, kind: planned.kind, allowEmpty: planned.allowEmpty });
     if (!rendered) continue;
     if (planned.kind === "values" && !valuesAccepted(rendered.documents[0], templateFile, subject, ctx)) continue;
+    if (planned.kind === "objects" && objectsClash(ctx, rendered.documents, { cluster: unit.cluster, namespace: unit.namespace }, `${target.path}`, templateFile, subject)) continue;
     if (addFile(ctx, target.path, rendered.text, templateFile, subject)) {
       paths.push(target.path);
       if (planned.allowEmpty) extraManifests = true;
@@ -59758,6 +60487,8 @@ function renderUnit(unit, ctx) {
   }
   const application = renderApplication(ctx, { ...view, extraManifests }, dir, subject);
   if (application) paths.push(application);
+  const claim = claimIngress(unit, ctx);
+  if (claim) paths.push(claim);
   return { environment: unit.environment, service: unit.service, namespace: unit.namespace, dir, paths: paths.sort() };
 }
 __name(renderUnit, "renderUnit");
@@ -59780,9 +60511,38 @@ function renderApplication(ctx, view, dir, subject) {
   const template = ctx.config.render.mode === "helm" ? "application-helm" : "application";
   const rendered = ctx.runner.run({ template, view, subject, kind: "objects" });
   const path = `${dir}/application.yaml`;
-  return rendered && addFile(ctx, path, rendered.text, ctx.runner.fileOf(template), subject) ? path : null;
+  const file = ctx.runner.fileOf(template);
+  if (!rendered || objectsClash(ctx, rendered.documents, { cluster: "argocd", namespace: ctx.config.argocd.namespace }, path, file, subject)) return null;
+  return addFile(ctx, path, rendered.text, file, subject) ? path : null;
 }
 __name(renderApplication, "renderApplication");
+function claimIngress(unit, ctx) {
+  const ingress = unit.spec.ingress;
+  if (!ingress) return null;
+  const claim = ingressClaim(ctx.config.gitops.directory, unit, ingress, ctx.source);
+  const description = `ingress ${claim.host}${claim.route} on cluster ${unit.cluster}`;
+  const field = unit.origins["/ingress/host"] !== void 0 ? "/ingress/host" : "/ingress";
+  if ("unsafe" in claim.target) {
+    ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, field, "render-unsafe-path", `${JSON.stringify(claim.target.unsafe)} cannot be a path segment in the GitOps repository`));
+    return null;
+  }
+  const first = ctx.claims.get(claim.target.path);
+  if (first) {
+    ctx.diagnostics.add(
+      unitDiagnostic(
+        ctx.config.manifest,
+        unit,
+        field,
+        "ingress-conflict",
+        `${description} is already routed by ${first.service} in ${first.environment}: two Ingresses with one host and path on a cluster would take each other's traffic. Give ${unit.service} in ${unit.environment} another host or path (environments on one cluster need different hosts)`
+      )
+    );
+    return null;
+  }
+  ctx.claims.set(claim.target.path, { environment: unit.environment, service: unit.service, pointer: originOf(unit, field), description, content: ctx.ownedHeader + claim.content });
+  return claim.target.path;
+}
+__name(claimIngress, "claimIngress");
 function valuesAccepted(values, templateFile, subject, ctx) {
   if (!ctx.validateValues) return true;
   const problems = ctx.validateValues(values);
@@ -59795,18 +60555,6 @@ function valuesAccepted(values, templateFile, subject, ctx) {
   return problems.length === 0;
 }
 __name(valuesAccepted, "valuesAccepted");
-function nameTooLong(unit) {
-  const instance = instanceName(unit.service, unit.environment);
-  if (instance.length > MAX_INSTANCE_NAME) {
-    return `${instance} (service-environment) is ${instance.length} characters; Helm release and Kubernetes label values allow ${MAX_INSTANCE_NAME}: shorten the service name`;
-  }
-  const appName = applicationName(unit.owner, unit.service, unit.environment);
-  if (appName.length > MAX_APPLICATION_NAME) {
-    return `the Argo CD Application ${appName} (owner-service-environment) is ${appName.length} characters; Argo CD allows ${MAX_APPLICATION_NAME}: shorten the service name`;
-  }
-  return void 0;
-}
-__name(nameTooLong, "nameTooLong");
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -63099,7 +63847,7 @@ var BUILTIN_TEMPLATE_SPECS = {
       }
       return void 0;
     };
-    return "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "name", { "start": { "line": 9, "column": 10 }, "end": { "line": 9, "column": 26 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "argocd"), "namespace", { "start": { "line": 10, "column": 15 }, "end": { "line": 10, "column": 31 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 4 }, "end": { "line": 14, "column": 13 } } })) != null ? stack1 : "") + "  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 16, "column": 4 }, "end": { "line": 18, "column": 13 } } })) != null ? stack1 : "") + "  finalizers:\n    - resources-finalizer.argocd.argoproj.io\nspec:\n  project: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "project", { "start": { "line": 22, "column": 13 }, "end": { "line": 22, "column": 32 } }), depth0)) != null ? stack1 : "") + "\n  sources:\n    - repoURL: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "chart"), "repoURL", { "start": { "line": 24, "column": 17 }, "end": { "line": 24, "column": 30 } }), depth0)) != null ? stack1 : "") + "\n      chart: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "chart"), "name", { "start": { "line": 25, "column": 15 }, "end": { "line": 25, "column": 25 } }), depth0)) != null ? stack1 : "") + "\n      targetRevision: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "chart"), "version", { "start": { "line": 26, "column": 24 }, "end": { "line": 26, "column": 37 } }), depth0)) != null ? stack1 : "") + "\n      helm:\n        releaseName: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "name", { "start": { "line": 28, "column": 23 }, "end": { "line": 28, "column": 39 } }), depth0)) != null ? stack1 : "") + "\n        valueFiles:\n          - " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "valuesFile", { "start": { "line": 30, "column": 14 }, "end": { "line": 30, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n    - repoURL: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "gitops"), "repoURL", { "start": { "line": 31, "column": 17 }, "end": { "line": 31, "column": 31 } }), depth0)) != null ? stack1 : "") + "\n      targetRevision: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "gitops"), "branch", { "start": { "line": 32, "column": 24 }, "end": { "line": 32, "column": 37 } }), depth0)) != null ? stack1 : "") + "\n      ref: values\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "extraManifests"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 34, "column": 4 }, "end": { "line": 38, "column": 11 } } })) != null ? stack1 : "") + "  destination:\n    server: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "cluster", { "start": { "line": 40, "column": 14 }, "end": { "line": 40, "column": 33 } }), depth0)) != null ? stack1 : "") + "\n    namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "namespace", { "start": { "line": 41, "column": 17 }, "end": { "line": 41, "column": 38 } }), depth0)) != null ? stack1 : "") + "\n  syncPolicy:\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "environment"), "autoSync"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 43, "column": 4 }, "end": { "line": 47, "column": 11 } } })) != null ? stack1 : "") + "    syncOptions:\n      - CreateNamespace=true\n    retry:\n      limit: 5\n      backoff:\n        duration: 5s\n        factor: 2\n        maxDuration: 3m\n";
+    return "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "name", { "start": { "line": 9, "column": 10 }, "end": { "line": 9, "column": 26 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "argocd"), "namespace", { "start": { "line": 10, "column": 15 }, "end": { "line": 10, "column": 31 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 4 }, "end": { "line": 14, "column": 13 } } })) != null ? stack1 : "") + "  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 16, "column": 4 }, "end": { "line": 18, "column": 13 } } })) != null ? stack1 : "") + "  finalizers:\n    - resources-finalizer.argocd.argoproj.io\nspec:\n  project: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "project", { "start": { "line": 22, "column": 13 }, "end": { "line": 22, "column": 32 } }), depth0)) != null ? stack1 : "") + "\n  sources:\n    - repoURL: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "chart"), "repoURL", { "start": { "line": 24, "column": 17 }, "end": { "line": 24, "column": 30 } }), depth0)) != null ? stack1 : "") + "\n      chart: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "chart"), "name", { "start": { "line": 25, "column": 15 }, "end": { "line": 25, "column": 25 } }), depth0)) != null ? stack1 : "") + "\n      targetRevision: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "chart"), "version", { "start": { "line": 26, "column": 24 }, "end": { "line": 26, "column": 37 } }), depth0)) != null ? stack1 : "") + "\n      helm:\n        releaseName: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "releaseName", { "start": { "line": 28, "column": 23 }, "end": { "line": 28, "column": 46 } }), depth0)) != null ? stack1 : "") + "\n        valueFiles:\n          - " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "valuesFile", { "start": { "line": 30, "column": 14 }, "end": { "line": 30, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n    - repoURL: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "gitops"), "repoURL", { "start": { "line": 31, "column": 17 }, "end": { "line": 31, "column": 31 } }), depth0)) != null ? stack1 : "") + "\n      targetRevision: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "gitops"), "branch", { "start": { "line": 32, "column": 24 }, "end": { "line": 32, "column": 37 } }), depth0)) != null ? stack1 : "") + "\n      ref: values\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "extraManifests"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 34, "column": 4 }, "end": { "line": 38, "column": 11 } } })) != null ? stack1 : "") + "  destination:\n    server: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "cluster", { "start": { "line": 40, "column": 14 }, "end": { "line": 40, "column": 33 } }), depth0)) != null ? stack1 : "") + "\n    namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "namespace", { "start": { "line": 41, "column": 17 }, "end": { "line": 41, "column": 38 } }), depth0)) != null ? stack1 : "") + "\n  syncPolicy:\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "environment"), "autoSync"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 43, "column": 4 }, "end": { "line": 47, "column": 11 } } })) != null ? stack1 : "") + "    syncOptions:\n      - CreateNamespace=true\n    retry:\n      limit: 5\n      backoff:\n        duration: 5s\n        factor: 2\n        maxDuration: 3m\n";
   }, "main"), "useData": true },
   "application.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
     var stack1, alias1 = container.strict, alias2 = container.lambda;
@@ -63117,21 +63865,24 @@ var BUILTIN_TEMPLATE_SPECS = {
   }, "main"), "useData": true },
   "appproject.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
     var stack1, alias1 = container.strict, alias2 = container.lambda;
-    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 14, "column": 6 }, "end": { "line": 14, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 14, "column": 16 }, "end": { "line": 14, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
+    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 15, "column": 6 }, "end": { "line": 15, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 15, "column": 16 }, "end": { "line": 15, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
   }, "0"), "1": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
     var stack1;
     return "    - " + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "") + "\n";
   }, "1"), "2": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
     var stack1, alias1 = container.strict, alias2 = container.lambda;
-    return "    - server: " + ((stack1 = alias2(alias1(depth0, "server", { "start": { "line": 24, "column": 16 }, "end": { "line": 24, "column": 22 } }), depth0)) != null ? stack1 : "") + "\n      namespace: " + ((stack1 = alias2(alias1(depth0, "namespace", { "start": { "line": 25, "column": 19 }, "end": { "line": 25, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n";
-  }, "2"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    return "    - server: " + ((stack1 = alias2(alias1(depth0, "server", { "start": { "line": 25, "column": 16 }, "end": { "line": 25, "column": 22 } }), depth0)) != null ? stack1 : "") + "\n      namespace: " + ((stack1 = alias2(alias1(depth0, "namespace", { "start": { "line": 26, "column": 19 }, "end": { "line": 26, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "2"), "3": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1;
+    return '    - group: ""\n      kind: Namespace\n      name: ' + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "") + "\n";
+  }, "3"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
     var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
       if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
         return parent[propertyName];
       }
       return void 0;
     };
-    return "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: " + ((stack1 = alias2(alias1(depth0, "owner", { "start": { "line": 10, "column": 10 }, "end": { "line": 10, "column": 15 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(depth0, "namespace", { "start": { "line": 11, "column": 15 }, "end": { "line": 11, "column": 24 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 13, "column": 4 }, "end": { "line": 15, "column": 13 } } })) != null ? stack1 : "") + "spec:\n  description: " + ((stack1 = alias2(alias1(depth0, "description", { "start": { "line": 17, "column": 17 }, "end": { "line": 17, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n  sourceRepos:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "sourceRepos"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 19, "column": 4 }, "end": { "line": 21, "column": 13 } } })) != null ? stack1 : "") + "  destinations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "destinations"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 23, "column": 4 }, "end": { "line": 26, "column": 13 } } })) != null ? stack1 : "") + '  clusterResourceWhitelist:\n    - group: ""\n      kind: Namespace\n';
+    return "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: " + ((stack1 = alias2(alias1(depth0, "owner", { "start": { "line": 11, "column": 10 }, "end": { "line": 11, "column": 15 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(depth0, "namespace", { "start": { "line": 12, "column": 15 }, "end": { "line": 12, "column": 24 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 14, "column": 4 }, "end": { "line": 16, "column": 13 } } })) != null ? stack1 : "") + "spec:\n  description: " + ((stack1 = alias2(alias1(depth0, "description", { "start": { "line": 18, "column": 17 }, "end": { "line": 18, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n  sourceRepos:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "sourceRepos"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 20, "column": 4 }, "end": { "line": 22, "column": 13 } } })) != null ? stack1 : "") + "  destinations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "destinations"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 24, "column": 4 }, "end": { "line": 27, "column": 13 } } })) != null ? stack1 : "") + "  clusterResourceWhitelist:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "namespaces"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 29, "column": 4 }, "end": { "line": 33, "column": 13 } } })) != null ? stack1 : "");
   }, "main"), "useData": true },
   "catalog-component.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
     var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
@@ -63786,18 +64537,22 @@ function renderUnits(units, config2, source, templates, options = {}) {
   const ctx = {
     config: config2,
     gitopsRepoURL,
+    source: source.repository,
     shared: buildSharedView(config2, source, gitopsRepoURL),
     runner: new TemplateRunner(templates, diagnostics),
     diagnostics,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
     validateValues: config2.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
-    files: /* @__PURE__ */ new Map()
+    files: /* @__PURE__ */ new Map(),
+    claims: /* @__PURE__ */ new Map(),
+    objects: /* @__PURE__ */ new Map(),
+    ownedHeader: sourceHeader(source)
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit) => unit !== null);
   const catalog = renderCatalog(units, ctx);
   const projects = renderProjects(units, ctx);
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return result(ctx.files, rendered, owned, projects, diagnostics);
+  return { ...result(ctx.files, rendered, owned, projects, diagnostics), claims: ctx.claims };
 }
 __name(renderUnits, "renderUnits");
 function valuesValidator(schema2, diagnostics) {
@@ -63808,27 +64563,27 @@ function valuesValidator(schema2, diagnostics) {
   return null;
 }
 __name(valuesValidator, "valuesValidator");
-function result(files, units, owned, shared, diagnostics) {
+function result(files, units, owned, shared2, diagnostics) {
   return {
     files: new Map([...files].sort(([a], [b]) => compareText(a, b))),
     units,
     owned: [...owned].sort(compareText),
-    shared: [...shared].sort(compareText),
+    shared: [...shared2].sort(compareText),
     diagnostics: sortDiagnostics(diagnostics.list())
   };
 }
 __name(result, "result");
 
 // src/render/load-templates.ts
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
+import { join as join2 } from "node:path";
 function readTemplateDir(dir) {
   const sources = {};
   const files = {};
-  const names = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
+  const names = readdirSync2(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
   for (const name of names) {
-    sources[name] = readFileSync(join(dir, name), "utf8");
-    files[name] = join(dir, name);
+    sources[name] = readFileSync2(join2(dir, name), "utf8");
+    files[name] = join2(dir, name);
   }
   return { sources, files };
 }
@@ -63867,7 +64622,7 @@ function formatGithub(diagnostics) {
       `col=${d.column}`,
       `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
     ].join(",");
-    return `::${d.severity} ${properties}::${escapeCommandData(d.message)}
+    return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}
 `;
   }).join("");
 }
@@ -64032,8 +64787,8 @@ async function applyWithRetry(writer, planner2, options = {}) {
   return { status: "conflict", plan, attempts };
 }
 __name(applyWithRetry, "applyWithRetry");
-async function readPlanBlobs(writer, planner2, snapshot) {
-  const blobs = /* @__PURE__ */ new Map();
+async function readPlanBlobs(writer, planner2, snapshot, known = /* @__PURE__ */ new Map()) {
+  const blobs = new Map(known);
   const requested = /* @__PURE__ */ new Set();
   for (let round = 0; round < MAX_FETCH_ROUNDS; round++) {
     const needed = planner2.blobsNeeded(snapshot.tree, blobs).filter((p) => !requested.has(p));
@@ -64066,17 +64821,17 @@ function joinPath(...segments) {
   return segments.flatMap((s) => s.split("/")).filter((s) => s !== "").join("/");
 }
 __name(joinPath, "joinPath");
-function indexPath(config2, repository) {
+function indexPath(config2, source) {
+  if (source.id === void 0) return legacyIndexPath(config2, source.repository);
+  if (!SOURCE_ID.test(source.id)) throw new Error(`not a repository id: ${JSON.stringify(source.id)}`);
+  return joinPath(config2.gitops.directory, ".paved", "sources", `${source.id}.yaml`);
+}
+__name(indexPath, "indexPath");
+function legacyIndexPath(config2, repository) {
   if (!isRepositoryName(repository)) throw new Error(`not a repository name (owner/name): ${JSON.stringify(repository)}`);
   return joinPath(config2.gitops.directory, ".paved", "sources", `${repository.toLowerCase()}.yaml`);
 }
-__name(indexPath, "indexPath");
-function sameRepository(value, repository) {
-  const a = value.toLowerCase().replace(/\.git$/, "");
-  const b = repository.toLowerCase();
-  return a === b || a.endsWith(`/${b}`);
-}
-__name(sameRepository, "sameRepository");
+__name(legacyIndexPath, "legacyIndexPath");
 function isRepositoryName(repository) {
   const parts = repository.split("/");
   return parts.length === 2 && parts.every((p) => /^[A-Za-z0-9_.-]+$/.test(p) && !/^\.+$/.test(p));
@@ -64094,6 +64849,7 @@ function getOwn2(record, key) {
 __name(getOwn2, "getOwn");
 
 // src/plan/unit-state.ts
+import { createHash as createHash2 } from "node:crypto";
 var DEFAULT_AUTOSCALING_CPU = 80;
 function unitState(unit) {
   const spec = unit.spec;
@@ -64110,7 +64866,7 @@ function unitState(unit) {
     secrets: {},
     dependencies: {}
   };
-  for (const name of Object.keys(spec.env).sort()) setOwn2(state.env, name, String(getOwn2(spec.env, name)));
+  for (const name of Object.keys(spec.env).sort()) setOwn2(state.env, name, envDigest(String(getOwn2(spec.env, name))));
   for (const name of Object.keys(spec.secrets).sort()) {
     const ref = getOwn2(spec.secrets, name);
     setOwn2(state.secrets, name, ref.property ? `${ref.key}#${ref.property}` : ref.key);
@@ -64122,13 +64878,19 @@ function unitState(unit) {
   return state;
 }
 __name(unitState, "unitState");
+var DIGEST = /^sha256:[0-9a-f]{12}$/;
+function envDigest(value) {
+  if (DIGEST.test(value)) return value;
+  return `sha256:${createHash2("sha256").update(value).digest("hex").slice(0, 12)}`;
+}
+__name(envDigest, "envDigest");
 
 // src/plan/ownership-index.ts
 var API_VERSION = "paved.dev/v1";
 var KIND = "SourceIndex";
 function buildIndex(units, rendered, source, config2) {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config2, source.repository), content: formatIndex(index) };
+  return index && { path: indexPath(config2, source), content: formatIndex(index) };
 }
 __name(buildIndex, "buildIndex");
 function buildOwnershipIndex(units, rendered, source) {
@@ -64148,12 +64910,13 @@ function buildOwnershipIndex(units, rendered, source) {
     return entry;
   });
   const catalog = rendered.owned.filter((p) => !inUnits.has(p)).sort(compareStrings);
-  return { source: source.repository, units: indexed, catalog };
+  return { source: source.repository, ...source.id !== void 0 ? { id: source.id } : {}, units: indexed, catalog };
 }
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, units: index.units, catalog: index.catalog };
-  return `# Files in this repository owned by ${index.source}, written by Paved on every apply.
+  const id = index.id === void 0 ? {} : { id: index.id };
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, units: index.units, catalog: index.catalog };
+  return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
@@ -64172,8 +64935,10 @@ function parseIndex(content) {
   const units = doc.units ?? [];
   const catalog = doc.catalog ?? [];
   if (!Array.isArray(units) || !isStringList(catalog)) throw new Error("units and catalog must be lists");
+  if (doc.id !== void 0 && typeof doc.id !== "string" && typeof doc.id !== "number") throw new Error("id must be a string");
   return {
     source: doc.source,
+    ...doc.id !== void 0 ? { id: String(doc.id) } : {},
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
         throw new Error(`units[${i}] needs environment, service and files`);
@@ -64203,7 +64968,7 @@ function readState(value) {
     replicas,
     cpu,
     memory,
-    env: stringRecord(value.env),
+    env: digested(stringRecord(value.env)),
     secrets: stringRecord(value.secrets),
     dependencies: stringRecord(value.dependencies)
   };
@@ -64217,6 +64982,11 @@ function readState(value) {
   return state;
 }
 __name(readState, "readState");
+function digested(env) {
+  for (const name of Object.keys(env)) setOwn2(env, name, envDigest(env[name]));
+  return env;
+}
+__name(digested, "digested");
 function stringRecord(value) {
   const out = {};
   if (!isRecord(value)) return out;
@@ -64267,17 +65037,17 @@ var MAX_SUMMARY_ITEMS = 3;
 function commitMessage(plan, source) {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== void 0 ? ` (#${source.pullRequest})` : "";
-  const lines = [`paved: ${source.repository}${at}${pr}`, ""];
+  const lines2 = [`paved: ${source.repository}${at}${pr}`, ""];
   for (const environment2 of plan.environments) {
     for (const u of plan.units.filter((x) => x.environment === environment2 && x.action !== "unchanged")) {
       const summary2 = u.summary.slice(0, MAX_SUMMARY_ITEMS).join("; ") + (u.summary.length > MAX_SUMMARY_ITEMS ? "; \u2026" : "");
-      lines.push(`${environment2}/${u.service}: ${u.action}${summary2 ? ` (${oneLine(summary2)})` : ""}`);
+      lines2.push(`${environment2}/${u.service}: ${u.action}${summary2 ? ` (${oneLine(summary2)})` : ""}`);
     }
   }
   const other = plan.changes.filter((c) => !c.unit).length;
-  if (other > 0) lines.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
-  lines.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
-  return `${lines.join("\n")}
+  if (other > 0) lines2.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
+  lines2.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  return `${lines2.join("\n")}
 `;
 }
 __name(commitMessage, "commitMessage");
@@ -64287,9 +65057,9 @@ function oneLine(text) {
 __name(oneLine, "oneLine");
 
 // src/plan/blob-sha.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function gitBlobSha(content) {
-  return createHash("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
+  return createHash3("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
 }
 __name(gitBlobSha, "gitBlobSha");
 
@@ -64298,8 +65068,7 @@ function resolveDesired(input2, source, config2) {
   const diagnostics = [...input2.diagnostics ?? [], ...input2.rendered.diagnostics];
   const valid = !hasErrors(diagnostics);
   const index = !valid ? null : input2.index !== void 0 ? input2.index : buildIndex(input2.units, input2.rendered, source, config2);
-  const files = new Map(valid ? input2.rendered.files : []);
-  if (index) files.set(index.path, index.content);
+  const files = valid ? desiredFiles(input2.rendered, index) : /* @__PURE__ */ new Map();
   const shas = /* @__PURE__ */ new Map();
   for (const [path, content] of files) shas.set(path, gitBlobSha(content));
   const owned = new Set(valid ? input2.rendered.owned : []);
@@ -64317,11 +65086,13 @@ function resolveDesired(input2, source, config2) {
     files,
     shas,
     index,
-    indexPath: indexPath(config2, source.repository),
+    indexPath: indexPath(config2, source),
+    ...source.id !== void 0 ? { legacyIndexPath: legacyIndexPath(config2, source.repository) } : {},
     owned,
     shared: new Set(valid ? input2.rendered.shared : []),
     unitDirs,
     unitOf,
+    claims: valid ? input2.rendered.claims ?? /* @__PURE__ */ new Map() : /* @__PURE__ */ new Map(),
     diagnostics,
     valid,
     parseIndex: rememberLast(parseIndex),
@@ -64329,6 +65100,13 @@ function resolveDesired(input2, source, config2) {
   };
 }
 __name(resolveDesired, "resolveDesired");
+function desiredFiles(rendered, index) {
+  const files = new Map(rendered.files);
+  for (const [path, claim] of rendered.claims ?? []) files.set(path, claim.content);
+  if (index) files.set(index.path, index.content);
+  return files;
+}
+__name(desiredFiles, "desiredFiles");
 function rememberLast(compute) {
   let last;
   return (key) => {
@@ -64367,22 +65145,30 @@ function conflictCandidates(desired, tree, previouslyOwned) {
   const ours = /* @__PURE__ */ __name((path) => previouslyOwned.has(path) || desired.shared.has(path) || path === desired.indexPath, "ours");
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
-    if (current !== void 0 && current !== sha && desired.owned.has(path) && !ours(path)) candidates.push(path);
+    if (current === void 0 || current === sha) continue;
+    if (desired.shared.has(path) || desired.owned.has(path) && !ours(path)) candidates.push(path);
   }
   for (const path of desired.foreignInUnitDirs(tree)) if (!ours(path)) candidates.push(path);
   return candidates;
 }
 __name(conflictCandidates, "conflictCandidates");
-function findConflicts(desired, tree, blobs, previouslyOwned, repository) {
+function findConflicts(desired, tree, blobs, previouslyOwned, source) {
   const byKey = /* @__PURE__ */ new Map();
   for (const path of conflictCandidates(desired, tree, previouslyOwned).sort()) {
     const content = blobs.get(path);
-    const owner = content === void 0 ? void 0 : sourceAnnotation(content);
-    if (owner !== void 0 && sameRepository(owner, repository)) continue;
+    const owner = content === void 0 ? void 0 : readProvenance(content);
+    if (desired.shared.has(path)) {
+      if (owner?.kind === "team" && sameTeam(owner, desired.files.get(path))) continue;
+      byKey.set(path, { paths: [path], shared: true, ...owner ? { owner } : {} });
+      continue;
+    }
+    if (belongsToSource(owner, source)) continue;
     const dir = unitDirOf(path, desired.unitDirs);
     const key = dir ?? path;
     const conflict = byKey.get(key) ?? { paths: [] };
     if (dir !== void 0) conflict.unit = desired.unitDirs.get(dir);
+    const claim = desired.claims.get(path);
+    if (claim) conflict.claim = claim;
     conflict.paths.push(path);
     conflict.owner ??= owner;
     byKey.set(key, conflict);
@@ -64390,15 +65176,17 @@ function findConflicts(desired, tree, blobs, previouslyOwned, repository) {
   return [...byKey.values()];
 }
 __name(findConflicts, "findConflicts");
-function sourceAnnotation(content) {
-  const match = /paved\.dev\/source["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content);
-  return match?.[1];
-}
-__name(sourceAnnotation, "sourceAnnotation");
-function conflictDiagnostic(conflict, file, locate2) {
+function conflictDiagnostic(conflict, file, locate2, source) {
   const example = conflict.paths[0];
+  if (conflict.shared) return sharedConflictDiagnostic(conflict, example, file, locate2);
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
-  const owner = conflict.owner ? `${conflict.owner} (paved.dev/source of ${example})` : `files no Paved source lists (${example}${more}, maybe written by hand)`;
+  const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
+  if (conflict.claim) {
+    const { claim } = conflict;
+    const position2 = locate2(claim.pointer) ?? { line: 1, column: 1 };
+    const message2 = `${claim.description} (${claim.service} in ${claim.environment}) is already routed by ${owner}. Two Ingresses with one host and path on a cluster would take each other's traffic: choose another host or path, or remove it from its owner first.`;
+    return { severity: "error", code: "ingress-conflict", message: message2, file, ...position2, path: claim.pointer };
+  }
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === void 0 ? "" : pointer("services", service);
   const position = locate2(where) ?? { line: 1, column: 1 };
@@ -64418,28 +65206,92 @@ function catalogService(path) {
   return /\/?catalog\/[^/]+\/([^/]+)\.yaml$/.exec(path)?.[1];
 }
 __name(catalogService, "catalogService");
+function ownerWords(owner, example, source) {
+  const named = `${describeProvenance(owner)} (as ${example} says)`;
+  if (owner.kind === "source" && sameRepository(owner.repository, source.repository) && owner.id !== source.id) {
+    const ours = source.id === void 0 ? "this source has no repository id (the CLI takes it with --source-id)" : `this is repository id ${source.id}`;
+    return `${named}, another repository that had this name: ${ours}, and a repository that takes an old name does not inherit what the renamed one deployed`;
+  }
+  return named;
+}
+__name(ownerWords, "ownerWords");
+function sameTeam(owner, desiredContent) {
+  const ours = readProvenance(desiredContent);
+  return ours?.kind === "team" && ours.owner === owner.owner;
+}
+__name(sameTeam, "sameTeam");
+function sharedConflictDiagnostic(conflict, example, file, locate2) {
+  const says = conflict.owner ? `it says it is ${describeProvenance(conflict.owner)}` : "nothing in it says Paved wrote it (written by hand?)";
+  return {
+    severity: "error",
+    code: "ownership-conflict",
+    message: `${example} in the GitOps repository was not rendered by Paved for this team: ${says}. Paved overwrites only files it rendered. Move that file aside (or merge what it adds into the org config) and let Paved write it, or make it Paved's by starting it with the line Paved writes.`,
+    file,
+    ...locate2("/owner") ?? { line: 1, column: 1 },
+    path: "/owner"
+  };
+}
+__name(sharedConflictDiagnostic, "sharedConflictDiagnostic");
+function deletionCandidates(desired, previouslyOwned, tree) {
+  return [...previouslyOwned].filter((path) => !desired.files.has(path) && !desired.shared.has(path) && tree.has(path));
+}
+__name(deletionCandidates, "deletionCandidates");
+function deletable(content, source) {
+  return content !== void 0 && belongsToSource(readProvenance(content), source);
+}
+__name(deletable, "deletable");
+function keptDiagnostic(path, content, indexPath2, file) {
+  const claim = content === void 0 ? void 0 : readProvenance(content);
+  const says = claim ? `it says it is ${describeProvenance(claim)}'s` : "nothing in it says Paved wrote it";
+  return {
+    severity: "warning",
+    code: "ownership-index-foreign-file",
+    message: `${path} is listed in this repository's ownership index ${indexPath2}, but ${says}: Paved does not delete it, and no longer lists it. Delete it by hand if it is really no one's.`,
+    file,
+    line: 1,
+    column: 1,
+    path: ""
+  };
+}
+__name(keptDiagnostic, "keptDiagnostic");
 
 // src/plan/previous-index.ts
-function previousIndexNeeded(desired, tree) {
-  const sha = tree.get(desired.indexPath);
-  return sha !== void 0 && sha !== desired.shas.get(desired.indexPath);
+function previousIndexPath(desired, tree) {
+  if (tree.has(desired.indexPath)) return desired.indexPath;
+  return desired.legacyIndexPath !== void 0 && tree.has(desired.legacyIndexPath) ? desired.legacyIndexPath : void 0;
 }
-__name(previousIndexNeeded, "previousIndexNeeded");
+__name(previousIndexPath, "previousIndexPath");
+function previousIndexToFetch(desired, tree) {
+  const path = previousIndexPath(desired, tree);
+  if (path === void 0) return void 0;
+  return tree.get(path) !== desired.shas.get(path) ? path : void 0;
+}
+__name(previousIndexToFetch, "previousIndexToFetch");
 function readPreviousIndex(desired, tree, blobs, current) {
-  if (!tree.has(desired.indexPath)) return { kind: "none" };
-  if (!previousIndexNeeded(desired, tree)) {
-    const index = buildOwnershipIndex(current.units, current.rendered, current.source);
-    return index ? { kind: "found", index } : { kind: "none" };
+  const path = previousIndexPath(desired, tree);
+  if (path === void 0) return { kind: "none" };
+  if (previousIndexToFetch(desired, tree) === void 0) {
+    const index2 = buildOwnershipIndex(current.units, current.rendered, current.source);
+    return index2 ? { kind: "found", index: index2, path } : { kind: "none" };
   }
-  const content = blobs.get(desired.indexPath);
+  const content = blobs.get(path);
   if (content === void 0) return { kind: "unreadable", reason: "its content was not fetched" };
+  let index;
   try {
-    return { kind: "found", index: desired.parseIndex(content) };
+    index = desired.parseIndex(content);
   } catch (error2) {
+    if (path !== desired.indexPath) return { kind: "none" };
     return { kind: "unreadable", reason: error2 instanceof Error ? error2.message : String(error2) };
   }
+  if (path !== desired.indexPath && !adoptable(index, current.source)) return { kind: "none" };
+  return { kind: "found", index, path };
 }
 __name(readPreviousIndex, "readPreviousIndex");
+function adoptable(index, source) {
+  if (index.id !== void 0) return index.id === source.id;
+  return sameRepository(index.source, source.repository);
+}
+__name(adoptable, "adoptable");
 function unreadableIndexDiagnostic(path, reason, file) {
   return {
     severity: "error",
@@ -64453,22 +65305,96 @@ function unreadableIndexDiagnostic(path, reason, file) {
 }
 __name(unreadableIndexDiagnostic, "unreadableIndexDiagnostic");
 
+// src/plan/risks.ts
+var LISTED_SERVICES = 5;
+function findRisks(units, environments, config2) {
+  const risks = [];
+  const production = new Set(config2.environments.filter((e) => e.production).map((e) => e.name));
+  for (const environment2 of environments) {
+    if (!production.has(environment2)) continue;
+    const changed = units.filter((u) => u.change.environment === environment2 && u.change.action !== "unchanged");
+    const names = changed.slice(0, LISTED_SERVICES).map((u) => `${u.change.service} (${u.change.action})`);
+    if (changed.length > LISTED_SERVICES) names.push(`and ${changed.length - LISTED_SERVICES} more`);
+    risks.push({ kind: "production", environment: environment2, message: `${environment2} is a production environment; this changes ${names.join(", ") || "its shared files"}` });
+  }
+  for (const { change: change2, before, after } of units) {
+    const { environment: environment2, service } = change2;
+    if (change2.action === "delete") {
+      risks.push({ kind: "deletion", environment: environment2, service, message: `${service} is removed from ${environment2}: its workload and files are deleted` });
+    }
+    for (const name of Object.keys(before?.dependencies ?? {})) {
+      if (after && getOwn2(after.dependencies, name) !== void 0) continue;
+      risks.push({
+        kind: "dependency-removal",
+        environment: environment2,
+        service,
+        message: `dependency ${name} (${getOwn2(before.dependencies, name)}) of ${service} is removed in ${environment2}: its claim is deleted, and its data may be lost`
+      });
+    }
+    if (after && after.replicas === 0 && !after.autoscaling && (!before || before.replicas !== 0 || before.autoscaling)) {
+      risks.push({ kind: "scale-to-zero", environment: environment2, service, message: `${service} scales to zero replicas in ${environment2}` });
+    }
+    if (before?.host !== void 0 && change2.action !== "delete" && after?.host !== before.host) {
+      const message = after?.host === void 0 ? `${service} loses its ingress in ${environment2}: ${before.host} stops answering` : `host of ${service} in ${environment2} changes ${before.host} \u2192 ${after.host}: clients of ${before.host} stop reaching it`;
+      risks.push({ kind: "host-change", environment: environment2, service, message });
+    }
+  }
+  return risks.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
+}
+__name(findRisks, "findRisks");
+var KIND_ORDER = ["production", "deletion", "dependency-removal", "host-change", "scale-to-zero"];
+function isClaimFile(path) {
+  return /\/manifests\/claim-[^/]+\.yaml$/.test(path);
+}
+__name(isClaimFile, "isClaimFile");
+function claimRenameRisks(changes) {
+  const risks = [];
+  for (const change2 of changes) {
+    if (change2.action !== "update" || !change2.unit || !isClaimFile(change2.path)) continue;
+    const before = objectName(change2.before);
+    const after = objectName(change2.after);
+    if (before === void 0 || after === void 0 || before === after) continue;
+    const { environment: environment2, service } = change2.unit;
+    risks.push({
+      kind: "claim-rename",
+      environment: environment2,
+      service,
+      message: `the claim ${before} of ${service} in ${environment2} is renamed ${after}: Crossplane deletes ${before} and creates ${after}, so its data is lost unless the composition's deletionPolicy is Orphan`
+    });
+  }
+  return risks;
+}
+__name(claimRenameRisks, "claimRenameRisks");
+function objectName(content) {
+  if (content === void 0) return void 0;
+  try {
+    const name = load(content)?.metadata?.name;
+    return typeof name === "string" ? name : void 0;
+  } catch {
+    return void 0;
+  }
+}
+__name(objectName, "objectName");
+
 // src/plan/needed.ts
 function blobsNeededFor(desired, input2, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
   if (!desired.valid) return [];
-  if (previousIndexNeeded(desired, tree) && !known.has(desired.indexPath)) {
-    return [desired.indexPath];
+  const index = previousIndexToFetch(desired, tree);
+  if (index !== void 0 && !known.has(index)) {
+    return [index];
   }
   const previous = readPreviousIndex(desired, tree, known, { units: input2.units, rendered: input2.rendered, source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : /* @__PURE__ */ new Set();
   const essential = new Set(conflictCandidates(desired, tree, owned));
+  for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
+  for (const [path, sha] of desired.shas) {
+    const current = tree.get(path);
+    if (current !== void 0 && current !== sha && isClaimFile(path)) essential.add(path);
+  }
   const forDiffs = /* @__PURE__ */ new Set();
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
     if (current !== void 0 && current !== sha && !essential.has(path)) forDiffs.add(path);
-  }
-  if (options.deletionDiffs ?? true) {
-    for (const path of owned) if (!desired.files.has(path) && tree.has(path)) forDiffs.add(path);
   }
   const fetchedForDiffs = [...forDiffs].filter((p) => known.has(p)).length;
   const room = Math.max(0, (options.diffLimit ?? Infinity) - fetchedForDiffs);
@@ -64516,12 +65442,12 @@ function splitLines(content) {
 __name(splitLines, "splitLines");
 function intern(a, b) {
   const ids = /* @__PURE__ */ new Map();
-  const encode = /* @__PURE__ */ __name((lines) => {
-    const out = new Int32Array(lines.length);
-    for (let i = 0; i < lines.length; i++) {
-      const last = i === lines.length - 1 && !lines.finalNewline;
-      const key = last ? `${lines.text[i]}
-` : lines.text[i];
+  const encode = /* @__PURE__ */ __name((lines2) => {
+    const out = new Int32Array(lines2.length);
+    for (let i = 0; i < lines2.length; i++) {
+      const last = i === lines2.length - 1 && !lines2.finalNewline;
+      const key = last ? `${lines2.text[i]}
+` : lines2.text[i];
       let id = ids.get(key);
       if (id === void 0) ids.set(key, id = ids.size);
       out[i] = id;
@@ -64696,15 +65622,15 @@ function range(index, count2) {
   return count2 === 1 ? `${index + 1}` : `${index + 1},${count2}`;
 }
 __name(range, "range");
-function pushLine(out, sign2, lines, index) {
-  out.push(`${sign2}${lines.text[index]}
+function pushLine(out, sign2, lines2, index) {
+  out.push(`${sign2}${lines2.text[index]}
 `);
-  if (index === lines.length - 1 && !lines.finalNewline) out.push("\\ No newline at end of file\n");
+  if (index === lines2.length - 1 && !lines2.finalNewline) out.push("\\ No newline at end of file\n");
 }
 __name(pushLine, "pushLine");
 
 // src/plan/file-changes.ts
-function fileChanges(desired, previous, tree, blobs) {
+function fileChanges(desired, previous, tree, blobs, previousPath, deletable2) {
   const changes = [];
   for (const [path, content] of desired.files) {
     const current = tree.get(path);
@@ -64720,12 +65646,17 @@ function fileChanges(desired, previous, tree, blobs) {
       previousOwned.push(path);
     }
   }
-  if (!desired.files.has(desired.indexPath) && tree.has(desired.indexPath)) previousOwned.push(desired.indexPath);
+  const kept = [];
   for (const path of new Set(previousOwned)) {
     if (desired.files.has(path) || desired.shared.has(path) || !tree.has(path)) continue;
-    changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), void 0, true));
+    if (!deletable2(path)) kept.push(path);
+    else changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), void 0, true));
   }
-  return changes.sort((a, b) => compareStrings(a.path, b.path));
+  const indexes = [desired.indexPath, ...previousPath !== void 0 && previousPath !== desired.indexPath ? [previousPath] : []];
+  for (const path of indexes) {
+    if (!desired.files.has(path) && tree.has(path)) changes.push(change(path, "delete", void 0, blobs.get(path), void 0, true));
+  }
+  return { changes: changes.sort((a, b) => compareStrings(a.path, b.path)), kept: kept.sort(compareStrings) };
 }
 __name(fileChanges, "fileChanges");
 function change(path, action, unit, before, after, existed) {
@@ -64745,10 +65676,10 @@ function change(path, action, unit, before, after, existed) {
 __name(change, "change");
 
 // src/plan/plan-id.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var ID_LENGTH = 12;
 function planId(input2, desired) {
-  const hash = createHash2("sha256");
+  const hash = createHash4("sha256");
   const field = /* @__PURE__ */ __name((name, value) => {
     hash.update(`${name}\0${value.length}\0`).update(value);
   }, "field");
@@ -64765,61 +65696,22 @@ function planId(input2, desired) {
 }
 __name(planId, "planId");
 
-// src/plan/risks.ts
-var LISTED_SERVICES = 5;
-function findRisks(units, environments, config2) {
-  const risks = [];
-  const production = new Set(config2.environments.filter((e) => e.production).map((e) => e.name));
-  for (const environment2 of environments) {
-    if (!production.has(environment2)) continue;
-    const changed = units.filter((u) => u.change.environment === environment2 && u.change.action !== "unchanged");
-    const names = changed.slice(0, LISTED_SERVICES).map((u) => `${u.change.service} (${u.change.action})`);
-    if (changed.length > LISTED_SERVICES) names.push(`and ${changed.length - LISTED_SERVICES} more`);
-    risks.push({ kind: "production", environment: environment2, message: `${environment2} is a production environment; this changes ${names.join(", ") || "its shared files"}` });
-  }
-  for (const { change: change2, before, after } of units) {
-    const { environment: environment2, service } = change2;
-    if (change2.action === "delete") {
-      risks.push({ kind: "deletion", environment: environment2, service, message: `${service} is removed from ${environment2}: its workload and files are deleted` });
-    }
-    for (const name of Object.keys(before?.dependencies ?? {})) {
-      if (after && getOwn2(after.dependencies, name) !== void 0) continue;
-      risks.push({
-        kind: "dependency-removal",
-        environment: environment2,
-        service,
-        message: `dependency ${name} (${getOwn2(before.dependencies, name)}) of ${service} is removed in ${environment2}: its claim is deleted, and its data may be lost`
-      });
-    }
-    if (after && after.replicas === 0 && !after.autoscaling && (!before || before.replicas !== 0 || before.autoscaling)) {
-      risks.push({ kind: "scale-to-zero", environment: environment2, service, message: `${service} scales to zero replicas in ${environment2}` });
-    }
-    if (before?.host !== void 0 && change2.action !== "delete" && after?.host !== before.host) {
-      const message = after?.host === void 0 ? `${service} loses its ingress in ${environment2}: ${before.host} stops answering` : `host of ${service} in ${environment2} changes ${before.host} \u2192 ${after.host}: clients of ${before.host} stop reaching it`;
-      risks.push({ kind: "host-change", environment: environment2, service, message });
-    }
-  }
-  return risks.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
-}
-__name(findRisks, "findRisks");
-var KIND_ORDER = ["production", "deletion", "dependency-removal", "host-change", "scale-to-zero"];
-
 // src/plan/summary.ts
 function describeChanges(before, after) {
-  const lines = [];
-  if (before.image !== after.image) lines.push(describeImage(before.image, after.image));
-  if (before.replicas !== after.replicas) lines.push(`replicas ${before.replicas} \u2192 ${after.replicas}`);
-  lines.push(...describeAutoscaling(before.autoscaling, after.autoscaling));
-  if (before.cpu !== after.cpu) lines.push(`cpu ${before.cpu} \u2192 ${after.cpu}`);
-  if (before.memory !== after.memory) lines.push(`memory ${before.memory} \u2192 ${after.memory}`);
-  lines.push(...describeOptional("port", before.port, after.port));
-  lines.push(...describeIngress(before, after));
-  lines.push(...describeRecord("env", before.env, after.env, (name, from, to) => `env ${name} ${short(from)} \u2192 ${short(to)}`));
-  lines.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
-  lines.push(
+  const lines2 = [];
+  if (before.image !== after.image) lines2.push(describeImage(before.image, after.image));
+  if (before.replicas !== after.replicas) lines2.push(`replicas ${before.replicas} \u2192 ${after.replicas}`);
+  lines2.push(...describeAutoscaling(before.autoscaling, after.autoscaling));
+  if (before.cpu !== after.cpu) lines2.push(`cpu ${before.cpu} \u2192 ${after.cpu}`);
+  if (before.memory !== after.memory) lines2.push(`memory ${before.memory} \u2192 ${after.memory}`);
+  lines2.push(...describeOptional("port", before.port, after.port));
+  lines2.push(...describeIngress(before, after));
+  lines2.push(...describeRecord("env", before.env, after.env, (name) => `env ${name} changed`));
+  lines2.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
+  lines2.push(
     ...describeRecord("dependency", before.dependencies, after.dependencies, (name, from, to) => `dependency ${name} ${from} \u2192 ${to}`, true)
   );
-  return lines;
+  return lines2;
 }
 __name(describeChanges, "describeChanges");
 function describeNew(state) {
@@ -64847,17 +65739,17 @@ __name(describeImage, "describeImage");
 function splitImage2(image) {
   const at = image.indexOf("@");
   const name = at === -1 ? image : image.slice(0, at);
-  const digest = at === -1 ? void 0 : image.slice(at + 1);
+  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
   const colon = name.lastIndexOf(":");
   const hasTag = colon > name.lastIndexOf("/");
   const result2 = { repository: hasTag ? name.slice(0, colon) : name };
   if (hasTag) result2.tag = name.slice(colon + 1);
-  if (digest !== void 0) result2.digest = digest;
+  if (digest2 !== void 0) result2.digest = digest2;
   return result2;
 }
 __name(splitImage2, "splitImage");
-function shortDigest(digest) {
-  const [algorithm, hex2 = ""] = digest.split(":");
+function shortDigest(digest2) {
+  const [algorithm, hex2 = ""] = digest2.split(":");
   return `${algorithm}:${hex2.slice(0, 12)}`;
 }
 __name(shortDigest, "shortDigest");
@@ -64869,10 +65761,10 @@ function describeAutoscaling(before, after) {
   if (!before && !after) return [];
   if (!before) return [`autoscaling added (${scalingRange(after)}, cpu ${after.cpu}%)`];
   if (!after) return [`autoscaling removed (was ${scalingRange(before)})`];
-  const lines = [];
-  if (before.min !== after.min || before.max !== after.max) lines.push(`autoscaling ${scalingRange(before)} \u2192 ${scalingRange(after)}`);
-  if (before.cpu !== after.cpu) lines.push(`autoscaling cpu target ${before.cpu}% \u2192 ${after.cpu}%`);
-  return lines;
+  const lines2 = [];
+  if (before.min !== after.min || before.max !== after.max) lines2.push(`autoscaling ${scalingRange(before)} \u2192 ${scalingRange(after)}`);
+  if (before.cpu !== after.cpu) lines2.push(`autoscaling cpu target ${before.cpu}% \u2192 ${after.cpu}%`);
+  return lines2;
 }
 __name(describeAutoscaling, "describeAutoscaling");
 function describeOptional(label, before, after) {
@@ -64886,10 +65778,10 @@ function describeIngress(before, after) {
   if (before.host === void 0 && after.host === void 0) return [];
   if (before.host === void 0) return [`ingress added (host ${after.host}${pathSuffix(after.path)})`];
   if (after.host === void 0) return [`ingress removed (host ${before.host}${pathSuffix(before.path)})`];
-  const lines = [];
-  if (before.host !== after.host) lines.push(`host ${before.host} \u2192 ${after.host}`);
-  if (before.path !== after.path) lines.push(`ingress path ${before.path ?? "/"} \u2192 ${after.path ?? "/"}`);
-  return lines;
+  const lines2 = [];
+  if (before.host !== after.host) lines2.push(`host ${before.host} \u2192 ${after.host}`);
+  if (before.path !== after.path) lines2.push(`ingress path ${before.path ?? "/"} \u2192 ${after.path ?? "/"}`);
+  return lines2;
 }
 __name(describeIngress, "describeIngress");
 function pathSuffix(path) {
@@ -64897,24 +65789,19 @@ function pathSuffix(path) {
 }
 __name(pathSuffix, "pathSuffix");
 function describeRecord(label, before, after, changed, showValue = false) {
-  const lines = [];
+  const lines2 = [];
   const names = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   for (const name of names) {
     const from = getOwn2(before, name);
     const to = getOwn2(after, name);
     if (from === to) continue;
-    if (from === void 0) lines.push(`${label} ${name} added${showValue ? ` (${to})` : ""}`);
-    else if (to === void 0) lines.push(`${label} ${name} removed${showValue ? ` (${from})` : ""}`);
-    else lines.push(changed(name, from, to));
+    if (from === void 0) lines2.push(`${label} ${name} added${showValue ? ` (${to})` : ""}`);
+    else if (to === void 0) lines2.push(`${label} ${name} removed${showValue ? ` (${from})` : ""}`);
+    else lines2.push(changed(name, from, to));
   }
-  return lines;
+  return lines2;
 }
 __name(describeRecord, "describeRecord");
-function short(value) {
-  const shown = value === "" ? '""' : value;
-  return shown.length > 40 ? `${shown.slice(0, 39)}\u2026` : shown;
-}
-__name(short, "short");
 
 // src/plan/unit-changes.ts
 function compareUnits(units, rendered, previous, changes, config2) {
@@ -64977,10 +65864,10 @@ function planFor(desired, input2) {
   const { tree, blobs, source, config: config2 } = input2;
   const id = planId(input2, desired);
   const file = input2.manifestFile ?? config2.manifest;
-  const invalid2 = /* @__PURE__ */ __name((diagnostics = desired.diagnostics) => ({
+  const invalid2 = /* @__PURE__ */ __name((diagnostics2 = desired.diagnostics) => ({
     id,
     valid: false,
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: sortDiagnostics(diagnostics2),
     changes: [],
     units: [],
     risks: [],
@@ -64993,12 +65880,20 @@ function planFor(desired, input2) {
   }
   const previousIndex = previous.kind === "found" ? previous.index : void 0;
   const owned = previousIndex ? ownedPaths(previousIndex) : /* @__PURE__ */ new Set();
-  const conflicts = findConflicts(desired, tree, blobs, owned, source.repository);
+  const conflicts = findConflicts(desired, tree, blobs, owned, source);
   if (conflicts.length > 0) {
     const locate2 = input2.locate ?? (() => void 0);
-    return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2))]);
+    return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
-  const changes = fileChanges(desired, previousIndex, tree, blobs);
+  const { changes, kept } = fileChanges(
+    desired,
+    previousIndex,
+    tree,
+    blobs,
+    previous.kind === "found" ? previous.path : void 0,
+    (path) => deletable(blobs.get(path), source)
+  );
+  const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
   const comparisons = compareUnits(input2.units, input2.rendered.units, previousIndex, changes, config2);
   const order = environmentOrder(config2);
   const environments = [
@@ -65010,10 +65905,10 @@ function planFor(desired, input2) {
   return {
     id,
     valid: true,
-    diagnostics: sortDiagnostics(desired.diagnostics),
+    diagnostics: sortDiagnostics(diagnostics),
     changes,
     units: comparisons.map((c) => c.change),
-    risks: findRisks(comparisons, environments, config2),
+    risks: [...findRisks(comparisons, environments, config2), ...claimRenameRisks(changes)],
     environments
   };
 }
@@ -65022,25 +65917,6 @@ function unplannable(diagnostics) {
   return { id: "", valid: false, diagnostics, changes: [], units: [], risks: [], environments: [] };
 }
 __name(unplannable, "unplannable");
-
-// src/core/package-root.ts
-import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
-import { dirname, join as join2, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-function findPackageRoot() {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return existsSync2(join2(here, "schemas", "platform.schema.json")) ? here : resolve(here, "../..");
-}
-__name(findPackageRoot, "findPackageRoot");
-var PACKAGE_ROOT = findPackageRoot();
-function packagePath(...segments) {
-  return join2(PACKAGE_ROOT, ...segments);
-}
-__name(packagePath, "packagePath");
-function readPackageJson(...segments) {
-  return JSON.parse(readFileSync2(packagePath(...segments), "utf8"));
-}
-__name(readPackageJson, "readPackageJson");
 
 // src/core/version.ts
 var PAVED_VERSION = readPackageJson("package.json").version;
@@ -65075,9 +65951,21 @@ function plannerForDesired(desired, ctx) {
 }
 __name(plannerForDesired, "plannerForDesired");
 
+// src/plan/verified-blobs.ts
+function verifiedBlobs(render, tree) {
+  const blobs = /* @__PURE__ */ new Map();
+  const files = render.index ? [...render.rendered.files, [render.index.path, render.index.content]] : render.rendered.files;
+  for (const [path, content] of files) {
+    const sha = tree.get(path);
+    if (sha !== void 0 && sha === gitBlobSha(content)) blobs.set(path, content);
+  }
+  return blobs;
+}
+__name(verifiedBlobs, "verifiedBlobs");
+
 // src/report/annotations.ts
 function annotation(range2, level, title, message) {
-  const result2 = { path: range2.path, start_line: range2.startLine, end_line: range2.endLine, annotation_level: level, message, title };
+  const result2 = { path: range2.path, start_line: range2.startLine, end_line: range2.endLine, annotation_level: level, message: showInvisible(message), title: showInvisible(title) };
   if (range2.startLine === range2.endLine && range2.startColumn !== void 0) {
     result2.start_column = range2.startColumn;
     result2.end_column = range2.endColumn ?? range2.startColumn;
@@ -65380,7 +66268,7 @@ function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
 ${sourceLine(ctx)}
 
 `;
-  const title = `${v.icon} ${verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting).text}`;
+  const title = `${v.icon} ${showInvisible(verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting).text)}`;
   return {
     conclusion: !plan.valid || !v.ok ? "failure" : v.warnings > 0 ? "neutral" : "success",
     title: title.length > CHECK_RUN_TITLE_MAX_CHARS ? `${title.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1)}\u2026` : title,
@@ -65642,9 +66530,9 @@ __name(readFileSha, "readFileSha");
 // src/github/org-config.ts
 var ORG_CONFIG_REPO = ".github";
 var ORG_CONFIG_PATH = ".github/paved.yml";
-async function readOrgConfig(gh, org) {
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH);
-  return { text, location: `${org}/${ORG_CONFIG_REPO}:${ORG_CONFIG_PATH}` };
+async function readOrgConfig(gh, org, ref) {
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);
+  return { text, location: `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}` };
 }
 __name(readOrgConfig, "readOrgConfig");
 
@@ -65659,7 +66547,7 @@ function configProblem(code, message, path) {
   return { severity: "error", code, message, file: ORG_CONFIG_PATH, line: 1, column: 1, path };
 }
 __name(configProblem, "configProblem");
-async function readOrgTemplates(gh, org, folder) {
+async function readOrgTemplates(gh, org, folder, ref) {
   if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
   const dir = orgPath(folder);
   const repo = { owner: org, repo: ORG_CONFIG_REPO };
@@ -65667,7 +66555,7 @@ async function readOrgTemplates(gh, org, folder) {
   if (dir === null) return missing;
   let entries2;
   try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir });
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir, ...ref ? { ref } : {} });
     if (!Array.isArray(data)) return missing;
     entries2 = data;
   } catch (error2) {
@@ -65677,7 +66565,7 @@ async function readOrgTemplates(gh, org, folder) {
   const sources = {};
   const files = {};
   for (const entry of entries2.filter((e) => e.type === "file" && e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text = await readFileAt(gh, repo, entry.path);
+    const text = await readFileAt(gh, repo, entry.path, ref);
     if (text === null) continue;
     sources[entry.name] = text;
     files[entry.name] = `${org}/${ORG_CONFIG_REPO}/${entry.path}`;
@@ -65685,13 +66573,13 @@ async function readOrgTemplates(gh, org, folder) {
   return { templates: templateSetWith(sources, files), diagnostics: [] };
 }
 __name(readOrgTemplates, "readOrgTemplates");
-async function readOrgValuesSchema(gh, org, location2) {
+async function readOrgValuesSchema(gh, org, location2, ref) {
   if (location2 === null) return { diagnostics: [] };
-  const path = /^[a-z]+:\/\//i.test(location2) ? null : orgPath(location2);
+  const path = orgPath(location2);
   if (path === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO} (Paved does not fetch URLs)`, "/render/chart/valuesSchema")] };
+    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path);
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path, ref);
   if (text === null) {
     return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }
@@ -65704,8 +66592,8 @@ async function readOrgValuesSchema(gh, org, location2) {
 __name(readOrgValuesSchema, "readOrgValuesSchema");
 
 // src/github/org-settings.ts
-async function readOrgSettings(gh, org) {
-  const source = await readOrgConfig(gh, org);
+async function readOrgSettings(gh, org, ref) {
+  const source = await readOrgConfig(gh, org, ref);
   if (source.text === null) {
     const { templates: templates2 } = await readOrgTemplates(gh, org, null);
     return { ok: true, config: DEFAULT_CONFIG, configured: false, location: source.location, templates: templates2, renderOptions: {}, diagnostics: [] };
@@ -65713,8 +66601,8 @@ async function readOrgSettings(gh, org) {
   const loaded = loadConfig(source.text, ORG_CONFIG_PATH);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: source.location, diagnostics: loaded.diagnostics };
   const config2 = loaded.config;
-  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config2.render.templates);
-  const schema2 = config2.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config2.render.chart?.valuesSchema ?? null) : { diagnostics: [] };
+  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config2.render.templates, ref);
+  const schema2 = config2.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config2.render.chart?.valuesSchema ?? null, ref) : { diagnostics: [] };
   const diagnostics = [...loaded.diagnostics, ...templateDiagnostics, ...schema2.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, location: source.location, diagnostics };
   return {
@@ -65812,13 +66700,13 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
   const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
-    const source = { repository: fullName(repo), sha: target.headSha, pullRequest: target.number };
+    const source = { ...sourceOf(repo, target.repositoryId), sha: target.headSha, pullRequest: target.number };
     const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
     let plan;
     if (!settings.ok) {
       plan = unplannable(settings.diagnostics);
     } else {
-      plan = await planAgainstGitOps(target.gitops ?? gh, settings, head, manifestPath, source);
+      plan = await planAgainstGitOps(target.gitops ?? gh, settings, { head, base }, manifestPath, source, target.baseSha);
       const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
       const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
       if (approvals.length > 0) ctx.approvals = approvals;
@@ -65842,8 +66730,9 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
   }
 }
 __name(checkAndReport, "checkAndReport");
-async function planAgainstGitOps(gh, settings, manifest, manifestPath, source) {
+async function planAgainstGitOps(gh, settings, manifests, manifestPath, source, baseSha) {
   const { config: config2 } = settings;
+  const manifest = manifests.head;
   const desired = desiredState(manifest, manifestPath, config2, source, settings.templates, settings.renderOptions);
   const bound = plannerForDesired(desired, { source, config: config2, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config2.gitops.repository) {
@@ -65852,7 +66741,8 @@ async function planAgainstGitOps(gh, settings, manifest, manifestPath, source) {
   }
   const writer = new GitHubWriter(gh, parseRepo(config2.gitops.repository), config2.gitops.branch);
   const snapshot = await writer.readTree();
-  const blobs = await readPlanBlobs(writer, bound, snapshot);
+  const base = manifests.base === null ? null : desiredState(manifests.base, manifestPath, config2, { repository: source.repository, sha: baseSha }, settings.templates, settings.renderOptions);
+  const blobs = await readPlanBlobs(writer, bound, snapshot, base ? verifiedBlobs(base, snapshot.tree) : /* @__PURE__ */ new Map());
   return bound.plan(snapshot, blobs);
 }
 __name(planAgainstGitOps, "planAgainstGitOps");
@@ -66058,7 +66948,7 @@ async function applyPush(gh, target) {
   }
   const check = await startCheck(gh, repo, target.after, target.deliveryId);
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
-  const ctx = reportContext(repo, { repository: fullName(repo), sha: target.after }, manifestPath, target.htmlUrl);
+  const ctx = reportContext(repo, { ...sourceOf(repo, target.repositoryId), sha: target.after }, manifestPath, target.htmlUrl);
   let landed;
   try {
     if (!settings.ok) {
@@ -66084,7 +66974,7 @@ async function applyPush(gh, target) {
     const writer = new GitHubWriter(gitopsClient2, gitops, config2.gitops.branch);
     const gated = gatedEnvironments(config2);
     const direct = directPlanner(
-      plannerForDesired(desired, { source, config: config2, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 } }),
+      plannerForDesired(desired, { source, config: config2, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } }),
       gated
     );
     const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
@@ -66185,9 +67075,6 @@ async function readValuesSchema(base, config2, file) {
   const location2 = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema : void 0;
   if (!location2) return { options: {}, diagnostics: [] };
   const at = "/render/chart/valuesSchema";
-  if (/^[a-z]+:\/\//i.test(location2)) {
-    return { options: {}, diagnostics: [problem(file, "values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path next to ${file} (Paved does not fetch URLs)`, at)] };
-  }
   let text;
   try {
     text = await readFile(resolve2(base, location2), "utf8");
@@ -66233,6 +67120,7 @@ async function onPullRequest(context, inputs, event, deps) {
   if (context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, pr);
   const outcome = await planPullRequest(gh, {
     repo: context.repo,
+    ...repositoryId(event),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
@@ -66284,6 +67172,7 @@ async function onPush(context, inputs, event, deps) {
   const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
   const result2 = await applyPush(gh, {
     repo: context.repo,
+    ...repositoryId(event),
     ref: event.ref,
     before: event.before,
     after: event.after,
@@ -66378,6 +67267,11 @@ function failureMessage(error2, inputs) {
   return `Paved: ${message}${call}`;
 }
 __name(failureMessage, "failureMessage");
+function repositoryId(event) {
+  const id = event.repository?.id;
+  return typeof id === "number" ? { repositoryId: id } : {};
+}
+__name(repositoryId, "repositoryId");
 
 // src/action/main.ts
 var log = { debug, info, warning };

@@ -5,14 +5,14 @@ import { hasErrors, sortDiagnostics } from "../core/diagnostic.js";
 import type { FileSet } from "../core/files.js";
 import { relocateDiagnostics } from "../plan/pipeline.js";
 import { renderUnits } from "../render/index.js";
-import { parseCommandArgs, type Command } from "./args.js";
+import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
 import { checkManifestFile, CliError, DEFAULT_CONFIG_PATH, displayPath, loadConfigFiles, summaryLine, writeDiagnostics, type Io } from "./io.js";
 
 const SOURCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
 export const renderCommand: Command = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
-  usage: `Usage: paved render [FILE] --out DIR [--config FILE] [--source OWNER/REPO] [--gitops-repo URL]
+  usage: `Usage: paved render [FILE] --out DIR [--config FILE] [--source OWNER/REPO [--source-id ID]] [--gitops-repo URL]
 
 Checks a manifest (default: platform.yaml) and, when it is valid, writes the files Paved would
 commit to the GitOps repository into DIR: <env>/<namespace>/<service>/…, projects/, catalog/.
@@ -22,7 +22,9 @@ Options:
   --out DIR            where to write (required)
   --config FILE        the org config (default: .github/paved.yml when present, else built-in defaults)
   --source OWNER/REPO  the source repository recorded in paved.dev/source (default: local/<current folder>)
-  --gitops-repo URL    the GitOps repository URL for Argo CD (default: https://github.com/<gitops.repository>.git)
+  --source-id ID       the source repository's id, written in each file's first line (see \`paved plan --help\`)
+  --gitops-repo URL    the GitOps repository URL for Argo CD (default: https://github.com/<gitops.repository>.git;
+                       without gitops.repository, https://github.com/<source owner>/gitops.git, with a note)
   -h, --help           show this help
 
 Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 usage or file problems.
@@ -31,13 +33,14 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     const { values, positionals } = parseCommandArgs(
       "render",
       args,
-      { config: { type: "string" }, out: { type: "string" }, source: { type: "string" }, "gitops-repo": { type: "string" } },
+      { config: { type: "string" }, out: { type: "string" }, source: { type: "string" }, "source-id": { type: "string" }, "gitops-repo": { type: "string" } },
       1,
     );
     const out = stringOption(values.out);
     if (out === undefined) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", 2);
     const repository = stringOption(values.source) ?? `local/${basename(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
     if (!SOURCE.test(repository)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository}\``, 2);
+    const id = sourceIdOption("render", values["source-id"]);
     const configOption = stringOption(values.config);
 
     const checked = await checkManifestFile(io, {
@@ -45,28 +48,33 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       ...(configOption !== undefined ? { config: configOption } : {}),
     });
     if (!checked.config || !checked.check || hasErrors(checked.diagnostics)) {
-      writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0));
+      writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0), checked.sources);
       return 1;
     }
     const config = checked.config;
-    const gitopsRepoURL = stringOption(values["gitops-repo"]);
+    // A local preview must work on the built-in defaults, which name no GitOps repository: guess the
+    // source owner's `gitops` repository and say so, rather than refuse.
+    let gitopsRepoURL = stringOption(values["gitops-repo"]);
+    let guessed: string | undefined;
     if (gitopsRepoURL === undefined && !config.gitops.repository) {
-      throw new CliError("paved render: the config sets no `gitops.repository`; pass `--gitops-repo URL` to name the GitOps repository", 2);
+      gitopsRepoURL = `https://github.com/${repository.split("/")[0]}/gitops.git`;
+      guessed = `${checked.file}: the Applications name ${gitopsRepoURL} as their GitOps repository (${configOption ?? "the built-in config"} sets no \`gitops.repository\`); set it in the org config, or pass --gitops-repo URL\n`;
     }
     const { templates, valuesSchema } = await loadConfigFiles("render", io, config, configOption ?? DEFAULT_CONFIG_PATH);
 
-    const result = renderUnits(checked.check.units, config, { repository }, templates, {
+    const result = renderUnits(checked.check.units, config, { repository, ...id }, templates, {
       ...(gitopsRepoURL !== undefined ? { gitopsRepoURL } : {}),
       ...(valuesSchema !== undefined ? { valuesSchema } : {}),
     });
     const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocateDiagnostics(result.diagnostics, config.manifest, checked.file, (ptr) => checked.check?.sourceMap?.locate(ptr))]);
     if (hasErrors(diagnostics)) {
-      writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length));
+      writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length), checked.sources);
       return 1;
     }
     const written = await writeTree(resolve(io.cwd, out), result.files);
     const summary = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result.units.length} unit${result.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
-    writeDiagnostics(io, "text", diagnostics, summary);
+    writeDiagnostics(io, "text", diagnostics, summary, checked.sources);
+    if (guessed) io.stderr.write(`note: ${guessed}`);
     return 0;
   },
 };

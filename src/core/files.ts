@@ -5,6 +5,11 @@ export type FileSet = Map<string, string>;
 export interface Source {
   /** owner/name */
   repository: string;
+  /**
+   * The repository's stable identity: GitHub's `repository.id` (the App and the Action), or what the
+   * CLI is told with `--source-id`. Ownership follows it across renames; absent, the name is the identity.
+   */
+  id?: string;
   /** Commit sha, when known; used in commit messages and links, never inside rendered files. */
   sha?: string;
   /** Pull request number, when known. */
@@ -20,6 +25,18 @@ export interface RenderedUnit {
   paths: string[];
 }
 
+/** The unit behind an identity claim file (render/ingress-claims.ts). */
+export interface ClaimOwner {
+  environment: string;
+  service: string;
+  /** The manifest pointer to blame: the ingress host where it was written. */
+  pointer: string;
+  /** "ingress api.acme.io/ on cluster https://…" */
+  description: string;
+  /** The claim file's content: bookkeeping, added to the desired files by the plan like the index. */
+  content: string;
+}
+
 /** What `render` produces for one source repository. */
 export interface RenderResult {
   /** Every rendered file, keyed by path relative to the GitOps repository root. */
@@ -29,5 +46,10 @@ export interface RenderResult {
   owned: string[];
   /** Team-level files (`projects/<owner>.yaml`) that every source of the same owner renders identically; never deleted by one source. */
   shared: string[];
+  /**
+   * Identity claim files (ingress host + path per cluster) → the unit that claims them. Not in
+   * `files` (they are not objects); listed in their unit's `paths`, so the source owns them.
+   */
+  claims?: ReadonlyMap<string, ClaimOwner>;
   diagnostics: import("./diagnostic.js").Diagnostic[];
 }

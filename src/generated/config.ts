@@ -53,7 +53,7 @@ export type Namespace = string;
  */
 export type Cluster = string;
 /**
- * Kubernetes namespace; {owner}, {env} and {service} are replaced.
+ * Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.
  */
 export type NamespacePattern = string;
 /**
@@ -93,7 +93,7 @@ export type Teams = string[];
  */
 export type ApplyMode = "direct" | "pull-request";
 /**
- * Image prefixes services may use (the trailing slash matters). Empty: no restriction.
+ * Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.
  */
 export type AllowedRegistries = string[];
 /**
@@ -104,6 +104,10 @@ export type Kind = "SecretStore" | "ClusterSecretStore";
  * Name of the store.
  */
 export type Name = string;
+/**
+ * Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.
+ */
+export type KeyPrefix = string;
 /**
  * apiVersion of the claim, e.g. database.acme.io/v1alpha1.
  */
@@ -120,6 +124,10 @@ export type Classes = string[];
  * Keys of the connection secret that env placeholders may read.
  */
 export type Outputs = string[];
+/**
+ * Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.
+ */
+export type Parameters = string[];
 /**
  * Shown as the diagnostic code.
  */
@@ -246,6 +254,7 @@ export interface Approval {
 export interface SecretStore {
   kind?: Kind;
   name: Name;
+  keyPrefix?: KeyPrefix;
 }
 /**
  * Infrastructure a service may request, by type.
@@ -264,6 +273,7 @@ export interface DependencyType {
   kind: ClaimKind;
   classes?: Classes;
   outputs?: Outputs;
+  params?: Parameters;
 }
 /**
  * URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.
@@ -297,7 +307,7 @@ export interface Match {
  */
 export interface Assertion {}
 /**
- * Switch a built-in policy off by id (false): image-tag, image-registry, production-digest.
+ * Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.
  */
 export interface BuiltInPolicies {
   [k: string]: boolean;

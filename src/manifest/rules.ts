@@ -10,7 +10,7 @@ import type { Unit } from "../core/unit.js";
 import type { PlatformManifest, Service } from "../generated/platform.js";
 import { getOwn, isJsonObject } from "./merge-patch.js";
 import { parseEnvValue } from "./placeholder.js";
-import { servicePath } from "./resolve.js";
+import { originOf, servicePath } from "./resolve.js";
 import { clip, didYouMean, listNames } from "./suggest.js";
 
 /** A rule's verdict, located by manifest pointer (check.ts turns it into a Diagnostic). */
@@ -169,6 +169,7 @@ function dependencyCatalog(view: ServiceView, config: ResolvedConfig): Finding[]
       });
       continue;
     }
+    findings.push(...governedParams(view, name, dependency.params ?? {}, dependency.type, type.params));
     if (dependency.class !== undefined && !type.classes.includes(dependency.class)) {
       findings.push({
         code: "unknown-dependency-class",
@@ -178,6 +179,28 @@ function dependencyCatalog(view: ServiceView, config: ResolvedConfig): Finding[]
           (type.classes.length === 0
             ? `; \`${dependency.type}\` takes no class: remove \`class\``
             : didYouMean(dependency.class, type.classes) || `; the classes are ${listNames(type.classes)}`),
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * `params` reach the claim beside `class`: a parameter must never set what the catalog governs
+ * (the class, checked against its allow-list, in any spelling), and when the catalog lists the
+ * parameters it accepts, only those.
+ */
+function governedParams(view: ServiceView, name: string, params: Record<string, unknown>, type: string, allowed: string[] | null): Finding[] {
+  const findings: Finding[] = [];
+  for (const key of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key).slice(1)}`);
+    if (key.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key)) {
+      findings.push({
+        code: "unknown-dependency-param",
+        path,
+        message: `\`${type}\` does not take the parameter \`${key}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key, allowed) || `; it takes ${listNames(allowed)}`),
       });
     }
   }
@@ -256,9 +279,21 @@ function ingressHost(view: ServiceView): Finding[] {
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** The resolved namespace must be a Kubernetes namespace name. */
-export function namespaceRule(unit: Unit, pattern: string): Finding[] {
+/** Namespaces of the cluster and of Argo CD: a team that could deploy there could escape its fence. */
+const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** The resolved namespace must be a Kubernetes namespace name, and not one the platform itself uses. */
+export function namespaceRule(unit: Unit, pattern: string, argocdNamespace: string): Finding[] {
   const namespace = unit.namespace;
+  if (namespace === argocdNamespace || RESERVED_NAMESPACES.includes(namespace) || namespace.startsWith("kube-")) {
+    return [
+      {
+        code: "reserved-namespace",
+        path: "/owner",
+        message: `owner \`${unit.owner}\` would deploy \`${unit.environment}\` into the namespace \`${namespace}\` (pattern \`${pattern}\`), which belongs to ${namespace === argocdNamespace ? "Argo CD: its Applications there could leave the team's project" : "the cluster itself"}; a team cannot be named so that its namespace is one of ${[argocdNamespace, ...RESERVED_NAMESPACES].map((n) => `\`${n}\``).join(", ")} or starts with \`kube-\``,
+      },
+    ];
+  }
   const valid = namespace.length <= 63 && DNS_1123_LABEL.test(namespace);
   if (valid) return [];
   const why =
@@ -268,9 +303,35 @@ export function namespaceRule(unit: Unit, pattern: string): Finding[] {
   return [
     {
       code: "invalid-namespace",
-      // The part the manifest controls: the service name when the pattern uses it, else the owner.
-      path: pattern.includes("{service}") ? servicePath(unit.service) : "/owner",
+      // The part the manifest controls: patterns are made of `{owner}`, `{env}` and fixed text.
+      path: "/owner",
       message: `the namespace \`${namespace}\` (environment \`${unit.environment}\`, pattern \`${pattern}\`) is not a valid Kubernetes namespace: ${why}`,
     },
   ];
+}
+
+/**
+ * Secret-store keys are scoped per team: each must start with the org's `secretStore.keyPrefix`
+ * for this unit (default `{owner}/`), with no `.`, `..` or empty segment to step out of it, so a
+ * manifest cannot reference another team's secrets.
+ */
+export function secretKeyScope(unit: Unit, keyPrefix: string): Finding[] {
+  if (keyPrefix === "") return [];
+  const prefix = keyPrefix.replaceAll("{owner}", unit.owner).replaceAll("{env}", unit.environment).replaceAll("{service}", unit.service);
+  const findings: Finding[] = [];
+  for (const [name, ref] of Object.entries(unit.spec.secrets)) {
+    const field = `/secrets/${pointer(name).slice(1)}`;
+    const path = originOf(unit, `${field}/key`);
+    const segments = ref.key.split("/");
+    if (!ref.key.startsWith(prefix)) {
+      findings.push({
+        code: "secret-key-scope",
+        path,
+        message: `secret \`${name}\` reads \`${clip(ref.key)}\`, outside this team's keys: in \`${unit.environment}\` keys start with \`${prefix}\` (the org's secretStore.keyPrefix \`${keyPrefix}\`)`,
+      });
+    } else if (segments.some((s, i) => s === "." || s === ".." || (s === "" && i < segments.length - 1))) {
+      findings.push({ code: "secret-key-scope", path, message: `secret \`${name}\` reads \`${clip(ref.key)}\`: a key has no \`.\`, \`..\` or empty segments` });
+    }
+  }
+  return findings;
 }

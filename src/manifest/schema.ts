@@ -5,11 +5,17 @@
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
 import type { Diagnostic } from "../core/diagnostic.js";
+import { readPackageJson } from "../core/package-root.js";
 import { manifestValidator, serviceValidator } from "../generated/validators.js";
 import { parsePointer } from "../core/pointer.js";
 import type { SourceMap } from "./parse.js";
 import { clip } from "./suggest.js";
 import { schemaDiagnostics, type SchemaErrorContext, type Site } from "./schema-errors.js";
+
+/** The schema documents shipped in `schemas/` at the package root (see package-root.ts). */
+export function schemaDocument(name: "platform" | "config"): Record<string, unknown> {
+  return readPackageJson("schemas", `${name}.schema.json`) as Record<string, unknown>;
+}
 
 /** Ajv errors of a whole manifest (empty when valid). */
 export function manifestSchemaErrors(value: unknown): ErrorObject[] {

@@ -19,6 +19,7 @@ import { Probot, ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import paved from "../../src/index.js";
 import { loadConfig } from "../../src/config/load.js";
+import { desiredFiles } from "../../src/plan/desired.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { repositoryPayload, startApp, TEST_PRIVATE_KEY } from "../support/app-harness.js";
@@ -41,15 +42,13 @@ afterEach(async () => {
 
 /** Source i: its own team, namespaces and hosts, so the five never claim the same GitOps paths. */
 function manifestOf(i: number): string {
-  return EXAMPLE_MANIFEST.replace("owner: payments", `owner: team-${i}`)
+  return EXAMPLE_MANIFEST.replace("owner: payments", `owner: team-${i}`).replace("payments/stripe", `team-${i}/stripe`)
     .replace(/api\.payments\.example\.com/g, `api.team-${i}.example.com`)
     .replace("host: api.example.com", `host: team-${i}.example.com`);
 }
 
 function sourcePush(repo: string, after: string) {
-  const payload = pushPayload(fake, "1".repeat(40), after, { added: ["platform.yaml"] });
-  payload.repository = { ...payload.repository, ...repositoryPayload(repo) };
-  return payload;
+  return pushPayload(fake, "1".repeat(40), after, { added: ["platform.yaml"] }, "refs/heads/main", repo);
 }
 
 function appCommits(): number {
@@ -85,9 +84,8 @@ describe("replicas share writes through git's compare-and-swap", () => {
     const config = loadConfig(CONFIG_WITHOUT_APPROVAL, ".github/paved.yml").config!;
     const expected: Record<string, string> = {};
     for (const [k, s] of sources.entries()) {
-      const desired = desiredState(manifestOf(k + 1), "platform.yaml", config, { repository: s.repo, sha: s.after }, defaultTemplates());
-      for (const [path, content] of desired.rendered.files) expected[path] = content;
-      expected[desired.index!.path] = desired.index!.content;
+      const desired = desiredState(manifestOf(k + 1), "platform.yaml", config, { repository: s.repo, id: String(fake.repoState(s.repo).id), sha: s.after }, defaultTemplates());
+      for (const [path, content] of desiredFiles(desired.rendered, desired.index)) expected[path] = content;
     }
     const { "README.md": readme, ...managed } = fake.readTree(GITOPS);
     expect(readme).toBe("# GitOps\n");
