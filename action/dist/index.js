@@ -64628,17 +64628,63 @@ function formatGithub(diagnostics) {
 }
 __name(formatGithub, "formatGithub");
 
+// src/plan/blob-sha.ts
+import { createHash as createHash2 } from "node:crypto";
+function gitBlobSha(content) {
+  return createHash2("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
+}
+__name(gitBlobSha, "gitBlobSha");
+
+// src/gitops/blob-cache.ts
+var BlobCache = class {
+  constructor(maxChars) {
+    this.maxChars = maxChars;
+  }
+  maxChars;
+  static {
+    __name(this, "BlobCache");
+  }
+  entries = /* @__PURE__ */ new Map();
+  size = 0;
+  get(sha) {
+    const content = this.entries.get(sha);
+    if (content !== void 0) {
+      this.entries.delete(sha);
+      this.entries.set(sha, content);
+    }
+    return content;
+  }
+  set(sha, content) {
+    if (content.length > this.maxChars || this.entries.has(sha)) return;
+    this.entries.set(sha, content);
+    this.size += content.length;
+    for (const [oldest, evicted] of this.entries) {
+      if (this.size <= this.maxChars) break;
+      this.entries.delete(oldest);
+      this.size -= evicted.length;
+    }
+  }
+  /** Remembers content this process wrote, under the sha git gives it. */
+  remember(content) {
+    this.set(gitBlobSha(content), content);
+  }
+};
+var gitopsBlobs = new BlobCache(16 * 1024 * 1024);
+
 // src/gitops/github.ts
 var BLOB_READ_CONCURRENCY = 8;
+var INDEX_FILE = /(^|\/)\.paved\/sources\//;
 var GitHubWriter = class {
-  constructor(gh, repo, branch) {
+  constructor(gh, repo, branch, cache = gitopsBlobs) {
     this.gh = gh;
     this.repo = repo;
     this.branch = branch;
+    this.cache = cache;
   }
   gh;
   repo;
   branch;
+  cache;
   static {
     __name(this, "GitHubWriter");
   }
@@ -64663,14 +64709,21 @@ var GitHubWriter = class {
   }
   async readBlobs(paths, from) {
     const blobs = /* @__PURE__ */ new Map();
-    const queue = paths.filter((p) => from.tree.has(p));
+    const queue = [];
+    for (const path of paths) {
+      const sha = from.tree.get(path);
+      if (sha === void 0) continue;
+      const cached = this.cache.get(sha);
+      if (cached === void 0) queue.push(path);
+      else blobs.set(path, cached);
+    }
     const worker = /* @__PURE__ */ __name(async () => {
       for (let path = queue.shift(); path !== void 0; path = queue.shift()) {
-        const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
-          ...this.repo,
-          file_sha: from.tree.get(path)
-        });
-        blobs.set(path, Buffer.from(data.content, "base64").toString("utf8"));
+        const sha = from.tree.get(path);
+        const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...this.repo, file_sha: sha });
+        const content = Buffer.from(data.content, "base64").toString("utf8");
+        this.cache.set(sha, content);
+        blobs.set(path, content);
       }
     }, "worker");
     await Promise.all(Array.from({ length: Math.min(BLOB_READ_CONCURRENCY, queue.length) }, worker));
@@ -64692,7 +64745,9 @@ var GitHubWriter = class {
       tree: tree.data.sha,
       parents: expectedTreeId ? [expectedTreeId] : []
     });
-    return await this.moveBranch(commit.data.sha, expectedTreeId === "") ? { kind: "committed", sha: commit.data.sha } : { kind: "conflict" };
+    if (!await this.moveBranch(commit.data.sha, expectedTreeId === "")) return { kind: "conflict" };
+    for (const change2 of changes) if (change2.content !== null && INDEX_FILE.test(change2.path)) this.cache.remember(change2.content);
+    return { kind: "committed", sha: commit.data.sha };
   }
   /** Compare-and-swap: the branch moves only as a fast-forward from the commit we planned against. */
   async moveBranch(sha, create) {
@@ -64849,7 +64904,7 @@ function getOwn2(record, key) {
 __name(getOwn2, "getOwn");
 
 // src/plan/unit-state.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var DEFAULT_AUTOSCALING_CPU = 80;
 function unitState(unit) {
   const spec = unit.spec;
@@ -64881,7 +64936,7 @@ __name(unitState, "unitState");
 var DIGEST = /^sha256:[0-9a-f]{12}$/;
 function envDigest(value) {
   if (DIGEST.test(value)) return value;
-  return `sha256:${createHash2("sha256").update(value).digest("hex").slice(0, 12)}`;
+  return `sha256:${createHash3("sha256").update(value).digest("hex").slice(0, 12)}`;
 }
 __name(envDigest, "envDigest");
 
@@ -65055,13 +65110,6 @@ function oneLine(text) {
   return escapeTerminal(text.replace(/[\r\n]+/g, " "));
 }
 __name(oneLine, "oneLine");
-
-// src/plan/blob-sha.ts
-import { createHash as createHash3 } from "node:crypto";
-function gitBlobSha(content) {
-  return createHash3("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
-}
-__name(gitBlobSha, "gitBlobSha");
 
 // src/plan/desired.ts
 function resolveDesired(input2, source, config2) {
@@ -66741,7 +66789,8 @@ async function planAgainstGitOps(gh, settings, manifests, manifestPath, source, 
   }
   const writer = new GitHubWriter(gh, parseRepo(config2.gitops.repository), config2.gitops.branch);
   const snapshot = await writer.readTree();
-  const base = manifests.base === null ? null : desiredState(manifests.base, manifestPath, config2, { repository: source.repository, sha: baseSha }, settings.templates, settings.renderOptions);
+  const { pullRequest: _, ...repository } = source;
+  const base = manifests.base === null ? null : desiredState(manifests.base, manifestPath, config2, { ...repository, sha: baseSha }, settings.templates, settings.renderOptions);
   const blobs = await readPlanBlobs(writer, bound, snapshot, base ? verifiedBlobs(base, snapshot.tree) : /* @__PURE__ */ new Map());
   return bound.plan(snapshot, blobs);
 }

@@ -7,6 +7,7 @@ import { readPlanBlobs } from "../gitops/writer.js";
 import { desiredState } from "../plan/pipeline.js";
 import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
+import { verifiedBlobs } from "../plan/verified-blobs.js";
 import type { Plan } from "../plan/types.js";
 import { checkRunOutput, type CheckRunOutput } from "../report/check-run.js";
 import { pendingApprovals } from "../report/context.js";
@@ -14,7 +15,7 @@ import { parseYaml } from "../manifest/parse.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { evaluateApprovals, type ApprovalRule } from "./approvals.js";
 import { finishCheck, failCheck, startCheck } from "./check-run.js";
-import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
+import { parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
 import { keyedLock } from "./keyed-lock.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { readFileAt } from "./read-file.js";
@@ -27,6 +28,8 @@ export interface PullRequestTarget {
   /** Manifests are read at these exact commits, never by branch name (fork PRs included). */
   headSha: string;
   baseSha: string;
+  /** GitHub's `repository.id` of the base repository: ownership in the GitOps repository follows it across renames. */
+  repositoryId?: number;
   /** The webhook delivery id: a redelivery of a completed event changes nothing. */
   deliveryId: string;
   log: Pick<Logger, "info" | "warn" | "error">;
@@ -83,13 +86,13 @@ async function checkAndReport(
   const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
-    const source = { repository: fullName(repo), sha: target.headSha, pullRequest: target.number };
+    const source = { ...sourceOf(repo, target.repositoryId), sha: target.headSha, pullRequest: target.number };
     const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
     let plan: Plan;
     if (!settings.ok) {
       plan = unplannable(settings.diagnostics);
     } else {
-      plan = await planAgainstGitOps(target.gitops ?? gh, settings, head, manifestPath, source);
+      plan = await planAgainstGitOps(target.gitops ?? gh, settings, { head, base }, manifestPath, source, target.baseSha);
       const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
       const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
       if (approvals.length > 0) ctx.approvals = approvals;
@@ -117,11 +120,13 @@ async function checkAndReport(
 async function planAgainstGitOps(
   gh: GitHub,
   settings: Extract<OrgSettings, { ok: true }>,
-  manifest: string | null,
+  manifests: { head: string | null; base: string | null },
   manifestPath: string,
   source: Source,
+  baseSha: string,
 ): Promise<Plan> {
   const { config } = settings;
+  const manifest = manifests.head;
   const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
   const bound = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config.gitops.repository) {
@@ -131,7 +136,11 @@ async function planAgainstGitOps(
   }
   const writer = new GitHubWriter(gh, parseRepo(config.gitops.repository), config.gitops.branch);
   const snapshot = await writer.readTree();
-  const blobs = await readPlanBlobs(writer, bound, snapshot);
+  // The base as the GitOps tree should hold it, rendered here: every file whose sha matches is
+  // content we need not fetch, for the diffs and the ownership index alike (flat in services and files).
+  const { pullRequest: _, ...repository } = source;
+  const base = manifests.base === null ? null : desiredState(manifests.base, manifestPath, config, { ...repository, sha: baseSha }, settings.templates, settings.renderOptions);
+  const blobs = await readPlanBlobs(writer, bound, snapshot, base ? verifiedBlobs(base, snapshot.tree) : new Map());
   return bound.plan(snapshot, blobs);
 }
 
