@@ -41,13 +41,13 @@ export function renderUnit(unit: Unit, ctx: RenderContext): RenderedUnit | null 
     const rendered = ctx.runner.run({ template: planned.template, view: planned.view, subject, kind: planned.kind, allowEmpty: planned.allowEmpty });
     if (!rendered) continue;
     if (planned.kind === "values" && !valuesAccepted(rendered.documents[0], templateFile, subject, ctx)) continue;
-    if (addFile(ctx, target.path, rendered.text, templateFile, subject)) {
+    if (addFile(ctx, target.path, rendered.text, templateFile, subject, { unit })) {
       paths.push(target.path);
       if (planned.allowEmpty) extraManifests = true;
     }
   }
 
-  const application = renderApplication(ctx, { ...view, extraManifests }, dir, subject);
+  const application = renderApplication(ctx, unit, { ...view, extraManifests }, dir, subject);
   if (application) paths.push(application);
   return { environment: unit.environment, service: unit.service, namespace: unit.namespace, dir, paths: paths.sort() };
 }
@@ -69,11 +69,11 @@ function reportUnknownDependencyTypes(unit: Unit, ctx: RenderContext): void {
 }
 
 /** Rendered last: in helm mode it also syncs manifests/ when org templates wrote files there. */
-function renderApplication(ctx: RenderContext, view: UnitView, dir: string, subject: string): string | null {
+function renderApplication(ctx: RenderContext, unit: Unit, view: UnitView, dir: string, subject: string): string | null {
   const template = ctx.config.render.mode === "helm" ? "application-helm" : "application";
   const rendered = ctx.runner.run({ template, view, subject, kind: "objects" });
   const path = `${dir}/application.yaml`;
-  return rendered && addFile(ctx, path, rendered.text, ctx.runner.fileOf(template), subject) ? path : null;
+  return rendered && addFile(ctx, path, rendered.text, ctx.runner.fileOf(template), subject, { unit }) ? path : null;
 }
 
 function valuesAccepted(values: unknown, templateFile: string, subject: string, ctx: RenderContext): boolean {

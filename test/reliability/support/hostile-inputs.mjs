@@ -46,15 +46,25 @@ export function wideService({ entries = 30, valueBytes = 32_000, services = 1 } 
 }
 
 /**
- * Many services, each with `entries` env variables of long names: the ownership index lists every
- * name (with a digest of its value) for every unit, so it grows with services × environments ×
- * names. Values stay short so the rendered files stay small.
+ * One Deployment over the per-file bound from a file well under the input bounds: `entries` env
+ * values written out, and `args` as 99 aliases of one 4 kB argument anchored in `command`.
  */
-export function manyEnvNames({ services = 100, entries = 60, nameLength = 120 } = {}) {
+export function bigDeployment({ entries = 20, valueBytes = 32_000, args = 99 } = {}) {
+  const env = Array.from({ length: entries }, (_, i) => `      E${i}: ${filler(valueBytes)}`).join("\n");
+  const aliases = Array.from({ length: args }, () => "*arg").join(", ");
+  return `${HEADER}services:\n  s0:\n    image: ghcr.io/acme/payments-api:1.4.2\n    replicas: 2\n    command: [&arg ${filler(4096, "c")}]\n    args: [${aliases}]\n    env:\n${env}\n`;
+}
+
+/**
+ * Many services sharing one env map of `entries` long names (one anchor, an alias per service): the
+ * ownership index lists every name (with a digest of its value) for every unit, so it grows with
+ * services × environments × names. Values stay short so the rendered files stay small.
+ */
+export function manyEnvNames({ services = 100, entries = 330, nameLength = 120 } = {}) {
   const names = Array.from({ length: entries }, (_, i) => `E${String(i).padStart(4, "0")}${filler(nameLength - 5, "X")}`);
   const env = names.map((name) => `      ${name}: "1"`).join("\n");
-  let text = `${HEADER}services:\n`;
-  for (let i = 0; i < services; i++) text += `  s${i}:\n    image: ghcr.io/acme/payments-api:1.4.2\n    replicas: 2\n    env:\n${env}\n`;
+  let text = `${HEADER}services:\n  s0:\n    image: ghcr.io/acme/payments-api:1.4.2\n    replicas: 2\n    env: &env\n${env}\n`;
+  for (let i = 1; i < services; i++) text += `  s${i}:\n    image: ghcr.io/acme/payments-api:1.4.2\n    replicas: 2\n    env: *env\n`;
   return text;
 }
 
