@@ -75,7 +75,7 @@ export function parseYaml(text: string, file: string, limits: Partial<ParseLimit
     const { line, col } = lineCounter.linePos(offset);
     return { line: Math.max(line, 1), column: col };
   };
-  const sourceMap = new SourceMapBuilder(toPosition);
+  const sourceMap = new SourceMapBuilder(lineCounter.lineStarts);
   const diagnostics: Diagnostic[] = [];
   const literals = new Map<string, string>();
   const report = (code: string, message: string, at: Position, path = ""): void => {

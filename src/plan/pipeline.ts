@@ -20,6 +20,25 @@ export interface DesiredState extends DesiredInput {
   locate: (pointer: string) => { line: number; column: number } | undefined;
 }
 
+/** The pipeline's inputs as one value: what a shell hands to wherever the plan is computed. */
+export interface PipelineInput {
+  manifestText: string | null;
+  file: string;
+  config: ResolvedConfig;
+  source: Source;
+  templates: CompiledTemplateSet;
+  options: RenderOptions;
+}
+
+/**
+ * Where a shell computes the desired state: in its own thread (the CLI, the Action: one manifest
+ * per process) or off it (the App: src/app/plan-pool.ts, so one source cannot stall the others).
+ */
+export type ComputeDesired = (input: PipelineInput) => Promise<DesiredState>;
+
+export const computeInProcess: ComputeDesired = async (input) =>
+  desiredState(input.manifestText, input.file, input.config, input.source, input.templates, input.options);
+
 /** `manifestText` null: the manifest was removed, so the source wants nothing (its files go). */
 export function desiredState(
   manifestText: string | null,
