@@ -16,8 +16,8 @@ import { SourceMapBuilder } from "../manifest/source-map.js";
 import type { ComputeDesired, DesiredState, PipelineInput } from "../plan/pipeline.js";
 import type { DesiredData, PlanReply, PlanRequest } from "./plan-messages.js";
 
-/** Plans at once; more wait their turn (the queue's PAVED_CONCURRENCY bounds how many wait). */
-export const PLAN_WORKERS = Number(process.env.PAVED_PLAN_WORKERS) || Math.max(1, Math.min(4, availableParallelism()));
+/** Plans at once (at least two, so one slow plan never holds every other); more wait their turn. */
+export const PLAN_WORKERS = Number(process.env.PAVED_PLAN_WORKERS) || Math.max(2, Math.min(4, availableParallelism()));
 /** A plan within the bounds of core/bounds.ts peaks near 300 MB; past this the worker dies, not the App. */
 const WORKER_HEAP_MB = 1024;
 
