@@ -4,7 +4,7 @@ import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { readPlanBlobs } from "../gitops/writer.js";
-import { desiredState } from "../plan/pipeline.js";
+import { computeInProcess, type ComputeDesired } from "../plan/pipeline.js";
 import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
@@ -40,6 +40,8 @@ export interface PullRequestTarget {
   gitops?: GitHub;
   /** Someone asked for this plan (Re-run, `/paved plan`): the check shows it in progress and is rewritten even if unchanged. */
   rerun?: boolean;
+  /** Where the plan is computed (the App: a worker thread with the job's deadline); in this thread when absent. */
+  computeDesired?: ComputeDesired;
 }
 
 export type PullRequestOutcome =
@@ -91,7 +93,7 @@ async function checkAndReport(
     if (!settings.ok) {
       plan = unplannable(settings.diagnostics);
     } else {
-      plan = await planAgainstGitOps(target.gitops ?? gh, settings, head, manifestPath, source);
+      plan = await planAgainstGitOps(target.gitops ?? gh, settings, head, manifestPath, source, target.computeDesired ?? computeInProcess);
       const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
       const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
       if (approvals.length > 0) ctx.approvals = approvals;
@@ -122,9 +124,10 @@ async function planAgainstGitOps(
   manifest: string | null,
   manifestPath: string,
   source: Source,
+  computeDesired: ComputeDesired,
 ): Promise<Plan> {
   const { config } = settings;
-  const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
+  const desired = await computeDesired({ manifestText: manifest, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
   const bound = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config.gitops.repository) {
     // Nothing to render for and compare with: the check is the validation alone.
