@@ -5,7 +5,7 @@
  *
  *   npm run bench                 everything (several minutes on 2 cores; the bursts wait for
  *                                 GitHub's pacing, ~1 minute each)
- *   npm run bench -- stages cli   only some parts: stages, cli, apply, api, burst
+ *   npm run bench -- stages cli   only some parts: stages, cli, apply, api, burst, hostile
  *
  * See BENCHMARKS.md for what each figure measures.
  */
@@ -18,7 +18,7 @@ import { SIZES } from "./fixtures.mjs";
 import { printApi, printApply, printBurst, printCli, printStages } from "./table.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const PARTS = ["stages", "cli", "apply", "api", "burst"];
+const PARTS = ["stages", "cli", "apply", "api", "burst", "hostile"];
 const wanted = process.argv.slice(2).filter((a) => PARTS.includes(a));
 const parts = wanted.length > 0 ? wanted : PARTS;
 
@@ -95,6 +95,7 @@ try {
     process.stderr.write("bench: bursts of 50 and 200 PR events with production throttling, beside a logic-free Probot app…\n");
     results.bursts = vitest("bench/burst.test.ts");
   }
+  if (parts.includes("hostile")) results.hostile = (await import("./hostile.mjs")).benchHostile(node);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

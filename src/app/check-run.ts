@@ -3,6 +3,8 @@ import { CHECK_NAME } from "../github/check-run.js";
 import { findPullRequestForHead } from "../github/find-pull-request.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 import { applyPush } from "../github/push-apply.js";
+import { jobScope } from "./job-scope.js";
+import { offThread } from "./plan-pool.js";
 
 const NO_COMMIT = "0".repeat(40);
 
@@ -25,6 +27,7 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
       headSha: pr.headSha,
       baseSha: pr.baseSha,
       deliveryId: context.id,
+      computeDesired: offThread(jobScope(context.id)?.signal),
       log: context.log,
       rerun: true,
     });
@@ -47,6 +50,7 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
     defaultBranch: branch,
     commits: [],
     deliveryId: context.id,
+    computeDesired: offThread(jobScope(context.id)?.signal),
     log: context.log,
     htmlUrl: repository.html_url,
   });

@@ -1,6 +1,8 @@
 import type { Context } from "probot";
 import { NO_RETRY } from "../github/client.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
+import { jobScope } from "./job-scope.js";
+import { offThread } from "./plan-pool.js";
 
 const PLAN_COMMAND = /^\/paved\s+plan\s*$/m;
 
@@ -28,6 +30,7 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     deliveryId: context.id,
+    computeDesired: offThread(jobScope(context.id)?.signal),
     log: context.log,
     rerun: true,
   });

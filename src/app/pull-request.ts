@@ -1,5 +1,7 @@
 import type { Context } from "probot";
 import { planPullRequest } from "../github/pull-request-plan.js";
+import { jobScope } from "./job-scope.js";
+import { offThread } from "./plan-pool.js";
 import { onConfigPullRequest } from "./config-pull-request.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
@@ -21,6 +23,7 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     deliveryId: context.id,
+    computeDesired: offThread(jobScope(context.id)?.signal),
     log: context.log,
     htmlUrl: payload.repository.html_url,
   });

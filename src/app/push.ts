@@ -1,5 +1,7 @@
 import type { Context } from "probot";
 import { applyPush } from "../github/push-apply.js";
+import { jobScope } from "./job-scope.js";
+import { offThread } from "./plan-pool.js";
 
 export async function onPush(context: Context<"push">): Promise<void> {
   const { payload } = context;
@@ -13,6 +15,7 @@ export async function onPush(context: Context<"push">): Promise<void> {
     defaultBranch: payload.repository.default_branch,
     commits: payload.commits,
     deliveryId: context.id,
+    computeDesired: offThread(jobScope(context.id)?.signal),
     log: context.log,
     htmlUrl: payload.repository.html_url,
   });

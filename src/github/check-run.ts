@@ -148,7 +148,8 @@ async function createCheck(gh: GitHub, repo: Repo, headSha: string, externalId: 
       head_sha: headSha,
       external_id: externalId,
       ...body,
-      ...NO_RETRY,
+      // Merged, not spread: a create that concludes the check keeps `concludes` (the job's deadline must not abort it).
+      request: { ...(body.request as object | undefined), ...NO_RETRY.request },
     } as never);
     return Number((created.data as { id: number }).id);
   } catch (error) {

@@ -4,7 +4,7 @@ import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { readPlanBlobs } from "../gitops/writer.js";
-import { desiredState } from "../plan/pipeline.js";
+import { computeInProcess, type ComputeDesired } from "../plan/pipeline.js";
 import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import { verifiedBlobs } from "../plan/verified-blobs.js";
@@ -41,6 +41,8 @@ export interface PullRequestTarget {
   gitops?: GitHub;
   /** Someone asked for this plan (Re-run, `/paved plan`): the check shows it in progress and is rewritten even if unchanged. */
   rerun?: boolean;
+  /** Where the plan is computed (the App: a worker thread with the job's deadline); in this thread when absent. */
+  computeDesired?: ComputeDesired;
 }
 
 export type PullRequestOutcome =
@@ -92,7 +94,7 @@ async function checkAndReport(
     if (!settings.ok) {
       plan = unplannable(settings.diagnostics);
     } else {
-      plan = await planAgainstGitOps(target.gitops ?? gh, settings, { head, base }, manifestPath, source, target.baseSha);
+      plan = await planAgainstGitOps(target.gitops ?? gh, settings, { head, base }, manifestPath, source, target.baseSha, target.computeDesired ?? computeInProcess);
       const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
       const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
       if (approvals.length > 0) ctx.approvals = approvals;
@@ -124,10 +126,11 @@ async function planAgainstGitOps(
   manifestPath: string,
   source: Source,
   baseSha: string,
+  computeDesired: ComputeDesired,
 ): Promise<Plan> {
   const { config } = settings;
   const manifest = manifests.head;
-  const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
+  const desired = await computeDesired({ manifestText: manifest, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
   const bound = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config.gitops.repository) {
     // Nothing to render for and compare with: the check is the validation alone.
@@ -139,7 +142,10 @@ async function planAgainstGitOps(
   // The base as the GitOps tree should hold it, rendered here: every file whose sha matches is
   // content we need not fetch, for the diffs and the ownership index alike (flat in services and files).
   const { pullRequest: _, ...repository } = source;
-  const base = manifests.base === null ? null : desiredState(manifests.base, manifestPath, config, { ...repository, sha: baseSha }, settings.templates, settings.renderOptions);
+  const base =
+    manifests.base === null
+      ? null
+      : await computeDesired({ manifestText: manifests.base, file: manifestPath, config, source: { ...repository, sha: baseSha }, templates: settings.templates, options: settings.renderOptions });
   const blobs = await readPlanBlobs(writer, bound, snapshot, base ? verifiedBlobs(base, snapshot.tree) : new Map());
   return bound.plan(snapshot, blobs);
 }

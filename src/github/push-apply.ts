@@ -3,7 +3,7 @@ import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { applyWithRetry, type ApplyOutcome, type RetryOptions } from "../gitops/writer.js";
-import { desiredState } from "../plan/pipeline.js";
+import { computeInProcess, type ComputeDesired } from "../plan/pipeline.js";
 import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import { checkRunOutput } from "../report/check-run.js";
@@ -33,6 +33,8 @@ export interface PushTarget extends PushFacts {
   settings?: OrgSettings;
   /** The client for the GitOps repository (the Action's `gitops-token`); `gh` when absent. */
   gitops?: GitHub;
+  /** Where the plan is computed (the App: a worker thread with the job's deadline); in this thread when absent. */
+  computeDesired?: ComputeDesired;
 }
 
 export type PushResult = { status: "skipped"; reason: string } | ApplyOutcome;
@@ -71,7 +73,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     ]);
     const source: Source = { ...ctx.source, ...(pullRequest !== null ? { pullRequest } : {}) };
     ctx.source = source;
-    const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
+    const desired = await (target.computeDesired ?? computeInProcess)({ manifestText: manifest, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
     if (hasErrors(desired.check.diagnostics) || hasErrors(desired.rendered.diagnostics)) {
       // An invalid manifest on the default branch is never applied: the check on that commit says why.
       const plan = unplannable([...desired.check.diagnostics, ...desired.rendered.diagnostics]);

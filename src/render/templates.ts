@@ -25,6 +25,15 @@ export interface CompiledTemplateSet {
   templates: ReadonlyMap<string, CompiledTemplate>;
   /** Templates that did not compile, by name: each is reported once and renders no file. */
   broken: ReadonlyMap<string, Diagnostic>;
+  /** What the set was compiled from: compiled functions cannot cross to a worker thread, these can. */
+  sources: TemplateSources;
+}
+
+export interface TemplateSources {
+  /** Compiled at run time (an org's); over the precompiled built-ins when `builtins` is set. */
+  sources: Record<string, string>;
+  files: Record<string, string>;
+  builtins: boolean;
 }
 
 /** `deployment.yaml.hbs` → `deployment`. */
@@ -47,7 +56,7 @@ export function builtinTemplateSet(): CompiledTemplateSet {
     const name = templateName(key);
     templates.set(name, { name, file: `templates/${key}`, render: (view) => template(view) });
   }
-  return { templates, broken: new Map() };
+  return { templates, broken: new Map(), sources: { sources: {}, files: {}, builtins: true } };
 }
 
 /**
@@ -72,7 +81,8 @@ export function compileTemplateSet(sources: Record<string, string>, files: Recor
       broken.set(name, compileDiagnostic(file, error));
     }
   }
-  return { templates, broken };
+  const own = { sources: { ...base?.sources.sources, ...sources }, files: { ...base?.sources.files, ...files } };
+  return { templates, broken, sources: { ...own, builtins: base?.sources.builtins ?? false } };
 }
 
 /** The two stages Handlebars' `compile` runs lazily on first use; run now so errors surface at load. */
