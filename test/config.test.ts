@@ -49,7 +49,7 @@ describe("loadConfig", () => {
         autoSync: false,
         production: true,
         mode: "direct",
-        approval: { owners: true, teams: ["platform"] },
+        approval: { owners: true, teams: ["platform"], excludeLastPusher: false },
       },
     ]);
     expect(config!.dependencies.postgres).toEqual({
@@ -81,7 +81,7 @@ describe("loadConfig", () => {
       ["production", false],
       ["live", true],
     ]);
-    expect(config!.environments[1]!.approval).toEqual({ owners: false, teams: [] });
+    expect(config!.environments[1]!.approval).toEqual({ owners: false, teams: [], excludeLastPusher: false });
     expect(config!.environments[0]).toMatchObject({ namespace: "{owner}-{env}", autoSync: false, mode: "direct" });
   });
 

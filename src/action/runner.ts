@@ -11,6 +11,7 @@ import type { RetryOptions } from "../gitops/writer.js";
 import { GitOpsUnreachableError } from "../gitops/github.js";
 import { fullName, httpStatus, type GitHub } from "../github/client.js";
 import type { OrgSettings } from "../github/org-settings.js";
+import { headOf } from "../github/find-pull-request.js";
 import { planPullRequest, type PullRequestTarget } from "../github/pull-request-plan.js";
 import { applyPush } from "../github/push-apply.js";
 import { readFileAt } from "../github/read-file.js";
@@ -74,6 +75,7 @@ async function onPullRequest(context: ActionContext, inputs: ActionInputs, event
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
+    head: headOf(pr, context.repo),
     deliveryId: context.runId,
     log: flowLog(deps.log),
     htmlUrl: event.repository?.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,

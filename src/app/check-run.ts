@@ -23,6 +23,7 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
       number: pr.number,
       headSha: pr.headSha,
       baseSha: pr.baseSha,
+      head: pr.head,
       deliveryId: context.id,
       log: context.log,
       rerun: true,

@@ -1,5 +1,6 @@
 import type { Context } from "probot";
 import { NO_RETRY } from "../github/client.js";
+import { headOf } from "../github/find-pull-request.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 
 const PLAN_COMMAND = /^\/paved\s+plan\s*$/m;
@@ -26,6 +27,7 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
+    head: headOf(pr, repo),
     deliveryId: context.id,
     log: context.log,
     rerun: true,

@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import { headOf } from "../github/find-pull-request.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
@@ -9,8 +10,10 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   if (payload.action === "edited" && !("changes" in payload && payload.changes && "base" in payload.changes)) return;
   const pr = payload.pull_request;
   if (pr.state !== "open") return;
+  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
   await planPullRequest(context.octokit, {
-    repo: { owner: payload.repository.owner.login, repo: payload.repository.name },
+    repo,
+    head: headOf(pr, repo),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,

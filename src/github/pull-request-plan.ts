@@ -1,5 +1,4 @@
 import type { Logger } from "probot";
-import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
@@ -10,9 +9,8 @@ import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
 import { checkRunOutput, type CheckRunOutput } from "../report/check-run.js";
 import { pendingApprovals } from "../report/context.js";
-import { parseYaml } from "../manifest/parse.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
-import { evaluateApprovals, type ApprovalRule } from "./approvals.js";
+import { approvalRules, approvingOwner, evaluateApprovals } from "./approvals.js";
 import { finishCheck, failCheck, startCheck } from "./check-run.js";
 import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
 import { keyedLock } from "./keyed-lock.js";
@@ -27,6 +25,8 @@ export interface PullRequestTarget {
   /** Manifests are read at these exact commits, never by branch name (fork PRs included). */
   headSha: string;
   baseSha: string;
+  /** The head branch and its repository (a fork's differs): who pushed the head is asked there. */
+  head?: { repo: Repo; ref: string };
   /** The webhook delivery id: a redelivery of a completed event changes nothing. */
   deliveryId: string;
   log: Pick<Logger, "info" | "warn" | "error">;
@@ -90,8 +90,8 @@ async function checkAndReport(
       plan = unplannable(settings.diagnostics);
     } else {
       plan = await planAgainstGitOps(target.gitops ?? gh, settings, head, manifestPath, source);
-      const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
-      const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
+      const rules = plan.valid ? approvalRules(plan.environments, settings.config, approvingOwner(base, head)) : [];
+      const approvals = await evaluateApprovals(gh, { repo, number: target.number, headSha: target.headSha, head: target.head ?? { repo, ref: "" } }, rules);
       if (approvals.length > 0) ctx.approvals = approvals;
     }
     const output = checkRunOutput(plan, ctx);
@@ -139,26 +139,4 @@ async function planAgainstGitOps(
 async function isOpenAtHead(gh: GitHub, repo: Repo, number: number, headSha: string): Promise<boolean> {
   const { data } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number });
   return data.state === "open" && data.head.sha === headSha;
-}
-
-/** The owner team a manifest's text declares, read with the manifest parser and nothing else trusted from it. */
-function ownerOf(text: string | null): string | undefined {
-  if (text === null) return undefined;
-  const { value } = parseYaml(text, "platform.yaml");
-  const owner = value !== null && typeof value === "object" && Object.hasOwn(value, "owner") ? (value as { owner: unknown }).owner : undefined;
-  return typeof owner === "string" && /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner) ? owner : undefined;
-}
-
-/**
- * Environments with changes whose config asks for approval. The owner team is taken from the base
- * branch's manifest when there is one: a pull request cannot name its own approvers by changing `owner`.
- */
-function approvalRules(plan: Plan, config: ResolvedConfig, owner: string | undefined): ApprovalRule[] {
-  if (!plan.valid) return [];
-  return config.environments
-    .filter((env) => env.approval && plan.environments.includes(env.name))
-    .map((env) => ({
-      environment: env.name,
-      teams: [...new Set([...(env.approval!.owners && owner ? [owner] : []), ...env.approval!.teams])],
-    }));
 }
