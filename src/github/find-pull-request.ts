@@ -23,12 +23,22 @@ export async function findPullRequestForHead(gh: GitHub, repo: Repo, headSha: st
   return pr ? { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, head: headOf(pr, repo) } : null;
 }
 
-/** The merged pull request that produced this commit on the default branch, if any (merge, squash or rebase). */
-export async function findMergedPullRequest(gh: GitHub, repo: Repo, commitSha: string): Promise<number | null> {
-  const { data } = await gh.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: commitSha });
-  const pulls = data as PullSummary[];
-  const merged = pulls.find((p) => p.merge_commit_sha === commitSha) ?? pulls.find((p) => p.merged_at);
-  return merged?.number ?? null;
+export interface MergedPullRequest {
+  number: number;
+  /** The pull request's final head: approvals count only for it. */
+  headSha: string;
+  head: { repo: Repo; ref: string };
+}
+
+/**
+ * The pull request into the default branch whose merge (merge commit, squash or rebase) is exactly
+ * this commit. Null for a direct push, and for a commit merged from anywhere else: a branch's own
+ * pull requests never vouch for what reaches the default branch.
+ */
+export async function findMergedPullRequest(gh: GitHub, repo: Repo, commitSha: string, defaultBranch: string): Promise<MergedPullRequest | null> {
+  const pulls = (await gh.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: commitSha, per_page: 100 })) as PullSummary[];
+  const merged = pulls.find((p) => p.merged_at && p.merge_commit_sha === commitSha && p.base.ref === defaultBranch);
+  return merged ? { number: merged.number, headSha: merged.head.sha, head: headOf(merged, repo) } : null;
 }
 
 /** A pull request's head branch and the repository it lives in (a fork's differs; null when the fork is gone). */

@@ -15,6 +15,8 @@ import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
 import { deploymentRecords, recordDeployments } from "./deployments.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
 import { findMergedPullRequest } from "./find-pull-request.js";
+import { approvalGate } from "./approval-gate.js";
+import { indexPath } from "../plan/paths.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
 import { readFileAt } from "./read-file.js";
@@ -63,10 +65,11 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       return { status: "invalid", plan, attempts: 0 };
     }
     const { config } = settings;
-    const [manifest, pullRequest] = await Promise.all([
+    const [manifest, merged] = await Promise.all([
       readFileAt(gh, repo, manifestPath, target.after),
-      findMergedPullRequest(gh, repo, target.after),
+      findMergedPullRequest(gh, repo, target.after, target.defaultBranch),
     ]);
+    const pullRequest = merged?.number ?? null;
     const source: Source = { ...ctx.source, ...(pullRequest !== null ? { pullRequest } : {}) };
     ctx.source = source;
     const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
@@ -79,10 +82,25 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     const gitops = parseRepo(config.gitops.repository!);
     const gitopsClient = target.gitops ?? gh;
     const writer = new GitHubWriter(gitopsClient, gitops, config.gitops.branch);
-    const gated = gatedEnvironments(config);
+    const gate = await approvalGate(gh, {
+      repo,
+      after: target.after,
+      defaultBranch: target.defaultBranch,
+      config,
+      templates: settings.templates,
+      renderOptions: settings.renderOptions,
+      manifestPath,
+      manifest,
+      desired,
+      source,
+      pull: merged,
+    });
+    // Environments behind a GitOps pull request are proposed there; those lacking approval are not written at all.
+    const gated = new Set([...gatedEnvironments(config)].filter((e) => !gate.withheld.has(e)));
     const direct = directPlanner(
       plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 } }),
-      gated,
+      new Set([...gated, ...gate.withheld]),
+      indexPath(config, source.repository),
     );
     const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
@@ -100,10 +118,14 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
       const proposed = await proposeGated(gitopsClient, gitops, writer, config.gitops.branch, full, gated, source);
       if (proposed.length > 0) ctx.proposed = proposed;
+      // What the gate decided, for the environments this push changes: approved ones, and withheld ones saying who must approve and how.
+      const approvals = gate.approvals.filter((a) => full.environments.includes(a.environment));
+      if (approvals.length > 0) ctx.approvals = approvals;
+      if (approvals.some((a) => a.approvedBy === undefined)) target.log.warn({ withheld: approvals.filter((a) => !a.approvedBy).map((a) => a.environment) }, "environments withheld for lack of approval");
     }
     if (outcome.status !== "committed") {
       await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, ctx));
-      if (ctx.proposed && pullRequest !== null) {
+      if ((ctx.proposed || ctx.approvals) && pullRequest !== null) {
         await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx));
       }
       return outcome;

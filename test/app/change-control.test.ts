@@ -5,7 +5,19 @@
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-harness.js";
-import { APP_REPO, EXAMPLE_CONFIG, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, seedOrg } from "../support/app-world.js";
+import {
+  APP_REPO,
+  CONFIG_WITHOUT_APPROVAL,
+  EXAMPLE_CONFIG,
+  EXAMPLE_MANIFEST,
+  GITOPS,
+  applyMain,
+  deliver,
+  openPull,
+  pullRequestPayload,
+  pushPayload,
+  seedOrg,
+} from "../support/app-world.js";
 import { FakeGitHub } from "../support/fake-github.js";
 
 const MARKER = "<!-- paved:plan -->";
@@ -81,5 +93,94 @@ describe("approvers are never chosen by the change (item 4)", () => {
     expect(pavedCheck(head).conclusion).not.toBe("failure");
     expect(pavedComment(pr.number)!.body).toContain("approved by @bob");
     expect(Object.keys(fake.readTree(GITOPS))).toEqual(["README.md"]);
+  });
+});
+
+const PROD = "production/payments/api/manifests/deployment.yaml";
+const STAGING = "staging/payments-staging/api/manifests/deployment.yaml";
+const tagged = (tag: string, manifest = EXAMPLE_MANIFEST) => manifest.replace("payments-api:1.4.2", `payments-api:${tag}`);
+
+/** The GitOps repository holds the example manifest in every environment; then production requires approval. */
+async function deployedThenProtected(): Promise<void> {
+  seedTeams(CONFIG_WITHOUT_APPROVAL);
+  await applyMain(probot, fake);
+  expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:1.4.2");
+  fake.commit("acme/.github", "main", { files: { ".github/paved.yml": EXAMPLE_CONFIG } });
+}
+
+async function mergeAndPush(number: number, method: "merge" | "squash" = "squash"): Promise<string> {
+  const before = fake.headSha(APP_REPO, "main");
+  const after = fake.mergePull(APP_REPO, number, method);
+  await deliver(probot, "push", pushPayload(fake, before, after));
+  return after;
+}
+
+async function pushDirectly(manifest: string): Promise<string> {
+  const before = fake.headSha(APP_REPO, "main");
+  const after = fake.commit(APP_REPO, "main", { files: { "platform.yaml": manifest } });
+  await deliver(probot, "push", pushPayload(fake, before, after));
+  return after;
+}
+
+describe("the approval gate holds where the write happens (item 1)", () => {
+  it("a merge whose check failed for lack of approval writes staging but not production, and says who must approve", async () => {
+    await deployedThenProtected();
+    const pr = openPull(fake, { "platform.yaml": tagged("1.4.3") });
+    await deliver(probot, "pull_request", pullRequestPayload(fake, pr.number));
+    expect(pavedCheck(pr.headSha).conclusion).toBe("failure");
+
+    const after = await mergeAndPush(pr.number); // No branch protection: the red check did not stop the merge.
+    const tree = fake.readTree(GITOPS);
+    expect(tree[STAGING]).toContain("payments-api:1.4.3");
+    expect(tree[PROD]).toContain("payments-api:1.4.2");
+    const check = pavedCheck(after);
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toContain("not written, waiting for approval in production");
+    expect(check.output.summary).toContain("`payments`, `platform`");
+    expect(check.output.summary).toContain("has no approving review that counts");
+    expect(fake.deployments(APP_REPO).filter((d) => d.sha === after).map((d) => d.environment)).toEqual(["staging"]);
+    // The index still describes production as it is in the tree: the next plan shows the change again.
+    expect(tree[".paved/sources/acme/payments.yaml"]).toMatch(/environment: production[\s\S]*image: ghcr.io\/acme\/payments-api:1.4.2/);
+  });
+
+  it("a direct push to the default branch never writes production; a later approved pull request carrying it does", async () => {
+    await deployedThenProtected();
+    const direct = await pushDirectly(tagged("6.6.6"));
+    expect(fake.readTree(GITOPS)[STAGING]).toContain("payments-api:6.6.6");
+    expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:1.4.2");
+    expect(pavedCheck(direct).output.summary).toContain("was pushed without a pull request");
+
+    const pr = openPull(fake, { "platform.yaml": tagged("6.6.7") });
+    await deliver(probot, "pull_request", pullRequestPayload(fake, pr.number));
+    await review(pr.number, "alice");
+    expect(pavedCheck(pr.headSha).conclusion).not.toBe("failure");
+    const merged = await mergeAndPush(pr.number);
+    expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:6.6.7");
+    expect(pavedCheck(merged).conclusion).not.toBe("failure");
+    expect(fake.deployments(APP_REPO).filter((d) => d.sha === merged).map((d) => d.environment).sort()).toEqual(["production", "staging"]);
+  });
+
+  it("an approval of an earlier commit does not carry to the merged head", async () => {
+    await deployedThenProtected();
+    const pr = openPull(fake, { "platform.yaml": tagged("1.4.3") });
+    await review(pr.number, "alice");
+    fake.commit(APP_REPO, "feature", { files: { "platform.yaml": tagged("6.6.6") } }); // after the approval
+    await mergeAndPush(pr.number, "merge");
+    expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:1.4.2");
+    expect(fake.readTree(GITOPS)[STAGING]).toContain("payments-api:6.6.6");
+  });
+
+  it("an approved head merged together with another unapproved production change is not written", async () => {
+    await deployedThenProtected();
+    const approved = openPull(fake, { "platform.yaml": tagged("1.4.3") }, { branch: "approved" });
+    await review(approved.number, "alice");
+    // Meanwhile production's replicas change on the default branch, pushed directly (withheld there).
+    const sneaky = EXAMPLE_MANIFEST.replace("ingress: { host: api.example.com }", "ingress: { host: evil.example.com }");
+    expect(sneaky).not.toBe(EXAMPLE_MANIFEST);
+    await pushDirectly(sneaky);
+    const after = await mergeAndPush(approved.number, "merge");
+    expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:1.4.2");
+    expect(fake.readTree(GITOPS)["production/payments/api/manifests/ingress.yaml"]).not.toContain("evil.example.com");
+    expect(pavedCheck(after).output.summary).toContain("the merge changes it differently");
   });
 });

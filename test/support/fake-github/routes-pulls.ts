@@ -1,4 +1,5 @@
 /** Pull requests, reviews, issue comments and reactions. */
+import { mergeLines } from "./merge-lines.js";
 import {
   API,
   WEB,
@@ -232,8 +233,16 @@ function mergedTree(repo: RepoState, base: string, head: string): string | null 
   for (const path of new Set([...anc.keys(), ...ours.keys(), ...theirs.keys()])) {
     const [a, o, t] = [anc.get(path)?.sha, ours.get(path), theirs.get(path)];
     const pick = o?.sha === t?.sha ? o : o?.sha === a ? t : t?.sha === a ? o : "conflict";
-    if (pick === "conflict") return null;
-    if (pick) merged.set(path, pick);
+    if (pick !== "conflict") {
+      if (pick) merged.set(path, pick);
+      continue;
+    }
+    // Both sides changed the file: merge its lines, as git does.
+    if (!a || !o || !t || o.type !== "blob" || t.type !== "blob") return null;
+    const text = (sha: string) => store.blob(sha)!.toString("utf8");
+    const lines = mergeLines(text(a), text(o.sha), text(t.sha));
+    if (lines === null) return null;
+    merged.set(path, { mode: o.mode, type: "blob", sha: store.putBlob(lines) });
   }
   return store.buildTree(merged);
 }
