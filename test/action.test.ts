@@ -35,6 +35,7 @@ let workspace: string;
 
 beforeEach(() => {
   fake = new FakeGitHub().install();
+  fake.identify(GITHUB_TOKEN, "github-actions[bot]"); // The workflow token writes as GitHub Actions' bot.
   dir = mkdtempSync(join(tmpdir(), "paved-action-"));
   workspace = join(dir, "workspace");
   // The checkout of the default branch: the org config is read from here, never through the API.

@@ -6,6 +6,7 @@
 import { Octokit } from "octokit";
 import type { GitHub, Repo } from "../github/client.js";
 import { parseRepo } from "../github/client.js";
+import { ACTIONS_BOT } from "../github/sticky-comment.js";
 
 /** A problem with how the Action is set up: reported as the step's failure message, without a stack. */
 export class ActionError extends Error {
@@ -28,6 +29,8 @@ export interface ActionInputs {
   config: string;
   /** Overrides the config's `manifest` when given. */
   manifest: string;
+  /** Who `github-token` writes comments as: only that login's plan comment is Paved's. */
+  commentAuthor: string;
 }
 
 export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
@@ -40,6 +43,7 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     gitopsToken: input(env, "gitops-token"),
     config: input(env, "config") || DEFAULT_CONFIG_PATH,
     manifest: input(env, "manifest"),
+    commentAuthor: input(env, "comment-author") || ACTIONS_BOT,
   };
 }
 

@@ -3,6 +3,7 @@ import { CHECK_NAME } from "../github/check-run.js";
 import { findPullRequestForHead } from "../github/find-pull-request.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 import { applyPush } from "../github/push-apply.js";
+import { appAuthor } from "./author.js";
 
 const NO_COMMIT = "0".repeat(40);
 
@@ -24,6 +25,9 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
       headSha: pr.headSha,
       baseSha: pr.baseSha,
       head: pr.head,
+      baseRef: pr.baseRef,
+      defaultBranch: repository.default_branch,
+      author: await appAuthor(context),
       deliveryId: context.id,
       log: context.log,
       rerun: true,
@@ -48,5 +52,6 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
     deliveryId: context.id,
     log: context.log,
     htmlUrl: repository.html_url,
+    author: await appAuthor(context),
   });
 }

@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import { NO_RETRY } from "../github/client.js";
 import { headOf } from "../github/find-pull-request.js";
+import { appAuthor } from "./author.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 
 const PLAN_COMMAND = /^\/paved\s+plan\s*$/m;
@@ -28,6 +29,9 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     head: headOf(pr, repo),
+    baseRef: pr.base.ref,
+    defaultBranch: repository.default_branch,
+    author: await appAuthor(context),
     deliveryId: context.id,
     log: context.log,
     rerun: true,

@@ -1,5 +1,6 @@
 import type { Context } from "probot";
 import { headOf } from "../github/find-pull-request.js";
+import { appAuthor } from "./author.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
@@ -14,6 +15,9 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   await planPullRequest(context.octokit, {
     repo,
     head: headOf(pr, repo),
+    baseRef: pr.base.ref,
+    defaultBranch: payload.repository.default_branch,
+    author: await appAuthor(context),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,

@@ -9,8 +9,10 @@ type Handler<C extends Context> = (context: C) => Promise<void>;
 export function withRequestTimeout<C extends Context>(handler: Handler<C>, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS): Handler<C> {
   return (context) => {
     context.octokit.hook.before("request", (options) => {
-      const request = (options.request ??= {}) as { signal?: AbortSignal };
+      // A copy: `options.request` may be the client's shared defaults, and a deadline belongs to one request.
+      const request = { ...options.request } as { signal?: AbortSignal };
       request.signal ??= AbortSignal.timeout(timeoutMs);
+      options.request = request as typeof options.request;
     });
     return handler(context);
   };

@@ -4,6 +4,7 @@ export interface PullRequestRef {
   number: number;
   headSha: string;
   baseSha: string;
+  baseRef: string;
   head: { repo: Repo; ref: string };
 }
 
@@ -20,7 +21,7 @@ interface PullSummary {
 export async function findPullRequestForHead(gh: GitHub, repo: Repo, headSha: string): Promise<PullRequestRef | null> {
   const open = (await gh.paginate("GET /repos/{owner}/{repo}/pulls", { ...repo, state: "open", per_page: 100 })) as PullSummary[];
   const pr = open.find((p) => p.head.sha === headSha);
-  return pr ? { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, head: headOf(pr, repo) } : null;
+  return pr ? { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, baseRef: pr.base.ref, head: headOf(pr, repo) } : null;
 }
 
 export interface MergedPullRequest {

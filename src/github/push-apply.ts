@@ -21,7 +21,7 @@ import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
 import { readFileAt } from "./read-file.js";
 import { reportContext } from "./report-context.js";
-import { upsertStickyComment } from "./sticky-comment.js";
+import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
 
 export interface PushTarget extends PushFacts {
   repo: Repo;
@@ -33,6 +33,8 @@ export interface PushTarget extends PushFacts {
   settings?: OrgSettings;
   /** The client for the GitOps repository (the Action's `gitops-token`); `gh` when absent. */
   gitops?: GitHub;
+  /** Who Paved writes comments as: only that author's plan comment is ever edited. */
+  author: CommentAuthor;
 }
 
 export type PushResult = { status: "skipped"; reason: string } | ApplyOutcome;
@@ -126,7 +128,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     if (outcome.status !== "committed") {
       await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, ctx));
       if ((ctx.proposed || ctx.approvals) && pullRequest !== null) {
-        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx));
+        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx), { author: target.author });
       }
       return outcome;
     }
@@ -139,7 +141,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
     await recordDeployments(gh, repo, target.after, outcome.sha, deploymentRecords(outcome.plan, desired.units, config, commitUrl), production);
     if (pullRequest !== null) {
-      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied));
+      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied), { author: target.author });
     }
     return outcome;
   } catch (error) {

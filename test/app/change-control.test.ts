@@ -184,3 +184,67 @@ describe("the approval gate holds where the write happens (item 1)", () => {
     expect(pavedCheck(after).output.summary).toContain("the merge changes it differently");
   });
 });
+
+describe("the plan judges the merge result (item 2)", () => {
+  it("two green pull requests that each leave production alone cannot merge into an unapproved production change", async () => {
+    // Production pins LOG_LEVEL with an override equal to the base value.
+    const pinned = EXAMPLE_MANIFEST.replace("        ingress: { host: api.example.com }\n", "        ingress: { host: api.example.com }\n        env: { LOG_LEVEL: info }\n");
+    expect(pinned).not.toBe(EXAMPLE_MANIFEST);
+    seedTeams(CONFIG_WITHOUT_APPROVAL, pinned);
+    await applyMain(probot, fake);
+    fake.commit("acme/.github", "main", { files: { ".github/paved.yml": EXAMPLE_CONFIG } });
+    const prodConfigMap = () => fake.readTree(GITOPS)[PROD]!;
+    expect(prodConfigMap()).toMatch(/LOG_LEVEL[\s\S]{0,40}info/);
+
+    // A: the base value changes (production pinned by the override: only staging changes).
+    const a = openPull(fake, { "platform.yaml": pinned.replace("      LOG_LEVEL: info\n", "      LOG_LEVEL: debug\n") }, { branch: "a" });
+    // B: the override goes, "no change" (it equals the base value at B's base).
+    const b = openPull(fake, { "platform.yaml": pinned.replace("        env: { LOG_LEVEL: info }\n", "") }, { branch: "b" });
+    await deliver(probot, "pull_request", pullRequestPayload(fake, a.number));
+    await deliver(probot, "pull_request", pullRequestPayload(fake, b.number));
+    expect(pavedCheck(a.headSha).conclusion).not.toBe("failure");
+    expect(pavedCheck(b.headSha).conclusion).not.toBe("failure");
+
+    await mergeAndPush(a.number, "merge");
+    // A's merge moved B's base: B is planned again, merged with it, and now changes production.
+    const replanned = pavedCheck(b.headSha);
+    expect(replanned.conclusion).toBe("failure");
+    expect(replanned.output.summary).toContain("waiting for approval in production");
+    expect(pavedComment(b.number)!.body).toMatch(/production[\s\S]*LOG_LEVEL/);
+
+    // Merged anyway (no branch protection): production is not written (item 1 catches what slips through).
+    await mergeAndPush(b.number, "merge");
+    expect(fake.readTree("acme/payments")["platform.yaml"]).not.toContain("env: { LOG_LEVEL: info }");
+    expect(prodConfigMap()).toMatch(/LOG_LEVEL[\s\S]{0,40}info/);
+    expect(fake.readTree(GITOPS)[STAGING]).toMatch(/LOG_LEVEL[\s\S]{0,40}debug/);
+  });
+});
+
+describe("a check shared by pull requests with different bases (item 3)", () => {
+  it("an approval on a pull request into a scratch branch does not turn the pull request into main green", async () => {
+    await deployedThenProtected();
+    fake.addTeamMember("acme", "mallory-team", "mallory");
+    // The scratch branch's manifest names the attacker's team as owner.
+    fake.commit(APP_REPO, "scratch", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments ", "owner: mallory-team ") } });
+    const head = fake.commit(APP_REPO, "feature", { files: { "platform.yaml": tagged("6.6.6") } });
+    const intoScratch = fake.addPull(APP_REPO, { head: { ref: "feature" }, base: { ref: "scratch" }, user: "mallory" });
+    const intoMain = fake.addPull(APP_REPO, { head: { ref: "feature" }, base: { ref: "main" }, user: "mallory" });
+    fake.addReview(APP_REPO, intoScratch.number, { user: "mallory", state: "APPROVED", commit_id: head });
+
+    await deliver(probot, "pull_request_review", { ...pullRequestPayload(fake, intoScratch.number), action: "submitted", review: { state: "approved" } });
+    let check = pavedCheck(head);
+    expect(check.conclusion).toBe("failure");
+    await deliver(probot, "pull_request", pullRequestPayload(fake, intoMain.number));
+    check = pavedCheck(head);
+    expect(check.conclusion).toBe("failure");
+    expect(pavedComment(intoScratch.number)!.body).toContain("only a pull request into the default branch can be approved");
+
+    // A platform approval on the pull request into main: that one is green, but the shared check still shows the scratch one.
+    fake.addReview(APP_REPO, intoMain.number, { user: "pat", state: "APPROVED", commit_id: head });
+    await deliver(probot, "pull_request_review", { ...pullRequestPayload(fake, intoMain.number), action: "submitted", review: { state: "approved" } });
+    expect(pavedCheck(head).conclusion).toBe("failure");
+    expect(pavedCheck(head).output.summary).toContain(`also the head of #${intoScratch.number}`);
+    expect(pavedComment(intoMain.number)!.body).toContain("approved by @pat");
+    expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:1.4.2");
+  });
+});
