@@ -225,6 +225,24 @@ describe("pushes to the default branch", () => {
     expect(withoutToken.failed).toContain("`gitops-token` is empty");
   });
 
+  it("re-running an old push run never rolls the GitOps repository back", async () => {
+    seedOrg(fake);
+    const base = fake.headSha(APP_REPO, "main");
+    const first = fake.commit(APP_REPO, "main", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("payments-api:1.4.2", "payments-api:2.0.0") } });
+    const oldPush = pushPayload(fake, base, first);
+    expect(await runAction(actionsEnv("push", oldPush), recorder().deps)).toEqual({});
+    const second = fake.commit(APP_REPO, "main", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("payments-api:1.4.2", "payments-api:3.0.0") } });
+    expect(await runAction({ ...actionsEnv("push", pushPayload(fake, first, second)), GITHUB_RUN_ID: "4243" }, recorder().deps)).toEqual({});
+    const applied = fake.headSha(GITOPS);
+
+    const rerun = recorder();
+    expect(await runAction({ ...actionsEnv("push", oldPush), GITHUB_RUN_ATTEMPT: "2" }, rerun.deps)).toEqual({}); // "Re-run jobs"
+    expect(fake.headSha(GITOPS)).toBe(applied);
+    expect(fake.readTree(GITOPS)["production/payments/api/manifests/deployment.yaml"]).toContain("payments-api:3.0.0");
+    expect(rerun.lines.join("\n"), rerun.lines.join("\n")).toContain("not applied");
+    expect(pavedCheck(first)[0]?.output.title).toContain("Not applied");
+  });
+
   it("an invalid manifest on the default branch is never applied and fails the step", async () => {
     seedOrg(fake);
     const before = fake.headSha(APP_REPO, "main");

@@ -161,6 +161,10 @@ async function onPush(context: ActionContext, inputs: ActionInputs, event: any, 
     case "unchanged":
       report(deps.log, result.plan, "Paved: the GitOps repository already matches; nothing to commit");
       return {};
+    case "refused":
+      // A re-run of an old run, or a late one: the newer commit already applied stays. Nothing is wrong.
+      report(deps.log, result.plan, `Paved: not applied: ${result.reason}`);
+      return {};
     case "committed":
       report(deps.log, result.plan, `Paved: committed ${result.sha} to the GitOps repository (${result.plan.changes.length} file change(s))`);
       return {};

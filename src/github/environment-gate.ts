@@ -61,7 +61,8 @@ function keepWithheldInIndex(changes: FileChange[], indexPath: string, previousT
   if (units.length === 0 && (next?.catalog.length ?? 0) === 0) {
     return previous ? [...others, { ...change, action: "delete", diff: "", after: undefined } as FileChange] : others;
   }
-  const content = formatIndex({ source, units, catalog: next?.catalog ?? previous?.catalog ?? [] });
+  const commit = next?.commit ?? previous?.commit;
+  const content = formatIndex({ source, ...(commit ? { commit } : {}), units, catalog: next?.catalog ?? previous?.catalog ?? [] });
   if (content === previousText) return others;
   const kept: FileChange = { path: indexPath, action: previous ? "update" : "create", diff: "", diffOmitted: "bookkeeping", after: content, ...(previousText !== undefined ? { before: previousText } : {}) };
   return [...others, kept].sort((a, b) => compareStrings(a.path, b.path));

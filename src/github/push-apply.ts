@@ -6,6 +6,7 @@ import { applyWithRetry, type ApplyOutcome, type RetryOptions } from "../gitops/
 import { desiredState } from "../plan/pipeline.js";
 import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
+import type { Plan } from "../plan/types.js";
 import { checkRunOutput } from "../report/check-run.js";
 import type { ReportContext } from "../report/context.js";
 import { linkKey, unitLinks } from "../report/links.js";
@@ -100,13 +101,26 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     // Environments behind a GitOps pull request are proposed there; those lacking approval are not written at all.
     const gated = new Set([...gatedEnvironments(config)].filter((e) => !gate.withheld.has(e)));
     const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 } }),
+      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 }, recordCommit: target.after }),
       new Set([...gated, ...gate.withheld]),
       indexPath(config, source.repository),
     );
-    const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
+    const outcome = await applyWithRetry(writer, direct.planner, {
+      attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5,
+      ...target.retry,
+      admit: (plan) => admitPush(gh, repo, target, plan),
+    });
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
 
+    if (outcome.status === "refused") {
+      await finishCheck(gh, repo, check.id, {
+        conclusion: "neutral",
+        title: "Not applied: a newer commit is already applied",
+        summary: `Nothing was written: ${outcome.reason}. Applying ${target.after} would roll the GitOps repository back. The newer commit's check says what is applied.`,
+        annotations: [],
+      });
+      return outcome;
+    }
     if (outcome.status === "conflict") {
       await failCheck(
         gh,
@@ -157,4 +171,23 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     );
     throw error;
   }
+}
+
+/**
+ * GitHub does not order deliveries, and a signature covers the body only: a replayed, late or re-run
+ * push may carry an old commit. It is applied only when it is still the default branch's head, or a
+ * descendant of the source commit the GitOps repository last applied for this source (recorded in
+ * the ownership index, read in the same attempt as the plan). Anything else would roll back.
+ */
+async function admitPush(gh: GitHub, repo: Repo, target: PushTarget, plan: Plan): Promise<string | null> {
+  const { data: head } = await gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${target.defaultBranch}` });
+  if (head.object.sha === target.after) return null;
+  const last = plan.lastApplied;
+  if (last !== undefined) {
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/compare/{basehead}", { ...repo, basehead: `${last}...${target.after}`, per_page: 1 });
+    if (data.status === "ahead" || data.status === "identical") return null;
+  }
+  return `${target.after.slice(0, 7)} is no longer the head of \`${target.defaultBranch}\` (${head.object.sha.slice(0, 7)} is)${
+    last ? ` and does not descend from ${last.slice(0, 7)}, the commit last applied` : ", and no applied commit is recorded to compare it with"
+  }`;
 }

@@ -248,3 +248,47 @@ describe("a check shared by pull requests with different bases (item 3)", () => 
     expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:1.4.2");
   });
 });
+
+describe("nothing is ever rolled back by a delivery (item 6)", () => {
+  async function twoPushes(): Promise<{ p1: ReturnType<typeof pushPayload>; p2: ReturnType<typeof pushPayload>; first: string; second: string }> {
+    seedTeams(CONFIG_WITHOUT_APPROVAL);
+    await applyMain(probot, fake);
+    const base = fake.headSha(APP_REPO, "main");
+    const first = fake.commit(APP_REPO, "main", { files: { "platform.yaml": tagged("2.0.0") } });
+    const second = fake.commit(APP_REPO, "main", { files: { "platform.yaml": tagged("3.0.0") } });
+    return { p1: pushPayload(fake, base, first), p2: pushPayload(fake, first, second), first, second };
+  }
+
+  it("an older push delivered after a newer one writes nothing and says so on its check", async () => {
+    const { p1, p2, first } = await twoPushes();
+    await deliver(probot, "push", p2);
+    expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:3.0.0");
+    await deliver(probot, "push", p1);
+    expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:3.0.0");
+    expect(fake.readTree(GITOPS)[STAGING]).toContain("payments-api:3.0.0");
+    const check = pavedCheck(first);
+    expect(check.output.title).toContain("Not applied");
+    expect(check.output.summary).toContain("would roll the GitOps repository back");
+  });
+
+  it("a replayed push body with a new delivery id re-applies nothing", async () => {
+    const { p1, p2 } = await twoPushes();
+    await deliver(probot, "push", p1);
+    expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:2.0.0");
+    await deliver(probot, "push", p2);
+    const commits = fake.getCommit(GITOPS, "main").sha;
+    await deliver(probot, "push", structuredClone(p1)); // the same signed body, a new X-GitHub-Delivery
+    expect(fake.getCommit(GITOPS, "main").sha).toBe(commits);
+    expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:3.0.0");
+    expect(fake.readTree(GITOPS)[".paved/sources/acme/payments.yaml"]).toContain(`commit: ${fake.headSha(APP_REPO, "main")}`);
+  });
+
+  it("a late push of a descendant of the commit last applied is applied, and the newer one after it", async () => {
+    const { p1, p2, second } = await twoPushes();
+    await deliver(probot, "push", p1); // not the head any more, but a descendant of what was applied
+    expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:2.0.0");
+    await deliver(probot, "push", p2);
+    expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:3.0.0");
+    expect(pavedCheck(second).conclusion).not.toBe("failure");
+  });
+});

@@ -15,6 +15,7 @@ import type { Probot } from "probot";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import type { ResolvedConfig } from "../../src/config/types.js";
+import { withRecordedCommit } from "../../src/plan/ownership-index.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { startApp } from "../support/app-harness.js";
@@ -87,7 +88,9 @@ const CONFIG: ResolvedConfig = loadConfig(CONFIG_WITHOUT_APPROVAL, ".github/pave
 function expectedFiles(after: string, pull: number): Record<string, string> {
   const desired = desiredState(EXAMPLE_MANIFEST, "platform.yaml", CONFIG, { repository: APP_REPO, sha: after, pullRequest: pull }, defaultTemplates());
   expect(desired.index).not.toBeNull();
-  return Object.fromEntries([...desired.rendered.files, [desired.index!.path, desired.index!.content]].sort(([a], [b]) => (a < b ? -1 : 1)));
+  // The index records the source commit it was applied from.
+  const index = withRecordedCommit(desired.index!.content, after);
+  return Object.fromEntries([...desired.rendered.files, [desired.index!.path, index]].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** The GitOps tree without what others wrote (the initial README, a concurrent writer's files). */

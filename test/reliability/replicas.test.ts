@@ -22,6 +22,7 @@ import { loadConfig } from "../../src/config/load.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { repositoryPayload, startApp, TEST_PRIVATE_KEY } from "../support/app-harness.js";
+import { withRecordedCommit } from "../../src/plan/ownership-index.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
 import { FakeGitHub } from "../support/fake-github.js";
 
@@ -87,7 +88,7 @@ describe("replicas share writes through git's compare-and-swap", () => {
     for (const [k, s] of sources.entries()) {
       const desired = desiredState(manifestOf(k + 1), "platform.yaml", config, { repository: s.repo, sha: s.after }, defaultTemplates());
       for (const [path, content] of desired.rendered.files) expected[path] = content;
-      expected[desired.index!.path] = desired.index!.content;
+      expected[desired.index!.path] = withRecordedCommit(desired.index!.content, s.after); // the commit it was applied from
     }
     const { "README.md": readme, ...managed } = fake.readTree(GITOPS);
     expect(readme).toBe("# GitOps\n");
