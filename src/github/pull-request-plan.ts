@@ -3,7 +3,9 @@ import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { readPlanBlobs } from "../gitops/writer.js";
-import { desiredState } from "../plan/pipeline.js";
+import { desiredState, withDiagnostics, type DesiredState } from "../plan/pipeline.js";
+import type { Diagnostic } from "../core/diagnostic.js";
+import { ownerDiagnostics } from "./owner-check.js";
 import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
@@ -188,7 +190,9 @@ async function judgePull(
     const merged = await readFileAt(gh, repo, manifestPath, pull.mergeSha);
     if (merged !== head) planned = { text: merged, file: `${manifestPath} (merged with ${pull.baseRef ?? "the base"})` };
   }
-  const plan = await planAgainstGitOps(target.gitops ?? gh, settings, planned.text, planned.file, source);
+  const plan = await planAgainstGitOps(target.gitops ?? gh, settings, planned.text, planned.file, source, (desired) =>
+    ownerDiagnostics(gh, repo, desired, planned.file),
+  );
   const rules = plan.valid ? approvalRules(plan.environments, config, approvingOwner(base, head)) : [];
   const defaultBranch = target.defaultBranch;
   const refused =
@@ -206,9 +210,11 @@ async function planAgainstGitOps(
   manifest: string | null,
   manifestPath: string,
   source: Source,
+  verify: (desired: DesiredState) => Promise<Diagnostic[]>,
 ): Promise<Plan> {
   const { config } = settings;
-  const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
+  const rendered = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
+  const desired = hasErrors(rendered.check.diagnostics) || hasErrors(rendered.rendered.diagnostics) ? rendered : withDiagnostics(rendered, await verify(rendered));
   const bound = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config.gitops.repository) {
     // Nothing to render for and compare with: the check is the validation alone.

@@ -3,7 +3,8 @@ import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { applyWithRetry, type ApplyOutcome, type RetryOptions } from "../gitops/writer.js";
-import { desiredState } from "../plan/pipeline.js";
+import { desiredState, withDiagnostics } from "../plan/pipeline.js";
+import { ownerDiagnostics } from "./owner-check.js";
 import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
@@ -75,7 +76,9 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     const pullRequest = merged?.number ?? null;
     const source: Source = { ...ctx.source, ...(pullRequest !== null ? { pullRequest } : {}) };
     ctx.source = source;
-    const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
+    const rendered = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
+    const valid = !hasErrors(rendered.check.diagnostics) && !hasErrors(rendered.rendered.diagnostics);
+    const desired = valid ? withDiagnostics(rendered, await ownerDiagnostics(gh, repo, rendered, manifestPath)) : rendered;
     if (hasErrors(desired.check.diagnostics) || hasErrors(desired.rendered.diagnostics)) {
       // An invalid manifest on the default branch is never applied: the check on that commit says why.
       const plan = unplannable([...desired.check.diagnostics, ...desired.rendered.diagnostics]);

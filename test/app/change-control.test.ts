@@ -224,6 +224,7 @@ describe("a check shared by pull requests with different bases (item 3)", () => 
   it("an approval on a pull request into a scratch branch does not turn the pull request into main green", async () => {
     await deployedThenProtected();
     fake.addTeamMember("acme", "mallory-team", "mallory");
+    fake.grantTeam(APP_REPO, "mallory-team", "write"); // mallory's team may write here: only the base differs
     // The scratch branch's manifest names the attacker's team as owner.
     fake.commit(APP_REPO, "scratch", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments ", "owner: mallory-team ") } });
     const head = fake.commit(APP_REPO, "feature", { files: { "platform.yaml": tagged("6.6.6") } });
@@ -290,5 +291,46 @@ describe("nothing is ever rolled back by a delivery (item 6)", () => {
     await deliver(probot, "push", p2);
     expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:3.0.0");
     expect(pavedCheck(second).conclusion).not.toBe("failure");
+  });
+});
+
+describe("owner is verified (item 5)", () => {
+  const intruder = "apiVersion: paved.dev/v1\nowner: payments\nservices:\n  backdoor:\n    image: ghcr.io/acme/backdoor:1.0.0\n    replicas: 2\n";
+
+  function searchPush() {
+    const payload = pushPayload(fake, "1".repeat(40), fake.headSha("acme/search", "main"), { added: ["platform.yaml"] });
+    payload.repository = { ...payload.repository, name: "search", full_name: "acme/search", html_url: "https://github.com/acme/search" };
+    return payload;
+  }
+
+  it("a repository naming a team without write access to it deploys nothing into that team's namespaces or project", async () => {
+    seedTeams(CONFIG_WITHOUT_APPROVAL);
+    fake.addRepo("acme/search", { files: { "platform.yaml": intruder } });
+    fake.grantTeam("acme/search", "payments", "read"); // payments can read acme/search, not write to it
+    await deliver(probot, "push", searchPush());
+    expect(Object.keys(fake.readTree(GITOPS))).toEqual(["README.md"]);
+    const [check] = fake.checkRuns("acme/search", { name: "Paved" });
+    expect(check!.conclusion).toBe("failure");
+    const annotation = check!.annotations.find((a) => a.message.includes("owner"))!;
+    expect(annotation, JSON.stringify(check!.output)).toBeDefined();
+    expect(annotation.start_line).toBe(2); // the `owner` line
+    expect(annotation.message).toContain("push, maintain or admin");
+
+    // Once the team really has write access, the same manifest deploys.
+    fake.grantTeam("acme/search", "payments", "write");
+    fake.commit("acme/search", "main", { files: { "platform.yaml": intruder.replace("1.0.0", "1.0.1") } });
+    await deliver(probot, "push", searchPush());
+    expect(fake.readTree(GITOPS)["staging/payments-staging/backdoor/application.yaml"]).toBeDefined();
+  });
+
+  it("fails closed when GitHub refuses to say, and on a pull request names the owner line", async () => {
+    seedTeams(CONFIG_WITHOUT_APPROVAL);
+    fake.failNext({ method: "GET", pathMatch: /\/teams\/payments\/repos\//, status: 403, body: { message: "Resource not accessible by integration" } });
+    const pr = openPull(fake, { "platform.yaml": scaled(4) });
+    await deliver(probot, "pull_request", pullRequestPayload(fake, pr.number));
+    const check = pavedCheck(pr.headSha);
+    expect(check.conclusion).toBe("failure");
+    const line = scaled(4).split("\n").findIndex((l) => l.startsWith("owner:")) + 1;
+    expect(check.annotations.map((a) => [a.start_line, a.message.includes("refused")])).toContainEqual([line, true]);
   });
 });

@@ -68,6 +68,7 @@ describe("replicas share writes through git's compare-and-swap", () => {
     const sources = Array.from({ length: SOURCES }, (_, k) => {
       const repo = `acme/svc-${k + 1}`;
       fake.addRepo(repo, { files: { "platform.yaml": manifestOf(k + 1) } });
+      fake.grantTeam(repo, `team-${k + 1}`, "write");
       return { repo, after: fake.headSha(repo, "main") };
     });
     // Hold the first ref update until a second one has arrived: that one lands first, and the held
