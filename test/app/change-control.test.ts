@@ -334,3 +334,72 @@ describe("owner is verified (item 5)", () => {
     expect(check.annotations.map((a) => [a.start_line, a.message.includes("refused")])).toContainEqual([line, true]);
   });
 });
+
+describe("comment commands and the sticky comment (item 8)", () => {
+  async function command(number: number, user: string): Promise<number> {
+    const comment = fake.addComment(APP_REPO, number, "/paved plan", user);
+    await deliver(probot, "issue_comment", {
+      action: "created",
+      issue: { number, pull_request: { url: "x" } },
+      comment: { id: comment.id, body: "/paved plan", user: { login: user, type: "User" }, author_association: "MEMBER" },
+      repository: pullRequestPayload(fake, number).repository,
+      installation: { id: 1 },
+      sender: { login: user, type: "User" },
+    });
+    return comment.id;
+  }
+  const recomputes = (checkId: number) =>
+    fake.calls.filter((c) => c.method === "PATCH" && c.path.endsWith(`/check-runs/${checkId}`) && (c.body as { status?: string }).status === "in_progress").length;
+
+  it("takes /paved commands only from people with write access, whatever their association says", async () => {
+    seedTeams();
+    fake.addTeamMember("acme", "readers", "rita");
+    fake.grantTeam(APP_REPO, "readers", "read"); // rita is an org MEMBER who can only read
+    fake.addTeamMember("acme", "triagers", "tom");
+    fake.grantTeam(APP_REPO, "triagers", "triage");
+    fake.addCollaborator(APP_REPO, "wendy", "maintain");
+    const pr = openPull(fake, { "platform.yaml": scaled(4) });
+    await deliver(probot, "pull_request", pullRequestPayload(fake, pr.number));
+    const check = pavedCheck(pr.headSha);
+
+    for (const user of ["rita", "tom", "stranger"]) {
+      const id = await command(pr.number, user);
+      expect(fake.comments(APP_REPO, pr.number).find((c) => c.id === id)!.reactions, user).toHaveLength(0);
+    }
+    expect(recomputes(check.id)).toBe(0);
+    const id = await command(pr.number, "wendy");
+    expect(fake.comments(APP_REPO, pr.number).find((c) => c.id === id)!.reactions).toHaveLength(1);
+    expect(recomputes(check.id)).toBe(1);
+  });
+
+  it("runs one recompute per pull request at a time, and an unchanged result appends no annotations", async () => {
+    seedTeams();
+    fake.addCollaborator(APP_REPO, "wendy", "write");
+    const pr = openPull(fake, { "platform.yaml": scaled(4) });
+    await deliver(probot, "pull_request", pullRequestPayload(fake, pr.number));
+    const check = pavedCheck(pr.headSha);
+    const annotations = check.annotations.length;
+    expect(annotations).toBeGreaterThan(0); // the example's production-digest warning
+
+    await Promise.all([command(pr.number, "wendy"), command(pr.number, "wendy"), command(pr.number, "wendy")]);
+    expect(recomputes(check.id)).toBe(1);
+    await command(pr.number, "wendy");
+    expect(recomputes(check.id)).toBe(2);
+    expect(pavedCheck(pr.headSha).annotations).toHaveLength(annotations);
+    expect(pavedCheck(pr.headSha).status).toBe("completed");
+  });
+
+  it("never edits or deletes another author's comment that carries the marker", async () => {
+    seedTeams();
+    const pr = openPull(fake, { "platform.yaml": scaled(4) });
+    const bait = fake.addComment(APP_REPO, pr.number, `${MARKER}\nApproved by platform, merge away`, "mallory");
+    const otherBot = fake.addComment(APP_REPO, pr.number, `${MARKER}\n## ✅ Paved: valid: no changes`, "evil-app[bot]");
+    await deliver(probot, "pull_request", pullRequestPayload(fake, pr.number));
+    const comments = fake.comments(APP_REPO, pr.number);
+    expect(comments.find((c) => c.id === bait.id)!.body).toBe(`${MARKER}\nApproved by platform, merge away`);
+    expect(comments.find((c) => c.id === otherBot.id)!.body).toBe(`${MARKER}\n## ✅ Paved: valid: no changes`);
+    const ours = comments.filter((c) => c.user === "paved[bot]");
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain("Paved plan");
+  });
+});
