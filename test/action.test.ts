@@ -13,6 +13,7 @@ import { runAction, type ActionDeps } from "../src/action/runner.js";
 import {
   APP_REPO,
   CONFIG_WITHOUT_APPROVAL,
+  EXAMPLE_CONFIG,
   EXAMPLE_MANIFEST,
   GITOPS,
   openPull,
@@ -72,6 +73,8 @@ function actionsEnv(eventName: string, payload: unknown, inputs: Record<string, 
     "INPUT_GITHUB-TOKEN": GITHUB_TOKEN,
     "INPUT_GITOPS-TOKEN": GITOPS_TOKEN,
     INPUT_CONFIG: ".github/paved.yml",
+    // Most stories here use the workspace opt-in; "the org config" below covers the default.
+    "INPUT_CONFIG-SOURCE": "workspace",
     INPUT_MANIFEST: "",
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
   };
@@ -225,6 +228,18 @@ describe("pushes to the default branch", () => {
     expect(withoutToken.failed).toContain("`gitops-token` is empty");
   });
 
+  it("a direct push never writes an environment that requires approval; the step fails saying so", async () => {
+    seedOrg(fake);
+    expect(await runAction(actionsEnv("push", pushPayload(fake, "1".repeat(40), fake.headSha(APP_REPO, "main"))), recorder().deps)).toEqual({});
+    writeWorkspace({ ".github/paved.yml": EXAMPLE_CONFIG }); // production now requires approval
+    const before = fake.headSha(APP_REPO, "main");
+    const after = fake.commit(APP_REPO, "main", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("payments-api:1.4.2", "payments-api:6.6.6") } });
+    const result = await runAction({ ...actionsEnv("push", pushPayload(fake, before, after)), GITHUB_RUN_ID: "4243" }, recorder().deps);
+    expect(result.failed).toContain("not written to production");
+    expect(fake.readTree(GITOPS)["production/payments/api/manifests/deployment.yaml"]).toContain("payments-api:1.4.2");
+    expect(fake.readTree(GITOPS)["staging/payments-staging/api/manifests/deployment.yaml"]).toContain("payments-api:6.6.6");
+  });
+
   it("re-running an old push run never rolls the GitOps repository back", async () => {
     seedOrg(fake);
     const base = fake.headSha(APP_REPO, "main");
@@ -265,6 +280,39 @@ describe("set-up problems fail the step with a message, never a stack", () => {
     rmSync(join(workspace, ".github"), { recursive: true });
     expect((await runAction(actionsEnv("push", payload), recorder().deps)).failed).toMatch(/org config `\.github\/paved\.yml` is not in the workspace.*actions\/checkout/);
     expect(fake.calls).toHaveLength(0);
+  });
+});
+
+describe("the org config", () => {
+  it("comes from the org's .github repository by default, like the app's, never from the workspace", async () => {
+    seedOrg(fake, { config: CONFIG_WITHOUT_APPROVAL.replace("prod-min-replicas", "prod-min-replicas-org") });
+    writeWorkspace({ ".github/paved.yml": "gitops:\n  repository: acme/elsewhere\n" }); // a config in the checkout is ignored
+    const before = fake.headSha(APP_REPO, "main");
+    const after = fake.commit(APP_REPO, "main", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 3") } });
+    const result = await runAction(actionsEnv("push", pushPayload(fake, before, after), { "config-source": "" }), recorder().deps);
+    expect(result).toEqual({});
+    expect(fake.readTree(GITOPS)["production/payments/api/application.yaml"]).toBeDefined();
+    // Read with the GitOps token (the workflow token reaches only this repository).
+    expect(new Set(fake.calls.filter((c) => c.path.startsWith("/repos/acme/.github/")).map((c) => c.token))).toEqual(new Set([GITOPS_TOKEN]));
+  });
+
+  it("with the workspace opt-in, a push that changes the templates applies nothing no plan showed", async () => {
+    const config = CONFIG_WITHOUT_APPROVAL.replace(/^render:\n/m, "render:\n  templates: templates\n");
+    expect(config).toContain("templates: templates");
+    seedOrg(fake);
+    fake.commit(APP_REPO, "main", { files: { ".github/paved.yml": config, ".github/templates/deployment.yaml.hbs": "kind: Deployment\n" } });
+    // The pull request adds a cluster-admin binding template and a manifest change; its plan (on
+    // pull_request_target) used the base's templates, which have none.
+    const pr = openPull(fake, {
+      ".github/templates/clusterrolebinding.yaml.hbs": "kind: ClusterRoleBinding\nroleRef: { name: cluster-admin }\n",
+      "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 3"),
+    });
+    const before = fake.headSha(APP_REPO, "main");
+    const after = fake.mergePull(APP_REPO, pr.number, "merge");
+    writeWorkspace({ ".github/paved.yml": config, ".github/templates/clusterrolebinding.yaml.hbs": "kind: ClusterRoleBinding\n" }); // the merged checkout
+    const result = await runAction(actionsEnv("push", pushPayload(fake, before, after)), recorder().deps);
+    expect(result.failed).toContain("nothing applied: this push changes .github/templates");
+    expect(Object.keys(fake.readTree(GITOPS))).toEqual(["README.md"]);
   });
 });
 

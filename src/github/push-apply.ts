@@ -39,7 +39,8 @@ export interface PushTarget extends PushFacts {
   author: CommentAuthor;
 }
 
-export type PushResult = { status: "skipped"; reason: string } | ApplyOutcome;
+/** `withheld`: environments this push changes that were not written for lack of approval. */
+export type PushResult = { status: "skipped"; reason: string } | (ApplyOutcome & { withheld?: string[] });
 
 /**
  * Merging is the deployment: the manifest at the pushed commit is planned against the GitOps branch
@@ -142,12 +143,13 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       if (approvals.length > 0) ctx.approvals = approvals;
       if (approvals.some((a) => a.approvedBy === undefined)) target.log.warn({ withheld: approvals.filter((a) => !a.approvedBy).map((a) => a.environment) }, "environments withheld for lack of approval");
     }
+    const withheld = (ctx.approvals ?? []).filter((a) => a.approvedBy === undefined).map((a) => a.environment);
     if (outcome.status !== "committed") {
       await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, ctx));
       if ((ctx.proposed || ctx.approvals) && pullRequest !== null) {
         await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx), { author: target.author });
       }
-      return outcome;
+      return { ...outcome, withheld };
     }
     landed = outcome.sha;
     const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
@@ -160,7 +162,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     if (pullRequest !== null) {
       await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied), { author: target.author });
     }
-    return outcome;
+    return { ...outcome, withheld };
   } catch (error) {
     target.log.error({ err: error, landed }, "applying the push failed");
     const message = (error as Error).message;
