@@ -14,6 +14,7 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
   await planPullRequest(context.octokit, {
     repo,
+    repositoryId: payload.repository.id,
     head: headOf(pr, repo),
     baseRef: pr.base.ref,
     defaultBranch: payload.repository.default_branch,

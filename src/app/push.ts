@@ -9,6 +9,7 @@ export async function onPush(context: Context<"push">): Promise<void> {
   const author = await appAuthor(context);
   const result = await applyPush(context.octokit, {
     repo,
+    repositoryId: payload.repository.id,
     ref: payload.ref,
     before: payload.before,
     after: payload.after,
@@ -24,6 +25,7 @@ export async function onPush(context: Context<"push">): Promise<void> {
   if (result.status !== "skipped" || result.reason === "no GitOps repository configured") {
     await replanPullRequestsInto(context.octokit, payload.repository.default_branch, {
       repo,
+      repositoryId: payload.repository.id,
       defaultBranch: payload.repository.default_branch,
       deliveryId: context.id,
       log: context.log,

@@ -65,6 +65,18 @@ export type Domain = string;
  */
 export type AutomatedSync = boolean;
 /**
+ * spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.
+ */
+export type IngressClass = string;
+/**
+ * Name of the TLS Secret; {owner}, {env} and {service} are replaced.
+ */
+export type CertificateSecret = string;
+/**
+ * Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.
+ */
+export type CertManagerClusterIssuer = string;
+/**
  * Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.
  */
 export type Production = boolean;
@@ -97,6 +109,10 @@ export type Kind = "SecretStore" | "ClusterSecretStore";
  */
 export type Name = string;
 /**
+ * Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.
+ */
+export type KeyPrefix = string;
+/**
  * apiVersion of the claim, e.g. database.acme.io/v1alpha1.
  */
 export type ClaimApiVersion = string;
@@ -112,6 +128,10 @@ export type Classes = string[];
  * Keys of the connection secret that env placeholders may read.
  */
 export type Outputs = string[];
+/**
+ * Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.
+ */
+export type Parameters = string[];
 /**
  * Shown as the diagnostic code.
  */
@@ -206,9 +226,24 @@ export interface Environment {
   namespace?: NamespacePattern;
   domain?: Domain;
   autoSync?: AutomatedSync;
+  ingress?: Ingress;
   production?: Production;
   approval?: Approval;
   mode?: ApplyMode;
+}
+/**
+ * How services with an ingress are exposed in this environment.
+ */
+export interface Ingress {
+  className?: IngressClass;
+  tls?: TLS;
+}
+/**
+ * Serve every Ingress over TLS, with the certificate in a Secret per service.
+ */
+export interface TLS {
+  secretName?: CertificateSecret;
+  clusterIssuer?: CertManagerClusterIssuer;
 }
 /**
  * A pull request that changes this environment needs an approving review from one of these.
@@ -224,6 +259,7 @@ export interface Approval {
 export interface SecretStore {
   kind?: Kind;
   name: Name;
+  keyPrefix?: KeyPrefix;
 }
 /**
  * Infrastructure a service may request, by type.
@@ -242,6 +278,7 @@ export interface DependencyType {
   kind: ClaimKind;
   classes?: Classes;
   outputs?: Outputs;
+  params?: Parameters;
 }
 /**
  * URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.
@@ -275,7 +312,7 @@ export interface Match {
  */
 export interface Assertion {}
 /**
- * Switch a built-in policy off by id (false): image-tag, image-registry, production-digest.
+ * Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.
  */
 export interface BuiltInPolicies {
   [k: string]: boolean;

@@ -14,7 +14,7 @@ import { pendingApprovals, type ReportContext } from "../report/context.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { approvalRules, approvingOwner, evaluateApprovals } from "./approvals.js";
 import { finishCheck, failCheck, startCheck } from "./check-run.js";
-import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
+import { parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
 import { headOf } from "./find-pull-request.js";
 import { keyedLock } from "./keyed-lock.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
@@ -35,6 +35,8 @@ export interface PullRequestTarget {
   defaultBranch?: string;
   /** Who Paved writes comments as: only that author's plan comment is ever edited. */
   author: CommentAuthor;
+  /** GitHub's `repository.id` of the base repository: ownership in the GitOps repository follows it across renames. */
+  repositoryId?: number;
   /** The webhook delivery id: a redelivery of a completed event changes nothing. */
   deliveryId: string;
   log: Pick<Logger, "info" | "warn" | "error">;
@@ -175,7 +177,7 @@ async function judgePull(
   pull: PullFacts,
 ): Promise<Judgement> {
   const { repo } = target;
-  const source = { repository: fullName(repo), sha: target.headSha, pullRequest: pull.number };
+  const source = { ...sourceOf(repo, target.repositoryId), sha: target.headSha, pullRequest: pull.number };
   const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
   if (!settings.ok) {
     const plan = unplannable(settings.diagnostics);

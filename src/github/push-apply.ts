@@ -13,7 +13,7 @@ import type { ReportContext } from "../report/context.js";
 import { linkKey, unitLinks } from "../report/links.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { failCheck, finishCheck, startCheck } from "./check-run.js";
-import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
+import { fullName, parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
 import { deploymentRecords, recordDeployments } from "./deployments.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
 import { findMergedPullRequest } from "./find-pull-request.js";
@@ -27,6 +27,8 @@ import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
 
 export interface PushTarget extends PushFacts {
   repo: Repo;
+  /** GitHub's `repository.id`: ownership in the GitOps repository follows it across renames. */
+  repositoryId?: number;
   deliveryId: string;
   log: Pick<Logger, "info" | "warn" | "error">;
   htmlUrl?: string;
@@ -60,7 +62,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
 
   const check = await startCheck(gh, repo, target.after, target.deliveryId);
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
-  const ctx = reportContext(repo, { repository: fullName(repo), sha: target.after }, manifestPath, target.htmlUrl);
+  const ctx = reportContext(repo, { ...sourceOf(repo, target.repositoryId), sha: target.after }, manifestPath, target.htmlUrl);
   /** Set once the GitOps commit is in: a later failure must not claim nothing was applied. */
   let landed: string | undefined;
   try {
@@ -105,9 +107,9 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     // Environments behind a GitOps pull request are proposed there; those lacking approval are not written at all.
     const gated = new Set([...gatedEnvironments(config)].filter((e) => !gate.withheld.has(e)));
     const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 }, recordCommit: target.after }),
+      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 }, recordCommit: target.after }),
       new Set([...gated, ...gate.withheld]),
-      indexPath(config, source.repository),
+      indexPath(config, source),
     );
     const outcome = await applyWithRetry(writer, direct.planner, {
       attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5,

@@ -13,6 +13,7 @@ import {
   GITOPS,
   applyMain,
   deliver,
+  indexOf,
   openPull,
   pullRequestPayload,
   pushPayload,
@@ -68,7 +69,7 @@ describe("approvers are never chosen by the change (item 4)", () => {
     seedTeams(EXAMPLE_CONFIG, ownerless);
     fake.addTeamMember("acme", "mallory-team", "mallory");
     fake.grantTeam(APP_REPO, "mallory-team", "write");
-    const pr = openPull(fake, { "platform.yaml": scaled(4).replace("owner: payments ", "owner: mallory-team ") });
+    const pr = openPull(fake, { "platform.yaml": scaled(4).replace("owner: payments ", "owner: mallory-team ").replace("payments/stripe", "mallory-team/stripe") });
     await review(pr.number, "mallory");
     expect(pavedCheck(pr.headSha).conclusion).toBe("failure");
     expect(pavedComment(pr.number)!.body).toContain("needs an approving review of the latest commit from a member of `platform`");
@@ -140,7 +141,7 @@ describe("the approval gate holds where the write happens (item 1)", () => {
     expect(check.output.summary).toContain("has no approving review that counts");
     expect(fake.deployments(APP_REPO).filter((d) => d.sha === after).map((d) => d.environment)).toEqual(["staging"]);
     // The index still describes production as it is in the tree: the next plan shows the change again.
-    expect(tree[".paved/sources/acme/payments.yaml"]).toMatch(/environment: production[\s\S]*image: ghcr.io\/acme\/payments-api:1.4.2/);
+    expect(tree[indexOf(fake, APP_REPO)]).toMatch(/environment: production[\s\S]*image: ghcr.io\/acme\/payments-api:1.4.2/);
   });
 
   it("a direct push to the default branch never writes production; a later approved pull request carrying it does", async () => {
@@ -226,7 +227,7 @@ describe("a check shared by pull requests with different bases (item 3)", () => 
     fake.addTeamMember("acme", "mallory-team", "mallory");
     fake.grantTeam(APP_REPO, "mallory-team", "write"); // mallory's team may write here: only the base differs
     // The scratch branch's manifest names the attacker's team as owner.
-    fake.commit(APP_REPO, "scratch", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments ", "owner: mallory-team ") } });
+    fake.commit(APP_REPO, "scratch", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments ", "owner: mallory-team ").replace("payments/stripe", "mallory-team/stripe") } });
     const head = fake.commit(APP_REPO, "feature", { files: { "platform.yaml": tagged("6.6.6") } });
     const intoScratch = fake.addPull(APP_REPO, { head: { ref: "feature" }, base: { ref: "scratch" }, user: "mallory" });
     const intoMain = fake.addPull(APP_REPO, { head: { ref: "feature" }, base: { ref: "main" }, user: "mallory" });
@@ -281,7 +282,7 @@ describe("nothing is ever rolled back by a delivery (item 6)", () => {
     await deliver(probot, "push", structuredClone(p1)); // the same signed body, a new X-GitHub-Delivery
     expect(fake.getCommit(GITOPS, "main").sha).toBe(commits);
     expect(fake.readTree(GITOPS)[PROD]).toContain("payments-api:3.0.0");
-    expect(fake.readTree(GITOPS)[".paved/sources/acme/payments.yaml"]).toContain(`commit: ${fake.headSha(APP_REPO, "main")}`);
+    expect(fake.readTree(GITOPS)[indexOf(fake, APP_REPO)]).toContain(`commit: ${fake.headSha(APP_REPO, "main")}`);
   });
 
   it("a late push of a descendant of the commit last applied is applied, and the newer one after it", async () => {
