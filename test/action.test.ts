@@ -241,6 +241,28 @@ describe("pushes to the default branch", () => {
     expect(fake.readTree(GITOPS)["staging/payments-staging/api/manifests/deployment.yaml"]).toContain("payments-api:6.6.6");
   });
 
+  it("plans pull requests as merged: a merge that moves the base re-plans them, and the write-time gate catches the rest", async () => {
+    const pinned = EXAMPLE_MANIFEST.replace("        ingress: { host: api.example.com }\n", "        ingress: { host: api.example.com }\n        env: { LOG_LEVEL: info }\n");
+    seedOrg(fake, { manifest: pinned });
+    let run = 5000;
+    const step = (name: string, payload: unknown) => runAction({ ...actionsEnv(name, payload), GITHUB_RUN_ID: String(++run) }, recorder().deps);
+    expect(await step("push", pushPayload(fake, "1".repeat(40), fake.headSha(APP_REPO, "main"), { added: ["platform.yaml"] }))).toEqual({});
+    writeWorkspace({ ".github/paved.yml": EXAMPLE_CONFIG }); // production now requires approval
+    const a = openPull(fake, { "platform.yaml": pinned.replace("      LOG_LEVEL: info\n", "      LOG_LEVEL: debug\n") }, { branch: "a" });
+    const b = openPull(fake, { "platform.yaml": pinned.replace("        env: { LOG_LEVEL: info }\n", "") }, { branch: "b" });
+    expect(await step("pull_request_target", pullRequestPayload(fake, a.number))).toEqual({});
+    expect(await step("pull_request_target", pullRequestPayload(fake, b.number))).toEqual({});
+
+    let before = fake.headSha(APP_REPO, "main");
+    let after = fake.mergePull(APP_REPO, a.number, "merge");
+    expect(await step("push", pushPayload(fake, before, after))).toEqual({});
+    expect(pavedCheck(b.headSha)[0]?.conclusion).toBe("failure"); // re-planned merged with A: production changes
+    before = after;
+    after = fake.mergePull(APP_REPO, b.number, "merge");
+    expect((await step("push", pushPayload(fake, before, after))).failed).toContain("not written to production");
+    expect(fake.readTree(GITOPS)["production/payments/api/manifests/deployment.yaml"]).toMatch(/LOG_LEVEL[\s\S]{0,40}info/);
+  });
+
   it("re-running an old push run never rolls the GitOps repository back", async () => {
     seedOrg(fake);
     const base = fake.headSha(APP_REPO, "main");

@@ -60995,6 +60995,23 @@ async function isOpenAtHead(gh, repo, number, headSha) {
   return data.state === "open" && data.head.sha === headSha;
 }
 __name(isOpenAtHead, "isOpenAtHead");
+async function replanPullRequestsInto(gh, branch, common2) {
+  const { repo } = common2;
+  const open2 = await gh.paginate("GET /repos/{owner}/{repo}/pulls", { ...repo, state: "open", base: branch, per_page: 100 });
+  for (const pr of open2) {
+    await planPullRequest(gh, {
+      ...common2,
+      number: pr.number,
+      headSha: pr.head.sha,
+      baseSha: pr.base.sha,
+      baseRef: pr.base.ref,
+      head: headOf(pr, repo),
+      deliveryId: `${common2.deliveryId}/#${pr.number}`
+    }).catch((error2) => common2.log.warn({ err: error2, pullRequest: pr.number }, "re-planning an open pull request after its base moved failed"));
+  }
+  return open2.length;
+}
+__name(replanPullRequestsInto, "replanPullRequestsInto");
 
 // src/github/deployments.ts
 function deploymentRecords(plan, units, config, gitopsCommitUrl) {
@@ -61573,6 +61590,19 @@ async function onPush(context, inputs, event, deps) {
     ...gitopsClient(inputs, deps),
     ...deps.retry ? { retry: deps.retry } : {}
   });
+  if (result2.status !== "skipped" || result2.reason === "no GitOps repository configured") {
+    await replanPullRequestsInto(gh, repository.default_branch, {
+      repo: context.repo,
+      ...repositoryId(event),
+      defaultBranch: repository.default_branch,
+      author: { login: inputs.commentAuthor },
+      deliveryId: context.runId,
+      log: flowLog(deps.log),
+      htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
+      settings,
+      ...gitopsClient(inputs, deps)
+    });
+  }
   switch (result2.status) {
     case "skipped":
       deps.log.info(`Paved: ${result2.reason}; nothing to apply`);

@@ -12,7 +12,7 @@ import { GitOpsUnreachableError } from "../gitops/github.js";
 import { fullName, httpStatus, type GitHub } from "../github/client.js";
 import type { OrgSettings } from "../github/org-settings.js";
 import { headOf } from "../github/find-pull-request.js";
-import { planPullRequest, type PullRequestTarget } from "../github/pull-request-plan.js";
+import { planPullRequest, replanPullRequestsInto, type PullRequestTarget } from "../github/pull-request-plan.js";
 import { applyPush } from "../github/push-apply.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import type { Plan } from "../plan/types.js";
@@ -190,6 +190,20 @@ async function onPush(context: ActionContext, inputs: ActionInputs, event: any, 
     ...gitopsClient(inputs, deps),
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
+  // The default branch's manifest changed: the open pull requests into it merge into something new.
+  if (result.status !== "skipped" || result.reason === "no GitOps repository configured") {
+    await replanPullRequestsInto(gh, repository.default_branch, {
+      repo: context.repo,
+      ...repositoryId(event),
+      defaultBranch: repository.default_branch,
+      author: { login: inputs.commentAuthor },
+      deliveryId: context.runId,
+      log: flowLog(deps.log),
+      htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
+      settings,
+      ...gitopsClient(inputs, deps),
+    });
+  }
   switch (result.status) {
     case "skipped":
       deps.log.info(`Paved: ${result.reason}; nothing to apply`);
