@@ -51807,6 +51807,76 @@ function httpStatus(error2) {
 }
 __name(httpStatus, "httpStatus");
 
+// src/github/keyed-lock.ts
+function keyedLock() {
+  const tails = /* @__PURE__ */ new Map();
+  return async (key, work) => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    tails.set(key, next);
+    try {
+      return await next;
+    } finally {
+      if (tails.get(key) === next) tails.delete(key);
+    }
+  };
+}
+__name(keyedLock, "keyedLock");
+
+// src/github/sticky-comment.ts
+var ACTIONS_BOT = "github-actions[bot]";
+function writtenBy(c, author) {
+  if (c.user?.type !== "Bot") return false;
+  return "appId" in author ? c.performed_via_github_app?.id === author.appId : c.user.login === author.login;
+}
+__name(writtenBy, "writtenBy");
+var serialised = keyedLock();
+async function ownComments(gh, repo, issueNumber, marker, author) {
+  const all = await gh.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100
+  });
+  return all.filter((c) => writtenBy(c, author) && (c.body ?? "").includes(marker)).sort((a, b) => a.id - b.id);
+}
+__name(ownComments, "ownComments");
+function upsertStickyComment(gh, repo, issueNumber, marker, body, options) {
+  return serialised(`${repo.owner}/${repo.repo}#${issueNumber}`, async () => {
+    if (options.current && !await options.current()) return { id: 0, url: "", action: "skipped" };
+    const existing = await ownComments(gh, repo, issueNumber, marker, options.author);
+    const keep = existing[0];
+    if (keep) {
+      await deleteExtra(gh, repo, existing.slice(1));
+      if (keep.body === body) return { id: keep.id, url: keep.html_url, action: "unchanged" };
+      await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: keep.id, body });
+      return { id: keep.id, url: keep.html_url, action: "updated" };
+    }
+    const created = await gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...repo,
+      issue_number: issueNumber,
+      body,
+      ...NO_RETRY
+    });
+    const after = await ownComments(gh, repo, issueNumber, marker, options.author);
+    const oldest = after[0];
+    if (oldest && oldest.id !== Number(created.data.id)) {
+      await deleteExtra(gh, repo, after.filter((c) => c.id !== oldest.id));
+      await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: oldest.id, body });
+      return { id: oldest.id, url: oldest.html_url, action: "updated" };
+    }
+    return { id: Number(created.data.id), url: created.data.html_url, action: "created" };
+  });
+}
+__name(upsertStickyComment, "upsertStickyComment");
+async function deleteExtra(gh, repo, comments) {
+  for (const c of comments) {
+    await gh.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: c.id }).catch((error2) => {
+      if (error2.status !== 404) throw error2;
+    });
+  }
+}
+__name(deleteExtra, "deleteExtra");
+
 // src/action/inputs.ts
 var ActionError = class extends Error {
   static {
@@ -51824,11 +51894,18 @@ function readInputs(env) {
   if (!githubToken) {
     throw new ActionError("the `github-token` input is empty: leave it out (it defaults to `${{ github.token }}`) or pass a token with checks: write and pull-requests: write");
   }
+  const configSource = input(env, "config-source") || "org";
+  if (configSource !== "org" && configSource !== "workspace") {
+    throw new ActionError(`the \`config-source\` input must be \`org\` (the org's .github repository) or \`workspace\`, not "${configSource}"`);
+  }
   return {
     githubToken,
     gitopsToken: input(env, "gitops-token"),
+    configSource,
+    configToken: input(env, "config-token"),
     config: input(env, "config") || DEFAULT_CONFIG_PATH,
-    manifest: input(env, "manifest")
+    manifest: input(env, "manifest"),
+    commentAuthor: input(env, "comment-author") || ACTIONS_BOT
   };
 }
 __name(readInputs, "readInputs");
@@ -51888,7 +51965,7 @@ __name(actionClient, "actionClient");
 
 // src/action/runner.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { dirname as dirname3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/core/diagnostic.ts
 function hasErrors(diagnostics) {
@@ -60686,7 +60763,7 @@ function resolveConfig(raw) {
       autoSync: env.autoSync ?? false,
       production: env.production ?? (name === "production" || name === "prod"),
       mode: env.mode ?? "direct",
-      ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [] } } : {}
+      ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}
     })
   );
   const dependencies = {};
@@ -66017,6 +66094,18 @@ var GitOpsUnreachableError = class extends Error {
   name = "GitOpsUnreachableError";
 };
 
+// src/github/find-pull-request.ts
+async function findMergedPullRequest(gh, repo, commitSha, defaultBranch) {
+  const pulls = await gh.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: commitSha, per_page: 100 });
+  const merged = pulls.find((p) => p.merged_at && p.merge_commit_sha === commitSha && p.base.ref === defaultBranch);
+  return merged ? { number: merged.number, headSha: merged.head.sha, head: headOf(merged, repo) } : null;
+}
+__name(findMergedPullRequest, "findMergedPullRequest");
+function headOf(pr, base) {
+  return { repo: pr.head.repo ? parseRepo(pr.head.repo.full_name) : base, ref: pr.head.repo ? pr.head.ref : "" };
+}
+__name(headOf, "headOf");
+
 // src/plan/apply-tree.ts
 function commitChanges(plan) {
   return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
@@ -66036,6 +66125,8 @@ async function applyWithRetry(writer, planner2, options = {}) {
     plan = planner2.plan(snapshot, blobs);
     if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
     if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
+    const refusal2 = options.admit ? await options.admit(plan) : null;
+    if (refusal2 !== null) return { status: "refused", reason: refusal2, plan, attempts: attempt };
     const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
     if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
     if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
@@ -66145,6 +66236,13 @@ __name(envDigest, "envDigest");
 // src/plan/ownership-index.ts
 var API_VERSION = "paved.dev/v1";
 var KIND = "SourceIndex";
+var COMMIT = /^[0-9a-f]{40}$/;
+function withRecordedCommit(content, commit) {
+  const without2 = content.replace(/^commit: [0-9a-f]{40}\n/m, "");
+  return commit === void 0 ? without2 : without2.replace(/^(source: .*\n)/m, `$1commit: ${commit}
+`);
+}
+__name(withRecordedCommit, "withRecordedCommit");
 function buildIndex(units, rendered, source, config) {
   const index = buildOwnershipIndex(units, rendered, source);
   return index && { path: indexPath(config, source), content: formatIndex(index) };
@@ -66172,7 +66270,7 @@ function buildOwnershipIndex(units, rendered, source) {
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
   const id = index.id === void 0 ? {} : { id: index.id };
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, units: index.units, catalog: index.catalog };
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog };
   return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
@@ -66195,6 +66293,7 @@ function parseIndex(content) {
   if (doc.id !== void 0 && typeof doc.id !== "string" && typeof doc.id !== "number") throw new Error("id must be a string");
   return {
     source: doc.source,
+    ...typeof doc.commit === "string" && COMMIT.test(doc.commit) ? { commit: doc.commit } : {},
     ...doc.id !== void 0 ? { id: String(doc.id) } : {},
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
@@ -66293,6 +66392,13 @@ function indexTooLarge(path, bytes, file, locate2) {
   };
 }
 __name(indexTooLarge, "indexTooLarge");
+function withDiagnostics(desired, extra) {
+  if (extra.length === 0) return desired;
+  const diagnostics = [...desired.check.diagnostics, ...extra];
+  const failed = hasErrors(extra);
+  return { ...desired, check: { ...desired.check, diagnostics }, diagnostics, ...failed ? { index: null } : {} };
+}
+__name(withDiagnostics, "withDiagnostics");
 function relocated(rendered, renderedAs, file, locate2) {
   return { ...rendered, diagnostics: relocateDiagnostics(rendered.diagnostics, renderedAs, file, locate2) };
 }
@@ -66305,6 +66411,45 @@ function relocateDiagnostics(diagnostics, renderedAs, file, locate2) {
   });
 }
 __name(relocateDiagnostics, "relocateDiagnostics");
+
+// src/github/owner-check.ts
+async function ownerDiagnostics(gh, repo, desired, file) {
+  const owner = desired.units[0]?.owner;
+  if (owner === void 0) return [];
+  const at = desired.locate("/owner") ?? { line: 1, column: 1 };
+  const error2 = /* @__PURE__ */ __name((message) => ({ severity: "error", code: "owner-not-verified", message, file, ...at, path: "/owner" }), "error");
+  let data;
+  try {
+    const response = await gh.request("GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}", {
+      org: repo.owner,
+      team_slug: owner,
+      ...repo,
+      headers: { accept: "application/vnd.github.v3.repository+json" }
+    });
+    data = response.data;
+  } catch (caught) {
+    const status = httpStatus(caught);
+    if (status === 404) {
+      return [
+        error2(
+          `the team \`${owner}\` has no access to ${repo.owner}/${repo.repo} (or is not a team of ${repo.owner}): \`owner\` must be a team with push, maintain or admin on this repository. Name your own team, or ask an org owner to give \`${owner}\` write access here`
+        )
+      ];
+    }
+    if ((status === 401 || status === 403) && !/rate limit/i.test(caught.message)) {
+      return [error2(`GitHub refused to say whether the team \`${owner}\` may write to ${repo.owner}/${repo.repo} (${status}); Paved deploys nothing for an owner it cannot verify. The app needs the organization permission members: read`)];
+    }
+    throw caught;
+  }
+  const p = data?.permissions;
+  if (p?.admin || p?.maintain || p?.push) return [];
+  return [
+    error2(
+      `the team \`${owner}\` can only read ${repo.owner}/${repo.repo}: \`owner\` must be a team with push, maintain or admin on this repository. Name your own team, or ask an org owner to give \`${owner}\` write access here`
+    )
+  ];
+}
+__name(ownerDiagnostics, "ownerDiagnostics");
 
 // src/report/commit-message.ts
 var MAX_SUMMARY_ITEMS = 3;
@@ -67159,8 +67304,9 @@ function planFor(desired, input2) {
     const locate2 = input2.locate ?? (() => void 0);
     return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
+  const recorded = withCommit(desired, input2.recordCommit ?? previousIndex?.commit);
   const { changes, kept } = fileChanges(
-    desired,
+    recorded,
     previousIndex,
     tree,
     blobs,
@@ -67183,10 +67329,19 @@ function planFor(desired, input2) {
     changes,
     units: comparisons.map((c) => c.change),
     risks: [...findRisks(comparisons, environments, config), ...claimRenameRisks(changes)],
-    environments
+    environments,
+    ...previousIndex?.commit ? { lastApplied: previousIndex.commit } : {}
   };
 }
 __name(planFor, "planFor");
+function withCommit(desired, commit) {
+  if (!desired.index || commit === void 0) return desired;
+  const content = withRecordedCommit(desired.index.content, commit);
+  const files = new Map(desired.files).set(desired.index.path, content);
+  const shas = new Map(desired.shas).set(desired.index.path, gitBlobSha(content));
+  return { ...desired, index: { ...desired.index, content }, files, shas };
+}
+__name(withCommit, "withCommit");
 function unplannable(diagnostics) {
   return { id: "", valid: false, diagnostics, changes: [], units: [], risks: [], environments: [] };
 }
@@ -67206,6 +67361,7 @@ function planner(desired, ctx) {
       if (ctx.manifestText !== void 0) input2.manifestText = ctx.manifestText;
       if (ctx.manifestFile !== void 0) input2.manifestFile = ctx.manifestFile;
       if (ctx.locate) input2.locate = ctx.locate;
+      if (ctx.recordCommit) input2.recordCommit = ctx.recordCommit;
       return planFor(resolved, input2);
     }, "plan"),
     message: /* @__PURE__ */ __name((p) => commitMessage(p, source), "message")
@@ -67220,7 +67376,8 @@ function plannerForDesired(desired, ctx) {
     ...ctx.manifestText !== null ? { manifestText: ctx.manifestText } : {},
     manifestFile: ctx.manifestFile,
     locate: desired.locate,
-    ...ctx.fetch ? { fetch: ctx.fetch } : {}
+    ...ctx.fetch ? { fetch: ctx.fetch } : {},
+    ...ctx.recordCommit ? { recordCommit: ctx.recordCommit } : {}
   });
 }
 __name(plannerForDesired, "plannerForDesired");
@@ -67331,12 +67488,14 @@ function verdict(plan, appliedIn, pendingApprovals2 = []) {
   if (!plan.valid) {
     return { ok: false, icon: "\u274C", text: `${count(errors, "error")}${warnings > 0 ? `, ${count(warnings, "warning")}` : ""}`, errors, warnings };
   }
-  if (plan.changes.length === 0) return { ok: true, icon: "\u2705", text: `no changes${warningNote}`, errors, warnings };
   const where = plan.environments.length > 0 ? ` in ${plan.environments.join(", ")}` : "";
   const what = `${count(plan.changes.length, "file change")}${where}`;
-  if (appliedIn === void 0 && pendingApprovals2.length > 0) {
-    return { ok: false, icon: "\u23F3", text: `valid, waiting for approval in ${pendingApprovals2.join(", ")}: ${what}${warningNote}`, errors, warnings };
+  if (pendingApprovals2.length > 0) {
+    const waiting = `waiting for approval in ${pendingApprovals2.join(", ")}`;
+    const text2 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting}` : plan.changes.length === 0 ? `nothing written, ${waiting}` : `valid, ${waiting}: ${what}`;
+    return { ok: false, icon: "\u23F3", text: `${text2}${warningNote}`, errors, warnings };
   }
+  if (plan.changes.length === 0) return { ok: true, icon: "\u2705", text: `no changes${warningNote}`, errors, warnings };
   const text = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
   return { ok: true, icon: "\u2705", text: `${text}${warningNote}`, errors, warnings };
 }
@@ -67371,7 +67530,7 @@ function approvalSection(approvals) {
     heading: "### \u{1F510} Approvals\n\n",
     items: approvals.map(
       (a) => a.approvedBy !== void 0 ? `- \u2705 ${codeSpan(a.environment)}: approved by @${escapeMarkdown(a.approvedBy)}
-` : `- \u23F3 ${codeSpan(a.environment)}: needs an approving review of the latest commit from a member of ${a.teams.map((t) => codeSpan(t)).join(", ") || "(no team configured)"}
+` : `- \u23F3 ${codeSpan(a.environment)}: needs an approving review of the latest commit from a member of ${a.teams.map((t) => codeSpan(t)).join(", ") || "(no team configured)"}${a.note ? ` (${escapeMarkdown(a.note)})` : ""}
 `
     ),
     omitted: /* @__PURE__ */ __name((n) => `- \u2026 ${count(n, "more environment")} not shown
@@ -67542,27 +67701,89 @@ ${sourceLine(ctx)}
 __name(checkRunOutput, "checkRunOutput");
 
 // src/github/approvals.ts
-async function approversOfHead(gh, repo, pullNumber, headSha) {
-  const reviews = await gh.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+var TEAM_SLUG = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+function declaredOwner(text) {
+  if (text === null) return void 0;
+  const { value } = parseYaml(text, "platform.yaml");
+  const owner = value !== null && typeof value === "object" && Object.hasOwn(value, "owner") ? value.owner : void 0;
+  return typeof owner === "string" && TEAM_SLUG.test(owner) ? owner : void 0;
+}
+__name(declaredOwner, "declaredOwner");
+function approvingOwner(base, head) {
+  return base === null ? declaredOwner(head) : declaredOwner(base);
+}
+__name(approvingOwner, "approvingOwner");
+function approvalRules(changed, config, owner) {
+  return config.environments.filter((env) => env.approval && changed.includes(env.name)).map((env) => ({
+    environment: env.name,
+    teams: [.../* @__PURE__ */ new Set([...env.approval.owners && owner ? [owner] : [], ...env.approval.teams])],
+    excludeLastPusher: env.approval.excludeLastPusher
+  }));
+}
+__name(approvalRules, "approvalRules");
+function approversOf(reviews, headSha) {
+  const latest = /* @__PURE__ */ new Map();
+  for (const review of reviews) {
+    if (!review.user || review.state !== "APPROVED" && review.state !== "CHANGES_REQUESTED" && review.state !== "DISMISSED") continue;
+    latest.set(review.user.login.toLowerCase(), review);
+  }
+  return [...latest.values()].filter((r) => r.state === "APPROVED" && r.commit_id === headSha).map((r) => r.user.login).sort();
+}
+__name(approversOf, "approversOf");
+async function approvalVerdict(input2, isMember) {
+  const approvers = input2.refused ? [] : approversOf(input2.reviews, input2.headSha);
+  const results = [];
+  for (const rule of input2.rules) {
+    const base = { environment: rule.environment, teams: rule.teams };
+    if (input2.refused) {
+      results.push({ ...base, note: input2.refused });
+      continue;
+    }
+    if (rule.excludeLastPusher && !input2.lastPusher) {
+      results.push({ ...base, note: "Paved could not tell who pushed the latest commit, and its pusher may not approve it" });
+      continue;
+    }
+    const eligible = approvers.filter((user) => !rule.excludeLastPusher || user.toLowerCase() !== input2.lastPusher.toLowerCase());
+    let approvedBy;
+    for (const user of eligible) {
+      for (const team of rule.teams) {
+        if (await isMember(team, user)) {
+          approvedBy = user;
+          break;
+        }
+      }
+      if (approvedBy) break;
+    }
+    const pusherOnly = !approvedBy && rule.excludeLastPusher && approvers.length > eligible.length;
+    results.push({
+      ...base,
+      ...approvedBy ? { approvedBy } : {},
+      ...pusherOnly ? { note: `${input2.lastPusher} pushed the latest commit and cannot approve it` } : {}
+    });
+  }
+  return results;
+}
+__name(approvalVerdict, "approvalVerdict");
+async function readReviews(gh, repo, pullNumber) {
+  return await gh.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
     ...repo,
     pull_number: pullNumber,
     per_page: 100
   });
-  const latest = /* @__PURE__ */ new Map();
-  for (const review of reviews) {
-    if (!review.user || review.state !== "APPROVED" && review.state !== "CHANGES_REQUESTED" && review.state !== "DISMISSED") continue;
-    latest.set(review.user.login, review);
-  }
-  return [...latest.values()].filter((r) => r.state === "APPROVED" && r.commit_id === headSha).map((r) => r.user.login).sort();
 }
-__name(approversOfHead, "approversOfHead");
+__name(readReviews, "readReviews");
+function teamMembership(gh, org) {
+  const known = /* @__PURE__ */ new Map();
+  return (team, user) => {
+    const key = `${team}/${user}`.toLowerCase();
+    if (!known.has(key)) known.set(key, isActiveMember(gh, org, team, user));
+    return known.get(key);
+  };
+}
+__name(teamMembership, "teamMembership");
 async function isActiveMember(gh, org, team, user) {
   try {
-    const { data } = await gh.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", {
-      org,
-      team_slug: team,
-      username: user
-    });
+    const { data } = await gh.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { org, team_slug: team, username: user });
     return data.state === "active";
   } catch (error2) {
     if (httpStatus(error2) === 404) return false;
@@ -67570,48 +67791,29 @@ async function isActiveMember(gh, org, team, user) {
   }
 }
 __name(isActiveMember, "isActiveMember");
-async function evaluateApprovals(gh, repo, pullNumber, headSha, rules) {
-  if (rules.length === 0) return [];
-  const approvers = await approversOfHead(gh, repo, pullNumber, headSha);
-  const memberships = /* @__PURE__ */ new Map();
-  const member = /* @__PURE__ */ __name((team, user) => {
-    const key = `${team}/${user}`;
-    if (!memberships.has(key)) memberships.set(key, isActiveMember(gh, repo.owner, team, user));
-    return memberships.get(key);
-  }, "member");
-  const results = [];
-  for (const rule of rules) {
-    let approvedBy;
-    for (const user of approvers) {
-      for (const team of rule.teams) {
-        if (await member(team, user)) {
-          approvedBy = user;
-          break;
-        }
-      }
-      if (approvedBy) break;
-    }
-    results.push({ environment: rule.environment, teams: rule.teams, ...approvedBy ? { approvedBy } : {} });
+async function lastPusher(gh, repo, branch, sha) {
+  try {
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/activity", { ...repo, ref: `refs/heads/${branch}`, per_page: 100 });
+    const push = data.find((a) => a.after === sha);
+    return push?.actor?.login ?? null;
+  } catch (error2) {
+    const status = httpStatus(error2);
+    if (status === 404 || status === 403) return null;
+    throw error2;
   }
-  return results;
+}
+__name(lastPusher, "lastPusher");
+async function evaluateApprovals(gh, target, rules) {
+  if (rules.length === 0) return [];
+  if (target.refused) return approvalVerdict({ rules, reviews: [], headSha: target.headSha, refused: target.refused }, async () => false);
+  const needsPusher = rules.some((r) => r.excludeLastPusher);
+  const [reviews, pusher] = await Promise.all([
+    readReviews(gh, target.repo, target.number),
+    needsPusher ? lastPusher(gh, target.head.repo, target.head.ref, target.headSha) : Promise.resolve(null)
+  ]);
+  return approvalVerdict({ rules, reviews, headSha: target.headSha, lastPusher: pusher }, teamMembership(gh, target.repo.owner));
 }
 __name(evaluateApprovals, "evaluateApprovals");
-
-// src/github/keyed-lock.ts
-function keyedLock() {
-  const tails = /* @__PURE__ */ new Map();
-  return async (key, work) => {
-    const previous = tails.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    tails.set(key, next);
-    try {
-      return await next;
-    } finally {
-      if (tails.get(key) === next) tails.delete(key);
-    }
-  };
-}
-__name(keyedLock, "keyedLock");
 
 // src/github/check-run.ts
 var CHECK_NAME = "Paved";
@@ -67646,7 +67848,7 @@ function startCheck(gh, repo, headSha, externalId, options = {}) {
         status: "in_progress",
         external_id: externalId
       });
-      return { id: existing.id, done: false, externalId };
+      return { id: existing.id, done: false, externalId, ...existing.status === "completed" ? { previous: snapshotOf(existing), reopened: true } : {} };
     }
     return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
   });
@@ -67714,7 +67916,9 @@ function sameReport(previous, report2) {
 }
 __name(sameReport, "sameReport");
 async function finishCheck(gh, repo, check, report2, failed = false) {
-  if (typeof check === "object" && check.previous && sameReport(check.previous, report2)) return;
+  const unchanged = typeof check === "object" && check.previous !== void 0 && sameReport(check.previous, report2);
+  if (unchanged && !check.reopened) return;
+  if (unchanged) report2 = { ...report2, annotations: [] };
   const given = typeof check === "number" ? check : check.id;
   const externalId = failed ? { external_id: "" } : typeof check === "object" ? { external_id: check.externalId } : {};
   const batches = annotationBatches(report2.annotations, ANNOTATIONS_PER_REQUEST);
@@ -67892,100 +68096,61 @@ function reportContext(repo, source, manifestPath, htmlUrl) {
 }
 __name(reportContext, "reportContext");
 
-// src/github/sticky-comment.ts
-var serialised = keyedLock();
-async function ownComments(gh, repo, issueNumber, marker) {
-  const all = await gh.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-    ...repo,
-    issue_number: issueNumber,
-    per_page: 100
-  });
-  return all.filter((c) => c.user?.type === "Bot" && (c.body ?? "").includes(marker)).sort((a, b) => a.id - b.id);
-}
-__name(ownComments, "ownComments");
-function upsertStickyComment(gh, repo, issueNumber, marker, body, options = {}) {
-  return serialised(`${repo.owner}/${repo.repo}#${issueNumber}`, async () => {
-    if (options.current && !await options.current()) return { id: 0, url: "", action: "skipped" };
-    const existing = await ownComments(gh, repo, issueNumber, marker);
-    const keep = existing[0];
-    if (keep) {
-      await deleteExtra(gh, repo, existing.slice(1));
-      if (keep.body === body) return { id: keep.id, url: keep.html_url, action: "unchanged" };
-      await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: keep.id, body });
-      return { id: keep.id, url: keep.html_url, action: "updated" };
-    }
-    const created = await gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      ...repo,
-      issue_number: issueNumber,
-      body,
-      ...NO_RETRY
-    });
-    const after = await ownComments(gh, repo, issueNumber, marker);
-    const oldest = after[0];
-    if (oldest && oldest.id !== Number(created.data.id)) {
-      await deleteExtra(gh, repo, after.filter((c) => c.id !== oldest.id));
-      await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: oldest.id, body });
-      return { id: oldest.id, url: oldest.html_url, action: "updated" };
-    }
-    return { id: Number(created.data.id), url: created.data.html_url, action: "created" };
-  });
-}
-__name(upsertStickyComment, "upsertStickyComment");
-async function deleteExtra(gh, repo, comments) {
-  for (const c of comments) {
-    await gh.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: c.id }).catch((error2) => {
-      if (error2.status !== 404) throw error2;
-    });
-  }
-}
-__name(deleteExtra, "deleteExtra");
-
 // src/github/pull-request-plan.ts
 var MAX_BLOBS_FOR_DIFFS = 40;
 async function planPullRequest(gh, target) {
   const { repo } = target;
   const settings = target.settings ?? await readOrgSettings(gh, repo.owner);
   const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
-  const [head, base] = await Promise.all([
+  const [head, base, pulls] = await Promise.all([
     readFileAt(gh, repo, manifestPath, target.headSha),
-    readFileAt(gh, repo, manifestPath, target.baseSha)
+    readFileAt(gh, repo, manifestPath, target.baseSha),
+    pullsWithHead(gh, target)
   ]);
   if (head === null && base === null) return { status: "skipped", reason: `no ${manifestPath} at the head or the base` };
   return planningHead(
     `${repo.owner}/${repo.repo}@${target.headSha}`.toLowerCase(),
-    () => checkAndReport(gh, target, settings, manifestPath, head, base)
+    () => checkAndReport(gh, target, settings, manifestPath, head, base, pulls)
   );
 }
 __name(planPullRequest, "planPullRequest");
 var planningHead = keyedLock();
-async function checkAndReport(gh, target, settings, manifestPath, head, base) {
+async function pullsWithHead(gh, target) {
+  const listed = await gh.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...target.repo, commit_sha: target.headSha, per_page: 100 });
+  const open2 = listed.filter((p) => p.state === "open" && p.head.sha === target.headSha);
+  const facts = /* @__PURE__ */ __name((p) => ({ number: p.number, baseSha: p.base.sha, baseRef: p.base.ref, mergeSha: p.merge_commit_sha }), "facts");
+  const own = open2.find((p) => p.number === target.number);
+  return [
+    own ? { ...facts(own), baseSha: target.baseSha, baseRef: target.baseRef ?? own.base.ref } : { number: target.number, baseSha: target.baseSha, baseRef: target.baseRef, mergeSha: null },
+    ...open2.filter((p) => p.number !== target.number).map(facts)
+  ];
+}
+__name(pullsWithHead, "pullsWithHead");
+async function checkAndReport(gh, target, settings, manifestPath, head, base, pulls) {
   const { repo } = target;
   const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
-    const source = { ...sourceOf(repo, target.repositoryId), sha: target.headSha, pullRequest: target.number };
-    const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
-    let plan;
-    if (!settings.ok) {
-      plan = unplannable(settings.diagnostics);
-    } else {
-      plan = await planAgainstGitOps(target.gitops ?? gh, settings, head, manifestPath, source, target.computeDesired ?? computeInProcess);
-      const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
-      const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
-      if (approvals.length > 0) ctx.approvals = approvals;
-    }
-    const output = checkRunOutput(plan, ctx);
+    const judge = /* @__PURE__ */ __name((pull, baseText) => judgePull(gh, target, settings, manifestPath, head, baseText, pull), "judge");
+    const own = await judge(pulls[0], base);
+    const others = [];
+    for (const pull of pulls.slice(1)) others.push(await judge(pull, await readFileAt(gh, repo, manifestPath, pull.baseSha)));
+    const shown = [own, ...others].reduce((worst, j) => strictness(j.output) > strictness(worst.output) ? j : worst);
+    const shared2 = shown === own ? "" : `This commit is also the head of #${shown.pull.number} (into \`${shown.pull.baseRef ?? "?"}\`); one check serves both, so it shows the stricter verdict, #${shown.pull.number}'s.
+
+`;
     const prefix = !settings.ok ? `The org config ${settings.location} is invalid; fix it there (not in this pull request).
 
 ` : !settings.config.gitops.repository ? `No GitOps repository is configured (\`gitops.repository\` in ${settings.location}): the manifest was validated${settings.configured ? "" : " with the built-in defaults"}, and nothing will be deployed.
 
 ` : "";
-    await finishCheck(gh, repo, check, { ...output, summary: prefix + output.summary });
-    const comment = await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(plan, ctx), {
-      current: /* @__PURE__ */ __name(() => isOpenAtHead(gh, repo, target.number, target.headSha), "current")
+    await finishCheck(gh, repo, check, { ...shown.output, summary: prefix + shared2 + shown.output.summary });
+    const comment = await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(own.plan, own.ctx), {
+      current: /* @__PURE__ */ __name(() => isOpenAtHead(gh, repo, target.number, target.headSha), "current"),
+      author: target.author
     });
-    target.log.info({ plan: plan.id, valid: plan.valid, changes: plan.changes.length, comment: comment.action }, "planned pull request");
-    return { status: "planned", plan, conclusion: output.conclusion, pendingApprovals: pendingApprovals(ctx).map((a) => a.environment) };
+    target.log.info({ plan: own.plan.id, valid: own.plan.valid, changes: own.plan.changes.length, comment: comment.action }, "planned pull request");
+    return { status: "planned", plan: own.plan, conclusion: shown.output.conclusion, pendingApprovals: pendingApprovals(shown.ctx).map((a) => a.environment) };
   } catch (error2) {
     target.log.error({ err: error2 }, "planning the pull request failed");
     await failCheck(gh, repo, check.id, `Paved could not compute the plan: ${error2.message}. Re-run the check to try again.`);
@@ -67993,9 +68158,47 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
   }
 }
 __name(checkAndReport, "checkAndReport");
-async function planAgainstGitOps(gh, settings, manifest, manifestPath, source, computeDesired) {
+function strictness(output) {
+  return output.conclusion === "failure" ? 2 : output.conclusion === "neutral" ? 1 : 0;
+}
+__name(strictness, "strictness");
+async function judgePull(gh, target, settings, manifestPath, head, base, pull) {
+  const { repo } = target;
+  const source = { ...sourceOf(repo, target.repositoryId), sha: target.headSha, pullRequest: pull.number };
+  const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
+  if (!settings.ok) {
+    const plan2 = unplannable(settings.diagnostics);
+    return { pull, plan: plan2, ctx, output: checkRunOutput(plan2, ctx) };
+  }
   const { config } = settings;
-  const desired = await computeDesired({ manifestText: manifest, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
+  let planned = { text: head, file: manifestPath };
+  const computeDesired = target.computeDesired ?? computeInProcess;
+  const headDesired = await computeDesired({ manifestText: head, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
+  if (pull.mergeSha && !hasErrors(headDesired.check.diagnostics)) {
+    const merged = await readFileAt(gh, repo, manifestPath, pull.mergeSha);
+    if (merged !== head) planned = { text: merged, file: `${manifestPath} (merged with ${pull.baseRef ?? "the base"})` };
+  }
+  const plan = await planAgainstGitOps(
+    target.gitops ?? gh,
+    settings,
+    planned.text,
+    planned.file,
+    source,
+    computeDesired,
+    (desired) => ownerDiagnostics(gh, repo, desired, planned.file)
+  );
+  const rules = plan.valid ? approvalRules(plan.environments, config, approvingOwner(base, head)) : [];
+  const defaultBranch = target.defaultBranch;
+  const refused = defaultBranch !== void 0 && pull.baseRef === defaultBranch ? void 0 : `#${pull.number} merges into \`${pull.baseRef ?? "an unknown branch"}\`, not the default branch${defaultBranch ? ` \`${defaultBranch}\`` : ""}: only a pull request into the default branch can be approved for a deployment`;
+  const approvals = await evaluateApprovals(gh, { repo, number: pull.number, headSha: target.headSha, head: target.head ?? { repo, ref: "" }, ...refused ? { refused } : {} }, rules);
+  if (approvals.length > 0) ctx.approvals = approvals;
+  return { pull, plan, ctx, output: checkRunOutput(plan, ctx) };
+}
+__name(judgePull, "judgePull");
+async function planAgainstGitOps(gh, settings, manifest, manifestPath, source, computeDesired, verify2) {
+  const { config } = settings;
+  const rendered = await computeDesired({ manifestText: manifest, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
+  const desired = hasErrors(rendered.check.diagnostics) || hasErrors(rendered.rendered.diagnostics) ? rendered : withDiagnostics(rendered, await verify2(rendered));
   const bound = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config.gitops.repository) {
     const diagnostics = desired.check.diagnostics;
@@ -68012,21 +68215,23 @@ async function isOpenAtHead(gh, repo, number, headSha) {
   return data.state === "open" && data.head.sha === headSha;
 }
 __name(isOpenAtHead, "isOpenAtHead");
-function ownerOf(text) {
-  if (text === null) return void 0;
-  const { value } = parseYaml(text, "platform.yaml");
-  const owner = value !== null && typeof value === "object" && Object.hasOwn(value, "owner") ? value.owner : void 0;
-  return typeof owner === "string" && /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner) ? owner : void 0;
+async function replanPullRequestsInto(gh, branch, common2) {
+  const { repo } = common2;
+  const open2 = await gh.paginate("GET /repos/{owner}/{repo}/pulls", { ...repo, state: "open", base: branch, per_page: 100 });
+  for (const pr of open2) {
+    await planPullRequest(gh, {
+      ...common2,
+      number: pr.number,
+      headSha: pr.head.sha,
+      baseSha: pr.base.sha,
+      baseRef: pr.base.ref,
+      head: headOf(pr, repo),
+      deliveryId: `${common2.deliveryId}/#${pr.number}`
+    }).catch((error2) => common2.log.warn({ err: error2, pullRequest: pr.number }, "re-planning an open pull request after its base moved failed"));
+  }
+  return open2.length;
 }
-__name(ownerOf, "ownerOf");
-function approvalRules(plan, config, owner) {
-  if (!plan.valid) return [];
-  return config.environments.filter((env) => env.approval && plan.environments.includes(env.name)).map((env) => ({
-    environment: env.name,
-    teams: [.../* @__PURE__ */ new Set([...env.approval.owners && owner ? [owner] : [], ...env.approval.teams])]
-  }));
-}
-__name(approvalRules, "approvalRules");
+__name(replanPullRequestsInto, "replanPullRequestsInto");
 
 // src/github/deployments.ts
 function deploymentRecords(plan, units, config, gitopsCommitUrl) {
@@ -68131,20 +68336,44 @@ function directPart(plan, gated) {
   };
 }
 __name(directPart, "directPart");
-function directPlanner(full, gated) {
+function directPlanner(full, withheld, indexPath2) {
   let last;
   return {
     planner: {
       ...full,
       plan: /* @__PURE__ */ __name((snapshot, blobs) => {
         last = full.plan(snapshot, blobs);
-        return directPart(last, gated);
+        const direct = directPart(last, withheld);
+        const heldChanges = last.changes.some((c) => c.unit && withheld.has(c.unit.environment));
+        if (!heldChanges) return direct;
+        return { ...direct, changes: keepWithheldInIndex(direct.changes, indexPath2, blobs.get(indexPath2), withheld) };
       }, "plan")
     },
     lastFull: /* @__PURE__ */ __name(() => last, "lastFull")
   };
 }
 __name(directPlanner, "directPlanner");
+function keepWithheldInIndex(changes, indexPath2, previousText, withheld) {
+  const change2 = changes.find((c) => c.path === indexPath2);
+  if (!change2) return changes;
+  const previous = previousText === void 0 ? void 0 : parseIndex(previousText);
+  const next = change2.action === "delete" ? void 0 : parseIndex(change2.after);
+  const source = next?.source ?? previous.source;
+  const units = [
+    ...(next?.units ?? []).filter((u) => !withheld.has(u.environment)),
+    ...(previous?.units ?? []).filter((u) => withheld.has(u.environment))
+  ].sort((a, b) => compareStrings(a.environment, b.environment) || compareStrings(a.service, b.service));
+  const others = changes.filter((c) => c !== change2);
+  if (units.length === 0 && (next?.catalog.length ?? 0) === 0) {
+    return previous ? [...others, { ...change2, action: "delete", diff: "", after: void 0 }] : others;
+  }
+  const commit = next?.commit ?? previous?.commit;
+  const content = formatIndex({ source, ...commit ? { commit } : {}, units, catalog: next?.catalog ?? previous?.catalog ?? [] });
+  if (content === previousText) return others;
+  const kept = { path: indexPath2, action: previous ? "update" : "create", diff: "", diffOmitted: "bookkeeping", after: content, ...previousText !== void 0 ? { before: previousText } : {} };
+  return [...others, kept].sort((a, b) => compareStrings(a.path, b.path));
+}
+__name(keepWithheldInIndex, "keepWithheldInIndex");
 async function proposeGated(gh, gitops, writer, branch, plan, gated, source) {
   const environments = plan.environments.filter((e) => gated.has(e));
   if (environments.length === 0) return [];
@@ -68167,14 +68396,59 @@ Merging this pull request deploys these changes to \`${environment}\`; Paved upd
 }
 __name(proposeGated, "proposeGated");
 
-// src/github/find-pull-request.ts
-async function findMergedPullRequest(gh, repo, commitSha) {
-  const { data } = await gh.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: commitSha });
-  const pulls = data;
-  const merged = pulls.find((p) => p.merge_commit_sha === commitSha) ?? pulls.find((p) => p.merged_at);
-  return merged?.number ?? null;
+// src/github/approval-gate.ts
+async function approvalGate(gh, input2) {
+  const protectedEnvironments = input2.config.environments.filter((e) => e.approval).map((e) => e.name);
+  if (protectedEnvironments.length === 0) return { approvals: [], withheld: /* @__PURE__ */ new Set() };
+  const { pull } = input2;
+  const how = `open a pull request into \`${input2.defaultBranch}\` that carries this change and have its latest commit approved; Paved writes it when that pull request is merged`;
+  if (pull === null) {
+    const rules2 = approvalRules(protectedEnvironments, input2.config, approvingOwner(input2.manifest, input2.manifest));
+    const approvals2 = rules2.map((r) => ({ environment: r.environment, teams: r.teams, note: `not written: ${shortSha2(input2.after)} was pushed without a pull request; ${how}` }));
+    return { approvals: approvals2, withheld: new Set(protectedEnvironments) };
+  }
+  const { data: commit } = await gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...input2.repo, commit_sha: input2.after });
+  const parent = commit.parents[0]?.sha;
+  const [base, head] = await Promise.all([
+    parent ? readFileAt(gh, input2.repo, input2.manifestPath, parent) : Promise.resolve(null),
+    readFileAt(gh, input2.repo, input2.manifestPath, pull.headSha)
+  ]);
+  const rules = approvalRules(protectedEnvironments, input2.config, approvingOwner(base, head));
+  const verdicts = await evaluateApprovals(gh, { repo: input2.repo, number: pull.number, headSha: pull.headSha, head: pull.head }, rules);
+  const approvedHead = desiredState(head, input2.manifestPath, input2.config, input2.source, input2.templates, input2.renderOptions);
+  const withheld = /* @__PURE__ */ new Set();
+  const approvals = verdicts.map((v) => {
+    if (v.approvedBy === void 0) {
+      withheld.add(v.environment);
+      return { ...v, note: `not written: #${pull.number}'s latest commit ${shortSha2(pull.headSha)} has no approving review that counts${v.note ? ` (${v.note})` : ""}; ${how}` };
+    }
+    if (!sameEnvironment(approvedHead, input2.desired, v.environment)) {
+      withheld.add(v.environment);
+      const { approvedBy: _approvedBy, ...rest } = v;
+      return { ...rest, note: `not written: the merge changes it differently from #${pull.number}'s approved head ${shortSha2(pull.headSha)} (the base branch moved in between); ${how}` };
+    }
+    return v;
+  });
+  return { approvals, withheld };
 }
-__name(findMergedPullRequest, "findMergedPullRequest");
+__name(approvalGate, "approvalGate");
+function sameEnvironment(a, b, environment) {
+  const files = /* @__PURE__ */ __name((d) => {
+    const out = /* @__PURE__ */ new Map();
+    for (const unit of d.rendered.units) {
+      if (unit.environment !== environment) continue;
+      for (const path of unit.paths) out.set(path, d.rendered.files.get(path) ?? "");
+    }
+    return out;
+  }, "files");
+  const [x, y] = [files(a), files(b)];
+  return x.size === y.size && [...x].every(([path, content]) => y.get(path) === content);
+}
+__name(sameEnvironment, "sameEnvironment");
+function shortSha2(sha) {
+  return sha.slice(0, 7);
+}
+__name(shortSha2, "shortSha");
 
 // src/github/push-trigger.ts
 var ZERO_SHA = /^0+$/;
@@ -68218,13 +68492,16 @@ async function applyPush(gh, target) {
       return { status: "invalid", plan, attempts: 0 };
     }
     const { config } = settings;
-    const [manifest, pullRequest] = await Promise.all([
+    const [manifest, merged] = await Promise.all([
       readFileAt(gh, repo, manifestPath, target.after),
-      findMergedPullRequest(gh, repo, target.after)
+      findMergedPullRequest(gh, repo, target.after, target.defaultBranch)
     ]);
+    const pullRequest = merged?.number ?? null;
     const source = { ...ctx.source, ...pullRequest !== null ? { pullRequest } : {} };
     ctx.source = source;
-    const desired = await (target.computeDesired ?? computeInProcess)({ manifestText: manifest, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
+    const rendered = await (target.computeDesired ?? computeInProcess)({ manifestText: manifest, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
+    const valid = !hasErrors(rendered.check.diagnostics) && !hasErrors(rendered.rendered.diagnostics);
+    const desired = valid ? withDiagnostics(rendered, await ownerDiagnostics(gh, repo, rendered, manifestPath)) : rendered;
     if (hasErrors(desired.check.diagnostics) || hasErrors(desired.rendered.diagnostics)) {
       const plan = unplannable([...desired.check.diagnostics, ...desired.rendered.diagnostics]);
       await finishCheck(gh, repo, check.id, checkRunOutput(plan, ctx));
@@ -68233,13 +68510,40 @@ async function applyPush(gh, target) {
     const gitops = parseRepo(config.gitops.repository);
     const gitopsClient2 = target.gitops ?? gh;
     const writer = new GitHubWriter(gitopsClient2, gitops, config.gitops.branch);
-    const gated = gatedEnvironments(config);
+    const gate = await approvalGate(gh, {
+      repo,
+      after: target.after,
+      defaultBranch: target.defaultBranch,
+      config,
+      templates: settings.templates,
+      renderOptions: settings.renderOptions,
+      manifestPath,
+      manifest,
+      desired,
+      source,
+      pull: merged
+    });
+    const gated = new Set([...gatedEnvironments(config)].filter((e) => !gate.withheld.has(e)));
     const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } }),
-      gated
+      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 }, recordCommit: target.after }),
+      /* @__PURE__ */ new Set([...gated, ...gate.withheld]),
+      indexPath(config, source)
     );
-    const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
+    const outcome = await applyWithRetry(writer, direct.planner, {
+      attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5,
+      ...target.retry,
+      admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit")
+    });
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
+    if (outcome.status === "refused") {
+      await finishCheck(gh, repo, check.id, {
+        conclusion: "neutral",
+        title: "Not applied: a newer commit is already applied",
+        summary: `Nothing was written: ${outcome.reason}. Applying ${target.after} would roll the GitOps repository back. The newer commit's check says what is applied.`,
+        annotations: []
+      });
+      return outcome;
+    }
     if (outcome.status === "conflict") {
       await failCheck(
         gh,
@@ -68253,13 +68557,17 @@ async function applyPush(gh, target) {
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
       const proposed = await proposeGated(gitopsClient2, gitops, writer, config.gitops.branch, full, gated, source);
       if (proposed.length > 0) ctx.proposed = proposed;
+      const approvals = gate.approvals.filter((a) => full.environments.includes(a.environment));
+      if (approvals.length > 0) ctx.approvals = approvals;
+      if (approvals.some((a) => a.approvedBy === void 0)) target.log.warn({ withheld: approvals.filter((a) => !a.approvedBy).map((a) => a.environment) }, "environments withheld for lack of approval");
     }
+    const withheld = (ctx.approvals ?? []).filter((a) => a.approvedBy === void 0).map((a) => a.environment);
     if (outcome.status !== "committed") {
       await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, ctx));
-      if (ctx.proposed && pullRequest !== null) {
-        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx));
+      if ((ctx.proposed || ctx.approvals) && pullRequest !== null) {
+        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx), { author: target.author });
       }
-      return outcome;
+      return { ...outcome, withheld };
     }
     landed = outcome.sha;
     const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
@@ -68270,9 +68578,9 @@ async function applyPush(gh, target) {
     const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
     await recordDeployments(gh, repo, target.after, outcome.sha, deploymentRecords(outcome.plan, desired.units, config, commitUrl), production);
     if (pullRequest !== null) {
-      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied));
+      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied), { author: target.author });
     }
-    return outcome;
+    return { ...outcome, withheld };
   } catch (error2) {
     target.log.error({ err: error2, landed }, "applying the push failed");
     const message = error2.message;
@@ -68286,6 +68594,17 @@ async function applyPush(gh, target) {
   }
 }
 __name(applyPush, "applyPush");
+async function admitPush(gh, repo, target, plan) {
+  const { data: head } = await gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${target.defaultBranch}` });
+  if (head.object.sha === target.after) return null;
+  const last = plan.lastApplied;
+  if (last !== void 0) {
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/compare/{basehead}", { ...repo, basehead: `${last}...${target.after}`, per_page: 1 });
+    if (data.status === "ahead" || data.status === "identical") return null;
+  }
+  return `${target.after.slice(0, 7)} is no longer the head of \`${target.defaultBranch}\` (${head.object.sha.slice(0, 7)} is)${last ? ` and does not descend from ${last.slice(0, 7)}, the commit last applied` : ", and no applied commit is recorded to compare it with"}`;
+}
+__name(admitPush, "admitPush");
 
 // src/action/settings.ts
 import { readFile, stat as stat2 } from "node:fs/promises";
@@ -68377,14 +68696,18 @@ async function onPullRequest(context, inputs, event, deps) {
     return {};
   }
   const gh = deps.client(inputs.githubToken);
-  const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
-  if (context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, pr);
+  const settings = await actionSettings(context, inputs, deps);
+  if (inputs.configSource === "workspace" && context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, settings, pr);
   const outcome = await planPullRequest(gh, {
     repo: context.repo,
     ...repositoryId(event),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
+    head: headOf(pr, context.repo),
+    baseRef: pr.base.ref,
+    defaultBranch: event.repository?.default_branch,
+    author: { login: inputs.commentAuthor },
     deliveryId: context.runId,
     log: flowLog(deps.log),
     htmlUrl: event.repository?.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
@@ -68406,17 +68729,45 @@ async function onPullRequest(context, inputs, event, deps) {
   return {};
 }
 __name(onPullRequest, "onPullRequest");
-async function refuseConfigFromTheBranch(gh, context, inputs, pr) {
-  const path = relative2(context.workspace, resolve3(context.workspace, inputs.config));
-  if (path.startsWith("..") || path === "") return;
-  const repoPath = path.split(sep2).join("/");
-  const [base, head] = await Promise.all([
-    readFileAt(gh, context.repo, repoPath, pr.base.sha),
-    readFileAt(gh, context.repo, repoPath, pr.head.sha)
-  ]);
-  if (base !== head) {
+async function actionSettings(context, inputs, deps) {
+  if (inputs.configSource === "workspace") return workspaceSettings(context.workspace, inputs.config, inputs.manifest);
+  const reader = deps.client(inputs.configToken || inputs.gitopsToken || inputs.githubToken);
+  const settings = await readOrgSettings(reader, context.repo.owner);
+  return settings.ok && inputs.manifest ? { ...settings, config: { ...settings.config, manifest: inputs.manifest } } : settings;
+}
+__name(actionSettings, "actionSettings");
+function workspaceSources(context, inputs, settings) {
+  const config = resolve3(context.workspace, inputs.config);
+  const files = [config];
+  if (settings.ok && settings.config.render.templates) files.push(resolve3(dirname3(config), settings.config.render.templates));
+  const schema2 = settings.ok && settings.config.render.mode === "helm" ? settings.config.render.chart?.valuesSchema : void 0;
+  if (schema2 && !/^[a-z]+:\/\//i.test(schema2)) files.push(resolve3(dirname3(config), schema2));
+  return files.map((f) => relative2(context.workspace, f)).filter((p) => p !== "" && !p.startsWith("..")).map((p) => p.split(sep2).join("/"));
+}
+__name(workspaceSources, "workspaceSources");
+async function changedBetween(gh, context, sources, base, head) {
+  if (sources.length === 0) return [];
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/compare/{basehead}", { ...context.repo, basehead: `${base}...${head}` });
+  const files = (data.files ?? []).flatMap((f) => [f.filename, ...f.previous_filename ? [f.previous_filename] : []]);
+  if (files.length >= 300) return sources;
+  return sources.filter((s) => files.some((f) => f === s || f.startsWith(`${s}/`)));
+}
+__name(changedBetween, "changedBetween");
+async function workspaceFilesChangedBy(gh, context, inputs, settings, after) {
+  const sources = workspaceSources(context, inputs, settings);
+  if (sources.length === 0) return [];
+  const { data: commit } = await gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...context.repo, commit_sha: after });
+  const parent = commit.parents[0]?.sha;
+  if (parent) return changedBetween(gh, context, sources, parent, after);
+  const present = await Promise.all(sources.map((path) => gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...context.repo, path, ref: after }).then(() => true, (error2) => httpStatus(error2) === 404 ? false : Promise.reject(error2))));
+  return sources.filter((_, i) => present[i]);
+}
+__name(workspaceFilesChangedBy, "workspaceFilesChangedBy");
+async function refuseConfigFromTheBranch(gh, context, inputs, settings, pr) {
+  const changed = await changedBetween(gh, context, workspaceSources(context, inputs, settings), pr.base.sha, pr.head.sha);
+  if (changed.length > 0) {
     throw new ActionError(
-      `this pull request changes the org config ${repoPath}, and on \`${context.eventName}\` the workspace holds the pull request's version: Paved never judges a change by rules it brings. Run Paved on \`pull_request_target\` (the config then comes from the base branch), or change the config in its own pull request first`
+      `this pull request changes ${changed.join(", ")} (the org config or its templates), and on \`${context.eventName}\` the workspace holds the pull request's version: Paved never judges a change by rules it brings. Run Paved on \`pull_request_target\` (the config then comes from the base branch), or change the config in its own pull request first`
     );
   }
 }
@@ -68430,7 +68781,15 @@ async function onPush(context, inputs, event, deps) {
     return {};
   }
   const gh = deps.client(inputs.githubToken);
-  const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
+  const settings = await actionSettings(context, inputs, deps);
+  if (inputs.configSource === "workspace") {
+    const changed = await workspaceFilesChangedBy(gh, context, inputs, settings, event.after);
+    if (changed.length > 0) {
+      return {
+        failed: `Paved: nothing applied: this push changes ${changed.join(", ")}, the org config or templates Paved reads from the workspace (\`config-source: workspace\`), and no plan showed what they render. Merge config and template changes on their own first: the next change to the manifest is planned, and applied, with them`
+      };
+    }
+  }
   const result2 = await applyPush(gh, {
     repo: context.repo,
     ...repositoryId(event),
@@ -68443,10 +68802,24 @@ async function onPush(context, inputs, event, deps) {
     deliveryId: context.runId,
     log: flowLog(deps.log),
     htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
+    author: { login: inputs.commentAuthor },
     settings,
     ...gitopsClient(inputs, deps),
     ...deps.retry ? { retry: deps.retry } : {}
   });
+  if (result2.status !== "skipped" || result2.reason === "no GitOps repository configured") {
+    await replanPullRequestsInto(gh, repository.default_branch, {
+      repo: context.repo,
+      ...repositoryId(event),
+      defaultBranch: repository.default_branch,
+      author: { login: inputs.commentAuthor },
+      deliveryId: context.runId,
+      log: flowLog(deps.log),
+      htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
+      settings,
+      ...gitopsClient(inputs, deps)
+    });
+  }
   switch (result2.status) {
     case "skipped":
       deps.log.info(`Paved: ${result2.reason}; nothing to apply`);
@@ -68460,13 +68833,20 @@ async function onPush(context, inputs, event, deps) {
       return { failed: `Paved: the GitOps branch kept moving (${result2.attempts} attempts); nothing was written \u2014 re-run this job` };
     case "unchanged":
       report(deps.log, result2.plan, "Paved: the GitOps repository already matches; nothing to commit");
+      return withheldFailure(result2.withheld);
+    case "refused":
+      report(deps.log, result2.plan, `Paved: not applied: ${result2.reason}`);
       return {};
     case "committed":
       report(deps.log, result2.plan, `Paved: committed ${result2.sha} to the GitOps repository (${result2.plan.changes.length} file change(s))`);
-      return {};
+      return withheldFailure(result2.withheld);
   }
 }
 __name(onPush, "onPush");
+function withheldFailure(withheld) {
+  return withheld && withheld.length > 0 ? { failed: `Paved: not written to ${withheld.join(", ")}: the change needs an approving review of a pull request into the default branch (see the Paved check)` } : {};
+}
+__name(withheldFailure, "withheldFailure");
 function gitopsClient(inputs, deps) {
   return inputs.gitopsToken ? { gitops: deps.client(inputs.gitopsToken) } : {};
 }
