@@ -51807,6 +51807,76 @@ function httpStatus(error2) {
 }
 __name(httpStatus, "httpStatus");
 
+// src/github/keyed-lock.ts
+function keyedLock() {
+  const tails = /* @__PURE__ */ new Map();
+  return async (key, work) => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    tails.set(key, next);
+    try {
+      return await next;
+    } finally {
+      if (tails.get(key) === next) tails.delete(key);
+    }
+  };
+}
+__name(keyedLock, "keyedLock");
+
+// src/github/sticky-comment.ts
+var ACTIONS_BOT = "github-actions[bot]";
+function writtenBy(c, author) {
+  if (c.user?.type !== "Bot") return false;
+  return "appId" in author ? c.performed_via_github_app?.id === author.appId : c.user.login === author.login;
+}
+__name(writtenBy, "writtenBy");
+var serialised = keyedLock();
+async function ownComments(gh, repo, issueNumber, marker, author) {
+  const all = await gh.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100
+  });
+  return all.filter((c) => writtenBy(c, author) && (c.body ?? "").includes(marker)).sort((a, b) => a.id - b.id);
+}
+__name(ownComments, "ownComments");
+function upsertStickyComment(gh, repo, issueNumber, marker, body, options) {
+  return serialised(`${repo.owner}/${repo.repo}#${issueNumber}`, async () => {
+    if (options.current && !await options.current()) return { id: 0, url: "", action: "skipped" };
+    const existing = await ownComments(gh, repo, issueNumber, marker, options.author);
+    const keep = existing[0];
+    if (keep) {
+      await deleteExtra(gh, repo, existing.slice(1));
+      if (keep.body === body) return { id: keep.id, url: keep.html_url, action: "unchanged" };
+      await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: keep.id, body });
+      return { id: keep.id, url: keep.html_url, action: "updated" };
+    }
+    const created = await gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...repo,
+      issue_number: issueNumber,
+      body,
+      ...NO_RETRY
+    });
+    const after = await ownComments(gh, repo, issueNumber, marker, options.author);
+    const oldest = after[0];
+    if (oldest && oldest.id !== Number(created.data.id)) {
+      await deleteExtra(gh, repo, after.filter((c) => c.id !== oldest.id));
+      await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: oldest.id, body });
+      return { id: oldest.id, url: oldest.html_url, action: "updated" };
+    }
+    return { id: Number(created.data.id), url: created.data.html_url, action: "created" };
+  });
+}
+__name(upsertStickyComment, "upsertStickyComment");
+async function deleteExtra(gh, repo, comments) {
+  for (const c of comments) {
+    await gh.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: c.id }).catch((error2) => {
+      if (error2.status !== 404) throw error2;
+    });
+  }
+}
+__name(deleteExtra, "deleteExtra");
+
 // src/action/inputs.ts
 var ActionError = class extends Error {
   static {
@@ -51824,11 +51894,18 @@ function readInputs(env) {
   if (!githubToken) {
     throw new ActionError("the `github-token` input is empty: leave it out (it defaults to `${{ github.token }}`) or pass a token with checks: write and pull-requests: write");
   }
+  const configSource = input(env, "config-source") || "org";
+  if (configSource !== "org" && configSource !== "workspace") {
+    throw new ActionError(`the \`config-source\` input must be \`org\` (the org's .github repository) or \`workspace\`, not "${configSource}"`);
+  }
   return {
     githubToken,
     gitopsToken: input(env, "gitops-token"),
+    configSource,
+    configToken: input(env, "config-token"),
     config: input(env, "config") || DEFAULT_CONFIG_PATH,
-    manifest: input(env, "manifest")
+    manifest: input(env, "manifest"),
+    commentAuthor: input(env, "comment-author") || ACTIONS_BOT
   };
 }
 __name(readInputs, "readInputs");
@@ -51888,7 +51965,7 @@ __name(actionClient, "actionClient");
 
 // src/action/runner.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { dirname as dirname3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
 
 // src/core/diagnostic.ts
 function hasErrors(diagnostics) {
@@ -56412,8 +56489,8 @@ var platform2 = (() => {
 var config = (() => {
   const exported = {};
   exported.config = validate0;
-  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
-  const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
+  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
+  const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
   const schema2 = { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } };
   const schema3 = { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } };
   const func0 = Object.prototype.hasOwnProperty;
@@ -57160,8 +57237,11 @@ var config = (() => {
                 if (data28.teams === void 0) {
                   data28.teams = [];
                 }
+                if (data28.excludeLastPusher === void 0) {
+                  data28.excludeLastPusher = false;
+                }
                 for (const key10 in data28) {
-                  if (!(key10 === "owners" || key10 === "teams")) {
+                  if (!(key10 === "owners" || key10 === "teams" || key10 === "excludeLastPusher")) {
                     const err58 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval", schemaPath: "#/$defs/environment/properties/approval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.approval, data: data28 };
                     if (vErrors === null) {
                       vErrors = [err58];
@@ -57215,143 +57295,141 @@ var config = (() => {
                   }
                   errors++;
                 }
+                let data32 = data28.excludeLastPusher;
+                if (typeof data32 !== "boolean") {
+                  const err63 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/excludeLastPusher", schemaPath: "#/$defs/environment/properties/approval/properties/excludeLastPusher/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.approval.properties.excludeLastPusher.type, parentSchema: schema1.properties.approval.properties.excludeLastPusher, data: data32 };
+                  if (vErrors === null) {
+                    vErrors = [err63];
+                  } else {
+                    vErrors.push(err63);
+                  }
+                  errors++;
+                }
               } else {
-                const err63 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval", schemaPath: "#/$defs/environment/properties/approval/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.approval.type, parentSchema: schema1.properties.approval, data: data28 };
+                const err64 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval", schemaPath: "#/$defs/environment/properties/approval/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.approval.type, parentSchema: schema1.properties.approval, data: data28 };
                 if (vErrors === null) {
-                  vErrors = [err63];
+                  vErrors = [err64];
                 } else {
-                  vErrors.push(err63);
+                  vErrors.push(err64);
                 }
                 errors++;
               }
             }
-            let data32 = data17.mode;
-            if (!(data32 === "direct" || data32 === "pull-request")) {
-              const err64 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/mode", schemaPath: "#/$defs/environment/properties/mode/enum", keyword: "enum", params: { allowedValues: schema1.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.mode.enum, parentSchema: schema1.properties.mode, data: data32 };
+            let data33 = data17.mode;
+            if (!(data33 === "direct" || data33 === "pull-request")) {
+              const err65 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/mode", schemaPath: "#/$defs/environment/properties/mode/enum", keyword: "enum", params: { allowedValues: schema1.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.mode.enum, parentSchema: schema1.properties.mode, data: data33 };
               if (vErrors === null) {
-                vErrors = [err64];
+                vErrors = [err65];
               } else {
-                vErrors.push(err64);
+                vErrors.push(err65);
               }
               errors++;
             }
           } else {
-            const err65 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.type, parentSchema: schema1, data: data17 };
+            const err66 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.type, parentSchema: schema1, data: data17 };
             if (vErrors === null) {
-              vErrors = [err65];
+              vErrors = [err66];
             } else {
-              vErrors.push(err65);
+              vErrors.push(err66);
             }
             errors++;
           }
         }
       } else {
-        const err66 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data16 };
+        const err67 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data16 };
         if (vErrors === null) {
-          vErrors = [err66];
+          vErrors = [err67];
         } else {
-          vErrors.push(err66);
+          vErrors.push(err67);
         }
         errors++;
       }
-      let data33 = data.registries;
-      if (Array.isArray(data33)) {
-        const len1 = data33.length;
+      let data34 = data.registries;
+      if (Array.isArray(data34)) {
+        const len1 = data34.length;
         for (let i1 = 0; i1 < len1; i1++) {
-          let data34 = data33[i1];
-          if (typeof data34 === "string") {
-            if (func1(data34) < 1) {
-              const err67 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.registries.items, data: data34 };
+          let data35 = data34[i1];
+          if (typeof data35 === "string") {
+            if (func1(data35) < 1) {
+              const err68 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.registries.items, data: data35 };
               if (vErrors === null) {
-                vErrors = [err67];
+                vErrors = [err68];
               } else {
-                vErrors.push(err67);
+                vErrors.push(err68);
               }
               errors++;
             }
           } else {
-            const err68 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.registries.items.type, parentSchema: schema0.properties.registries.items, data: data34 };
+            const err69 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.registries.items.type, parentSchema: schema0.properties.registries.items, data: data35 };
             if (vErrors === null) {
-              vErrors = [err68];
+              vErrors = [err69];
             } else {
-              vErrors.push(err68);
+              vErrors.push(err69);
             }
             errors++;
           }
         }
       } else {
-        const err69 = { instancePath: instancePath + "/registries", schemaPath: "#/properties/registries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.registries.type, parentSchema: schema0.properties.registries, data: data33 };
+        const err70 = { instancePath: instancePath + "/registries", schemaPath: "#/properties/registries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.registries.type, parentSchema: schema0.properties.registries, data: data34 };
         if (vErrors === null) {
-          vErrors = [err69];
+          vErrors = [err70];
         } else {
-          vErrors.push(err69);
+          vErrors.push(err70);
         }
         errors++;
       }
-      let data35 = data.secretStore;
-      if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
-        if (data35.kind === void 0) {
-          data35.kind = "ClusterSecretStore";
+      let data36 = data.secretStore;
+      if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
+        if (data36.kind === void 0) {
+          data36.kind = "ClusterSecretStore";
         }
-        if (data35.keyPrefix === void 0) {
-          data35.keyPrefix = "{owner}/";
+        if (data36.keyPrefix === void 0) {
+          data36.keyPrefix = "{owner}/";
         }
-        if (data35.name === void 0) {
-          const err70 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data35 };
+        if (data36.name === void 0) {
+          const err71 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data36 };
           if (vErrors === null) {
-            vErrors = [err70];
+            vErrors = [err71];
           } else {
-            vErrors.push(err70);
+            vErrors.push(err71);
           }
           errors++;
         }
-        for (const key11 in data35) {
+        for (const key11 in data36) {
           if (!(key11 === "kind" || key11 === "name" || key11 === "keyPrefix")) {
-            const err71 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data35 };
+            const err72 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data36 };
             if (vErrors === null) {
-              vErrors = [err71];
+              vErrors = [err72];
             } else {
-              vErrors.push(err71);
+              vErrors.push(err72);
             }
             errors++;
           }
         }
-        let data36 = data35.kind;
-        if (!(data36 === "SecretStore" || data36 === "ClusterSecretStore")) {
-          const err72 = { instancePath: instancePath + "/secretStore/kind", schemaPath: "#/properties/secretStore/properties/kind/enum", keyword: "enum", params: { allowedValues: schema0.properties.secretStore.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.secretStore.properties.kind.enum, parentSchema: schema0.properties.secretStore.properties.kind, data: data36 };
+        let data37 = data36.kind;
+        if (!(data37 === "SecretStore" || data37 === "ClusterSecretStore")) {
+          const err73 = { instancePath: instancePath + "/secretStore/kind", schemaPath: "#/properties/secretStore/properties/kind/enum", keyword: "enum", params: { allowedValues: schema0.properties.secretStore.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.secretStore.properties.kind.enum, parentSchema: schema0.properties.secretStore.properties.kind, data: data37 };
           if (vErrors === null) {
-            vErrors = [err72];
+            vErrors = [err73];
           } else {
-            vErrors.push(err72);
+            vErrors.push(err73);
           }
           errors++;
         }
-        if (data35.name !== void 0) {
-          let data37 = data35.name;
-          if (typeof data37 === "string") {
-            if (!pattern10.test(data37)) {
-              const err73 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema0.properties.secretStore.properties.name, data: data37 };
+        if (data36.name !== void 0) {
+          let data38 = data36.name;
+          if (typeof data38 === "string") {
+            if (!pattern10.test(data38)) {
+              const err74 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema0.properties.secretStore.properties.name, data: data38 };
               if (vErrors === null) {
-                vErrors = [err73];
+                vErrors = [err74];
               } else {
-                vErrors.push(err73);
+                vErrors.push(err74);
               }
               errors++;
             }
           } else {
-            const err74 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.name.type, parentSchema: schema0.properties.secretStore.properties.name, data: data37 };
-            if (vErrors === null) {
-              vErrors = [err74];
-            } else {
-              vErrors.push(err74);
-            }
-            errors++;
-          }
-        }
-        let data38 = data35.keyPrefix;
-        if (typeof data38 === "string") {
-          if (func1(data38) > 256) {
-            const err75 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data38 };
+            const err75 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.name.type, parentSchema: schema0.properties.secretStore.properties.name, data: data38 };
             if (vErrors === null) {
               vErrors = [err75];
             } else {
@@ -57359,70 +57437,73 @@ var config = (() => {
             }
             errors++;
           }
+        }
+        let data39 = data36.keyPrefix;
+        if (typeof data39 === "string") {
+          if (func1(data39) > 256) {
+            const err76 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data39 };
+            if (vErrors === null) {
+              vErrors = [err76];
+            } else {
+              vErrors.push(err76);
+            }
+            errors++;
+          }
         } else {
-          const err76 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data38 };
+          const err77 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data39 };
           if (vErrors === null) {
-            vErrors = [err76];
+            vErrors = [err77];
           } else {
-            vErrors.push(err76);
+            vErrors.push(err77);
           }
           errors++;
         }
       } else {
-        const err77 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data35 };
+        const err78 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data36 };
         if (vErrors === null) {
-          vErrors = [err77];
+          vErrors = [err78];
         } else {
-          vErrors.push(err77);
+          vErrors.push(err78);
         }
         errors++;
       }
-      let data39 = data.dependencies;
-      if (data39 && typeof data39 == "object" && !Array.isArray(data39)) {
-        for (const key12 in data39) {
-          const _errs93 = errors;
+      let data40 = data.dependencies;
+      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
+        for (const key12 in data40) {
+          const _errs95 = errors;
           if (typeof key12 === "string") {
             if (!pattern15.test(key12)) {
-              const err78 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key12, propertyName: key12 };
+              const err79 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key12, propertyName: key12 };
               if (vErrors === null) {
-                vErrors = [err78];
+                vErrors = [err79];
               } else {
-                vErrors.push(err78);
+                vErrors.push(err79);
               }
               errors++;
             }
           }
-          var valid18 = _errs93 === errors;
+          var valid18 = _errs95 === errors;
           if (!valid18) {
-            const err79 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key12 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data39 };
+            const err80 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key12 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data40 };
             if (vErrors === null) {
-              vErrors = [err79];
+              vErrors = [err80];
             } else {
-              vErrors.push(err79);
+              vErrors.push(err80);
             }
             errors++;
           }
         }
-        for (const key13 in data39) {
-          let data40 = data39[key13];
-          if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
-            if (data40.classes === void 0) {
-              data40.classes = [];
+        for (const key13 in data40) {
+          let data41 = data40[key13];
+          if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
+            if (data41.classes === void 0) {
+              data41.classes = [];
             }
-            if (data40.outputs === void 0) {
-              data40.outputs = [];
+            if (data41.outputs === void 0) {
+              data41.outputs = [];
             }
-            if (data40.apiVersion === void 0) {
-              const err80 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data40 };
-              if (vErrors === null) {
-                vErrors = [err80];
-              } else {
-                vErrors.push(err80);
-              }
-              errors++;
-            }
-            if (data40.kind === void 0) {
-              const err81 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data40 };
+            if (data41.apiVersion === void 0) {
+              const err81 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data41 };
               if (vErrors === null) {
                 vErrors = [err81];
               } else {
@@ -57430,227 +57511,227 @@ var config = (() => {
               }
               errors++;
             }
-            for (const key14 in data40) {
+            if (data41.kind === void 0) {
+              const err82 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data41 };
+              if (vErrors === null) {
+                vErrors = [err82];
+              } else {
+                vErrors.push(err82);
+              }
+              errors++;
+            }
+            for (const key14 in data41) {
               if (!(key14 === "apiVersion" || key14 === "kind" || key14 === "classes" || key14 === "outputs" || key14 === "params")) {
-                const err82 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data40 };
+                const err83 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data41 };
                 if (vErrors === null) {
-                  vErrors = [err82];
+                  vErrors = [err83];
                 } else {
-                  vErrors.push(err82);
+                  vErrors.push(err83);
                 }
                 errors++;
               }
             }
-            if (data40.apiVersion !== void 0) {
-              let data41 = data40.apiVersion;
-              if (typeof data41 === "string") {
-                if (!pattern16.test(data41)) {
-                  const err83 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data41 };
-                  if (vErrors === null) {
-                    vErrors = [err83];
-                  } else {
-                    vErrors.push(err83);
-                  }
-                  errors++;
-                }
-              } else {
-                const err84 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data41 };
-                if (vErrors === null) {
-                  vErrors = [err84];
-                } else {
-                  vErrors.push(err84);
-                }
-                errors++;
-              }
-            }
-            if (data40.kind !== void 0) {
-              let data42 = data40.kind;
+            if (data41.apiVersion !== void 0) {
+              let data42 = data41.apiVersion;
               if (typeof data42 === "string") {
-                if (!pattern17.test(data42)) {
-                  const err85 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data42 };
+                if (!pattern16.test(data42)) {
+                  const err84 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data42 };
                   if (vErrors === null) {
-                    vErrors = [err85];
+                    vErrors = [err84];
                   } else {
-                    vErrors.push(err85);
+                    vErrors.push(err84);
                   }
                   errors++;
                 }
               } else {
-                const err86 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data42 };
+                const err85 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data42 };
                 if (vErrors === null) {
-                  vErrors = [err86];
+                  vErrors = [err85];
                 } else {
-                  vErrors.push(err86);
+                  vErrors.push(err85);
                 }
                 errors++;
               }
             }
-            let data43 = data40.classes;
-            if (Array.isArray(data43)) {
-              const len2 = data43.length;
-              for (let i2 = 0; i2 < len2; i2++) {
-                let data44 = data43[i2];
-                if (typeof data44 !== "string") {
-                  const err87 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data44 };
+            if (data41.kind !== void 0) {
+              let data43 = data41.kind;
+              if (typeof data43 === "string") {
+                if (!pattern17.test(data43)) {
+                  const err86 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data43 };
                   if (vErrors === null) {
-                    vErrors = [err87];
+                    vErrors = [err86];
                   } else {
-                    vErrors.push(err87);
+                    vErrors.push(err86);
+                  }
+                  errors++;
+                }
+              } else {
+                const err87 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data43 };
+                if (vErrors === null) {
+                  vErrors = [err87];
+                } else {
+                  vErrors.push(err87);
+                }
+                errors++;
+              }
+            }
+            let data44 = data41.classes;
+            if (Array.isArray(data44)) {
+              const len2 = data44.length;
+              for (let i2 = 0; i2 < len2; i2++) {
+                let data45 = data44[i2];
+                if (typeof data45 !== "string") {
+                  const err88 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data45 };
+                  if (vErrors === null) {
+                    vErrors = [err88];
+                  } else {
+                    vErrors.push(err88);
                   }
                   errors++;
                 }
               }
             } else {
-              const err88 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data43 };
+              const err89 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data44 };
               if (vErrors === null) {
-                vErrors = [err88];
+                vErrors = [err89];
               } else {
-                vErrors.push(err88);
+                vErrors.push(err89);
               }
               errors++;
             }
-            let data45 = data40.outputs;
-            if (Array.isArray(data45)) {
-              const len3 = data45.length;
+            let data46 = data41.outputs;
+            if (Array.isArray(data46)) {
+              const len3 = data46.length;
               for (let i3 = 0; i3 < len3; i3++) {
-                let data46 = data45[i3];
-                if (typeof data46 === "string") {
-                  if (!pattern18.test(data46)) {
-                    const err89 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data46 };
+                let data47 = data46[i3];
+                if (typeof data47 === "string") {
+                  if (!pattern18.test(data47)) {
+                    const err90 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data47 };
                     if (vErrors === null) {
-                      vErrors = [err89];
+                      vErrors = [err90];
                     } else {
-                      vErrors.push(err89);
+                      vErrors.push(err90);
                     }
                     errors++;
                   }
                 } else {
-                  const err90 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data46 };
+                  const err91 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data47 };
                   if (vErrors === null) {
-                    vErrors = [err90];
+                    vErrors = [err91];
                   } else {
-                    vErrors.push(err90);
+                    vErrors.push(err91);
                   }
                   errors++;
                 }
               }
             } else {
-              const err91 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data45 };
+              const err92 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data46 };
               if (vErrors === null) {
-                vErrors = [err91];
+                vErrors = [err92];
               } else {
-                vErrors.push(err91);
+                vErrors.push(err92);
               }
               errors++;
             }
-            if (data40.params !== void 0) {
-              let data47 = data40.params;
-              if (Array.isArray(data47)) {
-                const len4 = data47.length;
+            if (data41.params !== void 0) {
+              let data48 = data41.params;
+              if (Array.isArray(data48)) {
+                const len4 = data48.length;
                 for (let i4 = 0; i4 < len4; i4++) {
-                  let data48 = data47[i4];
-                  if (typeof data48 === "string") {
-                    if (!pattern19.test(data48)) {
-                      const err92 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data48 };
+                  let data49 = data48[i4];
+                  if (typeof data49 === "string") {
+                    if (!pattern19.test(data49)) {
+                      const err93 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data49 };
                       if (vErrors === null) {
-                        vErrors = [err92];
+                        vErrors = [err93];
                       } else {
-                        vErrors.push(err92);
+                        vErrors.push(err93);
                       }
                       errors++;
                     }
                   } else {
-                    const err93 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data48 };
+                    const err94 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data49 };
                     if (vErrors === null) {
-                      vErrors = [err93];
+                      vErrors = [err94];
                     } else {
-                      vErrors.push(err93);
+                      vErrors.push(err94);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err94 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data47 };
+                const err95 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data48 };
                 if (vErrors === null) {
-                  vErrors = [err94];
+                  vErrors = [err95];
                 } else {
-                  vErrors.push(err94);
+                  vErrors.push(err95);
                 }
                 errors++;
               }
             }
           } else {
-            const err95 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data40 };
+            const err96 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data41 };
             if (vErrors === null) {
-              vErrors = [err95];
+              vErrors = [err96];
             } else {
-              vErrors.push(err95);
+              vErrors.push(err96);
             }
             errors++;
           }
         }
       } else {
-        const err96 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data39 };
+        const err97 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data40 };
         if (vErrors === null) {
-          vErrors = [err96];
+          vErrors = [err97];
         } else {
-          vErrors.push(err96);
+          vErrors.push(err97);
         }
         errors++;
       }
-      let data49 = data.links;
-      if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
-        for (const key15 in data49) {
-          let data50 = data49[key15];
-          if (typeof data50 === "string") {
-            if (!pattern20.test(data50)) {
-              const err97 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data50 };
+      let data50 = data.links;
+      if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
+        for (const key15 in data50) {
+          let data51 = data50[key15];
+          if (typeof data51 === "string") {
+            if (!pattern20.test(data51)) {
+              const err98 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data51 };
               if (vErrors === null) {
-                vErrors = [err97];
+                vErrors = [err98];
               } else {
-                vErrors.push(err97);
+                vErrors.push(err98);
               }
               errors++;
             }
           } else {
-            const err98 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data50 };
+            const err99 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data51 };
             if (vErrors === null) {
-              vErrors = [err98];
+              vErrors = [err99];
             } else {
-              vErrors.push(err98);
+              vErrors.push(err99);
             }
             errors++;
           }
         }
       } else {
-        const err99 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data49 };
+        const err100 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data50 };
         if (vErrors === null) {
-          vErrors = [err99];
+          vErrors = [err100];
         } else {
-          vErrors.push(err99);
+          vErrors.push(err100);
         }
         errors++;
       }
-      let data51 = data.policies;
-      if (Array.isArray(data51)) {
-        const len5 = data51.length;
+      let data52 = data.policies;
+      if (Array.isArray(data52)) {
+        const len5 = data52.length;
         for (let i5 = 0; i5 < len5; i5++) {
-          let data52 = data51[i5];
-          if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
-            if (data52.severity === void 0) {
-              data52.severity = "error";
+          let data53 = data52[i5];
+          if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
+            if (data53.severity === void 0) {
+              data53.severity = "error";
             }
-            if (data52.id === void 0) {
-              const err100 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data52 };
-              if (vErrors === null) {
-                vErrors = [err100];
-              } else {
-                vErrors.push(err100);
-              }
-              errors++;
-            }
-            if (data52.assert === void 0) {
-              const err101 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data52 };
+            if (data53.id === void 0) {
+              const err101 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data53 };
               if (vErrors === null) {
                 vErrors = [err101];
               } else {
@@ -57658,43 +57739,40 @@ var config = (() => {
               }
               errors++;
             }
-            for (const key16 in data52) {
+            if (data53.assert === void 0) {
+              const err102 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data53 };
+              if (vErrors === null) {
+                vErrors = [err102];
+              } else {
+                vErrors.push(err102);
+              }
+              errors++;
+            }
+            for (const key16 in data53) {
               if (!(key16 === "id" || key16 === "description" || key16 === "severity" || key16 === "match" || key16 === "assert")) {
-                const err102 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data52 };
+                const err103 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data53 };
                 if (vErrors === null) {
-                  vErrors = [err102];
+                  vErrors = [err103];
                 } else {
-                  vErrors.push(err102);
+                  vErrors.push(err103);
                 }
                 errors++;
               }
             }
-            if (data52.id !== void 0) {
-              let data53 = data52.id;
-              if (typeof data53 === "string") {
-                if (!pattern21.test(data53)) {
-                  const err103 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data53 };
+            if (data53.id !== void 0) {
+              let data54 = data53.id;
+              if (typeof data54 === "string") {
+                if (!pattern21.test(data54)) {
+                  const err104 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data54 };
                   if (vErrors === null) {
-                    vErrors = [err103];
+                    vErrors = [err104];
                   } else {
-                    vErrors.push(err103);
+                    vErrors.push(err104);
                   }
                   errors++;
                 }
               } else {
-                const err104 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data53 };
-                if (vErrors === null) {
-                  vErrors = [err104];
-                } else {
-                  vErrors.push(err104);
-                }
-                errors++;
-              }
-            }
-            if (data52.description !== void 0) {
-              let data54 = data52.description;
-              if (typeof data54 !== "string") {
-                const err105 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data54 };
+                const err105 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data54 };
                 if (vErrors === null) {
                   vErrors = [err105];
                 } else {
@@ -57703,122 +57781,122 @@ var config = (() => {
                 errors++;
               }
             }
-            let data55 = data52.severity;
-            if (!(data55 === "error" || data55 === "warning")) {
-              const err106 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data55 };
-              if (vErrors === null) {
-                vErrors = [err106];
-              } else {
-                vErrors.push(err106);
-              }
-              errors++;
-            }
-            if (data52.match !== void 0) {
-              let data56 = data52.match;
-              if (data56 && typeof data56 == "object" && !Array.isArray(data56)) {
-                for (const key17 in data56) {
-                  if (!(key17 === "environments" || key17 === "services" || key17 === "owners")) {
-                    const err107 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data56 };
-                    if (vErrors === null) {
-                      vErrors = [err107];
-                    } else {
-                      vErrors.push(err107);
-                    }
-                    errors++;
-                  }
-                }
-                if (data56.environments !== void 0) {
-                  let data57 = data56.environments;
-                  if (Array.isArray(data57)) {
-                    const len6 = data57.length;
-                    for (let i6 = 0; i6 < len6; i6++) {
-                      let data58 = data57[i6];
-                      if (typeof data58 !== "string") {
-                        const err108 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data58 };
-                        if (vErrors === null) {
-                          vErrors = [err108];
-                        } else {
-                          vErrors.push(err108);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err109 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data57 };
-                    if (vErrors === null) {
-                      vErrors = [err109];
-                    } else {
-                      vErrors.push(err109);
-                    }
-                    errors++;
-                  }
-                }
-                if (data56.services !== void 0) {
-                  let data59 = data56.services;
-                  if (Array.isArray(data59)) {
-                    const len7 = data59.length;
-                    for (let i7 = 0; i7 < len7; i7++) {
-                      let data60 = data59[i7];
-                      if (typeof data60 !== "string") {
-                        const err110 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data60 };
-                        if (vErrors === null) {
-                          vErrors = [err110];
-                        } else {
-                          vErrors.push(err110);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err111 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data59 };
-                    if (vErrors === null) {
-                      vErrors = [err111];
-                    } else {
-                      vErrors.push(err111);
-                    }
-                    errors++;
-                  }
-                }
-                if (data56.owners !== void 0) {
-                  let data61 = data56.owners;
-                  if (Array.isArray(data61)) {
-                    const len8 = data61.length;
-                    for (let i8 = 0; i8 < len8; i8++) {
-                      let data62 = data61[i8];
-                      if (typeof data62 !== "string") {
-                        const err112 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data62 };
-                        if (vErrors === null) {
-                          vErrors = [err112];
-                        } else {
-                          vErrors.push(err112);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err113 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data61 };
-                    if (vErrors === null) {
-                      vErrors = [err113];
-                    } else {
-                      vErrors.push(err113);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err114 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data56 };
+            if (data53.description !== void 0) {
+              let data55 = data53.description;
+              if (typeof data55 !== "string") {
+                const err106 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data55 };
                 if (vErrors === null) {
-                  vErrors = [err114];
+                  vErrors = [err106];
                 } else {
-                  vErrors.push(err114);
+                  vErrors.push(err106);
                 }
                 errors++;
               }
             }
-            if (data52.assert !== void 0) {
-              let data63 = data52.assert;
-              if (!(data63 && typeof data63 == "object" && !Array.isArray(data63))) {
-                const err115 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data63 };
+            let data56 = data53.severity;
+            if (!(data56 === "error" || data56 === "warning")) {
+              const err107 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data56 };
+              if (vErrors === null) {
+                vErrors = [err107];
+              } else {
+                vErrors.push(err107);
+              }
+              errors++;
+            }
+            if (data53.match !== void 0) {
+              let data57 = data53.match;
+              if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
+                for (const key17 in data57) {
+                  if (!(key17 === "environments" || key17 === "services" || key17 === "owners")) {
+                    const err108 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data57 };
+                    if (vErrors === null) {
+                      vErrors = [err108];
+                    } else {
+                      vErrors.push(err108);
+                    }
+                    errors++;
+                  }
+                }
+                if (data57.environments !== void 0) {
+                  let data58 = data57.environments;
+                  if (Array.isArray(data58)) {
+                    const len6 = data58.length;
+                    for (let i6 = 0; i6 < len6; i6++) {
+                      let data59 = data58[i6];
+                      if (typeof data59 !== "string") {
+                        const err109 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data59 };
+                        if (vErrors === null) {
+                          vErrors = [err109];
+                        } else {
+                          vErrors.push(err109);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err110 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data58 };
+                    if (vErrors === null) {
+                      vErrors = [err110];
+                    } else {
+                      vErrors.push(err110);
+                    }
+                    errors++;
+                  }
+                }
+                if (data57.services !== void 0) {
+                  let data60 = data57.services;
+                  if (Array.isArray(data60)) {
+                    const len7 = data60.length;
+                    for (let i7 = 0; i7 < len7; i7++) {
+                      let data61 = data60[i7];
+                      if (typeof data61 !== "string") {
+                        const err111 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data61 };
+                        if (vErrors === null) {
+                          vErrors = [err111];
+                        } else {
+                          vErrors.push(err111);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err112 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data60 };
+                    if (vErrors === null) {
+                      vErrors = [err112];
+                    } else {
+                      vErrors.push(err112);
+                    }
+                    errors++;
+                  }
+                }
+                if (data57.owners !== void 0) {
+                  let data62 = data57.owners;
+                  if (Array.isArray(data62)) {
+                    const len8 = data62.length;
+                    for (let i8 = 0; i8 < len8; i8++) {
+                      let data63 = data62[i8];
+                      if (typeof data63 !== "string") {
+                        const err113 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data63 };
+                        if (vErrors === null) {
+                          vErrors = [err113];
+                        } else {
+                          vErrors.push(err113);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err114 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data62 };
+                    if (vErrors === null) {
+                      vErrors = [err114];
+                    } else {
+                      vErrors.push(err114);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err115 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data57 };
                 if (vErrors === null) {
                   vErrors = [err115];
                 } else {
@@ -57827,41 +57905,43 @@ var config = (() => {
                 errors++;
               }
             }
+            if (data53.assert !== void 0) {
+              let data64 = data53.assert;
+              if (!(data64 && typeof data64 == "object" && !Array.isArray(data64))) {
+                const err116 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data64 };
+                if (vErrors === null) {
+                  vErrors = [err116];
+                } else {
+                  vErrors.push(err116);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err116 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data52 };
+            const err117 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data53 };
             if (vErrors === null) {
-              vErrors = [err116];
+              vErrors = [err117];
             } else {
-              vErrors.push(err116);
+              vErrors.push(err117);
             }
             errors++;
           }
         }
       } else {
-        const err117 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data51 };
+        const err118 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data52 };
         if (vErrors === null) {
-          vErrors = [err117];
+          vErrors = [err118];
         } else {
-          vErrors.push(err117);
+          vErrors.push(err118);
         }
         errors++;
       }
-      let data64 = data.builtins;
-      if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
-        for (const key18 in data64) {
-          const _errs150 = errors;
+      let data65 = data.builtins;
+      if (data65 && typeof data65 == "object" && !Array.isArray(data65)) {
+        for (const key18 in data65) {
+          const _errs152 = errors;
           if (!(key18 === "image-tag" || key18 === "image-registry" || key18 === "production-digest" || key18 === "env-secret-literal")) {
-            const err118 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key18, propertyName: key18 };
-            if (vErrors === null) {
-              vErrors = [err118];
-            } else {
-              vErrors.push(err118);
-            }
-            errors++;
-          }
-          var valid40 = _errs150 === errors;
-          if (!valid40) {
-            const err119 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key18 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data64 };
+            const err119 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key18, propertyName: key18 };
             if (vErrors === null) {
               vErrors = [err119];
             } else {
@@ -57869,11 +57949,9 @@ var config = (() => {
             }
             errors++;
           }
-        }
-        for (const key19 in data64) {
-          let data65 = data64[key19];
-          if (typeof data65 !== "boolean") {
-            const err120 = { instancePath: instancePath + "/builtins/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data65 };
+          var valid40 = _errs152 === errors;
+          if (!valid40) {
+            const err120 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key18 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data65 };
             if (vErrors === null) {
               vErrors = [err120];
             } else {
@@ -57882,21 +57960,33 @@ var config = (() => {
             errors++;
           }
         }
+        for (const key19 in data65) {
+          let data66 = data65[key19];
+          if (typeof data66 !== "boolean") {
+            const err121 = { instancePath: instancePath + "/builtins/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data66 };
+            if (vErrors === null) {
+              vErrors = [err121];
+            } else {
+              vErrors.push(err121);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err121 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data64 };
+        const err122 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data65 };
         if (vErrors === null) {
-          vErrors = [err121];
+          vErrors = [err122];
         } else {
-          vErrors.push(err121);
+          vErrors.push(err122);
         }
         errors++;
       }
     } else {
-      const err122 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
+      const err123 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
       if (vErrors === null) {
-        vErrors = [err122];
+        vErrors = [err123];
       } else {
-        vErrors.push(err122);
+        vErrors.push(err123);
       }
       errors++;
     }
@@ -65557,7 +65647,7 @@ function resolveConfig(raw) {
       autoSync: env.autoSync ?? false,
       production: env.production ?? (name === "production" || name === "prod"),
       mode: env.mode ?? "direct",
-      ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [] } } : {}
+      ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}
     })
   );
   const dependencies = {};
@@ -71441,6 +71531,18 @@ var GitOpsUnreachableError = class extends Error {
   name = "GitOpsUnreachableError";
 };
 
+// src/github/find-pull-request.ts
+async function findMergedPullRequest(gh, repo, commitSha, defaultBranch) {
+  const pulls = await gh.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: commitSha, per_page: 100 });
+  const merged = pulls.find((p) => p.merged_at && p.merge_commit_sha === commitSha && p.base.ref === defaultBranch);
+  return merged ? { number: merged.number, headSha: merged.head.sha, head: headOf(merged, repo) } : null;
+}
+__name(findMergedPullRequest, "findMergedPullRequest");
+function headOf(pr, base) {
+  return { repo: pr.head.repo ? parseRepo(pr.head.repo.full_name) : base, ref: pr.head.repo ? pr.head.ref : "" };
+}
+__name(headOf, "headOf");
+
 // src/plan/apply-tree.ts
 function commitChanges(plan) {
   return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
@@ -71460,6 +71562,8 @@ async function applyWithRetry(writer, planner2, options = {}) {
     plan = planner2.plan(snapshot, blobs);
     if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
     if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
+    const refusal2 = options.admit ? await options.admit(plan) : null;
+    if (refusal2 !== null) return { status: "refused", reason: refusal2, plan, attempts: attempt };
     const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
     if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
     if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
@@ -71569,6 +71673,13 @@ __name(envDigest, "envDigest");
 // src/plan/ownership-index.ts
 var API_VERSION = "paved.dev/v1";
 var KIND = "SourceIndex";
+var COMMIT = /^[0-9a-f]{40}$/;
+function withRecordedCommit(content, commit) {
+  const without2 = content.replace(/^commit: [0-9a-f]{40}\n/m, "");
+  return commit === void 0 ? without2 : without2.replace(/^(source: .*\n)/m, `$1commit: ${commit}
+`);
+}
+__name(withRecordedCommit, "withRecordedCommit");
 function buildIndex(units, rendered, source, config2) {
   const index = buildOwnershipIndex(units, rendered, source);
   return index && { path: indexPath(config2, source), content: formatIndex(index) };
@@ -71596,7 +71707,7 @@ function buildOwnershipIndex(units, rendered, source) {
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
   const id = index.id === void 0 ? {} : { id: index.id };
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, units: index.units, catalog: index.catalog };
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog };
   return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
@@ -71619,6 +71730,7 @@ function parseIndex(content) {
   if (doc.id !== void 0 && typeof doc.id !== "string" && typeof doc.id !== "number") throw new Error("id must be a string");
   return {
     source: doc.source,
+    ...typeof doc.commit === "string" && COMMIT.test(doc.commit) ? { commit: doc.commit } : {},
     ...doc.id !== void 0 ? { id: String(doc.id) } : {},
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
@@ -71717,6 +71829,13 @@ function indexTooLarge(path, bytes, file, locate2) {
   };
 }
 __name(indexTooLarge, "indexTooLarge");
+function withDiagnostics(desired, extra) {
+  if (extra.length === 0) return desired;
+  const diagnostics = [...desired.check.diagnostics, ...extra];
+  const failed = hasErrors(extra);
+  return { ...desired, check: { ...desired.check, diagnostics }, diagnostics, ...failed ? { index: null } : {} };
+}
+__name(withDiagnostics, "withDiagnostics");
 function relocated(rendered, renderedAs, file, locate2) {
   return { ...rendered, diagnostics: relocateDiagnostics(rendered.diagnostics, renderedAs, file, locate2) };
 }
@@ -71729,6 +71848,45 @@ function relocateDiagnostics(diagnostics, renderedAs, file, locate2) {
   });
 }
 __name(relocateDiagnostics, "relocateDiagnostics");
+
+// src/github/owner-check.ts
+async function ownerDiagnostics(gh, repo, desired, file) {
+  const owner = desired.units[0]?.owner;
+  if (owner === void 0) return [];
+  const at = desired.locate("/owner") ?? { line: 1, column: 1 };
+  const error2 = /* @__PURE__ */ __name((message) => ({ severity: "error", code: "owner-not-verified", message, file, ...at, path: "/owner" }), "error");
+  let data;
+  try {
+    const response = await gh.request("GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}", {
+      org: repo.owner,
+      team_slug: owner,
+      ...repo,
+      headers: { accept: "application/vnd.github.v3.repository+json" }
+    });
+    data = response.data;
+  } catch (caught) {
+    const status = httpStatus(caught);
+    if (status === 404) {
+      return [
+        error2(
+          `the team \`${owner}\` has no access to ${repo.owner}/${repo.repo} (or is not a team of ${repo.owner}): \`owner\` must be a team with push, maintain or admin on this repository. Name your own team, or ask an org owner to give \`${owner}\` write access here`
+        )
+      ];
+    }
+    if ((status === 401 || status === 403) && !/rate limit/i.test(caught.message)) {
+      return [error2(`GitHub refused to say whether the team \`${owner}\` may write to ${repo.owner}/${repo.repo} (${status}); Paved deploys nothing for an owner it cannot verify. The app needs the organization permission members: read`)];
+    }
+    throw caught;
+  }
+  const p = data?.permissions;
+  if (p?.admin || p?.maintain || p?.push) return [];
+  return [
+    error2(
+      `the team \`${owner}\` can only read ${repo.owner}/${repo.repo}: \`owner\` must be a team with push, maintain or admin on this repository. Name your own team, or ask an org owner to give \`${owner}\` write access here`
+    )
+  ];
+}
+__name(ownerDiagnostics, "ownerDiagnostics");
 
 // src/report/commit-message.ts
 var MAX_SUMMARY_ITEMS = 3;
@@ -72576,8 +72734,9 @@ function planFor(desired, input2) {
     const locate2 = input2.locate ?? (() => void 0);
     return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
+  const recorded = withCommit(desired, input2.recordCommit ?? previousIndex?.commit);
   const { changes, kept } = fileChanges(
-    desired,
+    recorded,
     previousIndex,
     tree,
     blobs,
@@ -72600,10 +72759,19 @@ function planFor(desired, input2) {
     changes,
     units: comparisons.map((c) => c.change),
     risks: [...findRisks(comparisons, environments, config2), ...claimRenameRisks(changes)],
-    environments
+    environments,
+    ...previousIndex?.commit ? { lastApplied: previousIndex.commit } : {}
   };
 }
 __name(planFor, "planFor");
+function withCommit(desired, commit) {
+  if (!desired.index || commit === void 0) return desired;
+  const content = withRecordedCommit(desired.index.content, commit);
+  const files = new Map(desired.files).set(desired.index.path, content);
+  const shas = new Map(desired.shas).set(desired.index.path, gitBlobSha(content));
+  return { ...desired, index: { ...desired.index, content }, files, shas };
+}
+__name(withCommit, "withCommit");
 function unplannable(diagnostics) {
   return { id: "", valid: false, diagnostics, changes: [], units: [], risks: [], environments: [] };
 }
@@ -72623,6 +72791,7 @@ function planner(desired, ctx) {
       if (ctx.manifestText !== void 0) input2.manifestText = ctx.manifestText;
       if (ctx.manifestFile !== void 0) input2.manifestFile = ctx.manifestFile;
       if (ctx.locate) input2.locate = ctx.locate;
+      if (ctx.recordCommit) input2.recordCommit = ctx.recordCommit;
       return planFor(resolved, input2);
     }, "plan"),
     message: /* @__PURE__ */ __name((p) => commitMessage(p, source), "message")
@@ -72637,7 +72806,8 @@ function plannerForDesired(desired, ctx) {
     ...ctx.manifestText !== null ? { manifestText: ctx.manifestText } : {},
     manifestFile: ctx.manifestFile,
     locate: desired.locate,
-    ...ctx.fetch ? { fetch: ctx.fetch } : {}
+    ...ctx.fetch ? { fetch: ctx.fetch } : {},
+    ...ctx.recordCommit ? { recordCommit: ctx.recordCommit } : {}
   });
 }
 __name(plannerForDesired, "plannerForDesired");
@@ -72760,12 +72930,14 @@ function verdict(plan, appliedIn, pendingApprovals2 = []) {
   if (!plan.valid) {
     return { ok: false, icon: "\u274C", text: `${count(errors, "error")}${warnings > 0 ? `, ${count(warnings, "warning")}` : ""}`, errors, warnings };
   }
-  if (plan.changes.length === 0) return { ok: true, icon: "\u2705", text: `no changes${warningNote}`, errors, warnings };
   const where = plan.environments.length > 0 ? ` in ${plan.environments.join(", ")}` : "";
   const what = `${count(plan.changes.length, "file change")}${where}`;
-  if (appliedIn === void 0 && pendingApprovals2.length > 0) {
-    return { ok: false, icon: "\u23F3", text: `valid, waiting for approval in ${pendingApprovals2.join(", ")}: ${what}${warningNote}`, errors, warnings };
+  if (pendingApprovals2.length > 0) {
+    const waiting = `waiting for approval in ${pendingApprovals2.join(", ")}`;
+    const text2 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting}` : plan.changes.length === 0 ? `nothing written, ${waiting}` : `valid, ${waiting}: ${what}`;
+    return { ok: false, icon: "\u23F3", text: `${text2}${warningNote}`, errors, warnings };
   }
+  if (plan.changes.length === 0) return { ok: true, icon: "\u2705", text: `no changes${warningNote}`, errors, warnings };
   const text = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
   return { ok: true, icon: "\u2705", text: `${text}${warningNote}`, errors, warnings };
 }
@@ -72800,7 +72972,7 @@ function approvalSection(approvals) {
     heading: "### \u{1F510} Approvals\n\n",
     items: approvals.map(
       (a) => a.approvedBy !== void 0 ? `- \u2705 ${codeSpan(a.environment)}: approved by @${escapeMarkdown(a.approvedBy)}
-` : `- \u23F3 ${codeSpan(a.environment)}: needs an approving review of the latest commit from a member of ${a.teams.map((t) => codeSpan(t)).join(", ") || "(no team configured)"}
+` : `- \u23F3 ${codeSpan(a.environment)}: needs an approving review of the latest commit from a member of ${a.teams.map((t) => codeSpan(t)).join(", ") || "(no team configured)"}${a.note ? ` (${escapeMarkdown(a.note)})` : ""}
 `
     ),
     omitted: /* @__PURE__ */ __name((n) => `- \u2026 ${count(n, "more environment")} not shown
@@ -72971,27 +73143,89 @@ ${sourceLine(ctx)}
 __name(checkRunOutput, "checkRunOutput");
 
 // src/github/approvals.ts
-async function approversOfHead(gh, repo, pullNumber, headSha) {
-  const reviews = await gh.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+var TEAM_SLUG = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+function declaredOwner(text) {
+  if (text === null) return void 0;
+  const { value } = parseYaml(text, "platform.yaml");
+  const owner = value !== null && typeof value === "object" && Object.hasOwn(value, "owner") ? value.owner : void 0;
+  return typeof owner === "string" && TEAM_SLUG.test(owner) ? owner : void 0;
+}
+__name(declaredOwner, "declaredOwner");
+function approvingOwner(base, head) {
+  return base === null ? declaredOwner(head) : declaredOwner(base);
+}
+__name(approvingOwner, "approvingOwner");
+function approvalRules(changed, config2, owner) {
+  return config2.environments.filter((env) => env.approval && changed.includes(env.name)).map((env) => ({
+    environment: env.name,
+    teams: [.../* @__PURE__ */ new Set([...env.approval.owners && owner ? [owner] : [], ...env.approval.teams])],
+    excludeLastPusher: env.approval.excludeLastPusher
+  }));
+}
+__name(approvalRules, "approvalRules");
+function approversOf(reviews, headSha) {
+  const latest = /* @__PURE__ */ new Map();
+  for (const review of reviews) {
+    if (!review.user || review.state !== "APPROVED" && review.state !== "CHANGES_REQUESTED" && review.state !== "DISMISSED") continue;
+    latest.set(review.user.login.toLowerCase(), review);
+  }
+  return [...latest.values()].filter((r) => r.state === "APPROVED" && r.commit_id === headSha).map((r) => r.user.login).sort();
+}
+__name(approversOf, "approversOf");
+async function approvalVerdict(input2, isMember) {
+  const approvers = input2.refused ? [] : approversOf(input2.reviews, input2.headSha);
+  const results = [];
+  for (const rule of input2.rules) {
+    const base = { environment: rule.environment, teams: rule.teams };
+    if (input2.refused) {
+      results.push({ ...base, note: input2.refused });
+      continue;
+    }
+    if (rule.excludeLastPusher && !input2.lastPusher) {
+      results.push({ ...base, note: "Paved could not tell who pushed the latest commit, and its pusher may not approve it" });
+      continue;
+    }
+    const eligible = approvers.filter((user) => !rule.excludeLastPusher || user.toLowerCase() !== input2.lastPusher.toLowerCase());
+    let approvedBy;
+    for (const user of eligible) {
+      for (const team of rule.teams) {
+        if (await isMember(team, user)) {
+          approvedBy = user;
+          break;
+        }
+      }
+      if (approvedBy) break;
+    }
+    const pusherOnly = !approvedBy && rule.excludeLastPusher && approvers.length > eligible.length;
+    results.push({
+      ...base,
+      ...approvedBy ? { approvedBy } : {},
+      ...pusherOnly ? { note: `${input2.lastPusher} pushed the latest commit and cannot approve it` } : {}
+    });
+  }
+  return results;
+}
+__name(approvalVerdict, "approvalVerdict");
+async function readReviews(gh, repo, pullNumber) {
+  return await gh.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
     ...repo,
     pull_number: pullNumber,
     per_page: 100
   });
-  const latest = /* @__PURE__ */ new Map();
-  for (const review of reviews) {
-    if (!review.user || review.state !== "APPROVED" && review.state !== "CHANGES_REQUESTED" && review.state !== "DISMISSED") continue;
-    latest.set(review.user.login, review);
-  }
-  return [...latest.values()].filter((r) => r.state === "APPROVED" && r.commit_id === headSha).map((r) => r.user.login).sort();
 }
-__name(approversOfHead, "approversOfHead");
+__name(readReviews, "readReviews");
+function teamMembership(gh, org) {
+  const known = /* @__PURE__ */ new Map();
+  return (team, user) => {
+    const key = `${team}/${user}`.toLowerCase();
+    if (!known.has(key)) known.set(key, isActiveMember(gh, org, team, user));
+    return known.get(key);
+  };
+}
+__name(teamMembership, "teamMembership");
 async function isActiveMember(gh, org, team, user) {
   try {
-    const { data } = await gh.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", {
-      org,
-      team_slug: team,
-      username: user
-    });
+    const { data } = await gh.request("GET /orgs/{org}/teams/{team_slug}/memberships/{username}", { org, team_slug: team, username: user });
     return data.state === "active";
   } catch (error2) {
     if (httpStatus(error2) === 404) return false;
@@ -72999,48 +73233,29 @@ async function isActiveMember(gh, org, team, user) {
   }
 }
 __name(isActiveMember, "isActiveMember");
-async function evaluateApprovals(gh, repo, pullNumber, headSha, rules) {
-  if (rules.length === 0) return [];
-  const approvers = await approversOfHead(gh, repo, pullNumber, headSha);
-  const memberships = /* @__PURE__ */ new Map();
-  const member = /* @__PURE__ */ __name((team, user) => {
-    const key = `${team}/${user}`;
-    if (!memberships.has(key)) memberships.set(key, isActiveMember(gh, repo.owner, team, user));
-    return memberships.get(key);
-  }, "member");
-  const results = [];
-  for (const rule of rules) {
-    let approvedBy;
-    for (const user of approvers) {
-      for (const team of rule.teams) {
-        if (await member(team, user)) {
-          approvedBy = user;
-          break;
-        }
-      }
-      if (approvedBy) break;
-    }
-    results.push({ environment: rule.environment, teams: rule.teams, ...approvedBy ? { approvedBy } : {} });
+async function lastPusher(gh, repo, branch, sha) {
+  try {
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/activity", { ...repo, ref: `refs/heads/${branch}`, per_page: 100 });
+    const push = data.find((a) => a.after === sha);
+    return push?.actor?.login ?? null;
+  } catch (error2) {
+    const status = httpStatus(error2);
+    if (status === 404 || status === 403) return null;
+    throw error2;
   }
-  return results;
+}
+__name(lastPusher, "lastPusher");
+async function evaluateApprovals(gh, target, rules) {
+  if (rules.length === 0) return [];
+  if (target.refused) return approvalVerdict({ rules, reviews: [], headSha: target.headSha, refused: target.refused }, async () => false);
+  const needsPusher = rules.some((r) => r.excludeLastPusher);
+  const [reviews, pusher] = await Promise.all([
+    readReviews(gh, target.repo, target.number),
+    needsPusher ? lastPusher(gh, target.head.repo, target.head.ref, target.headSha) : Promise.resolve(null)
+  ]);
+  return approvalVerdict({ rules, reviews, headSha: target.headSha, lastPusher: pusher }, teamMembership(gh, target.repo.owner));
 }
 __name(evaluateApprovals, "evaluateApprovals");
-
-// src/github/keyed-lock.ts
-function keyedLock() {
-  const tails = /* @__PURE__ */ new Map();
-  return async (key, work) => {
-    const previous = tails.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    tails.set(key, next);
-    try {
-      return await next;
-    } finally {
-      if (tails.get(key) === next) tails.delete(key);
-    }
-  };
-}
-__name(keyedLock, "keyedLock");
 
 // src/github/check-run.ts
 var CHECK_NAME = "Paved";
@@ -73075,7 +73290,7 @@ function startCheck(gh, repo, headSha, externalId, options = {}) {
         status: "in_progress",
         external_id: externalId
       });
-      return { id: existing.id, done: false, externalId };
+      return { id: existing.id, done: false, externalId, ...existing.status === "completed" ? { previous: snapshotOf(existing), reopened: true } : {} };
     }
     return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
   });
@@ -73143,7 +73358,9 @@ function sameReport(previous, report2) {
 }
 __name(sameReport, "sameReport");
 async function finishCheck(gh, repo, check, report2, failed = false) {
-  if (typeof check === "object" && check.previous && sameReport(check.previous, report2)) return;
+  const unchanged = typeof check === "object" && check.previous !== void 0 && sameReport(check.previous, report2);
+  if (unchanged && !check.reopened) return;
+  if (unchanged) report2 = { ...report2, annotations: [] };
   const given = typeof check === "number" ? check : check.id;
   const externalId = failed ? { external_id: "" } : typeof check === "object" ? { external_id: check.externalId } : {};
   const batches = annotationBatches(report2.annotations, ANNOTATIONS_PER_REQUEST);
@@ -73321,100 +73538,61 @@ function reportContext(repo, source, manifestPath, htmlUrl) {
 }
 __name(reportContext, "reportContext");
 
-// src/github/sticky-comment.ts
-var serialised = keyedLock();
-async function ownComments(gh, repo, issueNumber, marker) {
-  const all = await gh.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-    ...repo,
-    issue_number: issueNumber,
-    per_page: 100
-  });
-  return all.filter((c) => c.user?.type === "Bot" && (c.body ?? "").includes(marker)).sort((a, b) => a.id - b.id);
-}
-__name(ownComments, "ownComments");
-function upsertStickyComment(gh, repo, issueNumber, marker, body, options = {}) {
-  return serialised(`${repo.owner}/${repo.repo}#${issueNumber}`, async () => {
-    if (options.current && !await options.current()) return { id: 0, url: "", action: "skipped" };
-    const existing = await ownComments(gh, repo, issueNumber, marker);
-    const keep = existing[0];
-    if (keep) {
-      await deleteExtra(gh, repo, existing.slice(1));
-      if (keep.body === body) return { id: keep.id, url: keep.html_url, action: "unchanged" };
-      await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: keep.id, body });
-      return { id: keep.id, url: keep.html_url, action: "updated" };
-    }
-    const created = await gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      ...repo,
-      issue_number: issueNumber,
-      body,
-      ...NO_RETRY
-    });
-    const after = await ownComments(gh, repo, issueNumber, marker);
-    const oldest = after[0];
-    if (oldest && oldest.id !== Number(created.data.id)) {
-      await deleteExtra(gh, repo, after.filter((c) => c.id !== oldest.id));
-      await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: oldest.id, body });
-      return { id: oldest.id, url: oldest.html_url, action: "updated" };
-    }
-    return { id: Number(created.data.id), url: created.data.html_url, action: "created" };
-  });
-}
-__name(upsertStickyComment, "upsertStickyComment");
-async function deleteExtra(gh, repo, comments) {
-  for (const c of comments) {
-    await gh.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: c.id }).catch((error2) => {
-      if (error2.status !== 404) throw error2;
-    });
-  }
-}
-__name(deleteExtra, "deleteExtra");
-
 // src/github/pull-request-plan.ts
 var MAX_BLOBS_FOR_DIFFS = 40;
 async function planPullRequest(gh, target) {
   const { repo } = target;
   const settings = target.settings ?? await readOrgSettings(gh, repo.owner);
   const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
-  const [head, base] = await Promise.all([
+  const [head, base, pulls] = await Promise.all([
     readFileAt(gh, repo, manifestPath, target.headSha),
-    readFileAt(gh, repo, manifestPath, target.baseSha)
+    readFileAt(gh, repo, manifestPath, target.baseSha),
+    pullsWithHead(gh, target)
   ]);
   if (head === null && base === null) return { status: "skipped", reason: `no ${manifestPath} at the head or the base` };
   return planningHead(
     `${repo.owner}/${repo.repo}@${target.headSha}`.toLowerCase(),
-    () => checkAndReport(gh, target, settings, manifestPath, head, base)
+    () => checkAndReport(gh, target, settings, manifestPath, head, base, pulls)
   );
 }
 __name(planPullRequest, "planPullRequest");
 var planningHead = keyedLock();
-async function checkAndReport(gh, target, settings, manifestPath, head, base) {
+async function pullsWithHead(gh, target) {
+  const listed = await gh.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...target.repo, commit_sha: target.headSha, per_page: 100 });
+  const open2 = listed.filter((p) => p.state === "open" && p.head.sha === target.headSha);
+  const facts = /* @__PURE__ */ __name((p) => ({ number: p.number, baseSha: p.base.sha, baseRef: p.base.ref, mergeSha: p.merge_commit_sha }), "facts");
+  const own = open2.find((p) => p.number === target.number);
+  return [
+    own ? { ...facts(own), baseSha: target.baseSha, baseRef: target.baseRef ?? own.base.ref } : { number: target.number, baseSha: target.baseSha, baseRef: target.baseRef, mergeSha: null },
+    ...open2.filter((p) => p.number !== target.number).map(facts)
+  ];
+}
+__name(pullsWithHead, "pullsWithHead");
+async function checkAndReport(gh, target, settings, manifestPath, head, base, pulls) {
   const { repo } = target;
   const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
-    const source = { ...sourceOf(repo, target.repositoryId), sha: target.headSha, pullRequest: target.number };
-    const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
-    let plan;
-    if (!settings.ok) {
-      plan = unplannable(settings.diagnostics);
-    } else {
-      plan = await planAgainstGitOps(target.gitops ?? gh, settings, { head, base }, manifestPath, source, target.baseSha, target.computeDesired ?? computeInProcess);
-      const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
-      const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
-      if (approvals.length > 0) ctx.approvals = approvals;
-    }
-    const output = checkRunOutput(plan, ctx);
+    const judge = /* @__PURE__ */ __name((pull, baseText) => judgePull(gh, target, settings, manifestPath, head, baseText, pull), "judge");
+    const own = await judge(pulls[0], base);
+    const others = [];
+    for (const pull of pulls.slice(1)) others.push(await judge(pull, await readFileAt(gh, repo, manifestPath, pull.baseSha)));
+    const shown = [own, ...others].reduce((worst, j) => strictness(j.output) > strictness(worst.output) ? j : worst);
+    const shared2 = shown === own ? "" : `This commit is also the head of #${shown.pull.number} (into \`${shown.pull.baseRef ?? "?"}\`); one check serves both, so it shows the stricter verdict, #${shown.pull.number}'s.
+
+`;
     const prefix = !settings.ok ? `The org config ${settings.location} is invalid; fix it there (not in this pull request).
 
 ` : !settings.config.gitops.repository ? `No GitOps repository is configured (\`gitops.repository\` in ${settings.location}): the manifest was validated${settings.configured ? "" : " with the built-in defaults"}, and nothing will be deployed.
 
 ` : "";
-    await finishCheck(gh, repo, check, { ...output, summary: prefix + output.summary });
-    const comment = await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(plan, ctx), {
-      current: /* @__PURE__ */ __name(() => isOpenAtHead(gh, repo, target.number, target.headSha), "current")
+    await finishCheck(gh, repo, check, { ...shown.output, summary: prefix + shared2 + shown.output.summary });
+    const comment = await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(own.plan, own.ctx), {
+      current: /* @__PURE__ */ __name(() => isOpenAtHead(gh, repo, target.number, target.headSha), "current"),
+      author: target.author
     });
-    target.log.info({ plan: plan.id, valid: plan.valid, changes: plan.changes.length, comment: comment.action }, "planned pull request");
-    return { status: "planned", plan, conclusion: output.conclusion, pendingApprovals: pendingApprovals(ctx).map((a) => a.environment) };
+    target.log.info({ plan: own.plan.id, valid: own.plan.valid, changes: own.plan.changes.length, comment: comment.action }, "planned pull request");
+    return { status: "planned", plan: own.plan, conclusion: shown.output.conclusion, pendingApprovals: pendingApprovals(shown.ctx).map((a) => a.environment) };
   } catch (error2) {
     target.log.error({ err: error2 }, "planning the pull request failed");
     await failCheck(gh, repo, check.id, `Paved could not compute the plan: ${error2.message}. Re-run the check to try again.`);
@@ -73422,10 +73600,48 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
   }
 }
 __name(checkAndReport, "checkAndReport");
-async function planAgainstGitOps(gh, settings, manifests, manifestPath, source, baseSha, computeDesired) {
+function strictness(output) {
+  return output.conclusion === "failure" ? 2 : output.conclusion === "neutral" ? 1 : 0;
+}
+__name(strictness, "strictness");
+async function judgePull(gh, target, settings, manifestPath, head, base, pull) {
+  const { repo } = target;
+  const source = { ...sourceOf(repo, target.repositoryId), sha: target.headSha, pullRequest: pull.number };
+  const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
+  if (!settings.ok) {
+    const plan2 = unplannable(settings.diagnostics);
+    return { pull, plan: plan2, ctx, output: checkRunOutput(plan2, ctx) };
+  }
   const { config: config2 } = settings;
-  const manifest = manifests.head;
-  const desired = await computeDesired({ manifestText: manifest, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions });
+  let planned = { text: head, file: manifestPath };
+  const computeDesired = target.computeDesired ?? computeInProcess;
+  const headDesired = await computeDesired({ manifestText: head, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions });
+  if (pull.mergeSha && !hasErrors(headDesired.check.diagnostics)) {
+    const merged = await readFileAt(gh, repo, manifestPath, pull.mergeSha);
+    if (merged !== head) planned = { text: merged, file: `${manifestPath} (merged with ${pull.baseRef ?? "the base"})` };
+  }
+  const plan = await planAgainstGitOps(
+    target.gitops ?? gh,
+    settings,
+    planned.text,
+    planned.file,
+    source,
+    computeDesired,
+    (desired) => ownerDiagnostics(gh, repo, desired, planned.file),
+    { text: base, sha: pull.baseSha }
+  );
+  const rules = plan.valid ? approvalRules(plan.environments, config2, approvingOwner(base, head)) : [];
+  const defaultBranch = target.defaultBranch;
+  const refused = defaultBranch !== void 0 && pull.baseRef === defaultBranch ? void 0 : `#${pull.number} merges into \`${pull.baseRef ?? "an unknown branch"}\`, not the default branch${defaultBranch ? ` \`${defaultBranch}\`` : ""}: only a pull request into the default branch can be approved for a deployment`;
+  const approvals = await evaluateApprovals(gh, { repo, number: pull.number, headSha: target.headSha, head: target.head ?? { repo, ref: "" }, ...refused ? { refused } : {} }, rules);
+  if (approvals.length > 0) ctx.approvals = approvals;
+  return { pull, plan, ctx, output: checkRunOutput(plan, ctx) };
+}
+__name(judgePull, "judgePull");
+async function planAgainstGitOps(gh, settings, manifest, manifestPath, source, computeDesired, verify2, base) {
+  const { config: config2 } = settings;
+  const rendered = await computeDesired({ manifestText: manifest, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions });
+  const desired = hasErrors(rendered.check.diagnostics) || hasErrors(rendered.rendered.diagnostics) ? rendered : withDiagnostics(rendered, await verify2(rendered));
   const bound = plannerForDesired(desired, { source, config: config2, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config2.gitops.repository) {
     const diagnostics = desired.check.diagnostics;
@@ -73434,8 +73650,8 @@ async function planAgainstGitOps(gh, settings, manifests, manifestPath, source, 
   const writer = new GitHubWriter(gh, parseRepo(config2.gitops.repository), config2.gitops.branch);
   const snapshot = await writer.readTree();
   const { pullRequest: _, ...repository } = source;
-  const base = manifests.base === null ? null : await computeDesired({ manifestText: manifests.base, file: manifestPath, config: config2, source: { ...repository, sha: baseSha }, templates: settings.templates, options: settings.renderOptions });
-  const blobs = await readPlanBlobs(writer, bound, snapshot, base ? verifiedBlobs(base, snapshot.tree) : /* @__PURE__ */ new Map());
+  const baseDesired = base.text === null ? null : await computeDesired({ manifestText: base.text, file: manifestPath, config: config2, source: { ...repository, sha: base.sha }, templates: settings.templates, options: settings.renderOptions });
+  const blobs = await readPlanBlobs(writer, bound, snapshot, baseDesired ? verifiedBlobs(baseDesired, snapshot.tree) : /* @__PURE__ */ new Map());
   return bound.plan(snapshot, blobs);
 }
 __name(planAgainstGitOps, "planAgainstGitOps");
@@ -73444,21 +73660,23 @@ async function isOpenAtHead(gh, repo, number, headSha) {
   return data.state === "open" && data.head.sha === headSha;
 }
 __name(isOpenAtHead, "isOpenAtHead");
-function ownerOf(text) {
-  if (text === null) return void 0;
-  const { value } = parseYaml(text, "platform.yaml");
-  const owner = value !== null && typeof value === "object" && Object.hasOwn(value, "owner") ? value.owner : void 0;
-  return typeof owner === "string" && /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner) ? owner : void 0;
+async function replanPullRequestsInto(gh, branch, common2) {
+  const { repo } = common2;
+  const open2 = await gh.paginate("GET /repos/{owner}/{repo}/pulls", { ...repo, state: "open", base: branch, per_page: 100 });
+  for (const pr of open2) {
+    await planPullRequest(gh, {
+      ...common2,
+      number: pr.number,
+      headSha: pr.head.sha,
+      baseSha: pr.base.sha,
+      baseRef: pr.base.ref,
+      head: headOf(pr, repo),
+      deliveryId: `${common2.deliveryId}/#${pr.number}`
+    }).catch((error2) => common2.log.warn({ err: error2, pullRequest: pr.number }, "re-planning an open pull request after its base moved failed"));
+  }
+  return open2.length;
 }
-__name(ownerOf, "ownerOf");
-function approvalRules(plan, config2, owner) {
-  if (!plan.valid) return [];
-  return config2.environments.filter((env) => env.approval && plan.environments.includes(env.name)).map((env) => ({
-    environment: env.name,
-    teams: [.../* @__PURE__ */ new Set([...env.approval.owners && owner ? [owner] : [], ...env.approval.teams])]
-  }));
-}
-__name(approvalRules, "approvalRules");
+__name(replanPullRequestsInto, "replanPullRequestsInto");
 
 // src/github/deployments.ts
 function deploymentRecords(plan, units, config2, gitopsCommitUrl) {
@@ -73563,20 +73781,44 @@ function directPart(plan, gated) {
   };
 }
 __name(directPart, "directPart");
-function directPlanner(full, gated) {
+function directPlanner(full, withheld, indexPath2) {
   let last;
   return {
     planner: {
       ...full,
       plan: /* @__PURE__ */ __name((snapshot, blobs) => {
         last = full.plan(snapshot, blobs);
-        return directPart(last, gated);
+        const direct = directPart(last, withheld);
+        const heldChanges = last.changes.some((c) => c.unit && withheld.has(c.unit.environment));
+        if (!heldChanges) return direct;
+        return { ...direct, changes: keepWithheldInIndex(direct.changes, indexPath2, blobs.get(indexPath2), withheld) };
       }, "plan")
     },
     lastFull: /* @__PURE__ */ __name(() => last, "lastFull")
   };
 }
 __name(directPlanner, "directPlanner");
+function keepWithheldInIndex(changes, indexPath2, previousText, withheld) {
+  const change2 = changes.find((c) => c.path === indexPath2);
+  if (!change2) return changes;
+  const previous = previousText === void 0 ? void 0 : parseIndex(previousText);
+  const next = change2.action === "delete" ? void 0 : parseIndex(change2.after);
+  const source = next?.source ?? previous.source;
+  const units = [
+    ...(next?.units ?? []).filter((u) => !withheld.has(u.environment)),
+    ...(previous?.units ?? []).filter((u) => withheld.has(u.environment))
+  ].sort((a, b) => compareStrings(a.environment, b.environment) || compareStrings(a.service, b.service));
+  const others = changes.filter((c) => c !== change2);
+  if (units.length === 0 && (next?.catalog.length ?? 0) === 0) {
+    return previous ? [...others, { ...change2, action: "delete", diff: "", after: void 0 }] : others;
+  }
+  const commit = next?.commit ?? previous?.commit;
+  const content = formatIndex({ source, ...commit ? { commit } : {}, units, catalog: next?.catalog ?? previous?.catalog ?? [] });
+  if (content === previousText) return others;
+  const kept = { path: indexPath2, action: previous ? "update" : "create", diff: "", diffOmitted: "bookkeeping", after: content, ...previousText !== void 0 ? { before: previousText } : {} };
+  return [...others, kept].sort((a, b) => compareStrings(a.path, b.path));
+}
+__name(keepWithheldInIndex, "keepWithheldInIndex");
 async function proposeGated(gh, gitops, writer, branch, plan, gated, source) {
   const environments = plan.environments.filter((e) => gated.has(e));
   if (environments.length === 0) return [];
@@ -73599,14 +73841,59 @@ Merging this pull request deploys these changes to \`${environment2}\`; Paved up
 }
 __name(proposeGated, "proposeGated");
 
-// src/github/find-pull-request.ts
-async function findMergedPullRequest(gh, repo, commitSha) {
-  const { data } = await gh.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: commitSha });
-  const pulls = data;
-  const merged = pulls.find((p) => p.merge_commit_sha === commitSha) ?? pulls.find((p) => p.merged_at);
-  return merged?.number ?? null;
+// src/github/approval-gate.ts
+async function approvalGate(gh, input2) {
+  const protectedEnvironments = input2.config.environments.filter((e) => e.approval).map((e) => e.name);
+  if (protectedEnvironments.length === 0) return { approvals: [], withheld: /* @__PURE__ */ new Set() };
+  const { pull } = input2;
+  const how = `open a pull request into \`${input2.defaultBranch}\` that carries this change and have its latest commit approved; Paved writes it when that pull request is merged`;
+  if (pull === null) {
+    const rules2 = approvalRules(protectedEnvironments, input2.config, approvingOwner(input2.manifest, input2.manifest));
+    const approvals2 = rules2.map((r) => ({ environment: r.environment, teams: r.teams, note: `not written: ${shortSha2(input2.after)} was pushed without a pull request; ${how}` }));
+    return { approvals: approvals2, withheld: new Set(protectedEnvironments) };
+  }
+  const { data: commit } = await gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...input2.repo, commit_sha: input2.after });
+  const parent = commit.parents[0]?.sha;
+  const [base, head] = await Promise.all([
+    parent ? readFileAt(gh, input2.repo, input2.manifestPath, parent) : Promise.resolve(null),
+    readFileAt(gh, input2.repo, input2.manifestPath, pull.headSha)
+  ]);
+  const rules = approvalRules(protectedEnvironments, input2.config, approvingOwner(base, head));
+  const verdicts = await evaluateApprovals(gh, { repo: input2.repo, number: pull.number, headSha: pull.headSha, head: pull.head }, rules);
+  const approvedHead = desiredState(head, input2.manifestPath, input2.config, input2.source, input2.templates, input2.renderOptions);
+  const withheld = /* @__PURE__ */ new Set();
+  const approvals = verdicts.map((v) => {
+    if (v.approvedBy === void 0) {
+      withheld.add(v.environment);
+      return { ...v, note: `not written: #${pull.number}'s latest commit ${shortSha2(pull.headSha)} has no approving review that counts${v.note ? ` (${v.note})` : ""}; ${how}` };
+    }
+    if (!sameEnvironment(approvedHead, input2.desired, v.environment)) {
+      withheld.add(v.environment);
+      const { approvedBy: _approvedBy, ...rest } = v;
+      return { ...rest, note: `not written: the merge changes it differently from #${pull.number}'s approved head ${shortSha2(pull.headSha)} (the base branch moved in between); ${how}` };
+    }
+    return v;
+  });
+  return { approvals, withheld };
 }
-__name(findMergedPullRequest, "findMergedPullRequest");
+__name(approvalGate, "approvalGate");
+function sameEnvironment(a, b, environment2) {
+  const files = /* @__PURE__ */ __name((d) => {
+    const out = /* @__PURE__ */ new Map();
+    for (const unit of d.rendered.units) {
+      if (unit.environment !== environment2) continue;
+      for (const path of unit.paths) out.set(path, d.rendered.files.get(path) ?? "");
+    }
+    return out;
+  }, "files");
+  const [x, y] = [files(a), files(b)];
+  return x.size === y.size && [...x].every(([path, content]) => y.get(path) === content);
+}
+__name(sameEnvironment, "sameEnvironment");
+function shortSha2(sha) {
+  return sha.slice(0, 7);
+}
+__name(shortSha2, "shortSha");
 
 // src/github/push-trigger.ts
 var ZERO_SHA = /^0+$/;
@@ -73650,13 +73937,16 @@ async function applyPush(gh, target) {
       return { status: "invalid", plan, attempts: 0 };
     }
     const { config: config2 } = settings;
-    const [manifest, pullRequest] = await Promise.all([
+    const [manifest, merged] = await Promise.all([
       readFileAt(gh, repo, manifestPath, target.after),
-      findMergedPullRequest(gh, repo, target.after)
+      findMergedPullRequest(gh, repo, target.after, target.defaultBranch)
     ]);
+    const pullRequest = merged?.number ?? null;
     const source = { ...ctx.source, ...pullRequest !== null ? { pullRequest } : {} };
     ctx.source = source;
-    const desired = await (target.computeDesired ?? computeInProcess)({ manifestText: manifest, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions });
+    const rendered = await (target.computeDesired ?? computeInProcess)({ manifestText: manifest, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions });
+    const valid = !hasErrors(rendered.check.diagnostics) && !hasErrors(rendered.rendered.diagnostics);
+    const desired = valid ? withDiagnostics(rendered, await ownerDiagnostics(gh, repo, rendered, manifestPath)) : rendered;
     if (hasErrors(desired.check.diagnostics) || hasErrors(desired.rendered.diagnostics)) {
       const plan = unplannable([...desired.check.diagnostics, ...desired.rendered.diagnostics]);
       await finishCheck(gh, repo, check.id, checkRunOutput(plan, ctx));
@@ -73665,13 +73955,40 @@ async function applyPush(gh, target) {
     const gitops = parseRepo(config2.gitops.repository);
     const gitopsClient2 = target.gitops ?? gh;
     const writer = new GitHubWriter(gitopsClient2, gitops, config2.gitops.branch);
-    const gated = gatedEnvironments(config2);
+    const gate = await approvalGate(gh, {
+      repo,
+      after: target.after,
+      defaultBranch: target.defaultBranch,
+      config: config2,
+      templates: settings.templates,
+      renderOptions: settings.renderOptions,
+      manifestPath,
+      manifest,
+      desired,
+      source,
+      pull: merged
+    });
+    const gated = new Set([...gatedEnvironments(config2)].filter((e) => !gate.withheld.has(e)));
     const direct = directPlanner(
-      plannerForDesired(desired, { source, config: config2, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } }),
-      gated
+      plannerForDesired(desired, { source, config: config2, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 }, recordCommit: target.after }),
+      /* @__PURE__ */ new Set([...gated, ...gate.withheld]),
+      indexPath(config2, source)
     );
-    const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
+    const outcome = await applyWithRetry(writer, direct.planner, {
+      attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5,
+      ...target.retry,
+      admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit")
+    });
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
+    if (outcome.status === "refused") {
+      await finishCheck(gh, repo, check.id, {
+        conclusion: "neutral",
+        title: "Not applied: a newer commit is already applied",
+        summary: `Nothing was written: ${outcome.reason}. Applying ${target.after} would roll the GitOps repository back. The newer commit's check says what is applied.`,
+        annotations: []
+      });
+      return outcome;
+    }
     if (outcome.status === "conflict") {
       await failCheck(
         gh,
@@ -73685,13 +74002,17 @@ async function applyPush(gh, target) {
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
       const proposed = await proposeGated(gitopsClient2, gitops, writer, config2.gitops.branch, full, gated, source);
       if (proposed.length > 0) ctx.proposed = proposed;
+      const approvals = gate.approvals.filter((a) => full.environments.includes(a.environment));
+      if (approvals.length > 0) ctx.approvals = approvals;
+      if (approvals.some((a) => a.approvedBy === void 0)) target.log.warn({ withheld: approvals.filter((a) => !a.approvedBy).map((a) => a.environment) }, "environments withheld for lack of approval");
     }
+    const withheld = (ctx.approvals ?? []).filter((a) => a.approvedBy === void 0).map((a) => a.environment);
     if (outcome.status !== "committed") {
       await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, ctx));
-      if (ctx.proposed && pullRequest !== null) {
-        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx));
+      if ((ctx.proposed || ctx.approvals) && pullRequest !== null) {
+        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx), { author: target.author });
       }
-      return outcome;
+      return { ...outcome, withheld };
     }
     landed = outcome.sha;
     const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
@@ -73702,9 +74023,9 @@ async function applyPush(gh, target) {
     const production = new Set(config2.environments.filter((e) => e.production).map((e) => e.name));
     await recordDeployments(gh, repo, target.after, outcome.sha, deploymentRecords(outcome.plan, desired.units, config2, commitUrl), production);
     if (pullRequest !== null) {
-      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied));
+      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied), { author: target.author });
     }
-    return outcome;
+    return { ...outcome, withheld };
   } catch (error2) {
     target.log.error({ err: error2, landed }, "applying the push failed");
     const message = error2.message;
@@ -73718,6 +74039,17 @@ async function applyPush(gh, target) {
   }
 }
 __name(applyPush, "applyPush");
+async function admitPush(gh, repo, target, plan) {
+  const { data: head } = await gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${target.defaultBranch}` });
+  if (head.object.sha === target.after) return null;
+  const last = plan.lastApplied;
+  if (last !== void 0) {
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/compare/{basehead}", { ...repo, basehead: `${last}...${target.after}`, per_page: 1 });
+    if (data.status === "ahead" || data.status === "identical") return null;
+  }
+  return `${target.after.slice(0, 7)} is no longer the head of \`${target.defaultBranch}\` (${head.object.sha.slice(0, 7)} is)${last ? ` and does not descend from ${last.slice(0, 7)}, the commit last applied` : ", and no applied commit is recorded to compare it with"}`;
+}
+__name(admitPush, "admitPush");
 
 // src/action/settings.ts
 import { readFile, stat as stat2 } from "node:fs/promises";
@@ -73809,14 +74141,18 @@ async function onPullRequest(context, inputs, event, deps) {
     return {};
   }
   const gh = deps.client(inputs.githubToken);
-  const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
-  if (context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, pr);
+  const settings = await actionSettings(context, inputs, deps);
+  if (inputs.configSource === "workspace" && context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, settings, pr);
   const outcome = await planPullRequest(gh, {
     repo: context.repo,
     ...repositoryId(event),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
+    head: headOf(pr, context.repo),
+    baseRef: pr.base.ref,
+    defaultBranch: event.repository?.default_branch,
+    author: { login: inputs.commentAuthor },
     deliveryId: context.runId,
     log: flowLog(deps.log),
     htmlUrl: event.repository?.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
@@ -73838,17 +74174,45 @@ async function onPullRequest(context, inputs, event, deps) {
   return {};
 }
 __name(onPullRequest, "onPullRequest");
-async function refuseConfigFromTheBranch(gh, context, inputs, pr) {
-  const path = relative2(context.workspace, resolve3(context.workspace, inputs.config));
-  if (path.startsWith("..") || path === "") return;
-  const repoPath = path.split(sep2).join("/");
-  const [base, head] = await Promise.all([
-    readFileAt(gh, context.repo, repoPath, pr.base.sha),
-    readFileAt(gh, context.repo, repoPath, pr.head.sha)
-  ]);
-  if (base !== head) {
+async function actionSettings(context, inputs, deps) {
+  if (inputs.configSource === "workspace") return workspaceSettings(context.workspace, inputs.config, inputs.manifest);
+  const reader = deps.client(inputs.configToken || inputs.gitopsToken || inputs.githubToken);
+  const settings = await readOrgSettings(reader, context.repo.owner);
+  return settings.ok && inputs.manifest ? { ...settings, config: { ...settings.config, manifest: inputs.manifest } } : settings;
+}
+__name(actionSettings, "actionSettings");
+function workspaceSources(context, inputs, settings) {
+  const config2 = resolve3(context.workspace, inputs.config);
+  const files = [config2];
+  if (settings.ok && settings.config.render.templates) files.push(resolve3(dirname3(config2), settings.config.render.templates));
+  const schema2 = settings.ok && settings.config.render.mode === "helm" ? settings.config.render.chart?.valuesSchema : void 0;
+  if (schema2 && !/^[a-z]+:\/\//i.test(schema2)) files.push(resolve3(dirname3(config2), schema2));
+  return files.map((f) => relative2(context.workspace, f)).filter((p) => p !== "" && !p.startsWith("..")).map((p) => p.split(sep2).join("/"));
+}
+__name(workspaceSources, "workspaceSources");
+async function changedBetween(gh, context, sources, base, head) {
+  if (sources.length === 0) return [];
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/compare/{basehead}", { ...context.repo, basehead: `${base}...${head}` });
+  const files = (data.files ?? []).flatMap((f) => [f.filename, ...f.previous_filename ? [f.previous_filename] : []]);
+  if (files.length >= 300) return sources;
+  return sources.filter((s) => files.some((f) => f === s || f.startsWith(`${s}/`)));
+}
+__name(changedBetween, "changedBetween");
+async function workspaceFilesChangedBy(gh, context, inputs, settings, after) {
+  const sources = workspaceSources(context, inputs, settings);
+  if (sources.length === 0) return [];
+  const { data: commit } = await gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...context.repo, commit_sha: after });
+  const parent = commit.parents[0]?.sha;
+  if (parent) return changedBetween(gh, context, sources, parent, after);
+  const present = await Promise.all(sources.map((path) => gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...context.repo, path, ref: after }).then(() => true, (error2) => httpStatus(error2) === 404 ? false : Promise.reject(error2))));
+  return sources.filter((_, i) => present[i]);
+}
+__name(workspaceFilesChangedBy, "workspaceFilesChangedBy");
+async function refuseConfigFromTheBranch(gh, context, inputs, settings, pr) {
+  const changed = await changedBetween(gh, context, workspaceSources(context, inputs, settings), pr.base.sha, pr.head.sha);
+  if (changed.length > 0) {
     throw new ActionError(
-      `this pull request changes the org config ${repoPath}, and on \`${context.eventName}\` the workspace holds the pull request's version: Paved never judges a change by rules it brings. Run Paved on \`pull_request_target\` (the config then comes from the base branch), or change the config in its own pull request first`
+      `this pull request changes ${changed.join(", ")} (the org config or its templates), and on \`${context.eventName}\` the workspace holds the pull request's version: Paved never judges a change by rules it brings. Run Paved on \`pull_request_target\` (the config then comes from the base branch), or change the config in its own pull request first`
     );
   }
 }
@@ -73862,7 +74226,15 @@ async function onPush(context, inputs, event, deps) {
     return {};
   }
   const gh = deps.client(inputs.githubToken);
-  const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
+  const settings = await actionSettings(context, inputs, deps);
+  if (inputs.configSource === "workspace") {
+    const changed = await workspaceFilesChangedBy(gh, context, inputs, settings, event.after);
+    if (changed.length > 0) {
+      return {
+        failed: `Paved: nothing applied: this push changes ${changed.join(", ")}, the org config or templates Paved reads from the workspace (\`config-source: workspace\`), and no plan showed what they render. Merge config and template changes on their own first: the next change to the manifest is planned, and applied, with them`
+      };
+    }
+  }
   const result2 = await applyPush(gh, {
     repo: context.repo,
     ...repositoryId(event),
@@ -73875,10 +74247,24 @@ async function onPush(context, inputs, event, deps) {
     deliveryId: context.runId,
     log: flowLog(deps.log),
     htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
+    author: { login: inputs.commentAuthor },
     settings,
     ...gitopsClient(inputs, deps),
     ...deps.retry ? { retry: deps.retry } : {}
   });
+  if (result2.status !== "skipped" || result2.reason === "no GitOps repository configured") {
+    await replanPullRequestsInto(gh, repository.default_branch, {
+      repo: context.repo,
+      ...repositoryId(event),
+      defaultBranch: repository.default_branch,
+      author: { login: inputs.commentAuthor },
+      deliveryId: context.runId,
+      log: flowLog(deps.log),
+      htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
+      settings,
+      ...gitopsClient(inputs, deps)
+    });
+  }
   switch (result2.status) {
     case "skipped":
       deps.log.info(`Paved: ${result2.reason}; nothing to apply`);
@@ -73892,13 +74278,20 @@ async function onPush(context, inputs, event, deps) {
       return { failed: `Paved: the GitOps branch kept moving (${result2.attempts} attempts); nothing was written \u2014 re-run this job` };
     case "unchanged":
       report(deps.log, result2.plan, "Paved: the GitOps repository already matches; nothing to commit");
+      return withheldFailure(result2.withheld);
+    case "refused":
+      report(deps.log, result2.plan, `Paved: not applied: ${result2.reason}`);
       return {};
     case "committed":
       report(deps.log, result2.plan, `Paved: committed ${result2.sha} to the GitOps repository (${result2.plan.changes.length} file change(s))`);
-      return {};
+      return withheldFailure(result2.withheld);
   }
 }
 __name(onPush, "onPush");
+function withheldFailure(withheld) {
+  return withheld && withheld.length > 0 ? { failed: `Paved: not written to ${withheld.join(", ")}: the change needs an approving review of a pull request into the default branch (see the Paved check)` } : {};
+}
+__name(withheldFailure, "withheldFailure");
 function gitopsClient(inputs, deps) {
   return inputs.gitopsToken ? { gitops: deps.client(inputs.gitopsToken) } : {};
 }

@@ -5,6 +5,7 @@ import { planPullRequest } from "../github/pull-request-plan.js";
 import { applyPush } from "../github/push-apply.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
+import { appAuthor } from "./author.js";
 
 const NO_COMMIT = "0".repeat(40);
 
@@ -26,6 +27,10 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
       number: pr.number,
       headSha: pr.headSha,
       baseSha: pr.baseSha,
+      head: pr.head,
+      baseRef: pr.baseRef,
+      defaultBranch: repository.default_branch,
+      author: await appAuthor(context),
       deliveryId: context.id,
       computeDesired: offThread(jobScope(context.id)?.signal),
       log: context.log,
@@ -53,5 +58,6 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
     computeDesired: offThread(jobScope(context.id)?.signal),
     log: context.log,
     htmlUrl: repository.html_url,
+    author: await appAuthor(context),
   });
 }

@@ -76,6 +76,14 @@ function indexTooLarge(path: string, bytes: number, file: string, locate: Desire
   };
 }
 
+/** The desired state with further findings about the manifest (from outside the core); any error means nothing is planned. */
+export function withDiagnostics(desired: DesiredState, extra: Diagnostic[]): DesiredState {
+  if (extra.length === 0) return desired;
+  const diagnostics = [...desired.check.diagnostics, ...extra];
+  const failed = hasErrors(extra);
+  return { ...desired, check: { ...desired.check, diagnostics }, diagnostics, ...(failed ? { index: null } : {}) };
+}
+
 /** Render diagnostics about the manifest carry only a JSON Pointer (the renderer has no source map): give them their line. */
 function relocated(rendered: RenderResult, renderedAs: string, file: string, locate: DesiredState["locate"]): RenderResult {
   return { ...rendered, diagnostics: relocateDiagnostics(rendered.diagnostics, renderedAs, file, locate) };
