@@ -2,9 +2,10 @@ import type { Logger } from "probot";
 import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
-import { applyWithRetry, type ApplyOutcome, type RetryOptions } from "../gitops/writer.js";
+import { deploy } from "../gitops/deploy.js";
+import type { ApplyOutcome, RetryOptions } from "../gitops/writer.js";
+import type { Plan } from "../plan/types.js";
 import { desiredState } from "../plan/pipeline.js";
-import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import { checkRunOutput } from "../report/check-run.js";
 import type { ReportContext } from "../report/context.js";
@@ -82,11 +83,32 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     const gitopsClient = target.gitops ?? gh;
     const writer = new GitHubWriter(gitopsClient, gitops, config.gitops.branch);
     const gated = gatedEnvironments(config);
-    const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } }),
-      gated,
-    );
-    const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
+    // Each environment at the commit its promotion policy and holds give it (promotion.ts); the index is re-read every attempt.
+    let lastFull: () => Plan | undefined = () => undefined;
+    const deployed = await deploy({
+      writer,
+      config,
+      templates: settings.templates,
+      ...(settings.renderOptions ? { renderOptions: settings.renderOptions } : {}),
+      manifestPath,
+      source,
+      readManifest: (commit) => readFileAt(gh, repo, manifestPath, commit),
+      request: (present) => ({ kind: "merge", head: target.after, present }),
+      seed: new Map([[target.after, desired]]),
+      wrap: (planner) => {
+        const direct = directPlanner(planner, gated);
+        lastFull = direct.lastFull;
+        return direct.planner;
+      },
+      retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry },
+    });
+    const outcome: ApplyOutcome =
+      deployed.status === "committed" || deployed.status === "unchanged" || deployed.status === "invalid" || deployed.status === "conflict"
+        ? deployed
+        : deployed.status === "invalid-commit"
+          ? { status: "invalid", plan: unplannable(deployed.diagnostics), attempts: deployed.attempts }
+          : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
+    if ("decision" in deployed) ctx.promotion = deployed.decision.targets;
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
 
     if (outcome.status === "conflict") {
@@ -98,7 +120,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       );
       return outcome;
     }
-    const full = direct.lastFull();
+    const full = lastFull();
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
       const proposed = await proposeGated(gitopsClient, gitops, writer, config.gitops.branch, full, gated, source);
       if (proposed.length > 0) ctx.proposed = proposed;

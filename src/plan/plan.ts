@@ -2,7 +2,8 @@ import { sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { compareStrings } from "./compare.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { fileChanges } from "./file-changes.js";
-import { ownedPaths } from "./ownership-index.js";
+import { gitBlobSha } from "./blob-sha.js";
+import { hasDeployedRecord, ownedPaths, withDeployed, type OwnershipIndex } from "./ownership-index.js";
 import { conflictDiagnostic, deletable, findConflicts, keptDiagnostic } from "./ownership.js";
 import { planId } from "./plan-id.js";
 import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.js";
@@ -46,7 +47,7 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate, source))]);
   }
 
-  const { changes, kept } = fileChanges(desired, previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined, (path) =>
+  const { changes, kept } = fileChanges(carryDeployed(desired, previousIndex), previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined, (path) =>
     deletable(blobs.get(path), source),
   );
   const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
@@ -67,6 +68,18 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     risks: [...findRisks(comparisons, environments, config), ...claimRenameRisks(changes)],
     environments,
   };
+}
+
+/**
+ * A desired index that says nothing about deployments (every plan but a promotion's) keeps what the
+ * previous one recorded: showing or applying a merge never forgets which commit runs where.
+ */
+function carryDeployed(desired: Desired, previous: OwnershipIndex | undefined): Desired {
+  if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
+  const content = withDeployed(desired.index.content, previous.deployed);
+  const files = new Map(desired.files).set(desired.index.path, content);
+  const shas = new Map(desired.shas).set(desired.index.path, gitBlobSha(content));
+  return { ...desired, index: { ...desired.index, content }, files, shas };
 }
 
 /** A plan that could not be made (invalid org config, unreadable input): only diagnostics, nothing to apply. */
