@@ -415,6 +415,13 @@ export class FakeGitHub {
     members.get(team.toLowerCase())!.set(user.toLowerCase(), role);
   }
 
+  /** A collaborator of `repo` with this permission (kept across renames: keyed by the repository's id). */
+  addCollaborator(repo: string, user: string, permission: "admin" | "write" | "read"): void {
+    const id = this.repo(repo).id;
+    if (!this.world.collaborators.has(id)) this.world.collaborators.set(id, new Map());
+    this.world.collaborators.get(id)!.set(user.toLowerCase(), permission);
+  }
+
   /** The repository's whole state, for assertions the helpers above do not cover. */
   repoState(repo: string): RepoState {
     return this.repo(repo);

@@ -105,6 +105,14 @@ export function miscRoutes(router: Router, world: World): void {
     return ok({ url: `${API}/organizations/1/team/1/memberships/${username}`, role, state: "active" });
   });
 
+  // GitHub answers "none" for a user who is no collaborator (and "read" on public repositories; the fake's are private).
+  router.on("GET", "/repos/:owner/:repo/collaborators/:username/permission", (req) => {
+    const repo = repoOf(req);
+    const username = req.params.username!;
+    const permission = world.collaborators.get(repo.id)?.get(username.toLowerCase()) ?? "none";
+    return ok({ permission, role_name: permission, user: { login: username, type: "User" } });
+  });
+
   // ---- deployments ----
   router.on("POST", "/repos/:owner/:repo/deployments", (req) => {
     const repo = repoOf(req);

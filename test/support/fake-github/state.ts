@@ -145,6 +145,8 @@ export class World {
   readonly repos = new Map<string, RepoState>();
   /** org → team slug → login → role */
   readonly teams = new Map<string, Map<string, Map<string, "member" | "maintainer">>>();
+  /** Repository id → login (lower case) → permission, as the collaborator permission endpoint reports it. */
+  readonly collaborators = new Map<number, Map<string, "admin" | "write" | "read">>();
   readonly refHooks = new Map<string, Array<{ hook: RefHook; left: number }>>();
   private seconds = 0;
   private nextId = 1000;
