@@ -53883,7 +53883,8 @@ var DEFAULT_CONFIG = deepFreeze({
       namespace: "{owner}-{env}",
       autoSync: true,
       production: false,
-      mode: "direct"
+      mode: "direct",
+      promote: { kind: "merge" }
     },
     {
       name: "production",
@@ -53891,7 +53892,8 @@ var DEFAULT_CONFIG = deepFreeze({
       namespace: "{owner}-{env}",
       autoSync: false,
       production: true,
-      mode: "direct"
+      mode: "direct",
+      promote: { kind: "merge" }
     }
   ],
   registries: [],
@@ -54088,13 +54090,14 @@ function loadConfig(text, file) {
 __name(loadConfig, "loadConfig");
 function resolveConfig(raw) {
   const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, ...env }]) => ({
+    ([name, { approval, promote, ...env }]) => ({
       ...env,
       name,
       namespace: env.namespace ?? "{owner}-{env}",
       autoSync: env.autoSync ?? false,
       production: env.production ?? (name === "production" || name === "prod"),
       mode: env.mode ?? "direct",
+      promote: promote === void 0 || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
       ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [] } } : {}
     })
   );
@@ -54152,6 +54155,19 @@ function semanticChecks(config, file, sourceMap) {
       `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
     );
   }
+  config.environments.forEach((environment, index) => {
+    if (environment.promote.kind !== "after") return;
+    const after = environment.promote.environment;
+    const position = config.environments.findIndex((e) => e.name === after);
+    if (position >= 0 && position < index) return;
+    const earlier = config.environments.slice(0, index).map((e) => `\`${e.name}\``);
+    report2(
+      "invalid-promotion",
+      pointer("environments", environment.name, "promote", "after"),
+      "value",
+      `\`environments.${environment.name}.promote.after\` is \`${after}\`, which is ${position < 0 ? "not an environment" : position === index ? "this environment itself" : "a later environment"}: it must name an earlier environment in the promotion order (${earlier.length > 0 ? earlier.join(", ") : "there is none: use `merge` or `manual`"})`
+    );
+  });
   const ids = /* @__PURE__ */ new Map();
   config.policies.forEach((policy, index) => {
     const first = ids.get(policy.id);
@@ -59547,12 +59563,23 @@ function buildOwnershipIndex(units, rendered, source) {
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
   const id = index.id === void 0 ? {} : { id: index.id };
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, units: index.units, catalog: index.catalog };
+  const deployed = index.deployed && Object.keys(index.deployed).length > 0 ? { deployed: index.deployed } : {};
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, units: index.units, catalog: index.catalog, ...deployed };
   return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
 __name(formatIndex, "formatIndex");
+function withDeployed(content, deployed) {
+  const without2 = content.replace(/^deployed:\n[\s\S]*$/m, "");
+  if (!deployed || Object.keys(deployed).length === 0) return without2;
+  return without2 + dump({ deployed }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+__name(withDeployed, "withDeployed");
+function hasDeployedRecord(content) {
+  return /^deployed:$/m.test(content);
+}
+__name(hasDeployedRecord, "hasDeployedRecord");
 function ownedPaths(index) {
   const owned = new Set(index.catalog);
   for (const unit of index.units) for (const p of unit.files) owned.add(p);
@@ -59585,10 +59612,25 @@ function parseIndex(content) {
       if (state) entry.state = state;
       return entry;
     }),
-    catalog
+    catalog,
+    ...readDeployed(doc.deployed)
   };
 }
 __name(parseIndex, "parseIndex");
+var COMMIT = /^[0-9a-f]{40}$/;
+var ACTIONS = ["merge", "promote", "rollback"];
+function readDeployed(value) {
+  if (!isRecord(value)) return {};
+  const deployed = {};
+  for (const [environment, entry] of Object.entries(value)) {
+    if (!isRecord(entry) || typeof entry.commit !== "string" || !COMMIT.test(entry.commit)) continue;
+    const previous = isStringList(entry.previous) ? entry.previous.filter((c) => COMMIT.test(c)) : [];
+    const action = typeof entry.action === "string" && ACTIONS.includes(entry.action) ? entry.action : "merge";
+    setOwn2(deployed, environment, { commit: entry.commit, action, held: entry.held === true, previous });
+  }
+  return Object.keys(deployed).length > 0 ? { deployed } : {};
+}
+__name(readDeployed, "readDeployed");
 function readState(value) {
   if (!isRecord(value)) return void 0;
   const { image, replicas, cpu, memory } = value;
@@ -59666,7 +59708,7 @@ __name(relocateDiagnostics, "relocateDiagnostics");
 
 // src/report/commit-message.ts
 var MAX_SUMMARY_ITEMS = 3;
-function commitMessage(plan, source) {
+function commitMessage(plan, source, deployment) {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== void 0 ? ` (#${source.pullRequest})` : "";
   const lines2 = [`paved: ${source.repository}${at}${pr}`, ""];
@@ -59678,7 +59720,13 @@ function commitMessage(plan, source) {
   }
   const other = plan.changes.filter((c) => !c.unit).length;
   if (other > 0) lines2.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
+  if (deployment?.heading) lines2.splice(1, 0, "", deployment.heading);
   lines2.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  if (deployment) {
+    lines2.push(`Paved-Action: ${deployment.action}`);
+    if (deployment.by) lines2.push(`Paved-By: ${deployment.by}`);
+    for (const e of deployment.environments) lines2.push(`Paved-Environment: ${e.environment}`, `Paved-Source-Commit: ${e.environment}@${e.commit}`);
+  }
   return `${lines2.join("\n")}
 `;
 }
@@ -60518,7 +60566,7 @@ function planFor(desired, input2) {
     return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
   const { changes, kept } = fileChanges(
-    desired,
+    carryDeployed(desired, previousIndex),
     previousIndex,
     tree,
     blobs,
@@ -60545,6 +60593,14 @@ function planFor(desired, input2) {
   };
 }
 __name(planFor, "planFor");
+function carryDeployed(desired, previous) {
+  if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
+  const content = withDeployed(desired.index.content, previous.deployed);
+  const files = new Map(desired.files).set(desired.index.path, content);
+  const shas = new Map(desired.shas).set(desired.index.path, gitBlobSha(content));
+  return { ...desired, index: { ...desired.index, content }, files, shas };
+}
+__name(carryDeployed, "carryDeployed");
 function unplannable(diagnostics) {
   return { id: "", valid: false, diagnostics, changes: [], units: [], risks: [], environments: [] };
 }
@@ -60749,6 +60805,18 @@ function proposedSection(proposed) {
   };
 }
 __name(proposedSection, "proposedSection");
+function promotionSection(promotion) {
+  const waiting2 = promotion.some((p) => !p.changes);
+  return {
+    heading: "### \u{1F6A6} Promotion\n\n",
+    items: waiting2 ? promotion.map((p) => `- ${p.changes ? "\u{1F680}" : "\u23F8\uFE0F"} ${codeSpan(p.environment)}: ${p.note}
+`) : [],
+    omitted: /* @__PURE__ */ __name((n) => `- \u2026 ${count(n, "more environment")} not shown
+`, "omitted"),
+    trailer: "\n"
+  };
+}
+__name(promotionSection, "promotionSection");
 function diagnosticSection(title, diagnostics, ctx) {
   const icon = title === "Errors" ? "\u274C" : "\u26A0\uFE0F";
   return {
@@ -60857,6 +60925,7 @@ function summarySections(plan, ctx) {
     riskSection(plan.risks),
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
+    promotionSection(ctx.promotion ?? []),
     diagnosticSection("Errors", errors, ctx),
     ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
     ...unitTableSections(plan),
@@ -60881,14 +60950,14 @@ __name(footer, "footer");
 // src/report/check-run.ts
 function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
   const applied = ctx.applied ? `[${shortSha(ctx.applied.commitUrl)}](${safeUrl(ctx.applied.commitUrl)})` : void 0;
-  const waiting = pendingApprovals(ctx).map((a) => a.environment);
-  const v = verdict(plan, applied, waiting);
+  const waiting2 = pendingApprovals(ctx).map((a) => a.environment);
+  const v = verdict(plan, applied, waiting2);
   const head = `${v.icon} ${v.text}
 
 ${sourceLine(ctx)}
 
 `;
-  const title = `${v.icon} ${showInvisible(verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting).text)}`;
+  const title = `${v.icon} ${showInvisible(verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting2).text)}`;
   return {
     conclusion: !plan.valid || !v.ok ? "failure" : v.warnings > 0 ? "neutral" : "success",
     title: title.length > CHECK_RUN_TITLE_MAX_CHARS ? `${title.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1)}\u2026` : title,
@@ -61385,6 +61454,261 @@ function approvalRules(plan, config, owner) {
 }
 __name(approvalRules, "approvalRules");
 
+// src/plan/compose-deployment.ts
+function composeDeployment(head, byCommit, targets, deployed, source, config) {
+  const units = [];
+  const renderedUnits = [];
+  const files = /* @__PURE__ */ new Map();
+  const claims = /* @__PURE__ */ new Map();
+  const inUnits = /* @__PURE__ */ new Set();
+  for (const state of [head, ...byCommit.values()]) for (const u of state.rendered.units) for (const p of u.paths) inUnits.add(p);
+  for (const [path, content2] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content2);
+  for (const target of targets) {
+    if (target.commit === null) continue;
+    const state = byCommit.get(target.commit);
+    if (!state) throw new Error(`no rendered state for ${target.commit} (${target.environment})`);
+    units.push(...state.units.filter((u) => u.environment === target.environment));
+    for (const unit of state.rendered.units.filter((u) => u.environment === target.environment)) {
+      renderedUnits.push(unit);
+      for (const path of unit.paths) {
+        const content2 = state.rendered.files.get(path);
+        if (content2 !== void 0) files.set(path, content2);
+      }
+    }
+    for (const [path, owner] of state.rendered.claims ?? []) if (owner.environment === target.environment) claims.set(path, owner);
+  }
+  const catalog = head.rendered.owned.filter((p) => !inUnits.has(p));
+  const rendered = {
+    files,
+    units: renderedUnits,
+    owned: [...catalog, ...renderedUnits.flatMap((u) => u.paths)],
+    shared: head.rendered.shared,
+    claims,
+    diagnostics: []
+  };
+  const index = buildOwnershipIndex(units, rendered, source);
+  const content = index ? withDeployed(formatIndex(index), deployed) : null;
+  return {
+    ...head,
+    units,
+    rendered,
+    index: content === null ? null : { path: indexPath(config, source), content }
+  };
+}
+__name(composeDeployment, "composeDeployment");
+
+// src/plan/promotion.ts
+var HISTORY_LIMIT = 10;
+function decide(config, deployed, request2) {
+  switch (request2.kind) {
+    case "merge":
+      return decideMerge(config, deployed, request2.head, new Set(request2.present));
+    case "promote":
+      return decidePromote(config, deployed, request2.environment);
+    case "healthy":
+      return decideHealthy(config, deployed, request2.environment, request2.commit);
+    case "rollback":
+      return decideRollback(config, deployed, request2.environment, request2.commit);
+    case "hold":
+    case "release":
+      return decideHold(config, deployed, request2.environment, request2.kind === "hold");
+  }
+}
+__name(decide, "decide");
+function decideMerge(config, deployed, head, present) {
+  const next = { ...deployed };
+  const changed = [];
+  const targets = config.environments.map((env) => {
+    const current = deployed[env.name];
+    if (current?.held) return { environment: env.name, commit: current.commit, changes: false, note: `held at ${short(current.commit)}: \`/paved release ${env.name}\` lets merges and promotions in again` };
+    const followsMerge = env.promote.kind === "merge" || current === void 0 && present.has(env.name);
+    if (!followsMerge) {
+      return current ? { environment: env.name, commit: current.commit, changes: false, note: `stays at ${short(current.commit)}; ${waiting(env)}` } : { environment: env.name, commit: null, changes: false, note: `nothing deployed yet; ${waiting(env)}` };
+    }
+    if (current?.commit !== head) {
+      next[env.name] = moved(current, head, "merge", false);
+      changed.push(env.name);
+    }
+    return { environment: env.name, commit: head, changes: current?.commit !== head, note: "deployed with this merge" };
+  });
+  return { kind: "deploy", targets, deployed: next, action: "merge", environments: changed };
+}
+__name(decideMerge, "decideMerge");
+function decidePromote(config, deployed, environment) {
+  const env = find(config, environment);
+  if (!env) return refusedUnknown(config, environment);
+  const from = promotesFrom(config, env);
+  if (!from) return { kind: "refused", reason: `\`${environment}\` is the first environment: merges deploy it, there is nothing to promote from` };
+  const source = deployed[from];
+  if (!source) return { kind: "refused", reason: `nothing is deployed in \`${from}\` yet, so there is nothing to promote to \`${environment}\`` };
+  const current = deployed[environment];
+  if (current?.commit === source.commit && !current.held) return { kind: "noop", reason: `\`${environment}\` already runs ${short(source.commit)}, the commit deployed in \`${from}\`` };
+  return deployTo(config, deployed, environment, source.commit, "promote", false, `promoted from \`${from}\``);
+}
+__name(decidePromote, "decidePromote");
+function decideHealthy(config, deployed, healthy, commit) {
+  if (deployed[healthy]?.commit !== commit) return { kind: "noop", reason: `${short(commit)} is no longer what \`${healthy}\` runs` };
+  const next = config.environments.filter((e) => e.promote.kind === "after" && e.promote.environment === healthy);
+  const reasons = [];
+  let result2 = deployed;
+  const environments = [];
+  for (const env of next) {
+    const current = result2[env.name];
+    if (current?.held) {
+      reasons.push(`\`${env.name}\` is held at ${short(current.commit)}`);
+      continue;
+    }
+    if (current?.commit === commit) continue;
+    result2 = { ...result2, [env.name]: moved(current, commit, "promote", false) };
+    environments.push(env.name);
+  }
+  if (environments.length === 0) return { kind: "noop", reason: reasons.length > 0 ? `not promoted: ${reasons.join(", ")}` : "nothing waits for this environment" };
+  return { kind: "deploy", targets: targetsOf(config, result2, environments, `promoted after \`${healthy}\` was healthy`), deployed: result2, action: "promote", environments };
+}
+__name(decideHealthy, "decideHealthy");
+function decideRollback(config, deployed, environment, commit) {
+  if (!find(config, environment)) return refusedUnknown(config, environment);
+  const current = deployed[environment];
+  if (!current) return { kind: "refused", reason: `nothing is deployed in \`${environment}\`, so there is nothing to roll back` };
+  if (commit === void 0) {
+    if (current.action === "rollback") return { kind: "noop", reason: `\`${environment}\` was already rolled back to ${short(current.commit)}; name a commit to go further back` };
+    const target = current.previous.find((c) => c !== current.commit);
+    if (!target) return { kind: "refused", reason: `\`${environment}\` has no earlier deployed commit on record; name one: \`/paved rollback ${environment} <sha>\`` };
+    commit = target;
+  }
+  if (current.commit === commit) {
+    if (current.held) return { kind: "noop", reason: `\`${environment}\` already runs ${short(commit)} and is held` };
+    return { kind: "deploy", targets: targetsOf(config, deployed, [], ""), deployed: { ...deployed, [environment]: { ...current, held: true, action: "rollback" } }, action: "rollback", environments: [] };
+  }
+  return deployTo(config, deployed, environment, commit, "rollback", true, "rolled back");
+}
+__name(decideRollback, "decideRollback");
+function decideHold(config, deployed, environment, held) {
+  if (!find(config, environment)) return refusedUnknown(config, environment);
+  const current = deployed[environment];
+  if (!current) return { kind: "refused", reason: `nothing is deployed in \`${environment}\` yet` };
+  if (current.held === held) return { kind: "noop", reason: `\`${environment}\` is ${held ? "already held" : "not held"}` };
+  return { kind: "deploy", targets: targetsOf(config, deployed, [], ""), deployed: { ...deployed, [environment]: { ...current, held } }, action: current.action, environments: [] };
+}
+__name(decideHold, "decideHold");
+function deployTo(config, deployed, environment, commit, action, held, note) {
+  const next = { ...deployed, [environment]: moved(deployed[environment], commit, action, held) };
+  return { kind: "deploy", targets: targetsOf(config, next, [environment], note), deployed: next, action, environments: [environment] };
+}
+__name(deployTo, "deployTo");
+function targetsOf(config, deployed, changing, note) {
+  return config.environments.map((env) => {
+    const commit = deployed[env.name]?.commit ?? null;
+    const changes = changing.includes(env.name);
+    return { environment: env.name, commit, changes, note: changes ? note : commit ? `stays at ${short(commit)}` : "nothing deployed" };
+  });
+}
+__name(targetsOf, "targetsOf");
+function moved(current, commit, action, held) {
+  const previous = current ? [current.commit, ...current.previous].filter((c, i, all) => c !== commit && all.indexOf(c) === i).slice(0, HISTORY_LIMIT) : [];
+  return { commit, action, held, previous };
+}
+__name(moved, "moved");
+function promotesFrom(config, env) {
+  if (env.promote.kind === "after") return env.promote.environment;
+  const index = config.environments.findIndex((e) => e.name === env.name);
+  return index > 0 ? config.environments[index - 1].name : void 0;
+}
+__name(promotesFrom, "promotesFrom");
+function waiting(env) {
+  return env.promote.kind === "after" ? `waits for promotion after \`${env.promote.environment}\` is healthy` : `waits for \`/paved promote ${env.name}\``;
+}
+__name(waiting, "waiting");
+function find(config, environment) {
+  return config.environments.find((e) => e.name === environment);
+}
+__name(find, "find");
+function refusedUnknown(config, environment) {
+  return { kind: "refused", reason: `\`${environment}\` is not an environment of the org config (${config.environments.map((e) => `\`${e.name}\``).join(", ")})` };
+}
+__name(refusedUnknown, "refusedUnknown");
+function short(commit) {
+  return commit.slice(0, 7);
+}
+__name(short, "short");
+
+// src/gitops/deploy.ts
+async function deploy(inputs) {
+  const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
+  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
+  const rendered = new Map([...inputs.seed ?? []].map(([c, s]) => [c, Promise.resolve(s)]));
+  const stateAt = /* @__PURE__ */ __name((commit) => {
+    if (!rendered.has(commit)) {
+      const source = { ...inputs.source, sha: commit };
+      rendered.set(commit, inputs.readManifest(commit).then((text) => desiredState(text, inputs.manifestPath, inputs.config, source, inputs.templates, inputs.renderOptions)));
+    }
+    return rendered.get(commit);
+  }, "stateAt");
+  let last;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const snapshot = await inputs.writer.readTree();
+    const { index, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
+    const present = [...new Set((index?.units ?? []).map((u) => u.environment))];
+    const request2 = inputs.request(present);
+    const decision = decide(inputs.config, index?.deployed ?? {}, request2);
+    if (decision.kind !== "deploy") return { status: decision.kind, reason: decision.reason, attempts: attempt };
+    const newest = request2.kind === "merge" ? request2.head : decision.targets.find((t) => t.commit !== null)?.commit ?? void 0;
+    if (newest === void 0) return { status: "noop", reason: "nothing is deployed anywhere yet", attempts: attempt };
+    const commits = [.../* @__PURE__ */ new Set([newest, ...decision.targets.flatMap((t) => t.commit ? [t.commit] : [])])];
+    const states = /* @__PURE__ */ new Map();
+    for (const commit of commits) {
+      const state = await stateAt(commit);
+      const diagnostics = [...state.check.diagnostics, ...state.rendered.diagnostics];
+      if (hasErrors(diagnostics)) return { status: "invalid-commit", commit, diagnostics, attempts: attempt };
+      states.set(commit, state);
+    }
+    const desired = composeDeployment(states.get(newest), states, decision.targets, decision.deployed, inputs.source, inputs.config);
+    const source = { ...inputs.source, sha: newest };
+    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 } });
+    const trailers = trailersOf(decision, inputs.by);
+    const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, trailers), "message") });
+    last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1 });
+    if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
+    if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
+  }
+  return { status: "refused", reason: `the GitOps branch kept moving: ${attempts} attempts each lost the race to another writer; nothing was written`, attempts };
+}
+__name(deploy, "deploy");
+function trailersOf(decision, by) {
+  const environments = decision.environments.map((environment) => ({ environment, commit: decision.deployed[environment].commit }));
+  const heading = decision.environments.length > 0 ? `${decision.action} ${environments.map((e) => `${e.environment} to ${short(e.commit)}`).join(", ")}` : void 0;
+  return { action: decision.action, environments, ...by ? { by } : {}, ...heading ? { heading } : {} };
+}
+__name(trailersOf, "trailersOf");
+async function readIndex(writer, snapshot, path) {
+  if (!snapshot.tree.has(path)) return { index: void 0, blobs: /* @__PURE__ */ new Map() };
+  const blobs = await writer.readBlobs([path], snapshot);
+  const content = blobs.get(path);
+  try {
+    return { index: content === void 0 ? void 0 : parseIndex(content), blobs };
+  } catch {
+    return { index: void 0, blobs };
+  }
+}
+__name(readIndex, "readIndex");
+function pinned(writer, snapshot, known) {
+  return {
+    readTree: /* @__PURE__ */ __name(async () => snapshot, "readTree"),
+    readBlobs: /* @__PURE__ */ __name(async (paths, from) => {
+      const missing = paths.filter((p) => !known.has(p));
+      const fetched = missing.length > 0 ? await writer.readBlobs(missing, from) : /* @__PURE__ */ new Map();
+      const out = /* @__PURE__ */ new Map();
+      for (const p of paths) {
+        const content = known.get(p) ?? fetched.get(p);
+        if (content !== void 0) out.set(p, content);
+      }
+      return out;
+    }, "readBlobs"),
+    commit: /* @__PURE__ */ __name((changes, message, expected) => writer.commit(changes, message, expected), "commit")
+  };
+}
+__name(pinned, "pinned");
+
 // src/github/deployments.ts
 function deploymentRecords(plan, units, config, gitopsCommitUrl) {
   return plan.environments.map((environment) => {
@@ -61591,11 +61915,26 @@ async function applyPush(gh, target) {
     const gitopsClient2 = target.gitops ?? gh;
     const writer = new GitHubWriter(gitopsClient2, gitops, config.gitops.branch);
     const gated = gatedEnvironments(config);
-    const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } }),
-      gated
-    );
-    const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
+    let lastFull = /* @__PURE__ */ __name(() => void 0, "lastFull");
+    const deployed = await deploy({
+      writer,
+      config,
+      templates: settings.templates,
+      ...settings.renderOptions ? { renderOptions: settings.renderOptions } : {},
+      manifestPath,
+      source,
+      readManifest: /* @__PURE__ */ __name((commit) => readFileAt(gh, repo, manifestPath, commit), "readManifest"),
+      request: /* @__PURE__ */ __name((present) => ({ kind: "merge", head: target.after, present }), "request"),
+      seed: /* @__PURE__ */ new Map([[target.after, desired]]),
+      wrap: /* @__PURE__ */ __name((planner2) => {
+        const direct = directPlanner(planner2, gated);
+        lastFull = direct.lastFull;
+        return direct.planner;
+      }, "wrap"),
+      retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry }
+    });
+    const outcome = deployed.status === "committed" || deployed.status === "unchanged" || deployed.status === "invalid" || deployed.status === "conflict" ? deployed : deployed.status === "invalid-commit" ? { status: "invalid", plan: unplannable(deployed.diagnostics), attempts: deployed.attempts } : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
+    if ("decision" in deployed) ctx.promotion = deployed.decision.targets;
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
     if (outcome.status === "conflict") {
       await failCheck(
@@ -61606,7 +61945,7 @@ async function applyPush(gh, target) {
       );
       return outcome;
     }
-    const full = direct.lastFull();
+    const full = lastFull();
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
       const proposed = await proposeGated(gitopsClient2, gitops, writer, config.gitops.branch, full, gated, source);
       if (proposed.length > 0) ctx.proposed = proposed;
