@@ -85,7 +85,7 @@ function resolveConfig(raw: PavedConfig): ResolvedConfig {
       production: env.production ?? (name === "production" || name === "prod"),
       mode: env.mode ?? "direct",
       promote: promote === undefined || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
-      ...(approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [] } } : {}),
+      ...(approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}),
     }),
   );
   const dependencies: ResolvedConfig["dependencies"] = {};

@@ -89,6 +89,10 @@ export type OwnerTeam = boolean;
  */
 export type Teams = string[];
 /**
+ * GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.
+ */
+export type ExcludeTheLastPusher = boolean;
+/**
  * merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.
  */
 export type Promotion =
@@ -260,6 +264,7 @@ export interface TLS {
 export interface Approval {
   owners?: OwnerTeam;
   teams?: Teams;
+  excludeLastPusher?: ExcludeTheLastPusher;
 }
 /**
  * The External Secrets store secrets are read from.

@@ -3,6 +3,7 @@ import { checkManifest } from "../manifest/check.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { deploy, type DeployOutcome } from "../gitops/deploy.js";
 import type { RetryOptions } from "../gitops/writer.js";
+import { indexPath } from "../plan/paths.js";
 import type { DeployRequest } from "../plan/promotion.js";
 import type { Plan } from "../plan/types.js";
 import { codeSpan } from "../report/escape.js";
@@ -100,7 +101,7 @@ async function applyRequest(gh: GitHub, target: DeployTarget, request: DeployReq
     request: () => request,
     ...(target.actor ? { by: target.actor } : {}),
     wrap: (planner) => {
-      const direct = directPlanner(planner, gated);
+      const direct = directPlanner(planner, gated, indexPath(config, source));
       lastFull = direct.lastFull;
       return direct.planner;
     },

@@ -30,6 +30,8 @@ export interface DeployInputs {
   /** Wraps the planner (the push flow keeps gated environments out of the direct commit). */
   wrap?: (planner: Planner) => Planner;
   retry?: RetryOptions;
+  /** Applying a merge: the source commit the index records as applied (see `PlanInput.recordCommit`). */
+  recordCommit?: string;
   /** States already rendered (the push flow's head, with its owner checks): used instead of rendering again. */
   seed?: ReadonlyMap<string, DesiredState>;
 }
@@ -77,10 +79,10 @@ export async function deploy(inputs: DeployInputs): Promise<DeployOutcome> {
     }
     const desired = composeDeployment(states.get(newest)!, states, decision.targets, decision.deployed, inputs.source, inputs.config);
     const source = { ...inputs.source, sha: newest };
-    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 } });
+    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...(inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {}) });
     const trailers = trailersOf(decision, inputs.by);
     const planner = (inputs.wrap ?? ((p: Planner) => p))({ ...base, message: (plan: Plan) => commitMessage(plan, source, trailers) });
-    last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner, { attempts: 1 });
+    last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner, { attempts: 1, ...(inputs.retry?.admit ? { admit: inputs.retry.admit } : {}) });
     if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
     if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
   }

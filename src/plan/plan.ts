@@ -3,7 +3,7 @@ import { compareStrings } from "./compare.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { fileChanges } from "./file-changes.js";
 import { gitBlobSha } from "./blob-sha.js";
-import { hasDeployedRecord, ownedPaths, withDeployed, type OwnershipIndex } from "./ownership-index.js";
+import { hasDeployedRecord, ownedPaths, withDeployed, withRecordedCommit, type OwnershipIndex } from "./ownership-index.js";
 import { conflictDiagnostic, deletable, findConflicts, keptDiagnostic } from "./ownership.js";
 import { planId } from "./plan-id.js";
 import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.js";
@@ -47,7 +47,8 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate, source))]);
   }
 
-  const { changes, kept } = fileChanges(carryDeployed(desired, previousIndex), previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined, (path) =>
+  const recorded = withCommit(carryDeployed(desired, previousIndex), input.recordCommit ?? previousIndex?.commit);
+  const { changes, kept } = fileChanges(recorded, previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined, (path) =>
     deletable(blobs.get(path), source),
   );
   const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
@@ -67,6 +68,7 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     units: comparisons.map((c) => c.change),
     risks: [...findRisks(comparisons, environments, config), ...claimRenameRisks(changes)],
     environments,
+    ...(previousIndex?.commit ? { lastApplied: previousIndex.commit } : {}),
   };
 }
 
@@ -76,7 +78,17 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
  */
 function carryDeployed(desired: Desired, previous: OwnershipIndex | undefined): Desired {
   if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
-  const content = withDeployed(desired.index.content, previous.deployed);
+  return withIndexContent(desired, withDeployed(desired.index.content, previous.deployed));
+}
+
+/** The desired state with its index recording `commit` (a copy: the resolved state serves every attempt). */
+function withCommit(desired: Desired, commit: string | undefined): Desired {
+  if (!desired.index || commit === undefined) return desired;
+  return withIndexContent(desired, withRecordedCommit(desired.index.content, commit));
+}
+
+function withIndexContent(desired: Desired, content: string): Desired {
+  if (!desired.index) return desired;
   const files = new Map(desired.files).set(desired.index.path, content);
   const shas = new Map(desired.shas).set(desired.index.path, gitBlobSha(content));
   return { ...desired, index: { ...desired.index, content }, files, shas };

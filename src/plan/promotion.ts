@@ -23,7 +23,14 @@ export type Deployed = Record<string, EnvironmentDeployment>;
 export const HISTORY_LIMIT = 10;
 
 export type DeployRequest =
-  | { kind: "merge"; head: string; /** Environments that have files in the GitOps tree (an index written before promotion). */ present: string[] }
+  | {
+      kind: "merge";
+      head: string;
+      /** Environments that have files in the GitOps tree (an index written before promotion). */
+      present: string[];
+      /** Environments this merge may not change (lacking an approval): they keep their commit. */
+      withheld?: string[];
+    }
   | { kind: "promote"; environment: string }
   | { kind: "healthy"; environment: string; commit: string }
   | { kind: "rollback"; environment: string; commit?: string }
@@ -49,7 +56,7 @@ export type DeployDecision =
 export function decide(config: ResolvedConfig, deployed: Deployed, request: DeployRequest): DeployDecision {
   switch (request.kind) {
     case "merge":
-      return decideMerge(config, deployed, request.head, new Set(request.present));
+      return decideMerge(config, deployed, request.head, new Set(request.present), new Set(request.withheld ?? []));
     case "promote":
       return decidePromote(config, deployed, request.environment);
     case "healthy":
@@ -62,12 +69,13 @@ export function decide(config: ResolvedConfig, deployed: Deployed, request: Depl
   }
 }
 
-function decideMerge(config: ResolvedConfig, deployed: Deployed, head: string, present: Set<string>): DeployDecision {
+function decideMerge(config: ResolvedConfig, deployed: Deployed, head: string, present: Set<string>, withheld: Set<string>): DeployDecision {
   const next: Deployed = { ...deployed };
   const changed: string[] = [];
   const targets = config.environments.map((env): EnvironmentTarget => {
     const current = deployed[env.name];
     if (current?.held) return { environment: env.name, commit: current.commit, changes: false, note: `held at ${short(current.commit)}: \`/paved release ${env.name}\` lets merges and promotions in again` };
+    if (withheld.has(env.name)) return { environment: env.name, commit: current?.commit ?? null, changes: false, note: "not changed: this merge lacks the approval it needs" };
     // An environment deployed before promotion was recorded follows this merge once, as it always did.
     const followsMerge = env.promote.kind === "merge" || (current === undefined && present.has(env.name));
     if (!followsMerge) {
