@@ -68369,11 +68369,11 @@ function decideMerge(config, deployed, head, present, withheld) {
   const targets = config.environments.map((env) => {
     const current = deployed[env.name];
     if (current?.held) return { environment: env.name, commit: current.commit, changes: false, note: `held at ${short(current.commit)}: \`/paved release ${env.name}\` lets merges and promotions in again` };
-    if (withheld.has(env.name)) return { environment: env.name, commit: current?.commit ?? null, changes: false, note: "not changed: this merge lacks the approval it needs" };
     const followsMerge = env.promote.kind === "merge" || current === void 0 && present.has(env.name);
     if (!followsMerge) {
       return current ? { environment: env.name, commit: current.commit, changes: false, note: `stays at ${short(current.commit)}; ${waiting(env)}` } : { environment: env.name, commit: null, changes: false, note: `nothing deployed yet; ${waiting(env)}` };
     }
+    if (withheld.has(env.name)) return { environment: env.name, commit: head, changes: current?.commit !== head, note: "waits for the approval this merge lacks" };
     if (current?.commit !== head) {
       next[env.name] = moved(current, head, "merge", false);
       changed.push(env.name);

@@ -75,7 +75,6 @@ function decideMerge(config: ResolvedConfig, deployed: Deployed, head: string, p
   const targets = config.environments.map((env): EnvironmentTarget => {
     const current = deployed[env.name];
     if (current?.held) return { environment: env.name, commit: current.commit, changes: false, note: `held at ${short(current.commit)}: \`/paved release ${env.name}\` lets merges and promotions in again` };
-    if (withheld.has(env.name)) return { environment: env.name, commit: current?.commit ?? null, changes: false, note: "not changed: this merge lacks the approval it needs" };
     // An environment deployed before promotion was recorded follows this merge once, as it always did.
     const followsMerge = env.promote.kind === "merge" || (current === undefined && present.has(env.name));
     if (!followsMerge) {
@@ -83,6 +82,9 @@ function decideMerge(config: ResolvedConfig, deployed: Deployed, head: string, p
         ? { environment: env.name, commit: current.commit, changes: false, note: `stays at ${short(current.commit)}; ${waiting(env)}` }
         : { environment: env.name, commit: null, changes: false, note: `nothing deployed yet; ${waiting(env)}` };
     }
+    // Withheld (lacking an approval): rendered at the head so the plan shows what waits, but the
+    // caller keeps these files out of the commit, so the record keeps the commit that runs there.
+    if (withheld.has(env.name)) return { environment: env.name, commit: head, changes: current?.commit !== head, note: "waits for the approval this merge lacks" };
     if (current?.commit !== head) {
       next[env.name] = moved(current, head, "merge", false);
       changed.push(env.name);
