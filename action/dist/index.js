@@ -56489,8 +56489,8 @@ var platform2 = (() => {
 var config = (() => {
   const exported = {};
   exported.config = validate0;
-  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
-  const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
+  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "promote": { "title": "Promotion", "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.", "oneOf": [{ "enum": ["merge", "manual"] }, { "type": "object", "additionalProperties": false, "required": ["after"], "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } } }], "default": "merge" }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
+  const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "promote": { "title": "Promotion", "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.", "oneOf": [{ "enum": ["merge", "manual"] }, { "type": "object", "additionalProperties": false, "required": ["after"], "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } } }], "default": "merge" }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
   const schema2 = { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } };
   const schema3 = { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } };
   const func0 = Object.prototype.hasOwnProperty;
@@ -57004,6 +57004,9 @@ var config = (() => {
             if (data17.autoSync === void 0) {
               data17.autoSync = false;
             }
+            if (data17.promote === void 0) {
+              data17.promote = "merge";
+            }
             if (data17.mode === void 0) {
               data17.mode = "direct";
             }
@@ -57017,7 +57020,7 @@ var config = (() => {
               errors++;
             }
             for (const key7 in data17) {
-              if (!(key7 === "cluster" || key7 === "namespace" || key7 === "domain" || key7 === "autoSync" || key7 === "ingress" || key7 === "production" || key7 === "approval" || key7 === "mode")) {
+              if (!func0.call(schema1.properties, key7)) {
                 const err39 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1, data: data17 };
                 if (vErrors === null) {
                   vErrors = [err39];
@@ -57315,9 +57318,13 @@ var config = (() => {
                 errors++;
               }
             }
-            let data33 = data17.mode;
-            if (!(data33 === "direct" || data33 === "pull-request")) {
-              const err65 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/mode", schemaPath: "#/$defs/environment/properties/mode/enum", keyword: "enum", params: { allowedValues: schema1.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.mode.enum, parentSchema: schema1.properties.mode, data: data33 };
+            let data33 = data17.promote;
+            const _errs81 = errors;
+            let valid15 = false;
+            let passing0 = null;
+            const _errs82 = errors;
+            if (!(data33 === "merge" || data33 === "manual")) {
+              const err65 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/0/enum", keyword: "enum", params: { allowedValues: schema1.properties.promote.oneOf[0].enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.promote.oneOf[0].enum, parentSchema: schema1.properties.promote.oneOf[0], data: data33 };
               if (vErrors === null) {
                 vErrors = [err65];
               } else {
@@ -57325,79 +57332,94 @@ var config = (() => {
               }
               errors++;
             }
-          } else {
-            const err66 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.type, parentSchema: schema1, data: data17 };
-            if (vErrors === null) {
-              vErrors = [err66];
-            } else {
-              vErrors.push(err66);
+            var _valid0 = _errs82 === errors;
+            if (_valid0) {
+              valid15 = true;
+              passing0 = 0;
             }
-            errors++;
-          }
-        }
-      } else {
-        const err67 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data16 };
-        if (vErrors === null) {
-          vErrors = [err67];
-        } else {
-          vErrors.push(err67);
-        }
-        errors++;
-      }
-      let data34 = data.registries;
-      if (Array.isArray(data34)) {
-        const len1 = data34.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          let data35 = data34[i1];
-          if (typeof data35 === "string") {
-            if (func1(data35) < 1) {
-              const err68 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.registries.items, data: data35 };
+            const _errs83 = errors;
+            if (data33 && typeof data33 == "object" && !Array.isArray(data33)) {
+              if (data33.after === void 0) {
+                const err66 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema1.properties.promote.oneOf[1].required, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+              for (const key11 in data33) {
+                if (!(key11 === "after")) {
+                  const err67 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
+                  if (vErrors === null) {
+                    vErrors = [err67];
+                  } else {
+                    vErrors.push(err67);
+                  }
+                  errors++;
+                }
+              }
+              if (data33.after !== void 0) {
+                let data34 = data33.after;
+                if (typeof data34 !== "string") {
+                  const err68 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote/after", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.promote.oneOf[1].properties.after.type, parentSchema: schema1.properties.promote.oneOf[1].properties.after, data: data34 };
+                  if (vErrors === null) {
+                    vErrors = [err68];
+                  } else {
+                    vErrors.push(err68);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err69 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.promote.oneOf[1].type, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
               if (vErrors === null) {
-                vErrors = [err68];
+                vErrors = [err69];
               } else {
-                vErrors.push(err68);
+                vErrors.push(err69);
+              }
+              errors++;
+            }
+            var _valid0 = _errs83 === errors;
+            if (_valid0 && valid15) {
+              valid15 = false;
+              passing0 = [passing0, 1];
+            } else {
+              if (_valid0) {
+                valid15 = true;
+                passing0 = 1;
+              }
+            }
+            if (!valid15) {
+              const err70 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema1.properties.promote.oneOf, parentSchema: schema1.properties.promote, data: data33 };
+              if (vErrors === null) {
+                vErrors = [err70];
+              } else {
+                vErrors.push(err70);
+              }
+              errors++;
+            } else {
+              errors = _errs81;
+              if (vErrors !== null) {
+                if (_errs81) {
+                  vErrors.length = _errs81;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+            let data35 = data17.mode;
+            if (!(data35 === "direct" || data35 === "pull-request")) {
+              const err71 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/mode", schemaPath: "#/$defs/environment/properties/mode/enum", keyword: "enum", params: { allowedValues: schema1.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.mode.enum, parentSchema: schema1.properties.mode, data: data35 };
+              if (vErrors === null) {
+                vErrors = [err71];
+              } else {
+                vErrors.push(err71);
               }
               errors++;
             }
           } else {
-            const err69 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.registries.items.type, parentSchema: schema0.properties.registries.items, data: data35 };
-            if (vErrors === null) {
-              vErrors = [err69];
-            } else {
-              vErrors.push(err69);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err70 = { instancePath: instancePath + "/registries", schemaPath: "#/properties/registries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.registries.type, parentSchema: schema0.properties.registries, data: data34 };
-        if (vErrors === null) {
-          vErrors = [err70];
-        } else {
-          vErrors.push(err70);
-        }
-        errors++;
-      }
-      let data36 = data.secretStore;
-      if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
-        if (data36.kind === void 0) {
-          data36.kind = "ClusterSecretStore";
-        }
-        if (data36.keyPrefix === void 0) {
-          data36.keyPrefix = "{owner}/";
-        }
-        if (data36.name === void 0) {
-          const err71 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data36 };
-          if (vErrors === null) {
-            vErrors = [err71];
-          } else {
-            vErrors.push(err71);
-          }
-          errors++;
-        }
-        for (const key11 in data36) {
-          if (!(key11 === "kind" || key11 === "name" || key11 === "keyPrefix")) {
-            const err72 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data36 };
+            const err72 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.type, parentSchema: schema1, data: data17 };
             if (vErrors === null) {
               vErrors = [err72];
             } else {
@@ -57406,21 +57428,23 @@ var config = (() => {
             errors++;
           }
         }
-        let data37 = data36.kind;
-        if (!(data37 === "SecretStore" || data37 === "ClusterSecretStore")) {
-          const err73 = { instancePath: instancePath + "/secretStore/kind", schemaPath: "#/properties/secretStore/properties/kind/enum", keyword: "enum", params: { allowedValues: schema0.properties.secretStore.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.secretStore.properties.kind.enum, parentSchema: schema0.properties.secretStore.properties.kind, data: data37 };
-          if (vErrors === null) {
-            vErrors = [err73];
-          } else {
-            vErrors.push(err73);
-          }
-          errors++;
+      } else {
+        const err73 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data16 };
+        if (vErrors === null) {
+          vErrors = [err73];
+        } else {
+          vErrors.push(err73);
         }
-        if (data36.name !== void 0) {
-          let data38 = data36.name;
-          if (typeof data38 === "string") {
-            if (!pattern10.test(data38)) {
-              const err74 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema0.properties.secretStore.properties.name, data: data38 };
+        errors++;
+      }
+      let data36 = data.registries;
+      if (Array.isArray(data36)) {
+        const len1 = data36.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data37 = data36[i1];
+          if (typeof data37 === "string") {
+            if (func1(data37) < 1) {
+              const err74 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.registries.items, data: data37 };
               if (vErrors === null) {
                 vErrors = [err74];
               } else {
@@ -57429,7 +57453,7 @@ var config = (() => {
               errors++;
             }
           } else {
-            const err75 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.name.type, parentSchema: schema0.properties.secretStore.properties.name, data: data38 };
+            const err75 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.registries.items.type, parentSchema: schema0.properties.registries.items, data: data37 };
             if (vErrors === null) {
               vErrors = [err75];
             } else {
@@ -57438,19 +57462,25 @@ var config = (() => {
             errors++;
           }
         }
-        let data39 = data36.keyPrefix;
-        if (typeof data39 === "string") {
-          if (func1(data39) > 256) {
-            const err76 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data39 };
-            if (vErrors === null) {
-              vErrors = [err76];
-            } else {
-              vErrors.push(err76);
-            }
-            errors++;
-          }
+      } else {
+        const err76 = { instancePath: instancePath + "/registries", schemaPath: "#/properties/registries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.registries.type, parentSchema: schema0.properties.registries, data: data36 };
+        if (vErrors === null) {
+          vErrors = [err76];
         } else {
-          const err77 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data39 };
+          vErrors.push(err76);
+        }
+        errors++;
+      }
+      let data38 = data.secretStore;
+      if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
+        if (data38.kind === void 0) {
+          data38.kind = "ClusterSecretStore";
+        }
+        if (data38.keyPrefix === void 0) {
+          data38.keyPrefix = "{owner}/";
+        }
+        if (data38.name === void 0) {
+          const err77 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data38 };
           if (vErrors === null) {
             vErrors = [err77];
           } else {
@@ -57458,243 +57488,237 @@ var config = (() => {
           }
           errors++;
         }
-      } else {
-        const err78 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data36 };
-        if (vErrors === null) {
-          vErrors = [err78];
-        } else {
-          vErrors.push(err78);
-        }
-        errors++;
-      }
-      let data40 = data.dependencies;
-      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
-        for (const key12 in data40) {
-          const _errs95 = errors;
-          if (typeof key12 === "string") {
-            if (!pattern15.test(key12)) {
-              const err79 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key12, propertyName: key12 };
-              if (vErrors === null) {
-                vErrors = [err79];
-              } else {
-                vErrors.push(err79);
-              }
-              errors++;
-            }
-          }
-          var valid18 = _errs95 === errors;
-          if (!valid18) {
-            const err80 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key12 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data40 };
+        for (const key12 in data38) {
+          if (!(key12 === "kind" || key12 === "name" || key12 === "keyPrefix")) {
+            const err78 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data38 };
             if (vErrors === null) {
-              vErrors = [err80];
+              vErrors = [err78];
             } else {
-              vErrors.push(err80);
+              vErrors.push(err78);
             }
             errors++;
           }
         }
-        for (const key13 in data40) {
-          let data41 = data40[key13];
-          if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
-            if (data41.classes === void 0) {
-              data41.classes = [];
-            }
-            if (data41.outputs === void 0) {
-              data41.outputs = [];
-            }
-            if (data41.apiVersion === void 0) {
-              const err81 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data41 };
+        let data39 = data38.kind;
+        if (!(data39 === "SecretStore" || data39 === "ClusterSecretStore")) {
+          const err79 = { instancePath: instancePath + "/secretStore/kind", schemaPath: "#/properties/secretStore/properties/kind/enum", keyword: "enum", params: { allowedValues: schema0.properties.secretStore.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.secretStore.properties.kind.enum, parentSchema: schema0.properties.secretStore.properties.kind, data: data39 };
+          if (vErrors === null) {
+            vErrors = [err79];
+          } else {
+            vErrors.push(err79);
+          }
+          errors++;
+        }
+        if (data38.name !== void 0) {
+          let data40 = data38.name;
+          if (typeof data40 === "string") {
+            if (!pattern10.test(data40)) {
+              const err80 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema0.properties.secretStore.properties.name, data: data40 };
               if (vErrors === null) {
-                vErrors = [err81];
+                vErrors = [err80];
               } else {
-                vErrors.push(err81);
+                vErrors.push(err80);
               }
               errors++;
-            }
-            if (data41.kind === void 0) {
-              const err82 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data41 };
-              if (vErrors === null) {
-                vErrors = [err82];
-              } else {
-                vErrors.push(err82);
-              }
-              errors++;
-            }
-            for (const key14 in data41) {
-              if (!(key14 === "apiVersion" || key14 === "kind" || key14 === "classes" || key14 === "outputs" || key14 === "params")) {
-                const err83 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data41 };
-                if (vErrors === null) {
-                  vErrors = [err83];
-                } else {
-                  vErrors.push(err83);
-                }
-                errors++;
-              }
-            }
-            if (data41.apiVersion !== void 0) {
-              let data42 = data41.apiVersion;
-              if (typeof data42 === "string") {
-                if (!pattern16.test(data42)) {
-                  const err84 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data42 };
-                  if (vErrors === null) {
-                    vErrors = [err84];
-                  } else {
-                    vErrors.push(err84);
-                  }
-                  errors++;
-                }
-              } else {
-                const err85 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data42 };
-                if (vErrors === null) {
-                  vErrors = [err85];
-                } else {
-                  vErrors.push(err85);
-                }
-                errors++;
-              }
-            }
-            if (data41.kind !== void 0) {
-              let data43 = data41.kind;
-              if (typeof data43 === "string") {
-                if (!pattern17.test(data43)) {
-                  const err86 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data43 };
-                  if (vErrors === null) {
-                    vErrors = [err86];
-                  } else {
-                    vErrors.push(err86);
-                  }
-                  errors++;
-                }
-              } else {
-                const err87 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data43 };
-                if (vErrors === null) {
-                  vErrors = [err87];
-                } else {
-                  vErrors.push(err87);
-                }
-                errors++;
-              }
-            }
-            let data44 = data41.classes;
-            if (Array.isArray(data44)) {
-              const len2 = data44.length;
-              for (let i2 = 0; i2 < len2; i2++) {
-                let data45 = data44[i2];
-                if (typeof data45 !== "string") {
-                  const err88 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data45 };
-                  if (vErrors === null) {
-                    vErrors = [err88];
-                  } else {
-                    vErrors.push(err88);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err89 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data44 };
-              if (vErrors === null) {
-                vErrors = [err89];
-              } else {
-                vErrors.push(err89);
-              }
-              errors++;
-            }
-            let data46 = data41.outputs;
-            if (Array.isArray(data46)) {
-              const len3 = data46.length;
-              for (let i3 = 0; i3 < len3; i3++) {
-                let data47 = data46[i3];
-                if (typeof data47 === "string") {
-                  if (!pattern18.test(data47)) {
-                    const err90 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data47 };
-                    if (vErrors === null) {
-                      vErrors = [err90];
-                    } else {
-                      vErrors.push(err90);
-                    }
-                    errors++;
-                  }
-                } else {
-                  const err91 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data47 };
-                  if (vErrors === null) {
-                    vErrors = [err91];
-                  } else {
-                    vErrors.push(err91);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err92 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data46 };
-              if (vErrors === null) {
-                vErrors = [err92];
-              } else {
-                vErrors.push(err92);
-              }
-              errors++;
-            }
-            if (data41.params !== void 0) {
-              let data48 = data41.params;
-              if (Array.isArray(data48)) {
-                const len4 = data48.length;
-                for (let i4 = 0; i4 < len4; i4++) {
-                  let data49 = data48[i4];
-                  if (typeof data49 === "string") {
-                    if (!pattern19.test(data49)) {
-                      const err93 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data49 };
-                      if (vErrors === null) {
-                        vErrors = [err93];
-                      } else {
-                        vErrors.push(err93);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err94 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data49 };
-                    if (vErrors === null) {
-                      vErrors = [err94];
-                    } else {
-                      vErrors.push(err94);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err95 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data48 };
-                if (vErrors === null) {
-                  vErrors = [err95];
-                } else {
-                  vErrors.push(err95);
-                }
-                errors++;
-              }
             }
           } else {
-            const err96 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data41 };
+            const err81 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.name.type, parentSchema: schema0.properties.secretStore.properties.name, data: data40 };
             if (vErrors === null) {
-              vErrors = [err96];
+              vErrors = [err81];
             } else {
-              vErrors.push(err96);
+              vErrors.push(err81);
             }
             errors++;
           }
         }
-      } else {
-        const err97 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data40 };
-        if (vErrors === null) {
-          vErrors = [err97];
+        let data41 = data38.keyPrefix;
+        if (typeof data41 === "string") {
+          if (func1(data41) > 256) {
+            const err82 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data41 };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
         } else {
-          vErrors.push(err97);
+          const err83 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data41 };
+          if (vErrors === null) {
+            vErrors = [err83];
+          } else {
+            vErrors.push(err83);
+          }
+          errors++;
+        }
+      } else {
+        const err84 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data38 };
+        if (vErrors === null) {
+          vErrors = [err84];
+        } else {
+          vErrors.push(err84);
         }
         errors++;
       }
-      let data50 = data.links;
-      if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
-        for (const key15 in data50) {
-          let data51 = data50[key15];
-          if (typeof data51 === "string") {
-            if (!pattern20.test(data51)) {
-              const err98 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data51 };
+      let data42 = data.dependencies;
+      if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
+        for (const key13 in data42) {
+          const _errs103 = errors;
+          if (typeof key13 === "string") {
+            if (!pattern15.test(key13)) {
+              const err85 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key13, propertyName: key13 };
+              if (vErrors === null) {
+                vErrors = [err85];
+              } else {
+                vErrors.push(err85);
+              }
+              errors++;
+            }
+          }
+          var valid20 = _errs103 === errors;
+          if (!valid20) {
+            const err86 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key13 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err86];
+            } else {
+              vErrors.push(err86);
+            }
+            errors++;
+          }
+        }
+        for (const key14 in data42) {
+          let data43 = data42[key14];
+          if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+            if (data43.classes === void 0) {
+              data43.classes = [];
+            }
+            if (data43.outputs === void 0) {
+              data43.outputs = [];
+            }
+            if (data43.apiVersion === void 0) {
+              const err87 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data43 };
+              if (vErrors === null) {
+                vErrors = [err87];
+              } else {
+                vErrors.push(err87);
+              }
+              errors++;
+            }
+            if (data43.kind === void 0) {
+              const err88 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data43 };
+              if (vErrors === null) {
+                vErrors = [err88];
+              } else {
+                vErrors.push(err88);
+              }
+              errors++;
+            }
+            for (const key15 in data43) {
+              if (!(key15 === "apiVersion" || key15 === "kind" || key15 === "classes" || key15 === "outputs" || key15 === "params")) {
+                const err89 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data43 };
+                if (vErrors === null) {
+                  vErrors = [err89];
+                } else {
+                  vErrors.push(err89);
+                }
+                errors++;
+              }
+            }
+            if (data43.apiVersion !== void 0) {
+              let data44 = data43.apiVersion;
+              if (typeof data44 === "string") {
+                if (!pattern16.test(data44)) {
+                  const err90 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data44 };
+                  if (vErrors === null) {
+                    vErrors = [err90];
+                  } else {
+                    vErrors.push(err90);
+                  }
+                  errors++;
+                }
+              } else {
+                const err91 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data44 };
+                if (vErrors === null) {
+                  vErrors = [err91];
+                } else {
+                  vErrors.push(err91);
+                }
+                errors++;
+              }
+            }
+            if (data43.kind !== void 0) {
+              let data45 = data43.kind;
+              if (typeof data45 === "string") {
+                if (!pattern17.test(data45)) {
+                  const err92 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data45 };
+                  if (vErrors === null) {
+                    vErrors = [err92];
+                  } else {
+                    vErrors.push(err92);
+                  }
+                  errors++;
+                }
+              } else {
+                const err93 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data45 };
+                if (vErrors === null) {
+                  vErrors = [err93];
+                } else {
+                  vErrors.push(err93);
+                }
+                errors++;
+              }
+            }
+            let data46 = data43.classes;
+            if (Array.isArray(data46)) {
+              const len2 = data46.length;
+              for (let i2 = 0; i2 < len2; i2++) {
+                let data47 = data46[i2];
+                if (typeof data47 !== "string") {
+                  const err94 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data47 };
+                  if (vErrors === null) {
+                    vErrors = [err94];
+                  } else {
+                    vErrors.push(err94);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err95 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data46 };
+              if (vErrors === null) {
+                vErrors = [err95];
+              } else {
+                vErrors.push(err95);
+              }
+              errors++;
+            }
+            let data48 = data43.outputs;
+            if (Array.isArray(data48)) {
+              const len3 = data48.length;
+              for (let i3 = 0; i3 < len3; i3++) {
+                let data49 = data48[i3];
+                if (typeof data49 === "string") {
+                  if (!pattern18.test(data49)) {
+                    const err96 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data49 };
+                    if (vErrors === null) {
+                      vErrors = [err96];
+                    } else {
+                      vErrors.push(err96);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err97 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data49 };
+                  if (vErrors === null) {
+                    vErrors = [err97];
+                  } else {
+                    vErrors.push(err97);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err98 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data48 };
               if (vErrors === null) {
                 vErrors = [err98];
               } else {
@@ -57702,100 +57726,105 @@ var config = (() => {
               }
               errors++;
             }
+            if (data43.params !== void 0) {
+              let data50 = data43.params;
+              if (Array.isArray(data50)) {
+                const len4 = data50.length;
+                for (let i4 = 0; i4 < len4; i4++) {
+                  let data51 = data50[i4];
+                  if (typeof data51 === "string") {
+                    if (!pattern19.test(data51)) {
+                      const err99 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data51 };
+                      if (vErrors === null) {
+                        vErrors = [err99];
+                      } else {
+                        vErrors.push(err99);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err100 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data51 };
+                    if (vErrors === null) {
+                      vErrors = [err100];
+                    } else {
+                      vErrors.push(err100);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err101 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data50 };
+                if (vErrors === null) {
+                  vErrors = [err101];
+                } else {
+                  vErrors.push(err101);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err99 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data51 };
+            const err102 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data43 };
             if (vErrors === null) {
-              vErrors = [err99];
+              vErrors = [err102];
             } else {
-              vErrors.push(err99);
+              vErrors.push(err102);
             }
             errors++;
           }
         }
       } else {
-        const err100 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data50 };
+        const err103 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data42 };
         if (vErrors === null) {
-          vErrors = [err100];
+          vErrors = [err103];
         } else {
-          vErrors.push(err100);
+          vErrors.push(err103);
         }
         errors++;
       }
-      let data52 = data.policies;
-      if (Array.isArray(data52)) {
-        const len5 = data52.length;
+      let data52 = data.links;
+      if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
+        for (const key16 in data52) {
+          let data53 = data52[key16];
+          if (typeof data53 === "string") {
+            if (!pattern20.test(data53)) {
+              const err104 = { instancePath: instancePath + "/links/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data53 };
+              if (vErrors === null) {
+                vErrors = [err104];
+              } else {
+                vErrors.push(err104);
+              }
+              errors++;
+            }
+          } else {
+            const err105 = { instancePath: instancePath + "/links/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data53 };
+            if (vErrors === null) {
+              vErrors = [err105];
+            } else {
+              vErrors.push(err105);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err106 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data52 };
+        if (vErrors === null) {
+          vErrors = [err106];
+        } else {
+          vErrors.push(err106);
+        }
+        errors++;
+      }
+      let data54 = data.policies;
+      if (Array.isArray(data54)) {
+        const len5 = data54.length;
         for (let i5 = 0; i5 < len5; i5++) {
-          let data53 = data52[i5];
-          if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
-            if (data53.severity === void 0) {
-              data53.severity = "error";
+          let data55 = data54[i5];
+          if (data55 && typeof data55 == "object" && !Array.isArray(data55)) {
+            if (data55.severity === void 0) {
+              data55.severity = "error";
             }
-            if (data53.id === void 0) {
-              const err101 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data53 };
-              if (vErrors === null) {
-                vErrors = [err101];
-              } else {
-                vErrors.push(err101);
-              }
-              errors++;
-            }
-            if (data53.assert === void 0) {
-              const err102 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data53 };
-              if (vErrors === null) {
-                vErrors = [err102];
-              } else {
-                vErrors.push(err102);
-              }
-              errors++;
-            }
-            for (const key16 in data53) {
-              if (!(key16 === "id" || key16 === "description" || key16 === "severity" || key16 === "match" || key16 === "assert")) {
-                const err103 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data53 };
-                if (vErrors === null) {
-                  vErrors = [err103];
-                } else {
-                  vErrors.push(err103);
-                }
-                errors++;
-              }
-            }
-            if (data53.id !== void 0) {
-              let data54 = data53.id;
-              if (typeof data54 === "string") {
-                if (!pattern21.test(data54)) {
-                  const err104 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data54 };
-                  if (vErrors === null) {
-                    vErrors = [err104];
-                  } else {
-                    vErrors.push(err104);
-                  }
-                  errors++;
-                }
-              } else {
-                const err105 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data54 };
-                if (vErrors === null) {
-                  vErrors = [err105];
-                } else {
-                  vErrors.push(err105);
-                }
-                errors++;
-              }
-            }
-            if (data53.description !== void 0) {
-              let data55 = data53.description;
-              if (typeof data55 !== "string") {
-                const err106 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data55 };
-                if (vErrors === null) {
-                  vErrors = [err106];
-                } else {
-                  vErrors.push(err106);
-                }
-                errors++;
-              }
-            }
-            let data56 = data53.severity;
-            if (!(data56 === "error" || data56 === "warning")) {
-              const err107 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data56 };
+            if (data55.id === void 0) {
+              const err107 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data55 };
               if (vErrors === null) {
                 vErrors = [err107];
               } else {
@@ -57803,90 +57832,76 @@ var config = (() => {
               }
               errors++;
             }
-            if (data53.match !== void 0) {
-              let data57 = data53.match;
-              if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
-                for (const key17 in data57) {
-                  if (!(key17 === "environments" || key17 === "services" || key17 === "owners")) {
-                    const err108 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data57 };
-                    if (vErrors === null) {
-                      vErrors = [err108];
-                    } else {
-                      vErrors.push(err108);
-                    }
-                    errors++;
-                  }
+            if (data55.assert === void 0) {
+              const err108 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data55 };
+              if (vErrors === null) {
+                vErrors = [err108];
+              } else {
+                vErrors.push(err108);
+              }
+              errors++;
+            }
+            for (const key17 in data55) {
+              if (!(key17 === "id" || key17 === "description" || key17 === "severity" || key17 === "match" || key17 === "assert")) {
+                const err109 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data55 };
+                if (vErrors === null) {
+                  vErrors = [err109];
+                } else {
+                  vErrors.push(err109);
                 }
-                if (data57.environments !== void 0) {
-                  let data58 = data57.environments;
-                  if (Array.isArray(data58)) {
-                    const len6 = data58.length;
-                    for (let i6 = 0; i6 < len6; i6++) {
-                      let data59 = data58[i6];
-                      if (typeof data59 !== "string") {
-                        const err109 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data59 };
-                        if (vErrors === null) {
-                          vErrors = [err109];
-                        } else {
-                          vErrors.push(err109);
-                        }
-                        errors++;
-                      }
-                    }
+                errors++;
+              }
+            }
+            if (data55.id !== void 0) {
+              let data56 = data55.id;
+              if (typeof data56 === "string") {
+                if (!pattern21.test(data56)) {
+                  const err110 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data56 };
+                  if (vErrors === null) {
+                    vErrors = [err110];
                   } else {
-                    const err110 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data58 };
-                    if (vErrors === null) {
-                      vErrors = [err110];
-                    } else {
-                      vErrors.push(err110);
-                    }
-                    errors++;
+                    vErrors.push(err110);
                   }
+                  errors++;
                 }
-                if (data57.services !== void 0) {
-                  let data60 = data57.services;
-                  if (Array.isArray(data60)) {
-                    const len7 = data60.length;
-                    for (let i7 = 0; i7 < len7; i7++) {
-                      let data61 = data60[i7];
-                      if (typeof data61 !== "string") {
-                        const err111 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data61 };
-                        if (vErrors === null) {
-                          vErrors = [err111];
-                        } else {
-                          vErrors.push(err111);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err112 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data60 };
-                    if (vErrors === null) {
-                      vErrors = [err112];
-                    } else {
-                      vErrors.push(err112);
-                    }
-                    errors++;
-                  }
+              } else {
+                const err111 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data56 };
+                if (vErrors === null) {
+                  vErrors = [err111];
+                } else {
+                  vErrors.push(err111);
                 }
-                if (data57.owners !== void 0) {
-                  let data62 = data57.owners;
-                  if (Array.isArray(data62)) {
-                    const len8 = data62.length;
-                    for (let i8 = 0; i8 < len8; i8++) {
-                      let data63 = data62[i8];
-                      if (typeof data63 !== "string") {
-                        const err113 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data63 };
-                        if (vErrors === null) {
-                          vErrors = [err113];
-                        } else {
-                          vErrors.push(err113);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err114 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data62 };
+                errors++;
+              }
+            }
+            if (data55.description !== void 0) {
+              let data57 = data55.description;
+              if (typeof data57 !== "string") {
+                const err112 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data57 };
+                if (vErrors === null) {
+                  vErrors = [err112];
+                } else {
+                  vErrors.push(err112);
+                }
+                errors++;
+              }
+            }
+            let data58 = data55.severity;
+            if (!(data58 === "error" || data58 === "warning")) {
+              const err113 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data58 };
+              if (vErrors === null) {
+                vErrors = [err113];
+              } else {
+                vErrors.push(err113);
+              }
+              errors++;
+            }
+            if (data55.match !== void 0) {
+              let data59 = data55.match;
+              if (data59 && typeof data59 == "object" && !Array.isArray(data59)) {
+                for (const key18 in data59) {
+                  if (!(key18 === "environments" || key18 === "services" || key18 === "owners")) {
+                    const err114 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data59 };
                     if (vErrors === null) {
                       vErrors = [err114];
                     } else {
@@ -57895,98 +57910,176 @@ var config = (() => {
                     errors++;
                   }
                 }
+                if (data59.environments !== void 0) {
+                  let data60 = data59.environments;
+                  if (Array.isArray(data60)) {
+                    const len6 = data60.length;
+                    for (let i6 = 0; i6 < len6; i6++) {
+                      let data61 = data60[i6];
+                      if (typeof data61 !== "string") {
+                        const err115 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data61 };
+                        if (vErrors === null) {
+                          vErrors = [err115];
+                        } else {
+                          vErrors.push(err115);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err116 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data60 };
+                    if (vErrors === null) {
+                      vErrors = [err116];
+                    } else {
+                      vErrors.push(err116);
+                    }
+                    errors++;
+                  }
+                }
+                if (data59.services !== void 0) {
+                  let data62 = data59.services;
+                  if (Array.isArray(data62)) {
+                    const len7 = data62.length;
+                    for (let i7 = 0; i7 < len7; i7++) {
+                      let data63 = data62[i7];
+                      if (typeof data63 !== "string") {
+                        const err117 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data63 };
+                        if (vErrors === null) {
+                          vErrors = [err117];
+                        } else {
+                          vErrors.push(err117);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err118 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data62 };
+                    if (vErrors === null) {
+                      vErrors = [err118];
+                    } else {
+                      vErrors.push(err118);
+                    }
+                    errors++;
+                  }
+                }
+                if (data59.owners !== void 0) {
+                  let data64 = data59.owners;
+                  if (Array.isArray(data64)) {
+                    const len8 = data64.length;
+                    for (let i8 = 0; i8 < len8; i8++) {
+                      let data65 = data64[i8];
+                      if (typeof data65 !== "string") {
+                        const err119 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data65 };
+                        if (vErrors === null) {
+                          vErrors = [err119];
+                        } else {
+                          vErrors.push(err119);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err120 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data64 };
+                    if (vErrors === null) {
+                      vErrors = [err120];
+                    } else {
+                      vErrors.push(err120);
+                    }
+                    errors++;
+                  }
+                }
               } else {
-                const err115 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data57 };
+                const err121 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data59 };
                 if (vErrors === null) {
-                  vErrors = [err115];
+                  vErrors = [err121];
                 } else {
-                  vErrors.push(err115);
+                  vErrors.push(err121);
                 }
                 errors++;
               }
             }
-            if (data53.assert !== void 0) {
-              let data64 = data53.assert;
-              if (!(data64 && typeof data64 == "object" && !Array.isArray(data64))) {
-                const err116 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data64 };
+            if (data55.assert !== void 0) {
+              let data66 = data55.assert;
+              if (!(data66 && typeof data66 == "object" && !Array.isArray(data66))) {
+                const err122 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data66 };
                 if (vErrors === null) {
-                  vErrors = [err116];
+                  vErrors = [err122];
                 } else {
-                  vErrors.push(err116);
+                  vErrors.push(err122);
                 }
                 errors++;
               }
             }
           } else {
-            const err117 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data53 };
+            const err123 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data55 };
             if (vErrors === null) {
-              vErrors = [err117];
+              vErrors = [err123];
             } else {
-              vErrors.push(err117);
+              vErrors.push(err123);
             }
             errors++;
           }
         }
       } else {
-        const err118 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data52 };
+        const err124 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data54 };
         if (vErrors === null) {
-          vErrors = [err118];
+          vErrors = [err124];
         } else {
-          vErrors.push(err118);
+          vErrors.push(err124);
         }
         errors++;
       }
-      let data65 = data.builtins;
-      if (data65 && typeof data65 == "object" && !Array.isArray(data65)) {
-        for (const key18 in data65) {
-          const _errs152 = errors;
-          if (!(key18 === "image-tag" || key18 === "image-registry" || key18 === "production-digest" || key18 === "env-secret-literal")) {
-            const err119 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key18, propertyName: key18 };
+      let data67 = data.builtins;
+      if (data67 && typeof data67 == "object" && !Array.isArray(data67)) {
+        for (const key19 in data67) {
+          const _errs160 = errors;
+          if (!(key19 === "image-tag" || key19 === "image-registry" || key19 === "production-digest" || key19 === "env-secret-literal")) {
+            const err125 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key19, propertyName: key19 };
             if (vErrors === null) {
-              vErrors = [err119];
+              vErrors = [err125];
             } else {
-              vErrors.push(err119);
+              vErrors.push(err125);
             }
             errors++;
           }
-          var valid40 = _errs152 === errors;
-          if (!valid40) {
-            const err120 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key18 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data65 };
+          var valid42 = _errs160 === errors;
+          if (!valid42) {
+            const err126 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key19 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data67 };
             if (vErrors === null) {
-              vErrors = [err120];
+              vErrors = [err126];
             } else {
-              vErrors.push(err120);
+              vErrors.push(err126);
             }
             errors++;
           }
         }
-        for (const key19 in data65) {
-          let data66 = data65[key19];
-          if (typeof data66 !== "boolean") {
-            const err121 = { instancePath: instancePath + "/builtins/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data66 };
+        for (const key20 in data67) {
+          let data68 = data67[key20];
+          if (typeof data68 !== "boolean") {
+            const err127 = { instancePath: instancePath + "/builtins/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data68 };
             if (vErrors === null) {
-              vErrors = [err121];
+              vErrors = [err127];
             } else {
-              vErrors.push(err121);
+              vErrors.push(err127);
             }
             errors++;
           }
         }
       } else {
-        const err122 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data65 };
+        const err128 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data67 };
         if (vErrors === null) {
-          vErrors = [err122];
+          vErrors = [err128];
         } else {
-          vErrors.push(err122);
+          vErrors.push(err128);
         }
         errors++;
       }
     } else {
-      const err123 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
+      const err129 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
       if (vErrors === null) {
-        vErrors = [err123];
+        vErrors = [err129];
       } else {
-        vErrors.push(err123);
+        vErrors.push(err129);
       }
       errors++;
     }
@@ -65441,7 +65534,8 @@ var DEFAULT_CONFIG = deepFreeze({
       namespace: "{owner}-{env}",
       autoSync: true,
       production: false,
-      mode: "direct"
+      mode: "direct",
+      promote: { kind: "merge" }
     },
     {
       name: "production",
@@ -65449,7 +65543,8 @@ var DEFAULT_CONFIG = deepFreeze({
       namespace: "{owner}-{env}",
       autoSync: false,
       production: true,
-      mode: "direct"
+      mode: "direct",
+      promote: { kind: "merge" }
     }
   ],
   registries: [],
@@ -65640,13 +65735,14 @@ function loadConfig(text, file) {
 __name(loadConfig, "loadConfig");
 function resolveConfig(raw) {
   const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, ...env }]) => ({
+    ([name, { approval, promote, ...env }]) => ({
       ...env,
       name,
       namespace: env.namespace ?? "{owner}-{env}",
       autoSync: env.autoSync ?? false,
       production: env.production ?? (name === "production" || name === "prod"),
       mode: env.mode ?? "direct",
+      promote: promote === void 0 || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
       ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}
     })
   );
@@ -65704,6 +65800,19 @@ function semanticChecks(config2, file, sourceMap) {
       `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
     );
   }
+  config2.environments.forEach((environment2, index) => {
+    if (environment2.promote.kind !== "after") return;
+    const after = environment2.promote.environment;
+    const position = config2.environments.findIndex((e) => e.name === after);
+    if (position >= 0 && position < index) return;
+    const earlier = config2.environments.slice(0, index).map((e) => `\`${e.name}\``);
+    report2(
+      "invalid-promotion",
+      pointer("environments", environment2.name, "promote", "after"),
+      "value",
+      `\`environments.${environment2.name}.promote.after\` is \`${after}\`, which is ${position < 0 ? "not an environment" : position === index ? "this environment itself" : "a later environment"}: it must name an earlier environment in the promotion order (${earlier.length > 0 ? earlier.join(", ") : "there is none: use `merge` or `manual`"})`
+    );
+  });
   const ids = /* @__PURE__ */ new Map();
   config2.policies.forEach((policy, index) => {
     const first = ids.get(policy.id);
@@ -71707,12 +71816,23 @@ function buildOwnershipIndex(units, rendered, source) {
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
   const id = index.id === void 0 ? {} : { id: index.id };
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog };
+  const deployed = index.deployed && Object.keys(index.deployed).length > 0 ? { deployed: index.deployed } : {};
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog, ...deployed };
   return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
 __name(formatIndex, "formatIndex");
+function withDeployed(content, deployed) {
+  const without2 = content.replace(/^deployed:\n[\s\S]*$/m, "");
+  if (!deployed || Object.keys(deployed).length === 0) return without2;
+  return without2 + dump({ deployed }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+__name(withDeployed, "withDeployed");
+function hasDeployedRecord(content) {
+  return /^deployed:$/m.test(content);
+}
+__name(hasDeployedRecord, "hasDeployedRecord");
 function ownedPaths(index) {
   const owned = new Set(index.catalog);
   for (const unit of index.units) for (const p of unit.files) owned.add(p);
@@ -71746,10 +71866,24 @@ function parseIndex(content) {
       if (state) entry.state = state;
       return entry;
     }),
-    catalog
+    catalog,
+    ...readDeployed(doc.deployed)
   };
 }
 __name(parseIndex, "parseIndex");
+var ACTIONS = ["merge", "promote", "rollback"];
+function readDeployed(value) {
+  if (!isRecord(value)) return {};
+  const deployed = {};
+  for (const [environment2, entry] of Object.entries(value)) {
+    if (!isRecord(entry) || typeof entry.commit !== "string" || !COMMIT.test(entry.commit)) continue;
+    const previous = isStringList(entry.previous) ? entry.previous.filter((c) => COMMIT.test(c)) : [];
+    const action = typeof entry.action === "string" && ACTIONS.includes(entry.action) ? entry.action : "merge";
+    setOwn2(deployed, environment2, { commit: entry.commit, action, held: entry.held === true, previous });
+  }
+  return Object.keys(deployed).length > 0 ? { deployed } : {};
+}
+__name(readDeployed, "readDeployed");
 function readState(value) {
   if (!isRecord(value)) return void 0;
   const { image, replicas, cpu, memory } = value;
@@ -71890,7 +72024,7 @@ __name(ownerDiagnostics, "ownerDiagnostics");
 
 // src/report/commit-message.ts
 var MAX_SUMMARY_ITEMS = 3;
-function commitMessage(plan, source) {
+function commitMessage(plan, source, deployment) {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== void 0 ? ` (#${source.pullRequest})` : "";
   const lines2 = [`paved: ${source.repository}${at}${pr}`, ""];
@@ -71902,7 +72036,13 @@ function commitMessage(plan, source) {
   }
   const other = plan.changes.filter((c) => !c.unit).length;
   if (other > 0) lines2.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
+  if (deployment?.heading) lines2.splice(1, 0, "", deployment.heading);
   lines2.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  if (deployment) {
+    lines2.push(`Paved-Action: ${deployment.action}`);
+    if (deployment.by) lines2.push(`Paved-By: ${deployment.by}`);
+    for (const e of deployment.environments) lines2.push(`Paved-Environment: ${e.environment}`, `Paved-Source-Commit: ${e.environment}@${e.commit}`);
+  }
   return `${lines2.join("\n")}
 `;
 }
@@ -72734,7 +72874,7 @@ function planFor(desired, input2) {
     const locate2 = input2.locate ?? (() => void 0);
     return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
-  const recorded = withCommit(desired, input2.recordCommit ?? previousIndex?.commit);
+  const recorded = withCommit(carryDeployed(desired, previousIndex), input2.recordCommit ?? previousIndex?.commit);
   const { changes, kept } = fileChanges(
     recorded,
     previousIndex,
@@ -72764,14 +72904,23 @@ function planFor(desired, input2) {
   };
 }
 __name(planFor, "planFor");
+function carryDeployed(desired, previous) {
+  if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
+  return withIndexContent(desired, withDeployed(desired.index.content, previous.deployed));
+}
+__name(carryDeployed, "carryDeployed");
 function withCommit(desired, commit) {
   if (!desired.index || commit === void 0) return desired;
-  const content = withRecordedCommit(desired.index.content, commit);
+  return withIndexContent(desired, withRecordedCommit(desired.index.content, commit));
+}
+__name(withCommit, "withCommit");
+function withIndexContent(desired, content) {
+  if (!desired.index) return desired;
   const files = new Map(desired.files).set(desired.index.path, content);
   const shas = new Map(desired.shas).set(desired.index.path, gitBlobSha(content));
   return { ...desired, index: { ...desired.index, content }, files, shas };
 }
-__name(withCommit, "withCommit");
+__name(withIndexContent, "withIndexContent");
 function unplannable(diagnostics) {
   return { id: "", valid: false, diagnostics, changes: [], units: [], risks: [], environments: [] };
 }
@@ -72933,8 +73082,8 @@ function verdict(plan, appliedIn, pendingApprovals2 = []) {
   const where = plan.environments.length > 0 ? ` in ${plan.environments.join(", ")}` : "";
   const what = `${count(plan.changes.length, "file change")}${where}`;
   if (pendingApprovals2.length > 0) {
-    const waiting = `waiting for approval in ${pendingApprovals2.join(", ")}`;
-    const text2 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting}` : plan.changes.length === 0 ? `nothing written, ${waiting}` : `valid, ${waiting}: ${what}`;
+    const waiting2 = `waiting for approval in ${pendingApprovals2.join(", ")}`;
+    const text2 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting2}` : plan.changes.length === 0 ? `nothing written, ${waiting2}` : `valid, ${waiting2}: ${what}`;
     return { ok: false, icon: "\u23F3", text: `${text2}${warningNote}`, errors, warnings };
   }
   if (plan.changes.length === 0) return { ok: true, icon: "\u2705", text: `no changes${warningNote}`, errors, warnings };
@@ -72992,6 +73141,18 @@ function proposedSection(proposed) {
   };
 }
 __name(proposedSection, "proposedSection");
+function promotionSection(promotion) {
+  const waiting2 = promotion.some((p) => !p.changes);
+  return {
+    heading: "### \u{1F6A6} Promotion\n\n",
+    items: waiting2 ? promotion.map((p) => `- ${p.changes ? "\u{1F680}" : "\u23F8\uFE0F"} ${codeSpan(p.environment)}: ${p.note}
+`) : [],
+    omitted: /* @__PURE__ */ __name((n) => `- \u2026 ${count(n, "more environment")} not shown
+`, "omitted"),
+    trailer: "\n"
+  };
+}
+__name(promotionSection, "promotionSection");
 function diagnosticSection(title, diagnostics, ctx) {
   const icon = title === "Errors" ? "\u274C" : "\u26A0\uFE0F";
   return {
@@ -73100,6 +73261,7 @@ function summarySections(plan, ctx) {
     riskSection(plan.risks),
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
+    promotionSection(ctx.promotion ?? []),
     diagnosticSection("Errors", errors, ctx),
     ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
     ...unitTableSections(plan),
@@ -73124,14 +73286,14 @@ __name(footer, "footer");
 // src/report/check-run.ts
 function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
   const applied = ctx.applied ? `[${shortSha(ctx.applied.commitUrl)}](${safeUrl(ctx.applied.commitUrl)})` : void 0;
-  const waiting = pendingApprovals(ctx).map((a) => a.environment);
-  const v = verdict(plan, applied, waiting);
+  const waiting2 = pendingApprovals(ctx).map((a) => a.environment);
+  const v = verdict(plan, applied, waiting2);
   const head = `${v.icon} ${v.text}
 
 ${sourceLine(ctx)}
 
 `;
-  const title = `${v.icon} ${showInvisible(verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting).text)}`;
+  const title = `${v.icon} ${showInvisible(verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting2).text)}`;
   return {
     conclusion: !plan.valid || !v.ok ? "failure" : v.warnings > 0 ? "neutral" : "success",
     title: title.length > CHECK_RUN_TITLE_MAX_CHARS ? `${title.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1)}\u2026` : title,
@@ -73678,6 +73840,262 @@ async function replanPullRequestsInto(gh, branch, common2) {
 }
 __name(replanPullRequestsInto, "replanPullRequestsInto");
 
+// src/plan/compose-deployment.ts
+function composeDeployment(head, byCommit, targets, deployed, source, config2) {
+  const units = [];
+  const renderedUnits = [];
+  const files = /* @__PURE__ */ new Map();
+  const claims = /* @__PURE__ */ new Map();
+  const inUnits = /* @__PURE__ */ new Set();
+  for (const state of [head, ...byCommit.values()]) for (const u of state.rendered.units) for (const p of u.paths) inUnits.add(p);
+  for (const [path, content2] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content2);
+  for (const target of targets) {
+    if (target.commit === null) continue;
+    const state = byCommit.get(target.commit);
+    if (!state) throw new Error(`no rendered state for ${target.commit} (${target.environment})`);
+    units.push(...state.units.filter((u) => u.environment === target.environment));
+    for (const unit of state.rendered.units.filter((u) => u.environment === target.environment)) {
+      renderedUnits.push(unit);
+      for (const path of unit.paths) {
+        const content2 = state.rendered.files.get(path);
+        if (content2 !== void 0) files.set(path, content2);
+      }
+    }
+    for (const [path, owner] of state.rendered.claims ?? []) if (owner.environment === target.environment) claims.set(path, owner);
+  }
+  const catalog = head.rendered.owned.filter((p) => !inUnits.has(p));
+  const rendered = {
+    files,
+    units: renderedUnits,
+    owned: [...catalog, ...renderedUnits.flatMap((u) => u.paths)],
+    shared: head.rendered.shared,
+    claims,
+    diagnostics: []
+  };
+  const index = buildOwnershipIndex(units, rendered, source);
+  const content = index ? withDeployed(formatIndex(index), deployed) : null;
+  return {
+    ...head,
+    units,
+    rendered,
+    index: content === null ? null : { path: indexPath(config2, source), content }
+  };
+}
+__name(composeDeployment, "composeDeployment");
+
+// src/plan/promotion.ts
+var HISTORY_LIMIT = 10;
+function decide(config2, deployed, request2) {
+  switch (request2.kind) {
+    case "merge":
+      return decideMerge(config2, deployed, request2.head, new Set(request2.present), new Set(request2.withheld ?? []));
+    case "promote":
+      return decidePromote(config2, deployed, request2.environment);
+    case "healthy":
+      return decideHealthy(config2, deployed, request2.environment, request2.commit);
+    case "rollback":
+      return decideRollback(config2, deployed, request2.environment, request2.commit);
+    case "hold":
+    case "release":
+      return decideHold(config2, deployed, request2.environment, request2.kind === "hold");
+  }
+}
+__name(decide, "decide");
+function decideMerge(config2, deployed, head, present, withheld) {
+  const next = { ...deployed };
+  const changed = [];
+  const targets = config2.environments.map((env) => {
+    const current = deployed[env.name];
+    if (current?.held) return { environment: env.name, commit: current.commit, changes: false, note: `held at ${short(current.commit)}: \`/paved release ${env.name}\` lets merges and promotions in again` };
+    const followsMerge = env.promote.kind === "merge" || current === void 0 && present.has(env.name);
+    if (!followsMerge) {
+      return current ? { environment: env.name, commit: current.commit, changes: false, note: `stays at ${short(current.commit)}; ${waiting(env)}` } : { environment: env.name, commit: null, changes: false, note: `nothing deployed yet; ${waiting(env)}` };
+    }
+    if (withheld.has(env.name)) return { environment: env.name, commit: head, changes: current?.commit !== head, note: "waits for the approval this merge lacks" };
+    if (current?.commit !== head) {
+      next[env.name] = moved(current, head, "merge", false);
+      changed.push(env.name);
+    }
+    return { environment: env.name, commit: head, changes: current?.commit !== head, note: "deployed with this merge" };
+  });
+  return { kind: "deploy", targets, deployed: next, action: "merge", environments: changed };
+}
+__name(decideMerge, "decideMerge");
+function decidePromote(config2, deployed, environment2) {
+  const env = find(config2, environment2);
+  if (!env) return refusedUnknown(config2, environment2);
+  const from = promotesFrom(config2, env);
+  if (!from) return { kind: "refused", reason: `\`${environment2}\` is the first environment: merges deploy it, there is nothing to promote from` };
+  const source = deployed[from];
+  if (!source) return { kind: "refused", reason: `nothing is deployed in \`${from}\` yet, so there is nothing to promote to \`${environment2}\`` };
+  const current = deployed[environment2];
+  if (current?.commit === source.commit && !current.held) return { kind: "noop", reason: `\`${environment2}\` already runs ${short(source.commit)}, the commit deployed in \`${from}\`` };
+  return deployTo(config2, deployed, environment2, source.commit, "promote", false, `promoted from \`${from}\``);
+}
+__name(decidePromote, "decidePromote");
+function decideHealthy(config2, deployed, healthy, commit) {
+  if (deployed[healthy]?.commit !== commit) return { kind: "noop", reason: `${short(commit)} is no longer what \`${healthy}\` runs` };
+  const next = config2.environments.filter((e) => e.promote.kind === "after" && e.promote.environment === healthy);
+  const reasons = [];
+  let result2 = deployed;
+  const environments = [];
+  for (const env of next) {
+    const current = result2[env.name];
+    if (current?.held) {
+      reasons.push(`\`${env.name}\` is held at ${short(current.commit)}`);
+      continue;
+    }
+    if (current?.commit === commit) continue;
+    result2 = { ...result2, [env.name]: moved(current, commit, "promote", false) };
+    environments.push(env.name);
+  }
+  if (environments.length === 0) return { kind: "noop", reason: reasons.length > 0 ? `not promoted: ${reasons.join(", ")}` : "nothing waits for this environment" };
+  return { kind: "deploy", targets: targetsOf(config2, result2, environments, `promoted after \`${healthy}\` was healthy`), deployed: result2, action: "promote", environments };
+}
+__name(decideHealthy, "decideHealthy");
+function decideRollback(config2, deployed, environment2, commit) {
+  if (!find(config2, environment2)) return refusedUnknown(config2, environment2);
+  const current = deployed[environment2];
+  if (!current) return { kind: "refused", reason: `nothing is deployed in \`${environment2}\`, so there is nothing to roll back` };
+  if (commit === void 0) {
+    if (current.action === "rollback") return { kind: "noop", reason: `\`${environment2}\` was already rolled back to ${short(current.commit)}; name a commit to go further back` };
+    const target = current.previous.find((c) => c !== current.commit);
+    if (!target) return { kind: "refused", reason: `\`${environment2}\` has no earlier deployed commit on record; name one: \`/paved rollback ${environment2} <sha>\`` };
+    commit = target;
+  }
+  if (current.commit === commit) {
+    if (current.held) return { kind: "noop", reason: `\`${environment2}\` already runs ${short(commit)} and is held` };
+    return { kind: "deploy", targets: targetsOf(config2, deployed, [], ""), deployed: { ...deployed, [environment2]: { ...current, held: true, action: "rollback" } }, action: "rollback", environments: [] };
+  }
+  return deployTo(config2, deployed, environment2, commit, "rollback", true, "rolled back");
+}
+__name(decideRollback, "decideRollback");
+function decideHold(config2, deployed, environment2, held) {
+  if (!find(config2, environment2)) return refusedUnknown(config2, environment2);
+  const current = deployed[environment2];
+  if (!current) return { kind: "refused", reason: `nothing is deployed in \`${environment2}\` yet` };
+  if (current.held === held) return { kind: "noop", reason: `\`${environment2}\` is ${held ? "already held" : "not held"}` };
+  return { kind: "deploy", targets: targetsOf(config2, deployed, [], ""), deployed: { ...deployed, [environment2]: { ...current, held } }, action: current.action, environments: [] };
+}
+__name(decideHold, "decideHold");
+function deployTo(config2, deployed, environment2, commit, action, held, note) {
+  const next = { ...deployed, [environment2]: moved(deployed[environment2], commit, action, held) };
+  return { kind: "deploy", targets: targetsOf(config2, next, [environment2], note), deployed: next, action, environments: [environment2] };
+}
+__name(deployTo, "deployTo");
+function targetsOf(config2, deployed, changing, note) {
+  return config2.environments.map((env) => {
+    const commit = deployed[env.name]?.commit ?? null;
+    const changes = changing.includes(env.name);
+    return { environment: env.name, commit, changes, note: changes ? note : commit ? `stays at ${short(commit)}` : "nothing deployed" };
+  });
+}
+__name(targetsOf, "targetsOf");
+function moved(current, commit, action, held) {
+  const previous = current ? [current.commit, ...current.previous].filter((c, i, all) => c !== commit && all.indexOf(c) === i).slice(0, HISTORY_LIMIT) : [];
+  return { commit, action, held, previous };
+}
+__name(moved, "moved");
+function promotesFrom(config2, env) {
+  if (env.promote.kind === "after") return env.promote.environment;
+  const index = config2.environments.findIndex((e) => e.name === env.name);
+  return index > 0 ? config2.environments[index - 1].name : void 0;
+}
+__name(promotesFrom, "promotesFrom");
+function waiting(env) {
+  return env.promote.kind === "after" ? `waits for promotion after \`${env.promote.environment}\` is healthy` : `waits for \`/paved promote ${env.name}\``;
+}
+__name(waiting, "waiting");
+function find(config2, environment2) {
+  return config2.environments.find((e) => e.name === environment2);
+}
+__name(find, "find");
+function refusedUnknown(config2, environment2) {
+  return { kind: "refused", reason: `\`${environment2}\` is not an environment of the org config (${config2.environments.map((e) => `\`${e.name}\``).join(", ")})` };
+}
+__name(refusedUnknown, "refusedUnknown");
+function short(commit) {
+  return commit.slice(0, 7);
+}
+__name(short, "short");
+
+// src/gitops/deploy.ts
+async function deploy(inputs) {
+  const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
+  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
+  const rendered = new Map([...inputs.seed ?? []].map(([c, s]) => [c, Promise.resolve(s)]));
+  const stateAt = /* @__PURE__ */ __name((commit) => {
+    if (!rendered.has(commit)) {
+      const source = { ...inputs.source, sha: commit };
+      rendered.set(commit, inputs.readManifest(commit).then((text) => desiredState(text, inputs.manifestPath, inputs.config, source, inputs.templates, inputs.renderOptions)));
+    }
+    return rendered.get(commit);
+  }, "stateAt");
+  let last;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const snapshot = await inputs.writer.readTree();
+    const { index, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
+    const present = [...new Set((index?.units ?? []).map((u) => u.environment))];
+    const request2 = inputs.request(present);
+    const decision = decide(inputs.config, index?.deployed ?? {}, request2);
+    if (decision.kind !== "deploy") return { status: decision.kind, reason: decision.reason, attempts: attempt };
+    const newest = request2.kind === "merge" ? request2.head : decision.targets.find((t) => t.commit !== null)?.commit ?? void 0;
+    if (newest === void 0) return { status: "noop", reason: "nothing is deployed anywhere yet", attempts: attempt };
+    const commits = [.../* @__PURE__ */ new Set([newest, ...decision.targets.flatMap((t) => t.commit ? [t.commit] : [])])];
+    const states = /* @__PURE__ */ new Map();
+    for (const commit of commits) {
+      const state = await stateAt(commit);
+      const diagnostics = [...state.check.diagnostics, ...state.rendered.diagnostics];
+      if (hasErrors(diagnostics)) return { status: "invalid-commit", commit, diagnostics, attempts: attempt };
+      states.set(commit, state);
+    }
+    const desired = composeDeployment(states.get(newest), states, decision.targets, decision.deployed, inputs.source, inputs.config);
+    const source = { ...inputs.source, sha: newest };
+    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {} });
+    const trailers = trailersOf(decision, inputs.by);
+    const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, trailers), "message") });
+    last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
+    if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
+    if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
+  }
+  return { status: "refused", reason: `the GitOps branch kept moving: ${attempts} attempts each lost the race to another writer; nothing was written`, attempts };
+}
+__name(deploy, "deploy");
+function trailersOf(decision, by) {
+  const environments = decision.environments.map((environment2) => ({ environment: environment2, commit: decision.deployed[environment2].commit }));
+  const heading = decision.environments.length > 0 ? `${decision.action} ${environments.map((e) => `${e.environment} to ${short(e.commit)}`).join(", ")}` : void 0;
+  return { action: decision.action, environments, ...by ? { by } : {}, ...heading ? { heading } : {} };
+}
+__name(trailersOf, "trailersOf");
+async function readIndex(writer, snapshot, path) {
+  if (!snapshot.tree.has(path)) return { index: void 0, blobs: /* @__PURE__ */ new Map() };
+  const blobs = await writer.readBlobs([path], snapshot);
+  const content = blobs.get(path);
+  try {
+    return { index: content === void 0 ? void 0 : parseIndex(content), blobs };
+  } catch {
+    return { index: void 0, blobs };
+  }
+}
+__name(readIndex, "readIndex");
+function pinned(writer, snapshot, known) {
+  return {
+    readTree: /* @__PURE__ */ __name(async () => snapshot, "readTree"),
+    readBlobs: /* @__PURE__ */ __name(async (paths, from) => {
+      const missing = paths.filter((p) => !known.has(p));
+      const fetched = missing.length > 0 ? await writer.readBlobs(missing, from) : /* @__PURE__ */ new Map();
+      const out = /* @__PURE__ */ new Map();
+      for (const p of paths) {
+        const content = known.get(p) ?? fetched.get(p);
+        if (content !== void 0) out.set(p, content);
+      }
+      return out;
+    }, "readBlobs"),
+    commit: /* @__PURE__ */ __name((changes, message, expected) => writer.commit(changes, message, expected), "commit")
+  };
+}
+__name(pinned, "pinned");
+
 // src/github/deployments.ts
 function deploymentRecords(plan, units, config2, gitopsCommitUrl) {
   return plan.environments.map((environment2) => {
@@ -73969,16 +74387,27 @@ async function applyPush(gh, target) {
       pull: merged
     });
     const gated = new Set([...gatedEnvironments(config2)].filter((e) => !gate.withheld.has(e)));
-    const direct = directPlanner(
-      plannerForDesired(desired, { source, config: config2, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 }, recordCommit: target.after }),
-      /* @__PURE__ */ new Set([...gated, ...gate.withheld]),
-      indexPath(config2, source)
-    );
-    const outcome = await applyWithRetry(writer, direct.planner, {
-      attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5,
-      ...target.retry,
-      admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit")
+    let lastFull = /* @__PURE__ */ __name(() => void 0, "lastFull");
+    const deployed = await deploy({
+      writer,
+      config: config2,
+      templates: settings.templates,
+      ...settings.renderOptions ? { renderOptions: settings.renderOptions } : {},
+      manifestPath,
+      source,
+      readManifest: /* @__PURE__ */ __name((commit) => readFileAt(gh, repo, manifestPath, commit), "readManifest"),
+      request: /* @__PURE__ */ __name((present) => ({ kind: "merge", head: target.after, present, withheld: [...gate.withheld] }), "request"),
+      seed: /* @__PURE__ */ new Map([[target.after, desired]]),
+      recordCommit: target.after,
+      wrap: /* @__PURE__ */ __name((planner2) => {
+        const direct = directPlanner(planner2, /* @__PURE__ */ new Set([...gated, ...gate.withheld]), indexPath(config2, source));
+        lastFull = direct.lastFull;
+        return direct.planner;
+      }, "wrap"),
+      retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry, admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit") }
     });
+    const outcome = deployed.status === "noop" ? { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts } : deployed.status === "invalid-commit" ? { status: "invalid", plan: unplannable(deployed.diagnostics), attempts: deployed.attempts } : "plan" in deployed ? deployed : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
+    if ("decision" in deployed) ctx.promotion = deployed.decision.targets;
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
     if (outcome.status === "refused") {
       await finishCheck(gh, repo, check.id, {
@@ -73998,7 +74427,7 @@ async function applyPush(gh, target) {
       );
       return outcome;
     }
-    const full = direct.lastFull();
+    const full = lastFull();
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
       const proposed = await proposeGated(gitopsClient2, gitops, writer, config2.gitops.branch, full, gated, source);
       if (proposed.length > 0) ctx.proposed = proposed;

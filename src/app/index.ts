@@ -1,6 +1,7 @@
 import type { ApplicationFunctionOptions, Probot } from "probot";
 import { onCheckRunRerequested } from "./check-run.js";
 import { withGitHubObservation } from "./github-observer.js";
+import { onDeploymentStatus } from "./deployment-status.js";
 import { onIssueComment } from "./issue-comment.js";
 import { onPullRequest } from "./pull-request.js";
 import { onPush } from "./push.js";
@@ -16,7 +17,7 @@ export const PULL_REQUEST_EVENTS = [
   "pull_request_review.submitted",
   "pull_request_review.dismissed",
 ] as const;
-export const HANDLED_EVENTS: readonly string[] = [...PULL_REQUEST_EVENTS, "check_run.rerequested", "issue_comment.created", "push"];
+export const HANDLED_EVENTS: readonly string[] = [...PULL_REQUEST_EVENTS, "check_run.rerequested", "issue_comment.created", "push", "deployment_status.created"];
 
 /** Whether a delivery of `name` with this payload's action reaches a handler. */
 export function isHandled(name: string, action: unknown): boolean {
@@ -30,4 +31,5 @@ export default function paved(app: Probot, _options?: ApplicationFunctionOptions
   app.on("check_run.rerequested", withGitHubObservation(withRequestTimeout(onCheckRunRerequested)));
   app.on("issue_comment.created", withGitHubObservation(withRequestTimeout(onIssueComment)));
   app.on("push", withGitHubObservation(withRequestTimeout(onPush)));
+  app.on("deployment_status.created", withGitHubObservation(withRequestTimeout(onDeploymentStatus)));
 }

@@ -71,13 +71,14 @@ export function loadConfig(text: string, file: string): ConfigLoad {
 /** The schema-valid config (defaults filled by Ajv) as the core's ResolvedConfig. */
 function resolveConfig(raw: PavedConfig): ResolvedConfig {
   const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, ...env }]): ResolvedEnvironment => ({
+    ([name, { approval, promote, ...env }]): ResolvedEnvironment => ({
       ...env,
       name,
       namespace: env.namespace ?? "{owner}-{env}",
       autoSync: env.autoSync ?? false,
       production: env.production ?? (name === "production" || name === "prod"),
       mode: env.mode ?? "direct",
+      promote: promote === undefined || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
       ...(approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}),
     }),
   );
@@ -138,6 +139,19 @@ function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceM
       `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``,
     );
   }
+  config.environments.forEach((environment, index) => {
+    if (environment.promote.kind !== "after") return;
+    const after = environment.promote.environment;
+    const position = config.environments.findIndex((e) => e.name === after);
+    if (position >= 0 && position < index) return;
+    const earlier = config.environments.slice(0, index).map((e) => `\`${e.name}\``);
+    report(
+      "invalid-promotion",
+      pointer("environments", environment.name, "promote", "after"),
+      "value",
+      `\`environments.${environment.name}.promote.after\` is \`${after}\`, which is ${position < 0 ? "not an environment" : position === index ? "this environment itself" : "a later environment"}: it must name an earlier environment in the promotion order (${earlier.length > 0 ? earlier.join(", ") : "there is none: use `merge` or `manual`"})`,
+    );
+  });
   const ids = new Map<string, number>();
   config.policies.forEach((policy: Policy, index) => {
     const first = ids.get(policy.id);

@@ -7,7 +7,10 @@ import type {
 } from "../generated/config.js";
 
 /** The org config with every default filled in: what the core works with. */
-export interface ResolvedEnvironment extends Omit<Environment, "namespace" | "autoSync" | "mode" | "approval" | "production"> {
+/** How a source commit reaches an environment: every merge, once an earlier environment is healthy with it, or only by command. */
+export type PromotionPolicy = { kind: "merge" } | { kind: "after"; environment: string } | { kind: "manual" };
+
+export interface ResolvedEnvironment extends Omit<Environment, "namespace" | "autoSync" | "mode" | "approval" | "production" | "promote"> {
   name: string;
   /** Namespace pattern with {owner}, {env}, {service}. */
   namespace: string;
@@ -15,6 +18,7 @@ export interface ResolvedEnvironment extends Omit<Environment, "namespace" | "au
   production: boolean;
   mode: "direct" | "pull-request";
   approval?: Required<Approval>;
+  promote: PromotionPolicy;
 }
 
 export interface ResolvedConfig {

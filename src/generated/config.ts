@@ -93,6 +93,18 @@ export type Teams = string[];
  */
 export type ExcludeTheLastPusher = boolean;
 /**
+ * merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.
+ */
+export type Promotion =
+  | ("merge" | "manual")
+  | {
+      after: After;
+    };
+/**
+ * An earlier environment in the promotion order.
+ */
+export type After = string;
+/**
  * direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.
  */
 export type ApplyMode = "direct" | "pull-request";
@@ -229,6 +241,7 @@ export interface Environment {
   ingress?: Ingress;
   production?: Production;
   approval?: Approval;
+  promote?: Promotion;
   mode?: ApplyMode;
 }
 /**
