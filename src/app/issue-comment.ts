@@ -1,12 +1,14 @@
 import type { Context } from "probot";
 import { NO_RETRY } from "../github/client.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
+import { onPreviewCommand, PREVIEW_COMMAND } from "./preview.js";
 
 const PLAN_COMMAND = /^\/paved\s+plan\s*$/m;
 
 /** `/paved plan` in a pull request comment recomputes the plan and acknowledges with a reaction. */
 export async function onIssueComment(context: Context<"issue_comment.created">): Promise<void> {
   const { comment, issue, repository } = context.payload;
+  if (issue.pull_request && comment.user?.type !== "Bot" && PREVIEW_COMMAND.test(comment.body)) return onPreviewCommand(context);
   if (!issue.pull_request || comment.user?.type === "Bot" || !PLAN_COMMAND.test(comment.body)) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const gh = context.octokit;

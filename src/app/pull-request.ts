@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import { planPullRequest } from "../github/pull-request-plan.js";
 import { onConfigPullRequest } from "./config-pull-request.js";
+import { onPullRequestPreview } from "./preview.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
 
@@ -24,4 +25,8 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
     log: context.log,
     htmlUrl: payload.repository.html_url,
   });
+  // After the plan: a preview is updated on each push (and made when the PR opens with the label).
+  if (context.name === "pull_request" && ["opened", "synchronize", "reopened"].includes(payload.action)) {
+    await onPullRequestPreview(context as Context<"pull_request">);
+  }
 }
