@@ -407,6 +407,13 @@ export class FakeGitHub {
     return this.repo(repo).deployments;
   }
 
+  /** Gives a user a permission on a repository directly. */
+  addCollaborator(repo: string, user: string, permission: "admin" | "write" | "read" = "write"): void {
+    const key = this.repo(repo).fullName.toLowerCase();
+    if (!this.world.collaborators.has(key)) this.world.collaborators.set(key, new Map());
+    this.world.collaborators.get(key)!.set(user.toLowerCase(), permission);
+  }
+
   addTeamMember(org: string, team: string, user: string, role: "member" | "maintainer" = "member"): void {
     const teams = this.world.teams;
     if (!teams.has(org.toLowerCase())) teams.set(org.toLowerCase(), new Map());

@@ -105,6 +105,14 @@ export function miscRoutes(router: Router, world: World): void {
     return ok({ url: `${API}/organizations/1/team/1/memberships/${username}`, role, state: "active" });
   });
 
+  // A user's permission on a repository (collaborators only in this fake).
+  router.on("GET", "/repos/:owner/:repo/collaborators/:username/permission", (req) => {
+    const repo = repoOf(req);
+    const login = req.params.username!;
+    const permission = world.collaborators.get(repo.fullName.toLowerCase())?.get(login.toLowerCase()) ?? "none";
+    return ok({ permission, role_name: permission, user: { login, type: "User" } });
+  });
+
   // ---- deployments ----
   router.on("POST", "/repos/:owner/:repo/deployments", (req) => {
     const repo = repoOf(req);

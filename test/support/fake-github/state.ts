@@ -145,6 +145,8 @@ export class World {
   readonly repos = new Map<string, RepoState>();
   /** org → team slug → login → role */
   readonly teams = new Map<string, Map<string, Map<string, "member" | "maintainer">>>();
+  /** repository (lower case) → login → permission granted directly ("admin" | "write" | "read") */
+  readonly collaborators = new Map<string, Map<string, string>>();
   readonly refHooks = new Map<string, Array<{ hook: RefHook; left: number }>>();
   private seconds = 0;
   private nextId = 1000;
