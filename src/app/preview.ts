@@ -2,6 +2,7 @@ import type { Context } from "probot";
 import { hasWriteAccess, previewPullRequest, type PreviewTrigger } from "../github/previews.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import { NO_RETRY } from "../github/client.js";
+import { appAuthor } from "./author.js";
 
 type PullRequestPayload = Context<"pull_request">["payload"];
 
@@ -23,7 +24,7 @@ export async function onPullRequestPreview(context: Context<"pull_request">): Pr
   else if ((payload.action === "opened" || payload.action === "reopened") && labels.includes(label)) trigger = { kind: "request" };
   else if (payload.action === "synchronize") trigger = { kind: "push" };
   if (!trigger) return;
-  await previewPullRequest(gh, { ...targetOf(payload, context), trigger, settings });
+  await previewPullRequest(gh, { ...targetOf(payload, context), trigger, settings, author: await appAuthor(context) });
 }
 
 function targetOf(payload: PullRequestPayload, context: Context<"pull_request">) {
@@ -65,5 +66,6 @@ export async function onPreviewCommand(context: Context<"issue_comment.created">
     trigger: { kind: "request", pinned: pr.head.sha },
     now: new Date(),
     log: context.log,
+    author: await appAuthor(context),
   });
 }

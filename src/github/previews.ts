@@ -13,7 +13,7 @@ import { renderPreview, type PreviewRender } from "../previews/render.js";
 import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "./client.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { readFileAt } from "./read-file.js";
-import { upsertStickyComment } from "./sticky-comment.js";
+import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
 
 export const PREVIEW_MARKER = "<!-- paved:preview -->";
 
@@ -37,6 +37,8 @@ export interface PreviewTarget {
   trigger: PreviewTrigger;
   now: Date;
   log: Pick<Logger, "info" | "warn" | "error">;
+  /** Who Paved comments as: only that author's preview comment is ever edited. */
+  author: CommentAuthor;
   settings?: OrgSettings;
 }
 
@@ -163,7 +165,7 @@ async function refuse(gh: GitHub, target: PreviewTarget, reason: string): Promis
 }
 
 async function comment(gh: GitHub, target: PreviewTarget, body: string): Promise<void> {
-  await upsertStickyComment(gh, target.repo, target.number, PREVIEW_MARKER, `${PREVIEW_MARKER}\n### Paved preview\n\n${body}\n`);
+  await upsertStickyComment(gh, target.repo, target.number, PREVIEW_MARKER, `${PREVIEW_MARKER}\n### Paved preview\n\n${body}\n`, { author: target.author });
 }
 
 function previewBody(record: PreviewRecord, config: ResolvedConfig): string {

@@ -56,6 +56,8 @@ const CATEGORY_PERMISSIONS: Record<string, string[]> = {
   "repos/contents": ["contents"],
   "repos/repos": ["metadata"],
   "teams/members": ["members"],
+  "teams/teams": ["members"], // a team's permission on a repository (`owner` is verified)
+  "collaborators/collaborators": ["metadata"], // a commenter's permission (/paved commands)
   "apps/apps": [], // GET /app: authenticated as the app itself (its JWT), no installation permission
   "collaborators/collaborators": ["metadata"], // a commenter's permission (/paved commands)
 };
