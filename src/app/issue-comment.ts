@@ -6,6 +6,7 @@ import { planPullRequest } from "../github/pull-request-plan.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { appAuthor } from "./author.js";
+import { onPreviewCommand, PREVIEW_COMMAND } from "./preview.js";
 
 const PLAN_COMMAND = /^\/paved\s+plan\s*$/m;
 const DEPLOY_COMMAND = /^\/paved\s+(promote|rollback|hold|release)\s+([a-z0-9][a-z0-9-]*)(?:\s+([0-9a-f]{7,40}))?\s*$/m;
@@ -30,6 +31,7 @@ const recomputing = new Set<string>();
 export async function onIssueComment(context: Context<"issue_comment.created">): Promise<void> {
   const { comment, issue, repository } = context.payload;
   if (!issue.pull_request || comment.user?.type === "Bot") return;
+  if (PREVIEW_COMMAND.test(comment.body)) return onPreviewCommand(context);
   const deployCommand = parseDeployCommand(comment.body);
   if (deployCommand) return onDeployCommand(context, deployCommand);
   if (!PLAN_COMMAND.test(comment.body)) return;

@@ -11,6 +11,7 @@ import { checkConfigCommand } from "./check-config.js";
 import { demoCommand } from "./demo.js";
 import { initCommand } from "./init.js";
 import { planCommand } from "./plan.js";
+import { previewsCommand } from "./previews.js";
 import { renderCommand } from "./render.js";
 import { schemaCommand } from "./schema.js";
 import { validateCommand } from "./validate.js";
@@ -23,6 +24,7 @@ export const commands: Record<string, Command> = {
   render: renderCommand,
   plan: planCommand,
   apply: applyCommand,
+  previews: previewsCommand,
   init: initCommand,
   schema: schemaCommand,
   demo: demoCommand,

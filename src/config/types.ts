@@ -36,4 +36,22 @@ export interface ResolvedConfig {
   links: Record<string, string>;
   policies: Policy[];
   builtins: Record<string, boolean>;
+  /** Absent: the org has no previews. */
+  previews?: ResolvedPreviews;
+}
+
+/** The `previews:` block with its defaults (docs/paved-config.md). */
+export interface ResolvedPreviews {
+  /** The environment a preview is based on: its org-config settings, with the manifest's `environments.preview` overrides. */
+  from: string;
+  /** `a{owner}b{number}c`: checked at load against every environment's namespace. */
+  namespace: string;
+  cluster: string;
+  /** Milliseconds without a push after which a preview is removed. */
+  ttlMs: number;
+  ttl: string;
+  maxPerRepository: number;
+  maxPerOrg: number;
+  label: string;
+  keepLabel: string;
 }

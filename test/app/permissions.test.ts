@@ -59,6 +59,7 @@ const CATEGORY_PERMISSIONS: Record<string, string[]> = {
   "teams/teams": ["members"], // a team's permission on a repository (`owner` is verified)
   "collaborators/collaborators": ["metadata"], // a commenter's permission (/paved commands)
   "apps/apps": [], // GET /app: authenticated as the app itself (its JWT), no installation permission
+  "collaborators/collaborators": ["metadata"], // a commenter's permission (/paved commands)
 };
 
 function sourceFiles(dir: string): string[] {
