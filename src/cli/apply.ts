@@ -1,10 +1,13 @@
 /** `paved apply`: plan, then commit the result to the local GitOps repository in one commit. */
+import { deploy, type DeployInputs } from "../gitops/deploy.js";
 import { DirtyWorkTreeError } from "../gitops/local.js";
 import { applyWithRetry, type Planner } from "../gitops/writer.js";
 import { cliText } from "../report/cli-text.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, type Io } from "./io.js";
-import { gitopsError, preparePlan } from "./plan.js";
+import { report } from "./deploy.js";
+import { manifestHistory } from "./manifest-at.js";
+import { gitopsError, preparePlan, type PreparedPlan } from "./plan.js";
 
 export const applyCommand: Command = {
   summary: "Commit what platform.yaml renders to a local GitOps repository",
@@ -37,7 +40,21 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
       io.stderr.write(cliText(prepared.plan, { color: false }));
       return 1;
     }
-    const bound = typeof values.message === "string" ? withSubject(prepared.planner, values.message) : prepared.planner;
+    const subject = (planner: Planner) => (typeof values.message === "string" ? withSubject(planner, values.message) : planner);
+    const merge = await mergeOf(prepared);
+    if (merge) {
+      // The manifest is committed as it is: a merge, each environment at the commit its promotion policy and hold give it.
+      let deployed;
+      try {
+        deployed = await deploy({ ...merge, writer: prepared.writer, wrap: subject, retry: { attempts: 3 } });
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, 2);
+        throw gitopsError(prepared.gitops, error);
+      }
+      return report("apply", deployed, io);
+    }
+    const bound = subject(prepared.planner);
     let outcome;
     try {
       outcome = await applyWithRetry(prepared.writer, bound, { attempts: 3 });
@@ -69,4 +86,25 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
 function withSubject(planner: Planner, subject: string): Planner {
   const line = subject.replace(/[\r\n]+/g, " ").trim();
   return { ...planner, message: (plan) => `${line}${planner.message(plan).replace(/^[^\n]*/, "")}` };
+}
+
+/** The merge `paved apply` deploys when the manifest file is committed as it is at HEAD; undefined otherwise. */
+async function mergeOf(prepared: Extract<PreparedPlan, { planner: Planner }>): Promise<Omit<DeployInputs, "writer"> | undefined> {
+  const head = prepared.source.sha;
+  if (head === undefined) return undefined;
+  const history = manifestHistory(prepared.deploy.manifestFile);
+  const committed = await history.at(head).catch(() => undefined);
+  if (committed !== prepared.deploy.text) return undefined;
+  const { config, templates, renderOptions } = prepared.deploy;
+  return {
+    config,
+    templates,
+    renderOptions,
+    manifestPath: prepared.file,
+    source: prepared.source,
+    readManifest: (commit) => history.at(commit),
+    request: (present) => ({ kind: "merge", head, present }),
+    seed: new Map([[head, prepared.desired]]),
+    recordCommit: head,
+  };
 }

@@ -9,6 +9,8 @@ import { CliError, type Io } from "./io.js";
 import { applyCommand } from "./apply.js";
 import { checkConfigCommand } from "./check-config.js";
 import { demoCommand } from "./demo.js";
+import { holdCommand, promoteCommand, releaseCommand, rollbackCommand } from "./deploy.js";
+import { historyCommand } from "./history.js";
 import { initCommand } from "./init.js";
 import { planCommand } from "./plan.js";
 import { previewsCommand } from "./previews.js";
@@ -24,6 +26,11 @@ export const commands: Record<string, Command> = {
   render: renderCommand,
   plan: planCommand,
   apply: applyCommand,
+  promote: promoteCommand,
+  rollback: rollbackCommand,
+  hold: holdCommand,
+  release: releaseCommand,
+  history: historyCommand,
   previews: previewsCommand,
   init: initCommand,
   schema: schemaCommand,
@@ -45,8 +52,8 @@ Options:
 
 Exit status:
   0  ok (valid, written, applied, or nothing to do)
-  1  invalid manifest or config, policy failure, or a conflict (another source owns the files,
-     or the GitOps branch kept moving)
+  1  invalid manifest or config, policy failure, a conflict (another source owns the files,
+     or the GitOps branch kept moving), or a promotion or rollback refused
   2  usage or I/O problems (unknown option, missing file, not a git repository)
 
 Start with \`paved init\` for a platform.yaml, or \`paved demo\` to watch the whole flow.

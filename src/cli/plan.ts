@@ -12,6 +12,7 @@ import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
 import type { RenderOptions } from "../render/index.js";
+import type { CompiledTemplateSet } from "../render/templates.js";
 import { cliText } from "../report/cli-text.js";
 import { markdownComment } from "../report/markdown.js";
 import { oneOf, parseCommandArgs, sourceIdOption, type Command } from "./args.js";
@@ -59,7 +60,16 @@ Exit status: 0 valid (with or without changes), 1 invalid or owned by another so
 /** Everything `plan` and `apply` share: config, manifest, source, templates, GitOps repository. */
 export type PreparedPlan =
   | { plan: Plan; source: Source; file: string }
-  | { desired: DesiredState; planner: Planner; writer: LocalGitWriter; source: Source; file: string; gitops: string };
+  | {
+      desired: DesiredState;
+      planner: Planner;
+      writer: LocalGitWriter;
+      source: Source;
+      file: string;
+      gitops: string;
+      /** What `paved apply` needs to deploy per environment (promotion): the manifest's text and absolute path, config, templates. */
+      deploy: { text: string; manifestFile: string; config: ResolvedConfig; templates: CompiledTemplateSet; renderOptions: RenderOptions };
+    };
 
 export async function preparePlan(
   command: string,
@@ -80,9 +90,11 @@ export async function preparePlan(
   const config = loaded.config;
   const text = await readManifest(command, io, manifestPath);
   const { templates, valuesSchema } = await loadConfigFiles(command, io, config, loaded.file);
-  const desired = desiredState(text, file, config, source, templates, await renderOptions(gitops, config, valuesSchema));
+  const options = await renderOptions(gitops, config, valuesSchema);
+  const desired = desiredState(text, file, config, source, templates, options);
   const bound = plannerForDesired(desired, { source, config, manifestText: text, manifestFile: file });
-  return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops };
+  const deploy = { text, manifestFile: resolve(io.cwd, manifestPath), config, templates, renderOptions: options };
+  return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops, deploy };
 }
 
 /**
@@ -130,7 +142,7 @@ async function readGitops(prepared: { writer: LocalGitWriter; gitops: string }):
  * `--gitops` names the top of a clone: git would otherwise find the repository above a subfolder,
  * and Paved would plan and commit at that repository's root, not in the folder the user named.
  */
-async function requireTopLevel(gitops: string): Promise<void> {
+export async function requireTopLevel(gitops: string): Promise<void> {
   let top: string;
   try {
     top = (await gitRunner(gitops)(["rev-parse", "--show-toplevel"])).toString("utf8").trim();
@@ -163,7 +175,7 @@ export function formatPlan(result: Plan, format: (typeof FORMATS)[number], io: I
 }
 
 /** A plan that never got made (the config has errors): same outputs, nothing to apply. */
-async function sourceOf(command: string, io: Io, manifestPath: string, explicit: string | boolean | undefined): Promise<Source> {
+export async function sourceOf(command: string, io: Io, manifestPath: string, explicit: string | boolean | undefined): Promise<Source> {
   if (typeof explicit === "string") {
     if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, 2);
     return { repository: explicit };
@@ -178,7 +190,7 @@ async function sourceOf(command: string, io: Io, manifestPath: string, explicit:
  * Where Argo CD finds the GitOps repository when the config does not say (`gitops.repository`):
  * the local clone's `origin`.
  */
-async function renderOptions(gitops: string, config: ResolvedConfig, valuesSchema: object | undefined): Promise<RenderOptions> {
+export async function renderOptions(gitops: string, config: ResolvedConfig, valuesSchema: object | undefined): Promise<RenderOptions> {
   const options: RenderOptions = valuesSchema ? { valuesSchema } : {};
   if (!config.gitops.repository) {
     try {

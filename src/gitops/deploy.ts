@@ -80,7 +80,7 @@ export async function deploy(inputs: DeployInputs): Promise<DeployOutcome> {
     const desired = composeDeployment(states.get(newest)!, states, decision.targets, decision.deployed, inputs.source, inputs.config);
     const source = { ...inputs.source, sha: newest };
     const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...(inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {}) });
-    const trailers = trailersOf(decision, inputs.by);
+    const trailers = trailersOf(decision, request, inputs.by);
     const planner = (inputs.wrap ?? ((p: Planner) => p))({ ...base, message: (plan: Plan) => commitMessage(plan, source, trailers) });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner, { attempts: 1, ...(inputs.retry?.admit ? { admit: inputs.retry.admit } : {}) });
     if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
@@ -89,11 +89,18 @@ export async function deploy(inputs: DeployInputs): Promise<DeployOutcome> {
   return { status: "refused", reason: `the GitOps branch kept moving: ${attempts} attempts each lost the race to another writer; nothing was written`, attempts };
 }
 
-function trailersOf(decision: Extract<DeployDecision, { kind: "deploy" }>, by: string | undefined): DeploymentTrailers {
+function trailersOf(decision: Extract<DeployDecision, { kind: "deploy" }>, request: DeployRequest, by: string | undefined): DeploymentTrailers {
   const environments = decision.environments.map((environment) => ({ environment, commit: decision.deployed[environment]!.commit }));
   const heading = decision.environments.length > 0
     ? `${decision.action} ${environments.map((e) => `${e.environment} to ${short(e.commit)}`).join(", ")}`
     : undefined;
+  // A hold, a release, or a rollback to what already runs changes no commit: the trailers still name
+  // the environment and what it runs, so `paved history` can tell when it was held and by whom.
+  if (environments.length === 0 && "environment" in request && decision.deployed[request.environment]) {
+    const commit = decision.deployed[request.environment]!.commit;
+    const action = request.kind === "hold" || request.kind === "release" ? request.kind : decision.action;
+    return { action, environments: [{ environment: request.environment, commit }], ...(by ? { by } : {}), heading: `${action} ${request.environment} at ${short(commit)}` };
+  }
   return { action: decision.action, environments, ...(by ? { by } : {}), ...(heading ? { heading } : {}) };
 }
 
