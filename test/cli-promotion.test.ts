@@ -97,4 +97,43 @@ describe("paved promote, rollback, hold, release and history on real git", () =>
     expect(production.stdout.trim().split("\n").map((l) => l.split(/\s+/)[1])).toEqual(["promote", "promote"]);
     expect(production.stdout).toContain(`acme/payments@${c.slice(0, 7)}`);
   });
+
+  it("a rollback to a named commit re-renders it; one whose manifest no longer validates, or an unknown environment or commit, writes nothing", async () => {
+    const w = world();
+    const a = w.commitImage("1.5.0");
+    expect((await w.run("apply")).code).toBe(0);
+    const stagingAtA = filesOf(w.gitops, "staging/");
+    const bad = w.commitImage("latest");
+    w.commitImage("1.6.0");
+    expect((await w.run("apply")).code).toBe(0);
+    const head = git(w.gitops, "rev-parse", "HEAD");
+
+    const invalid = await w.run("rollback", "staging", bad.slice(0, 10));
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain(`the manifest at ${bad.slice(0, 7)} does not validate under today's org config`);
+    expect(invalid.stderr).toMatch(/platform\.yaml:\d+:\d+/);
+    const unknownEnv = await w.run("rollback", "prod");
+    expect([unknownEnv.code, unknownEnv.stderr]).toEqual([1, expect.stringContaining("`prod` is not an environment of the org config")]);
+    const unknownCommit = await w.run("rollback", "staging", "deadbeef");
+    expect([unknownCommit.code, unknownCommit.stderr]).toEqual([2, expect.stringContaining("`deadbeef` is not a commit of the source repository")]);
+    const noGitops = await paved(w.app, "promote", "production");
+    expect([noGitops.code, noGitops.stderr]).toEqual([2, expect.stringContaining("`--gitops DIR` is required")]);
+    expect(git(w.gitops, "rev-parse", "HEAD")).toBe(head);
+
+    const named = await w.run("rollback", "staging", a.slice(0, 8));
+    expect(named.code, named.stderr).toBe(0);
+    expect(filesOf(w.gitops, "staging/")).toEqual(stagingAtA);
+    expect(git(w.gitops, "log", "-1", "--format=%B")).toContain(`Paved-Action: rollback\n`);
+
+    // Holding needs something deployed there.
+    const held = await w.run("hold", "production");
+    expect([held.code, held.stderr]).toEqual([1, expect.stringContaining("nothing is deployed in `production` yet")]);
+  });
+
+  it("paved --help lists the verbs, and each has its own help", async () => {
+    const help = await paved(".", "--help");
+    for (const verb of ["promote", "rollback", "hold", "release", "history"]) expect(help.stdout).toMatch(new RegExp(`\\n  ${verb} +\\S`));
+    expect((await paved(".", "rollback", "--help")).stdout).toContain("Usage: paved rollback ENV [SHA] --gitops DIR [--repo DIR]");
+    expect((await paved(".", "history", "--help")).stdout).toContain("Usage: paved history ENV --gitops DIR [--format text|json]");
+  });
 });
