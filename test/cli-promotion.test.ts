@@ -56,6 +56,22 @@ describe("paved promote, rollback, hold, release and history on real git", () =>
     expect(w.image(STAGING)).toBe("ghcr.io/acme/payments-api:1.6.0");
     expect(w.image(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
 
+    // Production: promoted to B, rolled back to A (held); promoting B again is refused until released.
+    expect((await w.run("promote", "production")).code).toBe(0);
+    expect(w.image(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.6.0");
+    expect((await w.run("rollback", "production")).code).toBe(0);
+    expect(w.image(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
+    const whileHeld = git(w.gitops, "rev-parse", "HEAD");
+    const refusedHeld = await w.run("promote", "production");
+    expect(refusedHeld.code).toBe(1);
+    expect(refusedHeld.stderr).toContain(`\`production\` is held at ${a.slice(0, 7)}`);
+    expect(refusedHeld.stderr).toContain("paved release production");
+    expect(git(w.gitops, "rev-parse", "HEAD")).toBe(whileHeld);
+    expect(w.image(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
+    expect((await w.run("release", "production")).code).toBe(0);
+    expect((await w.run("promote", "production")).code).toBe(0);
+    expect(w.image(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.6.0");
+
     // Rollback: staging's files are back as they were at the previous deployed commit, in one commit, and staging is held.
     const before = git(w.gitops, "rev-parse", "HEAD");
     const rolled = await w.run("rollback", "staging");
@@ -94,7 +110,9 @@ describe("paved promote, rollback, hold, release and history on real git", () =>
     expect(entries.map((e) => `${e.action} ${e.sourceCommit}`)).toEqual([`merge ${c}`, `release ${a}`, `rollback ${a}`, `merge ${b}`, `merge ${a}`]);
     expect(entries.every((e) => e.source === "acme/payments")).toBe(true);
     const production = await paved(w.app, "history", "production", "--gitops", w.gitops);
-    expect(production.stdout.trim().split("\n").map((l) => l.split(/\s+/)[1])).toEqual(["promote", "promote"]);
+    expect(production.stdout.trim().split("\n").map((l) => l.split(/\s+/).slice(1, 3).join(" "))).toEqual(
+      [`promote acme/payments@${c.slice(0, 7)}`, `promote acme/payments@${b.slice(0, 7)}`, `release acme/payments@${a.slice(0, 7)}`, `rollback acme/payments@${a.slice(0, 7)}`, `promote acme/payments@${b.slice(0, 7)}`, `promote acme/payments@${a.slice(0, 7)}`],
+    );
     expect(production.stdout).toContain(`acme/payments@${c.slice(0, 7)}`);
   });
 

@@ -24,13 +24,21 @@ describe("which commit goes to which environment", () => {
     expect(decide(config, { ...deployed, production: { ...deployed.production!, held: false } }, { kind: "healthy", environment: "staging", commit: B })).toMatchObject({ kind: "deploy", environments: ["production"] });
   });
 
-  it("rollback goes to the previous commit once and holds; promotion by hand releases", () => {
+  it("rollback goes to the previous commit once and holds; a promotion by hand of a newer commit, or after a release, lifts the hold", () => {
     const deployed: Deployed = { staging: { commit: B, action: "merge", held: false, previous: [] }, production: { commit: B, action: "promote", held: false, previous: [A] } };
     const rolled = decide(config, deployed, { kind: "rollback", environment: "production" });
     expect(rolled).toMatchObject({ kind: "deploy", deployed: { production: { commit: A, held: true, action: "rollback" } } });
     const after = rolled.kind === "deploy" ? rolled.deployed : {};
     expect(decide(config, after, { kind: "rollback", environment: "production" }).kind).toBe("noop");
-    expect(decide(config, after, { kind: "promote", environment: "production" })).toMatchObject({ kind: "deploy", deployed: { production: { commit: B, held: false } } });
+    // B is what production was rolled back from: refused while held, promoted once released.
+    expect(decide(config, after, { kind: "promote", environment: "production" })).toMatchObject({ kind: "refused", reason: expect.stringContaining("`production` is held at aaaaaaa") });
+    const released = decide(config, after, { kind: "release", environment: "production" });
+    expect(released).toMatchObject({ kind: "deploy", deployed: { production: { commit: A, held: false } } });
+    expect(decide(config, released.kind === "deploy" ? released.deployed : {}, { kind: "promote", environment: "production" })).toMatchObject({ kind: "deploy", deployed: { production: { commit: B, held: false } } });
+    // A newer commit in staging is promoted by hand into the held environment, which lifts the hold.
+    const C = "c".repeat(40);
+    const newer = { ...after, staging: { commit: C, action: "merge" as const, held: false, previous: [B] } };
+    expect(decide(config, newer, { kind: "promote", environment: "production" })).toMatchObject({ kind: "deploy", deployed: { production: { commit: C, held: false } } });
     expect(decide(config, after, { kind: "promote", environment: "staging" }).kind).toBe("refused");
   });
 });

@@ -41,8 +41,10 @@ export const promoteCommand = verbCommand(
 
 Deploys into ENV the source commit its promotion source runs (\`promote: { after: ENV }\`, else the
 environment before it in the org config), as recorded in the GitOps repository's ownership index.
-A promotion by hand is the way out of a hold (merges and automatic promotions skip a held
-environment). Refused when the environment before has nothing deployed, or ENV is the first one.
+Merges and automatic promotions skip a held environment; promoting a newer commit by hand lifts the
+hold. Refused while ENV is held and the commit is one it ran before (what it was rolled back from):
+\`paved release ENV\` first. Refused too when the environment before has nothing deployed, or ENV
+is the first one.
 
 ${COMMON}`,
 );

@@ -104,6 +104,13 @@ function decidePromote(config: ResolvedConfig, deployed: Deployed, environment: 
   const current = deployed[environment];
   // Promoting by hand is the way out of a hold, even with the commit that is already there.
   if (current?.commit === source.commit && !current.held) return { kind: "noop", reason: `\`${environment}\` already runs ${short(source.commit)}, the commit deployed in \`${from}\`` };
+  // ...but only with a newer commit: one the held environment ran before is what it was rolled back from.
+  if (current?.held && current.commit !== source.commit && current.previous.includes(source.commit)) {
+    return {
+      kind: "refused",
+      reason: `\`${environment}\` is held at ${short(current.commit)}, and ${short(source.commit)} (what \`${from}\` runs) is a commit it was rolled back from or ran before: release it first (\`/paved release ${environment}\`, or \`paved release ${environment}\` on a local clone), or promote a newer commit`,
+    };
+  }
   return deployTo(config, deployed, environment, source.commit, "promote", false, `promoted from \`${from}\``);
 }
 
