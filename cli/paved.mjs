@@ -10969,7 +10969,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve7.call(this, root3, ref);
+      let _sch = resolve9.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -11000,13 +11000,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve7(root3, ref) {
+    function resolve9(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve7, "resolve");
+    __name(resolve9, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -11901,7 +11901,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve7(baseURI, relativeURI, options) {
+    function resolve9(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11937,7 +11937,7 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve7, "resolve");
+    __name(resolve9, "resolve");
     function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
@@ -12308,7 +12308,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve7,
+      resolve: resolve9,
       resolveComponent,
       equal,
       serialize,
@@ -23616,9 +23616,9 @@ function reportSyntaxErrors(text, errors) {
   const all = lines(text);
   const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
   const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
-  const report = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
+  const report2 = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
   const more = sorted.length - 1;
-  return more === 0 ? report : { ...report, message: `${report.message} (${more === 1 ? "1 more YAML error after this one follows" : `${more} more YAML errors after this one follow`} from it; fix it and check again.)` };
+  return more === 0 ? report2 : { ...report2, message: `${report2.message} (${more === 1 ? "1 more YAML error after this one follows" : `${more} more YAML errors after this one follow`} from it; fix it and check again.)` };
 }
 __name(reportSyntaxErrors, "reportSyntaxErrors");
 
@@ -23731,17 +23731,17 @@ function parseYaml(text, file, limits = {}) {
   const sourceMap = new SourceMapBuilder(lineCounter.lineStarts);
   const diagnostics = [];
   const literals = /* @__PURE__ */ new Map();
-  const report = /* @__PURE__ */ __name((code, message, at, path = "") => {
+  const report2 = /* @__PURE__ */ __name((code, message, at, path = "") => {
     diagnostics.push({ severity: "error", code, message, file, line: at.line, column: at.column, path });
   }, "report");
   const done = /* @__PURE__ */ __name((value) => ({ value, sourceMap, diagnostics: sortDiagnostics(diagnostics), literals }), "done");
   const tooDeep = /* @__PURE__ */ __name((at, path = "") => {
-    report("too-deep", `The YAML is nested more than ${maxDepth} levels deep. A manifest needs only a few levels; flatten this structure.`, at, path);
+    report2("too-deep", `The YAML is nested more than ${maxDepth} levels deep. A manifest needs only a few levels; flatten this structure.`, at, path);
     return done(void 0);
   }, "tooDeep");
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > maxBytes) {
-    report("file-too-large", `The file is ${bytes} bytes, over the limit of ${maxBytes} bytes (${formatMiB(maxBytes)}). A manifest should be far smaller: remove generated or unused content.`, { line: 1, column: 1 });
+    report2("file-too-large", `The file is ${bytes} bytes, over the limit of ${maxBytes} bytes (${formatMiB(maxBytes)}). A manifest should be far smaller: remove generated or unused content.`, { line: 1, column: 1 });
     return done(void 0);
   }
   const deepAt = prescanDepth(text, maxDepth);
@@ -23754,7 +23754,7 @@ function parseYaml(text, file, limits = {}) {
     docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens2));
   } catch (error) {
     if (error instanceof RangeError) return tooDeep({ line: 1, column: 1 });
-    report("yaml-syntax", `The YAML parser failed: ${String(error)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
+    report2("yaml-syntax", `The YAML parser failed: ${String(error)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
     return done(void 0);
   }
   const syntaxErrors = [];
@@ -23765,7 +23765,7 @@ function parseYaml(text, file, limits = {}) {
     }
     for (const w of doc.warnings) {
       if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
-        report("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
+        report2("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
       } else {
         syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
       }
@@ -23773,25 +23773,25 @@ function parseYaml(text, file, limits = {}) {
   }
   if (syntaxErrors.length > 0) {
     const first2 = reportSyntaxErrors(text, syntaxErrors);
-    report("yaml-syntax", first2.message, toPosition(first2.offset));
+    report2("yaml-syntax", first2.message, toPosition(first2.offset));
     return done(void 0);
   }
   const contentDocs = docs.filter((d) => !isEmptyDocument(d));
   const first = contentDocs[0];
   if (first === void 0) {
-    report("empty-file", "The file is empty (or only has comments). A manifest needs at least `apiVersion: paved.dev/v1`, `owner` and `services`.", { line: 1, column: 1 });
+    report2("empty-file", "The file is empty (or only has comments). A manifest needs at least `apiVersion: paved.dev/v1`, `owner` and `services`.", { line: 1, column: 1 });
     return done(void 0);
   }
   const second = contentDocs[1];
   if (second !== void 0) {
-    report("multiple-documents", "A second YAML document starts here. A manifest is a single document: remove the `---` separator and merge or delete what follows.", toPosition(second.range[0]));
+    report2("multiple-documents", "A second YAML document starts here. A manifest is a single document: remove the `---` separator and merge or delete what follows.", toPosition(second.range[0]));
   }
-  const walker = new Walker(sourceMap, literals, { maxDepth, maxAliasCount, maxExpandedBytes }, (code, message, offset, path) => report(code, message, toPosition(offset), path));
+  const walker = new Walker(sourceMap, literals, { maxDepth, maxAliasCount, maxExpandedBytes }, (code, message, offset, path) => report2(code, message, toPosition(offset), path));
   try {
     return done(walker.walk(first.contents, "", 0));
   } catch (error) {
     if (error instanceof LimitError) {
-      report(error.code, error.message, toPosition(error.offset), error.path);
+      report2(error.code, error.message, toPosition(error.offset), error.path);
       return done(void 0);
     }
     if (error instanceof RangeError) return tooDeep({ line: 1, column: 1 });
@@ -37140,19 +37140,19 @@ function unknownAssertFields(assert) {
   const walk = /* @__PURE__ */ __name((node, shape, at, prefix) => {
     if (typeof node !== "object" || node === null || Array.isArray(node) || shape === null) return;
     const schema2 = node;
-    const report = /* @__PURE__ */ __name((name, tokens2) => {
+    const report2 = /* @__PURE__ */ __name((name, tokens2) => {
       const hit = suggest(name, shape.keys());
       found.push({ at: tokens2, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
     }, "report");
     if (typeof schema2.properties === "object" && schema2.properties !== null) {
       for (const [name, child] of Object.entries(schema2.properties)) {
-        if (!shape.has(name)) report(name, [...at, "properties", name]);
+        if (!shape.has(name)) report2(name, [...at, "properties", name]);
         else walk(child, shape.get(name) ?? null, [...at, "properties", name], [...prefix, name]);
       }
     }
     if (Array.isArray(schema2.required)) {
       schema2.required.forEach((name, index) => {
-        if (typeof name === "string" && !shape.has(name)) report(name, [...at, "required", String(index)]);
+        if (typeof name === "string" && !shape.has(name)) report2(name, [...at, "required", String(index)]);
       });
     }
     for (const key2 of ["allOf", "anyOf", "oneOf"]) {
@@ -37567,12 +37567,12 @@ function durationMs(text) {
 __name(durationMs, "durationMs");
 function semanticChecks(config2, file, sourceMap) {
   const diagnostics = [];
-  const report = /* @__PURE__ */ __name((code, path, at, message, severity = "error") => {
+  const report2 = /* @__PURE__ */ __name((code, path, at, message, severity = "error") => {
     const site = siteIn(sourceMap, path, at);
     diagnostics.push({ severity, code, message, file, line: site.line, column: site.column, path });
   }, "report");
   if (config2.render.mode === "helm" && !config2.render.chart) {
-    report(
+    report2(
       "missing-field",
       "/render/mode",
       "value",
@@ -37581,7 +37581,7 @@ function semanticChecks(config2, file, sourceMap) {
   }
   const valuesSchema = config2.render.chart?.valuesSchema;
   if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
-    report(
+    report2(
       "values-schema-url",
       "/render/chart/valuesSchema",
       "value",
@@ -37594,7 +37594,7 @@ function semanticChecks(config2, file, sourceMap) {
     const position = config2.environments.findIndex((e) => e.name === after);
     if (position >= 0 && position < index) return;
     const earlier = config2.environments.slice(0, index).map((e) => `\`${e.name}\``);
-    report(
+    report2(
       "invalid-promotion",
       pointer("environments", environment2.name, "promote", "after"),
       "value",
@@ -37605,20 +37605,20 @@ function semanticChecks(config2, file, sourceMap) {
   config2.policies.forEach((policy, index) => {
     const first = ids.get(policy.id);
     if (first !== void 0) {
-      report("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is already used by policy ${first + 1}; ids must be unique`);
+      report2("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is already used by policy ${first + 1}; ids must be unique`);
     } else {
       ids.set(policy.id, index);
     }
     if (BUILTIN_POLICY_IDS.includes(policy.id)) {
-      report("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is the id of a built-in policy; choose another`);
+      report2("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is the id of a built-in policy; choose another`);
     }
   });
   compilePolicies(config2.policies).forEach(({ error }, index) => {
-    if (error) report("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config2.policies[index].id}\`: ${error}`);
+    if (error) report2("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config2.policies[index].id}\`: ${error}`);
   });
   config2.policies.forEach((policy, index) => {
     for (const unknown of unknownAssertFields(policy.assert)) {
-      report(
+      report2(
         "unknown-policy-field",
         pointer("policies", index, "assert", ...unknown.at),
         "key",
@@ -37628,19 +37628,19 @@ function semanticChecks(config2, file, sourceMap) {
     }
   });
   for (const problem2 of namespaceProblems(config2.environments)) {
-    report("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
+    report2("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
   }
   if (config2.previews) {
     const { from } = config2.previews;
     if (!config2.environments.some((env) => env.name === from)) {
-      report("unknown-environment", "/previews/from", "value", `\`previews.from\` is \`${from}\`, which is not configured; the environments are ${config2.environments.map((e) => `\`${e.name}\``).join(", ")}`);
+      report2("unknown-environment", "/previews/from", "value", `\`previews.from\` is \`${from}\`, which is not configured; the environments are ${config2.environments.map((e) => `\`${e.name}\``).join(", ")}`);
     }
     for (const problem2 of previewNamespaceProblems(config2.previews, config2.environments)) {
-      report("namespace-overlap", "/previews/namespace", "value", problem2);
+      report2("namespace-overlap", "/previews/namespace", "value", problem2);
     }
     for (const env of config2.environments) {
       if (reservedForPreviews(env.name)) {
-        report("reserved-environment", pointer("environments", env.name), "key", `environment \`${env.name}\` is a name previews use (\`preview\`, \`previews\`, \`pr-<number>\`); rename it`);
+        report2("reserved-environment", pointer("environments", env.name), "key", `environment \`${env.name}\` is a name previews use (\`preview\`, \`previews\`, \`pr-<number>\`); rename it`);
       }
     }
   }
@@ -37648,7 +37648,7 @@ function semanticChecks(config2, file, sourceMap) {
   config2.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {
       if (!environments.includes(name)) {
-        report(
+        report2(
           "unknown-environment",
           pointer("policies", index, "match", "environments", item),
           "value",
@@ -38263,10 +38263,10 @@ function validateManifest(text, file, config2) {
   diagnostics.push(...validateManifestSchema(parsed.value, file, sourceMap));
   if (hasErrors(diagnostics)) return validation;
   const manifest = parsed.value;
-  const report = reporter(validation, file);
-  for (const finding of [...unknownEnvironments(manifest, config2), ...unknownServices(manifest)]) report(finding);
+  const report2 = reporter(validation, file);
+  for (const finding of [...unknownEnvironments(manifest, config2), ...unknownServices(manifest)]) report2(finding);
   for (const [name, service] of Object.entries(manifest.services)) {
-    for (const finding of serviceRules(baseView(name, service), config2)) report(finding);
+    for (const finding of serviceRules(baseView(name, service), config2)) report2(finding);
   }
   validation.manifest = manifest;
   return validation;
@@ -38282,7 +38282,7 @@ function resolveManifest(validation, file, config2) {
     sourceMap
   }), "done");
   if (!manifest) return done();
-  const report = reporter({ ...validation, diagnostics, reported: new Set(validation.reported) }, file);
+  const report2 = reporter({ ...validation, diagnostics, reported: new Set(validation.reported) }, file);
   const units = [];
   for (const draft of resolveDrafts(manifest, config2)) {
     const environment2 = config2.environments.find((e) => e.name === draft.unit.environment);
@@ -38300,12 +38300,12 @@ function resolveManifest(validation, file, config2) {
       );
       continue;
     }
-    for (const finding of serviceRules(view, config2)) report(finding, prefix);
-    for (const finding of namespaceRule(draft.unit, environment2.namespace, config2.argocd.namespace)) report(finding);
-    for (const finding of secretKeyScope(draft.unit, config2.secretStore.keyPrefix)) report(finding);
+    for (const finding of serviceRules(view, config2)) report2(finding, prefix);
+    for (const finding of namespaceRule(draft.unit, environment2.namespace, config2.argocd.namespace)) report2(finding);
+    for (const finding of secretKeyScope(draft.unit, config2.secretStore.keyPrefix)) report2(finding);
     units.push(draft.unit);
   }
-  for (const finding of nameFindings(units, config2)) report(finding);
+  for (const finding of nameFindings(units, config2)) report2(finding);
   diagnostics.push(...evaluatePolicies(units, config2, file, sourceMap));
   return done(units);
 }
@@ -43491,429 +43491,17 @@ async function loadConfigFiles(command, io, config2, configFile) {
 }
 __name(loadConfigFiles, "loadConfigFiles");
 
-// src/gitops/local.ts
-import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
-var GitError = class extends Error {
-  constructor(args, code, stderr) {
-    super(`git ${args[0] ?? ""} failed${code === void 0 ? "" : ` (${code})`}: ${stderr.trim() || "no output"}`);
-    this.args = args;
-    this.code = code;
-    this.stderr = stderr;
-    this.name = "GitError";
-  }
-  args;
-  code;
-  stderr;
-  static {
-    __name(this, "GitError");
-  }
-};
-var DirtyWorkTreeError = class extends Error {
-  static {
-    __name(this, "DirtyWorkTreeError");
-  }
-  constructor(dir, paths) {
-    const shown = paths.slice(0, 5).join(", ") + (paths.length > 5 ? `, \u2026 (${paths.length} in all)` : "");
-    super(`the GitOps work tree ${dir} has uncommitted changes (${shown}); commit or stash them first`);
-    this.name = "DirtyWorkTreeError";
-  }
-};
-var MAX_OUTPUT = 1024 * 1024 * 1024;
-var REPOSITORY_VARIABLES = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX"];
-function gitEnvironment(extra = {}) {
-  const env = { ...process.env };
-  for (const name of REPOSITORY_VARIABLES) delete env[name];
-  return { ...env, ...extra };
+// src/core/unit.ts
+function unitKey(u) {
+  return `${u.environment}/${u.service}`;
 }
-__name(gitEnvironment, "gitEnvironment");
-function gitRunner(dir) {
-  return (args, options = {}) => new Promise((resolve7, reject) => {
-    const child = execFile(
-      "git",
-      ["-C", dir, ...args],
-      { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: gitEnvironment(options.env) },
-      (error, stdout, stderr) => {
-        if (error) reject(new GitError(args, error.code ?? void 0, stderr.toString("utf8")));
-        else resolve7(stdout);
-      }
-    );
-    child.stdin?.on("error", () => {
-    });
-    if (options.input === void 0) child.stdin?.end();
-    else child.stdin?.end(options.input);
-  });
-}
-__name(gitRunner, "gitRunner");
-var LocalGitWriter = class {
-  constructor(dir, options = {}) {
-    this.dir = dir;
-    this.git = options.git ?? gitRunner(dir);
-  }
-  dir;
-  static {
-    __name(this, "LocalGitWriter");
-  }
-  git;
-  async readTree() {
-    const head = await this.head(await this.currentBranch() ?? "HEAD");
-    const tree = /* @__PURE__ */ new Map();
-    if (head === "") return { treeId: "", tree };
-    const listing = (await this.git(["ls-tree", "-r", "-z", "--full-tree", head])).toString("utf8");
-    for (const entry of listing.split("\0")) {
-      const tab = entry.indexOf("	");
-      if (tab === -1) continue;
-      const [, type2, sha] = entry.slice(0, tab).split(" ");
-      if (type2 === "blob" && sha) tree.set(entry.slice(tab + 1), sha);
-    }
-    return { treeId: head, tree };
-  }
-  async readBlobs(paths, from) {
-    const wanted = paths.flatMap((path) => {
-      const sha = from.tree.get(path);
-      return sha ? [{ path, sha }] : [];
-    });
-    const blobs = /* @__PURE__ */ new Map();
-    if (wanted.length === 0) return blobs;
-    const out = await this.git(["cat-file", "--batch"], { input: wanted.map((w) => `${w.sha}
-`).join("") });
-    let offset = 0;
-    for (const { path } of wanted) {
-      const eol = out.indexOf(10, offset);
-      const header = out.toString("utf8", offset, eol).split(" ");
-      offset = eol + 1;
-      if (header[1] === "missing" || header.length < 3) continue;
-      const size = Number(header[2]);
-      blobs.set(path, out.toString("utf8", offset, offset + size));
-      offset += size + 1;
-    }
-    return blobs;
-  }
-  async commit(changes, message, expectedTreeId) {
-    const ref = await this.branch();
-    await this.assertClean();
-    if (await this.head(ref) !== expectedTreeId) return { kind: "conflict" };
-    const scratch = `refs/paved/apply-${process.pid}-${randomUUID()}`;
-    try {
-      const identity = await this.identity();
-      await this.git(["fast-import", "--quiet", "--done"], { input: fastImportStream(scratch, changes, message, identity, expectedTreeId) });
-      const sha = (await this.git(["rev-parse", "--verify", scratch])).toString("utf8").trim();
-      const baseTree = expectedTreeId === "" ? (await this.git(["mktree"])).toString("utf8").trim() : await this.treeOf(expectedTreeId);
-      if (await this.treeOf(sha) === baseTree) return { kind: "unchanged", sha: expectedTreeId };
-      try {
-        await this.git(["update-ref", "-m", firstLine(message), ref, sha, expectedTreeId]);
-      } catch (error) {
-        if (await this.head(ref) !== expectedTreeId) return { kind: "conflict" };
-        throw error;
-      }
-      try {
-        await this.git(["reset", "--hard", "--quiet", sha]);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new Error(`committed ${sha} to ${ref}, but could not update the work tree (${reason}); run \`git reset --hard\` in ${this.dir}`);
-      }
-      return { kind: "committed", sha };
-    } finally {
-      await this.git(["update-ref", "-d", scratch]).catch(() => {
-      });
-    }
-  }
-  async treeOf(commit) {
-    return (await this.git(["rev-parse", `${commit}^{tree}`])).toString("utf8").trim();
-  }
-  async branch() {
-    const branch = await this.currentBranch();
-    if (branch === void 0) throw new Error(`HEAD of ${this.dir} is detached: check out a branch to apply to`);
-    return branch;
-  }
-  /** The checked-out branch's ref, undefined when HEAD is detached. */
-  async currentBranch() {
-    try {
-      return (await this.git(["symbolic-ref", "-q", "HEAD"])).toString("utf8").trim();
-    } catch (error) {
-      if (error instanceof GitError && error.code === 1) return void 0;
-      throw error;
-    }
-  }
-  /** The branch's commit, "" when it has none yet (a new repository). */
-  async head(ref) {
-    try {
-      return (await this.git(["rev-parse", "-q", "--verify", `${ref}^{commit}`])).toString("utf8").trim();
-    } catch (error) {
-      if (error instanceof GitError && error.code === 1) return "";
-      throw error;
-    }
-  }
-  async assertClean() {
-    const status = (await this.git(["status", "--porcelain=v1", "-z", "--untracked-files=all"])).toString("utf8");
-    const paths = status.split("\0").filter((e) => e.length > 3).map((e) => e.slice(3));
-    if (paths.length > 0) throw new DirtyWorkTreeError(this.dir, paths);
-  }
-  /**
-   * The author and committer lines git itself would write (config, GIT_AUTHOR_* / GIT_COMMITTER_*,
-   * EMAIL), with Paved's identity only where neither the repository nor the environment names one.
-   */
-  async identity() {
-    const configured = /* @__PURE__ */ __name(async (key2) => {
-      try {
-        return (await this.git(["config", "--get", key2])).toString("utf8").trim() !== "";
-      } catch {
-        return false;
-      }
-    }, "configured");
-    const env = process.env;
-    const defaults = [];
-    if (!await configured("user.name") && !(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME)) defaults.push("-c", "user.name=Paved");
-    if (!await configured("user.email") && !(env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) && !env.EMAIL) {
-      defaults.push("-c", "user.email=paved@localhost");
-    }
-    const ident = /* @__PURE__ */ __name(async (name) => (await this.git([...defaults, "var", name])).toString("utf8").trim(), "ident");
-    return { author: await ident("GIT_AUTHOR_IDENT"), committer: await ident("GIT_COMMITTER_IDENT") };
-  }
-};
-function fastImportStream(ref, changes, message, identity, parent) {
-  const data = /* @__PURE__ */ __name((text) => `data ${Buffer.byteLength(text, "utf8")}
-${text}
-`, "data");
-  const lines2 = [`commit ${ref}
-`, `author ${identity.author}
-`, `committer ${identity.committer}
-`, data(message)];
-  if (parent !== "") lines2.push(`from ${parent}
-`);
-  for (const change2 of changes) {
-    lines2.push(change2.content === null ? `D ${fastImportPath(change2.path)}
-` : `M 100644 inline ${fastImportPath(change2.path)}
-${data(change2.content)}`);
-  }
-  lines2.push("\ndone\n");
-  return lines2.join("");
-}
-__name(fastImportStream, "fastImportStream");
-function fastImportPath(path) {
-  if (!/^"|[\n\\]/.test(path)) return path;
-  return `"${path.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\n")}"`;
-}
-__name(fastImportPath, "fastImportPath");
-function firstLine(message) {
-  return message.split("\n", 1)[0] ?? "paved";
-}
-__name(firstLine, "firstLine");
-async function localSource(dir, git = gitRunner(dir)) {
-  const read = /* @__PURE__ */ __name(async (args) => {
-    try {
-      return (await git(args)).toString("utf8").trim() || void 0;
-    } catch {
-      return void 0;
-    }
-  }, "read");
-  const url = await read(["remote", "get-url", "origin"]);
-  const sha = await read(["rev-parse", "-q", "--verify", "HEAD^{commit}"]);
-  const repository2 = url === void 0 ? void 0 : githubRepository(url);
-  return { ...repository2 ? { repository: repository2 } : {}, ...sha ? { sha } : {} };
-}
-__name(localSource, "localSource");
-function githubRepository(url) {
-  const match = /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/(?:[^@/]+@)?|[^@/]+@)github\.com[:/]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url.trim());
-  return match ? `${match[1]}/${match[2]}` : void 0;
-}
-__name(githubRepository, "githubRepository");
+__name(unitKey, "unitKey");
 
-// src/plan/apply-tree.ts
-function commitChanges(plan) {
-  return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
+// src/plan/compare.ts
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
-__name(commitChanges, "commitChanges");
-
-// src/gitops/writer.ts
-var MAX_FETCH_ROUNDS = 4;
-async function applyWithRetry(writer, planner2, options = {}) {
-  const attempts = Math.max(1, options.attempts ?? 5);
-  const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve7) => setTimeout(resolve7, ms)));
-  let plan;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const snapshot = await writer.readTree();
-    const blobs = await readPlanBlobs(writer, planner2, snapshot);
-    plan = planner2.plan(snapshot, blobs);
-    if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
-    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
-    const refusal2 = options.admit ? await options.admit(plan) : null;
-    if (refusal2 !== null) return { status: "refused", reason: refusal2, plan, attempts: attempt };
-    const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
-    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
-    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
-    if (attempt < attempts) await sleep(backoff(attempt));
-  }
-  return { status: "conflict", plan, attempts };
-}
-__name(applyWithRetry, "applyWithRetry");
-async function readPlanBlobs(writer, planner2, snapshot, known = /* @__PURE__ */ new Map()) {
-  const blobs = new Map(known);
-  const requested = /* @__PURE__ */ new Set();
-  for (let round = 0; round < MAX_FETCH_ROUNDS; round++) {
-    const needed = planner2.blobsNeeded(snapshot.tree, blobs).filter((p) => !requested.has(p));
-    if (needed.length === 0) break;
-    for (const p of needed) requested.add(p);
-    for (const [path, content] of await writer.readBlobs(needed, snapshot)) blobs.set(path, content);
-  }
-  return blobs;
-}
-__name(readPlanBlobs, "readPlanBlobs");
-function defaultBackoff(attempt) {
-  return Math.random() * Math.min(3e3, 100 * 2 ** (attempt - 1));
-}
-__name(defaultBackoff, "defaultBackoff");
-
-// src/report/verdict.ts
-function verdict(plan, appliedIn, pendingApprovals2 = []) {
-  const errors = plan.diagnostics.filter((d) => d.severity === "error").length;
-  const warnings = plan.diagnostics.length - errors;
-  const warningNote = warnings > 0 ? ` (${count(warnings, "warning")})` : "";
-  if (!plan.valid) {
-    return { ok: false, icon: "\u274C", text: `${count(errors, "error")}${warnings > 0 ? `, ${count(warnings, "warning")}` : ""}`, errors, warnings };
-  }
-  const where = plan.environments.length > 0 ? ` in ${plan.environments.join(", ")}` : "";
-  const what = `${count(plan.changes.length, "file change")}${where}`;
-  if (pendingApprovals2.length > 0) {
-    const waiting = `waiting for approval in ${pendingApprovals2.join(", ")}`;
-    const text2 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting}` : plan.changes.length === 0 ? `nothing written, ${waiting}` : `valid, ${waiting}: ${what}`;
-    return { ok: false, icon: "\u23F3", text: `${text2}${warningNote}`, errors, warnings };
-  }
-  if (plan.changes.length === 0) return { ok: true, icon: "\u2705", text: `no changes${warningNote}`, errors, warnings };
-  const text = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
-  return { ok: true, icon: "\u2705", text: `${text}${warningNote}`, errors, warnings };
-}
-__name(verdict, "verdict");
-function count(n, noun) {
-  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
-}
-__name(count, "count");
-function errorsAndWarnings(plan) {
-  return {
-    errors: plan.diagnostics.filter((d) => d.severity === "error"),
-    warnings: plan.diagnostics.filter((d) => d.severity === "warning")
-  };
-}
-__name(errorsAndWarnings, "errorsAndWarnings");
-
-// src/report/cli-text.ts
-function cliText(plan, options) {
-  const paint = painter(options.color);
-  const v = verdict(plan);
-  const out = [paint(v.ok ? "green" : "red", `${v.icon} ${v.text}`), ""];
-  const { errors, warnings } = errorsAndWarnings(plan);
-  if (plan.risks.length > 0) {
-    out.push(paint("bold", "Risks:"));
-    for (const r of plan.risks) out.push(`  ${paint("yellow", "\u26A0")} ${r.kind}: ${escapeTerminal(r.message)}`);
-    out.push("");
-  }
-  for (const [title, list, color] of [["Errors:", errors, "red"], ["Warnings:", warnings, "yellow"]]) {
-    if (list.length === 0) continue;
-    out.push(paint("bold", title));
-    for (const d of list) out.push(`  ${diagnosticLine(d, paint(color, d.severity))}`);
-    out.push("");
-  }
-  for (const environment2 of plan.environments) {
-    const units = plan.units.filter((u) => u.environment === environment2 && u.action !== "unchanged");
-    if (units.length === 0) continue;
-    out.push(paint("bold", `${environment2}:`));
-    const width = Math.max(...units.map((u) => u.service.length));
-    for (const u of units) {
-      const summary2 = u.summary.map(escapeTerminal).join("; ");
-      out.push(`  ${u.service.padEnd(width)}  ${paint(actionColor(u.action), u.action.padEnd(9))} ${summary2}`);
-    }
-    out.push("");
-  }
-  if (plan.changes.length > 0) {
-    out.push(paint("bold", "Files:"));
-    for (const c of plan.changes) out.push(`  ${paint(actionColor(c.action), fileMark(c))} ${escapeTerminal(c.path)}`);
-    out.push("");
-    if (options.diffs ?? true) for (const c of plan.changes) out.push(...diffLines(c, paint));
-  }
-  out.push(paint("dim", `plan ${plan.id}`));
-  return `${out.join("\n")}
-`;
-}
-__name(cliText, "cliText");
-function diagnosticLine(d, severity = d.severity) {
-  return `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${severity} ${escapeTerminalLine(d.code)}: ${escapeTerminalLine(d.message)}`;
-}
-__name(diagnosticLine, "diagnosticLine");
-function fileMark(c) {
-  return c.action === "create" ? "+" : c.action === "delete" ? "-" : "~";
-}
-__name(fileMark, "fileMark");
-function diffLines(c, paint) {
-  if (c.diff === "") return c.diffOmitted ? [paint("dim", `${escapeTerminal(c.path)}: ${c.diffOmitted}`), ""] : [];
-  const lines2 = c.diff.replace(/\n$/, "").split("\n");
-  return [
-    ...lines2.map((line) => {
-      const text = escapeTerminal(line);
-      if (line.startsWith("+++") || line.startsWith("---")) return paint("bold", text);
-      if (line.startsWith("@@")) return paint("cyan", text);
-      if (line.startsWith("+")) return paint("green", text);
-      if (line.startsWith("-")) return paint("red", text);
-      return text;
-    }),
-    ""
-  ];
-}
-__name(diffLines, "diffLines");
-function actionColor(action) {
-  return action === "create" ? "green" : action === "delete" ? "red" : action === "update" ? "yellow" : "dim";
-}
-__name(actionColor, "actionColor");
-
-// src/cli/args.ts
-import { parseArgs } from "node:util";
-function parseCommandArgs(command, args, options, maxPositionals) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new CliError(usageProblem(command, error, Object.keys(options)), 2);
-  }
-  if (parsed.positionals.length > maxPositionals) {
-    const extra = parsed.positionals.slice(maxPositionals).join(" ");
-    throw new CliError(`paved ${command}: unexpected argument \`${extra}\`; see \`paved ${command} --help\``, 2);
-  }
-  return parsed;
-}
-__name(parseCommandArgs, "parseCommandArgs");
-function usageProblem(command, error, names) {
-  const text = error instanceof Error ? error.message : String(error);
-  const help2 = `; see \`paved ${command} --help\``;
-  const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(text);
-  if (unknown) {
-    return `paved ${command}: unknown option \`${unknown[1]}${unknown[2]}\`${didYouMean(unknown[2], names).replace(/`([^`]+)`\?$/, "`--$1`?")}${help2}`;
-  }
-  const missing = /Option '(?:-\w, )?--([^ ]+) <value>' argument missing/.exec(text);
-  if (missing) return `paved ${command}: \`--${missing[1]}\` needs a value${help2}`;
-  return `paved ${command}: ${text.replace(/\.$/, "")}${help2}`;
-}
-__name(usageProblem, "usageProblem");
-function oneOf(command, option, value, allowed, fallback) {
-  if (value === void 0) return fallback;
-  if (typeof value === "string" && allowed.includes(value)) return value;
-  throw new CliError(
-    `paved ${command}: \`--${option}\` must be one of ${allowed.join(", ")}, not \`${String(value)}\`${didYouMean(String(value), allowed)}`,
-    2
-  );
-}
-__name(oneOf, "oneOf");
-function sourceIdOption(command, value) {
-  if (typeof value !== "string") return {};
-  if (!SOURCE_ID.test(value)) {
-    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, 2);
-  }
-  return { id: value };
-}
-__name(sourceIdOption, "sourceIdOption");
-
-// src/cli/plan.ts
-import { realpath, stat as stat2 } from "node:fs/promises";
-import { basename, dirname as dirname2, resolve as resolve2 } from "node:path";
+__name(compareStrings, "compareStrings");
 
 // src/plan/paths.ts
 function joinPath(...segments) {
@@ -43936,18 +43524,6 @@ function isRepositoryName(repository2) {
   return parts.length === 2 && parts.every((p) => /^[A-Za-z0-9_.-]+$/.test(p) && !/^\.+$/.test(p));
 }
 __name(isRepositoryName, "isRepositoryName");
-
-// src/core/unit.ts
-function unitKey(u) {
-  return `${u.environment}/${u.service}`;
-}
-__name(unitKey, "unitKey");
-
-// src/plan/compare.ts
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-__name(compareStrings, "compareStrings");
 
 // src/plan/records.ts
 function setOwn2(record, key2, value) {
@@ -44149,6 +43725,49 @@ function isStringList(value) {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 __name(isStringList, "isStringList");
+
+// src/plan/compose-deployment.ts
+function composeDeployment(head, byCommit, targets, deployed, source, config2) {
+  const units = [];
+  const renderedUnits = [];
+  const files = /* @__PURE__ */ new Map();
+  const claims = /* @__PURE__ */ new Map();
+  const inUnits = /* @__PURE__ */ new Set();
+  for (const state of [head, ...byCommit.values()]) for (const u of state.rendered.units) for (const p of u.paths) inUnits.add(p);
+  for (const [path, content2] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content2);
+  for (const target of targets) {
+    if (target.commit === null) continue;
+    const state = byCommit.get(target.commit);
+    if (!state) throw new Error(`no rendered state for ${target.commit} (${target.environment})`);
+    units.push(...state.units.filter((u) => u.environment === target.environment));
+    for (const unit of state.rendered.units.filter((u) => u.environment === target.environment)) {
+      renderedUnits.push(unit);
+      for (const path of unit.paths) {
+        const content2 = state.rendered.files.get(path);
+        if (content2 !== void 0) files.set(path, content2);
+      }
+    }
+    for (const [path, owner] of state.rendered.claims ?? []) if (owner.environment === target.environment) claims.set(path, owner);
+  }
+  const catalog = head.rendered.owned.filter((p) => !inUnits.has(p));
+  const rendered = {
+    files,
+    units: renderedUnits,
+    owned: [...catalog, ...renderedUnits.flatMap((u) => u.paths)],
+    shared: head.rendered.shared,
+    claims,
+    diagnostics: []
+  };
+  const index = buildOwnershipIndex(units, rendered, source);
+  const content = index ? withDeployed(formatIndex(index), deployed) : null;
+  return {
+    ...head,
+    units,
+    rendered,
+    index: content === null ? null : { path: indexPath(config2, source), content }
+  };
+}
+__name(composeDeployment, "composeDeployment");
 
 // src/plan/pipeline.ts
 function desiredState(manifestText, file, config2, source, templates, options = {}) {
@@ -45135,6 +44754,684 @@ function plannerForDesired(desired, ctx) {
 }
 __name(plannerForDesired, "plannerForDesired");
 
+// src/plan/promotion.ts
+var HISTORY_LIMIT = 10;
+function decide(config2, deployed, request) {
+  switch (request.kind) {
+    case "merge":
+      return decideMerge(config2, deployed, request.head, new Set(request.present), new Set(request.withheld ?? []));
+    case "promote":
+      return decidePromote(config2, deployed, request.environment);
+    case "healthy":
+      return decideHealthy(config2, deployed, request.environment, request.commit);
+    case "rollback":
+      return decideRollback(config2, deployed, request.environment, request.commit);
+    case "hold":
+    case "release":
+      return decideHold(config2, deployed, request.environment, request.kind === "hold");
+  }
+}
+__name(decide, "decide");
+function decideMerge(config2, deployed, head, present, withheld) {
+  const next = { ...deployed };
+  const changed = [];
+  const targets = config2.environments.map((env) => {
+    const current = deployed[env.name];
+    if (current?.held) return { environment: env.name, commit: current.commit, changes: false, note: `held at ${short(current.commit)}: \`/paved release ${env.name}\` lets merges and promotions in again` };
+    const followsMerge = env.promote.kind === "merge" || current === void 0 && present.has(env.name);
+    if (!followsMerge) {
+      return current ? { environment: env.name, commit: current.commit, changes: false, note: `stays at ${short(current.commit)}; ${waiting(env)}` } : { environment: env.name, commit: null, changes: false, note: `nothing deployed yet; ${waiting(env)}` };
+    }
+    if (withheld.has(env.name)) return { environment: env.name, commit: head, changes: current?.commit !== head, note: "waits for the approval this merge lacks" };
+    if (current?.commit !== head) {
+      next[env.name] = moved(current, head, "merge", false);
+      changed.push(env.name);
+    }
+    return { environment: env.name, commit: head, changes: current?.commit !== head, note: "deployed with this merge" };
+  });
+  return { kind: "deploy", targets, deployed: next, action: "merge", environments: changed };
+}
+__name(decideMerge, "decideMerge");
+function decidePromote(config2, deployed, environment2) {
+  const env = find(config2, environment2);
+  if (!env) return refusedUnknown(config2, environment2);
+  const from = promotesFrom(config2, env);
+  if (!from) return { kind: "refused", reason: `\`${environment2}\` is the first environment: merges deploy it, there is nothing to promote from` };
+  const source = deployed[from];
+  if (!source) return { kind: "refused", reason: `nothing is deployed in \`${from}\` yet, so there is nothing to promote to \`${environment2}\`` };
+  const current = deployed[environment2];
+  if (current?.commit === source.commit && !current.held) return { kind: "noop", reason: `\`${environment2}\` already runs ${short(source.commit)}, the commit deployed in \`${from}\`` };
+  if (current?.held && current.commit !== source.commit && current.previous.includes(source.commit)) {
+    return {
+      kind: "refused",
+      reason: `\`${environment2}\` is held at ${short(current.commit)}, and ${short(source.commit)} (what \`${from}\` runs) is a commit it was rolled back from or ran before: release it first (\`/paved release ${environment2}\`, or \`paved release ${environment2}\` on a local clone), or promote a newer commit`
+    };
+  }
+  return deployTo(config2, deployed, environment2, source.commit, "promote", false, `promoted from \`${from}\``);
+}
+__name(decidePromote, "decidePromote");
+function decideHealthy(config2, deployed, healthy, commit) {
+  if (deployed[healthy]?.commit !== commit) return { kind: "noop", reason: `${short(commit)} is no longer what \`${healthy}\` runs` };
+  const next = config2.environments.filter((e) => e.promote.kind === "after" && e.promote.environment === healthy);
+  const reasons = [];
+  let result2 = deployed;
+  const environments = [];
+  for (const env of next) {
+    const current = result2[env.name];
+    if (current?.held) {
+      reasons.push(`\`${env.name}\` is held at ${short(current.commit)}`);
+      continue;
+    }
+    if (current?.commit === commit) continue;
+    result2 = { ...result2, [env.name]: moved(current, commit, "promote", false) };
+    environments.push(env.name);
+  }
+  if (environments.length === 0) return { kind: "noop", reason: reasons.length > 0 ? `not promoted: ${reasons.join(", ")}` : "nothing waits for this environment" };
+  return { kind: "deploy", targets: targetsOf(config2, result2, environments, `promoted after \`${healthy}\` was healthy`), deployed: result2, action: "promote", environments };
+}
+__name(decideHealthy, "decideHealthy");
+function decideRollback(config2, deployed, environment2, commit) {
+  if (!find(config2, environment2)) return refusedUnknown(config2, environment2);
+  const current = deployed[environment2];
+  if (!current) return { kind: "refused", reason: `nothing is deployed in \`${environment2}\`, so there is nothing to roll back` };
+  if (commit === void 0) {
+    if (current.action === "rollback") return { kind: "noop", reason: `\`${environment2}\` was already rolled back to ${short(current.commit)}; name a commit to go further back` };
+    const target = current.previous.find((c) => c !== current.commit);
+    if (!target) return { kind: "refused", reason: `\`${environment2}\` has no earlier deployed commit on record; name one: \`/paved rollback ${environment2} <sha>\`` };
+    commit = target;
+  }
+  if (current.commit === commit) {
+    if (current.held) return { kind: "noop", reason: `\`${environment2}\` already runs ${short(commit)} and is held` };
+    return { kind: "deploy", targets: targetsOf(config2, deployed, [], ""), deployed: { ...deployed, [environment2]: { ...current, held: true, action: "rollback" } }, action: "rollback", environments: [] };
+  }
+  return deployTo(config2, deployed, environment2, commit, "rollback", true, "rolled back");
+}
+__name(decideRollback, "decideRollback");
+function decideHold(config2, deployed, environment2, held) {
+  if (!find(config2, environment2)) return refusedUnknown(config2, environment2);
+  const current = deployed[environment2];
+  if (!current) return { kind: "refused", reason: `nothing is deployed in \`${environment2}\` yet` };
+  if (current.held === held) return { kind: "noop", reason: `\`${environment2}\` is ${held ? "already held" : "not held"}` };
+  return { kind: "deploy", targets: targetsOf(config2, deployed, [], ""), deployed: { ...deployed, [environment2]: { ...current, held } }, action: current.action, environments: [] };
+}
+__name(decideHold, "decideHold");
+function deployTo(config2, deployed, environment2, commit, action, held, note) {
+  const next = { ...deployed, [environment2]: moved(deployed[environment2], commit, action, held) };
+  return { kind: "deploy", targets: targetsOf(config2, next, [environment2], note), deployed: next, action, environments: [environment2] };
+}
+__name(deployTo, "deployTo");
+function targetsOf(config2, deployed, changing, note) {
+  return config2.environments.map((env) => {
+    const commit = deployed[env.name]?.commit ?? null;
+    const changes = changing.includes(env.name);
+    return { environment: env.name, commit, changes, note: changes ? note : commit ? `stays at ${short(commit)}` : "nothing deployed" };
+  });
+}
+__name(targetsOf, "targetsOf");
+function moved(current, commit, action, held) {
+  const previous = current ? [current.commit, ...current.previous].filter((c, i, all) => c !== commit && all.indexOf(c) === i).slice(0, HISTORY_LIMIT) : [];
+  return { commit, action, held, previous };
+}
+__name(moved, "moved");
+function promotesFrom(config2, env) {
+  if (env.promote.kind === "after") return env.promote.environment;
+  const index = config2.environments.findIndex((e) => e.name === env.name);
+  return index > 0 ? config2.environments[index - 1].name : void 0;
+}
+__name(promotesFrom, "promotesFrom");
+function waiting(env) {
+  return env.promote.kind === "after" ? `waits for promotion after \`${env.promote.environment}\` is healthy` : `waits for \`/paved promote ${env.name}\``;
+}
+__name(waiting, "waiting");
+function find(config2, environment2) {
+  return config2.environments.find((e) => e.name === environment2);
+}
+__name(find, "find");
+function refusedUnknown(config2, environment2) {
+  return { kind: "refused", reason: `\`${environment2}\` is not an environment of the org config (${config2.environments.map((e) => `\`${e.name}\``).join(", ")})` };
+}
+__name(refusedUnknown, "refusedUnknown");
+function short(commit) {
+  return commit.slice(0, 7);
+}
+__name(short, "short");
+
+// src/plan/apply-tree.ts
+function commitChanges(plan) {
+  return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
+}
+__name(commitChanges, "commitChanges");
+
+// src/gitops/writer.ts
+var MAX_FETCH_ROUNDS = 4;
+async function applyWithRetry(writer, planner2, options = {}) {
+  const attempts = Math.max(1, options.attempts ?? 5);
+  const backoff = options.backoff ?? defaultBackoff;
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve9) => setTimeout(resolve9, ms)));
+  let plan;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const snapshot = await writer.readTree();
+    const blobs = await readPlanBlobs(writer, planner2, snapshot);
+    plan = planner2.plan(snapshot, blobs);
+    if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
+    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
+    const refusal2 = options.admit ? await options.admit(plan) : null;
+    if (refusal2 !== null) return { status: "refused", reason: refusal2, plan, attempts: attempt };
+    const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
+    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
+    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
+    if (attempt < attempts) await sleep(backoff(attempt));
+  }
+  return { status: "conflict", plan, attempts };
+}
+__name(applyWithRetry, "applyWithRetry");
+async function readPlanBlobs(writer, planner2, snapshot, known = /* @__PURE__ */ new Map()) {
+  const blobs = new Map(known);
+  const requested = /* @__PURE__ */ new Set();
+  for (let round = 0; round < MAX_FETCH_ROUNDS; round++) {
+    const needed = planner2.blobsNeeded(snapshot.tree, blobs).filter((p) => !requested.has(p));
+    if (needed.length === 0) break;
+    for (const p of needed) requested.add(p);
+    for (const [path, content] of await writer.readBlobs(needed, snapshot)) blobs.set(path, content);
+  }
+  return blobs;
+}
+__name(readPlanBlobs, "readPlanBlobs");
+function defaultBackoff(attempt) {
+  return Math.random() * Math.min(3e3, 100 * 2 ** (attempt - 1));
+}
+__name(defaultBackoff, "defaultBackoff");
+
+// src/gitops/deploy.ts
+async function deploy(inputs) {
+  const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
+  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve9) => setTimeout(resolve9, ms)));
+  const rendered = new Map([...inputs.seed ?? []].map(([c, s]) => [c, Promise.resolve(s)]));
+  const stateAt = /* @__PURE__ */ __name((commit) => {
+    if (!rendered.has(commit)) {
+      const source = { ...inputs.source, sha: commit };
+      rendered.set(commit, inputs.readManifest(commit).then((text) => desiredState(text, inputs.manifestPath, inputs.config, source, inputs.templates, inputs.renderOptions)));
+    }
+    return rendered.get(commit);
+  }, "stateAt");
+  let last;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const snapshot = await inputs.writer.readTree();
+    const { index, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
+    const present = [...new Set((index?.units ?? []).map((u) => u.environment))];
+    const request = inputs.request(present);
+    const decision = decide(inputs.config, index?.deployed ?? {}, request);
+    if (decision.kind !== "deploy") return { status: decision.kind, reason: decision.reason, attempts: attempt };
+    const newest = request.kind === "merge" ? request.head : decision.targets.find((t) => t.commit !== null)?.commit ?? void 0;
+    if (newest === void 0) return { status: "noop", reason: "nothing is deployed anywhere yet", attempts: attempt };
+    const commits = [.../* @__PURE__ */ new Set([newest, ...decision.targets.flatMap((t) => t.commit ? [t.commit] : [])])];
+    const states = /* @__PURE__ */ new Map();
+    for (const commit of commits) {
+      const state = await stateAt(commit);
+      const diagnostics = [...state.check.diagnostics, ...state.rendered.diagnostics];
+      if (hasErrors(diagnostics)) return { status: "invalid-commit", commit, diagnostics, attempts: attempt };
+      states.set(commit, state);
+    }
+    const desired = composeDeployment(states.get(newest), states, decision.targets, decision.deployed, inputs.source, inputs.config);
+    const source = { ...inputs.source, sha: newest };
+    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {} });
+    const trailers = trailersOf(decision, request, inputs.by);
+    const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, trailers), "message") });
+    last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
+    if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
+    if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
+  }
+  return { status: "refused", reason: `the GitOps branch kept moving: ${attempts} attempts each lost the race to another writer; nothing was written`, attempts };
+}
+__name(deploy, "deploy");
+function trailersOf(decision, request, by) {
+  const environments = decision.environments.map((environment2) => ({ environment: environment2, commit: decision.deployed[environment2].commit }));
+  const heading = decision.environments.length > 0 ? `${decision.action} ${environments.map((e) => `${e.environment} to ${short(e.commit)}`).join(", ")}` : void 0;
+  if (environments.length === 0 && "environment" in request && decision.deployed[request.environment]) {
+    const commit = decision.deployed[request.environment].commit;
+    const action = request.kind === "hold" || request.kind === "release" ? request.kind : decision.action;
+    return { action, environments: [{ environment: request.environment, commit }], ...by ? { by } : {}, heading: `${action} ${request.environment} at ${short(commit)}` };
+  }
+  return { action: decision.action, environments, ...by ? { by } : {}, ...heading ? { heading } : {} };
+}
+__name(trailersOf, "trailersOf");
+async function readIndex(writer, snapshot, path) {
+  if (!snapshot.tree.has(path)) return { index: void 0, blobs: /* @__PURE__ */ new Map() };
+  const blobs = await writer.readBlobs([path], snapshot);
+  const content = blobs.get(path);
+  try {
+    return { index: content === void 0 ? void 0 : parseIndex(content), blobs };
+  } catch {
+    return { index: void 0, blobs };
+  }
+}
+__name(readIndex, "readIndex");
+function pinned(writer, snapshot, known) {
+  return {
+    readTree: /* @__PURE__ */ __name(async () => snapshot, "readTree"),
+    readBlobs: /* @__PURE__ */ __name(async (paths, from) => {
+      const missing = paths.filter((p) => !known.has(p));
+      const fetched = missing.length > 0 ? await writer.readBlobs(missing, from) : /* @__PURE__ */ new Map();
+      const out = /* @__PURE__ */ new Map();
+      for (const p of paths) {
+        const content = known.get(p) ?? fetched.get(p);
+        if (content !== void 0) out.set(p, content);
+      }
+      return out;
+    }, "readBlobs"),
+    commit: /* @__PURE__ */ __name((changes, message, expected) => writer.commit(changes, message, expected), "commit")
+  };
+}
+__name(pinned, "pinned");
+
+// src/gitops/local.ts
+import { execFile } from "node:child_process";
+import { randomUUID } from "node:crypto";
+var GitError = class extends Error {
+  constructor(args, code, stderr) {
+    super(`git ${args[0] ?? ""} failed${code === void 0 ? "" : ` (${code})`}: ${stderr.trim() || "no output"}`);
+    this.args = args;
+    this.code = code;
+    this.stderr = stderr;
+    this.name = "GitError";
+  }
+  args;
+  code;
+  stderr;
+  static {
+    __name(this, "GitError");
+  }
+};
+var DirtyWorkTreeError = class extends Error {
+  static {
+    __name(this, "DirtyWorkTreeError");
+  }
+  constructor(dir, paths) {
+    const shown = paths.slice(0, 5).join(", ") + (paths.length > 5 ? `, \u2026 (${paths.length} in all)` : "");
+    super(`the GitOps work tree ${dir} has uncommitted changes (${shown}); commit or stash them first`);
+    this.name = "DirtyWorkTreeError";
+  }
+};
+var MAX_OUTPUT = 1024 * 1024 * 1024;
+var REPOSITORY_VARIABLES = ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_PREFIX"];
+function gitEnvironment(extra = {}) {
+  const env = { ...process.env };
+  for (const name of REPOSITORY_VARIABLES) delete env[name];
+  return { ...env, ...extra };
+}
+__name(gitEnvironment, "gitEnvironment");
+function gitRunner(dir) {
+  return (args, options = {}) => new Promise((resolve9, reject) => {
+    const child = execFile(
+      "git",
+      ["-C", dir, ...args],
+      { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: gitEnvironment(options.env) },
+      (error, stdout, stderr) => {
+        if (error) reject(new GitError(args, error.code ?? void 0, stderr.toString("utf8")));
+        else resolve9(stdout);
+      }
+    );
+    child.stdin?.on("error", () => {
+    });
+    if (options.input === void 0) child.stdin?.end();
+    else child.stdin?.end(options.input);
+  });
+}
+__name(gitRunner, "gitRunner");
+var LocalGitWriter = class {
+  constructor(dir, options = {}) {
+    this.dir = dir;
+    this.git = options.git ?? gitRunner(dir);
+  }
+  dir;
+  static {
+    __name(this, "LocalGitWriter");
+  }
+  git;
+  async readTree() {
+    const head = await this.head(await this.currentBranch() ?? "HEAD");
+    const tree = /* @__PURE__ */ new Map();
+    if (head === "") return { treeId: "", tree };
+    const listing = (await this.git(["ls-tree", "-r", "-z", "--full-tree", head])).toString("utf8");
+    for (const entry of listing.split("\0")) {
+      const tab = entry.indexOf("	");
+      if (tab === -1) continue;
+      const [, type2, sha] = entry.slice(0, tab).split(" ");
+      if (type2 === "blob" && sha) tree.set(entry.slice(tab + 1), sha);
+    }
+    return { treeId: head, tree };
+  }
+  async readBlobs(paths, from) {
+    const wanted = paths.flatMap((path) => {
+      const sha = from.tree.get(path);
+      return sha ? [{ path, sha }] : [];
+    });
+    const blobs = /* @__PURE__ */ new Map();
+    if (wanted.length === 0) return blobs;
+    const out = await this.git(["cat-file", "--batch"], { input: wanted.map((w) => `${w.sha}
+`).join("") });
+    let offset = 0;
+    for (const { path } of wanted) {
+      const eol = out.indexOf(10, offset);
+      const header = out.toString("utf8", offset, eol).split(" ");
+      offset = eol + 1;
+      if (header[1] === "missing" || header.length < 3) continue;
+      const size = Number(header[2]);
+      blobs.set(path, out.toString("utf8", offset, offset + size));
+      offset += size + 1;
+    }
+    return blobs;
+  }
+  async commit(changes, message, expectedTreeId) {
+    const ref = await this.branch();
+    await this.assertClean();
+    if (await this.head(ref) !== expectedTreeId) return { kind: "conflict" };
+    const scratch = `refs/paved/apply-${process.pid}-${randomUUID()}`;
+    try {
+      const identity = await this.identity();
+      await this.git(["fast-import", "--quiet", "--done"], { input: fastImportStream(scratch, changes, message, identity, expectedTreeId) });
+      const sha = (await this.git(["rev-parse", "--verify", scratch])).toString("utf8").trim();
+      const baseTree = expectedTreeId === "" ? (await this.git(["mktree"])).toString("utf8").trim() : await this.treeOf(expectedTreeId);
+      if (await this.treeOf(sha) === baseTree) return { kind: "unchanged", sha: expectedTreeId };
+      try {
+        await this.git(["update-ref", "-m", firstLine(message), ref, sha, expectedTreeId]);
+      } catch (error) {
+        if (await this.head(ref) !== expectedTreeId) return { kind: "conflict" };
+        throw error;
+      }
+      try {
+        await this.git(["reset", "--hard", "--quiet", sha]);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new Error(`committed ${sha} to ${ref}, but could not update the work tree (${reason}); run \`git reset --hard\` in ${this.dir}`);
+      }
+      return { kind: "committed", sha };
+    } finally {
+      await this.git(["update-ref", "-d", scratch]).catch(() => {
+      });
+    }
+  }
+  async treeOf(commit) {
+    return (await this.git(["rev-parse", `${commit}^{tree}`])).toString("utf8").trim();
+  }
+  async branch() {
+    const branch = await this.currentBranch();
+    if (branch === void 0) throw new Error(`HEAD of ${this.dir} is detached: check out a branch to apply to`);
+    return branch;
+  }
+  /** The checked-out branch's ref, undefined when HEAD is detached. */
+  async currentBranch() {
+    try {
+      return (await this.git(["symbolic-ref", "-q", "HEAD"])).toString("utf8").trim();
+    } catch (error) {
+      if (error instanceof GitError && error.code === 1) return void 0;
+      throw error;
+    }
+  }
+  /** The branch's commit, "" when it has none yet (a new repository). */
+  async head(ref) {
+    try {
+      return (await this.git(["rev-parse", "-q", "--verify", `${ref}^{commit}`])).toString("utf8").trim();
+    } catch (error) {
+      if (error instanceof GitError && error.code === 1) return "";
+      throw error;
+    }
+  }
+  async assertClean() {
+    const status = (await this.git(["status", "--porcelain=v1", "-z", "--untracked-files=all"])).toString("utf8");
+    const paths = status.split("\0").filter((e) => e.length > 3).map((e) => e.slice(3));
+    if (paths.length > 0) throw new DirtyWorkTreeError(this.dir, paths);
+  }
+  /**
+   * The author and committer lines git itself would write (config, GIT_AUTHOR_* / GIT_COMMITTER_*,
+   * EMAIL), with Paved's identity only where neither the repository nor the environment names one.
+   */
+  async identity() {
+    const configured = /* @__PURE__ */ __name(async (key2) => {
+      try {
+        return (await this.git(["config", "--get", key2])).toString("utf8").trim() !== "";
+      } catch {
+        return false;
+      }
+    }, "configured");
+    const env = process.env;
+    const defaults = [];
+    if (!await configured("user.name") && !(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME)) defaults.push("-c", "user.name=Paved");
+    if (!await configured("user.email") && !(env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) && !env.EMAIL) {
+      defaults.push("-c", "user.email=paved@localhost");
+    }
+    const ident = /* @__PURE__ */ __name(async (name) => (await this.git([...defaults, "var", name])).toString("utf8").trim(), "ident");
+    return { author: await ident("GIT_AUTHOR_IDENT"), committer: await ident("GIT_COMMITTER_IDENT") };
+  }
+};
+function fastImportStream(ref, changes, message, identity, parent) {
+  const data = /* @__PURE__ */ __name((text) => `data ${Buffer.byteLength(text, "utf8")}
+${text}
+`, "data");
+  const lines2 = [`commit ${ref}
+`, `author ${identity.author}
+`, `committer ${identity.committer}
+`, data(message)];
+  if (parent !== "") lines2.push(`from ${parent}
+`);
+  for (const change2 of changes) {
+    lines2.push(change2.content === null ? `D ${fastImportPath(change2.path)}
+` : `M 100644 inline ${fastImportPath(change2.path)}
+${data(change2.content)}`);
+  }
+  lines2.push("\ndone\n");
+  return lines2.join("");
+}
+__name(fastImportStream, "fastImportStream");
+function fastImportPath(path) {
+  if (!/^"|[\n\\]/.test(path)) return path;
+  return `"${path.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\n")}"`;
+}
+__name(fastImportPath, "fastImportPath");
+function firstLine(message) {
+  return message.split("\n", 1)[0] ?? "paved";
+}
+__name(firstLine, "firstLine");
+async function localSource(dir, git = gitRunner(dir)) {
+  const read = /* @__PURE__ */ __name(async (args) => {
+    try {
+      return (await git(args)).toString("utf8").trim() || void 0;
+    } catch {
+      return void 0;
+    }
+  }, "read");
+  const url = await read(["remote", "get-url", "origin"]);
+  const sha = await read(["rev-parse", "-q", "--verify", "HEAD^{commit}"]);
+  const repository2 = url === void 0 ? void 0 : githubRepository(url);
+  return { ...repository2 ? { repository: repository2 } : {}, ...sha ? { sha } : {} };
+}
+__name(localSource, "localSource");
+function githubRepository(url) {
+  const match = /^(?:https?:\/\/(?:[^@/]+@)?|ssh:\/\/(?:[^@/]+@)?|[^@/]+@)github\.com[:/]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url.trim());
+  return match ? `${match[1]}/${match[2]}` : void 0;
+}
+__name(githubRepository, "githubRepository");
+
+// src/report/verdict.ts
+function verdict(plan, appliedIn, pendingApprovals2 = []) {
+  const errors = plan.diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = plan.diagnostics.length - errors;
+  const warningNote = warnings > 0 ? ` (${count(warnings, "warning")})` : "";
+  if (!plan.valid) {
+    return { ok: false, icon: "\u274C", text: `${count(errors, "error")}${warnings > 0 ? `, ${count(warnings, "warning")}` : ""}`, errors, warnings };
+  }
+  const where = plan.environments.length > 0 ? ` in ${plan.environments.join(", ")}` : "";
+  const what = `${count(plan.changes.length, "file change")}${where}`;
+  if (pendingApprovals2.length > 0) {
+    const waiting2 = `waiting for approval in ${pendingApprovals2.join(", ")}`;
+    const text2 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting2}` : plan.changes.length === 0 ? `nothing written, ${waiting2}` : `valid, ${waiting2}: ${what}`;
+    return { ok: false, icon: "\u23F3", text: `${text2}${warningNote}`, errors, warnings };
+  }
+  if (plan.changes.length === 0) return { ok: true, icon: "\u2705", text: `no changes${warningNote}`, errors, warnings };
+  const text = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
+  return { ok: true, icon: "\u2705", text: `${text}${warningNote}`, errors, warnings };
+}
+__name(verdict, "verdict");
+function count(n, noun) {
+  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+}
+__name(count, "count");
+function errorsAndWarnings(plan) {
+  return {
+    errors: plan.diagnostics.filter((d) => d.severity === "error"),
+    warnings: plan.diagnostics.filter((d) => d.severity === "warning")
+  };
+}
+__name(errorsAndWarnings, "errorsAndWarnings");
+
+// src/report/cli-text.ts
+function cliText(plan, options) {
+  const paint = painter(options.color);
+  const v = verdict(plan);
+  const out = [paint(v.ok ? "green" : "red", `${v.icon} ${v.text}`), ""];
+  const { errors, warnings } = errorsAndWarnings(plan);
+  if (plan.risks.length > 0) {
+    out.push(paint("bold", "Risks:"));
+    for (const r of plan.risks) out.push(`  ${paint("yellow", "\u26A0")} ${r.kind}: ${escapeTerminal(r.message)}`);
+    out.push("");
+  }
+  for (const [title, list, color] of [["Errors:", errors, "red"], ["Warnings:", warnings, "yellow"]]) {
+    if (list.length === 0) continue;
+    out.push(paint("bold", title));
+    for (const d of list) out.push(`  ${diagnosticLine(d, paint(color, d.severity))}`);
+    out.push("");
+  }
+  for (const environment2 of plan.environments) {
+    const units = plan.units.filter((u) => u.environment === environment2 && u.action !== "unchanged");
+    if (units.length === 0) continue;
+    out.push(paint("bold", `${environment2}:`));
+    const width = Math.max(...units.map((u) => u.service.length));
+    for (const u of units) {
+      const summary2 = u.summary.map(escapeTerminal).join("; ");
+      out.push(`  ${u.service.padEnd(width)}  ${paint(actionColor(u.action), u.action.padEnd(9))} ${summary2}`);
+    }
+    out.push("");
+  }
+  if (plan.changes.length > 0) {
+    out.push(paint("bold", "Files:"));
+    for (const c of plan.changes) out.push(`  ${paint(actionColor(c.action), fileMark(c))} ${escapeTerminal(c.path)}`);
+    out.push("");
+    if (options.diffs ?? true) for (const c of plan.changes) out.push(...diffLines(c, paint));
+  }
+  out.push(paint("dim", `plan ${plan.id}`));
+  return `${out.join("\n")}
+`;
+}
+__name(cliText, "cliText");
+function diagnosticLine(d, severity = d.severity) {
+  return `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${severity} ${escapeTerminalLine(d.code)}: ${escapeTerminalLine(d.message)}`;
+}
+__name(diagnosticLine, "diagnosticLine");
+function fileMark(c) {
+  return c.action === "create" ? "+" : c.action === "delete" ? "-" : "~";
+}
+__name(fileMark, "fileMark");
+function diffLines(c, paint) {
+  if (c.diff === "") return c.diffOmitted ? [paint("dim", `${escapeTerminal(c.path)}: ${c.diffOmitted}`), ""] : [];
+  const lines2 = c.diff.replace(/\n$/, "").split("\n");
+  return [
+    ...lines2.map((line) => {
+      const text = escapeTerminal(line);
+      if (line.startsWith("+++") || line.startsWith("---")) return paint("bold", text);
+      if (line.startsWith("@@")) return paint("cyan", text);
+      if (line.startsWith("+")) return paint("green", text);
+      if (line.startsWith("-")) return paint("red", text);
+      return text;
+    }),
+    ""
+  ];
+}
+__name(diffLines, "diffLines");
+function actionColor(action) {
+  return action === "create" ? "green" : action === "delete" ? "red" : action === "update" ? "yellow" : "dim";
+}
+__name(actionColor, "actionColor");
+
+// src/cli/args.ts
+import { parseArgs } from "node:util";
+function parseCommandArgs(command, args, options, maxPositionals) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(usageProblem(command, error, Object.keys(options)), 2);
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    const extra = parsed.positionals.slice(maxPositionals).join(" ");
+    throw new CliError(`paved ${command}: unexpected argument \`${extra}\`; see \`paved ${command} --help\``, 2);
+  }
+  return parsed;
+}
+__name(parseCommandArgs, "parseCommandArgs");
+function usageProblem(command, error, names) {
+  const text = error instanceof Error ? error.message : String(error);
+  const help2 = `; see \`paved ${command} --help\``;
+  const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(text);
+  if (unknown) {
+    return `paved ${command}: unknown option \`${unknown[1]}${unknown[2]}\`${didYouMean(unknown[2], names).replace(/`([^`]+)`\?$/, "`--$1`?")}${help2}`;
+  }
+  const missing = /Option '(?:-\w, )?--([^ ]+) <value>' argument missing/.exec(text);
+  if (missing) return `paved ${command}: \`--${missing[1]}\` needs a value${help2}`;
+  return `paved ${command}: ${text.replace(/\.$/, "")}${help2}`;
+}
+__name(usageProblem, "usageProblem");
+function oneOf(command, option, value, allowed, fallback) {
+  if (value === void 0) return fallback;
+  if (typeof value === "string" && allowed.includes(value)) return value;
+  throw new CliError(
+    `paved ${command}: \`--${option}\` must be one of ${allowed.join(", ")}, not \`${String(value)}\`${didYouMean(String(value), allowed)}`,
+    2
+  );
+}
+__name(oneOf, "oneOf");
+function sourceIdOption(command, value) {
+  if (typeof value !== "string") return {};
+  if (!SOURCE_ID.test(value)) {
+    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, 2);
+  }
+  return { id: value };
+}
+__name(sourceIdOption, "sourceIdOption");
+
+// src/cli/deploy.ts
+import { resolve as resolve3 } from "node:path";
+
+// src/cli/manifest-at.ts
+import { basename, dirname as dirname2 } from "node:path";
+function manifestHistory(file) {
+  const dir = dirname2(file);
+  const name = basename(file);
+  const git = gitRunner(dir);
+  return {
+    async at(commit) {
+      try {
+        return (await git(["show", `${commit}:./${name}`])).toString("utf8");
+      } catch (error) {
+        const why = error instanceof GitError ? error.stderr.trim().split("\n")[0] : String(error);
+        throw new CliError(`paved: cannot read ${name} at ${commit.slice(0, 12)} in ${dir} (${why}); --repo names the source repository whose history has the deployed commits`, 2);
+      }
+    },
+    async resolve(ref, command) {
+      if (!/^[0-9A-Za-z][0-9A-Za-z._/-]{0,254}$/.test(ref)) throw new CliError(`paved ${command}: \`${ref}\` is not a commit (a sha, branch or tag)`, 2);
+      try {
+        return (await git(["rev-parse", "-q", "--verify", `${ref}^{commit}`])).toString("utf8").trim();
+      } catch {
+        throw new CliError(`paved ${command}: \`${ref}\` is not a commit of the source repository ${dir}; --repo names it (default: the current directory)`, 2);
+      }
+    }
+  };
+}
+__name(manifestHistory, "manifestHistory");
+
+// src/cli/plan.ts
+import { realpath, stat as stat2 } from "node:fs/promises";
+import { basename as basename2, dirname as dirname3, resolve as resolve2 } from "node:path";
+
 // src/report/context.ts
 function pendingApprovals(ctx) {
   return (ctx.approvals ?? []).filter((a) => a.approvedBy === void 0);
@@ -45228,10 +45525,10 @@ function proposedSection(proposed) {
 }
 __name(proposedSection, "proposedSection");
 function promotionSection(promotion) {
-  const waiting = promotion.some((p) => !p.changes);
+  const waiting2 = promotion.some((p) => !p.changes);
   return {
     heading: "### \u{1F6A6} Promotion\n\n",
-    items: waiting ? promotion.map((p) => `- ${p.changes ? "\u{1F680}" : "\u23F8\uFE0F"} ${codeSpan(p.environment)}: ${p.note}
+    items: waiting2 ? promotion.map((p) => `- ${p.changes ? "\u{1F680}" : "\u23F8\uFE0F"} ${codeSpan(p.environment)}: ${p.note}
 `) : [],
     omitted: /* @__PURE__ */ __name((n) => `- \u2026 ${count(n, "more environment")} not shown
 `, "omitted"),
@@ -45421,9 +45718,11 @@ async function preparePlan(command, io, values, manifestArg) {
   const config2 = loaded.config;
   const text = await readManifest(command, io, manifestPath);
   const { templates, valuesSchema } = await loadConfigFiles(command, io, config2, loaded.file);
-  const desired = desiredState(text, file, config2, source, templates, await renderOptions(gitops, config2, valuesSchema));
+  const options = await renderOptions(gitops, config2, valuesSchema);
+  const desired = desiredState(text, file, config2, source, templates, options);
   const bound = plannerForDesired(desired, { source, config: config2, manifestText: text, manifestFile: file });
-  return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops };
+  const deploy2 = { text, manifestFile: resolve2(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
+  return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops, deploy: deploy2 };
 }
 __name(preparePlan, "preparePlan");
 async function readManifest(command, io, manifestPath) {
@@ -45500,9 +45799,9 @@ async function sourceOf(command, io, manifestPath, explicit) {
     if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, 2);
     return { repository: explicit };
   }
-  const folder = dirname2(resolve2(io.cwd, manifestPath));
+  const folder = dirname3(resolve2(io.cwd, manifestPath));
   const local = await localSource(folder, gitRunner(folder));
-  const name = basename(folder).toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "manifest";
+  const name = basename2(folder).toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "manifest";
   return { repository: local.repository ?? `local/${name}`, ...local.sha ? { sha: local.sha } : {} };
 }
 __name(sourceOf, "sourceOf");
@@ -45518,6 +45817,162 @@ async function renderOptions(gitops, config2, valuesSchema) {
   return options;
 }
 __name(renderOptions, "renderOptions");
+
+// src/cli/deploy.ts
+var OPTIONS = { config: { type: "string" }, gitops: { type: "string" }, source: { type: "string" }, "source-id": { type: "string" }, repo: { type: "string" } };
+var COMMON = `Options:
+  --gitops DIR        a local clone of the GitOps repository (required); commits on its current branch
+  --repo DIR          the source repository (a git clone) whose history has the deployed commits:
+                      the manifest (the org config's \`manifest\`, default platform.yaml) is read at
+                      each commit with \`git show\` (default: the current directory)
+  --config FILE       the org config (default: .github/paved.yml when present, else built-in defaults)
+  --source OWNER/REPO the source repository's name (default: as for \`paved plan\`, from --repo)
+  --source-id ID      its GitHub repository id, the identity ownership follows (see \`paved plan --help\`)
+  -h, --help          show this help
+
+Environments with \`mode: pull-request\` are written directly here too: the clone is yours to push or
+propose. Prints the new GitOps commit's sha, or what there was to do; the plan goes to stderr.
+Exit status: 0 done or nothing to do, 1 refused (held, nothing to promote, a manifest that no longer
+validates) with nothing committed, 2 usage or I/O problems (a dirty work tree included).
+`;
+var promoteCommand = verbCommand(
+  "promote",
+  "Promote the commit the previous environment runs into an environment",
+  `Usage: paved promote ENV --gitops DIR [--repo DIR] [--config FILE] [--source OWNER/REPO] [--source-id ID]
+
+Deploys into ENV the source commit its promotion source runs (\`promote: { after: ENV }\`, else the
+environment before it in the org config), as recorded in the GitOps repository's ownership index.
+Merges and automatic promotions skip a held environment; promoting a newer commit by hand lifts the
+hold. Refused while ENV is held and the commit is one it ran before (what it was rolled back from):
+\`paved release ENV\` first. Refused too when the environment before has nothing deployed, or ENV
+is the first one.
+
+${COMMON}`
+);
+var rollbackCommand = verbCommand(
+  "rollback",
+  "Re-render an environment at its previous (or a given) deployed source commit, and hold it",
+  `Usage: paved rollback ENV [SHA] --gitops DIR [--repo DIR] [--config FILE] [--source OWNER/REPO] [--source-id ID]
+
+Re-renders ENV at the source commit deployed there before (or SHA, a commit of --repo) with today's
+org config and templates, in one GitOps commit, and holds ENV: nothing promotes into it until
+\`paved release ENV\`. Repeating it without SHA does not go back a further step. A commit whose
+manifest no longer validates is refused with its diagnostics and nothing is written.
+
+${COMMON}`
+);
+var holdCommand = verbCommand(
+  "hold",
+  "Hold an environment: nothing promotes into it until released",
+  `Usage: paved hold ENV --gitops DIR [--repo DIR] [--config FILE] [--source OWNER/REPO] [--source-id ID]
+
+Records in the ownership index that ENV is held; its files do not change.
+
+${COMMON}`
+);
+var releaseCommand = verbCommand(
+  "release",
+  "Release a held environment: merges and promotions reach it again",
+  `Usage: paved release ENV --gitops DIR [--repo DIR] [--config FILE] [--source OWNER/REPO] [--source-id ID]
+
+Records in the ownership index that ENV is no longer held; its files do not change until the next
+merge or promotion.
+
+${COMMON}`
+);
+function verbCommand(verb, summary2, usage) {
+  return { summary: summary2, usage, run: /* @__PURE__ */ __name((args, io) => runVerb(verb, args, io), "run") };
+}
+__name(verbCommand, "verbCommand");
+async function runVerb(verb, args, io) {
+  const { values, positionals } = parseCommandArgs(verb, args, OPTIONS, verb === "rollback" ? 2 : 1);
+  const environment2 = positionals[0];
+  if (environment2 === void 0) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, 2);
+  if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, 2);
+  const gitops = resolve3(io.cwd, values.gitops);
+  await requireTopLevel(gitops);
+  const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
+  if (!loaded.config || hasErrors(loaded.diagnostics)) {
+    io.stderr.write(formatText(loaded.diagnostics, false));
+    return 1;
+  }
+  const config2 = loaded.config;
+  const manifestFile = resolve3(io.cwd, typeof values.repo === "string" ? values.repo : ".", config2.manifest);
+  const history = manifestHistory(manifestFile);
+  const source = { ...await sourceOf(verb, io, manifestFile, values.source), ...sourceIdOption(verb, values["source-id"]) };
+  const named = verb === "rollback" && positionals[1] !== void 0 ? await history.resolve(positionals[1], verb) : void 0;
+  const request = verb === "rollback" ? { kind: "rollback", environment: environment2, ...named ? { commit: named } : {} } : { kind: verb, environment: environment2 };
+  const { templates, valuesSchema } = await loadConfigFiles(verb, io, config2, loaded.file);
+  const by = await localUser(gitops);
+  let outcome;
+  try {
+    outcome = await deploy({
+      writer: new LocalGitWriter(gitops),
+      config: config2,
+      templates,
+      renderOptions: await renderOptions(gitops, config2, valuesSchema),
+      manifestPath: config2.manifest,
+      source,
+      readManifest: /* @__PURE__ */ __name((commit) => history.at(commit), "readManifest"),
+      request: /* @__PURE__ */ __name(() => request, "request"),
+      ...by ? { by } : {},
+      retry: { attempts: 3 }
+    });
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    if (error instanceof DirtyWorkTreeError) throw new CliError(`paved ${verb}: ${error.message}`, 2);
+    throw gitopsError(gitops, error);
+  }
+  return report(verb, outcome, io);
+}
+__name(runVerb, "runVerb");
+function report(verb, outcome, io) {
+  switch (outcome.status) {
+    case "noop":
+      io.stdout.write(`nothing to do: ${outcome.reason}
+`);
+      return 0;
+    case "refused":
+      io.stderr.write(`paved ${verb}: ${outcome.reason}; nothing committed
+`);
+      return 1;
+    case "invalid-commit":
+      io.stderr.write(`paved ${verb}: the manifest at ${outcome.commit.slice(0, 7)} does not validate under today's org config; nothing committed
+`);
+      io.stderr.write(formatText(outcome.diagnostics, false));
+      return 1;
+    case "invalid":
+      io.stderr.write(cliText(outcome.plan, { color: false }));
+      return 1;
+    case "conflict":
+      io.stderr.write(`paved ${verb}: the GitOps branch kept changing under us (${outcome.attempts} attempts); nothing committed, try again
+`);
+      return 1;
+    case "unchanged":
+    case "committed": {
+      io.stderr.write(cliText(outcome.plan, { color: false, diffs: false }));
+      const d = outcome.decision;
+      const held = Object.entries(d.deployed).filter(([, e]) => e.held).map(([e]) => e);
+      for (const e of d.environments) io.stderr.write(`${e} now runs ${d.deployed[e].commit.slice(0, 7)}
+`);
+      if (held.length > 0) io.stderr.write(`held: ${held.join(", ")} (nothing promotes into it until \`paved release ENV\`)
+`);
+      io.stdout.write(outcome.status === "committed" ? `${outcome.sha}
+` : "no changes\n");
+      return 0;
+    }
+  }
+}
+__name(report, "report");
+async function localUser(gitops) {
+  try {
+    const name = (await gitRunner(gitops)(["config", "--get", "user.name"])).toString("utf8").trim();
+    if (name) return name.replace(/[\r\n]+/g, " ");
+  } catch {
+  }
+  return process.env.USER || void 0;
+}
+__name(localUser, "localUser");
 
 // src/cli/apply.ts
 var applyCommand = {
@@ -45551,7 +46006,20 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
       io.stderr.write(cliText(prepared.plan, { color: false }));
       return 1;
     }
-    const bound = typeof values.message === "string" ? withSubject(prepared.planner, values.message) : prepared.planner;
+    const subject = /* @__PURE__ */ __name((planner2) => typeof values.message === "string" ? withSubject(planner2, values.message) : planner2, "subject");
+    const merge2 = await mergeOf(prepared);
+    if (merge2) {
+      let deployed;
+      try {
+        deployed = await deploy({ ...merge2, writer: prepared.writer, wrap: subject, retry: { attempts: 3 } });
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, 2);
+        throw gitopsError(prepared.gitops, error);
+      }
+      return report("apply", deployed, io);
+    }
+    const bound = subject(prepared.planner);
     let outcome;
     try {
       outcome = await applyWithRetry(prepared.writer, bound, { attempts: 3 });
@@ -45586,6 +46054,26 @@ function withSubject(planner2, subject) {
   return { ...planner2, message: /* @__PURE__ */ __name((plan) => `${line}${planner2.message(plan).replace(/^[^\n]*/, "")}`, "message") };
 }
 __name(withSubject, "withSubject");
+async function mergeOf(prepared) {
+  const head = prepared.source.sha;
+  if (head === void 0) return void 0;
+  const history = manifestHistory(prepared.deploy.manifestFile);
+  const committed = await history.at(head).catch(() => void 0);
+  if (committed !== prepared.deploy.text) return void 0;
+  const { config: config2, templates, renderOptions: renderOptions2 } = prepared.deploy;
+  return {
+    config: config2,
+    templates,
+    renderOptions: renderOptions2,
+    manifestPath: prepared.file,
+    source: prepared.source,
+    readManifest: /* @__PURE__ */ __name((commit) => history.at(commit), "readManifest"),
+    request: /* @__PURE__ */ __name((present) => ({ kind: "merge", head, present }), "request"),
+    seed: /* @__PURE__ */ new Map([[head, prepared.desired]]),
+    recordCommit: head
+  };
+}
+__name(mergeOf, "mergeOf");
 
 // src/cli/check-config.ts
 import { isAbsolute as isAbsolute2, relative as relative2 } from "node:path";
@@ -45677,7 +46165,7 @@ __name(orgConfigGivenAsManifest, "orgConfigGivenAsManifest");
 // src/cli/demo.ts
 import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join4, resolve as resolve3 } from "node:path";
+import { join as join4, resolve as resolve4 } from "node:path";
 
 // src/demo/story.ts
 import { readFile as readFile2 } from "node:fs/promises";
@@ -45932,7 +46420,7 @@ Argo CD syncs this repository. Paved writes it; people review it.
     const outcome = await this.platform.apply(withoutWorker, { repository: REPOSITORY, sha: head });
     const sha = this.committed(outcome, "applying main");
     const info = await commitInfo(this.gitops.git, sha);
-    t.ok(`Paved applied main: GitOps commit ${short(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.plan.environments.join(" and ")}).`);
+    t.ok(`Paved applied main: GitOps commit ${short2(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.plan.environments.join(" and ")}).`);
     return example;
   }
   // ── 1 · a pull request adds a service ────────────────────────────────────────────────────
@@ -45961,7 +46449,7 @@ Argo CD syncs this repository. Paved writes it; people review it.
     t.ran("git switch main");
     const message = `Merge pull request #${pr} from ${REPOSITORY.split("/")[0]}/${branch}`;
     const merged = await this.app.merge(branch, message);
-    t.ran(`git merge --no-ff ${branch}   \u2192 ${short(merged)} "${message}"`);
+    t.ran(`git merge --no-ff ${branch}   \u2192 ${short2(merged)} "${message}"`);
     const text = await this.app.show(merged, MANIFEST);
     const before = await this.gitops.head();
     const outcome = await this.platform.apply(text, { repository: REPOSITORY, sha: merged, pullRequest: pr });
@@ -46016,10 +46504,10 @@ ${committed.join("\n")}`
     const refused = await this.platform.apply(broken, source);
     this.expect(refused.status === "invalid", `applying the broken manifest was not refused (${refused.status})`);
     this.expect(await this.gitops.head() === gitopsHead, "the GitOps repository moved although the manifest is invalid");
-    t.ok(`Had it been merged anyway, apply refuses it too: nothing committed (GitOps still at ${short(gitopsHead)}).`);
+    t.ok(`Had it been merged anyway, apply refuses it too: nothing committed (GitOps still at ${short2(gitopsHead)}).`);
     const fixed = setScalar(setScalar(broken, [...production, "replicas"], 2), image, "ghcr.io/acme/payments-api:1.5.0");
     const fixHead = await this.app.commitFile(MANIFEST, fixed, "Use the allowed registry; keep two replicas in production");
-    t.ran(`git commit -am "Use the allowed registry; keep two replicas in production"   \u2192 ${short(fixHead)}`);
+    t.ran(`git commit -am "Use the allowed registry; keep two replicas in production"   \u2192 ${short2(fixHead)}`);
     await this.showDiff(`${fixHead}~1`, fixHead);
     const fixedSource = { ...source, sha: fixHead };
     const good = await this.platform.plan(fixed, fixedSource);
@@ -46083,7 +46571,7 @@ ${expected.join("\n")}`);
   async commitOnBranch(branch, manifest, message) {
     await this.app.switchTo(branch, true);
     const head = await this.app.commitFile(MANIFEST, manifest, message);
-    this.term.ran(`git switch -c ${branch} && git commit -am "${message}"   \u2192 ${short(head)}`);
+    this.term.ran(`git switch -c ${branch} && git commit -am "${message}"   \u2192 ${short2(head)}`);
     return head;
   }
   async showDiff(base, head) {
@@ -46105,10 +46593,10 @@ function mark(action) {
   return action === "create" ? "A" : action === "delete" ? "D" : "M";
 }
 __name(mark, "mark");
-function short(sha) {
+function short2(sha) {
   return sha.slice(0, 7);
 }
-__name(short, "short");
+__name(short2, "short");
 
 // src/demo/terminal.ts
 function wantsColor(isTTY, env = process.env) {
@@ -46249,7 +46737,7 @@ problems (no git, DIR already holds the repositories).
 `,
   async run(args, io) {
     const { values } = parseCommandArgs("demo", args, { keep: { type: "string" } }, 0);
-    const keep = typeof values.keep === "string" ? resolve3(io.cwd, values.keep) : void 0;
+    const keep = typeof values.keep === "string" ? resolve4(io.cwd, values.keep) : void 0;
     const root3 = keep ?? await mkdtemp(join4(tmpdir(), "paved-demo-"));
     const appDir = join4(root3, "payments");
     const gitopsDir = join4(root3, "gitops");
@@ -46299,9 +46787,104 @@ async function prepareKeep(dir, appDir, gitopsDir) {
 }
 __name(prepareKeep, "prepareKeep");
 
+// src/cli/history.ts
+import { resolve as resolve5 } from "node:path";
+
+// src/report/history.ts
+var TRAILER = /^(Paved-[A-Za-z-]+): (.*)$/;
+function deploymentHistory(commits, environment2) {
+  return commits.flatMap((commit) => entriesOf(commit).filter((e) => e.environment === environment2));
+}
+__name(deploymentHistory, "deploymentHistory");
+function entriesOf(commit) {
+  let action;
+  let by;
+  let source = "";
+  const deployed = [];
+  const paragraphs = commit.message.trimEnd().split(/\n\s*\n/);
+  for (const line of (paragraphs.at(-1) ?? "").split("\n")) {
+    const match = TRAILER.exec(line.trim());
+    if (!match) continue;
+    const [, key2, value] = match;
+    if (key2 === "Paved-Action") action = value;
+    else if (key2 === "Paved-By") by = value;
+    else if (key2 === "Paved-Source") source = value.replace(/@[0-9a-f]{7,64}$/, "");
+    else if (key2 === "Paved-Source-Commit") {
+      const at = value.lastIndexOf("@");
+      if (at > 0) deployed.push({ environment: value.slice(0, at), sourceCommit: value.slice(at + 1) });
+    }
+  }
+  if (action === void 0) return [];
+  return deployed.map((d) => ({ gitopsCommit: commit.sha, date: commit.date, action, ...by ? { by } : {}, source, ...d }));
+}
+__name(entriesOf, "entriesOf");
+function historyText(entries2, environment2) {
+  if (entries2.length === 0) return `No deployments to ${escapeTerminal(environment2)} are recorded in the GitOps history.
+`;
+  const lines2 = entries2.map((e) => {
+    const who = e.by ? ` by ${e.by}` : e.action === "merge" ? " (merge)" : "";
+    return escapeTerminal(`${e.date}  ${e.action.padEnd(8)} ${e.source}@${e.sourceCommit.slice(0, 7)}${who}  gitops ${e.gitopsCommit.slice(0, 7)}`);
+  });
+  return `${lines2.join("\n")}
+`;
+}
+__name(historyText, "historyText");
+
+// src/cli/history.ts
+var FORMATS3 = ["text", "json"];
+var FIELD = "";
+var RECORD = "";
+var historyCommand = {
+  summary: "Show what was deployed to an environment, when, by which command or merge",
+  usage: `Usage: paved history ENV --gitops DIR [--format text|json]
+
+Reads the GitOps repository's history (its current branch) and lists, newest first, each Paved
+commit that changed what ENV runs or held or released it: the date, the action (merge, promote,
+rollback, hold, release), the source repository and commit, who asked, and the GitOps commit.
+Everything comes from the commits' trailers (Paved-Action, Paved-By, Paved-Environment,
+Paved-Source-Commit); commits made by hand, or before promotion was recorded, are not listed.
+
+Options:
+  --gitops DIR     a local clone of the GitOps repository (required)
+  --format FORMAT  text (default) or json
+  -h, --help       show this help
+
+Exit status: 0 listed (also when nothing is recorded), 2 usage or I/O problems.
+`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs("history", args, { gitops: { type: "string" }, format: { type: "string" } }, 1);
+    const environment2 = positionals[0];
+    if (environment2 === void 0) throw new CliError("paved history: name the environment: `paved history ENV --gitops DIR`; see `paved history --help`", 2);
+    if (typeof values.gitops !== "string") throw new CliError("paved history: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved history --help`", 2);
+    const format = oneOf("history", "format", values.format, FORMATS3, "text");
+    const gitops = resolve5(io.cwd, values.gitops);
+    await requireTopLevel(gitops);
+    const entries2 = deploymentHistory(await readLog(gitops), environment2);
+    io.stdout.write(format === "json" ? `${JSON.stringify(entries2, null, 2)}
+` : historyText(entries2, environment2));
+    return 0;
+  }
+};
+async function readLog(gitops) {
+  const git = gitRunner(gitops);
+  let out;
+  try {
+    const head = (await git(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).catch(() => Buffer.from(""))).toString("utf8").trim();
+    if (head === "") return [];
+    out = (await git(["log", "--grep=^Paved-Action: ", "--format=%H%x1f%cI%x1f%B%x1e", head])).toString("utf8");
+  } catch (error) {
+    throw gitopsError(gitops, error);
+  }
+  return out.split(RECORD).map((r) => r.replace(/^\n/, "")).filter((r) => r.includes(FIELD)).map((r) => {
+    const [sha, date, ...message] = r.split(FIELD);
+    return { sha, date, message: message.join(FIELD) };
+  });
+}
+__name(readLog, "readLog");
+
 // src/cli/init.ts
 import { writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename2, resolve as resolve4 } from "node:path";
+import { basename as basename3, resolve as resolve6 } from "node:path";
 
 // src/core/schema-location.ts
 function repository() {
@@ -46367,7 +46950,7 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     const file = displayPath(io, path);
     const text = starterManifest({ owner, service, config: loaded.config });
     try {
-      await writeFile2(resolve4(io.cwd, path), text, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
+      await writeFile2(resolve6(io.cwd, path), text, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
     } catch (error) {
       const code = error.code;
       if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, 2);
@@ -46383,7 +46966,7 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
   }
 };
 function serviceFromFolder(cwd) {
-  const name = basename2(cwd).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 40).replace(/-+$/, "");
+  const name = basename3(cwd).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 40).replace(/-+$/, "");
   return SERVICE.test(name) ? name : "app";
 }
 __name(serviceFromFolder, "serviceFromFolder");
@@ -46463,7 +47046,7 @@ function commented(code, comment) {
 __name(commented, "commented");
 
 // src/cli/previews.ts
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 
 // src/previews/record.ts
 var KIND2 = "Preview";
@@ -46508,7 +47091,7 @@ function parseRecord(content) {
   const headSha = text("headSha");
   const pushedAt = text("pushedAt");
   if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
-  const pinned = text("pinned");
+  const pinned2 = text("pinned");
   const url = text("url");
   return {
     repository: repository2,
@@ -46519,7 +47102,7 @@ function parseRecord(content) {
     headSha,
     pushedAt,
     keep: d.keep === true,
-    ...pinned ? { pinned } : {},
+    ...pinned2 ? { pinned: pinned2 } : {},
     ...url ? { url } : {}
   };
 }
@@ -46587,19 +47170,19 @@ function previewProject(owner, records, config2) {
   );
 }
 __name(previewProject, "previewProject");
-async function commitPreviews(writer, config2, decide, attempts = 5) {
+async function commitPreviews(writer, config2, decide2, attempts = 5) {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
     const records = await writer.readBlobs(recordPaths(snapshot.tree.keys(), config2.gitops.directory), snapshot);
     const open = listPreviews(records, config2.gitops.directory);
-    const decision = decide(open, snapshot);
+    const decision = decide2(open, snapshot);
     if (!decision) return { status: "unchanged", records: open };
     const writes = previewWrites(snapshot, records, decision.edit, config2);
     if (writes.length === 0) return { status: "unchanged", records: open, edit: decision.edit };
     const result2 = await writer.commit(writes, decision.message, snapshot.treeId);
     if (result2.kind === "committed") return { status: "committed", sha: result2.sha, records: open, edit: decision.edit };
     if (result2.kind === "unchanged") return { status: "unchanged", records: open, edit: decision.edit };
-    if (attempt < attempts) await new Promise((resolve7) => setTimeout(resolve7, defaultBackoff(attempt)));
+    if (attempt < attempts) await new Promise((resolve9) => setTimeout(resolve9, defaultBackoff(attempt)));
   }
   return { status: "conflict" };
 }
@@ -46641,7 +47224,7 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
       return 1;
     }
     let expired = [];
-    const writer = new LocalGitWriter(resolve5(io.cwd, values.gitops));
+    const writer = new LocalGitWriter(resolve7(io.cwd, values.gitops));
     const result2 = await commitPreviews(writer, config2, (records) => {
       expired = records.filter((r) => isExpired(r, now, previews.ttlMs));
       if (expired.length === 0) return null;
@@ -46663,7 +47246,7 @@ ${expired.map((r) => `${r.repository}#${r.number}`).join("\n")}`
 
 // src/cli/render.ts
 import { lstat, mkdir as mkdir2, realpath as realpath2, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve6, sep } from "node:path";
+import { basename as basename4, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve8, sep } from "node:path";
 var SOURCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 var renderCommand = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
@@ -46693,7 +47276,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     );
     const out = stringOption(values.out);
     if (out === void 0) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", 2);
-    const repository2 = stringOption(values.source) ?? `local/${basename3(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
+    const repository2 = stringOption(values.source) ?? `local/${basename4(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
     if (!SOURCE.test(repository2)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository2}\``, 2);
     const id = sourceIdOption("render", values["source-id"]);
     const configOption = stringOption(values.config);
@@ -46723,7 +47306,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length), checked.sources);
       return 1;
     }
-    const written = await writeTree(resolve6(io.cwd, out), result2.files);
+    const written = await writeTree(resolve8(io.cwd, out), result2.files);
     const summary2 = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
     writeDiagnostics(io, "text", diagnostics, summary2, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
@@ -46862,6 +47445,11 @@ var commands = {
   render: renderCommand,
   plan: planCommand,
   apply: applyCommand,
+  promote: promoteCommand,
+  rollback: rollbackCommand,
+  hold: holdCommand,
+  release: releaseCommand,
+  history: historyCommand,
   previews: previewsCommand,
   init: initCommand,
   schema: schemaCommand,
@@ -46881,8 +47469,8 @@ Options:
 
 Exit status:
   0  ok (valid, written, applied, or nothing to do)
-  1  invalid manifest or config, policy failure, or a conflict (another source owns the files,
-     or the GitOps branch kept moving)
+  1  invalid manifest or config, policy failure, a conflict (another source owns the files,
+     or the GitOps branch kept moving), or a promotion or rollback refused
   2  usage or I/O problems (unknown option, missing file, not a git repository)
 
 Start with \`paved init\` for a platform.yaml, or \`paved demo\` to watch the whole flow.

@@ -74337,6 +74337,12 @@ function decidePromote(config2, deployed, environment2) {
   if (!source) return { kind: "refused", reason: `nothing is deployed in \`${from}\` yet, so there is nothing to promote to \`${environment2}\`` };
   const current = deployed[environment2];
   if (current?.commit === source.commit && !current.held) return { kind: "noop", reason: `\`${environment2}\` already runs ${short(source.commit)}, the commit deployed in \`${from}\`` };
+  if (current?.held && current.commit !== source.commit && current.previous.includes(source.commit)) {
+    return {
+      kind: "refused",
+      reason: `\`${environment2}\` is held at ${short(current.commit)}, and ${short(source.commit)} (what \`${from}\` runs) is a commit it was rolled back from or ran before: release it first (\`/paved release ${environment2}\`, or \`paved release ${environment2}\` on a local clone), or promote a newer commit`
+    };
+  }
   return deployTo(config2, deployed, environment2, source.commit, "promote", false, `promoted from \`${from}\``);
 }
 __name(decidePromote, "decidePromote");
@@ -74459,7 +74465,7 @@ async function deploy(inputs) {
     const desired = composeDeployment(states.get(newest), states, decision.targets, decision.deployed, inputs.source, inputs.config);
     const source = { ...inputs.source, sha: newest };
     const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {} });
-    const trailers = trailersOf(decision, inputs.by);
+    const trailers = trailersOf(decision, request2, inputs.by);
     const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, trailers), "message") });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
     if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
@@ -74468,9 +74474,14 @@ async function deploy(inputs) {
   return { status: "refused", reason: `the GitOps branch kept moving: ${attempts} attempts each lost the race to another writer; nothing was written`, attempts };
 }
 __name(deploy, "deploy");
-function trailersOf(decision, by) {
+function trailersOf(decision, request2, by) {
   const environments = decision.environments.map((environment2) => ({ environment: environment2, commit: decision.deployed[environment2].commit }));
   const heading = decision.environments.length > 0 ? `${decision.action} ${environments.map((e) => `${e.environment} to ${short(e.commit)}`).join(", ")}` : void 0;
+  if (environments.length === 0 && "environment" in request2 && decision.deployed[request2.environment]) {
+    const commit = decision.deployed[request2.environment].commit;
+    const action = request2.kind === "hold" || request2.kind === "release" ? request2.kind : decision.action;
+    return { action, environments: [{ environment: request2.environment, commit }], ...by ? { by } : {}, heading: `${action} ${request2.environment} at ${short(commit)}` };
+  }
   return { action: decision.action, environments, ...by ? { by } : {}, ...heading ? { heading } : {} };
 }
 __name(trailersOf, "trailersOf");
