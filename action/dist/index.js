@@ -51856,6 +51856,11 @@ function upsertStickyComment(gh, repo, issueNumber, marker, body, options) {
       issue_number: issueNumber,
       body,
       ...NO_RETRY
+    }).catch(async (error2) => {
+      if (!answerLost(error2)) throw error2;
+      const landed = await awaitLateComment(gh, repo, issueNumber, marker, options.author);
+      if (!landed) throw error2;
+      return { data: landed };
     });
     const after = await ownComments(gh, repo, issueNumber, marker, options.author);
     const oldest = after[0];
@@ -51868,6 +51873,21 @@ function upsertStickyComment(gh, repo, issueNumber, marker, body, options) {
   });
 }
 __name(upsertStickyComment, "upsertStickyComment");
+var LATE_WRITE_POLLS = [500, 1e3, 2e3];
+function answerLost(error2) {
+  const e = error2;
+  return e?.name === "TimeoutError" || e?.cause?.name === "TimeoutError";
+}
+__name(answerLost, "answerLost");
+async function awaitLateComment(gh, repo, issueNumber, marker, author) {
+  for (const ms of LATE_WRITE_POLLS) {
+    await new Promise((resolve4) => setTimeout(resolve4, ms));
+    const found = (await ownComments(gh, repo, issueNumber, marker, author))[0];
+    if (found) return found;
+  }
+  return void 0;
+}
+__name(awaitLateComment, "awaitLateComment");
 async function deleteExtra(gh, repo, comments) {
   for (const c of comments) {
     await gh.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: c.id }).catch((error2) => {
