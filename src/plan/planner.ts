@@ -24,6 +24,7 @@ export function planner(desired: DesiredInput, ctx: PlannerContext): Planner {
   const { source, config } = ctx;
   // Hashing every desired file and parsing the previous index happen once, not once per phase and retry.
   const resolved = resolveDesired(desired, source, config);
+  const owner = desired.units[0]?.owner;
   return {
     blobsNeeded: (tree, known) => blobsNeededFor(resolved, desired, tree, source, known, ctx.fetch),
     plan: (snapshot, blobs) => {
@@ -33,7 +34,7 @@ export function planner(desired: DesiredInput, ctx: PlannerContext): Planner {
       if (ctx.locate) input.locate = ctx.locate;
       return planFor(resolved, input);
     },
-    message: (p) => commitMessage(p, source),
+    message: (p) => commitMessage(p, source, owner === undefined ? undefined : { owner, directory: config.gitops.directory }),
   };
 }
 

@@ -43,3 +43,8 @@ export function projectPath(directory: string, owner: string): SafePath {
 export function catalogPath(directory: string, owner: string, service: string): SafePath {
   return joinSafe([...root(directory), "catalog", owner, `${service}.yaml`]);
 }
+
+/** The Argo CD Notifications config Paved renders for the platform team (render-argocd.ts). */
+export function notificationsPath(directory: string): SafePath {
+  return joinSafe([...root(directory), "argocd", "argocd-notifications-cm.yaml"]);
+}

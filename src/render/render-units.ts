@@ -9,6 +9,7 @@ import { configDiagnostic } from "./diagnostics.js";
 import { compareText } from "./encode.js";
 import { defaultGitopsRepoURL } from "./names.js";
 import { renderCatalog, renderProjects } from "./render-team.js";
+import { renderNotifications } from "./render-argocd.js";
 import { renderUnit } from "./render-unit.js";
 import { TemplateRunner } from "./run-template.js";
 import type { CompiledTemplateSet } from "./templates.js";
@@ -53,9 +54,9 @@ export function renderUnits(
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit): unit is RenderedUnit => unit !== null);
   const catalog = renderCatalog(units, ctx);
-  const projects = renderProjects(units, ctx);
+  const shared = [...renderProjects(units, ctx), ...renderNotifications(units, ctx)];
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return result(ctx.files, rendered, owned, projects, diagnostics);
+  return result(ctx.files, rendered, owned, shared, diagnostics);
 }
 
 function valuesValidator(schema: object | undefined, diagnostics: DiagnosticCollector): ValuesValidator | null {
