@@ -1,0 +1,225 @@
+import type { Logger } from "probot";
+import type { ResolvedConfig } from "../config/types.js";
+import type { ArgoEvent } from "../feedback/argocd-event.js";
+import { argoApplicationUrl } from "../feedback/argocd-links.js";
+import { advance, isFinal, isOverdue } from "../feedback/deployment-state.js";
+import { deploymentsBlock, withDeploymentsBlock, type EnvironmentStatus } from "../feedback/environment-line.js";
+import { observe } from "../feedback/observation.js";
+import { describeTimeout, describeUnit } from "../feedback/status-text.js";
+import { parseGitopsCommit } from "../feedback/trailers.js";
+import { namespaceFor } from "../manifest/resolve.js";
+import { sameRepository } from "../plan/paths.js";
+import { PLAN_MARKER } from "../report/markdown.js";
+import { unitDir } from "../render/layout.js";
+import { MANAGED_BY } from "../render/names.js";
+import { fullName, httpStatus, parseRepo, type GitHub, type Repo } from "./client.js";
+import { findDeployment, pavedDeployments, postStatus, withFacts, type PavedDeployment } from "./deployment-statuses.js";
+import { readOrgSettings } from "./org-settings.js";
+import { editStickyComment } from "./sticky-comment.js";
+
+/** How the feedback flow reaches GitHub: as the app (to find an installation), then as that installation. */
+export interface FeedbackClients {
+  app: () => Promise<GitHub>;
+  installation: (id: number) => Promise<GitHub>;
+}
+
+export interface FeedbackOptions {
+  log: Pick<Logger, "info" | "warn">;
+  /** Milliseconds since the epoch; the sweep compares deployment ages with it. */
+  now: number;
+  /** A deployment Argo CD says nothing about for this long is marked `error`. */
+  timeoutMs: number;
+  /** Asked once the GitOps repository is known: whether to sweep its overdue deployments too. */
+  shouldSweep?: (gitopsRepository: string) => boolean;
+}
+
+export type FeedbackResult =
+  | { status: "ignored"; reason: string }
+  | { status: "recorded"; updates: Array<{ repository: string; environment: string; deployment: number; state: string }> };
+
+/** Paved commits of one unit looked at per event: Argo CD skipping more revisions than this leaves the oldest to time out. */
+const MAX_PENDING = 10;
+
+/**
+ * An Argo CD event, turned into deployment statuses. The event is a hint: it names a repository, an
+ * Application and a revision, and each is looked up through GitHub — the app installed on that
+ * repository, the org config naming it as the GitOps repository, the revision's Paved commits for
+ * the Application's directory, their trailers naming the source commit, and the deployment this
+ * app recorded for exactly that GitOps commit. Nothing is written anywhere the lookups did not lead.
+ *
+ * Every Paved commit of the unit up to the revision shares what Argo CD says about it (Argo CD may
+ * skip revisions), applied oldest first so the newest deployment is the one GitHub shows last.
+ */
+export async function recordArgoEvent(clients: FeedbackClients, event: ArgoEvent, options: FeedbackOptions): Promise<FeedbackResult> {
+  // 1. The GitOps repository the Application syncs from, as Argo CD says.
+  const hinted = event.repoURLs.map(githubRepository).find((r) => r !== null);
+  if (!hinted) return ignored("the Application's source is not a GitHub repository");
+  // 2. Paved is installed there and that org's config names it as its GitOps repository.
+  const installation = await installationOf(await clients.app(), hinted);
+  if (!installation) return ignored(`Paved is not installed on ${fullName(hinted)}`);
+  const gh = await clients.installation(installation.id);
+  const settings = await readOrgSettings(gh, hinted.owner);
+  if (!settings.ok || !settings.config.gitops.repository || !sameRepository(settings.config.gitops.repository, fullName(hinted))) {
+    return ignored(`${fullName(hinted)} is not the GitOps repository of ${hinted.owner}'s Paved config`);
+  }
+  const { config } = settings;
+  const gitops = parseRepo(settings.config.gitops.repository);
+  const result = await recordFor(gh, config, gitops, installation.appId, event, options);
+  if (options.shouldSweep?.(fullName(gitops).toLowerCase())) await sweepOverdue(gh, config, installation.appId, options);
+  return result;
+}
+
+async function recordFor(gh: GitHub, config: ResolvedConfig, gitops: Repo, appId: number, event: ArgoEvent, options: FeedbackOptions): Promise<FeedbackResult> {
+  // 3. What the event says, about which unit directory.
+  const observed = observe(event);
+  if (!observed.ok) return ignored(observed.reason);
+  const observation = observed.observation;
+  const dir = unitDirOf(event.application.labels, config);
+  if (!dir) return ignored(`${event.application.name} does not carry the labels of an Application Paved renders`);
+  // 4. The Paved commits for that directory up to the revision, from GitHub, not from the event.
+  const commits = await commitsTouching(gh, gitops, observation.revision, dir);
+  if (commits === null) return ignored(`revision ${observation.revision.slice(0, 12)} is not in ${fullName(gitops)}`);
+  // 5. Newest first, the deployments they recorded, until one this unit is already done with.
+  const pending: PavedDeployment[] = [];
+  for (const commit of commits) {
+    const facts = parseGitopsCommit(commit.commit.message);
+    const unit = facts?.units.find((u) => u.application === event.application.name && u.dir === dir);
+    if (!facts || !unit) continue;
+    const source = parseRepo(facts.source.repository);
+    // A source repository belongs to the org whose config applied it: trailers cannot point elsewhere.
+    if (source.owner.toLowerCase() !== gitops.owner.toLowerCase()) continue;
+    const deployment = await findDeployment(gh, source, facts.source.sha, unit.environment, commit.sha, appId);
+    if (!deployment) continue;
+    if (isFinal(deployment.facts.state) || deployment.facts.units.get(unit.application)?.phase === "healthy") break;
+    pending.push(deployment);
+  }
+  // 6. Oldest first.
+  const updates: Array<{ repository: string; environment: string; deployment: number; state: string }> = [];
+  const touched = new Map<string, PavedDeployment>();
+  for (const deployment of pending.reverse()) {
+    const transition = advance(deployment.facts, observation);
+    if (!transition) continue;
+    const app = deployment.payload.applications.find((a) => a.application === transition.fact.application)!;
+    const healthy = deployment.payload.applications.filter((a) => (a.application === app.application ? transition.fact.phase : deployment.facts.units.get(a.application)?.phase) === "healthy").length;
+    await postStatus(gh, deployment, {
+      state: transition.state,
+      description: describeUnit(app, transition.fact, { healthy, total: deployment.payload.applications.length }),
+      logUrl: argoApplicationUrl(config, app.application) ?? deployment.logUrl,
+    });
+    updates.push({ repository: fullName(deployment.repo), environment: deployment.environment, deployment: deployment.id, state: transition.state });
+    touched.set(`${fullName(deployment.repo)}@${deployment.sha}`, deployment);
+  }
+  // 7. The live line on each pull request whose deployment moved.
+  for (const deployment of touched.values()) await refreshPullRequestLine(gh, deployment, config, appId);
+  options.log.info({ application: event.application.name, revision: observation.revision, phase: observation.phase, updates: updates.length }, "Argo CD event");
+  if (updates.length === 0) return ignored("nothing changed: no Paved deployment of this Application is waiting for that revision");
+  return { status: "recorded", updates };
+}
+
+/**
+ * Deployments of auto-synced environments that Argo CD said nothing terminal about within the
+ * timeout become `error` "no feedback from Argo CD". Only GitHub's state is read, so any replica,
+ * after any restart, can run it; commits older than `HORIZON_MS` past the timeout are left alone.
+ */
+export async function sweepOverdue(gh: GitHub, config: ResolvedConfig, appId: number, options: FeedbackOptions): Promise<number> {
+  if (!config.gitops.repository) return 0;
+  const gitops = parseRepo(config.gitops.repository);
+  const until = options.now - options.timeoutMs;
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/commits", {
+    ...gitops,
+    sha: config.gitops.branch,
+    since: new Date(until - HORIZON_MS).toISOString(),
+    until: new Date(until).toISOString(),
+    per_page: 30,
+  });
+  let marked = 0;
+  for (const commit of data) {
+    const facts = parseGitopsCommit(commit.commit.message);
+    if (!facts) continue;
+    const source = parseRepo(facts.source.repository);
+    if (source.owner.toLowerCase() !== gitops.owner.toLowerCase()) continue;
+    const environments = new Set(facts.units.map((u) => u.environment));
+    for (const environment of environments) {
+      if (!config.environments.find((e) => e.name === environment)?.autoSync) continue; // a manual sync may wait for a person
+      const deployment = await findDeployment(gh, source, facts.source.sha, environment, commit.sha, appId);
+      if (!deployment || !isOverdue({ state: deployment.facts.state, createdAt: deployment.createdAt }, options.now, options.timeoutMs)) continue;
+      await postStatus(gh, deployment, { state: "error", description: describeTimeout(Math.round(options.timeoutMs / 60_000)), logUrl: deployment.logUrl });
+      await refreshPullRequestLine(gh, deployment, config, appId);
+      marked += 1;
+    }
+  }
+  if (marked > 0) options.log.warn({ gitops: config.gitops.repository, marked }, "deployments without feedback from Argo CD");
+  return marked;
+}
+
+/** How far back the sweep looks past the timeout. */
+const HORIZON_MS = 6 * 60 * 60 * 1000;
+
+/** Rewrites the comment's deployments block from the source commit's deployments as GitHub has them now. */
+async function refreshPullRequestLine(gh: GitHub, deployment: PavedDeployment, config: ResolvedConfig, appId: number): Promise<void> {
+  const pullRequest = deployment.payload.pullRequest;
+  if (typeof pullRequest !== "number") return;
+  const all = await pavedDeployments(gh, deployment.repo, deployment.sha, appId);
+  const latestPerEnvironment = new Map<string, (typeof all)[number]>();
+  for (const d of all) if (!latestPerEnvironment.has(d.environment)) latestPerEnvironment.set(d.environment, d); // newest first
+  const statuses: EnvironmentStatus[] = [];
+  for (const environment of config.environments.map((e) => e.name)) {
+    const d = latestPerEnvironment.get(environment);
+    if (!d) continue;
+    const current = await withFacts(gh, deployment.repo, d, appId, 1);
+    const versions = [...new Set(current.payload.applications.map((a) => a.version).filter((v): v is string => typeof v === "string"))];
+    statuses.push({
+      environment,
+      state: current.facts.state,
+      description: current.description,
+      logUrl: current.logUrl,
+      autoSync: current.payload.autoSync,
+      ...(versions.length === 1 ? { version: versions[0]! } : {}),
+    });
+  }
+  await editStickyComment(gh, deployment.repo, pullRequest, PLAN_MARKER, (body) => withDeploymentsBlock(body, deploymentsBlock(statuses)));
+}
+
+async function installationOf(app: GitHub, repo: Repo): Promise<{ id: number; appId: number } | null> {
+  try {
+    const { data } = await app.request("GET /repos/{owner}/{repo}/installation", { ...repo });
+    return { id: data.id, appId: data.app_id };
+  } catch (error) {
+    if (httpStatus(error) === 404) return null;
+    throw error;
+  }
+}
+
+async function commitsTouching(gh: GitHub, gitops: Repo, revision: string, dir: string) {
+  if (!/^[0-9a-f]{40}$/.test(revision)) return null;
+  try {
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/commits", { ...gitops, sha: revision, path: dir, per_page: MAX_PENDING });
+    return data;
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === 404 || status === 422) return null;
+    throw error;
+  }
+}
+
+/** The unit directory an Application's labels point at (view-model.ts puts them there); checked against the trailers afterwards. */
+function unitDirOf(labels: Record<string, string>, config: ResolvedConfig): string | null {
+  const environment = labels["paved.dev/environment"];
+  const owner = labels["paved.dev/owner"];
+  const service = labels["app.kubernetes.io/name"];
+  if (labels["app.kubernetes.io/managed-by"] !== MANAGED_BY || !environment || !owner || !service) return null;
+  const env = config.environments.find((e) => e.name === environment);
+  if (!env) return null;
+  const dir = unitDir(config.gitops.directory, { environment, namespace: namespaceFor(env.namespace, owner, environment, service), service });
+  return "path" in dir ? dir.path : null;
+}
+
+/** owner/name from `https://github.com/o/r(.git)`, `git@github.com:o/r.git` or `ssh://git@github.com/o/r`; null for anything else. */
+export function githubRepository(url: string): Repo | null {
+  const m = /^(?:https:\/\/github\.com\/|git@github\.com:|ssh:\/\/git@github\.com\/)([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url);
+  return m ? { owner: m[1]!, repo: m[2]! } : null;
+}
+
+function ignored(reason: string): FeedbackResult {
+  return { status: "ignored", reason };
+}
