@@ -44,6 +44,15 @@ export function isFinal(state: DeploymentState): boolean {
 }
 
 /**
+ * Whether an event for `application` can no longer move this deployment: it is done, or this unit
+ * is already healthy in it. Walking a unit's commits newest first, the first settled one ends the
+ * walk: everything older was settled by the event that settled it.
+ */
+export function isSettled(deployment: DeploymentFacts, application: string): boolean {
+  return isFinal(deployment.state) || deployment.units.get(application)?.phase === "healthy";
+}
+
+/**
  * The status to post when `observation` arrives for a deployment whose commit is at or before the
  * observed revision, or null when it changes nothing: an unknown application, a unit already at or
  * past that phase (a duplicate or a late event), or a deployment already done.

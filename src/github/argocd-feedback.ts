@@ -2,16 +2,15 @@ import type { Logger } from "probot";
 import type { ResolvedConfig } from "../config/types.js";
 import type { ArgoEvent } from "../feedback/argocd-event.js";
 import { argoApplicationUrl } from "../feedback/argocd-links.js";
-import { advance, isFinal, isOverdue } from "../feedback/deployment-state.js";
+import { advance, isOverdue, isSettled } from "../feedback/deployment-state.js";
 import { deploymentsBlock, withDeploymentsBlock, type EnvironmentStatus } from "../feedback/environment-line.js";
 import { observe } from "../feedback/observation.js";
 import { describeTimeout, describeUnit } from "../feedback/status-text.js";
 import { parseGitopsCommit } from "../feedback/trailers.js";
-import { namespaceFor } from "../manifest/resolve.js";
+import { unitDirFromLabels } from "../feedback/unit-dir.js";
+import { githubRepository } from "../gitops/local.js";
 import { sameRepository } from "../plan/paths.js";
 import { PLAN_MARKER } from "../report/markdown.js";
-import { unitDir } from "../render/layout.js";
-import { MANAGED_BY } from "../render/names.js";
 import { fullName, httpStatus, parseRepo, type GitHub, type Repo } from "./client.js";
 import { findDeployment, pavedDeployments, postStatus, withFacts, type PavedDeployment } from "./deployment-statuses.js";
 import { readOrgSettings } from "./org-settings.js";
@@ -52,29 +51,31 @@ const MAX_PENDING = 10;
  */
 export async function recordArgoEvent(clients: FeedbackClients, event: ArgoEvent, options: FeedbackOptions): Promise<FeedbackResult> {
   // 1. The GitOps repository the Application syncs from, as Argo CD says.
-  const hinted = event.repoURLs.map(githubRepository).find((r) => r !== null);
+  const hinted = event.repoURLs.map((url) => githubRepository(url)).find((r) => r !== undefined);
   if (!hinted) return ignored("the Application's source is not a GitHub repository");
+  const claimed = parseRepo(hinted);
   // 2. Paved is installed there and that org's config names it as its GitOps repository.
-  const installation = await installationOf(await clients.app(), hinted);
-  if (!installation) return ignored(`Paved is not installed on ${fullName(hinted)}`);
+  const installation = await installationOf(await clients.app(), claimed);
+  if (!installation) return ignored(`Paved is not installed on ${hinted}`);
   const gh = await clients.installation(installation.id);
-  const settings = await readOrgSettings(gh, hinted.owner);
-  if (!settings.ok || !settings.config.gitops.repository || !sameRepository(settings.config.gitops.repository, fullName(hinted))) {
-    return ignored(`${fullName(hinted)} is not the GitOps repository of ${hinted.owner}'s Paved config`);
+  const settings = await readOrgSettings(gh, claimed.owner);
+  if (!settings.ok || !settings.config.gitops.repository || !sameRepository(settings.config.gitops.repository, hinted)) {
+    return ignored(`${hinted} is not the GitOps repository of ${claimed.owner}'s Paved config`);
   }
   const { config } = settings;
   const gitops = parseRepo(settings.config.gitops.repository);
-  const result = await recordFor(gh, config, gitops, installation.appId, event, options);
+  const result = await recordForUnit(gh, config, gitops, installation.appId, event, options);
   if (options.shouldSweep?.(fullName(gitops).toLowerCase())) await sweepOverdue(gh, config, installation.appId, options);
   return result;
 }
 
-async function recordFor(gh: GitHub, config: ResolvedConfig, gitops: Repo, appId: number, event: ArgoEvent, options: FeedbackOptions): Promise<FeedbackResult> {
+/** Steps 3 to 7, inside a GitOps repository the org's config names. */
+async function recordForUnit(gh: GitHub, config: ResolvedConfig, gitops: Repo, appId: number, event: ArgoEvent, options: FeedbackOptions): Promise<FeedbackResult> {
   // 3. What the event says, about which unit directory.
   const observed = observe(event);
   if (!observed.ok) return ignored(observed.reason);
   const observation = observed.observation;
-  const dir = unitDirOf(event.application.labels, config);
+  const dir = unitDirFromLabels(event.application.labels, config);
   if (!dir) return ignored(`${event.application.name} does not carry the labels of an Application Paved renders`);
   // 4. The Paved commits for that directory up to the revision, from GitHub, not from the event.
   const commits = await commitsTouching(gh, gitops, observation.revision, dir);
@@ -90,7 +91,7 @@ async function recordFor(gh: GitHub, config: ResolvedConfig, gitops: Repo, appId
     if (source.owner.toLowerCase() !== gitops.owner.toLowerCase()) continue;
     const deployment = await findDeployment(gh, source, facts.source.sha, unit.environment, commit.sha, appId);
     if (!deployment) continue;
-    if (isFinal(deployment.facts.state) || deployment.facts.units.get(unit.application)?.phase === "healthy") break;
+    if (isSettled(deployment.facts, unit.application)) break; // older ones were settled then
     pending.push(deployment);
   }
   // 6. Oldest first.
@@ -200,24 +201,6 @@ async function commitsTouching(gh: GitHub, gitops: Repo, revision: string, dir: 
     if (status === 404 || status === 422) return null;
     throw error;
   }
-}
-
-/** The unit directory an Application's labels point at (view-model.ts puts them there); checked against the trailers afterwards. */
-function unitDirOf(labels: Record<string, string>, config: ResolvedConfig): string | null {
-  const environment = labels["paved.dev/environment"];
-  const owner = labels["paved.dev/owner"];
-  const service = labels["app.kubernetes.io/name"];
-  if (labels["app.kubernetes.io/managed-by"] !== MANAGED_BY || !environment || !owner || !service) return null;
-  const env = config.environments.find((e) => e.name === environment);
-  if (!env) return null;
-  const dir = unitDir(config.gitops.directory, { environment, namespace: namespaceFor(env.namespace, owner, environment, service), service });
-  return "path" in dir ? dir.path : null;
-}
-
-/** owner/name from `https://github.com/o/r(.git)`, `git@github.com:o/r.git` or `ssh://git@github.com/o/r`; null for anything else. */
-export function githubRepository(url: string): Repo | null {
-  const m = /^(?:https:\/\/github\.com\/|git@github\.com:|ssh:\/\/git@github\.com\/)([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url);
-  return m ? { owner: m[1]!, repo: m[2]! } : null;
 }
 
 function ignored(reason: string): FeedbackResult {
