@@ -11,6 +11,7 @@ import { demoCommand } from "./demo.js";
 import { initCommand } from "./init.js";
 import { planCommand } from "./plan.js";
 import { renderCommand } from "./render.js";
+import { statusCommand } from "./status.js";
 import { validateCommand } from "./validate.js";
 
 export type { Io } from "./io.js";
@@ -20,6 +21,7 @@ export const commands: Record<string, Command> = {
   render: renderCommand,
   plan: planCommand,
   apply: applyCommand,
+  status: statusCommand,
   init: initCommand,
   demo: demoCommand,
 };
