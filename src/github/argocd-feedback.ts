@@ -50,24 +50,30 @@ const MAX_PENDING = 10;
  * skip revisions), applied oldest first so the newest deployment is the one GitHub shows last.
  */
 export async function recordArgoEvent(clients: FeedbackClients, event: ArgoEvent, options: FeedbackOptions): Promise<FeedbackResult> {
-  // 1. The GitOps repository the Application syncs from, as Argo CD says.
-  const hinted = event.repoURLs.map((url) => githubRepository(url)).find((r) => r !== undefined);
-  if (!hinted) return ignored("the Application's source is not a GitHub repository");
-  const claimed = parseRepo(hinted);
-  // 2. Paved is installed there and that org's config names it as its GitOps repository.
-  const installation = await installationOf(await clients.app(), claimed);
-  if (!installation) return ignored(`Paved is not installed on ${hinted}`);
-  const gh = await clients.installation(installation.id);
-  const settings = await readOrgSettings(gh, claimed.owner);
-  if (!settings.ok || !settings.config.gitops.repository || !sameRepository(settings.config.gitops.repository, hinted)) {
-    return ignored(`${hinted} is not the GitOps repository of ${claimed.owner}'s Paved config`);
+  // 1. The GitHub repositories the Application syncs from, as Argo CD says. A multi-source
+  //    Application (helm mode: the chart, then the values) names several; one must be the GitOps one.
+  const claimed = [...new Set(event.repoURLs.map((url) => githubRepository(url)?.toLowerCase()).filter((r) => r !== undefined))];
+  if (claimed.length === 0) return ignored("the Application's sources are not GitHub repositories");
+  const appClient = await clients.app();
+  for (const hinted of claimed.slice(0, MAX_SOURCES)) {
+    // 2. Paved is installed there and that org's config names it as its GitOps repository.
+    const repo = parseRepo(hinted);
+    const installation = await installationOf(appClient, repo);
+    if (!installation) continue;
+    const gh = await clients.installation(installation.id);
+    const settings = await readOrgSettings(gh, repo.owner);
+    if (!settings.ok || !settings.config.gitops.repository || !sameRepository(settings.config.gitops.repository, hinted)) continue;
+    const { config } = settings;
+    const gitops = parseRepo(settings.config.gitops.repository);
+    const result = await recordForUnit(gh, config, gitops, installation.appId, event, options);
+    if (options.shouldSweep?.(fullName(gitops).toLowerCase())) await sweepOverdue(gh, config, installation.appId, options);
+    return result;
   }
-  const { config } = settings;
-  const gitops = parseRepo(settings.config.gitops.repository);
-  const result = await recordForUnit(gh, config, gitops, installation.appId, event, options);
-  if (options.shouldSweep?.(fullName(gitops).toLowerCase())) await sweepOverdue(gh, config, installation.appId, options);
-  return result;
+  return ignored(`none of ${claimed.join(", ")} is a GitOps repository Paved is installed on and configured for`);
 }
+
+/** Sources of one Application looked at: Paved renders at most three. */
+const MAX_SOURCES = 3;
 
 /** Steps 3 to 7, inside a GitOps repository the org's config names. */
 async function recordForUnit(gh: GitHub, config: ResolvedConfig, gitops: Repo, appId: number, event: ArgoEvent, options: FeedbackOptions): Promise<FeedbackResult> {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sweepAll } from "../../src/app/argocd-receiver.js";
 import paved from "../../src/index.js";
 import { testProbot } from "../support/app-harness.js";
-import { APP_REPO, EXAMPLE_MANIFEST, GITOPS, applyMain, deliver, openPull, pushPayload, seedOrg } from "../support/app-world.js";
+import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, applyMain, deliver, openPull, pushPayload, seedOrg } from "../support/app-world.js";
 import { applicationWithStatus, webhookBody, type ArgoState } from "../support/argocd.js";
 import { FakeGitHub, type DeploymentState } from "../support/fake-github.js";
 
@@ -42,9 +42,9 @@ afterEach(async () => {
   fake.uninstall();
 });
 
-/** The org with its services applied once, then a merged PR that moves api to 1.4.3 everywhere. */
-async function mergedUpgrade(version = "1.4.3", base?: string): Promise<{ pr: number; sha: string; gitops: string }> {
-  if (base === undefined) {
+/** The org with its services applied once (unless `seed` is false: already there), then a merged PR that moves api to `version` everywhere. */
+async function mergedUpgrade(version = "1.4.3", seed = true): Promise<{ pr: number; sha: string; gitops: string }> {
+  if (seed) {
     seedOrg(fake);
     await applyMain(probot, fake);
   }
@@ -108,6 +108,19 @@ describe("Argo CD feedback", () => {
     expect(states(deploymentOf(sha, "production"))).toEqual(["queued"]);
   });
 
+  it("finds the GitOps repository among a multi-source Application's sources, even beside a chart on GitHub", async () => {
+    const helm = CONFIG_WITHOUT_APPROVAL.replace("mode: manifests", "mode: helm").replace("repoURL: https://charts.acme.io", "repoURL: https://github.com/acme/charts.git");
+    seedOrg(fake, { config: helm });
+    fake.addRepo("acme/charts", { files: { "README.md": "charts\n" } });
+    const sha = await applyMain(probot, fake);
+    const tree = fake.readTree(GITOPS);
+    const app = applicationWithStatus(tree, PRODUCTION_API, deployed(fake.headSha(GITOPS)));
+    expect(app.spec.sources.map((s: { repoURL: string }) => s.repoURL)).toEqual(["https://github.com/acme/charts.git", "https://github.com/acme/gitops.git"]);
+    const response = await post(webhookBody(tree, CONFIG_MAP, "paved-on-deployed", app));
+    expect(((await response.json()) as { status: string }).status).toBe("recorded");
+    expect(states(deploymentOf(sha, "production"))).toEqual(["queued", "success"]);
+  });
+
   it("waits for every Application of the environment before the deployment succeeds", async () => {
     seedOrg(fake);
     const sha = await applyMain(probot, fake);
@@ -122,7 +135,7 @@ describe("Argo CD feedback", () => {
 
   it("counts every Paved commit up to the synced revision as deployed when Argo CD skips revisions", async () => {
     const first = await mergedUpgrade("1.4.3");
-    const second = await mergedUpgrade("1.4.4", "again");
+    const second = await mergedUpgrade("1.4.4", false);
     expect(first.gitops).not.toBe(second.gitops);
     // Argo CD went straight to the second revision.
     await send("paved-on-deployed", STAGING_API, deployed(second.gitops));
@@ -235,7 +248,7 @@ describe("Argo CD feedback", () => {
     fake.addRepo("acme/elsewhere", { files: { "README.md": "x\n" } });
     const elsewhere = applicationWithStatus(tree, STAGING_API, deployed(gitops));
     elsewhere.spec.source.repoURL = "https://github.com/acme/elsewhere.git";
-    expect(((await (await post(webhookBody(tree, CONFIG_MAP, "paved-on-deployed", elsewhere))).json()) as { reason: string }).reason).toContain("not the GitOps repository");
+    expect(((await (await post(webhookBody(tree, CONFIG_MAP, "paved-on-deployed", elsewhere))).json()) as { reason: string }).reason).toContain("none of acme/elsewhere is a GitOps repository");
 
     // A revision that is not in the GitOps repository.
     expect((await send("paved-on-deployed", STAGING_API, deployed("f".repeat(40)))).status).toBe("ignored");
@@ -247,6 +260,23 @@ describe("Argo CD feedback", () => {
     expect(snapshot()).toEqual(deployedStates);
     expect(before).not.toEqual(deployedStates);
     expect(states(deploymentOf(sha, "staging")).at(-1)).toBe("success");
+  });
+
+  it("maps a revision only through its own history: forged trailers on a side branch move nothing", async () => {
+    seedOrg(fake);
+    await applyMain(probot, fake);
+    const before = fake.headSha(GITOPS);
+    const { sha } = await mergedUpgrade("1.4.3", false);
+    // Someone with push access writes a commit that claims to be the upgrade, on a branch without it.
+    fake.repoState(GITOPS).refs.set("refs/heads/side", before);
+    const forged = fake.commit(
+      GITOPS,
+      "side",
+      { files: { "staging/payments-staging/api/manifests/deployment.yaml": "forged\n" } },
+      `paved: acme/payments@${sha.slice(0, 7)}\n\nPaved-Source: acme/payments@${sha}\nPaved-Unit: staging/api payments-api-staging staging/payments-staging/api\n`,
+    );
+    await send("paved-on-deployed", STAGING_API, deployed(forged));
+    expect(states(deploymentOf(sha, "staging"))).toEqual(["queued"]);
   });
 
   it("costs the same number of GitHub calls per Argo CD event for 2 and for 100 services", async () => {
