@@ -44,7 +44,7 @@ function segment(s: EnvironmentStatus): string {
   }
 }
 
-/** "api: failed: one or more objects failed to apply" → "failed: one or more objects failed to apply" (service kept when there are several). */
+/** The failure as the deployment's latest status says it ("api: failed: one or more objects failed to apply"), bounded. */
 function reason(description: string): string {
   const text = description.length > MAX_DETAIL ? `${description.slice(0, MAX_DETAIL - 1)}…` : description;
   return text === "" ? "failed" : text;

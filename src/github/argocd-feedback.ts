@@ -2,7 +2,7 @@ import type { Logger } from "probot";
 import type { ResolvedConfig } from "../config/types.js";
 import type { ArgoEvent } from "../feedback/argocd-event.js";
 import { argoApplicationUrl } from "../feedback/argocd-links.js";
-import { advance, isOverdue, isSettled } from "../feedback/deployment-state.js";
+import { advance, aggregate, isFinal, isOverdue, isSettled, type DeploymentState, type UnitFact } from "../feedback/deployment-state.js";
 import { deploymentsBlock, withDeploymentsBlock, type EnvironmentStatus } from "../feedback/environment-line.js";
 import { observe } from "../feedback/observation.js";
 import { describeTimeout, describeUnit } from "../feedback/status-text.js";
@@ -12,7 +12,8 @@ import { githubRepository } from "../gitops/local.js";
 import { sameRepository } from "../plan/paths.js";
 import { PLAN_MARKER } from "../report/markdown.js";
 import { fullName, httpStatus, parseRepo, type GitHub, type Repo } from "./client.js";
-import { findDeployment, pavedDeployments, postStatus, withFacts, type PavedDeployment } from "./deployment-statuses.js";
+import { findDeployment, pavedDeployments, postStatus, reread, withFacts, type NewStatus, type PavedDeployment } from "./deployment-statuses.js";
+import { keyedLock } from "./keyed-lock.js";
 import { readOrgSettings } from "./org-settings.js";
 import { editStickyComment } from "./sticky-comment.js";
 
@@ -65,12 +66,16 @@ export async function recordArgoEvent(clients: FeedbackClients, event: ArgoEvent
     if (!settings.ok || !settings.config.gitops.repository || !sameRepository(settings.config.gitops.repository, hinted)) continue;
     const { config } = settings;
     const gitops = parseRepo(settings.config.gitops.repository);
-    const result = await recordForUnit(gh, config, gitops, installation.appId, event, options);
+    // One process handles one environment's events one at a time; across replicas, `settle` converges.
+    const key = `${fullName(gitops).toLowerCase()}#${event.application.labels["paved.dev/environment"] ?? ""}`;
+    const result = await serialised(key, () => recordForUnit(gh, config, gitops, installation!.appId, event, options));
     if (options.shouldSweep?.(fullName(gitops).toLowerCase())) await sweepOverdue(gh, config, installation.appId, options);
     return result;
   }
   return ignored(`none of ${claimed.join(", ")} is a GitOps repository Paved is installed on and configured for`);
 }
+
+const serialised = keyedLock();
 
 /** Sources of one Application looked at: Paved renders at most three. */
 const MAX_SOURCES = 3;
@@ -106,21 +111,41 @@ async function recordForUnit(gh: GitHub, config: ResolvedConfig, gitops: Repo, a
   for (const deployment of pending.reverse()) {
     const transition = advance(deployment.facts, observation);
     if (!transition) continue;
-    const app = deployment.payload.applications.find((a) => a.application === transition.fact.application)!;
-    const healthy = deployment.payload.applications.filter((a) => (a.application === app.application ? transition.fact.phase : deployment.facts.units.get(a.application)?.phase) === "healthy").length;
-    await postStatus(gh, deployment, {
-      state: transition.state,
-      description: describeUnit(app, transition.fact, { healthy, total: deployment.payload.applications.length }),
-      logUrl: argoApplicationUrl(config, app.application) ?? deployment.logUrl,
-    });
+    await postStatus(gh, deployment, statusFor(deployment, transition.fact, transition.state, config));
     updates.push({ repository: fullName(deployment.repo), environment: deployment.environment, deployment: deployment.id, state: transition.state });
     touched.set(`${fullName(deployment.repo)}@${deployment.sha}`, deployment);
+    if (deployment.payload.applications.length > 1) await settle(gh, deployment, appId, config);
   }
   // 7. The live line on each pull request whose deployment moved.
   for (const deployment of touched.values()) await refreshPullRequestLine(gh, deployment, config, appId);
   options.log.info({ application: event.application.name, revision: observation.revision, phase: observation.phase, updates: updates.length }, "Argo CD event");
   if (updates.length === 0) return ignored("nothing changed: no Paved deployment of this Application is waiting for that revision");
   return { status: "recorded", updates };
+}
+
+/** The status recording `fact`: its unit's words and Application link, and how many of the deployment's units are healthy. */
+function statusFor(deployment: PavedDeployment, fact: UnitFact, state: DeploymentState, config: ResolvedConfig): NewStatus {
+  const app = deployment.payload.applications.find((a) => a.application === fact.application)!;
+  const units = new Map(deployment.facts.units).set(app.application, fact);
+  const healthy = [...units.values()].filter((u) => u.phase === "healthy").length;
+  return {
+    state,
+    description: describeUnit(app, fact, { healthy, total: deployment.payload.applications.length }),
+    logUrl: argoApplicationUrl(config, app.application) ?? deployment.logUrl,
+  };
+}
+
+/**
+ * Another replica may have recorded another unit of the same deployment at the same moment, each
+ * seeing only its own: read the history back and post the state all recorded facts add up to.
+ */
+async function settle(gh: GitHub, deployment: PavedDeployment, appId: number, config: ResolvedConfig): Promise<void> {
+  const fresh = await reread(gh, deployment, appId);
+  const state = aggregate(fresh.payload.applications, fresh.facts.units);
+  if (state === fresh.facts.state || isFinal(fresh.facts.state)) return;
+  const facts = [...fresh.facts.units.values()];
+  const fact = facts.find((f) => f.phase === "failed") ?? facts.find((f) => f.phase === "healthy") ?? facts[0];
+  if (fact) await postStatus(gh, fresh, statusFor(fresh, fact, state, config));
 }
 
 /**

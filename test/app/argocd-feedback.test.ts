@@ -133,6 +133,26 @@ describe("Argo CD feedback", () => {
     expect(states(staging())).toEqual(["queued", "in_progress", "success"]);
   });
 
+  it("reaches success when two replicas record the two Applications of one deployment at the same moment", async () => {
+    seedOrg(fake);
+    const sha = await applyMain(probot, fake);
+    const gitops = fake.headSha(GITOPS);
+    const other = testProbot();
+    const middleware = await createNodeMiddleware(paved, { probot: other });
+    const second = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+    await new Promise<void>((resolve) => second.listen(0, "127.0.0.1", resolve));
+    const otherUrl = `http://127.0.0.1:${(second.address() as AddressInfo).port}/api/argocd/events`;
+    // Both replicas read the deployment's history before either status lands.
+    fake.delayNext({ method: "POST", pathMatch: /\/deployments\/\d+\/statuses$/, ms: 300, times: 2 });
+    const [a, b] = await Promise.all([
+      post(body("paved-on-deployed", STAGING_API, deployed(gitops))),
+      fetch(otherUrl, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: body("paved-on-deployed", STAGING_WORKER, deployed(gitops)) }),
+    ]);
+    await new Promise((resolve) => second.close(resolve));
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(states(deploymentOf(sha, "staging")).at(-1)).toBe("success");
+  });
+
   it("counts every Paved commit up to the synced revision as deployed when Argo CD skips revisions", async () => {
     const first = await mergedUpgrade("1.4.3");
     const second = await mergedUpgrade("1.4.4", false);
