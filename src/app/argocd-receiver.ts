@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunctionOptions, Probot } from "probot";
 import { parseArgoEvent } from "../feedback/argocd-event.js";
 import { recordArgoEvent, sweepOverdue, type FeedbackClients } from "../github/argocd-feedback.js";
+import { keyedLock } from "../github/keyed-lock.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import { GITHUB_REQUEST_TIMEOUT_MS } from "./request-timeout.js";
 
@@ -35,6 +36,7 @@ export function mountArgoFeedback(app: Probot, options: ApplicationFunctionOptio
 
 export function argoReceiver(app: Probot) {
   const lastSweep = new Map<string, number>();
+  const serialise = keyedLock();
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     if (new URL(req.url ?? "/", "http://paved").pathname !== ARGOCD_EVENTS_PATH) return false;
     if (req.method !== "POST") return reply(res, 405, { error: "POST only" });
@@ -60,6 +62,7 @@ export function argoReceiver(app: Probot) {
         log: app.log,
         now,
         timeoutMs: env.timeoutMs(),
+        serialise,
         shouldSweep: (gitops) => {
           if (now - (lastSweep.get(gitops) ?? 0) < env.sweepMs()) return false;
           lastSweep.set(gitops, now);

@@ -13,7 +13,7 @@ import { sameRepository } from "../plan/paths.js";
 import { PLAN_MARKER } from "../report/markdown.js";
 import { fullName, httpStatus, parseRepo, type GitHub, type Repo } from "./client.js";
 import { findDeployment, pavedDeployments, postStatus, reread, withFacts, type NewStatus, type PavedDeployment } from "./deployment-statuses.js";
-import { keyedLock } from "./keyed-lock.js";
+import type { KeyedLock } from "./keyed-lock.js";
 import { readOrgSettings } from "./org-settings.js";
 import { editStickyComment } from "./sticky-comment.js";
 
@@ -29,6 +29,8 @@ export interface FeedbackOptions {
   now: number;
   /** A deployment Argo CD says nothing about for this long is marked `error`. */
   timeoutMs: number;
+  /** The process's lock: one environment's events one at a time (replicas rely on `settle`). */
+  serialise?: KeyedLock;
   /** Asked once the GitOps repository is known: whether to sweep its overdue deployments too. */
   shouldSweep?: (gitopsRepository: string) => boolean;
 }
@@ -68,14 +70,13 @@ export async function recordArgoEvent(clients: FeedbackClients, event: ArgoEvent
     const gitops = parseRepo(settings.config.gitops.repository);
     // One process handles one environment's events one at a time; across replicas, `settle` converges.
     const key = `${fullName(gitops).toLowerCase()}#${event.application.labels["paved.dev/environment"] ?? ""}`;
-    const result = await serialised(key, () => recordForUnit(gh, config, gitops, installation!.appId, event, options));
+    const work = () => recordForUnit(gh, config, gitops, installation.appId, event, options);
+    const result = await (options.serialise ? options.serialise(key, work) : work());
     if (options.shouldSweep?.(fullName(gitops).toLowerCase())) await sweepOverdue(gh, config, installation.appId, options);
     return result;
   }
   return ignored(`none of ${claimed.join(", ")} is a GitOps repository Paved is installed on and configured for`);
 }
-
-const serialised = keyedLock();
 
 /** Sources of one Application looked at: Paved renders at most three. */
 const MAX_SOURCES = 3;
