@@ -20,7 +20,8 @@ const env = {
   token: () => process.env.PAVED_ARGOCD_TOKEN ?? "",
   maxBodyBytes: () => Number(process.env.PAVED_ARGOCD_MAX_BODY_BYTES) || 256 * 1024,
   timeoutMs: () => (Number(process.env.PAVED_ARGOCD_TIMEOUT_MINUTES) || 30) * 60_000,
-  sweepMs: () => (Number(process.env.PAVED_ARGOCD_SWEEP_MINUTES) || 10) * 60_000,
+  /** 0 turns the timer off (sweeps then run on events only). */
+  sweepMs: () => Number(process.env.PAVED_ARGOCD_SWEEP_MINUTES ?? 10) * 60_000,
 };
 
 /** Mounts the receiver on the app's HTTP server, and the periodic sweep when feedback is configured. */
@@ -31,7 +32,11 @@ export function mountArgoFeedback(app: Probot, options: ApplicationFunctionOptio
     // Loaded without an HTTP server (`probot receive`, tests of events alone): nothing to mount.
     return;
   }
-  if (env.token()) setInterval(() => void sweepAll(app, Date.now()).catch((err: unknown) => app.log.warn({ err }, "sweep failed")), env.sweepMs()).unref();
+  if (!env.token() || !(env.sweepMs() > 0)) return;
+  const tick = () => {
+    if (env.token()) void sweepAll(app, Date.now()).catch((err: unknown) => app.log.warn({ err }, "sweeping for Argo CD feedback failed"));
+  };
+  setInterval(tick, env.sweepMs()).unref();
 }
 
 export function argoReceiver(app: Probot) {
@@ -64,7 +69,7 @@ export function argoReceiver(app: Probot) {
         timeoutMs: env.timeoutMs(),
         serialise,
         shouldSweep: (gitops) => {
-          if (now - (lastSweep.get(gitops) ?? 0) < env.sweepMs()) return false;
+          if (now - (lastSweep.get(gitops) ?? 0) < (env.sweepMs() || 10 * 60_000)) return false;
           lastSweep.set(gitops, now);
           return true;
         },

@@ -27,6 +27,7 @@ let url: string;
 
 beforeEach(async () => {
   process.env.PAVED_ARGOCD_TOKEN = TOKEN;
+  process.env.PAVED_ARGOCD_SWEEP_MINUTES = "0"; // no timer outliving the test; sweepAll is called directly
   fake = new FakeGitHub().install();
   probot = testProbot();
   const middleware = await createNodeMiddleware(paved, { probot });
@@ -37,6 +38,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   delete process.env.PAVED_ARGOCD_TOKEN;
+  delete process.env.PAVED_ARGOCD_SWEEP_MINUTES;
   await new Promise((resolve) => server.close(resolve));
   expect(fake.unhandled).toEqual([]);
   fake.uninstall();
