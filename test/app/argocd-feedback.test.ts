@@ -3,8 +3,9 @@ import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, type Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sweepAll } from "../../src/app/argocd-receiver.js";
+import { startService } from "../../src/app/service.js";
 import paved from "../../src/index.js";
-import { testProbot } from "../support/app-harness.js";
+import { TEST_PRIVATE_KEY, testProbot } from "../support/app-harness.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, applyMain, deliver, openPull, pushPayload, seedOrg } from "../support/app-world.js";
 import { applicationWithStatus, webhookBody, type ArgoState } from "../support/argocd.js";
 import { FakeGitHub, type DeploymentState } from "../support/fake-github.js";
@@ -240,6 +241,20 @@ describe("Argo CD feedback", () => {
     expect((await post(payload, TOKEN)).status).toBe(503);
     expect((await post(payload, "")).status).toBe(503);
     expect(fake.calls.length).toBe(calls);
+  });
+
+  it("is served by the service `npm start` runs, beside the webhook endpoint", async () => {
+    const { gitops, sha } = await mergedUpgrade();
+    const service = await startService({ credentials: { appId: 1, privateKey: TEST_PRIVATE_KEY, secret: "s" }, env: { PORT: "0", HOST: "127.0.0.1" }, probot: testProbot() });
+    try {
+      const payload = body("paved-on-deployed", STAGING_API, deployed(gitops));
+      const at = `${service.url}/api/argocd/events`;
+      expect((await fetch(at, { method: "POST", body: payload, headers: { authorization: "Bearer nope" } })).status).toBe(401);
+      expect((await fetch(at, { method: "POST", body: payload, headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+      expect(states(deploymentOf(sha, "staging")).at(-1)).toBe("success");
+    } finally {
+      await service.drain();
+    }
   });
 
   it("refuses an oversized body without reading it", async () => {
