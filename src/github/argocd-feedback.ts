@@ -9,7 +9,7 @@ import { describeTimeout, describeUnit } from "../feedback/status-text.js";
 import { parseGitopsCommit } from "../feedback/trailers.js";
 import { unitDirFromLabels } from "../feedback/unit-dir.js";
 import { githubRepository } from "../gitops/local.js";
-import { sameRepository } from "../plan/paths.js";
+import { sameRepository } from "../core/provenance.js";
 import { PLAN_MARKER } from "../report/markdown.js";
 import { fullName, httpStatus, parseRepo, type GitHub, type Repo } from "./client.js";
 import { findDeployment, pavedDeployments, postStatus, reread, withFacts, type NewStatus, type PavedDeployment } from "./deployment-statuses.js";
