@@ -101,7 +101,7 @@ describe("paved status", () => {
     writeFileSync(log, JSON.stringify([JSON.parse(event(gitops, "paved-on-deployed", API, { revision: "f".repeat(40), phase: "Succeeded", health: "Healthy" })), JSON.parse(event(gitops, "paved-on-deployed", API, { revision: head, phase: "Succeeded", health: "Healthy" }))]));
     const out = await paved(app, "status", "--gitops", gitops, "--events", log);
     expect(out.code).toBe(0);
-    expect(out.stdout).toContain("Events that changed nothing:\n  payments-api-staging: revision ffffffffffff is not in the GitOps history");
+    expect(out.stdout).toContain("Events that changed nothing:\n  payments.api.staging: revision ffffffffffff is not in the GitOps history");
 
     writeFileSync(log, `${event(gitops, "paved-on-deployed", API, { revision: head, phase: "Succeeded" })}\n{"app": \n`);
     const bad = await paved(app, "status", "--gitops", gitops, "--events", log);

@@ -17,7 +17,7 @@ import { exampleUnits, manifestsConfig, SOURCE } from "./render-fixtures.js";
 const SHA = "a".repeat(40);
 
 function event(status: Record<string, unknown>, labels: Record<string, string> = {}): ArgoEvent {
-  const parsed = parseArgoEvent({ trigger: "t", app: { metadata: { name: "payments-api-staging", namespace: "argocd", labels }, spec: { source: { repoURL: "https://github.com/acme/gitops.git" } }, status } });
+  const parsed = parseArgoEvent({ trigger: "t", app: { metadata: { name: "payments.api.staging", namespace: "argocd", labels }, spec: { source: { repoURL: "https://github.com/acme/gitops.git" } }, status } });
   if (!parsed.ok) throw new Error(parsed.reason);
   return parsed.event;
 }
@@ -62,19 +62,19 @@ describe("what an Argo CD event says", () => {
 });
 
 const APPS: DeployedApplication[] = [
-  { application: "payments-api-staging", service: "api", version: "1.4.3" },
-  { application: "payments-worker-staging", service: "worker" },
+  { application: "payments.api.staging", service: "api", version: "1.4.3" },
+  { application: "payments.worker.staging", service: "worker" },
 ];
 const facts = (state: DeploymentFacts["state"] = "queued", units: DeploymentFacts["units"] = new Map()): DeploymentFacts => ({ environment: "staging", applications: APPS, state, units });
 const seen = (application: string, phase: Observation["phase"], detail = ""): Observation => ({ application, revision: SHA, phase, detail });
 
 describe("a deployment's state", () => {
   it("needs every Application healthy, and fails on any failure", () => {
-    const first = advance(facts(), seen("payments-api-staging", "healthy"))!;
+    const first = advance(facts(), seen("payments.api.staging", "healthy"))!;
     expect(first.state).toBe("in_progress");
     const units = new Map([[first.fact.application, first.fact]]);
-    expect(advance(facts("in_progress", units), seen("payments-worker-staging", "healthy"))!.state).toBe("success");
-    expect(advance(facts("in_progress", units), seen("payments-worker-staging", "failed", "boom"))!.state).toBe("failure");
+    expect(advance(facts("in_progress", units), seen("payments.worker.staging", "healthy"))!.state).toBe("success");
+    expect(advance(facts("in_progress", units), seen("payments.worker.staging", "failed", "boom"))!.state).toBe("failure");
     expect(aggregate([], new Map())).toBe("queued");
   });
 
@@ -105,9 +105,9 @@ describe("a deployment's state", () => {
   });
 
   it("ignores Applications the deployment does not wait for, and a deployment already done", () => {
-    expect(advance(facts(), seen("search-api-staging", "healthy"))).toBeNull();
-    expect(advance(facts("success"), seen("payments-api-staging", "failed"))).toBeNull();
-    expect(advance(facts("inactive"), seen("payments-api-staging", "healthy"))).toBeNull();
+    expect(advance(facts(), seen("search.api.staging", "healthy"))).toBeNull();
+    expect(advance(facts("success"), seen("payments.api.staging", "failed"))).toBeNull();
+    expect(advance(facts("inactive"), seen("payments.api.staging", "healthy"))).toBeNull();
   });
 
   it("reads each unit's phase back from the descriptions it wrote, within GitHub's 140 characters", () => {
@@ -151,29 +151,29 @@ describe("the GitOps commit's trailers", () => {
 
   it("map the commit back to its source and the Applications it changed", () => {
     const message = commitMessage(plan, { ...SOURCE, pullRequest: 12 }, { owner: "payments", directory: "clusters" });
-    expect(message).toContain("Paved-Unit: staging/api payments-api-staging clusters/staging/payments-staging/api\n");
+    expect(message).toContain("Paved-Unit: staging/api payments.api.staging clusters/staging/payments-staging/api\n");
     expect(parseGitopsCommit(message)).toEqual({
       source: { repository: "acme/payments", sha: SOURCE.sha },
       pullRequest: 12,
-      units: [{ environment: "staging", service: "api", application: "payments-api-staging", dir: "clusters/staging/payments-staging/api" }],
+      units: [{ environment: "staging", service: "api", application: "payments.api.staging", dir: "clusters/staging/payments-staging/api" }],
     });
   });
 
   it("are absent from commits Paved did not write", () => {
-    expect(parseGitopsCommit("Update README\n\nPaved-Unit: staging/api payments-api-staging staging/x/api\n")).toBeNull();
+    expect(parseGitopsCommit("Update README\n\nPaved-Unit: staging/api payments.api.staging staging/x/api\n")).toBeNull();
     expect(parseGitopsCommit("Merge pull request #4\n")).toBeNull();
   });
 });
 
 describe("the live line in the pull request comment", () => {
   const statuses: EnvironmentStatus[] = [
-    { environment: "staging", state: "success", description: "api: healthy at 1.4.3", logUrl: "https://argocd.acme.io/applications/argocd/payments-api-staging", autoSync: true, version: "1.4.3" },
-    { environment: "production", state: "queued", description: "", logUrl: "https://argocd.acme.io/applications/argocd/payments-api-production", autoSync: false },
+    { environment: "staging", state: "success", description: "api: healthy at 1.4.3", logUrl: "https://argocd.acme.io/applications/argocd/payments.api.staging", autoSync: true, version: "1.4.3" },
+    { environment: "production", state: "queued", description: "", logUrl: "https://argocd.acme.io/applications/argocd/payments.api.production", autoSync: false },
   ];
 
   it("reads like the developer expects, and replaces itself in place", () => {
     const block = deploymentsBlock(statuses);
-    expect(block).toContain("staging ✅ healthy at 1.4.3 · production ⏳ waiting for a sync — [open in Argo CD](https://argocd.acme.io/applications/argocd/payments-api-production)");
+    expect(block).toContain("staging ✅ healthy at 1.4.3 · production ⏳ waiting for a sync — [open in Argo CD](https://argocd.acme.io/applications/argocd/payments.api.production)");
     const body = "<!-- paved:plan -->\n## ✅ Paved: applied\n\n`platform.yaml` in `acme/payments`\n\n### 🔗 Links\n- x\n\n---\n<sub>Paved plan</sub>\n";
     const once = withDeploymentsBlock(body, block);
     expect(once.indexOf("### 🚀 Deployments")).toBeLessThan(once.indexOf("### 🔗 Links"));

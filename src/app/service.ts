@@ -87,6 +87,7 @@ export async function startService({ credentials, env = process.env, probot: giv
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
+    // PORT=0 asks the OS for a free port (the tests do); only an unset PORT means 3000.
     server.listen(env.PORT ? Number(env.PORT) : 3000, env.HOST || "localhost", () => resolve());
   });
   const address = server.address() as AddressInfo;

@@ -7,10 +7,12 @@ import { didYouMean } from "../manifest/suggest.js";
 import type { Command } from "./args.js";
 import { CliError, type Io } from "./io.js";
 import { applyCommand } from "./apply.js";
+import { checkConfigCommand } from "./check-config.js";
 import { demoCommand } from "./demo.js";
 import { initCommand } from "./init.js";
 import { planCommand } from "./plan.js";
 import { renderCommand } from "./render.js";
+import { schemaCommand } from "./schema.js";
 import { statusCommand } from "./status.js";
 import { validateCommand } from "./validate.js";
 
@@ -18,11 +20,13 @@ export type { Io } from "./io.js";
 
 export const commands: Record<string, Command> = {
   validate: validateCommand,
+  "check-config": checkConfigCommand,
   render: renderCommand,
   plan: planCommand,
   apply: applyCommand,
   status: statusCommand,
   init: initCommand,
+  schema: schemaCommand,
   demo: demoCommand,
 };
 

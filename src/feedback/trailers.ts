@@ -1,5 +1,5 @@
 import type { Plan } from "../plan/types.js";
-import { applicationName } from "../render/names.js";
+import { applicationName } from "../core/names.js";
 import { unitDir } from "../render/layout.js";
 
 /**
@@ -8,7 +8,7 @@ import { unitDir } from "../render/layout.js";
  * is turned into "which source commit, which units" by reading the commit Paved wrote.
  *
  *   Paved-Source: acme/payments@26f4f14838c2f78a5523151f5d7ce006f20bd5d2
- *   Paved-Unit: staging/api payments-api-staging staging/payments-staging/api
+ *   Paved-Unit: staging/api payments.api.staging staging/payments-staging/api
  *
  * One `Paved-Unit` per unit the commit creates or updates: environment/service, the Argo CD
  * Application name as it was derived when the commit was made, and the unit's directory.

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import { namespaceFor } from "../manifest/resolve.js";
 import { unitDir } from "../render/layout.js";
-import { MANAGED_BY } from "../render/names.js";
+import { MANAGED_BY } from "../core/names.js";
 
 /**
  * The unit directory an Application's labels point at (view-model.ts puts them on every
@@ -15,6 +15,6 @@ export function unitDirFromLabels(labels: Record<string, string>, config: Pick<R
   if (labels["app.kubernetes.io/managed-by"] !== MANAGED_BY || !environment || !owner || !service) return null;
   const env = config.environments.find((e) => e.name === environment);
   if (!env) return null;
-  const dir = unitDir(config.gitops.directory, { environment, namespace: namespaceFor(env.namespace, owner, environment, service), service });
+  const dir = unitDir(config.gitops.directory, { environment, namespace: namespaceFor(env.namespace, owner, environment), service });
   return "path" in dir ? dir.path : null;
 }

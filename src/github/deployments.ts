@@ -6,7 +6,7 @@ import type { EnvironmentStatus } from "../feedback/environment-line.js";
 import { describeWaiting } from "../feedback/status-text.js";
 import type { Plan } from "../plan/types.js";
 import { splitImage } from "../render/image.js";
-import { applicationName } from "../render/names.js";
+import { applicationName } from "../core/names.js";
 import { NO_RETRY, type GitHub, type Repo } from "./client.js";
 
 export interface DeploymentRecord {

@@ -9,7 +9,7 @@
  * `$paved-token`): no secret is ever in the GitOps repository.
  */
 import type { YamlScalar } from "./encode.js";
-import { MANAGED_BY } from "./names.js";
+import { MANAGED_BY } from "../core/names.js";
 
 /** The label every Application Paved renders carries (view-model.ts), and the subscription selects. */
 export const NOTIFY_SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;

@@ -92,8 +92,8 @@ describe("Argo CD feedback", () => {
   it("takes a deployment from queued through in progress to healthy, with Argo CD's links, on GitHub and on the PR", async () => {
     const { pr, sha, gitops } = await mergedUpgrade();
     expect(states(deploymentOf(sha, "staging"))).toEqual(["queued"]);
-    expect(comment(pr)).toContain("staging ⏳ waiting for Argo CD to sync — [open in Argo CD](https://argocd.acme.io/applications/argocd/payments-api-staging)");
-    expect(comment(pr)).toContain("production ⏳ waiting for a sync — [open in Argo CD](https://argocd.acme.io/applications/argocd/payments-api-production)");
+    expect(comment(pr)).toContain("staging ⏳ waiting for Argo CD to sync — [open in Argo CD](https://argocd.acme.io/applications/argocd/payments.api.staging)");
+    expect(comment(pr)).toContain("production ⏳ waiting for a sync — [open in Argo CD](https://argocd.acme.io/applications/argocd/payments.api.production)");
 
     expect((await send("paved-on-sync-running", STAGING_API, running(gitops))).status).toBe("recorded");
     expect(states(deploymentOf(sha, "staging"))).toEqual(["queued", "in_progress"]);
@@ -104,7 +104,7 @@ describe("Argo CD feedback", () => {
     expect(states(staging)).toEqual(["queued", "in_progress", "success"]);
     const last = staging.statuses.at(-1)!;
     expect(last.description).toBe("api: healthy at 1.4.3: successfully synced (all tasks run)");
-    expect(last.logUrl).toBe("https://argocd.acme.io/applications/argocd/payments-api-staging");
+    expect(last.logUrl).toBe("https://argocd.acme.io/applications/argocd/payments.api.staging");
     expect(last.environmentUrl).toBe("https://api.payments.example.com/");
     expect(comment(pr)).toContain("staging ✅ healthy at 1.4.3 · production ⏳ waiting for a sync — [open in Argo CD]");
     // Production syncs manually: nothing said about it, nothing changed.
@@ -194,7 +194,7 @@ describe("Argo CD feedback", () => {
     expect(failed.state).toBe("failure");
     expect(failed.description).toContain("api: failed: one or more objects failed to apply");
     expect(failed.description.length).toBeLessThanOrEqual(140);
-    expect(failed.logUrl).toBe("https://argocd.acme.io/applications/argocd/payments-api-staging");
+    expect(failed.logUrl).toBe("https://argocd.acme.io/applications/argocd/payments.api.staging");
     expect(comment(pr)).toMatch(/staging ❌ api: failed: one or more objects failed to apply.* — \[open in Argo CD\]/);
 
     await send("paved-on-deployed", STAGING_API, deployed(gitops));
@@ -223,7 +223,7 @@ describe("Argo CD feedback", () => {
     const status = deploymentOf(sha, "staging").statuses.at(-1)!;
     expect(status.state).toBe("error");
     expect(status.description).toContain("No feedback from Argo CD within 30 minutes");
-    expect(status.logUrl).toBe("https://argocd.acme.io/applications/argocd/payments-api-staging");
+    expect(status.logUrl).toBe("https://argocd.acme.io/applications/argocd/payments.api.staging");
     expect(states(deploymentOf(sha, "production"))).toEqual(["queued"]);
     expect(comment(pr)).toContain("staging ⚠️ no feedback from Argo CD");
     // A second sweep changes nothing.
@@ -273,7 +273,7 @@ describe("Argo CD feedback", () => {
 
     // Another team's Application, hand-written into the same GitOps repository.
     const foreign = applicationWithStatus(tree, STAGING_API, deployed(gitops));
-    foreign.metadata.name = "search-api-staging";
+    foreign.metadata.name = "search.api.staging";
     expect(((await (await post(webhookBody(tree, CONFIG_MAP, "paved-on-deployed", foreign))).json()) as { status: string }).status).toBe("ignored");
 
     // Not labelled as Paved's.
@@ -310,7 +310,7 @@ describe("Argo CD feedback", () => {
       GITOPS,
       "side",
       { files: { "staging/payments-staging/api/manifests/deployment.yaml": "forged\n" } },
-      `paved: acme/payments@${sha.slice(0, 7)}\n\nPaved-Source: acme/payments@${sha}\nPaved-Unit: staging/api payments-api-staging staging/payments-staging/api\n`,
+      `paved: acme/payments@${sha.slice(0, 7)}\n\nPaved-Source: acme/payments@${sha}\nPaved-Unit: staging/api payments.api.staging staging/payments-staging/api\n`,
     );
     await send("paved-on-deployed", STAGING_API, deployed(forged));
     expect(states(deploymentOf(sha, "staging"))).toEqual(["queued"]);
