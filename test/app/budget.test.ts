@@ -51,7 +51,7 @@ describe("API calls", () => {
     fake.reset();
     fake.install();
     const large = await applyAndChangeAll(100);
-    expect(small.files).toBeLessThan(30);
+    expect(small.files).toBeLessThan(40);
     expect(large.files).toBeGreaterThan(1000);
     // The PR plan fetches at most MAX_BLOBS_FOR_DIFFS contents for diffs; the small case needs fewer.
     expect(large.pr).toBeLessThanOrEqual(small.pr + 40);
