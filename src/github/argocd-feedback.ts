@@ -210,7 +210,7 @@ async function refreshPullRequestLine(gh: GitHub, deployment: PavedDeployment, c
       ...(versions.length === 1 ? { version: versions[0]! } : {}),
     });
   }
-  await editStickyComment(gh, deployment.repo, pullRequest, PLAN_MARKER, (body) => withDeploymentsBlock(body, deploymentsBlock(statuses)));
+  await editStickyComment(gh, deployment.repo, pullRequest, PLAN_MARKER, (body) => withDeploymentsBlock(body, deploymentsBlock(statuses)), { appId });
 }
 
 async function installationOf(app: GitHub, repo: Repo): Promise<{ id: number; appId: number } | null> {
