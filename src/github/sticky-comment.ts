@@ -130,3 +130,25 @@ async function deleteExtra(gh: GitHub, repo: Repo, comments: IssueComment[]): Pr
       });
   }
 }
+
+/**
+ * Rewrites part of the existing comment carrying `marker` (`edit` gets its body), under the same
+ * per-issue lock as `upsertStickyComment`. Creates nothing: no comment, nothing to edit.
+ */
+export function editStickyComment(
+  gh: GitHub,
+  repo: Repo,
+  issueNumber: number,
+  marker: string,
+  edit: (body: string) => string,
+  author: CommentAuthor,
+): Promise<StickyResult> {
+  return serialised(`${repo.owner}/${repo.repo}#${issueNumber}`, async () => {
+    const keep = (await ownComments(gh, repo, issueNumber, marker, author))[0];
+    if (!keep) return { id: 0, url: "", action: "skipped" };
+    const body = edit(keep.body ?? "");
+    if (body === keep.body) return { id: keep.id, url: keep.html_url, action: "unchanged" };
+    await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: keep.id, body });
+    return { id: keep.id, url: keep.html_url, action: "updated" };
+  });
+}
