@@ -9,7 +9,9 @@ import { CliError, type Io } from "./io.js";
 import { applyCommand } from "./apply.js";
 import { demoCommand } from "./demo.js";
 import { initCommand } from "./init.js";
+import { metricsCommand } from "./metrics.js";
 import { planCommand } from "./plan.js";
+import { portalCommand } from "./portal.js";
 import { renderCommand } from "./render.js";
 import { validateCommand } from "./validate.js";
 
@@ -20,6 +22,8 @@ export const commands: Record<string, Command> = {
   render: renderCommand,
   plan: planCommand,
   apply: applyCommand,
+  portal: portalCommand,
+  metrics: metricsCommand,
   init: initCommand,
   demo: demoCommand,
 };
