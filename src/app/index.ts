@@ -1,12 +1,13 @@
-import type { Probot } from "probot";
+import type { ApplicationFunctionOptions, Probot } from "probot";
 import { onCheckRunRerequested } from "./check-run.js";
 import { onIssueComment } from "./issue-comment.js";
 import { onPullRequest } from "./pull-request.js";
+import { mountPortal } from "./portal.js";
 import { onPush } from "./push.js";
 import { withRequestTimeout } from "./request-timeout.js";
 
 /** Wires GitHub events to Paved's flows. Every handler only fetches and delivers; the core decides. */
-export default function paved(app: Probot): void {
+export default function paved(app: Probot, options?: ApplicationFunctionOptions): void {
   app.on(
     [
       "pull_request.opened",
@@ -22,4 +23,5 @@ export default function paved(app: Probot): void {
   app.on("check_run.rerequested", withRequestTimeout(onCheckRunRerequested));
   app.on("issue_comment.created", withRequestTimeout(onIssueComment));
   app.on("push", withRequestTimeout(onPush));
+  mountPortal(app, options);
 }
