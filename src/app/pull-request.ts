@@ -11,6 +11,7 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   if (pr.state !== "open") return;
   await planPullRequest(context.octokit, {
     repo: { owner: payload.repository.owner.login, repo: payload.repository.name },
+    repositoryId: payload.repository.id,
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,

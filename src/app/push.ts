@@ -5,6 +5,7 @@ export async function onPush(context: Context<"push">): Promise<void> {
   const { payload } = context;
   await applyPush(context.octokit, {
     repo: { owner: payload.repository.owner?.login ?? payload.repository.full_name.split("/")[0]!, repo: payload.repository.name },
+    repositoryId: payload.repository.id,
     ref: payload.ref,
     before: payload.before,
     after: payload.after,

@@ -6,7 +6,7 @@ import { compareStrings as compare } from "./compare.js";
 import { indexPath } from "./paths.js";
 import { setOwn } from "./records.js";
 import type { UnitState } from "./unit-state.js";
-import { unitState } from "./unit-state.js";
+import { envDigest, unitState } from "./unit-state.js";
 
 /**
  * The ownership index: one file per source repository in the GitOps repository listing every file
@@ -29,6 +29,8 @@ export interface IndexedUnit {
 
 export interface OwnershipIndex {
   source: string;
+  /** The repository's id (see `Source.id`); absent in indexes of sources without one, and in those written before ids. */
+  id?: string;
   units: IndexedUnit[];
   /** Owned files outside unit directories (Backstage catalog entries). */
   catalog: string[];
@@ -40,7 +42,7 @@ const KIND = "SourceIndex";
 /** The index for a rendered manifest; null when the source owns nothing (manifest removed, no units). */
 export function buildIndex(units: Unit[], rendered: RenderResult, source: Source, config: ResolvedConfig): IndexFile | null {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config, source.repository), content: formatIndex(index) };
+  return index && { path: indexPath(config, source), content: formatIndex(index) };
 }
 
 export function buildOwnershipIndex(units: Unit[], rendered: RenderResult, source: Source): OwnershipIndex | null {
@@ -62,13 +64,14 @@ export function buildOwnershipIndex(units: Unit[], rendered: RenderResult, sourc
       return entry;
     });
   const catalog = rendered.owned.filter((p) => !inUnits.has(p)).sort(compare);
-  return { source: source.repository, units: indexed, catalog };
+  return { source: source.repository, ...(source.id !== undefined ? { id: source.id } : {}), units: indexed, catalog };
 }
 
 export function formatIndex(index: OwnershipIndex): string {
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, units: index.units, catalog: index.catalog };
+  const id = index.id === undefined ? {} : { id: index.id };
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, units: index.units, catalog: index.catalog };
   return (
-    `# Files in this repository owned by ${index.source}, written by Paved on every apply.\n` +
+    `# Files in this repository owned by ${index.source}${index.id === undefined ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.\n` +
     "# Paved deletes only files listed here; do not edit by hand.\n" +
     dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' })
   );
@@ -90,8 +93,10 @@ export function parseIndex(content: string): OwnershipIndex {
   const units = doc.units ?? [];
   const catalog = doc.catalog ?? [];
   if (!Array.isArray(units) || !isStringList(catalog)) throw new Error("units and catalog must be lists");
+  if (doc.id !== undefined && typeof doc.id !== "string" && typeof doc.id !== "number") throw new Error("id must be a string");
   return {
     source: doc.source,
+    ...(doc.id !== undefined ? { id: String(doc.id) } : {}),
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
         throw new Error(`units[${i}] needs environment, service and files`);
@@ -122,7 +127,7 @@ function readState(value: unknown): UnitState | undefined {
     replicas,
     cpu,
     memory,
-    env: stringRecord(value.env),
+    env: digested(stringRecord(value.env)),
     secrets: stringRecord(value.secrets),
     dependencies: stringRecord(value.dependencies),
   };
@@ -134,6 +139,11 @@ function readState(value: unknown): UnitState | undefined {
   if (typeof value.host === "string") state.host = value.host;
   if (typeof value.path === "string") state.path = value.path;
   return state;
+}
+
+function digested(env: Record<string, string>): Record<string, string> {
+  for (const name of Object.keys(env)) setOwn(env, name, envDigest(env[name]!));
+  return env;
 }
 
 function stringRecord(value: unknown): Record<string, string> {
