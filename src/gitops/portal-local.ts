@@ -9,7 +9,7 @@ import { parsePavedCommit } from "../portal/gitops-commit.js";
 import { assembleFacts, changeKey, type ChangeFacts, type GitopsCommit } from "../portal/assemble.js";
 import type { PortalFacts } from "../portal/facts.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
-import { indexPath, joinPath } from "../plan/paths.js";
+import { joinPath, legacyIndexPath } from "../plan/paths.js";
 import type { GitRunner } from "./local.js";
 
 /** GitOps commits read per refresh: the page's history and the metrics' window come from these. */
@@ -44,7 +44,7 @@ export async function localPortalFacts(
     const commit: GitopsCommit = { sha, message, committedAt: Number(ct) * 1000, ...(author ? { author } : {}) };
     const paved = parsePavedCommit(message);
     if (paved) {
-      commit.images = await imagesAt(gitops, sha, pathOf.get(paved.repository.toLowerCase()) ?? indexPath(config, paved.repository));
+      commit.images = await imagesAt(gitops, sha, pathOf.get(paved.repository.toLowerCase()) ?? legacyIndexPath(config, paved.repository));
       const key = changeKey(paved.repository, paved.sourceSha);
       if (!changes.has(key)) {
         const change = await sourceChange(sources, paved.sourceSha);

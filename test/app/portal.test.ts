@@ -27,7 +27,7 @@ async function start(sources: number): Promise<void> {
   const repos = [APP_REPO];
   for (let i = 1; i < sources; i += 1) {
     const repo = `acme/team${i}`;
-    fake.addRepo(repo, { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", `owner: team${i}`) } });
+    fake.addRepo(repo, { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", `owner: team${i}`).replaceAll("payments/", `team${i}/`) } });
     repos.push(repo);
   }
   fake.people.addUser("dana", [APP_REPO]);
