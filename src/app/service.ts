@@ -87,7 +87,7 @@ export async function startService({ credentials, env = process.env, probot: giv
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(Number(env.PORT) || 3000, env.HOST || "localhost", () => resolve());
+    server.listen(env.PORT ? Number(env.PORT) : 3000, env.HOST || "localhost", () => resolve()); // PORT=0: any free port
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

@@ -4,12 +4,9 @@
  * on a loopback server). Screenshots of the main pages go to test-artifacts/portal/.
  */
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createNodeMiddleware } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import paved from "../../src/index.js";
-import { repositoryPayload, testProbot } from "../support/app-harness.js";
+import { startService, type Service } from "../../src/app/service.js";
+import { repositoryPayload, testProbot, TEST_PRIVATE_KEY } from "../support/app-harness.js";
 import { APP_REPO, deliver, EXAMPLE_MANIFEST, openPull, pushPayload, seedOrg } from "../support/app-world.js";
 import { FakeGitHub } from "../support/fake-github.js";
 import { startOAuthWeb } from "../support/fake-github/routes-users.js";
@@ -21,7 +18,7 @@ const ARTIFACTS = new URL("../../test-artifacts/portal/", import.meta.url).pathn
 const SEARCH_REPO = "acme/search";
 
 let fake: FakeGitHub;
-let server: Server;
+let service: Service;
 let base: string;
 let web: Awaited<ReturnType<typeof startOAuthWeb>>;
 let browser: import("playwright-core").Browser;
@@ -53,10 +50,9 @@ beforeAll(async () => {
     await deliver(probot, "push", payload);
   };
   setEnv({ GITHUB_CLIENT_ID: fake.people.client.clientId, GITHUB_CLIENT_SECRET: fake.people.client.clientSecret, PAVED_GITHUB_WEB_URL: web.url, PAVED_PORTAL_CACHE_MS: "60000" });
-  const middleware = await createNodeMiddleware(paved, { probot, webhooksPath: "/api/github/webhooks" });
-  server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The App as `npm start` runs it (src/app/service.ts), on loopback.
+  service = await startService({ credentials: { appId: 1, privateKey: TEST_PRIVATE_KEY, secret: "test-secret" }, env: { PORT: "0", HOST: "127.0.0.1" }, probot });
+  base = service.url;
   process.env.PAVED_PUBLIC_URL = base;
 
   await apply(APP_REPO, 1, "1".repeat(40), fake.headSha(APP_REPO));
@@ -77,7 +73,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!hasChromium) return;
   await browser?.close();
-  await new Promise((resolve) => server.close(resolve));
+  await service?.drain();
   await web.close();
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete process.env[k];
