@@ -5,23 +5,26 @@
  * the statuses of a finished deployment, a merged pull request); the rest for `ttlMs`.
  *
  * Calls per refresh are bounded (BENCHMARKS.md): 2 for the config and the tree, 1 for the history,
- * 1 per new index blob, 1 per source for its deployments, at most MAX_STATUS_READS status lists and
- * MAX_CHANGE_READS change reads; within `ttlMs` a page costs none.
+ * 1 per new index blob, 1 per source for its deployments, at most MAX_STATUS_READS status lists,
+ * MAX_CHANGE_READS change reads and MAX_VERSION_READS past indexes; within `ttlMs` a page costs none.
  */
 import { DEFAULT_CONFIG, loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors } from "../core/diagnostic.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { joinPath } from "../plan/paths.js";
-import { assembleFacts, changeKey, type ChangeFacts, type GitopsCommit, type RecordedDeployment } from "../portal/assemble.js";
+import { assembleFacts, changeKey, indexImages, type ChangeFacts, type GitopsCommit, type RecordedDeployment } from "../portal/assemble.js";
 import type { PortalFacts, StatusFact } from "../portal/facts.js";
 import { parsePavedCommit } from "../portal/gitops-commit.js";
 import { parseRepo, type GitHub } from "./client.js";
 import { readOrgConfig } from "./org-config.js";
+import { readFileAt } from "./read-file.js";
 
 export const HISTORY_PAGE = 100;
 export const MAX_STATUS_READS = 30;
 export const MAX_CHANGE_READS = 30;
+/** Index reads at past GitOps commits (the version each deployed, for rollbacks) per refresh. */
+export const MAX_VERSION_READS = 30;
 
 const FINAL = new Set(["success", "failure", "error", "inactive"]);
 
@@ -31,6 +34,8 @@ export class PortalFactsCache {
   private readonly blobs = new Map<string, OwnershipIndex | null>();
   private readonly statuses = new Map<number, { statuses: StatusFact[]; logUrl?: string }>();
   private readonly changes = new Map<string, ChangeFacts>();
+  /** GitOps commit sha → `env/service` → image, from the source's index at that commit. */
+  private readonly images = new Map<string, Record<string, string>>();
 
   constructor(
     private readonly gh: GitHub,
@@ -68,6 +73,7 @@ export class PortalFactsCache {
     const { data: tree } = await this.gh.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...gitops, tree_sha: branch, recursive: "1" });
     const prefix = `${joinPath(config.gitops.directory, ".paved", "sources")}/`;
     const indexes: OwnershipIndex[] = [];
+    const indexPathOf = new Map<string, string>();
     for (const entry of tree.tree) {
       if (entry.type !== "blob" || !entry.path?.startsWith(prefix) || !entry.path.endsWith(".yaml") || !entry.sha) continue;
       if (!this.blobs.has(entry.sha)) {
@@ -81,7 +87,10 @@ export class PortalFactsCache {
         this.blobs.set(entry.sha, index);
       }
       const index = this.blobs.get(entry.sha);
-      if (index) indexes.push(index);
+      if (index) {
+        indexes.push(index);
+        indexPathOf.set(index.source.toLowerCase(), entry.path);
+      }
     }
     const { data: history } = await this.gh.request("GET /repos/{owner}/{repo}/commits", { ...gitops, sha: branch, per_page: HISTORY_PAGE });
     const commits: GitopsCommit[] = history.map((c) => ({
@@ -90,6 +99,17 @@ export class PortalFactsCache {
       committedAt: Date.parse(c.commit.committer?.date ?? c.commit.author?.date ?? "") || 0,
     }));
     const pavedCommits = commits.map((c) => ({ commit: c, paved: parsePavedCommit(c.message) })).filter((p) => p.paved !== null);
+    let versionReads = 0;
+    for (const { commit, paved } of pavedCommits) {
+      const path = indexPathOf.get(paved!.repository.toLowerCase());
+      if (!path) continue;
+      if (!this.images.has(commit.sha) && versionReads < MAX_VERSION_READS) {
+        versionReads += 1;
+        this.images.set(commit.sha, indexImages(await readFileAt(this.gh, gitops, path, commit.sha)));
+      }
+      const images = this.images.get(commit.sha);
+      if (images) commit.images = images;
+    }
     const sources = [...new Set(pavedCommits.map((p) => p.paved!.repository.toLowerCase()))];
     const known = new Set(commits.map((c) => c.sha));
     const deployments: RecordedDeployment[] = [];

@@ -6,7 +6,7 @@
  */
 import type { ResolvedConfig } from "../config/types.js";
 import { parsePavedCommit } from "../portal/gitops-commit.js";
-import { assembleFacts, changeKey, type ChangeFacts, type GitopsCommit } from "../portal/assemble.js";
+import { assembleFacts, changeKey, indexImages, type ChangeFacts, type GitopsCommit } from "../portal/assemble.js";
 import type { PortalFacts } from "../portal/facts.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { joinPath, legacyIndexPath } from "../plan/paths.js";
@@ -44,7 +44,8 @@ export async function localPortalFacts(
     const commit: GitopsCommit = { sha, message, committedAt: Number(ct) * 1000, ...(author ? { author } : {}) };
     const paved = parsePavedCommit(message);
     if (paved) {
-      commit.images = await imagesAt(gitops, sha, pathOf.get(paved.repository.toLowerCase()) ?? legacyIndexPath(config, paved.repository));
+      const path = pathOf.get(paved.repository.toLowerCase()) ?? legacyIndexPath(config, paved.repository);
+      commit.images = indexImages(await gitops(["show", `${sha}:${path}`]).then((b) => b.toString("utf8"), () => null));
       const key = changeKey(paved.repository, paved.sourceSha);
       if (!changes.has(key)) {
         const change = await sourceChange(sources, paved.sourceSha);
@@ -54,18 +55,6 @@ export async function localPortalFacts(
     commits.push(commit);
   }
   return assembleFacts({ config, indexes, commits, deployments: [], changes, web: null, feedback: false, origin });
-}
-
-/** `env/service` → image, from the source's index (where HEAD keeps it) as that commit left it. */
-async function imagesAt(git: GitRunner, sha: string, path: string): Promise<Record<string, string>> {
-  const images: Record<string, string> = {};
-  try {
-    const index = parseIndex((await git(["show", `${sha}:${path}`])).toString("utf8"));
-    for (const u of index.units) if (u.state) images[`${u.environment}/${u.service}`] = u.state.image;
-  } catch {
-    // No index at that commit (the source was removed): versions unknown.
-  }
-  return images;
 }
 
 /**

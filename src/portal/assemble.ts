@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from "../config/types.js";
 import { argoApplicationUrl } from "./argocd-url.js";
-import type { OwnershipIndex } from "../plan/ownership-index.js";
+import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { splitImage } from "../render/image.js";
 import { applicationName } from "../render/names.js";
 import { unitLinks } from "../report/links.js";
@@ -123,6 +123,18 @@ export function assembleFacts(input: AssembleInput): PortalFacts {
     feedback: input.feedback,
     origin: input.origin,
   };
+}
+
+/** `env/service` → image, from an index's text as it was at some commit; empty when absent or not an index. */
+export function indexImages(text: string | null): Record<string, string> {
+  const images: Record<string, string> = {};
+  if (text === null) return images;
+  try {
+    for (const u of parseIndex(text).units) if (u.state) images[`${u.environment}/${u.service}`] = u.state.image;
+  } catch {
+    // Not an index Paved wrote: versions unknown.
+  }
+  return images;
 }
 
 /** "1.4.3" for `…:1.4.3`, "sha256:4c1e7bd" for a digest (what people recognise a deployment by). */

@@ -17,6 +17,7 @@ let fake: FakeGitHub;
 let server: Server;
 let base: string;
 let web: Awaited<ReturnType<typeof startOAuthWeb>>;
+let probot: ReturnType<typeof testProbot> | undefined;
 const ENV = ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "PAVED_GITHUB_WEB_URL", "PAVED_PUBLIC_URL"];
 const saved = new Map<string, string | undefined>();
 
@@ -34,7 +35,7 @@ async function start(sources: number): Promise<void> {
   web = await startOAuthWeb(fake.people);
   for (const k of ENV) saved.set(k, process.env[k]);
   Object.assign(process.env, { GITHUB_CLIENT_ID: fake.people.client.clientId, GITHUB_CLIENT_SECRET: fake.people.client.clientSecret, PAVED_GITHUB_WEB_URL: web.url });
-  const probot = testProbot();
+  probot = testProbot();
   const middleware = await createNodeMiddleware(paved, { probot, webhooksPath: "/api/github/webhooks" });
   server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -114,11 +115,34 @@ describe("the App's portal", () => {
     expect(perSource(/\/git\/blobs\//)).toBe(4);
     expect(perSource(/\/deployments$/)).toBe(4);
     expect(perSource(/\/statuses$/)).toBe(8);
-    expect(cold.length).toBeLessThanOrEqual(3 + 3 + 4 * 5 + 2);
+    expect(perSource(/\/contents\/\.paved\//)).toBe(4); // each Paved commit's index: the versions it deployed
+    expect(cold.length).toBe(29);
+    expect(cold.length).toBeLessThanOrEqual(5 + 4 * 6);
     const warm = fake.calls.length;
     expect((await page("/portal", session)).status).toBe(200);
     expect((await page("/portal/services/acme/payments/api", session)).status).toBe(200);
     expect((await page("/portal/api/metrics?window=7d", session)).status).toBe(200);
     expect(fake.calls.length - warm).toBe(0);
+  });
+
+  it("counts a rollback as a failed change, from the versions each GitOps commit deployed", async () => {
+    await start(1);
+    const session = await signIn("dana");
+    const release = async (tag: string) => {
+      const before = fake.headSha(APP_REPO);
+      const after = fake.commit(APP_REPO, "main", { files: { "platform.yaml": EXAMPLE_MANIFEST.replaceAll("payments-api:1.4.2", `payments-api:${tag}`) } }, `Release ${tag}`);
+      const payload = pushPayload(fake, before, after, { modified: ["platform.yaml"] });
+      payload.repository = { ...payload.repository, ...repositoryPayload(APP_REPO, "main", 10) };
+      await deliver(probot!, "push", payload);
+    };
+    await release("1.4.3");
+    await release("1.4.2");
+    const metrics = (await (await page("/portal/api/metrics?window=30d", session)).json()) as any;
+    const api = metrics.services.find((s: { service: string }) => s.service === "api").metrics;
+    expect(api.deployments.count).toBe(3);
+    expect(api.changeFailure).toEqual({ total: 3, failed: 1, rolledBack: 1, rate: 1 / 3 });
+    expect(api.restore.durations.count).toBe(1);
+    const html = await (await page("/portal/services/acme/payments/api", session)).text();
+    expect(html).toMatch(/<td>update<\/td><td><code>1\.4\.3<\/code><\/td>/);
   });
 });
