@@ -145,4 +145,29 @@ describe("the App's portal", () => {
     const html = await (await page("/portal/services/acme/payments/api", session)).text();
     expect(html).toMatch(/<td>update<\/td><td><code>1\.4\.3<\/code><\/td>/);
   });
+
+  it("sends a viewer whose GitHub token no longer works back to sign in", async () => {
+    await start(1);
+    const session = await signIn("dana");
+    fake.people.tokens.clear(); // revoked on GitHub
+    const res = await page("/portal", session);
+    expect(res.status).toBe(401);
+    expect(await res.text()).toContain("sign-in expired");
+    expect(res.headers.getSetCookie().join("\n")).toMatch(/paved_session=; Path=\/portal; HttpOnly; SameSite=Lax; Max-Age=0/);
+  });
+
+  it("is not served at all without the OAuth client", async () => {
+    delete process.env.GITHUB_CLIENT_ID;
+    delete process.env.GITHUB_CLIENT_SECRET;
+    const middleware = await createNodeMiddleware(paved, { probot: testProbot(), webhooksPath: "/api/github/webhooks" });
+    const bare = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+    await new Promise<void>((resolve) => bare.listen(0, "127.0.0.1", resolve));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/portal`);
+      expect(res.status).toBe(404);
+    } finally {
+      await new Promise((resolve) => bare.close(resolve));
+    }
+    await start(1);
+  });
 });
