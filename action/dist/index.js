@@ -21514,7 +21514,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -21530,9 +21530,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines2.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines.join("\n");
+        return lines2.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -23042,22 +23042,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -23066,15 +23066,15 @@ var require_stringifyCollection = __commonJS({
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines2.push(blockItemPrefix + str3);
       }
       let str2;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         str2 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
-        for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
+        str2 = lines2[0];
+        for (let i = 1; i < lines2.length; ++i) {
+          const line = lines2[i];
           str2 += line ? `
 ${indent}${line}` : "\n";
         }
@@ -23098,22 +23098,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, false);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, false);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -23130,12 +23130,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str2 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str2 += ",";
@@ -23143,36 +23143,36 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
-        linesAtValue = lines.length;
+        lines2.push(str2);
+        linesAtValue = lines2.length;
       }
       const { start: start2, end } = flowChars;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         return start2 + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str2 = start2;
-          for (const line of lines)
+          for (const line of lines2)
             str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str2}
 ${indent}${end}`;
         } else {
-          return `${start2}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start2}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
     __name(stringifyFlowCollection, "stringifyFlowCollection");
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines.push(ic.trimStart());
+        lines2.push(ic.trimStart());
       }
     }
     __name(addCommentBefore, "addCommentBefore");
@@ -23822,11 +23822,11 @@ var require_binary = __commonJS({
         if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
-          const lines = new Array(n);
+          const lines2 = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines2[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines2.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type: type2, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -24523,35 +24523,35 @@ var require_stringifyDocument = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
-      const lines = [];
+      const lines2 = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines.push(dir);
+          lines2.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines.push("---");
+        lines2.push("---");
       const ctx = stringify.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines.length !== 1)
-          lines.unshift("");
+        if (lines2.length !== 1)
+          lines2.unshift("");
         const cs = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs, ""));
+        lines2.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines.push("");
+            lines2.push("");
           if (doc.contents.commentBefore) {
             const cs = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -24560,36 +24560,36 @@ var require_stringifyDocument = __commonJS({
         let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
+          lines2[lines2.length - 1] = `--- ${body}`;
         } else
-          lines.push(body);
+          lines2.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines2.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs = commentString(doc.comment);
           if (cs.includes("\n")) {
-            lines.push("...");
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push("...");
+            lines2.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines.push(`... ${cs}`);
+            lines2.push(`... ${cs}`);
           }
         } else {
-          lines.push("...");
+          lines2.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
-            lines.push("");
-          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
+            lines2.push("");
+          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines.join("\n") + "\n";
+      return lines2.join("\n") + "\n";
     }
     __name(stringifyDocument, "stringifyDocument");
     exports.stringifyDocument = stringifyDocument;
@@ -25675,17 +25675,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines2(scalar.source) : [];
-      let chompStart = lines.length;
-      for (let i = lines.length - 1; i >= 0; --i) {
-        const content = lines[i][1];
+      const lines2 = scalar.source ? splitLines2(scalar.source) : [];
+      let chompStart = lines2.length;
+      for (let i = lines2.length - 1; i >= 0; --i) {
+        const content = lines2[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start2 + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -25695,7 +25695,7 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent, content] = lines2[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -25715,17 +25715,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines.length - 1; i >= chompStart; --i) {
-        if (lines[i][0].length > trimIndent)
+      for (let i = lines2.length - 1; i >= chompStart; --i) {
+        if (lines2[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
       let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
+        let [indent, content] = lines2[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -25762,8 +25762,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
+          for (let i = chompStart; i < lines2.length; ++i)
+            value += "\n" + lines2[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -25840,10 +25840,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines = [line0];
+      const lines2 = [line0];
       for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
-      return lines;
+        lines2.push([split[i], split[i + 1]]);
+      return lines2;
     }
     __name(splitLines2, "splitLines");
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -31766,9 +31766,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines } = this.opts.code;
+      const { es5, lines: lines2 } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -33337,8 +33337,8 @@ var require_core = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
+        const { es5, lines: lines2 } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -38006,14 +38006,14 @@ var require_runtime = __commonJS({
         }
         if (result2 != null) {
           if (options.indent) {
-            var lines = result2.split("\n");
-            for (var i = 0, l = lines.length; i < l; i++) {
-              if (!lines[i] && i + 1 === l) {
+            var lines2 = result2.split("\n");
+            for (var i = 0, l = lines2.length; i < l; i++) {
+              if (!lines2[i] && i + 1 === l) {
                 break;
               }
-              lines[i] = options.indent + lines[i];
+              lines2[i] = options.indent + lines2[i];
             }
-            result2 = lines.join("\n");
+            result2 = lines2.join("\n");
           }
           return result2;
         } else {
@@ -38767,8 +38767,8 @@ var require_parser2 = __commonJS({
             this.offset++;
             this.match += ch;
             this.matched += ch;
-            var lines = ch.match(/(?:\r\n?|\n).*/g);
-            if (lines) {
+            var lines2 = ch.match(/(?:\r\n?|\n).*/g);
+            if (lines2) {
               this.yylineno++;
               this.yylloc.last_line++;
             } else {
@@ -38780,20 +38780,20 @@ var require_parser2 = __commonJS({
           }, "input"),
           unput: /* @__PURE__ */ __name(function unput(ch) {
             var len = ch.length;
-            var lines = ch.split(/(?:\r\n?|\n)/g);
+            var lines2 = ch.split(/(?:\r\n?|\n)/g);
             this._input = ch + this._input;
             this.yytext = this.yytext.substr(0, this.yytext.length - len - 1);
             this.offset -= len;
             var oldLines = this.match.split(/(?:\r\n?|\n)/g);
             this.match = this.match.substr(0, this.match.length - 1);
             this.matched = this.matched.substr(0, this.matched.length - 1);
-            if (lines.length - 1) this.yylineno -= lines.length - 1;
+            if (lines2.length - 1) this.yylineno -= lines2.length - 1;
             var r = this.yylloc.range;
             this.yylloc = {
               first_line: this.yylloc.first_line,
               last_line: this.yylineno + 1,
               first_column: this.yylloc.first_column,
-              last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
+              last_column: lines2 ? (lines2.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines2.length].length - lines2[0].length : this.yylloc.first_column - len
             };
             if (this.options.ranges) {
               this.yylloc.range = [r[0], r[0] + this.yyleng - len];
@@ -38828,7 +38828,7 @@ var require_parser2 = __commonJS({
               return this.EOF;
             }
             if (!this._input) this.done = true;
-            var token, match, tempMatch, index, col, lines;
+            var token, match, tempMatch, index, col, lines2;
             if (!this._more) {
               this.yytext = "";
               this.match = "";
@@ -38843,13 +38843,13 @@ var require_parser2 = __commonJS({
               }
             }
             if (match) {
-              lines = match[0].match(/(?:\r\n?|\n).*/g);
-              if (lines) this.yylineno += lines.length;
+              lines2 = match[0].match(/(?:\r\n?|\n).*/g);
+              if (lines2) this.yylineno += lines2.length;
               this.yylloc = {
                 first_line: this.yylloc.last_line,
                 last_line: this.yylineno + 1,
                 first_column: this.yylloc.last_column,
-                last_column: lines ? lines[lines.length - 1].length - lines[lines.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
+                last_column: lines2 ? lines2[lines2.length - 1].length - lines2[lines2.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
               };
               this.yytext += match[0];
               this.match += match[0];
@@ -51962,6 +51962,99 @@ __name(applyMergePatch, "applyMergePatch");
 // src/manifest/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/manifest/syntax-fix.ts
+var HINTS = {
+  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
+  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
+  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
+  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
+  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
+  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
+  BAD_SCALAR_START: "Put the value in quotes."
+};
+var DEFAULT_HINT = "Check the indentation and quoting around this point.";
+function lines(text) {
+  const out = [];
+  let start2 = 0;
+  for (const line of text.split("\n")) {
+    out.push({ start: start2, text: line });
+    start2 += line.length + 1;
+  }
+  return out;
+}
+__name(lines, "lines");
+var indentOf = /* @__PURE__ */ __name((line) => line.length - line.trimStart().length, "indentOf");
+var isBlank = /* @__PURE__ */ __name((line) => line.trim() === "" || line.trimStart().startsWith("#"), "isBlank");
+var KEY_WITH_VALUE = /^\s*(?:-\s+)?([^\s#:][^:#]*?):\s+([^\s#|>][^#]*)$/;
+var KEY = /^\s*(?:-\s+)?([^\s#:][^:#]*?):(?:\s|$)/;
+function unquotedPlaceholder(line) {
+  const brace = line.text.indexOf("{");
+  if (brace === -1) return void 0;
+  const match = /([A-Za-z_][\w.-]*)\s*:\s*(\$\{[^}\s]*\}?)/.exec(line.text.slice(brace + 1));
+  if (!match) return void 0;
+  const column = brace + 1 + match.index + match[0].indexOf("$");
+  const placeholder = match[2].endsWith("}") ? match[2] : `${match[2]}}`;
+  return {
+    offset: line.start + column,
+    message: `Invalid YAML: \`${placeholder}\` inside \`{ \u2026 }\` is read as the start of a nested mapping. Quote it: \`${match[1]}: "${placeholder}"\`.`
+  };
+}
+__name(unquotedPlaceholder, "unquotedPlaceholder");
+function overIndented(all, index) {
+  for (let i = index; i < Math.min(all.length - 1, index + 3); i++) {
+    const above = all[i];
+    const withValue = KEY_WITH_VALUE.exec(above.text);
+    if (!withValue) continue;
+    let j = i + 1;
+    while (j < all.length && isBlank(all[j].text)) j++;
+    const below = all[j];
+    const key = below && KEY.exec(below.text);
+    if (!below || !key || indentOf(below.text) <= indentOf(above.text)) continue;
+    const column = indentOf(above.text) + 1;
+    return {
+      offset: below.start + indentOf(below.text),
+      message: `Invalid YAML: \`${key[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
+    };
+  }
+  return void 0;
+}
+__name(overIndented, "overIndented");
+function underIndented(all, index) {
+  const line = all[index];
+  if (!line || isBlank(line.text)) return void 0;
+  const indent = indentOf(line.text);
+  let sibling;
+  let parent;
+  for (let i = index - 1; i >= 0; i--) {
+    const text = all[i].text;
+    if (isBlank(text)) continue;
+    const at = indentOf(text);
+    if (at > indent && sibling === void 0) sibling = at;
+    if (at < indent) {
+      parent = at;
+      break;
+    }
+  }
+  if (sibling === void 0 || parent === void 0) return void 0;
+  const key = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
+  return {
+    offset: line.start + indent,
+    message: `Invalid YAML: \`${key}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
+  };
+}
+__name(underIndented, "underIndented");
+function reportSyntaxErrors(text, errors) {
+  const sorted = [...errors].sort((a, b) => a.offset - b.offset);
+  const first = sorted[0];
+  const all = lines(text);
+  const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
+  const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
+  const report2 = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
+  const more = sorted.length - 1;
+  return more === 0 ? report2 : { ...report2, message: `${report2.message} (${more === 1 ? "1 more YAML error after this one follows" : `${more} more YAML errors after this one follow`} from it; fix it and check again.)` };
+}
+__name(reportSyntaxErrors, "reportSyntaxErrors");
+
 // src/manifest/source-map.ts
 var root = /* @__PURE__ */ __name(() => ({ line: 1, column: 1 }), "root");
 var SourceMapBuilder = class {
@@ -52012,16 +52105,7 @@ var COMPOSE_OPTIONS = {
   // positions come from the LineCounter; messages stay one line
   intAsBigInt: false
 };
-var SYNTAX_HINTS = {
-  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
-  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
-  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
-  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
-  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
-  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
-  BAD_SCALAR_START: "Put the value in quotes."
-};
-var DEFAULT_HINT = "Check the indentation and quoting around this point.";
+var DEFAULT_HINT2 = "Check the indentation and quoting around this point.";
 var LimitError = class extends Error {
   constructor(code, message, offset, path) {
     super(message);
@@ -52071,26 +52155,28 @@ function parseYaml(text, file, limits = {}) {
     docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens));
   } catch (error2) {
     if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
-    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT}`, { line: 1, column: 1 });
+    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
     return done2(void 0);
   }
-  let syntaxErrors = 0;
+  const syntaxErrors = [];
   for (const doc of docs) {
     for (const e of doc.errors) {
       if (e.code === "RESOURCE_EXHAUSTION") return tooDeep(toPosition(e.pos[0]));
-      syntaxErrors++;
-      report2("yaml-syntax", `Invalid YAML: ${e.message.replace(/\.$/, "")}. ${SYNTAX_HINTS[e.code] ?? DEFAULT_HINT}`, toPosition(e.pos[0]));
+      syntaxErrors.push({ code: e.code, message: e.message, offset: e.pos[0] });
     }
     for (const w of doc.warnings) {
       if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
         report2("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
       } else {
-        syntaxErrors++;
-        report2("yaml-syntax", `Invalid YAML: ${w.message.replace(/\.$/, "")}. ${DEFAULT_HINT}`, toPosition(w.pos[0]));
+        syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
       }
     }
   }
-  if (syntaxErrors > 0) return done2(void 0);
+  if (syntaxErrors.length > 0) {
+    const first2 = reportSyntaxErrors(text, syntaxErrors);
+    report2("yaml-syntax", first2.message, toPosition(first2.offset));
+    return done2(void 0);
+  }
   const contentDocs = docs.filter((d) => !isEmptyDocument(d));
   const first = contentDocs[0];
   if (first === void 0) {
@@ -52875,7 +52961,7 @@ var import__ = __toESM(require__(), 1);
 var import_ajv_formats = __toESM(require_dist2(), 1);
 
 // src/core/package-root.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 function findPackageRoot() {
@@ -52888,10 +52974,18 @@ function packagePath(...segments) {
   return join(PACKAGE_ROOT, ...segments);
 }
 __name(packagePath, "packagePath");
+function readPackageText(...segments) {
+  return readFileSync(packagePath(...segments), "utf8");
+}
+__name(readPackageText, "readPackageText");
 function readPackageJson(...segments) {
-  return JSON.parse(readFileSync(packagePath(...segments), "utf8"));
+  return JSON.parse(readPackageText(...segments));
 }
 __name(readPackageJson, "readPackageJson");
+function listPackageFolder(folder) {
+  return readdirSync(packagePath(folder), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+}
+__name(listPackageFolder, "listPackageFolder");
 
 // src/manifest/schema.ts
 function schemaDocument(name) {
@@ -53657,14 +53751,21 @@ var imageTag = /* @__PURE__ */ __name((unit) => {
   }
   return void 0;
 }, "imageTag");
+function fromRegistry(image, entry) {
+  const prefix = entry.replace(/\/+$/, "");
+  if (prefix === "") return false;
+  if (image.startsWith(`${prefix}/`)) return true;
+  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
+}
+__name(fromRegistry, "fromRegistry");
 var imageRegistry = /* @__PURE__ */ __name((unit, config) => {
   const image = unit.spec.image;
-  if (config.registries.length === 0 || config.registries.some((prefix) => image.startsWith(prefix))) return void 0;
+  if (config.registries.length === 0 || config.registries.some((entry) => fromRegistry(image, entry))) return void 0;
   return {
     code: "image-registry",
     severity: "error",
     field: "/image",
-    message: `image \`${image}\` is not from an allowed registry; images must start with ${listNames(config.registries, "or")}`
+    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config.registries, "or")}`
   };
 }, "imageRegistry");
 var productionDigest = /* @__PURE__ */ __name((unit, config) => {
@@ -53709,6 +53810,57 @@ function builtinFindings(unit, config) {
   return findings;
 }
 __name(builtinFindings, "builtinFindings");
+
+// src/policy/unknown-fields.ts
+function shapeOf(node, defs, depth = 0) {
+  if (depth > 8 || typeof node !== "object" || node === null) return null;
+  let schema2 = node;
+  if (typeof schema2.$ref === "string") schema2 = { ...defs[schema2.$ref.replace("#/$defs/", "")], ...schema2 };
+  if (schema2.additionalProperties !== false || typeof schema2.properties !== "object" || schema2.properties === null) return null;
+  return new Map(Object.entries(schema2.properties).map(([name, child]) => [name, shapeOf(child, defs, depth + 1)]));
+}
+__name(shapeOf, "shapeOf");
+var unitShape;
+function policyViewShape() {
+  if (!unitShape) {
+    const platform3 = schemaDocument("platform");
+    const defs = platform3.$defs;
+    const service = shapeOf(defs.service, defs) ?? /* @__PURE__ */ new Map();
+    unitShape = new Map([["service", null], ["environment", null], ["owner", null], ["namespace", null], ...service]);
+  }
+  return unitShape;
+}
+__name(policyViewShape, "policyViewShape");
+function unknownAssertFields(assert) {
+  const found = [];
+  const walk = /* @__PURE__ */ __name((node, shape, at, prefix) => {
+    if (typeof node !== "object" || node === null || Array.isArray(node) || shape === null) return;
+    const schema2 = node;
+    const report2 = /* @__PURE__ */ __name((name, tokens) => {
+      const hit = suggest(name, shape.keys());
+      found.push({ at: tokens, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
+    }, "report");
+    if (typeof schema2.properties === "object" && schema2.properties !== null) {
+      for (const [name, child] of Object.entries(schema2.properties)) {
+        if (!shape.has(name)) report2(name, [...at, "properties", name]);
+        else walk(child, shape.get(name) ?? null, [...at, "properties", name], [...prefix, name]);
+      }
+    }
+    if (Array.isArray(schema2.required)) {
+      schema2.required.forEach((name, index) => {
+        if (typeof name === "string" && !shape.has(name)) report2(name, [...at, "required", String(index)]);
+      });
+    }
+    for (const key of ["allOf", "anyOf", "oneOf"]) {
+      const branches = schema2[key];
+      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key, String(index)], prefix));
+    }
+    for (const key of ["not", "if", "then", "else"]) walk(schema2[key], shape, [...at, key], prefix);
+  }, "walk");
+  walk(assert, policyViewShape(), [], []);
+  return found;
+}
+__name(unknownAssertFields, "unknownAssertFields");
 
 // src/config/defaults.ts
 function deepFreeze(value) {
@@ -53853,6 +54005,15 @@ function semanticChecks(config, file, sourceMap) {
       "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`"
     );
   }
+  const valuesSchema = config.render.chart?.valuesSchema;
+  if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
+    report2(
+      "values-schema-url",
+      "/render/chart/valuesSchema",
+      "value",
+      `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
+    );
+  }
   const ids = /* @__PURE__ */ new Map();
   config.policies.forEach((policy, index) => {
     const first = ids.get(policy.id);
@@ -53867,6 +54028,17 @@ function semanticChecks(config, file, sourceMap) {
   });
   compilePolicies(config.policies).forEach(({ error: error2 }, index) => {
     if (error2) report2("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config.policies[index].id}\`: ${error2}`);
+  });
+  config.policies.forEach((policy, index) => {
+    for (const unknown of unknownAssertFields(policy.assert)) {
+      report2(
+        "unknown-policy-field",
+        pointer("policies", index, "assert", ...unknown.at),
+        "key",
+        `policy \`${policy.id}\` checks \`${unknown.field}\`, which no unit has, so it never fires there` + (unknown.suggestion !== void 0 ? `; did you mean \`${unknown.suggestion}\`?` : ""),
+        "warning"
+      );
+    }
   });
   const environments = config.environments.map((e) => e.name);
   config.policies.forEach((policy, index) => {
@@ -58676,13 +58848,12 @@ function result(files, units, owned, shared, diagnostics) {
 __name(result, "result");
 
 // src/render/load-templates.ts
-import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
 import { join as join2 } from "node:path";
-var BUILTIN_DIR = packagePath("templates");
 function readTemplateDir(dir, display) {
   const sources = {};
   const files = {};
-  const names = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
+  const names = readdirSync2(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
   for (const name of names) {
     sources[name] = readFileSync2(join2(dir, name), "utf8");
     files[name] = display(name);
@@ -58693,7 +58864,13 @@ __name(readTemplateDir, "readTemplateDir");
 var builtinFiles;
 var builtinSet;
 function builtins() {
-  builtinFiles ??= readTemplateDir(BUILTIN_DIR, (name) => `templates/${name}`);
+  if (!builtinFiles) {
+    const names = listPackageFolder("templates").filter((name) => name.endsWith(TEMPLATE_SUFFIX));
+    builtinFiles = {
+      sources: Object.fromEntries(names.map((name) => [name, readPackageText("templates", name)])),
+      files: Object.fromEntries(names.map((name) => [name, `templates/${name}`]))
+    };
+  }
   return builtinFiles;
 }
 __name(builtins, "builtins");
@@ -59145,17 +59322,17 @@ var MAX_SUMMARY_ITEMS = 3;
 function commitMessage(plan, source) {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== void 0 ? ` (#${source.pullRequest})` : "";
-  const lines = [`paved: ${source.repository}${at}${pr}`, ""];
+  const lines2 = [`paved: ${source.repository}${at}${pr}`, ""];
   for (const environment of plan.environments) {
     for (const u of plan.units.filter((x) => x.environment === environment && x.action !== "unchanged")) {
       const summary2 = u.summary.slice(0, MAX_SUMMARY_ITEMS).join("; ") + (u.summary.length > MAX_SUMMARY_ITEMS ? "; \u2026" : "");
-      lines.push(`${environment}/${u.service}: ${u.action}${summary2 ? ` (${oneLine(summary2)})` : ""}`);
+      lines2.push(`${environment}/${u.service}: ${u.action}${summary2 ? ` (${oneLine(summary2)})` : ""}`);
     }
   }
   const other = plan.changes.filter((c) => !c.unit).length;
-  if (other > 0) lines.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
-  lines.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
-  return `${lines.join("\n")}
+  if (other > 0) lines2.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
+  lines2.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  return `${lines2.join("\n")}
 `;
 }
 __name(commitMessage, "commitMessage");
@@ -59460,12 +59637,12 @@ function splitLines(content) {
 __name(splitLines, "splitLines");
 function intern(a, b) {
   const ids = /* @__PURE__ */ new Map();
-  const encode = /* @__PURE__ */ __name((lines) => {
-    const out = new Int32Array(lines.length);
-    for (let i = 0; i < lines.length; i++) {
-      const last = i === lines.length - 1 && !lines.finalNewline;
-      const key = last ? `${lines.text[i]}
-` : lines.text[i];
+  const encode = /* @__PURE__ */ __name((lines2) => {
+    const out = new Int32Array(lines2.length);
+    for (let i = 0; i < lines2.length; i++) {
+      const last = i === lines2.length - 1 && !lines2.finalNewline;
+      const key = last ? `${lines2.text[i]}
+` : lines2.text[i];
       let id = ids.get(key);
       if (id === void 0) ids.set(key, id = ids.size);
       out[i] = id;
@@ -59640,10 +59817,10 @@ function range(index, count2) {
   return count2 === 1 ? `${index + 1}` : `${index + 1},${count2}`;
 }
 __name(range, "range");
-function pushLine(out, sign2, lines, index) {
-  out.push(`${sign2}${lines.text[index]}
+function pushLine(out, sign2, lines2, index) {
+  out.push(`${sign2}${lines2.text[index]}
 `);
-  if (index === lines.length - 1 && !lines.finalNewline) out.push("\\ No newline at end of file\n");
+  if (index === lines2.length - 1 && !lines2.finalNewline) out.push("\\ No newline at end of file\n");
 }
 __name(pushLine, "pushLine");
 
@@ -59755,20 +59932,20 @@ var KIND_ORDER = ["production", "deletion", "dependency-removal", "host-change",
 
 // src/plan/summary.ts
 function describeChanges(before, after) {
-  const lines = [];
-  if (before.image !== after.image) lines.push(describeImage(before.image, after.image));
-  if (before.replicas !== after.replicas) lines.push(`replicas ${before.replicas} \u2192 ${after.replicas}`);
-  lines.push(...describeAutoscaling(before.autoscaling, after.autoscaling));
-  if (before.cpu !== after.cpu) lines.push(`cpu ${before.cpu} \u2192 ${after.cpu}`);
-  if (before.memory !== after.memory) lines.push(`memory ${before.memory} \u2192 ${after.memory}`);
-  lines.push(...describeOptional("port", before.port, after.port));
-  lines.push(...describeIngress(before, after));
-  lines.push(...describeRecord("env", before.env, after.env, (name) => `env ${name} changed`));
-  lines.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
-  lines.push(
+  const lines2 = [];
+  if (before.image !== after.image) lines2.push(describeImage(before.image, after.image));
+  if (before.replicas !== after.replicas) lines2.push(`replicas ${before.replicas} \u2192 ${after.replicas}`);
+  lines2.push(...describeAutoscaling(before.autoscaling, after.autoscaling));
+  if (before.cpu !== after.cpu) lines2.push(`cpu ${before.cpu} \u2192 ${after.cpu}`);
+  if (before.memory !== after.memory) lines2.push(`memory ${before.memory} \u2192 ${after.memory}`);
+  lines2.push(...describeOptional("port", before.port, after.port));
+  lines2.push(...describeIngress(before, after));
+  lines2.push(...describeRecord("env", before.env, after.env, (name) => `env ${name} changed`));
+  lines2.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
+  lines2.push(
     ...describeRecord("dependency", before.dependencies, after.dependencies, (name, from, to) => `dependency ${name} ${from} \u2192 ${to}`, true)
   );
-  return lines;
+  return lines2;
 }
 __name(describeChanges, "describeChanges");
 function describeNew(state) {
@@ -59818,10 +59995,10 @@ function describeAutoscaling(before, after) {
   if (!before && !after) return [];
   if (!before) return [`autoscaling added (${scalingRange(after)}, cpu ${after.cpu}%)`];
   if (!after) return [`autoscaling removed (was ${scalingRange(before)})`];
-  const lines = [];
-  if (before.min !== after.min || before.max !== after.max) lines.push(`autoscaling ${scalingRange(before)} \u2192 ${scalingRange(after)}`);
-  if (before.cpu !== after.cpu) lines.push(`autoscaling cpu target ${before.cpu}% \u2192 ${after.cpu}%`);
-  return lines;
+  const lines2 = [];
+  if (before.min !== after.min || before.max !== after.max) lines2.push(`autoscaling ${scalingRange(before)} \u2192 ${scalingRange(after)}`);
+  if (before.cpu !== after.cpu) lines2.push(`autoscaling cpu target ${before.cpu}% \u2192 ${after.cpu}%`);
+  return lines2;
 }
 __name(describeAutoscaling, "describeAutoscaling");
 function describeOptional(label, before, after) {
@@ -59835,10 +60012,10 @@ function describeIngress(before, after) {
   if (before.host === void 0 && after.host === void 0) return [];
   if (before.host === void 0) return [`ingress added (host ${after.host}${pathSuffix(after.path)})`];
   if (after.host === void 0) return [`ingress removed (host ${before.host}${pathSuffix(before.path)})`];
-  const lines = [];
-  if (before.host !== after.host) lines.push(`host ${before.host} \u2192 ${after.host}`);
-  if (before.path !== after.path) lines.push(`ingress path ${before.path ?? "/"} \u2192 ${after.path ?? "/"}`);
-  return lines;
+  const lines2 = [];
+  if (before.host !== after.host) lines2.push(`host ${before.host} \u2192 ${after.host}`);
+  if (before.path !== after.path) lines2.push(`ingress path ${before.path ?? "/"} \u2192 ${after.path ?? "/"}`);
+  return lines2;
 }
 __name(describeIngress, "describeIngress");
 function pathSuffix(path) {
@@ -59846,17 +60023,17 @@ function pathSuffix(path) {
 }
 __name(pathSuffix, "pathSuffix");
 function describeRecord(label, before, after, changed, showValue = false) {
-  const lines = [];
+  const lines2 = [];
   const names = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   for (const name of names) {
     const from = getOwn2(before, name);
     const to = getOwn2(after, name);
     if (from === to) continue;
-    if (from === void 0) lines.push(`${label} ${name} added${showValue ? ` (${to})` : ""}`);
-    else if (to === void 0) lines.push(`${label} ${name} removed${showValue ? ` (${from})` : ""}`);
-    else lines.push(changed(name, from, to));
+    if (from === void 0) lines2.push(`${label} ${name} added${showValue ? ` (${to})` : ""}`);
+    else if (to === void 0) lines2.push(`${label} ${name} removed${showValue ? ` (${from})` : ""}`);
+    else lines2.push(changed(name, from, to));
   }
-  return lines;
+  return lines2;
 }
 __name(describeRecord, "describeRecord");
 
@@ -60575,9 +60752,9 @@ __name(readFileSha, "readFileSha");
 // src/github/org-config.ts
 var ORG_CONFIG_REPO = ".github";
 var ORG_CONFIG_PATH = ".github/paved.yml";
-async function readOrgConfig(gh, org) {
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH);
-  return { text, location: `${org}/${ORG_CONFIG_REPO}:${ORG_CONFIG_PATH}` };
+async function readOrgConfig(gh, org, ref) {
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);
+  return { text, location: `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}` };
 }
 __name(readOrgConfig, "readOrgConfig");
 
@@ -60592,7 +60769,7 @@ function configProblem(code, message, path) {
   return { severity: "error", code, message, file: ORG_CONFIG_PATH, line: 1, column: 1, path };
 }
 __name(configProblem, "configProblem");
-async function readOrgTemplates(gh, org, folder) {
+async function readOrgTemplates(gh, org, folder, ref) {
   if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
   const dir = orgPath(folder);
   const repo = { owner: org, repo: ORG_CONFIG_REPO };
@@ -60600,7 +60777,7 @@ async function readOrgTemplates(gh, org, folder) {
   if (dir === null) return missing;
   let entries2;
   try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir });
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir, ...ref ? { ref } : {} });
     if (!Array.isArray(data)) return missing;
     entries2 = data;
   } catch (error2) {
@@ -60610,7 +60787,7 @@ async function readOrgTemplates(gh, org, folder) {
   const sources = {};
   const files = {};
   for (const entry of entries2.filter((e) => e.type === "file" && e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text = await readFileAt(gh, repo, entry.path);
+    const text = await readFileAt(gh, repo, entry.path, ref);
     if (text === null) continue;
     sources[entry.name] = text;
     files[entry.name] = `${org}/${ORG_CONFIG_REPO}/${entry.path}`;
@@ -60618,13 +60795,13 @@ async function readOrgTemplates(gh, org, folder) {
   return { templates: templateSetWith(sources, files), diagnostics: [] };
 }
 __name(readOrgTemplates, "readOrgTemplates");
-async function readOrgValuesSchema(gh, org, location2) {
+async function readOrgValuesSchema(gh, org, location2, ref) {
   if (location2 === null) return { diagnostics: [] };
-  const path = /^[a-z]+:\/\//i.test(location2) ? null : orgPath(location2);
+  const path = orgPath(location2);
   if (path === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO} (Paved does not fetch URLs)`, "/render/chart/valuesSchema")] };
+    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path);
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path, ref);
   if (text === null) {
     return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }
@@ -60637,8 +60814,8 @@ async function readOrgValuesSchema(gh, org, location2) {
 __name(readOrgValuesSchema, "readOrgValuesSchema");
 
 // src/github/org-settings.ts
-async function readOrgSettings(gh, org) {
-  const source = await readOrgConfig(gh, org);
+async function readOrgSettings(gh, org, ref) {
+  const source = await readOrgConfig(gh, org, ref);
   if (source.text === null) {
     const { templates: templates2 } = await readOrgTemplates(gh, org, null);
     return { ok: true, config: DEFAULT_CONFIG, configured: false, location: source.location, templates: templates2, renderOptions: {}, diagnostics: [] };
@@ -60646,8 +60823,8 @@ async function readOrgSettings(gh, org) {
   const loaded = loadConfig(source.text, ORG_CONFIG_PATH);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: source.location, diagnostics: loaded.diagnostics };
   const config = loaded.config;
-  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates);
-  const schema2 = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null) : { diagnostics: [] };
+  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates, ref);
+  const schema2 = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null, ref) : { diagnostics: [] };
   const diagnostics = [...loaded.diagnostics, ...templateDiagnostics, ...schema2.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, location: source.location, diagnostics };
   return {
@@ -61118,9 +61295,6 @@ async function readValuesSchema(base, config, file) {
   const location2 = config.render.mode === "helm" ? config.render.chart?.valuesSchema : void 0;
   if (!location2) return { options: {}, diagnostics: [] };
   const at = "/render/chart/valuesSchema";
-  if (/^[a-z]+:\/\//i.test(location2)) {
-    return { options: {}, diagnostics: [problem(file, "values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path next to ${file} (Paved does not fetch URLs)`, at)] };
-  }
   let text;
   try {
     text = await readFile(resolve2(base, location2), "utf8");

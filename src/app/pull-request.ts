@@ -1,5 +1,6 @@
 import type { Context } from "probot";
 import { planPullRequest } from "../github/pull-request-plan.js";
+import { onConfigPullRequest } from "./config-pull-request.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
 
@@ -9,6 +10,10 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   if (payload.action === "edited" && !("changes" in payload && payload.changes && "base" in payload.changes)) return;
   const pr = payload.pull_request;
   if (pr.state !== "open") return;
+  // In the org's `.github` repository, a changed org config gets its own check (a no-op elsewhere).
+  if (context.name === "pull_request" && ["opened", "synchronize", "reopened"].includes(payload.action)) {
+    await onConfigPullRequest(context as Context<"pull_request">);
+  }
   await planPullRequest(context.octokit, {
     repo: { owner: payload.repository.owner.login, repo: payload.repository.name },
     repositoryId: payload.repository.id,

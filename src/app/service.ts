@@ -87,7 +87,8 @@ export async function startService({ credentials, env = process.env, probot: giv
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(env.PORT ? Number(env.PORT) : 3000, env.HOST || "localhost", () => resolve()); // PORT=0: any free port
+    // PORT=0 asks the OS for a free port (the tests do); only an unset PORT means 3000.
+    server.listen(env.PORT ? Number(env.PORT) : 3000, env.HOST || "localhost", () => resolve());
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

@@ -13,6 +13,7 @@ import { schemaDiagnostics } from "../manifest/schema-errors.js";
 import { createAjv, dotted, schemaDocument, siteIn } from "../manifest/schema.js";
 import { compilePolicies } from "../policy/declared.js";
 import { BUILTIN_POLICY_IDS } from "../policy/builtins.js";
+import { unknownAssertFields } from "../policy/unknown-fields.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import type { ResolvedConfig, ResolvedEnvironment } from "./types.js";
 
@@ -131,6 +132,17 @@ function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceM
       "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`",
     );
   }
+  // The CLI, the Action and the App read the values schema from beside the config; none fetches URLs.
+  // Refused here, where all three load the config, so the answer is one and located.
+  const valuesSchema = config.render.chart?.valuesSchema;
+  if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
+    report(
+      "values-schema-url",
+      "/render/chart/valuesSchema",
+      "value",
+      `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``,
+    );
+  }
   const ids = new Map<string, number>();
   config.policies.forEach((policy: Policy, index) => {
     const first = ids.get(policy.id);
@@ -145,6 +157,18 @@ function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceM
   });
   compilePolicies(config.policies).forEach(({ error }, index) => {
     if (error) report("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config.policies[index]!.id}\`: ${error}`);
+  });
+  config.policies.forEach((policy, index) => {
+    for (const unknown of unknownAssertFields(policy.assert)) {
+      report(
+        "unknown-policy-field",
+        pointer("policies", index, "assert", ...unknown.at),
+        "key",
+        `policy \`${policy.id}\` checks \`${unknown.field}\`, which no unit has, so it never fires there` +
+          (unknown.suggestion !== undefined ? `; did you mean \`${unknown.suggestion}\`?` : ""),
+        "warning",
+      );
+    }
   });
   const environments = config.environments.map((e) => e.name);
   config.policies.forEach((policy, index) => {

@@ -93,7 +93,7 @@ export type Teams = string[];
  */
 export type ApplyMode = "direct" | "pull-request";
 /**
- * Image prefixes services may use (the trailing slash matters). Empty: no restriction.
+ * Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.
  */
 export type AllowedRegistries = string[];
 /**

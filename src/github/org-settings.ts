@@ -21,8 +21,9 @@ export type OrgSettings =
     }
   | { ok: false; location: string; diagnostics: Diagnostic[] };
 
-export async function readOrgSettings(gh: GitHub, org: string): Promise<OrgSettings> {
-  const source = await readOrgConfig(gh, org);
+/** `ref` reads a proposed config (a `.github` pull request's head); without it, the default branch's. */
+export async function readOrgSettings(gh: GitHub, org: string, ref?: string): Promise<OrgSettings> {
+  const source = await readOrgConfig(gh, org, ref);
   if (source.text === null) {
     const { templates } = await readOrgTemplates(gh, org, null);
     return { ok: true, config: DEFAULT_CONFIG, configured: false, location: source.location, templates, renderOptions: {}, diagnostics: [] };
@@ -30,8 +31,8 @@ export async function readOrgSettings(gh: GitHub, org: string): Promise<OrgSetti
   const loaded = loadConfig(source.text, ORG_CONFIG_PATH);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: source.location, diagnostics: loaded.diagnostics };
   const config = loaded.config;
-  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates);
-  const schema = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null) : { diagnostics: [] };
+  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates, ref);
+  const schema = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null, ref) : { diagnostics: [] };
   const diagnostics = [...loaded.diagnostics, ...templateDiagnostics, ...schema.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, location: source.location, diagnostics };
   return {
