@@ -4,7 +4,7 @@
  * own token can read among the App's installations. Nothing is shown without a session.
  *
  * GitHub calls per viewer: `GET /user` once at sign-in; then, at most every `accessTtlMs`,
- * `GET /user/installations` and one `GET /user/installations/{id}/repositories` per 100
+ * `GET /user/installations` and one `GET /user/installations/{installation_id}/repositories` per 100
  * repositories of each (at most MAX_INSTALLATIONS).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
