@@ -7837,8 +7837,8 @@ var require_redirect_handler = __commonJS({
         if (!this.location) {
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
-        const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const { origin, pathname, search: search2 } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
+        const path = search2 ? `${pathname}${search2}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
         this.opts.path = path;
         this.opts.origin = origin;
@@ -17831,8 +17831,8 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
-          if (secWSAccept !== digest) {
+          const digest2 = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          if (secWSAccept !== digest2) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
@@ -25185,12 +25185,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items, search2) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items.some((pair) => isEqual(pair.key, search2));
     }
     __name(mapIncludes, "mapIncludes");
     exports.mapIncludes = mapIncludes;
@@ -40981,7 +40981,7 @@ var require_binary_search = __commonJS({
       }
     }
     __name(recursiveSearch, "recursiveSearch");
-    exports.search = /* @__PURE__ */ __name(function search(aNeedle, aHaystack, aCompare, aBias) {
+    exports.search = /* @__PURE__ */ __name(function search2(aNeedle, aHaystack, aCompare, aBias) {
       if (aHaystack.length === 0) {
         return -1;
       }
@@ -52486,8 +52486,8 @@ function imageHint(value) {
   const hasTag = lastColon > lastSlash;
   const repository = hasTag ? name.slice(0, lastColon) : name;
   if (at !== -1) {
-    const digest = value.slice(at + 1);
-    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest)) {
+    const digest2 = value.slice(at + 1);
+    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest2)) {
       return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
     }
   } else if (!hasTag) {
@@ -52600,7 +52600,7 @@ var TABLE = {
     words: "a Kubernetes name: lowercase letters, digits and hyphens, at most 63 characters"
   },
   "^[-a-z0-9{}]+$": {
-    words: "lowercase letters, digits, hyphens and the placeholders `{owner}`, `{env}`, `{service}`"
+    words: "lowercase letters, digits, hyphens and the placeholders `{owner}` and `{env}`"
   },
   "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$": {
     words: "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
@@ -53719,13 +53719,13 @@ var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "e
 function parseImage(image) {
   const at = image.indexOf("@");
   const beforeDigest = at === -1 ? image : image.slice(0, at);
-  const digest = at === -1 ? void 0 : image.slice(at + 1);
+  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
   const colon = beforeDigest.lastIndexOf(":");
   const hasTag = colon > beforeDigest.lastIndexOf("/");
   return {
     name: hasTag ? beforeDigest.slice(0, colon) : beforeDigest,
     ...hasTag ? { tag: beforeDigest.slice(colon + 1) } : {},
-    ...digest !== void 0 ? { digest } : {}
+    ...digest2 !== void 0 ? { digest: digest2 } : {}
   };
 }
 __name(parseImage, "parseImage");
@@ -53902,6 +53902,144 @@ var DEFAULT_CONFIG = deepFreeze({
   builtins: {}
 });
 
+// src/config/namespace-patterns.ts
+var OWNER_MAX = 40;
+var PLACEHOLDER = /\{([^{}]*)\}/g;
+function namespaceProblems(environments) {
+  const problems = [];
+  const shapes = [];
+  for (const env of environments) {
+    const problem2 = patternProblem(env.namespace);
+    if (problem2) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem2}` });
+    else shapes.push({ env, shape: shapeOf2(env.namespace, env.name) });
+  }
+  for (let j = 1; j < shapes.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const first = shapes[i];
+      const second = shapes[j];
+      if (clusterKey(first.env.cluster) !== clusterKey(second.env.cluster)) continue;
+      const shared2 = sharedNamespace(first.shape, second.shape);
+      if (shared2 === void 0) continue;
+      const ownerIn = /* @__PURE__ */ __name((shape) => shared2.slice(shape.prefix.length, shared2.length - shape.suffix.length), "ownerIn");
+      const a = ownerIn(first.shape);
+      const b = ownerIn(second.shape);
+      const who = a === b ? `owner \`${a}\` gets namespace \`${shared2}\` in both` : `owner \`${a}\` in \`${first.env.name}\` and owner \`${b}\` in \`${second.env.name}\` both get namespace \`${shared2}\``;
+      problems.push({
+        environment: second.env.name,
+        message: `environments \`${first.env.name}\` (\`${first.env.namespace}\`) and \`${second.env.name}\` (\`${second.env.namespace}\`) share the cluster ${second.env.cluster} and their namespace patterns overlap: ${who}, so one could read or replace the other's objects. Give each environment on a cluster its own fixed part that no other pattern can produce, e.g. \`{owner}-{env}\` in every environment`
+      });
+    }
+  }
+  return problems;
+}
+__name(namespaceProblems, "namespaceProblems");
+function patternProblem(pattern) {
+  const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
+  const unknown = names.find((name) => name !== "owner" && name !== "env" && name !== "service");
+  if (unknown !== void 0) return `uses \`{${unknown}}\`; the placeholders are \`{owner}\` and \`{env}\``;
+  if (pattern.replace(PLACEHOLDER, "").includes("{") || pattern.replace(PLACEHOLDER, "").includes("}")) {
+    return "has an unmatched `{` or `}`; a namespace is lowercase letters, digits and `-`";
+  }
+  if (names.includes("service")) {
+    return "uses `{service}`: a namespace per service would let `payments` + `eu-api` and `payments-eu` + `api` share one, and the team's AppProject could not list its namespaces exactly. Use one namespace per team and environment, e.g. `{owner}-{env}`";
+  }
+  const owners = names.filter((name) => name === "owner").length;
+  if (owners === 0) return "does not use `{owner}`: every team would deploy into the same namespace; add `{owner}`, e.g. `{owner}-{env}`";
+  if (owners > 1) return "uses `{owner}` more than once; use it once, e.g. `{owner}-{env}`";
+  return void 0;
+}
+__name(patternProblem, "patternProblem");
+function shapeOf2(pattern, environment) {
+  const replaced = pattern.replace(/\{env\}/g, environment);
+  const at = replaced.indexOf("{owner}");
+  return { prefix: replaced.slice(0, at), suffix: replaced.slice(at + "{owner}".length) };
+}
+__name(shapeOf2, "shapeOf");
+function clusterKey(cluster) {
+  return cluster.trim().replace(/\/+$/, "").toLowerCase();
+}
+__name(clusterKey, "clusterKey");
+function automaton(shape, alphabet) {
+  const P = shape.prefix.length;
+  const S = shape.suffix.length;
+  const owner = /* @__PURE__ */ __name((length, dash) => P + 1 + (length - 1) * 2 + (dash ? 1 : 0), "owner");
+  const suffix = /* @__PURE__ */ __name((i) => P + 1 + OWNER_MAX * 2 + (i - 1), "suffix");
+  const size = P + 1 + OWNER_MAX * 2 + S;
+  const next = Array.from({ length: size }, () => alphabet.map(() => []));
+  const accepting = new Array(size).fill(false);
+  alphabet.forEach((c, k) => {
+    const slug = /^[a-z0-9-]$/.test(c);
+    for (let i = 0; i < P; i++) if (shape.prefix[i] === c) next[i][k].push(i + 1);
+    if (slug && c !== "-") next[P][k].push(owner(1, false));
+    for (let length = 1; length <= OWNER_MAX; length++) {
+      for (const dash of [false, true]) {
+        const from = next[owner(length, dash)][k];
+        if (length < OWNER_MAX && slug) from.push(owner(length + 1, c === "-"));
+        if (!dash && S > 0 && shape.suffix[0] === c) from.push(suffix(1));
+      }
+    }
+    for (let i = 1; i < S; i++) if (shape.suffix[i] === c) next[suffix(i)][k].push(suffix(i + 1));
+  });
+  if (S > 0) accepting[suffix(S)] = true;
+  else for (let length = 1; length <= OWNER_MAX; length++) accepting[owner(length, false)] = true;
+  return { next, accepting };
+}
+__name(automaton, "automaton");
+var shared = /* @__PURE__ */ new Map();
+function sharedNamespace(a, b) {
+  const key = JSON.stringify([a, b]);
+  if (!shared.has(key)) {
+    if (shared.size > 1e3) shared.clear();
+    shared.set(key, search(a, b) ?? null);
+  }
+  return shared.get(key) ?? void 0;
+}
+__name(sharedNamespace, "sharedNamespace");
+function search(a, b) {
+  const literal = /* @__PURE__ */ new Set([...a.prefix, ...a.suffix, ...b.prefix, ...b.suffix]);
+  const alphabet = [firstNotIn("abcdefghijklmnopqrstuvwxyz", literal), firstNotIn("0123456789", literal), ...literal, "-"].filter(
+    (c, index, all) => c !== void 0 && all.indexOf(c) === index
+  );
+  const x = automaton(a, alphabet);
+  const y = automaton(b, alphabet);
+  const width = y.accepting.length;
+  const from = /* @__PURE__ */ new Map([[0, -1]]);
+  const via = /* @__PURE__ */ new Map();
+  let frontier = [0];
+  while (frontier.length > 0) {
+    const following = [];
+    for (const pair of frontier) {
+      const p = Math.floor(pair / width);
+      const q = pair % width;
+      if (x.accepting[p] && y.accepting[q]) return spell(pair, from, via, alphabet);
+      for (let k = 0; k < alphabet.length; k++) {
+        for (const p2 of x.next[p][k]) {
+          for (const q2 of y.next[q][k]) {
+            const to = p2 * width + q2;
+            if (from.has(to)) continue;
+            from.set(to, pair);
+            via.set(to, k);
+            following.push(to);
+          }
+        }
+      }
+    }
+    frontier = following;
+  }
+  return void 0;
+}
+__name(search, "search");
+function spell(end, from, via, alphabet) {
+  const chars = [];
+  for (let at = end; from.get(at) !== -1; at = from.get(at)) chars.push(alphabet[via.get(at)]);
+  return chars.reverse().join("");
+}
+__name(spell, "spell");
+function firstNotIn(candidates, used) {
+  return [...candidates].find((c) => !used.has(c));
+}
+__name(firstNotIn, "firstNotIn");
+
 // src/config/load.ts
 var validator;
 function configValidator() {
@@ -54040,6 +54178,9 @@ function semanticChecks(config, file, sourceMap) {
       );
     }
   });
+  for (const problem2 of namespaceProblems(config.environments)) {
+    report2("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
+  }
   const environments = config.environments.map((e) => e.name);
   config.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {
@@ -54104,7 +54245,7 @@ function resolveDraft(manifest, environment, name) {
     lifecycle: manifest.lifecycle ?? "production",
     service: name,
     environment: environment.name,
-    namespace: namespaceFor(environment.namespace, manifest.owner, environment.name, name),
+    namespace: namespaceFor(environment.namespace, manifest.owner, environment.name),
     cluster: environment.cluster,
     spec: withDefaults4(merged, name, manifest.owner, environment),
     origins
@@ -54112,11 +54253,14 @@ function resolveDraft(manifest, environment, name) {
   return { unit, merged, removed, ...path ? { overridePath: path } : {} };
 }
 __name(resolveDraft, "resolveDraft");
-function namespaceFor(pattern, owner, environment, service) {
-  const values = { owner, env: environment, service };
-  return pattern.replace(/\{(owner|env|service)\}/g, (_, key) => values[key]);
+function namespaceFor(pattern, owner, environment) {
+  return fillPattern(pattern, { owner, env: environment });
 }
 __name(namespaceFor, "namespaceFor");
+function fillPattern(pattern, values) {
+  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key) => values[key] ?? whole);
+}
+__name(fillPattern, "fillPattern");
 function recordOrigins(origins, merged, base, override, field, basePath, overridePathPrefix) {
   if (field !== "") origins[field] = override !== void 0 ? overridePathPrefix : basePath;
   if (Array.isArray(merged)) {
@@ -54250,6 +54394,137 @@ function locate(unit, finding, sourceMap) {
   return finding.manifestPath !== void 0 ? siteIn(sourceMap, finding.manifestPath, "value") : unitFieldSite(unit, finding.field, sourceMap);
 }
 __name(locate, "locate");
+
+// src/core/names.ts
+var NAME_SEPARATOR = ".";
+function applicationName(owner, service, environment) {
+  return [owner, service, environment].join(NAME_SEPARATOR);
+}
+__name(applicationName, "applicationName");
+var MAX_APPLICATION_NAME = 63;
+function releaseName(service) {
+  return service;
+}
+__name(releaseName, "releaseName");
+var MAX_RELEASE_NAME = 53;
+function secretsName(service) {
+  return `${service}-secrets`;
+}
+__name(secretsName, "secretsName");
+function claimName(service, dependency) {
+  return [service, dependency].join(NAME_SEPARATOR);
+}
+__name(claimName, "claimName");
+var MAX_CLAIM_NAME = 63;
+function connectionSecretName(service, dependency) {
+  return `${claimName(service, dependency)}-conn`;
+}
+__name(connectionSecretName, "connectionSecretName");
+var MAX_OBJECT_NAME = 253;
+var MAX_LABEL = 63;
+function defaultGitopsRepoURL(repository) {
+  return `https://github.com/${repository}.git`;
+}
+__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
+function sourceLocation(repository, gitopsRepoURL) {
+  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
+}
+__name(sourceLocation, "sourceLocation");
+function webHost(repoURL) {
+  try {
+    const url = new URL(repoURL);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
+  } catch {
+  }
+  return "github.com";
+}
+__name(webHost, "webHost");
+var MANAGED_BY = "paved";
+
+// src/manifest/name-rules.ts
+function derivedNames(unit, config) {
+  const mode = config.render.mode;
+  const owner = { label: "owner", value: unit.owner };
+  const service = { label: "service", value: unit.service };
+  const at = servicePath(unit.service);
+  const names = [
+    {
+      what: "Argo CD Application name",
+      name: applicationName(unit.owner, unit.service, unit.environment),
+      max: MAX_APPLICATION_NAME,
+      why: "Argo CD and the `app.kubernetes.io/instance` label use it as a label value",
+      parts: [owner, service],
+      path: at
+    },
+    { what: "Service, Deployment and Ingress name", name: unit.service, max: MAX_LABEL, why: "a Service name is a DNS-1035 label", parts: [service], path: at },
+    { what: "Backstage Component name", name: unit.service, max: MAX_LABEL, why: "Backstage entity names", parts: [service], path: at }
+  ];
+  if (mode === "helm") {
+    names.push({ what: "Helm release name", name: releaseName(unit.service), max: MAX_RELEASE_NAME, why: "Helm release names", parts: [service], path: at });
+  }
+  const tls = config.environments.find((env) => env.name === unit.environment)?.ingress?.tls;
+  if (unit.spec.ingress && tls) {
+    const pattern = tls.secretName ?? "{service}-tls";
+    const name = fillPattern(pattern, { owner: unit.owner, env: unit.environment, service: unit.service });
+    const parts = [owner, service].filter((part2) => pattern.includes(`{${part2.label}}`));
+    names.push({ what: "TLS Secret name", name, max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path: at });
+  }
+  if (Object.keys(unit.spec.secrets).length > 0) {
+    names.push({ what: "ExternalSecret and Secret name", name: secretsName(unit.service), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts: [service], path: at });
+  }
+  for (const dependency of Object.keys(unit.spec.dependencies)) {
+    const path = unit.origins[pointer("dependencies", dependency)] ?? at;
+    const parts = [service, { label: "dependency", value: dependency }];
+    names.push({
+      what: "Crossplane claim and Backstage Resource name",
+      name: claimName(unit.service, dependency),
+      max: MAX_CLAIM_NAME,
+      why: "Crossplane labels the composite resource with it, and Backstage entity names",
+      parts,
+      path
+    });
+    names.push({ what: "connection Secret name", name: connectionSecretName(unit.service, dependency), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path });
+  }
+  return names;
+}
+__name(derivedNames, "derivedNames");
+function oversizedNames(unit, config) {
+  return derivedNames(unit, config).filter((derived) => derived.name.length > derived.max);
+}
+__name(oversizedNames, "oversizedNames");
+var RESERVED_PROJECTS = ["default"];
+function nameFindings(units, config) {
+  const reserved = units.find((unit) => RESERVED_PROJECTS.includes(unit.owner));
+  const findings = reserved ? [
+    {
+      code: "reserved-name",
+      path: "/owner",
+      message: `owner \`${reserved.owner}\` would write the AppProject \`${reserved.owner}\`, which is Argo CD's built-in project (the root Applications use it); a team cannot be named \`${reserved.owner}\``
+    }
+  ] : [];
+  const worst = /* @__PURE__ */ new Map();
+  for (const unit of units) {
+    for (const derived of oversizedNames(unit, config)) {
+      const key = `${derived.what}\0${derived.path}`;
+      const seen = worst.get(key);
+      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key, { derived, unit });
+    }
+  }
+  for (const { derived, unit } of worst.values()) findings.push({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) });
+  return findings;
+}
+__name(nameFindings, "nameFindings");
+function nameMessage(derived, unit) {
+  const used = derived.parts.reduce((sum, part2) => sum + part2.value.length, 0);
+  const budget = derived.max - (derived.name.length - used);
+  const parts = derived.parts.map((part2) => `${part2.label} \`${part2.value}\` (${part2.value.length})`);
+  if (parts.length === 0) {
+    return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): the org config's pattern makes it too long`;
+  }
+  const which2 = parts.length === 1 ? `${parts[0]} may have at most ${budget} characters` : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)} may have at most ${budget} characters together`;
+  return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): ${which2}; shorten ${parts.length === 1 ? "it" : "them"} by ${derived.name.length - derived.max}`;
+}
+__name(nameMessage, "nameMessage");
 
 // src/manifest/rules.ts
 function isOverridePath(path) {
@@ -54451,16 +54726,26 @@ function ingressHost(view) {
 }
 __name(ingressHost, "ingressHost");
 var DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-function namespaceRule(unit, pattern) {
+var RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+function namespaceRule(unit, pattern, argocdNamespace) {
   const namespace = unit.namespace;
+  if (namespace === argocdNamespace || RESERVED_NAMESPACES.includes(namespace) || namespace.startsWith("kube-")) {
+    return [
+      {
+        code: "reserved-namespace",
+        path: "/owner",
+        message: `owner \`${unit.owner}\` would deploy \`${unit.environment}\` into the namespace \`${namespace}\` (pattern \`${pattern}\`), which belongs to ${namespace === argocdNamespace ? "Argo CD: its Applications there could leave the team's project" : "the cluster itself"}; a team cannot be named so that its namespace is one of ${[argocdNamespace, ...RESERVED_NAMESPACES].map((n) => `\`${n}\``).join(", ")} or starts with \`kube-\``
+      }
+    ];
+  }
   const valid = namespace.length <= 63 && DNS_1123_LABEL.test(namespace);
   if (valid) return [];
   const why = namespace.length > 63 ? `it is ${namespace.length} characters long, at most 63 are allowed` : "a namespace is lowercase letters, digits and hyphens, starting and ending with a letter or digit";
   return [
     {
       code: "invalid-namespace",
-      // The part the manifest controls: the service name when the pattern uses it, else the owner.
-      path: pattern.includes("{service}") ? servicePath(unit.service) : "/owner",
+      // The part the manifest controls: patterns are made of `{owner}`, `{env}` and fixed text.
+      path: "/owner",
       message: `the namespace \`${namespace}\` (environment \`${unit.environment}\`, pattern \`${pattern}\`) is not a valid Kubernetes namespace: ${why}`
     }
   ];
@@ -54546,10 +54831,11 @@ function resolveManifest(validation, file, config) {
       continue;
     }
     for (const finding of serviceRules(view, config)) report2(finding, prefix);
-    for (const finding of namespaceRule(draft.unit, environment.namespace)) report2(finding);
+    for (const finding of namespaceRule(draft.unit, environment.namespace, config.argocd.namespace)) report2(finding);
     for (const finding of secretKeyScope(draft.unit, config.secretStore.keyPrefix)) report2(finding);
     units.push(draft.unit);
   }
+  for (const finding of nameFindings(units, config)) report2(finding);
   diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
   return done2(units);
 }
@@ -54838,48 +55124,6 @@ function entries(pairs2) {
 }
 __name(entries, "entries");
 
-// src/render/names.ts
-function instanceName(service, environment) {
-  return `${service}-${environment}`;
-}
-__name(instanceName, "instanceName");
-function applicationName(owner, service, environment) {
-  return `${owner}-${service}-${environment}`;
-}
-__name(applicationName, "applicationName");
-var MAX_APPLICATION_NAME = 63;
-var MAX_INSTANCE_NAME = 53;
-function secretsName(service) {
-  return `${service}-secrets`;
-}
-__name(secretsName, "secretsName");
-function claimName(service, dependency) {
-  return `${service}-${dependency}`;
-}
-__name(claimName, "claimName");
-function connectionSecretName(service, dependency) {
-  return `${claimName(service, dependency)}-conn`;
-}
-__name(connectionSecretName, "connectionSecretName");
-function defaultGitopsRepoURL(repository) {
-  return `https://github.com/${repository}.git`;
-}
-__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
-function sourceLocation(repository, gitopsRepoURL) {
-  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
-}
-__name(sourceLocation, "sourceLocation");
-function webHost(repoURL) {
-  try {
-    const url = new URL(repoURL);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
-  } catch {
-  }
-  return "github.com";
-}
-__name(webHost, "webHost");
-var MANAGED_BY = "paved";
-
 // src/render/context.ts
 function addFile(ctx, path, text, templateFile, subject, header = ctx.ownedHeader) {
   if (ctx.files.has(path)) {
@@ -54926,6 +55170,11 @@ function catalogPath(directory, owner, service) {
   return joinSafe([...root2(directory), "catalog", owner, `${service}.yaml`]);
 }
 __name(catalogPath, "catalogPath");
+function bookkeepingPath(directory, ...segments) {
+  const joined = joinSafe(segments);
+  return "path" in joined ? { path: [...root2(directory), ".paved", joined.path].join("/") } : joined;
+}
+__name(bookkeepingPath, "bookkeepingPath");
 
 // src/render/project-view.ts
 function buildProjectView(owner, config, gitopsRepoURL) {
@@ -54939,9 +55188,11 @@ function buildProjectView(owner, config, gitopsRepoURL) {
     destinations: config.environments.map((env) => ({
       environment: yamlString(env.name),
       server: yamlString(env.cluster),
-      // A team's services each get their namespace from the pattern: `{service}` matches any.
-      namespace: yamlString(namespaceFor(env.namespace, owner, env.name, "*"))
+      // Exact: the config refuses patterns that could give another team (or environment) this
+      // namespace on this cluster, so the fence reaches nothing but this team's namespaces.
+      namespace: yamlString(namespaceFor(env.namespace, owner, env.name))
     })),
+    namespaces: [...new Set(config.environments.map((env) => namespaceFor(env.namespace, owner, env.name)))].sort(compareText).map(yamlString),
     labels: entries([
       ["app.kubernetes.io/managed-by", yamlString(MANAGED_BY)],
       ["paved.dev/owner", yamlString(owner)]
@@ -54953,14 +55204,14 @@ __name(buildProjectView, "buildProjectView");
 // src/render/image.ts
 function splitImage(reference) {
   const at = reference.indexOf("@");
-  const digest = at === -1 ? null : reference.slice(at + 1);
+  const digest2 = at === -1 ? null : reference.slice(at + 1);
   const name = at === -1 ? reference : reference.slice(0, at);
   const colon = name.lastIndexOf(":");
   const tagged = colon > name.lastIndexOf("/");
   return {
     repository: tagged ? name.slice(0, colon) : name,
     tag: tagged ? name.slice(colon + 1) : null,
-    digest
+    digest: digest2
   };
 }
 __name(splitImage, "splitImage");
@@ -54983,8 +55234,8 @@ function buildSharedView(config, source, gitopsRepoURL) {
   };
 }
 __name(buildSharedView, "buildSharedView");
-function buildUnitView(unit, place, shared, config) {
-  const instance = instanceName(unit.service, unit.environment);
+function buildUnitView(unit, place, shared2, config) {
+  const instance = applicationName(unit.owner, unit.service, unit.environment);
   const selector = [
     ["app.kubernetes.io/name", yamlString(unit.service)],
     ["app.kubernetes.io/instance", yamlString(instance)]
@@ -54999,11 +55250,11 @@ function buildUnitView(unit, place, shared, config) {
   return {
     // Listed rather than spread: V8 builds `{ ...shared, …twenty more }` on a slow path, which cost
     // 10 µs per unit (a third of the view model's time). The type makes sure none is forgotten.
-    source: shared.source,
-    argocd: shared.argocd,
-    gitops: shared.gitops,
-    chart: shared.chart,
-    secretStore: shared.secretStore,
+    source: shared2.source,
+    argocd: shared2.argocd,
+    gitops: shared2.gitops,
+    chart: shared2.chart,
+    secretStore: shared2.secretStore,
     owner: yamlString(unit.owner),
     system: yamlStringOrNull(unit.system),
     lifecycle: yamlString(unit.lifecycle),
@@ -55015,7 +55266,8 @@ function buildUnitView(unit, place, shared, config) {
     },
     service: buildServiceView(unit, config),
     application: {
-      name: yamlString(applicationName(unit.owner, unit.service, unit.environment)),
+      name: yamlString(instance),
+      releaseName: yamlString(releaseName(unit.service)),
       project: yamlString(unit.owner),
       path: yamlString(place.dir),
       manifestsPath: yamlString(`${place.dir}/manifests`),
@@ -55033,7 +55285,7 @@ function buildUnitView(unit, place, shared, config) {
     },
     labels: entries(labels),
     selector: entries(selector),
-    annotations: entries([["paved.dev/source", shared.source.repository]]),
+    annotations: entries([["paved.dev/source", shared2.source.repository]]),
     dependency: null
   };
 }
@@ -55076,7 +55328,7 @@ function buildIngress(unit, ingress, config) {
     path: yamlString(ingress.path),
     className: yamlStringOrNull(settings?.className),
     tls: tls ? {
-      secretName: yamlString(namespaceFor(tls.secretName ?? "{service}-tls", unit.owner, unit.environment, unit.service)),
+      secretName: yamlString(fillPattern(tls.secretName ?? "{service}-tls", { owner: unit.owner, env: unit.environment, service: unit.service })),
       clusterIssuer: yamlStringOrNull(tls.clusterIssuer)
     } : null
   };
@@ -55185,6 +55437,78 @@ function renderCatalog(units, ctx) {
 }
 __name(renderCatalog, "renderCatalog");
 
+// src/render/ingress-claims.ts
+import { createHash } from "node:crypto";
+function ingressClaim(directory, unit, ingress, source) {
+  const route = normaliseRoute(ingress.path);
+  const cluster = clusterKey(unit.cluster);
+  const target = bookkeepingPath(directory, "ingress", clusterSegment(cluster), ingress.host, `${digest(route)}.yaml`);
+  const content = `# Ingress ${ingress.host}${route} on ${unit.cluster} is routed by ${source}; written by Paved, do not edit.
+# No other source can route this host and path on this cluster while this file exists.
+apiVersion: paved.dev/v1
+kind: IngressClaim
+cluster: ${JSON.stringify(cluster)}
+host: ${JSON.stringify(ingress.host)}
+path: ${JSON.stringify(route)}
+owner: ${JSON.stringify(unit.owner)}
+unit: ${JSON.stringify(`${unit.environment}/${unit.service}`)}
+paved.dev/source: ${JSON.stringify(source)}
+`;
+  return { target, content, host: ingress.host, route, cluster };
+}
+__name(ingressClaim, "ingressClaim");
+function normaliseRoute(path) {
+  const trimmed = path.replace(/\/+$/, "");
+  return trimmed === "" ? "/" : trimmed;
+}
+__name(normaliseRoute, "normaliseRoute");
+function clusterSegment(cluster) {
+  const host = /^[a-z]+:\/\/([^/:?#]+)/.exec(cluster)?.[1]?.replace(/[^a-z0-9.-]/g, "") || "cluster";
+  return `${host}-${digest(cluster).slice(0, 8)}`;
+}
+__name(clusterSegment, "clusterSegment");
+function digest(text) {
+  return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
+}
+__name(digest, "digest");
+
+// src/render/object-identity.ts
+function objectsClash(ctx, documents, place, path, templateFile, subject) {
+  const keys = [];
+  for (const document of documents) {
+    const identity = identityOf(document, place);
+    if (identity === void 0) continue;
+    const first = ctx.objects.get(identity.key);
+    if (first !== void 0 && first !== path) {
+      ctx.diagnostics.add(
+        templateDiagnostic(
+          templateFile,
+          "render-duplicate-object",
+          `${identity.text} is rendered twice, in ${first} and in ${path}; Argo CD would apply one over the other. Make the template's names unique (e.g. include {{service.name}})`
+        ),
+        subject
+      );
+      return true;
+    }
+    keys.push(identity.key);
+  }
+  for (const key of keys) ctx.objects.set(key, path);
+  return false;
+}
+__name(objectsClash, "objectsClash");
+function identityOf(document, place) {
+  if (typeof document !== "object" || document === null) return void 0;
+  const { apiVersion, kind, metadata } = document;
+  if (typeof kind !== "string" || typeof metadata?.name !== "string") return void 0;
+  const group = typeof apiVersion === "string" && apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : place.namespace;
+  return {
+    key: [place.cluster, namespace, group, kind, metadata.name].join("\0"),
+    text: `${kind}${group ? `.${group}` : ""} ${namespace}/${metadata.name} on ${place.cluster}`
+  };
+}
+__name(identityOf, "identityOf");
+
 // src/render/unit-files.ts
 var BUILTIN_TEMPLATES = [
   "application",
@@ -55263,9 +55587,9 @@ function renderUnit(unit, ctx) {
     );
     return null;
   }
-  const tooLong = nameTooLong(unit);
+  const tooLong = oversizedNames(unit, config)[0];
   if (tooLong) {
-    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", tooLong));
+    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
     return null;
   }
   const dir = place.path;
@@ -55284,6 +55608,7 @@ function renderUnit(unit, ctx) {
     const rendered = ctx.runner.run({ template: planned.template, view: planned.view, subject, kind: planned.kind, allowEmpty: planned.allowEmpty });
     if (!rendered) continue;
     if (planned.kind === "values" && !valuesAccepted(rendered.documents[0], templateFile, subject, ctx)) continue;
+    if (planned.kind === "objects" && objectsClash(ctx, rendered.documents, { cluster: unit.cluster, namespace: unit.namespace }, `${target.path}`, templateFile, subject)) continue;
     if (addFile(ctx, target.path, rendered.text, templateFile, subject)) {
       paths.push(target.path);
       if (planned.allowEmpty) extraManifests = true;
@@ -55291,6 +55616,8 @@ function renderUnit(unit, ctx) {
   }
   const application = renderApplication(ctx, { ...view, extraManifests }, dir, subject);
   if (application) paths.push(application);
+  const claim = claimIngress(unit, ctx);
+  if (claim) paths.push(claim);
   return { environment: unit.environment, service: unit.service, namespace: unit.namespace, dir, paths: paths.sort() };
 }
 __name(renderUnit, "renderUnit");
@@ -55313,9 +55640,38 @@ function renderApplication(ctx, view, dir, subject) {
   const template = ctx.config.render.mode === "helm" ? "application-helm" : "application";
   const rendered = ctx.runner.run({ template, view, subject, kind: "objects" });
   const path = `${dir}/application.yaml`;
-  return rendered && addFile(ctx, path, rendered.text, ctx.runner.fileOf(template), subject) ? path : null;
+  const file = ctx.runner.fileOf(template);
+  if (!rendered || objectsClash(ctx, rendered.documents, { cluster: "argocd", namespace: ctx.config.argocd.namespace }, path, file, subject)) return null;
+  return addFile(ctx, path, rendered.text, file, subject) ? path : null;
 }
 __name(renderApplication, "renderApplication");
+function claimIngress(unit, ctx) {
+  const ingress = unit.spec.ingress;
+  if (!ingress) return null;
+  const claim = ingressClaim(ctx.config.gitops.directory, unit, ingress, ctx.source);
+  const description = `ingress ${claim.host}${claim.route} on cluster ${unit.cluster}`;
+  const field = unit.origins["/ingress/host"] !== void 0 ? "/ingress/host" : "/ingress";
+  if ("unsafe" in claim.target) {
+    ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, field, "render-unsafe-path", `${JSON.stringify(claim.target.unsafe)} cannot be a path segment in the GitOps repository`));
+    return null;
+  }
+  const first = ctx.claims.get(claim.target.path);
+  if (first) {
+    ctx.diagnostics.add(
+      unitDiagnostic(
+        ctx.config.manifest,
+        unit,
+        field,
+        "ingress-conflict",
+        `${description} is already routed by ${first.service} in ${first.environment}: two Ingresses with one host and path on a cluster would take each other's traffic. Give ${unit.service} in ${unit.environment} another host or path (environments on one cluster need different hosts)`
+      )
+    );
+    return null;
+  }
+  ctx.claims.set(claim.target.path, { environment: unit.environment, service: unit.service, pointer: originOf(unit, field), description, content: ctx.ownedHeader + claim.content });
+  return claim.target.path;
+}
+__name(claimIngress, "claimIngress");
 function valuesAccepted(values, templateFile, subject, ctx) {
   if (!ctx.validateValues) return true;
   const problems = ctx.validateValues(values);
@@ -55328,18 +55684,6 @@ function valuesAccepted(values, templateFile, subject, ctx) {
   return problems.length === 0;
 }
 __name(valuesAccepted, "valuesAccepted");
-function nameTooLong(unit) {
-  const instance = instanceName(unit.service, unit.environment);
-  if (instance.length > MAX_INSTANCE_NAME) {
-    return `${instance} (service-environment) is ${instance.length} characters; Helm release and Kubernetes label values allow ${MAX_INSTANCE_NAME}: shorten the service name`;
-  }
-  const appName = applicationName(unit.owner, unit.service, unit.environment);
-  if (appName.length > MAX_APPLICATION_NAME) {
-    return `the Argo CD Application ${appName} (owner-service-environment) is ${appName.length} characters; Argo CD allows ${MAX_APPLICATION_NAME}: shorten the service name`;
-  }
-  return void 0;
-}
-__name(nameTooLong, "nameTooLong");
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -58813,19 +59157,22 @@ function renderUnits(units, config, source, templates, options = {}) {
   const ctx = {
     config,
     gitopsRepoURL,
+    source: source.repository,
     shared: buildSharedView(config, source, gitopsRepoURL),
     runner: new TemplateRunner(templates, diagnostics),
     diagnostics,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
     validateValues: config.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
     files: /* @__PURE__ */ new Map(),
+    claims: /* @__PURE__ */ new Map(),
+    objects: /* @__PURE__ */ new Map(),
     ownedHeader: sourceHeader(source)
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit) => unit !== null);
   const catalog = renderCatalog(units, ctx);
   const projects = renderProjects(units, ctx);
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return result(ctx.files, rendered, owned, projects, diagnostics);
+  return { ...result(ctx.files, rendered, owned, projects, diagnostics), claims: ctx.claims };
 }
 __name(renderUnits, "renderUnits");
 function valuesValidator(schema2, diagnostics) {
@@ -58836,12 +59183,12 @@ function valuesValidator(schema2, diagnostics) {
   return null;
 }
 __name(valuesValidator, "valuesValidator");
-function result(files, units, owned, shared, diagnostics) {
+function result(files, units, owned, shared2, diagnostics) {
   return {
     files: new Map([...files].sort(([a], [b]) => compareText(a, b))),
     units,
     owned: [...owned].sort(compareText),
-    shared: [...shared].sort(compareText),
+    shared: [...shared2].sort(compareText),
     diagnostics: sortDiagnostics(diagnostics.list())
   };
 }
@@ -59134,7 +59481,7 @@ function getOwn2(record, key) {
 __name(getOwn2, "getOwn");
 
 // src/plan/unit-state.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var DEFAULT_AUTOSCALING_CPU = 80;
 function unitState(unit) {
   const spec = unit.spec;
@@ -59166,7 +59513,7 @@ __name(unitState, "unitState");
 var DIGEST = /^sha256:[0-9a-f]{12}$/;
 function envDigest(value) {
   if (DIGEST.test(value)) return value;
-  return `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 12)}`;
+  return `sha256:${createHash2("sha256").update(value).digest("hex").slice(0, 12)}`;
 }
 __name(envDigest, "envDigest");
 
@@ -59342,9 +59689,9 @@ function oneLine(text) {
 __name(oneLine, "oneLine");
 
 // src/plan/blob-sha.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function gitBlobSha(content) {
-  return createHash2("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
+  return createHash3("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
 }
 __name(gitBlobSha, "gitBlobSha");
 
@@ -59353,8 +59700,7 @@ function resolveDesired(input2, source, config) {
   const diagnostics = [...input2.diagnostics ?? [], ...input2.rendered.diagnostics];
   const valid = !hasErrors(diagnostics);
   const index = !valid ? null : input2.index !== void 0 ? input2.index : buildIndex(input2.units, input2.rendered, source, config);
-  const files = new Map(valid ? input2.rendered.files : []);
-  if (index) files.set(index.path, index.content);
+  const files = valid ? desiredFiles(input2.rendered, index) : /* @__PURE__ */ new Map();
   const shas = /* @__PURE__ */ new Map();
   for (const [path, content] of files) shas.set(path, gitBlobSha(content));
   const owned = new Set(valid ? input2.rendered.owned : []);
@@ -59378,6 +59724,7 @@ function resolveDesired(input2, source, config) {
     shared: new Set(valid ? input2.rendered.shared : []),
     unitDirs,
     unitOf,
+    claims: valid ? input2.rendered.claims ?? /* @__PURE__ */ new Map() : /* @__PURE__ */ new Map(),
     diagnostics,
     valid,
     parseIndex: rememberLast(parseIndex),
@@ -59385,6 +59732,13 @@ function resolveDesired(input2, source, config) {
   };
 }
 __name(resolveDesired, "resolveDesired");
+function desiredFiles(rendered, index) {
+  const files = new Map(rendered.files);
+  for (const [path, claim] of rendered.claims ?? []) files.set(path, claim.content);
+  if (index) files.set(index.path, index.content);
+  return files;
+}
+__name(desiredFiles, "desiredFiles");
 function rememberLast(compute) {
   let last;
   return (key) => {
@@ -59445,6 +59799,8 @@ function findConflicts(desired, tree, blobs, previouslyOwned, source) {
     const key = dir ?? path;
     const conflict = byKey.get(key) ?? { paths: [] };
     if (dir !== void 0) conflict.unit = desired.unitDirs.get(dir);
+    const claim = desired.claims.get(path);
+    if (claim) conflict.claim = claim;
     conflict.paths.push(path);
     conflict.owner ??= owner;
     byKey.set(key, conflict);
@@ -59457,6 +59813,12 @@ function conflictDiagnostic(conflict, file, locate2, source) {
   if (conflict.shared) return sharedConflictDiagnostic(conflict, example, file, locate2);
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
   const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
+  if (conflict.claim) {
+    const { claim } = conflict;
+    const position2 = locate2(claim.pointer) ?? { line: 1, column: 1 };
+    const message2 = `${claim.description} (${claim.service} in ${claim.environment}) is already routed by ${owner}. Two Ingresses with one host and path on a cluster would take each other's traffic: choose another host or path, or remove it from its owner first.`;
+    return { severity: "error", code: "ingress-conflict", message: message2, file, ...position2, path: claim.pointer };
+  }
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === void 0 ? "" : pointer("services", service);
   const position = locate2(where) ?? { line: 1, column: 1 };
@@ -59575,6 +59937,77 @@ function unreadableIndexDiagnostic(path, reason, file) {
 }
 __name(unreadableIndexDiagnostic, "unreadableIndexDiagnostic");
 
+// src/plan/risks.ts
+var LISTED_SERVICES = 5;
+function findRisks(units, environments, config) {
+  const risks = [];
+  const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
+  for (const environment of environments) {
+    if (!production.has(environment)) continue;
+    const changed = units.filter((u) => u.change.environment === environment && u.change.action !== "unchanged");
+    const names = changed.slice(0, LISTED_SERVICES).map((u) => `${u.change.service} (${u.change.action})`);
+    if (changed.length > LISTED_SERVICES) names.push(`and ${changed.length - LISTED_SERVICES} more`);
+    risks.push({ kind: "production", environment, message: `${environment} is a production environment; this changes ${names.join(", ") || "its shared files"}` });
+  }
+  for (const { change: change2, before, after } of units) {
+    const { environment, service } = change2;
+    if (change2.action === "delete") {
+      risks.push({ kind: "deletion", environment, service, message: `${service} is removed from ${environment}: its workload and files are deleted` });
+    }
+    for (const name of Object.keys(before?.dependencies ?? {})) {
+      if (after && getOwn2(after.dependencies, name) !== void 0) continue;
+      risks.push({
+        kind: "dependency-removal",
+        environment,
+        service,
+        message: `dependency ${name} (${getOwn2(before.dependencies, name)}) of ${service} is removed in ${environment}: its claim is deleted, and its data may be lost`
+      });
+    }
+    if (after && after.replicas === 0 && !after.autoscaling && (!before || before.replicas !== 0 || before.autoscaling)) {
+      risks.push({ kind: "scale-to-zero", environment, service, message: `${service} scales to zero replicas in ${environment}` });
+    }
+    if (before?.host !== void 0 && change2.action !== "delete" && after?.host !== before.host) {
+      const message = after?.host === void 0 ? `${service} loses its ingress in ${environment}: ${before.host} stops answering` : `host of ${service} in ${environment} changes ${before.host} \u2192 ${after.host}: clients of ${before.host} stop reaching it`;
+      risks.push({ kind: "host-change", environment, service, message });
+    }
+  }
+  return risks.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
+}
+__name(findRisks, "findRisks");
+var KIND_ORDER = ["production", "deletion", "dependency-removal", "host-change", "scale-to-zero"];
+function isClaimFile(path) {
+  return /\/manifests\/claim-[^/]+\.yaml$/.test(path);
+}
+__name(isClaimFile, "isClaimFile");
+function claimRenameRisks(changes) {
+  const risks = [];
+  for (const change2 of changes) {
+    if (change2.action !== "update" || !change2.unit || !isClaimFile(change2.path)) continue;
+    const before = objectName(change2.before);
+    const after = objectName(change2.after);
+    if (before === void 0 || after === void 0 || before === after) continue;
+    const { environment, service } = change2.unit;
+    risks.push({
+      kind: "claim-rename",
+      environment,
+      service,
+      message: `the claim ${before} of ${service} in ${environment} is renamed ${after}: Crossplane deletes ${before} and creates ${after}, so its data is lost unless the composition's deletionPolicy is Orphan`
+    });
+  }
+  return risks;
+}
+__name(claimRenameRisks, "claimRenameRisks");
+function objectName(content) {
+  if (content === void 0) return void 0;
+  try {
+    const name = load(content)?.metadata?.name;
+    return typeof name === "string" ? name : void 0;
+  } catch {
+    return void 0;
+  }
+}
+__name(objectName, "objectName");
+
 // src/plan/needed.ts
 function blobsNeededFor(desired, input2, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
   if (!desired.valid) return [];
@@ -59586,6 +60019,10 @@ function blobsNeededFor(desired, input2, tree, source, known = /* @__PURE__ */ n
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : /* @__PURE__ */ new Set();
   const essential = new Set(conflictCandidates(desired, tree, owned));
   for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
+  for (const [path, sha] of desired.shas) {
+    const current = tree.get(path);
+    if (current !== void 0 && current !== sha && isClaimFile(path)) essential.add(path);
+  }
   const forDiffs = /* @__PURE__ */ new Set();
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
@@ -59871,10 +60308,10 @@ function change(path, action, unit, before, after, existed) {
 __name(change, "change");
 
 // src/plan/plan-id.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var ID_LENGTH = 12;
 function planId(input2, desired) {
-  const hash = createHash3("sha256");
+  const hash = createHash4("sha256");
   const field = /* @__PURE__ */ __name((name, value) => {
     hash.update(`${name}\0${value.length}\0`).update(value);
   }, "field");
@@ -59890,45 +60327,6 @@ function planId(input2, desired) {
   return hash.digest("hex").slice(0, ID_LENGTH);
 }
 __name(planId, "planId");
-
-// src/plan/risks.ts
-var LISTED_SERVICES = 5;
-function findRisks(units, environments, config) {
-  const risks = [];
-  const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
-  for (const environment of environments) {
-    if (!production.has(environment)) continue;
-    const changed = units.filter((u) => u.change.environment === environment && u.change.action !== "unchanged");
-    const names = changed.slice(0, LISTED_SERVICES).map((u) => `${u.change.service} (${u.change.action})`);
-    if (changed.length > LISTED_SERVICES) names.push(`and ${changed.length - LISTED_SERVICES} more`);
-    risks.push({ kind: "production", environment, message: `${environment} is a production environment; this changes ${names.join(", ") || "its shared files"}` });
-  }
-  for (const { change: change2, before, after } of units) {
-    const { environment, service } = change2;
-    if (change2.action === "delete") {
-      risks.push({ kind: "deletion", environment, service, message: `${service} is removed from ${environment}: its workload and files are deleted` });
-    }
-    for (const name of Object.keys(before?.dependencies ?? {})) {
-      if (after && getOwn2(after.dependencies, name) !== void 0) continue;
-      risks.push({
-        kind: "dependency-removal",
-        environment,
-        service,
-        message: `dependency ${name} (${getOwn2(before.dependencies, name)}) of ${service} is removed in ${environment}: its claim is deleted, and its data may be lost`
-      });
-    }
-    if (after && after.replicas === 0 && !after.autoscaling && (!before || before.replicas !== 0 || before.autoscaling)) {
-      risks.push({ kind: "scale-to-zero", environment, service, message: `${service} scales to zero replicas in ${environment}` });
-    }
-    if (before?.host !== void 0 && change2.action !== "delete" && after?.host !== before.host) {
-      const message = after?.host === void 0 ? `${service} loses its ingress in ${environment}: ${before.host} stops answering` : `host of ${service} in ${environment} changes ${before.host} \u2192 ${after.host}: clients of ${before.host} stop reaching it`;
-      risks.push({ kind: "host-change", environment, service, message });
-    }
-  }
-  return risks.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
-}
-__name(findRisks, "findRisks");
-var KIND_ORDER = ["production", "deletion", "dependency-removal", "host-change", "scale-to-zero"];
 
 // src/plan/summary.ts
 function describeChanges(before, after) {
@@ -59973,17 +60371,17 @@ __name(describeImage, "describeImage");
 function splitImage2(image) {
   const at = image.indexOf("@");
   const name = at === -1 ? image : image.slice(0, at);
-  const digest = at === -1 ? void 0 : image.slice(at + 1);
+  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
   const colon = name.lastIndexOf(":");
   const hasTag = colon > name.lastIndexOf("/");
   const result2 = { repository: hasTag ? name.slice(0, colon) : name };
   if (hasTag) result2.tag = name.slice(colon + 1);
-  if (digest !== void 0) result2.digest = digest;
+  if (digest2 !== void 0) result2.digest = digest2;
   return result2;
 }
 __name(splitImage2, "splitImage");
-function shortDigest(digest) {
-  const [algorithm, hex2 = ""] = digest.split(":");
+function shortDigest(digest2) {
+  const [algorithm, hex2 = ""] = digest2.split(":");
   return `${algorithm}:${hex2.slice(0, 12)}`;
 }
 __name(shortDigest, "shortDigest");
@@ -60142,7 +60540,7 @@ function planFor(desired, input2) {
     diagnostics: sortDiagnostics(diagnostics),
     changes,
     units: comparisons.map((c) => c.change),
-    risks: findRisks(comparisons, environments, config),
+    risks: [...findRisks(comparisons, environments, config), ...claimRenameRisks(changes)],
     environments
   };
 }

@@ -15,6 +15,7 @@ import { compilePolicies } from "../policy/declared.js";
 import { BUILTIN_POLICY_IDS } from "../policy/builtins.js";
 import { unknownAssertFields } from "../policy/unknown-fields.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
+import { namespaceProblems } from "./namespace-patterns.js";
 import type { ResolvedConfig, ResolvedEnvironment } from "./types.js";
 
 export { DEFAULT_CONFIG } from "./defaults.js";
@@ -117,7 +118,7 @@ function resolveConfig(raw: PavedConfig): ResolvedConfig {
   };
 }
 
-/** What the config schema cannot say: helm needs a chart, policies must compile and be unique. */
+/** What the config schema cannot say: helm needs a chart, policies must compile and be unique, namespaces must not overlap. */
 function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceMap): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report = (code: string, path: string, at: "key" | "value", message: string, severity: "error" | "warning" = "error") => {
@@ -170,6 +171,9 @@ function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceM
       );
     }
   });
+  for (const problem of namespaceProblems(config.environments)) {
+    report("namespace-overlap", pointer("environments", problem.environment, "namespace"), "value", problem.message);
+  }
   const environments = config.environments.map((e) => e.name);
   config.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {

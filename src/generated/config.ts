@@ -53,7 +53,7 @@ export type Namespace = string;
  */
 export type Cluster = string;
 /**
- * Kubernetes namespace; {owner}, {env} and {service} are replaced.
+ * Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.
  */
 export type NamespacePattern = string;
 /**
