@@ -97,7 +97,7 @@ describe("the portal's facts, view and page", () => {
     expect(production).toMatchObject({ version: "sha256:4c1e7bd", state: "success", detail: "api: healthy at 1.4.3" });
     expect(production!.lastChange).toMatchObject({ pullRequest: 7, author: "dana", links: { pullRequest: "https://github.com/acme/payments/pull/7", gitopsCommit: `https://github.com/acme/gitops/commit/${"c".repeat(40)}` } });
     expect(production!.links.map((l) => l.label)).toEqual(["Argo CD", "logs", "bad"]);
-    expect(production!.links[0]!.href).toBe("https://argocd.acme.io/applications/argocd/payments-api-production");
+    expect(production!.links[0]!.href).toBe("https://argocd.acme.io/applications/argocd/payments.api.production");
     expect(servicePage(facts(), "acme/payments", "api")!.history.map((d) => d.environment)).toEqual(["production", "staging"]);
   });
 

@@ -2,7 +2,7 @@ import type { ResolvedConfig } from "../config/types.js";
 import { argoApplicationUrl } from "./argocd-url.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { splitImage } from "../render/image.js";
-import { applicationName } from "../render/names.js";
+import { applicationName } from "../core/names.js";
 import { unitLinks } from "../report/links.js";
 import type { DeploymentFact, PortalFacts, ServiceUnit, StatusFact } from "./facts.js";
 import { parsePavedCommit } from "./gitops-commit.js";

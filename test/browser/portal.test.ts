@@ -169,7 +169,7 @@ describe.skipIf(!hasChromium)("the portal in Chromium", () => {
     const cells = await api.locator("td").allTextContents();
     expect(cells[0]).toContain("1.4.3");
     expect(cells[1]).toMatch(/#1 by dev/);
-    expect(await api.locator('a[href^="https://argocd.acme.io/applications/argocd/payments-api-"]').count()).toBe(2);
+    expect(await api.locator('a[href^="https://argocd.acme.io/applications/argocd/payments.api."]').count()).toBe(2);
     expect(await page.locator(".tiles figure").count()).toBe(4);
     expect(await page.locator(".tiles svg.chart").count()).toBeGreaterThanOrEqual(3);
     expect(main).toContain("How these figures are computed");
