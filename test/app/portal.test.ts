@@ -28,7 +28,7 @@ async function start(sources: number): Promise<void> {
   const repos = [APP_REPO];
   for (let i = 1; i < sources; i += 1) {
     const repo = `acme/team${i}`;
-    fake.addRepo(repo, { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", `owner: team${i}`).replaceAll("payments/", `team${i}/`) } });
+    fake.addRepo(repo, { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", `owner: team${i}`).replaceAll("payments/", `team${i}/`).replaceAll("example.com", `team${i}.example.org`) } });
     repos.push(repo);
   }
   fake.people.addUser("dana", [APP_REPO]);

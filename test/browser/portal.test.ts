@@ -37,7 +37,7 @@ beforeAll(async () => {
   // The metrics window ends now: the story happened yesterday.
   fake.startClockAt(Date.now() - 86_400_000);
   seedOrg(fake);
-  fake.addRepo(SEARCH_REPO, { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", "owner: search").replaceAll("payments/", "search/"), "README.md": "search\n" } });
+  fake.addRepo(SEARCH_REPO, { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", "owner: search").replaceAll("payments/", "search/").replaceAll("example.com", "search.example.org"), "README.md": "search\n" } });
   fake.people.addUser("dana", [APP_REPO]);
   fake.people.addUser("sam", [APP_REPO, SEARCH_REPO]);
   web = await startOAuthWeb(fake.people);
