@@ -3,6 +3,9 @@ import { CHECK_NAME } from "../github/check-run.js";
 import { findPullRequestForHead } from "../github/find-pull-request.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 import { applyPush } from "../github/push-apply.js";
+import { jobScope } from "./job-scope.js";
+import { offThread } from "./plan-pool.js";
+import { appAuthor } from "./author.js";
 
 const NO_COMMIT = "0".repeat(40);
 
@@ -24,7 +27,12 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
       number: pr.number,
       headSha: pr.headSha,
       baseSha: pr.baseSha,
+      head: pr.head,
+      baseRef: pr.baseRef,
+      defaultBranch: repository.default_branch,
+      author: await appAuthor(context),
       deliveryId: context.id,
+      computeDesired: offThread(jobScope(context.id)?.signal),
       log: context.log,
       rerun: true,
     });
@@ -47,7 +55,9 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
     defaultBranch: branch,
     commits: [],
     deliveryId: context.id,
+    computeDesired: offThread(jobScope(context.id)?.signal),
     log: context.log,
     htmlUrl: repository.html_url,
+    author: await appAuthor(context),
   });
 }

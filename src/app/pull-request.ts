@@ -1,5 +1,9 @@
 import type { Context } from "probot";
+import { headOf } from "../github/find-pull-request.js";
+import { appAuthor } from "./author.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
+import { jobScope } from "./job-scope.js";
+import { offThread } from "./plan-pool.js";
 import { onConfigPullRequest } from "./config-pull-request.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
@@ -14,13 +18,19 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   if (context.name === "pull_request" && ["opened", "synchronize", "reopened"].includes(payload.action)) {
     await onConfigPullRequest(context as Context<"pull_request">);
   }
+  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
   await planPullRequest(context.octokit, {
-    repo: { owner: payload.repository.owner.login, repo: payload.repository.name },
+    repo,
     repositoryId: payload.repository.id,
+    head: headOf(pr, repo),
+    baseRef: pr.base.ref,
+    defaultBranch: payload.repository.default_branch,
+    author: await appAuthor(context),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     deliveryId: context.id,
+    computeDesired: offThread(jobScope(context.id)?.signal),
     log: context.log,
     htmlUrl: payload.repository.html_url,
   });

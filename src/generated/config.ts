@@ -89,6 +89,10 @@ export type OwnerTeam = boolean;
  */
 export type Teams = string[];
 /**
+ * GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.
+ */
+export type ExcludeTheLastPusher = boolean;
+/**
  * direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.
  */
 export type ApplyMode = "direct" | "pull-request";
@@ -247,6 +251,7 @@ export interface TLS {
 export interface Approval {
   owners?: OwnerTeam;
   teams?: Teams;
+  excludeLastPusher?: ExcludeTheLastPusher;
 }
 /**
  * The External Secrets store secrets are read from.

@@ -29,6 +29,11 @@ export interface IndexedUnit {
 
 export interface OwnershipIndex {
   source: string;
+  /**
+   * The source commit these files were last applied from. A push applies only a descendant of it (or
+   * the default branch's head), so a late or replayed delivery never rolls the GitOps repository back.
+   */
+  commit?: string;
   /** The repository's id (see `Source.id`); absent in indexes of sources without one, and in those written before ids. */
   id?: string;
   units: IndexedUnit[];
@@ -38,6 +43,16 @@ export interface OwnershipIndex {
 
 const API_VERSION = "paved.dev/v1";
 const KIND = "SourceIndex";
+const COMMIT = /^[0-9a-f]{40}$/;
+
+/**
+ * The index text with `commit` as the source commit it records, the rest byte for byte as it was (an
+ * index as `formatIndex` writes it: top-level keys unindented, `commit` right after `source`).
+ */
+export function withRecordedCommit(content: string, commit: string | undefined): string {
+  const without = content.replace(/^commit: [0-9a-f]{40}\n/m, "");
+  return commit === undefined ? without : without.replace(/^(source: .*\n)/m, `$1commit: ${commit}\n`);
+}
 
 /** The index for a rendered manifest; null when the source owns nothing (manifest removed, no units). */
 export function buildIndex(units: Unit[], rendered: RenderResult, source: Source, config: ResolvedConfig): IndexFile | null {
@@ -69,7 +84,7 @@ export function buildOwnershipIndex(units: Unit[], rendered: RenderResult, sourc
 
 export function formatIndex(index: OwnershipIndex): string {
   const id = index.id === undefined ? {} : { id: index.id };
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, units: index.units, catalog: index.catalog };
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...(index.commit ? { commit: index.commit } : {}), ...id, units: index.units, catalog: index.catalog };
   return (
     `# Files in this repository owned by ${index.source}${index.id === undefined ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.\n` +
     "# Paved deletes only files listed here; do not edit by hand.\n" +
@@ -96,6 +111,7 @@ export function parseIndex(content: string): OwnershipIndex {
   if (doc.id !== undefined && typeof doc.id !== "string" && typeof doc.id !== "number") throw new Error("id must be a string");
   return {
     source: doc.source,
+    ...(typeof doc.commit === "string" && COMMIT.test(doc.commit) ? { commit: doc.commit } : {}),
     ...(doc.id !== undefined ? { id: String(doc.id) } : {}),
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
