@@ -29,6 +29,7 @@ async function start(sources: number): Promise<void> {
   for (let i = 1; i < sources; i += 1) {
     const repo = `acme/team${i}`;
     fake.addRepo(repo, { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", `owner: team${i}`).replaceAll("payments/", `team${i}/`).replaceAll("example.com", `team${i}.example.org`) } });
+    fake.grantTeam(repo, `team${i}`); // the owner a manifest names must be able to write to it
     repos.push(repo);
   }
   fake.people.addUser("dana", [APP_REPO]);

@@ -38,6 +38,7 @@ beforeAll(async () => {
   fake.startClockAt(Date.now() - 86_400_000);
   seedOrg(fake);
   fake.addRepo(SEARCH_REPO, { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", "owner: search").replaceAll("payments/", "search/").replaceAll("example.com", "search.example.org"), "README.md": "search\n" } });
+  fake.grantTeam(SEARCH_REPO, "search"); // the owner a manifest names must be able to write to it
   fake.people.addUser("dana", [APP_REPO]);
   fake.people.addUser("sam", [APP_REPO, SEARCH_REPO]);
   web = await startOAuthWeb(fake.people);
