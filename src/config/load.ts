@@ -3,14 +3,14 @@
  * defaults on a copy), then resolve what the schema cannot say. Errors are located in the config
  * file; a config with errors yields no ResolvedConfig.
  */
-import type { ValidateFunction } from "ajv/dist/2020.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { parsePointer, pointer } from "../core/pointer.js";
 import type { PavedConfig, Policy } from "../generated/config.js";
 import { cloneJson, isJsonObject } from "../manifest/merge-patch.js";
 import { parseYaml, type SourceMap } from "../manifest/parse.js";
 import { schemaDiagnostics } from "../manifest/schema-errors.js";
-import { createAjv, dotted, schemaDocument, siteIn } from "../manifest/schema.js";
+import { configValidator } from "../generated/validators.js";
+import { dotted, siteIn } from "../manifest/schema.js";
 import { compilePolicies } from "../policy/declared.js";
 import { BUILTIN_POLICY_IDS } from "../policy/builtins.js";
 import { unknownAssertFields } from "../policy/unknown-fields.js";
@@ -23,13 +23,6 @@ export { DEFAULT_CONFIG } from "./defaults.js";
 export interface ConfigLoad {
   config?: ResolvedConfig;
   diagnostics: Diagnostic[];
-}
-
-let validator: ValidateFunction | undefined;
-
-function configValidator(): ValidateFunction {
-  validator ??= createAjv({ useDefaults: true }).compile(schemaDocument("config"));
-  return validator;
 }
 
 export function loadConfig(text: string, file: string): ConfigLoad {
@@ -58,7 +51,8 @@ export function loadConfig(text: string, file: string): ConfigLoad {
   }
 
   const withDefaults = cloneJson(value);
-  const validate = configValidator();
+  // Fills the schema's defaults into the copy as it checks it.
+  const validate = configValidator;
   if (!validate(withDefaults)) {
     diagnostics.push(
       ...schemaDiagnostics(validate.errors ?? [], {
