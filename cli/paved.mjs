@@ -24,9 +24,9 @@ var __commonJS = (cb, mod) => function __require2() {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key2 of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key2) && key2 !== except)
-        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
+    for (let key3 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key3) && key3 !== except)
+        __defProp(to, key3, { get: () => from[key3], enumerable: !(desc = __getOwnPropDesc(from, key3)) || desc.enumerable });
   }
   return to;
 };
@@ -119,11 +119,11 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path) {
-      const ctrl = callVisitor(key2, node, visitor, path);
+    function visit_(key3, node, visitor, path) {
+      const ctrl = callVisitor(key3, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path, ctrl);
-        return visit_(key2, ctrl, visitor, path);
+        replaceNode(key3, path, ctrl);
+        return visit_(key3, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -169,11 +169,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path) {
-      const ctrl = await callVisitor(key2, node, visitor, path);
+    async function visitAsync_(key3, node, visitor, path) {
+      const ctrl = await callVisitor(key3, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path);
+        replaceNode(key3, path, ctrl);
+        return visitAsync_(key3, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -225,28 +225,28 @@ var require_visit = __commonJS({
       return visitor;
     }
     __name(initVisitor, "initVisitor");
-    function callVisitor(key2, node, visitor, path) {
+    function callVisitor(key3, node, visitor, path) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path);
+        return visitor(key3, node, path);
       if (identity.isMap(node))
-        return visitor.Map?.(key2, node, path);
+        return visitor.Map?.(key3, node, path);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key2, node, path);
+        return visitor.Seq?.(key3, node, path);
       if (identity.isPair(node))
-        return visitor.Pair?.(key2, node, path);
+        return visitor.Pair?.(key3, node, path);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key2, node, path);
+        return visitor.Scalar?.(key3, node, path);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key2, node, path);
+        return visitor.Alias?.(key3, node, path);
       return void 0;
     }
     __name(callVisitor, "callVisitor");
-    function replaceNode(key2, path, node) {
+    function replaceNode(key3, path, node) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key2] = node;
+        parent.items[key3] = node;
       } else if (identity.isPair(parent)) {
-        if (key2 === "key")
+        if (key3 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -515,7 +515,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key2, val) {
+    function applyReviver(reviver, obj, key3, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -555,7 +555,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key2, val);
+      return reviver.call(obj, key3, val);
     }
     __name(applyReviver, "applyReviver");
     exports.applyReviver = applyReviver;
@@ -936,14 +936,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key2, ...rest] = path;
-          const node = this.get(key2, true);
+          const [key3, ...rest] = path;
+          const node = this.get(key3, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key2, collectionFromPath(this.schema, rest, value));
+            this.set(key3, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key3}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -951,14 +951,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        const [key2, ...rest] = path;
+        const [key3, ...rest] = path;
         if (rest.length === 0)
-          return this.delete(key2);
-        const node = this.get(key2, true);
+          return this.delete(key3);
+        const node = this.get(key3, true);
         if (identity.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key3}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -966,8 +966,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        const [key2, ...rest] = path;
-        const node = this.get(key2, true);
+        const [key3, ...rest] = path;
+        const node = this.get(key3, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
@@ -985,10 +985,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path) {
-        const [key2, ...rest] = path;
+        const [key3, ...rest] = path;
         if (rest.length === 0)
-          return this.has(key2);
-        const node = this.get(key2, true);
+          return this.has(key3);
+        const node = this.get(key3, true);
         return identity.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
@@ -996,17 +996,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        const [key2, ...rest] = path;
+        const [key3, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key2, value);
+          this.set(key3, value);
         } else {
-          const node = this.get(key2, true);
+          const node = this.get(key3, true);
           if (identity.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key2, collectionFromPath(this.schema, rest, value));
+            this.set(key3, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key3}. Remaining path: ${rest}`);
         }
       }
     };
@@ -1598,19 +1598,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key3, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key2) && key2.comment || null;
+      let keyComment = identity.isNode(key3) && key3.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
+        if (identity.isCollection(key3) || !identity.isNode(key3) && typeof key3 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
+      let explicitKey = !simpleKeys && (!key3 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key3) || (identity.isScalar(key3) ? key3.type === Scalar.Scalar.BLOCK_FOLDED || key3.type === Scalar.Scalar.BLOCK_LITERAL : typeof key3 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1618,7 +1618,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify.stringify(key3, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -1765,7 +1765,7 @@ var require_merge = __commonJS({
       }), "resolve"),
       stringify: /* @__PURE__ */ __name(() => MERGE_KEY, "stringify")
     };
-    var isMergeKey = /* @__PURE__ */ __name((ctx, key2) => (merge2.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge2.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default), "isMergeKey");
+    var isMergeKey = /* @__PURE__ */ __name((ctx, key3) => (merge2.identify(key3) || identity.isScalar(key3) && (!key3.type || key3.type === Scalar.Scalar.PLAIN) && merge2.identify(key3.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default), "isMergeKey");
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -1783,14 +1783,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key2, value2] of srcMap) {
+      for (const [key3, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key2))
-            map2.set(key2, value2);
+          if (!map2.has(key3))
+            map2.set(key3, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key2);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
-          Object.defineProperty(map2, key2, {
+          map2.add(key3);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key3)) {
+          Object.defineProperty(map2, key3, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -1820,19 +1820,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key: key2, value }) {
-      if (identity.isNode(key2) && key2.addToJSMap)
-        key2.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key2))
+    function addPairToJSMap(ctx, map2, { key: key3, value }) {
+      if (identity.isNode(key3) && key3.addToJSMap)
+        key3.addToJSMap(ctx, map2, value);
+      else if (merge2.isMergeKey(ctx, key3))
         merge2.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key2, "", ctx);
+        const jsKey = toJS.toJS(key3, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key2, jsKey, ctx);
+          const stringKey = stringifyKey(key3, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -1848,19 +1848,19 @@ var require_addPairToJSMap = __commonJS({
       return map2;
     }
     __name(addPairToJSMap, "addPairToJSMap");
-    function stringifyKey(key2, jsKey, ctx) {
+    function stringifyKey(key3, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key2) && ctx?.doc) {
+      if (identity.isNode(key3) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key2.toString(strCtx);
+        const strKey = key3.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -1885,8 +1885,8 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key2, value, ctx) {
-      const k = createNode.createNode(key2, void 0, ctx);
+    function createPair(key3, value, ctx) {
+      const k = createNode.createNode(key3, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v);
     }
@@ -1895,18 +1895,18 @@ var require_Pair = __commonJS({
       static {
         __name(this, "Pair");
       }
-      constructor(key2, value = null) {
+      constructor(key3, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key2;
+        this.key = key3;
         this.value = value;
       }
       clone(schema2) {
-        let { key: key2, value } = this;
-        if (identity.isNode(key2))
-          key2 = key2.clone(schema2);
+        let { key: key3, value } = this;
+        if (identity.isNode(key3))
+          key3 = key3.clone(schema2);
         if (identity.isNode(value))
           value = value.clone(schema2);
-        return new _Pair(key2, value);
+        return new _Pair(key3, value);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -2086,11 +2086,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key2) {
-      const k = identity.isScalar(key2) ? key2.value : key2;
+    function findPair(items, key3) {
+      const k = identity.isScalar(key3) ? key3.value : key3;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key2 || it.key === k)
+          if (it.key === key3 || it.key === k)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k)
             return it;
@@ -2117,20 +2117,20 @@ var require_YAMLMap = __commonJS({
       static from(schema2, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema2);
-        const add = /* @__PURE__ */ __name((key2, value) => {
+        const add = /* @__PURE__ */ __name((key3, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key2, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key2))
+            value = replacer.call(obj, key3, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key3))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key2, value, ctx));
+            map2.items.push(Pair.createPair(key3, value, ctx));
         }, "add");
         if (obj instanceof Map) {
-          for (const [key2, value] of obj)
-            add(key2, value);
+          for (const [key3, value] of obj)
+            add(key3, value);
         } else if (obj && typeof obj === "object") {
-          for (const key2 of Object.keys(obj))
-            add(key2, obj[key2]);
+          for (const key3 of Object.keys(obj))
+            add(key3, obj[key3]);
         }
         if (typeof schema2.sortMapEntries === "function") {
           map2.items.sort(schema2.sortMapEntries);
@@ -2170,23 +2170,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key2) {
-        const it = findPair(this.items, key2);
+      delete(key3) {
+        const it = findPair(this.items, key3);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key2, keepScalar) {
-        const it = findPair(this.items, key2);
+      get(key3, keepScalar) {
+        const it = findPair(this.items, key3);
         const node = it?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key2) {
-        return !!findPair(this.items, key2);
+      has(key3) {
+        return !!findPair(this.items, key3);
       }
-      set(key2, value) {
-        this.add(new Pair.Pair(key2, value), true);
+      set(key3, value) {
+        this.add(new Pair.Pair(key3, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2278,15 +2278,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key2) {
-        const idx = asItemIndex(key2);
+      delete(key3) {
+        const idx = asItemIndex(key3);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key2, keepScalar) {
-        const idx = asItemIndex(key2);
+      get(key3, keepScalar) {
+        const idx = asItemIndex(key3);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -2298,8 +2298,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key2) {
-        const idx = asItemIndex(key2);
+      has(key3) {
+        const idx = asItemIndex(key3);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -2309,10 +2309,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key2, value) {
-        const idx = asItemIndex(key2);
+      set(key3, value) {
+        const idx = asItemIndex(key3);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key2}.`);
+          throw new Error(`Expected a valid index, not ${key3}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -2346,8 +2346,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key2 = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key2, it);
+              const key3 = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key3, it);
             }
             seq2.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -2355,8 +2355,8 @@ var require_YAMLSeq = __commonJS({
         return seq2;
       }
     };
-    function asItemIndex(key2) {
-      let idx = identity.isScalar(key2) ? key2.value : key2;
+    function asItemIndex(key3) {
+      let idx = identity.isScalar(key3) ? key3.value : key3;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -2775,25 +2775,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key2, value;
+          let key3, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key2 = it[0];
+              key3 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key2 = keys[0];
-              value = it[key2];
+              key3 = keys[0];
+              value = it[key3];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key2 = it;
+            key3 = it;
           }
-          pairs3.items.push(Pair.createPair(key2, value, ctx));
+          pairs3.items.push(Pair.createPair(key3, value, ctx));
         }
       return pairs3;
     }
@@ -2844,16 +2844,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key2, value;
+          let key3, value;
           if (identity.isPair(pair)) {
-            key2 = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key2, ctx);
+            key3 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key3, ctx);
           } else {
-            key2 = toJS.toJS(pair, "", ctx);
+            key3 = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key2))
+          if (map2.has(key3))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key2, value);
+          map2.set(key3, value);
         }
         return map2;
       }
@@ -2874,12 +2874,12 @@ var require_omap = __commonJS({
       resolve(seq2, onError) {
         const pairs$1 = pairs2.resolvePairs(seq2, onError);
         const seenKeys = [];
-        for (const { key: key2 } of pairs$1.items) {
-          if (identity.isScalar(key2)) {
-            if (seenKeys.includes(key2.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
+        for (const { key: key3 } of pairs$1.items) {
+          if (identity.isScalar(key3)) {
+            if (seenKeys.includes(key3.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key3.value}`);
             } else {
-              seenKeys.push(key2.value);
+              seenKeys.push(key3.value);
             }
           }
         }
@@ -3070,14 +3070,14 @@ var require_set = __commonJS({
         super(schema2);
         this.tag = _YAMLSet.tag;
       }
-      add(key2) {
+      add(key3) {
         let pair;
-        if (identity.isPair(key2))
-          pair = key2;
-        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
-          pair = new Pair.Pair(key2.key, null);
+        if (identity.isPair(key3))
+          pair = key3;
+        else if (key3 && typeof key3 === "object" && "key" in key3 && "value" in key3 && key3.value === null)
+          pair = new Pair.Pair(key3.key, null);
         else
-          pair = new Pair.Pair(key2, null);
+          pair = new Pair.Pair(key3, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -3086,18 +3086,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key2, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key2);
+      get(key3, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key3);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key2, value) {
+      set(key3, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key2);
+        const prev = YAMLMap.findPair(this.items, key3);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key2));
+          this.items.push(new Pair.Pair(key3));
         }
       }
       toJSON(_, ctx) {
@@ -3346,7 +3346,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key3) => key3 !== "yaml11").map((key3) => JSON.stringify(key3)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -3362,7 +3362,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
+          const keys = Object.keys(tagsByName).map((key3) => JSON.stringify(key3)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -3634,8 +3634,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key2, value, options = {}) {
-        const k = this.createNode(key2, null, options);
+      createPair(key3, value, options = {}) {
+        const k = this.createNode(key3, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -3643,8 +3643,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key2) {
-        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
+      delete(key3) {
+        return assertCollection(this.contents) ? this.contents.delete(key3) : false;
       }
       /**
        * Removes a value from the document.
@@ -3664,8 +3664,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key2, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
+      get(key3, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key3, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -3680,8 +3680,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key2) {
-        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
+      has(key3) {
+        return identity.isCollection(this.contents) ? this.contents.has(key3) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -3695,11 +3695,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key2, value) {
+      set(key3, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key2], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key3], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key2, value);
+          this.contents.set(key3, value);
         }
       }
       /**
@@ -3883,7 +3883,7 @@ ${pointer2}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens2, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -3898,7 +3898,7 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found = null;
       let start2 = null;
-      for (const token of tokens) {
+      for (const token of tokens2) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
             onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -3989,7 +3989,7 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last = tokens[tokens.length - 1];
+      const last = tokens2[tokens2.length - 1];
       const end = last ? last.offset + last.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -4018,24 +4018,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key2) {
-      if (!key2)
+    function containsNewline(key3) {
+      if (!key3)
         return null;
-      switch (key2.type) {
+      switch (key3.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key2.source.includes("\n"))
+          if (key3.source.includes("\n"))
             return true;
-          if (key2.end) {
-            for (const st of key2.end)
+          if (key3.end) {
+            for (const st of key3.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key2.items) {
+          for (const it of key3.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -4112,10 +4112,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key: key2, sep: sep2, value } = collItem;
+        const { start: start2, key: key3, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep2?.[0],
+          next: key3 ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4123,10 +4123,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key2) {
-            if (key2.type === "block-seq")
+          if (key3) {
+            if (key3.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key2 && key2.indent !== bm.indent)
+            else if ("indent" in key3 && key3.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep2) {
@@ -4139,17 +4139,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
-            onError(key2 ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key3)) {
+            onError(key3 ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
+        const keyNode = key3 ? composeNode(ctx, key3, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key3, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4159,7 +4159,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key2 || key2.type === "block-scalar"
+          startOnNewline: !key3 || key3.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -4326,11 +4326,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key: key2, sep: sep2, value } = collItem;
+        const { start: start2, key: key3, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep2?.[0],
+          next: key3 ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -4351,9 +4351,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
             onError(
-              key2,
+              key3,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -4400,8 +4400,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key2 ? composeNode(ctx, key2, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
-          if (isBlock(key2))
+          const keyNode = key3 ? composeNode(ctx, key3, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
+          if (isBlock(key3))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep2 ?? [], {
@@ -5362,8 +5362,8 @@ ${cb}` : comment;
        * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
-      *compose(tokens, forceDoc = false, endOffset = -1) {
-        for (const token of tokens)
+      *compose(tokens2, forceDoc = false, endOffset = -1) {
+        for (const token of tokens2)
           yield* this.next(token);
         yield* this.end(forceDoc, endOffset);
       }
@@ -5580,9 +5580,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key2 of Object.keys(token))
-          if (key2 !== "type" && key2 !== "offset")
-            delete token[key2];
+        for (const key3 of Object.keys(token))
+          if (key3 !== "type" && key3 !== "offset")
+            delete token[key3];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -5632,9 +5632,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key2 of Object.keys(token))
-            if (key2 !== "type" && key2 !== "offset")
-              delete token[key2];
+          for (const key3 of Object.keys(token))
+            if (key3 !== "type" && key3 !== "offset")
+              delete token[key3];
           Object.assign(token, { type: type2, indent, source, end });
         }
       }
@@ -5691,12 +5691,12 @@ var require_cst_stringify = __commonJS({
       }
     }
     __name(stringifyToken, "stringifyToken");
-    function stringifyItem({ start: start2, key: key2, sep: sep2, value }) {
+    function stringifyItem({ start: start2, key: key3, sep: sep2, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
-      if (key2)
-        res += stringifyToken(key2);
+      if (key3)
+        res += stringifyToken(key3);
       if (sep2)
         for (const st of sep2)
           res += st.source;
@@ -7050,7 +7050,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
-                  const key2 = it.key;
+                  const key3 = it.key;
                   const sep2 = it.sep;
                   sep2.push(this.sourceToken);
                   delete it.key;
@@ -7059,7 +7059,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key: key2, sep: sep2 }]
+                    items: [{ start: start3, key: key3, sep: sep2 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -7915,16 +7915,16 @@ var require_code = __commonJS({
     }
     __name(safeStringify, "safeStringify");
     exports.safeStringify = safeStringify;
-    function getProperty(key2) {
-      return typeof key2 == "string" && exports.IDENTIFIER.test(key2) ? new _Code(`.${key2}`) : _`[${key2}]`;
+    function getProperty(key3) {
+      return typeof key3 == "string" && exports.IDENTIFIER.test(key3) ? new _Code(`.${key3}`) : _`[${key3}]`;
     }
     __name(getProperty, "getProperty");
     exports.getProperty = getProperty;
-    function getEsmExportName(key2) {
-      if (typeof key2 == "string" && exports.IDENTIFIER.test(key2)) {
-        return new _Code(`${key2}`);
+    function getEsmExportName(key3) {
+      if (typeof key3 == "string" && exports.IDENTIFIER.test(key3)) {
+        return new _Code(`${key3}`);
       }
-      throw new Error(`CodeGen: invalid export name: ${key2}, use explicit $id name mapping`);
+      throw new Error(`CodeGen: invalid export name: ${key3}, use explicit $id name mapping`);
     }
     __name(getEsmExportName, "getEsmExportName");
     exports.getEsmExportName = getEsmExportName;
@@ -8634,11 +8634,11 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code = ["{"];
-        for (const [key2, value] of keyValues) {
+        for (const [key3, value] of keyValues) {
           if (code.length > 1)
             code.push(",");
-          code.push(key2);
-          if (key2 !== value || this.opts.es5) {
+          code.push(key3);
+          if (key3 !== value || this.opts.es5) {
             code.push(":");
             (0, code_1.addCodeArg)(code, value);
           }
@@ -8926,9 +8926,9 @@ var require_util = __commonJS({
       if (typeof schema2 === "boolean")
         return;
       const rules = self.RULES.keywords;
-      for (const key2 in schema2) {
-        if (!rules[key2])
-          checkStrictMode(it, `unknown keyword: "${key2}"`);
+      for (const key3 in schema2) {
+        if (!rules[key3])
+          checkStrictMode(it, `unknown keyword: "${key3}"`);
       }
     }
     __name(checkUnknownRules, "checkUnknownRules");
@@ -8936,8 +8936,8 @@ var require_util = __commonJS({
     function schemaHasRules(schema2, rules) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key2 in schema2)
-        if (rules[key2])
+      for (const key3 in schema2)
+        if (rules[key3])
           return true;
       return false;
     }
@@ -8946,8 +8946,8 @@ var require_util = __commonJS({
     function schemaHasRulesButRef(schema2, RULES) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key2 in schema2)
-        if (key2 !== "$ref" && RULES.all[key2])
+      for (const key3 in schema2)
+        if (key3 !== "$ref" && RULES.all[key3])
           return true;
       return false;
     }
@@ -9569,8 +9569,8 @@ var require_defaults = __commonJS({
     function assignDefaults(it, ty) {
       const { properties, items } = it.schema;
       if (ty === "object" && properties) {
-        for (const key2 in properties) {
-          assignDefault(it, key2, properties[key2].default);
+        for (const key3 in properties) {
+          assignDefault(it, key3, properties[key3].default);
         }
       } else if (ty === "array" && Array.isArray(items)) {
         items.forEach((sch, i) => assignDefault(it, i, sch.default));
@@ -9987,8 +9987,8 @@ var require_fast_deep_equal = __commonJS({
         for (i = length; i-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
-          var key2 = keys[i];
-          if (!equal(a[key2], b[key2])) return false;
+          var key3 = keys[i];
+          if (!equal(a[key3], b[key3])) return false;
         }
         return true;
       }
@@ -10060,20 +10060,20 @@ var require_json_schema_traverse = __commonJS({
     function _traverse(opts, pre, post, schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema2 && typeof schema2 == "object" && !Array.isArray(schema2)) {
         pre(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key2 in schema2) {
-          var sch = schema2[key2];
+        for (var key3 in schema2) {
+          var sch = schema2[key3];
           if (Array.isArray(sch)) {
-            if (key2 in traverse.arrayKeywords) {
+            if (key3 in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key2 + "/" + i, rootSchema, jsonPtr, key2, schema2, i);
+                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key3 + "/" + i, rootSchema, jsonPtr, key3, schema2, i);
             }
-          } else if (key2 in traverse.propsKeywords) {
+          } else if (key3 in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key2 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key2, schema2, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key3 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key3, schema2, prop);
             }
-          } else if (key2 in traverse.keywords || opts.allKeys && !(key2 in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key2, rootSchema, jsonPtr, key2, schema2);
+          } else if (key3 in traverse.keywords || opts.allKeys && !(key3 in traverse.skipKeywords)) {
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key3, rootSchema, jsonPtr, key3, schema2);
           }
         }
         post(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
@@ -10133,10 +10133,10 @@ var require_resolve = __commonJS({
       "$dynamicAnchor"
     ]);
     function hasRef(schema2) {
-      for (const key2 in schema2) {
-        if (REF_KEYWORDS.has(key2))
+      for (const key3 in schema2) {
+        if (REF_KEYWORDS.has(key3))
           return true;
-        const sch = schema2[key2];
+        const sch = schema2[key3];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -10147,14 +10147,14 @@ var require_resolve = __commonJS({
     __name(hasRef, "hasRef");
     function countKeys(schema2) {
       let count2 = 0;
-      for (const key2 in schema2) {
-        if (key2 === "$ref")
+      for (const key3 in schema2) {
+        if (key3 === "$ref")
           return Infinity;
         count2++;
-        if (SIMPLE_INLINED.has(key2))
+        if (SIMPLE_INLINED.has(key3))
           continue;
-        if (typeof schema2[key2] == "object") {
-          (0, util_1.eachItem)(schema2[key2], (sch) => count2 += countKeys(sch));
+        if (typeof schema2[key3] == "object") {
+          (0, util_1.eachItem)(schema2[key3], (sch) => count2 += countKeys(sch));
         }
         if (count2 === Infinity)
           return Infinity;
@@ -10361,8 +10361,8 @@ var require_validate = __commonJS({
     function schemaCxtHasRules({ schema: schema2, self }) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key2 in schema2)
-        if (self.RULES.all[key2])
+      for (const key3 in schema2)
+        if (self.RULES.all[key3])
           return true;
       return false;
     }
@@ -10969,7 +10969,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve7.call(this, root3, ref);
+      let _sch = resolve8.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -11000,13 +11000,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve7(root3, ref) {
+    function resolve8(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve7, "resolve");
+    __name(resolve8, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -11901,7 +11901,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve7(baseURI, relativeURI, options) {
+    function resolve8(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11937,7 +11937,7 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve7, "resolve");
+    __name(resolve8, "resolve");
     function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
@@ -12308,7 +12308,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve7,
+      resolve: resolve8,
       resolveComponent,
       equal,
       serialize,
@@ -12565,7 +12565,7 @@ var require_core = __commonJS({
         __name(_loadSchema, "_loadSchema");
       }
       // Adds schema to the instance
-      addSchema(schema2, key2, _meta, _validateSchema = this.opts.validateSchema) {
+      addSchema(schema2, key3, _meta, _validateSchema = this.opts.validateSchema) {
         if (Array.isArray(schema2)) {
           for (const sch of schema2)
             this.addSchema(sch, void 0, _meta, _validateSchema);
@@ -12579,15 +12579,15 @@ var require_core = __commonJS({
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
-        key2 = (0, resolve_1.normalizeId)(key2 || id);
-        this._checkUnique(key2);
-        this.schemas[key2] = this._addSchema(schema2, _meta, key2, _validateSchema, true);
+        key3 = (0, resolve_1.normalizeId)(key3 || id);
+        this._checkUnique(key3);
+        this.schemas[key3] = this._addSchema(schema2, _meta, key3, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema2, key2, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema2, key2, true, _validateSchema);
+      addMetaSchema(schema2, key3, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema2, key3, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
@@ -12743,14 +12743,14 @@ var require_core = __commonJS({
           let keywords = metaSchema;
           for (const seg of segments)
             keywords = keywords[seg];
-          for (const key2 in rules) {
-            const rule = rules[key2];
+          for (const key3 in rules) {
+            const rule = rules[key3];
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema2 = keywords[key2];
+            const schema2 = keywords[key3];
             if ($data && schema2)
-              keywords[key2] = schemaOrData(schema2);
+              keywords[key3] = schemaOrData(schema2);
           }
         }
         return metaSchema;
@@ -12823,10 +12823,10 @@ var require_core = __commonJS({
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
     function checkOptions(checkOpts, options, msg, log = "error") {
-      for (const key2 in checkOpts) {
-        const opt = key2;
+      for (const key3 in checkOpts) {
+        const opt = key3;
         if (opt in options)
-          this.logger[log](`${msg}: option ${key2}. ${checkOpts[opt]}`);
+          this.logger[log](`${msg}: option ${key3}. ${checkOpts[opt]}`);
       }
     }
     __name(checkOptions, "checkOptions");
@@ -12842,8 +12842,8 @@ var require_core = __commonJS({
       if (Array.isArray(optsSchemas))
         this.addSchema(optsSchemas);
       else
-        for (const key2 in optsSchemas)
-          this.addSchema(optsSchemas[key2], key2);
+        for (const key3 in optsSchemas)
+          this.addSchema(optsSchemas[key3], key3);
     }
     __name(addInitialSchemas, "addInitialSchemas");
     function addInitialFormats() {
@@ -13928,11 +13928,11 @@ var require_dependencies = __commonJS({
     function splitDependencies({ schema: schema2 }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key2 in schema2) {
-        if (key2 === "__proto__")
+      for (const key3 in schema2) {
+        if (key3 === "__proto__")
           continue;
-        const deps = Array.isArray(schema2[key2]) ? propertyDeps : schemaDeps;
-        deps[key2] = schema2[key2];
+        const deps = Array.isArray(schema2[key3]) ? propertyDeps : schemaDeps;
+        deps[key3] = schema2[key3];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -14012,13 +14012,13 @@ var require_propertyNames = __commonJS({
         if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key2) => {
-          cxt.setParams({ propertyName: key2 });
+        gen.forIn("key", data, (key3) => {
+          cxt.setParams({ propertyName: key3 });
           cxt.subschema({
             keyword: "propertyNames",
-            data: key2,
+            data: key3,
             dataTypes: ["string"],
-            propertyName: key2,
+            propertyName: key3,
             compositeRule: true
           }, valid);
           gen.if((0, codegen_1.not)(valid), () => {
@@ -14067,41 +14067,41 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key2) => {
+          gen.forIn("key", data, (key3) => {
             if (!props.length && !patProps.length)
-              additionalPropertyCode(key2);
+              additionalPropertyCode(key3);
             else
-              gen.if(isAdditional(key2), () => additionalPropertyCode(key2));
+              gen.if(isAdditional(key3), () => additionalPropertyCode(key3));
           });
         }
         __name(checkAdditionalProperties, "checkAdditionalProperties");
-        function isAdditional(key2) {
+        function isAdditional(key3) {
           let definedProp;
           if (props.length > 8) {
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
-            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key2);
+            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key3);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key2} === ${p}`));
+            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key3} === ${p}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key2})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key3})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
         __name(isAdditional, "isAdditional");
-        function deleteAdditional(key2) {
-          gen.code((0, codegen_1._)`delete ${data}[${key2}]`);
+        function deleteAdditional(key3) {
+          gen.code((0, codegen_1._)`delete ${data}[${key3}]`);
         }
         __name(deleteAdditional, "deleteAdditional");
-        function additionalPropertyCode(key2) {
+        function additionalPropertyCode(key3) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema2 === false) {
-            deleteAdditional(key2);
+            deleteAdditional(key3);
             return;
           }
           if (schema2 === false) {
-            cxt.setParams({ additionalProperty: key2 });
+            cxt.setParams({ additionalProperty: key3 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -14110,23 +14110,23 @@ var require_additionalProperties = __commonJS({
           if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key2, valid, false);
+              applyAdditionalSchema(key3, valid, false);
               gen.if((0, codegen_1.not)(valid), () => {
                 cxt.reset();
-                deleteAdditional(key2);
+                deleteAdditional(key3);
               });
             } else {
-              applyAdditionalSchema(key2, valid);
+              applyAdditionalSchema(key3, valid);
               if (!allErrors)
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
             }
           }
         }
         __name(additionalPropertyCode, "additionalPropertyCode");
-        function applyAdditionalSchema(key2, valid, errors) {
+        function applyAdditionalSchema(key3, valid, errors) {
           const subschema = {
             keyword: "additionalProperties",
-            dataProp: key2,
+            dataProp: key3,
             dataPropType: util_1.Type.Str
           };
           if (errors === false) {
@@ -14256,19 +14256,19 @@ var require_patternProperties = __commonJS({
         }
         __name(checkMatchingProperties, "checkMatchingProperties");
         function validateProperties(pat) {
-          gen.forIn("key", data, (key2) => {
-            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key2})`, () => {
+          gen.forIn("key", data, (key3) => {
+            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key3})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
                 cxt.subschema({
                   keyword: "patternProperties",
                   schemaProp: pat,
-                  dataProp: key2,
+                  dataProp: key3,
                   dataPropType: util_2.Type.Str
                 }, valid);
               }
               if (it.opts.unevaluated && props !== true) {
-                gen.assign((0, codegen_1._)`${props}[${key2}]`, true);
+                gen.assign((0, codegen_1._)`${props}[${key3}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
               }
@@ -14781,15 +14781,15 @@ var require_unevaluatedProperties = __commonJS({
           throw new Error("ajv implementation error");
         const { allErrors, props } = it;
         if (props instanceof codegen_1.Name) {
-          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key2) => gen.if(unevaluatedDynamic(props, key2), () => unevaluatedPropCode(key2))));
+          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key3) => gen.if(unevaluatedDynamic(props, key3), () => unevaluatedPropCode(key3))));
         } else if (props !== true) {
-          gen.forIn("key", data, (key2) => props === void 0 ? unevaluatedPropCode(key2) : gen.if(unevaluatedStatic(props, key2), () => unevaluatedPropCode(key2)));
+          gen.forIn("key", data, (key3) => props === void 0 ? unevaluatedPropCode(key3) : gen.if(unevaluatedStatic(props, key3), () => unevaluatedPropCode(key3)));
         }
         it.props = true;
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
-        function unevaluatedPropCode(key2) {
+        function unevaluatedPropCode(key3) {
           if (schema2 === false) {
-            cxt.setParams({ unevaluatedProperty: key2 });
+            cxt.setParams({ unevaluatedProperty: key3 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -14799,7 +14799,7 @@ var require_unevaluatedProperties = __commonJS({
             const valid = gen.name("valid");
             cxt.subschema({
               keyword: "unevaluatedProperties",
-              dataProp: key2,
+              dataProp: key3,
               dataPropType: util_1.Type.Str
             }, valid);
             if (!allErrors)
@@ -14807,15 +14807,15 @@ var require_unevaluatedProperties = __commonJS({
           }
         }
         __name(unevaluatedPropCode, "unevaluatedPropCode");
-        function unevaluatedDynamic(evaluatedProps, key2) {
-          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key2}]`;
+        function unevaluatedDynamic(evaluatedProps, key3) {
+          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key3}]`;
         }
         __name(unevaluatedDynamic, "unevaluatedDynamic");
-        function unevaluatedStatic(evaluatedProps, key2) {
+        function unevaluatedStatic(evaluatedProps, key3) {
           const ps = [];
           for (const p in evaluatedProps) {
             if (evaluatedProps[p] === true)
-              ps.push((0, codegen_1._)`${key2} !== ${p}`);
+              ps.push((0, codegen_1._)`${key3} !== ${p}`);
           }
           return (0, codegen_1.and)(...ps);
         }
@@ -16032,7 +16032,7 @@ var require_utils2 = __commonJS({
     exports.createFrame = createFrame;
     exports.blockParams = blockParams;
     exports.appendContextPath = appendContextPath;
-    var escape2 = {
+    var escape3 = {
       "&": "&amp;",
       "<": "&lt;",
       ">": "&gt;",
@@ -16044,14 +16044,14 @@ var require_utils2 = __commonJS({
     var badChars = /[&<>"'`=]/g;
     var possible = /[&<>"'`=]/;
     function escapeChar(chr) {
-      return escape2[chr];
+      return escape3[chr];
     }
     __name(escapeChar, "escapeChar");
     function extend(obj) {
       for (var i = 1; i < arguments.length; i++) {
-        for (var key2 in arguments[i]) {
-          if (Object.prototype.hasOwnProperty.call(arguments[i], key2)) {
-            obj[key2] = arguments[i][key2];
+        for (var key3 in arguments[i]) {
+          if (Object.prototype.hasOwnProperty.call(arguments[i], key3)) {
+            obj[key3] = arguments[i][key3];
           }
         }
       }
@@ -16294,11 +16294,11 @@ var require_each = __commonJS({
           } else {
             (function() {
               var priorKey = void 0;
-              Object.keys(context).forEach(function(key2) {
+              Object.keys(context).forEach(function(key3) {
                 if (priorKey !== void 0) {
                   execIteration(priorKey, i - 1, false, context[priorKey]);
                 }
-                priorKey = key2;
+                priorKey = key3;
                 i++;
               });
               if (priorKey !== void 0) {
@@ -16839,8 +16839,8 @@ var require_runtime = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key2 in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
+          for (var key3 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key3)) newObj[key3] = obj[key3];
           }
         }
         newObj["default"] = obj;
@@ -17197,8 +17197,8 @@ var require_handlebars_runtime = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key2 in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
+          for (var key3 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key3)) newObj[key3] = obj[key3];
           }
         }
         newObj["default"] = obj;
@@ -18496,8 +18496,8 @@ var require_base2 = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key2 in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
+          for (var key3 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key3)) newObj[key3] = obj[key3];
           }
         }
         newObj["default"] = obj;
@@ -19817,8 +19817,8 @@ var require_source_map_generator = __commonJS({
         if (aSourceRoot != null) {
           source = util.relative(aSourceRoot, source);
         }
-        var key2 = util.toSetString(source);
-        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key2) ? this._sourcesContents[key2] : null;
+        var key3 = util.toSetString(source);
+        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key3) ? this._sourcesContents[key3] : null;
       }, this);
     }, "SourceMapGenerator_generateSourcesContent");
     SourceMapGenerator.prototype.toJSON = /* @__PURE__ */ __name(function SourceMapGenerator_toJSON() {
@@ -20947,10 +20947,10 @@ var require_code_gen = __commonJS({
       objectLiteral: /* @__PURE__ */ __name(function objectLiteral(obj) {
         var _this = this;
         var pairs2 = [];
-        Object.keys(obj).forEach(function(key2) {
-          var value = castChunk(obj[key2], _this);
+        Object.keys(obj).forEach(function(key3) {
+          var value = castChunk(obj[key3], _this);
           if (value !== "undefined") {
-            pairs2.push([_this.quotedString(key2), ":", value]);
+            pairs2.push([_this.quotedString(key3), ":", value]);
           }
         });
         var ret = this.generateList(pairs2);
@@ -21596,7 +21596,7 @@ var require_javascript_compiler = __commonJS({
       // On stack, after: ..., hash, ...
       //
       // Pops a value off the stack and assigns it to the current hash
-      assignToHash: /* @__PURE__ */ __name(function assignToHash(key2) {
+      assignToHash: /* @__PURE__ */ __name(function assignToHash(key3) {
         var value = this.popStack(), context = void 0, type2 = void 0, id = void 0;
         if (this.trackIds) {
           id = this.popStack();
@@ -21607,15 +21607,15 @@ var require_javascript_compiler = __commonJS({
         }
         var hash = this.hash;
         if (context) {
-          hash.contexts[key2] = context;
+          hash.contexts[key3] = context;
         }
         if (type2) {
-          hash.types[key2] = type2;
+          hash.types[key3] = type2;
         }
         if (id) {
-          hash.ids[key2] = id;
+          hash.ids[key3] = id;
         }
-        hash.values[key2] = value;
+        hash.values[key3] = value;
       }, "assignToHash"),
       pushId: /* @__PURE__ */ __name(function pushId(type2, name, child) {
         if (type2 === "BlockParam") {
@@ -22587,7 +22587,7 @@ var require__2 = __commonJS({
 });
 
 // src/core/package-root.ts
-var FILES = new Map(Object.entries({ "schemas/config.schema.json": '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$id": "https://paved.dev/schemas/config.schema.json",\n  "title": "Paved org config (.github/paved.yml)",\n  "description": "The platform team\'s settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation\'s .github repository on its default branch, never from a pull request.",\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "gitops": {\n      "title": "GitOps repository",\n      "description": "Where rendered files are committed; Argo CD syncs from here.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "repository": {\n          "title": "Repository",\n          "description": "owner/name of the GitOps repository; the app needs contents: write there.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"\n        },\n        "branch": {\n          "title": "Branch",\n          "description": "Branch Argo CD syncs from.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9._/-]{1,200}$",\n          "not": { "pattern": "(^|/)\\\\.|\\\\.\\\\.|//|/$|\\\\.lock$" },\n          "default": "main"\n        },\n        "directory": {\n          "title": "Directory",\n          "description": "Root of the managed tree inside the GitOps repository (\\"\\" for the repository root).",\n          "type": "string",\n          "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$",\n          "default": ""\n        }\n      }\n    },\n    "manifest": {\n      "title": "Manifest path",\n      "description": "Path of the manifest in source repositories.",\n      "type": "string",\n      "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$",\n      "default": "platform.yaml"\n    },\n    "render": {\n      "title": "Rendering",\n      "description": "What Paved writes for each service and environment.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Mode",\n          "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.",\n          "enum": ["manifests", "helm"],\n          "default": "manifests"\n        },\n        "chart": {\n          "title": "Chart",\n          "description": "The org chart, required in helm mode.",\n          "type": "object",\n          "additionalProperties": false,\n          "required": ["repoURL", "name", "version"],\n          "properties": {\n            "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" },\n            "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" },\n            "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 },\n            "valuesSchema": { "title": "Values schema", "description": "Local path of the chart\'s values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null }\n          }\n        },\n        "templates": {\n          "title": "Templates",\n          "description": "A folder of the platform team\'s own templates that replace or add to the built-in ones (path relative to the config file).",\n          "type": ["string", "null"],\n          "default": null\n        }\n      }\n    },\n    "argocd": {\n      "title": "Argo CD",\n      "description": "Where Argo CD runs.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null },\n        "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" }\n      }\n    },\n    "environments": {\n      "title": "Environments",\n      "description": "The environments, in promotion order.",\n      "type": "object",\n      "minProperties": 1,\n      "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n      "additionalProperties": { "$ref": "#/$defs/environment" },\n      "default": {\n        "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true },\n        "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false }\n      }\n    },\n    "registries": {\n      "title": "Allowed registries",\n      "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.",\n      "type": "array",\n      "items": { "type": "string", "minLength": 1 },\n      "default": []\n    },\n    "secretStore": {\n      "title": "Secret store",\n      "description": "The External Secrets store secrets are read from.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["name"],\n      "default": { "kind": "ClusterSecretStore", "name": "default" },\n      "properties": {\n        "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" },\n        "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n        "keyPrefix": {\n          "title": "Key prefix",\n          "description": "Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team\'s secrets. \\"\\" turns the scoping off.",\n          "type": "string",\n          "maxLength": 256,\n          "default": "{owner}/"\n        }\n      }\n    },\n    "dependencies": {\n      "title": "Dependency catalog",\n      "description": "Infrastructure a service may request, by type.",\n      "type": "object",\n      "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" },\n      "additionalProperties": { "$ref": "#/$defs/dependencyType" },\n      "default": {}\n    },\n    "links": {\n      "title": "Links",\n      "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.",\n      "type": "object",\n      "additionalProperties": { "type": "string", "pattern": "^https?://" },\n      "default": {}\n    },\n    "policies": {\n      "title": "Policies",\n      "description": "Rules every resolved unit (service in one environment) must meet.",\n      "type": "array",\n      "items": { "$ref": "#/$defs/policy" },\n      "default": []\n    },\n    "builtins": {\n      "title": "Built-in policies",\n      "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.",\n      "type": "object",\n      "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] },\n      "additionalProperties": { "type": "boolean" },\n      "default": {}\n    }\n  },\n  "$defs": {\n    "environment": {\n      "title": "Environment",\n      "description": "One deployment target.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["cluster"],\n      "properties": {\n        "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" },\n        "namespace": {\n          "title": "Namespace pattern",\n          "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.",\n          "type": "string",\n          "pattern": "^[-a-z0-9{}]+$",\n          "default": "{owner}-{env}"\n        },\n        "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" },\n        "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false },\n        "ingress": {\n          "title": "Ingress",\n          "description": "How services with an ingress are exposed in this environment.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster\'s default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n            "tls": {\n              "title": "TLS",\n              "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.",\n              "type": "object",\n              "additionalProperties": false,\n              "properties": {\n                "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" },\n                "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }\n              }\n            }\n          }\n        },\n        "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" },\n        "approval": {\n          "title": "Approval",\n          "description": "A pull request that changes this environment needs an approving review from one of these.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "owners": { "title": "Owner team", "description": "A member of the manifest\'s owner team may approve.", "type": "boolean", "default": false },\n            "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] },\n            "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub\'s rule: the person who pushed the pull request\'s latest commit cannot approve it.", "type": "boolean", "default": false }\n          }\n        },\n        "mode": {\n          "title": "Apply mode",\n          "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.",\n          "enum": ["direct", "pull-request"],\n          "default": "direct"\n        }\n      }\n    },\n    "dependencyType": {\n      "title": "Dependency type",\n      "description": "A kind of infrastructure and the claim rendered for it.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["apiVersion", "kind"],\n      "properties": {\n        "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" },\n        "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" },\n        "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] },\n        "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] },\n        "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } }\n      }\n    },\n    "policy": {\n      "title": "Policy",\n      "description": "A JSON Schema that each matching unit must satisfy.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["id", "assert"],\n      "properties": {\n        "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" },\n        "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" },\n        "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" },\n        "match": {\n          "title": "Match",\n          "description": "Which units the policy applies to (all when absent).",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } },\n            "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } },\n            "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } }\n          }\n        },\n        "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" }\n      }\n    }\n  }\n}\n', "schemas/platform.schema.json": `{
+var FILES = new Map(Object.entries({ "schemas/config.schema.json": '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$id": "https://paved.dev/schemas/config.schema.json",\n  "title": "Paved org config (.github/paved.yml)",\n  "description": "The platform team\'s settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation\'s .github repository on its default branch, never from a pull request.",\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "gitops": {\n      "title": "GitOps repository",\n      "description": "Where rendered files are committed; Argo CD syncs from here.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "repository": {\n          "title": "Repository",\n          "description": "owner/name of the GitOps repository; the app needs contents: write there.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"\n        },\n        "branch": {\n          "title": "Branch",\n          "description": "Branch Argo CD syncs from.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9._/-]{1,200}$",\n          "not": { "pattern": "(^|/)\\\\.|\\\\.\\\\.|//|/$|\\\\.lock$" },\n          "default": "main"\n        },\n        "directory": {\n          "title": "Directory",\n          "description": "Root of the managed tree inside the GitOps repository (\\"\\" for the repository root).",\n          "type": "string",\n          "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$",\n          "default": ""\n        }\n      }\n    },\n    "manifest": {\n      "title": "Manifest path",\n      "description": "Path of the manifest in source repositories.",\n      "type": "string",\n      "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$",\n      "default": "platform.yaml"\n    },\n    "render": {\n      "title": "Rendering",\n      "description": "What Paved writes for each service and environment.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Mode",\n          "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.",\n          "enum": ["manifests", "helm"],\n          "default": "manifests"\n        },\n        "chart": {\n          "title": "Chart",\n          "description": "The org chart, required in helm mode.",\n          "type": "object",\n          "additionalProperties": false,\n          "required": ["repoURL", "name", "version"],\n          "properties": {\n            "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" },\n            "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" },\n            "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 },\n            "valuesSchema": { "title": "Values schema", "description": "Local path of the chart\'s values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null }\n          }\n        },\n        "templates": {\n          "title": "Templates",\n          "description": "A folder of the platform team\'s own templates that replace or add to the built-in ones (path relative to the config file).",\n          "type": ["string", "null"],\n          "default": null\n        }\n      }\n    },\n    "argocd": {\n      "title": "Argo CD",\n      "description": "Where Argo CD runs.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null },\n        "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" }\n      }\n    },\n    "environments": {\n      "title": "Environments",\n      "description": "The environments, in promotion order.",\n      "type": "object",\n      "minProperties": 1,\n      "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n      "additionalProperties": { "$ref": "#/$defs/environment" },\n      "default": {\n        "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true },\n        "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false }\n      }\n    },\n    "registries": {\n      "title": "Allowed registries",\n      "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.",\n      "type": "array",\n      "items": { "type": "string", "minLength": 1 },\n      "default": []\n    },\n    "secretStore": {\n      "title": "Secret store",\n      "description": "The External Secrets store secrets are read from.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["name"],\n      "default": { "kind": "ClusterSecretStore", "name": "default" },\n      "properties": {\n        "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" },\n        "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n        "keyPrefix": {\n          "title": "Key prefix",\n          "description": "Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team\'s secrets. \\"\\" turns the scoping off.",\n          "type": "string",\n          "maxLength": 256,\n          "default": "{owner}/"\n        }\n      }\n    },\n    "dependencies": {\n      "title": "Dependency catalog",\n      "description": "Infrastructure a service may request, by type.",\n      "type": "object",\n      "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" },\n      "additionalProperties": { "$ref": "#/$defs/dependencyType" },\n      "default": {}\n    },\n    "previews": {\n      "title": "Previews",\n      "description": "An environment per pull request, asked for with a label or `/paved preview`: rendered under `<directory>/previews/`, removed when the pull request closes, the label is removed or the TTL passes without a push. Absent: no previews.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["from"],\n      "properties": {\n        "from": { "title": "Based on", "description": "The environment whose cluster and settings a preview takes (it must be configured).", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n        "namespace": { "title": "Namespace pattern", "description": "Namespace of a preview: `{owner}` once, then `{number}` (the pull request number) after a fixed part that ends with a letter or `-`. It may never produce an environment\'s namespace (refused at load).", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-pr-{number}" },\n        "cluster": { "title": "Cluster", "description": "Destination cluster; default: the `from` environment\'s.", "type": "string", "minLength": 1 },\n        "ttl": { "title": "Time to live", "description": "A preview with no push for this long is removed: a number then `m`, `h` or `d`.", "type": "string", "pattern": "^[1-9][0-9]{0,4}[mhd]$", "default": "7d" },\n        "maxPerRepository": { "title": "Maximum per repository", "description": "Open previews a repository may have at once.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 3 },\n        "maxPerOrg": { "title": "Maximum per organisation", "description": "Open previews the organisation may have at once.", "type": "integer", "minimum": 1, "maximum": 10000, "default": 20 },\n        "label": { "title": "Label", "description": "The pull request label that asks for a preview.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:preview" },\n        "keepLabel": { "title": "Keep label", "description": "A pull request with this label keeps its preview past the TTL.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:keep" }\n      }\n    },\n    "links": {\n      "title": "Links",\n      "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.",\n      "type": "object",\n      "additionalProperties": { "type": "string", "pattern": "^https?://" },\n      "default": {}\n    },\n    "policies": {\n      "title": "Policies",\n      "description": "Rules every resolved unit (service in one environment) must meet.",\n      "type": "array",\n      "items": { "$ref": "#/$defs/policy" },\n      "default": []\n    },\n    "builtins": {\n      "title": "Built-in policies",\n      "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.",\n      "type": "object",\n      "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] },\n      "additionalProperties": { "type": "boolean" },\n      "default": {}\n    }\n  },\n  "$defs": {\n    "environment": {\n      "title": "Environment",\n      "description": "One deployment target.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["cluster"],\n      "properties": {\n        "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" },\n        "namespace": {\n          "title": "Namespace pattern",\n          "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.",\n          "type": "string",\n          "pattern": "^[-a-z0-9{}]+$",\n          "default": "{owner}-{env}"\n        },\n        "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" },\n        "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false },\n        "ingress": {\n          "title": "Ingress",\n          "description": "How services with an ingress are exposed in this environment.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster\'s default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n            "tls": {\n              "title": "TLS",\n              "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.",\n              "type": "object",\n              "additionalProperties": false,\n              "properties": {\n                "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" },\n                "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }\n              }\n            }\n          }\n        },\n        "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" },\n        "approval": {\n          "title": "Approval",\n          "description": "A pull request that changes this environment needs an approving review from one of these.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "owners": { "title": "Owner team", "description": "A member of the manifest\'s owner team may approve.", "type": "boolean", "default": false },\n            "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] },\n            "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub\'s rule: the person who pushed the pull request\'s latest commit cannot approve it.", "type": "boolean", "default": false }\n          }\n        },\n        "promote": {\n          "title": "Promotion",\n          "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.",\n          "oneOf": [\n            { "enum": ["merge", "manual"] },\n            {\n              "type": "object",\n              "additionalProperties": false,\n              "required": ["after"],\n              "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } }\n            }\n          ],\n          "default": "merge"\n        },\n        "mode": {\n          "title": "Apply mode",\n          "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.",\n          "enum": ["direct", "pull-request"],\n          "default": "direct"\n        }\n      }\n    },\n    "dependencyType": {\n      "title": "Dependency type",\n      "description": "A kind of infrastructure and the claim rendered for it.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["apiVersion", "kind"],\n      "properties": {\n        "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" },\n        "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" },\n        "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] },\n        "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] },\n        "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } }\n      }\n    },\n    "policy": {\n      "title": "Policy",\n      "description": "A JSON Schema that each matching unit must satisfy.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["id", "assert"],\n      "properties": {\n        "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" },\n        "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" },\n        "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" },\n        "match": {\n          "title": "Match",\n          "description": "Which units the policy applies to (all when absent).",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } },\n            "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } },\n            "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } }\n          }\n        },\n        "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" }\n      }\n    }\n  }\n}\n', "schemas/platform.schema.json": `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://paved.dev/schemas/platform.schema.json",
   "title": "Paved platform.yaml",
@@ -23474,8 +23474,8 @@ function escapePointerToken(token) {
   return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
 }
 __name(escapePointerToken, "escapePointerToken");
-function pointer(...tokens) {
-  return tokens.map((t) => "/" + escapePointerToken(t)).join("");
+function pointer(...tokens2) {
+  return tokens2.map((t) => "/" + escapePointerToken(t)).join("");
 }
 __name(pointer, "pointer");
 function parsePointer(ptr) {
@@ -23489,23 +23489,23 @@ function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 __name(isJsonObject, "isJsonObject");
-function hasOwn(object, key2) {
-  return Object.prototype.hasOwnProperty.call(object, key2);
+function hasOwn(object, key3) {
+  return Object.prototype.hasOwnProperty.call(object, key3);
 }
 __name(hasOwn, "hasOwn");
-function setOwn(object, key2, value) {
-  Object.defineProperty(object, key2, { value, writable: true, enumerable: true, configurable: true });
+function setOwn(object, key3, value) {
+  Object.defineProperty(object, key3, { value, writable: true, enumerable: true, configurable: true });
 }
 __name(setOwn, "setOwn");
-function getOwn(object, key2) {
-  return hasOwn(object, key2) ? object[key2] : void 0;
+function getOwn(object, key3) {
+  return hasOwn(object, key3) ? object[key3] : void 0;
 }
 __name(getOwn, "getOwn");
 function cloneJson(value) {
   if (Array.isArray(value)) return value.map((item) => cloneJson(item));
   if (isJsonObject(value)) {
     const copy = {};
-    for (const key2 of Object.keys(value)) setOwn(copy, key2, cloneJson(value[key2]));
+    for (const key3 of Object.keys(value)) setOwn(copy, key3, cloneJson(value[key3]));
     return copy;
   }
   return value;
@@ -23514,12 +23514,12 @@ __name(cloneJson, "cloneJson");
 function applyMergePatch(target, patch) {
   if (!isJsonObject(patch)) return cloneJson(patch);
   const result2 = isJsonObject(target) ? cloneJson(target) : {};
-  for (const key2 of Object.keys(patch)) {
-    const value = patch[key2];
+  for (const key3 of Object.keys(patch)) {
+    const value = patch[key3];
     if (value === null) {
-      delete result2[key2];
+      delete result2[key3];
     } else {
-      setOwn(result2, key2, applyMergePatch(getOwn(result2, key2), value));
+      setOwn(result2, key3, applyMergePatch(getOwn(result2, key3), value));
     }
   }
   return result2;
@@ -23575,12 +23575,12 @@ function overIndented(all, index) {
     let j = i + 1;
     while (j < all.length && isBlank(all[j].text)) j++;
     const below = all[j];
-    const key2 = below && KEY.exec(below.text);
-    if (!below || !key2 || indentOf(below.text) <= indentOf(above.text)) continue;
+    const key3 = below && KEY.exec(below.text);
+    if (!below || !key3 || indentOf(below.text) <= indentOf(above.text)) continue;
     const column = indentOf(above.text) + 1;
     return {
       offset: below.start + indentOf(below.text),
-      message: `Invalid YAML: \`${key2[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key2[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
+      message: `Invalid YAML: \`${key3[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key3[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
     };
   }
   return void 0;
@@ -23603,10 +23603,10 @@ function underIndented(all, index) {
     }
   }
   if (sibling === void 0 || parent === void 0) return void 0;
-  const key2 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
+  const key3 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
   return {
     offset: line.start + indent,
-    message: `Invalid YAML: \`${key2}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
+    message: `Invalid YAML: \`${key3}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
   };
 }
 __name(underIndented, "underIndented");
@@ -23748,10 +23748,10 @@ function parseYaml(text, file, limits = {}) {
   if (deepAt >= 0) return tooDeep(positionAt(text, deepAt));
   let docs;
   try {
-    const tokens = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
-    const cstDeepAt = cstDepthExceeded(tokens, maxDepth);
+    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
+    const cstDeepAt = cstDepthExceeded(tokens2, maxDepth);
     if (cstDeepAt >= 0) return tooDeep(toPosition(cstDeepAt));
-    docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens));
+    docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens2));
   } catch (error) {
     if (error instanceof RangeError) return tooDeep({ line: 1, column: 1 });
     report("yaml-syntax", `The YAML parser failed: ${String(error)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
@@ -23863,25 +23863,25 @@ var Walker = class {
     const object = {};
     for (const pair of pairs2) {
       const keyOffset = start(pair.key);
-      const key2 = keyText(pair.key);
-      if (key2 === void 0) {
+      const key3 = keyText(pair.key);
+      if (key3 === void 0) {
         this.report("non-string-key", "Mapping keys must be plain text (a string, number or boolean), not a list, mapping or alias. Write this key as a string.", keyOffset, ptr);
         continue;
       }
-      const childPtr = ptr + "/" + escapePointerToken(key2);
-      this.count(key2, pair.key, childPtr);
-      if (key2 === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
+      const childPtr = ptr + "/" + escapePointerToken(key3);
+      this.count(key3, pair.key, childPtr);
+      if (key3 === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
         this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
         continue;
       }
-      if (Object.hasOwn(object, key2)) {
+      if (Object.hasOwn(object, key3)) {
         const firstLine2 = this.sourceMap.key(childPtr)?.line;
-        this.report("duplicate-key", `Duplicate key "${key2}": it is already defined${firstLine2 ? ` on line ${firstLine2}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
+        this.report("duplicate-key", `Duplicate key "${key3}": it is already defined${firstLine2 ? ` on line ${firstLine2}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
         continue;
       }
       const value = this.walk(pair.value, childPtr, depth);
-      if (key2 === "__proto__") Object.defineProperty(object, key2, { value, enumerable: true, writable: true, configurable: true });
-      else object[key2] = value;
+      if (key3 === "__proto__") Object.defineProperty(object, key3, { value, enumerable: true, writable: true, configurable: true });
+      else object[key3] = value;
       this.sourceMap.set(childPtr, pair.value == null ? keyOffset : start(pair.value), keyOffset);
     }
     return object;
@@ -24006,8 +24006,8 @@ function closingQuote(text, open) {
   return -1;
 }
 __name(closingQuote, "closingQuote");
-function cstDepthExceeded(tokens, max) {
-  const stack = tokens.map((t) => [t, 0]);
+function cstDepthExceeded(tokens2, max) {
+  const stack = tokens2.map((t) => [t, 0]);
   for (let entry = stack.pop(); entry !== void 0; entry = stack.pop()) {
     const [token, depth] = entry;
     if (token?.type === "document") stack.push([token.value, depth]);
@@ -24048,13 +24048,13 @@ function memoryHint(value) {
   if (match[2] === "") return `add a unit (Ki, Mi, Gi or Ti), like \`${Number(match[1])}Mi\``;
   if (unit === void 0) return `\`${match[2]}\` is not a memory unit; ${generic}`;
   let amount = Number(match[1]);
-  let step = MEMORY_STEPS.indexOf(unit);
+  let step2 = MEMORY_STEPS.indexOf(unit);
   if (amount === 0) return "memory must be more than 0, like `128Mi`";
-  while (!Number.isInteger(amount) && step > 0) {
+  while (!Number.isInteger(amount) && step2 > 0) {
     amount *= 1024;
-    step -= 1;
+    step2 -= 1;
   }
-  return `write \`${Math.round(amount)}${MEMORY_STEPS[step]}\``;
+  return `write \`${Math.round(amount)}${MEMORY_STEPS[step2]}\``;
 }
 __name(memoryHint, "memoryHint");
 function cpuHint(value) {
@@ -24183,6 +24183,7 @@ var TABLE = {
     words: "millicores like `250m` or cores like `0.5`",
     hint: cpuHint
   },
+  "^[1-9][0-9]{0,4}[mhd]$": { words: "a duration: a whole number then m, h or d, like `7d` or `12h`" },
   "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$": {
     words: "a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`",
     hint: memoryHint
@@ -24234,9 +24235,9 @@ function schemaDiagnostics(errors, context) {
   const diagnostics = [];
   for (const error of kept) {
     const diagnostic2 = translate(error, context, nullable.has(error.instancePath));
-    const key2 = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
-    if (seen.has(key2)) continue;
-    seen.add(key2);
+    const key3 = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
+    if (seen.has(key3)) continue;
+    seen.add(key3);
     diagnostics.push(diagnostic2);
   }
   return diagnostics;
@@ -24364,9 +24365,9 @@ function translate(error, context, nullable) {
 }
 __name(translate, "translate");
 function translateKeyError(error, context) {
-  const key2 = String(error.propertyName);
-  const name = clip(key2);
-  const site = context.site(error.instancePath + pointer(key2), "key");
+  const key3 = String(error.propertyName);
+  const name = clip(key3);
+  const site = context.site(error.instancePath + pointer(key3), "key");
   const params = error.params;
   const container = context.describe(error.instancePath);
   if (error.keyword === "enum") {
@@ -24376,7 +24377,7 @@ function translateKeyError(error, context) {
   }
   if (error.keyword === "pattern") {
     const words = patternWords(String(params.pattern));
-    const fixed = words?.suggestion?.(key2);
+    const fixed = words?.suggestion?.(key3);
     return diagnostic(
       context,
       "invalid-value",
@@ -24697,9 +24698,9 @@ var platform = (() => {
             }
             errors++;
           }
-          for (const key2 in data0) {
-            if (!(key2 === "key" || key2 === "property")) {
-              const err5 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/secretRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema17, data: data0 };
+          for (const key22 in data0) {
+            if (!(key22 === "key" || key22 === "property")) {
+              const err5 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/secretRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema17, data: data0 };
               if (vErrors === null) {
                 vErrors = [err5];
               } else {
@@ -25026,9 +25027,9 @@ var platform = (() => {
             }
             errors++;
           }
-          for (const key2 in data0) {
-            if (!(key2 === "type" || key2 === "class" || key2 === "params")) {
-              const err3 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependency/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema25, data: data0 };
+          for (const key22 in data0) {
+            if (!(key22 === "type" || key22 === "class" || key22 === "params")) {
+              const err3 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependency/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema25, data: data0 };
               if (vErrors === null) {
                 vErrors = [err3];
               } else {
@@ -26190,10 +26191,10 @@ var platform = (() => {
               errors++;
             }
           }
-          for (const key2 in data10) {
-            let data11 = data10[key2];
+          for (const key22 in data10) {
+            let data11 = data10[key22];
             if (typeof data11 !== "string" && !(typeof data11 == "number" && isFinite(data11)) && typeof data11 !== "boolean" && data11 !== null) {
-              const err42 = { instancePath: instancePath + "/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/env/anyOf/0/additionalProperties/type", keyword: "type", params: { type: schema30.properties.env.anyOf[0].additionalProperties.type }, message: "must be string,number,boolean,null", schema: schema30.properties.env.anyOf[0].additionalProperties.type, parentSchema: schema30.properties.env.anyOf[0].additionalProperties, data: data11 };
+              const err42 = { instancePath: instancePath + "/env/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/env/anyOf/0/additionalProperties/type", keyword: "type", params: { type: schema30.properties.env.anyOf[0].additionalProperties.type }, message: "must be string,number,boolean,null", schema: schema30.properties.env.anyOf[0].additionalProperties.type, parentSchema: schema30.properties.env.anyOf[0].additionalProperties, data: data11 };
               if (vErrors === null) {
                 vErrors = [err42];
               } else {
@@ -26203,7 +26204,7 @@ var platform = (() => {
             }
             if (typeof data11 === "string") {
               if (func1(data11) > 32768) {
-                const err43 = { instancePath: instancePath + "/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/env/anyOf/0/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 32768 }, message: "must NOT have more than 32768 characters", schema: 32768, parentSchema: schema30.properties.env.anyOf[0].additionalProperties, data: data11 };
+                const err43 = { instancePath: instancePath + "/env/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/env/anyOf/0/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 32768 }, message: "must NOT have more than 32768 characters", schema: 32768, parentSchema: schema30.properties.env.anyOf[0].additionalProperties, data: data11 };
                 if (vErrors === null) {
                   vErrors = [err43];
                 } else {
@@ -27164,8 +27165,8 @@ var platform = (() => {
               errors++;
             }
           }
-          for (const key2 in data0) {
-            if (!validate14(data0[key2], { instancePath: instancePath + "/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data0, parentDataProperty: key2, rootData, dynamicAnchors })) {
+          for (const key22 in data0) {
+            if (!validate14(data0[key22], { instancePath: instancePath + "/services/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data0, parentDataProperty: key22, rootData, dynamicAnchors })) {
               vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
               errors = vErrors.length;
             }
@@ -27365,8 +27366,8 @@ var platform = (() => {
               errors++;
             }
           }
-          for (const key2 in data4) {
-            if (!validate1(data4[key2], { instancePath: instancePath + "/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data4, parentDataProperty: key2, rootData, dynamicAnchors })) {
+          for (const key22 in data4) {
+            if (!validate1(data4[key22], { instancePath: instancePath + "/services/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data4, parentDataProperty: key22, rootData, dynamicAnchors })) {
               vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
               errors = vErrors.length;
             }
@@ -27910,8 +27911,8 @@ var platform = (() => {
 var config = (() => {
   const exported = {};
   exported.config = validate0;
-  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
-  const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
+  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "previews": { "title": "Previews", "description": "An environment per pull request, asked for with a label or `/paved preview`: rendered under `<directory>/previews/`, removed when the pull request closes, the label is removed or the TTL passes without a push. Absent: no previews.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "title": "Based on", "description": "The environment whose cluster and settings a preview takes (it must be configured).", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "namespace": { "title": "Namespace pattern", "description": "Namespace of a preview: `{owner}` once, then `{number}` (the pull request number) after a fixed part that ends with a letter or `-`. It may never produce an environment's namespace (refused at load).", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-pr-{number}" }, "cluster": { "title": "Cluster", "description": "Destination cluster; default: the `from` environment's.", "type": "string", "minLength": 1 }, "ttl": { "title": "Time to live", "description": "A preview with no push for this long is removed: a number then `m`, `h` or `d`.", "type": "string", "pattern": "^[1-9][0-9]{0,4}[mhd]$", "default": "7d" }, "maxPerRepository": { "title": "Maximum per repository", "description": "Open previews a repository may have at once.", "type": "integer", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxPerOrg": { "title": "Maximum per organisation", "description": "Open previews the organisation may have at once.", "type": "integer", "minimum": 1, "maximum": 1e4, "default": 20 }, "label": { "title": "Label", "description": "The pull request label that asks for a preview.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:preview" }, "keepLabel": { "title": "Keep label", "description": "A pull request with this label keeps its preview past the TTL.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:keep" } } }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "promote": { "title": "Promotion", "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.", "oneOf": [{ "enum": ["merge", "manual"] }, { "type": "object", "additionalProperties": false, "required": ["after"], "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } } }], "default": "merge" }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
+  const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "promote": { "title": "Promotion", "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.", "oneOf": [{ "enum": ["merge", "manual"] }, { "type": "object", "additionalProperties": false, "required": ["after"], "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } } }], "default": "merge" }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
   const schema2 = { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } };
   const schema3 = { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } };
   const func0 = Object.prototype.hasOwnProperty;
@@ -27933,8 +27934,9 @@ var config = (() => {
   const pattern17 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
   const pattern18 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
   const pattern19 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
-  const pattern20 = new RegExp("^https?://", "u");
-  const pattern21 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
+  const pattern22 = new RegExp("^[1-9][0-9]{0,4}[mhd]$", "u");
+  const pattern23 = new RegExp("^https?://", "u");
+  const pattern24 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
   const formats0 = import_formats.fullFormats.uri;
   function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
     ;
@@ -28142,9 +28144,9 @@ var config = (() => {
         if (data5.templates === void 0) {
           data5.templates = null;
         }
-        for (const key2 in data5) {
-          if (!(key2 === "mode" || key2 === "chart" || key2 === "templates")) {
-            const err13 = { instancePath: instancePath + "/render", schemaPath: "#/properties/render/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.render, data: data5 };
+        for (const key22 in data5) {
+          if (!(key22 === "mode" || key22 === "chart" || key22 === "templates")) {
+            const err13 = { instancePath: instancePath + "/render", schemaPath: "#/properties/render/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.render, data: data5 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -28425,6 +28427,9 @@ var config = (() => {
             if (data17.autoSync === void 0) {
               data17.autoSync = false;
             }
+            if (data17.promote === void 0) {
+              data17.promote = "merge";
+            }
             if (data17.mode === void 0) {
               data17.mode = "direct";
             }
@@ -28438,7 +28443,7 @@ var config = (() => {
               errors++;
             }
             for (const key7 in data17) {
-              if (!(key7 === "cluster" || key7 === "namespace" || key7 === "domain" || key7 === "autoSync" || key7 === "ingress" || key7 === "production" || key7 === "approval" || key7 === "mode")) {
+              if (!func0.call(schema1.properties, key7)) {
                 const err39 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1, data: data17 };
                 if (vErrors === null) {
                   vErrors = [err39];
@@ -28736,9 +28741,13 @@ var config = (() => {
                 errors++;
               }
             }
-            let data33 = data17.mode;
-            if (!(data33 === "direct" || data33 === "pull-request")) {
-              const err65 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/mode", schemaPath: "#/$defs/environment/properties/mode/enum", keyword: "enum", params: { allowedValues: schema1.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.mode.enum, parentSchema: schema1.properties.mode, data: data33 };
+            let data33 = data17.promote;
+            const _errs81 = errors;
+            let valid15 = false;
+            let passing0 = null;
+            const _errs82 = errors;
+            if (!(data33 === "merge" || data33 === "manual")) {
+              const err65 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/0/enum", keyword: "enum", params: { allowedValues: schema1.properties.promote.oneOf[0].enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.promote.oneOf[0].enum, parentSchema: schema1.properties.promote.oneOf[0], data: data33 };
               if (vErrors === null) {
                 vErrors = [err65];
               } else {
@@ -28746,79 +28755,94 @@ var config = (() => {
               }
               errors++;
             }
-          } else {
-            const err66 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.type, parentSchema: schema1, data: data17 };
-            if (vErrors === null) {
-              vErrors = [err66];
-            } else {
-              vErrors.push(err66);
+            var _valid0 = _errs82 === errors;
+            if (_valid0) {
+              valid15 = true;
+              passing0 = 0;
             }
-            errors++;
-          }
-        }
-      } else {
-        const err67 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data16 };
-        if (vErrors === null) {
-          vErrors = [err67];
-        } else {
-          vErrors.push(err67);
-        }
-        errors++;
-      }
-      let data34 = data.registries;
-      if (Array.isArray(data34)) {
-        const len1 = data34.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          let data35 = data34[i1];
-          if (typeof data35 === "string") {
-            if (func1(data35) < 1) {
-              const err68 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.registries.items, data: data35 };
+            const _errs83 = errors;
+            if (data33 && typeof data33 == "object" && !Array.isArray(data33)) {
+              if (data33.after === void 0) {
+                const err66 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema1.properties.promote.oneOf[1].required, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+              for (const key11 in data33) {
+                if (!(key11 === "after")) {
+                  const err67 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
+                  if (vErrors === null) {
+                    vErrors = [err67];
+                  } else {
+                    vErrors.push(err67);
+                  }
+                  errors++;
+                }
+              }
+              if (data33.after !== void 0) {
+                let data34 = data33.after;
+                if (typeof data34 !== "string") {
+                  const err68 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote/after", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.promote.oneOf[1].properties.after.type, parentSchema: schema1.properties.promote.oneOf[1].properties.after, data: data34 };
+                  if (vErrors === null) {
+                    vErrors = [err68];
+                  } else {
+                    vErrors.push(err68);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err69 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.promote.oneOf[1].type, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
               if (vErrors === null) {
-                vErrors = [err68];
+                vErrors = [err69];
               } else {
-                vErrors.push(err68);
+                vErrors.push(err69);
+              }
+              errors++;
+            }
+            var _valid0 = _errs83 === errors;
+            if (_valid0 && valid15) {
+              valid15 = false;
+              passing0 = [passing0, 1];
+            } else {
+              if (_valid0) {
+                valid15 = true;
+                passing0 = 1;
+              }
+            }
+            if (!valid15) {
+              const err70 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema1.properties.promote.oneOf, parentSchema: schema1.properties.promote, data: data33 };
+              if (vErrors === null) {
+                vErrors = [err70];
+              } else {
+                vErrors.push(err70);
+              }
+              errors++;
+            } else {
+              errors = _errs81;
+              if (vErrors !== null) {
+                if (_errs81) {
+                  vErrors.length = _errs81;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+            let data35 = data17.mode;
+            if (!(data35 === "direct" || data35 === "pull-request")) {
+              const err71 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/mode", schemaPath: "#/$defs/environment/properties/mode/enum", keyword: "enum", params: { allowedValues: schema1.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.mode.enum, parentSchema: schema1.properties.mode, data: data35 };
+              if (vErrors === null) {
+                vErrors = [err71];
+              } else {
+                vErrors.push(err71);
               }
               errors++;
             }
           } else {
-            const err69 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.registries.items.type, parentSchema: schema0.properties.registries.items, data: data35 };
-            if (vErrors === null) {
-              vErrors = [err69];
-            } else {
-              vErrors.push(err69);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err70 = { instancePath: instancePath + "/registries", schemaPath: "#/properties/registries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.registries.type, parentSchema: schema0.properties.registries, data: data34 };
-        if (vErrors === null) {
-          vErrors = [err70];
-        } else {
-          vErrors.push(err70);
-        }
-        errors++;
-      }
-      let data36 = data.secretStore;
-      if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
-        if (data36.kind === void 0) {
-          data36.kind = "ClusterSecretStore";
-        }
-        if (data36.keyPrefix === void 0) {
-          data36.keyPrefix = "{owner}/";
-        }
-        if (data36.name === void 0) {
-          const err71 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data36 };
-          if (vErrors === null) {
-            vErrors = [err71];
-          } else {
-            vErrors.push(err71);
-          }
-          errors++;
-        }
-        for (const key11 in data36) {
-          if (!(key11 === "kind" || key11 === "name" || key11 === "keyPrefix")) {
-            const err72 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data36 };
+            const err72 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.type, parentSchema: schema1, data: data17 };
             if (vErrors === null) {
               vErrors = [err72];
             } else {
@@ -28827,21 +28851,23 @@ var config = (() => {
             errors++;
           }
         }
-        let data37 = data36.kind;
-        if (!(data37 === "SecretStore" || data37 === "ClusterSecretStore")) {
-          const err73 = { instancePath: instancePath + "/secretStore/kind", schemaPath: "#/properties/secretStore/properties/kind/enum", keyword: "enum", params: { allowedValues: schema0.properties.secretStore.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.secretStore.properties.kind.enum, parentSchema: schema0.properties.secretStore.properties.kind, data: data37 };
-          if (vErrors === null) {
-            vErrors = [err73];
-          } else {
-            vErrors.push(err73);
-          }
-          errors++;
+      } else {
+        const err73 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data16 };
+        if (vErrors === null) {
+          vErrors = [err73];
+        } else {
+          vErrors.push(err73);
         }
-        if (data36.name !== void 0) {
-          let data38 = data36.name;
-          if (typeof data38 === "string") {
-            if (!pattern10.test(data38)) {
-              const err74 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema0.properties.secretStore.properties.name, data: data38 };
+        errors++;
+      }
+      let data36 = data.registries;
+      if (Array.isArray(data36)) {
+        const len1 = data36.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data37 = data36[i1];
+          if (typeof data37 === "string") {
+            if (func1(data37) < 1) {
+              const err74 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.registries.items, data: data37 };
               if (vErrors === null) {
                 vErrors = [err74];
               } else {
@@ -28850,7 +28876,7 @@ var config = (() => {
               errors++;
             }
           } else {
-            const err75 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.name.type, parentSchema: schema0.properties.secretStore.properties.name, data: data38 };
+            const err75 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.registries.items.type, parentSchema: schema0.properties.registries.items, data: data37 };
             if (vErrors === null) {
               vErrors = [err75];
             } else {
@@ -28859,19 +28885,25 @@ var config = (() => {
             errors++;
           }
         }
-        let data39 = data36.keyPrefix;
-        if (typeof data39 === "string") {
-          if (func1(data39) > 256) {
-            const err76 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data39 };
-            if (vErrors === null) {
-              vErrors = [err76];
-            } else {
-              vErrors.push(err76);
-            }
-            errors++;
-          }
+      } else {
+        const err76 = { instancePath: instancePath + "/registries", schemaPath: "#/properties/registries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.registries.type, parentSchema: schema0.properties.registries, data: data36 };
+        if (vErrors === null) {
+          vErrors = [err76];
         } else {
-          const err77 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data39 };
+          vErrors.push(err76);
+        }
+        errors++;
+      }
+      let data38 = data.secretStore;
+      if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
+        if (data38.kind === void 0) {
+          data38.kind = "ClusterSecretStore";
+        }
+        if (data38.keyPrefix === void 0) {
+          data38.keyPrefix = "{owner}/";
+        }
+        if (data38.name === void 0) {
+          const err77 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data38 };
           if (vErrors === null) {
             vErrors = [err77];
           } else {
@@ -28879,243 +28911,237 @@ var config = (() => {
           }
           errors++;
         }
-      } else {
-        const err78 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data36 };
-        if (vErrors === null) {
-          vErrors = [err78];
-        } else {
-          vErrors.push(err78);
-        }
-        errors++;
-      }
-      let data40 = data.dependencies;
-      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
-        for (const key12 in data40) {
-          const _errs95 = errors;
-          if (typeof key12 === "string") {
-            if (!pattern15.test(key12)) {
-              const err79 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key12, propertyName: key12 };
-              if (vErrors === null) {
-                vErrors = [err79];
-              } else {
-                vErrors.push(err79);
-              }
-              errors++;
-            }
-          }
-          var valid18 = _errs95 === errors;
-          if (!valid18) {
-            const err80 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key12 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data40 };
+        for (const key12 in data38) {
+          if (!(key12 === "kind" || key12 === "name" || key12 === "keyPrefix")) {
+            const err78 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data38 };
             if (vErrors === null) {
-              vErrors = [err80];
+              vErrors = [err78];
             } else {
-              vErrors.push(err80);
+              vErrors.push(err78);
             }
             errors++;
           }
         }
-        for (const key13 in data40) {
-          let data41 = data40[key13];
-          if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
-            if (data41.classes === void 0) {
-              data41.classes = [];
-            }
-            if (data41.outputs === void 0) {
-              data41.outputs = [];
-            }
-            if (data41.apiVersion === void 0) {
-              const err81 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data41 };
+        let data39 = data38.kind;
+        if (!(data39 === "SecretStore" || data39 === "ClusterSecretStore")) {
+          const err79 = { instancePath: instancePath + "/secretStore/kind", schemaPath: "#/properties/secretStore/properties/kind/enum", keyword: "enum", params: { allowedValues: schema0.properties.secretStore.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.secretStore.properties.kind.enum, parentSchema: schema0.properties.secretStore.properties.kind, data: data39 };
+          if (vErrors === null) {
+            vErrors = [err79];
+          } else {
+            vErrors.push(err79);
+          }
+          errors++;
+        }
+        if (data38.name !== void 0) {
+          let data40 = data38.name;
+          if (typeof data40 === "string") {
+            if (!pattern10.test(data40)) {
+              const err80 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema0.properties.secretStore.properties.name, data: data40 };
               if (vErrors === null) {
-                vErrors = [err81];
+                vErrors = [err80];
               } else {
-                vErrors.push(err81);
+                vErrors.push(err80);
               }
               errors++;
-            }
-            if (data41.kind === void 0) {
-              const err82 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data41 };
-              if (vErrors === null) {
-                vErrors = [err82];
-              } else {
-                vErrors.push(err82);
-              }
-              errors++;
-            }
-            for (const key14 in data41) {
-              if (!(key14 === "apiVersion" || key14 === "kind" || key14 === "classes" || key14 === "outputs" || key14 === "params")) {
-                const err83 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data41 };
-                if (vErrors === null) {
-                  vErrors = [err83];
-                } else {
-                  vErrors.push(err83);
-                }
-                errors++;
-              }
-            }
-            if (data41.apiVersion !== void 0) {
-              let data42 = data41.apiVersion;
-              if (typeof data42 === "string") {
-                if (!pattern16.test(data42)) {
-                  const err84 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data42 };
-                  if (vErrors === null) {
-                    vErrors = [err84];
-                  } else {
-                    vErrors.push(err84);
-                  }
-                  errors++;
-                }
-              } else {
-                const err85 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data42 };
-                if (vErrors === null) {
-                  vErrors = [err85];
-                } else {
-                  vErrors.push(err85);
-                }
-                errors++;
-              }
-            }
-            if (data41.kind !== void 0) {
-              let data43 = data41.kind;
-              if (typeof data43 === "string") {
-                if (!pattern17.test(data43)) {
-                  const err86 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data43 };
-                  if (vErrors === null) {
-                    vErrors = [err86];
-                  } else {
-                    vErrors.push(err86);
-                  }
-                  errors++;
-                }
-              } else {
-                const err87 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data43 };
-                if (vErrors === null) {
-                  vErrors = [err87];
-                } else {
-                  vErrors.push(err87);
-                }
-                errors++;
-              }
-            }
-            let data44 = data41.classes;
-            if (Array.isArray(data44)) {
-              const len2 = data44.length;
-              for (let i2 = 0; i2 < len2; i2++) {
-                let data45 = data44[i2];
-                if (typeof data45 !== "string") {
-                  const err88 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data45 };
-                  if (vErrors === null) {
-                    vErrors = [err88];
-                  } else {
-                    vErrors.push(err88);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err89 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data44 };
-              if (vErrors === null) {
-                vErrors = [err89];
-              } else {
-                vErrors.push(err89);
-              }
-              errors++;
-            }
-            let data46 = data41.outputs;
-            if (Array.isArray(data46)) {
-              const len3 = data46.length;
-              for (let i3 = 0; i3 < len3; i3++) {
-                let data47 = data46[i3];
-                if (typeof data47 === "string") {
-                  if (!pattern18.test(data47)) {
-                    const err90 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data47 };
-                    if (vErrors === null) {
-                      vErrors = [err90];
-                    } else {
-                      vErrors.push(err90);
-                    }
-                    errors++;
-                  }
-                } else {
-                  const err91 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data47 };
-                  if (vErrors === null) {
-                    vErrors = [err91];
-                  } else {
-                    vErrors.push(err91);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err92 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data46 };
-              if (vErrors === null) {
-                vErrors = [err92];
-              } else {
-                vErrors.push(err92);
-              }
-              errors++;
-            }
-            if (data41.params !== void 0) {
-              let data48 = data41.params;
-              if (Array.isArray(data48)) {
-                const len4 = data48.length;
-                for (let i4 = 0; i4 < len4; i4++) {
-                  let data49 = data48[i4];
-                  if (typeof data49 === "string") {
-                    if (!pattern19.test(data49)) {
-                      const err93 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data49 };
-                      if (vErrors === null) {
-                        vErrors = [err93];
-                      } else {
-                        vErrors.push(err93);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err94 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data49 };
-                    if (vErrors === null) {
-                      vErrors = [err94];
-                    } else {
-                      vErrors.push(err94);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err95 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data48 };
-                if (vErrors === null) {
-                  vErrors = [err95];
-                } else {
-                  vErrors.push(err95);
-                }
-                errors++;
-              }
             }
           } else {
-            const err96 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data41 };
+            const err81 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.name.type, parentSchema: schema0.properties.secretStore.properties.name, data: data40 };
             if (vErrors === null) {
-              vErrors = [err96];
+              vErrors = [err81];
             } else {
-              vErrors.push(err96);
+              vErrors.push(err81);
             }
             errors++;
           }
         }
-      } else {
-        const err97 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data40 };
-        if (vErrors === null) {
-          vErrors = [err97];
+        let data41 = data38.keyPrefix;
+        if (typeof data41 === "string") {
+          if (func1(data41) > 256) {
+            const err82 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data41 };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
         } else {
-          vErrors.push(err97);
+          const err83 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data41 };
+          if (vErrors === null) {
+            vErrors = [err83];
+          } else {
+            vErrors.push(err83);
+          }
+          errors++;
+        }
+      } else {
+        const err84 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data38 };
+        if (vErrors === null) {
+          vErrors = [err84];
+        } else {
+          vErrors.push(err84);
         }
         errors++;
       }
-      let data50 = data.links;
-      if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
-        for (const key15 in data50) {
-          let data51 = data50[key15];
-          if (typeof data51 === "string") {
-            if (!pattern20.test(data51)) {
-              const err98 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data51 };
+      let data42 = data.dependencies;
+      if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
+        for (const key13 in data42) {
+          const _errs103 = errors;
+          if (typeof key13 === "string") {
+            if (!pattern15.test(key13)) {
+              const err85 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key13, propertyName: key13 };
+              if (vErrors === null) {
+                vErrors = [err85];
+              } else {
+                vErrors.push(err85);
+              }
+              errors++;
+            }
+          }
+          var valid20 = _errs103 === errors;
+          if (!valid20) {
+            const err86 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key13 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err86];
+            } else {
+              vErrors.push(err86);
+            }
+            errors++;
+          }
+        }
+        for (const key14 in data42) {
+          let data43 = data42[key14];
+          if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+            if (data43.classes === void 0) {
+              data43.classes = [];
+            }
+            if (data43.outputs === void 0) {
+              data43.outputs = [];
+            }
+            if (data43.apiVersion === void 0) {
+              const err87 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data43 };
+              if (vErrors === null) {
+                vErrors = [err87];
+              } else {
+                vErrors.push(err87);
+              }
+              errors++;
+            }
+            if (data43.kind === void 0) {
+              const err88 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data43 };
+              if (vErrors === null) {
+                vErrors = [err88];
+              } else {
+                vErrors.push(err88);
+              }
+              errors++;
+            }
+            for (const key15 in data43) {
+              if (!(key15 === "apiVersion" || key15 === "kind" || key15 === "classes" || key15 === "outputs" || key15 === "params")) {
+                const err89 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data43 };
+                if (vErrors === null) {
+                  vErrors = [err89];
+                } else {
+                  vErrors.push(err89);
+                }
+                errors++;
+              }
+            }
+            if (data43.apiVersion !== void 0) {
+              let data44 = data43.apiVersion;
+              if (typeof data44 === "string") {
+                if (!pattern16.test(data44)) {
+                  const err90 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data44 };
+                  if (vErrors === null) {
+                    vErrors = [err90];
+                  } else {
+                    vErrors.push(err90);
+                  }
+                  errors++;
+                }
+              } else {
+                const err91 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data44 };
+                if (vErrors === null) {
+                  vErrors = [err91];
+                } else {
+                  vErrors.push(err91);
+                }
+                errors++;
+              }
+            }
+            if (data43.kind !== void 0) {
+              let data45 = data43.kind;
+              if (typeof data45 === "string") {
+                if (!pattern17.test(data45)) {
+                  const err92 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data45 };
+                  if (vErrors === null) {
+                    vErrors = [err92];
+                  } else {
+                    vErrors.push(err92);
+                  }
+                  errors++;
+                }
+              } else {
+                const err93 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data45 };
+                if (vErrors === null) {
+                  vErrors = [err93];
+                } else {
+                  vErrors.push(err93);
+                }
+                errors++;
+              }
+            }
+            let data46 = data43.classes;
+            if (Array.isArray(data46)) {
+              const len2 = data46.length;
+              for (let i2 = 0; i2 < len2; i2++) {
+                let data47 = data46[i2];
+                if (typeof data47 !== "string") {
+                  const err94 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data47 };
+                  if (vErrors === null) {
+                    vErrors = [err94];
+                  } else {
+                    vErrors.push(err94);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err95 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data46 };
+              if (vErrors === null) {
+                vErrors = [err95];
+              } else {
+                vErrors.push(err95);
+              }
+              errors++;
+            }
+            let data48 = data43.outputs;
+            if (Array.isArray(data48)) {
+              const len3 = data48.length;
+              for (let i3 = 0; i3 < len3; i3++) {
+                let data49 = data48[i3];
+                if (typeof data49 === "string") {
+                  if (!pattern18.test(data49)) {
+                    const err96 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data49 };
+                    if (vErrors === null) {
+                      vErrors = [err96];
+                    } else {
+                      vErrors.push(err96);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err97 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data49 };
+                  if (vErrors === null) {
+                    vErrors = [err97];
+                  } else {
+                    vErrors.push(err97);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err98 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data48 };
               if (vErrors === null) {
                 vErrors = [err98];
               } else {
@@ -29123,89 +29149,107 @@ var config = (() => {
               }
               errors++;
             }
+            if (data43.params !== void 0) {
+              let data50 = data43.params;
+              if (Array.isArray(data50)) {
+                const len4 = data50.length;
+                for (let i4 = 0; i4 < len4; i4++) {
+                  let data51 = data50[i4];
+                  if (typeof data51 === "string") {
+                    if (!pattern19.test(data51)) {
+                      const err99 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data51 };
+                      if (vErrors === null) {
+                        vErrors = [err99];
+                      } else {
+                        vErrors.push(err99);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err100 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data51 };
+                    if (vErrors === null) {
+                      vErrors = [err100];
+                    } else {
+                      vErrors.push(err100);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err101 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data50 };
+                if (vErrors === null) {
+                  vErrors = [err101];
+                } else {
+                  vErrors.push(err101);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err99 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data51 };
+            const err102 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data43 };
             if (vErrors === null) {
-              vErrors = [err99];
+              vErrors = [err102];
             } else {
-              vErrors.push(err99);
+              vErrors.push(err102);
             }
             errors++;
           }
         }
       } else {
-        const err100 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data50 };
+        const err103 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data42 };
         if (vErrors === null) {
-          vErrors = [err100];
+          vErrors = [err103];
         } else {
-          vErrors.push(err100);
+          vErrors.push(err103);
         }
         errors++;
       }
-      let data52 = data.policies;
-      if (Array.isArray(data52)) {
-        const len5 = data52.length;
-        for (let i5 = 0; i5 < len5; i5++) {
-          let data53 = data52[i5];
-          if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
-            if (data53.severity === void 0) {
-              data53.severity = "error";
+      if (data.previews !== void 0) {
+        let data52 = data.previews;
+        if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
+          if (data52.namespace === void 0) {
+            data52.namespace = "{owner}-pr-{number}";
+          }
+          if (data52.ttl === void 0) {
+            data52.ttl = "7d";
+          }
+          if (data52.maxPerRepository === void 0) {
+            data52.maxPerRepository = 3;
+          }
+          if (data52.maxPerOrg === void 0) {
+            data52.maxPerOrg = 20;
+          }
+          if (data52.label === void 0) {
+            data52.label = "paved:preview";
+          }
+          if (data52.keepLabel === void 0) {
+            data52.keepLabel = "paved:keep";
+          }
+          if (data52.from === void 0) {
+            const err104 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema0.properties.previews.required, parentSchema: schema0.properties.previews, data: data52 };
+            if (vErrors === null) {
+              vErrors = [err104];
+            } else {
+              vErrors.push(err104);
             }
-            if (data53.id === void 0) {
-              const err101 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data53 };
+            errors++;
+          }
+          for (const key16 in data52) {
+            if (!(key16 === "from" || key16 === "namespace" || key16 === "cluster" || key16 === "ttl" || key16 === "maxPerRepository" || key16 === "maxPerOrg" || key16 === "label" || key16 === "keepLabel")) {
+              const err105 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.previews, data: data52 };
               if (vErrors === null) {
-                vErrors = [err101];
+                vErrors = [err105];
               } else {
-                vErrors.push(err101);
+                vErrors.push(err105);
               }
               errors++;
             }
-            if (data53.assert === void 0) {
-              const err102 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data53 };
-              if (vErrors === null) {
-                vErrors = [err102];
-              } else {
-                vErrors.push(err102);
-              }
-              errors++;
-            }
-            for (const key16 in data53) {
-              if (!(key16 === "id" || key16 === "description" || key16 === "severity" || key16 === "match" || key16 === "assert")) {
-                const err103 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data53 };
-                if (vErrors === null) {
-                  vErrors = [err103];
-                } else {
-                  vErrors.push(err103);
-                }
-                errors++;
-              }
-            }
-            if (data53.id !== void 0) {
-              let data54 = data53.id;
-              if (typeof data54 === "string") {
-                if (!pattern21.test(data54)) {
-                  const err104 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data54 };
-                  if (vErrors === null) {
-                    vErrors = [err104];
-                  } else {
-                    vErrors.push(err104);
-                  }
-                  errors++;
-                }
-              } else {
-                const err105 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data54 };
-                if (vErrors === null) {
-                  vErrors = [err105];
-                } else {
-                  vErrors.push(err105);
-                }
-                errors++;
-              }
-            }
-            if (data53.description !== void 0) {
-              let data55 = data53.description;
-              if (typeof data55 !== "string") {
-                const err106 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data55 };
+          }
+          if (data52.from !== void 0) {
+            let data53 = data52.from;
+            if (typeof data53 === "string") {
+              if (!pattern7.test(data53)) {
+                const err106 = { instancePath: instancePath + "/previews/from", schemaPath: "#/properties/previews/properties/from/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema0.properties.previews.properties.from, data: data53 };
                 if (vErrors === null) {
                   vErrors = [err106];
                 } else {
@@ -29213,10 +29257,8 @@ var config = (() => {
                 }
                 errors++;
               }
-            }
-            let data56 = data53.severity;
-            if (!(data56 === "error" || data56 === "warning")) {
-              const err107 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data56 };
+            } else {
+              const err107 = { instancePath: instancePath + "/previews/from", schemaPath: "#/properties/previews/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.from.type, parentSchema: schema0.properties.previews.properties.from, data: data53 };
               if (vErrors === null) {
                 vErrors = [err107];
               } else {
@@ -29224,122 +29266,102 @@ var config = (() => {
               }
               errors++;
             }
-            if (data53.match !== void 0) {
-              let data57 = data53.match;
-              if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
-                for (const key17 in data57) {
-                  if (!(key17 === "environments" || key17 === "services" || key17 === "owners")) {
-                    const err108 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data57 };
-                    if (vErrors === null) {
-                      vErrors = [err108];
-                    } else {
-                      vErrors.push(err108);
-                    }
-                    errors++;
-                  }
-                }
-                if (data57.environments !== void 0) {
-                  let data58 = data57.environments;
-                  if (Array.isArray(data58)) {
-                    const len6 = data58.length;
-                    for (let i6 = 0; i6 < len6; i6++) {
-                      let data59 = data58[i6];
-                      if (typeof data59 !== "string") {
-                        const err109 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data59 };
-                        if (vErrors === null) {
-                          vErrors = [err109];
-                        } else {
-                          vErrors.push(err109);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err110 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data58 };
-                    if (vErrors === null) {
-                      vErrors = [err110];
-                    } else {
-                      vErrors.push(err110);
-                    }
-                    errors++;
-                  }
-                }
-                if (data57.services !== void 0) {
-                  let data60 = data57.services;
-                  if (Array.isArray(data60)) {
-                    const len7 = data60.length;
-                    for (let i7 = 0; i7 < len7; i7++) {
-                      let data61 = data60[i7];
-                      if (typeof data61 !== "string") {
-                        const err111 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data61 };
-                        if (vErrors === null) {
-                          vErrors = [err111];
-                        } else {
-                          vErrors.push(err111);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err112 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data60 };
-                    if (vErrors === null) {
-                      vErrors = [err112];
-                    } else {
-                      vErrors.push(err112);
-                    }
-                    errors++;
-                  }
-                }
-                if (data57.owners !== void 0) {
-                  let data62 = data57.owners;
-                  if (Array.isArray(data62)) {
-                    const len8 = data62.length;
-                    for (let i8 = 0; i8 < len8; i8++) {
-                      let data63 = data62[i8];
-                      if (typeof data63 !== "string") {
-                        const err113 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data63 };
-                        if (vErrors === null) {
-                          vErrors = [err113];
-                        } else {
-                          vErrors.push(err113);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err114 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data62 };
-                    if (vErrors === null) {
-                      vErrors = [err114];
-                    } else {
-                      vErrors.push(err114);
-                    }
-                    errors++;
-                  }
-                }
+          }
+          let data54 = data52.namespace;
+          if (typeof data54 === "string") {
+            if (!pattern8.test(data54)) {
+              const err108 = { instancePath: instancePath + "/previews/namespace", schemaPath: "#/properties/previews/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[-a-z0-9{}]+$" }, message: 'must match pattern "^[-a-z0-9{}]+$"', schema: "^[-a-z0-9{}]+$", parentSchema: schema0.properties.previews.properties.namespace, data: data54 };
+              if (vErrors === null) {
+                vErrors = [err108];
               } else {
-                const err115 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data57 };
-                if (vErrors === null) {
-                  vErrors = [err115];
-                } else {
-                  vErrors.push(err115);
-                }
-                errors++;
+                vErrors.push(err108);
               }
-            }
-            if (data53.assert !== void 0) {
-              let data64 = data53.assert;
-              if (!(data64 && typeof data64 == "object" && !Array.isArray(data64))) {
-                const err116 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data64 };
-                if (vErrors === null) {
-                  vErrors = [err116];
-                } else {
-                  vErrors.push(err116);
-                }
-                errors++;
-              }
+              errors++;
             }
           } else {
-            const err117 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data53 };
+            const err109 = { instancePath: instancePath + "/previews/namespace", schemaPath: "#/properties/previews/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.namespace.type, parentSchema: schema0.properties.previews.properties.namespace, data: data54 };
+            if (vErrors === null) {
+              vErrors = [err109];
+            } else {
+              vErrors.push(err109);
+            }
+            errors++;
+          }
+          if (data52.cluster !== void 0) {
+            let data55 = data52.cluster;
+            if (typeof data55 === "string") {
+              if (func1(data55) < 1) {
+                const err110 = { instancePath: instancePath + "/previews/cluster", schemaPath: "#/properties/previews/properties/cluster/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.cluster, data: data55 };
+                if (vErrors === null) {
+                  vErrors = [err110];
+                } else {
+                  vErrors.push(err110);
+                }
+                errors++;
+              }
+            } else {
+              const err111 = { instancePath: instancePath + "/previews/cluster", schemaPath: "#/properties/previews/properties/cluster/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.cluster.type, parentSchema: schema0.properties.previews.properties.cluster, data: data55 };
+              if (vErrors === null) {
+                vErrors = [err111];
+              } else {
+                vErrors.push(err111);
+              }
+              errors++;
+            }
+          }
+          let data56 = data52.ttl;
+          if (typeof data56 === "string") {
+            if (!pattern22.test(data56)) {
+              const err112 = { instancePath: instancePath + "/previews/ttl", schemaPath: "#/properties/previews/properties/ttl/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]{0,4}[mhd]$" }, message: 'must match pattern "^[1-9][0-9]{0,4}[mhd]$"', schema: "^[1-9][0-9]{0,4}[mhd]$", parentSchema: schema0.properties.previews.properties.ttl, data: data56 };
+              if (vErrors === null) {
+                vErrors = [err112];
+              } else {
+                vErrors.push(err112);
+              }
+              errors++;
+            }
+          } else {
+            const err113 = { instancePath: instancePath + "/previews/ttl", schemaPath: "#/properties/previews/properties/ttl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.ttl.type, parentSchema: schema0.properties.previews.properties.ttl, data: data56 };
+            if (vErrors === null) {
+              vErrors = [err113];
+            } else {
+              vErrors.push(err113);
+            }
+            errors++;
+          }
+          let data57 = data52.maxPerRepository;
+          if (!(typeof data57 == "number" && (!(data57 % 1) && !isNaN(data57)) && isFinite(data57))) {
+            const err114 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema0.properties.previews.properties.maxPerRepository.type, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data57 };
+            if (vErrors === null) {
+              vErrors = [err114];
+            } else {
+              vErrors.push(err114);
+            }
+            errors++;
+          }
+          if (typeof data57 == "number" && isFinite(data57)) {
+            if (data57 > 1e3 || isNaN(data57)) {
+              const err115 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data57 };
+              if (vErrors === null) {
+                vErrors = [err115];
+              } else {
+                vErrors.push(err115);
+              }
+              errors++;
+            }
+            if (data57 < 1 || isNaN(data57)) {
+              const err116 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data57 };
+              if (vErrors === null) {
+                vErrors = [err116];
+              } else {
+                vErrors.push(err116);
+              }
+              errors++;
+            }
+          }
+          let data58 = data52.maxPerOrg;
+          if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
+            const err117 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema0.properties.previews.properties.maxPerOrg.type, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data58 };
             if (vErrors === null) {
               vErrors = [err117];
             } else {
@@ -29347,67 +29369,393 @@ var config = (() => {
             }
             errors++;
           }
+          if (typeof data58 == "number" && isFinite(data58)) {
+            if (data58 > 1e4 || isNaN(data58)) {
+              const err118 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data58 };
+              if (vErrors === null) {
+                vErrors = [err118];
+              } else {
+                vErrors.push(err118);
+              }
+              errors++;
+            }
+            if (data58 < 1 || isNaN(data58)) {
+              const err119 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data58 };
+              if (vErrors === null) {
+                vErrors = [err119];
+              } else {
+                vErrors.push(err119);
+              }
+              errors++;
+            }
+          }
+          let data59 = data52.label;
+          if (typeof data59 === "string") {
+            if (func1(data59) > 50) {
+              const err120 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters", schema: 50, parentSchema: schema0.properties.previews.properties.label, data: data59 };
+              if (vErrors === null) {
+                vErrors = [err120];
+              } else {
+                vErrors.push(err120);
+              }
+              errors++;
+            }
+            if (func1(data59) < 1) {
+              const err121 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.label, data: data59 };
+              if (vErrors === null) {
+                vErrors = [err121];
+              } else {
+                vErrors.push(err121);
+              }
+              errors++;
+            }
+          } else {
+            const err122 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.label.type, parentSchema: schema0.properties.previews.properties.label, data: data59 };
+            if (vErrors === null) {
+              vErrors = [err122];
+            } else {
+              vErrors.push(err122);
+            }
+            errors++;
+          }
+          let data60 = data52.keepLabel;
+          if (typeof data60 === "string") {
+            if (func1(data60) > 50) {
+              const err123 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters", schema: 50, parentSchema: schema0.properties.previews.properties.keepLabel, data: data60 };
+              if (vErrors === null) {
+                vErrors = [err123];
+              } else {
+                vErrors.push(err123);
+              }
+              errors++;
+            }
+            if (func1(data60) < 1) {
+              const err124 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.keepLabel, data: data60 };
+              if (vErrors === null) {
+                vErrors = [err124];
+              } else {
+                vErrors.push(err124);
+              }
+              errors++;
+            }
+          } else {
+            const err125 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.keepLabel.type, parentSchema: schema0.properties.previews.properties.keepLabel, data: data60 };
+            if (vErrors === null) {
+              vErrors = [err125];
+            } else {
+              vErrors.push(err125);
+            }
+            errors++;
+          }
+        } else {
+          const err126 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.previews.type, parentSchema: schema0.properties.previews, data: data52 };
+          if (vErrors === null) {
+            vErrors = [err126];
+          } else {
+            vErrors.push(err126);
+          }
+          errors++;
+        }
+      }
+      let data61 = data.links;
+      if (data61 && typeof data61 == "object" && !Array.isArray(data61)) {
+        for (const key17 in data61) {
+          let data62 = data61[key17];
+          if (typeof data62 === "string") {
+            if (!pattern23.test(data62)) {
+              const err127 = { instancePath: instancePath + "/links/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data62 };
+              if (vErrors === null) {
+                vErrors = [err127];
+              } else {
+                vErrors.push(err127);
+              }
+              errors++;
+            }
+          } else {
+            const err128 = { instancePath: instancePath + "/links/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data62 };
+            if (vErrors === null) {
+              vErrors = [err128];
+            } else {
+              vErrors.push(err128);
+            }
+            errors++;
+          }
         }
       } else {
-        const err118 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data52 };
+        const err129 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data61 };
         if (vErrors === null) {
-          vErrors = [err118];
+          vErrors = [err129];
         } else {
-          vErrors.push(err118);
+          vErrors.push(err129);
         }
         errors++;
       }
-      let data65 = data.builtins;
-      if (data65 && typeof data65 == "object" && !Array.isArray(data65)) {
-        for (const key18 in data65) {
-          const _errs152 = errors;
-          if (!(key18 === "image-tag" || key18 === "image-registry" || key18 === "production-digest" || key18 === "env-secret-literal")) {
-            const err119 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key18, propertyName: key18 };
-            if (vErrors === null) {
-              vErrors = [err119];
-            } else {
-              vErrors.push(err119);
+      let data63 = data.policies;
+      if (Array.isArray(data63)) {
+        const len5 = data63.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          let data64 = data63[i5];
+          if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
+            if (data64.severity === void 0) {
+              data64.severity = "error";
             }
-            errors++;
-          }
-          var valid40 = _errs152 === errors;
-          if (!valid40) {
-            const err120 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key18 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data65 };
-            if (vErrors === null) {
-              vErrors = [err120];
-            } else {
-              vErrors.push(err120);
+            if (data64.id === void 0) {
+              const err130 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data64 };
+              if (vErrors === null) {
+                vErrors = [err130];
+              } else {
+                vErrors.push(err130);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        for (const key19 in data65) {
-          let data66 = data65[key19];
-          if (typeof data66 !== "boolean") {
-            const err121 = { instancePath: instancePath + "/builtins/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data66 };
+            if (data64.assert === void 0) {
+              const err131 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data64 };
+              if (vErrors === null) {
+                vErrors = [err131];
+              } else {
+                vErrors.push(err131);
+              }
+              errors++;
+            }
+            for (const key18 in data64) {
+              if (!(key18 === "id" || key18 === "description" || key18 === "severity" || key18 === "match" || key18 === "assert")) {
+                const err132 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data64 };
+                if (vErrors === null) {
+                  vErrors = [err132];
+                } else {
+                  vErrors.push(err132);
+                }
+                errors++;
+              }
+            }
+            if (data64.id !== void 0) {
+              let data65 = data64.id;
+              if (typeof data65 === "string") {
+                if (!pattern24.test(data65)) {
+                  const err133 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data65 };
+                  if (vErrors === null) {
+                    vErrors = [err133];
+                  } else {
+                    vErrors.push(err133);
+                  }
+                  errors++;
+                }
+              } else {
+                const err134 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data65 };
+                if (vErrors === null) {
+                  vErrors = [err134];
+                } else {
+                  vErrors.push(err134);
+                }
+                errors++;
+              }
+            }
+            if (data64.description !== void 0) {
+              let data66 = data64.description;
+              if (typeof data66 !== "string") {
+                const err135 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data66 };
+                if (vErrors === null) {
+                  vErrors = [err135];
+                } else {
+                  vErrors.push(err135);
+                }
+                errors++;
+              }
+            }
+            let data67 = data64.severity;
+            if (!(data67 === "error" || data67 === "warning")) {
+              const err136 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data67 };
+              if (vErrors === null) {
+                vErrors = [err136];
+              } else {
+                vErrors.push(err136);
+              }
+              errors++;
+            }
+            if (data64.match !== void 0) {
+              let data68 = data64.match;
+              if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
+                for (const key19 in data68) {
+                  if (!(key19 === "environments" || key19 === "services" || key19 === "owners")) {
+                    const err137 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data68 };
+                    if (vErrors === null) {
+                      vErrors = [err137];
+                    } else {
+                      vErrors.push(err137);
+                    }
+                    errors++;
+                  }
+                }
+                if (data68.environments !== void 0) {
+                  let data69 = data68.environments;
+                  if (Array.isArray(data69)) {
+                    const len6 = data69.length;
+                    for (let i6 = 0; i6 < len6; i6++) {
+                      let data70 = data69[i6];
+                      if (typeof data70 !== "string") {
+                        const err138 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data70 };
+                        if (vErrors === null) {
+                          vErrors = [err138];
+                        } else {
+                          vErrors.push(err138);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err139 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data69 };
+                    if (vErrors === null) {
+                      vErrors = [err139];
+                    } else {
+                      vErrors.push(err139);
+                    }
+                    errors++;
+                  }
+                }
+                if (data68.services !== void 0) {
+                  let data71 = data68.services;
+                  if (Array.isArray(data71)) {
+                    const len7 = data71.length;
+                    for (let i7 = 0; i7 < len7; i7++) {
+                      let data72 = data71[i7];
+                      if (typeof data72 !== "string") {
+                        const err140 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data72 };
+                        if (vErrors === null) {
+                          vErrors = [err140];
+                        } else {
+                          vErrors.push(err140);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err141 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data71 };
+                    if (vErrors === null) {
+                      vErrors = [err141];
+                    } else {
+                      vErrors.push(err141);
+                    }
+                    errors++;
+                  }
+                }
+                if (data68.owners !== void 0) {
+                  let data73 = data68.owners;
+                  if (Array.isArray(data73)) {
+                    const len8 = data73.length;
+                    for (let i8 = 0; i8 < len8; i8++) {
+                      let data74 = data73[i8];
+                      if (typeof data74 !== "string") {
+                        const err142 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data74 };
+                        if (vErrors === null) {
+                          vErrors = [err142];
+                        } else {
+                          vErrors.push(err142);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err143 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data73 };
+                    if (vErrors === null) {
+                      vErrors = [err143];
+                    } else {
+                      vErrors.push(err143);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err144 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data68 };
+                if (vErrors === null) {
+                  vErrors = [err144];
+                } else {
+                  vErrors.push(err144);
+                }
+                errors++;
+              }
+            }
+            if (data64.assert !== void 0) {
+              let data75 = data64.assert;
+              if (!(data75 && typeof data75 == "object" && !Array.isArray(data75))) {
+                const err145 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data75 };
+                if (vErrors === null) {
+                  vErrors = [err145];
+                } else {
+                  vErrors.push(err145);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err146 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data64 };
             if (vErrors === null) {
-              vErrors = [err121];
+              vErrors = [err146];
             } else {
-              vErrors.push(err121);
+              vErrors.push(err146);
             }
             errors++;
           }
         }
       } else {
-        const err122 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data65 };
+        const err147 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data63 };
         if (vErrors === null) {
-          vErrors = [err122];
+          vErrors = [err147];
         } else {
-          vErrors.push(err122);
+          vErrors.push(err147);
+        }
+        errors++;
+      }
+      let data76 = data.builtins;
+      if (data76 && typeof data76 == "object" && !Array.isArray(data76)) {
+        for (const key20 in data76) {
+          const _errs179 = errors;
+          if (!(key20 === "image-tag" || key20 === "image-registry" || key20 === "production-digest" || key20 === "env-secret-literal")) {
+            const err148 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key20, propertyName: key20 };
+            if (vErrors === null) {
+              vErrors = [err148];
+            } else {
+              vErrors.push(err148);
+            }
+            errors++;
+          }
+          var valid43 = _errs179 === errors;
+          if (!valid43) {
+            const err149 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key20 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data76 };
+            if (vErrors === null) {
+              vErrors = [err149];
+            } else {
+              vErrors.push(err149);
+            }
+            errors++;
+          }
+        }
+        for (const key21 in data76) {
+          let data77 = data76[key21];
+          if (typeof data77 !== "boolean") {
+            const err150 = { instancePath: instancePath + "/builtins/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data77 };
+            if (vErrors === null) {
+              vErrors = [err150];
+            } else {
+              vErrors.push(err150);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err151 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data76 };
+        if (vErrors === null) {
+          vErrors = [err151];
+        } else {
+          vErrors.push(err151);
         }
         errors++;
       }
     } else {
-      const err123 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
+      const err152 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
       if (vErrors === null) {
-        vErrors = [err123];
+        vErrors = [err152];
       } else {
-        vErrors.push(err123);
+        vErrors.push(err152);
       }
       errors++;
     }
@@ -29440,9 +29788,9 @@ function siteIn(sourceMap, path, at) {
   return { path, line: position.line, column: position.column };
 }
 __name(siteIn, "siteIn");
-function dotted(tokens) {
+function dotted(tokens2) {
   let out = "";
-  for (const raw of tokens) {
+  for (const raw of tokens2) {
     const token = clip(raw);
     if (/^(0|[1-9][0-9]*)$/.test(token)) out += `[${token}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(token)) out += (out ? "." : "") + token;
@@ -29452,18 +29800,18 @@ function dotted(tokens) {
 }
 __name(dotted, "dotted");
 function describeManifestPath(path) {
-  const tokens = parsePointer(path);
-  if (tokens.length === 0) return "the manifest";
-  if (tokens[0] === "services" && tokens.length >= 2) {
-    return tokens.length === 2 ? `service \`${tokens[1]}\`` : `\`${dotted(tokens.slice(2))}\``;
+  const tokens2 = parsePointer(path);
+  if (tokens2.length === 0) return "the manifest";
+  if (tokens2[0] === "services" && tokens2.length >= 2) {
+    return tokens2.length === 2 ? `service \`${tokens2[1]}\`` : `\`${dotted(tokens2.slice(2))}\``;
   }
-  if (tokens[0] === "environments" && tokens.length >= 2) {
-    if (tokens.length === 2) return `environment \`${tokens[1]}\``;
-    if (tokens[2] === "services" && tokens.length >= 4) {
-      return tokens.length === 4 ? `the \`${tokens[1]}\` override of service \`${tokens[3]}\`` : `\`${dotted(tokens.slice(4))}\``;
+  if (tokens2[0] === "environments" && tokens2.length >= 2) {
+    if (tokens2.length === 2) return `environment \`${tokens2[1]}\``;
+    if (tokens2[2] === "services" && tokens2.length >= 4) {
+      return tokens2.length === 4 ? `the \`${tokens2[1]}\` override of service \`${tokens2[3]}\`` : `\`${dotted(tokens2.slice(4))}\``;
     }
   }
-  return `\`${dotted(tokens)}\``;
+  return `\`${dotted(tokens2)}\``;
 }
 __name(describeManifestPath, "describeManifestPath");
 function validateManifestSchema(value, file, sourceMap) {
@@ -29689,13 +30037,13 @@ var LazyMap = class {
     this.initializer = initializer;
     this.cache = /* @__PURE__ */ new Map();
   }
-  has(key2) {
-    return Object.hasOwn(this.initializer, key2);
+  has(key3) {
+    return Object.hasOwn(this.initializer, key3);
   }
-  get(key2) {
-    if (this.cache.has(key2)) return this.cache.get(key2);
-    const val = this.has(key2) ? this.initializer[key2]() : null;
-    this.cache.set(key2, val);
+  get(key3) {
+    if (this.cache.has(key3)) return this.cache.get(key3);
+    const val = this.has(key3) ? this.initializer[key3]() : null;
+    this.cache.set(key3, val);
     return val;
   }
 };
@@ -31791,13 +32139,13 @@ var DFA = class DFA2 {
     return lo;
   }
   closure(pcs, flag) {
-    const closure = /* @__PURE__ */ new Set();
+    const closure2 = /* @__PURE__ */ new Set();
     const stack = Array.from(pcs);
     let needflags = 0;
     while (stack.length > 0) {
       const pc = stack.pop();
-      if (pc === 0 || closure.has(pc)) continue;
-      closure.add(pc);
+      if (pc === 0 || closure2.has(pc)) continue;
+      closure2.add(pc);
       const inst = this.prog.getInst(pc);
       switch (inst.op) {
         case Inst.ALT:
@@ -31815,7 +32163,7 @@ var DFA = class DFA2 {
       }
     }
     return {
-      pcs: Array.from(closure).sort((a, b) => a - b),
+      pcs: Array.from(closure2).sort((a, b) => a - b),
       needflags
     };
   }
@@ -31846,11 +32194,11 @@ var DFA = class DFA2 {
     else yield* cached;
   }
   makeState(pcs, flag, ids) {
-    const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
+    const closure2 = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
     let stateFlag = flag;
-    if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
-    stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
-    return this.getState(closure.pcs, stateFlag, ids);
+    if (closure2.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
+    stateFlag |= closure2.needflags << DFA2.FLAG_NEED_SHIFT;
+    return this.getState(closure2.pcs, stateFlag, ids);
   }
   allocTable(state, anchor) {
     const size = this.numClasses + 1;
@@ -32905,11 +33253,11 @@ var AhoCorasick = class {
     for (const word of words) {
       let node = 0;
       for (let i = 0; i < word.length; i++) {
-        const key2 = node * alphabetSize + word[i];
-        let child = edges.get(key2);
+        const key3 = node * alphabetSize + word[i];
+        let child = edges.get(key3);
         if (child === void 0) {
           child = parent.length;
-          edges.set(key2, child);
+          edges.set(key3, child);
           parent.push(node);
           unit.push(word[i]);
           depth.push(depth[node] + 1);
@@ -36345,11 +36693,11 @@ var CONTENT_CACHE_SIZE = 16;
 function compilePolicies(policies) {
   const cached = compiledByPolicies.get(policies);
   if (cached) return cached;
-  const key2 = JSON.stringify(policies);
-  const same = compiledByContent.get(key2);
+  const key3 = JSON.stringify(policies);
+  const same = compiledByContent.get(key3);
   if (same) {
-    compiledByContent.delete(key2);
-    compiledByContent.set(key2, same);
+    compiledByContent.delete(key3);
+    compiledByContent.set(key3, same);
     const compiled2 = same.map((entry, index) => ({ ...entry, policy: policies[index] }));
     compiledByPolicies.set(policies, compiled2);
     return compiled2;
@@ -36380,7 +36728,7 @@ function compilePolicies(policies) {
     return endless ? { policy, error: endless } : { policy, validate };
   });
   compiledByPolicies.set(policies, compiled);
-  compiledByContent.set(key2, compiled);
+  compiledByContent.set(key3, compiled);
   if (compiledByContent.size > CONTENT_CACHE_SIZE) compiledByContent.delete(compiledByContent.keys().next().value);
   return compiled;
 }
@@ -36520,9 +36868,9 @@ function failure(policy, unit, error) {
   let instancePath = error.instancePath;
   if (error.keyword === "required") instancePath += "/" + String(params.missingProperty).replace(/~/g, "~0").replace(/\//g, "~1");
   if (error.keyword === "additionalProperties") instancePath += "/" + String(params.additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1");
-  const tokens = parsePointer(instancePath);
-  const subject = tokens.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens)}\``;
-  const defaulted = tokens.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
+  const tokens2 = parsePointer(instancePath);
+  const subject = tokens2.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens2)}\``;
+  const defaulted = tokens2.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
   const what = /* @__PURE__ */ __name((where) => {
     if (error.keyword === "required") return `${subject} is not set ${where}; it is required`;
     if (error.keyword === "additionalProperties" || error.keyword === "false schema") {
@@ -36792,9 +37140,9 @@ function unknownAssertFields(assert) {
   const walk = /* @__PURE__ */ __name((node, shape, at, prefix) => {
     if (typeof node !== "object" || node === null || Array.isArray(node) || shape === null) return;
     const schema2 = node;
-    const report = /* @__PURE__ */ __name((name, tokens) => {
+    const report = /* @__PURE__ */ __name((name, tokens2) => {
       const hit = suggest(name, shape.keys());
-      found.push({ at: tokens, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
+      found.push({ at: tokens2, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
     }, "report");
     if (typeof schema2.properties === "object" && schema2.properties !== null) {
       for (const [name, child] of Object.entries(schema2.properties)) {
@@ -36807,11 +37155,11 @@ function unknownAssertFields(assert) {
         if (typeof name === "string" && !shape.has(name)) report(name, [...at, "required", String(index)]);
       });
     }
-    for (const key2 of ["allOf", "anyOf", "oneOf"]) {
-      const branches = schema2[key2];
-      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key2, String(index)], prefix));
+    for (const key3 of ["allOf", "anyOf", "oneOf"]) {
+      const branches = schema2[key3];
+      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key3, String(index)], prefix));
     }
-    for (const key2 of ["not", "if", "then", "else"]) walk(schema2[key2], shape, [...at, key2], prefix);
+    for (const key3 of ["not", "if", "then", "else"]) walk(schema2[key3], shape, [...at, key3], prefix);
   }, "walk");
   walk(assert, policyViewShape(), [], []);
   return found;
@@ -36839,7 +37187,8 @@ var DEFAULT_CONFIG = deepFreeze({
       namespace: "{owner}-{env}",
       autoSync: true,
       production: false,
-      mode: "direct"
+      mode: "direct",
+      promote: { kind: "merge" }
     },
     {
       name: "production",
@@ -36847,7 +37196,8 @@ var DEFAULT_CONFIG = deepFreeze({
       namespace: "{owner}-{env}",
       autoSync: false,
       production: true,
-      mode: "direct"
+      mode: "direct",
+      promote: { kind: "merge" }
     }
   ],
   registries: [],
@@ -36943,12 +37293,12 @@ function automaton(shape, alphabet) {
 __name(automaton, "automaton");
 var shared = /* @__PURE__ */ new Map();
 function sharedNamespace(a, b) {
-  const key2 = JSON.stringify([a, b]);
-  if (!shared.has(key2)) {
+  const key3 = JSON.stringify([a, b]);
+  if (!shared.has(key3)) {
     if (shared.size > 1e3) shared.clear();
-    shared.set(key2, search(a, b) ?? null);
+    shared.set(key3, search(a, b) ?? null);
   }
-  return shared.get(key2) ?? void 0;
+  return shared.get(key3) ?? void 0;
 }
 __name(sharedNamespace, "sharedNamespace");
 function search(a, b) {
@@ -36996,6 +37346,119 @@ function firstNotIn(candidates, used) {
 }
 __name(firstNotIn, "firstNotIn");
 
+// src/config/preview-namespaces.ts
+var OWNER_MAX2 = 40;
+var NUMBER_MAX = 10;
+function reservedForPreviews(name) {
+  return name === "preview" || name === "previews" || /^pr-[0-9]+$/.test(name);
+}
+__name(reservedForPreviews, "reservedForPreviews");
+function previewPatternProblem(pattern) {
+  const names = [...pattern.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
+  if (names.some((n) => n !== "owner" && n !== "number")) return "may use only `{owner}` and `{number}`";
+  if (names.filter((n) => n === "owner").length !== 1 || names.filter((n) => n === "number").length !== 1) {
+    return "must use `{owner}` once and `{number}` once, e.g. `{owner}-pr-{number}`";
+  }
+  const owner = pattern.indexOf("{owner}");
+  const number = pattern.indexOf("{number}");
+  if (number < owner) return "must put `{number}` after `{owner}`, e.g. `{owner}-pr-{number}`";
+  const between = pattern.slice(owner + "{owner}".length, number);
+  if (!/[a-z-]$/.test(between)) {
+    return "needs a fixed part ending in a letter or `-` between `{owner}` and `{number}` (e.g. `-pr-`), or two pull requests of different teams could share a namespace";
+  }
+  return void 0;
+}
+__name(previewPatternProblem, "previewPatternProblem");
+function previewNamespaceProblems(previews2, environments) {
+  const problem2 = previewPatternProblem(previews2.namespace);
+  if (problem2) return [`namespace pattern \`${previews2.namespace}\` ${problem2}`];
+  const preview = tokens(previews2.namespace.replace("{number}", "\0"));
+  const problems = [];
+  for (const env of environments) {
+    if (clusterKey(env.cluster) !== clusterKey(previews2.cluster)) continue;
+    if ((env.namespace.match(/\{owner\}/g) ?? []).length !== 1 || /\{(?!owner\}|env\})/.test(env.namespace)) continue;
+    const shared2 = intersection(preview, tokens(env.namespace.replace(/\{env\}/g, env.name)));
+    if (shared2 !== void 0) {
+      problems.push(
+        `previews (\`${previews2.namespace}\`) and environment \`${env.name}\` (\`${env.namespace}\`) share the cluster ${env.cluster} and both can produce namespace \`${shared2}\`: a preview could land in that environment's namespace. Give previews a fixed part no environment pattern can produce, e.g. \`{owner}-pr-{number}\` beside \`{owner}-{env}\``
+      );
+    }
+  }
+  return problems;
+}
+__name(previewNamespaceProblems, "previewNamespaceProblems");
+function tokens(pattern) {
+  const out = [];
+  for (let i = 0; i < pattern.length; ) {
+    if (pattern.startsWith("{owner}", i)) {
+      out.push({ slot: "owner" });
+      i += "{owner}".length;
+    } else if (pattern[i] === "\0") {
+      out.push({ slot: "number" });
+      i++;
+    } else {
+      out.push({ literal: pattern[i] });
+      i++;
+    }
+  }
+  return out;
+}
+__name(tokens, "tokens");
+function key(s) {
+  return `${s[0]},${s[1]},${s[2] ? 1 : 0}`;
+}
+__name(key, "key");
+function closure(pattern, state) {
+  const out = [state];
+  for (let s = state; s[0] < pattern.length; ) {
+    const token = pattern[s[0]];
+    if ("literal" in token || s[1] === 0 || s[2]) break;
+    s = [s[0] + 1, 0, false];
+    out.push(s);
+  }
+  return out;
+}
+__name(closure, "closure");
+function step(pattern, [i, n], c) {
+  const token = pattern[i];
+  if (token === void 0) return [];
+  if ("literal" in token) return token.literal === c ? closure(pattern, [i + 1, 0, false]) : [];
+  if (token.slot === "owner") {
+    if (!/^[a-z0-9-]$/.test(c) || n >= OWNER_MAX2 || n === 0 && c === "-") return [];
+    return closure(pattern, [i, n + 1, c === "-"]);
+  }
+  if (!/^[0-9]$/.test(c) || n >= NUMBER_MAX || n === 0 && c === "0") return [];
+  return closure(pattern, [i, n + 1, false]);
+}
+__name(step, "step");
+function accepts(pattern, state) {
+  return state[0] === pattern.length;
+}
+__name(accepts, "accepts");
+function intersection(a, b) {
+  const literals = new Set([...a, ...b].flatMap((t) => "literal" in t ? [t.literal] : []));
+  const letter = [..."abcdefghijklmnopqrstuvwxyz"].find((c) => !literals.has(c));
+  const alphabet = [.../* @__PURE__ */ new Set([...letter ? [letter] : [], ..."0123456789-", ...literals])];
+  const seen = /* @__PURE__ */ new Set();
+  let frontier = [];
+  for (const x of closure(a, [0, 0, false])) for (const y of closure(b, [0, 0, false])) frontier.push({ a: x, b: y, text: "" });
+  while (frontier.length > 0) {
+    const next = [];
+    for (const pair of frontier) {
+      const k = `${key(pair.a)}|${key(pair.b)}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      if (accepts(a, pair.a) && accepts(b, pair.b)) return pair.text;
+      for (const c of alphabet) {
+        for (const x of step(a, pair.a, c)) for (const y of step(b, pair.b, c)) next.push({ a: x, b: y, text: pair.text + c });
+      }
+    }
+    frontier = next;
+  }
+  return void 0;
+}
+__name(intersection, "intersection");
+
 // src/config/load.ts
 function loadConfig(text, file) {
   const parsed = parseYaml(text, file);
@@ -37038,13 +37501,14 @@ function loadConfig(text, file) {
 __name(loadConfig, "loadConfig");
 function resolveConfig(raw) {
   const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, ...env }]) => ({
+    ([name, { approval, promote, ...env }]) => ({
       ...env,
       name,
       namespace: env.namespace ?? "{owner}-{env}",
       autoSync: env.autoSync ?? false,
       production: env.production ?? (name === "production" || name === "prod"),
       mode: env.mode ?? "direct",
+      promote: promote === void 0 || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
       ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}
     })
   );
@@ -37075,10 +37539,32 @@ function resolveConfig(raw) {
     dependencies,
     links: raw.links ?? {},
     policies: (raw.policies ?? []).map((policy) => ({ ...policy, severity: policy.severity ?? "error" })),
-    builtins: raw.builtins ?? {}
+    builtins: raw.builtins ?? {},
+    ...raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}
   };
 }
 __name(resolveConfig, "resolveConfig");
+function resolvePreviews(raw, environments) {
+  const ttl = raw.ttl ?? "7d";
+  return {
+    from: raw.from,
+    namespace: raw.namespace ?? "{owner}-pr-{number}",
+    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
+    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
+    ttl,
+    ttlMs: durationMs(ttl),
+    maxPerRepository: raw.maxPerRepository ?? 3,
+    maxPerOrg: raw.maxPerOrg ?? 20,
+    label: raw.label ?? "paved:preview",
+    keepLabel: raw.keepLabel ?? "paved:keep"
+  };
+}
+__name(resolvePreviews, "resolvePreviews");
+function durationMs(text) {
+  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text.slice(-1)];
+  return Number(text.slice(0, -1)) * unit;
+}
+__name(durationMs, "durationMs");
 function semanticChecks(config2, file, sourceMap) {
   const diagnostics = [];
   const report = /* @__PURE__ */ __name((code, path, at, message, severity = "error") => {
@@ -37102,6 +37588,19 @@ function semanticChecks(config2, file, sourceMap) {
       `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
     );
   }
+  config2.environments.forEach((environment2, index) => {
+    if (environment2.promote.kind !== "after") return;
+    const after = environment2.promote.environment;
+    const position = config2.environments.findIndex((e) => e.name === after);
+    if (position >= 0 && position < index) return;
+    const earlier = config2.environments.slice(0, index).map((e) => `\`${e.name}\``);
+    report(
+      "invalid-promotion",
+      pointer("environments", environment2.name, "promote", "after"),
+      "value",
+      `\`environments.${environment2.name}.promote.after\` is \`${after}\`, which is ${position < 0 ? "not an environment" : position === index ? "this environment itself" : "a later environment"}: it must name an earlier environment in the promotion order (${earlier.length > 0 ? earlier.join(", ") : "there is none: use `merge` or `manual`"})`
+    );
+  });
   const ids = /* @__PURE__ */ new Map();
   config2.policies.forEach((policy, index) => {
     const first = ids.get(policy.id);
@@ -37131,7 +37630,21 @@ function semanticChecks(config2, file, sourceMap) {
   for (const problem2 of namespaceProblems(config2.environments)) {
     report("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
   }
-  const environments = config2.environments.map((e) => e.name);
+  if (config2.previews) {
+    const { from } = config2.previews;
+    if (!config2.environments.some((env) => env.name === from)) {
+      report("unknown-environment", "/previews/from", "value", `\`previews.from\` is \`${from}\`, which is not configured; the environments are ${config2.environments.map((e) => `\`${e.name}\``).join(", ")}`);
+    }
+    for (const problem2 of previewNamespaceProblems(config2.previews, config2.environments)) {
+      report("namespace-overlap", "/previews/namespace", "value", problem2);
+    }
+    for (const env of config2.environments) {
+      if (reservedForPreviews(env.name)) {
+        report("reserved-environment", pointer("environments", env.name), "key", `environment \`${env.name}\` is a name previews use (\`preview\`, \`previews\`, \`pr-<number>\`); rename it`);
+      }
+    }
+  }
+  const environments = [...config2.environments.map((e) => e.name), ...config2.previews ? ["preview"] : []];
   config2.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {
       if (!environments.includes(name)) {
@@ -37208,7 +37721,7 @@ function namespaceFor(pattern, owner, environment2) {
 }
 __name(namespaceFor, "namespaceFor");
 function fillPattern(pattern, values) {
-  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key2) => values[key2] ?? whole);
+  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key3) => values[key3] ?? whole);
 }
 __name(fillPattern, "fillPattern");
 function recordOrigins(origins, merged, base, override, field, basePath, overridePathPrefix) {
@@ -37229,13 +37742,13 @@ function recordOrigins(origins, merged, base, override, field, basePath, overrid
     return;
   }
   if (!isJsonObject(merged)) return;
-  for (const key2 of Object.keys(merged)) {
-    const token = pointer(key2);
-    const overrideChild = isJsonObject(override) ? getOwn(override, key2) : void 0;
-    const baseChild = isJsonObject(base) ? getOwn(base, key2) : void 0;
+  for (const key3 of Object.keys(merged)) {
+    const token = pointer(key3);
+    const overrideChild = isJsonObject(override) ? getOwn(override, key3) : void 0;
+    const baseChild = isJsonObject(base) ? getOwn(base, key3) : void 0;
     recordOrigins(
       origins,
-      merged[key2],
+      merged[key3],
       baseChild,
       overrideChild === null ? void 0 : overrideChild,
       field + token,
@@ -37246,9 +37759,9 @@ function recordOrigins(origins, merged, base, override, field, basePath, overrid
 }
 __name(recordOrigins, "recordOrigins");
 function recordRemovals(removed, override, field, path) {
-  for (const key2 of Object.keys(override)) {
-    const value = override[key2];
-    const token = pointer(key2);
+  for (const key3 of Object.keys(override)) {
+    const value = override[key3];
+    const token = pointer(key3);
     if (value === null) removed[field + token] = path + token;
     else if (isJsonObject(value)) recordRemovals(removed, value, field + token, path + token);
   }
@@ -37256,8 +37769,8 @@ function recordRemovals(removed, override, field, path) {
 __name(recordRemovals, "recordRemovals");
 function withDefaults(merged, name, owner, environment2) {
   const spec = {};
-  for (const key2 of Object.keys(merged)) {
-    if (key2 !== "enabled") setOwn(spec, key2, merged[key2]);
+  for (const key3 of Object.keys(merged)) {
+    if (key3 !== "enabled") setOwn(spec, key3, merged[key3]);
   }
   spec.replicas ??= SERVICE_DEFAULTS.replicas;
   spec.cpu ??= SERVICE_DEFAULTS.cpu;
@@ -37320,12 +37833,12 @@ function evaluatePolicies(units, config2, file, sourceMap) {
     for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
       const site = locate(unit, finding, sourceMap);
       const text = typeof finding.message === "string" ? finding.message : finding.message("\0");
-      const key2 = `${finding.code}\0${site.path}\0${text}`;
-      const group = groups.get(key2);
+      const key3 = `${finding.code}\0${site.path}\0${text}`;
+      const group = groups.get(key3);
       if (group) {
         if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
       } else {
-        groups.set(key2, { finding, site, environments: [unit.environment] });
+        groups.set(key3, { finding, site, environments: [unit.environment] });
       }
     }
   }
@@ -37455,9 +37968,9 @@ function nameFindings(units, config2) {
   const worst = /* @__PURE__ */ new Map();
   for (const unit of units) {
     for (const derived of oversizedNames(unit, config2)) {
-      const key2 = `${derived.what}\0${derived.path}`;
-      const seen = worst.get(key2);
-      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key2, { derived, unit });
+      const key3 = `${derived.what}\0${derived.path}`;
+      const seen = worst.get(key3);
+      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key3, { derived, unit });
     }
   }
   for (const { derived, unit } of worst.values()) findings.push({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) });
@@ -37475,6 +37988,13 @@ function nameMessage(derived, unit) {
   return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): ${which}; shorten ${parts.length === 1 ? "it" : "them"} by ${derived.name.length - derived.max}`;
 }
 __name(nameMessage, "nameMessage");
+
+// src/core/preview-names.ts
+var PREVIEW_ENVIRONMENT = "preview";
+function previewProjectName(owner) {
+  return [owner, "previews"].join(NAME_SEPARATOR);
+}
+__name(previewProjectName, "previewProjectName");
 
 // src/manifest/rules.ts
 function isOverridePath(path) {
@@ -37506,7 +38026,7 @@ function baseView(name, service) {
 }
 __name(baseView, "baseView");
 function unknownEnvironments(manifest, config2) {
-  const known = config2.environments.map((e) => e.name);
+  const known = [...config2.environments.map((e) => e.name), ...config2.previews ? [PREVIEW_ENVIRONMENT] : []];
   return Object.keys(manifest.environments ?? {}).filter((name) => !known.includes(name)).map((name) => ({
     code: "unknown-environment",
     path: pointer("environments", name),
@@ -37605,15 +38125,15 @@ function dependencyCatalog(view, config2) {
 __name(dependencyCatalog, "dependencyCatalog");
 function governedParams(view, name, params, type2, allowed) {
   const findings = [];
-  for (const key2 of Object.keys(params)) {
-    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key2).slice(1)}`);
-    if (key2.toLowerCase() === "class") {
-      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key2}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
-    } else if (allowed !== null && !allowed.includes(key2)) {
+  for (const key3 of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key3).slice(1)}`);
+    if (key3.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key3}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key3)) {
       findings.push({
         code: "unknown-dependency-param",
         path,
-        message: `\`${type2}\` does not take the parameter \`${key2}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key2, allowed) || `; it takes ${listNames(allowed)}`)
+        message: `\`${type2}\` does not take the parameter \`${key3}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key3, allowed) || `; it takes ${listNames(allowed)}`)
       });
     }
   }
@@ -37797,10 +38317,10 @@ function envAsWritten(root3, literals) {
       const env = isJsonObject(service) ? getOwn(service, "env") : void 0;
       if (!isJsonObject(env)) continue;
       const base = `${prefix}/${escapePointerToken(name)}/env/`;
-      for (const [key2, value] of Object.entries(env)) {
+      for (const [key3, value] of Object.entries(env)) {
         if (typeof value !== "number" && typeof value !== "boolean") continue;
-        const written = literals.get(base + escapePointerToken(key2));
-        if (written !== void 0) setOwn(env, key2, written);
+        const written = literals.get(base + escapePointerToken(key3));
+        if (written !== void 0) setOwn(env, key3, written);
       }
     }
   }, "envOf");
@@ -37822,9 +38342,9 @@ __name(checkRoot, "checkRoot");
 function reporter(into, file) {
   const { value: root3, sourceMap, diagnostics, reported: seen } = into;
   return (finding, prefix = "") => {
-    const key2 = `${finding.code}\0${finding.path}`;
-    if (seen.has(key2)) return;
-    seen.add(key2);
+    const key3 = `${finding.code}\0${finding.path}`;
+    if (seen.has(key3)) return;
+    seen.add(key3);
     const site = siteIn(sourceMap, finding.path, isScalarAt(root3, finding.path) ? "value" : "key");
     diagnostics.push({
       severity: finding.severity ?? "error",
@@ -38048,9 +38568,9 @@ var DiagnosticCollector = class {
   groups = /* @__PURE__ */ new Map();
   /** `subject` names what was being rendered (`staging/api`), appended to the message. */
   add(diagnostic2, subject) {
-    const key2 = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
-    const group = this.groups.get(key2);
-    if (!group) this.groups.set(key2, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
+    const key3 = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
+    const group = this.groups.get(key3);
+    if (!group) this.groups.set(key3, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
     else if (subject !== void 0) group.subjects.push(subject);
   }
   list() {
@@ -38313,7 +38833,7 @@ function buildUnitView(unit, place, shared2, config2) {
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
-      project: yamlString(unit.owner),
+      project: yamlString(unit.project ?? unit.owner),
       path: yamlString(place.dir),
       manifestsPath: yamlString(`${place.dir}/manifests`),
       valuesFile: yamlString(`$values/${place.dir}/values.yaml`)
@@ -38385,22 +38905,22 @@ function sortedDependencyNames(unit) {
 __name(sortedDependencyNames, "sortedDependencyNames");
 function buildEnv(unit) {
   const { env, secrets } = unit.spec;
-  const vars = Object.keys(env).map((key2) => ({ key: key2, view: envVar(unit, key2, env[key2]) }));
+  const vars = Object.keys(env).map((key3) => ({ key: key3, view: envVar(unit, key3, env[key3]) }));
   const secretsSecret = yamlString(secretsName(unit.service));
-  for (const key2 of Object.keys(secrets)) {
-    vars.push({ key: key2, view: { name: yamlString(key2), value: null, secretKeyRef: { name: secretsSecret, key: yamlString(key2) } } });
+  for (const key3 of Object.keys(secrets)) {
+    vars.push({ key: key3, view: { name: yamlString(key3), value: null, secretKeyRef: { name: secretsSecret, key: yamlString(key3) } } });
   }
   return vars.sort((a, b) => compareText(a.key, b.key)).map((v) => v.view);
 }
 __name(buildEnv, "buildEnv");
-function envVar(unit, key2, raw) {
+function envVar(unit, key3, raw) {
   const parsed = parseEnvValue(raw);
   if (parsed.kind === "dependency") {
     const ref = { name: yamlString(connectionSecretName(unit.service, parsed.dependency)), key: yamlString(parsed.output) };
-    return { name: yamlString(key2), value: null, secretKeyRef: ref };
+    return { name: yamlString(key3), value: null, secretKeyRef: ref };
   }
   const text = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key2), value: containerString(text), secretKeyRef: null };
+  return { name: yamlString(key3), value: containerString(text), secretKeyRef: null };
 }
 __name(envVar, "envVar");
 function containerString(text) {
@@ -38411,7 +38931,7 @@ function buildDependency(unit, name, config2) {
   const dep = unit.spec.dependencies[name];
   const catalog = Object.hasOwn(config2.dependencies, dep.type) ? config2.dependencies[dep.type] : void 0;
   const parameters = /* @__PURE__ */ new Map();
-  for (const [key2, value] of Object.entries(dep.params ?? {})) parameters.set(key2, yamlScalar(value));
+  for (const [key3, value] of Object.entries(dep.params ?? {})) parameters.set(key3, yamlScalar(value));
   if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   return {
     name: yamlString(name),
@@ -38452,13 +38972,13 @@ function renderCatalog(units, ctx) {
   const order = new Map(ctx.config.environments.map((env, index) => [env.name, index]));
   const rank = /* @__PURE__ */ __name((unit) => order.get(unit.environment) ?? -1, "rank");
   for (const unit of units) {
-    const key2 = `${unit.owner}/${unit.service}`;
-    if (!first.has(key2)) first.set(key2, unit);
-    const latest = last.get(key2);
-    if (!latest || rank(unit) >= rank(latest)) last.set(key2, unit);
+    const key3 = `${unit.owner}/${unit.service}`;
+    if (!first.has(key3)) first.set(key3, unit);
+    const latest = last.get(key3);
+    if (!latest || rank(unit) >= rank(latest)) last.set(key3, unit);
   }
   const paths = [];
-  for (const [key2, unit] of first) {
+  for (const [key3, unit] of first) {
     const target = catalogPath(ctx.config.gitops.directory, unit.owner, unit.service);
     const subject = `catalog ${unit.service}`;
     if ("unsafe" in target) {
@@ -38466,7 +38986,7 @@ function renderCatalog(units, ctx) {
       continue;
     }
     const view = buildUnitView(unit, { dir: "", autoSync: false, extraManifests: false }, ctx.shared, ctx.config);
-    const lastUnit = last.get(key2);
+    const lastUnit = last.get(key3);
     view.catalog.application = yamlString(applicationName(lastUnit.owner, lastUnit.service, lastUnit.environment));
     const component = ctx.runner.run({ template: "catalog-component", view, subject, kind: "objects" });
     if (!component) continue;
@@ -38538,7 +39058,7 @@ function objectsClash(ctx, documents, place, path, templateFile, subject) {
     }
     keys.push(identity.key);
   }
-  for (const key2 of keys) ctx.objects.set(key2, path);
+  for (const key3 of keys) ctx.objects.set(key3, path);
   return false;
 }
 __name(objectsClash, "objectsClash");
@@ -38761,8 +39281,8 @@ function requireCommon() {
     if (source) {
       const sourceKeys = Object.keys(source);
       for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
-        const key2 = sourceKeys[index];
-        target[key2] = source[key2];
+        const key3 = sourceKeys[index];
+        target[key3] = source[key3];
       }
     }
     return target;
@@ -39736,9 +40256,9 @@ function requireSet() {
   function resolveYamlSet(data) {
     if (data === null) return true;
     const object = data;
-    for (const key2 in object) {
-      if (_hasOwnProperty.call(object, key2)) {
-        if (object[key2] !== null) return false;
+    for (const key3 in object) {
+      if (_hasOwnProperty.call(object, key3)) {
+        if (object[key3] !== null) return false;
       }
     }
     return true;
@@ -39901,16 +40421,16 @@ function requireLoader() {
     );
   }
   __name(charFromCodepoint, "charFromCodepoint");
-  function setProperty(object, key2, value) {
-    if (key2 === "__proto__") {
-      Object.defineProperty(object, key2, {
+  function setProperty(object, key3, value) {
+    if (key3 === "__proto__") {
+      Object.defineProperty(object, key3, {
         configurable: true,
         enumerable: true,
         writable: true,
         value
       });
     } else {
-      object[key2] = value;
+      object[key3] = value;
     }
   }
   __name(setProperty, "setProperty");
@@ -40116,11 +40636,11 @@ function requireLoader() {
     chargeMergeWork(state);
     const sourceKeys = Object.keys(source);
     for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-      const key2 = sourceKeys[index];
+      const key3 = sourceKeys[index];
       chargeMergeWork(state);
-      if (!_hasOwnProperty.call(destination, key2)) {
-        setProperty(destination, key2, source[key2]);
-        overridableKeys[key2] = true;
+      if (!_hasOwnProperty.call(destination, key3)) {
+        setProperty(destination, key3, source[key3]);
+        overridableKeys[key3] = true;
       }
     }
   }
@@ -41979,7 +42499,7 @@ function parseObjects(text) {
   for (const [index, doc] of parsed.documents.entries()) {
     const where = parsed.documents.length > 1 ? ` (document ${index + 1})` : "";
     if (!isMapping(doc)) return { ok: false, message: `the output${where} is not a mapping`, line: 1, column: 1 };
-    const missing = ["apiVersion", "kind"].filter((key2) => !nonEmptyString(doc[key2]));
+    const missing = ["apiVersion", "kind"].filter((key3) => !nonEmptyString(doc[key3]));
     if (!isMapping(doc.metadata) || !nonEmptyString(doc.metadata.name)) missing.push("metadata.name");
     if (missing.length > 0) return { ok: false, message: `the output${where} has no ${missing.join(", ")}`, line: 1, column: 1 };
   }
@@ -42502,8 +43022,8 @@ var BUILTIN_TEMPLATE_SPECS = {
 // src/render/helpers.ts
 var ENCODED = /^"(?:[^"\\]|\\.)*"$/;
 function decodeScalar(scalar) {
-  const json2 = scalar.replace(/\\(U[0-9A-Fa-f]{8}|[\s\S])/g, (escape2, body) => {
-    if (body.length === 1) return escape2;
+  const json2 = scalar.replace(/\\(U[0-9A-Fa-f]{8}|[\s\S])/g, (escape3, body) => {
+    if (body.length === 1) return escape3;
     const text = String.fromCodePoint(parseInt(body.slice(1), 16));
     let units = "";
     for (let i = 0; i < text.length; i++) units += "\\u" + text.charCodeAt(i).toString(16).padStart(4, "0");
@@ -42538,10 +43058,10 @@ __name(environment, "environment");
 function builtinTemplateSet() {
   const env = environment();
   const templates = /* @__PURE__ */ new Map();
-  for (const key2 of Object.keys(BUILTIN_TEMPLATE_SPECS).sort()) {
-    const template = env.template(BUILTIN_TEMPLATE_SPECS[key2]);
-    const name = templateName(key2);
-    templates.set(name, { name, file: `templates/${key2}`, render: /* @__PURE__ */ __name((view) => template(view), "render") });
+  for (const key3 of Object.keys(BUILTIN_TEMPLATE_SPECS).sort()) {
+    const template = env.template(BUILTIN_TEMPLATE_SPECS[key3]);
+    const name = templateName(key3);
+    templates.set(name, { name, file: `templates/${key3}`, render: /* @__PURE__ */ __name((view) => template(view), "render") });
   }
   return { templates, broken: /* @__PURE__ */ new Map(), sources: { sources: {}, files: {}, builtins: true } };
 }
@@ -42550,11 +43070,11 @@ function compileTemplateSet(sources, files = {}, base) {
   const env = environment();
   const templates = new Map(base?.templates);
   const broken = new Map(base?.broken);
-  for (const key2 of Object.keys(sources).sort()) {
-    const name = templateName(key2);
-    const file = files[key2] ?? `templates/${key2}`;
+  for (const key3 of Object.keys(sources).sort()) {
+    const name = templateName(key3);
+    const file = files[key3] ?? `templates/${key3}`;
     try {
-      const render = compileEagerly(env, sources[key2]);
+      const render = compileEagerly(env, sources[key3]);
       templates.set(name, { name, file, render });
       broken.delete(name);
     } catch (error) {
@@ -43008,14 +43528,14 @@ function gitEnvironment(extra = {}) {
 }
 __name(gitEnvironment, "gitEnvironment");
 function gitRunner(dir) {
-  return (args, options = {}) => new Promise((resolve7, reject) => {
+  return (args, options = {}) => new Promise((resolve8, reject) => {
     const child = execFile(
       "git",
       ["-C", dir, ...args],
       { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: gitEnvironment(options.env) },
       (error, stdout, stderr) => {
         if (error) reject(new GitError(args, error.code ?? void 0, stderr.toString("utf8")));
-        else resolve7(stdout);
+        else resolve8(stdout);
       }
     );
     child.stdin?.on("error", () => {
@@ -43134,9 +43654,9 @@ var LocalGitWriter = class {
    * EMAIL), with Paved's identity only where neither the repository nor the environment names one.
    */
   async identity() {
-    const configured = /* @__PURE__ */ __name(async (key2) => {
+    const configured = /* @__PURE__ */ __name(async (key3) => {
       try {
-        return (await this.git(["config", "--get", key2])).toString("utf8").trim() !== "";
+        return (await this.git(["config", "--get", key3])).toString("utf8").trim() !== "";
       } catch {
         return false;
       }
@@ -43210,7 +43730,7 @@ var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve7) => setTimeout(resolve7, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve8) => setTimeout(resolve8, ms)));
   let plan;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -43430,12 +43950,12 @@ function compareStrings(a, b) {
 __name(compareStrings, "compareStrings");
 
 // src/plan/records.ts
-function setOwn2(record, key2, value) {
-  Object.defineProperty(record, key2, { value, enumerable: true, writable: true, configurable: true });
+function setOwn2(record, key3, value) {
+  Object.defineProperty(record, key3, { value, enumerable: true, writable: true, configurable: true });
 }
 __name(setOwn2, "setOwn");
-function getOwn2(record, key2) {
-  return record && Object.hasOwn(record, key2) ? record[key2] : void 0;
+function getOwn2(record, key3) {
+  return record && Object.hasOwn(record, key3) ? record[key3] : void 0;
 }
 __name(getOwn2, "getOwn");
 
@@ -43513,12 +44033,23 @@ function buildOwnershipIndex(units, rendered, source) {
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
   const id = index.id === void 0 ? {} : { id: index.id };
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog };
+  const deployed = index.deployed && Object.keys(index.deployed).length > 0 ? { deployed: index.deployed } : {};
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog, ...deployed };
   return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
 __name(formatIndex, "formatIndex");
+function withDeployed(content, deployed) {
+  const without2 = content.replace(/^deployed:\n[\s\S]*$/m, "");
+  if (!deployed || Object.keys(deployed).length === 0) return without2;
+  return without2 + dump({ deployed }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+__name(withDeployed, "withDeployed");
+function hasDeployedRecord(content) {
+  return /^deployed:$/m.test(content);
+}
+__name(hasDeployedRecord, "hasDeployedRecord");
 function ownedPaths(index) {
   const owned = new Set(index.catalog);
   for (const unit of index.units) for (const p of unit.files) owned.add(p);
@@ -43552,10 +44083,24 @@ function parseIndex(content) {
       if (state) entry.state = state;
       return entry;
     }),
-    catalog
+    catalog,
+    ...readDeployed(doc.deployed)
   };
 }
 __name(parseIndex, "parseIndex");
+var ACTIONS = ["merge", "promote", "rollback"];
+function readDeployed(value) {
+  if (!isRecord(value)) return {};
+  const deployed = {};
+  for (const [environment2, entry] of Object.entries(value)) {
+    if (!isRecord(entry) || typeof entry.commit !== "string" || !COMMIT.test(entry.commit)) continue;
+    const previous = isStringList(entry.previous) ? entry.previous.filter((c) => COMMIT.test(c)) : [];
+    const action = typeof entry.action === "string" && ACTIONS.includes(entry.action) ? entry.action : "merge";
+    setOwn2(deployed, environment2, { commit: entry.commit, action, held: entry.held === true, previous });
+  }
+  return Object.keys(deployed).length > 0 ? { deployed } : {};
+}
+__name(readDeployed, "readDeployed");
 function readState(value) {
   if (!isRecord(value)) return void 0;
   const { image, replicas, cpu, memory } = value;
@@ -43589,9 +44134,9 @@ __name(digested, "digested");
 function stringRecord(value) {
   const out = {};
   if (!isRecord(value)) return out;
-  for (const key2 of Object.keys(value)) {
-    const v = value[key2];
-    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") setOwn2(out, key2, String(v));
+  for (const key3 of Object.keys(value)) {
+    const v = value[key3];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") setOwn2(out, key3, String(v));
   }
   return out;
 }
@@ -43649,7 +44194,7 @@ __name(relocateDiagnostics, "relocateDiagnostics");
 
 // src/report/commit-message.ts
 var MAX_SUMMARY_ITEMS = 3;
-function commitMessage(plan, source) {
+function commitMessage(plan, source, deployment) {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== void 0 ? ` (#${source.pullRequest})` : "";
   const lines2 = [`paved: ${source.repository}${at}${pr}`, ""];
@@ -43661,7 +44206,13 @@ function commitMessage(plan, source) {
   }
   const other = plan.changes.filter((c) => !c.unit).length;
   if (other > 0) lines2.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
+  if (deployment?.heading) lines2.splice(1, 0, "", deployment.heading);
   lines2.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  if (deployment) {
+    lines2.push(`Paved-Action: ${deployment.action}`);
+    if (deployment.by) lines2.push(`Paved-By: ${deployment.by}`);
+    for (const e of deployment.environments) lines2.push(`Paved-Environment: ${e.environment}`, `Paved-Source-Commit: ${e.environment}@${e.commit}`);
+  }
   return `${lines2.join("\n")}
 `;
 }
@@ -43724,8 +44275,8 @@ function desiredFiles(rendered, index) {
 __name(desiredFiles, "desiredFiles");
 function rememberLast(compute) {
   let last;
-  return (key2) => {
-    if (last === void 0 || last.key !== key2) last = { key: key2, value: compute(key2) };
+  return (key3) => {
+    if (last === void 0 || last.key !== key3) last = { key: key3, value: compute(key3) };
     return last.value;
   };
 }
@@ -43779,14 +44330,14 @@ function findConflicts(desired, tree, blobs, previouslyOwned, source) {
     }
     if (belongsToSource(owner, source)) continue;
     const dir = unitDirOf(path, desired.unitDirs);
-    const key2 = dir ?? path;
-    const conflict = byKey.get(key2) ?? { paths: [] };
+    const key3 = dir ?? path;
+    const conflict = byKey.get(key3) ?? { paths: [] };
     if (dir !== void 0) conflict.unit = desired.unitDirs.get(dir);
     const claim = desired.claims.get(path);
     if (claim) conflict.claim = claim;
     conflict.paths.push(path);
     conflict.owner ??= owner;
-    byKey.set(key2, conflict);
+    byKey.set(key3, conflict);
   }
   return [...byKey.values()];
 }
@@ -44061,10 +44612,10 @@ function intern(a, b) {
     const out = new Int32Array(lines2.length);
     for (let i = 0; i < lines2.length; i++) {
       const last = i === lines2.length - 1 && !lines2.finalNewline;
-      const key2 = last ? `${lines2.text[i]}
+      const key3 = last ? `${lines2.text[i]}
 ` : lines2.text[i];
-      let id = ids.get(key2);
-      if (id === void 0) ids.set(key2, id = ids.size);
+      let id = ids.get(key3);
+      if (id === void 0) ids.set(key3, id = ids.size);
       out[i] = id;
     }
     return out;
@@ -44426,12 +44977,12 @@ function compareUnits(units, rendered, previous, changes, config2) {
   const before = new Map((previous?.units ?? []).map((u) => [unitKey(u), u]));
   const comparisons = [];
   for (const r of rendered) {
-    const key2 = unitKey(r);
-    const unit = desired.get(key2);
+    const key3 = unitKey(r);
+    const unit = desired.get(key3);
     const after = unit ? unitState(unit) : void 0;
-    const old = before.get(key2);
-    before.delete(key2);
-    const files = filesChanged.get(key2) ?? 0;
+    const old = before.get(key3);
+    before.delete(key3);
+    const files = filesChanged.get(key3) ?? 0;
     const comparison = { change: { environment: r.environment, service: r.service, namespace: r.namespace, action: "unchanged", summary: [], files } };
     if (after) comparison.after = after;
     if (!old) {
@@ -44447,8 +44998,8 @@ function compareUnits(units, rendered, previous, changes, config2) {
     }
     comparisons.push(comparison);
   }
-  for (const [key2, old] of before) {
-    const files = filesChanged.get(key2) ?? 0;
+  for (const [key3, old] of before) {
+    const files = filesChanged.get(key3) ?? 0;
     const comparison = {
       change: {
         environment: old.environment,
@@ -44500,7 +45051,7 @@ function planFor(desired, input) {
     const locate2 = input.locate ?? (() => void 0);
     return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
-  const recorded = withCommit(desired, input.recordCommit ?? previousIndex?.commit);
+  const recorded = withCommit(carryDeployed(desired, previousIndex), input.recordCommit ?? previousIndex?.commit);
   const { changes, kept } = fileChanges(
     recorded,
     previousIndex,
@@ -44530,14 +45081,23 @@ function planFor(desired, input) {
   };
 }
 __name(planFor, "planFor");
+function carryDeployed(desired, previous) {
+  if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
+  return withIndexContent(desired, withDeployed(desired.index.content, previous.deployed));
+}
+__name(carryDeployed, "carryDeployed");
 function withCommit(desired, commit) {
   if (!desired.index || commit === void 0) return desired;
-  const content = withRecordedCommit(desired.index.content, commit);
+  return withIndexContent(desired, withRecordedCommit(desired.index.content, commit));
+}
+__name(withCommit, "withCommit");
+function withIndexContent(desired, content) {
+  if (!desired.index) return desired;
   const files = new Map(desired.files).set(desired.index.path, content);
   const shas = new Map(desired.shas).set(desired.index.path, gitBlobSha(content));
   return { ...desired, index: { ...desired.index, content }, files, shas };
 }
-__name(withCommit, "withCommit");
+__name(withIndexContent, "withIndexContent");
 function unplannable(diagnostics) {
   return { id: "", valid: false, diagnostics, changes: [], units: [], risks: [], environments: [] };
 }
@@ -44633,7 +45193,7 @@ function unitLinks(config2, unit) {
   };
   const links = {};
   for (const [label, pattern] of Object.entries(config2.links)) {
-    links[label] = pattern.replace(/\{(service|env|owner|namespace)\}/g, (_, key2) => encodeURIComponent(values[key2]));
+    links[label] = pattern.replace(/\{(service|env|owner|namespace)\}/g, (_, key3) => encodeURIComponent(values[key3]));
   }
   return links;
 }
@@ -44681,6 +45241,18 @@ function proposedSection(proposed) {
   };
 }
 __name(proposedSection, "proposedSection");
+function promotionSection(promotion) {
+  const waiting = promotion.some((p) => !p.changes);
+  return {
+    heading: "### \u{1F6A6} Promotion\n\n",
+    items: waiting ? promotion.map((p) => `- ${p.changes ? "\u{1F680}" : "\u23F8\uFE0F"} ${codeSpan(p.environment)}: ${p.note}
+`) : [],
+    omitted: /* @__PURE__ */ __name((n) => `- \u2026 ${count(n, "more environment")} not shown
+`, "omitted"),
+    trailer: "\n"
+  };
+}
+__name(promotionSection, "promotionSection");
 function diagnosticSection(title, diagnostics, ctx) {
   const icon = title === "Errors" ? "\u274C" : "\u26A0\uFE0F";
   return {
@@ -44789,6 +45361,7 @@ function summarySections(plan, ctx) {
     riskSection(plan.risks),
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
+    promotionSection(ctx.promotion ?? []),
     diagnosticSection("Errors", errors, ctx),
     ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
     ...unitTableSections(plan),
@@ -45102,7 +45675,7 @@ function orgConfigGivenAsManifest(text, file) {
   const { value } = parseYaml(text, file);
   if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
   const keys = Object.keys(value);
-  if (keys.includes("apiVersion") || keys.includes("services") || !keys.some((key2) => CONFIG_ONLY_KEYS.includes(key2))) return void 0;
+  if (keys.includes("apiVersion") || keys.includes("services") || !keys.some((key3) => CONFIG_ONLY_KEYS.includes(key3))) return void 0;
   return {
     severity: "error",
     code: "org-config-not-manifest",
@@ -45151,9 +45724,9 @@ function setScalar(text, path, value) {
 __name(setScalar, "setScalar");
 function removeEntry(text, path) {
   const parent = parse2(text).getIn(path.slice(0, -1), true);
-  const key2 = path[path.length - 1];
-  if (!(0, import_yaml2.isMap)(parent) || key2 === void 0) throw new EditError(`no map at \`${dotted2(path.slice(0, -1))}\``);
-  const pair = parent.items.find((item) => (0, import_yaml2.isScalar)(item.key) && item.key.value === key2);
+  const key3 = path[path.length - 1];
+  if (!(0, import_yaml2.isMap)(parent) || key3 === void 0) throw new EditError(`no map at \`${dotted2(path.slice(0, -1))}\``);
+  const pair = parent.items.find((item) => (0, import_yaml2.isScalar)(item.key) && item.key.value === key3);
   const keyNode = pair?.key;
   const valueNode = pair?.value;
   if (!keyNode?.range || !valueNode?.range) throw new EditError(`no entry \`${dotted2(path)}\` to remove`);
@@ -45289,9 +45862,9 @@ var DemoPlatform = class {
 
 // src/demo/story.ts
 var StoryError = class extends Error {
-  constructor(step, message) {
+  constructor(step2, message) {
     super(message);
-    this.step = step;
+    this.step = step2;
     this.name = "StoryError";
   }
   step;
@@ -45342,9 +45915,9 @@ var Story = class {
     await this.removeService(created);
     await this.finale();
   }
-  begin(step, title) {
-    this.step = step;
-    this.term.heading(step, title);
+  begin(step2, title) {
+    this.step = step2;
+    this.term.heading(step2, title);
   }
   // ── 0 · the scene ────────────────────────────────────────────────────────────────────────
   async setup() {
@@ -45576,8 +46149,8 @@ var Terminal = class {
   title(text) {
     this.line(this.paint("bold", text));
   }
-  heading(step, text) {
-    const label = `${step} \xB7 ${text} `;
+  heading(step2, text) {
+    const label = `${step2} \xB7 ${text} `;
     this.line();
     this.line(this.paint("bold", this.paint("cyan", `\u2500\u2500 ${label}${"\u2500".repeat(Math.max(3, 76 - label.length))}`)));
   }
@@ -45703,8 +46276,8 @@ problems (no git, DIR already holds the repositories).
       await tellStory({ appDir, gitopsDir, term });
     } catch (error) {
       if (error instanceof StoryError || error instanceof EditError) {
-        const step = error instanceof StoryError ? ` at step ${error.step}` : "";
-        io.stderr.write(`paved demo: the story went wrong${step}: ${error.message}
+        const step2 = error instanceof StoryError ? ` at step ${error.step}` : "";
+        io.stderr.write(`paved demo: the story went wrong${step2}: ${error.message}
 `);
         return 1;
       }
@@ -45965,8 +46538,8 @@ __name(serviceKey, "serviceKey");
 function outcomesOf(production, window) {
   const byUnit = /* @__PURE__ */ new Map();
   for (const d of production) {
-    const key2 = `${serviceKey(d)} ${d.environment}`;
-    byUnit.set(key2, [...byUnit.get(key2) ?? [], d]);
+    const key3 = `${serviceKey(d)} ${d.environment}`;
+    byUnit.set(key3, [...byUnit.get(key3) ?? [], d]);
   }
   const outcomes = [];
   for (const history2 of byUnit.values()) {
@@ -46223,10 +46796,10 @@ async function localPortalFacts(gitops, sources, config2, origin) {
     if (paved) {
       const path = pathOf.get(paved.repository.toLowerCase()) ?? legacyIndexPath(config2, paved.repository);
       commit.images = indexImages(await gitops(["show", `${sha}:${path}`]).then((b) => b.toString("utf8"), () => null));
-      const key2 = changeKey(paved.repository, paved.sourceSha);
-      if (!changes.has(key2)) {
+      const key3 = changeKey(paved.repository, paved.sourceSha);
+      if (!changes.has(key3)) {
         const change2 = await sourceChange(sources, paved.sourceSha);
-        if (change2) changes.set(key2, change2);
+        if (change2) changes.set(key3, change2);
       }
     }
     commits.push(commit);
@@ -46363,10 +46936,10 @@ var WIDTH = 240;
 var HEIGHT = 48;
 function barChart(values, label) {
   const max = Math.max(1, ...values);
-  const step = WIDTH / Math.max(1, values.length);
+  const step2 = WIDTH / Math.max(1, values.length);
   const bars = values.map((v, i) => {
     const h = v === 0 ? 0 : Math.max(2, v / max * (HEIGHT - 2));
-    return h === 0 ? "" : `<rect x="${fmt(i * step)}" y="${fmt(HEIGHT - h)}" width="${fmt(Math.max(1, step - 1))}" height="${fmt(h)}" fill="#2563eb"/>`;
+    return h === 0 ? "" : `<rect x="${fmt(i * step2)}" y="${fmt(HEIGHT - h)}" width="${fmt(Math.max(1, step2 - 1))}" height="${fmt(h)}" fill="#2563eb"/>`;
   }).join("");
   return svg(label, `<line x1="0" y1="${HEIGHT - 0.5}" x2="${WIDTH}" y2="${HEIGHT - 0.5}" stroke="#cbd5e1"/>${bars}`);
 }
@@ -46374,9 +46947,9 @@ __name(barChart, "barChart");
 function dotChart(values, median, label) {
   if (values.length === 0) return svg(label, `<text x="0" y="${HEIGHT / 2}" font-size="11" fill="#64748b">no data in this window</text>`);
   const max = Math.max(1, ...values);
-  const step = WIDTH / (values.length + 1);
+  const step2 = WIDTH / (values.length + 1);
   const y = /* @__PURE__ */ __name((v) => fmt(HEIGHT - 3 - v / max * (HEIGHT - 6)), "y");
-  const dots = values.map((v, i) => `<circle cx="${fmt((i + 1) * step)}" cy="${y(v)}" r="2.5" fill="#0f766e"/>`).join("");
+  const dots = values.map((v, i) => `<circle cx="${fmt((i + 1) * step2)}" cy="${y(v)}" r="2.5" fill="#0f766e"/>`).join("");
   const line = median === null ? "" : `<line x1="0" y1="${y(median)}" x2="${WIDTH}" y2="${y(median)}" stroke="#94a3b8" stroke-dasharray="3 3"/>`;
   return svg(label, line + dots);
 }
@@ -46588,19 +47161,19 @@ function servicePage(facts, repository2, service) {
 __name(servicePage, "servicePage");
 function serviceRows(facts) {
   const keys = /* @__PURE__ */ new Map();
-  for (const u of facts.units) keys.set(key(u), { repository: u.repository, team: u.team, service: u.service });
+  for (const u of facts.units) keys.set(key2(u), { repository: u.repository, team: u.team, service: u.service });
   return [...keys.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([k, s]) => ({
     ...s,
     href: servicePath2(s.repository, s.service),
     cells: facts.environments.map((env) => {
-      const unit = facts.units.find((u) => key(u) === k && u.environment === env.name);
+      const unit = facts.units.find((u) => key2(u) === k && u.environment === env.name);
       return unit ? cellOf(unit, facts.deployments) : null;
     })
   })).sort((a, b) => compareStrings(a.service, b.service) || compareStrings(a.repository, b.repository));
 }
 __name(serviceRows, "serviceRows");
 function cellOf(unit, deployments) {
-  const last = deployments.filter((d) => key(d) === key(unit) && d.environment === unit.environment && d.action !== "delete").sort(newestFirst)[0];
+  const last = deployments.filter((d) => key2(d) === key2(unit) && d.environment === unit.environment && d.action !== "delete").sort(newestFirst)[0];
   const status = last?.statuses.at(-1);
   const cell2 = {
     environment: unit.environment,
@@ -46617,10 +47190,10 @@ function cellOf(unit, deployments) {
   return cell2;
 }
 __name(cellOf, "cellOf");
-function key(u) {
+function key2(u) {
   return `${u.repository.toLowerCase()}/${u.service}`;
 }
-__name(key, "key");
+__name(key2, "key");
 function newestFirst(a, b) {
   return b.committedAt - a.committedAt || compareStrings(a.environment, b.environment);
 }
@@ -46730,18 +47303,18 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
         if (!done) res.writeHead(404, { "content-type": "text/plain" }).end("not found: the portal is at /portal\n");
       });
     });
-    await new Promise((resolve7, reject) => {
+    await new Promise((resolve8, reject) => {
       server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, 2)));
-      server.listen(port, "127.0.0.1", resolve7);
+      server.listen(port, "127.0.0.1", resolve8);
     });
     io.stdout.write(`Paved portal on http://127.0.0.1:${server.address().port}/portal (Ctrl-C to stop)
 `);
-    await new Promise((resolve7) => {
+    await new Promise((resolve8) => {
       const stop = /* @__PURE__ */ __name(() => {
         portalServers.delete(stop);
         process.off("SIGINT", stop).off("SIGTERM", stop);
         server.closeAllConnections();
-        server.close(() => resolve7());
+        server.close(() => resolve8());
       }, "stop");
       process.once("SIGINT", stop).once("SIGTERM", stop);
       portalServers.add(stop);
@@ -46751,9 +47324,208 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
 };
 var portalServers = /* @__PURE__ */ new Set();
 
+// src/cli/previews.ts
+import { resolve as resolve6 } from "node:path";
+
+// src/previews/record.ts
+var KIND2 = "Preview";
+var RECORD_FILE = "preview.yaml";
+function previewsRoot(directory) {
+  return joinPath(directory, "previews");
+}
+__name(previewsRoot, "previewsRoot");
+function previewDir(directory, owner, repositoryId, number) {
+  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
+    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
+  }
+  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
+  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
+}
+__name(previewDir, "previewDir");
+function recordPaths(paths, directory) {
+  const root3 = previewsRoot(directory);
+  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
+  return [...paths].filter((p) => shape.test(p)).sort();
+}
+__name(recordPaths, "recordPaths");
+function previewProjectPath(directory, owner) {
+  return joinPath(previewsRoot(directory), owner, "project.yaml");
+}
+__name(previewProjectPath, "previewProjectPath");
+function parseRecord(content) {
+  let doc;
+  try {
+    doc = load(content);
+  } catch {
+    return null;
+  }
+  if (typeof doc !== "object" || doc === null) return null;
+  const d = doc;
+  if (d.kind !== KIND2) return null;
+  const text = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
+  const repository2 = text("repository");
+  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text("repositoryId");
+  const owner = text("owner");
+  const namespace = text("namespace");
+  const headSha = text("headSha");
+  const pushedAt = text("pushedAt");
+  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
+  const pinned = text("pinned");
+  const url = text("url");
+  return {
+    repository: repository2,
+    repositoryId,
+    number: d.number,
+    owner,
+    namespace,
+    headSha,
+    pushedAt,
+    keep: d.keep === true,
+    ...pinned ? { pinned } : {},
+    ...url ? { url } : {}
+  };
+}
+__name(parseRecord, "parseRecord");
+function listPreviews(files, directory) {
+  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
+}
+__name(listPreviews, "listPreviews");
+function isExpired(record, now, ttlMs) {
+  const at = Date.parse(record.pushedAt);
+  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
+}
+__name(isExpired, "isExpired");
+function escape2(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+__name(escape2, "escape");
+
+// src/previews/changes.ts
+function previewWrites(snapshot, records, edit, config2) {
+  const writes = /* @__PURE__ */ new Map();
+  const dirs = [...edit.remove, ...edit.write.map((w) => w.dir)];
+  for (const path of snapshot.tree.keys()) if (dirs.some((dir) => path.startsWith(`${dir}/`))) writes.set(path, null);
+  const after = new Map([...records].filter(([path]) => !dirs.some((dir) => path.startsWith(`${dir}/`))));
+  for (const { files } of edit.write) {
+    for (const [path, content] of files) {
+      writes.set(path, content);
+      if (recordPaths([path], config2.gitops.directory).length === 1) after.set(path, content);
+    }
+  }
+  const owners = new Set([...listPreviews(records, config2.gitops.directory), ...listPreviews(after, config2.gitops.directory)].map((r) => r.owner));
+  const remaining = listPreviews(after, config2.gitops.directory);
+  for (const owner of owners) {
+    const mine = remaining.filter((r) => r.owner === owner);
+    const path = previewProjectPath(config2.gitops.directory, owner);
+    if (mine.length > 0) writes.set(path, previewProject(owner, mine, config2));
+    else writes.set(path, null);
+  }
+  const out = [];
+  for (const [path, content] of writes) {
+    if (content === null ? !snapshot.tree.has(path) : snapshot.tree.get(path) === gitBlobSha(content)) continue;
+    out.push({ path, content });
+  }
+  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+__name(previewWrites, "previewWrites");
+function previewProject(owner, records, config2) {
+  const cluster = config2.previews?.cluster ?? "";
+  const namespaces = [...new Set(records.map((r) => r.namespace))].sort();
+  const repos = [defaultGitopsRepoURL(config2.gitops.repository ?? "")];
+  if (config2.render.mode === "helm" && config2.render.chart) repos.push(config2.render.chart.repoURL);
+  return teamHeader(owner) + dump(
+    {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "AppProject",
+      metadata: { name: previewProjectName(owner), namespace: config2.argocd.namespace, labels: { "app.kubernetes.io/managed-by": MANAGED_BY, "paved.dev/owner": owner } },
+      spec: {
+        description: `Pull request previews of team ${owner}, deployed by Paved`,
+        sourceRepos: repos.sort(),
+        destinations: namespaces.map((namespace) => ({ server: cluster, namespace })),
+        clusterResourceWhitelist: namespaces.map((name) => ({ group: "", kind: "Namespace", name }))
+      }
+    },
+    { lineWidth: -1, noRefs: true }
+  );
+}
+__name(previewProject, "previewProject");
+async function commitPreviews(writer, config2, decide, attempts = 5) {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const snapshot = await writer.readTree();
+    const records = await writer.readBlobs(recordPaths(snapshot.tree.keys(), config2.gitops.directory), snapshot);
+    const open = listPreviews(records, config2.gitops.directory);
+    const decision = decide(open, snapshot);
+    if (!decision) return { status: "unchanged", records: open };
+    const writes = previewWrites(snapshot, records, decision.edit, config2);
+    if (writes.length === 0) return { status: "unchanged", records: open, edit: decision.edit };
+    const result2 = await writer.commit(writes, decision.message, snapshot.treeId);
+    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, records: open, edit: decision.edit };
+    if (result2.kind === "unchanged") return { status: "unchanged", records: open, edit: decision.edit };
+    if (attempt < attempts) await new Promise((resolve8) => setTimeout(resolve8, defaultBackoff(attempt)));
+  }
+  return { status: "conflict" };
+}
+__name(commitPreviews, "commitPreviews");
+
+// src/cli/previews.ts
+var previewsCommand = {
+  summary: "Remove previews whose TTL passed without a push (for a scheduled workflow)",
+  usage: `Usage: paved previews prune --gitops DIR [--config FILE] [--now TIME]
+
+Removes every preview under <directory>/previews/ of the GitOps work tree DIR whose last push is
+older than the org config's previews.ttl (and without the keep label), in one commit. The state is
+the preview records in the tree: nothing else is needed. Push the commit afterwards.
+
+Options:
+  --gitops DIR   a local clone of the GitOps repository, on its branch (required)
+  --config FILE  the org config (default: .github/paved.yml when present)
+  --now TIME     the time to judge by, ISO 8601 (default: now)
+  -h, --help     show this help
+
+Exit status: 0 done (or nothing to remove), 1 the config has errors or no previews, 2 usage problems.
+`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs("previews", args, { gitops: { type: "string" }, config: { type: "string" }, now: { type: "string" } }, 1);
+    if (positionals[0] !== "prune") throw new CliError("paved previews: the only subcommand is `prune` (paved previews prune --gitops DIR)");
+    if (typeof values.gitops !== "string") throw new CliError("paved previews prune: --gitops DIR is required");
+    const now = typeof values.now === "string" ? new Date(values.now) : /* @__PURE__ */ new Date();
+    if (Number.isNaN(now.getTime())) throw new CliError(`paved previews prune: --now ${JSON.stringify(values.now)} is not a time (ISO 8601, e.g. 2024-05-01T00:00:00Z)`);
+    const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
+    if (!loaded.config) {
+      io.stderr.write(`paved previews prune: the org config ${loaded.file ?? ""} has errors; run paved check-config
+`);
+      return 1;
+    }
+    const config2 = loaded.config;
+    const previews2 = config2.previews;
+    if (!previews2) {
+      io.stderr.write("paved previews prune: the org config has no `previews:` block\n");
+      return 1;
+    }
+    let expired = [];
+    const writer = new LocalGitWriter(resolve6(io.cwd, values.gitops));
+    const result2 = await commitPreviews(writer, config2, (records) => {
+      expired = records.filter((r) => isExpired(r, now, previews2.ttlMs));
+      if (expired.length === 0) return null;
+      return {
+        edit: { write: [], remove: expired.map((r) => previewDir(config2.gitops.directory, r.owner, r.repositoryId, r.number)) },
+        message: `Sweep previews: no push within ${previews2.ttl}
+
+${expired.map((r) => `${r.repository}#${r.number}`).join("\n")}`
+      };
+    });
+    if (result2.status === "conflict") throw new CliError("paved previews prune: the GitOps branch kept moving", 1);
+    io.stdout.write(
+      expired.length === 0 || result2.status !== "committed" ? "No preview has passed its TTL.\n" : `Removed ${expired.length} preview(s) in ${result2.sha.slice(0, 7)}: ${expired.map((r) => `${r.repository}#${r.number}`).join(", ")}
+`
+    );
+    return 0;
+  }
+};
+
 // src/cli/render.ts
 import { lstat, mkdir as mkdir2, realpath as realpath2, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve6, sep } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve7, sep } from "node:path";
 var SOURCE2 = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 var renderCommand = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
@@ -46813,7 +47585,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length), checked.sources);
       return 1;
     }
-    const written = await writeTree(resolve6(io.cwd, out), result2.files);
+    const written = await writeTree(resolve7(io.cwd, out), result2.files);
     const summary2 = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
     writeDiagnostics(io, "text", diagnostics, summary2, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
@@ -46954,6 +47726,7 @@ var commands = {
   apply: applyCommand,
   portal: portalCommand,
   metrics: metricsCommand,
+  previews: previewsCommand,
   init: initCommand,
   schema: schemaCommand,
   demo: demoCommand

@@ -23,9 +23,9 @@ var __commonJS = (cb, mod) => function __require2() {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key2) && key2 !== except)
+        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -895,9 +895,9 @@ var require_constants = __commonJS({
       "X-XSS-Protection"
     ];
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key = wellknownHeaderNames[i];
-      const lowerCasedKey = key.toLowerCase();
-      headerNameLowerCasedRecord[key] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
+      const key2 = wellknownHeaderNames[i];
+      const lowerCasedKey = key2.toLowerCase();
+      headerNameLowerCasedRecord[key2] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
     }
     Object.setPrototypeOf(headerNameLowerCasedRecord, null);
     module.exports = {
@@ -934,16 +934,16 @@ var require_tree = __commonJS({
        * @param {any} value
        * @param {number} index
        */
-      constructor(key, value, index) {
-        if (index === void 0 || index >= key.length) {
+      constructor(key2, value, index) {
+        if (index === void 0 || index >= key2.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
+        const code = this.code = key2.charCodeAt(index);
         if (code > 127) {
           throw new TypeError("key must be ascii string");
         }
-        if (key.length !== ++index) {
-          this.middle = new _TstNode(key, value, index);
+        if (key2.length !== ++index) {
+          this.middle = new _TstNode(key2, value, index);
         } else {
           this.value = value;
         }
@@ -952,15 +952,15 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        */
-      add(key, value) {
-        const length = key.length;
+      add(key2, value) {
+        const length = key2.length;
         if (length === 0) {
           throw new TypeError("Unreachable");
         }
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
+          const code = key2.charCodeAt(index);
           if (code > 127) {
             throw new TypeError("key must be ascii string");
           }
@@ -971,20 +971,20 @@ var require_tree = __commonJS({
             } else if (node.middle !== null) {
               node = node.middle;
             } else {
-              node.middle = new _TstNode(key, value, index);
+              node.middle = new _TstNode(key2, value, index);
               break;
             }
           } else if (node.code < code) {
             if (node.left !== null) {
               node = node.left;
             } else {
-              node.left = new _TstNode(key, value, index);
+              node.left = new _TstNode(key2, value, index);
               break;
             }
           } else if (node.right !== null) {
             node = node.right;
           } else {
-            node.right = new _TstNode(key, value, index);
+            node.right = new _TstNode(key2, value, index);
             break;
           }
         }
@@ -993,12 +993,12 @@ var require_tree = __commonJS({
        * @param {Uint8Array} key
        * @return {TstNode | null}
        */
-      search(key) {
-        const keylength = key.length;
+      search(key2) {
+        const keylength = key2.length;
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
+          let code = key2[index];
           if (code <= 90 && code >= 65) {
             code |= 32;
           }
@@ -1026,25 +1026,25 @@ var require_tree = __commonJS({
        * @param {string} key
        * @param {any} value
        * */
-      insert(key, value) {
+      insert(key2, value) {
         if (this.node === null) {
-          this.node = new TstNode(key, value, 0);
+          this.node = new TstNode(key2, value, 0);
         } else {
-          this.node.add(key, value);
+          this.node.add(key2, value);
         }
       }
       /**
        * @param {Uint8Array} key
        * @return {any}
        */
-      lookup(key) {
-        return this.node?.search(key)?.value ?? null;
+      lookup(key2) {
+        return this.node?.search(key2)?.value ?? null;
       }
     };
     var tree = new TernarySearchTree();
     for (let i = 0; i < wellknownHeaderNames.length; ++i) {
-      const key = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
-      tree.insert(key, key);
+      const key2 = headerNameLowerCasedRecord[wellknownHeaderNames[i]];
+      tree.insert(key2, key2);
     }
     module.exports = {
       TernarySearchTree,
@@ -1291,20 +1291,20 @@ var require_util = __commonJS({
     function parseHeaders(headers, obj) {
       if (obj === void 0) obj = {};
       for (let i = 0; i < headers.length; i += 2) {
-        const key = headerNameToString(headers[i]);
-        let val = obj[key];
+        const key2 = headerNameToString(headers[i]);
+        let val = obj[key2];
         if (val) {
           if (typeof val === "string") {
             val = [val];
-            obj[key] = val;
+            obj[key2] = val;
           }
           val.push(headers[i + 1].toString("utf8"));
         } else {
           const headersValue = headers[i + 1];
           if (typeof headersValue === "string") {
-            obj[key] = headersValue;
+            obj[key2] = headersValue;
           } else {
-            obj[key] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
+            obj[key2] = Array.isArray(headersValue) ? headersValue.map((x) => x.toString("utf8")) : headersValue.toString("utf8");
           }
         }
       }
@@ -1319,21 +1319,21 @@ var require_util = __commonJS({
       const ret = new Array(len);
       let hasContentLength = false;
       let contentDispositionIdx = -1;
-      let key;
+      let key2;
       let val;
       let kLen = 0;
       for (let n = 0; n < headers.length; n += 2) {
-        key = headers[n];
+        key2 = headers[n];
         val = headers[n + 1];
-        typeof key !== "string" && (key = key.toString());
+        typeof key2 !== "string" && (key2 = key2.toString());
         typeof val !== "string" && (val = val.toString("utf8"));
-        kLen = key.length;
-        if (kLen === 14 && key[7] === "-" && (key === "content-length" || key.toLowerCase() === "content-length")) {
+        kLen = key2.length;
+        if (kLen === 14 && key2[7] === "-" && (key2 === "content-length" || key2.toLowerCase() === "content-length")) {
           hasContentLength = true;
-        } else if (kLen === 19 && key[7] === "-" && (key === "content-disposition" || key.toLowerCase() === "content-disposition")) {
+        } else if (kLen === 19 && key2[7] === "-" && (key2 === "content-disposition" || key2.toLowerCase() === "content-disposition")) {
           contentDispositionIdx = n + 1;
         }
-        ret[n] = key;
+        ret[n] = key2;
         ret[n + 1] = val;
       }
       if (hasContentLength && contentDispositionIdx !== -1) {
@@ -2096,20 +2096,20 @@ var require_request = __commonJS({
           this.endHandler = null;
         }
       }
-      addHeader(key, value) {
-        processHeader(this, key, value);
+      addHeader(key2, value) {
+        processHeader(this, key2, value);
         return this;
       }
     };
-    function processHeader(request2, key, val) {
+    function processHeader(request2, key2, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
-        throw new InvalidArgumentError(`invalid ${key} header`);
+        throw new InvalidArgumentError(`invalid ${key2} header`);
       } else if (val === void 0) {
         return;
       }
-      let headerName = headerNameLowerCasedRecord[key];
+      let headerName = headerNameLowerCasedRecord[key2];
       if (headerName === void 0) {
-        headerName = key.toLowerCase();
+        headerName = key2.toLowerCase();
         if (headerNameLowerCasedRecord[headerName] === void 0 && !isValidHTTPToken(headerName)) {
           throw new InvalidArgumentError("invalid header key");
         }
@@ -2119,17 +2119,17 @@ var require_request = __commonJS({
         for (let i = 0; i < val.length; i++) {
           if (typeof val[i] === "string") {
             if (!isValidHeaderValue(val[i])) {
-              throw new InvalidArgumentError(`invalid ${key} header`);
+              throw new InvalidArgumentError(`invalid ${key2} header`);
             }
             arr.push(val[i]);
           } else if (val[i] === null) {
             arr.push("");
           } else if (typeof val[i] === "object") {
-            throw new InvalidArgumentError(`invalid ${key} header`);
+            throw new InvalidArgumentError(`invalid ${key2} header`);
           } else {
             const str2 = `${val[i]}`;
             if (!isValidHeaderValue(str2)) {
-              throw new InvalidArgumentError(`invalid ${key} header`);
+              throw new InvalidArgumentError(`invalid ${key2} header`);
             }
             arr.push(str2);
           }
@@ -2137,14 +2137,14 @@ var require_request = __commonJS({
         val = arr;
       } else if (typeof val === "string") {
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key} header`);
+          throw new InvalidArgumentError(`invalid ${key2} header`);
         }
       } else if (val === null) {
         val = "";
       } else {
         val = `${val}`;
         if (!isValidHeaderValue(val)) {
-          throw new InvalidArgumentError(`invalid ${key} header`);
+          throw new InvalidArgumentError(`invalid ${key2} header`);
         }
       }
       if (headerName === "host") {
@@ -2165,7 +2165,7 @@ var require_request = __commonJS({
         }
       } else if (request2.contentType === null && headerName === "content-type") {
         request2.contentType = val;
-        request2.headers.push(key, val);
+        request2.headers.push(key2, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2179,7 +2179,7 @@ var require_request = __commonJS({
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key, val);
+        request2.headers.push(key2, val);
       }
     }
     __name(processHeader, "processHeader");
@@ -2686,13 +2686,13 @@ var require_connect = __commonJS({
         constructor(maxCachedSessions) {
           this._maxCachedSessions = maxCachedSessions;
           this._sessionCache = /* @__PURE__ */ new Map();
-          this._sessionRegistry = new global.FinalizationRegistry((key) => {
+          this._sessionRegistry = new global.FinalizationRegistry((key2) => {
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key);
+            const ref = this._sessionCache.get(key2);
             if (ref !== void 0 && ref.deref() === void 0) {
-              this._sessionCache.delete(key);
+              this._sessionCache.delete(key2);
             }
           });
         }
@@ -2861,10 +2861,10 @@ var require_utils = __commonJS({
     exports.enumToMap = void 0;
     function enumToMap(obj) {
       const res = {};
-      Object.keys(obj).forEach((key) => {
-        const value = obj[key];
+      Object.keys(obj).forEach((key2) => {
+        const value = obj[key2];
         if (typeof value === "number") {
-          res[key] = value;
+          res[key2] = value;
         }
       });
       return res;
@@ -3042,9 +3042,9 @@ var require_constants2 = __commonJS({
     ];
     exports.METHOD_MAP = utils_1.enumToMap(METHODS);
     exports.H_METHOD_MAP = {};
-    Object.keys(exports.METHOD_MAP).forEach((key) => {
-      if (/^H/.test(key)) {
-        exports.H_METHOD_MAP[key] = exports.METHOD_MAP[key];
+    Object.keys(exports.METHOD_MAP).forEach((key2) => {
+      if (/^H/.test(key2)) {
+        exports.H_METHOD_MAP[key2] = exports.METHOD_MAP[key2];
       }
     });
     var FINISH;
@@ -4036,19 +4036,19 @@ var require_webidl = __commonJS({
         const result2 = {};
         if (!types2.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
-          for (const key of keys2) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O[key], prefix, argument);
+          for (const key2 of keys2) {
+            const typedKey = keyConverter(key2, prefix, argument);
+            const typedValue = valueConverter(O[key2], prefix, argument);
             result2[typedKey] = typedValue;
           }
           return result2;
         }
         const keys = Reflect.ownKeys(O);
-        for (const key of keys) {
-          const desc = Reflect.getOwnPropertyDescriptor(O, key);
+        for (const key2 of keys) {
+          const desc = Reflect.getOwnPropertyDescriptor(O, key2);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key, prefix, argument);
-            const typedValue = valueConverter(O[key], prefix, argument);
+            const typedKey = keyConverter(key2, prefix, argument);
+            const typedValue = valueConverter(O[key2], prefix, argument);
             result2[typedKey] = typedValue;
           }
         }
@@ -4079,29 +4079,29 @@ var require_webidl = __commonJS({
           });
         }
         for (const options of converters) {
-          const { key, defaultValue, required: required2, converter } = options;
+          const { key: key2, defaultValue, required: required2, converter } = options;
           if (required2 === true) {
-            if (!Object.hasOwn(dictionary, key)) {
+            if (!Object.hasOwn(dictionary, key2)) {
               throw webidl.errors.exception({
                 header: prefix,
-                message: `Missing required key "${key}".`
+                message: `Missing required key "${key2}".`
               });
             }
           }
-          let value = dictionary[key];
+          let value = dictionary[key2];
           const hasDefault = Object.hasOwn(options, "defaultValue");
           if (hasDefault && value !== null) {
             value ??= defaultValue();
           }
           if (required2 || hasDefault || value !== void 0) {
-            value = converter(value, prefix, `${argument}.${key}`);
+            value = converter(value, prefix, `${argument}.${key2}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
                 header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
-            dict[key] = value;
+            dict[key2] = value;
           }
         }
         return dict;
@@ -4756,18 +4756,18 @@ var require_util2 = __commonJS({
               done: true
             };
           }
-          const { [keyIndex]: key, [valueIndex]: value } = values[index];
+          const { [keyIndex]: key2, [valueIndex]: value } = values[index];
           this.#index = index + 1;
           let result2;
           switch (this.#kind) {
             case "key":
-              result2 = key;
+              result2 = key2;
               break;
             case "value":
               result2 = value;
               break;
             case "key+value":
-              result2 = [key, value];
+              result2 = [key2, value];
               break;
           }
           return {
@@ -4834,8 +4834,8 @@ var require_util2 = __commonJS({
                 `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
               );
             }
-            for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
-              callbackfn.call(thisArg, value, key, this);
+            for (const { 0: key2, 1: value } of makeIterator(this, "key+value")) {
+              callbackfn.call(thisArg, value, key2, this);
             }
           }, "forEach")
         }
@@ -6334,15 +6334,15 @@ var require_client_h1 = __commonJS({
         } else {
           this.headers[len - 1] = Buffer.concat([this.headers[len - 1], buf]);
         }
-        const key = this.headers[len - 2];
-        if (key.length === 10) {
-          const headerName = util.bufferToLowerCasedHeaderName(key);
+        const key2 = this.headers[len - 2];
+        if (key2.length === 10) {
+          const headerName = util.bufferToLowerCasedHeaderName(key2);
           if (headerName === "keep-alive") {
             this.keepAlive += buf.toString();
           } else if (headerName === "connection") {
             this.connection += buf.toString();
           }
-        } else if (key.length === 14 && util.bufferToLowerCasedHeaderName(key) === "content-length") {
+        } else if (key2.length === 14 && util.bufferToLowerCasedHeaderName(key2) === "content-length") {
           this.contentLength += buf.toString();
         }
         this.trackHeader(buf.length);
@@ -6846,15 +6846,15 @@ upgrade: ${upgrade}\r
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
-          const key = headers[n + 0];
+          const key2 = headers[n + 0];
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header += `${key2}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header += `${key2}: ${val}\r
 `;
           }
         }
@@ -7382,18 +7382,18 @@ var require_client_h2 = __commonJS({
       }
       const headers = {};
       for (let n = 0; n < reqHeaders.length; n += 2) {
-        const key = reqHeaders[n + 0];
+        const key2 = reqHeaders[n + 0];
         const val = reqHeaders[n + 1];
         if (Array.isArray(val)) {
           for (let i = 0; i < val.length; i++) {
-            if (headers[key]) {
-              headers[key] += `,${val[i]}`;
+            if (headers[key2]) {
+              headers[key2] += `,${val[i]}`;
             } else {
-              headers[key] = val[i];
+              headers[key2] = val[i];
             }
           }
         } else {
-          headers[key] = val;
+          headers[key2] = val;
         }
       }
       let stream;
@@ -7904,9 +7904,9 @@ var require_redirect_handler = __commonJS({
           }
         }
       } else if (headers && typeof headers === "object") {
-        for (const key of Object.keys(headers)) {
-          if (!shouldRemoveHeader(key, removeContent, unknownOrigin)) {
-            ret.push(key, headers[key]);
+        for (const key2 of Object.keys(headers)) {
+          if (!shouldRemoveHeader(key2, removeContent, unknownOrigin)) {
+            ret.push(key2, headers[key2]);
           }
         }
       } else {
@@ -9023,16 +9023,16 @@ var require_agent = __commonJS({
         return ret;
       }
       [kDispatch](opts, handler2) {
-        let key;
+        let key2;
         if (opts.origin && (typeof opts.origin === "string" || opts.origin instanceof URL)) {
-          key = String(opts.origin);
+          key2 = String(opts.origin);
         } else {
           throw new InvalidArgumentError("opts.origin must be a non-empty string or URL.");
         }
-        let dispatcher = this[kClients].get(key);
+        let dispatcher = this[kClients].get(key2);
         if (!dispatcher) {
           dispatcher = this[kFactory](opts.origin, this[kOptions]).on("drain", this[kOnDrain]).on("connect", this[kOnConnect]).on("disconnect", this[kOnDisconnect]).on("connectionError", this[kOnConnectionError]);
-          this[kClients].set(key, dispatcher);
+          this[kClients].set(key2, dispatcher);
         }
         return dispatcher.dispatch(opts, handler2);
       }
@@ -9281,7 +9281,7 @@ var require_proxy_agent = __commonJS({
     }
     __name(buildHeaders, "buildHeaders");
     function throwIfProxyAuthIsSent(headers) {
-      const existProxyAuth = headers && Object.keys(headers).find((key) => key.toLowerCase() === "proxy-authorization");
+      const existProxyAuth = headers && Object.keys(headers).find((key2) => key2.toLowerCase() === "proxy-authorization");
       if (existProxyAuth) {
         throw new InvalidArgumentError("Proxy-Authorization should be sent in ProxyAgent constructor");
       }
@@ -11119,18 +11119,18 @@ var require_mock_utils = __commonJS({
       );
     }
     __name(lowerCaseEntries, "lowerCaseEntries");
-    function getHeaderByName(headers, key) {
+    function getHeaderByName(headers, key2) {
       if (Array.isArray(headers)) {
         for (let i = 0; i < headers.length; i += 2) {
-          if (headers[i].toLocaleLowerCase() === key.toLocaleLowerCase()) {
+          if (headers[i].toLocaleLowerCase() === key2.toLocaleLowerCase()) {
             return headers[i + 1];
           }
         }
         return void 0;
       } else if (typeof headers.get === "function") {
-        return headers.get(key);
+        return headers.get(key2);
       } else {
-        return lowerCaseEntries(headers)[key.toLocaleLowerCase()];
+        return lowerCaseEntries(headers)[key2.toLocaleLowerCase()];
       }
     }
     __name(getHeaderByName, "getHeaderByName");
@@ -11200,43 +11200,43 @@ var require_mock_utils = __commonJS({
       }
     }
     __name(getResponseData2, "getResponseData");
-    function getMockDispatch(mockDispatches, key) {
-      const basePath = key.query ? buildURL(key.path, key.query) : key.path;
+    function getMockDispatch(mockDispatches, key2) {
+      const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
       let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl2(path), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key.method));
+      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key2.method));
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key.method}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for method '${key2.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key2.body) : true);
       if (matchedMockDispatches.length === 0) {
-        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key.body}' on path '${resolvedPath}'`);
+        throw new MockNotMatchedError(`Mock dispatch not matched for body '${key2.body}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key.headers));
+      matchedMockDispatches = matchedMockDispatches.filter((mockDispatch2) => matchHeaders(mockDispatch2, key2.headers));
       if (matchedMockDispatches.length === 0) {
-        const headers = typeof key.headers === "object" ? JSON.stringify(key.headers) : key.headers;
+        const headers = typeof key2.headers === "object" ? JSON.stringify(key2.headers) : key2.headers;
         throw new MockNotMatchedError(`Mock dispatch not matched for headers '${headers}' on path '${resolvedPath}'`);
       }
       return matchedMockDispatches[0];
     }
     __name(getMockDispatch, "getMockDispatch");
-    function addMockDispatch(mockDispatches, key, data) {
+    function addMockDispatch(mockDispatches, key2, data) {
       const baseData = { timesInvoked: 0, times: 1, persist: false, consumed: false };
       const replyData = typeof data === "function" ? { callback: data } : { ...data };
-      const newMockDispatch = { ...baseData, ...key, pending: true, data: { error: null, ...replyData } };
+      const newMockDispatch = { ...baseData, ...key2, pending: true, data: { error: null, ...replyData } };
       mockDispatches.push(newMockDispatch);
       return newMockDispatch;
     }
     __name(addMockDispatch, "addMockDispatch");
-    function deleteMockDispatch(mockDispatches, key) {
+    function deleteMockDispatch(mockDispatches, key2) {
       const index = mockDispatches.findIndex((dispatch) => {
         if (!dispatch.consumed) {
           return false;
         }
-        return matchKey(dispatch, key);
+        return matchKey(dispatch, key2);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -11258,9 +11258,9 @@ var require_mock_utils = __commonJS({
       const keys = Object.keys(data);
       const result2 = [];
       for (let i = 0; i < keys.length; ++i) {
-        const key = keys[i];
-        const value = data[key];
-        const name = Buffer.from(`${key}`);
+        const key2 = keys[i];
+        const value = data[key2];
+        const name = Buffer.from(`${key2}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
             result2.push(name, Buffer.from(`${value[j]}`));
@@ -11285,8 +11285,8 @@ var require_mock_utils = __commonJS({
     }
     __name(getResponse, "getResponse");
     function mockDispatch(opts, handler2) {
-      const key = buildKey(opts);
-      const mockDispatch2 = getMockDispatch(this[kDispatches], key);
+      const key2 = buildKey(opts);
+      const mockDispatch2 = getMockDispatch(this[kDispatches], key2);
       mockDispatch2.timesInvoked++;
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
@@ -11296,7 +11296,7 @@ var require_mock_utils = __commonJS({
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
       if (error2 !== null) {
-        deleteMockDispatch(this[kDispatches], key);
+        deleteMockDispatch(this[kDispatches], key2);
         handler2.onError(error2);
         return true;
       }
@@ -11321,7 +11321,7 @@ var require_mock_utils = __commonJS({
         handler2.onHeaders?.(statusCode, responseHeaders, resume, getStatusText(statusCode));
         handler2.onData?.(Buffer.from(responseData));
         handler2.onComplete?.(responseTrailers);
-        deleteMockDispatch(mockDispatches, key);
+        deleteMockDispatch(mockDispatches, key2);
       }
       __name(handleReply, "handleReply");
       function resume() {
@@ -13299,16 +13299,16 @@ var require_dispatcher_weakref = __commonJS({
       constructor(finalizer) {
         this.finalizer = finalizer;
       }
-      register(dispatcher, key) {
+      register(dispatcher, key2) {
         if (dispatcher.on) {
           dispatcher.on("disconnect", () => {
             if (dispatcher[kConnected] === 0 && dispatcher[kSize] === 0) {
-              this.finalizer(key);
+              this.finalizer(key2);
             }
           });
         }
       }
-      unregister(key) {
+      unregister(key2) {
       }
     };
     module.exports = function() {
@@ -16848,8 +16848,8 @@ var require_util6 = __commonJS({
         if (!part2.includes("=")) {
           throw new Error("Invalid unparsed");
         }
-        const [key, ...value] = part2.split("=");
-        const trimmedKey = key.trim();
+        const [key2, ...value] = part2.split("=");
+        const trimmedKey = key2.trim();
         const joinedValue = value.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
@@ -20554,27 +20554,27 @@ var require_light = __commonJS({
               }
             }
           }
-          key(key = "") {
+          key(key2 = "") {
             var ref;
-            return (ref = this.instances[key]) != null ? ref : (() => {
+            return (ref = this.instances[key2]) != null ? ref : (() => {
               var limiter;
-              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-                id: `${this.id}-${key}`,
+              limiter = this.instances[key2] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key2}`,
                 timeout: this.timeout,
                 connection: this.connection
               }));
-              this.Events.trigger("created", limiter, key);
+              this.Events.trigger("created", limiter, key2);
               return limiter;
             })();
           }
-          async deleteKey(key = "") {
+          async deleteKey(key2 = "") {
             var deleted, instance;
-            instance = this.instances[key];
+            instance = this.instances[key2];
             if (this.connection) {
-              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key2}`)]);
             }
             if (instance != null) {
-              delete this.instances[key];
+              delete this.instances[key2];
               await instance.disconnect();
             }
             return instance != null || deleted > 0;
@@ -21223,11 +21223,11 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path) {
-      const ctrl = callVisitor(key, node, visitor, path);
+    function visit_(key2, node, visitor, path) {
+      const ctrl = callVisitor(key2, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visit_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visit_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -21273,11 +21273,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path) {
-      const ctrl = await callVisitor(key, node, visitor, path);
+    async function visitAsync_(key2, node, visitor, path) {
+      const ctrl = await callVisitor(key2, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visitAsync_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -21329,28 +21329,28 @@ var require_visit = __commonJS({
       return visitor;
     }
     __name(initVisitor, "initVisitor");
-    function callVisitor(key, node, visitor, path) {
+    function callVisitor(key2, node, visitor, path) {
       if (typeof visitor === "function")
-        return visitor(key, node, path);
+        return visitor(key2, node, path);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path);
+        return visitor.Map?.(key2, node, path);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path);
+        return visitor.Seq?.(key2, node, path);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path);
+        return visitor.Pair?.(key2, node, path);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path);
+        return visitor.Scalar?.(key2, node, path);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path);
+        return visitor.Alias?.(key2, node, path);
       return void 0;
     }
     __name(callVisitor, "callVisitor");
-    function replaceNode(key, path, node) {
+    function replaceNode(key2, path, node) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key] = node;
+        parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
-        if (key === "key")
+        if (key2 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -21619,7 +21619,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key, val) {
+    function applyReviver(reviver, obj, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -21659,7 +21659,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj, key2, val);
     }
     __name(applyReviver, "applyReviver");
     exports.applyReviver = applyReviver;
@@ -22040,14 +22040,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key, ...rest] = path;
-          const node = this.get(key, true);
+          const [key2, ...rest] = path;
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -22055,14 +22055,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.delete(key);
-        const node = this.get(key, true);
+          return this.delete(key2);
+        const node = this.get(key2, true);
         if (identity.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -22070,8 +22070,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        const [key, ...rest] = path;
-        const node = this.get(key, true);
+        const [key2, ...rest] = path;
+        const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
@@ -22089,10 +22089,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.has(key);
-        const node = this.get(key, true);
+          return this.has(key2);
+        const node = this.get(key2, true);
         return identity.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
@@ -22100,17 +22100,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key2, value);
         } else {
-          const node = this.get(key, true);
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
     };
@@ -22702,19 +22702,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -22722,7 +22722,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -22869,7 +22869,7 @@ var require_merge = __commonJS({
       }), "resolve"),
       stringify: /* @__PURE__ */ __name(() => MERGE_KEY, "stringify")
     };
-    var isMergeKey = /* @__PURE__ */ __name((ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default), "isMergeKey");
+    var isMergeKey = /* @__PURE__ */ __name((ctx, key2) => (merge3.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge3.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default), "isMergeKey");
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -22887,14 +22887,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key2, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key))
-            map2.set(key, value2);
+          if (!map2.has(key2))
+            map2.set(key2, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
-          Object.defineProperty(map2, key, {
+          map2.add(key2);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
+          Object.defineProperty(map2, key2, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -22924,19 +22924,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
-      else if (merge3.isMergeKey(ctx, key))
+    function addPairToJSMap(ctx, map2, { key: key2, value }) {
+      if (identity.isNode(key2) && key2.addToJSMap)
+        key2.addToJSMap(ctx, map2, value);
+      else if (merge3.isMergeKey(ctx, key2))
         merge3.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx);
+        const jsKey = toJS.toJS(key2, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key, jsKey, ctx);
+          const stringKey = stringifyKey(key2, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -22952,19 +22952,19 @@ var require_addPairToJSMap = __commonJS({
       return map2;
     }
     __name(addPairToJSMap, "addPairToJSMap");
-    function stringifyKey(key, jsKey, ctx) {
+    function stringifyKey(key2, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity.isNode(key2) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
+        const strKey = key2.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -22989,8 +22989,8 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
-      const k = createNode.createNode(key, void 0, ctx);
+    function createPair(key2, value, ctx) {
+      const k = createNode.createNode(key2, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v);
     }
@@ -22999,18 +22999,18 @@ var require_Pair = __commonJS({
       static {
         __name(this, "Pair");
       }
-      constructor(key, value = null) {
+      constructor(key2, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key;
+        this.key = key2;
         this.value = value;
       }
       clone(schema2) {
-        let { key, value } = this;
-        if (identity.isNode(key))
-          key = key.clone(schema2);
+        let { key: key2, value } = this;
+        if (identity.isNode(key2))
+          key2 = key2.clone(schema2);
         if (identity.isNode(value))
           value = value.clone(schema2);
-        return new _Pair(key, value);
+        return new _Pair(key2, value);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -23190,11 +23190,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+    function findPair(items, key2) {
+      const k = identity.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k)
+          if (it.key === key2 || it.key === k)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k)
             return it;
@@ -23221,20 +23221,20 @@ var require_YAMLMap = __commonJS({
       static from(schema2, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema2);
-        const add = /* @__PURE__ */ __name((key, value) => {
+        const add = /* @__PURE__ */ __name((key2, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
+            value = replacer.call(obj, key2, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key2))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair.createPair(key2, value, ctx));
         }, "add");
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key2, value] of obj)
+            add(key2, value);
         } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add(key, obj[key]);
+          for (const key2 of Object.keys(obj))
+            add(key2, obj[key2]);
         }
         if (typeof schema2.sortMapEntries === "function") {
           map2.items.sort(schema2.sortMapEntries);
@@ -23274,23 +23274,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key) {
-        const it = findPair(this.items, key);
+      delete(key2) {
+        const it = findPair(this.items, key2);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const it = findPair(this.items, key);
+      get(key2, keepScalar) {
+        const it = findPair(this.items, key2);
         const node = it?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key) {
-        return !!findPair(this.items, key);
+      has(key2) {
+        return !!findPair(this.items, key2);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key2, value) {
+        this.add(new Pair.Pair(key2, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -23382,15 +23382,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        const idx = asItemIndex(key);
+      delete(key2) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
+      get(key2, keepScalar) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -23402,8 +23402,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key) {
-        const idx = asItemIndex(key);
+      has(key2) {
+        const idx = asItemIndex(key2);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -23413,10 +23413,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
-        const idx = asItemIndex(key);
+      set(key2, value) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
+          throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -23450,8 +23450,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
+              const key2 = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key2, it);
             }
             seq2.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -23459,8 +23459,8 @@ var require_YAMLSeq = __commonJS({
         return seq2;
       }
     };
-    function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+    function asItemIndex(key2) {
+      let idx = identity.isScalar(key2) ? key2.value : key2;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -23879,25 +23879,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key2, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key = it[0];
+              key2 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key = keys[0];
-              value = it[key];
+              key2 = keys[0];
+              value = it[key2];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it;
+            key2 = it;
           }
-          pairs3.items.push(Pair.createPair(key, value, ctx));
+          pairs3.items.push(Pair.createPair(key2, value, ctx));
         }
       return pairs3;
     }
@@ -23948,16 +23948,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value;
+          let key2, value;
           if (identity.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            key2 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key2, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key2 = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key))
+          if (map2.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map2.set(key2, value);
         }
         return map2;
       }
@@ -23978,12 +23978,12 @@ var require_omap = __commonJS({
       resolve(seq2, onError) {
         const pairs$1 = pairs2.resolvePairs(seq2, onError);
         const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+        for (const { key: key2 } of pairs$1.items) {
+          if (identity.isScalar(key2)) {
+            if (seenKeys.includes(key2.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
             } else {
-              seenKeys.push(key.value);
+              seenKeys.push(key2.value);
             }
           }
         }
@@ -24174,14 +24174,14 @@ var require_set = __commonJS({
         super(schema2);
         this.tag = _YAMLSet.tag;
       }
-      add(key) {
+      add(key2) {
         let pair;
-        if (identity.isPair(key))
-          pair = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+        if (identity.isPair(key2))
+          pair = key2;
+        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
+          pair = new Pair.Pair(key2.key, null);
         else
-          pair = new Pair.Pair(key, null);
+          pair = new Pair.Pair(key2, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -24190,18 +24190,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+      get(key2, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key2);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
+      set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair.Pair(key2));
         }
       }
       toJSON(_, ctx) {
@@ -24450,7 +24450,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -24466,7 +24466,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -24738,8 +24738,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
+      createPair(key2, value, options = {}) {
+        const k = this.createNode(key2, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -24747,8 +24747,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      delete(key2) {
+        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
       }
       /**
        * Removes a value from the document.
@@ -24768,8 +24768,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      get(key2, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -24784,8 +24784,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+      has(key2) {
+        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -24799,11 +24799,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key2, value) {
         if (this.contents == null) {
-          this.contents = Collection2.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection2.collectionFromPath(this.schema, [key2], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key2, value);
         }
       }
       /**
@@ -24987,7 +24987,7 @@ ${pointer2}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens2, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -25002,7 +25002,7 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found = null;
       let start2 = null;
-      for (const token of tokens) {
+      for (const token of tokens2) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
             onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -25093,7 +25093,7 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last = tokens[tokens.length - 1];
+      const last = tokens2[tokens2.length - 1];
       const end = last ? last.offset + last.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -25122,24 +25122,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key) {
-      if (!key)
+    function containsNewline(key2) {
+      if (!key2)
         return null;
-      switch (key.type) {
+      switch (key2.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key.source.includes("\n"))
+          if (key2.source.includes("\n"))
             return true;
-          if (key.end) {
-            for (const st of key.end)
+          if (key2.end) {
+            for (const st of key2.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key.items) {
+          for (const it of key2.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -25216,10 +25216,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key, sep: sep3, value } = collItem;
+        const { start: start2, key: key2, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key2 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -25227,10 +25227,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
+          if (key2) {
+            if (key2.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
+            else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep3) {
@@ -25243,17 +25243,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
+            onError(key2 ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
+        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -25263,7 +25263,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
+          startOnNewline: !key2 || key2.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -25430,11 +25430,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key, sep: sep3, value } = collItem;
+        const { start: start2, key: key2, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep3?.[0],
+          next: key2 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -25455,9 +25455,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
-              key,
+              key2,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -25504,8 +25504,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
-          if (isBlock(key))
+          const keyNode = key2 ? composeNode(ctx, key2, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
+          if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep3 ?? [], {
@@ -26466,8 +26466,8 @@ ${cb}` : comment;
        * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
-      *compose(tokens, forceDoc = false, endOffset = -1) {
-        for (const token of tokens)
+      *compose(tokens2, forceDoc = false, endOffset = -1) {
+        for (const token of tokens2)
           yield* this.next(token);
         yield* this.end(forceDoc, endOffset);
       }
@@ -26684,9 +26684,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
+        for (const key2 of Object.keys(token))
+          if (key2 !== "type" && key2 !== "offset")
+            delete token[key2];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -26736,9 +26736,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
+          for (const key2 of Object.keys(token))
+            if (key2 !== "type" && key2 !== "offset")
+              delete token[key2];
           Object.assign(token, { type: type2, indent, source, end });
         }
       }
@@ -26795,12 +26795,12 @@ var require_cst_stringify = __commonJS({
       }
     }
     __name(stringifyToken, "stringifyToken");
-    function stringifyItem({ start: start2, key, sep: sep3, value }) {
+    function stringifyItem({ start: start2, key: key2, sep: sep3, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
-      if (key)
-        res += stringifyToken(key);
+      if (key2)
+        res += stringifyToken(key2);
       if (sep3)
         for (const st of sep3)
           res += st.source;
@@ -28154,7 +28154,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
-                  const key = it.key;
+                  const key2 = it.key;
                   const sep3 = it.sep;
                   sep3.push(this.sourceToken);
                   delete it.key;
@@ -28163,7 +28163,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key, sep: sep3 }]
+                    items: [{ start: start3, key: key2, sep: sep3 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -29019,16 +29019,16 @@ var require_code = __commonJS({
     }
     __name(safeStringify, "safeStringify");
     exports.safeStringify = safeStringify;
-    function getProperty(key) {
-      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _`[${key}]`;
+    function getProperty(key2) {
+      return typeof key2 == "string" && exports.IDENTIFIER.test(key2) ? new _Code(`.${key2}`) : _`[${key2}]`;
     }
     __name(getProperty, "getProperty");
     exports.getProperty = getProperty;
-    function getEsmExportName(key) {
-      if (typeof key == "string" && exports.IDENTIFIER.test(key)) {
-        return new _Code(`${key}`);
+    function getEsmExportName(key2) {
+      if (typeof key2 == "string" && exports.IDENTIFIER.test(key2)) {
+        return new _Code(`${key2}`);
       }
-      throw new Error(`CodeGen: invalid export name: ${key}, use explicit $id name mapping`);
+      throw new Error(`CodeGen: invalid export name: ${key2}, use explicit $id name mapping`);
     }
     __name(getEsmExportName, "getEsmExportName");
     exports.getEsmExportName = getEsmExportName;
@@ -29738,11 +29738,11 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code = ["{"];
-        for (const [key, value] of keyValues) {
+        for (const [key2, value] of keyValues) {
           if (code.length > 1)
             code.push(",");
-          code.push(key);
-          if (key !== value || this.opts.es5) {
+          code.push(key2);
+          if (key2 !== value || this.opts.es5) {
             code.push(":");
             (0, code_1.addCodeArg)(code, value);
           }
@@ -30030,9 +30030,9 @@ var require_util9 = __commonJS({
       if (typeof schema2 === "boolean")
         return;
       const rules = self2.RULES.keywords;
-      for (const key in schema2) {
-        if (!rules[key])
-          checkStrictMode(it, `unknown keyword: "${key}"`);
+      for (const key2 in schema2) {
+        if (!rules[key2])
+          checkStrictMode(it, `unknown keyword: "${key2}"`);
       }
     }
     __name(checkUnknownRules, "checkUnknownRules");
@@ -30040,8 +30040,8 @@ var require_util9 = __commonJS({
     function schemaHasRules(schema2, rules) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key in schema2)
-        if (rules[key])
+      for (const key2 in schema2)
+        if (rules[key2])
           return true;
       return false;
     }
@@ -30050,8 +30050,8 @@ var require_util9 = __commonJS({
     function schemaHasRulesButRef(schema2, RULES) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key in schema2)
-        if (key !== "$ref" && RULES.all[key])
+      for (const key2 in schema2)
+        if (key2 !== "$ref" && RULES.all[key2])
           return true;
       return false;
     }
@@ -30673,8 +30673,8 @@ var require_defaults = __commonJS({
     function assignDefaults(it, ty) {
       const { properties, items } = it.schema;
       if (ty === "object" && properties) {
-        for (const key in properties) {
-          assignDefault(it, key, properties[key].default);
+        for (const key2 in properties) {
+          assignDefault(it, key2, properties[key2].default);
         }
       } else if (ty === "array" && Array.isArray(items)) {
         items.forEach((sch, i) => assignDefault(it, i, sch.default));
@@ -31091,8 +31091,8 @@ var require_fast_deep_equal = __commonJS({
         for (i = length; i-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
-          var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
+          var key2 = keys[i];
+          if (!equal(a[key2], b[key2])) return false;
         }
         return true;
       }
@@ -31164,20 +31164,20 @@ var require_json_schema_traverse = __commonJS({
     function _traverse(opts, pre, post, schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema2 && typeof schema2 == "object" && !Array.isArray(schema2)) {
         pre(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key in schema2) {
-          var sch = schema2[key];
+        for (var key2 in schema2) {
+          var sch = schema2[key2];
           if (Array.isArray(sch)) {
-            if (key in traverse.arrayKeywords) {
+            if (key2 in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema2, i);
+                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key2 + "/" + i, rootSchema, jsonPtr, key2, schema2, i);
             }
-          } else if (key in traverse.propsKeywords) {
+          } else if (key2 in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema2, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key2 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key2, schema2, prop);
             }
-          } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema2);
+          } else if (key2 in traverse.keywords || opts.allKeys && !(key2 in traverse.skipKeywords)) {
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key2, rootSchema, jsonPtr, key2, schema2);
           }
         }
         post(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
@@ -31237,10 +31237,10 @@ var require_resolve = __commonJS({
       "$dynamicAnchor"
     ]);
     function hasRef(schema2) {
-      for (const key in schema2) {
-        if (REF_KEYWORDS.has(key))
+      for (const key2 in schema2) {
+        if (REF_KEYWORDS.has(key2))
           return true;
-        const sch = schema2[key];
+        const sch = schema2[key2];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -31251,14 +31251,14 @@ var require_resolve = __commonJS({
     __name(hasRef, "hasRef");
     function countKeys(schema2) {
       let count2 = 0;
-      for (const key in schema2) {
-        if (key === "$ref")
+      for (const key2 in schema2) {
+        if (key2 === "$ref")
           return Infinity;
         count2++;
-        if (SIMPLE_INLINED.has(key))
+        if (SIMPLE_INLINED.has(key2))
           continue;
-        if (typeof schema2[key] == "object") {
-          (0, util_1.eachItem)(schema2[key], (sch) => count2 += countKeys(sch));
+        if (typeof schema2[key2] == "object") {
+          (0, util_1.eachItem)(schema2[key2], (sch) => count2 += countKeys(sch));
         }
         if (count2 === Infinity)
           return Infinity;
@@ -31465,8 +31465,8 @@ var require_validate = __commonJS({
     function schemaCxtHasRules({ schema: schema2, self: self2 }) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key in schema2)
-        if (self2.RULES.all[key])
+      for (const key2 in schema2)
+        if (self2.RULES.all[key2])
           return true;
       return false;
     }
@@ -33669,7 +33669,7 @@ var require_core = __commonJS({
         __name(_loadSchema, "_loadSchema");
       }
       // Adds schema to the instance
-      addSchema(schema2, key, _meta, _validateSchema = this.opts.validateSchema) {
+      addSchema(schema2, key2, _meta, _validateSchema = this.opts.validateSchema) {
         if (Array.isArray(schema2)) {
           for (const sch of schema2)
             this.addSchema(sch, void 0, _meta, _validateSchema);
@@ -33683,15 +33683,15 @@ var require_core = __commonJS({
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
-        key = (0, resolve_1.normalizeId)(key || id);
-        this._checkUnique(key);
-        this.schemas[key] = this._addSchema(schema2, _meta, key, _validateSchema, true);
+        key2 = (0, resolve_1.normalizeId)(key2 || id);
+        this._checkUnique(key2);
+        this.schemas[key2] = this._addSchema(schema2, _meta, key2, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema2, key, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema2, key, true, _validateSchema);
+      addMetaSchema(schema2, key2, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema2, key2, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
@@ -33847,14 +33847,14 @@ var require_core = __commonJS({
           let keywords = metaSchema;
           for (const seg of segments)
             keywords = keywords[seg];
-          for (const key in rules) {
-            const rule = rules[key];
+          for (const key2 in rules) {
+            const rule = rules[key2];
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema2 = keywords[key];
+            const schema2 = keywords[key2];
             if ($data && schema2)
-              keywords[key] = schemaOrData(schema2);
+              keywords[key2] = schemaOrData(schema2);
           }
         }
         return metaSchema;
@@ -33927,10 +33927,10 @@ var require_core = __commonJS({
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
     function checkOptions(checkOpts, options, msg, log2 = "error") {
-      for (const key in checkOpts) {
-        const opt = key;
+      for (const key2 in checkOpts) {
+        const opt = key2;
         if (opt in options)
-          this.logger[log2](`${msg}: option ${key}. ${checkOpts[opt]}`);
+          this.logger[log2](`${msg}: option ${key2}. ${checkOpts[opt]}`);
       }
     }
     __name(checkOptions, "checkOptions");
@@ -33946,8 +33946,8 @@ var require_core = __commonJS({
       if (Array.isArray(optsSchemas))
         this.addSchema(optsSchemas);
       else
-        for (const key in optsSchemas)
-          this.addSchema(optsSchemas[key], key);
+        for (const key2 in optsSchemas)
+          this.addSchema(optsSchemas[key2], key2);
     }
     __name(addInitialSchemas, "addInitialSchemas");
     function addInitialFormats() {
@@ -35032,11 +35032,11 @@ var require_dependencies = __commonJS({
     function splitDependencies({ schema: schema2 }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key in schema2) {
-        if (key === "__proto__")
+      for (const key2 in schema2) {
+        if (key2 === "__proto__")
           continue;
-        const deps = Array.isArray(schema2[key]) ? propertyDeps : schemaDeps;
-        deps[key] = schema2[key];
+        const deps = Array.isArray(schema2[key2]) ? propertyDeps : schemaDeps;
+        deps[key2] = schema2[key2];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -35116,13 +35116,13 @@ var require_propertyNames = __commonJS({
         if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key) => {
-          cxt.setParams({ propertyName: key });
+        gen.forIn("key", data, (key2) => {
+          cxt.setParams({ propertyName: key2 });
           cxt.subschema({
             keyword: "propertyNames",
-            data: key,
+            data: key2,
             dataTypes: ["string"],
-            propertyName: key,
+            propertyName: key2,
             compositeRule: true
           }, valid);
           gen.if((0, codegen_1.not)(valid), () => {
@@ -35171,41 +35171,41 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data, (key2) => {
             if (!props.length && !patProps.length)
-              additionalPropertyCode(key);
+              additionalPropertyCode(key2);
             else
-              gen.if(isAdditional(key), () => additionalPropertyCode(key));
+              gen.if(isAdditional(key2), () => additionalPropertyCode(key2));
           });
         }
         __name(checkAdditionalProperties, "checkAdditionalProperties");
-        function isAdditional(key) {
+        function isAdditional(key2) {
           let definedProp;
           if (props.length > 8) {
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
-            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
+            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key2);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key} === ${p}`));
+            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key2} === ${p}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key2})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
         __name(isAdditional, "isAdditional");
-        function deleteAdditional(key) {
-          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
+        function deleteAdditional(key2) {
+          gen.code((0, codegen_1._)`delete ${data}[${key2}]`);
         }
         __name(deleteAdditional, "deleteAdditional");
-        function additionalPropertyCode(key) {
+        function additionalPropertyCode(key2) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema2 === false) {
-            deleteAdditional(key);
+            deleteAdditional(key2);
             return;
           }
           if (schema2 === false) {
-            cxt.setParams({ additionalProperty: key });
+            cxt.setParams({ additionalProperty: key2 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -35214,23 +35214,23 @@ var require_additionalProperties = __commonJS({
           if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key, valid, false);
+              applyAdditionalSchema(key2, valid, false);
               gen.if((0, codegen_1.not)(valid), () => {
                 cxt.reset();
-                deleteAdditional(key);
+                deleteAdditional(key2);
               });
             } else {
-              applyAdditionalSchema(key, valid);
+              applyAdditionalSchema(key2, valid);
               if (!allErrors)
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
             }
           }
         }
         __name(additionalPropertyCode, "additionalPropertyCode");
-        function applyAdditionalSchema(key, valid, errors) {
+        function applyAdditionalSchema(key2, valid, errors) {
           const subschema = {
             keyword: "additionalProperties",
-            dataProp: key,
+            dataProp: key2,
             dataPropType: util_1.Type.Str
           };
           if (errors === false) {
@@ -35360,19 +35360,19 @@ var require_patternProperties = __commonJS({
         }
         __name(checkMatchingProperties, "checkMatchingProperties");
         function validateProperties(pat) {
-          gen.forIn("key", data, (key) => {
-            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
+          gen.forIn("key", data, (key2) => {
+            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key2})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
                 cxt.subschema({
                   keyword: "patternProperties",
                   schemaProp: pat,
-                  dataProp: key,
+                  dataProp: key2,
                   dataPropType: util_2.Type.Str
                 }, valid);
               }
               if (it.opts.unevaluated && props !== true) {
-                gen.assign((0, codegen_1._)`${props}[${key}]`, true);
+                gen.assign((0, codegen_1._)`${props}[${key2}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
               }
@@ -35885,15 +35885,15 @@ var require_unevaluatedProperties = __commonJS({
           throw new Error("ajv implementation error");
         const { allErrors, props } = it;
         if (props instanceof codegen_1.Name) {
-          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key) => gen.if(unevaluatedDynamic(props, key), () => unevaluatedPropCode(key))));
+          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key2) => gen.if(unevaluatedDynamic(props, key2), () => unevaluatedPropCode(key2))));
         } else if (props !== true) {
-          gen.forIn("key", data, (key) => props === void 0 ? unevaluatedPropCode(key) : gen.if(unevaluatedStatic(props, key), () => unevaluatedPropCode(key)));
+          gen.forIn("key", data, (key2) => props === void 0 ? unevaluatedPropCode(key2) : gen.if(unevaluatedStatic(props, key2), () => unevaluatedPropCode(key2)));
         }
         it.props = true;
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
-        function unevaluatedPropCode(key) {
+        function unevaluatedPropCode(key2) {
           if (schema2 === false) {
-            cxt.setParams({ unevaluatedProperty: key });
+            cxt.setParams({ unevaluatedProperty: key2 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -35903,7 +35903,7 @@ var require_unevaluatedProperties = __commonJS({
             const valid = gen.name("valid");
             cxt.subschema({
               keyword: "unevaluatedProperties",
-              dataProp: key,
+              dataProp: key2,
               dataPropType: util_1.Type.Str
             }, valid);
             if (!allErrors)
@@ -35911,15 +35911,15 @@ var require_unevaluatedProperties = __commonJS({
           }
         }
         __name(unevaluatedPropCode, "unevaluatedPropCode");
-        function unevaluatedDynamic(evaluatedProps, key) {
-          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key}]`;
+        function unevaluatedDynamic(evaluatedProps, key2) {
+          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key2}]`;
         }
         __name(unevaluatedDynamic, "unevaluatedDynamic");
-        function unevaluatedStatic(evaluatedProps, key) {
+        function unevaluatedStatic(evaluatedProps, key2) {
           const ps = [];
           for (const p in evaluatedProps) {
             if (evaluatedProps[p] === true)
-              ps.push((0, codegen_1._)`${key} !== ${p}`);
+              ps.push((0, codegen_1._)`${key2} !== ${p}`);
           }
           return (0, codegen_1.and)(...ps);
         }
@@ -37153,9 +37153,9 @@ var require_utils3 = __commonJS({
     __name(escapeChar, "escapeChar");
     function extend(obj) {
       for (var i = 1; i < arguments.length; i++) {
-        for (var key in arguments[i]) {
-          if (Object.prototype.hasOwnProperty.call(arguments[i], key)) {
-            obj[key] = arguments[i][key];
+        for (var key2 in arguments[i]) {
+          if (Object.prototype.hasOwnProperty.call(arguments[i], key2)) {
+            obj[key2] = arguments[i][key2];
           }
         }
       }
@@ -37398,11 +37398,11 @@ var require_each = __commonJS({
           } else {
             (function() {
               var priorKey = void 0;
-              Object.keys(context).forEach(function(key) {
+              Object.keys(context).forEach(function(key2) {
                 if (priorKey !== void 0) {
                   execIteration(priorKey, i - 1, false, context[priorKey]);
                 }
-                priorKey = key;
+                priorKey = key2;
                 i++;
               });
               if (priorKey !== void 0) {
@@ -37943,8 +37943,8 @@ var require_runtime = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+          for (var key2 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
           }
         }
         newObj["default"] = obj;
@@ -38301,8 +38301,8 @@ var require_handlebars_runtime = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+          for (var key2 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
           }
         }
         newObj["default"] = obj;
@@ -39600,8 +39600,8 @@ var require_base2 = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+          for (var key2 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
           }
         }
         newObj["default"] = obj;
@@ -40921,8 +40921,8 @@ var require_source_map_generator = __commonJS({
         if (aSourceRoot != null) {
           source = util.relative(aSourceRoot, source);
         }
-        var key = util.toSetString(source);
-        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key) ? this._sourcesContents[key] : null;
+        var key2 = util.toSetString(source);
+        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key2) ? this._sourcesContents[key2] : null;
       }, this);
     }, "SourceMapGenerator_generateSourcesContent");
     SourceMapGenerator.prototype.toJSON = /* @__PURE__ */ __name(function SourceMapGenerator_toJSON() {
@@ -42051,10 +42051,10 @@ var require_code_gen = __commonJS({
       objectLiteral: /* @__PURE__ */ __name(function objectLiteral(obj) {
         var _this = this;
         var pairs2 = [];
-        Object.keys(obj).forEach(function(key) {
-          var value = castChunk(obj[key], _this);
+        Object.keys(obj).forEach(function(key2) {
+          var value = castChunk(obj[key2], _this);
           if (value !== "undefined") {
-            pairs2.push([_this.quotedString(key), ":", value]);
+            pairs2.push([_this.quotedString(key2), ":", value]);
           }
         });
         var ret = this.generateList(pairs2);
@@ -42700,7 +42700,7 @@ var require_javascript_compiler = __commonJS({
       // On stack, after: ..., hash, ...
       //
       // Pops a value off the stack and assigns it to the current hash
-      assignToHash: /* @__PURE__ */ __name(function assignToHash(key) {
+      assignToHash: /* @__PURE__ */ __name(function assignToHash(key2) {
         var value = this.popStack(), context = void 0, type2 = void 0, id = void 0;
         if (this.trackIds) {
           id = this.popStack();
@@ -42711,15 +42711,15 @@ var require_javascript_compiler = __commonJS({
         }
         var hash = this.hash;
         if (context) {
-          hash.contexts[key] = context;
+          hash.contexts[key2] = context;
         }
         if (type2) {
-          hash.types[key] = type2;
+          hash.types[key2] = type2;
         }
         if (id) {
-          hash.ids[key] = id;
+          hash.ids[key2] = id;
         }
-        hash.values[key] = value;
+        hash.values[key2] = value;
       }, "assignToHash"),
       pushId: /* @__PURE__ */ __name(function pushId(type2, name, child) {
         if (type2 === "BlockParam") {
@@ -43742,16 +43742,16 @@ var Command = class {
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
       let first = true;
-      for (const key in this.properties) {
-        if (this.properties.hasOwnProperty(key)) {
-          const val = this.properties[key];
+      for (const key2 in this.properties) {
+        if (this.properties.hasOwnProperty(key2)) {
+          const val = this.properties[key2];
           if (val) {
             if (first) {
               first = false;
             } else {
               cmdStr += ",";
             }
-            cmdStr += `${key}=${escapeProperty(val)}`;
+            cmdStr += `${key2}=${escapeProperty(val)}`;
           }
         }
       }
@@ -43786,16 +43786,16 @@ function issueFileCommand(command, message) {
   });
 }
 __name(issueFileCommand, "issueFileCommand");
-function prepareKeyValueMessage(key, value) {
+function prepareKeyValueMessage(key2, value) {
   const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
   const convertedValue = toCommandValue(value);
-  if (key.includes(delimiter)) {
+  if (key2.includes(delimiter)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
   }
   if (convertedValue.includes(delimiter)) {
     throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
   }
-  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+  return `${key2}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
 }
 __name(prepareKeyValueMessage, "prepareKeyValueMessage");
 
@@ -43870,7 +43870,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
   return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
@@ -43878,17 +43878,17 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     __name(fulfilled, "fulfilled");
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
     __name(rejected, "rejected");
-    function step(result2) {
+    function step2(result2) {
       result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
-    __name(step, "step");
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    __name(step2, "step");
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { access, appendFile, writeFile } = promises;
@@ -43934,7 +43934,7 @@ var Summary = class {
    * @returns {string} content wrapped in HTML element
    */
   wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+    const htmlAttrs = Object.entries(attrs).map(([key2, value]) => ` ${key2}="${value}"`).join("");
     if (!content) {
       return `<${tag}${htmlAttrs}>`;
     }
@@ -44343,8 +44343,8 @@ function lowercaseKeys(object) {
   if (!object) {
     return {};
   }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
+  return Object.keys(object).reduce((newObj, key2) => {
+    newObj[key2.toLowerCase()] = object[key2];
     return newObj;
   }, {});
 }
@@ -44360,21 +44360,21 @@ function isPlainObject(value) {
 __name(isPlainObject, "isPlainObject");
 function mergeDeep(defaults, options) {
   const result2 = Object.assign({}, defaults);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults)) Object.assign(result2, { [key]: options[key] });
-      else result2[key] = mergeDeep(defaults[key], options[key]);
+  Object.keys(options).forEach((key2) => {
+    if (isPlainObject(options[key2])) {
+      if (!(key2 in defaults)) Object.assign(result2, { [key2]: options[key2] });
+      else result2[key2] = mergeDeep(defaults[key2], options[key2]);
     } else {
-      Object.assign(result2, { [key]: options[key] });
+      Object.assign(result2, { [key2]: options[key2] });
     }
   });
   return result2;
 }
 __name(mergeDeep, "mergeDeep");
 function removeUndefinedProperties(obj) {
-  for (const key in obj) {
-    if (obj[key] === void 0) {
-      delete obj[key];
+  for (const key2 in obj) {
+    if (obj[key2] === void 0) {
+      delete obj[key2];
     }
   }
   return obj;
@@ -44431,9 +44431,9 @@ function extractUrlVariableNames(url) {
 __name(extractUrlVariableNames, "extractUrlVariableNames");
 function omit(object, keysToOmit) {
   const result2 = { __proto__: null };
-  for (const key of Object.keys(object)) {
-    if (keysToOmit.indexOf(key) === -1) {
-      result2[key] = object[key];
+  for (const key2 of Object.keys(object)) {
+    if (keysToOmit.indexOf(key2) === -1) {
+      result2[key2] = object[key2];
     }
   }
   return result2;
@@ -44454,10 +44454,10 @@ function encodeUnreserved(str2) {
   });
 }
 __name(encodeUnreserved, "encodeUnreserved");
-function encodeValue(operator, value, key) {
+function encodeValue(operator, value, key2) {
   value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key) {
-    return encodeUnreserved(key) + "=" + value;
+  if (key2) {
+    return encodeUnreserved(key2) + "=" + value;
   } else {
     return value;
   }
@@ -44471,8 +44471,8 @@ function isKeyOperator(operator) {
   return operator === ";" || operator === "&" || operator === "?";
 }
 __name(isKeyOperator, "isKeyOperator");
-function getValues(context, operator, key, modifier) {
-  var value = context[key], result2 = [];
+function getValues(context, operator, key2, modifier) {
+  var value = context[key2], result2 = [];
   if (isDefined(value) && value !== "") {
     if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
       value = value.toString();
@@ -44480,14 +44480,14 @@ function getValues(context, operator, key, modifier) {
         value = value.substring(0, parseInt(modifier, 10));
       }
       result2.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+        encodeValue(operator, value, isKeyOperator(operator) ? key2 : "")
       );
     } else {
       if (modifier === "*") {
         if (Array.isArray(value)) {
           value.filter(isDefined).forEach(function(value2) {
             result2.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+              encodeValue(operator, value2, isKeyOperator(operator) ? key2 : "")
             );
           });
         } else {
@@ -44512,7 +44512,7 @@ function getValues(context, operator, key, modifier) {
           });
         }
         if (isKeyOperator(operator)) {
-          result2.push(encodeUnreserved(key) + "=" + tmp.join(","));
+          result2.push(encodeUnreserved(key2) + "=" + tmp.join(","));
         } else if (tmp.length !== 0) {
           result2.push(tmp.join(","));
         }
@@ -44521,10 +44521,10 @@ function getValues(context, operator, key, modifier) {
   } else {
     if (operator === ";") {
       if (isDefined(value)) {
-        result2.push(encodeUnreserved(key));
+        result2.push(encodeUnreserved(key2));
       }
     } else if (value === "" && (operator === "&" || operator === "?")) {
-      result2.push(encodeUnreserved(key) + "=");
+      result2.push(encodeUnreserved(key2) + "=");
     } else if (value === "") {
       result2.push("");
     }
@@ -44756,7 +44756,7 @@ function parseParameters(header, type2, index, len, stopFlags) {
       if (code === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
-        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+        const key2 = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
         while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
           index++;
@@ -44767,8 +44767,8 @@ function parseParameters(header, type2, index, len, stopFlags) {
           while (index < len) {
             const code18 = header.charCodeAt(index);
             if (code18 === DQUOTE) {
-              if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+              if (parameters[key2] === void 0) {
+                parameters[key2] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
@@ -44812,9 +44812,9 @@ function parseParameters(header, type2, index, len, stopFlags) {
           }
           index++;
         }
-        if (parameters[key] === void 0) {
+        if (parameters[key2] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
+          parameters[key2] = header.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -44864,11 +44864,11 @@ var stringifyIteratively = /* @__PURE__ */ __name((rootValue, replacer, spacePar
   }
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
-  const prepareVal = /* @__PURE__ */ __name((parent, key, val) => {
+  const prepareVal = /* @__PURE__ */ __name((parent, key2, val) => {
     const isObject2 = val !== null && typeof val === "object";
     const hasToJSON = isObject2 && typeof val.toJSON === "function";
     if (hasToJSON) {
-      val = val.toJSON(key);
+      val = val.toJSON(key2);
     }
     const isNoise = typeof val === "string" && noiseValue.test(val);
     if (isNoise) return val + "n";
@@ -44879,7 +44879,7 @@ var stringifyIteratively = /* @__PURE__ */ __name((rootValue, replacer, spacePar
       return val.toString() + "n";
     }
     if (isFunctionReplacer) {
-      val = replacer.call(parent, key, val);
+      val = replacer.call(parent, key2, val);
     }
     const isPostReplacerObject = val !== null && typeof val === "object";
     if (isPostReplacerObject) {
@@ -45016,11 +45016,11 @@ var JSONStringify = /* @__PURE__ */ __name((value, replacer, space) => {
     if (supportsRawJSON) {
       return originalStringify(
         value,
-        (key, val) => {
+        (key2, val) => {
           if (typeof val === "bigint") return JSON.rawJSON(val.toString());
           const hasFunctionReplacer = typeof replacer === "function";
-          if (hasFunctionReplacer) return replacer(key, val);
-          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+          if (hasFunctionReplacer) return replacer(key2, val);
+          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key2);
           if (isKeyInArrayReplacer) return val;
           return val;
         },
@@ -45030,13 +45030,13 @@ var JSONStringify = /* @__PURE__ */ __name((value, replacer, space) => {
     if (!value) return originalStringify(value, replacer, space);
     const convertedToCustomJSON = originalStringify(
       value,
-      (key, val) => {
+      (key2, val) => {
         const isNoise = typeof val === "string" && noiseValue.test(val);
         if (isNoise) return val.toString() + "n";
         if (typeof val === "bigint") return val.toString() + "n";
         const hasFunctionReplacer = typeof replacer === "function";
-        if (hasFunctionReplacer) return replacer(key, val);
-        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+        if (hasFunctionReplacer) return replacer(key2, val);
+        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key2);
         if (isKeyInArrayReplacer) return val;
         return val;
       },
@@ -45078,17 +45078,17 @@ var isContextSourceSupported = /* @__PURE__ */ __name(() => {
     return false;
   }
 }, "isContextSourceSupported");
-var convertMarkedBigIntsReviver = /* @__PURE__ */ __name((key, value, context, userReviver) => {
+var convertMarkedBigIntsReviver = /* @__PURE__ */ __name((key2, value, context, userReviver) => {
   const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
   if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
   const isNoiseValue = typeof value === "string" && noiseValue.test(value);
   if (isNoiseValue) return value.slice(0, -1);
   const hasUserReviver = typeof userReviver === "function";
   if (!hasUserReviver) return value;
-  return userReviver(key, value, context);
+  return userReviver(key2, value, context);
 }, "convertMarkedBigIntsReviver");
 var JSONParseV2 = /* @__PURE__ */ __name((text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
+  return JSON.parse(text, (key2, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -45097,7 +45097,7 @@ var JSONParseV2 = /* @__PURE__ */ __name((text, reviver) => {
     if (isBigInt) return BigInt(context.source);
     const hasCustomReviver = typeof reviver === "function";
     if (!hasCustomReviver) return value;
-    return reviver(key, value, context);
+    return reviver(key2, value, context);
   });
 }, "JSONParseV2");
 var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
@@ -45120,8 +45120,8 @@ var applyReviverIteratively = /* @__PURE__ */ __name((parsed, userReviver) => {
         }
       }
     } else {
-      const { parent, key } = node;
-      let value = parent[key];
+      const { parent, key: key2 } = node;
+      let value = parent[key2];
       if (typeof value === "string") {
         const isCustomFormatBigInt = customFormat.test(value);
         if (isCustomFormatBigInt) {
@@ -45133,13 +45133,13 @@ var applyReviverIteratively = /* @__PURE__ */ __name((parsed, userReviver) => {
       }
       const hasUserReviver = typeof userReviver === "function";
       if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
+        value = userReviver.call(parent, key2, value);
       }
       const isDeleted = value === void 0;
       if (isDeleted) {
-        delete parent[key];
+        delete parent[key2];
       } else {
-        parent[key] = value;
+        parent[key2] = value;
       }
       stack.pop();
     }
@@ -45168,7 +45168,7 @@ var JSONParse = /* @__PURE__ */ __name((text, reviver) => {
     const serializedData = serializeBigInts(text);
     return originalParse(
       serializedData,
-      (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
+      (key2, value, context) => convertMarkedBigIntsReviver(key2, value, context, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
@@ -45292,8 +45292,8 @@ async function fetchWrapper(requestOptions) {
   const status = fetchResponse.status;
   const url = fetchResponse.url;
   const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
+  for (const [key2, value] of fetchResponse.headers) {
+    responseHeaders[key2] = value;
   }
   const octokitResponse = {
     url,
@@ -45458,11 +45458,11 @@ function graphql(request2, query, options) {
         new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
       );
     }
-    for (const key in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+    for (const key2 in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key2)) continue;
       return Promise.reject(
         new Error(
-          `[@octokit/graphql] "${key}" cannot be used as variable name`
+          `[@octokit/graphql] "${key2}" cannot be used as variable name`
         )
       );
     }
@@ -45470,15 +45470,15 @@ function graphql(request2, query, options) {
   const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
   const requestOptions = Object.keys(
     parsedOptions
-  ).reduce((result2, key) => {
-    if (NON_VARIABLE_OPTIONS.includes(key)) {
-      result2[key] = parsedOptions[key];
+  ).reduce((result2, key2) => {
+    if (NON_VARIABLE_OPTIONS.includes(key2)) {
+      result2[key2] = parsedOptions[key2];
       return result2;
     }
     if (!result2.variables) {
       result2.variables = {};
     }
-    result2.variables[key] = parsedOptions[key];
+    result2.variables[key2] = parsedOptions[key2];
     return result2;
   }, {});
   const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
@@ -45488,8 +45488,8 @@ function graphql(request2, query, options) {
   return request2(requestOptions).then((response) => {
     if (response.data.errors) {
       const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
+      for (const key2 of Object.keys(response.headers)) {
+        headers[key2] = response.headers[key2];
       }
       throw new GraphqlResponseError(
         requestOptions,
@@ -45894,9 +45894,9 @@ function findPaginatedResourcePath(responseData) {
 }
 __name(findPaginatedResourcePath, "findPaginatedResourcePath");
 var deepFindPathToProperty = /* @__PURE__ */ __name((object, searchProp, path = []) => {
-  for (const key of Object.keys(object)) {
-    const currentPath = [...path, key];
-    const currentValue = object[key];
+  for (const key2 of Object.keys(object)) {
+    const currentPath = [...path, key2];
+    const currentValue = object[key2];
     if (isObject(currentValue)) {
       if (currentValue.hasOwnProperty(searchProp)) {
         return currentPath;
@@ -48802,9 +48802,9 @@ function urlBuilderAuthorize(base, options) {
     if (k !== "scopes") return true;
     if (options.clientType === "github-app") return false;
     return !Array.isArray(options[k]) || options[k].length > 0;
-  }).map((key) => [map2[key], `${options[key]}`]).forEach(([key, value], index) => {
+  }).map((key2) => [map2[key2], `${options[key2]}`]).forEach(([key2, value], index) => {
     url += index === 0 ? `?` : "&";
-    url += `${key}=${encodeURIComponent(value)}`;
+    url += `${key2}=${encodeURIComponent(value)}`;
   });
   return url;
 }
@@ -49671,10 +49671,10 @@ var LruObject = class {
     this.last = null;
     this.size = 0;
   }
-  delete(key) {
-    const item = this.items[key];
+  delete(key2) {
+    const item = this.items[key2];
     if (item !== void 0) {
-      delete this.items[key];
+      delete this.items[key2];
       this.size--;
       if (item.prev !== null) {
         item.prev.next = item.next;
@@ -49708,17 +49708,17 @@ var LruObject = class {
       }
     }
   }
-  expiresAt(key) {
-    const item = this.items[key];
+  expiresAt(key2) {
+    const item = this.items[key2];
     if (item !== void 0) {
       return item.expiry;
     }
   }
-  get(key) {
-    const item = this.items[key];
+  get(key2) {
+    const item = this.items[key2];
     if (item !== void 0) {
       if (this.ttl > 0 && item.expiry <= Date.now()) {
-        this.delete(key);
+        this.delete(key2);
         return;
       }
       this.bumpLru(item);
@@ -49735,8 +49735,8 @@ var LruObject = class {
   keys() {
     return Object.keys(this.items);
   }
-  set(key, value) {
-    const existing = this.items[key];
+  set(key2, value) {
+    const existing = this.items[key2];
     if (existing !== void 0) {
       existing.value = value;
       existing.expiry = this.ttl > 0 ? Date.now() + this.ttl : this.ttl;
@@ -49748,12 +49748,12 @@ var LruObject = class {
     }
     const item = {
       expiry: this.ttl > 0 ? Date.now() + this.ttl : this.ttl,
-      key,
+      key: key2,
       prev: this.last,
       next: null,
       value
     };
-    this.items[key] = item;
+    this.items[key2] = item;
     if (++this.size === 1) {
       this.first = item;
     } else {
@@ -49851,7 +49851,7 @@ async function get2(cache, options) {
 }
 __name(get2, "get");
 async function set2(cache, options, data) {
-  const key = optionsToCacheKey(options);
+  const key2 = optionsToCacheKey(options);
   const permissionsString = options.permissions ? "" : Object.keys(data.permissions).map(
     (name) => `${name}${data.permissions[name] === "write" ? "!" : ""}`
   ).join(",");
@@ -49863,7 +49863,7 @@ async function set2(cache, options, data) {
     permissionsString,
     data.singleFileName
   ].join("|");
-  await cache.set(key, value);
+  await cache.set(key2, value);
 }
 __name(set2, "set");
 function optionsToCacheKey({
@@ -51810,14 +51810,14 @@ __name(httpStatus, "httpStatus");
 // src/github/keyed-lock.ts
 function keyedLock() {
   const tails = /* @__PURE__ */ new Map();
-  return async (key, work) => {
-    const previous = tails.get(key) ?? Promise.resolve();
+  return async (key2, work) => {
+    const previous = tails.get(key2) ?? Promise.resolve();
     const next = previous.then(work, work);
-    tails.set(key, next);
+    tails.set(key2, next);
     try {
       return await next;
     } finally {
-      if (tails.get(key) === next) tails.delete(key);
+      if (tails.get(key2) === next) tails.delete(key2);
     }
   };
 }
@@ -51984,8 +51984,8 @@ function escapePointerToken(token) {
   return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
 }
 __name(escapePointerToken, "escapePointerToken");
-function pointer(...tokens) {
-  return tokens.map((t) => "/" + escapePointerToken(t)).join("");
+function pointer(...tokens2) {
+  return tokens2.map((t) => "/" + escapePointerToken(t)).join("");
 }
 __name(pointer, "pointer");
 function parsePointer(ptr) {
@@ -51999,23 +51999,23 @@ function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 __name(isJsonObject, "isJsonObject");
-function hasOwn(object, key) {
-  return Object.prototype.hasOwnProperty.call(object, key);
+function hasOwn(object, key2) {
+  return Object.prototype.hasOwnProperty.call(object, key2);
 }
 __name(hasOwn, "hasOwn");
-function setOwn(object, key, value) {
-  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+function setOwn(object, key2, value) {
+  Object.defineProperty(object, key2, { value, writable: true, enumerable: true, configurable: true });
 }
 __name(setOwn, "setOwn");
-function getOwn(object, key) {
-  return hasOwn(object, key) ? object[key] : void 0;
+function getOwn(object, key2) {
+  return hasOwn(object, key2) ? object[key2] : void 0;
 }
 __name(getOwn, "getOwn");
 function cloneJson(value) {
   if (Array.isArray(value)) return value.map((item) => cloneJson(item));
   if (isJsonObject(value)) {
     const copy = {};
-    for (const key of Object.keys(value)) setOwn(copy, key, cloneJson(value[key]));
+    for (const key2 of Object.keys(value)) setOwn(copy, key2, cloneJson(value[key2]));
     return copy;
   }
   return value;
@@ -52024,12 +52024,12 @@ __name(cloneJson, "cloneJson");
 function applyMergePatch(target, patch) {
   if (!isJsonObject(patch)) return cloneJson(patch);
   const result2 = isJsonObject(target) ? cloneJson(target) : {};
-  for (const key of Object.keys(patch)) {
-    const value = patch[key];
+  for (const key2 of Object.keys(patch)) {
+    const value = patch[key2];
     if (value === null) {
-      delete result2[key];
+      delete result2[key2];
     } else {
-      setOwn(result2, key, applyMergePatch(getOwn(result2, key), value));
+      setOwn(result2, key2, applyMergePatch(getOwn(result2, key2), value));
     }
   }
   return result2;
@@ -52085,12 +52085,12 @@ function overIndented(all, index) {
     let j = i + 1;
     while (j < all.length && isBlank(all[j].text)) j++;
     const below = all[j];
-    const key = below && KEY.exec(below.text);
-    if (!below || !key || indentOf(below.text) <= indentOf(above.text)) continue;
+    const key2 = below && KEY.exec(below.text);
+    if (!below || !key2 || indentOf(below.text) <= indentOf(above.text)) continue;
     const column = indentOf(above.text) + 1;
     return {
       offset: below.start + indentOf(below.text),
-      message: `Invalid YAML: \`${key[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
+      message: `Invalid YAML: \`${key2[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key2[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
     };
   }
   return void 0;
@@ -52113,10 +52113,10 @@ function underIndented(all, index) {
     }
   }
   if (sibling === void 0 || parent === void 0) return void 0;
-  const key = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
+  const key2 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
   return {
     offset: line.start + indent,
-    message: `Invalid YAML: \`${key}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
+    message: `Invalid YAML: \`${key2}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
   };
 }
 __name(underIndented, "underIndented");
@@ -52258,10 +52258,10 @@ function parseYaml(text, file, limits = {}) {
   if (deepAt >= 0) return tooDeep(positionAt(text, deepAt));
   let docs;
   try {
-    const tokens = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
-    const cstDeepAt = cstDepthExceeded(tokens, maxDepth);
+    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
+    const cstDeepAt = cstDepthExceeded(tokens2, maxDepth);
     if (cstDeepAt >= 0) return tooDeep(toPosition(cstDeepAt));
-    docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens));
+    docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens2));
   } catch (error2) {
     if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
     report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
@@ -52373,25 +52373,25 @@ var Walker = class {
     const object = {};
     for (const pair of pairs2) {
       const keyOffset = start(pair.key);
-      const key = keyText(pair.key);
-      if (key === void 0) {
+      const key2 = keyText(pair.key);
+      if (key2 === void 0) {
         this.report("non-string-key", "Mapping keys must be plain text (a string, number or boolean), not a list, mapping or alias. Write this key as a string.", keyOffset, ptr);
         continue;
       }
-      const childPtr = ptr + "/" + escapePointerToken(key);
-      this.count(key, pair.key, childPtr);
-      if (key === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
+      const childPtr = ptr + "/" + escapePointerToken(key2);
+      this.count(key2, pair.key, childPtr);
+      if (key2 === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
         this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
         continue;
       }
-      if (Object.hasOwn(object, key)) {
+      if (Object.hasOwn(object, key2)) {
         const firstLine = this.sourceMap.key(childPtr)?.line;
-        this.report("duplicate-key", `Duplicate key "${key}": it is already defined${firstLine ? ` on line ${firstLine}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
+        this.report("duplicate-key", `Duplicate key "${key2}": it is already defined${firstLine ? ` on line ${firstLine}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
         continue;
       }
       const value = this.walk(pair.value, childPtr, depth);
-      if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-      else object[key] = value;
+      if (key2 === "__proto__") Object.defineProperty(object, key2, { value, enumerable: true, writable: true, configurable: true });
+      else object[key2] = value;
       this.sourceMap.set(childPtr, pair.value == null ? keyOffset : start(pair.value), keyOffset);
     }
     return object;
@@ -52516,8 +52516,8 @@ function closingQuote(text, open2) {
   return -1;
 }
 __name(closingQuote, "closingQuote");
-function cstDepthExceeded(tokens, max) {
-  const stack = tokens.map((t) => [t, 0]);
+function cstDepthExceeded(tokens2, max) {
+  const stack = tokens2.map((t) => [t, 0]);
   for (let entry = stack.pop(); entry !== void 0; entry = stack.pop()) {
     const [token, depth] = entry;
     if (token?.type === "document") stack.push([token.value, depth]);
@@ -52558,13 +52558,13 @@ function memoryHint(value) {
   if (match[2] === "") return `add a unit (Ki, Mi, Gi or Ti), like \`${Number(match[1])}Mi\``;
   if (unit === void 0) return `\`${match[2]}\` is not a memory unit; ${generic}`;
   let amount = Number(match[1]);
-  let step = MEMORY_STEPS.indexOf(unit);
+  let step2 = MEMORY_STEPS.indexOf(unit);
   if (amount === 0) return "memory must be more than 0, like `128Mi`";
-  while (!Number.isInteger(amount) && step > 0) {
+  while (!Number.isInteger(amount) && step2 > 0) {
     amount *= 1024;
-    step -= 1;
+    step2 -= 1;
   }
-  return `write \`${Math.round(amount)}${MEMORY_STEPS[step]}\``;
+  return `write \`${Math.round(amount)}${MEMORY_STEPS[step2]}\``;
 }
 __name(memoryHint, "memoryHint");
 function cpuHint(value) {
@@ -52693,6 +52693,7 @@ var TABLE = {
     words: "millicores like `250m` or cores like `0.5`",
     hint: cpuHint
   },
+  "^[1-9][0-9]{0,4}[mhd]$": { words: "a duration: a whole number then m, h or d, like `7d` or `12h`" },
   "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$": {
     words: "a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`",
     hint: memoryHint
@@ -52813,9 +52814,9 @@ function schemaDiagnostics(errors, context) {
   const diagnostics = [];
   for (const error2 of kept) {
     const diagnostic2 = translate(error2, context, nullable.has(error2.instancePath));
-    const key = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key2 = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
     diagnostics.push(diagnostic2);
   }
   return diagnostics;
@@ -52943,9 +52944,9 @@ function translate(error2, context, nullable) {
 }
 __name(translate, "translate");
 function translateKeyError(error2, context) {
-  const key = String(error2.propertyName);
-  const name = clip(key);
-  const site = context.site(error2.instancePath + pointer(key), "key");
+  const key2 = String(error2.propertyName);
+  const name = clip(key2);
+  const site = context.site(error2.instancePath + pointer(key2), "key");
   const params = error2.params;
   const container = context.describe(error2.instancePath);
   if (error2.keyword === "enum") {
@@ -52955,7 +52956,7 @@ function translateKeyError(error2, context) {
   }
   if (error2.keyword === "pattern") {
     const words = patternWords(String(params.pattern));
-    const fixed = words?.suggestion?.(key);
+    const fixed = words?.suggestion?.(key2);
     return diagnostic(
       context,
       "invalid-value",
@@ -56489,8 +56490,8 @@ var platform2 = (() => {
 var config = (() => {
   const exported = {};
   exported.config = validate0;
-  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
-  const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
+  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "previews": { "title": "Previews", "description": "An environment per pull request, asked for with a label or `/paved preview`: rendered under `<directory>/previews/`, removed when the pull request closes, the label is removed or the TTL passes without a push. Absent: no previews.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "title": "Based on", "description": "The environment whose cluster and settings a preview takes (it must be configured).", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "namespace": { "title": "Namespace pattern", "description": "Namespace of a preview: `{owner}` once, then `{number}` (the pull request number) after a fixed part that ends with a letter or `-`. It may never produce an environment's namespace (refused at load).", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-pr-{number}" }, "cluster": { "title": "Cluster", "description": "Destination cluster; default: the `from` environment's.", "type": "string", "minLength": 1 }, "ttl": { "title": "Time to live", "description": "A preview with no push for this long is removed: a number then `m`, `h` or `d`.", "type": "string", "pattern": "^[1-9][0-9]{0,4}[mhd]$", "default": "7d" }, "maxPerRepository": { "title": "Maximum per repository", "description": "Open previews a repository may have at once.", "type": "integer", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxPerOrg": { "title": "Maximum per organisation", "description": "Open previews the organisation may have at once.", "type": "integer", "minimum": 1, "maximum": 1e4, "default": 20 }, "label": { "title": "Label", "description": "The pull request label that asks for a preview.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:preview" }, "keepLabel": { "title": "Keep label", "description": "A pull request with this label keeps its preview past the TTL.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:keep" } } }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "promote": { "title": "Promotion", "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.", "oneOf": [{ "enum": ["merge", "manual"] }, { "type": "object", "additionalProperties": false, "required": ["after"], "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } } }], "default": "merge" }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
+  const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "promote": { "title": "Promotion", "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.", "oneOf": [{ "enum": ["merge", "manual"] }, { "type": "object", "additionalProperties": false, "required": ["after"], "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } } }], "default": "merge" }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
   const schema2 = { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } };
   const schema3 = { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } };
   const func0 = Object.prototype.hasOwnProperty;
@@ -56512,8 +56513,9 @@ var config = (() => {
   const pattern17 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
   const pattern18 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
   const pattern19 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
-  const pattern20 = new RegExp("^https?://", "u");
-  const pattern21 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
+  const pattern22 = new RegExp("^[1-9][0-9]{0,4}[mhd]$", "u");
+  const pattern23 = new RegExp("^https?://", "u");
+  const pattern24 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
   const formats0 = import_formats.fullFormats.uri;
   function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
     ;
@@ -57004,6 +57006,9 @@ var config = (() => {
             if (data17.autoSync === void 0) {
               data17.autoSync = false;
             }
+            if (data17.promote === void 0) {
+              data17.promote = "merge";
+            }
             if (data17.mode === void 0) {
               data17.mode = "direct";
             }
@@ -57017,7 +57022,7 @@ var config = (() => {
               errors++;
             }
             for (const key7 in data17) {
-              if (!(key7 === "cluster" || key7 === "namespace" || key7 === "domain" || key7 === "autoSync" || key7 === "ingress" || key7 === "production" || key7 === "approval" || key7 === "mode")) {
+              if (!func0.call(schema1.properties, key7)) {
                 const err39 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1, data: data17 };
                 if (vErrors === null) {
                   vErrors = [err39];
@@ -57315,9 +57320,13 @@ var config = (() => {
                 errors++;
               }
             }
-            let data33 = data17.mode;
-            if (!(data33 === "direct" || data33 === "pull-request")) {
-              const err65 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/mode", schemaPath: "#/$defs/environment/properties/mode/enum", keyword: "enum", params: { allowedValues: schema1.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.mode.enum, parentSchema: schema1.properties.mode, data: data33 };
+            let data33 = data17.promote;
+            const _errs81 = errors;
+            let valid15 = false;
+            let passing0 = null;
+            const _errs82 = errors;
+            if (!(data33 === "merge" || data33 === "manual")) {
+              const err65 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/0/enum", keyword: "enum", params: { allowedValues: schema1.properties.promote.oneOf[0].enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.promote.oneOf[0].enum, parentSchema: schema1.properties.promote.oneOf[0], data: data33 };
               if (vErrors === null) {
                 vErrors = [err65];
               } else {
@@ -57325,79 +57334,94 @@ var config = (() => {
               }
               errors++;
             }
-          } else {
-            const err66 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.type, parentSchema: schema1, data: data17 };
-            if (vErrors === null) {
-              vErrors = [err66];
-            } else {
-              vErrors.push(err66);
+            var _valid0 = _errs82 === errors;
+            if (_valid0) {
+              valid15 = true;
+              passing0 = 0;
             }
-            errors++;
-          }
-        }
-      } else {
-        const err67 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data16 };
-        if (vErrors === null) {
-          vErrors = [err67];
-        } else {
-          vErrors.push(err67);
-        }
-        errors++;
-      }
-      let data34 = data.registries;
-      if (Array.isArray(data34)) {
-        const len1 = data34.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          let data35 = data34[i1];
-          if (typeof data35 === "string") {
-            if (func1(data35) < 1) {
-              const err68 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.registries.items, data: data35 };
+            const _errs83 = errors;
+            if (data33 && typeof data33 == "object" && !Array.isArray(data33)) {
+              if (data33.after === void 0) {
+                const err66 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema1.properties.promote.oneOf[1].required, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+              for (const key11 in data33) {
+                if (!(key11 === "after")) {
+                  const err67 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
+                  if (vErrors === null) {
+                    vErrors = [err67];
+                  } else {
+                    vErrors.push(err67);
+                  }
+                  errors++;
+                }
+              }
+              if (data33.after !== void 0) {
+                let data34 = data33.after;
+                if (typeof data34 !== "string") {
+                  const err68 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote/after", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.promote.oneOf[1].properties.after.type, parentSchema: schema1.properties.promote.oneOf[1].properties.after, data: data34 };
+                  if (vErrors === null) {
+                    vErrors = [err68];
+                  } else {
+                    vErrors.push(err68);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err69 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.promote.oneOf[1].type, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
               if (vErrors === null) {
-                vErrors = [err68];
+                vErrors = [err69];
               } else {
-                vErrors.push(err68);
+                vErrors.push(err69);
+              }
+              errors++;
+            }
+            var _valid0 = _errs83 === errors;
+            if (_valid0 && valid15) {
+              valid15 = false;
+              passing0 = [passing0, 1];
+            } else {
+              if (_valid0) {
+                valid15 = true;
+                passing0 = 1;
+              }
+            }
+            if (!valid15) {
+              const err70 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema1.properties.promote.oneOf, parentSchema: schema1.properties.promote, data: data33 };
+              if (vErrors === null) {
+                vErrors = [err70];
+              } else {
+                vErrors.push(err70);
+              }
+              errors++;
+            } else {
+              errors = _errs81;
+              if (vErrors !== null) {
+                if (_errs81) {
+                  vErrors.length = _errs81;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+            let data35 = data17.mode;
+            if (!(data35 === "direct" || data35 === "pull-request")) {
+              const err71 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/mode", schemaPath: "#/$defs/environment/properties/mode/enum", keyword: "enum", params: { allowedValues: schema1.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.mode.enum, parentSchema: schema1.properties.mode, data: data35 };
+              if (vErrors === null) {
+                vErrors = [err71];
+              } else {
+                vErrors.push(err71);
               }
               errors++;
             }
           } else {
-            const err69 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.registries.items.type, parentSchema: schema0.properties.registries.items, data: data35 };
-            if (vErrors === null) {
-              vErrors = [err69];
-            } else {
-              vErrors.push(err69);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err70 = { instancePath: instancePath + "/registries", schemaPath: "#/properties/registries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.registries.type, parentSchema: schema0.properties.registries, data: data34 };
-        if (vErrors === null) {
-          vErrors = [err70];
-        } else {
-          vErrors.push(err70);
-        }
-        errors++;
-      }
-      let data36 = data.secretStore;
-      if (data36 && typeof data36 == "object" && !Array.isArray(data36)) {
-        if (data36.kind === void 0) {
-          data36.kind = "ClusterSecretStore";
-        }
-        if (data36.keyPrefix === void 0) {
-          data36.keyPrefix = "{owner}/";
-        }
-        if (data36.name === void 0) {
-          const err71 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data36 };
-          if (vErrors === null) {
-            vErrors = [err71];
-          } else {
-            vErrors.push(err71);
-          }
-          errors++;
-        }
-        for (const key11 in data36) {
-          if (!(key11 === "kind" || key11 === "name" || key11 === "keyPrefix")) {
-            const err72 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data36 };
+            const err72 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.type, parentSchema: schema1, data: data17 };
             if (vErrors === null) {
               vErrors = [err72];
             } else {
@@ -57406,21 +57430,23 @@ var config = (() => {
             errors++;
           }
         }
-        let data37 = data36.kind;
-        if (!(data37 === "SecretStore" || data37 === "ClusterSecretStore")) {
-          const err73 = { instancePath: instancePath + "/secretStore/kind", schemaPath: "#/properties/secretStore/properties/kind/enum", keyword: "enum", params: { allowedValues: schema0.properties.secretStore.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.secretStore.properties.kind.enum, parentSchema: schema0.properties.secretStore.properties.kind, data: data37 };
-          if (vErrors === null) {
-            vErrors = [err73];
-          } else {
-            vErrors.push(err73);
-          }
-          errors++;
+      } else {
+        const err73 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data16 };
+        if (vErrors === null) {
+          vErrors = [err73];
+        } else {
+          vErrors.push(err73);
         }
-        if (data36.name !== void 0) {
-          let data38 = data36.name;
-          if (typeof data38 === "string") {
-            if (!pattern10.test(data38)) {
-              const err74 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema0.properties.secretStore.properties.name, data: data38 };
+        errors++;
+      }
+      let data36 = data.registries;
+      if (Array.isArray(data36)) {
+        const len1 = data36.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data37 = data36[i1];
+          if (typeof data37 === "string") {
+            if (func1(data37) < 1) {
+              const err74 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.registries.items, data: data37 };
               if (vErrors === null) {
                 vErrors = [err74];
               } else {
@@ -57429,7 +57455,7 @@ var config = (() => {
               errors++;
             }
           } else {
-            const err75 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.name.type, parentSchema: schema0.properties.secretStore.properties.name, data: data38 };
+            const err75 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.registries.items.type, parentSchema: schema0.properties.registries.items, data: data37 };
             if (vErrors === null) {
               vErrors = [err75];
             } else {
@@ -57438,19 +57464,25 @@ var config = (() => {
             errors++;
           }
         }
-        let data39 = data36.keyPrefix;
-        if (typeof data39 === "string") {
-          if (func1(data39) > 256) {
-            const err76 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data39 };
-            if (vErrors === null) {
-              vErrors = [err76];
-            } else {
-              vErrors.push(err76);
-            }
-            errors++;
-          }
+      } else {
+        const err76 = { instancePath: instancePath + "/registries", schemaPath: "#/properties/registries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.registries.type, parentSchema: schema0.properties.registries, data: data36 };
+        if (vErrors === null) {
+          vErrors = [err76];
         } else {
-          const err77 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data39 };
+          vErrors.push(err76);
+        }
+        errors++;
+      }
+      let data38 = data.secretStore;
+      if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
+        if (data38.kind === void 0) {
+          data38.kind = "ClusterSecretStore";
+        }
+        if (data38.keyPrefix === void 0) {
+          data38.keyPrefix = "{owner}/";
+        }
+        if (data38.name === void 0) {
+          const err77 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data38 };
           if (vErrors === null) {
             vErrors = [err77];
           } else {
@@ -57458,243 +57490,237 @@ var config = (() => {
           }
           errors++;
         }
-      } else {
-        const err78 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data36 };
-        if (vErrors === null) {
-          vErrors = [err78];
-        } else {
-          vErrors.push(err78);
-        }
-        errors++;
-      }
-      let data40 = data.dependencies;
-      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
-        for (const key12 in data40) {
-          const _errs95 = errors;
-          if (typeof key12 === "string") {
-            if (!pattern15.test(key12)) {
-              const err79 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key12, propertyName: key12 };
-              if (vErrors === null) {
-                vErrors = [err79];
-              } else {
-                vErrors.push(err79);
-              }
-              errors++;
-            }
-          }
-          var valid18 = _errs95 === errors;
-          if (!valid18) {
-            const err80 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key12 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data40 };
+        for (const key12 in data38) {
+          if (!(key12 === "kind" || key12 === "name" || key12 === "keyPrefix")) {
+            const err78 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data38 };
             if (vErrors === null) {
-              vErrors = [err80];
+              vErrors = [err78];
             } else {
-              vErrors.push(err80);
+              vErrors.push(err78);
             }
             errors++;
           }
         }
-        for (const key13 in data40) {
-          let data41 = data40[key13];
-          if (data41 && typeof data41 == "object" && !Array.isArray(data41)) {
-            if (data41.classes === void 0) {
-              data41.classes = [];
-            }
-            if (data41.outputs === void 0) {
-              data41.outputs = [];
-            }
-            if (data41.apiVersion === void 0) {
-              const err81 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data41 };
+        let data39 = data38.kind;
+        if (!(data39 === "SecretStore" || data39 === "ClusterSecretStore")) {
+          const err79 = { instancePath: instancePath + "/secretStore/kind", schemaPath: "#/properties/secretStore/properties/kind/enum", keyword: "enum", params: { allowedValues: schema0.properties.secretStore.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.secretStore.properties.kind.enum, parentSchema: schema0.properties.secretStore.properties.kind, data: data39 };
+          if (vErrors === null) {
+            vErrors = [err79];
+          } else {
+            vErrors.push(err79);
+          }
+          errors++;
+        }
+        if (data38.name !== void 0) {
+          let data40 = data38.name;
+          if (typeof data40 === "string") {
+            if (!pattern10.test(data40)) {
+              const err80 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema0.properties.secretStore.properties.name, data: data40 };
               if (vErrors === null) {
-                vErrors = [err81];
+                vErrors = [err80];
               } else {
-                vErrors.push(err81);
+                vErrors.push(err80);
               }
               errors++;
-            }
-            if (data41.kind === void 0) {
-              const err82 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data41 };
-              if (vErrors === null) {
-                vErrors = [err82];
-              } else {
-                vErrors.push(err82);
-              }
-              errors++;
-            }
-            for (const key14 in data41) {
-              if (!(key14 === "apiVersion" || key14 === "kind" || key14 === "classes" || key14 === "outputs" || key14 === "params")) {
-                const err83 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key14 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data41 };
-                if (vErrors === null) {
-                  vErrors = [err83];
-                } else {
-                  vErrors.push(err83);
-                }
-                errors++;
-              }
-            }
-            if (data41.apiVersion !== void 0) {
-              let data42 = data41.apiVersion;
-              if (typeof data42 === "string") {
-                if (!pattern16.test(data42)) {
-                  const err84 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data42 };
-                  if (vErrors === null) {
-                    vErrors = [err84];
-                  } else {
-                    vErrors.push(err84);
-                  }
-                  errors++;
-                }
-              } else {
-                const err85 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data42 };
-                if (vErrors === null) {
-                  vErrors = [err85];
-                } else {
-                  vErrors.push(err85);
-                }
-                errors++;
-              }
-            }
-            if (data41.kind !== void 0) {
-              let data43 = data41.kind;
-              if (typeof data43 === "string") {
-                if (!pattern17.test(data43)) {
-                  const err86 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data43 };
-                  if (vErrors === null) {
-                    vErrors = [err86];
-                  } else {
-                    vErrors.push(err86);
-                  }
-                  errors++;
-                }
-              } else {
-                const err87 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data43 };
-                if (vErrors === null) {
-                  vErrors = [err87];
-                } else {
-                  vErrors.push(err87);
-                }
-                errors++;
-              }
-            }
-            let data44 = data41.classes;
-            if (Array.isArray(data44)) {
-              const len2 = data44.length;
-              for (let i2 = 0; i2 < len2; i2++) {
-                let data45 = data44[i2];
-                if (typeof data45 !== "string") {
-                  const err88 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data45 };
-                  if (vErrors === null) {
-                    vErrors = [err88];
-                  } else {
-                    vErrors.push(err88);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err89 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data44 };
-              if (vErrors === null) {
-                vErrors = [err89];
-              } else {
-                vErrors.push(err89);
-              }
-              errors++;
-            }
-            let data46 = data41.outputs;
-            if (Array.isArray(data46)) {
-              const len3 = data46.length;
-              for (let i3 = 0; i3 < len3; i3++) {
-                let data47 = data46[i3];
-                if (typeof data47 === "string") {
-                  if (!pattern18.test(data47)) {
-                    const err90 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data47 };
-                    if (vErrors === null) {
-                      vErrors = [err90];
-                    } else {
-                      vErrors.push(err90);
-                    }
-                    errors++;
-                  }
-                } else {
-                  const err91 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data47 };
-                  if (vErrors === null) {
-                    vErrors = [err91];
-                  } else {
-                    vErrors.push(err91);
-                  }
-                  errors++;
-                }
-              }
-            } else {
-              const err92 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data46 };
-              if (vErrors === null) {
-                vErrors = [err92];
-              } else {
-                vErrors.push(err92);
-              }
-              errors++;
-            }
-            if (data41.params !== void 0) {
-              let data48 = data41.params;
-              if (Array.isArray(data48)) {
-                const len4 = data48.length;
-                for (let i4 = 0; i4 < len4; i4++) {
-                  let data49 = data48[i4];
-                  if (typeof data49 === "string") {
-                    if (!pattern19.test(data49)) {
-                      const err93 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data49 };
-                      if (vErrors === null) {
-                        vErrors = [err93];
-                      } else {
-                        vErrors.push(err93);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err94 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data49 };
-                    if (vErrors === null) {
-                      vErrors = [err94];
-                    } else {
-                      vErrors.push(err94);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err95 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data48 };
-                if (vErrors === null) {
-                  vErrors = [err95];
-                } else {
-                  vErrors.push(err95);
-                }
-                errors++;
-              }
             }
           } else {
-            const err96 = { instancePath: instancePath + "/dependencies/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data41 };
+            const err81 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.name.type, parentSchema: schema0.properties.secretStore.properties.name, data: data40 };
             if (vErrors === null) {
-              vErrors = [err96];
+              vErrors = [err81];
             } else {
-              vErrors.push(err96);
+              vErrors.push(err81);
             }
             errors++;
           }
         }
-      } else {
-        const err97 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data40 };
-        if (vErrors === null) {
-          vErrors = [err97];
+        let data41 = data38.keyPrefix;
+        if (typeof data41 === "string") {
+          if (func1(data41) > 256) {
+            const err82 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data41 };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
         } else {
-          vErrors.push(err97);
+          const err83 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data41 };
+          if (vErrors === null) {
+            vErrors = [err83];
+          } else {
+            vErrors.push(err83);
+          }
+          errors++;
+        }
+      } else {
+        const err84 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data38 };
+        if (vErrors === null) {
+          vErrors = [err84];
+        } else {
+          vErrors.push(err84);
         }
         errors++;
       }
-      let data50 = data.links;
-      if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
-        for (const key15 in data50) {
-          let data51 = data50[key15];
-          if (typeof data51 === "string") {
-            if (!pattern20.test(data51)) {
-              const err98 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data51 };
+      let data42 = data.dependencies;
+      if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
+        for (const key13 in data42) {
+          const _errs103 = errors;
+          if (typeof key13 === "string") {
+            if (!pattern15.test(key13)) {
+              const err85 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key13, propertyName: key13 };
+              if (vErrors === null) {
+                vErrors = [err85];
+              } else {
+                vErrors.push(err85);
+              }
+              errors++;
+            }
+          }
+          var valid20 = _errs103 === errors;
+          if (!valid20) {
+            const err86 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key13 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err86];
+            } else {
+              vErrors.push(err86);
+            }
+            errors++;
+          }
+        }
+        for (const key14 in data42) {
+          let data43 = data42[key14];
+          if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
+            if (data43.classes === void 0) {
+              data43.classes = [];
+            }
+            if (data43.outputs === void 0) {
+              data43.outputs = [];
+            }
+            if (data43.apiVersion === void 0) {
+              const err87 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data43 };
+              if (vErrors === null) {
+                vErrors = [err87];
+              } else {
+                vErrors.push(err87);
+              }
+              errors++;
+            }
+            if (data43.kind === void 0) {
+              const err88 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data43 };
+              if (vErrors === null) {
+                vErrors = [err88];
+              } else {
+                vErrors.push(err88);
+              }
+              errors++;
+            }
+            for (const key15 in data43) {
+              if (!(key15 === "apiVersion" || key15 === "kind" || key15 === "classes" || key15 === "outputs" || key15 === "params")) {
+                const err89 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data43 };
+                if (vErrors === null) {
+                  vErrors = [err89];
+                } else {
+                  vErrors.push(err89);
+                }
+                errors++;
+              }
+            }
+            if (data43.apiVersion !== void 0) {
+              let data44 = data43.apiVersion;
+              if (typeof data44 === "string") {
+                if (!pattern16.test(data44)) {
+                  const err90 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data44 };
+                  if (vErrors === null) {
+                    vErrors = [err90];
+                  } else {
+                    vErrors.push(err90);
+                  }
+                  errors++;
+                }
+              } else {
+                const err91 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data44 };
+                if (vErrors === null) {
+                  vErrors = [err91];
+                } else {
+                  vErrors.push(err91);
+                }
+                errors++;
+              }
+            }
+            if (data43.kind !== void 0) {
+              let data45 = data43.kind;
+              if (typeof data45 === "string") {
+                if (!pattern17.test(data45)) {
+                  const err92 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data45 };
+                  if (vErrors === null) {
+                    vErrors = [err92];
+                  } else {
+                    vErrors.push(err92);
+                  }
+                  errors++;
+                }
+              } else {
+                const err93 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data45 };
+                if (vErrors === null) {
+                  vErrors = [err93];
+                } else {
+                  vErrors.push(err93);
+                }
+                errors++;
+              }
+            }
+            let data46 = data43.classes;
+            if (Array.isArray(data46)) {
+              const len2 = data46.length;
+              for (let i2 = 0; i2 < len2; i2++) {
+                let data47 = data46[i2];
+                if (typeof data47 !== "string") {
+                  const err94 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data47 };
+                  if (vErrors === null) {
+                    vErrors = [err94];
+                  } else {
+                    vErrors.push(err94);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err95 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data46 };
+              if (vErrors === null) {
+                vErrors = [err95];
+              } else {
+                vErrors.push(err95);
+              }
+              errors++;
+            }
+            let data48 = data43.outputs;
+            if (Array.isArray(data48)) {
+              const len3 = data48.length;
+              for (let i3 = 0; i3 < len3; i3++) {
+                let data49 = data48[i3];
+                if (typeof data49 === "string") {
+                  if (!pattern18.test(data49)) {
+                    const err96 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data49 };
+                    if (vErrors === null) {
+                      vErrors = [err96];
+                    } else {
+                      vErrors.push(err96);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err97 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data49 };
+                  if (vErrors === null) {
+                    vErrors = [err97];
+                  } else {
+                    vErrors.push(err97);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err98 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data48 };
               if (vErrors === null) {
                 vErrors = [err98];
               } else {
@@ -57702,89 +57728,107 @@ var config = (() => {
               }
               errors++;
             }
+            if (data43.params !== void 0) {
+              let data50 = data43.params;
+              if (Array.isArray(data50)) {
+                const len4 = data50.length;
+                for (let i4 = 0; i4 < len4; i4++) {
+                  let data51 = data50[i4];
+                  if (typeof data51 === "string") {
+                    if (!pattern19.test(data51)) {
+                      const err99 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data51 };
+                      if (vErrors === null) {
+                        vErrors = [err99];
+                      } else {
+                        vErrors.push(err99);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err100 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data51 };
+                    if (vErrors === null) {
+                      vErrors = [err100];
+                    } else {
+                      vErrors.push(err100);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err101 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data50 };
+                if (vErrors === null) {
+                  vErrors = [err101];
+                } else {
+                  vErrors.push(err101);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err99 = { instancePath: instancePath + "/links/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data51 };
+            const err102 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data43 };
             if (vErrors === null) {
-              vErrors = [err99];
+              vErrors = [err102];
             } else {
-              vErrors.push(err99);
+              vErrors.push(err102);
             }
             errors++;
           }
         }
       } else {
-        const err100 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data50 };
+        const err103 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data42 };
         if (vErrors === null) {
-          vErrors = [err100];
+          vErrors = [err103];
         } else {
-          vErrors.push(err100);
+          vErrors.push(err103);
         }
         errors++;
       }
-      let data52 = data.policies;
-      if (Array.isArray(data52)) {
-        const len5 = data52.length;
-        for (let i5 = 0; i5 < len5; i5++) {
-          let data53 = data52[i5];
-          if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
-            if (data53.severity === void 0) {
-              data53.severity = "error";
+      if (data.previews !== void 0) {
+        let data52 = data.previews;
+        if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
+          if (data52.namespace === void 0) {
+            data52.namespace = "{owner}-pr-{number}";
+          }
+          if (data52.ttl === void 0) {
+            data52.ttl = "7d";
+          }
+          if (data52.maxPerRepository === void 0) {
+            data52.maxPerRepository = 3;
+          }
+          if (data52.maxPerOrg === void 0) {
+            data52.maxPerOrg = 20;
+          }
+          if (data52.label === void 0) {
+            data52.label = "paved:preview";
+          }
+          if (data52.keepLabel === void 0) {
+            data52.keepLabel = "paved:keep";
+          }
+          if (data52.from === void 0) {
+            const err104 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema0.properties.previews.required, parentSchema: schema0.properties.previews, data: data52 };
+            if (vErrors === null) {
+              vErrors = [err104];
+            } else {
+              vErrors.push(err104);
             }
-            if (data53.id === void 0) {
-              const err101 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data53 };
+            errors++;
+          }
+          for (const key16 in data52) {
+            if (!(key16 === "from" || key16 === "namespace" || key16 === "cluster" || key16 === "ttl" || key16 === "maxPerRepository" || key16 === "maxPerOrg" || key16 === "label" || key16 === "keepLabel")) {
+              const err105 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.previews, data: data52 };
               if (vErrors === null) {
-                vErrors = [err101];
+                vErrors = [err105];
               } else {
-                vErrors.push(err101);
+                vErrors.push(err105);
               }
               errors++;
             }
-            if (data53.assert === void 0) {
-              const err102 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data53 };
-              if (vErrors === null) {
-                vErrors = [err102];
-              } else {
-                vErrors.push(err102);
-              }
-              errors++;
-            }
-            for (const key16 in data53) {
-              if (!(key16 === "id" || key16 === "description" || key16 === "severity" || key16 === "match" || key16 === "assert")) {
-                const err103 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data53 };
-                if (vErrors === null) {
-                  vErrors = [err103];
-                } else {
-                  vErrors.push(err103);
-                }
-                errors++;
-              }
-            }
-            if (data53.id !== void 0) {
-              let data54 = data53.id;
-              if (typeof data54 === "string") {
-                if (!pattern21.test(data54)) {
-                  const err104 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data54 };
-                  if (vErrors === null) {
-                    vErrors = [err104];
-                  } else {
-                    vErrors.push(err104);
-                  }
-                  errors++;
-                }
-              } else {
-                const err105 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data54 };
-                if (vErrors === null) {
-                  vErrors = [err105];
-                } else {
-                  vErrors.push(err105);
-                }
-                errors++;
-              }
-            }
-            if (data53.description !== void 0) {
-              let data55 = data53.description;
-              if (typeof data55 !== "string") {
-                const err106 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data55 };
+          }
+          if (data52.from !== void 0) {
+            let data53 = data52.from;
+            if (typeof data53 === "string") {
+              if (!pattern7.test(data53)) {
+                const err106 = { instancePath: instancePath + "/previews/from", schemaPath: "#/properties/previews/properties/from/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema0.properties.previews.properties.from, data: data53 };
                 if (vErrors === null) {
                   vErrors = [err106];
                 } else {
@@ -57792,10 +57836,8 @@ var config = (() => {
                 }
                 errors++;
               }
-            }
-            let data56 = data53.severity;
-            if (!(data56 === "error" || data56 === "warning")) {
-              const err107 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data56 };
+            } else {
+              const err107 = { instancePath: instancePath + "/previews/from", schemaPath: "#/properties/previews/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.from.type, parentSchema: schema0.properties.previews.properties.from, data: data53 };
               if (vErrors === null) {
                 vErrors = [err107];
               } else {
@@ -57803,122 +57845,102 @@ var config = (() => {
               }
               errors++;
             }
-            if (data53.match !== void 0) {
-              let data57 = data53.match;
-              if (data57 && typeof data57 == "object" && !Array.isArray(data57)) {
-                for (const key17 in data57) {
-                  if (!(key17 === "environments" || key17 === "services" || key17 === "owners")) {
-                    const err108 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data57 };
-                    if (vErrors === null) {
-                      vErrors = [err108];
-                    } else {
-                      vErrors.push(err108);
-                    }
-                    errors++;
-                  }
-                }
-                if (data57.environments !== void 0) {
-                  let data58 = data57.environments;
-                  if (Array.isArray(data58)) {
-                    const len6 = data58.length;
-                    for (let i6 = 0; i6 < len6; i6++) {
-                      let data59 = data58[i6];
-                      if (typeof data59 !== "string") {
-                        const err109 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data59 };
-                        if (vErrors === null) {
-                          vErrors = [err109];
-                        } else {
-                          vErrors.push(err109);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err110 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data58 };
-                    if (vErrors === null) {
-                      vErrors = [err110];
-                    } else {
-                      vErrors.push(err110);
-                    }
-                    errors++;
-                  }
-                }
-                if (data57.services !== void 0) {
-                  let data60 = data57.services;
-                  if (Array.isArray(data60)) {
-                    const len7 = data60.length;
-                    for (let i7 = 0; i7 < len7; i7++) {
-                      let data61 = data60[i7];
-                      if (typeof data61 !== "string") {
-                        const err111 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data61 };
-                        if (vErrors === null) {
-                          vErrors = [err111];
-                        } else {
-                          vErrors.push(err111);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err112 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data60 };
-                    if (vErrors === null) {
-                      vErrors = [err112];
-                    } else {
-                      vErrors.push(err112);
-                    }
-                    errors++;
-                  }
-                }
-                if (data57.owners !== void 0) {
-                  let data62 = data57.owners;
-                  if (Array.isArray(data62)) {
-                    const len8 = data62.length;
-                    for (let i8 = 0; i8 < len8; i8++) {
-                      let data63 = data62[i8];
-                      if (typeof data63 !== "string") {
-                        const err113 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data63 };
-                        if (vErrors === null) {
-                          vErrors = [err113];
-                        } else {
-                          vErrors.push(err113);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err114 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data62 };
-                    if (vErrors === null) {
-                      vErrors = [err114];
-                    } else {
-                      vErrors.push(err114);
-                    }
-                    errors++;
-                  }
-                }
+          }
+          let data54 = data52.namespace;
+          if (typeof data54 === "string") {
+            if (!pattern8.test(data54)) {
+              const err108 = { instancePath: instancePath + "/previews/namespace", schemaPath: "#/properties/previews/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[-a-z0-9{}]+$" }, message: 'must match pattern "^[-a-z0-9{}]+$"', schema: "^[-a-z0-9{}]+$", parentSchema: schema0.properties.previews.properties.namespace, data: data54 };
+              if (vErrors === null) {
+                vErrors = [err108];
               } else {
-                const err115 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data57 };
-                if (vErrors === null) {
-                  vErrors = [err115];
-                } else {
-                  vErrors.push(err115);
-                }
-                errors++;
+                vErrors.push(err108);
               }
-            }
-            if (data53.assert !== void 0) {
-              let data64 = data53.assert;
-              if (!(data64 && typeof data64 == "object" && !Array.isArray(data64))) {
-                const err116 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data64 };
-                if (vErrors === null) {
-                  vErrors = [err116];
-                } else {
-                  vErrors.push(err116);
-                }
-                errors++;
-              }
+              errors++;
             }
           } else {
-            const err117 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data53 };
+            const err109 = { instancePath: instancePath + "/previews/namespace", schemaPath: "#/properties/previews/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.namespace.type, parentSchema: schema0.properties.previews.properties.namespace, data: data54 };
+            if (vErrors === null) {
+              vErrors = [err109];
+            } else {
+              vErrors.push(err109);
+            }
+            errors++;
+          }
+          if (data52.cluster !== void 0) {
+            let data55 = data52.cluster;
+            if (typeof data55 === "string") {
+              if (func1(data55) < 1) {
+                const err110 = { instancePath: instancePath + "/previews/cluster", schemaPath: "#/properties/previews/properties/cluster/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.cluster, data: data55 };
+                if (vErrors === null) {
+                  vErrors = [err110];
+                } else {
+                  vErrors.push(err110);
+                }
+                errors++;
+              }
+            } else {
+              const err111 = { instancePath: instancePath + "/previews/cluster", schemaPath: "#/properties/previews/properties/cluster/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.cluster.type, parentSchema: schema0.properties.previews.properties.cluster, data: data55 };
+              if (vErrors === null) {
+                vErrors = [err111];
+              } else {
+                vErrors.push(err111);
+              }
+              errors++;
+            }
+          }
+          let data56 = data52.ttl;
+          if (typeof data56 === "string") {
+            if (!pattern22.test(data56)) {
+              const err112 = { instancePath: instancePath + "/previews/ttl", schemaPath: "#/properties/previews/properties/ttl/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]{0,4}[mhd]$" }, message: 'must match pattern "^[1-9][0-9]{0,4}[mhd]$"', schema: "^[1-9][0-9]{0,4}[mhd]$", parentSchema: schema0.properties.previews.properties.ttl, data: data56 };
+              if (vErrors === null) {
+                vErrors = [err112];
+              } else {
+                vErrors.push(err112);
+              }
+              errors++;
+            }
+          } else {
+            const err113 = { instancePath: instancePath + "/previews/ttl", schemaPath: "#/properties/previews/properties/ttl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.ttl.type, parentSchema: schema0.properties.previews.properties.ttl, data: data56 };
+            if (vErrors === null) {
+              vErrors = [err113];
+            } else {
+              vErrors.push(err113);
+            }
+            errors++;
+          }
+          let data57 = data52.maxPerRepository;
+          if (!(typeof data57 == "number" && (!(data57 % 1) && !isNaN(data57)) && isFinite(data57))) {
+            const err114 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema0.properties.previews.properties.maxPerRepository.type, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data57 };
+            if (vErrors === null) {
+              vErrors = [err114];
+            } else {
+              vErrors.push(err114);
+            }
+            errors++;
+          }
+          if (typeof data57 == "number" && isFinite(data57)) {
+            if (data57 > 1e3 || isNaN(data57)) {
+              const err115 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data57 };
+              if (vErrors === null) {
+                vErrors = [err115];
+              } else {
+                vErrors.push(err115);
+              }
+              errors++;
+            }
+            if (data57 < 1 || isNaN(data57)) {
+              const err116 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data57 };
+              if (vErrors === null) {
+                vErrors = [err116];
+              } else {
+                vErrors.push(err116);
+              }
+              errors++;
+            }
+          }
+          let data58 = data52.maxPerOrg;
+          if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
+            const err117 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema0.properties.previews.properties.maxPerOrg.type, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data58 };
             if (vErrors === null) {
               vErrors = [err117];
             } else {
@@ -57926,67 +57948,393 @@ var config = (() => {
             }
             errors++;
           }
+          if (typeof data58 == "number" && isFinite(data58)) {
+            if (data58 > 1e4 || isNaN(data58)) {
+              const err118 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data58 };
+              if (vErrors === null) {
+                vErrors = [err118];
+              } else {
+                vErrors.push(err118);
+              }
+              errors++;
+            }
+            if (data58 < 1 || isNaN(data58)) {
+              const err119 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data58 };
+              if (vErrors === null) {
+                vErrors = [err119];
+              } else {
+                vErrors.push(err119);
+              }
+              errors++;
+            }
+          }
+          let data59 = data52.label;
+          if (typeof data59 === "string") {
+            if (func1(data59) > 50) {
+              const err120 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters", schema: 50, parentSchema: schema0.properties.previews.properties.label, data: data59 };
+              if (vErrors === null) {
+                vErrors = [err120];
+              } else {
+                vErrors.push(err120);
+              }
+              errors++;
+            }
+            if (func1(data59) < 1) {
+              const err121 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.label, data: data59 };
+              if (vErrors === null) {
+                vErrors = [err121];
+              } else {
+                vErrors.push(err121);
+              }
+              errors++;
+            }
+          } else {
+            const err122 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.label.type, parentSchema: schema0.properties.previews.properties.label, data: data59 };
+            if (vErrors === null) {
+              vErrors = [err122];
+            } else {
+              vErrors.push(err122);
+            }
+            errors++;
+          }
+          let data60 = data52.keepLabel;
+          if (typeof data60 === "string") {
+            if (func1(data60) > 50) {
+              const err123 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters", schema: 50, parentSchema: schema0.properties.previews.properties.keepLabel, data: data60 };
+              if (vErrors === null) {
+                vErrors = [err123];
+              } else {
+                vErrors.push(err123);
+              }
+              errors++;
+            }
+            if (func1(data60) < 1) {
+              const err124 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.keepLabel, data: data60 };
+              if (vErrors === null) {
+                vErrors = [err124];
+              } else {
+                vErrors.push(err124);
+              }
+              errors++;
+            }
+          } else {
+            const err125 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.keepLabel.type, parentSchema: schema0.properties.previews.properties.keepLabel, data: data60 };
+            if (vErrors === null) {
+              vErrors = [err125];
+            } else {
+              vErrors.push(err125);
+            }
+            errors++;
+          }
+        } else {
+          const err126 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.previews.type, parentSchema: schema0.properties.previews, data: data52 };
+          if (vErrors === null) {
+            vErrors = [err126];
+          } else {
+            vErrors.push(err126);
+          }
+          errors++;
+        }
+      }
+      let data61 = data.links;
+      if (data61 && typeof data61 == "object" && !Array.isArray(data61)) {
+        for (const key17 in data61) {
+          let data62 = data61[key17];
+          if (typeof data62 === "string") {
+            if (!pattern23.test(data62)) {
+              const err127 = { instancePath: instancePath + "/links/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data62 };
+              if (vErrors === null) {
+                vErrors = [err127];
+              } else {
+                vErrors.push(err127);
+              }
+              errors++;
+            }
+          } else {
+            const err128 = { instancePath: instancePath + "/links/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data62 };
+            if (vErrors === null) {
+              vErrors = [err128];
+            } else {
+              vErrors.push(err128);
+            }
+            errors++;
+          }
         }
       } else {
-        const err118 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data52 };
+        const err129 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data61 };
         if (vErrors === null) {
-          vErrors = [err118];
+          vErrors = [err129];
         } else {
-          vErrors.push(err118);
+          vErrors.push(err129);
         }
         errors++;
       }
-      let data65 = data.builtins;
-      if (data65 && typeof data65 == "object" && !Array.isArray(data65)) {
-        for (const key18 in data65) {
-          const _errs152 = errors;
-          if (!(key18 === "image-tag" || key18 === "image-registry" || key18 === "production-digest" || key18 === "env-secret-literal")) {
-            const err119 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key18, propertyName: key18 };
-            if (vErrors === null) {
-              vErrors = [err119];
-            } else {
-              vErrors.push(err119);
+      let data63 = data.policies;
+      if (Array.isArray(data63)) {
+        const len5 = data63.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          let data64 = data63[i5];
+          if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
+            if (data64.severity === void 0) {
+              data64.severity = "error";
             }
-            errors++;
-          }
-          var valid40 = _errs152 === errors;
-          if (!valid40) {
-            const err120 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key18 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data65 };
-            if (vErrors === null) {
-              vErrors = [err120];
-            } else {
-              vErrors.push(err120);
+            if (data64.id === void 0) {
+              const err130 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data64 };
+              if (vErrors === null) {
+                vErrors = [err130];
+              } else {
+                vErrors.push(err130);
+              }
+              errors++;
             }
-            errors++;
-          }
-        }
-        for (const key19 in data65) {
-          let data66 = data65[key19];
-          if (typeof data66 !== "boolean") {
-            const err121 = { instancePath: instancePath + "/builtins/" + key19.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data66 };
+            if (data64.assert === void 0) {
+              const err131 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data64 };
+              if (vErrors === null) {
+                vErrors = [err131];
+              } else {
+                vErrors.push(err131);
+              }
+              errors++;
+            }
+            for (const key18 in data64) {
+              if (!(key18 === "id" || key18 === "description" || key18 === "severity" || key18 === "match" || key18 === "assert")) {
+                const err132 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data64 };
+                if (vErrors === null) {
+                  vErrors = [err132];
+                } else {
+                  vErrors.push(err132);
+                }
+                errors++;
+              }
+            }
+            if (data64.id !== void 0) {
+              let data65 = data64.id;
+              if (typeof data65 === "string") {
+                if (!pattern24.test(data65)) {
+                  const err133 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data65 };
+                  if (vErrors === null) {
+                    vErrors = [err133];
+                  } else {
+                    vErrors.push(err133);
+                  }
+                  errors++;
+                }
+              } else {
+                const err134 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data65 };
+                if (vErrors === null) {
+                  vErrors = [err134];
+                } else {
+                  vErrors.push(err134);
+                }
+                errors++;
+              }
+            }
+            if (data64.description !== void 0) {
+              let data66 = data64.description;
+              if (typeof data66 !== "string") {
+                const err135 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data66 };
+                if (vErrors === null) {
+                  vErrors = [err135];
+                } else {
+                  vErrors.push(err135);
+                }
+                errors++;
+              }
+            }
+            let data67 = data64.severity;
+            if (!(data67 === "error" || data67 === "warning")) {
+              const err136 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data67 };
+              if (vErrors === null) {
+                vErrors = [err136];
+              } else {
+                vErrors.push(err136);
+              }
+              errors++;
+            }
+            if (data64.match !== void 0) {
+              let data68 = data64.match;
+              if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
+                for (const key19 in data68) {
+                  if (!(key19 === "environments" || key19 === "services" || key19 === "owners")) {
+                    const err137 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data68 };
+                    if (vErrors === null) {
+                      vErrors = [err137];
+                    } else {
+                      vErrors.push(err137);
+                    }
+                    errors++;
+                  }
+                }
+                if (data68.environments !== void 0) {
+                  let data69 = data68.environments;
+                  if (Array.isArray(data69)) {
+                    const len6 = data69.length;
+                    for (let i6 = 0; i6 < len6; i6++) {
+                      let data70 = data69[i6];
+                      if (typeof data70 !== "string") {
+                        const err138 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data70 };
+                        if (vErrors === null) {
+                          vErrors = [err138];
+                        } else {
+                          vErrors.push(err138);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err139 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data69 };
+                    if (vErrors === null) {
+                      vErrors = [err139];
+                    } else {
+                      vErrors.push(err139);
+                    }
+                    errors++;
+                  }
+                }
+                if (data68.services !== void 0) {
+                  let data71 = data68.services;
+                  if (Array.isArray(data71)) {
+                    const len7 = data71.length;
+                    for (let i7 = 0; i7 < len7; i7++) {
+                      let data72 = data71[i7];
+                      if (typeof data72 !== "string") {
+                        const err140 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data72 };
+                        if (vErrors === null) {
+                          vErrors = [err140];
+                        } else {
+                          vErrors.push(err140);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err141 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data71 };
+                    if (vErrors === null) {
+                      vErrors = [err141];
+                    } else {
+                      vErrors.push(err141);
+                    }
+                    errors++;
+                  }
+                }
+                if (data68.owners !== void 0) {
+                  let data73 = data68.owners;
+                  if (Array.isArray(data73)) {
+                    const len8 = data73.length;
+                    for (let i8 = 0; i8 < len8; i8++) {
+                      let data74 = data73[i8];
+                      if (typeof data74 !== "string") {
+                        const err142 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data74 };
+                        if (vErrors === null) {
+                          vErrors = [err142];
+                        } else {
+                          vErrors.push(err142);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err143 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data73 };
+                    if (vErrors === null) {
+                      vErrors = [err143];
+                    } else {
+                      vErrors.push(err143);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err144 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data68 };
+                if (vErrors === null) {
+                  vErrors = [err144];
+                } else {
+                  vErrors.push(err144);
+                }
+                errors++;
+              }
+            }
+            if (data64.assert !== void 0) {
+              let data75 = data64.assert;
+              if (!(data75 && typeof data75 == "object" && !Array.isArray(data75))) {
+                const err145 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data75 };
+                if (vErrors === null) {
+                  vErrors = [err145];
+                } else {
+                  vErrors.push(err145);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err146 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data64 };
             if (vErrors === null) {
-              vErrors = [err121];
+              vErrors = [err146];
             } else {
-              vErrors.push(err121);
+              vErrors.push(err146);
             }
             errors++;
           }
         }
       } else {
-        const err122 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data65 };
+        const err147 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data63 };
         if (vErrors === null) {
-          vErrors = [err122];
+          vErrors = [err147];
         } else {
-          vErrors.push(err122);
+          vErrors.push(err147);
+        }
+        errors++;
+      }
+      let data76 = data.builtins;
+      if (data76 && typeof data76 == "object" && !Array.isArray(data76)) {
+        for (const key20 in data76) {
+          const _errs179 = errors;
+          if (!(key20 === "image-tag" || key20 === "image-registry" || key20 === "production-digest" || key20 === "env-secret-literal")) {
+            const err148 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key20, propertyName: key20 };
+            if (vErrors === null) {
+              vErrors = [err148];
+            } else {
+              vErrors.push(err148);
+            }
+            errors++;
+          }
+          var valid43 = _errs179 === errors;
+          if (!valid43) {
+            const err149 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key20 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data76 };
+            if (vErrors === null) {
+              vErrors = [err149];
+            } else {
+              vErrors.push(err149);
+            }
+            errors++;
+          }
+        }
+        for (const key21 in data76) {
+          let data77 = data76[key21];
+          if (typeof data77 !== "boolean") {
+            const err150 = { instancePath: instancePath + "/builtins/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data77 };
+            if (vErrors === null) {
+              vErrors = [err150];
+            } else {
+              vErrors.push(err150);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err151 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data76 };
+        if (vErrors === null) {
+          vErrors = [err151];
+        } else {
+          vErrors.push(err151);
         }
         errors++;
       }
     } else {
-      const err123 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
+      const err152 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
       if (vErrors === null) {
-        vErrors = [err123];
+        vErrors = [err152];
       } else {
-        vErrors.push(err123);
+        vErrors.push(err152);
       }
       errors++;
     }
@@ -58042,9 +58390,9 @@ function siteIn(sourceMap, path, at) {
   return { path, line: position.line, column: position.column };
 }
 __name(siteIn, "siteIn");
-function dotted(tokens) {
+function dotted(tokens2) {
   let out = "";
-  for (const raw of tokens) {
+  for (const raw of tokens2) {
     const token = clip(raw);
     if (/^(0|[1-9][0-9]*)$/.test(token)) out += `[${token}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(token)) out += (out ? "." : "") + token;
@@ -58054,18 +58402,18 @@ function dotted(tokens) {
 }
 __name(dotted, "dotted");
 function describeManifestPath(path) {
-  const tokens = parsePointer(path);
-  if (tokens.length === 0) return "the manifest";
-  if (tokens[0] === "services" && tokens.length >= 2) {
-    return tokens.length === 2 ? `service \`${tokens[1]}\`` : `\`${dotted(tokens.slice(2))}\``;
+  const tokens2 = parsePointer(path);
+  if (tokens2.length === 0) return "the manifest";
+  if (tokens2[0] === "services" && tokens2.length >= 2) {
+    return tokens2.length === 2 ? `service \`${tokens2[1]}\`` : `\`${dotted(tokens2.slice(2))}\``;
   }
-  if (tokens[0] === "environments" && tokens.length >= 2) {
-    if (tokens.length === 2) return `environment \`${tokens[1]}\``;
-    if (tokens[2] === "services" && tokens.length >= 4) {
-      return tokens.length === 4 ? `the \`${tokens[1]}\` override of service \`${tokens[3]}\`` : `\`${dotted(tokens.slice(4))}\``;
+  if (tokens2[0] === "environments" && tokens2.length >= 2) {
+    if (tokens2.length === 2) return `environment \`${tokens2[1]}\``;
+    if (tokens2[2] === "services" && tokens2.length >= 4) {
+      return tokens2.length === 4 ? `the \`${tokens2[1]}\` override of service \`${tokens2[3]}\`` : `\`${dotted(tokens2.slice(4))}\``;
     }
   }
-  return `\`${dotted(tokens)}\``;
+  return `\`${dotted(tokens2)}\``;
 }
 __name(describeManifestPath, "describeManifestPath");
 function validateManifestSchema(value, file, sourceMap) {
@@ -58291,13 +58639,13 @@ var LazyMap = class {
     this.initializer = initializer;
     this.cache = /* @__PURE__ */ new Map();
   }
-  has(key) {
-    return Object.hasOwn(this.initializer, key);
+  has(key2) {
+    return Object.hasOwn(this.initializer, key2);
   }
-  get(key) {
-    if (this.cache.has(key)) return this.cache.get(key);
-    const val = this.has(key) ? this.initializer[key]() : null;
-    this.cache.set(key, val);
+  get(key2) {
+    if (this.cache.has(key2)) return this.cache.get(key2);
+    const val = this.has(key2) ? this.initializer[key2]() : null;
+    this.cache.set(key2, val);
     return val;
   }
 };
@@ -60393,13 +60741,13 @@ var DFA = class DFA2 {
     return lo;
   }
   closure(pcs, flag) {
-    const closure = /* @__PURE__ */ new Set();
+    const closure2 = /* @__PURE__ */ new Set();
     const stack = Array.from(pcs);
     let needflags = 0;
     while (stack.length > 0) {
       const pc = stack.pop();
-      if (pc === 0 || closure.has(pc)) continue;
-      closure.add(pc);
+      if (pc === 0 || closure2.has(pc)) continue;
+      closure2.add(pc);
       const inst = this.prog.getInst(pc);
       switch (inst.op) {
         case Inst.ALT:
@@ -60417,7 +60765,7 @@ var DFA = class DFA2 {
       }
     }
     return {
-      pcs: Array.from(closure).sort((a, b) => a - b),
+      pcs: Array.from(closure2).sort((a, b) => a - b),
       needflags
     };
   }
@@ -60448,11 +60796,11 @@ var DFA = class DFA2 {
     else yield* cached;
   }
   makeState(pcs, flag, ids) {
-    const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
+    const closure2 = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
     let stateFlag = flag;
-    if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
-    stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
-    return this.getState(closure.pcs, stateFlag, ids);
+    if (closure2.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
+    stateFlag |= closure2.needflags << DFA2.FLAG_NEED_SHIFT;
+    return this.getState(closure2.pcs, stateFlag, ids);
   }
   allocTable(state, anchor) {
     const size = this.numClasses + 1;
@@ -61507,11 +61855,11 @@ var AhoCorasick = class {
     for (const word of words) {
       let node = 0;
       for (let i = 0; i < word.length; i++) {
-        const key = node * alphabetSize + word[i];
-        let child = edges.get(key);
+        const key2 = node * alphabetSize + word[i];
+        let child = edges.get(key2);
         if (child === void 0) {
           child = parent.length;
-          edges.set(key, child);
+          edges.set(key2, child);
           parent.push(node);
           unit.push(word[i]);
           depth.push(depth[node] + 1);
@@ -64947,11 +65295,11 @@ var CONTENT_CACHE_SIZE = 16;
 function compilePolicies(policies) {
   const cached = compiledByPolicies.get(policies);
   if (cached) return cached;
-  const key = JSON.stringify(policies);
-  const same = compiledByContent.get(key);
+  const key2 = JSON.stringify(policies);
+  const same = compiledByContent.get(key2);
   if (same) {
-    compiledByContent.delete(key);
-    compiledByContent.set(key, same);
+    compiledByContent.delete(key2);
+    compiledByContent.set(key2, same);
     const compiled2 = same.map((entry, index) => ({ ...entry, policy: policies[index] }));
     compiledByPolicies.set(policies, compiled2);
     return compiled2;
@@ -64982,7 +65330,7 @@ function compilePolicies(policies) {
     return endless ? { policy, error: endless } : { policy, validate };
   });
   compiledByPolicies.set(policies, compiled);
-  compiledByContent.set(key, compiled);
+  compiledByContent.set(key2, compiled);
   if (compiledByContent.size > CONTENT_CACHE_SIZE) compiledByContent.delete(compiledByContent.keys().next().value);
   return compiled;
 }
@@ -65122,9 +65470,9 @@ function failure(policy, unit, error2) {
   let instancePath = error2.instancePath;
   if (error2.keyword === "required") instancePath += "/" + String(params.missingProperty).replace(/~/g, "~0").replace(/\//g, "~1");
   if (error2.keyword === "additionalProperties") instancePath += "/" + String(params.additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1");
-  const tokens = parsePointer(instancePath);
-  const subject = tokens.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens)}\``;
-  const defaulted = tokens.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
+  const tokens2 = parsePointer(instancePath);
+  const subject = tokens2.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens2)}\``;
+  const defaulted = tokens2.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
   const what = /* @__PURE__ */ __name((where) => {
     if (error2.keyword === "required") return `${subject} is not set ${where}; it is required`;
     if (error2.keyword === "additionalProperties" || error2.keyword === "false schema") {
@@ -65394,9 +65742,9 @@ function unknownAssertFields(assert) {
   const walk = /* @__PURE__ */ __name((node, shape, at, prefix) => {
     if (typeof node !== "object" || node === null || Array.isArray(node) || shape === null) return;
     const schema2 = node;
-    const report2 = /* @__PURE__ */ __name((name, tokens) => {
+    const report2 = /* @__PURE__ */ __name((name, tokens2) => {
       const hit = suggest(name, shape.keys());
-      found.push({ at: tokens, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
+      found.push({ at: tokens2, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
     }, "report");
     if (typeof schema2.properties === "object" && schema2.properties !== null) {
       for (const [name, child] of Object.entries(schema2.properties)) {
@@ -65409,11 +65757,11 @@ function unknownAssertFields(assert) {
         if (typeof name === "string" && !shape.has(name)) report2(name, [...at, "required", String(index)]);
       });
     }
-    for (const key of ["allOf", "anyOf", "oneOf"]) {
-      const branches = schema2[key];
-      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key, String(index)], prefix));
+    for (const key2 of ["allOf", "anyOf", "oneOf"]) {
+      const branches = schema2[key2];
+      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key2, String(index)], prefix));
     }
-    for (const key of ["not", "if", "then", "else"]) walk(schema2[key], shape, [...at, key], prefix);
+    for (const key2 of ["not", "if", "then", "else"]) walk(schema2[key2], shape, [...at, key2], prefix);
   }, "walk");
   walk(assert, policyViewShape(), [], []);
   return found;
@@ -65441,7 +65789,8 @@ var DEFAULT_CONFIG = deepFreeze({
       namespace: "{owner}-{env}",
       autoSync: true,
       production: false,
-      mode: "direct"
+      mode: "direct",
+      promote: { kind: "merge" }
     },
     {
       name: "production",
@@ -65449,7 +65798,8 @@ var DEFAULT_CONFIG = deepFreeze({
       namespace: "{owner}-{env}",
       autoSync: false,
       production: true,
-      mode: "direct"
+      mode: "direct",
+      promote: { kind: "merge" }
     }
   ],
   registries: [],
@@ -65545,12 +65895,12 @@ function automaton(shape, alphabet) {
 __name(automaton, "automaton");
 var shared = /* @__PURE__ */ new Map();
 function sharedNamespace(a, b) {
-  const key = JSON.stringify([a, b]);
-  if (!shared.has(key)) {
+  const key2 = JSON.stringify([a, b]);
+  if (!shared.has(key2)) {
     if (shared.size > 1e3) shared.clear();
-    shared.set(key, search(a, b) ?? null);
+    shared.set(key2, search(a, b) ?? null);
   }
-  return shared.get(key) ?? void 0;
+  return shared.get(key2) ?? void 0;
 }
 __name(sharedNamespace, "sharedNamespace");
 function search(a, b) {
@@ -65598,6 +65948,119 @@ function firstNotIn(candidates, used) {
 }
 __name(firstNotIn, "firstNotIn");
 
+// src/config/preview-namespaces.ts
+var OWNER_MAX2 = 40;
+var NUMBER_MAX = 10;
+function reservedForPreviews(name) {
+  return name === "preview" || name === "previews" || /^pr-[0-9]+$/.test(name);
+}
+__name(reservedForPreviews, "reservedForPreviews");
+function previewPatternProblem(pattern) {
+  const names = [...pattern.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
+  if (names.some((n) => n !== "owner" && n !== "number")) return "may use only `{owner}` and `{number}`";
+  if (names.filter((n) => n === "owner").length !== 1 || names.filter((n) => n === "number").length !== 1) {
+    return "must use `{owner}` once and `{number}` once, e.g. `{owner}-pr-{number}`";
+  }
+  const owner = pattern.indexOf("{owner}");
+  const number = pattern.indexOf("{number}");
+  if (number < owner) return "must put `{number}` after `{owner}`, e.g. `{owner}-pr-{number}`";
+  const between = pattern.slice(owner + "{owner}".length, number);
+  if (!/[a-z-]$/.test(between)) {
+    return "needs a fixed part ending in a letter or `-` between `{owner}` and `{number}` (e.g. `-pr-`), or two pull requests of different teams could share a namespace";
+  }
+  return void 0;
+}
+__name(previewPatternProblem, "previewPatternProblem");
+function previewNamespaceProblems(previews, environments) {
+  const problem2 = previewPatternProblem(previews.namespace);
+  if (problem2) return [`namespace pattern \`${previews.namespace}\` ${problem2}`];
+  const preview = tokens(previews.namespace.replace("{number}", "\0"));
+  const problems = [];
+  for (const env of environments) {
+    if (clusterKey(env.cluster) !== clusterKey(previews.cluster)) continue;
+    if ((env.namespace.match(/\{owner\}/g) ?? []).length !== 1 || /\{(?!owner\}|env\})/.test(env.namespace)) continue;
+    const shared2 = intersection(preview, tokens(env.namespace.replace(/\{env\}/g, env.name)));
+    if (shared2 !== void 0) {
+      problems.push(
+        `previews (\`${previews.namespace}\`) and environment \`${env.name}\` (\`${env.namespace}\`) share the cluster ${env.cluster} and both can produce namespace \`${shared2}\`: a preview could land in that environment's namespace. Give previews a fixed part no environment pattern can produce, e.g. \`{owner}-pr-{number}\` beside \`{owner}-{env}\``
+      );
+    }
+  }
+  return problems;
+}
+__name(previewNamespaceProblems, "previewNamespaceProblems");
+function tokens(pattern) {
+  const out = [];
+  for (let i = 0; i < pattern.length; ) {
+    if (pattern.startsWith("{owner}", i)) {
+      out.push({ slot: "owner" });
+      i += "{owner}".length;
+    } else if (pattern[i] === "\0") {
+      out.push({ slot: "number" });
+      i++;
+    } else {
+      out.push({ literal: pattern[i] });
+      i++;
+    }
+  }
+  return out;
+}
+__name(tokens, "tokens");
+function key(s) {
+  return `${s[0]},${s[1]},${s[2] ? 1 : 0}`;
+}
+__name(key, "key");
+function closure(pattern, state) {
+  const out = [state];
+  for (let s = state; s[0] < pattern.length; ) {
+    const token = pattern[s[0]];
+    if ("literal" in token || s[1] === 0 || s[2]) break;
+    s = [s[0] + 1, 0, false];
+    out.push(s);
+  }
+  return out;
+}
+__name(closure, "closure");
+function step(pattern, [i, n], c) {
+  const token = pattern[i];
+  if (token === void 0) return [];
+  if ("literal" in token) return token.literal === c ? closure(pattern, [i + 1, 0, false]) : [];
+  if (token.slot === "owner") {
+    if (!/^[a-z0-9-]$/.test(c) || n >= OWNER_MAX2 || n === 0 && c === "-") return [];
+    return closure(pattern, [i, n + 1, c === "-"]);
+  }
+  if (!/^[0-9]$/.test(c) || n >= NUMBER_MAX || n === 0 && c === "0") return [];
+  return closure(pattern, [i, n + 1, false]);
+}
+__name(step, "step");
+function accepts(pattern, state) {
+  return state[0] === pattern.length;
+}
+__name(accepts, "accepts");
+function intersection(a, b) {
+  const literals = new Set([...a, ...b].flatMap((t) => "literal" in t ? [t.literal] : []));
+  const letter = [..."abcdefghijklmnopqrstuvwxyz"].find((c) => !literals.has(c));
+  const alphabet = [.../* @__PURE__ */ new Set([...letter ? [letter] : [], ..."0123456789-", ...literals])];
+  const seen = /* @__PURE__ */ new Set();
+  let frontier = [];
+  for (const x of closure(a, [0, 0, false])) for (const y of closure(b, [0, 0, false])) frontier.push({ a: x, b: y, text: "" });
+  while (frontier.length > 0) {
+    const next = [];
+    for (const pair of frontier) {
+      const k = `${key(pair.a)}|${key(pair.b)}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      if (accepts(a, pair.a) && accepts(b, pair.b)) return pair.text;
+      for (const c of alphabet) {
+        for (const x of step(a, pair.a, c)) for (const y of step(b, pair.b, c)) next.push({ a: x, b: y, text: pair.text + c });
+      }
+    }
+    frontier = next;
+  }
+  return void 0;
+}
+__name(intersection, "intersection");
+
 // src/config/load.ts
 function loadConfig(text, file) {
   const parsed = parseYaml(text, file);
@@ -65640,13 +66103,14 @@ function loadConfig(text, file) {
 __name(loadConfig, "loadConfig");
 function resolveConfig(raw) {
   const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, ...env }]) => ({
+    ([name, { approval, promote, ...env }]) => ({
       ...env,
       name,
       namespace: env.namespace ?? "{owner}-{env}",
       autoSync: env.autoSync ?? false,
       production: env.production ?? (name === "production" || name === "prod"),
       mode: env.mode ?? "direct",
+      promote: promote === void 0 || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
       ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}
     })
   );
@@ -65677,10 +66141,32 @@ function resolveConfig(raw) {
     dependencies,
     links: raw.links ?? {},
     policies: (raw.policies ?? []).map((policy) => ({ ...policy, severity: policy.severity ?? "error" })),
-    builtins: raw.builtins ?? {}
+    builtins: raw.builtins ?? {},
+    ...raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}
   };
 }
 __name(resolveConfig, "resolveConfig");
+function resolvePreviews(raw, environments) {
+  const ttl = raw.ttl ?? "7d";
+  return {
+    from: raw.from,
+    namespace: raw.namespace ?? "{owner}-pr-{number}",
+    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
+    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
+    ttl,
+    ttlMs: durationMs(ttl),
+    maxPerRepository: raw.maxPerRepository ?? 3,
+    maxPerOrg: raw.maxPerOrg ?? 20,
+    label: raw.label ?? "paved:preview",
+    keepLabel: raw.keepLabel ?? "paved:keep"
+  };
+}
+__name(resolvePreviews, "resolvePreviews");
+function durationMs(text) {
+  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text.slice(-1)];
+  return Number(text.slice(0, -1)) * unit;
+}
+__name(durationMs, "durationMs");
 function semanticChecks(config2, file, sourceMap) {
   const diagnostics = [];
   const report2 = /* @__PURE__ */ __name((code, path, at, message, severity = "error") => {
@@ -65704,6 +66190,19 @@ function semanticChecks(config2, file, sourceMap) {
       `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
     );
   }
+  config2.environments.forEach((environment2, index) => {
+    if (environment2.promote.kind !== "after") return;
+    const after = environment2.promote.environment;
+    const position = config2.environments.findIndex((e) => e.name === after);
+    if (position >= 0 && position < index) return;
+    const earlier = config2.environments.slice(0, index).map((e) => `\`${e.name}\``);
+    report2(
+      "invalid-promotion",
+      pointer("environments", environment2.name, "promote", "after"),
+      "value",
+      `\`environments.${environment2.name}.promote.after\` is \`${after}\`, which is ${position < 0 ? "not an environment" : position === index ? "this environment itself" : "a later environment"}: it must name an earlier environment in the promotion order (${earlier.length > 0 ? earlier.join(", ") : "there is none: use `merge` or `manual`"})`
+    );
+  });
   const ids = /* @__PURE__ */ new Map();
   config2.policies.forEach((policy, index) => {
     const first = ids.get(policy.id);
@@ -65733,7 +66232,21 @@ function semanticChecks(config2, file, sourceMap) {
   for (const problem2 of namespaceProblems(config2.environments)) {
     report2("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
   }
-  const environments = config2.environments.map((e) => e.name);
+  if (config2.previews) {
+    const { from } = config2.previews;
+    if (!config2.environments.some((env) => env.name === from)) {
+      report2("unknown-environment", "/previews/from", "value", `\`previews.from\` is \`${from}\`, which is not configured; the environments are ${config2.environments.map((e) => `\`${e.name}\``).join(", ")}`);
+    }
+    for (const problem2 of previewNamespaceProblems(config2.previews, config2.environments)) {
+      report2("namespace-overlap", "/previews/namespace", "value", problem2);
+    }
+    for (const env of config2.environments) {
+      if (reservedForPreviews(env.name)) {
+        report2("reserved-environment", pointer("environments", env.name), "key", `environment \`${env.name}\` is a name previews use (\`preview\`, \`previews\`, \`pr-<number>\`); rename it`);
+      }
+    }
+  }
+  const environments = [...config2.environments.map((e) => e.name), ...config2.previews ? ["preview"] : []];
   config2.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {
       if (!environments.includes(name)) {
@@ -65810,7 +66323,7 @@ function namespaceFor(pattern, owner, environment2) {
 }
 __name(namespaceFor, "namespaceFor");
 function fillPattern(pattern, values) {
-  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key) => values[key] ?? whole);
+  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key2) => values[key2] ?? whole);
 }
 __name(fillPattern, "fillPattern");
 function recordOrigins(origins, merged, base, override, field, basePath, overridePathPrefix) {
@@ -65831,13 +66344,13 @@ function recordOrigins(origins, merged, base, override, field, basePath, overrid
     return;
   }
   if (!isJsonObject(merged)) return;
-  for (const key of Object.keys(merged)) {
-    const token = pointer(key);
-    const overrideChild = isJsonObject(override) ? getOwn(override, key) : void 0;
-    const baseChild = isJsonObject(base) ? getOwn(base, key) : void 0;
+  for (const key2 of Object.keys(merged)) {
+    const token = pointer(key2);
+    const overrideChild = isJsonObject(override) ? getOwn(override, key2) : void 0;
+    const baseChild = isJsonObject(base) ? getOwn(base, key2) : void 0;
     recordOrigins(
       origins,
-      merged[key],
+      merged[key2],
       baseChild,
       overrideChild === null ? void 0 : overrideChild,
       field + token,
@@ -65848,9 +66361,9 @@ function recordOrigins(origins, merged, base, override, field, basePath, overrid
 }
 __name(recordOrigins, "recordOrigins");
 function recordRemovals(removed, override, field, path) {
-  for (const key of Object.keys(override)) {
-    const value = override[key];
-    const token = pointer(key);
+  for (const key2 of Object.keys(override)) {
+    const value = override[key2];
+    const token = pointer(key2);
     if (value === null) removed[field + token] = path + token;
     else if (isJsonObject(value)) recordRemovals(removed, value, field + token, path + token);
   }
@@ -65858,8 +66371,8 @@ function recordRemovals(removed, override, field, path) {
 __name(recordRemovals, "recordRemovals");
 function withDefaults4(merged, name, owner, environment2) {
   const spec = {};
-  for (const key of Object.keys(merged)) {
-    if (key !== "enabled") setOwn(spec, key, merged[key]);
+  for (const key2 of Object.keys(merged)) {
+    if (key2 !== "enabled") setOwn(spec, key2, merged[key2]);
   }
   spec.replicas ??= SERVICE_DEFAULTS.replicas;
   spec.cpu ??= SERVICE_DEFAULTS.cpu;
@@ -65922,12 +66435,12 @@ function evaluatePolicies(units, config2, file, sourceMap) {
     for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
       const site = locate(unit, finding, sourceMap);
       const text = typeof finding.message === "string" ? finding.message : finding.message("\0");
-      const key = `${finding.code}\0${site.path}\0${text}`;
-      const group = groups2.get(key);
+      const key2 = `${finding.code}\0${site.path}\0${text}`;
+      const group = groups2.get(key2);
       if (group) {
         if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
       } else {
-        groups2.set(key, { finding, site, environments: [unit.environment] });
+        groups2.set(key2, { finding, site, environments: [unit.environment] });
       }
     }
   }
@@ -66057,9 +66570,9 @@ function nameFindings(units, config2) {
   const worst = /* @__PURE__ */ new Map();
   for (const unit of units) {
     for (const derived of oversizedNames(unit, config2)) {
-      const key = `${derived.what}\0${derived.path}`;
-      const seen = worst.get(key);
-      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key, { derived, unit });
+      const key2 = `${derived.what}\0${derived.path}`;
+      const seen = worst.get(key2);
+      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key2, { derived, unit });
     }
   }
   for (const { derived, unit } of worst.values()) findings.push({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) });
@@ -66077,6 +66590,9 @@ function nameMessage(derived, unit) {
   return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): ${which2}; shorten ${parts.length === 1 ? "it" : "them"} by ${derived.name.length - derived.max}`;
 }
 __name(nameMessage, "nameMessage");
+
+// src/core/preview-names.ts
+var PREVIEW_ENVIRONMENT = "preview";
 
 // src/manifest/rules.ts
 function isOverridePath(path) {
@@ -66108,7 +66624,7 @@ function baseView(name, service) {
 }
 __name(baseView, "baseView");
 function unknownEnvironments(manifest, config2) {
-  const known = config2.environments.map((e) => e.name);
+  const known = [...config2.environments.map((e) => e.name), ...config2.previews ? [PREVIEW_ENVIRONMENT] : []];
   return Object.keys(manifest.environments ?? {}).filter((name) => !known.includes(name)).map((name) => ({
     code: "unknown-environment",
     path: pointer("environments", name),
@@ -66207,15 +66723,15 @@ function dependencyCatalog(view, config2) {
 __name(dependencyCatalog, "dependencyCatalog");
 function governedParams(view, name, params, type2, allowed) {
   const findings = [];
-  for (const key of Object.keys(params)) {
-    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key).slice(1)}`);
-    if (key.toLowerCase() === "class") {
-      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
-    } else if (allowed !== null && !allowed.includes(key)) {
+  for (const key2 of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key2).slice(1)}`);
+    if (key2.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key2}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key2)) {
       findings.push({
         code: "unknown-dependency-param",
         path,
-        message: `\`${type2}\` does not take the parameter \`${key}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key, allowed) || `; it takes ${listNames(allowed)}`)
+        message: `\`${type2}\` does not take the parameter \`${key2}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key2, allowed) || `; it takes ${listNames(allowed)}`)
       });
     }
   }
@@ -66399,10 +66915,10 @@ function envAsWritten(root3, literals) {
       const env = isJsonObject(service) ? getOwn(service, "env") : void 0;
       if (!isJsonObject(env)) continue;
       const base = `${prefix}/${escapePointerToken(name)}/env/`;
-      for (const [key, value] of Object.entries(env)) {
+      for (const [key2, value] of Object.entries(env)) {
         if (typeof value !== "number" && typeof value !== "boolean") continue;
-        const written = literals.get(base + escapePointerToken(key));
-        if (written !== void 0) setOwn(env, key, written);
+        const written = literals.get(base + escapePointerToken(key2));
+        if (written !== void 0) setOwn(env, key2, written);
       }
     }
   }, "envOf");
@@ -66424,9 +66940,9 @@ __name(checkRoot, "checkRoot");
 function reporter(into, file) {
   const { value: root3, sourceMap, diagnostics, reported: seen } = into;
   return (finding, prefix = "") => {
-    const key = `${finding.code}\0${finding.path}`;
-    if (seen.has(key)) return;
-    seen.add(key);
+    const key2 = `${finding.code}\0${finding.path}`;
+    if (seen.has(key2)) return;
+    seen.add(key2);
     const site = siteIn(sourceMap, finding.path, isScalarAt(root3, finding.path) ? "value" : "key");
     diagnostics.push({
       severity: finding.severity ?? "error",
@@ -66581,9 +67097,9 @@ var DiagnosticCollector = class {
   groups = /* @__PURE__ */ new Map();
   /** `subject` names what was being rendered (`staging/api`), appended to the message. */
   add(diagnostic2, subject) {
-    const key = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
-    const group = this.groups.get(key);
-    if (!group) this.groups.set(key, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
+    const key2 = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
+    const group = this.groups.get(key2);
+    if (!group) this.groups.set(key2, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
     else if (subject !== void 0) group.subjects.push(subject);
   }
   list() {
@@ -66846,7 +67362,7 @@ function buildUnitView(unit, place, shared2, config2) {
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
-      project: yamlString(unit.owner),
+      project: yamlString(unit.project ?? unit.owner),
       path: yamlString(place.dir),
       manifestsPath: yamlString(`${place.dir}/manifests`),
       valuesFile: yamlString(`$values/${place.dir}/values.yaml`)
@@ -66918,22 +67434,22 @@ function sortedDependencyNames(unit) {
 __name(sortedDependencyNames, "sortedDependencyNames");
 function buildEnv(unit) {
   const { env, secrets } = unit.spec;
-  const vars = Object.keys(env).map((key) => ({ key, view: envVar(unit, key, env[key]) }));
+  const vars = Object.keys(env).map((key2) => ({ key: key2, view: envVar(unit, key2, env[key2]) }));
   const secretsSecret = yamlString(secretsName(unit.service));
-  for (const key of Object.keys(secrets)) {
-    vars.push({ key, view: { name: yamlString(key), value: null, secretKeyRef: { name: secretsSecret, key: yamlString(key) } } });
+  for (const key2 of Object.keys(secrets)) {
+    vars.push({ key: key2, view: { name: yamlString(key2), value: null, secretKeyRef: { name: secretsSecret, key: yamlString(key2) } } });
   }
   return vars.sort((a, b) => compareText(a.key, b.key)).map((v) => v.view);
 }
 __name(buildEnv, "buildEnv");
-function envVar(unit, key, raw) {
+function envVar(unit, key2, raw) {
   const parsed = parseEnvValue(raw);
   if (parsed.kind === "dependency") {
     const ref = { name: yamlString(connectionSecretName(unit.service, parsed.dependency)), key: yamlString(parsed.output) };
-    return { name: yamlString(key), value: null, secretKeyRef: ref };
+    return { name: yamlString(key2), value: null, secretKeyRef: ref };
   }
   const text = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key), value: containerString(text), secretKeyRef: null };
+  return { name: yamlString(key2), value: containerString(text), secretKeyRef: null };
 }
 __name(envVar, "envVar");
 function containerString(text) {
@@ -66944,7 +67460,7 @@ function buildDependency(unit, name, config2) {
   const dep = unit.spec.dependencies[name];
   const catalog = Object.hasOwn(config2.dependencies, dep.type) ? config2.dependencies[dep.type] : void 0;
   const parameters = /* @__PURE__ */ new Map();
-  for (const [key, value] of Object.entries(dep.params ?? {})) parameters.set(key, yamlScalar(value));
+  for (const [key2, value] of Object.entries(dep.params ?? {})) parameters.set(key2, yamlScalar(value));
   if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   return {
     name: yamlString(name),
@@ -66985,13 +67501,13 @@ function renderCatalog(units, ctx) {
   const order = new Map(ctx.config.environments.map((env, index) => [env.name, index]));
   const rank = /* @__PURE__ */ __name((unit) => order.get(unit.environment) ?? -1, "rank");
   for (const unit of units) {
-    const key = `${unit.owner}/${unit.service}`;
-    if (!first.has(key)) first.set(key, unit);
-    const latest = last.get(key);
-    if (!latest || rank(unit) >= rank(latest)) last.set(key, unit);
+    const key2 = `${unit.owner}/${unit.service}`;
+    if (!first.has(key2)) first.set(key2, unit);
+    const latest = last.get(key2);
+    if (!latest || rank(unit) >= rank(latest)) last.set(key2, unit);
   }
   const paths = [];
-  for (const [key, unit] of first) {
+  for (const [key2, unit] of first) {
     const target = catalogPath(ctx.config.gitops.directory, unit.owner, unit.service);
     const subject = `catalog ${unit.service}`;
     if ("unsafe" in target) {
@@ -66999,7 +67515,7 @@ function renderCatalog(units, ctx) {
       continue;
     }
     const view = buildUnitView(unit, { dir: "", autoSync: false, extraManifests: false }, ctx.shared, ctx.config);
-    const lastUnit = last.get(key);
+    const lastUnit = last.get(key2);
     view.catalog.application = yamlString(applicationName(lastUnit.owner, lastUnit.service, lastUnit.environment));
     const component = ctx.runner.run({ template: "catalog-component", view, subject, kind: "objects" });
     if (!component) continue;
@@ -67071,7 +67587,7 @@ function objectsClash(ctx, documents, place, path, templateFile, subject) {
     }
     keys.push(identity.key);
   }
-  for (const key of keys) ctx.objects.set(key, path);
+  for (const key2 of keys) ctx.objects.set(key2, path);
   return false;
 }
 __name(objectsClash, "objectsClash");
@@ -67294,8 +67810,8 @@ function requireCommon() {
     if (source) {
       const sourceKeys = Object.keys(source);
       for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
-        const key = sourceKeys[index];
-        target[key] = source[key];
+        const key2 = sourceKeys[index];
+        target[key2] = source[key2];
       }
     }
     return target;
@@ -68269,9 +68785,9 @@ function requireSet() {
   function resolveYamlSet(data) {
     if (data === null) return true;
     const object = data;
-    for (const key in object) {
-      if (_hasOwnProperty.call(object, key)) {
-        if (object[key] !== null) return false;
+    for (const key2 in object) {
+      if (_hasOwnProperty.call(object, key2)) {
+        if (object[key2] !== null) return false;
       }
     }
     return true;
@@ -68434,16 +68950,16 @@ function requireLoader() {
     );
   }
   __name(charFromCodepoint, "charFromCodepoint");
-  function setProperty(object, key, value) {
-    if (key === "__proto__") {
-      Object.defineProperty(object, key, {
+  function setProperty(object, key2, value) {
+    if (key2 === "__proto__") {
+      Object.defineProperty(object, key2, {
         configurable: true,
         enumerable: true,
         writable: true,
         value
       });
     } else {
-      object[key] = value;
+      object[key2] = value;
     }
   }
   __name(setProperty, "setProperty");
@@ -68649,11 +69165,11 @@ function requireLoader() {
     chargeMergeWork(state);
     const sourceKeys = Object.keys(source);
     for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-      const key = sourceKeys[index];
+      const key2 = sourceKeys[index];
       chargeMergeWork(state);
-      if (!_hasOwnProperty.call(destination, key)) {
-        setProperty(destination, key, source[key]);
-        overridableKeys[key] = true;
+      if (!_hasOwnProperty.call(destination, key2)) {
+        setProperty(destination, key2, source[key2]);
+        overridableKeys[key2] = true;
       }
     }
   }
@@ -70512,7 +71028,7 @@ function parseObjects(text) {
   for (const [index, doc] of parsed.documents.entries()) {
     const where = parsed.documents.length > 1 ? ` (document ${index + 1})` : "";
     if (!isMapping(doc)) return { ok: false, message: `the output${where} is not a mapping`, line: 1, column: 1 };
-    const missing = ["apiVersion", "kind"].filter((key) => !nonEmptyString(doc[key]));
+    const missing = ["apiVersion", "kind"].filter((key2) => !nonEmptyString(doc[key2]));
     if (!isMapping(doc.metadata) || !nonEmptyString(doc.metadata.name)) missing.push("metadata.name");
     if (missing.length > 0) return { ok: false, message: `the output${where} has no ${missing.join(", ")}`, line: 1, column: 1 };
   }
@@ -71071,10 +71587,10 @@ __name(environment, "environment");
 function builtinTemplateSet() {
   const env = environment();
   const templates = /* @__PURE__ */ new Map();
-  for (const key of Object.keys(BUILTIN_TEMPLATE_SPECS).sort()) {
-    const template = env.template(BUILTIN_TEMPLATE_SPECS[key]);
-    const name = templateName(key);
-    templates.set(name, { name, file: `templates/${key}`, render: /* @__PURE__ */ __name((view) => template(view), "render") });
+  for (const key2 of Object.keys(BUILTIN_TEMPLATE_SPECS).sort()) {
+    const template = env.template(BUILTIN_TEMPLATE_SPECS[key2]);
+    const name = templateName(key2);
+    templates.set(name, { name, file: `templates/${key2}`, render: /* @__PURE__ */ __name((view) => template(view), "render") });
   }
   return { templates, broken: /* @__PURE__ */ new Map(), sources: { sources: {}, files: {}, builtins: true } };
 }
@@ -71083,11 +71599,11 @@ function compileTemplateSet(sources, files = {}, base) {
   const env = environment();
   const templates = new Map(base?.templates);
   const broken = new Map(base?.broken);
-  for (const key of Object.keys(sources).sort()) {
-    const name = templateName(key);
-    const file = files[key] ?? `templates/${key}`;
+  for (const key2 of Object.keys(sources).sort()) {
+    const name = templateName(key2);
+    const file = files[key2] ?? `templates/${key2}`;
     try {
-      const render = compileEagerly(env, sources[key]);
+      const render = compileEagerly(env, sources[key2]);
       templates.set(name, { name, file, render });
       broken.delete(name);
     } catch (error2) {
@@ -71624,12 +72140,12 @@ function isRepositoryName(repository) {
 __name(isRepositoryName, "isRepositoryName");
 
 // src/plan/records.ts
-function setOwn2(record, key, value) {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+function setOwn2(record, key2, value) {
+  Object.defineProperty(record, key2, { value, enumerable: true, writable: true, configurable: true });
 }
 __name(setOwn2, "setOwn");
-function getOwn2(record, key) {
-  return record && Object.hasOwn(record, key) ? record[key] : void 0;
+function getOwn2(record, key2) {
+  return record && Object.hasOwn(record, key2) ? record[key2] : void 0;
 }
 __name(getOwn2, "getOwn");
 
@@ -71707,12 +72223,23 @@ function buildOwnershipIndex(units, rendered, source) {
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
   const id = index.id === void 0 ? {} : { id: index.id };
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog };
+  const deployed = index.deployed && Object.keys(index.deployed).length > 0 ? { deployed: index.deployed } : {};
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog, ...deployed };
   return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
 __name(formatIndex, "formatIndex");
+function withDeployed(content, deployed) {
+  const without2 = content.replace(/^deployed:\n[\s\S]*$/m, "");
+  if (!deployed || Object.keys(deployed).length === 0) return without2;
+  return without2 + dump({ deployed }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+__name(withDeployed, "withDeployed");
+function hasDeployedRecord(content) {
+  return /^deployed:$/m.test(content);
+}
+__name(hasDeployedRecord, "hasDeployedRecord");
 function ownedPaths(index) {
   const owned = new Set(index.catalog);
   for (const unit of index.units) for (const p of unit.files) owned.add(p);
@@ -71746,10 +72273,24 @@ function parseIndex(content) {
       if (state) entry.state = state;
       return entry;
     }),
-    catalog
+    catalog,
+    ...readDeployed(doc.deployed)
   };
 }
 __name(parseIndex, "parseIndex");
+var ACTIONS = ["merge", "promote", "rollback"];
+function readDeployed(value) {
+  if (!isRecord(value)) return {};
+  const deployed = {};
+  for (const [environment2, entry] of Object.entries(value)) {
+    if (!isRecord(entry) || typeof entry.commit !== "string" || !COMMIT.test(entry.commit)) continue;
+    const previous = isStringList(entry.previous) ? entry.previous.filter((c) => COMMIT.test(c)) : [];
+    const action = typeof entry.action === "string" && ACTIONS.includes(entry.action) ? entry.action : "merge";
+    setOwn2(deployed, environment2, { commit: entry.commit, action, held: entry.held === true, previous });
+  }
+  return Object.keys(deployed).length > 0 ? { deployed } : {};
+}
+__name(readDeployed, "readDeployed");
 function readState(value) {
   if (!isRecord(value)) return void 0;
   const { image, replicas, cpu, memory } = value;
@@ -71783,9 +72324,9 @@ __name(digested, "digested");
 function stringRecord(value) {
   const out = {};
   if (!isRecord(value)) return out;
-  for (const key of Object.keys(value)) {
-    const v = value[key];
-    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") setOwn2(out, key, String(v));
+  for (const key2 of Object.keys(value)) {
+    const v = value[key2];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") setOwn2(out, key2, String(v));
   }
   return out;
 }
@@ -71890,7 +72431,7 @@ __name(ownerDiagnostics, "ownerDiagnostics");
 
 // src/report/commit-message.ts
 var MAX_SUMMARY_ITEMS = 3;
-function commitMessage(plan, source) {
+function commitMessage(plan, source, deployment) {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== void 0 ? ` (#${source.pullRequest})` : "";
   const lines2 = [`paved: ${source.repository}${at}${pr}`, ""];
@@ -71902,7 +72443,13 @@ function commitMessage(plan, source) {
   }
   const other = plan.changes.filter((c) => !c.unit).length;
   if (other > 0) lines2.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
+  if (deployment?.heading) lines2.splice(1, 0, "", deployment.heading);
   lines2.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  if (deployment) {
+    lines2.push(`Paved-Action: ${deployment.action}`);
+    if (deployment.by) lines2.push(`Paved-By: ${deployment.by}`);
+    for (const e of deployment.environments) lines2.push(`Paved-Environment: ${e.environment}`, `Paved-Source-Commit: ${e.environment}@${e.commit}`);
+  }
   return `${lines2.join("\n")}
 `;
 }
@@ -71958,8 +72505,8 @@ function desiredFiles(rendered, index) {
 __name(desiredFiles, "desiredFiles");
 function rememberLast(compute) {
   let last;
-  return (key) => {
-    if (last === void 0 || last.key !== key) last = { key, value: compute(key) };
+  return (key2) => {
+    if (last === void 0 || last.key !== key2) last = { key: key2, value: compute(key2) };
     return last.value;
   };
 }
@@ -72013,14 +72560,14 @@ function findConflicts(desired, tree, blobs, previouslyOwned, source) {
     }
     if (belongsToSource(owner, source)) continue;
     const dir = unitDirOf(path, desired.unitDirs);
-    const key = dir ?? path;
-    const conflict = byKey.get(key) ?? { paths: [] };
+    const key2 = dir ?? path;
+    const conflict = byKey.get(key2) ?? { paths: [] };
     if (dir !== void 0) conflict.unit = desired.unitDirs.get(dir);
     const claim = desired.claims.get(path);
     if (claim) conflict.claim = claim;
     conflict.paths.push(path);
     conflict.owner ??= owner;
-    byKey.set(key, conflict);
+    byKey.set(key2, conflict);
   }
   return [...byKey.values()];
 }
@@ -72295,10 +72842,10 @@ function intern(a, b) {
     const out = new Int32Array(lines2.length);
     for (let i = 0; i < lines2.length; i++) {
       const last = i === lines2.length - 1 && !lines2.finalNewline;
-      const key = last ? `${lines2.text[i]}
+      const key2 = last ? `${lines2.text[i]}
 ` : lines2.text[i];
-      let id = ids.get(key);
-      if (id === void 0) ids.set(key, id = ids.size);
+      let id = ids.get(key2);
+      if (id === void 0) ids.set(key2, id = ids.size);
       out[i] = id;
     }
     return out;
@@ -72660,12 +73207,12 @@ function compareUnits(units, rendered, previous, changes, config2) {
   const before = new Map((previous?.units ?? []).map((u) => [unitKey(u), u]));
   const comparisons = [];
   for (const r of rendered) {
-    const key = unitKey(r);
-    const unit = desired.get(key);
+    const key2 = unitKey(r);
+    const unit = desired.get(key2);
     const after = unit ? unitState(unit) : void 0;
-    const old = before.get(key);
-    before.delete(key);
-    const files = filesChanged.get(key) ?? 0;
+    const old = before.get(key2);
+    before.delete(key2);
+    const files = filesChanged.get(key2) ?? 0;
     const comparison = { change: { environment: r.environment, service: r.service, namespace: r.namespace, action: "unchanged", summary: [], files } };
     if (after) comparison.after = after;
     if (!old) {
@@ -72681,8 +73228,8 @@ function compareUnits(units, rendered, previous, changes, config2) {
     }
     comparisons.push(comparison);
   }
-  for (const [key, old] of before) {
-    const files = filesChanged.get(key) ?? 0;
+  for (const [key2, old] of before) {
+    const files = filesChanged.get(key2) ?? 0;
     const comparison = {
       change: {
         environment: old.environment,
@@ -72734,7 +73281,7 @@ function planFor(desired, input2) {
     const locate2 = input2.locate ?? (() => void 0);
     return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
-  const recorded = withCommit(desired, input2.recordCommit ?? previousIndex?.commit);
+  const recorded = withCommit(carryDeployed(desired, previousIndex), input2.recordCommit ?? previousIndex?.commit);
   const { changes, kept } = fileChanges(
     recorded,
     previousIndex,
@@ -72764,14 +73311,23 @@ function planFor(desired, input2) {
   };
 }
 __name(planFor, "planFor");
+function carryDeployed(desired, previous) {
+  if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
+  return withIndexContent(desired, withDeployed(desired.index.content, previous.deployed));
+}
+__name(carryDeployed, "carryDeployed");
 function withCommit(desired, commit) {
   if (!desired.index || commit === void 0) return desired;
-  const content = withRecordedCommit(desired.index.content, commit);
+  return withIndexContent(desired, withRecordedCommit(desired.index.content, commit));
+}
+__name(withCommit, "withCommit");
+function withIndexContent(desired, content) {
+  if (!desired.index) return desired;
   const files = new Map(desired.files).set(desired.index.path, content);
   const shas = new Map(desired.shas).set(desired.index.path, gitBlobSha(content));
   return { ...desired, index: { ...desired.index, content }, files, shas };
 }
-__name(withCommit, "withCommit");
+__name(withIndexContent, "withIndexContent");
 function unplannable(diagnostics) {
   return { id: "", valid: false, diagnostics, changes: [], units: [], risks: [], environments: [] };
 }
@@ -72912,7 +73468,7 @@ function unitLinks(config2, unit) {
   };
   const links = {};
   for (const [label, pattern] of Object.entries(config2.links)) {
-    links[label] = pattern.replace(/\{(service|env|owner|namespace)\}/g, (_, key) => encodeURIComponent(values[key]));
+    links[label] = pattern.replace(/\{(service|env|owner|namespace)\}/g, (_, key2) => encodeURIComponent(values[key2]));
   }
   return links;
 }
@@ -72933,8 +73489,8 @@ function verdict(plan, appliedIn, pendingApprovals2 = []) {
   const where = plan.environments.length > 0 ? ` in ${plan.environments.join(", ")}` : "";
   const what = `${count(plan.changes.length, "file change")}${where}`;
   if (pendingApprovals2.length > 0) {
-    const waiting = `waiting for approval in ${pendingApprovals2.join(", ")}`;
-    const text2 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting}` : plan.changes.length === 0 ? `nothing written, ${waiting}` : `valid, ${waiting}: ${what}`;
+    const waiting2 = `waiting for approval in ${pendingApprovals2.join(", ")}`;
+    const text2 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting2}` : plan.changes.length === 0 ? `nothing written, ${waiting2}` : `valid, ${waiting2}: ${what}`;
     return { ok: false, icon: "\u23F3", text: `${text2}${warningNote}`, errors, warnings };
   }
   if (plan.changes.length === 0) return { ok: true, icon: "\u2705", text: `no changes${warningNote}`, errors, warnings };
@@ -72992,6 +73548,18 @@ function proposedSection(proposed) {
   };
 }
 __name(proposedSection, "proposedSection");
+function promotionSection(promotion) {
+  const waiting2 = promotion.some((p) => !p.changes);
+  return {
+    heading: "### \u{1F6A6} Promotion\n\n",
+    items: waiting2 ? promotion.map((p) => `- ${p.changes ? "\u{1F680}" : "\u23F8\uFE0F"} ${codeSpan(p.environment)}: ${p.note}
+`) : [],
+    omitted: /* @__PURE__ */ __name((n) => `- \u2026 ${count(n, "more environment")} not shown
+`, "omitted"),
+    trailer: "\n"
+  };
+}
+__name(promotionSection, "promotionSection");
 function diagnosticSection(title, diagnostics, ctx) {
   const icon = title === "Errors" ? "\u274C" : "\u26A0\uFE0F";
   return {
@@ -73100,6 +73668,7 @@ function summarySections(plan, ctx) {
     riskSection(plan.risks),
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
+    promotionSection(ctx.promotion ?? []),
     diagnosticSection("Errors", errors, ctx),
     ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
     ...unitTableSections(plan),
@@ -73124,14 +73693,14 @@ __name(footer, "footer");
 // src/report/check-run.ts
 function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
   const applied = ctx.applied ? `[${shortSha(ctx.applied.commitUrl)}](${safeUrl(ctx.applied.commitUrl)})` : void 0;
-  const waiting = pendingApprovals(ctx).map((a) => a.environment);
-  const v = verdict(plan, applied, waiting);
+  const waiting2 = pendingApprovals(ctx).map((a) => a.environment);
+  const v = verdict(plan, applied, waiting2);
   const head = `${v.icon} ${v.text}
 
 ${sourceLine(ctx)}
 
 `;
-  const title = `${v.icon} ${showInvisible(verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting).text)}`;
+  const title = `${v.icon} ${showInvisible(verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting2).text)}`;
   return {
     conclusion: !plan.valid || !v.ok ? "failure" : v.warnings > 0 ? "neutral" : "success",
     title: title.length > CHECK_RUN_TITLE_MAX_CHARS ? `${title.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1)}\u2026` : title,
@@ -73217,9 +73786,9 @@ __name(readReviews, "readReviews");
 function teamMembership(gh, org) {
   const known = /* @__PURE__ */ new Map();
   return (team, user) => {
-    const key = `${team}/${user}`.toLowerCase();
-    if (!known.has(key)) known.set(key, isActiveMember(gh, org, team, user));
-    return known.get(key);
+    const key2 = `${team}/${user}`.toLowerCase();
+    if (!known.has(key2)) known.set(key2, isActiveMember(gh, org, team, user));
+    return known.get(key2);
   };
 }
 __name(teamMembership, "teamMembership");
@@ -73678,6 +74247,262 @@ async function replanPullRequestsInto(gh, branch, common2) {
 }
 __name(replanPullRequestsInto, "replanPullRequestsInto");
 
+// src/plan/compose-deployment.ts
+function composeDeployment(head, byCommit, targets, deployed, source, config2) {
+  const units = [];
+  const renderedUnits = [];
+  const files = /* @__PURE__ */ new Map();
+  const claims = /* @__PURE__ */ new Map();
+  const inUnits = /* @__PURE__ */ new Set();
+  for (const state of [head, ...byCommit.values()]) for (const u of state.rendered.units) for (const p of u.paths) inUnits.add(p);
+  for (const [path, content2] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content2);
+  for (const target of targets) {
+    if (target.commit === null) continue;
+    const state = byCommit.get(target.commit);
+    if (!state) throw new Error(`no rendered state for ${target.commit} (${target.environment})`);
+    units.push(...state.units.filter((u) => u.environment === target.environment));
+    for (const unit of state.rendered.units.filter((u) => u.environment === target.environment)) {
+      renderedUnits.push(unit);
+      for (const path of unit.paths) {
+        const content2 = state.rendered.files.get(path);
+        if (content2 !== void 0) files.set(path, content2);
+      }
+    }
+    for (const [path, owner] of state.rendered.claims ?? []) if (owner.environment === target.environment) claims.set(path, owner);
+  }
+  const catalog = head.rendered.owned.filter((p) => !inUnits.has(p));
+  const rendered = {
+    files,
+    units: renderedUnits,
+    owned: [...catalog, ...renderedUnits.flatMap((u) => u.paths)],
+    shared: head.rendered.shared,
+    claims,
+    diagnostics: []
+  };
+  const index = buildOwnershipIndex(units, rendered, source);
+  const content = index ? withDeployed(formatIndex(index), deployed) : null;
+  return {
+    ...head,
+    units,
+    rendered,
+    index: content === null ? null : { path: indexPath(config2, source), content }
+  };
+}
+__name(composeDeployment, "composeDeployment");
+
+// src/plan/promotion.ts
+var HISTORY_LIMIT = 10;
+function decide(config2, deployed, request2) {
+  switch (request2.kind) {
+    case "merge":
+      return decideMerge(config2, deployed, request2.head, new Set(request2.present), new Set(request2.withheld ?? []));
+    case "promote":
+      return decidePromote(config2, deployed, request2.environment);
+    case "healthy":
+      return decideHealthy(config2, deployed, request2.environment, request2.commit);
+    case "rollback":
+      return decideRollback(config2, deployed, request2.environment, request2.commit);
+    case "hold":
+    case "release":
+      return decideHold(config2, deployed, request2.environment, request2.kind === "hold");
+  }
+}
+__name(decide, "decide");
+function decideMerge(config2, deployed, head, present, withheld) {
+  const next = { ...deployed };
+  const changed = [];
+  const targets = config2.environments.map((env) => {
+    const current = deployed[env.name];
+    if (current?.held) return { environment: env.name, commit: current.commit, changes: false, note: `held at ${short(current.commit)}: \`/paved release ${env.name}\` lets merges and promotions in again` };
+    const followsMerge = env.promote.kind === "merge" || current === void 0 && present.has(env.name);
+    if (!followsMerge) {
+      return current ? { environment: env.name, commit: current.commit, changes: false, note: `stays at ${short(current.commit)}; ${waiting(env)}` } : { environment: env.name, commit: null, changes: false, note: `nothing deployed yet; ${waiting(env)}` };
+    }
+    if (withheld.has(env.name)) return { environment: env.name, commit: head, changes: current?.commit !== head, note: "waits for the approval this merge lacks" };
+    if (current?.commit !== head) {
+      next[env.name] = moved(current, head, "merge", false);
+      changed.push(env.name);
+    }
+    return { environment: env.name, commit: head, changes: current?.commit !== head, note: "deployed with this merge" };
+  });
+  return { kind: "deploy", targets, deployed: next, action: "merge", environments: changed };
+}
+__name(decideMerge, "decideMerge");
+function decidePromote(config2, deployed, environment2) {
+  const env = find(config2, environment2);
+  if (!env) return refusedUnknown(config2, environment2);
+  const from = promotesFrom(config2, env);
+  if (!from) return { kind: "refused", reason: `\`${environment2}\` is the first environment: merges deploy it, there is nothing to promote from` };
+  const source = deployed[from];
+  if (!source) return { kind: "refused", reason: `nothing is deployed in \`${from}\` yet, so there is nothing to promote to \`${environment2}\`` };
+  const current = deployed[environment2];
+  if (current?.commit === source.commit && !current.held) return { kind: "noop", reason: `\`${environment2}\` already runs ${short(source.commit)}, the commit deployed in \`${from}\`` };
+  return deployTo(config2, deployed, environment2, source.commit, "promote", false, `promoted from \`${from}\``);
+}
+__name(decidePromote, "decidePromote");
+function decideHealthy(config2, deployed, healthy, commit) {
+  if (deployed[healthy]?.commit !== commit) return { kind: "noop", reason: `${short(commit)} is no longer what \`${healthy}\` runs` };
+  const next = config2.environments.filter((e) => e.promote.kind === "after" && e.promote.environment === healthy);
+  const reasons = [];
+  let result2 = deployed;
+  const environments = [];
+  for (const env of next) {
+    const current = result2[env.name];
+    if (current?.held) {
+      reasons.push(`\`${env.name}\` is held at ${short(current.commit)}`);
+      continue;
+    }
+    if (current?.commit === commit) continue;
+    result2 = { ...result2, [env.name]: moved(current, commit, "promote", false) };
+    environments.push(env.name);
+  }
+  if (environments.length === 0) return { kind: "noop", reason: reasons.length > 0 ? `not promoted: ${reasons.join(", ")}` : "nothing waits for this environment" };
+  return { kind: "deploy", targets: targetsOf(config2, result2, environments, `promoted after \`${healthy}\` was healthy`), deployed: result2, action: "promote", environments };
+}
+__name(decideHealthy, "decideHealthy");
+function decideRollback(config2, deployed, environment2, commit) {
+  if (!find(config2, environment2)) return refusedUnknown(config2, environment2);
+  const current = deployed[environment2];
+  if (!current) return { kind: "refused", reason: `nothing is deployed in \`${environment2}\`, so there is nothing to roll back` };
+  if (commit === void 0) {
+    if (current.action === "rollback") return { kind: "noop", reason: `\`${environment2}\` was already rolled back to ${short(current.commit)}; name a commit to go further back` };
+    const target = current.previous.find((c) => c !== current.commit);
+    if (!target) return { kind: "refused", reason: `\`${environment2}\` has no earlier deployed commit on record; name one: \`/paved rollback ${environment2} <sha>\`` };
+    commit = target;
+  }
+  if (current.commit === commit) {
+    if (current.held) return { kind: "noop", reason: `\`${environment2}\` already runs ${short(commit)} and is held` };
+    return { kind: "deploy", targets: targetsOf(config2, deployed, [], ""), deployed: { ...deployed, [environment2]: { ...current, held: true, action: "rollback" } }, action: "rollback", environments: [] };
+  }
+  return deployTo(config2, deployed, environment2, commit, "rollback", true, "rolled back");
+}
+__name(decideRollback, "decideRollback");
+function decideHold(config2, deployed, environment2, held) {
+  if (!find(config2, environment2)) return refusedUnknown(config2, environment2);
+  const current = deployed[environment2];
+  if (!current) return { kind: "refused", reason: `nothing is deployed in \`${environment2}\` yet` };
+  if (current.held === held) return { kind: "noop", reason: `\`${environment2}\` is ${held ? "already held" : "not held"}` };
+  return { kind: "deploy", targets: targetsOf(config2, deployed, [], ""), deployed: { ...deployed, [environment2]: { ...current, held } }, action: current.action, environments: [] };
+}
+__name(decideHold, "decideHold");
+function deployTo(config2, deployed, environment2, commit, action, held, note) {
+  const next = { ...deployed, [environment2]: moved(deployed[environment2], commit, action, held) };
+  return { kind: "deploy", targets: targetsOf(config2, next, [environment2], note), deployed: next, action, environments: [environment2] };
+}
+__name(deployTo, "deployTo");
+function targetsOf(config2, deployed, changing, note) {
+  return config2.environments.map((env) => {
+    const commit = deployed[env.name]?.commit ?? null;
+    const changes = changing.includes(env.name);
+    return { environment: env.name, commit, changes, note: changes ? note : commit ? `stays at ${short(commit)}` : "nothing deployed" };
+  });
+}
+__name(targetsOf, "targetsOf");
+function moved(current, commit, action, held) {
+  const previous = current ? [current.commit, ...current.previous].filter((c, i, all) => c !== commit && all.indexOf(c) === i).slice(0, HISTORY_LIMIT) : [];
+  return { commit, action, held, previous };
+}
+__name(moved, "moved");
+function promotesFrom(config2, env) {
+  if (env.promote.kind === "after") return env.promote.environment;
+  const index = config2.environments.findIndex((e) => e.name === env.name);
+  return index > 0 ? config2.environments[index - 1].name : void 0;
+}
+__name(promotesFrom, "promotesFrom");
+function waiting(env) {
+  return env.promote.kind === "after" ? `waits for promotion after \`${env.promote.environment}\` is healthy` : `waits for \`/paved promote ${env.name}\``;
+}
+__name(waiting, "waiting");
+function find(config2, environment2) {
+  return config2.environments.find((e) => e.name === environment2);
+}
+__name(find, "find");
+function refusedUnknown(config2, environment2) {
+  return { kind: "refused", reason: `\`${environment2}\` is not an environment of the org config (${config2.environments.map((e) => `\`${e.name}\``).join(", ")})` };
+}
+__name(refusedUnknown, "refusedUnknown");
+function short(commit) {
+  return commit.slice(0, 7);
+}
+__name(short, "short");
+
+// src/gitops/deploy.ts
+async function deploy(inputs) {
+  const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
+  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
+  const rendered = new Map([...inputs.seed ?? []].map(([c, s]) => [c, Promise.resolve(s)]));
+  const stateAt = /* @__PURE__ */ __name((commit) => {
+    if (!rendered.has(commit)) {
+      const source = { ...inputs.source, sha: commit };
+      rendered.set(commit, inputs.readManifest(commit).then((text) => desiredState(text, inputs.manifestPath, inputs.config, source, inputs.templates, inputs.renderOptions)));
+    }
+    return rendered.get(commit);
+  }, "stateAt");
+  let last;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const snapshot = await inputs.writer.readTree();
+    const { index, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
+    const present = [...new Set((index?.units ?? []).map((u) => u.environment))];
+    const request2 = inputs.request(present);
+    const decision = decide(inputs.config, index?.deployed ?? {}, request2);
+    if (decision.kind !== "deploy") return { status: decision.kind, reason: decision.reason, attempts: attempt };
+    const newest = request2.kind === "merge" ? request2.head : decision.targets.find((t) => t.commit !== null)?.commit ?? void 0;
+    if (newest === void 0) return { status: "noop", reason: "nothing is deployed anywhere yet", attempts: attempt };
+    const commits = [.../* @__PURE__ */ new Set([newest, ...decision.targets.flatMap((t) => t.commit ? [t.commit] : [])])];
+    const states = /* @__PURE__ */ new Map();
+    for (const commit of commits) {
+      const state = await stateAt(commit);
+      const diagnostics = [...state.check.diagnostics, ...state.rendered.diagnostics];
+      if (hasErrors(diagnostics)) return { status: "invalid-commit", commit, diagnostics, attempts: attempt };
+      states.set(commit, state);
+    }
+    const desired = composeDeployment(states.get(newest), states, decision.targets, decision.deployed, inputs.source, inputs.config);
+    const source = { ...inputs.source, sha: newest };
+    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {} });
+    const trailers = trailersOf(decision, inputs.by);
+    const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, trailers), "message") });
+    last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
+    if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
+    if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
+  }
+  return { status: "refused", reason: `the GitOps branch kept moving: ${attempts} attempts each lost the race to another writer; nothing was written`, attempts };
+}
+__name(deploy, "deploy");
+function trailersOf(decision, by) {
+  const environments = decision.environments.map((environment2) => ({ environment: environment2, commit: decision.deployed[environment2].commit }));
+  const heading = decision.environments.length > 0 ? `${decision.action} ${environments.map((e) => `${e.environment} to ${short(e.commit)}`).join(", ")}` : void 0;
+  return { action: decision.action, environments, ...by ? { by } : {}, ...heading ? { heading } : {} };
+}
+__name(trailersOf, "trailersOf");
+async function readIndex(writer, snapshot, path) {
+  if (!snapshot.tree.has(path)) return { index: void 0, blobs: /* @__PURE__ */ new Map() };
+  const blobs = await writer.readBlobs([path], snapshot);
+  const content = blobs.get(path);
+  try {
+    return { index: content === void 0 ? void 0 : parseIndex(content), blobs };
+  } catch {
+    return { index: void 0, blobs };
+  }
+}
+__name(readIndex, "readIndex");
+function pinned(writer, snapshot, known) {
+  return {
+    readTree: /* @__PURE__ */ __name(async () => snapshot, "readTree"),
+    readBlobs: /* @__PURE__ */ __name(async (paths, from) => {
+      const missing = paths.filter((p) => !known.has(p));
+      const fetched = missing.length > 0 ? await writer.readBlobs(missing, from) : /* @__PURE__ */ new Map();
+      const out = /* @__PURE__ */ new Map();
+      for (const p of paths) {
+        const content = known.get(p) ?? fetched.get(p);
+        if (content !== void 0) out.set(p, content);
+      }
+      return out;
+    }, "readBlobs"),
+    commit: /* @__PURE__ */ __name((changes, message, expected) => writer.commit(changes, message, expected), "commit")
+  };
+}
+__name(pinned, "pinned");
+
 // src/github/deployments.ts
 function deploymentRecords(plan, units, config2, gitopsCommitUrl) {
   return plan.environments.map((environment2) => {
@@ -73969,16 +74794,27 @@ async function applyPush(gh, target) {
       pull: merged
     });
     const gated = new Set([...gatedEnvironments(config2)].filter((e) => !gate.withheld.has(e)));
-    const direct = directPlanner(
-      plannerForDesired(desired, { source, config: config2, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 }, recordCommit: target.after }),
-      /* @__PURE__ */ new Set([...gated, ...gate.withheld]),
-      indexPath(config2, source)
-    );
-    const outcome = await applyWithRetry(writer, direct.planner, {
-      attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5,
-      ...target.retry,
-      admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit")
+    let lastFull = /* @__PURE__ */ __name(() => void 0, "lastFull");
+    const deployed = await deploy({
+      writer,
+      config: config2,
+      templates: settings.templates,
+      ...settings.renderOptions ? { renderOptions: settings.renderOptions } : {},
+      manifestPath,
+      source,
+      readManifest: /* @__PURE__ */ __name((commit) => readFileAt(gh, repo, manifestPath, commit), "readManifest"),
+      request: /* @__PURE__ */ __name((present) => ({ kind: "merge", head: target.after, present, withheld: [...gate.withheld] }), "request"),
+      seed: /* @__PURE__ */ new Map([[target.after, desired]]),
+      recordCommit: target.after,
+      wrap: /* @__PURE__ */ __name((planner2) => {
+        const direct = directPlanner(planner2, /* @__PURE__ */ new Set([...gated, ...gate.withheld]), indexPath(config2, source));
+        lastFull = direct.lastFull;
+        return direct.planner;
+      }, "wrap"),
+      retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry, admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit") }
     });
+    const outcome = deployed.status === "noop" ? { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts } : deployed.status === "invalid-commit" ? { status: "invalid", plan: unplannable(deployed.diagnostics), attempts: deployed.attempts } : "plan" in deployed ? deployed : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
+    if ("decision" in deployed) ctx.promotion = deployed.decision.targets;
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
     if (outcome.status === "refused") {
       await finishCheck(gh, repo, check.id, {
@@ -73998,7 +74834,7 @@ async function applyPush(gh, target) {
       );
       return outcome;
     }
-    const full = direct.lastFull();
+    const full = lastFull();
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
       const proposed = await proposeGated(gitopsClient2, gitops, writer, config2.gitops.branch, full, gated, source);
       if (proposed.length > 0) ctx.proposed = proposed;
@@ -74325,7 +75161,7 @@ function invalid(plan, settings, what) {
 __name(invalid, "invalid");
 function flowLog(log2) {
   const line = /* @__PURE__ */ __name((fields, message) => {
-    const details = Object.entries(fields ?? {}).map(([key, value]) => `${key}=${value instanceof Error ? value.message : JSON.stringify(value)}`).join(" ");
+    const details = Object.entries(fields ?? {}).map(([key2, value]) => `${key2}=${value instanceof Error ? value.message : JSON.stringify(value)}`).join(" ");
     return `paved: ${message ?? ""}${details ? ` (${details})` : ""}`;
   }, "line");
   return {

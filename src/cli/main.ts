@@ -13,6 +13,7 @@ import { initCommand } from "./init.js";
 import { metricsCommand } from "./metrics.js";
 import { planCommand } from "./plan.js";
 import { portalCommand } from "./portal.js";
+import { previewsCommand } from "./previews.js";
 import { renderCommand } from "./render.js";
 import { schemaCommand } from "./schema.js";
 import { validateCommand } from "./validate.js";
@@ -27,6 +28,7 @@ export const commands: Record<string, Command> = {
   apply: applyCommand,
   portal: portalCommand,
   metrics: metricsCommand,
+  previews: previewsCommand,
   init: initCommand,
   schema: schemaCommand,
   demo: demoCommand,

@@ -26,6 +26,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = deepFreeze<ResolvedConfig>({
       autoSync: true,
       production: false,
       mode: "direct",
+      promote: { kind: "merge" },
     },
     {
       name: "production",
@@ -34,6 +35,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = deepFreeze<ResolvedConfig>({
       autoSync: false,
       production: true,
       mode: "direct",
+      promote: { kind: "merge" },
     },
   ],
   registries: [],

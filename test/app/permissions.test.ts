@@ -59,6 +59,7 @@ const CATEGORY_PERMISSIONS: Record<string, string[]> = {
   "teams/teams": ["members"], // a team's permission on a repository (`owner` is verified)
   "collaborators/collaborators": ["metadata"], // a commenter's permission (/paved commands)
   "apps/apps": [], // GET /app: authenticated as the app itself (its JWT), no installation permission
+  "collaborators/collaborators": ["metadata"], // a commenter's permission (/paved commands)
 };
 
 function sourceFiles(dir: string): string[] {
@@ -168,7 +169,7 @@ const appEvents = eventsHandled(paved);
 
 describe("app.yml against GitHub's documented permissions", () => {
   it("finds what the code uses (so the check below is not vacuous)", () => {
-    expect(appEvents).toEqual(["check_run", "issue_comment", "pull_request", "pull_request_review", "push"]);
+    expect(appEvents).toEqual(["check_run", "deployment_status", "issue_comment", "pull_request", "pull_request_review", "push"]);
     const routes = routesCalled(texts);
     expect(routes).toContain("POST /repos/{owner}/{repo}/git/trees");
     expect(routes).toContain("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions");
