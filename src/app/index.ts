@@ -1,4 +1,5 @@
 import type { ApplicationFunctionOptions, Probot } from "probot";
+import { mountArgoFeedback } from "./argocd-receiver.js";
 import { onCheckRunRerequested } from "./check-run.js";
 import { withGitHubObservation } from "./github-observer.js";
 import { onDeploymentStatus } from "./deployment-status.js";
@@ -37,5 +38,6 @@ export default function paved(app: Probot, options?: ApplicationFunctionOptions)
   app.on("issue_comment.created", withGitHubObservation(withRequestTimeout(onIssueComment)));
   app.on("push", withGitHubObservation(withRequestTimeout(onPush)));
   app.on("deployment_status.created", withGitHubObservation(withRequestTimeout(onDeploymentStatus)));
+  mountArgoFeedback(app, options);
   mountPortal(app, options);
 }

@@ -16,6 +16,7 @@ import { portalCommand } from "./portal.js";
 import { previewsCommand } from "./previews.js";
 import { renderCommand } from "./render.js";
 import { schemaCommand } from "./schema.js";
+import { statusCommand } from "./status.js";
 import { validateCommand } from "./validate.js";
 
 export type { Io } from "./io.js";
@@ -29,6 +30,7 @@ export const commands: Record<string, Command> = {
   portal: portalCommand,
   metrics: metricsCommand,
   previews: previewsCommand,
+  status: statusCommand,
   init: initCommand,
   schema: schemaCommand,
   demo: demoCommand,

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from "../config/types.js";
-import { argoApplicationUrl } from "./argocd-url.js";
+import { argoApplicationUrl } from "../feedback/argocd-links.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { splitImage } from "../render/image.js";
 import { applicationName } from "../core/names.js";
