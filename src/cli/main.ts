@@ -12,7 +12,9 @@ import { demoCommand } from "./demo.js";
 import { holdCommand, promoteCommand, releaseCommand, rollbackCommand } from "./deploy.js";
 import { historyCommand } from "./history.js";
 import { initCommand } from "./init.js";
+import { metricsCommand } from "./metrics.js";
 import { planCommand } from "./plan.js";
+import { portalCommand } from "./portal.js";
 import { previewsCommand } from "./previews.js";
 import { renderCommand } from "./render.js";
 import { schemaCommand } from "./schema.js";
@@ -32,6 +34,8 @@ export const commands: Record<string, Command> = {
   hold: holdCommand,
   release: releaseCommand,
   history: historyCommand,
+  portal: portalCommand,
+  metrics: metricsCommand,
   previews: previewsCommand,
   status: statusCommand,
   init: initCommand,
