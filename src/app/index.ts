@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import { onCheckRunRerequested } from "./check-run.js";
 import { onIssueComment } from "./issue-comment.js";
+import { onMergeGroup } from "./merge-group.js";
 import { onPullRequest } from "./pull-request.js";
 import { onPush } from "./push.js";
 import { withRequestTimeout } from "./request-timeout.js";
@@ -22,4 +23,5 @@ export default function paved(app: Probot): void {
   app.on("check_run.rerequested", withRequestTimeout(onCheckRunRerequested));
   app.on("issue_comment.created", withRequestTimeout(onIssueComment));
   app.on("push", withRequestTimeout(onPush));
+  app.on("merge_group.checks_requested", withRequestTimeout(onMergeGroup));
 }

@@ -38,6 +38,10 @@ export interface PullRequestTarget {
   gitops?: GitHub;
   /** Someone asked for this plan (Re-run, `/paved plan`): the check shows it in progress and is rewritten even if unchanged. */
   rerun?: boolean;
+  /** The commit whose reviews count for approvals when it is not `headSha` (a merge group's head is not its pull request's head). */
+  reviewedSha?: string;
+  /** False when the check is the whole report (a merge group: its pull request keeps its own comment). */
+  comment?: boolean;
 }
 
 export type PullRequestOutcome =
@@ -91,7 +95,7 @@ async function checkAndReport(
     } else {
       plan = await planAgainstGitOps(target.gitops ?? gh, settings, head, manifestPath, source);
       const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
-      const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
+      const approvals = await evaluateApprovals(gh, repo, target.number, target.reviewedSha ?? target.headSha, rules);
       if (approvals.length > 0) ctx.approvals = approvals;
     }
     const output = checkRunOutput(plan, ctx);
@@ -102,9 +106,12 @@ async function checkAndReport(
         : "";
     await finishCheck(gh, repo, check, { ...output, summary: prefix + output.summary });
     // A late or redelivered event for an older head must not replace the plan of the newer one.
-    const comment = await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(plan, ctx), {
-      current: () => isOpenAtHead(gh, repo, target.number, target.headSha),
-    });
+    const comment =
+      target.comment === false
+        ? { action: "none" }
+        : await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(plan, ctx), {
+            current: () => isOpenAtHead(gh, repo, target.number, target.headSha),
+          });
     target.log.info({ plan: plan.id, valid: plan.valid, changes: plan.changes.length, comment: comment.action }, "planned pull request");
     return { status: "planned", plan, conclusion: output.conclusion, pendingApprovals: pendingApprovals(ctx).map((a) => a.environment) };
   } catch (error) {

@@ -25,6 +25,7 @@ import {
   addReview,
   mergePull,
   pullRoutes,
+  queuePull,
   type AddPullInput,
   type AddReviewInput,
 } from "./fake-github/routes-pulls.js";
@@ -330,6 +331,11 @@ export class FakeGitHub {
   /** Merges like the merge button (merge commit, or squash); returns the new base-branch sha. */
   mergePull(repo: string, n: number, method: "merge" | "squash" = "merge"): string {
     return mergePull(this.world, this.repo(repo), n, method);
+  }
+
+  /** Adds a pull request to the merge queue: a merge commit on GitHub's `gh-readonly-queue/...` branch (the base stays). */
+  queuePull(repo: string, n: number): { headRef: string; headSha: string; baseRef: string; baseSha: string } {
+    return queuePull(this.world, this.repo(repo), n);
   }
 
   addReview(repo: string, n: number, input: AddReviewInput): ReviewState {

@@ -232,21 +232,7 @@ export function mergePull(
   const baseRef = `refs/heads/${pr.base.ref}`;
   const baseHead = repo.refs.get(baseRef)!;
   const store = repo.store;
-  let tree = store.commit(pr.head.sha)!.tree;
-  if (!store.isAncestor(baseHead, pr.head.sha)) {
-    const mb = store.mergeBase(baseHead, pr.head.sha);
-    const anc = mb ? store.flatten(store.commit(mb)!.tree) : new Map();
-    const ours = store.flatten(store.commit(baseHead)!.tree);
-    const theirs = store.flatten(tree);
-    const merged = new Map<string, { mode: string; type: "blob" | "tree" | "commit"; sha: string }>();
-    for (const path of new Set([...anc.keys(), ...ours.keys(), ...theirs.keys()])) {
-      const [a, o, t] = [anc.get(path)?.sha, ours.get(path), theirs.get(path)];
-      const pick = o?.sha === t?.sha ? o : o?.sha === a ? t : t?.sha === a ? o : "conflict";
-      if (pick === "conflict") throw new HttpError(405, errorBody(405, "Pull Request is not mergeable"));
-      if (pick) merged.set(path, pick);
-    }
-    tree = store.buildTree(merged);
-  }
+  const tree = mergedTree(repo, baseHead, pr.head.sha);
   const at = world.now();
   const headOwner = pr.head.repo.split("/")[0];
   const commit = store.putCommit({
@@ -270,6 +256,47 @@ export function mergePull(
     mergeCommitSha: commit.sha,
   });
   return commit.sha;
+}
+
+/** The tree of merging `headSha` into `baseHead` (a three-way merge by path); 405 on a conflict, as the merge button. */
+export function mergedTree(repo: RepoState, baseHead: string, headSha: string): string {
+  const store = repo.store;
+  const tree = store.commit(headSha)!.tree;
+  if (store.isAncestor(baseHead, headSha)) return tree;
+  const mb = store.mergeBase(baseHead, headSha);
+  const anc = mb ? store.flatten(store.commit(mb)!.tree) : new Map();
+  const ours = store.flatten(store.commit(baseHead)!.tree);
+  const theirs = store.flatten(tree);
+  const merged = new Map<string, { mode: string; type: "blob" | "tree" | "commit"; sha: string }>();
+  for (const path of new Set([...anc.keys(), ...ours.keys(), ...theirs.keys()])) {
+    const [a, o, t] = [anc.get(path)?.sha, ours.get(path), theirs.get(path)];
+    const pick = o?.sha === t?.sha ? o : o?.sha === a ? t : t?.sha === a ? o : "conflict";
+    if (pick === "conflict") throw new HttpError(405, errorBody(405, "Pull Request is not mergeable"));
+    if (pick) merged.set(path, pick);
+  }
+  return store.buildTree(merged);
+}
+
+/**
+ * Adds a pull request to the merge queue as GitHub does: a merge commit of its head onto the base on
+ * `gh-readonly-queue/<base>/pr-<number>-<head sha>`; the base branch does not move.
+ */
+export function queuePull(world: World, repo: RepoState, n: number): { headRef: string; headSha: string; baseRef: string; baseSha: string } {
+  const pr = pullOf(repo, n);
+  if (pr.state !== "open") throw new HttpError(405, errorBody(405, "Pull Request is not mergeable"));
+  const baseSha = repo.refs.get(`refs/heads/${pr.base.ref}`)!;
+  const at = world.now();
+  const commit = repo.store.putCommit({
+    tree: mergedTree(repo, baseSha, pr.head.sha),
+    parents: [baseSha, pr.head.sha],
+    message: `Merge pull request #${n} from ${pr.head.repo.split("/")[0]}/${pr.head.ref}\n\n${pr.title}`,
+    author: { name: "GitHub", email: "noreply@github.com", date: at },
+    committer: { name: "GitHub", email: "noreply@github.com", date: at },
+    verified: true,
+  });
+  const headRef = `refs/heads/gh-readonly-queue/${pr.base.ref}/pr-${n}-${pr.head.sha}`;
+  world.setRef(repo, headRef, commit.sha);
+  return { headRef, headSha: commit.sha, baseRef: `refs/heads/${pr.base.ref}`, baseSha };
 }
 
 function pullOf(repo: RepoState, n: number): PullState {
