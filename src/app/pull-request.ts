@@ -1,4 +1,6 @@
 import type { Context } from "probot";
+import { previewFleet } from "../github/fleet-rerender.js";
+import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
@@ -9,13 +11,12 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   if (payload.action === "edited" && !("changes" in payload && payload.changes && "base" in payload.changes)) return;
   const pr = payload.pull_request;
   if (pr.state !== "open") return;
-  await planPullRequest(context.octokit, {
-    repo: { owner: payload.repository.owner.login, repo: payload.repository.name },
-    number: pr.number,
-    headSha: pr.head.sha,
-    baseSha: pr.base.sha,
-    deliveryId: context.id,
-    log: context.log,
-    htmlUrl: payload.repository.html_url,
-  });
+  const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  const target = { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, deliveryId: context.id, log: context.log, htmlUrl: payload.repository.html_url };
+  // A change to the platform team's settings is previewed as the fleet re-render it would cause.
+  if (isOrgSettingsRepo(repo) && payload.action !== "submitted" && payload.action !== "dismissed") {
+    await previewFleet(context.octokit, { ...target, org: repo.owner });
+    return;
+  }
+  await planPullRequest(context.octokit, { ...target, repo });
 }

@@ -9,7 +9,7 @@ import { readFileAt } from "./read-file.js";
 
 
 /** Paths in the org config are relative to the config file, inside the org's `.github` repository. */
-function orgPath(relative: string): string | null {
+export function orgPath(relative: string): string | null {
   const path = posix.normalize(posix.join(posix.dirname(ORG_CONFIG_PATH), relative));
   return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
 }
@@ -23,6 +23,7 @@ export async function readOrgTemplates(
   gh: GitHub,
   org: string,
   folder: string | null,
+  ref?: string,
 ): Promise<{ templates: CompiledTemplateSet; diagnostics: Diagnostic[] }> {
   if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
   const dir = orgPath(folder);
@@ -31,7 +32,7 @@ export async function readOrgTemplates(
   if (dir === null) return missing;
   let entries: Array<{ name: string; type: string; path: string }>;
   try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir });
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir, ...(ref ? { ref } : {}) });
     if (!Array.isArray(data)) return missing;
     entries = data;
   } catch (error) {
@@ -41,7 +42,7 @@ export async function readOrgTemplates(
   const sources: Record<string, string> = {};
   const files: Record<string, string> = {};
   for (const entry of entries.filter((e) => e.type === "file" && e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text = await readFileAt(gh, repo, entry.path);
+    const text = await readFileAt(gh, repo, entry.path, ref);
     if (text === null) continue;
     sources[entry.name] = text;
     files[entry.name] = `${org}/${ORG_CONFIG_REPO}/${entry.path}`;
@@ -54,13 +55,14 @@ export async function readOrgValuesSchema(
   gh: GitHub,
   org: string,
   location: string | null,
+  ref?: string,
 ): Promise<{ valuesSchema?: object; diagnostics: Diagnostic[] }> {
   if (location === null) return { diagnostics: [] };
   const path = /^[a-z]+:\/\//i.test(location) ? null : orgPath(location);
   if (path === null) {
     return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location}\` must be a path in ${org}/${ORG_CONFIG_REPO} (Paved does not fetch URLs)`, "/render/chart/valuesSchema")] };
   }
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path);
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path, ref);
   if (text === null) {
     return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }

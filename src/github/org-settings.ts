@@ -21,17 +21,18 @@ export type OrgSettings =
     }
   | { ok: false; location: string; diagnostics: Diagnostic[] };
 
-export async function readOrgSettings(gh: GitHub, org: string): Promise<OrgSettings> {
-  const source = await readOrgConfig(gh, org);
+/** `ref`: the platform team's own commit of `<org>/.github` (fleet re-render, its preview); the default branch otherwise. */
+export async function readOrgSettings(gh: GitHub, org: string, ref?: string): Promise<OrgSettings> {
+  const source = await readOrgConfig(gh, org, ref);
   if (source.text === null) {
-    const { templates } = await readOrgTemplates(gh, org, null);
+    const { templates } = await readOrgTemplates(gh, org, null, ref);
     return { ok: true, config: DEFAULT_CONFIG, configured: false, location: source.location, templates, renderOptions: {}, diagnostics: [] };
   }
   const loaded = loadConfig(source.text, ORG_CONFIG_PATH);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: source.location, diagnostics: loaded.diagnostics };
   const config = loaded.config;
-  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates);
-  const schema = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null) : { diagnostics: [] };
+  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates, ref);
+  const schema = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null, ref) : { diagnostics: [] };
   const diagnostics = [...loaded.diagnostics, ...templateDiagnostics, ...schema.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, location: source.location, diagnostics };
   return {

@@ -29,12 +29,19 @@ export interface IndexedUnit {
 
 export interface OwnershipIndex {
   source: string;
+  /**
+   * The source commit whose manifest rendered these files (absent in indexes written before it was
+   * recorded): an org config change re-renders every source at this commit, not at whatever its
+   * default branch holds now.
+   */
+  sourceCommit?: string;
   units: IndexedUnit[];
   /** Owned files outside unit directories (Backstage catalog entries). */
   catalog: string[];
 }
 
 const API_VERSION = "paved.dev/v1";
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
 const KIND = "SourceIndex";
 
 /** The index for a rendered manifest; null when the source owns nothing (manifest removed, no units). */
@@ -62,11 +69,18 @@ export function buildOwnershipIndex(units: Unit[], rendered: RenderResult, sourc
       return entry;
     });
   const catalog = rendered.owned.filter((p) => !inUnits.has(p)).sort(compare);
-  return { source: source.repository, units: indexed, catalog };
+  return { source: source.repository, ...(source.sha && COMMIT_SHA.test(source.sha) ? { sourceCommit: source.sha } : {}), units: indexed, catalog };
 }
 
 export function formatIndex(index: OwnershipIndex): string {
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, units: index.units, catalog: index.catalog };
+  const doc = {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    source: index.source,
+    ...(index.sourceCommit ? { sourceCommit: index.sourceCommit } : {}),
+    units: index.units,
+    catalog: index.catalog,
+  };
   return (
     `# Files in this repository owned by ${index.source}, written by Paved on every apply.\n` +
     "# Paved deletes only files listed here; do not edit by hand.\n" +
@@ -92,6 +106,7 @@ export function parseIndex(content: string): OwnershipIndex {
   if (!Array.isArray(units) || !isStringList(catalog)) throw new Error("units and catalog must be lists");
   return {
     source: doc.source,
+    ...(typeof doc.sourceCommit === "string" && COMMIT_SHA.test(doc.sourceCommit) ? { sourceCommit: doc.sourceCommit } : {}),
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
         throw new Error(`units[${i}] needs environment, service and files`);
@@ -152,4 +167,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
+}
+
+/**
+ * Whether two index texts differ only in the recorded source commit: such an update alone is
+ * bookkeeping, not a change to deploy (the commit is recorded with the next change that matters).
+ */
+export function onlySourceCommitDiffers(before: string, after: string): boolean {
+  const strip = (text: string) => text.replace(/^sourceCommit: .*\n/m, "");
+  return before !== after && strip(before) === strip(after);
 }

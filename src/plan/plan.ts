@@ -2,12 +2,12 @@ import { sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { compareStrings } from "./compare.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { fileChanges } from "./file-changes.js";
-import { ownedPaths } from "./ownership-index.js";
+import { onlySourceCommitDiffers, ownedPaths } from "./ownership-index.js";
 import { conflictDiagnostic, findConflicts } from "./ownership.js";
 import { planId } from "./plan-id.js";
 import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.js";
 import { findRisks } from "./risks.js";
-import type { Plan, PlanInput } from "./types.js";
+import type { FileChange, Plan, PlanInput } from "./types.js";
 import { compareUnits, environmentOrder } from "./unit-changes.js";
 
 /**
@@ -46,7 +46,7 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate))]);
   }
 
-  const changes = fileChanges(desired, previousIndex, tree, blobs);
+  const changes = withoutBookkeepingOnly(fileChanges(desired, previousIndex, tree, blobs), desired.indexPath, blobs);
   const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
@@ -64,6 +64,14 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     risks: findRisks(comparisons, environments, config),
     environments,
   };
+}
+
+/** A newer source commit that renders the same files is no change: an index update for it alone is dropped. */
+function withoutBookkeepingOnly(changes: FileChange[], indexPath: string, blobs: PlanInput["blobs"]): FileChange[] {
+  const only = changes.length === 1 ? changes[0]! : undefined;
+  if (!only || only.path !== indexPath || only.action !== "update") return changes;
+  const before = blobs.get(indexPath);
+  return before !== undefined && only.after !== undefined && onlySourceCommitDiffers(before, only.after) ? [] : changes;
 }
 
 /** A plan that could not be made (invalid org config, unreadable input): only diagnostics, nothing to apply. */
