@@ -8,6 +8,7 @@ import type { Command } from "./args.js";
 import { CliError, type Io } from "./io.js";
 import { applyCommand } from "./apply.js";
 import { demoCommand } from "./demo.js";
+import { driftCommand } from "./drift.js";
 import { initCommand } from "./init.js";
 import { planCommand } from "./plan.js";
 import { renderCommand } from "./render.js";
@@ -20,6 +21,7 @@ export const commands: Record<string, Command> = {
   render: renderCommand,
   plan: planCommand,
   apply: applyCommand,
+  drift: driftCommand,
   init: initCommand,
   demo: demoCommand,
 };

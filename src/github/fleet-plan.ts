@@ -32,13 +32,20 @@ export interface PreparedFleet {
  * index (1 per source), each manifest (1 per source; 3 when the index recorded no commit), and the
  * few blobs ownership needs — never one per rendered file.
  */
-export async function prepareFleet(gh: GitHub, gitopsClient: GitHub, settings: Settings, configAt: string): Promise<PreparedFleet> {
+export async function prepareFleet(
+  gh: GitHub,
+  gitopsClient: GitHub,
+  settings: Settings,
+  configAt: string,
+  /** Only the sources whose index is at one of these paths (a drift revert); every source when absent. */
+  only?: ReadonlySet<string>,
+): Promise<PreparedFleet> {
   const { config } = settings;
   const gitops = parseRepo(config.gitops.repository!);
   const writer = cachedBlobs(new GitHubWriter(gitopsClient, gitops, config.gitops.branch));
   // 1. The GitOps tree once, and every index in it.
   const snapshot = await writer.readTree();
-  const indexPaths = [...snapshot.tree.keys()].filter((p) => isIndexPath(p, config)).sort();
+  const indexPaths = [...snapshot.tree.keys()].filter((p) => isIndexPath(p, config) && (!only || only.has(p))).sort();
   const indexes = await writer.readBlobs(indexPaths, snapshot);
   // 2. Each source's manifest at its recorded commit, checked and rendered under the new config.
   const settled: FleetSource[] = [];

@@ -19,6 +19,7 @@ import { API, errorBody, HttpError, Router, type Reply } from "./fake-github/htt
 import { checkRoutes } from "./fake-github/routes-checks.js";
 import { gitRoutes } from "./fake-github/routes-git.js";
 import { miscRoutes } from "./fake-github/routes-misc.js";
+import { issueRoutes, issuesOf, setPermission, type IssueState, type Permission } from "./fake-github/routes-issues.js";
 import {
   addComment,
   addPull,
@@ -42,6 +43,7 @@ import {
 } from "./fake-github/state.js";
 
 export { blobSha };
+export type { IssueState, Permission };
 export type {
   AddPullInput,
   AddReviewInput,
@@ -363,6 +365,16 @@ export class FakeGitHub {
     return this.repo(repo).deployments;
   }
 
+  /** Issues of a repository (not its pull requests), oldest first. */
+  issues(repo: string): IssueState[] {
+    return [...issuesOf(this.repo(repo)).values()].sort((a, b) => a.number - b.number);
+  }
+
+  /** What `GET collaborators/{user}/permission` answers for `user` on `repo` (default "none"). */
+  setPermission(repo: string, user: string, permission: Permission): void {
+    setPermission(this.repo(repo), user, permission);
+  }
+
   addTeamMember(org: string, team: string, user: string, role: "member" | "maintainer" = "member"): void {
     const teams = this.world.teams;
     if (!teams.has(org.toLowerCase())) teams.set(org.toLowerCase(), new Map());
@@ -390,6 +402,7 @@ export class FakeGitHub {
     pullRoutes(router, this.world);
     checkRoutes(router, this.world);
     miscRoutes(router, this.world);
+    issueRoutes(router, this.world);
     return router;
   }
 

@@ -25,6 +25,7 @@ import {
   type ReviewState,
   type World,
 } from "./state.js";
+import { issuesOf } from "./routes-issues.js";
 
 export interface AddPullInput {
   number?: number;
@@ -207,7 +208,7 @@ export function addReview(world: World, repo: RepoState, n: number, input: AddRe
 }
 
 export function addComment(world: World, repo: RepoState, issue: number, body: string, user: string): CommentState {
-  pullOf(repo, issue);
+  numberedOf(repo, issue);
   const at = world.now();
   const c: CommentState = { id: world.id(), issue, body, user, createdAt: at, updatedAt: at, reactions: [] };
   repo.comments.push(c);
@@ -297,6 +298,11 @@ export function queuePull(world: World, repo: RepoState, n: number): { headRef: 
   const headRef = `refs/heads/gh-readonly-queue/${pr.base.ref}/pr-${n}-${pr.head.sha}`;
   world.setRef(repo, headRef, commit.sha);
   return { headRef, headSha: commit.sha, baseRef: `refs/heads/${pr.base.ref}`, baseSha };
+}
+
+/** Comments belong to an issue or a pull request: they share one numbering. */
+function numberedOf(repo: RepoState, n: number): void {
+  if (!repo.pulls.has(n) && !issuesOf(repo).has(n)) throw notFound();
 }
 
 function pullOf(repo: RepoState, n: number): PullState {
@@ -462,7 +468,7 @@ export function pullRoutes(router: Router, world: World): void {
   // ---- issue comments ----
   router.on("GET", "/repos/:owner/:repo/issues/:number/comments", (req) => {
     const repo = repoOf(req);
-    pullOf(repo, num(req));
+    numberedOf(repo, num(req));
     return paginate(
       req,
       repo.comments.filter((c) => c.issue === num(req)).map((c) => commentJson(world, repo, c)),
@@ -471,7 +477,7 @@ export function pullRoutes(router: Router, world: World): void {
 
   router.on("POST", "/repos/:owner/:repo/issues/:number/comments", (req) => {
     const repo = repoOf(req);
-    pullOf(repo, num(req));
+    numberedOf(repo, num(req));
     return created(
       commentJson(world, repo, addComment(world, repo, num(req), checkBody(req.body?.body), world.botLogin)),
     );
