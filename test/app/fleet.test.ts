@@ -104,6 +104,22 @@ describe("a change to the org config or templates", () => {
     expect(staging["staging/payments-staging/api/manifests/deployment.yaml"]).toBe(deployed["staging/payments-staging/api/manifests/deployment.yaml"]);
   });
 
+  it("leaves alone a source whose manifest cannot be read, rather than delete its files", async () => {
+    const deployed = await deployedFleet();
+    // An index written before Paved recorded the commit: the fleet falls back to the default branch, which lost its manifest.
+    const index = ".paved/sources/acme/search.yaml";
+    fake.commit(GITOPS, "main", { files: { [index]: deployed[index]!.replace(/^sourceCommit: .*\n/m, "") } }, "old index");
+    fake.commit("acme/search", "main", { delete: ["platform.yaml"], files: { "README.md": "moved\n" } });
+    const settings = await pushOrgSettings(probot, fake, { ".github/paved.yml": stricterConfig().replace("registries: [ghcr.io/acme/payments-]", "registries: [ghcr.io/acme/]"), ".github/paved-templates/service.yaml.hbs": RENAMED_PORT_TEMPLATE });
+    const staging = fake.readTree(GITOPS, "paved/fleet/staging");
+    expect(staging[SEARCH_SERVICE]).toBe(deployed[SEARCH_SERVICE]);
+    expect(Object.keys(staging).filter((p) => p.includes("/search"))).toEqual(Object.keys(deployed).filter((p) => p.includes("/search")));
+    const check = fake.checkRuns(ORG_REPO, { headSha: settings, name: "Paved" })[0]!;
+    expect(check.output.summary).toContain("`acme/search` at");
+    expect(check.output.summary).toContain("the index recorded no commit");
+    expect(check.output.summary).toContain("no `platform.yaml` at that commit");
+  });
+
   it("does nothing for a push to .github that changes neither paved.yml nor its templates", async () => {
     await deployedFleet();
     const calls = fake.calls.length;
