@@ -53640,6 +53640,7 @@ function deepFreeze(value) {
 __name(deepFreeze, "deepFreeze");
 var DEFAULT_CONFIG = deepFreeze({
   gitops: { branch: "main", directory: "" },
+  fleet: { mode: "pull-requests" },
   manifest: "platform.yaml",
   render: { mode: "manifests", templates: null },
   argocd: { url: null, namespace: "argocd" },
@@ -53737,6 +53738,7 @@ function resolveConfig(raw) {
       branch: raw.gitops?.branch ?? DEFAULT_CONFIG.gitops.branch,
       directory: raw.gitops?.directory ?? DEFAULT_CONFIG.gitops.directory
     },
+    fleet: { mode: raw.fleet?.mode ?? DEFAULT_CONFIG.fleet.mode },
     manifest: raw.manifest ?? DEFAULT_CONFIG.manifest,
     render: {
       mode: raw.render?.mode ?? "manifests",
@@ -58785,6 +58787,7 @@ __name(unitState, "unitState");
 
 // src/plan/ownership-index.ts
 var API_VERSION = "paved.dev/v1";
+var COMMIT_SHA = /^[0-9a-f]{40}$/;
 var KIND = "SourceIndex";
 function buildIndex(units, rendered, source, config) {
   const index = buildOwnershipIndex(units, rendered, source);
@@ -58808,11 +58811,18 @@ function buildOwnershipIndex(units, rendered, source) {
     return entry;
   });
   const catalog = rendered.owned.filter((p) => !inUnits.has(p)).sort(compareStrings);
-  return { source: source.repository, units: indexed, catalog };
+  return { source: source.repository, ...source.sha && COMMIT_SHA.test(source.sha) ? { sourceCommit: source.sha } : {}, units: indexed, catalog };
 }
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, units: index.units, catalog: index.catalog };
+  const doc = {
+    apiVersion: API_VERSION,
+    kind: KIND,
+    source: index.source,
+    ...index.sourceCommit ? { sourceCommit: index.sourceCommit } : {},
+    units: index.units,
+    catalog: index.catalog
+  };
   return `# Files in this repository owned by ${index.source}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
@@ -58834,6 +58844,7 @@ function parseIndex(content) {
   if (!Array.isArray(units) || !isStringList(catalog)) throw new Error("units and catalog must be lists");
   return {
     source: doc.source,
+    ...typeof doc.sourceCommit === "string" && COMMIT_SHA.test(doc.sourceCommit) ? { sourceCommit: doc.sourceCommit } : {},
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
         throw new Error(`units[${i}] needs environment, service and files`);
@@ -58895,6 +58906,11 @@ function isStringList(value) {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 __name(isStringList, "isStringList");
+function onlySourceCommitDiffers(before, after) {
+  const strip = /* @__PURE__ */ __name((text) => text.replace(/^sourceCommit: .*\n/m, ""), "strip");
+  return before !== after && strip(before) === strip(after);
+}
+__name(onlySourceCommitDiffers, "onlySourceCommitDiffers");
 
 // src/plan/pipeline.ts
 function desiredState(manifestText, file, config, source, templates, options = {}) {
@@ -59658,7 +59674,7 @@ function planFor(desired, input2) {
     const locate2 = input2.locate ?? (() => void 0);
     return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2))]);
   }
-  const changes = fileChanges(desired, previousIndex, tree, blobs);
+  const changes = withoutBookkeepingOnly(fileChanges(desired, previousIndex, tree, blobs), desired.indexPath, blobs);
   const comparisons = compareUnits(input2.units, input2.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
@@ -59678,6 +59694,13 @@ function planFor(desired, input2) {
   };
 }
 __name(planFor, "planFor");
+function withoutBookkeepingOnly(changes, indexPath2, blobs) {
+  const only = changes.length === 1 ? changes[0] : void 0;
+  if (!only || only.path !== indexPath2 || only.action !== "update") return changes;
+  const before = blobs.get(indexPath2);
+  return before !== void 0 && only.after !== void 0 && onlySourceCommitDiffers(before, only.after) ? [] : changes;
+}
+__name(withoutBookkeepingOnly, "withoutBookkeepingOnly");
 function unplannable(diagnostics) {
   return { id: "", valid: false, diagnostics, changes: [], units: [], risks: [], environments: [] };
 }
@@ -60248,8 +60271,8 @@ __name(readFileSha, "readFileSha");
 // src/github/org-config.ts
 var ORG_CONFIG_REPO = ".github";
 var ORG_CONFIG_PATH = ".github/paved.yml";
-async function readOrgConfig(gh, org) {
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH);
+async function readOrgConfig(gh, org, ref) {
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);
   return { text, location: `${org}/${ORG_CONFIG_REPO}:${ORG_CONFIG_PATH}` };
 }
 __name(readOrgConfig, "readOrgConfig");
@@ -60265,7 +60288,7 @@ function configProblem(code, message, path) {
   return { severity: "error", code, message, file: ORG_CONFIG_PATH, line: 1, column: 1, path };
 }
 __name(configProblem, "configProblem");
-async function readOrgTemplates(gh, org, folder) {
+async function readOrgTemplates(gh, org, folder, ref) {
   if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
   const dir = orgPath(folder);
   const repo = { owner: org, repo: ORG_CONFIG_REPO };
@@ -60273,7 +60296,7 @@ async function readOrgTemplates(gh, org, folder) {
   if (dir === null) return missing;
   let entries2;
   try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir });
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir, ...ref ? { ref } : {} });
     if (!Array.isArray(data)) return missing;
     entries2 = data;
   } catch (error2) {
@@ -60283,7 +60306,7 @@ async function readOrgTemplates(gh, org, folder) {
   const sources = {};
   const files = {};
   for (const entry of entries2.filter((e) => e.type === "file" && e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text = await readFileAt(gh, repo, entry.path);
+    const text = await readFileAt(gh, repo, entry.path, ref);
     if (text === null) continue;
     sources[entry.name] = text;
     files[entry.name] = `${org}/${ORG_CONFIG_REPO}/${entry.path}`;
@@ -60291,13 +60314,13 @@ async function readOrgTemplates(gh, org, folder) {
   return { templates: templateSetWith(sources, files), diagnostics: [] };
 }
 __name(readOrgTemplates, "readOrgTemplates");
-async function readOrgValuesSchema(gh, org, location2) {
+async function readOrgValuesSchema(gh, org, location2, ref) {
   if (location2 === null) return { diagnostics: [] };
   const path = /^[a-z]+:\/\//i.test(location2) ? null : orgPath(location2);
   if (path === null) {
     return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO} (Paved does not fetch URLs)`, "/render/chart/valuesSchema")] };
   }
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path);
+  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path, ref);
   if (text === null) {
     return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }
@@ -60310,17 +60333,17 @@ async function readOrgValuesSchema(gh, org, location2) {
 __name(readOrgValuesSchema, "readOrgValuesSchema");
 
 // src/github/org-settings.ts
-async function readOrgSettings(gh, org) {
-  const source = await readOrgConfig(gh, org);
+async function readOrgSettings(gh, org, ref) {
+  const source = await readOrgConfig(gh, org, ref);
   if (source.text === null) {
-    const { templates: templates2 } = await readOrgTemplates(gh, org, null);
+    const { templates: templates2 } = await readOrgTemplates(gh, org, null, ref);
     return { ok: true, config: DEFAULT_CONFIG, configured: false, location: source.location, templates: templates2, renderOptions: {}, diagnostics: [] };
   }
   const loaded = loadConfig(source.text, ORG_CONFIG_PATH);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: source.location, diagnostics: loaded.diagnostics };
   const config = loaded.config;
-  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates);
-  const schema2 = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null) : { diagnostics: [] };
+  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config.render.templates, ref);
+  const schema2 = config.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config.render.chart?.valuesSchema ?? null, ref) : { diagnostics: [] };
   const diagnostics = [...loaded.diagnostics, ...templateDiagnostics, ...schema2.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, location: source.location, diagnostics };
   return {
@@ -60426,7 +60449,7 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
     } else {
       plan = await planAgainstGitOps(target.gitops ?? gh, settings, head, manifestPath, source);
       const rules = approvalRules(plan, settings.config, ownerOf(base) ?? ownerOf(head));
-      const approvals = await evaluateApprovals(gh, repo, target.number, target.headSha, rules);
+      const approvals = await evaluateApprovals(gh, repo, target.number, target.reviewedSha ?? target.headSha, rules);
       if (approvals.length > 0) ctx.approvals = approvals;
     }
     const output = checkRunOutput(plan, ctx);
@@ -60436,7 +60459,7 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
 
 ` : "";
     await finishCheck(gh, repo, check, { ...output, summary: prefix + output.summary });
-    const comment = await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(plan, ctx), {
+    const comment = target.comment === false ? { action: "none" } : await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(plan, ctx), {
       current: /* @__PURE__ */ __name(() => isOpenAtHead(gh, repo, target.number, target.headSha), "current")
     });
     target.log.info({ plan: plan.id, valid: plan.valid, changes: plan.changes.length, comment: comment.action }, "planned pull request");

@@ -9,8 +9,10 @@ type Handler<C extends Context> = (context: C) => Promise<void>;
 export function withRequestTimeout<C extends Context>(handler: Handler<C>, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS): Handler<C> {
   return (context) => {
     context.octokit.hook.before("request", (options) => {
-      const request = (options.request ??= {}) as { signal?: AbortSignal };
-      request.signal ??= AbortSignal.timeout(timeoutMs);
+      // A copy: `options.request` can be the client's shared defaults, and a signal written there would
+      // give every later request of the event the first one's deadline (and fail the check's own report).
+      const request = (options.request ?? {}) as { signal?: AbortSignal };
+      options.request = { ...request, signal: request.signal ?? AbortSignal.timeout(timeoutMs) } as typeof options.request;
     });
     return handler(context);
   };
