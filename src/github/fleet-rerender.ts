@@ -25,6 +25,8 @@ interface FleetTargetBase {
   /** The client for the GitOps repository; `gh` when absent. */
   gitops?: GitHub;
   retry?: RetryOptions;
+  /** Someone asked (Re-run on the check): the check shows it in progress and is rewritten even if unchanged. */
+  rerun?: boolean;
 }
 
 export type FleetOutcome = { status: "skipped"; reason: string } | { status: "invalid-config" } | { status: "done"; fleet: FleetPlan; delivered: Array<{ name: string; url: string }> };
@@ -91,7 +93,7 @@ async function reportFleet(
   deliver: (prepared: PreparedFleet) => Promise<{ fleet: FleetPlan; delivered: Array<{ name: string; url: string }> }>,
   pullRequest?: number,
 ): Promise<FleetOutcome> {
-  const check = await startCheck(gh, repo, sha, target.deliveryId);
+  const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   const configAt = `${fullName(repo)}@${sha.slice(0, 7)}`;
   try {

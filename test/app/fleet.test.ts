@@ -157,3 +157,27 @@ describe("a change to the org config or templates", () => {
     expect(openFleetPulls()).toEqual([]);
   });
 });
+
+describe("Re-run on the fleet check", () => {
+  it("re-renders again with the default branch's settings, and never with an older commit's", async () => {
+    await deployedFleet();
+    const older = await pushOrgSettings(probot, fake, NEW_SETTINGS);
+    const pulls = openFleetPulls();
+    expect(pulls).toHaveLength(2);
+    // Someone closes the fleet pull requests by hand; the settings move on without touching the fleet.
+    for (const pr of pulls) fake.repoState(GITOPS).pulls.get(pr.number)!.state = "closed";
+    const current = await pushOrgSettings(probot, fake, { "README.md": "profile\n" });
+    const rerun = (sha: string) => {
+      const run = fake.checkRuns(ORG_REPO, { headSha: sha, name: "Paved" })[0];
+      const payload = example("check_run", "rerequested");
+      payload.repository = repositoryPayload(ORG_REPO);
+      payload.installation = { id: 1, node_id: "I1" };
+      payload.check_run = { ...payload.check_run, id: run?.id ?? 1, name: "Paved", head_sha: sha, pull_requests: [] };
+      return deliver(probot, "check_run", payload);
+    };
+    await rerun(older); // not the default branch's head any more: nothing happens
+    expect(openFleetPulls()).toEqual([]);
+    await rerun(current);
+    expect(openFleetPulls().map((p) => p.head.ref)).toEqual(["paved/fleet/staging", "paved/fleet/production"]);
+  });
+});
