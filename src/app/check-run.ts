@@ -21,7 +21,7 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
   const pr = await findPullRequestForHead(context.octokit, repo, check.head_sha);
   // On the org's `.github` repository the check is the fleet re-render (or its preview).
   if (isOrgSettingsRepo(repo)) {
-    const target = { org: repo.owner, deliveryId: context.id, log: context.log, htmlUrl: repository.html_url, rerun: true };
+    const target = { org: repo.owner, deliveryId: context.id, log: context.log, htmlUrl: repository.html_url, rerun: true, public: !repository.private };
     if (pr) {
       await previewFleet(context.octokit, { ...target, number: pr.number, headSha: pr.headSha, baseSha: pr.baseSha });
       return;

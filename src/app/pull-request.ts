@@ -15,7 +15,8 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   const target = { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, deliveryId: context.id, log: context.log, htmlUrl: payload.repository.html_url };
   // A change to the platform team's settings is previewed as the fleet re-render it would cause.
   if (isOrgSettingsRepo(repo) && payload.action !== "submitted" && payload.action !== "dismissed") {
-    await previewFleet(context.octokit, { ...target, org: repo.owner });
+    const fromFork = (pr.head.repo?.full_name ?? "").toLowerCase() !== payload.repository.full_name.toLowerCase();
+    await previewFleet(context.octokit, { ...target, org: repo.owner, fromFork, public: !payload.repository.private });
     return;
   }
   await planPullRequest(context.octokit, { ...target, repo });

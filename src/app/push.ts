@@ -25,7 +25,7 @@ export async function onPush(context: Context<"push">): Promise<void> {
   // Only the default branch deploys (or drifts): nothing to read for any other.
   if (!pushesDefaultBranch(facts)) return;
   // The org's `.github` repository holds the platform team's settings: a change there re-renders the fleet.
-  if (isOrgSettingsRepo(repo)) await rerenderFleet(context.octokit, { ...facts, org: repo.owner });
+  if (isOrgSettingsRepo(repo)) await rerenderFleet(context.octokit, { ...facts, org: repo.owner, public: !payload.repository.private });
   const settings = await readOrgSettings(context.octokit, repo.owner);
   // A push to the GitOps repository by anyone but Paved may be drift.
   if (settings.ok && settings.config.gitops.repository && sameRepository(settings.config.gitops.repository, payload.repository.full_name)) {

@@ -51,7 +51,7 @@ export async function checkDrift(gh: GitHub, target: DriftPushTarget): Promise<D
   if (target.deleted || target.ref !== `refs/heads/${config.gitops.branch}`) return { status: "skipped", reason: "not the GitOps branch" };
   const bot = `${await target.appSlug()}[bot]`;
   // 1. The open drift issue, if any; Paved's own push with nothing open is the common case and costs this one call.
-  const issue = await findDriftIssue(gh, repo);
+  const issue = await findDriftIssue(gh, repo, bot);
   const byPaved = target.sender?.login === bot;
   if (byPaved && !issue) return { status: "skipped", reason: "Paved's own push" };
   // 2. Who made each commit, and what it touched.
@@ -71,6 +71,7 @@ export async function checkDrift(gh: GitHub, target: DriftPushTarget): Promise<D
 /** `/paved drift revert` on the drift issue: re-commit the rendered files, from a user who may write there. */
 export interface DriftRevertTarget {
   repo: Repo;
+  appSlug: () => Promise<string>;
   issueNumber: number;
   commenter: string;
   commentId: number;
@@ -81,7 +82,7 @@ export interface DriftRevertTarget {
 export async function revertDrift(gh: GitHub, target: DriftRevertTarget): Promise<DriftOutcome> {
   const { repo, settings } = target;
   const { data: issue } = await gh.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: target.issueNumber });
-  if (!isDriftIssue(issue) || issue.state !== "open") return { status: "skipped", reason: "not an open drift issue" };
+  if (!isDriftIssue(issue, `${await target.appSlug()}[bot]`) || issue.state !== "open") return { status: "skipped", reason: "not an open drift issue" };
   // 1. Only someone who could have pushed the fix by hand may have Paved push it.
   if (!(await canWrite(gh, repo, target.commenter))) {
     await comment(gh, repo, target.issueNumber, `@${target.commenter} \`/paved drift revert\` needs write access to ${fullName(repo)}; nothing was changed.`);
@@ -113,18 +114,18 @@ interface DriftIssue {
   number: number;
   body?: string | null;
   state: string;
-  user: { type?: string } | null;
+  user: { login: string; type?: string } | null;
   pull_request?: unknown;
 }
 
-function isDriftIssue(issue: DriftIssue): boolean {
-  // Only a bot's issue can be ours: a person quoting the marker must not steer the revert.
-  return !issue.pull_request && issue.user?.type === "Bot" && (issue.body ?? "").includes(DRIFT_MARKER);
+function isDriftIssue(issue: DriftIssue, bot: string): boolean {
+  // Only the app's own issue can be ours: a person (or another app) quoting the marker must not steer the revert.
+  return !issue.pull_request && issue.user?.login === bot && (issue.body ?? "").includes(DRIFT_MARKER);
 }
 
-async function findDriftIssue(gh: GitHub, repo: Repo): Promise<DriftIssue | undefined> {
+async function findDriftIssue(gh: GitHub, repo: Repo, bot: string): Promise<DriftIssue | undefined> {
   const open = (await gh.paginate("GET /repos/{owner}/{repo}/issues", { ...repo, state: "open", labels: LABEL, per_page: 100 })) as DriftIssue[];
-  return open.filter(isDriftIssue).sort((a, b) => a.number - b.number)[0];
+  return open.filter((i) => isDriftIssue(i, bot)).sort((a, b) => a.number - b.number)[0];
 }
 
 async function reportDrift(gh: GitHub, repo: Repo, issue: DriftIssue | undefined, entries: DriftEntry[], log: DriftPushTarget["log"], note?: string): Promise<DriftOutcome> {

@@ -27,6 +27,8 @@ interface FleetTargetBase {
   retry?: RetryOptions;
   /** Someone asked (Re-run on the check): the check shows it in progress and is rewritten even if unchanged. */
   rerun?: boolean;
+  /** The `.github` repository is public: its check and comment say how much changes, not which private sources. */
+  public?: boolean;
 }
 
 export type FleetOutcome = { status: "skipped"; reason: string } | { status: "invalid-config" } | { status: "done"; fleet: FleetPlan; delivered: Array<{ name: string; url: string }> };
@@ -73,9 +75,11 @@ export async function rerenderFleet(gh: GitHub, target: FleetTargetBase & PushFa
  */
 export async function previewFleet(
   gh: GitHub,
-  target: FleetTargetBase & { number: number; headSha: string; baseSha: string },
+  target: FleetTargetBase & { number: number; headSha: string; baseSha: string; fromFork?: boolean },
 ): Promise<FleetOutcome> {
   const repo = { owner: target.org, repo: ORG_CONFIG_REPO };
+  // A fork's settings would run with Paved's read access to every source, for someone who cannot push here.
+  if (target.fromFork) return { status: "skipped", reason: "pull request from a fork" };
   const settings = await readOrgSettings(gh, target.org, target.headSha);
   const files = await changedBetween(gh, repo, target.baseSha, target.headSha);
   if (files !== "all" && !touchesOrgSettings(files, settings.ok ? settings.config : null)) return { status: "skipped", reason: "org settings unchanged" };
@@ -108,7 +112,7 @@ async function reportFleet(
     }
     const prepared = await prepareFleet(gh, target.gitops ?? gh, settings, configAt);
     const { fleet, delivered } = await deliver(prepared);
-    const ctx = { configAt, preview, delivered };
+    const ctx = { configAt, preview, delivered, redacted: target.public ?? true };
     await finishCheck(gh, repo, check, fleetCheckOutput(fleet, ctx));
     if (pullRequest !== undefined) await upsertStickyComment(gh, repo, pullRequest, FLEET_MARKER, fleetMarkdown(fleet, ctx));
     target.log.info({ sources: fleet.sources.length, changes: fleet.changes.length, delivered: delivered.length }, preview ? "previewed fleet re-render" : "re-rendered fleet");

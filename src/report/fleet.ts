@@ -19,6 +19,11 @@ export interface FleetReportContext {
   preview: boolean;
   /** The GitOps pull requests (or commit) this re-render produced. */
   delivered?: Array<{ name: string; url: string }>;
+  /**
+   * Shown where anyone may read it (a public `.github` repository): counts only, no source names or
+   * diagnostics, which come from private repositories.
+   */
+  redacted?: boolean;
 }
 
 export function fleetVerdict(fleet: FleetPlan, ctx: Pick<FleetReportContext, "preview">): { title: string; conclusion: "success" | "failure" } {
@@ -47,6 +52,7 @@ export function fleetMarkdown(fleet: FleetPlan, ctx: FleetReportContext, limit =
       trailer: "\n",
     });
   }
+  if (ctx.redacted) return fitSections(head, [...sections, countSection(fleet)], "", limit, measure);
   sections.push(...environmentSections(fleet));
   const broken = fleet.sources.filter((s) => s.kind !== "planned");
   if (broken.length > 0) {
@@ -73,6 +79,23 @@ export function fleetMarkdown(fleet: FleetPlan, ctx: FleetReportContext, limit =
 export function fleetCheckOutput(fleet: FleetPlan, ctx: FleetReportContext): { conclusion: "success" | "failure"; title: string; summary: string; annotations: [] } {
   const { title, conclusion } = fleetVerdict(fleet, ctx);
   return { conclusion, title, summary: fleetMarkdown(fleet, ctx, CHECK_RUN_MAX_BYTES, measureBytes), annotations: [] };
+}
+
+/** What a public page may say: how much changes where, and where the details are. */
+function countSection(fleet: FleetPlan): Section {
+  const items = fleet.environments.map((environment) => {
+    const files = fleet.changes.filter((c) => c.unit?.environment === environment).length;
+    const sources = fleet.sources.filter((s) => s.kind === "planned" && s.plan.environments.includes(environment)).length;
+    return `- ${escapeMarkdown(environment)}: ${count(files, "file change")} across ${count(sources, "source")}\n`;
+  });
+  const broken = fleet.sources.filter((s) => s.kind !== "planned").length;
+  if (broken > 0) items.push(`- ${count(broken, "source")} no longer valid under this config\n`);
+  return {
+    heading: "### Summary\n\n",
+    items: [...items, "\nThis repository is public, so the sources, services and diagnostics are not shown here: they are in the GitOps repository's pull requests (or its commit), or run `paved plan` in a source.\n"],
+    omitted: (n) => `- … ${count(n, "more")} not shown\n`,
+    trailer: "\n",
+  };
 }
 
 /** One table per environment: a row per source and service that changes. */

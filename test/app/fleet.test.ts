@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-harness.js";
 import { APP_REPO, GITOPS, applyMain, deliver, seedOrg } from "../support/app-world.js";
 import { FakeGitHub } from "../support/fake-github.js";
-import { ORG_REPO, RENAMED_PORT_TEMPLATE, addSource, pushOrgSettings, searchManifest, stricterConfig } from "../support/org-world.js";
+import { ORG_REPO, RENAMED_PORT_TEMPLATE, addSource, pushOrgSettings, pushTo, searchManifest, stricterConfig } from "../support/org-world.js";
 import { repositoryPayload, example } from "../support/app-harness.js";
 
 const STAGING_SERVICE = "staging/payments-staging/api/manifests/service.yaml";
@@ -127,6 +127,41 @@ describe("a change to the org config or templates", () => {
     expect(openFleetPulls()).toEqual([]);
     expect(fake.checkRuns(ORG_REPO)).toEqual([]);
     expect(fake.calls.slice(calls).filter((c) => c.path.startsWith(`/repos/${GITOPS}/`))).toEqual([]);
+  });
+
+  it("says only how much changes where on a public .github repository, never which private sources", async () => {
+    await deployedFleet();
+    const before = fake.headSha(ORG_REPO);
+    const after = fake.commit(ORG_REPO, "main", { files: NEW_SETTINGS }, "Platform settings");
+    const payload = pushTo(ORG_REPO, before, after, { modified: Object.keys(NEW_SETTINGS) });
+    payload.repository.private = false;
+    await deliver(probot, "push", payload);
+    const check = fake.checkRuns(ORG_REPO, { headSha: after, name: "Paved" })[0]!;
+    expect(check.output.summary).toContain("- staging: 1 file change across 1 source");
+    expect(check.output.summary).toContain("1 source no longer valid");
+    expect(check.output.summary).not.toContain("acme/search");
+    expect(check.output.summary).not.toContain("search-web");
+    // The GitOps pull requests (the GitOps repository holds the files anyway) keep the details.
+    expect(openFleetPulls()[0]!.body).toContain("acme/search");
+  });
+
+  it("does not preview a fork's pull request to .github: its settings would run with Paved's access to every source", async () => {
+    await deployedFleet();
+    const head = fake.commit(ORG_REPO, "evil", { files: NEW_SETTINGS }, "Stricter registries");
+    const pr = fake.addPull(ORG_REPO, { head: { ref: "evil", sha: head, repo: "mallory/.github" }, base: { ref: "main" }, user: "mallory" });
+    const payload = example("pull_request", "opened");
+    payload.number = pr.number;
+    payload.repository = repositoryPayload(ORG_REPO);
+    payload.installation = { id: 1, node_id: "I1" };
+    Object.assign(payload.pull_request, {
+      number: pr.number,
+      state: "open",
+      head: { ...payload.pull_request.head, ref: "evil", sha: head, repo: repositoryPayload("mallory/.github", "main", 2) },
+      base: { ...payload.pull_request.base, ref: "main", sha: pr.base.sha, repo: repositoryPayload(ORG_REPO) },
+    });
+    await deliver(probot, "pull_request", payload);
+    expect(fake.checkRuns(ORG_REPO, { headSha: head })).toEqual([]);
+    expect(fake.comments(ORG_REPO, pr.number)).toEqual([]);
   });
 
   it("previews the same fleet plan on a pull request to .github, as its check and one comment, writing nothing", async () => {
