@@ -43,13 +43,16 @@ export type FleetOutcome = { status: "skipped"; reason: string } | { status: "in
 export async function rerenderFleet(gh: GitHub, target: FleetTargetBase & PushFacts): Promise<FleetOutcome> {
   const repo = { owner: target.org, repo: ORG_CONFIG_REPO };
   if (!pushesDefaultBranch(target)) return { status: "skipped", reason: "not the default branch" };
-  // 1. The settings as pushed (the default branch may already have moved on).
-  const settings = await readOrgSettings(gh, target.org, target.after);
+  // 1. The settings the default branch holds now: a late delivery of an older push must not re-render
+  //    the fleet with the settings it had then (GitHub does not order deliveries).
+  const { data: head } = await gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${target.defaultBranch}` });
+  const current = head.object.sha;
+  const settings = await readOrgSettings(gh, target.org, current);
   const files = await pushedFiles(gh, repo, target);
   if (files !== "all" && !touchesOrgSettings(files, settings.ok ? settings.config : null)) return { status: "skipped", reason: "org settings unchanged" };
   return reportFleet(gh, repo, target.after, target, settings, false, async (prepared) => {
     const config = (settings as Extract<OrgSettings, { ok: true }>).config;
-    const configAt = `${fullName(repo)}@${target.after.slice(0, 7)}`;
+    const configAt = `${fullName(repo)}@${current.slice(0, 7)}`;
     // 2. Deliver: one pull request per environment, or one commit (gated environments keep their pull request).
     if (config.fleet.mode === "pull-requests") {
       return { fleet: prepared.fleet, delivered: await proposeFleet(target.gitops ?? gh, prepared, prepared.fleet, configAt, config.gitops.branch) };
@@ -65,7 +68,7 @@ export async function rerenderFleet(gh: GitHub, target: FleetTargetBase & PushFa
       delivered.push(...(await proposeFleet(target.gitops ?? gh, fresh, fleet, configAt, config.gitops.branch, gated)));
     }
     return { fleet, delivered };
-  });
+  }, undefined, current);
 }
 
 /**
@@ -96,10 +99,12 @@ async function reportFleet(
   preview: boolean,
   deliver: (prepared: PreparedFleet) => Promise<{ fleet: FleetPlan; delivered: Array<{ name: string; url: string }> }>,
   pullRequest?: number,
+  /** The commit the settings were read at, when not `sha` (a late delivery reads the current head's). */
+  settingsAt?: string,
 ): Promise<FleetOutcome> {
   const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
-  const configAt = `${fullName(repo)}@${sha.slice(0, 7)}`;
+  const configAt = `${fullName(repo)}@${(settingsAt ?? sha).slice(0, 7)}`;
   try {
     if (!settings.ok) {
       const output = checkRunOutput(unplannable(settings.diagnostics), reportContext(repo, { repository: fullName(repo), sha }, ORG_CONFIG_PATH, target.htmlUrl));

@@ -216,3 +216,15 @@ describe("Re-run on the fleet check", () => {
     expect(openFleetPulls().map((p) => p.head.ref)).toEqual(["paved/fleet/staging", "paved/fleet/production"]);
   });
 });
+
+describe("a late delivery of an older push to .github", () => {
+  it("re-renders with the settings the default branch holds now, not the ones that push made", async () => {
+    await deployedFleet();
+    const before = fake.headSha(ORG_REPO);
+    const older = fake.commit(ORG_REPO, "main", { files: NEW_SETTINGS }, "Rename the port");
+    // The platform team reverts the template before GitHub delivers the first push.
+    fake.commit(ORG_REPO, "main", { files: { ".github/paved-templates/service.yaml.hbs": RENAMED_PORT_TEMPLATE.replace("- name: web", "- name: http") } }, "Undo");
+    await deliver(probot, "push", pushTo(ORG_REPO, before, older, { modified: Object.keys(NEW_SETTINGS) }));
+    expect(openFleetPulls()).toEqual([]);
+  });
+});
