@@ -49,6 +49,7 @@ describe("loadConfig", () => {
         autoSync: false,
         production: true,
         mode: "direct",
+        ingress: { className: "nginx", tls: { secretName: "{service}-tls", clusterIssuer: "letsencrypt" } },
         approval: { owners: true, teams: ["platform"] },
       },
     ]);

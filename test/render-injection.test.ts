@@ -1,5 +1,6 @@
 // Injection-proof by construction: whatever a manifest's free-text fields hold, the rendered YAML
-// parses back (with two independent parsers) to exactly that text, in exactly its place.
+// parses back (with two independent parsers) to exactly that text, in exactly its place; container
+// strings (env values, command, args) are what the process gets after the kubelet's `$` expansion.
 import fc from "fast-check";
 import yaml from "js-yaml";
 import YAML from "yaml";
@@ -9,11 +10,12 @@ import { parseEnvValue } from "../src/manifest/placeholder.js";
 import { concat, decodeScalar } from "../src/render/helpers.js";
 import { defaultTemplates, renderUnits, yamlString } from "../src/render/index.js";
 import { fullUnit, helmConfig, manifestsConfig, SOURCE } from "./render-fixtures.js";
+import { kubeletExpand } from "./support/kubelet-expansion.js";
 
 /** Pieces that mean something to YAML, Handlebars, shells or parsers, mixed with any UTF-16 unit. */
 const HOSTILE_PIECES = [
   "\n", "\r\n", "\r", "\t", '"', "'", "\\", "\\n", "{{", "}}", "{{{x}}}", "{{> p}}", "---", "...", "#", " #", ": ", ":",
-  "- ", "? ", "|", ">", "&a", "*a", "!!binary", "!tag", "%YAML", "@", "`", "[", "]", "{", "}", ",", "${", "$${",
+  "- ", "? ", "|", ">", "&a", "*a", "!!binary", "!tag", "%YAML", "@", "`", "[", "]", "{", "}", ",", "${", "$${", "$", "$$", "$(", ")", "$(HOME)",
   "${dependencies.db.url}", "null", "~", "true", "0x1F", "1e3", ".inf", "2024-01-01", "<<", "\u0000", "\u0007", "\u001b",
   "\u007f", "\u0085", "\u00a0", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff", "\ud800", "\udbff", "\udc00", "\udfff",
   "\ud83d\ude00", "é", "日本", " ", "  ",
@@ -75,7 +77,17 @@ function unitOf(f: Fields): Unit {
 /** What an env var's value must read back as: `$${` is a literal `${`; numbers and booleans as text. */
 function expectedEnv(value: string | number | boolean): string {
   const parsed = parseEnvValue(value);
-  return parsed.kind === "literal" ? parsed.text : String(value);
+  return asProcessSees(parsed.kind === "literal" ? parsed.text : String(value));
+}
+
+/** A process receives UTF-8: a lone surrogate (no UTF-8 form) arrives as U+FFFD whatever Paved does. */
+function asProcessSees(text: string): string {
+  return text.toWellFormed();
+}
+
+/** What the process gets from a rendered container string, with every `$(NAME)` defined. */
+function afterKubelet(text: string): string {
+  return kubeletExpand(text, (name) => `<value of ${name}>`);
 }
 
 function isDependencyPlaceholder(value: string | number | boolean): boolean {
@@ -114,9 +126,9 @@ describe("any string in a user-controlled field renders to YAML that parses back
         fc.pre(!Object.values(f.env).some(isDependencyPlaceholder));
         const files = render(unitOf(f), "manifests");
         const container = one(files, "/manifests/deployment.yaml").spec.template.spec.containers[0];
-        expect(container.command ?? []).toEqual(f.command);
-        expect(container.args ?? []).toEqual(f.args);
-        const env = new Map<string, unknown>((container.env ?? []).map((e: Doc) => [e.name, e.value ?? e.valueFrom]));
+        expect((container.command ?? []).map(afterKubelet)).toEqual(f.command.map(asProcessSees));
+        expect((container.args ?? []).map(afterKubelet)).toEqual(f.args.map(asProcessSees));
+        const env = new Map<string, unknown>((container.env ?? []).map((e: Doc) => [e.name, e.value === undefined ? e.valueFrom : afterKubelet(e.value)]));
         for (const [name, value] of Object.entries(f.env)) {
           if (name !== "SECRET_X") expect(env.get(name)).toBe(expectedEnv(value));
         }
@@ -144,9 +156,9 @@ describe("any string in a user-controlled field renders to YAML that parses back
       fc.property(fields, (f) => {
         fc.pre(!Object.values(f.env).some(isDependencyPlaceholder));
         const values = one(render(unitOf(f), "helm"), "/values.yaml");
-        expect(values.command ?? []).toEqual(f.command);
-        expect(values.args ?? []).toEqual(f.args);
-        const env = new Map<string, unknown>(values.env.map((e: Doc) => [e.name, e.value ?? e.valueFrom]));
+        expect((values.command ?? []).map(afterKubelet)).toEqual(f.command.map(asProcessSees));
+        expect((values.args ?? []).map(afterKubelet)).toEqual(f.args.map(asProcessSees));
+        const env = new Map<string, unknown>(values.env.map((e: Doc) => [e.name, e.value === undefined ? e.valueFrom : afterKubelet(e.value)]));
         for (const [name, value] of Object.entries(f.env)) {
           if (name !== "SECRET_X") expect(env.get(name)).toBe(expectedEnv(value));
         }

@@ -1,29 +1,17 @@
-// Every rendered object is valid against the real schemas: kubernetes-models for Kubernetes kinds,
-// @kubernetes-models/argo-cd for Argo CD; the kinds without published models get shape checks.
-import { Application, AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+// Every rendered object of hand-built units (the edge cases) passes the ecosystem's own validators
+// (test/support/conformance.ts); render-conformance.test.ts does the same for the examples.
+import type { Application, AppProject } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
 import yaml from "js-yaml";
-import { Deployment } from "kubernetes-models/apps/v1";
-import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
-import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
-import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
-import { Service } from "kubernetes-models/v1";
+import type { Deployment } from "kubernetes-models/apps/v1";
 import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../src/config/types.js";
 import type { Unit } from "../src/core/unit.js";
 import { defaultTemplates, renderUnits } from "../src/render/index.js";
 import { exampleUnits, fullUnit, helmConfig, manifestsConfig, SOURCE } from "./render-fixtures.js";
+import { conformanceProblems, type RenderedObject } from "./support/conformance.js";
+import { servedVersions, upstreamProblems } from "./support/upstream-schemas.js";
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string }; spec?: Record<string, unknown> };
-
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
-  "apps/v1/Deployment": Deployment,
-  "v1/Service": Service,
-  "networking.k8s.io/v1/Ingress": Ingress,
-  "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
-  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
-  "argoproj.io/v1alpha1/Application": Application,
-  "argoproj.io/v1alpha1/AppProject": AppProject,
-};
+type Obj = RenderedObject;
 
 function objects(units: Unit[], config: ResolvedConfig): Array<{ path: string; object: Obj }> {
   const result = renderUnits(units, config, SOURCE, defaultTemplates());
@@ -33,24 +21,8 @@ function objects(units: Unit[], config: ResolvedConfig): Array<{ path: string; o
     .flatMap(([path, text]) => yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA }).map((object) => ({ path, object: object as Obj })));
 }
 
-function checkShape(path: string, object: Obj): void {
-  const key = `${object.apiVersion}/${object.kind}`;
-  const Model = MODELS[key];
-  if (Model) {
-    expect(() => new Model(object as never).validate(), `${path}: ${key}`).not.toThrow();
-  } else if (key === "external-secrets.io/v1beta1/ExternalSecret") {
-    expect(object.spec).toMatchObject({ secretStoreRef: { kind: expect.any(String), name: expect.any(String) }, target: { name: expect.any(String) } });
-    for (const item of object.spec!.data as Array<Record<string, unknown>>) {
-      expect(item).toMatchObject({ secretKey: expect.any(String), remoteRef: { key: expect.any(String) } });
-    }
-  } else if (object.apiVersion === "backstage.io/v1alpha1") {
-    expect(["Component", "Resource"]).toContain(object.kind);
-    expect(object.spec).toMatchObject({ type: expect.any(String), owner: expect.stringMatching(/^group:/) });
-  } else {
-    // A Crossplane claim from the dependency catalog.
-    expect(key).toBe("database.acme.io/v1alpha1/PostgreSQLInstance");
-    expect(object.spec).toMatchObject({ writeConnectionSecretToRef: { name: expect.any(String) } });
-  }
+async function expectConformant(path: string, object: Obj): Promise<void> {
+  expect(await conformanceProblems(object), `${path}: ${object.apiVersion}/${object.kind}`).toEqual([]);
 }
 
 describe("rendered objects validate against their schemas", () => {
@@ -62,18 +34,29 @@ describe("rendered objects validate against their schemas", () => {
     ["zero replicas, no class or params", [fullUnit({ replicas: 0, autoscaling: undefined, dependencies: { db: { type: "postgres" } } })], manifestsConfig],
   ];
   for (const [name, units, config] of cases) {
-    it(name, () => {
+    it(name, async () => {
       const rendered = objects(units, config);
       expect(rendered.length).toBeGreaterThan(0);
-      for (const { path, object } of rendered) checkShape(path, object);
+      for (const { path, object } of rendered) await expectConformant(path, object);
     });
   }
 
-  it("(the validators do reject a broken object)", () => {
+  it("(the validators do reject a broken object)", async () => {
     const broken = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api" }, spec: { replicas: "two", template: {} } };
-    expect(() => checkShape("broken", broken as unknown as Obj)).toThrow();
+    expect(await conformanceProblems(broken as unknown as Obj)).not.toEqual([]);
     const app = { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: { name: "a" }, spec: { project: "p" } };
-    expect(() => checkShape("broken", app as unknown as Obj)).toThrow();
+    expect(await conformanceProblems(app as unknown as Obj)).not.toEqual([]);
+    const secret = { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: { name: "s" }, spec: { data: [{ secretKey: "K" }] } };
+    expect(upstreamProblems(secret)).toEqual(["/spec/data/0: must have required property 'remoteRef'"]);
+  });
+
+  it("renders ExternalSecrets in the version the operator serves (v1beta1 is gone since ESO 0.17)", () => {
+    expect(servedVersions("external-secrets.io", "ExternalSecret")).toEqual(["v1"]);
+    const secret = objects([fullUnit()], manifestsConfig).find((r) => r.object.kind === "ExternalSecret")!.object;
+    expect(secret.apiVersion).toBe("external-secrets.io/v1");
+    expect(upstreamProblems({ ...secret, apiVersion: "external-secrets.io/v1beta1" })).toEqual([
+      "external-secrets.io/v1beta1/ExternalSecret is not served; external-secrets.io serves v1",
+    ]);
   });
 
   it("wires env vars to plain values, dependency connection secrets and the ExternalSecret's Secret", () => {
@@ -116,8 +99,9 @@ describe("rendered objects validate against their schemas", () => {
     const rendered = objects(exampleUnits(), manifestsConfig);
     const apps = rendered.filter((r) => r.object.kind === "Application").map((r) => r.object as unknown as Application);
     const policy = Object.fromEntries(apps.map((app) => [app.metadata!.name, app.spec!.syncPolicy]));
-    expect(policy["payments-api-staging"]).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"] });
-    expect(policy["payments-api-production"]).toEqual({ syncOptions: ["CreateNamespace=true"] });
+    const retry = { limit: 5, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } };
+    expect(policy["payments-api-staging"]).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"], retry });
+    expect(policy["payments-api-production"]).toEqual({ syncOptions: ["CreateNamespace=true"], retry });
   });
 
   it("gives the AppProject one destination per environment and the chart repo in helm mode", () => {

@@ -54542,6 +54542,19 @@ function defaultGitopsRepoURL(repository) {
   return `https://github.com/${repository}.git`;
 }
 __name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
+function sourceLocation(repository, gitopsRepoURL) {
+  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
+}
+__name(sourceLocation, "sourceLocation");
+function webHost(repoURL) {
+  try {
+    const url = new URL(repoURL);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
+  } catch {
+  }
+  return "github.com";
+}
+__name(webHost, "webHost");
 var MANAGED_BY = "paved";
 
 // src/render/context.ts
@@ -54629,11 +54642,17 @@ function splitImage(reference) {
 }
 __name(splitImage, "splitImage");
 
+// src/render/kubelet-escape.ts
+function kubeletLiteral(text) {
+  return text.includes("$") ? text.replaceAll("$", () => "$$") : text;
+}
+__name(kubeletLiteral, "kubeletLiteral");
+
 // src/render/view-model.ts
 function buildSharedView(config, source, gitopsRepoURL) {
   const chart = config.render.chart;
   return {
-    source: { repository: yamlString(source.repository) },
+    source: { repository: yamlString(source.repository), location: yamlString(sourceLocation(source.repository, gitopsRepoURL)) },
     argocd: { namespace: yamlString(config.argocd.namespace) },
     gitops: { repoURL: yamlString(gitopsRepoURL), branch: yamlString(config.gitops.branch) },
     chart: chart ? { repoURL: yamlString(chart.repoURL), name: yamlString(chart.name), version: yamlString(chart.version) } : null,
@@ -54685,7 +54704,9 @@ function buildUnitView(unit, place, shared, config) {
       namespace: yamlString(unit.owner),
       owner: yamlString(`group:default/${unit.owner}`),
       component: yamlString(`component:${unit.owner}/${unit.service}`),
-      system: unit.system === void 0 ? null : yamlString(`system:default/${unit.system}`)
+      system: unit.system === void 0 ? null : yamlString(`system:default/${unit.system}`),
+      // The catalog renders from the service's first unit and names its last environment's Application.
+      application: yamlString(applicationName(unit.owner, unit.service, unit.environment))
     },
     labels: entries(labels),
     selector: entries(selector),
@@ -54702,14 +54723,14 @@ function buildServiceView(unit, config) {
     description: yamlStringOrNull(spec.description),
     image: yamlString(spec.image),
     imageParts: { repository: yamlString(image.repository), tag: yamlStringOrNull(image.tag), digest: yamlStringOrNull(image.digest) },
-    command: spec.command ? spec.command.map(yamlString) : null,
-    args: spec.args ? spec.args.map(yamlString) : null,
+    command: spec.command ? spec.command.map(containerString) : null,
+    args: spec.args ? spec.args.map(containerString) : null,
     port: spec.port === void 0 ? null : yamlNumber(spec.port),
     replicas: yamlNumber(spec.replicas),
     cpu: yamlString(spec.cpu),
     memory: yamlString(spec.memory),
     health: spec.health ? { path: yamlString(spec.health.path) } : null,
-    ingress: spec.ingress ? { host: yamlString(spec.ingress.host), path: yamlString(spec.ingress.path) } : null,
+    ingress: spec.ingress ? buildIngress(unit, spec.ingress, config) : null,
     autoscaling: spec.autoscaling ? {
       min: yamlNumber(spec.autoscaling.min),
       max: yamlNumber(spec.autoscaling.max),
@@ -54724,6 +54745,20 @@ function buildServiceView(unit, config) {
   };
 }
 __name(buildServiceView, "buildServiceView");
+function buildIngress(unit, ingress, config) {
+  const settings = config.environments.find((env) => env.name === unit.environment)?.ingress;
+  const tls = settings?.tls;
+  return {
+    host: yamlString(ingress.host),
+    path: yamlString(ingress.path),
+    className: yamlStringOrNull(settings?.className),
+    tls: tls ? {
+      secretName: yamlString(namespaceFor(tls.secretName ?? "{service}-tls", unit.owner, unit.environment, unit.service)),
+      clusterIssuer: yamlStringOrNull(tls.clusterIssuer)
+    } : null
+  };
+}
+__name(buildIngress, "buildIngress");
 function sortedDependencyNames(unit) {
   return Object.keys(unit.spec.dependencies).sort(compareText);
 }
@@ -54745,9 +54780,13 @@ function envVar(unit, key, raw) {
     return { name: yamlString(key), value: null, secretKeyRef: ref };
   }
   const text = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key), value: yamlString(text), secretKeyRef: null };
+  return { name: yamlString(key), value: containerString(text), secretKeyRef: null };
 }
 __name(envVar, "envVar");
+function containerString(text) {
+  return yamlString(kubeletLiteral(text));
+}
+__name(containerString, "containerString");
 function buildDependency(unit, name, config) {
   const dep = unit.spec.dependencies[name];
   const catalog = Object.hasOwn(config.dependencies, dep.type) ? config.dependencies[dep.type] : void 0;
@@ -54788,9 +54827,17 @@ function renderProjects(units, ctx) {
 __name(renderProjects, "renderProjects");
 function renderCatalog(units, ctx) {
   const first = /* @__PURE__ */ new Map();
-  for (const unit of units) if (!first.has(`${unit.owner}/${unit.service}`)) first.set(`${unit.owner}/${unit.service}`, unit);
+  const last = /* @__PURE__ */ new Map();
+  const order = new Map(ctx.config.environments.map((env, index) => [env.name, index]));
+  const rank = /* @__PURE__ */ __name((unit) => order.get(unit.environment) ?? -1, "rank");
+  for (const unit of units) {
+    const key = `${unit.owner}/${unit.service}`;
+    if (!first.has(key)) first.set(key, unit);
+    const latest = last.get(key);
+    if (!latest || rank(unit) >= rank(latest)) last.set(key, unit);
+  }
   const paths = [];
-  for (const unit of first.values()) {
+  for (const [key, unit] of first) {
     const target = catalogPath(ctx.config.gitops.directory, unit.owner, unit.service);
     const subject = `catalog ${unit.service}`;
     if ("unsafe" in target) {
@@ -54798,6 +54845,8 @@ function renderCatalog(units, ctx) {
       continue;
     }
     const view = buildUnitView(unit, { dir: "", autoSync: false, extraManifests: false }, ctx.shared, ctx.config);
+    const lastUnit = last.get(key);
+    view.catalog.application = yamlString(applicationName(lastUnit.owner, lastUnit.service, lastUnit.environment));
     const component = ctx.runner.run({ template: "catalog-component", view, subject, kind: "objects" });
     if (!component) continue;
     const documents = [component.text];
@@ -60129,6 +60178,7 @@ __name(keyedLock, "keyedLock");
 
 // src/github/check-run.ts
 var CHECK_NAME = "Paved";
+var CONCLUDES = { request: { concludes: true } };
 var LOOKUP_ATTEMPTS = 3;
 var LOOKUP_BACKOFF_MS = 200;
 var creating = keyedLock();
@@ -60161,29 +60211,56 @@ function startCheck(gh, repo, headSha, externalId, options = {}) {
       });
       return { id: existing.id, done: false, externalId };
     }
-    try {
-      const created = await gh.request("POST /repos/{owner}/{repo}/check-runs", {
-        ...repo,
-        name: CHECK_NAME,
-        head_sha: headSha,
-        status: "in_progress",
-        external_id: externalId,
-        ...NO_RETRY
-      });
-      return { id: Number(created.data.id), done: false, externalId };
-    } catch (error2) {
-      const status = httpStatus(error2);
-      if (status !== void 0 && status < 500) throw error2;
-      for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
-        await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
-        const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
-        if (found && found.external_id === externalId) return { id: found.id, done: false, externalId };
-      }
-      throw error2;
-    }
+    return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
   });
 }
 __name(startCheck, "startCheck");
+var QUICK_CHECK_MS = Number(process.env.PAVED_QUICK_CHECK_MS) || 2e3;
+var deferred = /* @__PURE__ */ new Map();
+var REMEMBERED_PLACEHOLDERS = 1e4;
+var nextPlaceholder = -1;
+function deferCreation(gh, repo, headSha, externalId) {
+  const placeholder = nextPlaceholder--;
+  const entry = { gh, repo, headSha, externalId };
+  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => void 0), QUICK_CHECK_MS);
+  entry.timer.unref?.();
+  deferred.set(placeholder, entry);
+  if (deferred.size > REMEMBERED_PLACEHOLDERS) deferred.delete(deferred.keys().next().value);
+  return placeholder;
+}
+__name(deferCreation, "deferCreation");
+function createdId(entry, body) {
+  clearTimeout(entry.timer);
+  entry.created ??= createCheck(entry.gh, entry.repo, entry.headSha, entry.externalId, body).catch((error2) => {
+    entry.created = void 0;
+    throw error2;
+  });
+  return entry.created;
+}
+__name(createdId, "createdId");
+async function createCheck(gh, repo, headSha, externalId, body) {
+  try {
+    const created = await gh.request("POST /repos/{owner}/{repo}/check-runs", {
+      ...repo,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      external_id: externalId,
+      ...body,
+      ...NO_RETRY
+    });
+    return Number(created.data.id);
+  } catch (error2) {
+    const status = httpStatus(error2);
+    if (status !== void 0 && status < 500) throw error2;
+    for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
+      await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
+      const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
+      if (found && found.external_id === externalId) return found.id;
+    }
+    throw error2;
+  }
+}
+__name(createCheck, "createCheck");
 function snapshotOf(check) {
   return {
     conclusion: check.conclusion ?? null,
@@ -60198,12 +60275,18 @@ function sameReport(previous, report2) {
   return previous.conclusion === report2.conclusion && previous.title === report2.title && previous.summary === report2.summary && previous.text === (report2.text ?? "") && previous.annotations === report2.annotations.length;
 }
 __name(sameReport, "sameReport");
-async function finishCheck(gh, repo, check, report2) {
+async function finishCheck(gh, repo, check, report2, failed = false) {
   if (typeof check === "object" && check.previous && sameReport(check.previous, report2)) return;
-  const checkRunId = typeof check === "number" ? check : check.id;
-  const externalId = typeof check === "object" ? { external_id: check.externalId } : {};
+  const given = typeof check === "number" ? check : check.id;
+  const externalId = failed ? { external_id: "" } : typeof check === "object" ? { external_id: check.externalId } : {};
   const batches = annotationBatches(report2.annotations, ANNOTATIONS_PER_REQUEST);
   const output = { title: report2.title, summary: report2.summary, ...report2.text ? { text: report2.text } : {} };
+  const entry = deferred.get(given);
+  if (entry && !entry.created && batches.length <= 1) {
+    await createdId(entry, { status: "completed", conclusion: report2.conclusion, output: { ...output, annotations: batches[0] ?? [] }, ...externalId, ...CONCLUDES });
+    return;
+  }
+  const checkRunId = entry ? await createdId(entry, { status: "in_progress" }) : given;
   for (const annotations of batches.slice(1)) {
     await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
       ...repo,
@@ -60217,7 +60300,8 @@ async function finishCheck(gh, repo, check, report2) {
     ...externalId,
     status: "completed",
     conclusion: report2.conclusion,
-    output: { ...output, annotations: batches[0] ?? [] }
+    output: { ...output, annotations: batches[0] ?? [] },
+    ...CONCLUDES
   });
 }
 __name(finishCheck, "finishCheck");
@@ -60227,7 +60311,7 @@ async function failCheck(gh, repo, check, reason) {
   const checkRunId = typeof check === "number" ? check : check.id;
   for (let attempt = 1; ; attempt++) {
     try {
-      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] });
+      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] }, true);
       return true;
     } catch {
       if (attempt >= FAIL_ATTEMPTS) return false;

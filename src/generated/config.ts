@@ -69,6 +69,18 @@ export type Domain = string;
  */
 export type AutomatedSync = boolean;
 /**
+ * spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.
+ */
+export type IngressClass = string;
+/**
+ * Name of the TLS Secret; {owner}, {env} and {service} are replaced.
+ */
+export type CertificateSecret = string;
+/**
+ * Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.
+ */
+export type CertManagerClusterIssuer = string;
+/**
  * Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.
  */
 export type Production = boolean;
@@ -213,9 +225,24 @@ export interface Environment {
   namespace?: NamespacePattern;
   domain?: Domain;
   autoSync?: AutomatedSync;
+  ingress?: Ingress;
   production?: Production;
   approval?: Approval;
   mode?: ApplyMode;
+}
+/**
+ * How services with an ingress are exposed in this environment.
+ */
+export interface Ingress {
+  className?: IngressClass;
+  tls?: TLS;
+}
+/**
+ * Serve every Ingress over TLS, with the certificate in a Secret per service.
+ */
+export interface TLS {
+  secretName?: CertificateSecret;
+  clusterIssuer?: CertManagerClusterIssuer;
 }
 /**
  * A pull request that changes this environment needs an approving review from one of these.

@@ -46,6 +46,12 @@ export interface StartOptions {
   rerun?: boolean;
 }
 
+/**
+ * Marks the write that concludes a check: it keeps its own request deadline even when the job that
+ * makes it ran out of time (see the app's request deadlines), so a check is never left in progress.
+ */
+export const CONCLUDES = { request: { concludes: true } } as const;
+
 /** Looking for a check whose creation lost its answer: a few tries, 200 ms, 400 ms, 600 ms apart. */
 const LOOKUP_ATTEMPTS = 3;
 const LOOKUP_BACKOFF_MS = 200;
@@ -69,7 +75,8 @@ async function latestCheck(gh: GitHub, repo: Repo, headSha: string): Promise<Exi
  * The check run for this head sha. `externalId` is the webhook delivery id: a redelivery of an event
  * whose check already completed returns `done: true` and changes nothing. A check completed by another
  * event on the same commit stays as it is until the new result is known (and is not rewritten if the
- * result is the same); a new check is created in progress.
+ * result is the same). A new check is not written yet: if the result comes within `QUICK_CHECK_MS`
+ * it is created once, complete; otherwise it is created in progress then, and completed later.
  */
 export function startCheck(gh: GitHub, repo: Repo, headSha: string, externalId: string, options: StartOptions = {}): Promise<StartedCheck> {
   return creating(`${repo.owner}/${repo.repo}@${headSha}`.toLowerCase(), async () => {
@@ -89,30 +96,74 @@ export function startCheck(gh: GitHub, repo: Repo, headSha: string, externalId: 
       });
       return { id: existing.id, done: false, externalId };
     }
-    try {
-      const created = await gh.request("POST /repos/{owner}/{repo}/check-runs", {
-        ...repo,
-        name: CHECK_NAME,
-        head_sha: headSha,
-        status: "in_progress",
-        external_id: externalId,
-        ...NO_RETRY,
-      });
-      return { id: Number(created.data.id), done: false, externalId };
-    } catch (error) {
-      // A lost response (timeout, 5xx) may hide a check GitHub did create: find it rather than leave
-      // it in progress forever. A 4xx means GitHub refused, so there is nothing to find.
-      const status = httpStatus(error);
-      if (status !== undefined && status < 500) throw error;
-      for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, LOOKUP_BACKOFF_MS * attempt)); // GitHub may still be creating it
-        const found = await latestCheck(gh, repo, headSha).catch(() => undefined);
-        if (found && found.external_id === externalId) return { id: found.id, done: false, externalId };
-      }
-      // Not found: nothing hangs, or a later event on this commit finds it in progress and finishes it.
-      throw error;
-    }
+    // Not created yet: planning that is quick writes the check once, completed (see `deferCreation`).
+    return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
   });
+}
+
+/** Planning that concludes within this writes the check once, completed; slower planning shows it in progress first. */
+export const QUICK_CHECK_MS = Number(process.env.PAVED_QUICK_CHECK_MS) || 2_000;
+
+interface DeferredCheck {
+  gh: GitHub;
+  repo: Repo;
+  headSha: string;
+  externalId: string;
+  timer?: NodeJS.Timeout;
+  created?: Promise<number>;
+}
+
+// Checks not created yet, under a negative placeholder id that `finishCheck`/`failCheck` resolve:
+// the flows hold an id from `startCheck` either way, and may report a later failure with it after
+// the check was created, so an entry outlives its creation (the oldest are forgotten past a bound).
+const deferred = new Map<number, DeferredCheck>();
+const REMEMBERED_PLACEHOLDERS = 10_000;
+let nextPlaceholder = -1;
+
+function deferCreation(gh: GitHub, repo: Repo, headSha: string, externalId: string): number {
+  const placeholder = nextPlaceholder--;
+  const entry: DeferredCheck = { gh, repo, headSha, externalId };
+  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => undefined), QUICK_CHECK_MS);
+  entry.timer.unref?.();
+  deferred.set(placeholder, entry);
+  if (deferred.size > REMEMBERED_PLACEHOLDERS) deferred.delete(deferred.keys().next().value!);
+  return placeholder;
+}
+
+/** The real id of a deferred check, creating it with `body` if nobody has yet; a failed creation may be tried again. */
+function createdId(entry: DeferredCheck, body: Record<string, unknown>): Promise<number> {
+  clearTimeout(entry.timer);
+  entry.created ??= createCheck(entry.gh, entry.repo, entry.headSha, entry.externalId, body).catch((error: unknown) => {
+    entry.created = undefined;
+    throw error;
+  });
+  return entry.created;
+}
+
+async function createCheck(gh: GitHub, repo: Repo, headSha: string, externalId: string, body: Record<string, unknown>): Promise<number> {
+  try {
+    const created = await gh.request("POST /repos/{owner}/{repo}/check-runs", {
+      ...repo,
+      name: CHECK_NAME,
+      head_sha: headSha,
+      external_id: externalId,
+      ...body,
+      ...NO_RETRY,
+    } as never);
+    return Number((created.data as { id: number }).id);
+  } catch (error) {
+    // A lost response (timeout, 5xx) may hide a check GitHub did create: find it rather than leave
+    // it in progress forever. A 4xx means GitHub refused, so there is nothing to find.
+    const status = httpStatus(error);
+    if (status !== undefined && status < 500) throw error;
+    for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, LOOKUP_BACKOFF_MS * attempt)); // GitHub may still be creating it
+      const found = await latestCheck(gh, repo, headSha).catch(() => undefined);
+      if (found && found.external_id === externalId) return found.id;
+    }
+    // Not found: nothing hangs, or a later event on this commit finds it in progress and finishes it.
+    throw error;
+  }
 }
 
 function snapshotOf(check: ExistingCheck): CheckSnapshot {
@@ -136,13 +187,21 @@ function sameReport(previous: CheckSnapshot, report: CheckReport): boolean {
 }
 
 /** Completes the check; annotations go 50 per request, as GitHub requires (they append). */
-export async function finishCheck(gh: GitHub, repo: Repo, check: number | StartedCheck, report: CheckReport): Promise<void> {
+export async function finishCheck(gh: GitHub, repo: Repo, check: number | StartedCheck, report: CheckReport, failed = false): Promise<void> {
   // The same result for a check that already shows it: writing it again would only repeat its annotations (they append).
   if (typeof check === "object" && check.previous && sameReport(check.previous, report)) return;
-  const checkRunId = typeof check === "number" ? check : check.id;
-  const externalId = typeof check === "object" ? { external_id: check.externalId } : {};
+  const given = typeof check === "number" ? check : check.id;
+  // A failed check forgets its delivery: a retry or a redelivery of that event computes it again.
+  const externalId = failed ? { external_id: "" } : typeof check === "object" ? { external_id: check.externalId } : {};
   const batches = annotationBatches(report.annotations, ANNOTATIONS_PER_REQUEST);
   const output = { title: report.title, summary: report.summary, ...(report.text ? { text: report.text } : {}) };
+  const entry = deferred.get(given);
+  if (entry && !entry.created && batches.length <= 1) {
+    // Quick: one write, the check created complete with its output.
+    await createdId(entry, { status: "completed", conclusion: report.conclusion, output: { ...output, annotations: batches[0] ?? [] }, ...externalId, ...CONCLUDES });
+    return;
+  }
+  const checkRunId = entry ? await createdId(entry, { status: "in_progress" }) : given;
   // Annotations first, conclusion last: a reader never sees a completed check with half its annotations.
   for (const annotations of batches.slice(1)) {
     await gh.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
@@ -158,6 +217,7 @@ export async function finishCheck(gh: GitHub, repo: Repo, check: number | Starte
     status: "completed",
     conclusion: report.conclusion,
     output: { ...output, annotations: batches[0] ?? [] },
+    ...CONCLUDES,
   });
 }
 
@@ -174,7 +234,7 @@ export async function failCheck(gh: GitHub, repo: Repo, check: number | StartedC
   const checkRunId = typeof check === "number" ? check : check.id;
   for (let attempt = 1; ; attempt++) {
     try {
-      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] });
+      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] }, true);
       return true;
     } catch {
       if (attempt >= FAIL_ATTEMPTS) return false;

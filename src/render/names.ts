@@ -38,4 +38,22 @@ export function defaultGitopsRepoURL(repository: string): string {
   return `https://github.com/${repository}.git`;
 }
 
+/**
+ * Backstage's `backstage.io/source-location` of a source repository: its default branch (`HEAD`)
+ * on the GitOps repository's host, so the catalog file does not change with every commit.
+ */
+export function sourceLocation(repository: string, gitopsRepoURL: string): string {
+  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
+}
+
+function webHost(repoURL: string): string {
+  try {
+    const url = new URL(repoURL);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
+  } catch {
+    // scp-like `git@host:owner/name.git`: no web address to take.
+  }
+  return "github.com";
+}
+
 export const MANAGED_BY = "paved";

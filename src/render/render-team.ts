@@ -4,9 +4,10 @@
  */
 import type { Unit } from "../core/unit.js";
 import { addFile, type RenderContext } from "./context.js";
-import { compareText } from "./encode.js";
+import { compareText, yamlString } from "./encode.js";
 import { unitDiagnostic } from "./diagnostics.js";
 import { catalogPath, projectPath } from "./layout.js";
+import { applicationName } from "./names.js";
 import { buildProjectView } from "./project-view.js";
 import { buildUnitView } from "./view-model.js";
 
@@ -32,13 +33,22 @@ export function renderProjects(units: readonly Unit[], ctx: RenderContext): stri
 /**
  * `catalog/<owner>/<service>.yaml`: a Component and a Resource per dependency, as one multi-document
  * file. A service's catalog entry describes the service, not one environment: it is taken from its
- * first unit in promotion order (overrides rarely change description or dependencies).
+ * first unit in promotion order (overrides rarely change description or dependencies), and names
+ * the Argo CD Application of its last one (`argocd/app-name`: where it runs for real).
  */
 export function renderCatalog(units: readonly Unit[], ctx: RenderContext): string[] {
   const first = new Map<string, Unit>();
-  for (const unit of units) if (!first.has(`${unit.owner}/${unit.service}`)) first.set(`${unit.owner}/${unit.service}`, unit);
+  const last = new Map<string, Unit>();
+  const order = new Map(ctx.config.environments.map((env, index) => [env.name, index]));
+  const rank = (unit: Unit) => order.get(unit.environment) ?? -1;
+  for (const unit of units) {
+    const key = `${unit.owner}/${unit.service}`;
+    if (!first.has(key)) first.set(key, unit);
+    const latest = last.get(key);
+    if (!latest || rank(unit) >= rank(latest)) last.set(key, unit);
+  }
   const paths: string[] = [];
-  for (const unit of first.values()) {
+  for (const [key, unit] of first) {
     const target = catalogPath(ctx.config.gitops.directory, unit.owner, unit.service);
     const subject = `catalog ${unit.service}`;
     if ("unsafe" in target) {
@@ -47,6 +57,8 @@ export function renderCatalog(units: readonly Unit[], ctx: RenderContext): strin
     }
     // The catalog does not depend on the unit's directory; only the entity fields are used.
     const view = buildUnitView(unit, { dir: "", autoSync: false, extraManifests: false }, ctx.shared, ctx.config);
+    const lastUnit = last.get(key)!;
+    view.catalog.application = yamlString(applicationName(lastUnit.owner, lastUnit.service, lastUnit.environment));
     const component = ctx.runner.run({ template: "catalog-component", view, subject, kind: "objects" });
     if (!component) continue;
     const documents = [component.text];

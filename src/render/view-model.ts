@@ -8,15 +8,17 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
 import { parseEnvValue } from "../manifest/placeholder.js";
+import { namespaceFor } from "../manifest/resolve.js";
 import { compareText, entries, yamlNumber, yamlScalar, yamlString, yamlStringOrNull, type Entry, type YamlScalar } from "./encode.js";
 import { splitImage } from "./image.js";
-import { applicationName, claimName, connectionSecretName, instanceName, MANAGED_BY, secretsName } from "./names.js";
+import { kubeletLiteral } from "./kubelet-escape.js";
+import { applicationName, claimName, connectionSecretName, instanceName, MANAGED_BY, secretsName, sourceLocation } from "./names.js";
 
 type S = YamlScalar;
 
 export interface EnvVarView {
   name: S;
-  /** A plain value, or null when the value comes from a Secret. */
+  /** A plain value, or null when the value comes from a Secret; `$` is written `$$` (see kubelet-escape.ts). */
   value: S | null;
   secretKeyRef: { name: S; key: S } | null;
 }
@@ -46,6 +48,7 @@ export interface ServiceView {
   description: S | null;
   image: S;
   imageParts: { repository: S; tag: S | null; digest: S | null };
+  /** Container-ready, like `env[].value`: `$` is written `$$` so the kubelet hands the process what the user wrote. */
   command: S[] | null;
   args: S[] | null;
   port: S | null;
@@ -53,7 +56,8 @@ export interface ServiceView {
   cpu: S;
   memory: S;
   health: { path: S } | null;
-  ingress: { host: S; path: S } | null;
+  /** className and tls come from the environment's `ingress` in the org config. */
+  ingress: { host: S; path: S; className: S | null; tls: { secretName: S; clusterIssuer: S | null } | null } | null;
   autoscaling: { min: S; max: S; cpu: S } | null;
   env: EnvVarView[];
   secrets: SecretView[];
@@ -62,7 +66,8 @@ export interface ServiceView {
 
 /** What does not change from one unit to the next: encoded once per render. */
 export interface SharedView {
-  source: { repository: S };
+  /** `location` is Backstage's `url:` form of the repository's default branch. */
+  source: { repository: S; location: S };
   argocd: { namespace: S };
   gitops: { repoURL: S; branch: S };
   chart: { repoURL: S; name: S; version: S } | null;
@@ -84,7 +89,7 @@ export interface UnitView extends SharedView {
    * Backstage: each team's entities live in a namespace named after the team, so two teams' `api`
    * do not collide; references to the team's group and system point at the default namespace.
    */
-  catalog: { namespace: S; owner: S; component: S; system: S | null };
+  catalog: { namespace: S; owner: S; component: S; system: S | null; application: S };
   labels: Entry[];
   selector: Entry[];
   annotations: Entry[];
@@ -95,7 +100,7 @@ export interface UnitView extends SharedView {
 export function buildSharedView(config: ResolvedConfig, source: Source, gitopsRepoURL: string): SharedView {
   const chart = config.render.chart;
   return {
-    source: { repository: yamlString(source.repository) },
+    source: { repository: yamlString(source.repository), location: yamlString(sourceLocation(source.repository, gitopsRepoURL)) },
     argocd: { namespace: yamlString(config.argocd.namespace) },
     gitops: { repoURL: yamlString(gitopsRepoURL), branch: yamlString(config.gitops.branch) },
     chart: chart ? { repoURL: yamlString(chart.repoURL), name: yamlString(chart.name), version: yamlString(chart.version) } : null,
@@ -155,6 +160,8 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
       owner: yamlString(`group:default/${unit.owner}`),
       component: yamlString(`component:${unit.owner}/${unit.service}`),
       system: unit.system === undefined ? null : yamlString(`system:default/${unit.system}`),
+      // The catalog renders from the service's first unit and names its last environment's Application.
+      application: yamlString(applicationName(unit.owner, unit.service, unit.environment)),
     },
     labels: entries(labels),
     selector: entries(selector),
@@ -171,14 +178,14 @@ function buildServiceView(unit: Unit, config: ResolvedConfig): ServiceView {
     description: yamlStringOrNull(spec.description),
     image: yamlString(spec.image),
     imageParts: { repository: yamlString(image.repository), tag: yamlStringOrNull(image.tag), digest: yamlStringOrNull(image.digest) },
-    command: spec.command ? spec.command.map(yamlString) : null,
-    args: spec.args ? spec.args.map(yamlString) : null,
+    command: spec.command ? spec.command.map(containerString) : null,
+    args: spec.args ? spec.args.map(containerString) : null,
     port: spec.port === undefined ? null : yamlNumber(spec.port),
     replicas: yamlNumber(spec.replicas),
     cpu: yamlString(spec.cpu),
     memory: yamlString(spec.memory),
     health: spec.health ? { path: yamlString(spec.health.path) } : null,
-    ingress: spec.ingress ? { host: yamlString(spec.ingress.host), path: yamlString(spec.ingress.path) } : null,
+    ingress: spec.ingress ? buildIngress(unit, spec.ingress, config) : null,
     autoscaling: spec.autoscaling
       ? {
           min: yamlNumber(spec.autoscaling.min),
@@ -194,6 +201,22 @@ function buildServiceView(unit: Unit, config: ResolvedConfig): ServiceView {
         return { name: yamlString(name), key: yamlString(ref.key), property: yamlStringOrNull(ref.property) };
       }),
     dependencies: sortedDependencyNames(unit).map((name) => buildDependency(unit, name, config)),
+  };
+}
+
+function buildIngress(unit: Unit, ingress: { host: string; path: string }, config: ResolvedConfig): NonNullable<ServiceView["ingress"]> {
+  const settings = config.environments.find((env) => env.name === unit.environment)?.ingress;
+  const tls = settings?.tls;
+  return {
+    host: yamlString(ingress.host),
+    path: yamlString(ingress.path),
+    className: yamlStringOrNull(settings?.className),
+    tls: tls
+      ? {
+          secretName: yamlString(namespaceFor(tls.secretName ?? "{service}-tls", unit.owner, unit.environment, unit.service)),
+          clusterIssuer: yamlStringOrNull(tls.clusterIssuer),
+        }
+      : null,
   };
 }
 
@@ -222,7 +245,11 @@ function envVar(unit: Unit, key: string, raw: string | number | boolean): EnvVar
   // Embedded or unknown placeholders are refused by the manifest checks; if one gets here it is
   // written as the literal text the user wrote (still only data).
   const text = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key), value: yamlString(text), secretKeyRef: null };
+  return { name: yamlString(key), value: containerString(text), secretKeyRef: null };
+}
+
+function containerString(text: string): S {
+  return yamlString(kubeletLiteral(text));
 }
 
 function buildDependency(unit: Unit, name: string, config: ResolvedConfig): DependencyView {

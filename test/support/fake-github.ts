@@ -13,6 +13,8 @@
  *   expect(fake.unhandled).toEqual([]);
  *   fake.uninstall();
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import nock from "nock";
 import { blobSha, GitError, ObjectStore, type Commit } from "./fake-github/git.js";
 import { API, errorBody, HttpError, Router, type Reply } from "./fake-github/http.js";
@@ -169,6 +171,40 @@ export class FakeGitHub {
         });
     }
     return this;
+  }
+
+  /**
+   * Also serves the fake over plain HTTP on loopback, under `/api/v3` as GitHub Enterprise does, for
+   * an app running in a process of its own (`GHE_HOST=<host> GHE_PROTOCOL=http`). Pagination links
+   * point back at it.
+   */
+  async serve(): Promise<{ host: string; baseUrl: string; close(): Promise<void> }> {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const uri = (req.url ?? "/").replace(/^\/api\/v3/, "");
+        void this.dispatch(req.method ?? "GET", uri, Buffer.concat(chunks).toString("utf8"), req.headers as Record<string, string>).then(
+          ([status, text, headers]) => {
+            const out = { ...headers, ...(headers.link ? { link: headers.link.replaceAll(API, baseUrl) } : {}) };
+            if (!res.destroyed) res.writeHead(status, out).end(text);
+          },
+          () => !res.destroyed && res.writeHead(500).end(),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const baseUrl = `http://${host}/api/v3`;
+    return {
+      host,
+      baseUrl,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
   }
 
   uninstall(): void {

@@ -83,7 +83,7 @@ export async function startWebhookServer(probot: Probot): Promise<WebhookServer>
   };
 }
 
-export function sign(body: string, secret = SECRET): string {
+export function sign(body: string, secret: string = SECRET): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 }
 
