@@ -92,7 +92,7 @@ describe("paved plan and apply", () => {
     const edit = await jsonPlan(app, gitops);
     const touched = new Set(edit.plan.changes.map((c) => (c.unit ? `${c.unit.environment}/${c.unit.service}` : c.path)));
     expect([...touched].sort()).toEqual([".paved/sources/acme/payments.yaml", "production/api", "staging/api"]);
-    expect(edit.plan.units.find((u) => u.environment === "staging" && u.service === "api")!.summary).toEqual(["env LOG_LEVEL info → debug"]);
+    expect(edit.plan.units.find((u) => u.environment === "staging" && u.service === "api")!.summary).toEqual(["env LOG_LEVEL changed"]);
 
     const before = git(gitops, "ls-files").split("\n");
     const text = readFileSync(manifest, "utf8");

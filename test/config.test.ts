@@ -58,8 +58,9 @@ describe("loadConfig", () => {
       kind: "PostgreSQLInstance",
       classes: ["small", "medium", "large"],
       outputs: ["host", "port", "username", "password", "database", "url"],
+      params: null,
     });
-    expect(config!.secretStore).toEqual({ kind: "ClusterSecretStore", name: "vault" });
+    expect(config!.secretStore).toEqual({ kind: "ClusterSecretStore", name: "vault", keyPrefix: "{owner}/" });
     expect(config!.registries).toEqual(["ghcr.io/acme/"]);
     expect(config!.policies[0]).toMatchObject({ id: "prod-min-replicas", severity: "error" });
     expect(config!.argocd).toEqual({ url: "https://argocd.acme.io", namespace: "argocd" });

@@ -63,6 +63,10 @@ const manifest = fc
     const environments: Record<string, unknown> = {};
     if (staging) environments.staging = { services: { [first]: staging } };
     if (production) environments.production = { services: { [first]: production } };
+    // Secret keys live under the owner's prefix (the default secretStore.keyPrefix).
+    for (const s of Object.values(services) as Array<{ secrets?: Record<string, { key: string }> }>) {
+      for (const ref of Object.values(s.secrets ?? {})) ref.key = `${owner}/${ref.key}`;
+    }
     return { apiVersion: "paved.dev/v1", owner, services, ...(Object.keys(environments).length ? { environments } : {}) };
   });
 

@@ -232,7 +232,7 @@ describe("risks and summaries", () => {
 });
 
 describe("ownership index", () => {
-  it("round-trips, keeps placeholders as references and survives hostile env names", () => {
+  it("round-trips, holds env values only as digests and survives hostile env names", () => {
     const env: Record<string, string> = { LOG_LEVEL: "info", DATABASE_URL: "${dependencies.db.url}", LITERAL: "$${not.a.placeholder}" };
     Object.defineProperty(env, "__proto__", { value: "x", enumerable: true, configurable: true, writable: true });
     const list = [unit("api", "staging", service({ env, secrets: { STRIPE_KEY: { key: "payments/stripe", property: "api-key" } } }))];
@@ -241,8 +241,10 @@ describe("ownership index", () => {
     expect(formatIndex(index)).toBe(d.index!.content);
     const state = index.units[0]!.state!;
     expect(Object.keys(state.env)).toEqual(["DATABASE_URL", "LITERAL", "LOG_LEVEL", "__proto__"]);
-    expect(state.env.DATABASE_URL).toBe("${dependencies.db.url}");
-    expect(state.env.LITERAL).toBe("$${not.a.placeholder}");
+    expect(state.env.DATABASE_URL).toMatch(/^sha256:[0-9a-f]{12}$/);
+    expect(state.env.LITERAL).not.toBe(state.env.DATABASE_URL);
+    expect(d.index!.content).not.toContain("info");
+    expect(d.index!.content).not.toContain("dependencies.db.url");
     expect(state.secrets).toEqual({ STRIPE_KEY: "payments/stripe#api-key" });
     expect(Object.getPrototypeOf(state.env)).toBe(Object.prototype);
     expect(d.index!.content).toMatchInlineSnapshot(`
@@ -265,10 +267,10 @@ describe("ownership index", () => {
             cpu: 100m
             memory: 128Mi
             env:
-              DATABASE_URL: \${dependencies.db.url}
-              LITERAL: $\${not.a.placeholder}
-              LOG_LEVEL: info
-              __proto__: x
+              DATABASE_URL: sha256:52c551b5a504
+              LITERAL: sha256:7c170481de25
+              LOG_LEVEL: sha256:06271baf4953
+              __proto__: sha256:2d711642b726
             secrets:
               STRIPE_KEY: payments/stripe#api-key
             dependencies: {}

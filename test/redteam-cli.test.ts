@@ -198,11 +198,11 @@ describe("manifest edges", () => {
       "  api:",
       "    image: ghcr.io/acme/a:1",
       "    env: { A: x, B: y }",
-      "    secrets: { A: { key: k } }",
+      "    secrets: { A: { key: payments/k } }",
       "environments:",
       "  production:",
       "    services:",
-      "      api: { secrets: { B: { key: k } } }",
+      "      api: { secrets: { B: { key: payments/k } } }",
       "",
     ].join("\n");
     const result = check(text);

@@ -174,14 +174,14 @@ describe("cli text and commit message", () => {
     const plain = cliText(p, { color: false });
     expect(plain).not.toMatch(/\u001b/);
     expect(plain).toContain("✅ valid: 2 file changes in staging");
-    expect(plain).toContain("  api  update    replicas 2 → 3; env BELL quiet → \\x1b[31mred\\x07");
+    expect(plain).toContain("  api  update    replicas 2 → 3; env BELL changed");
     expect(plain).toContain("+replicas: 3");
     expect(cliText(p, { color: true })).toMatch(/\u001b\[32m\+replicas: 3\u001b\[39m/);
   });
 
   it("names the source, commit and pull request, and carries the plan id", () => {
     expect(commitMessage(p, { ...SOURCE, pullRequest: 12 })).toBe(
-      `paved: acme/payments@0123456 (#12)\n\nstaging/api: update (replicas 2 → 3; env BELL quiet → \\x1b[31mred\\x07)\n1 shared or bookkeeping file (catalog, projects, index)\n\nPaved-Plan: ${p.id}\nPaved-Source: acme/payments@${SOURCE.sha}\n`,
+      `paved: acme/payments@0123456 (#12)\n\nstaging/api: update (replicas 2 → 3; env BELL changed)\n1 shared or bookkeeping file (catalog, projects, index)\n\nPaved-Plan: ${p.id}\nPaved-Source: acme/payments@${SOURCE.sha}\n`,
     );
   });
 });

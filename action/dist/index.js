@@ -51796,6 +51796,10 @@ function fullName(r) {
   return `${r.owner}/${r.repo}`;
 }
 __name(fullName, "fullName");
+function sourceOf(r, id) {
+  return { repository: fullName(r), ...id !== void 0 ? { id: String(id) } : {} };
+}
+__name(sourceOf, "sourceOf");
 var NO_RETRY = { request: { retries: 0 } };
 function httpStatus(error2) {
   const status = error2?.status;
@@ -53554,8 +53558,70 @@ function requirement(error2) {
 }
 __name(requirement, "requirement");
 
+// src/manifest/placeholder.ts
+var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
+function parseEnvValue(value) {
+  if (typeof value !== "string") return { kind: "literal", text: String(value) };
+  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
+  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
+  let text = "";
+  for (let i = 0; i < value.length; i++) {
+    if (value.startsWith("$${", i)) {
+      text += "${";
+      i += 2;
+    } else if (value.startsWith("${", i)) {
+      const end = value.indexOf("}", i);
+      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
+      const isWhole = i === 0 && end === value.length - 1;
+      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
+    } else {
+      text += value[i];
+    }
+  }
+  return { kind: "literal", text };
+}
+__name(parseEnvValue, "parseEnvValue");
+
+// src/policy/secret-literal.ts
+var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
+var KNOWN_PREFIXES = [
+  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, "a GitHub token"],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
+  [/\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe key"],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
+  [/\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/, "an API secret key"],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
+  [/\bAIza[0-9A-Za-z_-]{35}/, "a Google API key"],
+  [/\bnpm_[A-Za-z0-9]{36}/, "an npm token"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
+];
+function entropy(text) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= n / text.length * Math.log2(n / text.length);
+  return bits;
+}
+__name(entropy, "entropy");
+function highEntropy(value) {
+  return value.length >= 20 && !/\s/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 4;
+}
+__name(highEntropy, "highEntropy");
+function secretLikeReason(name, raw) {
+  if (typeof raw !== "string") return void 0;
+  const parsed = parseEnvValue(raw);
+  if (parsed.kind !== "literal" || parsed.text === "" || /^(?:true|false|\d+)$/i.test(parsed.text)) return void 0;
+  for (const [pattern, what] of KNOWN_PREFIXES) if (pattern.test(parsed.text)) return `its value has the shape of ${what}`;
+  if (SECRET_NAME.test(name)) return `its name \`${name}\` says it holds a secret`;
+  if (highEntropy(parsed.text)) return "its value looks random, like a key or a token";
+  return void 0;
+}
+__name(secretLikeReason, "secretLikeReason");
+
 // src/policy/builtins.ts
-var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest"];
+var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
 function parseImage(image) {
   const at = image.indexOf("@");
   const beforeDigest = at === -1 ? image : image.slice(0, at);
@@ -53613,17 +53679,32 @@ var productionDigest = /* @__PURE__ */ __name((unit, config) => {
     message: `production images should be pinned by digest: write \`${reference.name}@sha256:\u2026\`` + (reference.tag !== void 0 ? ` (the tag \`${reference.tag}\` can be moved to another image)` : "")
   };
 }, "productionDigest");
+var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
+  const reason = secretLikeReason(name, unit.spec.env[name]);
+  if (reason === void 0) return [];
+  return [
+    {
+      code: "env-secret-literal",
+      severity: "error",
+      field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      // Never the value: this message goes to check runs, comments and logs.
+      message: `\`env.${name}\` is a literal that looks like a secret (${reason}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
+    }
+  ];
+}), "envSecretLiteral");
 var BUILTINS = {
   "image-tag": imageTag,
   "image-registry": imageRegistry,
-  "production-digest": productionDigest
+  "production-digest": productionDigest,
+  "env-secret-literal": envSecretLiteral
 };
 function builtinFindings(unit, config) {
   const findings = [];
   for (const id of BUILTIN_POLICY_IDS) {
     if (config.builtins[id] === false) continue;
-    const finding = BUILTINS[id](unit, config);
-    if (finding) findings.push(finding);
+    const found = BUILTINS[id](unit, config);
+    if (Array.isArray(found)) findings.push(...found);
+    else if (found) findings.push(found);
   }
   return findings;
 }
@@ -53663,7 +53744,7 @@ var DEFAULT_CONFIG = deepFreeze({
     }
   ],
   registries: [],
-  secretStore: { kind: "ClusterSecretStore", name: "default" },
+  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
   dependencies: {},
   links: {},
   policies: [],
@@ -53730,7 +53811,7 @@ function resolveConfig(raw) {
   );
   const dependencies = {};
   for (const [name, type2] of Object.entries(raw.dependencies ?? {})) {
-    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [] };
+    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [], params: type2.params ?? null };
   }
   return {
     gitops: {
@@ -53750,7 +53831,8 @@ function resolveConfig(raw) {
     registries: raw.registries ?? [],
     secretStore: {
       kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
-      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name
+      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
+      keyPrefix: raw.secretStore?.keyPrefix ?? DEFAULT_CONFIG.secretStore.keyPrefix
     },
     dependencies,
     links: raw.links ?? {},
@@ -53999,30 +54081,6 @@ function locate(unit, finding, sourceMap) {
 }
 __name(locate, "locate");
 
-// src/manifest/placeholder.ts
-var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
-function parseEnvValue(value) {
-  if (typeof value !== "string") return { kind: "literal", text: String(value) };
-  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
-  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text = "";
-  for (let i = 0; i < value.length; i++) {
-    if (value.startsWith("$${", i)) {
-      text += "${";
-      i += 2;
-    } else if (value.startsWith("${", i)) {
-      const end = value.indexOf("}", i);
-      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
-      const isWhole = i === 0 && end === value.length - 1;
-      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
-    } else {
-      text += value[i];
-    }
-  }
-  return { kind: "literal", text };
-}
-__name(parseEnvValue, "parseEnvValue");
-
 // src/manifest/rules.ts
 function isOverridePath(path) {
   return path.startsWith("/environments/");
@@ -54138,6 +54196,7 @@ function dependencyCatalog(view, config) {
       });
       continue;
     }
+    findings.push(...governedParams(view, name, dependency.params ?? {}, dependency.type, type2.params));
     if (dependency.class !== void 0 && !type2.classes.includes(dependency.class)) {
       findings.push({
         code: "unknown-dependency-class",
@@ -54149,6 +54208,23 @@ function dependencyCatalog(view, config) {
   return findings;
 }
 __name(dependencyCatalog, "dependencyCatalog");
+function governedParams(view, name, params, type2, allowed) {
+  const findings = [];
+  for (const key of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key).slice(1)}`);
+    if (key.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key)) {
+      findings.push({
+        code: "unknown-dependency-param",
+        path,
+        message: `\`${type2}\` does not take the parameter \`${key}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key, allowed) || `; it takes ${listNames(allowed)}`)
+      });
+    }
+  }
+  return findings;
+}
+__name(governedParams, "governedParams");
 function envPlaceholders(view, config) {
   const findings = [];
   const dependencies = view.service.dependencies ?? {};
@@ -54220,6 +54296,27 @@ function namespaceRule(unit, pattern) {
   ];
 }
 __name(namespaceRule, "namespaceRule");
+function secretKeyScope(unit, keyPrefix) {
+  if (keyPrefix === "") return [];
+  const prefix = keyPrefix.replaceAll("{owner}", unit.owner).replaceAll("{env}", unit.environment).replaceAll("{service}", unit.service);
+  const findings = [];
+  for (const [name, ref] of Object.entries(unit.spec.secrets)) {
+    const field = `/secrets/${pointer(name).slice(1)}`;
+    const path = originOf(unit, `${field}/key`);
+    const segments = ref.key.split("/");
+    if (!ref.key.startsWith(prefix)) {
+      findings.push({
+        code: "secret-key-scope",
+        path,
+        message: `secret \`${name}\` reads \`${clip(ref.key)}\`, outside this team's keys: in \`${unit.environment}\` keys start with \`${prefix}\` (the org's secretStore.keyPrefix \`${keyPrefix}\`)`
+      });
+    } else if (segments.some((s, i) => s === "." || s === ".." || s === "" && i < segments.length - 1)) {
+      findings.push({ code: "secret-key-scope", path, message: `secret \`${name}\` reads \`${clip(ref.key)}\`: a key has no \`.\`, \`..\` or empty segments` });
+    }
+  }
+  return findings;
+}
+__name(secretKeyScope, "secretKeyScope");
 
 // src/manifest/check.ts
 function checkManifest(text, file, config) {
@@ -54280,6 +54377,7 @@ function resolveManifest(validation, file, config) {
     }
     for (const finding of serviceRules(view, config)) report2(finding, prefix);
     for (const finding of namespaceRule(draft.unit, environment.namespace)) report2(finding);
+    for (const finding of secretKeyScope(draft.unit, config.secretStore.keyPrefix)) report2(finding);
     units.push(draft.unit);
   }
   diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
@@ -54364,8 +54462,13 @@ function unitView(draft, environment) {
 __name(unitView, "unitView");
 
 // src/report/escape.ts
+var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+function showInvisible(text) {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+__name(showInvisible, "showInvisible");
 function escapeMarkdown(text) {
-  return text.replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
+  return showInvisible(text).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
 }
 __name(escapeMarkdown, "escapeMarkdown");
 function markdownMessage(text, options = {}) {
@@ -54374,7 +54477,7 @@ function markdownMessage(text, options = {}) {
 }
 __name(markdownMessage, "markdownMessage");
 function codeSpan(text) {
-  const oneLine2 = text.replace(/\r?\n|\r/g, " ");
+  const oneLine2 = showInvisible(text).replace(/\r?\n|\r/g, " ");
   const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
   const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine2}${pad}${fence}`;
@@ -54384,7 +54487,8 @@ function tableCodeSpan(text) {
   return codeSpan(text).replace(/\|/g, "\\|");
 }
 __name(tableCodeSpan, "tableCodeSpan");
-function codeBlock(text, language = "") {
+function codeBlock(raw, language = "") {
+  const text = showInvisible(raw);
   const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
   const body = text.endsWith("\n") || text === "" ? text : `${text}
 `;
@@ -54398,11 +54502,11 @@ function safeUrl(url) {
 }
 __name(safeUrl, "safeUrl");
 function escapeHtml(text) {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return showInvisible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 __name(escapeHtml, "escapeHtml");
 function escapeTerminal(text) {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return showInvisible(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 __name(escapeTerminal, "escapeTerminal");
 function longestBacktickRun(text) {
@@ -54411,6 +54515,55 @@ function longestBacktickRun(text) {
   return longest;
 }
 __name(longestBacktickRun, "longestBacktickRun");
+
+// src/core/provenance.ts
+var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
+var SOURCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+function sourceHeader(source) {
+  if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(source.repository)) throw new Error(`not a repository name (owner/name): ${JSON.stringify(source.repository)}`);
+  if (source.id !== void 0 && !SOURCE_ID.test(source.id)) throw new Error(`not a repository id: ${JSON.stringify(source.id)}`);
+  const id = source.id === void 0 ? "" : ` (repository id ${source.id})`;
+  return `# Rendered by Paved for ${source.repository}${id}; changes here are overwritten.
+`;
+}
+__name(sourceHeader, "sourceHeader");
+function teamHeader(owner) {
+  return `# Rendered by Paved for team ${owner}, shared by its repositories; changes here are overwritten.
+`;
+}
+__name(teamHeader, "teamHeader");
+function readProvenance(content) {
+  const header = HEADER.exec(content);
+  if (header) {
+    if (header[1]) return { kind: "team", owner: header[2] };
+    return header[3] === void 0 ? { kind: "source", repository: header[2] } : { kind: "source", repository: header[2], id: header[3] };
+  }
+  const annotated = /paved\.dev\/source["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content)?.[1];
+  if (annotated !== void 0) return { kind: "source", repository: annotated };
+  if (/app\.kubernetes\.io\/managed-by["']?\s*:\s*["']?paved["'\s]/.test(content)) {
+    const owner = /paved\.dev\/owner["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content)?.[1];
+    if (owner !== void 0) return { kind: "team", owner };
+  }
+  return void 0;
+}
+__name(readProvenance, "readProvenance");
+function belongsToSource(provenance, source) {
+  if (provenance?.kind !== "source") return false;
+  if (provenance.id !== void 0) return source.id !== void 0 && provenance.id === source.id;
+  return sameRepository(provenance.repository, source.repository);
+}
+__name(belongsToSource, "belongsToSource");
+function sameRepository(value, repository) {
+  const a = value.toLowerCase().replace(/\.git$/, "");
+  const b = repository.toLowerCase();
+  return a === b || a.endsWith(`/${b}`);
+}
+__name(sameRepository, "sameRepository");
+function describeProvenance(provenance) {
+  if (provenance.kind === "team") return `team ${provenance.owner}'s shared files`;
+  return provenance.id === void 0 ? provenance.repository : `${provenance.repository} (repository id ${provenance.id})`;
+}
+__name(describeProvenance, "describeProvenance");
 
 // src/render/collector.ts
 var DiagnosticCollector = class {
@@ -54558,7 +54711,7 @@ __name(webHost, "webHost");
 var MANAGED_BY = "paved";
 
 // src/render/context.ts
-function addFile(ctx, path, text, templateFile, subject) {
+function addFile(ctx, path, text, templateFile, subject, header = ctx.ownedHeader) {
   if (ctx.files.has(path)) {
     ctx.diagnostics.add(
       templateDiagnostic(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
@@ -54566,7 +54719,7 @@ function addFile(ctx, path, text, templateFile, subject) {
     );
     return false;
   }
-  ctx.files.set(path, text);
+  ctx.files.set(path, header + text);
   return true;
 }
 __name(addFile, "addFile");
@@ -54791,8 +54944,8 @@ function buildDependency(unit, name, config) {
   const dep = unit.spec.dependencies[name];
   const catalog = Object.hasOwn(config.dependencies, dep.type) ? config.dependencies[dep.type] : void 0;
   const parameters = /* @__PURE__ */ new Map();
-  if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   for (const [key, value] of Object.entries(dep.params ?? {})) parameters.set(key, yamlScalar(value));
+  if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   return {
     name: yamlString(name),
     type: yamlString(dep.type),
@@ -54820,7 +54973,7 @@ function renderProjects(units, ctx) {
     }
     const view = buildProjectView(owner, ctx.config, ctx.gitopsRepoURL);
     const rendered = ctx.runner.run({ template: "appproject", view, subject, kind: "objects" });
-    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject)) paths.push(target.path);
+    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject, teamHeader(owner))) paths.push(target.path);
   }
   return paths;
 }
@@ -58495,7 +58648,8 @@ function renderUnits(units, config, source, templates, options = {}) {
     diagnostics,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
     validateValues: config.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
-    files: /* @__PURE__ */ new Map()
+    files: /* @__PURE__ */ new Map(),
+    ownedHeader: sourceHeader(source)
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit) => unit !== null);
   const catalog = renderCatalog(units, ctx);
@@ -58578,7 +58732,7 @@ function formatGithub(diagnostics) {
       `col=${d.column}`,
       `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
     ].join(",");
-    return `::${d.severity} ${properties}::${escapeCommandData(d.message)}
+    return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}
 `;
   }).join("");
 }
@@ -58777,17 +58931,17 @@ function joinPath(...segments) {
   return segments.flatMap((s) => s.split("/")).filter((s) => s !== "").join("/");
 }
 __name(joinPath, "joinPath");
-function indexPath(config, repository) {
+function indexPath(config, source) {
+  if (source.id === void 0) return legacyIndexPath(config, source.repository);
+  if (!SOURCE_ID.test(source.id)) throw new Error(`not a repository id: ${JSON.stringify(source.id)}`);
+  return joinPath(config.gitops.directory, ".paved", "sources", `${source.id}.yaml`);
+}
+__name(indexPath, "indexPath");
+function legacyIndexPath(config, repository) {
   if (!isRepositoryName(repository)) throw new Error(`not a repository name (owner/name): ${JSON.stringify(repository)}`);
   return joinPath(config.gitops.directory, ".paved", "sources", `${repository.toLowerCase()}.yaml`);
 }
-__name(indexPath, "indexPath");
-function sameRepository(value, repository) {
-  const a = value.toLowerCase().replace(/\.git$/, "");
-  const b = repository.toLowerCase();
-  return a === b || a.endsWith(`/${b}`);
-}
-__name(sameRepository, "sameRepository");
+__name(legacyIndexPath, "legacyIndexPath");
 function isRepositoryName(repository) {
   const parts = repository.split("/");
   return parts.length === 2 && parts.every((p) => /^[A-Za-z0-9_.-]+$/.test(p) && !/^\.+$/.test(p));
@@ -58805,6 +58959,7 @@ function getOwn2(record, key) {
 __name(getOwn2, "getOwn");
 
 // src/plan/unit-state.ts
+import { createHash } from "node:crypto";
 var DEFAULT_AUTOSCALING_CPU = 80;
 function unitState(unit) {
   const spec = unit.spec;
@@ -58821,7 +58976,7 @@ function unitState(unit) {
     secrets: {},
     dependencies: {}
   };
-  for (const name of Object.keys(spec.env).sort()) setOwn2(state.env, name, String(getOwn2(spec.env, name)));
+  for (const name of Object.keys(spec.env).sort()) setOwn2(state.env, name, envDigest(String(getOwn2(spec.env, name))));
   for (const name of Object.keys(spec.secrets).sort()) {
     const ref = getOwn2(spec.secrets, name);
     setOwn2(state.secrets, name, ref.property ? `${ref.key}#${ref.property}` : ref.key);
@@ -58833,6 +58988,12 @@ function unitState(unit) {
   return state;
 }
 __name(unitState, "unitState");
+var DIGEST = /^sha256:[0-9a-f]{12}$/;
+function envDigest(value) {
+  if (DIGEST.test(value)) return value;
+  return `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 12)}`;
+}
+__name(envDigest, "envDigest");
 
 // src/plan/ownership-index.ts
 var API_VERSION = "paved.dev/v1";
@@ -58840,7 +59001,7 @@ var COMMIT_SHA = /^[0-9a-f]{40}$/;
 var KIND = "SourceIndex";
 function buildIndex(units, rendered, source, config) {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config, source.repository), content: formatIndex(index) };
+  return index && { path: indexPath(config, source), content: formatIndex(index) };
 }
 __name(buildIndex, "buildIndex");
 function buildOwnershipIndex(units, rendered, source) {
@@ -58860,19 +59021,20 @@ function buildOwnershipIndex(units, rendered, source) {
     return entry;
   });
   const catalog = rendered.owned.filter((p) => !inUnits.has(p)).sort(compareStrings);
-  return { source: source.repository, ...source.sha && COMMIT_SHA.test(source.sha) ? { sourceCommit: source.sha } : {}, units: indexed, catalog };
+  return {
+    source: source.repository,
+    ...source.id !== void 0 ? { id: source.id } : {},
+    ...source.sha && COMMIT_SHA.test(source.sha) ? { sourceCommit: source.sha } : {},
+    units: indexed,
+    catalog
+  };
 }
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
-  const doc = {
-    apiVersion: API_VERSION,
-    kind: KIND,
-    source: index.source,
-    ...index.sourceCommit ? { sourceCommit: index.sourceCommit } : {},
-    units: index.units,
-    catalog: index.catalog
-  };
-  return `# Files in this repository owned by ${index.source}, written by Paved on every apply.
+  const id = index.id === void 0 ? {} : { id: index.id };
+  const sourceCommit = index.sourceCommit === void 0 ? {} : { sourceCommit: index.sourceCommit };
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, ...sourceCommit, units: index.units, catalog: index.catalog };
+  return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
@@ -58891,8 +59053,10 @@ function parseIndex(content) {
   const units = doc.units ?? [];
   const catalog = doc.catalog ?? [];
   if (!Array.isArray(units) || !isStringList(catalog)) throw new Error("units and catalog must be lists");
+  if (doc.id !== void 0 && typeof doc.id !== "string" && typeof doc.id !== "number") throw new Error("id must be a string");
   return {
     source: doc.source,
+    ...doc.id !== void 0 ? { id: String(doc.id) } : {},
     ...typeof doc.sourceCommit === "string" && COMMIT_SHA.test(doc.sourceCommit) ? { sourceCommit: doc.sourceCommit } : {},
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
@@ -58923,7 +59087,7 @@ function readState(value) {
     replicas,
     cpu,
     memory,
-    env: stringRecord(value.env),
+    env: digested(stringRecord(value.env)),
     secrets: stringRecord(value.secrets),
     dependencies: stringRecord(value.dependencies)
   };
@@ -58937,6 +59101,11 @@ function readState(value) {
   return state;
 }
 __name(readState, "readState");
+function digested(env) {
+  for (const name of Object.keys(env)) setOwn2(env, name, envDigest(env[name]));
+  return env;
+}
+__name(digested, "digested");
 function stringRecord(value) {
   const out = {};
   if (!isRecord(value)) return out;
@@ -59012,9 +59181,9 @@ function oneLine(text) {
 __name(oneLine, "oneLine");
 
 // src/plan/blob-sha.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function gitBlobSha(content) {
-  return createHash("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
+  return createHash2("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
 }
 __name(gitBlobSha, "gitBlobSha");
 
@@ -59042,7 +59211,8 @@ function resolveDesired(input2, source, config) {
     files,
     shas,
     index,
-    indexPath: indexPath(config, source.repository),
+    indexPath: indexPath(config, source),
+    ...source.id !== void 0 ? { legacyIndexPath: legacyIndexPath(config, source.repository) } : {},
     owned,
     shared: new Set(valid ? input2.rendered.shared : []),
     unitDirs,
@@ -59092,18 +59262,24 @@ function conflictCandidates(desired, tree, previouslyOwned) {
   const ours = /* @__PURE__ */ __name((path) => previouslyOwned.has(path) || desired.shared.has(path) || path === desired.indexPath, "ours");
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
-    if (current !== void 0 && current !== sha && desired.owned.has(path) && !ours(path)) candidates.push(path);
+    if (current === void 0 || current === sha) continue;
+    if (desired.shared.has(path) || desired.owned.has(path) && !ours(path)) candidates.push(path);
   }
   for (const path of desired.foreignInUnitDirs(tree)) if (!ours(path)) candidates.push(path);
   return candidates;
 }
 __name(conflictCandidates, "conflictCandidates");
-function findConflicts(desired, tree, blobs, previouslyOwned, repository) {
+function findConflicts(desired, tree, blobs, previouslyOwned, source) {
   const byKey = /* @__PURE__ */ new Map();
   for (const path of conflictCandidates(desired, tree, previouslyOwned).sort()) {
     const content = blobs.get(path);
-    const owner = content === void 0 ? void 0 : sourceAnnotation(content);
-    if (owner !== void 0 && sameRepository(owner, repository)) continue;
+    const owner = content === void 0 ? void 0 : readProvenance(content);
+    if (desired.shared.has(path)) {
+      if (owner?.kind === "team" && sameTeam(owner, desired.files.get(path))) continue;
+      byKey.set(path, { paths: [path], shared: true, ...owner ? { owner } : {} });
+      continue;
+    }
+    if (belongsToSource(owner, source)) continue;
     const dir = unitDirOf(path, desired.unitDirs);
     const key = dir ?? path;
     const conflict = byKey.get(key) ?? { paths: [] };
@@ -59115,15 +59291,11 @@ function findConflicts(desired, tree, blobs, previouslyOwned, repository) {
   return [...byKey.values()];
 }
 __name(findConflicts, "findConflicts");
-function sourceAnnotation(content) {
-  const match = /paved\.dev\/source["']?\s*:\s*["']?([^"'\s,}]+)/.exec(content);
-  return match?.[1];
-}
-__name(sourceAnnotation, "sourceAnnotation");
-function conflictDiagnostic(conflict, file, locate2) {
+function conflictDiagnostic(conflict, file, locate2, source) {
   const example = conflict.paths[0];
+  if (conflict.shared) return sharedConflictDiagnostic(conflict, example, file, locate2);
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
-  const owner = conflict.owner ? `${conflict.owner} (paved.dev/source of ${example})` : `files no Paved source lists (${example}${more}, maybe written by hand)`;
+  const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === void 0 ? "" : pointer("services", service);
   const position = locate2(where) ?? { line: 1, column: 1 };
@@ -59143,28 +59315,92 @@ function catalogService(path) {
   return /\/?catalog\/[^/]+\/([^/]+)\.yaml$/.exec(path)?.[1];
 }
 __name(catalogService, "catalogService");
+function ownerWords(owner, example, source) {
+  const named = `${describeProvenance(owner)} (as ${example} says)`;
+  if (owner.kind === "source" && sameRepository(owner.repository, source.repository) && owner.id !== source.id) {
+    const ours = source.id === void 0 ? "this source has no repository id (the CLI takes it with --source-id)" : `this is repository id ${source.id}`;
+    return `${named}, another repository that had this name: ${ours}, and a repository that takes an old name does not inherit what the renamed one deployed`;
+  }
+  return named;
+}
+__name(ownerWords, "ownerWords");
+function sameTeam(owner, desiredContent) {
+  const ours = readProvenance(desiredContent);
+  return ours?.kind === "team" && ours.owner === owner.owner;
+}
+__name(sameTeam, "sameTeam");
+function sharedConflictDiagnostic(conflict, example, file, locate2) {
+  const says = conflict.owner ? `it says it is ${describeProvenance(conflict.owner)}` : "nothing in it says Paved wrote it (written by hand?)";
+  return {
+    severity: "error",
+    code: "ownership-conflict",
+    message: `${example} in the GitOps repository was not rendered by Paved for this team: ${says}. Paved overwrites only files it rendered. Move that file aside (or merge what it adds into the org config) and let Paved write it, or make it Paved's by starting it with the line Paved writes.`,
+    file,
+    ...locate2("/owner") ?? { line: 1, column: 1 },
+    path: "/owner"
+  };
+}
+__name(sharedConflictDiagnostic, "sharedConflictDiagnostic");
+function deletionCandidates(desired, previouslyOwned, tree) {
+  return [...previouslyOwned].filter((path) => !desired.files.has(path) && !desired.shared.has(path) && tree.has(path));
+}
+__name(deletionCandidates, "deletionCandidates");
+function deletable(content, source) {
+  return content !== void 0 && belongsToSource(readProvenance(content), source);
+}
+__name(deletable, "deletable");
+function keptDiagnostic(path, content, indexPath2, file) {
+  const claim = content === void 0 ? void 0 : readProvenance(content);
+  const says = claim ? `it says it is ${describeProvenance(claim)}'s` : "nothing in it says Paved wrote it";
+  return {
+    severity: "warning",
+    code: "ownership-index-foreign-file",
+    message: `${path} is listed in this repository's ownership index ${indexPath2}, but ${says}: Paved does not delete it, and no longer lists it. Delete it by hand if it is really no one's.`,
+    file,
+    line: 1,
+    column: 1,
+    path: ""
+  };
+}
+__name(keptDiagnostic, "keptDiagnostic");
 
 // src/plan/previous-index.ts
-function previousIndexNeeded(desired, tree) {
-  const sha = tree.get(desired.indexPath);
-  return sha !== void 0 && sha !== desired.shas.get(desired.indexPath);
+function previousIndexPath(desired, tree) {
+  if (tree.has(desired.indexPath)) return desired.indexPath;
+  return desired.legacyIndexPath !== void 0 && tree.has(desired.legacyIndexPath) ? desired.legacyIndexPath : void 0;
 }
-__name(previousIndexNeeded, "previousIndexNeeded");
+__name(previousIndexPath, "previousIndexPath");
+function previousIndexToFetch(desired, tree) {
+  const path = previousIndexPath(desired, tree);
+  if (path === void 0) return void 0;
+  return tree.get(path) !== desired.shas.get(path) ? path : void 0;
+}
+__name(previousIndexToFetch, "previousIndexToFetch");
 function readPreviousIndex(desired, tree, blobs, current) {
-  if (!tree.has(desired.indexPath)) return { kind: "none" };
-  if (!previousIndexNeeded(desired, tree)) {
-    const index = buildOwnershipIndex(current.units, current.rendered, current.source);
-    return index ? { kind: "found", index } : { kind: "none" };
+  const path = previousIndexPath(desired, tree);
+  if (path === void 0) return { kind: "none" };
+  if (previousIndexToFetch(desired, tree) === void 0) {
+    const index2 = buildOwnershipIndex(current.units, current.rendered, current.source);
+    return index2 ? { kind: "found", index: index2, path } : { kind: "none" };
   }
-  const content = blobs.get(desired.indexPath);
+  const content = blobs.get(path);
   if (content === void 0) return { kind: "unreadable", reason: "its content was not fetched" };
+  let index;
   try {
-    return { kind: "found", index: desired.parseIndex(content) };
+    index = desired.parseIndex(content);
   } catch (error2) {
+    if (path !== desired.indexPath) return { kind: "none" };
     return { kind: "unreadable", reason: error2 instanceof Error ? error2.message : String(error2) };
   }
+  if (path !== desired.indexPath && !adoptable(index, current.source)) return { kind: "none" };
+  return { kind: "found", index, path };
 }
 __name(readPreviousIndex, "readPreviousIndex");
+function adoptable(index, source) {
+  if (index.id !== void 0) return index.id === source.id;
+  return sameRepository(index.source, source.repository);
+}
+__name(adoptable, "adoptable");
 function unreadableIndexDiagnostic(path, reason, file) {
   return {
     severity: "error",
@@ -59181,19 +59417,18 @@ __name(unreadableIndexDiagnostic, "unreadableIndexDiagnostic");
 // src/plan/needed.ts
 function blobsNeededFor(desired, input2, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
   if (!desired.valid) return [];
-  if (previousIndexNeeded(desired, tree) && !known.has(desired.indexPath)) {
-    return [desired.indexPath];
+  const index = previousIndexToFetch(desired, tree);
+  if (index !== void 0 && !known.has(index)) {
+    return [index];
   }
   const previous = readPreviousIndex(desired, tree, known, { units: input2.units, rendered: input2.rendered, source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : /* @__PURE__ */ new Set();
   const essential = new Set(conflictCandidates(desired, tree, owned));
+  for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
   const forDiffs = /* @__PURE__ */ new Set();
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
     if (current !== void 0 && current !== sha && !essential.has(path)) forDiffs.add(path);
-  }
-  if (options.deletionDiffs ?? true) {
-    for (const path of owned) if (!desired.files.has(path) && tree.has(path)) forDiffs.add(path);
   }
   const fetchedForDiffs = [...forDiffs].filter((p) => known.has(p)).length;
   const room = Math.max(0, (options.diffLimit ?? Infinity) - fetchedForDiffs);
@@ -59429,7 +59664,7 @@ function pushLine(out, sign2, lines, index) {
 __name(pushLine, "pushLine");
 
 // src/plan/file-changes.ts
-function fileChanges(desired, previous, tree, blobs) {
+function fileChanges(desired, previous, tree, blobs, previousPath, deletable2) {
   const changes = [];
   for (const [path, content] of desired.files) {
     const current = tree.get(path);
@@ -59445,12 +59680,17 @@ function fileChanges(desired, previous, tree, blobs) {
       previousOwned.push(path);
     }
   }
-  if (!desired.files.has(desired.indexPath) && tree.has(desired.indexPath)) previousOwned.push(desired.indexPath);
+  const kept = [];
   for (const path of new Set(previousOwned)) {
     if (desired.files.has(path) || desired.shared.has(path) || !tree.has(path)) continue;
-    changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), void 0, true));
+    if (!deletable2(path)) kept.push(path);
+    else changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), void 0, true));
   }
-  return changes.sort((a, b) => compareStrings(a.path, b.path));
+  const indexes = [desired.indexPath, ...previousPath !== void 0 && previousPath !== desired.indexPath ? [previousPath] : []];
+  for (const path of indexes) {
+    if (!desired.files.has(path) && tree.has(path)) changes.push(change(path, "delete", void 0, blobs.get(path), void 0, true));
+  }
+  return { changes: changes.sort((a, b) => compareStrings(a.path, b.path)), kept: kept.sort(compareStrings) };
 }
 __name(fileChanges, "fileChanges");
 function change(path, action, unit, before, after, existed) {
@@ -59470,10 +59710,10 @@ function change(path, action, unit, before, after, existed) {
 __name(change, "change");
 
 // src/plan/plan-id.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var ID_LENGTH = 12;
 function planId(input2, desired) {
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   const field = /* @__PURE__ */ __name((name, value) => {
     hash.update(`${name}\0${value.length}\0`).update(value);
   }, "field");
@@ -59539,7 +59779,7 @@ function describeChanges(before, after) {
   if (before.memory !== after.memory) lines.push(`memory ${before.memory} \u2192 ${after.memory}`);
   lines.push(...describeOptional("port", before.port, after.port));
   lines.push(...describeIngress(before, after));
-  lines.push(...describeRecord("env", before.env, after.env, (name, from, to) => `env ${name} ${short(from)} \u2192 ${short(to)}`));
+  lines.push(...describeRecord("env", before.env, after.env, (name) => `env ${name} changed`));
   lines.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
   lines.push(
     ...describeRecord("dependency", before.dependencies, after.dependencies, (name, from, to) => `dependency ${name} ${from} \u2192 ${to}`, true)
@@ -59635,11 +59875,6 @@ function describeRecord(label, before, after, changed, showValue = false) {
   return lines;
 }
 __name(describeRecord, "describeRecord");
-function short(value) {
-  const shown = value === "" ? '""' : value;
-  return shown.length > 40 ? `${shown.slice(0, 39)}\u2026` : shown;
-}
-__name(short, "short");
 
 // src/plan/unit-changes.ts
 function compareUnits(units, rendered, previous, changes, config) {
@@ -59702,10 +59937,10 @@ function planFor(desired, input2) {
   const { tree, blobs, source, config } = input2;
   const id = planId(input2, desired);
   const file = input2.manifestFile ?? config.manifest;
-  const invalid2 = /* @__PURE__ */ __name((diagnostics = desired.diagnostics) => ({
+  const invalid2 = /* @__PURE__ */ __name((diagnostics2 = desired.diagnostics) => ({
     id,
     valid: false,
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: sortDiagnostics(diagnostics2),
     changes: [],
     units: [],
     risks: [],
@@ -59718,12 +59953,22 @@ function planFor(desired, input2) {
   }
   const previousIndex = previous.kind === "found" ? previous.index : void 0;
   const owned = previousIndex ? ownedPaths(previousIndex) : /* @__PURE__ */ new Set();
-  const conflicts = findConflicts(desired, tree, blobs, owned, source.repository);
+  const conflicts = findConflicts(desired, tree, blobs, owned, source);
   if (conflicts.length > 0) {
     const locate2 = input2.locate ?? (() => void 0);
-    return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2))]);
+    return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
-  const changes = withoutBookkeepingOnly(fileChanges(desired, previousIndex, tree, blobs), desired.indexPath, blobs);
+  const listed = fileChanges(
+    desired,
+    previousIndex,
+    tree,
+    blobs,
+    previous.kind === "found" ? previous.path : void 0,
+    (path) => deletable(blobs.get(path), source)
+  );
+  const kept = listed.kept;
+  const changes = withoutBookkeepingOnly(listed.changes, desired.indexPath, blobs);
+  const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
   const comparisons = compareUnits(input2.units, input2.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
@@ -59735,7 +59980,7 @@ function planFor(desired, input2) {
   return {
     id,
     valid: true,
-    diagnostics: sortDiagnostics(desired.diagnostics),
+    diagnostics: sortDiagnostics(diagnostics),
     changes,
     units: comparisons.map((c) => c.change),
     risks: findRisks(comparisons, environments, config),
@@ -59790,7 +60035,7 @@ __name(plannerForDesired, "plannerForDesired");
 
 // src/report/annotations.ts
 function annotation(range2, level, title, message) {
-  const result2 = { path: range2.path, start_line: range2.startLine, end_line: range2.endLine, annotation_level: level, message, title };
+  const result2 = { path: range2.path, start_line: range2.startLine, end_line: range2.endLine, annotation_level: level, message: showInvisible(message), title: showInvisible(title) };
   if (range2.startLine === range2.endLine && range2.startColumn !== void 0) {
     result2.start_column = range2.startColumn;
     result2.end_column = range2.endColumn ?? range2.startColumn;
@@ -60093,7 +60338,7 @@ function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
 ${sourceLine(ctx)}
 
 `;
-  const title = `${v.icon} ${verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting).text}`;
+  const title = `${v.icon} ${showInvisible(verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : void 0, waiting).text)}`;
   return {
     conclusion: !plan.valid || !v.ok ? "failure" : v.warnings > 0 ? "neutral" : "success",
     title: title.length > CHECK_RUN_TITLE_MAX_CHARS ? `${title.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1)}\u2026` : title,
@@ -60525,7 +60770,7 @@ async function checkAndReport(gh, target, settings, manifestPath, head, base) {
   const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
-    const source = { repository: fullName(repo), sha: target.headSha, pullRequest: target.number };
+    const source = { ...sourceOf(repo, target.repositoryId), sha: target.headSha, pullRequest: target.number };
     const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
     let plan;
     if (!settings.ok) {
@@ -60771,7 +61016,7 @@ async function applyPush(gh, target) {
   }
   const check = await startCheck(gh, repo, target.after, target.deliveryId);
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
-  const ctx = reportContext(repo, { repository: fullName(repo), sha: target.after }, manifestPath, target.htmlUrl);
+  const ctx = reportContext(repo, { ...sourceOf(repo, target.repositoryId), sha: target.after }, manifestPath, target.htmlUrl);
   let landed;
   try {
     if (!settings.ok) {
@@ -60797,7 +61042,7 @@ async function applyPush(gh, target) {
     const writer = new GitHubWriter(gitopsClient2, gitops, config.gitops.branch);
     const gated = gatedEnvironments(config);
     const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 } }),
+      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } }),
       gated
     );
     const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
@@ -60946,6 +61191,7 @@ async function onPullRequest(context, inputs, event, deps) {
   if (context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, pr);
   const outcome = await planPullRequest(gh, {
     repo: context.repo,
+    ...repositoryId(event),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
@@ -60997,6 +61243,7 @@ async function onPush(context, inputs, event, deps) {
   const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
   const result2 = await applyPush(gh, {
     repo: context.repo,
+    ...repositoryId(event),
     ref: event.ref,
     before: event.before,
     after: event.after,
@@ -61091,6 +61338,11 @@ function failureMessage(error2, inputs) {
   return `Paved: ${message}${call}`;
 }
 __name(failureMessage, "failureMessage");
+function repositoryId(event) {
+  const id = event.repository?.id;
+  return typeof id === "number" ? { repositoryId: id } : {};
+}
+__name(repositoryId, "repositoryId");
 
 // src/action/main.ts
 var log = { debug, info, warning };

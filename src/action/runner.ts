@@ -71,6 +71,7 @@ async function onPullRequest(context: ActionContext, inputs: ActionInputs, event
   if (context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, pr);
   const outcome = await planPullRequest(gh, {
     repo: context.repo,
+    ...repositoryId(event),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
@@ -128,6 +129,7 @@ async function onPush(context: ActionContext, inputs: ActionInputs, event: any, 
   const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
   const result = await applyPush(gh, {
     repo: context.repo,
+    ...repositoryId(event),
     ref: event.ref,
     before: event.before,
     after: event.after,
@@ -228,4 +230,10 @@ function failureMessage(error: unknown, inputs: ActionInputs | undefined): strin
     return `Paved: the token lacks a permission${call}: give the job \`permissions: { checks: write, pull-requests: write, contents: read, deployments: write }\` (pull requests from forks need \`pull_request_target\`)`;
   }
   return `Paved: ${message}${call}`;
+}
+
+/** The event's `repository.id`: ownership in the GitOps repository follows it across renames, as in the App. */
+function repositoryId(event: any): { repositoryId?: number } {
+  const id = event.repository?.id;
+  return typeof id === "number" ? { repositoryId: id } : {};
 }

@@ -36,6 +36,7 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
   if (pr) {
     await planPullRequest(context.octokit, {
       repo,
+      repositoryId: repository.id,
       number: pr.number,
       headSha: pr.headSha,
       baseSha: pr.baseSha,
@@ -53,6 +54,7 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
   }
   await applyPush(context.octokit, {
     repo,
+    repositoryId: repository.id,
     ref: `refs/heads/${branch}`,
     // Unknown: the manifest is compared with nothing, so it counts as changed when it exists.
     before: NO_COMMIT,

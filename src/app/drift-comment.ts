@@ -1,7 +1,7 @@
 import type { Context } from "probot";
 import { revertDrift } from "../github/drift.js";
 import { readOrgSettings } from "../github/org-settings.js";
-import { sameRepository } from "../plan/paths.js";
+import { sameRepository } from "../core/provenance.js";
 import { appSlug } from "./app-identity.js";
 
 const REVERT_COMMAND = /^\/paved\s+drift\s+revert\s*$/m;

@@ -23,6 +23,7 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
   if (pr.state !== "open") return;
   await planPullRequest(gh, {
     repo,
+    repositoryId: repository.id,
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,

@@ -7,6 +7,7 @@ export async function onMergeGroup(context: Context<"merge_group.checks_requeste
   if (!repository) return;
   await planMergeGroup(context.octokit, {
     repo: { owner: repository.owner.login, repo: repository.name },
+    repositoryId: repository.id,
     headRef: group.head_ref,
     headSha: group.head_sha,
     baseSha: group.base_sha,

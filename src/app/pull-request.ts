@@ -19,5 +19,5 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
     await previewFleet(context.octokit, { ...target, org: repo.owner, fromFork, public: !payload.repository.private });
     return;
   }
-  await planPullRequest(context.octokit, { ...target, repo });
+  await planPullRequest(context.octokit, { ...target, repo, repositoryId: payload.repository.id });
 }

@@ -5,7 +5,7 @@ import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import { applyPush } from "../github/push-apply.js";
 import { pushesDefaultBranch } from "../github/push-trigger.js";
-import { sameRepository } from "../plan/paths.js";
+import { sameRepository } from "../core/provenance.js";
 import { appSlug } from "./app-identity.js";
 
 export async function onPush(context: Context<"push">): Promise<void> {
@@ -32,5 +32,5 @@ export async function onPush(context: Context<"push">): Promise<void> {
     await checkDrift(context.octokit, { ...facts, repo, settings, sender: payload.sender ?? null, appSlug });
     return;
   }
-  await applyPush(context.octokit, { ...facts, repo, settings });
+  await applyPush(context.octokit, { ...facts, repo, repositoryId: payload.repository.id, settings });
 }

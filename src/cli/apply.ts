@@ -8,7 +8,7 @@ import { gitopsError, preparePlan } from "./plan.js";
 
 export const applyCommand: Command = {
   summary: "Commit what platform.yaml renders to a local GitOps repository",
-  usage: `Usage: paved apply [FILE] --gitops DIR [--config FILE] [--source OWNER/REPO] [--message TEXT]
+  usage: `Usage: paved apply [FILE] --gitops DIR [--config FILE] [--source OWNER/REPO] [--source-id ID] [--message TEXT]
 
 Plans like \`paved plan\`, then writes the changes as one commit on the current branch of the
 GitOps repository in DIR, and updates its work tree. Refuses a work tree with uncommitted changes.
@@ -18,6 +18,7 @@ Options:
   --gitops DIR        a local clone of the GitOps repository (required)
   --config FILE       the org config (default: .github/paved.yml when present, else built-in defaults)
   --source OWNER/REPO the source repository the manifest belongs to (default: as for \`paved plan\`)
+  --source-id ID      its GitHub repository id, the identity ownership follows (see \`paved plan --help\`)
   --message TEXT      the commit's first line (default: paved: OWNER/REPO@SHA)
   -h, --help          show this help
 
@@ -28,7 +29,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
     const { values, positionals } = parseCommandArgs(
       "apply",
       args,
-      { config: { type: "string" }, gitops: { type: "string" }, source: { type: "string" }, message: { type: "string" } },
+      { config: { type: "string" }, gitops: { type: "string" }, source: { type: "string" }, "source-id": { type: "string" }, message: { type: "string" } },
       1,
     );
     const prepared = await preparePlan("apply", io, values, positionals[0]);

@@ -1,5 +1,6 @@
 /** What a CLI command is, and argument parsing with usage errors people can act on. */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { SOURCE_ID } from "../core/provenance.js";
 import { didYouMean } from "../manifest/suggest.js";
 import { CliError, type Io } from "./io.js";
 
@@ -53,4 +54,13 @@ export function oneOf<T extends string>(command: string, option: string, value: 
     `paved ${command}: \`--${option}\` must be one of ${allowed.join(", ")}, not \`${String(value)}\`${didYouMean(String(value), allowed)}`,
     2,
   );
+}
+
+/** `--source-id ID`: the source repository's stable identity (its GitHub repository id), when given. */
+export function sourceIdOption(command: string, value: string | boolean | undefined): { id?: string } {
+  if (typeof value !== "string") return {};
+  if (!SOURCE_ID.test(value)) {
+    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, 2);
+  }
+  return { id: value };
 }

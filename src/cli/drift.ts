@@ -63,10 +63,10 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
     }
     // 1. What Paved owns, from the indexes at HEAD.
     const indexPaths = [...snapshot.tree.keys()].filter((p) => isIndexPath(p, config));
-    const indexes: OwnershipIndex[] = [];
+    const indexes: Array<{ path: string; index: OwnershipIndex }> = [];
     for (const [path, content] of await writer.readBlobs(indexPaths, snapshot)) {
       try {
-        indexes.push(parseIndex(content));
+        indexes.push({ path, index: parseIndex(content) });
       } catch (error) {
         io.stderr.write(`paved drift: ${path} is not a readable ownership index (${(error as Error).message}); its files are not checked\n`);
       }
@@ -76,7 +76,7 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
     const isPaved = (email: string) => bot.test(email) || authors.includes(email.toLowerCase());
     const commits = snapshot.treeId === "" ? [] : parseLog((await gitRunner(dir)(logArgs(snapshot.treeId, config.gitops.directory))).toString("utf8"), isPaved);
     // 3. The drift at HEAD.
-    const entries = updateDrift([], commits, ownedFiles(indexes, config), snapshot.tree);
+    const entries = updateDrift([], commits, ownedFiles(indexes), snapshot.tree);
     io.stdout.write(format === "json" ? `${JSON.stringify({ drift: entries }, null, 2)}\n` : driftText(entries));
     return entries.length === 0 ? 0 : 1;
   },

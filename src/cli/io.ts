@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from "../config/defaults.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { checkManifest, type ManifestCheck } from "../manifest/check.js";
-import { escapeTerminalLine } from "../report/escape.js";
+import { escapeTerminalLine, showInvisible } from "../report/escape.js";
 import { loadTemplateSet } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 
@@ -160,7 +160,7 @@ export function formatGithub(diagnostics: readonly Diagnostic[]): string {
         `col=${d.column}`,
         `title=${escapeCommandProperty(`Paved: ${d.code}`)}`,
       ].join(",");
-      return `::${d.severity} ${properties}::${escapeCommandData(d.message)}\n`;
+      return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}\n`;
     })
     .join("");
 }

@@ -14,14 +14,14 @@ import type { Plan } from "../plan/types.js";
 import type { RenderOptions } from "../render/index.js";
 import { cliText } from "../report/cli-text.js";
 import { markdownComment } from "../report/markdown.js";
-import { oneOf, parseCommandArgs, type Command } from "./args.js";
+import { oneOf, parseCommandArgs, sourceIdOption, type Command } from "./args.js";
 import { CliError, DEFAULT_MANIFEST, displayPath, loadCliConfig, loadConfigFiles, readText, type Io } from "./io.js";
 
 const FORMATS = ["text", "markdown", "json"] as const;
 
 export const planCommand: Command = {
   summary: "Show what applying platform.yaml would change in a GitOps repository",
-  usage: `Usage: paved plan [FILE] --gitops DIR [--config FILE] [--source OWNER/REPO] [--format text|markdown|json]
+  usage: `Usage: paved plan [FILE] --gitops DIR [--config FILE] [--source OWNER/REPO] [--source-id ID] [--format text|markdown|json]
 
 Renders a manifest (default: platform.yaml) and compares it with the GitOps repository checked out
 in DIR (its current branch): the files to create, update and delete, per service and environment
@@ -32,6 +32,10 @@ Options:
   --config FILE       the org config (default: .github/paved.yml when present, else built-in defaults)
   --source OWNER/REPO the source repository the manifest belongs to (default: from the manifest
                       folder's git remote \`origin\` on GitHub, else local/<folder name>)
+  --source-id ID      the source repository's stable identity: its GitHub repository id (what the
+                      App and the Action use: \`gh api repos/OWNER/REPO --jq .id\`). Ownership follows
+                      it across renames. Without it the name is the identity: a renamed repository is
+                      a new source, and files written for an id are not this source's
   --format FORMAT     text (default), markdown (the pull-request comment) or json
   -h, --help          show this help
 
@@ -41,7 +45,7 @@ Exit status: 0 valid (with or without changes), 1 invalid or owned by another so
     const { values, positionals } = parseCommandArgs(
       "plan",
       args,
-      { config: { type: "string" }, gitops: { type: "string" }, source: { type: "string" }, format: { type: "string" } },
+      { config: { type: "string" }, gitops: { type: "string" }, source: { type: "string" }, "source-id": { type: "string" }, format: { type: "string" } },
       1,
     );
     const format = oneOf("plan", "format", values.format, FORMATS, "text");
@@ -70,7 +74,7 @@ export async function preparePlan(
   await requireTopLevel(gitops);
   const manifestPath = manifestArg ?? DEFAULT_MANIFEST;
   const file = displayPath(io, manifestPath);
-  const source = await sourceOf(command, io, manifestPath, values.source);
+  const source = { ...(await sourceOf(command, io, manifestPath, values.source)), ...sourceIdOption(command, values["source-id"]) };
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
   const config = loaded.config;

@@ -5,14 +5,14 @@ import { hasErrors, sortDiagnostics } from "../core/diagnostic.js";
 import type { FileSet } from "../core/files.js";
 import { relocateDiagnostics } from "../plan/pipeline.js";
 import { renderUnits } from "../render/index.js";
-import { parseCommandArgs, type Command } from "./args.js";
+import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
 import { checkManifestFile, CliError, DEFAULT_CONFIG_PATH, displayPath, loadConfigFiles, summaryLine, writeDiagnostics, type Io } from "./io.js";
 
 const SOURCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
 export const renderCommand: Command = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
-  usage: `Usage: paved render [FILE] --out DIR [--config FILE] [--source OWNER/REPO] [--gitops-repo URL]
+  usage: `Usage: paved render [FILE] --out DIR [--config FILE] [--source OWNER/REPO [--source-id ID]] [--gitops-repo URL]
 
 Checks a manifest (default: platform.yaml) and, when it is valid, writes the files Paved would
 commit to the GitOps repository into DIR: <env>/<namespace>/<service>/…, projects/, catalog/.
@@ -22,6 +22,7 @@ Options:
   --out DIR            where to write (required)
   --config FILE        the org config (default: .github/paved.yml when present, else built-in defaults)
   --source OWNER/REPO  the source repository recorded in paved.dev/source (default: local/<current folder>)
+  --source-id ID       the source repository's id, written in each file's first line (see \`paved plan --help\`)
   --gitops-repo URL    the GitOps repository URL for Argo CD (default: https://github.com/<gitops.repository>.git)
   -h, --help           show this help
 
@@ -31,13 +32,14 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     const { values, positionals } = parseCommandArgs(
       "render",
       args,
-      { config: { type: "string" }, out: { type: "string" }, source: { type: "string" }, "gitops-repo": { type: "string" } },
+      { config: { type: "string" }, out: { type: "string" }, source: { type: "string" }, "source-id": { type: "string" }, "gitops-repo": { type: "string" } },
       1,
     );
     const out = stringOption(values.out);
     if (out === undefined) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", 2);
     const repository = stringOption(values.source) ?? `local/${basename(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
     if (!SOURCE.test(repository)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository}\``, 2);
+    const id = sourceIdOption("render", values["source-id"]);
     const configOption = stringOption(values.config);
 
     const checked = await checkManifestFile(io, {
@@ -55,7 +57,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     }
     const { templates, valuesSchema } = await loadConfigFiles("render", io, config, configOption ?? DEFAULT_CONFIG_PATH);
 
-    const result = renderUnits(checked.check.units, config, { repository }, templates, {
+    const result = renderUnits(checked.check.units, config, { repository, ...id }, templates, {
       ...(gitopsRepoURL !== undefined ? { gitopsRepoURL } : {}),
       ...(valuesSchema !== undefined ? { valuesSchema } : {}),
     });

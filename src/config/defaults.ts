@@ -38,7 +38,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = deepFreeze<ResolvedConfig>({
     },
   ],
   registries: [],
-  secretStore: { kind: "ClusterSecretStore", name: "default" },
+  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
   dependencies: {},
   links: {},
   policies: [],

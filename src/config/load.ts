@@ -87,7 +87,7 @@ function resolveConfig(raw: PavedConfig): ResolvedConfig {
   );
   const dependencies: ResolvedConfig["dependencies"] = {};
   for (const [name, type] of Object.entries(raw.dependencies ?? {})) {
-    dependencies[name] = { ...type, classes: type.classes ?? [], outputs: type.outputs ?? [] };
+    dependencies[name] = { ...type, classes: type.classes ?? [], outputs: type.outputs ?? [], params: type.params ?? null };
   }
   return {
     gitops: {
@@ -108,6 +108,7 @@ function resolveConfig(raw: PavedConfig): ResolvedConfig {
     secretStore: {
       kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
       name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
+      keyPrefix: raw.secretStore?.keyPrefix ?? DEFAULT_CONFIG.secretStore.keyPrefix,
     },
     dependencies,
     links: raw.links ?? {},

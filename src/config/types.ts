@@ -27,8 +27,10 @@ export interface ResolvedConfig {
   /** In promotion order. */
   environments: ResolvedEnvironment[];
   registries: string[];
-  secretStore: { kind: "SecretStore" | "ClusterSecretStore"; name: string };
-  dependencies: Record<string, Required<DependencyType>>;
+  /** `keyPrefix`: the pattern every secret key must start with ("" = unscoped). */
+  secretStore: { kind: "SecretStore" | "ClusterSecretStore"; name: string; keyPrefix: string };
+  /** `params`: the claim parameters a manifest may set; null = any (never `class`). */
+  dependencies: Record<string, Required<Omit<DependencyType, "params">> & { params: string[] | null }>;
   links: Record<string, string>;
   policies: Policy[];
   builtins: Record<string, boolean>;

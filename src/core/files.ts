@@ -5,6 +5,11 @@ export type FileSet = Map<string, string>;
 export interface Source {
   /** owner/name */
   repository: string;
+  /**
+   * The repository's stable identity: GitHub's `repository.id` (the App and the Action), or what the
+   * CLI is told with `--source-id`. Ownership follows it across renames; absent, the name is the identity.
+   */
+  id?: string;
   /** Commit sha, when known; used in commit messages and links, never inside rendered files. */
   sha?: string;
   /** Pull request number, when known. */

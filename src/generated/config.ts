@@ -109,6 +109,10 @@ export type Kind = "SecretStore" | "ClusterSecretStore";
  */
 export type Name = string;
 /**
+ * Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.
+ */
+export type KeyPrefix = string;
+/**
  * apiVersion of the claim, e.g. database.acme.io/v1alpha1.
  */
 export type ClaimApiVersion = string;
@@ -124,6 +128,10 @@ export type Classes = string[];
  * Keys of the connection secret that env placeholders may read.
  */
 export type Outputs = string[];
+/**
+ * Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.
+ */
+export type Parameters = string[];
 /**
  * Shown as the diagnostic code.
  */
@@ -257,6 +265,7 @@ export interface Approval {
 export interface SecretStore {
   kind?: Kind;
   name: Name;
+  keyPrefix?: KeyPrefix;
 }
 /**
  * Infrastructure a service may request, by type.
@@ -275,6 +284,7 @@ export interface DependencyType {
   kind: ClaimKind;
   classes?: Classes;
   outputs?: Outputs;
+  params?: Parameters;
 }
 /**
  * URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.
@@ -308,7 +318,7 @@ export interface Match {
  */
 export interface Assertion {}
 /**
- * Switch a built-in policy off by id (false): image-tag, image-registry, production-digest.
+ * Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.
  */
 export interface BuiltInPolicies {
   [k: string]: boolean;

@@ -1,5 +1,6 @@
 import type { Octokit } from "@octokit/core";
 import type { PaginateInterface } from "@octokit/plugin-paginate-rest";
+import type { Source } from "../core/files.js";
 
 /**
  * The GitHub client the shells hand to the GitHub-facing code: Probot's octokit in the app,
@@ -20,6 +21,11 @@ export function parseRepo(fullName: string): Repo {
 
 export function fullName(r: Repo): string {
   return `${r.owner}/${r.repo}`;
+}
+
+/** The source a repository's manifest is planned as: its name, and its id when the event carries one. */
+export function sourceOf(r: Repo, id: number | undefined): Source {
+  return { repository: fullName(r), ...(id !== undefined ? { id: String(id) } : {}) };
 }
 
 /** Calls that create something must not be retried blindly: a retry after a lost response duplicates it. */

@@ -3,7 +3,6 @@ import { GitHubWriter } from "../gitops/github.js";
 import { ownedFiles, updateDrift, type CommitTouch, type DriftEntry } from "../plan/drift.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { isIndexPath } from "../plan/fleet.js";
-import { indexPath, isRepositoryName } from "../plan/paths.js";
 import type { Tree } from "../plan/types.js";
 import { DRIFT_MARKER, DRIFT_TITLE, driftIssueBody, driftIssueState } from "../report/drift.js";
 import { fullName, httpStatus, NO_RETRY, type GitHub, type Repo } from "./client.js";
@@ -61,7 +60,7 @@ export async function checkDrift(gh: GitHub, target: DriftPushTarget): Promise<D
   const writer = new GitHubWriter(gh, repo, config.gitops.branch);
   const snapshot = await writer.readTree();
   const indexes = await readIndexes(writer, snapshot, settings);
-  const owned = ownedFiles(indexes, config);
+  const owned = ownedFiles(indexes);
   if (commits.some((c) => !c.paved && c.files.some((f) => owned.has(f.path)))) await addBefore(gh, repo, target.before, commits);
   // 4. The drift now, into the issue.
   const entries = updateDrift(driftIssueState(issue?.body), commits, owned, snapshot.tree);
@@ -90,7 +89,8 @@ export async function revertDrift(gh: GitHub, target: DriftRevertTarget): Promis
   }
   await gh.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...repo, comment_id: target.commentId, content: "eyes", ...NO_RETRY });
   const entries = driftIssueState(issue.body);
-  const indexPaths = new Set(entries.flatMap((e) => (isRepositoryName(e.source) ? [indexPath(settings.config, e.source)] : [])));
+  // Each entry names the index that listed it; the index is read again, so a hand-edited issue can only pick among Paved's sources.
+  const indexPaths = new Set(entries.flatMap((e) => (e.index !== undefined && isIndexPath(e.index, settings.config) ? [e.index] : [])));
   const paths = new Set(entries.map((e) => e.path));
   // 2. The drifted sources re-rendered as they are deployed (at their recorded commit, the current config): the drifted files only.
   for (let attempt = 1; attempt <= 3; attempt++) {
@@ -208,13 +208,13 @@ async function addBefore(gh: GitHub, repo: Repo, before: string, commits: Commit
   }
 }
 
-async function readIndexes(writer: GitHubWriter, snapshot: Awaited<ReturnType<GitHubWriter["readTree"]>>, settings: Settings): Promise<OwnershipIndex[]> {
+async function readIndexes(writer: GitHubWriter, snapshot: Awaited<ReturnType<GitHubWriter["readTree"]>>, settings: Settings): Promise<Array<{ path: string; index: OwnershipIndex }>> {
   const paths = [...snapshot.tree.keys()].filter((p) => isIndexPath(p, settings.config));
   const blobs = await writer.readBlobs(paths, snapshot);
-  const indexes: OwnershipIndex[] = [];
-  for (const content of blobs.values()) {
+  const indexes: Array<{ path: string; index: OwnershipIndex }> = [];
+  for (const [path, content] of blobs) {
     try {
-      indexes.push(parseIndex(content));
+      indexes.push({ path, index: parseIndex(content) });
     } catch {
       // A broken index owns nothing here; the next plan of that source says so.
     }

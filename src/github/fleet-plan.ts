@@ -67,10 +67,12 @@ async function prepareSource(gh: GitHub, settings: Settings, indexPath: string, 
   const { config } = settings;
   let repository: string;
   let recorded: string | undefined;
+  let id: string | undefined;
   try {
     const index = parseIndex(content ?? "");
     repository = index.source;
     recorded = index.sourceCommit;
+    id = index.id;
   } catch (error) {
     return { kind: "unreadable", repository: indexPath, commitRecorded: false, reason: `its ownership index ${indexPath} cannot be read (${(error as Error).message})` };
   }
@@ -85,11 +87,11 @@ async function prepareSource(gh: GitHub, settings: Settings, indexPath: string, 
   const manifest = await readFileAt(gh, repo, manifestPath, commit);
   // Never re-render a missing manifest: that would delete the source's files because a read failed.
   if (manifest === null) return { ...ref, kind: "unreadable", reason: `no \`${manifestPath}\` at that commit` };
-  const source = { repository, sha: commit };
+  const source = { repository, sha: commit, ...(id !== undefined ? { id } : {}) };
   const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
   const diagnostics = [...desired.check.diagnostics, ...desired.rendered.diagnostics];
   if (hasErrors(diagnostics)) return { ...ref, kind: "invalid", diagnostics };
-  const planner = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 } });
+  const planner = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } });
   return { ...ref, planner };
 }
 

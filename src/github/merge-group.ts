@@ -11,6 +11,8 @@ import { planPullRequest, type PullRequestOutcome } from "./pull-request-plan.js
  */
 export interface MergeGroupTarget {
   repo: Repo;
+  /** GitHub's repository id: ownership follows it (see `Source.id`). */
+  repositoryId?: number;
   /** `refs/heads/gh-readonly-queue/<base>/pr-<number>-<pr head sha>`. */
   headRef: string;
   headSha: string;
@@ -32,6 +34,7 @@ export async function planMergeGroup(gh: GitHub, target: MergeGroupTarget): Prom
   }
   return planPullRequest(gh, {
     repo: target.repo,
+    ...(target.repositoryId !== undefined ? { repositoryId: target.repositoryId } : {}),
     number: queued.number,
     headSha: target.headSha,
     baseSha: target.baseSha,

@@ -14,7 +14,7 @@ import { parseYaml } from "../manifest/parse.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { evaluateApprovals, type ApprovalRule } from "./approvals.js";
 import { finishCheck, failCheck, startCheck } from "./check-run.js";
-import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
+import { parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
 import { keyedLock } from "./keyed-lock.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { readFileAt } from "./read-file.js";
@@ -27,6 +27,8 @@ export interface PullRequestTarget {
   /** Manifests are read at these exact commits, never by branch name (fork PRs included). */
   headSha: string;
   baseSha: string;
+  /** GitHub's `repository.id` of the base repository: ownership in the GitOps repository follows it across renames. */
+  repositoryId?: number;
   /** The webhook delivery id: a redelivery of a completed event changes nothing. */
   deliveryId: string;
   log: Pick<Logger, "info" | "warn" | "error">;
@@ -87,7 +89,7 @@ async function checkAndReport(
   const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
-    const source = { repository: fullName(repo), sha: target.headSha, pullRequest: target.number };
+    const source = { ...sourceOf(repo, target.repositoryId), sha: target.headSha, pullRequest: target.number };
     const ctx = reportContext(repo, source, manifestPath, target.htmlUrl);
     let plan: Plan;
     if (!settings.ok) {

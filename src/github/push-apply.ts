@@ -11,7 +11,7 @@ import type { ReportContext } from "../report/context.js";
 import { linkKey, unitLinks } from "../report/links.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { failCheck, finishCheck, startCheck } from "./check-run.js";
-import { fullName, parseRepo, type GitHub, type Repo } from "./client.js";
+import { fullName, parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
 import { deploymentRecords, recordDeployments } from "./deployments.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
 import { findMergedPullRequest } from "./find-pull-request.js";
@@ -23,6 +23,8 @@ import { upsertStickyComment } from "./sticky-comment.js";
 
 export interface PushTarget extends PushFacts {
   repo: Repo;
+  /** GitHub's `repository.id`: ownership in the GitOps repository follows it across renames. */
+  repositoryId?: number;
   deliveryId: string;
   log: Pick<Logger, "info" | "warn" | "error">;
   htmlUrl?: string;
@@ -53,7 +55,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
 
   const check = await startCheck(gh, repo, target.after, target.deliveryId);
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
-  const ctx = reportContext(repo, { repository: fullName(repo), sha: target.after }, manifestPath, target.htmlUrl);
+  const ctx = reportContext(repo, { ...sourceOf(repo, target.repositoryId), sha: target.after }, manifestPath, target.htmlUrl);
   /** Set once the GitOps commit is in: a later failure must not claim nothing was applied. */
   let landed: string | undefined;
   try {
@@ -81,7 +83,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     const writer = new GitHubWriter(gitopsClient, gitops, config.gitops.branch);
     const gated = gatedEnvironments(config);
     const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { deletionDiffs: false, diffLimit: 0 } }),
+      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } }),
       gated,
     );
     const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });

@@ -12,7 +12,7 @@ import { evaluatePolicies } from "../policy/index.js";
 import { getOwn, isJsonObject, setOwn, type JsonObject } from "./merge-patch.js";
 import { parseYaml, type SourceMap } from "./parse.js";
 import { resolveDrafts, servicePath, type UnitDraft } from "./resolve.js";
-import { baseView, namespaceRule, serviceRules, unknownEnvironments, unknownServices, type Finding, type ServiceView } from "./rules.js";
+import { baseView, namespaceRule, secretKeyScope, serviceRules, unknownEnvironments, unknownServices, type Finding, type ServiceView } from "./rules.js";
 import { schemaDiagnostics } from "./schema-errors.js";
 import { dotted, serviceSchemaErrors, siteIn, validateManifestSchema } from "./schema.js";
 
@@ -108,6 +108,7 @@ export function resolveManifest(validation: ManifestValidation, file: string, co
     }
     for (const finding of serviceRules(view, config)) report(finding, prefix);
     for (const finding of namespaceRule(draft.unit, environment.namespace)) report(finding);
+    for (const finding of secretKeyScope(draft.unit, config.secretStore.keyPrefix)) report(finding);
     units.push(draft.unit);
   }
 

@@ -10,7 +10,7 @@ import type { Unit } from "../core/unit.js";
 import type { PlatformManifest, Service } from "../generated/platform.js";
 import { getOwn, isJsonObject } from "./merge-patch.js";
 import { parseEnvValue } from "./placeholder.js";
-import { servicePath } from "./resolve.js";
+import { originOf, servicePath } from "./resolve.js";
 import { clip, didYouMean, listNames } from "./suggest.js";
 
 /** A rule's verdict, located by manifest pointer (check.ts turns it into a Diagnostic). */
@@ -169,6 +169,7 @@ function dependencyCatalog(view: ServiceView, config: ResolvedConfig): Finding[]
       });
       continue;
     }
+    findings.push(...governedParams(view, name, dependency.params ?? {}, dependency.type, type.params));
     if (dependency.class !== undefined && !type.classes.includes(dependency.class)) {
       findings.push({
         code: "unknown-dependency-class",
@@ -178,6 +179,28 @@ function dependencyCatalog(view: ServiceView, config: ResolvedConfig): Finding[]
           (type.classes.length === 0
             ? `; \`${dependency.type}\` takes no class: remove \`class\``
             : didYouMean(dependency.class, type.classes) || `; the classes are ${listNames(type.classes)}`),
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * `params` reach the claim beside `class`: a parameter must never set what the catalog governs
+ * (the class, checked against its allow-list, in any spelling), and when the catalog lists the
+ * parameters it accepts, only those.
+ */
+function governedParams(view: ServiceView, name: string, params: Record<string, unknown>, type: string, allowed: string[] | null): Finding[] {
+  const findings: Finding[] = [];
+  for (const key of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key).slice(1)}`);
+    if (key.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key)) {
+      findings.push({
+        code: "unknown-dependency-param",
+        path,
+        message: `\`${type}\` does not take the parameter \`${key}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key, allowed) || `; it takes ${listNames(allowed)}`),
       });
     }
   }
@@ -273,4 +296,30 @@ export function namespaceRule(unit: Unit, pattern: string): Finding[] {
       message: `the namespace \`${namespace}\` (environment \`${unit.environment}\`, pattern \`${pattern}\`) is not a valid Kubernetes namespace: ${why}`,
     },
   ];
+}
+
+/**
+ * Secret-store keys are scoped per team: each must start with the org's `secretStore.keyPrefix`
+ * for this unit (default `{owner}/`), with no `.`, `..` or empty segment to step out of it, so a
+ * manifest cannot reference another team's secrets.
+ */
+export function secretKeyScope(unit: Unit, keyPrefix: string): Finding[] {
+  if (keyPrefix === "") return [];
+  const prefix = keyPrefix.replaceAll("{owner}", unit.owner).replaceAll("{env}", unit.environment).replaceAll("{service}", unit.service);
+  const findings: Finding[] = [];
+  for (const [name, ref] of Object.entries(unit.spec.secrets)) {
+    const field = `/secrets/${pointer(name).slice(1)}`;
+    const path = originOf(unit, `${field}/key`);
+    const segments = ref.key.split("/");
+    if (!ref.key.startsWith(prefix)) {
+      findings.push({
+        code: "secret-key-scope",
+        path,
+        message: `secret \`${name}\` reads \`${clip(ref.key)}\`, outside this team's keys: in \`${unit.environment}\` keys start with \`${prefix}\` (the org's secretStore.keyPrefix \`${keyPrefix}\`)`,
+      });
+    } else if (segments.some((s, i) => s === "." || s === ".." || (s === "" && i < segments.length - 1))) {
+      findings.push({ code: "secret-key-scope", path, message: `secret \`${name}\` reads \`${clip(ref.key)}\`: a key has no \`.\`, \`..\` or empty segments` });
+    }
+  }
+  return findings;
 }

@@ -3,7 +3,7 @@ import { hasErrors, type Diagnostic } from "../core/diagnostic.js";
 import type { RenderedUnit, Source } from "../core/files.js";
 import { gitBlobSha } from "./blob-sha.js";
 import { buildIndex, parseIndex, type IndexFile, type OwnershipIndex } from "./ownership-index.js";
-import { indexPath } from "./paths.js";
+import { indexPath, legacyIndexPath } from "./paths.js";
 import type { DesiredInput, Tree, UnitRef } from "./types.js";
 
 /** The desired file set with the lookups both plan phases need, computed once. */
@@ -15,6 +15,8 @@ export interface Desired {
   index: IndexFile | null;
   /** Where this source's index lives, whether or not it is still desired. */
   indexPath: string;
+  /** Where its index lived before it was keyed by id (a source with an id migrates from there); absent without an id. */
+  legacyIndexPath?: string;
   /** Unit files and catalog entries: what this source claims (the index itself excluded). */
   owned: Set<string>;
   /** Team-level files several sources write identically: never conflicts, never deleted. */
@@ -58,7 +60,8 @@ export function resolveDesired(input: DesiredInput, source: Source, config: Reso
     files,
     shas,
     index,
-    indexPath: indexPath(config, source.repository),
+    indexPath: indexPath(config, source),
+    ...(source.id !== undefined ? { legacyIndexPath: legacyIndexPath(config, source.repository) } : {}),
     owned,
     shared: new Set(valid ? input.rendered.shared : []),
     unitDirs,

@@ -1,7 +1,5 @@
-import type { ResolvedConfig } from "../config/types.js";
 import { compareStrings } from "./compare.js";
 import { ownedPaths, type OwnershipIndex } from "./ownership-index.js";
-import { indexPath } from "./paths.js";
 import type { Tree } from "./types.js";
 
 /**
@@ -15,6 +13,8 @@ export interface OwnedFile {
   path: string;
   /** owner/name of the source whose index lists it. */
   source: string;
+  /** That index's path: what a revert re-renders. */
+  index: string;
   /** The unit directory it belongs to, `<env>/<namespace>/<service>`; absent for catalog entries and the index. */
   unit?: string;
 }
@@ -35,6 +35,8 @@ export interface CommitTouch {
 export interface DriftEntry {
   path: string;
   source: string;
+  /** The path of the ownership index that lists it. */
+  index?: string;
   unit?: string;
   /** The latest commit by someone other than Paved that changed it. */
   commit: string;
@@ -44,16 +46,15 @@ export interface DriftEntry {
 }
 
 /** Every file the indexes claim, keyed by path, with its source and unit directory. */
-export function ownedFiles(indexes: OwnershipIndex[], config: ResolvedConfig): Map<string, OwnedFile> {
+export function ownedFiles(indexes: Array<{ path: string; index: OwnershipIndex }>): Map<string, OwnedFile> {
   const owned = new Map<string, OwnedFile>();
-  for (const index of indexes) {
-    const self = indexPath(config, index.source);
-    owned.set(self, { path: self, source: index.source });
+  for (const { path: self, index } of indexes) {
+    owned.set(self, { path: self, source: index.source, index: self });
     for (const unit of index.units) {
       const dir = `${unit.environment}/${unit.namespace}/${unit.service}`;
-      for (const path of unit.files) owned.set(path, { path, source: index.source, unit: dir });
+      for (const path of unit.files) owned.set(path, { path, source: index.source, index: self, unit: dir });
     }
-    for (const path of ownedPaths(index)) if (!owned.has(path)) owned.set(path, { path, source: index.source });
+    for (const path of ownedPaths(index)) if (!owned.has(path)) owned.set(path, { path, source: index.source, index: self });
   }
   return owned;
 }
@@ -76,6 +77,7 @@ export function updateDrift(previous: DriftEntry[], commits: CommitTouch[], owne
       if (!ownedFile) continue;
       const earlier = entries.get(file.path);
       const entry: DriftEntry = { path: file.path, source: ownedFile.source, commit: commit.sha, author: commit.author };
+      if (ownedFile.index !== undefined) entry.index = ownedFile.index;
       if (ownedFile.unit !== undefined) entry.unit = ownedFile.unit;
       const paved = earlier ? earlier.paved : file.before;
       if (paved !== undefined) entry.paved = paved;

@@ -6,11 +6,20 @@ import type { Blobs, FileAction, FileChange, Tree, UnitRef } from "./types.js";
 
 /**
  * Creates and updates: desired files missing from the tree or with another sha.
- * Deletes: files our previous index lists that are no longer desired (and our index itself when
- * nothing is desired any more); nothing outside our index is ever deleted.
+ * Deletes: files our previous index lists that are no longer desired and that say they are ours
+ * (and our index itself when nothing is desired any more); nothing outside our index is ever deleted.
  * Diffs are computed for changed files only.
  */
-export function fileChanges(desired: Desired, previous: OwnershipIndex | undefined, tree: Tree, blobs: Blobs): FileChange[] {
+export function fileChanges(
+  desired: Desired,
+  previous: OwnershipIndex | undefined,
+  tree: Tree,
+  blobs: Blobs,
+  /** Where the previous index was read: a name-keyed one goes once its id-keyed successor is written. */
+  previousPath: string | undefined,
+  /** Whether a listed file may go (it says it is this source's); kept ones are returned in `kept`. */
+  deletable: (path: string) => boolean,
+): { changes: FileChange[]; kept: string[] } {
   const changes: FileChange[] = [];
   for (const [path, content] of desired.files) {
     const current = tree.get(path);
@@ -26,12 +35,18 @@ export function fileChanges(desired: Desired, previous: OwnershipIndex | undefin
       previousOwned.push(path);
     }
   }
-  if (!desired.files.has(desired.indexPath) && tree.has(desired.indexPath)) previousOwned.push(desired.indexPath);
+  const kept: string[] = [];
   for (const path of new Set(previousOwned)) {
     if (desired.files.has(path) || desired.shared.has(path) || !tree.has(path)) continue;
-    changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), undefined, true));
+    if (!deletable(path)) kept.push(path);
+    else changes.push(change(path, "delete", previousUnitOf.get(path), blobs.get(path), undefined, true));
   }
-  return changes.sort((a, b) => compareStrings(a.path, b.path));
+  // The indexes themselves: ours by where they are (our id's path, or a name-keyed one we adopted).
+  const indexes = [desired.indexPath, ...(previousPath !== undefined && previousPath !== desired.indexPath ? [previousPath] : [])];
+  for (const path of indexes) {
+    if (!desired.files.has(path) && tree.has(path)) changes.push(change(path, "delete", undefined, blobs.get(path), undefined, true));
+  }
+  return { changes: changes.sort((a, b) => compareStrings(a.path, b.path)), kept: kept.sort(compareStrings) };
 }
 
 function change(

@@ -131,8 +131,8 @@ export function fleetFor(fleet: FleetPlan, proposal: FleetProposal): FleetPlan {
   return { sources, changes: proposal.changes, environments: fleet.environments.filter((e) => e === proposal.name) };
 }
 
-/** Where index files live, so the fleet can be read from the tree alone: `<directory>/.paved/sources/<owner>/<repo>.yaml`. */
+/** Where index files live, so the fleet can be read from the tree alone: `<directory>/.paved/sources/<id>.yaml`, or `<owner>/<repo>.yaml` from before ids. */
 export function isIndexPath(path: string, config: ResolvedConfig): boolean {
   const prefix = config.gitops.directory ? `${config.gitops.directory.replace(/\/+$/, "")}/.paved/sources/` : ".paved/sources/";
-  return path.startsWith(prefix) && /^[^/]+\/[^/]+\.yaml$/.test(path.slice(prefix.length));
+  return path.startsWith(prefix) && /^(?:[^/]+\/)?[^/]+\.yaml$/.test(path.slice(prefix.length));
 }

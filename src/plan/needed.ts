@@ -2,16 +2,15 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { ownedPaths } from "./ownership-index.js";
-import { conflictCandidates } from "./ownership.js";
-import { previousIndexNeeded, readPreviousIndex } from "./previous-index.js";
+import { conflictCandidates, deletionCandidates } from "./ownership.js";
+import { previousIndexToFetch, readPreviousIndex } from "./previous-index.js";
 import type { Blobs, DesiredInput, Tree } from "./types.js";
 
 export interface BlobsNeededOptions {
-  /** Fetch deleted files too, so the plan can show what goes (default true). */
-  deletionDiffs?: boolean;
   /**
-   * At most this many files are fetched only to show a diff (default: all). The index and possible
-   * conflicts are always fetched: the plan's correctness depends on them, the diffs are for reading.
+   * At most this many files are fetched only to show a diff (default: all). The index, possible
+   * conflicts and files to delete are always fetched: the plan's correctness depends on them (a
+   * file is deleted only when it says it is this source's), the diffs are for reading.
    */
   diffLimit?: number;
 }
@@ -21,7 +20,7 @@ export interface BlobsNeededOptions {
  * nothing, passing what was fetched so far as `known`: the previous ownership index (fetched in the
  * first round, only when it differs from ours) tells which further files matter.
  * Fetches: files whose content changes (for the diff), our previous index, files that may belong
- * to another source (for the owner's name), and files to delete (for the diff).
+ * to another source (for the owner's name), and files to delete (each must say it is ours).
  */
 export function blobsNeeded(
   input: DesiredInput,
@@ -44,20 +43,19 @@ export function blobsNeededFor(
   options: BlobsNeededOptions = {},
 ): string[] {
   if (!desired.valid) return [];
-  if (previousIndexNeeded(desired, tree) && !known.has(desired.indexPath)) {
+  const index = previousIndexToFetch(desired, tree);
+  if (index !== undefined && !known.has(index)) {
     // The rest depends on what the previous index lists: the caller comes back with it.
-    return [desired.indexPath];
+    return [index];
   }
   const previous = readPreviousIndex(desired, tree, known, { units: input.units, rendered: input.rendered, source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : new Set<string>();
   const essential = new Set(conflictCandidates(desired, tree, owned));
+  for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
   const forDiffs = new Set<string>();
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
     if (current !== undefined && current !== sha && !essential.has(path)) forDiffs.add(path);
-  }
-  if (options.deletionDiffs ?? true) {
-    for (const path of owned) if (!desired.files.has(path) && tree.has(path)) forDiffs.add(path);
   }
   // Diff contents already fetched count against the limit, so asking again never grows it.
   const fetchedForDiffs = [...forDiffs].filter((p) => known.has(p)).length;

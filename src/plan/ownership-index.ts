@@ -6,7 +6,7 @@ import { compareStrings as compare } from "./compare.js";
 import { indexPath } from "./paths.js";
 import { setOwn } from "./records.js";
 import type { UnitState } from "./unit-state.js";
-import { unitState } from "./unit-state.js";
+import { envDigest, unitState } from "./unit-state.js";
 
 /**
  * The ownership index: one file per source repository in the GitOps repository listing every file
@@ -29,6 +29,8 @@ export interface IndexedUnit {
 
 export interface OwnershipIndex {
   source: string;
+  /** The repository's id (see `Source.id`); absent in indexes of sources without one, and in those written before ids. */
+  id?: string;
   /**
    * The source commit whose manifest rendered these files (absent in indexes written before it was
    * recorded): an org config change re-renders every source at this commit, not at whatever its
@@ -47,7 +49,7 @@ const KIND = "SourceIndex";
 /** The index for a rendered manifest; null when the source owns nothing (manifest removed, no units). */
 export function buildIndex(units: Unit[], rendered: RenderResult, source: Source, config: ResolvedConfig): IndexFile | null {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config, source.repository), content: formatIndex(index) };
+  return index && { path: indexPath(config, source), content: formatIndex(index) };
 }
 
 export function buildOwnershipIndex(units: Unit[], rendered: RenderResult, source: Source): OwnershipIndex | null {
@@ -69,20 +71,21 @@ export function buildOwnershipIndex(units: Unit[], rendered: RenderResult, sourc
       return entry;
     });
   const catalog = rendered.owned.filter((p) => !inUnits.has(p)).sort(compare);
-  return { source: source.repository, ...(source.sha && COMMIT_SHA.test(source.sha) ? { sourceCommit: source.sha } : {}), units: indexed, catalog };
+  return {
+    source: source.repository,
+    ...(source.id !== undefined ? { id: source.id } : {}),
+    ...(source.sha && COMMIT_SHA.test(source.sha) ? { sourceCommit: source.sha } : {}),
+    units: indexed,
+    catalog,
+  };
 }
 
 export function formatIndex(index: OwnershipIndex): string {
-  const doc = {
-    apiVersion: API_VERSION,
-    kind: KIND,
-    source: index.source,
-    ...(index.sourceCommit ? { sourceCommit: index.sourceCommit } : {}),
-    units: index.units,
-    catalog: index.catalog,
-  };
+  const id = index.id === undefined ? {} : { id: index.id };
+  const sourceCommit = index.sourceCommit === undefined ? {} : { sourceCommit: index.sourceCommit };
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, ...sourceCommit, units: index.units, catalog: index.catalog };
   return (
-    `# Files in this repository owned by ${index.source}, written by Paved on every apply.\n` +
+    `# Files in this repository owned by ${index.source}${index.id === undefined ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.\n` +
     "# Paved deletes only files listed here; do not edit by hand.\n" +
     dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' })
   );
@@ -104,8 +107,10 @@ export function parseIndex(content: string): OwnershipIndex {
   const units = doc.units ?? [];
   const catalog = doc.catalog ?? [];
   if (!Array.isArray(units) || !isStringList(catalog)) throw new Error("units and catalog must be lists");
+  if (doc.id !== undefined && typeof doc.id !== "string" && typeof doc.id !== "number") throw new Error("id must be a string");
   return {
     source: doc.source,
+    ...(doc.id !== undefined ? { id: String(doc.id) } : {}),
     ...(typeof doc.sourceCommit === "string" && COMMIT_SHA.test(doc.sourceCommit) ? { sourceCommit: doc.sourceCommit } : {}),
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
@@ -137,7 +142,7 @@ function readState(value: unknown): UnitState | undefined {
     replicas,
     cpu,
     memory,
-    env: stringRecord(value.env),
+    env: digested(stringRecord(value.env)),
     secrets: stringRecord(value.secrets),
     dependencies: stringRecord(value.dependencies),
   };
@@ -149,6 +154,11 @@ function readState(value: unknown): UnitState | undefined {
   if (typeof value.host === "string") state.host = value.host;
   if (typeof value.path === "string") state.path = value.path;
   return state;
+}
+
+function digested(env: Record<string, string>): Record<string, string> {
+  for (const name of Object.keys(env)) setOwn(env, name, envDigest(env[name]!));
+  return env;
 }
 
 function stringRecord(value: unknown): Record<string, string> {

@@ -3,7 +3,7 @@ import { compareStrings } from "./compare.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { fileChanges } from "./file-changes.js";
 import { onlySourceCommitDiffers, ownedPaths } from "./ownership-index.js";
-import { conflictDiagnostic, findConflicts } from "./ownership.js";
+import { conflictDiagnostic, deletable, findConflicts, keptDiagnostic } from "./ownership.js";
 import { planId } from "./plan-id.js";
 import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.js";
 import { findRisks } from "./risks.js";
@@ -40,13 +40,18 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
   }
   const previousIndex = previous.kind === "found" ? previous.index : undefined;
   const owned = previousIndex ? ownedPaths(previousIndex) : new Set<string>();
-  const conflicts = findConflicts(desired, tree, blobs, owned, source.repository);
+  const conflicts = findConflicts(desired, tree, blobs, owned, source);
   if (conflicts.length > 0) {
     const locate = input.locate ?? (() => undefined);
-    return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate))]);
+    return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate, source))]);
   }
 
-  const changes = withoutBookkeepingOnly(fileChanges(desired, previousIndex, tree, blobs), desired.indexPath, blobs);
+  const listed = fileChanges(desired, previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined, (path) =>
+    deletable(blobs.get(path), source),
+  );
+  const kept = listed.kept;
+  const changes = withoutBookkeepingOnly(listed.changes, desired.indexPath, blobs);
+  const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
   const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
@@ -58,7 +63,7 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
   return {
     id,
     valid: true,
-    diagnostics: sortDiagnostics(desired.diagnostics),
+    diagnostics: sortDiagnostics(diagnostics),
     changes,
     units: comparisons.map((c) => c.change),
     risks: findRisks(comparisons, environments, config),

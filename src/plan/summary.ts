@@ -14,7 +14,8 @@ export function describeChanges(before: UnitState, after: UnitState): string[] {
   if (before.memory !== after.memory) lines.push(`memory ${before.memory} → ${after.memory}`);
   lines.push(...describeOptional("port", before.port, after.port));
   lines.push(...describeIngress(before, after));
-  lines.push(...describeRecord("env", before.env, after.env, (name, from, to) => `env ${name} ${short(from)} → ${short(to)}`));
+  // Env values are digests (unit-state.ts): the diff shows the value, the summary only that it changed.
+  lines.push(...describeRecord("env", before.env, after.env, (name) => `env ${name} changed`));
   lines.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
   lines.push(
     ...describeRecord("dependency", before.dependencies, after.dependencies, (name, from, to) => `dependency ${name} ${from} → ${to}`, true),
@@ -116,10 +117,4 @@ function describeRecord(
     else lines.push(changed(name, from, to));
   }
   return lines;
-}
-
-/** Long env values would drown the table; the diff below shows them whole. */
-function short(value: string): string {
-  const shown = value === "" ? '""' : value;
-  return shown.length > 40 ? `${shown.slice(0, 39)}…` : shown;
 }

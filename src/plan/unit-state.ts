@@ -1,10 +1,12 @@
+import { createHash } from "node:crypto";
 import type { Unit } from "../core/unit.js";
 import { getOwn, setOwn } from "./records.js";
 
 /**
  * What a unit looks like to a person reading a plan: recorded in the ownership index so the next
- * plan can say "replicas 2 → 3" without parsing rendered Kubernetes objects. Never holds a secret
- * value (the manifest holds none): secrets are store references, placeholders stay references.
+ * plan can say "replicas 2 → 3" without parsing rendered Kubernetes objects. Never holds an env
+ * value: a literal may be a credential someone pasted, and the index and the commit messages made
+ * from these states are read far more widely than the rendered files, so env values are digests.
  */
 export interface UnitState {
   image: string;
@@ -15,7 +17,7 @@ export interface UnitState {
   port?: number;
   host?: string;
   path?: string;
-  /** NAME → the value as written: a literal, or a `${dependencies.<dep>.<output>}` reference. */
+  /** NAME → `sha256:<12 hex>` of the value as written: enough to tell a change, never the value. */
   env: Record<string, string>;
   /** NAME → `<store key>` or `<store key>#<property>`. */
   secrets: Record<string, string>;
@@ -42,8 +44,7 @@ export function unitState(unit: Unit): UnitState {
     secrets: {},
     dependencies: {},
   };
-  // Values as written: a `${dependencies.…}` placeholder stays a reference, `$${` stays escaped.
-  for (const name of Object.keys(spec.env).sort()) setOwn(state.env, name, String(getOwn(spec.env, name)));
+  for (const name of Object.keys(spec.env).sort()) setOwn(state.env, name, envDigest(String(getOwn(spec.env, name))));
   for (const name of Object.keys(spec.secrets).sort()) {
     const ref = getOwn(spec.secrets, name)!;
     setOwn(state.secrets, name, ref.property ? `${ref.key}#${ref.property}` : ref.key);
@@ -53,4 +54,15 @@ export function unitState(unit: Unit): UnitState {
     setOwn(state.dependencies, name, dep.class ? `${dep.type}/${dep.class}` : dep.type);
   }
   return state;
+}
+
+const DIGEST = /^sha256:[0-9a-f]{12}$/;
+
+/**
+ * An env value as the index records it. Indexes written before digests hold values: those are
+ * digested on reading, so the comparison still holds and no value reaches a summary.
+ */
+export function envDigest(value: string): string {
+  if (DIGEST.test(value)) return value;
+  return `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 12)}`;
 }

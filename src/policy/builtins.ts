@@ -1,13 +1,14 @@
 /**
  * Built-in policies, each switchable off by id under `builtins:` in the org config:
- * `image-tag`, `image-registry`, `production-digest`.
+ * `image-tag`, `image-registry`, `production-digest`, `env-secret-literal`.
  */
 import type { ResolvedConfig } from "../config/types.js";
 import type { Severity } from "../core/diagnostic.js";
 import type { Unit } from "../core/unit.js";
 import { listNames } from "../manifest/suggest.js";
+import { secretLikeReason } from "./secret-literal.js";
 
-export const BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest"] as const;
+export const BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"] as const;
 export type BuiltinPolicyId = (typeof BUILTIN_POLICY_IDS)[number];
 
 /** A built-in policy's verdict on one unit, about one field of its spec. */
@@ -46,7 +47,7 @@ export function parseImage(image: string): ImageReference {
   };
 }
 
-type Builtin = (unit: Unit, config: ResolvedConfig) => PolicyFinding | undefined;
+type Builtin = (unit: Unit, config: ResolvedConfig) => PolicyFinding | PolicyFinding[] | undefined;
 
 const imageTag: Builtin = (unit) => {
   const image = unit.spec.image;
@@ -97,18 +98,37 @@ const productionDigest: Builtin = (unit, config) => {
   };
 };
 
+const envSecretLiteral: Builtin = (unit) =>
+  Object.keys(unit.spec.env)
+    .sort()
+    .flatMap((name): PolicyFinding[] => {
+      const reason = secretLikeReason(name, unit.spec.env[name]!);
+      if (reason === undefined) return [];
+      return [
+        {
+          code: "env-secret-literal",
+          severity: "error",
+          field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+          // Never the value: this message goes to check runs, comments and logs.
+          message: `\`env.${name}\` is a literal that looks like a secret (${reason}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/…, property: … }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``,
+        },
+      ];
+    });
+
 const BUILTINS: Record<BuiltinPolicyId, Builtin> = {
   "image-tag": imageTag,
   "image-registry": imageRegistry,
   "production-digest": productionDigest,
+  "env-secret-literal": envSecretLiteral,
 };
 
 export function builtinFindings(unit: Unit, config: ResolvedConfig): PolicyFinding[] {
   const findings: PolicyFinding[] = [];
   for (const id of BUILTIN_POLICY_IDS) {
     if (config.builtins[id] === false) continue;
-    const finding = BUILTINS[id](unit, config);
-    if (finding) findings.push(finding);
+    const found = BUILTINS[id](unit, config);
+    if (Array.isArray(found)) findings.push(...found);
+    else if (found) findings.push(found);
   }
   return findings;
 }

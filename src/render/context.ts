@@ -16,10 +16,15 @@ export interface RenderContext {
   orgTemplates: string[];
   validateValues: ValuesValidator | null;
   files: Map<string, string>;
+  /** The first line of every file this source owns: whose it is (core/provenance.ts). */
+  ownedHeader: string;
 }
 
-/** Adds a file unless another template already wrote that path. */
-export function addFile(ctx: RenderContext, path: string, text: string, templateFile: string, subject: string): boolean {
+/**
+ * Adds a file unless another template already wrote that path. Paved's own first line goes on top
+ * of what the template wrote: the file then says whose it is whatever the org's templates do.
+ */
+export function addFile(ctx: RenderContext, path: string, text: string, templateFile: string, subject: string, header = ctx.ownedHeader): boolean {
   if (ctx.files.has(path)) {
     ctx.diagnostics.add(
       templateDiagnostic(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
@@ -27,6 +32,6 @@ export function addFile(ctx: RenderContext, path: string, text: string, template
     );
     return false;
   }
-  ctx.files.set(path, text);
+  ctx.files.set(path, header + text);
   return true;
 }

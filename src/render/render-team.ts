@@ -2,6 +2,7 @@
  * Files above the unit level: the team's AppProject (shared by all of the team's source
  * repositories) and one Backstage catalog file per service (owned by this source).
  */
+import { teamHeader } from "../core/provenance.js";
 import type { Unit } from "../core/unit.js";
 import { addFile, type RenderContext } from "./context.js";
 import { compareText, yamlString } from "./encode.js";
@@ -25,7 +26,7 @@ export function renderProjects(units: readonly Unit[], ctx: RenderContext): stri
     }
     const view = buildProjectView(owner, ctx.config, ctx.gitopsRepoURL);
     const rendered = ctx.runner.run({ template: "appproject", view, subject, kind: "objects" });
-    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject)) paths.push(target.path);
+    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject, teamHeader(owner))) paths.push(target.path);
   }
   return paths;
 }

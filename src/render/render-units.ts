@@ -3,6 +3,7 @@ import type { ResolvedConfig } from "../config/types.js";
 import { sortDiagnostics } from "../core/diagnostic.js";
 import type { RenderedUnit, RenderResult, Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
+import { sourceHeader } from "../core/provenance.js";
 import { DiagnosticCollector } from "./collector.js";
 import type { RenderContext } from "./context.js";
 import { configDiagnostic } from "./diagnostics.js";
@@ -50,6 +51,7 @@ export function renderUnits(
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
     validateValues: config.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
     files: new Map(),
+    ownedHeader: sourceHeader(source),
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit): unit is RenderedUnit => unit !== null);
   const catalog = renderCatalog(units, ctx);

@@ -256,8 +256,9 @@ function buildDependency(unit: Unit, name: string, config: ResolvedConfig): Depe
   const dep = unit.spec.dependencies[name]!;
   const catalog = Object.hasOwn(config.dependencies, dep.type) ? config.dependencies[dep.type] : undefined;
   const parameters = new Map<string, S>();
-  if (dep.class !== undefined) parameters.set("class", yamlString(dep.class));
   for (const [key, value] of Object.entries(dep.params ?? {})) parameters.set(key, yamlScalar(value));
+  // Set last: the checked class wins over any parameter (the manifest checks refuse one anyway).
+  if (dep.class !== undefined) parameters.set("class", yamlString(dep.class));
   return {
     name: yamlString(name),
     type: yamlString(dep.type),

@@ -1,4 +1,5 @@
 import type { Diagnostic } from "../core/diagnostic.js";
+import { showInvisible } from "./escape.js";
 
 /** A check-run annotation as GitHub's API takes it. */
 export interface Annotation {
@@ -22,7 +23,8 @@ export interface AnnotationRange {
 
 /** GitHub accepts columns only when the range starts and ends on the same line: dropped otherwise. */
 export function annotation(range: AnnotationRange, level: Annotation["annotation_level"], title: string, message: string): Annotation {
-  const result: Annotation = { path: range.path, start_line: range.startLine, end_line: range.endLine, annotation_level: level, message, title };
+  // Plain text in GitHub's UI: hidden and reordering characters are shown, never obeyed.
+  const result: Annotation = { path: range.path, start_line: range.startLine, end_line: range.endLine, annotation_level: level, message: showInvisible(message), title: showInvisible(title) };
   if (range.startLine === range.endLine && range.startColumn !== undefined) {
     result.start_column = range.startColumn;
     result.end_column = range.endColumn ?? range.startColumn;

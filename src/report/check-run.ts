@@ -1,7 +1,7 @@
 import type { Plan } from "../plan/types.js";
 import { diagnosticAnnotation, type Annotation } from "./annotations.js";
 import { pendingApprovals, shortSha, type ReportContext } from "./context.js";
-import { safeUrl } from "./escape.js";
+import { safeUrl, showInvisible } from "./escape.js";
 import { fitSections } from "./fit.js";
 import { CHECK_RUN_MAX_BYTES, CHECK_RUN_TITLE_MAX_CHARS, measureBytes } from "./limits.js";
 import { diffSection } from "./markdown-sections.js";
@@ -26,7 +26,7 @@ export function checkRunOutput(plan: Plan, ctx: ReportContext, limit = CHECK_RUN
   const v = verdict(plan, applied, waiting);
   const head = `${v.icon} ${v.text}\n\n${sourceLine(ctx)}\n\n`;
   // The title is plain text: no link.
-  const title = `${v.icon} ${verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : undefined, waiting).text}`;
+  const title = `${v.icon} ${showInvisible(verdict(plan, ctx.applied ? shortSha(ctx.applied.commitUrl) : undefined, waiting).text)}`;
   return {
     conclusion: !plan.valid || !v.ok ? "failure" : v.warnings > 0 ? "neutral" : "success",
     title: title.length > CHECK_RUN_TITLE_MAX_CHARS ? `${title.slice(0, CHECK_RUN_TITLE_MAX_CHARS - 1)}…` : title,

@@ -3,9 +3,19 @@
  * and terminals. Paths and service names are safe by construction but go through here anyway.
  */
 
-/** Inline Markdown: no formatting, no HTML, no table breaks, no @-mentions, one line. */
+/**
+ * Bidirectional controls and invisible format characters: a value can reorder or hide what a
+ * reviewer reads (Trojan Source), so every report shows them as `\u202e` instead of obeying them.
+ */
+const INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+
+export function showInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Inline Markdown: no formatting, no HTML, no table breaks, no @-mentions, one line, no hidden characters. */
 export function escapeMarkdown(text: string): string {
-  return text
+  return showInvisible(text)
     .replace(/\r?\n|\r/g, " ")
     .replace(/&/g, "&amp;")
     .replace(/[\\`*_[\]<>|~]/g, "\\$&")
@@ -27,7 +37,7 @@ export function markdownMessage(text: string, options: { table?: boolean } = {})
 
 /** A code span that holds any text: the fence is longer than any backtick run inside. */
 export function codeSpan(text: string): string {
-  const oneLine = text.replace(/\r?\n|\r/g, " ");
+  const oneLine = showInvisible(text).replace(/\r?\n|\r/g, " ");
   const fence = "`".repeat(longestBacktickRun(oneLine) + 1);
   const pad = oneLine.startsWith("`") || oneLine.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine}${pad}${fence}`;
@@ -39,7 +49,8 @@ export function tableCodeSpan(text: string): string {
 }
 
 /** A fenced code block no line inside can close. */
-export function codeBlock(text: string, language = ""): string {
+export function codeBlock(raw: string, language = ""): string {
+  const text = showInvisible(raw);
   const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
   const body = text.endsWith("\n") || text === "" ? text : `${text}\n`;
   return `${fence}${language}\n${body}${fence}\n`;
@@ -51,13 +62,13 @@ export function safeUrl(url: string): string {
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return showInvisible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 /** Terminal output: control characters (escape sequences included) become visible, never act. */
 export function escapeTerminal(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+  return showInvisible(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
 /**
@@ -65,9 +76,7 @@ export function escapeTerminal(text: string): string {
  * breaks and bidirectional-text controls shown too, so a value cannot fake or hide a line.
  */
 export function escapeTerminalLine(text: string): string {
-  return escapeTerminal(text)
-    .replace(/\n/g, "\\n")
-    .replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escapeTerminal(text).replace(/\n/g, "\\n");
 }
 
 function longestBacktickRun(text: string): number {

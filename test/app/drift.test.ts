@@ -1,15 +1,16 @@
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { example, repositoryPayload, startApp } from "../support/app-harness.js";
-import { GITOPS, applyMain, deliver, seedOrg } from "../support/app-world.js";
+import { APP_REPO, GITOPS, applyMain, deliver, seedOrg } from "../support/app-world.js";
 import { FakeGitHub } from "../support/fake-github.js";
 import { pushTo } from "../support/org-world.js";
 
 const DEPLOYMENT = "staging/payments-staging/api/manifests/deployment.yaml";
 const SERVICE = "production/payments/api/manifests/service.yaml";
-const INDEX = ".paved/sources/acme/payments.yaml";
 
 let fake: FakeGitHub;
+/** acme/payments' ownership index, keyed by its repository id. */
+const index = () => `.paved/sources/${fake.repoState(APP_REPO).id}.yaml`;
 let probot: Probot;
 
 beforeEach(async () => {
@@ -81,7 +82,7 @@ describe("drift in the GitOps repository", () => {
     await deliverPavedPush(before);
     // The same commit in a push someone else made (say, merging a branch that holds it): GitHub's signature says it is Paved's.
     const commit = fake.getCommit(GITOPS, "main");
-    await pushGitOps(before, commit.sha, { modified: [DEPLOYMENT, INDEX] }, mallory, { login: "paved[bot]", name: commit.author.name, email: commit.author.email });
+    await pushGitOps(before, commit.sha, { modified: [DEPLOYMENT, index()] }, mallory, { login: "paved[bot]", name: commit.author.name, email: commit.author.email });
     expect(driftIssues()).toEqual([]);
   });
 
@@ -134,11 +135,11 @@ describe("drift in the GitOps repository", () => {
     seedOrg(fake);
     await applyMain(probot, fake);
     const rendered = fake.readTree(GITOPS);
-    await handEdit({ [INDEX]: rendered[INDEX]!.replace("acme/payments", "acme/payment") }, impostor);
+    await handEdit({ [index()]: rendered[index()]!.replace("acme/payments", "acme/payment") }, impostor);
     expect(driftIssues()).toHaveLength(1);
-    expect(driftIssues()[0]!.body).toContain(INDEX);
+    expect(driftIssues()[0]!.body).toContain(index());
 
-    await handEdit({ [INDEX]: rendered[INDEX]! }, mallory);
+    await handEdit({ [index()]: rendered[index()]! }, mallory);
     expect(driftIssues()[0]!.state).toBe("closed");
   });
 });

@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { example, repositoryPayload, startApp } from "../support/app-harness.js";
-import { APP_REPO, EXAMPLE_CONFIG, EXAMPLE_MANIFEST, GITOPS, applyMain, deliver, openPull, pushPayload, seedOrg } from "../support/app-world.js";
+import { example, startApp } from "../support/app-harness.js";
+import { APP_REPO, EXAMPLE_CONFIG, EXAMPLE_MANIFEST, GITOPS, applyMain, deliver, openPull, pushPayload, seedOrg, sourcePayload } from "../support/app-world.js";
 import { FakeGitHub } from "../support/fake-github.js";
 
 let fake: FakeGitHub;
@@ -22,7 +22,7 @@ function mergeGroupPayload(group: { headRef: string; headSha: string; baseRef: s
   const payload = example("merge_group", "checks_requested");
   Object.assign(payload.merge_group, { head_ref: group.headRef, head_sha: group.headSha, base_ref: group.baseRef, base_sha: group.baseSha });
   payload.merge_group.head_commit = { ...payload.merge_group.head_commit, id: group.headSha };
-  payload.repository = repositoryPayload(APP_REPO);
+  payload.repository = sourcePayload(fake, APP_REPO);
   payload.installation = { id: 1, node_id: "I1" };
   return payload;
 }

@@ -7,6 +7,7 @@ import {
   EXAMPLE_MANIFEST,
   GITOPS,
   deliver,
+  indexOf,
   openPull,
   pullRequestPayload,
   pushPayload,
@@ -15,7 +16,6 @@ import {
 import { FakeGitHub } from "../support/fake-github.js";
 
 const MARKER = "<!-- paved:plan -->";
-const INDEX = ".paved/sources/acme/payments.yaml";
 
 let fake: FakeGitHub;
 let probot: Probot;
@@ -59,7 +59,7 @@ describe("merging a pull request", () => {
         "production/payments/api/application.yaml",
         "projects/payments.yaml",
         "catalog/payments/api.yaml",
-        INDEX,
+        indexOf(fake, APP_REPO),
       ]),
     );
     expect(Object.keys(tree).some((p) => p.startsWith("production/payments/worker/"))).toBe(false); // enabled: false there
@@ -162,7 +162,7 @@ describe("merging a pull request", () => {
   it("loses no update when two sources merge while a third writer sneaks in", async () => {
     seedOrg(fake);
     fake.addRepo("acme/search", {
-      files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", "owner: search").replace(/api\.payments\.example\.com/g, "api.search.example.com").replace("host: api.example.com", "host: search.example.com") },
+      files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", "owner: search").replace(/api\.payments\.example\.com/g, "api.search.example.com").replace("host: api.example.com", "host: search.example.com").replace("payments/stripe", "search/stripe") },
     });
     let sneaks = 0;
     fake.beforeRefUpdate(
@@ -173,8 +173,7 @@ describe("merging a pull request", () => {
       },
       { times: 2 },
     );
-    const search = { ...pushPayload(fake, "1".repeat(40), fake.headSha("acme/search", "main"), { added: ["platform.yaml"] }) };
-    search.repository = { ...search.repository, name: "search", full_name: "acme/search", html_url: "https://github.com/acme/search" };
+    const search = pushPayload(fake, "1".repeat(40), fake.headSha("acme/search", "main"), { added: ["platform.yaml"] }, "refs/heads/main", "acme/search");
     await Promise.all([
       deliver(probot, "push", pushPayload(fake, "1".repeat(40), fake.headSha(APP_REPO, "main"), { added: ["platform.yaml"] })),
       deliver(probot, "push", search),
@@ -182,8 +181,8 @@ describe("merging a pull request", () => {
     const tree = fake.readTree(GITOPS);
     expect(tree["hand-written-1.txt"]).toBeDefined();
     expect(tree["hand-written-2.txt"]).toBeDefined();
-    expect(tree[".paved/sources/acme/payments.yaml"]).toBeDefined();
-    expect(tree[".paved/sources/acme/search.yaml"]).toBeDefined();
+    expect(tree[indexOf(fake, APP_REPO)]).toBeDefined();
+    expect(tree[indexOf(fake, "acme/search")]).toBeDefined();
     expect(tree["production/payments/api/application.yaml"]).toBeDefined();
     expect(tree["production/search/api/application.yaml"]).toBeDefined();
     const rejected = fake.calls.filter((c) => c.method === "PATCH" && c.path.endsWith("/git/refs/heads/main") && c.status === 422).length;
@@ -199,7 +198,7 @@ describe("merging a pull request", () => {
     expect(check.status).toBe("completed");
     expect(check.conclusion).toBe("failure");
     expect(check.output.summary).toContain("kept moving");
-    expect(fake.readTree(GITOPS)[INDEX]).toBeUndefined();
+    expect(fake.readTree(GITOPS)[indexOf(fake, APP_REPO)]).toBeUndefined();
   });
 });
 
@@ -229,7 +228,7 @@ describe("an environment gated by review (mode: pull-request)", () => {
     await merge(second.number);
     const again = [...fake.repoState(GITOPS).pulls.values()];
     expect(again).toHaveLength(1);
-    expect(fake.readTree(GITOPS, branch)[".paved/sources/acme/payments.yaml"]).toBeDefined();
+    expect(fake.readTree(GITOPS, branch)[indexOf(fake, APP_REPO)]).toBeDefined();
     expect(fake.readTree(GITOPS, branch)["production/payments/api/manifests/deployment.yaml"]).toBeDefined();
   });
 });
@@ -243,7 +242,7 @@ describe("GitHub failing", () => {
     const after = fake.headSha(APP_REPO, "main");
     await deliver(probot, "push", pushPayload(fake, "1".repeat(40), after, { added: ["platform.yaml"] }));
     expect(gitopsCommits()).toBe(1);
-    expect(fake.readTree(GITOPS)[INDEX]).toBeDefined();
+    expect(fake.readTree(GITOPS)[indexOf(fake, APP_REPO)]).toBeDefined();
   });
 
   it("fails the check with the reason on a secondary rate limit, leaving nothing half-written", async () => {

@@ -85,7 +85,7 @@ const CONFIG: ResolvedConfig = loadConfig(CONFIG_WITHOUT_APPROVAL, ".github/pave
 
 /** What an apply of the example at `after` (merged from `pull`) must write: the rendered files and the index. */
 function expectedFiles(after: string, pull: number): Record<string, string> {
-  const desired = desiredState(EXAMPLE_MANIFEST, "platform.yaml", CONFIG, { repository: APP_REPO, sha: after, pullRequest: pull }, defaultTemplates());
+  const desired = desiredState(EXAMPLE_MANIFEST, "platform.yaml", CONFIG, { repository: APP_REPO, id: String(fake.repoState(APP_REPO).id), sha: after, pullRequest: pull }, defaultTemplates());
   expect(desired.index).not.toBeNull();
   return Object.fromEntries([...desired.rendered.files, [desired.index!.path, desired.index!.content]].sort(([a], [b]) => (a < b ? -1 : 1)));
 }

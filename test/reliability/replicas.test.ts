@@ -41,15 +41,13 @@ afterEach(async () => {
 
 /** Source i: its own team, namespaces and hosts, so the five never claim the same GitOps paths. */
 function manifestOf(i: number): string {
-  return EXAMPLE_MANIFEST.replace("owner: payments", `owner: team-${i}`)
+  return EXAMPLE_MANIFEST.replace("owner: payments", `owner: team-${i}`).replace("payments/stripe", `team-${i}/stripe`)
     .replace(/api\.payments\.example\.com/g, `api.team-${i}.example.com`)
     .replace("host: api.example.com", `host: team-${i}.example.com`);
 }
 
 function sourcePush(repo: string, after: string) {
-  const payload = pushPayload(fake, "1".repeat(40), after, { added: ["platform.yaml"] });
-  payload.repository = { ...payload.repository, ...repositoryPayload(repo) };
-  return payload;
+  return pushPayload(fake, "1".repeat(40), after, { added: ["platform.yaml"] }, "refs/heads/main", repo);
 }
 
 function appCommits(): number {
@@ -85,7 +83,7 @@ describe("replicas share writes through git's compare-and-swap", () => {
     const config = loadConfig(CONFIG_WITHOUT_APPROVAL, ".github/paved.yml").config!;
     const expected: Record<string, string> = {};
     for (const [k, s] of sources.entries()) {
-      const desired = desiredState(manifestOf(k + 1), "platform.yaml", config, { repository: s.repo, sha: s.after }, defaultTemplates());
+      const desired = desiredState(manifestOf(k + 1), "platform.yaml", config, { repository: s.repo, id: String(fake.repoState(s.repo).id), sha: s.after }, defaultTemplates());
       for (const [path, content] of desired.rendered.files) expected[path] = content;
       expected[desired.index!.path] = desired.index!.content;
     }

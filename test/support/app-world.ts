@@ -38,14 +38,14 @@ export function pullRequestPayload(fake: FakeGitHub, number: number, action = "o
   const payload = example("pull_request", action === "synchronize" ? "synchronize" : "opened");
   payload.action = action;
   payload.number = number;
-  payload.repository = repositoryPayload(APP_REPO);
+  payload.repository = sourcePayload(fake, APP_REPO);
   payload.installation = { id: 1, node_id: "I1" };
   Object.assign(payload.pull_request, {
     number,
     state: pr.state,
     draft: pr.draft,
-    head: { ...payload.pull_request.head, ref: pr.head.ref, sha: pr.head.sha, repo: repositoryPayload(pr.head.repo, "main", pr.head.repo === APP_REPO ? 1 : 2) },
-    base: { ...payload.pull_request.base, ref: pr.base.ref, sha: pr.base.sha, repo: repositoryPayload(APP_REPO) },
+    head: { ...payload.pull_request.head, ref: pr.head.ref, sha: pr.head.sha, repo: pr.head.repo === APP_REPO ? sourcePayload(fake, APP_REPO) : repositoryPayload(pr.head.repo, "main", 2) },
+    base: { ...payload.pull_request.base, ref: pr.base.ref, sha: pr.base.sha, repo: sourcePayload(fake, APP_REPO) },
   });
   return payload;
 }
@@ -62,6 +62,7 @@ export function pushPayload(
   after: string,
   changed: { added?: string[]; modified?: string[]; removed?: string[] } = { modified: ["platform.yaml"] },
   ref = "refs/heads/main",
+  repo = APP_REPO,
 ) {
   const payload = example("push");
   Object.assign(payload, {
@@ -72,13 +73,23 @@ export function pushPayload(
     deleted: false,
     forced: false,
     base_ref: null,
-    repository: { ...payload.repository, ...repositoryPayload(APP_REPO) },
+    repository: { ...payload.repository, ...sourcePayload(fake, repo) },
     installation: { id: 1, node_id: "I1" },
     commits: [{ ...(payload.commits[0] ?? {}), id: after, added: changed.added ?? [], modified: changed.modified ?? [], removed: changed.removed ?? [] }],
     head_commit: { ...(payload.head_commit ?? {}), id: after },
   });
-  void fake;
   return payload;
+}
+
+/** The `repository` of a payload for a repository of the fake: its name as it is now, and its id. */
+export function sourcePayload(fake: FakeGitHub, fullName: string) {
+  const state = fake.repoState(fullName);
+  return repositoryPayload(state.fullName, state.defaultBranch, state.id);
+}
+
+/** Where the ownership index of a repository of the fake lives: keyed by its id. */
+export function indexOf(fake: FakeGitHub, fullName: string): string {
+  return `.paved/sources/${fake.repoState(fullName).id}.yaml`;
 }
 
 /** Applies what the application repository's main branch holds now, as a merge would. */

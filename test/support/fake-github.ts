@@ -298,6 +298,20 @@ export class FakeGitHub {
   }
 
   /**
+   * Renames a repository as Settings → Rename does: same id, same history, a new name. (GitHub also
+   * redirects the old name until a new repository takes it; nothing here relies on that.)
+   */
+  renameRepo(from: string, to: string): void {
+    const repo = this.repo(from);
+    const [owner, name] = to.split("/");
+    if (!owner || !name) throw new Error(`renameRepo: "${to}" is not owner/name`);
+    if (this.world.repos.has(to.toLowerCase())) throw new Error(`renameRepo: ${to} already exists`);
+    this.world.repos.delete(from.toLowerCase());
+    Object.assign(repo, { owner, name, fullName: to });
+    this.world.repos.set(to.toLowerCase(), repo);
+  }
+
+  /**
    * Pushes a commit to `branch` as someone else would (no hooks, not verified); a missing branch
    * starts from the default branch. Open pull requests on that branch follow. Returns the sha.
    */

@@ -14,7 +14,7 @@ export function searchManifest(image = "ghcr.io/acme/search-web:2.0.0"): string 
 }
 
 /** A push of `after` to `repo`'s default branch that changed `files` (GitHub's payload shape). */
-export function pushTo(repo: string, before: string, after: string, files: { added?: string[]; modified?: string[]; removed?: string[] }, extra: Record<string, unknown> = {}) {
+export function pushTo(repo: string, before: string, after: string, files: { added?: string[]; modified?: string[]; removed?: string[] }, extra: Record<string, unknown> = {}, id?: number) {
   const payload = example("push");
   Object.assign(payload, {
     ref: "refs/heads/main",
@@ -24,7 +24,7 @@ export function pushTo(repo: string, before: string, after: string, files: { add
     deleted: false,
     forced: false,
     base_ref: null,
-    repository: { ...payload.repository, ...repositoryPayload(repo) },
+    repository: { ...payload.repository, ...repositoryPayload(repo, "main", id) },
     installation: { id: 1, node_id: "I1" },
     commits: [{ ...(payload.commits[0] ?? {}), id: after, added: files.added ?? [], modified: files.modified ?? [], removed: files.removed ?? [] }],
     head_commit: { ...(payload.head_commit ?? {}), id: after },
@@ -36,7 +36,8 @@ export function pushTo(repo: string, before: string, after: string, files: { add
 /** Adds a source repository with `manifest` and applies it, as its first merge would. */
 export async function addSource(probot: Probot, fake: FakeGitHub, repo: string, manifest: string): Promise<string> {
   const sha = fake.addRepo(repo, { files: { "platform.yaml": manifest } });
-  await deliver(probot, "push", pushTo(repo, "1".repeat(40), sha, { added: ["platform.yaml"] }));
+  // The repository's own id: the ownership index is keyed by it.
+  await deliver(probot, "push", pushTo(repo, "1".repeat(40), sha, { added: ["platform.yaml"] }, {}, fake.repoState(repo).id));
   return sha;
 }
 

@@ -1,0 +1,66 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { run, type Io } from "../../src/cli/main.js";
+
+/** Real git without the machine's config: tests see what a fresh clone would. */
+export function isolateGit(): void {
+  process.env.GIT_CONFIG_GLOBAL = "/dev/null";
+  process.env.GIT_CONFIG_NOSYSTEM = "1";
+}
+
+const dirs: string[] = [];
+export function cleanUp(): void {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" }).trim();
+}
+
+export async function paved(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
+  const code = await run(args, io);
+  return { code, stdout, stderr };
+}
+
+/** A temporary folder with an empty GitOps clone and the example org config; apps are added with `app`. */
+export function gitopsWorkspace(): { root: string; gitops: string; config: string; app: (name: string, manifest: string) => string } {
+  const root = mkdtempSync(join(tmpdir(), "paved-tenant-"));
+  dirs.push(root);
+  const gitops = join(root, "gitops");
+  mkdirSync(gitops);
+  git(gitops, "init", "-q", "-b", "main");
+  git(gitops, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "init");
+  const config = join(root, "paved.yml");
+  cpSync(new URL("../../examples/paved.yml", import.meta.url), config);
+  return {
+    root,
+    gitops,
+    config,
+    app(name, manifest) {
+      const dir = join(root, name);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "platform.yaml"), manifest);
+      return dir;
+    },
+  };
+}
+
+/** The GitOps work tree as path → content (without .git). */
+export function treeOf(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d)) {
+      if (name === ".git") continue;
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out[relative(dir, full)] = readFileSync(full, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
