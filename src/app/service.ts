@@ -87,7 +87,8 @@ export async function startService({ credentials, env = process.env, probot: giv
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(Number(env.PORT) || 3000, env.HOST || "localhost", () => resolve());
+    // PORT=0 asks the system for a free port (the tests run services side by side): not the default.
+    server.listen(env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT), env.HOST || "localhost", () => resolve());
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
