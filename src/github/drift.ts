@@ -61,6 +61,10 @@ export async function checkDrift(gh: GitHub, target: DriftPushTarget): Promise<D
   const snapshot = await writer.readTree();
   const indexes = await readIndexes(writer, snapshot, settings);
   const owned = ownedFiles(indexes);
+  // A person merging Paved's own pull request (a gated environment, a fleet re-render) deploys Paved's render.
+  for (const commit of commits) {
+    if (!commit.paved && commit.files.some((f) => owned.has(f.path)) && (await mergesPavedPullRequest(gh, repo, commit.sha, bot))) commit.paved = true;
+  }
   if (commits.some((c) => !c.paved && c.files.some((f) => owned.has(f.path)))) await addBefore(gh, repo, target.before, commits);
   // 4. The drift now, into the issue.
   const entries = updateDrift(driftIssueState(issue?.body), commits, owned, snapshot.tree);
@@ -191,6 +195,16 @@ async function verifiedAs(gh: GitHub, repo: Repo, sha: string, bot: string): Pro
   const { data } = await gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...repo, commit_sha: sha });
   const email = new RegExp(`^\\d+\\+${bot.replace(/[[\]]/g, "\\$&")}@users\\.noreply\\.github\\.com$`);
   return data.verification?.verified === true && email.test(data.author.email) && email.test(data.committer.email);
+}
+
+/**
+ * Whether `sha` is the merge (or squash) of a pull request Paved opened from one of its `paved/…`
+ * branches, with Paved's own commit still at its head: nobody added to what it proposed.
+ */
+async function mergesPavedPullRequest(gh: GitHub, repo: Repo, sha: string, bot: string): Promise<boolean> {
+  const { data: pulls } = await gh.request("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: sha, per_page: 100 });
+  const merged = pulls.find((pr) => pr.merge_commit_sha === sha && pr.merged_at !== null && pr.user?.login === bot && pr.head.ref.startsWith("paved/"));
+  return merged !== undefined && (await verifiedAs(gh, repo, merged.head.sha, bot));
 }
 
 /** What each file was before the push (the `before` tree, one call), for its first touch in the push. */

@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { example, repositoryPayload, startApp } from "../support/app-harness.js";
-import { APP_REPO, GITOPS, applyMain, deliver, seedOrg } from "../support/app-world.js";
+import { APP_REPO, CONFIG_WITHOUT_APPROVAL, GITOPS, applyMain, deliver, seedOrg } from "../support/app-world.js";
 import { FakeGitHub } from "../support/fake-github.js";
 import { pushTo } from "../support/org-world.js";
 
@@ -84,6 +84,35 @@ describe("drift in the GitOps repository", () => {
     const commit = fake.getCommit(GITOPS, "main");
     await pushGitOps(before, commit.sha, { modified: [DEPLOYMENT, index()] }, mallory, { login: "paved[bot]", name: commit.author.name, email: commit.author.email });
     expect(driftIssues()).toEqual([]);
+  });
+
+  it("raises no issue when a person merges Paved's own pull request (a gated environment), by merge commit or squash", async () => {
+    for (const method of ["merge", "squash"] as const) {
+      fake.reset();
+      fake.install();
+      seedOrg(fake, { config: CONFIG_WITHOUT_APPROVAL.replace("    autoSync: false\n", "    autoSync: false\n    mode: pull-request\n") });
+      await applyMain(probot, fake);
+      const review = [...fake.repoState(GITOPS).pulls.values()].find((p) => p.state === "open")!;
+      expect(review.head.ref).toBe("paved/acme/payments/production");
+      const pavedCommit = fake.getCommit(GITOPS, review.head.sha);
+      const before = fake.headSha(GITOPS);
+      const merged = fake.mergePull(GITOPS, review.number, method);
+      const files = Object.keys(fake.readTree(GITOPS)).filter((p) => fake.readTree(GITOPS, before)[p] !== fake.readTree(GITOPS)[p]);
+      expect(files.length).toBeGreaterThan(0);
+      // GitHub's push for the merge: the pull request's commit (Paved's) and the merge commit, or the squash alone, by the person who merged.
+      const payload = pushTo(GITOPS, before, merged, { modified: files }, { sender: { login: "alice", id: 8, type: "User" } });
+      const alice = { name: "Alice", email: "alice@example.com", username: "alice" };
+      const bot = { name: pavedCommit.author.name, email: pavedCommit.author.email, username: "paved[bot]" };
+      payload.commits =
+        method === "merge"
+          ? [
+              { ...payload.commits[0], id: pavedCommit.sha, author: bot, committer: bot },
+              { ...payload.commits[0], id: merged, author: alice, committer: { name: "GitHub", email: "noreply@github.com", username: "web-flow" } },
+            ]
+          : [{ ...payload.commits[0], id: merged, author: alice, committer: { name: "GitHub", email: "noreply@github.com", username: "web-flow" } }];
+      await deliver(probot, "push", payload);
+      expect(driftIssues()).toEqual([]);
+    }
   });
 
   it("opens one issue for a hand edit, updates it on a second, and closes it when reverted", async () => {
