@@ -68,7 +68,6 @@ describe("a change to the org config or templates", () => {
     expect(check.conclusion).toBe("failure"); // one source no longer validates
     expect(check.output.title).toContain("2 file changes in staging, production across 1 source; 1 source was left as it is");
     expect(check.output.summary).toContain(`https://github.com/${GITOPS}/pull/${pulls[0]!.number}`);
-    if (process.env.SHOW) console.log(check.output.summary, "\n-----\n", pulls[1]!.title, "\n", pulls[1]!.body);
 
     // A second push that changes nothing more updates the same pull requests instead of opening more.
     await pushOrgSettings(probot, fake, { ".github/paved.yml": `${stricterConfig()}# a comment\n` });
