@@ -7,4 +7,5 @@ process.exitCode = await run(process.argv.slice(2), {
   stderr: process.stderr,
   cwd: process.cwd(),
   isTTY: Boolean(process.stdout.isTTY),
+  stdin: process.stdin,
 });

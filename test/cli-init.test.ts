@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
-import { SCHEMA_URL, starterManifest } from "../src/cli/init.js";
+import { starterManifest } from "../src/cli/init.js";
 import { run, type Io } from "../src/cli/main.js";
 import { DEFAULT_CONFIG } from "../src/config/defaults.js";
 import { loadConfig } from "../src/config/load.js";
@@ -52,9 +52,9 @@ describe("paved init", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("platform.yaml: valid (1 unit)");
     const text = readFileSync(join(dir, "platform.yaml"), "utf8");
-    const schemaId = (JSON.parse(readFileSync(new URL("../schemas/platform.schema.json", import.meta.url), "utf8")) as { $id: string }).$id;
-    expect(SCHEMA_URL).toBe(schemaId);
-    expect(text.split("\n")[0]).toBe(`# yaml-language-server: $schema=${schemaId}`);
+    // A tag's raw URL (one that exists once the repository is public), not a placeholder domain.
+    const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+    expect(text.split("\n")[0]).toBe(`# yaml-language-server: $schema=https://raw.githubusercontent.com/paved-dev/paved/v${version}/schemas/platform.schema.json`);
     expect(text).toContain("node_modules/paved/schemas/platform.schema.json");
     expect(text.split("\n").filter((l) => l.trimStart().startsWith("#")).length).toBeGreaterThan(8);
     const manifest = parse(text) as { owner: string; services: Record<string, { image: string }> };

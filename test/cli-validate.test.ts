@@ -35,6 +35,19 @@ async function paved(...argv: string[]): Promise<{ code: number; stdout: string;
 const INVALID = "apiVersion: paved.dev/v1\nowner: payments\nservices:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n    replica: 2\n";
 
 describe("paved validate", () => {
+  it("refuses what render would refuse: a 39-character owner with a 40-character service (issue 11.5)", async () => {
+    const owner = "o".repeat(39);
+    const service = "s".repeat(40);
+    write("platform.yaml", `apiVersion: paved.dev/v1\nowner: ${owner}\nservices:\n  ${service}:\n    image: ghcr.io/acme/api:1.0.0\n`);
+    const validate = await paved("validate", "--format", "json");
+    expect(validate.code).toBe(1);
+    const diagnostics = (JSON.parse(validate.stdout) as { diagnostics: Array<{ code: string; line: number; column: number; message: string }> }).diagnostics;
+    expect(diagnostics.filter((d) => d.code !== "production-digest").map((d) => `${d.code}@${d.line}:${d.column}`)).toEqual(["name-too-long@4:3"]);
+    expect(diagnostics[0]!.message).toContain("may have at most 51 characters together; shorten them by 28");
+    const render = await paved("render", "--out", "out");
+    expect(render.code).toBe(1);
+  });
+
   it("exits 0 for the shared example with its config (warnings allowed)", async () => {
     write("platform.yaml", exampleManifest);
     write(".github/paved.yml", exampleConfigText);

@@ -122,7 +122,7 @@ describe("loadConfig", () => {
     expect(loaded.diagnostics.map(at)).toEqual(["invalid-value@2:15", "invalid-value@5:14", "invalid-value@6:16"]);
     expect(loaded.diagnostics[0]!.message).toContain("`owner/name`");
     expect(loaded.diagnostics[1]!.message).toContain("absolute URL");
-    expect(loaded.diagnostics[2]!.message).toContain("`{owner}`, `{env}`, `{service}`");
+    expect(loaded.diagnostics[2]!.message).toContain("`{owner}` and `{env}`");
   });
 
   it("a missing cluster is reported at the environment key", () => {

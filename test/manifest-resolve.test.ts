@@ -105,7 +105,7 @@ describe("resolve", () => {
   it("follows the config's environment order and namespace patterns", () => {
     const cfg = config(yaml`
       environments:
-        dev: { cluster: "https://dev.example", namespace: "{env}-{service}" }
+        dev: { cluster: "https://dev.example", namespace: "{env}-{owner}" }
         prod: { cluster: "https://prod.example", namespace: "{owner}" }
     `);
     const result = check("apiVersion: paved.dev/v1\nowner: team-a\nservices:\n  b: { image: 'a:1' }\n  a: { image: 'a:1' }\n", {
@@ -113,9 +113,9 @@ describe("resolve", () => {
       builtins: { "production-digest": false },
     });
     expect(result.units.map((u) => `${u.service}/${u.environment}/${u.namespace}`)).toEqual([
-      "b/dev/dev-b",
+      "b/dev/dev-team-a",
       "b/prod/team-a",
-      "a/dev/dev-a",
+      "a/dev/dev-team-a",
       "a/prod/team-a",
     ]);
   });
@@ -172,6 +172,6 @@ describe("resolve", () => {
   });
 
   it("namespaceFor fills every placeholder", () => {
-    expect(namespaceFor("{owner}-{env}-{service}-{owner}", "o", "e", "s")).toBe("o-e-s-o");
+    expect(namespaceFor("{owner}-{env}-x-{owner}", "o", "e")).toBe("o-e-x-o");
   });
 });

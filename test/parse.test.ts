@@ -177,6 +177,26 @@ describe("diagnostics", () => {
     expect(parse("a: 'open\n").value).toBeUndefined();
   });
 
+  it("yaml-syntax: an unquoted ${…} inside { … } is one error that says to quote it, at the placeholder", () => {
+    const text = "services:\n  api:\n    env: { LOG_LEVEL: info, DATABASE_URL: ${dependencies.db.url} }\n    dependencies: { db: { type: postgres } }\n";
+    const d = only(parse(text));
+    expect(d.where).toBe("yaml-syntax@3:43");
+    expect(d.message).toMatch(/^Invalid YAML: `\$\{dependencies\.db\.url\}` inside `\{ … \}` is read as the start of a nested mapping\. Quote it: `DATABASE_URL: "\$\{dependencies\.db\.url\}"`\. \(\d+ more YAML errors after this one follow from it; fix it and check again\.\)$/);
+  });
+
+  it("yaml-syntax: a line indented too far is one error at that line, saying where it should start (not about quotes)", () => {
+    const d = only(parse("services:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n     port: 8080\n    replicas: 2\n"));
+    expect(d.where).toBe("yaml-syntax@4:6");
+    expect(d.message).toContain("`port:` on line 4 is indented further than `image:` above it, which already has a value. Start `port:` at column 5");
+    expect(d.message).not.toMatch(/quote/);
+  });
+
+  it("yaml-syntax: a line between two indentation levels says both columns", () => {
+    const d = only(parse("services:\n  api:\n    env:\n      A: b\n     B: c\n"));
+    expect(d.where).toBe("yaml-syntax@5:6");
+    expect(d.message).toContain("`B` starts at column 6, between its parent (column 5) and the entries above it (column 7)");
+  });
+
   it("yaml-syntax: an alias to an unknown anchor (or to itself) is located at the alias", () => {
     const d = only(parse("a: 1\nb: *nope\n"));
     expect(d.where).toBe("yaml-syntax@2:4");

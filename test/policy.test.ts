@@ -32,6 +32,25 @@ describe("built-in policies", () => {
     expect(check(manifest("docker.io/library/nginx:1.27"), { ...cfg, builtins: { "image-registry": false, "production-digest": false } }).diagnostics).toEqual([]);
   });
 
+  it("image-registry matches by whole path segment, with or without the trailing slash", () => {
+    for (const entry of ["ghcr.io/acme", "ghcr.io/acme/"]) {
+      const cfg = { ...noDigestRule, registries: [entry] };
+      expect(check(manifest("ghcr.io/acme/api:1"), cfg).diagnostics, entry).toEqual([]);
+      expect(check(manifest(`ghcr.io/acme/team/api@${DIGEST}`), cfg).diagnostics, entry).toEqual([]);
+      expect(errors(check(manifest("ghcr.io/acme-evil/api:1"), cfg)).map(at), entry).toEqual(["image-registry@5:12"]);
+      expect(errors(check(manifest("ghcr.io/acmecorp:1"), cfg)).map(at), entry).toEqual(["image-registry@5:12"]);
+    }
+    // One repository: its tags and digests, nothing beside it.
+    const one = { ...noDigestRule, registries: ["ghcr.io/acme/api"] };
+    expect(check(manifest("ghcr.io/acme/api:1.2"), one).diagnostics).toEqual([]);
+    expect(check(manifest(`ghcr.io/acme/api@${DIGEST}`), one).diagnostics).toEqual([]);
+    expect(errors(check(manifest("ghcr.io/acme/api-evil:1"), one)).map(at)).toEqual(["image-registry@5:12"]);
+    // A bare host: `registry.acme.io:5000` is another registry.
+    const host = { ...noDigestRule, registries: ["registry.acme.io"] };
+    expect(check(manifest("registry.acme.io/api:1"), host).diagnostics).toEqual([]);
+    expect(errors(check(manifest("registry.acme.io:5000/api:1"), host)).map(at)).toEqual(["image-registry@5:12"]);
+  });
+
   it("production-digest warns in production environments only", () => {
     const result = check(manifest("ghcr.io/acme/api:1.2.3"), catalogConfig);
     expect(result.diagnostics.map((d) => `${d.severity}:${at(d)}`)).toEqual(["warning:production-digest@5:12"]);
@@ -165,5 +184,34 @@ describe("invalid policies are config errors", () => {
         - { id: image-tag, assert: {} }
     `;
     expect(loadConfig(text, "paved.yml").diagnostics.map(at)).toEqual(["duplicate-policy@3:11", "duplicate-policy@4:11"]);
+  });
+});
+
+describe("a policy naming a field no unit has warns at config load", () => {
+  const configWith = (assert: string) => `policies:
+  - id: prod-min-replicas
+    match: { environments: [production] }
+    assert: ${assert}
+`;
+  const warnings = (text: string) => loadConfig(text, ".github/paved.yml").diagnostics.map((d) => `${d.severity} ${d.line}:${d.column} ${d.code}: ${d.message}`);
+
+  it("`replica` for `replicas`: located at the key, with did-you-mean; the config still loads", () => {
+    const text = configWith("{ properties: { replica: { minimum: 2 } } }");
+    expect(warnings(text)).toEqual([
+      "warning 4:29 unknown-policy-field: policy `prod-min-replicas` checks `replica`, which no unit has, so it never fires there; did you mean `replicas`?",
+    ]);
+    expect(loadConfig(text, ".github/paved.yml").config).toBeDefined();
+  });
+
+  it("looks into nested fields, `required`, and combinators", () => {
+    expect(warnings(configWith("{ properties: { autoscaling: { properties: { mn: { minimum: 2 } } } } }"))).toEqual([
+      "warning 4:58 unknown-policy-field: policy `prod-min-replicas` checks `autoscaling.mn`, which no unit has, so it never fires there; did you mean `min`?",
+    ]);
+    expect(warnings(configWith("{ required: [helth] }"))[0]).toMatch(/checks `helth`.*did you mean `health`\?$/);
+    expect(warnings(configWith("{ anyOf: [{ properties: { imgae: { pattern: '@sha256:' } } }] }"))[0]).toMatch(/checks `imgae`.*did you mean `image`\?$/);
+  });
+
+  it("stays quiet on real fields, the unit's own names, and open maps (env names are the team's)", () => {
+    expect(warnings(configWith("{ properties: { replicas: { minimum: 2 }, environment: { const: production }, env: { properties: { ANY_NAME: { type: string } } } }, required: [health] }"))).toEqual([]);
   });
 });

@@ -63,10 +63,17 @@ describe("paved render", () => {
     write("platform.yaml", "apiVersion: paved.dev/v1\nowner: web\nservices:\n  site:\n    image: nginx:1.27\n");
     expect((await paved("render")).code).toBe(2);
     expect((await paved("render", "--out", "o", "--source", "not a repo")).code).toBe(2);
-    const noRepo = await paved("render", "--out", "o");
-    expect(noRepo.code).toBe(2);
-    expect(noRepo.stderr).toContain("--gitops-repo");
     expect((await paved("render", "missing.yaml", "--out", "o", "--gitops-repo", "https://x/y.git")).code).toBe(2);
+  });
+
+  it("paved init then paved render works on the built-in config, naming the guessed GitOps repository", async () => {
+    expect((await paved("init", "--owner", "web", "--service", "site")).code).toBe(0);
+    const { code, stdout, stderr } = await paved("render", "--out", "out", "--source", "acme/site");
+    expect(code).toBe(0);
+    expect(stdout).toContain("platform.yaml: wrote");
+    expect(stderr).toBe("note: platform.yaml: the Applications name https://github.com/acme/gitops.git as their GitOps repository (the built-in config sets no `gitops.repository`); set it in the org config, or pass --gitops-repo URL\n");
+    const app = readFileSync(join(cwd, "out/staging/web-staging/site/application.yaml"), "utf8");
+    expect(app).toContain("repoURL: \"https://github.com/acme/gitops.git\"");
   });
 
   it("works with the built-in config when given the GitOps repository URL", async () => {

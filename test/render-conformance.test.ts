@@ -103,6 +103,6 @@ describe("each validator refuses what it should (negative controls)", () => {
   it("a claim without its connection secret is refused by the shape check", async () => {
     const claim = find("PostgreSQLInstance");
     delete claim.spec!.writeConnectionSecretToRef;
-    expect(await conformanceProblems(claim)).toEqual(["PostgreSQLInstance api-db: no spec.writeConnectionSecretToRef.name"]);
+    expect(await conformanceProblems(claim)).toEqual(["PostgreSQLInstance api.db: no spec.writeConnectionSecretToRef.name"]);
   });
 });

@@ -149,14 +149,14 @@ describe("Backstage annotations", () => {
     const objects = render(exampleUnits(), manifestsConfig);
     const api = kind(objects, "Component").find((c) => c.metadata.name === "api")!;
     expect(api.metadata.annotations).toEqual({
-      "argocd/app-name": "payments-api-production",
+      "argocd/app-name": "payments.api.production",
       "backstage.io/source-location": "url:https://github.com/acme/payments/tree/HEAD/",
       "github.com/project-slug": "acme/payments",
       "paved.dev/source": "acme/payments",
     });
     // A worker deployed only to staging names its staging Application.
     const worker = kind(objects, "Component").find((c) => c.metadata.name === "worker")!;
-    expect(worker.metadata.annotations["argocd/app-name"]).toBe("payments-worker-staging");
+    expect(worker.metadata.annotations["argocd/app-name"]).toBe("payments.worker.staging");
   });
 
   it.each(trees.map((t) => t.name))("every argocd/app-name names an Application of the rendered tree: %s", (name) => {

@@ -64,17 +64,17 @@ describe("rendered objects validate against their schemas", () => {
     const deployment = rendered.find((r) => r.object.kind === "Deployment")!.object as unknown as Deployment;
     const env = deployment.spec!.template.spec!.containers[0]!.env;
     expect(env).toEqual([
-      { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "api-db-conn", key: "url" } } },
+      { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "api.db-conn", key: "url" } } },
       { name: "DEBUG", value: "false" },
       { name: "LOG_LEVEL", value: "info" },
       { name: "RETRIES", value: "3" },
       { name: "STRIPE_KEY", valueFrom: { secretKeyRef: { name: "api-secrets", key: "STRIPE_KEY" } } },
     ]);
     const claim = rendered.find((r) => r.object.kind === "PostgreSQLInstance")!.object;
-    expect(claim.metadata.name).toBe("api-db");
+    expect(claim.metadata.name).toBe("api.db");
     expect(claim.spec).toEqual({
       parameters: { class: "small", ha: true, storageGB: 20, version: "16" },
-      writeConnectionSecretToRef: { name: "api-db-conn" },
+      writeConnectionSecretToRef: { name: "api.db-conn" },
     });
     const secret = rendered.find((r) => r.object.kind === "ExternalSecret")!.object;
     expect(secret.spec!.target).toEqual({ name: "api-secrets", creationPolicy: "Owner" });
@@ -100,8 +100,8 @@ describe("rendered objects validate against their schemas", () => {
     const apps = rendered.filter((r) => r.object.kind === "Application").map((r) => r.object as unknown as Application);
     const policy = Object.fromEntries(apps.map((app) => [app.metadata!.name, app.spec!.syncPolicy]));
     const retry = { limit: 5, backoff: { duration: "5s", factor: 2, maxDuration: "3m" } };
-    expect(policy["payments-api-staging"]).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"], retry });
-    expect(policy["payments-api-production"]).toEqual({ syncOptions: ["CreateNamespace=true"], retry });
+    expect(policy["payments.api.staging"]).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ["CreateNamespace=true"], retry });
+    expect(policy["payments.api.production"]).toEqual({ syncOptions: ["CreateNamespace=true"], retry });
   });
 
   it("gives the AppProject one destination per environment and the chart repo in helm mode", () => {

@@ -77,6 +77,21 @@ describe("an org templates folder", () => {
     expect(result.owned).toContain("staging/payments-staging/api/manifests/configmap.yaml");
   });
 
+  it("refuses a template whose objects share an identity across units (a fixed name in one namespace)", () => {
+    writeFileSync(join(dir, "shared.yaml.hbs"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team-settings\n");
+    const result = renderUnits(exampleUnits(), manifestsConfig, SOURCE, loadTemplateSet(dir));
+    // api and worker share payments-staging: the second ConfigMap team-settings is refused, naming both files.
+    const problems = result.diagnostics.filter((d) => d.code === "render-duplicate-object");
+    expect(problems.map((d) => d.file)).toEqual([join(dir, "shared.yaml.hbs")]);
+    expect(problems[0]!.message).toBe(
+      "ConfigMap payments-staging/team-settings on https://kubernetes.default.svc is rendered twice, in staging/payments-staging/api/manifests/shared.yaml " +
+        "and in staging/payments-staging/worker/manifests/shared.yaml; Argo CD would apply one over the other. Make the template's names unique (e.g. include {{service.name}}) (rendering staging/worker)",
+    );
+    expect(result.files.has("staging/payments-staging/worker/manifests/shared.yaml")).toBe(false);
+    // Another namespace (production) is another identity.
+    expect(result.files.has("production/payments/api/manifests/shared.yaml")).toBe(true);
+  });
+
   it("in helm mode, an added template's files are synced by a third Application source", () => {
     writeFileSync(join(dir, "configmap.yaml.hbs"), CONFIGMAP);
     const result = renderUnits(exampleUnits(helmConfig), helmConfig, SOURCE, loadTemplateSet(dir));

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error — a plain .mjs build script without types
 import { generate } from "../scripts/gen-types.mjs";
@@ -41,5 +43,30 @@ describe("the JSON Schemas", () => {
     for (const [name, text] of Object.entries(generated)) {
       expect(readFileSync(new URL(`../src/generated/${name}.ts`, import.meta.url), "utf8"), `run \`node scripts/gen-types.mjs\` (src/generated/${name}.ts is stale)`).toBe(text);
     }
+  });
+
+  // Ajv's strict mode refuses what a schema author gets silently wrong: unknown keywords, `required`
+  // names no property defines, type keywords that cannot apply. Union types (`type: [string, number]`)
+  // are intended, so allowUnionTypes; everything else strict. The meta-schema, too.
+  const strictAjv = () => {
+    const ajv = new Ajv2020({ strict: true, strictSchema: true, strictNumbers: true, strictTypes: true, strictTuples: true, strictRequired: true, allowUnionTypes: true, logger: false });
+    addFormats.default(ajv);
+    return ajv;
+  };
+
+  for (const name of ["platform.schema.json", "config.schema.json"]) {
+    it(`${name} compiles under Ajv strict mode`, () => {
+      const ajv = strictAjv();
+      expect(ajv.validateSchema(load(name)), ajv.errorsText()).toBe(true);
+      expect(() => ajv.compile(load(name))).not.toThrow();
+    });
+  }
+
+  it("strict mode refuses a schema mistake (the negative control)", () => {
+    const withTypo = { ...load("config.schema.json"), $id: "https://paved.dev/schemas/typo.json", properties: { gitops: { type: "object", additionalProperty: false } } };
+    expect(() => strictAjv().compile(withTypo)).toThrow(/unknown keyword: "additionalProperty"/);
+    const unionWithoutFlag = new Ajv2020({ strict: true });
+    addFormats.default(unionWithoutFlag);
+    expect(() => unionWithoutFlag.compile(load("platform.schema.json"))).toThrow(/allowUnionTypes/);
   });
 });

@@ -7837,8 +7837,8 @@ var require_redirect_handler = __commonJS({
         if (!this.location) {
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
-        const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const { origin, pathname, search: search2 } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
+        const path = search2 ? `${pathname}${search2}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
         this.opts.path = path;
         this.opts.origin = origin;
@@ -17831,8 +17831,8 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
-          if (secWSAccept !== digest) {
+          const digest2 = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          if (secWSAccept !== digest2) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
           }
@@ -21514,7 +21514,7 @@ var require_directives = __commonJS({
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
       toString(doc) {
-        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -21530,9 +21530,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines2.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines.join("\n");
+        return lines2.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -23042,22 +23042,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -23066,15 +23066,15 @@ var require_stringifyCollection = __commonJS({
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines2.push(blockItemPrefix + str3);
       }
       let str2;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         str2 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
-        for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
+        str2 = lines2[0];
+        for (let i = 1; i < lines2.length; ++i) {
+          const line = lines2[i];
           str2 += line ? `
 ${indent}${line}` : "\n";
         }
@@ -23098,22 +23098,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, false);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, false);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -23130,12 +23130,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str2 = stringify.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str2 += ",";
@@ -23143,36 +23143,36 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
-        linesAtValue = lines.length;
+        lines2.push(str2);
+        linesAtValue = lines2.length;
       }
       const { start: start2, end } = flowChars;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         return start2 + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str2 = start2;
-          for (const line of lines)
+          for (const line of lines2)
             str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str2}
 ${indent}${end}`;
         } else {
-          return `${start2}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start2}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
     __name(stringifyFlowCollection, "stringifyFlowCollection");
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines.push(ic.trimStart());
+        lines2.push(ic.trimStart());
       }
     }
     __name(addCommentBefore, "addCommentBefore");
@@ -23822,11 +23822,11 @@ var require_binary = __commonJS({
         if (type2 !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
-          const lines = new Array(n);
+          const lines2 = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines2[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines2.join(type2 === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type: type2, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -24523,35 +24523,35 @@ var require_stringifyDocument = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
-      const lines = [];
+      const lines2 = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines.push(dir);
+          lines2.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines.push("---");
+        lines2.push("---");
       const ctx = stringify.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines.length !== 1)
-          lines.unshift("");
+        if (lines2.length !== 1)
+          lines2.unshift("");
         const cs = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs, ""));
+        lines2.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines.push("");
+            lines2.push("");
           if (doc.contents.commentBefore) {
             const cs = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -24560,36 +24560,36 @@ var require_stringifyDocument = __commonJS({
         let body = stringify.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
+          lines2[lines2.length - 1] = `--- ${body}`;
         } else
-          lines.push(body);
+          lines2.push(body);
       } else {
-        lines.push(stringify.stringify(doc.contents, ctx));
+        lines2.push(stringify.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs = commentString(doc.comment);
           if (cs.includes("\n")) {
-            lines.push("...");
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push("...");
+            lines2.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines.push(`... ${cs}`);
+            lines2.push(`... ${cs}`);
           }
         } else {
-          lines.push("...");
+          lines2.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
-            lines.push("");
-          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
+            lines2.push("");
+          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines.join("\n") + "\n";
+      return lines2.join("\n") + "\n";
     }
     __name(stringifyDocument, "stringifyDocument");
     exports.stringifyDocument = stringifyDocument;
@@ -25185,12 +25185,12 @@ var require_util_map_includes = __commonJS({
   "node_modules/yaml/dist/compose/util-map-includes.js"(exports) {
     "use strict";
     var identity = require_identity();
-    function mapIncludes(ctx, items, search) {
+    function mapIncludes(ctx, items, search2) {
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
       const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a, b) => a === b || identity.isScalar(a) && identity.isScalar(b) && a.value === b.value;
-      return items.some((pair) => isEqual(pair.key, search));
+      return items.some((pair) => isEqual(pair.key, search2));
     }
     __name(mapIncludes, "mapIncludes");
     exports.mapIncludes = mapIncludes;
@@ -25675,17 +25675,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines2(scalar.source) : [];
-      let chompStart = lines.length;
-      for (let i = lines.length - 1; i >= 0; --i) {
-        const content = lines[i][1];
+      const lines2 = scalar.source ? splitLines2(scalar.source) : [];
+      let chompStart = lines2.length;
+      for (let i = lines2.length - 1; i >= 0; --i) {
+        const content = lines2[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start2 + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -25695,7 +25695,7 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent, content] = lines2[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -25715,17 +25715,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines.length - 1; i >= chompStart; --i) {
-        if (lines[i][0].length > trimIndent)
+      for (let i = lines2.length - 1; i >= chompStart; --i) {
+        if (lines2[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
       let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
+        let [indent, content] = lines2[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -25762,8 +25762,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
+          for (let i = chompStart; i < lines2.length; ++i)
+            value += "\n" + lines2[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -25840,10 +25840,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines = [line0];
+      const lines2 = [line0];
       for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
-      return lines;
+        lines2.push([split[i], split[i + 1]]);
+      return lines2;
     }
     __name(splitLines2, "splitLines");
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -31766,9 +31766,9 @@ var require_compile = __commonJS({
       if (_sch)
         return _sch;
       const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines } = this.opts.code;
+      const { es5, lines: lines2 } = this.opts.code;
       const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
+      const gen = new codegen_1.CodeGen(this.scope, { es5, lines: lines2, ownProperties });
       let _ValidationError;
       if (sch.$async) {
         _ValidationError = gen.scopeValue("Error", {
@@ -33337,8 +33337,8 @@ var require_core = __commonJS({
         this._loading = {};
         this._cache = /* @__PURE__ */ new Map();
         opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
+        const { es5, lines: lines2 } = this.opts.code;
+        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines: lines2 });
         this.logger = getLogger(opts.logger);
         const formatOpt = opts.validateFormats;
         opts.validateFormats = false;
@@ -38006,14 +38006,14 @@ var require_runtime = __commonJS({
         }
         if (result2 != null) {
           if (options.indent) {
-            var lines = result2.split("\n");
-            for (var i = 0, l = lines.length; i < l; i++) {
-              if (!lines[i] && i + 1 === l) {
+            var lines2 = result2.split("\n");
+            for (var i = 0, l = lines2.length; i < l; i++) {
+              if (!lines2[i] && i + 1 === l) {
                 break;
               }
-              lines[i] = options.indent + lines[i];
+              lines2[i] = options.indent + lines2[i];
             }
-            result2 = lines.join("\n");
+            result2 = lines2.join("\n");
           }
           return result2;
         } else {
@@ -38767,8 +38767,8 @@ var require_parser2 = __commonJS({
             this.offset++;
             this.match += ch;
             this.matched += ch;
-            var lines = ch.match(/(?:\r\n?|\n).*/g);
-            if (lines) {
+            var lines2 = ch.match(/(?:\r\n?|\n).*/g);
+            if (lines2) {
               this.yylineno++;
               this.yylloc.last_line++;
             } else {
@@ -38780,20 +38780,20 @@ var require_parser2 = __commonJS({
           }, "input"),
           unput: /* @__PURE__ */ __name(function unput(ch) {
             var len = ch.length;
-            var lines = ch.split(/(?:\r\n?|\n)/g);
+            var lines2 = ch.split(/(?:\r\n?|\n)/g);
             this._input = ch + this._input;
             this.yytext = this.yytext.substr(0, this.yytext.length - len - 1);
             this.offset -= len;
             var oldLines = this.match.split(/(?:\r\n?|\n)/g);
             this.match = this.match.substr(0, this.match.length - 1);
             this.matched = this.matched.substr(0, this.matched.length - 1);
-            if (lines.length - 1) this.yylineno -= lines.length - 1;
+            if (lines2.length - 1) this.yylineno -= lines2.length - 1;
             var r = this.yylloc.range;
             this.yylloc = {
               first_line: this.yylloc.first_line,
               last_line: this.yylineno + 1,
               first_column: this.yylloc.first_column,
-              last_column: lines ? (lines.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines.length].length - lines[0].length : this.yylloc.first_column - len
+              last_column: lines2 ? (lines2.length === oldLines.length ? this.yylloc.first_column : 0) + oldLines[oldLines.length - lines2.length].length - lines2[0].length : this.yylloc.first_column - len
             };
             if (this.options.ranges) {
               this.yylloc.range = [r[0], r[0] + this.yyleng - len];
@@ -38828,7 +38828,7 @@ var require_parser2 = __commonJS({
               return this.EOF;
             }
             if (!this._input) this.done = true;
-            var token, match, tempMatch, index, col, lines;
+            var token, match, tempMatch, index, col, lines2;
             if (!this._more) {
               this.yytext = "";
               this.match = "";
@@ -38843,13 +38843,13 @@ var require_parser2 = __commonJS({
               }
             }
             if (match) {
-              lines = match[0].match(/(?:\r\n?|\n).*/g);
-              if (lines) this.yylineno += lines.length;
+              lines2 = match[0].match(/(?:\r\n?|\n).*/g);
+              if (lines2) this.yylineno += lines2.length;
               this.yylloc = {
                 first_line: this.yylloc.last_line,
                 last_line: this.yylineno + 1,
                 first_column: this.yylloc.last_column,
-                last_column: lines ? lines[lines.length - 1].length - lines[lines.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
+                last_column: lines2 ? lines2[lines2.length - 1].length - lines2[lines2.length - 1].match(/\r?\n?/)[0].length : this.yylloc.last_column + match[0].length
               };
               this.yytext += match[0];
               this.match += match[0];
@@ -40981,7 +40981,7 @@ var require_binary_search = __commonJS({
       }
     }
     __name(recursiveSearch, "recursiveSearch");
-    exports.search = /* @__PURE__ */ __name(function search(aNeedle, aHaystack, aCompare, aBias) {
+    exports.search = /* @__PURE__ */ __name(function search2(aNeedle, aHaystack, aCompare, aBias) {
       if (aHaystack.length === 0) {
         return -1;
       }
@@ -51962,6 +51962,99 @@ __name(applyMergePatch, "applyMergePatch");
 // src/manifest/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/manifest/syntax-fix.ts
+var HINTS = {
+  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
+  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
+  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
+  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
+  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
+  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
+  BAD_SCALAR_START: "Put the value in quotes."
+};
+var DEFAULT_HINT = "Check the indentation and quoting around this point.";
+function lines(text) {
+  const out = [];
+  let start2 = 0;
+  for (const line of text.split("\n")) {
+    out.push({ start: start2, text: line });
+    start2 += line.length + 1;
+  }
+  return out;
+}
+__name(lines, "lines");
+var indentOf = /* @__PURE__ */ __name((line) => line.length - line.trimStart().length, "indentOf");
+var isBlank = /* @__PURE__ */ __name((line) => line.trim() === "" || line.trimStart().startsWith("#"), "isBlank");
+var KEY_WITH_VALUE = /^\s*(?:-\s+)?([^\s#:][^:#]*?):\s+([^\s#|>][^#]*)$/;
+var KEY = /^\s*(?:-\s+)?([^\s#:][^:#]*?):(?:\s|$)/;
+function unquotedPlaceholder(line) {
+  const brace = line.text.indexOf("{");
+  if (brace === -1) return void 0;
+  const match = /([A-Za-z_][\w.-]*)\s*:\s*(\$\{[^}\s]*\}?)/.exec(line.text.slice(brace + 1));
+  if (!match) return void 0;
+  const column = brace + 1 + match.index + match[0].indexOf("$");
+  const placeholder = match[2].endsWith("}") ? match[2] : `${match[2]}}`;
+  return {
+    offset: line.start + column,
+    message: `Invalid YAML: \`${placeholder}\` inside \`{ \u2026 }\` is read as the start of a nested mapping. Quote it: \`${match[1]}: "${placeholder}"\`.`
+  };
+}
+__name(unquotedPlaceholder, "unquotedPlaceholder");
+function overIndented(all, index) {
+  for (let i = index; i < Math.min(all.length - 1, index + 3); i++) {
+    const above = all[i];
+    const withValue = KEY_WITH_VALUE.exec(above.text);
+    if (!withValue) continue;
+    let j = i + 1;
+    while (j < all.length && isBlank(all[j].text)) j++;
+    const below = all[j];
+    const key = below && KEY.exec(below.text);
+    if (!below || !key || indentOf(below.text) <= indentOf(above.text)) continue;
+    const column = indentOf(above.text) + 1;
+    return {
+      offset: below.start + indentOf(below.text),
+      message: `Invalid YAML: \`${key[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
+    };
+  }
+  return void 0;
+}
+__name(overIndented, "overIndented");
+function underIndented(all, index) {
+  const line = all[index];
+  if (!line || isBlank(line.text)) return void 0;
+  const indent = indentOf(line.text);
+  let sibling;
+  let parent;
+  for (let i = index - 1; i >= 0; i--) {
+    const text = all[i].text;
+    if (isBlank(text)) continue;
+    const at = indentOf(text);
+    if (at > indent && sibling === void 0) sibling = at;
+    if (at < indent) {
+      parent = at;
+      break;
+    }
+  }
+  if (sibling === void 0 || parent === void 0) return void 0;
+  const key = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
+  return {
+    offset: line.start + indent,
+    message: `Invalid YAML: \`${key}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
+  };
+}
+__name(underIndented, "underIndented");
+function reportSyntaxErrors(text, errors) {
+  const sorted = [...errors].sort((a, b) => a.offset - b.offset);
+  const first = sorted[0];
+  const all = lines(text);
+  const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
+  const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
+  const report2 = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
+  const more = sorted.length - 1;
+  return more === 0 ? report2 : { ...report2, message: `${report2.message} (${more === 1 ? "1 more YAML error after this one follows" : `${more} more YAML errors after this one follow`} from it; fix it and check again.)` };
+}
+__name(reportSyntaxErrors, "reportSyntaxErrors");
+
 // src/manifest/source-map.ts
 var root = /* @__PURE__ */ __name(() => ({ line: 1, column: 1 }), "root");
 var SourceMapBuilder = class {
@@ -52012,16 +52105,7 @@ var COMPOSE_OPTIONS = {
   // positions come from the LineCounter; messages stay one line
   intAsBigInt: false
 };
-var SYNTAX_HINTS = {
-  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
-  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
-  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
-  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
-  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
-  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
-  BAD_SCALAR_START: "Put the value in quotes."
-};
-var DEFAULT_HINT = "Check the indentation and quoting around this point.";
+var DEFAULT_HINT2 = "Check the indentation and quoting around this point.";
 var LimitError = class extends Error {
   constructor(code, message, offset, path) {
     super(message);
@@ -52071,26 +52155,28 @@ function parseYaml(text, file, limits = {}) {
     docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens));
   } catch (error2) {
     if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
-    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT}`, { line: 1, column: 1 });
+    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
     return done2(void 0);
   }
-  let syntaxErrors = 0;
+  const syntaxErrors = [];
   for (const doc of docs) {
     for (const e of doc.errors) {
       if (e.code === "RESOURCE_EXHAUSTION") return tooDeep(toPosition(e.pos[0]));
-      syntaxErrors++;
-      report2("yaml-syntax", `Invalid YAML: ${e.message.replace(/\.$/, "")}. ${SYNTAX_HINTS[e.code] ?? DEFAULT_HINT}`, toPosition(e.pos[0]));
+      syntaxErrors.push({ code: e.code, message: e.message, offset: e.pos[0] });
     }
     for (const w of doc.warnings) {
       if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
         report2("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
       } else {
-        syntaxErrors++;
-        report2("yaml-syntax", `Invalid YAML: ${w.message.replace(/\.$/, "")}. ${DEFAULT_HINT}`, toPosition(w.pos[0]));
+        syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
       }
     }
   }
-  if (syntaxErrors > 0) return done2(void 0);
+  if (syntaxErrors.length > 0) {
+    const first2 = reportSyntaxErrors(text, syntaxErrors);
+    report2("yaml-syntax", first2.message, toPosition(first2.offset));
+    return done2(void 0);
+  }
   const contentDocs = docs.filter((d) => !isEmptyDocument(d));
   const first = contentDocs[0];
   if (first === void 0) {
@@ -52400,8 +52486,8 @@ function imageHint(value) {
   const hasTag = lastColon > lastSlash;
   const repository = hasTag ? name.slice(0, lastColon) : name;
   if (at !== -1) {
-    const digest = value.slice(at + 1);
-    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest)) {
+    const digest2 = value.slice(at + 1);
+    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest2)) {
       return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
     }
   } else if (!hasTag) {
@@ -52514,7 +52600,7 @@ var TABLE = {
     words: "a Kubernetes name: lowercase letters, digits and hyphens, at most 63 characters"
   },
   "^[-a-z0-9{}]+$": {
-    words: "lowercase letters, digits, hyphens and the placeholders `{owner}`, `{env}`, `{service}`"
+    words: "lowercase letters, digits, hyphens and the placeholders `{owner}` and `{env}`"
   },
   "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$": {
     words: "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
@@ -52875,7 +52961,7 @@ var import__ = __toESM(require__(), 1);
 var import_ajv_formats = __toESM(require_dist2(), 1);
 
 // src/core/package-root.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 function findPackageRoot() {
@@ -52888,10 +52974,18 @@ function packagePath(...segments) {
   return join(PACKAGE_ROOT, ...segments);
 }
 __name(packagePath, "packagePath");
+function readPackageText(...segments) {
+  return readFileSync(packagePath(...segments), "utf8");
+}
+__name(readPackageText, "readPackageText");
 function readPackageJson(...segments) {
-  return JSON.parse(readFileSync(packagePath(...segments), "utf8"));
+  return JSON.parse(readPackageText(...segments));
 }
 __name(readPackageJson, "readPackageJson");
+function listPackageFolder(folder) {
+  return readdirSync(packagePath(folder), { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+}
+__name(listPackageFolder, "listPackageFolder");
 
 // src/manifest/schema.ts
 function schemaDocument(name) {
@@ -53625,13 +53719,13 @@ var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "e
 function parseImage(image) {
   const at = image.indexOf("@");
   const beforeDigest = at === -1 ? image : image.slice(0, at);
-  const digest = at === -1 ? void 0 : image.slice(at + 1);
+  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
   const colon = beforeDigest.lastIndexOf(":");
   const hasTag = colon > beforeDigest.lastIndexOf("/");
   return {
     name: hasTag ? beforeDigest.slice(0, colon) : beforeDigest,
     ...hasTag ? { tag: beforeDigest.slice(colon + 1) } : {},
-    ...digest !== void 0 ? { digest } : {}
+    ...digest2 !== void 0 ? { digest: digest2 } : {}
   };
 }
 __name(parseImage, "parseImage");
@@ -53657,14 +53751,21 @@ var imageTag = /* @__PURE__ */ __name((unit) => {
   }
   return void 0;
 }, "imageTag");
+function fromRegistry(image, entry) {
+  const prefix = entry.replace(/\/+$/, "");
+  if (prefix === "") return false;
+  if (image.startsWith(`${prefix}/`)) return true;
+  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
+}
+__name(fromRegistry, "fromRegistry");
 var imageRegistry = /* @__PURE__ */ __name((unit, config) => {
   const image = unit.spec.image;
-  if (config.registries.length === 0 || config.registries.some((prefix) => image.startsWith(prefix))) return void 0;
+  if (config.registries.length === 0 || config.registries.some((entry) => fromRegistry(image, entry))) return void 0;
   return {
     code: "image-registry",
     severity: "error",
     field: "/image",
-    message: `image \`${image}\` is not from an allowed registry; images must start with ${listNames(config.registries, "or")}`
+    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config.registries, "or")}`
   };
 }, "imageRegistry");
 var productionDigest = /* @__PURE__ */ __name((unit, config) => {
@@ -53710,6 +53811,57 @@ function builtinFindings(unit, config) {
 }
 __name(builtinFindings, "builtinFindings");
 
+// src/policy/unknown-fields.ts
+function shapeOf(node, defs, depth = 0) {
+  if (depth > 8 || typeof node !== "object" || node === null) return null;
+  let schema2 = node;
+  if (typeof schema2.$ref === "string") schema2 = { ...defs[schema2.$ref.replace("#/$defs/", "")], ...schema2 };
+  if (schema2.additionalProperties !== false || typeof schema2.properties !== "object" || schema2.properties === null) return null;
+  return new Map(Object.entries(schema2.properties).map(([name, child]) => [name, shapeOf(child, defs, depth + 1)]));
+}
+__name(shapeOf, "shapeOf");
+var unitShape;
+function policyViewShape() {
+  if (!unitShape) {
+    const platform3 = schemaDocument("platform");
+    const defs = platform3.$defs;
+    const service = shapeOf(defs.service, defs) ?? /* @__PURE__ */ new Map();
+    unitShape = new Map([["service", null], ["environment", null], ["owner", null], ["namespace", null], ...service]);
+  }
+  return unitShape;
+}
+__name(policyViewShape, "policyViewShape");
+function unknownAssertFields(assert) {
+  const found = [];
+  const walk = /* @__PURE__ */ __name((node, shape, at, prefix) => {
+    if (typeof node !== "object" || node === null || Array.isArray(node) || shape === null) return;
+    const schema2 = node;
+    const report2 = /* @__PURE__ */ __name((name, tokens) => {
+      const hit = suggest(name, shape.keys());
+      found.push({ at: tokens, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
+    }, "report");
+    if (typeof schema2.properties === "object" && schema2.properties !== null) {
+      for (const [name, child] of Object.entries(schema2.properties)) {
+        if (!shape.has(name)) report2(name, [...at, "properties", name]);
+        else walk(child, shape.get(name) ?? null, [...at, "properties", name], [...prefix, name]);
+      }
+    }
+    if (Array.isArray(schema2.required)) {
+      schema2.required.forEach((name, index) => {
+        if (typeof name === "string" && !shape.has(name)) report2(name, [...at, "required", String(index)]);
+      });
+    }
+    for (const key of ["allOf", "anyOf", "oneOf"]) {
+      const branches = schema2[key];
+      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key, String(index)], prefix));
+    }
+    for (const key of ["not", "if", "then", "else"]) walk(schema2[key], shape, [...at, key], prefix);
+  }, "walk");
+  walk(assert, policyViewShape(), [], []);
+  return found;
+}
+__name(unknownAssertFields, "unknownAssertFields");
+
 // src/config/defaults.ts
 function deepFreeze(value) {
   if (value && typeof value === "object") {
@@ -53750,6 +53902,144 @@ var DEFAULT_CONFIG = deepFreeze({
   policies: [],
   builtins: {}
 });
+
+// src/config/namespace-patterns.ts
+var OWNER_MAX = 40;
+var PLACEHOLDER = /\{([^{}]*)\}/g;
+function namespaceProblems(environments) {
+  const problems = [];
+  const shapes = [];
+  for (const env of environments) {
+    const problem2 = patternProblem(env.namespace);
+    if (problem2) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem2}` });
+    else shapes.push({ env, shape: shapeOf2(env.namespace, env.name) });
+  }
+  for (let j = 1; j < shapes.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const first = shapes[i];
+      const second = shapes[j];
+      if (clusterKey(first.env.cluster) !== clusterKey(second.env.cluster)) continue;
+      const shared2 = sharedNamespace(first.shape, second.shape);
+      if (shared2 === void 0) continue;
+      const ownerIn = /* @__PURE__ */ __name((shape) => shared2.slice(shape.prefix.length, shared2.length - shape.suffix.length), "ownerIn");
+      const a = ownerIn(first.shape);
+      const b = ownerIn(second.shape);
+      const who = a === b ? `owner \`${a}\` gets namespace \`${shared2}\` in both` : `owner \`${a}\` in \`${first.env.name}\` and owner \`${b}\` in \`${second.env.name}\` both get namespace \`${shared2}\``;
+      problems.push({
+        environment: second.env.name,
+        message: `environments \`${first.env.name}\` (\`${first.env.namespace}\`) and \`${second.env.name}\` (\`${second.env.namespace}\`) share the cluster ${second.env.cluster} and their namespace patterns overlap: ${who}, so one could read or replace the other's objects. Give each environment on a cluster its own fixed part that no other pattern can produce, e.g. \`{owner}-{env}\` in every environment`
+      });
+    }
+  }
+  return problems;
+}
+__name(namespaceProblems, "namespaceProblems");
+function patternProblem(pattern) {
+  const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
+  const unknown = names.find((name) => name !== "owner" && name !== "env" && name !== "service");
+  if (unknown !== void 0) return `uses \`{${unknown}}\`; the placeholders are \`{owner}\` and \`{env}\``;
+  if (pattern.replace(PLACEHOLDER, "").includes("{") || pattern.replace(PLACEHOLDER, "").includes("}")) {
+    return "has an unmatched `{` or `}`; a namespace is lowercase letters, digits and `-`";
+  }
+  if (names.includes("service")) {
+    return "uses `{service}`: a namespace per service would let `payments` + `eu-api` and `payments-eu` + `api` share one, and the team's AppProject could not list its namespaces exactly. Use one namespace per team and environment, e.g. `{owner}-{env}`";
+  }
+  const owners = names.filter((name) => name === "owner").length;
+  if (owners === 0) return "does not use `{owner}`: every team would deploy into the same namespace; add `{owner}`, e.g. `{owner}-{env}`";
+  if (owners > 1) return "uses `{owner}` more than once; use it once, e.g. `{owner}-{env}`";
+  return void 0;
+}
+__name(patternProblem, "patternProblem");
+function shapeOf2(pattern, environment) {
+  const replaced = pattern.replace(/\{env\}/g, environment);
+  const at = replaced.indexOf("{owner}");
+  return { prefix: replaced.slice(0, at), suffix: replaced.slice(at + "{owner}".length) };
+}
+__name(shapeOf2, "shapeOf");
+function clusterKey(cluster) {
+  return cluster.trim().replace(/\/+$/, "").toLowerCase();
+}
+__name(clusterKey, "clusterKey");
+function automaton(shape, alphabet) {
+  const P = shape.prefix.length;
+  const S = shape.suffix.length;
+  const owner = /* @__PURE__ */ __name((length, dash) => P + 1 + (length - 1) * 2 + (dash ? 1 : 0), "owner");
+  const suffix = /* @__PURE__ */ __name((i) => P + 1 + OWNER_MAX * 2 + (i - 1), "suffix");
+  const size = P + 1 + OWNER_MAX * 2 + S;
+  const next = Array.from({ length: size }, () => alphabet.map(() => []));
+  const accepting = new Array(size).fill(false);
+  alphabet.forEach((c, k) => {
+    const slug = /^[a-z0-9-]$/.test(c);
+    for (let i = 0; i < P; i++) if (shape.prefix[i] === c) next[i][k].push(i + 1);
+    if (slug && c !== "-") next[P][k].push(owner(1, false));
+    for (let length = 1; length <= OWNER_MAX; length++) {
+      for (const dash of [false, true]) {
+        const from = next[owner(length, dash)][k];
+        if (length < OWNER_MAX && slug) from.push(owner(length + 1, c === "-"));
+        if (!dash && S > 0 && shape.suffix[0] === c) from.push(suffix(1));
+      }
+    }
+    for (let i = 1; i < S; i++) if (shape.suffix[i] === c) next[suffix(i)][k].push(suffix(i + 1));
+  });
+  if (S > 0) accepting[suffix(S)] = true;
+  else for (let length = 1; length <= OWNER_MAX; length++) accepting[owner(length, false)] = true;
+  return { next, accepting };
+}
+__name(automaton, "automaton");
+var shared = /* @__PURE__ */ new Map();
+function sharedNamespace(a, b) {
+  const key = JSON.stringify([a, b]);
+  if (!shared.has(key)) {
+    if (shared.size > 1e3) shared.clear();
+    shared.set(key, search(a, b) ?? null);
+  }
+  return shared.get(key) ?? void 0;
+}
+__name(sharedNamespace, "sharedNamespace");
+function search(a, b) {
+  const literal = /* @__PURE__ */ new Set([...a.prefix, ...a.suffix, ...b.prefix, ...b.suffix]);
+  const alphabet = [firstNotIn("abcdefghijklmnopqrstuvwxyz", literal), firstNotIn("0123456789", literal), ...literal, "-"].filter(
+    (c, index, all) => c !== void 0 && all.indexOf(c) === index
+  );
+  const x = automaton(a, alphabet);
+  const y = automaton(b, alphabet);
+  const width = y.accepting.length;
+  const from = /* @__PURE__ */ new Map([[0, -1]]);
+  const via = /* @__PURE__ */ new Map();
+  let frontier = [0];
+  while (frontier.length > 0) {
+    const following = [];
+    for (const pair of frontier) {
+      const p = Math.floor(pair / width);
+      const q = pair % width;
+      if (x.accepting[p] && y.accepting[q]) return spell(pair, from, via, alphabet);
+      for (let k = 0; k < alphabet.length; k++) {
+        for (const p2 of x.next[p][k]) {
+          for (const q2 of y.next[q][k]) {
+            const to = p2 * width + q2;
+            if (from.has(to)) continue;
+            from.set(to, pair);
+            via.set(to, k);
+            following.push(to);
+          }
+        }
+      }
+    }
+    frontier = following;
+  }
+  return void 0;
+}
+__name(search, "search");
+function spell(end, from, via, alphabet) {
+  const chars = [];
+  for (let at = end; from.get(at) !== -1; at = from.get(at)) chars.push(alphabet[via.get(at)]);
+  return chars.reverse().join("");
+}
+__name(spell, "spell");
+function firstNotIn(candidates, used) {
+  return [...candidates].find((c) => !used.has(c));
+}
+__name(firstNotIn, "firstNotIn");
 
 // src/config/load.ts
 var validator;
@@ -53855,6 +54145,15 @@ function semanticChecks(config, file, sourceMap) {
       "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`"
     );
   }
+  const valuesSchema = config.render.chart?.valuesSchema;
+  if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
+    report2(
+      "values-schema-url",
+      "/render/chart/valuesSchema",
+      "value",
+      `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
+    );
+  }
   const ids = /* @__PURE__ */ new Map();
   config.policies.forEach((policy, index) => {
     const first = ids.get(policy.id);
@@ -53870,6 +54169,20 @@ function semanticChecks(config, file, sourceMap) {
   compilePolicies(config.policies).forEach(({ error: error2 }, index) => {
     if (error2) report2("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config.policies[index].id}\`: ${error2}`);
   });
+  config.policies.forEach((policy, index) => {
+    for (const unknown of unknownAssertFields(policy.assert)) {
+      report2(
+        "unknown-policy-field",
+        pointer("policies", index, "assert", ...unknown.at),
+        "key",
+        `policy \`${policy.id}\` checks \`${unknown.field}\`, which no unit has, so it never fires there` + (unknown.suggestion !== void 0 ? `; did you mean \`${unknown.suggestion}\`?` : ""),
+        "warning"
+      );
+    }
+  });
+  for (const problem2 of namespaceProblems(config.environments)) {
+    report2("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
+  }
   const environments = config.environments.map((e) => e.name);
   config.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {
@@ -53934,7 +54247,7 @@ function resolveDraft(manifest, environment, name) {
     lifecycle: manifest.lifecycle ?? "production",
     service: name,
     environment: environment.name,
-    namespace: namespaceFor(environment.namespace, manifest.owner, environment.name, name),
+    namespace: namespaceFor(environment.namespace, manifest.owner, environment.name),
     cluster: environment.cluster,
     spec: withDefaults4(merged, name, manifest.owner, environment),
     origins
@@ -53942,11 +54255,14 @@ function resolveDraft(manifest, environment, name) {
   return { unit, merged, removed, ...path ? { overridePath: path } : {} };
 }
 __name(resolveDraft, "resolveDraft");
-function namespaceFor(pattern, owner, environment, service) {
-  const values = { owner, env: environment, service };
-  return pattern.replace(/\{(owner|env|service)\}/g, (_, key) => values[key]);
+function namespaceFor(pattern, owner, environment) {
+  return fillPattern(pattern, { owner, env: environment });
 }
 __name(namespaceFor, "namespaceFor");
+function fillPattern(pattern, values) {
+  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key) => values[key] ?? whole);
+}
+__name(fillPattern, "fillPattern");
 function recordOrigins(origins, merged, base, override, field, basePath, overridePathPrefix) {
   if (field !== "") origins[field] = override !== void 0 ? overridePathPrefix : basePath;
   if (Array.isArray(merged)) {
@@ -54080,6 +54396,137 @@ function locate(unit, finding, sourceMap) {
   return finding.manifestPath !== void 0 ? siteIn(sourceMap, finding.manifestPath, "value") : unitFieldSite(unit, finding.field, sourceMap);
 }
 __name(locate, "locate");
+
+// src/core/names.ts
+var NAME_SEPARATOR = ".";
+function applicationName(owner, service, environment) {
+  return [owner, service, environment].join(NAME_SEPARATOR);
+}
+__name(applicationName, "applicationName");
+var MAX_APPLICATION_NAME = 63;
+function releaseName(service) {
+  return service;
+}
+__name(releaseName, "releaseName");
+var MAX_RELEASE_NAME = 53;
+function secretsName(service) {
+  return `${service}-secrets`;
+}
+__name(secretsName, "secretsName");
+function claimName(service, dependency) {
+  return [service, dependency].join(NAME_SEPARATOR);
+}
+__name(claimName, "claimName");
+var MAX_CLAIM_NAME = 63;
+function connectionSecretName(service, dependency) {
+  return `${claimName(service, dependency)}-conn`;
+}
+__name(connectionSecretName, "connectionSecretName");
+var MAX_OBJECT_NAME = 253;
+var MAX_LABEL = 63;
+function defaultGitopsRepoURL(repository) {
+  return `https://github.com/${repository}.git`;
+}
+__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
+function sourceLocation(repository, gitopsRepoURL) {
+  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
+}
+__name(sourceLocation, "sourceLocation");
+function webHost(repoURL) {
+  try {
+    const url = new URL(repoURL);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
+  } catch {
+  }
+  return "github.com";
+}
+__name(webHost, "webHost");
+var MANAGED_BY = "paved";
+
+// src/manifest/name-rules.ts
+function derivedNames(unit, config) {
+  const mode = config.render.mode;
+  const owner = { label: "owner", value: unit.owner };
+  const service = { label: "service", value: unit.service };
+  const at = servicePath(unit.service);
+  const names = [
+    {
+      what: "Argo CD Application name",
+      name: applicationName(unit.owner, unit.service, unit.environment),
+      max: MAX_APPLICATION_NAME,
+      why: "Argo CD and the `app.kubernetes.io/instance` label use it as a label value",
+      parts: [owner, service],
+      path: at
+    },
+    { what: "Service, Deployment and Ingress name", name: unit.service, max: MAX_LABEL, why: "a Service name is a DNS-1035 label", parts: [service], path: at },
+    { what: "Backstage Component name", name: unit.service, max: MAX_LABEL, why: "Backstage entity names", parts: [service], path: at }
+  ];
+  if (mode === "helm") {
+    names.push({ what: "Helm release name", name: releaseName(unit.service), max: MAX_RELEASE_NAME, why: "Helm release names", parts: [service], path: at });
+  }
+  const tls = config.environments.find((env) => env.name === unit.environment)?.ingress?.tls;
+  if (unit.spec.ingress && tls) {
+    const pattern = tls.secretName ?? "{service}-tls";
+    const name = fillPattern(pattern, { owner: unit.owner, env: unit.environment, service: unit.service });
+    const parts = [owner, service].filter((part2) => pattern.includes(`{${part2.label}}`));
+    names.push({ what: "TLS Secret name", name, max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path: at });
+  }
+  if (Object.keys(unit.spec.secrets).length > 0) {
+    names.push({ what: "ExternalSecret and Secret name", name: secretsName(unit.service), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts: [service], path: at });
+  }
+  for (const dependency of Object.keys(unit.spec.dependencies)) {
+    const path = unit.origins[pointer("dependencies", dependency)] ?? at;
+    const parts = [service, { label: "dependency", value: dependency }];
+    names.push({
+      what: "Crossplane claim and Backstage Resource name",
+      name: claimName(unit.service, dependency),
+      max: MAX_CLAIM_NAME,
+      why: "Crossplane labels the composite resource with it, and Backstage entity names",
+      parts,
+      path
+    });
+    names.push({ what: "connection Secret name", name: connectionSecretName(unit.service, dependency), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path });
+  }
+  return names;
+}
+__name(derivedNames, "derivedNames");
+function oversizedNames(unit, config) {
+  return derivedNames(unit, config).filter((derived) => derived.name.length > derived.max);
+}
+__name(oversizedNames, "oversizedNames");
+var RESERVED_PROJECTS = ["default"];
+function nameFindings(units, config) {
+  const reserved = units.find((unit) => RESERVED_PROJECTS.includes(unit.owner));
+  const findings = reserved ? [
+    {
+      code: "reserved-name",
+      path: "/owner",
+      message: `owner \`${reserved.owner}\` would write the AppProject \`${reserved.owner}\`, which is Argo CD's built-in project (the root Applications use it); a team cannot be named \`${reserved.owner}\``
+    }
+  ] : [];
+  const worst = /* @__PURE__ */ new Map();
+  for (const unit of units) {
+    for (const derived of oversizedNames(unit, config)) {
+      const key = `${derived.what}\0${derived.path}`;
+      const seen = worst.get(key);
+      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key, { derived, unit });
+    }
+  }
+  for (const { derived, unit } of worst.values()) findings.push({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) });
+  return findings;
+}
+__name(nameFindings, "nameFindings");
+function nameMessage(derived, unit) {
+  const used = derived.parts.reduce((sum, part2) => sum + part2.value.length, 0);
+  const budget = derived.max - (derived.name.length - used);
+  const parts = derived.parts.map((part2) => `${part2.label} \`${part2.value}\` (${part2.value.length})`);
+  if (parts.length === 0) {
+    return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): the org config's pattern makes it too long`;
+  }
+  const which2 = parts.length === 1 ? `${parts[0]} may have at most ${budget} characters` : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)} may have at most ${budget} characters together`;
+  return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): ${which2}; shorten ${parts.length === 1 ? "it" : "them"} by ${derived.name.length - derived.max}`;
+}
+__name(nameMessage, "nameMessage");
 
 // src/manifest/rules.ts
 function isOverridePath(path) {
@@ -54281,16 +54728,26 @@ function ingressHost(view) {
 }
 __name(ingressHost, "ingressHost");
 var DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-function namespaceRule(unit, pattern) {
+var RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+function namespaceRule(unit, pattern, argocdNamespace) {
   const namespace = unit.namespace;
+  if (namespace === argocdNamespace || RESERVED_NAMESPACES.includes(namespace) || namespace.startsWith("kube-")) {
+    return [
+      {
+        code: "reserved-namespace",
+        path: "/owner",
+        message: `owner \`${unit.owner}\` would deploy \`${unit.environment}\` into the namespace \`${namespace}\` (pattern \`${pattern}\`), which belongs to ${namespace === argocdNamespace ? "Argo CD: its Applications there could leave the team's project" : "the cluster itself"}; a team cannot be named so that its namespace is one of ${[argocdNamespace, ...RESERVED_NAMESPACES].map((n) => `\`${n}\``).join(", ")} or starts with \`kube-\``
+      }
+    ];
+  }
   const valid = namespace.length <= 63 && DNS_1123_LABEL.test(namespace);
   if (valid) return [];
   const why = namespace.length > 63 ? `it is ${namespace.length} characters long, at most 63 are allowed` : "a namespace is lowercase letters, digits and hyphens, starting and ending with a letter or digit";
   return [
     {
       code: "invalid-namespace",
-      // The part the manifest controls: the service name when the pattern uses it, else the owner.
-      path: pattern.includes("{service}") ? servicePath(unit.service) : "/owner",
+      // The part the manifest controls: patterns are made of `{owner}`, `{env}` and fixed text.
+      path: "/owner",
       message: `the namespace \`${namespace}\` (environment \`${unit.environment}\`, pattern \`${pattern}\`) is not a valid Kubernetes namespace: ${why}`
     }
   ];
@@ -54376,10 +54833,11 @@ function resolveManifest(validation, file, config) {
       continue;
     }
     for (const finding of serviceRules(view, config)) report2(finding, prefix);
-    for (const finding of namespaceRule(draft.unit, environment.namespace)) report2(finding);
+    for (const finding of namespaceRule(draft.unit, environment.namespace, config.argocd.namespace)) report2(finding);
     for (const finding of secretKeyScope(draft.unit, config.secretStore.keyPrefix)) report2(finding);
     units.push(draft.unit);
   }
+  for (const finding of nameFindings(units, config)) report2(finding);
   diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
   return done2(units);
 }
@@ -54668,48 +55126,6 @@ function entries(pairs2) {
 }
 __name(entries, "entries");
 
-// src/render/names.ts
-function instanceName(service, environment) {
-  return `${service}-${environment}`;
-}
-__name(instanceName, "instanceName");
-function applicationName(owner, service, environment) {
-  return `${owner}-${service}-${environment}`;
-}
-__name(applicationName, "applicationName");
-var MAX_APPLICATION_NAME = 63;
-var MAX_INSTANCE_NAME = 53;
-function secretsName(service) {
-  return `${service}-secrets`;
-}
-__name(secretsName, "secretsName");
-function claimName(service, dependency) {
-  return `${service}-${dependency}`;
-}
-__name(claimName, "claimName");
-function connectionSecretName(service, dependency) {
-  return `${claimName(service, dependency)}-conn`;
-}
-__name(connectionSecretName, "connectionSecretName");
-function defaultGitopsRepoURL(repository) {
-  return `https://github.com/${repository}.git`;
-}
-__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
-function sourceLocation(repository, gitopsRepoURL) {
-  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
-}
-__name(sourceLocation, "sourceLocation");
-function webHost(repoURL) {
-  try {
-    const url = new URL(repoURL);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
-  } catch {
-  }
-  return "github.com";
-}
-__name(webHost, "webHost");
-var MANAGED_BY = "paved";
-
 // src/render/context.ts
 function addFile(ctx, path, text, templateFile, subject, header = ctx.ownedHeader) {
   if (ctx.files.has(path)) {
@@ -54756,6 +55172,11 @@ function catalogPath(directory, owner, service) {
   return joinSafe([...root2(directory), "catalog", owner, `${service}.yaml`]);
 }
 __name(catalogPath, "catalogPath");
+function bookkeepingPath(directory, ...segments) {
+  const joined = joinSafe(segments);
+  return "path" in joined ? { path: [...root2(directory), ".paved", joined.path].join("/") } : joined;
+}
+__name(bookkeepingPath, "bookkeepingPath");
 
 // src/render/project-view.ts
 function buildProjectView(owner, config, gitopsRepoURL) {
@@ -54769,9 +55190,11 @@ function buildProjectView(owner, config, gitopsRepoURL) {
     destinations: config.environments.map((env) => ({
       environment: yamlString(env.name),
       server: yamlString(env.cluster),
-      // A team's services each get their namespace from the pattern: `{service}` matches any.
-      namespace: yamlString(namespaceFor(env.namespace, owner, env.name, "*"))
+      // Exact: the config refuses patterns that could give another team (or environment) this
+      // namespace on this cluster, so the fence reaches nothing but this team's namespaces.
+      namespace: yamlString(namespaceFor(env.namespace, owner, env.name))
     })),
+    namespaces: [...new Set(config.environments.map((env) => namespaceFor(env.namespace, owner, env.name)))].sort(compareText).map(yamlString),
     labels: entries([
       ["app.kubernetes.io/managed-by", yamlString(MANAGED_BY)],
       ["paved.dev/owner", yamlString(owner)]
@@ -54783,14 +55206,14 @@ __name(buildProjectView, "buildProjectView");
 // src/render/image.ts
 function splitImage(reference) {
   const at = reference.indexOf("@");
-  const digest = at === -1 ? null : reference.slice(at + 1);
+  const digest2 = at === -1 ? null : reference.slice(at + 1);
   const name = at === -1 ? reference : reference.slice(0, at);
   const colon = name.lastIndexOf(":");
   const tagged = colon > name.lastIndexOf("/");
   return {
     repository: tagged ? name.slice(0, colon) : name,
     tag: tagged ? name.slice(colon + 1) : null,
-    digest
+    digest: digest2
   };
 }
 __name(splitImage, "splitImage");
@@ -54813,8 +55236,8 @@ function buildSharedView(config, source, gitopsRepoURL) {
   };
 }
 __name(buildSharedView, "buildSharedView");
-function buildUnitView(unit, place, shared, config) {
-  const instance = instanceName(unit.service, unit.environment);
+function buildUnitView(unit, place, shared2, config) {
+  const instance = applicationName(unit.owner, unit.service, unit.environment);
   const selector = [
     ["app.kubernetes.io/name", yamlString(unit.service)],
     ["app.kubernetes.io/instance", yamlString(instance)]
@@ -54829,11 +55252,11 @@ function buildUnitView(unit, place, shared, config) {
   return {
     // Listed rather than spread: V8 builds `{ ...shared, …twenty more }` on a slow path, which cost
     // 10 µs per unit (a third of the view model's time). The type makes sure none is forgotten.
-    source: shared.source,
-    argocd: shared.argocd,
-    gitops: shared.gitops,
-    chart: shared.chart,
-    secretStore: shared.secretStore,
+    source: shared2.source,
+    argocd: shared2.argocd,
+    gitops: shared2.gitops,
+    chart: shared2.chart,
+    secretStore: shared2.secretStore,
     owner: yamlString(unit.owner),
     system: yamlStringOrNull(unit.system),
     lifecycle: yamlString(unit.lifecycle),
@@ -54845,7 +55268,8 @@ function buildUnitView(unit, place, shared, config) {
     },
     service: buildServiceView(unit, config),
     application: {
-      name: yamlString(applicationName(unit.owner, unit.service, unit.environment)),
+      name: yamlString(instance),
+      releaseName: yamlString(releaseName(unit.service)),
       project: yamlString(unit.owner),
       path: yamlString(place.dir),
       manifestsPath: yamlString(`${place.dir}/manifests`),
@@ -54863,7 +55287,7 @@ function buildUnitView(unit, place, shared, config) {
     },
     labels: entries(labels),
     selector: entries(selector),
-    annotations: entries([["paved.dev/source", shared.source.repository]]),
+    annotations: entries([["paved.dev/source", shared2.source.repository]]),
     dependency: null
   };
 }
@@ -54906,7 +55330,7 @@ function buildIngress(unit, ingress, config) {
     path: yamlString(ingress.path),
     className: yamlStringOrNull(settings?.className),
     tls: tls ? {
-      secretName: yamlString(namespaceFor(tls.secretName ?? "{service}-tls", unit.owner, unit.environment, unit.service)),
+      secretName: yamlString(fillPattern(tls.secretName ?? "{service}-tls", { owner: unit.owner, env: unit.environment, service: unit.service })),
       clusterIssuer: yamlStringOrNull(tls.clusterIssuer)
     } : null
   };
@@ -55015,6 +55439,78 @@ function renderCatalog(units, ctx) {
 }
 __name(renderCatalog, "renderCatalog");
 
+// src/render/ingress-claims.ts
+import { createHash } from "node:crypto";
+function ingressClaim(directory, unit, ingress, source) {
+  const route = normaliseRoute(ingress.path);
+  const cluster = clusterKey(unit.cluster);
+  const target = bookkeepingPath(directory, "ingress", clusterSegment(cluster), ingress.host, `${digest(route)}.yaml`);
+  const content = `# Ingress ${ingress.host}${route} on ${unit.cluster} is routed by ${source}; written by Paved, do not edit.
+# No other source can route this host and path on this cluster while this file exists.
+apiVersion: paved.dev/v1
+kind: IngressClaim
+cluster: ${JSON.stringify(cluster)}
+host: ${JSON.stringify(ingress.host)}
+path: ${JSON.stringify(route)}
+owner: ${JSON.stringify(unit.owner)}
+unit: ${JSON.stringify(`${unit.environment}/${unit.service}`)}
+paved.dev/source: ${JSON.stringify(source)}
+`;
+  return { target, content, host: ingress.host, route, cluster };
+}
+__name(ingressClaim, "ingressClaim");
+function normaliseRoute(path) {
+  const trimmed = path.replace(/\/+$/, "");
+  return trimmed === "" ? "/" : trimmed;
+}
+__name(normaliseRoute, "normaliseRoute");
+function clusterSegment(cluster) {
+  const host = /^[a-z]+:\/\/([^/:?#]+)/.exec(cluster)?.[1]?.replace(/[^a-z0-9.-]/g, "") || "cluster";
+  return `${host}-${digest(cluster).slice(0, 8)}`;
+}
+__name(clusterSegment, "clusterSegment");
+function digest(text) {
+  return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
+}
+__name(digest, "digest");
+
+// src/render/object-identity.ts
+function objectsClash(ctx, documents, place, path, templateFile, subject) {
+  const keys = [];
+  for (const document of documents) {
+    const identity = identityOf(document, place);
+    if (identity === void 0) continue;
+    const first = ctx.objects.get(identity.key);
+    if (first !== void 0 && first !== path) {
+      ctx.diagnostics.add(
+        templateDiagnostic(
+          templateFile,
+          "render-duplicate-object",
+          `${identity.text} is rendered twice, in ${first} and in ${path}; Argo CD would apply one over the other. Make the template's names unique (e.g. include {{service.name}})`
+        ),
+        subject
+      );
+      return true;
+    }
+    keys.push(identity.key);
+  }
+  for (const key of keys) ctx.objects.set(key, path);
+  return false;
+}
+__name(objectsClash, "objectsClash");
+function identityOf(document, place) {
+  if (typeof document !== "object" || document === null) return void 0;
+  const { apiVersion, kind, metadata } = document;
+  if (typeof kind !== "string" || typeof metadata?.name !== "string") return void 0;
+  const group = typeof apiVersion === "string" && apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  const namespace = typeof metadata.namespace === "string" ? metadata.namespace : place.namespace;
+  return {
+    key: [place.cluster, namespace, group, kind, metadata.name].join("\0"),
+    text: `${kind}${group ? `.${group}` : ""} ${namespace}/${metadata.name} on ${place.cluster}`
+  };
+}
+__name(identityOf, "identityOf");
+
 // src/render/unit-files.ts
 var BUILTIN_TEMPLATES = [
   "application",
@@ -55093,9 +55589,9 @@ function renderUnit(unit, ctx) {
     );
     return null;
   }
-  const tooLong = nameTooLong(unit);
+  const tooLong = oversizedNames(unit, config)[0];
   if (tooLong) {
-    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", tooLong));
+    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
     return null;
   }
   const dir = place.path;
@@ -55114,6 +55610,7 @@ function renderUnit(unit, ctx) {
     const rendered = ctx.runner.run({ template: planned.template, view: planned.view, subject, kind: planned.kind, allowEmpty: planned.allowEmpty });
     if (!rendered) continue;
     if (planned.kind === "values" && !valuesAccepted(rendered.documents[0], templateFile, subject, ctx)) continue;
+    if (planned.kind === "objects" && objectsClash(ctx, rendered.documents, { cluster: unit.cluster, namespace: unit.namespace }, `${target.path}`, templateFile, subject)) continue;
     if (addFile(ctx, target.path, rendered.text, templateFile, subject)) {
       paths.push(target.path);
       if (planned.allowEmpty) extraManifests = true;
@@ -55121,6 +55618,8 @@ function renderUnit(unit, ctx) {
   }
   const application = renderApplication(ctx, { ...view, extraManifests }, dir, subject);
   if (application) paths.push(application);
+  const claim = claimIngress(unit, ctx);
+  if (claim) paths.push(claim);
   return { environment: unit.environment, service: unit.service, namespace: unit.namespace, dir, paths: paths.sort() };
 }
 __name(renderUnit, "renderUnit");
@@ -55143,9 +55642,38 @@ function renderApplication(ctx, view, dir, subject) {
   const template = ctx.config.render.mode === "helm" ? "application-helm" : "application";
   const rendered = ctx.runner.run({ template, view, subject, kind: "objects" });
   const path = `${dir}/application.yaml`;
-  return rendered && addFile(ctx, path, rendered.text, ctx.runner.fileOf(template), subject) ? path : null;
+  const file = ctx.runner.fileOf(template);
+  if (!rendered || objectsClash(ctx, rendered.documents, { cluster: "argocd", namespace: ctx.config.argocd.namespace }, path, file, subject)) return null;
+  return addFile(ctx, path, rendered.text, file, subject) ? path : null;
 }
 __name(renderApplication, "renderApplication");
+function claimIngress(unit, ctx) {
+  const ingress = unit.spec.ingress;
+  if (!ingress) return null;
+  const claim = ingressClaim(ctx.config.gitops.directory, unit, ingress, ctx.source);
+  const description = `ingress ${claim.host}${claim.route} on cluster ${unit.cluster}`;
+  const field = unit.origins["/ingress/host"] !== void 0 ? "/ingress/host" : "/ingress";
+  if ("unsafe" in claim.target) {
+    ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, field, "render-unsafe-path", `${JSON.stringify(claim.target.unsafe)} cannot be a path segment in the GitOps repository`));
+    return null;
+  }
+  const first = ctx.claims.get(claim.target.path);
+  if (first) {
+    ctx.diagnostics.add(
+      unitDiagnostic(
+        ctx.config.manifest,
+        unit,
+        field,
+        "ingress-conflict",
+        `${description} is already routed by ${first.service} in ${first.environment}: two Ingresses with one host and path on a cluster would take each other's traffic. Give ${unit.service} in ${unit.environment} another host or path (environments on one cluster need different hosts)`
+      )
+    );
+    return null;
+  }
+  ctx.claims.set(claim.target.path, { environment: unit.environment, service: unit.service, pointer: originOf(unit, field), description, content: ctx.ownedHeader + claim.content });
+  return claim.target.path;
+}
+__name(claimIngress, "claimIngress");
 function valuesAccepted(values, templateFile, subject, ctx) {
   if (!ctx.validateValues) return true;
   const problems = ctx.validateValues(values);
@@ -55158,18 +55686,6 @@ function valuesAccepted(values, templateFile, subject, ctx) {
   return problems.length === 0;
 }
 __name(valuesAccepted, "valuesAccepted");
-function nameTooLong(unit) {
-  const instance = instanceName(unit.service, unit.environment);
-  if (instance.length > MAX_INSTANCE_NAME) {
-    return `${instance} (service-environment) is ${instance.length} characters; Helm release and Kubernetes label values allow ${MAX_INSTANCE_NAME}: shorten the service name`;
-  }
-  const appName = applicationName(unit.owner, unit.service, unit.environment);
-  if (appName.length > MAX_APPLICATION_NAME) {
-    return `the Argo CD Application ${appName} (owner-service-environment) is ${appName.length} characters; Argo CD allows ${MAX_APPLICATION_NAME}: shorten the service name`;
-  }
-  return void 0;
-}
-__name(nameTooLong, "nameTooLong");
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -58643,19 +59159,22 @@ function renderUnits(units, config, source, templates, options = {}) {
   const ctx = {
     config,
     gitopsRepoURL,
+    source: source.repository,
     shared: buildSharedView(config, source, gitopsRepoURL),
     runner: new TemplateRunner(templates, diagnostics),
     diagnostics,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
     validateValues: config.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
     files: /* @__PURE__ */ new Map(),
+    claims: /* @__PURE__ */ new Map(),
+    objects: /* @__PURE__ */ new Map(),
     ownedHeader: sourceHeader(source)
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit) => unit !== null);
   const catalog = renderCatalog(units, ctx);
   const projects = renderProjects(units, ctx);
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return result(ctx.files, rendered, owned, projects, diagnostics);
+  return { ...result(ctx.files, rendered, owned, projects, diagnostics), claims: ctx.claims };
 }
 __name(renderUnits, "renderUnits");
 function valuesValidator(schema2, diagnostics) {
@@ -58666,25 +59185,24 @@ function valuesValidator(schema2, diagnostics) {
   return null;
 }
 __name(valuesValidator, "valuesValidator");
-function result(files, units, owned, shared, diagnostics) {
+function result(files, units, owned, shared2, diagnostics) {
   return {
     files: new Map([...files].sort(([a], [b]) => compareText(a, b))),
     units,
     owned: [...owned].sort(compareText),
-    shared: [...shared].sort(compareText),
+    shared: [...shared2].sort(compareText),
     diagnostics: sortDiagnostics(diagnostics.list())
   };
 }
 __name(result, "result");
 
 // src/render/load-templates.ts
-import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
 import { join as join2 } from "node:path";
-var BUILTIN_DIR = packagePath("templates");
 function readTemplateDir(dir, display) {
   const sources = {};
   const files = {};
-  const names = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
+  const names = readdirSync2(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
   for (const name of names) {
     sources[name] = readFileSync2(join2(dir, name), "utf8");
     files[name] = display(name);
@@ -58695,7 +59213,13 @@ __name(readTemplateDir, "readTemplateDir");
 var builtinFiles;
 var builtinSet;
 function builtins() {
-  builtinFiles ??= readTemplateDir(BUILTIN_DIR, (name) => `templates/${name}`);
+  if (!builtinFiles) {
+    const names = listPackageFolder("templates").filter((name) => name.endsWith(TEMPLATE_SUFFIX));
+    builtinFiles = {
+      sources: Object.fromEntries(names.map((name) => [name, readPackageText("templates", name)])),
+      files: Object.fromEntries(names.map((name) => [name, `templates/${name}`]))
+    };
+  }
   return builtinFiles;
 }
 __name(builtins, "builtins");
@@ -58959,7 +59483,7 @@ function getOwn2(record, key) {
 __name(getOwn2, "getOwn");
 
 // src/plan/unit-state.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var DEFAULT_AUTOSCALING_CPU = 80;
 function unitState(unit) {
   const spec = unit.spec;
@@ -58991,7 +59515,7 @@ __name(unitState, "unitState");
 var DIGEST = /^sha256:[0-9a-f]{12}$/;
 function envDigest(value) {
   if (DIGEST.test(value)) return value;
-  return `sha256:${createHash("sha256").update(value).digest("hex").slice(0, 12)}`;
+  return `sha256:${createHash2("sha256").update(value).digest("hex").slice(0, 12)}`;
 }
 __name(envDigest, "envDigest");
 
@@ -59161,17 +59685,17 @@ var MAX_SUMMARY_ITEMS = 3;
 function commitMessage(plan, source) {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== void 0 ? ` (#${source.pullRequest})` : "";
-  const lines = [`paved: ${source.repository}${at}${pr}`, ""];
+  const lines2 = [`paved: ${source.repository}${at}${pr}`, ""];
   for (const environment of plan.environments) {
     for (const u of plan.units.filter((x) => x.environment === environment && x.action !== "unchanged")) {
       const summary2 = u.summary.slice(0, MAX_SUMMARY_ITEMS).join("; ") + (u.summary.length > MAX_SUMMARY_ITEMS ? "; \u2026" : "");
-      lines.push(`${environment}/${u.service}: ${u.action}${summary2 ? ` (${oneLine(summary2)})` : ""}`);
+      lines2.push(`${environment}/${u.service}: ${u.action}${summary2 ? ` (${oneLine(summary2)})` : ""}`);
     }
   }
   const other = plan.changes.filter((c) => !c.unit).length;
-  if (other > 0) lines.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
-  lines.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
-  return `${lines.join("\n")}
+  if (other > 0) lines2.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
+  lines2.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  return `${lines2.join("\n")}
 `;
 }
 __name(commitMessage, "commitMessage");
@@ -59181,9 +59705,9 @@ function oneLine(text) {
 __name(oneLine, "oneLine");
 
 // src/plan/blob-sha.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function gitBlobSha(content) {
-  return createHash2("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
+  return createHash3("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
 }
 __name(gitBlobSha, "gitBlobSha");
 
@@ -59192,8 +59716,7 @@ function resolveDesired(input2, source, config) {
   const diagnostics = [...input2.diagnostics ?? [], ...input2.rendered.diagnostics];
   const valid = !hasErrors(diagnostics);
   const index = !valid ? null : input2.index !== void 0 ? input2.index : buildIndex(input2.units, input2.rendered, source, config);
-  const files = new Map(valid ? input2.rendered.files : []);
-  if (index) files.set(index.path, index.content);
+  const files = valid ? desiredFiles(input2.rendered, index) : /* @__PURE__ */ new Map();
   const shas = /* @__PURE__ */ new Map();
   for (const [path, content] of files) shas.set(path, gitBlobSha(content));
   const owned = new Set(valid ? input2.rendered.owned : []);
@@ -59217,6 +59740,7 @@ function resolveDesired(input2, source, config) {
     shared: new Set(valid ? input2.rendered.shared : []),
     unitDirs,
     unitOf,
+    claims: valid ? input2.rendered.claims ?? /* @__PURE__ */ new Map() : /* @__PURE__ */ new Map(),
     diagnostics,
     valid,
     parseIndex: rememberLast(parseIndex),
@@ -59224,6 +59748,13 @@ function resolveDesired(input2, source, config) {
   };
 }
 __name(resolveDesired, "resolveDesired");
+function desiredFiles(rendered, index) {
+  const files = new Map(rendered.files);
+  for (const [path, claim] of rendered.claims ?? []) files.set(path, claim.content);
+  if (index) files.set(index.path, index.content);
+  return files;
+}
+__name(desiredFiles, "desiredFiles");
 function rememberLast(compute) {
   let last;
   return (key) => {
@@ -59284,6 +59815,8 @@ function findConflicts(desired, tree, blobs, previouslyOwned, source) {
     const key = dir ?? path;
     const conflict = byKey.get(key) ?? { paths: [] };
     if (dir !== void 0) conflict.unit = desired.unitDirs.get(dir);
+    const claim = desired.claims.get(path);
+    if (claim) conflict.claim = claim;
     conflict.paths.push(path);
     conflict.owner ??= owner;
     byKey.set(key, conflict);
@@ -59296,6 +59829,12 @@ function conflictDiagnostic(conflict, file, locate2, source) {
   if (conflict.shared) return sharedConflictDiagnostic(conflict, example, file, locate2);
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
   const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
+  if (conflict.claim) {
+    const { claim } = conflict;
+    const position2 = locate2(claim.pointer) ?? { line: 1, column: 1 };
+    const message2 = `${claim.description} (${claim.service} in ${claim.environment}) is already routed by ${owner}. Two Ingresses with one host and path on a cluster would take each other's traffic: choose another host or path, or remove it from its owner first.`;
+    return { severity: "error", code: "ingress-conflict", message: message2, file, ...position2, path: claim.pointer };
+  }
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === void 0 ? "" : pointer("services", service);
   const position = locate2(where) ?? { line: 1, column: 1 };
@@ -59414,6 +59953,77 @@ function unreadableIndexDiagnostic(path, reason, file) {
 }
 __name(unreadableIndexDiagnostic, "unreadableIndexDiagnostic");
 
+// src/plan/risks.ts
+var LISTED_SERVICES = 5;
+function findRisks(units, environments, config) {
+  const risks = [];
+  const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
+  for (const environment of environments) {
+    if (!production.has(environment)) continue;
+    const changed = units.filter((u) => u.change.environment === environment && u.change.action !== "unchanged");
+    const names = changed.slice(0, LISTED_SERVICES).map((u) => `${u.change.service} (${u.change.action})`);
+    if (changed.length > LISTED_SERVICES) names.push(`and ${changed.length - LISTED_SERVICES} more`);
+    risks.push({ kind: "production", environment, message: `${environment} is a production environment; this changes ${names.join(", ") || "its shared files"}` });
+  }
+  for (const { change: change2, before, after } of units) {
+    const { environment, service } = change2;
+    if (change2.action === "delete") {
+      risks.push({ kind: "deletion", environment, service, message: `${service} is removed from ${environment}: its workload and files are deleted` });
+    }
+    for (const name of Object.keys(before?.dependencies ?? {})) {
+      if (after && getOwn2(after.dependencies, name) !== void 0) continue;
+      risks.push({
+        kind: "dependency-removal",
+        environment,
+        service,
+        message: `dependency ${name} (${getOwn2(before.dependencies, name)}) of ${service} is removed in ${environment}: its claim is deleted, and its data may be lost`
+      });
+    }
+    if (after && after.replicas === 0 && !after.autoscaling && (!before || before.replicas !== 0 || before.autoscaling)) {
+      risks.push({ kind: "scale-to-zero", environment, service, message: `${service} scales to zero replicas in ${environment}` });
+    }
+    if (before?.host !== void 0 && change2.action !== "delete" && after?.host !== before.host) {
+      const message = after?.host === void 0 ? `${service} loses its ingress in ${environment}: ${before.host} stops answering` : `host of ${service} in ${environment} changes ${before.host} \u2192 ${after.host}: clients of ${before.host} stop reaching it`;
+      risks.push({ kind: "host-change", environment, service, message });
+    }
+  }
+  return risks.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
+}
+__name(findRisks, "findRisks");
+var KIND_ORDER = ["production", "deletion", "dependency-removal", "host-change", "scale-to-zero"];
+function isClaimFile(path) {
+  return /\/manifests\/claim-[^/]+\.yaml$/.test(path);
+}
+__name(isClaimFile, "isClaimFile");
+function claimRenameRisks(changes) {
+  const risks = [];
+  for (const change2 of changes) {
+    if (change2.action !== "update" || !change2.unit || !isClaimFile(change2.path)) continue;
+    const before = objectName(change2.before);
+    const after = objectName(change2.after);
+    if (before === void 0 || after === void 0 || before === after) continue;
+    const { environment, service } = change2.unit;
+    risks.push({
+      kind: "claim-rename",
+      environment,
+      service,
+      message: `the claim ${before} of ${service} in ${environment} is renamed ${after}: Crossplane deletes ${before} and creates ${after}, so its data is lost unless the composition's deletionPolicy is Orphan`
+    });
+  }
+  return risks;
+}
+__name(claimRenameRisks, "claimRenameRisks");
+function objectName(content) {
+  if (content === void 0) return void 0;
+  try {
+    const name = load(content)?.metadata?.name;
+    return typeof name === "string" ? name : void 0;
+  } catch {
+    return void 0;
+  }
+}
+__name(objectName, "objectName");
+
 // src/plan/needed.ts
 function blobsNeededFor(desired, input2, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
   if (!desired.valid) return [];
@@ -59425,6 +60035,10 @@ function blobsNeededFor(desired, input2, tree, source, known = /* @__PURE__ */ n
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : /* @__PURE__ */ new Set();
   const essential = new Set(conflictCandidates(desired, tree, owned));
   for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
+  for (const [path, sha] of desired.shas) {
+    const current = tree.get(path);
+    if (current !== void 0 && current !== sha && isClaimFile(path)) essential.add(path);
+  }
   const forDiffs = /* @__PURE__ */ new Set();
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);
@@ -59476,12 +60090,12 @@ function splitLines(content) {
 __name(splitLines, "splitLines");
 function intern(a, b) {
   const ids = /* @__PURE__ */ new Map();
-  const encode = /* @__PURE__ */ __name((lines) => {
-    const out = new Int32Array(lines.length);
-    for (let i = 0; i < lines.length; i++) {
-      const last = i === lines.length - 1 && !lines.finalNewline;
-      const key = last ? `${lines.text[i]}
-` : lines.text[i];
+  const encode = /* @__PURE__ */ __name((lines2) => {
+    const out = new Int32Array(lines2.length);
+    for (let i = 0; i < lines2.length; i++) {
+      const last = i === lines2.length - 1 && !lines2.finalNewline;
+      const key = last ? `${lines2.text[i]}
+` : lines2.text[i];
       let id = ids.get(key);
       if (id === void 0) ids.set(key, id = ids.size);
       out[i] = id;
@@ -59656,10 +60270,10 @@ function range(index, count2) {
   return count2 === 1 ? `${index + 1}` : `${index + 1},${count2}`;
 }
 __name(range, "range");
-function pushLine(out, sign2, lines, index) {
-  out.push(`${sign2}${lines.text[index]}
+function pushLine(out, sign2, lines2, index) {
+  out.push(`${sign2}${lines2.text[index]}
 `);
-  if (index === lines.length - 1 && !lines.finalNewline) out.push("\\ No newline at end of file\n");
+  if (index === lines2.length - 1 && !lines2.finalNewline) out.push("\\ No newline at end of file\n");
 }
 __name(pushLine, "pushLine");
 
@@ -59710,10 +60324,10 @@ function change(path, action, unit, before, after, existed) {
 __name(change, "change");
 
 // src/plan/plan-id.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var ID_LENGTH = 12;
 function planId(input2, desired) {
-  const hash = createHash3("sha256");
+  const hash = createHash4("sha256");
   const field = /* @__PURE__ */ __name((name, value) => {
     hash.update(`${name}\0${value.length}\0`).update(value);
   }, "field");
@@ -59730,61 +60344,22 @@ function planId(input2, desired) {
 }
 __name(planId, "planId");
 
-// src/plan/risks.ts
-var LISTED_SERVICES = 5;
-function findRisks(units, environments, config) {
-  const risks = [];
-  const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
-  for (const environment of environments) {
-    if (!production.has(environment)) continue;
-    const changed = units.filter((u) => u.change.environment === environment && u.change.action !== "unchanged");
-    const names = changed.slice(0, LISTED_SERVICES).map((u) => `${u.change.service} (${u.change.action})`);
-    if (changed.length > LISTED_SERVICES) names.push(`and ${changed.length - LISTED_SERVICES} more`);
-    risks.push({ kind: "production", environment, message: `${environment} is a production environment; this changes ${names.join(", ") || "its shared files"}` });
-  }
-  for (const { change: change2, before, after } of units) {
-    const { environment, service } = change2;
-    if (change2.action === "delete") {
-      risks.push({ kind: "deletion", environment, service, message: `${service} is removed from ${environment}: its workload and files are deleted` });
-    }
-    for (const name of Object.keys(before?.dependencies ?? {})) {
-      if (after && getOwn2(after.dependencies, name) !== void 0) continue;
-      risks.push({
-        kind: "dependency-removal",
-        environment,
-        service,
-        message: `dependency ${name} (${getOwn2(before.dependencies, name)}) of ${service} is removed in ${environment}: its claim is deleted, and its data may be lost`
-      });
-    }
-    if (after && after.replicas === 0 && !after.autoscaling && (!before || before.replicas !== 0 || before.autoscaling)) {
-      risks.push({ kind: "scale-to-zero", environment, service, message: `${service} scales to zero replicas in ${environment}` });
-    }
-    if (before?.host !== void 0 && change2.action !== "delete" && after?.host !== before.host) {
-      const message = after?.host === void 0 ? `${service} loses its ingress in ${environment}: ${before.host} stops answering` : `host of ${service} in ${environment} changes ${before.host} \u2192 ${after.host}: clients of ${before.host} stop reaching it`;
-      risks.push({ kind: "host-change", environment, service, message });
-    }
-  }
-  return risks.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
-}
-__name(findRisks, "findRisks");
-var KIND_ORDER = ["production", "deletion", "dependency-removal", "host-change", "scale-to-zero"];
-
 // src/plan/summary.ts
 function describeChanges(before, after) {
-  const lines = [];
-  if (before.image !== after.image) lines.push(describeImage(before.image, after.image));
-  if (before.replicas !== after.replicas) lines.push(`replicas ${before.replicas} \u2192 ${after.replicas}`);
-  lines.push(...describeAutoscaling(before.autoscaling, after.autoscaling));
-  if (before.cpu !== after.cpu) lines.push(`cpu ${before.cpu} \u2192 ${after.cpu}`);
-  if (before.memory !== after.memory) lines.push(`memory ${before.memory} \u2192 ${after.memory}`);
-  lines.push(...describeOptional("port", before.port, after.port));
-  lines.push(...describeIngress(before, after));
-  lines.push(...describeRecord("env", before.env, after.env, (name) => `env ${name} changed`));
-  lines.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
-  lines.push(
+  const lines2 = [];
+  if (before.image !== after.image) lines2.push(describeImage(before.image, after.image));
+  if (before.replicas !== after.replicas) lines2.push(`replicas ${before.replicas} \u2192 ${after.replicas}`);
+  lines2.push(...describeAutoscaling(before.autoscaling, after.autoscaling));
+  if (before.cpu !== after.cpu) lines2.push(`cpu ${before.cpu} \u2192 ${after.cpu}`);
+  if (before.memory !== after.memory) lines2.push(`memory ${before.memory} \u2192 ${after.memory}`);
+  lines2.push(...describeOptional("port", before.port, after.port));
+  lines2.push(...describeIngress(before, after));
+  lines2.push(...describeRecord("env", before.env, after.env, (name) => `env ${name} changed`));
+  lines2.push(...describeRecord("secret", before.secrets, after.secrets, (name, _from, to) => `secret ${name} now from ${to}`));
+  lines2.push(
     ...describeRecord("dependency", before.dependencies, after.dependencies, (name, from, to) => `dependency ${name} ${from} \u2192 ${to}`, true)
   );
-  return lines;
+  return lines2;
 }
 __name(describeChanges, "describeChanges");
 function describeNew(state) {
@@ -59812,17 +60387,17 @@ __name(describeImage, "describeImage");
 function splitImage2(image) {
   const at = image.indexOf("@");
   const name = at === -1 ? image : image.slice(0, at);
-  const digest = at === -1 ? void 0 : image.slice(at + 1);
+  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
   const colon = name.lastIndexOf(":");
   const hasTag = colon > name.lastIndexOf("/");
   const result2 = { repository: hasTag ? name.slice(0, colon) : name };
   if (hasTag) result2.tag = name.slice(colon + 1);
-  if (digest !== void 0) result2.digest = digest;
+  if (digest2 !== void 0) result2.digest = digest2;
   return result2;
 }
 __name(splitImage2, "splitImage");
-function shortDigest(digest) {
-  const [algorithm, hex2 = ""] = digest.split(":");
+function shortDigest(digest2) {
+  const [algorithm, hex2 = ""] = digest2.split(":");
   return `${algorithm}:${hex2.slice(0, 12)}`;
 }
 __name(shortDigest, "shortDigest");
@@ -59834,10 +60409,10 @@ function describeAutoscaling(before, after) {
   if (!before && !after) return [];
   if (!before) return [`autoscaling added (${scalingRange(after)}, cpu ${after.cpu}%)`];
   if (!after) return [`autoscaling removed (was ${scalingRange(before)})`];
-  const lines = [];
-  if (before.min !== after.min || before.max !== after.max) lines.push(`autoscaling ${scalingRange(before)} \u2192 ${scalingRange(after)}`);
-  if (before.cpu !== after.cpu) lines.push(`autoscaling cpu target ${before.cpu}% \u2192 ${after.cpu}%`);
-  return lines;
+  const lines2 = [];
+  if (before.min !== after.min || before.max !== after.max) lines2.push(`autoscaling ${scalingRange(before)} \u2192 ${scalingRange(after)}`);
+  if (before.cpu !== after.cpu) lines2.push(`autoscaling cpu target ${before.cpu}% \u2192 ${after.cpu}%`);
+  return lines2;
 }
 __name(describeAutoscaling, "describeAutoscaling");
 function describeOptional(label, before, after) {
@@ -59851,10 +60426,10 @@ function describeIngress(before, after) {
   if (before.host === void 0 && after.host === void 0) return [];
   if (before.host === void 0) return [`ingress added (host ${after.host}${pathSuffix(after.path)})`];
   if (after.host === void 0) return [`ingress removed (host ${before.host}${pathSuffix(before.path)})`];
-  const lines = [];
-  if (before.host !== after.host) lines.push(`host ${before.host} \u2192 ${after.host}`);
-  if (before.path !== after.path) lines.push(`ingress path ${before.path ?? "/"} \u2192 ${after.path ?? "/"}`);
-  return lines;
+  const lines2 = [];
+  if (before.host !== after.host) lines2.push(`host ${before.host} \u2192 ${after.host}`);
+  if (before.path !== after.path) lines2.push(`ingress path ${before.path ?? "/"} \u2192 ${after.path ?? "/"}`);
+  return lines2;
 }
 __name(describeIngress, "describeIngress");
 function pathSuffix(path) {
@@ -59862,17 +60437,17 @@ function pathSuffix(path) {
 }
 __name(pathSuffix, "pathSuffix");
 function describeRecord(label, before, after, changed, showValue = false) {
-  const lines = [];
+  const lines2 = [];
   const names = [.../* @__PURE__ */ new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   for (const name of names) {
     const from = getOwn2(before, name);
     const to = getOwn2(after, name);
     if (from === to) continue;
-    if (from === void 0) lines.push(`${label} ${name} added${showValue ? ` (${to})` : ""}`);
-    else if (to === void 0) lines.push(`${label} ${name} removed${showValue ? ` (${from})` : ""}`);
-    else lines.push(changed(name, from, to));
+    if (from === void 0) lines2.push(`${label} ${name} added${showValue ? ` (${to})` : ""}`);
+    else if (to === void 0) lines2.push(`${label} ${name} removed${showValue ? ` (${from})` : ""}`);
+    else lines2.push(changed(name, from, to));
   }
-  return lines;
+  return lines2;
 }
 __name(describeRecord, "describeRecord");
 
@@ -59983,7 +60558,7 @@ function planFor(desired, input2) {
     diagnostics: sortDiagnostics(diagnostics),
     changes,
     units: comparisons.map((c) => c.change),
-    risks: findRisks(comparisons, environments, config),
+    risks: [...findRisks(comparisons, environments, config), ...claimRenameRisks(changes)],
     environments
   };
 }
@@ -60602,7 +61177,7 @@ var ORG_CONFIG_REPO = ".github";
 var ORG_CONFIG_PATH = ".github/paved.yml";
 async function readOrgConfig(gh, org, ref) {
   const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);
-  return { text, location: `${org}/${ORG_CONFIG_REPO}:${ORG_CONFIG_PATH}` };
+  return { text, location: `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}` };
 }
 __name(readOrgConfig, "readOrgConfig");
 
@@ -60645,9 +61220,9 @@ async function readOrgTemplates(gh, org, folder, ref) {
 __name(readOrgTemplates, "readOrgTemplates");
 async function readOrgValuesSchema(gh, org, location2, ref) {
   if (location2 === null) return { diagnostics: [] };
-  const path = /^[a-z]+:\/\//i.test(location2) ? null : orgPath(location2);
+  const path = orgPath(location2);
   if (path === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO} (Paved does not fetch URLs)`, "/render/chart/valuesSchema")] };
+    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }
   const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path, ref);
   if (text === null) {
@@ -61143,9 +61718,6 @@ async function readValuesSchema(base, config, file) {
   const location2 = config.render.mode === "helm" ? config.render.chart?.valuesSchema : void 0;
   if (!location2) return { options: {}, diagnostics: [] };
   const at = "/render/chart/valuesSchema";
-  if (/^[a-z]+:\/\//i.test(location2)) {
-    return { options: {}, diagnostics: [problem(file, "values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path next to ${file} (Paved does not fetch URLs)`, at)] };
-  }
   let text;
   try {
     text = await readFile(resolve2(base, location2), "utf8");

@@ -59,14 +59,11 @@ async function readTemplates(base: string, config: ResolvedConfig, file: string)
   return { set: loadTemplateSet(dir), diagnostics: [] };
 }
 
-/** `render.chart.valuesSchema` (helm mode) is a JSON file relative to the config file; URLs are not fetched. */
+/** `render.chart.valuesSchema` (helm mode) is a JSON file relative to the config file (loadConfig refuses URLs). */
 async function readValuesSchema(base: string, config: ResolvedConfig, file: string): Promise<{ options: RenderOptions; diagnostics: Diagnostic[] }> {
   const location = config.render.mode === "helm" ? config.render.chart?.valuesSchema : undefined;
   if (!location) return { options: {}, diagnostics: [] };
   const at = "/render/chart/valuesSchema";
-  if (/^[a-z]+:\/\//i.test(location)) {
-    return { options: {}, diagnostics: [problem(file, "values-schema-not-found", `render.chart.valuesSchema: \`${location}\` must be a path next to ${file} (Paved does not fetch URLs)`, at)] };
-  }
   let text: string;
   try {
     text = await readFile(resolve(base, location), "utf8");

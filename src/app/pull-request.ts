@@ -2,6 +2,7 @@ import type { Context } from "probot";
 import { previewFleet } from "../github/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
+import { onConfigPullRequest } from "./config-pull-request.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
 
@@ -13,7 +14,11 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   if (pr.state !== "open") return;
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
   const target = { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, deliveryId: context.id, log: context.log, htmlUrl: payload.repository.html_url };
-  // A change to the platform team's settings is previewed as the fleet re-render it would cause.
+  // In the org's `.github` repository, a changed org config gets its own check (a no-op elsewhere)…
+  if (context.name === "pull_request" && ["opened", "synchronize", "reopened"].includes(payload.action)) {
+    await onConfigPullRequest(context as Context<"pull_request">);
+  }
+  // …and the fleet re-render it would cause, as the Paved check and one comment.
   if (isOrgSettingsRepo(repo) && payload.action !== "submitted" && payload.action !== "dismissed") {
     const fromFork = (pr.head.repo?.full_name ?? "").toLowerCase() !== payload.repository.full_name.toLowerCase();
     await previewFleet(context.octokit, { ...target, org: repo.owner, fromFork, public: !payload.repository.private });

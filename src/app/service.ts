@@ -87,8 +87,8 @@ export async function startService({ credentials, env = process.env, probot: giv
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    // PORT=0 asks the system for a free port (the tests run services side by side): not the default.
-    server.listen(env.PORT === undefined || env.PORT === "" ? 3000 : Number(env.PORT), env.HOST || "localhost", () => resolve());
+    // PORT=0 asks the OS for a free port (the tests do); only an unset PORT means 3000.
+    server.listen(env.PORT ? Number(env.PORT) : 3000, env.HOST || "localhost", () => resolve());
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

@@ -3,12 +3,11 @@ import { writeFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors } from "../core/diagnostic.js";
+import { installedSchemaPath, schemaUrl } from "../core/schema-location.js";
 import { checkManifest } from "../manifest/check.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, DEFAULT_MANIFEST, displayPath, formatText, loadCliConfig, summaryLine, writeDiagnostics, type Io } from "./io.js";
 
-/** The schema's `$id`: what editors fetch when the modeline names it. */
-export const SCHEMA_URL = "https://paved.dev/schemas/platform.schema.json";
 const OWNER = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 const SERVICE = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
 
@@ -102,10 +101,11 @@ export function starterManifest({ owner, service, config }: StarterOptions): str
   const dependencyClass = dependency?.classes[0];
   const output = dependency?.outputs.includes("url") ? "url" : dependency?.outputs[0];
   const lines = [
-    `# yaml-language-server: $schema=${SCHEMA_URL}`,
+    `# yaml-language-server: $schema=${schemaUrl("platform")}`,
     "# platform.yaml: how the platform runs this repository's services (paved.dev/v1).",
-    "# The line above lets editors with the YAML language server complete and check this file; to work",
-    "# offline, point it at the schema shipped in the package: ./node_modules/paved/schemas/platform.schema.json",
+    "# The line above lets editors with the YAML language server complete and check this file. Offline, point",
+    `# it at the installed package's copy, ${installedSchemaPath("platform")}, or at the file`,
+    "# `npx paved schema > platform.schema.json` writes.",
     "# Check it with `npx paved validate`; a pull request that changes it gets Paved's plan as a comment,",
     "# and merging it deploys.",
     "apiVersion: paved.dev/v1",

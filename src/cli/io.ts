@@ -9,6 +9,9 @@ import { DEFAULT_CONFIG } from "../config/defaults.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { checkManifest, type ManifestCheck } from "../manifest/check.js";
+import { decodeText } from "../manifest/encoding.js";
+import { painter } from "../report/ansi.js";
+import { codeFrame } from "../report/code-frame.js";
 import { escapeTerminalLine, showInvisible } from "../report/escape.js";
 import { loadTemplateSet } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
@@ -21,7 +24,10 @@ export interface Io {
   stdout: Output;
   stderr: Output;
   cwd: string;
+  /** Standard output is a terminal: colour, and the source line under each problem. */
   isTTY: boolean;
+  /** What `-` reads (a manifest piped in); absent, `-` is refused. */
+  stdin?: AsyncIterable<Uint8Array | string>;
 }
 
 /** A problem that ends the command with a message on stderr and an exit code (2: usage or I/O). */
@@ -31,19 +37,48 @@ export class CliError extends Error {
   }
 }
 
+/** A file the org config names (at `pointer` in it) that cannot be read: `paved check-config` locates it there. */
+export class ConfigFileError extends CliError {
+  constructor(message: string, readonly pointer: string, readonly problem: string) {
+    super(message, 2);
+  }
+}
+
 export const DEFAULT_MANIFEST = "platform.yaml";
 export const DEFAULT_CONFIG_PATH = ".github/paved.yml";
 
+/** `-` names standard input. */
+export const STDIN = "-";
+const STDIN_NAME = "<stdin>";
+
 /** How a path is shown: as the user typed it; relative to cwd when we chose it. */
 export function displayPath(io: Io, path: string): string {
+  if (path === STDIN) return STDIN_NAME;
   return isAbsolute(path) ? path : relative(io.cwd, resolve(io.cwd, path)) || path;
 }
 
-/** Reads a text file the user named, or fails with a message that says which file and why. */
+async function readStdin(io: Io, what: string): Promise<Uint8Array> {
+  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, 2);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Reads a text file the user named (`-`: standard input), or fails with a message that says which file
+ * and why. Text that is not UTF-8 fails at its first bad byte (exit 1, like any invalid input).
+ */
 export async function readText(io: Io, path: string, what: string): Promise<string> {
+  const bytes = path === STDIN ? await readStdin(io, what) : await readBytes(io, path, what);
+  const decoded = decodeText(bytes, displayPath(io, path));
+  if ("text" in decoded) return decoded.text;
+  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), 1);
+}
+
+async function readBytes(io: Io, path: string, what: string): Promise<Uint8Array> {
   const absolute = resolve(io.cwd, path);
   try {
-    return await readFile(absolute, "utf8");
+    return await readFile(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
@@ -69,6 +104,8 @@ export interface LoadedConfig {
   diagnostics: Diagnostic[];
   /** The config file read, as displayed; undefined for the built-in defaults. */
   file?: string;
+  /** Its text, when one was read. */
+  text?: string;
 }
 
 /** `--config FILE`, else `.github/paved.yml` in cwd when present, else the built-in defaults. */
@@ -80,7 +117,7 @@ export async function loadCliConfig(io: Io, explicit: string | undefined): Promi
   }
   const file = displayPath(io, path);
   const text = await readText(io, path, "config");
-  return { ...loadConfig(text, file), file };
+  return { ...loadConfig(text, file), file, text };
 }
 
 export interface CheckedManifest {
@@ -91,6 +128,8 @@ export interface CheckedManifest {
   check?: ManifestCheck;
   /** The manifest path as displayed in diagnostics. */
   file: string;
+  /** The texts read, by displayed file name: for the source lines under each problem. */
+  sources: Record<string, string>;
 }
 
 /** Loads the config and the manifest and checks it: what `validate`, `render` and `plan` all start with. */
@@ -98,16 +137,19 @@ export async function checkManifestFile(io: Io, options: { file?: string; config
   const path = options.file ?? DEFAULT_MANIFEST;
   const file = displayPath(io, path);
   const loaded = await loadCliConfig(io, options.config);
+  const sources: Record<string, string> = loaded.file !== undefined && loaded.text !== undefined ? { [loaded.file]: loaded.text } : {};
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    return { diagnostics: sortDiagnostics(loaded.diagnostics), file };
+    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources };
   }
   const text = await readText(io, path, "manifest");
+  sources[file] = text;
   const check = checkManifest(text, file, loaded.config);
   return {
     diagnostics: sortDiagnostics([...loaded.diagnostics, ...check.diagnostics]),
     config: loaded.config,
     check,
     file,
+    sources,
   };
 }
 
@@ -116,7 +158,7 @@ export async function checkManifestFile(io: Io, options: { file?: string; config
 export const FORMATS = ["text", "json", "github"] as const;
 export type Format = (typeof FORMATS)[number];
 
-function plural(count: number, word: string): string {
+export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
 
@@ -129,12 +171,21 @@ export function summaryLine(diagnostics: readonly Diagnostic[], file: string, un
   return warnings > 0 ? `${valid}, ${plural(warnings, "warning")}` : valid;
 }
 
-export function formatText(diagnostics: readonly Diagnostic[], color: boolean): string {
+/**
+ * `file:line:column: severity: message [code]` per problem; with `sources` (on a terminal), the
+ * source line and a caret under each, as the demo shows them.
+ */
+export function formatText(diagnostics: readonly Diagnostic[], color: boolean, sources: Readonly<Record<string, string>> = {}): string {
   const paint = (severity: Diagnostic["severity"]) =>
     color ? `${severity === "error" ? "\x1b[31m" : "\x1b[33m"}${severity}\x1b[0m` : severity;
+  const frames = painter(color);
   return diagnostics
     // Messages quote what the manifest says: its control characters must not reach the terminal.
-    .map((d) => `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${paint(d.severity)}: ${escapeTerminalLine(d.message)} [${escapeTerminalLine(d.code)}]\n`)
+    .map((d) => {
+      const head = `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${paint(d.severity)}: ${escapeTerminalLine(d.message)} [${escapeTerminalLine(d.code)}]\n`;
+      const source = Object.prototype.hasOwnProperty.call(sources, d.file) ? sources[d.file] : undefined;
+      return source === undefined ? head : head + codeFrame(source, d.line, d.column, frames).map((l) => `${l}\n`).join("");
+    })
     .join("");
 }
 
@@ -165,20 +216,23 @@ export function formatGithub(diagnostics: readonly Diagnostic[]): string {
     .join("");
 }
 
-/** Writes diagnostics (and, for people, a summary line) in the chosen format. */
-export function writeDiagnostics(io: Io, format: Format, diagnostics: readonly Diagnostic[], summary: string): void {
+/**
+ * Writes diagnostics (and, for people, a summary line) in the chosen format. On a terminal, text
+ * output shows the line of `sources` each problem points at.
+ */
+export function writeDiagnostics(io: Io, format: Format, diagnostics: readonly Diagnostic[], summary: string, sources: Readonly<Record<string, string>> = {}): void {
   if (format === "json") {
     io.stdout.write(formatJson(diagnostics));
   } else if (format === "github") {
     io.stdout.write(formatGithub(diagnostics) + summary + "\n");
   } else {
-    io.stdout.write(formatText(diagnostics, io.isTTY) + summary + "\n");
+    io.stdout.write(formatText(diagnostics, io.isTTY, io.isTTY ? sources : {}) + summary + "\n");
   }
 }
 
 /**
  * The files the org config points at, relative to the config file: its templates folder and, in helm
- * mode, the chart's values schema (a URL is not fetched). Unreadable ones are usage/I-O problems.
+ * mode, the chart's values schema (loadConfig refuses a URL there). Unreadable ones are usage/I-O problems.
  */
 export async function loadConfigFiles(
   command: string,
@@ -192,22 +246,25 @@ export async function loadConfigFiles(
   try {
     templates = loadTemplateSet(dir);
   } catch (error) {
-    throw new CliError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${(error as Error).message}`, 2);
+    const why = (error as Error).message;
+    throw new ConfigFileError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${why}`, "/render/templates", `cannot read the templates folder \`${config.render.templates}\` (${dir}): ${why}`);
   }
   const schemaPath = config.render.mode === "helm" ? config.render.chart?.valuesSchema : undefined;
-  if (!schemaPath || /^[a-z]+:\/\//i.test(schemaPath)) return { templates };
+  if (!schemaPath) return { templates };
   const absolute = resolve(base, schemaPath);
   let text: string;
   try {
     text = await readFile(absolute, "utf8");
   } catch (error) {
-    throw new CliError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${(error as Error).message}`, 2);
+    const why = (error as Error).message;
+    throw new ConfigFileError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${why}`, "/render/chart/valuesSchema", `cannot read the chart's values schema \`${schemaPath}\` (${displayPath(io, absolute)}): ${why}`);
   }
   try {
     const schema: unknown = JSON.parse(text);
     if (typeof schema !== "object" || schema === null || Array.isArray(schema)) throw new Error("not a JSON object");
     return { templates, valuesSchema: schema };
   } catch (error) {
-    throw new CliError(`paved ${command}: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${(error as Error).message}`, 2);
+    const why = (error as Error).message;
+    throw new ConfigFileError(`paved ${command}: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${why}`, "/render/chart/valuesSchema", `the chart's values schema \`${schemaPath}\` is not valid JSON: ${why}`);
   }
 }

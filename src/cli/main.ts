@@ -7,22 +7,26 @@ import { didYouMean } from "../manifest/suggest.js";
 import type { Command } from "./args.js";
 import { CliError, type Io } from "./io.js";
 import { applyCommand } from "./apply.js";
+import { checkConfigCommand } from "./check-config.js";
 import { demoCommand } from "./demo.js";
 import { driftCommand } from "./drift.js";
 import { initCommand } from "./init.js";
 import { planCommand } from "./plan.js";
 import { renderCommand } from "./render.js";
+import { schemaCommand } from "./schema.js";
 import { validateCommand } from "./validate.js";
 
 export type { Io } from "./io.js";
 
 export const commands: Record<string, Command> = {
   validate: validateCommand,
+  "check-config": checkConfigCommand,
   render: renderCommand,
   plan: planCommand,
   apply: applyCommand,
   drift: driftCommand,
   init: initCommand,
+  schema: schemaCommand,
   demo: demoCommand,
 };
 

@@ -23,7 +23,8 @@ Options:
   --config FILE        the org config (default: .github/paved.yml when present, else built-in defaults)
   --source OWNER/REPO  the source repository recorded in paved.dev/source (default: local/<current folder>)
   --source-id ID       the source repository's id, written in each file's first line (see \`paved plan --help\`)
-  --gitops-repo URL    the GitOps repository URL for Argo CD (default: https://github.com/<gitops.repository>.git)
+  --gitops-repo URL    the GitOps repository URL for Argo CD (default: https://github.com/<gitops.repository>.git;
+                       without gitops.repository, https://github.com/<source owner>/gitops.git, with a note)
   -h, --help           show this help
 
 Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 usage or file problems.
@@ -47,13 +48,17 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       ...(configOption !== undefined ? { config: configOption } : {}),
     });
     if (!checked.config || !checked.check || hasErrors(checked.diagnostics)) {
-      writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0));
+      writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0), checked.sources);
       return 1;
     }
     const config = checked.config;
-    const gitopsRepoURL = stringOption(values["gitops-repo"]);
+    // A local preview must work on the built-in defaults, which name no GitOps repository: guess the
+    // source owner's `gitops` repository and say so, rather than refuse.
+    let gitopsRepoURL = stringOption(values["gitops-repo"]);
+    let guessed: string | undefined;
     if (gitopsRepoURL === undefined && !config.gitops.repository) {
-      throw new CliError("paved render: the config sets no `gitops.repository`; pass `--gitops-repo URL` to name the GitOps repository", 2);
+      gitopsRepoURL = `https://github.com/${repository.split("/")[0]}/gitops.git`;
+      guessed = `${checked.file}: the Applications name ${gitopsRepoURL} as their GitOps repository (${configOption ?? "the built-in config"} sets no \`gitops.repository\`); set it in the org config, or pass --gitops-repo URL\n`;
     }
     const { templates, valuesSchema } = await loadConfigFiles("render", io, config, configOption ?? DEFAULT_CONFIG_PATH);
 
@@ -63,12 +68,13 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     });
     const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocateDiagnostics(result.diagnostics, config.manifest, checked.file, (ptr) => checked.check?.sourceMap?.locate(ptr))]);
     if (hasErrors(diagnostics)) {
-      writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length));
+      writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length), checked.sources);
       return 1;
     }
     const written = await writeTree(resolve(io.cwd, out), result.files);
     const summary = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result.units.length} unit${result.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
-    writeDiagnostics(io, "text", diagnostics, summary);
+    writeDiagnostics(io, "text", diagnostics, summary, checked.sources);
+    if (guessed) io.stderr.write(`note: ${guessed}`);
     return 0;
   },
 };

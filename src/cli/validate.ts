@@ -1,13 +1,16 @@
 /** `paved validate`: check a manifest against the schema, the org config and its policies. */
 import { hasErrors } from "../core/diagnostic.js";
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
+import { orgConfigGivenAsManifest } from "./check-config.js";
 import { checkManifestFile, FORMATS, summaryLine, writeDiagnostics, type Io } from "./io.js";
 
 export const validateCommand: Command = {
   summary: "Check platform.yaml against the schema, the org config and its policies",
   usage: `Usage: paved validate [FILE] [--config FILE] [--format text|json|github]
 
-Checks a manifest (default: platform.yaml) and prints every problem with its file:line:column.
+Checks a manifest (default: platform.yaml; - reads it from standard input) and prints every
+problem with its file:line:column (on a terminal, with the line and a caret under the column).
+To check the org config on its own, run \`paved check-config\`.
 
 Options:
   --config FILE    the org config (default: .github/paved.yml when present, else built-in defaults)
@@ -28,8 +31,11 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
       ...(positionals[0] !== undefined ? { file: positionals[0] } : {}),
       ...(typeof values.config === "string" ? { config: values.config } : {}),
     });
-    const summary = summaryLine(result.diagnostics, result.file, result.check?.units.length ?? 0);
-    writeDiagnostics(io, format, result.diagnostics, summary);
-    return hasErrors(result.diagnostics) ? 1 : 0;
+    const text = result.sources[result.file];
+    const misplaced = text !== undefined && result.check && hasErrors(result.check.diagnostics) ? orgConfigGivenAsManifest(text, result.file) : undefined;
+    const diagnostics = misplaced ? [misplaced] : result.diagnostics;
+    const summary = summaryLine(diagnostics, result.file, result.check?.units.length ?? 0);
+    writeDiagnostics(io, format, diagnostics, summary, result.sources);
+    return hasErrors(diagnostics) ? 1 : 0;
   },
 };

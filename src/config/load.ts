@@ -13,7 +13,9 @@ import { schemaDiagnostics } from "../manifest/schema-errors.js";
 import { createAjv, dotted, schemaDocument, siteIn } from "../manifest/schema.js";
 import { compilePolicies } from "../policy/declared.js";
 import { BUILTIN_POLICY_IDS } from "../policy/builtins.js";
+import { unknownAssertFields } from "../policy/unknown-fields.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
+import { namespaceProblems } from "./namespace-patterns.js";
 import type { ResolvedConfig, ResolvedEnvironment } from "./types.js";
 
 export { DEFAULT_CONFIG } from "./defaults.js";
@@ -117,7 +119,7 @@ function resolveConfig(raw: PavedConfig): ResolvedConfig {
   };
 }
 
-/** What the config schema cannot say: helm needs a chart, policies must compile and be unique. */
+/** What the config schema cannot say: helm needs a chart, policies must compile and be unique, namespaces must not overlap. */
 function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceMap): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const report = (code: string, path: string, at: "key" | "value", message: string, severity: "error" | "warning" = "error") => {
@@ -130,6 +132,17 @@ function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceM
       "/render/mode",
       "value",
       "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`",
+    );
+  }
+  // The CLI, the Action and the App read the values schema from beside the config; none fetches URLs.
+  // Refused here, where all three load the config, so the answer is one and located.
+  const valuesSchema = config.render.chart?.valuesSchema;
+  if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
+    report(
+      "values-schema-url",
+      "/render/chart/valuesSchema",
+      "value",
+      `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``,
     );
   }
   const ids = new Map<string, number>();
@@ -147,6 +160,21 @@ function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceM
   compilePolicies(config.policies).forEach(({ error }, index) => {
     if (error) report("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config.policies[index]!.id}\`: ${error}`);
   });
+  config.policies.forEach((policy, index) => {
+    for (const unknown of unknownAssertFields(policy.assert)) {
+      report(
+        "unknown-policy-field",
+        pointer("policies", index, "assert", ...unknown.at),
+        "key",
+        `policy \`${policy.id}\` checks \`${unknown.field}\`, which no unit has, so it never fires there` +
+          (unknown.suggestion !== undefined ? `; did you mean \`${unknown.suggestion}\`?` : ""),
+        "warning",
+      );
+    }
+  });
+  for (const problem of namespaceProblems(config.environments)) {
+    report("namespace-overlap", pointer("environments", problem.environment, "namespace"), "value", problem.message);
+  }
   const environments = config.environments.map((e) => e.name);
   config.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {

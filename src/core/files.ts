@@ -25,6 +25,18 @@ export interface RenderedUnit {
   paths: string[];
 }
 
+/** The unit behind an identity claim file (render/ingress-claims.ts). */
+export interface ClaimOwner {
+  environment: string;
+  service: string;
+  /** The manifest pointer to blame: the ingress host where it was written. */
+  pointer: string;
+  /** "ingress api.acme.io/ on cluster https://…" */
+  description: string;
+  /** The claim file's content: bookkeeping, added to the desired files by the plan like the index. */
+  content: string;
+}
+
 /** What `render` produces for one source repository. */
 export interface RenderResult {
   /** Every rendered file, keyed by path relative to the GitOps repository root. */
@@ -34,5 +46,10 @@ export interface RenderResult {
   owned: string[];
   /** Team-level files (`projects/<owner>.yaml`) that every source of the same owner renders identically; never deleted by one source. */
   shared: string[];
+  /**
+   * Identity claim files (ingress host + path per cluster) → the unit that claims them. Not in
+   * `files` (they are not objects); listed in their unit's `paths`, so the source owns them.
+   */
+  claims?: ReadonlyMap<string, ClaimOwner>;
   diagnostics: import("./diagnostic.js").Diagnostic[];
 }

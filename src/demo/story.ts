@@ -7,10 +7,10 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
+import { packagePath, readPackageText } from "../core/package-root.js";
 import type { ApplyOutcome } from "../gitops/writer.js";
 import type { Plan } from "../plan/types.js";
 import { cliText } from "../report/cli-text.js";
@@ -31,8 +31,8 @@ export class StoryError extends Error {
   }
 }
 
-/** The bundled example, at the package root (from src/demo/ and dist/demo/ alike). */
-export const EXAMPLES_DIR = fileURLToPath(new URL("../../examples/", import.meta.url));
+/** The bundled example, at the package root (see package-root.ts). */
+export const EXAMPLES_DIR = packagePath("examples");
 
 const REPOSITORY = "acme/payments";
 const MANIFEST = "platform.yaml";
@@ -101,7 +101,7 @@ class Story {
   // ── 0 · the scene ────────────────────────────────────────────────────────────────────────
 
   private async setup(): Promise<string> {
-    const dir = this.options.examplesDir ?? EXAMPLES_DIR;
+    const dir = this.options.examplesDir;
     const example = await readExample(dir, "platform.yaml");
     const configFile = "examples/paved.yml";
     const loaded = loadConfig(await readExample(dir, "paved.yml"), configFile);
@@ -303,10 +303,11 @@ class Story {
   }
 }
 
-async function readExample(dir: string, name: string): Promise<string> {
-  const path = join(dir, name);
+/** A file of `dir`, else of the package's examples (which the single-file CLI bundle carries inside it). */
+async function readExample(dir: string | undefined, name: string): Promise<string> {
+  const path = join(dir ?? EXAMPLES_DIR, name);
   try {
-    return await readFile(path, "utf8");
+    return dir === undefined ? readPackageText("examples", name) : await readFile(path, "utf8");
   } catch (error) {
     throw new StoryError("setup", `cannot read the bundled example ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from "../core/diagnostic.js";
 import { painter, type Color } from "../report/ansi.js";
+import { codeFrame } from "../report/code-frame.js";
 import { escapeTerminal } from "../report/escape.js";
 import type { CommitInfo } from "./git.js";
 
@@ -98,15 +99,10 @@ export class Terminal {
 
   /** `file:line:column: error: message [code]`, then the source line with a caret under the column. */
   located(diagnostics: readonly Diagnostic[], source: string): void {
-    const lines = source.split("\n");
     for (const d of diagnostics) {
       const severity = this.paint(d.severity === "error" ? "red" : "yellow", d.severity);
       this.line(`  ${escapeTerminal(d.file)}:${d.line}:${d.column}: ${severity}: ${escapeTerminal(d.message)} [${escapeTerminal(d.code)}]`);
-      const text = lines[d.line - 1];
-      if (text === undefined) continue;
-      const number = String(d.line);
-      this.line(`  ${this.paint("dim", `${number.padStart(5)} |`)} ${escapeTerminal(text)}`);
-      this.line(`  ${this.paint("dim", `${" ".repeat(5)} |`)} ${" ".repeat(Math.max(0, d.column - 1))}${this.paint("red", "^")}`);
+      for (const frame of codeFrame(source, d.line, d.column, (color, text) => this.paint(color, text))) this.line(`  ${frame}`);
     }
   }
 

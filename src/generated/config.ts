@@ -57,7 +57,7 @@ export type Namespace = string;
  */
 export type Cluster = string;
 /**
- * Kubernetes namespace; {owner}, {env} and {service} are replaced.
+ * Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.
  */
 export type NamespacePattern = string;
 /**
@@ -97,7 +97,7 @@ export type Teams = string[];
  */
 export type ApplyMode = "direct" | "pull-request";
 /**
- * Image prefixes services may use (the trailing slash matters). Empty: no restriction.
+ * Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.
  */
 export type AllowedRegistries = string[];
 /**

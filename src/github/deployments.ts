@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Unit } from "../core/unit.js";
 import type { Plan } from "../plan/types.js";
-import { applicationName } from "../render/names.js";
+import { applicationName } from "../core/names.js";
 import { NO_RETRY, type GitHub, type Repo } from "./client.js";
 
 export interface DeploymentRecord {

@@ -15,11 +15,10 @@ export interface OrgConfigSource {
 /**
  * The org config from the default branch of `<org>/.github`, never from the repository under review or a
  * pull request branch: a developer cannot weaken the rules in the same change that the rules judge.
- * The raw text is read (not `context.config`'s parsed object) so errors in it can be located.
- * `ref` is only for the platform team's own changes to that repository (a fleet re-render at the
- * pushed commit, the preview of a pull request there), never for judging an application.
+ * The raw text is read (not `context.config`'s parsed object) so errors in it can be located. `ref` is
+ * only for checking a proposed config (a pull request in `.github` itself, src/github/config-pull-request.ts).
  */
 export async function readOrgConfig(gh: GitHub, org: string, ref?: string): Promise<OrgConfigSource> {
   const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);
-  return { text, location: `${org}/${ORG_CONFIG_REPO}:${ORG_CONFIG_PATH}` };
+  return { text, location: `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}` };
 }

@@ -58,9 +58,10 @@ export async function readOrgValuesSchema(
   ref?: string,
 ): Promise<{ valuesSchema?: object; diagnostics: Diagnostic[] }> {
   if (location === null) return { diagnostics: [] };
-  const path = /^[a-z]+:\/\//i.test(location) ? null : orgPath(location);
+  // loadConfig refuses a URL; a path that leaves the repository is refused here.
+  const path = orgPath(location);
   if (path === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location}\` must be a path in ${org}/${ORG_CONFIG_REPO} (Paved does not fetch URLs)`, "/render/chart/valuesSchema")] };
+    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location}\` must be a path in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
   }
   const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path, ref);
   if (text === null) {

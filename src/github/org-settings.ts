@@ -21,7 +21,7 @@ export type OrgSettings =
     }
   | { ok: false; location: string; diagnostics: Diagnostic[] };
 
-/** `ref`: the platform team's own commit of `<org>/.github` (fleet re-render, its preview); the default branch otherwise. */
+/** `ref` reads a proposed or pushed config of `<org>/.github` (a pull request's head, a fleet re-render); without it, the default branch's. */
 export async function readOrgSettings(gh: GitHub, org: string, ref?: string): Promise<OrgSettings> {
   const source = await readOrgConfig(gh, org, ref);
   if (source.text === null) {

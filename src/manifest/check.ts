@@ -10,6 +10,7 @@ import type { Unit } from "../core/unit.js";
 import type { PlatformManifest, Service } from "../generated/platform.js";
 import { evaluatePolicies } from "../policy/index.js";
 import { getOwn, isJsonObject, setOwn, type JsonObject } from "./merge-patch.js";
+import { nameFindings } from "./name-rules.js";
 import { parseYaml, type SourceMap } from "./parse.js";
 import { resolveDrafts, servicePath, type UnitDraft } from "./resolve.js";
 import { baseView, namespaceRule, secretKeyScope, serviceRules, unknownEnvironments, unknownServices, type Finding, type ServiceView } from "./rules.js";
@@ -107,10 +108,11 @@ export function resolveManifest(validation: ManifestValidation, file: string, co
       continue;
     }
     for (const finding of serviceRules(view, config)) report(finding, prefix);
-    for (const finding of namespaceRule(draft.unit, environment.namespace)) report(finding);
+    for (const finding of namespaceRule(draft.unit, environment.namespace, config.argocd.namespace)) report(finding);
     for (const finding of secretKeyScope(draft.unit, config.secretStore.keyPrefix)) report(finding);
     units.push(draft.unit);
   }
+  for (const finding of nameFindings(units, config)) report(finding);
 
   diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
   return done(units);

@@ -6,6 +6,7 @@
  * AST that builds the value and the source map and enforces duplicate keys and alias limits.
  */
 import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document } from "yaml";
+import { reportSyntaxErrors, type YamlError } from "./syntax-fix.js";
 import { sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { escapePointerToken } from "../core/pointer.js";
 import { SourceMapBuilder, type Position, type SourceMap } from "./source-map.js";
@@ -43,15 +44,6 @@ const COMPOSE_OPTIONS = {
   intAsBigInt: false,
 } as const;
 
-const SYNTAX_HINTS: Record<string, string> = {
-  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
-  BLOCK_AS_IMPLICIT_KEY: "If the value contains \": \", put it in quotes; otherwise move the nested entry to its own indented line.",
-  MULTILINE_IMPLICIT_KEY: "A key must fit on one line: check for a missing \":\" or a missing closing quote above.",
-  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
-  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
-  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
-  BAD_SCALAR_START: "Put the value in quotes.",
-};
 const DEFAULT_HINT = "Check the indentation and quoting around this point.";
 
 /** Aborts the walk: the document is rejected as a whole. */
@@ -103,23 +95,26 @@ export function parseYaml(text: string, file: string, limits: Partial<ParseLimit
     return done(undefined);
   }
 
-  let syntaxErrors = 0;
+  const syntaxErrors: YamlError[] = [];
   for (const doc of docs) {
     for (const e of doc.errors) {
       if (e.code === "RESOURCE_EXHAUSTION") return tooDeep(toPosition(e.pos[0]));
-      syntaxErrors++;
-      report("yaml-syntax", `Invalid YAML: ${e.message.replace(/\.$/, "")}. ${SYNTAX_HINTS[e.code] ?? DEFAULT_HINT}`, toPosition(e.pos[0]));
+      syntaxErrors.push({ code: e.code, message: e.message, offset: e.pos[0] });
     }
     for (const w of doc.warnings) {
       if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
         report("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
       } else {
-        syntaxErrors++;
-        report("yaml-syntax", `Invalid YAML: ${w.message.replace(/\.$/, "")}. ${DEFAULT_HINT}`, toPosition(w.pos[0]));
+        syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
       }
     }
   }
-  if (syntaxErrors > 0) return done(undefined);
+  if (syntaxErrors.length > 0) {
+    // One error, with the likely fix: the others follow from it (src/manifest/syntax-fix.ts).
+    const first = reportSyntaxErrors(text, syntaxErrors);
+    report("yaml-syntax", first.message, toPosition(first.offset));
+    return done(undefined);
+  }
 
   // Empty documents (a stray `---`) are ignored; only content counts.
   const contentDocs = docs.filter((d) => !isEmptyDocument(d));

@@ -81,7 +81,7 @@ const TABLE: Record<string, PatternWords> = {
     words: "a Kubernetes name: lowercase letters, digits and hyphens, at most 63 characters",
   },
   "^[-a-z0-9{}]+$": {
-    words: "lowercase letters, digits, hyphens and the placeholders `{owner}`, `{env}`, `{service}`",
+    words: "lowercase letters, digits, hyphens and the placeholders `{owner}` and `{env}`",
   },
   "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$": {
     words: "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit",

@@ -73,7 +73,7 @@ function resolveDraft(manifest: PlatformManifest, environment: ResolvedEnvironme
     lifecycle: manifest.lifecycle ?? "production",
     service: name,
     environment: environment.name,
-    namespace: namespaceFor(environment.namespace, manifest.owner, environment.name, name),
+    namespace: namespaceFor(environment.namespace, manifest.owner, environment.name),
     cluster: environment.cluster,
     spec: withDefaults(merged, name, manifest.owner, environment),
     origins,
@@ -81,10 +81,17 @@ function resolveDraft(manifest: PlatformManifest, environment: ResolvedEnvironme
   return { unit, merged, removed, ...(path ? { overridePath: path } : {}) };
 }
 
-/** The config's namespace pattern with `{owner}`, `{env}` and `{service}` filled in. */
-export function namespaceFor(pattern: string, owner: string, environment: string, service: string): string {
-  const values: Record<string, string> = { owner, env: environment, service };
-  return pattern.replace(/\{(owner|env|service)\}/g, (_, key: string) => values[key]!);
+/**
+ * The config's namespace pattern with `{owner}` and `{env}` filled in. The config refuses patterns
+ * that could give two (owner, environment) pairs one namespace (config/namespace-patterns.ts).
+ */
+export function namespaceFor(pattern: string, owner: string, environment: string): string {
+  return fillPattern(pattern, { owner, env: environment });
+}
+
+/** A config pattern with `{owner}`, `{env}` and (where the pattern allows it) `{service}` filled in. */
+export function fillPattern(pattern: string, values: { owner: string; env: string; service?: string }): string {
+  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key: "owner" | "env" | "service") => values[key] ?? whole);
 }
 
 /**

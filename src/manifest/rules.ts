@@ -279,9 +279,21 @@ function ingressHost(view: ServiceView): Finding[] {
 
 const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** The resolved namespace must be a Kubernetes namespace name. */
-export function namespaceRule(unit: Unit, pattern: string): Finding[] {
+/** Namespaces of the cluster and of Argo CD: a team that could deploy there could escape its fence. */
+const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+/** The resolved namespace must be a Kubernetes namespace name, and not one the platform itself uses. */
+export function namespaceRule(unit: Unit, pattern: string, argocdNamespace: string): Finding[] {
   const namespace = unit.namespace;
+  if (namespace === argocdNamespace || RESERVED_NAMESPACES.includes(namespace) || namespace.startsWith("kube-")) {
+    return [
+      {
+        code: "reserved-namespace",
+        path: "/owner",
+        message: `owner \`${unit.owner}\` would deploy \`${unit.environment}\` into the namespace \`${namespace}\` (pattern \`${pattern}\`), which belongs to ${namespace === argocdNamespace ? "Argo CD: its Applications there could leave the team's project" : "the cluster itself"}; a team cannot be named so that its namespace is one of ${[argocdNamespace, ...RESERVED_NAMESPACES].map((n) => `\`${n}\``).join(", ")} or starts with \`kube-\``,
+      },
+    ];
+  }
   const valid = namespace.length <= 63 && DNS_1123_LABEL.test(namespace);
   if (valid) return [];
   const why =
@@ -291,8 +303,8 @@ export function namespaceRule(unit: Unit, pattern: string): Finding[] {
   return [
     {
       code: "invalid-namespace",
-      // The part the manifest controls: the service name when the pattern uses it, else the owner.
-      path: pattern.includes("{service}") ? servicePath(unit.service) : "/owner",
+      // The part the manifest controls: patterns are made of `{owner}`, `{env}` and fixed text.
+      path: "/owner",
       message: `the namespace \`${namespace}\` (environment \`${unit.environment}\`, pattern \`${pattern}\`) is not a valid Kubernetes namespace: ${why}`,
     },
   ];

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, type Diagnostic } from "../core/diagnostic.js";
-import type { RenderedUnit, Source } from "../core/files.js";
+import type { ClaimOwner, RenderedUnit, RenderResult, Source } from "../core/files.js";
 import { gitBlobSha } from "./blob-sha.js";
 import { buildIndex, parseIndex, type IndexFile, type OwnershipIndex } from "./ownership-index.js";
 import { indexPath, legacyIndexPath } from "./paths.js";
@@ -8,7 +8,7 @@ import type { DesiredInput, Tree, UnitRef } from "./types.js";
 
 /** The desired file set with the lookups both plan phases need, computed once. */
 export interface Desired {
-  /** Rendered files plus the ownership index. */
+  /** Rendered files plus the bookkeeping: identity claims and the ownership index. */
   files: Map<string, string>;
   /** Blob sha of every desired file. */
   shas: Map<string, string>;
@@ -25,6 +25,8 @@ export interface Desired {
   unitDirs: Map<string, RenderedUnit>;
   /** Desired path → its unit. */
   unitOf: Map<string, UnitRef>;
+  /** Identity claim files (ingress host + path) → the unit that claims them. */
+  claims: ReadonlyMap<string, ClaimOwner>;
   diagnostics: Diagnostic[];
   /** False when validation or rendering failed: nothing is planned. */
   valid: boolean;
@@ -41,8 +43,7 @@ export function resolveDesired(input: DesiredInput, source: Source, config: Reso
   const diagnostics = [...(input.diagnostics ?? []), ...input.rendered.diagnostics];
   const valid = !hasErrors(diagnostics);
   const index = !valid ? null : input.index !== undefined ? input.index : buildIndex(input.units, input.rendered, source, config);
-  const files = new Map(valid ? input.rendered.files : []);
-  if (index) files.set(index.path, index.content);
+  const files = valid ? desiredFiles(input.rendered, index) : new Map<string, string>();
   const shas = new Map<string, string>();
   for (const [path, content] of files) shas.set(path, gitBlobSha(content));
   const owned = new Set(valid ? input.rendered.owned : []);
@@ -66,11 +67,20 @@ export function resolveDesired(input: DesiredInput, source: Source, config: Reso
     shared: new Set(valid ? input.rendered.shared : []),
     unitDirs,
     unitOf,
+    claims: valid ? (input.rendered.claims ?? new Map()) : new Map(),
     diagnostics,
     valid,
     parseIndex: rememberLast(parseIndex),
     foreignInUnitDirs: rememberLast((tree: Tree) => filesInUnitDirs(tree, unitDirs, files)),
   };
+}
+
+/** What the GitOps tree holds for a source: its rendered files, its identity claims and its index. */
+export function desiredFiles(rendered: Pick<RenderResult, "files" | "claims">, index: IndexFile | null): Map<string, string> {
+  const files = new Map(rendered.files);
+  for (const [path, claim] of rendered.claims ?? []) files.set(path, claim.content);
+  if (index) files.set(index.path, index.content);
+  return files;
 }
 
 function rememberLast<K, T>(compute: (key: K) => T): (key: K) => T {

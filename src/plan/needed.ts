@@ -4,6 +4,7 @@ import { resolveDesired, type Desired } from "./desired.js";
 import { ownedPaths } from "./ownership-index.js";
 import { conflictCandidates, deletionCandidates } from "./ownership.js";
 import { previousIndexToFetch, readPreviousIndex } from "./previous-index.js";
+import { isClaimFile } from "./risks.js";
 import type { Blobs, DesiredInput, Tree } from "./types.js";
 
 export interface BlobsNeededOptions {
@@ -52,6 +53,11 @@ export function blobsNeededFor(
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : new Set<string>();
   const essential = new Set(conflictCandidates(desired, tree, owned));
   for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
+  // A changed claim may be a renamed one (a lost database): its old name is always read.
+  for (const [path, sha] of desired.shas) {
+    const current = tree.get(path);
+    if (current !== undefined && current !== sha && isClaimFile(path)) essential.add(path);
+  }
   const forDiffs = new Set<string>();
   for (const [path, sha] of desired.shas) {
     const current = tree.get(path);

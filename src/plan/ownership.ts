@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../core/diagnostic.js";
-import type { RenderedUnit, Source } from "../core/files.js";
+import type { ClaimOwner, RenderedUnit, Source } from "../core/files.js";
 import { pointer } from "../core/pointer.js";
 import { belongsToSource, describeProvenance, readProvenance, sameRepository, type Provenance } from "../core/provenance.js";
 import type { Desired } from "./desired.js";
@@ -22,6 +22,8 @@ export interface Conflict {
   paths: string[];
   /** What the files say about whose they are; undefined when none says (hand-written files). */
   owner?: Provenance;
+  /** Set when the taken file is an identity claim (ingress host + path): what it claims, for whom. */
+  claim?: ClaimOwner;
 }
 
 /** Existing files that may belong to another source: their content tells whose they are. */
@@ -62,6 +64,8 @@ export function findConflicts(
     const key = dir ?? path;
     const conflict = byKey.get(key) ?? { paths: [] };
     if (dir !== undefined) conflict.unit = desired.unitDirs.get(dir)!;
+    const claim = desired.claims.get(path);
+    if (claim) conflict.claim = claim;
     conflict.paths.push(path);
     conflict.owner ??= owner;
     byKey.set(key, conflict);
@@ -79,6 +83,14 @@ export function conflictDiagnostic(
   if (conflict.shared) return sharedConflictDiagnostic(conflict, example, file, locate);
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
   const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
+  if (conflict.claim) {
+    const { claim } = conflict;
+    const position = locate(claim.pointer) ?? { line: 1, column: 1 };
+    const message =
+      `${claim.description} (${claim.service} in ${claim.environment}) is already routed by ${owner}. ` +
+      "Two Ingresses with one host and path on a cluster would take each other's traffic: choose another host or path, or remove it from its owner first.";
+    return { severity: "error", code: "ingress-conflict", message, file, ...position, path: claim.pointer };
+  }
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === undefined ? "" : pointer("services", service);
   const position = locate(where) ?? { line: 1, column: 1 };

@@ -6,7 +6,7 @@ import { onlySourceCommitDiffers, ownedPaths } from "./ownership-index.js";
 import { conflictDiagnostic, deletable, findConflicts, keptDiagnostic } from "./ownership.js";
 import { planId } from "./plan-id.js";
 import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.js";
-import { findRisks } from "./risks.js";
+import { claimRenameRisks, findRisks } from "./risks.js";
 import type { FileChange, Plan, PlanInput } from "./types.js";
 import { compareUnits, environmentOrder } from "./unit-changes.js";
 
@@ -66,7 +66,7 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     diagnostics: sortDiagnostics(diagnostics),
     changes,
     units: comparisons.map((c) => c.change),
-    risks: findRisks(comparisons, environments, config),
+    risks: [...findRisks(comparisons, environments, config), ...claimRenameRisks(changes)],
     environments,
   };
 }

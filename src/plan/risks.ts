@@ -1,7 +1,8 @@
+import { load } from "js-yaml";
 import type { ResolvedConfig } from "../config/types.js";
 import { getOwn } from "./records.js";
 import type { UnitComparison } from "./unit-changes.js";
-import type { Risk } from "./types.js";
+import type { FileChange, Risk } from "./types.js";
 
 /**
  * What a reviewer must not miss: changes to production environments, removed services,
@@ -50,3 +51,41 @@ export function findRisks(units: UnitComparison[], environments: string[], confi
 }
 
 const KIND_ORDER: Risk["kind"][] = ["production", "deletion", "dependency-removal", "host-change", "scale-to-zero"];
+
+/** A built-in claim file: `<unit dir>/manifests/claim-<dependency>.yaml`. */
+export function isClaimFile(path: string): boolean {
+  return /\/manifests\/claim-[^/]+\.yaml$/.test(path);
+}
+
+/**
+ * A claim whose name changes (the naming scheme of an upgrade, or an org template) is, to
+ * Crossplane, one claim deleted and another created: its database goes unless the composition
+ * orphans it. The plan fetches changed claim files (see needed.ts), so both names are known.
+ */
+export function claimRenameRisks(changes: readonly FileChange[]): Risk[] {
+  const risks: Risk[] = [];
+  for (const change of changes) {
+    if (change.action !== "update" || !change.unit || !isClaimFile(change.path)) continue;
+    const before = objectName(change.before);
+    const after = objectName(change.after);
+    if (before === undefined || after === undefined || before === after) continue;
+    const { environment, service } = change.unit;
+    risks.push({
+      kind: "claim-rename",
+      environment,
+      service,
+      message: `the claim ${before} of ${service} in ${environment} is renamed ${after}: Crossplane deletes ${before} and creates ${after}, so its data is lost unless the composition's deletionPolicy is Orphan`,
+    });
+  }
+  return risks;
+}
+
+function objectName(content: string | undefined): string | undefined {
+  if (content === undefined) return undefined;
+  try {
+    const name = (load(content) as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+    return typeof name === "string" ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}

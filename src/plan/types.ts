@@ -43,7 +43,7 @@ export interface UnitChange extends UnitRef {
   files: number;
 }
 
-export type RiskKind = "production" | "deletion" | "dependency-removal" | "scale-to-zero" | "host-change";
+export type RiskKind = "production" | "deletion" | "dependency-removal" | "claim-rename" | "scale-to-zero" | "host-change";
 
 export interface Risk {
   kind: RiskKind;

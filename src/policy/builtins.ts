@@ -72,14 +72,27 @@ const imageTag: Builtin = (unit) => {
   return undefined;
 };
 
+/**
+ * Whether `image` comes from an allowed entry, matched by whole path segments: `ghcr.io/acme` (with or
+ * without the trailing slash) allows `ghcr.io/acme/api:1` but never `ghcr.io/acme-evil/api:1`. An entry
+ * naming one image (`ghcr.io/acme/api`) also allows its tags and digests.
+ */
+export function fromRegistry(image: string, entry: string): boolean {
+  const prefix = entry.replace(/\/+$/, "");
+  if (prefix === "") return false;
+  if (image.startsWith(`${prefix}/`)) return true;
+  // A repository's tag or digest; on a bare host, `:` would start a port, which is another registry.
+  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
+}
+
 const imageRegistry: Builtin = (unit, config) => {
   const image = unit.spec.image;
-  if (config.registries.length === 0 || config.registries.some((prefix) => image.startsWith(prefix))) return undefined;
+  if (config.registries.length === 0 || config.registries.some((entry) => fromRegistry(image, entry))) return undefined;
   return {
     code: "image-registry",
     severity: "error",
     field: "/image",
-    message: `image \`${image}\` is not from an allowed registry; images must start with ${listNames(config.registries, "or")}`,
+    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config.registries, "or")}`,
   };
 };
 

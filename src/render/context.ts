@@ -1,5 +1,6 @@
 /** What one render call shares between units: the config, the encoded constants, the output. */
 import type { ResolvedConfig } from "../config/types.js";
+import type { ClaimOwner } from "../core/files.js";
 import type { DiagnosticCollector } from "./collector.js";
 import { templateDiagnostic } from "./diagnostics.js";
 import type { TemplateRunner } from "./run-template.js";
@@ -9,6 +10,8 @@ import type { SharedView } from "./view-model.js";
 export interface RenderContext {
   config: ResolvedConfig;
   gitopsRepoURL: string;
+  /** The source repository (owner/name), written into bookkeeping files. */
+  source: string;
   shared: SharedView;
   runner: TemplateRunner;
   diagnostics: DiagnosticCollector;
@@ -16,6 +19,10 @@ export interface RenderContext {
   orgTemplates: string[];
   validateValues: ValuesValidator | null;
   files: Map<string, string>;
+  /** Identity claim files written so far → their unit. */
+  claims: Map<string, ClaimOwner>;
+  /** Object identity (cluster, namespace, group/kind, name) → who rendered it, to refuse a second object with it. */
+  objects: Map<string, string>;
   /** The first line of every file this source owns: whose it is (core/provenance.ts). */
   ownedHeader: string;
 }

@@ -43,3 +43,12 @@ export function projectPath(directory: string, owner: string): SafePath {
 export function catalogPath(directory: string, owner: string, service: string): SafePath {
   return joinSafe([...root(directory), "catalog", owner, `${service}.yaml`]);
 }
+
+/**
+ * A bookkeeping file under `<directory>/.paved/` (hidden on purpose: no root Application includes
+ * it). The segments after `.paved` are checked like any other.
+ */
+export function bookkeepingPath(directory: string, ...segments: string[]): SafePath {
+  const joined = joinSafe(segments);
+  return "path" in joined ? { path: [...root(directory), ".paved", joined.path].join("/") } : joined;
+}

@@ -5,11 +5,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { packagePath } from "../core/package-root.js";
+import { listPackageFolder, readPackageText } from "../core/package-root.js";
 import { compileTemplateSet, TEMPLATE_SUFFIX, type CompiledTemplateSet } from "./templates.js";
-
-/** `templates/` at the package root (see package-root.ts). */
-const BUILTIN_DIR = packagePath("templates");
 
 interface TemplateFiles {
   sources: Record<string, string>;
@@ -33,8 +30,15 @@ function readTemplateDir(dir: string, display: (name: string) => string): Templa
 let builtinFiles: TemplateFiles | undefined;
 let builtinSet: CompiledTemplateSet | undefined;
 
+/** `templates/` shipped with the package (see package-root.ts). */
 function builtins(): TemplateFiles {
-  builtinFiles ??= readTemplateDir(BUILTIN_DIR, (name) => `templates/${name}`);
+  if (!builtinFiles) {
+    const names = listPackageFolder("templates").filter((name) => name.endsWith(TEMPLATE_SUFFIX));
+    builtinFiles = {
+      sources: Object.fromEntries(names.map((name) => [name, readPackageText("templates", name)])),
+      files: Object.fromEntries(names.map((name) => [name, `templates/${name}`])),
+    };
+  }
   return builtinFiles;
 }
 

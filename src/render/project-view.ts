@@ -5,7 +5,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import { namespaceFor } from "../manifest/resolve.js";
 import { compareText, entries, yamlString, type Entry, type YamlScalar } from "./encode.js";
-import { MANAGED_BY } from "./names.js";
+import { MANAGED_BY } from "../core/names.js";
 
 type S = YamlScalar;
 
@@ -14,8 +14,10 @@ export interface ProjectView {
   description: S;
   namespace: S;
   sourceRepos: S[];
-  /** One per environment, in promotion order. */
+  /** One per environment, in promotion order: the team's exact namespace there, never a glob. */
   destinations: Array<{ environment: S; server: S; namespace: S }>;
+  /** The team's namespaces, each once, sorted: the only `Namespace` objects the project may create. */
+  namespaces: S[];
   labels: Entry[];
 }
 
@@ -30,9 +32,11 @@ export function buildProjectView(owner: string, config: ResolvedConfig, gitopsRe
     destinations: config.environments.map((env) => ({
       environment: yamlString(env.name),
       server: yamlString(env.cluster),
-      // A team's services each get their namespace from the pattern: `{service}` matches any.
-      namespace: yamlString(namespaceFor(env.namespace, owner, env.name, "*")),
+      // Exact: the config refuses patterns that could give another team (or environment) this
+      // namespace on this cluster, so the fence reaches nothing but this team's namespaces.
+      namespace: yamlString(namespaceFor(env.namespace, owner, env.name)),
     })),
+    namespaces: [...new Set(config.environments.map((env) => namespaceFor(env.namespace, owner, env.name)))].sort(compareText).map(yamlString),
     labels: entries([
       ["app.kubernetes.io/managed-by", yamlString(MANAGED_BY)],
       ["paved.dev/owner", yamlString(owner)],

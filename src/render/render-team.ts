@@ -8,7 +8,7 @@ import { addFile, type RenderContext } from "./context.js";
 import { compareText, yamlString } from "./encode.js";
 import { unitDiagnostic } from "./diagnostics.js";
 import { catalogPath, projectPath } from "./layout.js";
-import { applicationName } from "./names.js";
+import { applicationName } from "../core/names.js";
 import { buildProjectView } from "./project-view.js";
 import { buildUnitView } from "./view-model.js";
 

@@ -2,10 +2,13 @@
 import type { RenderedUnit } from "../core/files.js";
 import { pointer } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
+import { originOf } from "../manifest/resolve.js";
 import { addFile, type RenderContext } from "./context.js";
 import { templateDiagnostic, unitDiagnostic } from "./diagnostics.js";
 import { unitDir, unitFile } from "./layout.js";
-import { applicationName, instanceName, MAX_APPLICATION_NAME, MAX_INSTANCE_NAME } from "./names.js";
+import { nameMessage, oversizedNames } from "../manifest/name-rules.js";
+import { ingressClaim } from "./ingress-claims.js";
+import { objectsClash } from "./object-identity.js";
 import { plannedFiles } from "./unit-files.js";
 import { buildUnitView, type UnitView } from "./view-model.js";
 
@@ -19,9 +22,10 @@ export function renderUnit(unit: Unit, ctx: RenderContext): RenderedUnit | null 
     );
     return null;
   }
-  const tooLong = nameTooLong(unit);
+  // The manifest check refuses these with located errors; the same function decides here.
+  const tooLong = oversizedNames(unit, config)[0];
   if (tooLong) {
-    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", tooLong));
+    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
     return null;
   }
   const dir = place.path;
@@ -41,6 +45,7 @@ export function renderUnit(unit: Unit, ctx: RenderContext): RenderedUnit | null 
     const rendered = ctx.runner.run({ template: planned.template, view: planned.view, subject, kind: planned.kind, allowEmpty: planned.allowEmpty });
     if (!rendered) continue;
     if (planned.kind === "values" && !valuesAccepted(rendered.documents[0], templateFile, subject, ctx)) continue;
+    if (planned.kind === "objects" && objectsClash(ctx, rendered.documents, { cluster: unit.cluster, namespace: unit.namespace }, `${target.path}`, templateFile, subject)) continue;
     if (addFile(ctx, target.path, rendered.text, templateFile, subject)) {
       paths.push(target.path);
       if (planned.allowEmpty) extraManifests = true;
@@ -49,6 +54,8 @@ export function renderUnit(unit: Unit, ctx: RenderContext): RenderedUnit | null 
 
   const application = renderApplication(ctx, { ...view, extraManifests }, dir, subject);
   if (application) paths.push(application);
+  const claim = claimIngress(unit, ctx);
+  if (claim) paths.push(claim);
   return { environment: unit.environment, service: unit.service, namespace: unit.namespace, dir, paths: paths.sort() };
 }
 
@@ -73,7 +80,38 @@ function renderApplication(ctx: RenderContext, view: UnitView, dir: string, subj
   const template = ctx.config.render.mode === "helm" ? "application-helm" : "application";
   const rendered = ctx.runner.run({ template, view, subject, kind: "objects" });
   const path = `${dir}/application.yaml`;
-  return rendered && addFile(ctx, path, rendered.text, ctx.runner.fileOf(template), subject) ? path : null;
+  const file = ctx.runner.fileOf(template);
+  // Applications live beside Argo CD, not in the unit's cluster.
+  if (!rendered || objectsClash(ctx, rendered.documents, { cluster: "argocd", namespace: ctx.config.argocd.namespace }, path, file, subject)) return null;
+  return addFile(ctx, path, rendered.text, file, subject) ? path : null;
+}
+
+/** The unit's ingress host + path claim (see ingress-claims.ts); refused when another unit of this manifest has it. */
+function claimIngress(unit: Unit, ctx: RenderContext): string | null {
+  const ingress = unit.spec.ingress;
+  if (!ingress) return null;
+  const claim = ingressClaim(ctx.config.gitops.directory, unit, ingress, ctx.source);
+  const description = `ingress ${claim.host}${claim.route} on cluster ${unit.cluster}`;
+  const field = unit.origins["/ingress/host"] !== undefined ? "/ingress/host" : "/ingress";
+  if ("unsafe" in claim.target) {
+    ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, field, "render-unsafe-path", `${JSON.stringify(claim.target.unsafe)} cannot be a path segment in the GitOps repository`));
+    return null;
+  }
+  const first = ctx.claims.get(claim.target.path);
+  if (first) {
+    ctx.diagnostics.add(
+      unitDiagnostic(
+        ctx.config.manifest,
+        unit,
+        field,
+        "ingress-conflict",
+        `${description} is already routed by ${first.service} in ${first.environment}: two Ingresses with one host and path on a cluster would take each other's traffic. Give ${unit.service} in ${unit.environment} another host or path (environments on one cluster need different hosts)`,
+      ),
+    );
+    return null;
+  }
+  ctx.claims.set(claim.target.path, { environment: unit.environment, service: unit.service, pointer: originOf(unit, field), description, content: ctx.ownedHeader + claim.content });
+  return claim.target.path;
 }
 
 function valuesAccepted(values: unknown, templateFile: string, subject: string, ctx: RenderContext): boolean {
@@ -86,17 +124,4 @@ function valuesAccepted(values: unknown, templateFile: string, subject: string, 
     );
   }
   return problems.length === 0;
-}
-
-/** The names derived from a unit must fit where Helm, Kubernetes labels and Argo CD put them. */
-function nameTooLong(unit: Unit): string | undefined {
-  const instance = instanceName(unit.service, unit.environment);
-  if (instance.length > MAX_INSTANCE_NAME) {
-    return `${instance} (service-environment) is ${instance.length} characters; Helm release and Kubernetes label values allow ${MAX_INSTANCE_NAME}: shorten the service name`;
-  }
-  const appName = applicationName(unit.owner, unit.service, unit.environment);
-  if (appName.length > MAX_APPLICATION_NAME) {
-    return `the Argo CD Application ${appName} (owner-service-environment) is ${appName.length} characters; Argo CD allows ${MAX_APPLICATION_NAME}: shorten the service name`;
-  }
-  return undefined;
 }

@@ -8,7 +8,7 @@ import { DiagnosticCollector } from "./collector.js";
 import type { RenderContext } from "./context.js";
 import { configDiagnostic } from "./diagnostics.js";
 import { compareText } from "./encode.js";
-import { defaultGitopsRepoURL } from "./names.js";
+import { defaultGitopsRepoURL } from "../core/names.js";
 import { renderCatalog, renderProjects } from "./render-team.js";
 import { renderUnit } from "./render-unit.js";
 import { TemplateRunner } from "./run-template.js";
@@ -45,19 +45,22 @@ export function renderUnits(
   const ctx: RenderContext = {
     config,
     gitopsRepoURL,
+    source: source.repository,
     shared: buildSharedView(config, source, gitopsRepoURL),
     runner: new TemplateRunner(templates, diagnostics),
     diagnostics,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
     validateValues: config.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
     files: new Map(),
+    claims: new Map(),
+    objects: new Map(),
     ownedHeader: sourceHeader(source),
   };
   const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit): unit is RenderedUnit => unit !== null);
   const catalog = renderCatalog(units, ctx);
   const projects = renderProjects(units, ctx);
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return result(ctx.files, rendered, owned, projects, diagnostics);
+  return { ...result(ctx.files, rendered, owned, projects, diagnostics), claims: ctx.claims };
 }
 
 function valuesValidator(schema: object | undefined, diagnostics: DiagnosticCollector): ValuesValidator | null {

@@ -8,11 +8,11 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
 import { parseEnvValue } from "../manifest/placeholder.js";
-import { namespaceFor } from "../manifest/resolve.js";
+import { fillPattern } from "../manifest/resolve.js";
 import { compareText, entries, yamlNumber, yamlScalar, yamlString, yamlStringOrNull, type Entry, type YamlScalar } from "./encode.js";
 import { splitImage } from "./image.js";
 import { kubeletLiteral } from "./kubelet-escape.js";
-import { applicationName, claimName, connectionSecretName, instanceName, MANAGED_BY, secretsName, sourceLocation } from "./names.js";
+import { applicationName, claimName, connectionSecretName, MANAGED_BY, releaseName, secretsName, sourceLocation } from "../core/names.js";
 
 type S = YamlScalar;
 
@@ -80,8 +80,8 @@ export interface UnitView extends SharedView {
   lifecycle: S;
   environment: { name: S; namespace: S; cluster: S; autoSync: boolean };
   service: ServiceView;
-  /** The Argo CD Application (and Helm release) of this unit. */
-  application: { name: S; project: S; path: S; valuesFile: S; manifestsPath: S };
+  /** The Argo CD Application of this unit, and its Helm release (helm mode). */
+  application: { name: S; releaseName: S; project: S; path: S; valuesFile: S; manifestsPath: S };
   /** True when org templates add files under manifests/ (helm mode then syncs that folder too). */
   extraManifests: boolean;
   secretsName: S;
@@ -116,7 +116,8 @@ export interface UnitPlace {
 }
 
 export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, config: ResolvedConfig): UnitView {
-  const instance = instanceName(unit.service, unit.environment);
+  // `app.kubernetes.io/instance` is the Application's name, as Argo CD's label tracking sets it.
+  const instance = applicationName(unit.owner, unit.service, unit.environment);
   const selector: Array<[string, S]> = [
     ["app.kubernetes.io/name", yamlString(unit.service)],
     ["app.kubernetes.io/instance", yamlString(instance)],
@@ -147,7 +148,8 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
     },
     service: buildServiceView(unit, config),
     application: {
-      name: yamlString(applicationName(unit.owner, unit.service, unit.environment)),
+      name: yamlString(instance),
+      releaseName: yamlString(releaseName(unit.service)),
       project: yamlString(unit.owner),
       path: yamlString(place.dir),
       manifestsPath: yamlString(`${place.dir}/manifests`),
@@ -213,7 +215,7 @@ function buildIngress(unit: Unit, ingress: { host: string; path: string }, confi
     className: yamlStringOrNull(settings?.className),
     tls: tls
       ? {
-          secretName: yamlString(namespaceFor(tls.secretName ?? "{service}-tls", unit.owner, unit.environment, unit.service)),
+          secretName: yamlString(fillPattern(tls.secretName ?? "{service}-tls", { owner: unit.owner, env: unit.environment, service: unit.service })),
           clusterIssuer: yamlStringOrNull(tls.clusterIssuer),
         }
       : null,

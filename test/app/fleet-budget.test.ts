@@ -25,12 +25,14 @@ afterEach(() => {
 
 async function rerender(sources: number, services: number): Promise<{ calls: number; changed: number }> {
   seedOrg(fake, { manifest: null });
-  for (let i = 0; i < sources; i++) await addSource(probot, fake, `acme/team-${i}`, generatedManifest(services, { owner: `team-${i}` }));
+  // Each team its own hosts: an ingress host is one source's.
+  for (let i = 0; i < sources; i++) await addSource(probot, fake, `acme/team-${i}`, generatedManifest(services, { owner: `team-${i}` }).replaceAll(".example.com", `.team-${i}.example.com`));
+  expect(Object.keys(fake.readTree(GITOPS)).filter((p) => p.startsWith(".paved/sources/"))).toHaveLength(sources);
   const deployed = fake.readTree(GITOPS);
   const from = fake.calls.length;
   // Only the template changes (every image stays allowed).
   await pushOrgSettings(probot, fake, {
-    ".github/paved.yml": stricterConfig().replace("registries: [ghcr.io/acme/payments-]", "registries: [ghcr.io/acme/]"),
+    ".github/paved.yml": stricterConfig().replace("registries: [ghcr.io/acme/payments-api, ghcr.io/acme/payments-worker]", "registries: [ghcr.io/acme/]"),
     ".github/paved-templates/service.yaml.hbs": RENAMED_PORT_TEMPLATE,
   });
   const calls = fake.calls.slice(from).filter((c) => !c.path.endsWith("/access_tokens")).length;

@@ -109,7 +109,7 @@ describe("a change to the org config or templates", () => {
     const index = `.paved/sources/${fake.repoState("acme/search").id}.yaml`;
     fake.commit(GITOPS, "main", { files: { [index]: deployed[index]!.replace(/^sourceCommit: .*\n/m, "") } }, "old index");
     fake.commit("acme/search", "main", { delete: ["platform.yaml"], files: { "README.md": "moved\n" } });
-    const settings = await pushOrgSettings(probot, fake, { ".github/paved.yml": stricterConfig().replace("registries: [ghcr.io/acme/payments-]", "registries: [ghcr.io/acme/]"), ".github/paved-templates/service.yaml.hbs": RENAMED_PORT_TEMPLATE });
+    const settings = await pushOrgSettings(probot, fake, { ".github/paved.yml": stricterConfig().replace("registries: [ghcr.io/acme/payments-api, ghcr.io/acme/payments-worker]", "registries: [ghcr.io/acme/]"), ".github/paved-templates/service.yaml.hbs": RENAMED_PORT_TEMPLATE });
     const staging = fake.readTree(GITOPS, "paved/fleet/staging");
     expect(staging[SEARCH_SERVICE]).toBe(deployed[SEARCH_SERVICE]);
     expect(Object.keys(staging).filter((p) => p.includes("/search"))).toEqual(Object.keys(deployed).filter((p) => p.includes("/search")));
@@ -159,7 +159,7 @@ describe("a change to the org config or templates", () => {
       base: { ...payload.pull_request.base, ref: "main", sha: pr.base.sha, repo: repositoryPayload(ORG_REPO) },
     });
     await deliver(probot, "pull_request", payload);
-    expect(fake.checkRuns(ORG_REPO, { headSha: head })).toEqual([]);
+    expect(fake.checkRuns(ORG_REPO, { headSha: head, name: "Paved" })).toEqual([]);
     expect(fake.comments(ORG_REPO, pr.number)).toEqual([]);
   });
 

@@ -85,7 +85,7 @@ describe("merging a pull request", () => {
     }
     const staging = deployments.find((d) => d.environment === "staging")!;
     expect(staging.statuses[0]!.environmentUrl).toBe("https://api.payments.example.com/");
-    expect(staging.statuses[0]!.logUrl).toBe("https://argocd.acme.io/applications/argocd/payments-api-staging");
+    expect(staging.statuses[0]!.logUrl).toBe("https://argocd.acme.io/applications/argocd/payments.api.staging");
 
     const comments = fake.comments(APP_REPO, pr.number).filter((c) => c.body.includes(MARKER));
     expect(comments).toHaveLength(1);

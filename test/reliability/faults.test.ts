@@ -15,6 +15,7 @@ import type { Probot } from "probot";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import type { ResolvedConfig } from "../../src/config/types.js";
+import { desiredFiles } from "../../src/plan/desired.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { startApp } from "../support/app-harness.js";
@@ -83,11 +84,11 @@ afterAll(() => {
 
 const CONFIG: ResolvedConfig = loadConfig(CONFIG_WITHOUT_APPROVAL, ".github/paved.yml").config!;
 
-/** What an apply of the example at `after` (merged from `pull`) must write: the rendered files and the index. */
+/** What an apply of the example at `after` (merged from `pull`) must write: the rendered files, claims and the index. */
 function expectedFiles(after: string, pull: number): Record<string, string> {
   const desired = desiredState(EXAMPLE_MANIFEST, "platform.yaml", CONFIG, { repository: APP_REPO, id: String(fake.repoState(APP_REPO).id), sha: after, pullRequest: pull }, defaultTemplates());
   expect(desired.index).not.toBeNull();
-  return Object.fromEntries([...desired.rendered.files, [desired.index!.path, desired.index!.content]].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return Object.fromEntries([...desiredFiles(desired.rendered, desired.index)].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** The GitOps tree without what others wrote (the initial README, a concurrent writer's files). */

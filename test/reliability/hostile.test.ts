@@ -18,6 +18,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import type { ResolvedConfig } from "../../src/config/types.js";
 import { hasErrors, type Diagnostic } from "../../src/core/diagnostic.js";
+import { desiredFiles } from "../../src/plan/desired.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { EXAMPLE_CONFIG, EXAMPLE_MANIFEST } from "../support/app-world.js";
@@ -73,6 +74,7 @@ function expectedKinds(rest: string[]): Expected {
   if (rest[0] === "projects" && rest.length === 2) return { kinds: ["AppProject"] };
   if (rest[0] === "catalog" && rest.length === 3) return { kinds: ["Component"], more: "Resource" };
   if (rest[0] === ".paved" && rest[1] === "sources" && rest.length === 4) return { kinds: ["SourceIndex"] };
+  if (rest[0] === ".paved" && rest[1] === "ingress" && rest.length === 5) return { kinds: ["IngressClaim"] };
   if (rest.length === 4 && rest[3] === "application.yaml") return { kinds: ["Application"] };
   if (rest.length === 4 && rest[3] === "values.yaml") return "values";
   if (rest.length === 5 && rest[3] === "manifests") {
@@ -126,8 +128,7 @@ function examineManifest(text: string, config: ResolvedConfig, what: string): { 
   }
   const diagnostics = [...desired.check.diagnostics, ...desired.rendered.diagnostics];
   expectLocated(diagnostics, what);
-  const files = new Map(desired.rendered.files);
-  if (desired.index) files.set(desired.index.path, desired.index.content);
+  const files = desiredFiles(desired.rendered, desired.index);
   expectSafeOutput(files, config, what);
   expectPrototypeUntouched();
   const rejected = hasErrors(diagnostics);

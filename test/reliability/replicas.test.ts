@@ -19,6 +19,7 @@ import { Probot, ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import paved from "../../src/index.js";
 import { loadConfig } from "../../src/config/load.js";
+import { desiredFiles } from "../../src/plan/desired.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { repositoryPayload, startApp, TEST_PRIVATE_KEY } from "../support/app-harness.js";
@@ -84,8 +85,7 @@ describe("replicas share writes through git's compare-and-swap", () => {
     const expected: Record<string, string> = {};
     for (const [k, s] of sources.entries()) {
       const desired = desiredState(manifestOf(k + 1), "platform.yaml", config, { repository: s.repo, id: String(fake.repoState(s.repo).id), sha: s.after }, defaultTemplates());
-      for (const [path, content] of desired.rendered.files) expected[path] = content;
-      expected[desired.index!.path] = desired.index!.content;
+      for (const [path, content] of desiredFiles(desired.rendered, desired.index)) expected[path] = content;
     }
     const { "README.md": readme, ...managed } = fake.readTree(GITOPS);
     expect(readme).toBe("# GitOps\n");

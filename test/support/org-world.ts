@@ -51,7 +51,7 @@ export async function pushOrgSettings(probot: Probot, fake: FakeGitHub, files: R
 
 /** The example config with its own templates folder and only payments' images allowed. */
 export function stricterConfig(extra = ""): string {
-  return `${CONFIG_WITHOUT_APPROVAL.replace("registries: [ghcr.io/acme/]", "registries: [ghcr.io/acme/payments-]").replace(
+  return `${CONFIG_WITHOUT_APPROVAL.replace("registries: [ghcr.io/acme/]", "registries: [ghcr.io/acme/payments-api, ghcr.io/acme/payments-worker]").replace(
     /^render:\n(?:  .*\n)+/m,
     "render:\n  mode: manifests\n  templates: paved-templates\n",
   )}${extra}`;

@@ -55,7 +55,11 @@ describe("ownership follows the repository, not its name", () => {
     expect(tree[UNIT]).toContain("payments-api:1.4.3");
     // The removed service went with the rename: the index still knew it was this repository's.
     expect(Object.keys(tree).filter((p) => p.includes("/worker/"))).toEqual([]);
-    expect(Object.keys(tree).filter((p) => p.startsWith(".paved/"))).toEqual([indexOf(fake, "acme/billing")]);
+    expect(Object.keys(tree).filter((p) => p.startsWith(".paved/sources/"))).toEqual([indexOf(fake, "acme/billing")]);
+    // Its ingress claims stay its own: rewritten under the new name, the same repository id.
+    const claims = Object.keys(tree).filter((p) => p.startsWith(".paved/ingress/"));
+    expect(claims).toHaveLength(2);
+    for (const claim of claims) expect(tree[claim]).toMatch(new RegExp(`^# Rendered by Paved for acme/billing \\(repository id ${id}\\)`));
   });
 
   it("a new repository that takes the old name gets a conflict naming the owner, and the GitOps tree keeps the owner's files", async () => {
@@ -92,7 +96,8 @@ describe("ownership follows the repository, not its name", () => {
     const tree = fake.readTree(GITOPS);
     expect(tree[".paved/sources/acme/payments.yaml"]).toBeUndefined();
     expect(tree[indexOf(fake, APP_REPO)]).toContain("source: acme/payments");
-    expect(Object.keys(tree).sort()).toEqual([...Object.keys(files), indexOf(fake, APP_REPO), "README.md"].sort());
+    // The ingress claims (newer than that Paved) are created beside them.
+    expect(Object.keys(tree).sort()).toEqual([...Object.keys(files), ...old.rendered.claims!.keys(), indexOf(fake, APP_REPO), "README.md"].sort());
   });
 
   it("a name-keyed index of another repository id is not adopted", async () => {

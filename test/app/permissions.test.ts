@@ -1,0 +1,199 @@
+/**
+ * app.yml grants what the code needs, checked against what GitHub documents: every webhook event the
+ * app subscribes to or handles (its `app.on` calls, recorded by loading it), and every REST endpoint the
+ * source calls (the route strings of `request()` and `paginate()` anywhere in src/), must be covered by a
+ * permission in app.yml. A new `request("POST /…")` or `app.on("…")` cannot ship without its permission.
+ *
+ * Where the permissions come from:
+ * - events: `@octokit/openapi-webhooks` states them in each webhook's summary ("To subscribe to this
+ *   event, a GitHub App must have at least read-level access for the "Issues" repository permission.");
+ * - endpoints: `@octokit/openapi` says which endpoints exist for GitHub Apps, their category, and for a few
+ *   the permission in prose ("must have the `checks:write` permission"). It carries no structured
+ *   permission for the rest, so CATEGORY_PERMISSIONS below restates GitHub's "Permissions required for
+ *   GitHub Apps" per API category; an endpoint in a category it does not list fails the test until
+ *   someone looks the permission up.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { describe, expect, it } from "vitest";
+import paved from "../../src/app/index.js";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+const require = createRequire(import.meta.url);
+
+type Level = "read" | "write" | "admin";
+const RANK: Record<Level, number> = { read: 1, write: 2, admin: 3 };
+
+interface AppManifest {
+  default_events: string[];
+  default_permissions: Record<string, Level>;
+}
+
+interface Operation {
+  operationId: string;
+  summary?: string;
+  description?: string;
+  "x-github": { category: string; subcategory: string; enabledForGitHubApps?: boolean };
+}
+
+const rest = require("@octokit/openapi/generated/api.github.com.json") as { paths: Record<string, Record<string, Operation>> };
+const webhooks = require("@octokit/openapi-webhooks/generated/api.github.com.json") as {
+  webhooks: Record<string, { post: Operation }>;
+};
+
+/** Each entry: permissions needed together; `a|b` means either one. The level follows the method. */
+const CATEGORY_PERMISSIONS: Record<string, string[]> = {
+  "checks/runs": ["checks"],
+  "commits/commits": ["contents", "pull_requests"], // pull requests associated with a commit
+  "deployments/deployments": ["deployments"],
+  "deployments/statuses": ["deployments"],
+  "git/*": ["contents"],
+  "issues/comments": ["issues|pull_requests"], // a pull request's conversation is its issue
+  "pulls/*": ["pull_requests"],
+  "reactions/reactions": ["issues|pull_requests"],
+  "repos/contents": ["contents"],
+  "repos/repos": ["metadata"],
+  "teams/members": ["members"],
+  "apps/apps": [], // GET /app: authenticated as the app itself (its JWT), no installation permission
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
+  );
+}
+
+/** `"GET /repos/{owner}/{repo}/…"` route strings, as octokit's request() and paginate() take them. */
+function routesCalled(texts: readonly string[]): string[] {
+  const routes = new Set<string>();
+  for (const text of texts) {
+    for (const match of text.matchAll(/["'`](GET|POST|PUT|PATCH|DELETE) (\/[^"'`\s]*)["'`]/g)) routes.add(`${match[1]} ${match[2]}`);
+  }
+  return [...routes].sort();
+}
+
+/** The event names (without their actions) the app subscribes to: its `app.on` calls, recorded by running it. */
+function eventsHandled(app: (probot: never) => void): string[] {
+  const events = new Set<string>();
+  const recorder = new Proxy({}, {
+    get: (_target, property) =>
+      property === "on"
+        ? (names: string | string[]) => {
+            for (const name of [names].flat()) events.add(name.split(".")[0]!);
+          }
+        : () => undefined,
+  });
+  app(recorder as never);
+  return [...events].sort();
+}
+
+/** "Pull requests" → pull_requests, as app.yml spells permissions. */
+function permissionKey(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s-]+/g, "_");
+}
+
+/** The permission GitHub documents for subscribing to a webhook event (every action says the same). */
+function eventPermission(event: string): string | undefined {
+  const stated = Object.values(webhooks.webhooks)
+    .map((hook) => hook.post)
+    .filter((op) => op["x-github"].subcategory === event)
+    .map((op) => /must have at least read-level access for the "([^"]+)" repository permission/.exec(`${op.summary ?? ""} ${op.description ?? ""}`)?.[1])
+    .find((name) => name !== undefined);
+  return stated === undefined ? undefined : permissionKey(stated);
+}
+
+interface Need {
+  /** What needs it: an event or a route. */
+  what: string;
+  /** Alternatives: any one of them at `level` is enough. */
+  anyOf: string[];
+  level: Level;
+  source: string;
+}
+
+function endpointNeeds(route: string): Need[] | string {
+  const [method, path] = route.split(" ") as [string, string];
+  const operation = rest.paths[path]?.[method.toLowerCase()];
+  if (!operation) return `${route}: not in GitHub's REST description (@octokit/openapi): a typo, or an endpoint GitHub removed`;
+  if (operation["x-github"].enabledForGitHubApps === false) return `${route}: GitHub Apps cannot call it`;
+  const stated = [...(operation.description ?? "").matchAll(/`([a-z_]+):(read|write)` permission/g)];
+  if (stated.length > 0) {
+    return stated.map((m) => ({ what: route, anyOf: [m[1]!], level: m[2] as Level, source: `${operation.operationId}'s description` }));
+  }
+  const { category, subcategory } = operation["x-github"];
+  const entry = CATEGORY_PERMISSIONS[`${category}/${subcategory}`] ?? CATEGORY_PERMISSIONS[`${category}/*`];
+  if (!entry) return `${route} (${operation.operationId}, category ${category}/${subcategory}): look up its permission and add it to CATEGORY_PERMISSIONS and app.yml`;
+  const level: Level = method === "GET" ? "read" : "write";
+  return entry.map((names) => ({ what: route, anyOf: names.split("|"), level, source: `category ${category}/${subcategory}` }));
+}
+
+/** Every need app.yml does not meet, as a sentence. */
+function missingPermissions(manifest: AppManifest, events: readonly string[], routes: readonly string[]): string[] {
+  const problems: string[] = [];
+  const needs: Need[] = [];
+  for (const event of events) {
+    if (!manifest.default_events.includes(event)) problems.push(`the app handles \`${event}\` but app.yml does not subscribe to it`);
+  }
+  for (const event of new Set([...events, ...manifest.default_events])) {
+    const permission = eventPermission(event);
+    if (permission === undefined) problems.push(`event \`${event}\`: @octokit/openapi-webhooks documents no permission for it`);
+    else needs.push({ what: `event ${event}`, anyOf: [permission], level: "read", source: "@octokit/openapi-webhooks" });
+  }
+  for (const route of routes) {
+    const found = endpointNeeds(route);
+    if (typeof found === "string") problems.push(found);
+    else needs.push(...found);
+  }
+  for (const need of needs) {
+    const met = need.anyOf.some((name) => {
+      const granted = manifest.default_permissions[name];
+      return granted !== undefined && RANK[granted] >= RANK[need.level];
+    });
+    if (!met) problems.push(`${need.what} needs \`${need.anyOf.join("` or `")}: ${need.level}\` (${need.source}); app.yml does not grant it`);
+  }
+  return problems;
+}
+
+const appYml = readFileSync(join(ROOT, "app.yml"), "utf8");
+const manifest = parseYaml(appYml) as AppManifest;
+const texts = sourceFiles(join(ROOT, "src")).map((file) => readFileSync(file, "utf8"));
+const appEvents = eventsHandled(paved);
+
+describe("app.yml against GitHub's documented permissions", () => {
+  it("finds what the code uses (so the check below is not vacuous)", () => {
+    expect(appEvents).toEqual(["check_run", "issue_comment", "pull_request", "pull_request_review", "push"]);
+    const routes = routesCalled(texts);
+    expect(routes).toContain("POST /repos/{owner}/{repo}/git/trees");
+    expect(routes).toContain("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions");
+    expect(routes.length).toBeGreaterThan(20);
+  });
+
+  it("grants every permission the events and endpoints need", () => {
+    expect(missingPermissions(manifest, appEvents, routesCalled(texts))).toEqual([]);
+  });
+
+  it("reads the event permissions from @octokit/openapi-webhooks", () => {
+    expect(eventPermission("issue_comment")).toBe("issues");
+    expect(eventPermission("merge_group")).toBe("merge_queues");
+    expect(eventPermission("pull_request_review")).toBe("pull_requests");
+  });
+
+  it("fails when a permission is missing (issue_comment without issues: read), a call is new, or an event is unsubscribed", () => {
+    const { issues: _issues, ...withoutIssues } = manifest.default_permissions;
+    expect(missingPermissions({ ...manifest, default_permissions: withoutIssues }, ["issue_comment"], [])).toEqual([
+      "event issue_comment needs `issues: read` (@octokit/openapi-webhooks); app.yml does not grant it",
+    ]);
+    const readOnly = { ...manifest, default_permissions: { ...manifest.default_permissions, checks: "read" as Level } };
+    expect(missingPermissions(readOnly, [], ["POST /repos/{owner}/{repo}/check-runs"])).toEqual([
+      "POST /repos/{owner}/{repo}/check-runs needs `checks: write` (checks/create's description); app.yml does not grant it",
+    ]);
+    expect(missingPermissions(manifest, [], ["PUT /repos/{owner}/{repo}/collaborators/{username}"])[0]).toMatch(/look up its permission/);
+    expect(missingPermissions(manifest, [], ["GET /repos/{owner}/{repo}/no-such-thing"])[0]).toMatch(/not in GitHub's REST description/);
+    expect(missingPermissions(manifest, ["merge_group"], [])).toEqual([
+      "the app handles `merge_group` but app.yml does not subscribe to it",
+      "event merge_group needs `merge_queues: read` (@octokit/openapi-webhooks); app.yml does not grant it",
+    ]);
+  });
+});
