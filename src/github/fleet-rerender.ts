@@ -84,8 +84,10 @@ export async function previewFleet(
   // A fork's settings would run with Paved's read access to every source, for someone who cannot push here.
   if (target.fromFork) return { status: "skipped", reason: "pull request from a fork" };
   const settings = await readOrgSettings(gh, target.org, target.headSha);
+  // Settings that do not load have no fleet to show: the `Paved config` check says why, at the lines.
+  if (!settings.ok) return { status: "invalid-config" };
   const files = await changedBetween(gh, repo, target.baseSha, target.headSha);
-  if (files !== "all" && !touchesOrgSettings(files, settings.ok ? settings.config : null)) return { status: "skipped", reason: "org settings unchanged" };
+  if (files !== "all" && !touchesOrgSettings(files, settings.config)) return { status: "skipped", reason: "org settings unchanged" };
   return reportFleet(gh, repo, target.headSha, target, settings, true, async (prepared) => ({ fleet: prepared.fleet, delivered: [] }), target.number);
 }
 
@@ -102,20 +104,33 @@ async function reportFleet(
   /** The commit the settings were read at, when not `sha` (a late delivery reads the current head's). */
   settingsAt?: string,
 ): Promise<FleetOutcome> {
+  const configAt = `${fullName(repo)}@${(settingsAt ?? sha).slice(0, 7)}`;
+  const fail = async (error: unknown): Promise<never> => {
+    target.log.error({ err: error }, "re-rendering the fleet failed");
+    const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: true });
+    await failCheck(gh, repo, check, `Paved could not re-render the fleet: ${(error as Error).message}. Nothing was half-written; re-run this check to try again.`);
+    throw error;
+  };
+  // 1. The fleet under these settings; nothing deployed yet is nothing to show.
+  let prepared: PreparedFleet | undefined;
+  if (settings.ok && settings.config.gitops.repository) {
+    prepared = await prepareFleet(gh, target.gitops ?? gh, settings, configAt).catch(fail);
+    if (prepared.fleet.sources.length === 0) return { status: "skipped", reason: "no source deployed yet" };
+  }
+  // 2. The check, in progress; a redelivery of a handled event stops here.
   const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: target.rerun ?? false });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
-  const configAt = `${fullName(repo)}@${(settingsAt ?? sha).slice(0, 7)}`;
   try {
     if (!settings.ok) {
       const output = checkRunOutput(unplannable(settings.diagnostics), reportContext(repo, { repository: fullName(repo), sha }, ORG_CONFIG_PATH, target.htmlUrl));
       await finishCheck(gh, repo, check, { ...output, summary: `The org config does not load, so nothing was re-rendered.\n\n${output.summary}` });
       return { status: "invalid-config" };
     }
-    if (!settings.config.gitops.repository) {
+    if (!prepared) {
       await finishCheck(gh, repo, check, { conclusion: "neutral", title: "No GitOps repository configured", summary: "`gitops.repository` is not set: there is no fleet to re-render.", annotations: [] });
       return { status: "skipped", reason: "no GitOps repository configured" };
     }
-    const prepared = await prepareFleet(gh, target.gitops ?? gh, settings, configAt);
+    // 3. Deliver, then report on the check (and the pull request's comment).
     const { fleet, delivered } = await deliver(prepared);
     const ctx = { configAt, preview, delivered, redacted: target.public ?? true };
     await finishCheck(gh, repo, check, fleetCheckOutput(fleet, ctx));
