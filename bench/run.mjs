@@ -17,7 +17,7 @@ import { SIZES } from "./fixtures.mjs";
 import { printApi, printCli, printStages } from "./table.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const PARTS = ["stages", "cli", "api"];
+const PARTS = ["stages", "cli", "api", "hostile"];
 const wanted = process.argv.slice(2).filter((a) => PARTS.includes(a));
 const parts = wanted.length > 0 ? wanted : PARTS;
 
@@ -82,6 +82,7 @@ try {
     node([join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--config", "bench/vitest.config.ts", "--reporter=dot"], { PAVED_BENCH_OUT: out });
     results.apiCalls = JSON.parse(readFileSync(out, "utf8"));
   }
+  if (parts.includes("hostile")) results.hostile = (await import("./hostile.mjs")).benchHostile(node);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

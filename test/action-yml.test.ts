@@ -21,7 +21,7 @@ it("loads with js-yaml and with yaml, to the same document", () => {
   const viaJsYaml = jsYaml.load(TEXT);
   const viaYaml: unknown = parseYaml(TEXT, { prettyErrors: true });
   expect(viaYaml).toEqual(viaJsYaml);
-  expect(Object.keys((viaYaml as ActionMetadata).inputs)).toEqual(["github-token", "gitops-token", "config", "manifest"]);
+  expect(Object.keys((viaYaml as ActionMetadata).inputs)).toEqual(["github-token", "gitops-token", "config-source", "config-token", "config", "manifest", "comment-author"]);
 });
 
 it("runs the committed bundle on node24 (Node 20 left GitHub's runners)", () => {

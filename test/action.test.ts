@@ -13,6 +13,7 @@ import { runAction, type ActionDeps } from "../src/action/runner.js";
 import {
   APP_REPO,
   CONFIG_WITHOUT_APPROVAL,
+  EXAMPLE_CONFIG,
   EXAMPLE_MANIFEST,
   GITOPS,
   openPull,
@@ -35,6 +36,7 @@ let workspace: string;
 
 beforeEach(() => {
   fake = new FakeGitHub().install();
+  fake.identify(GITHUB_TOKEN, "github-actions[bot]"); // The workflow token writes as GitHub Actions' bot.
   dir = mkdtempSync(join(tmpdir(), "paved-action-"));
   workspace = join(dir, "workspace");
   // The checkout of the default branch: the org config is read from here, never through the API.
@@ -71,6 +73,8 @@ function actionsEnv(eventName: string, payload: unknown, inputs: Record<string, 
     "INPUT_GITHUB-TOKEN": GITHUB_TOKEN,
     "INPUT_GITOPS-TOKEN": GITOPS_TOKEN,
     INPUT_CONFIG: ".github/paved.yml",
+    // Most stories here use the workspace opt-in; "the org config" below covers the default.
+    "INPUT_CONFIG-SOURCE": "workspace",
     INPUT_MANIFEST: "",
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
   };
@@ -225,6 +229,58 @@ describe("pushes to the default branch", () => {
     expect(withoutToken.failed).toContain("`gitops-token` is empty");
   });
 
+  it("a direct push never writes an environment that requires approval; the step fails saying so", async () => {
+    seedOrg(fake);
+    expect(await runAction(actionsEnv("push", pushPayload(fake, "1".repeat(40), fake.headSha(APP_REPO, "main"))), recorder().deps)).toEqual({});
+    writeWorkspace({ ".github/paved.yml": EXAMPLE_CONFIG }); // production now requires approval
+    const before = fake.headSha(APP_REPO, "main");
+    const after = fake.commit(APP_REPO, "main", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("payments-api:1.4.2", "payments-api:6.6.6") } });
+    const result = await runAction({ ...actionsEnv("push", pushPayload(fake, before, after)), GITHUB_RUN_ID: "4243" }, recorder().deps);
+    expect(result.failed).toContain("not written to production");
+    expect(fake.readTree(GITOPS)["production/payments/api/manifests/deployment.yaml"]).toContain("payments-api:1.4.2");
+    expect(fake.readTree(GITOPS)["staging/payments-staging/api/manifests/deployment.yaml"]).toContain("payments-api:6.6.6");
+  });
+
+  it("plans pull requests as merged: a merge that moves the base re-plans them, and the write-time gate catches the rest", async () => {
+    const pinned = EXAMPLE_MANIFEST.replace("        ingress: { host: api.example.com }\n", "        ingress: { host: api.example.com }\n        env: { LOG_LEVEL: info }\n");
+    seedOrg(fake, { manifest: pinned });
+    let run = 5000;
+    const step = (name: string, payload: unknown) => runAction({ ...actionsEnv(name, payload), GITHUB_RUN_ID: String(++run) }, recorder().deps);
+    expect(await step("push", pushPayload(fake, "1".repeat(40), fake.headSha(APP_REPO, "main"), { added: ["platform.yaml"] }))).toEqual({});
+    writeWorkspace({ ".github/paved.yml": EXAMPLE_CONFIG }); // production now requires approval
+    const a = openPull(fake, { "platform.yaml": pinned.replace("      LOG_LEVEL: info\n", "      LOG_LEVEL: debug\n") }, { branch: "a" });
+    const b = openPull(fake, { "platform.yaml": pinned.replace("        env: { LOG_LEVEL: info }\n", "") }, { branch: "b" });
+    expect(await step("pull_request_target", pullRequestPayload(fake, a.number))).toEqual({});
+    expect(await step("pull_request_target", pullRequestPayload(fake, b.number))).toEqual({});
+
+    let before = fake.headSha(APP_REPO, "main");
+    let after = fake.mergePull(APP_REPO, a.number, "merge");
+    expect(await step("push", pushPayload(fake, before, after))).toEqual({});
+    expect(pavedCheck(b.headSha)[0]?.conclusion).toBe("failure"); // re-planned merged with A: production changes
+    before = after;
+    after = fake.mergePull(APP_REPO, b.number, "merge");
+    expect((await step("push", pushPayload(fake, before, after))).failed).toContain("not written to production");
+    expect(fake.readTree(GITOPS)["production/payments/api/manifests/deployment.yaml"]).toMatch(/LOG_LEVEL[\s\S]{0,40}info/);
+  });
+
+  it("re-running an old push run never rolls the GitOps repository back", async () => {
+    seedOrg(fake);
+    const base = fake.headSha(APP_REPO, "main");
+    const first = fake.commit(APP_REPO, "main", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("payments-api:1.4.2", "payments-api:2.0.0") } });
+    const oldPush = pushPayload(fake, base, first);
+    expect(await runAction(actionsEnv("push", oldPush), recorder().deps)).toEqual({});
+    const second = fake.commit(APP_REPO, "main", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("payments-api:1.4.2", "payments-api:3.0.0") } });
+    expect(await runAction({ ...actionsEnv("push", pushPayload(fake, first, second)), GITHUB_RUN_ID: "4243" }, recorder().deps)).toEqual({});
+    const applied = fake.headSha(GITOPS);
+
+    const rerun = recorder();
+    expect(await runAction({ ...actionsEnv("push", oldPush), GITHUB_RUN_ATTEMPT: "2" }, rerun.deps)).toEqual({}); // "Re-run jobs"
+    expect(fake.headSha(GITOPS)).toBe(applied);
+    expect(fake.readTree(GITOPS)["production/payments/api/manifests/deployment.yaml"]).toContain("payments-api:3.0.0");
+    expect(rerun.lines.join("\n"), rerun.lines.join("\n")).toContain("not applied");
+    expect(pavedCheck(first)[0]?.output.title).toContain("Not applied");
+  });
+
   it("an invalid manifest on the default branch is never applied and fails the step", async () => {
     seedOrg(fake);
     const before = fake.headSha(APP_REPO, "main");
@@ -247,6 +303,39 @@ describe("set-up problems fail the step with a message, never a stack", () => {
     rmSync(join(workspace, ".github"), { recursive: true });
     expect((await runAction(actionsEnv("push", payload), recorder().deps)).failed).toMatch(/org config `\.github\/paved\.yml` is not in the workspace.*actions\/checkout/);
     expect(fake.calls).toHaveLength(0);
+  });
+});
+
+describe("the org config", () => {
+  it("comes from the org's .github repository by default, like the app's, never from the workspace", async () => {
+    seedOrg(fake, { config: CONFIG_WITHOUT_APPROVAL.replace("prod-min-replicas", "prod-min-replicas-org") });
+    writeWorkspace({ ".github/paved.yml": "gitops:\n  repository: acme/elsewhere\n" }); // a config in the checkout is ignored
+    const before = fake.headSha(APP_REPO, "main");
+    const after = fake.commit(APP_REPO, "main", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 3") } });
+    const result = await runAction(actionsEnv("push", pushPayload(fake, before, after), { "config-source": "" }), recorder().deps);
+    expect(result).toEqual({});
+    expect(fake.readTree(GITOPS)["production/payments/api/application.yaml"]).toBeDefined();
+    // Read with the GitOps token (the workflow token reaches only this repository).
+    expect(new Set(fake.calls.filter((c) => c.path.startsWith("/repos/acme/.github/")).map((c) => c.token))).toEqual(new Set([GITOPS_TOKEN]));
+  });
+
+  it("with the workspace opt-in, a push that changes the templates applies nothing no plan showed", async () => {
+    const config = CONFIG_WITHOUT_APPROVAL.replace(/^render:\n/m, "render:\n  templates: templates\n");
+    expect(config).toContain("templates: templates");
+    seedOrg(fake);
+    fake.commit(APP_REPO, "main", { files: { ".github/paved.yml": config, ".github/templates/deployment.yaml.hbs": "kind: Deployment\n" } });
+    // The pull request adds a cluster-admin binding template and a manifest change; its plan (on
+    // pull_request_target) used the base's templates, which have none.
+    const pr = openPull(fake, {
+      ".github/templates/clusterrolebinding.yaml.hbs": "kind: ClusterRoleBinding\nroleRef: { name: cluster-admin }\n",
+      "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 3"),
+    });
+    const before = fake.headSha(APP_REPO, "main");
+    const after = fake.mergePull(APP_REPO, pr.number, "merge");
+    writeWorkspace({ ".github/paved.yml": config, ".github/templates/clusterrolebinding.yaml.hbs": "kind: ClusterRoleBinding\n" }); // the merged checkout
+    const result = await runAction(actionsEnv("push", pushPayload(fake, before, after)), recorder().deps);
+    expect(result.failed).toContain("nothing applied: this push changes .github/templates");
+    expect(Object.keys(fake.readTree(GITOPS))).toEqual(["README.md"]);
   });
 });
 

@@ -50,7 +50,7 @@ describe("loadConfig", () => {
         production: true,
         mode: "direct",
         ingress: { className: "nginx", tls: { secretName: "{service}-tls", clusterIssuer: "letsencrypt" } },
-        approval: { owners: true, teams: ["platform"] },
+        approval: { owners: true, teams: ["platform"], excludeLastPusher: false },
       },
     ]);
     expect(config!.dependencies.postgres).toEqual({
@@ -83,7 +83,7 @@ describe("loadConfig", () => {
       ["production", false],
       ["live", true],
     ]);
-    expect(config!.environments[1]!.approval).toEqual({ owners: false, teams: [] });
+    expect(config!.environments[1]!.approval).toEqual({ owners: false, teams: [], excludeLastPusher: false });
     expect(config!.environments[0]).toMatchObject({ namespace: "{owner}-{env}", autoSync: false, mode: "direct" });
   });
 

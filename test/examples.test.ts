@@ -149,7 +149,7 @@ describe("examples/multi-team exercises every feature", () => {
 
   it("has three environments, one behind an approval, a catalog with postgres and redis, links, policies and registries", () => {
     expect(cfg.environments.map((e) => e.name)).toEqual(["dev", "staging", "production"]);
-    expect(cfg.environments.find((e) => e.name === "production")!.approval).toEqual({ owners: true, teams: ["platform", "sre"] });
+    expect(cfg.environments.find((e) => e.name === "production")!.approval).toEqual({ owners: true, teams: ["platform", "sre"], excludeLastPusher: false });
     expect(Object.keys(cfg.dependencies).sort()).toEqual(["postgres", "redis"]);
     expect(Object.keys(cfg.links).length).toBeGreaterThan(0);
     expect(cfg.policies.length).toBeGreaterThan(0);

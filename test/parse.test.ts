@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { pointer } from "../src/core/pointer.js";
+import { MAX_EXPANDED_BYTES } from "../src/core/bounds.js";
 import { DEFAULT_LIMITS, parseYaml, type ParseResult } from "../src/manifest/parse.js";
 
 const parse = (text: string, limits = {}): ParseResult => parseYaml(text, "platform.yaml", limits);
@@ -302,6 +303,26 @@ describe("diagnostics", () => {
     expect(r.diagnostics[0]?.code).toBe("alias-limit");
     expect(r.diagnostics[0]?.line).toBe(2);
     expect(parse(big + "use: [*big, *big]\n").diagnostics).toEqual([]);
+  });
+
+  it("expanded-too-large: a few aliases of a long value cross the byte budget, located at the alias that crosses it", () => {
+    // 900 kB anchored, each alias adds 900 kB again: the fourth alias takes the document to 4.5 MB, past 4 MiB.
+    const value = "v".repeat(900_000);
+    const text = `a: &a ${value}\nb: [*a, *a, *a, *a, *a, *a]\n`;
+    const r = parse(text);
+    const d = only(r);
+    expect(d.where).toBe("expanded-too-large@2:17"); // the fourth *a of b (`b: [` then `*a, ` × 3)
+    expect(d.path).toBe("/b/3");
+    expect(d.message).toContain(`over ${MAX_EXPANDED_BYTES / 1_048_576} MiB (this alias crosses it)`);
+    expect(r.value).toBeUndefined();
+    // Three aliases (3.6 MB in all) are accepted.
+    expect(parse(`a: &a ${value}\nb: [*a, *a, *a]\n`).diagnostics).toEqual([]);
+  });
+
+  it("expanded-too-large: counts keys and multi-byte text as UTF-8 bytes, and honours maxExpandedBytes", () => {
+    expect(only(parse("a: &a é\nb: *a\n", { maxExpandedBytes: 4 })).where).toBe("expanded-too-large@2:4");
+    expect(parse("a: &a é\nb: *a\n", { maxExpandedBytes: 6 }).diagnostics).toEqual([]);
+    expect(only(parse("abcdef: 1\n", { maxExpandedBytes: 3 })).where).toBe("expanded-too-large@1:1");
   });
 
   it("alias-limit: honours maxAliasCount", () => {

@@ -53,18 +53,6 @@ describe("plan", () => {
     expect(blobs.size).toBe(0);
   });
 
-  it("records the source commit in the index, and a newer commit that renders the same files is no change", () => {
-    expect(parseIndex(base.index!.content).sourceCommit).toBe(SOURCE.sha);
-    const later: Source = { ...SOURCE, sha: "f".repeat(40) };
-    const { plan: same } = planAgainst(desired(units(["api", "worker"]), later), filesOf(base), later);
-    expect(same.changes).toEqual([]);
-    // With a change that matters, the index carries the new commit along.
-    const edited = desired(units(["api", "worker"], (n) => service(n === "api" ? { replicas: 5 } : {})), later);
-    const { plan: changed } = planAgainst(edited, filesOf(base), later);
-    const index = changed.changes.find((c) => c.path === ".paved/sources/acme/payments.yaml")!;
-    expect(parseIndex(index.after!).sourceCommit).toBe(later.sha);
-  });
-
   it("applying the plan reaches the desired files", () => {
     const { plan: p } = planAgainst(base, empty);
     expect(applyPlanToTree(empty, p)).toEqual(filesOf(base));
@@ -253,7 +241,6 @@ describe("ownership index", () => {
       apiVersion: paved.dev/v1
       kind: SourceIndex
       source: acme/payments
-      sourceCommit: 0123456789abcdef0123456789abcdef01234567
       units:
         - environment: staging
           namespace: payments-staging

@@ -163,7 +163,7 @@ describe("an org templates folder", () => {
       },
       { "catalog-component.yaml.hbs": "org/catalog-component.yaml.hbs" },
     );
-    const set = { templates: new Map([...defaultTemplates().templates, ...own.templates]), broken: own.broken };
+    const set = { templates: new Map([...defaultTemplates().templates, ...own.templates]), broken: own.broken, sources: own.sources };
     const evil = 'x"\nkind: Evil\n{{owner}} ${x} \\U0001F600 \u0085 \ud83d\ude00 \ud800';
     const result = renderUnits([fullUnit({ description: evil, dependencies: {} })], manifestsConfig, SOURCE, set);
     expect(result.diagnostics).toEqual([]);
@@ -182,7 +182,7 @@ describe("diagnostics that stop a file or a unit", () => {
 
   it("refuses an added template whose name is not a safe file name", () => {
     const own = compileTemplateSet({ ".hidden.yaml.hbs": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n" });
-    const merged = { templates: new Map([...defaultTemplates().templates, ...own.templates]), broken: own.broken };
+    const merged = { templates: new Map([...defaultTemplates().templates, ...own.templates]), broken: own.broken, sources: own.sources };
     const result = renderUnits([fullUnit()], manifestsConfig, SOURCE, merged);
     expect(result.diagnostics.map((d) => [d.code, d.file])).toEqual([["render-unsafe-path", "templates/.hidden.yaml.hbs"]]);
   });

@@ -6,6 +6,7 @@
 import { Octokit } from "octokit";
 import type { GitHub, Repo } from "../github/client.js";
 import { parseRepo } from "../github/client.js";
+import { ACTIONS_BOT } from "../github/sticky-comment.js";
 
 /** A problem with how the Action is set up: reported as the step's failure message, without a stack. */
 export class ActionError extends Error {
@@ -24,10 +25,19 @@ export interface ActionInputs {
   githubToken: string;
   /** Empty when not given: the GitHub token is then used for the GitOps repository too. */
   gitopsToken: string;
-  /** The org config's path in the workspace. */
+  /**
+   * Where the org config comes from: `org` (the default) reads it from the org's `.github` repository
+   * like the app; `workspace` (an explicit opt-in) reads `config` from the checkout.
+   */
+  configSource: "org" | "workspace";
+  /** Reads `<org>/.github` when the config comes from there; empty: `gitops-token`, else `github-token`. */
+  configToken: string;
+  /** The org config's path in the workspace (with `config-source: workspace`). */
   config: string;
   /** Overrides the config's `manifest` when given. */
   manifest: string;
+  /** Who `github-token` writes comments as: only that login's plan comment is Paved's. */
+  commentAuthor: string;
 }
 
 export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
@@ -35,11 +45,18 @@ export function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
   if (!githubToken) {
     throw new ActionError("the `github-token` input is empty: leave it out (it defaults to `${{ github.token }}`) or pass a token with checks: write and pull-requests: write");
   }
+  const configSource = input(env, "config-source") || "org";
+  if (configSource !== "org" && configSource !== "workspace") {
+    throw new ActionError(`the \`config-source\` input must be \`org\` (the org's .github repository) or \`workspace\`, not "${configSource}"`);
+  }
   return {
     githubToken,
     gitopsToken: input(env, "gitops-token"),
+    configSource,
+    configToken: input(env, "config-token"),
     config: input(env, "config") || DEFAULT_CONFIG_PATH,
     manifest: input(env, "manifest"),
+    commentAuthor: input(env, "comment-author") || ACTIONS_BOT,
   };
 }
 

@@ -4,16 +4,17 @@
  * waits for an approval, or could not be applied — and on any error, with a message that says why.
  */
 import { readFile } from "node:fs/promises";
-import { relative, resolve, sep } from "node:path";
+import { dirname, relative, resolve, sep } from "node:path";
 import { formatGithub } from "../cli/io.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { RetryOptions } from "../gitops/writer.js";
 import { GitOpsUnreachableError } from "../gitops/github.js";
 import { fullName, httpStatus, type GitHub } from "../github/client.js";
 import type { OrgSettings } from "../github/org-settings.js";
-import { planPullRequest, type PullRequestTarget } from "../github/pull-request-plan.js";
+import { headOf } from "../github/find-pull-request.js";
+import { planPullRequest, replanPullRequestsInto, type PullRequestTarget } from "../github/pull-request-plan.js";
 import { applyPush } from "../github/push-apply.js";
-import { readFileAt } from "../github/read-file.js";
+import { readOrgSettings } from "../github/org-settings.js";
 import type { Plan } from "../plan/types.js";
 import { ActionError, readContext, readInputs, type ActionContext, type ActionInputs, type ClientLog } from "./inputs.js";
 import { workspaceSettings } from "./settings.js";
@@ -67,14 +68,18 @@ async function onPullRequest(context: ActionContext, inputs: ActionInputs, event
     return {};
   }
   const gh = deps.client(inputs.githubToken);
-  const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
-  if (context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, pr);
+  const settings = await actionSettings(context, inputs, deps);
+  if (inputs.configSource === "workspace" && context.eventName !== "pull_request_target") await refuseConfigFromTheBranch(gh, context, inputs, settings, pr);
   const outcome = await planPullRequest(gh, {
     repo: context.repo,
     ...repositoryId(event),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
+    head: headOf(pr, context.repo),
+    baseRef: pr.base.ref,
+    defaultBranch: event.repository?.default_branch,
+    author: { login: inputs.commentAuthor },
     deliveryId: context.runId,
     log: flowLog(deps.log),
     htmlUrl: event.repository?.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
@@ -96,21 +101,54 @@ async function onPullRequest(context: ActionContext, inputs: ActionInputs, event
   return {};
 }
 
+/** The org settings: from `<org>/.github` like the app, unless the workflow opted into its workspace. */
+async function actionSettings(context: ActionContext, inputs: ActionInputs, deps: ActionDeps): Promise<OrgSettings> {
+  if (inputs.configSource === "workspace") return workspaceSettings(context.workspace, inputs.config, inputs.manifest);
+  const reader = deps.client(inputs.configToken || inputs.gitopsToken || inputs.githubToken);
+  const settings = await readOrgSettings(reader, context.repo.owner);
+  return settings.ok && inputs.manifest ? { ...settings, config: { ...settings.config, manifest: inputs.manifest } } : settings;
+}
+
+/** The repository paths of the workspace files the settings came from: the config, its templates and values schema. */
+function workspaceSources(context: ActionContext, inputs: ActionInputs, settings: OrgSettings): string[] {
+  const config = resolve(context.workspace, inputs.config);
+  const files = [config];
+  if (settings.ok && settings.config.render.templates) files.push(resolve(dirname(config), settings.config.render.templates));
+  const schema = settings.ok && settings.config.render.mode === "helm" ? settings.config.render.chart?.valuesSchema : undefined;
+  if (schema && !/^[a-z]+:\/\//i.test(schema)) files.push(resolve(dirname(config), schema));
+  // Outside the checkout (another repository checked out elsewhere): not part of this repository's changes.
+  return files.map((f) => relative(context.workspace, f)).filter((p) => p !== "" && !p.startsWith("..")).map((p) => p.split(sep).join("/"));
+}
+
+/** Which of those paths changed between two commits (GitHub's compare lists at most 300 files: more counts as changed). */
+async function changedBetween(gh: GitHub, context: ActionContext, sources: string[], base: string, head: string): Promise<string[]> {
+  if (sources.length === 0) return [];
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/compare/{basehead}", { ...context.repo, basehead: `${base}...${head}` });
+  const files = (data.files ?? []).flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])]);
+  if (files.length >= 300) return sources;
+  return sources.filter((s) => files.some((f) => f === s || f.startsWith(`${s}/`)));
+}
+
+async function workspaceFilesChangedBy(gh: GitHub, context: ActionContext, inputs: ActionInputs, settings: OrgSettings, after: string): Promise<string[]> {
+  const sources = workspaceSources(context, inputs, settings);
+  if (sources.length === 0) return [];
+  const { data: commit } = await gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...context.repo, commit_sha: after });
+  const parent = commit.parents[0]?.sha;
+  if (parent) return changedBetween(gh, context, sources, parent, after);
+  // A first commit changes whatever it holds.
+  const present = await Promise.all(sources.map((path) => gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...context.repo, path, ref: after }).then(() => true, (error: unknown) => (httpStatus(error) === 404 ? false : Promise.reject(error)))));
+  return sources.filter((_, i) => present[i]);
+}
+
 /**
  * With `pull_request` (not `_target`) the workspace is the pull request's merge commit: a pull request
- * that edits the config would be judged by its own rules. Refuse that instead of planning.
+ * that edits the config or its templates would be judged by its own rules. Refuse that instead of planning.
  */
-async function refuseConfigFromTheBranch(gh: GitHub, context: ActionContext, inputs: ActionInputs, pr: any): Promise<void> {
-  const path = relative(context.workspace, resolve(context.workspace, inputs.config));
-  if (path.startsWith("..") || path === "") return; // Checked out from elsewhere: not part of this pull request.
-  const repoPath = path.split(sep).join("/");
-  const [base, head] = await Promise.all([
-    readFileAt(gh, context.repo, repoPath, pr.base.sha),
-    readFileAt(gh, context.repo, repoPath, pr.head.sha),
-  ]);
-  if (base !== head) {
+async function refuseConfigFromTheBranch(gh: GitHub, context: ActionContext, inputs: ActionInputs, settings: OrgSettings, pr: any): Promise<void> {
+  const changed = await changedBetween(gh, context, workspaceSources(context, inputs, settings), pr.base.sha, pr.head.sha);
+  if (changed.length > 0) {
     throw new ActionError(
-      `this pull request changes the org config ${repoPath}, and on \`${context.eventName}\` the workspace holds the pull request's version: Paved never judges a change by rules it brings. Run Paved on \`pull_request_target\` (the config then comes from the base branch), or change the config in its own pull request first`,
+      `this pull request changes ${changed.join(", ")} (the org config or its templates), and on \`${context.eventName}\` the workspace holds the pull request's version: Paved never judges a change by rules it brings. Run Paved on \`pull_request_target\` (the config then comes from the base branch), or change the config in its own pull request first`,
     );
   }
 }
@@ -126,7 +164,15 @@ async function onPush(context: ActionContext, inputs: ActionInputs, event: any, 
     return {};
   }
   const gh = deps.client(inputs.githubToken);
-  const settings = await workspaceSettings(context.workspace, inputs.config, inputs.manifest);
+  const settings = await actionSettings(context, inputs, deps);
+  if (inputs.configSource === "workspace") {
+    const changed = await workspaceFilesChangedBy(gh, context, inputs, settings, event.after);
+    if (changed.length > 0) {
+      return {
+        failed: `Paved: nothing applied: this push changes ${changed.join(", ")}, the org config or templates Paved reads from the workspace (\`config-source: workspace\`), and no plan showed what they render. Merge config and template changes on their own first: the next change to the manifest is planned, and applied, with them`,
+      };
+    }
+  }
   const result = await applyPush(gh, {
     repo: context.repo,
     ...repositoryId(event),
@@ -139,10 +185,25 @@ async function onPush(context: ActionContext, inputs: ActionInputs, event: any, 
     deliveryId: context.runId,
     log: flowLog(deps.log),
     htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
+    author: { login: inputs.commentAuthor },
     settings,
     ...gitopsClient(inputs, deps),
     ...(deps.retry ? { retry: deps.retry } : {}),
   });
+  // The default branch's manifest changed: the open pull requests into it merge into something new.
+  if (result.status !== "skipped" || result.reason === "no GitOps repository configured") {
+    await replanPullRequestsInto(gh, repository.default_branch, {
+      repo: context.repo,
+      ...repositoryId(event),
+      defaultBranch: repository.default_branch,
+      author: { login: inputs.commentAuthor },
+      deliveryId: context.runId,
+      log: flowLog(deps.log),
+      htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
+      settings,
+      ...gitopsClient(inputs, deps),
+    });
+  }
   switch (result.status) {
     case "skipped":
       deps.log.info(`Paved: ${result.reason}; nothing to apply`);
@@ -156,11 +217,22 @@ async function onPush(context: ActionContext, inputs: ActionInputs, event: any, 
       return { failed: `Paved: the GitOps branch kept moving (${result.attempts} attempts); nothing was written — re-run this job` };
     case "unchanged":
       report(deps.log, result.plan, "Paved: the GitOps repository already matches; nothing to commit");
+      return withheldFailure(result.withheld);
+    case "refused":
+      // A re-run of an old run, or a late one: the newer commit already applied stays. Nothing is wrong.
+      report(deps.log, result.plan, `Paved: not applied: ${result.reason}`);
       return {};
     case "committed":
       report(deps.log, result.plan, `Paved: committed ${result.sha} to the GitOps repository (${result.plan.changes.length} file change(s))`);
-      return {};
+      return withheldFailure(result.withheld);
   }
+}
+
+/** Environments the push changes but did not write for lack of approval fail the step (the check says who may approve). */
+function withheldFailure(withheld: string[] | undefined): ActionResult {
+  return withheld && withheld.length > 0
+    ? { failed: `Paved: not written to ${withheld.join(", ")}: the change needs an approving review of a pull request into the default branch (see the Paved check)` }
+    : {};
 }
 
 // ── Shared ──────────────────────────────────────────────────────────────────────────────────────

@@ -5,6 +5,9 @@ import { previewFleet, rerenderFleet } from "../github/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 import { applyPush } from "../github/push-apply.js";
+import { jobScope } from "./job-scope.js";
+import { offThread } from "./plan-pool.js";
+import { appAuthor } from "./author.js";
 
 const NO_COMMIT = "0".repeat(40);
 
@@ -21,7 +24,7 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
   const pr = await findPullRequestForHead(context.octokit, repo, check.head_sha);
   // On the org's `.github` repository the check is the fleet re-render (or its preview).
   if (isOrgSettingsRepo(repo)) {
-    const target = { org: repo.owner, deliveryId: context.id, log: context.log, htmlUrl: repository.html_url, rerun: true, public: !repository.private };
+    const target = { org: repo.owner, deliveryId: context.id, log: context.log, htmlUrl: repository.html_url, rerun: true, public: !repository.private, author: await appAuthor(context) };
     if (pr) {
       await previewFleet(context.octokit, { ...target, number: pr.number, headSha: pr.headSha, baseSha: pr.baseSha });
       return;
@@ -40,7 +43,12 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
       number: pr.number,
       headSha: pr.headSha,
       baseSha: pr.baseSha,
+      head: pr.head,
+      baseRef: pr.baseRef,
+      defaultBranch: repository.default_branch,
+      author: await appAuthor(context),
       deliveryId: context.id,
+      computeDesired: offThread(jobScope(context.id)?.signal),
       log: context.log,
       rerun: true,
     });
@@ -63,7 +71,9 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
     defaultBranch: branch,
     commits: [],
     deliveryId: context.id,
+    computeDesired: offThread(jobScope(context.id)?.signal),
     log: context.log,
     htmlUrl: repository.html_url,
+    author: await appAuthor(context),
   });
 }

@@ -1,34 +1,67 @@
 import type { Context } from "probot";
-import { NO_RETRY } from "../github/client.js";
+import { NO_RETRY, type GitHub, type Repo } from "../github/client.js";
+import { headOf } from "../github/find-pull-request.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
+import { jobScope } from "./job-scope.js";
+import { offThread } from "./plan-pool.js";
+import { appAuthor } from "./author.js";
 
 const PLAN_COMMAND = /^\/paved\s+plan\s*$/m;
 
-/** `/paved plan` in a pull request comment recomputes the plan and acknowledges with a reaction. */
+/** Pull requests with a `/paved plan` recompute running in this process: a second request meanwhile is dropped, not queued. */
+const recomputing = new Set<string>();
+
+/**
+ * `/paved plan` in a pull request comment recomputes the plan and acknowledges with a reaction. Only
+ * from people who can write to the repository (asked of GitHub: an organisation member's association
+ * says nothing about their access), and one recompute per pull request at a time.
+ */
 export async function onIssueComment(context: Context<"issue_comment.created">): Promise<void> {
   const { comment, issue, repository } = context.payload;
   if (!issue.pull_request || comment.user?.type === "Bot" || !PLAN_COMMAND.test(comment.body)) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const gh = context.octokit;
-  await gh.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
-    ...repo,
-    comment_id: comment.id,
-    content: "eyes",
-    ...NO_RETRY,
-  });
-  const { data: pr } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-    ...repo,
-    pull_number: issue.number,
-  });
-  if (pr.state !== "open") return;
-  await planPullRequest(gh, {
-    repo,
-    repositoryId: repository.id,
-    number: pr.number,
-    headSha: pr.head.sha,
-    baseSha: pr.base.sha,
-    deliveryId: context.id,
-    log: context.log,
-    rerun: true,
-  });
+  if (!comment.user || !(await canWrite(gh, repo, comment.user.login))) {
+    context.log.info({ user: comment.user?.login, pullRequest: issue.number }, "ignored /paved plan from someone without write access");
+    return;
+  }
+  const key = `${repo.owner}/${repo.repo}#${issue.number}`.toLowerCase();
+  if (recomputing.has(key)) {
+    context.log.info({ pullRequest: issue.number }, "ignored /paved plan: a recompute of this pull request is running");
+    return;
+  }
+  recomputing.add(key);
+  try {
+    await gh.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+      ...repo,
+      comment_id: comment.id,
+      content: "eyes",
+      ...NO_RETRY,
+    });
+    const { data: pr } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: issue.number });
+    if (pr.state !== "open") return;
+    await planPullRequest(gh, {
+      repo,
+      repositoryId: repository.id,
+      number: pr.number,
+      headSha: pr.head.sha,
+      baseSha: pr.base.sha,
+      head: headOf(pr, repo),
+      baseRef: pr.base.ref,
+      defaultBranch: repository.default_branch,
+      author: await appAuthor(context),
+      deliveryId: context.id,
+      computeDesired: offThread(jobScope(context.id)?.signal),
+      log: context.log,
+      rerun: true,
+    });
+  } finally {
+    recomputing.delete(key);
+  }
+}
+
+/** Write, maintain or admin on the repository (the collaborator API folds maintain into `write`). */
+async function canWrite(gh: GitHub, repo: Repo, username: string): Promise<boolean> {
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username });
+  return data.permission === "admin" || data.permission === "write";
 }

@@ -1,5 +1,6 @@
 import type { Context } from "probot";
 import { planMergeGroup } from "../github/merge-group.js";
+import { appAuthor } from "./author.js";
 
 /** `merge_group.checks_requested`: the `Paved` check on the group's head commit; never an apply. */
 export async function onMergeGroup(context: Context<"merge_group.checks_requested">): Promise<void> {
@@ -11,8 +12,11 @@ export async function onMergeGroup(context: Context<"merge_group.checks_requeste
     headRef: group.head_ref,
     headSha: group.head_sha,
     baseSha: group.base_sha,
+    baseRef: group.base_ref,
+    defaultBranch: repository.default_branch,
     deliveryId: context.id,
     log: context.log,
+    author: await appAuthor(context),
     htmlUrl: repository.html_url,
   });
 }

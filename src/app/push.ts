@@ -1,12 +1,16 @@
 import type { Context } from "probot";
+import { sameRepository } from "../core/provenance.js";
 import { checkDrift } from "../github/drift.js";
 import { rerenderFleet } from "../github/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { readOrgSettings } from "../github/org-settings.js";
+import { replanPullRequestsInto } from "../github/pull-request-plan.js";
 import { applyPush } from "../github/push-apply.js";
 import { pushesDefaultBranch } from "../github/push-trigger.js";
-import { sameRepository } from "../core/provenance.js";
 import { appSlug } from "./app-identity.js";
+import { appAuthor } from "./author.js";
+import { jobScope } from "./job-scope.js";
+import { offThread } from "./plan-pool.js";
 
 export async function onPush(context: Context<"push">): Promise<void> {
   const { payload } = context;
@@ -32,5 +36,25 @@ export async function onPush(context: Context<"push">): Promise<void> {
     await checkDrift(context.octokit, { ...facts, repo, settings, sender: payload.sender ?? null, appSlug });
     return;
   }
-  await applyPush(context.octokit, { ...facts, repo, repositoryId: payload.repository.id, settings });
+  const author = await appAuthor(context);
+  const result = await applyPush(context.octokit, {
+    ...facts,
+    repo,
+    repositoryId: payload.repository.id,
+    settings,
+    computeDesired: offThread(jobScope(context.id)?.signal),
+    author,
+  });
+  // The manifest on the default branch changed: every open pull request into it now merges into something else.
+  if (result.status !== "skipped" || result.reason === "no GitOps repository configured") {
+    await replanPullRequestsInto(context.octokit, payload.repository.default_branch, {
+      repo,
+      repositoryId: payload.repository.id,
+      defaultBranch: payload.repository.default_branch,
+      deliveryId: context.id,
+      log: context.log,
+      htmlUrl: payload.repository.html_url,
+      author,
+    });
+  }
 }

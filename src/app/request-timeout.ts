@@ -20,7 +20,10 @@ const TIMED = Symbol("paved.timedFetch");
  */
 export function addRequestDeadlines(octokit: Pick<Octokit, "hook">, timeoutMs = GITHUB_REQUEST_TIMEOUT_MS, job?: AbortSignal): void {
   octokit.hook.before("request", (options) => {
-    const request = (options.request ??= {}) as { fetch?: Fetch & { [TIMED]?: true }; concludes?: boolean };
+    // A copy for this call: Octokit shares one `request` object between calls, so a fetch set on it
+    // would serve every later call with this call's signals (a concluding write would get the job's).
+    const request = { ...options.request } as { fetch?: Fetch & { [TIMED]?: true }; concludes?: boolean };
+    options.request = request as typeof options.request;
     if (request.fetch?.[TIMED]) return;
     // Looked up per call: nock replaces globalThis.fetch when it intercepts.
     const send: Fetch = request.fetch ?? ((input, init) => globalThis.fetch(input, init));

@@ -58,6 +58,9 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
       case "conflict":
         io.stderr.write(`paved apply: ${prepared.gitops} kept changing under us (${outcome.attempts} attempts); nothing committed, try again\n`);
         return 1;
+      case "refused":
+        io.stderr.write(`paved apply: ${outcome.reason}; nothing committed\n`);
+        return 1;
     }
   },
 };

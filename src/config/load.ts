@@ -84,7 +84,7 @@ function resolveConfig(raw: PavedConfig): ResolvedConfig {
       autoSync: env.autoSync ?? false,
       production: env.production ?? (name === "production" || name === "prod"),
       mode: env.mode ?? "direct",
-      ...(approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [] } } : {}),
+      ...(approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}),
     }),
   );
   const dependencies: ResolvedConfig["dependencies"] = {};

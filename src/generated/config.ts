@@ -13,7 +13,7 @@ export type Branch = string;
  */
 export type Directory = string;
 /**
- * pull-requests: one GitOps pull request per environment, opened in promotion order, for the platform team to merge; commit: one commit straight to the GitOps branch (environments with mode: pull-request still get their pull request).
+ * pull-requests: one GitOps pull request per environment, opened in promotion order, for the platform team to merge; commit: one commit straight to the GitOps branch (when an environment has mode: pull-request, the fleet goes by pull requests all the same).
  */
 export type FleetMode = "pull-requests" | "commit";
 /**
@@ -92,6 +92,10 @@ export type OwnerTeam = boolean;
  * Members of these team slugs may approve.
  */
 export type Teams = string[];
+/**
+ * GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.
+ */
+export type ExcludeTheLastPusher = boolean;
 /**
  * direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.
  */
@@ -258,6 +262,7 @@ export interface TLS {
 export interface Approval {
   owners?: OwnerTeam;
   teams?: Teams;
+  excludeLastPusher?: ExcludeTheLastPusher;
 }
 /**
  * The External Secrets store secrets are read from.

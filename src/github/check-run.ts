@@ -39,6 +39,8 @@ export interface StartedCheck {
   externalId: string;
   /** Set when the check was already complete (another event on the same commit): an identical result is not written again. */
   previous?: CheckSnapshot;
+  /** The check was moved back to in progress (a re-run): an identical result is completed again, without repeating its annotations. */
+  reopened?: boolean;
 }
 
 export interface StartOptions {
@@ -94,7 +96,7 @@ export function startCheck(gh: GitHub, repo: Repo, headSha: string, externalId: 
         status: "in_progress",
         external_id: externalId,
       });
-      return { id: existing.id, done: false, externalId };
+      return { id: existing.id, done: false, externalId, ...(existing.status === "completed" ? { previous: snapshotOf(existing), reopened: true } : {}) };
     }
     // Not created yet: planning that is quick writes the check once, completed (see `deferCreation`).
     return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
@@ -148,7 +150,8 @@ async function createCheck(gh: GitHub, repo: Repo, headSha: string, externalId: 
       head_sha: headSha,
       external_id: externalId,
       ...body,
-      ...NO_RETRY,
+      // Merged, not spread: a create that concludes the check keeps `concludes` (the job's deadline must not abort it).
+      request: { ...(body.request as object | undefined), ...NO_RETRY.request },
     } as never);
     return Number((created.data as { id: number }).id);
   } catch (error) {
@@ -189,7 +192,9 @@ function sameReport(previous: CheckSnapshot, report: CheckReport): boolean {
 /** Completes the check; annotations go 50 per request, as GitHub requires (they append). */
 export async function finishCheck(gh: GitHub, repo: Repo, check: number | StartedCheck, report: CheckReport, failed = false): Promise<void> {
   // The same result for a check that already shows it: writing it again would only repeat its annotations (they append).
-  if (typeof check === "object" && check.previous && sameReport(check.previous, report)) return;
+  const unchanged = typeof check === "object" && check.previous !== undefined && sameReport(check.previous, report);
+  if (unchanged && !check.reopened) return;
+  if (unchanged) report = { ...report, annotations: [] }; // completed again; the annotations it has stay
   const given = typeof check === "number" ? check : check.id;
   // A failed check forgets its delivery: a retry or a redelivery of that event computes it again.
   const externalId = failed ? { external_id: "" } : typeof check === "object" ? { external_id: check.externalId } : {};

@@ -2,7 +2,9 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
 import type { GitHubWriter } from "../gitops/github.js";
 import type { Planner } from "../gitops/writer.js";
-import type { Plan } from "../plan/types.js";
+import { compareStrings } from "../plan/compare.js";
+import { formatIndex, parseIndex } from "../plan/ownership-index.js";
+import type { FileChange, Plan } from "../plan/types.js";
 import { commitMessage } from "../report/commit-message.js";
 import type { GitHub, Repo } from "./client.js";
 import { proposeChanges, reviewBranch } from "./review-branch.js";
@@ -22,19 +24,48 @@ export function directPart(plan: Plan, gated: Set<string>): Plan {
   };
 }
 
-/** Wraps a planner so the retry loop commits only the direct part, remembering the full plan. */
-export function directPlanner(full: Planner, gated: Set<string>): { planner: Planner; lastFull: () => Plan | undefined } {
+/**
+ * Wraps a planner so the retry loop commits only the direct part, remembering the full plan. The
+ * ownership index keeps what it recorded for the withheld environments: their files were not
+ * written, so the index must still list (and describe) the ones in the tree, or a later plan would
+ * lose track of files it owns.
+ */
+export function directPlanner(full: Planner, withheld: Set<string>, indexPath: string): { planner: Planner; lastFull: () => Plan | undefined } {
   let last: Plan | undefined;
   return {
     planner: {
       ...full,
       plan: (snapshot, blobs) => {
         last = full.plan(snapshot, blobs);
-        return directPart(last, gated);
+        const direct = directPart(last, withheld);
+        const heldChanges = last.changes.some((c) => c.unit && withheld.has(c.unit.environment));
+        if (!heldChanges) return direct;
+        return { ...direct, changes: keepWithheldInIndex(direct.changes, indexPath, blobs.get(indexPath), withheld) };
       },
     },
     lastFull: () => last,
   };
+}
+
+function keepWithheldInIndex(changes: FileChange[], indexPath: string, previousText: string | undefined, withheld: Set<string>): FileChange[] {
+  const change = changes.find((c) => c.path === indexPath);
+  if (!change) return changes;
+  const previous = previousText === undefined ? undefined : parseIndex(previousText);
+  const next = change.action === "delete" ? undefined : parseIndex(change.after!);
+  const source = next?.source ?? previous!.source;
+  const units = [
+    ...(next?.units ?? []).filter((u) => !withheld.has(u.environment)),
+    ...(previous?.units ?? []).filter((u) => withheld.has(u.environment)),
+  ].sort((a, b) => compareStrings(a.environment, b.environment) || compareStrings(a.service, b.service));
+  const others = changes.filter((c) => c !== change);
+  if (units.length === 0 && (next?.catalog.length ?? 0) === 0) {
+    return previous ? [...others, { ...change, action: "delete", diff: "", after: undefined } as FileChange] : others;
+  }
+  const commit = next?.commit ?? previous?.commit;
+  const content = formatIndex({ source, ...(commit ? { commit } : {}), units, catalog: next?.catalog ?? previous?.catalog ?? [] });
+  if (content === previousText) return others;
+  const kept: FileChange = { path: indexPath, action: previous ? "update" : "create", diff: "", diffOmitted: "bookkeeping", after: content, ...(previousText !== undefined ? { before: previousText } : {}) };
+  return [...others, kept].sort((a, b) => compareStrings(a.path, b.path));
 }
 
 /** Opens or updates one GitOps pull request per gated environment that has changes. */

@@ -71,7 +71,7 @@ async function prepareSource(gh: GitHub, settings: Settings, indexPath: string, 
   try {
     const index = parseIndex(content ?? "");
     repository = index.source;
-    recorded = index.sourceCommit;
+    recorded = index.commit;
     id = index.id;
   } catch (error) {
     return { kind: "unreadable", repository: indexPath, commitRecorded: false, reason: `its ownership index ${indexPath} cannot be read (${(error as Error).message})` };

@@ -6,7 +6,7 @@ import { checkRunOutput } from "../report/check-run.js";
 import { fleetCheckOutput, fleetCommitMessage, fleetMarkdown, FLEET_MARKER } from "../report/fleet.js";
 import { failCheck, finishCheck, startCheck } from "./check-run.js";
 import { fullName, NO_RETRY, type GitHub, type Repo } from "./client.js";
-import { directPlanner, gatedEnvironments } from "./environment-gate.js";
+import { gatedEnvironments } from "./environment-gate.js";
 import { prepareFleet, type PreparedFleet } from "./fleet-plan.js";
 import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "./org-config.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
@@ -14,7 +14,7 @@ import { changedBetween, pushedFiles, touchesOrgSettings } from "./org-settings-
 import { pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
 import { reportContext } from "./report-context.js";
 import { proposeChanges } from "./review-branch.js";
-import { upsertStickyComment } from "./sticky-comment.js";
+import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
 
 interface FleetTargetBase {
   /** The organisation; its `.github` repository holds the settings. */
@@ -29,6 +29,8 @@ interface FleetTargetBase {
   rerun?: boolean;
   /** The `.github` repository is public: its check and comment say how much changes, not which private sources. */
   public?: boolean;
+  /** Who Paved writes comments as: only that author's fleet comment is ever edited. */
+  author?: CommentAuthor;
 }
 
 export type FleetOutcome = { status: "skipped"; reason: string } | { status: "invalid-config" } | { status: "done"; fleet: FleetPlan; delivered: Array<{ name: string; url: string }> };
@@ -57,16 +59,15 @@ export async function rerenderFleet(gh: GitHub, target: FleetTargetBase & PushFa
     if (config.fleet.mode === "pull-requests") {
       return { fleet: prepared.fleet, delivered: await proposeFleet(target.gitops ?? gh, prepared, prepared.fleet, configAt, config.gitops.branch) };
     }
-    const gated = gatedEnvironments(config);
-    const direct = directPlanner(prepared.planner, gated);
-    const outcome = await applyWithRetry(prepared.writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
+    // An environment gated by review keeps its pull request, and the indexes must keep describing what its
+    // files are until it merges: with one, the whole fleet goes by pull requests.
+    if (gatedEnvironments(config).size > 0) {
+      return { fleet: prepared.fleet, delivered: await proposeFleet(target.gitops ?? gh, prepared, prepared.fleet, configAt, config.gitops.branch) };
+    }
+    const outcome = await applyWithRetry(prepared.writer, prepared.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
     if (outcome.status === "conflict") throw new Error(`the GitOps branch kept moving: ${outcome.attempts} attempts each lost the race to another writer; nothing was written`);
     const fleet = prepared.planner.last()!;
     const delivered = outcome.status === "committed" ? [{ name: "commit", url: `https://github.com/${fullName(prepared.gitops)}/commit/${outcome.sha}` }] : [];
-    if (gated.size > 0) {
-      const fresh = { ...prepared, snapshot: await prepared.writer.readTree() };
-      delivered.push(...(await proposeFleet(target.gitops ?? gh, fresh, fleet, configAt, config.gitops.branch, gated)));
-    }
     return { fleet, delivered };
   }, undefined, current);
 }
@@ -134,7 +135,7 @@ async function reportFleet(
     const { fleet, delivered } = await deliver(prepared);
     const ctx = { configAt, preview, delivered, redacted: target.public ?? true };
     await finishCheck(gh, repo, check, fleetCheckOutput(fleet, ctx));
-    if (pullRequest !== undefined) await upsertStickyComment(gh, repo, pullRequest, FLEET_MARKER, fleetMarkdown(fleet, ctx));
+    if (pullRequest !== undefined && target.author) await upsertStickyComment(gh, repo, pullRequest, FLEET_MARKER, fleetMarkdown(fleet, ctx), { author: target.author });
     target.log.info({ sources: fleet.sources.length, changes: fleet.changes.length, delivered: delivered.length }, preview ? "previewed fleet re-render" : "re-rendered fleet");
     return { status: "done", fleet, delivered };
   } catch (error) {

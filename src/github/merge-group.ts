@@ -1,6 +1,7 @@
 import type { Logger } from "probot";
 import { failCheck, startCheck } from "./check-run.js";
 import type { GitHub, Repo } from "./client.js";
+import type { CommentAuthor } from "./sticky-comment.js";
 import { planPullRequest, type PullRequestOutcome } from "./pull-request-plan.js";
 
 /**
@@ -17,9 +18,14 @@ export interface MergeGroupTarget {
   headRef: string;
   headSha: string;
   baseSha: string;
+  /** `refs/heads/<base>`: the branch the queue merges into. */
+  baseRef: string;
+  defaultBranch: string;
   deliveryId: string;
   log: Pick<Logger, "info" | "warn" | "error">;
   htmlUrl?: string;
+  /** Who Paved writes as (the plan flow's identity; a merge group gets no comment). */
+  author: CommentAuthor;
 }
 
 export async function planMergeGroup(gh: GitHub, target: MergeGroupTarget): Promise<PullRequestOutcome> {
@@ -38,11 +44,14 @@ export async function planMergeGroup(gh: GitHub, target: MergeGroupTarget): Prom
     number: queued.number,
     headSha: target.headSha,
     baseSha: target.baseSha,
+    baseRef: target.baseRef.replace(/^refs\/heads\//, ""),
+    defaultBranch: target.defaultBranch,
     // The group's head is a new commit nobody reviewed: approvals count on the queued pull request's head.
     reviewedSha: queued.headSha,
     // The pull request keeps its own comment; the check on the group's commit is what the queue waits for.
     comment: false,
     deliveryId: target.deliveryId,
+    author: target.author,
     log: target.log,
     ...(target.htmlUrl ? { htmlUrl: target.htmlUrl } : {}),
   });

@@ -3,9 +3,11 @@ import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { applyWithRetry, type ApplyOutcome, type RetryOptions } from "../gitops/writer.js";
-import { desiredState } from "../plan/pipeline.js";
+import { computeInProcess, withDiagnostics, type ComputeDesired } from "../plan/pipeline.js";
+import { ownerDiagnostics } from "./owner-check.js";
 import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
+import type { Plan } from "../plan/types.js";
 import { checkRunOutput } from "../report/check-run.js";
 import type { ReportContext } from "../report/context.js";
 import { linkKey, unitLinks } from "../report/links.js";
@@ -15,11 +17,13 @@ import { fullName, parseRepo, sourceOf, type GitHub, type Repo } from "./client.
 import { deploymentRecords, recordDeployments } from "./deployments.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
 import { findMergedPullRequest } from "./find-pull-request.js";
+import { approvalGate } from "./approval-gate.js";
+import { indexPath } from "../plan/paths.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
 import { readFileAt } from "./read-file.js";
 import { reportContext } from "./report-context.js";
-import { upsertStickyComment } from "./sticky-comment.js";
+import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
 
 export interface PushTarget extends PushFacts {
   repo: Repo;
@@ -33,9 +37,14 @@ export interface PushTarget extends PushFacts {
   settings?: OrgSettings;
   /** The client for the GitOps repository (the Action's `gitops-token`); `gh` when absent. */
   gitops?: GitHub;
+  /** Where the plan is computed (the App: a worker thread with the job's deadline); in this thread when absent. */
+  computeDesired?: ComputeDesired;
+  /** Who Paved writes comments as: only that author's plan comment is ever edited. */
+  author: CommentAuthor;
 }
 
-export type PushResult = { status: "skipped"; reason: string } | ApplyOutcome;
+/** `withheld`: environments this push changes that were not written for lack of approval. */
+export type PushResult = { status: "skipped"; reason: string } | (ApplyOutcome & { withheld?: string[] });
 
 /**
  * Merging is the deployment: the manifest at the pushed commit is planned against the GitOps branch
@@ -65,13 +74,16 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       return { status: "invalid", plan, attempts: 0 };
     }
     const { config } = settings;
-    const [manifest, pullRequest] = await Promise.all([
+    const [manifest, merged] = await Promise.all([
       readFileAt(gh, repo, manifestPath, target.after),
-      findMergedPullRequest(gh, repo, target.after),
+      findMergedPullRequest(gh, repo, target.after, target.defaultBranch),
     ]);
+    const pullRequest = merged?.number ?? null;
     const source: Source = { ...ctx.source, ...(pullRequest !== null ? { pullRequest } : {}) };
     ctx.source = source;
-    const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
+    const rendered = await (target.computeDesired ?? computeInProcess)({ manifestText: manifest, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
+    const valid = !hasErrors(rendered.check.diagnostics) && !hasErrors(rendered.rendered.diagnostics);
+    const desired = valid ? withDiagnostics(rendered, await ownerDiagnostics(gh, repo, rendered, manifestPath)) : rendered;
     if (hasErrors(desired.check.diagnostics) || hasErrors(desired.rendered.diagnostics)) {
       // An invalid manifest on the default branch is never applied: the check on that commit says why.
       const plan = unplannable([...desired.check.diagnostics, ...desired.rendered.diagnostics]);
@@ -81,14 +93,42 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     const gitops = parseRepo(config.gitops.repository!);
     const gitopsClient = target.gitops ?? gh;
     const writer = new GitHubWriter(gitopsClient, gitops, config.gitops.branch);
-    const gated = gatedEnvironments(config);
+    const gate = await approvalGate(gh, {
+      repo,
+      after: target.after,
+      defaultBranch: target.defaultBranch,
+      config,
+      templates: settings.templates,
+      renderOptions: settings.renderOptions,
+      manifestPath,
+      manifest,
+      desired,
+      source,
+      pull: merged,
+    });
+    // Environments behind a GitOps pull request are proposed there; those lacking approval are not written at all.
+    const gated = new Set([...gatedEnvironments(config)].filter((e) => !gate.withheld.has(e)));
     const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } }),
-      gated,
+      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 }, recordCommit: target.after }),
+      new Set([...gated, ...gate.withheld]),
+      indexPath(config, source),
     );
-    const outcome = await applyWithRetry(writer, direct.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
+    const outcome = await applyWithRetry(writer, direct.planner, {
+      attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5,
+      ...target.retry,
+      admit: (plan) => admitPush(gh, repo, target, plan),
+    });
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
 
+    if (outcome.status === "refused") {
+      await finishCheck(gh, repo, check.id, {
+        conclusion: "neutral",
+        title: "Not applied: a newer commit is already applied",
+        summary: `Nothing was written: ${outcome.reason}. Applying ${target.after} would roll the GitOps repository back. The newer commit's check says what is applied.`,
+        annotations: [],
+      });
+      return outcome;
+    }
     if (outcome.status === "conflict") {
       await failCheck(
         gh,
@@ -102,13 +142,18 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
       const proposed = await proposeGated(gitopsClient, gitops, writer, config.gitops.branch, full, gated, source);
       if (proposed.length > 0) ctx.proposed = proposed;
+      // What the gate decided, for the environments this push changes: approved ones, and withheld ones saying who must approve and how.
+      const approvals = gate.approvals.filter((a) => full.environments.includes(a.environment));
+      if (approvals.length > 0) ctx.approvals = approvals;
+      if (approvals.some((a) => a.approvedBy === undefined)) target.log.warn({ withheld: approvals.filter((a) => !a.approvedBy).map((a) => a.environment) }, "environments withheld for lack of approval");
     }
+    const withheld = (ctx.approvals ?? []).filter((a) => a.approvedBy === undefined).map((a) => a.environment);
     if (outcome.status !== "committed") {
       await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, ctx));
-      if (ctx.proposed && pullRequest !== null) {
-        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx));
+      if ((ctx.proposed || ctx.approvals) && pullRequest !== null) {
+        await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, ctx), { author: target.author });
       }
-      return outcome;
+      return { ...outcome, withheld };
     }
     landed = outcome.sha;
     const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
@@ -119,9 +164,9 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
     await recordDeployments(gh, repo, target.after, outcome.sha, deploymentRecords(outcome.plan, desired.units, config, commitUrl), production);
     if (pullRequest !== null) {
-      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied));
+      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied), { author: target.author });
     }
-    return outcome;
+    return { ...outcome, withheld };
   } catch (error) {
     target.log.error({ err: error, landed }, "applying the push failed");
     const message = (error as Error).message;
@@ -135,4 +180,23 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     );
     throw error;
   }
+}
+
+/**
+ * GitHub does not order deliveries, and a signature covers the body only: a replayed, late or re-run
+ * push may carry an old commit. It is applied only when it is still the default branch's head, or a
+ * descendant of the source commit the GitOps repository last applied for this source (recorded in
+ * the ownership index, read in the same attempt as the plan). Anything else would roll back.
+ */
+async function admitPush(gh: GitHub, repo: Repo, target: PushTarget, plan: Plan): Promise<string | null> {
+  const { data: head } = await gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${target.defaultBranch}` });
+  if (head.object.sha === target.after) return null;
+  const last = plan.lastApplied;
+  if (last !== undefined) {
+    const { data } = await gh.request("GET /repos/{owner}/{repo}/compare/{basehead}", { ...repo, basehead: `${last}...${target.after}`, per_page: 1 });
+    if (data.status === "ahead" || data.status === "identical") return null;
+  }
+  return `${target.after.slice(0, 7)} is no longer the head of \`${target.defaultBranch}\` (${head.object.sha.slice(0, 7)} is)${
+    last ? ` and does not descend from ${last.slice(0, 7)}, the commit last applied` : ", and no applied commit is recorded to compare it with"
+  }`;
 }

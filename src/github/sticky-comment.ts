@@ -4,21 +4,37 @@ import { keyedLock } from "./keyed-lock.js";
 interface IssueComment {
   id: number;
   body?: string;
-  user: { type?: string } | null;
+  user: { login?: string; type?: string } | null;
+  performed_via_github_app?: { id?: number } | null;
   html_url: string;
+}
+
+/**
+ * Who Paved writes comments as: the app (its id, as GitHub records on every comment an app makes), or
+ * a login such as `github-actions[bot]` for the Action's workflow token.
+ */
+export type CommentAuthor = { appId: number } | { login: string };
+
+/** The workflow token writes as this bot. */
+export const ACTIONS_BOT = "github-actions[bot]";
+
+/** Only a comment Paved itself wrote: anyone else's comment carrying the marker is never edited or deleted. */
+function writtenBy(c: IssueComment, author: CommentAuthor): boolean {
+  if (c.user?.type !== "Bot") return false;
+  return "appId" in author ? c.performed_via_github_app?.id === author.appId : c.user.login === author.login;
 }
 
 // One process never races itself on the same pull request.
 const serialised = keyedLock();
 
-async function ownComments(gh: GitHub, repo: Repo, issueNumber: number, marker: string): Promise<IssueComment[]> {
+async function ownComments(gh: GitHub, repo: Repo, issueNumber: number, marker: string, author: CommentAuthor): Promise<IssueComment[]> {
   const all = (await gh.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
     ...repo,
     issue_number: issueNumber,
     per_page: 100,
   })) as IssueComment[];
-  // Only a bot's comment can be ours: a person quoting the marker must not capture the plan.
-  return all.filter((c) => c.user?.type === "Bot" && (c.body ?? "").includes(marker)).sort((a, b) => a.id - b.id);
+  // Only our comment: a person (or another bot) quoting the marker must not capture the plan.
+  return all.filter((c) => writtenBy(c, author) && (c.body ?? "").includes(marker)).sort((a, b) => a.id - b.id);
 }
 
 export interface StickyResult {
@@ -30,6 +46,8 @@ export interface StickyResult {
 }
 
 export interface StickyOptions {
+  /** Who Paved writes as; only that author's comments are ever edited or deleted. */
+  author: CommentAuthor;
   /**
    * Asked inside the per-issue lock, right before writing: false means this body is outdated (a late or
    * redelivered event for an older head commit) and must not replace a newer one.
@@ -47,11 +65,11 @@ export function upsertStickyComment(
   issueNumber: number,
   marker: string,
   body: string,
-  options: StickyOptions = {},
+  options: StickyOptions,
 ): Promise<StickyResult> {
   return serialised(`${repo.owner}/${repo.repo}#${issueNumber}`, async () => {
     if (options.current && !(await options.current())) return { id: 0, url: "", action: "skipped" };
-    const existing = await ownComments(gh, repo, issueNumber, marker);
+    const existing = await ownComments(gh, repo, issueNumber, marker, options.author);
     const keep = existing[0];
     if (keep) {
       await deleteExtra(gh, repo, existing.slice(1));
@@ -65,7 +83,7 @@ export function upsertStickyComment(
       body,
       ...NO_RETRY,
     });
-    const after = await ownComments(gh, repo, issueNumber, marker);
+    const after = await ownComments(gh, repo, issueNumber, marker, options.author);
     const oldest = after[0];
     if (oldest && oldest.id !== Number(created.data.id)) {
       await deleteExtra(gh, repo, after.filter((c) => c.id !== oldest.id));

@@ -46,7 +46,9 @@ export type ApplyOutcome =
   | { status: "unchanged"; plan: Plan; attempts: number }
   | { status: "invalid"; plan: Plan; attempts: number }
   /** Every attempt lost the race to another writer. */
-  | { status: "conflict"; plan: Plan; attempts: number };
+  | { status: "conflict"; plan: Plan; attempts: number }
+  /** `admit` refused the plan (say it would roll back a newer apply): nothing was written. */
+  | { status: "refused"; reason: string; plan: Plan; attempts: number };
 
 export interface RetryOptions {
   /** Attempts in all (default 5). */
@@ -54,6 +56,12 @@ export interface RetryOptions {
   /** Milliseconds to wait after the n-th failed attempt (1-based); default: exponential with full jitter. */
   backoff?: (attempt: number) => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Asked on every attempt, right before its commit, with the plan made from that attempt's read: a
+   * reason refuses it (nothing is written). The compare-and-swap makes its answer hold: if the branch
+   * moved after the read, the commit fails and the next attempt asks again.
+   */
+  admit?: (plan: Plan) => Promise<string | null>;
 }
 
 /** Rounds of `blobsNeeded`: the first reveals the previous index, the second what it lists. */
@@ -71,6 +79,8 @@ export async function applyWithRetry(writer: GitOpsWriter, planner: Planner, opt
     plan = planner.plan(snapshot, blobs);
     if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
     if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
+    const refusal = options.admit ? await options.admit(plan) : null;
+    if (refusal !== null) return { status: "refused", reason: refusal, plan, attempts: attempt };
     const result = await writer.commit(commitChanges(plan), planner.message(plan), snapshot.treeId);
     if (result.kind === "committed") return { status: "committed", sha: result.sha, plan, attempts: attempt };
     if (result.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };

@@ -8,6 +8,7 @@
 import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document } from "yaml";
 import { reportSyntaxErrors, type YamlError } from "./syntax-fix.js";
 import { sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
+import { formatMiB, MAX_EXPANDED_BYTES, MAX_MANIFEST_BYTES } from "../core/bounds.js";
 import { escapePointerToken } from "../core/pointer.js";
 import { SourceMapBuilder, type Position, type SourceMap } from "./source-map.js";
 
@@ -24,11 +25,13 @@ export interface ParseResult {
 
 export interface ParseLimits {
   maxBytes: number;
+  /** Bytes of keys and scalars once aliases are expanded (see core/bounds.ts). */
+  maxExpandedBytes: number;
   maxAliasCount: number;
   maxDepth: number;
 }
 
-export const DEFAULT_LIMITS: ParseLimits = { maxBytes: 1_048_576, maxAliasCount: 100, maxDepth: 64 };
+export const DEFAULT_LIMITS: ParseLimits = { maxBytes: MAX_MANIFEST_BYTES, maxExpandedBytes: MAX_EXPANDED_BYTES, maxAliasCount: 100, maxDepth: 64 };
 
 /** The yaml composer recurses per nesting level and overflows the stack near 800 levels. */
 const SAFE_MAX_DEPTH = 256;
@@ -56,6 +59,7 @@ class LimitError extends Error {
 export function parseYaml(text: string, file: string, limits: Partial<ParseLimits> = {}): ParseResult {
   const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   const maxAliasCount = limits.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount;
+  const maxExpandedBytes = limits.maxExpandedBytes ?? DEFAULT_LIMITS.maxExpandedBytes;
   const maxDepth = Math.min(limits.maxDepth ?? DEFAULT_LIMITS.maxDepth, SAFE_MAX_DEPTH);
 
   const lineCounter = new LineCounter();
@@ -63,7 +67,7 @@ export function parseYaml(text: string, file: string, limits: Partial<ParseLimit
     const { line, col } = lineCounter.linePos(offset);
     return { line: Math.max(line, 1), column: col };
   };
-  const sourceMap = new SourceMapBuilder(toPosition);
+  const sourceMap = new SourceMapBuilder(lineCounter.lineStarts);
   const diagnostics: Diagnostic[] = [];
   const literals = new Map<string, string>();
   const report = (code: string, message: string, at: Position, path = ""): void => {
@@ -128,7 +132,7 @@ export function parseYaml(text: string, file: string, limits: Partial<ParseLimit
     report("multiple-documents", "A second YAML document starts here. A manifest is a single document: remove the `---` separator and merge or delete what follows.", toPosition(second.range[0]));
   }
 
-  const walker = new Walker(sourceMap, literals, maxDepth, maxAliasCount, (code, message, offset, path) => report(code, message, toPosition(offset), path));
+  const walker = new Walker(sourceMap, literals, { maxDepth, maxAliasCount, maxExpandedBytes }, (code, message, offset, path) => report(code, message, toPosition(offset), path));
   try {
     return done(walker.walk(first.contents, "", 0));
   } catch (error) {
@@ -148,14 +152,14 @@ class Walker {
   private readonly anchors = new Map<string, unknown>();
   private aliases = 0;
   private expanded = 0;
+  private bytes = 0; // keys and scalars so far, aliases expanded
   private inAlias = 0; // > 0 while re-walking an anchored node: its own problems were reported already
   private site = { offset: 0, ptr: "" }; // the outermost alias being expanded, where limit errors point
 
   constructor(
     private readonly sourceMap: SourceMapBuilder,
     private readonly literals: Map<string, string>,
-    private readonly maxDepth: number,
-    private readonly maxAliasCount: number,
+    private readonly bounds: { maxDepth: number; maxAliasCount: number; maxExpandedBytes: number },
     private readonly onReport: Report,
   ) {}
 
@@ -167,10 +171,11 @@ class Walker {
     if (isAlias(node)) return this.alias(node.source, start(node), ptr, depth);
     if (isScalar(node)) {
       value = node.value;
+      this.count(typeof value === "string" ? value : (node.source ?? ""), node, ptr);
       if ((typeof value === "number" || typeof value === "boolean") && typeof node.source === "string") this.literals.set(ptr, node.source);
     } else if (isMap(node) || isSeq(node)) {
-      if (depth >= this.maxDepth) {
-        throw this.limit("too-deep", `The YAML is nested more than ${this.maxDepth} levels deep (counting expanded aliases). A manifest needs only a few levels; flatten this structure.`, start(node), ptr);
+      if (depth >= this.bounds.maxDepth) {
+        throw this.limit("too-deep", `The YAML is nested more than ${this.bounds.maxDepth} levels deep (counting expanded aliases). A manifest needs only a few levels; flatten this structure.`, start(node), ptr);
       }
       value = isMap(node) ? this.map(node.items, ptr, depth + 1) : this.seq(node.items, start(node), ptr, depth + 1);
     }
@@ -186,8 +191,8 @@ class Walker {
       this.report("yaml-syntax", `The alias *${name} does not refer to an anchor &${name} defined before it (an alias cannot point into its own anchor). Define the anchor first, or write the value out.`, offset, ptr);
       return null;
     }
-    if (++this.aliases > this.maxAliasCount) {
-      throw this.limit("alias-limit", `This document expands YAML aliases more than ${this.maxAliasCount} times, which looks like a "billion laughs" attack. Write the values out instead of using so many aliases (*name).`, offset, ptr);
+    if (++this.aliases > this.bounds.maxAliasCount) {
+      throw this.limit("alias-limit", `This document expands YAML aliases more than ${this.bounds.maxAliasCount} times, which looks like a "billion laughs" attack. Write the values out instead of using so many aliases (*name).`, offset, ptr);
     }
     if (this.inAlias === 0) this.site = { offset, ptr };
     this.inAlias++;
@@ -208,6 +213,7 @@ class Walker {
         continue;
       }
       const childPtr = ptr + "/" + escapePointerToken(key);
+      this.count(key, pair.key, childPtr);
       if (key === "<<" && isScalar(pair.key) && pair.key.type === "PLAIN") {
         this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
         continue;
@@ -234,6 +240,21 @@ class Walker {
       this.sourceMap.set(childPtr, items[i] == null ? offset : start(items[i]));
     }
     return array;
+  }
+
+  /** Adds a key or scalar to the expanded size; crossing the budget inside an alias points at that alias. */
+  private count(text: string, node: unknown, ptr: string): void {
+    this.bytes += Buffer.byteLength(text, "utf8");
+    if (this.bytes <= this.bounds.maxExpandedBytes) return;
+    const max = formatMiB(this.bounds.maxExpandedBytes);
+    throw this.limit(
+      "expanded-too-large",
+      this.inAlias > 0
+        ? `With its aliases expanded, this document is over ${max} (this alias crosses it): an alias repeats its anchor's whole content each time. Alias only small shared blocks, or write the values out.`
+        : `This document's keys and values are over ${max}. A manifest should be far smaller: remove generated or unused content.`,
+      start(node),
+      ptr,
+    );
   }
 
   /** Inside an expansion, point at the alias the author wrote rather than deep inside the anchor. */
@@ -266,10 +287,6 @@ function isEmptyDocument(doc: Document.Parsed): boolean {
 function tagMessage(tag: string): string {
   if (ALLOWED_TAGS.includes(tag)) return `The YAML tag ${tag} does not fit this value. Remove the tag.`;
   return `The YAML tag ${tag} is not supported: a manifest is plain data. Remove the tag (only ${ALLOWED_TAGS.join(", ")} are allowed).`;
-}
-
-function formatMiB(bytes: number): string {
-  return `${+(bytes / 1_048_576).toFixed(2)} MiB`;
 }
 
 /** 1-based position of an offset, for problems found before the LineCounter has run. */

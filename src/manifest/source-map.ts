@@ -18,15 +18,47 @@ export interface SourceMap {
 
 const root = (): Position => ({ line: 1, column: 1 });
 
+/** A source map as plain data (structured-clonable), to cross to another thread and back. */
+export interface SourceMapData {
+  keys: Map<string, number>;
+  values: Map<string, number>;
+  /** Offsets where each line starts, ascending (yaml's LineCounter.lineStarts). */
+  lineStarts: readonly number[];
+}
+
 /**
  * Records offsets while the parser walks the document and turns them into line/column only when
- * asked (a binary search in the LineCounter), so a 30k-line file costs two Map inserts per node.
+ * asked (a binary search in the line starts), so a 30k-line file costs two Map inserts per node.
  */
 export class SourceMapBuilder implements SourceMap {
-  private readonly keys = new Map<string, number>();
-  private readonly values = new Map<string, number>();
+  private readonly keys: Map<string, number>;
+  private readonly values: Map<string, number>;
 
-  constructor(private readonly toPosition: (offset: number) => Position = root) {}
+  /** `lineStarts` may still grow while the parser runs (it is the LineCounter's own array). */
+  constructor(private readonly lineStarts: readonly number[] = [], data?: Pick<SourceMapData, "keys" | "values">) {
+    this.keys = data?.keys ?? new Map();
+    this.values = data?.values ?? new Map();
+  }
+
+  static from(data: SourceMapData): SourceMapBuilder {
+    return new SourceMapBuilder(data.lineStarts, data);
+  }
+
+  data(): SourceMapData {
+    return { keys: this.keys, values: this.values, lineStarts: this.lineStarts };
+  }
+
+  private toPosition(offset: number): Position {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (starts[mid]! <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? { line: 1, column: offset + 1 } : { line: lo, column: offset - starts[lo - 1]! + 1 };
+  }
 
   set(ptr: string, valueOffset: number, keyOffset?: number): void {
     this.values.set(ptr, valueOffset);

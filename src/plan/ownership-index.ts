@@ -29,22 +29,30 @@ export interface IndexedUnit {
 
 export interface OwnershipIndex {
   source: string;
+  /**
+   * The source commit these files were last applied from. A push applies only a descendant of it (or
+   * the default branch's head), so a late or replayed delivery never rolls the GitOps repository back.
+   */
+  commit?: string;
   /** The repository's id (see `Source.id`); absent in indexes of sources without one, and in those written before ids. */
   id?: string;
-  /**
-   * The source commit whose manifest rendered these files (absent in indexes written before it was
-   * recorded): an org config change re-renders every source at this commit, not at whatever its
-   * default branch holds now.
-   */
-  sourceCommit?: string;
   units: IndexedUnit[];
   /** Owned files outside unit directories (Backstage catalog entries). */
   catalog: string[];
 }
 
 const API_VERSION = "paved.dev/v1";
-const COMMIT_SHA = /^[0-9a-f]{40}$/;
 const KIND = "SourceIndex";
+const COMMIT = /^[0-9a-f]{40}$/;
+
+/**
+ * The index text with `commit` as the source commit it records, the rest byte for byte as it was (an
+ * index as `formatIndex` writes it: top-level keys unindented, `commit` right after `source`).
+ */
+export function withRecordedCommit(content: string, commit: string | undefined): string {
+  const without = content.replace(/^commit: [0-9a-f]{40}\n/m, "");
+  return commit === undefined ? without : without.replace(/^(source: .*\n)/m, `$1commit: ${commit}\n`);
+}
 
 /** The index for a rendered manifest; null when the source owns nothing (manifest removed, no units). */
 export function buildIndex(units: Unit[], rendered: RenderResult, source: Source, config: ResolvedConfig): IndexFile | null {
@@ -71,19 +79,12 @@ export function buildOwnershipIndex(units: Unit[], rendered: RenderResult, sourc
       return entry;
     });
   const catalog = rendered.owned.filter((p) => !inUnits.has(p)).sort(compare);
-  return {
-    source: source.repository,
-    ...(source.id !== undefined ? { id: source.id } : {}),
-    ...(source.sha && COMMIT_SHA.test(source.sha) ? { sourceCommit: source.sha } : {}),
-    units: indexed,
-    catalog,
-  };
+  return { source: source.repository, ...(source.id !== undefined ? { id: source.id } : {}), units: indexed, catalog };
 }
 
 export function formatIndex(index: OwnershipIndex): string {
   const id = index.id === undefined ? {} : { id: index.id };
-  const sourceCommit = index.sourceCommit === undefined ? {} : { sourceCommit: index.sourceCommit };
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...id, ...sourceCommit, units: index.units, catalog: index.catalog };
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...(index.commit ? { commit: index.commit } : {}), ...id, units: index.units, catalog: index.catalog };
   return (
     `# Files in this repository owned by ${index.source}${index.id === undefined ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.\n` +
     "# Paved deletes only files listed here; do not edit by hand.\n" +
@@ -110,8 +111,8 @@ export function parseIndex(content: string): OwnershipIndex {
   if (doc.id !== undefined && typeof doc.id !== "string" && typeof doc.id !== "number") throw new Error("id must be a string");
   return {
     source: doc.source,
+    ...(typeof doc.commit === "string" && COMMIT.test(doc.commit) ? { commit: doc.commit } : {}),
     ...(doc.id !== undefined ? { id: String(doc.id) } : {}),
-    ...(typeof doc.sourceCommit === "string" && COMMIT_SHA.test(doc.sourceCommit) ? { sourceCommit: doc.sourceCommit } : {}),
     units: units.map((u, i) => {
       if (!isRecord(u) || typeof u.environment !== "string" || typeof u.service !== "string" || !isStringList(u.files)) {
         throw new Error(`units[${i}] needs environment, service and files`);
@@ -177,13 +178,4 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === "string");
-}
-
-/**
- * Whether two index texts differ only in the recorded source commit: such an update alone is
- * bookkeeping, not a change to deploy (the commit is recorded with the next change that matters).
- */
-export function onlySourceCommitDiffers(before: string, after: string): boolean {
-  const strip = (text: string) => text.replace(/^sourceCommit: .*\n/m, "");
-  return before !== after && strip(before) === strip(after);
 }

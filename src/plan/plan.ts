@@ -2,12 +2,13 @@ import { sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { compareStrings } from "./compare.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { fileChanges } from "./file-changes.js";
-import { onlySourceCommitDiffers, ownedPaths } from "./ownership-index.js";
+import { gitBlobSha } from "./blob-sha.js";
+import { ownedPaths, withRecordedCommit } from "./ownership-index.js";
 import { conflictDiagnostic, deletable, findConflicts, keptDiagnostic } from "./ownership.js";
 import { planId } from "./plan-id.js";
 import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.js";
 import { claimRenameRisks, findRisks } from "./risks.js";
-import type { FileChange, Plan, PlanInput } from "./types.js";
+import type { Plan, PlanInput } from "./types.js";
 import { compareUnits, environmentOrder } from "./unit-changes.js";
 
 /**
@@ -46,11 +47,10 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate, source))]);
   }
 
-  const listed = fileChanges(desired, previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined, (path) =>
+  const recorded = withCommit(desired, input.recordCommit ?? previousIndex?.commit);
+  const { changes, kept } = fileChanges(recorded, previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined, (path) =>
     deletable(blobs.get(path), source),
   );
-  const kept = listed.kept;
-  const changes = withoutBookkeepingOnly(listed.changes, desired.indexPath, blobs);
   const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
   const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
@@ -68,15 +68,17 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     units: comparisons.map((c) => c.change),
     risks: [...findRisks(comparisons, environments, config), ...claimRenameRisks(changes)],
     environments,
+    ...(previousIndex?.commit ? { lastApplied: previousIndex.commit } : {}),
   };
 }
 
-/** A newer source commit that renders the same files is no change: an index update for it alone is dropped. */
-function withoutBookkeepingOnly(changes: FileChange[], indexPath: string, blobs: PlanInput["blobs"]): FileChange[] {
-  const only = changes.length === 1 ? changes[0]! : undefined;
-  if (!only || only.path !== indexPath || only.action !== "update") return changes;
-  const before = blobs.get(indexPath);
-  return before !== undefined && only.after !== undefined && onlySourceCommitDiffers(before, only.after) ? [] : changes;
+/** The desired state with its index recording `commit` (a copy: the resolved state serves every attempt). */
+function withCommit(desired: Desired, commit: string | undefined): Desired {
+  if (!desired.index || commit === undefined) return desired;
+  const content = withRecordedCommit(desired.index.content, commit);
+  const files = new Map(desired.files).set(desired.index.path, content);
+  const shas = new Map(desired.shas).set(desired.index.path, gitBlobSha(content));
+  return { ...desired, index: { ...desired.index, content }, files, shas };
 }
 
 /** A plan that could not be made (invalid org config, unreadable input): only diagnostics, nothing to apply. */

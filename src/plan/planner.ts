@@ -17,6 +17,8 @@ export interface PlannerContext {
   manifestFile?: string;
   locate?: PlanInput["locate"];
   fetch?: BlobsNeededOptions;
+  /** Applying: the source commit the index records (see `PlanInput.recordCommit`). */
+  recordCommit?: string;
 }
 
 /** Binds a desired state to the two plan phases, for `applyWithRetry` and the shells. */
@@ -31,6 +33,7 @@ export function planner(desired: DesiredInput, ctx: PlannerContext): Planner {
       if (ctx.manifestText !== undefined) input.manifestText = ctx.manifestText;
       if (ctx.manifestFile !== undefined) input.manifestFile = ctx.manifestFile;
       if (ctx.locate) input.locate = ctx.locate;
+      if (ctx.recordCommit) input.recordCommit = ctx.recordCommit;
       return planFor(resolved, input);
     },
     message: (p) => commitMessage(p, source),
@@ -40,7 +43,7 @@ export function planner(desired: DesiredInput, ctx: PlannerContext): Planner {
 /** The planner every shell uses for a pipeline result: Paved's version, the manifest and its locations filled in. */
 export function plannerForDesired(
   desired: DesiredState,
-  ctx: { source: Source; config: ResolvedConfig; manifestText: string | null; manifestFile: string; fetch?: BlobsNeededOptions },
+  ctx: { source: Source; config: ResolvedConfig; manifestText: string | null; manifestFile: string; fetch?: BlobsNeededOptions; recordCommit?: string },
 ): Planner {
   return planner(desired, {
     source: ctx.source,
@@ -50,5 +53,6 @@ export function plannerForDesired(
     manifestFile: ctx.manifestFile,
     locate: desired.locate,
     ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
+    ...(ctx.recordCommit ? { recordCommit: ctx.recordCommit } : {}),
   });
 }

@@ -65,6 +65,8 @@ export interface Plan {
   risks: Risk[];
   /** Environments with changes, in config order. */
   environments: string[];
+  /** The source commit the GitOps repository last applied for this source (from its index), when recorded. */
+  lastApplied?: string;
 }
 
 /** What the manifest asks for: the first half of the plan's input, shared by both plan phases. */
@@ -92,4 +94,9 @@ export interface PlanInput extends DesiredInput {
   version: string;
   /** The commit (or tree) the tree was read from; else the tree entries feed the plan id. */
   treeId?: string;
+  /**
+   * Applying: the source commit to record in the ownership index. Absent (a plan that is only shown):
+   * the index keeps the commit it records, so recording is never a change of its own.
+   */
+  recordCommit?: string;
 }

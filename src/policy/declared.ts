@@ -12,7 +12,7 @@ import { dotted } from "../manifest/schema.js";
 import { parsePointer } from "../core/pointer.js";
 import { suggest } from "../manifest/suggest.js";
 import type { PolicyFinding } from "./builtins.js";
-import { guardedRegExp, UnsafePatternError } from "../core/regex-safety.js";
+import { linearRegExp, PatternError } from "../core/linear-regexp.js";
 
 export interface CompiledPolicy {
   policy: Policy;
@@ -53,8 +53,8 @@ export function compilePolicies(policies: readonly Policy[]): CompiledPolicy[] {
     strictRequired: false,
     allowUnionTypes: true,
     logger: false,
-    // Every `pattern` (and `patternProperties` key) passes here once, at compile time.
-    code: { regExp: guardedRegExp },
+    // Every `pattern` (and `patternProperties` key) runs on RE2: linear time on any value.
+    code: { regExp: linearRegExp },
   });
   addFormats.default(ajv);
   const compiled = policies.map((policy): CompiledPolicy => {
@@ -98,7 +98,7 @@ function endlessRecursion(validate: ValidateFunction, value: unknown): string | 
 }
 
 function compileErrorWords(error: unknown): string {
-  if (error instanceof UnsafePatternError) return error.message;
+  if (error instanceof PatternError) return error.message;
   if (error instanceof RangeError) return ENDLESS;
   const text = error instanceof Error ? error.message : String(error);
   const unknown = /unknown keyword: "([^"]+)"/.exec(text);

@@ -26,7 +26,8 @@ export function renderProjects(units: readonly Unit[], ctx: RenderContext): stri
     }
     const view = buildProjectView(owner, ctx.config, ctx.gitopsRepoURL);
     const rendered = ctx.runner.run({ template: "appproject", view, subject, kind: "objects" });
-    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject, teamHeader(owner))) paths.push(target.path);
+    const unit = units.find((u) => u.owner === owner)!;
+    if (rendered && addFile(ctx, target.path, rendered.text, ctx.runner.fileOf("appproject"), subject, { header: teamHeader(owner), unit })) paths.push(target.path);
   }
   return paths;
 }
@@ -70,7 +71,7 @@ export function renderCatalog(units: readonly Unit[], ctx: RenderContext): strin
     }
     // A catalog file missing some of its entities would mislead: all documents or no file.
     if (documents.length !== view.service.dependencies.length + 1) continue;
-    if (addFile(ctx, target.path, documents.join("---\n"), ctx.runner.fileOf("catalog-component"), subject)) paths.push(target.path);
+    if (addFile(ctx, target.path, documents.join("---\n"), ctx.runner.fileOf("catalog-component"), subject, { unit })) paths.push(target.path);
   }
   return paths;
 }

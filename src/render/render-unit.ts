@@ -46,13 +46,13 @@ export function renderUnit(unit: Unit, ctx: RenderContext): RenderedUnit | null 
     if (!rendered) continue;
     if (planned.kind === "values" && !valuesAccepted(rendered.documents[0], templateFile, subject, ctx)) continue;
     if (planned.kind === "objects" && objectsClash(ctx, rendered.documents, { cluster: unit.cluster, namespace: unit.namespace }, `${target.path}`, templateFile, subject)) continue;
-    if (addFile(ctx, target.path, rendered.text, templateFile, subject)) {
+    if (addFile(ctx, target.path, rendered.text, templateFile, subject, { unit })) {
       paths.push(target.path);
       if (planned.allowEmpty) extraManifests = true;
     }
   }
 
-  const application = renderApplication(ctx, { ...view, extraManifests }, dir, subject);
+  const application = renderApplication(ctx, unit, { ...view, extraManifests }, dir, subject);
   if (application) paths.push(application);
   const claim = claimIngress(unit, ctx);
   if (claim) paths.push(claim);
@@ -76,14 +76,14 @@ function reportUnknownDependencyTypes(unit: Unit, ctx: RenderContext): void {
 }
 
 /** Rendered last: in helm mode it also syncs manifests/ when org templates wrote files there. */
-function renderApplication(ctx: RenderContext, view: UnitView, dir: string, subject: string): string | null {
+function renderApplication(ctx: RenderContext, unit: Unit, view: UnitView, dir: string, subject: string): string | null {
   const template = ctx.config.render.mode === "helm" ? "application-helm" : "application";
   const rendered = ctx.runner.run({ template, view, subject, kind: "objects" });
   const path = `${dir}/application.yaml`;
   const file = ctx.runner.fileOf(template);
   // Applications live beside Argo CD, not in the unit's cluster.
   if (!rendered || objectsClash(ctx, rendered.documents, { cluster: "argocd", namespace: ctx.config.argocd.namespace }, path, file, subject)) return null;
-  return addFile(ctx, path, rendered.text, file, subject) ? path : null;
+  return addFile(ctx, path, rendered.text, file, subject, { unit }) ? path : null;
 }
 
 /** The unit's ingress host + path claim (see ingress-claims.ts); refused when another unit of this manifest has it. */

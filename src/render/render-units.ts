@@ -54,11 +54,18 @@ export function renderUnits(
     files: new Map(),
     claims: new Map(),
     objects: new Map(),
+    bytes: 0,
+    overBudget: false,
     ownedHeader: sourceHeader(source),
   };
-  const rendered = units.map((unit) => renderUnit(unit, ctx)).filter((unit): unit is RenderedUnit => unit !== null);
-  const catalog = renderCatalog(units, ctx);
-  const projects = renderProjects(units, ctx);
+  const rendered: RenderedUnit[] = [];
+  for (const unit of units) {
+    if (ctx.overBudget) break; // the error is said; rendering the rest would only cost memory
+    const one = renderUnit(unit, ctx);
+    if (one) rendered.push(one);
+  }
+  const catalog = ctx.overBudget ? [] : renderCatalog(units, ctx);
+  const projects = ctx.overBudget ? [] : renderProjects(units, ctx);
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
   return { ...result(ctx.files, rendered, owned, projects, diagnostics), claims: ctx.claims };
 }

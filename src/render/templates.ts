@@ -33,6 +33,13 @@ export interface CompiledTemplateSet {
   templates: ReadonlyMap<string, CompiledTemplate>;
   /** Templates that did not compile, by name: each is reported once and renders no file. */
   broken: ReadonlyMap<string, Diagnostic>;
+  /** What the set was compiled from: compiled functions cannot cross to a worker thread, these can. */
+  sources: TemplateSources;
+}
+
+export interface TemplateSources {
+  sources: Record<string, string>;
+  files: Record<string, string>;
 }
 
 /** `deployment.yaml.hbs` → `deployment`. */
@@ -61,7 +68,7 @@ export function compileTemplateSet(sources: Record<string, string>, files: Recor
       broken.set(name, compileDiagnostic(file, error));
     }
   }
-  return { templates, broken };
+  return { templates, broken, sources: { sources: { ...sources }, files: { ...files } } };
 }
 
 /** The two stages Handlebars' `compile` runs lazily on first use; run now so errors surface at load. */

@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
-import { guardedRegExp } from "../core/regex-safety.js";
+import { linearRegExp } from "../core/linear-regexp.js";
 
 export type ValuesValidator = (values: unknown) => string[];
 
@@ -16,8 +16,8 @@ export type CompiledValuesSchema = { ok: true; validate: ValuesValidator } | { o
 function ajvFor(schema: object): Ajv {
   const dialect = String((schema as { $schema?: unknown }).$schema ?? "");
   // Chart authors use keywords Ajv's strict mode rejects; the point here is the values, not the schema's style.
-  // Its patterns run on values a pull request chooses: no exponential backtracking.
-  const options = { allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: guardedRegExp } } as const;
+  // Its patterns run on values a pull request chooses: on RE2, in linear time.
+  const options = { allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: linearRegExp } } as const;
   const ajv = dialect.includes("2020-12") ? new Ajv2020(options) : dialect.includes("2019-09") ? new Ajv2019(options) : new Ajv(options);
   addFormats.default(ajv);
   return ajv;

@@ -27,6 +27,8 @@ export interface ApprovalState {
   teams: string[];
   /** The reviewer whose approval counts, when there is one. */
   approvedBy?: string;
+  /** Why no approval counts yet beyond its absence (the last pusher cannot approve, not a pull request into the default branch …). */
+  note?: string;
 }
 
 /** Environments still waiting for an approving review. */

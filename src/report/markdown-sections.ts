@@ -25,7 +25,7 @@ export function approvalSection(approvals: ApprovalState[]): Section {
     items: approvals.map((a) =>
       a.approvedBy !== undefined
         ? `- ✅ ${codeSpan(a.environment)}: approved by @${escapeMarkdown(a.approvedBy)}\n`
-        : `- ⏳ ${codeSpan(a.environment)}: needs an approving review of the latest commit from a member of ${a.teams.map((t) => codeSpan(t)).join(", ") || "(no team configured)"}\n`,
+        : `- ⏳ ${codeSpan(a.environment)}: needs an approving review of the latest commit from a member of ${a.teams.map((t) => codeSpan(t)).join(", ") || "(no team configured)"}${a.note ? ` (${escapeMarkdown(a.note)})` : ""}\n`,
     ),
     omitted: (n) => `- … ${count(n, "more environment")} not shown\n`,
     trailer: "\n",

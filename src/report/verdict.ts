@@ -17,12 +17,20 @@ export function verdict(plan: Plan, appliedIn?: string, pendingApprovals: string
   if (!plan.valid) {
     return { ok: false, icon: "❌", text: `${count(errors, "error")}${warnings > 0 ? `, ${count(warnings, "warning")}` : ""}`, errors, warnings };
   }
-  if (plan.changes.length === 0) return { ok: true, icon: "✅", text: `no changes${warningNote}`, errors, warnings };
   const where = plan.environments.length > 0 ? ` in ${plan.environments.join(", ")}` : "";
   const what = `${count(plan.changes.length, "file change")}${where}`;
-  if (appliedIn === undefined && pendingApprovals.length > 0) {
-    return { ok: false, icon: "⏳", text: `valid, waiting for approval in ${pendingApprovals.join(", ")}: ${what}${warningNote}`, errors, warnings };
+  if (pendingApprovals.length > 0) {
+    // On a pull request: it waits. On a push: those environments were not written (the plan shows the rest).
+    const waiting = `waiting for approval in ${pendingApprovals.join(", ")}`;
+    const text =
+      appliedIn !== undefined
+        ? `applied in ${appliedIn}: ${what}; not written, ${waiting}`
+        : plan.changes.length === 0
+          ? `nothing written, ${waiting}`
+          : `valid, ${waiting}: ${what}`;
+    return { ok: false, icon: "⏳", text: `${text}${warningNote}`, errors, warnings };
   }
+  if (plan.changes.length === 0) return { ok: true, icon: "✅", text: `no changes${warningNote}`, errors, warnings };
   const text = appliedIn !== undefined ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
   return { ok: true, icon: "✅", text: `${text}${warningNote}`, errors, warnings };
 }

@@ -144,7 +144,7 @@ describe("drift in the GitOps repository", () => {
     expect(fake.comments(GITOPS, issues[0]!.number).at(-1)!.body).toContain("needs write access");
 
     // A maintainer asks Paved to put the rendered files back.
-    fake.setPermission(GITOPS, "alice", "write");
+    fake.addCollaborator(GITOPS, "alice", "write");
     const beforeRevert = fake.headSha(GITOPS);
     await comment(issues[0]!.number, "/paved drift revert", "alice");
     const after = fake.readTree(GITOPS);

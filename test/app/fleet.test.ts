@@ -107,7 +107,7 @@ describe("a change to the org config or templates", () => {
     const deployed = await deployedFleet();
     // An index written before Paved recorded the commit: the fleet falls back to the default branch, which lost its manifest.
     const index = `.paved/sources/${fake.repoState("acme/search").id}.yaml`;
-    fake.commit(GITOPS, "main", { files: { [index]: deployed[index]!.replace(/^sourceCommit: .*\n/m, "") } }, "old index");
+    fake.commit(GITOPS, "main", { files: { [index]: deployed[index]!.replace(/^commit: .*\n/m, "") } }, "old index");
     fake.commit("acme/search", "main", { delete: ["platform.yaml"], files: { "README.md": "moved\n" } });
     const settings = await pushOrgSettings(probot, fake, { ".github/paved.yml": stricterConfig().replace("registries: [ghcr.io/acme/payments-api, ghcr.io/acme/payments-worker]", "registries: [ghcr.io/acme/]"), ".github/paved-templates/service.yaml.hbs": RENAMED_PORT_TEMPLATE });
     const staging = fake.readTree(GITOPS, "paved/fleet/staging");

@@ -164,6 +164,7 @@ describe("merging a pull request", () => {
     fake.addRepo("acme/search", {
       files: { "platform.yaml": EXAMPLE_MANIFEST.replace("owner: payments", "owner: search").replace(/api\.payments\.example\.com/g, "api.search.example.com").replace("host: api.example.com", "host: search.example.com").replace("payments/stripe", "search/stripe") },
     });
+    fake.grantTeam("acme/search", "search", "maintain");
     let sneaks = 0;
     fake.beforeRefUpdate(
       GITOPS,

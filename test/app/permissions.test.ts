@@ -56,6 +56,8 @@ const CATEGORY_PERMISSIONS: Record<string, string[]> = {
   "repos/contents": ["contents"],
   "repos/repos": ["metadata"],
   "teams/members": ["members"],
+  "teams/teams": ["members"], // a team's permission on a repository (`owner` is verified)
+  "collaborators/collaborators": ["metadata"], // a commenter's permission (/paved commands)
   "apps/apps": [], // GET /app: authenticated as the app itself (its JWT), no installation permission
   "issues/issues": ["issues"], // the drift issue in the GitOps repository
 };
@@ -195,7 +197,7 @@ describe("app.yml against GitHub's documented permissions", () => {
     expect(missingPermissions(readOnly, [], ["POST /repos/{owner}/{repo}/check-runs"])).toEqual([
       "POST /repos/{owner}/{repo}/check-runs needs `checks: write` (checks/create's description); app.yml does not grant it",
     ]);
-    expect(missingPermissions(manifest, [], ["PUT /repos/{owner}/{repo}/collaborators/{username}"])[0]).toMatch(/look up its permission/);
+    expect(missingPermissions(manifest, [], ["GET /repos/{owner}/{repo}/actions/secrets"])[0]).toMatch(/look up its permission/);
     expect(missingPermissions(manifest, [], ["GET /repos/{owner}/{repo}/no-such-thing"])[0]).toMatch(/not in GitHub's REST description/);
     const { merge_queues: _queues, ...withoutQueues } = manifest.default_permissions;
     const noQueue = { default_events: manifest.default_events.filter((e) => e !== "merge_group"), default_permissions: withoutQueues };

@@ -190,6 +190,7 @@ describe("a pull request that changes platform.yaml", () => {
   it("recomputes on `/paved plan` and reacts to the comment", async () => {
     seedOrg(fake);
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 3", "replicas: 4") });
+    fake.addCollaborator(APP_REPO, "dev", "write");
     const comment = fake.addComment(APP_REPO, pr.number, "/paved plan", "dev");
     await deliver(probot, "issue_comment", {
       action: "created",

@@ -22,6 +22,8 @@ import { desiredFiles } from "../../src/plan/desired.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { EXAMPLE_CONFIG, EXAMPLE_MANIFEST } from "../support/app-world.js";
+import { MAX_INDEX_BYTES, MAX_MANIFEST_BYTES, MAX_RENDERED_BYTES } from "../../src/core/bounds.js";
+import { aliasBomb, bigDeployment, filler, manyEnvNames, trailingSpaceManifest, TRAILING_SPACE_POLICY, withPolicy } from "./support/hostile-inputs.mjs";
 
 const CORPUS = new URL("./corpus/", import.meta.url);
 const SOURCE = { repository: "acme/payments", sha: "0123456789abcdef0123456789abcdef01234567", pullRequest: 7 };
@@ -372,5 +374,92 @@ describe("fuzzing (fast-check)", () => {
       FC,
     );
     expect(loaded).toBeGreaterThan(0);
+  });
+});
+
+// ---- size bounds (issue #14: no source can starve the others) ------------------------------------
+
+describe("size bounds: each is a located error, and the largest input under it still renders", () => {
+  const errorsOf = (desired: ReturnType<typeof desiredState>) =>
+    [...desired.check.diagnostics, ...desired.rendered.diagnostics].filter((d) => d.severity === "error");
+  const plan = (text: string, config = MANIFESTS_CONFIG) => desiredState(text, "platform.yaml", config, SOURCE, TEMPLATES);
+  const bytesOf = (files: ReadonlyMap<string, string>) => [...files.values()].reduce((n, c) => n + Buffer.byteLength(c), 0);
+
+  it("the alias bomb of the issue (a 936 kB file that rendered 186 MB) is refused at the alias that crosses 4 MiB", () => {
+    const text = aliasBomb();
+    expect(text.length).toBeLessThan(MAX_MANIFEST_BYTES);
+    const desired = plan(text);
+    const [error, ...more] = errorsOf(desired);
+    expect(more).toEqual([]);
+    // s0 holds the anchor (~928 kB); s1..s3 alias it and stay under; s4's `env: *env` crosses.
+    const line = text.split("\n").findIndex((l) => l === "  s4:") + 4;
+    expect(`${error!.code}@${error!.line}:${error!.column} ${error!.path}`).toBe(`expanded-too-large@${line}:10 /services/s4/env`);
+    expect(error!.message).toContain("over 4 MiB (this alias crosses it)");
+    expect(desired.rendered.files.size).toBe(0);
+    expect(desired.index).toBeNull();
+  });
+
+  it("the largest alias manifest under the expanded bound renders in full (3.7 MB expanded, 7.5 MB of files)", () => {
+    const desired = plan(aliasBomb({ services: 3 }));
+    expect(errorsOf(desired)).toEqual([]);
+    expect(desired.rendered.files.get("production/payments/s3/manifests/deployment.yaml")).toContain(filler(32_000));
+    expect(bytesOf(desired.rendered.files)).toBeGreaterThan(7_000_000);
+    expect(desired.index).not.toBeNull();
+  });
+
+  it("a rendered file over 1 MiB is refused at its service, naming the file; nothing of the source is indexed", () => {
+    const text = bigDeployment();
+    const desired = plan(text);
+    const errors = errorsOf(desired);
+    expect(errors.map((d) => `${d.code}@${d.line}:${d.column}`)).toEqual(["render-file-too-large@4:3", "render-file-too-large@4:3"]);
+    expect(errors.map((d) => d.message.split(" would be ")[0])).toEqual([
+      "staging/payments-staging/s0/manifests/deployment.yaml",
+      "production/payments/s0/manifests/deployment.yaml",
+    ]);
+    expect(errors[0]!.message).toContain(`over the limit of 1 MiB for one rendered file`);
+    expect(desired.index).toBeNull();
+    expect(errorsOf(plan(bigDeployment({ entries: 19 })))).toEqual([]); // 1.02 MB: just under
+  });
+
+  it("rendered files over 16 MiB in all are refused once, rendering stops, nothing is indexed", () => {
+    // Five environments render the 3.7 MB expanded manifest five times over.
+    const extra = ["qa", "perf", "canary"].map((env) => `  ${env}:\n    cluster: https://${env}.k8s.acme.io\n    namespace: "{owner}-${env}"\n`).join("");
+    const fiveEnvironments = load(EXAMPLE_CONFIG.replace(/^environments:.*\n/m, (line) => line + extra));
+    expect(fiveEnvironments.environments).toHaveLength(5);
+    const desired = plan(aliasBomb({ services: 3 }), fiveEnvironments);
+    const errors = errorsOf(desired);
+    expect(errors.map((d) => `${d.code}@${d.line}:${d.column}`)).toEqual([expect.stringMatching(/^render-too-large@\d+:3$/)]);
+    expect(errors[0]!.message).toMatch(/^the rendered files of this manifest would be over 16 MiB in all \(crossed at [a-z0-9/.-]+\); nothing is written/);
+    expect(bytesOf(desired.rendered.files)).toBeLessThanOrEqual(MAX_RENDERED_BYTES);
+    expect(desired.index).toBeNull();
+    expect(errorsOf(plan(aliasBomb({ services: 1 }), fiveEnvironments))).toEqual([]);
+  });
+
+  it("an ownership index over 8 MiB is refused at `services`; 70 services of the same shape are indexed", () => {
+    const desired = plan(manyEnvNames());
+    const errors = errorsOf(desired);
+    expect(errors.map((d) => `${d.code}@${d.line}:${d.column}`)).toEqual(["index-too-large@3:1"]);
+    expect(errors[0]!.message).toMatch(/^the ownership index of this source \(\.paved\/sources\/acme\/payments\.yaml\) would be \d+ bytes, over the limit of 8 MiB/);
+    expect(desired.index).toBeNull();
+    const under = plan(manyEnvNames({ services: 70 }));
+    expect(errorsOf(under)).toEqual([]);
+    expect(Buffer.byteLength(under.index!.content)).toBeGreaterThan(6_000_000);
+    expect(Buffer.byteLength(under.index!.content)).toBeLessThanOrEqual(MAX_INDEX_BYTES);
+  });
+});
+
+describe("untrusted patterns (issue #14): the policy of the issue runs on RE2", () => {
+  it("`\\s+$` over four 32k-space env values (14.6 s on the event loop before) judges every value", () => {
+    const config = load(withPolicy(EXAMPLE_CONFIG, TRAILING_SPACE_POLICY));
+    const desired = desiredState(trailingSpaceManifest(), "platform.yaml", config, SOURCE, TEMPLATES);
+    const findings = desired.check.diagnostics.filter((d) => d.code === "no-trailing-space");
+    expect(findings).toEqual([]); // no value ends in a space: each ends in "x"
+    const trailing = desiredState(trailingSpaceManifest().replace(/x"$/gm, ' "'), "platform.yaml", config, SOURCE, TEMPLATES);
+    expect(trailing.check.diagnostics.filter((d) => d.code === "no-trailing-space").map((d) => `${d.line}:${d.column} ${d.path}`)).toEqual([
+      "8:11 /services/api/env/E0",
+      "9:11 /services/api/env/E1",
+      "10:11 /services/api/env/E2",
+      "11:11 /services/api/env/E3",
+    ]);
   });
 });

@@ -23,6 +23,7 @@ import { desiredFiles } from "../../src/plan/desired.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { repositoryPayload, startApp, TEST_PRIVATE_KEY } from "../support/app-harness.js";
+import { withRecordedCommit } from "../../src/plan/ownership-index.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
 import { FakeGitHub } from "../support/fake-github.js";
 
@@ -66,6 +67,7 @@ describe("replicas share writes through git's compare-and-swap", () => {
     const sources = Array.from({ length: SOURCES }, (_, k) => {
       const repo = `acme/svc-${k + 1}`;
       fake.addRepo(repo, { files: { "platform.yaml": manifestOf(k + 1) } });
+      fake.grantTeam(repo, `team-${k + 1}`, "write");
       return { repo, after: fake.headSha(repo, "main") };
     });
     // Hold the first ref update until a second one has arrived: that one lands first, and the held
@@ -85,7 +87,9 @@ describe("replicas share writes through git's compare-and-swap", () => {
     const expected: Record<string, string> = {};
     for (const [k, s] of sources.entries()) {
       const desired = desiredState(manifestOf(k + 1), "platform.yaml", config, { repository: s.repo, id: String(fake.repoState(s.repo).id), sha: s.after }, defaultTemplates());
-      for (const [path, content] of desiredFiles(desired.rendered, desired.index)) expected[path] = content;
+      // The index records the commit it was applied from.
+      const index = { ...desired.index!, content: withRecordedCommit(desired.index!.content, s.after) };
+      for (const [path, content] of desiredFiles(desired.rendered, index)) expected[path] = content;
     }
     const { "README.md": readme, ...managed } = fake.readTree(GITOPS);
     expect(readme).toBe("# GitOps\n");

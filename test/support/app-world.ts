@@ -19,6 +19,7 @@ export function seedOrg(fake: FakeGitHub, options: { config?: string | null; man
   fake.addRepo(GITOPS, { files: { "README.md": "# GitOps\n" } });
   const manifest = options.manifest === undefined ? EXAMPLE_MANIFEST : options.manifest;
   fake.addRepo(APP_REPO, { files: manifest === null ? { "README.md": "app\n" } : { "platform.yaml": manifest, "README.md": "app\n" } });
+  fake.grantTeam(APP_REPO, "payments", "write"); // the owner team of the example may write to its repository
 }
 
 /** Opens a pull request that writes `files` on a new branch; returns its number and head sha. */

@@ -21,7 +21,7 @@ import { API, errorBody, HttpError, Router, type Reply } from "./fake-github/htt
 import { checkRoutes } from "./fake-github/routes-checks.js";
 import { gitRoutes } from "./fake-github/routes-git.js";
 import { miscRoutes } from "./fake-github/routes-misc.js";
-import { issueRoutes, issuesOf, setPermission, type IssueState, type Permission } from "./fake-github/routes-issues.js";
+import { issueRoutes, issuesOf, type IssueState } from "./fake-github/routes-issues.js";
 import {
   addComment,
   addPull,
@@ -29,6 +29,7 @@ import {
   mergePull,
   pullRoutes,
   queuePull,
+  testMerge,
   type AddPullInput,
   type AddReviewInput,
 } from "./fake-github/routes-pulls.js";
@@ -42,10 +43,11 @@ import {
   type RefHook,
   type RepoState,
   type ReviewState,
+  type Role,
 } from "./fake-github/state.js";
 
 export { blobSha };
-export type { IssueState, Permission };
+export type { IssueState };
 export type {
   AddPullInput,
   AddReviewInput,
@@ -129,6 +131,8 @@ export interface FileChanges {
   delete?: string[];
   /** Defaults to "Octo Cat <octocat@github.com>"; such commits are not verified. */
   author?: { name: string; email: string };
+  /** Who pushed it, as the activity API reports (default "octocat"). */
+  pusher?: string;
 }
 
 const METHODS = ["GET", "POST", "PATCH", "PUT", "DELETE"];
@@ -290,6 +294,7 @@ export class FakeGitHub {
       issueReactions: new Map(),
       checkRuns: [],
       deployments: [],
+      activity: [],
       nextNumber: 1,
     };
     if (this.world.repos.has(fullName.toLowerCase())) throw new Error(`addRepo: ${fullName} already exists`);
@@ -309,6 +314,12 @@ export class FakeGitHub {
     this.world.repos.delete(from.toLowerCase());
     Object.assign(repo, { owner, name, fullName: to });
     this.world.repos.set(to.toLowerCase(), repo);
+    // Access belongs to the repository, not its name: teams and collaborators keep their roles.
+    for (const roles of [this.world.teamRoles, this.world.collaborators]) {
+      const granted = roles.get(from.toLowerCase());
+      roles.delete(from.toLowerCase());
+      if (granted) roles.set(to.toLowerCase(), granted);
+    }
   }
 
   /**
@@ -341,7 +352,7 @@ export class FakeGitHub {
       committer: who,
       verified: false,
     });
-    this.world.setRef(r, `refs/heads/${branch}`, c.sha);
+    this.world.setRef(r, `refs/heads/${branch}`, c.sha, changes.pusher ?? "octocat");
     return c.sha;
   }
 
@@ -381,8 +392,13 @@ export class FakeGitHub {
   }
 
   /** Merges like the merge button (merge commit, or squash); returns the new base-branch sha. */
-  mergePull(repo: string, n: number, method: "merge" | "squash" = "merge"): string {
-    return mergePull(this.world, this.repo(repo), n, method);
+  mergePull(repo: string, n: number, method: "merge" | "squash" = "merge", by = "octocat"): string {
+    return mergePull(this.world, this.repo(repo), n, method, undefined, by);
+  }
+
+  /** The test merge commit GitHub would show for an open pull request now (null: it conflicts). */
+  testMerge(repo: string, n: number): string | null {
+    return testMerge(this.world, this.repo(repo), this.pull(repo, n));
   }
 
   /** Adds a pull request to the merge queue: a merge commit on GitHub's `gh-readonly-queue/...` branch (the base stays). */
@@ -420,9 +436,28 @@ export class FakeGitHub {
     return [...issuesOf(this.repo(repo)).values()].sort((a, b) => a.number - b.number);
   }
 
-  /** What `GET collaborators/{user}/permission` answers for `user` on `repo` (default "none"). */
-  setPermission(repo: string, user: string, permission: Permission): void {
-    setPermission(this.repo(repo), user, permission);
+  /** Gives a team a role on a repository (what the team-repository endpoints report). */
+  grantTeam(repo: string, team: string, role: Role = "write"): void {
+    const key = this.repo(repo).fullName.toLowerCase();
+    if (!this.world.teamRoles.has(key)) this.world.teamRoles.set(key, new Map());
+    this.world.teamRoles.get(key)!.set(team.toLowerCase(), role);
+    const org = this.repo(repo).owner.toLowerCase();
+    if (!this.world.teams.get(org)?.has(team.toLowerCase())) {
+      if (!this.world.teams.has(org)) this.world.teams.set(org, new Map());
+      this.world.teams.get(org)!.set(team.toLowerCase(), new Map());
+    }
+  }
+
+  /** Gives a user a role on a repository directly (an outside or direct collaborator). */
+  addCollaborator(repo: string, user: string, role: Role = "write"): void {
+    const key = this.repo(repo).fullName.toLowerCase();
+    if (!this.world.collaborators.has(key)) this.world.collaborators.set(key, new Map());
+    this.world.collaborators.get(key)!.set(user.toLowerCase(), role);
+  }
+
+  /** Writes made with `token` are attributed to `login` (say `github-actions[bot]` for a workflow token). */
+  identify(token: string, login: string): void {
+    this.world.tokenLogins.set(token, login);
   }
 
   addTeamMember(org: string, team: string, user: string, role: "member" | "maintainer" = "member"): void {

@@ -36,6 +36,9 @@ export function pushTo(repo: string, before: string, after: string, files: { add
 /** Adds a source repository with `manifest` and applies it, as its first merge would. */
 export async function addSource(probot: Probot, fake: FakeGitHub, repo: string, manifest: string): Promise<string> {
   const sha = fake.addRepo(repo, { files: { "platform.yaml": manifest } });
+  // Its owner team may push there, as Paved checks before it deploys anything.
+  const owner = /^owner: (\S+)/m.exec(manifest)?.[1];
+  if (owner) fake.grantTeam(repo, owner);
   // The repository's own id: the ownership index is keyed by it.
   await deliver(probot, "push", pushTo(repo, "1".repeat(40), sha, { added: ["platform.yaml"] }, {}, fake.repoState(repo).id));
   return sha;

@@ -41,6 +41,7 @@ async function refused(manifest: string): Promise<string> {
   seedOrg(fake);
   await applyHead(APP_REPO);
   fake.addRepo(SEARCH, { files: { "platform.yaml": manifest } });
+  fake.grantTeam(SEARCH, "search", "write"); // the attacker's team may write to its own repository: `owner` passes
   const before = fake.readTree(GITOPS);
   await applyHead(SEARCH);
   const check = pavedCheck(SEARCH);

@@ -71,6 +71,7 @@ describe("ownership follows the repository, not its name", () => {
 
     // Someone creates a repository under the freed name, with the same manifest.
     fake.addRepo(APP_REPO, { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 3", "replicas: 9") } });
+    fake.grantTeam(APP_REPO, "payments", "write"); // `owner` is verified: the team may write to the new repository
     expect(fake.repoState(APP_REPO).id).not.toBe(ownerId);
     await applyHead(APP_REPO);
 
@@ -135,6 +136,7 @@ describe("shared and listed files say whose they are", () => {
   it("rewrites a project another repository of the team rendered", async () => {
     seedOrg(fake);
     fake.addRepo("acme/payments-jobs", { files: { "platform.yaml": "apiVersion: paved.dev/v1\nowner: payments\nservices:\n  jobs:\n    image: ghcr.io/acme/payments-jobs:1.0.0\n    replicas: 2\n" } });
+    fake.grantTeam("acme/payments-jobs", "payments", "write");
     await applyHead(APP_REPO);
     // The org config changes what every project allows; the second repository of the team renders it anew.
     const before = fake.readTree(GITOPS)["projects/payments.yaml"]!;
@@ -148,6 +150,7 @@ describe("shared and listed files say whose they are", () => {
   it("a hand-edited ownership index cannot make Paved delete another source's files", async () => {
     seedOrg(fake);
     fake.addRepo(SEARCH, { files: { "platform.yaml": searchManifest } });
+    fake.grantTeam(SEARCH, "search", "write");
     await applyHead(APP_REPO);
     await applyHead(SEARCH);
     const searchFile = "production/search/api/manifests/deployment.yaml";

@@ -59,6 +59,11 @@ export function requireFields(body: Record<string, unknown> | undefined, fields:
   }
 }
 
+/** The token a request was authenticated with (`authorization: token X` → X). */
+export function tokenOf(req: Req): string | undefined {
+  return req.headers.authorization?.replace(/^(token|bearer)\s+/i, "");
+}
+
 export const ok = (data: unknown): Reply => ({ status: 200, data });
 export const created = (data: unknown): Reply => ({ status: 201, data });
 export const noContent = (): Reply => ({ status: 204 });

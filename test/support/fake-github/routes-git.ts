@@ -9,6 +9,7 @@ import {
   notFound,
   ok,
   requireFields,
+  tokenOf,
   unprocessable,
   type Req,
   type Router,
@@ -214,7 +215,7 @@ export function gitRoutes(router: Router, world: World): void {
       throw unprocessable("Reference name must start with 'refs/' and have at least two slashes.");
     if (!repo.store.commit(sha)) throw unprocessable("Object does not exist");
     if (repo.refs.has(ref)) throw unprocessable("Reference already exists");
-    world.setRef(repo, ref, sha);
+    world.setRef(repo, ref, sha, world.loginOf(tokenOf(req)));
     return created(refJson(repo, ref, sha));
   });
 
@@ -233,7 +234,7 @@ export function gitRoutes(router: Router, world: World): void {
     if (!current) throw unprocessable("Reference does not exist");
     if (!repo.store.commit(sha)) throw unprocessable("Object does not exist");
     if (!force && !repo.store.isAncestor(current, sha)) throw unprocessable("Update is not a fast forward");
-    world.setRef(repo, ref, sha);
+    world.setRef(repo, ref, sha, world.loginOf(tokenOf(req)));
     return ok(refJson(repo, ref, sha));
   });
 

@@ -1,4 +1,4 @@
-/** Issues (not pull requests) and collaborator permissions: what the drift issue and `/paved drift revert` use. */
+/** Issues (not pull requests): what the drift issue uses. */
 import { API, WEB, created, notFound, ok, paginate, requireFields, validationFailed, type Req, type Router } from "./http.js";
 import { nodeId, type RepoState, type World } from "./state.js";
 
@@ -16,22 +16,13 @@ export interface IssueState {
   closedAt: string | null;
 }
 
-export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
-
 // Kept beside the world's repositories rather than in them: a fresh World (fake.reset) starts empty.
 const issuesByRepo = new WeakMap<RepoState, Map<number, IssueState>>();
-const permissionsByRepo = new WeakMap<RepoState, Map<string, Permission>>();
 
 export function issuesOf(repo: RepoState): Map<number, IssueState> {
   let issues = issuesByRepo.get(repo);
   if (!issues) issuesByRepo.set(repo, (issues = new Map()));
   return issues;
-}
-
-export function setPermission(repo: RepoState, user: string, permission: Permission): void {
-  let permissions = permissionsByRepo.get(repo);
-  if (!permissions) permissionsByRepo.set(repo, (permissions = new Map()));
-  permissions.set(user.toLowerCase(), permission);
 }
 
 export function addIssue(world: World, repo: RepoState, input: { title: string; body?: string | null; user: string; labels?: string[] }): IssueState {
@@ -131,14 +122,5 @@ export function issueRoutes(router: Router, world: World): void {
     }
     issue.updatedAt = world.now();
     return ok(issueJson(world, repo, issue));
-  });
-
-  router.on("GET", "/repos/:owner/:repo/collaborators/:username/permission", (req) => {
-    const repo = repoOf(req);
-    const login = req.params.username!;
-    const permission = permissionsByRepo.get(repo)?.get(login.toLowerCase()) ?? "none";
-    // The legacy `permission` field folds maintain into write and triage into read, as GitHub's does.
-    const legacy = permission === "maintain" ? "write" : permission === "triage" ? "read" : permission;
-    return ok({ permission: legacy, role_name: permission, user: world.userJson(login) });
   });
 }

@@ -13,7 +13,7 @@ import {
   type Req,
   type Router,
 } from "./http.js";
-import { nodeId, type DeploymentState, type DeploymentStatusState, type RepoState, type World } from "./state.js";
+import { nodeId, ROLES, type Role, type DeploymentState, type DeploymentStatusState, type RepoState, type World } from "./state.js";
 
 const DEPLOYMENT_STATES = ["error", "failure", "inactive", "in_progress", "queued", "pending", "success"];
 
@@ -103,6 +103,52 @@ export function miscRoutes(router: Router, world: World): void {
     const role = world.teams.get(org.toLowerCase())?.get(team.toLowerCase())?.get(username.toLowerCase());
     if (!role) throw notFound();
     return ok({ url: `${API}/organizations/1/team/1/memberships/${username}`, role, state: "active" });
+  });
+
+  // Whether a team has a role on a repository: 404 when none; 204, or the repository with the
+  // team's `permissions` when asked for `application/vnd.github.v3.repository+json`.
+  router.on("GET", "/orgs/:org/teams/:team/repos/:owner/:repo", (req) => {
+    const { org, team } = req.params as { org: string; team: string };
+    if (!world.teams.get(org.toLowerCase())?.has(team.toLowerCase())) throw notFound();
+    const repo = repoOf(req);
+    const role = world.teamRoles.get(repo.fullName.toLowerCase())?.get(team.toLowerCase());
+    if (!role) throw notFound();
+    if (!/application\/vnd\.github\.v3\.repository\+json/.test(req.headers.accept ?? "")) return { status: 204 };
+    const at = (r: Role) => ROLES.indexOf(role) >= ROLES.indexOf(r);
+    return ok({
+      ...world.repoJson(repo),
+      role_name: role,
+      permissions: { admin: at("admin"), maintain: at("maintain"), push: at("write"), triage: at("triage"), pull: true },
+    });
+  });
+
+  // A user's permission on a repository: maintain reads as write and triage as read, as on GitHub.
+  router.on("GET", "/repos/:owner/:repo/collaborators/:username/permission", (req) => {
+    const repo = repoOf(req);
+    const login = req.params.username!;
+    const role = world.roleOf(repo, login);
+    const permission = role === "maintain" ? "write" : role === "triage" ? "read" : (role ?? "none");
+    return ok({ permission, role_name: role ?? "none", user: world.userJson(login) });
+  });
+
+  // Repository activity: pushes with who made them, newest first.
+  router.on("GET", "/repos/:owner/:repo/activity", (req) => {
+    const repo = repoOf(req);
+    const q = req.query;
+    const ref = q.ref ? (q.ref.startsWith("refs/") ? q.ref : `refs/heads/${q.ref}`) : undefined;
+    const list = repo.activity
+      .filter((a) => (!ref || a.ref === ref) && (!q.activity_type || a.activityType === q.activity_type) && (!q.actor || a.actor === q.actor))
+      .map((a) => ({
+        id: a.id,
+        node_id: nodeId("AC", a.id),
+        before: a.before,
+        after: a.after,
+        ref: a.ref,
+        timestamp: a.timestamp,
+        activity_type: a.activityType,
+        actor: world.userJson(a.actor),
+      }));
+    return paginate(req, q.direction === "asc" ? list.reverse() : list);
   });
 
   // ---- deployments ----

@@ -1,4 +1,5 @@
 /** Pull requests, reviews, issue comments and reactions. */
+import { mergeLines } from "./merge-lines.js";
 import {
   API,
   WEB,
@@ -10,6 +11,7 @@ import {
   ok,
   paginate,
   requireFields,
+  tokenOf,
   unprocessable,
   validationFailed,
   type Reply,
@@ -48,6 +50,10 @@ export interface AddReviewInput {
   body?: string;
 }
 
+/** The login of the workflow token's writes, and the app GitHub says wrote them. */
+export const ACTIONS_BOT = "github-actions[bot]";
+const ACTIONS_APP = { id: 15368, slug: "github-actions", node_id: "MDM6QXBwMTUzNjg=", name: "GitHub Actions" };
+
 const REACTIONS = ["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"];
 /** GitHub rejects comment bodies longer than this many characters. */
 export const COMMENT_MAX = 65536;
@@ -78,7 +84,7 @@ export function pullJson(world: World, repo: RepoState, pr: PullState) {
     updated_at: pr.updatedAt,
     closed_at: pr.closedAt,
     merged_at: pr.mergedAt,
-    merge_commit_sha: pr.mergeCommitSha,
+    merge_commit_sha: pr.state === "open" ? testMerge(world, repo, pr) : pr.mergeCommitSha,
     assignee: null,
     assignees: [],
     requested_reviewers: [],
@@ -101,8 +107,8 @@ export function pullJson(world: World, repo: RepoState, pr: PullState) {
     author_association: "MEMBER",
     auto_merge: null,
     merged: pr.merged,
-    mergeable: pr.state === "open" ? true : null,
-    mergeable_state: pr.state === "open" ? "clean" : "unknown",
+    mergeable: pr.state === "open" ? testMerge(world, repo, pr) !== null : null,
+    mergeable_state: pr.state === "open" ? (testMerge(world, repo, pr) !== null ? "clean" : "dirty") : "unknown",
     merged_by: null,
     comments: repo.comments.filter((c) => c.issue === pr.number).length,
     review_comments: 0,
@@ -124,7 +130,7 @@ function commentJson(world: World, repo: RepoState, c: CommentState) {
     created_at: c.createdAt,
     updated_at: c.updatedAt,
     author_association: byApp ? "NONE" : "MEMBER",
-    performed_via_github_app: byApp ? world.appJson() : null,
+    performed_via_github_app: byApp ? world.appJson() : c.user === ACTIONS_BOT ? ACTIONS_APP : null,
     reactions: {
       url: `${base}/issues/comments/${c.id}/reactions`,
       total_count: c.reactions.length,
@@ -215,6 +221,64 @@ export function addComment(world: World, repo: RepoState, issue: number, body: s
   return c;
 }
 
+/** The tree of merging `head` into `base` (a file-level three-way merge), or null when both changed the same file. */
+function mergedTree(repo: RepoState, base: string, head: string): string | null {
+  const store = repo.store;
+  const headTree = store.commit(head)!.tree;
+  if (store.isAncestor(base, head)) return headTree;
+  const mb = store.mergeBase(base, head);
+  const anc = mb ? store.flatten(store.commit(mb)!.tree) : new Map();
+  const ours = store.flatten(store.commit(base)!.tree);
+  const theirs = store.flatten(headTree);
+  const merged = new Map<string, { mode: string; type: "blob" | "tree" | "commit"; sha: string }>();
+  for (const path of new Set([...anc.keys(), ...ours.keys(), ...theirs.keys()])) {
+    const [a, o, t] = [anc.get(path)?.sha, ours.get(path), theirs.get(path)];
+    const pick = o?.sha === t?.sha ? o : o?.sha === a ? t : t?.sha === a ? o : "conflict";
+    if (pick !== "conflict") {
+      if (pick) merged.set(path, pick);
+      continue;
+    }
+    // Both sides changed the file: merge its lines, as git does.
+    if (!a || !o || !t || o.type !== "blob" || t.type !== "blob") return null;
+    const text = (sha: string) => store.blob(sha)!.toString("utf8");
+    const lines = mergeLines(text(a), text(o.sha), text(t.sha));
+    if (lines === null) return null;
+    merged.set(path, { mode: o.mode, type: "blob", sha: store.putBlob(lines) });
+  }
+  return store.buildTree(merged);
+}
+
+/**
+ * The test merge commit of an open pull request, as GitHub keeps it in `merge_commit_sha` and
+ * `refs/pull/N/merge`: the head merged into the base branch as it is now (parents: base, head),
+ * recomputed whenever either side moves; null when the merge conflicts (`mergeable: false`).
+ */
+export function testMerge(world: World, repo: RepoState, pr: PullState): string | null {
+  const base = repo.refs.get(`refs/heads/${pr.base.ref}`);
+  if (!base || !repo.store.commit(pr.head.sha)) return null;
+  const key = `${base}...${pr.head.sha}`;
+  if (!world.testMerges.has(key)) {
+    const tree = mergedTree(repo, base, pr.head.sha);
+    const at = world.now();
+    const sha =
+      tree === null
+        ? null
+        : repo.store.putCommit({
+            tree,
+            parents: [base, pr.head.sha],
+            message: `Merge ${pr.head.sha} into ${base}`,
+            author: { name: "GitHub", email: "noreply@github.com", date: at },
+            committer: { name: "GitHub", email: "noreply@github.com", date: at },
+            verified: true,
+          }).sha;
+    world.testMerges.set(key, sha);
+  }
+  const sha = world.testMerges.get(key)!;
+  if (sha) repo.refs.set(`refs/pull/${pr.number}/merge`, sha);
+  else repo.refs.delete(`refs/pull/${pr.number}/merge`);
+  return sha;
+}
+
 /**
  * Merges a pull request like the merge button: a merge commit (or a squash commit) on the base
  * branch whose tree is a file-level three-way merge; 405 when both sides changed the same file.
@@ -225,6 +289,7 @@ export function mergePull(
   n: number,
   method: "merge" | "squash" = "merge",
   sha?: string,
+  by = "octocat",
 ) {
   const pr = pullOf(repo, n);
   if (pr.state !== "open") throw new HttpError(405, errorBody(405, "Pull Request is not mergeable"));
@@ -234,6 +299,7 @@ export function mergePull(
   const baseHead = repo.refs.get(baseRef)!;
   const store = repo.store;
   const tree = mergedTree(repo, baseHead, pr.head.sha);
+  if (tree === null) throw new HttpError(405, errorBody(405, "Pull Request is not mergeable"));
   const at = world.now();
   const headOwner = pr.head.repo.split("/")[0];
   const commit = store.putCommit({
@@ -247,7 +313,8 @@ export function mergePull(
     committer: { name: "GitHub", email: "noreply@github.com", date: at },
     verified: true,
   });
-  world.setRef(repo, baseRef, commit.sha);
+  world.setRef(repo, baseRef, commit.sha, by, "pr_merge");
+  repo.refs.delete(`refs/pull/${n}/merge`);
   Object.assign(pr, {
     state: "closed",
     merged: true,
@@ -259,25 +326,6 @@ export function mergePull(
   return commit.sha;
 }
 
-/** The tree of merging `headSha` into `baseHead` (a three-way merge by path); 405 on a conflict, as the merge button. */
-export function mergedTree(repo: RepoState, baseHead: string, headSha: string): string {
-  const store = repo.store;
-  const tree = store.commit(headSha)!.tree;
-  if (store.isAncestor(baseHead, headSha)) return tree;
-  const mb = store.mergeBase(baseHead, headSha);
-  const anc = mb ? store.flatten(store.commit(mb)!.tree) : new Map();
-  const ours = store.flatten(store.commit(baseHead)!.tree);
-  const theirs = store.flatten(tree);
-  const merged = new Map<string, { mode: string; type: "blob" | "tree" | "commit"; sha: string }>();
-  for (const path of new Set([...anc.keys(), ...ours.keys(), ...theirs.keys()])) {
-    const [a, o, t] = [anc.get(path)?.sha, ours.get(path), theirs.get(path)];
-    const pick = o?.sha === t?.sha ? o : o?.sha === a ? t : t?.sha === a ? o : "conflict";
-    if (pick === "conflict") throw new HttpError(405, errorBody(405, "Pull Request is not mergeable"));
-    if (pick) merged.set(path, pick);
-  }
-  return store.buildTree(merged);
-}
-
 /**
  * Adds a pull request to the merge queue as GitHub does: a merge commit of its head onto the base on
  * `gh-readonly-queue/<base>/pr-<number>-<head sha>`; the base branch does not move.
@@ -287,8 +335,10 @@ export function queuePull(world: World, repo: RepoState, n: number): { headRef: 
   if (pr.state !== "open") throw new HttpError(405, errorBody(405, "Pull Request is not mergeable"));
   const baseSha = repo.refs.get(`refs/heads/${pr.base.ref}`)!;
   const at = world.now();
+  const tree = mergedTree(repo, baseSha, pr.head.sha);
+  if (tree === null) throw new HttpError(405, errorBody(405, "Pull Request is not mergeable"));
   const commit = repo.store.putCommit({
-    tree: mergedTree(repo, baseSha, pr.head.sha),
+    tree,
     parents: [baseSha, pr.head.sha],
     message: `Merge pull request #${n} from ${pr.head.repo.split("/")[0]}/${pr.head.ref}\n\n${pr.title}`,
     author: { name: "GitHub", email: "noreply@github.com", date: at },
@@ -435,7 +485,7 @@ export function pullRoutes(router: Router, world: World): void {
   router.on("PUT", "/repos/:owner/:repo/pulls/:number/merge", (req) => {
     const repo = repoOf(req);
     const { merge_method = "merge", sha } = (req.body ?? {}) as { merge_method?: "merge" | "squash"; sha?: string };
-    const merged = mergePull(world, repo, num(req), merge_method === "squash" ? "squash" : "merge", sha);
+    const merged = mergePull(world, repo, num(req), merge_method === "squash" ? "squash" : "merge", sha, world.loginOf(tokenOf(req)));
     return ok({ sha: merged, merged: true, message: "Pull Request successfully merged" });
   });
 
@@ -448,17 +498,24 @@ export function pullRoutes(router: Router, world: World): void {
     );
   });
 
-  // Pull requests associated with a commit: its PR head, or the merge commit of a merged PR.
+  // Pull requests associated with a commit. GitHub: "the merged pull request that introduced the
+  // commit to the repository; if the commit is not present in the default branch, only open pull
+  // requests associated with the commit".
   router.on("GET", "/repos/:owner/:repo/commits/:sha/pulls", (req) => {
     const repo = repoOf(req);
     const sha = world.resolve(repo, req.params.sha!);
     if (!sha) throw unprocessable(`No commit found for SHA: ${req.params.sha}`);
-    const list = [...repo.pulls.values()].filter(
-      (pr) =>
-        pr.mergeCommitSha === sha ||
-        pr.head.sha === sha ||
-        (pr.state === "open" && repo.store.isAncestor(sha, pr.head.sha) && !repo.store.isAncestor(sha, pr.base.sha)),
-    );
+    const main = repo.refs.get(`refs/heads/${repo.defaultBranch}`);
+    const onDefault = main !== undefined && repo.store.isAncestor(sha, main);
+    const pulls = [...repo.pulls.values()].sort((a, b) => a.number - b.number);
+    const list = onDefault
+      ? pulls.filter(
+          (pr) =>
+            pr.merged &&
+            pr.base.ref === repo.defaultBranch &&
+            (pr.mergeCommitSha === sha || (repo.store.isAncestor(sha, pr.head.sha) && pr.mergeCommitSha !== null && repo.store.isAncestor(pr.mergeCommitSha, main))),
+        ).slice(0, 1)
+      : pulls.filter((pr) => pr.state === "open" && repo.store.isAncestor(sha, pr.head.sha));
     return paginate(
       req,
       list.map((pr) => pullJson(world, repo, pr)),
@@ -479,7 +536,7 @@ export function pullRoutes(router: Router, world: World): void {
     const repo = repoOf(req);
     numberedOf(repo, num(req));
     return created(
-      commentJson(world, repo, addComment(world, repo, num(req), checkBody(req.body?.body), world.botLogin)),
+      commentJson(world, repo, addComment(world, repo, num(req), checkBody(req.body?.body), world.loginOf(tokenOf(req)))),
     );
   });
 

@@ -127,7 +127,23 @@ export interface RepoState {
   issueReactions: Map<number, ReactionState[]>;
   checkRuns: CheckRunState[];
   deployments: DeploymentState[];
+  /** Pushes and other ref changes, newest first, as the repository activity API lists them. */
+  activity: ActivityState[];
   nextNumber: number;
+}
+
+/** Repository roles, weakest first; `permission` in the collaborator API folds maintain→write, triage→read. */
+export const ROLES = ["read", "triage", "write", "maintain", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ActivityState {
+  id: number;
+  before: string;
+  after: string;
+  ref: string;
+  timestamp: string;
+  activityType: "push" | "force_push" | "branch_creation" | "branch_deletion" | "pr_merge";
+  actor: string;
 }
 
 export type RefHook = (update: { ref: string; sha: string; force: boolean }) => void | Promise<void>;
@@ -146,6 +162,14 @@ export class World {
   /** org → team slug → login → role */
   readonly teams = new Map<string, Map<string, Map<string, "member" | "maintainer">>>();
   readonly refHooks = new Map<string, Array<{ hook: RefHook; left: number }>>();
+  /** repository (lower case) → team slug → role the team has on it */
+  readonly teamRoles = new Map<string, Map<string, Role>>();
+  /** repository (lower case) → login → role granted directly */
+  readonly collaborators = new Map<string, Map<string, Role>>();
+  /** token → the login GitHub attributes its writes to (default: the app's bot) */
+  readonly tokenLogins = new Map<string, string>();
+  /** `<base sha>...<head sha>` → the test merge commit GitHub computed for it (null: conflicts) */
+  readonly testMerges = new Map<string, string | null>();
   private seconds = 0;
   private nextId = 1000;
 
@@ -162,6 +186,23 @@ export class World {
 
   get botLogin(): string {
     return `${this.app.slug}[bot]`;
+  }
+
+  /** Who a request's token writes as: a mapped login (`identify`), else the app's bot. */
+  loginOf(token: string | undefined): string {
+    return (token && this.tokenLogins.get(token)) || this.botLogin;
+  }
+
+  /** The strongest role a user has on a repository: directly, or through a team they belong to. */
+  roleOf(repo: RepoState, login: string): Role | undefined {
+    const key = repo.fullName.toLowerCase();
+    const roles: Role[] = [];
+    const direct = this.collaborators.get(key)?.get(login.toLowerCase());
+    if (direct) roles.push(direct);
+    for (const [team, role] of this.teamRoles.get(key) ?? []) {
+      if (this.teams.get(repo.owner.toLowerCase())?.get(team)?.has(login.toLowerCase())) roles.push(role);
+    }
+    return roles.sort((a, b) => ROLES.indexOf(b) - ROLES.indexOf(a))[0];
   }
 
   /** The identity GitHub gives commits the app creates without a custom author. */
@@ -190,10 +231,13 @@ export class World {
   }
 
   /** Moves a ref and keeps open pull requests whose head is that branch in step (like a push). */
-  setRef(repo: RepoState, ref: string, sha: string): void {
+  setRef(repo: RepoState, ref: string, sha: string, actor = this.botLogin, kind?: ActivityState["activityType"]): void {
+    const before = repo.refs.get(ref);
     repo.refs.set(ref, sha);
     const branch = ref.replace(/^refs\/heads\//, "");
     if (branch === ref) return;
+    const activityType = kind ?? (!before ? "branch_creation" : repo.store.isAncestor(before, sha) ? "push" : "force_push");
+    repo.activity.unshift({ id: this.id(), before: before ?? "0".repeat(40), after: sha, ref, timestamp: this.now(), activityType, actor });
     for (const r of this.repos.values()) {
       for (const pr of r.pulls.values()) {
         if (pr.state !== "open") continue;
