@@ -7,7 +7,9 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY schemas ./schemas
+COPY templates ./templates
 COPY src ./src
+# The build precompiles the schemas and the built-in templates (scripts/gen-*.mjs) into dist/.
 RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime

@@ -3,8 +3,9 @@
  * dist/ (`npm run build` first). Each part runs in processes of its own, one per size, so a size's
  * peak RSS is its own; scratch files go to a temporary directory removed at the end.
  *
- *   npm run bench                 everything (a few minutes on 2 cores)
- *   npm run bench -- stages cli   only some parts: stages, cli, api
+ *   npm run bench                 everything (several minutes on 2 cores; the bursts wait for
+ *                                 GitHub's pacing, ~1 minute each)
+ *   npm run bench -- stages cli   only some parts: stages, cli, apply, api, burst, hostile
  *
  * See BENCHMARKS.md for what each figure measures.
  */
@@ -14,10 +15,10 @@ import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SIZES } from "./fixtures.mjs";
-import { printApi, printCli, printStages } from "./table.mjs";
+import { printApi, printApply, printBurst, printCli, printStages } from "./table.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const PARTS = ["stages", "cli", "api", "hostile"];
+const PARTS = ["stages", "cli", "apply", "api", "burst", "hostile"];
 const wanted = process.argv.slice(2).filter((a) => PARTS.includes(a));
 const parts = wanted.length > 0 ? wanted : PARTS;
 
@@ -76,11 +77,23 @@ try {
     process.stderr.write("bench: paved plan (whole process)…\n");
     results.cli = json(node(["bench/cli.mjs"]));
   }
+  if (parts.includes("apply")) {
+    process.stderr.write("bench: first paved apply (whole process) beside git fast-import…\n");
+    results.apply = json(node(["bench/apply.mjs"]));
+  }
+  /** One benchmark file run by vitest (it needs the test support's TypeScript); returns the JSON it wrote. */
+  const vitest = (file) => {
+    const out = join(scratch, `${file.replace(/\W+/g, "-")}.json`);
+    node([join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--config", "bench/vitest.config.ts", "--reporter=dot", file], { PAVED_BENCH_OUT: out });
+    return JSON.parse(readFileSync(out, "utf8"));
+  };
   if (parts.includes("api")) {
     process.stderr.write("bench: GitHub API calls (vitest, fake GitHub)…\n");
-    const out = join(scratch, "api-calls.json");
-    node([join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--config", "bench/vitest.config.ts", "--reporter=dot"], { PAVED_BENCH_OUT: out });
-    results.apiCalls = JSON.parse(readFileSync(out, "utf8"));
+    results.apiCalls = vitest("bench/api-calls.test.ts");
+  }
+  if (parts.includes("burst")) {
+    process.stderr.write("bench: bursts of 50 and 200 PR events with production throttling, beside a logic-free Probot app…\n");
+    results.bursts = vitest("bench/burst.test.ts");
   }
   if (parts.includes("hostile")) results.hostile = (await import("./hostile.mjs")).benchHostile(node);
 } finally {
@@ -93,7 +106,9 @@ const m = results.machine;
 console.log(`\nPaved benchmarks — ${m.cpus} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, load average ${m.loadAverageAtStart.toFixed(1)} → ${m.loadAverageAtEnd.toFixed(1)}`);
 if (results.stages) printStages(results.stages);
 if (results.cli) printCli(results.cli);
+if (results.apply) printApply(results.apply);
 if (results.apiCalls) printApi(results.apiCalls);
+if (results.bursts) printBurst(results.bursts);
 
 const path = join(ROOT, "bench/results.json");
 writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);

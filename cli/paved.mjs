@@ -24,9 +24,9 @@ var __commonJS = (cb, mod) => function __require2() {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key) && key !== except)
-        __defProp(to, key, { get: () => from[key], enumerable: !(desc = __getOwnPropDesc(from, key)) || desc.enumerable });
+    for (let key2 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key2) && key2 !== except)
+        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
   }
   return to;
 };
@@ -119,11 +119,11 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path) {
-      const ctrl = callVisitor(key, node, visitor, path);
+    function visit_(key2, node, visitor, path) {
+      const ctrl = callVisitor(key2, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visit_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visit_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -169,11 +169,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path) {
-      const ctrl = await callVisitor(key, node, visitor, path);
+    async function visitAsync_(key2, node, visitor, path) {
+      const ctrl = await callVisitor(key2, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path, ctrl);
-        return visitAsync_(key, ctrl, visitor, path);
+        replaceNode(key2, path, ctrl);
+        return visitAsync_(key2, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -225,28 +225,28 @@ var require_visit = __commonJS({
       return visitor;
     }
     __name(initVisitor, "initVisitor");
-    function callVisitor(key, node, visitor, path) {
+    function callVisitor(key2, node, visitor, path) {
       if (typeof visitor === "function")
-        return visitor(key, node, path);
+        return visitor(key2, node, path);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path);
+        return visitor.Map?.(key2, node, path);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path);
+        return visitor.Seq?.(key2, node, path);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path);
+        return visitor.Pair?.(key2, node, path);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path);
+        return visitor.Scalar?.(key2, node, path);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path);
+        return visitor.Alias?.(key2, node, path);
       return void 0;
     }
     __name(callVisitor, "callVisitor");
-    function replaceNode(key, path, node) {
+    function replaceNode(key2, path, node) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key] = node;
+        parent.items[key2] = node;
       } else if (identity.isPair(parent)) {
-        if (key === "key")
+        if (key2 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -515,7 +515,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key, val) {
+    function applyReviver(reviver, obj, key2, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -555,7 +555,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key, val);
+      return reviver.call(obj, key2, val);
     }
     __name(applyReviver, "applyReviver");
     exports.applyReviver = applyReviver;
@@ -936,14 +936,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key, ...rest] = path;
-          const node = this.get(key, true);
+          const [key2, ...rest] = path;
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -951,14 +951,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.delete(key);
-        const node = this.get(key, true);
+          return this.delete(key2);
+        const node = this.get(key2, true);
         if (identity.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -966,8 +966,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        const [key, ...rest] = path;
-        const node = this.get(key, true);
+        const [key2, ...rest] = path;
+        const node = this.get(key2, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
@@ -985,10 +985,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0)
-          return this.has(key);
-        const node = this.get(key, true);
+          return this.has(key2);
+        const node = this.get(key2, true);
         return identity.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
@@ -996,17 +996,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        const [key, ...rest] = path;
+        const [key2, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key2, value);
         } else {
-          const node = this.get(key, true);
+          const node = this.get(key2, true);
           if (identity.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key2, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
         }
       }
     };
@@ -1598,19 +1598,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key) && key.comment || null;
+      let keyComment = identity.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key) || !identity.isNode(key) && typeof key === "object") {
+        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1618,7 +1618,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -1765,7 +1765,7 @@ var require_merge = __commonJS({
       }), "resolve"),
       stringify: /* @__PURE__ */ __name(() => MERGE_KEY, "stringify")
     };
-    var isMergeKey = /* @__PURE__ */ __name((ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default), "isMergeKey");
+    var isMergeKey = /* @__PURE__ */ __name((ctx, key2) => (merge2.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge2.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default), "isMergeKey");
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -1783,14 +1783,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key2, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key))
-            map2.set(key, value2);
+          if (!map2.has(key2))
+            map2.set(key2, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key)) {
-          Object.defineProperty(map2, key, {
+          map2.add(key2);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
+          Object.defineProperty(map2, key2, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -1820,19 +1820,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key, value }) {
-      if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key))
+    function addPairToJSMap(ctx, map2, { key: key2, value }) {
+      if (identity.isNode(key2) && key2.addToJSMap)
+        key2.addToJSMap(ctx, map2, value);
+      else if (merge2.isMergeKey(ctx, key2))
         merge2.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key, "", ctx);
+        const jsKey = toJS.toJS(key2, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key, jsKey, ctx);
+          const stringKey = stringifyKey(key2, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -1848,19 +1848,19 @@ var require_addPairToJSMap = __commonJS({
       return map2;
     }
     __name(addPairToJSMap, "addPairToJSMap");
-    function stringifyKey(key, jsKey, ctx) {
+    function stringifyKey(key2, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key) && ctx?.doc) {
+      if (identity.isNode(key2) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key.toString(strCtx);
+        const strKey = key2.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -1885,8 +1885,8 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
-      const k = createNode.createNode(key, void 0, ctx);
+    function createPair(key2, value, ctx) {
+      const k = createNode.createNode(key2, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v);
     }
@@ -1895,18 +1895,18 @@ var require_Pair = __commonJS({
       static {
         __name(this, "Pair");
       }
-      constructor(key, value = null) {
+      constructor(key2, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key;
+        this.key = key2;
         this.value = value;
       }
       clone(schema2) {
-        let { key, value } = this;
-        if (identity.isNode(key))
-          key = key.clone(schema2);
+        let { key: key2, value } = this;
+        if (identity.isNode(key2))
+          key2 = key2.clone(schema2);
         if (identity.isNode(value))
           value = value.clone(schema2);
-        return new _Pair(key, value);
+        return new _Pair(key2, value);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -2086,11 +2086,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key) {
-      const k = identity.isScalar(key) ? key.value : key;
+    function findPair(items, key2) {
+      const k = identity.isScalar(key2) ? key2.value : key2;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k)
+          if (it.key === key2 || it.key === k)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k)
             return it;
@@ -2117,20 +2117,20 @@ var require_YAMLMap = __commonJS({
       static from(schema2, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema2);
-        const add = /* @__PURE__ */ __name((key, value) => {
+        const add = /* @__PURE__ */ __name((key2, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key))
+            value = replacer.call(obj, key2, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key2))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key, value, ctx));
+            map2.items.push(Pair.createPair(key2, value, ctx));
         }, "add");
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key2, value] of obj)
+            add(key2, value);
         } else if (obj && typeof obj === "object") {
-          for (const key of Object.keys(obj))
-            add(key, obj[key]);
+          for (const key2 of Object.keys(obj))
+            add(key2, obj[key2]);
         }
         if (typeof schema2.sortMapEntries === "function") {
           map2.items.sort(schema2.sortMapEntries);
@@ -2170,23 +2170,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key) {
-        const it = findPair(this.items, key);
+      delete(key2) {
+        const it = findPair(this.items, key2);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const it = findPair(this.items, key);
+      get(key2, keepScalar) {
+        const it = findPair(this.items, key2);
         const node = it?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key) {
-        return !!findPair(this.items, key);
+      has(key2) {
+        return !!findPair(this.items, key2);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key2, value) {
+        this.add(new Pair.Pair(key2, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2278,15 +2278,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        const idx = asItemIndex(key);
+      delete(key2) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key, keepScalar) {
-        const idx = asItemIndex(key);
+      get(key2, keepScalar) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -2298,8 +2298,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key) {
-        const idx = asItemIndex(key);
+      has(key2) {
+        const idx = asItemIndex(key2);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -2309,10 +2309,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
-        const idx = asItemIndex(key);
+      set(key2, value) {
+        const idx = asItemIndex(key2);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key}.`);
+          throw new Error(`Expected a valid index, not ${key2}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -2346,8 +2346,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key, it);
+              const key2 = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key2, it);
             }
             seq2.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -2355,8 +2355,8 @@ var require_YAMLSeq = __commonJS({
         return seq2;
       }
     };
-    function asItemIndex(key) {
-      let idx = identity.isScalar(key) ? key.value : key;
+    function asItemIndex(key2) {
+      let idx = identity.isScalar(key2) ? key2.value : key2;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -2775,25 +2775,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key2, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key = it[0];
+              key2 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key = keys[0];
-              value = it[key];
+              key2 = keys[0];
+              value = it[key2];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key = it;
+            key2 = it;
           }
-          pairs3.items.push(Pair.createPair(key, value, ctx));
+          pairs3.items.push(Pair.createPair(key2, value, ctx));
         }
       return pairs3;
     }
@@ -2844,16 +2844,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key, value;
+          let key2, value;
           if (identity.isPair(pair)) {
-            key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            key2 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key2, ctx);
           } else {
-            key = toJS.toJS(pair, "", ctx);
+            key2 = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key))
+          if (map2.has(key2))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key, value);
+          map2.set(key2, value);
         }
         return map2;
       }
@@ -2874,12 +2874,12 @@ var require_omap = __commonJS({
       resolve(seq2, onError) {
         const pairs$1 = pairs2.resolvePairs(seq2, onError);
         const seenKeys = [];
-        for (const { key } of pairs$1.items) {
-          if (identity.isScalar(key)) {
-            if (seenKeys.includes(key.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key.value}`);
+        for (const { key: key2 } of pairs$1.items) {
+          if (identity.isScalar(key2)) {
+            if (seenKeys.includes(key2.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
             } else {
-              seenKeys.push(key.value);
+              seenKeys.push(key2.value);
             }
           }
         }
@@ -3070,14 +3070,14 @@ var require_set = __commonJS({
         super(schema2);
         this.tag = _YAMLSet.tag;
       }
-      add(key) {
+      add(key2) {
         let pair;
-        if (identity.isPair(key))
-          pair = key;
-        else if (key && typeof key === "object" && "key" in key && "value" in key && key.value === null)
-          pair = new Pair.Pair(key.key, null);
+        if (identity.isPair(key2))
+          pair = key2;
+        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
+          pair = new Pair.Pair(key2.key, null);
         else
-          pair = new Pair.Pair(key, null);
+          pair = new Pair.Pair(key2, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -3086,18 +3086,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key);
+      get(key2, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key2);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
+      set(key2, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key);
+        const prev = YAMLMap.findPair(this.items, key2);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key));
+          this.items.push(new Pair.Pair(key2));
         }
       }
       toJSON(_, ctx) {
@@ -3346,7 +3346,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key) => key !== "yaml11").map((key) => JSON.stringify(key)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -3362,7 +3362,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key) => JSON.stringify(key)).join(", ");
+          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -3634,8 +3634,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
-        const k = this.createNode(key, null, options);
+      createPair(key2, value, options = {}) {
+        const k = this.createNode(key2, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -3643,8 +3643,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key) {
-        return assertCollection(this.contents) ? this.contents.delete(key) : false;
+      delete(key2) {
+        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
       }
       /**
        * Removes a value from the document.
@@ -3664,8 +3664,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key, keepScalar) : void 0;
+      get(key2, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -3680,8 +3680,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key) {
-        return identity.isCollection(this.contents) ? this.contents.has(key) : false;
+      has(key2) {
+        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -3695,11 +3695,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key2, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key2], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key2, value);
         }
       }
       /**
@@ -3883,7 +3883,7 @@ ${pointer2}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens2, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -3898,7 +3898,7 @@ var require_resolve_props = __commonJS({
       let comma = null;
       let found = null;
       let start2 = null;
-      for (const token of tokens) {
+      for (const token of tokens2) {
         if (reqSpace) {
           if (token.type !== "space" && token.type !== "newline" && token.type !== "comma")
             onError(token.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -3989,7 +3989,7 @@ var require_resolve_props = __commonJS({
             hasSpace = false;
         }
       }
-      const last = tokens[tokens.length - 1];
+      const last = tokens2[tokens2.length - 1];
       const end = last ? last.offset + last.source.length : offset;
       if (reqSpace && next && next.type !== "space" && next.type !== "newline" && next.type !== "comma" && (next.type !== "scalar" || next.source !== "")) {
         onError(next.offset, "MISSING_CHAR", "Tags and anchors must be separated from the next token by white space");
@@ -4018,24 +4018,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key) {
-      if (!key)
+    function containsNewline(key2) {
+      if (!key2)
         return null;
-      switch (key.type) {
+      switch (key2.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key.source.includes("\n"))
+          if (key2.source.includes("\n"))
             return true;
-          if (key.end) {
-            for (const st of key.end)
+          if (key2.end) {
+            for (const st of key2.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key.items) {
+          for (const it of key2.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -4112,10 +4112,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key, sep: sep2, value } = collItem;
+        const { start: start2, key: key2, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key2 ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4123,10 +4123,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key) {
-            if (key.type === "block-seq")
+          if (key2) {
+            if (key2.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key && key.indent !== bm.indent)
+            else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep2) {
@@ -4139,17 +4139,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key)) {
-            onError(key ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
+            onError(key2 ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key ? composeNode(ctx, key, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
+        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4159,7 +4159,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key || key.type === "block-scalar"
+          startOnNewline: !key2 || key2.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -4326,11 +4326,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key, sep: sep2, value } = collItem;
+        const { start: start2, key: key2, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep2?.[0],
+          next: key2 ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -4351,9 +4351,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
             onError(
-              key,
+              key2,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -4400,8 +4400,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key ? composeNode(ctx, key, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
-          if (isBlock(key))
+          const keyNode = key2 ? composeNode(ctx, key2, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
+          if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep2 ?? [], {
@@ -5362,8 +5362,8 @@ ${cb}` : comment;
        * @param forceDoc - If the stream contains no document, still emit a final document including any comments and directives that would be applied to a subsequent document.
        * @param endOffset - Should be set if `forceDoc` is also set, to set the document range end and to indicate errors correctly.
        */
-      *compose(tokens, forceDoc = false, endOffset = -1) {
-        for (const token of tokens)
+      *compose(tokens2, forceDoc = false, endOffset = -1) {
+        for (const token of tokens2)
           yield* this.next(token);
         yield* this.end(forceDoc, endOffset);
       }
@@ -5580,9 +5580,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
-        for (const key of Object.keys(token))
-          if (key !== "type" && key !== "offset")
-            delete token[key];
+        for (const key2 of Object.keys(token))
+          if (key2 !== "type" && key2 !== "offset")
+            delete token[key2];
         Object.assign(token, { type: "block-scalar", indent, props, source: body });
       }
     }
@@ -5632,9 +5632,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key of Object.keys(token))
-            if (key !== "type" && key !== "offset")
-              delete token[key];
+          for (const key2 of Object.keys(token))
+            if (key2 !== "type" && key2 !== "offset")
+              delete token[key2];
           Object.assign(token, { type: type2, indent, source, end });
         }
       }
@@ -5691,12 +5691,12 @@ var require_cst_stringify = __commonJS({
       }
     }
     __name(stringifyToken, "stringifyToken");
-    function stringifyItem({ start: start2, key, sep: sep2, value }) {
+    function stringifyItem({ start: start2, key: key2, sep: sep2, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
-      if (key)
-        res += stringifyToken(key);
+      if (key2)
+        res += stringifyToken(key2);
       if (sep2)
         for (const st of sep2)
           res += st.source;
@@ -7050,7 +7050,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
-                  const key = it.key;
+                  const key2 = it.key;
                   const sep2 = it.sep;
                   sep2.push(this.sourceToken);
                   delete it.key;
@@ -7059,7 +7059,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key, sep: sep2 }]
+                    items: [{ start: start3, key: key2, sep: sep2 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -7542,6 +7542,225 @@ var require_dist = __commonJS({
   }
 });
 
+// node_modules/ajv-formats/dist/formats.js
+var require_formats = __commonJS({
+  "node_modules/ajv-formats/dist/formats.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
+    function fmtDef(validate, compare) {
+      return { validate, compare };
+    }
+    __name(fmtDef, "fmtDef");
+    exports.fullFormats = {
+      // date: http://tools.ietf.org/html/rfc3339#section-5.6
+      date: fmtDef(date, compareDate),
+      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
+      time: fmtDef(getTime(true), compareTime),
+      "date-time": fmtDef(getDateTime(true), compareDateTime),
+      "iso-time": fmtDef(getTime(), compareIsoTime),
+      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
+      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
+      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
+      uri,
+      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
+      // uri-template: https://tools.ietf.org/html/rfc6570
+      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
+      // For the source: https://gist.github.com/dperini/729294
+      // For test cases: https://mathiasbynens.be/demo/url-regex
+      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
+      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
+      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
+      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
+      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
+      regex,
+      // uuid: http://tools.ietf.org/html/rfc4122
+      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
+      // JSON-pointer: https://tools.ietf.org/html/rfc6901
+      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
+      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
+      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
+      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
+      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
+      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
+      // byte: https://github.com/miguelmota/is-base64
+      byte,
+      // signed 32 bit integer
+      int32: { type: "number", validate: validateInt32 },
+      // signed 64 bit integer
+      int64: { type: "number", validate: validateInt64 },
+      // C-type float
+      float: { type: "number", validate: validateNumber },
+      // C-type double
+      double: { type: "number", validate: validateNumber },
+      // hint to the UI to hide input strings
+      password: true,
+      // unchecked string payload
+      binary: true
+    };
+    exports.fastFormats = {
+      ...exports.fullFormats,
+      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
+      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
+      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
+      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
+      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
+      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
+      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
+      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
+      // email (sources from jsen validator):
+      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
+      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
+      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
+    };
+    exports.formatNames = Object.keys(exports.fullFormats);
+    function isLeapYear(year) {
+      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    }
+    __name(isLeapYear, "isLeapYear");
+    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
+    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    function date(str2) {
+      const matches = DATE.exec(str2);
+      if (!matches)
+        return false;
+      const year = +matches[1];
+      const month = +matches[2];
+      const day = +matches[3];
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
+    }
+    __name(date, "date");
+    function compareDate(d1, d2) {
+      if (!(d1 && d2))
+        return void 0;
+      if (d1 > d2)
+        return 1;
+      if (d1 < d2)
+        return -1;
+      return 0;
+    }
+    __name(compareDate, "compareDate");
+    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
+    function getTime(strictTimeZone) {
+      return /* @__PURE__ */ __name(function time(str2) {
+        const matches = TIME.exec(str2);
+        if (!matches)
+          return false;
+        const hr = +matches[1];
+        const min = +matches[2];
+        const sec = +matches[3];
+        const tz = matches[4];
+        const tzSign = matches[5] === "-" ? -1 : 1;
+        const tzH = +(matches[6] || 0);
+        const tzM = +(matches[7] || 0);
+        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
+          return false;
+        if (hr <= 23 && min <= 59 && sec < 60)
+          return true;
+        const utcMin = min - tzM * tzSign;
+        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
+        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
+      }, "time");
+    }
+    __name(getTime, "getTime");
+    function compareTime(s1, s2) {
+      if (!(s1 && s2))
+        return void 0;
+      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
+      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
+      if (!(t1 && t2))
+        return void 0;
+      return t1 - t2;
+    }
+    __name(compareTime, "compareTime");
+    function compareIsoTime(t1, t2) {
+      if (!(t1 && t2))
+        return void 0;
+      const a1 = TIME.exec(t1);
+      const a2 = TIME.exec(t2);
+      if (!(a1 && a2))
+        return void 0;
+      t1 = a1[1] + a1[2] + a1[3];
+      t2 = a2[1] + a2[2] + a2[3];
+      if (t1 > t2)
+        return 1;
+      if (t1 < t2)
+        return -1;
+      return 0;
+    }
+    __name(compareIsoTime, "compareIsoTime");
+    var DATE_TIME_SEPARATOR = /t|\s/i;
+    function getDateTime(strictTimeZone) {
+      const time = getTime(strictTimeZone);
+      return /* @__PURE__ */ __name(function date_time(str2) {
+        const dateTime = str2.split(DATE_TIME_SEPARATOR);
+        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
+      }, "date_time");
+    }
+    __name(getDateTime, "getDateTime");
+    function compareDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const d1 = new Date(dt1).valueOf();
+      const d2 = new Date(dt2).valueOf();
+      if (!(d1 && d2))
+        return void 0;
+      return d1 - d2;
+    }
+    __name(compareDateTime, "compareDateTime");
+    function compareIsoDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
+      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
+      const res = compareDate(d1, d2);
+      if (res === void 0)
+        return void 0;
+      return res || compareTime(t1, t2);
+    }
+    __name(compareIsoDateTime, "compareIsoDateTime");
+    var NOT_URI_FRAGMENT = /\/|:/;
+    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
+    function uri(str2) {
+      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
+    }
+    __name(uri, "uri");
+    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
+    function byte(str2) {
+      BYTE.lastIndex = 0;
+      return BYTE.test(str2);
+    }
+    __name(byte, "byte");
+    var MIN_INT32 = -(2 ** 31);
+    var MAX_INT32 = 2 ** 31 - 1;
+    function validateInt32(value) {
+      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
+    }
+    __name(validateInt32, "validateInt32");
+    function validateInt64(value) {
+      return Number.isInteger(value);
+    }
+    __name(validateInt64, "validateInt64");
+    function validateNumber() {
+      return true;
+    }
+    __name(validateNumber, "validateNumber");
+    var Z_ANCHOR = /[^\\]\\Z/;
+    function regex(str2) {
+      if (Z_ANCHOR.test(str2))
+        return false;
+      try {
+        new RegExp(str2);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
+    __name(regex, "regex");
+  }
+});
+
 // node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
   "node_modules/ajv/dist/compile/codegen/code.js"(exports) {
@@ -7696,16 +7915,16 @@ var require_code = __commonJS({
     }
     __name(safeStringify, "safeStringify");
     exports.safeStringify = safeStringify;
-    function getProperty(key) {
-      return typeof key == "string" && exports.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _`[${key}]`;
+    function getProperty(key2) {
+      return typeof key2 == "string" && exports.IDENTIFIER.test(key2) ? new _Code(`.${key2}`) : _`[${key2}]`;
     }
     __name(getProperty, "getProperty");
     exports.getProperty = getProperty;
-    function getEsmExportName(key) {
-      if (typeof key == "string" && exports.IDENTIFIER.test(key)) {
-        return new _Code(`${key}`);
+    function getEsmExportName(key2) {
+      if (typeof key2 == "string" && exports.IDENTIFIER.test(key2)) {
+        return new _Code(`${key2}`);
       }
-      throw new Error(`CodeGen: invalid export name: ${key}, use explicit $id name mapping`);
+      throw new Error(`CodeGen: invalid export name: ${key2}, use explicit $id name mapping`);
     }
     __name(getEsmExportName, "getEsmExportName");
     exports.getEsmExportName = getEsmExportName;
@@ -8415,11 +8634,11 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code = ["{"];
-        for (const [key, value] of keyValues) {
+        for (const [key2, value] of keyValues) {
           if (code.length > 1)
             code.push(",");
-          code.push(key);
-          if (key !== value || this.opts.es5) {
+          code.push(key2);
+          if (key2 !== value || this.opts.es5) {
             code.push(":");
             (0, code_1.addCodeArg)(code, value);
           }
@@ -8707,9 +8926,9 @@ var require_util = __commonJS({
       if (typeof schema2 === "boolean")
         return;
       const rules = self.RULES.keywords;
-      for (const key in schema2) {
-        if (!rules[key])
-          checkStrictMode(it, `unknown keyword: "${key}"`);
+      for (const key2 in schema2) {
+        if (!rules[key2])
+          checkStrictMode(it, `unknown keyword: "${key2}"`);
       }
     }
     __name(checkUnknownRules, "checkUnknownRules");
@@ -8717,8 +8936,8 @@ var require_util = __commonJS({
     function schemaHasRules(schema2, rules) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key in schema2)
-        if (rules[key])
+      for (const key2 in schema2)
+        if (rules[key2])
           return true;
       return false;
     }
@@ -8727,8 +8946,8 @@ var require_util = __commonJS({
     function schemaHasRulesButRef(schema2, RULES) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key in schema2)
-        if (key !== "$ref" && RULES.all[key])
+      for (const key2 in schema2)
+        if (key2 !== "$ref" && RULES.all[key2])
           return true;
       return false;
     }
@@ -9350,8 +9569,8 @@ var require_defaults = __commonJS({
     function assignDefaults(it, ty) {
       const { properties, items } = it.schema;
       if (ty === "object" && properties) {
-        for (const key in properties) {
-          assignDefault(it, key, properties[key].default);
+        for (const key2 in properties) {
+          assignDefault(it, key2, properties[key2].default);
         }
       } else if (ty === "array" && Array.isArray(items)) {
         items.forEach((sch, i) => assignDefault(it, i, sch.default));
@@ -9768,8 +9987,8 @@ var require_fast_deep_equal = __commonJS({
         for (i = length; i-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
-          var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
+          var key2 = keys[i];
+          if (!equal(a[key2], b[key2])) return false;
         }
         return true;
       }
@@ -9841,20 +10060,20 @@ var require_json_schema_traverse = __commonJS({
     function _traverse(opts, pre, post, schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema2 && typeof schema2 == "object" && !Array.isArray(schema2)) {
         pre(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key in schema2) {
-          var sch = schema2[key];
+        for (var key2 in schema2) {
+          var sch = schema2[key2];
           if (Array.isArray(sch)) {
-            if (key in traverse.arrayKeywords) {
+            if (key2 in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema2, i);
+                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key2 + "/" + i, rootSchema, jsonPtr, key2, schema2, i);
             }
-          } else if (key in traverse.propsKeywords) {
+          } else if (key2 in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema2, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key2 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key2, schema2, prop);
             }
-          } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema2);
+          } else if (key2 in traverse.keywords || opts.allKeys && !(key2 in traverse.skipKeywords)) {
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key2, rootSchema, jsonPtr, key2, schema2);
           }
         }
         post(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
@@ -9914,10 +10133,10 @@ var require_resolve = __commonJS({
       "$dynamicAnchor"
     ]);
     function hasRef(schema2) {
-      for (const key in schema2) {
-        if (REF_KEYWORDS.has(key))
+      for (const key2 in schema2) {
+        if (REF_KEYWORDS.has(key2))
           return true;
-        const sch = schema2[key];
+        const sch = schema2[key2];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -9928,14 +10147,14 @@ var require_resolve = __commonJS({
     __name(hasRef, "hasRef");
     function countKeys(schema2) {
       let count2 = 0;
-      for (const key in schema2) {
-        if (key === "$ref")
+      for (const key2 in schema2) {
+        if (key2 === "$ref")
           return Infinity;
         count2++;
-        if (SIMPLE_INLINED.has(key))
+        if (SIMPLE_INLINED.has(key2))
           continue;
-        if (typeof schema2[key] == "object") {
-          (0, util_1.eachItem)(schema2[key], (sch) => count2 += countKeys(sch));
+        if (typeof schema2[key2] == "object") {
+          (0, util_1.eachItem)(schema2[key2], (sch) => count2 += countKeys(sch));
         }
         if (count2 === Infinity)
           return Infinity;
@@ -10142,8 +10361,8 @@ var require_validate = __commonJS({
     function schemaCxtHasRules({ schema: schema2, self }) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key in schema2)
-        if (self.RULES.all[key])
+      for (const key2 in schema2)
+        if (self.RULES.all[key2])
           return true;
       return false;
     }
@@ -10750,7 +10969,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve7.call(this, root3, ref);
+      let _sch = resolve8.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -10781,13 +11000,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve7(root3, ref) {
+    function resolve8(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve7, "resolve");
+    __name(resolve8, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -11682,7 +11901,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve7(baseURI, relativeURI, options) {
+    function resolve8(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11718,7 +11937,7 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve7, "resolve");
+    __name(resolve8, "resolve");
     function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
@@ -12089,7 +12308,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve7,
+      resolve: resolve8,
       resolveComponent,
       equal,
       serialize,
@@ -12346,7 +12565,7 @@ var require_core = __commonJS({
         __name(_loadSchema, "_loadSchema");
       }
       // Adds schema to the instance
-      addSchema(schema2, key, _meta, _validateSchema = this.opts.validateSchema) {
+      addSchema(schema2, key2, _meta, _validateSchema = this.opts.validateSchema) {
         if (Array.isArray(schema2)) {
           for (const sch of schema2)
             this.addSchema(sch, void 0, _meta, _validateSchema);
@@ -12360,15 +12579,15 @@ var require_core = __commonJS({
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
-        key = (0, resolve_1.normalizeId)(key || id);
-        this._checkUnique(key);
-        this.schemas[key] = this._addSchema(schema2, _meta, key, _validateSchema, true);
+        key2 = (0, resolve_1.normalizeId)(key2 || id);
+        this._checkUnique(key2);
+        this.schemas[key2] = this._addSchema(schema2, _meta, key2, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema2, key, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema2, key, true, _validateSchema);
+      addMetaSchema(schema2, key2, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema2, key2, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
@@ -12524,14 +12743,14 @@ var require_core = __commonJS({
           let keywords = metaSchema;
           for (const seg of segments)
             keywords = keywords[seg];
-          for (const key in rules) {
-            const rule = rules[key];
+          for (const key2 in rules) {
+            const rule = rules[key2];
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema2 = keywords[key];
+            const schema2 = keywords[key2];
             if ($data && schema2)
-              keywords[key] = schemaOrData(schema2);
+              keywords[key2] = schemaOrData(schema2);
           }
         }
         return metaSchema;
@@ -12604,10 +12823,10 @@ var require_core = __commonJS({
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
     function checkOptions(checkOpts, options, msg, log = "error") {
-      for (const key in checkOpts) {
-        const opt = key;
+      for (const key2 in checkOpts) {
+        const opt = key2;
         if (opt in options)
-          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt]}`);
+          this.logger[log](`${msg}: option ${key2}. ${checkOpts[opt]}`);
       }
     }
     __name(checkOptions, "checkOptions");
@@ -12623,8 +12842,8 @@ var require_core = __commonJS({
       if (Array.isArray(optsSchemas))
         this.addSchema(optsSchemas);
       else
-        for (const key in optsSchemas)
-          this.addSchema(optsSchemas[key], key);
+        for (const key2 in optsSchemas)
+          this.addSchema(optsSchemas[key2], key2);
     }
     __name(addInitialSchemas, "addInitialSchemas");
     function addInitialFormats() {
@@ -12977,7 +13196,7 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
+    function ucs2length2(str2) {
       const len = str2.length;
       let length = 0;
       let pos = 0;
@@ -12993,9 +13212,9 @@ var require_ucs2length = __commonJS({
       }
       return length;
     }
-    __name(ucs2length, "ucs2length");
-    exports.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
+    __name(ucs2length2, "ucs2length");
+    exports.default = ucs2length2;
+    ucs2length2.code = 'require("ajv/dist/runtime/ucs2length").default';
   }
 });
 
@@ -13709,11 +13928,11 @@ var require_dependencies = __commonJS({
     function splitDependencies({ schema: schema2 }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key in schema2) {
-        if (key === "__proto__")
+      for (const key2 in schema2) {
+        if (key2 === "__proto__")
           continue;
-        const deps = Array.isArray(schema2[key]) ? propertyDeps : schemaDeps;
-        deps[key] = schema2[key];
+        const deps = Array.isArray(schema2[key2]) ? propertyDeps : schemaDeps;
+        deps[key2] = schema2[key2];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -13793,13 +14012,13 @@ var require_propertyNames = __commonJS({
         if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key) => {
-          cxt.setParams({ propertyName: key });
+        gen.forIn("key", data, (key2) => {
+          cxt.setParams({ propertyName: key2 });
           cxt.subschema({
             keyword: "propertyNames",
-            data: key,
+            data: key2,
             dataTypes: ["string"],
-            propertyName: key,
+            propertyName: key2,
             compositeRule: true
           }, valid);
           gen.if((0, codegen_1.not)(valid), () => {
@@ -13848,41 +14067,41 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key) => {
+          gen.forIn("key", data, (key2) => {
             if (!props.length && !patProps.length)
-              additionalPropertyCode(key);
+              additionalPropertyCode(key2);
             else
-              gen.if(isAdditional(key), () => additionalPropertyCode(key));
+              gen.if(isAdditional(key2), () => additionalPropertyCode(key2));
           });
         }
         __name(checkAdditionalProperties, "checkAdditionalProperties");
-        function isAdditional(key) {
+        function isAdditional(key2) {
           let definedProp;
           if (props.length > 8) {
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
-            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
+            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key2);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key} === ${p}`));
+            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key2} === ${p}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key2})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
         __name(isAdditional, "isAdditional");
-        function deleteAdditional(key) {
-          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
+        function deleteAdditional(key2) {
+          gen.code((0, codegen_1._)`delete ${data}[${key2}]`);
         }
         __name(deleteAdditional, "deleteAdditional");
-        function additionalPropertyCode(key) {
+        function additionalPropertyCode(key2) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema2 === false) {
-            deleteAdditional(key);
+            deleteAdditional(key2);
             return;
           }
           if (schema2 === false) {
-            cxt.setParams({ additionalProperty: key });
+            cxt.setParams({ additionalProperty: key2 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -13891,23 +14110,23 @@ var require_additionalProperties = __commonJS({
           if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key, valid, false);
+              applyAdditionalSchema(key2, valid, false);
               gen.if((0, codegen_1.not)(valid), () => {
                 cxt.reset();
-                deleteAdditional(key);
+                deleteAdditional(key2);
               });
             } else {
-              applyAdditionalSchema(key, valid);
+              applyAdditionalSchema(key2, valid);
               if (!allErrors)
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
             }
           }
         }
         __name(additionalPropertyCode, "additionalPropertyCode");
-        function applyAdditionalSchema(key, valid, errors) {
+        function applyAdditionalSchema(key2, valid, errors) {
           const subschema = {
             keyword: "additionalProperties",
-            dataProp: key,
+            dataProp: key2,
             dataPropType: util_1.Type.Str
           };
           if (errors === false) {
@@ -14037,19 +14256,19 @@ var require_patternProperties = __commonJS({
         }
         __name(checkMatchingProperties, "checkMatchingProperties");
         function validateProperties(pat) {
-          gen.forIn("key", data, (key) => {
-            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
+          gen.forIn("key", data, (key2) => {
+            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key2})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
                 cxt.subschema({
                   keyword: "patternProperties",
                   schemaProp: pat,
-                  dataProp: key,
+                  dataProp: key2,
                   dataPropType: util_2.Type.Str
                 }, valid);
               }
               if (it.opts.unevaluated && props !== true) {
-                gen.assign((0, codegen_1._)`${props}[${key}]`, true);
+                gen.assign((0, codegen_1._)`${props}[${key2}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
               }
@@ -14562,15 +14781,15 @@ var require_unevaluatedProperties = __commonJS({
           throw new Error("ajv implementation error");
         const { allErrors, props } = it;
         if (props instanceof codegen_1.Name) {
-          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key) => gen.if(unevaluatedDynamic(props, key), () => unevaluatedPropCode(key))));
+          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key2) => gen.if(unevaluatedDynamic(props, key2), () => unevaluatedPropCode(key2))));
         } else if (props !== true) {
-          gen.forIn("key", data, (key) => props === void 0 ? unevaluatedPropCode(key) : gen.if(unevaluatedStatic(props, key), () => unevaluatedPropCode(key)));
+          gen.forIn("key", data, (key2) => props === void 0 ? unevaluatedPropCode(key2) : gen.if(unevaluatedStatic(props, key2), () => unevaluatedPropCode(key2)));
         }
         it.props = true;
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
-        function unevaluatedPropCode(key) {
+        function unevaluatedPropCode(key2) {
           if (schema2 === false) {
-            cxt.setParams({ unevaluatedProperty: key });
+            cxt.setParams({ unevaluatedProperty: key2 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -14580,7 +14799,7 @@ var require_unevaluatedProperties = __commonJS({
             const valid = gen.name("valid");
             cxt.subschema({
               keyword: "unevaluatedProperties",
-              dataProp: key,
+              dataProp: key2,
               dataPropType: util_1.Type.Str
             }, valid);
             if (!allErrors)
@@ -14588,15 +14807,15 @@ var require_unevaluatedProperties = __commonJS({
           }
         }
         __name(unevaluatedPropCode, "unevaluatedPropCode");
-        function unevaluatedDynamic(evaluatedProps, key) {
-          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key}]`;
+        function unevaluatedDynamic(evaluatedProps, key2) {
+          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key2}]`;
         }
         __name(unevaluatedDynamic, "unevaluatedDynamic");
-        function unevaluatedStatic(evaluatedProps, key) {
+        function unevaluatedStatic(evaluatedProps, key2) {
           const ps = [];
           for (const p in evaluatedProps) {
             if (evaluatedProps[p] === true)
-              ps.push((0, codegen_1._)`${key} !== ${p}`);
+              ps.push((0, codegen_1._)`${key2} !== ${p}`);
           }
           return (0, codegen_1.and)(...ps);
         }
@@ -15362,7 +15581,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20204 = class extends core_1.default {
+    var Ajv20203 = class extends core_1.default {
       static {
         __name(this, "Ajv2020");
       }
@@ -15392,11 +15611,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20204;
-    module.exports = exports = Ajv20204;
-    module.exports.Ajv2020 = Ajv20204;
+    exports.Ajv2020 = Ajv20203;
+    module.exports = exports = Ajv20203;
+    module.exports.Ajv2020 = Ajv20203;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20204;
+    exports.default = Ajv20203;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return validate_1.KeywordCxt;
@@ -15428,225 +15647,6 @@ var require__ = __commonJS({
     Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return ref_error_1.default;
     }, "get") });
-  }
-});
-
-// node_modules/ajv-formats/dist/formats.js
-var require_formats = __commonJS({
-  "node_modules/ajv-formats/dist/formats.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare) {
-      return { validate, compare };
-    }
-    __name(fmtDef, "fmtDef");
-    exports.fullFormats = {
-      // date: http://tools.ietf.org/html/rfc3339#section-5.6
-      date: fmtDef(date, compareDate),
-      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
-      time: fmtDef(getTime(true), compareTime),
-      "date-time": fmtDef(getDateTime(true), compareDateTime),
-      "iso-time": fmtDef(getTime(), compareIsoTime),
-      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
-      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
-      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
-      uri,
-      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
-      // uri-template: https://tools.ietf.org/html/rfc6570
-      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
-      // For the source: https://gist.github.com/dperini/729294
-      // For test cases: https://mathiasbynens.be/demo/url-regex
-      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
-      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
-      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
-      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
-      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
-      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex,
-      // uuid: http://tools.ietf.org/html/rfc4122
-      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
-      // JSON-pointer: https://tools.ietf.org/html/rfc6901
-      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
-      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
-      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
-      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
-      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
-      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
-      // byte: https://github.com/miguelmota/is-base64
-      byte,
-      // signed 32 bit integer
-      int32: { type: "number", validate: validateInt32 },
-      // signed 64 bit integer
-      int64: { type: "number", validate: validateInt64 },
-      // C-type float
-      float: { type: "number", validate: validateNumber },
-      // C-type double
-      double: { type: "number", validate: validateNumber },
-      // hint to the UI to hide input strings
-      password: true,
-      // unchecked string payload
-      binary: true
-    };
-    exports.fastFormats = {
-      ...exports.fullFormats,
-      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
-      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
-      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
-      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
-      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
-      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
-      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
-      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
-      // email (sources from jsen validator):
-      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
-      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
-      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
-    };
-    exports.formatNames = Object.keys(exports.fullFormats);
-    function isLeapYear(year) {
-      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    }
-    __name(isLeapYear, "isLeapYear");
-    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str2) {
-      const matches = DATE.exec(str2);
-      if (!matches)
-        return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
-    }
-    __name(date, "date");
-    function compareDate(d1, d2) {
-      if (!(d1 && d2))
-        return void 0;
-      if (d1 > d2)
-        return 1;
-      if (d1 < d2)
-        return -1;
-      return 0;
-    }
-    __name(compareDate, "compareDate");
-    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
-    function getTime(strictTimeZone) {
-      return /* @__PURE__ */ __name(function time(str2) {
-        const matches = TIME.exec(str2);
-        if (!matches)
-          return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
-        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
-          return false;
-        if (hr <= 23 && min <= 59 && sec < 60)
-          return true;
-        const utcMin = min - tzM * tzSign;
-        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
-        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
-      }, "time");
-    }
-    __name(getTime, "getTime");
-    function compareTime(s1, s2) {
-      if (!(s1 && s2))
-        return void 0;
-      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
-      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
-      if (!(t1 && t2))
-        return void 0;
-      return t1 - t2;
-    }
-    __name(compareTime, "compareTime");
-    function compareIsoTime(t1, t2) {
-      if (!(t1 && t2))
-        return void 0;
-      const a1 = TIME.exec(t1);
-      const a2 = TIME.exec(t2);
-      if (!(a1 && a2))
-        return void 0;
-      t1 = a1[1] + a1[2] + a1[3];
-      t2 = a2[1] + a2[2] + a2[3];
-      if (t1 > t2)
-        return 1;
-      if (t1 < t2)
-        return -1;
-      return 0;
-    }
-    __name(compareIsoTime, "compareIsoTime");
-    var DATE_TIME_SEPARATOR = /t|\s/i;
-    function getDateTime(strictTimeZone) {
-      const time = getTime(strictTimeZone);
-      return /* @__PURE__ */ __name(function date_time(str2) {
-        const dateTime = str2.split(DATE_TIME_SEPARATOR);
-        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
-      }, "date_time");
-    }
-    __name(getDateTime, "getDateTime");
-    function compareDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const d1 = new Date(dt1).valueOf();
-      const d2 = new Date(dt2).valueOf();
-      if (!(d1 && d2))
-        return void 0;
-      return d1 - d2;
-    }
-    __name(compareDateTime, "compareDateTime");
-    function compareIsoDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
-      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
-      const res = compareDate(d1, d2);
-      if (res === void 0)
-        return void 0;
-      return res || compareTime(t1, t2);
-    }
-    __name(compareIsoDateTime, "compareIsoDateTime");
-    var NOT_URI_FRAGMENT = /\/|:/;
-    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str2) {
-      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
-    }
-    __name(uri, "uri");
-    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str2) {
-      BYTE.lastIndex = 0;
-      return BYTE.test(str2);
-    }
-    __name(byte, "byte");
-    var MIN_INT32 = -(2 ** 31);
-    var MAX_INT32 = 2 ** 31 - 1;
-    function validateInt32(value) {
-      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
-    }
-    __name(validateInt32, "validateInt32");
-    function validateInt64(value) {
-      return Number.isInteger(value);
-    }
-    __name(validateInt64, "validateInt64");
-    function validateNumber() {
-      return true;
-    }
-    __name(validateNumber, "validateNumber");
-    var Z_ANCHOR = /[^\\]\\Z/;
-    function regex(str2) {
-      if (Z_ANCHOR.test(str2))
-        return false;
-      try {
-        new RegExp(str2);
-        return true;
-      } catch (e) {
-        return false;
-      }
-    }
-    __name(regex, "regex");
   }
 });
 
@@ -15989,12 +15989,12 @@ var require_dist2 = __commonJS({
     var fastName = new codegen_1.Name("fastFormats");
     var formatsPlugin = /* @__PURE__ */ __name((ajv, opts = { keywords: true }) => {
       if (Array.isArray(opts)) {
-        addFormats4(ajv, opts, formats_1.fullFormats, fullName);
+        addFormats3(ajv, opts, formats_1.fullFormats, fullName);
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
       const list = opts.formats || formats_1.formatNames;
-      addFormats4(ajv, list, formats, exportName);
+      addFormats3(ajv, list, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -16006,14 +16006,14 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats4(ajv, list, fs, exportName) {
+    function addFormats3(ajv, list, fs, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
       for (const f of list)
         ajv.addFormat(f, fs[f]);
     }
-    __name(addFormats4, "addFormats");
+    __name(addFormats3, "addFormats");
     module.exports = exports = formatsPlugin;
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.default = formatsPlugin;
@@ -16032,7 +16032,7 @@ var require_utils2 = __commonJS({
     exports.createFrame = createFrame;
     exports.blockParams = blockParams;
     exports.appendContextPath = appendContextPath;
-    var escape2 = {
+    var escape3 = {
       "&": "&amp;",
       "<": "&lt;",
       ">": "&gt;",
@@ -16044,14 +16044,14 @@ var require_utils2 = __commonJS({
     var badChars = /[&<>"'`=]/g;
     var possible = /[&<>"'`=]/;
     function escapeChar(chr) {
-      return escape2[chr];
+      return escape3[chr];
     }
     __name(escapeChar, "escapeChar");
     function extend(obj) {
       for (var i = 1; i < arguments.length; i++) {
-        for (var key in arguments[i]) {
-          if (Object.prototype.hasOwnProperty.call(arguments[i], key)) {
-            obj[key] = arguments[i][key];
+        for (var key2 in arguments[i]) {
+          if (Object.prototype.hasOwnProperty.call(arguments[i], key2)) {
+            obj[key2] = arguments[i][key2];
           }
         }
       }
@@ -16294,11 +16294,11 @@ var require_each = __commonJS({
           } else {
             (function() {
               var priorKey = void 0;
-              Object.keys(context).forEach(function(key) {
+              Object.keys(context).forEach(function(key2) {
                 if (priorKey !== void 0) {
                   execIteration(priorKey, i - 1, false, context[priorKey]);
                 }
-                priorKey = key;
+                priorKey = key2;
                 i++;
               });
               if (priorKey !== void 0) {
@@ -16839,8 +16839,8 @@ var require_runtime = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+          for (var key2 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
           }
         }
         newObj["default"] = obj;
@@ -17197,8 +17197,8 @@ var require_handlebars_runtime = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+          for (var key2 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
           }
         }
         newObj["default"] = obj;
@@ -18496,8 +18496,8 @@ var require_base2 = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key)) newObj[key] = obj[key];
+          for (var key2 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
           }
         }
         newObj["default"] = obj;
@@ -18920,8 +18920,8 @@ var require_compiler = __commonJS({
       if (options.compat) {
         options.useDepths = true;
       }
-      var ast = env.parse(input, options), environment = new env.Compiler().compile(ast, options);
-      return new env.JavaScriptCompiler().compile(environment, options);
+      var ast = env.parse(input, options), environment2 = new env.Compiler().compile(ast, options);
+      return new env.JavaScriptCompiler().compile(environment2, options);
     }
     __name(precompile, "precompile");
     function compile(input, options, env) {
@@ -18938,7 +18938,7 @@ var require_compiler = __commonJS({
       }
       var compiled = void 0;
       function compileInput() {
-        var ast = env.parse(input, options), environment = new env.Compiler().compile(ast, options), templateSpec = new env.JavaScriptCompiler().compile(environment, options, void 0, true);
+        var ast = env.parse(input, options), environment2 = new env.Compiler().compile(ast, options), templateSpec = new env.JavaScriptCompiler().compile(environment2, options, void 0, true);
         return env.template(templateSpec);
       }
       __name(compileInput, "compileInput");
@@ -19232,7 +19232,7 @@ var require_util2 = __commonJS({
     }
     __name(normalize, "normalize");
     exports.normalize = normalize;
-    function join7(aRoot, aPath) {
+    function join6(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -19264,8 +19264,8 @@ var require_util2 = __commonJS({
       }
       return joined;
     }
-    __name(join7, "join");
-    exports.join = join7;
+    __name(join6, "join");
+    exports.join = join6;
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
@@ -19448,7 +19448,7 @@ var require_util2 = __commonJS({
             parsed.path = parsed.path.substring(0, index + 1);
           }
         }
-        sourceURL = join7(urlGenerate(parsed), sourceURL);
+        sourceURL = join6(urlGenerate(parsed), sourceURL);
       }
       return normalize(sourceURL);
     }
@@ -19817,8 +19817,8 @@ var require_source_map_generator = __commonJS({
         if (aSourceRoot != null) {
           source = util.relative(aSourceRoot, source);
         }
-        var key = util.toSetString(source);
-        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key) ? this._sourcesContents[key] : null;
+        var key2 = util.toSetString(source);
+        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key2) ? this._sourcesContents[key2] : null;
       }, this);
     }, "SourceMapGenerator_generateSourcesContent");
     SourceMapGenerator.prototype.toJSON = /* @__PURE__ */ __name(function SourceMapGenerator_toJSON() {
@@ -20947,10 +20947,10 @@ var require_code_gen = __commonJS({
       objectLiteral: /* @__PURE__ */ __name(function objectLiteral(obj) {
         var _this = this;
         var pairs2 = [];
-        Object.keys(obj).forEach(function(key) {
-          var value = castChunk(obj[key], _this);
+        Object.keys(obj).forEach(function(key2) {
+          var value = castChunk(obj[key2], _this);
           if (value !== "undefined") {
-            pairs2.push([_this.quotedString(key), ":", value]);
+            pairs2.push([_this.quotedString(key2), ":", value]);
           }
         });
         var ret = this.generateList(pairs2);
@@ -21037,8 +21037,8 @@ var require_javascript_compiler = __commonJS({
         return ["lookupProperty(", parent, ",", this.quotedString(name), ")"];
       }, "internalNameLookup"),
       lookupPropertyFunctionIsUsed: false,
-      compile: /* @__PURE__ */ __name(function compile(environment, options, context, asObject) {
-        this.environment = environment;
+      compile: /* @__PURE__ */ __name(function compile(environment2, options, context, asObject) {
+        this.environment = environment2;
         this.options = options;
         this.stringParams = this.options.stringParams;
         this.trackIds = this.options.trackIds;
@@ -21059,10 +21059,10 @@ var require_javascript_compiler = __commonJS({
         this.compileStack = [];
         this.inlineStack = [];
         this.blockParams = [];
-        this.compileChildren(environment, options);
-        this.useDepths = this.useDepths || environment.useDepths || environment.useDecorators || this.options.compat;
-        this.useBlockParams = this.useBlockParams || environment.useBlockParams;
-        var opcodes = environment.opcodes, opcode = void 0, firstLoc = void 0, i = void 0, l = void 0;
+        this.compileChildren(environment2, options);
+        this.useDepths = this.useDepths || environment2.useDepths || environment2.useDecorators || this.options.compat;
+        this.useBlockParams = this.useBlockParams || environment2.useBlockParams;
+        var opcodes = environment2.opcodes, opcode = void 0, firstLoc = void 0, i = void 0, l = void 0;
         for (i = 0, l = opcodes.length; i < l; i++) {
           opcode = opcodes[i];
           this.source.currentLocation = opcode.loc;
@@ -21596,7 +21596,7 @@ var require_javascript_compiler = __commonJS({
       // On stack, after: ..., hash, ...
       //
       // Pops a value off the stack and assigns it to the current hash
-      assignToHash: /* @__PURE__ */ __name(function assignToHash(key) {
+      assignToHash: /* @__PURE__ */ __name(function assignToHash(key2) {
         var value = this.popStack(), context = void 0, type2 = void 0, id = void 0;
         if (this.trackIds) {
           id = this.popStack();
@@ -21607,15 +21607,15 @@ var require_javascript_compiler = __commonJS({
         }
         var hash = this.hash;
         if (context) {
-          hash.contexts[key] = context;
+          hash.contexts[key2] = context;
         }
         if (type2) {
-          hash.types[key] = type2;
+          hash.types[key2] = type2;
         }
         if (id) {
-          hash.ids[key] = id;
+          hash.ids[key2] = id;
         }
-        hash.values[key] = value;
+        hash.values[key2] = value;
       }, "assignToHash"),
       pushId: /* @__PURE__ */ __name(function pushId(type2, name, child) {
         if (type2 === "BlockParam") {
@@ -21630,8 +21630,8 @@ var require_javascript_compiler = __commonJS({
       }, "pushId"),
       // HELPERS
       compiler: JavaScriptCompiler,
-      compileChildren: /* @__PURE__ */ __name(function compileChildren(environment, options) {
-        var children = environment.children, child = void 0, compiler = void 0;
+      compileChildren: /* @__PURE__ */ __name(function compileChildren(environment2, options) {
+        var children = environment2.children, child = void 0, compiler = void 0;
         for (var i = 0, l = children.length; i < l; i++) {
           child = children[i];
           compiler = new this.compiler();
@@ -21657,9 +21657,9 @@ var require_javascript_compiler = __commonJS({
       }, "compileChildren"),
       matchExistingProgram: /* @__PURE__ */ __name(function matchExistingProgram(child) {
         for (var i = 0, len = this.context.environments.length; i < len; i++) {
-          var environment = this.context.environments[i];
-          if (environment && environment.equals(child)) {
-            return environment;
+          var environment2 = this.context.environments[i];
+          if (environment2 && environment2.equals(child)) {
+            return environment2;
           }
         }
       }, "matchExistingProgram"),
@@ -22587,7 +22587,7 @@ var require__2 = __commonJS({
 });
 
 // src/core/package-root.ts
-var FILES = new Map(Object.entries({ "schemas/config.schema.json": '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$id": "https://paved.dev/schemas/config.schema.json",\n  "title": "Paved org config (.github/paved.yml)",\n  "description": "The platform team\'s settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation\'s .github repository on its default branch, never from a pull request.",\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "gitops": {\n      "title": "GitOps repository",\n      "description": "Where rendered files are committed; Argo CD syncs from here.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "repository": {\n          "title": "Repository",\n          "description": "owner/name of the GitOps repository; the app needs contents: write there.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"\n        },\n        "branch": {\n          "title": "Branch",\n          "description": "Branch Argo CD syncs from.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9._/-]{1,200}$",\n          "not": { "pattern": "(^|/)\\\\.|\\\\.\\\\.|//|/$|\\\\.lock$" },\n          "default": "main"\n        },\n        "directory": {\n          "title": "Directory",\n          "description": "Root of the managed tree inside the GitOps repository (\\"\\" for the repository root).",\n          "type": "string",\n          "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$",\n          "default": ""\n        }\n      }\n    },\n    "fleet": {\n      "title": "Fleet re-render",\n      "description": "What happens when this config or the org\'s templates change on the default branch of the org\'s .github repository: every deployed source is re-rendered under the new config.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Fleet mode",\n          "description": "pull-requests: one GitOps pull request per environment, opened in promotion order, for the platform team to merge; commit: one commit straight to the GitOps branch (when an environment has mode: pull-request, the fleet goes by pull requests all the same).",\n          "enum": ["pull-requests", "commit"],\n          "default": "pull-requests"\n        }\n      }\n    },\n    "manifest": {\n      "title": "Manifest path",\n      "description": "Path of the manifest in source repositories.",\n      "type": "string",\n      "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$",\n      "default": "platform.yaml"\n    },\n    "render": {\n      "title": "Rendering",\n      "description": "What Paved writes for each service and environment.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Mode",\n          "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.",\n          "enum": ["manifests", "helm"],\n          "default": "manifests"\n        },\n        "chart": {\n          "title": "Chart",\n          "description": "The org chart, required in helm mode.",\n          "type": "object",\n          "additionalProperties": false,\n          "required": ["repoURL", "name", "version"],\n          "properties": {\n            "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" },\n            "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" },\n            "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 },\n            "valuesSchema": { "title": "Values schema", "description": "Local path of the chart\'s values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null }\n          }\n        },\n        "templates": {\n          "title": "Templates",\n          "description": "A folder of the platform team\'s own templates that replace or add to the built-in ones (path relative to the config file).",\n          "type": ["string", "null"],\n          "default": null\n        }\n      }\n    },\n    "argocd": {\n      "title": "Argo CD",\n      "description": "Where Argo CD runs.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null },\n        "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" }\n      }\n    },\n    "environments": {\n      "title": "Environments",\n      "description": "The environments, in promotion order.",\n      "type": "object",\n      "minProperties": 1,\n      "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n      "additionalProperties": { "$ref": "#/$defs/environment" },\n      "default": {\n        "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true },\n        "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false }\n      }\n    },\n    "registries": {\n      "title": "Allowed registries",\n      "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.",\n      "type": "array",\n      "items": { "type": "string", "minLength": 1 },\n      "default": []\n    },\n    "secretStore": {\n      "title": "Secret store",\n      "description": "The External Secrets store secrets are read from.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["name"],\n      "default": { "kind": "ClusterSecretStore", "name": "default" },\n      "properties": {\n        "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" },\n        "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n        "keyPrefix": {\n          "title": "Key prefix",\n          "description": "Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team\'s secrets. \\"\\" turns the scoping off.",\n          "type": "string",\n          "maxLength": 256,\n          "default": "{owner}/"\n        }\n      }\n    },\n    "dependencies": {\n      "title": "Dependency catalog",\n      "description": "Infrastructure a service may request, by type.",\n      "type": "object",\n      "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" },\n      "additionalProperties": { "$ref": "#/$defs/dependencyType" },\n      "default": {}\n    },\n    "links": {\n      "title": "Links",\n      "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.",\n      "type": "object",\n      "additionalProperties": { "type": "string", "pattern": "^https?://" },\n      "default": {}\n    },\n    "policies": {\n      "title": "Policies",\n      "description": "Rules every resolved unit (service in one environment) must meet.",\n      "type": "array",\n      "items": { "$ref": "#/$defs/policy" },\n      "default": []\n    },\n    "builtins": {\n      "title": "Built-in policies",\n      "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.",\n      "type": "object",\n      "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] },\n      "additionalProperties": { "type": "boolean" },\n      "default": {}\n    }\n  },\n  "$defs": {\n    "environment": {\n      "title": "Environment",\n      "description": "One deployment target.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["cluster"],\n      "properties": {\n        "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" },\n        "namespace": {\n          "title": "Namespace pattern",\n          "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.",\n          "type": "string",\n          "pattern": "^[-a-z0-9{}]+$",\n          "default": "{owner}-{env}"\n        },\n        "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" },\n        "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false },\n        "ingress": {\n          "title": "Ingress",\n          "description": "How services with an ingress are exposed in this environment.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster\'s default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n            "tls": {\n              "title": "TLS",\n              "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.",\n              "type": "object",\n              "additionalProperties": false,\n              "properties": {\n                "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" },\n                "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }\n              }\n            }\n          }\n        },\n        "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" },\n        "approval": {\n          "title": "Approval",\n          "description": "A pull request that changes this environment needs an approving review from one of these.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "owners": { "title": "Owner team", "description": "A member of the manifest\'s owner team may approve.", "type": "boolean", "default": false },\n            "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] },\n            "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub\'s rule: the person who pushed the pull request\'s latest commit cannot approve it.", "type": "boolean", "default": false }\n          }\n        },\n        "mode": {\n          "title": "Apply mode",\n          "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.",\n          "enum": ["direct", "pull-request"],\n          "default": "direct"\n        }\n      }\n    },\n    "dependencyType": {\n      "title": "Dependency type",\n      "description": "A kind of infrastructure and the claim rendered for it.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["apiVersion", "kind"],\n      "properties": {\n        "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" },\n        "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" },\n        "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] },\n        "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] },\n        "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } }\n      }\n    },\n    "policy": {\n      "title": "Policy",\n      "description": "A JSON Schema that each matching unit must satisfy.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["id", "assert"],\n      "properties": {\n        "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" },\n        "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" },\n        "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" },\n        "match": {\n          "title": "Match",\n          "description": "Which units the policy applies to (all when absent).",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } },\n            "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } },\n            "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } }\n          }\n        },\n        "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" }\n      }\n    }\n  }\n}\n', "schemas/platform.schema.json": `{
+var FILES = new Map(Object.entries({ "schemas/config.schema.json": '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$id": "https://paved.dev/schemas/config.schema.json",\n  "title": "Paved org config (.github/paved.yml)",\n  "description": "The platform team\'s settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation\'s .github repository on its default branch, never from a pull request.",\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "gitops": {\n      "title": "GitOps repository",\n      "description": "Where rendered files are committed; Argo CD syncs from here.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "repository": {\n          "title": "Repository",\n          "description": "owner/name of the GitOps repository; the app needs contents: write there.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"\n        },\n        "branch": {\n          "title": "Branch",\n          "description": "Branch Argo CD syncs from.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9._/-]{1,200}$",\n          "not": { "pattern": "(^|/)\\\\.|\\\\.\\\\.|//|/$|\\\\.lock$" },\n          "default": "main"\n        },\n        "directory": {\n          "title": "Directory",\n          "description": "Root of the managed tree inside the GitOps repository (\\"\\" for the repository root).",\n          "type": "string",\n          "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$",\n          "default": ""\n        }\n      }\n    },\n    "fleet": {\n      "title": "Fleet re-render",\n      "description": "What happens when this config or the org\'s templates change on the default branch of the org\'s .github repository: every deployed source is re-rendered under the new config.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Fleet mode",\n          "description": "pull-requests: one GitOps pull request per environment, opened in promotion order, for the platform team to merge; commit: one commit straight to the GitOps branch (when an environment has mode: pull-request, the fleet goes by pull requests all the same).",\n          "enum": ["pull-requests", "commit"],\n          "default": "pull-requests"\n        }\n      }\n    },\n    "manifest": {\n      "title": "Manifest path",\n      "description": "Path of the manifest in source repositories.",\n      "type": "string",\n      "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$",\n      "default": "platform.yaml"\n    },\n    "render": {\n      "title": "Rendering",\n      "description": "What Paved writes for each service and environment.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Mode",\n          "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.",\n          "enum": ["manifests", "helm"],\n          "default": "manifests"\n        },\n        "chart": {\n          "title": "Chart",\n          "description": "The org chart, required in helm mode.",\n          "type": "object",\n          "additionalProperties": false,\n          "required": ["repoURL", "name", "version"],\n          "properties": {\n            "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" },\n            "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" },\n            "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 },\n            "valuesSchema": { "title": "Values schema", "description": "Local path of the chart\'s values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null }\n          }\n        },\n        "templates": {\n          "title": "Templates",\n          "description": "A folder of the platform team\'s own templates that replace or add to the built-in ones (path relative to the config file).",\n          "type": ["string", "null"],\n          "default": null\n        }\n      }\n    },\n    "argocd": {\n      "title": "Argo CD",\n      "description": "Where Argo CD runs.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null },\n        "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" }\n      }\n    },\n    "environments": {\n      "title": "Environments",\n      "description": "The environments, in promotion order.",\n      "type": "object",\n      "minProperties": 1,\n      "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n      "additionalProperties": { "$ref": "#/$defs/environment" },\n      "default": {\n        "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true },\n        "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false }\n      }\n    },\n    "registries": {\n      "title": "Allowed registries",\n      "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.",\n      "type": "array",\n      "items": { "type": "string", "minLength": 1 },\n      "default": []\n    },\n    "secretStore": {\n      "title": "Secret store",\n      "description": "The External Secrets store secrets are read from.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["name"],\n      "default": { "kind": "ClusterSecretStore", "name": "default" },\n      "properties": {\n        "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" },\n        "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n        "keyPrefix": {\n          "title": "Key prefix",\n          "description": "Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team\'s secrets. \\"\\" turns the scoping off.",\n          "type": "string",\n          "maxLength": 256,\n          "default": "{owner}/"\n        }\n      }\n    },\n    "dependencies": {\n      "title": "Dependency catalog",\n      "description": "Infrastructure a service may request, by type.",\n      "type": "object",\n      "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" },\n      "additionalProperties": { "$ref": "#/$defs/dependencyType" },\n      "default": {}\n    },\n    "previews": {\n      "title": "Previews",\n      "description": "An environment per pull request, asked for with a label or `/paved preview`: rendered under `<directory>/previews/`, removed when the pull request closes, the label is removed or the TTL passes without a push. Absent: no previews.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["from"],\n      "properties": {\n        "from": { "title": "Based on", "description": "The environment whose cluster and settings a preview takes (it must be configured).", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n        "namespace": { "title": "Namespace pattern", "description": "Namespace of a preview: `{owner}` once, then `{number}` (the pull request number) after a fixed part that ends with a letter or `-`. It may never produce an environment\'s namespace (refused at load).", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-pr-{number}" },\n        "cluster": { "title": "Cluster", "description": "Destination cluster; default: the `from` environment\'s.", "type": "string", "minLength": 1 },\n        "ttl": { "title": "Time to live", "description": "A preview with no push for this long is removed: a number then `m`, `h` or `d`.", "type": "string", "pattern": "^[1-9][0-9]{0,4}[mhd]$", "default": "7d" },\n        "maxPerRepository": { "title": "Maximum per repository", "description": "Open previews a repository may have at once.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 3 },\n        "maxPerOrg": { "title": "Maximum per organisation", "description": "Open previews the organisation may have at once.", "type": "integer", "minimum": 1, "maximum": 10000, "default": 20 },\n        "label": { "title": "Label", "description": "The pull request label that asks for a preview.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:preview" },\n        "keepLabel": { "title": "Keep label", "description": "A pull request with this label keeps its preview past the TTL.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:keep" }\n      }\n    },\n    "links": {\n      "title": "Links",\n      "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.",\n      "type": "object",\n      "additionalProperties": { "type": "string", "pattern": "^https?://" },\n      "default": {}\n    },\n    "policies": {\n      "title": "Policies",\n      "description": "Rules every resolved unit (service in one environment) must meet.",\n      "type": "array",\n      "items": { "$ref": "#/$defs/policy" },\n      "default": []\n    },\n    "builtins": {\n      "title": "Built-in policies",\n      "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.",\n      "type": "object",\n      "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] },\n      "additionalProperties": { "type": "boolean" },\n      "default": {}\n    }\n  },\n  "$defs": {\n    "environment": {\n      "title": "Environment",\n      "description": "One deployment target.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["cluster"],\n      "properties": {\n        "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" },\n        "namespace": {\n          "title": "Namespace pattern",\n          "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.",\n          "type": "string",\n          "pattern": "^[-a-z0-9{}]+$",\n          "default": "{owner}-{env}"\n        },\n        "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" },\n        "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false },\n        "ingress": {\n          "title": "Ingress",\n          "description": "How services with an ingress are exposed in this environment.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster\'s default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n            "tls": {\n              "title": "TLS",\n              "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.",\n              "type": "object",\n              "additionalProperties": false,\n              "properties": {\n                "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" },\n                "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }\n              }\n            }\n          }\n        },\n        "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" },\n        "approval": {\n          "title": "Approval",\n          "description": "A pull request that changes this environment needs an approving review from one of these.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "owners": { "title": "Owner team", "description": "A member of the manifest\'s owner team may approve.", "type": "boolean", "default": false },\n            "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] },\n            "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub\'s rule: the person who pushed the pull request\'s latest commit cannot approve it.", "type": "boolean", "default": false }\n          }\n        },\n        "promote": {\n          "title": "Promotion",\n          "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.",\n          "oneOf": [\n            { "enum": ["merge", "manual"] },\n            {\n              "type": "object",\n              "additionalProperties": false,\n              "required": ["after"],\n              "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } }\n            }\n          ],\n          "default": "merge"\n        },\n        "mode": {\n          "title": "Apply mode",\n          "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.",\n          "enum": ["direct", "pull-request"],\n          "default": "direct"\n        }\n      }\n    },\n    "dependencyType": {\n      "title": "Dependency type",\n      "description": "A kind of infrastructure and the claim rendered for it.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["apiVersion", "kind"],\n      "properties": {\n        "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" },\n        "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" },\n        "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] },\n        "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] },\n        "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } }\n      }\n    },\n    "policy": {\n      "title": "Policy",\n      "description": "A JSON Schema that each matching unit must satisfy.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["id", "assert"],\n      "properties": {\n        "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" },\n        "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" },\n        "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" },\n        "match": {\n          "title": "Match",\n          "description": "Which units the policy applies to (all when absent).",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } },\n            "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } },\n            "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } }\n          }\n        },\n        "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" }\n      }\n    }\n  }\n}\n', "schemas/platform.schema.json": `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://paved.dev/schemas/platform.schema.json",
   "title": "Paved platform.yaml",
@@ -23380,10 +23380,6 @@ function readPackageJson(...segments) {
   return JSON.parse(readPackageText(...segments));
 }
 __name(readPackageJson, "readPackageJson");
-function listPackageFolder(folder) {
-  return [...FILES.keys()].filter((p) => p.startsWith(folder + "/") && !p.slice(folder.length + 1).includes("/")).map((p) => p.slice(folder.length + 1)).sort();
-}
-__name(listPackageFolder, "listPackageFolder");
 
 // src/core/version.ts
 var PAVED_VERSION = readPackageJson("package.json").version;
@@ -23478,8 +23474,8 @@ function escapePointerToken(token) {
   return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
 }
 __name(escapePointerToken, "escapePointerToken");
-function pointer(...tokens) {
-  return tokens.map((t) => "/" + escapePointerToken(t)).join("");
+function pointer(...tokens2) {
+  return tokens2.map((t) => "/" + escapePointerToken(t)).join("");
 }
 __name(pointer, "pointer");
 function parsePointer(ptr) {
@@ -23493,23 +23489,23 @@ function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 __name(isJsonObject, "isJsonObject");
-function hasOwn(object, key) {
-  return Object.prototype.hasOwnProperty.call(object, key);
+function hasOwn(object, key2) {
+  return Object.prototype.hasOwnProperty.call(object, key2);
 }
 __name(hasOwn, "hasOwn");
-function setOwn(object, key, value) {
-  Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+function setOwn(object, key2, value) {
+  Object.defineProperty(object, key2, { value, writable: true, enumerable: true, configurable: true });
 }
 __name(setOwn, "setOwn");
-function getOwn(object, key) {
-  return hasOwn(object, key) ? object[key] : void 0;
+function getOwn(object, key2) {
+  return hasOwn(object, key2) ? object[key2] : void 0;
 }
 __name(getOwn, "getOwn");
 function cloneJson(value) {
   if (Array.isArray(value)) return value.map((item) => cloneJson(item));
   if (isJsonObject(value)) {
     const copy = {};
-    for (const key of Object.keys(value)) setOwn(copy, key, cloneJson(value[key]));
+    for (const key2 of Object.keys(value)) setOwn(copy, key2, cloneJson(value[key2]));
     return copy;
   }
   return value;
@@ -23518,12 +23514,12 @@ __name(cloneJson, "cloneJson");
 function applyMergePatch(target, patch) {
   if (!isJsonObject(patch)) return cloneJson(patch);
   const result2 = isJsonObject(target) ? cloneJson(target) : {};
-  for (const key of Object.keys(patch)) {
-    const value = patch[key];
+  for (const key2 of Object.keys(patch)) {
+    const value = patch[key2];
     if (value === null) {
-      delete result2[key];
+      delete result2[key2];
     } else {
-      setOwn(result2, key, applyMergePatch(getOwn(result2, key), value));
+      setOwn(result2, key2, applyMergePatch(getOwn(result2, key2), value));
     }
   }
   return result2;
@@ -23579,12 +23575,12 @@ function overIndented(all, index) {
     let j = i + 1;
     while (j < all.length && isBlank(all[j].text)) j++;
     const below = all[j];
-    const key = below && KEY.exec(below.text);
-    if (!below || !key || indentOf(below.text) <= indentOf(above.text)) continue;
+    const key2 = below && KEY.exec(below.text);
+    if (!below || !key2 || indentOf(below.text) <= indentOf(above.text)) continue;
     const column = indentOf(above.text) + 1;
     return {
       offset: below.start + indentOf(below.text),
-      message: `Invalid YAML: \`${key[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
+      message: `Invalid YAML: \`${key2[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key2[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
     };
   }
   return void 0;
@@ -23607,10 +23603,10 @@ function underIndented(all, index) {
     }
   }
   if (sibling === void 0 || parent === void 0) return void 0;
-  const key = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
+  const key2 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
   return {
     offset: line.start + indent,
-    message: `Invalid YAML: \`${key}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
+    message: `Invalid YAML: \`${key2}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
   };
 }
 __name(underIndented, "underIndented");
@@ -23752,10 +23748,10 @@ function parseYaml(text, file, limits = {}) {
   if (deepAt >= 0) return tooDeep(positionAt(text, deepAt));
   let docs;
   try {
-    const tokens = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
-    const cstDeepAt = cstDepthExceeded(tokens, maxDepth);
+    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
+    const cstDeepAt = cstDepthExceeded(tokens2, maxDepth);
     if (cstDeepAt >= 0) return tooDeep(toPosition(cstDeepAt));
-    docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens));
+    docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens2));
   } catch (error) {
     if (error instanceof RangeError) return tooDeep({ line: 1, column: 1 });
     report("yaml-syntax", `The YAML parser failed: ${String(error)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
@@ -23867,25 +23863,25 @@ var Walker = class {
     const object = {};
     for (const pair of pairs2) {
       const keyOffset = start(pair.key);
-      const key = keyText(pair.key);
-      if (key === void 0) {
+      const key2 = keyText(pair.key);
+      if (key2 === void 0) {
         this.report("non-string-key", "Mapping keys must be plain text (a string, number or boolean), not a list, mapping or alias. Write this key as a string.", keyOffset, ptr);
         continue;
       }
-      const childPtr = ptr + "/" + escapePointerToken(key);
-      this.count(key, pair.key, childPtr);
-      if (key === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
+      const childPtr = ptr + "/" + escapePointerToken(key2);
+      this.count(key2, pair.key, childPtr);
+      if (key2 === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
         this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
         continue;
       }
-      if (Object.hasOwn(object, key)) {
+      if (Object.hasOwn(object, key2)) {
         const firstLine2 = this.sourceMap.key(childPtr)?.line;
-        this.report("duplicate-key", `Duplicate key "${key}": it is already defined${firstLine2 ? ` on line ${firstLine2}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
+        this.report("duplicate-key", `Duplicate key "${key2}": it is already defined${firstLine2 ? ` on line ${firstLine2}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
         continue;
       }
       const value = this.walk(pair.value, childPtr, depth);
-      if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-      else object[key] = value;
+      if (key2 === "__proto__") Object.defineProperty(object, key2, { value, enumerable: true, writable: true, configurable: true });
+      else object[key2] = value;
       this.sourceMap.set(childPtr, pair.value == null ? keyOffset : start(pair.value), keyOffset);
     }
     return object;
@@ -24010,8 +24006,8 @@ function closingQuote(text, open) {
   return -1;
 }
 __name(closingQuote, "closingQuote");
-function cstDepthExceeded(tokens, max) {
-  const stack = tokens.map((t) => [t, 0]);
+function cstDepthExceeded(tokens2, max) {
+  const stack = tokens2.map((t) => [t, 0]);
   for (let entry = stack.pop(); entry !== void 0; entry = stack.pop()) {
     const [token, depth] = entry;
     if (token?.type === "document") stack.push([token.value, depth]);
@@ -24052,13 +24048,13 @@ function memoryHint(value) {
   if (match[2] === "") return `add a unit (Ki, Mi, Gi or Ti), like \`${Number(match[1])}Mi\``;
   if (unit === void 0) return `\`${match[2]}\` is not a memory unit; ${generic}`;
   let amount = Number(match[1]);
-  let step = MEMORY_STEPS.indexOf(unit);
+  let step2 = MEMORY_STEPS.indexOf(unit);
   if (amount === 0) return "memory must be more than 0, like `128Mi`";
-  while (!Number.isInteger(amount) && step > 0) {
+  while (!Number.isInteger(amount) && step2 > 0) {
     amount *= 1024;
-    step -= 1;
+    step2 -= 1;
   }
-  return `write \`${Math.round(amount)}${MEMORY_STEPS[step]}\``;
+  return `write \`${Math.round(amount)}${MEMORY_STEPS[step2]}\``;
 }
 __name(memoryHint, "memoryHint");
 function cpuHint(value) {
@@ -24187,6 +24183,7 @@ var TABLE = {
     words: "millicores like `250m` or cores like `0.5`",
     hint: cpuHint
   },
+  "^[1-9][0-9]{0,4}[mhd]$": { words: "a duration: a whole number then m, h or d, like `7d` or `12h`" },
   "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$": {
     words: "a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`",
     hint: memoryHint
@@ -24238,9 +24235,9 @@ function schemaDiagnostics(errors, context) {
   const diagnostics = [];
   for (const error of kept) {
     const diagnostic2 = translate(error, context, nullable.has(error.instancePath));
-    const key = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const key2 = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
     diagnostics.push(diagnostic2);
   }
   return diagnostics;
@@ -24368,9 +24365,9 @@ function translate(error, context, nullable) {
 }
 __name(translate, "translate");
 function translateKeyError(error, context) {
-  const key = String(error.propertyName);
-  const name = clip(key);
-  const site = context.site(error.instancePath + pointer(key), "key");
+  const key2 = String(error.propertyName);
+  const name = clip(key2);
+  const site = context.site(error.instancePath + pointer(key2), "key");
   const params = error.params;
   const container = context.describe(error.instancePath);
   if (error.keyword === "enum") {
@@ -24380,7 +24377,7 @@ function translateKeyError(error, context) {
   }
   if (error.keyword === "pattern") {
     const words = patternWords(String(params.pattern));
-    const fixed = words?.suggestion?.(key);
+    const fixed = words?.suggestion?.(key2);
     return diagnostic(
       context,
       "invalid-value",
@@ -24500,47 +24497,5328 @@ function missingAdvice(name) {
 }
 __name(missingAdvice, "missingAdvice");
 
+// src/generated/validators.ts
+var import_formats = __toESM(require_formats(), 1);
+var runtime0 = /* @__PURE__ */ __name(function ucs2length(str2) {
+  const len = str2.length;
+  let length = 0;
+  let pos = 0;
+  let value;
+  while (pos < len) {
+    length++;
+    value = str2.charCodeAt(pos++);
+    if (value >= 55296 && value <= 56319 && pos < len) {
+      value = str2.charCodeAt(pos);
+      if ((value & 64512) === 56320)
+        pos++;
+    }
+  }
+  return length;
+}, "ucs2length");
+var platform = (() => {
+  const exported = {};
+  exported.manifest = validate0;
+  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/platform.schema.json", "title": "Paved platform.yaml", "description": "How an application team describes its services to the platform (apiVersion paved.dev/v1). Paved validates this file on every pull request and deploys it when it reaches the default branch.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "owner", "services"], "properties": { "apiVersion": { "title": "Manifest version", "description": "The version of this contract. Only paved.dev/v1 is supported.", "const": "paved.dev/v1" }, "owner": { "title": "Owning team", "description": "The GitHub team slug (in this organisation) that owns these services: it becomes the Argo CD project and reviews production changes.", "$ref": "#/$defs/slug" }, "system": { "title": "System", "description": "The Backstage System these services belong to.", "$ref": "#/$defs/slug" }, "lifecycle": { "title": "Lifecycle", "description": "Backstage lifecycle of these services.", "enum": ["experimental", "production", "deprecated"], "default": "production" }, "services": { "title": "Services", "description": "The services of this repository, by name (1 to 100). A name is a DNS-1035 label of at most 40 characters.", "type": "object", "minProperties": 1, "maxProperties": 100, "propertyNames": { "$ref": "#/$defs/serviceName" }, "additionalProperties": { "$ref": "#/$defs/service" } }, "environments": { "title": "Environment overrides", "description": "Per-environment changes to services. Each environment must be declared in the organisation's Paved config.", "type": "object", "propertyNames": { "$ref": "#/$defs/environmentName" }, "additionalProperties": { "$ref": "#/$defs/environment" } } }, "$defs": { "slug": { "title": "Team slug", "description": "Lowercase letters, digits and hyphens; starts and ends with a letter or digit; at most 40 characters.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "serviceName": { "title": "Service name", "description": "A DNS-1035 label of at most 40 characters: lowercase letters, digits and hyphens, starting with a letter.", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "environmentName": { "title": "Environment name", "description": "An environment declared in the organisation's Paved config.", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "envName": { "title": "Environment variable name", "description": "Letters, digits and underscores, not starting with a digit.", "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 128 }, "image": { "title": "Container image", "description": "An OCI image reference that names a tag or a digest, e.g. ghcr.io/acme/api:1.4.2 or ghcr.io/acme/api@sha256:\u2026; there is no implicit latest.", "type": "string", "maxLength": 512, "pattern": "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$" }, "command": { "title": "Command", "description": "Overrides the image's entrypoint.", "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } }, "args": { "title": "Arguments", "description": "Arguments passed to the command.", "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } }, "port": { "title": "Port", "description": "The HTTP port the container listens on. A service without a port is a worker: no Service, no Ingress, no HTTP probes.", "type": "integer", "minimum": 1, "maximum": 65535 }, "replicas": { "title": "Replicas", "description": "Number of pods (0 to 50). With autoscaling it is the starting size only.", "type": "integer", "minimum": 0, "maximum": 50, "default": 1 }, "cpu": { "title": "CPU request", "description": "CPU requested per pod, in millicores (250m) or cores (0.5, 1).", "type": "string", "pattern": "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m" }, "memory": { "title": "Memory", "description": "Memory requested and limited per pod, in Ki, Mi, Gi or Ti (256Mi, 1Gi).", "type": "string", "pattern": "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$", "default": "128Mi" }, "env": { "title": "Environment variables", "description": "Plain environment variables. A value that is exactly ${dependencies.<dep>.<output>} is read from that dependency's connection secret; write $${ for a literal ${.", "type": "object", "propertyNames": { "$ref": "#/$defs/envName" }, "additionalProperties": { "title": "Value", "description": "A string, number or boolean (rendered as a string).", "type": ["string", "number", "boolean"], "maxLength": 32768 } }, "secretRef": { "title": "Secret reference", "description": "A reference into the organisation's secret store; never a secret value.", "type": "object", "additionalProperties": false, "required": ["key"], "properties": { "key": { "title": "Key", "description": "The key of the secret in the secret store, e.g. payments/stripe.", "type": "string", "minLength": 1, "maxLength": 512 }, "property": { "title": "Property", "description": "The property inside the secret, when it holds several values.", "type": "string", "minLength": 1, "maxLength": 256 } } }, "secrets": { "title": "Secrets", "description": "Environment variables whose values come from the secret store, rendered as an ExternalSecret.", "type": "object", "propertyNames": { "$ref": "#/$defs/envName" }, "additionalProperties": { "$ref": "#/$defs/secretRef" } }, "health": { "title": "Health check", "description": "HTTP readiness and liveness probes. Needs a port.", "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "$ref": "#/$defs/httpPath", "title": "Probe path", "description": "HTTP path of the health endpoint, e.g. /healthz." } } }, "httpPath": { "title": "HTTP path", "description": "An HTTP path starting with /.", "type": "string", "maxLength": 1024, "pattern": "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$" }, "host": { "title": "Host name", "description": "A lowercase RFC 1123 host name, e.g. api.payments.example.com.", "type": "string", "maxLength": 253, "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "ingress": { "title": "Ingress", "description": "Expose the service over HTTP. Needs a port. Without a host, the environment's default host {service}.{owner}.{domain} is used.", "type": "object", "additionalProperties": false, "properties": { "host": { "$ref": "#/$defs/host" }, "path": { "$ref": "#/$defs/httpPath", "title": "Path", "description": "Path prefix routed to the service (default /).", "default": "/" } } }, "autoscaling": { "title": "Autoscaling", "description": "Horizontal pod autoscaling on CPU utilisation.", "type": "object", "additionalProperties": false, "required": ["min", "max"], "properties": { "min": { "title": "Minimum replicas", "description": "At least 1.", "type": "integer", "minimum": 1 }, "max": { "title": "Maximum replicas", "description": "At least min.", "type": "integer", "minimum": 1 }, "cpu": { "title": "Target CPU %", "description": "Target average CPU utilisation, 1 to 100.", "type": "integer", "minimum": 1, "maximum": 100, "default": 80 } } }, "dependency": { "title": "Dependency", "description": "Infrastructure this service needs, from the organisation's dependency catalog.", "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "title": "Type", "description": "A dependency type from the org config's catalog, e.g. postgres.", "type": "string", "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "class": { "title": "Class", "description": "A size or class allowed for this type, e.g. small.", "type": "string", "pattern": "^[a-z0-9][-a-z0-9]{0,62}$" }, "params": { "title": "Parameters", "description": "Extra parameters passed to the claim.", "type": "object", "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, "additionalProperties": { "type": ["string", "number", "boolean"], "maxLength": 1024 } } } }, "dependencies": { "title": "Dependencies", "description": "Infrastructure by name; its outputs are available as ${dependencies.<name>.<output>} in env.", "type": "object", "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/dependency" } }, "description": { "title": "Description", "description": "What this service does, in a sentence (shown in the catalog).", "type": "string", "maxLength": 200 }, "enabled": { "title": "Enabled", "description": "false: the service is not deployed (in that environment).", "type": "boolean", "default": true }, "service": { "title": "Service", "description": "One deployable service.", "type": "object", "additionalProperties": false, "required": ["image"], "properties": { "description": { "$ref": "#/$defs/description" }, "image": { "$ref": "#/$defs/image" }, "command": { "$ref": "#/$defs/command" }, "args": { "$ref": "#/$defs/args" }, "port": { "$ref": "#/$defs/port" }, "replicas": { "$ref": "#/$defs/replicas" }, "cpu": { "$ref": "#/$defs/cpu" }, "memory": { "$ref": "#/$defs/memory" }, "env": { "$ref": "#/$defs/env" }, "secrets": { "$ref": "#/$defs/secrets" }, "health": { "$ref": "#/$defs/health" }, "ingress": { "$ref": "#/$defs/ingress" }, "autoscaling": { "$ref": "#/$defs/autoscaling" }, "dependencies": { "$ref": "#/$defs/dependencies" }, "enabled": { "$ref": "#/$defs/enabled" } } }, "serviceOverride": { "title": "Service override", "description": "A partial service merged into the base service for this environment (JSON Merge Patch: objects merge, scalars and arrays replace, null removes).", "type": "object", "additionalProperties": false, "properties": { "description": { "title": "Description", "description": "What this service does, in a sentence (shown in the catalog). null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/description" }, { "type": "null" }] }, "image": { "title": "Container image", "description": "An OCI image reference that names a tag or a digest, e.g. ghcr.io/acme/api:1.4.2 or ghcr.io/acme/api@sha256:\u2026; there is no implicit latest.", "$ref": "#/$defs/image" }, "command": { "title": "Command", "description": "Overrides the image's entrypoint. null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/command" }, { "type": "null" }] }, "args": { "title": "Arguments", "description": "Arguments passed to the command. null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/args" }, { "type": "null" }] }, "port": { "title": "Port", "description": "The HTTP port the container listens on. A service without a port is a worker: no Service, no Ingress, no HTTP probes. null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/port" }, { "type": "null" }] }, "replicas": { "title": "Replicas", "description": "Number of pods (0 to 50). With autoscaling it is the starting size only. null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/replicas" }, { "type": "null" }] }, "cpu": { "title": "CPU request", "description": "CPU requested per pod, in millicores (250m) or cores (0.5, 1). null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/cpu" }, { "type": "null" }] }, "memory": { "title": "Memory", "description": "Memory requested and limited per pod, in Ki, Mi, Gi or Ti (256Mi, 1Gi). null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/memory" }, { "type": "null" }] }, "env": { "title": "Environment variables", "description": "Variables to add or change; null removes one.", "anyOf": [{ "type": "object", "propertyNames": { "$ref": "#/$defs/envName" }, "additionalProperties": { "type": ["string", "number", "boolean", "null"], "maxLength": 32768 } }, { "type": "null" }] }, "secrets": { "title": "Secrets", "description": "Secrets to add or change; null removes one.", "anyOf": [{ "type": "object", "propertyNames": { "$ref": "#/$defs/envName" }, "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/secretRef" }, { "type": "null" }] } }, { "type": "null" }] }, "health": { "title": "Health check", "description": "HTTP readiness and liveness probes. Needs a port. null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/health" }, { "type": "null" }] }, "ingress": { "title": "Ingress", "description": "Ingress fields to change; null removes the ingress.", "anyOf": [{ "type": "object", "additionalProperties": false, "properties": { "host": { "title": "Host name", "description": "A lowercase RFC 1123 host name, e.g. api.payments.example.com.", "anyOf": [{ "$ref": "#/$defs/host" }, { "type": "null" }] }, "path": { "title": "Path", "description": "Path prefix routed to the service (default /).", "anyOf": [{ "$ref": "#/$defs/httpPath" }, { "type": "null" }] } } }, { "type": "null" }] }, "autoscaling": { "title": "Autoscaling", "description": "Autoscaling fields to change; null removes autoscaling.", "anyOf": [{ "type": "object", "additionalProperties": false, "properties": { "min": { "title": "Minimum replicas", "description": "At least 1.", "type": ["integer", "null"], "minimum": 1 }, "max": { "title": "Maximum replicas", "description": "At least min.", "type": ["integer", "null"], "minimum": 1 }, "cpu": { "title": "Target CPU %", "description": "Target average CPU utilisation, 1 to 100.", "type": ["integer", "null"], "minimum": 1, "maximum": 100 } } }, { "type": "null" }] }, "dependencies": { "title": "Dependencies", "description": "Dependencies to add or change; null removes one.", "anyOf": [{ "type": "object", "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "anyOf": [{ "type": "object", "additionalProperties": false, "properties": { "type": { "title": "Type", "description": "A dependency type from the org config's catalog, e.g. postgres.", "type": "string", "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "class": { "title": "Class", "description": "A size or class allowed for this type, e.g. small.", "type": ["string", "null"], "pattern": "^[a-z0-9][-a-z0-9]{0,62}$" }, "params": { "title": "Parameters", "description": "Parameters to add or change; null removes one (or all).", "type": ["object", "null"], "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, "additionalProperties": { "type": ["string", "number", "boolean", "null"], "maxLength": 1024 } } } }, { "type": "null" }] } }, { "type": "null" }] }, "enabled": { "title": "Enabled", "description": "false: the service is not deployed (in that environment).", "$ref": "#/$defs/enabled" } } }, "environment": { "title": "Environment", "description": "Overrides for one environment.", "type": "object", "additionalProperties": false, "properties": { "services": { "title": "Service overrides", "description": "Partial services by name; each must name a service declared under services.", "type": "object", "propertyNames": { "$ref": "#/$defs/serviceName" }, "additionalProperties": { "$ref": "#/$defs/serviceOverride" } } } } } };
+  const schema1 = { "title": "Team slug", "description": "Lowercase letters, digits and hyphens; starts and ends with a letter or digit; at most 40 characters.", "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" };
+  const schema3 = { "title": "Service name", "description": "A DNS-1035 label of at most 40 characters: lowercase letters, digits and hyphens, starting with a letter.", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" };
+  const schema27 = { "title": "Environment name", "description": "An environment declared in the organisation's Paved config.", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" };
+  const pattern0 = new RegExp("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", "u");
+  const pattern2 = new RegExp("^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", "u");
+  const schema4 = { "title": "Service", "description": "One deployable service.", "type": "object", "additionalProperties": false, "required": ["image"], "properties": { "description": { "$ref": "#/$defs/description" }, "image": { "$ref": "#/$defs/image" }, "command": { "$ref": "#/$defs/command" }, "args": { "$ref": "#/$defs/args" }, "port": { "$ref": "#/$defs/port" }, "replicas": { "$ref": "#/$defs/replicas" }, "cpu": { "$ref": "#/$defs/cpu" }, "memory": { "$ref": "#/$defs/memory" }, "env": { "$ref": "#/$defs/env" }, "secrets": { "$ref": "#/$defs/secrets" }, "health": { "$ref": "#/$defs/health" }, "ingress": { "$ref": "#/$defs/ingress" }, "autoscaling": { "$ref": "#/$defs/autoscaling" }, "dependencies": { "$ref": "#/$defs/dependencies" }, "enabled": { "$ref": "#/$defs/enabled" } } };
+  const schema5 = { "title": "Description", "description": "What this service does, in a sentence (shown in the catalog).", "type": "string", "maxLength": 200 };
+  const schema6 = { "title": "Container image", "description": "An OCI image reference that names a tag or a digest, e.g. ghcr.io/acme/api:1.4.2 or ghcr.io/acme/api@sha256:\u2026; there is no implicit latest.", "type": "string", "maxLength": 512, "pattern": "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$" };
+  const schema7 = { "title": "Command", "description": "Overrides the image's entrypoint.", "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } };
+  const schema8 = { "title": "Arguments", "description": "Arguments passed to the command.", "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } };
+  const schema9 = { "title": "Port", "description": "The HTTP port the container listens on. A service without a port is a worker: no Service, no Ingress, no HTTP probes.", "type": "integer", "minimum": 1, "maximum": 65535 };
+  const schema10 = { "title": "Replicas", "description": "Number of pods (0 to 50). With autoscaling it is the starting size only.", "type": "integer", "minimum": 0, "maximum": 50, "default": 1 };
+  const schema11 = { "title": "CPU request", "description": "CPU requested per pod, in millicores (250m) or cores (0.5, 1).", "type": "string", "pattern": "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$", "default": "100m" };
+  const schema12 = { "title": "Memory", "description": "Memory requested and limited per pod, in Ki, Mi, Gi or Ti (256Mi, 1Gi).", "type": "string", "pattern": "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$", "default": "128Mi" };
+  const schema23 = { "title": "Autoscaling", "description": "Horizontal pod autoscaling on CPU utilisation.", "type": "object", "additionalProperties": false, "required": ["min", "max"], "properties": { "min": { "title": "Minimum replicas", "description": "At least 1.", "type": "integer", "minimum": 1 }, "max": { "title": "Maximum replicas", "description": "At least min.", "type": "integer", "minimum": 1 }, "cpu": { "title": "Target CPU %", "description": "Target average CPU utilisation, 1 to 100.", "type": "integer", "minimum": 1, "maximum": 100, "default": 80 } } };
+  const schema26 = { "title": "Enabled", "description": "false: the service is not deployed (in that environment).", "type": "boolean", "default": true };
+  const func0 = Object.prototype.hasOwnProperty;
+  const func1 = runtime0;
+  const pattern3 = new RegExp("^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$", "u");
+  const pattern4 = new RegExp("^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$", "u");
+  const pattern5 = new RegExp("^[1-9][0-9]*(Ki|Mi|Gi|Ti)$", "u");
+  const schema13 = { "title": "Environment variables", "description": "Plain environment variables. A value that is exactly ${dependencies.<dep>.<output>} is read from that dependency's connection secret; write $${ for a literal ${.", "type": "object", "propertyNames": { "$ref": "#/$defs/envName" }, "additionalProperties": { "title": "Value", "description": "A string, number or boolean (rendered as a string).", "type": ["string", "number", "boolean"], "maxLength": 32768 } };
+  const schema14 = { "title": "Environment variable name", "description": "Letters, digits and underscores, not starting with a digit.", "type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$", "maxLength": 128 };
+  const pattern6 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+  function validate2(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate2.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        const _errs1 = errors;
+        if (typeof key0 === "string") {
+          if (func1(key0) > 128) {
+            const err0 = { instancePath, schemaPath: "#/$defs/envName/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters", schema: 128, parentSchema: schema14, data: key0, propertyName: key0 };
+            if (vErrors === null) {
+              vErrors = [err0];
+            } else {
+              vErrors.push(err0);
+            }
+            errors++;
+          }
+          if (!pattern6.test(key0)) {
+            const err1 = { instancePath, schemaPath: "#/$defs/envName/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema14, data: key0, propertyName: key0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        } else {
+          const err2 = { instancePath, schemaPath: "#/$defs/envName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.type, parentSchema: schema14, data: key0, propertyName: key0 };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        var valid0 = _errs1 === errors;
+        if (!valid0) {
+          const err3 = { instancePath, schemaPath: "#/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid", schema: schema13.propertyNames, parentSchema: schema13, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+      for (const key1 in data) {
+        let data0 = data[key1];
+        if (typeof data0 !== "string" && !(typeof data0 == "number" && isFinite(data0)) && typeof data0 !== "boolean") {
+          const err4 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/type", keyword: "type", params: { type: schema13.additionalProperties.type }, message: "must be string,number,boolean", schema: schema13.additionalProperties.type, parentSchema: schema13.additionalProperties, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+        if (typeof data0 === "string") {
+          if (func1(data0) > 32768) {
+            const err5 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 32768 }, message: "must NOT have more than 32768 characters", schema: 32768, parentSchema: schema13.additionalProperties, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        }
+      }
+    } else {
+      const err6 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema13.type, parentSchema: schema13, data };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    validate2.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate2, "validate2");
+  validate2.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  const schema15 = { "title": "Secrets", "description": "Environment variables whose values come from the secret store, rendered as an ExternalSecret.", "type": "object", "propertyNames": { "$ref": "#/$defs/envName" }, "additionalProperties": { "$ref": "#/$defs/secretRef" } };
+  const schema17 = { "title": "Secret reference", "description": "A reference into the organisation's secret store; never a secret value.", "type": "object", "additionalProperties": false, "required": ["key"], "properties": { "key": { "title": "Key", "description": "The key of the secret in the secret store, e.g. payments/stripe.", "type": "string", "minLength": 1, "maxLength": 512 }, "property": { "title": "Property", "description": "The property inside the secret, when it holds several values.", "type": "string", "minLength": 1, "maxLength": 256 } } };
+  function validate4(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate4.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        const _errs1 = errors;
+        if (typeof key0 === "string") {
+          if (func1(key0) > 128) {
+            const err0 = { instancePath, schemaPath: "#/$defs/envName/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters", schema: 128, parentSchema: schema14, data: key0, propertyName: key0 };
+            if (vErrors === null) {
+              vErrors = [err0];
+            } else {
+              vErrors.push(err0);
+            }
+            errors++;
+          }
+          if (!pattern6.test(key0)) {
+            const err1 = { instancePath, schemaPath: "#/$defs/envName/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema14, data: key0, propertyName: key0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        } else {
+          const err2 = { instancePath, schemaPath: "#/$defs/envName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.type, parentSchema: schema14, data: key0, propertyName: key0 };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        var valid0 = _errs1 === errors;
+        if (!valid0) {
+          const err3 = { instancePath, schemaPath: "#/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid", schema: schema15.propertyNames, parentSchema: schema15, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+      for (const key1 in data) {
+        let data0 = data[key1];
+        if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
+          if (data0.key === void 0) {
+            const err4 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/secretRef/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'", schema: schema17.required, parentSchema: schema17, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+          for (const key2 in data0) {
+            if (!(key2 === "key" || key2 === "property")) {
+              const err5 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/secretRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema17, data: data0 };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+          }
+          if (data0.key !== void 0) {
+            let data1 = data0.key;
+            if (typeof data1 === "string") {
+              if (func1(data1) > 512) {
+                const err6 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/key", schemaPath: "#/$defs/secretRef/properties/key/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema17.properties.key, data: data1 };
+                if (vErrors === null) {
+                  vErrors = [err6];
+                } else {
+                  vErrors.push(err6);
+                }
+                errors++;
+              }
+              if (func1(data1) < 1) {
+                const err7 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/key", schemaPath: "#/$defs/secretRef/properties/key/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema17.properties.key, data: data1 };
+                if (vErrors === null) {
+                  vErrors = [err7];
+                } else {
+                  vErrors.push(err7);
+                }
+                errors++;
+              }
+            } else {
+              const err8 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/key", schemaPath: "#/$defs/secretRef/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.properties.key.type, parentSchema: schema17.properties.key, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err8];
+              } else {
+                vErrors.push(err8);
+              }
+              errors++;
+            }
+          }
+          if (data0.property !== void 0) {
+            let data2 = data0.property;
+            if (typeof data2 === "string") {
+              if (func1(data2) > 256) {
+                const err9 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/property", schemaPath: "#/$defs/secretRef/properties/property/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema17.properties.property, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err9];
+                } else {
+                  vErrors.push(err9);
+                }
+                errors++;
+              }
+              if (func1(data2) < 1) {
+                const err10 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/property", schemaPath: "#/$defs/secretRef/properties/property/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema17.properties.property, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err10];
+                } else {
+                  vErrors.push(err10);
+                }
+                errors++;
+              }
+            } else {
+              const err11 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/property", schemaPath: "#/$defs/secretRef/properties/property/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.properties.property.type, parentSchema: schema17.properties.property, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err12 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/secretRef/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema17.type, parentSchema: schema17, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err13 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema15.type, parentSchema: schema15, data };
+      if (vErrors === null) {
+        vErrors = [err13];
+      } else {
+        vErrors.push(err13);
+      }
+      errors++;
+    }
+    validate4.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate4, "validate4");
+  validate4.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  const schema18 = { "title": "Health check", "description": "HTTP readiness and liveness probes. Needs a port.", "type": "object", "additionalProperties": false, "required": ["path"], "properties": { "path": { "$ref": "#/$defs/httpPath", "title": "Probe path", "description": "HTTP path of the health endpoint, e.g. /healthz." } } };
+  const schema19 = { "title": "HTTP path", "description": "An HTTP path starting with /.", "type": "string", "maxLength": 1024, "pattern": "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$" };
+  const pattern8 = new RegExp("^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", "u");
+  function validate6(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate6.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.path === void 0) {
+        const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'", schema: schema18.required, parentSchema: schema18, data };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+      for (const key0 in data) {
+        if (!(key0 === "path")) {
+          const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      if (data.path !== void 0) {
+        let data0 = data.path;
+        if (typeof data0 === "string") {
+          if (func1(data0) > 1024) {
+            const err2 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/httpPath/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema19, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+          if (!pattern8.test(data0)) {
+            const err3 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/httpPath/pattern", keyword: "pattern", params: { pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$" }, message: `must match pattern "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"`, schema: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", parentSchema: schema19, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+        } else {
+          const err4 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/httpPath/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.type, parentSchema: schema19, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    validate6.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate6, "validate6");
+  validate6.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  const schema20 = { "title": "Ingress", "description": "Expose the service over HTTP. Needs a port. Without a host, the environment's default host {service}.{owner}.{domain} is used.", "type": "object", "additionalProperties": false, "properties": { "host": { "$ref": "#/$defs/host" }, "path": { "$ref": "#/$defs/httpPath", "title": "Path", "description": "Path prefix routed to the service (default /).", "default": "/" } } };
+  const schema21 = { "title": "Host name", "description": "A lowercase RFC 1123 host name, e.g. api.payments.example.com.", "type": "string", "maxLength": 253, "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" };
+  const pattern9 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$", "u");
+  function validate8(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate8.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        if (!(key0 === "host" || key0 === "path")) {
+          const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema20, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+      }
+      if (data.host !== void 0) {
+        let data0 = data.host;
+        if (typeof data0 === "string") {
+          if (func1(data0) > 253) {
+            const err1 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema21, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+          if (!pattern9.test(data0)) {
+            const err2 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$", parentSchema: schema21, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        } else {
+          const err3 = { instancePath: instancePath + "/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema21.type, parentSchema: schema21, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+      if (data.path !== void 0) {
+        let data1 = data.path;
+        if (typeof data1 === "string") {
+          if (func1(data1) > 1024) {
+            const err4 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/httpPath/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema19, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+          if (!pattern8.test(data1)) {
+            const err5 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/httpPath/pattern", keyword: "pattern", params: { pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$" }, message: `must match pattern "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"`, schema: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", parentSchema: schema19, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        } else {
+          const err6 = { instancePath: instancePath + "/path", schemaPath: "#/$defs/httpPath/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.type, parentSchema: schema19, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err7 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema20.type, parentSchema: schema20, data };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    validate8.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate8, "validate8");
+  validate8.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  const schema24 = { "title": "Dependencies", "description": "Infrastructure by name; its outputs are available as ${dependencies.<name>.<output>} in env.", "type": "object", "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/dependency" } };
+  const schema25 = { "title": "Dependency", "description": "Infrastructure this service needs, from the organisation's dependency catalog.", "type": "object", "additionalProperties": false, "required": ["type"], "properties": { "type": { "title": "Type", "description": "A dependency type from the org config's catalog, e.g. postgres.", "type": "string", "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "class": { "title": "Class", "description": "A size or class allowed for this type, e.g. small.", "type": "string", "pattern": "^[a-z0-9][-a-z0-9]{0,62}$" }, "params": { "title": "Parameters", "description": "Extra parameters passed to the claim.", "type": "object", "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, "additionalProperties": { "type": ["string", "number", "boolean"], "maxLength": 1024 } } } };
+  const pattern12 = new RegExp("^[a-z][-a-z0-9]{0,62}$", "u");
+  const pattern13 = new RegExp("^[a-z0-9][-a-z0-9]{0,62}$", "u");
+  const pattern14 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
+  function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate10.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        const _errs1 = errors;
+        if (typeof key0 === "string") {
+          if (!pattern2.test(key0)) {
+            const err0 = { instancePath, schemaPath: "#/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema24.propertyNames, data: key0, propertyName: key0 };
+            if (vErrors === null) {
+              vErrors = [err0];
+            } else {
+              vErrors.push(err0);
+            }
+            errors++;
+          }
+        }
+        var valid0 = _errs1 === errors;
+        if (!valid0) {
+          const err1 = { instancePath, schemaPath: "#/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid", schema: schema24.propertyNames, parentSchema: schema24, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      for (const key1 in data) {
+        let data0 = data[key1];
+        if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
+          if (data0.type === void 0) {
+            const err2 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependency/required", keyword: "required", params: { missingProperty: "type" }, message: "must have required property 'type'", schema: schema25.required, parentSchema: schema25, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+          for (const key2 in data0) {
+            if (!(key2 === "type" || key2 === "class" || key2 === "params")) {
+              const err3 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependency/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema25, data: data0 };
+              if (vErrors === null) {
+                vErrors = [err3];
+              } else {
+                vErrors.push(err3);
+              }
+              errors++;
+            }
+          }
+          if (data0.type !== void 0) {
+            let data1 = data0.type;
+            if (typeof data1 === "string") {
+              if (!pattern12.test(data1)) {
+                const err4 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/type", schemaPath: "#/$defs/dependency/properties/type/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema25.properties.type, data: data1 };
+                if (vErrors === null) {
+                  vErrors = [err4];
+                } else {
+                  vErrors.push(err4);
+                }
+                errors++;
+              }
+            } else {
+              const err5 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/type", schemaPath: "#/$defs/dependency/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.type.type, parentSchema: schema25.properties.type, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+          }
+          if (data0.class !== void 0) {
+            let data2 = data0.class;
+            if (typeof data2 === "string") {
+              if (!pattern13.test(data2)) {
+                const err6 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/class", schemaPath: "#/$defs/dependency/properties/class/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z0-9][-a-z0-9]{0,62}$"', schema: "^[a-z0-9][-a-z0-9]{0,62}$", parentSchema: schema25.properties.class, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err6];
+                } else {
+                  vErrors.push(err6);
+                }
+                errors++;
+              }
+            } else {
+              const err7 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/class", schemaPath: "#/$defs/dependency/properties/class/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.class.type, parentSchema: schema25.properties.class, data: data2 };
+              if (vErrors === null) {
+                vErrors = [err7];
+              } else {
+                vErrors.push(err7);
+              }
+              errors++;
+            }
+          }
+          if (data0.params !== void 0) {
+            let data3 = data0.params;
+            if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+              for (const key3 in data3) {
+                const _errs13 = errors;
+                if (typeof key3 === "string") {
+                  if (!pattern14.test(key3)) {
+                    const err8 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependency/properties/params/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema25.properties.params.propertyNames, data: key3, propertyName: key3 };
+                    if (vErrors === null) {
+                      vErrors = [err8];
+                    } else {
+                      vErrors.push(err8);
+                    }
+                    errors++;
+                  }
+                }
+                var valid4 = _errs13 === errors;
+                if (!valid4) {
+                  const err9 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependency/properties/params/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid", schema: schema25.properties.params.propertyNames, parentSchema: schema25.properties.params, data: data3 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+              }
+              for (const key4 in data3) {
+                let data4 = data3[key4];
+                if (typeof data4 !== "string" && !(typeof data4 == "number" && isFinite(data4)) && typeof data4 !== "boolean") {
+                  const err10 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependency/properties/params/additionalProperties/type", keyword: "type", params: { type: schema25.properties.params.additionalProperties.type }, message: "must be string,number,boolean", schema: schema25.properties.params.additionalProperties.type, parentSchema: schema25.properties.params.additionalProperties, data: data4 };
+                  if (vErrors === null) {
+                    vErrors = [err10];
+                  } else {
+                    vErrors.push(err10);
+                  }
+                  errors++;
+                }
+                if (typeof data4 === "string") {
+                  if (func1(data4) > 1024) {
+                    const err11 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependency/properties/params/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema25.properties.params.additionalProperties, data: data4 };
+                    if (vErrors === null) {
+                      vErrors = [err11];
+                    } else {
+                      vErrors.push(err11);
+                    }
+                    errors++;
+                  }
+                }
+              }
+            } else {
+              const err12 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependency/properties/params/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema25.properties.params.type, parentSchema: schema25.properties.params, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err13 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependency/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema25.type, parentSchema: schema25, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err14 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema24.type, parentSchema: schema24, data };
+      if (vErrors === null) {
+        vErrors = [err14];
+      } else {
+        vErrors.push(err14);
+      }
+      errors++;
+    }
+    validate10.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate10, "validate10");
+  validate10.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  function validate1(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate1.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.image === void 0) {
+        const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema4.required, parentSchema: schema4, data };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+      for (const key0 in data) {
+        if (!func0.call(schema4.properties, key0)) {
+          const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema4, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      if (data.description !== void 0) {
+        let data0 = data.description;
+        if (typeof data0 === "string") {
+          if (func1(data0) > 200) {
+            const err2 = { instancePath: instancePath + "/description", schemaPath: "#/$defs/description/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters", schema: 200, parentSchema: schema5, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        } else {
+          const err3 = { instancePath: instancePath + "/description", schemaPath: "#/$defs/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema5.type, parentSchema: schema5, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+      if (data.image !== void 0) {
+        let data1 = data.image;
+        if (typeof data1 === "string") {
+          if (func1(data1) > 512) {
+            const err4 = { instancePath: instancePath + "/image", schemaPath: "#/$defs/image/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema6, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+          if (!pattern3.test(data1)) {
+            const err5 = { instancePath: instancePath + "/image", schemaPath: "#/$defs/image/pattern", keyword: "pattern", params: { pattern: "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$" }, message: 'must match pattern "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$"', schema: "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$", parentSchema: schema6, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        } else {
+          const err6 = { instancePath: instancePath + "/image", schemaPath: "#/$defs/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema6.type, parentSchema: schema6, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+      if (data.command !== void 0) {
+        let data2 = data.command;
+        if (Array.isArray(data2)) {
+          if (data2.length > 100) {
+            const err7 = { instancePath: instancePath + "/command", schemaPath: "#/$defs/command/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items", schema: 100, parentSchema: schema7, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+          const len0 = data2.length;
+          for (let i0 = 0; i0 < len0; i0++) {
+            let data3 = data2[i0];
+            if (typeof data3 === "string") {
+              if (func1(data3) > 4096) {
+                const err8 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/$defs/command/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema7.items, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            } else {
+              const err9 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/$defs/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema7.items.type, parentSchema: schema7.items, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err10 = { instancePath: instancePath + "/command", schemaPath: "#/$defs/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema7.type, parentSchema: schema7, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      }
+      if (data.args !== void 0) {
+        let data4 = data.args;
+        if (Array.isArray(data4)) {
+          if (data4.length > 100) {
+            const err11 = { instancePath: instancePath + "/args", schemaPath: "#/$defs/args/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items", schema: 100, parentSchema: schema8, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          const len1 = data4.length;
+          for (let i1 = 0; i1 < len1; i1++) {
+            let data5 = data4[i1];
+            if (typeof data5 === "string") {
+              if (func1(data5) > 4096) {
+                const err12 = { instancePath: instancePath + "/args/" + i1, schemaPath: "#/$defs/args/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema8.items, data: data5 };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            } else {
+              const err13 = { instancePath: instancePath + "/args/" + i1, schemaPath: "#/$defs/args/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema8.items.type, parentSchema: schema8.items, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err14 = { instancePath: instancePath + "/args", schemaPath: "#/$defs/args/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema8.type, parentSchema: schema8, data: data4 };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      }
+      if (data.port !== void 0) {
+        let data6 = data.port;
+        if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+          const err15 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema9.type, parentSchema: schema9, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+        if (typeof data6 == "number" && isFinite(data6)) {
+          if (data6 > 65535 || isNaN(data6)) {
+            const err16 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema9, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+          if (data6 < 1 || isNaN(data6)) {
+            const err17 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema9, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.replicas !== void 0) {
+        let data7 = data.replicas;
+        if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+          const err18 = { instancePath: instancePath + "/replicas", schemaPath: "#/$defs/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema10.type, parentSchema: schema10, data: data7 };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        if (typeof data7 == "number" && isFinite(data7)) {
+          if (data7 > 50 || isNaN(data7)) {
+            const err19 = { instancePath: instancePath + "/replicas", schemaPath: "#/$defs/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema10, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          if (data7 < 0 || isNaN(data7)) {
+            const err20 = { instancePath: instancePath + "/replicas", schemaPath: "#/$defs/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema10, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.cpu !== void 0) {
+        let data8 = data.cpu;
+        if (typeof data8 === "string") {
+          if (!pattern4.test(data8)) {
+            const err21 = { instancePath: instancePath + "/cpu", schemaPath: "#/$defs/cpu/pattern", keyword: "pattern", params: { pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema11, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        } else {
+          const err22 = { instancePath: instancePath + "/cpu", schemaPath: "#/$defs/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.type, parentSchema: schema11, data: data8 };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+      }
+      if (data.memory !== void 0) {
+        let data9 = data.memory;
+        if (typeof data9 === "string") {
+          if (!pattern5.test(data9)) {
+            const err23 = { instancePath: instancePath + "/memory", schemaPath: "#/$defs/memory/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$" }, message: 'must match pattern "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$"', schema: "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$", parentSchema: schema12, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        } else {
+          const err24 = { instancePath: instancePath + "/memory", schemaPath: "#/$defs/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data9 };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+      }
+      if (data.env !== void 0) {
+        if (!validate2(data.env, { instancePath: instancePath + "/env", parentData: data, parentDataProperty: "env", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.secrets !== void 0) {
+        if (!validate4(data.secrets, { instancePath: instancePath + "/secrets", parentData: data, parentDataProperty: "secrets", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.health !== void 0) {
+        if (!validate6(data.health, { instancePath: instancePath + "/health", parentData: data, parentDataProperty: "health", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.ingress !== void 0) {
+        if (!validate8(data.ingress, { instancePath: instancePath + "/ingress", parentData: data, parentDataProperty: "ingress", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.autoscaling !== void 0) {
+        let data14 = data.autoscaling;
+        if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+          if (data14.min === void 0) {
+            const err25 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/$defs/autoscaling/required", keyword: "required", params: { missingProperty: "min" }, message: "must have required property 'min'", schema: schema23.required, parentSchema: schema23, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+          if (data14.max === void 0) {
+            const err26 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/$defs/autoscaling/required", keyword: "required", params: { missingProperty: "max" }, message: "must have required property 'max'", schema: schema23.required, parentSchema: schema23, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+          for (const key1 in data14) {
+            if (!(key1 === "min" || key1 === "max" || key1 === "cpu")) {
+              const err27 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/$defs/autoscaling/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema23, data: data14 };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+          }
+          if (data14.min !== void 0) {
+            let data15 = data14.min;
+            if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15))) {
+              const err28 = { instancePath: instancePath + "/autoscaling/min", schemaPath: "#/$defs/autoscaling/properties/min/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema23.properties.min.type, parentSchema: schema23.properties.min, data: data15 };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+            if (typeof data15 == "number" && isFinite(data15)) {
+              if (data15 < 1 || isNaN(data15)) {
+                const err29 = { instancePath: instancePath + "/autoscaling/min", schemaPath: "#/$defs/autoscaling/properties/min/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema23.properties.min, data: data15 };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
+              }
+            }
+          }
+          if (data14.max !== void 0) {
+            let data16 = data14.max;
+            if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
+              const err30 = { instancePath: instancePath + "/autoscaling/max", schemaPath: "#/$defs/autoscaling/properties/max/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema23.properties.max.type, parentSchema: schema23.properties.max, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+            if (typeof data16 == "number" && isFinite(data16)) {
+              if (data16 < 1 || isNaN(data16)) {
+                const err31 = { instancePath: instancePath + "/autoscaling/max", schemaPath: "#/$defs/autoscaling/properties/max/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema23.properties.max, data: data16 };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+              }
+            }
+          }
+          if (data14.cpu !== void 0) {
+            let data17 = data14.cpu;
+            if (!(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17))) {
+              const err32 = { instancePath: instancePath + "/autoscaling/cpu", schemaPath: "#/$defs/autoscaling/properties/cpu/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema23.properties.cpu.type, parentSchema: schema23.properties.cpu, data: data17 };
+              if (vErrors === null) {
+                vErrors = [err32];
+              } else {
+                vErrors.push(err32);
+              }
+              errors++;
+            }
+            if (typeof data17 == "number" && isFinite(data17)) {
+              if (data17 > 100 || isNaN(data17)) {
+                const err33 = { instancePath: instancePath + "/autoscaling/cpu", schemaPath: "#/$defs/autoscaling/properties/cpu/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema23.properties.cpu, data: data17 };
+                if (vErrors === null) {
+                  vErrors = [err33];
+                } else {
+                  vErrors.push(err33);
+                }
+                errors++;
+              }
+              if (data17 < 1 || isNaN(data17)) {
+                const err34 = { instancePath: instancePath + "/autoscaling/cpu", schemaPath: "#/$defs/autoscaling/properties/cpu/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema23.properties.cpu, data: data17 };
+                if (vErrors === null) {
+                  vErrors = [err34];
+                } else {
+                  vErrors.push(err34);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err35 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/$defs/autoscaling/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema23.type, parentSchema: schema23, data: data14 };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+      }
+      if (data.dependencies !== void 0) {
+        if (!validate10(data.dependencies, { instancePath: instancePath + "/dependencies", parentData: data, parentDataProperty: "dependencies", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.enabled !== void 0) {
+        let data19 = data.enabled;
+        if (typeof data19 !== "boolean") {
+          const err36 = { instancePath: instancePath + "/enabled", schemaPath: "#/$defs/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema26.type, parentSchema: schema26, data: data19 };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema4.type, parentSchema: schema4, data };
+      if (vErrors === null) {
+        vErrors = [err37];
+      } else {
+        vErrors.push(err37);
+      }
+      errors++;
+    }
+    validate1.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate1, "validate1");
+  validate1.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  const schema28 = { "title": "Environment", "description": "Overrides for one environment.", "type": "object", "additionalProperties": false, "properties": { "services": { "title": "Service overrides", "description": "Partial services by name; each must name a service declared under services.", "type": "object", "propertyNames": { "$ref": "#/$defs/serviceName" }, "additionalProperties": { "$ref": "#/$defs/serviceOverride" } } } };
+  const schema30 = { "title": "Service override", "description": "A partial service merged into the base service for this environment (JSON Merge Patch: objects merge, scalars and arrays replace, null removes).", "type": "object", "additionalProperties": false, "properties": { "description": { "title": "Description", "description": "What this service does, in a sentence (shown in the catalog). null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/description" }, { "type": "null" }] }, "image": { "title": "Container image", "description": "An OCI image reference that names a tag or a digest, e.g. ghcr.io/acme/api:1.4.2 or ghcr.io/acme/api@sha256:\u2026; there is no implicit latest.", "$ref": "#/$defs/image" }, "command": { "title": "Command", "description": "Overrides the image's entrypoint. null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/command" }, { "type": "null" }] }, "args": { "title": "Arguments", "description": "Arguments passed to the command. null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/args" }, { "type": "null" }] }, "port": { "title": "Port", "description": "The HTTP port the container listens on. A service without a port is a worker: no Service, no Ingress, no HTTP probes. null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/port" }, { "type": "null" }] }, "replicas": { "title": "Replicas", "description": "Number of pods (0 to 50). With autoscaling it is the starting size only. null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/replicas" }, { "type": "null" }] }, "cpu": { "title": "CPU request", "description": "CPU requested per pod, in millicores (250m) or cores (0.5, 1). null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/cpu" }, { "type": "null" }] }, "memory": { "title": "Memory", "description": "Memory requested and limited per pod, in Ki, Mi, Gi or Ti (256Mi, 1Gi). null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/memory" }, { "type": "null" }] }, "env": { "title": "Environment variables", "description": "Variables to add or change; null removes one.", "anyOf": [{ "type": "object", "propertyNames": { "$ref": "#/$defs/envName" }, "additionalProperties": { "type": ["string", "number", "boolean", "null"], "maxLength": 32768 } }, { "type": "null" }] }, "secrets": { "title": "Secrets", "description": "Secrets to add or change; null removes one.", "anyOf": [{ "type": "object", "propertyNames": { "$ref": "#/$defs/envName" }, "additionalProperties": { "anyOf": [{ "$ref": "#/$defs/secretRef" }, { "type": "null" }] } }, { "type": "null" }] }, "health": { "title": "Health check", "description": "HTTP readiness and liveness probes. Needs a port. null removes it (falls back to the default).", "anyOf": [{ "$ref": "#/$defs/health" }, { "type": "null" }] }, "ingress": { "title": "Ingress", "description": "Ingress fields to change; null removes the ingress.", "anyOf": [{ "type": "object", "additionalProperties": false, "properties": { "host": { "title": "Host name", "description": "A lowercase RFC 1123 host name, e.g. api.payments.example.com.", "anyOf": [{ "$ref": "#/$defs/host" }, { "type": "null" }] }, "path": { "title": "Path", "description": "Path prefix routed to the service (default /).", "anyOf": [{ "$ref": "#/$defs/httpPath" }, { "type": "null" }] } } }, { "type": "null" }] }, "autoscaling": { "title": "Autoscaling", "description": "Autoscaling fields to change; null removes autoscaling.", "anyOf": [{ "type": "object", "additionalProperties": false, "properties": { "min": { "title": "Minimum replicas", "description": "At least 1.", "type": ["integer", "null"], "minimum": 1 }, "max": { "title": "Maximum replicas", "description": "At least min.", "type": ["integer", "null"], "minimum": 1 }, "cpu": { "title": "Target CPU %", "description": "Target average CPU utilisation, 1 to 100.", "type": ["integer", "null"], "minimum": 1, "maximum": 100 } } }, { "type": "null" }] }, "dependencies": { "title": "Dependencies", "description": "Dependencies to add or change; null removes one.", "anyOf": [{ "type": "object", "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "anyOf": [{ "type": "object", "additionalProperties": false, "properties": { "type": { "title": "Type", "description": "A dependency type from the org config's catalog, e.g. postgres.", "type": "string", "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "class": { "title": "Class", "description": "A size or class allowed for this type, e.g. small.", "type": ["string", "null"], "pattern": "^[a-z0-9][-a-z0-9]{0,62}$" }, "params": { "title": "Parameters", "description": "Parameters to add or change; null removes one (or all).", "type": ["object", "null"], "propertyNames": { "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, "additionalProperties": { "type": ["string", "number", "boolean", "null"], "maxLength": 1024 } } } }, { "type": "null" }] } }, { "type": "null" }] }, "enabled": { "title": "Enabled", "description": "false: the service is not deployed (in that environment).", "$ref": "#/$defs/enabled" } } };
+  function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate14.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        if (!func0.call(schema30.properties, key0)) {
+          const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema30, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+      }
+      if (data.description !== void 0) {
+        let data0 = data.description;
+        const _errs3 = errors;
+        let valid1 = false;
+        const _errs4 = errors;
+        if (typeof data0 === "string") {
+          if (func1(data0) > 200) {
+            const err1 = { instancePath: instancePath + "/description", schemaPath: "#/$defs/description/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters", schema: 200, parentSchema: schema5, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        } else {
+          const err2 = { instancePath: instancePath + "/description", schemaPath: "#/$defs/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema5.type, parentSchema: schema5, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+        var _valid0 = _errs4 === errors;
+        valid1 = valid1 || _valid0;
+        const _errs7 = errors;
+        if (data0 !== null) {
+          const err3 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.description.anyOf[1].type, parentSchema: schema30.properties.description.anyOf[1], data: data0 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+        var _valid0 = _errs7 === errors;
+        valid1 = valid1 || _valid0;
+        if (!valid1) {
+          const err4 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.description.anyOf, parentSchema: schema30.properties.description, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        } else {
+          errors = _errs3;
+          if (vErrors !== null) {
+            if (_errs3) {
+              vErrors.length = _errs3;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.image !== void 0) {
+        let data1 = data.image;
+        if (typeof data1 === "string") {
+          if (func1(data1) > 512) {
+            const err5 = { instancePath: instancePath + "/image", schemaPath: "#/$defs/image/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema6, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+          if (!pattern3.test(data1)) {
+            const err6 = { instancePath: instancePath + "/image", schemaPath: "#/$defs/image/pattern", keyword: "pattern", params: { pattern: "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$" }, message: 'must match pattern "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$"', schema: "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$", parentSchema: schema6, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        } else {
+          const err7 = { instancePath: instancePath + "/image", schemaPath: "#/$defs/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema6.type, parentSchema: schema6, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      }
+      if (data.command !== void 0) {
+        let data2 = data.command;
+        const _errs13 = errors;
+        let valid4 = false;
+        const _errs14 = errors;
+        if (Array.isArray(data2)) {
+          if (data2.length > 100) {
+            const err8 = { instancePath: instancePath + "/command", schemaPath: "#/$defs/command/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items", schema: 100, parentSchema: schema7, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+          const len0 = data2.length;
+          for (let i0 = 0; i0 < len0; i0++) {
+            let data3 = data2[i0];
+            if (typeof data3 === "string") {
+              if (func1(data3) > 4096) {
+                const err9 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/$defs/command/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema7.items, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err9];
+                } else {
+                  vErrors.push(err9);
+                }
+                errors++;
+              }
+            } else {
+              const err10 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/$defs/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema7.items.type, parentSchema: schema7.items, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err11 = { instancePath: instancePath + "/command", schemaPath: "#/$defs/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema7.type, parentSchema: schema7, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+        var _valid1 = _errs14 === errors;
+        valid4 = valid4 || _valid1;
+        const _errs19 = errors;
+        if (data2 !== null) {
+          const err12 = { instancePath: instancePath + "/command", schemaPath: "#/properties/command/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.command.anyOf[1].type, parentSchema: schema30.properties.command.anyOf[1], data: data2 };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+        var _valid1 = _errs19 === errors;
+        valid4 = valid4 || _valid1;
+        if (!valid4) {
+          const err13 = { instancePath: instancePath + "/command", schemaPath: "#/properties/command/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.command.anyOf, parentSchema: schema30.properties.command, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        } else {
+          errors = _errs13;
+          if (vErrors !== null) {
+            if (_errs13) {
+              vErrors.length = _errs13;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.args !== void 0) {
+        let data4 = data.args;
+        const _errs22 = errors;
+        let valid8 = false;
+        const _errs23 = errors;
+        if (Array.isArray(data4)) {
+          if (data4.length > 100) {
+            const err14 = { instancePath: instancePath + "/args", schemaPath: "#/$defs/args/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items", schema: 100, parentSchema: schema8, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+          const len1 = data4.length;
+          for (let i1 = 0; i1 < len1; i1++) {
+            let data5 = data4[i1];
+            if (typeof data5 === "string") {
+              if (func1(data5) > 4096) {
+                const err15 = { instancePath: instancePath + "/args/" + i1, schemaPath: "#/$defs/args/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema8.items, data: data5 };
+                if (vErrors === null) {
+                  vErrors = [err15];
+                } else {
+                  vErrors.push(err15);
+                }
+                errors++;
+              }
+            } else {
+              const err16 = { instancePath: instancePath + "/args/" + i1, schemaPath: "#/$defs/args/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema8.items.type, parentSchema: schema8.items, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err16];
+              } else {
+                vErrors.push(err16);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err17 = { instancePath: instancePath + "/args", schemaPath: "#/$defs/args/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema8.type, parentSchema: schema8, data: data4 };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+        var _valid2 = _errs23 === errors;
+        valid8 = valid8 || _valid2;
+        const _errs28 = errors;
+        if (data4 !== null) {
+          const err18 = { instancePath: instancePath + "/args", schemaPath: "#/properties/args/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.args.anyOf[1].type, parentSchema: schema30.properties.args.anyOf[1], data: data4 };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        var _valid2 = _errs28 === errors;
+        valid8 = valid8 || _valid2;
+        if (!valid8) {
+          const err19 = { instancePath: instancePath + "/args", schemaPath: "#/properties/args/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.args.anyOf, parentSchema: schema30.properties.args, data: data4 };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        } else {
+          errors = _errs22;
+          if (vErrors !== null) {
+            if (_errs22) {
+              vErrors.length = _errs22;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.port !== void 0) {
+        let data6 = data.port;
+        const _errs31 = errors;
+        let valid12 = false;
+        const _errs32 = errors;
+        if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+          const err20 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema9.type, parentSchema: schema9, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+        if (typeof data6 == "number" && isFinite(data6)) {
+          if (data6 > 65535 || isNaN(data6)) {
+            const err21 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema9, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+          if (data6 < 1 || isNaN(data6)) {
+            const err22 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema9, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        var _valid3 = _errs32 === errors;
+        valid12 = valid12 || _valid3;
+        const _errs35 = errors;
+        if (data6 !== null) {
+          const err23 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.port.anyOf[1].type, parentSchema: schema30.properties.port.anyOf[1], data: data6 };
+          if (vErrors === null) {
+            vErrors = [err23];
+          } else {
+            vErrors.push(err23);
+          }
+          errors++;
+        }
+        var _valid3 = _errs35 === errors;
+        valid12 = valid12 || _valid3;
+        if (!valid12) {
+          const err24 = { instancePath: instancePath + "/port", schemaPath: "#/properties/port/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.port.anyOf, parentSchema: schema30.properties.port, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        } else {
+          errors = _errs31;
+          if (vErrors !== null) {
+            if (_errs31) {
+              vErrors.length = _errs31;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.replicas !== void 0) {
+        let data7 = data.replicas;
+        const _errs38 = errors;
+        let valid14 = false;
+        const _errs39 = errors;
+        if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+          const err25 = { instancePath: instancePath + "/replicas", schemaPath: "#/$defs/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema10.type, parentSchema: schema10, data: data7 };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+        if (typeof data7 == "number" && isFinite(data7)) {
+          if (data7 > 50 || isNaN(data7)) {
+            const err26 = { instancePath: instancePath + "/replicas", schemaPath: "#/$defs/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema10, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+          if (data7 < 0 || isNaN(data7)) {
+            const err27 = { instancePath: instancePath + "/replicas", schemaPath: "#/$defs/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema10, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+        var _valid4 = _errs39 === errors;
+        valid14 = valid14 || _valid4;
+        const _errs42 = errors;
+        if (data7 !== null) {
+          const err28 = { instancePath: instancePath + "/replicas", schemaPath: "#/properties/replicas/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.replicas.anyOf[1].type, parentSchema: schema30.properties.replicas.anyOf[1], data: data7 };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+        var _valid4 = _errs42 === errors;
+        valid14 = valid14 || _valid4;
+        if (!valid14) {
+          const err29 = { instancePath: instancePath + "/replicas", schemaPath: "#/properties/replicas/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.replicas.anyOf, parentSchema: schema30.properties.replicas, data: data7 };
+          if (vErrors === null) {
+            vErrors = [err29];
+          } else {
+            vErrors.push(err29);
+          }
+          errors++;
+        } else {
+          errors = _errs38;
+          if (vErrors !== null) {
+            if (_errs38) {
+              vErrors.length = _errs38;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.cpu !== void 0) {
+        let data8 = data.cpu;
+        const _errs45 = errors;
+        let valid16 = false;
+        const _errs46 = errors;
+        if (typeof data8 === "string") {
+          if (!pattern4.test(data8)) {
+            const err30 = { instancePath: instancePath + "/cpu", schemaPath: "#/$defs/cpu/pattern", keyword: "pattern", params: { pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema11, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err30];
+            } else {
+              vErrors.push(err30);
+            }
+            errors++;
+          }
+        } else {
+          const err31 = { instancePath: instancePath + "/cpu", schemaPath: "#/$defs/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.type, parentSchema: schema11, data: data8 };
+          if (vErrors === null) {
+            vErrors = [err31];
+          } else {
+            vErrors.push(err31);
+          }
+          errors++;
+        }
+        var _valid5 = _errs46 === errors;
+        valid16 = valid16 || _valid5;
+        const _errs49 = errors;
+        if (data8 !== null) {
+          const err32 = { instancePath: instancePath + "/cpu", schemaPath: "#/properties/cpu/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.cpu.anyOf[1].type, parentSchema: schema30.properties.cpu.anyOf[1], data: data8 };
+          if (vErrors === null) {
+            vErrors = [err32];
+          } else {
+            vErrors.push(err32);
+          }
+          errors++;
+        }
+        var _valid5 = _errs49 === errors;
+        valid16 = valid16 || _valid5;
+        if (!valid16) {
+          const err33 = { instancePath: instancePath + "/cpu", schemaPath: "#/properties/cpu/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.cpu.anyOf, parentSchema: schema30.properties.cpu, data: data8 };
+          if (vErrors === null) {
+            vErrors = [err33];
+          } else {
+            vErrors.push(err33);
+          }
+          errors++;
+        } else {
+          errors = _errs45;
+          if (vErrors !== null) {
+            if (_errs45) {
+              vErrors.length = _errs45;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.memory !== void 0) {
+        let data9 = data.memory;
+        const _errs52 = errors;
+        let valid18 = false;
+        const _errs53 = errors;
+        if (typeof data9 === "string") {
+          if (!pattern5.test(data9)) {
+            const err34 = { instancePath: instancePath + "/memory", schemaPath: "#/$defs/memory/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$" }, message: 'must match pattern "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$"', schema: "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$", parentSchema: schema12, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+        } else {
+          const err35 = { instancePath: instancePath + "/memory", schemaPath: "#/$defs/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data9 };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+        var _valid6 = _errs53 === errors;
+        valid18 = valid18 || _valid6;
+        const _errs56 = errors;
+        if (data9 !== null) {
+          const err36 = { instancePath: instancePath + "/memory", schemaPath: "#/properties/memory/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.memory.anyOf[1].type, parentSchema: schema30.properties.memory.anyOf[1], data: data9 };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+        }
+        var _valid6 = _errs56 === errors;
+        valid18 = valid18 || _valid6;
+        if (!valid18) {
+          const err37 = { instancePath: instancePath + "/memory", schemaPath: "#/properties/memory/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.memory.anyOf, parentSchema: schema30.properties.memory, data: data9 };
+          if (vErrors === null) {
+            vErrors = [err37];
+          } else {
+            vErrors.push(err37);
+          }
+          errors++;
+        } else {
+          errors = _errs52;
+          if (vErrors !== null) {
+            if (_errs52) {
+              vErrors.length = _errs52;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.env !== void 0) {
+        let data10 = data.env;
+        const _errs59 = errors;
+        let valid20 = false;
+        const _errs60 = errors;
+        if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+          for (const key1 in data10) {
+            const _errs62 = errors;
+            if (typeof key1 === "string") {
+              if (func1(key1) > 128) {
+                const err38 = { instancePath: instancePath + "/env", schemaPath: "#/$defs/envName/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters", schema: 128, parentSchema: schema14, data: key1, propertyName: key1 };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+              if (!pattern6.test(key1)) {
+                const err39 = { instancePath: instancePath + "/env", schemaPath: "#/$defs/envName/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema14, data: key1, propertyName: key1 };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+            } else {
+              const err40 = { instancePath: instancePath + "/env", schemaPath: "#/$defs/envName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.type, parentSchema: schema14, data: key1, propertyName: key1 };
+              if (vErrors === null) {
+                vErrors = [err40];
+              } else {
+                vErrors.push(err40);
+              }
+              errors++;
+            }
+            var valid21 = _errs62 === errors;
+            if (!valid21) {
+              const err41 = { instancePath: instancePath + "/env", schemaPath: "#/properties/env/anyOf/0/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema30.properties.env.anyOf[0].propertyNames, parentSchema: schema30.properties.env.anyOf[0], data: data10 };
+              if (vErrors === null) {
+                vErrors = [err41];
+              } else {
+                vErrors.push(err41);
+              }
+              errors++;
+            }
+          }
+          for (const key2 in data10) {
+            let data11 = data10[key2];
+            if (typeof data11 !== "string" && !(typeof data11 == "number" && isFinite(data11)) && typeof data11 !== "boolean" && data11 !== null) {
+              const err42 = { instancePath: instancePath + "/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/env/anyOf/0/additionalProperties/type", keyword: "type", params: { type: schema30.properties.env.anyOf[0].additionalProperties.type }, message: "must be string,number,boolean,null", schema: schema30.properties.env.anyOf[0].additionalProperties.type, parentSchema: schema30.properties.env.anyOf[0].additionalProperties, data: data11 };
+              if (vErrors === null) {
+                vErrors = [err42];
+              } else {
+                vErrors.push(err42);
+              }
+              errors++;
+            }
+            if (typeof data11 === "string") {
+              if (func1(data11) > 32768) {
+                const err43 = { instancePath: instancePath + "/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/env/anyOf/0/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 32768 }, message: "must NOT have more than 32768 characters", schema: 32768, parentSchema: schema30.properties.env.anyOf[0].additionalProperties, data: data11 };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err44 = { instancePath: instancePath + "/env", schemaPath: "#/properties/env/anyOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema30.properties.env.anyOf[0].type, parentSchema: schema30.properties.env.anyOf[0], data: data10 };
+          if (vErrors === null) {
+            vErrors = [err44];
+          } else {
+            vErrors.push(err44);
+          }
+          errors++;
+        }
+        var _valid7 = _errs60 === errors;
+        valid20 = valid20 || _valid7;
+        const _errs68 = errors;
+        if (data10 !== null) {
+          const err45 = { instancePath: instancePath + "/env", schemaPath: "#/properties/env/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.env.anyOf[1].type, parentSchema: schema30.properties.env.anyOf[1], data: data10 };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+        var _valid7 = _errs68 === errors;
+        valid20 = valid20 || _valid7;
+        if (!valid20) {
+          const err46 = { instancePath: instancePath + "/env", schemaPath: "#/properties/env/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.env.anyOf, parentSchema: schema30.properties.env, data: data10 };
+          if (vErrors === null) {
+            vErrors = [err46];
+          } else {
+            vErrors.push(err46);
+          }
+          errors++;
+        } else {
+          errors = _errs59;
+          if (vErrors !== null) {
+            if (_errs59) {
+              vErrors.length = _errs59;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.secrets !== void 0) {
+        let data12 = data.secrets;
+        const _errs71 = errors;
+        let valid24 = false;
+        const _errs72 = errors;
+        if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
+          for (const key3 in data12) {
+            const _errs74 = errors;
+            if (typeof key3 === "string") {
+              if (func1(key3) > 128) {
+                const err47 = { instancePath: instancePath + "/secrets", schemaPath: "#/$defs/envName/maxLength", keyword: "maxLength", params: { limit: 128 }, message: "must NOT have more than 128 characters", schema: 128, parentSchema: schema14, data: key3, propertyName: key3 };
+                if (vErrors === null) {
+                  vErrors = [err47];
+                } else {
+                  vErrors.push(err47);
+                }
+                errors++;
+              }
+              if (!pattern6.test(key3)) {
+                const err48 = { instancePath: instancePath + "/secrets", schemaPath: "#/$defs/envName/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }, message: 'must match pattern "^[A-Za-z_][A-Za-z0-9_]*$"', schema: "^[A-Za-z_][A-Za-z0-9_]*$", parentSchema: schema14, data: key3, propertyName: key3 };
+                if (vErrors === null) {
+                  vErrors = [err48];
+                } else {
+                  vErrors.push(err48);
+                }
+                errors++;
+              }
+            } else {
+              const err49 = { instancePath: instancePath + "/secrets", schemaPath: "#/$defs/envName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.type, parentSchema: schema14, data: key3, propertyName: key3 };
+              if (vErrors === null) {
+                vErrors = [err49];
+              } else {
+                vErrors.push(err49);
+              }
+              errors++;
+            }
+            var valid25 = _errs74 === errors;
+            if (!valid25) {
+              const err50 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/anyOf/0/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid", schema: schema30.properties.secrets.anyOf[0].propertyNames, parentSchema: schema30.properties.secrets.anyOf[0], data: data12 };
+              if (vErrors === null) {
+                vErrors = [err50];
+              } else {
+                vErrors.push(err50);
+              }
+              errors++;
+            }
+          }
+          for (const key4 in data12) {
+            let data13 = data12[key4];
+            const _errs79 = errors;
+            let valid28 = false;
+            const _errs80 = errors;
+            if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
+              if (data13.key === void 0) {
+                const err51 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/secretRef/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'", schema: schema17.required, parentSchema: schema17, data: data13 };
+                if (vErrors === null) {
+                  vErrors = [err51];
+                } else {
+                  vErrors.push(err51);
+                }
+                errors++;
+              }
+              for (const key5 in data13) {
+                if (!(key5 === "key" || key5 === "property")) {
+                  const err52 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/secretRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema17, data: data13 };
+                  if (vErrors === null) {
+                    vErrors = [err52];
+                  } else {
+                    vErrors.push(err52);
+                  }
+                  errors++;
+                }
+              }
+              if (data13.key !== void 0) {
+                let data14 = data13.key;
+                if (typeof data14 === "string") {
+                  if (func1(data14) > 512) {
+                    const err53 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/key", schemaPath: "#/$defs/secretRef/properties/key/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema17.properties.key, data: data14 };
+                    if (vErrors === null) {
+                      vErrors = [err53];
+                    } else {
+                      vErrors.push(err53);
+                    }
+                    errors++;
+                  }
+                  if (func1(data14) < 1) {
+                    const err54 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/key", schemaPath: "#/$defs/secretRef/properties/key/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema17.properties.key, data: data14 };
+                    if (vErrors === null) {
+                      vErrors = [err54];
+                    } else {
+                      vErrors.push(err54);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err55 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/key", schemaPath: "#/$defs/secretRef/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.properties.key.type, parentSchema: schema17.properties.key, data: data14 };
+                  if (vErrors === null) {
+                    vErrors = [err55];
+                  } else {
+                    vErrors.push(err55);
+                  }
+                  errors++;
+                }
+              }
+              if (data13.property !== void 0) {
+                let data15 = data13.property;
+                if (typeof data15 === "string") {
+                  if (func1(data15) > 256) {
+                    const err56 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/property", schemaPath: "#/$defs/secretRef/properties/property/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema17.properties.property, data: data15 };
+                    if (vErrors === null) {
+                      vErrors = [err56];
+                    } else {
+                      vErrors.push(err56);
+                    }
+                    errors++;
+                  }
+                  if (func1(data15) < 1) {
+                    const err57 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/property", schemaPath: "#/$defs/secretRef/properties/property/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema17.properties.property, data: data15 };
+                    if (vErrors === null) {
+                      vErrors = [err57];
+                    } else {
+                      vErrors.push(err57);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err58 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1") + "/property", schemaPath: "#/$defs/secretRef/properties/property/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema17.properties.property.type, parentSchema: schema17.properties.property, data: data15 };
+                  if (vErrors === null) {
+                    vErrors = [err58];
+                  } else {
+                    vErrors.push(err58);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err59 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/secretRef/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema17.type, parentSchema: schema17, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err59];
+              } else {
+                vErrors.push(err59);
+              }
+              errors++;
+            }
+            var _valid9 = _errs80 === errors;
+            valid28 = valid28 || _valid9;
+            const _errs88 = errors;
+            if (data13 !== null) {
+              const err60 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/secrets/anyOf/0/additionalProperties/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.secrets.anyOf[0].additionalProperties.anyOf[1].type, parentSchema: schema30.properties.secrets.anyOf[0].additionalProperties.anyOf[1], data: data13 };
+              if (vErrors === null) {
+                vErrors = [err60];
+              } else {
+                vErrors.push(err60);
+              }
+              errors++;
+            }
+            var _valid9 = _errs88 === errors;
+            valid28 = valid28 || _valid9;
+            if (!valid28) {
+              const err61 = { instancePath: instancePath + "/secrets/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/secrets/anyOf/0/additionalProperties/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.secrets.anyOf[0].additionalProperties.anyOf, parentSchema: schema30.properties.secrets.anyOf[0].additionalProperties, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err61];
+              } else {
+                vErrors.push(err61);
+              }
+              errors++;
+            } else {
+              errors = _errs79;
+              if (vErrors !== null) {
+                if (_errs79) {
+                  vErrors.length = _errs79;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+          }
+        } else {
+          const err62 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/anyOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema30.properties.secrets.anyOf[0].type, parentSchema: schema30.properties.secrets.anyOf[0], data: data12 };
+          if (vErrors === null) {
+            vErrors = [err62];
+          } else {
+            vErrors.push(err62);
+          }
+          errors++;
+        }
+        var _valid8 = _errs72 === errors;
+        valid24 = valid24 || _valid8;
+        const _errs90 = errors;
+        if (data12 !== null) {
+          const err63 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.secrets.anyOf[1].type, parentSchema: schema30.properties.secrets.anyOf[1], data: data12 };
+          if (vErrors === null) {
+            vErrors = [err63];
+          } else {
+            vErrors.push(err63);
+          }
+          errors++;
+        }
+        var _valid8 = _errs90 === errors;
+        valid24 = valid24 || _valid8;
+        if (!valid24) {
+          const err64 = { instancePath: instancePath + "/secrets", schemaPath: "#/properties/secrets/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.secrets.anyOf, parentSchema: schema30.properties.secrets, data: data12 };
+          if (vErrors === null) {
+            vErrors = [err64];
+          } else {
+            vErrors.push(err64);
+          }
+          errors++;
+        } else {
+          errors = _errs71;
+          if (vErrors !== null) {
+            if (_errs71) {
+              vErrors.length = _errs71;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.health !== void 0) {
+        let data16 = data.health;
+        const _errs93 = errors;
+        let valid31 = false;
+        const _errs94 = errors;
+        if (!validate6(data16, { instancePath: instancePath + "/health", parentData: data, parentDataProperty: "health", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+          errors = vErrors.length;
+        }
+        var _valid10 = _errs94 === errors;
+        valid31 = valid31 || _valid10;
+        const _errs95 = errors;
+        if (data16 !== null) {
+          const err65 = { instancePath: instancePath + "/health", schemaPath: "#/properties/health/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.health.anyOf[1].type, parentSchema: schema30.properties.health.anyOf[1], data: data16 };
+          if (vErrors === null) {
+            vErrors = [err65];
+          } else {
+            vErrors.push(err65);
+          }
+          errors++;
+        }
+        var _valid10 = _errs95 === errors;
+        valid31 = valid31 || _valid10;
+        if (!valid31) {
+          const err66 = { instancePath: instancePath + "/health", schemaPath: "#/properties/health/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.health.anyOf, parentSchema: schema30.properties.health, data: data16 };
+          if (vErrors === null) {
+            vErrors = [err66];
+          } else {
+            vErrors.push(err66);
+          }
+          errors++;
+        } else {
+          errors = _errs93;
+          if (vErrors !== null) {
+            if (_errs93) {
+              vErrors.length = _errs93;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.ingress !== void 0) {
+        let data17 = data.ingress;
+        const _errs98 = errors;
+        let valid32 = false;
+        const _errs99 = errors;
+        if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+          for (const key6 in data17) {
+            if (!(key6 === "host" || key6 === "path")) {
+              const err67 = { instancePath: instancePath + "/ingress", schemaPath: "#/properties/ingress/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties", schema: false, parentSchema: schema30.properties.ingress.anyOf[0], data: data17 };
+              if (vErrors === null) {
+                vErrors = [err67];
+              } else {
+                vErrors.push(err67);
+              }
+              errors++;
+            }
+          }
+          if (data17.host !== void 0) {
+            let data18 = data17.host;
+            const _errs103 = errors;
+            let valid34 = false;
+            const _errs104 = errors;
+            if (typeof data18 === "string") {
+              if (func1(data18) > 253) {
+                const err68 = { instancePath: instancePath + "/ingress/host", schemaPath: "#/$defs/host/maxLength", keyword: "maxLength", params: { limit: 253 }, message: "must NOT have more than 253 characters", schema: 253, parentSchema: schema21, data: data18 };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+              if (!pattern9.test(data18)) {
+                const err69 = { instancePath: instancePath + "/ingress/host", schemaPath: "#/$defs/host/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$", parentSchema: schema21, data: data18 };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              }
+            } else {
+              const err70 = { instancePath: instancePath + "/ingress/host", schemaPath: "#/$defs/host/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema21.type, parentSchema: schema21, data: data18 };
+              if (vErrors === null) {
+                vErrors = [err70];
+              } else {
+                vErrors.push(err70);
+              }
+              errors++;
+            }
+            var _valid12 = _errs104 === errors;
+            valid34 = valid34 || _valid12;
+            const _errs107 = errors;
+            if (data18 !== null) {
+              const err71 = { instancePath: instancePath + "/ingress/host", schemaPath: "#/properties/ingress/anyOf/0/properties/host/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.ingress.anyOf[0].properties.host.anyOf[1].type, parentSchema: schema30.properties.ingress.anyOf[0].properties.host.anyOf[1], data: data18 };
+              if (vErrors === null) {
+                vErrors = [err71];
+              } else {
+                vErrors.push(err71);
+              }
+              errors++;
+            }
+            var _valid12 = _errs107 === errors;
+            valid34 = valid34 || _valid12;
+            if (!valid34) {
+              const err72 = { instancePath: instancePath + "/ingress/host", schemaPath: "#/properties/ingress/anyOf/0/properties/host/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.ingress.anyOf[0].properties.host.anyOf, parentSchema: schema30.properties.ingress.anyOf[0].properties.host, data: data18 };
+              if (vErrors === null) {
+                vErrors = [err72];
+              } else {
+                vErrors.push(err72);
+              }
+              errors++;
+            } else {
+              errors = _errs103;
+              if (vErrors !== null) {
+                if (_errs103) {
+                  vErrors.length = _errs103;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+          }
+          if (data17.path !== void 0) {
+            let data19 = data17.path;
+            const _errs110 = errors;
+            let valid36 = false;
+            const _errs111 = errors;
+            if (typeof data19 === "string") {
+              if (func1(data19) > 1024) {
+                const err73 = { instancePath: instancePath + "/ingress/path", schemaPath: "#/$defs/httpPath/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema19, data: data19 };
+                if (vErrors === null) {
+                  vErrors = [err73];
+                } else {
+                  vErrors.push(err73);
+                }
+                errors++;
+              }
+              if (!pattern8.test(data19)) {
+                const err74 = { instancePath: instancePath + "/ingress/path", schemaPath: "#/$defs/httpPath/pattern", keyword: "pattern", params: { pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$" }, message: `must match pattern "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$"`, schema: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$", parentSchema: schema19, data: data19 };
+                if (vErrors === null) {
+                  vErrors = [err74];
+                } else {
+                  vErrors.push(err74);
+                }
+                errors++;
+              }
+            } else {
+              const err75 = { instancePath: instancePath + "/ingress/path", schemaPath: "#/$defs/httpPath/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.type, parentSchema: schema19, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err75];
+              } else {
+                vErrors.push(err75);
+              }
+              errors++;
+            }
+            var _valid13 = _errs111 === errors;
+            valid36 = valid36 || _valid13;
+            const _errs114 = errors;
+            if (data19 !== null) {
+              const err76 = { instancePath: instancePath + "/ingress/path", schemaPath: "#/properties/ingress/anyOf/0/properties/path/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.ingress.anyOf[0].properties.path.anyOf[1].type, parentSchema: schema30.properties.ingress.anyOf[0].properties.path.anyOf[1], data: data19 };
+              if (vErrors === null) {
+                vErrors = [err76];
+              } else {
+                vErrors.push(err76);
+              }
+              errors++;
+            }
+            var _valid13 = _errs114 === errors;
+            valid36 = valid36 || _valid13;
+            if (!valid36) {
+              const err77 = { instancePath: instancePath + "/ingress/path", schemaPath: "#/properties/ingress/anyOf/0/properties/path/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.ingress.anyOf[0].properties.path.anyOf, parentSchema: schema30.properties.ingress.anyOf[0].properties.path, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err77];
+              } else {
+                vErrors.push(err77);
+              }
+              errors++;
+            } else {
+              errors = _errs110;
+              if (vErrors !== null) {
+                if (_errs110) {
+                  vErrors.length = _errs110;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+          }
+        } else {
+          const err78 = { instancePath: instancePath + "/ingress", schemaPath: "#/properties/ingress/anyOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema30.properties.ingress.anyOf[0].type, parentSchema: schema30.properties.ingress.anyOf[0], data: data17 };
+          if (vErrors === null) {
+            vErrors = [err78];
+          } else {
+            vErrors.push(err78);
+          }
+          errors++;
+        }
+        var _valid11 = _errs99 === errors;
+        valid32 = valid32 || _valid11;
+        const _errs116 = errors;
+        if (data17 !== null) {
+          const err79 = { instancePath: instancePath + "/ingress", schemaPath: "#/properties/ingress/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.ingress.anyOf[1].type, parentSchema: schema30.properties.ingress.anyOf[1], data: data17 };
+          if (vErrors === null) {
+            vErrors = [err79];
+          } else {
+            vErrors.push(err79);
+          }
+          errors++;
+        }
+        var _valid11 = _errs116 === errors;
+        valid32 = valid32 || _valid11;
+        if (!valid32) {
+          const err80 = { instancePath: instancePath + "/ingress", schemaPath: "#/properties/ingress/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.ingress.anyOf, parentSchema: schema30.properties.ingress, data: data17 };
+          if (vErrors === null) {
+            vErrors = [err80];
+          } else {
+            vErrors.push(err80);
+          }
+          errors++;
+        } else {
+          errors = _errs98;
+          if (vErrors !== null) {
+            if (_errs98) {
+              vErrors.length = _errs98;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.autoscaling !== void 0) {
+        let data20 = data.autoscaling;
+        const _errs119 = errors;
+        let valid38 = false;
+        const _errs120 = errors;
+        if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+          for (const key7 in data20) {
+            if (!(key7 === "min" || key7 === "max" || key7 === "cpu")) {
+              const err81 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/properties/autoscaling/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema30.properties.autoscaling.anyOf[0], data: data20 };
+              if (vErrors === null) {
+                vErrors = [err81];
+              } else {
+                vErrors.push(err81);
+              }
+              errors++;
+            }
+          }
+          if (data20.min !== void 0) {
+            let data21 = data20.min;
+            if (!(typeof data21 == "number" && (!(data21 % 1) && !isNaN(data21)) && isFinite(data21)) && data21 !== null) {
+              const err82 = { instancePath: instancePath + "/autoscaling/min", schemaPath: "#/properties/autoscaling/anyOf/0/properties/min/type", keyword: "type", params: { type: schema30.properties.autoscaling.anyOf[0].properties.min.type }, message: "must be integer,null", schema: schema30.properties.autoscaling.anyOf[0].properties.min.type, parentSchema: schema30.properties.autoscaling.anyOf[0].properties.min, data: data21 };
+              if (vErrors === null) {
+                vErrors = [err82];
+              } else {
+                vErrors.push(err82);
+              }
+              errors++;
+            }
+            if (typeof data21 == "number" && isFinite(data21)) {
+              if (data21 < 1 || isNaN(data21)) {
+                const err83 = { instancePath: instancePath + "/autoscaling/min", schemaPath: "#/properties/autoscaling/anyOf/0/properties/min/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema30.properties.autoscaling.anyOf[0].properties.min, data: data21 };
+                if (vErrors === null) {
+                  vErrors = [err83];
+                } else {
+                  vErrors.push(err83);
+                }
+                errors++;
+              }
+            }
+          }
+          if (data20.max !== void 0) {
+            let data22 = data20.max;
+            if (!(typeof data22 == "number" && (!(data22 % 1) && !isNaN(data22)) && isFinite(data22)) && data22 !== null) {
+              const err84 = { instancePath: instancePath + "/autoscaling/max", schemaPath: "#/properties/autoscaling/anyOf/0/properties/max/type", keyword: "type", params: { type: schema30.properties.autoscaling.anyOf[0].properties.max.type }, message: "must be integer,null", schema: schema30.properties.autoscaling.anyOf[0].properties.max.type, parentSchema: schema30.properties.autoscaling.anyOf[0].properties.max, data: data22 };
+              if (vErrors === null) {
+                vErrors = [err84];
+              } else {
+                vErrors.push(err84);
+              }
+              errors++;
+            }
+            if (typeof data22 == "number" && isFinite(data22)) {
+              if (data22 < 1 || isNaN(data22)) {
+                const err85 = { instancePath: instancePath + "/autoscaling/max", schemaPath: "#/properties/autoscaling/anyOf/0/properties/max/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema30.properties.autoscaling.anyOf[0].properties.max, data: data22 };
+                if (vErrors === null) {
+                  vErrors = [err85];
+                } else {
+                  vErrors.push(err85);
+                }
+                errors++;
+              }
+            }
+          }
+          if (data20.cpu !== void 0) {
+            let data23 = data20.cpu;
+            if (!(typeof data23 == "number" && (!(data23 % 1) && !isNaN(data23)) && isFinite(data23)) && data23 !== null) {
+              const err86 = { instancePath: instancePath + "/autoscaling/cpu", schemaPath: "#/properties/autoscaling/anyOf/0/properties/cpu/type", keyword: "type", params: { type: schema30.properties.autoscaling.anyOf[0].properties.cpu.type }, message: "must be integer,null", schema: schema30.properties.autoscaling.anyOf[0].properties.cpu.type, parentSchema: schema30.properties.autoscaling.anyOf[0].properties.cpu, data: data23 };
+              if (vErrors === null) {
+                vErrors = [err86];
+              } else {
+                vErrors.push(err86);
+              }
+              errors++;
+            }
+            if (typeof data23 == "number" && isFinite(data23)) {
+              if (data23 > 100 || isNaN(data23)) {
+                const err87 = { instancePath: instancePath + "/autoscaling/cpu", schemaPath: "#/properties/autoscaling/anyOf/0/properties/cpu/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema30.properties.autoscaling.anyOf[0].properties.cpu, data: data23 };
+                if (vErrors === null) {
+                  vErrors = [err87];
+                } else {
+                  vErrors.push(err87);
+                }
+                errors++;
+              }
+              if (data23 < 1 || isNaN(data23)) {
+                const err88 = { instancePath: instancePath + "/autoscaling/cpu", schemaPath: "#/properties/autoscaling/anyOf/0/properties/cpu/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema30.properties.autoscaling.anyOf[0].properties.cpu, data: data23 };
+                if (vErrors === null) {
+                  vErrors = [err88];
+                } else {
+                  vErrors.push(err88);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err89 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/properties/autoscaling/anyOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema30.properties.autoscaling.anyOf[0].type, parentSchema: schema30.properties.autoscaling.anyOf[0], data: data20 };
+          if (vErrors === null) {
+            vErrors = [err89];
+          } else {
+            vErrors.push(err89);
+          }
+          errors++;
+        }
+        var _valid14 = _errs120 === errors;
+        valid38 = valid38 || _valid14;
+        const _errs129 = errors;
+        if (data20 !== null) {
+          const err90 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/properties/autoscaling/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.autoscaling.anyOf[1].type, parentSchema: schema30.properties.autoscaling.anyOf[1], data: data20 };
+          if (vErrors === null) {
+            vErrors = [err90];
+          } else {
+            vErrors.push(err90);
+          }
+          errors++;
+        }
+        var _valid14 = _errs129 === errors;
+        valid38 = valid38 || _valid14;
+        if (!valid38) {
+          const err91 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/properties/autoscaling/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.autoscaling.anyOf, parentSchema: schema30.properties.autoscaling, data: data20 };
+          if (vErrors === null) {
+            vErrors = [err91];
+          } else {
+            vErrors.push(err91);
+          }
+          errors++;
+        } else {
+          errors = _errs119;
+          if (vErrors !== null) {
+            if (_errs119) {
+              vErrors.length = _errs119;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.dependencies !== void 0) {
+        let data24 = data.dependencies;
+        const _errs132 = errors;
+        let valid40 = false;
+        const _errs133 = errors;
+        if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+          for (const key8 in data24) {
+            const _errs135 = errors;
+            if (typeof key8 === "string") {
+              if (!pattern2.test(key8)) {
+                const err92 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/anyOf/0/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema30.properties.dependencies.anyOf[0].propertyNames, data: key8, propertyName: key8 };
+                if (vErrors === null) {
+                  vErrors = [err92];
+                } else {
+                  vErrors.push(err92);
+                }
+                errors++;
+              }
+            }
+            var valid41 = _errs135 === errors;
+            if (!valid41) {
+              const err93 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/anyOf/0/propertyNames", keyword: "propertyNames", params: { propertyName: key8 }, message: "property name must be valid", schema: schema30.properties.dependencies.anyOf[0].propertyNames, parentSchema: schema30.properties.dependencies.anyOf[0], data: data24 };
+              if (vErrors === null) {
+                vErrors = [err93];
+              } else {
+                vErrors.push(err93);
+              }
+              errors++;
+            }
+          }
+          for (const key9 in data24) {
+            let data25 = data24[key9];
+            const _errs138 = errors;
+            let valid43 = false;
+            const _errs139 = errors;
+            if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+              for (const key10 in data25) {
+                if (!(key10 === "type" || key10 === "class" || key10 === "params")) {
+                  const err94 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0], data: data25 };
+                  if (vErrors === null) {
+                    vErrors = [err94];
+                  } else {
+                    vErrors.push(err94);
+                  }
+                  errors++;
+                }
+              }
+              if (data25.type !== void 0) {
+                let data26 = data25.type;
+                if (typeof data26 === "string") {
+                  if (!pattern12.test(data26)) {
+                    const err95 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/type", schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/0/properties/type/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.type, data: data26 };
+                    if (vErrors === null) {
+                      vErrors = [err95];
+                    } else {
+                      vErrors.push(err95);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err96 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/type", schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/0/properties/type/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.type.type, parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.type, data: data26 };
+                  if (vErrors === null) {
+                    vErrors = [err96];
+                  } else {
+                    vErrors.push(err96);
+                  }
+                  errors++;
+                }
+              }
+              if (data25.class !== void 0) {
+                let data27 = data25.class;
+                if (typeof data27 !== "string" && data27 !== null) {
+                  const err97 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/class", schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/0/properties/class/type", keyword: "type", params: { type: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.class.type }, message: "must be string,null", schema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.class.type, parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.class, data: data27 };
+                  if (vErrors === null) {
+                    vErrors = [err97];
+                  } else {
+                    vErrors.push(err97);
+                  }
+                  errors++;
+                }
+                if (typeof data27 === "string") {
+                  if (!pattern13.test(data27)) {
+                    const err98 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/class", schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/0/properties/class/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z0-9][-a-z0-9]{0,62}$"', schema: "^[a-z0-9][-a-z0-9]{0,62}$", parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.class, data: data27 };
+                    if (vErrors === null) {
+                      vErrors = [err98];
+                    } else {
+                      vErrors.push(err98);
+                    }
+                    errors++;
+                  }
+                }
+              }
+              if (data25.params !== void 0) {
+                let data28 = data25.params;
+                if (!(data28 && typeof data28 == "object" && !Array.isArray(data28)) && data28 !== null) {
+                  const err99 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/0/properties/params/type", keyword: "type", params: { type: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.params.type }, message: "must be object,null", schema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.params.type, parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.params, data: data28 };
+                  if (vErrors === null) {
+                    vErrors = [err99];
+                  } else {
+                    vErrors.push(err99);
+                  }
+                  errors++;
+                }
+                if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
+                  for (const key11 in data28) {
+                    const _errs148 = errors;
+                    if (typeof key11 === "string") {
+                      if (!pattern14.test(key11)) {
+                        const err100 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/0/properties/params/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.params.propertyNames, data: key11, propertyName: key11 };
+                        if (vErrors === null) {
+                          vErrors = [err100];
+                        } else {
+                          vErrors.push(err100);
+                        }
+                        errors++;
+                      }
+                    }
+                    var valid45 = _errs148 === errors;
+                    if (!valid45) {
+                      const err101 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/0/properties/params/propertyNames", keyword: "propertyNames", params: { propertyName: key11 }, message: "property name must be valid", schema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.params.propertyNames, parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.params, data: data28 };
+                      if (vErrors === null) {
+                        vErrors = [err101];
+                      } else {
+                        vErrors.push(err101);
+                      }
+                      errors++;
+                    }
+                  }
+                  for (const key12 in data28) {
+                    let data29 = data28[key12];
+                    if (typeof data29 !== "string" && !(typeof data29 == "number" && isFinite(data29)) && typeof data29 !== "boolean" && data29 !== null) {
+                      const err102 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/0/properties/params/additionalProperties/type", keyword: "type", params: { type: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.params.additionalProperties.type }, message: "must be string,number,boolean,null", schema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.params.additionalProperties.type, parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.params.additionalProperties, data: data29 };
+                      if (vErrors === null) {
+                        vErrors = [err102];
+                      } else {
+                        vErrors.push(err102);
+                      }
+                      errors++;
+                    }
+                    if (typeof data29 === "string") {
+                      if (func1(data29) > 1024) {
+                        const err103 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/0/properties/params/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters", schema: 1024, parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].properties.params.additionalProperties, data: data29 };
+                        if (vErrors === null) {
+                          vErrors = [err103];
+                        } else {
+                          vErrors.push(err103);
+                        }
+                        errors++;
+                      }
+                    }
+                  }
+                }
+              }
+            } else {
+              const err104 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0].type, parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[0], data: data25 };
+              if (vErrors === null) {
+                vErrors = [err104];
+              } else {
+                vErrors.push(err104);
+              }
+              errors++;
+            }
+            var _valid16 = _errs139 === errors;
+            valid43 = valid43 || _valid16;
+            const _errs152 = errors;
+            if (data25 !== null) {
+              const err105 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[1].type, parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf[1], data: data25 };
+              if (vErrors === null) {
+                vErrors = [err105];
+              } else {
+                vErrors.push(err105);
+              }
+              errors++;
+            }
+            var _valid16 = _errs152 === errors;
+            valid43 = valid43 || _valid16;
+            if (!valid43) {
+              const err106 = { instancePath: instancePath + "/dependencies/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/dependencies/anyOf/0/additionalProperties/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.dependencies.anyOf[0].additionalProperties.anyOf, parentSchema: schema30.properties.dependencies.anyOf[0].additionalProperties, data: data25 };
+              if (vErrors === null) {
+                vErrors = [err106];
+              } else {
+                vErrors.push(err106);
+              }
+              errors++;
+            } else {
+              errors = _errs138;
+              if (vErrors !== null) {
+                if (_errs138) {
+                  vErrors.length = _errs138;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+          }
+        } else {
+          const err107 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/anyOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema30.properties.dependencies.anyOf[0].type, parentSchema: schema30.properties.dependencies.anyOf[0], data: data24 };
+          if (vErrors === null) {
+            vErrors = [err107];
+          } else {
+            vErrors.push(err107);
+          }
+          errors++;
+        }
+        var _valid15 = _errs133 === errors;
+        valid40 = valid40 || _valid15;
+        const _errs154 = errors;
+        if (data24 !== null) {
+          const err108 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/anyOf/1/type", keyword: "type", params: { type: "null" }, message: "must be null", schema: schema30.properties.dependencies.anyOf[1].type, parentSchema: schema30.properties.dependencies.anyOf[1], data: data24 };
+          if (vErrors === null) {
+            vErrors = [err108];
+          } else {
+            vErrors.push(err108);
+          }
+          errors++;
+        }
+        var _valid15 = _errs154 === errors;
+        valid40 = valid40 || _valid15;
+        if (!valid40) {
+          const err109 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema30.properties.dependencies.anyOf, parentSchema: schema30.properties.dependencies, data: data24 };
+          if (vErrors === null) {
+            vErrors = [err109];
+          } else {
+            vErrors.push(err109);
+          }
+          errors++;
+        } else {
+          errors = _errs132;
+          if (vErrors !== null) {
+            if (_errs132) {
+              vErrors.length = _errs132;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.enabled !== void 0) {
+        let data30 = data.enabled;
+        if (typeof data30 !== "boolean") {
+          const err110 = { instancePath: instancePath + "/enabled", schemaPath: "#/$defs/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema26.type, parentSchema: schema26, data: data30 };
+          if (vErrors === null) {
+            vErrors = [err110];
+          } else {
+            vErrors.push(err110);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err111 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema30.type, parentSchema: schema30, data };
+      if (vErrors === null) {
+        vErrors = [err111];
+      } else {
+        vErrors.push(err111);
+      }
+      errors++;
+    }
+    validate14.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate14, "validate14");
+  validate14.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate13.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        if (!(key0 === "services")) {
+          const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema28, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+      }
+      if (data.services !== void 0) {
+        let data0 = data.services;
+        if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
+          for (const key1 in data0) {
+            const _errs4 = errors;
+            if (typeof key1 === "string") {
+              if (!pattern2.test(key1)) {
+                const err1 = { instancePath: instancePath + "/services", schemaPath: "#/$defs/serviceName/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema3, data: key1, propertyName: key1 };
+                if (vErrors === null) {
+                  vErrors = [err1];
+                } else {
+                  vErrors.push(err1);
+                }
+                errors++;
+              }
+            } else {
+              const err2 = { instancePath: instancePath + "/services", schemaPath: "#/$defs/serviceName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.type, parentSchema: schema3, data: key1, propertyName: key1 };
+              if (vErrors === null) {
+                vErrors = [err2];
+              } else {
+                vErrors.push(err2);
+              }
+              errors++;
+            }
+            var valid1 = _errs4 === errors;
+            if (!valid1) {
+              const err3 = { instancePath: instancePath + "/services", schemaPath: "#/properties/services/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema28.properties.services.propertyNames, parentSchema: schema28.properties.services, data: data0 };
+              if (vErrors === null) {
+                vErrors = [err3];
+              } else {
+                vErrors.push(err3);
+              }
+              errors++;
+            }
+          }
+          for (const key2 in data0) {
+            if (!validate14(data0[key2], { instancePath: instancePath + "/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data0, parentDataProperty: key2, rootData, dynamicAnchors })) {
+              vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+              errors = vErrors.length;
+            }
+          }
+        } else {
+          const err4 = { instancePath: instancePath + "/services", schemaPath: "#/properties/services/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema28.properties.services.type, parentSchema: schema28.properties.services, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err5 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema28.type, parentSchema: schema28, data };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    validate13.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate13, "validate13");
+  validate13.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    ;
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate0.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.apiVersion === void 0) {
+        const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema0.required, parentSchema: schema0, data };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+      if (data.owner === void 0) {
+        const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "owner" }, message: "must have required property 'owner'", schema: schema0.required, parentSchema: schema0, data };
+        if (vErrors === null) {
+          vErrors = [err1];
+        } else {
+          vErrors.push(err1);
+        }
+        errors++;
+      }
+      if (data.services === void 0) {
+        const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "services" }, message: "must have required property 'services'", schema: schema0.required, parentSchema: schema0, data };
+        if (vErrors === null) {
+          vErrors = [err2];
+        } else {
+          vErrors.push(err2);
+        }
+        errors++;
+      }
+      for (const key0 in data) {
+        if (!(key0 === "apiVersion" || key0 === "owner" || key0 === "system" || key0 === "lifecycle" || key0 === "services" || key0 === "environments")) {
+          const err3 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0, data };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+      if (data.apiVersion !== void 0) {
+        let data0 = data.apiVersion;
+        if ("paved.dev/v1" !== data0) {
+          const err4 = { instancePath: instancePath + "/apiVersion", schemaPath: "#/properties/apiVersion/const", keyword: "const", params: { allowedValue: "paved.dev/v1" }, message: "must be equal to constant", schema: "paved.dev/v1", parentSchema: schema0.properties.apiVersion, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      }
+      if (data.owner !== void 0) {
+        let data1 = data.owner;
+        if (typeof data1 === "string") {
+          if (!pattern0.test(data1)) {
+            const err5 = { instancePath: instancePath + "/owner", schemaPath: "#/$defs/slug/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", parentSchema: schema1, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        } else {
+          const err6 = { instancePath: instancePath + "/owner", schemaPath: "#/$defs/slug/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.type, parentSchema: schema1, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+      if (data.system !== void 0) {
+        let data2 = data.system;
+        if (typeof data2 === "string") {
+          if (!pattern0.test(data2)) {
+            const err7 = { instancePath: instancePath + "/system", schemaPath: "#/$defs/slug/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", parentSchema: schema1, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        } else {
+          const err8 = { instancePath: instancePath + "/system", schemaPath: "#/$defs/slug/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.type, parentSchema: schema1, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      }
+      if (data.lifecycle !== void 0) {
+        let data3 = data.lifecycle;
+        if (!(data3 === "experimental" || data3 === "production" || data3 === "deprecated")) {
+          const err9 = { instancePath: instancePath + "/lifecycle", schemaPath: "#/properties/lifecycle/enum", keyword: "enum", params: { allowedValues: schema0.properties.lifecycle.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.lifecycle.enum, parentSchema: schema0.properties.lifecycle, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      }
+      if (data.services !== void 0) {
+        let data4 = data.services;
+        if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+          if (Object.keys(data4).length > 100) {
+            const err10 = { instancePath: instancePath + "/services", schemaPath: "#/properties/services/maxProperties", keyword: "maxProperties", params: { limit: 100 }, message: "must NOT have more than 100 properties", schema: 100, parentSchema: schema0.properties.services, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err10];
+            } else {
+              vErrors.push(err10);
+            }
+            errors++;
+          }
+          if (Object.keys(data4).length < 1) {
+            const err11 = { instancePath: instancePath + "/services", schemaPath: "#/properties/services/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema0.properties.services, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          for (const key1 in data4) {
+            const _errs12 = errors;
+            if (typeof key1 === "string") {
+              if (!pattern2.test(key1)) {
+                const err12 = { instancePath: instancePath + "/services", schemaPath: "#/$defs/serviceName/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema3, data: key1, propertyName: key1 };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            } else {
+              const err13 = { instancePath: instancePath + "/services", schemaPath: "#/$defs/serviceName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.type, parentSchema: schema3, data: key1, propertyName: key1 };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+            var valid3 = _errs12 === errors;
+            if (!valid3) {
+              const err14 = { instancePath: instancePath + "/services", schemaPath: "#/properties/services/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema0.properties.services.propertyNames, parentSchema: schema0.properties.services, data: data4 };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          }
+          for (const key2 in data4) {
+            if (!validate1(data4[key2], { instancePath: instancePath + "/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data4, parentDataProperty: key2, rootData, dynamicAnchors })) {
+              vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+              errors = vErrors.length;
+            }
+          }
+        } else {
+          const err15 = { instancePath: instancePath + "/services", schemaPath: "#/properties/services/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.services.type, parentSchema: schema0.properties.services, data: data4 };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+      }
+      if (data.environments !== void 0) {
+        let data6 = data.environments;
+        if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+          for (const key3 in data6) {
+            const _errs19 = errors;
+            if (typeof key3 === "string") {
+              if (!pattern2.test(key3)) {
+                const err16 = { instancePath: instancePath + "/environments", schemaPath: "#/$defs/environmentName/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema27, data: key3, propertyName: key3 };
+                if (vErrors === null) {
+                  vErrors = [err16];
+                } else {
+                  vErrors.push(err16);
+                }
+                errors++;
+              }
+            } else {
+              const err17 = { instancePath: instancePath + "/environments", schemaPath: "#/$defs/environmentName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.type, parentSchema: schema27, data: key3, propertyName: key3 };
+              if (vErrors === null) {
+                vErrors = [err17];
+              } else {
+                vErrors.push(err17);
+              }
+              errors++;
+            }
+            var valid6 = _errs19 === errors;
+            if (!valid6) {
+              const err18 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/propertyNames", keyword: "propertyNames", params: { propertyName: key3 }, message: "property name must be valid", schema: schema0.properties.environments.propertyNames, parentSchema: schema0.properties.environments, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+          }
+          for (const key4 in data6) {
+            if (!validate13(data6[key4], { instancePath: instancePath + "/environments/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data6, parentDataProperty: key4, rootData, dynamicAnchors })) {
+              vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+              errors = vErrors.length;
+            }
+          }
+        } else {
+          const err19 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err20 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
+      if (vErrors === null) {
+        vErrors = [err20];
+      } else {
+        vErrors.push(err20);
+      }
+      errors++;
+    }
+    validate0.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate0, "validate0");
+  validate0.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  exported.service = validate18;
+  function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate18.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.image === void 0) {
+        const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "image" }, message: "must have required property 'image'", schema: schema4.required, parentSchema: schema4, data };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+      for (const key0 in data) {
+        if (!func0.call(schema4.properties, key0)) {
+          const err1 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema4, data };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      if (data.description !== void 0) {
+        let data0 = data.description;
+        if (typeof data0 === "string") {
+          if (func1(data0) > 200) {
+            const err2 = { instancePath: instancePath + "/description", schemaPath: "#/$defs/description/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters", schema: 200, parentSchema: schema5, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        } else {
+          const err3 = { instancePath: instancePath + "/description", schemaPath: "#/$defs/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema5.type, parentSchema: schema5, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+      if (data.image !== void 0) {
+        let data1 = data.image;
+        if (typeof data1 === "string") {
+          if (func1(data1) > 512) {
+            const err4 = { instancePath: instancePath + "/image", schemaPath: "#/$defs/image/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters", schema: 512, parentSchema: schema6, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+          if (!pattern3.test(data1)) {
+            const err5 = { instancePath: instancePath + "/image", schemaPath: "#/$defs/image/pattern", keyword: "pattern", params: { pattern: "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$" }, message: 'must match pattern "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$"', schema: "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$", parentSchema: schema6, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        } else {
+          const err6 = { instancePath: instancePath + "/image", schemaPath: "#/$defs/image/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema6.type, parentSchema: schema6, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+      if (data.command !== void 0) {
+        let data2 = data.command;
+        if (Array.isArray(data2)) {
+          if (data2.length > 100) {
+            const err7 = { instancePath: instancePath + "/command", schemaPath: "#/$defs/command/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items", schema: 100, parentSchema: schema7, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+          const len0 = data2.length;
+          for (let i0 = 0; i0 < len0; i0++) {
+            let data3 = data2[i0];
+            if (typeof data3 === "string") {
+              if (func1(data3) > 4096) {
+                const err8 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/$defs/command/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema7.items, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            } else {
+              const err9 = { instancePath: instancePath + "/command/" + i0, schemaPath: "#/$defs/command/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema7.items.type, parentSchema: schema7.items, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err9];
+              } else {
+                vErrors.push(err9);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err10 = { instancePath: instancePath + "/command", schemaPath: "#/$defs/command/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema7.type, parentSchema: schema7, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      }
+      if (data.args !== void 0) {
+        let data4 = data.args;
+        if (Array.isArray(data4)) {
+          if (data4.length > 100) {
+            const err11 = { instancePath: instancePath + "/args", schemaPath: "#/$defs/args/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items", schema: 100, parentSchema: schema8, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+          const len1 = data4.length;
+          for (let i1 = 0; i1 < len1; i1++) {
+            let data5 = data4[i1];
+            if (typeof data5 === "string") {
+              if (func1(data5) > 4096) {
+                const err12 = { instancePath: instancePath + "/args/" + i1, schemaPath: "#/$defs/args/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters", schema: 4096, parentSchema: schema8.items, data: data5 };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            } else {
+              const err13 = { instancePath: instancePath + "/args/" + i1, schemaPath: "#/$defs/args/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema8.items.type, parentSchema: schema8.items, data: data5 };
+              if (vErrors === null) {
+                vErrors = [err13];
+              } else {
+                vErrors.push(err13);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err14 = { instancePath: instancePath + "/args", schemaPath: "#/$defs/args/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema8.type, parentSchema: schema8, data: data4 };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      }
+      if (data.port !== void 0) {
+        let data6 = data.port;
+        if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+          const err15 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema9.type, parentSchema: schema9, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+        if (typeof data6 == "number" && isFinite(data6)) {
+          if (data6 > 65535 || isNaN(data6)) {
+            const err16 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/maximum", keyword: "maximum", params: { comparison: "<=", limit: 65535 }, message: "must be <= 65535", schema: 65535, parentSchema: schema9, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+          if (data6 < 1 || isNaN(data6)) {
+            const err17 = { instancePath: instancePath + "/port", schemaPath: "#/$defs/port/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema9, data: data6 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.replicas !== void 0) {
+        let data7 = data.replicas;
+        if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+          const err18 = { instancePath: instancePath + "/replicas", schemaPath: "#/$defs/replicas/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema10.type, parentSchema: schema10, data: data7 };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        if (typeof data7 == "number" && isFinite(data7)) {
+          if (data7 > 50 || isNaN(data7)) {
+            const err19 = { instancePath: instancePath + "/replicas", schemaPath: "#/$defs/replicas/maximum", keyword: "maximum", params: { comparison: "<=", limit: 50 }, message: "must be <= 50", schema: 50, parentSchema: schema10, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err19];
+            } else {
+              vErrors.push(err19);
+            }
+            errors++;
+          }
+          if (data7 < 0 || isNaN(data7)) {
+            const err20 = { instancePath: instancePath + "/replicas", schemaPath: "#/$defs/replicas/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema10, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.cpu !== void 0) {
+        let data8 = data.cpu;
+        if (typeof data8 === "string") {
+          if (!pattern4.test(data8)) {
+            const err21 = { instancePath: instancePath + "/cpu", schemaPath: "#/$defs/cpu/pattern", keyword: "pattern", params: { pattern: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$" }, message: 'must match pattern "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$"', schema: "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$", parentSchema: schema11, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err21];
+            } else {
+              vErrors.push(err21);
+            }
+            errors++;
+          }
+        } else {
+          const err22 = { instancePath: instancePath + "/cpu", schemaPath: "#/$defs/cpu/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema11.type, parentSchema: schema11, data: data8 };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+      }
+      if (data.memory !== void 0) {
+        let data9 = data.memory;
+        if (typeof data9 === "string") {
+          if (!pattern5.test(data9)) {
+            const err23 = { instancePath: instancePath + "/memory", schemaPath: "#/$defs/memory/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$" }, message: 'must match pattern "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$"', schema: "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$", parentSchema: schema12, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+        } else {
+          const err24 = { instancePath: instancePath + "/memory", schemaPath: "#/$defs/memory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.type, parentSchema: schema12, data: data9 };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+      }
+      if (data.env !== void 0) {
+        if (!validate2(data.env, { instancePath: instancePath + "/env", parentData: data, parentDataProperty: "env", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate2.errors : vErrors.concat(validate2.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.secrets !== void 0) {
+        if (!validate4(data.secrets, { instancePath: instancePath + "/secrets", parentData: data, parentDataProperty: "secrets", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.health !== void 0) {
+        if (!validate6(data.health, { instancePath: instancePath + "/health", parentData: data, parentDataProperty: "health", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate6.errors : vErrors.concat(validate6.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.ingress !== void 0) {
+        if (!validate8(data.ingress, { instancePath: instancePath + "/ingress", parentData: data, parentDataProperty: "ingress", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate8.errors : vErrors.concat(validate8.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.autoscaling !== void 0) {
+        let data14 = data.autoscaling;
+        if (data14 && typeof data14 == "object" && !Array.isArray(data14)) {
+          if (data14.min === void 0) {
+            const err25 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/$defs/autoscaling/required", keyword: "required", params: { missingProperty: "min" }, message: "must have required property 'min'", schema: schema23.required, parentSchema: schema23, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+          if (data14.max === void 0) {
+            const err26 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/$defs/autoscaling/required", keyword: "required", params: { missingProperty: "max" }, message: "must have required property 'max'", schema: schema23.required, parentSchema: schema23, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+          for (const key1 in data14) {
+            if (!(key1 === "min" || key1 === "max" || key1 === "cpu")) {
+              const err27 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/$defs/autoscaling/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema23, data: data14 };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+          }
+          if (data14.min !== void 0) {
+            let data15 = data14.min;
+            if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15))) {
+              const err28 = { instancePath: instancePath + "/autoscaling/min", schemaPath: "#/$defs/autoscaling/properties/min/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema23.properties.min.type, parentSchema: schema23.properties.min, data: data15 };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+            if (typeof data15 == "number" && isFinite(data15)) {
+              if (data15 < 1 || isNaN(data15)) {
+                const err29 = { instancePath: instancePath + "/autoscaling/min", schemaPath: "#/$defs/autoscaling/properties/min/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema23.properties.min, data: data15 };
+                if (vErrors === null) {
+                  vErrors = [err29];
+                } else {
+                  vErrors.push(err29);
+                }
+                errors++;
+              }
+            }
+          }
+          if (data14.max !== void 0) {
+            let data16 = data14.max;
+            if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
+              const err30 = { instancePath: instancePath + "/autoscaling/max", schemaPath: "#/$defs/autoscaling/properties/max/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema23.properties.max.type, parentSchema: schema23.properties.max, data: data16 };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+            if (typeof data16 == "number" && isFinite(data16)) {
+              if (data16 < 1 || isNaN(data16)) {
+                const err31 = { instancePath: instancePath + "/autoscaling/max", schemaPath: "#/$defs/autoscaling/properties/max/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema23.properties.max, data: data16 };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+              }
+            }
+          }
+          if (data14.cpu !== void 0) {
+            let data17 = data14.cpu;
+            if (!(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17))) {
+              const err32 = { instancePath: instancePath + "/autoscaling/cpu", schemaPath: "#/$defs/autoscaling/properties/cpu/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema23.properties.cpu.type, parentSchema: schema23.properties.cpu, data: data17 };
+              if (vErrors === null) {
+                vErrors = [err32];
+              } else {
+                vErrors.push(err32);
+              }
+              errors++;
+            }
+            if (typeof data17 == "number" && isFinite(data17)) {
+              if (data17 > 100 || isNaN(data17)) {
+                const err33 = { instancePath: instancePath + "/autoscaling/cpu", schemaPath: "#/$defs/autoscaling/properties/cpu/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100", schema: 100, parentSchema: schema23.properties.cpu, data: data17 };
+                if (vErrors === null) {
+                  vErrors = [err33];
+                } else {
+                  vErrors.push(err33);
+                }
+                errors++;
+              }
+              if (data17 < 1 || isNaN(data17)) {
+                const err34 = { instancePath: instancePath + "/autoscaling/cpu", schemaPath: "#/$defs/autoscaling/properties/cpu/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema23.properties.cpu, data: data17 };
+                if (vErrors === null) {
+                  vErrors = [err34];
+                } else {
+                  vErrors.push(err34);
+                }
+                errors++;
+              }
+            }
+          }
+        } else {
+          const err35 = { instancePath: instancePath + "/autoscaling", schemaPath: "#/$defs/autoscaling/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema23.type, parentSchema: schema23, data: data14 };
+          if (vErrors === null) {
+            vErrors = [err35];
+          } else {
+            vErrors.push(err35);
+          }
+          errors++;
+        }
+      }
+      if (data.dependencies !== void 0) {
+        if (!validate10(data.dependencies, { instancePath: instancePath + "/dependencies", parentData: data, parentDataProperty: "dependencies", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.enabled !== void 0) {
+        let data19 = data.enabled;
+        if (typeof data19 !== "boolean") {
+          const err36 = { instancePath: instancePath + "/enabled", schemaPath: "#/$defs/enabled/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema26.type, parentSchema: schema26, data: data19 };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+        }
+      }
+    } else {
+      const err37 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema4.type, parentSchema: schema4, data };
+      if (vErrors === null) {
+        vErrors = [err37];
+      } else {
+        vErrors.push(err37);
+      }
+      errors++;
+    }
+    validate18.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate18, "validate18");
+  validate18.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  return exported;
+})();
+var config = (() => {
+  const exported = {};
+  exported.config = validate0;
+  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "fleet": { "title": "Fleet re-render", "description": "What happens when this config or the org's templates change on the default branch of the org's .github repository: every deployed source is re-rendered under the new config.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Fleet mode", "description": "pull-requests: one GitOps pull request per environment, opened in promotion order, for the platform team to merge; commit: one commit straight to the GitOps branch (when an environment has mode: pull-request, the fleet goes by pull requests all the same).", "enum": ["pull-requests", "commit"], "default": "pull-requests" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "previews": { "title": "Previews", "description": "An environment per pull request, asked for with a label or `/paved preview`: rendered under `<directory>/previews/`, removed when the pull request closes, the label is removed or the TTL passes without a push. Absent: no previews.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "title": "Based on", "description": "The environment whose cluster and settings a preview takes (it must be configured).", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "namespace": { "title": "Namespace pattern", "description": "Namespace of a preview: `{owner}` once, then `{number}` (the pull request number) after a fixed part that ends with a letter or `-`. It may never produce an environment's namespace (refused at load).", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-pr-{number}" }, "cluster": { "title": "Cluster", "description": "Destination cluster; default: the `from` environment's.", "type": "string", "minLength": 1 }, "ttl": { "title": "Time to live", "description": "A preview with no push for this long is removed: a number then `m`, `h` or `d`.", "type": "string", "pattern": "^[1-9][0-9]{0,4}[mhd]$", "default": "7d" }, "maxPerRepository": { "title": "Maximum per repository", "description": "Open previews a repository may have at once.", "type": "integer", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxPerOrg": { "title": "Maximum per organisation", "description": "Open previews the organisation may have at once.", "type": "integer", "minimum": 1, "maximum": 1e4, "default": 20 }, "label": { "title": "Label", "description": "The pull request label that asks for a preview.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:preview" }, "keepLabel": { "title": "Keep label", "description": "A pull request with this label keeps its preview past the TTL.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:keep" } } }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "promote": { "title": "Promotion", "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.", "oneOf": [{ "enum": ["merge", "manual"] }, { "type": "object", "additionalProperties": false, "required": ["after"], "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } } }], "default": "merge" }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
+  const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "promote": { "title": "Promotion", "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.", "oneOf": [{ "enum": ["merge", "manual"] }, { "type": "object", "additionalProperties": false, "required": ["after"], "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } } }], "default": "merge" }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
+  const schema2 = { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } };
+  const schema3 = { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } };
+  const func0 = Object.prototype.hasOwnProperty;
+  const func1 = runtime0;
+  const pattern0 = new RegExp("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$", "u");
+  const pattern1 = new RegExp("(^|/)\\.|\\.\\.|//|/$|\\.lock$", "u");
+  const pattern2 = new RegExp("^[A-Za-z0-9._/-]{1,200}$", "u");
+  const pattern3 = new RegExp("^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "u");
+  const pattern4 = new RegExp("^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "u");
+  const pattern5 = new RegExp("^[a-z0-9][a-z0-9._-]*$", "u");
+  const pattern6 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "u");
+  const pattern7 = new RegExp("^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", "u");
+  const pattern8 = new RegExp("^[-a-z0-9{}]+$", "u");
+  const pattern9 = new RegExp("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$", "u");
+  const pattern10 = new RegExp("^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", "u");
+  const pattern13 = new RegExp("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", "u");
+  const pattern15 = new RegExp("^[a-z][-a-z0-9]{0,62}$", "u");
+  const pattern16 = new RegExp("^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", "u");
+  const pattern17 = new RegExp("^[A-Z][A-Za-z0-9]*$", "u");
+  const pattern18 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
+  const pattern19 = new RegExp("^[A-Za-z][A-Za-z0-9_]{0,62}$", "u");
+  const pattern22 = new RegExp("^[1-9][0-9]{0,4}[mhd]$", "u");
+  const pattern23 = new RegExp("^https?://", "u");
+  const pattern24 = new RegExp("^[a-z0-9][a-z0-9-]{0,62}$", "u");
+  const formats0 = import_formats.fullFormats.uri;
+  function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    ;
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate0.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.gitops === void 0) {
+        data.gitops = {};
+      }
+      if (data.fleet === void 0) {
+        data.fleet = {};
+      }
+      if (data.manifest === void 0) {
+        data.manifest = "platform.yaml";
+      }
+      if (data.render === void 0) {
+        data.render = {};
+      }
+      if (data.argocd === void 0) {
+        data.argocd = {};
+      }
+      if (data.environments === void 0) {
+        data.environments = { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } };
+      }
+      if (data.registries === void 0) {
+        data.registries = [];
+      }
+      if (data.secretStore === void 0) {
+        data.secretStore = { "kind": "ClusterSecretStore", "name": "default" };
+      }
+      if (data.dependencies === void 0) {
+        data.dependencies = {};
+      }
+      if (data.links === void 0) {
+        data.links = {};
+      }
+      if (data.policies === void 0) {
+        data.policies = [];
+      }
+      if (data.builtins === void 0) {
+        data.builtins = {};
+      }
+      for (const key0 in data) {
+        if (!func0.call(schema0.properties, key0)) {
+          const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0, data };
+          if (vErrors === null) {
+            vErrors = [err0];
+          } else {
+            vErrors.push(err0);
+          }
+          errors++;
+        }
+      }
+      let data0 = data.gitops;
+      if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
+        if (data0.branch === void 0) {
+          data0.branch = "main";
+        }
+        if (data0.directory === void 0) {
+          data0.directory = "";
+        }
+        for (const key1 in data0) {
+          if (!(key1 === "repository" || key1 === "branch" || key1 === "directory")) {
+            const err1 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.gitops, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        if (data0.repository !== void 0) {
+          let data1 = data0.repository;
+          if (typeof data1 === "string") {
+            if (!pattern0.test(data1)) {
+              const err2 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, message: 'must match pattern "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"', schema: "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$", parentSchema: schema0.properties.gitops.properties.repository, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err2];
+              } else {
+                vErrors.push(err2);
+              }
+              errors++;
+            }
+          } else {
+            const err3 = { instancePath: instancePath + "/gitops/repository", schemaPath: "#/properties/gitops/properties/repository/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.gitops.properties.repository.type, parentSchema: schema0.properties.gitops.properties.repository, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err3];
+            } else {
+              vErrors.push(err3);
+            }
+            errors++;
+          }
+        }
+        let data2 = data0.branch;
+        const _errs9 = errors;
+        const _errs10 = errors;
+        if (typeof data2 === "string") {
+          if (!pattern1.test(data2)) {
+            const err4 = {};
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
+          }
+        }
+        var valid2 = _errs10 === errors;
+        if (valid2) {
+          const err5 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/not", keyword: "not", params: {}, message: "must NOT be valid", schema: schema0.properties.gitops.properties.branch.not, parentSchema: schema0.properties.gitops.properties.branch, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        } else {
+          errors = _errs9;
+          if (vErrors !== null) {
+            if (_errs9) {
+              vErrors.length = _errs9;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+        if (typeof data2 === "string") {
+          if (!pattern2.test(data2)) {
+            const err6 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9._/-]{1,200}$" }, message: 'must match pattern "^[A-Za-z0-9._/-]{1,200}$"', schema: "^[A-Za-z0-9._/-]{1,200}$", parentSchema: schema0.properties.gitops.properties.branch, data: data2 };
+            if (vErrors === null) {
+              vErrors = [err6];
+            } else {
+              vErrors.push(err6);
+            }
+            errors++;
+          }
+        } else {
+          const err7 = { instancePath: instancePath + "/gitops/branch", schemaPath: "#/properties/gitops/properties/branch/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.gitops.properties.branch.type, parentSchema: schema0.properties.gitops.properties.branch, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+        let data3 = data0.directory;
+        if (typeof data3 === "string") {
+          if (!pattern3.test(data3)) {
+            const err8 = { instancePath: instancePath + "/gitops/directory", schemaPath: "#/properties/gitops/properties/directory/pattern", keyword: "pattern", params: { pattern: "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$" }, message: 'must match pattern "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$"', schema: "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", parentSchema: schema0.properties.gitops.properties.directory, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        } else {
+          const err9 = { instancePath: instancePath + "/gitops/directory", schemaPath: "#/properties/gitops/properties/directory/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.gitops.properties.directory.type, parentSchema: schema0.properties.gitops.properties.directory, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      } else {
+        const err10 = { instancePath: instancePath + "/gitops", schemaPath: "#/properties/gitops/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.gitops.type, parentSchema: schema0.properties.gitops, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+      let data4 = data.fleet;
+      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+        if (data4.mode === void 0) {
+          data4.mode = "pull-requests";
+        }
+        for (const key2 in data4) {
+          if (!(key2 === "mode")) {
+            const err11 = { instancePath: instancePath + "/fleet", schemaPath: "#/properties/fleet/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.fleet, data: data4 };
+            if (vErrors === null) {
+              vErrors = [err11];
+            } else {
+              vErrors.push(err11);
+            }
+            errors++;
+          }
+        }
+        let data5 = data4.mode;
+        if (!(data5 === "pull-requests" || data5 === "commit")) {
+          const err12 = { instancePath: instancePath + "/fleet/mode", schemaPath: "#/properties/fleet/properties/mode/enum", keyword: "enum", params: { allowedValues: schema0.properties.fleet.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.fleet.properties.mode.enum, parentSchema: schema0.properties.fleet.properties.mode, data: data5 };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      } else {
+        const err13 = { instancePath: instancePath + "/fleet", schemaPath: "#/properties/fleet/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.fleet.type, parentSchema: schema0.properties.fleet, data: data4 };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      let data6 = data.manifest;
+      if (typeof data6 === "string") {
+        if (!pattern4.test(data6)) {
+          const err14 = { instancePath: instancePath + "/manifest", schemaPath: "#/properties/manifest/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", parentSchema: schema0.properties.manifest, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      } else {
+        const err15 = { instancePath: instancePath + "/manifest", schemaPath: "#/properties/manifest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.manifest.type, parentSchema: schema0.properties.manifest, data: data6 };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+      let data7 = data.render;
+      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+        if (data7.mode === void 0) {
+          data7.mode = "manifests";
+        }
+        if (data7.templates === void 0) {
+          data7.templates = null;
+        }
+        for (const key3 in data7) {
+          if (!(key3 === "mode" || key3 === "chart" || key3 === "templates")) {
+            const err16 = { instancePath: instancePath + "/render", schemaPath: "#/properties/render/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.render, data: data7 };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+        let data8 = data7.mode;
+        if (!(data8 === "manifests" || data8 === "helm")) {
+          const err17 = { instancePath: instancePath + "/render/mode", schemaPath: "#/properties/render/properties/mode/enum", keyword: "enum", params: { allowedValues: schema0.properties.render.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.render.properties.mode.enum, parentSchema: schema0.properties.render.properties.mode, data: data8 };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+        if (data7.chart !== void 0) {
+          let data9 = data7.chart;
+          if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+            if (data9.valuesSchema === void 0) {
+              data9.valuesSchema = null;
+            }
+            if (data9.repoURL === void 0) {
+              const err18 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/required", keyword: "required", params: { missingProperty: "repoURL" }, message: "must have required property 'repoURL'", schema: schema0.properties.render.properties.chart.required, parentSchema: schema0.properties.render.properties.chart, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+            if (data9.name === void 0) {
+              const err19 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.render.properties.chart.required, parentSchema: schema0.properties.render.properties.chart, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+            if (data9.version === void 0) {
+              const err20 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'", schema: schema0.properties.render.properties.chart.required, parentSchema: schema0.properties.render.properties.chart, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            for (const key4 in data9) {
+              if (!(key4 === "repoURL" || key4 === "name" || key4 === "version" || key4 === "valuesSchema")) {
+                const err21 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.render.properties.chart, data: data9 };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+            if (data9.repoURL !== void 0) {
+              let data10 = data9.repoURL;
+              if (typeof data10 === "string") {
+                if (!formats0(data10)) {
+                  const err22 = { instancePath: instancePath + "/render/chart/repoURL", schemaPath: "#/properties/render/properties/chart/properties/repoURL/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema0.properties.render.properties.chart.properties.repoURL, data: data10 };
+                  if (vErrors === null) {
+                    vErrors = [err22];
+                  } else {
+                    vErrors.push(err22);
+                  }
+                  errors++;
+                }
+              } else {
+                const err23 = { instancePath: instancePath + "/render/chart/repoURL", schemaPath: "#/properties/render/properties/chart/properties/repoURL/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.render.properties.chart.properties.repoURL.type, parentSchema: schema0.properties.render.properties.chart.properties.repoURL, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+            if (data9.name !== void 0) {
+              let data11 = data9.name;
+              if (typeof data11 === "string") {
+                if (!pattern5.test(data11)) {
+                  const err24 = { instancePath: instancePath + "/render/chart/name", schemaPath: "#/properties/render/properties/chart/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._-]*$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._-]*$"', schema: "^[a-z0-9][a-z0-9._-]*$", parentSchema: schema0.properties.render.properties.chart.properties.name, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              } else {
+                const err25 = { instancePath: instancePath + "/render/chart/name", schemaPath: "#/properties/render/properties/chart/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.render.properties.chart.properties.name.type, parentSchema: schema0.properties.render.properties.chart.properties.name, data: data11 };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+            if (data9.version !== void 0) {
+              let data12 = data9.version;
+              if (typeof data12 === "string") {
+                if (func1(data12) < 1) {
+                  const err26 = { instancePath: instancePath + "/render/chart/version", schemaPath: "#/properties/render/properties/chart/properties/version/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.render.properties.chart.properties.version, data: data12 };
+                  if (vErrors === null) {
+                    vErrors = [err26];
+                  } else {
+                    vErrors.push(err26);
+                  }
+                  errors++;
+                }
+              } else {
+                const err27 = { instancePath: instancePath + "/render/chart/version", schemaPath: "#/properties/render/properties/chart/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.render.properties.chart.properties.version.type, parentSchema: schema0.properties.render.properties.chart.properties.version, data: data12 };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+            let data13 = data9.valuesSchema;
+            if (typeof data13 !== "string" && data13 !== null) {
+              const err28 = { instancePath: instancePath + "/render/chart/valuesSchema", schemaPath: "#/properties/render/properties/chart/properties/valuesSchema/type", keyword: "type", params: { type: schema0.properties.render.properties.chart.properties.valuesSchema.type }, message: "must be string,null", schema: schema0.properties.render.properties.chart.properties.valuesSchema.type, parentSchema: schema0.properties.render.properties.chart.properties.valuesSchema, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+          } else {
+            const err29 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.render.properties.chart.type, parentSchema: schema0.properties.render.properties.chart, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+        }
+        let data14 = data7.templates;
+        if (typeof data14 !== "string" && data14 !== null) {
+          const err30 = { instancePath: instancePath + "/render/templates", schemaPath: "#/properties/render/properties/templates/type", keyword: "type", params: { type: schema0.properties.render.properties.templates.type }, message: "must be string,null", schema: schema0.properties.render.properties.templates.type, parentSchema: schema0.properties.render.properties.templates, data: data14 };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
+        }
+      } else {
+        const err31 = { instancePath: instancePath + "/render", schemaPath: "#/properties/render/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.render.type, parentSchema: schema0.properties.render, data: data7 };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
+        }
+        errors++;
+      }
+      let data15 = data.argocd;
+      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+        if (data15.url === void 0) {
+          data15.url = null;
+        }
+        if (data15.namespace === void 0) {
+          data15.namespace = "argocd";
+        }
+        for (const key5 in data15) {
+          if (!(key5 === "url" || key5 === "namespace")) {
+            const err32 = { instancePath: instancePath + "/argocd", schemaPath: "#/properties/argocd/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.argocd, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        let data16 = data15.url;
+        if (typeof data16 !== "string" && data16 !== null) {
+          const err33 = { instancePath: instancePath + "/argocd/url", schemaPath: "#/properties/argocd/properties/url/type", keyword: "type", params: { type: schema0.properties.argocd.properties.url.type }, message: "must be string,null", schema: schema0.properties.argocd.properties.url.type, parentSchema: schema0.properties.argocd.properties.url, data: data16 };
+          if (vErrors === null) {
+            vErrors = [err33];
+          } else {
+            vErrors.push(err33);
+          }
+          errors++;
+        }
+        if (typeof data16 === "string") {
+          if (!formats0(data16)) {
+            const err34 = { instancePath: instancePath + "/argocd/url", schemaPath: "#/properties/argocd/properties/url/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema0.properties.argocd.properties.url, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err34];
+            } else {
+              vErrors.push(err34);
+            }
+            errors++;
+          }
+        }
+        let data17 = data15.namespace;
+        if (typeof data17 === "string") {
+          if (!pattern6.test(data17)) {
+            const err35 = { instancePath: instancePath + "/argocd/namespace", schemaPath: "#/properties/argocd/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema0.properties.argocd.properties.namespace, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
+            }
+            errors++;
+          }
+        } else {
+          const err36 = { instancePath: instancePath + "/argocd/namespace", schemaPath: "#/properties/argocd/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.argocd.properties.namespace.type, parentSchema: schema0.properties.argocd.properties.namespace, data: data17 };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+        }
+      } else {
+        const err37 = { instancePath: instancePath + "/argocd", schemaPath: "#/properties/argocd/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.argocd.type, parentSchema: schema0.properties.argocd, data: data15 };
+        if (vErrors === null) {
+          vErrors = [err37];
+        } else {
+          vErrors.push(err37);
+        }
+        errors++;
+      }
+      let data18 = data.environments;
+      if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
+        if (Object.keys(data18).length < 1) {
+          const err38 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema0.properties.environments, data: data18 };
+          if (vErrors === null) {
+            vErrors = [err38];
+          } else {
+            vErrors.push(err38);
+          }
+          errors++;
+        }
+        for (const key6 in data18) {
+          const _errs45 = errors;
+          if (typeof key6 === "string") {
+            if (!pattern7.test(key6)) {
+              const err39 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema0.properties.environments.propertyNames, data: key6, propertyName: key6 };
+              if (vErrors === null) {
+                vErrors = [err39];
+              } else {
+                vErrors.push(err39);
+              }
+              errors++;
+            }
+          }
+          var valid7 = _errs45 === errors;
+          if (!valid7) {
+            const err40 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/propertyNames", keyword: "propertyNames", params: { propertyName: key6 }, message: "property name must be valid", schema: schema0.properties.environments.propertyNames, parentSchema: schema0.properties.environments, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err40];
+            } else {
+              vErrors.push(err40);
+            }
+            errors++;
+          }
+        }
+        for (const key7 in data18) {
+          let data19 = data18[key7];
+          if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+            if (data19.namespace === void 0) {
+              data19.namespace = "{owner}-{env}";
+            }
+            if (data19.autoSync === void 0) {
+              data19.autoSync = false;
+            }
+            if (data19.promote === void 0) {
+              data19.promote = "merge";
+            }
+            if (data19.mode === void 0) {
+              data19.mode = "direct";
+            }
+            if (data19.cluster === void 0) {
+              const err41 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/required", keyword: "required", params: { missingProperty: "cluster" }, message: "must have required property 'cluster'", schema: schema1.required, parentSchema: schema1, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err41];
+              } else {
+                vErrors.push(err41);
+              }
+              errors++;
+            }
+            for (const key8 in data19) {
+              if (!func0.call(schema1.properties, key8)) {
+                const err42 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1, data: data19 };
+                if (vErrors === null) {
+                  vErrors = [err42];
+                } else {
+                  vErrors.push(err42);
+                }
+                errors++;
+              }
+            }
+            if (data19.cluster !== void 0) {
+              let data20 = data19.cluster;
+              if (typeof data20 === "string") {
+                if (!formats0(data20)) {
+                  const err43 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/cluster", schemaPath: "#/$defs/environment/properties/cluster/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema1.properties.cluster, data: data20 };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
+                  }
+                  errors++;
+                }
+              } else {
+                const err44 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/cluster", schemaPath: "#/$defs/environment/properties/cluster/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.cluster.type, parentSchema: schema1.properties.cluster, data: data20 };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+            }
+            let data21 = data19.namespace;
+            if (typeof data21 === "string") {
+              if (!pattern8.test(data21)) {
+                const err45 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/namespace", schemaPath: "#/$defs/environment/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[-a-z0-9{}]+$" }, message: 'must match pattern "^[-a-z0-9{}]+$"', schema: "^[-a-z0-9{}]+$", parentSchema: schema1.properties.namespace, data: data21 };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            } else {
+              const err46 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/namespace", schemaPath: "#/$defs/environment/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.namespace.type, parentSchema: schema1.properties.namespace, data: data21 };
+              if (vErrors === null) {
+                vErrors = [err46];
+              } else {
+                vErrors.push(err46);
+              }
+              errors++;
+            }
+            if (data19.domain !== void 0) {
+              let data22 = data19.domain;
+              if (typeof data22 === "string") {
+                if (!pattern9.test(data22)) {
+                  const err47 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/domain", schemaPath: "#/$defs/environment/properties/domain/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$", parentSchema: schema1.properties.domain, data: data22 };
+                  if (vErrors === null) {
+                    vErrors = [err47];
+                  } else {
+                    vErrors.push(err47);
+                  }
+                  errors++;
+                }
+              } else {
+                const err48 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/domain", schemaPath: "#/$defs/environment/properties/domain/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.domain.type, parentSchema: schema1.properties.domain, data: data22 };
+                if (vErrors === null) {
+                  vErrors = [err48];
+                } else {
+                  vErrors.push(err48);
+                }
+                errors++;
+              }
+            }
+            let data23 = data19.autoSync;
+            if (typeof data23 !== "boolean") {
+              const err49 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/autoSync", schemaPath: "#/$defs/environment/properties/autoSync/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.autoSync.type, parentSchema: schema1.properties.autoSync, data: data23 };
+              if (vErrors === null) {
+                vErrors = [err49];
+              } else {
+                vErrors.push(err49);
+              }
+              errors++;
+            }
+            if (data19.ingress !== void 0) {
+              let data24 = data19.ingress;
+              if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+                for (const key9 in data24) {
+                  if (!(key9 === "className" || key9 === "tls")) {
+                    const err50 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress", schemaPath: "#/$defs/environment/properties/ingress/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.ingress, data: data24 };
+                    if (vErrors === null) {
+                      vErrors = [err50];
+                    } else {
+                      vErrors.push(err50);
+                    }
+                    errors++;
+                  }
+                }
+                if (data24.className !== void 0) {
+                  let data25 = data24.className;
+                  if (typeof data25 === "string") {
+                    if (!pattern10.test(data25)) {
+                      const err51 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/className", schemaPath: "#/$defs/environment/properties/ingress/properties/className/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema1.properties.ingress.properties.className, data: data25 };
+                      if (vErrors === null) {
+                        vErrors = [err51];
+                      } else {
+                        vErrors.push(err51);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err52 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/className", schemaPath: "#/$defs/environment/properties/ingress/properties/className/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.ingress.properties.className.type, parentSchema: schema1.properties.ingress.properties.className, data: data25 };
+                    if (vErrors === null) {
+                      vErrors = [err52];
+                    } else {
+                      vErrors.push(err52);
+                    }
+                    errors++;
+                  }
+                }
+                if (data24.tls !== void 0) {
+                  let data26 = data24.tls;
+                  if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
+                    if (data26.secretName === void 0) {
+                      data26.secretName = "{service}-tls";
+                    }
+                    for (const key10 in data26) {
+                      if (!(key10 === "secretName" || key10 === "clusterIssuer")) {
+                        const err53 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.ingress.properties.tls, data: data26 };
+                        if (vErrors === null) {
+                          vErrors = [err53];
+                        } else {
+                          vErrors.push(err53);
+                        }
+                        errors++;
+                      }
+                    }
+                    let data27 = data26.secretName;
+                    if (typeof data27 === "string") {
+                      if (!pattern8.test(data27)) {
+                        const err54 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/secretName", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/secretName/pattern", keyword: "pattern", params: { pattern: "^[-a-z0-9{}]+$" }, message: 'must match pattern "^[-a-z0-9{}]+$"', schema: "^[-a-z0-9{}]+$", parentSchema: schema1.properties.ingress.properties.tls.properties.secretName, data: data27 };
+                        if (vErrors === null) {
+                          vErrors = [err54];
+                        } else {
+                          vErrors.push(err54);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err55 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/secretName", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/secretName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.ingress.properties.tls.properties.secretName.type, parentSchema: schema1.properties.ingress.properties.tls.properties.secretName, data: data27 };
+                      if (vErrors === null) {
+                        vErrors = [err55];
+                      } else {
+                        vErrors.push(err55);
+                      }
+                      errors++;
+                    }
+                    if (data26.clusterIssuer !== void 0) {
+                      let data28 = data26.clusterIssuer;
+                      if (typeof data28 === "string") {
+                        if (!pattern10.test(data28)) {
+                          const err56 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/clusterIssuer", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/clusterIssuer/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema1.properties.ingress.properties.tls.properties.clusterIssuer, data: data28 };
+                          if (vErrors === null) {
+                            vErrors = [err56];
+                          } else {
+                            vErrors.push(err56);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err57 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/clusterIssuer", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/clusterIssuer/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.ingress.properties.tls.properties.clusterIssuer.type, parentSchema: schema1.properties.ingress.properties.tls.properties.clusterIssuer, data: data28 };
+                        if (vErrors === null) {
+                          vErrors = [err57];
+                        } else {
+                          vErrors.push(err57);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err58 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.ingress.properties.tls.type, parentSchema: schema1.properties.ingress.properties.tls, data: data26 };
+                    if (vErrors === null) {
+                      vErrors = [err58];
+                    } else {
+                      vErrors.push(err58);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err59 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress", schemaPath: "#/$defs/environment/properties/ingress/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.ingress.type, parentSchema: schema1.properties.ingress, data: data24 };
+                if (vErrors === null) {
+                  vErrors = [err59];
+                } else {
+                  vErrors.push(err59);
+                }
+                errors++;
+              }
+            }
+            if (data19.production !== void 0) {
+              let data29 = data19.production;
+              if (typeof data29 !== "boolean") {
+                const err60 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/production", schemaPath: "#/$defs/environment/properties/production/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.production.type, parentSchema: schema1.properties.production, data: data29 };
+                if (vErrors === null) {
+                  vErrors = [err60];
+                } else {
+                  vErrors.push(err60);
+                }
+                errors++;
+              }
+            }
+            if (data19.approval !== void 0) {
+              let data30 = data19.approval;
+              if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
+                if (data30.owners === void 0) {
+                  data30.owners = false;
+                }
+                if (data30.teams === void 0) {
+                  data30.teams = [];
+                }
+                if (data30.excludeLastPusher === void 0) {
+                  data30.excludeLastPusher = false;
+                }
+                for (const key11 in data30) {
+                  if (!(key11 === "owners" || key11 === "teams" || key11 === "excludeLastPusher")) {
+                    const err61 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval", schemaPath: "#/$defs/environment/properties/approval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.approval, data: data30 };
+                    if (vErrors === null) {
+                      vErrors = [err61];
+                    } else {
+                      vErrors.push(err61);
+                    }
+                    errors++;
+                  }
+                }
+                let data31 = data30.owners;
+                if (typeof data31 !== "boolean") {
+                  const err62 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/owners", schemaPath: "#/$defs/environment/properties/approval/properties/owners/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.approval.properties.owners.type, parentSchema: schema1.properties.approval.properties.owners, data: data31 };
+                  if (vErrors === null) {
+                    vErrors = [err62];
+                  } else {
+                    vErrors.push(err62);
+                  }
+                  errors++;
+                }
+                let data32 = data30.teams;
+                if (Array.isArray(data32)) {
+                  const len0 = data32.length;
+                  for (let i0 = 0; i0 < len0; i0++) {
+                    let data33 = data32[i0];
+                    if (typeof data33 === "string") {
+                      if (!pattern13.test(data33)) {
+                        const err63 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/teams/" + i0, schemaPath: "#/$defs/environment/properties/approval/properties/teams/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", parentSchema: schema1.properties.approval.properties.teams.items, data: data33 };
+                        if (vErrors === null) {
+                          vErrors = [err63];
+                        } else {
+                          vErrors.push(err63);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err64 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/teams/" + i0, schemaPath: "#/$defs/environment/properties/approval/properties/teams/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.approval.properties.teams.items.type, parentSchema: schema1.properties.approval.properties.teams.items, data: data33 };
+                      if (vErrors === null) {
+                        vErrors = [err64];
+                      } else {
+                        vErrors.push(err64);
+                      }
+                      errors++;
+                    }
+                  }
+                } else {
+                  const err65 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/teams", schemaPath: "#/$defs/environment/properties/approval/properties/teams/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema1.properties.approval.properties.teams.type, parentSchema: schema1.properties.approval.properties.teams, data: data32 };
+                  if (vErrors === null) {
+                    vErrors = [err65];
+                  } else {
+                    vErrors.push(err65);
+                  }
+                  errors++;
+                }
+                let data34 = data30.excludeLastPusher;
+                if (typeof data34 !== "boolean") {
+                  const err66 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/excludeLastPusher", schemaPath: "#/$defs/environment/properties/approval/properties/excludeLastPusher/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.approval.properties.excludeLastPusher.type, parentSchema: schema1.properties.approval.properties.excludeLastPusher, data: data34 };
+                  if (vErrors === null) {
+                    vErrors = [err66];
+                  } else {
+                    vErrors.push(err66);
+                  }
+                  errors++;
+                }
+              } else {
+                const err67 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval", schemaPath: "#/$defs/environment/properties/approval/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.approval.type, parentSchema: schema1.properties.approval, data: data30 };
+                if (vErrors === null) {
+                  vErrors = [err67];
+                } else {
+                  vErrors.push(err67);
+                }
+                errors++;
+              }
+            }
+            let data35 = data19.promote;
+            const _errs85 = errors;
+            let valid16 = false;
+            let passing0 = null;
+            const _errs86 = errors;
+            if (!(data35 === "merge" || data35 === "manual")) {
+              const err68 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/0/enum", keyword: "enum", params: { allowedValues: schema1.properties.promote.oneOf[0].enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.promote.oneOf[0].enum, parentSchema: schema1.properties.promote.oneOf[0], data: data35 };
+              if (vErrors === null) {
+                vErrors = [err68];
+              } else {
+                vErrors.push(err68);
+              }
+              errors++;
+            }
+            var _valid0 = _errs86 === errors;
+            if (_valid0) {
+              valid16 = true;
+              passing0 = 0;
+            }
+            const _errs87 = errors;
+            if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
+              if (data35.after === void 0) {
+                const err69 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema1.properties.promote.oneOf[1].required, parentSchema: schema1.properties.promote.oneOf[1], data: data35 };
+                if (vErrors === null) {
+                  vErrors = [err69];
+                } else {
+                  vErrors.push(err69);
+                }
+                errors++;
+              }
+              for (const key12 in data35) {
+                if (!(key12 === "after")) {
+                  const err70 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.promote.oneOf[1], data: data35 };
+                  if (vErrors === null) {
+                    vErrors = [err70];
+                  } else {
+                    vErrors.push(err70);
+                  }
+                  errors++;
+                }
+              }
+              if (data35.after !== void 0) {
+                let data36 = data35.after;
+                if (typeof data36 !== "string") {
+                  const err71 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote/after", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.promote.oneOf[1].properties.after.type, parentSchema: schema1.properties.promote.oneOf[1].properties.after, data: data36 };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err72 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.promote.oneOf[1].type, parentSchema: schema1.properties.promote.oneOf[1], data: data35 };
+              if (vErrors === null) {
+                vErrors = [err72];
+              } else {
+                vErrors.push(err72);
+              }
+              errors++;
+            }
+            var _valid0 = _errs87 === errors;
+            if (_valid0 && valid16) {
+              valid16 = false;
+              passing0 = [passing0, 1];
+            } else {
+              if (_valid0) {
+                valid16 = true;
+                passing0 = 1;
+              }
+            }
+            if (!valid16) {
+              const err73 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema1.properties.promote.oneOf, parentSchema: schema1.properties.promote, data: data35 };
+              if (vErrors === null) {
+                vErrors = [err73];
+              } else {
+                vErrors.push(err73);
+              }
+              errors++;
+            } else {
+              errors = _errs85;
+              if (vErrors !== null) {
+                if (_errs85) {
+                  vErrors.length = _errs85;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+            let data37 = data19.mode;
+            if (!(data37 === "direct" || data37 === "pull-request")) {
+              const err74 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/mode", schemaPath: "#/$defs/environment/properties/mode/enum", keyword: "enum", params: { allowedValues: schema1.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.mode.enum, parentSchema: schema1.properties.mode, data: data37 };
+              if (vErrors === null) {
+                vErrors = [err74];
+              } else {
+                vErrors.push(err74);
+              }
+              errors++;
+            }
+          } else {
+            const err75 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.type, parentSchema: schema1, data: data19 };
+            if (vErrors === null) {
+              vErrors = [err75];
+            } else {
+              vErrors.push(err75);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err76 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data18 };
+        if (vErrors === null) {
+          vErrors = [err76];
+        } else {
+          vErrors.push(err76);
+        }
+        errors++;
+      }
+      let data38 = data.registries;
+      if (Array.isArray(data38)) {
+        const len1 = data38.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data39 = data38[i1];
+          if (typeof data39 === "string") {
+            if (func1(data39) < 1) {
+              const err77 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.registries.items, data: data39 };
+              if (vErrors === null) {
+                vErrors = [err77];
+              } else {
+                vErrors.push(err77);
+              }
+              errors++;
+            }
+          } else {
+            const err78 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.registries.items.type, parentSchema: schema0.properties.registries.items, data: data39 };
+            if (vErrors === null) {
+              vErrors = [err78];
+            } else {
+              vErrors.push(err78);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err79 = { instancePath: instancePath + "/registries", schemaPath: "#/properties/registries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.registries.type, parentSchema: schema0.properties.registries, data: data38 };
+        if (vErrors === null) {
+          vErrors = [err79];
+        } else {
+          vErrors.push(err79);
+        }
+        errors++;
+      }
+      let data40 = data.secretStore;
+      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
+        if (data40.kind === void 0) {
+          data40.kind = "ClusterSecretStore";
+        }
+        if (data40.keyPrefix === void 0) {
+          data40.keyPrefix = "{owner}/";
+        }
+        if (data40.name === void 0) {
+          const err80 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data40 };
+          if (vErrors === null) {
+            vErrors = [err80];
+          } else {
+            vErrors.push(err80);
+          }
+          errors++;
+        }
+        for (const key13 in data40) {
+          if (!(key13 === "kind" || key13 === "name" || key13 === "keyPrefix")) {
+            const err81 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
+            }
+            errors++;
+          }
+        }
+        let data41 = data40.kind;
+        if (!(data41 === "SecretStore" || data41 === "ClusterSecretStore")) {
+          const err82 = { instancePath: instancePath + "/secretStore/kind", schemaPath: "#/properties/secretStore/properties/kind/enum", keyword: "enum", params: { allowedValues: schema0.properties.secretStore.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.secretStore.properties.kind.enum, parentSchema: schema0.properties.secretStore.properties.kind, data: data41 };
+          if (vErrors === null) {
+            vErrors = [err82];
+          } else {
+            vErrors.push(err82);
+          }
+          errors++;
+        }
+        if (data40.name !== void 0) {
+          let data42 = data40.name;
+          if (typeof data42 === "string") {
+            if (!pattern10.test(data42)) {
+              const err83 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema0.properties.secretStore.properties.name, data: data42 };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+          } else {
+            const err84 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.name.type, parentSchema: schema0.properties.secretStore.properties.name, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err84];
+            } else {
+              vErrors.push(err84);
+            }
+            errors++;
+          }
+        }
+        let data43 = data40.keyPrefix;
+        if (typeof data43 === "string") {
+          if (func1(data43) > 256) {
+            const err85 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data43 };
+            if (vErrors === null) {
+              vErrors = [err85];
+            } else {
+              vErrors.push(err85);
+            }
+            errors++;
+          }
+        } else {
+          const err86 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data43 };
+          if (vErrors === null) {
+            vErrors = [err86];
+          } else {
+            vErrors.push(err86);
+          }
+          errors++;
+        }
+      } else {
+        const err87 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data40 };
+        if (vErrors === null) {
+          vErrors = [err87];
+        } else {
+          vErrors.push(err87);
+        }
+        errors++;
+      }
+      let data44 = data.dependencies;
+      if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
+        for (const key14 in data44) {
+          const _errs107 = errors;
+          if (typeof key14 === "string") {
+            if (!pattern15.test(key14)) {
+              const err88 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key14, propertyName: key14 };
+              if (vErrors === null) {
+                vErrors = [err88];
+              } else {
+                vErrors.push(err88);
+              }
+              errors++;
+            }
+          }
+          var valid21 = _errs107 === errors;
+          if (!valid21) {
+            const err89 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key14 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data44 };
+            if (vErrors === null) {
+              vErrors = [err89];
+            } else {
+              vErrors.push(err89);
+            }
+            errors++;
+          }
+        }
+        for (const key15 in data44) {
+          let data45 = data44[key15];
+          if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
+            if (data45.classes === void 0) {
+              data45.classes = [];
+            }
+            if (data45.outputs === void 0) {
+              data45.outputs = [];
+            }
+            if (data45.apiVersion === void 0) {
+              const err90 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data45 };
+              if (vErrors === null) {
+                vErrors = [err90];
+              } else {
+                vErrors.push(err90);
+              }
+              errors++;
+            }
+            if (data45.kind === void 0) {
+              const err91 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data45 };
+              if (vErrors === null) {
+                vErrors = [err91];
+              } else {
+                vErrors.push(err91);
+              }
+              errors++;
+            }
+            for (const key16 in data45) {
+              if (!(key16 === "apiVersion" || key16 === "kind" || key16 === "classes" || key16 === "outputs" || key16 === "params")) {
+                const err92 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data45 };
+                if (vErrors === null) {
+                  vErrors = [err92];
+                } else {
+                  vErrors.push(err92);
+                }
+                errors++;
+              }
+            }
+            if (data45.apiVersion !== void 0) {
+              let data46 = data45.apiVersion;
+              if (typeof data46 === "string") {
+                if (!pattern16.test(data46)) {
+                  const err93 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data46 };
+                  if (vErrors === null) {
+                    vErrors = [err93];
+                  } else {
+                    vErrors.push(err93);
+                  }
+                  errors++;
+                }
+              } else {
+                const err94 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data46 };
+                if (vErrors === null) {
+                  vErrors = [err94];
+                } else {
+                  vErrors.push(err94);
+                }
+                errors++;
+              }
+            }
+            if (data45.kind !== void 0) {
+              let data47 = data45.kind;
+              if (typeof data47 === "string") {
+                if (!pattern17.test(data47)) {
+                  const err95 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data47 };
+                  if (vErrors === null) {
+                    vErrors = [err95];
+                  } else {
+                    vErrors.push(err95);
+                  }
+                  errors++;
+                }
+              } else {
+                const err96 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data47 };
+                if (vErrors === null) {
+                  vErrors = [err96];
+                } else {
+                  vErrors.push(err96);
+                }
+                errors++;
+              }
+            }
+            let data48 = data45.classes;
+            if (Array.isArray(data48)) {
+              const len2 = data48.length;
+              for (let i2 = 0; i2 < len2; i2++) {
+                let data49 = data48[i2];
+                if (typeof data49 !== "string") {
+                  const err97 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data49 };
+                  if (vErrors === null) {
+                    vErrors = [err97];
+                  } else {
+                    vErrors.push(err97);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err98 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data48 };
+              if (vErrors === null) {
+                vErrors = [err98];
+              } else {
+                vErrors.push(err98);
+              }
+              errors++;
+            }
+            let data50 = data45.outputs;
+            if (Array.isArray(data50)) {
+              const len3 = data50.length;
+              for (let i3 = 0; i3 < len3; i3++) {
+                let data51 = data50[i3];
+                if (typeof data51 === "string") {
+                  if (!pattern18.test(data51)) {
+                    const err99 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data51 };
+                    if (vErrors === null) {
+                      vErrors = [err99];
+                    } else {
+                      vErrors.push(err99);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err100 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data51 };
+                  if (vErrors === null) {
+                    vErrors = [err100];
+                  } else {
+                    vErrors.push(err100);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err101 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data50 };
+              if (vErrors === null) {
+                vErrors = [err101];
+              } else {
+                vErrors.push(err101);
+              }
+              errors++;
+            }
+            if (data45.params !== void 0) {
+              let data52 = data45.params;
+              if (Array.isArray(data52)) {
+                const len4 = data52.length;
+                for (let i4 = 0; i4 < len4; i4++) {
+                  let data53 = data52[i4];
+                  if (typeof data53 === "string") {
+                    if (!pattern19.test(data53)) {
+                      const err102 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data53 };
+                      if (vErrors === null) {
+                        vErrors = [err102];
+                      } else {
+                        vErrors.push(err102);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err103 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data53 };
+                    if (vErrors === null) {
+                      vErrors = [err103];
+                    } else {
+                      vErrors.push(err103);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err104 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data52 };
+                if (vErrors === null) {
+                  vErrors = [err104];
+                } else {
+                  vErrors.push(err104);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err105 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data45 };
+            if (vErrors === null) {
+              vErrors = [err105];
+            } else {
+              vErrors.push(err105);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err106 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data44 };
+        if (vErrors === null) {
+          vErrors = [err106];
+        } else {
+          vErrors.push(err106);
+        }
+        errors++;
+      }
+      if (data.previews !== void 0) {
+        let data54 = data.previews;
+        if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
+          if (data54.namespace === void 0) {
+            data54.namespace = "{owner}-pr-{number}";
+          }
+          if (data54.ttl === void 0) {
+            data54.ttl = "7d";
+          }
+          if (data54.maxPerRepository === void 0) {
+            data54.maxPerRepository = 3;
+          }
+          if (data54.maxPerOrg === void 0) {
+            data54.maxPerOrg = 20;
+          }
+          if (data54.label === void 0) {
+            data54.label = "paved:preview";
+          }
+          if (data54.keepLabel === void 0) {
+            data54.keepLabel = "paved:keep";
+          }
+          if (data54.from === void 0) {
+            const err107 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema0.properties.previews.required, parentSchema: schema0.properties.previews, data: data54 };
+            if (vErrors === null) {
+              vErrors = [err107];
+            } else {
+              vErrors.push(err107);
+            }
+            errors++;
+          }
+          for (const key17 in data54) {
+            if (!(key17 === "from" || key17 === "namespace" || key17 === "cluster" || key17 === "ttl" || key17 === "maxPerRepository" || key17 === "maxPerOrg" || key17 === "label" || key17 === "keepLabel")) {
+              const err108 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.previews, data: data54 };
+              if (vErrors === null) {
+                vErrors = [err108];
+              } else {
+                vErrors.push(err108);
+              }
+              errors++;
+            }
+          }
+          if (data54.from !== void 0) {
+            let data55 = data54.from;
+            if (typeof data55 === "string") {
+              if (!pattern7.test(data55)) {
+                const err109 = { instancePath: instancePath + "/previews/from", schemaPath: "#/properties/previews/properties/from/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema0.properties.previews.properties.from, data: data55 };
+                if (vErrors === null) {
+                  vErrors = [err109];
+                } else {
+                  vErrors.push(err109);
+                }
+                errors++;
+              }
+            } else {
+              const err110 = { instancePath: instancePath + "/previews/from", schemaPath: "#/properties/previews/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.from.type, parentSchema: schema0.properties.previews.properties.from, data: data55 };
+              if (vErrors === null) {
+                vErrors = [err110];
+              } else {
+                vErrors.push(err110);
+              }
+              errors++;
+            }
+          }
+          let data56 = data54.namespace;
+          if (typeof data56 === "string") {
+            if (!pattern8.test(data56)) {
+              const err111 = { instancePath: instancePath + "/previews/namespace", schemaPath: "#/properties/previews/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[-a-z0-9{}]+$" }, message: 'must match pattern "^[-a-z0-9{}]+$"', schema: "^[-a-z0-9{}]+$", parentSchema: schema0.properties.previews.properties.namespace, data: data56 };
+              if (vErrors === null) {
+                vErrors = [err111];
+              } else {
+                vErrors.push(err111);
+              }
+              errors++;
+            }
+          } else {
+            const err112 = { instancePath: instancePath + "/previews/namespace", schemaPath: "#/properties/previews/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.namespace.type, parentSchema: schema0.properties.previews.properties.namespace, data: data56 };
+            if (vErrors === null) {
+              vErrors = [err112];
+            } else {
+              vErrors.push(err112);
+            }
+            errors++;
+          }
+          if (data54.cluster !== void 0) {
+            let data57 = data54.cluster;
+            if (typeof data57 === "string") {
+              if (func1(data57) < 1) {
+                const err113 = { instancePath: instancePath + "/previews/cluster", schemaPath: "#/properties/previews/properties/cluster/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.cluster, data: data57 };
+                if (vErrors === null) {
+                  vErrors = [err113];
+                } else {
+                  vErrors.push(err113);
+                }
+                errors++;
+              }
+            } else {
+              const err114 = { instancePath: instancePath + "/previews/cluster", schemaPath: "#/properties/previews/properties/cluster/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.cluster.type, parentSchema: schema0.properties.previews.properties.cluster, data: data57 };
+              if (vErrors === null) {
+                vErrors = [err114];
+              } else {
+                vErrors.push(err114);
+              }
+              errors++;
+            }
+          }
+          let data58 = data54.ttl;
+          if (typeof data58 === "string") {
+            if (!pattern22.test(data58)) {
+              const err115 = { instancePath: instancePath + "/previews/ttl", schemaPath: "#/properties/previews/properties/ttl/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]{0,4}[mhd]$" }, message: 'must match pattern "^[1-9][0-9]{0,4}[mhd]$"', schema: "^[1-9][0-9]{0,4}[mhd]$", parentSchema: schema0.properties.previews.properties.ttl, data: data58 };
+              if (vErrors === null) {
+                vErrors = [err115];
+              } else {
+                vErrors.push(err115);
+              }
+              errors++;
+            }
+          } else {
+            const err116 = { instancePath: instancePath + "/previews/ttl", schemaPath: "#/properties/previews/properties/ttl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.ttl.type, parentSchema: schema0.properties.previews.properties.ttl, data: data58 };
+            if (vErrors === null) {
+              vErrors = [err116];
+            } else {
+              vErrors.push(err116);
+            }
+            errors++;
+          }
+          let data59 = data54.maxPerRepository;
+          if (!(typeof data59 == "number" && (!(data59 % 1) && !isNaN(data59)) && isFinite(data59))) {
+            const err117 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema0.properties.previews.properties.maxPerRepository.type, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data59 };
+            if (vErrors === null) {
+              vErrors = [err117];
+            } else {
+              vErrors.push(err117);
+            }
+            errors++;
+          }
+          if (typeof data59 == "number" && isFinite(data59)) {
+            if (data59 > 1e3 || isNaN(data59)) {
+              const err118 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data59 };
+              if (vErrors === null) {
+                vErrors = [err118];
+              } else {
+                vErrors.push(err118);
+              }
+              errors++;
+            }
+            if (data59 < 1 || isNaN(data59)) {
+              const err119 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data59 };
+              if (vErrors === null) {
+                vErrors = [err119];
+              } else {
+                vErrors.push(err119);
+              }
+              errors++;
+            }
+          }
+          let data60 = data54.maxPerOrg;
+          if (!(typeof data60 == "number" && (!(data60 % 1) && !isNaN(data60)) && isFinite(data60))) {
+            const err120 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema0.properties.previews.properties.maxPerOrg.type, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data60 };
+            if (vErrors === null) {
+              vErrors = [err120];
+            } else {
+              vErrors.push(err120);
+            }
+            errors++;
+          }
+          if (typeof data60 == "number" && isFinite(data60)) {
+            if (data60 > 1e4 || isNaN(data60)) {
+              const err121 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data60 };
+              if (vErrors === null) {
+                vErrors = [err121];
+              } else {
+                vErrors.push(err121);
+              }
+              errors++;
+            }
+            if (data60 < 1 || isNaN(data60)) {
+              const err122 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data60 };
+              if (vErrors === null) {
+                vErrors = [err122];
+              } else {
+                vErrors.push(err122);
+              }
+              errors++;
+            }
+          }
+          let data61 = data54.label;
+          if (typeof data61 === "string") {
+            if (func1(data61) > 50) {
+              const err123 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters", schema: 50, parentSchema: schema0.properties.previews.properties.label, data: data61 };
+              if (vErrors === null) {
+                vErrors = [err123];
+              } else {
+                vErrors.push(err123);
+              }
+              errors++;
+            }
+            if (func1(data61) < 1) {
+              const err124 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.label, data: data61 };
+              if (vErrors === null) {
+                vErrors = [err124];
+              } else {
+                vErrors.push(err124);
+              }
+              errors++;
+            }
+          } else {
+            const err125 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.label.type, parentSchema: schema0.properties.previews.properties.label, data: data61 };
+            if (vErrors === null) {
+              vErrors = [err125];
+            } else {
+              vErrors.push(err125);
+            }
+            errors++;
+          }
+          let data62 = data54.keepLabel;
+          if (typeof data62 === "string") {
+            if (func1(data62) > 50) {
+              const err126 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters", schema: 50, parentSchema: schema0.properties.previews.properties.keepLabel, data: data62 };
+              if (vErrors === null) {
+                vErrors = [err126];
+              } else {
+                vErrors.push(err126);
+              }
+              errors++;
+            }
+            if (func1(data62) < 1) {
+              const err127 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.keepLabel, data: data62 };
+              if (vErrors === null) {
+                vErrors = [err127];
+              } else {
+                vErrors.push(err127);
+              }
+              errors++;
+            }
+          } else {
+            const err128 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.keepLabel.type, parentSchema: schema0.properties.previews.properties.keepLabel, data: data62 };
+            if (vErrors === null) {
+              vErrors = [err128];
+            } else {
+              vErrors.push(err128);
+            }
+            errors++;
+          }
+        } else {
+          const err129 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.previews.type, parentSchema: schema0.properties.previews, data: data54 };
+          if (vErrors === null) {
+            vErrors = [err129];
+          } else {
+            vErrors.push(err129);
+          }
+          errors++;
+        }
+      }
+      let data63 = data.links;
+      if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
+        for (const key18 in data63) {
+          let data64 = data63[key18];
+          if (typeof data64 === "string") {
+            if (!pattern23.test(data64)) {
+              const err130 = { instancePath: instancePath + "/links/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data64 };
+              if (vErrors === null) {
+                vErrors = [err130];
+              } else {
+                vErrors.push(err130);
+              }
+              errors++;
+            }
+          } else {
+            const err131 = { instancePath: instancePath + "/links/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data64 };
+            if (vErrors === null) {
+              vErrors = [err131];
+            } else {
+              vErrors.push(err131);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err132 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data63 };
+        if (vErrors === null) {
+          vErrors = [err132];
+        } else {
+          vErrors.push(err132);
+        }
+        errors++;
+      }
+      let data65 = data.policies;
+      if (Array.isArray(data65)) {
+        const len5 = data65.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          let data66 = data65[i5];
+          if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
+            if (data66.severity === void 0) {
+              data66.severity = "error";
+            }
+            if (data66.id === void 0) {
+              const err133 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data66 };
+              if (vErrors === null) {
+                vErrors = [err133];
+              } else {
+                vErrors.push(err133);
+              }
+              errors++;
+            }
+            if (data66.assert === void 0) {
+              const err134 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data66 };
+              if (vErrors === null) {
+                vErrors = [err134];
+              } else {
+                vErrors.push(err134);
+              }
+              errors++;
+            }
+            for (const key19 in data66) {
+              if (!(key19 === "id" || key19 === "description" || key19 === "severity" || key19 === "match" || key19 === "assert")) {
+                const err135 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data66 };
+                if (vErrors === null) {
+                  vErrors = [err135];
+                } else {
+                  vErrors.push(err135);
+                }
+                errors++;
+              }
+            }
+            if (data66.id !== void 0) {
+              let data67 = data66.id;
+              if (typeof data67 === "string") {
+                if (!pattern24.test(data67)) {
+                  const err136 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data67 };
+                  if (vErrors === null) {
+                    vErrors = [err136];
+                  } else {
+                    vErrors.push(err136);
+                  }
+                  errors++;
+                }
+              } else {
+                const err137 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data67 };
+                if (vErrors === null) {
+                  vErrors = [err137];
+                } else {
+                  vErrors.push(err137);
+                }
+                errors++;
+              }
+            }
+            if (data66.description !== void 0) {
+              let data68 = data66.description;
+              if (typeof data68 !== "string") {
+                const err138 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data68 };
+                if (vErrors === null) {
+                  vErrors = [err138];
+                } else {
+                  vErrors.push(err138);
+                }
+                errors++;
+              }
+            }
+            let data69 = data66.severity;
+            if (!(data69 === "error" || data69 === "warning")) {
+              const err139 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data69 };
+              if (vErrors === null) {
+                vErrors = [err139];
+              } else {
+                vErrors.push(err139);
+              }
+              errors++;
+            }
+            if (data66.match !== void 0) {
+              let data70 = data66.match;
+              if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
+                for (const key20 in data70) {
+                  if (!(key20 === "environments" || key20 === "services" || key20 === "owners")) {
+                    const err140 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data70 };
+                    if (vErrors === null) {
+                      vErrors = [err140];
+                    } else {
+                      vErrors.push(err140);
+                    }
+                    errors++;
+                  }
+                }
+                if (data70.environments !== void 0) {
+                  let data71 = data70.environments;
+                  if (Array.isArray(data71)) {
+                    const len6 = data71.length;
+                    for (let i6 = 0; i6 < len6; i6++) {
+                      let data72 = data71[i6];
+                      if (typeof data72 !== "string") {
+                        const err141 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data72 };
+                        if (vErrors === null) {
+                          vErrors = [err141];
+                        } else {
+                          vErrors.push(err141);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err142 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data71 };
+                    if (vErrors === null) {
+                      vErrors = [err142];
+                    } else {
+                      vErrors.push(err142);
+                    }
+                    errors++;
+                  }
+                }
+                if (data70.services !== void 0) {
+                  let data73 = data70.services;
+                  if (Array.isArray(data73)) {
+                    const len7 = data73.length;
+                    for (let i7 = 0; i7 < len7; i7++) {
+                      let data74 = data73[i7];
+                      if (typeof data74 !== "string") {
+                        const err143 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data74 };
+                        if (vErrors === null) {
+                          vErrors = [err143];
+                        } else {
+                          vErrors.push(err143);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err144 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data73 };
+                    if (vErrors === null) {
+                      vErrors = [err144];
+                    } else {
+                      vErrors.push(err144);
+                    }
+                    errors++;
+                  }
+                }
+                if (data70.owners !== void 0) {
+                  let data75 = data70.owners;
+                  if (Array.isArray(data75)) {
+                    const len8 = data75.length;
+                    for (let i8 = 0; i8 < len8; i8++) {
+                      let data76 = data75[i8];
+                      if (typeof data76 !== "string") {
+                        const err145 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data76 };
+                        if (vErrors === null) {
+                          vErrors = [err145];
+                        } else {
+                          vErrors.push(err145);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err146 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data75 };
+                    if (vErrors === null) {
+                      vErrors = [err146];
+                    } else {
+                      vErrors.push(err146);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err147 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data70 };
+                if (vErrors === null) {
+                  vErrors = [err147];
+                } else {
+                  vErrors.push(err147);
+                }
+                errors++;
+              }
+            }
+            if (data66.assert !== void 0) {
+              let data77 = data66.assert;
+              if (!(data77 && typeof data77 == "object" && !Array.isArray(data77))) {
+                const err148 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data77 };
+                if (vErrors === null) {
+                  vErrors = [err148];
+                } else {
+                  vErrors.push(err148);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err149 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data66 };
+            if (vErrors === null) {
+              vErrors = [err149];
+            } else {
+              vErrors.push(err149);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err150 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data65 };
+        if (vErrors === null) {
+          vErrors = [err150];
+        } else {
+          vErrors.push(err150);
+        }
+        errors++;
+      }
+      let data78 = data.builtins;
+      if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
+        for (const key21 in data78) {
+          const _errs183 = errors;
+          if (!(key21 === "image-tag" || key21 === "image-registry" || key21 === "production-digest" || key21 === "env-secret-literal")) {
+            const err151 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key21, propertyName: key21 };
+            if (vErrors === null) {
+              vErrors = [err151];
+            } else {
+              vErrors.push(err151);
+            }
+            errors++;
+          }
+          var valid44 = _errs183 === errors;
+          if (!valid44) {
+            const err152 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key21 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data78 };
+            if (vErrors === null) {
+              vErrors = [err152];
+            } else {
+              vErrors.push(err152);
+            }
+            errors++;
+          }
+        }
+        for (const key22 in data78) {
+          let data79 = data78[key22];
+          if (typeof data79 !== "boolean") {
+            const err153 = { instancePath: instancePath + "/builtins/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data79 };
+            if (vErrors === null) {
+              vErrors = [err153];
+            } else {
+              vErrors.push(err153);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err154 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data78 };
+        if (vErrors === null) {
+          vErrors = [err154];
+        } else {
+          vErrors.push(err154);
+        }
+        errors++;
+      }
+    } else {
+      const err155 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
+      if (vErrors === null) {
+        vErrors = [err155];
+      } else {
+        vErrors.push(err155);
+      }
+      errors++;
+    }
+    validate0.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate0, "validate0");
+  validate0.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
+  return exported;
+})();
+var manifestValidator = platform.manifest;
+var serviceValidator = platform.service;
+var configValidator = config.config;
+
 // src/manifest/schema.ts
-var import__ = __toESM(require__(), 1);
-var import_ajv_formats = __toESM(require_dist2(), 1);
 function schemaDocument(name) {
   return readPackageJson("schemas", `${name}.schema.json`);
 }
 __name(schemaDocument, "schemaDocument");
-function createAjv(options = {}) {
-  const ajv = new import__.Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    allowUnionTypes: true,
-    useDefaults: options.useDefaults ?? false,
-    validateSchema: false
-  });
-  import_ajv_formats.default.default(ajv);
-  return ajv;
-}
-__name(createAjv, "createAjv");
-var platform;
-function platformValidators() {
-  if (!platform) {
-    const ajv = createAjv();
-    const schema2 = schemaDocument("platform");
-    const manifest = ajv.compile(schema2);
-    const service = ajv.getSchema(`${String(schema2.$id)}#/$defs/service`);
-    if (!service) throw new Error("platform.schema.json has no $defs/service");
-    platform = { manifest, service };
-  }
-  return platform;
-}
-__name(platformValidators, "platformValidators");
 function manifestSchemaErrors(value) {
-  const { manifest } = platformValidators();
-  return manifest(value) ? [] : [...manifest.errors ?? []];
+  return manifestValidator(value) ? [] : [...manifestValidator.errors ?? []];
 }
 __name(manifestSchemaErrors, "manifestSchemaErrors");
 function serviceSchemaErrors(value) {
-  const { service } = platformValidators();
-  return service(value) ? [] : [...service.errors ?? []];
+  return serviceValidator(value) ? [] : [...serviceValidator.errors ?? []];
 }
 __name(serviceSchemaErrors, "serviceSchemaErrors");
 function siteIn(sourceMap, path, at) {
@@ -24548,9 +29826,9 @@ function siteIn(sourceMap, path, at) {
   return { path, line: position.line, column: position.column };
 }
 __name(siteIn, "siteIn");
-function dotted(tokens) {
+function dotted(tokens2) {
   let out = "";
-  for (const raw of tokens) {
+  for (const raw of tokens2) {
     const token = clip(raw);
     if (/^(0|[1-9][0-9]*)$/.test(token)) out += `[${token}]`;
     else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(token)) out += (out ? "." : "") + token;
@@ -24560,18 +29838,18 @@ function dotted(tokens) {
 }
 __name(dotted, "dotted");
 function describeManifestPath(path) {
-  const tokens = parsePointer(path);
-  if (tokens.length === 0) return "the manifest";
-  if (tokens[0] === "services" && tokens.length >= 2) {
-    return tokens.length === 2 ? `service \`${tokens[1]}\`` : `\`${dotted(tokens.slice(2))}\``;
+  const tokens2 = parsePointer(path);
+  if (tokens2.length === 0) return "the manifest";
+  if (tokens2[0] === "services" && tokens2.length >= 2) {
+    return tokens2.length === 2 ? `service \`${tokens2[1]}\`` : `\`${dotted(tokens2.slice(2))}\``;
   }
-  if (tokens[0] === "environments" && tokens.length >= 2) {
-    if (tokens.length === 2) return `environment \`${tokens[1]}\``;
-    if (tokens[2] === "services" && tokens.length >= 4) {
-      return tokens.length === 4 ? `the \`${tokens[1]}\` override of service \`${tokens[3]}\`` : `\`${dotted(tokens.slice(4))}\``;
+  if (tokens2[0] === "environments" && tokens2.length >= 2) {
+    if (tokens2.length === 2) return `environment \`${tokens2[1]}\``;
+    if (tokens2[2] === "services" && tokens2.length >= 4) {
+      return tokens2.length === 4 ? `the \`${tokens2[1]}\` override of service \`${tokens2[3]}\`` : `\`${dotted(tokens2.slice(4))}\``;
     }
   }
-  return `\`${dotted(tokens)}\``;
+  return `\`${dotted(tokens2)}\``;
 }
 __name(describeManifestPath, "describeManifestPath");
 function validateManifestSchema(value, file, sourceMap) {
@@ -24587,8 +29865,8 @@ function validateManifestSchema(value, file, sourceMap) {
 __name(validateManifestSchema, "validateManifestSchema");
 
 // src/policy/declared.ts
-var import__2 = __toESM(require__(), 1);
-var import_ajv_formats2 = __toESM(require_dist2(), 1);
+var import__ = __toESM(require__(), 1);
+var import_ajv_formats = __toESM(require_dist2(), 1);
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
@@ -24797,13 +30075,13 @@ var LazyMap = class {
     this.initializer = initializer;
     this.cache = /* @__PURE__ */ new Map();
   }
-  has(key) {
-    return Object.hasOwn(this.initializer, key);
+  has(key2) {
+    return Object.hasOwn(this.initializer, key2);
   }
-  get(key) {
-    if (this.cache.has(key)) return this.cache.get(key);
-    const val = this.has(key) ? this.initializer[key]() : null;
-    this.cache.set(key, val);
+  get(key2) {
+    if (this.cache.has(key2)) return this.cache.get(key2);
+    const val = this.has(key2) ? this.initializer[key2]() : null;
+    this.cache.set(key2, val);
     return val;
   }
 };
@@ -26899,13 +32177,13 @@ var DFA = class DFA2 {
     return lo;
   }
   closure(pcs, flag) {
-    const closure = /* @__PURE__ */ new Set();
+    const closure2 = /* @__PURE__ */ new Set();
     const stack = Array.from(pcs);
     let needflags = 0;
     while (stack.length > 0) {
       const pc = stack.pop();
-      if (pc === 0 || closure.has(pc)) continue;
-      closure.add(pc);
+      if (pc === 0 || closure2.has(pc)) continue;
+      closure2.add(pc);
       const inst = this.prog.getInst(pc);
       switch (inst.op) {
         case Inst.ALT:
@@ -26923,7 +32201,7 @@ var DFA = class DFA2 {
       }
     }
     return {
-      pcs: Array.from(closure).sort((a, b) => a - b),
+      pcs: Array.from(closure2).sort((a, b) => a - b),
       needflags
     };
   }
@@ -26954,11 +32232,11 @@ var DFA = class DFA2 {
     else yield* cached;
   }
   makeState(pcs, flag, ids) {
-    const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
+    const closure2 = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
     let stateFlag = flag;
-    if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
-    stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
-    return this.getState(closure.pcs, stateFlag, ids);
+    if (closure2.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
+    stateFlag |= closure2.needflags << DFA2.FLAG_NEED_SHIFT;
+    return this.getState(closure2.pcs, stateFlag, ids);
   }
   allocTable(state, anchor) {
     const size = this.numClasses + 1;
@@ -28013,11 +33291,11 @@ var AhoCorasick = class {
     for (const word of words) {
       let node = 0;
       for (let i = 0; i < word.length; i++) {
-        const key = node * alphabetSize + word[i];
-        let child = edges.get(key);
+        const key2 = node * alphabetSize + word[i];
+        let child = edges.get(key2);
         if (child === void 0) {
           child = parent.length;
-          edges.set(key, child);
+          edges.set(key2, child);
           parent.push(node);
           unit.push(word[i]);
           depth.push(depth[node] + 1);
@@ -31453,16 +36731,16 @@ var CONTENT_CACHE_SIZE = 16;
 function compilePolicies(policies) {
   const cached = compiledByPolicies.get(policies);
   if (cached) return cached;
-  const key = JSON.stringify(policies);
-  const same = compiledByContent.get(key);
+  const key2 = JSON.stringify(policies);
+  const same = compiledByContent.get(key2);
   if (same) {
-    compiledByContent.delete(key);
-    compiledByContent.set(key, same);
+    compiledByContent.delete(key2);
+    compiledByContent.set(key2, same);
     const compiled2 = same.map((entry, index) => ({ ...entry, policy: policies[index] }));
     compiledByPolicies.set(policies, compiled2);
     return compiled2;
   }
-  const ajv = new import__2.Ajv2020({
+  const ajv = new import__.Ajv2020({
     allErrors: true,
     verbose: true,
     // Unknown keywords are typos in a policy (`minimun`) and must fail loudly; the rest of strict
@@ -31476,7 +36754,7 @@ function compilePolicies(policies) {
     // Every `pattern` (and `patternProperties` key) runs on RE2: linear time on any value.
     code: { regExp: linearRegExp }
   });
-  import_ajv_formats2.default.default(ajv);
+  import_ajv_formats.default.default(ajv);
   const compiled = policies.map((policy) => {
     let validate;
     try {
@@ -31488,7 +36766,7 @@ function compilePolicies(policies) {
     return endless ? { policy, error: endless } : { policy, validate };
   });
   compiledByPolicies.set(policies, compiled);
-  compiledByContent.set(key, compiled);
+  compiledByContent.set(key2, compiled);
   if (compiledByContent.size > CONTENT_CACHE_SIZE) compiledByContent.delete(compiledByContent.keys().next().value);
   return compiled;
 }
@@ -31628,9 +36906,9 @@ function failure(policy, unit, error) {
   let instancePath = error.instancePath;
   if (error.keyword === "required") instancePath += "/" + String(params.missingProperty).replace(/~/g, "~0").replace(/\//g, "~1");
   if (error.keyword === "additionalProperties") instancePath += "/" + String(params.additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1");
-  const tokens = parsePointer(instancePath);
-  const subject = tokens.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens)}\``;
-  const defaulted = tokens.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
+  const tokens2 = parsePointer(instancePath);
+  const subject = tokens2.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens2)}\``;
+  const defaulted = tokens2.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
   const what = /* @__PURE__ */ __name((where) => {
     if (error.keyword === "required") return `${subject} is not set ${where}; it is required`;
     if (error.keyword === "additionalProperties" || error.keyword === "false schema") {
@@ -31822,19 +37100,19 @@ function fromRegistry(image, entry) {
   return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
 }
 __name(fromRegistry, "fromRegistry");
-var imageRegistry = /* @__PURE__ */ __name((unit, config) => {
+var imageRegistry = /* @__PURE__ */ __name((unit, config2) => {
   const image = unit.spec.image;
-  if (config.registries.length === 0 || config.registries.some((entry) => fromRegistry(image, entry))) return void 0;
+  if (config2.registries.length === 0 || config2.registries.some((entry) => fromRegistry(image, entry))) return void 0;
   return {
     code: "image-registry",
     severity: "error",
     field: "/image",
-    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config.registries, "or")}`
+    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config2.registries, "or")}`
   };
 }, "imageRegistry");
-var productionDigest = /* @__PURE__ */ __name((unit, config) => {
-  const environment = config.environments.find((e) => e.name === unit.environment);
-  if (!environment?.production) return void 0;
+var productionDigest = /* @__PURE__ */ __name((unit, config2) => {
+  const environment2 = config2.environments.find((e) => e.name === unit.environment);
+  if (!environment2?.production) return void 0;
   const reference = parseImage(unit.spec.image);
   if (reference.digest !== void 0) return void 0;
   return {
@@ -31863,11 +37141,11 @@ var BUILTINS = {
   "production-digest": productionDigest,
   "env-secret-literal": envSecretLiteral
 };
-function builtinFindings(unit, config) {
+function builtinFindings(unit, config2) {
   const findings = [];
   for (const id of BUILTIN_POLICY_IDS) {
-    if (config.builtins[id] === false) continue;
-    const found = BUILTINS[id](unit, config);
+    if (config2.builtins[id] === false) continue;
+    const found = BUILTINS[id](unit, config2);
     if (Array.isArray(found)) findings.push(...found);
     else if (found) findings.push(found);
   }
@@ -31900,9 +37178,9 @@ function unknownAssertFields(assert) {
   const walk = /* @__PURE__ */ __name((node, shape, at, prefix) => {
     if (typeof node !== "object" || node === null || Array.isArray(node) || shape === null) return;
     const schema2 = node;
-    const report = /* @__PURE__ */ __name((name, tokens) => {
+    const report = /* @__PURE__ */ __name((name, tokens2) => {
       const hit = suggest(name, shape.keys());
-      found.push({ at: tokens, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
+      found.push({ at: tokens2, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
     }, "report");
     if (typeof schema2.properties === "object" && schema2.properties !== null) {
       for (const [name, child] of Object.entries(schema2.properties)) {
@@ -31915,11 +37193,11 @@ function unknownAssertFields(assert) {
         if (typeof name === "string" && !shape.has(name)) report(name, [...at, "required", String(index)]);
       });
     }
-    for (const key of ["allOf", "anyOf", "oneOf"]) {
-      const branches = schema2[key];
-      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key, String(index)], prefix));
+    for (const key2 of ["allOf", "anyOf", "oneOf"]) {
+      const branches = schema2[key2];
+      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key2, String(index)], prefix));
     }
-    for (const key of ["not", "if", "then", "else"]) walk(schema2[key], shape, [...at, key], prefix);
+    for (const key2 of ["not", "if", "then", "else"]) walk(schema2[key2], shape, [...at, key2], prefix);
   }, "walk");
   walk(assert, policyViewShape(), [], []);
   return found;
@@ -31948,7 +37226,8 @@ var DEFAULT_CONFIG = deepFreeze({
       namespace: "{owner}-{env}",
       autoSync: true,
       production: false,
-      mode: "direct"
+      mode: "direct",
+      promote: { kind: "merge" }
     },
     {
       name: "production",
@@ -31956,7 +37235,8 @@ var DEFAULT_CONFIG = deepFreeze({
       namespace: "{owner}-{env}",
       autoSync: false,
       production: true,
-      mode: "direct"
+      mode: "direct",
+      promote: { kind: "merge" }
     }
   ],
   registries: [],
@@ -32014,8 +37294,8 @@ function patternProblem(pattern) {
   return void 0;
 }
 __name(patternProblem, "patternProblem");
-function shapeOf2(pattern, environment) {
-  const replaced = pattern.replace(/\{env\}/g, environment);
+function shapeOf2(pattern, environment2) {
+  const replaced = pattern.replace(/\{env\}/g, environment2);
   const at = replaced.indexOf("{owner}");
   return { prefix: replaced.slice(0, at), suffix: replaced.slice(at + "{owner}".length) };
 }
@@ -32052,12 +37332,12 @@ function automaton(shape, alphabet) {
 __name(automaton, "automaton");
 var shared = /* @__PURE__ */ new Map();
 function sharedNamespace(a, b) {
-  const key = JSON.stringify([a, b]);
-  if (!shared.has(key)) {
+  const key2 = JSON.stringify([a, b]);
+  if (!shared.has(key2)) {
     if (shared.size > 1e3) shared.clear();
-    shared.set(key, search(a, b) ?? null);
+    shared.set(key2, search(a, b) ?? null);
   }
-  return shared.get(key) ?? void 0;
+  return shared.get(key2) ?? void 0;
 }
 __name(sharedNamespace, "sharedNamespace");
 function search(a, b) {
@@ -32105,18 +37385,125 @@ function firstNotIn(candidates, used) {
 }
 __name(firstNotIn, "firstNotIn");
 
-// src/config/load.ts
-var validator;
-function configValidator() {
-  validator ??= createAjv({ useDefaults: true }).compile(schemaDocument("config"));
-  return validator;
+// src/config/preview-namespaces.ts
+var OWNER_MAX2 = 40;
+var NUMBER_MAX = 10;
+function reservedForPreviews(name) {
+  return name === "preview" || name === "previews" || /^pr-[0-9]+$/.test(name);
 }
-__name(configValidator, "configValidator");
+__name(reservedForPreviews, "reservedForPreviews");
+function previewPatternProblem(pattern) {
+  const names = [...pattern.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
+  if (names.some((n) => n !== "owner" && n !== "number")) return "may use only `{owner}` and `{number}`";
+  if (names.filter((n) => n === "owner").length !== 1 || names.filter((n) => n === "number").length !== 1) {
+    return "must use `{owner}` once and `{number}` once, e.g. `{owner}-pr-{number}`";
+  }
+  const owner = pattern.indexOf("{owner}");
+  const number = pattern.indexOf("{number}");
+  if (number < owner) return "must put `{number}` after `{owner}`, e.g. `{owner}-pr-{number}`";
+  const between = pattern.slice(owner + "{owner}".length, number);
+  if (!/[a-z-]$/.test(between)) {
+    return "needs a fixed part ending in a letter or `-` between `{owner}` and `{number}` (e.g. `-pr-`), or two pull requests of different teams could share a namespace";
+  }
+  return void 0;
+}
+__name(previewPatternProblem, "previewPatternProblem");
+function previewNamespaceProblems(previews, environments) {
+  const problem2 = previewPatternProblem(previews.namespace);
+  if (problem2) return [`namespace pattern \`${previews.namespace}\` ${problem2}`];
+  const preview = tokens(previews.namespace.replace("{number}", "\0"));
+  const problems = [];
+  for (const env of environments) {
+    if (clusterKey(env.cluster) !== clusterKey(previews.cluster)) continue;
+    if ((env.namespace.match(/\{owner\}/g) ?? []).length !== 1 || /\{(?!owner\}|env\})/.test(env.namespace)) continue;
+    const shared2 = intersection(preview, tokens(env.namespace.replace(/\{env\}/g, env.name)));
+    if (shared2 !== void 0) {
+      problems.push(
+        `previews (\`${previews.namespace}\`) and environment \`${env.name}\` (\`${env.namespace}\`) share the cluster ${env.cluster} and both can produce namespace \`${shared2}\`: a preview could land in that environment's namespace. Give previews a fixed part no environment pattern can produce, e.g. \`{owner}-pr-{number}\` beside \`{owner}-{env}\``
+      );
+    }
+  }
+  return problems;
+}
+__name(previewNamespaceProblems, "previewNamespaceProblems");
+function tokens(pattern) {
+  const out = [];
+  for (let i = 0; i < pattern.length; ) {
+    if (pattern.startsWith("{owner}", i)) {
+      out.push({ slot: "owner" });
+      i += "{owner}".length;
+    } else if (pattern[i] === "\0") {
+      out.push({ slot: "number" });
+      i++;
+    } else {
+      out.push({ literal: pattern[i] });
+      i++;
+    }
+  }
+  return out;
+}
+__name(tokens, "tokens");
+function key(s) {
+  return `${s[0]},${s[1]},${s[2] ? 1 : 0}`;
+}
+__name(key, "key");
+function closure(pattern, state) {
+  const out = [state];
+  for (let s = state; s[0] < pattern.length; ) {
+    const token = pattern[s[0]];
+    if ("literal" in token || s[1] === 0 || s[2]) break;
+    s = [s[0] + 1, 0, false];
+    out.push(s);
+  }
+  return out;
+}
+__name(closure, "closure");
+function step(pattern, [i, n], c) {
+  const token = pattern[i];
+  if (token === void 0) return [];
+  if ("literal" in token) return token.literal === c ? closure(pattern, [i + 1, 0, false]) : [];
+  if (token.slot === "owner") {
+    if (!/^[a-z0-9-]$/.test(c) || n >= OWNER_MAX2 || n === 0 && c === "-") return [];
+    return closure(pattern, [i, n + 1, c === "-"]);
+  }
+  if (!/^[0-9]$/.test(c) || n >= NUMBER_MAX || n === 0 && c === "0") return [];
+  return closure(pattern, [i, n + 1, false]);
+}
+__name(step, "step");
+function accepts(pattern, state) {
+  return state[0] === pattern.length;
+}
+__name(accepts, "accepts");
+function intersection(a, b) {
+  const literals = new Set([...a, ...b].flatMap((t) => "literal" in t ? [t.literal] : []));
+  const letter = [..."abcdefghijklmnopqrstuvwxyz"].find((c) => !literals.has(c));
+  const alphabet = [.../* @__PURE__ */ new Set([...letter ? [letter] : [], ..."0123456789-", ...literals])];
+  const seen = /* @__PURE__ */ new Set();
+  let frontier = [];
+  for (const x of closure(a, [0, 0, false])) for (const y of closure(b, [0, 0, false])) frontier.push({ a: x, b: y, text: "" });
+  while (frontier.length > 0) {
+    const next = [];
+    for (const pair of frontier) {
+      const k = `${key(pair.a)}|${key(pair.b)}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      if (accepts(a, pair.a) && accepts(b, pair.b)) return pair.text;
+      for (const c of alphabet) {
+        for (const x of step(a, pair.a, c)) for (const y of step(b, pair.b, c)) next.push({ a: x, b: y, text: pair.text + c });
+      }
+    }
+    frontier = next;
+  }
+  return void 0;
+}
+__name(intersection, "intersection");
+
+// src/config/load.ts
 function loadConfig(text, file) {
   const parsed = parseYaml(text, file);
   const diagnostics = parsed.diagnostics.filter((d) => d.code !== "empty-file");
-  const done = /* @__PURE__ */ __name((config2) => ({
-    ...config2 && !hasErrors(diagnostics) ? { config: config2 } : {},
+  const done = /* @__PURE__ */ __name((config3) => ({
+    ...config3 && !hasErrors(diagnostics) ? { config: config3 } : {},
     diagnostics: sortDiagnostics(diagnostics)
   }), "done");
   if (hasErrors(diagnostics)) return done();
@@ -32135,7 +37522,7 @@ function loadConfig(text, file) {
     return done();
   }
   const withDefaults2 = cloneJson(value);
-  const validate = configValidator();
+  const validate = configValidator;
   if (!validate(withDefaults2)) {
     diagnostics.push(
       ...schemaDiagnostics(validate.errors ?? [], {
@@ -32146,20 +37533,21 @@ function loadConfig(text, file) {
     );
     return done();
   }
-  const config = resolveConfig(withDefaults2);
-  diagnostics.push(...semanticChecks(config, file, parsed.sourceMap));
-  return done(config);
+  const config2 = resolveConfig(withDefaults2);
+  diagnostics.push(...semanticChecks(config2, file, parsed.sourceMap));
+  return done(config2);
 }
 __name(loadConfig, "loadConfig");
 function resolveConfig(raw) {
   const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, ...env }]) => ({
+    ([name, { approval, promote, ...env }]) => ({
       ...env,
       name,
       namespace: env.namespace ?? "{owner}-{env}",
       autoSync: env.autoSync ?? false,
       production: env.production ?? (name === "production" || name === "prod"),
       mode: env.mode ?? "direct",
+      promote: promote === void 0 || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
       ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}
     })
   );
@@ -32191,17 +37579,39 @@ function resolveConfig(raw) {
     dependencies,
     links: raw.links ?? {},
     policies: (raw.policies ?? []).map((policy) => ({ ...policy, severity: policy.severity ?? "error" })),
-    builtins: raw.builtins ?? {}
+    builtins: raw.builtins ?? {},
+    ...raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}
   };
 }
 __name(resolveConfig, "resolveConfig");
-function semanticChecks(config, file, sourceMap) {
+function resolvePreviews(raw, environments) {
+  const ttl = raw.ttl ?? "7d";
+  return {
+    from: raw.from,
+    namespace: raw.namespace ?? "{owner}-pr-{number}",
+    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
+    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
+    ttl,
+    ttlMs: durationMs(ttl),
+    maxPerRepository: raw.maxPerRepository ?? 3,
+    maxPerOrg: raw.maxPerOrg ?? 20,
+    label: raw.label ?? "paved:preview",
+    keepLabel: raw.keepLabel ?? "paved:keep"
+  };
+}
+__name(resolvePreviews, "resolvePreviews");
+function durationMs(text) {
+  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text.slice(-1)];
+  return Number(text.slice(0, -1)) * unit;
+}
+__name(durationMs, "durationMs");
+function semanticChecks(config2, file, sourceMap) {
   const diagnostics = [];
   const report = /* @__PURE__ */ __name((code, path, at, message, severity = "error") => {
     const site = siteIn(sourceMap, path, at);
     diagnostics.push({ severity, code, message, file, line: site.line, column: site.column, path });
   }, "report");
-  if (config.render.mode === "helm" && !config.render.chart) {
+  if (config2.render.mode === "helm" && !config2.render.chart) {
     report(
       "missing-field",
       "/render/mode",
@@ -32209,7 +37619,7 @@ function semanticChecks(config, file, sourceMap) {
       "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`"
     );
   }
-  const valuesSchema = config.render.chart?.valuesSchema;
+  const valuesSchema = config2.render.chart?.valuesSchema;
   if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
     report(
       "values-schema-url",
@@ -32218,8 +37628,21 @@ function semanticChecks(config, file, sourceMap) {
       `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
     );
   }
+  config2.environments.forEach((environment2, index) => {
+    if (environment2.promote.kind !== "after") return;
+    const after = environment2.promote.environment;
+    const position = config2.environments.findIndex((e) => e.name === after);
+    if (position >= 0 && position < index) return;
+    const earlier = config2.environments.slice(0, index).map((e) => `\`${e.name}\``);
+    report(
+      "invalid-promotion",
+      pointer("environments", environment2.name, "promote", "after"),
+      "value",
+      `\`environments.${environment2.name}.promote.after\` is \`${after}\`, which is ${position < 0 ? "not an environment" : position === index ? "this environment itself" : "a later environment"}: it must name an earlier environment in the promotion order (${earlier.length > 0 ? earlier.join(", ") : "there is none: use `merge` or `manual`"})`
+    );
+  });
   const ids = /* @__PURE__ */ new Map();
-  config.policies.forEach((policy, index) => {
+  config2.policies.forEach((policy, index) => {
     const first = ids.get(policy.id);
     if (first !== void 0) {
       report("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is already used by policy ${first + 1}; ids must be unique`);
@@ -32230,10 +37653,10 @@ function semanticChecks(config, file, sourceMap) {
       report("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is the id of a built-in policy; choose another`);
     }
   });
-  compilePolicies(config.policies).forEach(({ error }, index) => {
-    if (error) report("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config.policies[index].id}\`: ${error}`);
+  compilePolicies(config2.policies).forEach(({ error }, index) => {
+    if (error) report("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config2.policies[index].id}\`: ${error}`);
   });
-  config.policies.forEach((policy, index) => {
+  config2.policies.forEach((policy, index) => {
     for (const unknown of unknownAssertFields(policy.assert)) {
       report(
         "unknown-policy-field",
@@ -32244,11 +37667,25 @@ function semanticChecks(config, file, sourceMap) {
       );
     }
   });
-  for (const problem2 of namespaceProblems(config.environments)) {
+  for (const problem2 of namespaceProblems(config2.environments)) {
     report("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
   }
-  const environments = config.environments.map((e) => e.name);
-  config.policies.forEach((policy, index) => {
+  if (config2.previews) {
+    const { from } = config2.previews;
+    if (!config2.environments.some((env) => env.name === from)) {
+      report("unknown-environment", "/previews/from", "value", `\`previews.from\` is \`${from}\`, which is not configured; the environments are ${config2.environments.map((e) => `\`${e.name}\``).join(", ")}`);
+    }
+    for (const problem2 of previewNamespaceProblems(config2.previews, config2.environments)) {
+      report("namespace-overlap", "/previews/namespace", "value", problem2);
+    }
+    for (const env of config2.environments) {
+      if (reservedForPreviews(env.name)) {
+        report("reserved-environment", pointer("environments", env.name), "key", `environment \`${env.name}\` is a name previews use (\`preview\`, \`previews\`, \`pr-<number>\`); rename it`);
+      }
+    }
+  }
+  const environments = [...config2.environments.map((e) => e.name), ...config2.previews ? ["preview"] : []];
+  config2.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {
       if (!environments.includes(name)) {
         report(
@@ -32271,36 +37708,36 @@ function servicePath(service) {
   return pointer("services", service);
 }
 __name(servicePath, "servicePath");
-function overridePath(environment, service) {
-  return pointer("environments", environment, "services", service);
+function overridePath(environment2, service) {
+  return pointer("environments", environment2, "services", service);
 }
 __name(overridePath, "overridePath");
-function resolveDrafts(manifest, config) {
+function resolveDrafts(manifest, config2) {
   const drafts = [];
   for (const name of Object.keys(manifest.services)) {
-    for (const environment of config.environments) {
-      const draft = resolveDraft(manifest, environment, name);
+    for (const environment2 of config2.environments) {
+      const draft = resolveDraft(manifest, environment2, name);
       if (draft) drafts.push(draft);
     }
   }
   return drafts;
 }
 __name(resolveDrafts, "resolveDrafts");
-function overrideOf(manifest, environment, service) {
+function overrideOf(manifest, environment2, service) {
   const environments = manifest.environments;
-  const env = environments && getOwn(environments, environment);
+  const env = environments && getOwn(environments, environment2);
   const services = isJsonObject(env) ? getOwn(env, "services") : void 0;
   const override = isJsonObject(services) ? getOwn(services, service) : void 0;
   return isJsonObject(override) ? override : void 0;
 }
 __name(overrideOf, "overrideOf");
-function resolveDraft(manifest, environment, name) {
+function resolveDraft(manifest, environment2, name) {
   const base = getOwn(manifest.services, name);
-  const override = overrideOf(manifest, environment.name, name);
+  const override = overrideOf(manifest, environment2.name, name);
   const merged = override ? applyMergePatch(base, override) : applyMergePatch(base, {});
   if (getOwn(merged, "enabled") === false) return void 0;
   const origins = /* @__PURE__ */ Object.create(null);
-  const path = override ? overridePath(environment.name, name) : void 0;
+  const path = override ? overridePath(environment2.name, name) : void 0;
   recordOrigins(origins, merged, base, override, "", servicePath(name), path ?? "");
   delete origins["/enabled"];
   const removed = /* @__PURE__ */ Object.create(null);
@@ -32310,21 +37747,21 @@ function resolveDraft(manifest, environment, name) {
     ...manifest.system !== void 0 ? { system: manifest.system } : {},
     lifecycle: manifest.lifecycle ?? "production",
     service: name,
-    environment: environment.name,
-    namespace: namespaceFor(environment.namespace, manifest.owner, environment.name),
-    cluster: environment.cluster,
-    spec: withDefaults(merged, name, manifest.owner, environment),
+    environment: environment2.name,
+    namespace: namespaceFor(environment2.namespace, manifest.owner, environment2.name),
+    cluster: environment2.cluster,
+    spec: withDefaults(merged, name, manifest.owner, environment2),
     origins
   };
   return { unit, merged, removed, ...path ? { overridePath: path } : {} };
 }
 __name(resolveDraft, "resolveDraft");
-function namespaceFor(pattern, owner, environment) {
-  return fillPattern(pattern, { owner, env: environment });
+function namespaceFor(pattern, owner, environment2) {
+  return fillPattern(pattern, { owner, env: environment2 });
 }
 __name(namespaceFor, "namespaceFor");
 function fillPattern(pattern, values) {
-  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key) => values[key] ?? whole);
+  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key2) => values[key2] ?? whole);
 }
 __name(fillPattern, "fillPattern");
 function recordOrigins(origins, merged, base, override, field, basePath, overridePathPrefix) {
@@ -32345,13 +37782,13 @@ function recordOrigins(origins, merged, base, override, field, basePath, overrid
     return;
   }
   if (!isJsonObject(merged)) return;
-  for (const key of Object.keys(merged)) {
-    const token = pointer(key);
-    const overrideChild = isJsonObject(override) ? getOwn(override, key) : void 0;
-    const baseChild = isJsonObject(base) ? getOwn(base, key) : void 0;
+  for (const key2 of Object.keys(merged)) {
+    const token = pointer(key2);
+    const overrideChild = isJsonObject(override) ? getOwn(override, key2) : void 0;
+    const baseChild = isJsonObject(base) ? getOwn(base, key2) : void 0;
     recordOrigins(
       origins,
-      merged[key],
+      merged[key2],
       baseChild,
       overrideChild === null ? void 0 : overrideChild,
       field + token,
@@ -32362,18 +37799,18 @@ function recordOrigins(origins, merged, base, override, field, basePath, overrid
 }
 __name(recordOrigins, "recordOrigins");
 function recordRemovals(removed, override, field, path) {
-  for (const key of Object.keys(override)) {
-    const value = override[key];
-    const token = pointer(key);
+  for (const key2 of Object.keys(override)) {
+    const value = override[key2];
+    const token = pointer(key2);
     if (value === null) removed[field + token] = path + token;
     else if (isJsonObject(value)) recordRemovals(removed, value, field + token, path + token);
   }
 }
 __name(recordRemovals, "recordRemovals");
-function withDefaults(merged, name, owner, environment) {
+function withDefaults(merged, name, owner, environment2) {
   const spec = {};
-  for (const key of Object.keys(merged)) {
-    if (key !== "enabled") setOwn(spec, key, merged[key]);
+  for (const key2 of Object.keys(merged)) {
+    if (key2 !== "enabled") setOwn(spec, key2, merged[key2]);
   }
   spec.replicas ??= SERVICE_DEFAULTS.replicas;
   spec.cpu ??= SERVICE_DEFAULTS.cpu;
@@ -32385,14 +37822,14 @@ function withDefaults(merged, name, owner, environment) {
     spec.autoscaling = { ...spec.autoscaling, cpu: spec.autoscaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu };
   }
   if (isJsonObject(spec.ingress)) {
-    const host = spec.ingress.host ?? defaultHost(name, owner, environment);
+    const host = spec.ingress.host ?? defaultHost(name, owner, environment2);
     spec.ingress = { host: host ?? "", path: spec.ingress.path ?? SERVICE_DEFAULTS.ingressPath };
   }
   return spec;
 }
 __name(withDefaults, "withDefaults");
-function defaultHost(service, owner, environment) {
-  return environment.domain ? `${service}.${owner}.${environment.domain}` : void 0;
+function defaultHost(service, owner, environment2) {
+  return environment2.domain ? `${service}.${owner}.${environment2.domain}` : void 0;
 }
 __name(defaultHost, "defaultHost");
 function originOf(unit, field) {
@@ -32429,19 +37866,19 @@ function valueAt(root3, path) {
 __name(valueAt, "valueAt");
 
 // src/policy/index.ts
-function evaluatePolicies(units, config, file, sourceMap) {
-  const compiled = compilePolicies(config.policies);
+function evaluatePolicies(units, config2, file, sourceMap) {
+  const compiled = compilePolicies(config2.policies);
   const groups = /* @__PURE__ */ new Map();
   for (const unit of units) {
-    for (const finding of [...builtinFindings(unit, config), ...declaredFindings(unit, compiled)]) {
+    for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
       const site = locate(unit, finding, sourceMap);
       const text = typeof finding.message === "string" ? finding.message : finding.message("\0");
-      const key = `${finding.code}\0${site.path}\0${text}`;
-      const group = groups.get(key);
+      const key2 = `${finding.code}\0${site.path}\0${text}`;
+      const group = groups.get(key2);
       if (group) {
         if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
       } else {
-        groups.set(key, { finding, site, environments: [unit.environment] });
+        groups.set(key2, { finding, site, environments: [unit.environment] });
       }
     }
   }
@@ -32463,8 +37900,8 @@ __name(locate, "locate");
 
 // src/core/names.ts
 var NAME_SEPARATOR = ".";
-function applicationName(owner, service, environment) {
-  return [owner, service, environment].join(NAME_SEPARATOR);
+function applicationName(owner, service, environment2) {
+  return [owner, service, environment2].join(NAME_SEPARATOR);
 }
 __name(applicationName, "applicationName");
 var MAX_APPLICATION_NAME = 63;
@@ -32508,8 +37945,8 @@ __name(webHost, "webHost");
 var MANAGED_BY = "paved";
 
 // src/manifest/name-rules.ts
-function derivedNames(unit, config) {
-  const mode = config.render.mode;
+function derivedNames(unit, config2) {
+  const mode = config2.render.mode;
   const owner = { label: "owner", value: unit.owner };
   const service = { label: "service", value: unit.service };
   const at = servicePath(unit.service);
@@ -32528,7 +37965,7 @@ function derivedNames(unit, config) {
   if (mode === "helm") {
     names.push({ what: "Helm release name", name: releaseName(unit.service), max: MAX_RELEASE_NAME, why: "Helm release names", parts: [service], path: at });
   }
-  const tls = config.environments.find((env) => env.name === unit.environment)?.ingress?.tls;
+  const tls = config2.environments.find((env) => env.name === unit.environment)?.ingress?.tls;
   if (unit.spec.ingress && tls) {
     const pattern = tls.secretName ?? "{service}-tls";
     const name = fillPattern(pattern, { owner: unit.owner, env: unit.environment, service: unit.service });
@@ -32554,12 +37991,12 @@ function derivedNames(unit, config) {
   return names;
 }
 __name(derivedNames, "derivedNames");
-function oversizedNames(unit, config) {
-  return derivedNames(unit, config).filter((derived) => derived.name.length > derived.max);
+function oversizedNames(unit, config2) {
+  return derivedNames(unit, config2).filter((derived) => derived.name.length > derived.max);
 }
 __name(oversizedNames, "oversizedNames");
 var RESERVED_PROJECTS = ["default"];
-function nameFindings(units, config) {
+function nameFindings(units, config2) {
   const reserved = units.find((unit) => RESERVED_PROJECTS.includes(unit.owner));
   const findings = reserved ? [
     {
@@ -32570,10 +38007,10 @@ function nameFindings(units, config) {
   ] : [];
   const worst = /* @__PURE__ */ new Map();
   for (const unit of units) {
-    for (const derived of oversizedNames(unit, config)) {
-      const key = `${derived.what}\0${derived.path}`;
-      const seen = worst.get(key);
-      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key, { derived, unit });
+    for (const derived of oversizedNames(unit, config2)) {
+      const key2 = `${derived.what}\0${derived.path}`;
+      const seen = worst.get(key2);
+      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key2, { derived, unit });
     }
   }
   for (const { derived, unit } of worst.values()) findings.push({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) });
@@ -32591,6 +38028,13 @@ function nameMessage(derived, unit) {
   return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): ${which}; shorten ${parts.length === 1 ? "it" : "them"} by ${derived.name.length - derived.max}`;
 }
 __name(nameMessage, "nameMessage");
+
+// src/core/preview-names.ts
+var PREVIEW_ENVIRONMENT = "preview";
+function previewProjectName(owner) {
+  return [owner, "previews"].join(NAME_SEPARATOR);
+}
+__name(previewProjectName, "previewProjectName");
 
 // src/manifest/rules.ts
 function isOverridePath(path) {
@@ -32621,8 +38065,8 @@ function baseView(name, service) {
   };
 }
 __name(baseView, "baseView");
-function unknownEnvironments(manifest, config) {
-  const known = config.environments.map((e) => e.name);
+function unknownEnvironments(manifest, config2) {
+  const known = [...config2.environments.map((e) => e.name), ...config2.previews ? [PREVIEW_ENVIRONMENT] : []];
   return Object.keys(manifest.environments ?? {}).filter((name) => !known.includes(name)).map((name) => ({
     code: "unknown-environment",
     path: pointer("environments", name),
@@ -32633,26 +38077,26 @@ __name(unknownEnvironments, "unknownEnvironments");
 function unknownServices(manifest) {
   const declared = Object.keys(manifest.services);
   const findings = [];
-  for (const [environment, body] of Object.entries(manifest.environments ?? {})) {
+  for (const [environment2, body] of Object.entries(manifest.environments ?? {})) {
     for (const name of Object.keys(body.services ?? {})) {
       if (declared.includes(name)) continue;
       findings.push({
         code: "unknown-service",
-        path: pointer("environments", environment, "services", name),
-        message: `environment \`${environment}\` overrides service \`${name}\`, which is not declared under \`services\`` + (didYouMean(name, declared) || `; the services are ${listNames(declared)}`)
+        path: pointer("environments", environment2, "services", name),
+        message: `environment \`${environment2}\` overrides service \`${name}\`, which is not declared under \`services\`` + (didYouMean(name, declared) || `; the services are ${listNames(declared)}`)
       });
     }
   }
   return findings;
 }
 __name(unknownServices, "unknownServices");
-function serviceRules(view, config) {
+function serviceRules(view, config2) {
   return [
     ...autoscalingRange(view),
     ...needsPort(view, "health", "health-needs-port", "health checks probe an HTTP port"),
     ...needsPort(view, "ingress", "ingress-needs-port", "an ingress routes HTTP traffic to a port"),
-    ...dependencyCatalog(view, config),
-    ...envPlaceholders(view, config),
+    ...dependencyCatalog(view, config2),
+    ...envPlaceholders(view, config2),
     ...envSecretClash(view),
     ...ingressHost(view)
   ];
@@ -32694,11 +38138,11 @@ function needsPort(view, field, code, why) {
   ];
 }
 __name(needsPort, "needsPort");
-function dependencyCatalog(view, config) {
+function dependencyCatalog(view, config2) {
   const findings = [];
-  const catalog = Object.keys(config.dependencies);
+  const catalog = Object.keys(config2.dependencies);
   for (const [name, dependency] of Object.entries(view.service.dependencies ?? {})) {
-    const type2 = Object.prototype.hasOwnProperty.call(config.dependencies, dependency.type) ? config.dependencies[dependency.type] : void 0;
+    const type2 = Object.prototype.hasOwnProperty.call(config2.dependencies, dependency.type) ? config2.dependencies[dependency.type] : void 0;
     if (!type2) {
       findings.push({
         code: "unknown-dependency-type",
@@ -32721,22 +38165,22 @@ function dependencyCatalog(view, config) {
 __name(dependencyCatalog, "dependencyCatalog");
 function governedParams(view, name, params, type2, allowed) {
   const findings = [];
-  for (const key of Object.keys(params)) {
-    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key).slice(1)}`);
-    if (key.toLowerCase() === "class") {
-      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
-    } else if (allowed !== null && !allowed.includes(key)) {
+  for (const key2 of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key2).slice(1)}`);
+    if (key2.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key2}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key2)) {
       findings.push({
         code: "unknown-dependency-param",
         path,
-        message: `\`${type2}\` does not take the parameter \`${key}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key, allowed) || `; it takes ${listNames(allowed)}`)
+        message: `\`${type2}\` does not take the parameter \`${key2}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key2, allowed) || `; it takes ${listNames(allowed)}`)
       });
     }
   }
   return findings;
 }
 __name(governedParams, "governedParams");
-function envPlaceholders(view, config) {
+function envPlaceholders(view, config2) {
   const findings = [];
   const dependencies = view.service.dependencies ?? {};
   const declared = Object.keys(dependencies);
@@ -32765,7 +38209,7 @@ function envPlaceholders(view, config) {
         });
         continue;
       }
-      const type2 = Object.prototype.hasOwnProperty.call(config.dependencies, dependency.type) ? config.dependencies[dependency.type] : void 0;
+      const type2 = Object.prototype.hasOwnProperty.call(config2.dependencies, dependency.type) ? config2.dependencies[dependency.type] : void 0;
       if (!type2 || type2.outputs.includes(parsed.output)) continue;
       const dependencyField = `/dependencies/${pointer(parsed.dependency).slice(1)}/type`;
       findings.push({
@@ -32779,14 +38223,14 @@ function envPlaceholders(view, config) {
 }
 __name(envPlaceholders, "envPlaceholders");
 function ingressHost(view) {
-  const environment = view.environment;
+  const environment2 = view.environment;
   const ingress = view.service.ingress;
-  if (!environment || !ingress || ingress.host !== void 0 || environment.domain) return [];
+  if (!environment2 || !ingress || ingress.host !== void 0 || environment2.domain) return [];
   return [
     {
       code: "ingress-needs-host",
       path: blame(view, ["/ingress"]),
-      message: `\`ingress\` has no \`host\`, and this environment has no \`domain\` in the org config to make one; set \`ingress.host\` (for this environment under \`environments.${environment.name}.services.${view.name}.ingress\`)`
+      message: `\`ingress\` has no \`host\`, and this environment has no \`domain\` in the org config to make one; set \`ingress.host\` (for this environment under \`environments.${environment2.name}.services.${view.name}.ingress\`)`
     }
   ];
 }
@@ -32840,11 +38284,11 @@ function secretKeyScope(unit, keyPrefix) {
 __name(secretKeyScope, "secretKeyScope");
 
 // src/manifest/check.ts
-function checkManifest(text, file, config) {
-  return resolveManifest(validateManifest(text, file, config), file, config);
+function checkManifest(text, file, config2) {
+  return resolveManifest(validateManifest(text, file, config2), file, config2);
 }
 __name(checkManifest, "checkManifest");
-function validateManifest(text, file, config) {
+function validateManifest(text, file, config2) {
   const parsed = parseYaml(text, file);
   const { sourceMap } = parsed;
   const validation = { diagnostics: [...parsed.diagnostics], sourceMap, value: parsed.value, reported: /* @__PURE__ */ new Set() };
@@ -32860,15 +38304,15 @@ function validateManifest(text, file, config) {
   if (hasErrors(diagnostics)) return validation;
   const manifest = parsed.value;
   const report = reporter(validation, file);
-  for (const finding of [...unknownEnvironments(manifest, config), ...unknownServices(manifest)]) report(finding);
+  for (const finding of [...unknownEnvironments(manifest, config2), ...unknownServices(manifest)]) report(finding);
   for (const [name, service] of Object.entries(manifest.services)) {
-    for (const finding of serviceRules(baseView(name, service), config)) report(finding);
+    for (const finding of serviceRules(baseView(name, service), config2)) report(finding);
   }
   validation.manifest = manifest;
   return validation;
 }
 __name(validateManifest, "validateManifest");
-function resolveManifest(validation, file, config) {
+function resolveManifest(validation, file, config2) {
   const { sourceMap, manifest } = validation;
   const diagnostics = [...validation.diagnostics];
   const done = /* @__PURE__ */ __name((units2 = []) => ({
@@ -32880,10 +38324,10 @@ function resolveManifest(validation, file, config) {
   if (!manifest) return done();
   const report = reporter({ ...validation, diagnostics, reported: new Set(validation.reported) }, file);
   const units = [];
-  for (const draft of resolveDrafts(manifest, config)) {
-    const environment = config.environments.find((e) => e.name === draft.unit.environment);
-    const prefix = `in \`${environment.name}\`, `;
-    const view = unitView(draft, environment);
+  for (const draft of resolveDrafts(manifest, config2)) {
+    const environment2 = config2.environments.find((e) => e.name === draft.unit.environment);
+    const prefix = `in \`${environment2.name}\`, `;
+    const view = unitView(draft, environment2);
     const errors = serviceSchemaErrors(draft.merged);
     if (errors.length > 0) {
       diagnostics.push(
@@ -32896,13 +38340,13 @@ function resolveManifest(validation, file, config) {
       );
       continue;
     }
-    for (const finding of serviceRules(view, config)) report(finding, prefix);
-    for (const finding of namespaceRule(draft.unit, environment.namespace, config.argocd.namespace)) report(finding);
-    for (const finding of secretKeyScope(draft.unit, config.secretStore.keyPrefix)) report(finding);
+    for (const finding of serviceRules(view, config2)) report(finding, prefix);
+    for (const finding of namespaceRule(draft.unit, environment2.namespace, config2.argocd.namespace)) report(finding);
+    for (const finding of secretKeyScope(draft.unit, config2.secretStore.keyPrefix)) report(finding);
     units.push(draft.unit);
   }
-  for (const finding of nameFindings(units, config)) report(finding);
-  diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
+  for (const finding of nameFindings(units, config2)) report(finding);
+  diagnostics.push(...evaluatePolicies(units, config2, file, sourceMap));
   return done(units);
 }
 __name(resolveManifest, "resolveManifest");
@@ -32913,18 +38357,18 @@ function envAsWritten(root3, literals) {
       const env = isJsonObject(service) ? getOwn(service, "env") : void 0;
       if (!isJsonObject(env)) continue;
       const base = `${prefix}/${escapePointerToken(name)}/env/`;
-      for (const [key, value] of Object.entries(env)) {
+      for (const [key2, value] of Object.entries(env)) {
         if (typeof value !== "number" && typeof value !== "boolean") continue;
-        const written = literals.get(base + escapePointerToken(key));
-        if (written !== void 0) setOwn(env, key, written);
+        const written = literals.get(base + escapePointerToken(key2));
+        if (written !== void 0) setOwn(env, key2, written);
       }
     }
   }, "envOf");
   envOf(getOwn(root3, "services"), "/services");
   const environments = getOwn(root3, "environments");
   if (!isJsonObject(environments)) return;
-  for (const [name, environment] of Object.entries(environments)) {
-    if (isJsonObject(environment)) envOf(getOwn(environment, "services"), `/environments/${escapePointerToken(name)}/services`);
+  for (const [name, environment2] of Object.entries(environments)) {
+    if (isJsonObject(environment2)) envOf(getOwn(environment2, "services"), `/environments/${escapePointerToken(name)}/services`);
   }
 }
 __name(envAsWritten, "envAsWritten");
@@ -32938,9 +38382,9 @@ __name(checkRoot, "checkRoot");
 function reporter(into, file) {
   const { value: root3, sourceMap, diagnostics, reported: seen } = into;
   return (finding, prefix = "") => {
-    const key = `${finding.code}\0${finding.path}`;
-    if (seen.has(key)) return;
-    seen.add(key);
+    const key2 = `${finding.code}\0${finding.path}`;
+    if (seen.has(key2)) return;
+    seen.add(key2);
     const site = siteIn(sourceMap, finding.path, isScalarAt(root3, finding.path) ? "value" : "key");
     diagnostics.push({
       severity: finding.severity ?? "error",
@@ -32964,11 +38408,11 @@ function isScalarAt(root3, path) {
   return node === null || node !== void 0 && typeof node !== "object";
 }
 __name(isScalarAt, "isScalarAt");
-function unitView(draft, environment) {
+function unitView(draft, environment2) {
   const { unit, removed } = draft;
   return {
     name: unit.service,
-    ...environment ? { environment } : {},
+    ...environment2 ? { environment: environment2 } : {},
     service: draft.merged,
     locate(field) {
       let current = field;
@@ -33164,9 +38608,9 @@ var DiagnosticCollector = class {
   groups = /* @__PURE__ */ new Map();
   /** `subject` names what was being rendered (`staging/api`), appended to the message. */
   add(diagnostic2, subject) {
-    const key = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
-    const group = this.groups.get(key);
-    if (!group) this.groups.set(key, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
+    const key2 = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
+    const group = this.groups.get(key2);
+    if (!group) this.groups.set(key2, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
     else if (subject !== void 0) group.subjects.push(subject);
   }
   list() {
@@ -33338,22 +38782,22 @@ function bookkeepingPath(directory, ...segments) {
 __name(bookkeepingPath, "bookkeepingPath");
 
 // src/render/project-view.ts
-function buildProjectView(owner, config, gitopsRepoURL) {
+function buildProjectView(owner, config2, gitopsRepoURL) {
   const repos = /* @__PURE__ */ new Set([gitopsRepoURL]);
-  if (config.render.mode === "helm" && config.render.chart) repos.add(config.render.chart.repoURL);
+  if (config2.render.mode === "helm" && config2.render.chart) repos.add(config2.render.chart.repoURL);
   return {
     owner: yamlString(owner),
     description: yamlString(`Services of team ${owner}, deployed by Paved`),
-    namespace: yamlString(config.argocd.namespace),
+    namespace: yamlString(config2.argocd.namespace),
     sourceRepos: [...repos].sort(compareText).map(yamlString),
-    destinations: config.environments.map((env) => ({
+    destinations: config2.environments.map((env) => ({
       environment: yamlString(env.name),
       server: yamlString(env.cluster),
       // Exact: the config refuses patterns that could give another team (or environment) this
       // namespace on this cluster, so the fence reaches nothing but this team's namespaces.
       namespace: yamlString(namespaceFor(env.namespace, owner, env.name))
     })),
-    namespaces: [...new Set(config.environments.map((env) => namespaceFor(env.namespace, owner, env.name)))].sort(compareText).map(yamlString),
+    namespaces: [...new Set(config2.environments.map((env) => namespaceFor(env.namespace, owner, env.name)))].sort(compareText).map(yamlString),
     labels: entries([
       ["app.kubernetes.io/managed-by", yamlString(MANAGED_BY)],
       ["paved.dev/owner", yamlString(owner)]
@@ -33384,18 +38828,18 @@ function kubeletLiteral(text) {
 __name(kubeletLiteral, "kubeletLiteral");
 
 // src/render/view-model.ts
-function buildSharedView(config, source, gitopsRepoURL) {
-  const chart = config.render.chart;
+function buildSharedView(config2, source, gitopsRepoURL) {
+  const chart = config2.render.chart;
   return {
     source: { repository: yamlString(source.repository), location: yamlString(sourceLocation(source.repository, gitopsRepoURL)) },
-    argocd: { namespace: yamlString(config.argocd.namespace) },
-    gitops: { repoURL: yamlString(gitopsRepoURL), branch: yamlString(config.gitops.branch) },
+    argocd: { namespace: yamlString(config2.argocd.namespace) },
+    gitops: { repoURL: yamlString(gitopsRepoURL), branch: yamlString(config2.gitops.branch) },
     chart: chart ? { repoURL: yamlString(chart.repoURL), name: yamlString(chart.name), version: yamlString(chart.version) } : null,
-    secretStore: { kind: yamlString(config.secretStore.kind), name: yamlString(config.secretStore.name) }
+    secretStore: { kind: yamlString(config2.secretStore.kind), name: yamlString(config2.secretStore.name) }
   };
 }
 __name(buildSharedView, "buildSharedView");
-function buildUnitView(unit, place, shared2, config) {
+function buildUnitView(unit, place, shared2, config2) {
   const instance = applicationName(unit.owner, unit.service, unit.environment);
   const selector = [
     ["app.kubernetes.io/name", yamlString(unit.service)],
@@ -33425,11 +38869,11 @@ function buildUnitView(unit, place, shared2, config) {
       cluster: yamlString(unit.cluster),
       autoSync: place.autoSync
     },
-    service: buildServiceView(unit, config),
+    service: buildServiceView(unit, config2),
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
-      project: yamlString(unit.owner),
+      project: yamlString(unit.project ?? unit.owner),
       path: yamlString(place.dir),
       manifestsPath: yamlString(`${place.dir}/manifests`),
       valuesFile: yamlString(`$values/${place.dir}/values.yaml`)
@@ -33451,7 +38895,7 @@ function buildUnitView(unit, place, shared2, config) {
   };
 }
 __name(buildUnitView, "buildUnitView");
-function buildServiceView(unit, config) {
+function buildServiceView(unit, config2) {
   const spec = unit.spec;
   const image = splitImage(spec.image);
   return {
@@ -33466,7 +38910,7 @@ function buildServiceView(unit, config) {
     cpu: yamlString(spec.cpu),
     memory: yamlString(spec.memory),
     health: spec.health ? { path: yamlString(spec.health.path) } : null,
-    ingress: spec.ingress ? buildIngress(unit, spec.ingress, config) : null,
+    ingress: spec.ingress ? buildIngress(unit, spec.ingress, config2) : null,
     autoscaling: spec.autoscaling ? {
       min: yamlNumber(spec.autoscaling.min),
       max: yamlNumber(spec.autoscaling.max),
@@ -33477,12 +38921,12 @@ function buildServiceView(unit, config) {
       const ref = spec.secrets[name];
       return { name: yamlString(name), key: yamlString(ref.key), property: yamlStringOrNull(ref.property) };
     }),
-    dependencies: sortedDependencyNames(unit).map((name) => buildDependency(unit, name, config))
+    dependencies: sortedDependencyNames(unit).map((name) => buildDependency(unit, name, config2))
   };
 }
 __name(buildServiceView, "buildServiceView");
-function buildIngress(unit, ingress, config) {
-  const settings = config.environments.find((env) => env.name === unit.environment)?.ingress;
+function buildIngress(unit, ingress, config2) {
+  const settings = config2.environments.find((env) => env.name === unit.environment)?.ingress;
   const tls = settings?.tls;
   return {
     host: yamlString(ingress.host),
@@ -33501,33 +38945,33 @@ function sortedDependencyNames(unit) {
 __name(sortedDependencyNames, "sortedDependencyNames");
 function buildEnv(unit) {
   const { env, secrets } = unit.spec;
-  const vars = Object.keys(env).map((key) => ({ key, view: envVar(unit, key, env[key]) }));
+  const vars = Object.keys(env).map((key2) => ({ key: key2, view: envVar(unit, key2, env[key2]) }));
   const secretsSecret = yamlString(secretsName(unit.service));
-  for (const key of Object.keys(secrets)) {
-    vars.push({ key, view: { name: yamlString(key), value: null, secretKeyRef: { name: secretsSecret, key: yamlString(key) } } });
+  for (const key2 of Object.keys(secrets)) {
+    vars.push({ key: key2, view: { name: yamlString(key2), value: null, secretKeyRef: { name: secretsSecret, key: yamlString(key2) } } });
   }
   return vars.sort((a, b) => compareText(a.key, b.key)).map((v) => v.view);
 }
 __name(buildEnv, "buildEnv");
-function envVar(unit, key, raw) {
+function envVar(unit, key2, raw) {
   const parsed = parseEnvValue(raw);
   if (parsed.kind === "dependency") {
     const ref = { name: yamlString(connectionSecretName(unit.service, parsed.dependency)), key: yamlString(parsed.output) };
-    return { name: yamlString(key), value: null, secretKeyRef: ref };
+    return { name: yamlString(key2), value: null, secretKeyRef: ref };
   }
   const text = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key), value: containerString(text), secretKeyRef: null };
+  return { name: yamlString(key2), value: containerString(text), secretKeyRef: null };
 }
 __name(envVar, "envVar");
 function containerString(text) {
   return yamlString(kubeletLiteral(text));
 }
 __name(containerString, "containerString");
-function buildDependency(unit, name, config) {
+function buildDependency(unit, name, config2) {
   const dep = unit.spec.dependencies[name];
-  const catalog = Object.hasOwn(config.dependencies, dep.type) ? config.dependencies[dep.type] : void 0;
+  const catalog = Object.hasOwn(config2.dependencies, dep.type) ? config2.dependencies[dep.type] : void 0;
   const parameters = /* @__PURE__ */ new Map();
-  for (const [key, value] of Object.entries(dep.params ?? {})) parameters.set(key, yamlScalar(value));
+  for (const [key2, value] of Object.entries(dep.params ?? {})) parameters.set(key2, yamlScalar(value));
   if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   return {
     name: yamlString(name),
@@ -33568,13 +39012,13 @@ function renderCatalog(units, ctx) {
   const order = new Map(ctx.config.environments.map((env, index) => [env.name, index]));
   const rank = /* @__PURE__ */ __name((unit) => order.get(unit.environment) ?? -1, "rank");
   for (const unit of units) {
-    const key = `${unit.owner}/${unit.service}`;
-    if (!first.has(key)) first.set(key, unit);
-    const latest = last.get(key);
-    if (!latest || rank(unit) >= rank(latest)) last.set(key, unit);
+    const key2 = `${unit.owner}/${unit.service}`;
+    if (!first.has(key2)) first.set(key2, unit);
+    const latest = last.get(key2);
+    if (!latest || rank(unit) >= rank(latest)) last.set(key2, unit);
   }
   const paths = [];
-  for (const [key, unit] of first) {
+  for (const [key2, unit] of first) {
     const target = catalogPath(ctx.config.gitops.directory, unit.owner, unit.service);
     const subject = `catalog ${unit.service}`;
     if ("unsafe" in target) {
@@ -33582,7 +39026,7 @@ function renderCatalog(units, ctx) {
       continue;
     }
     const view = buildUnitView(unit, { dir: "", autoSync: false, extraManifests: false }, ctx.shared, ctx.config);
-    const lastUnit = last.get(key);
+    const lastUnit = last.get(key2);
     view.catalog.application = yamlString(applicationName(lastUnit.owner, lastUnit.service, lastUnit.environment));
     const component = ctx.runner.run({ template: "catalog-component", view, subject, kind: "objects" });
     if (!component) continue;
@@ -33654,7 +39098,7 @@ function objectsClash(ctx, documents, place, path, templateFile, subject) {
     }
     keys.push(identity.key);
   }
-  for (const key of keys) ctx.objects.set(key, path);
+  for (const key2 of keys) ctx.objects.set(key2, path);
   return false;
 }
 __name(objectsClash, "objectsClash");
@@ -33740,27 +39184,27 @@ __name(claimFile, "claimFile");
 
 // src/render/render-unit.ts
 function renderUnit(unit, ctx) {
-  const { config } = ctx;
+  const { config: config2 } = ctx;
   const subject = `${unit.environment}/${unit.service}`;
-  const place = unitDir(config.gitops.directory, unit);
+  const place = unitDir(config2.gitops.directory, unit);
   if ("unsafe" in place) {
     ctx.diagnostics.add(
-      unitDiagnostic(config.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(place.unsafe)} cannot be a path segment in the GitOps repository; ${subject} is not rendered`)
+      unitDiagnostic(config2.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(place.unsafe)} cannot be a path segment in the GitOps repository; ${subject} is not rendered`)
     );
     return null;
   }
-  const tooLong = oversizedNames(unit, config)[0];
+  const tooLong = oversizedNames(unit, config2)[0];
   if (tooLong) {
-    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
+    ctx.diagnostics.add(unitDiagnostic(config2.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
     return null;
   }
   const dir = place.path;
-  const environment = config.environments.find((env) => env.name === unit.environment);
-  const view = buildUnitView(unit, { dir, autoSync: environment?.autoSync ?? false, extraManifests: false }, ctx.shared, config);
+  const environment2 = config2.environments.find((env) => env.name === unit.environment);
+  const view = buildUnitView(unit, { dir, autoSync: environment2?.autoSync ?? false, extraManifests: false }, ctx.shared, config2);
   const paths = [];
   let extraManifests = false;
   reportUnknownDependencyTypes(unit, ctx);
-  for (const planned of plannedFiles(unit, view, config.render.mode, ctx.orgTemplates)) {
+  for (const planned of plannedFiles(unit, view, config2.render.mode, ctx.orgTemplates)) {
     const target = unitFile(dir, ...planned.segments);
     const templateFile = ctx.runner.fileOf(planned.template);
     if ("unsafe" in target) {
@@ -33877,8 +39321,8 @@ function requireCommon() {
     if (source) {
       const sourceKeys = Object.keys(source);
       for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
-        const key = sourceKeys[index];
-        target[key] = source[key];
+        const key2 = sourceKeys[index];
+        target[key2] = source[key2];
       }
     }
     return target;
@@ -34852,9 +40296,9 @@ function requireSet() {
   function resolveYamlSet(data) {
     if (data === null) return true;
     const object = data;
-    for (const key in object) {
-      if (_hasOwnProperty.call(object, key)) {
-        if (object[key] !== null) return false;
+    for (const key2 in object) {
+      if (_hasOwnProperty.call(object, key2)) {
+        if (object[key2] !== null) return false;
       }
     }
     return true;
@@ -35017,16 +40461,16 @@ function requireLoader() {
     );
   }
   __name(charFromCodepoint, "charFromCodepoint");
-  function setProperty(object, key, value) {
-    if (key === "__proto__") {
-      Object.defineProperty(object, key, {
+  function setProperty(object, key2, value) {
+    if (key2 === "__proto__") {
+      Object.defineProperty(object, key2, {
         configurable: true,
         enumerable: true,
         writable: true,
         value
       });
     } else {
-      object[key] = value;
+      object[key2] = value;
     }
   }
   __name(setProperty, "setProperty");
@@ -35232,11 +40676,11 @@ function requireLoader() {
     chargeMergeWork(state);
     const sourceKeys = Object.keys(source);
     for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-      const key = sourceKeys[index];
+      const key2 = sourceKeys[index];
       chargeMergeWork(state);
-      if (!_hasOwnProperty.call(destination, key)) {
-        setProperty(destination, key, source[key]);
-        overridableKeys[key] = true;
+      if (!_hasOwnProperty.call(destination, key2)) {
+        setProperty(destination, key2, source[key2]);
+        overridableKeys[key2] = true;
       }
     }
   }
@@ -37095,7 +42539,7 @@ function parseObjects(text) {
   for (const [index, doc] of parsed.documents.entries()) {
     const where = parsed.documents.length > 1 ? ` (document ${index + 1})` : "";
     if (!isMapping(doc)) return { ok: false, message: `the output${where} is not a mapping`, line: 1, column: 1 };
-    const missing = ["apiVersion", "kind"].filter((key) => !nonEmptyString(doc[key]));
+    const missing = ["apiVersion", "kind"].filter((key2) => !nonEmptyString(doc[key2]));
     if (!isMapping(doc.metadata) || !nonEmptyString(doc.metadata.name)) missing.push("metadata.name");
     if (missing.length > 0) return { ok: false, message: `the output${where} has no ${missing.join(", ")}`, line: 1, column: 1 };
   }
@@ -37115,11 +42559,511 @@ __name(parseValues, "parseValues");
 // src/render/templates.ts
 var import_handlebars = __toESM(require_lib(), 1);
 
+// src/generated/templates.ts
+var COMPILE_OPTIONS = { "noEscape": true, "strict": true, "knownHelpersOnly": true, "knownHelpers": { "log": false, "concat": true }, "data": true };
+var BUILTIN_TEMPLATE_SPECS = {
+  "application-helm.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 13, "column": 6 }, "end": { "line": 13, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 13, "column": 16 }, "end": { "line": 13, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "1": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    - repoURL: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "gitops"), "repoURL", { "start": { "line": 35, "column": 17 }, "end": { "line": 35, "column": 31 } }), depth0)) != null ? stack1 : "") + "\n      targetRevision: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "gitops"), "branch", { "start": { "line": 36, "column": 24 }, "end": { "line": 36, "column": 37 } }), depth0)) != null ? stack1 : "") + "\n      path: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "manifestsPath", { "start": { "line": 37, "column": 14 }, "end": { "line": 37, "column": 39 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "1"), "2": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    return "    automated:\n      prune: true\n      selfHeal: true\n";
+  }, "2"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "name", { "start": { "line": 9, "column": 10 }, "end": { "line": 9, "column": 26 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "argocd"), "namespace", { "start": { "line": 10, "column": 15 }, "end": { "line": 10, "column": 31 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 4 }, "end": { "line": 14, "column": 13 } } })) != null ? stack1 : "") + "  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 16, "column": 4 }, "end": { "line": 18, "column": 13 } } })) != null ? stack1 : "") + "  finalizers:\n    - resources-finalizer.argocd.argoproj.io\nspec:\n  project: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "project", { "start": { "line": 22, "column": 13 }, "end": { "line": 22, "column": 32 } }), depth0)) != null ? stack1 : "") + "\n  sources:\n    - repoURL: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "chart"), "repoURL", { "start": { "line": 24, "column": 17 }, "end": { "line": 24, "column": 30 } }), depth0)) != null ? stack1 : "") + "\n      chart: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "chart"), "name", { "start": { "line": 25, "column": 15 }, "end": { "line": 25, "column": 25 } }), depth0)) != null ? stack1 : "") + "\n      targetRevision: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "chart"), "version", { "start": { "line": 26, "column": 24 }, "end": { "line": 26, "column": 37 } }), depth0)) != null ? stack1 : "") + "\n      helm:\n        releaseName: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "releaseName", { "start": { "line": 28, "column": 23 }, "end": { "line": 28, "column": 46 } }), depth0)) != null ? stack1 : "") + "\n        valueFiles:\n          - " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "valuesFile", { "start": { "line": 30, "column": 14 }, "end": { "line": 30, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n    - repoURL: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "gitops"), "repoURL", { "start": { "line": 31, "column": 17 }, "end": { "line": 31, "column": 31 } }), depth0)) != null ? stack1 : "") + "\n      targetRevision: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "gitops"), "branch", { "start": { "line": 32, "column": 24 }, "end": { "line": 32, "column": 37 } }), depth0)) != null ? stack1 : "") + "\n      ref: values\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "extraManifests"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 34, "column": 4 }, "end": { "line": 38, "column": 11 } } })) != null ? stack1 : "") + "  destination:\n    server: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "cluster", { "start": { "line": 40, "column": 14 }, "end": { "line": 40, "column": 33 } }), depth0)) != null ? stack1 : "") + "\n    namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "namespace", { "start": { "line": 41, "column": 17 }, "end": { "line": 41, "column": 38 } }), depth0)) != null ? stack1 : "") + "\n  syncPolicy:\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "environment"), "autoSync"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 43, "column": 4 }, "end": { "line": 47, "column": 11 } } })) != null ? stack1 : "") + "    syncOptions:\n      - CreateNamespace=true\n    retry:\n      limit: 5\n      backoff:\n        duration: 5s\n        factor: 2\n        maxDuration: 3m\n";
+  }, "main"), "useData": true },
+  "application.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 15, "column": 6 }, "end": { "line": 15, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 15, "column": 16 }, "end": { "line": 15, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "1": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    return "    automated:\n      prune: true\n      selfHeal: true\n";
+  }, "1"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "name", { "start": { "line": 11, "column": 10 }, "end": { "line": 11, "column": 26 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "argocd"), "namespace", { "start": { "line": 12, "column": 15 }, "end": { "line": 12, "column": 31 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 14, "column": 4 }, "end": { "line": 16, "column": 13 } } })) != null ? stack1 : "") + "  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 18, "column": 4 }, "end": { "line": 20, "column": 13 } } })) != null ? stack1 : "") + "  finalizers:\n    - resources-finalizer.argocd.argoproj.io\nspec:\n  project: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "project", { "start": { "line": 24, "column": 13 }, "end": { "line": 24, "column": 32 } }), depth0)) != null ? stack1 : "") + "\n  source:\n    repoURL: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "gitops"), "repoURL", { "start": { "line": 26, "column": 15 }, "end": { "line": 26, "column": 29 } }), depth0)) != null ? stack1 : "") + "\n    targetRevision: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "gitops"), "branch", { "start": { "line": 27, "column": 22 }, "end": { "line": 27, "column": 35 } }), depth0)) != null ? stack1 : "") + "\n    path: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "application"), "manifestsPath", { "start": { "line": 28, "column": 12 }, "end": { "line": 28, "column": 37 } }), depth0)) != null ? stack1 : "") + "\n  destination:\n    server: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "cluster", { "start": { "line": 30, "column": 14 }, "end": { "line": 30, "column": 33 } }), depth0)) != null ? stack1 : "") + "\n    namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "namespace", { "start": { "line": 31, "column": 17 }, "end": { "line": 31, "column": 38 } }), depth0)) != null ? stack1 : "") + "\n  syncPolicy:\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "environment"), "autoSync"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 33, "column": 4 }, "end": { "line": 37, "column": 11 } } })) != null ? stack1 : "") + "    syncOptions:\n      - CreateNamespace=true\n    retry:\n      limit: 5\n      backoff:\n        duration: 5s\n        factor: 2\n        maxDuration: 3m\n";
+  }, "main"), "useData": true },
+  "appproject.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 15, "column": 6 }, "end": { "line": 15, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 15, "column": 16 }, "end": { "line": 15, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "1": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1;
+    return "    - " + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "") + "\n";
+  }, "1"), "2": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    - server: " + ((stack1 = alias2(alias1(depth0, "server", { "start": { "line": 25, "column": 16 }, "end": { "line": 25, "column": 22 } }), depth0)) != null ? stack1 : "") + "\n      namespace: " + ((stack1 = alias2(alias1(depth0, "namespace", { "start": { "line": 26, "column": 19 }, "end": { "line": 26, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "2"), "3": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1;
+    return '    - group: ""\n      kind: Namespace\n      name: ' + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "") + "\n";
+  }, "3"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: " + ((stack1 = alias2(alias1(depth0, "owner", { "start": { "line": 11, "column": 10 }, "end": { "line": 11, "column": 15 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(depth0, "namespace", { "start": { "line": 12, "column": 15 }, "end": { "line": 12, "column": 24 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 14, "column": 4 }, "end": { "line": 16, "column": 13 } } })) != null ? stack1 : "") + "spec:\n  description: " + ((stack1 = alias2(alias1(depth0, "description", { "start": { "line": 18, "column": 17 }, "end": { "line": 18, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n  sourceRepos:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "sourceRepos"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 20, "column": 4 }, "end": { "line": 22, "column": 13 } } })) != null ? stack1 : "") + "  destinations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "destinations"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 24, "column": 4 }, "end": { "line": 27, "column": 13 } } })) != null ? stack1 : "") + "  clusterResourceWhitelist:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "namespaces"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 29, "column": 4 }, "end": { "line": 33, "column": 13 } } })) != null ? stack1 : "");
+  }, "main"), "useData": true },
+  "catalog-component.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  description: " + ((stack1 = container.lambda(container.strict(lookupProperty(depth0, "service"), "description", { "start": { "line": 11, "column": 17 }, "end": { "line": 11, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "1": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  system: " + ((stack1 = container.lambda(container.strict(lookupProperty(depth0, "catalog"), "system", { "start": { "line": 23, "column": 12 }, "end": { "line": 23, "column": 26 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "1"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "name", { "start": { "line": 8, "column": 10 }, "end": { "line": 8, "column": 22 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "catalog"), "namespace", { "start": { "line": 9, "column": 15 }, "end": { "line": 9, "column": 32 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "description"), { "name": "if", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 10, "column": 2 }, "end": { "line": 12, "column": 9 } } })) != null ? stack1 : "") + "  annotations:\n    argocd/app-name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "catalog"), "application", { "start": { "line": 14, "column": 23 }, "end": { "line": 14, "column": 42 } }), depth0)) != null ? stack1 : "") + "\n    backstage.io/source-location: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "source"), "location", { "start": { "line": 15, "column": 36 }, "end": { "line": 15, "column": 51 } }), depth0)) != null ? stack1 : "") + "\n    github.com/project-slug: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "source"), "repository", { "start": { "line": 16, "column": 31 }, "end": { "line": 16, "column": 48 } }), depth0)) != null ? stack1 : "") + "\n    paved.dev/source: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "source"), "repository", { "start": { "line": 17, "column": 24 }, "end": { "line": 17, "column": 41 } }), depth0)) != null ? stack1 : "") + "\nspec:\n  type: service\n  lifecycle: " + ((stack1 = alias2(alias1(depth0, "lifecycle", { "start": { "line": 20, "column": 15 }, "end": { "line": 20, "column": 24 } }), depth0)) != null ? stack1 : "") + "\n  owner: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "catalog"), "owner", { "start": { "line": 21, "column": 11 }, "end": { "line": 21, "column": 24 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "catalog"), "system"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 22, "column": 2 }, "end": { "line": 24, "column": 9 } } })) != null ? stack1 : "");
+  }, "main"), "useData": true },
+  "catalog-resource.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  system: " + ((stack1 = container.lambda(container.strict(lookupProperty(depth0, "catalog"), "system", { "start": { "line": 13, "column": 12 }, "end": { "line": 13, "column": 26 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: backstage.io/v1alpha1\nkind: Resource\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "dependency"), "claimName", { "start": { "line": 5, "column": 10 }, "end": { "line": 5, "column": 30 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "catalog"), "namespace", { "start": { "line": 6, "column": 15 }, "end": { "line": 6, "column": 32 } }), depth0)) != null ? stack1 : "") + "\n  annotations:\n    paved.dev/source: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "source"), "repository", { "start": { "line": 8, "column": 24 }, "end": { "line": 8, "column": 41 } }), depth0)) != null ? stack1 : "") + "\nspec:\n  type: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "dependency"), "type", { "start": { "line": 10, "column": 10 }, "end": { "line": 10, "column": 25 } }), depth0)) != null ? stack1 : "") + "\n  owner: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "catalog"), "owner", { "start": { "line": 11, "column": 11 }, "end": { "line": 11, "column": 24 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "catalog"), "system"), { "name": "if", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 2 }, "end": { "line": 14, "column": 9 } } })) != null ? stack1 : "") + "  dependencyOf:\n    - " + ((stack1 = alias2(alias1(lookupProperty(depth0, "catalog"), "component", { "start": { "line": 16, "column": 8 }, "end": { "line": 16, "column": 25 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "main"), "useData": true },
+  "claim.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 13, "column": 6 }, "end": { "line": 13, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 13, "column": 16 }, "end": { "line": 13, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "1": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  parameters:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "dependency"), "parameters"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 22, "column": 4 }, "end": { "line": 24, "column": 13 } } })) != null ? stack1 : "");
+  }, "1"), "2": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    return "  parameters: {}\n";
+  }, "2"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "dependency"), "apiVersion", { "start": { "line": 6, "column": 14 }, "end": { "line": 6, "column": 35 } }), depth0)) != null ? stack1 : "") + "\nkind: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "dependency"), "kind", { "start": { "line": 7, "column": 8 }, "end": { "line": 7, "column": 23 } }), depth0)) != null ? stack1 : "") + "\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "dependency"), "claimName", { "start": { "line": 9, "column": 10 }, "end": { "line": 9, "column": 30 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "namespace", { "start": { "line": 10, "column": 15 }, "end": { "line": 10, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 4 }, "end": { "line": 14, "column": 13 } } })) != null ? stack1 : "") + "  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 16, "column": 4 }, "end": { "line": 18, "column": 13 } } })) != null ? stack1 : "") + "spec:\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "dependency"), "parameters"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.program(2, data, 0), "data": data, "loc": { "start": { "line": 20, "column": 2 }, "end": { "line": 27, "column": 9 } } })) != null ? stack1 : "") + "  writeConnectionSecretToRef:\n    name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "dependency"), "connectionSecret", { "start": { "line": 29, "column": 12 }, "end": { "line": 29, "column": 39 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "main"), "useData": true },
+  "deployment.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 17, "column": 6 }, "end": { "line": 17, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 17, "column": 16 }, "end": { "line": 17, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "1": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  replicas: " + ((stack1 = container.lambda(container.strict(lookupProperty(depth0, "service"), "replicas", { "start": { "line": 25, "column": 14 }, "end": { "line": 25, "column": 30 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "1"), "2": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "      " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 30, "column": 8 }, "end": { "line": 30, "column": 12 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 30, "column": 18 }, "end": { "line": 30, "column": 23 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "2"), "3": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "        " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 36, "column": 10 }, "end": { "line": 36, "column": 14 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 36, "column": 20 }, "end": { "line": 36, "column": 25 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "3"), "4": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "          command:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "service"), "command"), { "name": "each", "hash": {}, "fn": container.program(5, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 48, "column": 12 }, "end": { "line": 50, "column": 21 } } })) != null ? stack1 : "");
+  }, "4"), "5": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1;
+    return "            - " + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "") + "\n";
+  }, "5"), "6": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "          args:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "service"), "args"), { "name": "each", "hash": {}, "fn": container.program(5, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 54, "column": 12 }, "end": { "line": 56, "column": 21 } } })) != null ? stack1 : "");
+  }, "6"), "7": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "          ports:\n            - name: http\n              containerPort: " + ((stack1 = container.lambda(container.strict(lookupProperty(depth0, "service"), "port", { "start": { "line": 61, "column": 31 }, "end": { "line": 61, "column": 43 } }), depth0)) != null ? stack1 : "") + "\n              protocol: TCP\n";
+  }, "7"), "8": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "          env:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "service"), "env"), { "name": "each", "hash": {}, "fn": container.program(9, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 66, "column": 12 }, "end": { "line": 76, "column": 21 } } })) != null ? stack1 : "");
+  }, "8"), "9": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "            - name: " + ((stack1 = container.lambda(container.strict(depth0, "name", { "start": { "line": 67, "column": 22 }, "end": { "line": 67, "column": 26 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "secretKeyRef"), { "name": "if", "hash": {}, "fn": container.program(10, data, 0), "inverse": container.program(11, data, 0), "data": data, "loc": { "start": { "line": 68, "column": 14 }, "end": { "line": 75, "column": 21 } } })) != null ? stack1 : "");
+  }, "9"), "10": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "              valueFrom:\n                secretKeyRef:\n                  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "secretKeyRef"), "name", { "start": { "line": 71, "column": 26 }, "end": { "line": 71, "column": 43 } }), depth0)) != null ? stack1 : "") + "\n                  key: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "secretKeyRef"), "key", { "start": { "line": 72, "column": 25 }, "end": { "line": 72, "column": 41 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "10"), "11": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1;
+    return "              value: " + ((stack1 = container.lambda(container.strict(depth0, "value", { "start": { "line": 74, "column": 23 }, "end": { "line": 74, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "11"), "12": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "          startupProbe:\n            httpGet:\n              path: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "health"), "path", { "start": { "line": 81, "column": 22 }, "end": { "line": 81, "column": 41 } }), depth0)) != null ? stack1 : "") + "\n              port: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "port", { "start": { "line": 82, "column": 22 }, "end": { "line": 82, "column": 34 } }), depth0)) != null ? stack1 : "") + "\n            periodSeconds: 5\n            failureThreshold: 60\n          readinessProbe:\n            httpGet:\n              path: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "health"), "path", { "start": { "line": 87, "column": 22 }, "end": { "line": 87, "column": 41 } }), depth0)) != null ? stack1 : "") + "\n              port: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "port", { "start": { "line": 88, "column": 22 }, "end": { "line": 88, "column": 34 } }), depth0)) != null ? stack1 : "") + "\n            periodSeconds: 10\n            failureThreshold: 3\n          livenessProbe:\n            httpGet:\n              path: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "health"), "path", { "start": { "line": 93, "column": 22 }, "end": { "line": 93, "column": 41 } }), depth0)) != null ? stack1 : "") + "\n              port: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "port", { "start": { "line": 94, "column": 22 }, "end": { "line": 94, "column": 34 } }), depth0)) != null ? stack1 : "") + "\n            periodSeconds: 10\n            timeoutSeconds: 5\n            failureThreshold: 6\n";
+  }, "12"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "name", { "start": { "line": 13, "column": 10 }, "end": { "line": 13, "column": 22 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "namespace", { "start": { "line": 14, "column": 15 }, "end": { "line": 14, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 16, "column": 4 }, "end": { "line": 18, "column": 13 } } })) != null ? stack1 : "") + "  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 20, "column": 4 }, "end": { "line": 22, "column": 13 } } })) != null ? stack1 : "") + "spec:\n" + ((stack1 = lookupProperty(helpers, "unless").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "autoscaling"), { "name": "unless", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 24, "column": 2 }, "end": { "line": 26, "column": 13 } } })) != null ? stack1 : "") + "  selector:\n    matchLabels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "selector"), { "name": "each", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 29, "column": 6 }, "end": { "line": 31, "column": 15 } } })) != null ? stack1 : "") + "  template:\n    metadata:\n      labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 35, "column": 8 }, "end": { "line": 37, "column": 17 } } })) != null ? stack1 : "") + "    spec:\n      securityContext:\n        runAsNonRoot: true\n        seccompProfile:\n          type: RuntimeDefault\n      containers:\n        - name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "name", { "start": { "line": 44, "column": 18 }, "end": { "line": 44, "column": 30 } }), depth0)) != null ? stack1 : "") + "\n          image: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "image", { "start": { "line": 45, "column": 19 }, "end": { "line": 45, "column": 32 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "command"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 46, "column": 10 }, "end": { "line": 51, "column": 17 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "args"), { "name": "if", "hash": {}, "fn": container.program(6, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 52, "column": 10 }, "end": { "line": 57, "column": 17 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "port"), { "name": "if", "hash": {}, "fn": container.program(7, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 58, "column": 10 }, "end": { "line": 63, "column": 17 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "env"), { "name": "if", "hash": {}, "fn": container.program(8, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 64, "column": 10 }, "end": { "line": 77, "column": 17 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "health"), { "name": "if", "hash": {}, "fn": container.program(12, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 78, "column": 10 }, "end": { "line": 98, "column": 17 } } })) != null ? stack1 : "") + "          securityContext:\n            allowPrivilegeEscalation: false\n            capabilities:\n              drop:\n                - ALL\n            runAsNonRoot: true\n            seccompProfile:\n              type: RuntimeDefault\n          resources:\n            requests:\n              cpu: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "cpu", { "start": { "line": 109, "column": 21 }, "end": { "line": 109, "column": 32 } }), depth0)) != null ? stack1 : "") + "\n              memory: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "memory", { "start": { "line": 110, "column": 24 }, "end": { "line": 110, "column": 38 } }), depth0)) != null ? stack1 : "") + "\n            limits:\n              memory: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "memory", { "start": { "line": 112, "column": 24 }, "end": { "line": 112, "column": 38 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "main"), "useData": true },
+  "externalsecret.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 12, "column": 6 }, "end": { "line": 12, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 12, "column": 16 }, "end": { "line": 12, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "1": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    - secretKey: " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 28, "column": 19 }, "end": { "line": 28, "column": 23 } }), depth0)) != null ? stack1 : "") + "\n      remoteRef:\n        key: " + ((stack1 = alias2(alias1(depth0, "key", { "start": { "line": 30, "column": 15 }, "end": { "line": 30, "column": 18 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "property"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 31, "column": 8 }, "end": { "line": 33, "column": 15 } } })) != null ? stack1 : "");
+  }, "1"), "2": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1;
+    return "        property: " + ((stack1 = container.lambda(container.strict(depth0, "property", { "start": { "line": 32, "column": 20 }, "end": { "line": 32, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "2"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: " + ((stack1 = alias2(alias1(depth0, "secretsName", { "start": { "line": 8, "column": 10 }, "end": { "line": 8, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "namespace", { "start": { "line": 9, "column": 15 }, "end": { "line": 9, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 11, "column": 4 }, "end": { "line": 13, "column": 13 } } })) != null ? stack1 : "") + "  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 15, "column": 4 }, "end": { "line": 17, "column": 13 } } })) != null ? stack1 : "") + "spec:\n  refreshInterval: 1h\n  secretStoreRef:\n    kind: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "secretStore"), "kind", { "start": { "line": 21, "column": 12 }, "end": { "line": 21, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n    name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "secretStore"), "name", { "start": { "line": 22, "column": 12 }, "end": { "line": 22, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n  target:\n    name: " + ((stack1 = alias2(alias1(depth0, "secretsName", { "start": { "line": 24, "column": 12 }, "end": { "line": 24, "column": 23 } }), depth0)) != null ? stack1 : "") + "\n    creationPolicy: Owner\n  data:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "secrets"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 27, "column": 4 }, "end": { "line": 34, "column": 13 } } })) != null ? stack1 : "");
+  }, "main"), "useData": true },
+  "hpa.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 9, "column": 6 }, "end": { "line": 9, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 9, "column": 16 }, "end": { "line": 9, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "name", { "start": { "line": 5, "column": 10 }, "end": { "line": 5, "column": 22 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "namespace", { "start": { "line": 6, "column": 15 }, "end": { "line": 6, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 8, "column": 4 }, "end": { "line": 10, "column": 13 } } })) != null ? stack1 : "") + "  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 4 }, "end": { "line": 14, "column": 13 } } })) != null ? stack1 : "") + "spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "name", { "start": { "line": 19, "column": 12 }, "end": { "line": 19, "column": 24 } }), depth0)) != null ? stack1 : "") + "\n  minReplicas: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "autoscaling"), "min", { "start": { "line": 20, "column": 17 }, "end": { "line": 20, "column": 40 } }), depth0)) != null ? stack1 : "") + "\n  maxReplicas: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "autoscaling"), "max", { "start": { "line": 21, "column": 17 }, "end": { "line": 21, "column": 40 } }), depth0)) != null ? stack1 : "") + "\n  metrics:\n    - type: Resource\n      resource:\n        name: cpu\n        target:\n          type: Utilization\n          averageUtilization: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "autoscaling"), "cpu", { "start": { "line": 28, "column": 32 }, "end": { "line": 28, "column": 55 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "main"), "useData": true },
+  "ingress.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 13, "column": 6 }, "end": { "line": 13, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 13, "column": 16 }, "end": { "line": 13, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "1": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return (stack1 = lookupProperty(helpers, "if").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "clusterIssuer"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 20, "column": 4 }, "end": { "line": 22, "column": 11 } } })) != null ? stack1 : "";
+  }, "1"), "2": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1;
+    return "    cert-manager.io/cluster-issuer: " + ((stack1 = container.lambda(container.strict(depth0, "clusterIssuer", { "start": { "line": 21, "column": 38 }, "end": { "line": 21, "column": 51 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "2"), "3": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  ingressClassName: " + ((stack1 = container.lambda(container.strict(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "className", { "start": { "line": 26, "column": 22 }, "end": { "line": 26, "column": 47 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "3"), "4": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  tls:\n    - hosts:\n        - " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "host", { "start": { "line": 31, "column": 12 }, "end": { "line": 31, "column": 32 } }), depth0)) != null ? stack1 : "") + "\n      secretName: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "tls"), "secretName", { "start": { "line": 32, "column": 20 }, "end": { "line": 32, "column": 50 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "4"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "name", { "start": { "line": 9, "column": 10 }, "end": { "line": 9, "column": 22 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "namespace", { "start": { "line": 10, "column": 15 }, "end": { "line": 10, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 4 }, "end": { "line": 14, "column": 13 } } })) != null ? stack1 : "") + "  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 16, "column": 4 }, "end": { "line": 18, "column": 13 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "with").call(alias3, lookupProperty(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "tls"), { "name": "with", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 19, "column": 4 }, "end": { "line": 23, "column": 13 } } })) != null ? stack1 : "") + "spec:\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "className"), { "name": "if", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 25, "column": 2 }, "end": { "line": 27, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "tls"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 28, "column": 2 }, "end": { "line": 33, "column": 9 } } })) != null ? stack1 : "") + "  rules:\n    - host: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "host", { "start": { "line": 35, "column": 14 }, "end": { "line": 35, "column": 34 } }), depth0)) != null ? stack1 : "") + "\n      http:\n        paths:\n          - path: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "path", { "start": { "line": 38, "column": 20 }, "end": { "line": 38, "column": 40 } }), depth0)) != null ? stack1 : "") + "\n            pathType: Prefix\n            backend:\n              service:\n                name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "name", { "start": { "line": 42, "column": 24 }, "end": { "line": 42, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n                port:\n                  name: http\n";
+  }, "main"), "useData": true },
+  "pdb.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 12, "column": 6 }, "end": { "line": 12, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 12, "column": 16 }, "end": { "line": 12, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "1": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "      " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 23, "column": 8 }, "end": { "line": 23, "column": 12 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 23, "column": 18 }, "end": { "line": 23, "column": 23 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "1"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "name", { "start": { "line": 8, "column": 10 }, "end": { "line": 8, "column": 22 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "namespace", { "start": { "line": 9, "column": 15 }, "end": { "line": 9, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 11, "column": 4 }, "end": { "line": 13, "column": 13 } } })) != null ? stack1 : "") + "  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 15, "column": 4 }, "end": { "line": 17, "column": 13 } } })) != null ? stack1 : "") + "spec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "selector"), { "name": "each", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 22, "column": 6 }, "end": { "line": 24, "column": 15 } } })) != null ? stack1 : "");
+  }, "main"), "useData": true },
+  "service.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 9, "column": 6 }, "end": { "line": 9, "column": 10 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 9, "column": 16 }, "end": { "line": 9, "column": 21 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "apiVersion: v1\nkind: Service\nmetadata:\n  name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "name", { "start": { "line": 5, "column": 10 }, "end": { "line": 5, "column": 22 } }), depth0)) != null ? stack1 : "") + "\n  namespace: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "environment"), "namespace", { "start": { "line": 6, "column": 15 }, "end": { "line": 6, "column": 36 } }), depth0)) != null ? stack1 : "") + "\n  labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 8, "column": 4 }, "end": { "line": 10, "column": 13 } } })) != null ? stack1 : "") + "  annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 4 }, "end": { "line": 14, "column": 13 } } })) != null ? stack1 : "") + "spec:\n  type: ClusterIP\n  selector:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "selector"), { "name": "each", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 18, "column": 4 }, "end": { "line": 20, "column": 13 } } })) != null ? stack1 : "") + "  ports:\n    - name: http\n      port: 80\n      targetPort: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "port", { "start": { "line": 24, "column": 20 }, "end": { "line": 24, "column": 32 } }), depth0)) != null ? stack1 : "") + "\n      protocol: TCP\n";
+  }, "main"), "useData": true },
+  "values.yaml.hbs": { "0": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  tag: " + ((stack1 = container.lambda(container.strict(lookupProperty(lookupProperty(depth0, "service"), "imageParts"), "tag", { "start": { "line": 13, "column": 9 }, "end": { "line": 13, "column": 31 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "0"), "1": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  digest: " + ((stack1 = container.lambda(container.strict(lookupProperty(lookupProperty(depth0, "service"), "imageParts"), "digest", { "start": { "line": 16, "column": 12 }, "end": { "line": 16, "column": 37 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "1"), "2": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "command:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "service"), "command"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 20, "column": 2 }, "end": { "line": 22, "column": 11 } } })) != null ? stack1 : "");
+  }, "2"), "3": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1;
+    return "  - " + ((stack1 = container.lambda(depth0, depth0)) != null ? stack1 : "") + "\n";
+  }, "3"), "4": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "args:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "service"), "args"), { "name": "each", "hash": {}, "fn": container.program(3, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 26, "column": 2 }, "end": { "line": 28, "column": 11 } } })) != null ? stack1 : "");
+  }, "4"), "5": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "port: " + ((stack1 = container.lambda(container.strict(lookupProperty(depth0, "service"), "port", { "start": { "line": 32, "column": 8 }, "end": { "line": 32, "column": 20 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "5"), "6": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "env:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "service"), "env"), { "name": "each", "hash": {}, "fn": container.program(7, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 42, "column": 2 }, "end": { "line": 52, "column": 11 } } })) != null ? stack1 : "");
+  }, "6"), "7": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  - name: " + ((stack1 = container.lambda(container.strict(depth0, "name", { "start": { "line": 43, "column": 12 }, "end": { "line": 43, "column": 16 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "secretKeyRef"), { "name": "if", "hash": {}, "fn": container.program(8, data, 0), "inverse": container.program(9, data, 0), "data": data, "loc": { "start": { "line": 44, "column": 4 }, "end": { "line": 51, "column": 11 } } })) != null ? stack1 : "");
+  }, "7"), "8": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    valueFrom:\n      secretKeyRef:\n        name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "secretKeyRef"), "name", { "start": { "line": 47, "column": 16 }, "end": { "line": 47, "column": 33 } }), depth0)) != null ? stack1 : "") + "\n        key: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "secretKeyRef"), "key", { "start": { "line": 48, "column": 15 }, "end": { "line": 48, "column": 31 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "8"), "9": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1;
+    return "    value: " + ((stack1 = container.lambda(container.strict(depth0, "value", { "start": { "line": 50, "column": 13 }, "end": { "line": 50, "column": 18 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "9"), "10": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    return "env: []\n";
+  }, "10"), "11": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "externalSecret:\n  secretStoreRef:\n    kind: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "secretStore"), "kind", { "start": { "line": 59, "column": 12 }, "end": { "line": 59, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n    name: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "secretStore"), "name", { "start": { "line": 60, "column": 12 }, "end": { "line": 60, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n  target: " + ((stack1 = alias2(alias1(depth0, "secretsName", { "start": { "line": 61, "column": 12 }, "end": { "line": 61, "column": 23 } }), depth0)) != null ? stack1 : "") + "\n  data:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "service"), "secrets"), { "name": "each", "hash": {}, "fn": container.program(12, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 63, "column": 4 }, "end": { "line": 70, "column": 13 } } })) != null ? stack1 : "");
+  }, "11"), "12": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    - secretKey: " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 64, "column": 19 }, "end": { "line": 64, "column": 23 } }), depth0)) != null ? stack1 : "") + "\n      remoteRef:\n        key: " + ((stack1 = alias2(alias1(depth0, "key", { "start": { "line": 66, "column": 15 }, "end": { "line": 66, "column": 18 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "property"), { "name": "if", "hash": {}, "fn": container.program(13, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 67, "column": 8 }, "end": { "line": 69, "column": 15 } } })) != null ? stack1 : "");
+  }, "12"), "13": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1;
+    return "        property: " + ((stack1 = container.lambda(container.strict(depth0, "property", { "start": { "line": 68, "column": 20 }, "end": { "line": 68, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "13"), "14": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "health:\n  path: " + ((stack1 = container.lambda(container.strict(lookupProperty(lookupProperty(depth0, "service"), "health"), "path", { "start": { "line": 74, "column": 10 }, "end": { "line": 74, "column": 29 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "14"), "15": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "ingress:\n  host: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "host", { "start": { "line": 78, "column": 10 }, "end": { "line": 78, "column": 30 } }), depth0)) != null ? stack1 : "") + "\n  path: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "path", { "start": { "line": 79, "column": 10 }, "end": { "line": 79, "column": 30 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "className"), { "name": "if", "hash": {}, "fn": container.program(16, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 80, "column": 2 }, "end": { "line": 82, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "tls"), { "name": "if", "hash": {}, "fn": container.program(17, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 83, "column": 2 }, "end": { "line": 89, "column": 9 } } })) != null ? stack1 : "");
+  }, "15"), "16": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  className: " + ((stack1 = container.lambda(container.strict(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "className", { "start": { "line": 81, "column": 15 }, "end": { "line": 81, "column": 40 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "16"), "17": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  tls:\n    secretName: " + ((stack1 = container.lambda(container.strict(lookupProperty(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "tls"), "secretName", { "start": { "line": 85, "column": 18 }, "end": { "line": 85, "column": 48 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "tls"), "clusterIssuer"), { "name": "if", "hash": {}, "fn": container.program(18, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 86, "column": 4 }, "end": { "line": 88, "column": 11 } } })) != null ? stack1 : "");
+  }, "17"), "18": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    clusterIssuer: " + ((stack1 = container.lambda(container.strict(lookupProperty(lookupProperty(lookupProperty(depth0, "service"), "ingress"), "tls"), "clusterIssuer", { "start": { "line": 87, "column": 21 }, "end": { "line": 87, "column": 54 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "18"), "19": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "autoscaling:\n  minReplicas: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "autoscaling"), "min", { "start": { "line": 93, "column": 17 }, "end": { "line": 93, "column": 40 } }), depth0)) != null ? stack1 : "") + "\n  maxReplicas: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "autoscaling"), "max", { "start": { "line": 94, "column": 17 }, "end": { "line": 94, "column": 40 } }), depth0)) != null ? stack1 : "") + "\n  targetCPUUtilizationPercentage: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "autoscaling"), "cpu", { "start": { "line": 95, "column": 36 }, "end": { "line": 95, "column": 59 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "19"), "20": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "dependencies:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(lookupProperty(depth0, "service"), "dependencies"), { "name": "each", "hash": {}, "fn": container.program(21, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 99, "column": 2 }, "end": { "line": 116, "column": 11 } } })) != null ? stack1 : "");
+  }, "20"), "21": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "  - name: " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 100, "column": 12 }, "end": { "line": 100, "column": 16 } }), depth0)) != null ? stack1 : "") + "\n    type: " + ((stack1 = alias2(alias1(depth0, "type", { "start": { "line": 101, "column": 12 }, "end": { "line": 101, "column": 16 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "apiVersion"), { "name": "if", "hash": {}, "fn": container.program(22, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 102, "column": 4 }, "end": { "line": 105, "column": 11 } } })) != null ? stack1 : "") + "    claimName: " + ((stack1 = alias2(alias1(depth0, "claimName", { "start": { "line": 106, "column": 17 }, "end": { "line": 106, "column": 26 } }), depth0)) != null ? stack1 : "") + "\n    connectionSecret: " + ((stack1 = alias2(alias1(depth0, "connectionSecret", { "start": { "line": 107, "column": 24 }, "end": { "line": 107, "column": 40 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(depth0, "parameters"), { "name": "if", "hash": {}, "fn": container.program(23, data, 0), "inverse": container.program(25, data, 0), "data": data, "loc": { "start": { "line": 108, "column": 4 }, "end": { "line": 115, "column": 11 } } })) != null ? stack1 : "");
+  }, "21"), "22": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "    apiVersion: " + ((stack1 = alias2(alias1(depth0, "apiVersion", { "start": { "line": 103, "column": 18 }, "end": { "line": 103, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n    kind: " + ((stack1 = alias2(alias1(depth0, "kind", { "start": { "line": 104, "column": 12 }, "end": { "line": 104, "column": 16 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "22"), "23": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "    parameters:\n" + ((stack1 = lookupProperty(helpers, "each").call(depth0 != null ? depth0 : container.nullContext || {}, lookupProperty(depth0, "parameters"), { "name": "each", "hash": {}, "fn": container.program(24, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 110, "column": 6 }, "end": { "line": 112, "column": 15 } } })) != null ? stack1 : "");
+  }, "23"), "24": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "      " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 111, "column": 8 }, "end": { "line": 111, "column": 12 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 111, "column": 18 }, "end": { "line": 111, "column": 23 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "24"), "25": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    return "    parameters: {}\n";
+  }, "25"), "26": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    return "dependencies: []\n";
+  }, "26"), "27": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda;
+    return "  " + ((stack1 = alias2(alias1(depth0, "name", { "start": { "line": 122, "column": 4 }, "end": { "line": 122, "column": 8 } }), depth0)) != null ? stack1 : "") + ": " + ((stack1 = alias2(alias1(depth0, "value", { "start": { "line": 122, "column": 14 }, "end": { "line": 122, "column": 19 } }), depth0)) != null ? stack1 : "") + "\n";
+  }, "27"), "compiler": [8, ">= 4.3.0"], "main": /* @__PURE__ */ __name(function(container, depth0, helpers, partials, data) {
+    var stack1, alias1 = container.strict, alias2 = container.lambda, alias3 = depth0 != null ? depth0 : container.nullContext || {}, lookupProperty = container.lookupProperty || function(parent, propertyName) {
+      if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+        return parent[propertyName];
+      }
+      return void 0;
+    };
+    return "nameOverride: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "name", { "start": { "line": 8, "column": 16 }, "end": { "line": 8, "column": 28 } }), depth0)) != null ? stack1 : "") + "\nfullnameOverride: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "name", { "start": { "line": 9, "column": 20 }, "end": { "line": 9, "column": 32 } }), depth0)) != null ? stack1 : "") + "\nimage:\n  repository: " + ((stack1 = alias2(alias1(lookupProperty(lookupProperty(depth0, "service"), "imageParts"), "repository", { "start": { "line": 11, "column": 16 }, "end": { "line": 11, "column": 45 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(lookupProperty(depth0, "service"), "imageParts"), "tag"), { "name": "if", "hash": {}, "fn": container.program(0, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 12, "column": 2 }, "end": { "line": 14, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(lookupProperty(depth0, "service"), "imageParts"), "digest"), { "name": "if", "hash": {}, "fn": container.program(1, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 15, "column": 2 }, "end": { "line": 17, "column": 9 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "command"), { "name": "if", "hash": {}, "fn": container.program(2, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 18, "column": 0 }, "end": { "line": 23, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "args"), { "name": "if", "hash": {}, "fn": container.program(4, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 24, "column": 0 }, "end": { "line": 29, "column": 7 } } })) != null ? stack1 : "") + "replicas: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "replicas", { "start": { "line": 30, "column": 12 }, "end": { "line": 30, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "port"), { "name": "if", "hash": {}, "fn": container.program(5, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 31, "column": 0 }, "end": { "line": 33, "column": 7 } } })) != null ? stack1 : "") + "resources:\n  requests:\n    cpu: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "cpu", { "start": { "line": 36, "column": 11 }, "end": { "line": 36, "column": 22 } }), depth0)) != null ? stack1 : "") + "\n    memory: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "memory", { "start": { "line": 37, "column": 14 }, "end": { "line": 37, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n  limits:\n    memory: " + ((stack1 = alias2(alias1(lookupProperty(depth0, "service"), "memory", { "start": { "line": 39, "column": 14 }, "end": { "line": 39, "column": 28 } }), depth0)) != null ? stack1 : "") + "\n" + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "env"), { "name": "if", "hash": {}, "fn": container.program(6, data, 0), "inverse": container.program(10, data, 0), "data": data, "loc": { "start": { "line": 40, "column": 0 }, "end": { "line": 55, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "secrets"), { "name": "if", "hash": {}, "fn": container.program(11, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 56, "column": 0 }, "end": { "line": 71, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "health"), { "name": "if", "hash": {}, "fn": container.program(14, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 72, "column": 0 }, "end": { "line": 75, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "ingress"), { "name": "if", "hash": {}, "fn": container.program(15, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 76, "column": 0 }, "end": { "line": 90, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "autoscaling"), { "name": "if", "hash": {}, "fn": container.program(19, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 91, "column": 0 }, "end": { "line": 96, "column": 7 } } })) != null ? stack1 : "") + ((stack1 = lookupProperty(helpers, "if").call(alias3, lookupProperty(lookupProperty(depth0, "service"), "dependencies"), { "name": "if", "hash": {}, "fn": container.program(20, data, 0), "inverse": container.program(26, data, 0), "data": data, "loc": { "start": { "line": 97, "column": 0 }, "end": { "line": 119, "column": 7 } } })) != null ? stack1 : "") + "labels:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "labels"), { "name": "each", "hash": {}, "fn": container.program(27, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 121, "column": 2 }, "end": { "line": 123, "column": 11 } } })) != null ? stack1 : "") + "annotations:\n" + ((stack1 = lookupProperty(helpers, "each").call(alias3, lookupProperty(depth0, "annotations"), { "name": "each", "hash": {}, "fn": container.program(27, data, 0), "inverse": container.noop, "data": data, "loc": { "start": { "line": 125, "column": 2 }, "end": { "line": 127, "column": 11 } } })) != null ? stack1 : "");
+  }, "main"), "useData": true }
+};
+
 // src/render/helpers.ts
 var ENCODED = /^"(?:[^"\\]|\\.)*"$/;
 function decodeScalar(scalar) {
-  const json2 = scalar.replace(/\\(U[0-9A-Fa-f]{8}|[\s\S])/g, (escape2, body) => {
-    if (body.length === 1) return escape2;
+  const json2 = scalar.replace(/\\(U[0-9A-Fa-f]{8}|[\s\S])/g, (escape3, body) => {
+    if (body.length === 1) return escape3;
     const text = String.fromCodePoint(parseInt(body.slice(1), 16));
     let units = "";
     for (let i = 0; i < text.length; i++) units += "\\u" + text.charCodeAt(i).toString(16).padStart(4, "0");
@@ -37141,27 +43085,36 @@ __name(concat, "concat");
 
 // src/render/templates.ts
 var TEMPLATE_SUFFIX = ".yaml.hbs";
-var COMPILE_OPTIONS = {
-  noEscape: true,
-  strict: true,
-  knownHelpersOnly: true,
-  knownHelpers: { log: false, concat: true },
-  data: true
-};
 function templateName(fileName) {
   return fileName.endsWith(TEMPLATE_SUFFIX) ? fileName.slice(0, -TEMPLATE_SUFFIX.length) : fileName;
 }
 __name(templateName, "templateName");
-function compileTemplateSet(sources, files = {}) {
+function environment() {
   const env = import_handlebars.default.create();
   env.registerHelper("concat", concat);
+  return env;
+}
+__name(environment, "environment");
+function builtinTemplateSet() {
+  const env = environment();
   const templates = /* @__PURE__ */ new Map();
-  const broken = /* @__PURE__ */ new Map();
-  for (const key of Object.keys(sources).sort()) {
-    const name = templateName(key);
-    const file = files[key] ?? `templates/${key}`;
+  for (const key2 of Object.keys(BUILTIN_TEMPLATE_SPECS).sort()) {
+    const template = env.template(BUILTIN_TEMPLATE_SPECS[key2]);
+    const name = templateName(key2);
+    templates.set(name, { name, file: `templates/${key2}`, render: /* @__PURE__ */ __name((view) => template(view), "render") });
+  }
+  return { templates, broken: /* @__PURE__ */ new Map(), sources: { sources: {}, files: {}, builtins: true } };
+}
+__name(builtinTemplateSet, "builtinTemplateSet");
+function compileTemplateSet(sources, files = {}, base) {
+  const env = environment();
+  const templates = new Map(base?.templates);
+  const broken = new Map(base?.broken);
+  for (const key2 of Object.keys(sources).sort()) {
+    const name = templateName(key2);
+    const file = files[key2] ?? `templates/${key2}`;
     try {
-      const render = compileEagerly(env, sources[key]);
+      const render = compileEagerly(env, sources[key2]);
       templates.set(name, { name, file, render });
       broken.delete(name);
     } catch (error) {
@@ -37169,15 +43122,16 @@ function compileTemplateSet(sources, files = {}) {
       broken.set(name, compileDiagnostic(file, error));
     }
   }
-  return { templates, broken, sources: { sources: { ...sources }, files: { ...files } } };
+  const own = { sources: { ...base?.sources.sources, ...sources }, files: { ...base?.sources.files, ...files } };
+  return { templates, broken, sources: { ...own, builtins: base?.sources.builtins ?? false } };
 }
 __name(compileTemplateSet, "compileTemplateSet");
 function compileEagerly(env, text) {
   const compilers = env;
   const options = { ...COMPILE_OPTIONS, knownHelpers: { ...COMPILE_OPTIONS.knownHelpers } };
   const ast = env.parse(text);
-  const environment = new compilers.Compiler().compile(ast, options);
-  const spec = new compilers.JavaScriptCompiler().compile(environment, options, void 0, true);
+  const environment2 = new compilers.Compiler().compile(ast, options);
+  const spec = new compilers.JavaScriptCompiler().compile(environment2, options, void 0, true);
   const template = env.template(spec);
   return (view) => template(view);
 }
@@ -37267,14 +43221,14 @@ var TemplateRunner = class {
 
 // src/render/values-schema.ts
 var import_ajv = __toESM(require_ajv(), 1);
-var import__3 = __toESM(require__2(), 1);
-var import__4 = __toESM(require__(), 1);
-var import_ajv_formats3 = __toESM(require_dist2(), 1);
+var import__2 = __toESM(require__2(), 1);
+var import__3 = __toESM(require__(), 1);
+var import_ajv_formats2 = __toESM(require_dist2(), 1);
 function ajvFor(schema2) {
   const dialect = String(schema2.$schema ?? "");
   const options = { allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: linearRegExp } };
-  const ajv = dialect.includes("2020-12") ? new import__4.Ajv2020(options) : dialect.includes("2019-09") ? new import__3.Ajv2019(options) : new import_ajv.Ajv(options);
-  import_ajv_formats3.default.default(ajv);
+  const ajv = dialect.includes("2020-12") ? new import__3.Ajv2020(options) : dialect.includes("2019-09") ? new import__2.Ajv2019(options) : new import_ajv.Ajv(options);
+  import_ajv_formats2.default.default(ajv);
   return ajv;
 }
 __name(ajvFor, "ajvFor");
@@ -37304,27 +43258,27 @@ function describe(error) {
 __name(describe, "describe");
 
 // src/render/render-units.ts
-function renderUnits(units, config, source, templates, options = {}) {
+function renderUnits(units, config2, source, templates, options = {}) {
   const diagnostics = new DiagnosticCollector();
   for (const broken of templates.broken.values()) diagnostics.add(broken);
-  const gitopsRepoURL = options.gitopsRepoURL ?? (config.gitops.repository ? defaultGitopsRepoURL(config.gitops.repository) : void 0);
+  const gitopsRepoURL = options.gitopsRepoURL ?? (config2.gitops.repository ? defaultGitopsRepoURL(config2.gitops.repository) : void 0);
   if (gitopsRepoURL === void 0) {
     diagnostics.add(configDiagnostic("render-no-gitops-repository", "gitops.repository is not set: Argo CD needs the GitOps repository's URL", "/gitops/repository"));
     return result(/* @__PURE__ */ new Map(), [], [], [], diagnostics);
   }
-  if (config.render.mode === "helm" && !config.render.chart) {
+  if (config2.render.mode === "helm" && !config2.render.chart) {
     diagnostics.add(configDiagnostic("render-no-chart", "render.mode is helm but render.chart is not set", "/render/chart"));
     return result(/* @__PURE__ */ new Map(), [], [], [], diagnostics);
   }
   const ctx = {
-    config,
+    config: config2,
     gitopsRepoURL,
     source: source.repository,
-    shared: buildSharedView(config, source, gitopsRepoURL),
+    shared: buildSharedView(config2, source, gitopsRepoURL),
     runner: new TemplateRunner(templates, diagnostics),
     diagnostics,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
-    validateValues: config.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
+    validateValues: config2.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
     files: /* @__PURE__ */ new Map(),
     claims: /* @__PURE__ */ new Map(),
     objects: /* @__PURE__ */ new Map(),
@@ -37366,39 +43320,27 @@ __name(result, "result");
 // src/render/load-templates.ts
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-function readTemplateDir(dir, display) {
+function readTemplateDir(dir) {
   const sources = {};
   const files = {};
   const names = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
   for (const name of names) {
     sources[name] = readFileSync(join(dir, name), "utf8");
-    files[name] = display(name);
+    files[name] = join(dir, name);
   }
   return { sources, files };
 }
 __name(readTemplateDir, "readTemplateDir");
-var builtinFiles;
 var builtinSet;
-function builtins() {
-  if (!builtinFiles) {
-    const names = listPackageFolder("templates").filter((name) => name.endsWith(TEMPLATE_SUFFIX));
-    builtinFiles = {
-      sources: Object.fromEntries(names.map((name) => [name, readPackageText("templates", name)])),
-      files: Object.fromEntries(names.map((name) => [name, `templates/${name}`]))
-    };
-  }
-  return builtinFiles;
-}
-__name(builtins, "builtins");
 function defaultTemplates() {
-  builtinSet ??= compileTemplateSet(builtins().sources, builtins().files);
+  builtinSet ??= builtinTemplateSet();
   return builtinSet;
 }
 __name(defaultTemplates, "defaultTemplates");
 function loadTemplateSet(dir) {
   if (dir === null) return defaultTemplates();
-  const own = readTemplateDir(dir, (name) => join(dir, name));
-  return compileTemplateSet({ ...builtins().sources, ...own.sources }, { ...builtins().files, ...own.files });
+  const own = readTemplateDir(dir);
+  return compileTemplateSet(own.sources, own.files, defaultTemplates());
 }
 __name(loadTemplateSet, "loadTemplateSet");
 
@@ -37558,17 +43500,17 @@ function writeDiagnostics(io, format, diagnostics, summary2, sources = {}) {
   }
 }
 __name(writeDiagnostics, "writeDiagnostics");
-async function loadConfigFiles(command, io, config, configFile) {
+async function loadConfigFiles(command, io, config2, configFile) {
   const base = resolve(io.cwd, configFile ? dirname(configFile) : ".");
-  const dir = config.render.templates === null ? null : resolve(base, config.render.templates);
+  const dir = config2.render.templates === null ? null : resolve(base, config2.render.templates);
   let templates;
   try {
     templates = loadTemplateSet(dir);
   } catch (error) {
     const why = error.message;
-    throw new ConfigFileError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${why}`, "/render/templates", `cannot read the templates folder \`${config.render.templates}\` (${dir}): ${why}`);
+    throw new ConfigFileError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${why}`, "/render/templates", `cannot read the templates folder \`${config2.render.templates}\` (${dir}): ${why}`);
   }
-  const schemaPath = config.render.mode === "helm" ? config.render.chart?.valuesSchema : void 0;
+  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema : void 0;
   if (!schemaPath) return { templates };
   const absolute = resolve(base, schemaPath);
   let text;
@@ -37591,9 +43533,7 @@ __name(loadConfigFiles, "loadConfigFiles");
 
 // src/gitops/local.ts
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join2 } from "node:path";
+import { randomUUID } from "node:crypto";
 var GitError = class extends Error {
   constructor(args, code, stderr) {
     super(`git ${args[0] ?? ""} failed${code === void 0 ? "" : ` (${code})`}: ${stderr.trim() || "no output"}`);
@@ -37628,14 +43568,14 @@ function gitEnvironment(extra = {}) {
 }
 __name(gitEnvironment, "gitEnvironment");
 function gitRunner(dir) {
-  return (args, options = {}) => new Promise((resolve7, reject) => {
+  return (args, options = {}) => new Promise((resolve8, reject) => {
     const child = execFile(
       "git",
       ["-C", dir, ...args],
       { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: gitEnvironment(options.env) },
       (error, stdout, stderr) => {
         if (error) reject(new GitError(args, error.code ?? void 0, stderr.toString("utf8")));
-        else resolve7(stdout);
+        else resolve8(stdout);
       }
     );
     child.stdin?.on("error", () => {
@@ -37693,17 +43633,13 @@ var LocalGitWriter = class {
     const ref = await this.branch();
     await this.assertClean();
     if (await this.head(ref) !== expectedTreeId) return { kind: "conflict" };
-    const scratch = await mkdtemp(join2(tmpdir(), "paved-commit-"));
+    const scratch = `refs/paved/apply-${process.pid}-${randomUUID()}`;
     try {
-      const env = { GIT_INDEX_FILE: join2(scratch, "index") };
-      await this.git(expectedTreeId === "" ? ["read-tree", "--empty"] : ["read-tree", expectedTreeId], { env });
-      await this.stage(changes, scratch, env, expectedTreeId.length || 40);
-      const tree = (await this.git(["write-tree"], { env })).toString("utf8").trim();
-      const baseTree = (await this.git(expectedTreeId === "" ? ["mktree"] : ["rev-parse", `${expectedTreeId}^{tree}`])).toString("utf8").trim();
-      if (tree === baseTree) return { kind: "unchanged", sha: expectedTreeId };
-      const parents = expectedTreeId === "" ? [] : ["-p", expectedTreeId];
-      const identity = await this.identityDefaults();
-      const sha = (await this.git([...identity, "commit-tree", tree, ...parents, "-F", "-"], { input: message })).toString("utf8").trim();
+      const identity = await this.identity();
+      await this.git(["fast-import", "--quiet", "--done"], { input: fastImportStream(scratch, changes, message, identity, expectedTreeId) });
+      const sha = (await this.git(["rev-parse", "--verify", scratch])).toString("utf8").trim();
+      const baseTree = expectedTreeId === "" ? (await this.git(["mktree"])).toString("utf8").trim() : await this.treeOf(expectedTreeId);
+      if (await this.treeOf(sha) === baseTree) return { kind: "unchanged", sha: expectedTreeId };
       try {
         await this.git(["update-ref", "-m", firstLine(message), ref, sha, expectedTreeId]);
       } catch (error) {
@@ -37718,21 +43654,12 @@ var LocalGitWriter = class {
       }
       return { kind: "committed", sha };
     } finally {
-      await rm(scratch, { recursive: true, force: true });
+      await this.git(["update-ref", "-d", scratch]).catch(() => {
+      });
     }
   }
-  /** Writes blobs in one `hash-object` and the index entries in one `update-index`, however many files. */
-  async stage(changes, scratch, env, hashLength) {
-    const writes = changes.filter((c) => c.content !== null);
-    const files = writes.map((_, i) => join2(scratch, `blob-${i}`));
-    await Promise.all(writes.map((w, i) => writeFile(files[i], w.content, "utf8")));
-    const shas = writes.length === 0 ? [] : (await this.git(["hash-object", "-w", "--no-filters", "--stdin-paths"], { input: files.join("\n") + "\n" })).toString("utf8").trim().split("\n");
-    const entries2 = [
-      ...writes.map((w, i) => `100644 ${shas[i]}	${w.path}\0`),
-      // Mode 0 (with a null object id) removes the path from the index.
-      ...changes.filter((c) => c.content === null).map((c) => `0 ${"0".repeat(hashLength)}	${c.path}\0`)
-    ];
-    if (entries2.length > 0) await this.git(["update-index", "-z", "--index-info"], { input: entries2.join(""), env });
+  async treeOf(commit) {
+    return (await this.git(["rev-parse", `${commit}^{tree}`])).toString("utf8").trim();
   }
   async branch() {
     const branch = await this.currentBranch();
@@ -37762,24 +43689,52 @@ var LocalGitWriter = class {
     const paths = status.split("\0").filter((e) => e.length > 3).map((e) => e.slice(3));
     if (paths.length > 0) throw new DirtyWorkTreeError(this.dir, paths);
   }
-  /** Paved's identity only where the repository (or the environment) names none. */
-  async identityDefaults() {
-    const configured = /* @__PURE__ */ __name(async (key) => {
+  /**
+   * The author and committer lines git itself would write (config, GIT_AUTHOR_* / GIT_COMMITTER_*,
+   * EMAIL), with Paved's identity only where neither the repository nor the environment names one.
+   */
+  async identity() {
+    const configured = /* @__PURE__ */ __name(async (key2) => {
       try {
-        return (await this.git(["config", "--get", key])).toString("utf8").trim() !== "";
+        return (await this.git(["config", "--get", key2])).toString("utf8").trim() !== "";
       } catch {
         return false;
       }
     }, "configured");
     const env = process.env;
-    const args = [];
-    if (!await configured("user.name") && !(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME)) args.push("-c", "user.name=Paved");
+    const defaults = [];
+    if (!await configured("user.name") && !(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME)) defaults.push("-c", "user.name=Paved");
     if (!await configured("user.email") && !(env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) && !env.EMAIL) {
-      args.push("-c", "user.email=paved@localhost");
+      defaults.push("-c", "user.email=paved@localhost");
     }
-    return args;
+    const ident = /* @__PURE__ */ __name(async (name) => (await this.git([...defaults, "var", name])).toString("utf8").trim(), "ident");
+    return { author: await ident("GIT_AUTHOR_IDENT"), committer: await ident("GIT_COMMITTER_IDENT") };
   }
 };
+function fastImportStream(ref, changes, message, identity, parent) {
+  const data = /* @__PURE__ */ __name((text) => `data ${Buffer.byteLength(text, "utf8")}
+${text}
+`, "data");
+  const lines2 = [`commit ${ref}
+`, `author ${identity.author}
+`, `committer ${identity.committer}
+`, data(message)];
+  if (parent !== "") lines2.push(`from ${parent}
+`);
+  for (const change2 of changes) {
+    lines2.push(change2.content === null ? `D ${fastImportPath(change2.path)}
+` : `M 100644 inline ${fastImportPath(change2.path)}
+${data(change2.content)}`);
+  }
+  lines2.push("\ndone\n");
+  return lines2.join("");
+}
+__name(fastImportStream, "fastImportStream");
+function fastImportPath(path) {
+  if (!/^"|[\n\\]/.test(path)) return path;
+  return `"${path.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\n")}"`;
+}
+__name(fastImportPath, "fastImportPath");
 function firstLine(message) {
   return message.split("\n", 1)[0] ?? "paved";
 }
@@ -37815,7 +43770,7 @@ var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve7) => setTimeout(resolve7, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve8) => setTimeout(resolve8, ms)));
   let plan;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -37833,8 +43788,8 @@ async function applyWithRetry(writer, planner2, options = {}) {
   return { status: "conflict", plan, attempts };
 }
 __name(applyWithRetry, "applyWithRetry");
-async function readPlanBlobs(writer, planner2, snapshot) {
-  const blobs = /* @__PURE__ */ new Map();
+async function readPlanBlobs(writer, planner2, snapshot, known = /* @__PURE__ */ new Map()) {
+  const blobs = new Map(known);
   const requested = /* @__PURE__ */ new Set();
   for (let round = 0; round < MAX_FETCH_ROUNDS; round++) {
     const needed = planner2.blobsNeeded(snapshot.tree, blobs).filter((p) => !requested.has(p));
@@ -37899,10 +43854,10 @@ function cliText(plan, options) {
     for (const d of list) out.push(`  ${diagnosticLine(d, paint(color, d.severity))}`);
     out.push("");
   }
-  for (const environment of plan.environments) {
-    const units = plan.units.filter((u) => u.environment === environment && u.action !== "unchanged");
+  for (const environment2 of plan.environments) {
+    const units = plan.units.filter((u) => u.environment === environment2 && u.action !== "unchanged");
     if (units.length === 0) continue;
-    out.push(paint("bold", `${environment}:`));
+    out.push(paint("bold", `${environment2}:`));
     const width = Math.max(...units.map((u) => u.service.length));
     for (const u of units) {
       const summary2 = u.summary.map(escapeTerminal).join("; ");
@@ -38005,15 +43960,15 @@ function joinPath(...segments) {
   return segments.flatMap((s) => s.split("/")).filter((s) => s !== "").join("/");
 }
 __name(joinPath, "joinPath");
-function indexPath(config, source) {
-  if (source.id === void 0) return legacyIndexPath(config, source.repository);
+function indexPath(config2, source) {
+  if (source.id === void 0) return legacyIndexPath(config2, source.repository);
   if (!SOURCE_ID.test(source.id)) throw new Error(`not a repository id: ${JSON.stringify(source.id)}`);
-  return joinPath(config.gitops.directory, ".paved", "sources", `${source.id}.yaml`);
+  return joinPath(config2.gitops.directory, ".paved", "sources", `${source.id}.yaml`);
 }
 __name(indexPath, "indexPath");
-function legacyIndexPath(config, repository2) {
+function legacyIndexPath(config2, repository2) {
   if (!isRepositoryName(repository2)) throw new Error(`not a repository name (owner/name): ${JSON.stringify(repository2)}`);
-  return joinPath(config.gitops.directory, ".paved", "sources", `${repository2.toLowerCase()}.yaml`);
+  return joinPath(config2.gitops.directory, ".paved", "sources", `${repository2.toLowerCase()}.yaml`);
 }
 __name(legacyIndexPath, "legacyIndexPath");
 function isRepositoryName(repository2) {
@@ -38035,12 +43990,12 @@ function compareStrings(a, b) {
 __name(compareStrings, "compareStrings");
 
 // src/plan/records.ts
-function setOwn2(record, key, value) {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+function setOwn2(record, key2, value) {
+  Object.defineProperty(record, key2, { value, enumerable: true, writable: true, configurable: true });
 }
 __name(setOwn2, "setOwn");
-function getOwn2(record, key) {
-  return record && Object.hasOwn(record, key) ? record[key] : void 0;
+function getOwn2(record, key2) {
+  return record && Object.hasOwn(record, key2) ? record[key2] : void 0;
 }
 __name(getOwn2, "getOwn");
 
@@ -38091,9 +44046,9 @@ function withRecordedCommit(content, commit) {
 `);
 }
 __name(withRecordedCommit, "withRecordedCommit");
-function buildIndex(units, rendered, source, config) {
+function buildIndex(units, rendered, source, config2) {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config, source), content: formatIndex(index) };
+  return index && { path: indexPath(config2, source), content: formatIndex(index) };
 }
 __name(buildIndex, "buildIndex");
 function buildOwnershipIndex(units, rendered, source) {
@@ -38118,12 +44073,23 @@ function buildOwnershipIndex(units, rendered, source) {
 __name(buildOwnershipIndex, "buildOwnershipIndex");
 function formatIndex(index) {
   const id = index.id === void 0 ? {} : { id: index.id };
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog };
+  const deployed = index.deployed && Object.keys(index.deployed).length > 0 ? { deployed: index.deployed } : {};
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog, ...deployed };
   return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
 ` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }
 __name(formatIndex, "formatIndex");
+function withDeployed(content, deployed) {
+  const without2 = content.replace(/^deployed:\n[\s\S]*$/m, "");
+  if (!deployed || Object.keys(deployed).length === 0) return without2;
+  return without2 + dump({ deployed }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+__name(withDeployed, "withDeployed");
+function hasDeployedRecord(content) {
+  return /^deployed:$/m.test(content);
+}
+__name(hasDeployedRecord, "hasDeployedRecord");
 function ownedPaths(index) {
   const owned = new Set(index.catalog);
   for (const unit of index.units) for (const p of unit.files) owned.add(p);
@@ -38157,10 +44123,24 @@ function parseIndex(content) {
       if (state) entry.state = state;
       return entry;
     }),
-    catalog
+    catalog,
+    ...readDeployed(doc.deployed)
   };
 }
 __name(parseIndex, "parseIndex");
+var ACTIONS = ["merge", "promote", "rollback"];
+function readDeployed(value) {
+  if (!isRecord(value)) return {};
+  const deployed = {};
+  for (const [environment2, entry] of Object.entries(value)) {
+    if (!isRecord(entry) || typeof entry.commit !== "string" || !COMMIT.test(entry.commit)) continue;
+    const previous = isStringList(entry.previous) ? entry.previous.filter((c) => COMMIT.test(c)) : [];
+    const action = typeof entry.action === "string" && ACTIONS.includes(entry.action) ? entry.action : "merge";
+    setOwn2(deployed, environment2, { commit: entry.commit, action, held: entry.held === true, previous });
+  }
+  return Object.keys(deployed).length > 0 ? { deployed } : {};
+}
+__name(readDeployed, "readDeployed");
 function readState(value) {
   if (!isRecord(value)) return void 0;
   const { image, replicas, cpu, memory } = value;
@@ -38194,9 +44174,9 @@ __name(digested, "digested");
 function stringRecord(value) {
   const out = {};
   if (!isRecord(value)) return out;
-  for (const key of Object.keys(value)) {
-    const v = value[key];
-    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") setOwn2(out, key, String(v));
+  for (const key2 of Object.keys(value)) {
+    const v = value[key2];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") setOwn2(out, key2, String(v));
   }
   return out;
 }
@@ -38211,15 +44191,15 @@ function isStringList(value) {
 __name(isStringList, "isStringList");
 
 // src/plan/pipeline.ts
-function desiredState(manifestText, file, config, source, templates, options = {}) {
-  const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifest(manifestText, file, config);
+function desiredState(manifestText, file, config2, source, templates, options = {}) {
+  const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifest(manifestText, file, config2);
   const locate2 = /* @__PURE__ */ __name((pointer2) => check.sourceMap?.locate(pointer2), "locate");
   const nothing = { files: /* @__PURE__ */ new Map(), units: [], owned: [], shared: [], diagnostics: [] };
   if (hasErrors(check.diagnostics)) {
     return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate: locate2 };
   }
-  let rendered = check.units.length > 0 ? relocated(renderUnits(check.units, config, source, templates, options), config.manifest, file, locate2) : nothing;
-  let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config);
+  let rendered = check.units.length > 0 ? relocated(renderUnits(check.units, config2, source, templates, options), config2.manifest, file, locate2) : nothing;
+  let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config2);
   const indexBytes = index ? Buffer.byteLength(index.content, "utf8") : 0;
   if (index && indexBytes > MAX_INDEX_BYTES) {
     rendered = { ...rendered, diagnostics: [...rendered.diagnostics, indexTooLarge(index.path, indexBytes, file, locate2)] };
@@ -38254,19 +44234,25 @@ __name(relocateDiagnostics, "relocateDiagnostics");
 
 // src/report/commit-message.ts
 var MAX_SUMMARY_ITEMS = 3;
-function commitMessage(plan, source) {
+function commitMessage(plan, source, deployment) {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== void 0 ? ` (#${source.pullRequest})` : "";
   const lines2 = [`paved: ${source.repository}${at}${pr}`, ""];
-  for (const environment of plan.environments) {
-    for (const u of plan.units.filter((x) => x.environment === environment && x.action !== "unchanged")) {
+  for (const environment2 of plan.environments) {
+    for (const u of plan.units.filter((x) => x.environment === environment2 && x.action !== "unchanged")) {
       const summary2 = u.summary.slice(0, MAX_SUMMARY_ITEMS).join("; ") + (u.summary.length > MAX_SUMMARY_ITEMS ? "; \u2026" : "");
-      lines2.push(`${environment}/${u.service}: ${u.action}${summary2 ? ` (${oneLine(summary2)})` : ""}`);
+      lines2.push(`${environment2}/${u.service}: ${u.action}${summary2 ? ` (${oneLine(summary2)})` : ""}`);
     }
   }
   const other = plan.changes.filter((c) => !c.unit).length;
   if (other > 0) lines2.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
+  if (deployment?.heading) lines2.splice(1, 0, "", deployment.heading);
   lines2.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  if (deployment) {
+    lines2.push(`Paved-Action: ${deployment.action}`);
+    if (deployment.by) lines2.push(`Paved-By: ${deployment.by}`);
+    for (const e of deployment.environments) lines2.push(`Paved-Environment: ${e.environment}`, `Paved-Source-Commit: ${e.environment}@${e.commit}`);
+  }
   return `${lines2.join("\n")}
 `;
 }
@@ -38284,10 +44270,10 @@ function gitBlobSha(content) {
 __name(gitBlobSha, "gitBlobSha");
 
 // src/plan/desired.ts
-function resolveDesired(input, source, config) {
+function resolveDesired(input, source, config2) {
   const diagnostics = [...input.diagnostics ?? [], ...input.rendered.diagnostics];
   const valid = !hasErrors(diagnostics);
-  const index = !valid ? null : input.index !== void 0 ? input.index : buildIndex(input.units, input.rendered, source, config);
+  const index = !valid ? null : input.index !== void 0 ? input.index : buildIndex(input.units, input.rendered, source, config2);
   const files = valid ? desiredFiles(input.rendered, index) : /* @__PURE__ */ new Map();
   const shas = /* @__PURE__ */ new Map();
   for (const [path, content] of files) shas.set(path, gitBlobSha(content));
@@ -38306,8 +44292,8 @@ function resolveDesired(input, source, config) {
     files,
     shas,
     index,
-    indexPath: indexPath(config, source),
-    ...source.id !== void 0 ? { legacyIndexPath: legacyIndexPath(config, source.repository) } : {},
+    indexPath: indexPath(config2, source),
+    ...source.id !== void 0 ? { legacyIndexPath: legacyIndexPath(config2, source.repository) } : {},
     owned,
     shared: new Set(valid ? input.rendered.shared : []),
     unitDirs,
@@ -38329,8 +44315,8 @@ function desiredFiles(rendered, index) {
 __name(desiredFiles, "desiredFiles");
 function rememberLast(compute) {
   let last;
-  return (key) => {
-    if (last === void 0 || last.key !== key) last = { key, value: compute(key) };
+  return (key2) => {
+    if (last === void 0 || last.key !== key2) last = { key: key2, value: compute(key2) };
     return last.value;
   };
 }
@@ -38384,14 +44370,14 @@ function findConflicts(desired, tree, blobs, previouslyOwned, source) {
     }
     if (belongsToSource(owner, source)) continue;
     const dir = unitDirOf(path, desired.unitDirs);
-    const key = dir ?? path;
-    const conflict = byKey.get(key) ?? { paths: [] };
+    const key2 = dir ?? path;
+    const conflict = byKey.get(key2) ?? { paths: [] };
     if (dir !== void 0) conflict.unit = desired.unitDirs.get(dir);
     const claim = desired.claims.get(path);
     if (claim) conflict.claim = claim;
     conflict.paths.push(path);
     conflict.owner ??= owner;
-    byKey.set(key, conflict);
+    byKey.set(key2, conflict);
   }
   return [...byKey.values()];
 }
@@ -38527,36 +44513,36 @@ __name(unreadableIndexDiagnostic, "unreadableIndexDiagnostic");
 
 // src/plan/risks.ts
 var LISTED_SERVICES = 5;
-function findRisks(units, environments, config) {
+function findRisks(units, environments, config2) {
   const risks = [];
-  const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
-  for (const environment of environments) {
-    if (!production.has(environment)) continue;
-    const changed = units.filter((u) => u.change.environment === environment && u.change.action !== "unchanged");
+  const production = new Set(config2.environments.filter((e) => e.production).map((e) => e.name));
+  for (const environment2 of environments) {
+    if (!production.has(environment2)) continue;
+    const changed = units.filter((u) => u.change.environment === environment2 && u.change.action !== "unchanged");
     const names = changed.slice(0, LISTED_SERVICES).map((u) => `${u.change.service} (${u.change.action})`);
     if (changed.length > LISTED_SERVICES) names.push(`and ${changed.length - LISTED_SERVICES} more`);
-    risks.push({ kind: "production", environment, message: `${environment} is a production environment; this changes ${names.join(", ") || "its shared files"}` });
+    risks.push({ kind: "production", environment: environment2, message: `${environment2} is a production environment; this changes ${names.join(", ") || "its shared files"}` });
   }
   for (const { change: change2, before, after } of units) {
-    const { environment, service } = change2;
+    const { environment: environment2, service } = change2;
     if (change2.action === "delete") {
-      risks.push({ kind: "deletion", environment, service, message: `${service} is removed from ${environment}: its workload and files are deleted` });
+      risks.push({ kind: "deletion", environment: environment2, service, message: `${service} is removed from ${environment2}: its workload and files are deleted` });
     }
     for (const name of Object.keys(before?.dependencies ?? {})) {
       if (after && getOwn2(after.dependencies, name) !== void 0) continue;
       risks.push({
         kind: "dependency-removal",
-        environment,
+        environment: environment2,
         service,
-        message: `dependency ${name} (${getOwn2(before.dependencies, name)}) of ${service} is removed in ${environment}: its claim is deleted, and its data may be lost`
+        message: `dependency ${name} (${getOwn2(before.dependencies, name)}) of ${service} is removed in ${environment2}: its claim is deleted, and its data may be lost`
       });
     }
     if (after && after.replicas === 0 && !after.autoscaling && (!before || before.replicas !== 0 || before.autoscaling)) {
-      risks.push({ kind: "scale-to-zero", environment, service, message: `${service} scales to zero replicas in ${environment}` });
+      risks.push({ kind: "scale-to-zero", environment: environment2, service, message: `${service} scales to zero replicas in ${environment2}` });
     }
     if (before?.host !== void 0 && change2.action !== "delete" && after?.host !== before.host) {
-      const message = after?.host === void 0 ? `${service} loses its ingress in ${environment}: ${before.host} stops answering` : `host of ${service} in ${environment} changes ${before.host} \u2192 ${after.host}: clients of ${before.host} stop reaching it`;
-      risks.push({ kind: "host-change", environment, service, message });
+      const message = after?.host === void 0 ? `${service} loses its ingress in ${environment2}: ${before.host} stops answering` : `host of ${service} in ${environment2} changes ${before.host} \u2192 ${after.host}: clients of ${before.host} stop reaching it`;
+      risks.push({ kind: "host-change", environment: environment2, service, message });
     }
   }
   return risks.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
@@ -38574,12 +44560,12 @@ function claimRenameRisks(changes) {
     const before = objectName(change2.before);
     const after = objectName(change2.after);
     if (before === void 0 || after === void 0 || before === after) continue;
-    const { environment, service } = change2.unit;
+    const { environment: environment2, service } = change2.unit;
     risks.push({
       kind: "claim-rename",
-      environment,
+      environment: environment2,
       service,
-      message: `the claim ${before} of ${service} in ${environment} is renamed ${after}: Crossplane deletes ${before} and creates ${after}, so its data is lost unless the composition's deletionPolicy is Orphan`
+      message: `the claim ${before} of ${service} in ${environment2} is renamed ${after}: Crossplane deletes ${before} and creates ${after}, so its data is lost unless the composition's deletionPolicy is Orphan`
     });
   }
   return risks;
@@ -38666,10 +44652,10 @@ function intern(a, b) {
     const out = new Int32Array(lines2.length);
     for (let i = 0; i < lines2.length; i++) {
       const last = i === lines2.length - 1 && !lines2.finalNewline;
-      const key = last ? `${lines2.text[i]}
+      const key2 = last ? `${lines2.text[i]}
 ` : lines2.text[i];
-      let id = ids.get(key);
-      if (id === void 0) ids.set(key, id = ids.size);
+      let id = ids.get(key2);
+      if (id === void 0) ids.set(key2, id = ids.size);
       out[i] = id;
     }
     return out;
@@ -39024,19 +45010,19 @@ function describeRecord(label, before, after, changed, showValue = false) {
 __name(describeRecord, "describeRecord");
 
 // src/plan/unit-changes.ts
-function compareUnits(units, rendered, previous, changes, config) {
+function compareUnits(units, rendered, previous, changes, config2) {
   const filesChanged = /* @__PURE__ */ new Map();
   for (const c of changes) if (c.unit) filesChanged.set(unitKey(c.unit), (filesChanged.get(unitKey(c.unit)) ?? 0) + 1);
   const desired = new Map(units.map((u) => [unitKey(u), u]));
   const before = new Map((previous?.units ?? []).map((u) => [unitKey(u), u]));
   const comparisons = [];
   for (const r of rendered) {
-    const key = unitKey(r);
-    const unit = desired.get(key);
+    const key2 = unitKey(r);
+    const unit = desired.get(key2);
     const after = unit ? unitState(unit) : void 0;
-    const old = before.get(key);
-    before.delete(key);
-    const files = filesChanged.get(key) ?? 0;
+    const old = before.get(key2);
+    before.delete(key2);
+    const files = filesChanged.get(key2) ?? 0;
     const comparison = { change: { environment: r.environment, service: r.service, namespace: r.namespace, action: "unchanged", summary: [], files } };
     if (after) comparison.after = after;
     if (!old) {
@@ -39052,8 +45038,8 @@ function compareUnits(units, rendered, previous, changes, config) {
     }
     comparisons.push(comparison);
   }
-  for (const [key, old] of before) {
-    const files = filesChanged.get(key) ?? 0;
+  for (const [key2, old] of before) {
+    const files = filesChanged.get(key2) ?? 0;
     const comparison = {
       change: {
         environment: old.environment,
@@ -39067,23 +45053,23 @@ function compareUnits(units, rendered, previous, changes, config) {
     if (old.state) comparison.before = old.state;
     comparisons.push(comparison);
   }
-  const order = environmentOrder(config);
+  const order = environmentOrder(config2);
   return comparisons.sort(
     (a, b) => order(a.change.environment) - order(b.change.environment) || compareStrings(a.change.environment, b.change.environment) || compareStrings(a.change.service, b.change.service)
   );
 }
 __name(compareUnits, "compareUnits");
-function environmentOrder(config) {
-  const positions = new Map(config.environments.map((e, i) => [e.name, i]));
-  return (environment) => positions.get(environment) ?? positions.size;
+function environmentOrder(config2) {
+  const positions = new Map(config2.environments.map((e, i) => [e.name, i]));
+  return (environment2) => positions.get(environment2) ?? positions.size;
 }
 __name(environmentOrder, "environmentOrder");
 
 // src/plan/plan.ts
 function planFor(desired, input) {
-  const { tree, blobs, source, config } = input;
+  const { tree, blobs, source, config: config2 } = input;
   const id = planId(input, desired);
-  const file = input.manifestFile ?? config.manifest;
+  const file = input.manifestFile ?? config2.manifest;
   const invalid = /* @__PURE__ */ __name((diagnostics2 = desired.diagnostics) => ({
     id,
     valid: false,
@@ -39105,7 +45091,7 @@ function planFor(desired, input) {
     const locate2 = input.locate ?? (() => void 0);
     return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
   }
-  const recorded = withCommit(desired, input.recordCommit ?? previousIndex?.commit);
+  const recorded = withCommit(carryDeployed(desired, previousIndex), input.recordCommit ?? previousIndex?.commit);
   const { changes, kept } = fileChanges(
     recorded,
     previousIndex,
@@ -39115,8 +45101,8 @@ function planFor(desired, input) {
     (path) => deletable(blobs.get(path), source)
   );
   const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
-  const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config);
-  const order = environmentOrder(config);
+  const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config2);
+  const order = environmentOrder(config2);
   const environments = [
     .../* @__PURE__ */ new Set([
       ...comparisons.filter((c) => c.change.action !== "unchanged").map((c) => c.change.environment),
@@ -39129,20 +45115,29 @@ function planFor(desired, input) {
     diagnostics: sortDiagnostics(diagnostics),
     changes,
     units: comparisons.map((c) => c.change),
-    risks: [...findRisks(comparisons, environments, config), ...claimRenameRisks(changes)],
+    risks: [...findRisks(comparisons, environments, config2), ...claimRenameRisks(changes)],
     environments,
     ...previousIndex?.commit ? { lastApplied: previousIndex.commit } : {}
   };
 }
 __name(planFor, "planFor");
+function carryDeployed(desired, previous) {
+  if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
+  return withIndexContent(desired, withDeployed(desired.index.content, previous.deployed));
+}
+__name(carryDeployed, "carryDeployed");
 function withCommit(desired, commit) {
   if (!desired.index || commit === void 0) return desired;
-  const content = withRecordedCommit(desired.index.content, commit);
+  return withIndexContent(desired, withRecordedCommit(desired.index.content, commit));
+}
+__name(withCommit, "withCommit");
+function withIndexContent(desired, content) {
+  if (!desired.index) return desired;
   const files = new Map(desired.files).set(desired.index.path, content);
   const shas = new Map(desired.shas).set(desired.index.path, gitBlobSha(content));
   return { ...desired, index: { ...desired.index, content }, files, shas };
 }
-__name(withCommit, "withCommit");
+__name(withIndexContent, "withIndexContent");
 function unplannable(diagnostics) {
   return { id: "", valid: false, diagnostics, changes: [], units: [], risks: [], environments: [] };
 }
@@ -39150,12 +45145,12 @@ __name(unplannable, "unplannable");
 
 // src/plan/planner.ts
 function planner(desired, ctx) {
-  const { source, config } = ctx;
-  const resolved = resolveDesired(desired, source, config);
+  const { source, config: config2 } = ctx;
+  const resolved = resolveDesired(desired, source, config2);
   return {
     blobsNeeded: /* @__PURE__ */ __name((tree, known) => blobsNeededFor(resolved, desired, tree, source, known, ctx.fetch), "blobsNeeded"),
     plan: /* @__PURE__ */ __name((snapshot, blobs) => {
-      const input = { ...desired, tree: snapshot.tree, blobs, source, config, version: ctx.version, treeId: snapshot.treeId };
+      const input = { ...desired, tree: snapshot.tree, blobs, source, config: config2, version: ctx.version, treeId: snapshot.treeId };
       if (ctx.manifestText !== void 0) input.manifestText = ctx.manifestText;
       if (ctx.manifestFile !== void 0) input.manifestFile = ctx.manifestFile;
       if (ctx.locate) input.locate = ctx.locate;
@@ -39272,6 +45267,18 @@ function proposedSection(proposed) {
   };
 }
 __name(proposedSection, "proposedSection");
+function promotionSection(promotion) {
+  const waiting = promotion.some((p) => !p.changes);
+  return {
+    heading: "### \u{1F6A6} Promotion\n\n",
+    items: waiting ? promotion.map((p) => `- ${p.changes ? "\u{1F680}" : "\u23F8\uFE0F"} ${codeSpan(p.environment)}: ${p.note}
+`) : [],
+    omitted: /* @__PURE__ */ __name((n) => `- \u2026 ${count(n, "more environment")} not shown
+`, "omitted"),
+    trailer: "\n"
+  };
+}
+__name(promotionSection, "promotionSection");
 function diagnosticSection(title, diagnostics, ctx) {
   const icon = title === "Errors" ? "\u274C" : "\u26A0\uFE0F";
   return {
@@ -39292,17 +45299,17 @@ function location(d, ctx) {
 }
 __name(location, "location");
 function unitTableSections(plan) {
-  return plan.environments.map((environment) => {
-    const rows = plan.units.filter((u) => u.environment === environment && u.action !== "unchanged");
+  return plan.environments.map((environment2) => {
+    const rows = plan.units.filter((u) => u.environment === environment2 && u.action !== "unchanged");
     return {
-      heading: `#### ${escapeMarkdown(environment)}
+      heading: `#### ${escapeMarkdown(environment2)}
 
 | service | action | summary |
 |---|---|---|
 `,
       items: rows.map(unitRow),
       omitted: /* @__PURE__ */ __name((n) => `
-\u2026 ${count(n, "more service")} in ${escapeMarkdown(environment)} not shown; ${LOCAL_HINT}
+\u2026 ${count(n, "more service")} in ${escapeMarkdown(environment2)} not shown; ${LOCAL_HINT}
 `, "omitted"),
       trailer: "\n"
     };
@@ -39380,6 +45387,7 @@ function summarySections(plan, ctx) {
     riskSection(plan.risks),
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
+    promotionSection(ctx.promotion ?? []),
     diagnosticSection("Errors", errors, ctx),
     ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
     ...unitTableSections(plan),
@@ -39450,11 +45458,11 @@ async function preparePlan(command, io, values, manifestArg) {
   const source = { ...await sourceOf(command, io, manifestPath, values.source), ...sourceIdOption(command, values["source-id"]) };
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
-  const config = loaded.config;
+  const config2 = loaded.config;
   const text = await readManifest(command, io, manifestPath);
-  const { templates, valuesSchema } = await loadConfigFiles(command, io, config, loaded.file);
-  const desired = desiredState(text, file, config, source, templates, await renderOptions(gitops, config, valuesSchema));
-  const bound = plannerForDesired(desired, { source, config, manifestText: text, manifestFile: file });
+  const { templates, valuesSchema } = await loadConfigFiles(command, io, config2, loaded.file);
+  const desired = desiredState(text, file, config2, source, templates, await renderOptions(gitops, config2, valuesSchema));
+  const bound = plannerForDesired(desired, { source, config: config2, manifestText: text, manifestFile: file });
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops };
 }
 __name(preparePlan, "preparePlan");
@@ -39538,9 +45546,9 @@ async function sourceOf(command, io, manifestPath, explicit) {
   return { repository: local.repository ?? `local/${name}`, ...local.sha ? { sha: local.sha } : {} };
 }
 __name(sourceOf, "sourceOf");
-async function renderOptions(gitops, config, valuesSchema) {
+async function renderOptions(gitops, config2, valuesSchema) {
   const options = valuesSchema ? { valuesSchema } : {};
-  if (!config.gitops.repository) {
+  if (!config2.gitops.repository) {
     try {
       const url = (await gitRunner(gitops)(["remote", "get-url", "origin"])).toString("utf8").trim();
       if (url) options.gitopsRepoURL = url;
@@ -39655,7 +45663,7 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
     return hasErrors(sorted) ? 1 : 0;
   }
 };
-async function configFiles(io, config, file, text) {
+async function configFiles(io, config2, file, text) {
   const at = /* @__PURE__ */ __name((pointer2) => siteIn(parseYaml(text, file).sourceMap, pointer2, "value"), "at");
   const error = /* @__PURE__ */ __name((code, pointer2, message) => {
     const site = at(pointer2);
@@ -39663,7 +45671,7 @@ async function configFiles(io, config, file, text) {
   }, "error");
   let loaded;
   try {
-    loaded = await loadConfigFiles("check-config", io, config, file);
+    loaded = await loadConfigFiles("check-config", io, config2, file);
   } catch (problem2) {
     if (problem2 instanceof ConfigFileError) return { diagnostics: [error("config-file-unreadable", problem2.pointer, problem2.problem)], templates: 0 };
     throw problem2;
@@ -39680,11 +45688,11 @@ async function configFiles(io, config, file, text) {
   return { diagnostics, templates: loaded.templates.templates.size };
 }
 __name(configFiles, "configFiles");
-function summary(diagnostics, file, config, templates) {
+function summary(diagnostics, file, config2, templates) {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
-  if (errors > 0 || !config) return `${file}: ${plural(errors, "error")}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}`;
-  const parts = [plural(config.environments.length, "environment"), config.policies.length === 1 ? "1 policy" : `${config.policies.length} policies`, plural(templates, "template")];
+  if (errors > 0 || !config2) return `${file}: ${plural(errors, "error")}${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}`;
+  const parts = [plural(config2.environments.length, "environment"), config2.policies.length === 1 ? "1 policy" : `${config2.policies.length} policies`, plural(templates, "template")];
   return `${file}: valid org config (${parts.join(", ")})${warnings > 0 ? `, ${plural(warnings, "warning")}` : ""}`;
 }
 __name(summary, "summary");
@@ -39693,7 +45701,7 @@ function orgConfigGivenAsManifest(text, file) {
   const { value } = parseYaml(text, file);
   if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
   const keys = Object.keys(value);
-  if (keys.includes("apiVersion") || keys.includes("services") || !keys.some((key) => CONFIG_ONLY_KEYS.includes(key))) return void 0;
+  if (keys.includes("apiVersion") || keys.includes("services") || !keys.some((key2) => CONFIG_ONLY_KEYS.includes(key2))) return void 0;
   return {
     severity: "error",
     code: "org-config-not-manifest",
@@ -39707,13 +45715,13 @@ function orgConfigGivenAsManifest(text, file) {
 __name(orgConfigGivenAsManifest, "orgConfigGivenAsManifest");
 
 // src/cli/demo.ts
-import { mkdir, mkdtemp as mkdtemp2, readdir, rm as rm2 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { join as join5, resolve as resolve3 } from "node:path";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join4, resolve as resolve3 } from "node:path";
 
 // src/demo/story.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { join as join4 } from "node:path";
+import { join as join3 } from "node:path";
 
 // src/demo/edit.ts
 var import_yaml2 = __toESM(require_dist(), 1);
@@ -39742,9 +45750,9 @@ function setScalar(text, path, value) {
 __name(setScalar, "setScalar");
 function removeEntry(text, path) {
   const parent = parse2(text).getIn(path.slice(0, -1), true);
-  const key = path[path.length - 1];
-  if (!(0, import_yaml2.isMap)(parent) || key === void 0) throw new EditError(`no map at \`${dotted2(path.slice(0, -1))}\``);
-  const pair = parent.items.find((item) => (0, import_yaml2.isScalar)(item.key) && item.key.value === key);
+  const key2 = path[path.length - 1];
+  if (!(0, import_yaml2.isMap)(parent) || key2 === void 0) throw new EditError(`no map at \`${dotted2(path.slice(0, -1))}\``);
+  const pair = parent.items.find((item) => (0, import_yaml2.isScalar)(item.key) && item.key.value === key2);
   const keyNode = pair?.key;
   const valueNode = pair?.value;
   if (!keyNode?.range || !valueNode?.range) throw new EditError(`no entry \`${dotted2(path)}\` to remove`);
@@ -39760,9 +45768,9 @@ function removeEntry(text, path) {
 __name(removeEntry, "removeEntry");
 
 // src/demo/git.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { devNull } from "node:os";
-import { join as join3 } from "node:path";
+import { join as join2 } from "node:path";
 var ISOLATED = {
   GIT_CONFIG_GLOBAL: devNull,
   GIT_CONFIG_NOSYSTEM: "1",
@@ -39797,7 +45805,7 @@ var AppRepo = class {
   }
   /** Writes `path` in the work tree, stages it and commits: the new commit's sha. */
   async commitFile(path, content, message) {
-    await writeFile2(join3(this.dir, path), content, "utf8");
+    await writeFile(join2(this.dir, path), content, "utf8");
     await this.git(["add", "--", path]);
     await this.git(["commit", "-q", "--no-verify", "-m", message]);
     return this.head();
@@ -39844,8 +45852,8 @@ __name(commitInfo, "commitInfo");
 
 // src/demo/platform.ts
 var DemoPlatform = class {
-  constructor(config, manifestPath, gitopsDir) {
-    this.config = config;
+  constructor(config2, manifestPath, gitopsDir) {
+    this.config = config2;
     this.manifestPath = manifestPath;
     this.writer = new LocalGitWriter(gitopsDir, { git: demoGit(gitopsDir) });
   }
@@ -39880,9 +45888,9 @@ var DemoPlatform = class {
 
 // src/demo/story.ts
 var StoryError = class extends Error {
-  constructor(step, message) {
+  constructor(step2, message) {
     super(message);
-    this.step = step;
+    this.step = step2;
     this.name = "StoryError";
   }
   step;
@@ -39933,9 +45941,9 @@ var Story = class {
     await this.removeService(created);
     await this.finale();
   }
-  begin(step, title) {
-    this.step = step;
-    this.term.heading(step, title);
+  begin(step2, title) {
+    this.step = step2;
+    this.term.heading(step2, title);
   }
   // ── 0 · the scene ────────────────────────────────────────────────────────────────────────
   async setup() {
@@ -40125,7 +46133,7 @@ ${expected.join("\n")}`);
   }
 };
 async function readExample(dir, name) {
-  const path = join4(dir ?? EXAMPLES_DIR, name);
+  const path = join3(dir ?? EXAMPLES_DIR, name);
   try {
     return dir === void 0 ? readPackageText("examples", name) : await readFile2(path, "utf8");
   } catch (error) {
@@ -40167,8 +46175,8 @@ var Terminal = class {
   title(text) {
     this.line(this.paint("bold", text));
   }
-  heading(step, text) {
-    const label = `${step} \xB7 ${text} `;
+  heading(step2, text) {
+    const label = `${step2} \xB7 ${text} `;
     this.line();
     this.line(this.paint("bold", this.paint("cyan", `\u2500\u2500 ${label}${"\u2500".repeat(Math.max(3, 76 - label.length))}`)));
   }
@@ -40282,9 +46290,9 @@ problems (no git, DIR already holds the repositories).
   async run(args, io) {
     const { values } = parseCommandArgs("demo", args, { keep: { type: "string" } }, 0);
     const keep = typeof values.keep === "string" ? resolve3(io.cwd, values.keep) : void 0;
-    const root3 = keep ?? await mkdtemp2(join5(tmpdir2(), "paved-demo-"));
-    const appDir = join5(root3, "payments");
-    const gitopsDir = join5(root3, "gitops");
+    const root3 = keep ?? await mkdtemp(join4(tmpdir(), "paved-demo-"));
+    const appDir = join4(root3, "payments");
+    const gitopsDir = join4(root3, "gitops");
     const term = new Terminal((text) => io.stdout.write(text), wantsColor(io.isTTY));
     const started = Date.now();
     try {
@@ -40294,15 +46302,15 @@ problems (no git, DIR already holds the repositories).
       await tellStory({ appDir, gitopsDir, term });
     } catch (error) {
       if (error instanceof StoryError || error instanceof EditError) {
-        const step = error instanceof StoryError ? ` at step ${error.step}` : "";
-        io.stderr.write(`paved demo: the story went wrong${step}: ${error.message}
+        const step2 = error instanceof StoryError ? ` at step ${error.step}` : "";
+        io.stderr.write(`paved demo: the story went wrong${step2}: ${error.message}
 `);
         return 1;
       }
       if (error instanceof GitError && error.code === "ENOENT") throw new CliError("paved demo: needs git on PATH (https://git-scm.com)", 2);
       throw error;
     } finally {
-      if (!keep) await rm2(root3, { recursive: true, force: true });
+      if (!keep) await rm(root3, { recursive: true, force: true });
     }
     const seconds = ((Date.now() - started) / 1e3).toFixed(1);
     term.line();
@@ -40310,7 +46318,7 @@ problems (no git, DIR already holds the repositories).
       term.ok(`Done in ${seconds} s. The repositories are in ${displayPath(io, keep)}:`);
       term.say(`  git -C ${appDir} log --oneline --graph`);
       term.say(`  git -C ${gitopsDir} log --stat`);
-      term.say(`  cd ${appDir} && paved plan --gitops ../gitops --config ${join5(EXAMPLES_DIR, "paved.yml")} --source acme/payments`);
+      term.say(`  cd ${appDir} && paved plan --gitops ../gitops --config ${join4(EXAMPLES_DIR, "paved.yml")} --source acme/payments`);
     } else {
       term.ok(`Done in ${seconds} s. The repositories were temporary and are gone (keep them with --keep DIR).`);
     }
@@ -40373,18 +46381,18 @@ __name(updateDrift, "updateDrift");
 function driftByUnit(entries2) {
   const groups = /* @__PURE__ */ new Map();
   for (const entry of entries2) {
-    const key = entry.unit ?? `${entry.source}\0other`;
-    const group = groups.get(key) ?? { title: entry.unit ?? `other files of ${entry.source}`, source: entry.source, entries: [] };
+    const key2 = entry.unit ?? `${entry.source}\0other`;
+    const group = groups.get(key2) ?? { title: entry.unit ?? `other files of ${entry.source}`, source: entry.source, entries: [] };
     group.entries.push(entry);
-    groups.set(key, group);
+    groups.set(key2, group);
   }
   return [...groups.values()];
 }
 __name(driftByUnit, "driftByUnit");
 
 // src/plan/fleet.ts
-function isIndexPath(path, config) {
-  const prefix = config.gitops.directory ? `${config.gitops.directory.replace(/\/+$/, "")}/.paved/sources/` : ".paved/sources/";
+function isIndexPath(path, config2) {
+  const prefix = config2.gitops.directory ? `${config2.gitops.directory.replace(/\/+$/, "")}/.paved/sources/` : ".paved/sources/";
   return path.startsWith(prefix) && /^(?:[^/]+\/)?[^/]+\.yaml$/.test(path.slice(prefix.length));
 }
 __name(isIndexPath, "isIndexPath");
@@ -40444,7 +46452,7 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
       io.stderr.write(formatText(loaded.diagnostics, false));
       return 1;
     }
-    const config = loaded.config;
+    const config2 = loaded.config;
     const dir = resolve4(io.cwd, values.gitops);
     const writer = new LocalGitWriter(dir);
     let snapshot;
@@ -40453,7 +46461,7 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
     } catch (error) {
       throw gitopsError(dir, error);
     }
-    const indexPaths = [...snapshot.tree.keys()].filter((p) => isIndexPath(p, config));
+    const indexPaths = [...snapshot.tree.keys()].filter((p) => isIndexPath(p, config2));
     const indexes = [];
     for (const [path, content] of await writer.readBlobs(indexPaths, snapshot)) {
       try {
@@ -40465,7 +46473,7 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
     }
     const bot = new RegExp(`^\\d+\\+${slug}\\[bot\\]@users\\.noreply\\.github\\.com$`, "i");
     const isPaved = /* @__PURE__ */ __name((email) => bot.test(email) || authors.includes(email.toLowerCase()), "isPaved");
-    const commits = snapshot.treeId === "" ? [] : parseLog((await gitRunner(dir)(logArgs(snapshot.treeId, config.gitops.directory))).toString("utf8"), isPaved);
+    const commits = snapshot.treeId === "" ? [] : parseLog((await gitRunner(dir)(logArgs(snapshot.treeId, config2.gitops.directory))).toString("utf8"), isPaved);
     const entries2 = updateDrift([], commits, ownedFiles(indexes), snapshot.tree);
     io.stdout.write(format === "json" ? `${JSON.stringify({ drift: entries2 }, null, 2)}
 ` : driftText(entries2));
@@ -40491,7 +46499,7 @@ function parseLog(text, isPaved) {
 __name(parseLog, "parseLog");
 
 // src/cli/init.ts
-import { writeFile as writeFile3 } from "node:fs/promises";
+import { writeFile as writeFile2 } from "node:fs/promises";
 import { basename as basename2, resolve as resolve5 } from "node:path";
 
 // src/core/schema-location.ts
@@ -40558,7 +46566,7 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     const file = displayPath(io, path);
     const text = starterManifest({ owner, service, config: loaded.config });
     try {
-      await writeFile3(resolve5(io.cwd, path), text, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
+      await writeFile2(resolve5(io.cwd, path), text, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
     } catch (error) {
       const code = error.code;
       if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, 2);
@@ -40584,11 +46592,11 @@ function starterImage(owner, service, registries) {
   return `${prefix}${prefix.endsWith("/") ? "" : "/"}${service}:0.1.0`;
 }
 __name(starterImage, "starterImage");
-function starterManifest({ owner, service, config }) {
-  const image = starterImage(owner, service, config.registries);
-  const domain = config.environments.find((e) => e.domain)?.domain;
-  const production = config.environments.filter((e) => e.production);
-  const [dependencyType, dependency] = Object.entries(config.dependencies)[0] ?? [];
+function starterManifest({ owner, service, config: config2 }) {
+  const image = starterImage(owner, service, config2.registries);
+  const domain = config2.environments.find((e) => e.domain)?.domain;
+  const production = config2.environments.filter((e) => e.production);
+  const [dependencyType, dependency] = Object.entries(config2.dependencies)[0] ?? [];
   const dependencyClass = dependency?.classes[0];
   const output = dependency?.outputs.includes("url") ? "url" : dependency?.outputs[0];
   const lines2 = [
@@ -40620,7 +46628,7 @@ function starterManifest({ owner, service, config }) {
     commented("    # secrets:", "read from the org's secret store: a reference, never a value"),
     `    #   API_TOKEN: { key: ${owner}/${service}, property: token }`,
     ...dependencyType ? [
-      commented("    # dependencies:", `infrastructure from the org's catalog: ${Object.keys(config.dependencies).join(", ")}`),
+      commented("    # dependencies:", `infrastructure from the org's catalog: ${Object.keys(config2.dependencies).join(", ")}`),
       `    #   db: { type: ${dependencyType}${dependencyClass ? `, class: ${dependencyClass}` : ""} }`,
       ...output ? [`    #   \u2026then in env:  DATABASE_URL: \${dependencies.db.${output}}`] : []
     ] : [commented("    # dependencies: {}", "the org config's catalog lists none yet")]
@@ -40628,8 +46636,8 @@ function starterManifest({ owner, service, config }) {
   if (production.length > 0) {
     lines2.push(
       commented("environments:", "changes per environment, merged into the service (null removes a field)"),
-      ...production.flatMap((environment) => [
-        `  ${environment.name}:`,
+      ...production.flatMap((environment2) => [
+        `  ${environment2.name}:`,
         "    services:",
         `      ${service}:`,
         commented("        enabled: false", "not in production yet. To go there, delete this line, pin the"),
@@ -40639,7 +46647,7 @@ function starterManifest({ owner, service, config }) {
   } else {
     lines2.push(
       commented("# environments:", "changes per environment, merged into the service (null removes a field)"),
-      `#   ${config.environments[0]?.name ?? "staging"}:`,
+      `#   ${config2.environments[0]?.name ?? "staging"}:`,
       "#     services:",
       `#       ${service}: { replicas: 2 }`
     );
@@ -40653,9 +46661,208 @@ function commented(code, comment) {
 }
 __name(commented, "commented");
 
+// src/cli/previews.ts
+import { resolve as resolve6 } from "node:path";
+
+// src/previews/record.ts
+var KIND2 = "Preview";
+var RECORD_FILE = "preview.yaml";
+function previewsRoot(directory) {
+  return joinPath(directory, "previews");
+}
+__name(previewsRoot, "previewsRoot");
+function previewDir(directory, owner, repositoryId, number) {
+  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
+    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
+  }
+  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
+  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
+}
+__name(previewDir, "previewDir");
+function recordPaths(paths, directory) {
+  const root3 = previewsRoot(directory);
+  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
+  return [...paths].filter((p) => shape.test(p)).sort();
+}
+__name(recordPaths, "recordPaths");
+function previewProjectPath(directory, owner) {
+  return joinPath(previewsRoot(directory), owner, "project.yaml");
+}
+__name(previewProjectPath, "previewProjectPath");
+function parseRecord(content) {
+  let doc;
+  try {
+    doc = load(content);
+  } catch {
+    return null;
+  }
+  if (typeof doc !== "object" || doc === null) return null;
+  const d = doc;
+  if (d.kind !== KIND2) return null;
+  const text = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
+  const repository2 = text("repository");
+  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text("repositoryId");
+  const owner = text("owner");
+  const namespace = text("namespace");
+  const headSha = text("headSha");
+  const pushedAt = text("pushedAt");
+  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
+  const pinned = text("pinned");
+  const url = text("url");
+  return {
+    repository: repository2,
+    repositoryId,
+    number: d.number,
+    owner,
+    namespace,
+    headSha,
+    pushedAt,
+    keep: d.keep === true,
+    ...pinned ? { pinned } : {},
+    ...url ? { url } : {}
+  };
+}
+__name(parseRecord, "parseRecord");
+function listPreviews(files, directory) {
+  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
+}
+__name(listPreviews, "listPreviews");
+function isExpired(record, now, ttlMs) {
+  const at = Date.parse(record.pushedAt);
+  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
+}
+__name(isExpired, "isExpired");
+function escape2(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+__name(escape2, "escape");
+
+// src/previews/changes.ts
+function previewWrites(snapshot, records, edit, config2) {
+  const writes = /* @__PURE__ */ new Map();
+  const dirs = [...edit.remove, ...edit.write.map((w) => w.dir)];
+  for (const path of snapshot.tree.keys()) if (dirs.some((dir) => path.startsWith(`${dir}/`))) writes.set(path, null);
+  const after = new Map([...records].filter(([path]) => !dirs.some((dir) => path.startsWith(`${dir}/`))));
+  for (const { files } of edit.write) {
+    for (const [path, content] of files) {
+      writes.set(path, content);
+      if (recordPaths([path], config2.gitops.directory).length === 1) after.set(path, content);
+    }
+  }
+  const owners = new Set([...listPreviews(records, config2.gitops.directory), ...listPreviews(after, config2.gitops.directory)].map((r) => r.owner));
+  const remaining = listPreviews(after, config2.gitops.directory);
+  for (const owner of owners) {
+    const mine = remaining.filter((r) => r.owner === owner);
+    const path = previewProjectPath(config2.gitops.directory, owner);
+    if (mine.length > 0) writes.set(path, previewProject(owner, mine, config2));
+    else writes.set(path, null);
+  }
+  const out = [];
+  for (const [path, content] of writes) {
+    if (content === null ? !snapshot.tree.has(path) : snapshot.tree.get(path) === gitBlobSha(content)) continue;
+    out.push({ path, content });
+  }
+  return out.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+}
+__name(previewWrites, "previewWrites");
+function previewProject(owner, records, config2) {
+  const cluster = config2.previews?.cluster ?? "";
+  const namespaces = [...new Set(records.map((r) => r.namespace))].sort();
+  const repos = [defaultGitopsRepoURL(config2.gitops.repository ?? "")];
+  if (config2.render.mode === "helm" && config2.render.chart) repos.push(config2.render.chart.repoURL);
+  return teamHeader(owner) + dump(
+    {
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "AppProject",
+      metadata: { name: previewProjectName(owner), namespace: config2.argocd.namespace, labels: { "app.kubernetes.io/managed-by": MANAGED_BY, "paved.dev/owner": owner } },
+      spec: {
+        description: `Pull request previews of team ${owner}, deployed by Paved`,
+        sourceRepos: repos.sort(),
+        destinations: namespaces.map((namespace) => ({ server: cluster, namespace })),
+        clusterResourceWhitelist: namespaces.map((name) => ({ group: "", kind: "Namespace", name }))
+      }
+    },
+    { lineWidth: -1, noRefs: true }
+  );
+}
+__name(previewProject, "previewProject");
+async function commitPreviews(writer, config2, decide, attempts = 5) {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const snapshot = await writer.readTree();
+    const records = await writer.readBlobs(recordPaths(snapshot.tree.keys(), config2.gitops.directory), snapshot);
+    const open = listPreviews(records, config2.gitops.directory);
+    const decision = decide(open, snapshot);
+    if (!decision) return { status: "unchanged", records: open };
+    const writes = previewWrites(snapshot, records, decision.edit, config2);
+    if (writes.length === 0) return { status: "unchanged", records: open, edit: decision.edit };
+    const result2 = await writer.commit(writes, decision.message, snapshot.treeId);
+    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, records: open, edit: decision.edit };
+    if (result2.kind === "unchanged") return { status: "unchanged", records: open, edit: decision.edit };
+    if (attempt < attempts) await new Promise((resolve8) => setTimeout(resolve8, defaultBackoff(attempt)));
+  }
+  return { status: "conflict" };
+}
+__name(commitPreviews, "commitPreviews");
+
+// src/cli/previews.ts
+var previewsCommand = {
+  summary: "Remove previews whose TTL passed without a push (for a scheduled workflow)",
+  usage: `Usage: paved previews prune --gitops DIR [--config FILE] [--now TIME]
+
+Removes every preview under <directory>/previews/ of the GitOps work tree DIR whose last push is
+older than the org config's previews.ttl (and without the keep label), in one commit. The state is
+the preview records in the tree: nothing else is needed. Push the commit afterwards.
+
+Options:
+  --gitops DIR   a local clone of the GitOps repository, on its branch (required)
+  --config FILE  the org config (default: .github/paved.yml when present)
+  --now TIME     the time to judge by, ISO 8601 (default: now)
+  -h, --help     show this help
+
+Exit status: 0 done (or nothing to remove), 1 the config has errors or no previews, 2 usage problems.
+`,
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs("previews", args, { gitops: { type: "string" }, config: { type: "string" }, now: { type: "string" } }, 1);
+    if (positionals[0] !== "prune") throw new CliError("paved previews: the only subcommand is `prune` (paved previews prune --gitops DIR)");
+    if (typeof values.gitops !== "string") throw new CliError("paved previews prune: --gitops DIR is required");
+    const now = typeof values.now === "string" ? new Date(values.now) : /* @__PURE__ */ new Date();
+    if (Number.isNaN(now.getTime())) throw new CliError(`paved previews prune: --now ${JSON.stringify(values.now)} is not a time (ISO 8601, e.g. 2024-05-01T00:00:00Z)`);
+    const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
+    if (!loaded.config) {
+      io.stderr.write(`paved previews prune: the org config ${loaded.file ?? ""} has errors; run paved check-config
+`);
+      return 1;
+    }
+    const config2 = loaded.config;
+    const previews = config2.previews;
+    if (!previews) {
+      io.stderr.write("paved previews prune: the org config has no `previews:` block\n");
+      return 1;
+    }
+    let expired = [];
+    const writer = new LocalGitWriter(resolve6(io.cwd, values.gitops));
+    const result2 = await commitPreviews(writer, config2, (records) => {
+      expired = records.filter((r) => isExpired(r, now, previews.ttlMs));
+      if (expired.length === 0) return null;
+      return {
+        edit: { write: [], remove: expired.map((r) => previewDir(config2.gitops.directory, r.owner, r.repositoryId, r.number)) },
+        message: `Sweep previews: no push within ${previews.ttl}
+
+${expired.map((r) => `${r.repository}#${r.number}`).join("\n")}`
+      };
+    });
+    if (result2.status === "conflict") throw new CliError("paved previews prune: the GitOps branch kept moving", 1);
+    io.stdout.write(
+      expired.length === 0 || result2.status !== "committed" ? "No preview has passed its TTL.\n" : `Removed ${expired.length} preview(s) in ${result2.sha.slice(0, 7)}: ${expired.map((r) => `${r.repository}#${r.number}`).join(", ")}
+`
+    );
+    return 0;
+  }
+};
+
 // src/cli/render.ts
-import { lstat, mkdir as mkdir2, realpath as realpath2, writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute3, join as join6, relative as relative3, resolve as resolve6, sep } from "node:path";
+import { lstat, mkdir as mkdir2, realpath as realpath2, writeFile as writeFile3 } from "node:fs/promises";
+import { basename as basename3, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve7, sep } from "node:path";
 var SOURCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 var renderCommand = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
@@ -40697,25 +46904,25 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0), checked.sources);
       return 1;
     }
-    const config = checked.config;
+    const config2 = checked.config;
     let gitopsRepoURL = stringOption(values["gitops-repo"]);
     let guessed;
-    if (gitopsRepoURL === void 0 && !config.gitops.repository) {
+    if (gitopsRepoURL === void 0 && !config2.gitops.repository) {
       gitopsRepoURL = `https://github.com/${repository2.split("/")[0]}/gitops.git`;
       guessed = `${checked.file}: the Applications name ${gitopsRepoURL} as their GitOps repository (${configOption ?? "the built-in config"} sets no \`gitops.repository\`); set it in the org config, or pass --gitops-repo URL
 `;
     }
-    const { templates, valuesSchema } = await loadConfigFiles("render", io, config, configOption ?? DEFAULT_CONFIG_PATH);
-    const result2 = renderUnits(checked.check.units, config, { repository: repository2, ...id }, templates, {
+    const { templates, valuesSchema } = await loadConfigFiles("render", io, config2, configOption ?? DEFAULT_CONFIG_PATH);
+    const result2 = renderUnits(checked.check.units, config2, { repository: repository2, ...id }, templates, {
       ...gitopsRepoURL !== void 0 ? { gitopsRepoURL } : {},
       ...valuesSchema !== void 0 ? { valuesSchema } : {}
     });
-    const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocateDiagnostics(result2.diagnostics, config.manifest, checked.file, (ptr) => checked.check?.sourceMap?.locate(ptr))]);
+    const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocateDiagnostics(result2.diagnostics, config2.manifest, checked.file, (ptr) => checked.check?.sourceMap?.locate(ptr))]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length), checked.sources);
       return 1;
     }
-    const written = await writeTree(resolve6(io.cwd, out), result2.files);
+    const written = await writeTree(resolve7(io.cwd, out), result2.files);
     const summary2 = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
     writeDiagnostics(io, "text", diagnostics, summary2, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
@@ -40749,7 +46956,7 @@ async function writeTree(root3, files) {
     try {
       let current = realRoot;
       for (const segment of segments.slice(0, -1)) {
-        current = join6(current, segment);
+        current = join5(current, segment);
         if (checked.has(current)) continue;
         const stats = await lstat(current).catch(() => void 0);
         if (!stats) await mkdir2(current);
@@ -40758,10 +46965,10 @@ async function writeTree(root3, files) {
         }
         checked.add(current);
       }
-      const target = join6(current, segments[segments.length - 1]);
+      const target = join5(current, segments[segments.length - 1]);
       const existing = await lstat(target).catch(() => void 0);
       if (existing?.isSymbolicLink()) throw new CliError(`paved render: refusing to write \`${path}\`: it is a symbolic link`, 2);
-      await writeFile4(target, content, "utf8");
+      await writeFile3(target, content, "utf8");
       written++;
     } catch (error) {
       if (error instanceof CliError) throw error;
@@ -40855,6 +47062,7 @@ var commands = {
   plan: planCommand,
   apply: applyCommand,
   drift: driftCommand,
+  previews: previewsCommand,
   init: initCommand,
   schema: schemaCommand,
   demo: demoCommand

@@ -41,6 +41,7 @@ describe("loadConfig", () => {
         autoSync: true,
         production: false,
         mode: "direct",
+        promote: { kind: "merge" },
       },
       {
         name: "production",
@@ -51,6 +52,7 @@ describe("loadConfig", () => {
         mode: "direct",
         ingress: { className: "nginx", tls: { secretName: "{service}-tls", clusterIssuer: "letsencrypt" } },
         approval: { owners: true, teams: ["platform"], excludeLastPusher: false },
+        promote: { kind: "merge" },
       },
     ]);
     expect(config!.dependencies.postgres).toEqual({
@@ -64,6 +66,23 @@ describe("loadConfig", () => {
     expect(config!.registries).toEqual(["ghcr.io/acme/"]);
     expect(config!.policies[0]).toMatchObject({ id: "prod-min-replicas", severity: "error" });
     expect(config!.argocd).toEqual({ url: "https://argocd.acme.io", namespace: "argocd" });
+  });
+
+  it("promote: merge by default, manual, or after an earlier environment; a later or unknown one is a located error", () => {
+    const text = (promote: string) =>
+      ["environments:", "  staging:", "    cluster: https://a.example", "  production:", "    cluster: https://b.example", `    promote: ${promote}`, ""].join("\n");
+    expect(loadConfig(text("manual"), FILE).config!.environments[1]!.promote).toEqual({ kind: "manual" });
+    expect(loadConfig(text("{ after: staging }"), FILE).config!.environments[1]!.promote).toEqual({ kind: "after", environment: "staging" });
+    for (const [after, why] of [["production", "this environment itself"], ["qa", "not an environment"]] as const) {
+      const { diagnostics } = loadConfig(text(`{ after: ${after} }`), FILE);
+      expect(diagnostics).toHaveLength(1);
+      expect(diagnostics[0]).toMatchObject({ code: "invalid-promotion", file: FILE, line: 6, column: 23 });
+      expect(diagnostics[0]!.message).toContain(why);
+      expect(diagnostics[0]!.message).toContain("`staging`");
+    }
+    const later = ["environments:", "  staging:", "    cluster: https://a.example", "    promote: { after: production }", "  production:", "    cluster: https://b.example", ""].join("\n");
+    expect(loadConfig(later, FILE).diagnostics[0]).toMatchObject({ code: "invalid-promotion", line: 4 });
+    expect(loadConfig(later, FILE).diagnostics[0]!.message).toContain("there is none");
   });
 
   it("production defaults to the name production|prod; approval fields default", () => {

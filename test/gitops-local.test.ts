@@ -117,8 +117,9 @@ describe("local git writer", () => {
     expect(git(dir, "rev-parse", "HEAD")).toBe(head);
   });
 
-  for (const step of ["commit-tree", "update-ref", "update-index"]) {
-    it(`leaves the repository unchanged when ${step} fails`, async () => {
+  // The commit (fast-import) and the compare-and-swap that lands it (update-ref -m).
+  for (const step of ["fast-import", "-m"]) {
+    it(`leaves the repository unchanged when ${step === "-m" ? "update-ref" : step} fails`, async () => {
       const dir = repo();
       await apply(new LocalGitWriter(dir), desired(units(["api"])));
       const head = git(dir, "rev-parse", "HEAD");
@@ -129,8 +130,23 @@ describe("local git writer", () => {
       expect(git(dir, "rev-parse", "HEAD")).toBe(head);
       expect(git(dir, "ls-files", "-s")).toBe(files);
       expect(git(dir, "status", "--porcelain")).toBe("");
+      expect(git(dir, "for-each-ref", "refs/paved/")).toBe("");
     });
   }
+
+  it("writes paths git would otherwise misread, and leaves no ref of its own behind", async () => {
+    const dir = repo();
+    const writer = new LocalGitWriter(dir);
+    const odd = ['"quoted".yaml', "back\\slash.yaml", "two words.yaml"];
+    const result = await writer.commit(odd.map((path) => ({ path, content: `${path}\n` })), "odd paths", "");
+    expect(result.kind).toBe("committed");
+    expect(git(dir, "ls-files", "-z").split("\0").filter(Boolean).sort()).toEqual([...odd].sort());
+    for (const path of odd) expect(readFileSync(join(dir, path), "utf8")).toBe(`${path}\n`);
+    expect(git(dir, "for-each-ref", "refs/paved/")).toBe("");
+    const again = await writer.commit([{ path: odd[0]!, content: null }], "remove one", (await writer.readTree()).treeId);
+    expect(again.kind).toBe("committed");
+    expect(git(dir, "ls-files", "-z").split("\0").filter(Boolean).sort()).toEqual(odd.slice(1).sort());
+  });
 
   it("re-reads and re-plans when another writer commits first", async () => {
     const dir = repo();

@@ -3,8 +3,10 @@ import { rememberApp } from "./app-identity.js";
 import { onCheckRunRerequested } from "./check-run.js";
 import { onDriftComment } from "./drift-comment.js";
 import { withGitHubObservation } from "./github-observer.js";
+import { onDeploymentStatus } from "./deployment-status.js";
 import { onIssueComment } from "./issue-comment.js";
 import { onMergeGroup } from "./merge-group.js";
+import { onPullRequestPreview } from "./preview.js";
 import { onPullRequest } from "./pull-request.js";
 import { onPush } from "./push.js";
 import { withRequestTimeout } from "./request-timeout.js";
@@ -19,7 +21,9 @@ export const PULL_REQUEST_EVENTS = [
   "pull_request_review.submitted",
   "pull_request_review.dismissed",
 ] as const;
-export const HANDLED_EVENTS: readonly string[] = [...PULL_REQUEST_EVENTS, "check_run.rerequested", "issue_comment.created", "push", "merge_group.checks_requested"];
+/** Preview-only pull request events (labels and closing); opened, reopened and synchronize also reach previews through onPullRequest. */
+export const PREVIEW_EVENTS = ["pull_request.labeled", "pull_request.unlabeled", "pull_request.closed"] as const;
+export const HANDLED_EVENTS: readonly string[] = [...PULL_REQUEST_EVENTS, ...PREVIEW_EVENTS, "check_run.rerequested", "issue_comment.created", "push", "deployment_status.created", "merge_group.checks_requested"];
 
 /** Whether a delivery of `name` with this payload's action reaches a handler. */
 export function isHandled(name: string, action: unknown): boolean {
@@ -32,9 +36,11 @@ export default function paved(app: Probot, _options?: ApplicationFunctionOptions
   rememberApp(app);
   // Every handler's GitHub requests are observed (metrics, checks in progress) and get send-time deadlines.
   app.on([...PULL_REQUEST_EVENTS], withGitHubObservation(withRequestTimeout(onPullRequest)));
+  app.on([...PREVIEW_EVENTS], withGitHubObservation(withRequestTimeout(onPullRequestPreview)));
   app.on("check_run.rerequested", withGitHubObservation(withRequestTimeout(onCheckRunRerequested)));
   app.on("issue_comment.created", withGitHubObservation(withRequestTimeout(onIssueComment)));
   app.on("issue_comment.created", withGitHubObservation(withRequestTimeout(onDriftComment)));
   app.on("push", withGitHubObservation(withRequestTimeout(onPush)));
+  app.on("deployment_status.created", withGitHubObservation(withRequestTimeout(onDeploymentStatus)));
   app.on("merge_group.checks_requested", withGitHubObservation(withRequestTimeout(onMergeGroup)));
 }

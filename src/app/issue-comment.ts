@@ -1,12 +1,24 @@
 import type { Context } from "probot";
 import { NO_RETRY, type GitHub, type Repo } from "../github/client.js";
+import { runDeployCommand, type DeployCommand } from "../github/deploy-command.js";
 import { headOf } from "../github/find-pull-request.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { appAuthor } from "./author.js";
+import { onPreviewCommand, PREVIEW_COMMAND } from "./preview.js";
 
 const PLAN_COMMAND = /^\/paved\s+plan\s*$/m;
+const DEPLOY_COMMAND = /^\/paved\s+(promote|rollback|hold|release)\s+([a-z0-9][a-z0-9-]*)(?:\s+([0-9a-f]{7,40}))?\s*$/m;
+
+/** `/paved promote production`, `/paved rollback staging 1a2b3c4`: the first such line of a comment. */
+export function parseDeployCommand(body: string): DeployCommand | null {
+  const match = DEPLOY_COMMAND.exec(body);
+  if (!match) return null;
+  const [, verb, environment, commit] = match as unknown as [string, DeployCommand["verb"], string, string | undefined];
+  if (commit !== undefined && verb !== "rollback") return null;
+  return { verb, environment, ...(commit !== undefined ? { commit } : {}) };
+}
 
 /** Pull requests with a `/paved plan` recompute running in this process: a second request meanwhile is dropped, not queued. */
 const recomputing = new Set<string>();
@@ -18,7 +30,11 @@ const recomputing = new Set<string>();
  */
 export async function onIssueComment(context: Context<"issue_comment.created">): Promise<void> {
   const { comment, issue, repository } = context.payload;
-  if (!issue.pull_request || comment.user?.type === "Bot" || !PLAN_COMMAND.test(comment.body)) return;
+  if (!issue.pull_request || comment.user?.type === "Bot") return;
+  if (PREVIEW_COMMAND.test(comment.body)) return onPreviewCommand(context);
+  const deployCommand = parseDeployCommand(comment.body);
+  if (deployCommand) return onDeployCommand(context, deployCommand);
+  if (!PLAN_COMMAND.test(comment.body)) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const gh = context.octokit;
   if (!comment.user || !(await canWrite(gh, repo, comment.user.login))) {
@@ -64,4 +80,22 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
 async function canWrite(gh: GitHub, repo: Repo, username: string): Promise<boolean> {
   const { data } = await gh.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username });
   return data.permission === "admin" || data.permission === "write";
+}
+
+/** A deployment command on a merged pull request: applied by the flow, answered with a reply comment. */
+async function onDeployCommand(context: Context<"issue_comment.created">, command: DeployCommand): Promise<void> {
+  const { comment, issue, repository } = context.payload;
+  const repo = { owner: repository.owner.login, repo: repository.name };
+  const gh = context.octokit;
+  await gh.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...repo, comment_id: comment.id, content: "eyes", ...NO_RETRY });
+  const { data: pr } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: issue.number });
+  const result = pr.merged_at
+    ? await runDeployCommand(gh, { repo, repositoryId: repository.id, defaultBranch: repository.default_branch, actor: comment.user!.login, log: context.log }, command)
+    : { reply: `\`/paved ${command.verb}\` works on a merged pull request; this one is not merged.` };
+  await gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    ...repo,
+    issue_number: issue.number,
+    body: `> /paved ${command.verb} ${command.environment}${command.commit ? ` ${command.commit}` : ""}\n\n${result.reply}\n`,
+    ...NO_RETRY,
+  });
 }

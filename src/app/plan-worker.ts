@@ -1,11 +1,12 @@
 /**
  * The thread a plan runs in (see plan-pool.ts): pipeline inputs in, the desired state out, as
- * plain data. Template sources are compiled here, once per set of sources.
+ * plain data. An org's template sources are compiled here, once per set of sources.
  */
 import { createHash } from "node:crypto";
 import { parentPort } from "node:worker_threads";
 import type { SourceMapBuilder } from "../manifest/source-map.js";
 import { desiredState } from "../plan/pipeline.js";
+import { defaultTemplates } from "../render/load-templates.js";
 import { compileTemplateSet, type CompiledTemplateSet } from "../render/templates.js";
 import type { PlanReply, PlanRequest } from "./plan-messages.js";
 
@@ -13,11 +14,12 @@ const compiled = new Map<string, CompiledTemplateSet>();
 const COMPILED_SETS = 8;
 
 function templatesFor(request: PlanRequest): CompiledTemplateSet {
-  const { sources, files } = request.templates;
-  const key = createHash("sha256").update(JSON.stringify([sources, files])).digest("hex");
+  const { sources, files, builtins } = request.templates;
+  const key = createHash("sha256").update(JSON.stringify([sources, files, builtins])).digest("hex");
   let set = compiled.get(key);
   if (!set) {
-    set = compileTemplateSet(sources, files);
+    // The built-ins are precompiled into this thread's code; only an org's own compile here.
+    set = compileTemplateSet(sources, files, builtins ? defaultTemplates() : undefined);
     compiled.set(key, set);
     if (compiled.size > COMPILED_SETS) compiled.delete(compiled.keys().next().value!);
   }

@@ -7,6 +7,7 @@ import { planPullRequest } from "../github/pull-request-plan.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { onConfigPullRequest } from "./config-pull-request.js";
+import { onPullRequestPreview } from "./preview.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
 
@@ -43,4 +44,8 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
     log: context.log,
     htmlUrl: payload.repository.html_url,
   });
+  // After the plan: a preview is updated on each push (and made when the PR opens with the label).
+  if (context.name === "pull_request" && ["opened", "synchronize", "reopened"].includes(payload.action)) {
+    await onPullRequestPreview(context as Context<"pull_request">);
+  }
 }

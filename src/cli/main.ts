@@ -12,6 +12,7 @@ import { demoCommand } from "./demo.js";
 import { driftCommand } from "./drift.js";
 import { initCommand } from "./init.js";
 import { planCommand } from "./plan.js";
+import { previewsCommand } from "./previews.js";
 import { renderCommand } from "./render.js";
 import { schemaCommand } from "./schema.js";
 import { validateCommand } from "./validate.js";
@@ -25,6 +26,7 @@ export const commands: Record<string, Command> = {
   plan: planCommand,
   apply: applyCommand,
   drift: driftCommand,
+  previews: previewsCommand,
   init: initCommand,
   schema: schemaCommand,
   demo: demoCommand,

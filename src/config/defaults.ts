@@ -27,6 +27,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = deepFreeze<ResolvedConfig>({
       autoSync: true,
       production: false,
       mode: "direct",
+      promote: { kind: "merge" },
     },
     {
       name: "production",
@@ -35,6 +36,7 @@ export const DEFAULT_CONFIG: ResolvedConfig = deepFreeze<ResolvedConfig>({
       autoSync: false,
       production: true,
       mode: "direct",
+      promote: { kind: "merge" },
     },
   ],
   registries: [],

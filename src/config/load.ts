@@ -3,33 +3,27 @@
  * defaults on a copy), then resolve what the schema cannot say. Errors are located in the config
  * file; a config with errors yields no ResolvedConfig.
  */
-import type { ValidateFunction } from "ajv/dist/2020.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { parsePointer, pointer } from "../core/pointer.js";
 import type { PavedConfig, Policy } from "../generated/config.js";
 import { cloneJson, isJsonObject } from "../manifest/merge-patch.js";
 import { parseYaml, type SourceMap } from "../manifest/parse.js";
 import { schemaDiagnostics } from "../manifest/schema-errors.js";
-import { createAjv, dotted, schemaDocument, siteIn } from "../manifest/schema.js";
+import { configValidator } from "../generated/validators.js";
+import { dotted, siteIn } from "../manifest/schema.js";
 import { compilePolicies } from "../policy/declared.js";
 import { BUILTIN_POLICY_IDS } from "../policy/builtins.js";
 import { unknownAssertFields } from "../policy/unknown-fields.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
 import { namespaceProblems } from "./namespace-patterns.js";
-import type { ResolvedConfig, ResolvedEnvironment } from "./types.js";
+import { previewNamespaceProblems, reservedForPreviews } from "./preview-namespaces.js";
+import type { ResolvedConfig, ResolvedEnvironment, ResolvedPreviews } from "./types.js";
 
 export { DEFAULT_CONFIG } from "./defaults.js";
 
 export interface ConfigLoad {
   config?: ResolvedConfig;
   diagnostics: Diagnostic[];
-}
-
-let validator: ValidateFunction | undefined;
-
-function configValidator(): ValidateFunction {
-  validator ??= createAjv({ useDefaults: true }).compile(schemaDocument("config"));
-  return validator;
 }
 
 export function loadConfig(text: string, file: string): ConfigLoad {
@@ -58,7 +52,8 @@ export function loadConfig(text: string, file: string): ConfigLoad {
   }
 
   const withDefaults = cloneJson(value);
-  const validate = configValidator();
+  // Fills the schema's defaults into the copy as it checks it.
+  const validate = configValidator;
   if (!validate(withDefaults)) {
     diagnostics.push(
       ...schemaDiagnostics(validate.errors ?? [], {
@@ -77,13 +72,14 @@ export function loadConfig(text: string, file: string): ConfigLoad {
 /** The schema-valid config (defaults filled by Ajv) as the core's ResolvedConfig. */
 function resolveConfig(raw: PavedConfig): ResolvedConfig {
   const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, ...env }]): ResolvedEnvironment => ({
+    ([name, { approval, promote, ...env }]): ResolvedEnvironment => ({
       ...env,
       name,
       namespace: env.namespace ?? "{owner}-{env}",
       autoSync: env.autoSync ?? false,
       production: env.production ?? (name === "production" || name === "prod"),
       mode: env.mode ?? "direct",
+      promote: promote === undefined || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
       ...(approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}),
     }),
   );
@@ -116,7 +112,30 @@ function resolveConfig(raw: PavedConfig): ResolvedConfig {
     links: raw.links ?? {},
     policies: (raw.policies ?? []).map((policy) => ({ ...policy, severity: policy.severity ?? "error" })),
     builtins: raw.builtins ?? {},
+    ...(raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}),
   };
+}
+
+function resolvePreviews(raw: NonNullable<PavedConfig["previews"]>, environments: ResolvedEnvironment[]): ResolvedPreviews {
+  const ttl = raw.ttl ?? "7d";
+  return {
+    from: raw.from,
+    namespace: raw.namespace ?? "{owner}-pr-{number}",
+    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
+    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
+    ttl,
+    ttlMs: durationMs(ttl),
+    maxPerRepository: raw.maxPerRepository ?? 3,
+    maxPerOrg: raw.maxPerOrg ?? 20,
+    label: raw.label ?? "paved:preview",
+    keepLabel: raw.keepLabel ?? "paved:keep",
+  };
+}
+
+/** `90m`, `12h`, `7d` (the schema's pattern) in milliseconds. */
+export function durationMs(text: string): number {
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[text.slice(-1) as "m" | "h" | "d"];
+  return Number(text.slice(0, -1)) * unit;
 }
 
 /** What the config schema cannot say: helm needs a chart, policies must compile and be unique, namespaces must not overlap. */
@@ -145,6 +164,19 @@ function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceM
       `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``,
     );
   }
+  config.environments.forEach((environment, index) => {
+    if (environment.promote.kind !== "after") return;
+    const after = environment.promote.environment;
+    const position = config.environments.findIndex((e) => e.name === after);
+    if (position >= 0 && position < index) return;
+    const earlier = config.environments.slice(0, index).map((e) => `\`${e.name}\``);
+    report(
+      "invalid-promotion",
+      pointer("environments", environment.name, "promote", "after"),
+      "value",
+      `\`environments.${environment.name}.promote.after\` is \`${after}\`, which is ${position < 0 ? "not an environment" : position === index ? "this environment itself" : "a later environment"}: it must name an earlier environment in the promotion order (${earlier.length > 0 ? earlier.join(", ") : "there is none: use `merge` or `manual`"})`,
+    );
+  });
   const ids = new Map<string, number>();
   config.policies.forEach((policy: Policy, index) => {
     const first = ids.get(policy.id);
@@ -175,7 +207,21 @@ function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceM
   for (const problem of namespaceProblems(config.environments)) {
     report("namespace-overlap", pointer("environments", problem.environment, "namespace"), "value", problem.message);
   }
-  const environments = config.environments.map((e) => e.name);
+  if (config.previews) {
+    const { from } = config.previews;
+    if (!config.environments.some((env) => env.name === from)) {
+      report("unknown-environment", "/previews/from", "value", `\`previews.from\` is \`${from}\`, which is not configured; the environments are ${config.environments.map((e) => `\`${e.name}\``).join(", ")}`);
+    }
+    for (const problem of previewNamespaceProblems(config.previews, config.environments)) {
+      report("namespace-overlap", "/previews/namespace", "value", problem);
+    }
+    for (const env of config.environments) {
+      if (reservedForPreviews(env.name)) {
+        report("reserved-environment", pointer("environments", env.name), "key", `environment \`${env.name}\` is a name previews use (\`preview\`, \`previews\`, \`pr-<number>\`); rename it`);
+      }
+    }
+  }
+  const environments = [...config.environments.map((e) => e.name), ...(config.previews ? ["preview"] : [])];
   config.policies.forEach((policy, index) => {
     (policy.match?.environments ?? []).forEach((name, item) => {
       if (!environments.includes(name)) {

@@ -7,7 +7,10 @@ import type {
 } from "../generated/config.js";
 
 /** The org config with every default filled in: what the core works with. */
-export interface ResolvedEnvironment extends Omit<Environment, "namespace" | "autoSync" | "mode" | "approval" | "production"> {
+/** How a source commit reaches an environment: every merge, once an earlier environment is healthy with it, or only by command. */
+export type PromotionPolicy = { kind: "merge" } | { kind: "after"; environment: string } | { kind: "manual" };
+
+export interface ResolvedEnvironment extends Omit<Environment, "namespace" | "autoSync" | "mode" | "approval" | "production" | "promote"> {
   name: string;
   /** Namespace pattern with {owner}, {env}, {service}. */
   namespace: string;
@@ -15,6 +18,7 @@ export interface ResolvedEnvironment extends Omit<Environment, "namespace" | "au
   production: boolean;
   mode: "direct" | "pull-request";
   approval?: Required<Approval>;
+  promote: PromotionPolicy;
 }
 
 export interface ResolvedConfig {
@@ -34,4 +38,22 @@ export interface ResolvedConfig {
   links: Record<string, string>;
   policies: Policy[];
   builtins: Record<string, boolean>;
+  /** Absent: the org has no previews. */
+  previews?: ResolvedPreviews;
+}
+
+/** The `previews:` block with its defaults (docs/paved-config.md). */
+export interface ResolvedPreviews {
+  /** The environment a preview is based on: its org-config settings, with the manifest's `environments.preview` overrides. */
+  from: string;
+  /** `a{owner}b{number}c`: checked at load against every environment's namespace. */
+  namespace: string;
+  cluster: string;
+  /** Milliseconds without a push after which a preview is removed. */
+  ttlMs: number;
+  ttl: string;
+  maxPerRepository: number;
+  maxPerOrg: number;
+  label: string;
+  keepLabel: string;
 }

@@ -25,6 +25,8 @@ export interface Unit {
   namespace: string;
   /** Argo CD destination server. */
   cluster: string;
+  /** The Argo CD project; absent: the owner's (previews have their own, src/previews/). */
+  project?: string;
   spec: ResolvedService;
   /**
    * Where each resolved field came from: a JSON Pointer relative to the unit spec

@@ -97,6 +97,18 @@ export type Teams = string[];
  */
 export type ExcludeTheLastPusher = boolean;
 /**
+ * merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.
+ */
+export type Promotion =
+  | ("merge" | "manual")
+  | {
+      after: After;
+    };
+/**
+ * An earlier environment in the promotion order.
+ */
+export type After = string;
+/**
  * direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.
  */
 export type ApplyMode = "direct" | "pull-request";
@@ -136,6 +148,38 @@ export type Outputs = string[];
  * Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.
  */
 export type Parameters = string[];
+/**
+ * The environment whose cluster and settings a preview takes (it must be configured).
+ */
+export type BasedOn = string;
+/**
+ * Namespace of a preview: `{owner}` once, then `{number}` (the pull request number) after a fixed part that ends with a letter or `-`. It may never produce an environment's namespace (refused at load).
+ */
+export type NamespacePattern1 = string;
+/**
+ * Destination cluster; default: the `from` environment's.
+ */
+export type Cluster1 = string;
+/**
+ * A preview with no push for this long is removed: a number then `m`, `h` or `d`.
+ */
+export type TimeToLive = string;
+/**
+ * Open previews a repository may have at once.
+ */
+export type MaximumPerRepository = number;
+/**
+ * Open previews the organisation may have at once.
+ */
+export type MaximumPerOrganisation = number;
+/**
+ * The pull request label that asks for a preview.
+ */
+export type Label = string;
+/**
+ * A pull request with this label keeps its preview past the TTL.
+ */
+export type KeepLabel = string;
 /**
  * Shown as the diagnostic code.
  */
@@ -178,6 +222,7 @@ export interface PavedConfig {
   registries?: AllowedRegistries;
   secretStore?: SecretStore;
   dependencies?: DependencyCatalog;
+  previews?: Previews;
   links?: Links;
   policies?: Policies;
   builtins?: BuiltInPolicies;
@@ -240,6 +285,7 @@ export interface Environment {
   ingress?: Ingress;
   production?: Production;
   approval?: Approval;
+  promote?: Promotion;
   mode?: ApplyMode;
 }
 /**
@@ -290,6 +336,19 @@ export interface DependencyType {
   classes?: Classes;
   outputs?: Outputs;
   params?: Parameters;
+}
+/**
+ * An environment per pull request, asked for with a label or `/paved preview`: rendered under `<directory>/previews/`, removed when the pull request closes, the label is removed or the TTL passes without a push. Absent: no previews.
+ */
+export interface Previews {
+  from: BasedOn;
+  namespace?: NamespacePattern1;
+  cluster?: Cluster1;
+  ttl?: TimeToLive;
+  maxPerRepository?: MaximumPerRepository;
+  maxPerOrg?: MaximumPerOrganisation;
+  label?: Label;
+  keepLabel?: KeepLabel;
 }
 /**
  * URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.

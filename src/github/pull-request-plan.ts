@@ -8,6 +8,7 @@ import type { Diagnostic } from "../core/diagnostic.js";
 import { ownerDiagnostics } from "./owner-check.js";
 import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
+import { verifiedBlobs } from "../plan/verified-blobs.js";
 import type { Plan } from "../plan/types.js";
 import { checkRunOutput, type CheckRunOutput } from "../report/check-run.js";
 import { pendingApprovals, type ReportContext } from "../report/context.js";
@@ -204,6 +205,7 @@ async function judgePull(
   }
   const plan = await planAgainstGitOps(target.gitops ?? gh, settings, planned.text, planned.file, source, computeDesired, (desired) =>
     ownerDiagnostics(gh, repo, desired, planned.file),
+    { text: base, sha: pull.baseSha },
   );
   const rules = plan.valid ? approvalRules(plan.environments, config, approvingOwner(base, head)) : [];
   const defaultBranch = target.defaultBranch;
@@ -224,6 +226,7 @@ async function planAgainstGitOps(
   source: Source,
   computeDesired: ComputeDesired,
   verify: (desired: DesiredState) => Promise<Diagnostic[]>,
+  base: { text: string | null; sha: string },
 ): Promise<Plan> {
   const { config } = settings;
   const rendered = await computeDesired({ manifestText: manifest, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
@@ -236,7 +239,14 @@ async function planAgainstGitOps(
   }
   const writer = new GitHubWriter(gh, parseRepo(config.gitops.repository), config.gitops.branch);
   const snapshot = await writer.readTree();
-  const blobs = await readPlanBlobs(writer, bound, snapshot);
+  // The base as the GitOps tree should hold it, rendered here: every file whose sha matches is
+  // content we need not fetch, for the diffs and the ownership index alike (flat in services and files).
+  const { pullRequest: _, ...repository } = source;
+  const baseDesired =
+    base.text === null
+      ? null
+      : await computeDesired({ manifestText: base.text, file: manifestPath, config, source: { ...repository, sha: base.sha }, templates: settings.templates, options: settings.renderOptions });
+  const blobs = await readPlanBlobs(writer, bound, snapshot, baseDesired ? verifiedBlobs(baseDesired, snapshot.tree) : new Map());
   return bound.plan(snapshot, blobs);
 }
 

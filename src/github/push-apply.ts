@@ -2,10 +2,10 @@ import type { Logger } from "probot";
 import { hasErrors } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
-import { applyWithRetry, type ApplyOutcome, type RetryOptions } from "../gitops/writer.js";
+import { deploy } from "../gitops/deploy.js";
+import type { ApplyOutcome, RetryOptions } from "../gitops/writer.js";
 import { computeInProcess, withDiagnostics, type ComputeDesired } from "../plan/pipeline.js";
 import { ownerDiagnostics } from "./owner-check.js";
-import { plannerForDesired } from "../plan/planner.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
 import { checkRunOutput } from "../report/check-run.js";
@@ -108,16 +108,36 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     });
     // Environments behind a GitOps pull request are proposed there; those lacking approval are not written at all.
     const gated = new Set([...gatedEnvironments(config)].filter((e) => !gate.withheld.has(e)));
-    const direct = directPlanner(
-      plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 }, recordCommit: target.after }),
-      new Set([...gated, ...gate.withheld]),
-      indexPath(config, source),
-    );
-    const outcome = await applyWithRetry(writer, direct.planner, {
-      attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5,
-      ...target.retry,
-      admit: (plan) => admitPush(gh, repo, target, plan),
+    // Each environment at the commit its promotion policy and holds give it (promotion.ts), the
+    // index re-read in every attempt; an environment withheld for lack of approval keeps its commit.
+    let lastFull: () => Plan | undefined = () => undefined;
+    const deployed = await deploy({
+      writer,
+      config,
+      templates: settings.templates,
+      ...(settings.renderOptions ? { renderOptions: settings.renderOptions } : {}),
+      manifestPath,
+      source,
+      readManifest: (commit) => readFileAt(gh, repo, manifestPath, commit),
+      request: (present) => ({ kind: "merge", head: target.after, present, withheld: [...gate.withheld] }),
+      seed: new Map([[target.after, desired]]),
+      recordCommit: target.after,
+      wrap: (planner) => {
+        const direct = directPlanner(planner, new Set([...gated, ...gate.withheld]), indexPath(config, source));
+        lastFull = direct.lastFull;
+        return direct.planner;
+      },
+      retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry, admit: (plan) => admitPush(gh, repo, target, plan) },
     });
+    const outcome: ApplyOutcome =
+      deployed.status === "noop"
+        ? { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts }
+        : deployed.status === "invalid-commit"
+          ? { status: "invalid", plan: unplannable(deployed.diagnostics), attempts: deployed.attempts }
+          : "plan" in deployed
+            ? deployed
+            : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
+    if ("decision" in deployed) ctx.promotion = deployed.decision.targets;
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
 
     if (outcome.status === "refused") {
@@ -138,7 +158,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       );
       return outcome;
     }
-    const full = direct.lastFull();
+    const full = lastFull();
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
       const proposed = await proposeGated(gitopsClient, gitops, writer, config.gitops.branch, full, gated, source);
       if (proposed.length > 0) ctx.proposed = proposed;

@@ -1,8 +1,11 @@
 import { httpStatus, type GitHub, type Repo } from "../github/client.js";
 import type { Blobs } from "../plan/types.js";
+import { gitopsBlobs, type BlobCache } from "./blob-cache.js";
 import type { CommitResult, FileWrite, GitOpsWriter, TreeSnapshot } from "./writer.js";
 
 const BLOB_READ_CONCURRENCY = 8;
+/** Ownership indexes (plan/paths.ts `indexPath`), under any `gitops.directory`. */
+const INDEX_FILE = /(^|\/)\.paved\/sources\//;
 
 /**
  * The GitOps repository on GitHub, through the Git Data API: one recursive tree read, blobs only for
@@ -17,6 +20,7 @@ export class GitHubWriter implements GitOpsWriter {
     private readonly gh: GitHub,
     private readonly repo: Repo,
     private readonly branch: string,
+    private readonly cache: BlobCache = gitopsBlobs,
   ) {}
 
   async readTree(): Promise<TreeSnapshot> {
@@ -40,14 +44,21 @@ export class GitHubWriter implements GitOpsWriter {
 
   async readBlobs(paths: string[], from: TreeSnapshot): Promise<Blobs> {
     const blobs: Blobs = new Map();
-    const queue = paths.filter((p) => from.tree.has(p));
+    const queue: string[] = [];
+    for (const path of paths) {
+      const sha = from.tree.get(path);
+      if (sha === undefined) continue;
+      const cached = this.cache.get(sha);
+      if (cached === undefined) queue.push(path);
+      else blobs.set(path, cached);
+    }
     const worker = async () => {
       for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
-        const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
-          ...this.repo,
-          file_sha: from.tree.get(path)!,
-        });
-        blobs.set(path, Buffer.from(data.content, "base64").toString("utf8"));
+        const sha = from.tree.get(path)!;
+        const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...this.repo, file_sha: sha });
+        const content = Buffer.from(data.content, "base64").toString("utf8");
+        this.cache.set(sha, content);
+        blobs.set(path, content);
       }
     };
     await Promise.all(Array.from({ length: Math.min(BLOB_READ_CONCURRENCY, queue.length) }, worker));
@@ -73,7 +84,10 @@ export class GitHubWriter implements GitOpsWriter {
       tree: tree.data.sha,
       parents: expectedTreeId ? [expectedTreeId] : [],
     });
-    return (await this.moveBranch(commit.data.sha, expectedTreeId === "")) ? { kind: "committed", sha: commit.data.sha } : { kind: "conflict" };
+    if (!(await this.moveBranch(commit.data.sha, expectedTreeId === ""))) return { kind: "conflict" };
+    // The next plan of this source reads its ownership index (among these) from memory.
+    for (const change of changes) if (change.content !== null && INDEX_FILE.test(change.path)) this.cache.remember(change.content);
+    return { kind: "committed", sha: commit.data.sha };
   }
 
   /** Compare-and-swap: the branch moves only as a fast-forward from the commit we planned against. */

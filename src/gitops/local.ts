@@ -1,7 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 import type { Blobs, Tree } from "../plan/types.js";
 import type { CommitResult, FileWrite, GitOpsWriter, TreeSnapshot } from "./writer.js";
 
@@ -59,8 +57,8 @@ export function gitRunner(dir: string): GitRunner {
 }
 
 /**
- * The GitOps repository as a local git work tree, on its current branch. Commits are built with
- * plumbing in a temporary index (the work tree is untouched), land with a compare-and-swap
+ * The GitOps repository as a local git work tree, on its current branch. A commit is written by
+ * one `git fast-import` (the work tree and index are untouched), lands with a compare-and-swap
  * `update-ref`, and only then is the work tree synced: a failure at any step leaves the repository
  * as it was.
  */
@@ -115,17 +113,14 @@ export class LocalGitWriter implements GitOpsWriter {
     const ref = await this.branch();
     await this.assertClean();
     if ((await this.head(ref)) !== expectedTreeId) return { kind: "conflict" };
-    const scratch = await mkdtemp(join(tmpdir(), "paved-commit-"));
+    // fast-import can only leave its commit on a ref: one of our own, per attempt, removed afterwards.
+    const scratch = `refs/paved/apply-${process.pid}-${randomUUID()}`;
     try {
-      const env = { GIT_INDEX_FILE: join(scratch, "index") };
-      await this.git(expectedTreeId === "" ? ["read-tree", "--empty"] : ["read-tree", expectedTreeId], { env });
-      await this.stage(changes, scratch, env, expectedTreeId.length || 40);
-      const tree = (await this.git(["write-tree"], { env })).toString("utf8").trim();
-      const baseTree = (await this.git(expectedTreeId === "" ? ["mktree"] : ["rev-parse", `${expectedTreeId}^{tree}`])).toString("utf8").trim();
-      if (tree === baseTree) return { kind: "unchanged", sha: expectedTreeId };
-      const parents = expectedTreeId === "" ? [] : ["-p", expectedTreeId];
-      const identity = await this.identityDefaults();
-      const sha = (await this.git([...identity, "commit-tree", tree, ...parents, "-F", "-"], { input: message })).toString("utf8").trim();
+      const identity = await this.identity();
+      await this.git(["fast-import", "--quiet", "--done"], { input: fastImportStream(scratch, changes, message, identity, expectedTreeId) });
+      const sha = (await this.git(["rev-parse", "--verify", scratch])).toString("utf8").trim();
+      const baseTree = expectedTreeId === "" ? (await this.git(["mktree"])).toString("utf8").trim() : await this.treeOf(expectedTreeId);
+      if ((await this.treeOf(sha)) === baseTree) return { kind: "unchanged", sha: expectedTreeId };
       try {
         // Compare-and-swap: only if the branch still points at what we planned against ("" = must not exist yet).
         await this.git(["update-ref", "-m", firstLine(message), ref, sha, expectedTreeId]);
@@ -142,28 +137,12 @@ export class LocalGitWriter implements GitOpsWriter {
       }
       return { kind: "committed", sha };
     } finally {
-      await rm(scratch, { recursive: true, force: true });
+      await this.git(["update-ref", "-d", scratch]).catch(() => {});
     }
   }
 
-  /** Writes blobs in one `hash-object` and the index entries in one `update-index`, however many files. */
-  private async stage(changes: FileWrite[], scratch: string, env: Record<string, string>, hashLength: number): Promise<void> {
-    const writes = changes.filter((c): c is { path: string; content: string } => c.content !== null);
-    const files = writes.map((_, i) => join(scratch, `blob-${i}`));
-    await Promise.all(writes.map((w, i) => writeFile(files[i]!, w.content, "utf8")));
-    const shas =
-      writes.length === 0
-        ? []
-        : (await this.git(["hash-object", "-w", "--no-filters", "--stdin-paths"], { input: files.join("\n") + "\n" }))
-            .toString("utf8")
-            .trim()
-            .split("\n");
-    const entries = [
-      ...writes.map((w, i) => `100644 ${shas[i]}\t${w.path}\0`),
-      // Mode 0 (with a null object id) removes the path from the index.
-      ...changes.filter((c) => c.content === null).map((c) => `0 ${"0".repeat(hashLength)}\t${c.path}\0`),
-    ];
-    if (entries.length > 0) await this.git(["update-index", "-z", "--index-info"], { input: entries.join(""), env });
+  private async treeOf(commit: string): Promise<string> {
+    return (await this.git(["rev-parse", `${commit}^{tree}`])).toString("utf8").trim();
   }
 
   private async branch(): Promise<string> {
@@ -201,8 +180,11 @@ export class LocalGitWriter implements GitOpsWriter {
     if (paths.length > 0) throw new DirtyWorkTreeError(this.dir, paths);
   }
 
-  /** Paved's identity only where the repository (or the environment) names none. */
-  private async identityDefaults(): Promise<string[]> {
+  /**
+   * The author and committer lines git itself would write (config, GIT_AUTHOR_* / GIT_COMMITTER_*,
+   * EMAIL), with Paved's identity only where neither the repository nor the environment names one.
+   */
+  private async identity(): Promise<Identity> {
     const configured = async (key: string): Promise<boolean> => {
       try {
         return (await this.git(["config", "--get", key])).toString("utf8").trim() !== "";
@@ -211,13 +193,42 @@ export class LocalGitWriter implements GitOpsWriter {
       }
     };
     const env = process.env;
-    const args: string[] = [];
-    if (!(await configured("user.name")) && !(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME)) args.push("-c", "user.name=Paved");
+    const defaults: string[] = [];
+    if (!(await configured("user.name")) && !(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME)) defaults.push("-c", "user.name=Paved");
     if (!(await configured("user.email")) && !(env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) && !env.EMAIL) {
-      args.push("-c", "user.email=paved@localhost");
+      defaults.push("-c", "user.email=paved@localhost");
     }
-    return args;
+    const ident = async (name: string) => (await this.git([...defaults, "var", name])).toString("utf8").trim();
+    return { author: await ident("GIT_AUTHOR_IDENT"), committer: await ident("GIT_COMMITTER_IDENT") };
   }
+}
+
+interface Identity {
+  /** `Name <email> <seconds> <+zone>`, as `git var` prints it. */
+  author: string;
+  committer: string;
+}
+
+/**
+ * One commit on `ref` for `git fast-import`: every written file inline (one process and one pack
+ * however many files; no scratch files, no loose objects), deletions as `D`, on top of `parent`
+ * ("" = a root commit). `done` makes a truncated stream an error rather than a partial commit.
+ */
+export function fastImportStream(ref: string, changes: FileWrite[], message: string, identity: Identity, parent: string): string {
+  const data = (text: string) => `data ${Buffer.byteLength(text, "utf8")}\n${text}\n`;
+  const lines = [`commit ${ref}\n`, `author ${identity.author}\n`, `committer ${identity.committer}\n`, data(message)];
+  if (parent !== "") lines.push(`from ${parent}\n`);
+  for (const change of changes) {
+    lines.push(change.content === null ? `D ${fastImportPath(change.path)}\n` : `M 100644 inline ${fastImportPath(change.path)}\n${data(change.content)}`);
+  }
+  lines.push("\ndone\n");
+  return lines.join("");
+}
+
+/** A path as fast-import reads it: C-style quoted when it starts with a quote or holds a newline or backslash. */
+function fastImportPath(path: string): string {
+  if (!/^"|[\n\\]/.test(path)) return path;
+  return `"${path.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\n")}"`;
 }
 
 function firstLine(message: string): string {

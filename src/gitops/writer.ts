@@ -89,9 +89,12 @@ export async function applyWithRetry(writer: GitOpsWriter, planner: Planner, opt
   return { status: "conflict", plan: plan!, attempts };
 }
 
-/** Fetches what the plan needs, in as many rounds as `blobsNeeded` asks for (at most a few). */
-export async function readPlanBlobs(writer: GitOpsWriter, planner: Planner, snapshot: TreeSnapshot): Promise<Blobs> {
-  const blobs: Blobs = new Map();
+/**
+ * Fetches what the plan needs, in as many rounds as `blobsNeeded` asks for (at most a few), beyond
+ * the contents already `known` (verified against the snapshot's shas: see plan/verified-blobs.ts).
+ */
+export async function readPlanBlobs(writer: GitOpsWriter, planner: Planner, snapshot: TreeSnapshot, known: Blobs = new Map()): Promise<Blobs> {
+  const blobs: Blobs = new Map(known);
   const requested = new Set<string>();
   for (let round = 0; round < MAX_FETCH_ROUNDS; round++) {
     const needed = planner.blobsNeeded(snapshot.tree, blobs).filter((p) => !requested.has(p));

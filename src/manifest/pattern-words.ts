@@ -55,6 +55,7 @@ const TABLE: Record<string, PatternWords> = {
     words: "millicores like `250m` or cores like `0.5`",
     hint: cpuHint,
   },
+  "^[1-9][0-9]{0,4}[mhd]$": { words: "a duration: a whole number then m, h or d, like `7d` or `12h`" },
   "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$": {
     words: "a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`",
     hint: memoryHint,

@@ -3,6 +3,7 @@
  * placeholders name a declared dependency and output) and against the org config (environments,
  * dependency catalog, domains, namespaces). They run on schema-valid input only.
  */
+import { PREVIEW_ENVIRONMENT } from "../core/preview-names.js";
 import type { ResolvedConfig, ResolvedEnvironment } from "../config/types.js";
 import type { Severity } from "../core/diagnostic.js";
 import { parsePointer, pointer } from "../core/pointer.js";
@@ -66,7 +67,8 @@ export function baseView(name: string, service: Service): ServiceView {
 
 /** Overrides for environments the org does not have. */
 export function unknownEnvironments(manifest: PlatformManifest, config: ResolvedConfig): Finding[] {
-  const known = config.environments.map((e) => e.name);
+  // `environments.preview` overrides services in previews (src/previews/), when the org has them.
+  const known = [...config.environments.map((e) => e.name), ...(config.previews ? [PREVIEW_ENVIRONMENT] : [])];
   return Object.keys(manifest.environments ?? {})
     .filter((name) => !known.includes(name))
     .map((name) => ({

@@ -1,12 +1,12 @@
 /**
- * The JSON Schemas, compiled once (lazily) with Ajv 2020, and schema validation of a manifest
- * into located diagnostics. The schema files are the contract; nothing here restates them.
+ * Schema validation of a manifest into located diagnostics, with the validators Ajv compiled from
+ * the JSON Schemas at build time (scripts/gen-validators.mjs). The schema files are the contract;
+ * nothing here restates them.
  */
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import type { ErrorObject } from "ajv/dist/2020.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import { readPackageJson } from "../core/package-root.js";
+import { manifestValidator, serviceValidator } from "../generated/validators.js";
 import { parsePointer } from "../core/pointer.js";
 import type { SourceMap } from "./parse.js";
 import { clip } from "./suggest.js";
@@ -17,48 +17,14 @@ export function schemaDocument(name: "platform" | "config"): Record<string, unkn
   return readPackageJson("schemas", `${name}.schema.json`) as Record<string, unknown>;
 }
 
-/**
- * An Ajv set up the way every Paved schema is checked: all errors, with data for messages. The
- * schemas are the package's own (their tests compile them in strict mode), so they are not
- * validated against the JSON Schema meta-schema on every start: that alone took ~100 ms per process.
- */
-export function createAjv(options: { useDefaults?: boolean } = {}): Ajv2020 {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    allowUnionTypes: true,
-    useDefaults: options.useDefaults ?? false,
-    validateSchema: false,
-  });
-  addFormats.default(ajv);
-  return ajv;
-}
-
-let platform: { manifest: ValidateFunction; service: ValidateFunction } | undefined;
-
-function platformValidators(): { manifest: ValidateFunction; service: ValidateFunction } {
-  if (!platform) {
-    const ajv = createAjv();
-    const schema = schemaDocument("platform");
-    const manifest = ajv.compile(schema);
-    const service = ajv.getSchema(`${String(schema.$id)}#/$defs/service`);
-    if (!service) throw new Error("platform.schema.json has no $defs/service");
-    platform = { manifest, service };
-  }
-  return platform;
-}
-
 /** Ajv errors of a whole manifest (empty when valid). */
 export function manifestSchemaErrors(value: unknown): ErrorObject[] {
-  const { manifest } = platformValidators();
-  return manifest(value) ? [] : [...(manifest.errors ?? [])];
+  return manifestValidator(value) ? [] : [...(manifestValidator.errors ?? [])];
 }
 
 /** Ajv errors of one merged service (base ⊕ override) against `#/$defs/service`. */
 export function serviceSchemaErrors(value: unknown): ErrorObject[] {
-  const { service } = platformValidators();
-  return service(value) ? [] : [...(service.errors ?? [])];
+  return serviceValidator(value) ? [] : [...(serviceValidator.errors ?? [])];
 }
 
 /** Where a pointer is in the file: at its key for mappings and names, else at its value. */

@@ -3,6 +3,7 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { RenderResult, Source } from "../core/files.js";
 import { unitKey, type Unit } from "../core/unit.js";
 import { compareStrings as compare } from "./compare.js";
+import type { DeployAction, Deployed } from "./promotion.js";
 import { indexPath } from "./paths.js";
 import { setOwn } from "./records.js";
 import type { UnitState } from "./unit-state.js";
@@ -39,6 +40,8 @@ export interface OwnershipIndex {
   units: IndexedUnit[];
   /** Owned files outside unit directories (Backstage catalog entries). */
   catalog: string[];
+  /** Per environment, the source commit deployed there (see promotion.ts); absent in indexes written before promotion. */
+  deployed?: Deployed;
 }
 
 const API_VERSION = "paved.dev/v1";
@@ -84,12 +87,27 @@ export function buildOwnershipIndex(units: Unit[], rendered: RenderResult, sourc
 
 export function formatIndex(index: OwnershipIndex): string {
   const id = index.id === undefined ? {} : { id: index.id };
-  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...(index.commit ? { commit: index.commit } : {}), ...id, units: index.units, catalog: index.catalog };
+  const deployed = index.deployed && Object.keys(index.deployed).length > 0 ? { deployed: index.deployed } : {};
+  const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...(index.commit ? { commit: index.commit } : {}), ...id, units: index.units, catalog: index.catalog, ...deployed };
   return (
     `# Files in this repository owned by ${index.source}${index.id === undefined ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.\n` +
     "# Paved deletes only files listed here; do not edit by hand.\n" +
     dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' })
   );
+}
+
+/**
+ * The index text recording `deployed`, the rest byte for byte as it was (`formatIndex` writes
+ * `deployed` last, so the block runs to the end of the file).
+ */
+export function withDeployed(content: string, deployed: Deployed | undefined): string {
+  const without = content.replace(/^deployed:\n[\s\S]*$/m, "");
+  if (!deployed || Object.keys(deployed).length === 0) return without;
+  return without + dump({ deployed }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+
+export function hasDeployedRecord(content: string): boolean {
+  return /^deployed:$/m.test(content);
 }
 
 /** Every file the index claims, the index itself excluded. */
@@ -128,7 +146,23 @@ export function parseIndex(content: string): OwnershipIndex {
       return entry;
     }),
     catalog,
+    ...readDeployed(doc.deployed),
   };
+}
+
+const ACTIONS: readonly string[] = ["merge", "promote", "rollback"];
+
+/** Only well-formed records count: a hand-edited entry is dropped (its environment then follows merges again). */
+function readDeployed(value: unknown): { deployed?: Deployed } {
+  if (!isRecord(value)) return {};
+  const deployed: Deployed = {};
+  for (const [environment, entry] of Object.entries(value)) {
+    if (!isRecord(entry) || typeof entry.commit !== "string" || !COMMIT.test(entry.commit)) continue;
+    const previous = isStringList(entry.previous) ? entry.previous.filter((c) => COMMIT.test(c)) : [];
+    const action = typeof entry.action === "string" && ACTIONS.includes(entry.action) ? (entry.action as DeployAction) : "merge";
+    setOwn(deployed, environment, { commit: entry.commit, action, held: entry.held === true, previous });
+  }
+  return Object.keys(deployed).length > 0 ? { deployed } : {};
 }
 
 /** Accepts a recorded state only when it has the shape summaries rely on. */

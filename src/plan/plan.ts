@@ -3,7 +3,7 @@ import { compareStrings } from "./compare.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { fileChanges } from "./file-changes.js";
 import { gitBlobSha } from "./blob-sha.js";
-import { ownedPaths, withRecordedCommit } from "./ownership-index.js";
+import { hasDeployedRecord, ownedPaths, withDeployed, withRecordedCommit, type OwnershipIndex } from "./ownership-index.js";
 import { conflictDiagnostic, deletable, findConflicts, keptDiagnostic } from "./ownership.js";
 import { planId } from "./plan-id.js";
 import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.js";
@@ -47,7 +47,7 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate, source))]);
   }
 
-  const recorded = withCommit(desired, input.recordCommit ?? previousIndex?.commit);
+  const recorded = withCommit(carryDeployed(desired, previousIndex), input.recordCommit ?? previousIndex?.commit);
   const { changes, kept } = fileChanges(recorded, previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined, (path) =>
     deletable(blobs.get(path), source),
   );
@@ -72,10 +72,23 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
   };
 }
 
+/**
+ * A desired index that says nothing about deployments (every plan but a promotion's) keeps what the
+ * previous one recorded: showing or applying a merge never forgets which commit runs where.
+ */
+function carryDeployed(desired: Desired, previous: OwnershipIndex | undefined): Desired {
+  if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
+  return withIndexContent(desired, withDeployed(desired.index.content, previous.deployed));
+}
+
 /** The desired state with its index recording `commit` (a copy: the resolved state serves every attempt). */
 function withCommit(desired: Desired, commit: string | undefined): Desired {
   if (!desired.index || commit === undefined) return desired;
-  const content = withRecordedCommit(desired.index.content, commit);
+  return withIndexContent(desired, withRecordedCommit(desired.index.content, commit));
+}
+
+function withIndexContent(desired: Desired, content: string): Desired {
+  if (!desired.index) return desired;
   const files = new Map(desired.files).set(desired.index.path, content);
   const shas = new Map(desired.shas).set(desired.index.path, gitBlobSha(content));
   return { ...desired, index: { ...desired.index, content }, files, shas };

@@ -1,24 +1,16 @@
 /**
- * Compiling templates: once per template set, in an isolated Handlebars environment.
- * Options: `noEscape` (YAML, not HTML: the data is YAML-encoded already), `strict` (a template
- * naming a variable the view model lacks fails instead of printing nothing), `knownHelpersOnly`
- * (the built-in block helpers plus `concat`; `log` is off so templates cannot write to the
- * console).
+ * Compiled templates, in an isolated Handlebars environment per set: the built-ins from the specs
+ * precompiled at build time (scripts/gen-templates.mjs, which also sets the options: YAML, not
+ * HTML; strict; only the built-in helpers plus `concat`, no `log`), an org's own at run time with
+ * the same options.
  */
 import Handlebars from "handlebars";
 import type { Diagnostic } from "../core/diagnostic.js";
+import { BUILTIN_TEMPLATE_SPECS, COMPILE_OPTIONS } from "../generated/templates.js";
 import { templateDiagnostic } from "./diagnostics.js";
 import { concat } from "./helpers.js";
 
 export const TEMPLATE_SUFFIX = ".yaml.hbs";
-
-const COMPILE_OPTIONS = {
-  noEscape: true,
-  strict: true,
-  knownHelpersOnly: true,
-  knownHelpers: { log: false, concat: true },
-  data: true,
-} as const;
 
 export interface CompiledTemplate {
   /** The template's name without `.yaml.hbs`: `deployment`, or an org template's own name. */
@@ -38,8 +30,10 @@ export interface CompiledTemplateSet {
 }
 
 export interface TemplateSources {
+  /** Compiled at run time (an org's); over the precompiled built-ins when `builtins` is set. */
   sources: Record<string, string>;
   files: Record<string, string>;
+  builtins: boolean;
 }
 
 /** `deployment.yaml.hbs` → `deployment`. */
@@ -47,15 +41,34 @@ export function templateName(fileName: string): string {
   return fileName.endsWith(TEMPLATE_SUFFIX) ? fileName.slice(0, -TEMPLATE_SUFFIX.length) : fileName;
 }
 
-/**
- * Compiles template sources keyed by file name (`deployment.yaml.hbs`). `files` gives the path to
- * show in diagnostics for each key; by default `templates/<key>`.
- */
-export function compileTemplateSet(sources: Record<string, string>, files: Record<string, string> = {}): CompiledTemplateSet {
+function environment(): typeof Handlebars {
   const env = Handlebars.create();
   env.registerHelper("concat", concat);
+  return env;
+}
+
+/** The built-in templates, from their precompiled specs (`templates/<name>.yaml.hbs` in diagnostics). */
+export function builtinTemplateSet(): CompiledTemplateSet {
+  const env = environment();
   const templates = new Map<string, CompiledTemplate>();
-  const broken = new Map<string, Diagnostic>();
+  for (const key of Object.keys(BUILTIN_TEMPLATE_SPECS).sort()) {
+    const template = env.template(BUILTIN_TEMPLATE_SPECS[key] as Parameters<typeof env.template>[0]);
+    const name = templateName(key);
+    templates.set(name, { name, file: `templates/${key}`, render: (view) => template(view) });
+  }
+  return { templates, broken: new Map(), sources: { sources: {}, files: {}, builtins: true } };
+}
+
+/**
+ * Compiles template sources keyed by file name (`deployment.yaml.hbs`) over a `base` set (none by
+ * default): a source replaces the base's template of its name, also when it does not compile (it
+ * is then reported and renders nothing). `files` gives the path to show in diagnostics for each
+ * key; by default `templates/<key>`.
+ */
+export function compileTemplateSet(sources: Record<string, string>, files: Record<string, string> = {}, base?: CompiledTemplateSet): CompiledTemplateSet {
+  const env = environment();
+  const templates = new Map<string, CompiledTemplate>(base?.templates);
+  const broken = new Map<string, Diagnostic>(base?.broken);
   for (const key of Object.keys(sources).sort()) {
     const name = templateName(key);
     const file = files[key] ?? `templates/${key}`;
@@ -68,7 +81,8 @@ export function compileTemplateSet(sources: Record<string, string>, files: Recor
       broken.set(name, compileDiagnostic(file, error));
     }
   }
-  return { templates, broken, sources: { sources: { ...sources }, files: { ...files } } };
+  const own = { sources: { ...base?.sources.sources, ...sources }, files: { ...base?.sources.files, ...files } };
+  return { templates, broken, sources: { ...own, builtins: base?.sources.builtins ?? false } };
 }
 
 /** The two stages Handlebars' `compile` runs lazily on first use; run now so errors surface at load. */

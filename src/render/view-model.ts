@@ -150,7 +150,7 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
-      project: yamlString(unit.owner),
+      project: yamlString(unit.project ?? unit.owner),
       path: yamlString(place.dir),
       manifestsPath: yamlString(`${place.dir}/manifests`),
       valuesFile: yamlString(`$values/${place.dir}/values.yaml`),

@@ -9,7 +9,7 @@ const MAX_SUMMARY_ITEMS = 3;
  * `paved: acme/payments@abc1234 (#12)`, then one line per changed unit, then trailers that let
  * a shell recognise its own commits (a redelivered webhook finds the plan already applied).
  */
-export function commitMessage(plan: Plan, source: Source): string {
+export function commitMessage(plan: Plan, source: Source, deployment?: DeploymentTrailers): string {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== undefined ? ` (#${source.pullRequest})` : "";
   const lines = [`paved: ${source.repository}${at}${pr}`, ""];
@@ -21,8 +21,27 @@ export function commitMessage(plan: Plan, source: Source): string {
   }
   const other = plan.changes.filter((c) => !c.unit).length;
   if (other > 0) lines.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
+  if (deployment?.heading) lines.splice(1, 0, "", deployment.heading);
   lines.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  if (deployment) {
+    lines.push(`Paved-Action: ${deployment.action}`);
+    if (deployment.by) lines.push(`Paved-By: ${deployment.by}`);
+    for (const e of deployment.environments) lines.push(`Paved-Environment: ${e.environment}`, `Paved-Source-Commit: ${e.environment}@${e.commit}`);
+  }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * What `paved history` reads back from git alone: which command or merge put which source commit
+ * into which environment, and who asked. One `Paved-Environment` and `Paved-Source-Commit` per environment.
+ */
+export interface DeploymentTrailers {
+  action: "merge" | "promote" | "rollback" | "hold" | "release";
+  environments: Array<{ environment: string; commit: string }>;
+  /** The GitHub login (or local user) who asked; absent for merges and automatic promotions. */
+  by?: string;
+  /** A line under the title: "promote production to abc1234 (after staging was healthy)". */
+  heading?: string;
 }
 
 /** Summaries hold values users wrote: one line, control characters shown, not acted on. */

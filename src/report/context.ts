@@ -13,6 +13,8 @@ export interface ReportContext {
   approvals?: ApprovalState[];
   /** Environments gated by review (`mode: pull-request`): the GitOps pull request holding their changes. */
   proposed?: Array<{ environment: string; url: string }>;
+  /** Per environment, which source commit it runs after this change and why (a merge under promotion policies, a command). */
+  promotion?: Array<{ environment: string; commit: string | null; changes: boolean; note: string }>;
   /** Set once the plan was committed to the GitOps repository. */
   applied?: {
     commitUrl: string;

@@ -41,6 +41,17 @@ export function proposedSection(proposed: Array<{ environment: string; url: stri
   };
 }
 
+/** Which environments this change deploys now and which wait for promotion; shown only when some wait. */
+export function promotionSection(promotion: NonNullable<ReportContext["promotion"]>): Section {
+  const waiting = promotion.some((p) => !p.changes);
+  return {
+    heading: "### 🚦 Promotion\n\n",
+    items: waiting ? promotion.map((p) => `- ${p.changes ? "🚀" : "⏸️"} ${codeSpan(p.environment)}: ${p.note}\n`) : [],
+    omitted: (n) => `- … ${count(n, "more environment")} not shown\n`,
+    trailer: "\n",
+  };
+}
+
 export function diagnosticSection(title: string, diagnostics: Diagnostic[], ctx: ReportContext): Section {
   const icon = title === "Errors" ? "❌" : "⚠️";
   return {

@@ -90,8 +90,8 @@ describe("the service", () => {
     const payload = pullRequestPayload(fake, pr.number);
     delete payload.installation;
     expect((await post(s, "pull_request", "no-installation", JSON.stringify(payload))).status).toBe(200);
-    const closed = { ...pullRequestPayload(fake, pr.number), action: "closed" };
-    expect((await post(s, "pull_request", "closed", JSON.stringify(closed))).status).toBe(200);
+    const closed = { ...pullRequestPayload(fake, pr.number), action: "assigned" };
+    expect((await post(s, "pull_request", "assigned", JSON.stringify(closed))).status).toBe(200);
     expect((await post(s, "star", "star", JSON.stringify({ action: "created", installation: { id: 1 } }))).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(fake.calls).toEqual([]);

@@ -15,6 +15,7 @@ import type { Probot } from "probot";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import type { ResolvedConfig } from "../../src/config/types.js";
+import { mergedIndex } from "../support/deployed-record.js";
 import { withRecordedCommit } from "../../src/plan/ownership-index.js";
 import { desiredFiles } from "../../src/plan/desired.js";
 import { desiredState } from "../../src/plan/pipeline.js";
@@ -91,7 +92,7 @@ function expectedFiles(after: string, pull: number): Record<string, string> {
   expect(desired.index).not.toBeNull();
   // The index records the source commit it was applied from.
   const index = { ...desired.index!, content: withRecordedCommit(desired.index!.content, after) };
-  return Object.fromEntries([...desiredFiles(desired.rendered, index)].sort(([a], [b]) => (a < b ? -1 : 1)));
+  return Object.fromEntries([...desiredFiles(desired.rendered, mergedIndex(index, CONFIG, after))].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** The GitOps tree without what others wrote (the initial README, a concurrent writer's files). */

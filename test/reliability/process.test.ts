@@ -73,7 +73,12 @@ describe("SIGTERM", () => {
     expect((await post(service.url, "pull_request", "drain-1", pullRequestPayload(fake, pr.number))).status).toBe(202);
     await eventually("the tree read started", () => fake.calls.some((c) => c.method === "GET" && /\/git\/trees\//.test(c.path)), 20_000);
     service.child.kill("SIGTERM");
-    // No new work is taken once draining.
+    // A signal is delivered asynchronously: once /readyz says draining (or the server has closed), no new work is taken.
+    await eventually(
+      "the service is draining",
+      () => fetch(`${service.url}/readyz`, { headers: { connection: "close" } }).then((r) => r.status === 503, () => true),
+      20_000,
+    );
     const late = await post(service.url, "pull_request", "drain-2", pullRequestPayload(fake, pr.number)).catch(() => undefined);
     if (late) expect(late.status).toBe(503);
     expect(await service.exited).toBe(0);

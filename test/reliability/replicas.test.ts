@@ -19,6 +19,7 @@ import { Probot, ProbotOctokit } from "probot";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import paved from "../../src/index.js";
 import { loadConfig } from "../../src/config/load.js";
+import { mergedIndex } from "../support/deployed-record.js";
 import { desiredFiles } from "../../src/plan/desired.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
@@ -89,7 +90,7 @@ describe("replicas share writes through git's compare-and-swap", () => {
       const desired = desiredState(manifestOf(k + 1), "platform.yaml", config, { repository: s.repo, id: String(fake.repoState(s.repo).id), sha: s.after }, defaultTemplates());
       // The index records the commit it was applied from.
       const index = { ...desired.index!, content: withRecordedCommit(desired.index!.content, s.after) };
-      for (const [path, content] of desiredFiles(desired.rendered, index)) expected[path] = content;
+      for (const [path, content] of desiredFiles(desired.rendered, mergedIndex(index, config, s.after))) expected[path] = content;
     }
     const { "README.md": readme, ...managed } = fake.readTree(GITOPS);
     expect(readme).toBe("# GitOps\n");

@@ -1,0 +1,108 @@
+/**
+ * Whole-process time of a first `paved apply`: node bench/apply.mjs [runs]. Prints one JSON object.
+ *
+ * Each run gets a fresh local GitOps repository (real git, in a temporary directory removed
+ * afterwards) holding one commit, and `node bin/paved.js apply` writes a 100-service manifest into
+ * it: 1,551 new files in one commit, and the work tree brought along. Beside it, the floors for the
+ * same files in the same kind of repository: `git fast-import` of one commit with them (what
+ * writing the objects and the commit costs at least), and that plus `git reset --hard` (a work tree
+ * that shows them, which `paved apply` also leaves). Medians over the runs, after one warm-up each.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../dist/config/load.js";
+import { desiredState } from "../dist/plan/pipeline.js";
+import { defaultTemplates } from "../dist/render/index.js";
+import { CONFIG_TEXT, SIZES, sourceOf, teamManifest } from "./fixtures.mjs";
+import { median } from "./stats.mjs";
+
+const runs = Number(process.argv[2]) || 3;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const size = SIZES[100];
+const scratch = mkdtempSync(join(tmpdir(), "paved-bench-"));
+
+function timed(command, args, options = {}) {
+  const at = process.hrtime.bigint();
+  const result = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024, ...options });
+  const ms = Number(process.hrtime.bigint() - at) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
+  return ms;
+}
+
+let repositories = 0;
+/** A GitOps repository with one commit (a README), as `paved apply` finds a new one. */
+function freshRepository() {
+  const dir = join(scratch, `gitops-${repositories++}`);
+  mkdirSync(dir);
+  const git = (...args) => execFileSync("git", ["-C", dir, ...args], { stdio: "pipe" });
+  git("init", "-q", "-b", "main");
+  git("config", "user.name", "Paved bench");
+  git("config", "user.email", "bench@localhost");
+  git("config", "commit.gpgsign", "false");
+  writeFileSync(join(dir, "README.md"), "# GitOps\n");
+  git("add", "README.md");
+  git("commit", "-q", "-m", "Initial commit");
+  return dir;
+}
+
+try {
+  const configPath = join(scratch, "paved.yml");
+  writeFileSync(configPath, CONFIG_TEXT);
+  const { config } = loadConfig(CONFIG_TEXT, configPath);
+  const source = sourceOf(0);
+  const text = teamManifest(0, size.services);
+  const app = join(scratch, "team-00");
+  mkdirSync(app);
+  const manifest = join(app, "platform.yaml");
+  writeFileSync(manifest, text);
+
+  // The files the apply writes, for the floors (what `paved apply` itself renders).
+  const desired = desiredState(text, "platform.yaml", config, source, defaultTemplates());
+  if (desired.diagnostics.length > 0 || !desired.index) throw new Error(`fixture manifest invalid: ${JSON.stringify(desired.diagnostics[0])}`);
+  const files = [...desired.rendered.files, [desired.index.path, desired.index.content]];
+  const message = `paved: ${source.repository}\n`;
+  const stream = [
+    `commit refs/heads/main\ncommitter Paved <paved@localhost> 1700000000 +0000\ndata ${Buffer.byteLength(message)}\n${message}from refs/heads/main^0\n`,
+    ...files.map(([path, content]) => `M 100644 inline ${path}\ndata ${Buffer.byteLength(content)}\n${content}\n`),
+    "\n",
+  ].join("");
+
+  const applies = [];
+  const fastImports = [];
+  const withCheckouts = [];
+  const nodes = [];
+  for (let i = 0; i <= runs; i++) {
+    const gitops = freshRepository();
+    const ms = timed(process.execPath, [join(ROOT, "bin/paved.js"), "apply", manifest, "--gitops", gitops, "--config", configPath, "--source", source.repository]);
+    const imported = freshRepository();
+    const importMs = timed("git", ["-C", imported, "fast-import", "--quiet"], { input: stream });
+    const checkoutMs = timed("git", ["-C", imported, "reset", "--hard", "-q"]);
+    const nodeMs = timed(process.execPath, ["-e", ""]);
+    if (i > 0) {
+      // The first of each warms the file cache.
+      applies.push(ms);
+      fastImports.push(importMs);
+      withCheckouts.push(importMs + checkoutMs);
+      nodes.push(nodeMs);
+    }
+    rmSync(gitops, { recursive: true, force: true });
+    rmSync(imported, { recursive: true, force: true });
+  }
+  process.stdout.write(
+    `${JSON.stringify({
+      command: "paved apply platform.yaml --gitops DIR --config paved.yml --source acme/team-00",
+      services: size.services,
+      files: files.length,
+      runs,
+      applyMs: median(applies),
+      fastImportMs: median(fastImports),
+      fastImportCheckoutMs: median(withCheckouts),
+      nodeStartMs: median(nodes),
+    })}\n`,
+  );
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

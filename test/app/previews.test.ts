@@ -1,0 +1,149 @@
+import type { Probot } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { load } from "js-yaml";
+import { startApp } from "../support/app-harness.js";
+import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, seedOrg } from "../support/app-world.js";
+import { FakeGitHub } from "../support/fake-github.js";
+
+const CONFIG = `${CONFIG_WITHOUT_APPROVAL}\npreviews:\n  from: staging\n  maxPerRepository: 2\n`;
+const MARKER = "<!-- paved:preview -->";
+
+let fake: FakeGitHub;
+let probot: Probot;
+
+beforeEach(async () => {
+  fake = new FakeGitHub().install();
+  probot = await startApp();
+});
+
+afterEach(() => {
+  expect(fake.unhandled).toEqual([]);
+  fake.uninstall();
+});
+
+function labelled(number: number, action: string, label?: string, labels: string[] = ["paved:preview"]) {
+  const payload = pullRequestPayload(fake, number, action === "synchronize" ? "synchronize" : "opened");
+  payload.action = action;
+  payload.pull_request.labels = labels.map((name, i) => ({ id: i + 1, node_id: `L${i}`, url: "", name, color: "ededed", default: false, description: null }));
+  if (label) payload.label = { id: 99, node_id: "L99", url: "", name: label, color: "ededed", default: false, description: null };
+  return payload;
+}
+
+function previewFiles(number: number): string[] {
+  const id = fake.repoState(APP_REPO).id;
+  return Object.keys(fake.readTree(GITOPS)).filter((p) => p.startsWith(`previews/payments/${id}-${number}/`)).sort();
+}
+
+function stickyBody(number: number): string {
+  return fake.comments(APP_REPO, number).find((c) => c.body.includes(MARKER))?.body ?? "";
+}
+
+describe("previews", () => {
+  it("label → preview → push → update → close → removed, with a transient deployment", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 3") });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+
+    const id = fake.repoState(APP_REPO).id;
+    const dir = `previews/payments/${id}-${pr.number}`;
+    const files = previewFiles(pr.number);
+    expect(files).toEqual(expect.arrayContaining([`${dir}/preview.yaml`, `${dir}/application.yaml`, `${dir}/namespace/namespace.yaml`, `${dir}/pr-${pr.number}/payments-pr-${pr.number}/api/application.yaml`]));
+    const tree = fake.readTree(GITOPS);
+    const record = load(tree[`${dir}/preview.yaml`]!) as Record<string, unknown>;
+    expect(record).toMatchObject({ kind: "Preview", repositoryId: String(id), number: pr.number, headSha: pr.headSha, namespace: `payments-pr-${pr.number}` });
+    const app = load(tree[`${dir}/pr-${pr.number}/payments-pr-${pr.number}/api/application.yaml`]!) as any;
+    expect(app.metadata.name).toBe(`payments.api.pr-${pr.number}`);
+    expect(app.spec.project).toBe("payments.previews");
+    expect(app.spec.destination.namespace).toBe(`payments-pr-${pr.number}`);
+    const project = load(tree["previews/payments/project.yaml"]!) as any;
+    expect(project.spec.destinations).toEqual([{ server: "https://kubernetes.default.svc", namespace: `payments-pr-${pr.number}` }]);
+    // Nothing outside previews/ was written: the environments are untouched by a pull request.
+    expect(Object.keys(tree).filter((p) => !p.startsWith("previews/"))).toEqual(["README.md"]);
+
+    const deployment = fake.deployments(APP_REPO).find((d) => d.environment === `preview/pr-${pr.number}`)!;
+    expect(deployment.transientEnvironment).toBe(true);
+    expect(deployment.statuses.at(-1)!.state).toBe("success");
+    expect(stickyBody(pr.number)).toContain(`payments-pr-${pr.number}`);
+    if (deployment.statuses.at(-1)!.environmentUrl) expect(stickyBody(pr.number)).toContain(deployment.statuses.at(-1)!.environmentUrl);
+
+    // A push updates the preview in place.
+    const pushed = fake.commit(APP_REPO, "feature", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("LOG_LEVEL: info", "LOG_LEVEL: debug") } });
+    fake.pull(APP_REPO, pr.number).head.sha = pushed;
+    await deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+    const updated = load(fake.readTree(GITOPS)[`${dir}/preview.yaml`]!) as Record<string, unknown>;
+    expect(updated.headSha).toBe(pushed);
+    const deployment2 = fake.readTree(GITOPS)[`${dir}/pr-${pr.number}/payments-pr-${pr.number}/api/manifests/deployment.yaml`]!;
+    expect(deployment2).toContain('value: "debug"');
+
+    // Closing removes every file, the team's preview project included, and the deployment goes inactive.
+    fake.pull(APP_REPO, pr.number).state = "closed";
+    await deliver(probot, "pull_request", labelled(pr.number, "closed"));
+    expect(Object.keys(fake.readTree(GITOPS)).filter((p) => p.startsWith("previews/"))).toEqual([]);
+    for (const d of fake.deployments(APP_REPO).filter((d) => d.environment === `preview/pr-${pr.number}`)) expect(d.statuses.at(-1)!.state).toBe("inactive");
+    expect(stickyBody(pr.number)).toContain("Preview removed");
+  });
+
+  it("removing the label removes the preview", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    expect(previewFiles(pr.number).length).toBeGreaterThan(3);
+    await deliver(probot, "pull_request", labelled(pr.number, "unlabeled", "paved:preview", []));
+    expect(previewFiles(pr.number)).toEqual([]);
+  });
+
+  it("a fork's pull request is refused on the label, then previewed when a writer asks, pinned to that head", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addRepo("mallory/payments", { files: { "README.md": "fork\n" } });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { fork: "mallory/payments" });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    expect(previewFiles(pr.number)).toEqual([]);
+    expect(stickyBody(pr.number)).toContain("fork");
+
+    fake.addCollaborator(APP_REPO, "maintainer", "write");
+    const comment = fake.addComment(APP_REPO, pr.number, "/paved preview", "maintainer");
+    await deliver(probot, "issue_comment", commentPayload(pr.number, comment.id, "maintainer"));
+    const dir = `previews/payments/${fake.repoState(APP_REPO).id}-${pr.number}`;
+    const record = load(fake.readTree(GITOPS)[`${dir}/preview.yaml`]!) as Record<string, unknown>;
+    expect(record.pinned).toBe(pr.headSha);
+
+    // A later push to the fork is not rendered: it needs asking again.
+    const pushed = fake.commit(APP_REPO, "feature", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 9") } });
+    fake.pull(APP_REPO, pr.number).head.sha = pushed;
+    await deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+    expect((load(fake.readTree(GITOPS)[`${dir}/preview.yaml`]!) as Record<string, unknown>).headSha).toBe(pr.headSha);
+    expect(stickyBody(pr.number)).toContain("/paved preview");
+  });
+
+  it("someone without write access cannot ask for a preview", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    const comment = fake.addComment(APP_REPO, pr.number, "/paved preview", "stranger");
+    await deliver(probot, "issue_comment", commentPayload(pr.number, comment.id, "stranger"));
+    expect(previewFiles(pr.number)).toEqual([]);
+  });
+
+  it("over the maximum, the pull request is told which previews hold the slots", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const numbers: number[] = [];
+    for (const branch of ["a", "b", "c"]) {
+      const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { branch });
+      numbers.push(pr.number);
+      await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    }
+    expect(previewFiles(numbers[0]!).length).toBeGreaterThan(0);
+    expect(previewFiles(numbers[1]!).length).toBeGreaterThan(0);
+    expect(previewFiles(numbers[2]!)).toEqual([]);
+    expect(stickyBody(numbers[2]!)).toContain(`acme/payments#${numbers[0]}, acme/payments#${numbers[1]}`);
+  });
+});
+
+function commentPayload(number: number, commentId: number, login: string) {
+  return {
+    action: "created",
+    issue: { number, pull_request: { url: "" } },
+    comment: { id: commentId, body: "/paved preview", user: { login, type: "User" } },
+    repository: { id: fake.repoState(APP_REPO).id, name: "payments", full_name: APP_REPO, owner: { login: "acme" }, html_url: "https://github.com/acme/payments" },
+    installation: { id: 1, node_id: "I1" },
+  };
+}

@@ -1,0 +1,143 @@
+import type { Probot } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { example, startApp } from "../support/app-harness.js";
+import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, indexOf, openPull, pushPayload, seedOrg, sourcePayload } from "../support/app-world.js";
+import { FakeGitHub } from "../support/fake-github.js";
+
+const CONFIG = CONFIG_WITHOUT_APPROVAL.replace("  production:\n", "  production:\n    promote: { after: staging }\n");
+const STAGING = "staging/payments-staging/api/manifests/deployment.yaml";
+const PRODUCTION = "production/payments/api/manifests/deployment.yaml";
+
+let fake: FakeGitHub;
+let probot: Probot;
+
+beforeEach(async () => {
+  fake = new FakeGitHub().install();
+  probot = await startApp();
+});
+
+afterEach(() => {
+  expect(fake.unhandled).toEqual([]);
+  fake.uninstall();
+});
+
+function imageIn(path: string): string | undefined {
+  return /image: "?([^"\n]+)"?/.exec(fake.readTree(GITOPS)[path] ?? "")?.[1];
+}
+
+async function mergeImage(tag: string): Promise<{ sha: string; number: number }> {
+  const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST.replace("payments-api:1.4.2", `payments-api:${tag}`) }, { branch: `bump-${tag}` });
+  const before = fake.headSha(APP_REPO, "main");
+  const sha = fake.mergePull(APP_REPO, pr.number, "squash");
+  await deliver(probot, "push", pushPayload(fake, before, sha));
+  return { sha, number: pr.number };
+}
+
+/** What Argo CD feedback does when staging is healthy: the Paved deployment's status becomes success. */
+async function healthy(environment: string, sha: string): Promise<void> {
+  const payload = example("deployment_status");
+  payload.action = "created";
+  payload.repository = sourcePayload(fake, APP_REPO);
+  payload.installation = { id: 1, node_id: "I1" };
+  payload.deployment = { ...payload.deployment, sha, environment, description: "Paved: GitOps commit 1234567", creator: { ...payload.deployment.creator, type: "Bot" } };
+  payload.deployment_status = { ...payload.deployment_status, state: "success", environment };
+  await deliver(probot, "deployment_status", payload);
+}
+
+/** A comment on the merged pull request, delivered as GitHub would (a redelivery passes the first delivery's id). */
+async function comment(number: number, user: string, body: string, delivery?: string): Promise<string> {
+  const added = fake.addComment(APP_REPO, number, body, user);
+  return say(number, user, body, added.id, delivery);
+}
+
+async function say(number: number, user: string, body: string, id: number, delivery?: string): Promise<string> {
+  const payload = {
+    action: "created",
+    issue: { number, pull_request: { url: "x" } },
+    comment: { id, body, user: { login: user, type: "User" } },
+    repository: sourcePayload(fake, APP_REPO),
+    installation: { id: 1 },
+    sender: { login: user, type: "User" },
+  };
+  return deliver(probot, "issue_comment", payload, delivery);
+}
+
+function lastReply(number: number): string {
+  return fake.comments(APP_REPO, number).at(-1)!.body;
+}
+
+describe("promotion and rollback", () => {
+  it("a merge deploys staging; production waits until staging is healthy with that commit, then is promoted", async () => {
+    seedOrg(fake, { config: CONFIG, manifest: null });
+    const first = await mergeImage("1.5.0");
+    expect(imageIn(STAGING)).toBe("ghcr.io/acme/payments-api:1.5.0");
+    expect(imageIn(PRODUCTION)).toBeUndefined();
+    const merged = fake.comments(APP_REPO, first.number).find((c) => c.body.includes("<!-- paved:plan -->"))!.body;
+    expect(merged).toContain("Promotion");
+    expect(merged).toContain("waits for promotion after `staging` is healthy");
+
+    await healthy("staging", first.sha);
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
+
+    const second = await mergeImage("1.6.0");
+    expect(imageIn(STAGING)).toBe("ghcr.io/acme/payments-api:1.6.0");
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
+    // A late health report about the older commit promotes nothing.
+    await healthy("staging", first.sha);
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
+    await healthy("staging", second.sha);
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.6.0");
+    const index = fake.readTree(GITOPS)[indexOf(fake, APP_REPO)]!;
+    expect(index).toContain(`production:\n    commit: ${second.sha}\n    action: promote`);
+  });
+
+  it("rollback holds the environment; promotions wait until release; redelivered and doubled commands apply once", async () => {
+    seedOrg(fake, { config: CONFIG, manifest: null });
+    fake.addCollaborator(APP_REPO, "dev", "write");
+    const first = await mergeImage("1.5.0");
+    await healthy("staging", first.sha);
+    const second = await mergeImage("1.6.0");
+    await healthy("staging", second.sha);
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.6.0");
+
+    const first77 = fake.addComment(APP_REPO, second.number, "/paved rollback production", "dev");
+    const delivery = await say(second.number, "dev", "/paved rollback production", first77.id);
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
+    expect(lastReply(second.number)).toContain("Rolled back `production` → `" + first.sha.slice(0, 7));
+    const commits = fake.repoState(GITOPS).store.ancestors(fake.headSha(GITOPS, "main")).size;
+    // Redelivery, then the same command in a second comment: nothing more is written.
+    await say(second.number, "dev", "/paved rollback production", first77.id, delivery);
+    await comment(second.number, "dev", "/paved rollback production");
+    expect(fake.repoState(GITOPS).store.ancestors(fake.headSha(GITOPS, "main")).size).toBe(commits);
+    expect(lastReply(second.number)).toContain("already rolled back");
+
+    // Held: a new merge reaches staging, its health does not reach production.
+    const third = await mergeImage("1.7.0");
+    await healthy("staging", third.sha);
+    expect(imageIn(STAGING)).toBe("ghcr.io/acme/payments-api:1.7.0");
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
+
+    // A promotion by hand is the way out of the hold.
+    await comment(third.number, "dev", "/paved promote production");
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.7.0");
+    const head = fake.repoState(GITOPS).store.commit(fake.headSha(GITOPS, "main"))!;
+    expect(head.message).toContain("Paved-Action: promote");
+    expect(head.message).toContain("Paved-By: dev");
+    expect(head.message).toContain(`Paved-Source-Commit: production@${third.sha}`);
+  });
+
+  it("refuses people without write access and says who may; a rollback to an invalid manifest writes nothing", async () => {
+    seedOrg(fake, { config: CONFIG, manifest: null });
+    fake.addCollaborator(APP_REPO, "dev", "write");
+    const first = await mergeImage("1.5.0");
+    const before = fake.headSha(GITOPS, "main");
+    await comment(first.number, "mallory", "/paved promote production");
+    expect(lastReply(first.number)).toContain("@mallory may not do this: People with write access to acme/payments may.");
+    expect(fake.headSha(GITOPS, "main")).toBe(before);
+
+    const bad = fake.commit(APP_REPO, "main", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("payments-api:1.4.2", "payments-api:latest") } }, "latest");
+    await comment(first.number, "dev", `/paved rollback staging ${bad}`);
+    expect(lastReply(first.number)).toContain("does not validate under today's org config");
+    expect(fake.headSha(GITOPS, "main")).toBe(before);
+  });
+});
