@@ -1,5 +1,6 @@
 import type { ApplicationFunctionOptions, Probot } from "probot";
 import { rememberApp } from "./app-identity.js";
+import { mountArgoFeedback } from "./argocd-receiver.js";
 import { onCheckRunRerequested } from "./check-run.js";
 import { onDriftComment } from "./drift-comment.js";
 import { withGitHubObservation } from "./github-observer.js";
@@ -31,7 +32,7 @@ export function isHandled(name: string, action: unknown): boolean {
 }
 
 /** Wires GitHub events to Paved's flows. Every handler only fetches and delivers; the core decides. */
-export default function paved(app: Probot, _options?: ApplicationFunctionOptions): void {
+export default function paved(app: Probot, options?: ApplicationFunctionOptions): void {
   // Drift tells Paved's own commits by the app's bot, whose name GitHub gives only to the app's own credentials.
   rememberApp(app);
   // Every handler's GitHub requests are observed (metrics, checks in progress) and get send-time deadlines.
@@ -43,4 +44,5 @@ export default function paved(app: Probot, _options?: ApplicationFunctionOptions
   app.on("push", withGitHubObservation(withRequestTimeout(onPush)));
   app.on("deployment_status.created", withGitHubObservation(withRequestTimeout(onDeploymentStatus)));
   app.on("merge_group.checks_requested", withGitHubObservation(withRequestTimeout(onMergeGroup)));
+  mountArgoFeedback(app, options);
 }

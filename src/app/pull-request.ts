@@ -8,6 +8,7 @@ import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { onConfigPullRequest } from "./config-pull-request.js";
 import { onPullRequestPreview } from "./preview.js";
+import { readOrgSettings } from "../github/org-settings.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
 
@@ -29,8 +30,11 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
     await previewFleet(context.octokit, { ...target, org: repo.owner, fromFork, public: !payload.repository.private, author: await appAuthor(context) });
     return;
   }
+  // Read once for the plan and the preview: the same org config judges both.
+  const settings = await readOrgSettings(context.octokit, repo.owner);
   await planPullRequest(context.octokit, {
     repo,
+    settings,
     repositoryId: payload.repository.id,
     head: headOf(pr, repo),
     baseRef: pr.base.ref,
@@ -46,6 +50,6 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   });
   // After the plan: a preview is updated on each push (and made when the PR opens with the label).
   if (context.name === "pull_request" && ["opened", "synchronize", "reopened"].includes(payload.action)) {
-    await onPullRequestPreview(context as Context<"pull_request">);
+    await onPullRequestPreview(context as Context<"pull_request">, settings);
   }
 }

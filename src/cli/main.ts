@@ -15,6 +15,7 @@ import { planCommand } from "./plan.js";
 import { previewsCommand } from "./previews.js";
 import { renderCommand } from "./render.js";
 import { schemaCommand } from "./schema.js";
+import { statusCommand } from "./status.js";
 import { validateCommand } from "./validate.js";
 
 export type { Io } from "./io.js";
@@ -27,6 +28,7 @@ export const commands: Record<string, Command> = {
   apply: applyCommand,
   drift: driftCommand,
   previews: previewsCommand,
+  status: statusCommand,
   init: initCommand,
   schema: schemaCommand,
   demo: demoCommand,
