@@ -11,6 +11,7 @@ import { checkConfigCommand } from "./check-config.js";
 import { demoCommand } from "./demo.js";
 import { holdCommand, promoteCommand, releaseCommand, rollbackCommand } from "./deploy.js";
 import { historyCommand } from "./history.js";
+import { driftCommand } from "./drift.js";
 import { initCommand } from "./init.js";
 import { metricsCommand } from "./metrics.js";
 import { planCommand } from "./plan.js";
@@ -36,6 +37,7 @@ export const commands: Record<string, Command> = {
   history: historyCommand,
   portal: portalCommand,
   metrics: metricsCommand,
+  drift: driftCommand,
   previews: previewsCommand,
   status: statusCommand,
   init: initCommand,
