@@ -220,13 +220,3 @@ async function deactivate(gh: GitHub, repo: Repo, number: number, reason: string
     });
   }
 }
-
-/** Whether `user` may push to the repository (write, maintain or admin): who may ask for a fork's preview. */
-export async function hasWriteAccess(gh: GitHub, repo: Repo, user: string): Promise<boolean> {
-  try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username: user });
-    return data.permission === "admin" || data.permission === "write";
-  } catch {
-    return false;
-  }
-}
