@@ -9,7 +9,7 @@ import { loadConfig } from "../src/config/load.js";
 import { previewNamespaceProblems } from "../src/config/preview-namespaces.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import { previewProject, previewWrites } from "../src/previews/changes.js";
-import { formatRecord, type PreviewRecord } from "../src/previews/record.js";
+import { formatRecord, parseRecord, type PreviewRecord } from "../src/previews/record.js";
 import { renderPreview } from "../src/previews/render.js";
 import { defaultTemplates } from "../src/render/index.js";
 
@@ -126,6 +126,13 @@ describe("rendering a preview", () => {
     if (result.ok) return;
     const problem = result.diagnostics.find((d) => d.code === "preview-replicas")!;
     expect(manifest.split("\n")[problem.line - 1]).toContain("replicas: 4");
+  });
+
+  it("a record whose time a YAML tool left unquoted still reads: it is not mistaken for a hand-made folder and left forever", () => {
+    const record: PreviewRecord = { repository: "acme/payments", repositoryId: "42", number: 3, owner: "payments", namespace: "payments-pr-3", headSha: "a".repeat(40), pushedAt: "2024-01-01T00:00:00.000Z", keep: false };
+    const unquoted = formatRecord(record).replace('pushedAt: "2024-01-01T00:00:00.000Z"', "pushedAt: 2024-01-01T00:00:00.000Z");
+    expect(unquoted).toContain("pushedAt: 2024-01-01T00:00:00.000Z\n");
+    expect(parseRecord(unquoted)).toEqual(record);
   });
 
   it("the team's preview project reaches only its previews' namespaces: never a glob, never another team's or an environment's", () => {

@@ -126,7 +126,9 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
       }
     }
     if (trigger.kind === "push" && mine?.pinned) pinnedPush = true;
-    if (edit.write.length === 0 && edit.remove.length === 0) return null;
+    // The keep label changed on a preview that cannot be re-rendered: record it, leave the files.
+    if (trigger.kind === "keep" && mine && edit.write.length === 0 && mine.keep !== keep) edit.records = [{ ...mine, keep }];
+    if (edit.write.length === 0 && edit.remove.length === 0 && !edit.records) return null;
     return { edit, message: commitMessage(target, trigger, written, swept) };
   });
   if (result.status === "conflict") throw new Error("the GitOps branch kept moving; the preview will be retried");

@@ -198,6 +198,27 @@ describe("previews over time", () => {
     expect(previewFiles(other.number).length).toBeGreaterThan(3);
   });
 
+  it("the keep label is recorded even when the preview cannot be re-rendered: a fork's pinned preview, or a head that no longer validates", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addRepo("mallory/payments", { files: { "README.md": "fork\n" } });
+    const fork = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { fork: "mallory/payments", branch: "f" });
+    fake.addCollaborator(APP_REPO, "maintainer", "write");
+    const ask = fake.addComment(APP_REPO, fork.number, "/paved preview", "maintainer");
+    await deliver(probot, "issue_comment", commentPayload(fork.number, ask.id, "maintainer"));
+    const forkFiles = Object.fromEntries(previewFiles(fork.number).filter((p) => !p.endsWith("/preview.yaml")).map((p) => [p, fake.readTree(GITOPS)[p]]));
+    await deliver(probot, "pull_request", labelled(fork.number, "labeled", "paved:keep", ["paved:preview", "paved:keep"]));
+    expect(recordOf(fork.number)).toMatchObject({ keep: true, pinned: fork.headSha, headSha: fork.headSha });
+    expect(Object.fromEntries(previewFiles(fork.number).filter((p) => !p.endsWith("/preview.yaml")).map((p) => [p, fake.readTree(GITOPS)[p]]))).toEqual(forkFiles);
+
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { branch: "g" });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    const broken = fake.commit(APP_REPO, "g", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: many") } });
+    fake.pull(APP_REPO, pr.number).head.sha = broken;
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:keep", ["paved:preview", "paved:keep"]));
+    expect(recordOf(pr.number)).toMatchObject({ keep: true, headSha: pr.headSha });
+    expect(stickyBody(pr.number)).toContain(`The preview still runs ${pr.headSha.slice(0, 7)}`);
+  });
+
   it("a push that no longer validates keeps the previous preview, and the comment says so and lists the errors", async () => {
     seedOrg(fake, { config: CONFIG });
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
