@@ -1,17 +1,17 @@
 import type { Context } from "probot";
 import { previewPullRequest, type PreviewTrigger } from "../github/previews.js";
 import { hasWriteAccess } from "../github/write-access.js";
-import { readOrgSettings } from "../github/org-settings.js";
+import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { NO_RETRY } from "../github/client.js";
 import { appAuthor } from "./author.js";
 
 type PullRequestPayload = Context<"pull_request">["payload"];
 
 /** The preview side of a pull request event: which trigger it is, if any (the label names come from the org config). */
-export async function onPullRequestPreview(context: Context<"pull_request">): Promise<void> {
+export async function onPullRequestPreview(context: Context<"pull_request">, known?: OrgSettings): Promise<void> {
   const { payload } = context;
   const gh = context.octokit;
-  const settings = await readOrgSettings(gh, payload.repository.owner.login);
+  const settings = known ?? (await readOrgSettings(gh, payload.repository.owner.login));
   if (!settings.ok || !settings.config.previews) return;
   const { label, keepLabel } = settings.config.previews;
   const pr = payload.pull_request;

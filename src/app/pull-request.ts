@@ -2,6 +2,7 @@ import type { Context } from "probot";
 import { headOf } from "../github/find-pull-request.js";
 import { appAuthor } from "./author.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
+import { readOrgSettings } from "../github/org-settings.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { onConfigPullRequest } from "./config-pull-request.js";
@@ -20,8 +21,11 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
     await onConfigPullRequest(context as Context<"pull_request">);
   }
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  // Read once for the plan and the preview: one delivery, one org config.
+  const settings = await readOrgSettings(context.octokit, repo.owner);
   await planPullRequest(context.octokit, {
     repo,
+    settings,
     repositoryId: payload.repository.id,
     head: headOf(pr, repo),
     baseRef: pr.base.ref,
@@ -37,6 +41,6 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   });
   // After the plan: a preview is updated on each push (and made when the PR opens with the label).
   if (context.name === "pull_request" && ["opened", "synchronize", "reopened"].includes(payload.action)) {
-    await onPullRequestPreview(context as Context<"pull_request">);
+    await onPullRequestPreview(context as Context<"pull_request">, settings);
   }
 }
