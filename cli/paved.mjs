@@ -1021,13 +1021,13 @@ var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = /* @__PURE__ */ __name((str2) => str2.replace(/^(?!$)(?: $)?/gm, "#"), "stringifyComment");
-    function indentComment(comment, indent) {
+    function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
-      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+      return indent2 ? comment.replace(/^(?! *$)/gm, indent2) : comment;
     }
     __name(indentComment, "indentComment");
-    var lineComment = /* @__PURE__ */ __name((str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment, "lineComment");
+    var lineComment = /* @__PURE__ */ __name((str2, indent2, comment) => str2.endsWith("\n") ? indentComment(comment, indent2) : comment.includes("\n") ? "\n" + indentComment(comment, indent2) : (str2.endsWith(" ") ? "" : " ") + comment, "lineComment");
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -1041,17 +1041,17 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
-      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
-      let end = lineWidth - indent.length;
+      let end = lineWidth - indent2.length;
       if (typeof indentAtStart === "number") {
         if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
           folds.push(0);
@@ -1065,14 +1065,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1089,12 +1089,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
-          end = i + indent.length + endStep;
+            i = consumeMoreIndentedLines(text3, i, indent2.length);
+          end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text3[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1106,12 +1106,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1126,40 +1126,40 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text3;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent2}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent2}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
     __name(foldFlowLines, "foldFlowLines");
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent2) {
       let end = i;
       let start2 = i + 1;
-      let ch = text[start2];
+      let ch = text3[start2];
       while (ch === " " || ch === "	") {
-        if (i < start2 + indent) {
-          ch = text[++i];
+        if (i < start2 + indent2) {
+          ch = text3[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start2 = i + 1;
-          ch = text[start2];
+          ch = text3[start2];
         }
       }
       return end;
@@ -1209,7 +1209,7 @@ var require_stringifyString = __commonJS({
         return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str2 = "";
       let start2 = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
@@ -1269,7 +1269,7 @@ var require_stringifyString = __commonJS({
                   str2 += "\n";
                   i += 2;
                 }
-                str2 += indent;
+                str2 += indent2;
                 if (json2[i + 2] === " ")
                   str2 += "\\";
                 i += 1;
@@ -1281,16 +1281,16 @@ var require_stringifyString = __commonJS({
           }
       }
       str2 = start2 ? str2 + json2.slice(start2) : json2;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     __name(doubleQuotedString, "doubleQuotedString");
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
         return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
-${indent}`) + "'";
-      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+${indent2}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     __name(singleQuotedString, "singleQuotedString");
     function quotedString(value, ctx) {
@@ -1322,8 +1322,8 @@ ${indent}`) + "'";
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -1348,7 +1348,7 @@ ${indent}`) + "'";
         value = value.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
-        end = end.replace(blockEndNewlines, `$&${indent}`);
+        end = end.replace(blockEndNewlines, `$&${indent2}`);
       }
       let startWithSpace = false;
       let startEnd;
@@ -1365,9 +1365,9 @@ ${indent}`) + "'";
       let start2 = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start2) {
         value = value.substring(start2.length);
-        start2 = start2.replace(/\n+/g, `$&${indent}`);
+        start2 = start2.replace(/\n+/g, `$&${indent2}`);
       }
-      const indentSize = indent ? "2" : "1";
+      const indentSize = indent2 ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
@@ -1375,7 +1375,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type2 !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -1383,19 +1383,19 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent}${body}`;
+${indent2}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value = value.replace(/\n+/g, `$&${indent2}`);
       return `|${header}
-${indent}${start2}${value}${end}`;
+${indent2}${start2}${value}${end}`;
     }
     __name(blockString, "blockString");
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type: type2, value } = item;
-      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      const { actualString, implicitKey, indent: indent2, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
@@ -1406,22 +1406,22 @@ ${indent}${start2}${value}${end}`;
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
-        if (indent === "") {
+        if (indent2 === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
-        } else if (implicitKey && indent === indentStep) {
+        } else if (implicitKey && indent2 === indentStep) {
           return quotedString(value, ctx);
         }
       }
       const str2 = value.replace(/\n+/g, `$&
-${indent}`);
+${indent2}`);
       if (actualString) {
         const test = /* @__PURE__ */ __name((tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2), "test");
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     __name(plainString, "plainString");
     function stringifyString(item, ctx, onComment, onChompKeep) {
@@ -1599,7 +1599,7 @@ var require_stringifyPair = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
-      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
@@ -1614,7 +1614,7 @@ var require_stringifyPair = __commonJS({
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
-        indent: indent + indentStep
+        indent: indent2 + indentStep
       });
       let keyCommentDone = false;
       let chompKeep = false;
@@ -1644,7 +1644,7 @@ var require_stringifyPair = __commonJS({
         if (keyComment)
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         str2 = `? ${str2}
-${indent}:`;
+${indent2}:`;
       } else {
         str2 = `${str2}:`;
         if (keyComment)
@@ -1935,7 +1935,7 @@ var require_stringifyCollection = __commonJS({
     }
     __name(stringifyCollection, "stringifyCollection");
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
-      const { indent, options: { commentString } } = ctx;
+      const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines2 = [];
@@ -1972,11 +1972,11 @@ var require_stringifyCollection = __commonJS({
         for (let i = 1; i < lines2.length; ++i) {
           const line = lines2[i];
           str2 += line ? `
-${indent}${line}` : "\n";
+${indent2}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
@@ -1985,7 +1985,7 @@ ${indent}${line}` : "\n";
     }
     __name(stringifyBlockCollection, "stringifyBlockCollection");
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
-      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+      const { indent: indent2, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
         indent: itemIndent,
@@ -2054,20 +2054,20 @@ ${indent}${line}` : "\n";
           let str2 = start2;
           for (const line of lines2)
             str2 += line ? `
-${indentStep}${indent}${line}` : "\n";
+${indentStep}${indent2}${line}` : "\n";
           return `${str2}
-${indent}${end}`;
+${indent2}${end}`;
         } else {
           return `${start2}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
     __name(stringifyFlowCollection, "stringifyFlowCollection");
-    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
+    function addCommentBefore({ indent: indent2, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
-        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        const ic = stringifyComment.indentComment(commentString(comment), indent2);
         lines2.push(ic.trimStart());
       }
     }
@@ -4062,10 +4062,10 @@ var require_util_flow_indent_check = __commonJS({
   "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
-    function flowIndentCheck(indent, fc, onError) {
+    function flowIndentCheck(indent2, fc, onError) {
       if (fc?.type === "flow-collection") {
         const end = fc.end[0];
-        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+        if (end.indent === indent2 && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
           const msg = "Flow end indicator should be more indented than parent";
           onError(end, "BAD_INDENT", msg, true);
         }
@@ -4591,17 +4591,17 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines2[i];
+        const [indent2, content] = lines2[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
-            trimIndent = indent.length;
+          if (header.indent === 0 && indent2.length > trimIndent)
+            trimIndent = indent2.length;
         } else {
-          if (indent.length < trimIndent) {
+          if (indent2.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            onError(offset + indent2.length, "MISSING_CHAR", message);
           }
           if (header.indent === 0)
-            trimIndent = indent.length;
+            trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
@@ -4609,7 +4609,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset += indent2.length + content.length + 1;
       }
       for (let i = lines2.length - 1; i >= chompStart; --i) {
         if (lines2[i][0].length > trimIndent)
@@ -4621,26 +4621,26 @@ var require_resolve_block_scalar = __commonJS({
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines2[i];
-        offset += indent.length + content.length + 1;
+        let [indent2, content] = lines2[i];
+        offset += indent2.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
           content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
+        if (content && indent2.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
-          indent = "";
+          indent2 = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
+          value += sep2 + indent2.slice(trimIndent) + content;
           sep2 = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
+        } else if (indent2.length > trimIndent || content[0] === "	") {
           if (sep2 === " ")
             sep2 = "\n";
           else if (!prevMoreIndented && sep2 === "\n")
             sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
+          value += sep2 + indent2.slice(trimIndent) + content;
           sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
@@ -4677,7 +4677,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       const { source } = props[0];
       const mode = source[0];
-      let indent = 0;
+      let indent2 = 0;
       let chomp = "";
       let error = -1;
       for (let i = 1; i < source.length; ++i) {
@@ -4686,8 +4686,8 @@ var require_resolve_block_scalar = __commonJS({
           chomp = ch;
         else {
           const n = Number(ch);
-          if (!indent && n)
-            indent = n;
+          if (!indent2 && n)
+            indent2 = n;
           else if (error === -1)
             error = offset + i;
         }
@@ -4728,7 +4728,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode, indent: indent2, chomp, comment, length };
     }
     __name(parseBlockScalarHeader, "parseBlockScalarHeader");
     function splitLines2(source) {
@@ -5485,15 +5485,15 @@ var require_cst_scalar = __commonJS({
     }
     __name(resolveAsScalar, "resolveAsScalar");
     function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type: type2 = "PLAIN" } = context;
+      const { implicitKey = false, indent: indent2, inFlow = false, offset = -1, type: type2 = "PLAIN" } = context;
       const source = stringifyString.stringifyString({ type: type2, value }, {
         implicitKey,
-        indent: indent > 0 ? " ".repeat(indent) : "",
+        indent: indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
       const end = context.end ?? [
-        { type: "newline", offset: -1, indent, source: "\n" }
+        { type: "newline", offset: -1, indent: indent2, source: "\n" }
       ];
       switch (source[0]) {
         case "|":
@@ -5502,26 +5502,26 @@ var require_cst_scalar = __commonJS({
           const head = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent: indent2, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
-            props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+            props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
+          return { type: "block-scalar", offset, indent: indent2, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent: indent2, source, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent: indent2, source, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent: indent2, source, end };
       }
     }
     __name(createScalarToken, "createScalarToken");
     function setScalarValue(token, value, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type: type2 } = context;
-      let indent = "indent" in token ? token.indent : null;
-      if (afterKey && typeof indent === "number")
-        indent += 2;
+      let indent2 = "indent" in token ? token.indent : null;
+      if (afterKey && typeof indent2 === "number")
+        indent2 += 2;
       if (!type2)
         switch (token.type) {
           case "single-quoted-scalar":
@@ -5541,8 +5541,8 @@ var require_cst_scalar = __commonJS({
             type2 = "PLAIN";
         }
       const source = stringifyString.stringifyString({ type: type2, value }, {
-        implicitKey: implicitKey || indent === null,
-        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        implicitKey: implicitKey || indent2 === null,
+        indent: indent2 !== null && indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
@@ -5574,16 +5574,16 @@ var require_cst_scalar = __commonJS({
         token.source = body;
       } else {
         const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
+        const indent2 = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent: indent2, source: head }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
-          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
         for (const key2 of Object.keys(token))
           if (key2 !== "type" && key2 !== "offset")
             delete token[key2];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
       }
     }
     __name(setBlockScalarValue, "setBlockScalarValue");
@@ -5630,12 +5630,12 @@ var require_cst_scalar = __commonJS({
           break;
         }
         default: {
-          const indent = "indent" in token ? token.indent : -1;
+          const indent2 = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
           for (const key2 of Object.keys(token))
             if (key2 !== "type" && key2 !== "offset")
               delete token[key2];
-          Object.assign(token, { type: type2, indent, source, end });
+          Object.assign(token, { type: type2, indent: indent2, source, end });
         }
       }
     }
@@ -5952,15 +5952,15 @@ var require_lexer = __commonJS({
       continueScalar(offset) {
         let ch = this.buffer[offset];
         if (this.indentNext > 0) {
-          let indent = 0;
+          let indent2 = 0;
           while (ch === " ")
-            ch = this.buffer[++indent + offset];
+            ch = this.buffer[++indent2 + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
+            const next = this.buffer[indent2 + offset + 1];
             if (next === "\n" || !next && !this.atEnd)
-              return offset + indent + 1;
+              return offset + indent2 + 1;
           }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+          return ch === "\n" || indent2 >= this.indentNext || !ch && !this.atEnd ? offset + indent2 : -1;
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
@@ -6129,12 +6129,12 @@ var require_lexer = __commonJS({
       }
       *parseFlowCollection() {
         let nl, sp;
-        let indent = -1;
+        let indent2 = -1;
         do {
           nl = yield* this.pushNewline();
           if (nl > 0) {
             sp = yield* this.pushSpaces(false);
-            this.indentValue = indent = sp;
+            this.indentValue = indent2 = sp;
           } else {
             sp = 0;
           }
@@ -6143,8 +6143,8 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent2 !== -1 && indent2 < this.indentNext && line[0] !== "#" || indent2 === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+          const atFlowEndMarker = indent2 === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -6252,16 +6252,16 @@ var require_lexer = __commonJS({
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
-        let indent = 0;
+        let indent2 = 0;
         let ch;
         loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
           switch (ch) {
             case " ":
-              indent += 1;
+              indent2 += 1;
               break;
             case "\n":
               nl = i2;
-              indent = 0;
+              indent2 = 0;
               break;
             case "\r": {
               const next = this.buffer[i2 + 1];
@@ -6277,9 +6277,9 @@ var require_lexer = __commonJS({
         }
         if (!ch && !this.atEnd)
           return this.setNext("block-scalar");
-        if (indent >= this.indentNext) {
+        if (indent2 >= this.indentNext) {
           if (this.blockScalarIndent === -1)
-            this.indentNext = indent;
+            this.indentNext = indent2;
           else {
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
@@ -6312,7 +6312,7 @@ var require_lexer = __commonJS({
             const lastChar = i2;
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent2 > lastChar)
               nl = i2;
             else
               break;
@@ -7341,10 +7341,10 @@ var require_parser = __commonJS({
         }
         return null;
       }
-      atIndentedComment(start2, indent) {
+      atIndentedComment(start2, indent2) {
         if (this.type !== "comment")
           return false;
-        if (this.indent <= indent)
+        if (this.indent <= indent2)
           return false;
         return start2.every((st) => st.type === "newline" || st.type === "space");
       }
@@ -7470,8 +7470,8 @@ var require_public_api = __commonJS({
       if (typeof options === "string")
         options = options.length;
       if (typeof options === "number") {
-        const indent = Math.round(options);
-        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+        const indent2 = Math.round(options);
+        options = indent2 < 1 ? void 0 : indent2 > 8 ? { indent: 8 } : { indent: indent2 };
       }
       if (value === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
@@ -10969,7 +10969,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve7.call(this, root3, ref);
+      let _sch = resolve8.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -11000,13 +11000,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve7(root3, ref) {
+    function resolve8(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve7, "resolve");
+    __name(resolve8, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -11901,7 +11901,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve7(baseURI, relativeURI, options) {
+    function resolve8(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11937,7 +11937,7 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve7, "resolve");
+    __name(resolve8, "resolve");
     function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
@@ -12308,7 +12308,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve7,
+      resolve: resolve8,
       resolveComponent,
       equal,
       serialize,
@@ -12733,7 +12733,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text3, msg) => text3 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -16939,7 +16939,7 @@ var require_runtime = __commonJS({
           }
           return void 0;
         }, "lookupProperty"),
-        lookup: /* @__PURE__ */ __name(function lookup2(depths, name) {
+        lookup: /* @__PURE__ */ __name(function lookup3(depths, name) {
           var len = depths.length;
           for (var i = 0; i < len; i++) {
             var result2 = depths[i] && container.lookupProperty(depths[i], name);
@@ -18682,12 +18682,12 @@ var require_compiler = __commonJS({
           this.accept(partial.name);
         }
         this.setupFullMustacheParams(partial, program, void 0, true);
-        var indent = partial.indent || "";
-        if (this.options.preventIndent && indent) {
-          this.opcode("appendContent", indent);
-          indent = "";
+        var indent2 = partial.indent || "";
+        if (this.options.preventIndent && indent2) {
+          this.opcode("appendContent", indent2);
+          indent2 = "";
         }
-        this.opcode("invokePartial", isDynamic, partialName, indent);
+        this.opcode("invokePartial", isDynamic, partialName, indent2);
         this.opcode("append");
       }, "PartialStatement"),
       PartialBlockStatement: /* @__PURE__ */ __name(function PartialBlockStatement(partialBlock) {
@@ -21375,11 +21375,11 @@ var require_javascript_compiler = __commonJS({
         var len = parts.length;
         var _loop = /* @__PURE__ */ __name(function(i2) {
           _this2.replaceStack(function(current) {
-            var lookup2 = _this2.nameLookup(current, parts[i2], type2);
+            var lookup3 = _this2.nameLookup(current, parts[i2], type2);
             if (!falsy) {
-              return [" != null ? ", lookup2, " : ", current];
+              return [" != null ? ", lookup3, " : ", current];
             } else {
-              return [" && ", lookup2];
+              return [" && ", lookup3];
             }
           });
         }, "_loop");
@@ -21552,12 +21552,12 @@ var require_javascript_compiler = __commonJS({
         this.emptyHash();
         var helper = this.setupHelper(0, name, helperCall);
         var helperName = this.lastHelper = this.nameLookup("helpers", name, "helper");
-        var lookup2 = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
+        var lookup3 = ["(", "(helper = ", helperName, " || ", nonHelper, ")"];
         if (!this.options.strict) {
-          lookup2[0] = "(helper = ";
-          lookup2.push(" != null ? helper : ", this.aliasable("container.hooks.helperMissing"));
+          lookup3[0] = "(helper = ";
+          lookup3.push(" != null ? helper : ", this.aliasable("container.hooks.helperMissing"));
         }
-        this.push(["(", lookup2, helper.paramsInit ? ["),(", helper.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper.callParams), " : helper))"]);
+        this.push(["(", lookup3, helper.paramsInit ? ["),(", helper.paramsInit] : [], "),", "(typeof helper === ", this.aliasable('"function"'), " ? ", this.source.functionCall("helper", "call", helper.callParams), " : helper))"]);
       }, "invokeAmbiguous"),
       // [invokePartial]
       //
@@ -21566,14 +21566,14 @@ var require_javascript_compiler = __commonJS({
       //
       // This operation pops off a context, invokes a partial with that context,
       // and pushes the result of the invocation back.
-      invokePartial: /* @__PURE__ */ __name(function invokePartial(isDynamic, name, indent) {
+      invokePartial: /* @__PURE__ */ __name(function invokePartial(isDynamic, name, indent2) {
         var params = [], options = this.setupParams(name, 1, params);
         if (isDynamic) {
           name = this.popStack();
           delete options.name;
         }
-        if (indent) {
-          options.indent = this.quotedString(indent);
+        if (indent2) {
+          options.indent = this.quotedString(indent2);
         }
         options.helpers = "helpers";
         options.partials = "partials";
@@ -23371,9 +23371,9 @@ function packagePath(...segments) {
 __name(packagePath, "packagePath");
 function readPackageText(...segments) {
   const path = segments.join("/");
-  const text = FILES.get(path);
-  if (text === void 0) throw Object.assign(new Error("ENOENT: the bundle holds no " + path), { code: "ENOENT" });
-  return text;
+  const text3 = FILES.get(path);
+  if (text3 === void 0) throw Object.assign(new Error("ENOENT: the bundle holds no " + path), { code: "ENOENT" });
+  return text3;
 }
 __name(readPackageText, "readPackageText");
 function readPackageJson(...segments) {
@@ -23448,8 +23448,8 @@ function listNames(names, conjunction = "and") {
   return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted[quoted.length - 1]}`;
 }
 __name(listNames, "listNames");
-function clip(text, max = 60) {
-  return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
+function clip(text3, max = 60) {
+  return text3.length > max ? text3.slice(0, max - 1) + "\u2026" : text3;
 }
 __name(clip, "clip");
 
@@ -23540,10 +23540,10 @@ var HINTS = {
   BAD_SCALAR_START: "Put the value in quotes."
 };
 var DEFAULT_HINT = "Check the indentation and quoting around this point.";
-function lines(text) {
+function lines(text3) {
   const out = [];
   let start2 = 0;
-  for (const line of text.split("\n")) {
+  for (const line of text3.split("\n")) {
     out.push({ start: start2, text: line });
     start2 += line.length + 1;
   }
@@ -23589,15 +23589,15 @@ __name(overIndented, "overIndented");
 function underIndented(all, index) {
   const line = all[index];
   if (!line || isBlank(line.text)) return void 0;
-  const indent = indentOf(line.text);
+  const indent2 = indentOf(line.text);
   let sibling;
   let parent;
   for (let i = index - 1; i >= 0; i--) {
-    const text = all[i].text;
-    if (isBlank(text)) continue;
-    const at = indentOf(text);
-    if (at > indent && sibling === void 0) sibling = at;
-    if (at < indent) {
+    const text3 = all[i].text;
+    if (isBlank(text3)) continue;
+    const at = indentOf(text3);
+    if (at > indent2 && sibling === void 0) sibling = at;
+    if (at < indent2) {
       parent = at;
       break;
     }
@@ -23605,15 +23605,15 @@ function underIndented(all, index) {
   if (sibling === void 0 || parent === void 0) return void 0;
   const key2 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
   return {
-    offset: line.start + indent,
-    message: `Invalid YAML: \`${key2}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
+    offset: line.start + indent2,
+    message: `Invalid YAML: \`${key2}\` starts at column ${indent2 + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
   };
 }
 __name(underIndented, "underIndented");
-function reportSyntaxErrors(text, errors) {
+function reportSyntaxErrors(text3, errors) {
   const sorted = [...errors].sort((a, b) => a.offset - b.offset);
   const first = sorted[0];
-  const all = lines(text);
+  const all = lines(text3);
   const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
   const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
   const report = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
@@ -23718,7 +23718,7 @@ var LimitError = class extends Error {
     __name(this, "LimitError");
   }
 };
-function parseYaml(text, file, limits = {}) {
+function parseYaml(text3, file, limits = {}) {
   const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   const maxAliasCount = limits.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount;
   const maxExpandedBytes = limits.maxExpandedBytes ?? DEFAULT_LIMITS.maxExpandedBytes;
@@ -23739,16 +23739,16 @@ function parseYaml(text, file, limits = {}) {
     report("too-deep", `The YAML is nested more than ${maxDepth} levels deep. A manifest needs only a few levels; flatten this structure.`, at, path);
     return done(void 0);
   }, "tooDeep");
-  const bytes = Buffer.byteLength(text, "utf8");
+  const bytes = Buffer.byteLength(text3, "utf8");
   if (bytes > maxBytes) {
     report("file-too-large", `The file is ${bytes} bytes, over the limit of ${maxBytes} bytes (${formatMiB(maxBytes)}). A manifest should be far smaller: remove generated or unused content.`, { line: 1, column: 1 });
     return done(void 0);
   }
-  const deepAt = prescanDepth(text, maxDepth);
-  if (deepAt >= 0) return tooDeep(positionAt(text, deepAt));
+  const deepAt = prescanDepth(text3, maxDepth);
+  if (deepAt >= 0) return tooDeep(positionAt(text3, deepAt));
   let docs;
   try {
-    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
+    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text3));
     const cstDeepAt = cstDepthExceeded(tokens2, maxDepth);
     if (cstDeepAt >= 0) return tooDeep(toPosition(cstDeepAt));
     docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens2));
@@ -23765,14 +23765,14 @@ function parseYaml(text, file, limits = {}) {
     }
     for (const w of doc.warnings) {
       if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
-        report("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
+        report("unsupported-tag", tagMessage(text3.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
       } else {
         syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
       }
     }
   }
   if (syntaxErrors.length > 0) {
-    const first2 = reportSyntaxErrors(text, syntaxErrors);
+    const first2 = reportSyntaxErrors(text3, syntaxErrors);
     report("yaml-syntax", first2.message, toPosition(first2.offset));
     return done(void 0);
   }
@@ -23896,8 +23896,8 @@ var Walker = class {
     return array;
   }
   /** Adds a key or scalar to the expanded size; crossing the budget inside an alias points at that alias. */
-  count(text, node, ptr) {
-    this.bytes += Buffer.byteLength(text, "utf8");
+  count(text3, node, ptr) {
+    this.bytes += Buffer.byteLength(text3, "utf8");
     if (this.bytes <= this.bounds.maxExpandedBytes) return;
     const max = formatMiB(this.bounds.maxExpandedBytes);
     throw this.limit(
@@ -23936,50 +23936,50 @@ function tagMessage(tag) {
   return `The YAML tag ${tag} is not supported: a manifest is plain data. Remove the tag (only ${ALLOWED_TAGS.join(", ")} are allowed).`;
 }
 __name(tagMessage, "tagMessage");
-function positionAt(text, offset) {
+function positionAt(text3, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let nl = text.indexOf("\n"); nl !== -1 && nl < offset; nl = text.indexOf("\n", nl + 1)) {
+  for (let nl = text3.indexOf("\n"); nl !== -1 && nl < offset; nl = text3.indexOf("\n", nl + 1)) {
     line++;
     lineStart = nl + 1;
   }
   return { line, column: offset - lineStart + 1 };
 }
 __name(positionAt, "positionAt");
-function prescanDepth(text, max) {
+function prescanDepth(text3, max) {
   const indents = [];
   let flow = 0;
   let i = 0;
-  while (i < text.length) {
+  while (i < text3.length) {
     const lineStart = i;
-    while (text[i] === " ") i++;
+    while (text3[i] === " ") i++;
     let col = i - lineStart;
-    let c = text[i];
+    let c = text3[i];
     if (flow === 0 && c !== void 0 && c !== "\n" && c !== "\r" && c !== "#") {
       while (indents.length > 0 && indents[indents.length - 1] > col) indents.pop();
       if (c !== "[" && c !== "{" && indents[indents.length - 1] !== col) indents.push(col);
-      while ((c === "-" || c === "?" || c === ":") && (text[i + 1] === " " || text[i + 1] === "	")) {
+      while ((c === "-" || c === "?" || c === ":") && (text3[i + 1] === " " || text3[i + 1] === "	")) {
         do
           i++;
-        while (text[i] === " " || text[i] === "	");
+        while (text3[i] === " " || text3[i] === "	");
         col = i - lineStart;
-        c = text[i];
-        if ((c === "-" || c === "?") && (text[i + 1] === " " || text[i + 1] === "	") && indents.push(col) > max) return i;
+        c = text3[i];
+        if ((c === "-" || c === "?") && (text3[i + 1] === " " || text3[i + 1] === "	") && indents.push(col) > max) return i;
       }
       if (indents.length > max) return i;
     }
     let prev = "\n";
-    for (; i < text.length; i++) {
-      c = text[i];
+    for (; i < text3.length; i++) {
+      c = text3[i];
       if (c === "\n") break;
       if (c === " " || c === "	" || c === "\r") continue;
       const nodeStart = "\n[{,:-?".includes(prev);
-      if (c === "#" && (i === 0 || " 	\n".includes(text[i - 1]))) {
-        i = text.indexOf("\n", i);
+      if (c === "#" && (i === 0 || " 	\n".includes(text3[i - 1]))) {
+        i = text3.indexOf("\n", i);
         if (i < 0) return -1;
         break;
       } else if ((c === '"' || c === "'") && nodeStart) {
-        i = closingQuote(text, i);
+        i = closingQuote(text3, i);
         if (i < 0) return -1;
       } else if (c === "[" || c === "{") {
         if (!(flow > 0 || nodeStart)) c = "x";
@@ -23994,12 +23994,12 @@ function prescanDepth(text, max) {
   return -1;
 }
 __name(prescanDepth, "prescanDepth");
-function closingQuote(text, open) {
-  const quote = text[open];
-  for (let i = open + 1; i < text.length; i++) {
-    if (quote === '"' && text[i] === "\\") i++;
-    else if (text[i] === quote) {
-      if (quote === "'" && text[i + 1] === "'") i++;
+function closingQuote(text3, open) {
+  const quote = text3[open];
+  for (let i = open + 1; i < text3.length; i++) {
+    if (quote === '"' && text3[i] === "\\") i++;
+    else if (text3[i] === quote) {
+      if (quote === "'" && text3[i + 1] === "'") i++;
       else return i;
     }
   }
@@ -31783,9 +31783,9 @@ var Machine = class Machine2 {
         if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
         if (this.matched) break;
         if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
-          const advance = input.index(this.re2, currentPos);
-          if (advance < 0) break;
-          currentPos += advance;
+          const advance2 = input.index(this.re2, currentPos);
+          if (advance2 < 0) break;
+          currentPos += advance2;
           r = input.step(currentPos);
           rune = r >> 3;
           width = r & 7;
@@ -32546,9 +32546,9 @@ var Backtracker = class Backtracker2 {
       let width = -1;
       for (; pos <= end && width !== 0; pos += width) {
         if (re2.prefix.length > 0) {
-          const advance = input.index(re2, pos);
-          if (advance < 0) break;
-          pos += advance;
+          const advance2 = input.index(re2, pos);
+          if (advance2 < 0) break;
+          pos += advance2;
         }
         if (b.ncap > 0) b.cap[0] = pos;
         if (b.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
@@ -36667,7 +36667,7 @@ var linearRegExp = Object.assign(
     } catch (error) {
       throw new PatternError(refusal(pattern, error.message.replace(/^error parsing regexp: /, "")));
     }
-    return { test: /* @__PURE__ */ __name((text) => compiled.test(text), "test"), toString: /* @__PURE__ */ __name(() => `/${pattern}/${flags}`, "toString") };
+    return { test: /* @__PURE__ */ __name((text3) => compiled.test(text3), "test"), toString: /* @__PURE__ */ __name(() => `/${pattern}/${flags}`, "toString") };
   },
   { code: "linearRegExp" }
   // for Ajv's standalone code, which Paved does not generate
@@ -36789,13 +36789,13 @@ __name(endlessRecursion, "endlessRecursion");
 function compileErrorWords(error) {
   if (error instanceof PatternError) return error.message;
   if (error instanceof RangeError) return ENDLESS;
-  const text = error instanceof Error ? error.message : String(error);
-  const unknown = /unknown keyword: "([^"]+)"/.exec(text);
+  const text3 = error instanceof Error ? error.message : String(error);
+  const unknown = /unknown keyword: "([^"]+)"/.exec(text3);
   if (unknown) {
     const hit = suggest(unknown[1], KNOWN_KEYWORDS);
     return `unknown JSON Schema keyword \`${unknown[1]}\`${hit ? `; did you mean \`${hit}\`?` : ""}`;
   }
-  return `the assertion is not a valid JSON Schema: ${text.replace(/^strict mode: /, "")}`;
+  return `the assertion is not a valid JSON Schema: ${text3.replace(/^strict mode: /, "")}`;
 }
 __name(compileErrorWords, "compileErrorWords");
 function policyMatches(policy, unit) {
@@ -36962,10 +36962,10 @@ function parseEnvValue(value) {
   if (typeof value !== "string") return { kind: "literal", text: String(value) };
   const whole = DEPENDENCY_PLACEHOLDER.exec(value);
   if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text = "";
+  let text3 = "";
   for (let i = 0; i < value.length; i++) {
     if (value.startsWith("$${", i)) {
-      text += "${";
+      text3 += "${";
       i += 2;
     } else if (value.startsWith("${", i)) {
       const end = value.indexOf("}", i);
@@ -36973,10 +36973,10 @@ function parseEnvValue(value) {
       const isWhole = i === 0 && end === value.length - 1;
       return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
     } else {
-      text += value[i];
+      text3 += value[i];
     }
   }
-  return { kind: "literal", text };
+  return { kind: "literal", text: text3 };
 }
 __name(parseEnvValue, "parseEnvValue");
 
@@ -36995,11 +36995,11 @@ var KNOWN_PREFIXES = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
   [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
 ];
-function entropy(text) {
+function entropy(text3) {
   const counts = /* @__PURE__ */ new Map();
-  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (const c of text3) counts.set(c, (counts.get(c) ?? 0) + 1);
   let bits = 0;
-  for (const n of counts.values()) bits -= n / text.length * Math.log2(n / text.length);
+  for (const n of counts.values()) bits -= n / text3.length * Math.log2(n / text3.length);
   return bits;
 }
 __name(entropy, "entropy");
@@ -37460,8 +37460,8 @@ function intersection(a, b) {
 __name(intersection, "intersection");
 
 // src/config/load.ts
-function loadConfig(text, file) {
-  const parsed = parseYaml(text, file);
+function loadConfig(text3, file) {
+  const parsed = parseYaml(text3, file);
   const diagnostics = parsed.diagnostics.filter((d) => d.code !== "empty-file");
   const done = /* @__PURE__ */ __name((config3) => ({
     ...config3 && !hasErrors(diagnostics) ? { config: config3 } : {},
@@ -37560,9 +37560,9 @@ function resolvePreviews(raw, environments) {
   };
 }
 __name(resolvePreviews, "resolvePreviews");
-function durationMs(text) {
-  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text.slice(-1)];
-  return Number(text.slice(0, -1)) * unit;
+function durationMs(text3) {
+  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text3.slice(-1)];
+  return Number(text3.slice(0, -1)) * unit;
 }
 __name(durationMs, "durationMs");
 function semanticChecks(config2, file, sourceMap) {
@@ -37846,8 +37846,8 @@ function evaluatePolicies(units, config2, file, sourceMap) {
   for (const unit of units) {
     for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
       const site = locate(unit, finding, sourceMap);
-      const text = typeof finding.message === "string" ? finding.message : finding.message("\0");
-      const key2 = `${finding.code}\0${site.path}\0${text}`;
+      const text3 = typeof finding.message === "string" ? finding.message : finding.message("\0");
+      const key2 = `${finding.code}\0${site.path}\0${text3}`;
       const group = groups.get(key2);
       if (group) {
         if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
@@ -38258,12 +38258,12 @@ function secretKeyScope(unit, keyPrefix) {
 __name(secretKeyScope, "secretKeyScope");
 
 // src/manifest/check.ts
-function checkManifest(text, file, config2) {
-  return resolveManifest(validateManifest(text, file, config2), file, config2);
+function checkManifest(text3, file, config2) {
+  return resolveManifest(validateManifest(text3, file, config2), file, config2);
 }
 __name(checkManifest, "checkManifest");
-function validateManifest(text, file, config2) {
-  const parsed = parseYaml(text, file);
+function validateManifest(text3, file, config2) {
+  const parsed = parseYaml(text3, file);
   const { sourceMap } = parsed;
   const validation = { diagnostics: [...parsed.diagnostics], sourceMap, value: parsed.value, reported: /* @__PURE__ */ new Set() };
   const { diagnostics } = validation;
@@ -38450,40 +38450,40 @@ var CODES = {
   dim: [2, 22]
 };
 function painter(color) {
-  return color ? (c, text) => `\x1B[${CODES[c][0]}m${text}\x1B[${CODES[c][1]}m` : (_c, text) => text;
+  return color ? (c, text3) => `\x1B[${CODES[c][0]}m${text3}\x1B[${CODES[c][1]}m` : (_c, text3) => text3;
 }
 __name(painter, "painter");
 
 // src/report/escape.ts
 var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
-function showInvisible(text) {
-  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+function showInvisible(text3) {
+  return text3.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 __name(showInvisible, "showInvisible");
-function escapeMarkdown(text) {
-  return showInvisible(text).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
+function escapeMarkdown(text3) {
+  return showInvisible(text3).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
 }
 __name(escapeMarkdown, "escapeMarkdown");
-function markdownMessage(text, options = {}) {
-  const parts = text.split(/`([^`\r\n]+)`/);
+function markdownMessage(text3, options = {}) {
+  const parts = text3.split(/`([^`\r\n]+)`/);
   return parts.map((part2, i) => i % 2 === 0 ? escapeMarkdown(part2) : options.table ? tableCodeSpan(part2) : codeSpan(part2)).join("");
 }
 __name(markdownMessage, "markdownMessage");
-function codeSpan(text) {
-  const oneLine2 = showInvisible(text).replace(/\r?\n|\r/g, " ");
+function codeSpan(text3) {
+  const oneLine2 = showInvisible(text3).replace(/\r?\n|\r/g, " ");
   const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
   const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine2}${pad}${fence}`;
 }
 __name(codeSpan, "codeSpan");
-function tableCodeSpan(text) {
-  return codeSpan(text).replace(/\|/g, "\\|");
+function tableCodeSpan(text3) {
+  return codeSpan(text3).replace(/\|/g, "\\|");
 }
 __name(tableCodeSpan, "tableCodeSpan");
 function codeBlock(raw, language = "") {
-  const text = showInvisible(raw);
-  const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
-  const body = text.endsWith("\n") || text === "" ? text : `${text}
+  const text3 = showInvisible(raw);
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(text3) + 1));
+  const body = text3.endsWith("\n") || text3 === "" ? text3 : `${text3}
 `;
   return `${fence}${language}
 ${body}${fence}
@@ -38494,30 +38494,30 @@ function safeUrl(url) {
   return url.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 __name(safeUrl, "safeUrl");
-function escapeHtml(text) {
-  return showInvisible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+function escapeHtml(text3) {
+  return showInvisible(text3).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 __name(escapeHtml, "escapeHtml");
-function escapeTerminal(text) {
-  return showInvisible(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+function escapeTerminal(text3) {
+  return showInvisible(text3).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 __name(escapeTerminal, "escapeTerminal");
-function escapeTerminalLine(text) {
-  return escapeTerminal(text).replace(/\n/g, "\\n");
+function escapeTerminalLine(text3) {
+  return escapeTerminal(text3).replace(/\n/g, "\\n");
 }
 __name(escapeTerminalLine, "escapeTerminalLine");
-function longestBacktickRun(text) {
+function longestBacktickRun(text3) {
   let longest = 0;
-  for (const run2 of text.match(/`+/g) ?? []) longest = Math.max(longest, run2.length);
+  for (const run2 of text3.match(/`+/g) ?? []) longest = Math.max(longest, run2.length);
   return longest;
 }
 __name(longestBacktickRun, "longestBacktickRun");
 
 // src/report/code-frame.ts
 function codeFrame(source, line, column, paint) {
-  const text = source.split("\n")[line - 1];
-  if (text === void 0) return [];
-  const shown = escapeTerminal(text.replace(/\r$/, "").replace(/\t/g, " "));
+  const text3 = source.split("\n")[line - 1];
+  if (text3 === void 0) return [];
+  const shown = escapeTerminal(text3.replace(/\r$/, "").replace(/\t/g, " "));
   return [
     `${paint("dim", `${String(line).padStart(5)} |`)} ${shown}`,
     `${paint("dim", `${" ".repeat(5)} |`)} ${" ".repeat(Math.max(0, column - 1))}${paint("red", "^")}`
@@ -38627,18 +38627,18 @@ function hex(code, width) {
   return code.toString(16).toUpperCase().padStart(width, "0");
 }
 __name(hex, "hex");
-function yamlString(text) {
-  if (PLAIN_SAFE.test(text)) return `"${text}"`;
+function yamlString(text3) {
+  if (PLAIN_SAFE.test(text3)) return `"${text3}"`;
   let out = '"';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    const code = text.charCodeAt(i);
+  for (let i = 0; i < text3.length; i++) {
+    const ch = text3[i];
+    const code = text3.charCodeAt(i);
     if (code >= 32 && code <= 126 && ch !== '"' && ch !== "\\") {
       out += ch;
     } else if (SHORT_ESCAPES[ch] !== void 0) {
       out += SHORT_ESCAPES[ch];
-    } else if (code >= 55296 && code <= 56319 && isLowSurrogate(text.charCodeAt(i + 1))) {
-      out += "\\U" + hex(text.codePointAt(i), 8);
+    } else if (code >= 55296 && code <= 56319 && isLowSurrogate(text3.charCodeAt(i + 1))) {
+      out += "\\U" + hex(text3.codePointAt(i), 8);
       i++;
     } else {
       out += "\\u" + hex(code, 4);
@@ -38664,8 +38664,8 @@ function yamlScalar(value) {
   return String(value);
 }
 __name(yamlScalar, "yamlScalar");
-function yamlStringOrNull(text) {
-  return text === void 0 || text === null ? null : yamlString(text);
+function yamlStringOrNull(text3) {
+  return text3 === void 0 || text3 === null ? null : yamlString(text3);
 }
 __name(yamlStringOrNull, "yamlStringOrNull");
 function compareText(a, b) {
@@ -38678,7 +38678,7 @@ function entries(pairs2) {
 __name(entries, "entries");
 
 // src/render/context.ts
-function addFile(ctx, path, text, templateFile, subject, options = {}) {
+function addFile(ctx, path, text3, templateFile, subject, options = {}) {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
     ctx.diagnostics.add(
@@ -38687,7 +38687,7 @@ function addFile(ctx, path, text, templateFile, subject, options = {}) {
     );
     return false;
   }
-  const content = (options.header ?? ctx.ownedHeader) + text;
+  const content = (options.header ?? ctx.ownedHeader) + text3;
   const bytes = Buffer.byteLength(content, "utf8");
   const at = /* @__PURE__ */ __name((code, message) => options.unit ? unitDiagnostic(ctx.config.manifest, options.unit, "", code, message) : templateDiagnostic(templateFile, code, message), "at");
   if (bytes > MAX_RENDERED_FILE_BYTES) {
@@ -38749,6 +38749,10 @@ function catalogPath(directory, owner, service) {
   return joinSafe([...root2(directory), "catalog", owner, `${service}.yaml`]);
 }
 __name(catalogPath, "catalogPath");
+function notificationsPath(directory) {
+  return joinSafe([...root2(directory), "argocd", "argocd-notifications-cm.yaml"]);
+}
+__name(notificationsPath, "notificationsPath");
 function bookkeepingPath(directory, ...segments) {
   const joined = joinSafe(segments);
   return "path" in joined ? { path: [...root2(directory), ".paved", joined.path].join("/") } : joined;
@@ -38796,8 +38800,8 @@ function splitImage(reference) {
 __name(splitImage, "splitImage");
 
 // src/render/kubelet-escape.ts
-function kubeletLiteral(text) {
-  return text.includes("$") ? text.replaceAll("$", () => "$$") : text;
+function kubeletLiteral(text3) {
+  return text3.includes("$") ? text3.replaceAll("$", () => "$$") : text3;
 }
 __name(kubeletLiteral, "kubeletLiteral");
 
@@ -38933,12 +38937,12 @@ function envVar(unit, key2, raw) {
     const ref = { name: yamlString(connectionSecretName(unit.service, parsed.dependency)), key: yamlString(parsed.output) };
     return { name: yamlString(key2), value: null, secretKeyRef: ref };
   }
-  const text = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key2), value: containerString(text), secretKeyRef: null };
+  const text3 = parsed.kind === "literal" ? parsed.text : String(raw);
+  return { name: yamlString(key2), value: containerString(text3), secretKeyRef: null };
 }
 __name(envVar, "envVar");
-function containerString(text) {
-  return yamlString(kubeletLiteral(text));
+function containerString(text3) {
+  return yamlString(kubeletLiteral(text3));
 }
 __name(containerString, "containerString");
 function buildDependency(unit, name, config2) {
@@ -39017,6 +39021,115 @@ function renderCatalog(units, ctx) {
 }
 __name(renderCatalog, "renderCatalog");
 
+// src/render/argocd-notifications.ts
+var NOTIFY_SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
+var PAVED_TRIGGERS = [
+  {
+    name: "paved-on-sync-running",
+    description: "Application is being synced",
+    when: "app.status.operationState != nil and app.status.operationState.phase in ['Running']",
+    oncePer: "app.status.operationState?.syncResult?.revision"
+  },
+  {
+    name: "paved-on-deployed",
+    description: "Application is synced and healthy. Triggered once per commit.",
+    when: "app.status.operationState != nil and app.status.operationState.phase in ['Succeeded'] and app.status.health.status == 'Healthy' and (!time.Parse(app.status.health.lastTransitionTime).Add(1 * time.Minute).Before(time.Parse(app.status.operationState.finishedAt)) or time.Parse(app.status.health.lastTransitionTime).Before(time.Parse(app.status.operationState.startedAt)))",
+    oncePer: "app.status.operationState?.syncResult?.revision"
+  },
+  {
+    name: "paved-on-sync-failed",
+    description: "Application syncing has failed",
+    when: "app.status.operationState != nil and app.status.operationState.phase in ['Error', 'Failed']",
+    oncePer: "app.status.operationState?.syncResult?.revision"
+  },
+  {
+    name: "paved-on-health-degraded",
+    description: "Application has degraded",
+    when: "app.status.health.status == 'Degraded'",
+    oncePer: "app.status.operationState?.syncResult?.revision"
+  }
+];
+function webhookBody(trigger) {
+  const field = /* @__PURE__ */ __name((path) => `{{toJson .app.${path}}}`, "field");
+  return [
+    "{",
+    `  "trigger": "${trigger}",`,
+    '  "app": {',
+    `    "metadata": { "name": ${field("metadata.name")}, "namespace": ${field("metadata.namespace")}, "labels": ${field("metadata.labels")} },`,
+    `    "spec": { "source": ${field("spec.source")}, "sources": ${field("spec.sources")} },`,
+    '    "status": {',
+    `      "sync": ${field("status.sync")},`,
+    `      "health": ${field("status.health")},`,
+    `      "operationState": ${field("status.operationState")},`,
+    `      "resources": ${field("status.resources")}`,
+    "    }",
+    "  }",
+    "}"
+  ].join("\n");
+}
+__name(webhookBody, "webhookBody");
+var indent = /* @__PURE__ */ __name((text3, spaces) => text3.split("\n").map((line) => line === "" ? line : " ".repeat(spaces) + line).join("\n"), "indent");
+function notificationsConfigMap(namespace) {
+  const data = [
+    "  service.webhook.paved: |",
+    "    url: $paved-url",
+    "    headers:",
+    "      - name: Content-Type",
+    "        value: application/json",
+    "      - name: Authorization",
+    "        value: Bearer $paved-token"
+  ];
+  for (const trigger of PAVED_TRIGGERS) {
+    data.push(
+      `  template.${trigger.name}: |`,
+      "    webhook:",
+      "      paved:",
+      "        method: POST",
+      "        body: |",
+      indent(webhookBody(trigger.name), 10)
+    );
+  }
+  for (const trigger of PAVED_TRIGGERS) {
+    data.push(
+      `  trigger.${trigger.name}: |`,
+      `    - description: ${trigger.description}`,
+      `      when: ${trigger.when}`,
+      `      oncePer: ${trigger.oncePer}`,
+      `      send: [${trigger.name}]`
+    );
+  }
+  data.push(
+    "  subscriptions: |",
+    "    - recipients: [paved]",
+    `      selector: ${NOTIFY_SELECTOR}`,
+    `      triggers: [${PAVED_TRIGGERS.map((t) => t.name).join(", ")}]`
+  );
+  return [
+    "# Argo CD Notifications for Paved: merge these keys into your argocd-notifications-cm, and put",
+    "# `paved-url` (https://<paved host>/api/argocd/events) and `paved-token` (PAVED_ARGOCD_TOKEN)",
+    "# into argocd-notifications-secret. Rendered by Paved; not synced by the root Applications.",
+    "apiVersion: v1",
+    "kind: ConfigMap",
+    "metadata:",
+    "  name: argocd-notifications-cm",
+    `  namespace: ${namespace}`,
+    "data:",
+    ...data,
+    ""
+  ].join("\n");
+}
+__name(notificationsConfigMap, "notificationsConfigMap");
+
+// src/render/render-argocd.ts
+function renderNotifications(units, ctx) {
+  if (units.length === 0) return [];
+  const target = notificationsPath(ctx.config.gitops.directory);
+  if (!("path" in target)) return [];
+  ctx.files.set(target.path, notificationsConfigMap(ctx.shared.argocd.namespace));
+  return [target.path];
+}
+__name(renderNotifications, "renderNotifications");
+
 // src/render/ingress-claims.ts
 import { createHash } from "node:crypto";
 function ingressClaim(directory, unit, ingress, source) {
@@ -39047,8 +39160,8 @@ function clusterSegment(cluster) {
   return `${host}-${digest(cluster).slice(0, 8)}`;
 }
 __name(clusterSegment, "clusterSegment");
-function digest(text) {
-  return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
+function digest(text3) {
+  return createHash("sha256").update(text3, "utf8").digest("hex").slice(0, 16);
 }
 __name(digest, "digest");
 
@@ -39281,10 +39394,10 @@ function requireCommon() {
     return typeof subject === "undefined" || subject === null;
   }
   __name(isNothing, "isNothing");
-  function isObject(subject) {
+  function isObject2(subject) {
     return typeof subject === "object" && subject !== null;
   }
-  __name(isObject, "isObject");
+  __name(isObject2, "isObject");
   function toArray(sequence) {
     if (Array.isArray(sequence)) return sequence;
     else if (isNothing(sequence)) return [];
@@ -39315,7 +39428,7 @@ function requireCommon() {
   }
   __name(isNegativeZero, "isNegativeZero");
   common.isNothing = isNothing;
-  common.isObject = isObject;
+  common.isObject = isObject2;
   common.toArray = toArray;
   common.repeat = repeat;
   common.isNegativeZero = isNegativeZero;
@@ -42026,8 +42139,8 @@ function requireDumper() {
           return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
         }
       }
-      const indent = state.indent * Math.max(1, level);
-      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const indent2 = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent2);
       const singleLineOnly = iskey || // No block styles in flow mode.
       state.flowLevel > -1 && level >= state.flowLevel;
       function testAmbiguity(string2) {
@@ -42049,9 +42162,9 @@ function requireDumper() {
         case STYLE_SINGLE:
           return "'" + string.replace(/'/g, "''") + "'";
         case STYLE_LITERAL:
-          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent2));
         case STYLE_FOLDED:
-          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent2));
         case STYLE_DOUBLE:
           return '"' + escapeString(string) + '"';
         default:
@@ -42483,15 +42596,15 @@ var {
 } = yaml;
 
 // src/render/parse-back.ts
-function normalizeOutput(text) {
-  const unix = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+function normalizeOutput(text3) {
+  const unix = text3.includes("\r") ? text3.replace(/\r\n?/g, "\n") : text3;
   if (unix.endsWith("\n") && !/\s/.test(unix.charAt(unix.length - 2))) return unix;
   return unix.trimEnd() + "\n";
 }
 __name(normalizeOutput, "normalizeOutput");
-function parse(text) {
+function parse(text3) {
   try {
-    const documents = yaml.loadAll(text, void 0, { schema: yaml.CORE_SCHEMA }).filter((doc) => doc !== null && doc !== void 0);
+    const documents = yaml.loadAll(text3, void 0, { schema: yaml.CORE_SCHEMA }).filter((doc) => doc !== null && doc !== void 0);
     return { ok: true, documents };
   } catch (error) {
     const e = error;
@@ -42507,8 +42620,8 @@ function nonEmptyString(value) {
   return typeof value === "string" && value !== "";
 }
 __name(nonEmptyString, "nonEmptyString");
-function parseObjects(text) {
-  const parsed = parse(text);
+function parseObjects(text3) {
+  const parsed = parse(text3);
   if (!parsed.ok) return parsed;
   for (const [index, doc] of parsed.documents.entries()) {
     const where = parsed.documents.length > 1 ? ` (document ${index + 1})` : "";
@@ -42520,8 +42633,8 @@ function parseObjects(text) {
   return parsed;
 }
 __name(parseObjects, "parseObjects");
-function parseValues(text) {
-  const parsed = parse(text);
+function parseValues(text3) {
+  const parsed = parse(text3);
   if (!parsed.ok) return parsed;
   if (parsed.documents.length !== 1 || !isMapping(parsed.documents[0])) {
     return { ok: false, message: "values must be one YAML mapping", line: 1, column: 1 };
@@ -43038,9 +43151,9 @@ var ENCODED = /^"(?:[^"\\]|\\.)*"$/;
 function decodeScalar(scalar) {
   const json2 = scalar.replace(/\\(U[0-9A-Fa-f]{8}|[\s\S])/g, (escape3, body) => {
     if (body.length === 1) return escape3;
-    const text = String.fromCodePoint(parseInt(body.slice(1), 16));
+    const text3 = String.fromCodePoint(parseInt(body.slice(1), 16));
     let units = "";
-    for (let i = 0; i < text.length; i++) units += "\\u" + text.charCodeAt(i).toString(16).padStart(4, "0");
+    for (let i = 0; i < text3.length; i++) units += "\\u" + text3.charCodeAt(i).toString(16).padStart(4, "0");
     return units;
   });
   return JSON.parse(json2);
@@ -43048,8 +43161,8 @@ function decodeScalar(scalar) {
 __name(decodeScalar, "decodeScalar");
 function part(value) {
   if (value === null || value === void 0) return "";
-  const text = String(value);
-  return ENCODED.test(text) ? decodeScalar(text) : text;
+  const text3 = String(value);
+  return ENCODED.test(text3) ? decodeScalar(text3) : text3;
 }
 __name(part, "part");
 function concat(...args) {
@@ -43100,10 +43213,10 @@ function compileTemplateSet(sources, files = {}, base) {
   return { templates, broken, sources: { ...own, builtins: base?.sources.builtins ?? false } };
 }
 __name(compileTemplateSet, "compileTemplateSet");
-function compileEagerly(env, text) {
+function compileEagerly(env, text3) {
   const compilers = env;
   const options = { ...COMPILE_OPTIONS, knownHelpers: { ...COMPILE_OPTIONS.knownHelpers } };
-  const ast = env.parse(text);
+  const ast = env.parse(text3);
   const environment2 = new compilers.Compiler().compile(ast, options);
   const spec = new compilers.JavaScriptCompiler().compile(environment2, options, void 0, true);
   const template = env.template(spec);
@@ -43154,9 +43267,9 @@ var TemplateRunner = class {
       }
       return null;
     }
-    let text;
+    let text3;
     try {
-      text = normalizeOutput(template.render(request.view));
+      text3 = normalizeOutput(template.render(request.view));
     } catch (error) {
       const { message, line, column } = templateError(error);
       const readable = message.replace(/^"(.+)" not defined in .*$/, "{{$1}} is not in the view model");
@@ -43166,7 +43279,7 @@ var TemplateRunner = class {
       );
       return null;
     }
-    const parsed = request.kind === "values" ? parseValues(text) : parseObjects(text);
+    const parsed = request.kind === "values" ? parseValues(text3) : parseObjects(text3);
     if (!parsed.ok) {
       this.diagnostics.add(
         templateDiagnostic(
@@ -43189,7 +43302,7 @@ var TemplateRunner = class {
       }
       return null;
     }
-    return { text, documents: parsed.documents };
+    return { text: text3, documents: parsed.documents };
   }
 };
 
@@ -43267,9 +43380,9 @@ function renderUnits(units, config2, source, templates, options = {}) {
     if (one) rendered.push(one);
   }
   const catalog = ctx.overBudget ? [] : renderCatalog(units, ctx);
-  const projects = ctx.overBudget ? [] : renderProjects(units, ctx);
+  const shared2 = ctx.overBudget ? [] : [...renderProjects(units, ctx), ...renderNotifications(units, ctx)];
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return { ...result(ctx.files, rendered, owned, projects, diagnostics), claims: ctx.claims };
+  return { ...result(ctx.files, rendered, owned, shared2, diagnostics), claims: ctx.claims };
 }
 __name(renderUnits, "renderUnits");
 function valuesValidator(schema2, diagnostics) {
@@ -43390,8 +43503,8 @@ async function loadCliConfig(io, explicit) {
     path = DEFAULT_CONFIG_PATH;
   }
   const file = displayPath(io, path);
-  const text = await readText(io, path, "config");
-  return { ...loadConfig(text, file), file, text };
+  const text3 = await readText(io, path, "config");
+  return { ...loadConfig(text3, file), file, text: text3 };
 }
 __name(loadCliConfig, "loadCliConfig");
 async function checkManifestFile(io, options) {
@@ -43402,9 +43515,9 @@ async function checkManifestFile(io, options) {
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources };
   }
-  const text = await readText(io, path, "manifest");
-  sources[file] = text;
-  const check = checkManifest(text, file, loaded.config);
+  const text3 = await readText(io, path, "manifest");
+  sources[file] = text3;
+  const check = checkManifest(text3, file, loaded.config);
   return {
     diagnostics: sortDiagnostics([...loaded.diagnostics, ...check.diagnostics]),
     config: loaded.config,
@@ -43443,12 +43556,12 @@ function formatJson(diagnostics) {
   return JSON.stringify({ diagnostics }, null, 2) + "\n";
 }
 __name(formatJson, "formatJson");
-function escapeCommandData(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeCommandData(text3) {
+  return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 __name(escapeCommandData, "escapeCommandData");
-function escapeCommandProperty(text) {
-  return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeCommandProperty(text3) {
+  return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 __name(escapeCommandProperty, "escapeCommandProperty");
 function formatGithub(diagnostics) {
@@ -43487,15 +43600,15 @@ async function loadConfigFiles(command, io, config2, configFile) {
   const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema : void 0;
   if (!schemaPath) return { templates };
   const absolute = resolve(base, schemaPath);
-  let text;
+  let text3;
   try {
-    text = await readFile(absolute, "utf8");
+    text3 = await readFile(absolute, "utf8");
   } catch (error) {
     const why = error.message;
     throw new ConfigFileError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${why}`, "/render/chart/valuesSchema", `cannot read the chart's values schema \`${schemaPath}\` (${displayPath(io, absolute)}): ${why}`);
   }
   try {
-    const schema2 = JSON.parse(text);
+    const schema2 = JSON.parse(text3);
     if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) throw new Error("not a JSON object");
     return { templates, valuesSchema: schema2 };
   } catch (error) {
@@ -43542,14 +43655,14 @@ function gitEnvironment(extra = {}) {
 }
 __name(gitEnvironment, "gitEnvironment");
 function gitRunner(dir) {
-  return (args, options = {}) => new Promise((resolve7, reject) => {
+  return (args, options = {}) => new Promise((resolve8, reject) => {
     const child = execFile(
       "git",
       ["-C", dir, ...args],
       { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: gitEnvironment(options.env) },
       (error, stdout, stderr) => {
         if (error) reject(new GitError(args, error.code ?? void 0, stderr.toString("utf8")));
-        else resolve7(stdout);
+        else resolve8(stdout);
       }
     );
     child.stdin?.on("error", () => {
@@ -43686,8 +43799,8 @@ var LocalGitWriter = class {
   }
 };
 function fastImportStream(ref, changes, message, identity, parent) {
-  const data = /* @__PURE__ */ __name((text) => `data ${Buffer.byteLength(text, "utf8")}
-${text}
+  const data = /* @__PURE__ */ __name((text3) => `data ${Buffer.byteLength(text3, "utf8")}
+${text3}
 `, "data");
   const lines2 = [`commit ${ref}
 `, `author ${identity.author}
@@ -43744,7 +43857,7 @@ var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve7) => setTimeout(resolve7, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve8) => setTimeout(resolve8, ms)));
   let plan;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -43791,12 +43904,12 @@ function verdict(plan, appliedIn, pendingApprovals2 = []) {
   const what = `${count(plan.changes.length, "file change")}${where}`;
   if (pendingApprovals2.length > 0) {
     const waiting = `waiting for approval in ${pendingApprovals2.join(", ")}`;
-    const text2 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting}` : plan.changes.length === 0 ? `nothing written, ${waiting}` : `valid, ${waiting}: ${what}`;
-    return { ok: false, icon: "\u23F3", text: `${text2}${warningNote}`, errors, warnings };
+    const text4 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting}` : plan.changes.length === 0 ? `nothing written, ${waiting}` : `valid, ${waiting}: ${what}`;
+    return { ok: false, icon: "\u23F3", text: `${text4}${warningNote}`, errors, warnings };
   }
   if (plan.changes.length === 0) return { ok: true, icon: "\u2705", text: `no changes${warningNote}`, errors, warnings };
-  const text = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
-  return { ok: true, icon: "\u2705", text: `${text}${warningNote}`, errors, warnings };
+  const text3 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
+  return { ok: true, icon: "\u2705", text: `${text3}${warningNote}`, errors, warnings };
 }
 __name(verdict, "verdict");
 function count(n, noun) {
@@ -43863,12 +43976,12 @@ function diffLines(c, paint) {
   const lines2 = c.diff.replace(/\n$/, "").split("\n");
   return [
     ...lines2.map((line) => {
-      const text = escapeTerminal(line);
-      if (line.startsWith("+++") || line.startsWith("---")) return paint("bold", text);
-      if (line.startsWith("@@")) return paint("cyan", text);
-      if (line.startsWith("+")) return paint("green", text);
-      if (line.startsWith("-")) return paint("red", text);
-      return text;
+      const text3 = escapeTerminal(line);
+      if (line.startsWith("+++") || line.startsWith("---")) return paint("bold", text3);
+      if (line.startsWith("@@")) return paint("cyan", text3);
+      if (line.startsWith("+")) return paint("green", text3);
+      if (line.startsWith("-")) return paint("red", text3);
+      return text3;
     }),
     ""
   ];
@@ -43896,15 +44009,15 @@ function parseCommandArgs(command, args, options, maxPositionals) {
 }
 __name(parseCommandArgs, "parseCommandArgs");
 function usageProblem(command, error, names) {
-  const text = error instanceof Error ? error.message : String(error);
+  const text3 = error instanceof Error ? error.message : String(error);
   const help2 = `; see \`paved ${command} --help\``;
-  const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(text);
+  const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(text3);
   if (unknown) {
     return `paved ${command}: unknown option \`${unknown[1]}${unknown[2]}\`${didYouMean(unknown[2], names).replace(/`([^`]+)`\?$/, "`--$1`?")}${help2}`;
   }
-  const missing = /Option '(?:-\w, )?--([^ ]+) <value>' argument missing/.exec(text);
+  const missing = /Option '(?:-\w, )?--([^ ]+) <value>' argument missing/.exec(text3);
   if (missing) return `paved ${command}: \`--${missing[1]}\` needs a value${help2}`;
-  return `paved ${command}: ${text.replace(/\.$/, "")}${help2}`;
+  return `paved ${command}: ${text3.replace(/\.$/, "")}${help2}`;
 }
 __name(usageProblem, "usageProblem");
 function oneOf(command, option, value, allowed, fallback) {
@@ -44206,9 +44319,40 @@ function relocateDiagnostics(diagnostics, renderedAs, file, locate2) {
 }
 __name(relocateDiagnostics, "relocateDiagnostics");
 
+// src/feedback/trailers.ts
+var UNIT = "Paved-Unit";
+function unitTrailers(plan, owner, directory) {
+  const lines2 = [];
+  for (const u of plan.units) {
+    if (u.action !== "create" && u.action !== "update") continue;
+    const dir = unitDir(directory, u);
+    if (!("path" in dir)) continue;
+    lines2.push(`${UNIT}: ${u.environment}/${u.service} ${applicationName(owner, u.service, u.environment)} ${dir.path}`);
+  }
+  return lines2;
+}
+__name(unitTrailers, "unitTrailers");
+function parseGitopsCommit(message) {
+  const lines2 = message.split("\n");
+  const source = lines2.map((l) => /^Paved-Source: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{40})$/.exec(l.trim())).find((m) => m !== null);
+  if (!source) return null;
+  const units = [];
+  for (const line of lines2) {
+    const m = /^Paved-Unit: ([^\s/]+)\/(\S+) (\S+) (\S+)$/.exec(line.trim());
+    if (m) units.push({ environment: m[1], service: m[2], application: m[3], dir: m[4] });
+  }
+  const pr = /\(#(\d+)\)\s*$/.exec(lines2[0] ?? "");
+  return {
+    source: { repository: source[1], sha: source[2] },
+    ...pr ? { pullRequest: Number(pr[1]) } : {},
+    units
+  };
+}
+__name(parseGitopsCommit, "parseGitopsCommit");
+
 // src/report/commit-message.ts
 var MAX_SUMMARY_ITEMS = 3;
-function commitMessage(plan, source, deployment) {
+function commitMessage(plan, source, units, deployment) {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== void 0 ? ` (#${source.pullRequest})` : "";
   const lines2 = [`paved: ${source.repository}${at}${pr}`, ""];
@@ -44222,6 +44366,7 @@ function commitMessage(plan, source, deployment) {
   if (other > 0) lines2.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
   if (deployment?.heading) lines2.splice(1, 0, "", deployment.heading);
   lines2.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  if (units) lines2.push(...unitTrailers(plan, units.owner, units.directory));
   if (deployment) {
     lines2.push(`Paved-Action: ${deployment.action}`);
     if (deployment.by) lines2.push(`Paved-By: ${deployment.by}`);
@@ -44231,8 +44376,8 @@ function commitMessage(plan, source, deployment) {
 `;
 }
 __name(commitMessage, "commitMessage");
-function oneLine(text) {
-  return escapeTerminal(text.replace(/[\r\n]+/g, " "));
+function oneLine(text3) {
+  return escapeTerminal(text3.replace(/[\r\n]+/g, " "));
 }
 __name(oneLine, "oneLine");
 
@@ -44608,16 +44753,16 @@ function unifiedDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
   const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
 +++ ${after === null ? "/dev/null" : `b/${path}`}
 `;
-  const { text, added, removed } = formatHunks(a, b, ops, limits.context);
-  return { kind: "diff", text: text === "" ? "" : header + text, added, removed };
+  const { text: text3, added, removed } = formatHunks(a, b, ops, limits.context);
+  return { kind: "diff", text: text3 === "" ? "" : header + text3, added, removed };
 }
 __name(unifiedDiff, "unifiedDiff");
 function splitLines(content) {
   if (content === "") return { text: [], finalNewline: true, length: 0 };
-  const text = content.split("\n");
-  const finalNewline = text[text.length - 1] === "";
-  if (finalNewline) text.pop();
-  return { text, finalNewline, length: text.length };
+  const text3 = content.split("\n");
+  const finalNewline = text3[text3.length - 1] === "";
+  if (finalNewline) text3.pop();
+  return { text: text3, finalNewline, length: text3.length };
 }
 __name(splitLines, "splitLines");
 function intern(a, b) {
@@ -45121,6 +45266,7 @@ __name(unplannable, "unplannable");
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
   const resolved = resolveDesired(desired, source, config2);
+  const owner = desired.units[0]?.owner;
   return {
     blobsNeeded: /* @__PURE__ */ __name((tree, known) => blobsNeededFor(resolved, desired, tree, source, known, ctx.fetch), "blobsNeeded"),
     plan: /* @__PURE__ */ __name((snapshot, blobs) => {
@@ -45131,7 +45277,7 @@ function planner(desired, ctx) {
       if (ctx.recordCommit) input.recordCommit = ctx.recordCommit;
       return planFor(resolved, input);
     }, "plan"),
-    message: /* @__PURE__ */ __name((p) => commitMessage(p, source), "message")
+    message: /* @__PURE__ */ __name((p) => commitMessage(p, source, owner === void 0 ? void 0 : { owner, directory: config2.gitops.directory }), "message")
   };
 }
 __name(planner, "planner");
@@ -45195,7 +45341,7 @@ __name(fitSections, "fitSections");
 
 // src/report/limits.ts
 var COMMENT_MAX_CHARS = 65e3;
-var measureChars = /* @__PURE__ */ __name((text) => text.length, "measureChars");
+var measureChars = /* @__PURE__ */ __name((text3) => text3.length, "measureChars");
 
 // src/report/links.ts
 function linkKey(unit) {
@@ -45268,8 +45414,8 @@ function diagnosticSection(title, diagnostics, ctx) {
 }
 __name(diagnosticSection, "diagnosticSection");
 function location(d, ctx) {
-  const text = codeSpan(`${d.file}:${d.line}:${d.column}`);
-  return ctx.fileUrl && d.file === ctx.manifestPath ? `[${text}](${safeUrl(ctx.fileUrl(d.line))})` : text;
+  const text3 = codeSpan(`${d.file}:${d.line}:${d.column}`);
+  return ctx.fileUrl && d.file === ctx.manifestPath ? `[${text3}](${safeUrl(ctx.fileUrl(d.line))})` : text3;
 }
 __name(location, "location");
 function unitTableSections(plan) {
@@ -45433,10 +45579,10 @@ async function preparePlan(command, io, values, manifestArg) {
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
   const config2 = loaded.config;
-  const text = await readManifest(command, io, manifestPath);
+  const text3 = await readManifest(command, io, manifestPath);
   const { templates, valuesSchema } = await loadConfigFiles(command, io, config2, loaded.file);
-  const desired = desiredState(text, file, config2, source, templates, await renderOptions(gitops, config2, valuesSchema));
-  const bound = plannerForDesired(desired, { source, config: config2, manifestText: text, manifestFile: file });
+  const desired = desiredState(text3, file, config2, source, templates, await renderOptions(gitops, config2, valuesSchema));
+  const bound = plannerForDesired(desired, { source, config: config2, manifestText: text3, manifestFile: file });
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops };
 }
 __name(preparePlan, "preparePlan");
@@ -45623,22 +45769,22 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
     const format = oneOf("check-config", "format", values.format, FORMATS, "text");
     const path = positionals[0] ?? DEFAULT_CONFIG_PATH;
     const file = displayPath(io, path);
-    const text = await readText(io, path, "config");
-    const loaded = loadConfig(text, file);
+    const text3 = await readText(io, path, "config");
+    const loaded = loadConfig(text3, file);
     const diagnostics = [...loaded.diagnostics];
     let templateCount = 0;
     if (loaded.config && !hasErrors(diagnostics)) {
-      const files = await configFiles(io, loaded.config, file, text);
+      const files = await configFiles(io, loaded.config, file, text3);
       diagnostics.push(...files.diagnostics);
       templateCount = files.templates;
     }
     const sorted = sortDiagnostics(diagnostics);
-    writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount), { [file]: text });
+    writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount), { [file]: text3 });
     return hasErrors(sorted) ? 1 : 0;
   }
 };
-async function configFiles(io, config2, file, text) {
-  const at = /* @__PURE__ */ __name((pointer2) => siteIn(parseYaml(text, file).sourceMap, pointer2, "value"), "at");
+async function configFiles(io, config2, file, text3) {
+  const at = /* @__PURE__ */ __name((pointer2) => siteIn(parseYaml(text3, file).sourceMap, pointer2, "value"), "at");
   const error = /* @__PURE__ */ __name((code, pointer2, message) => {
     const site = at(pointer2);
     return { severity: "error", code, message, file, line: site.line, column: site.column, path: pointer2 };
@@ -45671,8 +45817,8 @@ function summary(diagnostics, file, config2, templates) {
 }
 __name(summary, "summary");
 var CONFIG_ONLY_KEYS = ["gitops", "render", "argocd", "environments", "registries", "secretStore", "dependencies", "links", "policies", "builtins"];
-function orgConfigGivenAsManifest(text, file) {
-  const { value } = parseYaml(text, file);
+function orgConfigGivenAsManifest(text3, file) {
+  const { value } = parseYaml(text3, file);
   if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
   const keys = Object.keys(value);
   if (keys.includes("apiVersion") || keys.includes("services") || !keys.some((key2) => CONFIG_ONLY_KEYS.includes(key2))) return void 0;
@@ -45697,6 +45843,317 @@ import { join as join4, resolve as resolve3 } from "node:path";
 import { readFile as readFile2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 
+// src/feedback/argocd-event.ts
+var MAX_TEXT = 1e3;
+var MAX_RESOURCES = 20;
+function parseArgoEvent(json2) {
+  if (!isObject(json2)) return { ok: false, reason: "the body is not a JSON object" };
+  const app = json2.app;
+  if (!isObject(app)) return { ok: false, reason: "the body has no `app` object (is the Paved notification template installed?)" };
+  const metadata = isObject(app.metadata) ? app.metadata : {};
+  const spec = isObject(app.spec) ? app.spec : {};
+  const status = isObject(app.status) ? app.status : {};
+  const name = text(metadata.name);
+  if (name === "") return { ok: false, reason: "`app.metadata.name` is missing" };
+  const labels = {};
+  if (isObject(metadata.labels)) {
+    for (const [key2, value] of Object.entries(metadata.labels)) if (typeof value === "string") labels[key2] = text(value);
+  }
+  const sources = [spec.source, ...Array.isArray(spec.sources) ? spec.sources : []].filter(isObject);
+  const sync = isObject(status.sync) ? status.sync : {};
+  const health = isObject(status.health) ? status.health : {};
+  const op = isObject(status.operationState) ? status.operationState : null;
+  const syncResult = op && isObject(op.syncResult) ? op.syncResult : {};
+  const operationSync = op && isObject(op.operation) && isObject(op.operation.sync) ? op.operation.sync : {};
+  const unhealthy = (Array.isArray(status.resources) ? status.resources : []).filter(isObject).filter((r) => isObject(r.health) && typeof r.health.status === "string" && r.health.status !== "Healthy").map((r) => {
+    const h = r.health;
+    const message = text(h.message);
+    return `${text(r.kind)}/${text(r.name)}: ${text(h.status)}${message ? ` (${message})` : ""}`;
+  }).slice(0, MAX_RESOURCES);
+  const failedResources = (Array.isArray(syncResult.resources) ? syncResult.resources : []).filter(isObject).filter((r) => r.status === "SyncFailed" || r.hookPhase === "Failed" || r.hookPhase === "Error").map((r) => `${text(r.kind)}/${text(r.name)}: ${text(r.message)}`).slice(0, MAX_RESOURCES);
+  return {
+    ok: true,
+    event: {
+      trigger: text(json2.trigger),
+      application: { name, namespace: text(metadata.namespace), labels },
+      repoURLs: sources.map((s) => text(s.repoURL)).filter((url) => url !== ""),
+      sync: { status: text(sync.status), revision: text(sync.revision) },
+      health: { status: text(health.status), message: text(health.message) },
+      operation: op ? { phase: text(op.phase), message: text(op.message), revision: text(syncResult.revision) || text(operationSync.revision) } : null,
+      unhealthy,
+      failedResources
+    }
+  };
+}
+__name(parseArgoEvent, "parseArgoEvent");
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+__name(isObject, "isObject");
+function text(value) {
+  if (typeof value !== "string") return "";
+  return value.replace(/[\u0000-\u001f\u007f]+/g, " ").trim().slice(0, MAX_TEXT);
+}
+__name(text, "text");
+
+// src/feedback/observation.ts
+var UNIT_PHASES = ["waiting", "syncing", "failed", "healthy"];
+function phaseRank(phase) {
+  return UNIT_PHASES.indexOf(phase);
+}
+__name(phaseRank, "phaseRank");
+function observe(event) {
+  const op = event.operation;
+  const application = event.application.name;
+  const degraded = event.health.status === "Degraded";
+  if (op && (op.phase === "Failed" || op.phase === "Error")) {
+    const revision2 = op.revision || event.sync.revision;
+    if (!revision2) return { ok: false, reason: "the sync failed before Argo CD resolved a revision; nothing to map it to" };
+    return { ok: true, observation: { application, revision: revision2, phase: "failed", detail: joinDetail([op.message, ...event.failedResources]) } };
+  }
+  if (degraded) {
+    const revision2 = event.sync.status === "Synced" ? event.sync.revision : op?.revision || event.sync.revision;
+    if (!revision2) return { ok: false, reason: "degraded without a revision" };
+    return {
+      ok: true,
+      observation: { application, revision: revision2, phase: "failed", detail: joinDetail([`health Degraded${event.health.message ? `: ${event.health.message}` : ""}`, ...event.unhealthy]) }
+    };
+  }
+  if (!op) return { ok: false, reason: "no sync operation yet" };
+  const revision = op.revision || event.sync.revision;
+  if (!revision) return { ok: false, reason: "the operation names no revision" };
+  if (op.phase === "Running" || op.phase === "Terminating") {
+    return { ok: true, observation: { application, revision, phase: "syncing", detail: op.message } };
+  }
+  if (op.phase === "Succeeded") {
+    if (event.health.status === "Healthy") return { ok: true, observation: { application, revision, phase: "healthy", detail: op.message } };
+    return {
+      ok: true,
+      observation: { application, revision, phase: "syncing", detail: joinDetail([`synced; health ${event.health.status || "unknown"}`, ...event.unhealthy]) }
+    };
+  }
+  return { ok: false, reason: `operation phase ${JSON.stringify(op.phase)} says nothing about a deployment` };
+}
+__name(observe, "observe");
+function joinDetail(parts) {
+  return parts.filter((p) => p !== "").join("; ");
+}
+__name(joinDetail, "joinDetail");
+
+// src/feedback/deployment-state.ts
+function isFinal(state) {
+  return state === "success" || state === "inactive";
+}
+__name(isFinal, "isFinal");
+function isSettled(deployment, application) {
+  return isFinal(deployment.state) || deployment.units.get(application)?.phase === "healthy";
+}
+__name(isSettled, "isSettled");
+function advance(deployment, observation) {
+  if (isFinal(deployment.state)) return null;
+  const app = deployment.applications.find((a) => a.application === observation.application);
+  if (!app) return null;
+  const current = deployment.units.get(app.application)?.phase ?? "waiting";
+  if (phaseRank(observation.phase) <= phaseRank(current)) return null;
+  const fact = { application: app.application, phase: observation.phase, detail: observation.detail };
+  const units = new Map(deployment.units).set(app.application, fact);
+  return { state: aggregate(deployment.applications, units), fact };
+}
+__name(advance, "advance");
+function aggregate(applications, units) {
+  const phases = applications.map((a) => units.get(a.application)?.phase ?? "waiting");
+  if (phases.length > 0 && phases.every((p) => p === "healthy")) return "success";
+  if (phases.some((p) => p === "failed")) return "failure";
+  if (phases.some((p) => p === "syncing" || p === "healthy")) return "in_progress";
+  return "queued";
+}
+__name(aggregate, "aggregate");
+
+// src/feedback/status-text.ts
+var MAX_DESCRIPTION = 140;
+var WORDS = {
+  waiting: "waiting",
+  syncing: "syncing",
+  failed: "failed",
+  healthy: "healthy"
+};
+function describeUnit(app, fact, progress) {
+  const version = fact.phase === "healthy" && app.version ? ` at ${app.version}` : "";
+  const detail = fact.detail ? `: ${fact.detail}` : "";
+  const of = progress && progress.total > 1 ? ` (${progress.healthy} of ${progress.total} healthy)` : "";
+  return fit(`${app.service}: ${WORDS[fact.phase]}${version}${of}${detail}`);
+}
+__name(describeUnit, "describeUnit");
+function describeWaiting(autoSync, gitopsCommit) {
+  return autoSync ? `Waiting for Argo CD to sync GitOps commit ${gitopsCommit.slice(0, 7)}` : "Waiting for a sync in Argo CD (this environment syncs manually)";
+}
+__name(describeWaiting, "describeWaiting");
+function fit(text3) {
+  return text3.length <= MAX_DESCRIPTION ? text3 : `${text3.slice(0, MAX_DESCRIPTION - 1)}\u2026`;
+}
+__name(fit, "fit");
+
+// src/feedback/unit-dir.ts
+function unitDirFromLabels(labels, config2) {
+  const environment2 = labels["paved.dev/environment"];
+  const owner = labels["paved.dev/owner"];
+  const service = labels["app.kubernetes.io/name"];
+  if (labels["app.kubernetes.io/managed-by"] !== MANAGED_BY || !environment2 || !owner || !service) return null;
+  const env = config2.environments.find((e) => e.name === environment2);
+  if (!env) return null;
+  const dir = unitDir(config2.gitops.directory, { environment: environment2, namespace: namespaceFor(env.namespace, owner, environment2), service });
+  return "path" in dir ? dir.path : null;
+}
+__name(unitDirFromLabels, "unitDirFromLabels");
+
+// src/feedback/replay.ts
+async function replayEvents(history, events, config2, touching) {
+  const deployments = /* @__PURE__ */ new Map();
+  const key2 = /* @__PURE__ */ __name((commit, environment2) => `${commit} ${environment2}`, "key");
+  for (const commit of history) {
+    const facts = parseGitopsCommit(commit.message);
+    if (!facts) continue;
+    for (const env of config2.environments) {
+      const units = facts.units.filter((u) => u.environment === env.name);
+      if (units.length === 0) continue;
+      deployments.set(key2(commit.sha, env.name), {
+        gitopsCommit: commit.sha,
+        source: facts.source,
+        ...facts.pullRequest !== void 0 ? { pullRequest: facts.pullRequest } : {},
+        environment: env.name,
+        autoSync: env.autoSync,
+        facts: { environment: env.name, applications: units.map((u) => ({ application: u.application, service: u.service })), state: "queued", units: /* @__PURE__ */ new Map() },
+        description: describeWaiting(env.autoSync, commit.sha)
+      });
+    }
+  }
+  const messages = new Map(history.map((c) => [c.sha, c.message]));
+  const notes = [];
+  for (const event of events) {
+    const name = event.application.name;
+    const observed = observe(event);
+    if (!observed.ok) {
+      notes.push(`${name}: ${observed.reason}`);
+      continue;
+    }
+    const { observation } = observed;
+    const dir = unitDirFromLabels(event.application.labels, config2);
+    const commits = dir === null ? null : await touching(observation.revision, dir);
+    if (dir === null || commits === null) {
+      notes.push(`${name}: ${dir === null ? "not an Application Paved renders" : `revision ${observation.revision.slice(0, 12)} is not in the GitOps history`}`);
+      continue;
+    }
+    const chain = [];
+    for (const sha of commits) {
+      const unit = parseGitopsCommit(messages.get(sha) ?? "")?.units.find((u) => u.application === name && u.dir === dir);
+      const deployment = unit ? deployments.get(key2(sha, unit.environment)) : void 0;
+      if (!deployment) continue;
+      if (isSettled(deployment.facts, name)) break;
+      chain.push(deployment);
+    }
+    let moved = 0;
+    for (const deployment of chain.reverse()) {
+      const transition = advance(deployment.facts, observation);
+      if (!transition) continue;
+      const units = new Map(deployment.facts.units).set(name, transition.fact);
+      const app = deployment.facts.applications.find((a) => a.application === name);
+      const healthy = [...units.values()].filter((u) => u.phase === "healthy").length;
+      deployment.facts = { ...deployment.facts, state: transition.state, units };
+      deployment.description = describeUnit(app, transition.fact, { healthy, total: deployment.facts.applications.length });
+      moved += 1;
+    }
+    if (moved === 0) notes.push(`${name} ${observation.phase} at ${observation.revision.slice(0, 7)}: nothing changed`);
+  }
+  return { deployments: [...deployments.values()], notes };
+}
+__name(replayEvents, "replayEvents");
+
+// src/gitops/history.ts
+var MAX_PENDING = 10;
+async function localHistory(git, limit) {
+  const out = (await git(["log", `-n${limit}`, "--format=%H%x1f%B%x1e", "HEAD"])).toString("utf8");
+  return out.split("").map((entry) => entry.replace(/^\n+/, "")).filter((entry) => entry.includes("")).map((entry) => {
+    const [sha, message] = entry.split("");
+    return { sha: sha.trim(), message };
+  });
+}
+__name(localHistory, "localHistory");
+function localTouching(git) {
+  return async (revision, dir) => {
+    if (!/^[0-9a-f]{40}$/.test(revision)) return null;
+    try {
+      await git(["cat-file", "-e", `${revision}^{commit}`]);
+    } catch {
+      return null;
+    }
+    const out = (await git(["log", `-n${MAX_PENDING}`, "--format=%H", revision, "--", dir])).toString("utf8");
+    return out.split("\n").filter((line) => line !== "");
+  };
+}
+__name(localTouching, "localTouching");
+
+// src/demo/argocd.ts
+function applicationWithStatus(applicationYaml, state) {
+  const app = load(applicationYaml);
+  const namespace = app.spec.destination.namespace;
+  const service = app.metadata.labels["app.kubernetes.io/name"];
+  const health = state.health ?? (state.phase === "Succeeded" ? "Healthy" : "Progressing");
+  const resources = [
+    { group: "", version: "v1", kind: "Service", namespace, name: service, status: "Synced", health: { status: "Healthy" } },
+    { group: "apps", version: "v1", kind: "Deployment", namespace, name: service, status: "Synced", health: { status: health === "Degraded" ? "Healthy" : health } }
+  ];
+  for (const [kind, name, status, message] of state.unhealthy ?? []) {
+    const existing = resources.find((r) => r.kind === kind && r.name === name);
+    if (existing) existing.health = { status, message };
+  }
+  const operationState = state.phase === null ? void 0 : {
+    phase: state.phase,
+    message: state.message ?? (state.phase === "Succeeded" ? "successfully synced (all tasks run)" : state.phase === "Running" ? "waiting for healthy state of apps/Deployment/" + service : ""),
+    startedAt: "2024-01-01T00:10:00Z",
+    ...state.phase !== "Running" ? { finishedAt: "2024-01-01T00:10:05Z" } : {},
+    operation: { initiatedBy: { automated: true }, retry: { limit: 5 }, sync: { revision: state.revision, prune: true } },
+    ...state.phase !== "Running" ? {
+      syncResult: {
+        revision: state.revision,
+        source: app.spec.source,
+        resources: [
+          ...resources.filter((r) => !(state.syncFailed ?? []).some(([kind, name]) => kind === r.kind && name === r.name)).map((r) => ({ group: r.group, version: r.version, kind: r.kind, namespace, name: r.name, status: "Synced", message: `${r.kind.toLowerCase()}/${r.name} configured`, hookPhase: "Running", syncPhase: "Sync" })),
+          ...(state.syncFailed ?? []).map(([kind, name, message]) => ({ group: "apps", version: "v1", kind, namespace, name, status: "SyncFailed", message, hookPhase: "Failed", syncPhase: "Sync" }))
+        ]
+      }
+    } : {}
+  };
+  app.status = {
+    sync: { status: state.sync ?? "Synced", revision: state.revision, comparedTo: { source: app.spec.source, destination: app.spec.destination } },
+    health: { status: health, lastTransitionTime: "2024-01-01T00:10:04Z" },
+    ...operationState ? { operationState } : {},
+    resources,
+    reconciledAt: "2024-01-01T00:10:06Z",
+    sourceType: "Directory",
+    summary: { images: [] }
+  };
+  return app;
+}
+__name(applicationWithStatus, "applicationWithStatus");
+function webhookBody2(configMapYaml, trigger, app) {
+  const configMap = load(configMapYaml);
+  const template = load(configMap.data[`template.${trigger}`]);
+  const body = template.webhook.paved.body;
+  const rest = body.replace(/\{\{toJson \.app\.([A-Za-z0-9_.]+)\}\}/g, "");
+  if (rest.includes("{{")) throw new Error(`the template uses more than {{toJson .app.<path>}}: ${rest}`);
+  return body.replace(/\{\{toJson \.app\.([A-Za-z0-9_.]+)\}\}/g, (_, path) => JSON.stringify(lookup(app, path) ?? null));
+}
+__name(webhookBody2, "webhookBody");
+function lookup(value, path) {
+  let current = value;
+  for (const key2 of path.split(".")) {
+    if (current === null || typeof current !== "object") return void 0;
+    current = current[key2];
+  }
+  return current;
+}
+__name(lookup, "lookup");
+
 // src/demo/edit.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 var EditError = class extends Error {
@@ -45704,8 +46161,8 @@ var EditError = class extends Error {
     __name(this, "EditError");
   }
 };
-function parse2(text) {
-  const doc = (0, import_yaml2.parseDocument)(text);
+function parse2(text3) {
+  const doc = (0, import_yaml2.parseDocument)(text3);
   if (doc.errors.length > 0) throw new EditError(`the manifest does not parse: ${doc.errors[0].message}`);
   return doc;
 }
@@ -45714,16 +46171,16 @@ function dotted2(path) {
   return path.join(".");
 }
 __name(dotted2, "dotted");
-function setScalar(text, path, value) {
-  const node = parse2(text).getIn(path, true);
+function setScalar(text3, path, value) {
+  const node = parse2(text3).getIn(path, true);
   if (!(0, import_yaml2.isScalar)(node) || !node.range) throw new EditError(`no value at \`${dotted2(path)}\` to change`);
-  const edited = text.slice(0, node.range[0]) + String(value) + text.slice(node.range[1]);
+  const edited = text3.slice(0, node.range[0]) + String(value) + text3.slice(node.range[1]);
   if (parse2(edited).getIn(path) !== value) throw new EditError(`\`${dotted2(path)}\` did not become \`${value}\``);
   return edited;
 }
 __name(setScalar, "setScalar");
-function removeEntry(text, path) {
-  const parent = parse2(text).getIn(path.slice(0, -1), true);
+function removeEntry(text3, path) {
+  const parent = parse2(text3).getIn(path.slice(0, -1), true);
   const key2 = path[path.length - 1];
   if (!(0, import_yaml2.isMap)(parent) || key2 === void 0) throw new EditError(`no map at \`${dotted2(path.slice(0, -1))}\``);
   const pair = parent.items.find((item) => (0, import_yaml2.isScalar)(item.key) && item.key.value === key2);
@@ -45731,11 +46188,11 @@ function removeEntry(text, path) {
   const valueNode = pair?.value;
   if (!keyNode?.range || !valueNode?.range) throw new EditError(`no entry \`${dotted2(path)}\` to remove`);
   if (parent.items.length === 1) throw new EditError(`removing \`${dotted2(path)}\` would leave \`${dotted2(path.slice(0, -1))}\` empty`);
-  const lineStart = text.lastIndexOf("\n", keyNode.range[0] - 1) + 1;
+  const lineStart = text3.lastIndexOf("\n", keyNode.range[0] - 1) + 1;
   const end = valueNode.range[1];
-  const lastNewline = text.indexOf("\n", Math.max(end - 1, keyNode.range[0]));
-  const lineEnd = lastNewline === -1 ? text.length : lastNewline + 1;
-  const edited = text.slice(0, lineStart) + text.slice(lineEnd);
+  const lastNewline = text3.indexOf("\n", Math.max(end - 1, keyNode.range[0]));
+  const lineEnd = lastNewline === -1 ? text3.length : lastNewline + 1;
+  const edited = text3.slice(0, lineStart) + text3.slice(lineEnd);
   if (parse2(edited).hasIn(path)) throw new EditError(`\`${dotted2(path)}\` is still there`);
   return edited;
 }
@@ -45805,17 +46262,17 @@ var AppRepo = class {
   }
 };
 async function commitInfo(git, sha) {
-  const text = /* @__PURE__ */ __name(async (args) => (await git(args)).toString("utf8"), "text");
-  const [header = "", ...bodyLines] = (await text(["show", "-s", "--format=%H%x00%an <%ae>%x00%s%x00%b", sha])).split("\n");
+  const text3 = /* @__PURE__ */ __name(async (args) => (await git(args)).toString("utf8"), "text");
+  const [header = "", ...bodyLines] = (await text3(["show", "-s", "--format=%H%x00%an <%ae>%x00%s%x00%b", sha])).split("\n");
   const [full = sha, author = "", subject = "", firstBody = ""] = header.split("\0");
   const body = [firstBody, ...bodyLines].join("\n").trim();
   const statuses = /* @__PURE__ */ new Map();
-  for (const line of (await text(["diff-tree", "-r", "--root", "--no-commit-id", "--no-renames", "--name-status", sha])).split("\n")) {
+  for (const line of (await text3(["diff-tree", "-r", "--root", "--no-commit-id", "--no-renames", "--name-status", sha])).split("\n")) {
     const [status, path] = line.split("	");
     if (status && path) statuses.set(path, status);
   }
   const files = [];
-  for (const line of (await text(["diff-tree", "-r", "--root", "--no-commit-id", "--no-renames", "--numstat", sha])).split("\n")) {
+  for (const line of (await text3(["diff-tree", "-r", "--root", "--no-commit-id", "--no-renames", "--numstat", sha])).split("\n")) {
     const [added, deleted, path] = line.split("	");
     if (!path) continue;
     files.push({ status: statuses.get(path) ?? "M", path, added: Number(added) || 0, deleted: Number(deleted) || 0 });
@@ -45894,7 +46351,7 @@ var Story = class {
   static {
     __name(this, "Story");
   }
-  facts = { commits: [], deleted: [] };
+  facts = { commits: [], deleted: [], deployment: [] };
   step = "setup";
   term;
   app;
@@ -45911,6 +46368,7 @@ var Story = class {
     const merged = await this.mergeAndApply("add-worker", 1, reviewed);
     const created = merged.files.filter((f) => f.status === "A").map((f) => f.path);
     this.expect(created.length > 0 && created.every((p) => p.includes("/worker/") || p.endsWith("/worker.yaml")), `merging #1 created other files than the worker's: ${created.join(", ")}`);
+    await this.argoReports(merged.sha, created.find((p) => p.endsWith("/application.yaml")));
     await this.breakPolicy(example);
     await this.removeService(created);
     await this.finale();
@@ -45976,9 +46434,9 @@ Argo CD syncs this repository. Paved writes it; people review it.
     const message = `Merge pull request #${pr} from ${REPOSITORY.split("/")[0]}/${branch}`;
     const merged = await this.app.merge(branch, message);
     t.ran(`git merge --no-ff ${branch}   \u2192 ${short(merged)} "${message}"`);
-    const text = await this.app.show(merged, MANIFEST);
+    const text3 = await this.app.show(merged, MANIFEST);
     const before = await this.gitops.head();
-    const outcome = await this.platform.apply(text, { repository: REPOSITORY, sha: merged, pullRequest: pr });
+    const outcome = await this.platform.apply(text3, { repository: REPOSITORY, sha: merged, pullRequest: pr });
     const sha = this.committed(outcome, `applying the merge of #${pr}`);
     const info = await commitInfo(this.gitops.git, sha);
     this.expect(await this.gitops.text(["rev-parse", `${sha}^`]) === before, "the GitOps commit is not on top of the branch it read");
@@ -45997,6 +46455,42 @@ ${committed.join("\n")}`
     t.commit(info);
     t.ok(`GitOps commit ${info.sha}`);
     return info;
+  }
+  /**
+   * Argo CD syncs the commit and its notifications post to Paved, with the bodies the rendered
+   * argocd-notifications-cm makes from the Application; the deployment follows, by the App's rules
+   * (`paved status` replays the same facts from the GitOps clone and a log of those bodies).
+   */
+  async argoReports(commit, applicationPath) {
+    const t = this.term;
+    const configMapPath = notificationsPath(this.config.gitops.directory);
+    this.expect("path" in configMapPath, "the notifications ConfigMap has no safe path");
+    const [application, configMap] = await Promise.all([this.gitops.show(commit, applicationPath), this.gitops.show(commit, configMapPath.path)]);
+    const sent = [];
+    const states = [];
+    const show2 = /* @__PURE__ */ __name(async (what) => {
+      const replay = await replayEvents(await localHistory(this.gitops.git, 20), sent, this.config, localTouching(this.gitops.git));
+      const deployment = replay.deployments.find((d) => d.gitopsCommit === commit);
+      this.expect(deployment, `no deployment for GitOps commit ${short(commit)}`);
+      states.push(deployment.facts.state);
+      t.ok(`${what}: the ${deployment.environment} Deployment of ${REPOSITORY}@${short(deployment.source.sha)} is ${deployment.facts.state} \u2014 "${deployment.description}"`);
+    }, "show");
+    t.say(`Committing is not deploying: the ${REPOSITORY} Deployment waits for Argo CD, whose notifications (${configMapPath.path}) post to Paved.`);
+    await show2("merged");
+    for (const [trigger, state] of [
+      ["paved-on-sync-running", { revision: commit, phase: "Running", health: "Progressing" }],
+      ["paved-on-deployed", { revision: commit, phase: "Succeeded", health: "Healthy" }]
+    ]) {
+      const body = webhookBody2(configMap, trigger, applicationWithStatus(application, state));
+      const parsed = parseArgoEvent(JSON.parse(body));
+      this.expect(parsed.ok, `the ${trigger} body does not parse: ${parsed.ok ? "" : parsed.reason}`);
+      sent.push(parsed.event);
+      const app = JSON.parse(body).app;
+      t.ran(`Argo CD \u2192 POST /api/argocd/events  ${trigger}: ${app.metadata.name}, operation ${app.status.operationState.phase}, health ${app.status.health.status}, revision ${short(commit)} (${body.length} bytes)`);
+      await show2(trigger);
+    }
+    this.expect(states.join(" \u2192 ") === "queued \u2192 in_progress \u2192 success", `the deployment went ${states.join(" \u2192 ")}`);
+    this.facts.deployment = states;
   }
   // ── 3 · a policy stops a bad change, the fix goes through ────────────────────────────────
   async breakPolicy(example) {
@@ -46139,37 +46633,37 @@ var Terminal = class {
   static {
     __name(this, "Terminal");
   }
-  paint(color, text) {
-    return painter(this.color)(color, text);
+  paint(color, text3) {
+    return painter(this.color)(color, text3);
   }
-  line(text = "") {
-    this.write(`${text}
+  line(text3 = "") {
+    this.write(`${text3}
 `);
   }
-  title(text) {
-    this.line(this.paint("bold", text));
+  title(text3) {
+    this.line(this.paint("bold", text3));
   }
-  heading(step2, text) {
-    const label = `${step2} \xB7 ${text} `;
+  heading(step2, text3) {
+    const label = `${step2} \xB7 ${text3} `;
     this.line();
     this.line(this.paint("bold", this.paint("cyan", `\u2500\u2500 ${label}${"\u2500".repeat(Math.max(3, 76 - label.length))}`)));
   }
-  say(text) {
-    this.line(`  ${text}`);
+  say(text3) {
+    this.line(`  ${text3}`);
   }
   /** A command the demo really ran, shown the way a person would type it. */
   ran(command) {
     this.line(`  ${this.paint("dim", `$ ${command}`)}`);
   }
-  ok(text) {
-    this.line(`  ${this.paint("green", "\u2713")} ${text}`);
+  ok(text3) {
+    this.line(`  ${this.paint("green", "\u2713")} ${text3}`);
   }
   /** A block quoted from a real output, behind a gutter. */
-  quote(text, paintLine = (l) => l) {
-    for (const line of text.replace(/\n$/, "").split("\n")) this.line(`  ${this.paint("dim", "\u2502")} ${paintLine(escapeTerminal(line))}`);
+  quote(text3, paintLine = (l) => l) {
+    for (const line of text3.replace(/\n$/, "").split("\n")) this.line(`  ${this.paint("dim", "\u2502")} ${paintLine(escapeTerminal(line))}`);
   }
-  diff(text) {
-    this.quote(text, (line) => {
+  diff(text3) {
+    this.quote(text3, (line) => {
       if (line.startsWith("+++") || line.startsWith("---") || line.startsWith("diff ") || line.startsWith("index ")) return this.paint("bold", line);
       if (line.startsWith("@@")) return this.paint("cyan", line);
       if (line.startsWith("+")) return this.paint("green", line);
@@ -46212,7 +46706,7 @@ var Terminal = class {
     for (const d of diagnostics) {
       const severity = this.paint(d.severity === "error" ? "red" : "yellow", d.severity);
       this.line(`  ${escapeTerminal(d.file)}:${d.line}:${d.column}: ${severity}: ${escapeTerminal(d.message)} [${escapeTerminal(d.code)}]`);
-      for (const frame of codeFrame(source, d.line, d.column, (color, text) => this.paint(color, text))) this.line(`  ${frame}`);
+      for (const frame of codeFrame(source, d.line, d.column, (color, text3) => this.paint(color, text3))) this.line(`  ${frame}`);
     }
   }
   /** A commit as `git show --stat` would put it: sha, author, message, then one line per file. */
@@ -46267,7 +46761,7 @@ problems (no git, DIR already holds the repositories).
     const root3 = keep ?? await mkdtemp(join4(tmpdir(), "paved-demo-"));
     const appDir = join4(root3, "payments");
     const gitopsDir = join4(root3, "gitops");
-    const term = new Terminal((text) => io.stdout.write(text), wantsColor(io.isTTY));
+    const term = new Terminal((text3) => io.stdout.write(text3), wantsColor(io.isTTY));
     const started = Date.now();
     try {
       if (keep) await prepareKeep(keep, appDir, gitopsDir);
@@ -46379,15 +46873,15 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     }
     const path = positionals[0] ?? DEFAULT_MANIFEST;
     const file = displayPath(io, path);
-    const text = starterManifest({ owner, service, config: loaded.config });
+    const text3 = starterManifest({ owner, service, config: loaded.config });
     try {
-      await writeFile2(resolve4(io.cwd, path), text, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
+      await writeFile2(resolve4(io.cwd, path), text3, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
     } catch (error) {
       const code = error.code;
       if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, 2);
       throw new CliError(`paved init: cannot write \`${file}\`: ${code === "ENOENT" ? "its folder does not exist" : error.message}`, 2);
     }
-    const check = checkManifest(text, file, loaded.config);
+    const check = checkManifest(text3, file, loaded.config);
     io.stdout.write(`Wrote ${file}: service \`${service}\` owned by \`${owner}\`${loaded.file ? `, following ${loaded.file}` : ""}.
 `);
     io.stdout.write(formatText(check.diagnostics, io.isTTY) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
@@ -46524,16 +47018,16 @@ function parseRecord(content) {
   if (typeof doc !== "object" || doc === null) return null;
   const d = doc;
   if (d.kind !== KIND2) return null;
-  const text = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
-  const repository2 = text("repository");
-  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text("repositoryId");
-  const owner = text("owner");
-  const namespace = text("namespace");
-  const headSha = text("headSha");
-  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text("pushedAt");
+  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
+  const repository2 = text3("repository");
+  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
+  const owner = text3("owner");
+  const namespace = text3("namespace");
+  const headSha = text3("headSha");
+  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
   if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
-  const pinned = text("pinned");
-  const url = text("url");
+  const pinned = text3("pinned");
+  const url = text3("url");
   return {
     repository: repository2,
     repositoryId,
@@ -46557,8 +47051,8 @@ function isExpired(record, now, ttlMs) {
   return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
 }
 __name(isExpired, "isExpired");
-function escape2(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escape2(text3) {
+  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 __name(escape2, "escape");
 
@@ -46628,7 +47122,7 @@ async function commitPreviews(writer, config2, decide, attempts = 5) {
     const result2 = await writer.commit(writes, decision.message, snapshot.treeId);
     if (result2.kind === "committed") return { status: "committed", sha: result2.sha, records: open, edit: decision.edit };
     if (result2.kind === "unchanged") return { status: "unchanged", records: open, edit: decision.edit };
-    if (attempt < attempts) await new Promise((resolve7) => setTimeout(resolve7, defaultBackoff(attempt)));
+    if (attempt < attempts) await new Promise((resolve8) => setTimeout(resolve8, defaultBackoff(attempt)));
   }
   return { status: "conflict" };
 }
@@ -46847,6 +47341,119 @@ Exit status: 0 printed, 2 usage problems.
   }
 };
 
+// src/cli/status.ts
+import { resolve as resolve7 } from "node:path";
+var FORMATS3 = ["text", "json"];
+var statusCommand = {
+  summary: "Show each Paved deployment's state from a GitOps clone and an Argo CD webhook log",
+  usage: `Usage: paved status --gitops DIR [--events FILE] [--config FILE] [--limit N] [--format text|json]
+
+Lists the Paved commits of the GitOps repository checked out in DIR (newest first) and, for each
+environment they changed, the deployment's state: queued until Argo CD reports, then in progress,
+success or failure in Argo CD's words \u2014 the same rules the App applies to GitHub Deployments.
+
+Options:
+  --gitops DIR     a local clone of the GitOps repository (required)
+  --events FILE    Argo CD Notifications webhook bodies, as Paved's templates render them: one JSON
+                   object per line, or one JSON array (default: none, so everything is queued)
+  --config FILE    the org config (default: .github/paved.yml when present, else built-in defaults)
+  --limit N        how many GitOps commits to read (default 20)
+  --format FORMAT  text (default) or json
+  -h, --help       show this help
+
+Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
+`,
+  async run(args, io) {
+    const { values } = parseCommandArgs(
+      "status",
+      args,
+      { gitops: { type: "string" }, events: { type: "string" }, config: { type: "string" }, limit: { type: "string" }, format: { type: "string" } },
+      0
+    );
+    const format = oneOf("status", "format", values.format, FORMATS3, "text");
+    if (typeof values.gitops !== "string") throw new CliError("paved status: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved status --help`", 2);
+    const limit = values.limit === void 0 ? 20 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, 2);
+    const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
+    if (!loaded.config || hasErrors(loaded.diagnostics)) {
+      for (const d of loaded.diagnostics) io.stderr.write(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${escapeTerminalLine(d.message)}
+`);
+      return 1;
+    }
+    const events = typeof values.events === "string" ? parseEventLog(values.events, await readText(io, values.events, "Argo CD events log")) : [];
+    const git = gitRunner(resolve7(io.cwd, values.gitops));
+    let history;
+    try {
+      history = await localHistory(git, limit);
+    } catch (error) {
+      throw new CliError(`paved status: cannot read the GitOps history in ${values.gitops}: ${error.message}`, 2);
+    }
+    const replay = await replayEvents(history, events, loaded.config, localTouching(git));
+    io.stdout.write(format === "json" ? `${JSON.stringify(replay.deployments.map(jsonOf), null, 2)}
+` : text2(replay.deployments, replay.notes));
+    return 0;
+  }
+};
+function parseEventLog(file, content) {
+  const trimmed = content.trim();
+  const entries2 = [];
+  if (trimmed.startsWith("[")) {
+    let parsed;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch (error) {
+      throw new CliError(`${file}:1:1: error: not a JSON array of Argo CD webhook bodies: ${error.message}`, 1);
+    }
+    if (Array.isArray(parsed)) parsed.forEach((value) => entries2.push({ line: 1, value }));
+  } else {
+    content.split("\n").forEach((raw, i) => {
+      if (raw.trim() === "") return;
+      try {
+        entries2.push({ line: i + 1, value: JSON.parse(raw) });
+      } catch (error) {
+        throw new CliError(`${file}:${i + 1}:1: error: not JSON (one webhook body per line): ${error.message}`, 1);
+      }
+    });
+  }
+  return entries2.map(({ line, value }) => {
+    const parsed = parseArgoEvent(value);
+    if (!parsed.ok) throw new CliError(`${file}:${line}:1: error: ${parsed.reason}`, 1);
+    return parsed.event;
+  });
+}
+__name(parseEventLog, "parseEventLog");
+var ICONS = { queued: "\u23F3", in_progress: "\u{1F504}", success: "\u2705", failure: "\u274C", error: "\u26A0\uFE0F", inactive: "\u2705" };
+function text2(deployments, notes) {
+  if (deployments.length === 0) return "No Paved commits in the GitOps history.\n";
+  const lines2 = [];
+  let commit = "";
+  const width = Math.max(...deployments.map((d) => d.environment.length));
+  for (const d of deployments) {
+    if (d.gitopsCommit !== commit) {
+      commit = d.gitopsCommit;
+      const pr = d.pullRequest !== void 0 ? ` (#${d.pullRequest})` : "";
+      lines2.push(`${d.source.repository}@${d.source.sha.slice(0, 7)}${pr} \u2192 GitOps ${commit.slice(0, 7)}`);
+    }
+    lines2.push(`  ${d.environment.padEnd(width)}  ${ICONS[d.facts.state]} ${d.facts.state.padEnd(11)} ${escapeTerminalLine(d.description)}`);
+  }
+  if (notes.length > 0) lines2.push("", "Events that changed nothing:", ...notes.map((n) => `  ${escapeTerminalLine(n)}`));
+  return `${lines2.join("\n")}
+`;
+}
+__name(text2, "text");
+function jsonOf(d) {
+  return {
+    gitopsCommit: d.gitopsCommit,
+    source: d.source,
+    ...d.pullRequest !== void 0 ? { pullRequest: d.pullRequest } : {},
+    environment: d.environment,
+    state: d.facts.state,
+    description: d.description,
+    applications: d.facts.applications.map((a) => ({ ...a, phase: d.facts.units.get(a.application)?.phase ?? "waiting" }))
+  };
+}
+__name(jsonOf, "jsonOf");
+
 // src/cli/validate.ts
 var validateCommand = {
   summary: "Check platform.yaml against the schema, the org config and its policies",
@@ -46875,8 +47482,8 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
       ...positionals[0] !== void 0 ? { file: positionals[0] } : {},
       ...typeof values.config === "string" ? { config: values.config } : {}
     });
-    const text = result2.sources[result2.file];
-    const misplaced = text !== void 0 && result2.check && hasErrors(result2.check.diagnostics) ? orgConfigGivenAsManifest(text, result2.file) : void 0;
+    const text3 = result2.sources[result2.file];
+    const misplaced = text3 !== void 0 && result2.check && hasErrors(result2.check.diagnostics) ? orgConfigGivenAsManifest(text3, result2.file) : void 0;
     const diagnostics = misplaced ? [misplaced] : result2.diagnostics;
     const summary2 = summaryLine(diagnostics, result2.file, result2.check?.units.length ?? 0);
     writeDiagnostics(io, format, diagnostics, summary2, result2.sources);
@@ -46892,6 +47499,7 @@ var commands = {
   plan: planCommand,
   apply: applyCommand,
   previews: previewsCommand,
+  status: statusCommand,
   init: initCommand,
   schema: schemaCommand,
   demo: demoCommand
@@ -46919,10 +47527,10 @@ Docs: platform.yaml (paved.dev/v1) and the org config .github/paved.yml.
 `;
 }
 __name(help, "help");
-function lookup(name) {
+function lookup2(name) {
   return Object.prototype.hasOwnProperty.call(commands, name) ? commands[name] : void 0;
 }
-__name(lookup, "lookup");
+__name(lookup2, "lookup");
 async function run(argv, io) {
   const [name, ...rest] = argv;
   if (name === void 0) {
@@ -46931,7 +47539,7 @@ async function run(argv, io) {
   }
   if (name === "--help" || name === "-h" || name === "help") {
     const asked = name === "help" ? rest[0] : void 0;
-    const topic = asked !== void 0 ? lookup(asked) : void 0;
+    const topic = asked !== void 0 ? lookup2(asked) : void 0;
     if (asked !== void 0 && !topic) {
       io.stderr.write(`paved help: unknown command \`${asked}\`${didYouMean(asked, Object.keys(commands))}; see \`paved --help\`
 `);
@@ -46945,7 +47553,7 @@ async function run(argv, io) {
 `);
     return 0;
   }
-  const command = lookup(name);
+  const command = lookup2(name);
   if (!command) {
     const hint = name.startsWith("-") ? "" : didYouMean(name, Object.keys(commands));
     io.stderr.write(`paved: unknown ${name.startsWith("-") ? "option" : "command"} \`${name}\`${hint}; see \`paved --help\`

@@ -34,7 +34,7 @@ it("runs alone with plain node: init, validate, render and schema in an empty fo
   expect(paved("validate").stdout).toBe("platform.yaml: valid (1 unit)\n");
 
   const render = paved("render", "--out", "out", "--source", "acme/payments");
-  expect(render.stdout).toBe("platform.yaml: wrote 5 files for 1 unit to out\n");
+  expect(render.stdout).toBe("platform.yaml: wrote 6 files for 1 unit to out\n");
   // The built-in templates, from inside the bundle.
   expect(readFileSync(join(project, "out/staging/payments-staging/api/manifests/deployment.yaml"), "utf8")).toMatch(/^kind: Deployment$/m);
 

@@ -68,6 +68,11 @@ describe("paved demo", () => {
       "staging/payments-staging/worker/manifests/deployment.yaml",
     ]);
 
+    // 2: Argo CD's notifications take #1's deployment from queued through in progress to healthy.
+    const deployment = [...out.matchAll(/✓ (merged|paved-on-sync-running|paved-on-deployed): the staging Deployment of acme\/payments@[0-9a-f]{7} is (\w+)/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(deployment).toEqual(["merged queued", "paved-on-sync-running in_progress", "paved-on-deployed success"]);
+    expect(out).toMatch(/Argo CD → POST \/api\/argocd\/events {2}paved-on-deployed: payments.worker.staging, operation Succeeded, health Healthy/);
+
     // 3: located policy errors, file:line:column: error: … [code], and then a fix that applies.
     expect(out).toMatch(/^ {2}platform\.yaml:\d+:\d+: error: Production services run at least 2 replicas.* \[prod-min-replicas\]$/m);
     expect(out).toMatch(/^ {2}platform\.yaml:\d+:\d+: error: image `docker\.io\/acme\/payments-api:1\.5\.0` is not from an allowed registry.* \[image-registry\]$/m);

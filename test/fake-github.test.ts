@@ -322,6 +322,26 @@ describe("git objects", () => {
   });
 });
 
+describe("commit history", () => {
+  it("lists commits from a sha, newest first, filtered by path and committer date, like GitHub", async () => {
+    const first = fake.headSha(GITOPS);
+    const a = fake.commit(GITOPS, "main", { files: { "apps/staging/api/app.yaml": "a\n" } }, "staging api");
+    const b = fake.commit(GITOPS, "main", { files: { "README.md": "# changed\n" } }, "readme");
+    const c = fake.commit(GITOPS, "main", { files: { "apps/staging/api/app.yaml": "c\n" } }, "staging api again");
+    const list = async (query: Record<string, string | number>) =>
+      (await octokit.request("GET /repos/{owner}/{repo}/commits", { owner: "acme", repo: "gitops", ...query })).data.map((x) => x.sha);
+    expect(await list({})).toEqual([c, b, a, first]);
+    expect(await list({ sha: b })).toEqual([b, a, first]);
+    expect(await list({ sha: c, path: "apps/staging/api" })).toEqual([c, a]);
+    expect(await list({ sha: b, path: "apps/staging/api", per_page: 1 })).toEqual([a]);
+    const dated = fake.getCommit(GITOPS, b).committer.date;
+    expect(await list({ since: dated, until: dated })).toEqual([b]);
+    const message = (await octokit.request("GET /repos/{owner}/{repo}/commits", { owner: "acme", repo: "gitops", sha: a })).data[0]!.commit.message;
+    expect(message).toBe("staging api");
+    expect(await status(octokit.request("GET /repos/{owner}/{repo}/commits", { owner: "acme", repo: "gitops", sha: "f".repeat(40) }))).toMatchObject({ status: 404 });
+  });
+});
+
 describe("pull requests and comments", () => {
   it("paginates comments across 3 pages with a real Link header", async () => {
     const head = fake.commit(APP_REPO, "feature", { files: { "platform.yaml": "name: payments\nreplicas: 3\n" } });
@@ -650,6 +670,8 @@ describe("apps, teams, deployments", () => {
     expect(inst.id).toBe(1);
     expect((await octokit.rest.apps.getOrgInstallation({ org: "acme" })).data.account).toMatchObject({ login: "acme" });
     expect(await status(octokit.rest.apps.getOrgInstallation({ org: "nobody" }))).toMatchObject({ status: 404 });
+    const { data: all } = await octokit.request("GET /app/installations");
+    expect(all.map((i) => [i.id, i.account?.login, i.app_id])).toEqual([[1, "acme", 1]]);
     const token = await octokit.rest.apps.createInstallationAccessToken({ installation_id: 1 });
     expect(token.status).toBe(201);
     expect(token.data.token).toMatch(/^ghs_/);

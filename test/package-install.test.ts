@@ -67,7 +67,7 @@ it("runs npx paved init, validate, render and schema in the empty project", () =
 
   const render = npx("render", "--out", "out", "--source", "acme/checkout");
   expect(render.status).toBe(0);
-  expect(render.stdout).toBe("platform.yaml: wrote 5 files for 1 unit to out\n");
+  expect(render.stdout).toBe("platform.yaml: wrote 6 files for 1 unit to out\n");
   expect(readFileSync(join(project, "out/staging/payments-staging/api/manifests/deployment.yaml"), "utf8")).toMatch(/^kind: Deployment$/m);
 
   writeFileSync(join(project, "platform.yaml"), readFileSync(join(project, "platform.yaml"), "utf8").replace("memory: 128Mi", "memory: 128MB"));

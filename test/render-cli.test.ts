@@ -44,7 +44,7 @@ describe("paved render", () => {
     const { code, stdout, stderr } = await paved("render", "--out", "out", "--source", "acme/payments");
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    expect(stdout).toContain("platform.yaml: wrote 19 files for 3 units to out");
+    expect(stdout).toContain("platform.yaml: wrote 20 files for 3 units to out");
     const golden = tree(GOLDEN).filter((path) => path !== "_result.json");
     expect(tree(join(cwd, "out"))).toEqual(golden);
     for (const path of golden) expect(readFileSync(join(cwd, "out", path), "utf8")).toBe(readFileSync(join(GOLDEN, path), "utf8"));

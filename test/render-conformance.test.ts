@@ -30,6 +30,7 @@ describe("rendered trees pass the ecosystem's own validators", () => {
       "external-secrets.io/v1/ExternalSecret",
       "networking.k8s.io/v1/Ingress",
       "policy/v1/PodDisruptionBudget",
+      "v1/ConfigMap",
       "v1/Service",
     ]);
     expect([...kinds("every field, helm mode")].sort()).toEqual([
@@ -37,6 +38,7 @@ describe("rendered trees pass the ecosystem's own validators", () => {
       "argoproj.io/v1alpha1/Application",
       "backstage.io/v1alpha1/Component",
       "backstage.io/v1alpha1/Resource",
+      "v1/ConfigMap",
     ]);
   });
 });

@@ -144,7 +144,7 @@ describe("any string in a user-controlled field renders to YAML that parses back
         expect(catalog[0]!.metadata.description).toBe(f.description);
         // Nothing else appeared: the document count and kinds are fixed by the unit's shape.
         expect([...files.values()].flat().map((d) => (d as Doc).kind).sort()).toEqual(
-          ["AppProject", "Application", "Component", "Deployment", "ExternalSecret", "HorizontalPodAutoscaler", "Ingress", "PodDisruptionBudget", "PostgreSQLInstance", "Resource", "Service"],
+          ["AppProject", "Application", "Component", "ConfigMap", "Deployment", "ExternalSecret", "HorizontalPodAutoscaler", "Ingress", "PodDisruptionBudget", "PostgreSQLInstance", "Resource", "Service"],
         );
       }),
       { numRuns: 300 },

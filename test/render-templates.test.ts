@@ -216,7 +216,7 @@ describe("diagnostics that stop a file or a unit", () => {
     const config = { ...manifestsConfig, gitops: { ...manifestsConfig.gitops, directory: "clusters/acme" } };
     const result = renderUnits(exampleUnits(), config, SOURCE, defaultTemplates());
     for (const path of result.files.keys()) expect(path.startsWith("clusters/acme/")).toBe(true);
-    expect(result.shared).toEqual(["clusters/acme/projects/payments.yaml"]);
+    expect(result.shared).toEqual(["clusters/acme/argocd/argocd-notifications-cm.yaml", "clusters/acme/projects/payments.yaml"]);
     const app = yaml.load(result.files.get("clusters/acme/staging/payments-staging/api/application.yaml")!) as any;
     expect(app.spec.source.path).toBe("clusters/acme/staging/payments-staging/api/manifests");
   });

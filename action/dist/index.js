@@ -1423,7 +1423,7 @@ var require_util = __commonJS({
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator3.return();
           },
           type: "bytes"
@@ -1763,12 +1763,12 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code, reason: reason2 } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
           code,
-          reason
+          reason2
         );
       });
       diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
@@ -5858,7 +5858,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator3.return();
           },
           type: "bytes"
@@ -9524,12 +9524,12 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.resume = null;
         this.headersSent = false;
-        this.handler.onConnect((reason) => {
+        this.handler.onConnect((reason2) => {
           this.aborted = true;
           if (this.abort) {
-            this.abort(reason);
+            this.abort(reason2);
           } else {
-            this.reason = reason;
+            this.reason = reason2;
           }
         });
       }
@@ -12043,9 +12043,9 @@ var require_dump = __commonJS({
         this.#abort = abort;
         this.#handler.onConnect(this.#customAbort.bind(this));
       }
-      #customAbort(reason) {
+      #customAbort(reason2) {
         this.#aborted = true;
-        this.#reason = reason;
+        this.#reason = reason2;
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -13095,13 +13095,13 @@ var require_response = __commonJS({
       };
     }
     __name(makeResponse, "makeResponse");
-    function makeNetworkError(reason) {
-      const isError = isErrorLike(reason);
+    function makeNetworkError(reason2) {
+      const isError = isErrorLike(reason2);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason : new Error(reason ? String(reason) : reason),
-        aborted: reason && reason.name === "AbortError"
+        error: isError ? reason2 : new Error(reason2 ? String(reason2) : reason2),
+        aborted: reason2 && reason2.name === "AbortError"
       });
     }
     __name(makeNetworkError, "makeNetworkError");
@@ -14107,13 +14107,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason) {
+      terminate(reason2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason);
-        this.emit("terminated", reason);
+        this.connection?.destroy(reason2);
+        this.emit("terminated", reason2);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error2) {
@@ -14397,7 +14397,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.dump = true;
       }
       if (request2.integrity) {
-        const processBodyError = /* @__PURE__ */ __name((reason) => fetchFinale(fetchParams, makeNetworkError(reason)), "processBodyError");
+        const processBodyError = /* @__PURE__ */ __name((reason2) => fetchFinale(fetchParams, makeNetworkError(reason2)), "processBodyError");
         if (request2.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
@@ -14882,9 +14882,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = /* @__PURE__ */ __name(async () => {
         await fetchParams.controller.resume();
       }, "pullAlgorithm");
-      const cancelAlgorithm = /* @__PURE__ */ __name((reason) => {
+      const cancelAlgorithm = /* @__PURE__ */ __name((reason2) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason);
+          fetchParams.controller.abort(reason2);
         }
       }, "cancelAlgorithm");
       const stream = new ReadableStream(
@@ -14895,8 +14895,8 @@ var require_fetch = __commonJS({
           async pull(controller) {
             await pullAlgorithm(controller);
           },
-          async cancel(reason) {
-            await cancelAlgorithm(reason);
+          async cancel(reason2) {
+            await cancelAlgorithm(reason2);
           },
           type: "bytes"
         }
@@ -14946,7 +14946,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason) {
+      function onAborted(reason2) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
@@ -14957,7 +14957,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason) ? reason : void 0
+              cause: isErrorLike(reason2) ? reason2 : void 0
             }));
           }
         }
@@ -17590,16 +17590,16 @@ var require_util7 = __commonJS({
       return code >= 3e3 && code <= 4999;
     }
     __name(isValidStatusCode, "isValidStatusCode");
-    function failWebsocketConnection(ws, reason) {
+    function failWebsocketConnection(ws, reason2) {
       const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      if (reason) {
+      if (reason2) {
         fireEvent("error", ws, (type2, init) => new ErrorEvent(type2, init), {
-          error: new Error(reason),
-          message: reason
+          error: new Error(reason2),
+          message: reason2
         });
       }
     }
@@ -17869,7 +17869,7 @@ var require_connection = __commonJS({
       return controller;
     }
     __name(establishWebSocketConnection, "establishWebSocketConnection");
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason2, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17877,13 +17877,13 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code !== void 0 && reason2 === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+        } else if (code !== void 0 && reason2 !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
           frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame.frameData.write(reason2, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -17910,11 +17910,11 @@ var require_connection = __commonJS({
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
-      let reason = "";
+      let reason2 = "";
       const result2 = ws[kByteParser].closingInfo;
       if (result2 && !result2.error) {
         code = result2.code ?? 1005;
-        reason = result2.reason;
+        reason2 = result2.reason;
       } else if (!ws[kReceivedClose]) {
         code = 1006;
       }
@@ -17922,13 +17922,13 @@ var require_connection = __commonJS({
       fireEvent("close", ws, (type2, init) => new CloseEvent(type2, init), {
         wasClean,
         code,
-        reason
+        reason: reason2
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
           code,
-          reason
+          reason: reason2
         });
       }
     }
@@ -18057,9 +18057,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
-      failWebsocketConnection(ws, reason);
+    function failWebsocketConnectionWithCode(ws, code, reason2) {
+      closeWebSocketConnection(ws, code, reason2, Buffer.byteLength(reason2));
+      failWebsocketConnection(ws, reason2);
     }
     __name(failWebsocketConnectionWithCode, "failWebsocketConnectionWithCode");
     var ByteParser = class extends Writable {
@@ -18343,16 +18343,16 @@ var require_receiver = __commonJS({
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
-        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
-          reason = reason.subarray(3);
+        let reason2 = data.subarray(2);
+        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
+          reason2 = reason2.subarray(3);
         }
         try {
-          reason = utf8Decode(reason);
+          reason2 = utf8Decode(reason2);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code, reason: reason2, error: false };
       }
       /**
        * Parses control frames.
@@ -18367,9 +18367,9 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
-            failWebsocketConnection(this.ws, reason);
+            const { code, reason: reason2 } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason2, reason2.length);
+            failWebsocketConnection(this.ws, reason2);
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
@@ -18614,14 +18614,14 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code = void 0, reason2 = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
         if (code !== void 0) {
           code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
-        if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix, "reason");
+        if (reason2 !== void 0) {
+          reason2 = webidl.converters.USVString(reason2, prefix, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18629,8 +18629,8 @@ var require_websocket = __commonJS({
           }
         }
         let reasonByteLength = 0;
-        if (reason !== void 0) {
-          reasonByteLength = Buffer.byteLength(reason);
+        if (reason2 !== void 0) {
+          reasonByteLength = Buffer.byteLength(reason2);
           if (reasonByteLength > 123) {
             throw new DOMException(
               `Reason must be less than 123 bytes; received ${reasonByteLength}`,
@@ -18638,7 +18638,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code, reason2, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -22125,13 +22125,13 @@ var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
     var stringifyComment = /* @__PURE__ */ __name((str2) => str2.replace(/^(?!$)(?: $)?/gm, "#"), "stringifyComment");
-    function indentComment(comment, indent) {
+    function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
-      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+      return indent2 ? comment.replace(/^(?! *$)/gm, indent2) : comment;
     }
     __name(indentComment, "indentComment");
-    var lineComment = /* @__PURE__ */ __name((str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment, "lineComment");
+    var lineComment = /* @__PURE__ */ __name((str2, indent2, comment) => str2.endsWith("\n") ? indentComment(comment, indent2) : comment.includes("\n") ? "\n" + indentComment(comment, indent2) : (str2.endsWith(" ") ? "" : " ") + comment, "lineComment");
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -22145,17 +22145,17 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
         return text;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
-      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
       if (text.length <= endStep)
         return text;
       const folds = [];
       const escapedFolds = {};
-      let end = lineWidth - indent.length;
+      let end = lineWidth - indent2.length;
       if (typeof indentAtStart === "number") {
         if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
           folds.push(0);
@@ -22169,7 +22169,7 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
@@ -22193,8 +22193,8 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
-          end = i + indent.length + endStep;
+            i = consumeMoreIndentedLines(text, i, indent2.length);
+          end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
@@ -22239,23 +22239,23 @@ var require_foldFlowLines = __commonJS({
         const end2 = folds[i2 + 1] || text.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent2}${text.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
             res += `${text[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent2}${text.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
     __name(foldFlowLines, "foldFlowLines");
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text, i, indent2) {
       let end = i;
       let start2 = i + 1;
       let ch = text[start2];
       while (ch === " " || ch === "	") {
-        if (i < start2 + indent) {
+        if (i < start2 + indent2) {
           ch = text[++i];
         } else {
           do {
@@ -22313,7 +22313,7 @@ var require_stringifyString = __commonJS({
         return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str2 = "";
       let start2 = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
@@ -22373,7 +22373,7 @@ var require_stringifyString = __commonJS({
                   str2 += "\n";
                   i += 2;
                 }
-                str2 += indent;
+                str2 += indent2;
                 if (json2[i + 2] === " ")
                   str2 += "\\";
                 i += 1;
@@ -22385,16 +22385,16 @@ var require_stringifyString = __commonJS({
           }
       }
       str2 = start2 ? str2 + json2.slice(start2) : json2;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     __name(doubleQuotedString, "doubleQuotedString");
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
         return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
-${indent}`) + "'";
-      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+${indent2}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     __name(singleQuotedString, "singleQuotedString");
     function quotedString(value, ctx) {
@@ -22426,8 +22426,8 @@ ${indent}`) + "'";
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal = blockQuote === "literal" ? true : blockQuote === "folded" || type2 === Scalar.Scalar.BLOCK_FOLDED ? false : type2 === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal ? "|\n" : ">\n";
       let chomp;
@@ -22452,7 +22452,7 @@ ${indent}`) + "'";
         value = value.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
-        end = end.replace(blockEndNewlines, `$&${indent}`);
+        end = end.replace(blockEndNewlines, `$&${indent2}`);
       }
       let startWithSpace = false;
       let startEnd;
@@ -22469,9 +22469,9 @@ ${indent}`) + "'";
       let start2 = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start2) {
         value = value.substring(start2.length);
-        start2 = start2.replace(/\n+/g, `$&${indent}`);
+        start2 = start2.replace(/\n+/g, `$&${indent2}`);
       }
-      const indentSize = indent ? "2" : "1";
+      const indentSize = indent2 ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
@@ -22479,7 +22479,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type2 !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -22487,19 +22487,19 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start2}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent}${body}`;
+${indent2}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value = value.replace(/\n+/g, `$&${indent2}`);
       return `|${header}
-${indent}${start2}${value}${end}`;
+${indent2}${start2}${value}${end}`;
     }
     __name(blockString, "blockString");
     function plainString(item, ctx, onComment, onChompKeep) {
       const { type: type2, value } = item;
-      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      const { actualString, implicitKey, indent: indent2, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
@@ -22510,22 +22510,22 @@ ${indent}${start2}${value}${end}`;
         return blockString(item, ctx, onComment, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
-        if (indent === "") {
+        if (indent2 === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
-        } else if (implicitKey && indent === indentStep) {
+        } else if (implicitKey && indent2 === indentStep) {
           return quotedString(value, ctx);
         }
       }
       const str2 = value.replace(/\n+/g, `$&
-${indent}`);
+${indent2}`);
       if (actualString) {
         const test = /* @__PURE__ */ __name((tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2), "test");
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     __name(plainString, "plainString");
     function stringifyString(item, ctx, onComment, onChompKeep) {
@@ -22703,7 +22703,7 @@ var require_stringifyPair = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
-      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key2) && key2.comment || null;
       if (simpleKeys) {
         if (keyComment) {
@@ -22718,7 +22718,7 @@ var require_stringifyPair = __commonJS({
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
-        indent: indent + indentStep
+        indent: indent2 + indentStep
       });
       let keyCommentDone = false;
       let chompKeep = false;
@@ -22748,7 +22748,7 @@ var require_stringifyPair = __commonJS({
         if (keyComment)
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
         str2 = `? ${str2}
-${indent}:`;
+${indent2}:`;
       } else {
         str2 = `${str2}:`;
         if (keyComment)
@@ -23039,7 +23039,7 @@ var require_stringifyCollection = __commonJS({
     }
     __name(stringifyCollection, "stringifyCollection");
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
-      const { indent, options: { commentString } } = ctx;
+      const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines2 = [];
@@ -23076,11 +23076,11 @@ var require_stringifyCollection = __commonJS({
         for (let i = 1; i < lines2.length; ++i) {
           const line = lines2[i];
           str2 += line ? `
-${indent}${line}` : "\n";
+${indent2}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
@@ -23089,7 +23089,7 @@ ${indent}${line}` : "\n";
     }
     __name(stringifyBlockCollection, "stringifyBlockCollection");
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
-      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+      const { indent: indent2, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
         indent: itemIndent,
@@ -23158,20 +23158,20 @@ ${indent}${line}` : "\n";
           let str2 = start2;
           for (const line of lines2)
             str2 += line ? `
-${indentStep}${indent}${line}` : "\n";
+${indentStep}${indent2}${line}` : "\n";
           return `${str2}
-${indent}${end}`;
+${indent2}${end}`;
         } else {
           return `${start2}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
     __name(stringifyFlowCollection, "stringifyFlowCollection");
-    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
+    function addCommentBefore({ indent: indent2, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
-        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        const ic = stringifyComment.indentComment(commentString(comment), indent2);
         lines2.push(ic.trimStart());
       }
     }
@@ -25166,10 +25166,10 @@ var require_util_flow_indent_check = __commonJS({
   "node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
-    function flowIndentCheck(indent, fc, onError) {
+    function flowIndentCheck(indent2, fc, onError) {
       if (fc?.type === "flow-collection") {
         const end = fc.end[0];
-        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+        if (end.indent === indent2 && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
           const msg = "Flow end indicator should be more indented than parent";
           onError(end, "BAD_INDENT", msg, true);
         }
@@ -25695,17 +25695,17 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines2[i];
+        const [indent2, content] = lines2[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
-            trimIndent = indent.length;
+          if (header.indent === 0 && indent2.length > trimIndent)
+            trimIndent = indent2.length;
         } else {
-          if (indent.length < trimIndent) {
+          if (indent2.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            onError(offset + indent2.length, "MISSING_CHAR", message);
           }
           if (header.indent === 0)
-            trimIndent = indent.length;
+            trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
@@ -25713,7 +25713,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset += indent2.length + content.length + 1;
       }
       for (let i = lines2.length - 1; i >= chompStart; --i) {
         if (lines2[i][0].length > trimIndent)
@@ -25725,26 +25725,26 @@ var require_resolve_block_scalar = __commonJS({
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines2[i];
-        offset += indent.length + content.length + 1;
+        let [indent2, content] = lines2[i];
+        offset += indent2.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
           content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
+        if (content && indent2.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
-          indent = "";
+          indent2 = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent.slice(trimIndent) + content;
+          value += sep3 + indent2.slice(trimIndent) + content;
           sep3 = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
+        } else if (indent2.length > trimIndent || content[0] === "	") {
           if (sep3 === " ")
             sep3 = "\n";
           else if (!prevMoreIndented && sep3 === "\n")
             sep3 = "\n\n";
-          value += sep3 + indent.slice(trimIndent) + content;
+          value += sep3 + indent2.slice(trimIndent) + content;
           sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
@@ -25781,7 +25781,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       const { source } = props[0];
       const mode = source[0];
-      let indent = 0;
+      let indent2 = 0;
       let chomp = "";
       let error2 = -1;
       for (let i = 1; i < source.length; ++i) {
@@ -25790,8 +25790,8 @@ var require_resolve_block_scalar = __commonJS({
           chomp = ch;
         else {
           const n = Number(ch);
-          if (!indent && n)
-            indent = n;
+          if (!indent2 && n)
+            indent2 = n;
           else if (error2 === -1)
             error2 = offset + i;
         }
@@ -25832,7 +25832,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode, indent: indent2, chomp, comment, length };
     }
     __name(parseBlockScalarHeader, "parseBlockScalarHeader");
     function splitLines2(source) {
@@ -26589,15 +26589,15 @@ var require_cst_scalar = __commonJS({
     }
     __name(resolveAsScalar, "resolveAsScalar");
     function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type: type2 = "PLAIN" } = context;
+      const { implicitKey = false, indent: indent2, inFlow = false, offset = -1, type: type2 = "PLAIN" } = context;
       const source = stringifyString.stringifyString({ type: type2, value }, {
         implicitKey,
-        indent: indent > 0 ? " ".repeat(indent) : "",
+        indent: indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
       const end = context.end ?? [
-        { type: "newline", offset: -1, indent, source: "\n" }
+        { type: "newline", offset: -1, indent: indent2, source: "\n" }
       ];
       switch (source[0]) {
         case "|":
@@ -26606,26 +26606,26 @@ var require_cst_scalar = __commonJS({
           const head = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent: indent2, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
-            props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+            props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
+          return { type: "block-scalar", offset, indent: indent2, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent: indent2, source, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent: indent2, source, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent: indent2, source, end };
       }
     }
     __name(createScalarToken, "createScalarToken");
     function setScalarValue(token, value, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type: type2 } = context;
-      let indent = "indent" in token ? token.indent : null;
-      if (afterKey && typeof indent === "number")
-        indent += 2;
+      let indent2 = "indent" in token ? token.indent : null;
+      if (afterKey && typeof indent2 === "number")
+        indent2 += 2;
       if (!type2)
         switch (token.type) {
           case "single-quoted-scalar":
@@ -26645,8 +26645,8 @@ var require_cst_scalar = __commonJS({
             type2 = "PLAIN";
         }
       const source = stringifyString.stringifyString({ type: type2, value }, {
-        implicitKey: implicitKey || indent === null,
-        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        implicitKey: implicitKey || indent2 === null,
+        indent: indent2 !== null && indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
@@ -26678,16 +26678,16 @@ var require_cst_scalar = __commonJS({
         token.source = body;
       } else {
         const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
+        const indent2 = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent: indent2, source: head }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
-          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
         for (const key2 of Object.keys(token))
           if (key2 !== "type" && key2 !== "offset")
             delete token[key2];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
       }
     }
     __name(setBlockScalarValue, "setBlockScalarValue");
@@ -26734,12 +26734,12 @@ var require_cst_scalar = __commonJS({
           break;
         }
         default: {
-          const indent = "indent" in token ? token.indent : -1;
+          const indent2 = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
           for (const key2 of Object.keys(token))
             if (key2 !== "type" && key2 !== "offset")
               delete token[key2];
-          Object.assign(token, { type: type2, indent, source, end });
+          Object.assign(token, { type: type2, indent: indent2, source, end });
         }
       }
     }
@@ -27056,15 +27056,15 @@ var require_lexer = __commonJS({
       continueScalar(offset) {
         let ch = this.buffer[offset];
         if (this.indentNext > 0) {
-          let indent = 0;
+          let indent2 = 0;
           while (ch === " ")
-            ch = this.buffer[++indent + offset];
+            ch = this.buffer[++indent2 + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
+            const next = this.buffer[indent2 + offset + 1];
             if (next === "\n" || !next && !this.atEnd)
-              return offset + indent + 1;
+              return offset + indent2 + 1;
           }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+          return ch === "\n" || indent2 >= this.indentNext || !ch && !this.atEnd ? offset + indent2 : -1;
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
@@ -27233,12 +27233,12 @@ var require_lexer = __commonJS({
       }
       *parseFlowCollection() {
         let nl, sp;
-        let indent = -1;
+        let indent2 = -1;
         do {
           nl = yield* this.pushNewline();
           if (nl > 0) {
             sp = yield* this.pushSpaces(false);
-            this.indentValue = indent = sp;
+            this.indentValue = indent2 = sp;
           } else {
             sp = 0;
           }
@@ -27247,8 +27247,8 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent2 !== -1 && indent2 < this.indentNext && line[0] !== "#" || indent2 === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+          const atFlowEndMarker = indent2 === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -27356,16 +27356,16 @@ var require_lexer = __commonJS({
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
-        let indent = 0;
+        let indent2 = 0;
         let ch;
         loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
           switch (ch) {
             case " ":
-              indent += 1;
+              indent2 += 1;
               break;
             case "\n":
               nl = i2;
-              indent = 0;
+              indent2 = 0;
               break;
             case "\r": {
               const next = this.buffer[i2 + 1];
@@ -27381,9 +27381,9 @@ var require_lexer = __commonJS({
         }
         if (!ch && !this.atEnd)
           return this.setNext("block-scalar");
-        if (indent >= this.indentNext) {
+        if (indent2 >= this.indentNext) {
           if (this.blockScalarIndent === -1)
-            this.indentNext = indent;
+            this.indentNext = indent2;
           else {
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
@@ -27416,7 +27416,7 @@ var require_lexer = __commonJS({
             const lastChar = i2;
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent2 > lastChar)
               nl = i2;
             else
               break;
@@ -28445,10 +28445,10 @@ var require_parser = __commonJS({
         }
         return null;
       }
-      atIndentedComment(start2, indent) {
+      atIndentedComment(start2, indent2) {
         if (this.type !== "comment")
           return false;
-        if (this.indent <= indent)
+        if (this.indent <= indent2)
           return false;
         return start2.every((st) => st.type === "newline" || st.type === "space");
       }
@@ -28574,8 +28574,8 @@ var require_public_api = __commonJS({
       if (typeof options === "string")
         options = options.length;
       if (typeof options === "number") {
-        const indent = Math.round(options);
-        options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+        const indent2 = Math.round(options);
+        options = indent2 < 1 ? void 0 : indent2 > 8 ? { indent: 8 } : { indent: indent2 };
       }
       if (value === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
@@ -31889,9 +31889,9 @@ var require_validate = __commonJS({
       }
       let expr = data;
       const segments = jsonPointer.split("/");
-      for (const segment of segments) {
-        if (segment) {
-          data = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment))}`;
+      for (const segment2 of segments) {
+        if (segment2) {
+          data = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment2))}`;
           expr = (0, codegen_1._)`${expr} && ${data}`;
         }
       }
@@ -32450,9 +32450,9 @@ var require_utils2 = __commonJS({
       const output = [];
       let trailingDirectory = false;
       for (let i = 0; i <= last; i++) {
-        const segment = segments[i];
-        if (segment === "." || segment === "..") {
-          if (segment === "..") {
+        const segment2 = segments[i];
+        if (segment2 === "." || segment2 === "..") {
+          if (segment2 === "..") {
             if (output.length !== 0 && output[output.length - 1] !== "..") {
               output.pop();
             } else {
@@ -32461,7 +32461,7 @@ var require_utils2 = __commonJS({
           }
           trailingDirectory = i === last;
         } else {
-          output.push(segment);
+          output.push(segment2);
         }
       }
       if (trailingDirectory && output[output.length - 1] !== "..") {
@@ -39786,12 +39786,12 @@ var require_compiler = __commonJS({
           this.accept(partial.name);
         }
         this.setupFullMustacheParams(partial, program, void 0, true);
-        var indent = partial.indent || "";
-        if (this.options.preventIndent && indent) {
-          this.opcode("appendContent", indent);
-          indent = "";
+        var indent2 = partial.indent || "";
+        if (this.options.preventIndent && indent2) {
+          this.opcode("appendContent", indent2);
+          indent2 = "";
         }
-        this.opcode("invokePartial", isDynamic, partialName, indent);
+        this.opcode("invokePartial", isDynamic, partialName, indent2);
         this.opcode("append");
       }, "PartialStatement"),
       PartialBlockStatement: /* @__PURE__ */ __name(function PartialBlockStatement(partialBlock) {
@@ -41288,7 +41288,7 @@ var require_source_map_consumer = __commonJS({
       var temp = {};
       var originalMappings = [];
       var generatedMappings = [];
-      var mapping, str2, segment, end, value;
+      var mapping, str2, segment2, end, value;
       while (index < length) {
         if (aStr.charAt(index) === ";") {
           generatedLine++;
@@ -41305,38 +41305,38 @@ var require_source_map_consumer = __commonJS({
             }
           }
           str2 = aStr.slice(index, end);
-          segment = cachedSegments[str2];
-          if (segment) {
+          segment2 = cachedSegments[str2];
+          if (segment2) {
             index += str2.length;
           } else {
-            segment = [];
+            segment2 = [];
             while (index < end) {
               base64VLQ.decode(aStr, index, temp);
               value = temp.value;
               index = temp.rest;
-              segment.push(value);
+              segment2.push(value);
             }
-            if (segment.length === 2) {
+            if (segment2.length === 2) {
               throw new Error("Found a source, but no line and column");
             }
-            if (segment.length === 3) {
+            if (segment2.length === 3) {
               throw new Error("Found a source and line, but no column");
             }
-            cachedSegments[str2] = segment;
+            cachedSegments[str2] = segment2;
           }
-          mapping.generatedColumn = previousGeneratedColumn + segment[0];
+          mapping.generatedColumn = previousGeneratedColumn + segment2[0];
           previousGeneratedColumn = mapping.generatedColumn;
-          if (segment.length > 1) {
-            mapping.source = previousSource + segment[1];
-            previousSource += segment[1];
-            mapping.originalLine = previousOriginalLine + segment[2];
+          if (segment2.length > 1) {
+            mapping.source = previousSource + segment2[1];
+            previousSource += segment2[1];
+            mapping.originalLine = previousOriginalLine + segment2[2];
             previousOriginalLine = mapping.originalLine;
             mapping.originalLine += 1;
-            mapping.originalColumn = previousOriginalColumn + segment[3];
+            mapping.originalColumn = previousOriginalColumn + segment2[3];
             previousOriginalColumn = mapping.originalColumn;
-            if (segment.length > 4) {
-              mapping.name = previousName + segment[4];
-              previousName += segment[4];
+            if (segment2.length > 4) {
+              mapping.name = previousName + segment2[4];
+              previousName += segment2[4];
             }
           }
           generatedMappings.push(mapping);
@@ -42670,14 +42670,14 @@ var require_javascript_compiler = __commonJS({
       //
       // This operation pops off a context, invokes a partial with that context,
       // and pushes the result of the invocation back.
-      invokePartial: /* @__PURE__ */ __name(function invokePartial(isDynamic, name, indent) {
+      invokePartial: /* @__PURE__ */ __name(function invokePartial(isDynamic, name, indent2) {
         var params = [], options = this.setupParams(name, 1, params);
         if (isDynamic) {
           name = this.popStack();
           delete options.name;
         }
-        if (indent) {
-          options.indent = this.quotedString(indent);
+        if (indent2) {
+          options.indent = this.quotedString(indent2);
         }
         options.helpers = "helpers";
         options.partials = "partials";
@@ -50239,10 +50239,10 @@ function createAppAuth(options) {
 __name(createAppAuth, "createAppAuth");
 
 // node_modules/@octokit/auth-unauthenticated/dist-node/index.js
-async function auth6(reason) {
+async function auth6(reason2) {
   return {
     type: "unauthenticated",
-    reason
+    reason: reason2
   };
 }
 __name(auth6, "auth");
@@ -50264,32 +50264,32 @@ function isAbuseLimitError(error2) {
   return REGEX_ABUSE_LIMIT_MESSAGE.test(error2.message);
 }
 __name(isAbuseLimitError, "isAbuseLimitError");
-async function hook6(reason, request2, route, parameters) {
+async function hook6(reason2, request2, route, parameters) {
   const endpoint2 = request2.endpoint.merge(
     route,
     parameters
   );
   return request2(endpoint2).catch((error2) => {
     if (error2.status === 404) {
-      error2.message = `Not found. May be due to lack of authentication. Reason: ${reason}`;
+      error2.message = `Not found. May be due to lack of authentication. Reason: ${reason2}`;
       throw error2;
     }
     if (isRateLimitError(error2)) {
-      error2.message = `API rate limit exceeded. This maybe caused by the lack of authentication. Reason: ${reason}`;
+      error2.message = `API rate limit exceeded. This maybe caused by the lack of authentication. Reason: ${reason2}`;
       throw error2;
     }
     if (isAbuseLimitError(error2)) {
-      error2.message = `You have triggered an abuse detection mechanism. This maybe caused by the lack of authentication. Reason: ${reason}`;
+      error2.message = `You have triggered an abuse detection mechanism. This maybe caused by the lack of authentication. Reason: ${reason2}`;
       throw error2;
     }
     if (error2.status === 401) {
-      error2.message = `Unauthorized. "${endpoint2.method} ${endpoint2.url}" failed most likely due to lack of authentication. Reason: ${reason}`;
+      error2.message = `Unauthorized. "${endpoint2.method} ${endpoint2.url}" failed most likely due to lack of authentication. Reason: ${reason2}`;
       throw error2;
     }
     if (error2.status >= 400 && error2.status < 500) {
       error2.message = error2.message.replace(
         /\.?$/,
-        `. May be caused by lack of authentication (${reason}).`
+        `. May be caused by lack of authentication (${reason2}).`
       );
     }
     throw error2;
@@ -51856,6 +51856,11 @@ function upsertStickyComment(gh, repo, issueNumber, marker, body, options) {
       issue_number: issueNumber,
       body,
       ...NO_RETRY
+    }).catch(async (error2) => {
+      if (!answerLost(error2)) throw error2;
+      const landed = await awaitLateComment(gh, repo, issueNumber, marker, options.author);
+      if (!landed) throw error2;
+      return { data: landed };
     });
     const after = await ownComments(gh, repo, issueNumber, marker, options.author);
     const oldest = after[0];
@@ -51868,6 +51873,21 @@ function upsertStickyComment(gh, repo, issueNumber, marker, body, options) {
   });
 }
 __name(upsertStickyComment, "upsertStickyComment");
+var LATE_WRITE_POLLS = [500, 1e3, 2e3];
+function answerLost(error2) {
+  const e = error2;
+  return e?.name === "TimeoutError" || e?.cause?.name === "TimeoutError";
+}
+__name(answerLost, "answerLost");
+async function awaitLateComment(gh, repo, issueNumber, marker, author) {
+  for (const ms of LATE_WRITE_POLLS) {
+    await new Promise((resolve4) => setTimeout(resolve4, ms));
+    const found = (await ownComments(gh, repo, issueNumber, marker, author))[0];
+    if (found) return found;
+  }
+  return void 0;
+}
+__name(awaitLateComment, "awaitLateComment");
 async function deleteExtra(gh, repo, comments) {
   for (const c of comments) {
     await gh.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: c.id }).catch((error2) => {
@@ -52099,15 +52119,15 @@ __name(overIndented, "overIndented");
 function underIndented(all, index) {
   const line = all[index];
   if (!line || isBlank(line.text)) return void 0;
-  const indent = indentOf(line.text);
+  const indent2 = indentOf(line.text);
   let sibling;
   let parent;
   for (let i = index - 1; i >= 0; i--) {
     const text = all[i].text;
     if (isBlank(text)) continue;
     const at = indentOf(text);
-    if (at > indent && sibling === void 0) sibling = at;
-    if (at < indent) {
+    if (at > indent2 && sibling === void 0) sibling = at;
+    if (at < indent2) {
       parent = at;
       break;
     }
@@ -52115,8 +52135,8 @@ function underIndented(all, index) {
   if (sibling === void 0 || parent === void 0) return void 0;
   const key2 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
   return {
-    offset: line.start + indent,
-    message: `Invalid YAML: \`${key2}\` starts at column ${indent + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
+    offset: line.start + indent2,
+    message: `Invalid YAML: \`${key2}\` starts at column ${indent2 + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
   };
 }
 __name(underIndented, "underIndented");
@@ -65261,8 +65281,8 @@ var linearRegExp = Object.assign(
     } catch (error2) {
       throw new PatternError(`the pattern \`${pattern}\` is not a valid regular expression: ${error2.message}`);
     }
-    const reason = unsupported(pattern);
-    if (reason) throw new PatternError(refusal(pattern, reason));
+    const reason2 = unsupported(pattern);
+    if (reason2) throw new PatternError(refusal(pattern, reason2));
     let compiled;
     try {
       compiled = RE2JS.compile(RE2JS.translateRegExp(pattern));
@@ -65274,8 +65294,8 @@ var linearRegExp = Object.assign(
   { code: "linearRegExp" }
   // for Ajv's standalone code, which Paved does not generate
 );
-function refusal(pattern, reason) {
-  return `the pattern \`${pattern}\` cannot run in linear time (${reason}); Paved runs patterns with RE2, which has no lookahead \`(?=\`, \`(?!\`, lookbehind \`(?<=\`, \`(?<!\` or backreferences \`\\1\`, \`\\k<name>\`: rewrite it without them`;
+function refusal(pattern, reason2) {
+  return `the pattern \`${pattern}\` cannot run in linear time (${reason2}); Paved runs patterns with RE2, which has no lookahead \`(?=\`, \`(?!\`, lookbehind \`(?<=\`, \`(?<!\` or backreferences \`\\1\`, \`\\k<name>\`: rewrite it without them`;
 }
 __name(refusal, "refusal");
 function unsupported(pattern) {
@@ -65687,15 +65707,15 @@ var productionDigest = /* @__PURE__ */ __name((unit, config2) => {
   };
 }, "productionDigest");
 var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
-  const reason = secretLikeReason(name, unit.spec.env[name]);
-  if (reason === void 0) return [];
+  const reason2 = secretLikeReason(name, unit.spec.env[name]);
+  if (reason2 === void 0) return [];
   return [
     {
       code: "env-secret-literal",
       severity: "error",
       field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
       // Never the value: this message goes to check runs, comments and logs.
-      message: `\`env.${name}\` is a literal that looks like a secret (${reason}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
+      message: `\`env.${name}\` is a literal that looks like a secret (${reason2}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
     }
   ];
 }), "envSecretLiteral");
@@ -67253,7 +67273,7 @@ function isSafeSegment(value) {
 }
 __name(isSafeSegment, "isSafeSegment");
 function joinSafe(segments) {
-  const unsafe = segments.find((segment) => !isSafeSegment(segment));
+  const unsafe = segments.find((segment2) => !isSafeSegment(segment2));
   return unsafe === void 0 ? { path: segments.join("/") } : { unsafe };
 }
 __name(joinSafe, "joinSafe");
@@ -67278,6 +67298,10 @@ function catalogPath(directory, owner, service) {
   return joinSafe([...root2(directory), "catalog", owner, `${service}.yaml`]);
 }
 __name(catalogPath, "catalogPath");
+function notificationsPath(directory) {
+  return joinSafe([...root2(directory), "argocd", "argocd-notifications-cm.yaml"]);
+}
+__name(notificationsPath, "notificationsPath");
 function bookkeepingPath(directory, ...segments) {
   const joined = joinSafe(segments);
   return "path" in joined ? { path: [...root2(directory), ".paved", joined.path].join("/") } : joined;
@@ -67545,6 +67569,115 @@ function renderCatalog(units, ctx) {
   return paths;
 }
 __name(renderCatalog, "renderCatalog");
+
+// src/render/argocd-notifications.ts
+var NOTIFY_SELECTOR = `app.kubernetes.io/managed-by=${MANAGED_BY}`;
+var PAVED_TRIGGERS = [
+  {
+    name: "paved-on-sync-running",
+    description: "Application is being synced",
+    when: "app.status.operationState != nil and app.status.operationState.phase in ['Running']",
+    oncePer: "app.status.operationState?.syncResult?.revision"
+  },
+  {
+    name: "paved-on-deployed",
+    description: "Application is synced and healthy. Triggered once per commit.",
+    when: "app.status.operationState != nil and app.status.operationState.phase in ['Succeeded'] and app.status.health.status == 'Healthy' and (!time.Parse(app.status.health.lastTransitionTime).Add(1 * time.Minute).Before(time.Parse(app.status.operationState.finishedAt)) or time.Parse(app.status.health.lastTransitionTime).Before(time.Parse(app.status.operationState.startedAt)))",
+    oncePer: "app.status.operationState?.syncResult?.revision"
+  },
+  {
+    name: "paved-on-sync-failed",
+    description: "Application syncing has failed",
+    when: "app.status.operationState != nil and app.status.operationState.phase in ['Error', 'Failed']",
+    oncePer: "app.status.operationState?.syncResult?.revision"
+  },
+  {
+    name: "paved-on-health-degraded",
+    description: "Application has degraded",
+    when: "app.status.health.status == 'Degraded'",
+    oncePer: "app.status.operationState?.syncResult?.revision"
+  }
+];
+function webhookBody(trigger) {
+  const field = /* @__PURE__ */ __name((path) => `{{toJson .app.${path}}}`, "field");
+  return [
+    "{",
+    `  "trigger": "${trigger}",`,
+    '  "app": {',
+    `    "metadata": { "name": ${field("metadata.name")}, "namespace": ${field("metadata.namespace")}, "labels": ${field("metadata.labels")} },`,
+    `    "spec": { "source": ${field("spec.source")}, "sources": ${field("spec.sources")} },`,
+    '    "status": {',
+    `      "sync": ${field("status.sync")},`,
+    `      "health": ${field("status.health")},`,
+    `      "operationState": ${field("status.operationState")},`,
+    `      "resources": ${field("status.resources")}`,
+    "    }",
+    "  }",
+    "}"
+  ].join("\n");
+}
+__name(webhookBody, "webhookBody");
+var indent = /* @__PURE__ */ __name((text, spaces) => text.split("\n").map((line) => line === "" ? line : " ".repeat(spaces) + line).join("\n"), "indent");
+function notificationsConfigMap(namespace) {
+  const data = [
+    "  service.webhook.paved: |",
+    "    url: $paved-url",
+    "    headers:",
+    "      - name: Content-Type",
+    "        value: application/json",
+    "      - name: Authorization",
+    "        value: Bearer $paved-token"
+  ];
+  for (const trigger of PAVED_TRIGGERS) {
+    data.push(
+      `  template.${trigger.name}: |`,
+      "    webhook:",
+      "      paved:",
+      "        method: POST",
+      "        body: |",
+      indent(webhookBody(trigger.name), 10)
+    );
+  }
+  for (const trigger of PAVED_TRIGGERS) {
+    data.push(
+      `  trigger.${trigger.name}: |`,
+      `    - description: ${trigger.description}`,
+      `      when: ${trigger.when}`,
+      `      oncePer: ${trigger.oncePer}`,
+      `      send: [${trigger.name}]`
+    );
+  }
+  data.push(
+    "  subscriptions: |",
+    "    - recipients: [paved]",
+    `      selector: ${NOTIFY_SELECTOR}`,
+    `      triggers: [${PAVED_TRIGGERS.map((t) => t.name).join(", ")}]`
+  );
+  return [
+    "# Argo CD Notifications for Paved: merge these keys into your argocd-notifications-cm, and put",
+    "# `paved-url` (https://<paved host>/api/argocd/events) and `paved-token` (PAVED_ARGOCD_TOKEN)",
+    "# into argocd-notifications-secret. Rendered by Paved; not synced by the root Applications.",
+    "apiVersion: v1",
+    "kind: ConfigMap",
+    "metadata:",
+    "  name: argocd-notifications-cm",
+    `  namespace: ${namespace}`,
+    "data:",
+    ...data,
+    ""
+  ].join("\n");
+}
+__name(notificationsConfigMap, "notificationsConfigMap");
+
+// src/render/render-argocd.ts
+function renderNotifications(units, ctx) {
+  if (units.length === 0) return [];
+  const target = notificationsPath(ctx.config.gitops.directory);
+  if (!("path" in target)) return [];
+  ctx.files.set(target.path, notificationsConfigMap(ctx.shared.argocd.namespace));
+  return [target.path];
+}
+__name(renderNotifications, "renderNotifications");
 
 // src/render/ingress-claims.ts
 import { createHash } from "node:crypto";
@@ -67871,10 +68004,10 @@ function requireException() {
     return message + " " + where;
   }
   __name(formatError, "formatError");
-  function YAMLException2(reason, mark) {
+  function YAMLException2(reason2, mark) {
     Error.call(this);
     this.name = "YAMLException";
-    this.reason = reason;
+    this.reason = reason2;
     this.mark = mark;
     this.message = formatError(this, false);
     if (Error.captureStackTrace) {
@@ -70555,8 +70688,8 @@ function requireDumper() {
           return state.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string + '"' : "'" + string + "'";
         }
       }
-      const indent = state.indent * Math.max(1, level);
-      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent);
+      const indent2 = state.indent * Math.max(1, level);
+      const lineWidth = state.lineWidth === -1 ? -1 : Math.max(Math.min(state.lineWidth, 40), state.lineWidth - indent2);
       const singleLineOnly = iskey || // No block styles in flow mode.
       state.flowLevel > -1 && level >= state.flowLevel;
       function testAmbiguity(string2) {
@@ -70578,9 +70711,9 @@ function requireDumper() {
         case STYLE_SINGLE:
           return "'" + string.replace(/'/g, "''") + "'";
         case STYLE_LITERAL:
-          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent));
+          return "|" + blockHeader(string, state.indent) + dropEndingNewline(indentString(string, indent2));
         case STYLE_FOLDED:
-          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent));
+          return ">" + blockHeader(string, state.indent) + dropEndingNewline(indentString(foldString(string, lineWidth), indent2));
         case STYLE_DOUBLE:
           return '"' + escapeString(string) + '"';
         default:
@@ -71796,9 +71929,9 @@ function renderUnits(units, config2, source, templates, options = {}) {
     if (one) rendered.push(one);
   }
   const catalog = ctx.overBudget ? [] : renderCatalog(units, ctx);
-  const projects = ctx.overBudget ? [] : renderProjects(units, ctx);
+  const shared2 = ctx.overBudget ? [] : [...renderProjects(units, ctx), ...renderNotifications(units, ctx)];
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return { ...result(ctx.files, rendered, owned, projects, diagnostics), claims: ctx.claims };
+  return { ...result(ctx.files, rendered, owned, shared2, diagnostics), claims: ctx.claims };
 }
 __name(renderUnits, "renderUnits");
 function valuesValidator(schema2, diagnostics) {
@@ -72443,9 +72576,23 @@ async function ownerDiagnostics(gh, repo, desired, file) {
 }
 __name(ownerDiagnostics, "ownerDiagnostics");
 
+// src/feedback/trailers.ts
+var UNIT = "Paved-Unit";
+function unitTrailers(plan, owner, directory) {
+  const lines2 = [];
+  for (const u of plan.units) {
+    if (u.action !== "create" && u.action !== "update") continue;
+    const dir = unitDir(directory, u);
+    if (!("path" in dir)) continue;
+    lines2.push(`${UNIT}: ${u.environment}/${u.service} ${applicationName(owner, u.service, u.environment)} ${dir.path}`);
+  }
+  return lines2;
+}
+__name(unitTrailers, "unitTrailers");
+
 // src/report/commit-message.ts
 var MAX_SUMMARY_ITEMS = 3;
-function commitMessage(plan, source, deployment) {
+function commitMessage(plan, source, units, deployment) {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== void 0 ? ` (#${source.pullRequest})` : "";
   const lines2 = [`paved: ${source.repository}${at}${pr}`, ""];
@@ -72459,6 +72606,7 @@ function commitMessage(plan, source, deployment) {
   if (other > 0) lines2.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
   if (deployment?.heading) lines2.splice(1, 0, "", deployment.heading);
   lines2.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  if (units) lines2.push(...unitTrailers(plan, units.owner, units.directory));
   if (deployment) {
     lines2.push(`Paved-Action: ${deployment.action}`);
     if (deployment.by) lines2.push(`Paved-By: ${deployment.by}`);
@@ -72702,11 +72850,11 @@ function adoptable(index, source) {
   return sameRepository(index.source, source.repository);
 }
 __name(adoptable, "adoptable");
-function unreadableIndexDiagnostic(path, reason, file) {
+function unreadableIndexDiagnostic(path, reason2, file) {
   return {
     severity: "error",
     code: "ownership-index-unreadable",
-    message: `The ownership index ${path} in the GitOps repository cannot be read (${reason}); without it Paved cannot tell which files this repository owns. Restore it from the GitOps repository's history, or delete it to let Paved rebuild it.`,
+    message: `The ownership index ${path} in the GitOps repository cannot be read (${reason2}); without it Paved cannot tell which files this repository owns. Restore it from the GitOps repository's history, or delete it to let Paved rebuild it.`,
     file,
     line: 1,
     column: 1,
@@ -73354,6 +73502,7 @@ var PAVED_VERSION = readPackageJson("package.json").version;
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
   const resolved = resolveDesired(desired, source, config2);
+  const owner = desired.units[0]?.owner;
   return {
     blobsNeeded: /* @__PURE__ */ __name((tree, known) => blobsNeededFor(resolved, desired, tree, source, known, ctx.fetch), "blobsNeeded"),
     plan: /* @__PURE__ */ __name((snapshot, blobs) => {
@@ -73364,7 +73513,7 @@ function planner(desired, ctx) {
       if (ctx.recordCommit) input2.recordCommit = ctx.recordCommit;
       return planFor(resolved, input2);
     }, "plan"),
-    message: /* @__PURE__ */ __name((p) => commitMessage(p, source), "message")
+    message: /* @__PURE__ */ __name((p) => commitMessage(p, source, owner === void 0 ? void 0 : { owner, directory: config2.gitops.directory }), "message")
   };
 }
 __name(planner, "planner");
@@ -73974,11 +74123,11 @@ async function finishCheck(gh, repo, check, report2, failed = false) {
 __name(finishCheck, "finishCheck");
 var FAIL_ATTEMPTS = 3;
 var FAIL_BACKOFF_MS = 250;
-async function failCheck(gh, repo, check, reason) {
+async function failCheck(gh, repo, check, reason2) {
   const checkRunId = typeof check === "number" ? check : check.id;
   for (let attempt = 1; ; attempt++) {
     try {
-      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason, annotations: [] }, true);
+      await finishCheck(gh, repo, checkRunId, { conclusion: "failure", title: "Paved could not finish", summary: reason2, annotations: [] }, true);
       return true;
     } catch {
       if (attempt >= FAIL_ATTEMPTS) return false;
@@ -74261,6 +74410,60 @@ async function replanPullRequestsInto(gh, branch, common2) {
 }
 __name(replanPullRequestsInto, "replanPullRequestsInto");
 
+// src/feedback/environment-line.ts
+var DEPLOYMENTS_START = "<!-- paved:deployments -->";
+var DEPLOYMENTS_END = "<!-- /paved:deployments -->";
+var MAX_DETAIL = 200;
+function environmentLine(statuses) {
+  return statuses.map(segment).join(" \xB7 ");
+}
+__name(environmentLine, "environmentLine");
+function segment(s) {
+  const link = s.logUrl ? ` \u2014 [open in Argo CD](${safeUrl(s.logUrl)})` : "";
+  const name = escapeMarkdown(s.environment);
+  switch (s.state) {
+    case "success":
+      return `${name} \u2705 healthy${s.version ? ` at ${escapeMarkdown(s.version)}` : ""}`;
+    case "inactive":
+      return `${name} \u2705 deployed, since replaced by a newer deployment`;
+    case "in_progress":
+      return `${name} \u{1F504} syncing${link}`;
+    case "failure":
+      return `${name} \u274C ${escapeMarkdown(reason(s.description))}${link}`;
+    case "error":
+      return `${name} \u26A0\uFE0F no feedback from Argo CD${link}`;
+    case "queued":
+      return `${name} \u23F3 ${s.autoSync ? "waiting for Argo CD to sync" : "waiting for a sync"}${link}`;
+  }
+}
+__name(segment, "segment");
+function reason(description) {
+  const text = description.length > MAX_DETAIL ? `${description.slice(0, MAX_DETAIL - 1)}\u2026` : description;
+  return text === "" ? "failed" : text;
+}
+__name(reason, "reason");
+function deploymentsBlock(statuses) {
+  return `${DEPLOYMENTS_START}
+### \u{1F680} Deployments
+${environmentLine(statuses)}
+${DEPLOYMENTS_END}
+
+`;
+}
+__name(deploymentsBlock, "deploymentsBlock");
+function withDeploymentsBlock(body, block) {
+  const start2 = body.indexOf(DEPLOYMENTS_START);
+  const end = body.indexOf(DEPLOYMENTS_END);
+  if (start2 !== -1 && end > start2) {
+    const after = body.slice(end + DEPLOYMENTS_END.length).replace(/^\n*/, "");
+    return `${body.slice(0, start2)}${block}${after}`;
+  }
+  const section = body.indexOf("\n### ");
+  const at = section !== -1 ? section + 1 : body.indexOf("\n---\n") !== -1 ? body.indexOf("\n---\n") + 1 : body.length;
+  return `${body.slice(0, at)}${block}${body.slice(at)}`;
+}
+__name(withDeploymentsBlock, "withDeploymentsBlock");
+
 // src/plan/compose-deployment.ts
 function composeDeployment(head, byCommit, targets, deployed, source, config2) {
   const units = [];
@@ -74474,7 +74677,7 @@ async function deploy(inputs) {
     const source = { ...inputs.source, sha: newest };
     const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {} });
     const trailers = trailersOf(decision, inputs.by);
-    const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, trailers), "message") });
+    const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers), "message") });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
     if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
     if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
@@ -74516,25 +74719,58 @@ function pinned(writer, snapshot, known) {
   };
 }
 __name(pinned, "pinned");
+function unitsOf(desired, config2) {
+  const owner = desired.units[0]?.owner;
+  return owner === void 0 ? void 0 : { owner, directory: config2.gitops.directory };
+}
+__name(unitsOf, "unitsOf");
+
+// src/feedback/argocd-links.ts
+function argoApplicationUrl(config2, application) {
+  if (!config2.argocd.url) return void 0;
+  return `${config2.argocd.url.replace(/\/+$/, "")}/applications/${encodeURIComponent(config2.argocd.namespace)}/${encodeURIComponent(application)}`;
+}
+__name(argoApplicationUrl, "argoApplicationUrl");
+
+// src/feedback/status-text.ts
+function describeWaiting(autoSync, gitopsCommit) {
+  return autoSync ? `Waiting for Argo CD to sync GitOps commit ${gitopsCommit.slice(0, 7)}` : "Waiting for a sync in Argo CD (this environment syncs manually)";
+}
+__name(describeWaiting, "describeWaiting");
 
 // src/github/deployments.ts
 function deploymentRecords(plan, units, config2, gitopsCommitUrl) {
-  return plan.environments.map((environment2) => {
-    const changed = plan.units.filter((u) => u.environment === environment2 && u.action !== "unchanged" && u.action !== "delete");
-    const exposed = changed.map((c) => units.find((u) => u.environment === environment2 && u.service === c.service)).find((u) => u?.spec.ingress?.host);
-    const first = changed[0];
-    const owner = units[0]?.owner;
-    const argo = config2.argocd.url && first && owner ? `${config2.argocd.url.replace(/\/+$/, "")}/applications/${config2.argocd.namespace}/${applicationName(owner, first.service, environment2)}` : void 0;
-    return {
+  const records = [];
+  for (const environment2 of plan.environments) {
+    const changed = plan.units.filter((u) => u.environment === environment2 && (u.action === "create" || u.action === "update")).map((c) => units.find((u) => u.environment === environment2 && u.service === c.service)).filter((u) => u !== void 0);
+    if (changed.length === 0) continue;
+    const exposed = changed.find((u) => u.spec.ingress?.host);
+    const applications = changed.map((u) => ({ application: applicationName(u.owner, u.service, environment2), service: u.service, version: imageVersion(u.spec.image) }));
+    records.push({
       environment: environment2,
       ...exposed?.spec.ingress ? { environmentUrl: `https://${exposed.spec.ingress.host}${exposed.spec.ingress.path}` } : {},
-      logUrl: argo ?? gitopsCommitUrl
-    };
-  });
+      logUrl: argoApplicationUrl(config2, applications[0].application) ?? gitopsCommitUrl,
+      autoSync: config2.environments.find((e) => e.name === environment2)?.autoSync ?? false,
+      applications
+    });
+  }
+  return records;
 }
 __name(deploymentRecords, "deploymentRecords");
-async function recordDeployments(gh, repo, sourceSha, gitopsCommit, records, productionEnvironments) {
+function imageVersion(image) {
+  const parts = splitImage(image);
+  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : image);
+}
+__name(imageVersion, "imageVersion");
+async function recordDeployments(gh, repo, sourceSha, gitops, records, productionEnvironments) {
   for (const record of records) {
+    const payload = {
+      gitopsRepository: gitops.repository,
+      gitopsCommit: gitops.commit,
+      ...gitops.pullRequest !== void 0 ? { pullRequest: gitops.pullRequest } : {},
+      autoSync: record.autoSync,
+      applications: record.applications
+    };
     const { data } = await gh.request("POST /repos/{owner}/{repo}/deployments", {
       ...repo,
       ref: sourceSha,
@@ -74542,16 +74778,16 @@ async function recordDeployments(gh, repo, sourceSha, gitopsCommit, records, pro
       auto_merge: false,
       required_contexts: [],
       production_environment: productionEnvironments.has(record.environment),
-      description: `Paved: GitOps commit ${gitopsCommit.slice(0, 7)}`,
-      payload: { gitopsCommit },
+      description: `Paved: GitOps commit ${gitops.commit.slice(0, 7)}`,
+      payload,
       ...NO_RETRY
     });
     if (!("id" in data)) continue;
     await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
       ...repo,
       deployment_id: Number(data.id),
-      state: "success",
-      description: "Committed to the GitOps repository; Argo CD syncs it",
+      state: "queued",
+      description: describeWaiting(record.autoSync, gitops.commit),
       log_url: record.logUrl,
       ...record.environmentUrl ? { environment_url: record.environmentUrl } : {},
       ...NO_RETRY
@@ -74559,6 +74795,10 @@ async function recordDeployments(gh, repo, sourceSha, gitopsCommit, records, pro
   }
 }
 __name(recordDeployments, "recordDeployments");
+function queuedStatuses(records) {
+  return records.map((r) => ({ environment: r.environment, state: "queued", description: "", logUrl: r.logUrl, autoSync: r.autoSync }));
+}
+__name(queuedStatuses, "queuedStatuses");
 
 // src/github/review-branch.ts
 async function proposeChanges(gh, repo, base, branch, changes, message, title, body) {
@@ -74871,9 +75111,12 @@ async function applyPush(gh, target) {
     const applied = { ...ctx, applied: { commitUrl, links } };
     await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, applied));
     const production = new Set(config2.environments.filter((e) => e.production).map((e) => e.name));
-    await recordDeployments(gh, repo, target.after, outcome.sha, deploymentRecords(outcome.plan, desired.units, config2, commitUrl), production);
+    const records = deploymentRecords(outcome.plan, desired.units, config2, commitUrl);
+    const gitopsCommit = { repository: config2.gitops.repository, commit: outcome.sha, ...pullRequest !== null ? { pullRequest } : {} };
+    await recordDeployments(gh, repo, target.after, gitopsCommit, records, production);
     if (pullRequest !== null) {
-      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied), { author: target.author });
+      const body = withDeploymentsBlock(markdownComment(outcome.plan, applied), deploymentsBlock(queuedStatuses(records)));
+      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, body, { author: target.author });
     }
     return { ...outcome, withheld };
   } catch (error2) {

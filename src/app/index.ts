@@ -1,4 +1,5 @@
 import type { ApplicationFunctionOptions, Probot } from "probot";
+import { mountArgoFeedback } from "./argocd-receiver.js";
 import { onCheckRunRerequested } from "./check-run.js";
 import { withGitHubObservation } from "./github-observer.js";
 import { onDeploymentStatus } from "./deployment-status.js";
@@ -28,7 +29,7 @@ export function isHandled(name: string, action: unknown): boolean {
 }
 
 /** Wires GitHub events to Paved's flows. Every handler only fetches and delivers; the core decides. */
-export default function paved(app: Probot, _options?: ApplicationFunctionOptions): void {
+export default function paved(app: Probot, options?: ApplicationFunctionOptions): void {
   // Every handler's GitHub requests are observed (metrics, checks in progress) and get send-time deadlines.
   app.on([...PULL_REQUEST_EVENTS], withGitHubObservation(withRequestTimeout(onPullRequest)));
   app.on([...PREVIEW_EVENTS], withGitHubObservation(withRequestTimeout(onPullRequestPreview)));
@@ -36,4 +37,5 @@ export default function paved(app: Probot, _options?: ApplicationFunctionOptions
   app.on("issue_comment.created", withGitHubObservation(withRequestTimeout(onIssueComment)));
   app.on("push", withGitHubObservation(withRequestTimeout(onPush)));
   app.on("deployment_status.created", withGitHubObservation(withRequestTimeout(onDeploymentStatus)));
+  mountArgoFeedback(app, options);
 }

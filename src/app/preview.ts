@@ -8,10 +8,10 @@ import { appAuthor } from "./author.js";
 type PullRequestPayload = Context<"pull_request">["payload"];
 
 /** The preview side of a pull request event: which trigger it is, if any (the label names come from the org config). */
-export async function onPullRequestPreview(context: Context<"pull_request">, known?: OrgSettings): Promise<void> {
+export async function onPullRequestPreview(context: Context<"pull_request">, loaded?: OrgSettings): Promise<void> {
   const { payload } = context;
   const gh = context.octokit;
-  const settings = known ?? (await readOrgSettings(gh, payload.repository.owner.login));
+  const settings = loaded ?? (await readOrgSettings(gh, payload.repository.owner.login));
   if (!settings.ok || !settings.config.previews) return;
   const { label, keepLabel } = settings.config.previews;
   const pr = payload.pull_request;

@@ -2,11 +2,11 @@ import type { Context } from "probot";
 import { headOf } from "../github/find-pull-request.js";
 import { appAuthor } from "./author.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
-import { readOrgSettings } from "../github/org-settings.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { onConfigPullRequest } from "./config-pull-request.js";
 import { onPullRequestPreview } from "./preview.js";
+import { readOrgSettings } from "../github/org-settings.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
 
@@ -21,7 +21,7 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
     await onConfigPullRequest(context as Context<"pull_request">);
   }
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
-  // Read once for the plan and the preview: one delivery, one org config.
+  // Read once for the plan and the preview: the same org config judges both.
   const settings = await readOrgSettings(context.octokit, repo.owner);
   await planPullRequest(context.octokit, {
     repo,

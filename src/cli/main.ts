@@ -14,6 +14,7 @@ import { planCommand } from "./plan.js";
 import { previewsCommand } from "./previews.js";
 import { renderCommand } from "./render.js";
 import { schemaCommand } from "./schema.js";
+import { statusCommand } from "./status.js";
 import { validateCommand } from "./validate.js";
 
 export type { Io } from "./io.js";
@@ -25,6 +26,7 @@ export const commands: Record<string, Command> = {
   plan: planCommand,
   apply: applyCommand,
   previews: previewsCommand,
+  status: statusCommand,
   init: initCommand,
   schema: schemaCommand,
   demo: demoCommand,

@@ -10,11 +10,16 @@ import { join } from "node:path";
 import { loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
+import { parseArgoEvent, type ArgoEvent } from "../feedback/argocd-event.js";
+import { replayEvents } from "../feedback/replay.js";
+import { localHistory, localTouching } from "../gitops/history.js";
 import { packagePath, readPackageText } from "../core/package-root.js";
 import type { ApplyOutcome } from "../gitops/writer.js";
+import { notificationsPath } from "../render/layout.js";
 import type { Plan } from "../plan/types.js";
 import { cliText } from "../report/cli-text.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
+import { applicationWithStatus, webhookBody } from "./argocd.js";
 import { removeEntry, setScalar } from "./edit.js";
 import { AppRepo, commitInfo, type CommitInfo } from "./git.js";
 import { DemoPlatform } from "./platform.js";
@@ -51,6 +56,8 @@ export interface StoryOptions {
 export interface StoryFacts {
   commits: string[];
   deleted: string[];
+  /** The states #1's staging Deployment went through as Argo CD reported. */
+  deployment: string[];
 }
 
 export async function tellStory(options: StoryOptions): Promise<StoryFacts> {
@@ -60,7 +67,7 @@ export async function tellStory(options: StoryOptions): Promise<StoryFacts> {
 }
 
 class Story {
-  readonly facts: StoryFacts = { commits: [], deleted: [] };
+  readonly facts: StoryFacts = { commits: [], deleted: [], deployment: [] };
   private step = "setup";
   private readonly term: Terminal;
   private readonly app: AppRepo;
@@ -87,6 +94,7 @@ class Story {
     // What #1 created: the worker's unit files and its catalog entry (the index is only updated).
     const created = merged.files.filter((f) => f.status === "A").map((f) => f.path);
     this.expect(created.length > 0 && created.every((p) => p.includes("/worker/") || p.endsWith("/worker.yaml")), `merging #1 created other files than the worker's: ${created.join(", ")}`);
+    await this.argoReports(merged.sha, created.find((p) => p.endsWith("/application.yaml"))!);
 
     await this.breakPolicy(example);
     await this.removeService(created);
@@ -180,6 +188,43 @@ class Story {
     t.commit(info);
     t.ok(`GitOps commit ${info.sha}`);
     return info;
+  }
+
+  /**
+   * Argo CD syncs the commit and its notifications post to Paved, with the bodies the rendered
+   * argocd-notifications-cm makes from the Application; the deployment follows, by the App's rules
+   * (`paved status` replays the same facts from the GitOps clone and a log of those bodies).
+   */
+  private async argoReports(commit: string, applicationPath: string): Promise<void> {
+    const t = this.term;
+    const configMapPath = notificationsPath(this.config.gitops.directory);
+    this.expect("path" in configMapPath, "the notifications ConfigMap has no safe path");
+    const [application, configMap] = await Promise.all([this.gitops.show(commit, applicationPath), this.gitops.show(commit, configMapPath.path)]);
+    const sent: ArgoEvent[] = [];
+    const states: string[] = [];
+    const show = async (what: string) => {
+      const replay = await replayEvents(await localHistory(this.gitops.git, 20), sent, this.config, localTouching(this.gitops.git));
+      const deployment = replay.deployments.find((d) => d.gitopsCommit === commit);
+      this.expect(deployment, `no deployment for GitOps commit ${short(commit)}`);
+      states.push(deployment.facts.state);
+      t.ok(`${what}: the ${deployment.environment} Deployment of ${REPOSITORY}@${short(deployment.source.sha)} is ${deployment.facts.state} — "${deployment.description}"`);
+    };
+    t.say(`Committing is not deploying: the ${REPOSITORY} Deployment waits for Argo CD, whose notifications (${configMapPath.path}) post to Paved.`);
+    await show("merged");
+    for (const [trigger, state] of [
+      ["paved-on-sync-running", { revision: commit, phase: "Running", health: "Progressing" }],
+      ["paved-on-deployed", { revision: commit, phase: "Succeeded", health: "Healthy" }],
+    ] as const) {
+      const body = webhookBody(configMap, trigger, applicationWithStatus(application, state));
+      const parsed = parseArgoEvent(JSON.parse(body));
+      this.expect(parsed.ok, `the ${trigger} body does not parse: ${parsed.ok ? "" : parsed.reason}`);
+      sent.push(parsed.event);
+      const app = (JSON.parse(body) as { app: { metadata: { name: string }; status: { operationState: { phase: string }; health: { status: string } } } }).app;
+      t.ran(`Argo CD → POST /api/argocd/events  ${trigger}: ${app.metadata.name}, operation ${app.status.operationState.phase}, health ${app.status.health.status}, revision ${short(commit)} (${body.length} bytes)`);
+      await show(trigger);
+    }
+    this.expect(states.join(" → ") === "queued → in_progress → success", `the deployment went ${states.join(" → ")}`);
+    this.facts.deployment = states;
   }
 
   // ── 3 · a policy stops a bad change, the fix goes through ────────────────────────────────

@@ -1,5 +1,6 @@
 import type { Logger } from "probot";
 import { hasErrors } from "../core/diagnostic.js";
+import { deploymentsBlock, withDeploymentsBlock } from "../feedback/environment-line.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { deploy } from "../gitops/deploy.js";
@@ -14,7 +15,7 @@ import { linkKey, unitLinks } from "../report/links.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { failCheck, finishCheck, startCheck } from "./check-run.js";
 import { fullName, parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
-import { deploymentRecords, recordDeployments } from "./deployments.js";
+import { deploymentRecords, queuedStatuses, recordDeployments } from "./deployments.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
 import { findMergedPullRequest } from "./find-pull-request.js";
 import { approvalGate } from "./approval-gate.js";
@@ -182,9 +183,13 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     const applied: ReportContext = { ...ctx, applied: { commitUrl, links } };
     await finishCheck(gh, repo, check.id, checkRunOutput(outcome.plan, applied));
     const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
-    await recordDeployments(gh, repo, target.after, outcome.sha, deploymentRecords(outcome.plan, desired.units, config, commitUrl), production);
+    const records = deploymentRecords(outcome.plan, desired.units, config, commitUrl);
+    const gitopsCommit = { repository: config.gitops.repository!, commit: outcome.sha, ...(pullRequest !== null ? { pullRequest } : {}) };
+    await recordDeployments(gh, repo, target.after, gitopsCommit, records, production);
     if (pullRequest !== null) {
-      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, markdownComment(outcome.plan, applied), { author: target.author });
+      // The live per-environment line starts as "waiting"; Argo CD's events rewrite it (argocd-feedback.ts).
+      const body = withDeploymentsBlock(markdownComment(outcome.plan, applied), deploymentsBlock(queuedStatuses(records)));
+      await upsertStickyComment(gh, repo, pullRequest, PLAN_MARKER, body, { author: target.author });
     }
     return { ...outcome, withheld };
   } catch (error) {

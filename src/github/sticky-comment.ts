@@ -77,12 +77,21 @@ export function upsertStickyComment(
       await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: keep.id, body });
       return { id: keep.id, url: keep.html_url, action: "updated" };
     }
-    const created = await gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      ...repo,
-      issue_number: issueNumber,
-      body,
-      ...NO_RETRY,
-    });
+    const created = await gh
+      .request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        ...repo,
+        issue_number: issueNumber,
+        body,
+        ...NO_RETRY,
+      })
+      .catch(async (error: unknown) => {
+        if (!answerLost(error)) throw error;
+        // The answer was lost, not necessarily the write: wait for it to land, so the next writer edits it
+        // instead of adding a second comment.
+        const landed = await awaitLateComment(gh, repo, issueNumber, marker, options.author);
+        if (!landed) throw error;
+        return { data: landed };
+      });
     const after = await ownComments(gh, repo, issueNumber, marker, options.author);
     const oldest = after[0];
     if (oldest && oldest.id !== Number(created.data.id)) {
@@ -94,6 +103,23 @@ export function upsertStickyComment(
   });
 }
 
+/** How long a comment whose create timed out may take to appear (GitHub applies writes it could not answer). */
+const LATE_WRITE_POLLS = [500, 1_000, 2_000];
+
+function answerLost(error: unknown): boolean {
+  const e = error as { name?: string; cause?: { name?: string } } | null;
+  return e?.name === "TimeoutError" || e?.cause?.name === "TimeoutError";
+}
+
+async function awaitLateComment(gh: GitHub, repo: Repo, issueNumber: number, marker: string, author: CommentAuthor): Promise<IssueComment | undefined> {
+  for (const ms of LATE_WRITE_POLLS) {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const found = (await ownComments(gh, repo, issueNumber, marker, author))[0];
+    if (found) return found;
+  }
+  return undefined;
+}
+
 async function deleteExtra(gh: GitHub, repo: Repo, comments: IssueComment[]): Promise<void> {
   for (const c of comments) {
     await gh
@@ -103,4 +129,26 @@ async function deleteExtra(gh: GitHub, repo: Repo, comments: IssueComment[]): Pr
         if ((error as { status?: number }).status !== 404) throw error;
       });
   }
+}
+
+/**
+ * Rewrites part of the existing comment carrying `marker` (`edit` gets its body), under the same
+ * per-issue lock as `upsertStickyComment`. Creates nothing: no comment, nothing to edit.
+ */
+export function editStickyComment(
+  gh: GitHub,
+  repo: Repo,
+  issueNumber: number,
+  marker: string,
+  edit: (body: string) => string,
+  author: CommentAuthor,
+): Promise<StickyResult> {
+  return serialised(`${repo.owner}/${repo.repo}#${issueNumber}`, async () => {
+    const keep = (await ownComments(gh, repo, issueNumber, marker, author))[0];
+    if (!keep) return { id: 0, url: "", action: "skipped" };
+    const body = edit(keep.body ?? "");
+    if (body === keep.body) return { id: keep.id, url: keep.html_url, action: "unchanged" };
+    await gh.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: keep.id, body });
+    return { id: keep.id, url: keep.html_url, action: "updated" };
+  });
 }

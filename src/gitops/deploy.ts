@@ -81,7 +81,7 @@ export async function deploy(inputs: DeployInputs): Promise<DeployOutcome> {
     const source = { ...inputs.source, sha: newest };
     const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...(inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {}) });
     const trailers = trailersOf(decision, inputs.by);
-    const planner = (inputs.wrap ?? ((p: Planner) => p))({ ...base, message: (plan: Plan) => commitMessage(plan, source, trailers) });
+    const planner = (inputs.wrap ?? ((p: Planner) => p))({ ...base, message: (plan: Plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers) });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner, { attempts: 1, ...(inputs.retry?.admit ? { admit: inputs.retry.admit } : {}) });
     if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
     if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
@@ -125,4 +125,10 @@ function pinned(writer: GitOpsWriter, snapshot: TreeSnapshot, known: Blobs): Git
     },
     commit: (changes, message, expected) => writer.commit(changes, message, expected),
   };
+}
+
+/** The units' owner and the GitOps directory, for the `Paved-Unit` trailers Argo CD feedback maps revisions by. */
+function unitsOf(desired: DesiredState, config: ResolvedConfig): { owner: string; directory: string } | undefined {
+  const owner = desired.units[0]?.owner;
+  return owner === undefined ? undefined : { owner, directory: config.gitops.directory };
 }

@@ -26,6 +26,7 @@ export function planner(desired: DesiredInput, ctx: PlannerContext): Planner {
   const { source, config } = ctx;
   // Hashing every desired file and parsing the previous index happen once, not once per phase and retry.
   const resolved = resolveDesired(desired, source, config);
+  const owner = desired.units[0]?.owner;
   return {
     blobsNeeded: (tree, known) => blobsNeededFor(resolved, desired, tree, source, known, ctx.fetch),
     plan: (snapshot, blobs) => {
@@ -36,7 +37,7 @@ export function planner(desired: DesiredInput, ctx: PlannerContext): Planner {
       if (ctx.recordCommit) input.recordCommit = ctx.recordCommit;
       return planFor(resolved, input);
     },
-    message: (p) => commitMessage(p, source),
+    message: (p) => commitMessage(p, source, owner === undefined ? undefined : { owner, directory: config.gitops.directory }),
   };
 }
 

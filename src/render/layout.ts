@@ -44,6 +44,11 @@ export function catalogPath(directory: string, owner: string, service: string): 
   return joinSafe([...root(directory), "catalog", owner, `${service}.yaml`]);
 }
 
+/** The Argo CD Notifications config Paved renders for the platform team (render-argocd.ts). */
+export function notificationsPath(directory: string): SafePath {
+  return joinSafe([...root(directory), "argocd", "argocd-notifications-cm.yaml"]);
+}
+
 /**
  * A bookkeeping file under `<directory>/.paved/` (hidden on purpose: no root Application includes
  * it). The segments after `.paved` are checked like any other.

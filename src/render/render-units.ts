@@ -10,6 +10,7 @@ import { configDiagnostic } from "./diagnostics.js";
 import { compareText } from "./encode.js";
 import { defaultGitopsRepoURL } from "../core/names.js";
 import { renderCatalog, renderProjects } from "./render-team.js";
+import { renderNotifications } from "./render-argocd.js";
 import { renderUnit } from "./render-unit.js";
 import { TemplateRunner } from "./run-template.js";
 import type { CompiledTemplateSet } from "./templates.js";
@@ -65,9 +66,9 @@ export function renderUnits(
     if (one) rendered.push(one);
   }
   const catalog = ctx.overBudget ? [] : renderCatalog(units, ctx);
-  const projects = ctx.overBudget ? [] : renderProjects(units, ctx);
+  const shared = ctx.overBudget ? [] : [...renderProjects(units, ctx), ...renderNotifications(units, ctx)];
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return { ...result(ctx.files, rendered, owned, projects, diagnostics), claims: ctx.claims };
+  return { ...result(ctx.files, rendered, owned, shared, diagnostics), claims: ctx.claims };
 }
 
 function valuesValidator(schema: object | undefined, diagnostics: DiagnosticCollector): ValuesValidator | null {

@@ -1,4 +1,5 @@
 import type { Source } from "../core/files.js";
+import { unitTrailers } from "../feedback/trailers.js";
 import type { Plan } from "../plan/types.js";
 import { escapeTerminal } from "./escape.js";
 
@@ -7,9 +8,10 @@ const MAX_SUMMARY_ITEMS = 3;
 
 /**
  * `paved: acme/payments@abc1234 (#12)`, then one line per changed unit, then trailers that let
- * a shell recognise its own commits (a redelivered webhook finds the plan already applied).
+ * a shell recognise its own commits (a redelivered webhook finds the plan already applied) and,
+ * given the units' owner and the GitOps directory, map Argo CD's revision back to them (`Paved-Unit`).
  */
-export function commitMessage(plan: Plan, source: Source, deployment?: DeploymentTrailers): string {
+export function commitMessage(plan: Plan, source: Source, units?: { owner: string; directory: string }, deployment?: DeploymentTrailers): string {
   const at = source.sha ? `@${source.sha.slice(0, 7)}` : "";
   const pr = source.pullRequest !== undefined ? ` (#${source.pullRequest})` : "";
   const lines = [`paved: ${source.repository}${at}${pr}`, ""];
@@ -23,6 +25,7 @@ export function commitMessage(plan: Plan, source: Source, deployment?: Deploymen
   if (other > 0) lines.push(`${other} shared or bookkeeping ${other === 1 ? "file" : "files"} (catalog, projects, index)`);
   if (deployment?.heading) lines.splice(1, 0, "", deployment.heading);
   lines.push("", `Paved-Plan: ${plan.id}`, `Paved-Source: ${source.repository}${source.sha ? `@${source.sha}` : ""}`);
+  if (units) lines.push(...unitTrailers(plan, units.owner, units.directory));
   if (deployment) {
     lines.push(`Paved-Action: ${deployment.action}`);
     if (deployment.by) lines.push(`Paved-By: ${deployment.by}`);

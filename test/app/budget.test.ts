@@ -58,7 +58,7 @@ describe("API calls", () => {
     fake.reset();
     fake.install();
     const large = await applyAndChangeAll(100);
-    expect(small.files).toBeLessThan(30);
+    expect(small.files).toBeLessThan(40);
     expect(large.files).toBeGreaterThan(1000);
     expect(large.pr).toBe(small.pr);
     expect(large.pr).toBeLessThanOrEqual(PULL_REQUEST_BUDGET);

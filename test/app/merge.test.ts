@@ -81,8 +81,10 @@ describe("merging a pull request", () => {
       expect(d.autoMerge).toBe(false);
       expect(d.requiredContexts).toEqual([]);
       expect(d.sha).toBe(after);
-      expect(d.statuses[0]!.state).toBe("success");
+      // Committing is not deploying: every deployment waits for Argo CD, and none is marked successful.
+      expect(d.statuses.map((st) => st.state)).toEqual(["queued"]);
     }
+    expect(deployments.find((d) => d.environment === "production")!.statuses[0]!.description).toBe("Waiting for a sync in Argo CD (this environment syncs manually)");
     const staging = deployments.find((d) => d.environment === "staging")!;
     expect(staging.statuses[0]!.environmentUrl).toBe("https://api.payments.example.com/");
     expect(staging.statuses[0]!.logUrl).toBe("https://argocd.acme.io/applications/argocd/payments.api.staging");
@@ -156,7 +158,7 @@ describe("merging a pull request", () => {
     after = fake.commit(APP_REPO, "main", { delete: ["platform.yaml"] });
     await deliver(probot, "push", pushPayload(fake, before, after, { removed: ["platform.yaml"] }));
     const left = Object.keys(fake.readTree(GITOPS)).sort();
-    expect(left).toEqual(["README.md", "projects/payments.yaml", "staging/search-staging/api/application.yaml"]);
+    expect(left).toEqual(["README.md", "argocd/argocd-notifications-cm.yaml", "projects/payments.yaml", "staging/search-staging/api/application.yaml"]);
   });
 
   it("loses no update when two sources merge while a third writer sneaks in", async () => {

@@ -62,6 +62,12 @@ const CATEGORY_PERMISSIONS: Record<string, string[]> = {
   "collaborators/collaborators": ["metadata"], // a commenter's permission (/paved commands)
 };
 
+/**
+ * Routes Paved calls as the app itself, with its JWT (GitHub describes them as not for installation
+ * tokens, "You must use a JWT"): the Argo CD receiver finds the installation of the GitOps repository.
+ */
+const APP_JWT_ROUTES = new Set(["GET /repos/{owner}/{repo}/installation"]);
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith(".ts") ? [join(dir, entry.name)] : [],
@@ -120,7 +126,7 @@ function endpointNeeds(route: string): Need[] | string {
   const [method, path] = route.split(" ") as [string, string];
   const operation = rest.paths[path]?.[method.toLowerCase()];
   if (!operation) return `${route}: not in GitHub's REST description (@octokit/openapi): a typo, or an endpoint GitHub removed`;
-  if (operation["x-github"].enabledForGitHubApps === false) return `${route}: GitHub Apps cannot call it`;
+  if (operation["x-github"].enabledForGitHubApps === false && !APP_JWT_ROUTES.has(route)) return `${route}: GitHub Apps cannot call it`;
   const stated = [...(operation.description ?? "").matchAll(/`([a-z_]+):(read|write)` permission/g)];
   if (stated.length > 0) {
     return stated.map((m) => ({ what: route, anyOf: [m[1]!], level: m[2] as Level, source: `${operation.operationId}'s description` }));

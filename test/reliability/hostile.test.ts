@@ -74,6 +74,7 @@ type Expected = { kinds: string[]; more?: string } | "claim" | "values" | null;
 /** What a file at `rest` (its path below the GitOps directory) may hold: kinds in order, a claim, or Helm values. */
 function expectedKinds(rest: string[]): Expected {
   if (rest[0] === "projects" && rest.length === 2) return { kinds: ["AppProject"] };
+  if (rest[0] === "argocd" && rest.length === 2 && rest[1] === "argocd-notifications-cm.yaml") return { kinds: ["ConfigMap"] };
   if (rest[0] === "catalog" && rest.length === 3) return { kinds: ["Component"], more: "Resource" };
   if (rest[0] === ".paved" && rest[1] === "sources" && rest.length === 4) return { kinds: ["SourceIndex"] };
   if (rest[0] === ".paved" && rest[1] === "ingress" && rest.length === 5) return { kinds: ["IngressClaim"] };

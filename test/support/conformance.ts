@@ -23,7 +23,7 @@ import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
-import { Service } from "kubernetes-models/v1";
+import { ConfigMap, Service } from "kubernetes-models/v1";
 import { inUpstreamGroup, upstreamProblems } from "./upstream-schemas.js";
 
 export interface RenderedObject {
@@ -36,6 +36,7 @@ export interface RenderedObject {
 export const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "apps/v1/Deployment": Deployment,
   "v1/Service": Service,
+  "v1/ConfigMap": ConfigMap,
   "networking.k8s.io/v1/Ingress": Ingress,
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,

@@ -8,6 +8,7 @@ import {
   noContent,
   notFound,
   ok,
+  paginate,
   requireFields,
   tokenOf,
   unprocessable,
@@ -41,6 +42,29 @@ export function commitJson(repo: RepoState, c: Commit) {
           verified_at: c.committer.date,
         }
       : { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
+  };
+}
+
+/** A commit as the REST commits API shows it (`commit.message`, `commit.verification`, …). */
+function restCommitJson(repo: RepoState, c: Commit) {
+  const git = commitJson(repo, c);
+  return {
+    sha: c.sha,
+    node_id: git.node_id,
+    url: `${API}/repos/${repo.fullName}/commits/${c.sha}`,
+    html_url: git.html_url,
+    commit: {
+      author: c.author,
+      committer: c.committer,
+      message: c.message,
+      tree: git.tree,
+      url: git.url,
+      verification: git.verification,
+      comment_count: 0,
+    },
+    author: null,
+    committer: null,
+    parents: git.parents,
   };
 }
 
@@ -285,26 +309,35 @@ export function gitRoutes(router: Router, world: World): void {
     const repo = repoOf(req);
     const c = world.commitOf(repo, req.params.ref!);
     if (!c) throw unprocessable(`No commit found for SHA: ${req.params.ref}`);
-    const git = commitJson(repo, c);
     return ok({
-      sha: c.sha,
-      node_id: git.node_id,
-      url: `${API}/repos/${repo.fullName}/commits/${c.sha}`,
-      html_url: git.html_url,
-      commit: {
-        author: c.author,
-        committer: c.committer,
-        message: c.message,
-        tree: git.tree,
-        url: git.url,
-        verification: git.verification,
-        comment_count: 0,
-      },
-      author: null,
-      committer: null,
-      parents: git.parents,
+      ...restCommitJson(repo, c),
       files: diffFiles(repo, c.parents[0] ? repo.store.commit(c.parents[0])?.tree : undefined, c.tree),
     });
+  });
+
+  // The history from `sha` (default branch when absent), newest first, like `git log`: `path` keeps
+  // the commits that changed something under it (against the first parent), `since`/`until` bound
+  // the committer date. No files in list entries, as on GitHub.
+  router.on("GET", "/repos/:owner/:repo/commits", (req) => {
+    const repo = repoOf(req);
+    const start = world.resolve(repo, req.query.sha ?? repo.defaultBranch);
+    if (!start) throw notFound(`No commit found for SHA: ${req.query.sha}`);
+    const path = req.query.path?.replace(/^\/+|\/+$/g, "");
+    const since = req.query.since ? Date.parse(req.query.since) : -Infinity;
+    const until = req.query.until ? Date.parse(req.query.until) : Infinity;
+    const history = [...repo.store.ancestors(start)]
+      .map((sha) => repo.store.commit(sha)!)
+      .sort((a, b) => Date.parse(b.committer.date) - Date.parse(a.committer.date));
+    const changes = (c: Commit) => {
+      if (!path) return true;
+      const parent = c.parents[0] ? repo.store.commit(c.parents[0]) : undefined;
+      return repo.store.lookup(c.tree, path)?.sha !== (parent ? repo.store.lookup(parent.tree, path)?.sha : undefined);
+    };
+    const listed = history.filter((c) => changes(c) && Date.parse(c.committer.date) >= since && Date.parse(c.committer.date) <= until);
+    return paginate(
+      req,
+      listed.map((c) => restCommitJson(repo, c)),
+    );
   });
 
   // ---- trees ----

@@ -75,6 +75,14 @@ export function miscRoutes(router: Router, world: World): void {
 
   // ---- the app and its installations ----
   router.on("GET", "/app", () => ok(world.appJson()));
+  router.on("GET", "/app/installations", (req) => {
+    const byId = new Map<number, RepoState>();
+    for (const r of world.repos.values()) if (r.installationId !== null && !byId.has(r.installationId)) byId.set(r.installationId, r);
+    return paginate(
+      req,
+      [...byId.values()].map((r) => world.installationJson(r.installationId!, r.owner)),
+    );
+  });
   router.on("GET", "/app/installations/:id", (req) => {
     const repo = installed(Number(req.params.id));
     if (!repo) throw notFound();
