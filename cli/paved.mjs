@@ -24,9 +24,9 @@ var __commonJS = (cb, mod) => function __require2() {
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
-    for (let key2 of __getOwnPropNames(from))
-      if (!__hasOwnProp.call(to, key2) && key2 !== except)
-        __defProp(to, key2, { get: () => from[key2], enumerable: !(desc = __getOwnPropDesc(from, key2)) || desc.enumerable });
+    for (let key3 of __getOwnPropNames(from))
+      if (!__hasOwnProp.call(to, key3) && key3 !== except)
+        __defProp(to, key3, { get: () => from[key3], enumerable: !(desc = __getOwnPropDesc(from, key3)) || desc.enumerable });
   }
   return to;
 };
@@ -119,11 +119,11 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key2, node, visitor, path) {
-      const ctrl = callVisitor(key2, node, visitor, path);
+    function visit_(key3, node, visitor, path) {
+      const ctrl = callVisitor(key3, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path, ctrl);
-        return visit_(key2, ctrl, visitor, path);
+        replaceNode(key3, path, ctrl);
+        return visit_(key3, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -169,11 +169,11 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key2, node, visitor, path) {
-      const ctrl = await callVisitor(key2, node, visitor, path);
+    async function visitAsync_(key3, node, visitor, path) {
+      const ctrl = await callVisitor(key3, node, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key2, path, ctrl);
-        return visitAsync_(key2, ctrl, visitor, path);
+        replaceNode(key3, path, ctrl);
+        return visitAsync_(key3, ctrl, visitor, path);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
@@ -225,28 +225,28 @@ var require_visit = __commonJS({
       return visitor;
     }
     __name(initVisitor, "initVisitor");
-    function callVisitor(key2, node, visitor, path) {
+    function callVisitor(key3, node, visitor, path) {
       if (typeof visitor === "function")
-        return visitor(key2, node, path);
+        return visitor(key3, node, path);
       if (identity.isMap(node))
-        return visitor.Map?.(key2, node, path);
+        return visitor.Map?.(key3, node, path);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key2, node, path);
+        return visitor.Seq?.(key3, node, path);
       if (identity.isPair(node))
-        return visitor.Pair?.(key2, node, path);
+        return visitor.Pair?.(key3, node, path);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key2, node, path);
+        return visitor.Scalar?.(key3, node, path);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key2, node, path);
+        return visitor.Alias?.(key3, node, path);
       return void 0;
     }
     __name(callVisitor, "callVisitor");
-    function replaceNode(key2, path, node) {
+    function replaceNode(key3, path, node) {
       const parent = path[path.length - 1];
       if (identity.isCollection(parent)) {
-        parent.items[key2] = node;
+        parent.items[key3] = node;
       } else if (identity.isPair(parent)) {
-        if (key2 === "key")
+        if (key3 === "key")
           parent.key = node;
         else
           parent.value = node;
@@ -515,7 +515,7 @@ var require_anchors = __commonJS({
 var require_applyReviver = __commonJS({
   "node_modules/yaml/dist/doc/applyReviver.js"(exports) {
     "use strict";
-    function applyReviver(reviver, obj, key2, val) {
+    function applyReviver(reviver, obj, key3, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
           for (let i = 0, len = val.length; i < len; ++i) {
@@ -555,7 +555,7 @@ var require_applyReviver = __commonJS({
           }
         }
       }
-      return reviver.call(obj, key2, val);
+      return reviver.call(obj, key3, val);
     }
     __name(applyReviver, "applyReviver");
     exports.applyReviver = applyReviver;
@@ -936,14 +936,14 @@ var require_Collection = __commonJS({
         if (isEmptyPath(path))
           this.add(value);
         else {
-          const [key2, ...rest] = path;
-          const node = this.get(key2, true);
+          const [key3, ...rest] = path;
+          const node = this.get(key3, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key2, collectionFromPath(this.schema, rest, value));
+            this.set(key3, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key3}. Remaining path: ${rest}`);
         }
       }
       /**
@@ -951,14 +951,14 @@ var require_Collection = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        const [key2, ...rest] = path;
+        const [key3, ...rest] = path;
         if (rest.length === 0)
-          return this.delete(key2);
-        const node = this.get(key2, true);
+          return this.delete(key3);
+        const node = this.get(key3, true);
         if (identity.isCollection(node))
           return node.deleteIn(rest);
         else
-          throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+          throw new Error(`Expected YAML collection at ${key3}. Remaining path: ${rest}`);
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -966,8 +966,8 @@ var require_Collection = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        const [key2, ...rest] = path;
-        const node = this.get(key2, true);
+        const [key3, ...rest] = path;
+        const node = this.get(key3, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
         else
@@ -985,10 +985,10 @@ var require_Collection = __commonJS({
        * Checks if the collection includes a value with the key `key`.
        */
       hasIn(path) {
-        const [key2, ...rest] = path;
+        const [key3, ...rest] = path;
         if (rest.length === 0)
-          return this.has(key2);
-        const node = this.get(key2, true);
+          return this.has(key3);
+        const node = this.get(key3, true);
         return identity.isCollection(node) ? node.hasIn(rest) : false;
       }
       /**
@@ -996,17 +996,17 @@ var require_Collection = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        const [key2, ...rest] = path;
+        const [key3, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key2, value);
+          this.set(key3, value);
         } else {
-          const node = this.get(key2, true);
+          const node = this.get(key3, true);
           if (identity.isCollection(node))
             node.setIn(rest, value);
           else if (node === void 0 && this.schema)
-            this.set(key2, collectionFromPath(this.schema, rest, value));
+            this.set(key3, collectionFromPath(this.schema, rest, value));
           else
-            throw new Error(`Expected YAML collection at ${key2}. Remaining path: ${rest}`);
+            throw new Error(`Expected YAML collection at ${key3}. Remaining path: ${rest}`);
         }
       }
     };
@@ -1598,19 +1598,19 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key: key2, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key: key3, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
-      let keyComment = identity.isNode(key2) && key2.comment || null;
+      let keyComment = identity.isNode(key3) && key3.comment || null;
       if (simpleKeys) {
         if (keyComment) {
           throw new Error("With simple keys, key nodes cannot have comments");
         }
-        if (identity.isCollection(key2) || !identity.isNode(key2) && typeof key2 === "object") {
+        if (identity.isCollection(key3) || !identity.isNode(key3) && typeof key3 === "object") {
           const msg = "With simple keys, collection cannot be used as a key value";
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key2 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key2) || (identity.isScalar(key2) ? key2.type === Scalar.Scalar.BLOCK_FOLDED || key2.type === Scalar.Scalar.BLOCK_LITERAL : typeof key2 === "object"));
+      let explicitKey = !simpleKeys && (!key3 || keyComment && value == null && !ctx.inFlow || identity.isCollection(key3) || (identity.isScalar(key3) ? key3.type === Scalar.Scalar.BLOCK_FOLDED || key3.type === Scalar.Scalar.BLOCK_LITERAL : typeof key3 === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -1618,7 +1618,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify.stringify(key3, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -1765,7 +1765,7 @@ var require_merge = __commonJS({
       }), "resolve"),
       stringify: /* @__PURE__ */ __name(() => MERGE_KEY, "stringify")
     };
-    var isMergeKey = /* @__PURE__ */ __name((ctx, key2) => (merge2.identify(key2) || identity.isScalar(key2) && (!key2.type || key2.type === Scalar.Scalar.PLAIN) && merge2.identify(key2.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default), "isMergeKey");
+    var isMergeKey = /* @__PURE__ */ __name((ctx, key3) => (merge2.identify(key3) || identity.isScalar(key3) && (!key3.type || key3.type === Scalar.Scalar.PLAIN) && merge2.identify(key3.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default), "isMergeKey");
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -1783,14 +1783,14 @@ var require_merge = __commonJS({
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key2, value2] of srcMap) {
+      for (const [key3, value2] of srcMap) {
         if (map2 instanceof Map) {
-          if (!map2.has(key2))
-            map2.set(key2, value2);
+          if (!map2.has(key3))
+            map2.set(key3, value2);
         } else if (map2 instanceof Set) {
-          map2.add(key2);
-        } else if (!Object.prototype.hasOwnProperty.call(map2, key2)) {
-          Object.defineProperty(map2, key2, {
+          map2.add(key3);
+        } else if (!Object.prototype.hasOwnProperty.call(map2, key3)) {
+          Object.defineProperty(map2, key3, {
             value: value2,
             writable: true,
             enumerable: true,
@@ -1820,19 +1820,19 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map2, { key: key2, value }) {
-      if (identity.isNode(key2) && key2.addToJSMap)
-        key2.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key2))
+    function addPairToJSMap(ctx, map2, { key: key3, value }) {
+      if (identity.isNode(key3) && key3.addToJSMap)
+        key3.addToJSMap(ctx, map2, value);
+      else if (merge2.isMergeKey(ctx, key3))
         merge2.addMergeToJSMap(ctx, map2, value);
       else {
-        const jsKey = toJS.toJS(key2, "", ctx);
+        const jsKey = toJS.toJS(key3, "", ctx);
         if (map2 instanceof Map) {
           map2.set(jsKey, toJS.toJS(value, jsKey, ctx));
         } else if (map2 instanceof Set) {
           map2.add(jsKey);
         } else {
-          const stringKey = stringifyKey(key2, jsKey, ctx);
+          const stringKey = stringifyKey(key3, jsKey, ctx);
           const jsValue = toJS.toJS(value, stringKey, ctx);
           if (stringKey in map2)
             Object.defineProperty(map2, stringKey, {
@@ -1848,19 +1848,19 @@ var require_addPairToJSMap = __commonJS({
       return map2;
     }
     __name(addPairToJSMap, "addPairToJSMap");
-    function stringifyKey(key2, jsKey, ctx) {
+    function stringifyKey(key3, jsKey, ctx) {
       if (jsKey === null)
         return "";
       if (typeof jsKey !== "object")
         return String(jsKey);
-      if (identity.isNode(key2) && ctx?.doc) {
+      if (identity.isNode(key3) && ctx?.doc) {
         const strCtx = stringify.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node of ctx.anchors.keys())
           strCtx.anchors.add(node.anchor);
         strCtx.inFlow = true;
         strCtx.inStringifyKey = true;
-        const strKey = key2.toString(strCtx);
+        const strKey = key3.toString(strCtx);
         if (!ctx.mapKeyWarned) {
           let jsonStr = JSON.stringify(strKey);
           if (jsonStr.length > 40)
@@ -1885,8 +1885,8 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key2, value, ctx) {
-      const k = createNode.createNode(key2, void 0, ctx);
+    function createPair(key3, value, ctx) {
+      const k = createNode.createNode(key3, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
       return new Pair(k, v);
     }
@@ -1895,18 +1895,18 @@ var require_Pair = __commonJS({
       static {
         __name(this, "Pair");
       }
-      constructor(key2, value = null) {
+      constructor(key3, value = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
-        this.key = key2;
+        this.key = key3;
         this.value = value;
       }
       clone(schema2) {
-        let { key: key2, value } = this;
-        if (identity.isNode(key2))
-          key2 = key2.clone(schema2);
+        let { key: key3, value } = this;
+        if (identity.isNode(key3))
+          key3 = key3.clone(schema2);
         if (identity.isNode(value))
           value = value.clone(schema2);
-        return new _Pair(key2, value);
+        return new _Pair(key3, value);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -2086,11 +2086,11 @@ var require_YAMLMap = __commonJS({
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
-    function findPair(items, key2) {
-      const k = identity.isScalar(key2) ? key2.value : key2;
+    function findPair(items, key3) {
+      const k = identity.isScalar(key3) ? key3.value : key3;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key2 || it.key === k)
+          if (it.key === key3 || it.key === k)
             return it;
           if (identity.isScalar(it.key) && it.key.value === k)
             return it;
@@ -2117,20 +2117,20 @@ var require_YAMLMap = __commonJS({
       static from(schema2, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map2 = new this(schema2);
-        const add = /* @__PURE__ */ __name((key2, value) => {
+        const add = /* @__PURE__ */ __name((key3, value) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key2, value);
-          else if (Array.isArray(replacer) && !replacer.includes(key2))
+            value = replacer.call(obj, key3, value);
+          else if (Array.isArray(replacer) && !replacer.includes(key3))
             return;
           if (value !== void 0 || keepUndefined)
-            map2.items.push(Pair.createPair(key2, value, ctx));
+            map2.items.push(Pair.createPair(key3, value, ctx));
         }, "add");
         if (obj instanceof Map) {
-          for (const [key2, value] of obj)
-            add(key2, value);
+          for (const [key3, value] of obj)
+            add(key3, value);
         } else if (obj && typeof obj === "object") {
-          for (const key2 of Object.keys(obj))
-            add(key2, obj[key2]);
+          for (const key3 of Object.keys(obj))
+            add(key3, obj[key3]);
         }
         if (typeof schema2.sortMapEntries === "function") {
           map2.items.sort(schema2.sortMapEntries);
@@ -2170,23 +2170,23 @@ var require_YAMLMap = __commonJS({
           this.items.push(_pair);
         }
       }
-      delete(key2) {
-        const it = findPair(this.items, key2);
+      delete(key3) {
+        const it = findPair(this.items, key3);
         if (!it)
           return false;
         const del = this.items.splice(this.items.indexOf(it), 1);
         return del.length > 0;
       }
-      get(key2, keepScalar) {
-        const it = findPair(this.items, key2);
+      get(key3, keepScalar) {
+        const it = findPair(this.items, key3);
         const node = it?.value;
         return (!keepScalar && identity.isScalar(node) ? node.value : node) ?? void 0;
       }
-      has(key2) {
-        return !!findPair(this.items, key2);
+      has(key3) {
+        return !!findPair(this.items, key3);
       }
-      set(key2, value) {
-        this.add(new Pair.Pair(key2, value), true);
+      set(key3, value) {
+        this.add(new Pair.Pair(key3, value), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -2278,15 +2278,15 @@ var require_YAMLSeq = __commonJS({
        *
        * @returns `true` if the item was found and removed.
        */
-      delete(key2) {
-        const idx = asItemIndex(key2);
+      delete(key3) {
+        const idx = asItemIndex(key3);
         if (typeof idx !== "number")
           return false;
         const del = this.items.splice(idx, 1);
         return del.length > 0;
       }
-      get(key2, keepScalar) {
-        const idx = asItemIndex(key2);
+      get(key3, keepScalar) {
+        const idx = asItemIndex(key3);
         if (typeof idx !== "number")
           return void 0;
         const it = this.items[idx];
@@ -2298,8 +2298,8 @@ var require_YAMLSeq = __commonJS({
        * `key` must contain a representation of an integer for this to succeed.
        * It may be wrapped in a `Scalar`.
        */
-      has(key2) {
-        const idx = asItemIndex(key2);
+      has(key3) {
+        const idx = asItemIndex(key3);
         return typeof idx === "number" && idx < this.items.length;
       }
       /**
@@ -2309,10 +2309,10 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key2, value) {
-        const idx = asItemIndex(key2);
+      set(key3, value) {
+        const idx = asItemIndex(key3);
         if (typeof idx !== "number")
-          throw new Error(`Expected a valid index, not ${key2}.`);
+          throw new Error(`Expected a valid index, not ${key3}.`);
         const prev = this.items[idx];
         if (identity.isScalar(prev) && Scalar.isScalarValue(value))
           prev.value = value;
@@ -2346,8 +2346,8 @@ var require_YAMLSeq = __commonJS({
           let i = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key2 = obj instanceof Set ? it : String(i++);
-              it = replacer.call(obj, key2, it);
+              const key3 = obj instanceof Set ? it : String(i++);
+              it = replacer.call(obj, key3, it);
             }
             seq2.items.push(createNode.createNode(it, void 0, ctx));
           }
@@ -2355,8 +2355,8 @@ var require_YAMLSeq = __commonJS({
         return seq2;
       }
     };
-    function asItemIndex(key2) {
-      let idx = identity.isScalar(key2) ? key2.value : key2;
+    function asItemIndex(key3) {
+      let idx = identity.isScalar(key3) ? key3.value : key3;
       if (idx && typeof idx === "string")
         idx = Number(idx);
       return typeof idx === "number" && Number.isInteger(idx) && idx >= 0 ? idx : null;
@@ -2775,25 +2775,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key2, value;
+          let key3, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
-              key2 = it[0];
+              key3 = it[0];
               value = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
-              key2 = keys[0];
-              value = it[key2];
+              key3 = keys[0];
+              value = it[key3];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
-            key2 = it;
+            key3 = it;
           }
-          pairs3.items.push(Pair.createPair(key2, value, ctx));
+          pairs3.items.push(Pair.createPair(key3, value, ctx));
         }
       return pairs3;
     }
@@ -2844,16 +2844,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map2);
         for (const pair of this.items) {
-          let key2, value;
+          let key3, value;
           if (identity.isPair(pair)) {
-            key2 = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key2, ctx);
+            key3 = toJS.toJS(pair.key, "", ctx);
+            value = toJS.toJS(pair.value, key3, ctx);
           } else {
-            key2 = toJS.toJS(pair, "", ctx);
+            key3 = toJS.toJS(pair, "", ctx);
           }
-          if (map2.has(key2))
+          if (map2.has(key3))
             throw new Error("Ordered maps must not include duplicate keys");
-          map2.set(key2, value);
+          map2.set(key3, value);
         }
         return map2;
       }
@@ -2874,12 +2874,12 @@ var require_omap = __commonJS({
       resolve(seq2, onError) {
         const pairs$1 = pairs2.resolvePairs(seq2, onError);
         const seenKeys = [];
-        for (const { key: key2 } of pairs$1.items) {
-          if (identity.isScalar(key2)) {
-            if (seenKeys.includes(key2.value)) {
-              onError(`Ordered maps must not include duplicate keys: ${key2.value}`);
+        for (const { key: key3 } of pairs$1.items) {
+          if (identity.isScalar(key3)) {
+            if (seenKeys.includes(key3.value)) {
+              onError(`Ordered maps must not include duplicate keys: ${key3.value}`);
             } else {
-              seenKeys.push(key2.value);
+              seenKeys.push(key3.value);
             }
           }
         }
@@ -3070,14 +3070,14 @@ var require_set = __commonJS({
         super(schema2);
         this.tag = _YAMLSet.tag;
       }
-      add(key2) {
+      add(key3) {
         let pair;
-        if (identity.isPair(key2))
-          pair = key2;
-        else if (key2 && typeof key2 === "object" && "key" in key2 && "value" in key2 && key2.value === null)
-          pair = new Pair.Pair(key2.key, null);
+        if (identity.isPair(key3))
+          pair = key3;
+        else if (key3 && typeof key3 === "object" && "key" in key3 && "value" in key3 && key3.value === null)
+          pair = new Pair.Pair(key3.key, null);
         else
-          pair = new Pair.Pair(key2, null);
+          pair = new Pair.Pair(key3, null);
         const prev = YAMLMap.findPair(this.items, pair.key);
         if (!prev)
           this.items.push(pair);
@@ -3086,18 +3086,18 @@ var require_set = __commonJS({
        * If `keepPair` is `true`, returns the Pair matching `key`.
        * Otherwise, returns the value of that Pair's key.
        */
-      get(key2, keepPair) {
-        const pair = YAMLMap.findPair(this.items, key2);
+      get(key3, keepPair) {
+        const pair = YAMLMap.findPair(this.items, key3);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key2, value) {
+      set(key3, value) {
         if (typeof value !== "boolean")
           throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
-        const prev = YAMLMap.findPair(this.items, key2);
+        const prev = YAMLMap.findPair(this.items, key3);
         if (prev && !value) {
           this.items.splice(this.items.indexOf(prev), 1);
         } else if (!prev && value) {
-          this.items.push(new Pair.Pair(key2));
+          this.items.push(new Pair.Pair(key3));
         }
       }
       toJSON(_, ctx) {
@@ -3205,7 +3205,7 @@ var require_timestamp = __commonJS({
       resolve: /* @__PURE__ */ __name((str2) => parseSexagesimal(str2, false), "resolve"),
       stringify: stringifySexagesimal
     };
-    var timestamp2 = {
+    var timestamp3 = {
       identify: /* @__PURE__ */ __name((value) => value instanceof Date, "identify"),
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
@@ -3214,7 +3214,7 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str2) {
-        const match = str2.match(timestamp2.test);
+        const match = str2.match(timestamp3.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -3233,7 +3233,7 @@ var require_timestamp = __commonJS({
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
-    exports.timestamp = timestamp2;
+    exports.timestamp = timestamp3;
   }
 });
 
@@ -3253,7 +3253,7 @@ var require_schema3 = __commonJS({
     var omap2 = require_omap();
     var pairs2 = require_pairs();
     var set2 = require_set();
-    var timestamp2 = require_timestamp();
+    var timestamp3 = require_timestamp();
     var schema2 = [
       map2.map,
       seq2.seq,
@@ -3273,9 +3273,9 @@ var require_schema3 = __commonJS({
       omap2.omap,
       pairs2.pairs,
       set2.set,
-      timestamp2.intTime,
-      timestamp2.floatTime,
-      timestamp2.timestamp
+      timestamp3.intTime,
+      timestamp3.floatTime,
+      timestamp3.timestamp
     ];
     exports.schema = schema2;
   }
@@ -3300,7 +3300,7 @@ var require_tags = __commonJS({
     var pairs2 = require_pairs();
     var schema$2 = require_schema3();
     var set2 = require_set();
-    var timestamp2 = require_timestamp();
+    var timestamp3 = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema2.schema],
       ["failsafe", [map2.map, seq2.seq, string.string]],
@@ -3314,11 +3314,11 @@ var require_tags = __commonJS({
       float: float2.float,
       floatExp: float2.floatExp,
       floatNaN: float2.floatNaN,
-      floatTime: timestamp2.floatTime,
+      floatTime: timestamp3.floatTime,
       int: int2.int,
       intHex: int2.intHex,
       intOct: int2.intOct,
-      intTime: timestamp2.intTime,
+      intTime: timestamp3.intTime,
       map: map2.map,
       merge: merge2.merge,
       null: _null2.nullTag,
@@ -3326,7 +3326,7 @@ var require_tags = __commonJS({
       pairs: pairs2.pairs,
       seq: seq2.seq,
       set: set2.set,
-      timestamp: timestamp2.timestamp
+      timestamp: timestamp3.timestamp
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary2.binary,
@@ -3334,7 +3334,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:omap": omap2.omap,
       "tag:yaml.org,2002:pairs": pairs2.pairs,
       "tag:yaml.org,2002:set": set2.set,
-      "tag:yaml.org,2002:timestamp": timestamp2.timestamp
+      "tag:yaml.org,2002:timestamp": timestamp3.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
@@ -3346,7 +3346,7 @@ var require_tags = __commonJS({
         if (Array.isArray(customTags))
           tags = [];
         else {
-          const keys = Array.from(schemas.keys()).filter((key2) => key2 !== "yaml11").map((key2) => JSON.stringify(key2)).join(", ");
+          const keys = Array.from(schemas.keys()).filter((key3) => key3 !== "yaml11").map((key3) => JSON.stringify(key3)).join(", ");
           throw new Error(`Unknown schema "${schemaName}"; use one of ${keys} or define customTags array`);
         }
       }
@@ -3362,7 +3362,7 @@ var require_tags = __commonJS({
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
           const tagName = JSON.stringify(tag);
-          const keys = Object.keys(tagsByName).map((key2) => JSON.stringify(key2)).join(", ");
+          const keys = Object.keys(tagsByName).map((key3) => JSON.stringify(key3)).join(", ");
           throw new Error(`Unknown custom tag ${tagName}; use one of ${keys}`);
         }
         if (!tags2.includes(tagObj))
@@ -3634,8 +3634,8 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key2, value, options = {}) {
-        const k = this.createNode(key2, null, options);
+      createPair(key3, value, options = {}) {
+        const k = this.createNode(key3, null, options);
         const v = this.createNode(value, null, options);
         return new Pair.Pair(k, v);
       }
@@ -3643,8 +3643,8 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      delete(key2) {
-        return assertCollection(this.contents) ? this.contents.delete(key2) : false;
+      delete(key3) {
+        return assertCollection(this.contents) ? this.contents.delete(key3) : false;
       }
       /**
        * Removes a value from the document.
@@ -3664,8 +3664,8 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      get(key2, keepScalar) {
-        return identity.isCollection(this.contents) ? this.contents.get(key2, keepScalar) : void 0;
+      get(key3, keepScalar) {
+        return identity.isCollection(this.contents) ? this.contents.get(key3, keepScalar) : void 0;
       }
       /**
        * Returns item at `path`, or `undefined` if not found. By default unwraps
@@ -3680,8 +3680,8 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value with the key `key`.
        */
-      has(key2) {
-        return identity.isCollection(this.contents) ? this.contents.has(key2) : false;
+      has(key3) {
+        return identity.isCollection(this.contents) ? this.contents.has(key3) : false;
       }
       /**
        * Checks if the document includes a value at `path`.
@@ -3695,11 +3695,11 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key2, value) {
+      set(key3, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key2], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key3], value);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key2, value);
+          this.contents.set(key3, value);
         }
       }
       /**
@@ -4018,24 +4018,24 @@ var require_resolve_props = __commonJS({
 var require_util_contains_newline = __commonJS({
   "node_modules/yaml/dist/compose/util-contains-newline.js"(exports) {
     "use strict";
-    function containsNewline(key2) {
-      if (!key2)
+    function containsNewline(key3) {
+      if (!key3)
         return null;
-      switch (key2.type) {
+      switch (key3.type) {
         case "alias":
         case "scalar":
         case "double-quoted-scalar":
         case "single-quoted-scalar":
-          if (key2.source.includes("\n"))
+          if (key3.source.includes("\n"))
             return true;
-          if (key2.end) {
-            for (const st of key2.end)
+          if (key3.end) {
+            for (const st of key3.end)
               if (st.type === "newline")
                 return true;
           }
           return false;
         case "flow-collection":
-          for (const it of key2.items) {
+          for (const it of key3.items) {
             for (const st of it.start)
               if (st.type === "newline")
                 return true;
@@ -4112,10 +4112,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key: key2, sep: sep2, value } = collItem;
+        const { start: start2, key: key3, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep2?.[0],
+          next: key3 ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4123,10 +4123,10 @@ var require_resolve_block_map = __commonJS({
         });
         const implicitKey = !keyProps.found;
         if (implicitKey) {
-          if (key2) {
-            if (key2.type === "block-seq")
+          if (key3) {
+            if (key3.type === "block-seq")
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "A block sequence may not be used as an implicit map key");
-            else if ("indent" in key2 && key2.indent !== bm.indent)
+            else if ("indent" in key3 && key3.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
           if (!keyProps.anchor && !keyProps.tag && !sep2) {
@@ -4139,17 +4139,17 @@ var require_resolve_block_map = __commonJS({
             }
             continue;
           }
-          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key2)) {
-            onError(key2 ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
+          if (keyProps.newlineAfterProp || utilContainsNewline.containsNewline(key3)) {
+            onError(key3 ?? start2[start2.length - 1], "MULTILINE_IMPLICIT_KEY", "Implicit keys need to be on a single line");
           }
         } else if (keyProps.found?.indent !== bm.indent) {
           onError(offset, "BAD_INDENT", startColMsg);
         }
         ctx.atKey = true;
         const keyStart = keyProps.end;
-        const keyNode = key2 ? composeNode(ctx, key2, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
+        const keyNode = key3 ? composeNode(ctx, key3, keyProps, onError) : composeEmptyNode(ctx, keyStart, start2, null, keyProps, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bm.indent, key2, onError);
+          utilFlowIndentCheck.flowIndentCheck(bm.indent, key3, onError);
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4159,7 +4159,7 @@ var require_resolve_block_map = __commonJS({
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
-          startOnNewline: !key2 || key2.type === "block-scalar"
+          startOnNewline: !key3 || key3.type === "block-scalar"
         });
         offset = valueProps.end;
         if (valueProps.found) {
@@ -4326,11 +4326,11 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key: key2, sep: sep2, value } = collItem;
+        const { start: start2, key: key3, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep2?.[0],
+          next: key3 ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
@@ -4351,9 +4351,9 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key2))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key3))
             onError(
-              key2,
+              key3,
               // checked by containsNewline()
               "MULTILINE_IMPLICIT_KEY",
               "Implicit keys of flow sequence pairs need to be on a single line"
@@ -4400,8 +4400,8 @@ var require_resolve_flow_collection = __commonJS({
         } else {
           ctx.atKey = true;
           const keyStart = props.end;
-          const keyNode = key2 ? composeNode(ctx, key2, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
-          if (isBlock(key2))
+          const keyNode = key3 ? composeNode(ctx, key3, props, onError) : composeEmptyNode(ctx, keyStart, start2, null, props, onError);
+          if (isBlock(key3))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
           const valueProps = resolveProps.resolveProps(sep2 ?? [], {
@@ -5580,9 +5580,9 @@ var require_cst_scalar = __commonJS({
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
-        for (const key2 of Object.keys(token))
-          if (key2 !== "type" && key2 !== "offset")
-            delete token[key2];
+        for (const key3 of Object.keys(token))
+          if (key3 !== "type" && key3 !== "offset")
+            delete token[key3];
         Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
       }
     }
@@ -5632,9 +5632,9 @@ var require_cst_scalar = __commonJS({
         default: {
           const indent2 = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
-          for (const key2 of Object.keys(token))
-            if (key2 !== "type" && key2 !== "offset")
-              delete token[key2];
+          for (const key3 of Object.keys(token))
+            if (key3 !== "type" && key3 !== "offset")
+              delete token[key3];
           Object.assign(token, { type: type2, indent: indent2, source, end });
         }
       }
@@ -5691,12 +5691,12 @@ var require_cst_stringify = __commonJS({
       }
     }
     __name(stringifyToken, "stringifyToken");
-    function stringifyItem({ start: start2, key: key2, sep: sep2, value }) {
+    function stringifyItem({ start: start2, key: key3, sep: sep2, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
-      if (key2)
-        res += stringifyToken(key2);
+      if (key3)
+        res += stringifyToken(key3);
       if (sep2)
         for (const st of sep2)
           res += st.source;
@@ -7050,7 +7050,7 @@ var require_parser = __commonJS({
                   });
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
-                  const key2 = it.key;
+                  const key3 = it.key;
                   const sep2 = it.sep;
                   sep2.push(this.sourceToken);
                   delete it.key;
@@ -7059,7 +7059,7 @@ var require_parser = __commonJS({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key: key2, sep: sep2 }]
+                    items: [{ start: start3, key: key3, sep: sep2 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -7915,16 +7915,16 @@ var require_code = __commonJS({
     }
     __name(safeStringify, "safeStringify");
     exports.safeStringify = safeStringify;
-    function getProperty(key2) {
-      return typeof key2 == "string" && exports.IDENTIFIER.test(key2) ? new _Code(`.${key2}`) : _`[${key2}]`;
+    function getProperty(key3) {
+      return typeof key3 == "string" && exports.IDENTIFIER.test(key3) ? new _Code(`.${key3}`) : _`[${key3}]`;
     }
     __name(getProperty, "getProperty");
     exports.getProperty = getProperty;
-    function getEsmExportName(key2) {
-      if (typeof key2 == "string" && exports.IDENTIFIER.test(key2)) {
-        return new _Code(`${key2}`);
+    function getEsmExportName(key3) {
+      if (typeof key3 == "string" && exports.IDENTIFIER.test(key3)) {
+        return new _Code(`${key3}`);
       }
-      throw new Error(`CodeGen: invalid export name: ${key2}, use explicit $id name mapping`);
+      throw new Error(`CodeGen: invalid export name: ${key3}, use explicit $id name mapping`);
     }
     __name(getEsmExportName, "getEsmExportName");
     exports.getEsmExportName = getEsmExportName;
@@ -8634,11 +8634,11 @@ var require_codegen = __commonJS({
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
         const code = ["{"];
-        for (const [key2, value] of keyValues) {
+        for (const [key3, value] of keyValues) {
           if (code.length > 1)
             code.push(",");
-          code.push(key2);
-          if (key2 !== value || this.opts.es5) {
+          code.push(key3);
+          if (key3 !== value || this.opts.es5) {
             code.push(":");
             (0, code_1.addCodeArg)(code, value);
           }
@@ -8926,9 +8926,9 @@ var require_util = __commonJS({
       if (typeof schema2 === "boolean")
         return;
       const rules = self.RULES.keywords;
-      for (const key2 in schema2) {
-        if (!rules[key2])
-          checkStrictMode(it, `unknown keyword: "${key2}"`);
+      for (const key3 in schema2) {
+        if (!rules[key3])
+          checkStrictMode(it, `unknown keyword: "${key3}"`);
       }
     }
     __name(checkUnknownRules, "checkUnknownRules");
@@ -8936,8 +8936,8 @@ var require_util = __commonJS({
     function schemaHasRules(schema2, rules) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key2 in schema2)
-        if (rules[key2])
+      for (const key3 in schema2)
+        if (rules[key3])
           return true;
       return false;
     }
@@ -8946,8 +8946,8 @@ var require_util = __commonJS({
     function schemaHasRulesButRef(schema2, RULES) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key2 in schema2)
-        if (key2 !== "$ref" && RULES.all[key2])
+      for (const key3 in schema2)
+        if (key3 !== "$ref" && RULES.all[key3])
           return true;
       return false;
     }
@@ -9569,8 +9569,8 @@ var require_defaults = __commonJS({
     function assignDefaults(it, ty) {
       const { properties, items } = it.schema;
       if (ty === "object" && properties) {
-        for (const key2 in properties) {
-          assignDefault(it, key2, properties[key2].default);
+        for (const key3 in properties) {
+          assignDefault(it, key3, properties[key3].default);
         }
       } else if (ty === "array" && Array.isArray(items)) {
         items.forEach((sch, i) => assignDefault(it, i, sch.default));
@@ -9987,8 +9987,8 @@ var require_fast_deep_equal = __commonJS({
         for (i = length; i-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
-          var key2 = keys[i];
-          if (!equal(a[key2], b[key2])) return false;
+          var key3 = keys[i];
+          if (!equal(a[key3], b[key3])) return false;
         }
         return true;
       }
@@ -10060,20 +10060,20 @@ var require_json_schema_traverse = __commonJS({
     function _traverse(opts, pre, post, schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
       if (schema2 && typeof schema2 == "object" && !Array.isArray(schema2)) {
         pre(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key2 in schema2) {
-          var sch = schema2[key2];
+        for (var key3 in schema2) {
+          var sch = schema2[key3];
           if (Array.isArray(sch)) {
-            if (key2 in traverse.arrayKeywords) {
+            if (key3 in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key2 + "/" + i, rootSchema, jsonPtr, key2, schema2, i);
+                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key3 + "/" + i, rootSchema, jsonPtr, key3, schema2, i);
             }
-          } else if (key2 in traverse.propsKeywords) {
+          } else if (key3 in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key2 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key2, schema2, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key3 + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key3, schema2, prop);
             }
-          } else if (key2 in traverse.keywords || opts.allKeys && !(key2 in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key2, rootSchema, jsonPtr, key2, schema2);
+          } else if (key3 in traverse.keywords || opts.allKeys && !(key3 in traverse.skipKeywords)) {
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key3, rootSchema, jsonPtr, key3, schema2);
           }
         }
         post(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
@@ -10133,10 +10133,10 @@ var require_resolve = __commonJS({
       "$dynamicAnchor"
     ]);
     function hasRef(schema2) {
-      for (const key2 in schema2) {
-        if (REF_KEYWORDS.has(key2))
+      for (const key3 in schema2) {
+        if (REF_KEYWORDS.has(key3))
           return true;
-        const sch = schema2[key2];
+        const sch = schema2[key3];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -10147,14 +10147,14 @@ var require_resolve = __commonJS({
     __name(hasRef, "hasRef");
     function countKeys(schema2) {
       let count2 = 0;
-      for (const key2 in schema2) {
-        if (key2 === "$ref")
+      for (const key3 in schema2) {
+        if (key3 === "$ref")
           return Infinity;
         count2++;
-        if (SIMPLE_INLINED.has(key2))
+        if (SIMPLE_INLINED.has(key3))
           continue;
-        if (typeof schema2[key2] == "object") {
-          (0, util_1.eachItem)(schema2[key2], (sch) => count2 += countKeys(sch));
+        if (typeof schema2[key3] == "object") {
+          (0, util_1.eachItem)(schema2[key3], (sch) => count2 += countKeys(sch));
         }
         if (count2 === Infinity)
           return Infinity;
@@ -10361,8 +10361,8 @@ var require_validate = __commonJS({
     function schemaCxtHasRules({ schema: schema2, self }) {
       if (typeof schema2 == "boolean")
         return !schema2;
-      for (const key2 in schema2)
-        if (self.RULES.all[key2])
+      for (const key3 in schema2)
+        if (self.RULES.all[key3])
           return true;
       return false;
     }
@@ -10969,7 +10969,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve8.call(this, root3, ref);
+      let _sch = resolve9.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -11000,13 +11000,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve8(root3, ref) {
+    function resolve9(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve8, "resolve");
+    __name(resolve9, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -11901,7 +11901,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve8(baseURI, relativeURI, options) {
+    function resolve9(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11937,7 +11937,7 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve8, "resolve");
+    __name(resolve9, "resolve");
     function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
@@ -12084,12 +12084,12 @@ var require_fast_uri = __commonJS({
     __name(getParseError, "getParseError");
     function hasMalformedPercentEncoding(component) {
       if (component === void 0) return false;
-      let percent = component.indexOf("%");
-      while (percent !== -1) {
-        if (percent + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent + 1, percent + 3))) {
+      let percent2 = component.indexOf("%");
+      while (percent2 !== -1) {
+        if (percent2 + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent2 + 1, percent2 + 3))) {
           return true;
         }
-        percent = component.indexOf("%", percent + 3);
+        percent2 = component.indexOf("%", percent2 + 3);
       }
       return false;
     }
@@ -12308,7 +12308,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve8,
+      resolve: resolve9,
       resolveComponent,
       equal,
       serialize,
@@ -12565,7 +12565,7 @@ var require_core = __commonJS({
         __name(_loadSchema, "_loadSchema");
       }
       // Adds schema to the instance
-      addSchema(schema2, key2, _meta, _validateSchema = this.opts.validateSchema) {
+      addSchema(schema2, key3, _meta, _validateSchema = this.opts.validateSchema) {
         if (Array.isArray(schema2)) {
           for (const sch of schema2)
             this.addSchema(sch, void 0, _meta, _validateSchema);
@@ -12579,15 +12579,15 @@ var require_core = __commonJS({
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
-        key2 = (0, resolve_1.normalizeId)(key2 || id);
-        this._checkUnique(key2);
-        this.schemas[key2] = this._addSchema(schema2, _meta, key2, _validateSchema, true);
+        key3 = (0, resolve_1.normalizeId)(key3 || id);
+        this._checkUnique(key3);
+        this.schemas[key3] = this._addSchema(schema2, _meta, key3, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema2, key2, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema2, key2, true, _validateSchema);
+      addMetaSchema(schema2, key3, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema2, key3, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
@@ -12743,14 +12743,14 @@ var require_core = __commonJS({
           let keywords = metaSchema;
           for (const seg of segments)
             keywords = keywords[seg];
-          for (const key2 in rules) {
-            const rule = rules[key2];
+          for (const key3 in rules) {
+            const rule = rules[key3];
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema2 = keywords[key2];
+            const schema2 = keywords[key3];
             if ($data && schema2)
-              keywords[key2] = schemaOrData(schema2);
+              keywords[key3] = schemaOrData(schema2);
           }
         }
         return metaSchema;
@@ -12823,10 +12823,10 @@ var require_core = __commonJS({
     Ajv2.MissingRefError = ref_error_1.default;
     exports.default = Ajv2;
     function checkOptions(checkOpts, options, msg, log = "error") {
-      for (const key2 in checkOpts) {
-        const opt = key2;
+      for (const key3 in checkOpts) {
+        const opt = key3;
         if (opt in options)
-          this.logger[log](`${msg}: option ${key2}. ${checkOpts[opt]}`);
+          this.logger[log](`${msg}: option ${key3}. ${checkOpts[opt]}`);
       }
     }
     __name(checkOptions, "checkOptions");
@@ -12842,8 +12842,8 @@ var require_core = __commonJS({
       if (Array.isArray(optsSchemas))
         this.addSchema(optsSchemas);
       else
-        for (const key2 in optsSchemas)
-          this.addSchema(optsSchemas[key2], key2);
+        for (const key3 in optsSchemas)
+          this.addSchema(optsSchemas[key3], key3);
     }
     __name(addInitialSchemas, "addInitialSchemas");
     function addInitialFormats() {
@@ -13863,7 +13863,7 @@ var require_contains = __commonJS({
           validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
         }
         __name(validateItemsWithCount, "validateItemsWithCount");
-        function validateItems(_valid, block) {
+        function validateItems(_valid, block2) {
           gen.forRange("i", 0, len, (i) => {
             cxt.subschema({
               keyword: "contains",
@@ -13871,7 +13871,7 @@ var require_contains = __commonJS({
               dataPropType: util_1.Type.Num,
               compositeRule: true
             }, _valid);
-            block();
+            block2();
           });
         }
         __name(validateItems, "validateItems");
@@ -13928,11 +13928,11 @@ var require_dependencies = __commonJS({
     function splitDependencies({ schema: schema2 }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key2 in schema2) {
-        if (key2 === "__proto__")
+      for (const key3 in schema2) {
+        if (key3 === "__proto__")
           continue;
-        const deps = Array.isArray(schema2[key2]) ? propertyDeps : schemaDeps;
-        deps[key2] = schema2[key2];
+        const deps = Array.isArray(schema2[key3]) ? propertyDeps : schemaDeps;
+        deps[key3] = schema2[key3];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -14012,13 +14012,13 @@ var require_propertyNames = __commonJS({
         if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const valid = gen.name("valid");
-        gen.forIn("key", data, (key2) => {
-          cxt.setParams({ propertyName: key2 });
+        gen.forIn("key", data, (key3) => {
+          cxt.setParams({ propertyName: key3 });
           cxt.subschema({
             keyword: "propertyNames",
-            data: key2,
+            data: key3,
             dataTypes: ["string"],
-            propertyName: key2,
+            propertyName: key3,
             compositeRule: true
           }, valid);
           gen.if((0, codegen_1.not)(valid), () => {
@@ -14067,41 +14067,41 @@ var require_additionalProperties = __commonJS({
         checkAdditionalProperties();
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
         function checkAdditionalProperties() {
-          gen.forIn("key", data, (key2) => {
+          gen.forIn("key", data, (key3) => {
             if (!props.length && !patProps.length)
-              additionalPropertyCode(key2);
+              additionalPropertyCode(key3);
             else
-              gen.if(isAdditional(key2), () => additionalPropertyCode(key2));
+              gen.if(isAdditional(key3), () => additionalPropertyCode(key3));
           });
         }
         __name(checkAdditionalProperties, "checkAdditionalProperties");
-        function isAdditional(key2) {
+        function isAdditional(key3) {
           let definedProp;
           if (props.length > 8) {
             const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
-            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key2);
+            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key3);
           } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key2} === ${p}`));
+            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key3} === ${p}`));
           } else {
             definedProp = codegen_1.nil;
           }
           if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key2})`));
+            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key3})`));
           }
           return (0, codegen_1.not)(definedProp);
         }
         __name(isAdditional, "isAdditional");
-        function deleteAdditional(key2) {
-          gen.code((0, codegen_1._)`delete ${data}[${key2}]`);
+        function deleteAdditional(key3) {
+          gen.code((0, codegen_1._)`delete ${data}[${key3}]`);
         }
         __name(deleteAdditional, "deleteAdditional");
-        function additionalPropertyCode(key2) {
+        function additionalPropertyCode(key3) {
           if (opts.removeAdditional === "all" || opts.removeAdditional && schema2 === false) {
-            deleteAdditional(key2);
+            deleteAdditional(key3);
             return;
           }
           if (schema2 === false) {
-            cxt.setParams({ additionalProperty: key2 });
+            cxt.setParams({ additionalProperty: key3 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -14110,23 +14110,23 @@ var require_additionalProperties = __commonJS({
           if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key2, valid, false);
+              applyAdditionalSchema(key3, valid, false);
               gen.if((0, codegen_1.not)(valid), () => {
                 cxt.reset();
-                deleteAdditional(key2);
+                deleteAdditional(key3);
               });
             } else {
-              applyAdditionalSchema(key2, valid);
+              applyAdditionalSchema(key3, valid);
               if (!allErrors)
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
             }
           }
         }
         __name(additionalPropertyCode, "additionalPropertyCode");
-        function applyAdditionalSchema(key2, valid, errors) {
+        function applyAdditionalSchema(key3, valid, errors) {
           const subschema = {
             keyword: "additionalProperties",
-            dataProp: key2,
+            dataProp: key3,
             dataPropType: util_1.Type.Str
           };
           if (errors === false) {
@@ -14256,19 +14256,19 @@ var require_patternProperties = __commonJS({
         }
         __name(checkMatchingProperties, "checkMatchingProperties");
         function validateProperties(pat) {
-          gen.forIn("key", data, (key2) => {
-            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key2})`, () => {
+          gen.forIn("key", data, (key3) => {
+            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key3})`, () => {
               const alwaysValid = alwaysValidPatterns.includes(pat);
               if (!alwaysValid) {
                 cxt.subschema({
                   keyword: "patternProperties",
                   schemaProp: pat,
-                  dataProp: key2,
+                  dataProp: key3,
                   dataPropType: util_2.Type.Str
                 }, valid);
               }
               if (it.opts.unevaluated && props !== true) {
-                gen.assign((0, codegen_1._)`${props}[${key2}]`, true);
+                gen.assign((0, codegen_1._)`${props}[${key3}]`, true);
               } else if (!alwaysValid && !it.allErrors) {
                 gen.if((0, codegen_1.not)(valid), () => gen.break());
               }
@@ -14781,15 +14781,15 @@ var require_unevaluatedProperties = __commonJS({
           throw new Error("ajv implementation error");
         const { allErrors, props } = it;
         if (props instanceof codegen_1.Name) {
-          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key2) => gen.if(unevaluatedDynamic(props, key2), () => unevaluatedPropCode(key2))));
+          gen.if((0, codegen_1._)`${props} !== true`, () => gen.forIn("key", data, (key3) => gen.if(unevaluatedDynamic(props, key3), () => unevaluatedPropCode(key3))));
         } else if (props !== true) {
-          gen.forIn("key", data, (key2) => props === void 0 ? unevaluatedPropCode(key2) : gen.if(unevaluatedStatic(props, key2), () => unevaluatedPropCode(key2)));
+          gen.forIn("key", data, (key3) => props === void 0 ? unevaluatedPropCode(key3) : gen.if(unevaluatedStatic(props, key3), () => unevaluatedPropCode(key3)));
         }
         it.props = true;
         cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
-        function unevaluatedPropCode(key2) {
+        function unevaluatedPropCode(key3) {
           if (schema2 === false) {
-            cxt.setParams({ unevaluatedProperty: key2 });
+            cxt.setParams({ unevaluatedProperty: key3 });
             cxt.error();
             if (!allErrors)
               gen.break();
@@ -14799,7 +14799,7 @@ var require_unevaluatedProperties = __commonJS({
             const valid = gen.name("valid");
             cxt.subschema({
               keyword: "unevaluatedProperties",
-              dataProp: key2,
+              dataProp: key3,
               dataPropType: util_1.Type.Str
             }, valid);
             if (!allErrors)
@@ -14807,15 +14807,15 @@ var require_unevaluatedProperties = __commonJS({
           }
         }
         __name(unevaluatedPropCode, "unevaluatedPropCode");
-        function unevaluatedDynamic(evaluatedProps, key2) {
-          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key2}]`;
+        function unevaluatedDynamic(evaluatedProps, key3) {
+          return (0, codegen_1._)`!${evaluatedProps} || !${evaluatedProps}[${key3}]`;
         }
         __name(unevaluatedDynamic, "unevaluatedDynamic");
-        function unevaluatedStatic(evaluatedProps, key2) {
+        function unevaluatedStatic(evaluatedProps, key3) {
           const ps = [];
           for (const p in evaluatedProps) {
             if (evaluatedProps[p] === true)
-              ps.push((0, codegen_1._)`${key2} !== ${p}`);
+              ps.push((0, codegen_1._)`${key3} !== ${p}`);
           }
           return (0, codegen_1.and)(...ps);
         }
@@ -14957,11 +14957,11 @@ var require_format = __commonJS({
           __name(unknownFormat, "unknownFormat");
           function getFormat(fmtDef) {
             const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code });
+            const fmt2 = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
-              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
+              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt2}.validate`];
             }
-            return ["string", fmtDef, fmt];
+            return ["string", fmtDef, fmt2];
           }
           __name(getFormat, "getFormat");
           function validCondition() {
@@ -15942,8 +15942,8 @@ var require_limit = __commonJS({
             ref: self.formats,
             code: opts.code.formats
           });
-          const fmt = gen.const("fmt", (0, codegen_1._)`${fmts}[${fCxt.schemaCode}]`);
-          cxt.fail$data((0, codegen_1.or)((0, codegen_1._)`typeof ${fmt} != "object"`, (0, codegen_1._)`${fmt} instanceof RegExp`, (0, codegen_1._)`typeof ${fmt}.compare != "function"`, compareCode(fmt)));
+          const fmt2 = gen.const("fmt", (0, codegen_1._)`${fmts}[${fCxt.schemaCode}]`);
+          cxt.fail$data((0, codegen_1.or)((0, codegen_1._)`typeof ${fmt2} != "object"`, (0, codegen_1._)`${fmt2} instanceof RegExp`, (0, codegen_1._)`typeof ${fmt2}.compare != "function"`, compareCode(fmt2)));
         }
         __name(validate$DataFormat, "validate$DataFormat");
         function validateFormat() {
@@ -15954,16 +15954,16 @@ var require_limit = __commonJS({
           if (typeof fmtDef != "object" || fmtDef instanceof RegExp || typeof fmtDef.compare != "function") {
             throw new Error(`"${keyword}": format "${format}" does not define "compare" function`);
           }
-          const fmt = gen.scopeValue("formats", {
+          const fmt2 = gen.scopeValue("formats", {
             key: format,
             ref: fmtDef,
             code: opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(format)}` : void 0
           });
-          cxt.fail$data(compareCode(fmt));
+          cxt.fail$data(compareCode(fmt2));
         }
         __name(validateFormat, "validateFormat");
-        function compareCode(fmt) {
-          return (0, codegen_1._)`${fmt}.compare(${data}, ${schemaCode}) ${KWDs[keyword].fail} 0`;
+        function compareCode(fmt2) {
+          return (0, codegen_1._)`${fmt2}.compare(${data}, ${schemaCode}) ${KWDs[keyword].fail} 0`;
         }
         __name(compareCode, "compareCode");
       },
@@ -16049,9 +16049,9 @@ var require_utils2 = __commonJS({
     __name(escapeChar, "escapeChar");
     function extend(obj) {
       for (var i = 1; i < arguments.length; i++) {
-        for (var key2 in arguments[i]) {
-          if (Object.prototype.hasOwnProperty.call(arguments[i], key2)) {
-            obj[key2] = arguments[i][key2];
+        for (var key3 in arguments[i]) {
+          if (Object.prototype.hasOwnProperty.call(arguments[i], key3)) {
+            obj[key3] = arguments[i][key3];
           }
         }
       }
@@ -16294,11 +16294,11 @@ var require_each = __commonJS({
           } else {
             (function() {
               var priorKey = void 0;
-              Object.keys(context).forEach(function(key2) {
+              Object.keys(context).forEach(function(key3) {
                 if (priorKey !== void 0) {
                   execIteration(priorKey, i - 1, false, context[priorKey]);
                 }
-                priorKey = key2;
+                priorKey = key3;
                 i++;
               });
               if (priorKey !== void 0) {
@@ -16839,8 +16839,8 @@ var require_runtime = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key2 in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
+          for (var key3 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key3)) newObj[key3] = obj[key3];
           }
         }
         newObj["default"] = obj;
@@ -17197,8 +17197,8 @@ var require_handlebars_runtime = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key2 in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
+          for (var key3 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key3)) newObj[key3] = obj[key3];
           }
         }
         newObj["default"] = obj;
@@ -18109,10 +18109,10 @@ var require_visitor = __commonJS({
       this.acceptKey(mustache, "hash");
     }
     __name(visitSubExpression, "visitSubExpression");
-    function visitBlock(block) {
-      visitSubExpression.call(this, block);
-      this.acceptKey(block, "program");
-      this.acceptKey(block, "inverse");
+    function visitBlock(block2) {
+      visitSubExpression.call(this, block2);
+      this.acceptKey(block2, "program");
+      this.acceptKey(block2, "inverse");
     }
     __name(visitBlock, "visitBlock");
     function visitPartial(partial) {
@@ -18179,10 +18179,10 @@ var require_whitespace_control = __commonJS({
       }
       return program;
     };
-    WhitespaceControl.prototype.BlockStatement = WhitespaceControl.prototype.DecoratorBlock = WhitespaceControl.prototype.PartialBlockStatement = function(block) {
-      this.accept(block.program);
-      this.accept(block.inverse);
-      var program = block.program || block.inverse, inverse = block.program && block.inverse, firstInverse = inverse, lastInverse = inverse;
+    WhitespaceControl.prototype.BlockStatement = WhitespaceControl.prototype.DecoratorBlock = WhitespaceControl.prototype.PartialBlockStatement = function(block2) {
+      this.accept(block2.program);
+      this.accept(block2.inverse);
+      var program = block2.program || block2.inverse, inverse = block2.program && block2.inverse, firstInverse = inverse, lastInverse = inverse;
       if (inverse && inverse.chained) {
         firstInverse = inverse.body[0].program;
         while (lastInverse.chained) {
@@ -18190,32 +18190,32 @@ var require_whitespace_control = __commonJS({
         }
       }
       var strip = {
-        open: block.openStrip.open,
-        close: block.closeStrip.close,
+        open: block2.openStrip.open,
+        close: block2.closeStrip.close,
         // Determine the standalone candiacy. Basically flag our content as being possibly standalone
         // so our parent can determine if we actually are standalone
         openStandalone: isNextWhitespace(program.body),
         closeStandalone: isPrevWhitespace((firstInverse || program).body)
       };
-      if (block.openStrip.close) {
+      if (block2.openStrip.close) {
         omitRight(program.body, null, true);
       }
       if (inverse) {
-        var inverseStrip = block.inverseStrip;
+        var inverseStrip = block2.inverseStrip;
         if (inverseStrip.open) {
           omitLeft(program.body, null, true);
         }
         if (inverseStrip.close) {
           omitRight(firstInverse.body, null, true);
         }
-        if (block.closeStrip.open) {
+        if (block2.closeStrip.open) {
           omitLeft(lastInverse.body, null, true);
         }
         if (!this.options.ignoreStandalone && isPrevWhitespace(program.body) && isNextWhitespace(firstInverse.body)) {
           omitLeft(program.body);
           omitRight(firstInverse.body);
         }
-      } else if (block.closeStrip.open) {
+      } else if (block2.closeStrip.open) {
         omitLeft(program.body, null, true);
       }
       return strip;
@@ -18496,8 +18496,8 @@ var require_base2 = __commonJS({
       } else {
         var newObj = {};
         if (obj != null) {
-          for (var key2 in obj) {
-            if (Object.prototype.hasOwnProperty.call(obj, key2)) newObj[key2] = obj[key2];
+          for (var key3 in obj) {
+            if (Object.prototype.hasOwnProperty.call(obj, key3)) newObj[key3] = obj[key3];
           }
         }
         newObj["default"] = obj;
@@ -18632,22 +18632,22 @@ var require_compiler = __commonJS({
         this.blockParams = program.blockParams ? program.blockParams.length : 0;
         return this;
       }, "Program"),
-      BlockStatement: /* @__PURE__ */ __name(function BlockStatement(block) {
-        transformLiteralToPath(block);
-        var program = block.program, inverse = block.inverse;
+      BlockStatement: /* @__PURE__ */ __name(function BlockStatement(block2) {
+        transformLiteralToPath(block2);
+        var program = block2.program, inverse = block2.inverse;
         program = program && this.compileProgram(program);
         inverse = inverse && this.compileProgram(inverse);
-        var type2 = this.classifySexpr(block);
+        var type2 = this.classifySexpr(block2);
         if (type2 === "helper") {
-          this.helperSexpr(block, program, inverse);
+          this.helperSexpr(block2, program, inverse);
         } else if (type2 === "simple") {
-          this.simpleSexpr(block);
+          this.simpleSexpr(block2);
           this.opcode("pushProgram", program);
           this.opcode("pushProgram", inverse);
           this.opcode("emptyHash");
-          this.opcode("blockValue", block.path.original);
+          this.opcode("blockValue", block2.path.original);
         } else {
-          this.ambiguousSexpr(block, program, inverse);
+          this.ambiguousSexpr(block2, program, inverse);
           this.opcode("pushProgram", program);
           this.opcode("pushProgram", inverse);
           this.opcode("emptyHash");
@@ -19817,8 +19817,8 @@ var require_source_map_generator = __commonJS({
         if (aSourceRoot != null) {
           source = util.relative(aSourceRoot, source);
         }
-        var key2 = util.toSetString(source);
-        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key2) ? this._sourcesContents[key2] : null;
+        var key3 = util.toSetString(source);
+        return Object.prototype.hasOwnProperty.call(this._sourcesContents, key3) ? this._sourcesContents[key3] : null;
       }, this);
     }, "SourceMapGenerator_generateSourcesContent");
     SourceMapGenerator.prototype.toJSON = /* @__PURE__ */ __name(function SourceMapGenerator_toJSON() {
@@ -20947,10 +20947,10 @@ var require_code_gen = __commonJS({
       objectLiteral: /* @__PURE__ */ __name(function objectLiteral(obj) {
         var _this = this;
         var pairs2 = [];
-        Object.keys(obj).forEach(function(key2) {
-          var value = castChunk(obj[key2], _this);
+        Object.keys(obj).forEach(function(key3) {
+          var value = castChunk(obj[key3], _this);
           if (value !== "undefined") {
-            pairs2.push([_this.quotedString(key2), ":", value]);
+            pairs2.push([_this.quotedString(key3), ":", value]);
           }
         });
         var ret = this.generateList(pairs2);
@@ -21596,7 +21596,7 @@ var require_javascript_compiler = __commonJS({
       // On stack, after: ..., hash, ...
       //
       // Pops a value off the stack and assigns it to the current hash
-      assignToHash: /* @__PURE__ */ __name(function assignToHash(key2) {
+      assignToHash: /* @__PURE__ */ __name(function assignToHash(key3) {
         var value = this.popStack(), context = void 0, type2 = void 0, id = void 0;
         if (this.trackIds) {
           id = this.popStack();
@@ -21607,15 +21607,15 @@ var require_javascript_compiler = __commonJS({
         }
         var hash = this.hash;
         if (context) {
-          hash.contexts[key2] = context;
+          hash.contexts[key3] = context;
         }
         if (type2) {
-          hash.types[key2] = type2;
+          hash.types[key3] = type2;
         }
         if (id) {
-          hash.ids[key2] = id;
+          hash.ids[key3] = id;
         }
-        hash.values[key2] = value;
+        hash.values[key3] = value;
       }, "assignToHash"),
       pushId: /* @__PURE__ */ __name(function pushId(type2, name, child) {
         if (type2 === "BlockParam") {
@@ -22007,26 +22007,26 @@ var require_printer = __commonJS({
     PrintVisitor.prototype.Decorator = function(mustache) {
       return this.pad("{{ DIRECTIVE " + this.SubExpression(mustache) + " }}");
     };
-    PrintVisitor.prototype.BlockStatement = PrintVisitor.prototype.DecoratorBlock = function(block) {
+    PrintVisitor.prototype.BlockStatement = PrintVisitor.prototype.DecoratorBlock = function(block2) {
       var out = "";
-      out += this.pad((block.type === "DecoratorBlock" ? "DIRECTIVE " : "") + "BLOCK:");
+      out += this.pad((block2.type === "DecoratorBlock" ? "DIRECTIVE " : "") + "BLOCK:");
       this.padding++;
-      out += this.pad(this.SubExpression(block));
-      if (block.program) {
+      out += this.pad(this.SubExpression(block2));
+      if (block2.program) {
         out += this.pad("PROGRAM:");
         this.padding++;
-        out += this.accept(block.program);
+        out += this.accept(block2.program);
         this.padding--;
       }
-      if (block.inverse) {
-        if (block.program) {
+      if (block2.inverse) {
+        if (block2.program) {
           this.padding++;
         }
         out += this.pad("{{^}}");
         this.padding++;
-        out += this.accept(block.inverse);
+        out += this.accept(block2.inverse);
         this.padding--;
-        if (block.program) {
+        if (block2.program) {
           this.padding--;
         }
       }
@@ -23489,23 +23489,23 @@ function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 __name(isJsonObject, "isJsonObject");
-function hasOwn(object, key2) {
-  return Object.prototype.hasOwnProperty.call(object, key2);
+function hasOwn(object, key3) {
+  return Object.prototype.hasOwnProperty.call(object, key3);
 }
 __name(hasOwn, "hasOwn");
-function setOwn(object, key2, value) {
-  Object.defineProperty(object, key2, { value, writable: true, enumerable: true, configurable: true });
+function setOwn(object, key3, value) {
+  Object.defineProperty(object, key3, { value, writable: true, enumerable: true, configurable: true });
 }
 __name(setOwn, "setOwn");
-function getOwn(object, key2) {
-  return hasOwn(object, key2) ? object[key2] : void 0;
+function getOwn(object, key3) {
+  return hasOwn(object, key3) ? object[key3] : void 0;
 }
 __name(getOwn, "getOwn");
 function cloneJson(value) {
   if (Array.isArray(value)) return value.map((item) => cloneJson(item));
   if (isJsonObject(value)) {
     const copy = {};
-    for (const key2 of Object.keys(value)) setOwn(copy, key2, cloneJson(value[key2]));
+    for (const key3 of Object.keys(value)) setOwn(copy, key3, cloneJson(value[key3]));
     return copy;
   }
   return value;
@@ -23514,12 +23514,12 @@ __name(cloneJson, "cloneJson");
 function applyMergePatch(target, patch) {
   if (!isJsonObject(patch)) return cloneJson(patch);
   const result2 = isJsonObject(target) ? cloneJson(target) : {};
-  for (const key2 of Object.keys(patch)) {
-    const value = patch[key2];
+  for (const key3 of Object.keys(patch)) {
+    const value = patch[key3];
     if (value === null) {
-      delete result2[key2];
+      delete result2[key3];
     } else {
-      setOwn(result2, key2, applyMergePatch(getOwn(result2, key2), value));
+      setOwn(result2, key3, applyMergePatch(getOwn(result2, key3), value));
     }
   }
   return result2;
@@ -23575,12 +23575,12 @@ function overIndented(all, index) {
     let j = i + 1;
     while (j < all.length && isBlank(all[j].text)) j++;
     const below = all[j];
-    const key2 = below && KEY.exec(below.text);
-    if (!below || !key2 || indentOf(below.text) <= indentOf(above.text)) continue;
+    const key3 = below && KEY.exec(below.text);
+    if (!below || !key3 || indentOf(below.text) <= indentOf(above.text)) continue;
     const column = indentOf(above.text) + 1;
     return {
       offset: below.start + indentOf(below.text),
-      message: `Invalid YAML: \`${key2[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key2[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
+      message: `Invalid YAML: \`${key3[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key3[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
     };
   }
   return void 0;
@@ -23603,10 +23603,10 @@ function underIndented(all, index) {
     }
   }
   if (sibling === void 0 || parent === void 0) return void 0;
-  const key2 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
+  const key3 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
   return {
     offset: line.start + indent2,
-    message: `Invalid YAML: \`${key2}\` starts at column ${indent2 + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
+    message: `Invalid YAML: \`${key3}\` starts at column ${indent2 + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
   };
 }
 __name(underIndented, "underIndented");
@@ -23863,25 +23863,25 @@ var Walker = class {
     const object = {};
     for (const pair of pairs2) {
       const keyOffset = start(pair.key);
-      const key2 = keyText(pair.key);
-      if (key2 === void 0) {
+      const key3 = keyText(pair.key);
+      if (key3 === void 0) {
         this.report("non-string-key", "Mapping keys must be plain text (a string, number or boolean), not a list, mapping or alias. Write this key as a string.", keyOffset, ptr);
         continue;
       }
-      const childPtr = ptr + "/" + escapePointerToken(key2);
-      this.count(key2, pair.key, childPtr);
-      if (key2 === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
+      const childPtr = ptr + "/" + escapePointerToken(key3);
+      this.count(key3, pair.key, childPtr);
+      if (key3 === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
         this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
         continue;
       }
-      if (Object.hasOwn(object, key2)) {
+      if (Object.hasOwn(object, key3)) {
         const firstLine2 = this.sourceMap.key(childPtr)?.line;
-        this.report("duplicate-key", `Duplicate key "${key2}": it is already defined${firstLine2 ? ` on line ${firstLine2}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
+        this.report("duplicate-key", `Duplicate key "${key3}": it is already defined${firstLine2 ? ` on line ${firstLine2}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
         continue;
       }
       const value = this.walk(pair.value, childPtr, depth);
-      if (key2 === "__proto__") Object.defineProperty(object, key2, { value, enumerable: true, writable: true, configurable: true });
-      else object[key2] = value;
+      if (key3 === "__proto__") Object.defineProperty(object, key3, { value, enumerable: true, writable: true, configurable: true });
+      else object[key3] = value;
       this.sourceMap.set(childPtr, pair.value == null ? keyOffset : start(pair.value), keyOffset);
     }
     return object;
@@ -24235,9 +24235,9 @@ function schemaDiagnostics(errors, context) {
   const diagnostics = [];
   for (const error of kept) {
     const diagnostic2 = translate(error, context, nullable.has(error.instancePath));
-    const key2 = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
-    if (seen.has(key2)) continue;
-    seen.add(key2);
+    const key3 = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
+    if (seen.has(key3)) continue;
+    seen.add(key3);
     diagnostics.push(diagnostic2);
   }
   return diagnostics;
@@ -24365,9 +24365,9 @@ function translate(error, context, nullable) {
 }
 __name(translate, "translate");
 function translateKeyError(error, context) {
-  const key2 = String(error.propertyName);
-  const name = clip(key2);
-  const site = context.site(error.instancePath + pointer(key2), "key");
+  const key3 = String(error.propertyName);
+  const name = clip(key3);
+  const site = context.site(error.instancePath + pointer(key3), "key");
   const params = error.params;
   const container = context.describe(error.instancePath);
   if (error.keyword === "enum") {
@@ -24377,7 +24377,7 @@ function translateKeyError(error, context) {
   }
   if (error.keyword === "pattern") {
     const words = patternWords(String(params.pattern));
-    const fixed = words?.suggestion?.(key2);
+    const fixed = words?.suggestion?.(key3);
     return diagnostic(
       context,
       "invalid-value",
@@ -24698,9 +24698,9 @@ var platform = (() => {
             }
             errors++;
           }
-          for (const key2 in data0) {
-            if (!(key2 === "key" || key2 === "property")) {
-              const err5 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/secretRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema17, data: data0 };
+          for (const key22 in data0) {
+            if (!(key22 === "key" || key22 === "property")) {
+              const err5 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/secretRef/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema17, data: data0 };
               if (vErrors === null) {
                 vErrors = [err5];
               } else {
@@ -25027,9 +25027,9 @@ var platform = (() => {
             }
             errors++;
           }
-          for (const key2 in data0) {
-            if (!(key2 === "type" || key2 === "class" || key2 === "params")) {
-              const err3 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependency/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema25, data: data0 };
+          for (const key22 in data0) {
+            if (!(key22 === "type" || key22 === "class" || key22 === "params")) {
+              const err3 = { instancePath: instancePath + "/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependency/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema25, data: data0 };
               if (vErrors === null) {
                 vErrors = [err3];
               } else {
@@ -26191,10 +26191,10 @@ var platform = (() => {
               errors++;
             }
           }
-          for (const key2 in data10) {
-            let data11 = data10[key2];
+          for (const key22 in data10) {
+            let data11 = data10[key22];
             if (typeof data11 !== "string" && !(typeof data11 == "number" && isFinite(data11)) && typeof data11 !== "boolean" && data11 !== null) {
-              const err42 = { instancePath: instancePath + "/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/env/anyOf/0/additionalProperties/type", keyword: "type", params: { type: schema30.properties.env.anyOf[0].additionalProperties.type }, message: "must be string,number,boolean,null", schema: schema30.properties.env.anyOf[0].additionalProperties.type, parentSchema: schema30.properties.env.anyOf[0].additionalProperties, data: data11 };
+              const err42 = { instancePath: instancePath + "/env/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/env/anyOf/0/additionalProperties/type", keyword: "type", params: { type: schema30.properties.env.anyOf[0].additionalProperties.type }, message: "must be string,number,boolean,null", schema: schema30.properties.env.anyOf[0].additionalProperties.type, parentSchema: schema30.properties.env.anyOf[0].additionalProperties, data: data11 };
               if (vErrors === null) {
                 vErrors = [err42];
               } else {
@@ -26204,7 +26204,7 @@ var platform = (() => {
             }
             if (typeof data11 === "string") {
               if (func1(data11) > 32768) {
-                const err43 = { instancePath: instancePath + "/env/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/env/anyOf/0/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 32768 }, message: "must NOT have more than 32768 characters", schema: 32768, parentSchema: schema30.properties.env.anyOf[0].additionalProperties, data: data11 };
+                const err43 = { instancePath: instancePath + "/env/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/env/anyOf/0/additionalProperties/maxLength", keyword: "maxLength", params: { limit: 32768 }, message: "must NOT have more than 32768 characters", schema: 32768, parentSchema: schema30.properties.env.anyOf[0].additionalProperties, data: data11 };
                 if (vErrors === null) {
                   vErrors = [err43];
                 } else {
@@ -27165,8 +27165,8 @@ var platform = (() => {
               errors++;
             }
           }
-          for (const key2 in data0) {
-            if (!validate14(data0[key2], { instancePath: instancePath + "/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data0, parentDataProperty: key2, rootData, dynamicAnchors })) {
+          for (const key22 in data0) {
+            if (!validate14(data0[key22], { instancePath: instancePath + "/services/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data0, parentDataProperty: key22, rootData, dynamicAnchors })) {
               vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
               errors = vErrors.length;
             }
@@ -27366,8 +27366,8 @@ var platform = (() => {
               errors++;
             }
           }
-          for (const key2 in data4) {
-            if (!validate1(data4[key2], { instancePath: instancePath + "/services/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data4, parentDataProperty: key2, rootData, dynamicAnchors })) {
+          for (const key22 in data4) {
+            if (!validate1(data4[key22], { instancePath: instancePath + "/services/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data4, parentDataProperty: key22, rootData, dynamicAnchors })) {
               vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
               errors = vErrors.length;
             }
@@ -28144,9 +28144,9 @@ var config = (() => {
         if (data5.templates === void 0) {
           data5.templates = null;
         }
-        for (const key2 in data5) {
-          if (!(key2 === "mode" || key2 === "chart" || key2 === "templates")) {
-            const err13 = { instancePath: instancePath + "/render", schemaPath: "#/properties/render/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.render, data: data5 };
+        for (const key22 in data5) {
+          if (!(key22 === "mode" || key22 === "chart" || key22 === "templates")) {
+            const err13 = { instancePath: instancePath + "/render", schemaPath: "#/properties/render/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.render, data: data5 };
             if (vErrors === null) {
               vErrors = [err13];
             } else {
@@ -30037,13 +30037,13 @@ var LazyMap = class {
     this.initializer = initializer;
     this.cache = /* @__PURE__ */ new Map();
   }
-  has(key2) {
-    return Object.hasOwn(this.initializer, key2);
+  has(key3) {
+    return Object.hasOwn(this.initializer, key3);
   }
-  get(key2) {
-    if (this.cache.has(key2)) return this.cache.get(key2);
-    const val = this.has(key2) ? this.initializer[key2]() : null;
-    this.cache.set(key2, val);
+  get(key3) {
+    if (this.cache.has(key3)) return this.cache.get(key3);
+    const val = this.has(key3) ? this.initializer[key3]() : null;
+    this.cache.set(key3, val);
     return val;
   }
 };
@@ -33253,11 +33253,11 @@ var AhoCorasick = class {
     for (const word of words) {
       let node = 0;
       for (let i = 0; i < word.length; i++) {
-        const key2 = node * alphabetSize + word[i];
-        let child = edges.get(key2);
+        const key3 = node * alphabetSize + word[i];
+        let child = edges.get(key3);
         if (child === void 0) {
           child = parent.length;
-          edges.set(key2, child);
+          edges.set(key3, child);
           parent.push(node);
           unit.push(word[i]);
           depth.push(depth[node] + 1);
@@ -36693,11 +36693,11 @@ var CONTENT_CACHE_SIZE = 16;
 function compilePolicies(policies) {
   const cached = compiledByPolicies.get(policies);
   if (cached) return cached;
-  const key2 = JSON.stringify(policies);
-  const same = compiledByContent.get(key2);
+  const key3 = JSON.stringify(policies);
+  const same = compiledByContent.get(key3);
   if (same) {
-    compiledByContent.delete(key2);
-    compiledByContent.set(key2, same);
+    compiledByContent.delete(key3);
+    compiledByContent.set(key3, same);
     const compiled2 = same.map((entry, index) => ({ ...entry, policy: policies[index] }));
     compiledByPolicies.set(policies, compiled2);
     return compiled2;
@@ -36728,7 +36728,7 @@ function compilePolicies(policies) {
     return endless ? { policy, error: endless } : { policy, validate };
   });
   compiledByPolicies.set(policies, compiled);
-  compiledByContent.set(key2, compiled);
+  compiledByContent.set(key3, compiled);
   if (compiledByContent.size > CONTENT_CACHE_SIZE) compiledByContent.delete(compiledByContent.keys().next().value);
   return compiled;
 }
@@ -37155,11 +37155,11 @@ function unknownAssertFields(assert) {
         if (typeof name === "string" && !shape.has(name)) report(name, [...at, "required", String(index)]);
       });
     }
-    for (const key2 of ["allOf", "anyOf", "oneOf"]) {
-      const branches = schema2[key2];
-      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key2, String(index)], prefix));
+    for (const key3 of ["allOf", "anyOf", "oneOf"]) {
+      const branches = schema2[key3];
+      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key3, String(index)], prefix));
     }
-    for (const key2 of ["not", "if", "then", "else"]) walk(schema2[key2], shape, [...at, key2], prefix);
+    for (const key3 of ["not", "if", "then", "else"]) walk(schema2[key3], shape, [...at, key3], prefix);
   }, "walk");
   walk(assert, policyViewShape(), [], []);
   return found;
@@ -37293,12 +37293,12 @@ function automaton(shape, alphabet) {
 __name(automaton, "automaton");
 var shared = /* @__PURE__ */ new Map();
 function sharedNamespace(a, b) {
-  const key2 = JSON.stringify([a, b]);
-  if (!shared.has(key2)) {
+  const key3 = JSON.stringify([a, b]);
+  if (!shared.has(key3)) {
     if (shared.size > 1e3) shared.clear();
-    shared.set(key2, search(a, b) ?? null);
+    shared.set(key3, search(a, b) ?? null);
   }
-  return shared.get(key2) ?? void 0;
+  return shared.get(key3) ?? void 0;
 }
 __name(sharedNamespace, "sharedNamespace");
 function search(a, b) {
@@ -37369,18 +37369,18 @@ function previewPatternProblem(pattern) {
   return void 0;
 }
 __name(previewPatternProblem, "previewPatternProblem");
-function previewNamespaceProblems(previews, environments) {
-  const problem2 = previewPatternProblem(previews.namespace);
-  if (problem2) return [`namespace pattern \`${previews.namespace}\` ${problem2}`];
-  const preview = tokens(previews.namespace.replace("{number}", "\0"));
+function previewNamespaceProblems(previews2, environments) {
+  const problem2 = previewPatternProblem(previews2.namespace);
+  if (problem2) return [`namespace pattern \`${previews2.namespace}\` ${problem2}`];
+  const preview = tokens(previews2.namespace.replace("{number}", "\0"));
   const problems = [];
   for (const env of environments) {
-    if (clusterKey(env.cluster) !== clusterKey(previews.cluster)) continue;
+    if (clusterKey(env.cluster) !== clusterKey(previews2.cluster)) continue;
     if ((env.namespace.match(/\{owner\}/g) ?? []).length !== 1 || /\{(?!owner\}|env\})/.test(env.namespace)) continue;
     const shared2 = intersection(preview, tokens(env.namespace.replace(/\{env\}/g, env.name)));
     if (shared2 !== void 0) {
       problems.push(
-        `previews (\`${previews.namespace}\`) and environment \`${env.name}\` (\`${env.namespace}\`) share the cluster ${env.cluster} and both can produce namespace \`${shared2}\`: a preview could land in that environment's namespace. Give previews a fixed part no environment pattern can produce, e.g. \`{owner}-pr-{number}\` beside \`{owner}-{env}\``
+        `previews (\`${previews2.namespace}\`) and environment \`${env.name}\` (\`${env.namespace}\`) share the cluster ${env.cluster} and both can produce namespace \`${shared2}\`: a preview could land in that environment's namespace. Give previews a fixed part no environment pattern can produce, e.g. \`{owner}-pr-{number}\` beside \`{owner}-{env}\``
       );
     }
   }
@@ -37735,7 +37735,7 @@ function namespaceFor(pattern, owner, environment2) {
 }
 __name(namespaceFor, "namespaceFor");
 function fillPattern(pattern, values) {
-  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key2) => values[key2] ?? whole);
+  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key3) => values[key3] ?? whole);
 }
 __name(fillPattern, "fillPattern");
 function recordOrigins(origins, merged, base, override, field, basePath, overridePathPrefix) {
@@ -37756,13 +37756,13 @@ function recordOrigins(origins, merged, base, override, field, basePath, overrid
     return;
   }
   if (!isJsonObject(merged)) return;
-  for (const key2 of Object.keys(merged)) {
-    const token = pointer(key2);
-    const overrideChild = isJsonObject(override) ? getOwn(override, key2) : void 0;
-    const baseChild = isJsonObject(base) ? getOwn(base, key2) : void 0;
+  for (const key3 of Object.keys(merged)) {
+    const token = pointer(key3);
+    const overrideChild = isJsonObject(override) ? getOwn(override, key3) : void 0;
+    const baseChild = isJsonObject(base) ? getOwn(base, key3) : void 0;
     recordOrigins(
       origins,
-      merged[key2],
+      merged[key3],
       baseChild,
       overrideChild === null ? void 0 : overrideChild,
       field + token,
@@ -37773,9 +37773,9 @@ function recordOrigins(origins, merged, base, override, field, basePath, overrid
 }
 __name(recordOrigins, "recordOrigins");
 function recordRemovals(removed, override, field, path) {
-  for (const key2 of Object.keys(override)) {
-    const value = override[key2];
-    const token = pointer(key2);
+  for (const key3 of Object.keys(override)) {
+    const value = override[key3];
+    const token = pointer(key3);
     if (value === null) removed[field + token] = path + token;
     else if (isJsonObject(value)) recordRemovals(removed, value, field + token, path + token);
   }
@@ -37783,8 +37783,8 @@ function recordRemovals(removed, override, field, path) {
 __name(recordRemovals, "recordRemovals");
 function withDefaults(merged, name, owner, environment2) {
   const spec = {};
-  for (const key2 of Object.keys(merged)) {
-    if (key2 !== "enabled") setOwn(spec, key2, merged[key2]);
+  for (const key3 of Object.keys(merged)) {
+    if (key3 !== "enabled") setOwn(spec, key3, merged[key3]);
   }
   spec.replicas ??= SERVICE_DEFAULTS.replicas;
   spec.cpu ??= SERVICE_DEFAULTS.cpu;
@@ -37847,12 +37847,12 @@ function evaluatePolicies(units, config2, file, sourceMap) {
     for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
       const site = locate(unit, finding, sourceMap);
       const text3 = typeof finding.message === "string" ? finding.message : finding.message("\0");
-      const key2 = `${finding.code}\0${site.path}\0${text3}`;
-      const group = groups.get(key2);
+      const key3 = `${finding.code}\0${site.path}\0${text3}`;
+      const group = groups.get(key3);
       if (group) {
         if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
       } else {
-        groups.set(key2, { finding, site, environments: [unit.environment] });
+        groups.set(key3, { finding, site, environments: [unit.environment] });
       }
     }
   }
@@ -37982,9 +37982,9 @@ function nameFindings(units, config2) {
   const worst = /* @__PURE__ */ new Map();
   for (const unit of units) {
     for (const derived of oversizedNames(unit, config2)) {
-      const key2 = `${derived.what}\0${derived.path}`;
-      const seen = worst.get(key2);
-      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key2, { derived, unit });
+      const key3 = `${derived.what}\0${derived.path}`;
+      const seen = worst.get(key3);
+      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key3, { derived, unit });
     }
   }
   for (const { derived, unit } of worst.values()) findings.push({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) });
@@ -38139,15 +38139,15 @@ function dependencyCatalog(view, config2) {
 __name(dependencyCatalog, "dependencyCatalog");
 function governedParams(view, name, params, type2, allowed) {
   const findings = [];
-  for (const key2 of Object.keys(params)) {
-    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key2).slice(1)}`);
-    if (key2.toLowerCase() === "class") {
-      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key2}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
-    } else if (allowed !== null && !allowed.includes(key2)) {
+  for (const key3 of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key3).slice(1)}`);
+    if (key3.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key3}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key3)) {
       findings.push({
         code: "unknown-dependency-param",
         path,
-        message: `\`${type2}\` does not take the parameter \`${key2}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key2, allowed) || `; it takes ${listNames(allowed)}`)
+        message: `\`${type2}\` does not take the parameter \`${key3}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key3, allowed) || `; it takes ${listNames(allowed)}`)
       });
     }
   }
@@ -38331,10 +38331,10 @@ function envAsWritten(root3, literals) {
       const env = isJsonObject(service) ? getOwn(service, "env") : void 0;
       if (!isJsonObject(env)) continue;
       const base = `${prefix}/${escapePointerToken(name)}/env/`;
-      for (const [key2, value] of Object.entries(env)) {
+      for (const [key3, value] of Object.entries(env)) {
         if (typeof value !== "number" && typeof value !== "boolean") continue;
-        const written = literals.get(base + escapePointerToken(key2));
-        if (written !== void 0) setOwn(env, key2, written);
+        const written = literals.get(base + escapePointerToken(key3));
+        if (written !== void 0) setOwn(env, key3, written);
       }
     }
   }, "envOf");
@@ -38356,9 +38356,9 @@ __name(checkRoot, "checkRoot");
 function reporter(into, file) {
   const { value: root3, sourceMap, diagnostics, reported: seen } = into;
   return (finding, prefix = "") => {
-    const key2 = `${finding.code}\0${finding.path}`;
-    if (seen.has(key2)) return;
-    seen.add(key2);
+    const key3 = `${finding.code}\0${finding.path}`;
+    if (seen.has(key3)) return;
+    seen.add(key3);
     const site = siteIn(sourceMap, finding.path, isScalarAt(root3, finding.path) ? "value" : "key");
     diagnostics.push({
       severity: finding.severity ?? "error",
@@ -38582,9 +38582,9 @@ var DiagnosticCollector = class {
   groups = /* @__PURE__ */ new Map();
   /** `subject` names what was being rendered (`staging/api`), appended to the message. */
   add(diagnostic2, subject) {
-    const key2 = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
-    const group = this.groups.get(key2);
-    if (!group) this.groups.set(key2, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
+    const key3 = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
+    const group = this.groups.get(key3);
+    if (!group) this.groups.set(key3, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
     else if (subject !== void 0) group.subjects.push(subject);
   }
   list() {
@@ -38923,22 +38923,22 @@ function sortedDependencyNames(unit) {
 __name(sortedDependencyNames, "sortedDependencyNames");
 function buildEnv(unit) {
   const { env, secrets } = unit.spec;
-  const vars = Object.keys(env).map((key2) => ({ key: key2, view: envVar(unit, key2, env[key2]) }));
+  const vars = Object.keys(env).map((key3) => ({ key: key3, view: envVar(unit, key3, env[key3]) }));
   const secretsSecret = yamlString(secretsName(unit.service));
-  for (const key2 of Object.keys(secrets)) {
-    vars.push({ key: key2, view: { name: yamlString(key2), value: null, secretKeyRef: { name: secretsSecret, key: yamlString(key2) } } });
+  for (const key3 of Object.keys(secrets)) {
+    vars.push({ key: key3, view: { name: yamlString(key3), value: null, secretKeyRef: { name: secretsSecret, key: yamlString(key3) } } });
   }
   return vars.sort((a, b) => compareText(a.key, b.key)).map((v) => v.view);
 }
 __name(buildEnv, "buildEnv");
-function envVar(unit, key2, raw) {
+function envVar(unit, key3, raw) {
   const parsed = parseEnvValue(raw);
   if (parsed.kind === "dependency") {
     const ref = { name: yamlString(connectionSecretName(unit.service, parsed.dependency)), key: yamlString(parsed.output) };
-    return { name: yamlString(key2), value: null, secretKeyRef: ref };
+    return { name: yamlString(key3), value: null, secretKeyRef: ref };
   }
   const text3 = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key2), value: containerString(text3), secretKeyRef: null };
+  return { name: yamlString(key3), value: containerString(text3), secretKeyRef: null };
 }
 __name(envVar, "envVar");
 function containerString(text3) {
@@ -38949,7 +38949,7 @@ function buildDependency(unit, name, config2) {
   const dep = unit.spec.dependencies[name];
   const catalog = Object.hasOwn(config2.dependencies, dep.type) ? config2.dependencies[dep.type] : void 0;
   const parameters = /* @__PURE__ */ new Map();
-  for (const [key2, value] of Object.entries(dep.params ?? {})) parameters.set(key2, yamlScalar(value));
+  for (const [key3, value] of Object.entries(dep.params ?? {})) parameters.set(key3, yamlScalar(value));
   if (dep.class !== void 0) parameters.set("class", yamlString(dep.class));
   return {
     name: yamlString(name),
@@ -38990,13 +38990,13 @@ function renderCatalog(units, ctx) {
   const order = new Map(ctx.config.environments.map((env, index) => [env.name, index]));
   const rank = /* @__PURE__ */ __name((unit) => order.get(unit.environment) ?? -1, "rank");
   for (const unit of units) {
-    const key2 = `${unit.owner}/${unit.service}`;
-    if (!first.has(key2)) first.set(key2, unit);
-    const latest = last.get(key2);
-    if (!latest || rank(unit) >= rank(latest)) last.set(key2, unit);
+    const key3 = `${unit.owner}/${unit.service}`;
+    if (!first.has(key3)) first.set(key3, unit);
+    const latest = last.get(key3);
+    if (!latest || rank(unit) >= rank(latest)) last.set(key3, unit);
   }
   const paths = [];
-  for (const [key2, unit] of first) {
+  for (const [key3, unit] of first) {
     const target = catalogPath(ctx.config.gitops.directory, unit.owner, unit.service);
     const subject = `catalog ${unit.service}`;
     if ("unsafe" in target) {
@@ -39004,7 +39004,7 @@ function renderCatalog(units, ctx) {
       continue;
     }
     const view = buildUnitView(unit, { dir: "", autoSync: false, extraManifests: false }, ctx.shared, ctx.config);
-    const lastUnit = last.get(key2);
+    const lastUnit = last.get(key3);
     view.catalog.application = yamlString(applicationName(lastUnit.owner, lastUnit.service, lastUnit.environment));
     const component = ctx.runner.run({ template: "catalog-component", view, subject, kind: "objects" });
     if (!component) continue;
@@ -39185,7 +39185,7 @@ function objectsClash(ctx, documents, place, path, templateFile, subject) {
     }
     keys.push(identity.key);
   }
-  for (const key2 of keys) ctx.objects.set(key2, path);
+  for (const key3 of keys) ctx.objects.set(key3, path);
   return false;
 }
 __name(objectsClash, "objectsClash");
@@ -39408,8 +39408,8 @@ function requireCommon() {
     if (source) {
       const sourceKeys = Object.keys(source);
       for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
-        const key2 = sourceKeys[index];
-        target[key2] = source[key2];
+        const key3 = sourceKeys[index];
+        target[key3] = source[key3];
       }
     }
     return target;
@@ -40383,9 +40383,9 @@ function requireSet() {
   function resolveYamlSet(data) {
     if (data === null) return true;
     const object = data;
-    for (const key2 in object) {
-      if (_hasOwnProperty.call(object, key2)) {
-        if (object[key2] !== null) return false;
+    for (const key3 in object) {
+      if (_hasOwnProperty.call(object, key3)) {
+        if (object[key3] !== null) return false;
       }
     }
     return true;
@@ -40548,16 +40548,16 @@ function requireLoader() {
     );
   }
   __name(charFromCodepoint, "charFromCodepoint");
-  function setProperty(object, key2, value) {
-    if (key2 === "__proto__") {
-      Object.defineProperty(object, key2, {
+  function setProperty(object, key3, value) {
+    if (key3 === "__proto__") {
+      Object.defineProperty(object, key3, {
         configurable: true,
         enumerable: true,
         writable: true,
         value
       });
     } else {
-      object[key2] = value;
+      object[key3] = value;
     }
   }
   __name(setProperty, "setProperty");
@@ -40763,11 +40763,11 @@ function requireLoader() {
     chargeMergeWork(state);
     const sourceKeys = Object.keys(source);
     for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
-      const key2 = sourceKeys[index];
+      const key3 = sourceKeys[index];
       chargeMergeWork(state);
-      if (!_hasOwnProperty.call(destination, key2)) {
-        setProperty(destination, key2, source[key2]);
-        overridableKeys[key2] = true;
+      if (!_hasOwnProperty.call(destination, key3)) {
+        setProperty(destination, key3, source[key3]);
+        overridableKeys[key3] = true;
       }
     }
   }
@@ -42401,16 +42401,16 @@ function requireDumper() {
     return false;
   }
   __name(detectType, "detectType");
-  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+  function writeNode(state, level, object, block2, compact, iskey, isblockseq) {
     state.tag = null;
     state.dump = object;
     if (!detectType(state, object, false)) {
       detectType(state, object, true);
     }
     const type2 = _toString.call(state.dump);
-    const inblock = block;
-    if (block) {
-      block = state.flowLevel < 0 || state.flowLevel > level;
+    const inblock = block2;
+    if (block2) {
+      block2 = state.flowLevel < 0 || state.flowLevel > level;
     }
     const objectOrArray = type2 === "[object Object]" || type2 === "[object Array]";
     let duplicateIndex;
@@ -42429,7 +42429,7 @@ function requireDumper() {
         state.usedDuplicates[duplicateIndex] = true;
       }
       if (type2 === "[object Object]") {
-        if (block && Object.keys(state.dump).length !== 0) {
+        if (block2 && Object.keys(state.dump).length !== 0) {
           writeBlockMapping(state, level, state.dump, compact);
           if (duplicate) {
             state.dump = "&ref_" + duplicateIndex + state.dump;
@@ -42441,7 +42441,7 @@ function requireDumper() {
           }
         }
       } else if (type2 === "[object Array]") {
-        if (block && state.dump.length !== 0) {
+        if (block2 && state.dump.length !== 0) {
           if (state.noArrayIndent && !isblockseq && level > 0) {
             writeBlockSequence(state, level - 1, state.dump, compact);
           } else {
@@ -42626,7 +42626,7 @@ function parseObjects(text3) {
   for (const [index, doc] of parsed.documents.entries()) {
     const where = parsed.documents.length > 1 ? ` (document ${index + 1})` : "";
     if (!isMapping(doc)) return { ok: false, message: `the output${where} is not a mapping`, line: 1, column: 1 };
-    const missing = ["apiVersion", "kind"].filter((key2) => !nonEmptyString(doc[key2]));
+    const missing = ["apiVersion", "kind"].filter((key3) => !nonEmptyString(doc[key3]));
     if (!isMapping(doc.metadata) || !nonEmptyString(doc.metadata.name)) missing.push("metadata.name");
     if (missing.length > 0) return { ok: false, message: `the output${where} has no ${missing.join(", ")}`, line: 1, column: 1 };
   }
@@ -43185,10 +43185,10 @@ __name(environment, "environment");
 function builtinTemplateSet() {
   const env = environment();
   const templates = /* @__PURE__ */ new Map();
-  for (const key2 of Object.keys(BUILTIN_TEMPLATE_SPECS).sort()) {
-    const template = env.template(BUILTIN_TEMPLATE_SPECS[key2]);
-    const name = templateName(key2);
-    templates.set(name, { name, file: `templates/${key2}`, render: /* @__PURE__ */ __name((view) => template(view), "render") });
+  for (const key3 of Object.keys(BUILTIN_TEMPLATE_SPECS).sort()) {
+    const template = env.template(BUILTIN_TEMPLATE_SPECS[key3]);
+    const name = templateName(key3);
+    templates.set(name, { name, file: `templates/${key3}`, render: /* @__PURE__ */ __name((view) => template(view), "render") });
   }
   return { templates, broken: /* @__PURE__ */ new Map(), sources: { sources: {}, files: {}, builtins: true } };
 }
@@ -43197,11 +43197,11 @@ function compileTemplateSet(sources, files = {}, base) {
   const env = environment();
   const templates = new Map(base?.templates);
   const broken = new Map(base?.broken);
-  for (const key2 of Object.keys(sources).sort()) {
-    const name = templateName(key2);
-    const file = files[key2] ?? `templates/${key2}`;
+  for (const key3 of Object.keys(sources).sort()) {
+    const name = templateName(key3);
+    const file = files[key3] ?? `templates/${key3}`;
     try {
-      const render = compileEagerly(env, sources[key2]);
+      const render = compileEagerly(env, sources[key3]);
       templates.set(name, { name, file, render });
       broken.delete(name);
     } catch (error) {
@@ -43655,14 +43655,14 @@ function gitEnvironment(extra = {}) {
 }
 __name(gitEnvironment, "gitEnvironment");
 function gitRunner(dir) {
-  return (args, options = {}) => new Promise((resolve8, reject) => {
+  return (args, options = {}) => new Promise((resolve9, reject) => {
     const child = execFile(
       "git",
       ["-C", dir, ...args],
       { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: gitEnvironment(options.env) },
       (error, stdout, stderr) => {
         if (error) reject(new GitError(args, error.code ?? void 0, stderr.toString("utf8")));
-        else resolve8(stdout);
+        else resolve9(stdout);
       }
     );
     child.stdin?.on("error", () => {
@@ -43781,9 +43781,9 @@ var LocalGitWriter = class {
    * EMAIL), with Paved's identity only where neither the repository nor the environment names one.
    */
   async identity() {
-    const configured = /* @__PURE__ */ __name(async (key2) => {
+    const configured = /* @__PURE__ */ __name(async (key3) => {
       try {
-        return (await this.git(["config", "--get", key2])).toString("utf8").trim() !== "";
+        return (await this.git(["config", "--get", key3])).toString("utf8").trim() !== "";
       } catch {
         return false;
       }
@@ -43857,7 +43857,7 @@ var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve8) => setTimeout(resolve8, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve9) => setTimeout(resolve9, ms)));
   let plan;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -43878,7 +43878,7 @@ __name(applyWithRetry, "applyWithRetry");
 async function readPlanBlobs(writer, planner2, snapshot, known = /* @__PURE__ */ new Map()) {
   const blobs = new Map(known);
   const requested = /* @__PURE__ */ new Set();
-  for (let round = 0; round < MAX_FETCH_ROUNDS; round++) {
+  for (let round2 = 0; round2 < MAX_FETCH_ROUNDS; round2++) {
     const needed = planner2.blobsNeeded(snapshot.tree, blobs).filter((p) => !requested.has(p));
     if (needed.length === 0) break;
     for (const p of needed) requested.add(p);
@@ -44077,12 +44077,12 @@ function compareStrings(a, b) {
 __name(compareStrings, "compareStrings");
 
 // src/plan/records.ts
-function setOwn2(record, key2, value) {
-  Object.defineProperty(record, key2, { value, enumerable: true, writable: true, configurable: true });
+function setOwn2(record, key3, value) {
+  Object.defineProperty(record, key3, { value, enumerable: true, writable: true, configurable: true });
 }
 __name(setOwn2, "setOwn");
-function getOwn2(record, key2) {
-  return record && Object.hasOwn(record, key2) ? record[key2] : void 0;
+function getOwn2(record, key3) {
+  return record && Object.hasOwn(record, key3) ? record[key3] : void 0;
 }
 __name(getOwn2, "getOwn");
 
@@ -44261,9 +44261,9 @@ __name(digested, "digested");
 function stringRecord(value) {
   const out = {};
   if (!isRecord(value)) return out;
-  for (const key2 of Object.keys(value)) {
-    const v = value[key2];
-    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") setOwn2(out, key2, String(v));
+  for (const key3 of Object.keys(value)) {
+    const v = value[key3];
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") setOwn2(out, key3, String(v));
   }
   return out;
 }
@@ -44434,8 +44434,8 @@ function desiredFiles(rendered, index) {
 __name(desiredFiles, "desiredFiles");
 function rememberLast(compute) {
   let last;
-  return (key2) => {
-    if (last === void 0 || last.key !== key2) last = { key: key2, value: compute(key2) };
+  return (key3) => {
+    if (last === void 0 || last.key !== key3) last = { key: key3, value: compute(key3) };
     return last.value;
   };
 }
@@ -44489,14 +44489,14 @@ function findConflicts(desired, tree, blobs, previouslyOwned, source) {
     }
     if (belongsToSource(owner, source)) continue;
     const dir = unitDirOf(path, desired.unitDirs);
-    const key2 = dir ?? path;
-    const conflict = byKey.get(key2) ?? { paths: [] };
+    const key3 = dir ?? path;
+    const conflict = byKey.get(key3) ?? { paths: [] };
     if (dir !== void 0) conflict.unit = desired.unitDirs.get(dir);
     const claim = desired.claims.get(path);
     if (claim) conflict.claim = claim;
     conflict.paths.push(path);
     conflict.owner ??= owner;
-    byKey.set(key2, conflict);
+    byKey.set(key3, conflict);
   }
   return [...byKey.values()];
 }
@@ -44771,10 +44771,10 @@ function intern(a, b) {
     const out = new Int32Array(lines2.length);
     for (let i = 0; i < lines2.length; i++) {
       const last = i === lines2.length - 1 && !lines2.finalNewline;
-      const key2 = last ? `${lines2.text[i]}
+      const key3 = last ? `${lines2.text[i]}
 ` : lines2.text[i];
-      let id = ids.get(key2);
-      if (id === void 0) ids.set(key2, id = ids.size);
+      let id = ids.get(key3);
+      if (id === void 0) ids.set(key3, id = ids.size);
       out[i] = id;
     }
     return out;
@@ -45136,12 +45136,12 @@ function compareUnits(units, rendered, previous, changes, config2) {
   const before = new Map((previous?.units ?? []).map((u) => [unitKey(u), u]));
   const comparisons = [];
   for (const r of rendered) {
-    const key2 = unitKey(r);
-    const unit = desired.get(key2);
+    const key3 = unitKey(r);
+    const unit = desired.get(key3);
     const after = unit ? unitState(unit) : void 0;
-    const old = before.get(key2);
-    before.delete(key2);
-    const files = filesChanged.get(key2) ?? 0;
+    const old = before.get(key3);
+    before.delete(key3);
+    const files = filesChanged.get(key3) ?? 0;
     const comparison = { change: { environment: r.environment, service: r.service, namespace: r.namespace, action: "unchanged", summary: [], files } };
     if (after) comparison.after = after;
     if (!old) {
@@ -45157,8 +45157,8 @@ function compareUnits(units, rendered, previous, changes, config2) {
     }
     comparisons.push(comparison);
   }
-  for (const [key2, old] of before) {
-    const files = filesChanged.get(key2) ?? 0;
+  for (const [key3, old] of before) {
+    const files = filesChanged.get(key3) ?? 0;
     const comparison = {
       change: {
         environment: old.environment,
@@ -45344,6 +45344,20 @@ var COMMENT_MAX_CHARS = 65e3;
 var measureChars = /* @__PURE__ */ __name((text3) => text3.length, "measureChars");
 
 // src/report/links.ts
+function unitLinks(config2, unit) {
+  const values = {
+    service: unit.service,
+    env: unit.environment,
+    owner: unit.owner ?? "",
+    namespace: unit.namespace ?? ""
+  };
+  const links = {};
+  for (const [label, pattern] of Object.entries(config2.links)) {
+    links[label] = pattern.replace(/\{(service|env|owner|namespace)\}/g, (_, key3) => encodeURIComponent(values[key3]));
+  }
+  return links;
+}
+__name(unitLinks, "unitLinks");
 function linkKey(unit) {
   return `${unit.environment}/${unit.service}`;
 }
@@ -45821,7 +45835,7 @@ function orgConfigGivenAsManifest(text3, file) {
   const { value } = parseYaml(text3, file);
   if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
   const keys = Object.keys(value);
-  if (keys.includes("apiVersion") || keys.includes("services") || !keys.some((key2) => CONFIG_ONLY_KEYS.includes(key2))) return void 0;
+  if (keys.includes("apiVersion") || keys.includes("services") || !keys.some((key3) => CONFIG_ONLY_KEYS.includes(key3))) return void 0;
   return {
     severity: "error",
     code: "org-config-not-manifest",
@@ -45857,7 +45871,7 @@ function parseArgoEvent(json2) {
   if (name === "") return { ok: false, reason: "`app.metadata.name` is missing" };
   const labels = {};
   if (isObject(metadata.labels)) {
-    for (const [key2, value] of Object.entries(metadata.labels)) if (typeof value === "string") labels[key2] = text(value);
+    for (const [key3, value] of Object.entries(metadata.labels)) if (typeof value === "string") labels[key3] = text(value);
   }
   const sources = [spec.source, ...Array.isArray(spec.sources) ? spec.sources : []].filter(isObject);
   const sync = isObject(status.sync) ? status.sync : {};
@@ -46007,16 +46021,16 @@ function unitDirFromLabels(labels, config2) {
 __name(unitDirFromLabels, "unitDirFromLabels");
 
 // src/feedback/replay.ts
-async function replayEvents(history, events, config2, touching) {
+async function replayEvents(history2, events, config2, touching) {
   const deployments = /* @__PURE__ */ new Map();
-  const key2 = /* @__PURE__ */ __name((commit, environment2) => `${commit} ${environment2}`, "key");
-  for (const commit of history) {
+  const key3 = /* @__PURE__ */ __name((commit, environment2) => `${commit} ${environment2}`, "key");
+  for (const commit of history2) {
     const facts = parseGitopsCommit(commit.message);
     if (!facts) continue;
     for (const env of config2.environments) {
       const units = facts.units.filter((u) => u.environment === env.name);
       if (units.length === 0) continue;
-      deployments.set(key2(commit.sha, env.name), {
+      deployments.set(key3(commit.sha, env.name), {
         gitopsCommit: commit.sha,
         source: facts.source,
         ...facts.pullRequest !== void 0 ? { pullRequest: facts.pullRequest } : {},
@@ -46027,7 +46041,7 @@ async function replayEvents(history, events, config2, touching) {
       });
     }
   }
-  const messages = new Map(history.map((c) => [c.sha, c.message]));
+  const messages = new Map(history2.map((c) => [c.sha, c.message]));
   const notes = [];
   for (const event of events) {
     const name = event.application.name;
@@ -46046,7 +46060,7 @@ async function replayEvents(history, events, config2, touching) {
     const chain = [];
     for (const sha of commits) {
       const unit = parseGitopsCommit(messages.get(sha) ?? "")?.units.find((u) => u.application === name && u.dir === dir);
-      const deployment = unit ? deployments.get(key2(sha, unit.environment)) : void 0;
+      const deployment = unit ? deployments.get(key3(sha, unit.environment)) : void 0;
       if (!deployment) continue;
       if (isSettled(deployment.facts, name)) break;
       chain.push(deployment);
@@ -46146,9 +46160,9 @@ function webhookBody2(configMapYaml, trigger, app) {
 __name(webhookBody2, "webhookBody");
 function lookup(value, path) {
   let current = value;
-  for (const key2 of path.split(".")) {
+  for (const key3 of path.split(".")) {
     if (current === null || typeof current !== "object") return void 0;
-    current = current[key2];
+    current = current[key3];
   }
   return current;
 }
@@ -46181,9 +46195,9 @@ function setScalar(text3, path, value) {
 __name(setScalar, "setScalar");
 function removeEntry(text3, path) {
   const parent = parse2(text3).getIn(path.slice(0, -1), true);
-  const key2 = path[path.length - 1];
-  if (!(0, import_yaml2.isMap)(parent) || key2 === void 0) throw new EditError(`no map at \`${dotted2(path.slice(0, -1))}\``);
-  const pair = parent.items.find((item) => (0, import_yaml2.isScalar)(item.key) && item.key.value === key2);
+  const key3 = path[path.length - 1];
+  if (!(0, import_yaml2.isMap)(parent) || key3 === void 0) throw new EditError(`no map at \`${dotted2(path.slice(0, -1))}\``);
+  const pair = parent.items.find((item) => (0, import_yaml2.isScalar)(item.key) && item.key.value === key3);
   const keyNode = pair?.key;
   const valueNode = pair?.value;
   if (!keyNode?.range || !valueNode?.range) throw new EditError(`no entry \`${dotted2(path)}\` to remove`);
@@ -46787,12 +46801,20 @@ problems (no git, DIR already holds the repositories).
       term.say(`  git -C ${appDir} log --oneline --graph`);
       term.say(`  git -C ${gitopsDir} log --stat`);
       term.say(`  cd ${appDir} && paved plan --gitops ../gitops --config ${join4(EXAMPLES_DIR, "paved.yml")} --source acme/payments`);
+      term.say("The self-service page (services, environments, deployments, delivery metrics), on http://127.0.0.1:4000/portal:");
+      term.say(`  ${portalCommandLine(gitopsDir, appDir)}`);
     } else {
       term.ok(`Done in ${seconds} s. The repositories were temporary and are gone (keep them with --keep DIR).`);
+      term.say("To browse them on the self-service page (services, deployments, delivery metrics):");
+      term.say(`  paved demo --keep DIR && ${portalCommandLine("DIR/gitops", "DIR/payments")}`);
     }
     return 0;
   }
 };
+function portalCommandLine(gitopsDir, appDir) {
+  return `paved portal --gitops ${gitopsDir} --source ${appDir} --config ${join4(EXAMPLES_DIR, "paved.yml")}`;
+}
+__name(portalCommandLine, "portalCommandLine");
 async function prepareKeep(dir, appDir, gitopsDir) {
   try {
     await mkdir(dir, { recursive: true });
@@ -46970,8 +46992,848 @@ function commented(code, comment) {
 }
 __name(commented, "commented");
 
-// src/cli/previews.ts
+// src/metrics/stats.ts
+function summarise(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  if (n === 0) return { count: 0, median: null, p90: null };
+  const median = n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  return { count: n, median, p90: sorted[Math.ceil(0.9 * n) - 1] };
+}
+__name(summarise, "summarise");
+
+// src/metrics/window.ts
+var UNIT_MS = { h: 36e5, d: 864e5, w: 7 * 864e5 };
+var MAX_MS = 366 * UNIT_MS.d;
+var DEFAULT_WINDOW = "30d";
+function parseWindow(text3, now) {
+  const m = /^([1-9][0-9]{0,3})([hdw])$/.exec(text3.trim());
+  const length = m ? Number(m[1]) * UNIT_MS[m[2]] : NaN;
+  if (!m || !(length <= MAX_MS)) {
+    return { error: `window \`${text3.slice(0, 20)}\` is not valid: write a number and h, d or w, at most a year (e.g. 7d, 30d, 12w)` };
+  }
+  return { label: `${m[1]}${m[2]}`, from: now - length, to: now };
+}
+__name(parseWindow, "parseWindow");
+function windowDays(window) {
+  return (window.to - window.from) / UNIT_MS.d;
+}
+__name(windowDays, "windowDays");
+
+// src/metrics/delivery.ts
+var DAY = 864e5;
+function deliveryMetrics(all, window) {
+  const production = all.filter((d) => d.production && d.action !== "delete").sort((a, b) => a.committedAt - b.committedAt || compareStrings(a.gitopsCommit, b.gitopsCommit));
+  const outcomes = outcomesOf(production, window);
+  const teams = [...new Set(production.map((d) => d.team))].sort(compareStrings);
+  const services = [...new Map(production.map((d) => [serviceKey(d), d])).values()].sort((a, b) => compareStrings(a.team, b.team) || compareStrings(serviceKey(a), serviceKey(b)));
+  return {
+    org: aggregate2(outcomes, window),
+    teams: teams.map((team) => ({ team, metrics: aggregate2(outcomes.filter((o) => o.deployment.team === team), window) })),
+    services: services.map((s) => ({
+      repository: s.repository,
+      team: s.team,
+      service: s.service,
+      metrics: aggregate2(outcomes.filter((o) => serviceKey(o.deployment) === serviceKey(s)), window)
+    }))
+  };
+}
+__name(deliveryMetrics, "deliveryMetrics");
+function serviceKey(d) {
+  return `${d.repository.toLowerCase()}/${d.service}`;
+}
+__name(serviceKey, "serviceKey");
+function outcomesOf(production, window) {
+  const byUnit = /* @__PURE__ */ new Map();
+  for (const d of production) {
+    const key3 = `${serviceKey(d)} ${d.environment}`;
+    byUnit.set(key3, [...byUnit.get(key3) ?? [], d]);
+  }
+  const outcomes = [];
+  for (const history2 of byUnit.values()) {
+    history2.forEach((d, i) => {
+      if (d.committedAt < window.from || d.committedAt > window.to) return;
+      const deployedAt = deployedTime(d);
+      const before = history2[i - 1];
+      const next = history2[i + 1];
+      const rolledBack = !!(before && next && d.version && before.version && next.version === before.version && d.version !== before.version);
+      const failure2 = firstAt(d.statuses, (s) => s.state === "failure" || s.state === "error");
+      const failedAt = failure2 ?? (rolledBack ? deployedAt ?? d.committedAt : null);
+      let restoredAt = null;
+      if (failedAt !== null) {
+        const own = failure2 !== null && !rolledBack ? firstAt(d.statuses, (s) => s.state === "success" && s.at >= failure2) : null;
+        const later = history2.slice(i + 1).map(deployedTime).find((t) => t !== null && t >= failedAt);
+        restoredAt = own ?? later ?? null;
+        if (restoredAt !== null && restoredAt > window.to) restoredAt = null;
+      }
+      outcomes.push({ deployment: d, deployedAt, committedOnly: d.statuses.length === 0, failedAt, rolledBack, restoredAt });
+    });
+  }
+  return outcomes.sort((a, b) => a.deployment.committedAt - b.deployment.committedAt);
+}
+__name(outcomesOf, "outcomesOf");
+function aggregate2(outcomes, window) {
+  const days = Math.max(1, Math.ceil(windowDays(window)));
+  const daily = new Array(days).fill(0);
+  for (const o of outcomes) {
+    const slot = Math.min(days - 1, Math.floor((o.deployment.committedAt - window.from) / DAY));
+    daily[Math.max(0, slot)] += 1;
+  }
+  const deployed = outcomes.filter((o) => o.deployedAt !== null);
+  const leadFirst = deployed.filter((o) => o.deployment.firstCommitAt !== void 0).map((o) => o.deployedAt - o.deployment.firstCommitAt);
+  const leadMerge = deployed.filter((o) => o.deployment.mergedAt !== void 0).map((o) => o.deployedAt - o.deployment.mergedAt);
+  const failed = outcomes.filter((o) => o.failedAt !== null);
+  const restored = failed.filter((o) => o.restoredAt !== null).map((o) => o.restoredAt - o.failedAt);
+  return {
+    deployments: { count: outcomes.length, perWeek: round(outcomes.length * 7 / windowDays(window)), daily },
+    leadTime: {
+      firstCommit: summarise(leadFirst),
+      merge: summarise(leadMerge),
+      samples: leadFirst,
+      toHealthy: deployed.filter((o) => !o.committedOnly).length,
+      toCommit: deployed.filter((o) => o.committedOnly).length
+    },
+    changeFailure: {
+      total: outcomes.length,
+      failed: failed.length,
+      rolledBack: failed.filter((o) => o.rolledBack).length,
+      rate: outcomes.length === 0 ? null : failed.length / outcomes.length
+    },
+    restore: { durations: summarise(restored), open: failed.length - restored.length }
+  };
+}
+__name(aggregate2, "aggregate");
+function deployedTime(d) {
+  if (d.statuses.length === 0) return d.committedAt;
+  return firstAt(d.statuses, (s) => s.state === "success");
+}
+__name(deployedTime, "deployedTime");
+function firstAt(statuses, test) {
+  const found = [...statuses].sort((a, b) => a.at - b.at).find(test);
+  return found ? found.at : null;
+}
+__name(firstAt, "firstAt");
+function round(n) {
+  return Math.round(n * 100) / 100;
+}
+__name(round, "round");
+
+// src/portal/format.ts
+function duration(ms) {
+  if (ms === null) return "\u2014";
+  const minutes = Math.round(ms / 6e4);
+  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1e3))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.round(hours / 24 * 10) / 10} d`;
+}
+__name(duration, "duration");
+function timestamp2(ms) {
+  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+__name(timestamp2, "timestamp");
+function percent(rate) {
+  return rate === null ? "\u2014" : `${Math.round(rate * 1e3) / 10} %`;
+}
+__name(percent, "percent");
+
+// src/cli/portal-facts.ts
 import { resolve as resolve5 } from "node:path";
+
+// src/portal/gitops-commit.ts
+var SOURCE = /^Paved-Source: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{40})$/;
+var UNIT_LINE = /^([A-Za-z0-9_][A-Za-z0-9._-]*)\/([a-z0-9][a-z0-9-]*): (create|update|delete)\b/;
+function parsePavedCommit(message) {
+  const lines2 = message.split("\n").map((l) => l.trim());
+  const source = lines2.map((l) => SOURCE.exec(l)).find((m) => m !== null);
+  if (!source) return null;
+  const units = [];
+  for (const line of lines2.slice(1)) {
+    const m = UNIT_LINE.exec(line);
+    if (m) units.push({ environment: m[1], service: m[2], action: m[3] });
+  }
+  const pr = /\(#(\d+)\)\s*$/.exec(lines2[0] ?? "");
+  return { repository: source[1], sourceSha: source[2], ...pr ? { pullRequest: Number(pr[1]) } : {}, units };
+}
+__name(parsePavedCommit, "parsePavedCommit");
+
+// src/feedback/argocd-links.ts
+function argoApplicationUrl(config2, application) {
+  if (!config2.argocd.url) return void 0;
+  return `${config2.argocd.url.replace(/\/+$/, "")}/applications/${encodeURIComponent(config2.argocd.namespace)}/${encodeURIComponent(application)}`;
+}
+__name(argoApplicationUrl, "argoApplicationUrl");
+
+// src/portal/assemble.ts
+function changeKey(repository2, sha) {
+  return `${repository2.toLowerCase()}@${sha}`;
+}
+__name(changeKey, "changeKey");
+function assembleFacts(input) {
+  const { config: config2 } = input;
+  const teamOf = teamsBySource(input.indexes, config2.gitops.directory);
+  const production = new Set(config2.environments.filter((e) => e.production).map((e) => e.name));
+  const units = [];
+  for (const index of input.indexes) {
+    const team = teamOf.get(index.source.toLowerCase()) ?? "unassigned";
+    for (const u of index.units) {
+      const unit = {
+        repository: index.source,
+        team,
+        service: u.service,
+        environment: u.environment,
+        namespace: u.namespace,
+        links: linksFor(config2, { team, service: u.service, environment: u.environment, namespace: u.namespace })
+      };
+      if (u.state?.image) unit.image = u.state.image;
+      if (u.state?.host) unit.url = `https://${u.state.host}${u.state.path ?? "/"}`;
+      units.push(unit);
+    }
+  }
+  const recorded = new Map(input.deployments.map((d) => [`${d.gitopsCommit} ${d.repository.toLowerCase()} ${d.environment}`, d]));
+  const gitopsWeb = input.web && config2.gitops.repository ? `${input.web}/${config2.gitops.repository}` : null;
+  const deployments = [];
+  for (const commit of input.commits) {
+    const paved = parsePavedCommit(commit.message);
+    if (!paved) continue;
+    const change2 = input.changes.get(changeKey(paved.repository, paved.sourceSha)) ?? {};
+    const sourceWeb = input.web ? `${input.web}/${paved.repository}` : null;
+    for (const u of paved.units) {
+      const record = recorded.get(`${commit.sha} ${paved.repository.toLowerCase()} ${u.environment}`);
+      const image = commit.images?.[`${u.environment}/${u.service}`];
+      const version = record?.versions?.[u.service] ?? (image ? imageVersion(image) : void 0);
+      const author = change2.author ?? commit.author;
+      deployments.push({
+        repository: paved.repository,
+        team: teamOf.get(paved.repository.toLowerCase()) ?? "unassigned",
+        service: u.service,
+        environment: u.environment,
+        production: production.has(u.environment),
+        action: u.action,
+        gitopsCommit: commit.sha,
+        committedAt: commit.committedAt,
+        sourceSha: paved.sourceSha,
+        ...paved.pullRequest !== void 0 ? { pullRequest: paved.pullRequest } : {},
+        ...author ? { author } : {},
+        ...version ? { version } : {},
+        ...change2.firstCommitAt !== void 0 ? { firstCommitAt: change2.firstCommitAt } : {},
+        ...change2.mergedAt !== void 0 ? { mergedAt: change2.mergedAt } : {},
+        statuses: [...record?.statuses ?? []].sort((a, b) => a.at - b.at),
+        links: {
+          ...sourceWeb && paved.pullRequest !== void 0 ? { pullRequest: `${sourceWeb}/pull/${paved.pullRequest}` } : {},
+          ...sourceWeb ? { sourceCommit: `${sourceWeb}/commit/${paved.sourceSha}` } : {},
+          ...gitopsWeb ? { gitopsCommit: `${gitopsWeb}/commit/${commit.sha}` } : {},
+          ...record?.logUrl ? { log: record.logUrl } : {}
+        }
+      });
+    }
+  }
+  return {
+    environments: config2.environments.map((e) => ({ name: e.name, production: e.production })),
+    units,
+    deployments,
+    previews: [],
+    feedback: input.feedback,
+    origin: input.origin
+  };
+}
+__name(assembleFacts, "assembleFacts");
+function indexImages(text3) {
+  const images = {};
+  if (text3 === null) return images;
+  try {
+    for (const u of parseIndex(text3).units) if (u.state) images[`${u.environment}/${u.service}`] = u.state.image;
+  } catch {
+  }
+  return images;
+}
+__name(indexImages, "indexImages");
+function imageVersion(image) {
+  const parts = splitImage(image);
+  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : image);
+}
+__name(imageVersion, "imageVersion");
+function teamsBySource(indexes, directory) {
+  const prefix = directory.split("/").filter((s) => s !== "").map((s) => `${s}/`).join("");
+  const teams = /* @__PURE__ */ new Map();
+  for (const index of indexes) {
+    for (const path of index.catalog) {
+      const m = /^catalog\/([^/]+)\/[^/]+\.yaml$/.exec(path.startsWith(prefix) ? path.slice(prefix.length) : "");
+      if (m) {
+        teams.set(index.source.toLowerCase(), m[1]);
+        break;
+      }
+    }
+  }
+  return teams;
+}
+__name(teamsBySource, "teamsBySource");
+function linksFor(config2, unit) {
+  const links = {};
+  const argo = argoApplicationUrl(config2, applicationName(unit.team, unit.service, unit.environment));
+  if (argo) links["Argo CD"] = argo;
+  return { ...links, ...unitLinks(config2, { environment: unit.environment, service: unit.service, owner: unit.team, namespace: unit.namespace }) };
+}
+__name(linksFor, "linksFor");
+
+// src/gitops/portal-local.ts
+var LOCAL_HISTORY_LIMIT = 500;
+async function localPortalFacts(gitops, sources, config2, origin) {
+  const text3 = /* @__PURE__ */ __name(async (args) => (await gitops(args)).toString("utf8"), "text");
+  const indexDir = joinPath(config2.gitops.directory, ".paved", "sources");
+  const listed = (await text3(["ls-tree", "-r", "--name-only", "HEAD", "--", indexDir])).split("\n").filter((p) => p.endsWith(".yaml"));
+  const indexes = [];
+  const pathOf = /* @__PURE__ */ new Map();
+  for (const path of listed) {
+    try {
+      const index = parseIndex(await text3(["show", `HEAD:${path}`]));
+      indexes.push(index);
+      pathOf.set(index.source.toLowerCase(), path);
+    } catch {
+    }
+  }
+  const log = await text3(["log", `-n${LOCAL_HISTORY_LIMIT}`, "--format=%H%x1f%ct%x1f%an%x1f%B%x1e", "HEAD"]);
+  const commits = [];
+  const changes = /* @__PURE__ */ new Map();
+  for (const entry of log.split("")) {
+    const [sha, ct, author, message] = entry.replace(/^\n+/, "").split("");
+    if (!sha || !ct || message === void 0) continue;
+    const commit = { sha, message, committedAt: Number(ct) * 1e3, ...author ? { author } : {} };
+    const paved = parsePavedCommit(message);
+    if (paved) {
+      const path = pathOf.get(paved.repository.toLowerCase()) ?? legacyIndexPath(config2, paved.repository);
+      commit.images = indexImages(await gitops(["show", `${sha}:${path}`]).then((b) => b.toString("utf8"), () => null));
+      const key3 = changeKey(paved.repository, paved.sourceSha);
+      if (!changes.has(key3)) {
+        const change2 = await sourceChange(sources, paved.sourceSha);
+        if (change2) changes.set(key3, change2);
+      }
+    }
+    commits.push(commit);
+  }
+  return assembleFacts({ config: config2, indexes, commits, deployments: [], changes, web: null, feedback: false, origin });
+}
+__name(localPortalFacts, "localPortalFacts");
+async function sourceChange(sources, sha) {
+  for (const git of sources) {
+    let head;
+    try {
+      head = (await git(["show", "-s", "--format=%P%x1f%an%x1f%at%x1f%ct", sha])).toString("utf8").trim();
+    } catch {
+      continue;
+    }
+    const [parents = "", author = "", at = "0", ct = "0"] = head.split("");
+    const [first, second] = parents.split(" ");
+    if (first && second) {
+      const brought = (await git(["log", "--format=%at%x1f%an", `${first}..${second}`])).toString("utf8").trim().split("\n").filter(Boolean);
+      const oldest = brought.at(-1)?.split("");
+      if (oldest) return { firstCommitAt: Number(oldest[0]) * 1e3, mergedAt: Number(ct) * 1e3, author: oldest[1] ?? author };
+    }
+    return { firstCommitAt: Number(at) * 1e3, mergedAt: Number(ct) * 1e3, author };
+  }
+  return null;
+}
+__name(sourceChange, "sourceChange");
+
+// src/cli/portal-facts.ts
+var LOCAL_FACTS_OPTIONS = {
+  gitops: { type: "string" },
+  source: { type: "string", multiple: true },
+  config: { type: "string" }
+};
+var LOCAL_FACTS_USAGE = `  --gitops DIR     a local clone of the GitOps repository (required)
+  --source DIR     a local clone of a source repository, to date each change's first commit and
+                   merge (repeatable; without one, lead times are unknown)
+  --config FILE    the org config (default: .github/paved.yml when present, else built-in defaults)`;
+async function localFactsReader(command, values, io) {
+  if (typeof values.gitops !== "string") throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
+  const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
+  if (!loaded.config || hasErrors(loaded.diagnostics)) {
+    const lines2 = loaded.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity}: ${escapeTerminalLine(d.message)}`);
+    throw new CliError(lines2.join("\n") || `paved ${command}: the org config has errors`, 1);
+  }
+  const config2 = loaded.config;
+  const dir = resolve5(io.cwd, values.gitops);
+  const gitops = gitRunner(dir);
+  const sources = (Array.isArray(values.source) ? values.source : []).map((s) => gitRunner(resolve5(io.cwd, s)));
+  const read = /* @__PURE__ */ __name(() => localPortalFacts(gitops, sources, config2, dir), "read");
+  try {
+    await gitops(["rev-parse", "--verify", "HEAD"]);
+  } catch (error) {
+    throw new CliError(`paved ${command}: \`${values.gitops}\` is not a git clone with commits: ${error.message.split("\n")[0]}`, 2);
+  }
+  return read;
+}
+__name(localFactsReader, "localFactsReader");
+
+// src/cli/metrics.ts
+var FORMATS3 = ["text", "json"];
+var metricsCommand = {
+  summary: "Deployment frequency, lead time, change failure rate and time to restore, per org, team and service",
+  usage: `Usage: paved metrics --gitops DIR [--source DIR]\u2026 [--window 30d] [--format text|json]
+
+Production deployments are the units Paved's GitOps commits changed in production environments.
+A local clone has no Argo CD reports, so deployments are dated by their GitOps commit and failures
+are rollbacks only; the App's /portal/api/metrics uses the GitHub Deployment statuses as well.
+The page (paved portal) explains each figure.
+
+Options:
+${LOCAL_FACTS_USAGE}
+  --window W       how far back: a number and h, d or w (default ${DEFAULT_WINDOW})
+  --format FORMAT  text (default) or json (the same shape as /portal/api/metrics)
+  -h, --help       show this help
+
+Exit status: 0 shown, 1 invalid config, 2 usage or I/O problems.
+`,
+  async run(args, io) {
+    const { values } = parseCommandArgs("metrics", args, { ...LOCAL_FACTS_OPTIONS, window: { type: "string" }, format: { type: "string" } }, 0);
+    const format = oneOf("metrics", "format", values.format, FORMATS3, "text");
+    const window = parseWindow(typeof values.window === "string" ? values.window : DEFAULT_WINDOW, Date.now());
+    if ("error" in window) throw new CliError(`paved metrics: ${window.error}`, 2);
+    const facts = await (await localFactsReader("metrics", values, io))();
+    const metrics = deliveryMetrics(facts.deployments, window);
+    if (format === "json") {
+      io.stdout.write(`${JSON.stringify({ window: { ...window, from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() }, ...metrics }, null, 2)}
+`);
+      return 0;
+    }
+    const lines2 = [`Delivery over the last ${window.label} (production deployments)`, "", ...block("org", metrics.org)];
+    for (const t of metrics.teams) lines2.push("", ...block(`team ${t.team}`, t.metrics));
+    for (const s of metrics.services) lines2.push("", ...block(`service ${s.service} (${s.repository})`, s.metrics));
+    io.stdout.write(`${lines2.map(escapeTerminalLine).join("\n")}
+`);
+    return 0;
+  }
+};
+function block(name, m) {
+  const lead = m.leadTime;
+  const basis = lead.toCommit > 0 ? ` (${lead.toCommit} of ${lead.toCommit + lead.toHealthy} measured to the GitOps commit)` : "";
+  return [
+    name,
+    `  deployment frequency   ${m.deployments.count} (${m.deployments.perWeek} per week)`,
+    `  lead time, first commit median ${duration(lead.firstCommit.median)}, p90 ${duration(lead.firstCommit.p90)} over ${lead.firstCommit.count}${basis}`,
+    `  lead time, merge       median ${duration(lead.merge.median)}, p90 ${duration(lead.merge.p90)} over ${lead.merge.count}`,
+    `  change failure rate    ${percent(m.changeFailure.rate)} (${m.changeFailure.failed} of ${m.changeFailure.total}, ${m.changeFailure.rolledBack} rolled back)`,
+    `  time to restore        median ${duration(m.restore.durations.median)}, p90 ${duration(m.restore.durations.p90)} over ${m.restore.durations.count}; ${m.restore.open} not restored`
+  ];
+}
+__name(block, "block");
+
+// src/cli/portal.ts
+import { createServer } from "node:http";
+
+// src/portal/html-escape.ts
+function escapeHtml2(value) {
+  return value.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+__name(escapeHtml2, "escapeHtml");
+function safeHref(url) {
+  if (url.startsWith("/") && !url.startsWith("//")) return escapeHtml2(url);
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? escapeHtml2(parsed.href) : "#";
+  } catch {
+    return "#";
+  }
+}
+__name(safeHref, "safeHref");
+
+// src/portal/charts.ts
+var WIDTH = 240;
+var HEIGHT = 48;
+function barChart(values, label) {
+  const max = Math.max(1, ...values);
+  const step2 = WIDTH / Math.max(1, values.length);
+  const bars = values.map((v, i) => {
+    const h = v === 0 ? 0 : Math.max(2, v / max * (HEIGHT - 2));
+    return h === 0 ? "" : `<rect x="${fmt(i * step2)}" y="${fmt(HEIGHT - h)}" width="${fmt(Math.max(1, step2 - 1))}" height="${fmt(h)}" fill="#2563eb"/>`;
+  }).join("");
+  return svg(label, `<line x1="0" y1="${HEIGHT - 0.5}" x2="${WIDTH}" y2="${HEIGHT - 0.5}" stroke="#cbd5e1"/>${bars}`);
+}
+__name(barChart, "barChart");
+function dotChart(values, median, label) {
+  if (values.length === 0) return svg(label, `<text x="0" y="${HEIGHT / 2}" font-size="11" fill="#64748b">no data in this window</text>`);
+  const max = Math.max(1, ...values);
+  const step2 = WIDTH / (values.length + 1);
+  const y = /* @__PURE__ */ __name((v) => fmt(HEIGHT - 3 - v / max * (HEIGHT - 6)), "y");
+  const dots = values.map((v, i) => `<circle cx="${fmt((i + 1) * step2)}" cy="${y(v)}" r="2.5" fill="#0f766e"/>`).join("");
+  const line = median === null ? "" : `<line x1="0" y1="${y(median)}" x2="${WIDTH}" y2="${y(median)}" stroke="#94a3b8" stroke-dasharray="3 3"/>`;
+  return svg(label, line + dots);
+}
+__name(dotChart, "dotChart");
+function shareChart(part2, whole, label) {
+  const w = whole === 0 ? 0 : part2 / whole * WIDTH;
+  return svg(label, `<rect x="0" y="${HEIGHT / 2 - 6}" width="${WIDTH}" height="12" fill="#e2e8f0"/><rect x="0" y="${HEIGHT / 2 - 6}" width="${fmt(w)}" height="12" fill="#dc2626"/>`);
+}
+__name(shareChart, "shareChart");
+function svg(label, body) {
+  return `<svg class="chart" role="img" aria-label="${escapeHtml2(label)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" xmlns="http://www.w3.org/2000/svg"><title>${escapeHtml2(label)}</title>${body}</svg>`;
+}
+__name(svg, "svg");
+function fmt(n) {
+  return String(Math.round(n * 10) / 10);
+}
+__name(fmt, "fmt");
+
+// src/portal/html.ts
+var WINDOWS = ["7d", "30d", "90d"];
+function overviewPage(view, metrics, chrome) {
+  const teams = view.teams.length === 0 ? `<p class="empty">No services you can read are deployed by Paved yet.</p>` : view.teams.map((t) => `<section class="team"><h2>Team <code>${escapeHtml2(t.team)}</code></h2>${servicesTable(view.environments, t.services)}</section>`).join("");
+  const body = `
+<section aria-labelledby="metrics"><h2 id="metrics">Delivery, last ${escapeHtml2(chrome.window.label)} ${windowLinks("/portal", chrome.window.label)}</h2>
+${tiles(metrics.org, "org")}
+${teamTable(metrics)}
+</section>
+<h2>Services</h2>
+${teams}
+${previews(view.previews)}
+${howComputed(view.feedback)}`;
+  return layout("Paved: services", body, chrome, view.origin);
+}
+__name(overviewPage, "overviewPage");
+function servicePageHtml(page, metrics, chrome) {
+  const r = page.row;
+  const body = `
+<p><a href="/portal">\u2190 all services</a></p>
+<h2><code>${escapeHtml2(r.service)}</code> <span class="muted">from ${escapeHtml2(r.repository)}, team <code>${escapeHtml2(r.team)}</code></span></h2>
+${servicesTable(page.environments, [r], false)}
+<h3>Delivery, last ${escapeHtml2(chrome.window.label)} ${windowLinks(r.href, chrome.window.label)}</h3>
+${metrics ? tiles(metrics, "service") : `<p class="empty">No production deployments of this service.</p>`}
+<h3>Deployment history</h3>
+${history(page.history)}
+${previews(page.previews)}
+${howComputed(page.feedback)}`;
+  return layout(`Paved: ${r.service}`, body, chrome, page.origin);
+}
+__name(servicePageHtml, "servicePageHtml");
+function errorPage(status, message, chrome) {
+  return layout(`Paved: ${status}`, `<h2>${status}</h2><p>${escapeHtml2(message)}</p><p><a href="/portal">all services</a></p>`, chrome, "");
+}
+__name(errorPage, "errorPage");
+function layout(title, body, chrome, origin) {
+  const who = chrome?.viewer ? `<form class="who" method="post" action="/portal/logout">Signed in as <strong>${escapeHtml2(chrome.viewer)}</strong> <button type="submit">Sign out</button></form>` : "";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml2(title)}</title><link rel="stylesheet" href="/portal/assets/portal.css"></head>
+<body><header><h1><a href="/portal">Paved</a></h1>${who}</header>
+<main>${body}</main>
+<footer>${origin ? `Facts from ${escapeHtml2(origin)}. ` : ""}<a href="/portal/api/metrics?window=${escapeHtml2(chrome?.window.label ?? "30d")}">metrics as JSON</a></footer>
+</body></html>
+`;
+}
+__name(layout, "layout");
+function windowLinks(base, current) {
+  return `<span class="windows">${WINDOWS.map((w) => w === current ? `<strong>${w}</strong>` : `<a href="${safeHref(`${base}?window=${w}`)}">${w}</a>`).join(" ")}</span>`;
+}
+__name(windowLinks, "windowLinks");
+function servicesTable(environments, rows, linkName = true) {
+  const head = environments.map((env) => `<th scope="col">${escapeHtml2(env.name)}${env.production ? ` <span class="tag">production</span>` : ""}</th>`).join("");
+  const body = rows.map((r) => {
+    const name = linkName ? `<a href="${safeHref(r.href)}"><code>${escapeHtml2(r.service)}</code></a>` : `<code>${escapeHtml2(r.service)}</code>`;
+    return `<tr><th scope="row">${name}<div class="muted">${escapeHtml2(r.repository)}</div></th>${r.cells.map(cell).join("")}</tr>`;
+  }).join("");
+  return `<table class="services"><thead><tr><th scope="col">service</th>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+__name(servicesTable, "servicesTable");
+var STATE_WORDS = {
+  committed: "committed (no Argo CD report)",
+  queued: "waiting for Argo CD",
+  in_progress: "syncing",
+  success: "healthy",
+  failure: "failed",
+  error: "no feedback",
+  inactive: "superseded",
+  unknown: "no recorded deployment"
+};
+function cell(c) {
+  if (!c) return `<td class="none">\u2014</td>`;
+  const version = c.version ? `<code title="${escapeHtml2(c.image ?? "")}">${escapeHtml2(c.version)}</code>` : `<span class="muted">version unknown</span>`;
+  const change2 = c.lastChange ? `<div class="change">${changeLine(c.lastChange)}</div>` : "";
+  const links = [...c.url ? [{ label: "URL", href: c.url }] : [], ...c.links].map((l) => `<a href="${safeHref(l.href)}">${escapeHtml2(l.label)}</a>`).join(" \xB7 ");
+  return `<td><div>${version} <span class="state state-${c.state}">${escapeHtml2(STATE_WORDS[c.state])}</span></div>${c.detail ? `<div class="muted">${escapeHtml2(c.detail)}</div>` : ""}${change2}${links ? `<div class="links">${links}</div>` : ""}</td>`;
+}
+__name(cell, "cell");
+function changeLine(d) {
+  const pr = d.pullRequest !== void 0 ? d.links.pullRequest ? `<a href="${safeHref(d.links.pullRequest)}">#${d.pullRequest}</a>` : `#${d.pullRequest}` : "a direct push";
+  const by = d.author ? ` by ${escapeHtml2(d.author)}` : "";
+  return `${pr}${by}, ${escapeHtml2(timestamp2(d.committedAt))}`;
+}
+__name(changeLine, "changeLine");
+function history(deployments) {
+  if (deployments.length === 0) return `<p class="empty">No deployments in the GitOps history read.</p>`;
+  const rows = deployments.map((d) => {
+    const state = d.statuses.at(-1)?.state ?? "committed";
+    const commit = d.links.gitopsCommit ? `<a href="${safeHref(d.links.gitopsCommit)}"><code>${escapeHtml2(d.gitopsCommit.slice(0, 7))}</code></a>` : `<code>${escapeHtml2(d.gitopsCommit.slice(0, 7))}</code>`;
+    const statuses = d.statuses.map((s) => `${escapeHtml2(STATE_WORDS[s.state])} ${escapeHtml2(timestamp2(s.at))}${s.description ? `: ${escapeHtml2(s.description)}` : ""}`).join("<br>");
+    return `<tr><td>${escapeHtml2(timestamp2(d.committedAt))}</td><td>${escapeHtml2(d.environment)}</td><td>${escapeHtml2(d.action)}</td><td>${d.version ? `<code>${escapeHtml2(d.version)}</code>` : "\u2014"}</td><td><span class="state state-${state}">${escapeHtml2(STATE_WORDS[state])}</span>${statuses ? `<div class="muted">${statuses}</div>` : ""}</td><td>${changeLine(d)}</td><td>${commit}${d.links.log ? ` \xB7 <a href="${safeHref(d.links.log)}">log</a>` : ""}</td></tr>`;
+  }).join("");
+  return `<table class="history"><thead><tr><th>committed</th><th>environment</th><th>action</th><th>version</th><th>state</th><th>change</th><th>GitOps commit</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+__name(history, "history");
+function previews(list) {
+  if (list.length === 0) return "";
+  const items = list.map((p) => `<li><code>${escapeHtml2(p.service)}</code> #${p.pullRequest}${p.url ? ` <a href="${safeHref(p.url)}">${escapeHtml2(p.url)}</a>` : ""}</li>`).join("");
+  return `<section><h2>Open previews</h2><ul>${items}</ul></section>`;
+}
+__name(previews, "previews");
+function tiles(m, scope) {
+  const lead = m.leadTime;
+  const basis = lead.toCommit > 0 ? `<div class="muted">${lead.toCommit} of ${lead.toCommit + lead.toHealthy} measured to the GitOps commit (no Argo CD report)</div>` : "";
+  return `<div class="tiles" data-scope="${escapeHtml2(scope)}">
+<figure class="tile"><figcaption>Deployment frequency</figcaption><div class="figure">${m.deployments.count}</div><div class="muted">${m.deployments.perWeek} per week</div>${barChart(m.deployments.daily, "production deployments per day")}</figure>
+<figure class="tile"><figcaption>Lead time for changes</figcaption><div class="figure">${escapeHtml2(duration(lead.firstCommit.median))}</div><div class="muted">median from first commit; p90 ${escapeHtml2(duration(lead.firstCommit.p90))}; from merge: median ${escapeHtml2(duration(lead.merge.median))}, p90 ${escapeHtml2(duration(lead.merge.p90))}</div>${basis}${dotChart(lead.samples, lead.firstCommit.median, "lead time per deployment, first commit to deployed")}</figure>
+<figure class="tile"><figcaption>Change failure rate</figcaption><div class="figure">${escapeHtml2(percent(m.changeFailure.rate))}</div><div class="muted">${m.changeFailure.failed} of ${m.changeFailure.total} (${m.changeFailure.rolledBack} rolled back)</div>${shareChart(m.changeFailure.failed, m.changeFailure.total, "failed share of production deployments")}</figure>
+<figure class="tile"><figcaption>Time to restore</figcaption><div class="figure">${escapeHtml2(duration(m.restore.durations.median))}</div><div class="muted">median; p90 ${escapeHtml2(duration(m.restore.durations.p90))}; ${m.restore.open} not restored</div></figure>
+</div>`;
+}
+__name(tiles, "tiles");
+function teamTable(metrics) {
+  if (metrics.teams.length === 0) return "";
+  const row = /* @__PURE__ */ __name((name, m) => `<tr><th scope="row">${name}</th><td>${m.deployments.count}</td><td>${escapeHtml2(duration(m.leadTime.firstCommit.median))} / ${escapeHtml2(duration(m.leadTime.firstCommit.p90))}</td><td>${escapeHtml2(duration(m.leadTime.merge.median))} / ${escapeHtml2(duration(m.leadTime.merge.p90))}</td><td>${escapeHtml2(percent(m.changeFailure.rate))}</td><td>${escapeHtml2(duration(m.restore.durations.median))} / ${escapeHtml2(duration(m.restore.durations.p90))}</td></tr>`, "row");
+  const teams = metrics.teams.map((t) => row(`team <code>${escapeHtml2(t.team)}</code>`, t.metrics)).join("");
+  const services = metrics.services.map((s) => row(`<code>${escapeHtml2(s.service)}</code> <span class="muted">${escapeHtml2(s.repository)}</span>`, s.metrics)).join("");
+  return `<table class="metrics"><thead><tr><th></th><th>deployments</th><th>lead time (first commit), median / p90</th><th>lead time (merge), median / p90</th><th>change failure rate</th><th>time to restore, median / p90</th></tr></thead><tbody>${teams}${services}</tbody></table>`;
+}
+__name(teamTable, "teamTable");
+function howComputed(feedback) {
+  return `<details class="how"><summary>How these figures are computed</summary><dl>
+<dt>Deployment</dt><dd>One service changed in a production environment by one GitOps commit Paved wrote (its <code>Paved-Source</code> trailer and unit lines); removals are not counted. A deployment is <em>deployed</em> when Argo CD reported it synced and healthy (the first <code>success</code> status of its GitHub Deployment)${feedback ? "" : "; this local clone has no Argo CD reports, so the GitOps commit's time stands in for it and the tiles say so"}.</dd>
+<dt>Deployment frequency</dt><dd>Production deployments committed in the window; per week = count \xD7 7 \xF7 days in the window. The bars are per day.</dd>
+<dt>Lead time for changes</dt><dd>Deployed \u2212 the change's first commit (the oldest commit of its pull request, or the commit itself for a direct push); also deployed \u2212 the merge. Deployments not yet deployed are left out.</dd>
+<dt>Change failure rate</dt><dd>Production deployments that failed \xF7 all production deployments in the window. Failed: a <code>failure</code> or <code>error</code> status (sync failed, health degraded, no feedback in time), or rolled back (the service's next deployment brings back the version it ran before).</dd>
+<dt>Time to restore</dt><dd>From the failure (its first failure status; for a rollback, its deployment) to the service running a deployed change again (the same deployment turning healthy, else the next deployed change). Failures not restored are counted as \u201Cnot restored\u201D and left out of the durations.</dd>
+<dt>Median and p90</dt><dd>Median: the middle value (the mean of the two middle ones for an even count). p90: nearest rank, the smallest value at or above 90 % of the values.</dd>
+</dl></details>`;
+}
+__name(howComputed, "howComputed");
+
+// src/portal/portal.css.ts
+var PORTAL_CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#0f172a;background:#f8fafc}
+header{display:flex;justify-content:space-between;align-items:center;padding:.6rem 1.2rem;background:#0f172a;color:#f8fafc}
+header h1{font-size:1.1rem;margin:0}header a{color:#f8fafc;text-decoration:none}
+.who button{margin-left:.5rem}
+main{padding:1rem 1.2rem;max-width:1200px}
+footer{padding:1rem 1.2rem;color:#64748b;font-size:.85rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.2rem;background:#fff}
+th,td{border:1px solid #e2e8f0;padding:.45rem .6rem;text-align:left;vertical-align:top}
+thead th{background:#f1f5f9;font-weight:600}
+.muted{color:#64748b;font-size:.85rem}.empty{color:#64748b;font-style:italic}
+.tag{font-size:.7rem;background:#fee2e2;color:#991b1b;border-radius:3px;padding:0 .3rem}
+.state{font-size:.8rem;border-radius:3px;padding:0 .35rem;background:#e2e8f0}
+.state-success{background:#dcfce7;color:#166534}.state-failure,.state-error{background:#fee2e2;color:#991b1b}
+.state-queued,.state-in_progress{background:#fef9c3;color:#854d0e}
+.links,.change{font-size:.85rem;margin-top:.2rem}
+.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(250px,1fr));gap:.8rem;margin:.5rem 0 1rem}
+.tile{background:#fff;border:1px solid #e2e8f0;border-radius:6px;padding:.7rem;margin:0}
+.tile figcaption{font-weight:600}.figure{font-size:1.6rem;font-weight:700}
+.chart{display:block;margin-top:.4rem;max-width:100%}
+.windows{font-size:.85rem;font-weight:400;margin-left:.6rem}.windows a,.windows strong{margin-right:.3rem}
+.how{background:#fff;border:1px solid #e2e8f0;border-radius:6px;padding:.6rem .8rem;margin-top:1rem}
+.how dt{font-weight:600;margin-top:.4rem}.how dd{margin-left:1rem}
+.button{display:inline-block;background:#0f172a;color:#fff;padding:.5rem .9rem;border-radius:6px;text-decoration:none}
+.notice{background:#fef9c3;padding:.5rem;border-radius:4px}
+`;
+
+// src/portal/view.ts
+function servicePath2(repository2, service) {
+  return `/portal/services/${repository2.split("/").map(encodeURIComponent).join("/")}/${encodeURIComponent(service)}`;
+}
+__name(servicePath2, "servicePath");
+function overview(facts) {
+  const rows = serviceRows(facts);
+  const teams = [...new Set(rows.map((r) => r.team))].sort(compareStrings);
+  return {
+    environments: facts.environments,
+    teams: teams.map((team) => ({ team, services: rows.filter((r) => r.team === team) })),
+    previews: [...facts.previews].sort((a, b) => b.openedAt - a.openedAt),
+    feedback: facts.feedback,
+    origin: facts.origin
+  };
+}
+__name(overview, "overview");
+function servicePage(facts, repository2, service) {
+  const row = serviceRows(facts).find((r) => r.repository.toLowerCase() === repository2.toLowerCase() && r.service === service);
+  if (!row) return null;
+  const mine = /* @__PURE__ */ __name((d) => d.repository.toLowerCase() === row.repository.toLowerCase() && d.service === service, "mine");
+  return {
+    row,
+    environments: facts.environments,
+    history: facts.deployments.filter(mine).sort(newestFirst),
+    previews: facts.previews.filter(mine),
+    feedback: facts.feedback,
+    origin: facts.origin
+  };
+}
+__name(servicePage, "servicePage");
+function serviceRows(facts) {
+  const keys = /* @__PURE__ */ new Map();
+  for (const u of facts.units) keys.set(key2(u), { repository: u.repository, team: u.team, service: u.service });
+  return [...keys.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([k, s]) => ({
+    ...s,
+    href: servicePath2(s.repository, s.service),
+    cells: facts.environments.map((env) => {
+      const unit = facts.units.find((u) => key2(u) === k && u.environment === env.name);
+      return unit ? cellOf(unit, facts.deployments) : null;
+    })
+  })).sort((a, b) => compareStrings(a.service, b.service) || compareStrings(a.repository, b.repository));
+}
+__name(serviceRows, "serviceRows");
+function cellOf(unit, deployments) {
+  const last = deployments.filter((d) => key2(d) === key2(unit) && d.environment === unit.environment && d.action !== "delete").sort(newestFirst)[0];
+  const status = last?.statuses.at(-1);
+  const cell2 = {
+    environment: unit.environment,
+    state: last ? status?.state ?? "committed" : "unknown",
+    links: Object.entries(unit.links).map(([label, href]) => ({ label, href }))
+  };
+  if (unit.image) {
+    cell2.image = unit.image;
+    cell2.version = imageVersion(unit.image);
+  }
+  if (status?.description) cell2.detail = status.description;
+  if (last) cell2.lastChange = last;
+  if (unit.url) cell2.url = unit.url;
+  return cell2;
+}
+__name(cellOf, "cellOf");
+function key2(u) {
+  return `${u.repository.toLowerCase()}/${u.service}`;
+}
+__name(key2, "key");
+function newestFirst(a, b) {
+  return b.committedAt - a.committedAt || compareStrings(a.environment, b.environment);
+}
+__name(newestFirst, "newestFirst");
+
+// src/portal/http.ts
+var CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+function securityHeaders(res) {
+  res.setHeader("content-security-policy", CONTENT_SECURITY_POLICY);
+  res.setHeader("x-content-type-options", "nosniff");
+  res.setHeader("referrer-policy", "no-referrer");
+  res.setHeader("x-frame-options", "DENY");
+  res.setHeader("cache-control", "private, no-store");
+}
+__name(securityHeaders, "securityHeaders");
+function send(res, status, type2, body) {
+  securityHeaders(res);
+  res.writeHead(status, { "content-type": type2 });
+  res.end(body);
+}
+__name(send, "send");
+function portalHandler(access, now = Date.now) {
+  return async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://portal.invalid");
+    if (url.pathname !== "/portal" && !url.pathname.startsWith("/portal/")) return false;
+    try {
+      if (access.route && await access.route(req, res, url)) return true;
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        send(res, 405, "text/plain; charset=utf-8", "method not allowed\n");
+        return true;
+      }
+      if (url.pathname === "/portal/assets/portal.css") {
+        send(res, 200, "text/css; charset=utf-8", PORTAL_CSS);
+        return true;
+      }
+      const window = parseWindow(url.searchParams.get("window") ?? DEFAULT_WINDOW, now());
+      if ("error" in window) {
+        send(res, 400, "text/html; charset=utf-8", errorPage(400, window.error));
+        return true;
+      }
+      const seen = await access.viewerFacts(req, res, url);
+      if (!seen) return true;
+      const chrome = { window, ...seen.viewer ? { viewer: seen.viewer } : {} };
+      const metrics = deliveryMetrics(seen.facts.deployments, window);
+      if (url.pathname === "/portal" || url.pathname === "/portal/") {
+        send(res, 200, "text/html; charset=utf-8", overviewPage(overview(seen.facts), metrics, chrome));
+        return true;
+      }
+      if (url.pathname === "/portal/api/metrics") {
+        send(res, 200, "application/json; charset=utf-8", `${JSON.stringify({ window: { ...window, from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() }, ...metrics }, null, 2)}
+`);
+        return true;
+      }
+      const m = /^\/portal\/services\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+      const page = m ? servicePage(seen.facts, `${decode(m[1])}/${decode(m[2])}`, decode(m[3])) : null;
+      if (!page) {
+        send(res, 404, "text/html; charset=utf-8", errorPage(404, "No such service among those you can read.", chrome));
+        return true;
+      }
+      const own = metrics.services.find((s) => serviceKey(s) === serviceKey(page.row));
+      send(res, 200, "text/html; charset=utf-8", servicePageHtml(page, own?.metrics ?? null, chrome));
+      return true;
+    } catch (error) {
+      send(res, 502, "text/html; charset=utf-8", errorPage(502, `The portal could not read its facts: ${error.message}`));
+      return true;
+    }
+  };
+}
+__name(portalHandler, "portalHandler");
+function decode(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return "";
+  }
+}
+__name(decode, "decode");
+
+// src/cli/portal.ts
+var portalCommand = {
+  summary: "Serve the self-service page (services, deployments, delivery metrics) from a local GitOps clone",
+  usage: `Usage: paved portal --gitops DIR [--source DIR]\u2026 [--config FILE] [--port N]
+
+Serves the page the App serves at /portal, from a local clone, on http://127.0.0.1:PORT/portal
+(loopback only: there is no sign-in, so it is never reachable from another machine). The clones
+are read afresh on every request. Stop it with Ctrl-C.
+
+Options:
+${LOCAL_FACTS_USAGE}
+  --port N         the port (default 4000; 0 picks a free one)
+  -h, --help       show this help
+
+Exit status: 2 usage or I/O problems (not a clone, the port is taken).
+`,
+  async run(args, io) {
+    const { values } = parseCommandArgs("portal", args, { ...LOCAL_FACTS_OPTIONS, port: { type: "string" } }, 0);
+    const port = values.port === void 0 ? 4e3 : Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`paved portal: \`--port\` must be a port number, not \`${String(values.port)}\``, 2);
+    const read = await localFactsReader("portal", values, io);
+    const handle = portalHandler({ viewerFacts: /* @__PURE__ */ __name(async () => ({ facts: await read() }), "viewerFacts") });
+    const server = createServer((req, res) => {
+      if (req.url === "/" || req.url === "") {
+        res.writeHead(302, { location: "/portal" }).end();
+        return;
+      }
+      void handle(req, res).then((done) => {
+        if (!done) res.writeHead(404, { "content-type": "text/plain" }).end("not found: the portal is at /portal\n");
+      });
+    });
+    await new Promise((resolve9, reject) => {
+      server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, 2)));
+      server.listen(port, "127.0.0.1", resolve9);
+    });
+    io.stdout.write(`Paved portal on http://127.0.0.1:${server.address().port}/portal (Ctrl-C to stop)
+`);
+    await new Promise((resolve9) => {
+      const stop = /* @__PURE__ */ __name(() => {
+        portalServers.delete(stop);
+        process.off("SIGINT", stop).off("SIGTERM", stop);
+        server.closeAllConnections();
+        server.close(() => resolve9());
+      }, "stop");
+      process.once("SIGINT", stop).once("SIGTERM", stop);
+      portalServers.add(stop);
+    });
+    return 0;
+  }
+};
+var portalServers = /* @__PURE__ */ new Set();
+
+// src/cli/previews.ts
+import { resolve as resolve6 } from "node:path";
 
 // src/previews/record.ts
 var KIND2 = "Preview";
@@ -47122,7 +47984,7 @@ async function commitPreviews(writer, config2, decide, attempts = 5) {
     const result2 = await writer.commit(writes, decision.message, snapshot.treeId);
     if (result2.kind === "committed") return { status: "committed", sha: result2.sha, records: open, edit: decision.edit };
     if (result2.kind === "unchanged") return { status: "unchanged", records: open, edit: decision.edit };
-    if (attempt < attempts) await new Promise((resolve8) => setTimeout(resolve8, defaultBackoff(attempt)));
+    if (attempt < attempts) await new Promise((resolve9) => setTimeout(resolve9, defaultBackoff(attempt)));
   }
   return { status: "conflict" };
 }
@@ -47158,19 +48020,19 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
       return 1;
     }
     const config2 = loaded.config;
-    const previews = config2.previews;
-    if (!previews) {
+    const previews2 = config2.previews;
+    if (!previews2) {
       io.stderr.write("paved previews prune: the org config has no `previews:` block\n");
       return 1;
     }
     let expired = [];
-    const writer = new LocalGitWriter(resolve5(io.cwd, values.gitops));
+    const writer = new LocalGitWriter(resolve6(io.cwd, values.gitops));
     const result2 = await commitPreviews(writer, config2, (records) => {
-      expired = records.filter((r) => isExpired(r, now, previews.ttlMs));
+      expired = records.filter((r) => isExpired(r, now, previews2.ttlMs));
       if (expired.length === 0) return null;
       return {
         edit: { write: [], remove: expired.map((r) => previewDir(config2.gitops.directory, r.owner, r.repositoryId, r.number)) },
-        message: `Sweep previews: no push within ${previews.ttl}
+        message: `Sweep previews: no push within ${previews2.ttl}
 
 ${expired.map((r) => `${r.repository}#${r.number}`).join("\n")}`
       };
@@ -47186,8 +48048,8 @@ ${expired.map((r) => `${r.repository}#${r.number}`).join("\n")}`
 
 // src/cli/render.ts
 import { lstat, mkdir as mkdir2, realpath as realpath2, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve6, sep } from "node:path";
-var SOURCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+import { basename as basename3, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve7, sep } from "node:path";
+var SOURCE2 = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 var renderCommand = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
   usage: `Usage: paved render [FILE] --out DIR [--config FILE] [--source OWNER/REPO [--source-id ID]] [--gitops-repo URL]
@@ -47217,7 +48079,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     const out = stringOption(values.out);
     if (out === void 0) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", 2);
     const repository2 = stringOption(values.source) ?? `local/${basename3(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
-    if (!SOURCE.test(repository2)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository2}\``, 2);
+    if (!SOURCE2.test(repository2)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository2}\``, 2);
     const id = sourceIdOption("render", values["source-id"]);
     const configOption = stringOption(values.config);
     const checked = await checkManifestFile(io, {
@@ -47246,7 +48108,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length), checked.sources);
       return 1;
     }
-    const written = await writeTree(resolve6(io.cwd, out), result2.files);
+    const written = await writeTree(resolve7(io.cwd, out), result2.files);
     const summary2 = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
     writeDiagnostics(io, "text", diagnostics, summary2, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
@@ -47342,8 +48204,8 @@ Exit status: 0 printed, 2 usage problems.
 };
 
 // src/cli/status.ts
-import { resolve as resolve7 } from "node:path";
-var FORMATS3 = ["text", "json"];
+import { resolve as resolve8 } from "node:path";
+var FORMATS4 = ["text", "json"];
 var statusCommand = {
   summary: "Show each Paved deployment's state from a GitOps clone and an Argo CD webhook log",
   usage: `Usage: paved status --gitops DIR [--events FILE] [--config FILE] [--limit N] [--format text|json]
@@ -47370,7 +48232,7 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
       { gitops: { type: "string" }, events: { type: "string" }, config: { type: "string" }, limit: { type: "string" }, format: { type: "string" } },
       0
     );
-    const format = oneOf("status", "format", values.format, FORMATS3, "text");
+    const format = oneOf("status", "format", values.format, FORMATS4, "text");
     if (typeof values.gitops !== "string") throw new CliError("paved status: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved status --help`", 2);
     const limit = values.limit === void 0 ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, 2);
@@ -47381,14 +48243,14 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
       return 1;
     }
     const events = typeof values.events === "string" ? parseEventLog(values.events, await readText(io, values.events, "Argo CD events log")) : [];
-    const git = gitRunner(resolve7(io.cwd, values.gitops));
-    let history;
+    const git = gitRunner(resolve8(io.cwd, values.gitops));
+    let history2;
     try {
-      history = await localHistory(git, limit);
+      history2 = await localHistory(git, limit);
     } catch (error) {
       throw new CliError(`paved status: cannot read the GitOps history in ${values.gitops}: ${error.message}`, 2);
     }
-    const replay = await replayEvents(history, events, loaded.config, localTouching(git));
+    const replay = await replayEvents(history2, events, loaded.config, localTouching(git));
     io.stdout.write(format === "json" ? `${JSON.stringify(replay.deployments.map(jsonOf), null, 2)}
 ` : text2(replay.deployments, replay.notes));
     return 0;
@@ -47498,6 +48360,8 @@ var commands = {
   render: renderCommand,
   plan: planCommand,
   apply: applyCommand,
+  portal: portalCommand,
+  metrics: metricsCommand,
   previews: previewsCommand,
   status: statusCommand,
   init: initCommand,

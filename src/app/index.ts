@@ -6,6 +6,7 @@ import { onDeploymentStatus } from "./deployment-status.js";
 import { onIssueComment } from "./issue-comment.js";
 import { onPullRequestPreview } from "./preview.js";
 import { onPullRequest } from "./pull-request.js";
+import { mountPortal } from "./portal.js";
 import { onPush } from "./push.js";
 import { withRequestTimeout } from "./request-timeout.js";
 
@@ -38,4 +39,5 @@ export default function paved(app: Probot, options?: ApplicationFunctionOptions)
   app.on("push", withGitHubObservation(withRequestTimeout(onPush)));
   app.on("deployment_status.created", withGitHubObservation(withRequestTimeout(onDeploymentStatus)));
   mountArgoFeedback(app, options);
+  mountPortal(app, options);
 }

@@ -61,12 +61,21 @@ problems (no git, DIR already holds the repositories).
       term.say(`  git -C ${appDir} log --oneline --graph`);
       term.say(`  git -C ${gitopsDir} log --stat`);
       term.say(`  cd ${appDir} && paved plan --gitops ../gitops --config ${join(EXAMPLES_DIR, "paved.yml")} --source acme/payments`);
+      term.say("The self-service page (services, environments, deployments, delivery metrics), on http://127.0.0.1:4000/portal:");
+      term.say(`  ${portalCommandLine(gitopsDir, appDir)}`);
     } else {
       term.ok(`Done in ${seconds} s. The repositories were temporary and are gone (keep them with --keep DIR).`);
+      term.say("To browse them on the self-service page (services, deployments, delivery metrics):");
+      term.say(`  paved demo --keep DIR && ${portalCommandLine("DIR/gitops", "DIR/payments")}`);
     }
     return 0;
   },
 };
+
+/** The command that serves the demo's repositories on the portal page. */
+export function portalCommandLine(gitopsDir: string, appDir: string): string {
+  return `paved portal --gitops ${gitopsDir} --source ${appDir} --config ${join(EXAMPLES_DIR, "paved.yml")}`;
+}
 
 /** DIR may exist (empty or not), but must not already hold the demo's repositories. */
 async function prepareKeep(dir: string, appDir: string, gitopsDir: string): Promise<void> {

@@ -10,7 +10,9 @@ import { applyCommand } from "./apply.js";
 import { checkConfigCommand } from "./check-config.js";
 import { demoCommand } from "./demo.js";
 import { initCommand } from "./init.js";
+import { metricsCommand } from "./metrics.js";
 import { planCommand } from "./plan.js";
+import { portalCommand } from "./portal.js";
 import { previewsCommand } from "./previews.js";
 import { renderCommand } from "./render.js";
 import { schemaCommand } from "./schema.js";
@@ -25,6 +27,8 @@ export const commands: Record<string, Command> = {
   render: renderCommand,
   plan: planCommand,
   apply: applyCommand,
+  portal: portalCommand,
+  metrics: metricsCommand,
   previews: previewsCommand,
   status: statusCommand,
   init: initCommand,

@@ -165,6 +165,9 @@ function missingPermissions(manifest: AppManifest, events: readonly string[], ro
   return problems;
 }
 
+/** Routes the portal calls with the signed-in person's own token (src/github/portal-access.ts). */
+const USER_TOKEN_ROUTES = ["GET /user", "GET /user/installations", "GET /user/installations/{installation_id}/repositories"];
+
 const appYml = readFileSync(join(ROOT, "app.yml"), "utf8");
 const manifest = parseYaml(appYml) as AppManifest;
 const texts = sourceFiles(join(ROOT, "src")).map((file) => readFileSync(file, "utf8"));
@@ -180,7 +183,18 @@ describe("app.yml against GitHub's documented permissions", () => {
   });
 
   it("grants every permission the events and endpoints need", () => {
-    expect(missingPermissions(manifest, appEvents, routesCalled(texts))).toEqual([]);
+    const asApp = routesCalled(texts).filter((route) => !USER_TOKEN_ROUTES.includes(route));
+    expect(missingPermissions(manifest, appEvents, asApp)).toEqual([]);
+  });
+
+  it("calls the signed-in person's endpoints only from the portal's sign-in, with their own token", () => {
+    // These take a user access token (the portal's GitHub sign-in), so what the person may read
+    // decides, not app.yml; an installation token could not call them at all.
+    const files = sourceFiles(join(ROOT, "src"));
+    for (const route of USER_TOKEN_ROUTES) {
+      const callers = files.filter((file) => readFileSync(file, "utf8").includes(`"${route}"`)).map((file) => file.slice(ROOT.length));
+      expect(callers, route).toEqual(["src/github/portal-access.ts"]);
+    }
   });
 
   it("reads the event permissions from @octokit/openapi-webhooks", () => {

@@ -21,6 +21,7 @@ import { API, errorBody, HttpError, Router, type Reply } from "./fake-github/htt
 import { checkRoutes } from "./fake-github/routes-checks.js";
 import { gitRoutes } from "./fake-github/routes-git.js";
 import { miscRoutes } from "./fake-github/routes-misc.js";
+import { People, userRoutes } from "./fake-github/routes-users.js";
 import {
   addComment,
   addPull,
@@ -148,6 +149,8 @@ export class FakeGitHub {
   private inFlight = 0;
   /** Consulted for every request no scripted fault or delay matched (see `Chaos`). */
   chaos: Chaos | undefined;
+  /** People who sign in with the app's OAuth client, and what each can read. */
+  readonly people = new People({ clientId: "Iv1.fakeclient", clientSecret: "fake-client-secret" });
 
   constructor(readonly app: AppInfo = { id: 1, slug: "paved", installationId: 1 }) {
     this.world = new World(app);
@@ -270,6 +273,11 @@ export class FakeGitHub {
   }
 
   // ---- state set-up and inspection ---------------------------------------------------------
+
+  /** Starts the fake's clock at `ms` (default 2024-01-01), for code that compares GitHub's times with its own clock. */
+  startClockAt(ms: number): void {
+    this.world.start = ms;
+  }
 
   /** Creates a repository with one initial commit on its default branch; returns that commit's sha. */
   addRepo(fullName: string, options: AddRepoOptions = {}): string {
@@ -474,6 +482,7 @@ export class FakeGitHub {
     pullRoutes(router, this.world);
     checkRoutes(router, this.world);
     miscRoutes(router, this.world);
+    userRoutes(router, this.world, this.people);
     return router;
   }
 

@@ -176,8 +176,11 @@ export class World {
   constructor(readonly app: AppInfo) {}
 
   /** A deterministic clock: every call is one second later than the last, from 2024-01-01T00:00:00Z. */
+  /** When the fake's clock starts; each timestamp it hands out is a second later than the last. */
+  start = START;
+
   now(): string {
-    return new Date(START + 1000 * this.seconds++).toISOString().replace(/\.\d{3}Z$/, "Z");
+    return new Date(this.start + 1000 * this.seconds++).toISOString().replace(/\.\d{3}Z$/, "Z");
   }
 
   id(): number {
