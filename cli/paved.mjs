@@ -10969,7 +10969,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve9.call(this, root3, ref);
+      let _sch = resolve10.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -11000,13 +11000,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve9(root3, ref) {
+    function resolve10(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve9, "resolve");
+    __name(resolve10, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -11901,7 +11901,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve9(baseURI, relativeURI, options) {
+    function resolve10(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11937,7 +11937,7 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve9, "resolve");
+    __name(resolve10, "resolve");
     function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
@@ -12308,7 +12308,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve9,
+      resolve: resolve10,
       resolveComponent,
       equal,
       serialize,
@@ -22587,7 +22587,7 @@ var require__2 = __commonJS({
 });
 
 // src/core/package-root.ts
-var FILES = new Map(Object.entries({ "schemas/config.schema.json": '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$id": "https://paved.dev/schemas/config.schema.json",\n  "title": "Paved org config (.github/paved.yml)",\n  "description": "The platform team\'s settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation\'s .github repository on its default branch, never from a pull request.",\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "gitops": {\n      "title": "GitOps repository",\n      "description": "Where rendered files are committed; Argo CD syncs from here.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "repository": {\n          "title": "Repository",\n          "description": "owner/name of the GitOps repository; the app needs contents: write there.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"\n        },\n        "branch": {\n          "title": "Branch",\n          "description": "Branch Argo CD syncs from.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9._/-]{1,200}$",\n          "not": { "pattern": "(^|/)\\\\.|\\\\.\\\\.|//|/$|\\\\.lock$" },\n          "default": "main"\n        },\n        "directory": {\n          "title": "Directory",\n          "description": "Root of the managed tree inside the GitOps repository (\\"\\" for the repository root).",\n          "type": "string",\n          "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$",\n          "default": ""\n        }\n      }\n    },\n    "manifest": {\n      "title": "Manifest path",\n      "description": "Path of the manifest in source repositories.",\n      "type": "string",\n      "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$",\n      "default": "platform.yaml"\n    },\n    "render": {\n      "title": "Rendering",\n      "description": "What Paved writes for each service and environment.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Mode",\n          "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.",\n          "enum": ["manifests", "helm"],\n          "default": "manifests"\n        },\n        "chart": {\n          "title": "Chart",\n          "description": "The org chart, required in helm mode.",\n          "type": "object",\n          "additionalProperties": false,\n          "required": ["repoURL", "name", "version"],\n          "properties": {\n            "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" },\n            "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" },\n            "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 },\n            "valuesSchema": { "title": "Values schema", "description": "Local path of the chart\'s values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null }\n          }\n        },\n        "templates": {\n          "title": "Templates",\n          "description": "A folder of the platform team\'s own templates that replace or add to the built-in ones (path relative to the config file).",\n          "type": ["string", "null"],\n          "default": null\n        }\n      }\n    },\n    "argocd": {\n      "title": "Argo CD",\n      "description": "Where Argo CD runs.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null },\n        "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" }\n      }\n    },\n    "environments": {\n      "title": "Environments",\n      "description": "The environments, in promotion order.",\n      "type": "object",\n      "minProperties": 1,\n      "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n      "additionalProperties": { "$ref": "#/$defs/environment" },\n      "default": {\n        "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true },\n        "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false }\n      }\n    },\n    "registries": {\n      "title": "Allowed registries",\n      "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.",\n      "type": "array",\n      "items": { "type": "string", "minLength": 1 },\n      "default": []\n    },\n    "secretStore": {\n      "title": "Secret store",\n      "description": "The External Secrets store secrets are read from.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["name"],\n      "default": { "kind": "ClusterSecretStore", "name": "default" },\n      "properties": {\n        "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" },\n        "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n        "keyPrefix": {\n          "title": "Key prefix",\n          "description": "Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team\'s secrets. \\"\\" turns the scoping off.",\n          "type": "string",\n          "maxLength": 256,\n          "default": "{owner}/"\n        }\n      }\n    },\n    "dependencies": {\n      "title": "Dependency catalog",\n      "description": "Infrastructure a service may request, by type.",\n      "type": "object",\n      "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" },\n      "additionalProperties": { "$ref": "#/$defs/dependencyType" },\n      "default": {}\n    },\n    "previews": {\n      "title": "Previews",\n      "description": "An environment per pull request, asked for with a label or `/paved preview`: rendered under `<directory>/previews/`, removed when the pull request closes, the label is removed or the TTL passes without a push. Absent: no previews.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["from"],\n      "properties": {\n        "from": { "title": "Based on", "description": "The environment whose cluster and settings a preview takes (it must be configured).", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n        "namespace": { "title": "Namespace pattern", "description": "Namespace of a preview: `{owner}` once, then `{number}` (the pull request number) after a fixed part that ends with a letter or `-`. It may never produce an environment\'s namespace (refused at load).", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-pr-{number}" },\n        "cluster": { "title": "Cluster", "description": "Destination cluster; default: the `from` environment\'s.", "type": "string", "minLength": 1 },\n        "ttl": { "title": "Time to live", "description": "A preview with no push for this long is removed: a number then `m`, `h` or `d`.", "type": "string", "pattern": "^[1-9][0-9]{0,4}[mhd]$", "default": "7d" },\n        "maxPerRepository": { "title": "Maximum per repository", "description": "Open previews a repository may have at once.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 3 },\n        "maxPerOrg": { "title": "Maximum per organisation", "description": "Open previews the organisation may have at once.", "type": "integer", "minimum": 1, "maximum": 10000, "default": 20 },\n        "label": { "title": "Label", "description": "The pull request label that asks for a preview.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:preview" },\n        "keepLabel": { "title": "Keep label", "description": "A pull request with this label keeps its preview past the TTL.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:keep" }\n      }\n    },\n    "links": {\n      "title": "Links",\n      "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.",\n      "type": "object",\n      "additionalProperties": { "type": "string", "pattern": "^https?://" },\n      "default": {}\n    },\n    "policies": {\n      "title": "Policies",\n      "description": "Rules every resolved unit (service in one environment) must meet.",\n      "type": "array",\n      "items": { "$ref": "#/$defs/policy" },\n      "default": []\n    },\n    "builtins": {\n      "title": "Built-in policies",\n      "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.",\n      "type": "object",\n      "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] },\n      "additionalProperties": { "type": "boolean" },\n      "default": {}\n    }\n  },\n  "$defs": {\n    "environment": {\n      "title": "Environment",\n      "description": "One deployment target.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["cluster"],\n      "properties": {\n        "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" },\n        "namespace": {\n          "title": "Namespace pattern",\n          "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.",\n          "type": "string",\n          "pattern": "^[-a-z0-9{}]+$",\n          "default": "{owner}-{env}"\n        },\n        "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" },\n        "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false },\n        "ingress": {\n          "title": "Ingress",\n          "description": "How services with an ingress are exposed in this environment.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster\'s default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n            "tls": {\n              "title": "TLS",\n              "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.",\n              "type": "object",\n              "additionalProperties": false,\n              "properties": {\n                "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" },\n                "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }\n              }\n            }\n          }\n        },\n        "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" },\n        "approval": {\n          "title": "Approval",\n          "description": "A pull request that changes this environment needs an approving review from one of these.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "owners": { "title": "Owner team", "description": "A member of the manifest\'s owner team may approve.", "type": "boolean", "default": false },\n            "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] },\n            "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub\'s rule: the person who pushed the pull request\'s latest commit cannot approve it.", "type": "boolean", "default": false }\n          }\n        },\n        "promote": {\n          "title": "Promotion",\n          "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.",\n          "oneOf": [\n            { "enum": ["merge", "manual"] },\n            {\n              "type": "object",\n              "additionalProperties": false,\n              "required": ["after"],\n              "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } }\n            }\n          ],\n          "default": "merge"\n        },\n        "mode": {\n          "title": "Apply mode",\n          "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.",\n          "enum": ["direct", "pull-request"],\n          "default": "direct"\n        }\n      }\n    },\n    "dependencyType": {\n      "title": "Dependency type",\n      "description": "A kind of infrastructure and the claim rendered for it.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["apiVersion", "kind"],\n      "properties": {\n        "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" },\n        "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" },\n        "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] },\n        "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] },\n        "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } }\n      }\n    },\n    "policy": {\n      "title": "Policy",\n      "description": "A JSON Schema that each matching unit must satisfy.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["id", "assert"],\n      "properties": {\n        "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" },\n        "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" },\n        "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" },\n        "match": {\n          "title": "Match",\n          "description": "Which units the policy applies to (all when absent).",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } },\n            "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } },\n            "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } }\n          }\n        },\n        "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" }\n      }\n    }\n  }\n}\n', "schemas/platform.schema.json": `{
+var FILES = new Map(Object.entries({ "schemas/config.schema.json": '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$id": "https://paved.dev/schemas/config.schema.json",\n  "title": "Paved org config (.github/paved.yml)",\n  "description": "The platform team\'s settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation\'s .github repository on its default branch, never from a pull request.",\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "gitops": {\n      "title": "GitOps repository",\n      "description": "Where rendered files are committed; Argo CD syncs from here.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "repository": {\n          "title": "Repository",\n          "description": "owner/name of the GitOps repository; the app needs contents: write there.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"\n        },\n        "branch": {\n          "title": "Branch",\n          "description": "Branch Argo CD syncs from.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9._/-]{1,200}$",\n          "not": { "pattern": "(^|/)\\\\.|\\\\.\\\\.|//|/$|\\\\.lock$" },\n          "default": "main"\n        },\n        "directory": {\n          "title": "Directory",\n          "description": "Root of the managed tree inside the GitOps repository (\\"\\" for the repository root).",\n          "type": "string",\n          "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$",\n          "default": ""\n        }\n      }\n    },\n    "fleet": {\n      "title": "Fleet re-render",\n      "description": "What happens when this config or the org\'s templates change on the default branch of the org\'s .github repository: every deployed source is re-rendered under the new config.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Fleet mode",\n          "description": "pull-requests: one GitOps pull request per environment, opened in promotion order, for the platform team to merge; commit: one commit straight to the GitOps branch (when an environment has mode: pull-request, the fleet goes by pull requests all the same).",\n          "enum": ["pull-requests", "commit"],\n          "default": "pull-requests"\n        }\n      }\n    },\n    "manifest": {\n      "title": "Manifest path",\n      "description": "Path of the manifest in source repositories.",\n      "type": "string",\n      "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$",\n      "default": "platform.yaml"\n    },\n    "render": {\n      "title": "Rendering",\n      "description": "What Paved writes for each service and environment.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Mode",\n          "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.",\n          "enum": ["manifests", "helm"],\n          "default": "manifests"\n        },\n        "chart": {\n          "title": "Chart",\n          "description": "The org chart, required in helm mode.",\n          "type": "object",\n          "additionalProperties": false,\n          "required": ["repoURL", "name", "version"],\n          "properties": {\n            "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" },\n            "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" },\n            "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 },\n            "valuesSchema": { "title": "Values schema", "description": "Local path of the chart\'s values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null }\n          }\n        },\n        "templates": {\n          "title": "Templates",\n          "description": "A folder of the platform team\'s own templates that replace or add to the built-in ones (path relative to the config file).",\n          "type": ["string", "null"],\n          "default": null\n        }\n      }\n    },\n    "argocd": {\n      "title": "Argo CD",\n      "description": "Where Argo CD runs.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null },\n        "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" }\n      }\n    },\n    "environments": {\n      "title": "Environments",\n      "description": "The environments, in promotion order.",\n      "type": "object",\n      "minProperties": 1,\n      "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n      "additionalProperties": { "$ref": "#/$defs/environment" },\n      "default": {\n        "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true },\n        "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false }\n      }\n    },\n    "registries": {\n      "title": "Allowed registries",\n      "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.",\n      "type": "array",\n      "items": { "type": "string", "minLength": 1 },\n      "default": []\n    },\n    "secretStore": {\n      "title": "Secret store",\n      "description": "The External Secrets store secrets are read from.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["name"],\n      "default": { "kind": "ClusterSecretStore", "name": "default" },\n      "properties": {\n        "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" },\n        "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n        "keyPrefix": {\n          "title": "Key prefix",\n          "description": "Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team\'s secrets. \\"\\" turns the scoping off.",\n          "type": "string",\n          "maxLength": 256,\n          "default": "{owner}/"\n        }\n      }\n    },\n    "dependencies": {\n      "title": "Dependency catalog",\n      "description": "Infrastructure a service may request, by type.",\n      "type": "object",\n      "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" },\n      "additionalProperties": { "$ref": "#/$defs/dependencyType" },\n      "default": {}\n    },\n    "previews": {\n      "title": "Previews",\n      "description": "An environment per pull request, asked for with a label or `/paved preview`: rendered under `<directory>/previews/`, removed when the pull request closes, the label is removed or the TTL passes without a push. Absent: no previews.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["from"],\n      "properties": {\n        "from": { "title": "Based on", "description": "The environment whose cluster and settings a preview takes (it must be configured).", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n        "namespace": { "title": "Namespace pattern", "description": "Namespace of a preview: `{owner}` once, then `{number}` (the pull request number) after a fixed part that ends with a letter or `-`. It may never produce an environment\'s namespace (refused at load).", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-pr-{number}" },\n        "cluster": { "title": "Cluster", "description": "Destination cluster; default: the `from` environment\'s.", "type": "string", "minLength": 1 },\n        "ttl": { "title": "Time to live", "description": "A preview with no push for this long is removed: a number then `m`, `h` or `d`.", "type": "string", "pattern": "^[1-9][0-9]{0,4}[mhd]$", "default": "7d" },\n        "maxPerRepository": { "title": "Maximum per repository", "description": "Open previews a repository may have at once.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 3 },\n        "maxPerOrg": { "title": "Maximum per organisation", "description": "Open previews the organisation may have at once.", "type": "integer", "minimum": 1, "maximum": 10000, "default": 20 },\n        "label": { "title": "Label", "description": "The pull request label that asks for a preview.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:preview" },\n        "keepLabel": { "title": "Keep label", "description": "A pull request with this label keeps its preview past the TTL.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:keep" }\n      }\n    },\n    "links": {\n      "title": "Links",\n      "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.",\n      "type": "object",\n      "additionalProperties": { "type": "string", "pattern": "^https?://" },\n      "default": {}\n    },\n    "policies": {\n      "title": "Policies",\n      "description": "Rules every resolved unit (service in one environment) must meet.",\n      "type": "array",\n      "items": { "$ref": "#/$defs/policy" },\n      "default": []\n    },\n    "builtins": {\n      "title": "Built-in policies",\n      "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.",\n      "type": "object",\n      "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] },\n      "additionalProperties": { "type": "boolean" },\n      "default": {}\n    }\n  },\n  "$defs": {\n    "environment": {\n      "title": "Environment",\n      "description": "One deployment target.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["cluster"],\n      "properties": {\n        "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" },\n        "namespace": {\n          "title": "Namespace pattern",\n          "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.",\n          "type": "string",\n          "pattern": "^[-a-z0-9{}]+$",\n          "default": "{owner}-{env}"\n        },\n        "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" },\n        "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false },\n        "ingress": {\n          "title": "Ingress",\n          "description": "How services with an ingress are exposed in this environment.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster\'s default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n            "tls": {\n              "title": "TLS",\n              "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.",\n              "type": "object",\n              "additionalProperties": false,\n              "properties": {\n                "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" },\n                "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }\n              }\n            }\n          }\n        },\n        "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" },\n        "approval": {\n          "title": "Approval",\n          "description": "A pull request that changes this environment needs an approving review from one of these.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "owners": { "title": "Owner team", "description": "A member of the manifest\'s owner team may approve.", "type": "boolean", "default": false },\n            "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] },\n            "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub\'s rule: the person who pushed the pull request\'s latest commit cannot approve it.", "type": "boolean", "default": false }\n          }\n        },\n        "promote": {\n          "title": "Promotion",\n          "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.",\n          "oneOf": [\n            { "enum": ["merge", "manual"] },\n            {\n              "type": "object",\n              "additionalProperties": false,\n              "required": ["after"],\n              "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } }\n            }\n          ],\n          "default": "merge"\n        },\n        "mode": {\n          "title": "Apply mode",\n          "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.",\n          "enum": ["direct", "pull-request"],\n          "default": "direct"\n        }\n      }\n    },\n    "dependencyType": {\n      "title": "Dependency type",\n      "description": "A kind of infrastructure and the claim rendered for it.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["apiVersion", "kind"],\n      "properties": {\n        "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" },\n        "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" },\n        "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] },\n        "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] },\n        "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } }\n      }\n    },\n    "policy": {\n      "title": "Policy",\n      "description": "A JSON Schema that each matching unit must satisfy.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["id", "assert"],\n      "properties": {\n        "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" },\n        "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" },\n        "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" },\n        "match": {\n          "title": "Match",\n          "description": "Which units the policy applies to (all when absent).",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } },\n            "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } },\n            "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } }\n          }\n        },\n        "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" }\n      }\n    }\n  }\n}\n', "schemas/platform.schema.json": `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "https://paved.dev/schemas/platform.schema.json",
   "title": "Paved platform.yaml",
@@ -27911,7 +27911,7 @@ var platform = (() => {
 var config = (() => {
   const exported = {};
   exported.config = validate0;
-  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "previews": { "title": "Previews", "description": "An environment per pull request, asked for with a label or `/paved preview`: rendered under `<directory>/previews/`, removed when the pull request closes, the label is removed or the TTL passes without a push. Absent: no previews.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "title": "Based on", "description": "The environment whose cluster and settings a preview takes (it must be configured).", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "namespace": { "title": "Namespace pattern", "description": "Namespace of a preview: `{owner}` once, then `{number}` (the pull request number) after a fixed part that ends with a letter or `-`. It may never produce an environment's namespace (refused at load).", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-pr-{number}" }, "cluster": { "title": "Cluster", "description": "Destination cluster; default: the `from` environment's.", "type": "string", "minLength": 1 }, "ttl": { "title": "Time to live", "description": "A preview with no push for this long is removed: a number then `m`, `h` or `d`.", "type": "string", "pattern": "^[1-9][0-9]{0,4}[mhd]$", "default": "7d" }, "maxPerRepository": { "title": "Maximum per repository", "description": "Open previews a repository may have at once.", "type": "integer", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxPerOrg": { "title": "Maximum per organisation", "description": "Open previews the organisation may have at once.", "type": "integer", "minimum": 1, "maximum": 1e4, "default": 20 }, "label": { "title": "Label", "description": "The pull request label that asks for a preview.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:preview" }, "keepLabel": { "title": "Keep label", "description": "A pull request with this label keeps its preview past the TTL.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:keep" } } }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "promote": { "title": "Promotion", "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.", "oneOf": [{ "enum": ["merge", "manual"] }, { "type": "object", "additionalProperties": false, "required": ["after"], "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } } }], "default": "merge" }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
+  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://paved.dev/schemas/config.schema.json", "title": "Paved org config (.github/paved.yml)", "description": "The platform team's settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation's .github repository on its default branch, never from a pull request.", "type": "object", "additionalProperties": false, "properties": { "gitops": { "title": "GitOps repository", "description": "Where rendered files are committed; Argo CD syncs from here.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "repository": { "title": "Repository", "description": "owner/name of the GitOps repository; the app needs contents: write there.", "type": "string", "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$" }, "branch": { "title": "Branch", "description": "Branch Argo CD syncs from.", "type": "string", "pattern": "^[A-Za-z0-9._/-]{1,200}$", "not": { "pattern": "(^|/)\\.|\\.\\.|//|/$|\\.lock$" }, "default": "main" }, "directory": { "title": "Directory", "description": 'Root of the managed tree inside the GitOps repository ("" for the repository root).', "type": "string", "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$", "default": "" } } }, "fleet": { "title": "Fleet re-render", "description": "What happens when this config or the org's templates change on the default branch of the org's .github repository: every deployed source is re-rendered under the new config.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Fleet mode", "description": "pull-requests: one GitOps pull request per environment, opened in promotion order, for the platform team to merge; commit: one commit straight to the GitOps branch (when an environment has mode: pull-request, the fleet goes by pull requests all the same).", "enum": ["pull-requests", "commit"], "default": "pull-requests" } } }, "manifest": { "title": "Manifest path", "description": "Path of the manifest in source repositories.", "type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", "default": "platform.yaml" }, "render": { "title": "Rendering", "description": "What Paved writes for each service and environment.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "mode": { "title": "Mode", "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.", "enum": ["manifests", "helm"], "default": "manifests" }, "chart": { "title": "Chart", "description": "The org chart, required in helm mode.", "type": "object", "additionalProperties": false, "required": ["repoURL", "name", "version"], "properties": { "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" }, "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" }, "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 }, "valuesSchema": { "title": "Values schema", "description": "Local path of the chart's values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null } } }, "templates": { "title": "Templates", "description": "A folder of the platform team's own templates that replace or add to the built-in ones (path relative to the config file).", "type": ["string", "null"], "default": null } } }, "argocd": { "title": "Argo CD", "description": "Where Argo CD runs.", "type": "object", "additionalProperties": false, "default": {}, "properties": { "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null }, "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" } } }, "environments": { "title": "Environments", "description": "The environments, in promotion order.", "type": "object", "minProperties": 1, "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "additionalProperties": { "$ref": "#/$defs/environment" }, "default": { "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true }, "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false } } }, "registries": { "title": "Allowed registries", "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.", "type": "array", "items": { "type": "string", "minLength": 1 }, "default": [] }, "secretStore": { "title": "Secret store", "description": "The External Secrets store secrets are read from.", "type": "object", "additionalProperties": false, "required": ["name"], "default": { "kind": "ClusterSecretStore", "name": "default" }, "properties": { "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" }, "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "keyPrefix": { "title": "Key prefix", "description": `Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team's secrets. "" turns the scoping off.`, "type": "string", "maxLength": 256, "default": "{owner}/" } } }, "dependencies": { "title": "Dependency catalog", "description": "Infrastructure a service may request, by type.", "type": "object", "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" }, "additionalProperties": { "$ref": "#/$defs/dependencyType" }, "default": {} }, "previews": { "title": "Previews", "description": "An environment per pull request, asked for with a label or `/paved preview`: rendered under `<directory>/previews/`, removed when the pull request closes, the label is removed or the TTL passes without a push. Absent: no previews.", "type": "object", "additionalProperties": false, "required": ["from"], "properties": { "from": { "title": "Based on", "description": "The environment whose cluster and settings a preview takes (it must be configured).", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, "namespace": { "title": "Namespace pattern", "description": "Namespace of a preview: `{owner}` once, then `{number}` (the pull request number) after a fixed part that ends with a letter or `-`. It may never produce an environment's namespace (refused at load).", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-pr-{number}" }, "cluster": { "title": "Cluster", "description": "Destination cluster; default: the `from` environment's.", "type": "string", "minLength": 1 }, "ttl": { "title": "Time to live", "description": "A preview with no push for this long is removed: a number then `m`, `h` or `d`.", "type": "string", "pattern": "^[1-9][0-9]{0,4}[mhd]$", "default": "7d" }, "maxPerRepository": { "title": "Maximum per repository", "description": "Open previews a repository may have at once.", "type": "integer", "minimum": 1, "maximum": 1e3, "default": 3 }, "maxPerOrg": { "title": "Maximum per organisation", "description": "Open previews the organisation may have at once.", "type": "integer", "minimum": 1, "maximum": 1e4, "default": 20 }, "label": { "title": "Label", "description": "The pull request label that asks for a preview.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:preview" }, "keepLabel": { "title": "Keep label", "description": "A pull request with this label keeps its preview past the TTL.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:keep" } } }, "links": { "title": "Links", "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.", "type": "object", "additionalProperties": { "type": "string", "pattern": "^https?://" }, "default": {} }, "policies": { "title": "Policies", "description": "Rules every resolved unit (service in one environment) must meet.", "type": "array", "items": { "$ref": "#/$defs/policy" }, "default": [] }, "builtins": { "title": "Built-in policies", "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.", "type": "object", "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] }, "additionalProperties": { "type": "boolean" }, "default": {} } }, "$defs": { "environment": { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "promote": { "title": "Promotion", "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.", "oneOf": [{ "enum": ["merge", "manual"] }, { "type": "object", "additionalProperties": false, "required": ["after"], "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } } }], "default": "merge" }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } }, "dependencyType": { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } }, "policy": { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } } } };
   const schema1 = { "title": "Environment", "description": "One deployment target.", "type": "object", "additionalProperties": false, "required": ["cluster"], "properties": { "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" }, "namespace": { "title": "Namespace pattern", "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-{env}" }, "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false }, "ingress": { "title": "Ingress", "description": "How services with an ingress are exposed in this environment.", "type": "object", "additionalProperties": false, "properties": { "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster's default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, "tls": { "title": "TLS", "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.", "type": "object", "additionalProperties": false, "properties": { "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" }, "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" } } } } }, "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" }, "approval": { "title": "Approval", "description": "A pull request that changes this environment needs an approving review from one of these.", "type": "object", "additionalProperties": false, "properties": { "owners": { "title": "Owner team", "description": "A member of the manifest's owner team may approve.", "type": "boolean", "default": false }, "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] }, "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub's rule: the person who pushed the pull request's latest commit cannot approve it.", "type": "boolean", "default": false } } }, "promote": { "title": "Promotion", "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.", "oneOf": [{ "enum": ["merge", "manual"] }, { "type": "object", "additionalProperties": false, "required": ["after"], "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } } }], "default": "merge" }, "mode": { "title": "Apply mode", "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.", "enum": ["direct", "pull-request"], "default": "direct" } } };
   const schema2 = { "title": "Dependency type", "description": "A kind of infrastructure and the claim rendered for it.", "type": "object", "additionalProperties": false, "required": ["apiVersion", "kind"], "properties": { "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" }, "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] }, "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] }, "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } } } };
   const schema3 = { "title": "Policy", "description": "A JSON Schema that each matching unit must satisfy.", "type": "object", "additionalProperties": false, "required": ["id", "assert"], "properties": { "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" }, "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" }, "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" }, "match": { "title": "Match", "description": "Which units the policy applies to (all when absent).", "type": "object", "additionalProperties": false, "properties": { "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } }, "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } }, "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } } } }, "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" } } };
@@ -27952,6 +27952,9 @@ var config = (() => {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.gitops === void 0) {
         data.gitops = {};
+      }
+      if (data.fleet === void 0) {
+        data.fleet = {};
       }
       if (data.manifest === void 0) {
         data.manifest = "platform.yaml";
@@ -28116,48 +28119,45 @@ var config = (() => {
         }
         errors++;
       }
-      let data4 = data.manifest;
-      if (typeof data4 === "string") {
-        if (!pattern4.test(data4)) {
-          const err11 = { instancePath: instancePath + "/manifest", schemaPath: "#/properties/manifest/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", parentSchema: schema0.properties.manifest, data: data4 };
-          if (vErrors === null) {
-            vErrors = [err11];
-          } else {
-            vErrors.push(err11);
-          }
-          errors++;
+      let data4 = data.fleet;
+      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+        if (data4.mode === void 0) {
+          data4.mode = "pull-requests";
         }
-      } else {
-        const err12 = { instancePath: instancePath + "/manifest", schemaPath: "#/properties/manifest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.manifest.type, parentSchema: schema0.properties.manifest, data: data4 };
-        if (vErrors === null) {
-          vErrors = [err12];
-        } else {
-          vErrors.push(err12);
-        }
-        errors++;
-      }
-      let data5 = data.render;
-      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-        if (data5.mode === void 0) {
-          data5.mode = "manifests";
-        }
-        if (data5.templates === void 0) {
-          data5.templates = null;
-        }
-        for (const key22 in data5) {
-          if (!(key22 === "mode" || key22 === "chart" || key22 === "templates")) {
-            const err13 = { instancePath: instancePath + "/render", schemaPath: "#/properties/render/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.render, data: data5 };
+        for (const key22 in data4) {
+          if (!(key22 === "mode")) {
+            const err11 = { instancePath: instancePath + "/fleet", schemaPath: "#/properties/fleet/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key22 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.fleet, data: data4 };
             if (vErrors === null) {
-              vErrors = [err13];
+              vErrors = [err11];
             } else {
-              vErrors.push(err13);
+              vErrors.push(err11);
             }
             errors++;
           }
         }
-        let data6 = data5.mode;
-        if (!(data6 === "manifests" || data6 === "helm")) {
-          const err14 = { instancePath: instancePath + "/render/mode", schemaPath: "#/properties/render/properties/mode/enum", keyword: "enum", params: { allowedValues: schema0.properties.render.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.render.properties.mode.enum, parentSchema: schema0.properties.render.properties.mode, data: data6 };
+        let data5 = data4.mode;
+        if (!(data5 === "pull-requests" || data5 === "commit")) {
+          const err12 = { instancePath: instancePath + "/fleet/mode", schemaPath: "#/properties/fleet/properties/mode/enum", keyword: "enum", params: { allowedValues: schema0.properties.fleet.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.fleet.properties.mode.enum, parentSchema: schema0.properties.fleet.properties.mode, data: data5 };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      } else {
+        const err13 = { instancePath: instancePath + "/fleet", schemaPath: "#/properties/fleet/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.fleet.type, parentSchema: schema0.properties.fleet, data: data4 };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+      let data6 = data.manifest;
+      if (typeof data6 === "string") {
+        if (!pattern4.test(data6)) {
+          const err14 = { instancePath: instancePath + "/manifest", schemaPath: "#/properties/manifest/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$" }, message: 'must match pattern "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$"', schema: "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$", parentSchema: schema0.properties.manifest, data: data6 };
           if (vErrors === null) {
             vErrors = [err14];
           } else {
@@ -28165,166 +28165,166 @@ var config = (() => {
           }
           errors++;
         }
-        if (data5.chart !== void 0) {
-          let data7 = data5.chart;
-          if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
-            if (data7.valuesSchema === void 0) {
-              data7.valuesSchema = null;
-            }
-            if (data7.repoURL === void 0) {
-              const err15 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/required", keyword: "required", params: { missingProperty: "repoURL" }, message: "must have required property 'repoURL'", schema: schema0.properties.render.properties.chart.required, parentSchema: schema0.properties.render.properties.chart, data: data7 };
-              if (vErrors === null) {
-                vErrors = [err15];
-              } else {
-                vErrors.push(err15);
-              }
-              errors++;
-            }
-            if (data7.name === void 0) {
-              const err16 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.render.properties.chart.required, parentSchema: schema0.properties.render.properties.chart, data: data7 };
-              if (vErrors === null) {
-                vErrors = [err16];
-              } else {
-                vErrors.push(err16);
-              }
-              errors++;
-            }
-            if (data7.version === void 0) {
-              const err17 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'", schema: schema0.properties.render.properties.chart.required, parentSchema: schema0.properties.render.properties.chart, data: data7 };
-              if (vErrors === null) {
-                vErrors = [err17];
-              } else {
-                vErrors.push(err17);
-              }
-              errors++;
-            }
-            for (const key3 in data7) {
-              if (!(key3 === "repoURL" || key3 === "name" || key3 === "version" || key3 === "valuesSchema")) {
-                const err18 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.render.properties.chart, data: data7 };
-                if (vErrors === null) {
-                  vErrors = [err18];
-                } else {
-                  vErrors.push(err18);
-                }
-                errors++;
-              }
-            }
-            if (data7.repoURL !== void 0) {
-              let data8 = data7.repoURL;
-              if (typeof data8 === "string") {
-                if (!formats0(data8)) {
-                  const err19 = { instancePath: instancePath + "/render/chart/repoURL", schemaPath: "#/properties/render/properties/chart/properties/repoURL/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema0.properties.render.properties.chart.properties.repoURL, data: data8 };
-                  if (vErrors === null) {
-                    vErrors = [err19];
-                  } else {
-                    vErrors.push(err19);
-                  }
-                  errors++;
-                }
-              } else {
-                const err20 = { instancePath: instancePath + "/render/chart/repoURL", schemaPath: "#/properties/render/properties/chart/properties/repoURL/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.render.properties.chart.properties.repoURL.type, parentSchema: schema0.properties.render.properties.chart.properties.repoURL, data: data8 };
-                if (vErrors === null) {
-                  vErrors = [err20];
-                } else {
-                  vErrors.push(err20);
-                }
-                errors++;
-              }
-            }
-            if (data7.name !== void 0) {
-              let data9 = data7.name;
-              if (typeof data9 === "string") {
-                if (!pattern5.test(data9)) {
-                  const err21 = { instancePath: instancePath + "/render/chart/name", schemaPath: "#/properties/render/properties/chart/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._-]*$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._-]*$"', schema: "^[a-z0-9][a-z0-9._-]*$", parentSchema: schema0.properties.render.properties.chart.properties.name, data: data9 };
-                  if (vErrors === null) {
-                    vErrors = [err21];
-                  } else {
-                    vErrors.push(err21);
-                  }
-                  errors++;
-                }
-              } else {
-                const err22 = { instancePath: instancePath + "/render/chart/name", schemaPath: "#/properties/render/properties/chart/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.render.properties.chart.properties.name.type, parentSchema: schema0.properties.render.properties.chart.properties.name, data: data9 };
-                if (vErrors === null) {
-                  vErrors = [err22];
-                } else {
-                  vErrors.push(err22);
-                }
-                errors++;
-              }
-            }
-            if (data7.version !== void 0) {
-              let data10 = data7.version;
-              if (typeof data10 === "string") {
-                if (func1(data10) < 1) {
-                  const err23 = { instancePath: instancePath + "/render/chart/version", schemaPath: "#/properties/render/properties/chart/properties/version/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.render.properties.chart.properties.version, data: data10 };
-                  if (vErrors === null) {
-                    vErrors = [err23];
-                  } else {
-                    vErrors.push(err23);
-                  }
-                  errors++;
-                }
-              } else {
-                const err24 = { instancePath: instancePath + "/render/chart/version", schemaPath: "#/properties/render/properties/chart/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.render.properties.chart.properties.version.type, parentSchema: schema0.properties.render.properties.chart.properties.version, data: data10 };
-                if (vErrors === null) {
-                  vErrors = [err24];
-                } else {
-                  vErrors.push(err24);
-                }
-                errors++;
-              }
-            }
-            let data11 = data7.valuesSchema;
-            if (typeof data11 !== "string" && data11 !== null) {
-              const err25 = { instancePath: instancePath + "/render/chart/valuesSchema", schemaPath: "#/properties/render/properties/chart/properties/valuesSchema/type", keyword: "type", params: { type: schema0.properties.render.properties.chart.properties.valuesSchema.type }, message: "must be string,null", schema: schema0.properties.render.properties.chart.properties.valuesSchema.type, parentSchema: schema0.properties.render.properties.chart.properties.valuesSchema, data: data11 };
-              if (vErrors === null) {
-                vErrors = [err25];
-              } else {
-                vErrors.push(err25);
-              }
-              errors++;
-            }
-          } else {
-            const err26 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.render.properties.chart.type, parentSchema: schema0.properties.render.properties.chart, data: data7 };
+      } else {
+        const err15 = { instancePath: instancePath + "/manifest", schemaPath: "#/properties/manifest/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.manifest.type, parentSchema: schema0.properties.manifest, data: data6 };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+      let data7 = data.render;
+      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+        if (data7.mode === void 0) {
+          data7.mode = "manifests";
+        }
+        if (data7.templates === void 0) {
+          data7.templates = null;
+        }
+        for (const key3 in data7) {
+          if (!(key3 === "mode" || key3 === "chart" || key3 === "templates")) {
+            const err16 = { instancePath: instancePath + "/render", schemaPath: "#/properties/render/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.render, data: data7 };
             if (vErrors === null) {
-              vErrors = [err26];
+              vErrors = [err16];
             } else {
-              vErrors.push(err26);
+              vErrors.push(err16);
             }
             errors++;
           }
         }
-        let data12 = data5.templates;
-        if (typeof data12 !== "string" && data12 !== null) {
-          const err27 = { instancePath: instancePath + "/render/templates", schemaPath: "#/properties/render/properties/templates/type", keyword: "type", params: { type: schema0.properties.render.properties.templates.type }, message: "must be string,null", schema: schema0.properties.render.properties.templates.type, parentSchema: schema0.properties.render.properties.templates, data: data12 };
+        let data8 = data7.mode;
+        if (!(data8 === "manifests" || data8 === "helm")) {
+          const err17 = { instancePath: instancePath + "/render/mode", schemaPath: "#/properties/render/properties/mode/enum", keyword: "enum", params: { allowedValues: schema0.properties.render.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.render.properties.mode.enum, parentSchema: schema0.properties.render.properties.mode, data: data8 };
           if (vErrors === null) {
-            vErrors = [err27];
+            vErrors = [err17];
           } else {
-            vErrors.push(err27);
+            vErrors.push(err17);
           }
           errors++;
         }
-      } else {
-        const err28 = { instancePath: instancePath + "/render", schemaPath: "#/properties/render/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.render.type, parentSchema: schema0.properties.render, data: data5 };
-        if (vErrors === null) {
-          vErrors = [err28];
-        } else {
-          vErrors.push(err28);
-        }
-        errors++;
-      }
-      let data13 = data.argocd;
-      if (data13 && typeof data13 == "object" && !Array.isArray(data13)) {
-        if (data13.url === void 0) {
-          data13.url = null;
-        }
-        if (data13.namespace === void 0) {
-          data13.namespace = "argocd";
-        }
-        for (const key4 in data13) {
-          if (!(key4 === "url" || key4 === "namespace")) {
-            const err29 = { instancePath: instancePath + "/argocd", schemaPath: "#/properties/argocd/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.argocd, data: data13 };
+        if (data7.chart !== void 0) {
+          let data9 = data7.chart;
+          if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+            if (data9.valuesSchema === void 0) {
+              data9.valuesSchema = null;
+            }
+            if (data9.repoURL === void 0) {
+              const err18 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/required", keyword: "required", params: { missingProperty: "repoURL" }, message: "must have required property 'repoURL'", schema: schema0.properties.render.properties.chart.required, parentSchema: schema0.properties.render.properties.chart, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err18];
+              } else {
+                vErrors.push(err18);
+              }
+              errors++;
+            }
+            if (data9.name === void 0) {
+              const err19 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.render.properties.chart.required, parentSchema: schema0.properties.render.properties.chart, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+            if (data9.version === void 0) {
+              const err20 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'", schema: schema0.properties.render.properties.chart.required, parentSchema: schema0.properties.render.properties.chart, data: data9 };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            for (const key4 in data9) {
+              if (!(key4 === "repoURL" || key4 === "name" || key4 === "version" || key4 === "valuesSchema")) {
+                const err21 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.render.properties.chart, data: data9 };
+                if (vErrors === null) {
+                  vErrors = [err21];
+                } else {
+                  vErrors.push(err21);
+                }
+                errors++;
+              }
+            }
+            if (data9.repoURL !== void 0) {
+              let data10 = data9.repoURL;
+              if (typeof data10 === "string") {
+                if (!formats0(data10)) {
+                  const err22 = { instancePath: instancePath + "/render/chart/repoURL", schemaPath: "#/properties/render/properties/chart/properties/repoURL/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema0.properties.render.properties.chart.properties.repoURL, data: data10 };
+                  if (vErrors === null) {
+                    vErrors = [err22];
+                  } else {
+                    vErrors.push(err22);
+                  }
+                  errors++;
+                }
+              } else {
+                const err23 = { instancePath: instancePath + "/render/chart/repoURL", schemaPath: "#/properties/render/properties/chart/properties/repoURL/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.render.properties.chart.properties.repoURL.type, parentSchema: schema0.properties.render.properties.chart.properties.repoURL, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+            if (data9.name !== void 0) {
+              let data11 = data9.name;
+              if (typeof data11 === "string") {
+                if (!pattern5.test(data11)) {
+                  const err24 = { instancePath: instancePath + "/render/chart/name", schemaPath: "#/properties/render/properties/chart/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9._-]*$" }, message: 'must match pattern "^[a-z0-9][a-z0-9._-]*$"', schema: "^[a-z0-9][a-z0-9._-]*$", parentSchema: schema0.properties.render.properties.chart.properties.name, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              } else {
+                const err25 = { instancePath: instancePath + "/render/chart/name", schemaPath: "#/properties/render/properties/chart/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.render.properties.chart.properties.name.type, parentSchema: schema0.properties.render.properties.chart.properties.name, data: data11 };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+            if (data9.version !== void 0) {
+              let data12 = data9.version;
+              if (typeof data12 === "string") {
+                if (func1(data12) < 1) {
+                  const err26 = { instancePath: instancePath + "/render/chart/version", schemaPath: "#/properties/render/properties/chart/properties/version/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.render.properties.chart.properties.version, data: data12 };
+                  if (vErrors === null) {
+                    vErrors = [err26];
+                  } else {
+                    vErrors.push(err26);
+                  }
+                  errors++;
+                }
+              } else {
+                const err27 = { instancePath: instancePath + "/render/chart/version", schemaPath: "#/properties/render/properties/chart/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.render.properties.chart.properties.version.type, parentSchema: schema0.properties.render.properties.chart.properties.version, data: data12 };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+            let data13 = data9.valuesSchema;
+            if (typeof data13 !== "string" && data13 !== null) {
+              const err28 = { instancePath: instancePath + "/render/chart/valuesSchema", schemaPath: "#/properties/render/properties/chart/properties/valuesSchema/type", keyword: "type", params: { type: schema0.properties.render.properties.chart.properties.valuesSchema.type }, message: "must be string,null", schema: schema0.properties.render.properties.chart.properties.valuesSchema.type, parentSchema: schema0.properties.render.properties.chart.properties.valuesSchema, data: data13 };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+          } else {
+            const err29 = { instancePath: instancePath + "/render/chart", schemaPath: "#/properties/render/properties/chart/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.render.properties.chart.type, parentSchema: schema0.properties.render.properties.chart, data: data9 };
             if (vErrors === null) {
               vErrors = [err29];
             } else {
@@ -28333,9 +28333,9 @@ var config = (() => {
             errors++;
           }
         }
-        let data14 = data13.url;
+        let data14 = data7.templates;
         if (typeof data14 !== "string" && data14 !== null) {
-          const err30 = { instancePath: instancePath + "/argocd/url", schemaPath: "#/properties/argocd/properties/url/type", keyword: "type", params: { type: schema0.properties.argocd.properties.url.type }, message: "must be string,null", schema: schema0.properties.argocd.properties.url.type, parentSchema: schema0.properties.argocd.properties.url, data: data14 };
+          const err30 = { instancePath: instancePath + "/render/templates", schemaPath: "#/properties/render/properties/templates/type", keyword: "type", params: { type: schema0.properties.render.properties.templates.type }, message: "must be string,null", schema: schema0.properties.render.properties.templates.type, parentSchema: schema0.properties.render.properties.templates, data: data14 };
           if (vErrors === null) {
             vErrors = [err30];
           } else {
@@ -28343,21 +28343,26 @@ var config = (() => {
           }
           errors++;
         }
-        if (typeof data14 === "string") {
-          if (!formats0(data14)) {
-            const err31 = { instancePath: instancePath + "/argocd/url", schemaPath: "#/properties/argocd/properties/url/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema0.properties.argocd.properties.url, data: data14 };
-            if (vErrors === null) {
-              vErrors = [err31];
-            } else {
-              vErrors.push(err31);
-            }
-            errors++;
-          }
+      } else {
+        const err31 = { instancePath: instancePath + "/render", schemaPath: "#/properties/render/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.render.type, parentSchema: schema0.properties.render, data: data7 };
+        if (vErrors === null) {
+          vErrors = [err31];
+        } else {
+          vErrors.push(err31);
         }
-        let data15 = data13.namespace;
-        if (typeof data15 === "string") {
-          if (!pattern6.test(data15)) {
-            const err32 = { instancePath: instancePath + "/argocd/namespace", schemaPath: "#/properties/argocd/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema0.properties.argocd.properties.namespace, data: data15 };
+        errors++;
+      }
+      let data15 = data.argocd;
+      if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
+        if (data15.url === void 0) {
+          data15.url = null;
+        }
+        if (data15.namespace === void 0) {
+          data15.namespace = "argocd";
+        }
+        for (const key5 in data15) {
+          if (!(key5 === "url" || key5 === "namespace")) {
+            const err32 = { instancePath: instancePath + "/argocd", schemaPath: "#/properties/argocd/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.argocd, data: data15 };
             if (vErrors === null) {
               vErrors = [err32];
             } else {
@@ -28365,8 +28370,10 @@ var config = (() => {
             }
             errors++;
           }
-        } else {
-          const err33 = { instancePath: instancePath + "/argocd/namespace", schemaPath: "#/properties/argocd/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.argocd.properties.namespace.type, parentSchema: schema0.properties.argocd.properties.namespace, data: data15 };
+        }
+        let data16 = data15.url;
+        if (typeof data16 !== "string" && data16 !== null) {
+          const err33 = { instancePath: instancePath + "/argocd/url", schemaPath: "#/properties/argocd/properties/url/type", keyword: "type", params: { type: schema0.properties.argocd.properties.url.type }, message: "must be string,null", schema: schema0.properties.argocd.properties.url.type, parentSchema: schema0.properties.argocd.properties.url, data: data16 };
           if (vErrors === null) {
             vErrors = [err33];
           } else {
@@ -28374,111 +28381,108 @@ var config = (() => {
           }
           errors++;
         }
-      } else {
-        const err34 = { instancePath: instancePath + "/argocd", schemaPath: "#/properties/argocd/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.argocd.type, parentSchema: schema0.properties.argocd, data: data13 };
-        if (vErrors === null) {
-          vErrors = [err34];
-        } else {
-          vErrors.push(err34);
-        }
-        errors++;
-      }
-      let data16 = data.environments;
-      if (data16 && typeof data16 == "object" && !Array.isArray(data16)) {
-        if (Object.keys(data16).length < 1) {
-          const err35 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema0.properties.environments, data: data16 };
-          if (vErrors === null) {
-            vErrors = [err35];
-          } else {
-            vErrors.push(err35);
-          }
-          errors++;
-        }
-        for (const key5 in data16) {
-          const _errs41 = errors;
-          if (typeof key5 === "string") {
-            if (!pattern7.test(key5)) {
-              const err36 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema0.properties.environments.propertyNames, data: key5, propertyName: key5 };
-              if (vErrors === null) {
-                vErrors = [err36];
-              } else {
-                vErrors.push(err36);
-              }
-              errors++;
-            }
-          }
-          var valid6 = _errs41 === errors;
-          if (!valid6) {
-            const err37 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/propertyNames", keyword: "propertyNames", params: { propertyName: key5 }, message: "property name must be valid", schema: schema0.properties.environments.propertyNames, parentSchema: schema0.properties.environments, data: data16 };
+        if (typeof data16 === "string") {
+          if (!formats0(data16)) {
+            const err34 = { instancePath: instancePath + "/argocd/url", schemaPath: "#/properties/argocd/properties/url/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema0.properties.argocd.properties.url, data: data16 };
             if (vErrors === null) {
-              vErrors = [err37];
+              vErrors = [err34];
             } else {
-              vErrors.push(err37);
+              vErrors.push(err34);
             }
             errors++;
           }
         }
-        for (const key6 in data16) {
-          let data17 = data16[key6];
-          if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
-            if (data17.namespace === void 0) {
-              data17.namespace = "{owner}-{env}";
+        let data17 = data15.namespace;
+        if (typeof data17 === "string") {
+          if (!pattern6.test(data17)) {
+            const err35 = { instancePath: instancePath + "/argocd/namespace", schemaPath: "#/properties/argocd/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", parentSchema: schema0.properties.argocd.properties.namespace, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err35];
+            } else {
+              vErrors.push(err35);
             }
-            if (data17.autoSync === void 0) {
-              data17.autoSync = false;
-            }
-            if (data17.promote === void 0) {
-              data17.promote = "merge";
-            }
-            if (data17.mode === void 0) {
-              data17.mode = "direct";
-            }
-            if (data17.cluster === void 0) {
-              const err38 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/required", keyword: "required", params: { missingProperty: "cluster" }, message: "must have required property 'cluster'", schema: schema1.required, parentSchema: schema1, data: data17 };
+            errors++;
+          }
+        } else {
+          const err36 = { instancePath: instancePath + "/argocd/namespace", schemaPath: "#/properties/argocd/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.argocd.properties.namespace.type, parentSchema: schema0.properties.argocd.properties.namespace, data: data17 };
+          if (vErrors === null) {
+            vErrors = [err36];
+          } else {
+            vErrors.push(err36);
+          }
+          errors++;
+        }
+      } else {
+        const err37 = { instancePath: instancePath + "/argocd", schemaPath: "#/properties/argocd/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.argocd.type, parentSchema: schema0.properties.argocd, data: data15 };
+        if (vErrors === null) {
+          vErrors = [err37];
+        } else {
+          vErrors.push(err37);
+        }
+        errors++;
+      }
+      let data18 = data.environments;
+      if (data18 && typeof data18 == "object" && !Array.isArray(data18)) {
+        if (Object.keys(data18).length < 1) {
+          const err38 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/minProperties", keyword: "minProperties", params: { limit: 1 }, message: "must NOT have fewer than 1 properties", schema: 1, parentSchema: schema0.properties.environments, data: data18 };
+          if (vErrors === null) {
+            vErrors = [err38];
+          } else {
+            vErrors.push(err38);
+          }
+          errors++;
+        }
+        for (const key6 in data18) {
+          const _errs45 = errors;
+          if (typeof key6 === "string") {
+            if (!pattern7.test(key6)) {
+              const err39 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema0.properties.environments.propertyNames, data: key6, propertyName: key6 };
               if (vErrors === null) {
-                vErrors = [err38];
+                vErrors = [err39];
               } else {
-                vErrors.push(err38);
+                vErrors.push(err39);
               }
               errors++;
             }
-            for (const key7 in data17) {
-              if (!func0.call(schema1.properties, key7)) {
-                const err39 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1, data: data17 };
-                if (vErrors === null) {
-                  vErrors = [err39];
-                } else {
-                  vErrors.push(err39);
-                }
-                errors++;
-              }
+          }
+          var valid7 = _errs45 === errors;
+          if (!valid7) {
+            const err40 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/propertyNames", keyword: "propertyNames", params: { propertyName: key6 }, message: "property name must be valid", schema: schema0.properties.environments.propertyNames, parentSchema: schema0.properties.environments, data: data18 };
+            if (vErrors === null) {
+              vErrors = [err40];
+            } else {
+              vErrors.push(err40);
             }
-            if (data17.cluster !== void 0) {
-              let data18 = data17.cluster;
-              if (typeof data18 === "string") {
-                if (!formats0(data18)) {
-                  const err40 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/cluster", schemaPath: "#/$defs/environment/properties/cluster/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema1.properties.cluster, data: data18 };
-                  if (vErrors === null) {
-                    vErrors = [err40];
-                  } else {
-                    vErrors.push(err40);
-                  }
-                  errors++;
-                }
+            errors++;
+          }
+        }
+        for (const key7 in data18) {
+          let data19 = data18[key7];
+          if (data19 && typeof data19 == "object" && !Array.isArray(data19)) {
+            if (data19.namespace === void 0) {
+              data19.namespace = "{owner}-{env}";
+            }
+            if (data19.autoSync === void 0) {
+              data19.autoSync = false;
+            }
+            if (data19.promote === void 0) {
+              data19.promote = "merge";
+            }
+            if (data19.mode === void 0) {
+              data19.mode = "direct";
+            }
+            if (data19.cluster === void 0) {
+              const err41 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/required", keyword: "required", params: { missingProperty: "cluster" }, message: "must have required property 'cluster'", schema: schema1.required, parentSchema: schema1, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err41];
               } else {
-                const err41 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/cluster", schemaPath: "#/$defs/environment/properties/cluster/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.cluster.type, parentSchema: schema1.properties.cluster, data: data18 };
-                if (vErrors === null) {
-                  vErrors = [err41];
-                } else {
-                  vErrors.push(err41);
-                }
-                errors++;
+                vErrors.push(err41);
               }
+              errors++;
             }
-            let data19 = data17.namespace;
-            if (typeof data19 === "string") {
-              if (!pattern8.test(data19)) {
-                const err42 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/namespace", schemaPath: "#/$defs/environment/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[-a-z0-9{}]+$" }, message: 'must match pattern "^[-a-z0-9{}]+$"', schema: "^[-a-z0-9{}]+$", parentSchema: schema1.properties.namespace, data: data19 };
+            for (const key8 in data19) {
+              if (!func0.call(schema1.properties, key8)) {
+                const err42 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1, data: data19 };
                 if (vErrors === null) {
                   vErrors = [err42];
                 } else {
@@ -28486,29 +28490,33 @@ var config = (() => {
                 }
                 errors++;
               }
-            } else {
-              const err43 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/namespace", schemaPath: "#/$defs/environment/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.namespace.type, parentSchema: schema1.properties.namespace, data: data19 };
-              if (vErrors === null) {
-                vErrors = [err43];
-              } else {
-                vErrors.push(err43);
-              }
-              errors++;
             }
-            if (data17.domain !== void 0) {
-              let data20 = data17.domain;
+            if (data19.cluster !== void 0) {
+              let data20 = data19.cluster;
               if (typeof data20 === "string") {
-                if (!pattern9.test(data20)) {
-                  const err44 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/domain", schemaPath: "#/$defs/environment/properties/domain/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$", parentSchema: schema1.properties.domain, data: data20 };
+                if (!formats0(data20)) {
+                  const err43 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/cluster", schemaPath: "#/$defs/environment/properties/cluster/format", keyword: "format", params: { format: "uri" }, message: 'must match format "uri"', schema: "uri", parentSchema: schema1.properties.cluster, data: data20 };
                   if (vErrors === null) {
-                    vErrors = [err44];
+                    vErrors = [err43];
                   } else {
-                    vErrors.push(err44);
+                    vErrors.push(err43);
                   }
                   errors++;
                 }
               } else {
-                const err45 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/domain", schemaPath: "#/$defs/environment/properties/domain/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.domain.type, parentSchema: schema1.properties.domain, data: data20 };
+                const err44 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/cluster", schemaPath: "#/$defs/environment/properties/cluster/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.cluster.type, parentSchema: schema1.properties.cluster, data: data20 };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+            }
+            let data21 = data19.namespace;
+            if (typeof data21 === "string") {
+              if (!pattern8.test(data21)) {
+                const err45 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/namespace", schemaPath: "#/$defs/environment/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[-a-z0-9{}]+$" }, message: 'must match pattern "^[-a-z0-9{}]+$"', schema: "^[-a-z0-9{}]+$", parentSchema: schema1.properties.namespace, data: data21 };
                 if (vErrors === null) {
                   vErrors = [err45];
                 } else {
@@ -28516,10 +28524,8 @@ var config = (() => {
                 }
                 errors++;
               }
-            }
-            let data21 = data17.autoSync;
-            if (typeof data21 !== "boolean") {
-              const err46 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/autoSync", schemaPath: "#/$defs/environment/properties/autoSync/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.autoSync.type, parentSchema: schema1.properties.autoSync, data: data21 };
+            } else {
+              const err46 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/namespace", schemaPath: "#/$defs/environment/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.namespace.type, parentSchema: schema1.properties.namespace, data: data21 };
               if (vErrors === null) {
                 vErrors = [err46];
               } else {
@@ -28527,93 +28533,95 @@ var config = (() => {
               }
               errors++;
             }
-            if (data17.ingress !== void 0) {
-              let data22 = data17.ingress;
-              if (data22 && typeof data22 == "object" && !Array.isArray(data22)) {
-                for (const key8 in data22) {
-                  if (!(key8 === "className" || key8 === "tls")) {
-                    const err47 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress", schemaPath: "#/$defs/environment/properties/ingress/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.ingress, data: data22 };
+            if (data19.domain !== void 0) {
+              let data22 = data19.domain;
+              if (typeof data22 === "string") {
+                if (!pattern9.test(data22)) {
+                  const err47 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/domain", schemaPath: "#/$defs/environment/properties/domain/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" }, message: 'must match pattern "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$"', schema: "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$", parentSchema: schema1.properties.domain, data: data22 };
+                  if (vErrors === null) {
+                    vErrors = [err47];
+                  } else {
+                    vErrors.push(err47);
+                  }
+                  errors++;
+                }
+              } else {
+                const err48 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/domain", schemaPath: "#/$defs/environment/properties/domain/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.domain.type, parentSchema: schema1.properties.domain, data: data22 };
+                if (vErrors === null) {
+                  vErrors = [err48];
+                } else {
+                  vErrors.push(err48);
+                }
+                errors++;
+              }
+            }
+            let data23 = data19.autoSync;
+            if (typeof data23 !== "boolean") {
+              const err49 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/autoSync", schemaPath: "#/$defs/environment/properties/autoSync/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.autoSync.type, parentSchema: schema1.properties.autoSync, data: data23 };
+              if (vErrors === null) {
+                vErrors = [err49];
+              } else {
+                vErrors.push(err49);
+              }
+              errors++;
+            }
+            if (data19.ingress !== void 0) {
+              let data24 = data19.ingress;
+              if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+                for (const key9 in data24) {
+                  if (!(key9 === "className" || key9 === "tls")) {
+                    const err50 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress", schemaPath: "#/$defs/environment/properties/ingress/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.ingress, data: data24 };
                     if (vErrors === null) {
-                      vErrors = [err47];
+                      vErrors = [err50];
                     } else {
-                      vErrors.push(err47);
+                      vErrors.push(err50);
                     }
                     errors++;
                   }
                 }
-                if (data22.className !== void 0) {
-                  let data23 = data22.className;
-                  if (typeof data23 === "string") {
-                    if (!pattern10.test(data23)) {
-                      const err48 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/className", schemaPath: "#/$defs/environment/properties/ingress/properties/className/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema1.properties.ingress.properties.className, data: data23 };
+                if (data24.className !== void 0) {
+                  let data25 = data24.className;
+                  if (typeof data25 === "string") {
+                    if (!pattern10.test(data25)) {
+                      const err51 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/className", schemaPath: "#/$defs/environment/properties/ingress/properties/className/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema1.properties.ingress.properties.className, data: data25 };
                       if (vErrors === null) {
-                        vErrors = [err48];
+                        vErrors = [err51];
                       } else {
-                        vErrors.push(err48);
+                        vErrors.push(err51);
                       }
                       errors++;
                     }
                   } else {
-                    const err49 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/className", schemaPath: "#/$defs/environment/properties/ingress/properties/className/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.ingress.properties.className.type, parentSchema: schema1.properties.ingress.properties.className, data: data23 };
+                    const err52 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/className", schemaPath: "#/$defs/environment/properties/ingress/properties/className/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.ingress.properties.className.type, parentSchema: schema1.properties.ingress.properties.className, data: data25 };
                     if (vErrors === null) {
-                      vErrors = [err49];
+                      vErrors = [err52];
                     } else {
-                      vErrors.push(err49);
+                      vErrors.push(err52);
                     }
                     errors++;
                   }
                 }
-                if (data22.tls !== void 0) {
-                  let data24 = data22.tls;
-                  if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
-                    if (data24.secretName === void 0) {
-                      data24.secretName = "{service}-tls";
+                if (data24.tls !== void 0) {
+                  let data26 = data24.tls;
+                  if (data26 && typeof data26 == "object" && !Array.isArray(data26)) {
+                    if (data26.secretName === void 0) {
+                      data26.secretName = "{service}-tls";
                     }
-                    for (const key9 in data24) {
-                      if (!(key9 === "secretName" || key9 === "clusterIssuer")) {
-                        const err50 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key9 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.ingress.properties.tls, data: data24 };
+                    for (const key10 in data26) {
+                      if (!(key10 === "secretName" || key10 === "clusterIssuer")) {
+                        const err53 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.ingress.properties.tls, data: data26 };
                         if (vErrors === null) {
-                          vErrors = [err50];
+                          vErrors = [err53];
                         } else {
-                          vErrors.push(err50);
+                          vErrors.push(err53);
                         }
                         errors++;
                       }
                     }
-                    let data25 = data24.secretName;
-                    if (typeof data25 === "string") {
-                      if (!pattern8.test(data25)) {
-                        const err51 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/secretName", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/secretName/pattern", keyword: "pattern", params: { pattern: "^[-a-z0-9{}]+$" }, message: 'must match pattern "^[-a-z0-9{}]+$"', schema: "^[-a-z0-9{}]+$", parentSchema: schema1.properties.ingress.properties.tls.properties.secretName, data: data25 };
-                        if (vErrors === null) {
-                          vErrors = [err51];
-                        } else {
-                          vErrors.push(err51);
-                        }
-                        errors++;
-                      }
-                    } else {
-                      const err52 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/secretName", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/secretName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.ingress.properties.tls.properties.secretName.type, parentSchema: schema1.properties.ingress.properties.tls.properties.secretName, data: data25 };
-                      if (vErrors === null) {
-                        vErrors = [err52];
-                      } else {
-                        vErrors.push(err52);
-                      }
-                      errors++;
-                    }
-                    if (data24.clusterIssuer !== void 0) {
-                      let data26 = data24.clusterIssuer;
-                      if (typeof data26 === "string") {
-                        if (!pattern10.test(data26)) {
-                          const err53 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/clusterIssuer", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/clusterIssuer/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema1.properties.ingress.properties.tls.properties.clusterIssuer, data: data26 };
-                          if (vErrors === null) {
-                            vErrors = [err53];
-                          } else {
-                            vErrors.push(err53);
-                          }
-                          errors++;
-                        }
-                      } else {
-                        const err54 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/clusterIssuer", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/clusterIssuer/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.ingress.properties.tls.properties.clusterIssuer.type, parentSchema: schema1.properties.ingress.properties.tls.properties.clusterIssuer, data: data26 };
+                    let data27 = data26.secretName;
+                    if (typeof data27 === "string") {
+                      if (!pattern8.test(data27)) {
+                        const err54 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/secretName", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/secretName/pattern", keyword: "pattern", params: { pattern: "^[-a-z0-9{}]+$" }, message: 'must match pattern "^[-a-z0-9{}]+$"', schema: "^[-a-z0-9{}]+$", parentSchema: schema1.properties.ingress.properties.tls.properties.secretName, data: data27 };
                         if (vErrors === null) {
                           vErrors = [err54];
                         } else {
@@ -28621,54 +28629,39 @@ var config = (() => {
                         }
                         errors++;
                       }
+                    } else {
+                      const err55 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/secretName", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/secretName/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.ingress.properties.tls.properties.secretName.type, parentSchema: schema1.properties.ingress.properties.tls.properties.secretName, data: data27 };
+                      if (vErrors === null) {
+                        vErrors = [err55];
+                      } else {
+                        vErrors.push(err55);
+                      }
+                      errors++;
+                    }
+                    if (data26.clusterIssuer !== void 0) {
+                      let data28 = data26.clusterIssuer;
+                      if (typeof data28 === "string") {
+                        if (!pattern10.test(data28)) {
+                          const err56 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/clusterIssuer", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/clusterIssuer/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema1.properties.ingress.properties.tls.properties.clusterIssuer, data: data28 };
+                          if (vErrors === null) {
+                            vErrors = [err56];
+                          } else {
+                            vErrors.push(err56);
+                          }
+                          errors++;
+                        }
+                      } else {
+                        const err57 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls/clusterIssuer", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/properties/clusterIssuer/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.ingress.properties.tls.properties.clusterIssuer.type, parentSchema: schema1.properties.ingress.properties.tls.properties.clusterIssuer, data: data28 };
+                        if (vErrors === null) {
+                          vErrors = [err57];
+                        } else {
+                          vErrors.push(err57);
+                        }
+                        errors++;
+                      }
                     }
                   } else {
-                    const err55 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.ingress.properties.tls.type, parentSchema: schema1.properties.ingress.properties.tls, data: data24 };
-                    if (vErrors === null) {
-                      vErrors = [err55];
-                    } else {
-                      vErrors.push(err55);
-                    }
-                    errors++;
-                  }
-                }
-              } else {
-                const err56 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress", schemaPath: "#/$defs/environment/properties/ingress/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.ingress.type, parentSchema: schema1.properties.ingress, data: data22 };
-                if (vErrors === null) {
-                  vErrors = [err56];
-                } else {
-                  vErrors.push(err56);
-                }
-                errors++;
-              }
-            }
-            if (data17.production !== void 0) {
-              let data27 = data17.production;
-              if (typeof data27 !== "boolean") {
-                const err57 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/production", schemaPath: "#/$defs/environment/properties/production/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.production.type, parentSchema: schema1.properties.production, data: data27 };
-                if (vErrors === null) {
-                  vErrors = [err57];
-                } else {
-                  vErrors.push(err57);
-                }
-                errors++;
-              }
-            }
-            if (data17.approval !== void 0) {
-              let data28 = data17.approval;
-              if (data28 && typeof data28 == "object" && !Array.isArray(data28)) {
-                if (data28.owners === void 0) {
-                  data28.owners = false;
-                }
-                if (data28.teams === void 0) {
-                  data28.teams = [];
-                }
-                if (data28.excludeLastPusher === void 0) {
-                  data28.excludeLastPusher = false;
-                }
-                for (const key10 in data28) {
-                  if (!(key10 === "owners" || key10 === "teams" || key10 === "excludeLastPusher")) {
-                    const err58 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval", schemaPath: "#/$defs/environment/properties/approval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key10 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.approval, data: data28 };
+                    const err58 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress/tls", schemaPath: "#/$defs/environment/properties/ingress/properties/tls/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.ingress.properties.tls.type, parentSchema: schema1.properties.ingress.properties.tls, data: data26 };
                     if (vErrors === null) {
                       vErrors = [err58];
                     } else {
@@ -28677,43 +28670,54 @@ var config = (() => {
                     errors++;
                   }
                 }
-                let data29 = data28.owners;
-                if (typeof data29 !== "boolean") {
-                  const err59 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/owners", schemaPath: "#/$defs/environment/properties/approval/properties/owners/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.approval.properties.owners.type, parentSchema: schema1.properties.approval.properties.owners, data: data29 };
-                  if (vErrors === null) {
-                    vErrors = [err59];
-                  } else {
-                    vErrors.push(err59);
-                  }
-                  errors++;
-                }
-                let data30 = data28.teams;
-                if (Array.isArray(data30)) {
-                  const len0 = data30.length;
-                  for (let i0 = 0; i0 < len0; i0++) {
-                    let data31 = data30[i0];
-                    if (typeof data31 === "string") {
-                      if (!pattern13.test(data31)) {
-                        const err60 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/teams/" + i0, schemaPath: "#/$defs/environment/properties/approval/properties/teams/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", parentSchema: schema1.properties.approval.properties.teams.items, data: data31 };
-                        if (vErrors === null) {
-                          vErrors = [err60];
-                        } else {
-                          vErrors.push(err60);
-                        }
-                        errors++;
-                      }
-                    } else {
-                      const err61 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/teams/" + i0, schemaPath: "#/$defs/environment/properties/approval/properties/teams/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.approval.properties.teams.items.type, parentSchema: schema1.properties.approval.properties.teams.items, data: data31 };
-                      if (vErrors === null) {
-                        vErrors = [err61];
-                      } else {
-                        vErrors.push(err61);
-                      }
-                      errors++;
-                    }
-                  }
+              } else {
+                const err59 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/ingress", schemaPath: "#/$defs/environment/properties/ingress/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.ingress.type, parentSchema: schema1.properties.ingress, data: data24 };
+                if (vErrors === null) {
+                  vErrors = [err59];
                 } else {
-                  const err62 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/teams", schemaPath: "#/$defs/environment/properties/approval/properties/teams/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema1.properties.approval.properties.teams.type, parentSchema: schema1.properties.approval.properties.teams, data: data30 };
+                  vErrors.push(err59);
+                }
+                errors++;
+              }
+            }
+            if (data19.production !== void 0) {
+              let data29 = data19.production;
+              if (typeof data29 !== "boolean") {
+                const err60 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/production", schemaPath: "#/$defs/environment/properties/production/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.production.type, parentSchema: schema1.properties.production, data: data29 };
+                if (vErrors === null) {
+                  vErrors = [err60];
+                } else {
+                  vErrors.push(err60);
+                }
+                errors++;
+              }
+            }
+            if (data19.approval !== void 0) {
+              let data30 = data19.approval;
+              if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
+                if (data30.owners === void 0) {
+                  data30.owners = false;
+                }
+                if (data30.teams === void 0) {
+                  data30.teams = [];
+                }
+                if (data30.excludeLastPusher === void 0) {
+                  data30.excludeLastPusher = false;
+                }
+                for (const key11 in data30) {
+                  if (!(key11 === "owners" || key11 === "teams" || key11 === "excludeLastPusher")) {
+                    const err61 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval", schemaPath: "#/$defs/environment/properties/approval/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.approval, data: data30 };
+                    if (vErrors === null) {
+                      vErrors = [err61];
+                    } else {
+                      vErrors.push(err61);
+                    }
+                    errors++;
+                  }
+                }
+                let data31 = data30.owners;
+                if (typeof data31 !== "boolean") {
+                  const err62 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/owners", schemaPath: "#/$defs/environment/properties/approval/properties/owners/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.approval.properties.owners.type, parentSchema: schema1.properties.approval.properties.owners, data: data31 };
                   if (vErrors === null) {
                     vErrors = [err62];
                   } else {
@@ -28721,153 +28725,153 @@ var config = (() => {
                   }
                   errors++;
                 }
-                let data32 = data28.excludeLastPusher;
-                if (typeof data32 !== "boolean") {
-                  const err63 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/excludeLastPusher", schemaPath: "#/$defs/environment/properties/approval/properties/excludeLastPusher/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.approval.properties.excludeLastPusher.type, parentSchema: schema1.properties.approval.properties.excludeLastPusher, data: data32 };
+                let data32 = data30.teams;
+                if (Array.isArray(data32)) {
+                  const len0 = data32.length;
+                  for (let i0 = 0; i0 < len0; i0++) {
+                    let data33 = data32[i0];
+                    if (typeof data33 === "string") {
+                      if (!pattern13.test(data33)) {
+                        const err63 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/teams/" + i0, schemaPath: "#/$defs/environment/properties/approval/properties/teams/items/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$"', schema: "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$", parentSchema: schema1.properties.approval.properties.teams.items, data: data33 };
+                        if (vErrors === null) {
+                          vErrors = [err63];
+                        } else {
+                          vErrors.push(err63);
+                        }
+                        errors++;
+                      }
+                    } else {
+                      const err64 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/teams/" + i0, schemaPath: "#/$defs/environment/properties/approval/properties/teams/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.approval.properties.teams.items.type, parentSchema: schema1.properties.approval.properties.teams.items, data: data33 };
+                      if (vErrors === null) {
+                        vErrors = [err64];
+                      } else {
+                        vErrors.push(err64);
+                      }
+                      errors++;
+                    }
+                  }
+                } else {
+                  const err65 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/teams", schemaPath: "#/$defs/environment/properties/approval/properties/teams/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema1.properties.approval.properties.teams.type, parentSchema: schema1.properties.approval.properties.teams, data: data32 };
                   if (vErrors === null) {
-                    vErrors = [err63];
+                    vErrors = [err65];
                   } else {
-                    vErrors.push(err63);
+                    vErrors.push(err65);
+                  }
+                  errors++;
+                }
+                let data34 = data30.excludeLastPusher;
+                if (typeof data34 !== "boolean") {
+                  const err66 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval/excludeLastPusher", schemaPath: "#/$defs/environment/properties/approval/properties/excludeLastPusher/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.approval.properties.excludeLastPusher.type, parentSchema: schema1.properties.approval.properties.excludeLastPusher, data: data34 };
+                  if (vErrors === null) {
+                    vErrors = [err66];
+                  } else {
+                    vErrors.push(err66);
                   }
                   errors++;
                 }
               } else {
-                const err64 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval", schemaPath: "#/$defs/environment/properties/approval/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.approval.type, parentSchema: schema1.properties.approval, data: data28 };
+                const err67 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/approval", schemaPath: "#/$defs/environment/properties/approval/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.approval.type, parentSchema: schema1.properties.approval, data: data30 };
                 if (vErrors === null) {
-                  vErrors = [err64];
+                  vErrors = [err67];
                 } else {
-                  vErrors.push(err64);
+                  vErrors.push(err67);
                 }
                 errors++;
               }
             }
-            let data33 = data17.promote;
-            const _errs81 = errors;
-            let valid15 = false;
+            let data35 = data19.promote;
+            const _errs85 = errors;
+            let valid16 = false;
             let passing0 = null;
-            const _errs82 = errors;
-            if (!(data33 === "merge" || data33 === "manual")) {
-              const err65 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/0/enum", keyword: "enum", params: { allowedValues: schema1.properties.promote.oneOf[0].enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.promote.oneOf[0].enum, parentSchema: schema1.properties.promote.oneOf[0], data: data33 };
+            const _errs86 = errors;
+            if (!(data35 === "merge" || data35 === "manual")) {
+              const err68 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/0/enum", keyword: "enum", params: { allowedValues: schema1.properties.promote.oneOf[0].enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.promote.oneOf[0].enum, parentSchema: schema1.properties.promote.oneOf[0], data: data35 };
               if (vErrors === null) {
-                vErrors = [err65];
+                vErrors = [err68];
               } else {
-                vErrors.push(err65);
+                vErrors.push(err68);
               }
               errors++;
             }
-            var _valid0 = _errs82 === errors;
+            var _valid0 = _errs86 === errors;
             if (_valid0) {
-              valid15 = true;
+              valid16 = true;
               passing0 = 0;
             }
-            const _errs83 = errors;
-            if (data33 && typeof data33 == "object" && !Array.isArray(data33)) {
-              if (data33.after === void 0) {
-                const err66 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema1.properties.promote.oneOf[1].required, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
+            const _errs87 = errors;
+            if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
+              if (data35.after === void 0) {
+                const err69 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/required", keyword: "required", params: { missingProperty: "after" }, message: "must have required property 'after'", schema: schema1.properties.promote.oneOf[1].required, parentSchema: schema1.properties.promote.oneOf[1], data: data35 };
                 if (vErrors === null) {
-                  vErrors = [err66];
+                  vErrors = [err69];
                 } else {
-                  vErrors.push(err66);
+                  vErrors.push(err69);
                 }
                 errors++;
               }
-              for (const key11 in data33) {
-                if (!(key11 === "after")) {
-                  const err67 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
+              for (const key12 in data35) {
+                if (!(key12 === "after")) {
+                  const err70 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema1.properties.promote.oneOf[1], data: data35 };
                   if (vErrors === null) {
-                    vErrors = [err67];
+                    vErrors = [err70];
                   } else {
-                    vErrors.push(err67);
+                    vErrors.push(err70);
                   }
                   errors++;
                 }
               }
-              if (data33.after !== void 0) {
-                let data34 = data33.after;
-                if (typeof data34 !== "string") {
-                  const err68 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote/after", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.promote.oneOf[1].properties.after.type, parentSchema: schema1.properties.promote.oneOf[1].properties.after, data: data34 };
+              if (data35.after !== void 0) {
+                let data36 = data35.after;
+                if (typeof data36 !== "string") {
+                  const err71 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote/after", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/properties/after/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.promote.oneOf[1].properties.after.type, parentSchema: schema1.properties.promote.oneOf[1].properties.after, data: data36 };
                   if (vErrors === null) {
-                    vErrors = [err68];
+                    vErrors = [err71];
                   } else {
-                    vErrors.push(err68);
+                    vErrors.push(err71);
                   }
                   errors++;
                 }
               }
             } else {
-              const err69 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.promote.oneOf[1].type, parentSchema: schema1.properties.promote.oneOf[1], data: data33 };
+              const err72 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.promote.oneOf[1].type, parentSchema: schema1.properties.promote.oneOf[1], data: data35 };
               if (vErrors === null) {
-                vErrors = [err69];
+                vErrors = [err72];
               } else {
-                vErrors.push(err69);
+                vErrors.push(err72);
               }
               errors++;
             }
-            var _valid0 = _errs83 === errors;
-            if (_valid0 && valid15) {
-              valid15 = false;
+            var _valid0 = _errs87 === errors;
+            if (_valid0 && valid16) {
+              valid16 = false;
               passing0 = [passing0, 1];
             } else {
               if (_valid0) {
-                valid15 = true;
+                valid16 = true;
                 passing0 = 1;
               }
             }
-            if (!valid15) {
-              const err70 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema1.properties.promote.oneOf, parentSchema: schema1.properties.promote, data: data33 };
+            if (!valid16) {
+              const err73 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/promote", schemaPath: "#/$defs/environment/properties/promote/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf", schema: schema1.properties.promote.oneOf, parentSchema: schema1.properties.promote, data: data35 };
               if (vErrors === null) {
-                vErrors = [err70];
+                vErrors = [err73];
               } else {
-                vErrors.push(err70);
+                vErrors.push(err73);
               }
               errors++;
             } else {
-              errors = _errs81;
+              errors = _errs85;
               if (vErrors !== null) {
-                if (_errs81) {
-                  vErrors.length = _errs81;
+                if (_errs85) {
+                  vErrors.length = _errs85;
                 } else {
                   vErrors = null;
                 }
               }
             }
-            let data35 = data17.mode;
-            if (!(data35 === "direct" || data35 === "pull-request")) {
-              const err71 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1") + "/mode", schemaPath: "#/$defs/environment/properties/mode/enum", keyword: "enum", params: { allowedValues: schema1.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.mode.enum, parentSchema: schema1.properties.mode, data: data35 };
-              if (vErrors === null) {
-                vErrors = [err71];
-              } else {
-                vErrors.push(err71);
-              }
-              errors++;
-            }
-          } else {
-            const err72 = { instancePath: instancePath + "/environments/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.type, parentSchema: schema1, data: data17 };
-            if (vErrors === null) {
-              vErrors = [err72];
-            } else {
-              vErrors.push(err72);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err73 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data16 };
-        if (vErrors === null) {
-          vErrors = [err73];
-        } else {
-          vErrors.push(err73);
-        }
-        errors++;
-      }
-      let data36 = data.registries;
-      if (Array.isArray(data36)) {
-        const len1 = data36.length;
-        for (let i1 = 0; i1 < len1; i1++) {
-          let data37 = data36[i1];
-          if (typeof data37 === "string") {
-            if (func1(data37) < 1) {
-              const err74 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.registries.items, data: data37 };
+            let data37 = data19.mode;
+            if (!(data37 === "direct" || data37 === "pull-request")) {
+              const err74 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1") + "/mode", schemaPath: "#/$defs/environment/properties/mode/enum", keyword: "enum", params: { allowedValues: schema1.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema1.properties.mode.enum, parentSchema: schema1.properties.mode, data: data37 };
               if (vErrors === null) {
                 vErrors = [err74];
               } else {
@@ -28876,7 +28880,7 @@ var config = (() => {
               errors++;
             }
           } else {
-            const err75 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.registries.items.type, parentSchema: schema0.properties.registries.items, data: data37 };
+            const err75 = { instancePath: instancePath + "/environments/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/environment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.type, parentSchema: schema1, data: data19 };
             if (vErrors === null) {
               vErrors = [err75];
             } else {
@@ -28886,7 +28890,7 @@ var config = (() => {
           }
         }
       } else {
-        const err76 = { instancePath: instancePath + "/registries", schemaPath: "#/properties/registries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.registries.type, parentSchema: schema0.properties.registries, data: data36 };
+        const err76 = { instancePath: instancePath + "/environments", schemaPath: "#/properties/environments/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.environments.type, parentSchema: schema0.properties.environments, data: data18 };
         if (vErrors === null) {
           vErrors = [err76];
         } else {
@@ -28894,26 +28898,23 @@ var config = (() => {
         }
         errors++;
       }
-      let data38 = data.secretStore;
-      if (data38 && typeof data38 == "object" && !Array.isArray(data38)) {
-        if (data38.kind === void 0) {
-          data38.kind = "ClusterSecretStore";
-        }
-        if (data38.keyPrefix === void 0) {
-          data38.keyPrefix = "{owner}/";
-        }
-        if (data38.name === void 0) {
-          const err77 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data38 };
-          if (vErrors === null) {
-            vErrors = [err77];
+      let data38 = data.registries;
+      if (Array.isArray(data38)) {
+        const len1 = data38.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data39 = data38[i1];
+          if (typeof data39 === "string") {
+            if (func1(data39) < 1) {
+              const err77 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.registries.items, data: data39 };
+              if (vErrors === null) {
+                vErrors = [err77];
+              } else {
+                vErrors.push(err77);
+              }
+              errors++;
+            }
           } else {
-            vErrors.push(err77);
-          }
-          errors++;
-        }
-        for (const key12 in data38) {
-          if (!(key12 === "kind" || key12 === "name" || key12 === "keyPrefix")) {
-            const err78 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key12 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data38 };
+            const err78 = { instancePath: instancePath + "/registries/" + i1, schemaPath: "#/properties/registries/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.registries.items.type, parentSchema: schema0.properties.registries.items, data: data39 };
             if (vErrors === null) {
               vErrors = [err78];
             } else {
@@ -28922,30 +28923,35 @@ var config = (() => {
             errors++;
           }
         }
-        let data39 = data38.kind;
-        if (!(data39 === "SecretStore" || data39 === "ClusterSecretStore")) {
-          const err79 = { instancePath: instancePath + "/secretStore/kind", schemaPath: "#/properties/secretStore/properties/kind/enum", keyword: "enum", params: { allowedValues: schema0.properties.secretStore.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.secretStore.properties.kind.enum, parentSchema: schema0.properties.secretStore.properties.kind, data: data39 };
+      } else {
+        const err79 = { instancePath: instancePath + "/registries", schemaPath: "#/properties/registries/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.registries.type, parentSchema: schema0.properties.registries, data: data38 };
+        if (vErrors === null) {
+          vErrors = [err79];
+        } else {
+          vErrors.push(err79);
+        }
+        errors++;
+      }
+      let data40 = data.secretStore;
+      if (data40 && typeof data40 == "object" && !Array.isArray(data40)) {
+        if (data40.kind === void 0) {
+          data40.kind = "ClusterSecretStore";
+        }
+        if (data40.keyPrefix === void 0) {
+          data40.keyPrefix = "{owner}/";
+        }
+        if (data40.name === void 0) {
+          const err80 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'", schema: schema0.properties.secretStore.required, parentSchema: schema0.properties.secretStore, data: data40 };
           if (vErrors === null) {
-            vErrors = [err79];
+            vErrors = [err80];
           } else {
-            vErrors.push(err79);
+            vErrors.push(err80);
           }
           errors++;
         }
-        if (data38.name !== void 0) {
-          let data40 = data38.name;
-          if (typeof data40 === "string") {
-            if (!pattern10.test(data40)) {
-              const err80 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema0.properties.secretStore.properties.name, data: data40 };
-              if (vErrors === null) {
-                vErrors = [err80];
-              } else {
-                vErrors.push(err80);
-              }
-              errors++;
-            }
-          } else {
-            const err81 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.name.type, parentSchema: schema0.properties.secretStore.properties.name, data: data40 };
+        for (const key13 in data40) {
+          if (!(key13 === "kind" || key13 === "name" || key13 === "keyPrefix")) {
+            const err81 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key13 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.secretStore, data: data40 };
             if (vErrors === null) {
               vErrors = [err81];
             } else {
@@ -28954,81 +28960,74 @@ var config = (() => {
             errors++;
           }
         }
-        let data41 = data38.keyPrefix;
-        if (typeof data41 === "string") {
-          if (func1(data41) > 256) {
-            const err82 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data41 };
+        let data41 = data40.kind;
+        if (!(data41 === "SecretStore" || data41 === "ClusterSecretStore")) {
+          const err82 = { instancePath: instancePath + "/secretStore/kind", schemaPath: "#/properties/secretStore/properties/kind/enum", keyword: "enum", params: { allowedValues: schema0.properties.secretStore.properties.kind.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.secretStore.properties.kind.enum, parentSchema: schema0.properties.secretStore.properties.kind, data: data41 };
+          if (vErrors === null) {
+            vErrors = [err82];
+          } else {
+            vErrors.push(err82);
+          }
+          errors++;
+        }
+        if (data40.name !== void 0) {
+          let data42 = data40.name;
+          if (typeof data42 === "string") {
+            if (!pattern10.test(data42)) {
+              const err83 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }, message: 'must match pattern "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$"', schema: "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$", parentSchema: schema0.properties.secretStore.properties.name, data: data42 };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+          } else {
+            const err84 = { instancePath: instancePath + "/secretStore/name", schemaPath: "#/properties/secretStore/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.name.type, parentSchema: schema0.properties.secretStore.properties.name, data: data42 };
             if (vErrors === null) {
-              vErrors = [err82];
+              vErrors = [err84];
             } else {
-              vErrors.push(err82);
+              vErrors.push(err84);
+            }
+            errors++;
+          }
+        }
+        let data43 = data40.keyPrefix;
+        if (typeof data43 === "string") {
+          if (func1(data43) > 256) {
+            const err85 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters", schema: 256, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data43 };
+            if (vErrors === null) {
+              vErrors = [err85];
+            } else {
+              vErrors.push(err85);
             }
             errors++;
           }
         } else {
-          const err83 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data41 };
+          const err86 = { instancePath: instancePath + "/secretStore/keyPrefix", schemaPath: "#/properties/secretStore/properties/keyPrefix/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.secretStore.properties.keyPrefix.type, parentSchema: schema0.properties.secretStore.properties.keyPrefix, data: data43 };
           if (vErrors === null) {
-            vErrors = [err83];
+            vErrors = [err86];
           } else {
-            vErrors.push(err83);
+            vErrors.push(err86);
           }
           errors++;
         }
       } else {
-        const err84 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data38 };
+        const err87 = { instancePath: instancePath + "/secretStore", schemaPath: "#/properties/secretStore/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.secretStore.type, parentSchema: schema0.properties.secretStore, data: data40 };
         if (vErrors === null) {
-          vErrors = [err84];
+          vErrors = [err87];
         } else {
-          vErrors.push(err84);
+          vErrors.push(err87);
         }
         errors++;
       }
-      let data42 = data.dependencies;
-      if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
-        for (const key13 in data42) {
-          const _errs103 = errors;
-          if (typeof key13 === "string") {
-            if (!pattern15.test(key13)) {
-              const err85 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key13, propertyName: key13 };
-              if (vErrors === null) {
-                vErrors = [err85];
-              } else {
-                vErrors.push(err85);
-              }
-              errors++;
-            }
-          }
-          var valid20 = _errs103 === errors;
-          if (!valid20) {
-            const err86 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key13 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data42 };
-            if (vErrors === null) {
-              vErrors = [err86];
-            } else {
-              vErrors.push(err86);
-            }
-            errors++;
-          }
-        }
-        for (const key14 in data42) {
-          let data43 = data42[key14];
-          if (data43 && typeof data43 == "object" && !Array.isArray(data43)) {
-            if (data43.classes === void 0) {
-              data43.classes = [];
-            }
-            if (data43.outputs === void 0) {
-              data43.outputs = [];
-            }
-            if (data43.apiVersion === void 0) {
-              const err87 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data43 };
-              if (vErrors === null) {
-                vErrors = [err87];
-              } else {
-                vErrors.push(err87);
-              }
-              errors++;
-            }
-            if (data43.kind === void 0) {
-              const err88 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data43 };
+      let data44 = data.dependencies;
+      if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
+        for (const key14 in data44) {
+          const _errs107 = errors;
+          if (typeof key14 === "string") {
+            if (!pattern15.test(key14)) {
+              const err88 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[a-z][-a-z0-9]{0,62}$" }, message: 'must match pattern "^[a-z][-a-z0-9]{0,62}$"', schema: "^[a-z][-a-z0-9]{0,62}$", parentSchema: schema0.properties.dependencies.propertyNames, data: key14, propertyName: key14 };
               if (vErrors === null) {
                 vErrors = [err88];
               } else {
@@ -29036,102 +29035,107 @@ var config = (() => {
               }
               errors++;
             }
-            for (const key15 in data43) {
-              if (!(key15 === "apiVersion" || key15 === "kind" || key15 === "classes" || key15 === "outputs" || key15 === "params")) {
-                const err89 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key15 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data43 };
-                if (vErrors === null) {
-                  vErrors = [err89];
-                } else {
-                  vErrors.push(err89);
-                }
-                errors++;
-              }
-            }
-            if (data43.apiVersion !== void 0) {
-              let data44 = data43.apiVersion;
-              if (typeof data44 === "string") {
-                if (!pattern16.test(data44)) {
-                  const err90 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data44 };
-                  if (vErrors === null) {
-                    vErrors = [err90];
-                  } else {
-                    vErrors.push(err90);
-                  }
-                  errors++;
-                }
-              } else {
-                const err91 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data44 };
-                if (vErrors === null) {
-                  vErrors = [err91];
-                } else {
-                  vErrors.push(err91);
-                }
-                errors++;
-              }
-            }
-            if (data43.kind !== void 0) {
-              let data45 = data43.kind;
-              if (typeof data45 === "string") {
-                if (!pattern17.test(data45)) {
-                  const err92 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data45 };
-                  if (vErrors === null) {
-                    vErrors = [err92];
-                  } else {
-                    vErrors.push(err92);
-                  }
-                  errors++;
-                }
-              } else {
-                const err93 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data45 };
-                if (vErrors === null) {
-                  vErrors = [err93];
-                } else {
-                  vErrors.push(err93);
-                }
-                errors++;
-              }
-            }
-            let data46 = data43.classes;
-            if (Array.isArray(data46)) {
-              const len2 = data46.length;
-              for (let i2 = 0; i2 < len2; i2++) {
-                let data47 = data46[i2];
-                if (typeof data47 !== "string") {
-                  const err94 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data47 };
-                  if (vErrors === null) {
-                    vErrors = [err94];
-                  } else {
-                    vErrors.push(err94);
-                  }
-                  errors++;
-                }
-              }
+          }
+          var valid21 = _errs107 === errors;
+          if (!valid21) {
+            const err89 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/propertyNames", keyword: "propertyNames", params: { propertyName: key14 }, message: "property name must be valid", schema: schema0.properties.dependencies.propertyNames, parentSchema: schema0.properties.dependencies, data: data44 };
+            if (vErrors === null) {
+              vErrors = [err89];
             } else {
-              const err95 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data46 };
+              vErrors.push(err89);
+            }
+            errors++;
+          }
+        }
+        for (const key15 in data44) {
+          let data45 = data44[key15];
+          if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
+            if (data45.classes === void 0) {
+              data45.classes = [];
+            }
+            if (data45.outputs === void 0) {
+              data45.outputs = [];
+            }
+            if (data45.apiVersion === void 0) {
+              const err90 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "apiVersion" }, message: "must have required property 'apiVersion'", schema: schema2.required, parentSchema: schema2, data: data45 };
               if (vErrors === null) {
-                vErrors = [err95];
+                vErrors = [err90];
               } else {
-                vErrors.push(err95);
+                vErrors.push(err90);
               }
               errors++;
             }
-            let data48 = data43.outputs;
-            if (Array.isArray(data48)) {
-              const len3 = data48.length;
-              for (let i3 = 0; i3 < len3; i3++) {
-                let data49 = data48[i3];
-                if (typeof data49 === "string") {
-                  if (!pattern18.test(data49)) {
-                    const err96 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data49 };
-                    if (vErrors === null) {
-                      vErrors = [err96];
-                    } else {
-                      vErrors.push(err96);
-                    }
-                    errors++;
-                  }
+            if (data45.kind === void 0) {
+              const err91 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/required", keyword: "required", params: { missingProperty: "kind" }, message: "must have required property 'kind'", schema: schema2.required, parentSchema: schema2, data: data45 };
+              if (vErrors === null) {
+                vErrors = [err91];
+              } else {
+                vErrors.push(err91);
+              }
+              errors++;
+            }
+            for (const key16 in data45) {
+              if (!(key16 === "apiVersion" || key16 === "kind" || key16 === "classes" || key16 === "outputs" || key16 === "params")) {
+                const err92 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema2, data: data45 };
+                if (vErrors === null) {
+                  vErrors = [err92];
                 } else {
-                  const err97 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data49 };
+                  vErrors.push(err92);
+                }
+                errors++;
+              }
+            }
+            if (data45.apiVersion !== void 0) {
+              let data46 = data45.apiVersion;
+              if (typeof data46 === "string") {
+                if (!pattern16.test(data46)) {
+                  const err93 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/pattern", keyword: "pattern", params: { pattern: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" }, message: 'must match pattern "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$"', schema: "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$", parentSchema: schema2.properties.apiVersion, data: data46 };
+                  if (vErrors === null) {
+                    vErrors = [err93];
+                  } else {
+                    vErrors.push(err93);
+                  }
+                  errors++;
+                }
+              } else {
+                const err94 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/apiVersion", schemaPath: "#/$defs/dependencyType/properties/apiVersion/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.apiVersion.type, parentSchema: schema2.properties.apiVersion, data: data46 };
+                if (vErrors === null) {
+                  vErrors = [err94];
+                } else {
+                  vErrors.push(err94);
+                }
+                errors++;
+              }
+            }
+            if (data45.kind !== void 0) {
+              let data47 = data45.kind;
+              if (typeof data47 === "string") {
+                if (!pattern17.test(data47)) {
+                  const err95 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/pattern", keyword: "pattern", params: { pattern: "^[A-Z][A-Za-z0-9]*$" }, message: 'must match pattern "^[A-Z][A-Za-z0-9]*$"', schema: "^[A-Z][A-Za-z0-9]*$", parentSchema: schema2.properties.kind, data: data47 };
+                  if (vErrors === null) {
+                    vErrors = [err95];
+                  } else {
+                    vErrors.push(err95);
+                  }
+                  errors++;
+                }
+              } else {
+                const err96 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/kind", schemaPath: "#/$defs/dependencyType/properties/kind/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.kind.type, parentSchema: schema2.properties.kind, data: data47 };
+                if (vErrors === null) {
+                  vErrors = [err96];
+                } else {
+                  vErrors.push(err96);
+                }
+                errors++;
+              }
+            }
+            let data48 = data45.classes;
+            if (Array.isArray(data48)) {
+              const len2 = data48.length;
+              for (let i2 = 0; i2 < len2; i2++) {
+                let data49 = data48[i2];
+                if (typeof data49 !== "string") {
+                  const err97 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes/" + i2, schemaPath: "#/$defs/dependencyType/properties/classes/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.classes.items.type, parentSchema: schema2.properties.classes.items, data: data49 };
                   if (vErrors === null) {
                     vErrors = [err97];
                   } else {
@@ -29141,7 +29145,7 @@ var config = (() => {
                 }
               }
             } else {
-              const err98 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data48 };
+              const err98 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/classes", schemaPath: "#/$defs/dependencyType/properties/classes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.classes.type, parentSchema: schema2.properties.classes, data: data48 };
               if (vErrors === null) {
                 vErrors = [err98];
               } else {
@@ -29149,128 +29153,128 @@ var config = (() => {
               }
               errors++;
             }
-            if (data43.params !== void 0) {
-              let data50 = data43.params;
-              if (Array.isArray(data50)) {
-                const len4 = data50.length;
+            let data50 = data45.outputs;
+            if (Array.isArray(data50)) {
+              const len3 = data50.length;
+              for (let i3 = 0; i3 < len3; i3++) {
+                let data51 = data50[i3];
+                if (typeof data51 === "string") {
+                  if (!pattern18.test(data51)) {
+                    const err99 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+$"', schema: "^[A-Za-z0-9_.-]+$", parentSchema: schema2.properties.outputs.items, data: data51 };
+                    if (vErrors === null) {
+                      vErrors = [err99];
+                    } else {
+                      vErrors.push(err99);
+                    }
+                    errors++;
+                  }
+                } else {
+                  const err100 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs/" + i3, schemaPath: "#/$defs/dependencyType/properties/outputs/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.outputs.items.type, parentSchema: schema2.properties.outputs.items, data: data51 };
+                  if (vErrors === null) {
+                    vErrors = [err100];
+                  } else {
+                    vErrors.push(err100);
+                  }
+                  errors++;
+                }
+              }
+            } else {
+              const err101 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/outputs", schemaPath: "#/$defs/dependencyType/properties/outputs/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.outputs.type, parentSchema: schema2.properties.outputs, data: data50 };
+              if (vErrors === null) {
+                vErrors = [err101];
+              } else {
+                vErrors.push(err101);
+              }
+              errors++;
+            }
+            if (data45.params !== void 0) {
+              let data52 = data45.params;
+              if (Array.isArray(data52)) {
+                const len4 = data52.length;
                 for (let i4 = 0; i4 < len4; i4++) {
-                  let data51 = data50[i4];
-                  if (typeof data51 === "string") {
-                    if (!pattern19.test(data51)) {
-                      const err99 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data51 };
+                  let data53 = data52[i4];
+                  if (typeof data53 === "string") {
+                    if (!pattern19.test(data53)) {
+                      const err102 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z][A-Za-z0-9_]{0,62}$" }, message: 'must match pattern "^[A-Za-z][A-Za-z0-9_]{0,62}$"', schema: "^[A-Za-z][A-Za-z0-9_]{0,62}$", parentSchema: schema2.properties.params.items, data: data53 };
                       if (vErrors === null) {
-                        vErrors = [err99];
+                        vErrors = [err102];
                       } else {
-                        vErrors.push(err99);
+                        vErrors.push(err102);
                       }
                       errors++;
                     }
                   } else {
-                    const err100 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data51 };
+                    const err103 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/params/" + i4, schemaPath: "#/$defs/dependencyType/properties/params/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.properties.params.items.type, parentSchema: schema2.properties.params.items, data: data53 };
                     if (vErrors === null) {
-                      vErrors = [err100];
+                      vErrors = [err103];
                     } else {
-                      vErrors.push(err100);
+                      vErrors.push(err103);
                     }
                     errors++;
                   }
                 }
               } else {
-                const err101 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data50 };
+                const err104 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1") + "/params", schemaPath: "#/$defs/dependencyType/properties/params/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema2.properties.params.type, parentSchema: schema2.properties.params, data: data52 };
                 if (vErrors === null) {
-                  vErrors = [err101];
+                  vErrors = [err104];
                 } else {
-                  vErrors.push(err101);
+                  vErrors.push(err104);
                 }
                 errors++;
               }
             }
           } else {
-            const err102 = { instancePath: instancePath + "/dependencies/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data43 };
+            const err105 = { instancePath: instancePath + "/dependencies/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/dependencyType/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema2.type, parentSchema: schema2, data: data45 };
             if (vErrors === null) {
-              vErrors = [err102];
+              vErrors = [err105];
             } else {
-              vErrors.push(err102);
+              vErrors.push(err105);
             }
             errors++;
           }
         }
       } else {
-        const err103 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data42 };
+        const err106 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data44 };
         if (vErrors === null) {
-          vErrors = [err103];
+          vErrors = [err106];
         } else {
-          vErrors.push(err103);
+          vErrors.push(err106);
         }
         errors++;
       }
       if (data.previews !== void 0) {
-        let data52 = data.previews;
-        if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
-          if (data52.namespace === void 0) {
-            data52.namespace = "{owner}-pr-{number}";
+        let data54 = data.previews;
+        if (data54 && typeof data54 == "object" && !Array.isArray(data54)) {
+          if (data54.namespace === void 0) {
+            data54.namespace = "{owner}-pr-{number}";
           }
-          if (data52.ttl === void 0) {
-            data52.ttl = "7d";
+          if (data54.ttl === void 0) {
+            data54.ttl = "7d";
           }
-          if (data52.maxPerRepository === void 0) {
-            data52.maxPerRepository = 3;
+          if (data54.maxPerRepository === void 0) {
+            data54.maxPerRepository = 3;
           }
-          if (data52.maxPerOrg === void 0) {
-            data52.maxPerOrg = 20;
+          if (data54.maxPerOrg === void 0) {
+            data54.maxPerOrg = 20;
           }
-          if (data52.label === void 0) {
-            data52.label = "paved:preview";
+          if (data54.label === void 0) {
+            data54.label = "paved:preview";
           }
-          if (data52.keepLabel === void 0) {
-            data52.keepLabel = "paved:keep";
+          if (data54.keepLabel === void 0) {
+            data54.keepLabel = "paved:keep";
           }
-          if (data52.from === void 0) {
-            const err104 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema0.properties.previews.required, parentSchema: schema0.properties.previews, data: data52 };
+          if (data54.from === void 0) {
+            const err107 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/required", keyword: "required", params: { missingProperty: "from" }, message: "must have required property 'from'", schema: schema0.properties.previews.required, parentSchema: schema0.properties.previews, data: data54 };
             if (vErrors === null) {
-              vErrors = [err104];
+              vErrors = [err107];
             } else {
-              vErrors.push(err104);
+              vErrors.push(err107);
             }
             errors++;
           }
-          for (const key16 in data52) {
-            if (!(key16 === "from" || key16 === "namespace" || key16 === "cluster" || key16 === "ttl" || key16 === "maxPerRepository" || key16 === "maxPerOrg" || key16 === "label" || key16 === "keepLabel")) {
-              const err105 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key16 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.previews, data: data52 };
-              if (vErrors === null) {
-                vErrors = [err105];
-              } else {
-                vErrors.push(err105);
-              }
-              errors++;
-            }
-          }
-          if (data52.from !== void 0) {
-            let data53 = data52.from;
-            if (typeof data53 === "string") {
-              if (!pattern7.test(data53)) {
-                const err106 = { instancePath: instancePath + "/previews/from", schemaPath: "#/properties/previews/properties/from/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema0.properties.previews.properties.from, data: data53 };
-                if (vErrors === null) {
-                  vErrors = [err106];
-                } else {
-                  vErrors.push(err106);
-                }
-                errors++;
-              }
-            } else {
-              const err107 = { instancePath: instancePath + "/previews/from", schemaPath: "#/properties/previews/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.from.type, parentSchema: schema0.properties.previews.properties.from, data: data53 };
-              if (vErrors === null) {
-                vErrors = [err107];
-              } else {
-                vErrors.push(err107);
-              }
-              errors++;
-            }
-          }
-          let data54 = data52.namespace;
-          if (typeof data54 === "string") {
-            if (!pattern8.test(data54)) {
-              const err108 = { instancePath: instancePath + "/previews/namespace", schemaPath: "#/properties/previews/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[-a-z0-9{}]+$" }, message: 'must match pattern "^[-a-z0-9{}]+$"', schema: "^[-a-z0-9{}]+$", parentSchema: schema0.properties.previews.properties.namespace, data: data54 };
+          for (const key17 in data54) {
+            if (!(key17 === "from" || key17 === "namespace" || key17 === "cluster" || key17 === "ttl" || key17 === "maxPerRepository" || key17 === "maxPerOrg" || key17 === "label" || key17 === "keepLabel")) {
+              const err108 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key17 }, message: "must NOT have additional properties", schema: false, parentSchema: schema0.properties.previews, data: data54 };
               if (vErrors === null) {
                 vErrors = [err108];
               } else {
@@ -29278,29 +29282,33 @@ var config = (() => {
               }
               errors++;
             }
-          } else {
-            const err109 = { instancePath: instancePath + "/previews/namespace", schemaPath: "#/properties/previews/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.namespace.type, parentSchema: schema0.properties.previews.properties.namespace, data: data54 };
-            if (vErrors === null) {
-              vErrors = [err109];
-            } else {
-              vErrors.push(err109);
-            }
-            errors++;
           }
-          if (data52.cluster !== void 0) {
-            let data55 = data52.cluster;
+          if (data54.from !== void 0) {
+            let data55 = data54.from;
             if (typeof data55 === "string") {
-              if (func1(data55) < 1) {
-                const err110 = { instancePath: instancePath + "/previews/cluster", schemaPath: "#/properties/previews/properties/cluster/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.cluster, data: data55 };
+              if (!pattern7.test(data55)) {
+                const err109 = { instancePath: instancePath + "/previews/from", schemaPath: "#/properties/previews/properties/from/pattern", keyword: "pattern", params: { pattern: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" }, message: 'must match pattern "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$"', schema: "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$", parentSchema: schema0.properties.previews.properties.from, data: data55 };
                 if (vErrors === null) {
-                  vErrors = [err110];
+                  vErrors = [err109];
                 } else {
-                  vErrors.push(err110);
+                  vErrors.push(err109);
                 }
                 errors++;
               }
             } else {
-              const err111 = { instancePath: instancePath + "/previews/cluster", schemaPath: "#/properties/previews/properties/cluster/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.cluster.type, parentSchema: schema0.properties.previews.properties.cluster, data: data55 };
+              const err110 = { instancePath: instancePath + "/previews/from", schemaPath: "#/properties/previews/properties/from/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.from.type, parentSchema: schema0.properties.previews.properties.from, data: data55 };
+              if (vErrors === null) {
+                vErrors = [err110];
+              } else {
+                vErrors.push(err110);
+              }
+              errors++;
+            }
+          }
+          let data56 = data54.namespace;
+          if (typeof data56 === "string") {
+            if (!pattern8.test(data56)) {
+              const err111 = { instancePath: instancePath + "/previews/namespace", schemaPath: "#/properties/previews/properties/namespace/pattern", keyword: "pattern", params: { pattern: "^[-a-z0-9{}]+$" }, message: 'must match pattern "^[-a-z0-9{}]+$"', schema: "^[-a-z0-9{}]+$", parentSchema: schema0.properties.previews.properties.namespace, data: data56 };
               if (vErrors === null) {
                 vErrors = [err111];
               } else {
@@ -29308,40 +29316,41 @@ var config = (() => {
               }
               errors++;
             }
+          } else {
+            const err112 = { instancePath: instancePath + "/previews/namespace", schemaPath: "#/properties/previews/properties/namespace/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.namespace.type, parentSchema: schema0.properties.previews.properties.namespace, data: data56 };
+            if (vErrors === null) {
+              vErrors = [err112];
+            } else {
+              vErrors.push(err112);
+            }
+            errors++;
           }
-          let data56 = data52.ttl;
-          if (typeof data56 === "string") {
-            if (!pattern22.test(data56)) {
-              const err112 = { instancePath: instancePath + "/previews/ttl", schemaPath: "#/properties/previews/properties/ttl/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]{0,4}[mhd]$" }, message: 'must match pattern "^[1-9][0-9]{0,4}[mhd]$"', schema: "^[1-9][0-9]{0,4}[mhd]$", parentSchema: schema0.properties.previews.properties.ttl, data: data56 };
+          if (data54.cluster !== void 0) {
+            let data57 = data54.cluster;
+            if (typeof data57 === "string") {
+              if (func1(data57) < 1) {
+                const err113 = { instancePath: instancePath + "/previews/cluster", schemaPath: "#/properties/previews/properties/cluster/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.cluster, data: data57 };
+                if (vErrors === null) {
+                  vErrors = [err113];
+                } else {
+                  vErrors.push(err113);
+                }
+                errors++;
+              }
+            } else {
+              const err114 = { instancePath: instancePath + "/previews/cluster", schemaPath: "#/properties/previews/properties/cluster/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.cluster.type, parentSchema: schema0.properties.previews.properties.cluster, data: data57 };
               if (vErrors === null) {
-                vErrors = [err112];
+                vErrors = [err114];
               } else {
-                vErrors.push(err112);
+                vErrors.push(err114);
               }
               errors++;
             }
-          } else {
-            const err113 = { instancePath: instancePath + "/previews/ttl", schemaPath: "#/properties/previews/properties/ttl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.ttl.type, parentSchema: schema0.properties.previews.properties.ttl, data: data56 };
-            if (vErrors === null) {
-              vErrors = [err113];
-            } else {
-              vErrors.push(err113);
-            }
-            errors++;
           }
-          let data57 = data52.maxPerRepository;
-          if (!(typeof data57 == "number" && (!(data57 % 1) && !isNaN(data57)) && isFinite(data57))) {
-            const err114 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema0.properties.previews.properties.maxPerRepository.type, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data57 };
-            if (vErrors === null) {
-              vErrors = [err114];
-            } else {
-              vErrors.push(err114);
-            }
-            errors++;
-          }
-          if (typeof data57 == "number" && isFinite(data57)) {
-            if (data57 > 1e3 || isNaN(data57)) {
-              const err115 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data57 };
+          let data58 = data54.ttl;
+          if (typeof data58 === "string") {
+            if (!pattern22.test(data58)) {
+              const err115 = { instancePath: instancePath + "/previews/ttl", schemaPath: "#/properties/previews/properties/ttl/pattern", keyword: "pattern", params: { pattern: "^[1-9][0-9]{0,4}[mhd]$" }, message: 'must match pattern "^[1-9][0-9]{0,4}[mhd]$"', schema: "^[1-9][0-9]{0,4}[mhd]$", parentSchema: schema0.properties.previews.properties.ttl, data: data58 };
               if (vErrors === null) {
                 vErrors = [err115];
               } else {
@@ -29349,19 +29358,18 @@ var config = (() => {
               }
               errors++;
             }
-            if (data57 < 1 || isNaN(data57)) {
-              const err116 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data57 };
-              if (vErrors === null) {
-                vErrors = [err116];
-              } else {
-                vErrors.push(err116);
-              }
-              errors++;
+          } else {
+            const err116 = { instancePath: instancePath + "/previews/ttl", schemaPath: "#/properties/previews/properties/ttl/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.ttl.type, parentSchema: schema0.properties.previews.properties.ttl, data: data58 };
+            if (vErrors === null) {
+              vErrors = [err116];
+            } else {
+              vErrors.push(err116);
             }
+            errors++;
           }
-          let data58 = data52.maxPerOrg;
-          if (!(typeof data58 == "number" && (!(data58 % 1) && !isNaN(data58)) && isFinite(data58))) {
-            const err117 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema0.properties.previews.properties.maxPerOrg.type, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data58 };
+          let data59 = data54.maxPerRepository;
+          if (!(typeof data59 == "number" && (!(data59 % 1) && !isNaN(data59)) && isFinite(data59))) {
+            const err117 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema0.properties.previews.properties.maxPerRepository.type, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data59 };
             if (vErrors === null) {
               vErrors = [err117];
             } else {
@@ -29369,9 +29377,9 @@ var config = (() => {
             }
             errors++;
           }
-          if (typeof data58 == "number" && isFinite(data58)) {
-            if (data58 > 1e4 || isNaN(data58)) {
-              const err118 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data58 };
+          if (typeof data59 == "number" && isFinite(data59)) {
+            if (data59 > 1e3 || isNaN(data59)) {
+              const err118 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e3 }, message: "must be <= 1000", schema: 1e3, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data59 };
               if (vErrors === null) {
                 vErrors = [err118];
               } else {
@@ -29379,8 +29387,8 @@ var config = (() => {
               }
               errors++;
             }
-            if (data58 < 1 || isNaN(data58)) {
-              const err119 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data58 };
+            if (data59 < 1 || isNaN(data59)) {
+              const err119 = { instancePath: instancePath + "/previews/maxPerRepository", schemaPath: "#/properties/previews/properties/maxPerRepository/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema0.properties.previews.properties.maxPerRepository, data: data59 };
               if (vErrors === null) {
                 vErrors = [err119];
               } else {
@@ -29389,19 +29397,19 @@ var config = (() => {
               errors++;
             }
           }
-          let data59 = data52.label;
-          if (typeof data59 === "string") {
-            if (func1(data59) > 50) {
-              const err120 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters", schema: 50, parentSchema: schema0.properties.previews.properties.label, data: data59 };
-              if (vErrors === null) {
-                vErrors = [err120];
-              } else {
-                vErrors.push(err120);
-              }
-              errors++;
+          let data60 = data54.maxPerOrg;
+          if (!(typeof data60 == "number" && (!(data60 % 1) && !isNaN(data60)) && isFinite(data60))) {
+            const err120 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema0.properties.previews.properties.maxPerOrg.type, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data60 };
+            if (vErrors === null) {
+              vErrors = [err120];
+            } else {
+              vErrors.push(err120);
             }
-            if (func1(data59) < 1) {
-              const err121 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.label, data: data59 };
+            errors++;
+          }
+          if (typeof data60 == "number" && isFinite(data60)) {
+            if (data60 > 1e4 || isNaN(data60)) {
+              const err121 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/maximum", keyword: "maximum", params: { comparison: "<=", limit: 1e4 }, message: "must be <= 10000", schema: 1e4, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data60 };
               if (vErrors === null) {
                 vErrors = [err121];
               } else {
@@ -29409,19 +29417,20 @@ var config = (() => {
               }
               errors++;
             }
-          } else {
-            const err122 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.label.type, parentSchema: schema0.properties.previews.properties.label, data: data59 };
-            if (vErrors === null) {
-              vErrors = [err122];
-            } else {
-              vErrors.push(err122);
+            if (data60 < 1 || isNaN(data60)) {
+              const err122 = { instancePath: instancePath + "/previews/maxPerOrg", schemaPath: "#/properties/previews/properties/maxPerOrg/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema0.properties.previews.properties.maxPerOrg, data: data60 };
+              if (vErrors === null) {
+                vErrors = [err122];
+              } else {
+                vErrors.push(err122);
+              }
+              errors++;
             }
-            errors++;
           }
-          let data60 = data52.keepLabel;
-          if (typeof data60 === "string") {
-            if (func1(data60) > 50) {
-              const err123 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters", schema: 50, parentSchema: schema0.properties.previews.properties.keepLabel, data: data60 };
+          let data61 = data54.label;
+          if (typeof data61 === "string") {
+            if (func1(data61) > 50) {
+              const err123 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters", schema: 50, parentSchema: schema0.properties.previews.properties.label, data: data61 };
               if (vErrors === null) {
                 vErrors = [err123];
               } else {
@@ -29429,8 +29438,8 @@ var config = (() => {
               }
               errors++;
             }
-            if (func1(data60) < 1) {
-              const err124 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.keepLabel, data: data60 };
+            if (func1(data61) < 1) {
+              const err124 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.label, data: data61 };
               if (vErrors === null) {
                 vErrors = [err124];
               } else {
@@ -29439,7 +29448,7 @@ var config = (() => {
               errors++;
             }
           } else {
-            const err125 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.keepLabel.type, parentSchema: schema0.properties.previews.properties.keepLabel, data: data60 };
+            const err125 = { instancePath: instancePath + "/previews/label", schemaPath: "#/properties/previews/properties/label/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.label.type, parentSchema: schema0.properties.previews.properties.label, data: data61 };
             if (vErrors === null) {
               vErrors = [err125];
             } else {
@@ -29447,23 +29456,19 @@ var config = (() => {
             }
             errors++;
           }
-        } else {
-          const err126 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.previews.type, parentSchema: schema0.properties.previews, data: data52 };
-          if (vErrors === null) {
-            vErrors = [err126];
-          } else {
-            vErrors.push(err126);
-          }
-          errors++;
-        }
-      }
-      let data61 = data.links;
-      if (data61 && typeof data61 == "object" && !Array.isArray(data61)) {
-        for (const key17 in data61) {
-          let data62 = data61[key17];
+          let data62 = data54.keepLabel;
           if (typeof data62 === "string") {
-            if (!pattern23.test(data62)) {
-              const err127 = { instancePath: instancePath + "/links/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data62 };
+            if (func1(data62) > 50) {
+              const err126 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/maxLength", keyword: "maxLength", params: { limit: 50 }, message: "must NOT have more than 50 characters", schema: 50, parentSchema: schema0.properties.previews.properties.keepLabel, data: data62 };
+              if (vErrors === null) {
+                vErrors = [err126];
+              } else {
+                vErrors.push(err126);
+              }
+              errors++;
+            }
+            if (func1(data62) < 1) {
+              const err127 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema0.properties.previews.properties.keepLabel, data: data62 };
               if (vErrors === null) {
                 vErrors = [err127];
               } else {
@@ -29472,7 +29477,7 @@ var config = (() => {
               errors++;
             }
           } else {
-            const err128 = { instancePath: instancePath + "/links/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data62 };
+            const err128 = { instancePath: instancePath + "/previews/keepLabel", schemaPath: "#/properties/previews/properties/keepLabel/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.previews.properties.keepLabel.type, parentSchema: schema0.properties.previews.properties.keepLabel, data: data62 };
             if (vErrors === null) {
               vErrors = [err128];
             } else {
@@ -29480,27 +29485,23 @@ var config = (() => {
             }
             errors++;
           }
-        }
-      } else {
-        const err129 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data61 };
-        if (vErrors === null) {
-          vErrors = [err129];
         } else {
-          vErrors.push(err129);
+          const err129 = { instancePath: instancePath + "/previews", schemaPath: "#/properties/previews/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.previews.type, parentSchema: schema0.properties.previews, data: data54 };
+          if (vErrors === null) {
+            vErrors = [err129];
+          } else {
+            vErrors.push(err129);
+          }
+          errors++;
         }
-        errors++;
       }
-      let data63 = data.policies;
-      if (Array.isArray(data63)) {
-        const len5 = data63.length;
-        for (let i5 = 0; i5 < len5; i5++) {
-          let data64 = data63[i5];
-          if (data64 && typeof data64 == "object" && !Array.isArray(data64)) {
-            if (data64.severity === void 0) {
-              data64.severity = "error";
-            }
-            if (data64.id === void 0) {
-              const err130 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data64 };
+      let data63 = data.links;
+      if (data63 && typeof data63 == "object" && !Array.isArray(data63)) {
+        for (const key18 in data63) {
+          let data64 = data63[key18];
+          if (typeof data64 === "string") {
+            if (!pattern23.test(data64)) {
+              const err130 = { instancePath: instancePath + "/links/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/pattern", keyword: "pattern", params: { pattern: "^https?://" }, message: 'must match pattern "^https?://"', schema: "^https?://", parentSchema: schema0.properties.links.additionalProperties, data: data64 };
               if (vErrors === null) {
                 vErrors = [err130];
               } else {
@@ -29508,52 +29509,55 @@ var config = (() => {
               }
               errors++;
             }
-            if (data64.assert === void 0) {
-              const err131 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data64 };
+          } else {
+            const err131 = { instancePath: instancePath + "/links/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/links/additionalProperties/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema0.properties.links.additionalProperties.type, parentSchema: schema0.properties.links.additionalProperties, data: data64 };
+            if (vErrors === null) {
+              vErrors = [err131];
+            } else {
+              vErrors.push(err131);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err132 = { instancePath: instancePath + "/links", schemaPath: "#/properties/links/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.links.type, parentSchema: schema0.properties.links, data: data63 };
+        if (vErrors === null) {
+          vErrors = [err132];
+        } else {
+          vErrors.push(err132);
+        }
+        errors++;
+      }
+      let data65 = data.policies;
+      if (Array.isArray(data65)) {
+        const len5 = data65.length;
+        for (let i5 = 0; i5 < len5; i5++) {
+          let data66 = data65[i5];
+          if (data66 && typeof data66 == "object" && !Array.isArray(data66)) {
+            if (data66.severity === void 0) {
+              data66.severity = "error";
+            }
+            if (data66.id === void 0) {
+              const err133 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "id" }, message: "must have required property 'id'", schema: schema3.required, parentSchema: schema3, data: data66 };
               if (vErrors === null) {
-                vErrors = [err131];
+                vErrors = [err133];
               } else {
-                vErrors.push(err131);
+                vErrors.push(err133);
               }
               errors++;
             }
-            for (const key18 in data64) {
-              if (!(key18 === "id" || key18 === "description" || key18 === "severity" || key18 === "match" || key18 === "assert")) {
-                const err132 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key18 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data64 };
-                if (vErrors === null) {
-                  vErrors = [err132];
-                } else {
-                  vErrors.push(err132);
-                }
-                errors++;
-              }
-            }
-            if (data64.id !== void 0) {
-              let data65 = data64.id;
-              if (typeof data65 === "string") {
-                if (!pattern24.test(data65)) {
-                  const err133 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data65 };
-                  if (vErrors === null) {
-                    vErrors = [err133];
-                  } else {
-                    vErrors.push(err133);
-                  }
-                  errors++;
-                }
+            if (data66.assert === void 0) {
+              const err134 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/required", keyword: "required", params: { missingProperty: "assert" }, message: "must have required property 'assert'", schema: schema3.required, parentSchema: schema3, data: data66 };
+              if (vErrors === null) {
+                vErrors = [err134];
               } else {
-                const err134 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data65 };
-                if (vErrors === null) {
-                  vErrors = [err134];
-                } else {
-                  vErrors.push(err134);
-                }
-                errors++;
+                vErrors.push(err134);
               }
+              errors++;
             }
-            if (data64.description !== void 0) {
-              let data66 = data64.description;
-              if (typeof data66 !== "string") {
-                const err135 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data66 };
+            for (const key19 in data66) {
+              if (!(key19 === "id" || key19 === "description" || key19 === "severity" || key19 === "match" || key19 === "assert")) {
+                const err135 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3, data: data66 };
                 if (vErrors === null) {
                   vErrors = [err135];
                 } else {
@@ -29562,165 +29566,166 @@ var config = (() => {
                 errors++;
               }
             }
-            let data67 = data64.severity;
-            if (!(data67 === "error" || data67 === "warning")) {
-              const err136 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data67 };
-              if (vErrors === null) {
-                vErrors = [err136];
-              } else {
-                vErrors.push(err136);
-              }
-              errors++;
-            }
-            if (data64.match !== void 0) {
-              let data68 = data64.match;
-              if (data68 && typeof data68 == "object" && !Array.isArray(data68)) {
-                for (const key19 in data68) {
-                  if (!(key19 === "environments" || key19 === "services" || key19 === "owners")) {
-                    const err137 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key19 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data68 };
-                    if (vErrors === null) {
-                      vErrors = [err137];
-                    } else {
-                      vErrors.push(err137);
-                    }
-                    errors++;
-                  }
-                }
-                if (data68.environments !== void 0) {
-                  let data69 = data68.environments;
-                  if (Array.isArray(data69)) {
-                    const len6 = data69.length;
-                    for (let i6 = 0; i6 < len6; i6++) {
-                      let data70 = data69[i6];
-                      if (typeof data70 !== "string") {
-                        const err138 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data70 };
-                        if (vErrors === null) {
-                          vErrors = [err138];
-                        } else {
-                          vErrors.push(err138);
-                        }
-                        errors++;
-                      }
-                    }
+            if (data66.id !== void 0) {
+              let data67 = data66.id;
+              if (typeof data67 === "string") {
+                if (!pattern24.test(data67)) {
+                  const err136 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/pattern", keyword: "pattern", params: { pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }, message: 'must match pattern "^[a-z0-9][a-z0-9-]{0,62}$"', schema: "^[a-z0-9][a-z0-9-]{0,62}$", parentSchema: schema3.properties.id, data: data67 };
+                  if (vErrors === null) {
+                    vErrors = [err136];
                   } else {
-                    const err139 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data69 };
-                    if (vErrors === null) {
-                      vErrors = [err139];
-                    } else {
-                      vErrors.push(err139);
-                    }
-                    errors++;
+                    vErrors.push(err136);
                   }
-                }
-                if (data68.services !== void 0) {
-                  let data71 = data68.services;
-                  if (Array.isArray(data71)) {
-                    const len7 = data71.length;
-                    for (let i7 = 0; i7 < len7; i7++) {
-                      let data72 = data71[i7];
-                      if (typeof data72 !== "string") {
-                        const err140 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data72 };
-                        if (vErrors === null) {
-                          vErrors = [err140];
-                        } else {
-                          vErrors.push(err140);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err141 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data71 };
-                    if (vErrors === null) {
-                      vErrors = [err141];
-                    } else {
-                      vErrors.push(err141);
-                    }
-                    errors++;
-                  }
-                }
-                if (data68.owners !== void 0) {
-                  let data73 = data68.owners;
-                  if (Array.isArray(data73)) {
-                    const len8 = data73.length;
-                    for (let i8 = 0; i8 < len8; i8++) {
-                      let data74 = data73[i8];
-                      if (typeof data74 !== "string") {
-                        const err142 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data74 };
-                        if (vErrors === null) {
-                          vErrors = [err142];
-                        } else {
-                          vErrors.push(err142);
-                        }
-                        errors++;
-                      }
-                    }
-                  } else {
-                    const err143 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data73 };
-                    if (vErrors === null) {
-                      vErrors = [err143];
-                    } else {
-                      vErrors.push(err143);
-                    }
-                    errors++;
-                  }
+                  errors++;
                 }
               } else {
-                const err144 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data68 };
+                const err137 = { instancePath: instancePath + "/policies/" + i5 + "/id", schemaPath: "#/$defs/policy/properties/id/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.id.type, parentSchema: schema3.properties.id, data: data67 };
                 if (vErrors === null) {
-                  vErrors = [err144];
+                  vErrors = [err137];
                 } else {
-                  vErrors.push(err144);
+                  vErrors.push(err137);
                 }
                 errors++;
               }
             }
-            if (data64.assert !== void 0) {
-              let data75 = data64.assert;
-              if (!(data75 && typeof data75 == "object" && !Array.isArray(data75))) {
-                const err145 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data75 };
+            if (data66.description !== void 0) {
+              let data68 = data66.description;
+              if (typeof data68 !== "string") {
+                const err138 = { instancePath: instancePath + "/policies/" + i5 + "/description", schemaPath: "#/$defs/policy/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.description.type, parentSchema: schema3.properties.description, data: data68 };
                 if (vErrors === null) {
-                  vErrors = [err145];
+                  vErrors = [err138];
                 } else {
-                  vErrors.push(err145);
+                  vErrors.push(err138);
+                }
+                errors++;
+              }
+            }
+            let data69 = data66.severity;
+            if (!(data69 === "error" || data69 === "warning")) {
+              const err139 = { instancePath: instancePath + "/policies/" + i5 + "/severity", schemaPath: "#/$defs/policy/properties/severity/enum", keyword: "enum", params: { allowedValues: schema3.properties.severity.enum }, message: "must be equal to one of the allowed values", schema: schema3.properties.severity.enum, parentSchema: schema3.properties.severity, data: data69 };
+              if (vErrors === null) {
+                vErrors = [err139];
+              } else {
+                vErrors.push(err139);
+              }
+              errors++;
+            }
+            if (data66.match !== void 0) {
+              let data70 = data66.match;
+              if (data70 && typeof data70 == "object" && !Array.isArray(data70)) {
+                for (const key20 in data70) {
+                  if (!(key20 === "environments" || key20 === "services" || key20 === "owners")) {
+                    const err140 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key20 }, message: "must NOT have additional properties", schema: false, parentSchema: schema3.properties.match, data: data70 };
+                    if (vErrors === null) {
+                      vErrors = [err140];
+                    } else {
+                      vErrors.push(err140);
+                    }
+                    errors++;
+                  }
+                }
+                if (data70.environments !== void 0) {
+                  let data71 = data70.environments;
+                  if (Array.isArray(data71)) {
+                    const len6 = data71.length;
+                    for (let i6 = 0; i6 < len6; i6++) {
+                      let data72 = data71[i6];
+                      if (typeof data72 !== "string") {
+                        const err141 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments/" + i6, schemaPath: "#/$defs/policy/properties/match/properties/environments/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.environments.items.type, parentSchema: schema3.properties.match.properties.environments.items, data: data72 };
+                        if (vErrors === null) {
+                          vErrors = [err141];
+                        } else {
+                          vErrors.push(err141);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err142 = { instancePath: instancePath + "/policies/" + i5 + "/match/environments", schemaPath: "#/$defs/policy/properties/match/properties/environments/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.environments.type, parentSchema: schema3.properties.match.properties.environments, data: data71 };
+                    if (vErrors === null) {
+                      vErrors = [err142];
+                    } else {
+                      vErrors.push(err142);
+                    }
+                    errors++;
+                  }
+                }
+                if (data70.services !== void 0) {
+                  let data73 = data70.services;
+                  if (Array.isArray(data73)) {
+                    const len7 = data73.length;
+                    for (let i7 = 0; i7 < len7; i7++) {
+                      let data74 = data73[i7];
+                      if (typeof data74 !== "string") {
+                        const err143 = { instancePath: instancePath + "/policies/" + i5 + "/match/services/" + i7, schemaPath: "#/$defs/policy/properties/match/properties/services/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.services.items.type, parentSchema: schema3.properties.match.properties.services.items, data: data74 };
+                        if (vErrors === null) {
+                          vErrors = [err143];
+                        } else {
+                          vErrors.push(err143);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err144 = { instancePath: instancePath + "/policies/" + i5 + "/match/services", schemaPath: "#/$defs/policy/properties/match/properties/services/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.services.type, parentSchema: schema3.properties.match.properties.services, data: data73 };
+                    if (vErrors === null) {
+                      vErrors = [err144];
+                    } else {
+                      vErrors.push(err144);
+                    }
+                    errors++;
+                  }
+                }
+                if (data70.owners !== void 0) {
+                  let data75 = data70.owners;
+                  if (Array.isArray(data75)) {
+                    const len8 = data75.length;
+                    for (let i8 = 0; i8 < len8; i8++) {
+                      let data76 = data75[i8];
+                      if (typeof data76 !== "string") {
+                        const err145 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners/" + i8, schemaPath: "#/$defs/policy/properties/match/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.properties.match.properties.owners.items.type, parentSchema: schema3.properties.match.properties.owners.items, data: data76 };
+                        if (vErrors === null) {
+                          vErrors = [err145];
+                        } else {
+                          vErrors.push(err145);
+                        }
+                        errors++;
+                      }
+                    }
+                  } else {
+                    const err146 = { instancePath: instancePath + "/policies/" + i5 + "/match/owners", schemaPath: "#/$defs/policy/properties/match/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema3.properties.match.properties.owners.type, parentSchema: schema3.properties.match.properties.owners, data: data75 };
+                    if (vErrors === null) {
+                      vErrors = [err146];
+                    } else {
+                      vErrors.push(err146);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err147 = { instancePath: instancePath + "/policies/" + i5 + "/match", schemaPath: "#/$defs/policy/properties/match/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.match.type, parentSchema: schema3.properties.match, data: data70 };
+                if (vErrors === null) {
+                  vErrors = [err147];
+                } else {
+                  vErrors.push(err147);
+                }
+                errors++;
+              }
+            }
+            if (data66.assert !== void 0) {
+              let data77 = data66.assert;
+              if (!(data77 && typeof data77 == "object" && !Array.isArray(data77))) {
+                const err148 = { instancePath: instancePath + "/policies/" + i5 + "/assert", schemaPath: "#/$defs/policy/properties/assert/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.properties.assert.type, parentSchema: schema3.properties.assert, data: data77 };
+                if (vErrors === null) {
+                  vErrors = [err148];
+                } else {
+                  vErrors.push(err148);
                 }
                 errors++;
               }
             }
           } else {
-            const err146 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data64 };
-            if (vErrors === null) {
-              vErrors = [err146];
-            } else {
-              vErrors.push(err146);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err147 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data63 };
-        if (vErrors === null) {
-          vErrors = [err147];
-        } else {
-          vErrors.push(err147);
-        }
-        errors++;
-      }
-      let data76 = data.builtins;
-      if (data76 && typeof data76 == "object" && !Array.isArray(data76)) {
-        for (const key20 in data76) {
-          const _errs179 = errors;
-          if (!(key20 === "image-tag" || key20 === "image-registry" || key20 === "production-digest" || key20 === "env-secret-literal")) {
-            const err148 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key20, propertyName: key20 };
-            if (vErrors === null) {
-              vErrors = [err148];
-            } else {
-              vErrors.push(err148);
-            }
-            errors++;
-          }
-          var valid43 = _errs179 === errors;
-          if (!valid43) {
-            const err149 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key20 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data76 };
+            const err149 = { instancePath: instancePath + "/policies/" + i5, schemaPath: "#/$defs/policy/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema3.type, parentSchema: schema3, data: data66 };
             if (vErrors === null) {
               vErrors = [err149];
             } else {
@@ -29729,33 +29734,66 @@ var config = (() => {
             errors++;
           }
         }
-        for (const key21 in data76) {
-          let data77 = data76[key21];
-          if (typeof data77 !== "boolean") {
-            const err150 = { instancePath: instancePath + "/builtins/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data77 };
+      } else {
+        const err150 = { instancePath: instancePath + "/policies", schemaPath: "#/properties/policies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema0.properties.policies.type, parentSchema: schema0.properties.policies, data: data65 };
+        if (vErrors === null) {
+          vErrors = [err150];
+        } else {
+          vErrors.push(err150);
+        }
+        errors++;
+      }
+      let data78 = data.builtins;
+      if (data78 && typeof data78 == "object" && !Array.isArray(data78)) {
+        for (const key21 in data78) {
+          const _errs183 = errors;
+          if (!(key21 === "image-tag" || key21 === "image-registry" || key21 === "production-digest" || key21 === "env-secret-literal")) {
+            const err151 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames/enum", keyword: "enum", params: { allowedValues: schema0.properties.builtins.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema0.properties.builtins.propertyNames.enum, parentSchema: schema0.properties.builtins.propertyNames, data: key21, propertyName: key21 };
             if (vErrors === null) {
-              vErrors = [err150];
+              vErrors = [err151];
             } else {
-              vErrors.push(err150);
+              vErrors.push(err151);
+            }
+            errors++;
+          }
+          var valid44 = _errs183 === errors;
+          if (!valid44) {
+            const err152 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/propertyNames", keyword: "propertyNames", params: { propertyName: key21 }, message: "property name must be valid", schema: schema0.properties.builtins.propertyNames, parentSchema: schema0.properties.builtins, data: data78 };
+            if (vErrors === null) {
+              vErrors = [err152];
+            } else {
+              vErrors.push(err152);
+            }
+            errors++;
+          }
+        }
+        for (const key22 in data78) {
+          let data79 = data78[key22];
+          if (typeof data79 !== "boolean") {
+            const err153 = { instancePath: instancePath + "/builtins/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/builtins/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema0.properties.builtins.additionalProperties.type, parentSchema: schema0.properties.builtins.additionalProperties, data: data79 };
+            if (vErrors === null) {
+              vErrors = [err153];
+            } else {
+              vErrors.push(err153);
             }
             errors++;
           }
         }
       } else {
-        const err151 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data76 };
+        const err154 = { instancePath: instancePath + "/builtins", schemaPath: "#/properties/builtins/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.builtins.type, parentSchema: schema0.properties.builtins, data: data78 };
         if (vErrors === null) {
-          vErrors = [err151];
+          vErrors = [err154];
         } else {
-          vErrors.push(err151);
+          vErrors.push(err154);
         }
         errors++;
       }
     } else {
-      const err152 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
+      const err155 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.type, parentSchema: schema0, data };
       if (vErrors === null) {
-        vErrors = [err152];
+        vErrors = [err155];
       } else {
-        vErrors.push(err152);
+        vErrors.push(err155);
       }
       errors++;
     }
@@ -37177,6 +37215,7 @@ function deepFreeze(value) {
 __name(deepFreeze, "deepFreeze");
 var DEFAULT_CONFIG = deepFreeze({
   gitops: { branch: "main", directory: "" },
+  fleet: { mode: "pull-requests" },
   manifest: "platform.yaml",
   render: { mode: "manifests", templates: null },
   argocd: { url: null, namespace: "argocd" },
@@ -37522,6 +37561,7 @@ function resolveConfig(raw) {
       branch: raw.gitops?.branch ?? DEFAULT_CONFIG.gitops.branch,
       directory: raw.gitops?.directory ?? DEFAULT_CONFIG.gitops.directory
     },
+    fleet: { mode: raw.fleet?.mode ?? DEFAULT_CONFIG.fleet.mode },
     manifest: raw.manifest ?? DEFAULT_CONFIG.manifest,
     render: {
       mode: raw.render?.mode ?? "manifests",
@@ -43655,14 +43695,14 @@ function gitEnvironment(extra = {}) {
 }
 __name(gitEnvironment, "gitEnvironment");
 function gitRunner(dir) {
-  return (args, options = {}) => new Promise((resolve9, reject) => {
+  return (args, options = {}) => new Promise((resolve10, reject) => {
     const child = execFile(
       "git",
       ["-C", dir, ...args],
       { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: gitEnvironment(options.env) },
       (error, stdout, stderr) => {
         if (error) reject(new GitError(args, error.code ?? void 0, stderr.toString("utf8")));
-        else resolve9(stdout);
+        else resolve10(stdout);
       }
     );
     child.stdin?.on("error", () => {
@@ -43857,7 +43897,7 @@ var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve9) => setTimeout(resolve9, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve10) => setTimeout(resolve10, ms)));
   let plan;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -46829,9 +46869,168 @@ async function prepareKeep(dir, appDir, gitopsDir) {
 }
 __name(prepareKeep, "prepareKeep");
 
+// src/cli/drift.ts
+import { resolve as resolve4 } from "node:path";
+
+// src/plan/drift.ts
+function ownedFiles(indexes) {
+  const owned = /* @__PURE__ */ new Map();
+  for (const { path: self, index } of indexes) {
+    owned.set(self, { path: self, source: index.source, index: self });
+    for (const unit of index.units) {
+      const dir = `${unit.environment}/${unit.namespace}/${unit.service}`;
+      for (const path of unit.files) owned.set(path, { path, source: index.source, index: self, unit: dir });
+    }
+    for (const path of ownedPaths(index)) if (!owned.has(path)) owned.set(path, { path, source: index.source, index: self });
+  }
+  return owned;
+}
+__name(ownedFiles, "ownedFiles");
+function updateDrift(previous, commits, owned, current) {
+  const entries2 = new Map(previous.map((e) => [e.path, e]));
+  for (const commit of commits) {
+    for (const file of commit.files) {
+      if (commit.paved) {
+        entries2.delete(file.path);
+        continue;
+      }
+      const ownedFile = owned.get(file.path) ?? (entries2.has(file.path) ? entries2.get(file.path) : void 0);
+      if (!ownedFile) continue;
+      const earlier = entries2.get(file.path);
+      const entry = { path: file.path, source: ownedFile.source, commit: commit.sha, author: commit.author };
+      if (ownedFile.index !== void 0) entry.index = ownedFile.index;
+      if (ownedFile.unit !== void 0) entry.unit = ownedFile.unit;
+      const paved = earlier ? earlier.paved : file.before;
+      if (paved !== void 0) entry.paved = paved;
+      entries2.set(file.path, entry);
+    }
+  }
+  return [...entries2.values()].filter((e) => e.paved === void 0 || (current.get(e.path) ?? null) !== e.paved).sort((a, b) => compareStrings(a.path, b.path));
+}
+__name(updateDrift, "updateDrift");
+function driftByUnit(entries2) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const entry of entries2) {
+    const key3 = entry.unit ?? `${entry.source}\0other`;
+    const group = groups.get(key3) ?? { title: entry.unit ?? `other files of ${entry.source}`, source: entry.source, entries: [] };
+    group.entries.push(entry);
+    groups.set(key3, group);
+  }
+  return [...groups.values()];
+}
+__name(driftByUnit, "driftByUnit");
+
+// src/plan/fleet.ts
+function isIndexPath(path, config2) {
+  const prefix = config2.gitops.directory ? `${config2.gitops.directory.replace(/\/+$/, "")}/.paved/sources/` : ".paved/sources/";
+  return path.startsWith(prefix) && /^(?:[^/]+\/)?[^/]+\.yaml$/.test(path.slice(prefix.length));
+}
+__name(isIndexPath, "isIndexPath");
+
+// src/report/drift.ts
+function driftText(entries2) {
+  if (entries2.length === 0) return "no drift: every file Paved owns was last written by Paved\n";
+  const lines2 = [`${entries2.length} file${entries2.length === 1 ? "" : "s"} Paved owns changed outside Paved:`];
+  for (const group of driftByUnit(entries2)) {
+    lines2.push(`  ${escapeTerminalLine(group.title)} (${escapeTerminalLine(group.source)})`);
+    for (const e of group.entries) lines2.push(`    ${escapeTerminalLine(e.path)}: ${e.commit.slice(0, 7)} by ${escapeTerminalLine(e.author)}`);
+  }
+  return `${lines2.join("\n")}
+`;
+}
+__name(driftText, "driftText");
+
+// src/cli/drift.ts
+var FORMATS3 = ["text", "json"];
+var NO_BLOB = /^0+$/;
+var driftCommand = {
+  summary: "List files Paved owns in a GitOps repository that someone else changed",
+  usage: `Usage: paved drift --gitops DIR [--config FILE] [--app SLUG] [--author EMAIL]... [--format text|json]
+
+Reads the ownership indexes in the GitOps repository checked out in DIR and walks its history:
+a file Paved owns whose latest change (merges aside) was made by anyone but Paved is drift, unless
+it holds again what Paved last wrote. The same check the App runs on every push to the GitOps branch.
+
+Paved's commits are told by their author and committer: the App's bot
+(<id>+SLUG[bot]@users.noreply.github.com) or an --author you name. Offline, git cannot check who
+really made a commit; the App also checks GitHub's signature.
+
+Options:
+  --gitops DIR      a local clone of the GitOps repository (required)
+  --config FILE     the org config, for gitops.directory (default: .github/paved.yml when present)
+  --app SLUG        the GitHub App's slug (default: paved)
+  --author EMAIL    also count commits authored and committed by EMAIL as Paved's (say, \`paved apply\` in CI); repeatable
+  --format FORMAT   text (default) or json
+  -h, --help        show this help
+
+Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems.
+`,
+  async run(args, io) {
+    const { values } = parseCommandArgs(
+      "drift",
+      args,
+      { gitops: { type: "string" }, config: { type: "string" }, app: { type: "string" }, author: { type: "string", multiple: true }, format: { type: "string" } },
+      0
+    );
+    const format = oneOf("drift", "format", values.format, FORMATS3, "text");
+    if (typeof values.gitops !== "string") throw new CliError("paved drift: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved drift --help`", 2);
+    const slug = typeof values.app === "string" ? values.app : "paved";
+    if (!/^[a-z0-9][a-z0-9-]{0,33}$/i.test(slug)) throw new CliError(`paved drift: \`--app\` must be a GitHub App slug, not \`${slug}\``, 2);
+    const authors = (values.author ?? []).map((a) => a.toLowerCase());
+    const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
+    if (!loaded.config || hasErrors(loaded.diagnostics)) {
+      io.stderr.write(formatText(loaded.diagnostics, false));
+      return 1;
+    }
+    const config2 = loaded.config;
+    const dir = resolve4(io.cwd, values.gitops);
+    const writer = new LocalGitWriter(dir);
+    let snapshot;
+    try {
+      snapshot = await writer.readTree();
+    } catch (error) {
+      throw gitopsError(dir, error);
+    }
+    const indexPaths = [...snapshot.tree.keys()].filter((p) => isIndexPath(p, config2));
+    const indexes = [];
+    for (const [path, content] of await writer.readBlobs(indexPaths, snapshot)) {
+      try {
+        indexes.push({ path, index: parseIndex(content) });
+      } catch (error) {
+        io.stderr.write(`paved drift: ${path} is not a readable ownership index (${error.message}); its files are not checked
+`);
+      }
+    }
+    const bot = new RegExp(`^\\d+\\+${slug}\\[bot\\]@users\\.noreply\\.github\\.com$`, "i");
+    const isPaved = /* @__PURE__ */ __name((email) => bot.test(email) || authors.includes(email.toLowerCase()), "isPaved");
+    const commits = snapshot.treeId === "" ? [] : parseLog((await gitRunner(dir)(logArgs(snapshot.treeId, config2.gitops.directory))).toString("utf8"), isPaved);
+    const entries2 = updateDrift([], commits, ownedFiles(indexes), snapshot.tree);
+    io.stdout.write(format === "json" ? `${JSON.stringify({ drift: entries2 }, null, 2)}
+` : driftText(entries2));
+    return entries2.length === 0 ? 0 : 1;
+  }
+};
+var START = "";
+function logArgs(head, directory) {
+  return ["-c", "core.quotePath=false", "log", "--reverse", "--no-merges", "--raw", "--no-abbrev", "--no-renames", `--format=${START}%H%x00%an%x00%ae%x00%ce`, head, ...directory ? ["--", directory] : []];
+}
+__name(logArgs, "logArgs");
+function parseLog(text3, isPaved) {
+  return text3.split(START).filter((chunk) => chunk.trim() !== "").map((chunk) => {
+    const [header = "", ...lines2] = chunk.split("\n");
+    const [sha = "", name = "", authorEmail = "", committerEmail = ""] = header.split("\0");
+    const files = lines2.flatMap((line) => {
+      const match = /^:\d+ \d+ ([0-9a-f]+) [0-9a-f]+ \w+\t(.+)$/.exec(line);
+      return match ? [{ path: match[2], before: NO_BLOB.test(match[1]) ? null : match[1] }] : [];
+    });
+    return { sha, author: name, paved: isPaved(authorEmail) && isPaved(committerEmail), files };
+  });
+}
+__name(parseLog, "parseLog");
+
 // src/cli/init.ts
 import { writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename2, resolve as resolve4 } from "node:path";
+import { basename as basename2, resolve as resolve5 } from "node:path";
 
 // src/core/schema-location.ts
 function repository() {
@@ -46897,7 +47096,7 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     const file = displayPath(io, path);
     const text3 = starterManifest({ owner, service, config: loaded.config });
     try {
-      await writeFile2(resolve4(io.cwd, path), text3, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
+      await writeFile2(resolve5(io.cwd, path), text3, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
     } catch (error) {
       const code = error.code;
       if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, 2);
@@ -47139,7 +47338,7 @@ function percent(rate) {
 __name(percent, "percent");
 
 // src/cli/portal-facts.ts
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 
 // src/portal/gitops-commit.ts
 var SOURCE = /^Paved-Source: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{40})$/;
@@ -47354,9 +47553,9 @@ async function localFactsReader(command, values, io) {
     throw new CliError(lines2.join("\n") || `paved ${command}: the org config has errors`, 1);
   }
   const config2 = loaded.config;
-  const dir = resolve5(io.cwd, values.gitops);
+  const dir = resolve6(io.cwd, values.gitops);
   const gitops = gitRunner(dir);
-  const sources = (Array.isArray(values.source) ? values.source : []).map((s) => gitRunner(resolve5(io.cwd, s)));
+  const sources = (Array.isArray(values.source) ? values.source : []).map((s) => gitRunner(resolve6(io.cwd, s)));
   const read = /* @__PURE__ */ __name(() => localPortalFacts(gitops, sources, config2, dir), "read");
   try {
     await gitops(["rev-parse", "--verify", "HEAD"]);
@@ -47368,7 +47567,7 @@ async function localFactsReader(command, values, io) {
 __name(localFactsReader, "localFactsReader");
 
 // src/cli/metrics.ts
-var FORMATS3 = ["text", "json"];
+var FORMATS4 = ["text", "json"];
 var metricsCommand = {
   summary: "Deployment frequency, lead time, change failure rate and time to restore, per org, team and service",
   usage: `Usage: paved metrics --gitops DIR [--source DIR]\u2026 [--window 30d] [--format text|json]
@@ -47388,7 +47587,7 @@ Exit status: 0 shown, 1 invalid config, 2 usage or I/O problems.
 `,
   async run(args, io) {
     const { values } = parseCommandArgs("metrics", args, { ...LOCAL_FACTS_OPTIONS, window: { type: "string" }, format: { type: "string" } }, 0);
-    const format = oneOf("metrics", "format", values.format, FORMATS3, "text");
+    const format = oneOf("metrics", "format", values.format, FORMATS4, "text");
     const window = parseWindow(typeof values.window === "string" ? values.window : DEFAULT_WINDOW, Date.now());
     if ("error" in window) throw new CliError(`paved metrics: ${window.error}`, 2);
     const facts = await (await localFactsReader("metrics", values, io))();
@@ -47811,18 +48010,18 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
         if (!done) res.writeHead(404, { "content-type": "text/plain" }).end("not found: the portal is at /portal\n");
       });
     });
-    await new Promise((resolve9, reject) => {
+    await new Promise((resolve10, reject) => {
       server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, 2)));
-      server.listen(port, "127.0.0.1", resolve9);
+      server.listen(port, "127.0.0.1", resolve10);
     });
     io.stdout.write(`Paved portal on http://127.0.0.1:${server.address().port}/portal (Ctrl-C to stop)
 `);
-    await new Promise((resolve9) => {
+    await new Promise((resolve10) => {
       const stop = /* @__PURE__ */ __name(() => {
         portalServers.delete(stop);
         process.off("SIGINT", stop).off("SIGTERM", stop);
         server.closeAllConnections();
-        server.close(() => resolve9());
+        server.close(() => resolve10());
       }, "stop");
       process.once("SIGINT", stop).once("SIGTERM", stop);
       portalServers.add(stop);
@@ -47833,7 +48032,7 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
 var portalServers = /* @__PURE__ */ new Set();
 
 // src/cli/previews.ts
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 
 // src/previews/record.ts
 var KIND2 = "Preview";
@@ -47984,7 +48183,7 @@ async function commitPreviews(writer, config2, decide, attempts = 5) {
     const result2 = await writer.commit(writes, decision.message, snapshot.treeId);
     if (result2.kind === "committed") return { status: "committed", sha: result2.sha, records: open, edit: decision.edit };
     if (result2.kind === "unchanged") return { status: "unchanged", records: open, edit: decision.edit };
-    if (attempt < attempts) await new Promise((resolve9) => setTimeout(resolve9, defaultBackoff(attempt)));
+    if (attempt < attempts) await new Promise((resolve10) => setTimeout(resolve10, defaultBackoff(attempt)));
   }
   return { status: "conflict" };
 }
@@ -48026,7 +48225,7 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
       return 1;
     }
     let expired = [];
-    const writer = new LocalGitWriter(resolve6(io.cwd, values.gitops));
+    const writer = new LocalGitWriter(resolve7(io.cwd, values.gitops));
     const result2 = await commitPreviews(writer, config2, (records) => {
       expired = records.filter((r) => isExpired(r, now, previews2.ttlMs));
       if (expired.length === 0) return null;
@@ -48048,7 +48247,7 @@ ${expired.map((r) => `${r.repository}#${r.number}`).join("\n")}`
 
 // src/cli/render.ts
 import { lstat, mkdir as mkdir2, realpath as realpath2, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename3, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve7, sep } from "node:path";
+import { basename as basename3, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve8, sep } from "node:path";
 var SOURCE2 = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 var renderCommand = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
@@ -48108,7 +48307,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length), checked.sources);
       return 1;
     }
-    const written = await writeTree(resolve7(io.cwd, out), result2.files);
+    const written = await writeTree(resolve8(io.cwd, out), result2.files);
     const summary2 = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
     writeDiagnostics(io, "text", diagnostics, summary2, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
@@ -48204,8 +48403,8 @@ Exit status: 0 printed, 2 usage problems.
 };
 
 // src/cli/status.ts
-import { resolve as resolve8 } from "node:path";
-var FORMATS4 = ["text", "json"];
+import { resolve as resolve9 } from "node:path";
+var FORMATS5 = ["text", "json"];
 var statusCommand = {
   summary: "Show each Paved deployment's state from a GitOps clone and an Argo CD webhook log",
   usage: `Usage: paved status --gitops DIR [--events FILE] [--config FILE] [--limit N] [--format text|json]
@@ -48232,7 +48431,7 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
       { gitops: { type: "string" }, events: { type: "string" }, config: { type: "string" }, limit: { type: "string" }, format: { type: "string" } },
       0
     );
-    const format = oneOf("status", "format", values.format, FORMATS4, "text");
+    const format = oneOf("status", "format", values.format, FORMATS5, "text");
     if (typeof values.gitops !== "string") throw new CliError("paved status: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved status --help`", 2);
     const limit = values.limit === void 0 ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, 2);
@@ -48243,7 +48442,7 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
       return 1;
     }
     const events = typeof values.events === "string" ? parseEventLog(values.events, await readText(io, values.events, "Argo CD events log")) : [];
-    const git = gitRunner(resolve8(io.cwd, values.gitops));
+    const git = gitRunner(resolve9(io.cwd, values.gitops));
     let history2;
     try {
       history2 = await localHistory(git, limit);
@@ -48362,6 +48561,7 @@ var commands = {
   apply: applyCommand,
   portal: portalCommand,
   metrics: metricsCommand,
+  drift: driftCommand,
   previews: previewsCommand,
   status: statusCommand,
   init: initCommand,

@@ -1,6 +1,8 @@
 import type { Context } from "probot";
 import { CHECK_NAME } from "../github/check-run.js";
 import { findPullRequestForHead } from "../github/find-pull-request.js";
+import { previewFleet, rerenderFleet } from "../github/fleet-rerender.js";
+import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 import { applyPush } from "../github/push-apply.js";
 import { jobScope } from "./job-scope.js";
@@ -20,6 +22,20 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
   if (check.name !== CHECK_NAME) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const pr = await findPullRequestForHead(context.octokit, repo, check.head_sha);
+  // On the org's `.github` repository the check is the fleet re-render (or its preview).
+  if (isOrgSettingsRepo(repo)) {
+    const target = { org: repo.owner, deliveryId: context.id, log: context.log, htmlUrl: repository.html_url, rerun: true, public: !repository.private, author: await appAuthor(context) };
+    if (pr) {
+      await previewFleet(context.octokit, { ...target, number: pr.number, headSha: pr.headSha, baseSha: pr.baseSha });
+      return;
+    }
+    // Only the settings the default branch holds now re-render the fleet: an older commit's would roll it back.
+    const branch = repository.default_branch;
+    const { data: head } = await context.octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${branch}` });
+    if (head.object.sha !== check.head_sha) return;
+    await rerenderFleet(context.octokit, { ...target, ref: `refs/heads/${branch}`, before: NO_COMMIT, after: check.head_sha, deleted: false, defaultBranch: branch, commits: [] });
+    return;
+  }
   if (pr) {
     await planPullRequest(context.octokit, {
       repo,

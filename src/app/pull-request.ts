@@ -1,5 +1,7 @@
 import type { Context } from "probot";
 import { headOf } from "../github/find-pull-request.js";
+import { previewFleet } from "../github/fleet-rerender.js";
+import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { appAuthor } from "./author.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
 import { jobScope } from "./job-scope.js";
@@ -16,11 +18,18 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   if (payload.action === "edited" && !("changes" in payload && payload.changes && "base" in payload.changes)) return;
   const pr = payload.pull_request;
   if (pr.state !== "open") return;
-  // In the org's `.github` repository, a changed org config gets its own check (a no-op elsewhere).
+  // In the org's `.github` repository, a changed org config gets its own check (a no-op elsewhere)…
   if (context.name === "pull_request" && ["opened", "synchronize", "reopened"].includes(payload.action)) {
     await onConfigPullRequest(context as Context<"pull_request">);
   }
   const repo = { owner: payload.repository.owner.login, repo: payload.repository.name };
+  // …and the fleet re-render it would cause, as the Paved check and one comment.
+  if (isOrgSettingsRepo(repo) && payload.action !== "submitted" && payload.action !== "dismissed") {
+    const fromFork = (pr.head.repo?.full_name ?? "").toLowerCase() !== payload.repository.full_name.toLowerCase();
+    const target = { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, deliveryId: context.id, log: context.log, htmlUrl: payload.repository.html_url };
+    await previewFleet(context.octokit, { ...target, org: repo.owner, fromFork, public: !payload.repository.private, author: await appAuthor(context) });
+    return;
+  }
   // Read once for the plan and the preview: the same org config judges both.
   const settings = await readOrgSettings(context.octokit, repo.owner);
   await planPullRequest(context.octokit, {

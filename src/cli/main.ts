@@ -9,6 +9,7 @@ import { CliError, type Io } from "./io.js";
 import { applyCommand } from "./apply.js";
 import { checkConfigCommand } from "./check-config.js";
 import { demoCommand } from "./demo.js";
+import { driftCommand } from "./drift.js";
 import { initCommand } from "./init.js";
 import { metricsCommand } from "./metrics.js";
 import { planCommand } from "./plan.js";
@@ -29,6 +30,7 @@ export const commands: Record<string, Command> = {
   apply: applyCommand,
   portal: portalCommand,
   metrics: metricsCommand,
+  drift: driftCommand,
   previews: previewsCommand,
   status: statusCommand,
   init: initCommand,

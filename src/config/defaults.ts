@@ -15,6 +15,7 @@ function deepFreeze<T>(value: T): T {
 
 export const DEFAULT_CONFIG: ResolvedConfig = deepFreeze<ResolvedConfig>({
   gitops: { branch: "main", directory: "" },
+  fleet: { mode: "pull-requests" },
   manifest: "platform.yaml",
   render: { mode: "manifests", templates: null },
   argocd: { url: null, namespace: "argocd" },

@@ -93,6 +93,7 @@ function resolveConfig(raw: PavedConfig): ResolvedConfig {
       branch: raw.gitops?.branch ?? DEFAULT_CONFIG.gitops.branch,
       directory: raw.gitops?.directory ?? DEFAULT_CONFIG.gitops.directory,
     },
+    fleet: { mode: raw.fleet?.mode ?? DEFAULT_CONFIG.fleet.mode },
     manifest: raw.manifest ?? DEFAULT_CONFIG.manifest,
     render: {
       mode: raw.render?.mode ?? "manifests",

@@ -25,6 +25,8 @@ export interface ResolvedEnvironment extends Omit<Environment, "namespace" | "au
 
 export interface ResolvedConfig {
   gitops: { repository?: string; branch: string; directory: string };
+  /** How an org config or template change reaches deployed sources: a GitOps PR per environment, or one commit. */
+  fleet: { mode: "pull-requests" | "commit" };
   manifest: string;
   render: { mode: "manifests" | "helm"; chart?: Chart; templates: string | null };
   argocd: { url: string | null; namespace: string };

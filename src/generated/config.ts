@@ -13,6 +13,10 @@ export type Branch = string;
  */
 export type Directory = string;
 /**
+ * pull-requests: one GitOps pull request per environment, opened in promotion order, for the platform team to merge; commit: one commit straight to the GitOps branch (when an environment has mode: pull-request, the fleet goes by pull requests all the same).
+ */
+export type FleetMode = "pull-requests" | "commit";
+/**
  * Path of the manifest in source repositories.
  */
 export type ManifestPath = string;
@@ -210,6 +214,7 @@ export type Policies = Policy[];
  */
 export interface PavedConfig {
   gitops?: GitOpsRepository;
+  fleet?: FleetReRender;
   manifest?: ManifestPath;
   render?: Rendering;
   argocd?: ArgoCD;
@@ -229,6 +234,12 @@ export interface GitOpsRepository {
   repository?: Repository;
   branch?: Branch;
   directory?: Directory;
+}
+/**
+ * What happens when this config or the org's templates change on the default branch of the org's .github repository: every deployed source is re-rendered under the new config.
+ */
+export interface FleetReRender {
+  mode?: FleetMode;
 }
 /**
  * What Paved writes for each service and environment.

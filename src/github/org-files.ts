@@ -9,7 +9,7 @@ import { readFileAt } from "./read-file.js";
 
 
 /** Paths in the org config are relative to the config file, inside the org's `.github` repository. */
-function orgPath(relative: string): string | null {
+export function orgPath(relative: string): string | null {
   const path = posix.normalize(posix.join(posix.dirname(ORG_CONFIG_PATH), relative));
   return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
 }

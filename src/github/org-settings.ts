@@ -21,11 +21,11 @@ export type OrgSettings =
     }
   | { ok: false; location: string; diagnostics: Diagnostic[] };
 
-/** `ref` reads a proposed config (a `.github` pull request's head); without it, the default branch's. */
+/** `ref` reads a proposed or pushed config of `<org>/.github` (a pull request's head, a fleet re-render); without it, the default branch's. */
 export async function readOrgSettings(gh: GitHub, org: string, ref?: string): Promise<OrgSettings> {
   const source = await readOrgConfig(gh, org, ref);
   if (source.text === null) {
-    const { templates } = await readOrgTemplates(gh, org, null);
+    const { templates } = await readOrgTemplates(gh, org, null, ref);
     return { ok: true, config: DEFAULT_CONFIG, configured: false, location: source.location, templates, renderOptions: {}, diagnostics: [] };
   }
   const loaded = loadConfig(source.text, ORG_CONFIG_PATH);

@@ -51,6 +51,10 @@ export interface PullRequestTarget {
   rerun?: boolean;
   /** Where the plan is computed (the App: a worker thread with the job's deadline); in this thread when absent. */
   computeDesired?: ComputeDesired;
+  /** The commit whose reviews count for approvals when it is not `headSha` (a merge group's head is not its pull request's head). */
+  reviewedSha?: string;
+  /** False when the check is the whole report (a merge group: its pull request keeps its own comment). */
+  comment?: boolean;
 }
 
 export type PullRequestOutcome =
@@ -151,10 +155,13 @@ async function checkAndReport(
         : "";
     await finishCheck(gh, repo, check, { ...shown.output, summary: prefix + shared + shown.output.summary });
     // A late or redelivered event for an older head must not replace the plan of the newer one.
-    const comment = await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(own.plan, own.ctx), {
-      current: () => isOpenAtHead(gh, repo, target.number, target.headSha),
-      author: target.author,
-    });
+    const comment =
+      target.comment === false
+        ? { action: "none" }
+        : await upsertStickyComment(gh, repo, target.number, PLAN_MARKER, markdownComment(own.plan, own.ctx), {
+            current: () => isOpenAtHead(gh, repo, target.number, target.headSha),
+            author: target.author,
+          });
     target.log.info({ plan: own.plan.id, valid: own.plan.valid, changes: own.plan.changes.length, comment: comment.action }, "planned pull request");
     return { status: "planned", plan: own.plan, conclusion: shown.output.conclusion, pendingApprovals: pendingApprovals(shown.ctx).map((a) => a.environment) };
   } catch (error) {
@@ -206,7 +213,7 @@ async function judgePull(
     defaultBranch !== undefined && pull.baseRef === defaultBranch
       ? undefined
       : `#${pull.number} merges into \`${pull.baseRef ?? "an unknown branch"}\`, not the default branch${defaultBranch ? ` \`${defaultBranch}\`` : ""}: only a pull request into the default branch can be approved for a deployment`;
-  const approvals = await evaluateApprovals(gh, { repo, number: pull.number, headSha: target.headSha, head: target.head ?? { repo, ref: "" }, ...(refused ? { refused } : {}) }, rules);
+  const approvals = await evaluateApprovals(gh, { repo, number: pull.number, headSha: target.reviewedSha ?? target.headSha, head: target.head ?? { repo, ref: "" }, ...(refused ? { refused } : {}) }, rules);
   if (approvals.length > 0) ctx.approvals = approvals;
   return { pull, plan, ctx, output: checkRunOutput(plan, ctx) };
 }

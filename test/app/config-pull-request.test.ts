@@ -62,7 +62,7 @@ it("a config change that breaks a template and misnames a policy field fails the
     [`.github/paved-templates/service.yaml.hbs:3 failure render-template-error`, `.github/paved.yml:${policyLine} warning unknown-policy-field`].sort(),
   );
   expect(run.output.summary).toContain("did you mean `replicas`?");
-  // No plan check or comment for the `.github` repository: it has no manifest.
+  // No plan check or comment for the `.github` repository (it has no manifest), and no fleet preview of settings that do not load.
   expect(fake.checkRuns(ORG_REPO, { headSha, name: "Paved" })).toEqual([]);
 
   // A redelivery (the same delivery id) changes nothing, even after a later event wrote its own check.

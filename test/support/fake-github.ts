@@ -22,12 +22,14 @@ import { checkRoutes } from "./fake-github/routes-checks.js";
 import { gitRoutes } from "./fake-github/routes-git.js";
 import { miscRoutes } from "./fake-github/routes-misc.js";
 import { People, userRoutes } from "./fake-github/routes-users.js";
+import { issueRoutes, issuesOf, type IssueState } from "./fake-github/routes-issues.js";
 import {
   addComment,
   addPull,
   addReview,
   mergePull,
   pullRoutes,
+  queuePull,
   testMerge,
   type AddPullInput,
   type AddReviewInput,
@@ -46,6 +48,7 @@ import {
 } from "./fake-github/state.js";
 
 export { blobSha };
+export type { IssueState };
 export type {
   AddPullInput,
   AddReviewInput,
@@ -406,6 +409,11 @@ export class FakeGitHub {
     return testMerge(this.world, this.repo(repo), this.pull(repo, n));
   }
 
+  /** Adds a pull request to the merge queue: a merge commit on GitHub's `gh-readonly-queue/...` branch (the base stays). */
+  queuePull(repo: string, n: number): { headRef: string; headSha: string; baseRef: string; baseSha: string } {
+    return queuePull(this.world, this.repo(repo), n);
+  }
+
   addReview(repo: string, n: number, input: AddReviewInput): ReviewState {
     return addReview(this.world, this.repo(repo), n, input);
   }
@@ -429,6 +437,11 @@ export class FakeGitHub {
 
   deployments(repo: string): DeploymentState[] {
     return this.repo(repo).deployments;
+  }
+
+  /** Issues of a repository (not its pull requests), oldest first. */
+  issues(repo: string): IssueState[] {
+    return [...issuesOf(this.repo(repo)).values()].sort((a, b) => a.number - b.number);
   }
 
   /** Gives a team a role on a repository (what the team-repository endpoints report). */
@@ -483,6 +496,7 @@ export class FakeGitHub {
     checkRoutes(router, this.world);
     miscRoutes(router, this.world);
     userRoutes(router, this.world, this.people);
+    issueRoutes(router, this.world);
     return router;
   }
 

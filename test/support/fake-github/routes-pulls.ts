@@ -27,6 +27,7 @@ import {
   type ReviewState,
   type World,
 } from "./state.js";
+import { issuesOf } from "./routes-issues.js";
 
 export interface AddPullInput {
   number?: number;
@@ -213,7 +214,7 @@ export function addReview(world: World, repo: RepoState, n: number, input: AddRe
 }
 
 export function addComment(world: World, repo: RepoState, issue: number, body: string, user: string): CommentState {
-  pullOf(repo, issue);
+  numberedOf(repo, issue);
   const at = world.now();
   const c: CommentState = { id: world.id(), issue, body, user, createdAt: at, updatedAt: at, reactions: [] };
   repo.comments.push(c);
@@ -323,6 +324,35 @@ export function mergePull(
     mergeCommitSha: commit.sha,
   });
   return commit.sha;
+}
+
+/**
+ * Adds a pull request to the merge queue as GitHub does: a merge commit of its head onto the base on
+ * `gh-readonly-queue/<base>/pr-<number>-<head sha>`; the base branch does not move.
+ */
+export function queuePull(world: World, repo: RepoState, n: number): { headRef: string; headSha: string; baseRef: string; baseSha: string } {
+  const pr = pullOf(repo, n);
+  if (pr.state !== "open") throw new HttpError(405, errorBody(405, "Pull Request is not mergeable"));
+  const baseSha = repo.refs.get(`refs/heads/${pr.base.ref}`)!;
+  const at = world.now();
+  const tree = mergedTree(repo, baseSha, pr.head.sha);
+  if (tree === null) throw new HttpError(405, errorBody(405, "Pull Request is not mergeable"));
+  const commit = repo.store.putCommit({
+    tree,
+    parents: [baseSha, pr.head.sha],
+    message: `Merge pull request #${n} from ${pr.head.repo.split("/")[0]}/${pr.head.ref}\n\n${pr.title}`,
+    author: { name: "GitHub", email: "noreply@github.com", date: at },
+    committer: { name: "GitHub", email: "noreply@github.com", date: at },
+    verified: true,
+  });
+  const headRef = `refs/heads/gh-readonly-queue/${pr.base.ref}/pr-${n}-${pr.head.sha}`;
+  world.setRef(repo, headRef, commit.sha);
+  return { headRef, headSha: commit.sha, baseRef: `refs/heads/${pr.base.ref}`, baseSha };
+}
+
+/** Comments belong to an issue or a pull request: they share one numbering. */
+function numberedOf(repo: RepoState, n: number): void {
+  if (!repo.pulls.has(n) && !issuesOf(repo).has(n)) throw notFound();
 }
 
 function pullOf(repo: RepoState, n: number): PullState {
@@ -495,7 +525,7 @@ export function pullRoutes(router: Router, world: World): void {
   // ---- issue comments ----
   router.on("GET", "/repos/:owner/:repo/issues/:number/comments", (req) => {
     const repo = repoOf(req);
-    pullOf(repo, num(req));
+    numberedOf(repo, num(req));
     return paginate(
       req,
       repo.comments.filter((c) => c.issue === num(req)).map((c) => commentJson(world, repo, c)),
@@ -504,7 +534,7 @@ export function pullRoutes(router: Router, world: World): void {
 
   router.on("POST", "/repos/:owner/:repo/issues/:number/comments", (req) => {
     const repo = repoOf(req);
-    pullOf(repo, num(req));
+    numberedOf(repo, num(req));
     return created(
       commentJson(world, repo, addComment(world, repo, num(req), checkBody(req.body?.body), world.loginOf(tokenOf(req)))),
     );

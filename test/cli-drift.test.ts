@@ -1,0 +1,100 @@
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { run, type Io } from "../src/cli/main.js";
+
+const DEPLOYMENT = "staging/payments-staging/api/manifests/deployment.yaml";
+const BOT = { GIT_AUTHOR_NAME: "paved[bot]", GIT_AUTHOR_EMAIL: "1234+paved[bot]@users.noreply.github.com", GIT_COMMITTER_NAME: "paved[bot]", GIT_COMMITTER_EMAIL: "1234+paved[bot]@users.noreply.github.com" };
+const MALLORY = { GIT_AUTHOR_NAME: "Mallory", GIT_AUTHOR_EMAIL: "mallory@example.com", GIT_COMMITTER_NAME: "Mallory", GIT_COMMITTER_EMAIL: "mallory@example.com" };
+
+beforeAll(() => {
+  process.env.GIT_CONFIG_GLOBAL = "/dev/null";
+  process.env.GIT_CONFIG_NOSYSTEM = "1";
+});
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function git(dir: string, env: Record<string, string>, ...args: string[]): string {
+  return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8", env: { ...process.env, ...env } }).trim();
+}
+
+async function paved(cwd: string, env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
+  // `paved apply` commits with git's identity variables: the test plays who commits.
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    const code = await run(args, io);
+    return { code, stdout, stderr };
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** An application repository and a GitOps clone that `paved apply`, committing as the App's bot, filled. */
+async function applied(): Promise<{ app: string; gitops: string }> {
+  const root = mkdtempSync(join(tmpdir(), "paved-drift-"));
+  dirs.push(root);
+  const app = join(root, "payments");
+  const gitops = join(root, "gitops");
+  mkdirSync(join(app, ".github"), { recursive: true });
+  mkdirSync(gitops);
+  cpSync(new URL("../examples/platform.yaml", import.meta.url), join(app, "platform.yaml"));
+  cpSync(new URL("../examples/paved.yml", import.meta.url), join(app, ".github/paved.yml"));
+  git(app, {}, "init", "-q", "-b", "main");
+  git(app, {}, "remote", "add", "origin", "git@github.com:acme/payments.git");
+  git(gitops, {}, "init", "-q", "-b", "main");
+  const result = await paved(app, BOT, "apply", "--gitops", gitops);
+  expect(result.code).toBe(0);
+  return { app, gitops };
+}
+
+function handEdit(gitops: string, path: string, edit: (text: string) => string, env = MALLORY): void {
+  writeFileSync(join(gitops, path), edit(readFileSync(join(gitops, path), "utf8")));
+  git(gitops, env, "commit", "-q", "-am", "hotfix");
+}
+
+describe("paved drift", () => {
+  it("finds a hand edit of an owned file, names the commit and author, and forgets it once put back", async () => {
+    const { app, gitops } = await applied();
+    expect((await paved(app, {}, "drift", "--gitops", gitops)).code).toBe(0);
+
+    const original = readFileSync(join(gitops, DEPLOYMENT), "utf8");
+    handEdit(gitops, DEPLOYMENT, (t) => t.replace('memory: "256Mi"', 'memory: "1Gi"'));
+    writeFileSync(join(gitops, "NOTES.md"), "not Paved's\n");
+    git(gitops, MALLORY, "add", "NOTES.md");
+    git(gitops, MALLORY, "commit", "-q", "-m", "notes");
+    const sha = git(gitops, {}, "log", "--format=%H", "-1", "--", DEPLOYMENT);
+
+    const found = await paved(app, {}, "drift", "--gitops", gitops);
+    expect(found.code).toBe(1);
+    expect(found.stdout).toContain("staging/payments-staging/api (acme/payments)");
+    expect(found.stdout).toContain(`${DEPLOYMENT}: ${sha.slice(0, 7)} by Mallory`);
+    expect(found.stdout).not.toContain("NOTES.md");
+    const json = JSON.parse((await paved(app, {}, "drift", "--gitops", gitops, "--format", "json")).stdout) as { drift: Array<{ path: string; commit: string }> };
+    expect(json.drift.map((d) => [d.path, d.commit])).toEqual([[DEPLOYMENT, sha]]);
+
+    handEdit(gitops, DEPLOYMENT, () => original);
+    expect((await paved(app, {}, "drift", "--gitops", gitops)).code).toBe(0);
+  });
+
+  it("never counts Paved's own commits, including those of an --author it is told about", async () => {
+    const { app, gitops } = await applied();
+    handEdit(gitops, DEPLOYMENT, (t) => t.replace('memory: "256Mi"', 'memory: "2Gi"'), BOT);
+    expect((await paved(app, {}, "drift", "--gitops", gitops)).code).toBe(0);
+    const ci = { GIT_AUTHOR_NAME: "CI", GIT_AUTHOR_EMAIL: "ci@acme.io", GIT_COMMITTER_NAME: "CI", GIT_COMMITTER_EMAIL: "ci@acme.io" };
+    handEdit(gitops, DEPLOYMENT, (t) => t.replace('memory: "2Gi"', 'memory: "3Gi"'), ci);
+    expect((await paved(app, {}, "drift", "--gitops", gitops)).code).toBe(1);
+    expect((await paved(app, {}, "drift", "--gitops", gitops, "--author", "ci@acme.io")).code).toBe(0);
+  });
+});
