@@ -37723,6 +37723,7 @@ function resolveDrafts(manifest, config2) {
   return drafts;
 }
 __name(resolveDrafts, "resolveDrafts");
+var INHERITED = "\0";
 function overrideOf(manifest, environment2, service) {
   const environments = manifest.environments;
   const env = environments && getOwn(environments, environment2);
@@ -37732,15 +37733,28 @@ function overrideOf(manifest, environment2, service) {
 }
 __name(overrideOf, "overrideOf");
 function resolveDraft(manifest, environment2, name) {
-  const base = getOwn(manifest.services, name);
+  const service = getOwn(manifest.services, name);
+  const origins = /* @__PURE__ */ Object.create(null);
+  const removed = /* @__PURE__ */ Object.create(null);
+  const inherited = environment2.overridesFrom === void 0 ? void 0 : overrideOf(manifest, environment2.overridesFrom, name);
+  let base = service;
+  if (inherited) {
+    const inheritedPath = overridePath(environment2.overridesFrom, name);
+    base = applyMergePatch(service, inherited);
+    recordOrigins(origins, base, service, inherited, "", servicePath(name), inheritedPath);
+    recordRemovals(removed, inherited, "", inheritedPath);
+  }
   const override = overrideOf(manifest, environment2.name, name);
   const merged = override ? applyMergePatch(base, override) : applyMergePatch(base, {});
   if (getOwn(merged, "enabled") === false) return void 0;
-  const origins = /* @__PURE__ */ Object.create(null);
   const path = override ? overridePath(environment2.name, name) : void 0;
-  recordOrigins(origins, merged, base, override, "", servicePath(name), path ?? "");
+  const own = /* @__PURE__ */ Object.create(null);
+  recordOrigins(own, merged, base, override, "", INHERITED, path ?? "");
+  for (const [field, origin] of Object.entries(own)) {
+    if (!origin.startsWith(INHERITED)) origins[field] = origin;
+    else if (!inherited || origins[field] === void 0) origins[field] = servicePath(name) + origin.slice(INHERITED.length);
+  }
   delete origins["/enabled"];
-  const removed = /* @__PURE__ */ Object.create(null);
   if (override && path) recordRemovals(removed, override, "", path);
   const unit = {
     owner: manifest.owner,
@@ -48623,6 +48637,10 @@ function previewDir(directory, owner, repositoryId, number) {
   return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
 }
 __name(previewDir, "previewDir");
+function recordPath(dir) {
+  return `${dir}/${RECORD_FILE}`;
+}
+__name(recordPath, "recordPath");
 function recordPaths(paths, directory) {
   const root3 = previewsRoot(directory);
   const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
@@ -48633,6 +48651,12 @@ function previewProjectPath(directory, owner) {
   return joinPath(previewsRoot(directory), owner, "project.yaml");
 }
 __name(previewProjectPath, "previewProjectPath");
+function formatRecord(record) {
+  return `# A Paved preview of ${record.repository}#${record.number}. Paved removes this folder when the pull request closes,
+# its label is removed or its TTL passes without a push; do not edit by hand.
+` + dump({ apiVersion: "paved.dev/v1", kind: KIND2, ...record }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+__name(formatRecord, "formatRecord");
 function parseRecord(content) {
   let doc;
   try {
@@ -48649,7 +48673,7 @@ function parseRecord(content) {
   const owner = text3("owner");
   const namespace = text3("namespace");
   const headSha = text3("headSha");
-  const pushedAt = text3("pushedAt");
+  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
   if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
   const pinned2 = text3("pinned");
   const url = text3("url");
@@ -48692,6 +48716,11 @@ function previewWrites(snapshot, records, edit, config2) {
       writes.set(path, content);
       if (recordPaths([path], config2.gitops.directory).length === 1) after.set(path, content);
     }
+  }
+  for (const record of edit.records ?? []) {
+    const path = recordPath(previewDir(config2.gitops.directory, record.owner, record.repositoryId, record.number));
+    writes.set(path, formatRecord(record));
+    after.set(path, formatRecord(record));
   }
   const owners = new Set([...listPreviews(records, config2.gitops.directory), ...listPreviews(after, config2.gitops.directory)].map((r) => r.owner));
   const remaining = listPreviews(after, config2.gitops.directory);

@@ -9,7 +9,7 @@ import { loadConfig } from "../src/config/load.js";
 import { previewNamespaceProblems } from "../src/config/preview-namespaces.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import { previewProject, previewWrites } from "../src/previews/changes.js";
-import { formatRecord, type PreviewRecord } from "../src/previews/record.js";
+import { formatRecord, parseRecord, type PreviewRecord } from "../src/previews/record.js";
 import { renderPreview } from "../src/previews/render.js";
 import { defaultTemplates } from "../src/render/index.js";
 
@@ -101,6 +101,38 @@ describe("rendering a preview", () => {
     const result = preview(3, `${MANIFEST}environments:\n  preview:\n    services:\n      api: { enabled: false }\n`);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toContain("no service");
+  });
+
+  it("the manifest's overrides of `from` apply beneath its `preview` overrides", () => {
+    const manifest = `${MANIFEST}    env: { LEVEL: base, REGION: base }\nenvironments:\n  staging:\n    services:\n      api: { replicas: 4, env: { LEVEL: staging, REGION: staging } }\n  preview:\n    services:\n      api: { env: { LEVEL: preview } }\n`;
+    const result = preview(8, manifest);
+    if (!result.ok) throw new Error(`${result.reason}: ${result.diagnostics.map((d) => d.message).join("; ")}`);
+    const deployment = load(result.files.get("previews/payments/42-8/pr-8/payments-pr-8/api/manifests/deployment.yaml")!) as any;
+    expect(deployment.spec.replicas).toBe(4);
+    const env = Object.fromEntries(deployment.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect(env).toMatchObject({ LEVEL: "preview", REGION: "staging" });
+    // Staging's switch-off switches previews off too, unless `preview` switches the service back on.
+    const off = preview(8, `${MANIFEST}environments:\n  staging:\n    services:\n      api: { enabled: false }\n`);
+    expect(off.ok).toBe(false);
+    const back = preview(8, `${MANIFEST}environments:\n  staging:\n    services:\n      api: { enabled: false }\n  preview:\n    services:\n      api: { enabled: true }\n`);
+    expect(back.ok).toBe(true);
+  });
+
+  it("a policy failing on a field set by `from`'s override points at that override's line", () => {
+    const c = loadConfig(`${BASE}previews: { from: staging }\npolicies:\n  - id: preview-replicas\n    description: previews run one replica\n    match: { environments: [preview] }\n    assert: { properties: { replicas: { maximum: 1 } } }\n`, "paved.yml");
+    const manifest = `${MANIFEST}environments:\n  staging:\n    services:\n      api: { replicas: 4 }\n`;
+    const result = preview(8, manifest, c.config!);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const problem = result.diagnostics.find((d) => d.code === "preview-replicas")!;
+    expect(manifest.split("\n")[problem.line - 1]).toContain("replicas: 4");
+  });
+
+  it("a record whose time a YAML tool left unquoted still reads: it is not mistaken for a hand-made folder and left forever", () => {
+    const record: PreviewRecord = { repository: "acme/payments", repositoryId: "42", number: 3, owner: "payments", namespace: "payments-pr-3", headSha: "a".repeat(40), pushedAt: "2024-01-01T00:00:00.000Z", keep: false };
+    const unquoted = formatRecord(record).replace('pushedAt: "2024-01-01T00:00:00.000Z"', "pushedAt: 2024-01-01T00:00:00.000Z");
+    expect(unquoted).toContain("pushedAt: 2024-01-01T00:00:00.000Z\n");
+    expect(parseRecord(unquoted)).toEqual(record);
   });
 
   it("the team's preview project reaches only its previews' namespaces: never a glob, never another team's or an environment's", () => {

@@ -66345,6 +66345,7 @@ function resolveDrafts(manifest, config2) {
   return drafts;
 }
 __name(resolveDrafts, "resolveDrafts");
+var INHERITED = "\0";
 function overrideOf(manifest, environment2, service) {
   const environments = manifest.environments;
   const env = environments && getOwn(environments, environment2);
@@ -66354,15 +66355,28 @@ function overrideOf(manifest, environment2, service) {
 }
 __name(overrideOf, "overrideOf");
 function resolveDraft(manifest, environment2, name) {
-  const base = getOwn(manifest.services, name);
+  const service = getOwn(manifest.services, name);
+  const origins = /* @__PURE__ */ Object.create(null);
+  const removed = /* @__PURE__ */ Object.create(null);
+  const inherited = environment2.overridesFrom === void 0 ? void 0 : overrideOf(manifest, environment2.overridesFrom, name);
+  let base = service;
+  if (inherited) {
+    const inheritedPath = overridePath(environment2.overridesFrom, name);
+    base = applyMergePatch(service, inherited);
+    recordOrigins(origins, base, service, inherited, "", servicePath(name), inheritedPath);
+    recordRemovals(removed, inherited, "", inheritedPath);
+  }
   const override = overrideOf(manifest, environment2.name, name);
   const merged = override ? applyMergePatch(base, override) : applyMergePatch(base, {});
   if (getOwn(merged, "enabled") === false) return void 0;
-  const origins = /* @__PURE__ */ Object.create(null);
   const path = override ? overridePath(environment2.name, name) : void 0;
-  recordOrigins(origins, merged, base, override, "", servicePath(name), path ?? "");
+  const own = /* @__PURE__ */ Object.create(null);
+  recordOrigins(own, merged, base, override, "", INHERITED, path ?? "");
+  for (const [field, origin] of Object.entries(own)) {
+    if (!origin.startsWith(INHERITED)) origins[field] = origin;
+    else if (!inherited || origins[field] === void 0) origins[field] = servicePath(name) + origin.slice(INHERITED.length);
+  }
   delete origins["/enabled"];
-  const removed = /* @__PURE__ */ Object.create(null);
   if (override && path) recordRemovals(removed, override, "", path);
   const unit = {
     owner: manifest.owner,

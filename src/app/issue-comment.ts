@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { NO_RETRY, type GitHub, type Repo } from "../github/client.js";
+import { NO_RETRY } from "../github/client.js";
 import { runDeployCommand, type DeployCommand } from "../github/deploy-command.js";
 import { headOf } from "../github/find-pull-request.js";
 import { planPullRequest } from "../github/pull-request-plan.js";
@@ -7,6 +7,7 @@ import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { appAuthor } from "./author.js";
 import { onPreviewCommand, PREVIEW_COMMAND } from "./preview.js";
+import { hasWriteAccess } from "../github/write-access.js";
 
 const PLAN_COMMAND = /^\/paved\s+plan\s*$/m;
 const DEPLOY_COMMAND = /^\/paved\s+(promote|rollback|hold|release)\s+([a-z0-9][a-z0-9-]*)(?:\s+([0-9a-f]{7,40}))?\s*$/m;
@@ -37,7 +38,7 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
   if (!PLAN_COMMAND.test(comment.body)) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const gh = context.octokit;
-  if (!comment.user || !(await canWrite(gh, repo, comment.user.login))) {
+  if (!comment.user || !(await hasWriteAccess(gh, repo, comment.user.login))) {
     context.log.info({ user: comment.user?.login, pullRequest: issue.number }, "ignored /paved plan from someone without write access");
     return;
   }
@@ -74,12 +75,6 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
   } finally {
     recomputing.delete(key);
   }
-}
-
-/** Write, maintain or admin on the repository (the collaborator API folds maintain into `write`). */
-async function canWrite(gh: GitHub, repo: Repo, username: string): Promise<boolean> {
-  const { data } = await gh.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username });
-  return data.permission === "admin" || data.permission === "write";
 }
 
 /** A deployment command on a merged pull request: applied by the flow, answered with a reply comment. */

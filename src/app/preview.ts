@@ -1,5 +1,6 @@
 import type { Context } from "probot";
-import { hasWriteAccess, previewPullRequest, type PreviewTrigger } from "../github/previews.js";
+import { previewPullRequest, type PreviewTrigger } from "../github/previews.js";
+import { hasWriteAccess } from "../github/write-access.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { NO_RETRY } from "../github/client.js";
 import { appAuthor } from "./author.js";

@@ -19,6 +19,8 @@ export interface ResolvedEnvironment extends Omit<Environment, "namespace" | "au
   mode: "direct" | "pull-request";
   approval?: Required<Approval>;
   promote: PromotionPolicy;
+  /** Whose manifest overrides apply first, beneath this environment's own (a preview is its `from` plus `preview`). */
+  overridesFrom?: string;
 }
 
 export interface ResolvedConfig {

@@ -11,6 +11,7 @@ import { httpStatus, parseRepo, sourceOf, type GitHub, type Repo } from "./clien
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
 import { readOrgSettings } from "./org-settings.js";
 import { readFileAt } from "./read-file.js";
+import { hasWriteAccess } from "./write-access.js";
 
 export type DeployVerb = "promote" | "rollback" | "hold" | "release";
 
@@ -138,8 +139,7 @@ async function applyRequest(gh: GitHub, target: DeployTarget, request: DeployReq
 /** null when `actor` has write access (and, for environments with `approval`, is in one of `teams`); else who may. */
 async function mayDeploy(gh: GitHub, repo: Repo, actor: string | undefined, teams: string[] | null): Promise<string | null> {
   if (actor === undefined) return "Only a person can ask for this.";
-  const { data } = await gh.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username: actor });
-  const writes = data.permission === "admin" || data.permission === "write" || data.permission === "maintain";
+  const writes = await hasWriteAccess(gh, repo, actor);
   const needsTeam = teams !== null;
   const teamList = teams && teams.length > 0 ? teams.map((t) => `@${repo.owner}/${t}`).join(", ") : "(no team configured)";
   const whoMay = `People with write access to ${repo.owner}/${repo.repo}${needsTeam ? ` who are members of ${teamList}` : ""} may.`;

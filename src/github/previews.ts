@@ -12,6 +12,7 @@ import { isExpired, previewDir, type PreviewRecord } from "../previews/record.js
 import { renderPreview, type PreviewRender } from "../previews/render.js";
 import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "./client.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
+import { codeSpan, markdownMessage } from "../report/escape.js";
 import { readFileAt } from "./read-file.js";
 import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
 
@@ -83,13 +84,15 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
     if (!rendered.ok) return refuse(gh, target, `${rendered.reason}.${rendered.diagnostics.length ? ` The Paved check lists ${rendered.diagnostics.length} problem(s).` : ""}`);
   }
   const writer = new GitHubWriter(gh, parseRepo(config.gitops.repository!), config.gitops.branch);
+  // A push that no longer renders keeps the last good preview running; the comment says so, and why.
+  let stale: Extract<PreviewRender, { ok: false }> | undefined;
   if ((trigger.kind === "push" || trigger.kind === "keep") && !target.fork) {
     // Rendered only when this pull request has a preview (most pushes do not).
     const suffix = `/${target.repositoryId}-${target.number}/preview.yaml`;
     if ([...(await writer.readTree()).tree.keys()].some((p) => p.endsWith(suffix))) {
       const again = await render();
-      // A push that no longer validates keeps the last good preview; the Paved check says why.
       if (again.ok) rendered = again;
+      else stale = again;
     }
   }
 
@@ -123,7 +126,9 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
       }
     }
     if (trigger.kind === "push" && mine?.pinned) pinnedPush = true;
-    if (edit.write.length === 0 && edit.remove.length === 0) return null;
+    // The keep label changed on a preview that cannot be re-rendered: record it, leave the files.
+    if (trigger.kind === "keep" && mine && edit.write.length === 0 && mine.keep !== keep) edit.records = [{ ...mine, keep }];
+    if (edit.write.length === 0 && edit.remove.length === 0 && !edit.records) return null;
     return { edit, message: commitMessage(target, trigger, written, swept) };
   });
   if (result.status === "conflict") throw new Error("the GitOps branch kept moving; the preview will be retried");
@@ -140,6 +145,11 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
     await deactivate(gh, target.repo, target.number, trigger.reason);
     await comment(gh, target, `Preview removed: ${trigger.reason}.`);
     return { status: "removed", swept };
+  }
+  const kept = result.records.find(owned);
+  if (stale && kept) {
+    await comment(gh, target, staleBody(kept, target.headSha, stale, config));
+    return { status: "unchanged", swept };
   }
   if (pinnedPush) {
     const pinned = result.records.find(owned)?.pinned ?? "";
@@ -174,6 +184,19 @@ function previewBody(record: PreviewRecord, config: ResolvedConfig): string {
     `Preview of ${record.headSha.slice(0, 7)}${record.pinned ? " (pinned: a later push needs `/paved preview` again)" : ""} in namespace \`${record.namespace}\`.`,
     record.url ? `URL: ${record.url}` : "No service has an ingress, so there is no URL.",
     `Removed when this pull request closes, when the \`${previews.label}\` label is removed, or after ${previews.ttl} without a push${record.keep ? " (kept: the keep label is on)" : ` (the \`${previews.keepLabel}\` label keeps it)`}.`,
+  ].join("\n\n");
+}
+
+const LISTED_PROBLEMS = 10;
+
+function staleBody(record: PreviewRecord, head: string, stale: Extract<PreviewRender, { ok: false }>, config: ResolvedConfig): string {
+  const errors = stale.diagnostics.filter((d) => d.severity === "error");
+  const listed = errors.slice(0, LISTED_PROBLEMS).map((d) => `- ${codeSpan(`${d.file}:${d.line}:${d.column}`)} ${markdownMessage(d.message)} (${codeSpan(d.code)})`);
+  const more = errors.length > LISTED_PROBLEMS ? [`- … and ${errors.length - LISTED_PROBLEMS} more: the Paved check lists them all.`] : [];
+  return [
+    `**The preview still runs ${record.headSha.slice(0, 7)}**, the last commit that rendered: ${head.slice(0, 7)} is not previewed because ${markdownMessage(stale.reason)}.`,
+    ...(listed.length > 0 ? [[...listed, ...more].join("\n")] : []),
+    `The next push that renders updates the preview in namespace \`${record.namespace}\`${record.url ? ` (${record.url})` : ""}; it is still removed when this pull request closes, when the \`${config.previews!.label}\` label is removed, or ${config.previews!.ttl} after the last push that rendered.`,
   ].join("\n\n");
 }
 
@@ -218,15 +241,5 @@ async function deactivate(gh: GitHub, repo: Repo, number: number, reason: string
       description: `Preview removed: ${reason}`.slice(0, 140),
       ...NO_RETRY,
     });
-  }
-}
-
-/** Whether `user` may push to the repository (write, maintain or admin): who may ask for a fork's preview. */
-export async function hasWriteAccess(gh: GitHub, repo: Repo, user: string): Promise<boolean> {
-  try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { ...repo, username: user });
-    return data.permission === "admin" || data.permission === "write";
-  } catch {
-    return false;
   }
 }

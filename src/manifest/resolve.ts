@@ -46,6 +46,9 @@ export function resolveDrafts(manifest: PlatformManifest, config: ResolvedConfig
   return drafts;
 }
 
+/** Stands for "the base's origin" while merging two overrides: no JSON Pointer starts with a NUL. */
+const INHERITED = "\u0000";
+
 function overrideOf(manifest: PlatformManifest, environment: string, service: string): JsonObject | undefined {
   const environments = manifest.environments as JsonObject | undefined;
   const env = environments && getOwn(environments, environment);
@@ -55,16 +58,31 @@ function overrideOf(manifest: PlatformManifest, environment: string, service: st
 }
 
 function resolveDraft(manifest: PlatformManifest, environment: ResolvedEnvironment, name: string): UnitDraft | undefined {
-  const base = getOwn(manifest.services as unknown as JsonObject, name) as JsonObject;
+  const service = getOwn(manifest.services as unknown as JsonObject, name) as JsonObject;
+  const origins: Record<string, string> = Object.create(null) as Record<string, string>;
+  const removed: Record<string, string> = Object.create(null) as Record<string, string>;
+  // The inherited environment's override first, as if it were the base; then this environment's.
+  const inherited = environment.overridesFrom === undefined ? undefined : overrideOf(manifest, environment.overridesFrom, name);
+  let base = service;
+  if (inherited) {
+    const inheritedPath = overridePath(environment.overridesFrom!, name);
+    base = applyMergePatch(service, inherited) as JsonObject;
+    recordOrigins(origins, base, service, inherited, "", servicePath(name), inheritedPath);
+    recordRemovals(removed, inherited, "", inheritedPath);
+  }
   const override = overrideOf(manifest, environment.name, name);
   const merged = (override ? applyMergePatch(base, override) : applyMergePatch(base, {})) as JsonObject;
   if (getOwn(merged, "enabled") === false) return undefined;
 
-  const origins: Record<string, string> = Object.create(null) as Record<string, string>;
   const path = override ? overridePath(environment.name, name) : undefined;
-  recordOrigins(origins, merged, base, override, "", servicePath(name), path ?? "");
+  const own: Record<string, string> = Object.create(null) as Record<string, string>;
+  // A field this environment's override did not write keeps the origin it had in `base`.
+  recordOrigins(own, merged, base, override, "", INHERITED, path ?? "");
+  for (const [field, origin] of Object.entries(own)) {
+    if (!origin.startsWith(INHERITED)) origins[field] = origin;
+    else if (!inherited || origins[field] === undefined) origins[field] = servicePath(name) + origin.slice(INHERITED.length);
+  }
   delete origins["/enabled"]; // decides whether the unit exists; not a field of its spec
-  const removed: Record<string, string> = Object.create(null) as Record<string, string>;
   if (override && path) recordRemovals(removed, override, "", path);
 
   const unit: Unit = {

@@ -13,12 +13,14 @@ import { teamHeader } from "../core/provenance.js";
 import type { FileWrite, GitOpsWriter, TreeSnapshot } from "../gitops/writer.js";
 import { defaultBackoff } from "../gitops/writer.js";
 import { gitBlobSha } from "../plan/blob-sha.js";
-import { listPreviews, previewProjectPath, recordPaths, type PreviewRecord } from "./record.js";
+import { formatRecord, listPreviews, previewDir, previewProjectPath, recordPath, recordPaths, type PreviewRecord } from "./record.js";
 
-/** What one commit does: previews to write (folder → files) and folders to remove. */
+/** What one commit does: previews to write (folder → files), folders to remove, and records rewritten alone. */
 export interface PreviewEdit {
   write: Array<{ dir: string; files: Map<string, string> }>;
   remove: string[];
+  /** A record whose preview's files stay as they are (the keep label changed while the PR does not render). */
+  records?: PreviewRecord[];
 }
 
 /** The writes for `edit` against `snapshot`, given the records currently in it. */
@@ -32,6 +34,11 @@ export function previewWrites(snapshot: TreeSnapshot, records: ReadonlyMap<strin
       writes.set(path, content);
       if (recordPaths([path], config.gitops.directory).length === 1) after.set(path, content);
     }
+  }
+  for (const record of edit.records ?? []) {
+    const path = recordPath(previewDir(config.gitops.directory, record.owner, record.repositoryId, record.number));
+    writes.set(path, formatRecord(record));
+    after.set(path, formatRecord(record));
   }
   const owners = new Set([...listPreviews(records, config.gitops.directory), ...listPreviews(after, config.gitops.directory)].map((r) => r.owner));
   const remaining = listPreviews(after, config.gitops.directory);

@@ -80,7 +80,8 @@ export function parseRecord(content: string): PreviewRecord | null {
   const owner = text("owner");
   const namespace = text("namespace");
   const headSha = text("headSha");
-  const pushedAt = text("pushedAt");
+  // A hand-formatted record may leave the time unquoted, which YAML reads as a timestamp.
+  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text("pushedAt");
   if (!repository || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
   const pinned = text("pinned");
   const url = text("url");

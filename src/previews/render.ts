@@ -1,7 +1,7 @@
 /**
  * One pull request's preview → its files under `<directory>/previews/<owner>/<id>-<number>/`:
  * the services of the manifest at the PR's head, as the `from` environment of the org config with
- * the manifest's `environments.preview` overrides, in the preview namespace, under the team's
+ * the manifest's `environments.<from>` and then `environments.preview` overrides, in the preview namespace, under the team's
  * preview AppProject; plus a Namespace Application (so Argo CD prunes the Namespace with the
  * preview) and the record. Pure. The PR must validate and pass every policy, in every
  * environment and in `preview` (policies match it like any environment).
@@ -44,7 +44,8 @@ export function renderPreview(input: PreviewInput): PreviewRender {
   const from = previews && config.environments.find((env) => env.name === previews.from);
   if (!previews || !from) return refused("this organisation has no previews configured");
   const pattern = previews.namespace.replace("{number}", String(number));
-  const checked: ResolvedConfig = { ...config, environments: [...config.environments, previewEnvironment(from, PREVIEW_ENVIRONMENT, pattern, previews.cluster)] };
+  // The manifest's overrides of `from` apply beneath its `preview` ones: a preview runs what `from` runs, plus the PR.
+  const checked: ResolvedConfig = { ...config, environments: [...config.environments, { ...previewEnvironment(from, PREVIEW_ENVIRONMENT, pattern, previews.cluster), overridesFrom: from.name }] };
   const check = checkManifest(input.manifestText, input.manifestFile, checked);
   if (hasErrors(check.diagnostics)) return refused("the manifest does not validate or does not pass the org's policies", check.diagnostics);
   const units = check.units.filter((u) => u.environment === PREVIEW_ENVIRONMENT);

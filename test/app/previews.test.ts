@@ -138,6 +138,112 @@ describe("previews", () => {
   });
 });
 
+describe("previews over time", () => {
+  /** Time passing, as the tree sees it: the preview's last push was `days` ago. */
+  function backdate(number: number, days: number): void {
+    const path = `previews/payments/${fake.repoState(APP_REPO).id}-${number}/preview.yaml`;
+    const record = fake.readTree(GITOPS)[path]!;
+    const pushedAt = new Date(Date.now() - days * 86_400_000).toISOString();
+    fake.commit(GITOPS, "main", { files: { [path]: record.replace(/^pushedAt: .*$/m, `pushedAt: "${pushedAt}"`) } }, "time passes");
+  }
+
+  function recordOf(number: number): Record<string, unknown> {
+    return load(fake.readTree(GITOPS)[`previews/payments/${fake.repoState(APP_REPO).id}-${number}/preview.yaml`]!) as Record<string, unknown>;
+  }
+
+  function projectNamespaces(): string[] {
+    const project = fake.readTree(GITOPS)["previews/payments/project.yaml"];
+    return project ? (load(project) as any).spec.destinations.map((d: { namespace: string }) => d.namespace) : [];
+  }
+
+  it("the next preview event sweeps another pull request's expired preview, but not one with the keep label", async () => {
+    seedOrg(fake, { config: `${CONFIG_WITHOUT_APPROVAL}\npreviews:\n  from: staging\n  ttl: 2d\n  maxPerRepository: 5\n` });
+    const expired = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { branch: "a" });
+    await deliver(probot, "pull_request", labelled(expired.number, "labeled", "paved:preview"));
+    const kept = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { branch: "b" });
+    await deliver(probot, "pull_request", labelled(kept.number, "labeled", "paved:preview", ["paved:preview", "paved:keep"]));
+    expect(recordOf(kept.number).keep).toBe(true);
+    backdate(expired.number, 3);
+    backdate(kept.number, 3);
+
+    const next = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { branch: "c" });
+    await deliver(probot, "pull_request", labelled(next.number, "labeled", "paved:preview"));
+    expect(previewFiles(expired.number)).toEqual([]);
+    expect(previewFiles(kept.number).length).toBeGreaterThan(3);
+    expect(previewFiles(next.number).length).toBeGreaterThan(3);
+    expect(projectNamespaces()).toEqual([`payments-pr-${kept.number}`, `payments-pr-${next.number}`].sort());
+    for (const d of fake.deployments(APP_REPO).filter((d) => d.environment === `preview/pr-${expired.number}`)) expect(d.statuses.at(-1)!.state).toBe("inactive");
+    expect(fake.deployments(APP_REPO).find((d) => d.environment === `preview/pr-${kept.number}`)!.statuses.at(-1)!.state).toBe("success");
+  });
+
+  it("adding the keep label exempts a preview from the sweep; removing it makes it expire again", async () => {
+    seedOrg(fake, { config: `${CONFIG_WITHOUT_APPROVAL}\npreviews:\n  from: staging\n  ttl: 2d\n  maxPerRepository: 5\n` });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { branch: "a" });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    expect(recordOf(pr.number).keep).toBe(false);
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:keep", ["paved:preview", "paved:keep"]));
+    expect(recordOf(pr.number).keep).toBe(true);
+    expect(stickyBody(pr.number)).toContain("kept");
+    backdate(pr.number, 3);
+
+    const other = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { branch: "b" });
+    await deliver(probot, "pull_request", labelled(other.number, "labeled", "paved:preview"));
+    expect(previewFiles(pr.number).length).toBeGreaterThan(3);
+
+    await deliver(probot, "pull_request", labelled(pr.number, "unlabeled", "paved:keep", ["paved:preview"]));
+    expect(recordOf(pr.number).keep).toBe(false);
+    backdate(pr.number, 3);
+    await deliver(probot, "pull_request", labelled(other.number, "synchronize"));
+    expect(previewFiles(pr.number)).toEqual([]);
+    expect(previewFiles(other.number).length).toBeGreaterThan(3);
+  });
+
+  it("the keep label is recorded even when the preview cannot be re-rendered: a fork's pinned preview, or a head that no longer validates", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addRepo("mallory/payments", { files: { "README.md": "fork\n" } });
+    const fork = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { fork: "mallory/payments", branch: "f" });
+    fake.addCollaborator(APP_REPO, "maintainer", "write");
+    const ask = fake.addComment(APP_REPO, fork.number, "/paved preview", "maintainer");
+    await deliver(probot, "issue_comment", commentPayload(fork.number, ask.id, "maintainer"));
+    const forkFiles = Object.fromEntries(previewFiles(fork.number).filter((p) => !p.endsWith("/preview.yaml")).map((p) => [p, fake.readTree(GITOPS)[p]]));
+    await deliver(probot, "pull_request", labelled(fork.number, "labeled", "paved:keep", ["paved:preview", "paved:keep"]));
+    expect(recordOf(fork.number)).toMatchObject({ keep: true, pinned: fork.headSha, headSha: fork.headSha });
+    expect(Object.fromEntries(previewFiles(fork.number).filter((p) => !p.endsWith("/preview.yaml")).map((p) => [p, fake.readTree(GITOPS)[p]]))).toEqual(forkFiles);
+
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { branch: "g" });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    const broken = fake.commit(APP_REPO, "g", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: many") } });
+    fake.pull(APP_REPO, pr.number).head.sha = broken;
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:keep", ["paved:preview", "paved:keep"]));
+    expect(recordOf(pr.number)).toMatchObject({ keep: true, headSha: pr.headSha });
+    expect(stickyBody(pr.number)).toContain(`The preview still runs ${pr.headSha.slice(0, 7)}`);
+  });
+
+  it("a push that no longer validates keeps the previous preview, and the comment says so and lists the errors", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    const before = Object.fromEntries(previewFiles(pr.number).map((p) => [p, fake.readTree(GITOPS)[p]]));
+
+    const broken = fake.commit(APP_REPO, "feature", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: many") } });
+    fake.pull(APP_REPO, pr.number).head.sha = broken;
+    await deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+    expect(Object.fromEntries(previewFiles(pr.number).map((p) => [p, fake.readTree(GITOPS)[p]]))).toEqual(before);
+    const body = stickyBody(pr.number);
+    expect(body).toContain(`The preview still runs ${pr.headSha.slice(0, 7)}`);
+    expect(body).toContain(`${broken.slice(0, 7)} is not previewed`);
+    expect(body).toMatch(/`platform\.yaml:\d+:\d+`/);
+    expect(body).toContain("replicas");
+
+    // The next push that validates updates the preview and the comment.
+    const fixed = fake.commit(APP_REPO, "feature", { files: { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 4") } });
+    fake.pull(APP_REPO, pr.number).head.sha = fixed;
+    await deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+    expect(recordOf(pr.number).headSha).toBe(fixed);
+    expect(stickyBody(pr.number)).not.toContain("still runs");
+  });
+});
+
 function commentPayload(number: number, commentId: number, login: string) {
   return {
     action: "created",
