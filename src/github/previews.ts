@@ -217,8 +217,9 @@ async function deploy(gh: GitHub, target: PreviewTarget, record: PreviewRecord, 
   await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
     ...target.repo,
     deployment_id: Number(data.id),
-    state: "success",
-    description: "Committed to the GitOps repository; Argo CD syncs it",
+    // Never `success` before Argo CD says so; preview health is not fed back yet, so it stays queued.
+    state: "queued",
+    description: "Committed to the GitOps repository; waiting for Argo CD to sync the preview",
     ...(commitUrl ? { log_url: commitUrl } : {}),
     ...(record.url ? { environment_url: record.url } : {}),
     auto_inactive: true,

@@ -62,7 +62,8 @@ describe("previews", () => {
 
     const deployment = fake.deployments(APP_REPO).find((d) => d.environment === `preview/pr-${pr.number}`)!;
     expect(deployment.transientEnvironment).toBe(true);
-    expect(deployment.statuses.at(-1)!.state).toBe("success");
+    // Committed, not deployed: nothing says success before Argo CD does.
+    expect(deployment.statuses.at(-1)!.state).toBe("queued");
     expect(stickyBody(pr.number)).toContain(`payments-pr-${pr.number}`);
     if (deployment.statuses.at(-1)!.environmentUrl) expect(stickyBody(pr.number)).toContain(deployment.statuses.at(-1)!.environmentUrl);
 
@@ -173,7 +174,7 @@ describe("previews over time", () => {
     expect(previewFiles(next.number).length).toBeGreaterThan(3);
     expect(projectNamespaces()).toEqual([`payments-pr-${kept.number}`, `payments-pr-${next.number}`].sort());
     for (const d of fake.deployments(APP_REPO).filter((d) => d.environment === `preview/pr-${expired.number}`)) expect(d.statuses.at(-1)!.state).toBe("inactive");
-    expect(fake.deployments(APP_REPO).find((d) => d.environment === `preview/pr-${kept.number}`)!.statuses.at(-1)!.state).toBe("success");
+    expect(fake.deployments(APP_REPO).find((d) => d.environment === `preview/pr-${kept.number}`)!.statuses.at(-1)!.state).toBe("queued");
   });
 
   it("adding the keep label exempts a preview from the sweep; removing it makes it expire again", async () => {
