@@ -15,8 +15,8 @@ import type { CommitResult, FileWrite, GitOpsWriter, TreeSnapshot } from "../src
 import { applyWithRetry } from "../src/gitops/writer.js";
 import { checkManifest } from "../src/manifest/check.js";
 import { gitBlobSha } from "../src/plan/blob-sha.js";
-import { desiredState } from "../src/plan/pipeline.js";
-import { planner } from "../src/plan/planner.js";
+import { desiredState } from "../src/flows/pipeline.js";
+import { planner } from "../src/flows/planner.js";
 import type { Blobs } from "../src/plan/types.js";
 import { loadTemplateSet, type RenderOptions } from "../src/render/index.js";
 import { compileValuesSchema } from "../src/render/values-schema.js";

@@ -6,7 +6,7 @@ import type { Source } from "../src/core/files.js";
 import { desiredFiles } from "../src/plan/desired.js";
 import { applyPlanToTree } from "../src/plan/apply-tree.js";
 import { blobsNeeded } from "../src/plan/needed.js";
-import { desiredState, type DesiredState } from "../src/plan/pipeline.js";
+import { desiredState, type DesiredState } from "../src/flows/pipeline.js";
 import { plan } from "../src/plan/plan.js";
 import type { Blobs, Plan } from "../src/plan/types.js";
 import { defaultTemplates } from "../src/render/index.js";

@@ -1,10 +1,10 @@
 import type { Context } from "probot";
 import { CHECK_NAME } from "../github/check-run.js";
 import { findPullRequestForHead } from "../github/find-pull-request.js";
-import { previewFleet, rerenderFleet } from "../github/fleet-rerender.js";
+import { previewFleet, rerenderFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
-import { planPullRequest } from "../github/pull-request-plan.js";
-import { applyPush } from "../github/push-apply.js";
+import { planPullRequest } from "../flows/pull-request-plan.js";
+import { applyPush } from "../flows/push-apply.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { appAuthor } from "./author.js";

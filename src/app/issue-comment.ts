@@ -1,8 +1,8 @@
 import type { Context } from "probot";
 import { NO_RETRY } from "../github/client.js";
-import { runDeployCommand, type DeployCommand } from "../github/deploy-command.js";
+import { runDeployCommand, type DeployCommand } from "../flows/deploy-command.js";
 import { headOf } from "../github/find-pull-request.js";
-import { planPullRequest } from "../github/pull-request-plan.js";
+import { planPullRequest } from "../flows/pull-request-plan.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { appAuthor } from "./author.js";

@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { planMergeGroup } from "../github/merge-group.js";
+import { planMergeGroup } from "../flows/merge-group.js";
 import { appAuthor } from "./author.js";
 
 /** `merge_group.checks_requested`: the `Paved` check on the group's head commit; never an apply. */

@@ -1,9 +1,9 @@
 import type { Context } from "probot";
 import { headOf } from "../github/find-pull-request.js";
-import { previewFleet } from "../github/fleet-rerender.js";
+import { previewFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { appAuthor } from "./author.js";
-import { planPullRequest } from "../github/pull-request-plan.js";
+import { planPullRequest } from "../flows/pull-request-plan.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { onConfigPullRequest } from "./config-pull-request.js";

@@ -1,11 +1,11 @@
 import type { Context } from "probot";
 import { sameRepository } from "../core/provenance.js";
-import { checkDrift } from "../github/drift.js";
-import { rerenderFleet } from "../github/fleet-rerender.js";
+import { checkDrift } from "../flows/drift.js";
+import { rerenderFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { readOrgSettings } from "../github/org-settings.js";
-import { replanPullRequestsInto } from "../github/pull-request-plan.js";
-import { applyPush } from "../github/push-apply.js";
+import { replanPullRequestsInto } from "../flows/pull-request-plan.js";
+import { applyPush } from "../flows/push-apply.js";
 import { pushesDefaultBranch } from "../github/push-trigger.js";
 import { appSlug } from "./app-identity.js";
 import { appAuthor } from "./author.js";

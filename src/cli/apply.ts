@@ -1,5 +1,5 @@
 /** `paved apply`: plan, then commit the result to the local GitOps repository in one commit. */
-import { deploy, type DeployInputs } from "../gitops/deploy.js";
+import { deploy, type DeployInputs } from "../flows/deploy.js";
 import { DirtyWorkTreeError } from "../gitops/local.js";
 import { applyWithRetry, type Planner } from "../gitops/writer.js";
 import { cliText } from "../report/cli-text.js";

@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { hasErrors } from "../core/diagnostic.js";
-import { deploy, type DeployOutcome } from "../gitops/deploy.js";
+import { deploy, type DeployOutcome } from "../flows/deploy.js";
 import { DirtyWorkTreeError, LocalGitWriter, gitRunner } from "../gitops/local.js";
 import type { DeployRequest } from "../plan/promotion.js";
 import { cliText } from "../report/cli-text.js";

@@ -3,7 +3,7 @@ import { lstat, mkdir, realpath, writeFile } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { hasErrors, sortDiagnostics } from "../core/diagnostic.js";
 import type { FileSet } from "../core/files.js";
-import { relocateDiagnostics } from "../plan/pipeline.js";
+import { relocateDiagnostics } from "../flows/pipeline.js";
 import { renderUnits } from "../render/index.js";
 import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
 import { checkManifestFile, CliError, DEFAULT_CONFIG_PATH, displayPath, loadConfigFiles, summaryLine, writeDiagnostics, type Io } from "./io.js";

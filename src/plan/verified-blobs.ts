@@ -1,4 +1,4 @@
-import type { DesiredState } from "./pipeline.js";
+import type { DesiredState } from "../flows/pipeline.js";
 import { gitBlobSha } from "./blob-sha.js";
 import type { Blobs, Tree } from "./types.js";
 

@@ -16,9 +16,9 @@ import { joinPath } from "../plan/paths.js";
 import { assembleFacts, changeKey, indexImages, type ChangeFacts, type GitopsCommit, type RecordedDeployment } from "../portal/assemble.js";
 import type { PortalFacts, StatusFact } from "../portal/facts.js";
 import { parsePavedCommit } from "../portal/gitops-commit.js";
-import { parseRepo, type GitHub } from "./client.js";
-import { readOrgConfig } from "./org-config.js";
-import { readFileAt } from "./read-file.js";
+import { parseRepo, type GitHub } from "../github/client.js";
+import { readOrgConfig } from "../github/org-config.js";
+import { readFileAt } from "../github/read-file.js";
 
 export const HISTORY_PAGE = 100;
 export const MAX_STATUS_READS = 30;

@@ -1,7 +1,7 @@
 import type { Logger } from "probot";
-import { failCheck, startCheck } from "./check-run.js";
-import type { GitHub, Repo } from "./client.js";
-import type { CommentAuthor } from "./sticky-comment.js";
+import { failCheck, startCheck } from "../github/check-run.js";
+import type { GitHub, Repo } from "../github/client.js";
+import type { CommentAuthor } from "../github/sticky-comment.js";
 import { planPullRequest, type PullRequestOutcome } from "./pull-request-plan.js";
 
 /**

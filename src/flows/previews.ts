@@ -10,11 +10,11 @@ import { GitHubWriter } from "../gitops/github.js";
 import { commitPreviews, type PreviewEdit } from "../previews/changes.js";
 import { isExpired, previewDir, type PreviewRecord } from "../previews/record.js";
 import { renderPreview, type PreviewRender } from "../previews/render.js";
-import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "./client.js";
-import { readOrgSettings, type OrgSettings } from "./org-settings.js";
+import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "../github/client.js";
+import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { codeSpan, markdownMessage } from "../report/escape.js";
-import { readFileAt } from "./read-file.js";
-import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
+import { readFileAt } from "../github/read-file.js";
+import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 
 export const PREVIEW_MARKER = "<!-- paved:preview -->";
 

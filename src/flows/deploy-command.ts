@@ -1,17 +1,17 @@
 import type { Logger } from "probot";
 import { checkManifest } from "../manifest/check.js";
 import { GitHubWriter } from "../gitops/github.js";
-import { deploy, type DeployOutcome } from "../gitops/deploy.js";
+import { deploy, type DeployOutcome } from "./deploy.js";
 import type { RetryOptions } from "../gitops/writer.js";
 import { indexPath } from "../plan/paths.js";
 import type { DeployRequest } from "../plan/promotion.js";
 import type { Plan } from "../plan/types.js";
 import { codeSpan } from "../report/escape.js";
-import { httpStatus, parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
+import { httpStatus, parseRepo, sourceOf, type GitHub, type Repo } from "../github/client.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
-import { readOrgSettings } from "./org-settings.js";
-import { readFileAt } from "./read-file.js";
-import { hasWriteAccess } from "./write-access.js";
+import { readOrgSettings } from "../github/org-settings.js";
+import { readFileAt } from "../github/read-file.js";
+import { hasWriteAccess } from "../github/write-access.js";
 
 export type DeployVerb = "promote" | "rollback" | "hold" | "release";
 

@@ -6,8 +6,8 @@ import { compareStrings } from "../plan/compare.js";
 import { formatIndex, parseIndex } from "../plan/ownership-index.js";
 import type { FileChange, Plan } from "../plan/types.js";
 import { commitMessage } from "../report/commit-message.js";
-import type { GitHub, Repo } from "./client.js";
-import { proposeChanges, reviewBranch } from "./review-branch.js";
+import type { GitHub, Repo } from "../github/client.js";
+import { proposeChanges, reviewBranch } from "../github/review-branch.js";
 
 /** Environments whose changes go through a pull request in the GitOps repository. */
 export function gatedEnvironments(config: ResolvedConfig): Set<string> {

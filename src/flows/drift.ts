@@ -5,10 +5,10 @@ import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { isIndexPath } from "../plan/fleet.js";
 import type { Tree } from "../plan/types.js";
 import { DRIFT_MARKER, DRIFT_TITLE, driftIssueBody, driftIssueState } from "../report/drift.js";
-import { fullName, httpStatus, NO_RETRY, type GitHub, type Repo } from "./client.js";
+import { fullName, httpStatus, NO_RETRY, type GitHub, type Repo } from "../github/client.js";
 import { prepareFleet } from "./fleet-plan.js";
-import type { OrgSettings } from "./org-settings.js";
-import type { PushFacts } from "./push-trigger.js";
+import type { OrgSettings } from "../github/org-settings.js";
+import type { PushFacts } from "../github/push-trigger.js";
 
 type Settings = Extract<OrgSettings, { ok: true }>;
 const LABEL = "paved-drift";

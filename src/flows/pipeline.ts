@@ -5,8 +5,8 @@ import { renderUnits, type RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { formatMiB, MAX_INDEX_BYTES } from "../core/bounds.js";
 import { hasErrors, type Diagnostic } from "../core/diagnostic.js";
-import { buildIndex, type IndexFile } from "./ownership-index.js";
-import type { DesiredInput } from "./types.js";
+import { buildIndex, type IndexFile } from "../plan/ownership-index.js";
+import type { DesiredInput } from "../plan/types.js";
 
 /**
  * The desired state of one source repository: manifest text + org config → checked units →

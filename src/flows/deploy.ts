@@ -4,14 +4,14 @@ import type { Source } from "../core/files.js";
 import { composeDeployment } from "../plan/compose-deployment.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { indexPath } from "../plan/paths.js";
-import { desiredState, type DesiredState } from "../plan/pipeline.js";
-import { plannerForDesired } from "../plan/planner.js";
+import { desiredState, type DesiredState } from "./pipeline.js";
+import { plannerForDesired } from "./planner.js";
 import { decide, short, type DeployDecision, type DeployRequest } from "../plan/promotion.js";
 import type { Blobs, Plan } from "../plan/types.js";
 import type { RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { commitMessage, type DeploymentTrailers } from "../report/commit-message.js";
-import { applyWithRetry, defaultBackoff, type ApplyOutcome, type GitOpsWriter, type Planner, type RetryOptions, type TreeSnapshot } from "./writer.js";
+import { applyWithRetry, defaultBackoff, type ApplyOutcome, type GitOpsWriter, type Planner, type RetryOptions, type TreeSnapshot } from "../gitops/writer.js";
 
 export interface DeployInputs {
   writer: GitOpsWriter;

@@ -4,17 +4,17 @@ import { fleetFor, proposalsByEnvironment, type FleetPlan } from "../plan/fleet.
 import { unplannable } from "../plan/plan.js";
 import { checkRunOutput } from "../report/check-run.js";
 import { fleetCheckOutput, fleetCommitMessage, fleetMarkdown, FLEET_MARKER } from "../report/fleet.js";
-import { failCheck, finishCheck, startCheck } from "./check-run.js";
-import { fullName, NO_RETRY, type GitHub, type Repo } from "./client.js";
+import { failCheck, finishCheck, startCheck } from "../github/check-run.js";
+import { fullName, NO_RETRY, type GitHub, type Repo } from "../github/client.js";
 import { gatedEnvironments } from "./environment-gate.js";
 import { prepareFleet, type PreparedFleet } from "./fleet-plan.js";
-import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "./org-config.js";
-import { readOrgSettings, type OrgSettings } from "./org-settings.js";
-import { changedBetween, pushedFiles, touchesOrgSettings } from "./org-settings-change.js";
-import { pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
-import { reportContext } from "./report-context.js";
-import { proposeChanges } from "./review-branch.js";
-import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
+import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "../github/org-config.js";
+import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
+import { changedBetween, pushedFiles, touchesOrgSettings } from "../github/org-settings-change.js";
+import { pushesDefaultBranch, type PushFacts } from "../github/push-trigger.js";
+import { reportContext } from "../github/report-context.js";
+import { proposeChanges } from "../github/review-branch.js";
+import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 
 interface FleetTargetBase {
   /** The organisation; its `.github` repository holds the settings. */
