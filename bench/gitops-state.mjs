@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { loadConfig } from "../dist/config/load.js";
-import { readPlanBlobs } from "../dist/gitops/writer.js";
+import { readPlanBlobs } from "../dist/flows/apply.js";
 import { gitBlobSha } from "../dist/plan/blob-sha.js";
 import { desiredState } from "../dist/flows/pipeline.js";
 import { planner } from "../dist/flows/planner.js";

@@ -19,7 +19,7 @@
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import { loadConfig } from "../dist/config/load.js";
-import { readPlanBlobs } from "../dist/gitops/writer.js";
+import { readPlanBlobs } from "../dist/flows/apply.js";
 import { resolveManifest, validateManifest } from "../dist/manifest/check.js";
 import { parseYaml } from "../dist/manifest/parse.js";
 import { buildIndex } from "../dist/plan/ownership-index.js";

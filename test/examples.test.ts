@@ -11,13 +11,13 @@ import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import type { Source } from "../src/core/files.js";
 import { PAVED_VERSION } from "../src/core/version.js";
-import type { CommitResult, FileWrite, GitOpsWriter, TreeSnapshot } from "../src/gitops/writer.js";
-import { applyWithRetry } from "../src/gitops/writer.js";
+import type { CommitResult, GitOpsWriter } from "../src/gitops/writer.js";
+import type { FileWrite, TreeSnapshot, Blobs } from "../src/plan/types.js";
+import { applyWithRetry } from "../src/flows/apply.js";
 import { checkManifest } from "../src/manifest/check.js";
 import { gitBlobSha } from "../src/plan/blob-sha.js";
 import { desiredState } from "../src/flows/pipeline.js";
 import { planner } from "../src/flows/planner.js";
-import type { Blobs } from "../src/plan/types.js";
 import { loadTemplateSet, type RenderOptions } from "../src/render/index.js";
 import { compileValuesSchema } from "../src/render/values-schema.js";
 

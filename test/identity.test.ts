@@ -16,9 +16,9 @@ import type { ResolvedConfig } from "../src/config/types.js";
 import type { Source } from "../src/core/files.js";
 import { applyPlanToTree } from "../src/plan/apply-tree.js";
 import { blobsNeeded } from "../src/plan/needed.js";
-import { desiredState, type DesiredState } from "../src/flows/pipeline.js";
+import { desiredState } from "../src/flows/pipeline.js";
+import type { DesiredState, Blobs, Plan } from "../src/plan/types.js";
 import { plan } from "../src/plan/plan.js";
-import type { Blobs, Plan } from "../src/plan/types.js";
 import { defaultTemplates } from "../src/render/index.js";
 import { treeOf } from "./plan-fixtures.js";
 

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import { formatGithub } from "../cli/io.js";
 import type { Diagnostic } from "../core/diagnostic.js";
-import type { RetryOptions } from "../gitops/writer.js";
+import type { RetryOptions } from "../flows/apply.js";
 import { GitOpsUnreachableError } from "../gitops/github.js";
 import { fullName, httpStatus, type GitHub } from "../github/client.js";
 import type { OrgSettings } from "../github/org-settings.js";

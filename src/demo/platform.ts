@@ -6,10 +6,10 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
 import { PAVED_VERSION } from "../core/version.js";
 import { LocalGitWriter } from "../gitops/local.js";
-import { applyWithRetry, readPlanBlobs, type ApplyOutcome, type Planner } from "../gitops/writer.js";
+import type { Planner, Plan } from "../plan/types.js";
+import { applyWithRetry, readPlanBlobs, type ApplyOutcome } from "../flows/apply.js";
 import { desiredState } from "../flows/pipeline.js";
 import { planner } from "../flows/planner.js";
-import type { Plan } from "../plan/types.js";
 import { defaultTemplates } from "../render/index.js";
 import { demoGit } from "./git.js";
 

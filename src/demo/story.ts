@@ -14,7 +14,7 @@ import { parseArgoEvent, type ArgoEvent } from "../feedback/argocd-event.js";
 import { replayEvents } from "../feedback/replay.js";
 import { localHistory, localTouching } from "../gitops/history.js";
 import { packagePath, readPackageText } from "../core/package-root.js";
-import type { ApplyOutcome } from "../gitops/writer.js";
+import type { ApplyOutcome } from "../flows/apply.js";
 import { notificationsPath } from "../render/layout.js";
 import type { Plan } from "../plan/types.js";
 import { cliText } from "../report/cli-text.js";

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
-import { desiredState, type DesiredState } from "./pipeline.js";
+import { desiredState } from "./pipeline.js";
+import type { DesiredState } from "../plan/types.js";
 import type { RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { approvalRules, approvingOwner, evaluateApprovals, type ApprovalResult } from "../github/approvals.js";

@@ -2,7 +2,7 @@ import type { Logger } from "probot";
 import { checkManifest } from "../manifest/check.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { deploy, type DeployOutcome } from "./deploy.js";
-import type { RetryOptions } from "../gitops/writer.js";
+import type { RetryOptions } from "./apply.js";
 import { indexPath } from "../plan/paths.js";
 import type { DeployRequest } from "../plan/promotion.js";
 import type { Plan } from "../plan/types.js";

@@ -1,5 +1,5 @@
 import type { Logger } from "probot";
-import { applyWithRetry, type RetryOptions } from "../gitops/writer.js";
+import { applyWithRetry, type RetryOptions } from "./apply.js";
 import { fleetFor, proposalsByEnvironment, type FleetPlan } from "../plan/fleet.js";
 import { unplannable } from "../plan/plan.js";
 import { checkRunOutput } from "../report/check-run.js";

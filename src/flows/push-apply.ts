@@ -4,7 +4,7 @@ import { deploymentsBlock, withDeploymentsBlock } from "../feedback/environment-
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { deploy } from "./deploy.js";
-import type { ApplyOutcome, RetryOptions } from "../gitops/writer.js";
+import type { ApplyOutcome, RetryOptions } from "./apply.js";
 import { computeInProcess, withDiagnostics, type ComputeDesired } from "./pipeline.js";
 import { ownerDiagnostics } from "../github/owner-check.js";
 import { unplannable } from "../plan/plan.js";
