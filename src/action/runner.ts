@@ -7,12 +7,13 @@ import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import { formatGithub } from "../cli/io.js";
 import type { Diagnostic } from "../core/diagnostic.js";
+import type { Log } from "../core/log.js";
 import type { RetryOptions } from "../flows/apply.js";
 import { GitOpsUnreachableError } from "../gitops/github.js";
 import { fullName, httpStatus, type GitHub } from "../github/client.js";
 import type { OrgSettings } from "../github/org-settings.js";
 import { headOf } from "../github/find-pull-request.js";
-import { planPullRequest, replanPullRequestsInto, type PullRequestTarget } from "../flows/pull-request-plan.js";
+import { planPullRequest, replanPullRequestsInto } from "../flows/pull-request-plan.js";
 import { applyPush } from "../flows/push-apply.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import type { Plan } from "../plan/types.js";
@@ -270,19 +271,19 @@ function invalid(plan: Plan, settings: OrgSettings, what: string): string {
 }
 
 /** The flows log like Probot (pino: an object, then a message); the Action prints one line. */
-function flowLog(log: ActionLog): PullRequestTarget["log"] {
-  const line = (fields: unknown, message?: string) => {
-    const details = Object.entries((fields ?? {}) as Record<string, unknown>)
+function flowLog(log: ActionLog): Pick<Log, "info" | "warn" | "error"> {
+  const line = (fields: Record<string, unknown>, message: string) => {
+    const details = Object.entries(fields)
       .map(([key, value]) => `${key}=${value instanceof Error ? value.message : JSON.stringify(value)}`)
       .join(" ");
-    return `paved: ${message ?? ""}${details ? ` (${details})` : ""}`;
+    return `paved: ${message}${details ? ` (${details})` : ""}`;
   };
   return {
-    info: (fields: unknown, message?: string) => log.info(line(fields, message)),
-    warn: (fields: unknown, message?: string) => log.warning(line(fields, message)),
+    info: (fields, message) => log.info(line(fields, message)),
+    warn: (fields, message) => log.warning(line(fields, message)),
     // The failure itself becomes the step's message; the log keeps the details.
-    error: (fields: unknown, message?: string) => log.info(line(fields, message)),
-  } as unknown as PullRequestTarget["log"];
+    error: (fields, message) => log.info(line(fields, message)),
+  };
 }
 
 function failureMessage(error: unknown, inputs: ActionInputs | undefined): string {

@@ -1,4 +1,4 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { ArgoEvent } from "../feedback/argocd-event.js";
 import { argoApplicationUrl } from "../feedback/argocd-links.js";
@@ -24,7 +24,7 @@ export interface FeedbackClients {
 }
 
 export interface FeedbackOptions {
-  log: Pick<Logger, "info" | "warn">;
+  log: Pick<Log, "info" | "warn">;
   /** Milliseconds since the epoch; the sweep compares deployment ages with it. */
   now: number;
   /** A deployment Argo CD says nothing about for this long is marked `error`. */

@@ -1,4 +1,4 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import { checkManifest } from "../manifest/check.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { deploy, type DeployOutcome } from "./deploy.js";
@@ -28,7 +28,7 @@ export interface DeployTarget {
   defaultBranch: string;
   /** Who asked (a comment's author); absent for automatic promotions. */
   actor?: string;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   retry?: RetryOptions;
 }
 

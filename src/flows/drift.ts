@@ -1,4 +1,4 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { ownedFiles, updateDrift, type CommitTouch, type DriftEntry } from "../plan/drift.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
@@ -33,7 +33,7 @@ export interface DriftPushTarget extends Omit<PushFacts, "commits"> {
   settings: Settings;
   /** The app's slug (`paved`): its commits are authored and committed by `<slug>[bot]`. */
   appSlug: () => Promise<string>;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
 }
 
 export type DriftOutcome = { status: "skipped"; reason: string } | { status: "drift"; issue: number; entries: DriftEntry[] } | { status: "clean"; closed?: number };
@@ -79,7 +79,7 @@ export interface DriftRevertTarget {
   commenter: string;
   commentId: number;
   settings: Settings;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
 }
 
 export async function revertDrift(gh: GitHub, target: DriftRevertTarget): Promise<DriftOutcome> {

@@ -1,4 +1,4 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import { applyWithRetry, type RetryOptions } from "./apply.js";
 import { fleetFor, proposalsByEnvironment, type FleetPlan } from "../plan/fleet.js";
 import { unplannable } from "../plan/plan.js";
@@ -20,7 +20,7 @@ interface FleetTargetBase {
   /** The organisation; its `.github` repository holds the settings. */
   org: string;
   deliveryId: string;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   htmlUrl?: string;
   /** The client for the GitOps repository; `gh` when absent. */
   gitops?: GitHub;

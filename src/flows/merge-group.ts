@@ -1,4 +1,4 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import { failCheck, startCheck } from "../github/check-run.js";
 import type { GitHub, Repo } from "../github/client.js";
 import type { CommentAuthor } from "../github/sticky-comment.js";
@@ -22,7 +22,7 @@ export interface MergeGroupTarget {
   baseRef: string;
   defaultBranch: string;
   deliveryId: string;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   htmlUrl?: string;
   /** Who Paved writes as (the plan flow's identity; a merge group gets no comment). */
   author: CommentAuthor;

@@ -3,7 +3,7 @@
  * the GitOps repository (this preview written or removed, and every expired preview swept), then a
  * transient Deployment and the preview's sticky comment. Every decision reads the GitOps tree.
  */
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { previewDeploymentEnvironment } from "../core/preview-names.js";
 import { GitHubWriter } from "../gitops/github.js";
@@ -38,7 +38,7 @@ export interface PreviewTarget {
   labels: string[];
   trigger: PreviewTrigger;
   now: Date;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   /** Who Paved comments as: only that author's preview comment is ever edited. */
   author: CommentAuthor;
   settings?: OrgSettings;

@@ -1,4 +1,4 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import { hasErrors, type Diagnostic } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
@@ -39,7 +39,7 @@ export interface PullRequestTarget {
   repositoryId?: number;
   /** The webhook delivery id: a redelivery of a completed event changes nothing. */
   deliveryId: string;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   /** Web URL of the repository, for links (GitHub Enterprise differs from github.com). */
   htmlUrl?: string;
   /** Org settings already loaded (the Action reads them from its workspace); else read from `<org>/.github`. */

@@ -1,4 +1,4 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import { hasErrors } from "../core/diagnostic.js";
 import { deploymentsBlock, withDeploymentsBlock } from "../feedback/environment-line.js";
 import type { Source } from "../core/files.js";
@@ -31,7 +31,7 @@ export interface PushTarget extends PushFacts {
   /** GitHub's `repository.id`: ownership in the GitOps repository follows it across renames. */
   repositoryId?: number;
   deliveryId: string;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   htmlUrl?: string;
   retry?: RetryOptions;
   /** Org settings already loaded (the Action reads them from its workspace); else read from `<org>/.github`. */
