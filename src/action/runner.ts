@@ -8,6 +8,7 @@ import { dirname, relative, resolve, sep } from "node:path";
 import { formatGithub } from "../cli/io.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { Log } from "../core/log.js";
+import { applyAttempts, quickCheckMs } from "../core/shell-env.js";
 import type { RetryOptions } from "../flows/apply.js";
 import { GitOpsUnreachableError } from "../gitops/github.js";
 import { fullName, httpStatus, type GitHub } from "../github/client.js";
@@ -30,8 +31,10 @@ export interface ActionDeps {
   /** A client for a token: `actionClient` in the entry, a throttling-free one in tests. */
   client(token: string): GitHub;
   log: ActionLog;
-  /** Backoff between apply attempts (tests make it instant). */
+  /** Backoff between apply attempts (tests make it instant); the attempts come from `PAVED_APPLY_ATTEMPTS`. */
   retry?: RetryOptions;
+  /** From `PAVED_QUICK_CHECK_MS` (see core/shell-env.ts). */
+  quickCheckMs?: number;
 }
 
 export interface ActionResult {
@@ -49,6 +52,7 @@ export async function runAction(env: NodeJS.ProcessEnv, deps: ActionDeps): Promi
     const context = readContext(env);
     inputs = readInputs(env);
     const event = await readEvent(context.eventPath);
+    deps = { ...deps, retry: { attempts: applyAttempts(env), ...deps.retry }, quickCheckMs: quickCheckMs(env) };
     if (PULL_REQUEST_EVENTS.has(context.eventName)) return await onPullRequest(context, inputs, event, deps);
     if (context.eventName === "push") return await onPush(context, inputs, event, deps);
     return { failed: `Paved runs on pull_request_target, pull_request and push events, not on \`${context.eventName}\`: see action/README.md for the workflow` };
@@ -82,6 +86,7 @@ async function onPullRequest(context: ActionContext, inputs: ActionInputs, event
     defaultBranch: event.repository?.default_branch,
     author: { login: inputs.commentAuthor },
     deliveryId: context.runId,
+    quickCheckMs: deps.quickCheckMs,
     log: flowLog(deps.log),
     htmlUrl: event.repository?.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
     settings,
@@ -184,6 +189,7 @@ async function onPush(context: ActionContext, inputs: ActionInputs, event: any, 
     defaultBranch: repository.default_branch,
     commits: event.commits ?? [],
     deliveryId: context.runId,
+    quickCheckMs: deps.quickCheckMs,
     log: flowLog(deps.log),
     htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
     author: { login: inputs.commentAuthor },
@@ -199,6 +205,7 @@ async function onPush(context: ActionContext, inputs: ActionInputs, event: any, 
       defaultBranch: repository.default_branch,
       author: { login: inputs.commentAuthor },
       deliveryId: context.runId,
+      quickCheckMs: deps.quickCheckMs,
       log: flowLog(deps.log),
       htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
       settings,

@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import { quickCheckMs } from "../core/shell-env.js";
 import { NO_RETRY } from "../github/client.js";
 import { runDeployCommand, type DeployCommand } from "../flows/deploy-command.js";
 import { headOf } from "../github/find-pull-request.js";
@@ -68,6 +69,7 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
       defaultBranch: repository.default_branch,
       author: await appAuthor(context),
       deliveryId: context.id,
+      quickCheckMs: quickCheckMs(process.env),
       computeDesired: offThread(jobScope(context.id)?.signal),
       log: context.log,
       rerun: true,

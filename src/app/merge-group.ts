@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import { quickCheckMs } from "../core/shell-env.js";
 import { planMergeGroup } from "../flows/merge-group.js";
 import { appAuthor } from "./author.js";
 
@@ -15,6 +16,7 @@ export async function onMergeGroup(context: Context<"merge_group.checks_requeste
     baseRef: group.base_ref,
     defaultBranch: repository.default_branch,
     deliveryId: context.id,
+    quickCheckMs: quickCheckMs(process.env),
     log: context.log,
     author: await appAuthor(context),
     htmlUrl: repository.html_url,

@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import { quickCheckMs } from "../core/shell-env.js";
 import { headOf } from "../github/find-pull-request.js";
 import { previewFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
@@ -26,7 +27,7 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   // …and the fleet re-render it would cause, as the Paved check and one comment.
   if (isOrgSettingsRepo(repo) && payload.action !== "submitted" && payload.action !== "dismissed") {
     const fromFork = (pr.head.repo?.full_name ?? "").toLowerCase() !== payload.repository.full_name.toLowerCase();
-    const target = { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, deliveryId: context.id, log: context.log, htmlUrl: payload.repository.html_url };
+    const target = { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, deliveryId: context.id, log: context.log, htmlUrl: payload.repository.html_url, quickCheckMs: quickCheckMs(process.env) };
     await previewFleet(context.octokit, { ...target, org: repo.owner, fromFork, public: !payload.repository.private, author: await appAuthor(context) });
     return;
   }
@@ -44,6 +45,7 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     deliveryId: context.id,
+    quickCheckMs: quickCheckMs(process.env),
     computeDesired: offThread(jobScope(context.id)?.signal),
     log: context.log,
     htmlUrl: payload.repository.html_url,

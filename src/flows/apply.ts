@@ -12,7 +12,7 @@ export type ApplyOutcome =
   | { status: "refused"; reason: string; plan: Plan; attempts: number };
 
 export interface RetryOptions {
-  /** Attempts in all (default 5). */
+  /** Attempts in all (default 5; the shells pass `PAVED_APPLY_ATTEMPTS`, see core/shell-env.ts). */
   attempts?: number;
   /** Milliseconds to wait after the n-th failed attempt (1-based); default: exponential with full jitter. */
   backoff?: (attempt: number) => number;

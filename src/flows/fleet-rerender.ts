@@ -27,6 +27,8 @@ interface FleetTargetBase {
   retry?: RetryOptions;
   /** Someone asked (Re-run on the check): the check shows it in progress and is rewritten even if unchanged. */
   rerun?: boolean;
+  /** Planning that concludes within this writes its check once, completed (the shells pass `PAVED_QUICK_CHECK_MS`); 2 s when absent. */
+  quickCheckMs?: number;
   /** The `.github` repository is public: its check and comment say how much changes, not which private sources. */
   public?: boolean;
   /** Who Paved writes comments as: only that author's fleet comment is ever edited. */
@@ -64,7 +66,7 @@ export async function rerenderFleet(gh: GitHub, target: FleetTargetBase & PushFa
     if (gatedEnvironments(config).size > 0) {
       return { fleet: prepared.fleet, delivered: await proposeFleet(target.gitops ?? gh, prepared, prepared.fleet, configAt, config.gitops.branch) };
     }
-    const outcome = await applyWithRetry(prepared.writer, prepared.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
+    const outcome = await applyWithRetry(prepared.writer, prepared.planner, target.retry);
     if (outcome.status === "conflict") throw new Error(`the GitOps branch kept moving: ${outcome.attempts} attempts each lost the race to another writer; nothing was written`);
     const fleet = prepared.planner.last()!;
     const delivered = outcome.status === "committed" ? [{ name: "commit", url: `https://github.com/${fullName(prepared.gitops)}/commit/${outcome.sha}` }] : [];
@@ -108,7 +110,7 @@ async function reportFleet(
   const configAt = `${fullName(repo)}@${(settingsAt ?? sha).slice(0, 7)}`;
   const fail = async (error: unknown): Promise<never> => {
     target.log.error({ err: error }, "re-rendering the fleet failed");
-    const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: true });
+    const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: true, quickCheckMs: target.quickCheckMs });
     await failCheck(gh, repo, check, `Paved could not re-render the fleet: ${(error as Error).message}. Nothing was half-written; re-run this check to try again.`);
     throw error;
   };
@@ -119,7 +121,7 @@ async function reportFleet(
     if (prepared.fleet.sources.length === 0) return { status: "skipped", reason: "no source deployed yet" };
   }
   // 2. The check, in progress; a redelivery of a handled event stops here.
-  const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: target.rerun ?? false });
+  const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: target.rerun ?? false, quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
     if (!settings.ok) {

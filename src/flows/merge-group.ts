@@ -24,6 +24,8 @@ export interface MergeGroupTarget {
   deliveryId: string;
   log: Pick<Log, "info" | "warn" | "error">;
   htmlUrl?: string;
+  /** Planning that concludes within this writes its check once, completed (the shells pass `PAVED_QUICK_CHECK_MS`); 2 s when absent. */
+  quickCheckMs?: number;
   /** Who Paved writes as (the plan flow's identity; a merge group gets no comment). */
   author: CommentAuthor;
 }
@@ -32,7 +34,7 @@ export async function planMergeGroup(gh: GitHub, target: MergeGroupTarget): Prom
   const queued = queuedPullRequest(target.headRef);
   if (!queued) {
     // Without the pull request nobody's approval can be checked: fail rather than let the queue merge it unchecked.
-    const check = await startCheck(gh, target.repo, target.headSha, target.deliveryId);
+    const check = await startCheck(gh, target.repo, target.headSha, target.deliveryId, { quickCheckMs: target.quickCheckMs });
     if (!check.done) {
       await failCheck(gh, target.repo, check, `Paved cannot tell which pull request the merge group \`${target.headRef}\` is for, so it cannot check approvals. Remove the pull request from the queue and add it again.`);
     }
@@ -54,6 +56,7 @@ export async function planMergeGroup(gh: GitHub, target: MergeGroupTarget): Prom
     author: target.author,
     log: target.log,
     ...(target.htmlUrl ? { htmlUrl: target.htmlUrl } : {}),
+    ...(target.quickCheckMs ? { quickCheckMs: target.quickCheckMs } : {}),
   });
 }
 

@@ -48,6 +48,8 @@ export interface PullRequestTarget {
   gitops?: GitHub;
   /** Someone asked for this plan (Re-run, `/paved plan`): the check shows it in progress and is rewritten even if unchanged. */
   rerun?: boolean;
+  /** Planning that concludes within this writes its check once, completed (the shells pass `PAVED_QUICK_CHECK_MS`); 2 s when absent. */
+  quickCheckMs?: number;
   /** Where the plan is computed (the App: a worker thread with the job's deadline); in this thread when absent. */
   computeDesired?: ComputeDesired;
   /** The commit whose reviews count for approvals when it is not `headSha` (a merge group's head is not its pull request's head). */
@@ -137,7 +139,7 @@ async function checkAndReport(
   pulls: PullFacts[],
 ): Promise<PullRequestOutcome> {
   const { repo } = target;
-  const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
+  const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false, quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
     const judge = (pull: PullFacts, baseText: string | null) => judgePull(gh, target, settings, manifestPath, head, baseText, pull);

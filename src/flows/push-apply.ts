@@ -34,6 +34,8 @@ export interface PushTarget extends PushFacts {
   log: Pick<Log, "info" | "warn" | "error">;
   htmlUrl?: string;
   retry?: RetryOptions;
+  /** Planning that concludes within this writes its check once, completed (the shells pass `PAVED_QUICK_CHECK_MS`); 2 s when absent. */
+  quickCheckMs?: number;
   /** Org settings already loaded (the Action reads them from its workspace); else read from `<org>/.github`. */
   settings?: OrgSettings;
   /** The client for the GitOps repository (the Action's `gitops-token`); `gh` when absent. */
@@ -63,7 +65,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     return { status: "skipped", reason: "no GitOps repository configured" };
   }
 
-  const check = await startCheck(gh, repo, target.after, target.deliveryId);
+  const check = await startCheck(gh, repo, target.after, target.deliveryId, { quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   const ctx = reportContext(repo, { ...sourceOf(repo, target.repositoryId), sha: target.after }, manifestPath, target.htmlUrl);
   /** Set once the GitOps commit is in: a later failure must not claim nothing was applied. */
@@ -128,7 +130,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
         lastFull = direct.lastFull;
         return direct.planner;
       },
-      retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry, admit: (plan) => admitPush(gh, repo, target, plan) },
+      retry: { ...target.retry, admit: (plan) => admitPush(gh, repo, target, plan) },
     });
     const outcome: ApplyOutcome =
       deployed.status === "noop"
