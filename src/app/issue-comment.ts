@@ -72,6 +72,7 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
       quickCheckMs: quickCheckMs(process.env),
       computeDesired: offThread(jobScope(context.id)?.signal),
       log: context.log,
+      htmlUrl: repository.html_url,
       rerun: true,
     });
   } finally {

@@ -12,7 +12,7 @@ import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "../github/org-config.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { changedBetween, pushedFiles, touchesOrgSettings } from "../github/org-settings-change.js";
 import { pushesDefaultBranch, type PushFacts } from "../github/push-trigger.js";
-import { reportContext } from "../github/report-context.js";
+import { reportContext, webRoot } from "../github/report-context.js";
 import { proposeChanges } from "../github/review-branch.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 
@@ -69,7 +69,7 @@ export async function rerenderFleet(gh: GitHub, target: FleetTargetBase & PushFa
     const outcome = await applyWithRetry(prepared.writer, prepared.planner, target.retry);
     if (outcome.status === "conflict") throw new Error(`the GitOps branch kept moving: ${outcome.attempts} attempts each lost the race to another writer; nothing was written`);
     const fleet = prepared.planner.last()!;
-    const delivered = outcome.status === "committed" ? [{ name: "commit", url: `https://github.com/${fullName(prepared.gitops)}/commit/${outcome.sha}` }] : [];
+    const delivered = outcome.status === "committed" ? [{ name: "commit", url: `${webRoot(repo, target.htmlUrl)}/${fullName(prepared.gitops)}/commit/${outcome.sha}` }] : [];
     return { fleet, delivered };
   }, undefined, current);
 }

@@ -23,7 +23,7 @@ import { indexPath } from "../plan/paths.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "../github/push-trigger.js";
 import { readFileAt } from "../github/read-file.js";
-import { reportContext } from "../github/report-context.js";
+import { reportContext, webRoot } from "../github/report-context.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 
 export interface PushTarget extends PushFacts {
@@ -179,7 +179,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       return { ...outcome, withheld };
     }
     landed = outcome.sha;
-    const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
+    const commitUrl = `${webRoot(repo, target.htmlUrl)}/${fullName(gitops)}/commit/${outcome.sha}`;
     const links: Record<string, Record<string, string>> = {};
     for (const unit of desired.units) links[linkKey(unit)] = unitLinks(config, unit);
     const applied: ReportContext = { ...ctx, applied: { commitUrl, links } };
