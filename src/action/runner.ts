@@ -15,6 +15,8 @@ import { fullName, httpStatus, type GitHub } from "../github/client.js";
 import type { OrgSettings } from "../github/org-settings.js";
 import { headOf } from "../github/find-pull-request.js";
 import { planPullRequest, replanPullRequestsInto } from "../flows/pull-request-plan.js";
+import { plansPullRequest } from "../flows/pull-request-trigger.js";
+import { pushesDefaultBranch, type PushFacts } from "../github/push-trigger.js";
 import { applyPush } from "../flows/push-apply.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import type { Plan } from "../plan/types.js";
@@ -43,7 +45,6 @@ export interface ActionResult {
 }
 
 const PULL_REQUEST_EVENTS = new Set(["pull_request_target", "pull_request", "pull_request_review"]);
-const PLAN_ACTIONS = new Set(["opened", "synchronize", "reopened", "ready_for_review", "edited", "submitted", "dismissed"]);
 
 /** Never throws: every failure comes back as the step's message. */
 export async function runAction(env: NodeJS.ProcessEnv, deps: ActionDeps): Promise<ActionResult> {
@@ -67,8 +68,7 @@ export async function runAction(env: NodeJS.ProcessEnv, deps: ActionDeps): Promi
 async function onPullRequest(context: ActionContext, inputs: ActionInputs, event: any, deps: ActionDeps): Promise<ActionResult> {
   const pr = event.pull_request;
   if (!pr) throw new ActionError(`the ${context.eventName} event payload has no pull_request`);
-  const baseMoved = event.action !== "edited" || Boolean(event.changes?.base);
-  if (!PLAN_ACTIONS.has(event.action) || !baseMoved || pr.state !== "open") {
+  if (!plansPullRequest(context.eventName, event)) {
     deps.log.info(`Paved: nothing to plan for a${pr.state === "open" ? "" : " closed"} pull request ${event.action ?? ""} event`);
     return {};
   }
@@ -164,8 +164,16 @@ async function refuseConfigFromTheBranch(gh: GitHub, context: ActionContext, inp
 async function onPush(context: ActionContext, inputs: ActionInputs, event: any, deps: ActionDeps): Promise<ActionResult> {
   const repository = event.repository;
   if (!repository?.default_branch) throw new ActionError("the push event payload has no repository.default_branch");
-  const isDefault = !event.deleted && event.ref === `refs/heads/${repository.default_branch}`;
-  if (!isDefault) {
+  const push: PushFacts = {
+    ref: event.ref,
+    before: event.before,
+    after: event.after,
+    deleted: Boolean(event.deleted),
+    defaultBranch: repository.default_branch,
+    commits: event.commits ?? [],
+  };
+  // The App's filter: only the default branch deploys.
+  if (!pushesDefaultBranch(push)) {
     deps.log.info(`Paved: ${event.ref} is not the default branch (${repository.default_branch}); only merges there deploy`);
     return {};
   }
@@ -182,12 +190,7 @@ async function onPush(context: ActionContext, inputs: ActionInputs, event: any, 
   const result = await applyPush(gh, {
     repo: context.repo,
     ...repositoryId(event),
-    ref: event.ref,
-    before: event.before,
-    after: event.after,
-    deleted: Boolean(event.deleted),
-    defaultBranch: repository.default_branch,
-    commits: event.commits ?? [],
+    ...push,
     deliveryId: context.runId,
     quickCheckMs: deps.quickCheckMs,
     log: flowLog(deps.log),

@@ -5,6 +5,7 @@ import { previewFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { appAuthor } from "./author.js";
 import { planPullRequest } from "../flows/pull-request-plan.js";
+import { plansPullRequest } from "../flows/pull-request-trigger.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { onConfigPullRequest } from "./config-pull-request.js";
@@ -15,10 +16,8 @@ type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review
 
 export async function onPullRequest(context: PullRequestContext): Promise<void> {
   const { payload } = context;
-  // An edit recomputes only when it moved the base branch (the plan's other input).
-  if (payload.action === "edited" && !("changes" in payload && payload.changes && "base" in payload.changes)) return;
+  if (!plansPullRequest(context.name, payload)) return;
   const pr = payload.pull_request;
-  if (pr.state !== "open") return;
   // In the org's `.github` repository, a changed org config gets its own check (a no-op elsewhere)…
   if (context.name === "pull_request" && ["opened", "synchronize", "reopened"].includes(payload.action)) {
     await onConfigPullRequest(context as Context<"pull_request">);
