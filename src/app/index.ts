@@ -2,7 +2,7 @@ import type { ApplicationFunctionOptions, Probot } from "probot";
 import { PLAN_EVENTS } from "../flows/pull-request-trigger.js";
 import { rememberApp } from "./app-identity.js";
 import { mountArgoFeedback } from "./argocd-receiver.js";
-import { onCheckRunRerequested } from "./check-run.js";
+import { onCheckRunRerequested } from "./check-rerun.js";
 import { onDriftComment } from "./drift-comment.js";
 import { withGitHubObservation } from "./github-observer.js";
 import { onDeploymentStatus } from "./deployment-status.js";

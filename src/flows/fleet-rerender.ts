@@ -4,7 +4,7 @@ import { fleetFor, proposalsByEnvironment, type FleetPlan } from "../plan/fleet.
 import { unplannable } from "../plan/plan.js";
 import { checkRunOutput } from "../report/check-run.js";
 import { fleetCheckOutput, fleetCommitMessage, fleetMarkdown, FLEET_MARKER } from "../report/fleet.js";
-import { failCheck, finishCheck, startCheck } from "../github/check-run.js";
+import { failCheck, finishCheck, startCheck } from "../github/paved-check.js";
 import { fullName, NO_RETRY, type GitHub, type Repo } from "../github/client.js";
 import { gatedEnvironments } from "./environment-gate.js";
 import { prepareFleet, type PreparedFleet } from "./fleet-plan.js";

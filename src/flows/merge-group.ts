@@ -1,5 +1,5 @@
 import type { Log } from "../core/log.js";
-import { failCheck, startCheck } from "../github/check-run.js";
+import { failCheck, startCheck } from "../github/paved-check.js";
 import type { GitHub, Repo } from "../github/client.js";
 import type { CommentAuthor } from "../github/sticky-comment.js";
 import { planPullRequest, type PullRequestOutcome } from "./pull-request-plan.js";

@@ -13,7 +13,7 @@ import { checkRunOutput, type CheckRunOutput } from "../report/check-run.js";
 import { pendingApprovals, type ReportContext } from "../report/context.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { approvalRules, approvingOwner, evaluateApprovals } from "../github/approvals.js";
-import { finishCheck, failCheck, startCheck } from "../github/check-run.js";
+import { finishCheck, failCheck, startCheck } from "../github/paved-check.js";
 import { parseRepo, sourceOf, type GitHub, type Repo } from "../github/client.js";
 import { headOf } from "../github/find-pull-request.js";
 import { keyedLock } from "../github/keyed-lock.js";

@@ -13,7 +13,7 @@ import { checkRunOutput } from "../report/check-run.js";
 import type { ReportContext } from "../report/context.js";
 import { linkKey, unitLinks } from "../report/links.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
-import { failCheck, finishCheck, startCheck } from "../github/check-run.js";
+import { failCheck, finishCheck, startCheck } from "../github/paved-check.js";
 import { fullName, parseRepo, sourceOf, type GitHub, type Repo } from "../github/client.js";
 import { deploymentRecords, queuedStatuses, recordDeployments } from "../github/deployments.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";

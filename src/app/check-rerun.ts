@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import { applyAttempts, quickCheckMs } from "../core/shell-env.js";
-import { CHECK_NAME } from "../github/check-run.js";
+import { CHECK_NAME } from "../github/paved-check.js";
 import { findPullRequestForHead } from "../github/find-pull-request.js";
 import { previewFleet, rerenderFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
