@@ -1,6 +1,6 @@
 import type { Log } from "../core/log.js";
 import { hasErrors } from "../core/diagnostic.js";
-import { deploymentsBlock, withDeploymentsBlock } from "../feedback/environment-line.js";
+import { deploymentsBlock, withDeploymentsBlock } from "../report/environment-line.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { deploy } from "./deploy.js";
