@@ -43936,7 +43936,7 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
 }
 __name(composeDeployment, "composeDeployment");
 
-// src/plan/pipeline.ts
+// src/flows/pipeline.ts
 function desiredState(manifestText, file, config2, source, templates, options = {}) {
   const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifest(manifestText, file, config2);
   const locate2 = /* @__PURE__ */ __name((pointer2) => check.sourceMap?.locate(pointer2), "locate");
@@ -44921,7 +44921,7 @@ function unplannable(diagnostics) {
 }
 __name(unplannable, "unplannable");
 
-// src/plan/planner.ts
+// src/flows/planner.ts
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
   const resolved = resolveDesired(desired, source, config2);
@@ -45102,7 +45102,7 @@ function commitChanges(plan) {
 }
 __name(commitChanges, "commitChanges");
 
-// src/gitops/writer.ts
+// src/flows/apply.ts
 var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
@@ -45142,7 +45142,7 @@ function defaultBackoff(attempt) {
 }
 __name(defaultBackoff, "defaultBackoff");
 
-// src/gitops/deploy.ts
+// src/flows/deploy.ts
 async function deploy(inputs) {
   const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
   const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve12) => setTimeout(resolve12, ms)));
@@ -48785,6 +48785,8 @@ function previewProject(owner, records, config2) {
   );
 }
 __name(previewProject, "previewProject");
+
+// src/flows/preview-commit.ts
 async function commitPreviews(writer, config2, decide2, attempts = 5) {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
