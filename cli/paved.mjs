@@ -38722,7 +38722,7 @@ function entries(pairs2) {
 }
 __name(entries, "entries");
 
-// src/render/context.ts
+// src/render/render-context.ts
 function addFile(ctx, path, text3, templateFile, subject, options = {}) {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
@@ -38884,7 +38884,7 @@ function buildUnitView(unit, place, shared2, config2) {
       cluster: yamlString(unit.cluster),
       autoSync: place.autoSync
     },
-    service: buildServiceView(unit, config2),
+    service: buildServiceTemplateView(unit, config2),
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
@@ -38910,7 +38910,7 @@ function buildUnitView(unit, place, shared2, config2) {
   };
 }
 __name(buildUnitView, "buildUnitView");
-function buildServiceView(unit, config2) {
+function buildServiceTemplateView(unit, config2) {
   const spec = unit.spec;
   const image = splitImage(spec.image);
   return {
@@ -38939,7 +38939,7 @@ function buildServiceView(unit, config2) {
     dependencies: sortedDependencyNames(unit).map((name) => buildDependency(unit, name, config2))
   };
 }
-__name(buildServiceView, "buildServiceView");
+__name(buildServiceTemplateView, "buildServiceTemplateView");
 function buildIngress(unit, ingress, config2) {
   const settings = config2.environments.find((env) => env.name === unit.environment)?.ingress;
   const tls = settings?.tls;
@@ -45852,7 +45852,7 @@ __name(manifestHistory, "manifestHistory");
 import { realpath, stat as stat2 } from "node:fs/promises";
 import { basename as basename2, dirname as dirname3, resolve as resolve2 } from "node:path";
 
-// src/report/context.ts
+// src/report/report-context.ts
 function pendingApprovals(ctx) {
   return (ctx.approvals ?? []).filter((a) => a.approvedBy === void 0);
 }

@@ -67270,7 +67270,7 @@ function entries(pairs2) {
 }
 __name(entries, "entries");
 
-// src/render/context.ts
+// src/render/render-context.ts
 function addFile(ctx, path, text, templateFile, subject, options = {}) {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
@@ -67432,7 +67432,7 @@ function buildUnitView(unit, place, shared2, config2) {
       cluster: yamlString(unit.cluster),
       autoSync: place.autoSync
     },
-    service: buildServiceView(unit, config2),
+    service: buildServiceTemplateView(unit, config2),
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
@@ -67458,7 +67458,7 @@ function buildUnitView(unit, place, shared2, config2) {
   };
 }
 __name(buildUnitView, "buildUnitView");
-function buildServiceView(unit, config2) {
+function buildServiceTemplateView(unit, config2) {
   const spec = unit.spec;
   const image = splitImage(spec.image);
   return {
@@ -67487,7 +67487,7 @@ function buildServiceView(unit, config2) {
     dependencies: sortedDependencyNames(unit).map((name) => buildDependency(unit, name, config2))
   };
 }
-__name(buildServiceView, "buildServiceView");
+__name(buildServiceTemplateView, "buildServiceTemplateView");
 function buildIngress(unit, ingress, config2) {
   const settings = config2.environments.find((env) => env.name === unit.environment)?.ingress;
   const tls = settings?.tls;
@@ -73823,7 +73823,7 @@ function annotationBatches(annotations, size) {
 }
 __name(annotationBatches, "annotationBatches");
 
-// src/report/context.ts
+// src/report/report-context.ts
 function pendingApprovals(ctx) {
   return (ctx.approvals ?? []).filter((a) => a.approvedBy === void 0);
 }
@@ -74107,7 +74107,7 @@ function footer(plan) {
 }
 __name(footer, "footer");
 
-// src/report/check-run.ts
+// src/report/check-run-output.ts
 function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
   const applied = ctx.applied ? `[${shortSha(ctx.applied.commitUrl)}](${safeUrl(ctx.applied.commitUrl)})` : void 0;
   const waiting2 = pendingApprovals(ctx).map((a) => a.environment);
