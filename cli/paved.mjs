@@ -45970,6 +45970,28 @@ function promotionSection(promotion) {
   };
 }
 __name(promotionSection, "promotionSection");
+function deployedSection(deployed) {
+  const sha = /* @__PURE__ */ __name((commit) => {
+    const text3 = codeSpan(commit.slice(0, 7));
+    return deployed?.commitUrl ? `[${text3}](${safeUrl(deployed.commitUrl(commit))})` : text3;
+  }, "sha");
+  const rows = (deployed?.environments ?? []).map(
+    (e) => `| ${tableCodeSpan(e.environment)} | ${sha(e.commit)} | ${escapeMarkdown(e.action)}${e.held ? " \xB7 held" : ""} | ${e.previous.slice(0, 3).map(sha).join(", ") || "\u2014"} |
+`
+  );
+  const history2 = deployed?.historyUrl ? `
+[Every deployment of this repository, with dates and who asked](${safeUrl(deployed.historyUrl)}) (or \`paved history <env>\` on a clone).
+` : "";
+  return {
+    heading: "### \u{1F5C2}\uFE0F Deployed\n\n| environment | runs | how | before |\n|---|---|---|---|\n",
+    items: rows,
+    omitted: /* @__PURE__ */ __name((n) => `| \u2026 | ${count(n, "more environment")} not shown | | |
+`, "omitted"),
+    trailer: `${history2}
+`
+  };
+}
+__name(deployedSection, "deployedSection");
 function diagnosticSection(title, diagnostics, ctx) {
   const icon = title === "Errors" ? "\u274C" : "\u26A0\uFE0F";
   return {
@@ -46079,6 +46101,7 @@ function summarySections(plan, ctx) {
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
     promotionSection(ctx.promotion ?? []),
+    ...ctx.applied && ctx.deployed ? [deployedSection(ctx.deployed)] : [],
     diagnosticSection("Errors", errors, ctx),
     ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
     ...unitTableSections(plan),

@@ -73977,6 +73977,28 @@ function promotionSection(promotion) {
   };
 }
 __name(promotionSection, "promotionSection");
+function deployedSection(deployed) {
+  const sha = /* @__PURE__ */ __name((commit) => {
+    const text = codeSpan(commit.slice(0, 7));
+    return deployed?.commitUrl ? `[${text}](${safeUrl(deployed.commitUrl(commit))})` : text;
+  }, "sha");
+  const rows = (deployed?.environments ?? []).map(
+    (e) => `| ${tableCodeSpan(e.environment)} | ${sha(e.commit)} | ${escapeMarkdown(e.action)}${e.held ? " \xB7 held" : ""} | ${e.previous.slice(0, 3).map(sha).join(", ") || "\u2014"} |
+`
+  );
+  const history = deployed?.historyUrl ? `
+[Every deployment of this repository, with dates and who asked](${safeUrl(deployed.historyUrl)}) (or \`paved history <env>\` on a clone).
+` : "";
+  return {
+    heading: "### \u{1F5C2}\uFE0F Deployed\n\n| environment | runs | how | before |\n|---|---|---|---|\n",
+    items: rows,
+    omitted: /* @__PURE__ */ __name((n) => `| \u2026 | ${count(n, "more environment")} not shown | | |
+`, "omitted"),
+    trailer: `${history}
+`
+  };
+}
+__name(deployedSection, "deployedSection");
 function diagnosticSection(title, diagnostics, ctx) {
   const icon = title === "Errors" ? "\u274C" : "\u26A0\uFE0F";
   return {
@@ -74086,6 +74108,7 @@ function summarySections(plan, ctx) {
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
     promotionSection(ctx.promotion ?? []),
+    ...ctx.applied && ctx.deployed ? [deployedSection(ctx.deployed)] : [],
     diagnosticSection("Errors", errors, ctx),
     ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
     ...unitTableSections(plan),
@@ -74523,6 +74546,16 @@ function reportContext(repo, source, manifestPath, htmlUrl) {
   };
 }
 __name(reportContext, "reportContext");
+function deployedContext(repo, config2, deployed, indexPath2, htmlUrl) {
+  const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
+  const host = webUrl.slice(0, webUrl.length - fullName(repo).length - 1);
+  return {
+    environments: config2.environments.flatMap((e) => deployed[e.name] ? [{ environment: e.name, ...deployed[e.name] }] : []),
+    commitUrl: /* @__PURE__ */ __name((sha) => `${webUrl}/commit/${sha}`, "commitUrl"),
+    ...config2.gitops.repository ? { historyUrl: `${host}/${config2.gitops.repository}/commits/${config2.gitops.branch}/${indexPath2}` } : {}
+  };
+}
+__name(deployedContext, "deployedContext");
 
 // src/github/pull-request-plan.ts
 var MAX_BLOBS_FOR_DIFFS = 40;
@@ -75328,7 +75361,10 @@ async function applyPush(gh, target) {
       retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry, admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit") }
     });
     const outcome = deployed.status === "noop" ? { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts } : deployed.status === "invalid-commit" ? { status: "invalid", plan: unplannable(deployed.diagnostics), attempts: deployed.attempts } : "plan" in deployed ? deployed : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
-    if ("decision" in deployed) ctx.promotion = deployed.decision.targets;
+    if ("decision" in deployed) {
+      ctx.promotion = deployed.decision.targets;
+      ctx.deployed = deployedContext(repo, config2, deployed.decision.deployed, indexPath(config2, source), target.htmlUrl);
+    }
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
     if (outcome.status === "refused") {
       await finishCheck(gh, repo, check.id, {
