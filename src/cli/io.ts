@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from "../config/defaults.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { checkManifest, type ManifestCheck } from "../manifest/check.js";
-import { decodeText } from "../manifest/encoding.js";
+import { decodeText } from "../document/encoding.js";
 import { painter } from "../report/ansi.js";
 import { codeFrame } from "../report/code-frame.js";
 import { escapeTerminalLine, showInvisible } from "../report/escape.js";

@@ -6,11 +6,12 @@
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { parsePointer, pointer } from "../core/pointer.js";
 import type { PavedConfig, Policy } from "../generated/config.js";
-import { cloneJson, isJsonObject } from "../manifest/merge-patch.js";
-import { parseYaml, type SourceMap } from "../manifest/parse.js";
-import { schemaDiagnostics } from "../manifest/schema-errors.js";
+import { cloneJson, isJsonObject } from "../document/own.js";
+import { parseYaml, type SourceMap } from "../document/parse.js";
+import { schemaDiagnostics } from "../document/schema-errors.js";
 import { configValidator } from "../generated/validators.js";
-import { dotted, siteIn } from "../manifest/schema.js";
+import { dotted, siteIn } from "../document/site.js";
+import { CONFIG_WORDING } from "./schema-wording.js";
 import { compilePolicies } from "../policy/declared.js";
 import { BUILTIN_POLICY_IDS } from "../policy/builtins.js";
 import { unknownAssertFields } from "../policy/unknown-fields.js";
@@ -60,6 +61,7 @@ export function loadConfig(text: string, file: string): ConfigLoad {
         file,
         site: (path, at) => siteIn(parsed.sourceMap, path, at),
         describe: (path) => (path === "" ? "the config" : `\`${dotted(parsePointer(path))}\``),
+        wording: CONFIG_WORDING,
       }),
     );
     return done();

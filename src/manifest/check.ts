@@ -5,17 +5,19 @@
  */
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
-import { escapePointerToken, parsePointer } from "../core/pointer.js";
+import { escapePointerToken, parsePointer, valueAt } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
 import type { PlatformManifest, Service } from "../generated/platform.js";
 import { evaluatePolicies } from "../policy/index.js";
-import { getOwn, isJsonObject, setOwn, type JsonObject } from "./merge-patch.js";
+import { getOwn, isJsonObject, setOwn, type JsonObject } from "../document/own.js";
 import { nameFindings } from "./name-rules.js";
-import { parseYaml, type SourceMap } from "./parse.js";
-import { resolveDrafts, servicePath, type UnitDraft } from "./resolve.js";
+import { parseYaml, type SourceMap } from "../document/parse.js";
+import { originOf, resolveDrafts, type UnitDraft } from "./resolve.js";
 import { baseView, namespaceRule, secretKeyScope, serviceRules, unknownEnvironments, unknownServices, type Finding, type ServiceView } from "./rules.js";
-import { schemaDiagnostics } from "./schema-errors.js";
-import { dotted, serviceSchemaErrors, siteIn, validateManifestSchema } from "./schema.js";
+import { schemaDiagnostics } from "../document/schema-errors.js";
+import { dotted, siteIn } from "../document/site.js";
+import { serviceSchemaErrors, validateManifestSchema } from "./schema.js";
+import { MANIFEST_WORDING } from "./schema-wording.js";
 
 export interface ManifestCheck {
   /** Every problem, sorted by file, line, column and code. */
@@ -103,6 +105,7 @@ export function resolveManifest(validation: ManifestValidation, file: string, co
           prefix,
           site: (path, at) => siteIn(sourceMap, view.locate(path), at),
           describe: (path) => (path === "" ? `service \`${draft.unit.service}\`` : `\`${dotted(parsePointer(path))}\``),
+          wording: MANIFEST_WORDING,
         }),
       );
       continue;
@@ -180,12 +183,7 @@ function reporter(into: Pick<ManifestValidation, "value" | "sourceMap" | "diagno
 }
 
 function isScalarAt(root: unknown, path: string): boolean {
-  let node: unknown = root;
-  for (const token of parsePointer(path)) {
-    if (isJsonObject(node)) node = getOwn(node, token);
-    else if (Array.isArray(node)) node = node[Number(token)];
-    else return false;
-  }
+  const node = valueAt(root, path);
   return node === null || (node !== undefined && typeof node !== "object");
 }
 
@@ -196,14 +194,6 @@ function unitView(draft: UnitDraft, environment: ServiceView["environment"]): Se
     name: unit.service,
     ...(environment ? { environment } : {}),
     service: draft.merged as unknown as Service,
-    locate(field) {
-      let current = field;
-      while (current !== "") {
-        const found = unit.origins[current] ?? removed[current];
-        if (found !== undefined) return found;
-        current = current.slice(0, current.lastIndexOf("/"));
-      }
-      return servicePath(unit.service);
-    },
+    locate: (field) => originOf(unit, field, removed),
   };
 }

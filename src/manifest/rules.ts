@@ -6,13 +6,12 @@
 import { PREVIEW_ENVIRONMENT } from "../core/preview-names.js";
 import type { ResolvedConfig, ResolvedEnvironment } from "../config/types.js";
 import type { Severity } from "../core/diagnostic.js";
-import { parsePointer, pointer } from "../core/pointer.js";
+import { parsePointer, pointer, walkPointer } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
 import type { PlatformManifest, Service } from "../generated/platform.js";
-import { getOwn, isJsonObject } from "./merge-patch.js";
 import { parseEnvValue } from "./placeholder.js";
 import { originOf, servicePath } from "./resolve.js";
-import { clip, didYouMean, listNames } from "./suggest.js";
+import { clip, didYouMean, listNames } from "../document/suggest.js";
 
 /** A rule's verdict, located by manifest pointer (check.ts turns it into a Diagnostic). */
 export interface Finding {
@@ -50,15 +49,8 @@ export function baseView(name: string, service: Service): ServiceView {
     service,
     locate(field) {
       // Nearest field that exists in the base, else the service key.
-      let node: unknown = service;
-      let path = root;
-      for (const token of parsePointer(field)) {
-        const child = isJsonObject(node) ? getOwn(node, token) : Array.isArray(node) ? (node as unknown[])[Number(token)] : undefined;
-        if (child === undefined) break;
-        node = child;
-        path += pointer(token);
-      }
-      return path;
+      const found = walkPointer(service, field).length;
+      return root + pointer(...parsePointer(field).slice(0, found));
     },
   };
 }

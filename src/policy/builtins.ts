@@ -5,7 +5,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Severity } from "../core/diagnostic.js";
 import type { Unit } from "../core/unit.js";
-import { listNames } from "../manifest/suggest.js";
+import { listNames } from "../document/suggest.js";
 import { secretLikeReason } from "./secret-literal.js";
 
 export const BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"] as const;

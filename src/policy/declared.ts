@@ -3,16 +3,15 @@
  * satisfy, judged on a plain JSON view `{ service, environment, owner, namespace, ...spec }`.
  * Schemas compile once per config (cached on its policies array); failures are said in words.
  */
-import { Ajv2020 } from "ajv/dist/2020.js";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
 import type { Unit } from "../core/unit.js";
 import type { Policy } from "../generated/config.js";
-import { dotted } from "../manifest/schema.js";
+import { dotted } from "../document/site.js";
 import { parsePointer } from "../core/pointer.js";
-import { suggest } from "../manifest/suggest.js";
+import { suggest } from "../document/suggest.js";
 import type { PolicyFinding } from "./builtins.js";
-import { linearRegExp, PatternError } from "../core/linear-regexp.js";
+import { PatternError } from "../core/linear-regexp.js";
+import { createAjv } from "../document/ajv.js";
 
 export interface CompiledPolicy {
   policy: Policy;
@@ -42,7 +41,7 @@ export function compilePolicies(policies: readonly Policy[]): CompiledPolicy[] {
     compiledByPolicies.set(policies, compiled);
     return compiled;
   }
-  const ajv = new Ajv2020({
+  const ajv = createAjv("2020-12", {
     allErrors: true,
     verbose: true,
     // Unknown keywords are typos in a policy (`minimun`) and must fail loudly; the rest of strict
@@ -53,10 +52,7 @@ export function compilePolicies(policies: readonly Policy[]): CompiledPolicy[] {
     strictRequired: false,
     allowUnionTypes: true,
     logger: false,
-    // Every `pattern` (and `patternProperties` key) runs on RE2: linear time on any value.
-    code: { regExp: linearRegExp },
   });
-  addFormats.default(ajv);
   const compiled = policies.map((policy): CompiledPolicy => {
     let validate: ValidateFunction;
     try {

@@ -5,10 +5,9 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { Unit } from "../core/unit.js";
-import type { SourceMap } from "../manifest/parse.js";
-import { siteIn } from "../manifest/schema.js";
-import type { Site } from "../manifest/schema-errors.js";
-import { listNames } from "../manifest/suggest.js";
+import type { SourceMap } from "../document/parse.js";
+import { siteIn, type Site } from "../document/site.js";
+import { listNames } from "../document/suggest.js";
 import { builtinFindings, type PolicyFinding } from "./builtins.js";
 import { compilePolicies, declaredFindings } from "./declared.js";
 import { unitFieldSite } from "./locate.js";
