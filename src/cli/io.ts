@@ -8,7 +8,8 @@ import { loadConfig } from "../config/load.js";
 import { DEFAULT_CONFIG } from "../config/defaults.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
-import { checkManifest, type ManifestCheck } from "../manifest/check.js";
+import type { ManifestCheck } from "../manifest/check.js";
+import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
 import { decodeText } from "../document/encoding.js";
 import { painter } from "../report/ansi.js";
 import { codeFrame } from "../report/code-frame.js";
@@ -143,7 +144,7 @@ export async function checkManifestFile(io: Io, options: { file?: string; config
   }
   const text = await readText(io, path, "manifest");
   sources[file] = text;
-  const check = checkManifest(text, file, loaded.config);
+  const check = checkManifestAndPolicies(text, file, loaded.config);
   return {
     diagnostics: sortDiagnostics([...loaded.diagnostics, ...check.diagnostics]),
     config: loaded.config,

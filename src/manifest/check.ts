@@ -1,14 +1,14 @@
 /**
  * The manifest check, end to end: parse → schema → cross-field and config-aware rules →
- * resolve units → re-validate each unit → policies. Pure: text and config in, diagnostics and
- * units out. Later stages run only when earlier ones leave the document safe to read.
+ * resolve units → re-validate each unit. Pure: text and config in, diagnostics and units out.
+ * Later stages run only when earlier ones leave the document safe to read. The org's policies
+ * judge the units afterwards (policy/checked-manifest.ts), so the manifest needs no policy.
  */
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { escapePointerToken, parsePointer, valueAt } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
 import type { PlatformManifest, Service } from "../generated/platform.js";
-import { evaluatePolicies } from "../policy/index.js";
 import { getOwn, isJsonObject, setOwn, type JsonObject } from "../document/own.js";
 import { nameFindings } from "./name-rules.js";
 import { parseYaml, type SourceMap } from "../document/parse.js";
@@ -77,7 +77,7 @@ export function validateManifest(text: string, file: string, config: ResolvedCon
   return validation;
 }
 
-/** Resolve units (base ⊕ environment override ⊕ defaults) → re-validate each unit → policies. */
+/** Resolve units (base ⊕ environment override ⊕ defaults) → re-validate each unit. */
 export function resolveManifest(validation: ManifestValidation, file: string, config: ResolvedConfig): ManifestCheck {
   const { sourceMap, manifest } = validation;
   const diagnostics = [...validation.diagnostics];
@@ -116,8 +116,6 @@ export function resolveManifest(validation: ManifestValidation, file: string, co
     units.push(draft.unit);
   }
   for (const finding of nameFindings(units, config)) report(finding);
-
-  diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
   return done(units);
 }
 

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { RenderResult, Source } from "../core/files.js";
-import { checkManifest, type ManifestCheck } from "../manifest/check.js";
+import type { ManifestCheck } from "../manifest/check.js";
+import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
 import { renderUnits, type RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { formatMiB, MAX_INDEX_BYTES } from "../core/bounds.js";
@@ -48,7 +49,7 @@ export function desiredState(
   templates: CompiledTemplateSet,
   options: RenderOptions = {},
 ): DesiredState {
-  const check: ManifestCheck = manifestText === null ? { diagnostics: [], units: [] } : checkManifest(manifestText, file, config);
+  const check: ManifestCheck = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config);
   const locate = (pointer: string) => check.sourceMap?.locate(pointer);
   const nothing: RenderResult = { files: new Map(), units: [], owned: [], shared: [], diagnostics: [] };
   if (hasErrors(check.diagnostics)) {

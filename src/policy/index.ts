@@ -9,11 +9,13 @@ import type { SourceMap } from "../document/parse.js";
 import { siteIn, type Site } from "../document/site.js";
 import { listNames } from "../document/suggest.js";
 import { builtinFindings, type PolicyFinding } from "./builtins.js";
-import { compilePolicies, declaredFindings } from "./declared.js";
+import { compilePolicies } from "../config/declared-policies.js";
+import { declaredFindings } from "./declared.js";
 import { unitFieldSite } from "./locate.js";
 
-export { BUILTIN_POLICY_IDS, parseImage } from "./builtins.js";
-export { compilePolicies, policyView } from "./declared.js";
+export { BUILTIN_POLICY_IDS, compilePolicies } from "../config/declared-policies.js";
+export { parseImage } from "./builtins.js";
+export { policyView } from "./declared.js";
 
 export function evaluatePolicies(units: Unit[], config: ResolvedConfig, file: string, sourceMap: SourceMap): Diagnostic[] {
   const compiled = compilePolicies(config.policies);
