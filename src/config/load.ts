@@ -14,10 +14,10 @@ import { dotted, siteIn } from "../document/site.js";
 import { CONFIG_WORDING } from "./schema-wording.js";
 import { BUILTIN_POLICY_IDS, compilePolicies } from "./declared-policies.js";
 import { unknownAssertFields } from "./policy-fields.js";
-import { DEFAULT_CONFIG } from "./defaults.js";
+import { resolveConfig } from "./resolve.js";
 import { namespaceProblems } from "./namespace-patterns.js";
 import { previewNamespaceProblems, reservedForPreviews } from "./preview-namespaces.js";
-import type { ResolvedConfig, ResolvedEnvironment, ResolvedPreviews } from "./types.js";
+import type { ResolvedConfig } from "./types.js";
 
 export { DEFAULT_CONFIG } from "./defaults.js";
 
@@ -68,75 +68,6 @@ export function loadConfig(text: string, file: string): ConfigLoad {
   const config = resolveConfig(withDefaults as PavedConfig);
   diagnostics.push(...semanticChecks(config, file, parsed.sourceMap));
   return done(config);
-}
-
-/** The schema-valid config (defaults filled by Ajv) as the core's ResolvedConfig. */
-function resolveConfig(raw: PavedConfig): ResolvedConfig {
-  const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, promote, ...env }]): ResolvedEnvironment => ({
-      ...env,
-      name,
-      namespace: env.namespace ?? "{owner}-{env}",
-      autoSync: env.autoSync ?? false,
-      production: env.production ?? (name === "production" || name === "prod"),
-      mode: env.mode ?? "direct",
-      promote: promote === undefined || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
-      ...(approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}),
-    }),
-  );
-  const dependencies: ResolvedConfig["dependencies"] = {};
-  for (const [name, type] of Object.entries(raw.dependencies ?? {})) {
-    dependencies[name] = { ...type, classes: type.classes ?? [], outputs: type.outputs ?? [], params: type.params ?? null };
-  }
-  return {
-    gitops: {
-      ...(raw.gitops?.repository !== undefined ? { repository: raw.gitops.repository } : {}),
-      branch: raw.gitops?.branch ?? DEFAULT_CONFIG.gitops.branch,
-      directory: raw.gitops?.directory ?? DEFAULT_CONFIG.gitops.directory,
-    },
-    fleet: { mode: raw.fleet?.mode ?? DEFAULT_CONFIG.fleet.mode },
-    manifest: raw.manifest ?? DEFAULT_CONFIG.manifest,
-    render: {
-      mode: raw.render?.mode ?? "manifests",
-      ...(raw.render?.chart ? { chart: raw.render.chart } : {}),
-      templates: raw.render?.templates ?? null,
-    },
-    argocd: { url: raw.argocd?.url ?? null, namespace: raw.argocd?.namespace ?? DEFAULT_CONFIG.argocd.namespace },
-    environments,
-    registries: raw.registries ?? [],
-    secretStore: {
-      kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
-      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
-      keyPrefix: raw.secretStore?.keyPrefix ?? DEFAULT_CONFIG.secretStore.keyPrefix,
-    },
-    dependencies,
-    links: raw.links ?? {},
-    policies: (raw.policies ?? []).map((policy) => ({ ...policy, severity: policy.severity ?? "error" })),
-    builtins: raw.builtins ?? {},
-    ...(raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}),
-  };
-}
-
-function resolvePreviews(raw: NonNullable<PavedConfig["previews"]>, environments: ResolvedEnvironment[]): ResolvedPreviews {
-  const ttl = raw.ttl ?? "7d";
-  return {
-    from: raw.from,
-    namespace: raw.namespace ?? "{owner}-pr-{number}",
-    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
-    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
-    ttl,
-    ttlMs: durationMs(ttl),
-    maxPerRepository: raw.maxPerRepository ?? 3,
-    maxPerOrg: raw.maxPerOrg ?? 20,
-    label: raw.label ?? "paved:preview",
-    keepLabel: raw.keepLabel ?? "paved:keep",
-  };
-}
-
-/** `90m`, `12h`, `7d` (the schema's pattern) in milliseconds. */
-export function durationMs(text: string): number {
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[text.slice(-1) as "m" | "h" | "d"];
-  return Number(text.slice(0, -1)) * unit;
 }
 
 /** What the config schema cannot say: helm needs a chart, policies must compile and be unique, namespaces must not overlap. */

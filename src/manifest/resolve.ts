@@ -7,10 +7,10 @@ import type { ResolvedConfig, ResolvedEnvironment } from "../config/types.js";
 import { pointer } from "../core/pointer.js";
 import type { ResolvedService, Unit } from "../core/unit.js";
 import type { PlatformManifest } from "../generated/platform.js";
+import { SERVICE_DEFAULTS } from "./service-defaults.js";
 import { applyMergePatch } from "../document/merge-patch.js";
 import { getOwn, isJsonObject, setOwn, type JsonObject } from "../document/own.js";
 
-export const SERVICE_DEFAULTS = { replicas: 1, cpu: "100m", memory: "128Mi", autoscalingCpu: 80, ingressPath: "/" } as const;
 
 /** One unit plus what the checks need to judge and locate it. */
 export interface UnitDraft {
