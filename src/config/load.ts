@@ -10,6 +10,7 @@ import { cloneJson, isJsonObject } from "../document/own.js";
 import { parseYaml, type SourceMap } from "../document/parse.js";
 import { schemaDiagnostics } from "../document/schema-errors.js";
 import { configValidator } from "../generated/validators.js";
+import { locateFinding } from "../document/locate.js";
 import { dotted, siteIn } from "../document/site.js";
 import { CONFIG_WORDING } from "./schema-wording.js";
 import { BUILTIN_POLICY_IDS, compilePolicies } from "./declared-policies.js";
@@ -73,9 +74,8 @@ export function loadConfig(text: string, file: string): ConfigLoad {
 /** What the config schema cannot say: helm needs a chart, policies must compile and be unique, namespaces must not overlap. */
 function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceMap): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const report = (code: string, path: string, at: "key" | "value", message: string, severity: "error" | "warning" = "error") => {
-    const site = siteIn(sourceMap, path, at);
-    diagnostics.push({ severity, code, message, file, line: site.line, column: site.column, path });
+  const report = (code: string, path: string, side: "key" | "value", message: string, severity: "error" | "warning" = "error") => {
+    diagnostics.push(locateFinding({ severity, code, message, at: { document: file, pointer: path, side } }, { file, sourceMap }));
   };
   if (config.render.mode === "helm" && !config.render.chart) {
     report(

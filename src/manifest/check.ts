@@ -15,6 +15,7 @@ import { parseYaml, type SourceMap } from "../document/parse.js";
 import { originOf, resolveDrafts, type UnitDraft } from "./resolve.js";
 import { baseView, namespaceRule, secretKeyScope, serviceRules, unknownEnvironments, unknownServices, type Finding, type ServiceView } from "./rules.js";
 import { schemaDiagnostics } from "../document/schema-errors.js";
+import { locateFinding } from "../document/locate.js";
 import { dotted, siteIn } from "../document/site.js";
 import { serviceSchemaErrors, validateManifestSchema } from "./schema.js";
 import { MANIFEST_WORDING } from "./schema-wording.js";
@@ -167,16 +168,13 @@ function reporter(into: Pick<ManifestValidation, "value" | "sourceMap" | "diagno
     const key = `${finding.code}\0${finding.path}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const site = siteIn(sourceMap, finding.path, isScalarAt(root, finding.path) ? "value" : "key");
-    diagnostics.push({
-      severity: finding.severity ?? "error",
-      code: finding.code,
-      message: prefix + finding.message,
-      file,
-      line: site.line,
-      column: site.column,
-      path: site.path,
-    });
+    const side = isScalarAt(root, finding.path) ? "value" : "key";
+    diagnostics.push(
+      locateFinding(
+        { severity: finding.severity ?? "error", code: finding.code, message: prefix + finding.message, at: { document: file, pointer: finding.path, side } },
+        { file, sourceMap },
+      ),
+    );
   };
 }
 
