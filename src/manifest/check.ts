@@ -13,7 +13,7 @@ import { getOwn, isJsonObject, setOwn, type JsonObject } from "../document/own.j
 import { nameFindings } from "./name-rules.js";
 import { parseYaml, type SourceMap } from "../document/parse.js";
 import { originOf, resolveDrafts, type UnitDraft } from "./resolve.js";
-import { baseView, namespaceRule, secretKeyScope, serviceRules, unknownEnvironments, unknownServices, type Finding, type ServiceView } from "./rules.js";
+import { baseView, namespaceRule, secretKeyScope, serviceRules, unknownEnvironments, unknownServices, type RuleFinding, type ServiceView } from "./rules.js";
 import { schemaDiagnostics } from "../document/schema-errors.js";
 import { locateFinding } from "../document/locate.js";
 import { dotted, siteIn } from "../document/site.js";
@@ -164,7 +164,7 @@ function checkRoot(value: unknown, file: string, sourceMap: SourceMap): Diagnost
  */
 function reporter(into: Pick<ManifestValidation, "value" | "sourceMap" | "diagnostics" | "reported">, file: string) {
   const { value: root, sourceMap, diagnostics, reported: seen } = into;
-  return (finding: Finding, prefix = ""): void => {
+  return (finding: RuleFinding, prefix = ""): void => {
     const key = `${finding.code}\0${finding.path}`;
     if (seen.has(key)) return;
     seen.add(key);
