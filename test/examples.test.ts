@@ -14,7 +14,7 @@ import { PAVED_VERSION } from "../src/core/version.js";
 import type { CommitResult, GitOpsWriter } from "../src/gitops/writer.js";
 import type { FileWrite, TreeSnapshot, Blobs } from "../src/plan/types.js";
 import { applyWithRetry } from "../src/flows/apply.js";
-import { checkManifest } from "../src/manifest/check.js";
+import { checkManifestAndPolicies as checkManifest } from "../src/policy/checked-manifest.js";
 import { gitBlobSha } from "../src/plan/blob-sha.js";
 import { desiredState } from "../src/flows/pipeline.js";
 import { planner } from "../src/flows/planner.js";
