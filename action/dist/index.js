@@ -72109,6 +72109,16 @@ function formatGithub(diagnostics) {
 }
 __name(formatGithub, "formatGithub");
 
+// src/core/shell-env.ts
+function applyAttempts(env) {
+  return Number(env.PAVED_APPLY_ATTEMPTS) || 5;
+}
+__name(applyAttempts, "applyAttempts");
+function quickCheckMs(env) {
+  return Number(env.PAVED_QUICK_CHECK_MS) || 2e3;
+}
+__name(quickCheckMs, "quickCheckMs");
+
 // src/plan/blob-sha.ts
 import { createHash as createHash2 } from "node:crypto";
 function gitBlobSha(content) {
@@ -72314,7 +72324,7 @@ function commitChanges(plan) {
 }
 __name(commitChanges, "commitChanges");
 
-// src/gitops/writer.ts
+// src/flows/apply.ts
 var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
@@ -72588,7 +72598,7 @@ function isStringList(value) {
 }
 __name(isStringList, "isStringList");
 
-// src/plan/pipeline.ts
+// src/flows/pipeline.ts
 var computeInProcess = /* @__PURE__ */ __name(async (input2) => desiredState(input2.manifestText, input2.file, input2.config, input2.source, input2.templates, input2.options), "computeInProcess");
 function desiredState(manifestText, file, config2, source, templates, options = {}) {
   const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config2);
@@ -73809,7 +73819,7 @@ __name(unplannable, "unplannable");
 // src/core/version.ts
 var PAVED_VERSION = readPackageJson("package.json").version;
 
-// src/plan/planner.ts
+// src/flows/planner.ts
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
   const resolved = resolveDesired(desired, source, config2);
@@ -74323,7 +74333,7 @@ async function evaluateApprovals(gh, target, rules) {
 }
 __name(evaluateApprovals, "evaluateApprovals");
 
-// src/github/check-run.ts
+// src/github/paved-check.ts
 var CHECK_NAME = "Paved";
 var CONCLUDES = { request: { concludes: true } };
 var LOOKUP_ATTEMPTS = 3;
@@ -74358,18 +74368,18 @@ function startCheck(gh, repo, headSha, externalId, options = {}) {
       });
       return { id: existing.id, done: false, externalId, ...existing.status === "completed" ? { previous: snapshotOf(existing), reopened: true } : {} };
     }
-    return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
+    return { id: deferCreation(gh, repo, headSha, externalId, options.quickCheckMs ?? QUICK_CHECK_MS), done: false, externalId };
   });
 }
 __name(startCheck, "startCheck");
-var QUICK_CHECK_MS = Number(process.env.PAVED_QUICK_CHECK_MS) || 2e3;
+var QUICK_CHECK_MS = 2e3;
 var deferred = /* @__PURE__ */ new Map();
 var REMEMBERED_PLACEHOLDERS = 1e4;
 var nextPlaceholder = -1;
-function deferCreation(gh, repo, headSha, externalId) {
+function deferCreation(gh, repo, headSha, externalId, quickCheckMs2) {
   const placeholder = nextPlaceholder--;
   const entry = { gh, repo, headSha, externalId };
-  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => void 0), QUICK_CHECK_MS);
+  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => void 0), quickCheckMs2);
   entry.timer.unref?.();
   deferred.set(placeholder, entry);
   if (deferred.size > REMEMBERED_PLACEHOLDERS) deferred.delete(deferred.keys().next().value);
@@ -74603,6 +74613,13 @@ function reportContext(repo, source, manifestPath, htmlUrl) {
   };
 }
 __name(reportContext, "reportContext");
+function webRoot(repo, htmlUrl) {
+  if (!htmlUrl) return "https://github.com";
+  const suffix = `/${fullName(repo)}`;
+  const url = htmlUrl.replace(/\/+$/, "");
+  return url.toLowerCase().endsWith(suffix.toLowerCase()) ? url.slice(0, -suffix.length) : new URL(url).origin;
+}
+__name(webRoot, "webRoot");
 function deployedContext(repo, config2, deployed, indexPath2, htmlUrl) {
   const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
   const host = webUrl.slice(0, webUrl.length - fullName(repo).length - 1);
@@ -74614,7 +74631,7 @@ function deployedContext(repo, config2, deployed, indexPath2, htmlUrl) {
 }
 __name(deployedContext, "deployedContext");
 
-// src/github/pull-request-plan.ts
+// src/flows/pull-request-plan.ts
 var MAX_BLOBS_FOR_DIFFS = 40;
 async function planPullRequest(gh, target) {
   const { repo } = target;
@@ -74646,7 +74663,7 @@ async function pullsWithHead(gh, target) {
 __name(pullsWithHead, "pullsWithHead");
 async function checkAndReport(gh, target, settings, manifestPath, head, base, pulls) {
   const { repo } = target;
-  const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
+  const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false, quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
     const judge = /* @__PURE__ */ __name((pull, baseText) => judgePull(gh, target, settings, manifestPath, head, baseText, pull), "judge");
@@ -74753,6 +74770,46 @@ async function replanPullRequestsInto(gh, branch, common2) {
   return open2.length;
 }
 __name(replanPullRequestsInto, "replanPullRequestsInto");
+
+// src/flows/pull-request-trigger.ts
+var PLAN_EVENTS = [
+  "pull_request.opened",
+  "pull_request.synchronize",
+  "pull_request.reopened",
+  "pull_request.ready_for_review",
+  "pull_request.edited",
+  "pull_request_review.submitted",
+  "pull_request_review.dismissed"
+];
+function movesPlanInputs(payload) {
+  return payload.action !== "edited" || Boolean(payload.changes?.base);
+}
+__name(movesPlanInputs, "movesPlanInputs");
+function plansPullRequest(name, payload) {
+  const event = `${name === "pull_request_target" ? "pull_request" : name}.${payload.action}`;
+  return PLAN_EVENTS.includes(event) && movesPlanInputs(payload) && payload.pull_request?.state === "open";
+}
+__name(plansPullRequest, "plansPullRequest");
+
+// src/github/push-trigger.ts
+var ZERO_SHA = /^0+$/;
+var PAYLOAD_COMMIT_LIMIT = 20;
+function pushesDefaultBranch(push) {
+  return !push.deleted && !ZERO_SHA.test(push.after) && push.ref === `refs/heads/${push.defaultBranch}`;
+}
+__name(pushesDefaultBranch, "pushesDefaultBranch");
+async function pushChangesManifest(gh, repo, push, manifestPath) {
+  const complete = !ZERO_SHA.test(push.before) && push.commits.length > 0 && push.commits.length < PAYLOAD_COMMIT_LIMIT;
+  if (complete) {
+    return push.commits.some((c) => [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []].includes(manifestPath));
+  }
+  const [before, after] = await Promise.all([
+    ZERO_SHA.test(push.before) ? Promise.resolve(null) : readFileSha(gh, repo, manifestPath, push.before),
+    readFileSha(gh, repo, manifestPath, push.after)
+  ]);
+  return before !== after;
+}
+__name(pushChangesManifest, "pushChangesManifest");
 
 // src/report/environment-line.ts
 var DEPLOYMENTS_START = "<!-- paved:deployments -->";
@@ -74993,7 +75050,7 @@ function short(commit) {
 }
 __name(short, "short");
 
-// src/gitops/deploy.ts
+// src/flows/deploy.ts
 async function deploy(inputs) {
   const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
   const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
@@ -75196,7 +75253,7 @@ function reviewBranch(sourceRepository, environment2) {
 }
 __name(reviewBranch, "reviewBranch");
 
-// src/github/environment-gate.ts
+// src/flows/environment-gate.ts
 function gatedEnvironments(config2) {
   return new Set(config2.environments.filter((e) => e.mode === "pull-request").map((e) => e.name));
 }
@@ -75270,7 +75327,7 @@ Merging this pull request deploys these changes to \`${environment2}\`; Paved up
 }
 __name(proposeGated, "proposeGated");
 
-// src/github/approval-gate.ts
+// src/flows/approval-gate.ts
 async function approvalGate(gh, input2) {
   const protectedEnvironments = input2.config.environments.filter((e) => e.approval).map((e) => e.name);
   if (protectedEnvironments.length === 0) return { approvals: [], withheld: /* @__PURE__ */ new Set() };
@@ -75324,27 +75381,7 @@ function shortSha2(sha) {
 }
 __name(shortSha2, "shortSha");
 
-// src/github/push-trigger.ts
-var ZERO_SHA = /^0+$/;
-var PAYLOAD_COMMIT_LIMIT = 20;
-function pushesDefaultBranch(push) {
-  return !push.deleted && !ZERO_SHA.test(push.after) && push.ref === `refs/heads/${push.defaultBranch}`;
-}
-__name(pushesDefaultBranch, "pushesDefaultBranch");
-async function pushChangesManifest(gh, repo, push, manifestPath) {
-  const complete = !ZERO_SHA.test(push.before) && push.commits.length > 0 && push.commits.length < PAYLOAD_COMMIT_LIMIT;
-  if (complete) {
-    return push.commits.some((c) => [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []].includes(manifestPath));
-  }
-  const [before, after] = await Promise.all([
-    ZERO_SHA.test(push.before) ? Promise.resolve(null) : readFileSha(gh, repo, manifestPath, push.before),
-    readFileSha(gh, repo, manifestPath, push.after)
-  ]);
-  return before !== after;
-}
-__name(pushChangesManifest, "pushChangesManifest");
-
-// src/github/push-apply.ts
+// src/flows/push-apply.ts
 async function applyPush(gh, target) {
   const { repo } = target;
   if (!pushesDefaultBranch(target)) return { status: "skipped", reason: "not the default branch" };
@@ -75355,7 +75392,7 @@ async function applyPush(gh, target) {
     target.log.warn({ config: settings.location }, "no gitops.repository configured: nothing to apply");
     return { status: "skipped", reason: "no GitOps repository configured" };
   }
-  const check = await startCheck(gh, repo, target.after, target.deliveryId);
+  const check = await startCheck(gh, repo, target.after, target.deliveryId, { quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   const ctx = reportContext(repo, { ...sourceOf(repo, target.repositoryId), sha: target.after }, manifestPath, target.htmlUrl);
   let landed;
@@ -75415,7 +75452,7 @@ async function applyPush(gh, target) {
         lastFull = direct.lastFull;
         return direct.planner;
       }, "wrap"),
-      retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry, admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit") }
+      retry: { ...target.retry, admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit") }
     });
     const outcome = deployed.status === "noop" ? { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts } : deployed.status === "invalid-commit" ? { status: "invalid", plan: unplannable(deployed.diagnostics), attempts: deployed.attempts } : "plan" in deployed ? deployed : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
     if ("decision" in deployed) {
@@ -75458,7 +75495,7 @@ async function applyPush(gh, target) {
       return { ...outcome, withheld };
     }
     landed = outcome.sha;
-    const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
+    const commitUrl = `${webRoot(repo, target.htmlUrl)}/${fullName(gitops)}/commit/${outcome.sha}`;
     const links = {};
     for (const unit of desired.units) links[linkKey(unit)] = unitLinks(config2, unit);
     const applied = { ...ctx, applied: { commitUrl, links } };
@@ -75562,13 +75599,13 @@ __name(readValuesSchema, "readValuesSchema");
 
 // src/action/runner.ts
 var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request_target", "pull_request", "pull_request_review"]);
-var PLAN_ACTIONS = /* @__PURE__ */ new Set(["opened", "synchronize", "reopened", "ready_for_review", "edited", "submitted", "dismissed"]);
 async function runAction(env, deps) {
   let inputs;
   try {
     const context = readContext(env);
     inputs = readInputs(env);
     const event = await readEvent(context.eventPath);
+    deps = { ...deps, retry: { attempts: applyAttempts(env), ...deps.retry }, quickCheckMs: quickCheckMs(env) };
     if (PULL_REQUEST_EVENTS.has(context.eventName)) return await onPullRequest(context, inputs, event, deps);
     if (context.eventName === "push") return await onPush(context, inputs, event, deps);
     return { failed: `Paved runs on pull_request_target, pull_request and push events, not on \`${context.eventName}\`: see action/README.md for the workflow` };
@@ -75581,8 +75618,7 @@ __name(runAction, "runAction");
 async function onPullRequest(context, inputs, event, deps) {
   const pr = event.pull_request;
   if (!pr) throw new ActionError(`the ${context.eventName} event payload has no pull_request`);
-  const baseMoved = event.action !== "edited" || Boolean(event.changes?.base);
-  if (!PLAN_ACTIONS.has(event.action) || !baseMoved || pr.state !== "open") {
+  if (!plansPullRequest(context.eventName, event)) {
     deps.log.info(`Paved: nothing to plan for a${pr.state === "open" ? "" : " closed"} pull request ${event.action ?? ""} event`);
     return {};
   }
@@ -75600,6 +75636,7 @@ async function onPullRequest(context, inputs, event, deps) {
     defaultBranch: event.repository?.default_branch,
     author: { login: inputs.commentAuthor },
     deliveryId: context.runId,
+    quickCheckMs: deps.quickCheckMs,
     log: flowLog(deps.log),
     htmlUrl: event.repository?.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
     settings,
@@ -75666,8 +75703,15 @@ __name(refuseConfigFromTheBranch, "refuseConfigFromTheBranch");
 async function onPush(context, inputs, event, deps) {
   const repository = event.repository;
   if (!repository?.default_branch) throw new ActionError("the push event payload has no repository.default_branch");
-  const isDefault = !event.deleted && event.ref === `refs/heads/${repository.default_branch}`;
-  if (!isDefault) {
+  const push = {
+    ref: event.ref,
+    before: event.before,
+    after: event.after,
+    deleted: Boolean(event.deleted),
+    defaultBranch: repository.default_branch,
+    commits: event.commits ?? []
+  };
+  if (!pushesDefaultBranch(push)) {
     deps.log.info(`Paved: ${event.ref} is not the default branch (${repository.default_branch}); only merges there deploy`);
     return {};
   }
@@ -75684,13 +75728,9 @@ async function onPush(context, inputs, event, deps) {
   const result2 = await applyPush(gh, {
     repo: context.repo,
     ...repositoryId(event),
-    ref: event.ref,
-    before: event.before,
-    after: event.after,
-    deleted: Boolean(event.deleted),
-    defaultBranch: repository.default_branch,
-    commits: event.commits ?? [],
+    ...push,
     deliveryId: context.runId,
+    quickCheckMs: deps.quickCheckMs,
     log: flowLog(deps.log),
     htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
     author: { login: inputs.commentAuthor },
@@ -75705,6 +75745,7 @@ async function onPush(context, inputs, event, deps) {
       defaultBranch: repository.default_branch,
       author: { login: inputs.commentAuthor },
       deliveryId: context.runId,
+      quickCheckMs: deps.quickCheckMs,
       log: flowLog(deps.log),
       htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
       settings,
@@ -75771,8 +75812,8 @@ function invalid(plan, settings, what) {
 __name(invalid, "invalid");
 function flowLog(log2) {
   const line = /* @__PURE__ */ __name((fields, message) => {
-    const details = Object.entries(fields ?? {}).map(([key2, value]) => `${key2}=${value instanceof Error ? value.message : JSON.stringify(value)}`).join(" ");
-    return `paved: ${message ?? ""}${details ? ` (${details})` : ""}`;
+    const details = Object.entries(fields).map(([key2, value]) => `${key2}=${value instanceof Error ? value.message : JSON.stringify(value)}`).join(" ");
+    return `paved: ${message}${details ? ` (${details})` : ""}`;
   }, "line");
   return {
     info: /* @__PURE__ */ __name((fields, message) => log2.info(line(fields, message)), "info"),
