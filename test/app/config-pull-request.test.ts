@@ -4,25 +4,17 @@
  * real app and the fake GitHub. Other pull requests there, and pull requests elsewhere, get none.
  */
 import type { Probot } from "probot";
-import { afterEach, beforeEach, expect, it } from "vitest";
-import { example, repositoryPayload, startApp } from "../support/app-harness.js";
+import { beforeEach, expect, it } from "vitest";
+import { example, repositoryPayload, useApp } from "../support/app-harness.js";
 import { CONFIG_WITHOUT_APPROVAL, deliver, ORG, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 const ORG_REPO = `${ORG}/.github`;
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-  seedOrg(fake);
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
+beforeEach(() => seedOrg(fake));
 
 function openOrgPull(files: Record<string, string>, branch = "config-change"): { headSha: string; payload: unknown } {
   const headSha = fake.commit(ORG_REPO, branch, { files }, "Change the org config");

@@ -1,8 +1,8 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { useApp } from "../support/app-harness.js";
 import { APP_REPO, GITOPS, applyMain, deliver, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 import { ORG_REPO, RENAMED_PORT_TEMPLATE, addSource, pushOrgSettings, pushTo, searchManifest, stricterConfig } from "../support/org-world.js";
 import { repositoryPayload, example } from "../support/app-harness.js";
 
@@ -14,15 +14,7 @@ const NEW_SETTINGS = { ".github/paved.yml": stricterConfig(), ".github/paved-tem
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 /** Two teams deployed: acme/payments (the example) and acme/search. */
 async function deployedFleet(config?: string): Promise<Record<string, string>> {
