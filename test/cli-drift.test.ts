@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
 
 const DEPLOYMENT = "staging/payments-staging/api/manifests/deployment.yaml";
 const BOT = { GIT_AUTHOR_NAME: "paved[bot]", GIT_AUTHOR_EMAIL: "1234+paved[bot]@users.noreply.github.com", GIT_COMMITTER_NAME: "paved[bot]", GIT_COMMITTER_EMAIL: "1234+paved[bot]@users.noreply.github.com" };
@@ -23,22 +23,9 @@ function git(dir: string, env: Record<string, string>, ...args: string[]): strin
   return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8", env: { ...process.env, ...env } }).trim();
 }
 
-async function paved(cwd: string, env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
-  // `paved apply` commits with git's identity variables: the test plays who commits.
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    const code = await run(args, io);
-    return { code, stdout, stderr };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+/** `paved apply` commits with git's identity variables: the test plays who commits. */
+function paved(cwd: string, env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd, env });
 }
 
 /** An application repository and a GitOps clone that `paved apply`, committing as the App's bot, filled. */

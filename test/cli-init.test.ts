@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
 import { starterManifest } from "../src/cli/init.js";
-import { run, type Io } from "../src/cli/main.js";
 import { DEFAULT_CONFIG } from "../src/config/defaults.js";
 import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import { checkManifest } from "../src/manifest/check.js";
+import { paved } from "./support/cli-world.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -21,13 +21,6 @@ function folder(name = "checkout-api"): string {
   const dir = join(root, name);
   mkdirSync(dir);
   return dir;
-}
-
-async function paved(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
-  return { code: await run(args, io), stdout, stderr };
 }
 
 const example = (path: string) => new URL(`../examples/${path}`, import.meta.url);

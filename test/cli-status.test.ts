@@ -3,8 +3,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
+import { run } from "../src/cli/main.js";
 import { applicationWithStatus, webhookBody, type ArgoState } from "../src/demo/argocd.js";
+import { paved } from "./support/cli-world.js";
 
 /** `paved status` over a real GitOps clone that `paved apply` wrote, and a log of Argo CD webhook bodies. */
 beforeAll(() => {
@@ -18,14 +19,6 @@ afterEach(() => {
 });
 
 const git = (dir: string, ...args: string[]) => execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" }).trim();
-
-async function paved(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
-}
 
 /** An application repository with the example committed and applied to a fresh GitOps clone. */
 async function applied(): Promise<{ app: string; gitops: string; root: string }> {

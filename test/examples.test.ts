@@ -6,7 +6,6 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments, parse as parseYamlText } from "yaml";
 import { describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
 import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import type { Source } from "../src/core/files.js";
@@ -20,6 +19,7 @@ import { planner } from "../src/plan/planner.js";
 import type { Blobs } from "../src/plan/types.js";
 import { loadTemplateSet, type RenderOptions } from "../src/render/index.js";
 import { compileValuesSchema } from "../src/render/values-schema.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
 
 const EXAMPLES = fileURLToPath(new URL("../examples/", import.meta.url));
 const read = (path: string) => readFileSync(`${EXAMPLES}${path}`, "utf8");
@@ -89,11 +89,8 @@ function desired(example: Example) {
   return { cfg, text, state, bound };
 }
 
-async function paved(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: EXAMPLES, isTTY: false };
-  return { code: await run(args, io), stdout, stderr };
+function paved(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd: EXAMPLES });
 }
 
 describe("the bundled examples", () => {

@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
 import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import type { Source } from "../src/core/files.js";
@@ -21,6 +20,7 @@ import { plan } from "../src/plan/plan.js";
 import type { Blobs, Plan } from "../src/plan/types.js";
 import { defaultTemplates } from "../src/render/index.js";
 import { treeOf } from "./plan-fixtures.js";
+import { paved } from "./support/cli-world.js";
 
 const CONFIG_TEXT = `gitops: { repository: acme/gitops }
 environments:
@@ -237,13 +237,6 @@ afterEach(() => {
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" }).trim();
-}
-
-async function paved(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
-  return { code: await run(args, io), stdout, stderr };
 }
 
 function appRepo(root: string, name: string, text: string): string {

@@ -9,11 +9,11 @@ import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { actionClient } from "../src/action/inputs.js";
 import { workspaceSettings } from "../src/action/settings.js";
-import { run, type Io } from "../src/cli/main.js";
 import type { Diagnostic } from "../src/core/diagnostic.js";
 import { readOrgSettings } from "../src/github/org-settings.js";
 import { EXAMPLE_MANIFEST, ORG, seedOrg } from "./support/app-world.js";
 import { FakeGitHub } from "./support/fake-github.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
 
 const CONFIG = `gitops: { repository: acme/gitops }
 render:
@@ -46,10 +46,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function paved(...args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, cwd: dir, isTTY: false };
-  return { code: await run(args, io), stdout };
+function paved(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd: dir });
 }
 
 it("the CLI refuses it (validate and render), located at the value", async () => {
