@@ -43,7 +43,9 @@ describe("a pull request that changes platform.yaml", () => {
     expect(comment!.user).toBe("paved[bot]");
     expect(comment!.body).toContain("staging");
     expect(comment!.body).toContain("production");
-    expect(comment!.body).toMatch(/payments\/api|api/);
+    // Where api lands in each environment, by its exact GitOps path.
+    expect(comment!.body).toContain("<code>staging/payments-staging/api/manifests/deployment.yaml</code> (create)");
+    expect(comment!.body).toContain("<code>production/payments/api/manifests/deployment.yaml</code> (create)");
     expect(comment!.body).toContain("Paved plan");
   });
 
