@@ -10,16 +10,15 @@ import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import type { Source } from "../src/core/files.js";
 import { PAVED_VERSION } from "../src/core/version.js";
-import type { CommitResult, FileWrite, GitOpsWriter, TreeSnapshot } from "../src/gitops/writer.js";
 import { applyWithRetry } from "../src/gitops/writer.js";
 import { checkManifest } from "../src/manifest/check.js";
 import { gitBlobSha } from "../src/plan/blob-sha.js";
 import { desiredState } from "../src/plan/pipeline.js";
 import { planner } from "../src/plan/planner.js";
-import type { Blobs } from "../src/plan/types.js";
 import { loadTemplateSet, type RenderOptions } from "../src/render/index.js";
 import { compileValuesSchema } from "../src/render/values-schema.js";
 import { runCli, type CliResult } from "./support/cli-world.js";
+import { MemoryGitOps } from "./support/memory-gitops.mjs";
 
 const EXAMPLES = fileURLToPath(new URL("../examples/", import.meta.url));
 const read = (path: string) => readFileSync(`${EXAMPLES}${path}`, "utf8");
@@ -50,26 +49,9 @@ const EXAMPLES_ALL: Example[] = [
 ];
 
 /** A GitOps repository in memory, behind the same interface as the local and GitHub writers. */
-class MemoryWriter implements GitOpsWriter {
-  readonly files = new Map<string, string>();
-  private commits = 0;
-
-  async readTree(): Promise<TreeSnapshot> {
-    return { treeId: String(this.commits), tree: new Map([...this.files].map(([path, content]) => [path, gitBlobSha(content)])) };
-  }
-
-  async readBlobs(paths: string[]): Promise<Blobs> {
-    return new Map(paths.filter((p) => this.files.has(p)).map((p) => [p, this.files.get(p)!]));
-  }
-
-  async commit(changes: FileWrite[], _message: string, expected: string): Promise<CommitResult> {
-    if (expected !== String(this.commits)) return { kind: "conflict" };
-    for (const change of changes) {
-      if (change.content === null) this.files.delete(change.path);
-      else this.files.set(change.path, change.content);
-    }
-    this.commits++;
-    return { kind: "committed", sha: String(this.commits) };
+class MemoryWriter extends MemoryGitOps {
+  constructor() {
+    super({ blobSha: gitBlobSha });
   }
 }
 
