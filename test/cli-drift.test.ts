@@ -1,23 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { runCli, type CliResult } from "./support/cli-world.js";
+import { cleanUp, type CliResult, isolateGit, runCli, tempDir } from "./support/cli-world.js";
 
 const DEPLOYMENT = "staging/payments-staging/api/manifests/deployment.yaml";
 const BOT = { GIT_AUTHOR_NAME: "paved[bot]", GIT_AUTHOR_EMAIL: "1234+paved[bot]@users.noreply.github.com", GIT_COMMITTER_NAME: "paved[bot]", GIT_COMMITTER_EMAIL: "1234+paved[bot]@users.noreply.github.com" };
 const MALLORY = { GIT_AUTHOR_NAME: "Mallory", GIT_AUTHOR_EMAIL: "mallory@example.com", GIT_COMMITTER_NAME: "Mallory", GIT_COMMITTER_EMAIL: "mallory@example.com" };
 
-beforeAll(() => {
-  process.env.GIT_CONFIG_GLOBAL = "/dev/null";
-  process.env.GIT_CONFIG_NOSYSTEM = "1";
-});
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+beforeAll(isolateGit);
+afterEach(cleanUp);
 
 function git(dir: string, env: Record<string, string>, ...args: string[]): string {
   return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8", env: { ...process.env, ...env } }).trim();
@@ -30,8 +22,7 @@ function paved(cwd: string, env: Record<string, string>, ...args: string[]): Pro
 
 /** An application repository and a GitOps clone that `paved apply`, committing as the App's bot, filled. */
 async function applied(): Promise<{ app: string; gitops: string }> {
-  const root = mkdtempSync(join(tmpdir(), "paved-drift-"));
-  dirs.push(root);
+  const root = tempDir("paved-drift-");
   const app = join(root, "payments");
   const gitops = join(root, "gitops");
   mkdirSync(join(app, ".github"), { recursive: true });

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,16 +7,12 @@ import { DEFAULT_CONFIG } from "../src/config/defaults.js";
 import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import { checkManifest } from "../src/manifest/check.js";
-import { paved } from "./support/cli-world.js";
+import { cleanUp, paved, tempDir } from "./support/cli-world.js";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(cleanUp);
 
 function folder(name = "checkout-api"): string {
-  const root = mkdtempSync(join(tmpdir(), "paved-init-"));
-  dirs.push(root);
+  const root = tempDir("paved-init-");
   const dir = join(root, name);
   mkdirSync(dir);
   return dir;

@@ -1,29 +1,18 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../src/cli/main.js";
 import { applicationWithStatus, webhookBody, type ArgoState } from "../src/demo/argocd.js";
-import { paved } from "./support/cli-world.js";
+import { cleanUp, git, isolateGit, paved, tempDir } from "./support/cli-world.js";
 
 /** `paved status` over a real GitOps clone that `paved apply` wrote, and a log of Argo CD webhook bodies. */
-beforeAll(() => {
-  process.env.GIT_CONFIG_GLOBAL = "/dev/null";
-  process.env.GIT_CONFIG_NOSYSTEM = "1";
-});
+beforeAll(isolateGit);
+afterEach(cleanUp);
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-const git = (dir: string, ...args: string[]) => execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" }).trim();
 
 /** An application repository with the example committed and applied to a fresh GitOps clone. */
 async function applied(): Promise<{ app: string; gitops: string; root: string }> {
-  const root = mkdtempSync(join(tmpdir(), "paved-status-"));
-  dirs.push(root);
+  const root = tempDir("paved-status-");
   const app = join(root, "payments");
   const gitops = join(root, "gitops");
   mkdirSync(join(app, ".github"), { recursive: true });

@@ -12,8 +12,16 @@ export function isolateGit(): void {
 }
 
 const dirs: string[] = [];
+/** Removes every folder `tempDir` made: `afterEach(cleanUp)`. */
 export function cleanUp(): void {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** A new temporary folder, removed by the next `cleanUp`. */
+export function tempDir(prefix = "paved-test-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
 }
 
 export function git(dir: string, ...args: string[]): string {
@@ -73,8 +81,7 @@ export function paved(cwd: string, ...args: string[]): Promise<CliResult> {
 
 /** A temporary folder with an empty GitOps clone and the example org config; apps are added with `app`. */
 export function gitopsWorkspace(): { root: string; gitops: string; config: string; app: (name: string, manifest: string) => string } {
-  const root = mkdtempSync(join(tmpdir(), "paved-tenant-"));
-  dirs.push(root);
+  const root = tempDir("paved-tenant-");
   const gitops = join(root, "gitops");
   mkdirSync(gitops);
   git(gitops, "init", "-q", "-b", "main");
