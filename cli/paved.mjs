@@ -48020,12 +48020,27 @@ function assembleFacts(input) {
     environments: config2.environments.map((e) => ({ name: e.name, production: e.production })),
     units,
     deployments,
-    previews: [],
+    previews: (input.previews ?? []).map((record) => previewFact(record, input.web)),
     feedback: input.feedback,
     origin: input.origin
   };
 }
 __name(assembleFacts, "assembleFacts");
+function previewFact(record, web) {
+  const updatedAt = Date.parse(record.pushedAt);
+  return {
+    repository: record.repository,
+    team: record.owner,
+    services: record.services ?? [],
+    pullRequest: record.number,
+    namespace: record.namespace,
+    updatedAt: Number.isNaN(updatedAt) ? 0 : updatedAt,
+    headSha: record.headSha,
+    ...record.url ? { url: record.url } : {},
+    ...web ? { pullRequestUrl: `${web}/${record.repository}/pull/${record.number}` } : {}
+  };
+}
+__name(previewFact, "previewFact");
 function indexImages(text3) {
   const images = {};
   if (text3 === null) return images;
@@ -48064,6 +48079,91 @@ function linksFor(config2, unit) {
 }
 __name(linksFor, "linksFor");
 
+// src/previews/record.ts
+var KIND2 = "Preview";
+var RECORD_FILE = "preview.yaml";
+function previewsRoot(directory) {
+  return joinPath(directory, "previews");
+}
+__name(previewsRoot, "previewsRoot");
+function previewDir(directory, owner, repositoryId, number) {
+  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
+    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
+  }
+  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
+  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
+}
+__name(previewDir, "previewDir");
+function recordPath(dir) {
+  return `${dir}/${RECORD_FILE}`;
+}
+__name(recordPath, "recordPath");
+function recordPaths(paths, directory) {
+  const root3 = previewsRoot(directory);
+  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
+  return [...paths].filter((p) => shape.test(p)).sort();
+}
+__name(recordPaths, "recordPaths");
+function previewProjectPath(directory, owner) {
+  return joinPath(previewsRoot(directory), owner, "project.yaml");
+}
+__name(previewProjectPath, "previewProjectPath");
+function formatRecord(record) {
+  return `# A Paved preview of ${record.repository}#${record.number}. Paved removes this folder when the pull request closes,
+# its label is removed or its TTL passes without a push; do not edit by hand.
+` + dump({ apiVersion: "paved.dev/v1", kind: KIND2, ...record }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+__name(formatRecord, "formatRecord");
+function parseRecord(content) {
+  let doc;
+  try {
+    doc = load(content);
+  } catch {
+    return null;
+  }
+  if (typeof doc !== "object" || doc === null) return null;
+  const d = doc;
+  if (d.kind !== KIND2) return null;
+  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
+  const repository2 = text3("repository");
+  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
+  const owner = text3("owner");
+  const namespace = text3("namespace");
+  const headSha = text3("headSha");
+  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
+  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
+  const pinned2 = text3("pinned");
+  const url = text3("url");
+  const services = Array.isArray(d.services) ? d.services.filter((s) => typeof s === "string") : [];
+  return {
+    repository: repository2,
+    repositoryId,
+    number: d.number,
+    owner,
+    namespace,
+    headSha,
+    pushedAt,
+    keep: d.keep === true,
+    ...pinned2 ? { pinned: pinned2 } : {},
+    ...url ? { url } : {},
+    ...services.length > 0 ? { services } : {}
+  };
+}
+__name(parseRecord, "parseRecord");
+function listPreviews(files, directory) {
+  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
+}
+__name(listPreviews, "listPreviews");
+function isExpired(record, now, ttlMs) {
+  const at = Date.parse(record.pushedAt);
+  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
+}
+__name(isExpired, "isExpired");
+function escape2(text3) {
+  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+__name(escape2, "escape");
+
 // src/gitops/portal-local.ts
 var LOCAL_HISTORY_LIMIT = 500;
 async function localPortalFacts(gitops, sources, config2, origin) {
@@ -48099,7 +48199,11 @@ async function localPortalFacts(gitops, sources, config2, origin) {
     }
     commits.push(commit);
   }
-  return assembleFacts({ config: config2, indexes, commits, deployments: [], changes, web: null, feedback: false, origin });
+  const previewFiles = /* @__PURE__ */ new Map();
+  const inTree = (await text3(["ls-tree", "-r", "--name-only", "HEAD", "--", previewsRoot(config2.gitops.directory)])).split("\n");
+  for (const path of recordPaths(inTree, config2.gitops.directory)) previewFiles.set(path, await text3(["show", `HEAD:${path}`]));
+  const previews2 = listPreviews(previewFiles, config2.gitops.directory);
+  return assembleFacts({ config: config2, indexes, commits, deployments: [], changes, previews: previews2, web: null, feedback: false, origin });
 }
 __name(localPortalFacts, "localPortalFacts");
 async function sourceChange(sources, sha) {
@@ -48360,7 +48464,12 @@ function history(deployments) {
 __name(history, "history");
 function previews(list) {
   if (list.length === 0) return "";
-  const items = list.map((p) => `<li><code>${escapeHtml2(p.service)}</code> #${p.pullRequest}${p.url ? ` <a href="${safeHref(p.url)}">${escapeHtml2(p.url)}</a>` : ""}</li>`).join("");
+  const items = list.map((p) => {
+    const change2 = p.pullRequestUrl ? `<a href="${safeHref(p.pullRequestUrl)}">${escapeHtml2(p.repository)}#${p.pullRequest}</a>` : `${escapeHtml2(p.repository)}#${p.pullRequest}`;
+    const services = p.services.length > 0 ? ` ${p.services.map((s) => `<code>${escapeHtml2(s)}</code>`).join(" ")}` : "";
+    const url = p.url && safeHref(p.url) !== "#" ? ` \xB7 <a href="${safeHref(p.url)}">${escapeHtml2(p.url)}</a>` : "";
+    return `<li>${change2}${services} in <code>${escapeHtml2(p.namespace)}</code>${url} <span class="muted">updated ${escapeHtml2(timestamp2(p.updatedAt))}, at <code>${escapeHtml2(p.headSha.slice(0, 7))}</code></span></li>`;
+  }).join("");
   return `<section><h2>Open previews</h2><ul>${items}</ul></section>`;
 }
 __name(previews, "previews");
@@ -48434,7 +48543,7 @@ function overview(facts) {
   return {
     environments: facts.environments,
     teams: teams.map((team) => ({ team, services: rows.filter((r) => r.team === team) })),
-    previews: [...facts.previews].sort((a, b) => b.openedAt - a.openedAt),
+    previews: [...facts.previews].sort((a, b) => b.updatedAt - a.updatedAt),
     feedback: facts.feedback,
     origin: facts.origin
   };
@@ -48448,7 +48557,7 @@ function servicePage(facts, repository2, service) {
     row,
     environments: facts.environments,
     history: facts.deployments.filter(mine).sort(newestFirst),
-    previews: facts.previews.filter(mine),
+    previews: facts.previews.filter((p) => p.repository.toLowerCase() === row.repository.toLowerCase() && (p.services.length === 0 || p.services.includes(service))),
     feedback: facts.feedback,
     origin: facts.origin
   };
@@ -48621,89 +48730,6 @@ var portalServers = /* @__PURE__ */ new Set();
 
 // src/cli/previews.ts
 import { resolve as resolve9 } from "node:path";
-
-// src/previews/record.ts
-var KIND2 = "Preview";
-var RECORD_FILE = "preview.yaml";
-function previewsRoot(directory) {
-  return joinPath(directory, "previews");
-}
-__name(previewsRoot, "previewsRoot");
-function previewDir(directory, owner, repositoryId, number) {
-  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
-    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
-  }
-  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
-  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
-}
-__name(previewDir, "previewDir");
-function recordPath(dir) {
-  return `${dir}/${RECORD_FILE}`;
-}
-__name(recordPath, "recordPath");
-function recordPaths(paths, directory) {
-  const root3 = previewsRoot(directory);
-  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
-  return [...paths].filter((p) => shape.test(p)).sort();
-}
-__name(recordPaths, "recordPaths");
-function previewProjectPath(directory, owner) {
-  return joinPath(previewsRoot(directory), owner, "project.yaml");
-}
-__name(previewProjectPath, "previewProjectPath");
-function formatRecord(record) {
-  return `# A Paved preview of ${record.repository}#${record.number}. Paved removes this folder when the pull request closes,
-# its label is removed or its TTL passes without a push; do not edit by hand.
-` + dump({ apiVersion: "paved.dev/v1", kind: KIND2, ...record }, { lineWidth: -1, noRefs: true, quotingType: '"' });
-}
-__name(formatRecord, "formatRecord");
-function parseRecord(content) {
-  let doc;
-  try {
-    doc = load(content);
-  } catch {
-    return null;
-  }
-  if (typeof doc !== "object" || doc === null) return null;
-  const d = doc;
-  if (d.kind !== KIND2) return null;
-  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
-  const repository2 = text3("repository");
-  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
-  const owner = text3("owner");
-  const namespace = text3("namespace");
-  const headSha = text3("headSha");
-  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
-  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
-  const pinned2 = text3("pinned");
-  const url = text3("url");
-  return {
-    repository: repository2,
-    repositoryId,
-    number: d.number,
-    owner,
-    namespace,
-    headSha,
-    pushedAt,
-    keep: d.keep === true,
-    ...pinned2 ? { pinned: pinned2 } : {},
-    ...url ? { url } : {}
-  };
-}
-__name(parseRecord, "parseRecord");
-function listPreviews(files, directory) {
-  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
-}
-__name(listPreviews, "listPreviews");
-function isExpired(record, now, ttlMs) {
-  const at = Date.parse(record.pushedAt);
-  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
-}
-__name(isExpired, "isExpired");
-function escape2(text3) {
-  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-__name(escape2, "escape");
 
 // src/previews/changes.ts
 function previewWrites(snapshot, records, edit, config2) {

@@ -1,6 +1,7 @@
 import { compareStrings as compare } from "../plan/compare.js";
 import { imageVersion } from "./assemble.js";
-import type { DeliveryState, DeploymentFact, PortalFacts, PreviewFact, ServiceUnit } from "./facts.js";
+import type { DeliveryState, DeploymentFact } from "../metrics/deployment-facts.js";
+import type { PortalFacts, PreviewFact, ServiceUnit } from "./facts.js";
 
 /**
  * What the page shows, computed from the facts: services grouped by team, and per service and
@@ -56,7 +57,7 @@ export function overview(facts: PortalFacts): Overview {
   return {
     environments: facts.environments,
     teams: teams.map((team) => ({ team, services: rows.filter((r) => r.team === team) })),
-    previews: [...facts.previews].sort((a, b) => b.openedAt - a.openedAt),
+    previews: [...facts.previews].sort((a, b) => b.updatedAt - a.updatedAt),
     feedback: facts.feedback,
     origin: facts.origin,
   };
@@ -71,7 +72,7 @@ export function servicePage(facts: PortalFacts, repository: string, service: str
     row,
     environments: facts.environments,
     history: facts.deployments.filter(mine).sort(newestFirst),
-    previews: facts.previews.filter(mine),
+    previews: facts.previews.filter((p) => p.repository.toLowerCase() === row.repository.toLowerCase() && (p.services.length === 0 || p.services.includes(service))),
     feedback: facts.feedback,
     origin: facts.origin,
   };
