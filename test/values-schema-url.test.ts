@@ -12,7 +12,8 @@ import { workspaceSettings } from "../src/action/settings.js";
 import type { Diagnostic } from "../src/core/diagnostic.js";
 import { readOrgSettings } from "../src/github/org-settings.js";
 import { EXAMPLE_MANIFEST, ORG, seedOrg } from "./support/app-world.js";
-import { FakeGitHub } from "./support/fake-github.js";
+import { useApp } from "./support/app-harness.js";
+import type { FakeGitHub } from "./support/fake-github.js";
 import { runCli, type CliResult } from "./support/cli-world.js";
 
 const CONFIG = `gitops: { repository: acme/gitops }
@@ -35,14 +36,13 @@ const pick = (d: Diagnostic) => ({ severity: d.severity, code: d.code, line: d.l
 
 let dir: string;
 let fake: FakeGitHub;
+useApp((app) => ({ fake } = app), { start: false });
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "paved-values-url-"));
   writeFileSync(join(dir, "paved.yml"), CONFIG);
   writeFileSync(join(dir, "platform.yaml"), EXAMPLE_MANIFEST);
-  fake = new FakeGitHub().install();
 });
 afterEach(() => {
-  fake.uninstall();
   rmSync(dir, { recursive: true, force: true });
 });
 
