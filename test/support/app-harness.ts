@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import examples from "@octokit/webhooks-examples";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
-import { afterEach, beforeEach, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import paved from "../../src/index.js";
 import { FakeGitHub } from "./fake-github.js";
 
@@ -58,6 +58,8 @@ export interface AppUnderTest {
 export interface UseAppOptions extends TestProbotOptions {
   /** Mount the app through Probot's Node middleware on loopback (webhooks at /api/github/webhooks), as the service does. */
   http?: boolean;
+  /** "file": one fake (and app) for the whole file, checked after its last test (suites that start processes once). */
+  scope?: "test" | "file";
 }
 
 /**
@@ -75,12 +77,13 @@ export interface UseAppOptions extends TestProbotOptions {
  * alone, the service around the app). Hooks of the file registered after this call run before its
  * checks (vitest runs after-hooks in reverse), so a test's own servers are closed by then.
  */
-export function useApp(bind: (app: { fake: FakeGitHub }) => void, options: { start: false }): void;
+export function useApp(bind: (app: { fake: FakeGitHub }) => void, options: { start: false; scope?: "test" | "file" }): void;
 export function useApp(bind: (app: AppUnderTest) => void, options?: UseAppOptions): void;
 export function useApp(bind: (app: AppUnderTest) => void, options: UseAppOptions & { start?: false } = {}): void {
   let fake: FakeGitHub;
   let server: Server | undefined;
-  beforeEach(async () => {
+  const [before, after] = options.scope === "file" ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
     fake = new FakeGitHub().install();
     if (options.start === false) return bind({ fake } as AppUnderTest);
     if (!options.http) return bind({ fake, probot: await startApp(options), url: "" });
@@ -91,7 +94,7 @@ export function useApp(bind: (app: AppUnderTest) => void, options: UseAppOptions
     await new Promise<void>((resolve) => listening.listen(0, "127.0.0.1", resolve));
     bind({ fake, probot, url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}` });
   });
-  afterEach(async () => {
+  after(async () => {
     if (server) await new Promise((resolve) => server!.close(resolve));
     server = undefined;
     try {
