@@ -10,11 +10,13 @@ import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import type { Source } from "../src/core/files.js";
 import { PAVED_VERSION } from "../src/core/version.js";
+import type { CommitResult, FileWrite, GitOpsWriter, TreeSnapshot } from "../src/gitops/writer.js";
 import { applyWithRetry } from "../src/gitops/writer.js";
 import { checkManifest } from "../src/manifest/check.js";
 import { gitBlobSha } from "../src/plan/blob-sha.js";
 import { desiredState } from "../src/plan/pipeline.js";
 import { planner } from "../src/plan/planner.js";
+import type { Blobs } from "../src/plan/types.js";
 import { loadTemplateSet, type RenderOptions } from "../src/render/index.js";
 import { compileValuesSchema } from "../src/render/values-schema.js";
 import { runCli, type CliResult } from "./support/cli-world.js";
@@ -117,6 +119,24 @@ describe("the bundled examples", () => {
     for (const [path, content] of paymentsFiles) expect(writer.files.get(path)).toBe(content);
     expect([...writer.files.keys()].every((p) => p.startsWith("clusters/"))).toBe(true);
     expect(writer.files.has("clusters/projects/payments.yaml") && writer.files.has("clusters/projects/search.yaml")).toBe(true);
+  });
+
+  it("re-plans on top of another writer's commit that lands between its read and its commit", async () => {
+    const { state, bound } = desired(EXAMPLES_ALL[0]!);
+    const writer = new MemoryWriter();
+    const read = writer.readTree.bind(writer);
+    let reads = 0;
+    writer.readTree = async () => {
+      const snapshot = await read();
+      // The first attempt's base is overtaken before it commits: its commit must be refused, not land.
+      if (++reads === 1) writer.concurrentCommit({ "README.md": "# GitOps, by hand\n" });
+      return snapshot;
+    };
+    const outcome = await applyWithRetry(writer, bound, { attempts: 3, sleep: async () => {} });
+    expect(outcome.status).toBe("committed");
+    expect(outcome.attempts).toBe(2);
+    expect(writer.files.get("README.md")).toBe("# GitOps, by hand\n");
+    for (const [path, content] of state.rendered.files) expect(writer.files.get(path)).toBe(content);
   });
 });
 

@@ -1,12 +1,10 @@
 /**
  * The in-memory GitOps writer (test/support/memory-gitops.mjs) that plan tests and the bench use in
  * place of git or GitHub: it must refuse a stale base as the real writers do, or a test of the retry
- * loop would pass against a writer that never conflicts.
+ * loop would pass against a writer that never conflicts (the loop over it: test/examples.test.ts).
  */
 import { describe, expect, it } from "vitest";
-import { applyWithRetry, type Planner } from "../src/gitops/writer.js";
 import { gitBlobSha } from "../src/plan/blob-sha.js";
-import type { Plan } from "../src/plan/types.js";
 import { MemoryGitOps } from "./support/memory-gitops.mjs";
 
 const repository = (files: Record<string, string> = { "README.md": "# GitOps\n" }) => new MemoryGitOps({ blobSha: gitBlobSha, files });
@@ -53,32 +51,5 @@ describe("the in-memory GitOps writer", () => {
     gitops.concurrentCommit({ "a.yaml": "new\n", "gone.yaml": null });
     expect(await gitops.readBlobs(["a.yaml", "missing.yaml"], before)).toEqual(new Map([["a.yaml", "old\n"]]));
     expect(await gitops.readBlobs(["a.yaml"], await gitops.readTree())).toEqual(new Map([["a.yaml", "new\n"]]));
-  });
-
-  it("makes applyWithRetry re-read and re-plan when another writer commits between its read and its commit", async () => {
-    const gitops = repository();
-    let reads = 0;
-    const read = gitops.readTree.bind(gitops);
-    gitops.readTree = async () => {
-      const snapshot = await read();
-      // The first attempt's read is overtaken by another writer before it commits.
-      if (++reads === 1) gitops.concurrentCommit({ "other.yaml": "theirs\n" });
-      return snapshot;
-    };
-    const planned: string[] = [];
-    const planner: Planner = {
-      blobsNeeded: () => [],
-      plan: (snapshot) => {
-        planned.push(snapshot.treeId);
-        return { valid: true, changes: [{ path: "mine.yaml", action: snapshot.tree.has("mine.yaml") ? "update" : "create", after: "mine\n" }] } as unknown as Plan;
-      },
-      message: () => "mine",
-    };
-    const outcome = await applyWithRetry(gitops, planner, { attempts: 3, sleep: async () => {} });
-    expect(outcome.status).toBe("committed");
-    expect(outcome.attempts).toBe(2);
-    expect(planned).toHaveLength(2);
-    expect(planned[0]).not.toBe(planned[1]);
-    expect(Object.fromEntries(gitops.files)).toEqual({ "README.md": "# GitOps\n", "mine.yaml": "mine\n", "other.yaml": "theirs\n" });
   });
 });
