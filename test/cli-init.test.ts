@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
 import { starterManifest } from "../src/cli/init.js";
+import { cleanUp, paved, tempDir } from "./support/cli-world.js";
 import { DEFAULT_CONFIG } from "../src/config/defaults.js";
 import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import { checkManifest } from "../src/manifest/check.js";
-import { cleanUp, paved, tempDir } from "./support/cli-world.js";
 
 afterEach(cleanUp);
 
