@@ -101,6 +101,7 @@ export function assembleFacts(input: AssembleInput): PortalFacts {
         environment: u.environment,
         production: production.has(u.environment),
         action: u.action,
+        ...(paved.action ? { command: paved.action } : {}),
         gitopsCommit: commit.sha,
         committedAt: commit.committedAt,
         sourceSha: paved.sourceSha,

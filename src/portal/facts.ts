@@ -44,6 +44,7 @@ export interface PortalFacts {
   /** Environments in promotion order. */
   environments: Array<{ name: string; production: boolean }>;
   units: ServiceUnit[];
+  /** Newest first, in the GitOps history's order (commit times only have one-second resolution). */
   deployments: DeploymentFact[];
   previews: PreviewFact[];
   /** Whether Argo CD feedback can exist for these deployments (false for a local clone). */
