@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXAMPLES_DIR, StoryError, tellStory } from "../src/demo/story.js";
-import { Terminal, wantsColor } from "../src/demo/terminal.js";
+import { Terminal } from "../src/demo/terminal.js";
+import { wantsColor } from "../src/report/ansi.js";
 import { PLAN_MARKER } from "../src/report/markdown.js";
 import { runCli, type CliResult } from "./support/cli-world.js";
 
