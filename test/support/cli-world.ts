@@ -37,8 +37,10 @@ export interface CliResult {
 export interface RunCliOptions {
   /** The folder `paved` runs in. */
   cwd: string;
-  /** Standard output is a terminal (colour, source lines under problems); default false. */
+  /** Standard output is a terminal (source lines under problems); default false. */
   isTTY?: boolean;
+  /** ANSI colour wanted (what bin/paved.js decides from the terminal and NO_COLOR); default none. */
+  color?: boolean;
   /** What `-` reads; absent, `-` is refused as when nothing is piped in. */
   stdin?: string | Buffer;
   /** Variables set for this run only and restored afterwards (git's identity, for who commits in `paved apply`). */
@@ -58,6 +60,7 @@ export async function runCli(args: string[], options: RunCliOptions): Promise<Cl
     stderr: { write: (t: string) => (stderr += t) },
     cwd: options.cwd,
     isTTY: options.isTTY ?? false,
+    ...(options.color !== undefined ? { color: options.color } : {}),
     ...(options.stdin !== undefined ? { stdin: Readable.from([Buffer.from(options.stdin)]) } : {}),
   };
   const env = options.env ?? {};
