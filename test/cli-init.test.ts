@@ -7,7 +7,7 @@ import { cleanUp, paved, tempDir } from "./support/cli-world.js";
 import { DEFAULT_CONFIG } from "../src/config/defaults.js";
 import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
-import { checkManifest } from "../src/manifest/check.js";
+import { checkManifestAndPolicies as checkManifest } from "../src/policy/checked-manifest.js";
 
 afterEach(cleanUp);
 
