@@ -1,8 +1,8 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { useApp } from "../support/app-harness.js";
 import { APP_REPO, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 // On GitHub Enterprise Server the payload's `html_url` names the host: every link Paved writes
 // (the plan comment's commit, the check's GitOps commit) must point there, not at github.com.
@@ -12,15 +12,7 @@ const MARKER = "<!-- paved:plan -->";
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 function onEnterprise<T extends { repository: { html_url: string } }>(payload: T): T {
   payload.repository.html_url = payload.repository.html_url.replace("https://github.com", GHE);
