@@ -13,6 +13,7 @@ import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
 import { CliError, formatText, loadCliConfig, loadConfigFiles, type Io } from "./io.js";
 import { manifestHistory } from "./manifest-at.js";
 import { gitopsError, renderOptions, requireTopLevel, sourceOf } from "./plan.js";
+import { EXIT_INVALID, exitCodeFor } from "./exit.js";
 
 type Verb = "promote" | "rollback" | "hold" | "release";
 
@@ -97,7 +98,7 @@ async function runVerb(verb: Verb, args: string[], io: Io): Promise<number> {
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     io.stderr.write(formatText(loaded.diagnostics, false));
-    return 1;
+    return EXIT_INVALID;
   }
   const config = loaded.config;
   const manifestFile = resolve(io.cwd, typeof values.repo === "string" ? values.repo : ".", config.manifest);
@@ -105,7 +106,12 @@ async function runVerb(verb: Verb, args: string[], io: Io): Promise<number> {
   const source = { ...(await sourceOf(verb, io, manifestFile, values.source)), ...sourceIdOption(verb, values["source-id"]) };
   const named = verb === "rollback" && positionals[1] !== undefined ? await history.resolve(positionals[1], verb) : undefined;
   const request: DeployRequest = verb === "rollback" ? { kind: "rollback", environment, ...(named ? { commit: named } : {}) } : { kind: verb, environment };
-  const { templates, valuesSchema } = await loadConfigFiles(verb, io, config, loaded.file);
+  const files = await loadConfigFiles(io, config, loaded);
+  if (hasErrors(files.diagnostics)) {
+    io.stderr.write(formatText(files.diagnostics, false));
+    return exitCodeFor(files.diagnostics);
+  }
+  const { templates } = files;
   const by = await localUser(gitops);
   let outcome: DeployOutcome;
   try {
@@ -113,7 +119,7 @@ async function runVerb(verb: Verb, args: string[], io: Io): Promise<number> {
       writer: new LocalGitWriter(gitops),
       config,
       templates,
-      renderOptions: await renderOptions(gitops, config, valuesSchema),
+      renderOptions: await renderOptions(gitops, config, files.renderOptions.valuesSchema),
       manifestPath: config.manifest,
       source,
       readManifest: (commit) => history.at(commit),

@@ -9,6 +9,7 @@ import { driftText } from "../report/drift.js";
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
 import { CliError, formatText, loadCliConfig, type Io } from "./io.js";
 import { gitopsError } from "./plan.js";
+import { EXIT_INVALID } from "./exit.js";
 
 const FORMATS = ["text", "json"] as const;
 const NO_BLOB = /^0+$/;
@@ -50,7 +51,7 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       io.stderr.write(formatText(loaded.diagnostics, false));
-      return 1;
+      return EXIT_INVALID;
     }
     const config = loaded.config;
     const dir = resolve(io.cwd, values.gitops);

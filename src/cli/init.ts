@@ -7,6 +7,7 @@ import { installedSchemaPath, schemaUrl } from "../core/schema-location.js";
 import { checkManifest } from "../manifest/check.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, DEFAULT_MANIFEST, displayPath, formatText, loadCliConfig, summaryLine, writeDiagnostics, type Io } from "./io.js";
+import { EXIT_INVALID, exitCodeFor } from "./exit.js";
 
 const OWNER = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 const SERVICE = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
@@ -48,7 +49,7 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       writeDiagnostics(io, "text", loaded.diagnostics, `${loaded.file ?? "the org config"}: has errors; nothing written`);
-      return 1;
+      return EXIT_INVALID;
     }
     const path = positionals[0] ?? DEFAULT_MANIFEST;
     const file = displayPath(io, path);
@@ -64,7 +65,7 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     io.stdout.write(`Wrote ${file}: service \`${service}\` owned by \`${owner}\`${loaded.file ? `, following ${loaded.file}` : ""}.\n`);
     io.stdout.write(formatText(check.diagnostics, io.isTTY) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
     if (owner === "my-team" && values.owner === undefined) io.stdout.write(`Set \`owner\` to your team's GitHub slug (or run again with --owner TEAM --force).\n`);
-    return hasErrors(check.diagnostics) ? 1 : 0;
+    return exitCodeFor(check.diagnostics);
   },
 };
 

@@ -21,6 +21,7 @@ import { renderCommand } from "./render.js";
 import { schemaCommand } from "./schema.js";
 import { statusCommand } from "./status.js";
 import { validateCommand } from "./validate.js";
+import { EXIT_USAGE } from "./exit.js";
 
 export type { Io } from "./io.js";
 
@@ -111,6 +112,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return error.exitCode;
     }
     io.stderr.write(`paved: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 2;
+    return EXIT_USAGE;
   }
 }

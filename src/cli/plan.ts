@@ -89,8 +89,10 @@ export async function preparePlan(
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
   const config = loaded.config;
   const text = await readManifest(command, io, manifestPath);
-  const { templates, valuesSchema } = await loadConfigFiles(command, io, config, loaded.file);
-  const options = await renderOptions(gitops, config, valuesSchema);
+  const files = await loadConfigFiles(io, config, loaded);
+  if (hasErrors(files.diagnostics)) return { plan: unplannable(files.diagnostics), source, file };
+  const { templates } = files;
+  const options = await renderOptions(gitops, config, files.renderOptions.valuesSchema);
   const desired = desiredState(text, file, config, source, templates, options);
   const bound = plannerForDesired(desired, { source, config, manifestText: text, manifestFile: file });
   const deploy = { text, manifestFile: resolve(io.cwd, manifestPath), config, templates, renderOptions: options };

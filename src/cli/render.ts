@@ -6,7 +6,8 @@ import type { FileSet } from "../core/files.js";
 import { relocateDiagnostics } from "../plan/pipeline.js";
 import { renderUnits } from "../render/index.js";
 import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
-import { checkManifestFile, CliError, DEFAULT_CONFIG_PATH, displayPath, loadConfigFiles, summaryLine, writeDiagnostics, type Io } from "./io.js";
+import { checkManifestFile, CliError, displayPath, loadConfigFiles, summaryLine, writeDiagnostics, type Io } from "./io.js";
+import { EXIT_INVALID, exitCodeFor } from "./exit.js";
 
 const SOURCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
@@ -49,7 +50,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     });
     if (!checked.config || !checked.check || hasErrors(checked.diagnostics)) {
       writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0), checked.sources);
-      return 1;
+      return EXIT_INVALID;
     }
     const config = checked.config;
     // A local preview must work on the built-in defaults, which name no GitOps repository: guess the
@@ -60,16 +61,22 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       gitopsRepoURL = `https://github.com/${repository.split("/")[0]}/gitops.git`;
       guessed = `${checked.file}: the Applications name ${gitopsRepoURL} as their GitOps repository (${configOption ?? "the built-in config"} sets no \`gitops.repository\`); set it in the org config, or pass --gitops-repo URL\n`;
     }
-    const { templates, valuesSchema } = await loadConfigFiles("render", io, config, configOption ?? DEFAULT_CONFIG_PATH);
+    const files = await loadConfigFiles(io, config, checked.configFile);
+    if (hasErrors(files.diagnostics)) {
+      const diagnostics = sortDiagnostics([...checked.diagnostics, ...files.diagnostics]);
+      writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, checked.check.units.length), checked.sources);
+      return exitCodeFor(diagnostics);
+    }
+    const { templates, renderOptions } = files;
 
     const result = renderUnits(checked.check.units, config, { repository, ...id }, templates, {
       ...(gitopsRepoURL !== undefined ? { gitopsRepoURL } : {}),
-      ...(valuesSchema !== undefined ? { valuesSchema } : {}),
+      ...renderOptions,
     });
     const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocateDiagnostics(result.diagnostics, config.manifest, checked.file, (ptr) => checked.check?.sourceMap?.locate(ptr))]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length), checked.sources);
-      return 1;
+      return exitCodeFor(diagnostics);
     }
     const written = await writeTree(resolve(io.cwd, out), result.files);
     const summary = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result.units.length} unit${result.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;

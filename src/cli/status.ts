@@ -8,6 +8,7 @@ import { gitRunner } from "../gitops/local.js";
 import { escapeTerminalLine } from "../report/escape.js";
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
 import { CliError, loadCliConfig, readText, type Io } from "./io.js";
+import { EXIT_INVALID } from "./exit.js";
 
 const FORMATS = ["text", "json"] as const;
 
@@ -44,7 +45,7 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       for (const d of loaded.diagnostics) io.stderr.write(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${escapeTerminalLine(d.message)}\n`);
-      return 1;
+      return EXIT_INVALID;
     }
     const events = typeof values.events === "string" ? parseEventLog(values.events, await readText(io, values.events, "Argo CD events log")) : [];
     const git = gitRunner(resolve(io.cwd, values.gitops));
