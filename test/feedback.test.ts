@@ -3,7 +3,7 @@ import { load } from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { parseArgoEvent, type ArgoEvent } from "../src/feedback/argocd-event.js";
 import { advance, aggregate, isOverdue, type DeployedApplication, type DeploymentFacts } from "../src/feedback/deployment-state.js";
-import { deploymentsBlock, withDeploymentsBlock, type EnvironmentStatus } from "../src/feedback/environment-line.js";
+import { deploymentsBlock, withDeploymentsBlock, type EnvironmentStatus } from "../src/report/environment-line.js";
 import { observe, UNIT_PHASES, type Observation } from "../src/feedback/observation.js";
 import { describeUnit, MAX_DESCRIPTION, unitFactsFrom } from "../src/feedback/status-text.js";
 import { parseGitopsCommit } from "../src/feedback/trailers.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { deliveryMetrics } from "../src/metrics/delivery.js";
 import { summarise } from "../src/metrics/stats.js";
 import { parseWindow } from "../src/metrics/window.js";
-import type { DeploymentFact, StatusFact } from "../src/portal/facts.js";
+import type { DeploymentFact, StatusFact } from "../src/metrics/deployment-facts.js";
 
 const H = 3_600_000;
 const NOW = Date.parse("2026-06-30T00:00:00Z");

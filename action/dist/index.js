@@ -74450,7 +74450,7 @@ async function replanPullRequestsInto(gh, branch, common2) {
 }
 __name(replanPullRequestsInto, "replanPullRequestsInto");
 
-// src/feedback/environment-line.ts
+// src/report/environment-line.ts
 var DEPLOYMENTS_START = "<!-- paved:deployments -->";
 var DEPLOYMENTS_END = "<!-- /paved:deployments -->";
 var MAX_DETAIL = 200;

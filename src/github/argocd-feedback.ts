@@ -3,7 +3,7 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { ArgoEvent } from "../feedback/argocd-event.js";
 import { argoApplicationUrl } from "../feedback/argocd-links.js";
 import { advance, aggregate, isFinal, isOverdue, isSettled, type DeploymentState, type UnitFact } from "../feedback/deployment-state.js";
-import { deploymentsBlock, withDeploymentsBlock, type EnvironmentStatus } from "../feedback/environment-line.js";
+import { deploymentsBlock, withDeploymentsBlock, type EnvironmentStatus } from "../report/environment-line.js";
 import { observe } from "../feedback/observation.js";
 import { describeTimeout, describeUnit } from "../feedback/status-text.js";
 import { parseGitopsCommit } from "../feedback/trailers.js";

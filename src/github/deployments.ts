@@ -2,7 +2,7 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { Unit } from "../core/unit.js";
 import { argoApplicationUrl } from "../feedback/argocd-links.js";
 import type { DeployedApplication } from "../feedback/deployment-state.js";
-import type { EnvironmentStatus } from "../feedback/environment-line.js";
+import type { EnvironmentStatus } from "../report/environment-line.js";
 import { describeWaiting } from "../feedback/status-text.js";
 import type { Plan } from "../plan/types.js";
 import { splitImage } from "../render/image.js";

@@ -1,6 +1,6 @@
 import type { Logger } from "probot";
 import { hasErrors } from "../core/diagnostic.js";
-import { deploymentsBlock, withDeploymentsBlock } from "../feedback/environment-line.js";
+import { deploymentsBlock, withDeploymentsBlock } from "../report/environment-line.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { deploy } from "../gitops/deploy.js";

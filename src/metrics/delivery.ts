@@ -1,4 +1,4 @@
-import type { DeploymentFact, StatusFact } from "../portal/facts.js";
+import type { DeploymentFact, StatusFact } from "./deployment-facts.js";
 import { compareStrings as compare } from "../plan/compare.js";
 import { summarise, type Summary } from "./stats.js";
 import { windowDays, type MetricsWindow } from "./window.js";

@@ -4,7 +4,8 @@ import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { splitImage } from "../render/image.js";
 import { applicationName } from "../core/names.js";
 import { unitLinks } from "../report/links.js";
-import type { DeploymentFact, PortalFacts, ServiceUnit, StatusFact } from "./facts.js";
+import type { DeploymentFact, StatusFact } from "../metrics/deployment-facts.js";
+import type { PortalFacts, ServiceUnit } from "./facts.js";
 import { parsePavedCommit } from "./gitops-commit.js";
 
 /**

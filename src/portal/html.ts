@@ -1,7 +1,7 @@
 import type { DeliveryMetrics, ScopedMetrics } from "../metrics/delivery.js";
 import type { MetricsWindow } from "../metrics/window.js";
 import { barChart, dotChart, shareChart } from "./charts.js";
-import type { DeploymentFact } from "./facts.js";
+import type { DeploymentFact } from "../metrics/deployment-facts.js";
 import { duration, percent, timestamp } from "./format.js";
 import { escapeHtml as e, safeHref } from "./html-escape.js";
 import type { Cell, Overview, ServicePage, ServiceRow } from "./view.js";

@@ -1,6 +1,7 @@
 import { compareStrings as compare } from "../plan/compare.js";
 import { imageVersion } from "./assemble.js";
-import type { DeliveryState, DeploymentFact, PortalFacts, PreviewFact, ServiceUnit } from "./facts.js";
+import type { DeliveryState, DeploymentFact } from "../metrics/deployment-facts.js";
+import type { PortalFacts, PreviewFact, ServiceUnit } from "./facts.js";
 
 /**
  * What the page shows, computed from the facts: services grouped by team, and per service and

@@ -1,5 +1,5 @@
-import { escapeMarkdown, safeUrl } from "../report/escape.js";
-import type { DeploymentState } from "./deployment-state.js";
+import { escapeMarkdown, safeUrl } from "./escape.js";
+import type { DeploymentState } from "../feedback/deployment-state.js";
 
 /**
  * The live line in the pull request's comment, one segment per environment in promotion order:
