@@ -13,7 +13,7 @@ import { decodeText } from "../manifest/encoding.js";
 import { painter } from "../report/ansi.js";
 import { codeFrame } from "../report/code-frame.js";
 import { escapeTerminalLine, showInvisible } from "../report/escape.js";
-import { EXIT_USAGE } from "./exit.js";
+import { EXIT_INVALID, EXIT_USAGE } from "./exit.js";
 import { localConfigRoot, localFiles } from "../settings/local-files.js";
 import { readConfigFiles, type ConfigFiles } from "../settings/load.js";
 import { DEFAULT_MANIFEST_PATH, ORG_CONFIG_PATH } from "../settings/paths.js";
@@ -53,7 +53,7 @@ export function displayPath(io: Io, path: string): string {
 }
 
 async function readStdin(io: Io, what: string): Promise<Uint8Array> {
-  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, 2);
+  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, EXIT_USAGE);
   const chunks: Uint8Array[] = [];
   for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
   return Buffer.concat(chunks);
@@ -67,7 +67,7 @@ export async function readText(io: Io, path: string, what: string): Promise<stri
   const bytes = path === STDIN ? await readStdin(io, what) : await readBytes(io, path, what);
   const decoded = decodeText(bytes, displayPath(io, path));
   if ("text" in decoded) return decoded.text;
-  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), 1);
+  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), EXIT_INVALID);
 }
 
 async function readBytes(io: Io, path: string, what: string): Promise<Uint8Array> {
@@ -81,7 +81,7 @@ async function readBytes(io: Io, path: string, what: string): Promise<Uint8Array
       code === "EISDIR" ? "it is a directory" :
       code === "EACCES" ? "permission denied" :
       (error as Error).message;
-    throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, 2);
+    throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, EXIT_USAGE);
   }
 }
 
