@@ -4112,10 +4112,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key: key3, sep: sep2, value } = collItem;
+        const { start: start2, key: key3, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key3 ?? sep2?.[0],
+          next: key3 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4129,7 +4129,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key3 && key3.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4153,7 +4153,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4169,7 +4169,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4262,7 +4262,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -4276,13 +4276,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -4326,18 +4326,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key: key3, sep: sep2, value } = collItem;
+        const { start: start2, key: key3, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key3 ?? sep2?.[0],
+          next: key3 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4391,8 +4391,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap3 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4404,7 +4404,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key3))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4415,8 +4415,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4433,7 +4433,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4616,7 +4616,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -4633,24 +4633,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent2.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent2.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4839,25 +4839,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     __name(unfoldLines, "unfoldLines");
     function doubleQuotedValue(source, onError) {
@@ -5691,14 +5691,14 @@ var require_cst_stringify = __commonJS({
       }
     }
     __name(stringifyToken, "stringifyToken");
-    function stringifyItem({ start: start2, key: key3, sep: sep2, value }) {
+    function stringifyItem({ start: start2, key: key3, sep: sep3, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
       if (key3)
         res += stringifyToken(key3);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6887,18 +6887,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start2 = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start: start2, key: scalar, sep: sep2 }]
+            items: [{ start: start2, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -7051,15 +7051,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
                   const key3 = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key: key3, sep: sep2 }]
+                    items: [{ start: start3, key: key3, sep: sep3 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -7253,13 +7253,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start: start2, key: fc, sep: sep2 }]
+              items: [{ start: start2, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -10969,7 +10969,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve12.call(this, root3, ref);
+      let _sch = resolve13.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -11000,13 +11000,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve12(root3, ref) {
+    function resolve13(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve12, "resolve");
+    __name(resolve13, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -11901,7 +11901,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve12(baseURI, relativeURI, options) {
+    function resolve13(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11937,51 +11937,51 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve12, "resolve");
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    __name(resolve13, "resolve");
+    function resolveComponent(base, relative5, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative4 = parse3(serialize(relative4, options), options);
+        relative5 = parse3(serialize(relative5, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative5.scheme) {
+        target.scheme = relative5.scheme;
+        target.userinfo = relative5.userinfo;
+        target.host = relative5.host;
+        target.port = relative5.port;
+        target.path = removeDotSegments(relative5.path || "");
+        target.query = relative5.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
+          target.userinfo = relative5.userinfo;
+          target.host = relative5.host;
+          target.port = relative5.port;
+          target.path = removeDotSegments(relative5.path || "");
+          target.query = relative5.query;
         } else {
-          if (!relative4.path) {
+          if (!relative5.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative5.query !== void 0) {
+              target.query = relative5.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative5.path[0] === "/") {
+              target.path = removeDotSegments(relative5.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative5.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative5.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative5.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11989,7 +11989,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative5.fragment;
       return target;
     }
     __name(resolveComponent, "resolveComponent");
@@ -12308,7 +12308,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve12,
+      resolve: resolve13,
       resolveComponent,
       equal,
       serialize,
@@ -19202,7 +19202,7 @@ var require_util2 = __commonJS({
         }
         path = url.path;
       }
-      var isAbsolute4 = exports.isAbsolute(path);
+      var isAbsolute5 = exports.isAbsolute(path);
       var parts = path.split(/\/+/);
       for (var part2, up = 0, i = parts.length - 1; i >= 0; i--) {
         part2 = parts[i];
@@ -19222,7 +19222,7 @@ var require_util2 = __commonJS({
       }
       path = parts.join("/");
       if (path === "") {
-        path = isAbsolute4 ? "/" : ".";
+        path = isAbsolute5 ? "/" : ".";
       }
       if (url) {
         url.path = path;
@@ -19269,7 +19269,7 @@ var require_util2 = __commonJS({
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative4(aRoot, aPath) {
+    function relative5(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -19288,8 +19288,8 @@ var require_util2 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    __name(relative4, "relative");
-    exports.relative = relative4;
+    __name(relative5, "relative");
+    exports.relative = relative5;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -23454,8 +23454,8 @@ function clip(text3, max = 60) {
 __name(clip, "clip");
 
 // src/cli/io.ts
-import { readFile, stat } from "node:fs/promises";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { readFile as readFile2, stat } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/core/diagnostic.ts
 function hasErrors(diagnostics) {
@@ -33105,10 +33105,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep2 = "";
+        let sep3 = "";
         for (let sub of this.subs) {
-          out += sep2;
-          sep2 = "|";
+          out += sep3;
+          sep3 = "|";
           out += sub.appendTo();
         }
         break;
@@ -38565,6 +38565,59 @@ function codeFrame(source, line, column, paint) {
 }
 __name(codeFrame, "codeFrame");
 
+// src/cli/exit.ts
+var EXIT_OK = 0;
+var EXIT_INVALID = 1;
+var EXIT_USAGE = 2;
+function exitCodeFor(diagnostics) {
+  return hasErrors(diagnostics) ? EXIT_INVALID : EXIT_OK;
+}
+__name(exitCodeFor, "exitCodeFor");
+
+// src/settings/local-files.ts
+import { readdir, readFile } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
+function absent(error) {
+  return ABSENT.has(error.code ?? "");
+}
+__name(absent, "absent");
+function localFiles(root3, name) {
+  const at = /* @__PURE__ */ __name((path) => join(root3, ...path.split("/")), "at");
+  return {
+    name,
+    async readText(path) {
+      try {
+        return await readFile(at(path), "utf8");
+      } catch (error) {
+        if (absent(error)) return null;
+        throw error;
+      }
+    },
+    async listFiles(folder) {
+      let entries2;
+      try {
+        entries2 = await readdir(at(folder), { withFileTypes: true });
+      } catch (error) {
+        if (absent(error)) return null;
+        throw error;
+      }
+      return entries2.filter((entry) => entry.isFile()).map((entry) => entry.name).sort().map((file) => ({ name: file, path: folder === "." || folder === "" ? file : `${folder}/${file}` }));
+    },
+    displayName: at
+  };
+}
+__name(localFiles, "localFiles");
+function localConfigRoot(base, configPath) {
+  const absolute = resolve(base, configPath);
+  const inside = relative(base, absolute);
+  if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    return { root: dirname(absolute), configPath: basename(absolute) };
+  }
+  return { root: resolve(base), configPath: inside.split(sep).join("/") };
+}
+__name(localConfigRoot, "localConfigRoot");
+
 // src/core/provenance.ts
 var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
 var SOURCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -43445,35 +43498,82 @@ function result(files, units, owned, shared2, diagnostics) {
 __name(result, "result");
 
 // src/render/load-templates.ts
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-function readTemplateDir(dir) {
-  const sources = {};
-  const files = {};
-  const names = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
-  for (const name of names) {
-    sources[name] = readFileSync(join(dir, name), "utf8");
-    files[name] = join(dir, name);
-  }
-  return { sources, files };
-}
-__name(readTemplateDir, "readTemplateDir");
 var builtinSet;
 function defaultTemplates() {
   builtinSet ??= builtinTemplateSet();
   return builtinSet;
 }
 __name(defaultTemplates, "defaultTemplates");
-function loadTemplateSet(dir) {
-  if (dir === null) return defaultTemplates();
-  const own = readTemplateDir(dir);
-  return compileTemplateSet(own.sources, own.files, defaultTemplates());
+function templateSetWith(sources, files) {
+  return compileTemplateSet(sources, files, defaultTemplates());
 }
-__name(loadTemplateSet, "loadTemplateSet");
+__name(templateSetWith, "templateSetWith");
+
+// src/settings/paths.ts
+import { posix } from "node:path";
+var ORG_CONFIG_PATH = ".github/paved.yml";
+var DEFAULT_MANIFEST_PATH = "platform.yaml";
+function configRelativePath(configPath, relative5) {
+  const path = posix.normalize(posix.join(posix.dirname(configPath), relative5));
+  return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
+}
+__name(configRelativePath, "configRelativePath");
+
+// src/settings/load.ts
+async function readConfigFiles(source, config2, at) {
+  let sourceMap;
+  const problem2 = /* @__PURE__ */ __name((code, pointer2, message) => {
+    sourceMap ??= parseYaml(at.text, at.file).sourceMap;
+    const site = siteIn(sourceMap, pointer2, "value");
+    return { severity: "error", code, message, file: at.file, line: site.line, column: site.column, path: pointer2 };
+  }, "problem");
+  const templates = await readTemplates(source, config2.render.templates, at.configPath, problem2);
+  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema ?? null : null;
+  const schema2 = await readValuesSchema(source, schemaPath, at.configPath, problem2);
+  return { templates: templates.templates, renderOptions: schema2.valuesSchema ? { valuesSchema: schema2.valuesSchema } : {}, diagnostics: [...templates.diagnostics, ...schema2.diagnostics] };
+}
+__name(readConfigFiles, "readConfigFiles");
+async function readTemplates(source, folder, configPath, problem2) {
+  if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
+  const missing = /* @__PURE__ */ __name(() => ({ templates: defaultTemplates(), diagnostics: [problem2("templates-not-found", "/render/templates", `render.templates: the folder \`${folder}\` was not found in ${source.name}`)] }), "missing");
+  const dir = configRelativePath(configPath, folder);
+  if (dir === null) return missing();
+  const entries2 = await source.listFiles(dir);
+  if (entries2 === null) return missing();
+  const sources = {};
+  const files = {};
+  for (const entry of entries2.filter((e) => e.name.endsWith(TEMPLATE_SUFFIX))) {
+    const text3 = await source.readText(entry.path);
+    if (text3 === null) continue;
+    sources[entry.name] = text3;
+    files[entry.name] = source.displayName(entry.path);
+  }
+  return { templates: templateSetWith(sources, files), diagnostics: [] };
+}
+__name(readTemplates, "readTemplates");
+async function readValuesSchema(source, location2, configPath, problem2) {
+  if (location2 === null) return { diagnostics: [] };
+  const pointer2 = "/render/chart/valuesSchema";
+  const path = configRelativePath(configPath, location2);
+  if (path === null) return { diagnostics: [problem2("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` must be a path in ${source.name}`)] };
+  const text3 = await source.readText(path);
+  if (text3 === null) return { diagnostics: [problem2("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
+  let schema2;
+  try {
+    schema2 = JSON.parse(text3);
+  } catch (error) {
+    return { diagnostics: [problem2("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error.message})`)] };
+  }
+  if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) {
+    return { diagnostics: [problem2("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not a JSON Schema (not a JSON object)`)] };
+  }
+  return { valuesSchema: schema2, diagnostics: [] };
+}
+__name(readValuesSchema, "readValuesSchema");
 
 // src/cli/io.ts
 var CliError = class extends Error {
-  constructor(message, exitCode = 2) {
+  constructor(message, exitCode = EXIT_USAGE) {
     super(message);
     this.exitCode = exitCode;
   }
@@ -43482,29 +43582,17 @@ var CliError = class extends Error {
     __name(this, "CliError");
   }
 };
-var ConfigFileError = class extends CliError {
-  constructor(message, pointer2, problem2) {
-    super(message, 2);
-    this.pointer = pointer2;
-    this.problem = problem2;
-  }
-  pointer;
-  problem;
-  static {
-    __name(this, "ConfigFileError");
-  }
-};
-var DEFAULT_MANIFEST = "platform.yaml";
-var DEFAULT_CONFIG_PATH = ".github/paved.yml";
+var DEFAULT_MANIFEST = DEFAULT_MANIFEST_PATH;
+var DEFAULT_CONFIG_PATH = ORG_CONFIG_PATH;
 var STDIN = "-";
 var STDIN_NAME = "<stdin>";
 function displayPath(io, path) {
   if (path === STDIN) return STDIN_NAME;
-  return isAbsolute(path) ? path : relative(io.cwd, resolve(io.cwd, path)) || path;
+  return isAbsolute2(path) ? path : relative2(io.cwd, resolve2(io.cwd, path)) || path;
 }
 __name(displayPath, "displayPath");
 async function readStdin(io, what) {
-  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, 2);
+  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, EXIT_USAGE);
   const chunks = [];
   for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
   return Buffer.concat(chunks);
@@ -43514,23 +43602,23 @@ async function readText(io, path, what) {
   const bytes = path === STDIN ? await readStdin(io, what) : await readBytes(io, path, what);
   const decoded = decodeText(bytes, displayPath(io, path));
   if ("text" in decoded) return decoded.text;
-  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), 1);
+  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), EXIT_INVALID);
 }
 __name(readText, "readText");
 async function readBytes(io, path, what) {
-  const absolute = resolve(io.cwd, path);
+  const absolute = resolve2(io.cwd, path);
   try {
-    return await readFile(absolute);
+    return await readFile2(absolute);
   } catch (error) {
     const code = error.code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : error.message;
-    throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, 2);
+    throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, EXIT_USAGE);
   }
 }
 __name(readBytes, "readBytes");
 async function exists(io, path) {
   try {
-    return (await stat(resolve(io.cwd, path))).isFile();
+    return (await stat(resolve2(io.cwd, path))).isFile();
   } catch {
     return false;
   }
@@ -43552,8 +43640,9 @@ async function checkManifestFile(io, options) {
   const file = displayPath(io, path);
   const loaded = await loadCliConfig(io, options.config);
   const sources = loaded.file !== void 0 && loaded.text !== void 0 ? { [loaded.file]: loaded.text } : {};
+  const configFile = { ...loaded.file !== void 0 ? { file: loaded.file } : {}, ...loaded.text !== void 0 ? { text: loaded.text } : {} };
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources };
+    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources, configFile };
   }
   const text3 = await readText(io, path, "manifest");
   sources[file] = text3;
@@ -43563,7 +43652,8 @@ async function checkManifestFile(io, options) {
     config: loaded.config,
     check,
     file,
-    sources
+    sources,
+    configFile
   };
 }
 __name(checkManifestFile, "checkManifestFile");
@@ -43627,34 +43717,12 @@ function writeDiagnostics(io, format, diagnostics, summary2, sources = {}) {
   }
 }
 __name(writeDiagnostics, "writeDiagnostics");
-async function loadConfigFiles(command, io, config2, configFile) {
-  const base = resolve(io.cwd, configFile ? dirname(configFile) : ".");
-  const dir = config2.render.templates === null ? null : resolve(base, config2.render.templates);
-  let templates;
-  try {
-    templates = loadTemplateSet(dir);
-  } catch (error) {
-    const why = error.message;
-    throw new ConfigFileError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${why}`, "/render/templates", `cannot read the templates folder \`${config2.render.templates}\` (${dir}): ${why}`);
-  }
-  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema : void 0;
-  if (!schemaPath) return { templates };
-  const absolute = resolve(base, schemaPath);
-  let text3;
-  try {
-    text3 = await readFile(absolute, "utf8");
-  } catch (error) {
-    const why = error.message;
-    throw new ConfigFileError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${why}`, "/render/chart/valuesSchema", `cannot read the chart's values schema \`${schemaPath}\` (${displayPath(io, absolute)}): ${why}`);
-  }
-  try {
-    const schema2 = JSON.parse(text3);
-    if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) throw new Error("not a JSON object");
-    return { templates, valuesSchema: schema2 };
-  } catch (error) {
-    const why = error.message;
-    throw new ConfigFileError(`paved ${command}: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${why}`, "/render/chart/valuesSchema", `the chart's values schema \`${schemaPath}\` is not valid JSON: ${why}`);
-  }
+async function loadConfigFiles(io, config2, loaded) {
+  const file = loaded.file ?? DEFAULT_CONFIG_PATH;
+  const at = localConfigRoot(io.cwd, file);
+  const shown = relative2(io.cwd, at.root);
+  const source = localFiles(at.root, shown === "" ? "the working folder" : `\`${isAbsolute2(shown) ? at.root : shown}\``);
+  return readConfigFiles(source, config2, { configPath: at.configPath, file, text: loaded.text ?? "" });
 }
 __name(loadConfigFiles, "loadConfigFiles");
 
@@ -45107,7 +45175,7 @@ var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve12) => setTimeout(resolve12, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve13) => setTimeout(resolve13, ms)));
   let plan;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -45145,7 +45213,7 @@ __name(defaultBackoff, "defaultBackoff");
 // src/gitops/deploy.ts
 async function deploy(inputs) {
   const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
-  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve12) => setTimeout(resolve12, ms)));
+  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve13) => setTimeout(resolve13, ms)));
   const rendered = new Map([...inputs.seed ?? []].map(([c, s]) => [c, Promise.resolve(s)]));
   const stateAt = /* @__PURE__ */ __name((commit) => {
     if (!rendered.has(commit)) {
@@ -45266,14 +45334,14 @@ function gitEnvironment(extra = {}) {
 }
 __name(gitEnvironment, "gitEnvironment");
 function gitRunner(dir) {
-  return (args, options = {}) => new Promise((resolve12, reject) => {
+  return (args, options = {}) => new Promise((resolve13, reject) => {
     const child = execFile(
       "git",
       ["-C", dir, ...args],
       { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: gitEnvironment(options.env) },
       (error, stdout, stderr) => {
         if (error) reject(new GitError(args, error.code ?? void 0, stderr.toString("utf8")));
-        else resolve12(stdout);
+        else resolve13(stdout);
       }
     );
     child.stdin?.on("error", () => {
@@ -45604,13 +45672,13 @@ function sourceIdOption(command, value) {
 __name(sourceIdOption, "sourceIdOption");
 
 // src/cli/deploy.ts
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 
 // src/cli/manifest-at.ts
-import { basename, dirname as dirname2 } from "node:path";
+import { basename as basename2, dirname as dirname2 } from "node:path";
 function manifestHistory(file) {
   const dir = dirname2(file);
-  const name = basename(file);
+  const name = basename2(file);
   const git = gitRunner(dir);
   return {
     async at(commit) {
@@ -45635,7 +45703,7 @@ __name(manifestHistory, "manifestHistory");
 
 // src/cli/plan.ts
 import { realpath, stat as stat2 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname3, resolve as resolve2 } from "node:path";
+import { basename as basename3, dirname as dirname3, resolve as resolve3 } from "node:path";
 
 // src/report/context.ts
 function pendingApprovals(ctx) {
@@ -45927,7 +45995,7 @@ async function preparePlan(command, io, values, manifestArg) {
   if (typeof values.gitops !== "string") {
     throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
   }
-  const gitops = resolve2(io.cwd, values.gitops);
+  const gitops = resolve3(io.cwd, values.gitops);
   await requireTopLevel(gitops);
   const manifestPath = manifestArg ?? DEFAULT_MANIFEST;
   const file = displayPath(io, manifestPath);
@@ -45936,11 +46004,13 @@ async function preparePlan(command, io, values, manifestArg) {
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
   const config2 = loaded.config;
   const text3 = await readManifest(command, io, manifestPath);
-  const { templates, valuesSchema } = await loadConfigFiles(command, io, config2, loaded.file);
-  const options = await renderOptions(gitops, config2, valuesSchema);
+  const files = await loadConfigFiles(io, config2, loaded);
+  if (hasErrors(files.diagnostics)) return { plan: unplannable(files.diagnostics), source, file };
+  const { templates } = files;
+  const options = await renderOptions(gitops, config2, files.renderOptions.valuesSchema);
   const desired = desiredState(text3, file, config2, source, templates, options);
   const bound = plannerForDesired(desired, { source, config: config2, manifestText: text3, manifestFile: file });
-  const deploy2 = { text: text3, manifestFile: resolve2(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
+  const deploy2 = { text: text3, manifestFile: resolve3(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops, deploy: deploy2 };
 }
 __name(preparePlan, "preparePlan");
@@ -45948,7 +46018,7 @@ async function readManifest(command, io, manifestPath) {
   try {
     return await readText(io, manifestPath, "manifest");
   } catch (error) {
-    if (error instanceof CliError && !await exists2(resolve2(io.cwd, manifestPath))) {
+    if (error instanceof CliError && !await exists2(resolve3(io.cwd, manifestPath))) {
       throw new CliError(
         `${error.message}. \`paved ${command}\` needs a manifest: to remove every service of a repository, delete its manifest on the default branch and the Paved App or Action deletes exactly that repository's files; or keep the manifest and set \`enabled: false\` on each service`,
         error.exitCode
@@ -46018,9 +46088,9 @@ async function sourceOf(command, io, manifestPath, explicit) {
     if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, 2);
     return { repository: explicit };
   }
-  const folder = dirname3(resolve2(io.cwd, manifestPath));
+  const folder = dirname3(resolve3(io.cwd, manifestPath));
   const local = await localSource(folder, gitRunner(folder));
-  const name = basename2(folder).toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "manifest";
+  const name = basename3(folder).toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "manifest";
   return { repository: local.repository ?? `local/${name}`, ...local.sha ? { sha: local.sha } : {} };
 }
 __name(sourceOf, "sourceOf");
@@ -46108,20 +46178,25 @@ async function runVerb(verb, args, io) {
   const environment2 = positionals[0];
   if (environment2 === void 0) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, 2);
   if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, 2);
-  const gitops = resolve3(io.cwd, values.gitops);
+  const gitops = resolve4(io.cwd, values.gitops);
   await requireTopLevel(gitops);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     io.stderr.write(formatText(loaded.diagnostics, false));
-    return 1;
+    return EXIT_INVALID;
   }
   const config2 = loaded.config;
-  const manifestFile = resolve3(io.cwd, typeof values.repo === "string" ? values.repo : ".", config2.manifest);
+  const manifestFile = resolve4(io.cwd, typeof values.repo === "string" ? values.repo : ".", config2.manifest);
   const history2 = manifestHistory(manifestFile);
   const source = { ...await sourceOf(verb, io, manifestFile, values.source), ...sourceIdOption(verb, values["source-id"]) };
   const named = verb === "rollback" && positionals[1] !== void 0 ? await history2.resolve(positionals[1], verb) : void 0;
   const request = verb === "rollback" ? { kind: "rollback", environment: environment2, ...named ? { commit: named } : {} } : { kind: verb, environment: environment2 };
-  const { templates, valuesSchema } = await loadConfigFiles(verb, io, config2, loaded.file);
+  const files = await loadConfigFiles(io, config2, loaded);
+  if (hasErrors(files.diagnostics)) {
+    io.stderr.write(formatText(files.diagnostics, false));
+    return exitCodeFor(files.diagnostics);
+  }
+  const { templates } = files;
   const by = await localUser(gitops);
   let outcome;
   try {
@@ -46129,7 +46204,7 @@ async function runVerb(verb, args, io) {
       writer: new LocalGitWriter(gitops),
       config: config2,
       templates,
-      renderOptions: await renderOptions(gitops, config2, valuesSchema),
+      renderOptions: await renderOptions(gitops, config2, files.renderOptions.valuesSchema),
       manifestPath: config2.manifest,
       source,
       readManifest: /* @__PURE__ */ __name((commit) => history2.at(commit), "readManifest"),
@@ -46295,7 +46370,7 @@ async function mergeOf(prepared) {
 __name(mergeOf, "mergeOf");
 
 // src/cli/check-config.ts
-import { isAbsolute as isAbsolute2, relative as relative2 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative3 } from "node:path";
 var checkConfigCommand = {
   summary: "Check the org config (.github/paved.yml) with its templates and values schema",
   usage: `Usage: paved check-config [FILE] [--format text|json|github]
@@ -46327,7 +46402,7 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
     }
     const sorted = sortDiagnostics(diagnostics);
     writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount), { [file]: text3 });
-    return hasErrors(sorted) ? 1 : 0;
+    return exitCodeFor(sorted);
   }
 };
 async function configFiles(io, config2, file, text3) {
@@ -46336,20 +46411,15 @@ async function configFiles(io, config2, file, text3) {
     const site = at(pointer2);
     return { severity: "error", code, message, file, line: site.line, column: site.column, path: pointer2 };
   }, "error");
-  let loaded;
-  try {
-    loaded = await loadConfigFiles("check-config", io, config2, file);
-  } catch (problem2) {
-    if (problem2 instanceof ConfigFileError) return { diagnostics: [error("config-file-unreadable", problem2.pointer, problem2.problem)], templates: 0 };
-    throw problem2;
-  }
+  const loaded = await loadConfigFiles(io, config2, { file, text: text3 });
   const shown = /* @__PURE__ */ __name((path) => {
-    const rel = relative2(io.cwd, path);
-    return rel !== "" && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : path;
+    const rel = relative3(io.cwd, path);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : path;
   }, "shown");
-  const diagnostics = [...loaded.templates.broken.values()].map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }));
-  if (loaded.valuesSchema !== void 0) {
-    const compiled = compileValuesSchema(loaded.valuesSchema);
+  const diagnostics = [...loaded.diagnostics, ...[...loaded.templates.broken.values()].map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }))];
+  const { valuesSchema } = loaded.renderOptions;
+  if (valuesSchema !== void 0) {
+    const compiled = compileValuesSchema(valuesSchema);
     if (!compiled.ok) diagnostics.push(error("render-invalid-values-schema", "/render/chart/valuesSchema", `the chart's values schema does not compile: ${compiled.message}`));
   }
   return { diagnostics, templates: loaded.templates.templates.size };
@@ -46382,12 +46452,12 @@ function orgConfigGivenAsManifest(text3, file) {
 __name(orgConfigGivenAsManifest, "orgConfigGivenAsManifest");
 
 // src/cli/demo.ts
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir as readdir2, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join4, resolve as resolve4 } from "node:path";
+import { join as join4, resolve as resolve5 } from "node:path";
 
 // src/demo/story.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 
 // src/feedback/argocd-event.ts
@@ -47150,7 +47220,7 @@ ${expected.join("\n")}`);
 async function readExample(dir, name) {
   const path = join3(dir ?? EXAMPLES_DIR, name);
   try {
-    return dir === void 0 ? readPackageText("examples", name) : await readFile2(path, "utf8");
+    return dir === void 0 ? readPackageText("examples", name) : await readFile3(path, "utf8");
   } catch (error) {
     throw new StoryError("setup", `cannot read the bundled example ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -47304,7 +47374,7 @@ problems (no git, DIR already holds the repositories).
 `,
   async run(args, io) {
     const { values } = parseCommandArgs("demo", args, { keep: { type: "string" } }, 0);
-    const keep = typeof values.keep === "string" ? resolve4(io.cwd, values.keep) : void 0;
+    const keep = typeof values.keep === "string" ? resolve5(io.cwd, values.keep) : void 0;
     const root3 = keep ?? await mkdtemp(join4(tmpdir(), "paved-demo-"));
     const appDir = join4(root3, "payments");
     const gitopsDir = join4(root3, "gitops");
@@ -47354,7 +47424,7 @@ async function prepareKeep(dir, appDir, gitopsDir) {
   } catch (error) {
     throw new CliError(`paved demo: cannot create \`${dir}\`: ${error.message}`, 2);
   }
-  const present = new Set(await readdir(dir));
+  const present = new Set(await readdir2(dir));
   for (const path of [appDir, gitopsDir]) {
     const name = path.slice(dir.length + 1);
     if (present.has(name)) throw new CliError(`paved demo: \`${path}\` already exists; choose another --keep folder or remove it`, 2);
@@ -47363,7 +47433,7 @@ async function prepareKeep(dir, appDir, gitopsDir) {
 __name(prepareKeep, "prepareKeep");
 
 // src/cli/history.ts
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 
 // src/report/history.ts
 var TRAILER = /^(Paved-[A-Za-z-]+): (.*)$/;
@@ -47432,7 +47502,7 @@ Exit status: 0 listed (also when nothing is recorded), 2 usage or I/O problems.
     if (environment2 === void 0) throw new CliError("paved history: name the environment: `paved history ENV --gitops DIR`; see `paved history --help`", 2);
     if (typeof values.gitops !== "string") throw new CliError("paved history: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved history --help`", 2);
     const format = oneOf("history", "format", values.format, FORMATS3, "text");
-    const gitops = resolve5(io.cwd, values.gitops);
+    const gitops = resolve6(io.cwd, values.gitops);
     await requireTopLevel(gitops);
     const entries2 = deploymentHistory(await readLog(gitops), environment2);
     io.stdout.write(format === "json" ? `${JSON.stringify(entries2, null, 2)}
@@ -47458,7 +47528,7 @@ async function readLog(gitops) {
 __name(readLog, "readLog");
 
 // src/cli/drift.ts
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 
 // src/plan/drift.ts
 function ownedFiles(indexes) {
@@ -47568,10 +47638,10 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       io.stderr.write(formatText(loaded.diagnostics, false));
-      return 1;
+      return EXIT_INVALID;
     }
     const config2 = loaded.config;
-    const dir = resolve6(io.cwd, values.gitops);
+    const dir = resolve7(io.cwd, values.gitops);
     const writer = new LocalGitWriter(dir);
     let snapshot;
     try {
@@ -47618,7 +47688,7 @@ __name(parseLog, "parseLog");
 
 // src/cli/init.ts
 import { writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename3, resolve as resolve7 } from "node:path";
+import { basename as basename4, resolve as resolve8 } from "node:path";
 
 // src/core/schema-location.ts
 function repository() {
@@ -47678,13 +47748,13 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       writeDiagnostics(io, "text", loaded.diagnostics, `${loaded.file ?? "the org config"}: has errors; nothing written`);
-      return 1;
+      return EXIT_INVALID;
     }
     const path = positionals[0] ?? DEFAULT_MANIFEST;
     const file = displayPath(io, path);
     const text3 = starterManifest({ owner, service, config: loaded.config });
     try {
-      await writeFile2(resolve7(io.cwd, path), text3, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
+      await writeFile2(resolve8(io.cwd, path), text3, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
     } catch (error) {
       const code = error.code;
       if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, 2);
@@ -47696,11 +47766,11 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     io.stdout.write(formatText(check.diagnostics, io.isTTY) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
     if (owner === "my-team" && values.owner === void 0) io.stdout.write(`Set \`owner\` to your team's GitHub slug (or run again with --owner TEAM --force).
 `);
-    return hasErrors(check.diagnostics) ? 1 : 0;
+    return exitCodeFor(check.diagnostics);
   }
 };
 function serviceFromFolder(cwd) {
-  const name = basename3(cwd).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 40).replace(/-+$/, "");
+  const name = basename4(cwd).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 40).replace(/-+$/, "");
   return SERVICE.test(name) ? name : "app";
 }
 __name(serviceFromFolder, "serviceFromFolder");
@@ -47926,7 +47996,7 @@ function percent(rate) {
 __name(percent, "percent");
 
 // src/cli/portal-facts.ts
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 
 // src/portal/gitops-commit.ts
 var SOURCE = /^Paved-Source: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{40})$/;
@@ -48141,9 +48211,9 @@ async function localFactsReader(command, values, io) {
     throw new CliError(lines2.join("\n") || `paved ${command}: the org config has errors`, 1);
   }
   const config2 = loaded.config;
-  const dir = resolve8(io.cwd, values.gitops);
+  const dir = resolve9(io.cwd, values.gitops);
   const gitops = gitRunner(dir);
-  const sources = (Array.isArray(values.source) ? values.source : []).map((s) => gitRunner(resolve8(io.cwd, s)));
+  const sources = (Array.isArray(values.source) ? values.source : []).map((s) => gitRunner(resolve9(io.cwd, s)));
   const read = /* @__PURE__ */ __name(() => localPortalFacts(gitops, sources, config2, dir), "read");
   try {
     await gitops(["rev-parse", "--verify", "HEAD"]);
@@ -48598,18 +48668,18 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
         if (!done) res.writeHead(404, { "content-type": "text/plain" }).end("not found: the portal is at /portal\n");
       });
     });
-    await new Promise((resolve12, reject) => {
+    await new Promise((resolve13, reject) => {
       server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, 2)));
-      server.listen(port, "127.0.0.1", resolve12);
+      server.listen(port, "127.0.0.1", resolve13);
     });
     io.stdout.write(`Paved portal on http://127.0.0.1:${server.address().port}/portal (Ctrl-C to stop)
 `);
-    await new Promise((resolve12) => {
+    await new Promise((resolve13) => {
       const stop = /* @__PURE__ */ __name(() => {
         portalServers.delete(stop);
         process.off("SIGINT", stop).off("SIGTERM", stop);
         server.closeAllConnections();
-        server.close(() => resolve12());
+        server.close(() => resolve13());
       }, "stop");
       process.once("SIGINT", stop).once("SIGTERM", stop);
       portalServers.add(stop);
@@ -48620,7 +48690,7 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
 var portalServers = /* @__PURE__ */ new Set();
 
 // src/cli/previews.ts
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 
 // src/previews/record.ts
 var KIND2 = "Preview";
@@ -48771,7 +48841,7 @@ async function commitPreviews(writer, config2, decide2, attempts = 5) {
     const result2 = await writer.commit(writes, decision.message, snapshot.treeId);
     if (result2.kind === "committed") return { status: "committed", sha: result2.sha, records: open, edit: decision.edit };
     if (result2.kind === "unchanged") return { status: "unchanged", records: open, edit: decision.edit };
-    if (attempt < attempts) await new Promise((resolve12) => setTimeout(resolve12, defaultBackoff(attempt)));
+    if (attempt < attempts) await new Promise((resolve13) => setTimeout(resolve13, defaultBackoff(attempt)));
   }
   return { status: "conflict" };
 }
@@ -48813,7 +48883,7 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
       return 1;
     }
     let expired = [];
-    const writer = new LocalGitWriter(resolve9(io.cwd, values.gitops));
+    const writer = new LocalGitWriter(resolve10(io.cwd, values.gitops));
     const result2 = await commitPreviews(writer, config2, (records) => {
       expired = records.filter((r) => isExpired(r, now, previews2.ttlMs));
       if (expired.length === 0) return null;
@@ -48835,7 +48905,7 @@ ${expired.map((r) => `${r.repository}#${r.number}`).join("\n")}`
 
 // src/cli/render.ts
 import { lstat, mkdir as mkdir2, realpath as realpath2, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename4, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve10, sep } from "node:path";
+import { basename as basename5, isAbsolute as isAbsolute4, join as join5, relative as relative4, resolve as resolve11, sep as sep2 } from "node:path";
 var SOURCE2 = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 var renderCommand = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
@@ -48865,7 +48935,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     );
     const out = stringOption(values.out);
     if (out === void 0) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", 2);
-    const repository2 = stringOption(values.source) ?? `local/${basename4(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
+    const repository2 = stringOption(values.source) ?? `local/${basename5(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
     if (!SOURCE2.test(repository2)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository2}\``, 2);
     const id = sourceIdOption("render", values["source-id"]);
     const configOption = stringOption(values.config);
@@ -48875,7 +48945,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     });
     if (!checked.config || !checked.check || hasErrors(checked.diagnostics)) {
       writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0), checked.sources);
-      return 1;
+      return EXIT_INVALID;
     }
     const config2 = checked.config;
     let gitopsRepoURL = stringOption(values["gitops-repo"]);
@@ -48885,17 +48955,23 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       guessed = `${checked.file}: the Applications name ${gitopsRepoURL} as their GitOps repository (${configOption ?? "the built-in config"} sets no \`gitops.repository\`); set it in the org config, or pass --gitops-repo URL
 `;
     }
-    const { templates, valuesSchema } = await loadConfigFiles("render", io, config2, configOption ?? DEFAULT_CONFIG_PATH);
+    const files = await loadConfigFiles(io, config2, checked.configFile);
+    if (hasErrors(files.diagnostics)) {
+      const diagnostics2 = sortDiagnostics([...checked.diagnostics, ...files.diagnostics]);
+      writeDiagnostics(io, "text", diagnostics2, summaryLine(diagnostics2, checked.file, checked.check.units.length), checked.sources);
+      return exitCodeFor(diagnostics2);
+    }
+    const { templates, renderOptions: renderOptions2 } = files;
     const result2 = renderUnits(checked.check.units, config2, { repository: repository2, ...id }, templates, {
       ...gitopsRepoURL !== void 0 ? { gitopsRepoURL } : {},
-      ...valuesSchema !== void 0 ? { valuesSchema } : {}
+      ...renderOptions2
     });
     const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocateDiagnostics(result2.diagnostics, config2.manifest, checked.file, (ptr) => checked.check?.sourceMap?.locate(ptr))]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length), checked.sources);
-      return 1;
+      return exitCodeFor(diagnostics);
     }
-    const written = await writeTree(resolve10(io.cwd, out), result2.files);
+    const written = await writeTree(resolve11(io.cwd, out), result2.files);
     const summary2 = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
     writeDiagnostics(io, "text", diagnostics, summary2, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
@@ -48914,11 +48990,11 @@ async function writeTree(root3, files) {
   }
   const realRoot = await realpath2(root3);
   const within = /* @__PURE__ */ __name((path) => {
-    const rel = relative3(realRoot, path);
-    return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute3(rel);
+    const rel = relative4(realRoot, path);
+    return rel === "" || rel !== ".." && !rel.startsWith(`..${sep2}`) && !isAbsolute4(rel);
   }, "within");
   for (const path of files.keys()) {
-    if (isAbsolute3(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
+    if (isAbsolute4(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
       throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, 2);
     }
   }
@@ -48991,7 +49067,7 @@ Exit status: 0 printed, 2 usage problems.
 };
 
 // src/cli/status.ts
-import { resolve as resolve11 } from "node:path";
+import { resolve as resolve12 } from "node:path";
 var FORMATS6 = ["text", "json"];
 var statusCommand = {
   summary: "Show each Paved deployment's state from a GitOps clone and an Argo CD webhook log",
@@ -49027,10 +49103,10 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       for (const d of loaded.diagnostics) io.stderr.write(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${escapeTerminalLine(d.message)}
 `);
-      return 1;
+      return EXIT_INVALID;
     }
     const events = typeof values.events === "string" ? parseEventLog(values.events, await readText(io, values.events, "Argo CD events log")) : [];
-    const git = gitRunner(resolve11(io.cwd, values.gitops));
+    const git = gitRunner(resolve12(io.cwd, values.gitops));
     let history2;
     try {
       history2 = await localHistory(git, limit);
@@ -49136,7 +49212,7 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
     const diagnostics = misplaced ? [misplaced] : result2.diagnostics;
     const summary2 = summaryLine(diagnostics, result2.file, result2.check?.units.length ?? 0);
     writeDiagnostics(io, format, diagnostics, summary2, result2.sources);
-    return hasErrors(diagnostics) ? 1 : 0;
+    return exitCodeFor(diagnostics);
   }
 };
 
@@ -49231,7 +49307,7 @@ async function run(argv, io) {
     }
     io.stderr.write(`paved: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}
 `);
-    return 2;
+    return EXIT_USAGE;
   }
 }
 __name(run, "run");

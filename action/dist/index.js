@@ -2311,9 +2311,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2351,12 +2351,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -4691,8 +4691,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -7019,12 +7019,12 @@ upgrade: ${upgrade}\r
         }
       }
       __name(onDrain, "onDrain");
-      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve4, reject) => {
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       }), "waitForDrain");
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7714,12 +7714,12 @@ var require_client_h2 = __commonJS({
         }
       }
       __name(onDrain, "onDrain");
-      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve4, reject) => {
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       }), "waitForDrain");
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8213,16 +8213,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve4(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -8233,7 +8233,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve5(null);
           }, "callback");
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -8285,7 +8285,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -8297,7 +8297,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8649,8 +8649,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -9958,7 +9958,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9971,7 +9971,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve5(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9992,7 +9992,7 @@ var require_readable = __commonJS({
     __name(isUnusable, "isUnusable");
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -10009,7 +10009,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve4,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -10083,18 +10083,18 @@ var require_readable = __commonJS({
     }
     __name(chunksConcat, "chunksConcat");
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve4, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -10358,9 +10358,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10590,9 +10590,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10891,9 +10891,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10989,9 +10989,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -14968,7 +14968,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -15044,7 +15044,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -15087,7 +15087,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18919,8 +18919,8 @@ var require_util8 = __commonJS({
     }
     __name(isASCIINumber, "isASCIINumber");
     function delay(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     __name(delay, "delay");
@@ -20262,8 +20262,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve4, reject) {
-            return setTimeout(resolve4, t);
+          return new this.Promise(function(resolve5, reject) {
+            return setTimeout(resolve5, t);
           });
         }
         computePenalty() {
@@ -20480,15 +20480,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve4, returned, task;
+          var args, cb, error2, reject, resolve5, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve4(returned);
+                  return resolve5(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -20503,13 +20503,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve4;
-          resolve4 = reject = null;
+          var promise, reject, resolve5;
+          resolve5 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve4 = _resolve;
+            resolve5 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve4, reject });
+          this._queue.push({ task, args, resolve: resolve5, reject });
           this._tryToRun();
           return promise;
         }
@@ -20919,14 +20919,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               }, "finished");
-              return new this.Promise((resolve4, reject) => {
+              return new this.Promise((resolve5, reject) => {
                 if (finished()) {
-                  return resolve4();
+                  return resolve5();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve4();
+                      return resolve5();
                     }
                   });
                 }
@@ -21019,9 +21019,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = /* @__PURE__ */ __name((...args2) => {
-              return new this.Promise(function(resolve4, reject) {
+              return new this.Promise(function(resolve5, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve4)(args3);
+                  return (args3[0] != null ? reject : resolve5)(args3);
                 });
               });
             }, "task");
@@ -25216,10 +25216,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key: key2, sep: sep3, value } = collItem;
+        const { start: start2, key: key2, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep3?.[0],
+          next: key2 ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -25233,7 +25233,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -25257,7 +25257,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -25273,7 +25273,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -25366,7 +25366,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -25380,13 +25380,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep3 + cb;
-              sep3 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -25430,18 +25430,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key: key2, sep: sep3, value } = collItem;
+        const { start: start2, key: key2, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep3?.[0],
+          next: key2 ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -25495,8 +25495,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap2 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -25508,7 +25508,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -25519,8 +25519,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -25537,7 +25537,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -25720,7 +25720,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -25737,24 +25737,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent2.slice(trimIndent) + content;
-          sep3 = "\n";
+          value += sep4 + indent2.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent2.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent2.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -25943,25 +25943,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     __name(unfoldLines, "unfoldLines");
     function doubleQuotedValue(source, onError) {
@@ -26795,14 +26795,14 @@ var require_cst_stringify = __commonJS({
       }
     }
     __name(stringifyToken, "stringifyToken");
-    function stringifyItem({ start: start2, key: key2, sep: sep3, value }) {
+    function stringifyItem({ start: start2, key: key2, sep: sep4, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
       if (key2)
         res += stringifyToken(key2);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -27991,18 +27991,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start2 = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start: start2, key: scalar, sep: sep3 }]
+            items: [{ start: start2, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -28155,15 +28155,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
                   const key2 = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key: key2, sep: sep3 }]
+                    items: [{ start: start3, key: key2, sep: sep4 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -28357,13 +28357,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start: start2, key: fc, sep: sep3 }]
+              items: [{ start: start2, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -32073,7 +32073,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve4.call(this, root3, ref);
+      let _sch = resolve5.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32104,13 +32104,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve4(root3, ref) {
+    function resolve5(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve4, "resolve");
+    __name(resolve5, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -33005,7 +33005,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve4(baseURI, relativeURI, options) {
+    function resolve5(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33041,51 +33041,51 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve4, "resolve");
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    __name(resolve5, "resolve");
+    function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse4(serialize(base, options), options);
-        relative3 = parse4(serialize(relative3, options), options);
+        relative4 = parse4(serialize(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -33093,7 +33093,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     __name(resolveComponent, "resolveComponent");
@@ -33412,7 +33412,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve4,
+      resolve: resolve5,
       resolveComponent,
       equal,
       serialize,
@@ -40306,7 +40306,7 @@ var require_util10 = __commonJS({
         }
         path = url.path;
       }
-      var isAbsolute = exports.isAbsolute(path);
+      var isAbsolute2 = exports.isAbsolute(path);
       var parts = path.split(/\/+/);
       for (var part2, up = 0, i = parts.length - 1; i >= 0; i--) {
         part2 = parts[i];
@@ -40326,7 +40326,7 @@ var require_util10 = __commonJS({
       }
       path = parts.join("/");
       if (path === "") {
-        path = isAbsolute ? "/" : ".";
+        path = isAbsolute2 ? "/" : ".";
       }
       if (url) {
         url.path = path;
@@ -40373,7 +40373,7 @@ var require_util10 = __commonJS({
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative3(aRoot, aPath) {
+    function relative4(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -40392,8 +40392,8 @@ var require_util10 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    __name(relative3, "relative");
-    exports.relative = relative3;
+    __name(relative4, "relative");
+    exports.relative = relative4;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -43862,12 +43862,12 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -43885,7 +43885,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step2(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     __name(step2, "step");
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -49136,7 +49136,7 @@ function getCachedAuthentication(state, auth22) {
 }
 __name(getCachedAuthentication, "getCachedAuthentication");
 async function wait(seconds) {
-  await new Promise((resolve4) => setTimeout(resolve4, seconds * 1e3));
+  await new Promise((resolve5) => setTimeout(resolve5, seconds * 1e3));
 }
 __name(wait, "wait");
 async function waitForAccessToken(request2, clientId, clientType, verification) {
@@ -50184,7 +50184,7 @@ async function sendRequestWithRetries(state, request2, options, createdAt, retri
     state.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
-    await new Promise((resolve4) => setTimeout(resolve4, awaitTime));
+    await new Promise((resolve5) => setTimeout(resolve5, awaitTime));
     return sendRequestWithRetries(state, request2, options, createdAt, retries);
   }
 }
@@ -51881,7 +51881,7 @@ function answerLost(error2) {
 __name(answerLost, "answerLost");
 async function awaitLateComment(gh, repo, issueNumber, marker, author) {
   for (const ms of LATE_WRITE_POLLS) {
-    await new Promise((resolve4) => setTimeout(resolve4, ms));
+    await new Promise((resolve5) => setTimeout(resolve5, ms));
     const found = (await ownComments(gh, repo, issueNumber, marker, author))[0];
     if (found) return found;
   }
@@ -51897,6 +51897,17 @@ async function deleteExtra(gh, repo, comments) {
 }
 __name(deleteExtra, "deleteExtra");
 
+// src/settings/paths.ts
+import { posix } from "node:path";
+var ORG_CONFIG_REPO = ".github";
+var ORG_CONFIG_PATH = ".github/paved.yml";
+var DEFAULT_MANIFEST_PATH = "platform.yaml";
+function configRelativePath(configPath, relative4) {
+  const path = posix.normalize(posix.join(posix.dirname(configPath), relative4));
+  return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
+}
+__name(configRelativePath, "configRelativePath");
+
 // src/action/inputs.ts
 var ActionError = class extends Error {
   static {
@@ -51908,7 +51919,7 @@ function input(env, name) {
   return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
 __name(input, "input");
-var DEFAULT_CONFIG_PATH = ".github/paved.yml";
+var DEFAULT_CONFIG_PATH = ORG_CONFIG_PATH;
 function readInputs(env) {
   const githubToken = input(env, "github-token");
   if (!githubToken) {
@@ -51985,7 +51996,7 @@ __name(actionClient, "actionClient");
 
 // src/action/runner.ts
 import { readFile as readFile2 } from "node:fs/promises";
-import { dirname as dirname3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { dirname as dirname3, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
 
 // src/core/diagnostic.ts
 function hasErrors(diagnostics) {
@@ -61727,10 +61738,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep3 = "";
+        let sep4 = "";
         for (let sub of this.subs) {
-          out += sep3;
-          sep3 = "|";
+          out += sep4;
+          sep4 = "|";
           out += sub.appendTo();
         }
         break;
@@ -65876,8 +65887,8 @@ function namespaceProblems(environments) {
   const problems = [];
   const shapes = [];
   for (const env of environments) {
-    const problem2 = patternProblem(env.namespace);
-    if (problem2) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem2}` });
+    const problem = patternProblem(env.namespace);
+    if (problem) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem}` });
     else shapes.push({ env, shape: shapeOf2(env.namespace, env.name) });
   }
   for (let j = 1; j < shapes.length; j++) {
@@ -66031,8 +66042,8 @@ function previewPatternProblem(pattern) {
 }
 __name(previewPatternProblem, "previewPatternProblem");
 function previewNamespaceProblems(previews, environments) {
-  const problem2 = previewPatternProblem(previews.namespace);
-  if (problem2) return [`namespace pattern \`${previews.namespace}\` ${problem2}`];
+  const problem = previewPatternProblem(previews.namespace);
+  if (problem) return [`namespace pattern \`${previews.namespace}\` ${problem}`];
   const preview = tokens(previews.namespace.replace("{number}", "\0"));
   const problems = [];
   for (const env of environments) {
@@ -66289,16 +66300,16 @@ function semanticChecks(config2, file, sourceMap) {
       );
     }
   });
-  for (const problem2 of namespaceProblems(config2.environments)) {
-    report2("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
+  for (const problem of namespaceProblems(config2.environments)) {
+    report2("namespace-overlap", pointer("environments", problem.environment, "namespace"), "value", problem.message);
   }
   if (config2.previews) {
     const { from } = config2.previews;
     if (!config2.environments.some((env) => env.name === from)) {
       report2("unknown-environment", "/previews/from", "value", `\`previews.from\` is \`${from}\`, which is not configured; the environments are ${config2.environments.map((e) => `\`${e.name}\``).join(", ")}`);
     }
-    for (const problem2 of previewNamespaceProblems(config2.previews, config2.environments)) {
-      report2("namespace-overlap", "/previews/namespace", "value", problem2);
+    for (const problem of previewNamespaceProblems(config2.previews, config2.environments)) {
+      report2("namespace-overlap", "/previews/namespace", "value", problem);
     }
     for (const env of config2.environments) {
       if (reservedForPreviews(env.name)) {
@@ -67113,6 +67124,50 @@ function longestBacktickRun(text) {
   return longest;
 }
 __name(longestBacktickRun, "longestBacktickRun");
+
+// src/settings/local-files.ts
+import { readdir as readdir2, readFile } from "node:fs/promises";
+import { basename, dirname as dirname2, isAbsolute, join as join2, relative, resolve as resolve2, sep as sep2 } from "node:path";
+var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
+function absent(error2) {
+  return ABSENT.has(error2.code ?? "");
+}
+__name(absent, "absent");
+function localFiles(root3, name) {
+  const at = /* @__PURE__ */ __name((path) => join2(root3, ...path.split("/")), "at");
+  return {
+    name,
+    async readText(path) {
+      try {
+        return await readFile(at(path), "utf8");
+      } catch (error2) {
+        if (absent(error2)) return null;
+        throw error2;
+      }
+    },
+    async listFiles(folder) {
+      let entries2;
+      try {
+        entries2 = await readdir2(at(folder), { withFileTypes: true });
+      } catch (error2) {
+        if (absent(error2)) return null;
+        throw error2;
+      }
+      return entries2.filter((entry) => entry.isFile()).map((entry) => entry.name).sort().map((file) => ({ name: file, path: folder === "." || folder === "" ? file : `${folder}/${file}` }));
+    },
+    displayName: at
+  };
+}
+__name(localFiles, "localFiles");
+function localConfigRoot(base, configPath) {
+  const absolute = resolve2(base, configPath);
+  const inside = relative(base, absolute);
+  if (inside === "" || inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) {
+    return { root: dirname2(absolute), configPath: basename(absolute) };
+  }
+  return { root: resolve2(base), configPath: inside.split(sep2).join("/") };
+}
+__name(localConfigRoot, "localConfigRoot");
 
 // src/core/provenance.ts
 var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
@@ -67957,9 +68012,9 @@ __name(claimIngress, "claimIngress");
 function valuesAccepted(values, templateFile, subject, ctx) {
   if (!ctx.validateValues) return true;
   const problems = ctx.validateValues(values);
-  for (const problem2 of problems) {
+  for (const problem of problems) {
     ctx.diagnostics.add(
-      templateDiagnostic(templateFile, "render-invalid-values", `rendered ${problem2}, per the chart's values.schema.json`),
+      templateDiagnostic(templateFile, "render-invalid-values", `rendered ${problem}, per the chart's values.schema.json`),
       subject
     );
   }
@@ -71994,35 +72049,85 @@ function result(files, units, owned, shared2, diagnostics) {
 __name(result, "result");
 
 // src/render/load-templates.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
-import { join as join2 } from "node:path";
-function readTemplateDir(dir) {
-  const sources = {};
-  const files = {};
-  const names = readdirSync2(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
-  for (const name of names) {
-    sources[name] = readFileSync2(join2(dir, name), "utf8");
-    files[name] = join2(dir, name);
-  }
-  return { sources, files };
-}
-__name(readTemplateDir, "readTemplateDir");
 var builtinSet;
 function defaultTemplates() {
   builtinSet ??= builtinTemplateSet();
   return builtinSet;
 }
 __name(defaultTemplates, "defaultTemplates");
-function loadTemplateSet(dir) {
-  if (dir === null) return defaultTemplates();
-  const own = readTemplateDir(dir);
-  return compileTemplateSet(own.sources, own.files, defaultTemplates());
-}
-__name(loadTemplateSet, "loadTemplateSet");
 function templateSetWith(sources, files) {
   return compileTemplateSet(sources, files, defaultTemplates());
 }
 __name(templateSetWith, "templateSetWith");
+
+// src/settings/load.ts
+async function loadOrgSettings(source, request2) {
+  const text = await source.readText(request2.configPath);
+  if (text === null) {
+    return { ok: true, config: DEFAULT_CONFIG, configured: false, location: request2.location, templates: defaultTemplates(), renderOptions: {}, diagnostics: [] };
+  }
+  return settingsFromConfigText(source, text, request2);
+}
+__name(loadOrgSettings, "loadOrgSettings");
+async function settingsFromConfigText(source, text, request2) {
+  const loaded = loadConfig(text, request2.file);
+  if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: request2.location, diagnostics: loaded.diagnostics };
+  const files = await readConfigFiles(source, loaded.config, { ...request2, text });
+  const diagnostics = [...loaded.diagnostics, ...files.diagnostics];
+  if (hasErrors(diagnostics)) return { ok: false, location: request2.location, diagnostics };
+  return { ok: true, config: loaded.config, configured: true, location: request2.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics };
+}
+__name(settingsFromConfigText, "settingsFromConfigText");
+async function readConfigFiles(source, config2, at) {
+  let sourceMap;
+  const problem = /* @__PURE__ */ __name((code, pointer2, message) => {
+    sourceMap ??= parseYaml(at.text, at.file).sourceMap;
+    const site = siteIn(sourceMap, pointer2, "value");
+    return { severity: "error", code, message, file: at.file, line: site.line, column: site.column, path: pointer2 };
+  }, "problem");
+  const templates = await readTemplates(source, config2.render.templates, at.configPath, problem);
+  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema ?? null : null;
+  const schema2 = await readValuesSchema(source, schemaPath, at.configPath, problem);
+  return { templates: templates.templates, renderOptions: schema2.valuesSchema ? { valuesSchema: schema2.valuesSchema } : {}, diagnostics: [...templates.diagnostics, ...schema2.diagnostics] };
+}
+__name(readConfigFiles, "readConfigFiles");
+async function readTemplates(source, folder, configPath, problem) {
+  if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
+  const missing = /* @__PURE__ */ __name(() => ({ templates: defaultTemplates(), diagnostics: [problem("templates-not-found", "/render/templates", `render.templates: the folder \`${folder}\` was not found in ${source.name}`)] }), "missing");
+  const dir = configRelativePath(configPath, folder);
+  if (dir === null) return missing();
+  const entries2 = await source.listFiles(dir);
+  if (entries2 === null) return missing();
+  const sources = {};
+  const files = {};
+  for (const entry of entries2.filter((e) => e.name.endsWith(TEMPLATE_SUFFIX))) {
+    const text = await source.readText(entry.path);
+    if (text === null) continue;
+    sources[entry.name] = text;
+    files[entry.name] = source.displayName(entry.path);
+  }
+  return { templates: templateSetWith(sources, files), diagnostics: [] };
+}
+__name(readTemplates, "readTemplates");
+async function readValuesSchema(source, location2, configPath, problem) {
+  if (location2 === null) return { diagnostics: [] };
+  const pointer2 = "/render/chart/valuesSchema";
+  const path = configRelativePath(configPath, location2);
+  if (path === null) return { diagnostics: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` must be a path in ${source.name}`)] };
+  const text = await source.readText(path);
+  if (text === null) return { diagnostics: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
+  let schema2;
+  try {
+    schema2 = JSON.parse(text);
+  } catch (error2) {
+    return { diagnostics: [problem("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`)] };
+  }
+  if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) {
+    return { diagnostics: [problem("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not a JSON Schema (not a JSON object)`)] };
+  }
+  return { valuesSchema: schema2, diagnostics: [] };
+}
+__name(readValuesSchema, "readValuesSchema");
 
 // src/cli/io.ts
 function escapeCommandData(text) {
@@ -72257,7 +72362,7 @@ var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve5) => setTimeout(resolve5, ms)));
   let plan;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -74107,7 +74212,7 @@ async function createCheck(gh, repo, headSha, externalId, body) {
     const status = httpStatus(error2);
     if (status !== void 0 && status < 500) throw error2;
     for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
-      await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
+      await new Promise((resolve5) => setTimeout(resolve5, LOOKUP_BACKOFF_MS * attempt));
       const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
       if (found && found.external_id === externalId) return found.id;
     }
@@ -74171,7 +74276,7 @@ async function failCheck(gh, repo, check, reason2) {
       return true;
     } catch {
       if (attempt >= FAIL_ATTEMPTS) return false;
-      await new Promise((resolve4) => setTimeout(resolve4, FAIL_BACKOFF_MS * attempt));
+      await new Promise((resolve5) => setTimeout(resolve5, FAIL_BACKOFF_MS * attempt));
     }
   }
 }
@@ -74209,92 +74314,38 @@ async function readFileSha(gh, repo, path, ref) {
 __name(readFileSha, "readFileSha");
 
 // src/github/org-config.ts
-var ORG_CONFIG_REPO = ".github";
-var ORG_CONFIG_PATH = ".github/paved.yml";
-async function readOrgConfig(gh, org, ref) {
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);
-  return { text, location: `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}` };
+function orgConfigLocation(org, ref) {
+  return `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}`;
 }
-__name(readOrgConfig, "readOrgConfig");
+__name(orgConfigLocation, "orgConfigLocation");
 
 // src/github/org-files.ts
-import { posix } from "node:path";
-function orgPath(relative3) {
-  const path = posix.normalize(posix.join(posix.dirname(ORG_CONFIG_PATH), relative3));
-  return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
+function githubFiles(gh, repo, ref) {
+  return {
+    name: `${repo.owner}/${repo.repo}`,
+    readText: /* @__PURE__ */ __name((path) => readFileAt(gh, repo, path, ref), "readText"),
+    async listFiles(folder) {
+      try {
+        const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: folder, ...ref ? { ref } : {} });
+        if (!Array.isArray(data)) return null;
+        return data.filter((entry) => entry.type === "file").map((entry) => ({ name: entry.name, path: entry.path }));
+      } catch (error2) {
+        if (httpStatus(error2) === 404) return null;
+        throw error2;
+      }
+    },
+    displayName: /* @__PURE__ */ __name((path) => `${repo.owner}/${repo.repo}/${path}`, "displayName")
+  };
 }
-__name(orgPath, "orgPath");
-function configProblem(code, message, path) {
-  return { severity: "error", code, message, file: ORG_CONFIG_PATH, line: 1, column: 1, path };
-}
-__name(configProblem, "configProblem");
-async function readOrgTemplates(gh, org, folder, ref) {
-  if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
-  const dir = orgPath(folder);
-  const repo = { owner: org, repo: ORG_CONFIG_REPO };
-  const missing = { templates: defaultTemplates(), diagnostics: [configProblem("templates-not-found", `render.templates: the folder \`${folder}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/templates")] };
-  if (dir === null) return missing;
-  let entries2;
-  try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir, ...ref ? { ref } : {} });
-    if (!Array.isArray(data)) return missing;
-    entries2 = data;
-  } catch (error2) {
-    if (httpStatus(error2) === 404) return missing;
-    throw error2;
-  }
-  const sources = {};
-  const files = {};
-  for (const entry of entries2.filter((e) => e.type === "file" && e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text = await readFileAt(gh, repo, entry.path, ref);
-    if (text === null) continue;
-    sources[entry.name] = text;
-    files[entry.name] = `${org}/${ORG_CONFIG_REPO}/${entry.path}`;
-  }
-  return { templates: templateSetWith(sources, files), diagnostics: [] };
-}
-__name(readOrgTemplates, "readOrgTemplates");
-async function readOrgValuesSchema(gh, org, location2, ref) {
-  if (location2 === null) return { diagnostics: [] };
-  const path = orgPath(location2);
-  if (path === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
-  }
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path, ref);
-  if (text === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
-  }
-  try {
-    return { valuesSchema: JSON.parse(text), diagnostics: [] };
-  } catch (error2) {
-    return { diagnostics: [configProblem("values-schema-invalid", `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`, "/render/chart/valuesSchema")] };
-  }
-}
-__name(readOrgValuesSchema, "readOrgValuesSchema");
+__name(githubFiles, "githubFiles");
 
 // src/github/org-settings.ts
-async function readOrgSettings(gh, org, ref) {
-  const source = await readOrgConfig(gh, org, ref);
-  if (source.text === null) {
-    const { templates: templates2 } = await readOrgTemplates(gh, org, null, ref);
-    return { ok: true, config: DEFAULT_CONFIG, configured: false, location: source.location, templates: templates2, renderOptions: {}, diagnostics: [] };
-  }
-  const loaded = loadConfig(source.text, ORG_CONFIG_PATH);
-  if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: source.location, diagnostics: loaded.diagnostics };
-  const config2 = loaded.config;
-  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config2.render.templates, ref);
-  const schema2 = config2.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config2.render.chart?.valuesSchema ?? null, ref) : { diagnostics: [] };
-  const diagnostics = [...loaded.diagnostics, ...templateDiagnostics, ...schema2.diagnostics];
-  if (hasErrors(diagnostics)) return { ok: false, location: source.location, diagnostics };
-  return {
-    ok: true,
-    config: config2,
-    configured: true,
-    location: source.location,
-    templates,
-    renderOptions: schema2.valuesSchema ? { valuesSchema: schema2.valuesSchema } : {},
-    diagnostics
-  };
+function readOrgSettings(gh, org, ref) {
+  return loadOrgSettings(githubFiles(gh, { owner: org, repo: ORG_CONFIG_REPO }, ref), {
+    configPath: ORG_CONFIG_PATH,
+    file: ORG_CONFIG_PATH,
+    location: orgConfigLocation(org, ref)
+  });
 }
 __name(readOrgSettings, "readOrgSettings");
 
@@ -74315,7 +74366,7 @@ var MAX_BLOBS_FOR_DIFFS = 40;
 async function planPullRequest(gh, target) {
   const { repo } = target;
   const settings = target.settings ?? await readOrgSettings(gh, repo.owner);
-  const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
+  const manifestPath = settings.ok ? settings.config.manifest : DEFAULT_MANIFEST_PATH;
   const [head, base, pulls] = await Promise.all([
     readFileAt(gh, repo, manifestPath, target.headSha),
     readFileAt(gh, repo, manifestPath, target.baseSha),
@@ -74692,7 +74743,7 @@ __name(short, "short");
 // src/gitops/deploy.ts
 async function deploy(inputs) {
   const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
-  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
+  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve5) => setTimeout(resolve5, ms)));
   const rendered = new Map([...inputs.seed ?? []].map(([c, s]) => [c, Promise.resolve(s)]));
   const stateAt = /* @__PURE__ */ __name((commit) => {
     if (!rendered.has(commit)) {
@@ -75050,7 +75101,7 @@ async function applyPush(gh, target) {
   const { repo } = target;
   if (!pushesDefaultBranch(target)) return { status: "skipped", reason: "not the default branch" };
   const settings = target.settings ?? await readOrgSettings(gh, repo.owner);
-  const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
+  const manifestPath = settings.ok ? settings.config.manifest : DEFAULT_MANIFEST_PATH;
   if (!await pushChangesManifest(gh, repo, target, manifestPath)) return { status: "skipped", reason: "manifest unchanged" };
   if (settings.ok && !settings.config.gitops.repository) {
     target.log.warn({ config: settings.location }, "no gitops.repository configured: nothing to apply");
@@ -75196,67 +75247,27 @@ async function admitPush(gh, repo, target, plan) {
 __name(admitPush, "admitPush");
 
 // src/action/settings.ts
-import { readFile, stat as stat2 } from "node:fs/promises";
-import { dirname as dirname2, relative, resolve as resolve2 } from "node:path";
+import { relative as relative2, resolve as resolve3 } from "node:path";
 async function workspaceSettings(workspace, configPath, manifest) {
-  const absolute = resolve2(workspace, configPath);
-  const file = relative(workspace, absolute) || configPath;
+  const absolute = resolve3(workspace, configPath);
+  const file = relative2(workspace, absolute) || configPath;
+  const at = localConfigRoot(workspace, configPath);
+  const source = localFiles(at.root, "the workspace");
   let text;
   try {
-    text = await readFile(absolute, "utf8");
+    text = await source.readText(at.configPath);
   } catch (error2) {
-    const code = error2.code;
+    throw new ActionError(`cannot read the org config ${absolute}: ${error2.message}`);
+  }
+  if (text === null) {
     throw new ActionError(
-      code === "ENOENT" ? `the org config \`${configPath}\` is not in the workspace (${absolute}): check out the default branch before this step (actions/checkout), or point the \`config\` input at it; an empty file keeps every default` : `cannot read the org config ${absolute}: ${error2.message}`
+      `the org config \`${configPath}\` is not in the workspace (${absolute}): check out the default branch before this step (actions/checkout), or point the \`config\` input at it; an empty file keeps every default`
     );
   }
-  const location2 = `${file} (workspace)`;
-  const loaded = loadConfig(text, file);
-  if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: location2, diagnostics: loaded.diagnostics };
-  const config2 = manifest ? { ...loaded.config, manifest } : loaded.config;
-  const base = dirname2(absolute);
-  const templates = await readTemplates(base, config2, file);
-  const schema2 = await readValuesSchema(base, config2, file);
-  const diagnostics = [...loaded.diagnostics, ...templates.diagnostics, ...schema2.diagnostics];
-  if (hasErrors(diagnostics)) return { ok: false, location: location2, diagnostics };
-  return { ok: true, config: config2, configured: true, location: location2, templates: templates.set, renderOptions: schema2.options, diagnostics };
+  const settings = await settingsFromConfigText(source, text, { configPath: at.configPath, file, location: `${file} (workspace)` });
+  return settings.ok && manifest ? { ...settings, config: { ...settings.config, manifest } } : settings;
 }
 __name(workspaceSettings, "workspaceSettings");
-function problem(file, code, message, path) {
-  return { severity: "error", code, message, file, line: 1, column: 1, path };
-}
-__name(problem, "problem");
-async function isDirectory2(path) {
-  return (await stat2(path).catch(() => null))?.isDirectory() ?? false;
-}
-__name(isDirectory2, "isDirectory");
-async function readTemplates(base, config2, file) {
-  const folder = config2.render.templates;
-  if (folder === null) return { set: defaultTemplates(), diagnostics: [] };
-  const dir = resolve2(base, folder);
-  if (!await isDirectory2(dir)) {
-    return { set: defaultTemplates(), diagnostics: [problem(file, "templates-not-found", `render.templates: the folder \`${folder}\` was not found next to ${file} in the workspace`, "/render/templates")] };
-  }
-  return { set: loadTemplateSet(dir), diagnostics: [] };
-}
-__name(readTemplates, "readTemplates");
-async function readValuesSchema(base, config2, file) {
-  const location2 = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema : void 0;
-  if (!location2) return { options: {}, diagnostics: [] };
-  const at = "/render/chart/valuesSchema";
-  let text;
-  try {
-    text = await readFile(resolve2(base, location2), "utf8");
-  } catch {
-    return { options: {}, diagnostics: [problem(file, "values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` was not found next to ${file} in the workspace`, at)] };
-  }
-  try {
-    return { options: { valuesSchema: JSON.parse(text) }, diagnostics: [] };
-  } catch (error2) {
-    return { options: {}, diagnostics: [problem(file, "values-schema-invalid", `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`, at)] };
-  }
-}
-__name(readValuesSchema, "readValuesSchema");
 
 // src/action/runner.ts
 var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request_target", "pull_request", "pull_request_review"]);
@@ -75326,12 +75337,12 @@ async function actionSettings(context, inputs, deps) {
 }
 __name(actionSettings, "actionSettings");
 function workspaceSources(context, inputs, settings) {
-  const config2 = resolve3(context.workspace, inputs.config);
+  const config2 = resolve4(context.workspace, inputs.config);
   const files = [config2];
-  if (settings.ok && settings.config.render.templates) files.push(resolve3(dirname3(config2), settings.config.render.templates));
+  if (settings.ok && settings.config.render.templates) files.push(resolve4(dirname3(config2), settings.config.render.templates));
   const schema2 = settings.ok && settings.config.render.mode === "helm" ? settings.config.render.chart?.valuesSchema : void 0;
-  if (schema2 && !/^[a-z]+:\/\//i.test(schema2)) files.push(resolve3(dirname3(config2), schema2));
-  return files.map((f) => relative2(context.workspace, f)).filter((p) => p !== "" && !p.startsWith("..")).map((p) => p.split(sep2).join("/"));
+  if (schema2 && !/^[a-z]+:\/\//i.test(schema2)) files.push(resolve4(dirname3(config2), schema2));
+  return files.map((f) => relative3(context.workspace, f)).filter((p) => p !== "" && !p.startsWith("..")).map((p) => p.split(sep3).join("/"));
 }
 __name(workspaceSources, "workspaceSources");
 async function changedBetween(gh, context, sources, base, head) {
