@@ -13,7 +13,7 @@ import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
 import { CliError, formatText, loadCliConfig, loadConfigFiles, type Io } from "./io.js";
 import { manifestHistory } from "./manifest-at.js";
 import { gitopsError, renderOptions, requireTopLevel, sourceOf } from "./plan.js";
-import { EXIT_INVALID, exitCodeFor } from "./exit.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit.js";
 
 type Verb = "promote" | "rollback" | "hold" | "release";
 
@@ -91,14 +91,14 @@ function verbCommand(verb: Verb, summary: string, usage: string): Command {
 async function runVerb(verb: Verb, args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(verb, args, OPTIONS, verb === "rollback" ? 2 : 1);
   const environment = positionals[0];
-  if (environment === undefined) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, 2);
-  if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, 2);
+  if (environment === undefined) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, EXIT_USAGE);
+  if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, EXIT_USAGE);
   const gitops = resolve(io.cwd, values.gitops);
   await requireTopLevel(gitops);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     io.stderr.write(formatText(loaded.diagnostics, false));
-    return EXIT_INVALID;
+    return EXIT_FAILED;
   }
   const config = loaded.config;
   const manifestFile = resolve(io.cwd, typeof values.repo === "string" ? values.repo : ".", config.manifest);
@@ -129,7 +129,7 @@ async function runVerb(verb: Verb, args: string[], io: Io): Promise<number> {
     });
   } catch (error) {
     if (error instanceof CliError) throw error;
-    if (error instanceof DirtyWorkTreeError) throw new CliError(`paved ${verb}: ${error.message}`, 2);
+    if (error instanceof DirtyWorkTreeError) throw new CliError(`paved ${verb}: ${error.message}`, EXIT_USAGE);
     throw gitopsError(gitops, error);
   }
   return report(verb, outcome, io);
@@ -140,20 +140,20 @@ export function report(verb: string, outcome: DeployOutcome, io: Io): number {
   switch (outcome.status) {
     case "noop":
       io.stdout.write(`nothing to do: ${outcome.reason}\n`);
-      return 0;
+      return EXIT_OK;
     case "refused":
       io.stderr.write(`paved ${verb}: ${outcome.reason}; nothing committed\n`);
-      return 1;
+      return EXIT_FAILED;
     case "invalid-commit":
       io.stderr.write(`paved ${verb}: the manifest at ${outcome.commit.slice(0, 7)} does not validate under today's org config; nothing committed\n`);
       io.stderr.write(formatText(outcome.diagnostics, false));
-      return 1;
+      return EXIT_FAILED;
     case "invalid":
       io.stderr.write(cliText(outcome.plan, { color: false }));
-      return 1;
+      return EXIT_FAILED;
     case "conflict":
       io.stderr.write(`paved ${verb}: the GitOps branch kept changing under us (${outcome.attempts} attempts); nothing committed, try again\n`);
-      return 1;
+      return EXIT_FAILED;
     case "unchanged":
     case "committed": {
       io.stderr.write(cliText(outcome.plan, { color: false, diffs: false }));
@@ -162,7 +162,7 @@ export function report(verb: string, outcome: DeployOutcome, io: Io): number {
       for (const e of d.environments) io.stderr.write(`${e} now runs ${d.deployed[e]!.commit.slice(0, 7)}\n`);
       if (held.length > 0) io.stderr.write(`held: ${held.join(", ")} (nothing promotes into it until \`paved release ENV\`)\n`);
       io.stdout.write(outcome.status === "committed" ? `${outcome.sha}\n` : "no changes\n");
-      return 0;
+      return EXIT_OK;
     }
   }
 }

@@ -13,7 +13,7 @@ import { decodeText } from "../manifest/encoding.js";
 import { painter } from "../report/ansi.js";
 import { codeFrame } from "../report/code-frame.js";
 import { escapeTerminalLine, showInvisible } from "../report/escape.js";
-import { EXIT_INVALID, EXIT_USAGE } from "./exit.js";
+import { EXIT_FAILED, EXIT_USAGE } from "./exit.js";
 import { localConfigRoot, localFiles } from "../settings/local-files.js";
 import { readConfigFiles, type ConfigFiles } from "../settings/load.js";
 import { DEFAULT_MANIFEST_PATH, ORG_CONFIG_PATH } from "../settings/paths.js";
@@ -67,7 +67,7 @@ export async function readText(io: Io, path: string, what: string): Promise<stri
   const bytes = path === STDIN ? await readStdin(io, what) : await readBytes(io, path, what);
   const decoded = decodeText(bytes, displayPath(io, path));
   if ("text" in decoded) return decoded.text;
-  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), EXIT_INVALID);
+  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), EXIT_FAILED);
 }
 
 async function readBytes(io: Io, path: string, what: string): Promise<Uint8Array> {
