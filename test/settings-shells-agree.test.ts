@@ -4,7 +4,7 @@
  * diagnostics — code, file, line, column — in all three. Before, a missing templates folder was a usage
  * error (exit 2, no location) in the CLI and a located diagnostic in the others.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -126,4 +126,35 @@ it("the same templates folder gives the same template set in all three", async (
   const checked = await paved("check-config");
   expect(checked.stdout).toBe(`.github/paved.yml: valid org config (2 environments, 0 policies, ${names.length} templates)\n`);
   expect(checked.code).toBe(0);
+});
+
+it("a file or folder that links out of the workspace reads as missing in the Action and the CLI, as through the API", async () => {
+  const outside = mkdtempSync(join(tmpdir(), "paved-outside-"));
+  try {
+    writeFileSync(join(outside, "environ"), "GITHUB_TOKEN=ghs_secret_never_shown\n");
+    mkdirSync(join(outside, "templates"));
+    writeFileSync(join(outside, "templates", "extra.yaml.hbs"), TEMPLATE);
+    writeTree({ ".github/paved.yml": `${HELM}    valuesSchema: values.schema.json\n  templates: linked-templates\n` });
+    symlinkSync(join(outside, "environ"), join(dir, ".github/values.schema.json"));
+    symlinkSync(join(outside, "templates"), join(dir, ".github/linked-templates"));
+    const want = [
+      { code: "values-schema-not-found", file: ".github/paved.yml", line: 8, column: 19, severity: "error" },
+      { code: "templates-not-found", file: ".github/paved.yml", line: 9, column: 14, severity: "error" },
+    ];
+    const action = await workspaceSettings(dir, ".github/paved.yml", "");
+    expect(action.diagnostics.map(pick).sort(byLine)).toEqual(want);
+    const checked = await paved("check-config", "--format", "json");
+    expect(checked.code).toBe(1);
+    expect((JSON.parse(checked.stdout) as { diagnostics: Diagnostic[] }).diagnostics.map(pick).sort(byLine)).toEqual(want);
+    expect(JSON.stringify(action.diagnostics) + checked.stdout + checked.stderr).not.toContain("ghs_secret");
+  } finally {
+    rmSync(outside, { recursive: true, force: true });
+  }
+});
+
+it("a link that stays inside the workspace is followed, as the API serves it", async () => {
+  writeTree({ ".github/paved.yml": `${HELM}    valuesSchema: values.schema.json\n`, "charts/values.schema.json": '{ "type": "object" }' });
+  symlinkSync(join(dir, "charts/values.schema.json"), join(dir, ".github/values.schema.json"));
+  const action = await workspaceSettings(dir, ".github/paved.yml", "");
+  expect(action.ok && action.renderOptions).toEqual({ valuesSchema: { type: "object" } });
 });

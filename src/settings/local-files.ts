@@ -1,9 +1,12 @@
 /**
  * The settings' files in a folder on disk: the Action's workspace, the CLI's working folder. Like the
- * App's `<org>/.github`, the folder bounds what the config may name (src/settings/paths.ts).
+ * App's `<org>/.github`, the folder bounds what the config may name (src/settings/paths.ts), and a
+ * symbolic link out of it reads as no file, as the contents API serves no link that leaves the
+ * repository: a checked-out `values.schema.json -> /proc/self/environ` must not end up quoted in an
+ * annotation.
  */
 import type { Dirent } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, realpath } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import type { FileSource, FileSourceEntry } from "./file-source.js";
 
@@ -16,11 +19,20 @@ function absent(error: unknown): boolean {
 /** The files under `root`; `name` says where, in messages (`the workspace`). */
 export function localFiles(root: string, name: string): FileSource {
   const at = (path: string) => join(root, ...path.split("/"));
+  let realRoot: Promise<string> | undefined;
+  /** The path, resolved through any links, when it stays under `root`; null when it leaves it. */
+  const contained = async (path: string): Promise<string | null> => {
+    realRoot ??= realpath(root);
+    const [real, top] = await Promise.all([realpath(at(path)), realRoot]);
+    const inside = relative(top, real);
+    return inside === "" || !(inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) ? real : null;
+  };
   return {
     name,
     async readText(path) {
       try {
-        return await readFile(at(path), "utf8");
+        const real = await contained(path);
+        return real === null ? null : await readFile(real, "utf8");
       } catch (error) {
         if (absent(error)) return null;
         throw error;
@@ -29,7 +41,9 @@ export function localFiles(root: string, name: string): FileSource {
     async listFiles(folder): Promise<FileSourceEntry[] | null> {
       let entries: Dirent[];
       try {
-        entries = await readdir(at(folder), { withFileTypes: true });
+        const real = await contained(folder);
+        if (real === null) return null;
+        entries = await readdir(real, { withFileTypes: true });
       } catch (error) {
         if (absent(error)) return null;
         throw error;
