@@ -38567,15 +38567,15 @@ __name(codeFrame, "codeFrame");
 
 // src/cli/exit.ts
 var EXIT_OK = 0;
-var EXIT_INVALID = 1;
+var EXIT_FAILED = 1;
 var EXIT_USAGE = 2;
 function exitCodeFor(diagnostics) {
-  return hasErrors(diagnostics) ? EXIT_INVALID : EXIT_OK;
+  return hasErrors(diagnostics) ? EXIT_FAILED : EXIT_OK;
 }
 __name(exitCodeFor, "exitCodeFor");
 
 // src/settings/local-files.ts
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, realpath } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
 function absent(error) {
@@ -38584,11 +38584,19 @@ function absent(error) {
 __name(absent, "absent");
 function localFiles(root3, name) {
   const at = /* @__PURE__ */ __name((path) => join(root3, ...path.split("/")), "at");
+  let realRoot;
+  const contained = /* @__PURE__ */ __name(async (path) => {
+    realRoot ??= realpath(root3);
+    const [real, top] = await Promise.all([realpath(at(path)), realRoot]);
+    const inside = relative(top, real);
+    return inside === "" || !(inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) ? real : null;
+  }, "contained");
   return {
     name,
     async readText(path) {
       try {
-        return await readFile(at(path), "utf8");
+        const real = await contained(path);
+        return real === null ? null : await readFile(real, "utf8");
       } catch (error) {
         if (absent(error)) return null;
         throw error;
@@ -38597,7 +38605,9 @@ function localFiles(root3, name) {
     async listFiles(folder) {
       let entries2;
       try {
-        entries2 = await readdir(at(folder), { withFileTypes: true });
+        const real = await contained(folder);
+        if (real === null) return null;
+        entries2 = await readdir(real, { withFileTypes: true });
       } catch (error) {
         if (absent(error)) return null;
         throw error;
@@ -43512,7 +43522,7 @@ __name(templateSetWith, "templateSetWith");
 // src/settings/paths.ts
 import { posix } from "node:path";
 var ORG_CONFIG_PATH = ".github/paved.yml";
-var DEFAULT_MANIFEST_PATH = "platform.yaml";
+var DEFAULT_MANIFEST_PATH = DEFAULT_CONFIG.manifest;
 function configRelativePath(configPath, relative5) {
   const path = posix.normalize(posix.join(posix.dirname(configPath), relative5));
   return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
@@ -43602,7 +43612,7 @@ async function readText(io, path, what) {
   const bytes = path === STDIN ? await readStdin(io, what) : await readBytes(io, path, what);
   const decoded = decodeText(bytes, displayPath(io, path));
   if ("text" in decoded) return decoded.text;
-  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), EXIT_INVALID);
+  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), EXIT_FAILED);
 }
 __name(readText, "readText");
 async function readBytes(io, path, what) {
@@ -45246,7 +45256,7 @@ async function deploy(inputs) {
     const trailers = trailersOf(decision, request, inputs.by);
     const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers), "message") });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
-    if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
+    if (last.status !== "conflict") return { ...last, attempts: attempt, decision, units: desired.units };
     if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
   }
   return { status: "refused", reason: `the GitOps branch kept moving: ${attempts} attempts each lost the race to another writer; nothing was written`, attempts };
@@ -45632,11 +45642,11 @@ function parseCommandArgs(command, args, options, maxPositionals) {
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError(usageProblem(command, error, Object.keys(options)), 2);
+    throw new CliError(usageProblem(command, error, Object.keys(options)), EXIT_USAGE);
   }
   if (parsed.positionals.length > maxPositionals) {
     const extra = parsed.positionals.slice(maxPositionals).join(" ");
-    throw new CliError(`paved ${command}: unexpected argument \`${extra}\`; see \`paved ${command} --help\``, 2);
+    throw new CliError(`paved ${command}: unexpected argument \`${extra}\`; see \`paved ${command} --help\``, EXIT_USAGE);
   }
   return parsed;
 }
@@ -45658,14 +45668,14 @@ function oneOf(command, option, value, allowed, fallback) {
   if (typeof value === "string" && allowed.includes(value)) return value;
   throw new CliError(
     `paved ${command}: \`--${option}\` must be one of ${allowed.join(", ")}, not \`${String(value)}\`${didYouMean(String(value), allowed)}`,
-    2
+    EXIT_USAGE
   );
 }
 __name(oneOf, "oneOf");
 function sourceIdOption(command, value) {
   if (typeof value !== "string") return {};
   if (!SOURCE_ID.test(value)) {
-    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, 2);
+    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, EXIT_USAGE);
   }
   return { id: value };
 }
@@ -45686,15 +45696,15 @@ function manifestHistory(file) {
         return (await git(["show", `${commit}:./${name}`])).toString("utf8");
       } catch (error) {
         const why = error instanceof GitError ? error.stderr.trim().split("\n")[0] : String(error);
-        throw new CliError(`paved: cannot read ${name} at ${commit.slice(0, 12)} in ${dir} (${why}); --repo names the source repository whose history has the deployed commits`, 2);
+        throw new CliError(`paved: cannot read ${name} at ${commit.slice(0, 12)} in ${dir} (${why}); --repo names the source repository whose history has the deployed commits`, EXIT_USAGE);
       }
     },
     async resolve(ref, command) {
-      if (!/^[0-9A-Za-z][0-9A-Za-z._/-]{0,254}$/.test(ref)) throw new CliError(`paved ${command}: \`${ref}\` is not a commit (a sha, branch or tag)`, 2);
+      if (!/^[0-9A-Za-z][0-9A-Za-z._/-]{0,254}$/.test(ref)) throw new CliError(`paved ${command}: \`${ref}\` is not a commit (a sha, branch or tag)`, EXIT_USAGE);
       try {
         return (await git(["rev-parse", "-q", "--verify", `${ref}^{commit}`])).toString("utf8").trim();
       } catch {
-        throw new CliError(`paved ${command}: \`${ref}\` is not a commit of the source repository ${dir}; --repo names it (default: the current directory)`, 2);
+        throw new CliError(`paved ${command}: \`${ref}\` is not a commit of the source repository ${dir}; --repo names it (default: the current directory)`, EXIT_USAGE);
       }
     }
   };
@@ -45702,7 +45712,7 @@ function manifestHistory(file) {
 __name(manifestHistory, "manifestHistory");
 
 // src/cli/plan.ts
-import { realpath, stat as stat2 } from "node:fs/promises";
+import { realpath as realpath2, stat as stat2 } from "node:fs/promises";
 import { basename as basename3, dirname as dirname3, resolve as resolve3 } from "node:path";
 
 // src/report/context.ts
@@ -45988,12 +45998,12 @@ Exit status: 0 valid (with or without changes), 1 invalid or owned by another so
     const prepared = await preparePlan("plan", io, values, positionals[0]);
     const result2 = "plan" in prepared ? prepared.plan : await planOnce(prepared);
     io.stdout.write(formatPlan(result2, format, io, prepared.source, prepared.file));
-    return result2.valid ? 0 : 1;
+    return result2.valid ? EXIT_OK : EXIT_FAILED;
   }
 };
 async function preparePlan(command, io, values, manifestArg) {
   if (typeof values.gitops !== "string") {
-    throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
+    throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, EXIT_USAGE);
   }
   const gitops = resolve3(io.cwd, values.gitops);
   await requireTopLevel(gitops);
@@ -46057,20 +46067,20 @@ async function requireTopLevel(gitops) {
   } catch {
     return;
   }
-  const [real, realTop] = await Promise.all([realpath(gitops), realpath(top)]);
+  const [real, realTop] = await Promise.all([realpath2(gitops), realpath2(top)]);
   if (real !== realTop) {
     throw new CliError(
       `paved: ${gitops} is a folder inside the git repository ${top}: --gitops names the top of the GitOps clone (a folder inside it is \`gitops.directory\` in the org config)`,
-      2
+      EXIT_USAGE
     );
   }
 }
 __name(requireTopLevel, "requireTopLevel");
 function gitopsError(gitops, error) {
   if (error instanceof GitError && /not a git repository|cannot change to/i.test(error.stderr)) {
-    return new CliError(`paved: ${gitops} is not a git repository: --gitops names a local clone of the GitOps repository`, 2);
+    return new CliError(`paved: ${gitops} is not a git repository: --gitops names a local clone of the GitOps repository`, EXIT_USAGE);
   }
-  return new CliError(`paved: ${error instanceof Error ? error.message : String(error)}`, 2);
+  return new CliError(`paved: ${error instanceof Error ? error.message : String(error)}`, EXIT_USAGE);
 }
 __name(gitopsError, "gitopsError");
 function formatPlan(result2, format, io, source, file) {
@@ -46085,7 +46095,7 @@ function formatPlan(result2, format, io, source, file) {
 __name(formatPlan, "formatPlan");
 async function sourceOf(command, io, manifestPath, explicit) {
   if (typeof explicit === "string") {
-    if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, 2);
+    if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, EXIT_USAGE);
     return { repository: explicit };
   }
   const folder = dirname3(resolve3(io.cwd, manifestPath));
@@ -46176,14 +46186,14 @@ __name(verbCommand, "verbCommand");
 async function runVerb(verb, args, io) {
   const { values, positionals } = parseCommandArgs(verb, args, OPTIONS, verb === "rollback" ? 2 : 1);
   const environment2 = positionals[0];
-  if (environment2 === void 0) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, 2);
-  if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, 2);
+  if (environment2 === void 0) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, EXIT_USAGE);
+  if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, EXIT_USAGE);
   const gitops = resolve4(io.cwd, values.gitops);
   await requireTopLevel(gitops);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     io.stderr.write(formatText(loaded.diagnostics, false));
-    return EXIT_INVALID;
+    return EXIT_FAILED;
   }
   const config2 = loaded.config;
   const manifestFile = resolve4(io.cwd, typeof values.repo === "string" ? values.repo : ".", config2.manifest);
@@ -46214,7 +46224,7 @@ async function runVerb(verb, args, io) {
     });
   } catch (error) {
     if (error instanceof CliError) throw error;
-    if (error instanceof DirtyWorkTreeError) throw new CliError(`paved ${verb}: ${error.message}`, 2);
+    if (error instanceof DirtyWorkTreeError) throw new CliError(`paved ${verb}: ${error.message}`, EXIT_USAGE);
     throw gitopsError(gitops, error);
   }
   return report(verb, outcome, io);
@@ -46225,23 +46235,23 @@ function report(verb, outcome, io) {
     case "noop":
       io.stdout.write(`nothing to do: ${outcome.reason}
 `);
-      return 0;
+      return EXIT_OK;
     case "refused":
       io.stderr.write(`paved ${verb}: ${outcome.reason}; nothing committed
 `);
-      return 1;
+      return EXIT_FAILED;
     case "invalid-commit":
       io.stderr.write(`paved ${verb}: the manifest at ${outcome.commit.slice(0, 7)} does not validate under today's org config; nothing committed
 `);
       io.stderr.write(formatText(outcome.diagnostics, false));
-      return 1;
+      return EXIT_FAILED;
     case "invalid":
       io.stderr.write(cliText(outcome.plan, { color: false }));
-      return 1;
+      return EXIT_FAILED;
     case "conflict":
       io.stderr.write(`paved ${verb}: the GitOps branch kept changing under us (${outcome.attempts} attempts); nothing committed, try again
 `);
-      return 1;
+      return EXIT_FAILED;
     case "unchanged":
     case "committed": {
       io.stderr.write(cliText(outcome.plan, { color: false, diffs: false }));
@@ -46253,7 +46263,7 @@ function report(verb, outcome, io) {
 `);
       io.stdout.write(outcome.status === "committed" ? `${outcome.sha}
 ` : "no changes\n");
-      return 0;
+      return EXIT_OK;
     }
   }
 }
@@ -46298,7 +46308,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
     const prepared = await preparePlan("apply", io, values, positionals[0]);
     if ("plan" in prepared) {
       io.stderr.write(cliText(prepared.plan, { color: false }));
-      return 1;
+      return EXIT_FAILED;
     }
     const subject = /* @__PURE__ */ __name((planner2) => typeof values.message === "string" ? withSubject(planner2, values.message) : planner2, "subject");
     const merge2 = await mergeOf(prepared);
@@ -46308,7 +46318,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
         deployed = await deploy({ ...merge2, writer: prepared.writer, wrap: subject, retry: { attempts: 3 } });
       } catch (error) {
         if (error instanceof CliError) throw error;
-        if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, 2);
+        if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, EXIT_USAGE);
         throw gitopsError(prepared.gitops, error);
       }
       return report("apply", deployed, io);
@@ -46318,7 +46328,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
     try {
       outcome = await applyWithRetry(prepared.writer, bound, { attempts: 3 });
     } catch (error) {
-      if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, 2);
+      if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, EXIT_USAGE);
       throw gitopsError(prepared.gitops, error);
     }
     io.stderr.write(cliText(outcome.plan, { color: false, diffs: false }));
@@ -46326,20 +46336,20 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
       case "committed":
         io.stdout.write(`${outcome.sha}
 `);
-        return 0;
+        return EXIT_OK;
       case "unchanged":
         io.stdout.write("no changes\n");
-        return 0;
+        return EXIT_OK;
       case "invalid":
-        return 1;
+        return EXIT_FAILED;
       case "conflict":
         io.stderr.write(`paved apply: ${prepared.gitops} kept changing under us (${outcome.attempts} attempts); nothing committed, try again
 `);
-        return 1;
+        return EXIT_FAILED;
       case "refused":
         io.stderr.write(`paved apply: ${outcome.reason}; nothing committed
 `);
-        return 1;
+        return EXIT_FAILED;
     }
   }
 };
@@ -46708,6 +46718,56 @@ function localTouching(git) {
   };
 }
 __name(localTouching, "localTouching");
+async function deploymentLog(git) {
+  const head = (await git(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).catch(() => Buffer.from(""))).toString("utf8").trim();
+  if (head === "") return [];
+  const out = (await git(["log", "--grep=^Paved-Action: ", "--format=%H%x1f%cI%x1f%B%x1e", head])).toString("utf8");
+  return out.split("").map((r) => r.replace(/^\n/, "")).filter((r) => r.includes("")).map((r) => {
+    const [sha, date, ...message] = r.split("");
+    return { sha, date, message: message.join("") };
+  });
+}
+__name(deploymentLog, "deploymentLog");
+
+// src/report/history.ts
+var TRAILER = /^(Paved-[A-Za-z-]+): (.*)$/;
+function deploymentHistory(commits, environment2) {
+  return commits.flatMap((commit) => entriesOf(commit).filter((e) => e.environment === environment2));
+}
+__name(deploymentHistory, "deploymentHistory");
+function entriesOf(commit) {
+  let action;
+  let by;
+  let source = "";
+  const deployed = [];
+  const paragraphs = commit.message.trimEnd().split(/\n\s*\n/);
+  for (const line of (paragraphs.at(-1) ?? "").split("\n")) {
+    const match = TRAILER.exec(line.trim());
+    if (!match) continue;
+    const [, key3, value] = match;
+    if (key3 === "Paved-Action") action = value;
+    else if (key3 === "Paved-By") by = value;
+    else if (key3 === "Paved-Source") source = value.replace(/@[0-9a-f]{7,64}$/, "");
+    else if (key3 === "Paved-Source-Commit") {
+      const at = value.lastIndexOf("@");
+      if (at > 0) deployed.push({ environment: value.slice(0, at), sourceCommit: value.slice(at + 1) });
+    }
+  }
+  if (action === void 0) return [];
+  return deployed.map((d) => ({ gitopsCommit: commit.sha, date: commit.date, action, ...by ? { by } : {}, source, ...d }));
+}
+__name(entriesOf, "entriesOf");
+function historyText(entries2, environment2) {
+  if (entries2.length === 0) return `No deployments to ${escapeTerminal(environment2)} are recorded in the GitOps history.
+`;
+  const lines2 = entries2.map((e) => {
+    const who = e.by ? ` by ${e.by}` : e.action === "merge" ? " (merge)" : "";
+    return escapeTerminal(`${e.date}  ${e.action.padEnd(8)} ${e.source}@${e.sourceCommit.slice(0, 7)}${who}  gitops ${e.gitopsCommit.slice(0, 7)}`);
+  });
+  return `${lines2.join("\n")}
+`;
+}
+__name(historyText, "historyText");
 
 // src/demo/argocd.ts
 function applicationWithStatus(applicationYaml, state) {
@@ -46900,13 +46960,15 @@ __name(commitInfo, "commitInfo");
 
 // src/demo/platform.ts
 var DemoPlatform = class {
-  constructor(config2, manifestPath, gitopsDir) {
+  constructor(config2, manifestPath, gitopsDir, manifestAt) {
     this.config = config2;
     this.manifestPath = manifestPath;
+    this.manifestAt = manifestAt;
     this.writer = new LocalGitWriter(gitopsDir, { git: demoGit(gitopsDir) });
   }
   config;
   manifestPath;
+  manifestAt;
   static {
     __name(this, "DemoPlatform");
   }
@@ -46928,9 +46990,30 @@ var DemoPlatform = class {
     const snapshot = await this.writer.readTree();
     return bound.plan(snapshot, await readPlanBlobs(this.writer, bound, snapshot));
   }
-  /** What a push to the default branch does: plan again and commit, retrying on a concurrent writer. */
-  async apply(manifestText, source) {
-    return applyWithRetry(this.writer, this.bind(manifestText, source), { attempts: 3 });
+  /**
+   * What a push to the default branch does: each environment at the commit its promotion policy and
+   * hold give it, planned again and committed, retrying on a concurrent writer.
+   */
+  async apply(source) {
+    return this.deploy(source, (present) => ({ kind: "merge", head: source.sha, present }), source.sha);
+  }
+  /** `paved promote|rollback|hold|release ENV`: the same decision and compare-and-swap commit. */
+  async command(request, source, by) {
+    return this.deploy(source, () => request, void 0, by);
+  }
+  deploy(source, request, recordCommit, by) {
+    return deploy({
+      writer: this.writer,
+      config: this.config,
+      templates: defaultTemplates(),
+      manifestPath: this.manifestPath,
+      source,
+      readManifest: this.manifestAt,
+      request,
+      retry: { attempts: 3 },
+      ...recordCommit ? { recordCommit } : {},
+      ...by ? { by } : {}
+    });
   }
 };
 
@@ -46987,6 +47070,8 @@ var Story = class {
     this.expect(created.length > 0 && created.every((p) => p.includes("/worker/") || p.endsWith("/worker.yaml")), `merging #1 created other files than the worker's: ${created.join(", ")}`);
     await this.argoReports(merged.sha, created.find((p) => p.endsWith("/application.yaml")));
     await this.breakPolicy(example);
+    await this.rollBack();
+    await this.releaseAndPromote();
     await this.removeService(created);
     await this.finale();
   }
@@ -47002,7 +47087,7 @@ var Story = class {
     const loaded = loadConfig(await readExample(dir, "paved.yml"), configFile);
     this.expect(loaded.config, `the bundled org config has errors: ${loaded.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join("; ")}`);
     this.config = loaded.config;
-    this.platform = new DemoPlatform(this.config, MANIFEST, this.options.gitopsDir);
+    this.platform = new DemoPlatform(this.config, MANIFEST, this.options.gitopsDir, (commit) => this.app.show(commit, MANIFEST).catch(() => null));
     const t = this.term;
     t.title("Paved demo: platform.yaml \u2192 pull request \u2192 plan \u2192 GitOps commit, with real git repositories");
     t.say(`application repository  ${this.options.appDir}   (${REPOSITORY})`);
@@ -47018,10 +47103,10 @@ Argo CD syncs this repository. Paved writes it; people review it.
     const withoutWorker = removeEntry(removeEntry(example, ["services", "worker"]), ["environments", "production", "services", "worker"]);
     const head = await this.app.commitFile(MANIFEST, withoutWorker, "Describe the payments API in platform.yaml");
     t.say(`${REPOSITORY} has the bundled example (examples/platform.yaml) on main, without its worker service for now.`);
-    const outcome = await this.platform.apply(withoutWorker, { repository: REPOSITORY, sha: head });
+    const outcome = await this.platform.apply({ repository: REPOSITORY, sha: head });
     const sha = this.committed(outcome, "applying main");
     const info = await commitInfo(this.gitops.git, sha);
-    t.ok(`Paved applied main: GitOps commit ${short2(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.plan.environments.join(" and ")}).`);
+    t.ok(`Paved applied main: GitOps commit ${short2(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.status === "committed" ? outcome.plan.environments.join(" and ") : "no environment"}).`);
     return example;
   }
   // ── 1 · a pull request adds a service ────────────────────────────────────────────────────
@@ -47051,9 +47136,8 @@ Argo CD syncs this repository. Paved writes it; people review it.
     const message = `Merge pull request #${pr} from ${REPOSITORY.split("/")[0]}/${branch}`;
     const merged = await this.app.merge(branch, message);
     t.ran(`git merge --no-ff ${branch}   \u2192 ${short2(merged)} "${message}"`);
-    const text3 = await this.app.show(merged, MANIFEST);
     const before = await this.gitops.head();
-    const outcome = await this.platform.apply(text3, { repository: REPOSITORY, sha: merged, pullRequest: pr });
+    const outcome = await this.platform.apply({ repository: REPOSITORY, sha: merged, pullRequest: pr });
     const sha = this.committed(outcome, `applying the merge of #${pr}`);
     const info = await commitInfo(this.gitops.git, sha);
     this.expect(await this.gitops.text(["rev-parse", `${sha}^`]) === before, "the GitOps commit is not on top of the branch it read");
@@ -47138,8 +47222,8 @@ ${committed.join("\n")}`
     t.located(plan.diagnostics, broken);
     t.say(`The pull-request comment says \`${verdict2.replace(/^#+\s*/, "")}\`, with the same errors linked to those lines.`);
     const gitopsHead = await this.gitops.head();
-    const refused = await this.platform.apply(broken, source);
-    this.expect(refused.status === "invalid", `applying the broken manifest was not refused (${refused.status})`);
+    const refused = await this.platform.apply({ ...source, sha: head });
+    this.expect(refused.status === "invalid-commit", `applying the broken manifest was not refused (${refused.status})`);
     this.expect(await this.gitops.head() === gitopsHead, "the GitOps repository moved although the manifest is invalid");
     t.ok(`Had it been merged anyway, apply refuses it too: nothing committed (GitOps still at ${short2(gitopsHead)}).`);
     const fixed = setScalar(setScalar(broken, [...production, "replicas"], 2), image, "ghcr.io/acme/payments-api:1.5.0");
@@ -47157,9 +47241,54 @@ ${committed.join("\n")}`
     const info = await this.mergeAndApply("scale-down", 2, good);
     this.expect(!info.files.some((f) => f.path.includes("/worker/")), "the fix touched the worker's files");
   }
-  // ── 4 · a service removed: scoped deletes ─────────────────────────────────────────────────
+  // ── 4 · production rolls back, in git, and is held ──────────────────────────────────────
+  /** Production runs #2's merge: rolled back to what it ran before, it holds there against merges. */
+  async rollBack() {
+    this.begin("4", "Production rolls back, in git, and is held");
+    const t = this.term;
+    const [, firstMerge, secondMerge] = this.facts.commits;
+    const deploymentFile = "production/payments/api/manifests/deployment.yaml";
+    const source = { repository: REPOSITORY };
+    t.say("Say 1.5.0 misbehaves in production. Argo CD's own rollback refuses to run while auto-sync is on; Paved rolls back in git:");
+    t.ran("paved rollback production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    const rolledBack = await this.platform.command({ kind: "rollback", environment: "production" }, source, DEVELOPER.name);
+    const sha = this.committed(rolledBack, "rolling production back");
+    const info = await commitInfo(this.gitops.git, sha);
+    this.expect(info.files.every((f) => f.path.startsWith("production/") || f.path.startsWith(".paved/")), `the rollback touched more than production: ${info.files.map((f) => f.path).join(", ")}`);
+    const runsNow = await this.gitops.show(sha, deploymentFile);
+    this.expect(runsNow === await this.gitops.show(firstMerge, deploymentFile), "production's Deployment is not the one #1's merge wrote");
+    this.expect(runsNow !== await this.gitops.show(secondMerge, deploymentFile), "the rollback did not change production's Deployment");
+    t.quote((await this.gitops.text(["log", "-1", "--format=%B", sha])).trim());
+    t.ok(`GitOps commit ${short2(sha)}: production runs what it ran before #2 (${info.files.length} files, staging untouched), and is held.`);
+    const main = await this.app.head("main");
+    const again = await this.platform.apply({ repository: REPOSITORY, sha: main });
+    this.expect(again.status !== "committed" || !(await commitInfo(this.gitops.git, again.sha)).files.some((f) => f.path.startsWith("production/")), "a merge changed production while it is held");
+    this.expect(await this.gitops.show("HEAD", deploymentFile) === runsNow, "production moved while held");
+    t.ok("A merge of main now leaves production alone: it stays at what #1's merge deployed until released.");
+  }
+  // ── 5 · release, promote, and the history ─────────────────────────────────────────────────
+  async releaseAndPromote() {
+    this.begin("5", "Released, promoted again, and the history");
+    const t = this.term;
+    const secondMerge = this.facts.commits[2];
+    const deploymentFile = "production/payments/api/manifests/deployment.yaml";
+    const source = { repository: REPOSITORY };
+    t.say("Once 1.5.0 is fixed, the team releases production and promotes what staging runs:");
+    t.ran("paved release production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    this.committed(await this.platform.command({ kind: "release", environment: "production" }, source, DEVELOPER.name), "releasing production");
+    t.ran("paved promote production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    const sha = this.committed(await this.platform.command({ kind: "promote", environment: "production" }, source, DEVELOPER.name), "promoting into production");
+    this.expect(await this.gitops.show(sha, deploymentFile) === await this.gitops.show(secondMerge, deploymentFile), "production does not run #2's Deployment after the promotion");
+    t.ok(`GitOps commit ${short2(sha)}: production runs the commit staging runs again.`);
+    t.say("`paved history production` reads it all back from the GitOps commits' trailers alone:");
+    const history2 = historyText(deploymentHistory(await deploymentLog(this.gitops.git), "production"), "production");
+    this.expect(/promote/.test(history2) && /release/.test(history2) && /rollback/.test(history2), `the history lacks the promotion, release or rollback:
+${history2}`);
+    t.quote(history2.trimEnd());
+  }
+  // ── 6 · a service removed: scoped deletes ─────────────────────────────────────────────────
   async removeService(created) {
-    this.begin("4", "Pull request #3 removes a service: only its files go");
+    this.begin("6", "Pull request #3 removes a service: only its files go");
     const t = this.term;
     const current = await this.app.show("main", MANIFEST);
     const removed = removeEntry(removeEntry(current, ["services", "worker"]), ["environments", "production", "services", "worker"]);
@@ -47187,10 +47316,10 @@ ${expected.join("\n")}`);
   }
   // ── the end ───────────────────────────────────────────────────────────────────────────────
   async finale() {
-    this.begin("5", "Once more, and the history");
+    this.begin("7", "Once more, and the history");
     const t = this.term;
     const main = await this.app.head("main");
-    const again = await this.platform.apply(await this.app.show(main, MANIFEST), { repository: REPOSITORY, sha: main });
+    const again = await this.platform.apply({ repository: REPOSITORY, sha: main });
     this.expect(again.status === "unchanged", `applying main a second time did something (${again.status})`);
     t.ok("Applying main again changes nothing: apply is idempotent.");
     t.say(`${this.config.gitops.repository ?? "GitOps"} history:`);
@@ -47199,7 +47328,9 @@ ${expected.join("\n")}`);
   // ── helpers ────────────────────────────────────────────────────────────────────────────────
   committed(outcome, what) {
     if (outcome.status !== "committed") {
-      const why = outcome.plan.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message} [${d.code}]`).join("; ");
+      const diagnostics = "plan" in outcome ? outcome.plan.diagnostics : "diagnostics" in outcome ? outcome.diagnostics : [];
+      const reason = "reason" in outcome ? outcome.reason : "";
+      const why = [reason, ...diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message} [${d.code}]`)].filter(Boolean).join("; ");
       throw new StoryError(this.step, `${what} ended \`${outcome.status}\`, not in a commit${why ? `: ${why}` : ""}`);
     }
     this.facts.commits.push(outcome.sha);
@@ -47390,9 +47521,9 @@ problems (no git, DIR already holds the repositories).
         const step2 = error instanceof StoryError ? ` at step ${error.step}` : "";
         io.stderr.write(`paved demo: the story went wrong${step2}: ${error.message}
 `);
-        return 1;
+        return EXIT_FAILED;
       }
-      if (error instanceof GitError && error.code === "ENOENT") throw new CliError("paved demo: needs git on PATH (https://git-scm.com)", 2);
+      if (error instanceof GitError && error.code === "ENOENT") throw new CliError("paved demo: needs git on PATH (https://git-scm.com)", EXIT_USAGE);
       throw error;
     } finally {
       if (!keep) await rm(root3, { recursive: true, force: true });
@@ -47411,7 +47542,7 @@ problems (no git, DIR already holds the repositories).
       term.say("To browse them on the self-service page (services, deployments, delivery metrics):");
       term.say(`  paved demo --keep DIR && ${portalCommandLine("DIR/gitops", "DIR/payments")}`);
     }
-    return 0;
+    return EXIT_OK;
   }
 };
 function portalCommandLine(gitopsDir, appDir) {
@@ -47422,63 +47553,19 @@ async function prepareKeep(dir, appDir, gitopsDir) {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw new CliError(`paved demo: cannot create \`${dir}\`: ${error.message}`, 2);
+    throw new CliError(`paved demo: cannot create \`${dir}\`: ${error.message}`, EXIT_USAGE);
   }
   const present = new Set(await readdir2(dir));
   for (const path of [appDir, gitopsDir]) {
     const name = path.slice(dir.length + 1);
-    if (present.has(name)) throw new CliError(`paved demo: \`${path}\` already exists; choose another --keep folder or remove it`, 2);
+    if (present.has(name)) throw new CliError(`paved demo: \`${path}\` already exists; choose another --keep folder or remove it`, EXIT_USAGE);
   }
 }
 __name(prepareKeep, "prepareKeep");
 
 // src/cli/history.ts
 import { resolve as resolve6 } from "node:path";
-
-// src/report/history.ts
-var TRAILER = /^(Paved-[A-Za-z-]+): (.*)$/;
-function deploymentHistory(commits, environment2) {
-  return commits.flatMap((commit) => entriesOf(commit).filter((e) => e.environment === environment2));
-}
-__name(deploymentHistory, "deploymentHistory");
-function entriesOf(commit) {
-  let action;
-  let by;
-  let source = "";
-  const deployed = [];
-  const paragraphs = commit.message.trimEnd().split(/\n\s*\n/);
-  for (const line of (paragraphs.at(-1) ?? "").split("\n")) {
-    const match = TRAILER.exec(line.trim());
-    if (!match) continue;
-    const [, key3, value] = match;
-    if (key3 === "Paved-Action") action = value;
-    else if (key3 === "Paved-By") by = value;
-    else if (key3 === "Paved-Source") source = value.replace(/@[0-9a-f]{7,64}$/, "");
-    else if (key3 === "Paved-Source-Commit") {
-      const at = value.lastIndexOf("@");
-      if (at > 0) deployed.push({ environment: value.slice(0, at), sourceCommit: value.slice(at + 1) });
-    }
-  }
-  if (action === void 0) return [];
-  return deployed.map((d) => ({ gitopsCommit: commit.sha, date: commit.date, action, ...by ? { by } : {}, source, ...d }));
-}
-__name(entriesOf, "entriesOf");
-function historyText(entries2, environment2) {
-  if (entries2.length === 0) return `No deployments to ${escapeTerminal(environment2)} are recorded in the GitOps history.
-`;
-  const lines2 = entries2.map((e) => {
-    const who = e.by ? ` by ${e.by}` : e.action === "merge" ? " (merge)" : "";
-    return escapeTerminal(`${e.date}  ${e.action.padEnd(8)} ${e.source}@${e.sourceCommit.slice(0, 7)}${who}  gitops ${e.gitopsCommit.slice(0, 7)}`);
-  });
-  return `${lines2.join("\n")}
-`;
-}
-__name(historyText, "historyText");
-
-// src/cli/history.ts
 var FORMATS3 = ["text", "json"];
-var FIELD = "";
-var RECORD = "";
 var historyCommand = {
   summary: "Show what was deployed to an environment, when, by which command or merge",
   usage: `Usage: paved history ENV --gitops DIR [--format text|json]
@@ -47499,31 +47586,23 @@ Exit status: 0 listed (also when nothing is recorded), 2 usage or I/O problems.
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("history", args, { gitops: { type: "string" }, format: { type: "string" } }, 1);
     const environment2 = positionals[0];
-    if (environment2 === void 0) throw new CliError("paved history: name the environment: `paved history ENV --gitops DIR`; see `paved history --help`", 2);
-    if (typeof values.gitops !== "string") throw new CliError("paved history: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved history --help`", 2);
+    if (environment2 === void 0) throw new CliError("paved history: name the environment: `paved history ENV --gitops DIR`; see `paved history --help`", EXIT_USAGE);
+    if (typeof values.gitops !== "string") throw new CliError("paved history: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved history --help`", EXIT_USAGE);
     const format = oneOf("history", "format", values.format, FORMATS3, "text");
     const gitops = resolve6(io.cwd, values.gitops);
     await requireTopLevel(gitops);
     const entries2 = deploymentHistory(await readLog(gitops), environment2);
     io.stdout.write(format === "json" ? `${JSON.stringify(entries2, null, 2)}
 ` : historyText(entries2, environment2));
-    return 0;
+    return EXIT_OK;
   }
 };
 async function readLog(gitops) {
-  const git = gitRunner(gitops);
-  let out;
   try {
-    const head = (await git(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).catch(() => Buffer.from(""))).toString("utf8").trim();
-    if (head === "") return [];
-    out = (await git(["log", "--grep=^Paved-Action: ", "--format=%H%x1f%cI%x1f%B%x1e", head])).toString("utf8");
+    return await deploymentLog(gitRunner(gitops));
   } catch (error) {
     throw gitopsError(gitops, error);
   }
-  return out.split(RECORD).map((r) => r.replace(/^\n/, "")).filter((r) => r.includes(FIELD)).map((r) => {
-    const [sha, date, ...message] = r.split(FIELD);
-    return { sha, date, message: message.join(FIELD) };
-  });
 }
 __name(readLog, "readLog");
 
@@ -47631,14 +47710,14 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
       0
     );
     const format = oneOf("drift", "format", values.format, FORMATS4, "text");
-    if (typeof values.gitops !== "string") throw new CliError("paved drift: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved drift --help`", 2);
+    if (typeof values.gitops !== "string") throw new CliError("paved drift: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved drift --help`", EXIT_USAGE);
     const slug = typeof values.app === "string" ? values.app : "paved";
-    if (!/^[a-z0-9][a-z0-9-]{0,33}$/i.test(slug)) throw new CliError(`paved drift: \`--app\` must be a GitHub App slug, not \`${slug}\``, 2);
+    if (!/^[a-z0-9][a-z0-9-]{0,33}$/i.test(slug)) throw new CliError(`paved drift: \`--app\` must be a GitHub App slug, not \`${slug}\``, EXIT_USAGE);
     const authors = (values.author ?? []).map((a) => a.toLowerCase());
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       io.stderr.write(formatText(loaded.diagnostics, false));
-      return EXIT_INVALID;
+      return EXIT_FAILED;
     }
     const config2 = loaded.config;
     const dir = resolve7(io.cwd, values.gitops);
@@ -47665,7 +47744,7 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
     const entries2 = updateDrift([], commits, ownedFiles(indexes), snapshot.tree);
     io.stdout.write(format === "json" ? `${JSON.stringify({ drift: entries2 }, null, 2)}
 ` : driftText(entries2));
-    return entries2.length === 0 ? 0 : 1;
+    return entries2.length === 0 ? EXIT_OK : EXIT_FAILED;
   }
 };
 var START = "";
@@ -47739,16 +47818,16 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     );
     const owner = typeof values.owner === "string" ? values.owner : "my-team";
     if (!OWNER.test(owner)) {
-      throw new CliError(`paved init: \`--owner\` must be a GitHub team slug (lowercase letters, digits and dashes, at most 40), not \`${owner}\``, 2);
+      throw new CliError(`paved init: \`--owner\` must be a GitHub team slug (lowercase letters, digits and dashes, at most 40), not \`${owner}\``, EXIT_USAGE);
     }
     const service = typeof values.service === "string" ? values.service : serviceFromFolder(io.cwd);
     if (!SERVICE.test(service)) {
-      throw new CliError(`paved init: \`--service\` must start with a letter and hold only lowercase letters, digits and dashes (at most 40), not \`${service}\``, 2);
+      throw new CliError(`paved init: \`--service\` must start with a letter and hold only lowercase letters, digits and dashes (at most 40), not \`${service}\``, EXIT_USAGE);
     }
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       writeDiagnostics(io, "text", loaded.diagnostics, `${loaded.file ?? "the org config"}: has errors; nothing written`);
-      return EXIT_INVALID;
+      return EXIT_FAILED;
     }
     const path = positionals[0] ?? DEFAULT_MANIFEST;
     const file = displayPath(io, path);
@@ -47757,8 +47836,8 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
       await writeFile2(resolve8(io.cwd, path), text3, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
     } catch (error) {
       const code = error.code;
-      if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, 2);
-      throw new CliError(`paved init: cannot write \`${file}\`: ${code === "ENOENT" ? "its folder does not exist" : error.message}`, 2);
+      if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, EXIT_USAGE);
+      throw new CliError(`paved init: cannot write \`${file}\`: ${code === "ENOENT" ? "its folder does not exist" : error.message}`, EXIT_USAGE);
     }
     const check = checkManifest(text3, file, loaded.config);
     io.stdout.write(`Wrote ${file}: service \`${service}\` owned by \`${owner}\`${loaded.file ? `, following ${loaded.file}` : ""}.
@@ -47880,7 +47959,8 @@ __name(windowDays, "windowDays");
 // src/metrics/delivery.ts
 var DAY = 864e5;
 function deliveryMetrics(all, window) {
-  const production = all.filter((d) => d.production && d.action !== "delete").sort((a, b) => a.committedAt - b.committedAt || compareStrings(a.gitopsCommit, b.gitopsCommit));
+  const position = new Map(all.map((d, i) => [d, i]));
+  const production = all.filter((d) => d.production && d.action !== "delete").sort((a, b) => a.committedAt - b.committedAt || position.get(b) - position.get(a));
   const outcomes = outcomesOf(production, window);
   const teams = [...new Set(production.map((d) => d.team))].sort(compareStrings);
   const services = [...new Map(production.map((d) => [serviceKey(d), d])).values()].sort((a, b) => compareStrings(a.team, b.team) || compareStrings(serviceKey(a), serviceKey(b)));
@@ -47913,7 +47993,8 @@ function outcomesOf(production, window) {
       const deployedAt = deployedTime(d);
       const before = history2[i - 1];
       const next = history2[i + 1];
-      const rolledBack = !!(before && next && d.version && before.version && next.version === before.version && d.version !== before.version);
+      const revertedTo = !!(before && next && d.version && before.version && next.version === before.version && d.version !== before.version);
+      const rolledBack = next?.command === "rollback" || d.command !== "rollback" && revertedTo;
       const failure2 = firstAt(d.statuses, (s) => s.state === "failure" || s.state === "error");
       const failedAt = failure2 ?? (rolledBack ? deployedAt ?? d.committedAt : null);
       let restoredAt = null;
@@ -48011,7 +48092,8 @@ function parsePavedCommit(message) {
     if (m) units.push({ environment: m[1], service: m[2], action: m[3] });
   }
   const pr = /\(#(\d+)\)\s*$/.exec(lines2[0] ?? "");
-  return { repository: source[1], sourceSha: source[2], ...pr ? { pullRequest: Number(pr[1]) } : {}, units };
+  const action = entriesOf({ sha: "", date: "", message })[0]?.action;
+  return { repository: source[1], sourceSha: source[2], ...pr ? { pullRequest: Number(pr[1]) } : {}, units, ...action ? { action } : {} };
 }
 __name(parsePavedCommit, "parsePavedCommit");
 
@@ -48068,6 +48150,7 @@ function assembleFacts(input) {
         environment: u.environment,
         production: production.has(u.environment),
         action: u.action,
+        ...paved.action ? { command: paved.action } : {},
         gitopsCommit: commit.sha,
         committedAt: commit.committedAt,
         sourceSha: paved.sourceSha,
@@ -48090,12 +48173,27 @@ function assembleFacts(input) {
     environments: config2.environments.map((e) => ({ name: e.name, production: e.production })),
     units,
     deployments,
-    previews: [],
+    previews: (input.previews ?? []).map((record) => previewFact(record, input.web)),
     feedback: input.feedback,
     origin: input.origin
   };
 }
 __name(assembleFacts, "assembleFacts");
+function previewFact(record, web) {
+  const updatedAt = Date.parse(record.pushedAt);
+  return {
+    repository: record.repository,
+    team: record.owner,
+    services: record.services ?? [],
+    pullRequest: record.number,
+    namespace: record.namespace,
+    updatedAt: Number.isNaN(updatedAt) ? 0 : updatedAt,
+    headSha: record.headSha,
+    ...record.url ? { url: record.url } : {},
+    ...web ? { pullRequestUrl: `${web}/${record.repository}/pull/${record.number}` } : {}
+  };
+}
+__name(previewFact, "previewFact");
 function indexImages(text3) {
   const images = {};
   if (text3 === null) return images;
@@ -48134,6 +48232,91 @@ function linksFor(config2, unit) {
 }
 __name(linksFor, "linksFor");
 
+// src/previews/record.ts
+var KIND2 = "Preview";
+var RECORD_FILE = "preview.yaml";
+function previewsRoot(directory) {
+  return joinPath(directory, "previews");
+}
+__name(previewsRoot, "previewsRoot");
+function previewDir(directory, owner, repositoryId, number) {
+  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
+    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
+  }
+  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
+  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
+}
+__name(previewDir, "previewDir");
+function recordPath(dir) {
+  return `${dir}/${RECORD_FILE}`;
+}
+__name(recordPath, "recordPath");
+function recordPaths(paths, directory) {
+  const root3 = previewsRoot(directory);
+  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
+  return [...paths].filter((p) => shape.test(p)).sort();
+}
+__name(recordPaths, "recordPaths");
+function previewProjectPath(directory, owner) {
+  return joinPath(previewsRoot(directory), owner, "project.yaml");
+}
+__name(previewProjectPath, "previewProjectPath");
+function formatRecord(record) {
+  return `# A Paved preview of ${record.repository}#${record.number}. Paved removes this folder when the pull request closes,
+# its label is removed or its TTL passes without a push; do not edit by hand.
+` + dump({ apiVersion: "paved.dev/v1", kind: KIND2, ...record }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+__name(formatRecord, "formatRecord");
+function parseRecord(content) {
+  let doc;
+  try {
+    doc = load(content);
+  } catch {
+    return null;
+  }
+  if (typeof doc !== "object" || doc === null) return null;
+  const d = doc;
+  if (d.kind !== KIND2) return null;
+  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
+  const repository2 = text3("repository");
+  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
+  const owner = text3("owner");
+  const namespace = text3("namespace");
+  const headSha = text3("headSha");
+  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
+  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
+  const pinned2 = text3("pinned");
+  const url = text3("url");
+  const services = Array.isArray(d.services) ? d.services.filter((s) => typeof s === "string") : [];
+  return {
+    repository: repository2,
+    repositoryId,
+    number: d.number,
+    owner,
+    namespace,
+    headSha,
+    pushedAt,
+    keep: d.keep === true,
+    ...pinned2 ? { pinned: pinned2 } : {},
+    ...url ? { url } : {},
+    ...services.length > 0 ? { services } : {}
+  };
+}
+__name(parseRecord, "parseRecord");
+function listPreviews(files, directory) {
+  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
+}
+__name(listPreviews, "listPreviews");
+function isExpired(record, now, ttlMs) {
+  const at = Date.parse(record.pushedAt);
+  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
+}
+__name(isExpired, "isExpired");
+function escape2(text3) {
+  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+__name(escape2, "escape");
+
 // src/gitops/portal-local.ts
 var LOCAL_HISTORY_LIMIT = 500;
 async function localPortalFacts(gitops, sources, config2, origin) {
@@ -48169,7 +48352,11 @@ async function localPortalFacts(gitops, sources, config2, origin) {
     }
     commits.push(commit);
   }
-  return assembleFacts({ config: config2, indexes, commits, deployments: [], changes, web: null, feedback: false, origin });
+  const previewFiles = /* @__PURE__ */ new Map();
+  const inTree = (await text3(["ls-tree", "-r", "--name-only", "HEAD", "--", previewsRoot(config2.gitops.directory)])).split("\n");
+  for (const path of recordPaths(inTree, config2.gitops.directory)) previewFiles.set(path, await text3(["show", `HEAD:${path}`]));
+  const previews2 = listPreviews(previewFiles, config2.gitops.directory);
+  return assembleFacts({ config: config2, indexes, commits, deployments: [], changes, previews: previews2, web: null, feedback: false, origin });
 }
 __name(localPortalFacts, "localPortalFacts");
 async function sourceChange(sources, sha) {
@@ -48204,11 +48391,11 @@ var LOCAL_FACTS_USAGE = `  --gitops DIR     a local clone of the GitOps reposito
                    merge (repeatable; without one, lead times are unknown)
   --config FILE    the org config (default: .github/paved.yml when present, else built-in defaults)`;
 async function localFactsReader(command, values, io) {
-  if (typeof values.gitops !== "string") throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
+  if (typeof values.gitops !== "string") throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, EXIT_USAGE);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     const lines2 = loaded.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity}: ${escapeTerminalLine(d.message)}`);
-    throw new CliError(lines2.join("\n") || `paved ${command}: the org config has errors`, 1);
+    throw new CliError(lines2.join("\n") || `paved ${command}: the org config has errors`, EXIT_FAILED);
   }
   const config2 = loaded.config;
   const dir = resolve9(io.cwd, values.gitops);
@@ -48218,7 +48405,7 @@ async function localFactsReader(command, values, io) {
   try {
     await gitops(["rev-parse", "--verify", "HEAD"]);
   } catch (error) {
-    throw new CliError(`paved ${command}: \`${values.gitops}\` is not a git clone with commits: ${error.message.split("\n")[0]}`, 2);
+    throw new CliError(`paved ${command}: \`${values.gitops}\` is not a git clone with commits: ${error.message.split("\n")[0]}`, EXIT_USAGE);
   }
   return read;
 }
@@ -48247,20 +48434,20 @@ Exit status: 0 shown, 1 invalid config, 2 usage or I/O problems.
     const { values } = parseCommandArgs("metrics", args, { ...LOCAL_FACTS_OPTIONS, window: { type: "string" }, format: { type: "string" } }, 0);
     const format = oneOf("metrics", "format", values.format, FORMATS5, "text");
     const window = parseWindow(typeof values.window === "string" ? values.window : DEFAULT_WINDOW, Date.now());
-    if ("error" in window) throw new CliError(`paved metrics: ${window.error}`, 2);
+    if ("error" in window) throw new CliError(`paved metrics: ${window.error}`, EXIT_USAGE);
     const facts = await (await localFactsReader("metrics", values, io))();
     const metrics = deliveryMetrics(facts.deployments, window);
     if (format === "json") {
       io.stdout.write(`${JSON.stringify({ window: { ...window, from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() }, ...metrics }, null, 2)}
 `);
-      return 0;
+      return EXIT_OK;
     }
     const lines2 = [`Delivery over the last ${window.label} (production deployments)`, "", ...block("org", metrics.org)];
     for (const t of metrics.teams) lines2.push("", ...block(`team ${t.team}`, t.metrics));
     for (const s of metrics.services) lines2.push("", ...block(`service ${s.service} (${s.repository})`, s.metrics));
     io.stdout.write(`${lines2.map(escapeTerminalLine).join("\n")}
 `);
-    return 0;
+    return EXIT_OK;
   }
 };
 function block(name, m) {
@@ -48430,7 +48617,12 @@ function history(deployments) {
 __name(history, "history");
 function previews(list) {
   if (list.length === 0) return "";
-  const items = list.map((p) => `<li><code>${escapeHtml2(p.service)}</code> #${p.pullRequest}${p.url ? ` <a href="${safeHref(p.url)}">${escapeHtml2(p.url)}</a>` : ""}</li>`).join("");
+  const items = list.map((p) => {
+    const change2 = p.pullRequestUrl ? `<a href="${safeHref(p.pullRequestUrl)}">${escapeHtml2(p.repository)}#${p.pullRequest}</a>` : `${escapeHtml2(p.repository)}#${p.pullRequest}`;
+    const services = p.services.length > 0 ? ` ${p.services.map((s) => `<code>${escapeHtml2(s)}</code>`).join(" ")}` : "";
+    const url = p.url && safeHref(p.url) !== "#" ? ` \xB7 <a href="${safeHref(p.url)}">${escapeHtml2(p.url)}</a>` : "";
+    return `<li>${change2}${services} in <code>${escapeHtml2(p.namespace)}</code>${url} <span class="muted">updated ${escapeHtml2(timestamp2(p.updatedAt))}, at <code>${escapeHtml2(p.headSha.slice(0, 7))}</code></span></li>`;
+  }).join("");
   return `<section><h2>Open previews</h2><ul>${items}</ul></section>`;
 }
 __name(previews, "previews");
@@ -48504,7 +48696,7 @@ function overview(facts) {
   return {
     environments: facts.environments,
     teams: teams.map((team) => ({ team, services: rows.filter((r) => r.team === team) })),
-    previews: [...facts.previews].sort((a, b) => b.openedAt - a.openedAt),
+    previews: [...facts.previews].sort((a, b) => b.updatedAt - a.updatedAt),
     feedback: facts.feedback,
     origin: facts.origin
   };
@@ -48518,7 +48710,7 @@ function servicePage(facts, repository2, service) {
     row,
     environments: facts.environments,
     history: facts.deployments.filter(mine).sort(newestFirst),
-    previews: facts.previews.filter(mine),
+    previews: facts.previews.filter((p) => p.repository.toLowerCase() === row.repository.toLowerCase() && (p.services.length === 0 || p.services.includes(service))),
     feedback: facts.feedback,
     origin: facts.origin
   };
@@ -48656,7 +48848,7 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
   async run(args, io) {
     const { values } = parseCommandArgs("portal", args, { ...LOCAL_FACTS_OPTIONS, port: { type: "string" } }, 0);
     const port = values.port === void 0 ? 4e3 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`paved portal: \`--port\` must be a port number, not \`${String(values.port)}\``, 2);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`paved portal: \`--port\` must be a port number, not \`${String(values.port)}\``, EXIT_USAGE);
     const read = await localFactsReader("portal", values, io);
     const handle = portalHandler({ viewerFacts: /* @__PURE__ */ __name(async () => ({ facts: await read() }), "viewerFacts") });
     const server = createServer((req, res) => {
@@ -48669,7 +48861,7 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
       });
     });
     await new Promise((resolve13, reject) => {
-      server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, 2)));
+      server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, EXIT_USAGE)));
       server.listen(port, "127.0.0.1", resolve13);
     });
     io.stdout.write(`Paved portal on http://127.0.0.1:${server.address().port}/portal (Ctrl-C to stop)
@@ -48684,96 +48876,13 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
       process.once("SIGINT", stop).once("SIGTERM", stop);
       portalServers.add(stop);
     });
-    return 0;
+    return EXIT_OK;
   }
 };
 var portalServers = /* @__PURE__ */ new Set();
 
 // src/cli/previews.ts
 import { resolve as resolve10 } from "node:path";
-
-// src/previews/record.ts
-var KIND2 = "Preview";
-var RECORD_FILE = "preview.yaml";
-function previewsRoot(directory) {
-  return joinPath(directory, "previews");
-}
-__name(previewsRoot, "previewsRoot");
-function previewDir(directory, owner, repositoryId, number) {
-  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
-    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
-  }
-  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
-  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
-}
-__name(previewDir, "previewDir");
-function recordPath(dir) {
-  return `${dir}/${RECORD_FILE}`;
-}
-__name(recordPath, "recordPath");
-function recordPaths(paths, directory) {
-  const root3 = previewsRoot(directory);
-  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
-  return [...paths].filter((p) => shape.test(p)).sort();
-}
-__name(recordPaths, "recordPaths");
-function previewProjectPath(directory, owner) {
-  return joinPath(previewsRoot(directory), owner, "project.yaml");
-}
-__name(previewProjectPath, "previewProjectPath");
-function formatRecord(record) {
-  return `# A Paved preview of ${record.repository}#${record.number}. Paved removes this folder when the pull request closes,
-# its label is removed or its TTL passes without a push; do not edit by hand.
-` + dump({ apiVersion: "paved.dev/v1", kind: KIND2, ...record }, { lineWidth: -1, noRefs: true, quotingType: '"' });
-}
-__name(formatRecord, "formatRecord");
-function parseRecord(content) {
-  let doc;
-  try {
-    doc = load(content);
-  } catch {
-    return null;
-  }
-  if (typeof doc !== "object" || doc === null) return null;
-  const d = doc;
-  if (d.kind !== KIND2) return null;
-  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
-  const repository2 = text3("repository");
-  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
-  const owner = text3("owner");
-  const namespace = text3("namespace");
-  const headSha = text3("headSha");
-  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
-  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
-  const pinned2 = text3("pinned");
-  const url = text3("url");
-  return {
-    repository: repository2,
-    repositoryId,
-    number: d.number,
-    owner,
-    namespace,
-    headSha,
-    pushedAt,
-    keep: d.keep === true,
-    ...pinned2 ? { pinned: pinned2 } : {},
-    ...url ? { url } : {}
-  };
-}
-__name(parseRecord, "parseRecord");
-function listPreviews(files, directory) {
-  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
-}
-__name(listPreviews, "listPreviews");
-function isExpired(record, now, ttlMs) {
-  const at = Date.parse(record.pushedAt);
-  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
-}
-__name(isExpired, "isExpired");
-function escape2(text3) {
-  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-__name(escape2, "escape");
 
 // src/previews/changes.ts
 function previewWrites(snapshot, records, edit, config2) {
@@ -48874,13 +48983,13 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
     if (!loaded.config) {
       io.stderr.write(`paved previews prune: the org config ${loaded.file ?? ""} has errors; run paved check-config
 `);
-      return 1;
+      return EXIT_FAILED;
     }
     const config2 = loaded.config;
     const previews2 = config2.previews;
     if (!previews2) {
       io.stderr.write("paved previews prune: the org config has no `previews:` block\n");
-      return 1;
+      return EXIT_FAILED;
     }
     let expired = [];
     const writer = new LocalGitWriter(resolve10(io.cwd, values.gitops));
@@ -48894,17 +49003,17 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
 ${expired.map((r) => `${r.repository}#${r.number}`).join("\n")}`
       };
     });
-    if (result2.status === "conflict") throw new CliError("paved previews prune: the GitOps branch kept moving", 1);
+    if (result2.status === "conflict") throw new CliError("paved previews prune: the GitOps branch kept moving", EXIT_FAILED);
     io.stdout.write(
       expired.length === 0 || result2.status !== "committed" ? "No preview has passed its TTL.\n" : `Removed ${expired.length} preview(s) in ${result2.sha.slice(0, 7)}: ${expired.map((r) => `${r.repository}#${r.number}`).join(", ")}
 `
     );
-    return 0;
+    return EXIT_OK;
   }
 };
 
 // src/cli/render.ts
-import { lstat, mkdir as mkdir2, realpath as realpath2, writeFile as writeFile3 } from "node:fs/promises";
+import { lstat, mkdir as mkdir2, realpath as realpath3, writeFile as writeFile3 } from "node:fs/promises";
 import { basename as basename5, isAbsolute as isAbsolute4, join as join5, relative as relative4, resolve as resolve11, sep as sep2 } from "node:path";
 var SOURCE2 = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 var renderCommand = {
@@ -48934,9 +49043,9 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       1
     );
     const out = stringOption(values.out);
-    if (out === void 0) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", 2);
+    if (out === void 0) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", EXIT_USAGE);
     const repository2 = stringOption(values.source) ?? `local/${basename5(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
-    if (!SOURCE2.test(repository2)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository2}\``, 2);
+    if (!SOURCE2.test(repository2)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository2}\``, EXIT_USAGE);
     const id = sourceIdOption("render", values["source-id"]);
     const configOption = stringOption(values.config);
     const checked = await checkManifestFile(io, {
@@ -48945,7 +49054,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     });
     if (!checked.config || !checked.check || hasErrors(checked.diagnostics)) {
       writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0), checked.sources);
-      return EXIT_INVALID;
+      return EXIT_FAILED;
     }
     const config2 = checked.config;
     let gitopsRepoURL = stringOption(values["gitops-repo"]);
@@ -48975,7 +49084,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     const summary2 = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
     writeDiagnostics(io, "text", diagnostics, summary2, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
-    return 0;
+    return EXIT_OK;
   }
 };
 function stringOption(value) {
@@ -48986,16 +49095,16 @@ async function writeTree(root3, files) {
   try {
     await mkdir2(root3, { recursive: true });
   } catch (error) {
-    throw new CliError(`paved render: cannot create \`${root3}\`: ${error.message}`, 2);
+    throw new CliError(`paved render: cannot create \`${root3}\`: ${error.message}`, EXIT_USAGE);
   }
-  const realRoot = await realpath2(root3);
+  const realRoot = await realpath3(root3);
   const within = /* @__PURE__ */ __name((path) => {
     const rel = relative4(realRoot, path);
     return rel === "" || rel !== ".." && !rel.startsWith(`..${sep2}`) && !isAbsolute4(rel);
   }, "within");
   for (const path of files.keys()) {
     if (isAbsolute4(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
-      throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, 2);
+      throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, EXIT_USAGE);
     }
   }
   const checked = /* @__PURE__ */ new Set();
@@ -49009,19 +49118,19 @@ async function writeTree(root3, files) {
         if (checked.has(current)) continue;
         const stats = await lstat(current).catch(() => void 0);
         if (!stats) await mkdir2(current);
-        else if (!within(await realpath2(current))) {
-          throw new CliError(`paved render: refusing to write \`${path}\`: \`${segment}\` is a link out of \`${root3}\``, 2);
+        else if (!within(await realpath3(current))) {
+          throw new CliError(`paved render: refusing to write \`${path}\`: \`${segment}\` is a link out of \`${root3}\``, EXIT_USAGE);
         }
         checked.add(current);
       }
       const target = join5(current, segments[segments.length - 1]);
       const existing = await lstat(target).catch(() => void 0);
-      if (existing?.isSymbolicLink()) throw new CliError(`paved render: refusing to write \`${path}\`: it is a symbolic link`, 2);
+      if (existing?.isSymbolicLink()) throw new CliError(`paved render: refusing to write \`${path}\`: it is a symbolic link`, EXIT_USAGE);
       await writeFile3(target, content, "utf8");
       written++;
     } catch (error) {
       if (error instanceof CliError) throw error;
-      throw new CliError(`paved render: cannot write \`${path}\`: ${error.message}`, 2);
+      throw new CliError(`paved render: cannot write \`${path}\`: ${error.message}`, EXIT_USAGE);
     }
   }
   return written;
@@ -49056,13 +49165,13 @@ Exit status: 0 printed, 2 usage problems.
     const { values, positionals } = parseCommandArgs("schema", args, { url: { type: "boolean" } }, 1);
     const kind = positionals[0] ?? "manifest";
     if (!KINDS.includes(kind)) {
-      throw new CliError(`paved schema: no schema \`${kind}\`${didYouMean(kind, KINDS)}; write \`manifest\` or \`config\``, 2);
+      throw new CliError(`paved schema: no schema \`${kind}\`${didYouMean(kind, KINDS)}; write \`manifest\` or \`config\``, EXIT_USAGE);
     }
     const name = FILE[kind];
     io.stdout.write(values.url === true ? `${schemaUrl(name)}
 ` : `${JSON.stringify(schemaDocument(name), null, 2)}
 `);
-    return 0;
+    return EXIT_OK;
   }
 };
 
@@ -49096,14 +49205,14 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
       0
     );
     const format = oneOf("status", "format", values.format, FORMATS6, "text");
-    if (typeof values.gitops !== "string") throw new CliError("paved status: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved status --help`", 2);
+    if (typeof values.gitops !== "string") throw new CliError("paved status: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved status --help`", EXIT_USAGE);
     const limit = values.limit === void 0 ? 20 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, 2);
+    if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, EXIT_USAGE);
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       for (const d of loaded.diagnostics) io.stderr.write(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${escapeTerminalLine(d.message)}
 `);
-      return EXIT_INVALID;
+      return EXIT_FAILED;
     }
     const events = typeof values.events === "string" ? parseEventLog(values.events, await readText(io, values.events, "Argo CD events log")) : [];
     const git = gitRunner(resolve12(io.cwd, values.gitops));
@@ -49111,12 +49220,12 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
     try {
       history2 = await localHistory(git, limit);
     } catch (error) {
-      throw new CliError(`paved status: cannot read the GitOps history in ${values.gitops}: ${error.message}`, 2);
+      throw new CliError(`paved status: cannot read the GitOps history in ${values.gitops}: ${error.message}`, EXIT_USAGE);
     }
     const replay = await replayEvents(history2, events, loaded.config, localTouching(git));
     io.stdout.write(format === "json" ? `${JSON.stringify(replay.deployments.map(jsonOf), null, 2)}
 ` : text2(replay.deployments, replay.notes));
-    return 0;
+    return EXIT_OK;
   }
 };
 function parseEventLog(file, content) {
@@ -49127,7 +49236,7 @@ function parseEventLog(file, content) {
     try {
       parsed = JSON.parse(trimmed);
     } catch (error) {
-      throw new CliError(`${file}:1:1: error: not a JSON array of Argo CD webhook bodies: ${error.message}`, 1);
+      throw new CliError(`${file}:1:1: error: not a JSON array of Argo CD webhook bodies: ${error.message}`, EXIT_FAILED);
     }
     if (Array.isArray(parsed)) parsed.forEach((value) => entries2.push({ line: 1, value }));
   } else {
@@ -49136,13 +49245,13 @@ function parseEventLog(file, content) {
       try {
         entries2.push({ line: i + 1, value: JSON.parse(raw) });
       } catch (error) {
-        throw new CliError(`${file}:${i + 1}:1: error: not JSON (one webhook body per line): ${error.message}`, 1);
+        throw new CliError(`${file}:${i + 1}:1: error: not JSON (one webhook body per line): ${error.message}`, EXIT_FAILED);
       }
     });
   }
   return entries2.map(({ line, value }) => {
     const parsed = parseArgoEvent(value);
-    if (!parsed.ok) throw new CliError(`${file}:${line}:1: error: ${parsed.reason}`, 1);
+    if (!parsed.ok) throw new CliError(`${file}:${line}:1: error: ${parsed.reason}`, EXIT_FAILED);
     return parsed.event;
   });
 }
@@ -49268,7 +49377,7 @@ async function run(argv, io) {
   const [name, ...rest] = argv;
   if (name === void 0) {
     io.stderr.write(help());
-    return 2;
+    return EXIT_USAGE;
   }
   if (name === "--help" || name === "-h" || name === "help") {
     const asked = name === "help" ? rest[0] : void 0;
@@ -49276,26 +49385,26 @@ async function run(argv, io) {
     if (asked !== void 0 && !topic) {
       io.stderr.write(`paved help: unknown command \`${asked}\`${didYouMean(asked, Object.keys(commands))}; see \`paved --help\`
 `);
-      return 2;
+      return EXIT_USAGE;
     }
     io.stdout.write(topic ? topic.usage : help());
-    return 0;
+    return EXIT_OK;
   }
   if (name === "--version" || name === "-V" || name === "version") {
     io.stdout.write(`${PAVED_VERSION}
 `);
-    return 0;
+    return EXIT_OK;
   }
   const command = lookup2(name);
   if (!command) {
     const hint = name.startsWith("-") ? "" : didYouMean(name, Object.keys(commands));
     io.stderr.write(`paved: unknown ${name.startsWith("-") ? "option" : "command"} \`${name}\`${hint}; see \`paved --help\`
 `);
-    return 2;
+    return EXIT_USAGE;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
     io.stdout.write(command.usage);
-    return 0;
+    return EXIT_OK;
   }
   try {
     return await command.run(rest, io);

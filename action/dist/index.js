@@ -51899,9 +51899,54 @@ __name(deleteExtra, "deleteExtra");
 
 // src/settings/paths.ts
 import { posix } from "node:path";
+
+// src/config/defaults.ts
+function deepFreeze(value) {
+  if (value && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+__name(deepFreeze, "deepFreeze");
+var DEFAULT_CONFIG = deepFreeze({
+  gitops: { branch: "main", directory: "" },
+  fleet: { mode: "pull-requests" },
+  manifest: "platform.yaml",
+  render: { mode: "manifests", templates: null },
+  argocd: { url: null, namespace: "argocd" },
+  environments: [
+    {
+      name: "staging",
+      cluster: "https://kubernetes.default.svc",
+      namespace: "{owner}-{env}",
+      autoSync: true,
+      production: false,
+      mode: "direct",
+      promote: { kind: "merge" }
+    },
+    {
+      name: "production",
+      cluster: "https://kubernetes.default.svc",
+      namespace: "{owner}-{env}",
+      autoSync: false,
+      production: true,
+      mode: "direct",
+      promote: { kind: "merge" }
+    }
+  ],
+  registries: [],
+  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
+  dependencies: {},
+  links: {},
+  policies: [],
+  builtins: {}
+});
+
+// src/settings/paths.ts
 var ORG_CONFIG_REPO = ".github";
 var ORG_CONFIG_PATH = ".github/paved.yml";
-var DEFAULT_MANIFEST_PATH = "platform.yaml";
+var DEFAULT_MANIFEST_PATH = DEFAULT_CONFIG.manifest;
 function configRelativePath(configPath, relative4) {
   const path = posix.normalize(posix.join(posix.dirname(configPath), relative4));
   return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
@@ -65837,49 +65882,6 @@ function unknownAssertFields(assert) {
 }
 __name(unknownAssertFields, "unknownAssertFields");
 
-// src/config/defaults.ts
-function deepFreeze(value) {
-  if (value && typeof value === "object") {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-__name(deepFreeze, "deepFreeze");
-var DEFAULT_CONFIG = deepFreeze({
-  gitops: { branch: "main", directory: "" },
-  fleet: { mode: "pull-requests" },
-  manifest: "platform.yaml",
-  render: { mode: "manifests", templates: null },
-  argocd: { url: null, namespace: "argocd" },
-  environments: [
-    {
-      name: "staging",
-      cluster: "https://kubernetes.default.svc",
-      namespace: "{owner}-{env}",
-      autoSync: true,
-      production: false,
-      mode: "direct",
-      promote: { kind: "merge" }
-    },
-    {
-      name: "production",
-      cluster: "https://kubernetes.default.svc",
-      namespace: "{owner}-{env}",
-      autoSync: false,
-      production: true,
-      mode: "direct",
-      promote: { kind: "merge" }
-    }
-  ],
-  registries: [],
-  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
-  dependencies: {},
-  links: {},
-  policies: [],
-  builtins: {}
-});
-
 // src/config/namespace-patterns.ts
 var OWNER_MAX = 40;
 var PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -67126,7 +67128,7 @@ function longestBacktickRun(text) {
 __name(longestBacktickRun, "longestBacktickRun");
 
 // src/settings/local-files.ts
-import { readdir as readdir2, readFile } from "node:fs/promises";
+import { readdir as readdir2, readFile, realpath } from "node:fs/promises";
 import { basename, dirname as dirname2, isAbsolute, join as join2, relative, resolve as resolve2, sep as sep2 } from "node:path";
 var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
 function absent(error2) {
@@ -67135,11 +67137,19 @@ function absent(error2) {
 __name(absent, "absent");
 function localFiles(root3, name) {
   const at = /* @__PURE__ */ __name((path) => join2(root3, ...path.split("/")), "at");
+  let realRoot;
+  const contained = /* @__PURE__ */ __name(async (path) => {
+    realRoot ??= realpath(root3);
+    const [real, top] = await Promise.all([realpath(at(path)), realRoot]);
+    const inside = relative(top, real);
+    return inside === "" || !(inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) ? real : null;
+  }, "contained");
   return {
     name,
     async readText(path) {
       try {
-        return await readFile(at(path), "utf8");
+        const real = await contained(path);
+        return real === null ? null : await readFile(real, "utf8");
       } catch (error2) {
         if (absent(error2)) return null;
         throw error2;
@@ -67148,7 +67158,9 @@ function localFiles(root3, name) {
     async listFiles(folder) {
       let entries2;
       try {
-        entries2 = await readdir2(at(folder), { withFileTypes: true });
+        const real = await contained(folder);
+        if (real === null) return null;
+        entries2 = await readdir2(real, { withFileTypes: true });
       } catch (error2) {
         if (absent(error2)) return null;
         throw error2;
@@ -74776,7 +74788,7 @@ async function deploy(inputs) {
     const trailers = trailersOf(decision, request2, inputs.by);
     const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers), "message") });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
-    if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
+    if (last.status !== "conflict") return { ...last, attempts: attempt, decision, units: desired.units };
     if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
   }
   return { status: "refused", reason: `the GitOps branch kept moving: ${attempts} attempts each lost the race to another writer; nothing was written`, attempts };
