@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { run, type Io } from "../src/cli/main.js";
 import { EXAMPLES_DIR, StoryError, tellStory } from "../src/demo/story.js";
-import { Terminal, wantsColor } from "../src/demo/terminal.js";
+import { Terminal } from "../src/demo/terminal.js";
+import { wantsColor } from "../src/report/ansi.js";
 import { PLAN_MARKER } from "../src/report/markdown.js";
 
 const dirs: string[] = [];

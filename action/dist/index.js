@@ -52606,6 +52606,24 @@ function cstDepthExceeded(tokens2, max) {
 }
 __name(cstDepthExceeded, "cstDepthExceeded");
 
+// src/core/image-ref.ts
+function parseImageReference(reference) {
+  const at = reference.indexOf("@");
+  const name = at === -1 ? reference : reference.slice(0, at);
+  const colon = name.lastIndexOf(":");
+  const hasTag = colon > name.lastIndexOf("/");
+  const parsed = { repository: hasTag ? name.slice(0, colon) : name };
+  if (hasTag) parsed.tag = name.slice(colon + 1);
+  if (at !== -1) parsed.digest = reference.slice(at + 1);
+  return parsed;
+}
+__name(parseImageReference, "parseImageReference");
+function imageVersion(reference) {
+  const parts = parseImageReference(reference);
+  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : reference);
+}
+__name(imageVersion, "imageVersion");
+
 // src/manifest/hints.ts
 var MEMORY_UNITS = {
   k: "Ki",
@@ -52674,22 +52692,16 @@ function imageHint(value) {
   if (/\s/.test(value)) return "an image reference has no spaces";
   const scheme = /^[a-z]+:\/\//i.exec(value);
   if (scheme) return `drop the \`${scheme[0]}\`: write \`${value.slice(scheme[0].length)}\``;
-  const at = value.indexOf("@");
-  const name = at === -1 ? value : value.slice(0, at);
-  const lastSlash = name.lastIndexOf("/");
-  const lastColon = name.lastIndexOf(":");
-  const hasTag = lastColon > lastSlash;
-  const repository = hasTag ? name.slice(0, lastColon) : name;
-  if (at !== -1) {
-    const digest2 = value.slice(at + 1);
+  const { repository, tag, digest: digest2 } = parseImageReference(value);
+  if (digest2 !== void 0) {
     if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest2)) {
       return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
     }
-  } else if (!hasTag) {
+  } else if (tag === void 0) {
     return "add a tag like `:1.0.0` or a digest (`@sha256:\u2026`); there is no implicit `latest`";
-  } else if (name.slice(lastColon + 1) === "") {
+  } else if (tag === "") {
     return "the tag after `:` is empty; add a tag like `:1.0.0`";
-  } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(name.slice(lastColon + 1))) {
+  } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
     return "a tag is up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`";
   }
   const firstSlash = repository.indexOf("/");
@@ -65737,16 +65749,8 @@ __name(secretLikeReason, "secretLikeReason");
 // src/policy/builtins.ts
 var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
 function parseImage(image) {
-  const at = image.indexOf("@");
-  const beforeDigest = at === -1 ? image : image.slice(0, at);
-  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
-  const colon = beforeDigest.lastIndexOf(":");
-  const hasTag = colon > beforeDigest.lastIndexOf("/");
-  return {
-    name: hasTag ? beforeDigest.slice(0, colon) : beforeDigest,
-    ...hasTag ? { tag: beforeDigest.slice(colon + 1) } : {},
-    ...digest2 !== void 0 ? { digest: digest2 } : {}
-  };
+  const { repository, ...rest } = parseImageReference(image);
+  return { name: repository, ...rest };
 }
 __name(parseImage, "parseImage");
 var imageTag = /* @__PURE__ */ __name((unit) => {
@@ -67333,7 +67337,7 @@ function entries(pairs2) {
 }
 __name(entries, "entries");
 
-// src/render/context.ts
+// src/render/render-context.ts
 function addFile(ctx, path, text, templateFile, subject, options = {}) {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
@@ -67442,16 +67446,8 @@ __name(buildProjectView, "buildProjectView");
 
 // src/render/image.ts
 function splitImage(reference) {
-  const at = reference.indexOf("@");
-  const digest2 = at === -1 ? null : reference.slice(at + 1);
-  const name = at === -1 ? reference : reference.slice(0, at);
-  const colon = name.lastIndexOf(":");
-  const tagged = colon > name.lastIndexOf("/");
-  return {
-    repository: tagged ? name.slice(0, colon) : name,
-    tag: tagged ? name.slice(colon + 1) : null,
-    digest: digest2
-  };
+  const { repository, tag, digest: digest2 } = parseImageReference(reference);
+  return { repository, tag: tag ?? null, digest: digest2 ?? null };
 }
 __name(splitImage, "splitImage");
 
@@ -67503,7 +67499,7 @@ function buildUnitView(unit, place, shared2, config2) {
       cluster: yamlString(unit.cluster),
       autoSync: place.autoSync
     },
-    service: buildServiceView(unit, config2),
+    service: buildServiceTemplateView(unit, config2),
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
@@ -67529,7 +67525,7 @@ function buildUnitView(unit, place, shared2, config2) {
   };
 }
 __name(buildUnitView, "buildUnitView");
-function buildServiceView(unit, config2) {
+function buildServiceTemplateView(unit, config2) {
   const spec = unit.spec;
   const image = splitImage(spec.image);
   return {
@@ -67558,7 +67554,7 @@ function buildServiceView(unit, config2) {
     dependencies: sortedDependencyNames(unit).map((name) => buildDependency(unit, name, config2))
   };
 }
-__name(buildServiceView, "buildServiceView");
+__name(buildServiceTemplateView, "buildServiceTemplateView");
 function buildIngress(unit, ingress, config2) {
   const settings = config2.environments.find((env) => env.name === unit.environment)?.ingress;
   const tls = settings?.tls;
@@ -73121,228 +73117,458 @@ function without(paths, known) {
 }
 __name(without, "without");
 
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  static {
+    __name(this, "Diff");
+  }
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a;
+    const done2 = /* @__PURE__ */ __name((value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    }, "done");
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done2(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = /* @__PURE__ */ __name(() => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done2(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    }, "execEditLength");
+    if (callback) {
+      (/* @__PURE__ */ __name(function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      }, "exec"))();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path, added, removed, oldPosInc, options) {
+    const last = path.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i = 0; i < array.length; i++) {
+      if (array[i]) {
+        ret.push(array[i]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i) {
+            const oldValue = oldTokens[oldPos + i];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  static {
+    __name(this, "LineDiff");
+  }
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+__name(diffLines, "diffLines");
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+__name(tokenize, "tokenize");
+
+// node_modules/diff/libesm/patch/create.js
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: /* @__PURE__ */ __name((diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    }, "callback") }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines2) {
+      return lines2.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    __name(contextLines, "contextLines");
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines2 = current.lines || splitLines(current.value);
+      current.lines = lines2;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines2) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines2.length;
+        } else {
+          oldLine += lines2.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines2.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines2)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines2.length, context);
+            for (const line of contextLines(lines2.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines2.length;
+        newLine += lines2.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+  __name(diffLinesResultToPatch, "diffLinesResultToPatch");
+}
+__name(structuredPatch, "structuredPatch");
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result2 = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result2.pop();
+  } else {
+    result2.push(result2.pop().slice(0, -1));
+  }
+  return result2;
+}
+__name(splitLines, "splitLines");
+
 // src/plan/diff.ts
 var DEFAULT_DIFF_LIMITS = { maxLines: 2e3, maxEdits: 1e3, context: 3 };
-var EQUAL = 0;
-var DELETE = 1;
-var INSERT = 2;
+var NO_NEWLINE = "\\ No newline at end of file";
 function unifiedDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
-  const a = splitLines(before ?? "");
-  const b = splitLines(after ?? "");
-  const longest = Math.max(a.length, b.length);
+  const longest = Math.max(lineCount(before ?? ""), lineCount(after ?? ""));
   if (longest > limits.maxLines) {
     return { kind: "too-large", reason: `diff too large (${longest.toLocaleString("en-US")} lines)` };
   }
-  const ops = editScript(a, b, limits.maxEdits);
-  if (!ops) {
+  const patch = structuredPatch(path, path, before ?? "", after ?? "", void 0, void 0, {
+    context: limits.context,
+    maxEditLength: limits.maxEdits
+  });
+  if (!patch) {
     return {
       kind: "too-large",
       reason: `diff too large (more than ${limits.maxEdits.toLocaleString("en-US")} lines differ)`
     };
   }
-  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
-+++ ${after === null ? "/dev/null" : `b/${path}`}
-`;
-  const { text, added, removed } = formatHunks(a, b, ops, limits.context);
-  return { kind: "diff", text: text === "" ? "" : header + text, added, removed };
-}
-__name(unifiedDiff, "unifiedDiff");
-function splitLines(content) {
-  if (content === "") return { text: [], finalNewline: true, length: 0 };
-  const text = content.split("\n");
-  const finalNewline = text[text.length - 1] === "";
-  if (finalNewline) text.pop();
-  return { text, finalNewline, length: text.length };
-}
-__name(splitLines, "splitLines");
-function intern(a, b) {
-  const ids = /* @__PURE__ */ new Map();
-  const encode = /* @__PURE__ */ __name((lines2) => {
-    const out = new Int32Array(lines2.length);
-    for (let i = 0; i < lines2.length; i++) {
-      const last = i === lines2.length - 1 && !lines2.finalNewline;
-      const key2 = last ? `${lines2.text[i]}
-` : lines2.text[i];
-      let id = ids.get(key2);
-      if (id === void 0) ids.set(key2, id = ids.size);
-      out[i] = id;
-    }
-    return out;
-  }, "encode");
-  return [encode(a), encode(b)];
-}
-__name(intern, "intern");
-var TooManyEdits = class extends Error {
-  static {
-    __name(this, "TooManyEdits");
-  }
-};
-function editScript(linesA, linesB, maxEdits) {
-  const [a, b] = intern(linesA, linesB);
-  const ops = [];
-  const push = /* @__PURE__ */ __name((op, count2) => {
-    for (let i = 0; i < count2; i++) ops.push(op);
-  }, "push");
-  const maxHalf = Math.ceil(maxEdits / 2);
-  const compare = /* @__PURE__ */ __name((aLo, aHi, bLo, bHi) => {
-    let prefix = 0;
-    while (aLo + prefix < aHi && bLo + prefix < bHi && a[aLo + prefix] === b[bLo + prefix]) prefix++;
-    push(EQUAL, prefix);
-    aLo += prefix;
-    bLo += prefix;
-    let suffix = 0;
-    while (aHi - suffix > aLo && bHi - suffix > bLo && a[aHi - 1 - suffix] === b[bHi - 1 - suffix]) suffix++;
-    aHi -= suffix;
-    bHi -= suffix;
-    if (aLo === aHi) push(INSERT, bHi - bLo);
-    else if (bLo === bHi) push(DELETE, aHi - aLo);
-    else {
-      const split = bisect(a, aLo, aHi, b, bLo, bHi, maxHalf);
-      const trivial = !split || split[0] === aLo && split[1] === bLo || split[0] === aHi && split[1] === bHi;
-      if (trivial) {
-        push(DELETE, aHi - aLo);
-        push(INSERT, bHi - bLo);
-      } else {
-        compare(aLo, split[0], bLo, split[1]);
-        compare(split[0], aHi, split[1], bHi);
-      }
-    }
-    push(EQUAL, suffix);
-  }, "compare");
-  try {
-    compare(0, a.length, 0, b.length);
-  } catch (error2) {
-    if (error2 instanceof TooManyEdits) return null;
-    throw error2;
-  }
-  let edits = 0;
-  for (const op of ops) if (op !== EQUAL) edits++;
-  return edits > maxEdits ? null : ops;
-}
-__name(editScript, "editScript");
-function bisect(a, aLo, aHi, b, bLo, bHi, maxHalf) {
-  const n = aHi - aLo;
-  const m = bHi - bLo;
-  const maxD = Math.ceil((n + m) / 2);
-  const limit = Math.min(maxD, maxHalf);
-  const offset = limit + 1;
-  const size = 2 * limit + 3;
-  const forward = new Int32Array(size).fill(-1);
-  const reverse = new Int32Array(size).fill(-1);
-  forward[offset + 1] = 0;
-  reverse[offset + 1] = 0;
-  const delta = n - m;
-  const meetForward = (delta & 1) !== 0;
-  let k1start = 0;
-  let k1end = 0;
-  let k2start = 0;
-  let k2end = 0;
-  for (let d = 0; d < maxD; d++) {
-    if (d > limit) throw new TooManyEdits();
-    for (let k1 = -d + k1start; k1 <= d - k1end; k1 += 2) {
-      const k1o = offset + k1;
-      let x1 = k1 === -d || k1 !== d && forward[k1o - 1] < forward[k1o + 1] ? forward[k1o + 1] : forward[k1o - 1] + 1;
-      let y1 = x1 - k1;
-      while (x1 < n && y1 < m && a[aLo + x1] === b[bLo + y1]) {
-        x1++;
-        y1++;
-      }
-      forward[k1o] = x1;
-      if (x1 > n) k1end += 2;
-      else if (y1 > m) k1start += 2;
-      else if (meetForward) {
-        const k2o = offset + delta - k1;
-        if (k2o >= 0 && k2o < size && reverse[k2o] !== -1 && x1 >= n - reverse[k2o]) return [aLo + x1, bLo + y1];
-      }
-    }
-    for (let k2 = -d + k2start; k2 <= d - k2end; k2 += 2) {
-      const k2o = offset + k2;
-      let x2 = k2 === -d || k2 !== d && reverse[k2o - 1] < reverse[k2o + 1] ? reverse[k2o + 1] : reverse[k2o - 1] + 1;
-      let y2 = x2 - k2;
-      while (x2 < n && y2 < m && a[aHi - x2 - 1] === b[bHi - y2 - 1]) {
-        x2++;
-        y2++;
-      }
-      reverse[k2o] = x2;
-      if (x2 > n) k2end += 2;
-      else if (y2 > m) k2start += 2;
-      else if (!meetForward) {
-        const k1o = offset + delta - k2;
-        if (k1o >= 0 && k1o < size && forward[k1o] !== -1) {
-          const x1 = forward[k1o];
-          const y1 = offset + x1 - k1o;
-          if (x1 >= n - x2) return [aLo + x1, bLo + y1];
-        }
-      }
-    }
-  }
-  return null;
-}
-__name(bisect, "bisect");
-function formatHunks(a, b, ops, context) {
   const out = [];
   let added = 0;
   let removed = 0;
-  const aAt = new Int32Array(ops.length + 1);
-  const bAt = new Int32Array(ops.length + 1);
-  for (let i2 = 0; i2 < ops.length; i2++) {
-    const op = ops[i2];
-    aAt[i2 + 1] = aAt[i2] + (op === INSERT ? 0 : 1);
-    bAt[i2 + 1] = bAt[i2] + (op === DELETE ? 0 : 1);
-    if (op === INSERT) added++;
-    if (op === DELETE) removed++;
-  }
-  let i = 0;
-  while (i < ops.length) {
-    if (ops[i] === EQUAL) {
-      i++;
-      continue;
-    }
-    const start2 = Math.max(0, i - context);
-    let end = i;
-    let j = i;
-    while (j < ops.length) {
-      if (ops[j] !== EQUAL) {
-        end = ++j;
-        continue;
-      }
-      let k = j;
-      while (k < ops.length && ops[k] === EQUAL) k++;
-      if (k < ops.length && k - j <= 2 * context) j = k;
-      else break;
-    }
-    const stop = Math.min(ops.length, end + context);
-    const aCount = aAt[stop] - aAt[start2];
-    const bCount = bAt[stop] - bAt[start2];
-    out.push(`@@ -${range(aAt[start2], aCount)} +${range(bAt[start2], bCount)} @@
+  for (const hunk of patch.hunks) {
+    out.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@
 `);
-    for (let x = start2; x < stop; ) {
-      if (ops[x] === EQUAL) {
-        pushLine(out, " ", a, aAt[x++]);
-        continue;
-      }
-      let runEnd = x;
-      while (runEnd < stop && ops[runEnd] !== EQUAL) runEnd++;
-      for (let y = x; y < runEnd; y++) if (ops[y] === DELETE) pushLine(out, "-", a, aAt[y]);
-      for (let y = x; y < runEnd; y++) if (ops[y] === INSERT) pushLine(out, "+", b, bAt[y]);
-      x = runEnd;
+    for (const line of gitOrder(hunk)) {
+      out.push(`${line}
+`);
+      if (line[0] === "+") added++;
+      else if (line[0] === "-") removed++;
     }
-    i = stop;
   }
-  return { text: out.join(""), added, removed };
+  const text = out.join("");
+  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
++++ ${after === null ? "/dev/null" : `b/${path}`}
+`;
+  return { kind: "diff", text: text === "" ? "" : header + text, added, removed };
 }
-__name(formatHunks, "formatHunks");
-function range(index, count2) {
-  if (count2 === 0) return `${index},0`;
-  return count2 === 1 ? `${index + 1}` : `${index + 1},${count2}`;
+__name(unifiedDiff, "unifiedDiff");
+function lineCount(content) {
+  if (content === "") return 0;
+  const newlines = content.split("\n").length - 1;
+  return content.endsWith("\n") ? newlines : newlines + 1;
+}
+__name(lineCount, "lineCount");
+function gitOrder(hunk) {
+  const lines2 = [];
+  let removals = [];
+  let additions = [];
+  let last = lines2;
+  const flush = /* @__PURE__ */ __name(() => {
+    lines2.push(...removals, ...additions);
+    removals = [];
+    additions = [];
+  }, "flush");
+  for (const line of hunk.lines) {
+    if (line === NO_NEWLINE) last.push(line);
+    else if (line[0] === "-") (last = removals).push(line);
+    else if (line[0] === "+") (last = additions).push(line);
+    else {
+      flush();
+      (last = lines2).push(line);
+    }
+  }
+  flush();
+  return lines2;
+}
+__name(gitOrder, "gitOrder");
+function range(start2, count2) {
+  if (count2 === 0) return `${start2 - 1},0`;
+  return count2 === 1 ? `${start2}` : `${start2},${count2}`;
 }
 __name(range, "range");
-function pushLine(out, sign2, lines2, index) {
-  out.push(`${sign2}${lines2.text[index]}
-`);
-  if (index === lines2.length - 1 && !lines2.finalNewline) out.push("\\ No newline at end of file\n");
-}
-__name(pushLine, "pushLine");
 
 // src/plan/file-changes.ts
 function fileChanges(desired, previous, tree, blobs, previousPath, deletable2) {
@@ -73438,8 +73664,8 @@ function describeNew(state) {
 }
 __name(describeNew, "describeNew");
 function describeImage(from, to) {
-  const a = splitImage2(from);
-  const b = splitImage2(to);
+  const a = parseImageReference(from);
+  const b = parseImageReference(to);
   if (a.repository === b.repository) {
     if (a.digest !== void 0 && b.digest !== void 0 && a.tag === b.tag) {
       return `image digest ${shortDigest(a.digest)} \u2192 ${shortDigest(b.digest)}`;
@@ -73451,18 +73677,6 @@ function describeImage(from, to) {
   return `image ${from} \u2192 ${to}`;
 }
 __name(describeImage, "describeImage");
-function splitImage2(image) {
-  const at = image.indexOf("@");
-  const name = at === -1 ? image : image.slice(0, at);
-  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
-  const colon = name.lastIndexOf(":");
-  const hasTag = colon > name.lastIndexOf("/");
-  const result2 = { repository: hasTag ? name.slice(0, colon) : name };
-  if (hasTag) result2.tag = name.slice(colon + 1);
-  if (digest2 !== void 0) result2.digest = digest2;
-  return result2;
-}
-__name(splitImage2, "splitImage");
 function shortDigest(digest2) {
   const [algorithm, hex2 = ""] = digest2.split(":");
   return `${algorithm}:${hex2.slice(0, 12)}`;
@@ -73726,7 +73940,7 @@ function annotationBatches(annotations, size) {
 }
 __name(annotationBatches, "annotationBatches");
 
-// src/report/context.ts
+// src/report/report-context.ts
 function pendingApprovals(ctx) {
   return (ctx.approvals ?? []).filter((a) => a.approvedBy === void 0);
 }
@@ -74010,7 +74224,7 @@ function footer(plan) {
 }
 __name(footer, "footer");
 
-// src/report/check-run.ts
+// src/report/check-run-output.ts
 function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
   const applied = ctx.applied ? `[${shortSha(ctx.applied.commitUrl)}](${safeUrl(ctx.applied.commitUrl)})` : void 0;
   const waiting2 = pendingApprovals(ctx).map((a) => a.environment);
@@ -74871,11 +75085,6 @@ function deploymentRecords(plan, units, config2, gitopsCommitUrl) {
   return records;
 }
 __name(deploymentRecords, "deploymentRecords");
-function imageVersion(image) {
-  const parts = splitImage(image);
-  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : image);
-}
-__name(imageVersion, "imageVersion");
 async function recordDeployments(gh, repo, sourceSha, gitops, records, productionEnvironments) {
   for (const record of records) {
     const payload = {

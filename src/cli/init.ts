@@ -63,7 +63,7 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     }
     const check = checkManifest(text, file, loaded.config);
     io.stdout.write(`Wrote ${file}: service \`${service}\` owned by \`${owner}\`${loaded.file ? `, following ${loaded.file}` : ""}.\n`);
-    io.stdout.write(formatText(check.diagnostics, io.isTTY) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
+    io.stdout.write(formatText(check.diagnostics, io.color === true) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
     if (owner === "my-team" && values.owner === undefined) io.stdout.write(`Set \`owner\` to your team's GitHub slug (or run again with --owner TEAM --force).\n`);
     return exitCodeFor(check.diagnostics);
   },

@@ -26,8 +26,10 @@ export interface Io {
   stdout: Output;
   stderr: Output;
   cwd: string;
-  /** Standard output is a terminal: colour, and the source line under each problem. */
+  /** Standard output is a terminal: the source line under each problem. */
   isTTY: boolean;
+  /** ANSI colour is wanted (decided once, by report/ansi.ts `wantsColor`, in process-io.ts); absent: none. */
+  color?: boolean;
   /** What `-` reads (a manifest piped in); absent, `-` is refused. */
   stdin?: AsyncIterable<Uint8Array | string>;
 }
@@ -225,7 +227,7 @@ export function writeDiagnostics(io: Io, format: Format, diagnostics: readonly D
   } else if (format === "github") {
     io.stdout.write(formatGithub(diagnostics) + summary + "\n");
   } else {
-    io.stdout.write(formatText(diagnostics, io.isTTY, io.isTTY ? sources : {}) + summary + "\n");
+    io.stdout.write(formatText(diagnostics, io.color === true, io.isTTY ? sources : {}) + summary + "\n");
   }
 }
 

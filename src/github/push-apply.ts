@@ -9,8 +9,8 @@ import { computeInProcess, withDiagnostics, type ComputeDesired } from "../plan/
 import { ownerDiagnostics } from "./owner-check.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
-import { checkRunOutput } from "../report/check-run.js";
-import type { ReportContext } from "../report/context.js";
+import { checkRunOutput } from "../report/check-run-output.js";
+import type { ReportContext } from "../report/report-context.js";
 import { linkKey, unitLinks } from "../report/links.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { failCheck, finishCheck, startCheck } from "./check-run.js";

@@ -1,5 +1,5 @@
 import type { Source } from "../core/files.js";
-import type { ReportContext } from "../report/context.js";
+import type { ReportContext } from "../report/report-context.js";
 import { fullName, type Repo } from "./client.js";
 
 /** Where a report about the manifest at `sha` links to: the file's lines and the commit, on the repository's web host. */

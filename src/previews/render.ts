@@ -6,6 +6,7 @@
  * preview) and the record. Pure. The PR must validate and pass every policy, in every
  * environment and in `preview` (policies match it like any environment).
  */
+// js-yaml, not `yaml`: its dump is the byte format Paved's files already have in GitOps repositories (a new emitter would rewrite them).
 import { dump } from "js-yaml";
 import type { ResolvedConfig, ResolvedEnvironment } from "../config/types.js";
 import { previewNamespace } from "../config/preview-namespaces.js";

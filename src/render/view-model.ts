@@ -43,7 +43,7 @@ export interface DependencyView {
   parameters: Entry[];
 }
 
-export interface ServiceView {
+export interface ServiceTemplateView {
   name: S;
   description: S | null;
   image: S;
@@ -79,7 +79,7 @@ export interface UnitView extends SharedView {
   system: S | null;
   lifecycle: S;
   environment: { name: S; namespace: S; cluster: S; autoSync: boolean };
-  service: ServiceView;
+  service: ServiceTemplateView;
   /** The Argo CD Application of this unit, and its Helm release (helm mode). */
   application: { name: S; releaseName: S; project: S; path: S; valuesFile: S; manifestsPath: S };
   /** True when org templates add files under manifests/ (helm mode then syncs that folder too). */
@@ -146,7 +146,7 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
       cluster: yamlString(unit.cluster),
       autoSync: place.autoSync,
     },
-    service: buildServiceView(unit, config),
+    service: buildServiceTemplateView(unit, config),
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
@@ -172,7 +172,7 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
   };
 }
 
-function buildServiceView(unit: Unit, config: ResolvedConfig): ServiceView {
+function buildServiceTemplateView(unit: Unit, config: ResolvedConfig): ServiceTemplateView {
   const spec = unit.spec;
   const image = splitImage(spec.image);
   return {
@@ -206,7 +206,7 @@ function buildServiceView(unit: Unit, config: ResolvedConfig): ServiceView {
   };
 }
 
-function buildIngress(unit: Unit, ingress: { host: string; path: string }, config: ResolvedConfig): NonNullable<ServiceView["ingress"]> {
+function buildIngress(unit: Unit, ingress: { host: string; path: string }, config: ResolvedConfig): NonNullable<ServiceTemplateView["ingress"]> {
   const settings = config.environments.find((env) => env.name === unit.environment)?.ingress;
   const tls = settings?.tls;
   return {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { FileChange, Plan, Risk, UnitChange } from "../plan/types.js";
-import type { ApprovalState, ReportContext } from "./context.js";
+import type { ApprovalState, ReportContext } from "./report-context.js";
 import { codeBlock, codeSpan, escapeHtml, escapeMarkdown, markdownMessage, safeUrl, tableCodeSpan } from "./escape.js";
 import type { Section } from "./fit.js";
 import { linkKey } from "./links.js";

@@ -1,5 +1,5 @@
 import type { Plan } from "../plan/types.js";
-import { pendingApprovals, shortSha, type ReportContext } from "./context.js";
+import { pendingApprovals, shortSha, type ReportContext } from "./report-context.js";
 import { codeSpan, safeUrl } from "./escape.js";
 import { fitSections, type Section } from "./fit.js";
 import { COMMENT_MAX_CHARS, measureChars } from "./limits.js";
