@@ -13,7 +13,7 @@ import type { Source } from "../src/core/files.js";
 import { PAVED_VERSION } from "../src/core/version.js";
 import type { CommitResult, FileWrite, GitOpsWriter, TreeSnapshot } from "../src/gitops/writer.js";
 import { applyWithRetry } from "../src/gitops/writer.js";
-import { checkManifest } from "../src/manifest/check.js";
+import { checkManifestAndPolicies as checkManifest } from "../src/policy/checked-manifest.js";
 import { gitBlobSha } from "../src/plan/blob-sha.js";
 import { desiredState } from "../src/plan/pipeline.js";
 import { planner } from "../src/plan/planner.js";

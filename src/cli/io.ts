@@ -8,11 +8,13 @@ import { loadConfig } from "../config/load.js";
 import { DEFAULT_CONFIG } from "../config/defaults.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
-import { checkManifest, type ManifestCheck } from "../manifest/check.js";
-import { decodeText } from "../manifest/encoding.js";
+import type { ManifestCheck } from "../manifest/check.js";
+import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
+import { decodeText } from "../document/encoding.js";
 import { painter } from "../report/ansi.js";
 import { codeFrame } from "../report/code-frame.js";
-import { escapeTerminalLine, showInvisible } from "../report/escape.js";
+import { diagnosticLine } from "../report/diagnostic-line.js";
+import { showInvisible } from "../report/escape.js";
 import { EXIT_FAILED, EXIT_USAGE } from "./exit.js";
 import { localConfigRoot, localFiles } from "../settings/local-files.js";
 import { readConfigFiles, type ConfigFiles } from "../settings/load.js";
@@ -143,7 +145,7 @@ export async function checkManifestFile(io: Io, options: { file?: string; config
   }
   const text = await readText(io, path, "manifest");
   sources[file] = text;
-  const check = checkManifest(text, file, loaded.config);
+  const check = checkManifestAndPolicies(text, file, loaded.config);
   return {
     diagnostics: sortDiagnostics([...loaded.diagnostics, ...check.diagnostics]),
     config: loaded.config,
@@ -183,7 +185,7 @@ export function formatText(diagnostics: readonly Diagnostic[], color: boolean, s
   return diagnostics
     // Messages quote what the manifest says: its control characters must not reach the terminal.
     .map((d) => {
-      const head = `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${paint(d.severity)}: ${escapeTerminalLine(d.message)} [${escapeTerminalLine(d.code)}]\n`;
+      const head = `${diagnosticLine(d, { code: "after", severity: paint(d.severity) })}\n`;
       const source = Object.prototype.hasOwnProperty.call(sources, d.file) ? sources[d.file] : undefined;
       return source === undefined ? head : head + codeFrame(source, d.line, d.column, frames).map((l) => `${l}\n`).join("");
     })

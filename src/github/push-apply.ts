@@ -23,7 +23,7 @@ import { indexPath } from "../plan/paths.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
 import { readFileAt } from "./read-file.js";
-import { reportContext } from "./report-context.js";
+import { deployedContext, reportContext } from "./report-context.js";
 import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
 import { DEFAULT_MANIFEST_PATH } from "../settings/paths.js";
 
@@ -139,7 +139,10 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
           : "plan" in deployed
             ? deployed
             : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
-    if ("decision" in deployed) ctx.promotion = deployed.decision.targets;
+    if ("decision" in deployed) {
+      ctx.promotion = deployed.decision.targets;
+      ctx.deployed = deployedContext(repo, config, deployed.decision.deployed, indexPath(config, source), target.htmlUrl);
+    }
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
 
     if (outcome.status === "refused") {

@@ -2,15 +2,14 @@
  * Built-in policies, each switchable off by id under `builtins:` in the org config:
  * `image-tag`, `image-registry`, `production-digest`, `env-secret-literal`.
  */
+import { BUILTIN_POLICY_IDS, type BuiltinPolicyId } from "../config/declared-policies.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { Severity } from "../core/diagnostic.js";
 import { parseImageReference } from "../core/image-ref.js";
 import type { Unit } from "../core/unit.js";
-import { listNames } from "../manifest/suggest.js";
+import { listNames } from "../document/suggest.js";
 import { secretLikeReason } from "./secret-literal.js";
 
-export const BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"] as const;
-export type BuiltinPolicyId = (typeof BUILTIN_POLICY_IDS)[number];
 
 /** A built-in policy's verdict on one unit, about one field of its spec. */
 export interface PolicyFinding {

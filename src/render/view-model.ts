@@ -9,6 +9,7 @@ import type { Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
 import { parseEnvValue } from "../manifest/placeholder.js";
 import { fillPattern } from "../manifest/resolve.js";
+import { SERVICE_DEFAULTS } from "../manifest/service-defaults.js";
 import { compareText, entries, yamlNumber, yamlScalar, yamlString, yamlStringOrNull, type Entry, type YamlScalar } from "./encode.js";
 import { splitImage } from "./image.js";
 import { kubeletLiteral } from "./kubelet-escape.js";
@@ -192,7 +193,7 @@ function buildServiceTemplateView(unit: Unit, config: ResolvedConfig): ServiceTe
       ? {
           min: yamlNumber(spec.autoscaling.min),
           max: yamlNumber(spec.autoscaling.max),
-          cpu: yamlNumber(spec.autoscaling.cpu ?? 80),
+          cpu: yamlNumber(spec.autoscaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu),
         }
       : null,
     env: buildEnv(unit),

@@ -52,6 +52,24 @@ export function promotionSection(promotion: NonNullable<ReportContext["promotion
   };
 }
 
+/** What runs where after this change, how it got there, what ran before; only once applied. */
+export function deployedSection(deployed: ReportContext["deployed"]): Section {
+  const sha = (commit: string) => {
+    const text = codeSpan(commit.slice(0, 7));
+    return deployed?.commitUrl ? `[${text}](${safeUrl(deployed.commitUrl(commit))})` : text;
+  };
+  const rows = (deployed?.environments ?? []).map(
+    (e) => `| ${tableCodeSpan(e.environment)} | ${sha(e.commit)} | ${escapeMarkdown(e.action)}${e.held ? " · held" : ""} | ${e.previous.slice(0, 3).map(sha).join(", ") || "—"} |\n`,
+  );
+  const history = deployed?.historyUrl ? `\n[Every deployment of this repository, with dates and who asked](${safeUrl(deployed.historyUrl)}) (or \`paved history <env>\` on a clone).\n` : "";
+  return {
+    heading: "### 🗂️ Deployed\n\n| environment | runs | how | before |\n|---|---|---|---|\n",
+    items: rows,
+    omitted: (n) => `| … | ${count(n, "more environment")} not shown | | |\n`,
+    trailer: `${history}\n`,
+  };
+}
+
 export function diagnosticSection(title: string, diagnostics: Diagnostic[], ctx: ReportContext): Section {
   const icon = title === "Errors" ? "❌" : "⚠️";
   return {

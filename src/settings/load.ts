@@ -7,9 +7,9 @@
  */
 import { DEFAULT_CONFIG, loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/types.js";
-import { hasErrors, type Diagnostic } from "../core/diagnostic.js";
-import { parseYaml } from "../manifest/parse.js";
-import { siteIn } from "../manifest/schema.js";
+import { hasErrors, type Diagnostic, type Finding } from "../core/diagnostic.js";
+import { locateFinding } from "../document/locate.js";
+import { parseYaml } from "../document/parse.js";
 import { defaultTemplates, templateSetWith, type RenderOptions } from "../render/index.js";
 import { TEMPLATE_SUFFIX, type CompiledTemplateSet } from "../render/templates.js";
 import type { FileSource } from "./file-source.js";
@@ -56,24 +56,26 @@ export async function readConfigFiles(
   config: ResolvedConfig,
   at: { configPath: string; file: string; text: string },
 ): Promise<ConfigFiles> {
-  let sourceMap: ReturnType<typeof parseYaml>["sourceMap"] | undefined;
-  const problem = (code: string, pointer: string, message: string): Diagnostic => {
-    sourceMap ??= parseYaml(at.text, at.file).sourceMap;
-    const site = siteIn(sourceMap, pointer, "value");
-    return { severity: "error", code, message, file: at.file, line: site.line, column: site.column, path: pointer };
-  };
+  const problem: Problem = (code, pointer, message) => ({ severity: "error", code, message, at: { document: at.file, pointer, side: "value" } });
   const templates = await readTemplates(source, config.render.templates, at.configPath, problem);
   const schemaPath = config.render.mode === "helm" ? (config.render.chart?.valuesSchema ?? null) : null;
   const schema = await readValuesSchema(source, schemaPath, at.configPath, problem);
-  return { templates: templates.templates, renderOptions: schema.valuesSchema ? { valuesSchema: schema.valuesSchema } : {}, diagnostics: [...templates.diagnostics, ...schema.diagnostics] };
+  const findings = [...templates.findings, ...schema.findings];
+  // Positions last: located in the config, where it names each file (parsed only when something is wrong).
+  const document = findings.length > 0 ? { file: at.file, sourceMap: parseYaml(at.text, at.file).sourceMap } : undefined;
+  return {
+    templates: templates.templates,
+    renderOptions: schema.valuesSchema ? { valuesSchema: schema.valuesSchema } : {},
+    diagnostics: document ? findings.map((finding) => locateFinding(finding, document)) : [],
+  };
 }
 
-type Problem = (code: string, pointer: string, message: string) => Diagnostic;
+type Problem = (code: string, pointer: string, message: string) => Finding;
 
 /** The platform team's own templates (`render.templates`), overlaid on the built-ins. */
-async function readTemplates(source: FileSource, folder: string | null, configPath: string, problem: Problem): Promise<{ templates: CompiledTemplateSet; diagnostics: Diagnostic[] }> {
-  if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
-  const missing = () => ({ templates: defaultTemplates(), diagnostics: [problem("templates-not-found", "/render/templates", `render.templates: the folder \`${folder}\` was not found in ${source.name}`)] });
+async function readTemplates(source: FileSource, folder: string | null, configPath: string, problem: Problem): Promise<{ templates: CompiledTemplateSet; findings: Finding[] }> {
+  if (folder === null) return { templates: defaultTemplates(), findings: [] };
+  const missing = () => ({ templates: defaultTemplates(), findings: [problem("templates-not-found", "/render/templates", `render.templates: the folder \`${folder}\` was not found in ${source.name}`)] });
   const dir = configRelativePath(configPath, folder);
   if (dir === null) return missing();
   const entries = await source.listFiles(dir);
@@ -86,25 +88,25 @@ async function readTemplates(source: FileSource, folder: string | null, configPa
     sources[entry.name] = text;
     files[entry.name] = source.displayName(entry.path);
   }
-  return { templates: templateSetWith(sources, files), diagnostics: [] };
+  return { templates: templateSetWith(sources, files), findings: [] };
 }
 
 /** The chart's values.schema.json named by `render.chart.valuesSchema` (loadConfig has refused a URL). */
-async function readValuesSchema(source: FileSource, location: string | null, configPath: string, problem: Problem): Promise<{ valuesSchema?: object; diagnostics: Diagnostic[] }> {
-  if (location === null) return { diagnostics: [] };
+async function readValuesSchema(source: FileSource, location: string | null, configPath: string, problem: Problem): Promise<{ valuesSchema?: object; findings: Finding[] }> {
+  if (location === null) return { findings: [] };
   const pointer = "/render/chart/valuesSchema";
   const path = configRelativePath(configPath, location);
-  if (path === null) return { diagnostics: [problem("values-schema-not-found", pointer, `render.chart.valuesSchema: \`${location}\` must be a path in ${source.name}`)] };
+  if (path === null) return { findings: [problem("values-schema-not-found", pointer, `render.chart.valuesSchema: \`${location}\` must be a path in ${source.name}`)] };
   const text = await source.readText(path);
-  if (text === null) return { diagnostics: [problem("values-schema-not-found", pointer, `render.chart.valuesSchema: \`${location}\` was not found in ${source.name}`)] };
+  if (text === null) return { findings: [problem("values-schema-not-found", pointer, `render.chart.valuesSchema: \`${location}\` was not found in ${source.name}`)] };
   let schema: unknown;
   try {
     schema = JSON.parse(text);
   } catch (error) {
-    return { diagnostics: [problem("values-schema-invalid", pointer, `render.chart.valuesSchema: \`${location}\` is not valid JSON (${(error as Error).message})`)] };
+    return { findings: [problem("values-schema-invalid", pointer, `render.chart.valuesSchema: \`${location}\` is not valid JSON (${(error as Error).message})`)] };
   }
   if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
-    return { diagnostics: [problem("values-schema-invalid", pointer, `render.chart.valuesSchema: \`${location}\` is not a JSON Schema (not a JSON object)`)] };
+    return { findings: [problem("values-schema-invalid", pointer, `render.chart.valuesSchema: \`${location}\` is not a JSON Schema (not a JSON object)`)] };
   }
-  return { valuesSchema: schema, diagnostics: [] };
+  return { valuesSchema: schema, findings: [] };
 }

@@ -194,4 +194,17 @@ describe("promotion and rollback", () => {
     expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
     expect(fake.deployments(APP_REPO).filter((d) => d.environment === "production").map((d) => d.sha)).toEqual([first.sha, second.sha, first.sha]);
   });
+
+  it("the merge comment shows what each environment runs, how it got there and what before, with the history's link", async () => {
+    seedOrg(fake, { config: CONFIG, manifest: null });
+    const first = await mergeImage("1.5.0");
+    await healthy("staging", first.sha);
+    const second = await mergeImage("1.6.0");
+    const body = fake.comments(APP_REPO, second.number).find((c) => c.body.includes("<!-- paved:plan -->"))!.body;
+    const link = (sha: string) => `[\`${sha.slice(0, 7)}\`](https://github.com/${APP_REPO}/commit/${sha})`;
+    expect(body).toContain("### 🗂️ Deployed");
+    expect(body).toContain(`| \`staging\` | ${link(second.sha)} | merge | ${link(first.sha)} |`);
+    expect(body).toContain(`| \`production\` | ${link(first.sha)} | promote | — |`);
+    expect(body).toContain(`(https://github.com/${GITOPS}/commits/main/${indexOf(fake, APP_REPO)})`);
+  });
 });

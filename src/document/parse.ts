@@ -115,7 +115,7 @@ export function parseYaml(text: string, file: string, limits: Partial<ParseLimit
     }
   }
   if (syntaxErrors.length > 0) {
-    // One error, with the likely fix: the others follow from it (src/manifest/syntax-fix.ts).
+    // One error, with the likely fix: the others follow from it (src/document/syntax-fix.ts).
     const first = reportSyntaxErrors(text, syntaxErrors);
     report("yaml-syntax", first.message, toPosition(first.offset));
     return done(undefined);
