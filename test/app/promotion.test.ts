@@ -1,8 +1,8 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { example, startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { example, useApp } from "../support/app-harness.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, indexOf, openPull, pushPayload, seedOrg, sourcePayload } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 const CONFIG = CONFIG_WITHOUT_APPROVAL.replace("  production:\n", "  production:\n    promote: { after: staging }\n");
 const STAGING = "staging/payments-staging/api/manifests/deployment.yaml";
@@ -11,15 +11,7 @@ const PRODUCTION = "production/payments/api/manifests/deployment.yaml";
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 function imageIn(path: string): string | undefined {
   return /image: "?([^"\n]+)"?/.exec(fake.readTree(GITOPS)[path] ?? "")?.[1];
