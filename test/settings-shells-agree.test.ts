@@ -10,11 +10,12 @@ import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { actionClient } from "../src/action/inputs.js";
 import { workspaceSettings } from "../src/action/settings.js";
-import { run, type Io } from "../src/cli/main.js";
 import type { Diagnostic } from "../src/core/diagnostic.js";
 import { readOrgSettings } from "../src/github/org-settings.js";
 import { ORG } from "./support/app-world.js";
-import { FakeGitHub } from "./support/fake-github.js";
+import { useApp } from "./support/app-harness.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
+import type { FakeGitHub } from "./support/fake-github.js";
 
 const MANIFESTS = "gitops: { repository: acme/gitops }\nrender:\n  mode: manifests\n";
 const HELM = `gitops: { repository: acme/gitops }
@@ -58,12 +59,11 @@ const byLine = (a: { line: number }, b: { line: number }) => a.line - b.line;
 
 let dir: string;
 let fake: FakeGitHub;
+useApp((app) => ({ fake } = app), { start: false });
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "paved-shells-agree-"));
-  fake = new FakeGitHub().install();
 });
 afterEach(() => {
-  fake.uninstall();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -74,11 +74,8 @@ function writeTree(files: Record<string, string>): void {
   }
 }
 
-async function paved(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: dir, isTTY: false };
-  return { code: await run(args, io), stdout, stderr };
+function paved(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd: dir });
 }
 
 async function appDiagnostics(files: Record<string, string>) {
