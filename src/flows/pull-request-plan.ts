@@ -21,6 +21,7 @@ import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { readFileAt } from "../github/read-file.js";
 import { reportContext } from "../github/report-context.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
+import { DEFAULT_MANIFEST_PATH } from "../settings/paths.js";
 
 export interface PullRequestTarget {
   repo: Repo;
@@ -76,7 +77,7 @@ export const MAX_BLOBS_FOR_DIFFS = 40;
 export async function planPullRequest(gh: GitHub, target: PullRequestTarget): Promise<PullRequestOutcome> {
   const { repo } = target;
   const settings = target.settings ?? (await readOrgSettings(gh, repo.owner));
-  const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
+  const manifestPath = settings.ok ? settings.config.manifest : DEFAULT_MANIFEST_PATH;
   const [head, base, pulls] = await Promise.all([
     readFileAt(gh, repo, manifestPath, target.headSha),
     readFileAt(gh, repo, manifestPath, target.baseSha),
