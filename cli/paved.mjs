@@ -4112,10 +4112,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key: key3, sep: sep2, value } = collItem;
+        const { start: start2, key: key3, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key3 ?? sep2?.[0],
+          next: key3 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4129,7 +4129,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key3 && key3.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4153,7 +4153,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4169,7 +4169,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4262,7 +4262,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -4276,13 +4276,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -4326,18 +4326,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key: key3, sep: sep2, value } = collItem;
+        const { start: start2, key: key3, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key3 ?? sep2?.[0],
+          next: key3 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4391,8 +4391,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap3 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4404,7 +4404,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key3))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4415,8 +4415,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4433,7 +4433,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4616,7 +4616,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -4633,24 +4633,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent2.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent2.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4839,25 +4839,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     __name(unfoldLines, "unfoldLines");
     function doubleQuotedValue(source, onError) {
@@ -5691,14 +5691,14 @@ var require_cst_stringify = __commonJS({
       }
     }
     __name(stringifyToken, "stringifyToken");
-    function stringifyItem({ start: start2, key: key3, sep: sep2, value }) {
+    function stringifyItem({ start: start2, key: key3, sep: sep3, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
       if (key3)
         res += stringifyToken(key3);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6887,18 +6887,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start2 = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start: start2, key: scalar, sep: sep2 }]
+            items: [{ start: start2, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -7051,15 +7051,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
                   const key3 = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key: key3, sep: sep2 }]
+                    items: [{ start: start3, key: key3, sep: sep3 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -7253,13 +7253,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start: start2, key: fc, sep: sep2 }]
+              items: [{ start: start2, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -10969,7 +10969,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve12.call(this, root3, ref);
+      let _sch = resolve13.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -11000,13 +11000,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve12(root3, ref) {
+    function resolve13(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve12, "resolve");
+    __name(resolve13, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -11901,7 +11901,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve12(baseURI, relativeURI, options) {
+    function resolve13(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11937,51 +11937,51 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve12, "resolve");
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    __name(resolve13, "resolve");
+    function resolveComponent(base, relative5, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative4 = parse3(serialize(relative4, options), options);
+        relative5 = parse3(serialize(relative5, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative5.scheme) {
+        target.scheme = relative5.scheme;
+        target.userinfo = relative5.userinfo;
+        target.host = relative5.host;
+        target.port = relative5.port;
+        target.path = removeDotSegments(relative5.path || "");
+        target.query = relative5.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
+          target.userinfo = relative5.userinfo;
+          target.host = relative5.host;
+          target.port = relative5.port;
+          target.path = removeDotSegments(relative5.path || "");
+          target.query = relative5.query;
         } else {
-          if (!relative4.path) {
+          if (!relative5.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative5.query !== void 0) {
+              target.query = relative5.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative5.path[0] === "/") {
+              target.path = removeDotSegments(relative5.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative5.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative5.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative5.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11989,7 +11989,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative5.fragment;
       return target;
     }
     __name(resolveComponent, "resolveComponent");
@@ -12308,7 +12308,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve12,
+      resolve: resolve13,
       resolveComponent,
       equal,
       serialize,
@@ -14555,6 +14555,515 @@ var require_applicator = __commonJS({
   }
 });
 
+// node_modules/ajv/dist/vocabularies/format/format.js
+var require_format = __commonJS({
+  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var error = {
+      message: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`, "message"),
+      params: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`, "params")
+    };
+    var def = {
+      keyword: "format",
+      type: ["number", "string"],
+      schemaType: "string",
+      $data: true,
+      error,
+      code(cxt, ruleType) {
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
+        const { opts, errSchemaPath, schemaEnv, self } = it;
+        if (!opts.validateFormats)
+          return;
+        if ($data)
+          validate$DataFormat();
+        else
+          validateFormat();
+        function validate$DataFormat() {
+          const fmts = gen.scopeValue("formats", {
+            ref: self.formats,
+            code: opts.code.formats
+          });
+          const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
+          const fType = gen.let("fType");
+          const format = gen.let("format");
+          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format, fDef));
+          cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
+          function unknownFmt() {
+            if (opts.strictSchema === false)
+              return codegen_1.nil;
+            return (0, codegen_1._)`${schemaCode} && !${format}`;
+          }
+          __name(unknownFmt, "unknownFmt");
+          function invalidFmt() {
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))` : (0, codegen_1._)`${format}(${data})`;
+            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
+            return (0, codegen_1._)`${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
+          }
+          __name(invalidFmt, "invalidFmt");
+        }
+        __name(validate$DataFormat, "validate$DataFormat");
+        function validateFormat() {
+          const formatDef = self.formats[schema2];
+          if (!formatDef) {
+            unknownFormat();
+            return;
+          }
+          if (formatDef === true)
+            return;
+          const [fmtType, format, fmtRef] = getFormat(formatDef);
+          if (fmtType === ruleType)
+            cxt.pass(validCondition());
+          function unknownFormat() {
+            if (opts.strictSchema === false) {
+              self.logger.warn(unknownMsg());
+              return;
+            }
+            throw new Error(unknownMsg());
+            function unknownMsg() {
+              return `unknown format "${schema2}" ignored in schema at path "${errSchemaPath}"`;
+            }
+            __name(unknownMsg, "unknownMsg");
+          }
+          __name(unknownFormat, "unknownFormat");
+          function getFormat(fmtDef) {
+            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
+            const fmt2 = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code });
+            if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
+              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt2}.validate`];
+            }
+            return ["string", fmtDef, fmt2];
+          }
+          __name(getFormat, "getFormat");
+          function validCondition() {
+            if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
+              if (!schemaEnv.$async)
+                throw new Error("async format in sync schema");
+              return (0, codegen_1._)`await ${fmtRef}(${data})`;
+            }
+            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+          }
+          __name(validCondition, "validCondition");
+        }
+        __name(validateFormat, "validateFormat");
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/format/index.js
+var require_format2 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var format_1 = require_format();
+    var format = [format_1.default];
+    exports.default = format;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/metadata.js
+var require_metadata = __commonJS({
+  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.contentVocabulary = exports.metadataVocabulary = void 0;
+    exports.metadataVocabulary = [
+      "title",
+      "description",
+      "default",
+      "deprecated",
+      "readOnly",
+      "writeOnly",
+      "examples"
+    ];
+    exports.contentVocabulary = [
+      "contentMediaType",
+      "contentEncoding",
+      "contentSchema"
+    ];
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/draft7.js
+var require_draft7 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var core_1 = require_core2();
+    var validation_1 = require_validation();
+    var applicator_1 = require_applicator();
+    var format_1 = require_format2();
+    var metadata_1 = require_metadata();
+    var draft7Vocabularies = [
+      core_1.default,
+      validation_1.default,
+      (0, applicator_1.default)(),
+      format_1.default,
+      metadata_1.metadataVocabulary,
+      metadata_1.contentVocabulary
+    ];
+    exports.default = draft7Vocabularies;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/discriminator/types.js
+var require_types = __commonJS({
+  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DiscrError = void 0;
+    var DiscrError;
+    (function(DiscrError2) {
+      DiscrError2["Tag"] = "tag";
+      DiscrError2["Mapping"] = "mapping";
+    })(DiscrError || (exports.DiscrError = DiscrError = {}));
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/discriminator/index.js
+var require_discriminator = __commonJS({
+  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var types_1 = require_types();
+    var compile_1 = require_compile();
+    var ref_error_1 = require_ref_error();
+    var util_1 = require_util();
+    var error = {
+      message: /* @__PURE__ */ __name(({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`, "message"),
+      params: /* @__PURE__ */ __name(({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`, "params")
+    };
+    var def = {
+      keyword: "discriminator",
+      type: "object",
+      schemaType: "object",
+      error,
+      code(cxt) {
+        const { gen, data, schema: schema2, parentSchema, it } = cxt;
+        const { oneOf: oneOf2 } = parentSchema;
+        if (!it.opts.discriminator) {
+          throw new Error("discriminator: requires discriminator option");
+        }
+        const tagName = schema2.propertyName;
+        if (typeof tagName != "string")
+          throw new Error("discriminator: requires propertyName");
+        if (schema2.mapping)
+          throw new Error("discriminator: mapping is not supported");
+        if (!oneOf2)
+          throw new Error("discriminator: requires oneOf keyword");
+        const valid = gen.let("valid", false);
+        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
+        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
+        cxt.ok(valid);
+        function validateMapping() {
+          const mapping = getMapping();
+          gen.if(false);
+          for (const tagValue in mapping) {
+            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
+            gen.assign(valid, applyTagSchema(mapping[tagValue]));
+          }
+          gen.else();
+          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
+          gen.endIf();
+        }
+        __name(validateMapping, "validateMapping");
+        function applyTagSchema(schemaProp) {
+          const _valid = gen.name("valid");
+          const schCxt = cxt.subschema({ keyword: "oneOf", schemaProp }, _valid);
+          cxt.mergeEvaluated(schCxt, codegen_1.Name);
+          return _valid;
+        }
+        __name(applyTagSchema, "applyTagSchema");
+        function getMapping() {
+          var _a;
+          const oneOfMapping = {};
+          const topRequired = hasRequired(parentSchema);
+          let tagRequired = true;
+          for (let i = 0; i < oneOf2.length; i++) {
+            let sch = oneOf2[i];
+            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
+              const ref = sch.$ref;
+              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
+              if (sch instanceof compile_1.SchemaEnv)
+                sch = sch.schema;
+              if (sch === void 0)
+                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
+            }
+            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
+            if (typeof propSch != "object") {
+              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
+            }
+            tagRequired = tagRequired && (topRequired || hasRequired(sch));
+            addMappings(propSch, i);
+          }
+          if (!tagRequired)
+            throw new Error(`discriminator: "${tagName}" must be required`);
+          return oneOfMapping;
+          function hasRequired({ required }) {
+            return Array.isArray(required) && required.includes(tagName);
+          }
+          __name(hasRequired, "hasRequired");
+          function addMappings(sch, i) {
+            if (sch.const) {
+              addMapping(sch.const, i);
+            } else if (sch.enum) {
+              for (const tagValue of sch.enum) {
+                addMapping(tagValue, i);
+              }
+            } else {
+              throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
+            }
+          }
+          __name(addMappings, "addMappings");
+          function addMapping(tagValue, i) {
+            if (typeof tagValue != "string" || tagValue in oneOfMapping) {
+              throw new Error(`discriminator: "${tagName}" values must be unique strings`);
+            }
+            oneOfMapping[tagValue] = i;
+          }
+          __name(addMapping, "addMapping");
+        }
+        __name(getMapping, "getMapping");
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-draft-07.json
+var require_json_schema_draft_07 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
+    module.exports = {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      $id: "http://json-schema.org/draft-07/schema#",
+      title: "Core schema meta-schema",
+      definitions: {
+        schemaArray: {
+          type: "array",
+          minItems: 1,
+          items: { $ref: "#" }
+        },
+        nonNegativeInteger: {
+          type: "integer",
+          minimum: 0
+        },
+        nonNegativeIntegerDefault0: {
+          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
+        },
+        simpleTypes: {
+          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
+        },
+        stringArray: {
+          type: "array",
+          items: { type: "string" },
+          uniqueItems: true,
+          default: []
+        }
+      },
+      type: ["object", "boolean"],
+      properties: {
+        $id: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $schema: {
+          type: "string",
+          format: "uri"
+        },
+        $ref: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $comment: {
+          type: "string"
+        },
+        title: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        default: true,
+        readOnly: {
+          type: "boolean",
+          default: false
+        },
+        examples: {
+          type: "array",
+          items: true
+        },
+        multipleOf: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        maximum: {
+          type: "number"
+        },
+        exclusiveMaximum: {
+          type: "number"
+        },
+        minimum: {
+          type: "number"
+        },
+        exclusiveMinimum: {
+          type: "number"
+        },
+        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
+        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        pattern: {
+          type: "string",
+          format: "regex"
+        },
+        additionalItems: { $ref: "#" },
+        items: {
+          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
+          default: true
+        },
+        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
+        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        uniqueItems: {
+          type: "boolean",
+          default: false
+        },
+        contains: { $ref: "#" },
+        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
+        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        required: { $ref: "#/definitions/stringArray" },
+        additionalProperties: { $ref: "#" },
+        definitions: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        properties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        patternProperties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          propertyNames: { format: "regex" },
+          default: {}
+        },
+        dependencies: {
+          type: "object",
+          additionalProperties: {
+            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
+          }
+        },
+        propertyNames: { $ref: "#" },
+        const: true,
+        enum: {
+          type: "array",
+          items: true,
+          minItems: 1,
+          uniqueItems: true
+        },
+        type: {
+          anyOf: [
+            { $ref: "#/definitions/simpleTypes" },
+            {
+              type: "array",
+              items: { $ref: "#/definitions/simpleTypes" },
+              minItems: 1,
+              uniqueItems: true
+            }
+          ]
+        },
+        format: { type: "string" },
+        contentMediaType: { type: "string" },
+        contentEncoding: { type: "string" },
+        if: { $ref: "#" },
+        then: { $ref: "#" },
+        else: { $ref: "#" },
+        allOf: { $ref: "#/definitions/schemaArray" },
+        anyOf: { $ref: "#/definitions/schemaArray" },
+        oneOf: { $ref: "#/definitions/schemaArray" },
+        not: { $ref: "#" }
+      },
+      default: true
+    };
+  }
+});
+
+// node_modules/ajv/dist/ajv.js
+var require_ajv = __commonJS({
+  "node_modules/ajv/dist/ajv.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
+    var core_1 = require_core();
+    var draft7_1 = require_draft7();
+    var discriminator_1 = require_discriminator();
+    var draft7MetaSchema = require_json_schema_draft_07();
+    var META_SUPPORT_DATA = ["/properties"];
+    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
+    var Ajv2 = class extends core_1.default {
+      static {
+        __name(this, "Ajv");
+      }
+      _addVocabularies() {
+        super._addVocabularies();
+        draft7_1.default.forEach((v) => this.addVocabulary(v));
+        if (this.opts.discriminator)
+          this.addKeyword(discriminator_1.default);
+      }
+      _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        if (!this.opts.meta)
+          return;
+        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
+        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+      }
+      defaultMeta() {
+        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
+      }
+    };
+    exports.Ajv = Ajv2;
+    module.exports = exports = Ajv2;
+    module.exports.Ajv = Ajv2;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = Ajv2;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validate_1.KeywordCxt;
+    }, "get") });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1._;
+    }, "get") });
+    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.str;
+    }, "get") });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.stringify;
+    }, "get") });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.nil;
+    }, "get") });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.Name;
+    }, "get") });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.CodeGen;
+    }, "get") });
+    var validation_error_1 = require_validation_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validation_error_1.default;
+    }, "get") });
+    var ref_error_1 = require_ref_error();
+    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return ref_error_1.default;
+    }, "get") });
+  }
+});
+
 // node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
 var require_dynamicAnchor = __commonJS({
   "node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
@@ -14883,135 +15392,464 @@ var require_unevaluated = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
-var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var error = {
-      message: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`, "message"),
-      params: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`, "params")
-    };
-    var def = {
-      keyword: "format",
-      type: ["number", "string"],
-      schemaType: "string",
-      $data: true,
-      error,
-      code(cxt, ruleType) {
-        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
-        const { opts, errSchemaPath, schemaEnv, self } = it;
-        if (!opts.validateFormats)
-          return;
-        if ($data)
-          validate$DataFormat();
-        else
-          validateFormat();
-        function validate$DataFormat() {
-          const fmts = gen.scopeValue("formats", {
-            ref: self.formats,
-            code: opts.code.formats
-          });
-          const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
-          const fType = gen.let("fType");
-          const format = gen.let("format");
-          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format, fDef));
-          cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
-          function unknownFmt() {
-            if (opts.strictSchema === false)
-              return codegen_1.nil;
-            return (0, codegen_1._)`${schemaCode} && !${format}`;
+// node_modules/ajv/dist/refs/json-schema-2019-09/schema.json
+var require_schema4 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/schema.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/schema",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/core": true,
+        "https://json-schema.org/draft/2019-09/vocab/applicator": true,
+        "https://json-schema.org/draft/2019-09/vocab/validation": true,
+        "https://json-schema.org/draft/2019-09/vocab/meta-data": true,
+        "https://json-schema.org/draft/2019-09/vocab/format": false,
+        "https://json-schema.org/draft/2019-09/vocab/content": true
+      },
+      $recursiveAnchor: true,
+      title: "Core and Validation specifications meta-schema",
+      allOf: [
+        { $ref: "meta/core" },
+        { $ref: "meta/applicator" },
+        { $ref: "meta/validation" },
+        { $ref: "meta/meta-data" },
+        { $ref: "meta/format" },
+        { $ref: "meta/content" }
+      ],
+      type: ["object", "boolean"],
+      properties: {
+        definitions: {
+          $comment: "While no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schema to prevent incompatible extensions as it remains in common use.",
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        },
+        dependencies: {
+          $comment: '"dependencies" is no longer a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to "dependentSchemas" and "dependentRequired"',
+          type: "object",
+          additionalProperties: {
+            anyOf: [{ $recursiveRef: "#" }, { $ref: "meta/validation#/$defs/stringArray" }]
           }
-          __name(unknownFmt, "unknownFmt");
-          function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))` : (0, codegen_1._)`${format}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
-            return (0, codegen_1._)`${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
-          }
-          __name(invalidFmt, "invalidFmt");
         }
-        __name(validate$DataFormat, "validate$DataFormat");
-        function validateFormat() {
-          const formatDef = self.formats[schema2];
-          if (!formatDef) {
-            unknownFormat();
-            return;
-          }
-          if (formatDef === true)
-            return;
-          const [fmtType, format, fmtRef] = getFormat(formatDef);
-          if (fmtType === ruleType)
-            cxt.pass(validCondition());
-          function unknownFormat() {
-            if (opts.strictSchema === false) {
-              self.logger.warn(unknownMsg());
-              return;
-            }
-            throw new Error(unknownMsg());
-            function unknownMsg() {
-              return `unknown format "${schema2}" ignored in schema at path "${errSchemaPath}"`;
-            }
-            __name(unknownMsg, "unknownMsg");
-          }
-          __name(unknownFormat, "unknownFormat");
-          function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
-            const fmt2 = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code });
-            if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
-              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt2}.validate`];
-            }
-            return ["string", fmtDef, fmt2];
-          }
-          __name(getFormat, "getFormat");
-          function validCondition() {
-            if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
-              if (!schemaEnv.$async)
-                throw new Error("async format in sync schema");
-              return (0, codegen_1._)`await ${fmtRef}(${data})`;
-            }
-            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
-          }
-          __name(validCondition, "validCondition");
-        }
-        __name(validateFormat, "validateFormat");
       }
     };
-    exports.default = def;
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
-var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var format_1 = require_format();
-    var format = [format_1.default];
-    exports.default = format;
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json
+var require_applicator2 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/applicator",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/applicator": true
+      },
+      $recursiveAnchor: true,
+      title: "Applicator vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        additionalItems: { $recursiveRef: "#" },
+        unevaluatedItems: { $recursiveRef: "#" },
+        items: {
+          anyOf: [{ $recursiveRef: "#" }, { $ref: "#/$defs/schemaArray" }]
+        },
+        contains: { $recursiveRef: "#" },
+        additionalProperties: { $recursiveRef: "#" },
+        unevaluatedProperties: { $recursiveRef: "#" },
+        properties: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        },
+        patternProperties: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          propertyNames: { format: "regex" },
+          default: {}
+        },
+        dependentSchemas: {
+          type: "object",
+          additionalProperties: {
+            $recursiveRef: "#"
+          }
+        },
+        propertyNames: { $recursiveRef: "#" },
+        if: { $recursiveRef: "#" },
+        then: { $recursiveRef: "#" },
+        else: { $recursiveRef: "#" },
+        allOf: { $ref: "#/$defs/schemaArray" },
+        anyOf: { $ref: "#/$defs/schemaArray" },
+        oneOf: { $ref: "#/$defs/schemaArray" },
+        not: { $recursiveRef: "#" }
+      },
+      $defs: {
+        schemaArray: {
+          type: "array",
+          minItems: 1,
+          items: { $recursiveRef: "#" }
+        }
+      }
+    };
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
-var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json
+var require_content = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/content",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/content": true
+      },
+      $recursiveAnchor: true,
+      title: "Content vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        contentMediaType: { type: "string" },
+        contentEncoding: { type: "string" },
+        contentSchema: { $recursiveRef: "#" }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json
+var require_core3 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/core",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/core": true
+      },
+      $recursiveAnchor: true,
+      title: "Core vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        $id: {
+          type: "string",
+          format: "uri-reference",
+          $comment: "Non-empty fragments not allowed.",
+          pattern: "^[^#]*#?$"
+        },
+        $schema: {
+          type: "string",
+          format: "uri"
+        },
+        $anchor: {
+          type: "string",
+          pattern: "^[A-Za-z][-A-Za-z0-9.:_]*$"
+        },
+        $ref: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $recursiveRef: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $recursiveAnchor: {
+          type: "boolean",
+          default: false
+        },
+        $vocabulary: {
+          type: "object",
+          propertyNames: {
+            type: "string",
+            format: "uri"
+          },
+          additionalProperties: {
+            type: "boolean"
+          }
+        },
+        $comment: {
+          type: "string"
+        },
+        $defs: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json
+var require_format3 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/format",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/format": true
+      },
+      $recursiveAnchor: true,
+      title: "Format vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        format: { type: "string" }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json
+var require_meta_data = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/meta-data",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/meta-data": true
+      },
+      $recursiveAnchor: true,
+      title: "Meta-data vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        title: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        default: true,
+        deprecated: {
+          type: "boolean",
+          default: false
+        },
+        readOnly: {
+          type: "boolean",
+          default: false
+        },
+        writeOnly: {
+          type: "boolean",
+          default: false
+        },
+        examples: {
+          type: "array",
+          items: true
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json
+var require_validation2 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/validation",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/validation": true
+      },
+      $recursiveAnchor: true,
+      title: "Validation vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        multipleOf: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        maximum: {
+          type: "number"
+        },
+        exclusiveMaximum: {
+          type: "number"
+        },
+        minimum: {
+          type: "number"
+        },
+        exclusiveMinimum: {
+          type: "number"
+        },
+        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
+        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        pattern: {
+          type: "string",
+          format: "regex"
+        },
+        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
+        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        uniqueItems: {
+          type: "boolean",
+          default: false
+        },
+        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
+        minContains: {
+          $ref: "#/$defs/nonNegativeInteger",
+          default: 1
+        },
+        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
+        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        required: { $ref: "#/$defs/stringArray" },
+        dependentRequired: {
+          type: "object",
+          additionalProperties: {
+            $ref: "#/$defs/stringArray"
+          }
+        },
+        const: true,
+        enum: {
+          type: "array",
+          items: true
+        },
+        type: {
+          anyOf: [
+            { $ref: "#/$defs/simpleTypes" },
+            {
+              type: "array",
+              items: { $ref: "#/$defs/simpleTypes" },
+              minItems: 1,
+              uniqueItems: true
+            }
+          ]
+        }
+      },
+      $defs: {
+        nonNegativeInteger: {
+          type: "integer",
+          minimum: 0
+        },
+        nonNegativeIntegerDefault0: {
+          $ref: "#/$defs/nonNegativeInteger",
+          default: 0
+        },
+        simpleTypes: {
+          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
+        },
+        stringArray: {
+          type: "array",
+          items: { type: "string" },
+          uniqueItems: true,
+          default: []
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/index.js
+var require_json_schema_2019_09 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.contentVocabulary = exports.metadataVocabulary = void 0;
-    exports.metadataVocabulary = [
-      "title",
-      "description",
-      "default",
-      "deprecated",
-      "readOnly",
-      "writeOnly",
-      "examples"
-    ];
-    exports.contentVocabulary = [
-      "contentMediaType",
-      "contentEncoding",
-      "contentSchema"
-    ];
+    var metaSchema = require_schema4();
+    var applicator = require_applicator2();
+    var content = require_content();
+    var core2 = require_core3();
+    var format = require_format3();
+    var metadata = require_meta_data();
+    var validation = require_validation2();
+    var META_SUPPORT_DATA = ["/properties"];
+    function addMetaSchema2019($data) {
+      ;
+      [
+        metaSchema,
+        applicator,
+        content,
+        core2,
+        with$data(this, format),
+        metadata,
+        with$data(this, validation)
+      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
+      return this;
+      function with$data(ajv, sch) {
+        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
+      }
+      __name(with$data, "with$data");
+    }
+    __name(addMetaSchema2019, "addMetaSchema2019");
+    exports.default = addMetaSchema2019;
+  }
+});
+
+// node_modules/ajv/dist/2019.js
+var require__ = __commonJS({
+  "node_modules/ajv/dist/2019.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2019 = void 0;
+    var core_1 = require_core();
+    var draft7_1 = require_draft7();
+    var dynamic_1 = require_dynamic();
+    var next_1 = require_next();
+    var unevaluated_1 = require_unevaluated();
+    var discriminator_1 = require_discriminator();
+    var json_schema_2019_09_1 = require_json_schema_2019_09();
+    var META_SCHEMA_ID = "https://json-schema.org/draft/2019-09/schema";
+    var Ajv20192 = class extends core_1.default {
+      static {
+        __name(this, "Ajv2019");
+      }
+      constructor(opts = {}) {
+        super({
+          ...opts,
+          dynamicRef: true,
+          next: true,
+          unevaluated: true
+        });
+      }
+      _addVocabularies() {
+        super._addVocabularies();
+        this.addVocabulary(dynamic_1.default);
+        draft7_1.default.forEach((v) => this.addVocabulary(v));
+        this.addVocabulary(next_1.default);
+        this.addVocabulary(unevaluated_1.default);
+        if (this.opts.discriminator)
+          this.addKeyword(discriminator_1.default);
+      }
+      _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        const { $data, meta } = this.opts;
+        if (!meta)
+          return;
+        json_schema_2019_09_1.default.call(this, $data);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+      }
+      defaultMeta() {
+        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
+      }
+    };
+    exports.Ajv2019 = Ajv20192;
+    module.exports = exports = Ajv20192;
+    module.exports.Ajv2019 = Ajv20192;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = Ajv20192;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validate_1.KeywordCxt;
+    }, "get") });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1._;
+    }, "get") });
+    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.str;
+    }, "get") });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.stringify;
+    }, "get") });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.nil;
+    }, "get") });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.Name;
+    }, "get") });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.CodeGen;
+    }, "get") });
+    var validation_error_1 = require_validation_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validation_error_1.default;
+    }, "get") });
+    var ref_error_1 = require_ref_error();
+    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return ref_error_1.default;
+    }, "get") });
   }
 });
 
@@ -15043,133 +15881,8 @@ var require_draft2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
-var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DiscrError = void 0;
-    var DiscrError;
-    (function(DiscrError2) {
-      DiscrError2["Tag"] = "tag";
-      DiscrError2["Mapping"] = "mapping";
-    })(DiscrError || (exports.DiscrError = DiscrError = {}));
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
-var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var types_1 = require_types();
-    var compile_1 = require_compile();
-    var ref_error_1 = require_ref_error();
-    var util_1 = require_util();
-    var error = {
-      message: /* @__PURE__ */ __name(({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`, "message"),
-      params: /* @__PURE__ */ __name(({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`, "params")
-    };
-    var def = {
-      keyword: "discriminator",
-      type: "object",
-      schemaType: "object",
-      error,
-      code(cxt) {
-        const { gen, data, schema: schema2, parentSchema, it } = cxt;
-        const { oneOf: oneOf2 } = parentSchema;
-        if (!it.opts.discriminator) {
-          throw new Error("discriminator: requires discriminator option");
-        }
-        const tagName = schema2.propertyName;
-        if (typeof tagName != "string")
-          throw new Error("discriminator: requires propertyName");
-        if (schema2.mapping)
-          throw new Error("discriminator: mapping is not supported");
-        if (!oneOf2)
-          throw new Error("discriminator: requires oneOf keyword");
-        const valid = gen.let("valid", false);
-        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
-        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
-        cxt.ok(valid);
-        function validateMapping() {
-          const mapping = getMapping();
-          gen.if(false);
-          for (const tagValue in mapping) {
-            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
-            gen.assign(valid, applyTagSchema(mapping[tagValue]));
-          }
-          gen.else();
-          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
-          gen.endIf();
-        }
-        __name(validateMapping, "validateMapping");
-        function applyTagSchema(schemaProp) {
-          const _valid = gen.name("valid");
-          const schCxt = cxt.subschema({ keyword: "oneOf", schemaProp }, _valid);
-          cxt.mergeEvaluated(schCxt, codegen_1.Name);
-          return _valid;
-        }
-        __name(applyTagSchema, "applyTagSchema");
-        function getMapping() {
-          var _a;
-          const oneOfMapping = {};
-          const topRequired = hasRequired(parentSchema);
-          let tagRequired = true;
-          for (let i = 0; i < oneOf2.length; i++) {
-            let sch = oneOf2[i];
-            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
-              const ref = sch.$ref;
-              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
-              if (sch instanceof compile_1.SchemaEnv)
-                sch = sch.schema;
-              if (sch === void 0)
-                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
-            }
-            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
-            if (typeof propSch != "object") {
-              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
-            }
-            tagRequired = tagRequired && (topRequired || hasRequired(sch));
-            addMappings(propSch, i);
-          }
-          if (!tagRequired)
-            throw new Error(`discriminator: "${tagName}" must be required`);
-          return oneOfMapping;
-          function hasRequired({ required }) {
-            return Array.isArray(required) && required.includes(tagName);
-          }
-          __name(hasRequired, "hasRequired");
-          function addMappings(sch, i) {
-            if (sch.const) {
-              addMapping(sch.const, i);
-            } else if (sch.enum) {
-              for (const tagValue of sch.enum) {
-                addMapping(tagValue, i);
-              }
-            } else {
-              throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
-            }
-          }
-          __name(addMappings, "addMappings");
-          function addMapping(tagValue, i) {
-            if (typeof tagValue != "string" || tagValue in oneOfMapping) {
-              throw new Error(`discriminator: "${tagName}" values must be unique strings`);
-            }
-            oneOfMapping[tagValue] = i;
-          }
-          __name(addMapping, "addMapping");
-        }
-        __name(getMapping, "getMapping");
-      }
-    };
-    exports.default = def;
-  }
-});
-
 // node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
-var require_schema4 = __commonJS({
+var require_schema5 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -15229,7 +15942,7 @@ var require_schema4 = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
-var require_applicator2 = __commonJS({
+var require_applicator3 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -15302,7 +16015,7 @@ var require_unevaluated2 = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
-var require_content = __commonJS({
+var require_content2 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -15323,7 +16036,7 @@ var require_content = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
-var require_core3 = __commonJS({
+var require_core4 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -15398,7 +16111,7 @@ var require_format_annotation = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
-var require_meta_data = __commonJS({
+var require_meta_data2 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -15439,7 +16152,7 @@ var require_meta_data = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
-var require_validation2 = __commonJS({
+var require_validation3 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -15538,14 +16251,14 @@ var require_json_schema_2020_12 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var metaSchema = require_schema4();
-    var applicator = require_applicator2();
+    var metaSchema = require_schema5();
+    var applicator = require_applicator3();
     var unevaluated = require_unevaluated2();
-    var content = require_content();
-    var core2 = require_core3();
+    var content = require_content2();
+    var core2 = require_core4();
     var format = require_format_annotation();
-    var metadata = require_meta_data();
-    var validation = require_validation2();
+    var metadata = require_meta_data2();
+    var validation = require_validation3();
     var META_SUPPORT_DATA = ["/properties"];
     function addMetaSchema2020($data) {
       ;
@@ -15571,7 +16284,7 @@ var require_json_schema_2020_12 = __commonJS({
 });
 
 // node_modules/ajv/dist/2020.js
-var require__ = __commonJS({
+var require__2 = __commonJS({
   "node_modules/ajv/dist/2020.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -15581,7 +16294,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20203 = class extends core_1.default {
+    var Ajv20202 = class extends core_1.default {
       static {
         __name(this, "Ajv2020");
       }
@@ -15611,263 +16324,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20203;
-    module.exports = exports = Ajv20203;
-    module.exports.Ajv2020 = Ajv20203;
+    exports.Ajv2020 = Ajv20202;
+    module.exports = exports = Ajv20202;
+    module.exports.Ajv2020 = Ajv20202;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20203;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validate_1.KeywordCxt;
-    }, "get") });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1._;
-    }, "get") });
-    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.str;
-    }, "get") });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.stringify;
-    }, "get") });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.nil;
-    }, "get") });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.Name;
-    }, "get") });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.CodeGen;
-    }, "get") });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validation_error_1.default;
-    }, "get") });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return ref_error_1.default;
-    }, "get") });
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/draft7.js
-var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var core_1 = require_core2();
-    var validation_1 = require_validation();
-    var applicator_1 = require_applicator();
-    var format_1 = require_format2();
-    var metadata_1 = require_metadata();
-    var draft7Vocabularies = [
-      core_1.default,
-      validation_1.default,
-      (0, applicator_1.default)(),
-      format_1.default,
-      metadata_1.metadataVocabulary,
-      metadata_1.contentVocabulary
-    ];
-    exports.default = draft7Vocabularies;
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
-var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
-    module.exports = {
-      $schema: "http://json-schema.org/draft-07/schema#",
-      $id: "http://json-schema.org/draft-07/schema#",
-      title: "Core schema meta-schema",
-      definitions: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $ref: "#" }
-        },
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      },
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $comment: {
-          type: "string"
-        },
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        },
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
-        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        additionalItems: { $ref: "#" },
-        items: {
-          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
-          default: true
-        },
-        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
-        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        contains: { $ref: "#" },
-        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
-        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/definitions/stringArray" },
-        additionalProperties: { $ref: "#" },
-        definitions: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        properties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependencies: {
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
-          }
-        },
-        propertyNames: { $ref: "#" },
-        const: true,
-        enum: {
-          type: "array",
-          items: true,
-          minItems: 1,
-          uniqueItems: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/definitions/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/definitions/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        },
-        format: { type: "string" },
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        if: { $ref: "#" },
-        then: { $ref: "#" },
-        else: { $ref: "#" },
-        allOf: { $ref: "#/definitions/schemaArray" },
-        anyOf: { $ref: "#/definitions/schemaArray" },
-        oneOf: { $ref: "#/definitions/schemaArray" },
-        not: { $ref: "#" }
-      },
-      default: true
-    };
-  }
-});
-
-// node_modules/ajv/dist/ajv.js
-var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-    var core_1 = require_core();
-    var draft7_1 = require_draft7();
-    var discriminator_1 = require_discriminator();
-    var draft7MetaSchema = require_json_schema_draft_07();
-    var META_SUPPORT_DATA = ["/properties"];
-    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv2 = class extends core_1.default {
-      static {
-        __name(this, "Ajv");
-      }
-      _addVocabularies() {
-        super._addVocabularies();
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        if (!this.opts.meta)
-          return;
-        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
-        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv = Ajv2;
-    module.exports = exports = Ajv2;
-    module.exports.Ajv = Ajv2;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv2;
+    exports.default = Ajv20202;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return validate_1.KeywordCxt;
@@ -15989,12 +16450,12 @@ var require_dist2 = __commonJS({
     var fastName = new codegen_1.Name("fastFormats");
     var formatsPlugin = /* @__PURE__ */ __name((ajv, opts = { keywords: true }) => {
       if (Array.isArray(opts)) {
-        addFormats3(ajv, opts, formats_1.fullFormats, fullName);
+        addFormats2(ajv, opts, formats_1.fullFormats, fullName);
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
       const list = opts.formats || formats_1.formatNames;
-      addFormats3(ajv, list, formats, exportName);
+      addFormats2(ajv, list, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -16006,14 +16467,14 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats3(ajv, list, fs, exportName) {
+    function addFormats2(ajv, list, fs, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
       for (const f of list)
         ajv.addFormat(f, fs[f]);
     }
-    __name(addFormats3, "addFormats");
+    __name(addFormats2, "addFormats");
     module.exports = exports = formatsPlugin;
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.default = formatsPlugin;
@@ -19202,7 +19663,7 @@ var require_util2 = __commonJS({
         }
         path = url.path;
       }
-      var isAbsolute4 = exports.isAbsolute(path);
+      var isAbsolute5 = exports.isAbsolute(path);
       var parts = path.split(/\/+/);
       for (var part2, up = 0, i = parts.length - 1; i >= 0; i--) {
         part2 = parts[i];
@@ -19222,7 +19683,7 @@ var require_util2 = __commonJS({
       }
       path = parts.join("/");
       if (path === "") {
-        path = isAbsolute4 ? "/" : ".";
+        path = isAbsolute5 ? "/" : ".";
       }
       if (url) {
         url.path = path;
@@ -19269,7 +19730,7 @@ var require_util2 = __commonJS({
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative4(aRoot, aPath) {
+    function relative5(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -19288,8 +19749,8 @@ var require_util2 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    __name(relative4, "relative");
-    exports.relative = relative4;
+    __name(relative5, "relative");
+    exports.relative = relative5;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -22125,467 +22586,6 @@ var require_lib = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-2019-09/schema.json
-var require_schema5 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/schema.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/schema",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/core": true,
-        "https://json-schema.org/draft/2019-09/vocab/applicator": true,
-        "https://json-schema.org/draft/2019-09/vocab/validation": true,
-        "https://json-schema.org/draft/2019-09/vocab/meta-data": true,
-        "https://json-schema.org/draft/2019-09/vocab/format": false,
-        "https://json-schema.org/draft/2019-09/vocab/content": true
-      },
-      $recursiveAnchor: true,
-      title: "Core and Validation specifications meta-schema",
-      allOf: [
-        { $ref: "meta/core" },
-        { $ref: "meta/applicator" },
-        { $ref: "meta/validation" },
-        { $ref: "meta/meta-data" },
-        { $ref: "meta/format" },
-        { $ref: "meta/content" }
-      ],
-      type: ["object", "boolean"],
-      properties: {
-        definitions: {
-          $comment: "While no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schema to prevent incompatible extensions as it remains in common use.",
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        },
-        dependencies: {
-          $comment: '"dependencies" is no longer a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to "dependentSchemas" and "dependentRequired"',
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $recursiveRef: "#" }, { $ref: "meta/validation#/$defs/stringArray" }]
-          }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json
-var require_applicator3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/applicator",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/applicator": true
-      },
-      $recursiveAnchor: true,
-      title: "Applicator vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        additionalItems: { $recursiveRef: "#" },
-        unevaluatedItems: { $recursiveRef: "#" },
-        items: {
-          anyOf: [{ $recursiveRef: "#" }, { $ref: "#/$defs/schemaArray" }]
-        },
-        contains: { $recursiveRef: "#" },
-        additionalProperties: { $recursiveRef: "#" },
-        unevaluatedProperties: { $recursiveRef: "#" },
-        properties: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependentSchemas: {
-          type: "object",
-          additionalProperties: {
-            $recursiveRef: "#"
-          }
-        },
-        propertyNames: { $recursiveRef: "#" },
-        if: { $recursiveRef: "#" },
-        then: { $recursiveRef: "#" },
-        else: { $recursiveRef: "#" },
-        allOf: { $ref: "#/$defs/schemaArray" },
-        anyOf: { $ref: "#/$defs/schemaArray" },
-        oneOf: { $ref: "#/$defs/schemaArray" },
-        not: { $recursiveRef: "#" }
-      },
-      $defs: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $recursiveRef: "#" }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json
-var require_content2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/content",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/content": true
-      },
-      $recursiveAnchor: true,
-      title: "Content vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        contentSchema: { $recursiveRef: "#" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json
-var require_core4 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/core",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/core": true
-      },
-      $recursiveAnchor: true,
-      title: "Core vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference",
-          $comment: "Non-empty fragments not allowed.",
-          pattern: "^[^#]*#?$"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $anchor: {
-          type: "string",
-          pattern: "^[A-Za-z][-A-Za-z0-9.:_]*$"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $recursiveRef: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $recursiveAnchor: {
-          type: "boolean",
-          default: false
-        },
-        $vocabulary: {
-          type: "object",
-          propertyNames: {
-            type: "string",
-            format: "uri"
-          },
-          additionalProperties: {
-            type: "boolean"
-          }
-        },
-        $comment: {
-          type: "string"
-        },
-        $defs: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json
-var require_format3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/format",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/format": true
-      },
-      $recursiveAnchor: true,
-      title: "Format vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        format: { type: "string" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json
-var require_meta_data2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/meta-data",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/meta-data": true
-      },
-      $recursiveAnchor: true,
-      title: "Meta-data vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        deprecated: {
-          type: "boolean",
-          default: false
-        },
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        writeOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json
-var require_validation3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/validation",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/validation": true
-      },
-      $recursiveAnchor: true,
-      title: "Validation vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
-        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
-        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
-        minContains: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 1
-        },
-        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
-        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/$defs/stringArray" },
-        dependentRequired: {
-          type: "object",
-          additionalProperties: {
-            $ref: "#/$defs/stringArray"
-          }
-        },
-        const: true,
-        enum: {
-          type: "array",
-          items: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/$defs/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/$defs/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        }
-      },
-      $defs: {
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 0
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/index.js
-var require_json_schema_2019_09 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var metaSchema = require_schema5();
-    var applicator = require_applicator3();
-    var content = require_content2();
-    var core2 = require_core4();
-    var format = require_format3();
-    var metadata = require_meta_data2();
-    var validation = require_validation3();
-    var META_SUPPORT_DATA = ["/properties"];
-    function addMetaSchema2019($data) {
-      ;
-      [
-        metaSchema,
-        applicator,
-        content,
-        core2,
-        with$data(this, format),
-        metadata,
-        with$data(this, validation)
-      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
-      return this;
-      function with$data(ajv, sch) {
-        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
-      }
-      __name(with$data, "with$data");
-    }
-    __name(addMetaSchema2019, "addMetaSchema2019");
-    exports.default = addMetaSchema2019;
-  }
-});
-
-// node_modules/ajv/dist/2019.js
-var require__2 = __commonJS({
-  "node_modules/ajv/dist/2019.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2019 = void 0;
-    var core_1 = require_core();
-    var draft7_1 = require_draft7();
-    var dynamic_1 = require_dynamic();
-    var next_1 = require_next();
-    var unevaluated_1 = require_unevaluated();
-    var discriminator_1 = require_discriminator();
-    var json_schema_2019_09_1 = require_json_schema_2019_09();
-    var META_SCHEMA_ID = "https://json-schema.org/draft/2019-09/schema";
-    var Ajv20192 = class extends core_1.default {
-      static {
-        __name(this, "Ajv2019");
-      }
-      constructor(opts = {}) {
-        super({
-          ...opts,
-          dynamicRef: true,
-          next: true,
-          unevaluated: true
-        });
-      }
-      _addVocabularies() {
-        super._addVocabularies();
-        this.addVocabulary(dynamic_1.default);
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
-        this.addVocabulary(next_1.default);
-        this.addVocabulary(unevaluated_1.default);
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        const { $data, meta } = this.opts;
-        if (!meta)
-          return;
-        json_schema_2019_09_1.default.call(this, $data);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv2019 = Ajv20192;
-    module.exports = exports = Ajv20192;
-    module.exports.Ajv2019 = Ajv20192;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20192;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validate_1.KeywordCxt;
-    }, "get") });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1._;
-    }, "get") });
-    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.str;
-    }, "get") });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.stringify;
-    }, "get") });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.nil;
-    }, "get") });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.Name;
-    }, "get") });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.CodeGen;
-    }, "get") });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validation_error_1.default;
-    }, "get") });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return ref_error_1.default;
-    }, "get") });
-  }
-});
-
 // src/core/package-root.ts
 var FILES = new Map(Object.entries({ "schemas/config.schema.json": '{\n  "$schema": "https://json-schema.org/draft/2020-12/schema",\n  "$id": "https://paved.dev/schemas/config.schema.json",\n  "title": "Paved org config (.github/paved.yml)",\n  "description": "The platform team\'s settings: where the GitOps repository is, the environments, the dependency catalog and the policies every manifest must meet. Read from the organisation\'s .github repository on its default branch, never from a pull request.",\n  "type": "object",\n  "additionalProperties": false,\n  "properties": {\n    "gitops": {\n      "title": "GitOps repository",\n      "description": "Where rendered files are committed; Argo CD syncs from here.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "repository": {\n          "title": "Repository",\n          "description": "owner/name of the GitOps repository; the app needs contents: write there.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$"\n        },\n        "branch": {\n          "title": "Branch",\n          "description": "Branch Argo CD syncs from.",\n          "type": "string",\n          "pattern": "^[A-Za-z0-9._/-]{1,200}$",\n          "not": { "pattern": "(^|/)\\\\.|\\\\.\\\\.|//|/$|\\\\.lock$" },\n          "default": "main"\n        },\n        "directory": {\n          "title": "Directory",\n          "description": "Root of the managed tree inside the GitOps repository (\\"\\" for the repository root).",\n          "type": "string",\n          "pattern": "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$",\n          "default": ""\n        }\n      }\n    },\n    "fleet": {\n      "title": "Fleet re-render",\n      "description": "What happens when this config or the org\'s templates change on the default branch of the org\'s .github repository: every deployed source is re-rendered under the new config.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Fleet mode",\n          "description": "pull-requests: one GitOps pull request per environment, opened in promotion order, for the platform team to merge; commit: one commit straight to the GitOps branch (when an environment has mode: pull-request, the fleet goes by pull requests all the same).",\n          "enum": ["pull-requests", "commit"],\n          "default": "pull-requests"\n        }\n      }\n    },\n    "manifest": {\n      "title": "Manifest path",\n      "description": "Path of the manifest in source repositories.",\n      "type": "string",\n      "pattern": "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$",\n      "default": "platform.yaml"\n    },\n    "render": {\n      "title": "Rendering",\n      "description": "What Paved writes for each service and environment.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "mode": {\n          "title": "Mode",\n          "description": "manifests: plain Kubernetes YAML; helm: values for the org chart.",\n          "enum": ["manifests", "helm"],\n          "default": "manifests"\n        },\n        "chart": {\n          "title": "Chart",\n          "description": "The org chart, required in helm mode.",\n          "type": "object",\n          "additionalProperties": false,\n          "required": ["repoURL", "name", "version"],\n          "properties": {\n            "repoURL": { "title": "Chart repository", "description": "Helm repository URL.", "type": "string", "format": "uri" },\n            "name": { "title": "Chart name", "description": "Name of the chart in the repository.", "type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$" },\n            "version": { "title": "Chart version", "description": "Exact chart version.", "type": "string", "minLength": 1 },\n            "valuesSchema": { "title": "Values schema", "description": "Local path of the chart\'s values.schema.json, used to validate rendered values.", "type": ["string", "null"], "default": null }\n          }\n        },\n        "templates": {\n          "title": "Templates",\n          "description": "A folder of the platform team\'s own templates that replace or add to the built-in ones (path relative to the config file).",\n          "type": ["string", "null"],\n          "default": null\n        }\n      }\n    },\n    "argocd": {\n      "title": "Argo CD",\n      "description": "Where Argo CD runs.",\n      "type": "object",\n      "additionalProperties": false,\n      "default": {},\n      "properties": {\n        "url": { "title": "URL", "description": "Argo CD web UI, for links in comments and deployments.", "type": ["string", "null"], "format": "uri", "default": null },\n        "namespace": { "title": "Namespace", "description": "Namespace of Application and AppProject objects.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", "default": "argocd" }\n      }\n    },\n    "environments": {\n      "title": "Environments",\n      "description": "The environments, in promotion order.",\n      "type": "object",\n      "minProperties": 1,\n      "propertyNames": { "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n      "additionalProperties": { "$ref": "#/$defs/environment" },\n      "default": {\n        "staging": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": true },\n        "production": { "cluster": "https://kubernetes.default.svc", "namespace": "{owner}-{env}", "autoSync": false }\n      }\n    },\n    "registries": {\n      "title": "Allowed registries",\n      "description": "Registries or repositories services may take images from, matched by whole path segments: `ghcr.io/acme` allows `ghcr.io/acme/api` but not `ghcr.io/acme-evil/api`. Empty: no restriction.",\n      "type": "array",\n      "items": { "type": "string", "minLength": 1 },\n      "default": []\n    },\n    "secretStore": {\n      "title": "Secret store",\n      "description": "The External Secrets store secrets are read from.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["name"],\n      "default": { "kind": "ClusterSecretStore", "name": "default" },\n      "properties": {\n        "kind": { "title": "Kind", "description": "SecretStore or ClusterSecretStore.", "enum": ["SecretStore", "ClusterSecretStore"], "default": "ClusterSecretStore" },\n        "name": { "title": "Name", "description": "Name of the store.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n        "keyPrefix": {\n          "title": "Key prefix",\n          "description": "Every secret key a manifest references must start with this pattern ({owner}, {env}, {service} are replaced), so a team cannot read another team\'s secrets. \\"\\" turns the scoping off.",\n          "type": "string",\n          "maxLength": 256,\n          "default": "{owner}/"\n        }\n      }\n    },\n    "dependencies": {\n      "title": "Dependency catalog",\n      "description": "Infrastructure a service may request, by type.",\n      "type": "object",\n      "propertyNames": { "pattern": "^[a-z][-a-z0-9]{0,62}$" },\n      "additionalProperties": { "$ref": "#/$defs/dependencyType" },\n      "default": {}\n    },\n    "previews": {\n      "title": "Previews",\n      "description": "An environment per pull request, asked for with a label or `/paved preview`: rendered under `<directory>/previews/`, removed when the pull request closes, the label is removed or the TTL passes without a push. Absent: no previews.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["from"],\n      "properties": {\n        "from": { "title": "Based on", "description": "The environment whose cluster and settings a preview takes (it must be configured).", "type": "string", "pattern": "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$" },\n        "namespace": { "title": "Namespace pattern", "description": "Namespace of a preview: `{owner}` once, then `{number}` (the pull request number) after a fixed part that ends with a letter or `-`. It may never produce an environment\'s namespace (refused at load).", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{owner}-pr-{number}" },\n        "cluster": { "title": "Cluster", "description": "Destination cluster; default: the `from` environment\'s.", "type": "string", "minLength": 1 },\n        "ttl": { "title": "Time to live", "description": "A preview with no push for this long is removed: a number then `m`, `h` or `d`.", "type": "string", "pattern": "^[1-9][0-9]{0,4}[mhd]$", "default": "7d" },\n        "maxPerRepository": { "title": "Maximum per repository", "description": "Open previews a repository may have at once.", "type": "integer", "minimum": 1, "maximum": 1000, "default": 3 },\n        "maxPerOrg": { "title": "Maximum per organisation", "description": "Open previews the organisation may have at once.", "type": "integer", "minimum": 1, "maximum": 10000, "default": 20 },\n        "label": { "title": "Label", "description": "The pull request label that asks for a preview.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:preview" },\n        "keepLabel": { "title": "Keep label", "description": "A pull request with this label keeps its preview past the TTL.", "type": "string", "minLength": 1, "maxLength": 50, "default": "paved:keep" }\n      }\n    },\n    "links": {\n      "title": "Links",\n      "description": "URL patterns shown to developers after deploys, by label; {service}, {env}, {owner}, {namespace} are replaced.",\n      "type": "object",\n      "additionalProperties": { "type": "string", "pattern": "^https?://" },\n      "default": {}\n    },\n    "policies": {\n      "title": "Policies",\n      "description": "Rules every resolved unit (service in one environment) must meet.",\n      "type": "array",\n      "items": { "$ref": "#/$defs/policy" },\n      "default": []\n    },\n    "builtins": {\n      "title": "Built-in policies",\n      "description": "Switch a built-in policy off by id (false): image-tag, image-registry, production-digest, env-secret-literal.",\n      "type": "object",\n      "propertyNames": { "enum": ["image-tag", "image-registry", "production-digest", "env-secret-literal"] },\n      "additionalProperties": { "type": "boolean" },\n      "default": {}\n    }\n  },\n  "$defs": {\n    "environment": {\n      "title": "Environment",\n      "description": "One deployment target.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["cluster"],\n      "properties": {\n        "cluster": { "title": "Cluster", "description": "Argo CD destination server URL.", "type": "string", "format": "uri" },\n        "namespace": {\n          "title": "Namespace pattern",\n          "description": "Kubernetes namespace; {owner} and {env} are replaced. It must contain {owner} once, and no two environments on one cluster may be able to produce the same namespace.",\n          "type": "string",\n          "pattern": "^[-a-z0-9{}]+$",\n          "default": "{owner}-{env}"\n        },\n        "domain": { "title": "Domain", "description": "Default ingress host is {service}.{owner}.{domain}.", "type": "string", "pattern": "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$" },\n        "autoSync": { "title": "Automated sync", "description": "Argo CD automated sync with prune and selfHeal.", "type": "boolean", "default": false },\n        "ingress": {\n          "title": "Ingress",\n          "description": "How services with an ingress are exposed in this environment.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "className": { "title": "Ingress class", "description": "spec.ingressClassName of every Ingress, e.g. nginx; unset: the cluster\'s default IngressClass.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" },\n            "tls": {\n              "title": "TLS",\n              "description": "Serve every Ingress over TLS, with the certificate in a Secret per service.",\n              "type": "object",\n              "additionalProperties": false,\n              "properties": {\n                "secretName": { "title": "Certificate Secret", "description": "Name of the TLS Secret; {owner}, {env} and {service} are replaced.", "type": "string", "pattern": "^[-a-z0-9{}]+$", "default": "{service}-tls" },\n                "clusterIssuer": { "title": "cert-manager ClusterIssuer", "description": "Annotates each Ingress with cert-manager.io/cluster-issuer, so cert-manager issues the certificate into the Secret; unset: the Secret is provided some other way.", "type": "string", "pattern": "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$" }\n              }\n            }\n          }\n        },\n        "production": { "title": "Production", "description": "Treat as production (risk flags, digest pinning). Defaults to true for an environment named production or prod.", "type": "boolean" },\n        "approval": {\n          "title": "Approval",\n          "description": "A pull request that changes this environment needs an approving review from one of these.",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "owners": { "title": "Owner team", "description": "A member of the manifest\'s owner team may approve.", "type": "boolean", "default": false },\n            "teams": { "title": "Teams", "description": "Members of these team slugs may approve.", "type": "array", "items": { "type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$" }, "default": [] },\n            "excludeLastPusher": { "title": "Exclude the last pusher", "description": "GitHub\'s rule: the person who pushed the pull request\'s latest commit cannot approve it.", "type": "boolean", "default": false }\n          }\n        },\n        "promote": {\n          "title": "Promotion",\n          "description": "merge: every merge deploys here (the default); { after: <env> }: promoted automatically once that earlier environment is healthy with the same source commit; manual: only by `/paved promote` or `paved promote`.",\n          "oneOf": [\n            { "enum": ["merge", "manual"] },\n            {\n              "type": "object",\n              "additionalProperties": false,\n              "required": ["after"],\n              "properties": { "after": { "title": "After", "description": "An earlier environment in the promotion order.", "type": "string" } }\n            }\n          ],\n          "default": "merge"\n        },\n        "mode": {\n          "title": "Apply mode",\n          "description": "direct: commit to the GitOps branch; pull-request: open (or update) a pull request in the GitOps repository instead.",\n          "enum": ["direct", "pull-request"],\n          "default": "direct"\n        }\n      }\n    },\n    "dependencyType": {\n      "title": "Dependency type",\n      "description": "A kind of infrastructure and the claim rendered for it.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["apiVersion", "kind"],\n      "properties": {\n        "apiVersion": { "title": "Claim apiVersion", "description": "apiVersion of the claim, e.g. database.acme.io/v1alpha1.", "type": "string", "pattern": "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$" },\n        "kind": { "title": "Claim kind", "description": "kind of the claim, e.g. PostgreSQLInstance.", "type": "string", "pattern": "^[A-Z][A-Za-z0-9]*$" },\n        "classes": { "title": "Classes", "description": "Allowed classes; empty: any class is refused.", "type": "array", "items": { "type": "string" }, "default": [] },\n        "outputs": { "title": "Outputs", "description": "Keys of the connection secret that env placeholders may read.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+$" }, "default": [] },\n        "params": { "title": "Parameters", "description": "Claim parameters a manifest may set under dependencies.<name>.params; absent: any name. `class` is never one of them: only `class`, checked against `classes`, sets it.", "type": "array", "items": { "type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,62}$" } }\n      }\n    },\n    "policy": {\n      "title": "Policy",\n      "description": "A JSON Schema that each matching unit must satisfy.",\n      "type": "object",\n      "additionalProperties": false,\n      "required": ["id", "assert"],\n      "properties": {\n        "id": { "title": "Id", "description": "Shown as the diagnostic code.", "type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$" },\n        "description": { "title": "Description", "description": "What the policy asks for, in words a developer understands; shown in the error.", "type": "string" },\n        "severity": { "title": "Severity", "description": "error fails the check; warning only reports.", "enum": ["error", "warning"], "default": "error" },\n        "match": {\n          "title": "Match",\n          "description": "Which units the policy applies to (all when absent).",\n          "type": "object",\n          "additionalProperties": false,\n          "properties": {\n            "environments": { "title": "Environments", "description": "Environment names.", "type": "array", "items": { "type": "string" } },\n            "services": { "title": "Services", "description": "Service names.", "type": "array", "items": { "type": "string" } },\n            "owners": { "title": "Owners", "description": "Owner team slugs.", "type": "array", "items": { "type": "string" } }\n          }\n        },\n        "assert": { "title": "Assertion", "description": "A JSON Schema (2020-12) applied to the resolved unit (replicas, image, cpu, memory, env, \u2026).", "type": "object" }\n      }\n    }\n  }\n}\n', "schemas/platform.schema.json": `{
   "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -23384,7 +23384,7 @@ __name(readPackageJson, "readPackageJson");
 // src/core/version.ts
 var PAVED_VERSION = readPackageJson("package.json").version;
 
-// src/manifest/suggest.ts
+// src/document/suggest.ts
 function editDistance(a, b) {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
@@ -23454,8 +23454,8 @@ function clip(text3, max = 60) {
 __name(clip, "clip");
 
 // src/cli/io.ts
-import { readFile, stat } from "node:fs/promises";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { readFile as readFile2, stat } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/core/diagnostic.ts
 function hasErrors(diagnostics) {
@@ -23483,8 +23483,32 @@ function parsePointer(ptr) {
   return ptr.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 __name(parsePointer, "parsePointer");
+function walkPointer(root3, ptr) {
+  const nodes = [];
+  let node = root3;
+  for (const token of parsePointer(ptr)) {
+    if (Array.isArray(node)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(token) || Number(token) >= node.length) break;
+      node = node[Number(token)];
+    } else if (node !== null && typeof node === "object" && Object.prototype.hasOwnProperty.call(node, token)) {
+      node = node[token];
+    } else {
+      break;
+    }
+    nodes.push(node);
+  }
+  return nodes;
+}
+__name(walkPointer, "walkPointer");
+function valueAt(root3, ptr) {
+  const tokens2 = parsePointer(ptr).length;
+  if (tokens2 === 0) return root3;
+  const nodes = walkPointer(root3, ptr);
+  return nodes.length === tokens2 ? nodes[tokens2 - 1] : void 0;
+}
+__name(valueAt, "valueAt");
 
-// src/manifest/merge-patch.ts
+// src/document/own.ts
 function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -23511,25 +23535,11 @@ function cloneJson(value) {
   return value;
 }
 __name(cloneJson, "cloneJson");
-function applyMergePatch(target, patch) {
-  if (!isJsonObject(patch)) return cloneJson(patch);
-  const result2 = isJsonObject(target) ? cloneJson(target) : {};
-  for (const key3 of Object.keys(patch)) {
-    const value = patch[key3];
-    if (value === null) {
-      delete result2[key3];
-    } else {
-      setOwn(result2, key3, applyMergePatch(getOwn(result2, key3), value));
-    }
-  }
-  return result2;
-}
-__name(applyMergePatch, "applyMergePatch");
 
-// src/manifest/parse.ts
+// src/document/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/manifest/syntax-fix.ts
+// src/document/syntax-fix.ts
 var HINTS = {
   TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
   BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
@@ -23633,7 +23643,7 @@ function formatMiB(bytes) {
 }
 __name(formatMiB, "formatMiB");
 
-// src/manifest/source-map.ts
+// src/document/source-map.ts
 var root = /* @__PURE__ */ __name(() => ({ line: 1, column: 1 }), "root");
 var SourceMapBuilder = class _SourceMapBuilder {
   /** `lineStarts` may still grow while the parser runs (it is the LineCounter's own array). */
@@ -23687,7 +23697,7 @@ var SourceMapBuilder = class _SourceMapBuilder {
   }
 };
 
-// src/manifest/parse.ts
+// src/document/parse.ts
 var DEFAULT_LIMITS = { maxBytes: MAX_MANIFEST_BYTES, maxExpandedBytes: MAX_EXPANDED_BYTES, maxAliasCount: 100, maxDepth: 64 };
 var SAFE_MAX_DEPTH = 256;
 var MAX_EXPANDED_NODES = 1e5;
@@ -24020,215 +24030,7 @@ function cstDepthExceeded(tokens2, max) {
 }
 __name(cstDepthExceeded, "cstDepthExceeded");
 
-// src/manifest/hints.ts
-var MEMORY_UNITS = {
-  k: "Ki",
-  kb: "Ki",
-  ki: "Ki",
-  kib: "Ki",
-  m: "Mi",
-  mb: "Mi",
-  mi: "Mi",
-  mib: "Mi",
-  g: "Gi",
-  gb: "Gi",
-  gi: "Gi",
-  gib: "Gi",
-  t: "Ti",
-  tb: "Ti",
-  ti: "Ti",
-  tib: "Ti"
-};
-var MEMORY_STEPS = ["Ki", "Mi", "Gi", "Ti"];
-function memoryHint(value) {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(value);
-  const generic = "write a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`";
-  if (!match) return generic;
-  const unit = Object.prototype.hasOwnProperty.call(MEMORY_UNITS, match[2].toLowerCase()) ? MEMORY_UNITS[match[2].toLowerCase()] : void 0;
-  if (match[2] === "") return `add a unit (Ki, Mi, Gi or Ti), like \`${Number(match[1])}Mi\``;
-  if (unit === void 0) return `\`${match[2]}\` is not a memory unit; ${generic}`;
-  let amount = Number(match[1]);
-  let step2 = MEMORY_STEPS.indexOf(unit);
-  if (amount === 0) return "memory must be more than 0, like `128Mi`";
-  while (!Number.isInteger(amount) && step2 > 0) {
-    amount *= 1024;
-    step2 -= 1;
-  }
-  return `write \`${Math.round(amount)}${MEMORY_STEPS[step2]}\``;
-}
-__name(memoryHint, "memoryHint");
-function cpuHint(value) {
-  const generic = "write millicores like `250m` or cores like `0.5` (at most three decimals)";
-  const milli = /^\s*(\d+(?:\.\d+)?)\s*(m|mi|milli|millicores?|millicpus?)\s*$/i.exec(value);
-  if (milli) {
-    const amount = Number(milli[1]);
-    if (amount === 0) return "cpu must be more than 0, like `100m`";
-    if (!Number.isInteger(amount)) return `millicores are whole numbers: write \`${Math.round(amount) || 1}m\``;
-    return `write \`${amount}m\``;
-  }
-  const cores = /^\s*(\d+(?:\.\d+)?)\s*(cores?|cpus?|vcpus?)?\s*$/i.exec(value);
-  if (cores) {
-    const amount = Number(cores[1]);
-    if (amount === 0) return "cpu must be more than 0, like `100m`";
-    const millicores = amount * 1e3;
-    if (Number.isInteger(millicores)) return `write \`${millicores}m\``;
-    return `use at most three decimals: write \`${Math.max(1, Math.round(millicores))}m\``;
-  }
-  return generic;
-}
-__name(cpuHint, "cpuHint");
-function cpuNumberHint(value) {
-  const millicores = value * 1e3;
-  return Number.isInteger(millicores) && millicores > 0 ? `quote it (\`"${value}"\`) or write millicores: \`${millicores}m\`` : "write millicores like `250m`";
-}
-__name(cpuNumberHint, "cpuNumberHint");
-function imageHint(value) {
-  const example = "`ghcr.io/acme/api:1.0.0`";
-  if (value.trim() === "") return `write an image reference like ${example}`;
-  if (/\s/.test(value)) return "an image reference has no spaces";
-  const scheme = /^[a-z]+:\/\//i.exec(value);
-  if (scheme) return `drop the \`${scheme[0]}\`: write \`${value.slice(scheme[0].length)}\``;
-  const at = value.indexOf("@");
-  const name = at === -1 ? value : value.slice(0, at);
-  const lastSlash = name.lastIndexOf("/");
-  const lastColon = name.lastIndexOf(":");
-  const hasTag = lastColon > lastSlash;
-  const repository2 = hasTag ? name.slice(0, lastColon) : name;
-  if (at !== -1) {
-    const digest2 = value.slice(at + 1);
-    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest2)) {
-      return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
-    }
-  } else if (!hasTag) {
-    return "add a tag like `:1.0.0` or a digest (`@sha256:\u2026`); there is no implicit `latest`";
-  } else if (name.slice(lastColon + 1) === "") {
-    return "the tag after `:` is empty; add a tag like `:1.0.0`";
-  } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(name.slice(lastColon + 1))) {
-    return "a tag is up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`";
-  }
-  const firstSlash = repository2.indexOf("/");
-  const first = firstSlash === -1 ? "" : repository2.slice(0, firstSlash);
-  const hasRegistry = /[.:]/.test(first) || first === "localhost";
-  const path = hasRegistry ? repository2.slice(firstSlash + 1) : repository2;
-  if (path !== path.toLowerCase()) {
-    const fixed = (hasRegistry ? `${first}/` : "") + path.toLowerCase() + value.slice(repository2.length);
-    return `repository names are lowercase: write \`${fixed}\``;
-  }
-  return `write a reference like ${example} or \`ghcr.io/acme/api@sha256:\u2026\``;
-}
-__name(imageHint, "imageHint");
-function hostHint(value) {
-  const scheme = /^[a-z]+:\/\//i.exec(value);
-  if (scheme) return `write the host name only, without \`${scheme[0]}\``;
-  if (value.includes("/")) return "write the host name only; the path goes in `ingress.path`";
-  if (value.includes(":")) return "write the host name only, without a port";
-  if (value !== value.toLowerCase()) return `host names are lowercase: write \`${value.toLowerCase()}\``;
-  if (value.includes("_")) return "host names use hyphens, not underscores";
-  return "a host name is dot-separated labels of lowercase letters, digits and hyphens, like `api.example.com`";
-}
-__name(hostHint, "hostHint");
-function pathHint(value) {
-  if (!value.startsWith("/")) return `a path starts with \`/\`: write \`/${value}\``;
-  return "percent-encode characters other than letters, digits and `-._~!$&'()*+,;=:@%/`";
-}
-__name(pathHint, "pathHint");
-function slugSuggestion(value, pattern) {
-  const slug = value.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
-  return slug !== value && pattern.test(slug) ? slug : void 0;
-}
-__name(slugSuggestion, "slugSuggestion");
-function envNameSuggestion(value) {
-  const name = value.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^([0-9])/, "_$1");
-  return name !== value && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : void 0;
-}
-__name(envNameSuggestion, "envNameSuggestion");
-
-// src/manifest/pattern-words.ts
-var SLUG = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$";
-var LABEL_40 = "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$";
-var IMAGE = "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$";
-var HOST = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
-function slugFix(pattern) {
-  const regex = new RegExp(pattern);
-  return (value) => slugSuggestion(value, regex);
-}
-__name(slugFix, "slugFix");
-var TABLE = {
-  [SLUG]: {
-    words: "lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 40 characters",
-    suggestion: slugFix(SLUG)
-  },
-  [LABEL_40]: {
-    words: "lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit, at most 40 characters",
-    suggestion: slugFix(LABEL_40)
-  },
-  "^[A-Za-z_][A-Za-z0-9_]*$": {
-    words: "letters, digits and underscores, not starting with a digit",
-    suggestion: envNameSuggestion
-  },
-  "^[a-z][-a-z0-9]{0,62}$": {
-    words: "lowercase letters, digits and hyphens, starting with a letter, at most 63 characters",
-    suggestion: slugFix("^[a-z][-a-z0-9]{0,62}$")
-  },
-  "^[a-z0-9][-a-z0-9]{0,62}$": {
-    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters",
-    suggestion: slugFix("^[a-z0-9][-a-z0-9]{0,62}$")
-  },
-  "^[A-Za-z][A-Za-z0-9_]{0,62}$": {
-    words: "letters, digits and underscores, starting with a letter, at most 63 characters"
-  },
-  [HOST]: { words: "a lowercase host name like `api.example.com`", hint: hostHint },
-  "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$": { words: "an HTTP path starting with `/`", hint: pathHint },
-  "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$": {
-    words: "millicores like `250m` or cores like `0.5`",
-    hint: cpuHint
-  },
-  "^[1-9][0-9]{0,4}[mhd]$": { words: "a duration: a whole number then m, h or d, like `7d` or `12h`" },
-  "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$": {
-    words: "a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`",
-    hint: memoryHint
-  },
-  // The OCI reference grammar; the hint explains which part is wrong.
-  [IMAGE]: {
-    words: "an image reference with a tag or a digest, like `ghcr.io/acme/api:1.0.0`",
-    hint: imageHint
-  },
-  // Org config patterns.
-  "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$": { words: "`owner/name`, like `acme/gitops`" },
-  "^[A-Za-z0-9._/-]{1,200}$": { words: "a branch name: letters, digits, `.`, `_`, `-` and `/`" },
-  "(^|/)\\.|\\.\\.|//|/$|\\.lock$": {
-    words: "a valid branch name (no `..`, `//`, leading `.`, trailing `/` or `.lock` suffix)"
-  },
-  "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$": {
-    words: 'a relative folder like `clusters/apps` (no leading `/`, no `..`), or "" for the repository root'
-  },
-  "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$": {
-    words: "a relative file path like `platform.yaml`"
-  },
-  "^[a-z0-9][a-z0-9._-]*$": { words: "lowercase letters, digits, `.`, `_` and `-`" },
-  "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$": {
-    words: "a Kubernetes name: lowercase letters, digits and hyphens, at most 63 characters"
-  },
-  "^[-a-z0-9{}]+$": {
-    words: "lowercase letters, digits, hyphens and the placeholders `{owner}` and `{env}`"
-  },
-  "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$": {
-    words: "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
-  },
-  "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$": { words: "`group/version`, like `database.acme.io/v1alpha1`" },
-  "^[A-Z][A-Za-z0-9]*$": { words: "a Kubernetes kind in PascalCase, like `PostgreSQLInstance`" },
-  "^[A-Za-z0-9_.-]+$": { words: "letters, digits, `_`, `.` and `-`" },
-  "^https?://": { words: "a URL starting with `http://` or `https://`" },
-  "^[a-z0-9][a-z0-9-]{0,62}$": {
-    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
-  }
-};
-function patternWords(pattern) {
-  return Object.prototype.hasOwnProperty.call(TABLE, pattern) ? TABLE[pattern] : void 0;
-}
-__name(patternWords, "patternWords");
-
-// src/manifest/schema-errors.ts
+// src/document/schema-errors.ts
 function schemaDiagnostics(errors, context) {
   const { kept, nullable } = reduceNoise(errors);
   const seen = /* @__PURE__ */ new Set();
@@ -24290,6 +24092,8 @@ function translate(error, context, nullable) {
   const schema2 = error.parentSchema ?? {};
   const atValue = /* @__PURE__ */ __name(() => context.site(path, isContainer(data) ? "key" : "value"), "atValue");
   const params = error.params;
+  const special = context.wording?.special?.(error, subject);
+  if (special) return diagnostic(context, special.code, special.at ? context.site(path, special.at) : atValue(), special.message);
   switch (error.keyword) {
     case "additionalProperties": {
       const name = String(params.additionalProperty);
@@ -24304,21 +24108,13 @@ function translate(error, context, nullable) {
         context,
         "missing-field",
         { ...parent, path: parent.path + pointer(name) },
-        `${subject} is missing the required field \`${name}\`${missingAdvice(name)}`
+        `${subject} is missing the required field \`${name}\`${missingAdvice(context.wording, name)}`
       );
     }
     case "const":
-      if (path === "/apiVersion") {
-        return diagnostic(
-          context,
-          "unsupported-api-version",
-          atValue(),
-          `unsupported apiVersion ${show(data)}; the supported version is \`${String(params.allowedValue)}\``
-        );
-      }
       return diagnostic(context, "invalid-value", atValue(), `${subject} must be \`${String(params.allowedValue)}\`, not ${show(data)}`);
     case "type":
-      return diagnostic(context, "invalid-type", atValue(), typeMessage(subject, path, params.type, data, nullable));
+      return diagnostic(context, "invalid-type", atValue(), typeMessage(subject, path, params.type, data, nullable, context.wording));
     case "enum": {
       const allowed = params.allowedValues.map(String);
       const advice = typeof data === "string" ? didYouMean(data, allowed) : "";
@@ -24327,7 +24123,7 @@ function translate(error, context, nullable) {
     case "pattern":
     case "not": {
       const pattern = String(error.keyword === "pattern" ? params.pattern : schema2.not?.pattern ?? "");
-      return diagnostic(context, "invalid-value", atValue(), patternMessage(subject, pattern, data, schema2));
+      return diagnostic(context, "invalid-value", atValue(), patternMessage(subject, pattern, data, schema2, context.wording));
     }
     case "format":
       return diagnostic(context, "invalid-value", atValue(), `${subject} must be ${formatWords(String(params.format))}, not ${show(data)}`);
@@ -24353,7 +24149,7 @@ function translate(error, context, nullable) {
     }
     case "minProperties":
     case "maxProperties":
-      return diagnostic(context, "invalid-value", context.site(path, "key"), countMessage(subject, path, error.keyword, Number(params.limit), data));
+      return diagnostic(context, "invalid-value", context.site(path, "key"), countMessage(subject, error.keyword, Number(params.limit), data));
     default:
       return diagnostic(
         context,
@@ -24376,7 +24172,7 @@ function translateKeyError(error, context) {
     return diagnostic(context, "unknown-field", site, `unknown name \`${name}\` in ${container}${advice}`);
   }
   if (error.keyword === "pattern") {
-    const words = patternWords(String(params.pattern));
+    const words = context.wording?.patternWords?.(String(params.pattern));
     const fixed = words?.suggestion?.(key3);
     return diagnostic(
       context,
@@ -24424,7 +24220,7 @@ function typeOf(value) {
   return "a string";
 }
 __name(typeOf, "typeOf");
-function typeMessage(subject, path, expected, data, nullable) {
+function typeMessage(subject, path, expected, data, nullable, wording) {
   const types2 = (Array.isArray(expected) ? expected : [expected]).map(String);
   const allowsNull = nullable || types2.includes("null");
   const kinds = types2.filter((t) => t !== "null");
@@ -24435,16 +24231,12 @@ function typeMessage(subject, path, expected, data, nullable) {
   if (data === null || data === void 0) return `${subject} has no value; it must be ${wanted}${orNull}`;
   let message = `${subject} must be ${wanted}${orNull}, not ${typeOf(data)}`;
   if (!isContainer(data)) message += ` (${show(data)})`;
-  const last = parsePointer(path).pop();
-  if (last === "cpu" && typeof data === "number") message += `; ${cpuNumberHint(data)}`;
-  if (last === "memory" && typeof data === "number" && Number.isInteger(data) && data > 0) {
-    message += `; memory needs a unit: did you mean \`${data}Mi\`?`;
-  }
-  return message;
+  const hint = wording?.typeHint?.(parsePointer(path).pop() ?? "", data);
+  return hint ? message + hint : message;
 }
 __name(typeMessage, "typeMessage");
-function patternMessage(subject, pattern, data, schema2) {
-  const words = patternWords(pattern);
+function patternMessage(subject, pattern, data, schema2, wording) {
+  const words = wording?.patternWords?.(pattern);
   const value = typeof data === "string" ? data : String(data);
   const hint = words?.hint?.(value);
   if (hint) return `${subject} ${show(data)} is not valid: ${hint}`;
@@ -24467,11 +24259,8 @@ function rangeWords(schema2) {
   return `must be ${parts.join(" and ")}`;
 }
 __name(rangeWords, "rangeWords");
-function countMessage(subject, path, keyword, limit, data) {
+function countMessage(subject, keyword, limit, data) {
   const count2 = isContainer(data) ? Object.keys(data).length : 0;
-  if (path === "/services") {
-    return keyword === "minProperties" ? "`services` must declare at least one service" : `\`services\` declares ${count2} services; at most ${limit} are allowed in one manifest (split it across repositories)`;
-  }
   const bound = keyword === "minProperties" ? "at least" : "at most";
   return `${subject} has ${count2} entries; it must have ${bound} ${limit}`;
 }
@@ -24481,19 +24270,9 @@ function formatWords(format) {
   return `a valid ${format}`;
 }
 __name(formatWords, "formatWords");
-var MISSING_ADVICE = {
-  apiVersion: "; add `apiVersion: paved.dev/v1`",
-  owner: "; add `owner:` with your team's slug",
-  services: "; add `services:` with at least one service",
-  image: "; add `image:` with a reference like `ghcr.io/acme/api:1.0.0`",
-  min: "; autoscaling needs both `min` and `max`",
-  max: "; autoscaling needs both `min` and `max`",
-  type: "; add `type:` with a dependency type from the org's catalog",
-  key: "; add `key:` naming the secret in the secret store",
-  path: "; add `path:`, like `/healthz`"
-};
-function missingAdvice(name) {
-  return Object.prototype.hasOwnProperty.call(MISSING_ADVICE, name) ? MISSING_ADVICE[name] : "";
+function missingAdvice(wording, name) {
+  const advice = wording?.missingAdvice;
+  return advice && hasOwn(advice, name) ? advice[name] : "";
 }
 __name(missingAdvice, "missingAdvice");
 
@@ -29808,19 +29587,7 @@ var manifestValidator = platform.manifest;
 var serviceValidator = platform.service;
 var configValidator = config.config;
 
-// src/manifest/schema.ts
-function schemaDocument(name) {
-  return readPackageJson("schemas", `${name}.schema.json`);
-}
-__name(schemaDocument, "schemaDocument");
-function manifestSchemaErrors(value) {
-  return manifestValidator(value) ? [] : [...manifestValidator.errors ?? []];
-}
-__name(manifestSchemaErrors, "manifestSchemaErrors");
-function serviceSchemaErrors(value) {
-  return serviceValidator(value) ? [] : [...serviceValidator.errors ?? []];
-}
-__name(serviceSchemaErrors, "serviceSchemaErrors");
+// src/document/site.ts
 function siteIn(sourceMap, path, at) {
   const position = (at === "key" ? sourceMap.key(path) : sourceMap.value(path)) ?? sourceMap.locate(path);
   return { path, line: position.line, column: position.column };
@@ -29837,36 +29604,256 @@ function dotted(tokens2) {
   return out;
 }
 __name(dotted, "dotted");
-function describeManifestPath(path) {
-  const tokens2 = parsePointer(path);
-  if (tokens2.length === 0) return "the manifest";
-  if (tokens2[0] === "services" && tokens2.length >= 2) {
-    return tokens2.length === 2 ? `service \`${tokens2[1]}\`` : `\`${dotted(tokens2.slice(2))}\``;
-  }
-  if (tokens2[0] === "environments" && tokens2.length >= 2) {
-    if (tokens2.length === 2) return `environment \`${tokens2[1]}\``;
-    if (tokens2[2] === "services" && tokens2.length >= 4) {
-      return tokens2.length === 4 ? `the \`${tokens2[1]}\` override of service \`${tokens2[3]}\`` : `\`${dotted(tokens2.slice(4))}\``;
-    }
-  }
-  return `\`${dotted(tokens2)}\``;
-}
-__name(describeManifestPath, "describeManifestPath");
-function validateManifestSchema(value, file, sourceMap) {
-  const errors = manifestSchemaErrors(value);
-  if (errors.length === 0) return [];
-  const context = {
-    file,
-    site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, path, at), "site"),
-    describe: describeManifestPath
-  };
-  return schemaDiagnostics(errors, context);
-}
-__name(validateManifestSchema, "validateManifestSchema");
 
-// src/policy/declared.ts
-var import__ = __toESM(require__(), 1);
-var import_ajv_formats = __toESM(require_dist2(), 1);
+// src/document/locate.ts
+function locateFinding(finding, document) {
+  const { pointer: pointer2, side } = finding.at;
+  const site = side ? siteIn(document.sourceMap, pointer2, side) : { path: pointer2, ...document.sourceMap.locate(pointer2) };
+  return {
+    severity: finding.severity,
+    code: finding.code,
+    message: finding.message,
+    file: document.file,
+    line: site.line,
+    column: site.column,
+    path: site.path
+  };
+}
+__name(locateFinding, "locateFinding");
+function locateRendered(diagnostics, document, file, sourceMap) {
+  return diagnostics.map((d) => {
+    if (d.file !== document) return d;
+    if (!sourceMap) return { ...d, file };
+    return locateFinding({ severity: d.severity, code: d.code, message: d.message, at: { document, pointer: d.path } }, { file, sourceMap });
+  });
+}
+__name(locateRendered, "locateRendered");
+
+// src/core/image-ref.ts
+function parseImageReference(reference) {
+  const at = reference.indexOf("@");
+  const name = at === -1 ? reference : reference.slice(0, at);
+  const colon = name.lastIndexOf(":");
+  const hasTag = colon > name.lastIndexOf("/");
+  const parsed = { repository: hasTag ? name.slice(0, colon) : name };
+  if (hasTag) parsed.tag = name.slice(colon + 1);
+  if (at !== -1) parsed.digest = reference.slice(at + 1);
+  return parsed;
+}
+__name(parseImageReference, "parseImageReference");
+function imageVersion(reference) {
+  const parts = parseImageReference(reference);
+  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : reference);
+}
+__name(imageVersion, "imageVersion");
+
+// src/document/hints.ts
+var MEMORY_UNITS = {
+  k: "Ki",
+  kb: "Ki",
+  ki: "Ki",
+  kib: "Ki",
+  m: "Mi",
+  mb: "Mi",
+  mi: "Mi",
+  mib: "Mi",
+  g: "Gi",
+  gb: "Gi",
+  gi: "Gi",
+  gib: "Gi",
+  t: "Ti",
+  tb: "Ti",
+  ti: "Ti",
+  tib: "Ti"
+};
+var MEMORY_STEPS = ["Ki", "Mi", "Gi", "Ti"];
+function memoryHint(value) {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(value);
+  const generic = "write a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`";
+  if (!match) return generic;
+  const unit = Object.prototype.hasOwnProperty.call(MEMORY_UNITS, match[2].toLowerCase()) ? MEMORY_UNITS[match[2].toLowerCase()] : void 0;
+  if (match[2] === "") return `add a unit (Ki, Mi, Gi or Ti), like \`${Number(match[1])}Mi\``;
+  if (unit === void 0) return `\`${match[2]}\` is not a memory unit; ${generic}`;
+  let amount = Number(match[1]);
+  let step2 = MEMORY_STEPS.indexOf(unit);
+  if (amount === 0) return "memory must be more than 0, like `128Mi`";
+  while (!Number.isInteger(amount) && step2 > 0) {
+    amount *= 1024;
+    step2 -= 1;
+  }
+  return `write \`${Math.round(amount)}${MEMORY_STEPS[step2]}\``;
+}
+__name(memoryHint, "memoryHint");
+function cpuHint(value) {
+  const generic = "write millicores like `250m` or cores like `0.5` (at most three decimals)";
+  const milli = /^\s*(\d+(?:\.\d+)?)\s*(m|mi|milli|millicores?|millicpus?)\s*$/i.exec(value);
+  if (milli) {
+    const amount = Number(milli[1]);
+    if (amount === 0) return "cpu must be more than 0, like `100m`";
+    if (!Number.isInteger(amount)) return `millicores are whole numbers: write \`${Math.round(amount) || 1}m\``;
+    return `write \`${amount}m\``;
+  }
+  const cores = /^\s*(\d+(?:\.\d+)?)\s*(cores?|cpus?|vcpus?)?\s*$/i.exec(value);
+  if (cores) {
+    const amount = Number(cores[1]);
+    if (amount === 0) return "cpu must be more than 0, like `100m`";
+    const millicores = amount * 1e3;
+    if (Number.isInteger(millicores)) return `write \`${millicores}m\``;
+    return `use at most three decimals: write \`${Math.max(1, Math.round(millicores))}m\``;
+  }
+  return generic;
+}
+__name(cpuHint, "cpuHint");
+function cpuNumberHint(value) {
+  const millicores = value * 1e3;
+  return Number.isInteger(millicores) && millicores > 0 ? `quote it (\`"${value}"\`) or write millicores: \`${millicores}m\`` : "write millicores like `250m`";
+}
+__name(cpuNumberHint, "cpuNumberHint");
+function imageHint(value) {
+  const example = "`ghcr.io/acme/api:1.0.0`";
+  if (value.trim() === "") return `write an image reference like ${example}`;
+  if (/\s/.test(value)) return "an image reference has no spaces";
+  const scheme = /^[a-z]+:\/\//i.exec(value);
+  if (scheme) return `drop the \`${scheme[0]}\`: write \`${value.slice(scheme[0].length)}\``;
+  const { repository: repository2, tag, digest: digest2 } = parseImageReference(value);
+  if (digest2 !== void 0) {
+    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest2)) {
+      return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
+    }
+  } else if (tag === void 0) {
+    return "add a tag like `:1.0.0` or a digest (`@sha256:\u2026`); there is no implicit `latest`";
+  } else if (tag === "") {
+    return "the tag after `:` is empty; add a tag like `:1.0.0`";
+  } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
+    return "a tag is up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`";
+  }
+  const firstSlash = repository2.indexOf("/");
+  const first = firstSlash === -1 ? "" : repository2.slice(0, firstSlash);
+  const hasRegistry = /[.:]/.test(first) || first === "localhost";
+  const path = hasRegistry ? repository2.slice(firstSlash + 1) : repository2;
+  if (path !== path.toLowerCase()) {
+    const fixed = (hasRegistry ? `${first}/` : "") + path.toLowerCase() + value.slice(repository2.length);
+    return `repository names are lowercase: write \`${fixed}\``;
+  }
+  return `write a reference like ${example} or \`ghcr.io/acme/api@sha256:\u2026\``;
+}
+__name(imageHint, "imageHint");
+function hostHint(value) {
+  const scheme = /^[a-z]+:\/\//i.exec(value);
+  if (scheme) return `write the host name only, without \`${scheme[0]}\``;
+  if (value.includes("/")) return "write the host name only; the path goes in `ingress.path`";
+  if (value.includes(":")) return "write the host name only, without a port";
+  if (value !== value.toLowerCase()) return `host names are lowercase: write \`${value.toLowerCase()}\``;
+  if (value.includes("_")) return "host names use hyphens, not underscores";
+  return "a host name is dot-separated labels of lowercase letters, digits and hyphens, like `api.example.com`";
+}
+__name(hostHint, "hostHint");
+function pathHint(value) {
+  if (!value.startsWith("/")) return `a path starts with \`/\`: write \`/${value}\``;
+  return "percent-encode characters other than letters, digits and `-._~!$&'()*+,;=:@%/`";
+}
+__name(pathHint, "pathHint");
+function slugSuggestion(value, pattern) {
+  const slug = value.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  return slug !== value && pattern.test(slug) ? slug : void 0;
+}
+__name(slugSuggestion, "slugSuggestion");
+function envNameSuggestion(value) {
+  const name = value.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^([0-9])/, "_$1");
+  return name !== value && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : void 0;
+}
+__name(envNameSuggestion, "envNameSuggestion");
+
+// src/document/pattern-words.ts
+var SLUG = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$";
+var LABEL_40 = "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$";
+var IMAGE = "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$";
+var HOST = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
+function slugFix(pattern) {
+  const regex = new RegExp(pattern);
+  return (value) => slugSuggestion(value, regex);
+}
+__name(slugFix, "slugFix");
+var TABLE = {
+  [SLUG]: {
+    words: "lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 40 characters",
+    suggestion: slugFix(SLUG)
+  },
+  [LABEL_40]: {
+    words: "lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit, at most 40 characters",
+    suggestion: slugFix(LABEL_40)
+  },
+  "^[A-Za-z_][A-Za-z0-9_]*$": {
+    words: "letters, digits and underscores, not starting with a digit",
+    suggestion: envNameSuggestion
+  },
+  "^[a-z][-a-z0-9]{0,62}$": {
+    words: "lowercase letters, digits and hyphens, starting with a letter, at most 63 characters",
+    suggestion: slugFix("^[a-z][-a-z0-9]{0,62}$")
+  },
+  "^[a-z0-9][-a-z0-9]{0,62}$": {
+    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters",
+    suggestion: slugFix("^[a-z0-9][-a-z0-9]{0,62}$")
+  },
+  "^[A-Za-z][A-Za-z0-9_]{0,62}$": {
+    words: "letters, digits and underscores, starting with a letter, at most 63 characters"
+  },
+  [HOST]: { words: "a lowercase host name like `api.example.com`", hint: hostHint },
+  "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$": { words: "an HTTP path starting with `/`", hint: pathHint },
+  "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$": {
+    words: "millicores like `250m` or cores like `0.5`",
+    hint: cpuHint
+  },
+  "^[1-9][0-9]{0,4}[mhd]$": { words: "a duration: a whole number then m, h or d, like `7d` or `12h`" },
+  "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$": {
+    words: "a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`",
+    hint: memoryHint
+  },
+  // The OCI reference grammar; the hint explains which part is wrong.
+  [IMAGE]: {
+    words: "an image reference with a tag or a digest, like `ghcr.io/acme/api:1.0.0`",
+    hint: imageHint
+  },
+  // Org config patterns.
+  "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$": { words: "`owner/name`, like `acme/gitops`" },
+  "^[A-Za-z0-9._/-]{1,200}$": { words: "a branch name: letters, digits, `.`, `_`, `-` and `/`" },
+  "(^|/)\\.|\\.\\.|//|/$|\\.lock$": {
+    words: "a valid branch name (no `..`, `//`, leading `.`, trailing `/` or `.lock` suffix)"
+  },
+  "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$": {
+    words: 'a relative folder like `clusters/apps` (no leading `/`, no `..`), or "" for the repository root'
+  },
+  "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$": {
+    words: "a relative file path like `platform.yaml`"
+  },
+  "^[a-z0-9][a-z0-9._-]*$": { words: "lowercase letters, digits, `.`, `_` and `-`" },
+  "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$": {
+    words: "a Kubernetes name: lowercase letters, digits and hyphens, at most 63 characters"
+  },
+  "^[-a-z0-9{}]+$": {
+    words: "lowercase letters, digits, hyphens and the placeholders `{owner}` and `{env}`"
+  },
+  "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$": {
+    words: "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
+  },
+  "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$": { words: "`group/version`, like `database.acme.io/v1alpha1`" },
+  "^[A-Z][A-Za-z0-9]*$": { words: "a Kubernetes kind in PascalCase, like `PostgreSQLInstance`" },
+  "^[A-Za-z0-9_.-]+$": { words: "letters, digits, `_`, `.` and `-`" },
+  "^https?://": { words: "a URL starting with `http://` or `https://`" },
+  "^[a-z0-9][a-z0-9-]{0,62}$": {
+    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
+  }
+};
+function patternWords(pattern) {
+  return Object.prototype.hasOwnProperty.call(TABLE, pattern) ? TABLE[pattern] : void 0;
+}
+__name(patternWords, "patternWords");
+
+// src/config/schema-wording.ts
+var CONFIG_WORDING = {
+  missingAdvice: { apiVersion: "; add `apiVersion: paved.dev/v1`" },
+  patternWords
+};
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
@@ -33105,10 +33092,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep2 = "";
+        let sep3 = "";
         for (let sub of this.subs) {
-          out += sep2;
-          sep2 = "|";
+          out += sep3;
+          sep3 = "|";
           out += sub.appendTo();
         }
         break;
@@ -36724,7 +36711,26 @@ function unsupported(pattern) {
 }
 __name(unsupported, "unsupported");
 
-// src/policy/declared.ts
+// src/document/ajv.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var import__ = __toESM(require__(), 1);
+var import__2 = __toESM(require__2(), 1);
+var import_ajv_formats = __toESM(require_dist2(), 1);
+function dialectOf(schema2) {
+  const declared = String(schema2.$schema ?? "");
+  return declared.includes("2020-12") ? "2020-12" : declared.includes("2019-09") ? "2019-09" : "draft-07";
+}
+__name(dialectOf, "dialectOf");
+function createAjv(dialect, options = {}) {
+  const all = { ...options, code: { regExp: linearRegExp } };
+  const ajv = dialect === "2020-12" ? new import__2.Ajv2020(all) : dialect === "2019-09" ? new import__.Ajv2019(all) : new import_ajv.Ajv(all);
+  import_ajv_formats.default.default(ajv);
+  return ajv;
+}
+__name(createAjv, "createAjv");
+
+// src/config/declared-policies.ts
+var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
 var compiledByPolicies = /* @__PURE__ */ new WeakMap();
 var compiledByContent = /* @__PURE__ */ new Map();
 var CONTENT_CACHE_SIZE = 16;
@@ -36740,7 +36746,7 @@ function compilePolicies(policies) {
     compiledByPolicies.set(policies, compiled2);
     return compiled2;
   }
-  const ajv = new import__.Ajv2020({
+  const ajv = createAjv("2020-12", {
     allErrors: true,
     verbose: true,
     // Unknown keywords are typos in a policy (`minimun`) and must fail loudly; the rest of strict
@@ -36750,11 +36756,8 @@ function compilePolicies(policies) {
     strictTuples: false,
     strictRequired: false,
     allowUnionTypes: true,
-    logger: false,
-    // Every `pattern` (and `patternProperties` key) runs on RE2: linear time on any value.
-    code: { regExp: linearRegExp }
+    logger: false
   });
-  import_ajv_formats.default.default(ajv);
   const compiled = policies.map((policy) => {
     let validate;
     try {
@@ -36836,324 +36839,14 @@ function compileErrorWords(error) {
   return `the assertion is not a valid JSON Schema: ${text3.replace(/^strict mode: /, "")}`;
 }
 __name(compileErrorWords, "compileErrorWords");
-function policyMatches(policy, unit) {
-  const match = policy.match;
-  if (!match) return true;
-  if (match.environments && !match.environments.includes(unit.environment)) return false;
-  if (match.services && !match.services.includes(unit.service)) return false;
-  if (match.owners && !match.owners.includes(unit.owner)) return false;
-  return true;
-}
-__name(policyMatches, "policyMatches");
-function policyView(unit) {
-  return JSON.parse(
-    JSON.stringify({
-      service: unit.service,
-      environment: unit.environment,
-      owner: unit.owner,
-      namespace: unit.namespace,
-      ...unit.spec
-    })
-  );
-}
-__name(policyView, "policyView");
-function declaredFindings(unit, compiled) {
-  const findings = [];
-  let view;
-  for (const { policy, validate } of compiled) {
-    if (!validate || !policyMatches(policy, unit)) continue;
-    view ??= policyView(unit);
-    let valid;
-    try {
-      valid = validate(view);
-    } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
-      findings.push(unjudged(policy));
-      continue;
-    }
-    if (valid) continue;
-    for (const error of withoutBranchNoise(validate.errors ?? [])) {
-      findings.push(failure(policy, unit, error));
-    }
-  }
-  return findings;
-}
-__name(declaredFindings, "declaredFindings");
-function unjudged(policy) {
-  const title = policy.description ?? `policy \`${policy.id}\``;
-  return {
-    code: policy.id,
-    severity: "error",
-    field: "",
-    message: /* @__PURE__ */ __name((environments) => `${title}: could not be checked in ${environments}: the policy's assertion refers back to itself without end; the platform team must fix it in the org config`, "message")
-  };
-}
-__name(unjudged, "unjudged");
-function withoutBranchNoise(errors) {
-  const combinators = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "not");
-  return errors.filter((error) => !combinators.some((c) => c !== error && error.schemaPath.startsWith(c.schemaPath + "/")));
-}
-__name(withoutBranchNoise, "withoutBranchNoise");
-function fieldOf(instancePath) {
-  const first = parsePointer(instancePath)[0];
-  if (first === "owner" || first === "namespace") return { field: "", manifestPath: "/owner" };
-  if (first === "service" || first === "environment") return { field: "" };
-  return { field: instancePath };
-}
-__name(fieldOf, "fieldOf");
-function failure(policy, unit, error) {
-  const params = error.params;
-  let instancePath = error.instancePath;
-  if (error.keyword === "required") instancePath += "/" + String(params.missingProperty).replace(/~/g, "~0").replace(/\//g, "~1");
-  if (error.keyword === "additionalProperties") instancePath += "/" + String(params.additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1");
-  const tokens2 = parsePointer(instancePath);
-  const subject = tokens2.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens2)}\``;
-  const defaulted = tokens2.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
-  const what = /* @__PURE__ */ __name((where) => {
-    if (error.keyword === "required") return `${subject} is not set ${where}; it is required`;
-    if (error.keyword === "additionalProperties" || error.keyword === "false schema") {
-      return `${subject} is set ${where}; it is not allowed`;
-    }
-    return `${subject} is ${plain(error.data)}${defaulted} ${where}; ${requirement(error)}`;
-  }, "what");
-  const { field, manifestPath } = fieldOf(instancePath);
-  const title = policy.description ?? `policy \`${policy.id}\``;
-  return {
-    code: policy.id,
-    severity: policy.severity ?? "error",
-    field,
-    ...manifestPath ? { manifestPath } : {},
-    message: /* @__PURE__ */ __name((environments) => `${title}: ${what(`in ${environments}`)}`, "message")
-  };
-}
-__name(failure, "failure");
-function fieldIsWritten(unit, instancePath) {
-  const first = parsePointer(instancePath)[0];
-  if (first === "service" || first === "environment" || first === "owner" || first === "namespace") return true;
-  return unit.origins[instancePath] !== void 0;
-}
-__name(fieldIsWritten, "fieldIsWritten");
-function plain(value) {
-  if (value === void 0) return "not set";
-  if (value === null) return "null";
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (typeof value === "string") return `\`${value.length > 80 ? value.slice(0, 77) + "\u2026" : value}\``;
-  return Array.isArray(value) ? `a list of ${value.length}` : "a mapping";
-}
-__name(plain, "plain");
-function requirement(error) {
-  const params = error.params;
-  const limit = String(params.limit);
-  switch (error.keyword) {
-    case "minimum":
-      return `must be \u2265 ${limit}`;
-    case "maximum":
-      return `must be \u2264 ${limit}`;
-    case "exclusiveMinimum":
-      return `must be > ${limit}`;
-    case "exclusiveMaximum":
-      return `must be < ${limit}`;
-    case "multipleOf":
-      return `must be a multiple of ${String(params.multipleOf)}`;
-    case "const":
-      return `must be ${plain(params.allowedValue)}`;
-    case "enum":
-      return `must be one of ${params.allowedValues.map(plain).join(", ")}`;
-    case "pattern":
-      return `must match \`${String(params.pattern)}\``;
-    case "format":
-      return `must be a valid ${String(params.format)}`;
-    case "type":
-      return `must be of type ${[params.type].flat().join(" or ")}`;
-    case "minLength":
-      return `must have at least ${limit} characters`;
-    case "maxLength":
-      return `must have at most ${limit} characters`;
-    case "minItems":
-      return `must have at least ${limit} items`;
-    case "maxItems":
-      return `must have at most ${limit} items`;
-    case "uniqueItems":
-      return "must not repeat items";
-    case "minProperties":
-      return `must have at least ${limit} entries`;
-    case "maxProperties":
-      return `must have at most ${limit} entries`;
-    case "contains":
-      return "must contain a matching item";
-    case "not":
-      return "matches a shape the policy forbids";
-    case "anyOf":
-    case "oneOf":
-      return "matches none of the shapes the policy allows";
-    case "dependentRequired":
-      return `needs \`${String(params.missingProperty)}\` when \`${String(params.property)}\` is set`;
-    default:
-      return "does not meet the policy";
-  }
-}
-__name(requirement, "requirement");
 
-// src/manifest/placeholder.ts
-var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
-function parseEnvValue(value) {
-  if (typeof value !== "string") return { kind: "literal", text: String(value) };
-  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
-  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text3 = "";
-  for (let i = 0; i < value.length; i++) {
-    if (value.startsWith("$${", i)) {
-      text3 += "${";
-      i += 2;
-    } else if (value.startsWith("${", i)) {
-      const end = value.indexOf("}", i);
-      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
-      const isWhole = i === 0 && end === value.length - 1;
-      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
-    } else {
-      text3 += value[i];
-    }
-  }
-  return { kind: "literal", text: text3 };
+// src/document/schema-document.ts
+function schemaDocument(name) {
+  return readPackageJson("schemas", `${name}.schema.json`);
 }
-__name(parseEnvValue, "parseEnvValue");
+__name(schemaDocument, "schemaDocument");
 
-// src/policy/secret-literal.ts
-var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
-var KNOWN_PREFIXES = [
-  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, "a GitHub token"],
-  [/\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
-  [/\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe key"],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
-  [/\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/, "an API secret key"],
-  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
-  [/\bAIza[0-9A-Za-z_-]{35}/, "a Google API key"],
-  [/\bnpm_[A-Za-z0-9]{36}/, "an npm token"],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
-  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
-];
-function entropy(text3) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const c of text3) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) bits -= n / text3.length * Math.log2(n / text3.length);
-  return bits;
-}
-__name(entropy, "entropy");
-function highEntropy(value) {
-  return value.length >= 20 && !/\s/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 4;
-}
-__name(highEntropy, "highEntropy");
-function secretLikeReason(name, raw) {
-  if (typeof raw !== "string") return void 0;
-  const parsed = parseEnvValue(raw);
-  if (parsed.kind !== "literal" || parsed.text === "" || /^(?:true|false|\d+)$/i.test(parsed.text)) return void 0;
-  for (const [pattern, what] of KNOWN_PREFIXES) if (pattern.test(parsed.text)) return `its value has the shape of ${what}`;
-  if (SECRET_NAME.test(name)) return `its name \`${name}\` says it holds a secret`;
-  if (highEntropy(parsed.text)) return "its value looks random, like a key or a token";
-  return void 0;
-}
-__name(secretLikeReason, "secretLikeReason");
-
-// src/policy/builtins.ts
-var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
-function parseImage(image) {
-  const at = image.indexOf("@");
-  const beforeDigest = at === -1 ? image : image.slice(0, at);
-  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
-  const colon = beforeDigest.lastIndexOf(":");
-  const hasTag = colon > beforeDigest.lastIndexOf("/");
-  return {
-    name: hasTag ? beforeDigest.slice(0, colon) : beforeDigest,
-    ...hasTag ? { tag: beforeDigest.slice(colon + 1) } : {},
-    ...digest2 !== void 0 ? { digest: digest2 } : {}
-  };
-}
-__name(parseImage, "parseImage");
-var imageTag = /* @__PURE__ */ __name((unit) => {
-  const image = unit.spec.image;
-  const reference = parseImage(image);
-  if (reference.digest !== void 0) return void 0;
-  if (reference.tag === void 0) {
-    return {
-      code: "image-tag",
-      severity: "error",
-      field: "/image",
-      message: `image \`${image}\` names no tag or digest; add a tag like \`:1.0.0\` or a digest (\`@sha256:\u2026\`)`
-    };
-  }
-  if (reference.tag === "latest") {
-    return {
-      code: "image-tag",
-      severity: "error",
-      field: "/image",
-      message: `image \`${image}\` uses the \`latest\` tag, which changes under you; pin a version like \`${reference.name}:1.0.0\` or a digest`
-    };
-  }
-  return void 0;
-}, "imageTag");
-function fromRegistry(image, entry) {
-  const prefix = entry.replace(/\/+$/, "");
-  if (prefix === "") return false;
-  if (image.startsWith(`${prefix}/`)) return true;
-  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
-}
-__name(fromRegistry, "fromRegistry");
-var imageRegistry = /* @__PURE__ */ __name((unit, config2) => {
-  const image = unit.spec.image;
-  if (config2.registries.length === 0 || config2.registries.some((entry) => fromRegistry(image, entry))) return void 0;
-  return {
-    code: "image-registry",
-    severity: "error",
-    field: "/image",
-    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config2.registries, "or")}`
-  };
-}, "imageRegistry");
-var productionDigest = /* @__PURE__ */ __name((unit, config2) => {
-  const environment2 = config2.environments.find((e) => e.name === unit.environment);
-  if (!environment2?.production) return void 0;
-  const reference = parseImage(unit.spec.image);
-  if (reference.digest !== void 0) return void 0;
-  return {
-    code: "production-digest",
-    severity: "warning",
-    field: "/image",
-    message: `production images should be pinned by digest: write \`${reference.name}@sha256:\u2026\`` + (reference.tag !== void 0 ? ` (the tag \`${reference.tag}\` can be moved to another image)` : "")
-  };
-}, "productionDigest");
-var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
-  const reason = secretLikeReason(name, unit.spec.env[name]);
-  if (reason === void 0) return [];
-  return [
-    {
-      code: "env-secret-literal",
-      severity: "error",
-      field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
-      // Never the value: this message goes to check runs, comments and logs.
-      message: `\`env.${name}\` is a literal that looks like a secret (${reason}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
-    }
-  ];
-}), "envSecretLiteral");
-var BUILTINS = {
-  "image-tag": imageTag,
-  "image-registry": imageRegistry,
-  "production-digest": productionDigest,
-  "env-secret-literal": envSecretLiteral
-};
-function builtinFindings(unit, config2) {
-  const findings = [];
-  for (const id of BUILTIN_POLICY_IDS) {
-    if (config2.builtins[id] === false) continue;
-    const found = BUILTINS[id](unit, config2);
-    if (Array.isArray(found)) findings.push(...found);
-    else if (found) findings.push(found);
-  }
-  return findings;
-}
-__name(builtinFindings, "builtinFindings");
-
-// src/policy/unknown-fields.ts
+// src/config/policy-fields.ts
 function shapeOf(node, defs, depth = 0) {
   if (depth > 8 || typeof node !== "object" || node === null) return null;
   let schema2 = node;
@@ -37204,48 +36897,77 @@ function unknownAssertFields(assert) {
 }
 __name(unknownAssertFields, "unknownAssertFields");
 
-// src/config/defaults.ts
-function deepFreeze(value) {
-  if (value && typeof value === "object") {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
+// src/config/resolve.ts
+function resolveConfig(raw) {
+  const environments = Object.entries(raw.environments).map(
+    ([name, { approval, promote, ...env }]) => ({
+      ...env,
+      name,
+      namespace: env.namespace,
+      autoSync: env.autoSync,
+      production: env.production ?? (name === "production" || name === "prod"),
+      mode: env.mode,
+      promote: promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
+      ...approval ? { approval: { owners: approval.owners, teams: approval.teams, excludeLastPusher: approval.excludeLastPusher } } : {}
+    })
+  );
+  const dependencies = {};
+  for (const [name, type2] of Object.entries(raw.dependencies)) {
+    dependencies[name] = { ...type2, classes: type2.classes, outputs: type2.outputs, params: type2.params ?? null };
   }
-  return value;
-}
-__name(deepFreeze, "deepFreeze");
-var DEFAULT_CONFIG = deepFreeze({
-  gitops: { branch: "main", directory: "" },
-  fleet: { mode: "pull-requests" },
-  manifest: "platform.yaml",
-  render: { mode: "manifests", templates: null },
-  argocd: { url: null, namespace: "argocd" },
-  environments: [
-    {
-      name: "staging",
-      cluster: "https://kubernetes.default.svc",
-      namespace: "{owner}-{env}",
-      autoSync: true,
-      production: false,
-      mode: "direct",
-      promote: { kind: "merge" }
+  const gitops = raw.gitops;
+  const render = raw.render;
+  const secretStore = raw.secretStore;
+  return {
+    gitops: {
+      ...gitops.repository !== void 0 ? { repository: gitops.repository } : {},
+      branch: gitops.branch,
+      directory: gitops.directory
     },
-    {
-      name: "production",
-      cluster: "https://kubernetes.default.svc",
-      namespace: "{owner}-{env}",
-      autoSync: false,
-      production: true,
-      mode: "direct",
-      promote: { kind: "merge" }
-    }
-  ],
-  registries: [],
-  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
-  dependencies: {},
-  links: {},
-  policies: [],
-  builtins: {}
-});
+    fleet: { mode: raw.fleet.mode },
+    manifest: raw.manifest,
+    render: {
+      mode: render.mode,
+      ...render.chart ? { chart: render.chart } : {},
+      templates: render.templates
+    },
+    argocd: { url: raw.argocd.url, namespace: raw.argocd.namespace },
+    environments,
+    registries: raw.registries,
+    secretStore: {
+      kind: secretStore.kind,
+      name: secretStore.name,
+      keyPrefix: secretStore.keyPrefix
+    },
+    dependencies,
+    links: raw.links,
+    policies: raw.policies.map((policy) => ({ ...policy, severity: policy.severity })),
+    builtins: raw.builtins,
+    ...raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}
+  };
+}
+__name(resolveConfig, "resolveConfig");
+function resolvePreviews(raw, environments) {
+  const ttl = raw.ttl;
+  return {
+    from: raw.from,
+    namespace: raw.namespace,
+    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
+    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
+    ttl,
+    ttlMs: durationMs(ttl),
+    maxPerRepository: raw.maxPerRepository,
+    maxPerOrg: raw.maxPerOrg,
+    label: raw.label,
+    keepLabel: raw.keepLabel
+  };
+}
+__name(resolvePreviews, "resolvePreviews");
+function durationMs(text3) {
+  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text3.slice(-1)];
+  return Number(text3.slice(0, -1)) * unit;
+}
+__name(durationMs, "durationMs");
 
 // src/config/namespace-patterns.ts
 var OWNER_MAX = 40;
@@ -37498,6 +37220,27 @@ function intersection(a, b) {
 }
 __name(intersection, "intersection");
 
+// src/config/defaults.ts
+function deepFreeze(value) {
+  if (value && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+__name(deepFreeze, "deepFreeze");
+function builtIn() {
+  const raw = {};
+  if (!configValidator(raw)) throw new Error("config.schema.json: its defaults do not make a valid config");
+  const config2 = resolveConfig(raw);
+  const environments = config2.environments.map(
+    ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest }) => ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest })
+  );
+  return { ...config2, environments };
+}
+__name(builtIn, "builtIn");
+var DEFAULT_CONFIG = deepFreeze(builtIn());
+
 // src/config/load.ts
 function loadConfig(text3, file) {
   const parsed = parseYaml(text3, file);
@@ -37528,7 +37271,8 @@ function loadConfig(text3, file) {
       ...schemaDiagnostics(validate.errors ?? [], {
         file,
         site: /* @__PURE__ */ __name((path, at) => siteIn(parsed.sourceMap, path, at), "site"),
-        describe: /* @__PURE__ */ __name((path) => path === "" ? "the config" : `\`${dotted(parsePointer(path))}\``, "describe")
+        describe: /* @__PURE__ */ __name((path) => path === "" ? "the config" : `\`${dotted(parsePointer(path))}\``, "describe"),
+        wording: CONFIG_WORDING
       })
     );
     return done();
@@ -37538,78 +37282,10 @@ function loadConfig(text3, file) {
   return done(config2);
 }
 __name(loadConfig, "loadConfig");
-function resolveConfig(raw) {
-  const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, promote, ...env }]) => ({
-      ...env,
-      name,
-      namespace: env.namespace ?? "{owner}-{env}",
-      autoSync: env.autoSync ?? false,
-      production: env.production ?? (name === "production" || name === "prod"),
-      mode: env.mode ?? "direct",
-      promote: promote === void 0 || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
-      ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}
-    })
-  );
-  const dependencies = {};
-  for (const [name, type2] of Object.entries(raw.dependencies ?? {})) {
-    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [], params: type2.params ?? null };
-  }
-  return {
-    gitops: {
-      ...raw.gitops?.repository !== void 0 ? { repository: raw.gitops.repository } : {},
-      branch: raw.gitops?.branch ?? DEFAULT_CONFIG.gitops.branch,
-      directory: raw.gitops?.directory ?? DEFAULT_CONFIG.gitops.directory
-    },
-    fleet: { mode: raw.fleet?.mode ?? DEFAULT_CONFIG.fleet.mode },
-    manifest: raw.manifest ?? DEFAULT_CONFIG.manifest,
-    render: {
-      mode: raw.render?.mode ?? "manifests",
-      ...raw.render?.chart ? { chart: raw.render.chart } : {},
-      templates: raw.render?.templates ?? null
-    },
-    argocd: { url: raw.argocd?.url ?? null, namespace: raw.argocd?.namespace ?? DEFAULT_CONFIG.argocd.namespace },
-    environments,
-    registries: raw.registries ?? [],
-    secretStore: {
-      kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
-      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
-      keyPrefix: raw.secretStore?.keyPrefix ?? DEFAULT_CONFIG.secretStore.keyPrefix
-    },
-    dependencies,
-    links: raw.links ?? {},
-    policies: (raw.policies ?? []).map((policy) => ({ ...policy, severity: policy.severity ?? "error" })),
-    builtins: raw.builtins ?? {},
-    ...raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}
-  };
-}
-__name(resolveConfig, "resolveConfig");
-function resolvePreviews(raw, environments) {
-  const ttl = raw.ttl ?? "7d";
-  return {
-    from: raw.from,
-    namespace: raw.namespace ?? "{owner}-pr-{number}",
-    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
-    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
-    ttl,
-    ttlMs: durationMs(ttl),
-    maxPerRepository: raw.maxPerRepository ?? 3,
-    maxPerOrg: raw.maxPerOrg ?? 20,
-    label: raw.label ?? "paved:preview",
-    keepLabel: raw.keepLabel ?? "paved:keep"
-  };
-}
-__name(resolvePreviews, "resolvePreviews");
-function durationMs(text3) {
-  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text3.slice(-1)];
-  return Number(text3.slice(0, -1)) * unit;
-}
-__name(durationMs, "durationMs");
 function semanticChecks(config2, file, sourceMap) {
   const diagnostics = [];
-  const report2 = /* @__PURE__ */ __name((code, path, at, message, severity = "error") => {
-    const site = siteIn(sourceMap, path, at);
-    diagnostics.push({ severity, code, message, file, line: site.line, column: site.column, path });
+  const report2 = /* @__PURE__ */ __name((code, path, side, message, severity = "error") => {
+    diagnostics.push(locateFinding({ severity, code, message, at: { document: file, pointer: path, side } }, { file, sourceMap }));
   }, "report");
   if (config2.render.mode === "helm" && !config2.render.chart) {
     report2(
@@ -37702,8 +37378,91 @@ function semanticChecks(config2, file, sourceMap) {
 }
 __name(semanticChecks, "semanticChecks");
 
+// src/core/names.ts
+var NAME_SEPARATOR = ".";
+function applicationName(owner, service, environment2) {
+  return [owner, service, environment2].join(NAME_SEPARATOR);
+}
+__name(applicationName, "applicationName");
+var MAX_APPLICATION_NAME = 63;
+function releaseName(service) {
+  return service;
+}
+__name(releaseName, "releaseName");
+var MAX_RELEASE_NAME = 53;
+function secretsName(service) {
+  return `${service}-secrets`;
+}
+__name(secretsName, "secretsName");
+function claimName(service, dependency) {
+  return [service, dependency].join(NAME_SEPARATOR);
+}
+__name(claimName, "claimName");
+var MAX_CLAIM_NAME = 63;
+function connectionSecretName(service, dependency) {
+  return `${claimName(service, dependency)}-conn`;
+}
+__name(connectionSecretName, "connectionSecretName");
+var MAX_OBJECT_NAME = 253;
+var MAX_LABEL = 63;
+function defaultGitopsRepoURL(repository2) {
+  return `https://github.com/${repository2}.git`;
+}
+__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
+function sourceLocation(repository2, gitopsRepoURL) {
+  return `url:https://${webHost(gitopsRepoURL)}/${repository2}/tree/HEAD/`;
+}
+__name(sourceLocation, "sourceLocation");
+function webHost(repoURL) {
+  try {
+    const url = new URL(repoURL);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
+  } catch {
+  }
+  return "github.com";
+}
+__name(webHost, "webHost");
+var MANAGED_BY = "paved";
+
+// src/manifest/service-defaults.ts
+function defaultAt(schema2, ...path) {
+  let node = schema2;
+  for (const key3 of path) node = node !== null && typeof node === "object" ? node[key3] : void 0;
+  const value = node !== null && typeof node === "object" ? node.default : void 0;
+  if (value === void 0) throw new Error(`platform.schema.json states no default at ${path.join("/")}`);
+  return value;
+}
+__name(defaultAt, "defaultAt");
+function serviceDefaults(schema2) {
+  return {
+    replicas: defaultAt(schema2, "$defs", "replicas"),
+    cpu: defaultAt(schema2, "$defs", "cpu"),
+    memory: defaultAt(schema2, "$defs", "memory"),
+    /** The autoscaling CPU target (percent) when `autoscaling.cpu` is left out. */
+    autoscalingCpu: defaultAt(schema2, "$defs", "autoscaling", "properties", "cpu"),
+    ingressPath: defaultAt(schema2, "$defs", "ingress", "properties", "path")
+  };
+}
+__name(serviceDefaults, "serviceDefaults");
+var SERVICE_DEFAULTS = Object.freeze(serviceDefaults(schemaDocument("platform")));
+
+// src/document/merge-patch.ts
+function applyMergePatch(target, patch) {
+  if (!isJsonObject(patch)) return cloneJson(patch);
+  const result2 = isJsonObject(target) ? cloneJson(target) : {};
+  for (const key3 of Object.keys(patch)) {
+    const value = patch[key3];
+    if (value === null) {
+      delete result2[key3];
+    } else {
+      setOwn(result2, key3, applyMergePatch(getOwn(result2, key3), value));
+    }
+  }
+  return result2;
+}
+__name(applyMergePatch, "applyMergePatch");
+
 // src/manifest/resolve.ts
-var SERVICE_DEFAULTS = { replicas: 1, cpu: "100m", memory: "128Mi", autoscalingCpu: 80, ingressPath: "/" };
 function servicePath(service) {
   return pointer("services", service);
 }
@@ -37846,117 +37605,16 @@ function defaultHost(service, owner, environment2) {
   return environment2.domain ? `${service}.${owner}.${environment2.domain}` : void 0;
 }
 __name(defaultHost, "defaultHost");
-function originOf(unit, field) {
+function originOf(unit, field, removed = {}) {
   let current = field;
   while (current !== "") {
-    const origin = unit.origins[current];
+    const origin = unit.origins[current] ?? removed[current];
     if (origin !== void 0) return origin;
     current = current.slice(0, current.lastIndexOf("/"));
   }
   return servicePath(unit.service);
 }
 __name(originOf, "originOf");
-
-// src/policy/locate.ts
-function unitFieldSite(unit, field, sourceMap) {
-  const path = originOf(unit, field);
-  const exact = unit.origins[field] !== void 0;
-  return siteIn(sourceMap, path, exact && isScalar2(valueAt(unit.spec, field)) ? "value" : "key");
-}
-__name(unitFieldSite, "unitFieldSite");
-function isScalar2(value) {
-  return value === null || typeof value !== "object";
-}
-__name(isScalar2, "isScalar");
-function valueAt(root3, path) {
-  let node = root3;
-  for (const token of parsePointer(path)) {
-    if (node === null || typeof node !== "object") return void 0;
-    if (!Object.prototype.hasOwnProperty.call(node, token)) return void 0;
-    node = node[token];
-  }
-  return node;
-}
-__name(valueAt, "valueAt");
-
-// src/policy/index.ts
-function evaluatePolicies(units, config2, file, sourceMap) {
-  const compiled = compilePolicies(config2.policies);
-  const groups = /* @__PURE__ */ new Map();
-  for (const unit of units) {
-    for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
-      const site = locate(unit, finding, sourceMap);
-      const text3 = typeof finding.message === "string" ? finding.message : finding.message("\0");
-      const key3 = `${finding.code}\0${site.path}\0${text3}`;
-      const group = groups.get(key3);
-      if (group) {
-        if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
-      } else {
-        groups.set(key3, { finding, site, environments: [unit.environment] });
-      }
-    }
-  }
-  return [...groups.values()].map(({ finding, site, environments }) => ({
-    severity: finding.severity,
-    code: finding.code,
-    message: typeof finding.message === "string" ? finding.message : finding.message(listNames(environments)),
-    file,
-    line: site.line,
-    column: site.column,
-    path: site.path
-  }));
-}
-__name(evaluatePolicies, "evaluatePolicies");
-function locate(unit, finding, sourceMap) {
-  return finding.manifestPath !== void 0 ? siteIn(sourceMap, finding.manifestPath, "value") : unitFieldSite(unit, finding.field, sourceMap);
-}
-__name(locate, "locate");
-
-// src/core/names.ts
-var NAME_SEPARATOR = ".";
-function applicationName(owner, service, environment2) {
-  return [owner, service, environment2].join(NAME_SEPARATOR);
-}
-__name(applicationName, "applicationName");
-var MAX_APPLICATION_NAME = 63;
-function releaseName(service) {
-  return service;
-}
-__name(releaseName, "releaseName");
-var MAX_RELEASE_NAME = 53;
-function secretsName(service) {
-  return `${service}-secrets`;
-}
-__name(secretsName, "secretsName");
-function claimName(service, dependency) {
-  return [service, dependency].join(NAME_SEPARATOR);
-}
-__name(claimName, "claimName");
-var MAX_CLAIM_NAME = 63;
-function connectionSecretName(service, dependency) {
-  return `${claimName(service, dependency)}-conn`;
-}
-__name(connectionSecretName, "connectionSecretName");
-var MAX_OBJECT_NAME = 253;
-var MAX_LABEL = 63;
-function defaultGitopsRepoURL(repository2) {
-  return `https://github.com/${repository2}.git`;
-}
-__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
-function sourceLocation(repository2, gitopsRepoURL) {
-  return `url:https://${webHost(gitopsRepoURL)}/${repository2}/tree/HEAD/`;
-}
-__name(sourceLocation, "sourceLocation");
-function webHost(repoURL) {
-  try {
-    const url = new URL(repoURL);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
-  } catch {
-  }
-  return "github.com";
-}
-__name(webHost, "webHost");
-var MANAGED_BY = "paved";
 
 // src/manifest/name-rules.ts
 function derivedNames(unit, config2) {
@@ -38050,14 +37708,38 @@ function previewProjectName(owner) {
 }
 __name(previewProjectName, "previewProjectName");
 
+// src/manifest/placeholder.ts
+var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
+function parseEnvValue(value) {
+  if (typeof value !== "string") return { kind: "literal", text: String(value) };
+  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
+  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
+  let text3 = "";
+  for (let i = 0; i < value.length; i++) {
+    if (value.startsWith("$${", i)) {
+      text3 += "${";
+      i += 2;
+    } else if (value.startsWith("${", i)) {
+      const end = value.indexOf("}", i);
+      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
+      const isWhole = i === 0 && end === value.length - 1;
+      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
+    } else {
+      text3 += value[i];
+    }
+  }
+  return { kind: "literal", text: text3 };
+}
+__name(parseEnvValue, "parseEnvValue");
+
 // src/manifest/rules.ts
 function isOverridePath(path) {
   return path.startsWith("/environments/");
 }
 __name(isOverridePath, "isOverridePath");
 function blame(view, fields) {
-  const located = fields.map((field) => view.locate(field));
-  return located.find(isOverridePath) ?? located[0];
+  const located2 = fields.map((field) => view.locate(field));
+  return located2.find(isOverridePath) ?? located2[0];
 }
 __name(blame, "blame");
 function baseView(name, service) {
@@ -38066,15 +37748,8 @@ function baseView(name, service) {
     name,
     service,
     locate(field) {
-      let node = service;
-      let path = root3;
-      for (const token of parsePointer(field)) {
-        const child = isJsonObject(node) ? getOwn(node, token) : Array.isArray(node) ? node[Number(token)] : void 0;
-        if (child === void 0) break;
-        node = child;
-        path += pointer(token);
-      }
-      return path;
+      const found = walkPointer(service, field).length;
+      return root3 + pointer(...parsePointer(field).slice(0, found));
     }
   };
 }
@@ -38297,6 +37972,83 @@ function secretKeyScope(unit, keyPrefix) {
 }
 __name(secretKeyScope, "secretKeyScope");
 
+// src/manifest/schema-wording.ts
+var MISSING_ADVICE = {
+  apiVersion: "; add `apiVersion: paved.dev/v1`",
+  owner: "; add `owner:` with your team's slug",
+  services: "; add `services:` with at least one service",
+  image: "; add `image:` with a reference like `ghcr.io/acme/api:1.0.0`",
+  min: "; autoscaling needs both `min` and `max`",
+  max: "; autoscaling needs both `min` and `max`",
+  type: "; add `type:` with a dependency type from the org's catalog",
+  key: "; add `key:` naming the secret in the secret store",
+  path: "; add `path:`, like `/healthz`"
+};
+var MANIFEST_WORDING = {
+  missingAdvice: MISSING_ADVICE,
+  patternWords,
+  special(error) {
+    const params = error.params;
+    if (error.keyword === "const" && error.instancePath === "/apiVersion") {
+      return {
+        code: "unsupported-api-version",
+        message: `unsupported apiVersion ${show(error.data)}; the supported version is \`${String(params.allowedValue)}\``
+      };
+    }
+    if ((error.keyword === "minProperties" || error.keyword === "maxProperties") && error.instancePath === "/services") {
+      const count2 = typeof error.data === "object" && error.data !== null ? Object.keys(error.data).length : 0;
+      return {
+        code: "invalid-value",
+        at: "key",
+        message: error.keyword === "minProperties" ? "`services` must declare at least one service" : `\`services\` declares ${count2} services; at most ${Number(params.limit)} are allowed in one manifest (split it across repositories)`
+      };
+    }
+    return void 0;
+  },
+  typeHint(field, data) {
+    if (field === "cpu" && typeof data === "number") return `; ${cpuNumberHint(data)}`;
+    if (field === "memory" && typeof data === "number" && Number.isInteger(data) && data > 0) return `; memory needs a unit: did you mean \`${data}Mi\`?`;
+    return void 0;
+  }
+};
+
+// src/manifest/schema.ts
+function manifestSchemaErrors(value) {
+  return manifestValidator(value) ? [] : [...manifestValidator.errors ?? []];
+}
+__name(manifestSchemaErrors, "manifestSchemaErrors");
+function serviceSchemaErrors(value) {
+  return serviceValidator(value) ? [] : [...serviceValidator.errors ?? []];
+}
+__name(serviceSchemaErrors, "serviceSchemaErrors");
+function describeManifestPath(path) {
+  const tokens2 = parsePointer(path);
+  if (tokens2.length === 0) return "the manifest";
+  if (tokens2[0] === "services" && tokens2.length >= 2) {
+    return tokens2.length === 2 ? `service \`${tokens2[1]}\`` : `\`${dotted(tokens2.slice(2))}\``;
+  }
+  if (tokens2[0] === "environments" && tokens2.length >= 2) {
+    if (tokens2.length === 2) return `environment \`${tokens2[1]}\``;
+    if (tokens2[2] === "services" && tokens2.length >= 4) {
+      return tokens2.length === 4 ? `the \`${tokens2[1]}\` override of service \`${tokens2[3]}\`` : `\`${dotted(tokens2.slice(4))}\``;
+    }
+  }
+  return `\`${dotted(tokens2)}\``;
+}
+__name(describeManifestPath, "describeManifestPath");
+function validateManifestSchema(value, file, sourceMap) {
+  const errors = manifestSchemaErrors(value);
+  if (errors.length === 0) return [];
+  const context = {
+    file,
+    site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, path, at), "site"),
+    describe: describeManifestPath,
+    wording: MANIFEST_WORDING
+  };
+  return schemaDiagnostics(errors, context);
+}
+__name(validateManifestSchema, "validateManifestSchema");
+
 // src/manifest/check.ts
 function checkManifest(text3, file, config2) {
   return resolveManifest(validateManifest(text3, file, config2), file, config2);
@@ -38349,7 +38101,8 @@ function resolveManifest(validation, file, config2) {
           file,
           prefix,
           site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, view.locate(path), at), "site"),
-          describe: /* @__PURE__ */ __name((path) => path === "" ? `service \`${draft.unit.service}\`` : `\`${dotted(parsePointer(path))}\``, "describe")
+          describe: /* @__PURE__ */ __name((path) => path === "" ? `service \`${draft.unit.service}\`` : `\`${dotted(parsePointer(path))}\``, "describe"),
+          wording: MANIFEST_WORDING
         })
       );
       continue;
@@ -38360,7 +38113,6 @@ function resolveManifest(validation, file, config2) {
     units.push(draft.unit);
   }
   for (const finding of nameFindings(units, config2)) report2(finding);
-  diagnostics.push(...evaluatePolicies(units, config2, file, sourceMap));
   return done(units);
 }
 __name(resolveManifest, "resolveManifest");
@@ -38399,26 +38151,18 @@ function reporter(into, file) {
     const key3 = `${finding.code}\0${finding.path}`;
     if (seen.has(key3)) return;
     seen.add(key3);
-    const site = siteIn(sourceMap, finding.path, isScalarAt(root3, finding.path) ? "value" : "key");
-    diagnostics.push({
-      severity: finding.severity ?? "error",
-      code: finding.code,
-      message: prefix + finding.message,
-      file,
-      line: site.line,
-      column: site.column,
-      path: site.path
-    });
+    const side = isScalarAt(root3, finding.path) ? "value" : "key";
+    diagnostics.push(
+      locateFinding(
+        { severity: finding.severity ?? "error", code: finding.code, message: prefix + finding.message, at: { document: file, pointer: finding.path, side } },
+        { file, sourceMap }
+      )
+    );
   };
 }
 __name(reporter, "reporter");
 function isScalarAt(root3, path) {
-  let node = root3;
-  for (const token of parsePointer(path)) {
-    if (isJsonObject(node)) node = getOwn(node, token);
-    else if (Array.isArray(node)) node = node[Number(token)];
-    else return false;
-  }
+  const node = valueAt(root3, path);
   return node === null || node !== void 0 && typeof node !== "object";
 }
 __name(isScalarAt, "isScalarAt");
@@ -38428,20 +38172,354 @@ function unitView(draft, environment2) {
     name: unit.service,
     ...environment2 ? { environment: environment2 } : {},
     service: draft.merged,
-    locate(field) {
-      let current = field;
-      while (current !== "") {
-        const found = unit.origins[current] ?? removed[current];
-        if (found !== void 0) return found;
-        current = current.slice(0, current.lastIndexOf("/"));
-      }
-      return servicePath(unit.service);
-    }
+    locate: /* @__PURE__ */ __name((field) => originOf(unit, field, removed), "locate")
   };
 }
 __name(unitView, "unitView");
 
-// src/manifest/encoding.ts
+// src/policy/secret-literal.ts
+var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
+var KNOWN_PREFIXES = [
+  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, "a GitHub token"],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
+  [/\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe key"],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
+  [/\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/, "an API secret key"],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
+  [/\bAIza[0-9A-Za-z_-]{35}/, "a Google API key"],
+  [/\bnpm_[A-Za-z0-9]{36}/, "an npm token"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
+];
+function entropy(text3) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const c of text3) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= n / text3.length * Math.log2(n / text3.length);
+  return bits;
+}
+__name(entropy, "entropy");
+function highEntropy(value) {
+  return value.length >= 20 && !/\s/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 4;
+}
+__name(highEntropy, "highEntropy");
+function secretLikeReason(name, raw) {
+  if (typeof raw !== "string") return void 0;
+  const parsed = parseEnvValue(raw);
+  if (parsed.kind !== "literal" || parsed.text === "" || /^(?:true|false|\d+)$/i.test(parsed.text)) return void 0;
+  for (const [pattern, what] of KNOWN_PREFIXES) if (pattern.test(parsed.text)) return `its value has the shape of ${what}`;
+  if (SECRET_NAME.test(name)) return `its name \`${name}\` says it holds a secret`;
+  if (highEntropy(parsed.text)) return "its value looks random, like a key or a token";
+  return void 0;
+}
+__name(secretLikeReason, "secretLikeReason");
+
+// src/policy/builtins.ts
+function parseImage(image) {
+  const { repository: repository2, ...rest } = parseImageReference(image);
+  return { name: repository2, ...rest };
+}
+__name(parseImage, "parseImage");
+var imageTag = /* @__PURE__ */ __name((unit) => {
+  const image = unit.spec.image;
+  const reference = parseImage(image);
+  if (reference.digest !== void 0) return void 0;
+  if (reference.tag === void 0) {
+    return {
+      code: "image-tag",
+      severity: "error",
+      field: "/image",
+      message: `image \`${image}\` names no tag or digest; add a tag like \`:1.0.0\` or a digest (\`@sha256:\u2026\`)`
+    };
+  }
+  if (reference.tag === "latest") {
+    return {
+      code: "image-tag",
+      severity: "error",
+      field: "/image",
+      message: `image \`${image}\` uses the \`latest\` tag, which changes under you; pin a version like \`${reference.name}:1.0.0\` or a digest`
+    };
+  }
+  return void 0;
+}, "imageTag");
+function fromRegistry(image, entry) {
+  const prefix = entry.replace(/\/+$/, "");
+  if (prefix === "") return false;
+  if (image.startsWith(`${prefix}/`)) return true;
+  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
+}
+__name(fromRegistry, "fromRegistry");
+var imageRegistry = /* @__PURE__ */ __name((unit, config2) => {
+  const image = unit.spec.image;
+  if (config2.registries.length === 0 || config2.registries.some((entry) => fromRegistry(image, entry))) return void 0;
+  return {
+    code: "image-registry",
+    severity: "error",
+    field: "/image",
+    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config2.registries, "or")}`
+  };
+}, "imageRegistry");
+var productionDigest = /* @__PURE__ */ __name((unit, config2) => {
+  const environment2 = config2.environments.find((e) => e.name === unit.environment);
+  if (!environment2?.production) return void 0;
+  const reference = parseImage(unit.spec.image);
+  if (reference.digest !== void 0) return void 0;
+  return {
+    code: "production-digest",
+    severity: "warning",
+    field: "/image",
+    message: `production images should be pinned by digest: write \`${reference.name}@sha256:\u2026\`` + (reference.tag !== void 0 ? ` (the tag \`${reference.tag}\` can be moved to another image)` : "")
+  };
+}, "productionDigest");
+var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
+  const reason = secretLikeReason(name, unit.spec.env[name]);
+  if (reason === void 0) return [];
+  return [
+    {
+      code: "env-secret-literal",
+      severity: "error",
+      field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      // Never the value: this message goes to check runs, comments and logs.
+      message: `\`env.${name}\` is a literal that looks like a secret (${reason}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
+    }
+  ];
+}), "envSecretLiteral");
+var BUILTINS = {
+  "image-tag": imageTag,
+  "image-registry": imageRegistry,
+  "production-digest": productionDigest,
+  "env-secret-literal": envSecretLiteral
+};
+function builtinFindings(unit, config2) {
+  const findings = [];
+  for (const id of BUILTIN_POLICY_IDS) {
+    if (config2.builtins[id] === false) continue;
+    const found = BUILTINS[id](unit, config2);
+    if (Array.isArray(found)) findings.push(...found);
+    else if (found) findings.push(found);
+  }
+  return findings;
+}
+__name(builtinFindings, "builtinFindings");
+
+// src/policy/declared.ts
+function policyMatches(policy, unit) {
+  const match = policy.match;
+  if (!match) return true;
+  if (match.environments && !match.environments.includes(unit.environment)) return false;
+  if (match.services && !match.services.includes(unit.service)) return false;
+  if (match.owners && !match.owners.includes(unit.owner)) return false;
+  return true;
+}
+__name(policyMatches, "policyMatches");
+function policyView(unit) {
+  return JSON.parse(
+    JSON.stringify({
+      service: unit.service,
+      environment: unit.environment,
+      owner: unit.owner,
+      namespace: unit.namespace,
+      ...unit.spec
+    })
+  );
+}
+__name(policyView, "policyView");
+function declaredFindings(unit, compiled) {
+  const findings = [];
+  let view;
+  for (const { policy, validate } of compiled) {
+    if (!validate || !policyMatches(policy, unit)) continue;
+    view ??= policyView(unit);
+    let valid;
+    try {
+      valid = validate(view);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      findings.push(unjudged(policy));
+      continue;
+    }
+    if (valid) continue;
+    for (const error of withoutBranchNoise(validate.errors ?? [])) {
+      findings.push(failure(policy, unit, error));
+    }
+  }
+  return findings;
+}
+__name(declaredFindings, "declaredFindings");
+function unjudged(policy) {
+  const title = policy.description ?? `policy \`${policy.id}\``;
+  return {
+    code: policy.id,
+    severity: "error",
+    field: "",
+    message: /* @__PURE__ */ __name((environments) => `${title}: could not be checked in ${environments}: the policy's assertion refers back to itself without end; the platform team must fix it in the org config`, "message")
+  };
+}
+__name(unjudged, "unjudged");
+function withoutBranchNoise(errors) {
+  const combinators = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "not");
+  return errors.filter((error) => !combinators.some((c) => c !== error && error.schemaPath.startsWith(c.schemaPath + "/")));
+}
+__name(withoutBranchNoise, "withoutBranchNoise");
+function fieldOf(instancePath) {
+  const first = parsePointer(instancePath)[0];
+  if (first === "owner" || first === "namespace") return { field: "", manifestPath: "/owner" };
+  if (first === "service" || first === "environment") return { field: "" };
+  return { field: instancePath };
+}
+__name(fieldOf, "fieldOf");
+function failure(policy, unit, error) {
+  const params = error.params;
+  let instancePath = error.instancePath;
+  if (error.keyword === "required") instancePath += "/" + String(params.missingProperty).replace(/~/g, "~0").replace(/\//g, "~1");
+  if (error.keyword === "additionalProperties") instancePath += "/" + String(params.additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1");
+  const tokens2 = parsePointer(instancePath);
+  const subject = tokens2.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens2)}\``;
+  const defaulted = tokens2.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
+  const what = /* @__PURE__ */ __name((where) => {
+    if (error.keyword === "required") return `${subject} is not set ${where}; it is required`;
+    if (error.keyword === "additionalProperties" || error.keyword === "false schema") {
+      return `${subject} is set ${where}; it is not allowed`;
+    }
+    return `${subject} is ${plain(error.data)}${defaulted} ${where}; ${requirement(error)}`;
+  }, "what");
+  const { field, manifestPath } = fieldOf(instancePath);
+  const title = policy.description ?? `policy \`${policy.id}\``;
+  return {
+    code: policy.id,
+    severity: policy.severity ?? "error",
+    field,
+    ...manifestPath ? { manifestPath } : {},
+    message: /* @__PURE__ */ __name((environments) => `${title}: ${what(`in ${environments}`)}`, "message")
+  };
+}
+__name(failure, "failure");
+function fieldIsWritten(unit, instancePath) {
+  const first = parsePointer(instancePath)[0];
+  if (first === "service" || first === "environment" || first === "owner" || first === "namespace") return true;
+  return unit.origins[instancePath] !== void 0;
+}
+__name(fieldIsWritten, "fieldIsWritten");
+function plain(value) {
+  if (value === void 0) return "not set";
+  if (value === null) return "null";
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "string") return `\`${value.length > 80 ? value.slice(0, 77) + "\u2026" : value}\``;
+  return Array.isArray(value) ? `a list of ${value.length}` : "a mapping";
+}
+__name(plain, "plain");
+function requirement(error) {
+  const params = error.params;
+  const limit = String(params.limit);
+  switch (error.keyword) {
+    case "minimum":
+      return `must be \u2265 ${limit}`;
+    case "maximum":
+      return `must be \u2264 ${limit}`;
+    case "exclusiveMinimum":
+      return `must be > ${limit}`;
+    case "exclusiveMaximum":
+      return `must be < ${limit}`;
+    case "multipleOf":
+      return `must be a multiple of ${String(params.multipleOf)}`;
+    case "const":
+      return `must be ${plain(params.allowedValue)}`;
+    case "enum":
+      return `must be one of ${params.allowedValues.map(plain).join(", ")}`;
+    case "pattern":
+      return `must match \`${String(params.pattern)}\``;
+    case "format":
+      return `must be a valid ${String(params.format)}`;
+    case "type":
+      return `must be of type ${[params.type].flat().join(" or ")}`;
+    case "minLength":
+      return `must have at least ${limit} characters`;
+    case "maxLength":
+      return `must have at most ${limit} characters`;
+    case "minItems":
+      return `must have at least ${limit} items`;
+    case "maxItems":
+      return `must have at most ${limit} items`;
+    case "uniqueItems":
+      return "must not repeat items";
+    case "minProperties":
+      return `must have at least ${limit} entries`;
+    case "maxProperties":
+      return `must have at most ${limit} entries`;
+    case "contains":
+      return "must contain a matching item";
+    case "not":
+      return "matches a shape the policy forbids";
+    case "anyOf":
+    case "oneOf":
+      return "matches none of the shapes the policy allows";
+    case "dependentRequired":
+      return `needs \`${String(params.missingProperty)}\` when \`${String(params.property)}\` is set`;
+    default:
+      return "does not meet the policy";
+  }
+}
+__name(requirement, "requirement");
+
+// src/policy/locate.ts
+function unitFieldLocation(unit, field, document) {
+  const exact = unit.origins[field] !== void 0;
+  return { document, pointer: originOf(unit, field), side: exact && isScalar2(valueAt(unit.spec, field)) ? "value" : "key" };
+}
+__name(unitFieldLocation, "unitFieldLocation");
+function isScalar2(value) {
+  return value === null || typeof value !== "object";
+}
+__name(isScalar2, "isScalar");
+
+// src/policy/index.ts
+function evaluatePolicies(units, config2, file, sourceMap) {
+  return policyFindings(units, config2, file).map((finding) => locateFinding(finding, { file, sourceMap }));
+}
+__name(evaluatePolicies, "evaluatePolicies");
+function policyFindings(units, config2, document) {
+  const compiled = compilePolicies(config2.policies);
+  const groups = /* @__PURE__ */ new Map();
+  for (const unit of units) {
+    for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
+      const at = locate(unit, finding, document);
+      const text3 = typeof finding.message === "string" ? finding.message : finding.message("\0");
+      const key3 = `${finding.code}\0${at.pointer}\0${text3}`;
+      const group = groups.get(key3);
+      if (group) {
+        if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
+      } else {
+        groups.set(key3, { finding, at, environments: [unit.environment] });
+      }
+    }
+  }
+  return [...groups.values()].map(({ finding, at, environments }) => ({
+    severity: finding.severity,
+    code: finding.code,
+    message: typeof finding.message === "string" ? finding.message : finding.message(listNames(environments)),
+    at
+  }));
+}
+__name(policyFindings, "policyFindings");
+function locate(unit, finding, document) {
+  return finding.manifestPath !== void 0 ? { document, pointer: finding.manifestPath, side: "value" } : unitFieldLocation(unit, finding.field, document);
+}
+__name(locate, "locate");
+
+// src/policy/checked-manifest.ts
+function checkManifestAndPolicies(text3, file, config2) {
+  return withPolicies(checkManifest(text3, file, config2), file, config2);
+}
+__name(checkManifestAndPolicies, "checkManifestAndPolicies");
+function withPolicies(check, file, config2) {
+  if (check.units.length === 0 || !check.sourceMap) return check;
+  const policies = evaluatePolicies(check.units, config2, file, check.sourceMap);
+  return policies.length === 0 ? check : { ...check, diagnostics: sortDiagnostics([...check.diagnostics, ...policies]) };
+}
+__name(withPolicies, "withPolicies");
+
+// src/document/encoding.ts
 var FIX = "save the file as UTF-8 (in most editors: File \u2192 Save with Encoding \u2192 UTF-8)";
 function problem(file, line, column, message) {
   return { severity: "error", code: "not-utf8", message, file, line, column, path: "" };
@@ -38481,18 +38559,19 @@ function decodeText(bytes, file) {
 __name(decodeText, "decodeText");
 
 // src/report/ansi.ts
-var CODES = {
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39],
-  bold: [1, 22],
-  dim: [2, 22]
-};
+import { styleText } from "node:util";
+var DECIDED = { validateStream: false };
 function painter(color) {
-  return color ? (c, text3) => `\x1B[${CODES[c][0]}m${text3}\x1B[${CODES[c][1]}m` : (_c, text3) => text3;
+  return color ? (c, text3) => styleText(c, text3, DECIDED) : (_c, text3) => text3;
 }
 __name(painter, "painter");
+function wantsColor(isTTY, env) {
+  if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return false;
+  const force = env.FORCE_COLOR;
+  if (force !== void 0 && force !== "") return force !== "0" && force !== "false";
+  return isTTY;
+}
+__name(wantsColor, "wantsColor");
 
 // src/report/escape.ts
 var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
@@ -38564,6 +38643,81 @@ function codeFrame(source, line, column, paint) {
   ];
 }
 __name(codeFrame, "codeFrame");
+
+// src/report/diagnostic-line.ts
+function diagnosticLine(d, style) {
+  const position = `${escapeTerminalLine(d.file)}:${d.line}:${d.column}`;
+  const severity = style.severity ?? d.severity;
+  const message = escapeTerminalLine(d.message);
+  const code = escapeTerminalLine(d.code);
+  if (style.code === "before") return `${position}: ${severity} ${code}: ${message}`;
+  if (style.code === "after") return `${position}: ${severity}: ${message} [${code}]`;
+  return `${position}: ${severity}: ${message}`;
+}
+__name(diagnosticLine, "diagnosticLine");
+
+// src/cli/exit.ts
+var EXIT_OK = 0;
+var EXIT_FAILED = 1;
+var EXIT_USAGE = 2;
+function exitCodeFor(diagnostics) {
+  return hasErrors(diagnostics) ? EXIT_FAILED : EXIT_OK;
+}
+__name(exitCodeFor, "exitCodeFor");
+
+// src/settings/local-files.ts
+import { readdir, readFile, realpath } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
+function absent(error) {
+  return ABSENT.has(error.code ?? "");
+}
+__name(absent, "absent");
+function localFiles(root3, name) {
+  const at = /* @__PURE__ */ __name((path) => join(root3, ...path.split("/")), "at");
+  let realRoot;
+  const contained = /* @__PURE__ */ __name(async (path) => {
+    realRoot ??= realpath(root3);
+    const [real, top] = await Promise.all([realpath(at(path)), realRoot]);
+    const inside = relative(top, real);
+    return inside === "" || !(inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) ? real : null;
+  }, "contained");
+  return {
+    name,
+    async readText(path) {
+      try {
+        const real = await contained(path);
+        return real === null ? null : await readFile(real, "utf8");
+      } catch (error) {
+        if (absent(error)) return null;
+        throw error;
+      }
+    },
+    async listFiles(folder) {
+      let entries2;
+      try {
+        const real = await contained(folder);
+        if (real === null) return null;
+        entries2 = await readdir(real, { withFileTypes: true });
+      } catch (error) {
+        if (absent(error)) return null;
+        throw error;
+      }
+      return entries2.filter((entry) => entry.isFile()).map((entry) => entry.name).sort().map((file) => ({ name: file, path: folder === "." || folder === "" ? file : `${folder}/${file}` }));
+    },
+    displayName: at
+  };
+}
+__name(localFiles, "localFiles");
+function localConfigRoot(base, configPath) {
+  const absolute = resolve(base, configPath);
+  const inside = relative(base, absolute);
+  if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    return { root: dirname(absolute), configPath: basename(absolute) };
+  }
+  return { root: resolve(base), configPath: inside.split(sep).join("/") };
+}
+__name(localConfigRoot, "localConfigRoot");
 
 // src/core/provenance.ts
 var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
@@ -38717,7 +38871,7 @@ function entries(pairs2) {
 }
 __name(entries, "entries");
 
-// src/render/context.ts
+// src/render/render-context.ts
 function addFile(ctx, path, text3, templateFile, subject, options = {}) {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
@@ -38826,16 +38980,8 @@ __name(buildProjectView, "buildProjectView");
 
 // src/render/image.ts
 function splitImage(reference) {
-  const at = reference.indexOf("@");
-  const digest2 = at === -1 ? null : reference.slice(at + 1);
-  const name = at === -1 ? reference : reference.slice(0, at);
-  const colon = name.lastIndexOf(":");
-  const tagged = colon > name.lastIndexOf("/");
-  return {
-    repository: tagged ? name.slice(0, colon) : name,
-    tag: tagged ? name.slice(colon + 1) : null,
-    digest: digest2
-  };
+  const { repository: repository2, tag, digest: digest2 } = parseImageReference(reference);
+  return { repository: repository2, tag: tag ?? null, digest: digest2 ?? null };
 }
 __name(splitImage, "splitImage");
 
@@ -38887,7 +39033,7 @@ function buildUnitView(unit, place, shared2, config2) {
       cluster: yamlString(unit.cluster),
       autoSync: place.autoSync
     },
-    service: buildServiceView(unit, config2),
+    service: buildServiceTemplateView(unit, config2),
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
@@ -38913,7 +39059,7 @@ function buildUnitView(unit, place, shared2, config2) {
   };
 }
 __name(buildUnitView, "buildUnitView");
-function buildServiceView(unit, config2) {
+function buildServiceTemplateView(unit, config2) {
   const spec = unit.spec;
   const image = splitImage(spec.image);
   return {
@@ -38932,7 +39078,7 @@ function buildServiceView(unit, config2) {
     autoscaling: spec.autoscaling ? {
       min: yamlNumber(spec.autoscaling.min),
       max: yamlNumber(spec.autoscaling.max),
-      cpu: yamlNumber(spec.autoscaling.cpu ?? 80)
+      cpu: yamlNumber(spec.autoscaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu)
     } : null,
     env: buildEnv(unit),
     secrets: Object.keys(spec.secrets).sort(compareText).map((name) => {
@@ -38942,7 +39088,7 @@ function buildServiceView(unit, config2) {
     dependencies: sortedDependencyNames(unit).map((name) => buildDependency(unit, name, config2))
   };
 }
-__name(buildServiceView, "buildServiceView");
+__name(buildServiceTemplateView, "buildServiceTemplateView");
 function buildIngress(unit, ingress, config2) {
   const settings = config2.environments.find((env) => env.name === unit.environment)?.ingress;
   const tls = settings?.tls;
@@ -43347,16 +43493,8 @@ var TemplateRunner = class {
 };
 
 // src/render/values-schema.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import__2 = __toESM(require__2(), 1);
-var import__3 = __toESM(require__(), 1);
-var import_ajv_formats2 = __toESM(require_dist2(), 1);
 function ajvFor(schema2) {
-  const dialect = String(schema2.$schema ?? "");
-  const options = { allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: linearRegExp } };
-  const ajv = dialect.includes("2020-12") ? new import__3.Ajv2020(options) : dialect.includes("2019-09") ? new import__2.Ajv2019(options) : new import_ajv.Ajv(options);
-  import_ajv_formats2.default.default(ajv);
-  return ajv;
+  return createAjv(dialectOf(schema2), { allErrors: true, strict: false, allowUnionTypes: true });
 }
 __name(ajvFor, "ajvFor");
 function compileValuesSchema(schema2) {
@@ -43445,35 +43583,83 @@ function result(files, units, owned, shared2, diagnostics) {
 __name(result, "result");
 
 // src/render/load-templates.ts
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-function readTemplateDir(dir) {
-  const sources = {};
-  const files = {};
-  const names = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
-  for (const name of names) {
-    sources[name] = readFileSync(join(dir, name), "utf8");
-    files[name] = join(dir, name);
-  }
-  return { sources, files };
-}
-__name(readTemplateDir, "readTemplateDir");
 var builtinSet;
 function defaultTemplates() {
   builtinSet ??= builtinTemplateSet();
   return builtinSet;
 }
 __name(defaultTemplates, "defaultTemplates");
-function loadTemplateSet(dir) {
-  if (dir === null) return defaultTemplates();
-  const own = readTemplateDir(dir);
-  return compileTemplateSet(own.sources, own.files, defaultTemplates());
+function templateSetWith(sources, files) {
+  return compileTemplateSet(sources, files, defaultTemplates());
 }
-__name(loadTemplateSet, "loadTemplateSet");
+__name(templateSetWith, "templateSetWith");
+
+// src/settings/paths.ts
+import { posix } from "node:path";
+var ORG_CONFIG_PATH = ".github/paved.yml";
+var DEFAULT_MANIFEST_PATH = DEFAULT_CONFIG.manifest;
+function configRelativePath(configPath, relative5) {
+  const path = posix.normalize(posix.join(posix.dirname(configPath), relative5));
+  return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
+}
+__name(configRelativePath, "configRelativePath");
+
+// src/settings/load.ts
+async function readConfigFiles(source, config2, at) {
+  const problem2 = /* @__PURE__ */ __name((code, pointer2, message) => ({ severity: "error", code, message, at: { document: at.file, pointer: pointer2, side: "value" } }), "problem");
+  const templates = await readTemplates(source, config2.render.templates, at.configPath, problem2);
+  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema ?? null : null;
+  const schema2 = await readValuesSchema(source, schemaPath, at.configPath, problem2);
+  const findings = [...templates.findings, ...schema2.findings];
+  const document = findings.length > 0 ? { file: at.file, sourceMap: parseYaml(at.text, at.file).sourceMap } : void 0;
+  return {
+    templates: templates.templates,
+    renderOptions: schema2.valuesSchema ? { valuesSchema: schema2.valuesSchema } : {},
+    diagnostics: document ? findings.map((finding) => locateFinding(finding, document)) : []
+  };
+}
+__name(readConfigFiles, "readConfigFiles");
+async function readTemplates(source, folder, configPath, problem2) {
+  if (folder === null) return { templates: defaultTemplates(), findings: [] };
+  const missing = /* @__PURE__ */ __name(() => ({ templates: defaultTemplates(), findings: [problem2("templates-not-found", "/render/templates", `render.templates: the folder \`${folder}\` was not found in ${source.name}`)] }), "missing");
+  const dir = configRelativePath(configPath, folder);
+  if (dir === null) return missing();
+  const entries2 = await source.listFiles(dir);
+  if (entries2 === null) return missing();
+  const sources = {};
+  const files = {};
+  for (const entry of entries2.filter((e) => e.name.endsWith(TEMPLATE_SUFFIX))) {
+    const text3 = await source.readText(entry.path);
+    if (text3 === null) continue;
+    sources[entry.name] = text3;
+    files[entry.name] = source.displayName(entry.path);
+  }
+  return { templates: templateSetWith(sources, files), findings: [] };
+}
+__name(readTemplates, "readTemplates");
+async function readValuesSchema(source, location2, configPath, problem2) {
+  if (location2 === null) return { findings: [] };
+  const pointer2 = "/render/chart/valuesSchema";
+  const path = configRelativePath(configPath, location2);
+  if (path === null) return { findings: [problem2("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` must be a path in ${source.name}`)] };
+  const text3 = await source.readText(path);
+  if (text3 === null) return { findings: [problem2("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
+  let schema2;
+  try {
+    schema2 = JSON.parse(text3);
+  } catch (error) {
+    return { findings: [problem2("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error.message})`)] };
+  }
+  if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) {
+    return { findings: [problem2("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not a JSON Schema (not a JSON object)`)] };
+  }
+  return { valuesSchema: schema2, findings: [] };
+}
+__name(readValuesSchema, "readValuesSchema");
 
 // src/cli/io.ts
 var CliError = class extends Error {
-  constructor(message, exitCode = 2) {
+  constructor(message, exitCode = EXIT_USAGE) {
     super(message);
     this.exitCode = exitCode;
   }
@@ -43482,29 +43668,17 @@ var CliError = class extends Error {
     __name(this, "CliError");
   }
 };
-var ConfigFileError = class extends CliError {
-  constructor(message, pointer2, problem2) {
-    super(message, 2);
-    this.pointer = pointer2;
-    this.problem = problem2;
-  }
-  pointer;
-  problem;
-  static {
-    __name(this, "ConfigFileError");
-  }
-};
-var DEFAULT_MANIFEST = "platform.yaml";
-var DEFAULT_CONFIG_PATH = ".github/paved.yml";
+var DEFAULT_MANIFEST = DEFAULT_MANIFEST_PATH;
+var DEFAULT_CONFIG_PATH = ORG_CONFIG_PATH;
 var STDIN = "-";
 var STDIN_NAME = "<stdin>";
 function displayPath(io, path) {
   if (path === STDIN) return STDIN_NAME;
-  return isAbsolute(path) ? path : relative(io.cwd, resolve(io.cwd, path)) || path;
+  return isAbsolute2(path) ? path : relative2(io.cwd, resolve2(io.cwd, path)) || path;
 }
 __name(displayPath, "displayPath");
 async function readStdin(io, what) {
-  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, 2);
+  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, EXIT_USAGE);
   const chunks = [];
   for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
   return Buffer.concat(chunks);
@@ -43514,23 +43688,23 @@ async function readText(io, path, what) {
   const bytes = path === STDIN ? await readStdin(io, what) : await readBytes(io, path, what);
   const decoded = decodeText(bytes, displayPath(io, path));
   if ("text" in decoded) return decoded.text;
-  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), 1);
+  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), EXIT_FAILED);
 }
 __name(readText, "readText");
 async function readBytes(io, path, what) {
-  const absolute = resolve(io.cwd, path);
+  const absolute = resolve2(io.cwd, path);
   try {
-    return await readFile(absolute);
+    return await readFile2(absolute);
   } catch (error) {
     const code = error.code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : error.message;
-    throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, 2);
+    throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, EXIT_USAGE);
   }
 }
 __name(readBytes, "readBytes");
 async function exists(io, path) {
   try {
-    return (await stat(resolve(io.cwd, path))).isFile();
+    return (await stat(resolve2(io.cwd, path))).isFile();
   } catch {
     return false;
   }
@@ -43552,18 +43726,20 @@ async function checkManifestFile(io, options) {
   const file = displayPath(io, path);
   const loaded = await loadCliConfig(io, options.config);
   const sources = loaded.file !== void 0 && loaded.text !== void 0 ? { [loaded.file]: loaded.text } : {};
+  const configFile = { ...loaded.file !== void 0 ? { file: loaded.file } : {}, ...loaded.text !== void 0 ? { text: loaded.text } : {} };
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources };
+    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources, configFile };
   }
   const text3 = await readText(io, path, "manifest");
   sources[file] = text3;
-  const check = checkManifest(text3, file, loaded.config);
+  const check = checkManifestAndPolicies(text3, file, loaded.config);
   return {
     diagnostics: sortDiagnostics([...loaded.diagnostics, ...check.diagnostics]),
     config: loaded.config,
     check,
     file,
-    sources
+    sources,
+    configFile
   };
 }
 __name(checkManifestFile, "checkManifestFile");
@@ -43584,7 +43760,7 @@ function formatText(diagnostics, color, sources = {}) {
   const paint = /* @__PURE__ */ __name((severity) => color ? `${severity === "error" ? "\x1B[31m" : "\x1B[33m"}${severity}\x1B[0m` : severity, "paint");
   const frames = painter(color);
   return diagnostics.map((d) => {
-    const head = `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${paint(d.severity)}: ${escapeTerminalLine(d.message)} [${escapeTerminalLine(d.code)}]
+    const head = `${diagnosticLine(d, { code: "after", severity: paint(d.severity) })}
 `;
     const source = Object.prototype.hasOwnProperty.call(sources, d.file) ? sources[d.file] : void 0;
     return source === void 0 ? head : head + codeFrame(source, d.line, d.column, frames).map((l) => `${l}
@@ -43623,38 +43799,16 @@ function writeDiagnostics(io, format, diagnostics, summary2, sources = {}) {
   } else if (format === "github") {
     io.stdout.write(formatGithub(diagnostics) + summary2 + "\n");
   } else {
-    io.stdout.write(formatText(diagnostics, io.isTTY, io.isTTY ? sources : {}) + summary2 + "\n");
+    io.stdout.write(formatText(diagnostics, io.color === true, io.isTTY ? sources : {}) + summary2 + "\n");
   }
 }
 __name(writeDiagnostics, "writeDiagnostics");
-async function loadConfigFiles(command, io, config2, configFile) {
-  const base = resolve(io.cwd, configFile ? dirname(configFile) : ".");
-  const dir = config2.render.templates === null ? null : resolve(base, config2.render.templates);
-  let templates;
-  try {
-    templates = loadTemplateSet(dir);
-  } catch (error) {
-    const why = error.message;
-    throw new ConfigFileError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${why}`, "/render/templates", `cannot read the templates folder \`${config2.render.templates}\` (${dir}): ${why}`);
-  }
-  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema : void 0;
-  if (!schemaPath) return { templates };
-  const absolute = resolve(base, schemaPath);
-  let text3;
-  try {
-    text3 = await readFile(absolute, "utf8");
-  } catch (error) {
-    const why = error.message;
-    throw new ConfigFileError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${why}`, "/render/chart/valuesSchema", `cannot read the chart's values schema \`${schemaPath}\` (${displayPath(io, absolute)}): ${why}`);
-  }
-  try {
-    const schema2 = JSON.parse(text3);
-    if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) throw new Error("not a JSON object");
-    return { templates, valuesSchema: schema2 };
-  } catch (error) {
-    const why = error.message;
-    throw new ConfigFileError(`paved ${command}: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${why}`, "/render/chart/valuesSchema", `the chart's values schema \`${schemaPath}\` is not valid JSON: ${why}`);
-  }
+async function loadConfigFiles(io, config2, loaded) {
+  const file = loaded.file ?? DEFAULT_CONFIG_PATH;
+  const at = localConfigRoot(io.cwd, file);
+  const shown = relative2(io.cwd, at.root);
+  const source = localFiles(at.root, shown === "" ? "the working folder" : `\`${isAbsolute2(shown) ? at.root : shown}\``);
+  return readConfigFiles(source, config2, { configPath: at.configPath, file, text: loaded.text ?? "" });
 }
 __name(loadConfigFiles, "loadConfigFiles");
 
@@ -43704,14 +43858,13 @@ __name(getOwn2, "getOwn");
 
 // src/plan/unit-state.ts
 import { createHash as createHash2 } from "node:crypto";
-var DEFAULT_AUTOSCALING_CPU = 80;
 function unitState(unit) {
   const spec = unit.spec;
   const scaling = spec.autoscaling;
   const state = {
     image: spec.image,
     replicas: spec.replicas,
-    ...scaling ? { autoscaling: { min: scaling.min, max: scaling.max, cpu: scaling.cpu ?? DEFAULT_AUTOSCALING_CPU } } : {},
+    ...scaling ? { autoscaling: { min: scaling.min, max: scaling.max, cpu: scaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu } } : {},
     cpu: spec.cpu,
     memory: spec.memory,
     ...spec.port !== void 0 ? { port: spec.port } : {},
@@ -43861,7 +44014,7 @@ function readState(value) {
   };
   const scaling = value.autoscaling;
   if (isRecord(scaling) && typeof scaling.min === "number" && typeof scaling.max === "number") {
-    state.autoscaling = { min: scaling.min, max: scaling.max, cpu: typeof scaling.cpu === "number" ? scaling.cpu : 80 };
+    state.autoscaling = { min: scaling.min, max: scaling.max, cpu: typeof scaling.cpu === "number" ? scaling.cpu : SERVICE_DEFAULTS.autoscalingCpu };
   }
   if (typeof value.port === "number") state.port = value.port;
   if (typeof value.host === "string") state.host = value.host;
@@ -43936,15 +44089,15 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
 }
 __name(composeDeployment, "composeDeployment");
 
-// src/plan/pipeline.ts
+// src/flows/pipeline.ts
 function desiredState(manifestText, file, config2, source, templates, options = {}) {
-  const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifest(manifestText, file, config2);
+  const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config2);
   const locate2 = /* @__PURE__ */ __name((pointer2) => check.sourceMap?.locate(pointer2), "locate");
   const nothing = { files: /* @__PURE__ */ new Map(), units: [], owned: [], shared: [], diagnostics: [] };
   if (hasErrors(check.diagnostics)) {
     return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate: locate2 };
   }
-  let rendered = check.units.length > 0 ? relocated(renderUnits(check.units, config2, source, templates, options), config2.manifest, file, locate2) : nothing;
+  let rendered = check.units.length > 0 ? located(renderUnits(check.units, config2, source, templates, options), config2.manifest, file, check.sourceMap) : nothing;
   let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config2);
   const indexBytes = index ? Buffer.byteLength(index.content, "utf8") : 0;
   if (index && indexBytes > MAX_INDEX_BYTES) {
@@ -43965,18 +44118,10 @@ function indexTooLarge(path, bytes, file, locate2) {
   };
 }
 __name(indexTooLarge, "indexTooLarge");
-function relocated(rendered, renderedAs, file, locate2) {
-  return { ...rendered, diagnostics: relocateDiagnostics(rendered.diagnostics, renderedAs, file, locate2) };
+function located(rendered, renderedAs, file, sourceMap) {
+  return { ...rendered, diagnostics: locateRendered(rendered.diagnostics, renderedAs, file, sourceMap) };
 }
-__name(relocated, "relocated");
-function relocateDiagnostics(diagnostics, renderedAs, file, locate2) {
-  return diagnostics.map((d) => {
-    if (d.file !== renderedAs) return d;
-    const position = locate2(d.path) ?? { line: d.line, column: d.column };
-    return { ...d, file, ...position };
-  });
-}
-__name(relocateDiagnostics, "relocateDiagnostics");
+__name(located, "located");
 
 // src/feedback/trailers.ts
 var UNIT = "Paved-Unit";
@@ -44390,228 +44535,458 @@ function without(paths, known) {
 }
 __name(without, "without");
 
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  static {
+    __name(this, "Diff");
+  }
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a;
+    const done = /* @__PURE__ */ __name((value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    }, "done");
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = /* @__PURE__ */ __name(() => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    }, "execEditLength");
+    if (callback) {
+      (/* @__PURE__ */ __name(function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      }, "exec"))();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path, added, removed, oldPosInc, options) {
+    const last = path.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i = 0; i < array.length; i++) {
+      if (array[i]) {
+        ret.push(array[i]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i) {
+            const oldValue = oldTokens[oldPos + i];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  static {
+    __name(this, "LineDiff");
+  }
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+__name(diffLines, "diffLines");
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+__name(tokenize, "tokenize");
+
+// node_modules/diff/libesm/patch/create.js
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: /* @__PURE__ */ __name((diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    }, "callback") }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines2) {
+      return lines2.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    __name(contextLines, "contextLines");
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines2 = current.lines || splitLines(current.value);
+      current.lines = lines2;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines2) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines2.length;
+        } else {
+          oldLine += lines2.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines2.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines2)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines2.length, context);
+            for (const line of contextLines(lines2.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines2.length;
+        newLine += lines2.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+  __name(diffLinesResultToPatch, "diffLinesResultToPatch");
+}
+__name(structuredPatch, "structuredPatch");
+function splitLines(text3) {
+  const hasTrailingNl = text3.endsWith("\n");
+  const result2 = text3.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result2.pop();
+  } else {
+    result2.push(result2.pop().slice(0, -1));
+  }
+  return result2;
+}
+__name(splitLines, "splitLines");
+
 // src/plan/diff.ts
 var DEFAULT_DIFF_LIMITS = { maxLines: 2e3, maxEdits: 1e3, context: 3 };
-var EQUAL = 0;
-var DELETE = 1;
-var INSERT = 2;
+var NO_NEWLINE = "\\ No newline at end of file";
 function unifiedDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
-  const a = splitLines(before ?? "");
-  const b = splitLines(after ?? "");
-  const longest = Math.max(a.length, b.length);
+  const longest = Math.max(lineCount(before ?? ""), lineCount(after ?? ""));
   if (longest > limits.maxLines) {
     return { kind: "too-large", reason: `diff too large (${longest.toLocaleString("en-US")} lines)` };
   }
-  const ops = editScript(a, b, limits.maxEdits);
-  if (!ops) {
+  const patch = structuredPatch(path, path, before ?? "", after ?? "", void 0, void 0, {
+    context: limits.context,
+    maxEditLength: limits.maxEdits
+  });
+  if (!patch) {
     return {
       kind: "too-large",
       reason: `diff too large (more than ${limits.maxEdits.toLocaleString("en-US")} lines differ)`
     };
   }
-  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
-+++ ${after === null ? "/dev/null" : `b/${path}`}
-`;
-  const { text: text3, added, removed } = formatHunks(a, b, ops, limits.context);
-  return { kind: "diff", text: text3 === "" ? "" : header + text3, added, removed };
-}
-__name(unifiedDiff, "unifiedDiff");
-function splitLines(content) {
-  if (content === "") return { text: [], finalNewline: true, length: 0 };
-  const text3 = content.split("\n");
-  const finalNewline = text3[text3.length - 1] === "";
-  if (finalNewline) text3.pop();
-  return { text: text3, finalNewline, length: text3.length };
-}
-__name(splitLines, "splitLines");
-function intern(a, b) {
-  const ids = /* @__PURE__ */ new Map();
-  const encode = /* @__PURE__ */ __name((lines2) => {
-    const out = new Int32Array(lines2.length);
-    for (let i = 0; i < lines2.length; i++) {
-      const last = i === lines2.length - 1 && !lines2.finalNewline;
-      const key3 = last ? `${lines2.text[i]}
-` : lines2.text[i];
-      let id = ids.get(key3);
-      if (id === void 0) ids.set(key3, id = ids.size);
-      out[i] = id;
-    }
-    return out;
-  }, "encode");
-  return [encode(a), encode(b)];
-}
-__name(intern, "intern");
-var TooManyEdits = class extends Error {
-  static {
-    __name(this, "TooManyEdits");
-  }
-};
-function editScript(linesA, linesB, maxEdits) {
-  const [a, b] = intern(linesA, linesB);
-  const ops = [];
-  const push = /* @__PURE__ */ __name((op, count2) => {
-    for (let i = 0; i < count2; i++) ops.push(op);
-  }, "push");
-  const maxHalf = Math.ceil(maxEdits / 2);
-  const compare = /* @__PURE__ */ __name((aLo, aHi, bLo, bHi) => {
-    let prefix = 0;
-    while (aLo + prefix < aHi && bLo + prefix < bHi && a[aLo + prefix] === b[bLo + prefix]) prefix++;
-    push(EQUAL, prefix);
-    aLo += prefix;
-    bLo += prefix;
-    let suffix = 0;
-    while (aHi - suffix > aLo && bHi - suffix > bLo && a[aHi - 1 - suffix] === b[bHi - 1 - suffix]) suffix++;
-    aHi -= suffix;
-    bHi -= suffix;
-    if (aLo === aHi) push(INSERT, bHi - bLo);
-    else if (bLo === bHi) push(DELETE, aHi - aLo);
-    else {
-      const split = bisect(a, aLo, aHi, b, bLo, bHi, maxHalf);
-      const trivial = !split || split[0] === aLo && split[1] === bLo || split[0] === aHi && split[1] === bHi;
-      if (trivial) {
-        push(DELETE, aHi - aLo);
-        push(INSERT, bHi - bLo);
-      } else {
-        compare(aLo, split[0], bLo, split[1]);
-        compare(split[0], aHi, split[1], bHi);
-      }
-    }
-    push(EQUAL, suffix);
-  }, "compare");
-  try {
-    compare(0, a.length, 0, b.length);
-  } catch (error) {
-    if (error instanceof TooManyEdits) return null;
-    throw error;
-  }
-  let edits = 0;
-  for (const op of ops) if (op !== EQUAL) edits++;
-  return edits > maxEdits ? null : ops;
-}
-__name(editScript, "editScript");
-function bisect(a, aLo, aHi, b, bLo, bHi, maxHalf) {
-  const n = aHi - aLo;
-  const m = bHi - bLo;
-  const maxD = Math.ceil((n + m) / 2);
-  const limit = Math.min(maxD, maxHalf);
-  const offset = limit + 1;
-  const size = 2 * limit + 3;
-  const forward = new Int32Array(size).fill(-1);
-  const reverse = new Int32Array(size).fill(-1);
-  forward[offset + 1] = 0;
-  reverse[offset + 1] = 0;
-  const delta = n - m;
-  const meetForward = (delta & 1) !== 0;
-  let k1start = 0;
-  let k1end = 0;
-  let k2start = 0;
-  let k2end = 0;
-  for (let d = 0; d < maxD; d++) {
-    if (d > limit) throw new TooManyEdits();
-    for (let k1 = -d + k1start; k1 <= d - k1end; k1 += 2) {
-      const k1o = offset + k1;
-      let x1 = k1 === -d || k1 !== d && forward[k1o - 1] < forward[k1o + 1] ? forward[k1o + 1] : forward[k1o - 1] + 1;
-      let y1 = x1 - k1;
-      while (x1 < n && y1 < m && a[aLo + x1] === b[bLo + y1]) {
-        x1++;
-        y1++;
-      }
-      forward[k1o] = x1;
-      if (x1 > n) k1end += 2;
-      else if (y1 > m) k1start += 2;
-      else if (meetForward) {
-        const k2o = offset + delta - k1;
-        if (k2o >= 0 && k2o < size && reverse[k2o] !== -1 && x1 >= n - reverse[k2o]) return [aLo + x1, bLo + y1];
-      }
-    }
-    for (let k2 = -d + k2start; k2 <= d - k2end; k2 += 2) {
-      const k2o = offset + k2;
-      let x2 = k2 === -d || k2 !== d && reverse[k2o - 1] < reverse[k2o + 1] ? reverse[k2o + 1] : reverse[k2o - 1] + 1;
-      let y2 = x2 - k2;
-      while (x2 < n && y2 < m && a[aHi - x2 - 1] === b[bHi - y2 - 1]) {
-        x2++;
-        y2++;
-      }
-      reverse[k2o] = x2;
-      if (x2 > n) k2end += 2;
-      else if (y2 > m) k2start += 2;
-      else if (!meetForward) {
-        const k1o = offset + delta - k2;
-        if (k1o >= 0 && k1o < size && forward[k1o] !== -1) {
-          const x1 = forward[k1o];
-          const y1 = offset + x1 - k1o;
-          if (x1 >= n - x2) return [aLo + x1, bLo + y1];
-        }
-      }
-    }
-  }
-  return null;
-}
-__name(bisect, "bisect");
-function formatHunks(a, b, ops, context) {
   const out = [];
   let added = 0;
   let removed = 0;
-  const aAt = new Int32Array(ops.length + 1);
-  const bAt = new Int32Array(ops.length + 1);
-  for (let i2 = 0; i2 < ops.length; i2++) {
-    const op = ops[i2];
-    aAt[i2 + 1] = aAt[i2] + (op === INSERT ? 0 : 1);
-    bAt[i2 + 1] = bAt[i2] + (op === DELETE ? 0 : 1);
-    if (op === INSERT) added++;
-    if (op === DELETE) removed++;
-  }
-  let i = 0;
-  while (i < ops.length) {
-    if (ops[i] === EQUAL) {
-      i++;
-      continue;
-    }
-    const start2 = Math.max(0, i - context);
-    let end = i;
-    let j = i;
-    while (j < ops.length) {
-      if (ops[j] !== EQUAL) {
-        end = ++j;
-        continue;
-      }
-      let k = j;
-      while (k < ops.length && ops[k] === EQUAL) k++;
-      if (k < ops.length && k - j <= 2 * context) j = k;
-      else break;
-    }
-    const stop = Math.min(ops.length, end + context);
-    const aCount = aAt[stop] - aAt[start2];
-    const bCount = bAt[stop] - bAt[start2];
-    out.push(`@@ -${range(aAt[start2], aCount)} +${range(bAt[start2], bCount)} @@
+  for (const hunk of patch.hunks) {
+    out.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@
 `);
-    for (let x = start2; x < stop; ) {
-      if (ops[x] === EQUAL) {
-        pushLine(out, " ", a, aAt[x++]);
-        continue;
-      }
-      let runEnd = x;
-      while (runEnd < stop && ops[runEnd] !== EQUAL) runEnd++;
-      for (let y = x; y < runEnd; y++) if (ops[y] === DELETE) pushLine(out, "-", a, aAt[y]);
-      for (let y = x; y < runEnd; y++) if (ops[y] === INSERT) pushLine(out, "+", b, bAt[y]);
-      x = runEnd;
+    for (const line of gitOrder(hunk)) {
+      out.push(`${line}
+`);
+      if (line[0] === "+") added++;
+      else if (line[0] === "-") removed++;
     }
-    i = stop;
   }
-  return { text: out.join(""), added, removed };
+  const text3 = out.join("");
+  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
++++ ${after === null ? "/dev/null" : `b/${path}`}
+`;
+  return { kind: "diff", text: text3 === "" ? "" : header + text3, added, removed };
 }
-__name(formatHunks, "formatHunks");
-function range(index, count2) {
-  if (count2 === 0) return `${index},0`;
-  return count2 === 1 ? `${index + 1}` : `${index + 1},${count2}`;
+__name(unifiedDiff, "unifiedDiff");
+function lineCount(content) {
+  if (content === "") return 0;
+  const newlines = content.split("\n").length - 1;
+  return content.endsWith("\n") ? newlines : newlines + 1;
+}
+__name(lineCount, "lineCount");
+function gitOrder(hunk) {
+  const lines2 = [];
+  let removals = [];
+  let additions = [];
+  let last = lines2;
+  const flush = /* @__PURE__ */ __name(() => {
+    lines2.push(...removals, ...additions);
+    removals = [];
+    additions = [];
+  }, "flush");
+  for (const line of hunk.lines) {
+    if (line === NO_NEWLINE) last.push(line);
+    else if (line[0] === "-") (last = removals).push(line);
+    else if (line[0] === "+") (last = additions).push(line);
+    else {
+      flush();
+      (last = lines2).push(line);
+    }
+  }
+  flush();
+  return lines2;
+}
+__name(gitOrder, "gitOrder");
+function range(start2, count2) {
+  if (count2 === 0) return `${start2 - 1},0`;
+  return count2 === 1 ? `${start2}` : `${start2},${count2}`;
 }
 __name(range, "range");
-function pushLine(out, sign, lines2, index) {
-  out.push(`${sign}${lines2.text[index]}
-`);
-  if (index === lines2.length - 1 && !lines2.finalNewline) out.push("\\ No newline at end of file\n");
-}
-__name(pushLine, "pushLine");
 
 // src/plan/file-changes.ts
 function fileChanges(desired, previous, tree, blobs, previousPath, deletable2) {
@@ -44707,8 +45082,8 @@ function describeNew(state) {
 }
 __name(describeNew, "describeNew");
 function describeImage(from, to) {
-  const a = splitImage2(from);
-  const b = splitImage2(to);
+  const a = parseImageReference(from);
+  const b = parseImageReference(to);
   if (a.repository === b.repository) {
     if (a.digest !== void 0 && b.digest !== void 0 && a.tag === b.tag) {
       return `image digest ${shortDigest(a.digest)} \u2192 ${shortDigest(b.digest)}`;
@@ -44720,18 +45095,6 @@ function describeImage(from, to) {
   return `image ${from} \u2192 ${to}`;
 }
 __name(describeImage, "describeImage");
-function splitImage2(image) {
-  const at = image.indexOf("@");
-  const name = at === -1 ? image : image.slice(0, at);
-  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
-  const colon = name.lastIndexOf(":");
-  const hasTag = colon > name.lastIndexOf("/");
-  const result2 = { repository: hasTag ? name.slice(0, colon) : name };
-  if (hasTag) result2.tag = name.slice(colon + 1);
-  if (digest2 !== void 0) result2.digest = digest2;
-  return result2;
-}
-__name(splitImage2, "splitImage");
 function shortDigest(digest2) {
   const [algorithm, hex2 = ""] = digest2.split(":");
   return `${algorithm}:${hex2.slice(0, 12)}`;
@@ -44921,7 +45284,7 @@ function unplannable(diagnostics) {
 }
 __name(unplannable, "unplannable");
 
-// src/plan/planner.ts
+// src/flows/planner.ts
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
   const resolved = resolveDesired(desired, source, config2);
@@ -45102,12 +45465,12 @@ function commitChanges(plan) {
 }
 __name(commitChanges, "commitChanges");
 
-// src/gitops/writer.ts
+// src/flows/apply.ts
 var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve12) => setTimeout(resolve12, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve13) => setTimeout(resolve13, ms)));
   let plan;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -45142,10 +45505,10 @@ function defaultBackoff(attempt) {
 }
 __name(defaultBackoff, "defaultBackoff");
 
-// src/gitops/deploy.ts
+// src/flows/deploy.ts
 async function deploy(inputs) {
   const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
-  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve12) => setTimeout(resolve12, ms)));
+  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve13) => setTimeout(resolve13, ms)));
   const rendered = new Map([...inputs.seed ?? []].map(([c, s]) => [c, Promise.resolve(s)]));
   const stateAt = /* @__PURE__ */ __name((commit) => {
     if (!rendered.has(commit)) {
@@ -45178,7 +45541,7 @@ async function deploy(inputs) {
     const trailers = trailersOf(decision, request, inputs.by);
     const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers), "message") });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
-    if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
+    if (last.status !== "conflict") return { ...last, attempts: attempt, decision, units: desired.units };
     if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
   }
   return { status: "refused", reason: `the GitOps branch kept moving: ${attempts} attempts each lost the race to another writer; nothing was written`, attempts };
@@ -45266,14 +45629,14 @@ function gitEnvironment(extra = {}) {
 }
 __name(gitEnvironment, "gitEnvironment");
 function gitRunner(dir) {
-  return (args, options = {}) => new Promise((resolve12, reject) => {
+  return (args, options = {}) => new Promise((resolve13, reject) => {
     const child = execFile(
       "git",
       ["-C", dir, ...args],
       { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: gitEnvironment(options.env) },
       (error, stdout, stderr) => {
         if (error) reject(new GitError(args, error.code ?? void 0, stderr.toString("utf8")));
-        else resolve12(stdout);
+        else resolve13(stdout);
       }
     );
     child.stdin?.on("error", () => {
@@ -45503,7 +45866,7 @@ function cliText(plan, options) {
   for (const [title, list, color] of [["Errors:", errors, "red"], ["Warnings:", warnings, "yellow"]]) {
     if (list.length === 0) continue;
     out.push(paint("bold", title));
-    for (const d of list) out.push(`  ${diagnosticLine(d, paint(color, d.severity))}`);
+    for (const d of list) out.push(`  ${diagnosticLine(d, { code: "before", severity: paint(color, d.severity) })}`);
     out.push("");
   }
   for (const environment2 of plan.environments) {
@@ -45521,22 +45884,18 @@ function cliText(plan, options) {
     out.push(paint("bold", "Files:"));
     for (const c of plan.changes) out.push(`  ${paint(actionColor(c.action), fileMark(c))} ${escapeTerminal(c.path)}`);
     out.push("");
-    if (options.diffs ?? true) for (const c of plan.changes) out.push(...diffLines(c, paint));
+    if (options.diffs ?? true) for (const c of plan.changes) out.push(...diffLines2(c, paint));
   }
   out.push(paint("dim", `plan ${plan.id}`));
   return `${out.join("\n")}
 `;
 }
 __name(cliText, "cliText");
-function diagnosticLine(d, severity = d.severity) {
-  return `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${severity} ${escapeTerminalLine(d.code)}: ${escapeTerminalLine(d.message)}`;
-}
-__name(diagnosticLine, "diagnosticLine");
 function fileMark(c) {
   return c.action === "create" ? "+" : c.action === "delete" ? "-" : "~";
 }
 __name(fileMark, "fileMark");
-function diffLines(c, paint) {
+function diffLines2(c, paint) {
   if (c.diff === "") return c.diffOmitted ? [paint("dim", `${escapeTerminal(c.path)}: ${c.diffOmitted}`), ""] : [];
   const lines2 = c.diff.replace(/\n$/, "").split("\n");
   return [
@@ -45551,7 +45910,7 @@ function diffLines(c, paint) {
     ""
   ];
 }
-__name(diffLines, "diffLines");
+__name(diffLines2, "diffLines");
 function actionColor(action) {
   return action === "create" ? "green" : action === "delete" ? "red" : action === "update" ? "yellow" : "dim";
 }
@@ -45564,11 +45923,11 @@ function parseCommandArgs(command, args, options, maxPositionals) {
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError(usageProblem(command, error, Object.keys(options)), 2);
+    throw new CliError(usageProblem(command, error, Object.keys(options)), EXIT_USAGE);
   }
   if (parsed.positionals.length > maxPositionals) {
     const extra = parsed.positionals.slice(maxPositionals).join(" ");
-    throw new CliError(`paved ${command}: unexpected argument \`${extra}\`; see \`paved ${command} --help\``, 2);
+    throw new CliError(`paved ${command}: unexpected argument \`${extra}\`; see \`paved ${command} --help\``, EXIT_USAGE);
   }
   return parsed;
 }
@@ -45590,27 +45949,27 @@ function oneOf(command, option, value, allowed, fallback) {
   if (typeof value === "string" && allowed.includes(value)) return value;
   throw new CliError(
     `paved ${command}: \`--${option}\` must be one of ${allowed.join(", ")}, not \`${String(value)}\`${didYouMean(String(value), allowed)}`,
-    2
+    EXIT_USAGE
   );
 }
 __name(oneOf, "oneOf");
 function sourceIdOption(command, value) {
   if (typeof value !== "string") return {};
   if (!SOURCE_ID.test(value)) {
-    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, 2);
+    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, EXIT_USAGE);
   }
   return { id: value };
 }
 __name(sourceIdOption, "sourceIdOption");
 
 // src/cli/deploy.ts
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 
 // src/cli/manifest-at.ts
-import { basename, dirname as dirname2 } from "node:path";
+import { basename as basename2, dirname as dirname2 } from "node:path";
 function manifestHistory(file) {
   const dir = dirname2(file);
-  const name = basename(file);
+  const name = basename2(file);
   const git = gitRunner(dir);
   return {
     async at(commit) {
@@ -45618,15 +45977,15 @@ function manifestHistory(file) {
         return (await git(["show", `${commit}:./${name}`])).toString("utf8");
       } catch (error) {
         const why = error instanceof GitError ? error.stderr.trim().split("\n")[0] : String(error);
-        throw new CliError(`paved: cannot read ${name} at ${commit.slice(0, 12)} in ${dir} (${why}); --repo names the source repository whose history has the deployed commits`, 2);
+        throw new CliError(`paved: cannot read ${name} at ${commit.slice(0, 12)} in ${dir} (${why}); --repo names the source repository whose history has the deployed commits`, EXIT_USAGE);
       }
     },
     async resolve(ref, command) {
-      if (!/^[0-9A-Za-z][0-9A-Za-z._/-]{0,254}$/.test(ref)) throw new CliError(`paved ${command}: \`${ref}\` is not a commit (a sha, branch or tag)`, 2);
+      if (!/^[0-9A-Za-z][0-9A-Za-z._/-]{0,254}$/.test(ref)) throw new CliError(`paved ${command}: \`${ref}\` is not a commit (a sha, branch or tag)`, EXIT_USAGE);
       try {
         return (await git(["rev-parse", "-q", "--verify", `${ref}^{commit}`])).toString("utf8").trim();
       } catch {
-        throw new CliError(`paved ${command}: \`${ref}\` is not a commit of the source repository ${dir}; --repo names it (default: the current directory)`, 2);
+        throw new CliError(`paved ${command}: \`${ref}\` is not a commit of the source repository ${dir}; --repo names it (default: the current directory)`, EXIT_USAGE);
       }
     }
   };
@@ -45634,10 +45993,10 @@ function manifestHistory(file) {
 __name(manifestHistory, "manifestHistory");
 
 // src/cli/plan.ts
-import { realpath, stat as stat2 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname3, resolve as resolve2 } from "node:path";
+import { realpath as realpath2, stat as stat2 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, resolve as resolve3 } from "node:path";
 
-// src/report/context.ts
+// src/report/report-context.ts
 function pendingApprovals(ctx) {
   return (ctx.approvals ?? []).filter((a) => a.approvedBy === void 0);
 }
@@ -45755,6 +46114,28 @@ function promotionSection(promotion) {
   };
 }
 __name(promotionSection, "promotionSection");
+function deployedSection(deployed) {
+  const sha = /* @__PURE__ */ __name((commit) => {
+    const text3 = codeSpan(commit.slice(0, 7));
+    return deployed?.commitUrl ? `[${text3}](${safeUrl(deployed.commitUrl(commit))})` : text3;
+  }, "sha");
+  const rows = (deployed?.environments ?? []).map(
+    (e) => `| ${tableCodeSpan(e.environment)} | ${sha(e.commit)} | ${escapeMarkdown(e.action)}${e.held ? " \xB7 held" : ""} | ${e.previous.slice(0, 3).map(sha).join(", ") || "\u2014"} |
+`
+  );
+  const history2 = deployed?.historyUrl ? `
+[Every deployment of this repository, with dates and who asked](${safeUrl(deployed.historyUrl)}) (or \`paved history <env>\` on a clone).
+` : "";
+  return {
+    heading: "### \u{1F5C2}\uFE0F Deployed\n\n| environment | runs | how | before |\n|---|---|---|---|\n",
+    items: rows,
+    omitted: /* @__PURE__ */ __name((n) => `| \u2026 | ${count(n, "more environment")} not shown | | |
+`, "omitted"),
+    trailer: `${history2}
+`
+  };
+}
+__name(deployedSection, "deployedSection");
 function diagnosticSection(title, diagnostics, ctx) {
   const icon = title === "Errors" ? "\u274C" : "\u26A0\uFE0F";
   return {
@@ -45864,6 +46245,7 @@ function summarySections(plan, ctx) {
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
     promotionSection(ctx.promotion ?? []),
+    ...ctx.applied && ctx.deployed ? [deployedSection(ctx.deployed)] : [],
     diagnosticSection("Errors", errors, ctx),
     ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
     ...unitTableSections(plan),
@@ -45920,14 +46302,14 @@ Exit status: 0 valid (with or without changes), 1 invalid or owned by another so
     const prepared = await preparePlan("plan", io, values, positionals[0]);
     const result2 = "plan" in prepared ? prepared.plan : await planOnce(prepared);
     io.stdout.write(formatPlan(result2, format, io, prepared.source, prepared.file));
-    return result2.valid ? 0 : 1;
+    return result2.valid ? EXIT_OK : EXIT_FAILED;
   }
 };
 async function preparePlan(command, io, values, manifestArg) {
   if (typeof values.gitops !== "string") {
-    throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
+    throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, EXIT_USAGE);
   }
-  const gitops = resolve2(io.cwd, values.gitops);
+  const gitops = resolve3(io.cwd, values.gitops);
   await requireTopLevel(gitops);
   const manifestPath = manifestArg ?? DEFAULT_MANIFEST;
   const file = displayPath(io, manifestPath);
@@ -45936,11 +46318,13 @@ async function preparePlan(command, io, values, manifestArg) {
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
   const config2 = loaded.config;
   const text3 = await readManifest(command, io, manifestPath);
-  const { templates, valuesSchema } = await loadConfigFiles(command, io, config2, loaded.file);
-  const options = await renderOptions(gitops, config2, valuesSchema);
+  const files = await loadConfigFiles(io, config2, loaded);
+  if (hasErrors(files.diagnostics)) return { plan: unplannable(files.diagnostics), source, file };
+  const { templates } = files;
+  const options = await renderOptions(gitops, config2, files.renderOptions.valuesSchema);
   const desired = desiredState(text3, file, config2, source, templates, options);
   const bound = plannerForDesired(desired, { source, config: config2, manifestText: text3, manifestFile: file });
-  const deploy2 = { text: text3, manifestFile: resolve2(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
+  const deploy2 = { text: text3, manifestFile: resolve3(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops, deploy: deploy2 };
 }
 __name(preparePlan, "preparePlan");
@@ -45948,7 +46332,7 @@ async function readManifest(command, io, manifestPath) {
   try {
     return await readText(io, manifestPath, "manifest");
   } catch (error) {
-    if (error instanceof CliError && !await exists2(resolve2(io.cwd, manifestPath))) {
+    if (error instanceof CliError && !await exists2(resolve3(io.cwd, manifestPath))) {
       throw new CliError(
         `${error.message}. \`paved ${command}\` needs a manifest: to remove every service of a repository, delete its manifest on the default branch and the Paved App or Action deletes exactly that repository's files; or keep the manifest and set \`enabled: false\` on each service`,
         error.exitCode
@@ -45987,20 +46371,20 @@ async function requireTopLevel(gitops) {
   } catch {
     return;
   }
-  const [real, realTop] = await Promise.all([realpath(gitops), realpath(top)]);
+  const [real, realTop] = await Promise.all([realpath2(gitops), realpath2(top)]);
   if (real !== realTop) {
     throw new CliError(
       `paved: ${gitops} is a folder inside the git repository ${top}: --gitops names the top of the GitOps clone (a folder inside it is \`gitops.directory\` in the org config)`,
-      2
+      EXIT_USAGE
     );
   }
 }
 __name(requireTopLevel, "requireTopLevel");
 function gitopsError(gitops, error) {
   if (error instanceof GitError && /not a git repository|cannot change to/i.test(error.stderr)) {
-    return new CliError(`paved: ${gitops} is not a git repository: --gitops names a local clone of the GitOps repository`, 2);
+    return new CliError(`paved: ${gitops} is not a git repository: --gitops names a local clone of the GitOps repository`, EXIT_USAGE);
   }
-  return new CliError(`paved: ${error instanceof Error ? error.message : String(error)}`, 2);
+  return new CliError(`paved: ${error instanceof Error ? error.message : String(error)}`, EXIT_USAGE);
 }
 __name(gitopsError, "gitopsError");
 function formatPlan(result2, format, io, source, file) {
@@ -46010,17 +46394,17 @@ function formatPlan(result2, format, io, source, file) {
 `;
   }
   if (format === "markdown") return markdownComment(result2, { source, manifestPath: file });
-  return cliText(result2, { color: io.isTTY });
+  return cliText(result2, { color: io.color === true });
 }
 __name(formatPlan, "formatPlan");
 async function sourceOf(command, io, manifestPath, explicit) {
   if (typeof explicit === "string") {
-    if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, 2);
+    if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, EXIT_USAGE);
     return { repository: explicit };
   }
-  const folder = dirname3(resolve2(io.cwd, manifestPath));
+  const folder = dirname3(resolve3(io.cwd, manifestPath));
   const local = await localSource(folder, gitRunner(folder));
-  const name = basename2(folder).toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "manifest";
+  const name = basename3(folder).toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "manifest";
   return { repository: local.repository ?? `local/${name}`, ...local.sha ? { sha: local.sha } : {} };
 }
 __name(sourceOf, "sourceOf");
@@ -46106,22 +46490,27 @@ __name(verbCommand, "verbCommand");
 async function runVerb(verb, args, io) {
   const { values, positionals } = parseCommandArgs(verb, args, OPTIONS, verb === "rollback" ? 2 : 1);
   const environment2 = positionals[0];
-  if (environment2 === void 0) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, 2);
-  if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, 2);
-  const gitops = resolve3(io.cwd, values.gitops);
+  if (environment2 === void 0) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, EXIT_USAGE);
+  if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, EXIT_USAGE);
+  const gitops = resolve4(io.cwd, values.gitops);
   await requireTopLevel(gitops);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     io.stderr.write(formatText(loaded.diagnostics, false));
-    return 1;
+    return EXIT_FAILED;
   }
   const config2 = loaded.config;
-  const manifestFile = resolve3(io.cwd, typeof values.repo === "string" ? values.repo : ".", config2.manifest);
+  const manifestFile = resolve4(io.cwd, typeof values.repo === "string" ? values.repo : ".", config2.manifest);
   const history2 = manifestHistory(manifestFile);
   const source = { ...await sourceOf(verb, io, manifestFile, values.source), ...sourceIdOption(verb, values["source-id"]) };
   const named = verb === "rollback" && positionals[1] !== void 0 ? await history2.resolve(positionals[1], verb) : void 0;
   const request = verb === "rollback" ? { kind: "rollback", environment: environment2, ...named ? { commit: named } : {} } : { kind: verb, environment: environment2 };
-  const { templates, valuesSchema } = await loadConfigFiles(verb, io, config2, loaded.file);
+  const files = await loadConfigFiles(io, config2, loaded);
+  if (hasErrors(files.diagnostics)) {
+    io.stderr.write(formatText(files.diagnostics, false));
+    return exitCodeFor(files.diagnostics);
+  }
+  const { templates } = files;
   const by = await localUser(gitops);
   let outcome;
   try {
@@ -46129,7 +46518,7 @@ async function runVerb(verb, args, io) {
       writer: new LocalGitWriter(gitops),
       config: config2,
       templates,
-      renderOptions: await renderOptions(gitops, config2, valuesSchema),
+      renderOptions: await renderOptions(gitops, config2, files.renderOptions.valuesSchema),
       manifestPath: config2.manifest,
       source,
       readManifest: /* @__PURE__ */ __name((commit) => history2.at(commit), "readManifest"),
@@ -46139,7 +46528,7 @@ async function runVerb(verb, args, io) {
     });
   } catch (error) {
     if (error instanceof CliError) throw error;
-    if (error instanceof DirtyWorkTreeError) throw new CliError(`paved ${verb}: ${error.message}`, 2);
+    if (error instanceof DirtyWorkTreeError) throw new CliError(`paved ${verb}: ${error.message}`, EXIT_USAGE);
     throw gitopsError(gitops, error);
   }
   return report(verb, outcome, io);
@@ -46150,23 +46539,23 @@ function report(verb, outcome, io) {
     case "noop":
       io.stdout.write(`nothing to do: ${outcome.reason}
 `);
-      return 0;
+      return EXIT_OK;
     case "refused":
       io.stderr.write(`paved ${verb}: ${outcome.reason}; nothing committed
 `);
-      return 1;
+      return EXIT_FAILED;
     case "invalid-commit":
       io.stderr.write(`paved ${verb}: the manifest at ${outcome.commit.slice(0, 7)} does not validate under today's org config; nothing committed
 `);
       io.stderr.write(formatText(outcome.diagnostics, false));
-      return 1;
+      return EXIT_FAILED;
     case "invalid":
       io.stderr.write(cliText(outcome.plan, { color: false }));
-      return 1;
+      return EXIT_FAILED;
     case "conflict":
       io.stderr.write(`paved ${verb}: the GitOps branch kept changing under us (${outcome.attempts} attempts); nothing committed, try again
 `);
-      return 1;
+      return EXIT_FAILED;
     case "unchanged":
     case "committed": {
       io.stderr.write(cliText(outcome.plan, { color: false, diffs: false }));
@@ -46178,7 +46567,7 @@ function report(verb, outcome, io) {
 `);
       io.stdout.write(outcome.status === "committed" ? `${outcome.sha}
 ` : "no changes\n");
-      return 0;
+      return EXIT_OK;
     }
   }
 }
@@ -46223,7 +46612,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
     const prepared = await preparePlan("apply", io, values, positionals[0]);
     if ("plan" in prepared) {
       io.stderr.write(cliText(prepared.plan, { color: false }));
-      return 1;
+      return EXIT_FAILED;
     }
     const subject = /* @__PURE__ */ __name((planner2) => typeof values.message === "string" ? withSubject(planner2, values.message) : planner2, "subject");
     const merge2 = await mergeOf(prepared);
@@ -46233,7 +46622,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
         deployed = await deploy({ ...merge2, writer: prepared.writer, wrap: subject, retry: { attempts: 3 } });
       } catch (error) {
         if (error instanceof CliError) throw error;
-        if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, 2);
+        if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, EXIT_USAGE);
         throw gitopsError(prepared.gitops, error);
       }
       return report("apply", deployed, io);
@@ -46243,7 +46632,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
     try {
       outcome = await applyWithRetry(prepared.writer, bound, { attempts: 3 });
     } catch (error) {
-      if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, 2);
+      if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, EXIT_USAGE);
       throw gitopsError(prepared.gitops, error);
     }
     io.stderr.write(cliText(outcome.plan, { color: false, diffs: false }));
@@ -46251,20 +46640,20 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
       case "committed":
         io.stdout.write(`${outcome.sha}
 `);
-        return 0;
+        return EXIT_OK;
       case "unchanged":
         io.stdout.write("no changes\n");
-        return 0;
+        return EXIT_OK;
       case "invalid":
-        return 1;
+        return EXIT_FAILED;
       case "conflict":
         io.stderr.write(`paved apply: ${prepared.gitops} kept changing under us (${outcome.attempts} attempts); nothing committed, try again
 `);
-        return 1;
+        return EXIT_FAILED;
       case "refused":
         io.stderr.write(`paved apply: ${outcome.reason}; nothing committed
 `);
-        return 1;
+        return EXIT_FAILED;
     }
   }
 };
@@ -46295,7 +46684,7 @@ async function mergeOf(prepared) {
 __name(mergeOf, "mergeOf");
 
 // src/cli/check-config.ts
-import { isAbsolute as isAbsolute2, relative as relative2 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative3 } from "node:path";
 var checkConfigCommand = {
   summary: "Check the org config (.github/paved.yml) with its templates and values schema",
   usage: `Usage: paved check-config [FILE] [--format text|json|github]
@@ -46327,7 +46716,7 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
     }
     const sorted = sortDiagnostics(diagnostics);
     writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount), { [file]: text3 });
-    return hasErrors(sorted) ? 1 : 0;
+    return exitCodeFor(sorted);
   }
 };
 async function configFiles(io, config2, file, text3) {
@@ -46336,20 +46725,15 @@ async function configFiles(io, config2, file, text3) {
     const site = at(pointer2);
     return { severity: "error", code, message, file, line: site.line, column: site.column, path: pointer2 };
   }, "error");
-  let loaded;
-  try {
-    loaded = await loadConfigFiles("check-config", io, config2, file);
-  } catch (problem2) {
-    if (problem2 instanceof ConfigFileError) return { diagnostics: [error("config-file-unreadable", problem2.pointer, problem2.problem)], templates: 0 };
-    throw problem2;
-  }
+  const loaded = await loadConfigFiles(io, config2, { file, text: text3 });
   const shown = /* @__PURE__ */ __name((path) => {
-    const rel = relative2(io.cwd, path);
-    return rel !== "" && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : path;
+    const rel = relative3(io.cwd, path);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : path;
   }, "shown");
-  const diagnostics = [...loaded.templates.broken.values()].map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }));
-  if (loaded.valuesSchema !== void 0) {
-    const compiled = compileValuesSchema(loaded.valuesSchema);
+  const diagnostics = [...loaded.diagnostics, ...[...loaded.templates.broken.values()].map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }))];
+  const { valuesSchema } = loaded.renderOptions;
+  if (valuesSchema !== void 0) {
+    const compiled = compileValuesSchema(valuesSchema);
     if (!compiled.ok) diagnostics.push(error("render-invalid-values-schema", "/render/chart/valuesSchema", `the chart's values schema does not compile: ${compiled.message}`));
   }
   return { diagnostics, templates: loaded.templates.templates.size };
@@ -46382,12 +46766,12 @@ function orgConfigGivenAsManifest(text3, file) {
 __name(orgConfigGivenAsManifest, "orgConfigGivenAsManifest");
 
 // src/cli/demo.ts
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir as readdir2, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join4, resolve as resolve4 } from "node:path";
+import { join as join4, resolve as resolve5 } from "node:path";
 
 // src/demo/story.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 
 // src/feedback/argocd-event.ts
@@ -46638,6 +47022,56 @@ function localTouching(git) {
   };
 }
 __name(localTouching, "localTouching");
+async function deploymentLog(git) {
+  const head = (await git(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).catch(() => Buffer.from(""))).toString("utf8").trim();
+  if (head === "") return [];
+  const out = (await git(["log", "--grep=^Paved-Action: ", "--format=%H%x1f%cI%x1f%B%x1e", head])).toString("utf8");
+  return out.split("").map((r) => r.replace(/^\n/, "")).filter((r) => r.includes("")).map((r) => {
+    const [sha, date, ...message] = r.split("");
+    return { sha, date, message: message.join("") };
+  });
+}
+__name(deploymentLog, "deploymentLog");
+
+// src/report/history.ts
+var TRAILER = /^(Paved-[A-Za-z-]+): (.*)$/;
+function deploymentHistory(commits, environment2) {
+  return commits.flatMap((commit) => entriesOf(commit).filter((e) => e.environment === environment2));
+}
+__name(deploymentHistory, "deploymentHistory");
+function entriesOf(commit) {
+  let action;
+  let by;
+  let source = "";
+  const deployed = [];
+  const paragraphs = commit.message.trimEnd().split(/\n\s*\n/);
+  for (const line of (paragraphs.at(-1) ?? "").split("\n")) {
+    const match = TRAILER.exec(line.trim());
+    if (!match) continue;
+    const [, key3, value] = match;
+    if (key3 === "Paved-Action") action = value;
+    else if (key3 === "Paved-By") by = value;
+    else if (key3 === "Paved-Source") source = value.replace(/@[0-9a-f]{7,64}$/, "");
+    else if (key3 === "Paved-Source-Commit") {
+      const at = value.lastIndexOf("@");
+      if (at > 0) deployed.push({ environment: value.slice(0, at), sourceCommit: value.slice(at + 1) });
+    }
+  }
+  if (action === void 0) return [];
+  return deployed.map((d) => ({ gitopsCommit: commit.sha, date: commit.date, action, ...by ? { by } : {}, source, ...d }));
+}
+__name(entriesOf, "entriesOf");
+function historyText(entries2, environment2) {
+  if (entries2.length === 0) return `No deployments to ${escapeTerminal(environment2)} are recorded in the GitOps history.
+`;
+  const lines2 = entries2.map((e) => {
+    const who = e.by ? ` by ${e.by}` : e.action === "merge" ? " (merge)" : "";
+    return escapeTerminal(`${e.date}  ${e.action.padEnd(8)} ${e.source}@${e.sourceCommit.slice(0, 7)}${who}  gitops ${e.gitopsCommit.slice(0, 7)}`);
+  });
+  return `${lines2.join("\n")}
+`;
+}
+__name(historyText, "historyText");
 
 // src/demo/argocd.ts
 function applicationWithStatus(applicationYaml, state) {
@@ -46830,13 +47264,15 @@ __name(commitInfo, "commitInfo");
 
 // src/demo/platform.ts
 var DemoPlatform = class {
-  constructor(config2, manifestPath, gitopsDir) {
+  constructor(config2, manifestPath, gitopsDir, manifestAt) {
     this.config = config2;
     this.manifestPath = manifestPath;
+    this.manifestAt = manifestAt;
     this.writer = new LocalGitWriter(gitopsDir, { git: demoGit(gitopsDir) });
   }
   config;
   manifestPath;
+  manifestAt;
   static {
     __name(this, "DemoPlatform");
   }
@@ -46858,9 +47294,30 @@ var DemoPlatform = class {
     const snapshot = await this.writer.readTree();
     return bound.plan(snapshot, await readPlanBlobs(this.writer, bound, snapshot));
   }
-  /** What a push to the default branch does: plan again and commit, retrying on a concurrent writer. */
-  async apply(manifestText, source) {
-    return applyWithRetry(this.writer, this.bind(manifestText, source), { attempts: 3 });
+  /**
+   * What a push to the default branch does: each environment at the commit its promotion policy and
+   * hold give it, planned again and committed, retrying on a concurrent writer.
+   */
+  async apply(source) {
+    return this.deploy(source, (present) => ({ kind: "merge", head: source.sha, present }), source.sha);
+  }
+  /** `paved promote|rollback|hold|release ENV`: the same decision and compare-and-swap commit. */
+  async command(request, source, by) {
+    return this.deploy(source, () => request, void 0, by);
+  }
+  deploy(source, request, recordCommit, by) {
+    return deploy({
+      writer: this.writer,
+      config: this.config,
+      templates: defaultTemplates(),
+      manifestPath: this.manifestPath,
+      source,
+      readManifest: this.manifestAt,
+      request,
+      retry: { attempts: 3 },
+      ...recordCommit ? { recordCommit } : {},
+      ...by ? { by } : {}
+    });
   }
 };
 
@@ -46917,6 +47374,8 @@ var Story = class {
     this.expect(created.length > 0 && created.every((p) => p.includes("/worker/") || p.endsWith("/worker.yaml")), `merging #1 created other files than the worker's: ${created.join(", ")}`);
     await this.argoReports(merged.sha, created.find((p) => p.endsWith("/application.yaml")));
     await this.breakPolicy(example);
+    await this.rollBack();
+    await this.releaseAndPromote();
     await this.removeService(created);
     await this.finale();
   }
@@ -46932,7 +47391,7 @@ var Story = class {
     const loaded = loadConfig(await readExample(dir, "paved.yml"), configFile);
     this.expect(loaded.config, `the bundled org config has errors: ${loaded.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join("; ")}`);
     this.config = loaded.config;
-    this.platform = new DemoPlatform(this.config, MANIFEST, this.options.gitopsDir);
+    this.platform = new DemoPlatform(this.config, MANIFEST, this.options.gitopsDir, (commit) => this.app.show(commit, MANIFEST).catch(() => null));
     const t = this.term;
     t.title("Paved demo: platform.yaml \u2192 pull request \u2192 plan \u2192 GitOps commit, with real git repositories");
     t.say(`application repository  ${this.options.appDir}   (${REPOSITORY})`);
@@ -46948,10 +47407,10 @@ Argo CD syncs this repository. Paved writes it; people review it.
     const withoutWorker = removeEntry(removeEntry(example, ["services", "worker"]), ["environments", "production", "services", "worker"]);
     const head = await this.app.commitFile(MANIFEST, withoutWorker, "Describe the payments API in platform.yaml");
     t.say(`${REPOSITORY} has the bundled example (examples/platform.yaml) on main, without its worker service for now.`);
-    const outcome = await this.platform.apply(withoutWorker, { repository: REPOSITORY, sha: head });
+    const outcome = await this.platform.apply({ repository: REPOSITORY, sha: head });
     const sha = this.committed(outcome, "applying main");
     const info = await commitInfo(this.gitops.git, sha);
-    t.ok(`Paved applied main: GitOps commit ${short2(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.plan.environments.join(" and ")}).`);
+    t.ok(`Paved applied main: GitOps commit ${short2(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.status === "committed" ? outcome.plan.environments.join(" and ") : "no environment"}).`);
     return example;
   }
   // ── 1 · a pull request adds a service ────────────────────────────────────────────────────
@@ -46981,9 +47440,8 @@ Argo CD syncs this repository. Paved writes it; people review it.
     const message = `Merge pull request #${pr} from ${REPOSITORY.split("/")[0]}/${branch}`;
     const merged = await this.app.merge(branch, message);
     t.ran(`git merge --no-ff ${branch}   \u2192 ${short2(merged)} "${message}"`);
-    const text3 = await this.app.show(merged, MANIFEST);
     const before = await this.gitops.head();
-    const outcome = await this.platform.apply(text3, { repository: REPOSITORY, sha: merged, pullRequest: pr });
+    const outcome = await this.platform.apply({ repository: REPOSITORY, sha: merged, pullRequest: pr });
     const sha = this.committed(outcome, `applying the merge of #${pr}`);
     const info = await commitInfo(this.gitops.git, sha);
     this.expect(await this.gitops.text(["rev-parse", `${sha}^`]) === before, "the GitOps commit is not on top of the branch it read");
@@ -47068,8 +47526,8 @@ ${committed.join("\n")}`
     t.located(plan.diagnostics, broken);
     t.say(`The pull-request comment says \`${verdict2.replace(/^#+\s*/, "")}\`, with the same errors linked to those lines.`);
     const gitopsHead = await this.gitops.head();
-    const refused = await this.platform.apply(broken, source);
-    this.expect(refused.status === "invalid", `applying the broken manifest was not refused (${refused.status})`);
+    const refused = await this.platform.apply({ ...source, sha: head });
+    this.expect(refused.status === "invalid-commit", `applying the broken manifest was not refused (${refused.status})`);
     this.expect(await this.gitops.head() === gitopsHead, "the GitOps repository moved although the manifest is invalid");
     t.ok(`Had it been merged anyway, apply refuses it too: nothing committed (GitOps still at ${short2(gitopsHead)}).`);
     const fixed = setScalar(setScalar(broken, [...production, "replicas"], 2), image, "ghcr.io/acme/payments-api:1.5.0");
@@ -47087,9 +47545,54 @@ ${committed.join("\n")}`
     const info = await this.mergeAndApply("scale-down", 2, good);
     this.expect(!info.files.some((f) => f.path.includes("/worker/")), "the fix touched the worker's files");
   }
-  // ── 4 · a service removed: scoped deletes ─────────────────────────────────────────────────
+  // ── 4 · production rolls back, in git, and is held ──────────────────────────────────────
+  /** Production runs #2's merge: rolled back to what it ran before, it holds there against merges. */
+  async rollBack() {
+    this.begin("4", "Production rolls back, in git, and is held");
+    const t = this.term;
+    const [, firstMerge, secondMerge] = this.facts.commits;
+    const deploymentFile = "production/payments/api/manifests/deployment.yaml";
+    const source = { repository: REPOSITORY };
+    t.say("Say 1.5.0 misbehaves in production. Argo CD's own rollback refuses to run while auto-sync is on; Paved rolls back in git:");
+    t.ran("paved rollback production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    const rolledBack = await this.platform.command({ kind: "rollback", environment: "production" }, source, DEVELOPER.name);
+    const sha = this.committed(rolledBack, "rolling production back");
+    const info = await commitInfo(this.gitops.git, sha);
+    this.expect(info.files.every((f) => f.path.startsWith("production/") || f.path.startsWith(".paved/")), `the rollback touched more than production: ${info.files.map((f) => f.path).join(", ")}`);
+    const runsNow = await this.gitops.show(sha, deploymentFile);
+    this.expect(runsNow === await this.gitops.show(firstMerge, deploymentFile), "production's Deployment is not the one #1's merge wrote");
+    this.expect(runsNow !== await this.gitops.show(secondMerge, deploymentFile), "the rollback did not change production's Deployment");
+    t.quote((await this.gitops.text(["log", "-1", "--format=%B", sha])).trim());
+    t.ok(`GitOps commit ${short2(sha)}: production runs what it ran before #2 (${info.files.length} files, staging untouched), and is held.`);
+    const main = await this.app.head("main");
+    const again = await this.platform.apply({ repository: REPOSITORY, sha: main });
+    this.expect(again.status !== "committed" || !(await commitInfo(this.gitops.git, again.sha)).files.some((f) => f.path.startsWith("production/")), "a merge changed production while it is held");
+    this.expect(await this.gitops.show("HEAD", deploymentFile) === runsNow, "production moved while held");
+    t.ok("A merge of main now leaves production alone: it stays at what #1's merge deployed until released.");
+  }
+  // ── 5 · release, promote, and the history ─────────────────────────────────────────────────
+  async releaseAndPromote() {
+    this.begin("5", "Released, promoted again, and the history");
+    const t = this.term;
+    const secondMerge = this.facts.commits[2];
+    const deploymentFile = "production/payments/api/manifests/deployment.yaml";
+    const source = { repository: REPOSITORY };
+    t.say("Once 1.5.0 is fixed, the team releases production and promotes what staging runs:");
+    t.ran("paved release production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    this.committed(await this.platform.command({ kind: "release", environment: "production" }, source, DEVELOPER.name), "releasing production");
+    t.ran("paved promote production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    const sha = this.committed(await this.platform.command({ kind: "promote", environment: "production" }, source, DEVELOPER.name), "promoting into production");
+    this.expect(await this.gitops.show(sha, deploymentFile) === await this.gitops.show(secondMerge, deploymentFile), "production does not run #2's Deployment after the promotion");
+    t.ok(`GitOps commit ${short2(sha)}: production runs the commit staging runs again.`);
+    t.say("`paved history production` reads it all back from the GitOps commits' trailers alone:");
+    const history2 = historyText(deploymentHistory(await deploymentLog(this.gitops.git), "production"), "production");
+    this.expect(/promote/.test(history2) && /release/.test(history2) && /rollback/.test(history2), `the history lacks the promotion, release or rollback:
+${history2}`);
+    t.quote(history2.trimEnd());
+  }
+  // ── 6 · a service removed: scoped deletes ─────────────────────────────────────────────────
   async removeService(created) {
-    this.begin("4", "Pull request #3 removes a service: only its files go");
+    this.begin("6", "Pull request #3 removes a service: only its files go");
     const t = this.term;
     const current = await this.app.show("main", MANIFEST);
     const removed = removeEntry(removeEntry(current, ["services", "worker"]), ["environments", "production", "services", "worker"]);
@@ -47117,10 +47620,10 @@ ${expected.join("\n")}`);
   }
   // ── the end ───────────────────────────────────────────────────────────────────────────────
   async finale() {
-    this.begin("5", "Once more, and the history");
+    this.begin("7", "Once more, and the history");
     const t = this.term;
     const main = await this.app.head("main");
-    const again = await this.platform.apply(await this.app.show(main, MANIFEST), { repository: REPOSITORY, sha: main });
+    const again = await this.platform.apply({ repository: REPOSITORY, sha: main });
     this.expect(again.status === "unchanged", `applying main a second time did something (${again.status})`);
     t.ok("Applying main again changes nothing: apply is idempotent.");
     t.say(`${this.config.gitops.repository ?? "GitOps"} history:`);
@@ -47129,7 +47632,9 @@ ${expected.join("\n")}`);
   // ── helpers ────────────────────────────────────────────────────────────────────────────────
   committed(outcome, what) {
     if (outcome.status !== "committed") {
-      const why = outcome.plan.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message} [${d.code}]`).join("; ");
+      const diagnostics = "plan" in outcome ? outcome.plan.diagnostics : "diagnostics" in outcome ? outcome.diagnostics : [];
+      const reason = "reason" in outcome ? outcome.reason : "";
+      const why = [reason, ...diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message} [${d.code}]`)].filter(Boolean).join("; ");
       throw new StoryError(this.step, `${what} ended \`${outcome.status}\`, not in a commit${why ? `: ${why}` : ""}`);
     }
     this.facts.commits.push(outcome.sha);
@@ -47150,7 +47655,7 @@ ${expected.join("\n")}`);
 async function readExample(dir, name) {
   const path = join3(dir ?? EXAMPLES_DIR, name);
   try {
-    return dir === void 0 ? readPackageText("examples", name) : await readFile2(path, "utf8");
+    return dir === void 0 ? readPackageText("examples", name) : await readFile3(path, "utf8");
   } catch (error) {
     throw new StoryError("setup", `cannot read the bundled example ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -47166,10 +47671,6 @@ function short2(sha) {
 __name(short2, "short");
 
 // src/demo/terminal.ts
-function wantsColor(isTTY, env = process.env) {
-  return isTTY && !(env.NO_COLOR !== void 0 && env.NO_COLOR !== "");
-}
-__name(wantsColor, "wantsColor");
 var Terminal = class {
   constructor(write, color) {
     this.write = write;
@@ -47304,11 +47805,11 @@ problems (no git, DIR already holds the repositories).
 `,
   async run(args, io) {
     const { values } = parseCommandArgs("demo", args, { keep: { type: "string" } }, 0);
-    const keep = typeof values.keep === "string" ? resolve4(io.cwd, values.keep) : void 0;
+    const keep = typeof values.keep === "string" ? resolve5(io.cwd, values.keep) : void 0;
     const root3 = keep ?? await mkdtemp(join4(tmpdir(), "paved-demo-"));
     const appDir = join4(root3, "payments");
     const gitopsDir = join4(root3, "gitops");
-    const term = new Terminal((text3) => io.stdout.write(text3), wantsColor(io.isTTY));
+    const term = new Terminal((text3) => io.stdout.write(text3), io.color === true);
     const started = Date.now();
     try {
       if (keep) await prepareKeep(keep, appDir, gitopsDir);
@@ -47320,9 +47821,9 @@ problems (no git, DIR already holds the repositories).
         const step2 = error instanceof StoryError ? ` at step ${error.step}` : "";
         io.stderr.write(`paved demo: the story went wrong${step2}: ${error.message}
 `);
-        return 1;
+        return EXIT_FAILED;
       }
-      if (error instanceof GitError && error.code === "ENOENT") throw new CliError("paved demo: needs git on PATH (https://git-scm.com)", 2);
+      if (error instanceof GitError && error.code === "ENOENT") throw new CliError("paved demo: needs git on PATH (https://git-scm.com)", EXIT_USAGE);
       throw error;
     } finally {
       if (!keep) await rm(root3, { recursive: true, force: true });
@@ -47341,7 +47842,7 @@ problems (no git, DIR already holds the repositories).
       term.say("To browse them on the self-service page (services, deployments, delivery metrics):");
       term.say(`  paved demo --keep DIR && ${portalCommandLine("DIR/gitops", "DIR/payments")}`);
     }
-    return 0;
+    return EXIT_OK;
   }
 };
 function portalCommandLine(gitopsDir, appDir) {
@@ -47352,63 +47853,19 @@ async function prepareKeep(dir, appDir, gitopsDir) {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw new CliError(`paved demo: cannot create \`${dir}\`: ${error.message}`, 2);
+    throw new CliError(`paved demo: cannot create \`${dir}\`: ${error.message}`, EXIT_USAGE);
   }
-  const present = new Set(await readdir(dir));
+  const present = new Set(await readdir2(dir));
   for (const path of [appDir, gitopsDir]) {
     const name = path.slice(dir.length + 1);
-    if (present.has(name)) throw new CliError(`paved demo: \`${path}\` already exists; choose another --keep folder or remove it`, 2);
+    if (present.has(name)) throw new CliError(`paved demo: \`${path}\` already exists; choose another --keep folder or remove it`, EXIT_USAGE);
   }
 }
 __name(prepareKeep, "prepareKeep");
 
 // src/cli/history.ts
-import { resolve as resolve5 } from "node:path";
-
-// src/report/history.ts
-var TRAILER = /^(Paved-[A-Za-z-]+): (.*)$/;
-function deploymentHistory(commits, environment2) {
-  return commits.flatMap((commit) => entriesOf(commit).filter((e) => e.environment === environment2));
-}
-__name(deploymentHistory, "deploymentHistory");
-function entriesOf(commit) {
-  let action;
-  let by;
-  let source = "";
-  const deployed = [];
-  const paragraphs = commit.message.trimEnd().split(/\n\s*\n/);
-  for (const line of (paragraphs.at(-1) ?? "").split("\n")) {
-    const match = TRAILER.exec(line.trim());
-    if (!match) continue;
-    const [, key3, value] = match;
-    if (key3 === "Paved-Action") action = value;
-    else if (key3 === "Paved-By") by = value;
-    else if (key3 === "Paved-Source") source = value.replace(/@[0-9a-f]{7,64}$/, "");
-    else if (key3 === "Paved-Source-Commit") {
-      const at = value.lastIndexOf("@");
-      if (at > 0) deployed.push({ environment: value.slice(0, at), sourceCommit: value.slice(at + 1) });
-    }
-  }
-  if (action === void 0) return [];
-  return deployed.map((d) => ({ gitopsCommit: commit.sha, date: commit.date, action, ...by ? { by } : {}, source, ...d }));
-}
-__name(entriesOf, "entriesOf");
-function historyText(entries2, environment2) {
-  if (entries2.length === 0) return `No deployments to ${escapeTerminal(environment2)} are recorded in the GitOps history.
-`;
-  const lines2 = entries2.map((e) => {
-    const who = e.by ? ` by ${e.by}` : e.action === "merge" ? " (merge)" : "";
-    return escapeTerminal(`${e.date}  ${e.action.padEnd(8)} ${e.source}@${e.sourceCommit.slice(0, 7)}${who}  gitops ${e.gitopsCommit.slice(0, 7)}`);
-  });
-  return `${lines2.join("\n")}
-`;
-}
-__name(historyText, "historyText");
-
-// src/cli/history.ts
+import { resolve as resolve6 } from "node:path";
 var FORMATS3 = ["text", "json"];
-var FIELD = "";
-var RECORD = "";
 var historyCommand = {
   summary: "Show what was deployed to an environment, when, by which command or merge",
   usage: `Usage: paved history ENV --gitops DIR [--format text|json]
@@ -47429,36 +47886,28 @@ Exit status: 0 listed (also when nothing is recorded), 2 usage or I/O problems.
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("history", args, { gitops: { type: "string" }, format: { type: "string" } }, 1);
     const environment2 = positionals[0];
-    if (environment2 === void 0) throw new CliError("paved history: name the environment: `paved history ENV --gitops DIR`; see `paved history --help`", 2);
-    if (typeof values.gitops !== "string") throw new CliError("paved history: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved history --help`", 2);
+    if (environment2 === void 0) throw new CliError("paved history: name the environment: `paved history ENV --gitops DIR`; see `paved history --help`", EXIT_USAGE);
+    if (typeof values.gitops !== "string") throw new CliError("paved history: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved history --help`", EXIT_USAGE);
     const format = oneOf("history", "format", values.format, FORMATS3, "text");
-    const gitops = resolve5(io.cwd, values.gitops);
+    const gitops = resolve6(io.cwd, values.gitops);
     await requireTopLevel(gitops);
     const entries2 = deploymentHistory(await readLog(gitops), environment2);
     io.stdout.write(format === "json" ? `${JSON.stringify(entries2, null, 2)}
 ` : historyText(entries2, environment2));
-    return 0;
+    return EXIT_OK;
   }
 };
 async function readLog(gitops) {
-  const git = gitRunner(gitops);
-  let out;
   try {
-    const head = (await git(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).catch(() => Buffer.from(""))).toString("utf8").trim();
-    if (head === "") return [];
-    out = (await git(["log", "--grep=^Paved-Action: ", "--format=%H%x1f%cI%x1f%B%x1e", head])).toString("utf8");
+    return await deploymentLog(gitRunner(gitops));
   } catch (error) {
     throw gitopsError(gitops, error);
   }
-  return out.split(RECORD).map((r) => r.replace(/^\n/, "")).filter((r) => r.includes(FIELD)).map((r) => {
-    const [sha, date, ...message] = r.split(FIELD);
-    return { sha, date, message: message.join(FIELD) };
-  });
 }
 __name(readLog, "readLog");
 
 // src/cli/drift.ts
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 
 // src/plan/drift.ts
 function ownedFiles(indexes) {
@@ -47561,17 +48010,17 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
       0
     );
     const format = oneOf("drift", "format", values.format, FORMATS4, "text");
-    if (typeof values.gitops !== "string") throw new CliError("paved drift: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved drift --help`", 2);
+    if (typeof values.gitops !== "string") throw new CliError("paved drift: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved drift --help`", EXIT_USAGE);
     const slug = typeof values.app === "string" ? values.app : "paved";
-    if (!/^[a-z0-9][a-z0-9-]{0,33}$/i.test(slug)) throw new CliError(`paved drift: \`--app\` must be a GitHub App slug, not \`${slug}\``, 2);
+    if (!/^[a-z0-9][a-z0-9-]{0,33}$/i.test(slug)) throw new CliError(`paved drift: \`--app\` must be a GitHub App slug, not \`${slug}\``, EXIT_USAGE);
     const authors = (values.author ?? []).map((a) => a.toLowerCase());
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       io.stderr.write(formatText(loaded.diagnostics, false));
-      return 1;
+      return EXIT_FAILED;
     }
     const config2 = loaded.config;
-    const dir = resolve6(io.cwd, values.gitops);
+    const dir = resolve7(io.cwd, values.gitops);
     const writer = new LocalGitWriter(dir);
     let snapshot;
     try {
@@ -47595,7 +48044,7 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
     const entries2 = updateDrift([], commits, ownedFiles(indexes), snapshot.tree);
     io.stdout.write(format === "json" ? `${JSON.stringify({ drift: entries2 }, null, 2)}
 ` : driftText(entries2));
-    return entries2.length === 0 ? 0 : 1;
+    return entries2.length === 0 ? EXIT_OK : EXIT_FAILED;
   }
 };
 var START = "";
@@ -47618,7 +48067,7 @@ __name(parseLog, "parseLog");
 
 // src/cli/init.ts
 import { writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename3, resolve as resolve7 } from "node:path";
+import { basename as basename4, resolve as resolve8 } from "node:path";
 
 // src/core/schema-location.ts
 function repository() {
@@ -47669,38 +48118,38 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     );
     const owner = typeof values.owner === "string" ? values.owner : "my-team";
     if (!OWNER.test(owner)) {
-      throw new CliError(`paved init: \`--owner\` must be a GitHub team slug (lowercase letters, digits and dashes, at most 40), not \`${owner}\``, 2);
+      throw new CliError(`paved init: \`--owner\` must be a GitHub team slug (lowercase letters, digits and dashes, at most 40), not \`${owner}\``, EXIT_USAGE);
     }
     const service = typeof values.service === "string" ? values.service : serviceFromFolder(io.cwd);
     if (!SERVICE.test(service)) {
-      throw new CliError(`paved init: \`--service\` must start with a letter and hold only lowercase letters, digits and dashes (at most 40), not \`${service}\``, 2);
+      throw new CliError(`paved init: \`--service\` must start with a letter and hold only lowercase letters, digits and dashes (at most 40), not \`${service}\``, EXIT_USAGE);
     }
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       writeDiagnostics(io, "text", loaded.diagnostics, `${loaded.file ?? "the org config"}: has errors; nothing written`);
-      return 1;
+      return EXIT_FAILED;
     }
     const path = positionals[0] ?? DEFAULT_MANIFEST;
     const file = displayPath(io, path);
     const text3 = starterManifest({ owner, service, config: loaded.config });
     try {
-      await writeFile2(resolve7(io.cwd, path), text3, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
+      await writeFile2(resolve8(io.cwd, path), text3, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
     } catch (error) {
       const code = error.code;
-      if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, 2);
-      throw new CliError(`paved init: cannot write \`${file}\`: ${code === "ENOENT" ? "its folder does not exist" : error.message}`, 2);
+      if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, EXIT_USAGE);
+      throw new CliError(`paved init: cannot write \`${file}\`: ${code === "ENOENT" ? "its folder does not exist" : error.message}`, EXIT_USAGE);
     }
-    const check = checkManifest(text3, file, loaded.config);
+    const check = checkManifestAndPolicies(text3, file, loaded.config);
     io.stdout.write(`Wrote ${file}: service \`${service}\` owned by \`${owner}\`${loaded.file ? `, following ${loaded.file}` : ""}.
 `);
-    io.stdout.write(formatText(check.diagnostics, io.isTTY) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
+    io.stdout.write(formatText(check.diagnostics, io.color === true) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
     if (owner === "my-team" && values.owner === void 0) io.stdout.write(`Set \`owner\` to your team's GitHub slug (or run again with --owner TEAM --force).
 `);
-    return hasErrors(check.diagnostics) ? 1 : 0;
+    return exitCodeFor(check.diagnostics);
   }
 };
 function serviceFromFolder(cwd) {
-  const name = basename3(cwd).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 40).replace(/-+$/, "");
+  const name = basename4(cwd).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 40).replace(/-+$/, "");
   return SERVICE.test(name) ? name : "app";
 }
 __name(serviceFromFolder, "serviceFromFolder");
@@ -47810,7 +48259,8 @@ __name(windowDays, "windowDays");
 // src/metrics/delivery.ts
 var DAY = 864e5;
 function deliveryMetrics(all, window) {
-  const production = all.filter((d) => d.production && d.action !== "delete").sort((a, b) => a.committedAt - b.committedAt || compareStrings(a.gitopsCommit, b.gitopsCommit));
+  const position = new Map(all.map((d, i) => [d, i]));
+  const production = all.filter((d) => d.production && d.action !== "delete").sort((a, b) => a.committedAt - b.committedAt || position.get(b) - position.get(a));
   const outcomes = outcomesOf(production, window);
   const teams = [...new Set(production.map((d) => d.team))].sort(compareStrings);
   const services = [...new Map(production.map((d) => [serviceKey(d), d])).values()].sort((a, b) => compareStrings(a.team, b.team) || compareStrings(serviceKey(a), serviceKey(b)));
@@ -47843,7 +48293,8 @@ function outcomesOf(production, window) {
       const deployedAt = deployedTime(d);
       const before = history2[i - 1];
       const next = history2[i + 1];
-      const rolledBack = !!(before && next && d.version && before.version && next.version === before.version && d.version !== before.version);
+      const revertedTo = !!(before && next && d.version && before.version && next.version === before.version && d.version !== before.version);
+      const rolledBack = next?.command === "rollback" || d.command !== "rollback" && revertedTo;
       const failure2 = firstAt(d.statuses, (s) => s.state === "failure" || s.state === "error");
       const failedAt = failure2 ?? (rolledBack ? deployedAt ?? d.committedAt : null);
       let restoredAt = null;
@@ -47926,7 +48377,7 @@ function percent(rate) {
 __name(percent, "percent");
 
 // src/cli/portal-facts.ts
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 
 // src/portal/gitops-commit.ts
 var SOURCE = /^Paved-Source: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{40})$/;
@@ -47941,7 +48392,8 @@ function parsePavedCommit(message) {
     if (m) units.push({ environment: m[1], service: m[2], action: m[3] });
   }
   const pr = /\(#(\d+)\)\s*$/.exec(lines2[0] ?? "");
-  return { repository: source[1], sourceSha: source[2], ...pr ? { pullRequest: Number(pr[1]) } : {}, units };
+  const action = entriesOf({ sha: "", date: "", message })[0]?.action;
+  return { repository: source[1], sourceSha: source[2], ...pr ? { pullRequest: Number(pr[1]) } : {}, units, ...action ? { action } : {} };
 }
 __name(parsePavedCommit, "parsePavedCommit");
 
@@ -47998,6 +48450,7 @@ function assembleFacts(input) {
         environment: u.environment,
         production: production.has(u.environment),
         action: u.action,
+        ...paved.action ? { command: paved.action } : {},
         gitopsCommit: commit.sha,
         committedAt: commit.committedAt,
         sourceSha: paved.sourceSha,
@@ -48020,12 +48473,27 @@ function assembleFacts(input) {
     environments: config2.environments.map((e) => ({ name: e.name, production: e.production })),
     units,
     deployments,
-    previews: [],
+    previews: (input.previews ?? []).map((record) => previewFact(record, input.web)),
     feedback: input.feedback,
     origin: input.origin
   };
 }
 __name(assembleFacts, "assembleFacts");
+function previewFact(record, web) {
+  const updatedAt = Date.parse(record.pushedAt);
+  return {
+    repository: record.repository,
+    team: record.owner,
+    services: record.services ?? [],
+    pullRequest: record.number,
+    namespace: record.namespace,
+    updatedAt: Number.isNaN(updatedAt) ? 0 : updatedAt,
+    headSha: record.headSha,
+    ...record.url ? { url: record.url } : {},
+    ...web ? { pullRequestUrl: `${web}/${record.repository}/pull/${record.number}` } : {}
+  };
+}
+__name(previewFact, "previewFact");
 function indexImages(text3) {
   const images = {};
   if (text3 === null) return images;
@@ -48036,11 +48504,6 @@ function indexImages(text3) {
   return images;
 }
 __name(indexImages, "indexImages");
-function imageVersion(image) {
-  const parts = splitImage(image);
-  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : image);
-}
-__name(imageVersion, "imageVersion");
 function teamsBySource(indexes, directory) {
   const prefix = directory.split("/").filter((s) => s !== "").map((s) => `${s}/`).join("");
   const teams = /* @__PURE__ */ new Map();
@@ -48063,6 +48526,91 @@ function linksFor(config2, unit) {
   return { ...links, ...unitLinks(config2, { environment: unit.environment, service: unit.service, owner: unit.team, namespace: unit.namespace }) };
 }
 __name(linksFor, "linksFor");
+
+// src/previews/record.ts
+var KIND2 = "Preview";
+var RECORD_FILE = "preview.yaml";
+function previewsRoot(directory) {
+  return joinPath(directory, "previews");
+}
+__name(previewsRoot, "previewsRoot");
+function previewDir(directory, owner, repositoryId, number) {
+  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
+    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
+  }
+  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
+  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
+}
+__name(previewDir, "previewDir");
+function recordPath(dir) {
+  return `${dir}/${RECORD_FILE}`;
+}
+__name(recordPath, "recordPath");
+function recordPaths(paths, directory) {
+  const root3 = previewsRoot(directory);
+  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
+  return [...paths].filter((p) => shape.test(p)).sort();
+}
+__name(recordPaths, "recordPaths");
+function previewProjectPath(directory, owner) {
+  return joinPath(previewsRoot(directory), owner, "project.yaml");
+}
+__name(previewProjectPath, "previewProjectPath");
+function formatRecord(record) {
+  return `# A Paved preview of ${record.repository}#${record.number}. Paved removes this folder when the pull request closes,
+# its label is removed or its TTL passes without a push; do not edit by hand.
+` + dump({ apiVersion: "paved.dev/v1", kind: KIND2, ...record }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+__name(formatRecord, "formatRecord");
+function parseRecord(content) {
+  let doc;
+  try {
+    doc = load(content);
+  } catch {
+    return null;
+  }
+  if (typeof doc !== "object" || doc === null) return null;
+  const d = doc;
+  if (d.kind !== KIND2) return null;
+  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
+  const repository2 = text3("repository");
+  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
+  const owner = text3("owner");
+  const namespace = text3("namespace");
+  const headSha = text3("headSha");
+  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
+  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
+  const pinned2 = text3("pinned");
+  const url = text3("url");
+  const services = Array.isArray(d.services) ? d.services.filter((s) => typeof s === "string") : [];
+  return {
+    repository: repository2,
+    repositoryId,
+    number: d.number,
+    owner,
+    namespace,
+    headSha,
+    pushedAt,
+    keep: d.keep === true,
+    ...pinned2 ? { pinned: pinned2 } : {},
+    ...url ? { url } : {},
+    ...services.length > 0 ? { services } : {}
+  };
+}
+__name(parseRecord, "parseRecord");
+function listPreviews(files, directory) {
+  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
+}
+__name(listPreviews, "listPreviews");
+function isExpired(record, now, ttlMs) {
+  const at = Date.parse(record.pushedAt);
+  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
+}
+__name(isExpired, "isExpired");
+function escape2(text3) {
+  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+__name(escape2, "escape");
 
 // src/gitops/portal-local.ts
 var LOCAL_HISTORY_LIMIT = 500;
@@ -48099,7 +48647,11 @@ async function localPortalFacts(gitops, sources, config2, origin) {
     }
     commits.push(commit);
   }
-  return assembleFacts({ config: config2, indexes, commits, deployments: [], changes, web: null, feedback: false, origin });
+  const previewFiles = /* @__PURE__ */ new Map();
+  const inTree = (await text3(["ls-tree", "-r", "--name-only", "HEAD", "--", previewsRoot(config2.gitops.directory)])).split("\n");
+  for (const path of recordPaths(inTree, config2.gitops.directory)) previewFiles.set(path, await text3(["show", `HEAD:${path}`]));
+  const previews2 = listPreviews(previewFiles, config2.gitops.directory);
+  return assembleFacts({ config: config2, indexes, commits, deployments: [], changes, previews: previews2, web: null, feedback: false, origin });
 }
 __name(localPortalFacts, "localPortalFacts");
 async function sourceChange(sources, sha) {
@@ -48134,21 +48686,21 @@ var LOCAL_FACTS_USAGE = `  --gitops DIR     a local clone of the GitOps reposito
                    merge (repeatable; without one, lead times are unknown)
   --config FILE    the org config (default: .github/paved.yml when present, else built-in defaults)`;
 async function localFactsReader(command, values, io) {
-  if (typeof values.gitops !== "string") throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
+  if (typeof values.gitops !== "string") throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, EXIT_USAGE);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    const lines2 = loaded.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity}: ${escapeTerminalLine(d.message)}`);
-    throw new CliError(lines2.join("\n") || `paved ${command}: the org config has errors`, 1);
+    const lines2 = loaded.diagnostics.map((d) => diagnosticLine(d, { code: "none" }));
+    throw new CliError(lines2.join("\n") || `paved ${command}: the org config has errors`, EXIT_FAILED);
   }
   const config2 = loaded.config;
-  const dir = resolve8(io.cwd, values.gitops);
+  const dir = resolve9(io.cwd, values.gitops);
   const gitops = gitRunner(dir);
-  const sources = (Array.isArray(values.source) ? values.source : []).map((s) => gitRunner(resolve8(io.cwd, s)));
+  const sources = (Array.isArray(values.source) ? values.source : []).map((s) => gitRunner(resolve9(io.cwd, s)));
   const read = /* @__PURE__ */ __name(() => localPortalFacts(gitops, sources, config2, dir), "read");
   try {
     await gitops(["rev-parse", "--verify", "HEAD"]);
   } catch (error) {
-    throw new CliError(`paved ${command}: \`${values.gitops}\` is not a git clone with commits: ${error.message.split("\n")[0]}`, 2);
+    throw new CliError(`paved ${command}: \`${values.gitops}\` is not a git clone with commits: ${error.message.split("\n")[0]}`, EXIT_USAGE);
   }
   return read;
 }
@@ -48177,20 +48729,20 @@ Exit status: 0 shown, 1 invalid config, 2 usage or I/O problems.
     const { values } = parseCommandArgs("metrics", args, { ...LOCAL_FACTS_OPTIONS, window: { type: "string" }, format: { type: "string" } }, 0);
     const format = oneOf("metrics", "format", values.format, FORMATS5, "text");
     const window = parseWindow(typeof values.window === "string" ? values.window : DEFAULT_WINDOW, Date.now());
-    if ("error" in window) throw new CliError(`paved metrics: ${window.error}`, 2);
+    if ("error" in window) throw new CliError(`paved metrics: ${window.error}`, EXIT_USAGE);
     const facts = await (await localFactsReader("metrics", values, io))();
     const metrics = deliveryMetrics(facts.deployments, window);
     if (format === "json") {
       io.stdout.write(`${JSON.stringify({ window: { ...window, from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() }, ...metrics }, null, 2)}
 `);
-      return 0;
+      return EXIT_OK;
     }
     const lines2 = [`Delivery over the last ${window.label} (production deployments)`, "", ...block("org", metrics.org)];
     for (const t of metrics.teams) lines2.push("", ...block(`team ${t.team}`, t.metrics));
     for (const s of metrics.services) lines2.push("", ...block(`service ${s.service} (${s.repository})`, s.metrics));
     io.stdout.write(`${lines2.map(escapeTerminalLine).join("\n")}
 `);
-    return 0;
+    return EXIT_OK;
   }
 };
 function block(name, m) {
@@ -48360,7 +48912,12 @@ function history(deployments) {
 __name(history, "history");
 function previews(list) {
   if (list.length === 0) return "";
-  const items = list.map((p) => `<li><code>${escapeHtml2(p.service)}</code> #${p.pullRequest}${p.url ? ` <a href="${safeHref(p.url)}">${escapeHtml2(p.url)}</a>` : ""}</li>`).join("");
+  const items = list.map((p) => {
+    const change2 = p.pullRequestUrl ? `<a href="${safeHref(p.pullRequestUrl)}">${escapeHtml2(p.repository)}#${p.pullRequest}</a>` : `${escapeHtml2(p.repository)}#${p.pullRequest}`;
+    const services = p.services.length > 0 ? ` ${p.services.map((s) => `<code>${escapeHtml2(s)}</code>`).join(" ")}` : "";
+    const url = p.url && safeHref(p.url) !== "#" ? ` \xB7 <a href="${safeHref(p.url)}">${escapeHtml2(p.url)}</a>` : "";
+    return `<li>${change2}${services} in <code>${escapeHtml2(p.namespace)}</code>${url} <span class="muted">updated ${escapeHtml2(timestamp2(p.updatedAt))}, at <code>${escapeHtml2(p.headSha.slice(0, 7))}</code></span></li>`;
+  }).join("");
   return `<section><h2>Open previews</h2><ul>${items}</ul></section>`;
 }
 __name(previews, "previews");
@@ -48434,7 +48991,7 @@ function overview(facts) {
   return {
     environments: facts.environments,
     teams: teams.map((team) => ({ team, services: rows.filter((r) => r.team === team) })),
-    previews: [...facts.previews].sort((a, b) => b.openedAt - a.openedAt),
+    previews: [...facts.previews].sort((a, b) => b.updatedAt - a.updatedAt),
     feedback: facts.feedback,
     origin: facts.origin
   };
@@ -48448,7 +49005,7 @@ function servicePage(facts, repository2, service) {
     row,
     environments: facts.environments,
     history: facts.deployments.filter(mine).sort(newestFirst),
-    previews: facts.previews.filter(mine),
+    previews: facts.previews.filter((p) => p.repository.toLowerCase() === row.repository.toLowerCase() && (p.services.length === 0 || p.services.includes(service))),
     feedback: facts.feedback,
     origin: facts.origin
   };
@@ -48586,7 +49143,7 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
   async run(args, io) {
     const { values } = parseCommandArgs("portal", args, { ...LOCAL_FACTS_OPTIONS, port: { type: "string" } }, 0);
     const port = values.port === void 0 ? 4e3 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`paved portal: \`--port\` must be a port number, not \`${String(values.port)}\``, 2);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`paved portal: \`--port\` must be a port number, not \`${String(values.port)}\``, EXIT_USAGE);
     const read = await localFactsReader("portal", values, io);
     const handle = portalHandler({ viewerFacts: /* @__PURE__ */ __name(async () => ({ facts: await read() }), "viewerFacts") });
     const server = createServer((req, res) => {
@@ -48598,112 +49155,29 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
         if (!done) res.writeHead(404, { "content-type": "text/plain" }).end("not found: the portal is at /portal\n");
       });
     });
-    await new Promise((resolve12, reject) => {
-      server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, 2)));
-      server.listen(port, "127.0.0.1", resolve12);
+    await new Promise((resolve13, reject) => {
+      server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, EXIT_USAGE)));
+      server.listen(port, "127.0.0.1", resolve13);
     });
     io.stdout.write(`Paved portal on http://127.0.0.1:${server.address().port}/portal (Ctrl-C to stop)
 `);
-    await new Promise((resolve12) => {
+    await new Promise((resolve13) => {
       const stop = /* @__PURE__ */ __name(() => {
         portalServers.delete(stop);
         process.off("SIGINT", stop).off("SIGTERM", stop);
         server.closeAllConnections();
-        server.close(() => resolve12());
+        server.close(() => resolve13());
       }, "stop");
       process.once("SIGINT", stop).once("SIGTERM", stop);
       portalServers.add(stop);
     });
-    return 0;
+    return EXIT_OK;
   }
 };
 var portalServers = /* @__PURE__ */ new Set();
 
 // src/cli/previews.ts
-import { resolve as resolve9 } from "node:path";
-
-// src/previews/record.ts
-var KIND2 = "Preview";
-var RECORD_FILE = "preview.yaml";
-function previewsRoot(directory) {
-  return joinPath(directory, "previews");
-}
-__name(previewsRoot, "previewsRoot");
-function previewDir(directory, owner, repositoryId, number) {
-  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
-    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
-  }
-  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
-  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
-}
-__name(previewDir, "previewDir");
-function recordPath(dir) {
-  return `${dir}/${RECORD_FILE}`;
-}
-__name(recordPath, "recordPath");
-function recordPaths(paths, directory) {
-  const root3 = previewsRoot(directory);
-  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
-  return [...paths].filter((p) => shape.test(p)).sort();
-}
-__name(recordPaths, "recordPaths");
-function previewProjectPath(directory, owner) {
-  return joinPath(previewsRoot(directory), owner, "project.yaml");
-}
-__name(previewProjectPath, "previewProjectPath");
-function formatRecord(record) {
-  return `# A Paved preview of ${record.repository}#${record.number}. Paved removes this folder when the pull request closes,
-# its label is removed or its TTL passes without a push; do not edit by hand.
-` + dump({ apiVersion: "paved.dev/v1", kind: KIND2, ...record }, { lineWidth: -1, noRefs: true, quotingType: '"' });
-}
-__name(formatRecord, "formatRecord");
-function parseRecord(content) {
-  let doc;
-  try {
-    doc = load(content);
-  } catch {
-    return null;
-  }
-  if (typeof doc !== "object" || doc === null) return null;
-  const d = doc;
-  if (d.kind !== KIND2) return null;
-  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
-  const repository2 = text3("repository");
-  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
-  const owner = text3("owner");
-  const namespace = text3("namespace");
-  const headSha = text3("headSha");
-  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
-  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
-  const pinned2 = text3("pinned");
-  const url = text3("url");
-  return {
-    repository: repository2,
-    repositoryId,
-    number: d.number,
-    owner,
-    namespace,
-    headSha,
-    pushedAt,
-    keep: d.keep === true,
-    ...pinned2 ? { pinned: pinned2 } : {},
-    ...url ? { url } : {}
-  };
-}
-__name(parseRecord, "parseRecord");
-function listPreviews(files, directory) {
-  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
-}
-__name(listPreviews, "listPreviews");
-function isExpired(record, now, ttlMs) {
-  const at = Date.parse(record.pushedAt);
-  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
-}
-__name(isExpired, "isExpired");
-function escape2(text3) {
-  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-__name(escape2, "escape");
+import { resolve as resolve10 } from "node:path";
 
 // src/previews/changes.ts
 function previewWrites(snapshot, records, edit, config2) {
@@ -48759,6 +49233,8 @@ function previewProject(owner, records, config2) {
   );
 }
 __name(previewProject, "previewProject");
+
+// src/flows/preview-commit.ts
 async function commitPreviews(writer, config2, decide2, attempts = 5) {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -48771,7 +49247,7 @@ async function commitPreviews(writer, config2, decide2, attempts = 5) {
     const result2 = await writer.commit(writes, decision.message, snapshot.treeId);
     if (result2.kind === "committed") return { status: "committed", sha: result2.sha, records: open, edit: decision.edit };
     if (result2.kind === "unchanged") return { status: "unchanged", records: open, edit: decision.edit };
-    if (attempt < attempts) await new Promise((resolve12) => setTimeout(resolve12, defaultBackoff(attempt)));
+    if (attempt < attempts) await new Promise((resolve13) => setTimeout(resolve13, defaultBackoff(attempt)));
   }
   return { status: "conflict" };
 }
@@ -48804,16 +49280,16 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
     if (!loaded.config) {
       io.stderr.write(`paved previews prune: the org config ${loaded.file ?? ""} has errors; run paved check-config
 `);
-      return 1;
+      return EXIT_FAILED;
     }
     const config2 = loaded.config;
     const previews2 = config2.previews;
     if (!previews2) {
       io.stderr.write("paved previews prune: the org config has no `previews:` block\n");
-      return 1;
+      return EXIT_FAILED;
     }
     let expired = [];
-    const writer = new LocalGitWriter(resolve9(io.cwd, values.gitops));
+    const writer = new LocalGitWriter(resolve10(io.cwd, values.gitops));
     const result2 = await commitPreviews(writer, config2, (records) => {
       expired = records.filter((r) => isExpired(r, now, previews2.ttlMs));
       if (expired.length === 0) return null;
@@ -48824,18 +49300,18 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
 ${expired.map((r) => `${r.repository}#${r.number}`).join("\n")}`
       };
     });
-    if (result2.status === "conflict") throw new CliError("paved previews prune: the GitOps branch kept moving", 1);
+    if (result2.status === "conflict") throw new CliError("paved previews prune: the GitOps branch kept moving", EXIT_FAILED);
     io.stdout.write(
       expired.length === 0 || result2.status !== "committed" ? "No preview has passed its TTL.\n" : `Removed ${expired.length} preview(s) in ${result2.sha.slice(0, 7)}: ${expired.map((r) => `${r.repository}#${r.number}`).join(", ")}
 `
     );
-    return 0;
+    return EXIT_OK;
   }
 };
 
 // src/cli/render.ts
-import { lstat, mkdir as mkdir2, realpath as realpath2, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename4, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve10, sep } from "node:path";
+import { lstat, mkdir as mkdir2, realpath as realpath3, writeFile as writeFile3 } from "node:fs/promises";
+import { basename as basename5, isAbsolute as isAbsolute4, join as join5, relative as relative4, resolve as resolve11, sep as sep2 } from "node:path";
 var SOURCE2 = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 var renderCommand = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
@@ -48864,9 +49340,9 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       1
     );
     const out = stringOption(values.out);
-    if (out === void 0) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", 2);
-    const repository2 = stringOption(values.source) ?? `local/${basename4(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
-    if (!SOURCE2.test(repository2)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository2}\``, 2);
+    if (out === void 0) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", EXIT_USAGE);
+    const repository2 = stringOption(values.source) ?? `local/${basename5(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
+    if (!SOURCE2.test(repository2)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository2}\``, EXIT_USAGE);
     const id = sourceIdOption("render", values["source-id"]);
     const configOption = stringOption(values.config);
     const checked = await checkManifestFile(io, {
@@ -48875,7 +49351,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     });
     if (!checked.config || !checked.check || hasErrors(checked.diagnostics)) {
       writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0), checked.sources);
-      return 1;
+      return EXIT_FAILED;
     }
     const config2 = checked.config;
     let gitopsRepoURL = stringOption(values["gitops-repo"]);
@@ -48885,21 +49361,27 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       guessed = `${checked.file}: the Applications name ${gitopsRepoURL} as their GitOps repository (${configOption ?? "the built-in config"} sets no \`gitops.repository\`); set it in the org config, or pass --gitops-repo URL
 `;
     }
-    const { templates, valuesSchema } = await loadConfigFiles("render", io, config2, configOption ?? DEFAULT_CONFIG_PATH);
+    const files = await loadConfigFiles(io, config2, checked.configFile);
+    if (hasErrors(files.diagnostics)) {
+      const diagnostics2 = sortDiagnostics([...checked.diagnostics, ...files.diagnostics]);
+      writeDiagnostics(io, "text", diagnostics2, summaryLine(diagnostics2, checked.file, checked.check.units.length), checked.sources);
+      return exitCodeFor(diagnostics2);
+    }
+    const { templates, renderOptions: renderOptions2 } = files;
     const result2 = renderUnits(checked.check.units, config2, { repository: repository2, ...id }, templates, {
       ...gitopsRepoURL !== void 0 ? { gitopsRepoURL } : {},
-      ...valuesSchema !== void 0 ? { valuesSchema } : {}
+      ...renderOptions2
     });
-    const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocateDiagnostics(result2.diagnostics, config2.manifest, checked.file, (ptr) => checked.check?.sourceMap?.locate(ptr))]);
+    const diagnostics = sortDiagnostics([...checked.diagnostics, ...locateRendered(result2.diagnostics, config2.manifest, checked.file, checked.check.sourceMap)]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length), checked.sources);
-      return 1;
+      return exitCodeFor(diagnostics);
     }
-    const written = await writeTree(resolve10(io.cwd, out), result2.files);
+    const written = await writeTree(resolve11(io.cwd, out), result2.files);
     const summary2 = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
     writeDiagnostics(io, "text", diagnostics, summary2, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
-    return 0;
+    return EXIT_OK;
   }
 };
 function stringOption(value) {
@@ -48910,16 +49392,16 @@ async function writeTree(root3, files) {
   try {
     await mkdir2(root3, { recursive: true });
   } catch (error) {
-    throw new CliError(`paved render: cannot create \`${root3}\`: ${error.message}`, 2);
+    throw new CliError(`paved render: cannot create \`${root3}\`: ${error.message}`, EXIT_USAGE);
   }
-  const realRoot = await realpath2(root3);
+  const realRoot = await realpath3(root3);
   const within = /* @__PURE__ */ __name((path) => {
-    const rel = relative3(realRoot, path);
-    return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute3(rel);
+    const rel = relative4(realRoot, path);
+    return rel === "" || rel !== ".." && !rel.startsWith(`..${sep2}`) && !isAbsolute4(rel);
   }, "within");
   for (const path of files.keys()) {
-    if (isAbsolute3(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
-      throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, 2);
+    if (isAbsolute4(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
+      throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, EXIT_USAGE);
     }
   }
   const checked = /* @__PURE__ */ new Set();
@@ -48933,19 +49415,19 @@ async function writeTree(root3, files) {
         if (checked.has(current)) continue;
         const stats = await lstat(current).catch(() => void 0);
         if (!stats) await mkdir2(current);
-        else if (!within(await realpath2(current))) {
-          throw new CliError(`paved render: refusing to write \`${path}\`: \`${segment}\` is a link out of \`${root3}\``, 2);
+        else if (!within(await realpath3(current))) {
+          throw new CliError(`paved render: refusing to write \`${path}\`: \`${segment}\` is a link out of \`${root3}\``, EXIT_USAGE);
         }
         checked.add(current);
       }
       const target = join5(current, segments[segments.length - 1]);
       const existing = await lstat(target).catch(() => void 0);
-      if (existing?.isSymbolicLink()) throw new CliError(`paved render: refusing to write \`${path}\`: it is a symbolic link`, 2);
+      if (existing?.isSymbolicLink()) throw new CliError(`paved render: refusing to write \`${path}\`: it is a symbolic link`, EXIT_USAGE);
       await writeFile3(target, content, "utf8");
       written++;
     } catch (error) {
       if (error instanceof CliError) throw error;
-      throw new CliError(`paved render: cannot write \`${path}\`: ${error.message}`, 2);
+      throw new CliError(`paved render: cannot write \`${path}\`: ${error.message}`, EXIT_USAGE);
     }
   }
   return written;
@@ -48980,18 +49462,18 @@ Exit status: 0 printed, 2 usage problems.
     const { values, positionals } = parseCommandArgs("schema", args, { url: { type: "boolean" } }, 1);
     const kind = positionals[0] ?? "manifest";
     if (!KINDS.includes(kind)) {
-      throw new CliError(`paved schema: no schema \`${kind}\`${didYouMean(kind, KINDS)}; write \`manifest\` or \`config\``, 2);
+      throw new CliError(`paved schema: no schema \`${kind}\`${didYouMean(kind, KINDS)}; write \`manifest\` or \`config\``, EXIT_USAGE);
     }
     const name = FILE[kind];
     io.stdout.write(values.url === true ? `${schemaUrl(name)}
 ` : `${JSON.stringify(schemaDocument(name), null, 2)}
 `);
-    return 0;
+    return EXIT_OK;
   }
 };
 
 // src/cli/status.ts
-import { resolve as resolve11 } from "node:path";
+import { resolve as resolve12 } from "node:path";
 var FORMATS6 = ["text", "json"];
 var statusCommand = {
   summary: "Show each Paved deployment's state from a GitOps clone and an Argo CD webhook log",
@@ -49020,27 +49502,27 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
       0
     );
     const format = oneOf("status", "format", values.format, FORMATS6, "text");
-    if (typeof values.gitops !== "string") throw new CliError("paved status: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved status --help`", 2);
+    if (typeof values.gitops !== "string") throw new CliError("paved status: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved status --help`", EXIT_USAGE);
     const limit = values.limit === void 0 ? 20 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, 2);
+    if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, EXIT_USAGE);
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
-      for (const d of loaded.diagnostics) io.stderr.write(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${escapeTerminalLine(d.message)}
+      for (const d of loaded.diagnostics) io.stderr.write(`${diagnosticLine(d, { code: "none" })}
 `);
-      return 1;
+      return EXIT_FAILED;
     }
     const events = typeof values.events === "string" ? parseEventLog(values.events, await readText(io, values.events, "Argo CD events log")) : [];
-    const git = gitRunner(resolve11(io.cwd, values.gitops));
+    const git = gitRunner(resolve12(io.cwd, values.gitops));
     let history2;
     try {
       history2 = await localHistory(git, limit);
     } catch (error) {
-      throw new CliError(`paved status: cannot read the GitOps history in ${values.gitops}: ${error.message}`, 2);
+      throw new CliError(`paved status: cannot read the GitOps history in ${values.gitops}: ${error.message}`, EXIT_USAGE);
     }
     const replay = await replayEvents(history2, events, loaded.config, localTouching(git));
     io.stdout.write(format === "json" ? `${JSON.stringify(replay.deployments.map(jsonOf), null, 2)}
 ` : text2(replay.deployments, replay.notes));
-    return 0;
+    return EXIT_OK;
   }
 };
 function parseEventLog(file, content) {
@@ -49051,7 +49533,7 @@ function parseEventLog(file, content) {
     try {
       parsed = JSON.parse(trimmed);
     } catch (error) {
-      throw new CliError(`${file}:1:1: error: not a JSON array of Argo CD webhook bodies: ${error.message}`, 1);
+      throw new CliError(`${file}:1:1: error: not a JSON array of Argo CD webhook bodies: ${error.message}`, EXIT_FAILED);
     }
     if (Array.isArray(parsed)) parsed.forEach((value) => entries2.push({ line: 1, value }));
   } else {
@@ -49060,13 +49542,13 @@ function parseEventLog(file, content) {
       try {
         entries2.push({ line: i + 1, value: JSON.parse(raw) });
       } catch (error) {
-        throw new CliError(`${file}:${i + 1}:1: error: not JSON (one webhook body per line): ${error.message}`, 1);
+        throw new CliError(`${file}:${i + 1}:1: error: not JSON (one webhook body per line): ${error.message}`, EXIT_FAILED);
       }
     });
   }
   return entries2.map(({ line, value }) => {
     const parsed = parseArgoEvent(value);
-    if (!parsed.ok) throw new CliError(`${file}:${line}:1: error: ${parsed.reason}`, 1);
+    if (!parsed.ok) throw new CliError(`${file}:${line}:1: error: ${parsed.reason}`, EXIT_FAILED);
     return parsed.event;
   });
 }
@@ -49136,7 +49618,7 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
     const diagnostics = misplaced ? [misplaced] : result2.diagnostics;
     const summary2 = summaryLine(diagnostics, result2.file, result2.check?.units.length ?? 0);
     writeDiagnostics(io, format, diagnostics, summary2, result2.sources);
-    return hasErrors(diagnostics) ? 1 : 0;
+    return exitCodeFor(diagnostics);
   }
 };
 
@@ -49192,7 +49674,7 @@ async function run(argv, io) {
   const [name, ...rest] = argv;
   if (name === void 0) {
     io.stderr.write(help());
-    return 2;
+    return EXIT_USAGE;
   }
   if (name === "--help" || name === "-h" || name === "help") {
     const asked = name === "help" ? rest[0] : void 0;
@@ -49200,26 +49682,26 @@ async function run(argv, io) {
     if (asked !== void 0 && !topic) {
       io.stderr.write(`paved help: unknown command \`${asked}\`${didYouMean(asked, Object.keys(commands))}; see \`paved --help\`
 `);
-      return 2;
+      return EXIT_USAGE;
     }
     io.stdout.write(topic ? topic.usage : help());
-    return 0;
+    return EXIT_OK;
   }
   if (name === "--version" || name === "-V" || name === "version") {
     io.stdout.write(`${PAVED_VERSION}
 `);
-    return 0;
+    return EXIT_OK;
   }
   const command = lookup2(name);
   if (!command) {
     const hint = name.startsWith("-") ? "" : didYouMean(name, Object.keys(commands));
     io.stderr.write(`paved: unknown ${name.startsWith("-") ? "option" : "command"} \`${name}\`${hint}; see \`paved --help\`
 `);
-    return 2;
+    return EXIT_USAGE;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
     io.stdout.write(command.usage);
-    return 0;
+    return EXIT_OK;
   }
   try {
     return await command.run(rest, io);
@@ -49231,13 +49713,27 @@ async function run(argv, io) {
     }
     io.stderr.write(`paved: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}
 `);
-    return 2;
+    return EXIT_USAGE;
   }
 }
 __name(run, "run");
 
+// src/cli/process-io.ts
+function processIo() {
+  const isTTY = Boolean(process.stdout.isTTY);
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    isTTY,
+    color: wantsColor(isTTY, process.env),
+    stdin: process.stdin
+  };
+}
+__name(processIo, "processIo");
+
 // paved-cli-entry.ts
-process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), isTTY: Boolean(process.stdout.isTTY), stdin: process.stdin });
+process.exitCode = await run(process.argv.slice(2), processIo());
 /*! Bundled license information:
 
 re2js/build/index.js:

@@ -3,10 +3,11 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
 import { EXAMPLES_DIR, StoryError, tellStory } from "../src/demo/story.js";
-import { Terminal, wantsColor } from "../src/demo/terminal.js";
+import { Terminal } from "../src/demo/terminal.js";
+import { wantsColor } from "../src/report/ansi.js";
 import { PLAN_MARKER } from "../src/report/markdown.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
 
 const dirs: string[] = [];
 let savedTmp: string | undefined;
@@ -26,12 +27,8 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function demo(args: string[] = [], isTTY = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: scratch, isTTY };
-  const code = await run(["demo", ...args], io);
-  return { code, stdout, stderr };
+function demo(args: string[] = [], isTTY = false): Promise<CliResult> {
+  return runCli(["demo", ...args], { cwd: scratch, isTTY });
 }
 
 /** The `A`/`D`/`M` lines of the commits the demo shows, in order, per commit. */
@@ -82,7 +79,16 @@ describe("paved demo", () => {
     expect(shown[1]!.every((f) => f.status === "M")).toBe(true);
     expect(shown[1]!.map((f) => f.path)).toContain("production/payments/api/manifests/deployment.yaml");
 
-    // 4: the removal deletes exactly what #1 created, nothing else.
+    // 4 and 5: production rolled back in git and held (a merge leaves it alone), then released and promoted;
+    // `paved history production` reads it back from the trailers, newest first.
+    expect(out).toMatch(/│ rollback production to [0-9a-f]{7}\n/);
+    expect(out).toMatch(/│ production\/api: update \(image tag 1\.5\.0 → 1\.4\.2; replicas 2 → 3\)/);
+    expect(out).toContain("│ Paved-Action: rollback");
+    expect(out).toContain("A merge of main now leaves production alone");
+    const history = [...out.matchAll(/^ {2}│ \S+ {2}(merge|promote|rollback|release|hold) +acme\/payments@[0-9a-f]{7}/gm)].map((m) => m[1]);
+    expect(history).toEqual(["promote", "release", "rollback", "merge", "merge", "merge"]);
+
+    // 6: the removal deletes exactly what #1 created, nothing else.
     const deleted = shown[2]!.filter((f) => f.status === "D").map((f) => f.path).sort();
     expect(deleted).toEqual(created);
     expect(shown[2]!.filter((f) => f.status !== "D").map((f) => f.path)).toEqual([".paved/sources/acme/payments.yaml"]);

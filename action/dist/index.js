@@ -2311,9 +2311,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2351,12 +2351,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -4691,8 +4691,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -7019,12 +7019,12 @@ upgrade: ${upgrade}\r
         }
       }
       __name(onDrain, "onDrain");
-      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve4, reject) => {
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       }), "waitForDrain");
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7714,12 +7714,12 @@ var require_client_h2 = __commonJS({
         }
       }
       __name(onDrain, "onDrain");
-      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve4, reject) => {
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       }), "waitForDrain");
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8213,16 +8213,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve4(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -8233,7 +8233,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve5(null);
           }, "callback");
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -8285,7 +8285,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -8297,7 +8297,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8649,8 +8649,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -9958,7 +9958,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9971,7 +9971,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve5(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9992,7 +9992,7 @@ var require_readable = __commonJS({
     __name(isUnusable, "isUnusable");
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -10009,7 +10009,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve4,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -10083,18 +10083,18 @@ var require_readable = __commonJS({
     }
     __name(chunksConcat, "chunksConcat");
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve4, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -10358,9 +10358,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10590,9 +10590,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10891,9 +10891,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10989,9 +10989,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -14968,7 +14968,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -15044,7 +15044,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -15087,7 +15087,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18919,8 +18919,8 @@ var require_util8 = __commonJS({
     }
     __name(isASCIINumber, "isASCIINumber");
     function delay(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     __name(delay, "delay");
@@ -20262,8 +20262,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve4, reject) {
-            return setTimeout(resolve4, t);
+          return new this.Promise(function(resolve5, reject) {
+            return setTimeout(resolve5, t);
           });
         }
         computePenalty() {
@@ -20480,15 +20480,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve4, returned, task;
+          var args, cb, error2, reject, resolve5, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve4(returned);
+                  return resolve5(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -20503,13 +20503,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve4;
-          resolve4 = reject = null;
+          var promise, reject, resolve5;
+          resolve5 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve4 = _resolve;
+            resolve5 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve4, reject });
+          this._queue.push({ task, args, resolve: resolve5, reject });
           this._tryToRun();
           return promise;
         }
@@ -20919,14 +20919,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               }, "finished");
-              return new this.Promise((resolve4, reject) => {
+              return new this.Promise((resolve5, reject) => {
                 if (finished()) {
-                  return resolve4();
+                  return resolve5();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve4();
+                      return resolve5();
                     }
                   });
                 }
@@ -21019,9 +21019,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = /* @__PURE__ */ __name((...args2) => {
-              return new this.Promise(function(resolve4, reject) {
+              return new this.Promise(function(resolve5, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve4)(args3);
+                  return (args3[0] != null ? reject : resolve5)(args3);
                 });
               });
             }, "task");
@@ -21140,6 +21140,225 @@ var require_light = __commonJS({
       var lib = Bottleneck_1;
       return lib;
     }));
+  }
+});
+
+// node_modules/ajv-formats/dist/formats.js
+var require_formats = __commonJS({
+  "node_modules/ajv-formats/dist/formats.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
+    function fmtDef(validate, compare) {
+      return { validate, compare };
+    }
+    __name(fmtDef, "fmtDef");
+    exports.fullFormats = {
+      // date: http://tools.ietf.org/html/rfc3339#section-5.6
+      date: fmtDef(date, compareDate),
+      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
+      time: fmtDef(getTime(true), compareTime),
+      "date-time": fmtDef(getDateTime(true), compareDateTime),
+      "iso-time": fmtDef(getTime(), compareIsoTime),
+      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
+      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
+      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
+      uri,
+      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
+      // uri-template: https://tools.ietf.org/html/rfc6570
+      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
+      // For the source: https://gist.github.com/dperini/729294
+      // For test cases: https://mathiasbynens.be/demo/url-regex
+      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
+      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
+      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
+      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
+      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
+      regex: regex2,
+      // uuid: http://tools.ietf.org/html/rfc4122
+      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
+      // JSON-pointer: https://tools.ietf.org/html/rfc6901
+      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
+      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
+      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
+      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
+      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
+      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
+      // byte: https://github.com/miguelmota/is-base64
+      byte,
+      // signed 32 bit integer
+      int32: { type: "number", validate: validateInt32 },
+      // signed 64 bit integer
+      int64: { type: "number", validate: validateInt64 },
+      // C-type float
+      float: { type: "number", validate: validateNumber },
+      // C-type double
+      double: { type: "number", validate: validateNumber },
+      // hint to the UI to hide input strings
+      password: true,
+      // unchecked string payload
+      binary: true
+    };
+    exports.fastFormats = {
+      ...exports.fullFormats,
+      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
+      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
+      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
+      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
+      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
+      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
+      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
+      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
+      // email (sources from jsen validator):
+      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
+      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
+      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
+    };
+    exports.formatNames = Object.keys(exports.fullFormats);
+    function isLeapYear(year) {
+      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    }
+    __name(isLeapYear, "isLeapYear");
+    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
+    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    function date(str2) {
+      const matches = DATE.exec(str2);
+      if (!matches)
+        return false;
+      const year = +matches[1];
+      const month = +matches[2];
+      const day = +matches[3];
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
+    }
+    __name(date, "date");
+    function compareDate(d1, d2) {
+      if (!(d1 && d2))
+        return void 0;
+      if (d1 > d2)
+        return 1;
+      if (d1 < d2)
+        return -1;
+      return 0;
+    }
+    __name(compareDate, "compareDate");
+    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
+    function getTime(strictTimeZone) {
+      return /* @__PURE__ */ __name(function time(str2) {
+        const matches = TIME.exec(str2);
+        if (!matches)
+          return false;
+        const hr = +matches[1];
+        const min = +matches[2];
+        const sec = +matches[3];
+        const tz = matches[4];
+        const tzSign = matches[5] === "-" ? -1 : 1;
+        const tzH = +(matches[6] || 0);
+        const tzM = +(matches[7] || 0);
+        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
+          return false;
+        if (hr <= 23 && min <= 59 && sec < 60)
+          return true;
+        const utcMin = min - tzM * tzSign;
+        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
+        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
+      }, "time");
+    }
+    __name(getTime, "getTime");
+    function compareTime(s1, s2) {
+      if (!(s1 && s2))
+        return void 0;
+      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
+      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
+      if (!(t1 && t2))
+        return void 0;
+      return t1 - t2;
+    }
+    __name(compareTime, "compareTime");
+    function compareIsoTime(t1, t2) {
+      if (!(t1 && t2))
+        return void 0;
+      const a1 = TIME.exec(t1);
+      const a2 = TIME.exec(t2);
+      if (!(a1 && a2))
+        return void 0;
+      t1 = a1[1] + a1[2] + a1[3];
+      t2 = a2[1] + a2[2] + a2[3];
+      if (t1 > t2)
+        return 1;
+      if (t1 < t2)
+        return -1;
+      return 0;
+    }
+    __name(compareIsoTime, "compareIsoTime");
+    var DATE_TIME_SEPARATOR = /t|\s/i;
+    function getDateTime(strictTimeZone) {
+      const time = getTime(strictTimeZone);
+      return /* @__PURE__ */ __name(function date_time(str2) {
+        const dateTime = str2.split(DATE_TIME_SEPARATOR);
+        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
+      }, "date_time");
+    }
+    __name(getDateTime, "getDateTime");
+    function compareDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const d1 = new Date(dt1).valueOf();
+      const d2 = new Date(dt2).valueOf();
+      if (!(d1 && d2))
+        return void 0;
+      return d1 - d2;
+    }
+    __name(compareDateTime, "compareDateTime");
+    function compareIsoDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
+      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
+      const res = compareDate(d1, d2);
+      if (res === void 0)
+        return void 0;
+      return res || compareTime(t1, t2);
+    }
+    __name(compareIsoDateTime, "compareIsoDateTime");
+    var NOT_URI_FRAGMENT = /\/|:/;
+    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
+    function uri(str2) {
+      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
+    }
+    __name(uri, "uri");
+    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
+    function byte(str2) {
+      BYTE.lastIndex = 0;
+      return BYTE.test(str2);
+    }
+    __name(byte, "byte");
+    var MIN_INT32 = -(2 ** 31);
+    var MAX_INT32 = 2 ** 31 - 1;
+    function validateInt32(value) {
+      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
+    }
+    __name(validateInt32, "validateInt32");
+    function validateInt64(value) {
+      return Number.isInteger(value);
+    }
+    __name(validateInt64, "validateInt64");
+    function validateNumber() {
+      return true;
+    }
+    __name(validateNumber, "validateNumber");
+    var Z_ANCHOR = /[^\\]\\Z/;
+    function regex2(str2) {
+      if (Z_ANCHOR.test(str2))
+        return false;
+      try {
+        new RegExp(str2);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
+    __name(regex2, "regex");
   }
 });
 
@@ -25216,10 +25435,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key: key2, sep: sep3, value } = collItem;
+        const { start: start2, key: key2, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep3?.[0],
+          next: key2 ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -25233,7 +25452,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -25257,7 +25476,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -25273,7 +25492,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -25366,7 +25585,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -25380,13 +25599,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep3 + cb;
-              sep3 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -25430,18 +25649,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key: key2, sep: sep3, value } = collItem;
+        const { start: start2, key: key2, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep3?.[0],
+          next: key2 ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -25495,8 +25714,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap2 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -25508,7 +25727,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -25519,8 +25738,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -25537,7 +25756,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -25720,7 +25939,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -25737,24 +25956,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent2.slice(trimIndent) + content;
-          sep3 = "\n";
+          value += sep4 + indent2.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent2.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent2.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -25943,25 +26162,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     __name(unfoldLines, "unfoldLines");
     function doubleQuotedValue(source, onError) {
@@ -26795,14 +27014,14 @@ var require_cst_stringify = __commonJS({
       }
     }
     __name(stringifyToken, "stringifyToken");
-    function stringifyItem({ start: start2, key: key2, sep: sep3, value }) {
+    function stringifyItem({ start: start2, key: key2, sep: sep4, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
       if (key2)
         res += stringifyToken(key2);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -27991,18 +28210,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start2 = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start: start2, key: scalar, sep: sep3 }]
+            items: [{ start: start2, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -28155,15 +28374,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
                   const key2 = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key: key2, sep: sep3 }]
+                    items: [{ start: start3, key: key2, sep: sep4 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -28357,13 +28576,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start: start2, key: fc, sep: sep3 }]
+              items: [{ start: start2, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -28643,225 +28862,6 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit.visit;
     exports.visitAsync = visit.visitAsync;
-  }
-});
-
-// node_modules/ajv-formats/dist/formats.js
-var require_formats = __commonJS({
-  "node_modules/ajv-formats/dist/formats.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare) {
-      return { validate, compare };
-    }
-    __name(fmtDef, "fmtDef");
-    exports.fullFormats = {
-      // date: http://tools.ietf.org/html/rfc3339#section-5.6
-      date: fmtDef(date, compareDate),
-      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
-      time: fmtDef(getTime(true), compareTime),
-      "date-time": fmtDef(getDateTime(true), compareDateTime),
-      "iso-time": fmtDef(getTime(), compareIsoTime),
-      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
-      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
-      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
-      uri,
-      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
-      // uri-template: https://tools.ietf.org/html/rfc6570
-      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
-      // For the source: https://gist.github.com/dperini/729294
-      // For test cases: https://mathiasbynens.be/demo/url-regex
-      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
-      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
-      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
-      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
-      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
-      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex: regex2,
-      // uuid: http://tools.ietf.org/html/rfc4122
-      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
-      // JSON-pointer: https://tools.ietf.org/html/rfc6901
-      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
-      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
-      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
-      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
-      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
-      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
-      // byte: https://github.com/miguelmota/is-base64
-      byte,
-      // signed 32 bit integer
-      int32: { type: "number", validate: validateInt32 },
-      // signed 64 bit integer
-      int64: { type: "number", validate: validateInt64 },
-      // C-type float
-      float: { type: "number", validate: validateNumber },
-      // C-type double
-      double: { type: "number", validate: validateNumber },
-      // hint to the UI to hide input strings
-      password: true,
-      // unchecked string payload
-      binary: true
-    };
-    exports.fastFormats = {
-      ...exports.fullFormats,
-      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
-      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
-      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
-      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
-      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
-      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
-      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
-      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
-      // email (sources from jsen validator):
-      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
-      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
-      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
-    };
-    exports.formatNames = Object.keys(exports.fullFormats);
-    function isLeapYear(year) {
-      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    }
-    __name(isLeapYear, "isLeapYear");
-    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str2) {
-      const matches = DATE.exec(str2);
-      if (!matches)
-        return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
-    }
-    __name(date, "date");
-    function compareDate(d1, d2) {
-      if (!(d1 && d2))
-        return void 0;
-      if (d1 > d2)
-        return 1;
-      if (d1 < d2)
-        return -1;
-      return 0;
-    }
-    __name(compareDate, "compareDate");
-    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
-    function getTime(strictTimeZone) {
-      return /* @__PURE__ */ __name(function time(str2) {
-        const matches = TIME.exec(str2);
-        if (!matches)
-          return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
-        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
-          return false;
-        if (hr <= 23 && min <= 59 && sec < 60)
-          return true;
-        const utcMin = min - tzM * tzSign;
-        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
-        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
-      }, "time");
-    }
-    __name(getTime, "getTime");
-    function compareTime(s1, s2) {
-      if (!(s1 && s2))
-        return void 0;
-      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
-      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
-      if (!(t1 && t2))
-        return void 0;
-      return t1 - t2;
-    }
-    __name(compareTime, "compareTime");
-    function compareIsoTime(t1, t2) {
-      if (!(t1 && t2))
-        return void 0;
-      const a1 = TIME.exec(t1);
-      const a2 = TIME.exec(t2);
-      if (!(a1 && a2))
-        return void 0;
-      t1 = a1[1] + a1[2] + a1[3];
-      t2 = a2[1] + a2[2] + a2[3];
-      if (t1 > t2)
-        return 1;
-      if (t1 < t2)
-        return -1;
-      return 0;
-    }
-    __name(compareIsoTime, "compareIsoTime");
-    var DATE_TIME_SEPARATOR = /t|\s/i;
-    function getDateTime(strictTimeZone) {
-      const time = getTime(strictTimeZone);
-      return /* @__PURE__ */ __name(function date_time(str2) {
-        const dateTime = str2.split(DATE_TIME_SEPARATOR);
-        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
-      }, "date_time");
-    }
-    __name(getDateTime, "getDateTime");
-    function compareDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const d1 = new Date(dt1).valueOf();
-      const d2 = new Date(dt2).valueOf();
-      if (!(d1 && d2))
-        return void 0;
-      return d1 - d2;
-    }
-    __name(compareDateTime, "compareDateTime");
-    function compareIsoDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
-      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
-      const res = compareDate(d1, d2);
-      if (res === void 0)
-        return void 0;
-      return res || compareTime(t1, t2);
-    }
-    __name(compareIsoDateTime, "compareIsoDateTime");
-    var NOT_URI_FRAGMENT = /\/|:/;
-    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str2) {
-      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
-    }
-    __name(uri, "uri");
-    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str2) {
-      BYTE.lastIndex = 0;
-      return BYTE.test(str2);
-    }
-    __name(byte, "byte");
-    var MIN_INT32 = -(2 ** 31);
-    var MAX_INT32 = 2 ** 31 - 1;
-    function validateInt32(value) {
-      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
-    }
-    __name(validateInt32, "validateInt32");
-    function validateInt64(value) {
-      return Number.isInteger(value);
-    }
-    __name(validateInt64, "validateInt64");
-    function validateNumber() {
-      return true;
-    }
-    __name(validateNumber, "validateNumber");
-    var Z_ANCHOR = /[^\\]\\Z/;
-    function regex2(str2) {
-      if (Z_ANCHOR.test(str2))
-        return false;
-      try {
-        new RegExp(str2);
-        return true;
-      } catch (e) {
-        return false;
-      }
-    }
-    __name(regex2, "regex");
   }
 });
 
@@ -32073,7 +32073,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve4.call(this, root3, ref);
+      let _sch = resolve5.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32104,13 +32104,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve4(root3, ref) {
+    function resolve5(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve4, "resolve");
+    __name(resolve5, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -33005,7 +33005,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve4(baseURI, relativeURI, options) {
+    function resolve5(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33041,51 +33041,51 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve4, "resolve");
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    __name(resolve5, "resolve");
+    function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse4(serialize(base, options), options);
-        relative3 = parse4(serialize(relative3, options), options);
+        relative4 = parse4(serialize(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -33093,7 +33093,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     __name(resolveComponent, "resolveComponent");
@@ -33412,7 +33412,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve4,
+      resolve: resolve5,
       resolveComponent,
       equal,
       serialize,
@@ -35659,6 +35659,515 @@ var require_applicator = __commonJS({
   }
 });
 
+// node_modules/ajv/dist/vocabularies/format/format.js
+var require_format = __commonJS({
+  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var error2 = {
+      message: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`, "message"),
+      params: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`, "params")
+    };
+    var def = {
+      keyword: "format",
+      type: ["number", "string"],
+      schemaType: "string",
+      $data: true,
+      error: error2,
+      code(cxt, ruleType) {
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
+        const { opts, errSchemaPath, schemaEnv, self: self2 } = it;
+        if (!opts.validateFormats)
+          return;
+        if ($data)
+          validate$DataFormat();
+        else
+          validateFormat();
+        function validate$DataFormat() {
+          const fmts = gen.scopeValue("formats", {
+            ref: self2.formats,
+            code: opts.code.formats
+          });
+          const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
+          const fType = gen.let("fType");
+          const format = gen.let("format");
+          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format, fDef));
+          cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
+          function unknownFmt() {
+            if (opts.strictSchema === false)
+              return codegen_1.nil;
+            return (0, codegen_1._)`${schemaCode} && !${format}`;
+          }
+          __name(unknownFmt, "unknownFmt");
+          function invalidFmt() {
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))` : (0, codegen_1._)`${format}(${data})`;
+            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
+            return (0, codegen_1._)`${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
+          }
+          __name(invalidFmt, "invalidFmt");
+        }
+        __name(validate$DataFormat, "validate$DataFormat");
+        function validateFormat() {
+          const formatDef = self2.formats[schema2];
+          if (!formatDef) {
+            unknownFormat();
+            return;
+          }
+          if (formatDef === true)
+            return;
+          const [fmtType, format, fmtRef] = getFormat(formatDef);
+          if (fmtType === ruleType)
+            cxt.pass(validCondition());
+          function unknownFormat() {
+            if (opts.strictSchema === false) {
+              self2.logger.warn(unknownMsg());
+              return;
+            }
+            throw new Error(unknownMsg());
+            function unknownMsg() {
+              return `unknown format "${schema2}" ignored in schema at path "${errSchemaPath}"`;
+            }
+            __name(unknownMsg, "unknownMsg");
+          }
+          __name(unknownFormat, "unknownFormat");
+          function getFormat(fmtDef) {
+            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code });
+            if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
+              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
+            }
+            return ["string", fmtDef, fmt];
+          }
+          __name(getFormat, "getFormat");
+          function validCondition() {
+            if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
+              if (!schemaEnv.$async)
+                throw new Error("async format in sync schema");
+              return (0, codegen_1._)`await ${fmtRef}(${data})`;
+            }
+            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+          }
+          __name(validCondition, "validCondition");
+        }
+        __name(validateFormat, "validateFormat");
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/format/index.js
+var require_format2 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var format_1 = require_format();
+    var format = [format_1.default];
+    exports.default = format;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/metadata.js
+var require_metadata = __commonJS({
+  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.contentVocabulary = exports.metadataVocabulary = void 0;
+    exports.metadataVocabulary = [
+      "title",
+      "description",
+      "default",
+      "deprecated",
+      "readOnly",
+      "writeOnly",
+      "examples"
+    ];
+    exports.contentVocabulary = [
+      "contentMediaType",
+      "contentEncoding",
+      "contentSchema"
+    ];
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/draft7.js
+var require_draft7 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var core_1 = require_core2();
+    var validation_1 = require_validation();
+    var applicator_1 = require_applicator();
+    var format_1 = require_format2();
+    var metadata_1 = require_metadata();
+    var draft7Vocabularies = [
+      core_1.default,
+      validation_1.default,
+      (0, applicator_1.default)(),
+      format_1.default,
+      metadata_1.metadataVocabulary,
+      metadata_1.contentVocabulary
+    ];
+    exports.default = draft7Vocabularies;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/discriminator/types.js
+var require_types = __commonJS({
+  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DiscrError = void 0;
+    var DiscrError;
+    (function(DiscrError2) {
+      DiscrError2["Tag"] = "tag";
+      DiscrError2["Mapping"] = "mapping";
+    })(DiscrError || (exports.DiscrError = DiscrError = {}));
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/discriminator/index.js
+var require_discriminator = __commonJS({
+  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var types_1 = require_types();
+    var compile_1 = require_compile();
+    var ref_error_1 = require_ref_error();
+    var util_1 = require_util9();
+    var error2 = {
+      message: /* @__PURE__ */ __name(({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`, "message"),
+      params: /* @__PURE__ */ __name(({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`, "params")
+    };
+    var def = {
+      keyword: "discriminator",
+      type: "object",
+      schemaType: "object",
+      error: error2,
+      code(cxt) {
+        const { gen, data, schema: schema2, parentSchema, it } = cxt;
+        const { oneOf } = parentSchema;
+        if (!it.opts.discriminator) {
+          throw new Error("discriminator: requires discriminator option");
+        }
+        const tagName = schema2.propertyName;
+        if (typeof tagName != "string")
+          throw new Error("discriminator: requires propertyName");
+        if (schema2.mapping)
+          throw new Error("discriminator: mapping is not supported");
+        if (!oneOf)
+          throw new Error("discriminator: requires oneOf keyword");
+        const valid = gen.let("valid", false);
+        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
+        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
+        cxt.ok(valid);
+        function validateMapping() {
+          const mapping = getMapping();
+          gen.if(false);
+          for (const tagValue in mapping) {
+            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
+            gen.assign(valid, applyTagSchema(mapping[tagValue]));
+          }
+          gen.else();
+          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
+          gen.endIf();
+        }
+        __name(validateMapping, "validateMapping");
+        function applyTagSchema(schemaProp) {
+          const _valid = gen.name("valid");
+          const schCxt = cxt.subschema({ keyword: "oneOf", schemaProp }, _valid);
+          cxt.mergeEvaluated(schCxt, codegen_1.Name);
+          return _valid;
+        }
+        __name(applyTagSchema, "applyTagSchema");
+        function getMapping() {
+          var _a;
+          const oneOfMapping = {};
+          const topRequired = hasRequired(parentSchema);
+          let tagRequired = true;
+          for (let i = 0; i < oneOf.length; i++) {
+            let sch = oneOf[i];
+            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
+              const ref = sch.$ref;
+              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
+              if (sch instanceof compile_1.SchemaEnv)
+                sch = sch.schema;
+              if (sch === void 0)
+                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
+            }
+            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
+            if (typeof propSch != "object") {
+              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
+            }
+            tagRequired = tagRequired && (topRequired || hasRequired(sch));
+            addMappings(propSch, i);
+          }
+          if (!tagRequired)
+            throw new Error(`discriminator: "${tagName}" must be required`);
+          return oneOfMapping;
+          function hasRequired({ required: required2 }) {
+            return Array.isArray(required2) && required2.includes(tagName);
+          }
+          __name(hasRequired, "hasRequired");
+          function addMappings(sch, i) {
+            if (sch.const) {
+              addMapping(sch.const, i);
+            } else if (sch.enum) {
+              for (const tagValue of sch.enum) {
+                addMapping(tagValue, i);
+              }
+            } else {
+              throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
+            }
+          }
+          __name(addMappings, "addMappings");
+          function addMapping(tagValue, i) {
+            if (typeof tagValue != "string" || tagValue in oneOfMapping) {
+              throw new Error(`discriminator: "${tagName}" values must be unique strings`);
+            }
+            oneOfMapping[tagValue] = i;
+          }
+          __name(addMapping, "addMapping");
+        }
+        __name(getMapping, "getMapping");
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-draft-07.json
+var require_json_schema_draft_07 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
+    module.exports = {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      $id: "http://json-schema.org/draft-07/schema#",
+      title: "Core schema meta-schema",
+      definitions: {
+        schemaArray: {
+          type: "array",
+          minItems: 1,
+          items: { $ref: "#" }
+        },
+        nonNegativeInteger: {
+          type: "integer",
+          minimum: 0
+        },
+        nonNegativeIntegerDefault0: {
+          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
+        },
+        simpleTypes: {
+          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
+        },
+        stringArray: {
+          type: "array",
+          items: { type: "string" },
+          uniqueItems: true,
+          default: []
+        }
+      },
+      type: ["object", "boolean"],
+      properties: {
+        $id: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $schema: {
+          type: "string",
+          format: "uri"
+        },
+        $ref: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $comment: {
+          type: "string"
+        },
+        title: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        default: true,
+        readOnly: {
+          type: "boolean",
+          default: false
+        },
+        examples: {
+          type: "array",
+          items: true
+        },
+        multipleOf: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        maximum: {
+          type: "number"
+        },
+        exclusiveMaximum: {
+          type: "number"
+        },
+        minimum: {
+          type: "number"
+        },
+        exclusiveMinimum: {
+          type: "number"
+        },
+        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
+        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        pattern: {
+          type: "string",
+          format: "regex"
+        },
+        additionalItems: { $ref: "#" },
+        items: {
+          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
+          default: true
+        },
+        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
+        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        uniqueItems: {
+          type: "boolean",
+          default: false
+        },
+        contains: { $ref: "#" },
+        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
+        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        required: { $ref: "#/definitions/stringArray" },
+        additionalProperties: { $ref: "#" },
+        definitions: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        properties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        patternProperties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          propertyNames: { format: "regex" },
+          default: {}
+        },
+        dependencies: {
+          type: "object",
+          additionalProperties: {
+            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
+          }
+        },
+        propertyNames: { $ref: "#" },
+        const: true,
+        enum: {
+          type: "array",
+          items: true,
+          minItems: 1,
+          uniqueItems: true
+        },
+        type: {
+          anyOf: [
+            { $ref: "#/definitions/simpleTypes" },
+            {
+              type: "array",
+              items: { $ref: "#/definitions/simpleTypes" },
+              minItems: 1,
+              uniqueItems: true
+            }
+          ]
+        },
+        format: { type: "string" },
+        contentMediaType: { type: "string" },
+        contentEncoding: { type: "string" },
+        if: { $ref: "#" },
+        then: { $ref: "#" },
+        else: { $ref: "#" },
+        allOf: { $ref: "#/definitions/schemaArray" },
+        anyOf: { $ref: "#/definitions/schemaArray" },
+        oneOf: { $ref: "#/definitions/schemaArray" },
+        not: { $ref: "#" }
+      },
+      default: true
+    };
+  }
+});
+
+// node_modules/ajv/dist/ajv.js
+var require_ajv = __commonJS({
+  "node_modules/ajv/dist/ajv.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
+    var core_1 = require_core();
+    var draft7_1 = require_draft7();
+    var discriminator_1 = require_discriminator();
+    var draft7MetaSchema = require_json_schema_draft_07();
+    var META_SUPPORT_DATA = ["/properties"];
+    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
+    var Ajv2 = class extends core_1.default {
+      static {
+        __name(this, "Ajv");
+      }
+      _addVocabularies() {
+        super._addVocabularies();
+        draft7_1.default.forEach((v) => this.addVocabulary(v));
+        if (this.opts.discriminator)
+          this.addKeyword(discriminator_1.default);
+      }
+      _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        if (!this.opts.meta)
+          return;
+        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
+        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+      }
+      defaultMeta() {
+        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
+      }
+    };
+    exports.Ajv = Ajv2;
+    module.exports = exports = Ajv2;
+    module.exports.Ajv = Ajv2;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = Ajv2;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validate_1.KeywordCxt;
+    }, "get") });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1._;
+    }, "get") });
+    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.str;
+    }, "get") });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.stringify;
+    }, "get") });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.nil;
+    }, "get") });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.Name;
+    }, "get") });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.CodeGen;
+    }, "get") });
+    var validation_error_1 = require_validation_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validation_error_1.default;
+    }, "get") });
+    var ref_error_1 = require_ref_error();
+    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return ref_error_1.default;
+    }, "get") });
+  }
+});
+
 // node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
 var require_dynamicAnchor = __commonJS({
   "node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
@@ -35987,135 +36496,464 @@ var require_unevaluated = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
-var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var error2 = {
-      message: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`, "message"),
-      params: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`, "params")
-    };
-    var def = {
-      keyword: "format",
-      type: ["number", "string"],
-      schemaType: "string",
-      $data: true,
-      error: error2,
-      code(cxt, ruleType) {
-        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
-        const { opts, errSchemaPath, schemaEnv, self: self2 } = it;
-        if (!opts.validateFormats)
-          return;
-        if ($data)
-          validate$DataFormat();
-        else
-          validateFormat();
-        function validate$DataFormat() {
-          const fmts = gen.scopeValue("formats", {
-            ref: self2.formats,
-            code: opts.code.formats
-          });
-          const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
-          const fType = gen.let("fType");
-          const format = gen.let("format");
-          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format, fDef));
-          cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
-          function unknownFmt() {
-            if (opts.strictSchema === false)
-              return codegen_1.nil;
-            return (0, codegen_1._)`${schemaCode} && !${format}`;
+// node_modules/ajv/dist/refs/json-schema-2019-09/schema.json
+var require_schema4 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/schema.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/schema",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/core": true,
+        "https://json-schema.org/draft/2019-09/vocab/applicator": true,
+        "https://json-schema.org/draft/2019-09/vocab/validation": true,
+        "https://json-schema.org/draft/2019-09/vocab/meta-data": true,
+        "https://json-schema.org/draft/2019-09/vocab/format": false,
+        "https://json-schema.org/draft/2019-09/vocab/content": true
+      },
+      $recursiveAnchor: true,
+      title: "Core and Validation specifications meta-schema",
+      allOf: [
+        { $ref: "meta/core" },
+        { $ref: "meta/applicator" },
+        { $ref: "meta/validation" },
+        { $ref: "meta/meta-data" },
+        { $ref: "meta/format" },
+        { $ref: "meta/content" }
+      ],
+      type: ["object", "boolean"],
+      properties: {
+        definitions: {
+          $comment: "While no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schema to prevent incompatible extensions as it remains in common use.",
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        },
+        dependencies: {
+          $comment: '"dependencies" is no longer a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to "dependentSchemas" and "dependentRequired"',
+          type: "object",
+          additionalProperties: {
+            anyOf: [{ $recursiveRef: "#" }, { $ref: "meta/validation#/$defs/stringArray" }]
           }
-          __name(unknownFmt, "unknownFmt");
-          function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))` : (0, codegen_1._)`${format}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
-            return (0, codegen_1._)`${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
-          }
-          __name(invalidFmt, "invalidFmt");
         }
-        __name(validate$DataFormat, "validate$DataFormat");
-        function validateFormat() {
-          const formatDef = self2.formats[schema2];
-          if (!formatDef) {
-            unknownFormat();
-            return;
-          }
-          if (formatDef === true)
-            return;
-          const [fmtType, format, fmtRef] = getFormat(formatDef);
-          if (fmtType === ruleType)
-            cxt.pass(validCondition());
-          function unknownFormat() {
-            if (opts.strictSchema === false) {
-              self2.logger.warn(unknownMsg());
-              return;
-            }
-            throw new Error(unknownMsg());
-            function unknownMsg() {
-              return `unknown format "${schema2}" ignored in schema at path "${errSchemaPath}"`;
-            }
-            __name(unknownMsg, "unknownMsg");
-          }
-          __name(unknownFormat, "unknownFormat");
-          function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code });
-            if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
-              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
-            }
-            return ["string", fmtDef, fmt];
-          }
-          __name(getFormat, "getFormat");
-          function validCondition() {
-            if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
-              if (!schemaEnv.$async)
-                throw new Error("async format in sync schema");
-              return (0, codegen_1._)`await ${fmtRef}(${data})`;
-            }
-            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
-          }
-          __name(validCondition, "validCondition");
-        }
-        __name(validateFormat, "validateFormat");
       }
     };
-    exports.default = def;
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
-var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var format_1 = require_format();
-    var format = [format_1.default];
-    exports.default = format;
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json
+var require_applicator2 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/applicator",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/applicator": true
+      },
+      $recursiveAnchor: true,
+      title: "Applicator vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        additionalItems: { $recursiveRef: "#" },
+        unevaluatedItems: { $recursiveRef: "#" },
+        items: {
+          anyOf: [{ $recursiveRef: "#" }, { $ref: "#/$defs/schemaArray" }]
+        },
+        contains: { $recursiveRef: "#" },
+        additionalProperties: { $recursiveRef: "#" },
+        unevaluatedProperties: { $recursiveRef: "#" },
+        properties: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        },
+        patternProperties: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          propertyNames: { format: "regex" },
+          default: {}
+        },
+        dependentSchemas: {
+          type: "object",
+          additionalProperties: {
+            $recursiveRef: "#"
+          }
+        },
+        propertyNames: { $recursiveRef: "#" },
+        if: { $recursiveRef: "#" },
+        then: { $recursiveRef: "#" },
+        else: { $recursiveRef: "#" },
+        allOf: { $ref: "#/$defs/schemaArray" },
+        anyOf: { $ref: "#/$defs/schemaArray" },
+        oneOf: { $ref: "#/$defs/schemaArray" },
+        not: { $recursiveRef: "#" }
+      },
+      $defs: {
+        schemaArray: {
+          type: "array",
+          minItems: 1,
+          items: { $recursiveRef: "#" }
+        }
+      }
+    };
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
-var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json
+var require_content = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/content",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/content": true
+      },
+      $recursiveAnchor: true,
+      title: "Content vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        contentMediaType: { type: "string" },
+        contentEncoding: { type: "string" },
+        contentSchema: { $recursiveRef: "#" }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json
+var require_core3 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/core",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/core": true
+      },
+      $recursiveAnchor: true,
+      title: "Core vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        $id: {
+          type: "string",
+          format: "uri-reference",
+          $comment: "Non-empty fragments not allowed.",
+          pattern: "^[^#]*#?$"
+        },
+        $schema: {
+          type: "string",
+          format: "uri"
+        },
+        $anchor: {
+          type: "string",
+          pattern: "^[A-Za-z][-A-Za-z0-9.:_]*$"
+        },
+        $ref: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $recursiveRef: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $recursiveAnchor: {
+          type: "boolean",
+          default: false
+        },
+        $vocabulary: {
+          type: "object",
+          propertyNames: {
+            type: "string",
+            format: "uri"
+          },
+          additionalProperties: {
+            type: "boolean"
+          }
+        },
+        $comment: {
+          type: "string"
+        },
+        $defs: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json
+var require_format3 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/format",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/format": true
+      },
+      $recursiveAnchor: true,
+      title: "Format vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        format: { type: "string" }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json
+var require_meta_data = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/meta-data",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/meta-data": true
+      },
+      $recursiveAnchor: true,
+      title: "Meta-data vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        title: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        default: true,
+        deprecated: {
+          type: "boolean",
+          default: false
+        },
+        readOnly: {
+          type: "boolean",
+          default: false
+        },
+        writeOnly: {
+          type: "boolean",
+          default: false
+        },
+        examples: {
+          type: "array",
+          items: true
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json
+var require_validation2 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/validation",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/validation": true
+      },
+      $recursiveAnchor: true,
+      title: "Validation vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        multipleOf: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        maximum: {
+          type: "number"
+        },
+        exclusiveMaximum: {
+          type: "number"
+        },
+        minimum: {
+          type: "number"
+        },
+        exclusiveMinimum: {
+          type: "number"
+        },
+        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
+        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        pattern: {
+          type: "string",
+          format: "regex"
+        },
+        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
+        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        uniqueItems: {
+          type: "boolean",
+          default: false
+        },
+        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
+        minContains: {
+          $ref: "#/$defs/nonNegativeInteger",
+          default: 1
+        },
+        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
+        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        required: { $ref: "#/$defs/stringArray" },
+        dependentRequired: {
+          type: "object",
+          additionalProperties: {
+            $ref: "#/$defs/stringArray"
+          }
+        },
+        const: true,
+        enum: {
+          type: "array",
+          items: true
+        },
+        type: {
+          anyOf: [
+            { $ref: "#/$defs/simpleTypes" },
+            {
+              type: "array",
+              items: { $ref: "#/$defs/simpleTypes" },
+              minItems: 1,
+              uniqueItems: true
+            }
+          ]
+        }
+      },
+      $defs: {
+        nonNegativeInteger: {
+          type: "integer",
+          minimum: 0
+        },
+        nonNegativeIntegerDefault0: {
+          $ref: "#/$defs/nonNegativeInteger",
+          default: 0
+        },
+        simpleTypes: {
+          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
+        },
+        stringArray: {
+          type: "array",
+          items: { type: "string" },
+          uniqueItems: true,
+          default: []
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/index.js
+var require_json_schema_2019_09 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.contentVocabulary = exports.metadataVocabulary = void 0;
-    exports.metadataVocabulary = [
-      "title",
-      "description",
-      "default",
-      "deprecated",
-      "readOnly",
-      "writeOnly",
-      "examples"
-    ];
-    exports.contentVocabulary = [
-      "contentMediaType",
-      "contentEncoding",
-      "contentSchema"
-    ];
+    var metaSchema = require_schema4();
+    var applicator = require_applicator2();
+    var content = require_content();
+    var core2 = require_core3();
+    var format = require_format3();
+    var metadata = require_meta_data();
+    var validation = require_validation2();
+    var META_SUPPORT_DATA = ["/properties"];
+    function addMetaSchema2019($data) {
+      ;
+      [
+        metaSchema,
+        applicator,
+        content,
+        core2,
+        with$data(this, format),
+        metadata,
+        with$data(this, validation)
+      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
+      return this;
+      function with$data(ajv, sch) {
+        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
+      }
+      __name(with$data, "with$data");
+    }
+    __name(addMetaSchema2019, "addMetaSchema2019");
+    exports.default = addMetaSchema2019;
+  }
+});
+
+// node_modules/ajv/dist/2019.js
+var require__ = __commonJS({
+  "node_modules/ajv/dist/2019.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2019 = void 0;
+    var core_1 = require_core();
+    var draft7_1 = require_draft7();
+    var dynamic_1 = require_dynamic();
+    var next_1 = require_next();
+    var unevaluated_1 = require_unevaluated();
+    var discriminator_1 = require_discriminator();
+    var json_schema_2019_09_1 = require_json_schema_2019_09();
+    var META_SCHEMA_ID = "https://json-schema.org/draft/2019-09/schema";
+    var Ajv20192 = class extends core_1.default {
+      static {
+        __name(this, "Ajv2019");
+      }
+      constructor(opts = {}) {
+        super({
+          ...opts,
+          dynamicRef: true,
+          next: true,
+          unevaluated: true
+        });
+      }
+      _addVocabularies() {
+        super._addVocabularies();
+        this.addVocabulary(dynamic_1.default);
+        draft7_1.default.forEach((v) => this.addVocabulary(v));
+        this.addVocabulary(next_1.default);
+        this.addVocabulary(unevaluated_1.default);
+        if (this.opts.discriminator)
+          this.addKeyword(discriminator_1.default);
+      }
+      _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        const { $data, meta } = this.opts;
+        if (!meta)
+          return;
+        json_schema_2019_09_1.default.call(this, $data);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+      }
+      defaultMeta() {
+        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
+      }
+    };
+    exports.Ajv2019 = Ajv20192;
+    module.exports = exports = Ajv20192;
+    module.exports.Ajv2019 = Ajv20192;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = Ajv20192;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validate_1.KeywordCxt;
+    }, "get") });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1._;
+    }, "get") });
+    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.str;
+    }, "get") });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.stringify;
+    }, "get") });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.nil;
+    }, "get") });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.Name;
+    }, "get") });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.CodeGen;
+    }, "get") });
+    var validation_error_1 = require_validation_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validation_error_1.default;
+    }, "get") });
+    var ref_error_1 = require_ref_error();
+    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return ref_error_1.default;
+    }, "get") });
   }
 });
 
@@ -36147,133 +36985,8 @@ var require_draft2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
-var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DiscrError = void 0;
-    var DiscrError;
-    (function(DiscrError2) {
-      DiscrError2["Tag"] = "tag";
-      DiscrError2["Mapping"] = "mapping";
-    })(DiscrError || (exports.DiscrError = DiscrError = {}));
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
-var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var types_1 = require_types();
-    var compile_1 = require_compile();
-    var ref_error_1 = require_ref_error();
-    var util_1 = require_util9();
-    var error2 = {
-      message: /* @__PURE__ */ __name(({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`, "message"),
-      params: /* @__PURE__ */ __name(({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`, "params")
-    };
-    var def = {
-      keyword: "discriminator",
-      type: "object",
-      schemaType: "object",
-      error: error2,
-      code(cxt) {
-        const { gen, data, schema: schema2, parentSchema, it } = cxt;
-        const { oneOf } = parentSchema;
-        if (!it.opts.discriminator) {
-          throw new Error("discriminator: requires discriminator option");
-        }
-        const tagName = schema2.propertyName;
-        if (typeof tagName != "string")
-          throw new Error("discriminator: requires propertyName");
-        if (schema2.mapping)
-          throw new Error("discriminator: mapping is not supported");
-        if (!oneOf)
-          throw new Error("discriminator: requires oneOf keyword");
-        const valid = gen.let("valid", false);
-        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
-        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
-        cxt.ok(valid);
-        function validateMapping() {
-          const mapping = getMapping();
-          gen.if(false);
-          for (const tagValue in mapping) {
-            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
-            gen.assign(valid, applyTagSchema(mapping[tagValue]));
-          }
-          gen.else();
-          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
-          gen.endIf();
-        }
-        __name(validateMapping, "validateMapping");
-        function applyTagSchema(schemaProp) {
-          const _valid = gen.name("valid");
-          const schCxt = cxt.subschema({ keyword: "oneOf", schemaProp }, _valid);
-          cxt.mergeEvaluated(schCxt, codegen_1.Name);
-          return _valid;
-        }
-        __name(applyTagSchema, "applyTagSchema");
-        function getMapping() {
-          var _a;
-          const oneOfMapping = {};
-          const topRequired = hasRequired(parentSchema);
-          let tagRequired = true;
-          for (let i = 0; i < oneOf.length; i++) {
-            let sch = oneOf[i];
-            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
-              const ref = sch.$ref;
-              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
-              if (sch instanceof compile_1.SchemaEnv)
-                sch = sch.schema;
-              if (sch === void 0)
-                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
-            }
-            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
-            if (typeof propSch != "object") {
-              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
-            }
-            tagRequired = tagRequired && (topRequired || hasRequired(sch));
-            addMappings(propSch, i);
-          }
-          if (!tagRequired)
-            throw new Error(`discriminator: "${tagName}" must be required`);
-          return oneOfMapping;
-          function hasRequired({ required: required2 }) {
-            return Array.isArray(required2) && required2.includes(tagName);
-          }
-          __name(hasRequired, "hasRequired");
-          function addMappings(sch, i) {
-            if (sch.const) {
-              addMapping(sch.const, i);
-            } else if (sch.enum) {
-              for (const tagValue of sch.enum) {
-                addMapping(tagValue, i);
-              }
-            } else {
-              throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
-            }
-          }
-          __name(addMappings, "addMappings");
-          function addMapping(tagValue, i) {
-            if (typeof tagValue != "string" || tagValue in oneOfMapping) {
-              throw new Error(`discriminator: "${tagName}" values must be unique strings`);
-            }
-            oneOfMapping[tagValue] = i;
-          }
-          __name(addMapping, "addMapping");
-        }
-        __name(getMapping, "getMapping");
-      }
-    };
-    exports.default = def;
-  }
-});
-
 // node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
-var require_schema4 = __commonJS({
+var require_schema5 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36333,7 +37046,7 @@ var require_schema4 = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
-var require_applicator2 = __commonJS({
+var require_applicator3 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36406,7 +37119,7 @@ var require_unevaluated2 = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
-var require_content = __commonJS({
+var require_content2 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36427,7 +37140,7 @@ var require_content = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
-var require_core3 = __commonJS({
+var require_core4 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36502,7 +37215,7 @@ var require_format_annotation = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
-var require_meta_data = __commonJS({
+var require_meta_data2 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36543,7 +37256,7 @@ var require_meta_data = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
-var require_validation2 = __commonJS({
+var require_validation3 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36642,14 +37355,14 @@ var require_json_schema_2020_12 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var metaSchema = require_schema4();
-    var applicator = require_applicator2();
+    var metaSchema = require_schema5();
+    var applicator = require_applicator3();
     var unevaluated = require_unevaluated2();
-    var content = require_content();
-    var core2 = require_core3();
+    var content = require_content2();
+    var core2 = require_core4();
     var format = require_format_annotation();
-    var metadata = require_meta_data();
-    var validation = require_validation2();
+    var metadata = require_meta_data2();
+    var validation = require_validation3();
     var META_SUPPORT_DATA = ["/properties"];
     function addMetaSchema2020($data) {
       ;
@@ -36675,7 +37388,7 @@ var require_json_schema_2020_12 = __commonJS({
 });
 
 // node_modules/ajv/dist/2020.js
-var require__ = __commonJS({
+var require__2 = __commonJS({
   "node_modules/ajv/dist/2020.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -36685,7 +37398,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20203 = class extends core_1.default {
+    var Ajv20202 = class extends core_1.default {
       static {
         __name(this, "Ajv2020");
       }
@@ -36715,263 +37428,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20203;
-    module.exports = exports = Ajv20203;
-    module.exports.Ajv2020 = Ajv20203;
+    exports.Ajv2020 = Ajv20202;
+    module.exports = exports = Ajv20202;
+    module.exports.Ajv2020 = Ajv20202;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20203;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validate_1.KeywordCxt;
-    }, "get") });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1._;
-    }, "get") });
-    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.str;
-    }, "get") });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.stringify;
-    }, "get") });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.nil;
-    }, "get") });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.Name;
-    }, "get") });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.CodeGen;
-    }, "get") });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validation_error_1.default;
-    }, "get") });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return ref_error_1.default;
-    }, "get") });
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/draft7.js
-var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var core_1 = require_core2();
-    var validation_1 = require_validation();
-    var applicator_1 = require_applicator();
-    var format_1 = require_format2();
-    var metadata_1 = require_metadata();
-    var draft7Vocabularies = [
-      core_1.default,
-      validation_1.default,
-      (0, applicator_1.default)(),
-      format_1.default,
-      metadata_1.metadataVocabulary,
-      metadata_1.contentVocabulary
-    ];
-    exports.default = draft7Vocabularies;
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
-var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
-    module.exports = {
-      $schema: "http://json-schema.org/draft-07/schema#",
-      $id: "http://json-schema.org/draft-07/schema#",
-      title: "Core schema meta-schema",
-      definitions: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $ref: "#" }
-        },
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      },
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $comment: {
-          type: "string"
-        },
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        },
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
-        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        additionalItems: { $ref: "#" },
-        items: {
-          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
-          default: true
-        },
-        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
-        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        contains: { $ref: "#" },
-        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
-        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/definitions/stringArray" },
-        additionalProperties: { $ref: "#" },
-        definitions: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        properties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependencies: {
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
-          }
-        },
-        propertyNames: { $ref: "#" },
-        const: true,
-        enum: {
-          type: "array",
-          items: true,
-          minItems: 1,
-          uniqueItems: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/definitions/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/definitions/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        },
-        format: { type: "string" },
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        if: { $ref: "#" },
-        then: { $ref: "#" },
-        else: { $ref: "#" },
-        allOf: { $ref: "#/definitions/schemaArray" },
-        anyOf: { $ref: "#/definitions/schemaArray" },
-        oneOf: { $ref: "#/definitions/schemaArray" },
-        not: { $ref: "#" }
-      },
-      default: true
-    };
-  }
-});
-
-// node_modules/ajv/dist/ajv.js
-var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-    var core_1 = require_core();
-    var draft7_1 = require_draft7();
-    var discriminator_1 = require_discriminator();
-    var draft7MetaSchema = require_json_schema_draft_07();
-    var META_SUPPORT_DATA = ["/properties"];
-    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv2 = class extends core_1.default {
-      static {
-        __name(this, "Ajv");
-      }
-      _addVocabularies() {
-        super._addVocabularies();
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        if (!this.opts.meta)
-          return;
-        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
-        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv = Ajv2;
-    module.exports = exports = Ajv2;
-    module.exports.Ajv = Ajv2;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv2;
+    exports.default = Ajv20202;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return validate_1.KeywordCxt;
@@ -37093,12 +37554,12 @@ var require_dist2 = __commonJS({
     var fastName = new codegen_1.Name("fastFormats");
     var formatsPlugin = /* @__PURE__ */ __name((ajv, opts = { keywords: true }) => {
       if (Array.isArray(opts)) {
-        addFormats3(ajv, opts, formats_1.fullFormats, fullName2);
+        addFormats2(ajv, opts, formats_1.fullFormats, fullName2);
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName2];
       const list = opts.formats || formats_1.formatNames;
-      addFormats3(ajv, list, formats, exportName);
+      addFormats2(ajv, list, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -37110,14 +37571,14 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats3(ajv, list, fs3, exportName) {
+    function addFormats2(ajv, list, fs3, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
       for (const f of list)
         ajv.addFormat(f, fs3[f]);
     }
-    __name(addFormats3, "addFormats");
+    __name(addFormats2, "addFormats");
     module.exports = exports = formatsPlugin;
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.default = formatsPlugin;
@@ -40306,7 +40767,7 @@ var require_util10 = __commonJS({
         }
         path = url.path;
       }
-      var isAbsolute = exports.isAbsolute(path);
+      var isAbsolute2 = exports.isAbsolute(path);
       var parts = path.split(/\/+/);
       for (var part2, up = 0, i = parts.length - 1; i >= 0; i--) {
         part2 = parts[i];
@@ -40326,7 +40787,7 @@ var require_util10 = __commonJS({
       }
       path = parts.join("/");
       if (path === "") {
-        path = isAbsolute ? "/" : ".";
+        path = isAbsolute2 ? "/" : ".";
       }
       if (url) {
         url.path = path;
@@ -40373,7 +40834,7 @@ var require_util10 = __commonJS({
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative3(aRoot, aPath) {
+    function relative4(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -40392,8 +40853,8 @@ var require_util10 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    __name(relative3, "relative");
-    exports.relative = relative3;
+    __name(relative4, "relative");
+    exports.relative = relative4;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -43229,467 +43690,6 @@ var require_lib = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-2019-09/schema.json
-var require_schema5 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/schema.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/schema",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/core": true,
-        "https://json-schema.org/draft/2019-09/vocab/applicator": true,
-        "https://json-schema.org/draft/2019-09/vocab/validation": true,
-        "https://json-schema.org/draft/2019-09/vocab/meta-data": true,
-        "https://json-schema.org/draft/2019-09/vocab/format": false,
-        "https://json-schema.org/draft/2019-09/vocab/content": true
-      },
-      $recursiveAnchor: true,
-      title: "Core and Validation specifications meta-schema",
-      allOf: [
-        { $ref: "meta/core" },
-        { $ref: "meta/applicator" },
-        { $ref: "meta/validation" },
-        { $ref: "meta/meta-data" },
-        { $ref: "meta/format" },
-        { $ref: "meta/content" }
-      ],
-      type: ["object", "boolean"],
-      properties: {
-        definitions: {
-          $comment: "While no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schema to prevent incompatible extensions as it remains in common use.",
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        },
-        dependencies: {
-          $comment: '"dependencies" is no longer a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to "dependentSchemas" and "dependentRequired"',
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $recursiveRef: "#" }, { $ref: "meta/validation#/$defs/stringArray" }]
-          }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json
-var require_applicator3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/applicator",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/applicator": true
-      },
-      $recursiveAnchor: true,
-      title: "Applicator vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        additionalItems: { $recursiveRef: "#" },
-        unevaluatedItems: { $recursiveRef: "#" },
-        items: {
-          anyOf: [{ $recursiveRef: "#" }, { $ref: "#/$defs/schemaArray" }]
-        },
-        contains: { $recursiveRef: "#" },
-        additionalProperties: { $recursiveRef: "#" },
-        unevaluatedProperties: { $recursiveRef: "#" },
-        properties: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependentSchemas: {
-          type: "object",
-          additionalProperties: {
-            $recursiveRef: "#"
-          }
-        },
-        propertyNames: { $recursiveRef: "#" },
-        if: { $recursiveRef: "#" },
-        then: { $recursiveRef: "#" },
-        else: { $recursiveRef: "#" },
-        allOf: { $ref: "#/$defs/schemaArray" },
-        anyOf: { $ref: "#/$defs/schemaArray" },
-        oneOf: { $ref: "#/$defs/schemaArray" },
-        not: { $recursiveRef: "#" }
-      },
-      $defs: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $recursiveRef: "#" }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json
-var require_content2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/content",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/content": true
-      },
-      $recursiveAnchor: true,
-      title: "Content vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        contentSchema: { $recursiveRef: "#" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json
-var require_core4 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/core",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/core": true
-      },
-      $recursiveAnchor: true,
-      title: "Core vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference",
-          $comment: "Non-empty fragments not allowed.",
-          pattern: "^[^#]*#?$"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $anchor: {
-          type: "string",
-          pattern: "^[A-Za-z][-A-Za-z0-9.:_]*$"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $recursiveRef: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $recursiveAnchor: {
-          type: "boolean",
-          default: false
-        },
-        $vocabulary: {
-          type: "object",
-          propertyNames: {
-            type: "string",
-            format: "uri"
-          },
-          additionalProperties: {
-            type: "boolean"
-          }
-        },
-        $comment: {
-          type: "string"
-        },
-        $defs: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json
-var require_format3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/format",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/format": true
-      },
-      $recursiveAnchor: true,
-      title: "Format vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        format: { type: "string" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json
-var require_meta_data2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/meta-data",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/meta-data": true
-      },
-      $recursiveAnchor: true,
-      title: "Meta-data vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        deprecated: {
-          type: "boolean",
-          default: false
-        },
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        writeOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json
-var require_validation3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/validation",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/validation": true
-      },
-      $recursiveAnchor: true,
-      title: "Validation vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
-        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
-        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
-        minContains: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 1
-        },
-        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
-        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/$defs/stringArray" },
-        dependentRequired: {
-          type: "object",
-          additionalProperties: {
-            $ref: "#/$defs/stringArray"
-          }
-        },
-        const: true,
-        enum: {
-          type: "array",
-          items: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/$defs/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/$defs/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        }
-      },
-      $defs: {
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 0
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/index.js
-var require_json_schema_2019_09 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var metaSchema = require_schema5();
-    var applicator = require_applicator3();
-    var content = require_content2();
-    var core2 = require_core4();
-    var format = require_format3();
-    var metadata = require_meta_data2();
-    var validation = require_validation3();
-    var META_SUPPORT_DATA = ["/properties"];
-    function addMetaSchema2019($data) {
-      ;
-      [
-        metaSchema,
-        applicator,
-        content,
-        core2,
-        with$data(this, format),
-        metadata,
-        with$data(this, validation)
-      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
-      return this;
-      function with$data(ajv, sch) {
-        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
-      }
-      __name(with$data, "with$data");
-    }
-    __name(addMetaSchema2019, "addMetaSchema2019");
-    exports.default = addMetaSchema2019;
-  }
-});
-
-// node_modules/ajv/dist/2019.js
-var require__2 = __commonJS({
-  "node_modules/ajv/dist/2019.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2019 = void 0;
-    var core_1 = require_core();
-    var draft7_1 = require_draft7();
-    var dynamic_1 = require_dynamic();
-    var next_1 = require_next();
-    var unevaluated_1 = require_unevaluated();
-    var discriminator_1 = require_discriminator();
-    var json_schema_2019_09_1 = require_json_schema_2019_09();
-    var META_SCHEMA_ID = "https://json-schema.org/draft/2019-09/schema";
-    var Ajv20192 = class extends core_1.default {
-      static {
-        __name(this, "Ajv2019");
-      }
-      constructor(opts = {}) {
-        super({
-          ...opts,
-          dynamicRef: true,
-          next: true,
-          unevaluated: true
-        });
-      }
-      _addVocabularies() {
-        super._addVocabularies();
-        this.addVocabulary(dynamic_1.default);
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
-        this.addVocabulary(next_1.default);
-        this.addVocabulary(unevaluated_1.default);
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        const { $data, meta } = this.opts;
-        if (!meta)
-          return;
-        json_schema_2019_09_1.default.call(this, $data);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv2019 = Ajv20192;
-    module.exports = exports = Ajv20192;
-    module.exports.Ajv2019 = Ajv20192;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20192;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validate_1.KeywordCxt;
-    }, "get") });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1._;
-    }, "get") });
-    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.str;
-    }, "get") });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.stringify;
-    }, "get") });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.nil;
-    }, "get") });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.Name;
-    }, "get") });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.CodeGen;
-    }, "get") });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validation_error_1.default;
-    }, "get") });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return ref_error_1.default;
-    }, "get") });
-  }
-});
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -43862,12 +43862,12 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -43885,7 +43885,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step2(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     __name(step2, "step");
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -49136,7 +49136,7 @@ function getCachedAuthentication(state, auth22) {
 }
 __name(getCachedAuthentication, "getCachedAuthentication");
 async function wait(seconds) {
-  await new Promise((resolve4) => setTimeout(resolve4, seconds * 1e3));
+  await new Promise((resolve5) => setTimeout(resolve5, seconds * 1e3));
 }
 __name(wait, "wait");
 async function waitForAccessToken(request2, clientId, clientType, verification) {
@@ -50184,7 +50184,7 @@ async function sendRequestWithRetries(state, request2, options, createdAt, retri
     state.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
-    await new Promise((resolve4) => setTimeout(resolve4, awaitTime));
+    await new Promise((resolve5) => setTimeout(resolve5, awaitTime));
     return sendRequestWithRetries(state, request2, options, createdAt, retries);
   }
 }
@@ -51881,7 +51881,7 @@ function answerLost(error2) {
 __name(answerLost, "answerLost");
 async function awaitLateComment(gh, repo, issueNumber, marker, author) {
   for (const ms of LATE_WRITE_POLLS) {
-    await new Promise((resolve4) => setTimeout(resolve4, ms));
+    await new Promise((resolve5) => setTimeout(resolve5, ms));
     const found = (await ownComments(gh, repo, issueNumber, marker, author))[0];
     if (found) return found;
   }
@@ -51897,1204 +51897,8 @@ async function deleteExtra(gh, repo, comments) {
 }
 __name(deleteExtra, "deleteExtra");
 
-// src/action/inputs.ts
-var ActionError = class extends Error {
-  static {
-    __name(this, "ActionError");
-  }
-  name = "ActionError";
-};
-function input(env, name) {
-  return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-}
-__name(input, "input");
-var DEFAULT_CONFIG_PATH = ".github/paved.yml";
-function readInputs(env) {
-  const githubToken = input(env, "github-token");
-  if (!githubToken) {
-    throw new ActionError("the `github-token` input is empty: leave it out (it defaults to `${{ github.token }}`) or pass a token with checks: write and pull-requests: write");
-  }
-  const configSource = input(env, "config-source") || "org";
-  if (configSource !== "org" && configSource !== "workspace") {
-    throw new ActionError(`the \`config-source\` input must be \`org\` (the org's .github repository) or \`workspace\`, not "${configSource}"`);
-  }
-  return {
-    githubToken,
-    gitopsToken: input(env, "gitops-token"),
-    configSource,
-    configToken: input(env, "config-token"),
-    config: input(env, "config") || DEFAULT_CONFIG_PATH,
-    manifest: input(env, "manifest"),
-    commentAuthor: input(env, "comment-author") || ACTIONS_BOT
-  };
-}
-__name(readInputs, "readInputs");
-function required(env, name) {
-  const value = env[name];
-  if (!value) throw new ActionError(`${name} is not set: Paved's Action runs inside a GitHub Actions workflow (on pull_request_target or push)`);
-  return value;
-}
-__name(required, "required");
-function apiUrlOf(env) {
-  return (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
-}
-__name(apiUrlOf, "apiUrlOf");
-function readContext(env) {
-  const eventName = required(env, "GITHUB_EVENT_NAME");
-  const eventPath = required(env, "GITHUB_EVENT_PATH");
-  const repository = required(env, "GITHUB_REPOSITORY");
-  let repo;
-  try {
-    repo = parseRepo(repository);
-  } catch {
-    throw new ActionError(`GITHUB_REPOSITORY must be owner/name, not "${repository}"`);
-  }
-  return {
-    eventName,
-    eventPath,
-    repo,
-    workspace: env["GITHUB_WORKSPACE"] || process.cwd(),
-    apiUrl: apiUrlOf(env),
-    serverUrl: (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, ""),
-    runId: env["GITHUB_RUN_ID"] ? `actions-run-${env["GITHUB_RUN_ID"]}-${env["GITHUB_RUN_ATTEMPT"] || "1"}` : `actions-run-${Date.now()}`
-  };
-}
-__name(readContext, "readContext");
-var MAX_RATE_LIMIT_WAIT_SECONDS = 60;
-function actionClient(token, apiUrl, log2, overrides = {}) {
-  return new Octokit2({
-    auth: token,
-    baseUrl: apiUrl,
-    userAgent: "paved-action",
-    log: { debug: log2.debug, info: log2.debug, warn: log2.warning, error: log2.info },
-    retry: { retries: 3 },
-    throttle: {
-      onRateLimit: /* @__PURE__ */ __name((retryAfter, options, _octokit, retryCount) => {
-        log2.warning(`GitHub's rate limit for this token is used up (${options.method} ${options.url}); it resets in ${retryAfter} s`);
-        return retryCount === 0 && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
-      }, "onRateLimit"),
-      onSecondaryRateLimit: /* @__PURE__ */ __name((retryAfter, options, _octokit, retryCount) => {
-        log2.warning(`GitHub's secondary rate limit hit on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
-        return retryCount === 0;
-      }, "onSecondaryRateLimit")
-    },
-    ...overrides
-  });
-}
-__name(actionClient, "actionClient");
-
-// src/action/runner.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import { dirname as dirname3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
-
-// src/core/diagnostic.ts
-function hasErrors(diagnostics) {
-  return diagnostics.some((d) => d.severity === "error");
-}
-__name(hasErrors, "hasErrors");
-function sortDiagnostics(diagnostics) {
-  return [...diagnostics].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)
-  );
-}
-__name(sortDiagnostics, "sortDiagnostics");
-
-// src/core/pointer.ts
-function escapePointerToken(token) {
-  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-__name(escapePointerToken, "escapePointerToken");
-function pointer(...tokens2) {
-  return tokens2.map((t) => "/" + escapePointerToken(t)).join("");
-}
-__name(pointer, "pointer");
-function parsePointer(ptr) {
-  if (ptr === "") return [];
-  return ptr.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-__name(parsePointer, "parsePointer");
-
-// src/manifest/merge-patch.ts
-function isJsonObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-__name(isJsonObject, "isJsonObject");
-function hasOwn(object, key2) {
-  return Object.prototype.hasOwnProperty.call(object, key2);
-}
-__name(hasOwn, "hasOwn");
-function setOwn(object, key2, value) {
-  Object.defineProperty(object, key2, { value, writable: true, enumerable: true, configurable: true });
-}
-__name(setOwn, "setOwn");
-function getOwn(object, key2) {
-  return hasOwn(object, key2) ? object[key2] : void 0;
-}
-__name(getOwn, "getOwn");
-function cloneJson(value) {
-  if (Array.isArray(value)) return value.map((item) => cloneJson(item));
-  if (isJsonObject(value)) {
-    const copy = {};
-    for (const key2 of Object.keys(value)) setOwn(copy, key2, cloneJson(value[key2]));
-    return copy;
-  }
-  return value;
-}
-__name(cloneJson, "cloneJson");
-function applyMergePatch(target, patch) {
-  if (!isJsonObject(patch)) return cloneJson(patch);
-  const result2 = isJsonObject(target) ? cloneJson(target) : {};
-  for (const key2 of Object.keys(patch)) {
-    const value = patch[key2];
-    if (value === null) {
-      delete result2[key2];
-    } else {
-      setOwn(result2, key2, applyMergePatch(getOwn(result2, key2), value));
-    }
-  }
-  return result2;
-}
-__name(applyMergePatch, "applyMergePatch");
-
-// src/manifest/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/manifest/syntax-fix.ts
-var HINTS = {
-  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
-  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
-  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
-  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
-  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
-  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
-  BAD_SCALAR_START: "Put the value in quotes."
-};
-var DEFAULT_HINT = "Check the indentation and quoting around this point.";
-function lines(text) {
-  const out = [];
-  let start2 = 0;
-  for (const line of text.split("\n")) {
-    out.push({ start: start2, text: line });
-    start2 += line.length + 1;
-  }
-  return out;
-}
-__name(lines, "lines");
-var indentOf = /* @__PURE__ */ __name((line) => line.length - line.trimStart().length, "indentOf");
-var isBlank = /* @__PURE__ */ __name((line) => line.trim() === "" || line.trimStart().startsWith("#"), "isBlank");
-var KEY_WITH_VALUE = /^\s*(?:-\s+)?([^\s#:][^:#]*?):\s+([^\s#|>][^#]*)$/;
-var KEY = /^\s*(?:-\s+)?([^\s#:][^:#]*?):(?:\s|$)/;
-function unquotedPlaceholder(line) {
-  const brace = line.text.indexOf("{");
-  if (brace === -1) return void 0;
-  const match = /([A-Za-z_][\w.-]*)\s*:\s*(\$\{[^}\s]*\}?)/.exec(line.text.slice(brace + 1));
-  if (!match) return void 0;
-  const column = brace + 1 + match.index + match[0].indexOf("$");
-  const placeholder = match[2].endsWith("}") ? match[2] : `${match[2]}}`;
-  return {
-    offset: line.start + column,
-    message: `Invalid YAML: \`${placeholder}\` inside \`{ \u2026 }\` is read as the start of a nested mapping. Quote it: \`${match[1]}: "${placeholder}"\`.`
-  };
-}
-__name(unquotedPlaceholder, "unquotedPlaceholder");
-function overIndented(all, index) {
-  for (let i = index; i < Math.min(all.length - 1, index + 3); i++) {
-    const above = all[i];
-    const withValue = KEY_WITH_VALUE.exec(above.text);
-    if (!withValue) continue;
-    let j = i + 1;
-    while (j < all.length && isBlank(all[j].text)) j++;
-    const below = all[j];
-    const key2 = below && KEY.exec(below.text);
-    if (!below || !key2 || indentOf(below.text) <= indentOf(above.text)) continue;
-    const column = indentOf(above.text) + 1;
-    return {
-      offset: below.start + indentOf(below.text),
-      message: `Invalid YAML: \`${key2[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key2[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
-    };
-  }
-  return void 0;
-}
-__name(overIndented, "overIndented");
-function underIndented(all, index) {
-  const line = all[index];
-  if (!line || isBlank(line.text)) return void 0;
-  const indent2 = indentOf(line.text);
-  let sibling;
-  let parent;
-  for (let i = index - 1; i >= 0; i--) {
-    const text = all[i].text;
-    if (isBlank(text)) continue;
-    const at = indentOf(text);
-    if (at > indent2 && sibling === void 0) sibling = at;
-    if (at < indent2) {
-      parent = at;
-      break;
-    }
-  }
-  if (sibling === void 0 || parent === void 0) return void 0;
-  const key2 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
-  return {
-    offset: line.start + indent2,
-    message: `Invalid YAML: \`${key2}\` starts at column ${indent2 + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
-  };
-}
-__name(underIndented, "underIndented");
-function reportSyntaxErrors(text, errors) {
-  const sorted = [...errors].sort((a, b) => a.offset - b.offset);
-  const first = sorted[0];
-  const all = lines(text);
-  const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
-  const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
-  const report2 = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
-  const more = sorted.length - 1;
-  return more === 0 ? report2 : { ...report2, message: `${report2.message} (${more === 1 ? "1 more YAML error after this one follows" : `${more} more YAML errors after this one follow`} from it; fix it and check again.)` };
-}
-__name(reportSyntaxErrors, "reportSyntaxErrors");
-
-// src/core/bounds.ts
-var MAX_MANIFEST_BYTES = 1048576;
-var MAX_EXPANDED_BYTES = 4 * 1048576;
-var MAX_RENDERED_FILE_BYTES = 1048576;
-var MAX_RENDERED_BYTES = 16 * 1048576;
-var MAX_INDEX_BYTES = 8 * 1048576;
-function formatMiB(bytes) {
-  return `${+(bytes / 1048576).toFixed(2)} MiB`;
-}
-__name(formatMiB, "formatMiB");
-
-// src/manifest/source-map.ts
-var root = /* @__PURE__ */ __name(() => ({ line: 1, column: 1 }), "root");
-var SourceMapBuilder = class _SourceMapBuilder {
-  /** `lineStarts` may still grow while the parser runs (it is the LineCounter's own array). */
-  constructor(lineStarts = [], data) {
-    this.lineStarts = lineStarts;
-    this.keys = data?.keys ?? /* @__PURE__ */ new Map();
-    this.values = data?.values ?? /* @__PURE__ */ new Map();
-  }
-  lineStarts;
-  static {
-    __name(this, "SourceMapBuilder");
-  }
-  keys;
-  values;
-  static from(data) {
-    return new _SourceMapBuilder(data.lineStarts, data);
-  }
-  data() {
-    return { keys: this.keys, values: this.values, lineStarts: this.lineStarts };
-  }
-  toPosition(offset) {
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (starts[mid] <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? { line: 1, column: offset + 1 } : { line: lo, column: offset - starts[lo - 1] + 1 };
-  }
-  set(ptr, valueOffset, keyOffset) {
-    this.values.set(ptr, valueOffset);
-    if (keyOffset !== void 0) this.keys.set(ptr, keyOffset);
-  }
-  value(ptr) {
-    if (ptr === "") return root();
-    const offset = this.values.get(ptr);
-    return offset === void 0 ? void 0 : this.toPosition(offset);
-  }
-  key(ptr) {
-    const offset = this.keys.get(ptr);
-    return offset === void 0 ? void 0 : this.toPosition(offset);
-  }
-  locate(ptr) {
-    for (let p = ptr; p !== ""; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) {
-      const offset = this.keys.get(p) ?? this.values.get(p);
-      if (offset !== void 0) return this.toPosition(offset);
-    }
-    return root();
-  }
-};
-
-// src/manifest/parse.ts
-var DEFAULT_LIMITS = { maxBytes: MAX_MANIFEST_BYTES, maxExpandedBytes: MAX_EXPANDED_BYTES, maxAliasCount: 100, maxDepth: 64 };
-var SAFE_MAX_DEPTH = 256;
-var MAX_EXPANDED_NODES = 1e5;
-var ALLOWED_TAGS = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!map", "!!seq"];
-var COMPOSE_OPTIONS = {
-  schema: "core",
-  // YAML 1.2 core: `yes`/`on` and dates stay strings
-  resolveKnownTags: false,
-  // otherwise !!binary, !!set, !!timestamp… would build Buffers, Sets, Dates
-  uniqueKeys: false,
-  // checked in the walk with a hash lookup: the library's check is O(n²) per map
-  prettyErrors: false,
-  // positions come from the LineCounter; messages stay one line
-  intAsBigInt: false
-};
-var DEFAULT_HINT2 = "Check the indentation and quoting around this point.";
-var LimitError = class extends Error {
-  constructor(code, message, offset, path) {
-    super(message);
-    this.code = code;
-    this.offset = offset;
-    this.path = path;
-  }
-  code;
-  offset;
-  path;
-  static {
-    __name(this, "LimitError");
-  }
-};
-function parseYaml(text, file, limits = {}) {
-  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  const maxAliasCount = limits.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount;
-  const maxExpandedBytes = limits.maxExpandedBytes ?? DEFAULT_LIMITS.maxExpandedBytes;
-  const maxDepth = Math.min(limits.maxDepth ?? DEFAULT_LIMITS.maxDepth, SAFE_MAX_DEPTH);
-  const lineCounter = new import_yaml.LineCounter();
-  const toPosition = /* @__PURE__ */ __name((offset) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line: Math.max(line, 1), column: col };
-  }, "toPosition");
-  const sourceMap = new SourceMapBuilder(lineCounter.lineStarts);
-  const diagnostics = [];
-  const literals = /* @__PURE__ */ new Map();
-  const report2 = /* @__PURE__ */ __name((code, message, at, path = "") => {
-    diagnostics.push({ severity: "error", code, message, file, line: at.line, column: at.column, path });
-  }, "report");
-  const done2 = /* @__PURE__ */ __name((value) => ({ value, sourceMap, diagnostics: sortDiagnostics(diagnostics), literals }), "done");
-  const tooDeep = /* @__PURE__ */ __name((at, path = "") => {
-    report2("too-deep", `The YAML is nested more than ${maxDepth} levels deep. A manifest needs only a few levels; flatten this structure.`, at, path);
-    return done2(void 0);
-  }, "tooDeep");
-  const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes > maxBytes) {
-    report2("file-too-large", `The file is ${bytes} bytes, over the limit of ${maxBytes} bytes (${formatMiB(maxBytes)}). A manifest should be far smaller: remove generated or unused content.`, { line: 1, column: 1 });
-    return done2(void 0);
-  }
-  const deepAt = prescanDepth(text, maxDepth);
-  if (deepAt >= 0) return tooDeep(positionAt(text, deepAt));
-  let docs;
-  try {
-    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
-    const cstDeepAt = cstDepthExceeded(tokens2, maxDepth);
-    if (cstDeepAt >= 0) return tooDeep(toPosition(cstDeepAt));
-    docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens2));
-  } catch (error2) {
-    if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
-    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
-    return done2(void 0);
-  }
-  const syntaxErrors = [];
-  for (const doc of docs) {
-    for (const e of doc.errors) {
-      if (e.code === "RESOURCE_EXHAUSTION") return tooDeep(toPosition(e.pos[0]));
-      syntaxErrors.push({ code: e.code, message: e.message, offset: e.pos[0] });
-    }
-    for (const w of doc.warnings) {
-      if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
-        report2("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
-      } else {
-        syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
-      }
-    }
-  }
-  if (syntaxErrors.length > 0) {
-    const first2 = reportSyntaxErrors(text, syntaxErrors);
-    report2("yaml-syntax", first2.message, toPosition(first2.offset));
-    return done2(void 0);
-  }
-  const contentDocs = docs.filter((d) => !isEmptyDocument(d));
-  const first = contentDocs[0];
-  if (first === void 0) {
-    report2("empty-file", "The file is empty (or only has comments). A manifest needs at least `apiVersion: paved.dev/v1`, `owner` and `services`.", { line: 1, column: 1 });
-    return done2(void 0);
-  }
-  const second = contentDocs[1];
-  if (second !== void 0) {
-    report2("multiple-documents", "A second YAML document starts here. A manifest is a single document: remove the `---` separator and merge or delete what follows.", toPosition(second.range[0]));
-  }
-  const walker = new Walker(sourceMap, literals, { maxDepth, maxAliasCount, maxExpandedBytes }, (code, message, offset, path) => report2(code, message, toPosition(offset), path));
-  try {
-    return done2(walker.walk(first.contents, "", 0));
-  } catch (error2) {
-    if (error2 instanceof LimitError) {
-      report2(error2.code, error2.message, toPosition(error2.offset), error2.path);
-      return done2(void 0);
-    }
-    if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
-    throw error2;
-  }
-}
-__name(parseYaml, "parseYaml");
-var Walker = class {
-  // the outermost alias being expanded, where limit errors point
-  constructor(sourceMap, literals, bounds, onReport) {
-    this.sourceMap = sourceMap;
-    this.literals = literals;
-    this.bounds = bounds;
-    this.onReport = onReport;
-  }
-  sourceMap;
-  literals;
-  bounds;
-  onReport;
-  static {
-    __name(this, "Walker");
-  }
-  anchors = /* @__PURE__ */ new Map();
-  aliases = 0;
-  expanded = 0;
-  bytes = 0;
-  // keys and scalars so far, aliases expanded
-  inAlias = 0;
-  // > 0 while re-walking an anchored node: its own problems were reported already
-  site = { offset: 0, ptr: "" };
-  walk(node, ptr, depth) {
-    if (this.inAlias > 0 && ++this.expanded > MAX_EXPANDED_NODES) {
-      throw this.limit("alias-limit", `YAML aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes, which looks like a "billion laughs" attack. Write the values out instead of repeating large anchors.`, start(node), ptr);
-    }
-    let value = null;
-    if ((0, import_yaml.isAlias)(node)) return this.alias(node.source, start(node), ptr, depth);
-    if ((0, import_yaml.isScalar)(node)) {
-      value = node.value;
-      this.count(typeof value === "string" ? value : node.source ?? "", node, ptr);
-      if ((typeof value === "number" || typeof value === "boolean") && typeof node.source === "string") this.literals.set(ptr, node.source);
-    } else if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
-      if (depth >= this.bounds.maxDepth) {
-        throw this.limit("too-deep", `The YAML is nested more than ${this.bounds.maxDepth} levels deep (counting expanded aliases). A manifest needs only a few levels; flatten this structure.`, start(node), ptr);
-      }
-      value = (0, import_yaml.isMap)(node) ? this.map(node.items, ptr, depth + 1) : this.seq(node.items, start(node), ptr, depth + 1);
-    }
-    const anchor = node?.anchor;
-    if (anchor !== void 0 && this.inAlias === 0) this.anchors.set(anchor, node);
-    return value;
-  }
-  alias(name, offset, ptr, depth) {
-    const target = this.anchors.get(name);
-    if (target === void 0) {
-      this.report("yaml-syntax", `The alias *${name} does not refer to an anchor &${name} defined before it (an alias cannot point into its own anchor). Define the anchor first, or write the value out.`, offset, ptr);
-      return null;
-    }
-    if (++this.aliases > this.bounds.maxAliasCount) {
-      throw this.limit("alias-limit", `This document expands YAML aliases more than ${this.bounds.maxAliasCount} times, which looks like a "billion laughs" attack. Write the values out instead of using so many aliases (*name).`, offset, ptr);
-    }
-    if (this.inAlias === 0) this.site = { offset, ptr };
-    this.inAlias++;
-    try {
-      return this.walk(target, ptr, depth);
-    } finally {
-      this.inAlias--;
-    }
-  }
-  map(pairs2, ptr, depth) {
-    const object = {};
-    for (const pair of pairs2) {
-      const keyOffset = start(pair.key);
-      const key2 = keyText(pair.key);
-      if (key2 === void 0) {
-        this.report("non-string-key", "Mapping keys must be plain text (a string, number or boolean), not a list, mapping or alias. Write this key as a string.", keyOffset, ptr);
-        continue;
-      }
-      const childPtr = ptr + "/" + escapePointerToken(key2);
-      this.count(key2, pair.key, childPtr);
-      if (key2 === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
-        this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
-        continue;
-      }
-      if (Object.hasOwn(object, key2)) {
-        const firstLine = this.sourceMap.key(childPtr)?.line;
-        this.report("duplicate-key", `Duplicate key "${key2}": it is already defined${firstLine ? ` on line ${firstLine}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
-        continue;
-      }
-      const value = this.walk(pair.value, childPtr, depth);
-      if (key2 === "__proto__") Object.defineProperty(object, key2, { value, enumerable: true, writable: true, configurable: true });
-      else object[key2] = value;
-      this.sourceMap.set(childPtr, pair.value == null ? keyOffset : start(pair.value), keyOffset);
-    }
-    return object;
-  }
-  seq(items, offset, ptr, depth) {
-    const array = [];
-    for (let i = 0; i < items.length; i++) {
-      const childPtr = `${ptr}/${i}`;
-      array.push(this.walk(items[i], childPtr, depth));
-      this.sourceMap.set(childPtr, items[i] == null ? offset : start(items[i]));
-    }
-    return array;
-  }
-  /** Adds a key or scalar to the expanded size; crossing the budget inside an alias points at that alias. */
-  count(text, node, ptr) {
-    this.bytes += Buffer.byteLength(text, "utf8");
-    if (this.bytes <= this.bounds.maxExpandedBytes) return;
-    const max = formatMiB(this.bounds.maxExpandedBytes);
-    throw this.limit(
-      "expanded-too-large",
-      this.inAlias > 0 ? `With its aliases expanded, this document is over ${max} (this alias crosses it): an alias repeats its anchor's whole content each time. Alias only small shared blocks, or write the values out.` : `This document's keys and values are over ${max}. A manifest should be far smaller: remove generated or unused content.`,
-      start(node),
-      ptr
-    );
-  }
-  /** Inside an expansion, point at the alias the author wrote rather than deep inside the anchor. */
-  limit(code, message, offset, ptr) {
-    return this.inAlias > 0 ? new LimitError(code, message, this.site.offset, this.site.ptr) : new LimitError(code, message, offset, ptr);
-  }
-  report(code, message, offset, path) {
-    if (this.inAlias === 0) this.onReport(code, message, offset, path);
-  }
-};
-function keyText(node) {
-  if (node == null) return "";
-  if (!(0, import_yaml.isScalar)(node)) return void 0;
-  if (typeof node.value === "string") return node.value;
-  return node.source ?? String(node.value);
-}
-__name(keyText, "keyText");
-function start(node) {
-  return node?.range?.[0] ?? 0;
-}
-__name(start, "start");
-function isEmptyDocument(doc) {
-  const c = doc.contents;
-  return c === null || (0, import_yaml.isScalar)(c) && c.value === null && c.range[0] === c.range[1];
-}
-__name(isEmptyDocument, "isEmptyDocument");
-function tagMessage(tag) {
-  if (ALLOWED_TAGS.includes(tag)) return `The YAML tag ${tag} does not fit this value. Remove the tag.`;
-  return `The YAML tag ${tag} is not supported: a manifest is plain data. Remove the tag (only ${ALLOWED_TAGS.join(", ")} are allowed).`;
-}
-__name(tagMessage, "tagMessage");
-function positionAt(text, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let nl = text.indexOf("\n"); nl !== -1 && nl < offset; nl = text.indexOf("\n", nl + 1)) {
-    line++;
-    lineStart = nl + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-__name(positionAt, "positionAt");
-function prescanDepth(text, max) {
-  const indents = [];
-  let flow = 0;
-  let i = 0;
-  while (i < text.length) {
-    const lineStart = i;
-    while (text[i] === " ") i++;
-    let col = i - lineStart;
-    let c = text[i];
-    if (flow === 0 && c !== void 0 && c !== "\n" && c !== "\r" && c !== "#") {
-      while (indents.length > 0 && indents[indents.length - 1] > col) indents.pop();
-      if (c !== "[" && c !== "{" && indents[indents.length - 1] !== col) indents.push(col);
-      while ((c === "-" || c === "?" || c === ":") && (text[i + 1] === " " || text[i + 1] === "	")) {
-        do
-          i++;
-        while (text[i] === " " || text[i] === "	");
-        col = i - lineStart;
-        c = text[i];
-        if ((c === "-" || c === "?") && (text[i + 1] === " " || text[i + 1] === "	") && indents.push(col) > max) return i;
-      }
-      if (indents.length > max) return i;
-    }
-    let prev = "\n";
-    for (; i < text.length; i++) {
-      c = text[i];
-      if (c === "\n") break;
-      if (c === " " || c === "	" || c === "\r") continue;
-      const nodeStart = "\n[{,:-?".includes(prev);
-      if (c === "#" && (i === 0 || " 	\n".includes(text[i - 1]))) {
-        i = text.indexOf("\n", i);
-        if (i < 0) return -1;
-        break;
-      } else if ((c === '"' || c === "'") && nodeStart) {
-        i = closingQuote(text, i);
-        if (i < 0) return -1;
-      } else if (c === "[" || c === "{") {
-        if (!(flow > 0 || nodeStart)) c = "x";
-        else if (++flow + indents.length > max) return i;
-      } else if ((c === "]" || c === "}") && flow > 0) {
-        flow--;
-      }
-      prev = c;
-    }
-    i++;
-  }
-  return -1;
-}
-__name(prescanDepth, "prescanDepth");
-function closingQuote(text, open2) {
-  const quote = text[open2];
-  for (let i = open2 + 1; i < text.length; i++) {
-    if (quote === '"' && text[i] === "\\") i++;
-    else if (text[i] === quote) {
-      if (quote === "'" && text[i + 1] === "'") i++;
-      else return i;
-    }
-  }
-  return -1;
-}
-__name(closingQuote, "closingQuote");
-function cstDepthExceeded(tokens2, max) {
-  const stack = tokens2.map((t) => [t, 0]);
-  for (let entry = stack.pop(); entry !== void 0; entry = stack.pop()) {
-    const [token, depth] = entry;
-    if (token?.type === "document") stack.push([token.value, depth]);
-    else if (token?.type === "block-map" || token?.type === "block-seq" || token?.type === "flow-collection") {
-      if (depth + 1 > max) return token.offset;
-      for (const item of token.items) stack.push([item.key, depth + 1], [item.value, depth + 1]);
-    }
-  }
-  return -1;
-}
-__name(cstDepthExceeded, "cstDepthExceeded");
-
-// src/manifest/hints.ts
-var MEMORY_UNITS = {
-  k: "Ki",
-  kb: "Ki",
-  ki: "Ki",
-  kib: "Ki",
-  m: "Mi",
-  mb: "Mi",
-  mi: "Mi",
-  mib: "Mi",
-  g: "Gi",
-  gb: "Gi",
-  gi: "Gi",
-  gib: "Gi",
-  t: "Ti",
-  tb: "Ti",
-  ti: "Ti",
-  tib: "Ti"
-};
-var MEMORY_STEPS = ["Ki", "Mi", "Gi", "Ti"];
-function memoryHint(value) {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(value);
-  const generic = "write a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`";
-  if (!match) return generic;
-  const unit = Object.prototype.hasOwnProperty.call(MEMORY_UNITS, match[2].toLowerCase()) ? MEMORY_UNITS[match[2].toLowerCase()] : void 0;
-  if (match[2] === "") return `add a unit (Ki, Mi, Gi or Ti), like \`${Number(match[1])}Mi\``;
-  if (unit === void 0) return `\`${match[2]}\` is not a memory unit; ${generic}`;
-  let amount = Number(match[1]);
-  let step2 = MEMORY_STEPS.indexOf(unit);
-  if (amount === 0) return "memory must be more than 0, like `128Mi`";
-  while (!Number.isInteger(amount) && step2 > 0) {
-    amount *= 1024;
-    step2 -= 1;
-  }
-  return `write \`${Math.round(amount)}${MEMORY_STEPS[step2]}\``;
-}
-__name(memoryHint, "memoryHint");
-function cpuHint(value) {
-  const generic = "write millicores like `250m` or cores like `0.5` (at most three decimals)";
-  const milli = /^\s*(\d+(?:\.\d+)?)\s*(m|mi|milli|millicores?|millicpus?)\s*$/i.exec(value);
-  if (milli) {
-    const amount = Number(milli[1]);
-    if (amount === 0) return "cpu must be more than 0, like `100m`";
-    if (!Number.isInteger(amount)) return `millicores are whole numbers: write \`${Math.round(amount) || 1}m\``;
-    return `write \`${amount}m\``;
-  }
-  const cores = /^\s*(\d+(?:\.\d+)?)\s*(cores?|cpus?|vcpus?)?\s*$/i.exec(value);
-  if (cores) {
-    const amount = Number(cores[1]);
-    if (amount === 0) return "cpu must be more than 0, like `100m`";
-    const millicores = amount * 1e3;
-    if (Number.isInteger(millicores)) return `write \`${millicores}m\``;
-    return `use at most three decimals: write \`${Math.max(1, Math.round(millicores))}m\``;
-  }
-  return generic;
-}
-__name(cpuHint, "cpuHint");
-function cpuNumberHint(value) {
-  const millicores = value * 1e3;
-  return Number.isInteger(millicores) && millicores > 0 ? `quote it (\`"${value}"\`) or write millicores: \`${millicores}m\`` : "write millicores like `250m`";
-}
-__name(cpuNumberHint, "cpuNumberHint");
-function imageHint(value) {
-  const example = "`ghcr.io/acme/api:1.0.0`";
-  if (value.trim() === "") return `write an image reference like ${example}`;
-  if (/\s/.test(value)) return "an image reference has no spaces";
-  const scheme = /^[a-z]+:\/\//i.exec(value);
-  if (scheme) return `drop the \`${scheme[0]}\`: write \`${value.slice(scheme[0].length)}\``;
-  const at = value.indexOf("@");
-  const name = at === -1 ? value : value.slice(0, at);
-  const lastSlash = name.lastIndexOf("/");
-  const lastColon = name.lastIndexOf(":");
-  const hasTag = lastColon > lastSlash;
-  const repository = hasTag ? name.slice(0, lastColon) : name;
-  if (at !== -1) {
-    const digest2 = value.slice(at + 1);
-    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest2)) {
-      return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
-    }
-  } else if (!hasTag) {
-    return "add a tag like `:1.0.0` or a digest (`@sha256:\u2026`); there is no implicit `latest`";
-  } else if (name.slice(lastColon + 1) === "") {
-    return "the tag after `:` is empty; add a tag like `:1.0.0`";
-  } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(name.slice(lastColon + 1))) {
-    return "a tag is up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`";
-  }
-  const firstSlash = repository.indexOf("/");
-  const first = firstSlash === -1 ? "" : repository.slice(0, firstSlash);
-  const hasRegistry = /[.:]/.test(first) || first === "localhost";
-  const path = hasRegistry ? repository.slice(firstSlash + 1) : repository;
-  if (path !== path.toLowerCase()) {
-    const fixed = (hasRegistry ? `${first}/` : "") + path.toLowerCase() + value.slice(repository.length);
-    return `repository names are lowercase: write \`${fixed}\``;
-  }
-  return `write a reference like ${example} or \`ghcr.io/acme/api@sha256:\u2026\``;
-}
-__name(imageHint, "imageHint");
-function hostHint(value) {
-  const scheme = /^[a-z]+:\/\//i.exec(value);
-  if (scheme) return `write the host name only, without \`${scheme[0]}\``;
-  if (value.includes("/")) return "write the host name only; the path goes in `ingress.path`";
-  if (value.includes(":")) return "write the host name only, without a port";
-  if (value !== value.toLowerCase()) return `host names are lowercase: write \`${value.toLowerCase()}\``;
-  if (value.includes("_")) return "host names use hyphens, not underscores";
-  return "a host name is dot-separated labels of lowercase letters, digits and hyphens, like `api.example.com`";
-}
-__name(hostHint, "hostHint");
-function pathHint(value) {
-  if (!value.startsWith("/")) return `a path starts with \`/\`: write \`/${value}\``;
-  return "percent-encode characters other than letters, digits and `-._~!$&'()*+,;=:@%/`";
-}
-__name(pathHint, "pathHint");
-function slugSuggestion(value, pattern) {
-  const slug = value.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
-  return slug !== value && pattern.test(slug) ? slug : void 0;
-}
-__name(slugSuggestion, "slugSuggestion");
-function envNameSuggestion(value) {
-  const name = value.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^([0-9])/, "_$1");
-  return name !== value && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : void 0;
-}
-__name(envNameSuggestion, "envNameSuggestion");
-
-// src/manifest/pattern-words.ts
-var SLUG = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$";
-var LABEL_40 = "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$";
-var IMAGE = "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$";
-var HOST = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
-function slugFix(pattern) {
-  const regex2 = new RegExp(pattern);
-  return (value) => slugSuggestion(value, regex2);
-}
-__name(slugFix, "slugFix");
-var TABLE = {
-  [SLUG]: {
-    words: "lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 40 characters",
-    suggestion: slugFix(SLUG)
-  },
-  [LABEL_40]: {
-    words: "lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit, at most 40 characters",
-    suggestion: slugFix(LABEL_40)
-  },
-  "^[A-Za-z_][A-Za-z0-9_]*$": {
-    words: "letters, digits and underscores, not starting with a digit",
-    suggestion: envNameSuggestion
-  },
-  "^[a-z][-a-z0-9]{0,62}$": {
-    words: "lowercase letters, digits and hyphens, starting with a letter, at most 63 characters",
-    suggestion: slugFix("^[a-z][-a-z0-9]{0,62}$")
-  },
-  "^[a-z0-9][-a-z0-9]{0,62}$": {
-    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters",
-    suggestion: slugFix("^[a-z0-9][-a-z0-9]{0,62}$")
-  },
-  "^[A-Za-z][A-Za-z0-9_]{0,62}$": {
-    words: "letters, digits and underscores, starting with a letter, at most 63 characters"
-  },
-  [HOST]: { words: "a lowercase host name like `api.example.com`", hint: hostHint },
-  "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$": { words: "an HTTP path starting with `/`", hint: pathHint },
-  "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$": {
-    words: "millicores like `250m` or cores like `0.5`",
-    hint: cpuHint
-  },
-  "^[1-9][0-9]{0,4}[mhd]$": { words: "a duration: a whole number then m, h or d, like `7d` or `12h`" },
-  "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$": {
-    words: "a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`",
-    hint: memoryHint
-  },
-  // The OCI reference grammar; the hint explains which part is wrong.
-  [IMAGE]: {
-    words: "an image reference with a tag or a digest, like `ghcr.io/acme/api:1.0.0`",
-    hint: imageHint
-  },
-  // Org config patterns.
-  "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$": { words: "`owner/name`, like `acme/gitops`" },
-  "^[A-Za-z0-9._/-]{1,200}$": { words: "a branch name: letters, digits, `.`, `_`, `-` and `/`" },
-  "(^|/)\\.|\\.\\.|//|/$|\\.lock$": {
-    words: "a valid branch name (no `..`, `//`, leading `.`, trailing `/` or `.lock` suffix)"
-  },
-  "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$": {
-    words: 'a relative folder like `clusters/apps` (no leading `/`, no `..`), or "" for the repository root'
-  },
-  "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$": {
-    words: "a relative file path like `platform.yaml`"
-  },
-  "^[a-z0-9][a-z0-9._-]*$": { words: "lowercase letters, digits, `.`, `_` and `-`" },
-  "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$": {
-    words: "a Kubernetes name: lowercase letters, digits and hyphens, at most 63 characters"
-  },
-  "^[-a-z0-9{}]+$": {
-    words: "lowercase letters, digits, hyphens and the placeholders `{owner}` and `{env}`"
-  },
-  "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$": {
-    words: "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
-  },
-  "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$": { words: "`group/version`, like `database.acme.io/v1alpha1`" },
-  "^[A-Z][A-Za-z0-9]*$": { words: "a Kubernetes kind in PascalCase, like `PostgreSQLInstance`" },
-  "^[A-Za-z0-9_.-]+$": { words: "letters, digits, `_`, `.` and `-`" },
-  "^https?://": { words: "a URL starting with `http://` or `https://`" },
-  "^[a-z0-9][a-z0-9-]{0,62}$": {
-    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
-  }
-};
-function patternWords(pattern) {
-  return Object.prototype.hasOwnProperty.call(TABLE, pattern) ? TABLE[pattern] : void 0;
-}
-__name(patternWords, "patternWords");
-
-// src/manifest/suggest.ts
-function editDistance(a, b) {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let beforePrevious = new Array(b.length + 1).fill(0);
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let current = new Array(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, beforePrevious[j - 2] + 1);
-      }
-      current[j] = best;
-    }
-    [beforePrevious, previous, current] = [previous, current, beforePrevious];
-  }
-  return previous[b.length];
-}
-__name(editDistance, "editDistance");
-function tolerance(name) {
-  if (name.length <= 3) return 1;
-  if (name.length <= 8) return 2;
-  return 3;
-}
-__name(tolerance, "tolerance");
-function suggest(name, candidates) {
-  let best;
-  let bestDistance = Infinity;
-  const lower = name.toLowerCase();
-  for (const candidate of candidates) {
-    if (candidate === name) continue;
-    const distance = candidate.toLowerCase() === lower ? 1 : editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  if (best === void 0) return void 0;
-  const limit = Math.min(tolerance(name), tolerance(best));
-  if (bestDistance <= limit && bestDistance < name.length) return best;
-  return abbreviated(lower, candidates);
-}
-__name(suggest, "suggest");
-function abbreviated(lower, candidates) {
-  if (lower.length < 3) return void 0;
-  const hits = [...candidates].filter((c) => c.toLowerCase().startsWith(lower));
-  return hits.length === 1 ? hits[0] : void 0;
-}
-__name(abbreviated, "abbreviated");
-function didYouMean(name, candidates) {
-  const hit = suggest(name, candidates);
-  return hit === void 0 ? "" : `; did you mean \`${hit}\`?`;
-}
-__name(didYouMean, "didYouMean");
-function listNames(names, conjunction = "and") {
-  const quoted = names.map((n) => `\`${n}\``);
-  if (quoted.length <= 1) return quoted.join("");
-  return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted[quoted.length - 1]}`;
-}
-__name(listNames, "listNames");
-function clip(text, max = 60) {
-  return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
-}
-__name(clip, "clip");
-
-// src/manifest/schema-errors.ts
-function schemaDiagnostics(errors, context) {
-  const { kept, nullable } = reduceNoise(errors);
-  const seen = /* @__PURE__ */ new Set();
-  const diagnostics = [];
-  for (const error2 of kept) {
-    const diagnostic2 = translate(error2, context, nullable.has(error2.instancePath));
-    const key2 = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
-    if (seen.has(key2)) continue;
-    seen.add(key2);
-    diagnostics.push(diagnostic2);
-  }
-  return diagnostics;
-}
-__name(schemaDiagnostics, "schemaDiagnostics");
-function reduceNoise(errors) {
-  const nullable = /* @__PURE__ */ new Set();
-  let kept = errors.filter((error2) => {
-    if (error2.keyword === "type" && error2.params.type === "null") {
-      nullable.add(error2.instancePath);
-      return false;
-    }
-    return error2.keyword !== "propertyNames" && error2.keyword !== "if";
-  });
-  const typed = new Set(kept.filter((e) => e.keyword === "type" && !isKeyError(e)).map((e) => e.instancePath));
-  kept = kept.filter((error2) => {
-    if (error2.keyword === "anyOf" || error2.keyword === "oneOf") {
-      return !kept.some((other) => other !== error2 && other.keyword !== error2.keyword && isAtOrBelow(other.instancePath, error2.instancePath));
-    }
-    return error2.keyword === "type" || isKeyError(error2) || !typed.has(error2.instancePath);
-  });
-  return { kept, nullable };
-}
-__name(reduceNoise, "reduceNoise");
-function isKeyError(error2) {
-  return typeof error2.propertyName === "string";
-}
-__name(isKeyError, "isKeyError");
-function isAtOrBelow(path, ancestor) {
-  return path === ancestor || path.startsWith(ancestor + "/");
-}
-__name(isAtOrBelow, "isAtOrBelow");
-function diagnostic(context, code, site, message) {
-  return {
-    severity: context.severity ?? "error",
-    code,
-    message: (context.prefix ?? "") + message,
-    file: context.file,
-    line: site.line,
-    column: site.column,
-    path: site.path
-  };
-}
-__name(diagnostic, "diagnostic");
-function translate(error2, context, nullable) {
-  if (isKeyError(error2)) return translateKeyError(error2, context);
-  const path = error2.instancePath;
-  const subject = context.describe(path);
-  const data = error2.data;
-  const schema2 = error2.parentSchema ?? {};
-  const atValue = /* @__PURE__ */ __name(() => context.site(path, isContainer(data) ? "key" : "value"), "atValue");
-  const params = error2.params;
-  switch (error2.keyword) {
-    case "additionalProperties": {
-      const name = String(params.additionalProperty);
-      const known = Object.keys(schema2.properties ?? {});
-      const advice = didYouMean(name, known) || (known.length > 0 ? `; the fields here are ${listNames(known)}` : "");
-      return diagnostic(context, "unknown-field", context.site(path + pointer(name), "key"), `unknown field \`${clip(name)}\`${advice}`);
-    }
-    case "required": {
-      const name = String(params.missingProperty);
-      const parent = context.site(path, "key");
-      return diagnostic(
-        context,
-        "missing-field",
-        { ...parent, path: parent.path + pointer(name) },
-        `${subject} is missing the required field \`${name}\`${missingAdvice(name)}`
-      );
-    }
-    case "const":
-      if (path === "/apiVersion") {
-        return diagnostic(
-          context,
-          "unsupported-api-version",
-          atValue(),
-          `unsupported apiVersion ${show(data)}; the supported version is \`${String(params.allowedValue)}\``
-        );
-      }
-      return diagnostic(context, "invalid-value", atValue(), `${subject} must be \`${String(params.allowedValue)}\`, not ${show(data)}`);
-    case "type":
-      return diagnostic(context, "invalid-type", atValue(), typeMessage(subject, path, params.type, data, nullable));
-    case "enum": {
-      const allowed = params.allowedValues.map(String);
-      const advice = typeof data === "string" ? didYouMean(data, allowed) : "";
-      return diagnostic(context, "invalid-value", atValue(), `${subject} must be one of ${listNames(allowed, "or")}, not ${show(data)}${advice}`);
-    }
-    case "pattern":
-    case "not": {
-      const pattern = String(error2.keyword === "pattern" ? params.pattern : schema2.not?.pattern ?? "");
-      return diagnostic(context, "invalid-value", atValue(), patternMessage(subject, pattern, data, schema2));
-    }
-    case "format":
-      return diagnostic(context, "invalid-value", atValue(), `${subject} must be ${formatWords(String(params.format))}, not ${show(data)}`);
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-      return diagnostic(context, "invalid-value", atValue(), `${subject} ${rangeWords(schema2)}; found ${show(data)}`);
-    case "minLength":
-      return diagnostic(context, "invalid-value", atValue(), `${subject} must not be empty`);
-    case "maxLength":
-      return diagnostic(
-        context,
-        "invalid-value",
-        atValue(),
-        `${subject} is too long: ${String(data).length} characters, at most ${String(params.limit)} allowed`
-      );
-    case "minItems":
-    case "maxItems": {
-      const count2 = Array.isArray(data) ? data.length : 0;
-      const bound = error2.keyword === "minItems" ? "at least" : "at most";
-      return diagnostic(context, "invalid-value", context.site(path, "key"), `${subject} has ${count2} items; it may have ${bound} ${String(params.limit)}`);
-    }
-    case "minProperties":
-    case "maxProperties":
-      return diagnostic(context, "invalid-value", context.site(path, "key"), countMessage(subject, path, error2.keyword, Number(params.limit), data));
-    default:
-      return diagnostic(
-        context,
-        "invalid-value",
-        atValue(),
-        `${subject} is not valid here` + (typeof schema2.description === "string" ? `: ${schema2.description}` : "")
-      );
-  }
-}
-__name(translate, "translate");
-function translateKeyError(error2, context) {
-  const key2 = String(error2.propertyName);
-  const name = clip(key2);
-  const site = context.site(error2.instancePath + pointer(key2), "key");
-  const params = error2.params;
-  const container = context.describe(error2.instancePath);
-  if (error2.keyword === "enum") {
-    const allowed = params.allowedValues.map(String);
-    const advice = didYouMean(name, allowed) || `; the names allowed here are ${listNames(allowed)}`;
-    return diagnostic(context, "unknown-field", site, `unknown name \`${name}\` in ${container}${advice}`);
-  }
-  if (error2.keyword === "pattern") {
-    const words = patternWords(String(params.pattern));
-    const fixed = words?.suggestion?.(key2);
-    return diagnostic(
-      context,
-      "invalid-value",
-      site,
-      `\`${name}\` is not a valid name in ${container}: use ${words?.words ?? `a name matching ${String(params.pattern)}`}` + (fixed ? `; did you mean \`${clip(fixed)}\`?` : "")
-    );
-  }
-  return diagnostic(context, "invalid-value", site, `\`${name}\` is not a valid name in ${container}`);
-}
-__name(translateKeyError, "translateKeyError");
-function isContainer(value) {
-  return typeof value === "object" && value !== null;
-}
-__name(isContainer, "isContainer");
-function show(value) {
-  if (value === null || value === void 0) return "an empty value";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return `\`${clip(typeof value === "string" ? value : typeof value === "number" ? yamlNumberText(value) : JSON.stringify(value), 80)}\``;
-}
-__name(show, "show");
-function yamlNumberText(value) {
-  if (Number.isNaN(value)) return ".nan";
-  if (value === Infinity) return ".inf";
-  if (value === -Infinity) return "-.inf";
-  return String(value);
-}
-__name(yamlNumberText, "yamlNumberText");
-var TYPE_WORDS = {
-  integer: "a whole number",
-  number: "a number",
-  string: "a string",
-  boolean: "true or false",
-  object: "a mapping",
-  array: "a list",
-  null: "null"
-};
-function typeOf(value) {
-  if (value === null || value === void 0) return "empty";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "number") return Number.isInteger(value) ? "a whole number" : "a number";
-  if (typeof value === "boolean") return "true/false";
-  return "a string";
-}
-__name(typeOf, "typeOf");
-function typeMessage(subject, path, expected, data, nullable) {
-  const types2 = (Array.isArray(expected) ? expected : [expected]).map(String);
-  const allowsNull = nullable || types2.includes("null");
-  const kinds = types2.filter((t) => t !== "null");
-  const words = kinds.map((t) => t === "boolean" && kinds.length > 1 ? "a boolean" : TYPE_WORDS[t] ?? t);
-  const wanted = words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}` : words[0] ?? "null";
-  if (path === "") return `the file must be a mapping of fields, not ${typeOf(data)}`;
-  const orNull = allowsNull ? " (or null to remove it)" : "";
-  if (data === null || data === void 0) return `${subject} has no value; it must be ${wanted}${orNull}`;
-  let message = `${subject} must be ${wanted}${orNull}, not ${typeOf(data)}`;
-  if (!isContainer(data)) message += ` (${show(data)})`;
-  const last = parsePointer(path).pop();
-  if (last === "cpu" && typeof data === "number") message += `; ${cpuNumberHint(data)}`;
-  if (last === "memory" && typeof data === "number" && Number.isInteger(data) && data > 0) {
-    message += `; memory needs a unit: did you mean \`${data}Mi\`?`;
-  }
-  return message;
-}
-__name(typeMessage, "typeMessage");
-function patternMessage(subject, pattern, data, schema2) {
-  const words = patternWords(pattern);
-  const value = typeof data === "string" ? data : String(data);
-  const hint = words?.hint?.(value);
-  if (hint) return `${subject} ${show(data)} is not valid: ${hint}`;
-  const fixed = words?.suggestion?.(value);
-  const rule = words?.words ?? (typeof schema2.description === "string" ? schema2.description : `a value matching ${pattern}`);
-  return `${subject} ${show(data)} is not valid: use ${rule}` + (fixed ? `; did you mean \`${fixed}\`?` : "");
-}
-__name(patternMessage, "patternMessage");
-function rangeWords(schema2) {
-  const min = typeof schema2.minimum === "number" ? schema2.minimum : void 0;
-  const max = typeof schema2.maximum === "number" ? schema2.maximum : void 0;
-  const exclusiveMin = typeof schema2.exclusiveMinimum === "number" ? schema2.exclusiveMinimum : void 0;
-  const exclusiveMax = typeof schema2.exclusiveMaximum === "number" ? schema2.exclusiveMaximum : void 0;
-  if (min !== void 0 && max !== void 0) return `must be between ${min} and ${max}`;
-  const parts = [];
-  if (min !== void 0) parts.push(`at least ${min}`);
-  if (exclusiveMin !== void 0) parts.push(`more than ${exclusiveMin}`);
-  if (max !== void 0) parts.push(`at most ${max}`);
-  if (exclusiveMax !== void 0) parts.push(`less than ${exclusiveMax}`);
-  return `must be ${parts.join(" and ")}`;
-}
-__name(rangeWords, "rangeWords");
-function countMessage(subject, path, keyword, limit, data) {
-  const count2 = isContainer(data) ? Object.keys(data).length : 0;
-  if (path === "/services") {
-    return keyword === "minProperties" ? "`services` must declare at least one service" : `\`services\` declares ${count2} services; at most ${limit} are allowed in one manifest (split it across repositories)`;
-  }
-  const bound = keyword === "minProperties" ? "at least" : "at most";
-  return `${subject} has ${count2} entries; it must have ${bound} ${limit}`;
-}
-__name(countMessage, "countMessage");
-function formatWords(format) {
-  if (format === "uri") return "an absolute URL like `https://example.com`";
-  return `a valid ${format}`;
-}
-__name(formatWords, "formatWords");
-var MISSING_ADVICE = {
-  apiVersion: "; add `apiVersion: paved.dev/v1`",
-  owner: "; add `owner:` with your team's slug",
-  services: "; add `services:` with at least one service",
-  image: "; add `image:` with a reference like `ghcr.io/acme/api:1.0.0`",
-  min: "; autoscaling needs both `min` and `max`",
-  max: "; autoscaling needs both `min` and `max`",
-  type: "; add `type:` with a dependency type from the org's catalog",
-  key: "; add `key:` naming the secret in the secret store",
-  path: "; add `path:`, like `/healthz`"
-};
-function missingAdvice(name) {
-  return Object.prototype.hasOwnProperty.call(MISSING_ADVICE, name) ? MISSING_ADVICE[name] : "";
-}
-__name(missingAdvice, "missingAdvice");
+// src/settings/paths.ts
+import { posix } from "node:path";
 
 // src/generated/validators.ts
 var import_formats = __toESM(require_formats(), 1);
@@ -58407,42 +57211,1088 @@ var manifestValidator = platform2.manifest;
 var serviceValidator = platform2.service;
 var configValidator = config.config;
 
-// src/core/package-root.ts
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-function findPackageRoot() {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return existsSync2(join(here, "schemas", "platform.schema.json")) ? here : resolve(here, "../..");
+// src/config/resolve.ts
+function resolveConfig(raw) {
+  const environments = Object.entries(raw.environments).map(
+    ([name, { approval, promote, ...env }]) => ({
+      ...env,
+      name,
+      namespace: env.namespace,
+      autoSync: env.autoSync,
+      production: env.production ?? (name === "production" || name === "prod"),
+      mode: env.mode,
+      promote: promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
+      ...approval ? { approval: { owners: approval.owners, teams: approval.teams, excludeLastPusher: approval.excludeLastPusher } } : {}
+    })
+  );
+  const dependencies = {};
+  for (const [name, type2] of Object.entries(raw.dependencies)) {
+    dependencies[name] = { ...type2, classes: type2.classes, outputs: type2.outputs, params: type2.params ?? null };
+  }
+  const gitops = raw.gitops;
+  const render = raw.render;
+  const secretStore = raw.secretStore;
+  return {
+    gitops: {
+      ...gitops.repository !== void 0 ? { repository: gitops.repository } : {},
+      branch: gitops.branch,
+      directory: gitops.directory
+    },
+    fleet: { mode: raw.fleet.mode },
+    manifest: raw.manifest,
+    render: {
+      mode: render.mode,
+      ...render.chart ? { chart: render.chart } : {},
+      templates: render.templates
+    },
+    argocd: { url: raw.argocd.url, namespace: raw.argocd.namespace },
+    environments,
+    registries: raw.registries,
+    secretStore: {
+      kind: secretStore.kind,
+      name: secretStore.name,
+      keyPrefix: secretStore.keyPrefix
+    },
+    dependencies,
+    links: raw.links,
+    policies: raw.policies.map((policy) => ({ ...policy, severity: policy.severity })),
+    builtins: raw.builtins,
+    ...raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}
+  };
 }
-__name(findPackageRoot, "findPackageRoot");
-var PACKAGE_ROOT = findPackageRoot();
-function packagePath(...segments) {
-  return join(PACKAGE_ROOT, ...segments);
+__name(resolveConfig, "resolveConfig");
+function resolvePreviews(raw, environments) {
+  const ttl = raw.ttl;
+  return {
+    from: raw.from,
+    namespace: raw.namespace,
+    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
+    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
+    ttl,
+    ttlMs: durationMs(ttl),
+    maxPerRepository: raw.maxPerRepository,
+    maxPerOrg: raw.maxPerOrg,
+    label: raw.label,
+    keepLabel: raw.keepLabel
+  };
 }
-__name(packagePath, "packagePath");
-function readPackageText(...segments) {
-  return readFileSync(packagePath(...segments), "utf8");
+__name(resolvePreviews, "resolvePreviews");
+function durationMs(text) {
+  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text.slice(-1)];
+  return Number(text.slice(0, -1)) * unit;
 }
-__name(readPackageText, "readPackageText");
-function readPackageJson(...segments) {
-  return JSON.parse(readPackageText(...segments));
-}
-__name(readPackageJson, "readPackageJson");
+__name(durationMs, "durationMs");
 
-// src/manifest/schema.ts
-function schemaDocument(name) {
-  return readPackageJson("schemas", `${name}.schema.json`);
+// src/config/defaults.ts
+function deepFreeze(value) {
+  if (value && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
-__name(schemaDocument, "schemaDocument");
-function manifestSchemaErrors(value) {
-  return manifestValidator(value) ? [] : [...manifestValidator.errors ?? []];
+__name(deepFreeze, "deepFreeze");
+function builtIn() {
+  const raw = {};
+  if (!configValidator(raw)) throw new Error("config.schema.json: its defaults do not make a valid config");
+  const config2 = resolveConfig(raw);
+  const environments = config2.environments.map(
+    ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest }) => ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest })
+  );
+  return { ...config2, environments };
 }
-__name(manifestSchemaErrors, "manifestSchemaErrors");
-function serviceSchemaErrors(value) {
-  return serviceValidator(value) ? [] : [...serviceValidator.errors ?? []];
+__name(builtIn, "builtIn");
+var DEFAULT_CONFIG = deepFreeze(builtIn());
+
+// src/settings/paths.ts
+var ORG_CONFIG_REPO = ".github";
+var ORG_CONFIG_PATH = ".github/paved.yml";
+var DEFAULT_MANIFEST_PATH = DEFAULT_CONFIG.manifest;
+function configRelativePath(configPath, relative4) {
+  const path = posix.normalize(posix.join(posix.dirname(configPath), relative4));
+  return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
 }
-__name(serviceSchemaErrors, "serviceSchemaErrors");
+__name(configRelativePath, "configRelativePath");
+
+// src/action/inputs.ts
+var ActionError = class extends Error {
+  static {
+    __name(this, "ActionError");
+  }
+  name = "ActionError";
+};
+function input(env, name) {
+  return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+__name(input, "input");
+var DEFAULT_CONFIG_PATH = ORG_CONFIG_PATH;
+function readInputs(env) {
+  const githubToken = input(env, "github-token");
+  if (!githubToken) {
+    throw new ActionError("the `github-token` input is empty: leave it out (it defaults to `${{ github.token }}`) or pass a token with checks: write and pull-requests: write");
+  }
+  const configSource = input(env, "config-source") || "org";
+  if (configSource !== "org" && configSource !== "workspace") {
+    throw new ActionError(`the \`config-source\` input must be \`org\` (the org's .github repository) or \`workspace\`, not "${configSource}"`);
+  }
+  return {
+    githubToken,
+    gitopsToken: input(env, "gitops-token"),
+    configSource,
+    configToken: input(env, "config-token"),
+    config: input(env, "config") || DEFAULT_CONFIG_PATH,
+    manifest: input(env, "manifest"),
+    commentAuthor: input(env, "comment-author") || ACTIONS_BOT
+  };
+}
+__name(readInputs, "readInputs");
+function required(env, name) {
+  const value = env[name];
+  if (!value) throw new ActionError(`${name} is not set: Paved's Action runs inside a GitHub Actions workflow (on pull_request_target or push)`);
+  return value;
+}
+__name(required, "required");
+function apiUrlOf(env) {
+  return (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
+}
+__name(apiUrlOf, "apiUrlOf");
+function readContext(env) {
+  const eventName = required(env, "GITHUB_EVENT_NAME");
+  const eventPath = required(env, "GITHUB_EVENT_PATH");
+  const repository = required(env, "GITHUB_REPOSITORY");
+  let repo;
+  try {
+    repo = parseRepo(repository);
+  } catch {
+    throw new ActionError(`GITHUB_REPOSITORY must be owner/name, not "${repository}"`);
+  }
+  return {
+    eventName,
+    eventPath,
+    repo,
+    workspace: env["GITHUB_WORKSPACE"] || process.cwd(),
+    apiUrl: apiUrlOf(env),
+    serverUrl: (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, ""),
+    runId: env["GITHUB_RUN_ID"] ? `actions-run-${env["GITHUB_RUN_ID"]}-${env["GITHUB_RUN_ATTEMPT"] || "1"}` : `actions-run-${Date.now()}`
+  };
+}
+__name(readContext, "readContext");
+var MAX_RATE_LIMIT_WAIT_SECONDS = 60;
+function actionClient(token, apiUrl, log2, overrides = {}) {
+  return new Octokit2({
+    auth: token,
+    baseUrl: apiUrl,
+    userAgent: "paved-action",
+    log: { debug: log2.debug, info: log2.debug, warn: log2.warning, error: log2.info },
+    retry: { retries: 3 },
+    throttle: {
+      onRateLimit: /* @__PURE__ */ __name((retryAfter, options, _octokit, retryCount) => {
+        log2.warning(`GitHub's rate limit for this token is used up (${options.method} ${options.url}); it resets in ${retryAfter} s`);
+        return retryCount === 0 && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
+      }, "onRateLimit"),
+      onSecondaryRateLimit: /* @__PURE__ */ __name((retryAfter, options, _octokit, retryCount) => {
+        log2.warning(`GitHub's secondary rate limit hit on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
+        return retryCount === 0;
+      }, "onSecondaryRateLimit")
+    },
+    ...overrides
+  });
+}
+__name(actionClient, "actionClient");
+
+// src/action/runner.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { dirname as dirname3, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+
+// src/core/diagnostic.ts
+function hasErrors(diagnostics) {
+  return diagnostics.some((d) => d.severity === "error");
+}
+__name(hasErrors, "hasErrors");
+function sortDiagnostics(diagnostics) {
+  return [...diagnostics].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)
+  );
+}
+__name(sortDiagnostics, "sortDiagnostics");
+
+// src/core/pointer.ts
+function escapePointerToken(token) {
+  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+__name(escapePointerToken, "escapePointerToken");
+function pointer(...tokens2) {
+  return tokens2.map((t) => "/" + escapePointerToken(t)).join("");
+}
+__name(pointer, "pointer");
+function parsePointer(ptr) {
+  if (ptr === "") return [];
+  return ptr.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+__name(parsePointer, "parsePointer");
+function walkPointer(root3, ptr) {
+  const nodes = [];
+  let node = root3;
+  for (const token of parsePointer(ptr)) {
+    if (Array.isArray(node)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(token) || Number(token) >= node.length) break;
+      node = node[Number(token)];
+    } else if (node !== null && typeof node === "object" && Object.prototype.hasOwnProperty.call(node, token)) {
+      node = node[token];
+    } else {
+      break;
+    }
+    nodes.push(node);
+  }
+  return nodes;
+}
+__name(walkPointer, "walkPointer");
+function valueAt(root3, ptr) {
+  const tokens2 = parsePointer(ptr).length;
+  if (tokens2 === 0) return root3;
+  const nodes = walkPointer(root3, ptr);
+  return nodes.length === tokens2 ? nodes[tokens2 - 1] : void 0;
+}
+__name(valueAt, "valueAt");
+
+// src/document/own.ts
+function isJsonObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+__name(isJsonObject, "isJsonObject");
+function hasOwn(object, key2) {
+  return Object.prototype.hasOwnProperty.call(object, key2);
+}
+__name(hasOwn, "hasOwn");
+function setOwn(object, key2, value) {
+  Object.defineProperty(object, key2, { value, writable: true, enumerable: true, configurable: true });
+}
+__name(setOwn, "setOwn");
+function getOwn(object, key2) {
+  return hasOwn(object, key2) ? object[key2] : void 0;
+}
+__name(getOwn, "getOwn");
+function cloneJson(value) {
+  if (Array.isArray(value)) return value.map((item) => cloneJson(item));
+  if (isJsonObject(value)) {
+    const copy = {};
+    for (const key2 of Object.keys(value)) setOwn(copy, key2, cloneJson(value[key2]));
+    return copy;
+  }
+  return value;
+}
+__name(cloneJson, "cloneJson");
+
+// src/document/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// src/document/syntax-fix.ts
+var HINTS = {
+  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
+  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
+  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
+  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
+  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
+  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
+  BAD_SCALAR_START: "Put the value in quotes."
+};
+var DEFAULT_HINT = "Check the indentation and quoting around this point.";
+function lines(text) {
+  const out = [];
+  let start2 = 0;
+  for (const line of text.split("\n")) {
+    out.push({ start: start2, text: line });
+    start2 += line.length + 1;
+  }
+  return out;
+}
+__name(lines, "lines");
+var indentOf = /* @__PURE__ */ __name((line) => line.length - line.trimStart().length, "indentOf");
+var isBlank = /* @__PURE__ */ __name((line) => line.trim() === "" || line.trimStart().startsWith("#"), "isBlank");
+var KEY_WITH_VALUE = /^\s*(?:-\s+)?([^\s#:][^:#]*?):\s+([^\s#|>][^#]*)$/;
+var KEY = /^\s*(?:-\s+)?([^\s#:][^:#]*?):(?:\s|$)/;
+function unquotedPlaceholder(line) {
+  const brace = line.text.indexOf("{");
+  if (brace === -1) return void 0;
+  const match = /([A-Za-z_][\w.-]*)\s*:\s*(\$\{[^}\s]*\}?)/.exec(line.text.slice(brace + 1));
+  if (!match) return void 0;
+  const column = brace + 1 + match.index + match[0].indexOf("$");
+  const placeholder = match[2].endsWith("}") ? match[2] : `${match[2]}}`;
+  return {
+    offset: line.start + column,
+    message: `Invalid YAML: \`${placeholder}\` inside \`{ \u2026 }\` is read as the start of a nested mapping. Quote it: \`${match[1]}: "${placeholder}"\`.`
+  };
+}
+__name(unquotedPlaceholder, "unquotedPlaceholder");
+function overIndented(all, index) {
+  for (let i = index; i < Math.min(all.length - 1, index + 3); i++) {
+    const above = all[i];
+    const withValue = KEY_WITH_VALUE.exec(above.text);
+    if (!withValue) continue;
+    let j = i + 1;
+    while (j < all.length && isBlank(all[j].text)) j++;
+    const below = all[j];
+    const key2 = below && KEY.exec(below.text);
+    if (!below || !key2 || indentOf(below.text) <= indentOf(above.text)) continue;
+    const column = indentOf(above.text) + 1;
+    return {
+      offset: below.start + indentOf(below.text),
+      message: `Invalid YAML: \`${key2[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key2[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
+    };
+  }
+  return void 0;
+}
+__name(overIndented, "overIndented");
+function underIndented(all, index) {
+  const line = all[index];
+  if (!line || isBlank(line.text)) return void 0;
+  const indent2 = indentOf(line.text);
+  let sibling;
+  let parent;
+  for (let i = index - 1; i >= 0; i--) {
+    const text = all[i].text;
+    if (isBlank(text)) continue;
+    const at = indentOf(text);
+    if (at > indent2 && sibling === void 0) sibling = at;
+    if (at < indent2) {
+      parent = at;
+      break;
+    }
+  }
+  if (sibling === void 0 || parent === void 0) return void 0;
+  const key2 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
+  return {
+    offset: line.start + indent2,
+    message: `Invalid YAML: \`${key2}\` starts at column ${indent2 + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
+  };
+}
+__name(underIndented, "underIndented");
+function reportSyntaxErrors(text, errors) {
+  const sorted = [...errors].sort((a, b) => a.offset - b.offset);
+  const first = sorted[0];
+  const all = lines(text);
+  const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
+  const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
+  const report2 = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
+  const more = sorted.length - 1;
+  return more === 0 ? report2 : { ...report2, message: `${report2.message} (${more === 1 ? "1 more YAML error after this one follows" : `${more} more YAML errors after this one follow`} from it; fix it and check again.)` };
+}
+__name(reportSyntaxErrors, "reportSyntaxErrors");
+
+// src/core/bounds.ts
+var MAX_MANIFEST_BYTES = 1048576;
+var MAX_EXPANDED_BYTES = 4 * 1048576;
+var MAX_RENDERED_FILE_BYTES = 1048576;
+var MAX_RENDERED_BYTES = 16 * 1048576;
+var MAX_INDEX_BYTES = 8 * 1048576;
+function formatMiB(bytes) {
+  return `${+(bytes / 1048576).toFixed(2)} MiB`;
+}
+__name(formatMiB, "formatMiB");
+
+// src/document/source-map.ts
+var root = /* @__PURE__ */ __name(() => ({ line: 1, column: 1 }), "root");
+var SourceMapBuilder = class _SourceMapBuilder {
+  /** `lineStarts` may still grow while the parser runs (it is the LineCounter's own array). */
+  constructor(lineStarts = [], data) {
+    this.lineStarts = lineStarts;
+    this.keys = data?.keys ?? /* @__PURE__ */ new Map();
+    this.values = data?.values ?? /* @__PURE__ */ new Map();
+  }
+  lineStarts;
+  static {
+    __name(this, "SourceMapBuilder");
+  }
+  keys;
+  values;
+  static from(data) {
+    return new _SourceMapBuilder(data.lineStarts, data);
+  }
+  data() {
+    return { keys: this.keys, values: this.values, lineStarts: this.lineStarts };
+  }
+  toPosition(offset) {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (starts[mid] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? { line: 1, column: offset + 1 } : { line: lo, column: offset - starts[lo - 1] + 1 };
+  }
+  set(ptr, valueOffset, keyOffset) {
+    this.values.set(ptr, valueOffset);
+    if (keyOffset !== void 0) this.keys.set(ptr, keyOffset);
+  }
+  value(ptr) {
+    if (ptr === "") return root();
+    const offset = this.values.get(ptr);
+    return offset === void 0 ? void 0 : this.toPosition(offset);
+  }
+  key(ptr) {
+    const offset = this.keys.get(ptr);
+    return offset === void 0 ? void 0 : this.toPosition(offset);
+  }
+  locate(ptr) {
+    for (let p = ptr; p !== ""; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) {
+      const offset = this.keys.get(p) ?? this.values.get(p);
+      if (offset !== void 0) return this.toPosition(offset);
+    }
+    return root();
+  }
+};
+
+// src/document/parse.ts
+var DEFAULT_LIMITS = { maxBytes: MAX_MANIFEST_BYTES, maxExpandedBytes: MAX_EXPANDED_BYTES, maxAliasCount: 100, maxDepth: 64 };
+var SAFE_MAX_DEPTH = 256;
+var MAX_EXPANDED_NODES = 1e5;
+var ALLOWED_TAGS = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!map", "!!seq"];
+var COMPOSE_OPTIONS = {
+  schema: "core",
+  // YAML 1.2 core: `yes`/`on` and dates stay strings
+  resolveKnownTags: false,
+  // otherwise !!binary, !!set, !!timestamp… would build Buffers, Sets, Dates
+  uniqueKeys: false,
+  // checked in the walk with a hash lookup: the library's check is O(n²) per map
+  prettyErrors: false,
+  // positions come from the LineCounter; messages stay one line
+  intAsBigInt: false
+};
+var DEFAULT_HINT2 = "Check the indentation and quoting around this point.";
+var LimitError = class extends Error {
+  constructor(code, message, offset, path) {
+    super(message);
+    this.code = code;
+    this.offset = offset;
+    this.path = path;
+  }
+  code;
+  offset;
+  path;
+  static {
+    __name(this, "LimitError");
+  }
+};
+function parseYaml(text, file, limits = {}) {
+  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  const maxAliasCount = limits.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount;
+  const maxExpandedBytes = limits.maxExpandedBytes ?? DEFAULT_LIMITS.maxExpandedBytes;
+  const maxDepth = Math.min(limits.maxDepth ?? DEFAULT_LIMITS.maxDepth, SAFE_MAX_DEPTH);
+  const lineCounter = new import_yaml.LineCounter();
+  const toPosition = /* @__PURE__ */ __name((offset) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line: Math.max(line, 1), column: col };
+  }, "toPosition");
+  const sourceMap = new SourceMapBuilder(lineCounter.lineStarts);
+  const diagnostics = [];
+  const literals = /* @__PURE__ */ new Map();
+  const report2 = /* @__PURE__ */ __name((code, message, at, path = "") => {
+    diagnostics.push({ severity: "error", code, message, file, line: at.line, column: at.column, path });
+  }, "report");
+  const done2 = /* @__PURE__ */ __name((value) => ({ value, sourceMap, diagnostics: sortDiagnostics(diagnostics), literals }), "done");
+  const tooDeep = /* @__PURE__ */ __name((at, path = "") => {
+    report2("too-deep", `The YAML is nested more than ${maxDepth} levels deep. A manifest needs only a few levels; flatten this structure.`, at, path);
+    return done2(void 0);
+  }, "tooDeep");
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > maxBytes) {
+    report2("file-too-large", `The file is ${bytes} bytes, over the limit of ${maxBytes} bytes (${formatMiB(maxBytes)}). A manifest should be far smaller: remove generated or unused content.`, { line: 1, column: 1 });
+    return done2(void 0);
+  }
+  const deepAt = prescanDepth(text, maxDepth);
+  if (deepAt >= 0) return tooDeep(positionAt(text, deepAt));
+  let docs;
+  try {
+    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
+    const cstDeepAt = cstDepthExceeded(tokens2, maxDepth);
+    if (cstDeepAt >= 0) return tooDeep(toPosition(cstDeepAt));
+    docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens2));
+  } catch (error2) {
+    if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
+    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
+    return done2(void 0);
+  }
+  const syntaxErrors = [];
+  for (const doc of docs) {
+    for (const e of doc.errors) {
+      if (e.code === "RESOURCE_EXHAUSTION") return tooDeep(toPosition(e.pos[0]));
+      syntaxErrors.push({ code: e.code, message: e.message, offset: e.pos[0] });
+    }
+    for (const w of doc.warnings) {
+      if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
+        report2("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
+      } else {
+        syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
+      }
+    }
+  }
+  if (syntaxErrors.length > 0) {
+    const first2 = reportSyntaxErrors(text, syntaxErrors);
+    report2("yaml-syntax", first2.message, toPosition(first2.offset));
+    return done2(void 0);
+  }
+  const contentDocs = docs.filter((d) => !isEmptyDocument(d));
+  const first = contentDocs[0];
+  if (first === void 0) {
+    report2("empty-file", "The file is empty (or only has comments). A manifest needs at least `apiVersion: paved.dev/v1`, `owner` and `services`.", { line: 1, column: 1 });
+    return done2(void 0);
+  }
+  const second = contentDocs[1];
+  if (second !== void 0) {
+    report2("multiple-documents", "A second YAML document starts here. A manifest is a single document: remove the `---` separator and merge or delete what follows.", toPosition(second.range[0]));
+  }
+  const walker = new Walker(sourceMap, literals, { maxDepth, maxAliasCount, maxExpandedBytes }, (code, message, offset, path) => report2(code, message, toPosition(offset), path));
+  try {
+    return done2(walker.walk(first.contents, "", 0));
+  } catch (error2) {
+    if (error2 instanceof LimitError) {
+      report2(error2.code, error2.message, toPosition(error2.offset), error2.path);
+      return done2(void 0);
+    }
+    if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
+    throw error2;
+  }
+}
+__name(parseYaml, "parseYaml");
+var Walker = class {
+  // the outermost alias being expanded, where limit errors point
+  constructor(sourceMap, literals, bounds, onReport) {
+    this.sourceMap = sourceMap;
+    this.literals = literals;
+    this.bounds = bounds;
+    this.onReport = onReport;
+  }
+  sourceMap;
+  literals;
+  bounds;
+  onReport;
+  static {
+    __name(this, "Walker");
+  }
+  anchors = /* @__PURE__ */ new Map();
+  aliases = 0;
+  expanded = 0;
+  bytes = 0;
+  // keys and scalars so far, aliases expanded
+  inAlias = 0;
+  // > 0 while re-walking an anchored node: its own problems were reported already
+  site = { offset: 0, ptr: "" };
+  walk(node, ptr, depth) {
+    if (this.inAlias > 0 && ++this.expanded > MAX_EXPANDED_NODES) {
+      throw this.limit("alias-limit", `YAML aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes, which looks like a "billion laughs" attack. Write the values out instead of repeating large anchors.`, start(node), ptr);
+    }
+    let value = null;
+    if ((0, import_yaml.isAlias)(node)) return this.alias(node.source, start(node), ptr, depth);
+    if ((0, import_yaml.isScalar)(node)) {
+      value = node.value;
+      this.count(typeof value === "string" ? value : node.source ?? "", node, ptr);
+      if ((typeof value === "number" || typeof value === "boolean") && typeof node.source === "string") this.literals.set(ptr, node.source);
+    } else if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
+      if (depth >= this.bounds.maxDepth) {
+        throw this.limit("too-deep", `The YAML is nested more than ${this.bounds.maxDepth} levels deep (counting expanded aliases). A manifest needs only a few levels; flatten this structure.`, start(node), ptr);
+      }
+      value = (0, import_yaml.isMap)(node) ? this.map(node.items, ptr, depth + 1) : this.seq(node.items, start(node), ptr, depth + 1);
+    }
+    const anchor = node?.anchor;
+    if (anchor !== void 0 && this.inAlias === 0) this.anchors.set(anchor, node);
+    return value;
+  }
+  alias(name, offset, ptr, depth) {
+    const target = this.anchors.get(name);
+    if (target === void 0) {
+      this.report("yaml-syntax", `The alias *${name} does not refer to an anchor &${name} defined before it (an alias cannot point into its own anchor). Define the anchor first, or write the value out.`, offset, ptr);
+      return null;
+    }
+    if (++this.aliases > this.bounds.maxAliasCount) {
+      throw this.limit("alias-limit", `This document expands YAML aliases more than ${this.bounds.maxAliasCount} times, which looks like a "billion laughs" attack. Write the values out instead of using so many aliases (*name).`, offset, ptr);
+    }
+    if (this.inAlias === 0) this.site = { offset, ptr };
+    this.inAlias++;
+    try {
+      return this.walk(target, ptr, depth);
+    } finally {
+      this.inAlias--;
+    }
+  }
+  map(pairs2, ptr, depth) {
+    const object = {};
+    for (const pair of pairs2) {
+      const keyOffset = start(pair.key);
+      const key2 = keyText(pair.key);
+      if (key2 === void 0) {
+        this.report("non-string-key", "Mapping keys must be plain text (a string, number or boolean), not a list, mapping or alias. Write this key as a string.", keyOffset, ptr);
+        continue;
+      }
+      const childPtr = ptr + "/" + escapePointerToken(key2);
+      this.count(key2, pair.key, childPtr);
+      if (key2 === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
+        this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
+        continue;
+      }
+      if (Object.hasOwn(object, key2)) {
+        const firstLine = this.sourceMap.key(childPtr)?.line;
+        this.report("duplicate-key", `Duplicate key "${key2}": it is already defined${firstLine ? ` on line ${firstLine}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
+        continue;
+      }
+      const value = this.walk(pair.value, childPtr, depth);
+      if (key2 === "__proto__") Object.defineProperty(object, key2, { value, enumerable: true, writable: true, configurable: true });
+      else object[key2] = value;
+      this.sourceMap.set(childPtr, pair.value == null ? keyOffset : start(pair.value), keyOffset);
+    }
+    return object;
+  }
+  seq(items, offset, ptr, depth) {
+    const array = [];
+    for (let i = 0; i < items.length; i++) {
+      const childPtr = `${ptr}/${i}`;
+      array.push(this.walk(items[i], childPtr, depth));
+      this.sourceMap.set(childPtr, items[i] == null ? offset : start(items[i]));
+    }
+    return array;
+  }
+  /** Adds a key or scalar to the expanded size; crossing the budget inside an alias points at that alias. */
+  count(text, node, ptr) {
+    this.bytes += Buffer.byteLength(text, "utf8");
+    if (this.bytes <= this.bounds.maxExpandedBytes) return;
+    const max = formatMiB(this.bounds.maxExpandedBytes);
+    throw this.limit(
+      "expanded-too-large",
+      this.inAlias > 0 ? `With its aliases expanded, this document is over ${max} (this alias crosses it): an alias repeats its anchor's whole content each time. Alias only small shared blocks, or write the values out.` : `This document's keys and values are over ${max}. A manifest should be far smaller: remove generated or unused content.`,
+      start(node),
+      ptr
+    );
+  }
+  /** Inside an expansion, point at the alias the author wrote rather than deep inside the anchor. */
+  limit(code, message, offset, ptr) {
+    return this.inAlias > 0 ? new LimitError(code, message, this.site.offset, this.site.ptr) : new LimitError(code, message, offset, ptr);
+  }
+  report(code, message, offset, path) {
+    if (this.inAlias === 0) this.onReport(code, message, offset, path);
+  }
+};
+function keyText(node) {
+  if (node == null) return "";
+  if (!(0, import_yaml.isScalar)(node)) return void 0;
+  if (typeof node.value === "string") return node.value;
+  return node.source ?? String(node.value);
+}
+__name(keyText, "keyText");
+function start(node) {
+  return node?.range?.[0] ?? 0;
+}
+__name(start, "start");
+function isEmptyDocument(doc) {
+  const c = doc.contents;
+  return c === null || (0, import_yaml.isScalar)(c) && c.value === null && c.range[0] === c.range[1];
+}
+__name(isEmptyDocument, "isEmptyDocument");
+function tagMessage(tag) {
+  if (ALLOWED_TAGS.includes(tag)) return `The YAML tag ${tag} does not fit this value. Remove the tag.`;
+  return `The YAML tag ${tag} is not supported: a manifest is plain data. Remove the tag (only ${ALLOWED_TAGS.join(", ")} are allowed).`;
+}
+__name(tagMessage, "tagMessage");
+function positionAt(text, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let nl = text.indexOf("\n"); nl !== -1 && nl < offset; nl = text.indexOf("\n", nl + 1)) {
+    line++;
+    lineStart = nl + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+__name(positionAt, "positionAt");
+function prescanDepth(text, max) {
+  const indents = [];
+  let flow = 0;
+  let i = 0;
+  while (i < text.length) {
+    const lineStart = i;
+    while (text[i] === " ") i++;
+    let col = i - lineStart;
+    let c = text[i];
+    if (flow === 0 && c !== void 0 && c !== "\n" && c !== "\r" && c !== "#") {
+      while (indents.length > 0 && indents[indents.length - 1] > col) indents.pop();
+      if (c !== "[" && c !== "{" && indents[indents.length - 1] !== col) indents.push(col);
+      while ((c === "-" || c === "?" || c === ":") && (text[i + 1] === " " || text[i + 1] === "	")) {
+        do
+          i++;
+        while (text[i] === " " || text[i] === "	");
+        col = i - lineStart;
+        c = text[i];
+        if ((c === "-" || c === "?") && (text[i + 1] === " " || text[i + 1] === "	") && indents.push(col) > max) return i;
+      }
+      if (indents.length > max) return i;
+    }
+    let prev = "\n";
+    for (; i < text.length; i++) {
+      c = text[i];
+      if (c === "\n") break;
+      if (c === " " || c === "	" || c === "\r") continue;
+      const nodeStart = "\n[{,:-?".includes(prev);
+      if (c === "#" && (i === 0 || " 	\n".includes(text[i - 1]))) {
+        i = text.indexOf("\n", i);
+        if (i < 0) return -1;
+        break;
+      } else if ((c === '"' || c === "'") && nodeStart) {
+        i = closingQuote(text, i);
+        if (i < 0) return -1;
+      } else if (c === "[" || c === "{") {
+        if (!(flow > 0 || nodeStart)) c = "x";
+        else if (++flow + indents.length > max) return i;
+      } else if ((c === "]" || c === "}") && flow > 0) {
+        flow--;
+      }
+      prev = c;
+    }
+    i++;
+  }
+  return -1;
+}
+__name(prescanDepth, "prescanDepth");
+function closingQuote(text, open2) {
+  const quote = text[open2];
+  for (let i = open2 + 1; i < text.length; i++) {
+    if (quote === '"' && text[i] === "\\") i++;
+    else if (text[i] === quote) {
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return -1;
+}
+__name(closingQuote, "closingQuote");
+function cstDepthExceeded(tokens2, max) {
+  const stack = tokens2.map((t) => [t, 0]);
+  for (let entry = stack.pop(); entry !== void 0; entry = stack.pop()) {
+    const [token, depth] = entry;
+    if (token?.type === "document") stack.push([token.value, depth]);
+    else if (token?.type === "block-map" || token?.type === "block-seq" || token?.type === "flow-collection") {
+      if (depth + 1 > max) return token.offset;
+      for (const item of token.items) stack.push([item.key, depth + 1], [item.value, depth + 1]);
+    }
+  }
+  return -1;
+}
+__name(cstDepthExceeded, "cstDepthExceeded");
+
+// src/document/suggest.ts
+function editDistance(a, b) {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let beforePrevious = new Array(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Array(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, beforePrevious[j - 2] + 1);
+      }
+      current[j] = best;
+    }
+    [beforePrevious, previous, current] = [previous, current, beforePrevious];
+  }
+  return previous[b.length];
+}
+__name(editDistance, "editDistance");
+function tolerance(name) {
+  if (name.length <= 3) return 1;
+  if (name.length <= 8) return 2;
+  return 3;
+}
+__name(tolerance, "tolerance");
+function suggest(name, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  const lower = name.toLowerCase();
+  for (const candidate of candidates) {
+    if (candidate === name) continue;
+    const distance = candidate.toLowerCase() === lower ? 1 : editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best === void 0) return void 0;
+  const limit = Math.min(tolerance(name), tolerance(best));
+  if (bestDistance <= limit && bestDistance < name.length) return best;
+  return abbreviated(lower, candidates);
+}
+__name(suggest, "suggest");
+function abbreviated(lower, candidates) {
+  if (lower.length < 3) return void 0;
+  const hits = [...candidates].filter((c) => c.toLowerCase().startsWith(lower));
+  return hits.length === 1 ? hits[0] : void 0;
+}
+__name(abbreviated, "abbreviated");
+function didYouMean(name, candidates) {
+  const hit = suggest(name, candidates);
+  return hit === void 0 ? "" : `; did you mean \`${hit}\`?`;
+}
+__name(didYouMean, "didYouMean");
+function listNames(names, conjunction = "and") {
+  const quoted = names.map((n) => `\`${n}\``);
+  if (quoted.length <= 1) return quoted.join("");
+  return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted[quoted.length - 1]}`;
+}
+__name(listNames, "listNames");
+function clip(text, max = 60) {
+  return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
+}
+__name(clip, "clip");
+
+// src/document/schema-errors.ts
+function schemaDiagnostics(errors, context) {
+  const { kept, nullable } = reduceNoise(errors);
+  const seen = /* @__PURE__ */ new Set();
+  const diagnostics = [];
+  for (const error2 of kept) {
+    const diagnostic2 = translate(error2, context, nullable.has(error2.instancePath));
+    const key2 = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
+    diagnostics.push(diagnostic2);
+  }
+  return diagnostics;
+}
+__name(schemaDiagnostics, "schemaDiagnostics");
+function reduceNoise(errors) {
+  const nullable = /* @__PURE__ */ new Set();
+  let kept = errors.filter((error2) => {
+    if (error2.keyword === "type" && error2.params.type === "null") {
+      nullable.add(error2.instancePath);
+      return false;
+    }
+    return error2.keyword !== "propertyNames" && error2.keyword !== "if";
+  });
+  const typed = new Set(kept.filter((e) => e.keyword === "type" && !isKeyError(e)).map((e) => e.instancePath));
+  kept = kept.filter((error2) => {
+    if (error2.keyword === "anyOf" || error2.keyword === "oneOf") {
+      return !kept.some((other) => other !== error2 && other.keyword !== error2.keyword && isAtOrBelow(other.instancePath, error2.instancePath));
+    }
+    return error2.keyword === "type" || isKeyError(error2) || !typed.has(error2.instancePath);
+  });
+  return { kept, nullable };
+}
+__name(reduceNoise, "reduceNoise");
+function isKeyError(error2) {
+  return typeof error2.propertyName === "string";
+}
+__name(isKeyError, "isKeyError");
+function isAtOrBelow(path, ancestor) {
+  return path === ancestor || path.startsWith(ancestor + "/");
+}
+__name(isAtOrBelow, "isAtOrBelow");
+function diagnostic(context, code, site, message) {
+  return {
+    severity: context.severity ?? "error",
+    code,
+    message: (context.prefix ?? "") + message,
+    file: context.file,
+    line: site.line,
+    column: site.column,
+    path: site.path
+  };
+}
+__name(diagnostic, "diagnostic");
+function translate(error2, context, nullable) {
+  if (isKeyError(error2)) return translateKeyError(error2, context);
+  const path = error2.instancePath;
+  const subject = context.describe(path);
+  const data = error2.data;
+  const schema2 = error2.parentSchema ?? {};
+  const atValue = /* @__PURE__ */ __name(() => context.site(path, isContainer(data) ? "key" : "value"), "atValue");
+  const params = error2.params;
+  const special = context.wording?.special?.(error2, subject);
+  if (special) return diagnostic(context, special.code, special.at ? context.site(path, special.at) : atValue(), special.message);
+  switch (error2.keyword) {
+    case "additionalProperties": {
+      const name = String(params.additionalProperty);
+      const known = Object.keys(schema2.properties ?? {});
+      const advice = didYouMean(name, known) || (known.length > 0 ? `; the fields here are ${listNames(known)}` : "");
+      return diagnostic(context, "unknown-field", context.site(path + pointer(name), "key"), `unknown field \`${clip(name)}\`${advice}`);
+    }
+    case "required": {
+      const name = String(params.missingProperty);
+      const parent = context.site(path, "key");
+      return diagnostic(
+        context,
+        "missing-field",
+        { ...parent, path: parent.path + pointer(name) },
+        `${subject} is missing the required field \`${name}\`${missingAdvice(context.wording, name)}`
+      );
+    }
+    case "const":
+      return diagnostic(context, "invalid-value", atValue(), `${subject} must be \`${String(params.allowedValue)}\`, not ${show(data)}`);
+    case "type":
+      return diagnostic(context, "invalid-type", atValue(), typeMessage(subject, path, params.type, data, nullable, context.wording));
+    case "enum": {
+      const allowed = params.allowedValues.map(String);
+      const advice = typeof data === "string" ? didYouMean(data, allowed) : "";
+      return diagnostic(context, "invalid-value", atValue(), `${subject} must be one of ${listNames(allowed, "or")}, not ${show(data)}${advice}`);
+    }
+    case "pattern":
+    case "not": {
+      const pattern = String(error2.keyword === "pattern" ? params.pattern : schema2.not?.pattern ?? "");
+      return diagnostic(context, "invalid-value", atValue(), patternMessage(subject, pattern, data, schema2, context.wording));
+    }
+    case "format":
+      return diagnostic(context, "invalid-value", atValue(), `${subject} must be ${formatWords(String(params.format))}, not ${show(data)}`);
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return diagnostic(context, "invalid-value", atValue(), `${subject} ${rangeWords(schema2)}; found ${show(data)}`);
+    case "minLength":
+      return diagnostic(context, "invalid-value", atValue(), `${subject} must not be empty`);
+    case "maxLength":
+      return diagnostic(
+        context,
+        "invalid-value",
+        atValue(),
+        `${subject} is too long: ${String(data).length} characters, at most ${String(params.limit)} allowed`
+      );
+    case "minItems":
+    case "maxItems": {
+      const count2 = Array.isArray(data) ? data.length : 0;
+      const bound = error2.keyword === "minItems" ? "at least" : "at most";
+      return diagnostic(context, "invalid-value", context.site(path, "key"), `${subject} has ${count2} items; it may have ${bound} ${String(params.limit)}`);
+    }
+    case "minProperties":
+    case "maxProperties":
+      return diagnostic(context, "invalid-value", context.site(path, "key"), countMessage(subject, error2.keyword, Number(params.limit), data));
+    default:
+      return diagnostic(
+        context,
+        "invalid-value",
+        atValue(),
+        `${subject} is not valid here` + (typeof schema2.description === "string" ? `: ${schema2.description}` : "")
+      );
+  }
+}
+__name(translate, "translate");
+function translateKeyError(error2, context) {
+  const key2 = String(error2.propertyName);
+  const name = clip(key2);
+  const site = context.site(error2.instancePath + pointer(key2), "key");
+  const params = error2.params;
+  const container = context.describe(error2.instancePath);
+  if (error2.keyword === "enum") {
+    const allowed = params.allowedValues.map(String);
+    const advice = didYouMean(name, allowed) || `; the names allowed here are ${listNames(allowed)}`;
+    return diagnostic(context, "unknown-field", site, `unknown name \`${name}\` in ${container}${advice}`);
+  }
+  if (error2.keyword === "pattern") {
+    const words = context.wording?.patternWords?.(String(params.pattern));
+    const fixed = words?.suggestion?.(key2);
+    return diagnostic(
+      context,
+      "invalid-value",
+      site,
+      `\`${name}\` is not a valid name in ${container}: use ${words?.words ?? `a name matching ${String(params.pattern)}`}` + (fixed ? `; did you mean \`${clip(fixed)}\`?` : "")
+    );
+  }
+  return diagnostic(context, "invalid-value", site, `\`${name}\` is not a valid name in ${container}`);
+}
+__name(translateKeyError, "translateKeyError");
+function isContainer(value) {
+  return typeof value === "object" && value !== null;
+}
+__name(isContainer, "isContainer");
+function show(value) {
+  if (value === null || value === void 0) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `\`${clip(typeof value === "string" ? value : typeof value === "number" ? yamlNumberText(value) : JSON.stringify(value), 80)}\``;
+}
+__name(show, "show");
+function yamlNumberText(value) {
+  if (Number.isNaN(value)) return ".nan";
+  if (value === Infinity) return ".inf";
+  if (value === -Infinity) return "-.inf";
+  return String(value);
+}
+__name(yamlNumberText, "yamlNumberText");
+var TYPE_WORDS = {
+  integer: "a whole number",
+  number: "a number",
+  string: "a string",
+  boolean: "true or false",
+  object: "a mapping",
+  array: "a list",
+  null: "null"
+};
+function typeOf(value) {
+  if (value === null || value === void 0) return "empty";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "number") return Number.isInteger(value) ? "a whole number" : "a number";
+  if (typeof value === "boolean") return "true/false";
+  return "a string";
+}
+__name(typeOf, "typeOf");
+function typeMessage(subject, path, expected, data, nullable, wording) {
+  const types2 = (Array.isArray(expected) ? expected : [expected]).map(String);
+  const allowsNull = nullable || types2.includes("null");
+  const kinds = types2.filter((t) => t !== "null");
+  const words = kinds.map((t) => t === "boolean" && kinds.length > 1 ? "a boolean" : TYPE_WORDS[t] ?? t);
+  const wanted = words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}` : words[0] ?? "null";
+  if (path === "") return `the file must be a mapping of fields, not ${typeOf(data)}`;
+  const orNull = allowsNull ? " (or null to remove it)" : "";
+  if (data === null || data === void 0) return `${subject} has no value; it must be ${wanted}${orNull}`;
+  let message = `${subject} must be ${wanted}${orNull}, not ${typeOf(data)}`;
+  if (!isContainer(data)) message += ` (${show(data)})`;
+  const hint = wording?.typeHint?.(parsePointer(path).pop() ?? "", data);
+  return hint ? message + hint : message;
+}
+__name(typeMessage, "typeMessage");
+function patternMessage(subject, pattern, data, schema2, wording) {
+  const words = wording?.patternWords?.(pattern);
+  const value = typeof data === "string" ? data : String(data);
+  const hint = words?.hint?.(value);
+  if (hint) return `${subject} ${show(data)} is not valid: ${hint}`;
+  const fixed = words?.suggestion?.(value);
+  const rule = words?.words ?? (typeof schema2.description === "string" ? schema2.description : `a value matching ${pattern}`);
+  return `${subject} ${show(data)} is not valid: use ${rule}` + (fixed ? `; did you mean \`${fixed}\`?` : "");
+}
+__name(patternMessage, "patternMessage");
+function rangeWords(schema2) {
+  const min = typeof schema2.minimum === "number" ? schema2.minimum : void 0;
+  const max = typeof schema2.maximum === "number" ? schema2.maximum : void 0;
+  const exclusiveMin = typeof schema2.exclusiveMinimum === "number" ? schema2.exclusiveMinimum : void 0;
+  const exclusiveMax = typeof schema2.exclusiveMaximum === "number" ? schema2.exclusiveMaximum : void 0;
+  if (min !== void 0 && max !== void 0) return `must be between ${min} and ${max}`;
+  const parts = [];
+  if (min !== void 0) parts.push(`at least ${min}`);
+  if (exclusiveMin !== void 0) parts.push(`more than ${exclusiveMin}`);
+  if (max !== void 0) parts.push(`at most ${max}`);
+  if (exclusiveMax !== void 0) parts.push(`less than ${exclusiveMax}`);
+  return `must be ${parts.join(" and ")}`;
+}
+__name(rangeWords, "rangeWords");
+function countMessage(subject, keyword, limit, data) {
+  const count2 = isContainer(data) ? Object.keys(data).length : 0;
+  const bound = keyword === "minProperties" ? "at least" : "at most";
+  return `${subject} has ${count2} entries; it must have ${bound} ${limit}`;
+}
+__name(countMessage, "countMessage");
+function formatWords(format) {
+  if (format === "uri") return "an absolute URL like `https://example.com`";
+  return `a valid ${format}`;
+}
+__name(formatWords, "formatWords");
+function missingAdvice(wording, name) {
+  const advice = wording?.missingAdvice;
+  return advice && hasOwn(advice, name) ? advice[name] : "";
+}
+__name(missingAdvice, "missingAdvice");
+
+// src/document/site.ts
 function siteIn(sourceMap, path, at) {
   const position = (at === "key" ? sourceMap.key(path) : sourceMap.value(path)) ?? sourceMap.locate(path);
   return { path, line: position.line, column: position.column };
@@ -58459,36 +58309,256 @@ function dotted(tokens2) {
   return out;
 }
 __name(dotted, "dotted");
-function describeManifestPath(path) {
-  const tokens2 = parsePointer(path);
-  if (tokens2.length === 0) return "the manifest";
-  if (tokens2[0] === "services" && tokens2.length >= 2) {
-    return tokens2.length === 2 ? `service \`${tokens2[1]}\`` : `\`${dotted(tokens2.slice(2))}\``;
-  }
-  if (tokens2[0] === "environments" && tokens2.length >= 2) {
-    if (tokens2.length === 2) return `environment \`${tokens2[1]}\``;
-    if (tokens2[2] === "services" && tokens2.length >= 4) {
-      return tokens2.length === 4 ? `the \`${tokens2[1]}\` override of service \`${tokens2[3]}\`` : `\`${dotted(tokens2.slice(4))}\``;
-    }
-  }
-  return `\`${dotted(tokens2)}\``;
-}
-__name(describeManifestPath, "describeManifestPath");
-function validateManifestSchema(value, file, sourceMap) {
-  const errors = manifestSchemaErrors(value);
-  if (errors.length === 0) return [];
-  const context = {
-    file,
-    site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, path, at), "site"),
-    describe: describeManifestPath
-  };
-  return schemaDiagnostics(errors, context);
-}
-__name(validateManifestSchema, "validateManifestSchema");
 
-// src/policy/declared.ts
-var import__ = __toESM(require__(), 1);
-var import_ajv_formats = __toESM(require_dist2(), 1);
+// src/document/locate.ts
+function locateFinding(finding, document) {
+  const { pointer: pointer2, side } = finding.at;
+  const site = side ? siteIn(document.sourceMap, pointer2, side) : { path: pointer2, ...document.sourceMap.locate(pointer2) };
+  return {
+    severity: finding.severity,
+    code: finding.code,
+    message: finding.message,
+    file: document.file,
+    line: site.line,
+    column: site.column,
+    path: site.path
+  };
+}
+__name(locateFinding, "locateFinding");
+function locateRendered(diagnostics, document, file, sourceMap) {
+  return diagnostics.map((d) => {
+    if (d.file !== document) return d;
+    if (!sourceMap) return { ...d, file };
+    return locateFinding({ severity: d.severity, code: d.code, message: d.message, at: { document, pointer: d.path } }, { file, sourceMap });
+  });
+}
+__name(locateRendered, "locateRendered");
+
+// src/core/image-ref.ts
+function parseImageReference(reference) {
+  const at = reference.indexOf("@");
+  const name = at === -1 ? reference : reference.slice(0, at);
+  const colon = name.lastIndexOf(":");
+  const hasTag = colon > name.lastIndexOf("/");
+  const parsed = { repository: hasTag ? name.slice(0, colon) : name };
+  if (hasTag) parsed.tag = name.slice(colon + 1);
+  if (at !== -1) parsed.digest = reference.slice(at + 1);
+  return parsed;
+}
+__name(parseImageReference, "parseImageReference");
+function imageVersion(reference) {
+  const parts = parseImageReference(reference);
+  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : reference);
+}
+__name(imageVersion, "imageVersion");
+
+// src/document/hints.ts
+var MEMORY_UNITS = {
+  k: "Ki",
+  kb: "Ki",
+  ki: "Ki",
+  kib: "Ki",
+  m: "Mi",
+  mb: "Mi",
+  mi: "Mi",
+  mib: "Mi",
+  g: "Gi",
+  gb: "Gi",
+  gi: "Gi",
+  gib: "Gi",
+  t: "Ti",
+  tb: "Ti",
+  ti: "Ti",
+  tib: "Ti"
+};
+var MEMORY_STEPS = ["Ki", "Mi", "Gi", "Ti"];
+function memoryHint(value) {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(value);
+  const generic = "write a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`";
+  if (!match) return generic;
+  const unit = Object.prototype.hasOwnProperty.call(MEMORY_UNITS, match[2].toLowerCase()) ? MEMORY_UNITS[match[2].toLowerCase()] : void 0;
+  if (match[2] === "") return `add a unit (Ki, Mi, Gi or Ti), like \`${Number(match[1])}Mi\``;
+  if (unit === void 0) return `\`${match[2]}\` is not a memory unit; ${generic}`;
+  let amount = Number(match[1]);
+  let step2 = MEMORY_STEPS.indexOf(unit);
+  if (amount === 0) return "memory must be more than 0, like `128Mi`";
+  while (!Number.isInteger(amount) && step2 > 0) {
+    amount *= 1024;
+    step2 -= 1;
+  }
+  return `write \`${Math.round(amount)}${MEMORY_STEPS[step2]}\``;
+}
+__name(memoryHint, "memoryHint");
+function cpuHint(value) {
+  const generic = "write millicores like `250m` or cores like `0.5` (at most three decimals)";
+  const milli = /^\s*(\d+(?:\.\d+)?)\s*(m|mi|milli|millicores?|millicpus?)\s*$/i.exec(value);
+  if (milli) {
+    const amount = Number(milli[1]);
+    if (amount === 0) return "cpu must be more than 0, like `100m`";
+    if (!Number.isInteger(amount)) return `millicores are whole numbers: write \`${Math.round(amount) || 1}m\``;
+    return `write \`${amount}m\``;
+  }
+  const cores = /^\s*(\d+(?:\.\d+)?)\s*(cores?|cpus?|vcpus?)?\s*$/i.exec(value);
+  if (cores) {
+    const amount = Number(cores[1]);
+    if (amount === 0) return "cpu must be more than 0, like `100m`";
+    const millicores = amount * 1e3;
+    if (Number.isInteger(millicores)) return `write \`${millicores}m\``;
+    return `use at most three decimals: write \`${Math.max(1, Math.round(millicores))}m\``;
+  }
+  return generic;
+}
+__name(cpuHint, "cpuHint");
+function cpuNumberHint(value) {
+  const millicores = value * 1e3;
+  return Number.isInteger(millicores) && millicores > 0 ? `quote it (\`"${value}"\`) or write millicores: \`${millicores}m\`` : "write millicores like `250m`";
+}
+__name(cpuNumberHint, "cpuNumberHint");
+function imageHint(value) {
+  const example = "`ghcr.io/acme/api:1.0.0`";
+  if (value.trim() === "") return `write an image reference like ${example}`;
+  if (/\s/.test(value)) return "an image reference has no spaces";
+  const scheme = /^[a-z]+:\/\//i.exec(value);
+  if (scheme) return `drop the \`${scheme[0]}\`: write \`${value.slice(scheme[0].length)}\``;
+  const { repository, tag, digest: digest2 } = parseImageReference(value);
+  if (digest2 !== void 0) {
+    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest2)) {
+      return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
+    }
+  } else if (tag === void 0) {
+    return "add a tag like `:1.0.0` or a digest (`@sha256:\u2026`); there is no implicit `latest`";
+  } else if (tag === "") {
+    return "the tag after `:` is empty; add a tag like `:1.0.0`";
+  } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
+    return "a tag is up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`";
+  }
+  const firstSlash = repository.indexOf("/");
+  const first = firstSlash === -1 ? "" : repository.slice(0, firstSlash);
+  const hasRegistry = /[.:]/.test(first) || first === "localhost";
+  const path = hasRegistry ? repository.slice(firstSlash + 1) : repository;
+  if (path !== path.toLowerCase()) {
+    const fixed = (hasRegistry ? `${first}/` : "") + path.toLowerCase() + value.slice(repository.length);
+    return `repository names are lowercase: write \`${fixed}\``;
+  }
+  return `write a reference like ${example} or \`ghcr.io/acme/api@sha256:\u2026\``;
+}
+__name(imageHint, "imageHint");
+function hostHint(value) {
+  const scheme = /^[a-z]+:\/\//i.exec(value);
+  if (scheme) return `write the host name only, without \`${scheme[0]}\``;
+  if (value.includes("/")) return "write the host name only; the path goes in `ingress.path`";
+  if (value.includes(":")) return "write the host name only, without a port";
+  if (value !== value.toLowerCase()) return `host names are lowercase: write \`${value.toLowerCase()}\``;
+  if (value.includes("_")) return "host names use hyphens, not underscores";
+  return "a host name is dot-separated labels of lowercase letters, digits and hyphens, like `api.example.com`";
+}
+__name(hostHint, "hostHint");
+function pathHint(value) {
+  if (!value.startsWith("/")) return `a path starts with \`/\`: write \`/${value}\``;
+  return "percent-encode characters other than letters, digits and `-._~!$&'()*+,;=:@%/`";
+}
+__name(pathHint, "pathHint");
+function slugSuggestion(value, pattern) {
+  const slug = value.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  return slug !== value && pattern.test(slug) ? slug : void 0;
+}
+__name(slugSuggestion, "slugSuggestion");
+function envNameSuggestion(value) {
+  const name = value.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^([0-9])/, "_$1");
+  return name !== value && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : void 0;
+}
+__name(envNameSuggestion, "envNameSuggestion");
+
+// src/document/pattern-words.ts
+var SLUG = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$";
+var LABEL_40 = "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$";
+var IMAGE = "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$";
+var HOST = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
+function slugFix(pattern) {
+  const regex2 = new RegExp(pattern);
+  return (value) => slugSuggestion(value, regex2);
+}
+__name(slugFix, "slugFix");
+var TABLE = {
+  [SLUG]: {
+    words: "lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 40 characters",
+    suggestion: slugFix(SLUG)
+  },
+  [LABEL_40]: {
+    words: "lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit, at most 40 characters",
+    suggestion: slugFix(LABEL_40)
+  },
+  "^[A-Za-z_][A-Za-z0-9_]*$": {
+    words: "letters, digits and underscores, not starting with a digit",
+    suggestion: envNameSuggestion
+  },
+  "^[a-z][-a-z0-9]{0,62}$": {
+    words: "lowercase letters, digits and hyphens, starting with a letter, at most 63 characters",
+    suggestion: slugFix("^[a-z][-a-z0-9]{0,62}$")
+  },
+  "^[a-z0-9][-a-z0-9]{0,62}$": {
+    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters",
+    suggestion: slugFix("^[a-z0-9][-a-z0-9]{0,62}$")
+  },
+  "^[A-Za-z][A-Za-z0-9_]{0,62}$": {
+    words: "letters, digits and underscores, starting with a letter, at most 63 characters"
+  },
+  [HOST]: { words: "a lowercase host name like `api.example.com`", hint: hostHint },
+  "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$": { words: "an HTTP path starting with `/`", hint: pathHint },
+  "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$": {
+    words: "millicores like `250m` or cores like `0.5`",
+    hint: cpuHint
+  },
+  "^[1-9][0-9]{0,4}[mhd]$": { words: "a duration: a whole number then m, h or d, like `7d` or `12h`" },
+  "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$": {
+    words: "a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`",
+    hint: memoryHint
+  },
+  // The OCI reference grammar; the hint explains which part is wrong.
+  [IMAGE]: {
+    words: "an image reference with a tag or a digest, like `ghcr.io/acme/api:1.0.0`",
+    hint: imageHint
+  },
+  // Org config patterns.
+  "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$": { words: "`owner/name`, like `acme/gitops`" },
+  "^[A-Za-z0-9._/-]{1,200}$": { words: "a branch name: letters, digits, `.`, `_`, `-` and `/`" },
+  "(^|/)\\.|\\.\\.|//|/$|\\.lock$": {
+    words: "a valid branch name (no `..`, `//`, leading `.`, trailing `/` or `.lock` suffix)"
+  },
+  "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$": {
+    words: 'a relative folder like `clusters/apps` (no leading `/`, no `..`), or "" for the repository root'
+  },
+  "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$": {
+    words: "a relative file path like `platform.yaml`"
+  },
+  "^[a-z0-9][a-z0-9._-]*$": { words: "lowercase letters, digits, `.`, `_` and `-`" },
+  "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$": {
+    words: "a Kubernetes name: lowercase letters, digits and hyphens, at most 63 characters"
+  },
+  "^[-a-z0-9{}]+$": {
+    words: "lowercase letters, digits, hyphens and the placeholders `{owner}` and `{env}`"
+  },
+  "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$": {
+    words: "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
+  },
+  "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$": { words: "`group/version`, like `database.acme.io/v1alpha1`" },
+  "^[A-Z][A-Za-z0-9]*$": { words: "a Kubernetes kind in PascalCase, like `PostgreSQLInstance`" },
+  "^[A-Za-z0-9_.-]+$": { words: "letters, digits, `_`, `.` and `-`" },
+  "^https?://": { words: "a URL starting with `http://` or `https://`" },
+  "^[a-z0-9][a-z0-9-]{0,62}$": {
+    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
+  }
+};
+function patternWords(pattern) {
+  return Object.prototype.hasOwnProperty.call(TABLE, pattern) ? TABLE[pattern] : void 0;
+}
+__name(patternWords, "patternWords");
+
+// src/config/schema-wording.ts
+var CONFIG_WORDING = {
+  missingAdvice: { apiVersion: "; add `apiVersion: paved.dev/v1`" },
+  patternWords
+};
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
@@ -61727,10 +61797,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep3 = "";
+        let sep4 = "";
         for (let sub of this.subs) {
-          out += sep3;
-          sep3 = "|";
+          out += sep4;
+          sep4 = "|";
           out += sub.appendTo();
         }
         break;
@@ -65346,7 +65416,26 @@ function unsupported(pattern) {
 }
 __name(unsupported, "unsupported");
 
-// src/policy/declared.ts
+// src/document/ajv.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var import__ = __toESM(require__(), 1);
+var import__2 = __toESM(require__2(), 1);
+var import_ajv_formats = __toESM(require_dist2(), 1);
+function dialectOf(schema2) {
+  const declared = String(schema2.$schema ?? "");
+  return declared.includes("2020-12") ? "2020-12" : declared.includes("2019-09") ? "2019-09" : "draft-07";
+}
+__name(dialectOf, "dialectOf");
+function createAjv(dialect, options = {}) {
+  const all = { ...options, code: { regExp: linearRegExp } };
+  const ajv = dialect === "2020-12" ? new import__2.Ajv2020(all) : dialect === "2019-09" ? new import__.Ajv2019(all) : new import_ajv.Ajv(all);
+  import_ajv_formats.default.default(ajv);
+  return ajv;
+}
+__name(createAjv, "createAjv");
+
+// src/config/declared-policies.ts
+var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
 var compiledByPolicies = /* @__PURE__ */ new WeakMap();
 var compiledByContent = /* @__PURE__ */ new Map();
 var CONTENT_CACHE_SIZE = 16;
@@ -65362,7 +65451,7 @@ function compilePolicies(policies) {
     compiledByPolicies.set(policies, compiled2);
     return compiled2;
   }
-  const ajv = new import__.Ajv2020({
+  const ajv = createAjv("2020-12", {
     allErrors: true,
     verbose: true,
     // Unknown keywords are typos in a policy (`minimun`) and must fail loudly; the rest of strict
@@ -65372,11 +65461,8 @@ function compilePolicies(policies) {
     strictTuples: false,
     strictRequired: false,
     allowUnionTypes: true,
-    logger: false,
-    // Every `pattern` (and `patternProperties` key) runs on RE2: linear time on any value.
-    code: { regExp: linearRegExp }
+    logger: false
   });
-  import_ajv_formats.default.default(ajv);
   const compiled = policies.map((policy) => {
     let validate;
     try {
@@ -65458,324 +65544,37 @@ function compileErrorWords(error2) {
   return `the assertion is not a valid JSON Schema: ${text.replace(/^strict mode: /, "")}`;
 }
 __name(compileErrorWords, "compileErrorWords");
-function policyMatches(policy, unit) {
-  const match = policy.match;
-  if (!match) return true;
-  if (match.environments && !match.environments.includes(unit.environment)) return false;
-  if (match.services && !match.services.includes(unit.service)) return false;
-  if (match.owners && !match.owners.includes(unit.owner)) return false;
-  return true;
-}
-__name(policyMatches, "policyMatches");
-function policyView(unit) {
-  return JSON.parse(
-    JSON.stringify({
-      service: unit.service,
-      environment: unit.environment,
-      owner: unit.owner,
-      namespace: unit.namespace,
-      ...unit.spec
-    })
-  );
-}
-__name(policyView, "policyView");
-function declaredFindings(unit, compiled) {
-  const findings = [];
-  let view;
-  for (const { policy, validate } of compiled) {
-    if (!validate || !policyMatches(policy, unit)) continue;
-    view ??= policyView(unit);
-    let valid;
-    try {
-      valid = validate(view);
-    } catch (error2) {
-      if (!(error2 instanceof RangeError)) throw error2;
-      findings.push(unjudged(policy));
-      continue;
-    }
-    if (valid) continue;
-    for (const error2 of withoutBranchNoise(validate.errors ?? [])) {
-      findings.push(failure(policy, unit, error2));
-    }
-  }
-  return findings;
-}
-__name(declaredFindings, "declaredFindings");
-function unjudged(policy) {
-  const title = policy.description ?? `policy \`${policy.id}\``;
-  return {
-    code: policy.id,
-    severity: "error",
-    field: "",
-    message: /* @__PURE__ */ __name((environments) => `${title}: could not be checked in ${environments}: the policy's assertion refers back to itself without end; the platform team must fix it in the org config`, "message")
-  };
-}
-__name(unjudged, "unjudged");
-function withoutBranchNoise(errors) {
-  const combinators = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "not");
-  return errors.filter((error2) => !combinators.some((c) => c !== error2 && error2.schemaPath.startsWith(c.schemaPath + "/")));
-}
-__name(withoutBranchNoise, "withoutBranchNoise");
-function fieldOf(instancePath) {
-  const first = parsePointer(instancePath)[0];
-  if (first === "owner" || first === "namespace") return { field: "", manifestPath: "/owner" };
-  if (first === "service" || first === "environment") return { field: "" };
-  return { field: instancePath };
-}
-__name(fieldOf, "fieldOf");
-function failure(policy, unit, error2) {
-  const params = error2.params;
-  let instancePath = error2.instancePath;
-  if (error2.keyword === "required") instancePath += "/" + String(params.missingProperty).replace(/~/g, "~0").replace(/\//g, "~1");
-  if (error2.keyword === "additionalProperties") instancePath += "/" + String(params.additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1");
-  const tokens2 = parsePointer(instancePath);
-  const subject = tokens2.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens2)}\``;
-  const defaulted = tokens2.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
-  const what = /* @__PURE__ */ __name((where) => {
-    if (error2.keyword === "required") return `${subject} is not set ${where}; it is required`;
-    if (error2.keyword === "additionalProperties" || error2.keyword === "false schema") {
-      return `${subject} is set ${where}; it is not allowed`;
-    }
-    return `${subject} is ${plain(error2.data)}${defaulted} ${where}; ${requirement(error2)}`;
-  }, "what");
-  const { field, manifestPath } = fieldOf(instancePath);
-  const title = policy.description ?? `policy \`${policy.id}\``;
-  return {
-    code: policy.id,
-    severity: policy.severity ?? "error",
-    field,
-    ...manifestPath ? { manifestPath } : {},
-    message: /* @__PURE__ */ __name((environments) => `${title}: ${what(`in ${environments}`)}`, "message")
-  };
-}
-__name(failure, "failure");
-function fieldIsWritten(unit, instancePath) {
-  const first = parsePointer(instancePath)[0];
-  if (first === "service" || first === "environment" || first === "owner" || first === "namespace") return true;
-  return unit.origins[instancePath] !== void 0;
-}
-__name(fieldIsWritten, "fieldIsWritten");
-function plain(value) {
-  if (value === void 0) return "not set";
-  if (value === null) return "null";
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (typeof value === "string") return `\`${value.length > 80 ? value.slice(0, 77) + "\u2026" : value}\``;
-  return Array.isArray(value) ? `a list of ${value.length}` : "a mapping";
-}
-__name(plain, "plain");
-function requirement(error2) {
-  const params = error2.params;
-  const limit = String(params.limit);
-  switch (error2.keyword) {
-    case "minimum":
-      return `must be \u2265 ${limit}`;
-    case "maximum":
-      return `must be \u2264 ${limit}`;
-    case "exclusiveMinimum":
-      return `must be > ${limit}`;
-    case "exclusiveMaximum":
-      return `must be < ${limit}`;
-    case "multipleOf":
-      return `must be a multiple of ${String(params.multipleOf)}`;
-    case "const":
-      return `must be ${plain(params.allowedValue)}`;
-    case "enum":
-      return `must be one of ${params.allowedValues.map(plain).join(", ")}`;
-    case "pattern":
-      return `must match \`${String(params.pattern)}\``;
-    case "format":
-      return `must be a valid ${String(params.format)}`;
-    case "type":
-      return `must be of type ${[params.type].flat().join(" or ")}`;
-    case "minLength":
-      return `must have at least ${limit} characters`;
-    case "maxLength":
-      return `must have at most ${limit} characters`;
-    case "minItems":
-      return `must have at least ${limit} items`;
-    case "maxItems":
-      return `must have at most ${limit} items`;
-    case "uniqueItems":
-      return "must not repeat items";
-    case "minProperties":
-      return `must have at least ${limit} entries`;
-    case "maxProperties":
-      return `must have at most ${limit} entries`;
-    case "contains":
-      return "must contain a matching item";
-    case "not":
-      return "matches a shape the policy forbids";
-    case "anyOf":
-    case "oneOf":
-      return "matches none of the shapes the policy allows";
-    case "dependentRequired":
-      return `needs \`${String(params.missingProperty)}\` when \`${String(params.property)}\` is set`;
-    default:
-      return "does not meet the policy";
-  }
-}
-__name(requirement, "requirement");
 
-// src/manifest/placeholder.ts
-var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
-function parseEnvValue(value) {
-  if (typeof value !== "string") return { kind: "literal", text: String(value) };
-  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
-  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text = "";
-  for (let i = 0; i < value.length; i++) {
-    if (value.startsWith("$${", i)) {
-      text += "${";
-      i += 2;
-    } else if (value.startsWith("${", i)) {
-      const end = value.indexOf("}", i);
-      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
-      const isWhole = i === 0 && end === value.length - 1;
-      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
-    } else {
-      text += value[i];
-    }
-  }
-  return { kind: "literal", text };
+// src/core/package-root.ts
+import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+function findPackageRoot() {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return existsSync2(join(here, "schemas", "platform.schema.json")) ? here : resolve(here, "../..");
 }
-__name(parseEnvValue, "parseEnvValue");
+__name(findPackageRoot, "findPackageRoot");
+var PACKAGE_ROOT = findPackageRoot();
+function packagePath(...segments) {
+  return join(PACKAGE_ROOT, ...segments);
+}
+__name(packagePath, "packagePath");
+function readPackageText(...segments) {
+  return readFileSync(packagePath(...segments), "utf8");
+}
+__name(readPackageText, "readPackageText");
+function readPackageJson(...segments) {
+  return JSON.parse(readPackageText(...segments));
+}
+__name(readPackageJson, "readPackageJson");
 
-// src/policy/secret-literal.ts
-var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
-var KNOWN_PREFIXES = [
-  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, "a GitHub token"],
-  [/\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
-  [/\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe key"],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
-  [/\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/, "an API secret key"],
-  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
-  [/\bAIza[0-9A-Za-z_-]{35}/, "a Google API key"],
-  [/\bnpm_[A-Za-z0-9]{36}/, "an npm token"],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
-  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
-];
-function entropy(text) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) bits -= n / text.length * Math.log2(n / text.length);
-  return bits;
+// src/document/schema-document.ts
+function schemaDocument(name) {
+  return readPackageJson("schemas", `${name}.schema.json`);
 }
-__name(entropy, "entropy");
-function highEntropy(value) {
-  return value.length >= 20 && !/\s/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 4;
-}
-__name(highEntropy, "highEntropy");
-function secretLikeReason(name, raw) {
-  if (typeof raw !== "string") return void 0;
-  const parsed = parseEnvValue(raw);
-  if (parsed.kind !== "literal" || parsed.text === "" || /^(?:true|false|\d+)$/i.test(parsed.text)) return void 0;
-  for (const [pattern, what] of KNOWN_PREFIXES) if (pattern.test(parsed.text)) return `its value has the shape of ${what}`;
-  if (SECRET_NAME.test(name)) return `its name \`${name}\` says it holds a secret`;
-  if (highEntropy(parsed.text)) return "its value looks random, like a key or a token";
-  return void 0;
-}
-__name(secretLikeReason, "secretLikeReason");
+__name(schemaDocument, "schemaDocument");
 
-// src/policy/builtins.ts
-var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
-function parseImage(image) {
-  const at = image.indexOf("@");
-  const beforeDigest = at === -1 ? image : image.slice(0, at);
-  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
-  const colon = beforeDigest.lastIndexOf(":");
-  const hasTag = colon > beforeDigest.lastIndexOf("/");
-  return {
-    name: hasTag ? beforeDigest.slice(0, colon) : beforeDigest,
-    ...hasTag ? { tag: beforeDigest.slice(colon + 1) } : {},
-    ...digest2 !== void 0 ? { digest: digest2 } : {}
-  };
-}
-__name(parseImage, "parseImage");
-var imageTag = /* @__PURE__ */ __name((unit) => {
-  const image = unit.spec.image;
-  const reference = parseImage(image);
-  if (reference.digest !== void 0) return void 0;
-  if (reference.tag === void 0) {
-    return {
-      code: "image-tag",
-      severity: "error",
-      field: "/image",
-      message: `image \`${image}\` names no tag or digest; add a tag like \`:1.0.0\` or a digest (\`@sha256:\u2026\`)`
-    };
-  }
-  if (reference.tag === "latest") {
-    return {
-      code: "image-tag",
-      severity: "error",
-      field: "/image",
-      message: `image \`${image}\` uses the \`latest\` tag, which changes under you; pin a version like \`${reference.name}:1.0.0\` or a digest`
-    };
-  }
-  return void 0;
-}, "imageTag");
-function fromRegistry(image, entry) {
-  const prefix = entry.replace(/\/+$/, "");
-  if (prefix === "") return false;
-  if (image.startsWith(`${prefix}/`)) return true;
-  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
-}
-__name(fromRegistry, "fromRegistry");
-var imageRegistry = /* @__PURE__ */ __name((unit, config2) => {
-  const image = unit.spec.image;
-  if (config2.registries.length === 0 || config2.registries.some((entry) => fromRegistry(image, entry))) return void 0;
-  return {
-    code: "image-registry",
-    severity: "error",
-    field: "/image",
-    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config2.registries, "or")}`
-  };
-}, "imageRegistry");
-var productionDigest = /* @__PURE__ */ __name((unit, config2) => {
-  const environment2 = config2.environments.find((e) => e.name === unit.environment);
-  if (!environment2?.production) return void 0;
-  const reference = parseImage(unit.spec.image);
-  if (reference.digest !== void 0) return void 0;
-  return {
-    code: "production-digest",
-    severity: "warning",
-    field: "/image",
-    message: `production images should be pinned by digest: write \`${reference.name}@sha256:\u2026\`` + (reference.tag !== void 0 ? ` (the tag \`${reference.tag}\` can be moved to another image)` : "")
-  };
-}, "productionDigest");
-var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
-  const reason2 = secretLikeReason(name, unit.spec.env[name]);
-  if (reason2 === void 0) return [];
-  return [
-    {
-      code: "env-secret-literal",
-      severity: "error",
-      field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
-      // Never the value: this message goes to check runs, comments and logs.
-      message: `\`env.${name}\` is a literal that looks like a secret (${reason2}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
-    }
-  ];
-}), "envSecretLiteral");
-var BUILTINS = {
-  "image-tag": imageTag,
-  "image-registry": imageRegistry,
-  "production-digest": productionDigest,
-  "env-secret-literal": envSecretLiteral
-};
-function builtinFindings(unit, config2) {
-  const findings = [];
-  for (const id of BUILTIN_POLICY_IDS) {
-    if (config2.builtins[id] === false) continue;
-    const found = BUILTINS[id](unit, config2);
-    if (Array.isArray(found)) findings.push(...found);
-    else if (found) findings.push(found);
-  }
-  return findings;
-}
-__name(builtinFindings, "builtinFindings");
-
-// src/policy/unknown-fields.ts
+// src/config/policy-fields.ts
 function shapeOf(node, defs, depth = 0) {
   if (depth > 8 || typeof node !== "object" || node === null) return null;
   let schema2 = node;
@@ -65826,49 +65625,6 @@ function unknownAssertFields(assert) {
 }
 __name(unknownAssertFields, "unknownAssertFields");
 
-// src/config/defaults.ts
-function deepFreeze(value) {
-  if (value && typeof value === "object") {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-__name(deepFreeze, "deepFreeze");
-var DEFAULT_CONFIG = deepFreeze({
-  gitops: { branch: "main", directory: "" },
-  fleet: { mode: "pull-requests" },
-  manifest: "platform.yaml",
-  render: { mode: "manifests", templates: null },
-  argocd: { url: null, namespace: "argocd" },
-  environments: [
-    {
-      name: "staging",
-      cluster: "https://kubernetes.default.svc",
-      namespace: "{owner}-{env}",
-      autoSync: true,
-      production: false,
-      mode: "direct",
-      promote: { kind: "merge" }
-    },
-    {
-      name: "production",
-      cluster: "https://kubernetes.default.svc",
-      namespace: "{owner}-{env}",
-      autoSync: false,
-      production: true,
-      mode: "direct",
-      promote: { kind: "merge" }
-    }
-  ],
-  registries: [],
-  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
-  dependencies: {},
-  links: {},
-  policies: [],
-  builtins: {}
-});
-
 // src/config/namespace-patterns.ts
 var OWNER_MAX = 40;
 var PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -65876,8 +65632,8 @@ function namespaceProblems(environments) {
   const problems = [];
   const shapes = [];
   for (const env of environments) {
-    const problem2 = patternProblem(env.namespace);
-    if (problem2) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem2}` });
+    const problem = patternProblem(env.namespace);
+    if (problem) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem}` });
     else shapes.push({ env, shape: shapeOf2(env.namespace, env.name) });
   }
   for (let j = 1; j < shapes.length; j++) {
@@ -66031,8 +65787,8 @@ function previewPatternProblem(pattern) {
 }
 __name(previewPatternProblem, "previewPatternProblem");
 function previewNamespaceProblems(previews, environments) {
-  const problem2 = previewPatternProblem(previews.namespace);
-  if (problem2) return [`namespace pattern \`${previews.namespace}\` ${problem2}`];
+  const problem = previewPatternProblem(previews.namespace);
+  if (problem) return [`namespace pattern \`${previews.namespace}\` ${problem}`];
   const preview = tokens(previews.namespace.replace("{number}", "\0"));
   const problems = [];
   for (const env of environments) {
@@ -66150,7 +65906,8 @@ function loadConfig(text, file) {
       ...schemaDiagnostics(validate.errors ?? [], {
         file,
         site: /* @__PURE__ */ __name((path, at) => siteIn(parsed.sourceMap, path, at), "site"),
-        describe: /* @__PURE__ */ __name((path) => path === "" ? "the config" : `\`${dotted(parsePointer(path))}\``, "describe")
+        describe: /* @__PURE__ */ __name((path) => path === "" ? "the config" : `\`${dotted(parsePointer(path))}\``, "describe"),
+        wording: CONFIG_WORDING
       })
     );
     return done2();
@@ -66160,78 +65917,10 @@ function loadConfig(text, file) {
   return done2(config2);
 }
 __name(loadConfig, "loadConfig");
-function resolveConfig(raw) {
-  const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, promote, ...env }]) => ({
-      ...env,
-      name,
-      namespace: env.namespace ?? "{owner}-{env}",
-      autoSync: env.autoSync ?? false,
-      production: env.production ?? (name === "production" || name === "prod"),
-      mode: env.mode ?? "direct",
-      promote: promote === void 0 || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
-      ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}
-    })
-  );
-  const dependencies = {};
-  for (const [name, type2] of Object.entries(raw.dependencies ?? {})) {
-    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [], params: type2.params ?? null };
-  }
-  return {
-    gitops: {
-      ...raw.gitops?.repository !== void 0 ? { repository: raw.gitops.repository } : {},
-      branch: raw.gitops?.branch ?? DEFAULT_CONFIG.gitops.branch,
-      directory: raw.gitops?.directory ?? DEFAULT_CONFIG.gitops.directory
-    },
-    fleet: { mode: raw.fleet?.mode ?? DEFAULT_CONFIG.fleet.mode },
-    manifest: raw.manifest ?? DEFAULT_CONFIG.manifest,
-    render: {
-      mode: raw.render?.mode ?? "manifests",
-      ...raw.render?.chart ? { chart: raw.render.chart } : {},
-      templates: raw.render?.templates ?? null
-    },
-    argocd: { url: raw.argocd?.url ?? null, namespace: raw.argocd?.namespace ?? DEFAULT_CONFIG.argocd.namespace },
-    environments,
-    registries: raw.registries ?? [],
-    secretStore: {
-      kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
-      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
-      keyPrefix: raw.secretStore?.keyPrefix ?? DEFAULT_CONFIG.secretStore.keyPrefix
-    },
-    dependencies,
-    links: raw.links ?? {},
-    policies: (raw.policies ?? []).map((policy) => ({ ...policy, severity: policy.severity ?? "error" })),
-    builtins: raw.builtins ?? {},
-    ...raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}
-  };
-}
-__name(resolveConfig, "resolveConfig");
-function resolvePreviews(raw, environments) {
-  const ttl = raw.ttl ?? "7d";
-  return {
-    from: raw.from,
-    namespace: raw.namespace ?? "{owner}-pr-{number}",
-    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
-    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
-    ttl,
-    ttlMs: durationMs(ttl),
-    maxPerRepository: raw.maxPerRepository ?? 3,
-    maxPerOrg: raw.maxPerOrg ?? 20,
-    label: raw.label ?? "paved:preview",
-    keepLabel: raw.keepLabel ?? "paved:keep"
-  };
-}
-__name(resolvePreviews, "resolvePreviews");
-function durationMs(text) {
-  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text.slice(-1)];
-  return Number(text.slice(0, -1)) * unit;
-}
-__name(durationMs, "durationMs");
 function semanticChecks(config2, file, sourceMap) {
   const diagnostics = [];
-  const report2 = /* @__PURE__ */ __name((code, path, at, message, severity = "error") => {
-    const site = siteIn(sourceMap, path, at);
-    diagnostics.push({ severity, code, message, file, line: site.line, column: site.column, path });
+  const report2 = /* @__PURE__ */ __name((code, path, side, message, severity = "error") => {
+    diagnostics.push(locateFinding({ severity, code, message, at: { document: file, pointer: path, side } }, { file, sourceMap }));
   }, "report");
   if (config2.render.mode === "helm" && !config2.render.chart) {
     report2(
@@ -66289,16 +65978,16 @@ function semanticChecks(config2, file, sourceMap) {
       );
     }
   });
-  for (const problem2 of namespaceProblems(config2.environments)) {
-    report2("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
+  for (const problem of namespaceProblems(config2.environments)) {
+    report2("namespace-overlap", pointer("environments", problem.environment, "namespace"), "value", problem.message);
   }
   if (config2.previews) {
     const { from } = config2.previews;
     if (!config2.environments.some((env) => env.name === from)) {
       report2("unknown-environment", "/previews/from", "value", `\`previews.from\` is \`${from}\`, which is not configured; the environments are ${config2.environments.map((e) => `\`${e.name}\``).join(", ")}`);
     }
-    for (const problem2 of previewNamespaceProblems(config2.previews, config2.environments)) {
-      report2("namespace-overlap", "/previews/namespace", "value", problem2);
+    for (const problem of previewNamespaceProblems(config2.previews, config2.environments)) {
+      report2("namespace-overlap", "/previews/namespace", "value", problem);
     }
     for (const env of config2.environments) {
       if (reservedForPreviews(env.name)) {
@@ -66324,8 +66013,91 @@ function semanticChecks(config2, file, sourceMap) {
 }
 __name(semanticChecks, "semanticChecks");
 
+// src/core/names.ts
+var NAME_SEPARATOR = ".";
+function applicationName(owner, service, environment2) {
+  return [owner, service, environment2].join(NAME_SEPARATOR);
+}
+__name(applicationName, "applicationName");
+var MAX_APPLICATION_NAME = 63;
+function releaseName(service) {
+  return service;
+}
+__name(releaseName, "releaseName");
+var MAX_RELEASE_NAME = 53;
+function secretsName(service) {
+  return `${service}-secrets`;
+}
+__name(secretsName, "secretsName");
+function claimName(service, dependency) {
+  return [service, dependency].join(NAME_SEPARATOR);
+}
+__name(claimName, "claimName");
+var MAX_CLAIM_NAME = 63;
+function connectionSecretName(service, dependency) {
+  return `${claimName(service, dependency)}-conn`;
+}
+__name(connectionSecretName, "connectionSecretName");
+var MAX_OBJECT_NAME = 253;
+var MAX_LABEL = 63;
+function defaultGitopsRepoURL(repository) {
+  return `https://github.com/${repository}.git`;
+}
+__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
+function sourceLocation(repository, gitopsRepoURL) {
+  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
+}
+__name(sourceLocation, "sourceLocation");
+function webHost(repoURL) {
+  try {
+    const url = new URL(repoURL);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
+  } catch {
+  }
+  return "github.com";
+}
+__name(webHost, "webHost");
+var MANAGED_BY = "paved";
+
+// src/manifest/service-defaults.ts
+function defaultAt(schema2, ...path) {
+  let node = schema2;
+  for (const key2 of path) node = node !== null && typeof node === "object" ? node[key2] : void 0;
+  const value = node !== null && typeof node === "object" ? node.default : void 0;
+  if (value === void 0) throw new Error(`platform.schema.json states no default at ${path.join("/")}`);
+  return value;
+}
+__name(defaultAt, "defaultAt");
+function serviceDefaults(schema2) {
+  return {
+    replicas: defaultAt(schema2, "$defs", "replicas"),
+    cpu: defaultAt(schema2, "$defs", "cpu"),
+    memory: defaultAt(schema2, "$defs", "memory"),
+    /** The autoscaling CPU target (percent) when `autoscaling.cpu` is left out. */
+    autoscalingCpu: defaultAt(schema2, "$defs", "autoscaling", "properties", "cpu"),
+    ingressPath: defaultAt(schema2, "$defs", "ingress", "properties", "path")
+  };
+}
+__name(serviceDefaults, "serviceDefaults");
+var SERVICE_DEFAULTS = Object.freeze(serviceDefaults(schemaDocument("platform")));
+
+// src/document/merge-patch.ts
+function applyMergePatch(target, patch) {
+  if (!isJsonObject(patch)) return cloneJson(patch);
+  const result2 = isJsonObject(target) ? cloneJson(target) : {};
+  for (const key2 of Object.keys(patch)) {
+    const value = patch[key2];
+    if (value === null) {
+      delete result2[key2];
+    } else {
+      setOwn(result2, key2, applyMergePatch(getOwn(result2, key2), value));
+    }
+  }
+  return result2;
+}
+__name(applyMergePatch, "applyMergePatch");
+
 // src/manifest/resolve.ts
-var SERVICE_DEFAULTS = { replicas: 1, cpu: "100m", memory: "128Mi", autoscalingCpu: 80, ingressPath: "/" };
 function servicePath(service) {
   return pointer("services", service);
 }
@@ -66468,117 +66240,16 @@ function defaultHost(service, owner, environment2) {
   return environment2.domain ? `${service}.${owner}.${environment2.domain}` : void 0;
 }
 __name(defaultHost, "defaultHost");
-function originOf(unit, field) {
+function originOf(unit, field, removed = {}) {
   let current = field;
   while (current !== "") {
-    const origin = unit.origins[current];
+    const origin = unit.origins[current] ?? removed[current];
     if (origin !== void 0) return origin;
     current = current.slice(0, current.lastIndexOf("/"));
   }
   return servicePath(unit.service);
 }
 __name(originOf, "originOf");
-
-// src/policy/locate.ts
-function unitFieldSite(unit, field, sourceMap) {
-  const path = originOf(unit, field);
-  const exact = unit.origins[field] !== void 0;
-  return siteIn(sourceMap, path, exact && isScalar2(valueAt(unit.spec, field)) ? "value" : "key");
-}
-__name(unitFieldSite, "unitFieldSite");
-function isScalar2(value) {
-  return value === null || typeof value !== "object";
-}
-__name(isScalar2, "isScalar");
-function valueAt(root3, path) {
-  let node = root3;
-  for (const token of parsePointer(path)) {
-    if (node === null || typeof node !== "object") return void 0;
-    if (!Object.prototype.hasOwnProperty.call(node, token)) return void 0;
-    node = node[token];
-  }
-  return node;
-}
-__name(valueAt, "valueAt");
-
-// src/policy/index.ts
-function evaluatePolicies(units, config2, file, sourceMap) {
-  const compiled = compilePolicies(config2.policies);
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const unit of units) {
-    for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
-      const site = locate(unit, finding, sourceMap);
-      const text = typeof finding.message === "string" ? finding.message : finding.message("\0");
-      const key2 = `${finding.code}\0${site.path}\0${text}`;
-      const group = groups2.get(key2);
-      if (group) {
-        if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
-      } else {
-        groups2.set(key2, { finding, site, environments: [unit.environment] });
-      }
-    }
-  }
-  return [...groups2.values()].map(({ finding, site, environments }) => ({
-    severity: finding.severity,
-    code: finding.code,
-    message: typeof finding.message === "string" ? finding.message : finding.message(listNames(environments)),
-    file,
-    line: site.line,
-    column: site.column,
-    path: site.path
-  }));
-}
-__name(evaluatePolicies, "evaluatePolicies");
-function locate(unit, finding, sourceMap) {
-  return finding.manifestPath !== void 0 ? siteIn(sourceMap, finding.manifestPath, "value") : unitFieldSite(unit, finding.field, sourceMap);
-}
-__name(locate, "locate");
-
-// src/core/names.ts
-var NAME_SEPARATOR = ".";
-function applicationName(owner, service, environment2) {
-  return [owner, service, environment2].join(NAME_SEPARATOR);
-}
-__name(applicationName, "applicationName");
-var MAX_APPLICATION_NAME = 63;
-function releaseName(service) {
-  return service;
-}
-__name(releaseName, "releaseName");
-var MAX_RELEASE_NAME = 53;
-function secretsName(service) {
-  return `${service}-secrets`;
-}
-__name(secretsName, "secretsName");
-function claimName(service, dependency) {
-  return [service, dependency].join(NAME_SEPARATOR);
-}
-__name(claimName, "claimName");
-var MAX_CLAIM_NAME = 63;
-function connectionSecretName(service, dependency) {
-  return `${claimName(service, dependency)}-conn`;
-}
-__name(connectionSecretName, "connectionSecretName");
-var MAX_OBJECT_NAME = 253;
-var MAX_LABEL = 63;
-function defaultGitopsRepoURL(repository) {
-  return `https://github.com/${repository}.git`;
-}
-__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
-function sourceLocation(repository, gitopsRepoURL) {
-  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
-}
-__name(sourceLocation, "sourceLocation");
-function webHost(repoURL) {
-  try {
-    const url = new URL(repoURL);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
-  } catch {
-  }
-  return "github.com";
-}
-__name(webHost, "webHost");
-var MANAGED_BY = "paved";
 
 // src/manifest/name-rules.ts
 function derivedNames(unit, config2) {
@@ -66668,14 +66339,38 @@ __name(nameMessage, "nameMessage");
 // src/core/preview-names.ts
 var PREVIEW_ENVIRONMENT = "preview";
 
+// src/manifest/placeholder.ts
+var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
+function parseEnvValue(value) {
+  if (typeof value !== "string") return { kind: "literal", text: String(value) };
+  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
+  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
+  let text = "";
+  for (let i = 0; i < value.length; i++) {
+    if (value.startsWith("$${", i)) {
+      text += "${";
+      i += 2;
+    } else if (value.startsWith("${", i)) {
+      const end = value.indexOf("}", i);
+      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
+      const isWhole = i === 0 && end === value.length - 1;
+      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
+    } else {
+      text += value[i];
+    }
+  }
+  return { kind: "literal", text };
+}
+__name(parseEnvValue, "parseEnvValue");
+
 // src/manifest/rules.ts
 function isOverridePath(path) {
   return path.startsWith("/environments/");
 }
 __name(isOverridePath, "isOverridePath");
 function blame(view, fields) {
-  const located = fields.map((field) => view.locate(field));
-  return located.find(isOverridePath) ?? located[0];
+  const located2 = fields.map((field) => view.locate(field));
+  return located2.find(isOverridePath) ?? located2[0];
 }
 __name(blame, "blame");
 function baseView(name, service) {
@@ -66684,15 +66379,8 @@ function baseView(name, service) {
     name,
     service,
     locate(field) {
-      let node = service;
-      let path = root3;
-      for (const token of parsePointer(field)) {
-        const child = isJsonObject(node) ? getOwn(node, token) : Array.isArray(node) ? node[Number(token)] : void 0;
-        if (child === void 0) break;
-        node = child;
-        path += pointer(token);
-      }
-      return path;
+      const found = walkPointer(service, field).length;
+      return root3 + pointer(...parsePointer(field).slice(0, found));
     }
   };
 }
@@ -66915,6 +66603,83 @@ function secretKeyScope(unit, keyPrefix) {
 }
 __name(secretKeyScope, "secretKeyScope");
 
+// src/manifest/schema-wording.ts
+var MISSING_ADVICE = {
+  apiVersion: "; add `apiVersion: paved.dev/v1`",
+  owner: "; add `owner:` with your team's slug",
+  services: "; add `services:` with at least one service",
+  image: "; add `image:` with a reference like `ghcr.io/acme/api:1.0.0`",
+  min: "; autoscaling needs both `min` and `max`",
+  max: "; autoscaling needs both `min` and `max`",
+  type: "; add `type:` with a dependency type from the org's catalog",
+  key: "; add `key:` naming the secret in the secret store",
+  path: "; add `path:`, like `/healthz`"
+};
+var MANIFEST_WORDING = {
+  missingAdvice: MISSING_ADVICE,
+  patternWords,
+  special(error2) {
+    const params = error2.params;
+    if (error2.keyword === "const" && error2.instancePath === "/apiVersion") {
+      return {
+        code: "unsupported-api-version",
+        message: `unsupported apiVersion ${show(error2.data)}; the supported version is \`${String(params.allowedValue)}\``
+      };
+    }
+    if ((error2.keyword === "minProperties" || error2.keyword === "maxProperties") && error2.instancePath === "/services") {
+      const count2 = typeof error2.data === "object" && error2.data !== null ? Object.keys(error2.data).length : 0;
+      return {
+        code: "invalid-value",
+        at: "key",
+        message: error2.keyword === "minProperties" ? "`services` must declare at least one service" : `\`services\` declares ${count2} services; at most ${Number(params.limit)} are allowed in one manifest (split it across repositories)`
+      };
+    }
+    return void 0;
+  },
+  typeHint(field, data) {
+    if (field === "cpu" && typeof data === "number") return `; ${cpuNumberHint(data)}`;
+    if (field === "memory" && typeof data === "number" && Number.isInteger(data) && data > 0) return `; memory needs a unit: did you mean \`${data}Mi\`?`;
+    return void 0;
+  }
+};
+
+// src/manifest/schema.ts
+function manifestSchemaErrors(value) {
+  return manifestValidator(value) ? [] : [...manifestValidator.errors ?? []];
+}
+__name(manifestSchemaErrors, "manifestSchemaErrors");
+function serviceSchemaErrors(value) {
+  return serviceValidator(value) ? [] : [...serviceValidator.errors ?? []];
+}
+__name(serviceSchemaErrors, "serviceSchemaErrors");
+function describeManifestPath(path) {
+  const tokens2 = parsePointer(path);
+  if (tokens2.length === 0) return "the manifest";
+  if (tokens2[0] === "services" && tokens2.length >= 2) {
+    return tokens2.length === 2 ? `service \`${tokens2[1]}\`` : `\`${dotted(tokens2.slice(2))}\``;
+  }
+  if (tokens2[0] === "environments" && tokens2.length >= 2) {
+    if (tokens2.length === 2) return `environment \`${tokens2[1]}\``;
+    if (tokens2[2] === "services" && tokens2.length >= 4) {
+      return tokens2.length === 4 ? `the \`${tokens2[1]}\` override of service \`${tokens2[3]}\`` : `\`${dotted(tokens2.slice(4))}\``;
+    }
+  }
+  return `\`${dotted(tokens2)}\``;
+}
+__name(describeManifestPath, "describeManifestPath");
+function validateManifestSchema(value, file, sourceMap) {
+  const errors = manifestSchemaErrors(value);
+  if (errors.length === 0) return [];
+  const context = {
+    file,
+    site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, path, at), "site"),
+    describe: describeManifestPath,
+    wording: MANIFEST_WORDING
+  };
+  return schemaDiagnostics(errors, context);
+}
+__name(validateManifestSchema, "validateManifestSchema");
+
 // src/manifest/check.ts
 function checkManifest(text, file, config2) {
   return resolveManifest(validateManifest(text, file, config2), file, config2);
@@ -66967,7 +66732,8 @@ function resolveManifest(validation, file, config2) {
           file,
           prefix,
           site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, view.locate(path), at), "site"),
-          describe: /* @__PURE__ */ __name((path) => path === "" ? `service \`${draft.unit.service}\`` : `\`${dotted(parsePointer(path))}\``, "describe")
+          describe: /* @__PURE__ */ __name((path) => path === "" ? `service \`${draft.unit.service}\`` : `\`${dotted(parsePointer(path))}\``, "describe"),
+          wording: MANIFEST_WORDING
         })
       );
       continue;
@@ -66978,7 +66744,6 @@ function resolveManifest(validation, file, config2) {
     units.push(draft.unit);
   }
   for (const finding of nameFindings(units, config2)) report2(finding);
-  diagnostics.push(...evaluatePolicies(units, config2, file, sourceMap));
   return done2(units);
 }
 __name(resolveManifest, "resolveManifest");
@@ -67017,26 +66782,18 @@ function reporter(into, file) {
     const key2 = `${finding.code}\0${finding.path}`;
     if (seen.has(key2)) return;
     seen.add(key2);
-    const site = siteIn(sourceMap, finding.path, isScalarAt(root3, finding.path) ? "value" : "key");
-    diagnostics.push({
-      severity: finding.severity ?? "error",
-      code: finding.code,
-      message: prefix + finding.message,
-      file,
-      line: site.line,
-      column: site.column,
-      path: site.path
-    });
+    const side = isScalarAt(root3, finding.path) ? "value" : "key";
+    diagnostics.push(
+      locateFinding(
+        { severity: finding.severity ?? "error", code: finding.code, message: prefix + finding.message, at: { document: file, pointer: finding.path, side } },
+        { file, sourceMap }
+      )
+    );
   };
 }
 __name(reporter, "reporter");
 function isScalarAt(root3, path) {
-  let node = root3;
-  for (const token of parsePointer(path)) {
-    if (isJsonObject(node)) node = getOwn(node, token);
-    else if (Array.isArray(node)) node = node[Number(token)];
-    else return false;
-  }
+  const node = valueAt(root3, path);
   return node === null || node !== void 0 && typeof node !== "object";
 }
 __name(isScalarAt, "isScalarAt");
@@ -67046,18 +66803,352 @@ function unitView(draft, environment2) {
     name: unit.service,
     ...environment2 ? { environment: environment2 } : {},
     service: draft.merged,
-    locate(field) {
-      let current = field;
-      while (current !== "") {
-        const found = unit.origins[current] ?? removed[current];
-        if (found !== void 0) return found;
-        current = current.slice(0, current.lastIndexOf("/"));
-      }
-      return servicePath(unit.service);
-    }
+    locate: /* @__PURE__ */ __name((field) => originOf(unit, field, removed), "locate")
   };
 }
 __name(unitView, "unitView");
+
+// src/policy/secret-literal.ts
+var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
+var KNOWN_PREFIXES = [
+  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, "a GitHub token"],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
+  [/\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe key"],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
+  [/\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/, "an API secret key"],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
+  [/\bAIza[0-9A-Za-z_-]{35}/, "a Google API key"],
+  [/\bnpm_[A-Za-z0-9]{36}/, "an npm token"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
+];
+function entropy(text) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= n / text.length * Math.log2(n / text.length);
+  return bits;
+}
+__name(entropy, "entropy");
+function highEntropy(value) {
+  return value.length >= 20 && !/\s/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 4;
+}
+__name(highEntropy, "highEntropy");
+function secretLikeReason(name, raw) {
+  if (typeof raw !== "string") return void 0;
+  const parsed = parseEnvValue(raw);
+  if (parsed.kind !== "literal" || parsed.text === "" || /^(?:true|false|\d+)$/i.test(parsed.text)) return void 0;
+  for (const [pattern, what] of KNOWN_PREFIXES) if (pattern.test(parsed.text)) return `its value has the shape of ${what}`;
+  if (SECRET_NAME.test(name)) return `its name \`${name}\` says it holds a secret`;
+  if (highEntropy(parsed.text)) return "its value looks random, like a key or a token";
+  return void 0;
+}
+__name(secretLikeReason, "secretLikeReason");
+
+// src/policy/builtins.ts
+function parseImage(image) {
+  const { repository, ...rest } = parseImageReference(image);
+  return { name: repository, ...rest };
+}
+__name(parseImage, "parseImage");
+var imageTag = /* @__PURE__ */ __name((unit) => {
+  const image = unit.spec.image;
+  const reference = parseImage(image);
+  if (reference.digest !== void 0) return void 0;
+  if (reference.tag === void 0) {
+    return {
+      code: "image-tag",
+      severity: "error",
+      field: "/image",
+      message: `image \`${image}\` names no tag or digest; add a tag like \`:1.0.0\` or a digest (\`@sha256:\u2026\`)`
+    };
+  }
+  if (reference.tag === "latest") {
+    return {
+      code: "image-tag",
+      severity: "error",
+      field: "/image",
+      message: `image \`${image}\` uses the \`latest\` tag, which changes under you; pin a version like \`${reference.name}:1.0.0\` or a digest`
+    };
+  }
+  return void 0;
+}, "imageTag");
+function fromRegistry(image, entry) {
+  const prefix = entry.replace(/\/+$/, "");
+  if (prefix === "") return false;
+  if (image.startsWith(`${prefix}/`)) return true;
+  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
+}
+__name(fromRegistry, "fromRegistry");
+var imageRegistry = /* @__PURE__ */ __name((unit, config2) => {
+  const image = unit.spec.image;
+  if (config2.registries.length === 0 || config2.registries.some((entry) => fromRegistry(image, entry))) return void 0;
+  return {
+    code: "image-registry",
+    severity: "error",
+    field: "/image",
+    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config2.registries, "or")}`
+  };
+}, "imageRegistry");
+var productionDigest = /* @__PURE__ */ __name((unit, config2) => {
+  const environment2 = config2.environments.find((e) => e.name === unit.environment);
+  if (!environment2?.production) return void 0;
+  const reference = parseImage(unit.spec.image);
+  if (reference.digest !== void 0) return void 0;
+  return {
+    code: "production-digest",
+    severity: "warning",
+    field: "/image",
+    message: `production images should be pinned by digest: write \`${reference.name}@sha256:\u2026\`` + (reference.tag !== void 0 ? ` (the tag \`${reference.tag}\` can be moved to another image)` : "")
+  };
+}, "productionDigest");
+var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
+  const reason2 = secretLikeReason(name, unit.spec.env[name]);
+  if (reason2 === void 0) return [];
+  return [
+    {
+      code: "env-secret-literal",
+      severity: "error",
+      field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      // Never the value: this message goes to check runs, comments and logs.
+      message: `\`env.${name}\` is a literal that looks like a secret (${reason2}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
+    }
+  ];
+}), "envSecretLiteral");
+var BUILTINS = {
+  "image-tag": imageTag,
+  "image-registry": imageRegistry,
+  "production-digest": productionDigest,
+  "env-secret-literal": envSecretLiteral
+};
+function builtinFindings(unit, config2) {
+  const findings = [];
+  for (const id of BUILTIN_POLICY_IDS) {
+    if (config2.builtins[id] === false) continue;
+    const found = BUILTINS[id](unit, config2);
+    if (Array.isArray(found)) findings.push(...found);
+    else if (found) findings.push(found);
+  }
+  return findings;
+}
+__name(builtinFindings, "builtinFindings");
+
+// src/policy/declared.ts
+function policyMatches(policy, unit) {
+  const match = policy.match;
+  if (!match) return true;
+  if (match.environments && !match.environments.includes(unit.environment)) return false;
+  if (match.services && !match.services.includes(unit.service)) return false;
+  if (match.owners && !match.owners.includes(unit.owner)) return false;
+  return true;
+}
+__name(policyMatches, "policyMatches");
+function policyView(unit) {
+  return JSON.parse(
+    JSON.stringify({
+      service: unit.service,
+      environment: unit.environment,
+      owner: unit.owner,
+      namespace: unit.namespace,
+      ...unit.spec
+    })
+  );
+}
+__name(policyView, "policyView");
+function declaredFindings(unit, compiled) {
+  const findings = [];
+  let view;
+  for (const { policy, validate } of compiled) {
+    if (!validate || !policyMatches(policy, unit)) continue;
+    view ??= policyView(unit);
+    let valid;
+    try {
+      valid = validate(view);
+    } catch (error2) {
+      if (!(error2 instanceof RangeError)) throw error2;
+      findings.push(unjudged(policy));
+      continue;
+    }
+    if (valid) continue;
+    for (const error2 of withoutBranchNoise(validate.errors ?? [])) {
+      findings.push(failure(policy, unit, error2));
+    }
+  }
+  return findings;
+}
+__name(declaredFindings, "declaredFindings");
+function unjudged(policy) {
+  const title = policy.description ?? `policy \`${policy.id}\``;
+  return {
+    code: policy.id,
+    severity: "error",
+    field: "",
+    message: /* @__PURE__ */ __name((environments) => `${title}: could not be checked in ${environments}: the policy's assertion refers back to itself without end; the platform team must fix it in the org config`, "message")
+  };
+}
+__name(unjudged, "unjudged");
+function withoutBranchNoise(errors) {
+  const combinators = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "not");
+  return errors.filter((error2) => !combinators.some((c) => c !== error2 && error2.schemaPath.startsWith(c.schemaPath + "/")));
+}
+__name(withoutBranchNoise, "withoutBranchNoise");
+function fieldOf(instancePath) {
+  const first = parsePointer(instancePath)[0];
+  if (first === "owner" || first === "namespace") return { field: "", manifestPath: "/owner" };
+  if (first === "service" || first === "environment") return { field: "" };
+  return { field: instancePath };
+}
+__name(fieldOf, "fieldOf");
+function failure(policy, unit, error2) {
+  const params = error2.params;
+  let instancePath = error2.instancePath;
+  if (error2.keyword === "required") instancePath += "/" + String(params.missingProperty).replace(/~/g, "~0").replace(/\//g, "~1");
+  if (error2.keyword === "additionalProperties") instancePath += "/" + String(params.additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1");
+  const tokens2 = parsePointer(instancePath);
+  const subject = tokens2.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens2)}\``;
+  const defaulted = tokens2.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
+  const what = /* @__PURE__ */ __name((where) => {
+    if (error2.keyword === "required") return `${subject} is not set ${where}; it is required`;
+    if (error2.keyword === "additionalProperties" || error2.keyword === "false schema") {
+      return `${subject} is set ${where}; it is not allowed`;
+    }
+    return `${subject} is ${plain(error2.data)}${defaulted} ${where}; ${requirement(error2)}`;
+  }, "what");
+  const { field, manifestPath } = fieldOf(instancePath);
+  const title = policy.description ?? `policy \`${policy.id}\``;
+  return {
+    code: policy.id,
+    severity: policy.severity ?? "error",
+    field,
+    ...manifestPath ? { manifestPath } : {},
+    message: /* @__PURE__ */ __name((environments) => `${title}: ${what(`in ${environments}`)}`, "message")
+  };
+}
+__name(failure, "failure");
+function fieldIsWritten(unit, instancePath) {
+  const first = parsePointer(instancePath)[0];
+  if (first === "service" || first === "environment" || first === "owner" || first === "namespace") return true;
+  return unit.origins[instancePath] !== void 0;
+}
+__name(fieldIsWritten, "fieldIsWritten");
+function plain(value) {
+  if (value === void 0) return "not set";
+  if (value === null) return "null";
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "string") return `\`${value.length > 80 ? value.slice(0, 77) + "\u2026" : value}\``;
+  return Array.isArray(value) ? `a list of ${value.length}` : "a mapping";
+}
+__name(plain, "plain");
+function requirement(error2) {
+  const params = error2.params;
+  const limit = String(params.limit);
+  switch (error2.keyword) {
+    case "minimum":
+      return `must be \u2265 ${limit}`;
+    case "maximum":
+      return `must be \u2264 ${limit}`;
+    case "exclusiveMinimum":
+      return `must be > ${limit}`;
+    case "exclusiveMaximum":
+      return `must be < ${limit}`;
+    case "multipleOf":
+      return `must be a multiple of ${String(params.multipleOf)}`;
+    case "const":
+      return `must be ${plain(params.allowedValue)}`;
+    case "enum":
+      return `must be one of ${params.allowedValues.map(plain).join(", ")}`;
+    case "pattern":
+      return `must match \`${String(params.pattern)}\``;
+    case "format":
+      return `must be a valid ${String(params.format)}`;
+    case "type":
+      return `must be of type ${[params.type].flat().join(" or ")}`;
+    case "minLength":
+      return `must have at least ${limit} characters`;
+    case "maxLength":
+      return `must have at most ${limit} characters`;
+    case "minItems":
+      return `must have at least ${limit} items`;
+    case "maxItems":
+      return `must have at most ${limit} items`;
+    case "uniqueItems":
+      return "must not repeat items";
+    case "minProperties":
+      return `must have at least ${limit} entries`;
+    case "maxProperties":
+      return `must have at most ${limit} entries`;
+    case "contains":
+      return "must contain a matching item";
+    case "not":
+      return "matches a shape the policy forbids";
+    case "anyOf":
+    case "oneOf":
+      return "matches none of the shapes the policy allows";
+    case "dependentRequired":
+      return `needs \`${String(params.missingProperty)}\` when \`${String(params.property)}\` is set`;
+    default:
+      return "does not meet the policy";
+  }
+}
+__name(requirement, "requirement");
+
+// src/policy/locate.ts
+function unitFieldLocation(unit, field, document) {
+  const exact = unit.origins[field] !== void 0;
+  return { document, pointer: originOf(unit, field), side: exact && isScalar2(valueAt(unit.spec, field)) ? "value" : "key" };
+}
+__name(unitFieldLocation, "unitFieldLocation");
+function isScalar2(value) {
+  return value === null || typeof value !== "object";
+}
+__name(isScalar2, "isScalar");
+
+// src/policy/index.ts
+function evaluatePolicies(units, config2, file, sourceMap) {
+  return policyFindings(units, config2, file).map((finding) => locateFinding(finding, { file, sourceMap }));
+}
+__name(evaluatePolicies, "evaluatePolicies");
+function policyFindings(units, config2, document) {
+  const compiled = compilePolicies(config2.policies);
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const unit of units) {
+    for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
+      const at = locate(unit, finding, document);
+      const text = typeof finding.message === "string" ? finding.message : finding.message("\0");
+      const key2 = `${finding.code}\0${at.pointer}\0${text}`;
+      const group = groups2.get(key2);
+      if (group) {
+        if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
+      } else {
+        groups2.set(key2, { finding, at, environments: [unit.environment] });
+      }
+    }
+  }
+  return [...groups2.values()].map(({ finding, at, environments }) => ({
+    severity: finding.severity,
+    code: finding.code,
+    message: typeof finding.message === "string" ? finding.message : finding.message(listNames(environments)),
+    at
+  }));
+}
+__name(policyFindings, "policyFindings");
+function locate(unit, finding, document) {
+  return finding.manifestPath !== void 0 ? { document, pointer: finding.manifestPath, side: "value" } : unitFieldLocation(unit, finding.field, document);
+}
+__name(locate, "locate");
+
+// src/policy/checked-manifest.ts
+function checkManifestAndPolicies(text, file, config2) {
+  return withPolicies(checkManifest(text, file, config2), file, config2);
+}
+__name(checkManifestAndPolicies, "checkManifestAndPolicies");
+function withPolicies(check, file, config2) {
+  if (check.units.length === 0 || !check.sourceMap) return check;
+  const policies = evaluatePolicies(check.units, config2, file, check.sourceMap);
+  return policies.length === 0 ? check : { ...check, diagnostics: sortDiagnostics([...check.diagnostics, ...policies]) };
+}
+__name(withPolicies, "withPolicies");
 
 // src/report/escape.ts
 var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
@@ -67113,6 +67204,60 @@ function longestBacktickRun(text) {
   return longest;
 }
 __name(longestBacktickRun, "longestBacktickRun");
+
+// src/settings/local-files.ts
+import { readdir as readdir2, readFile, realpath } from "node:fs/promises";
+import { basename, dirname as dirname2, isAbsolute, join as join2, relative, resolve as resolve2, sep as sep2 } from "node:path";
+var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
+function absent(error2) {
+  return ABSENT.has(error2.code ?? "");
+}
+__name(absent, "absent");
+function localFiles(root3, name) {
+  const at = /* @__PURE__ */ __name((path) => join2(root3, ...path.split("/")), "at");
+  let realRoot;
+  const contained = /* @__PURE__ */ __name(async (path) => {
+    realRoot ??= realpath(root3);
+    const [real, top] = await Promise.all([realpath(at(path)), realRoot]);
+    const inside = relative(top, real);
+    return inside === "" || !(inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) ? real : null;
+  }, "contained");
+  return {
+    name,
+    async readText(path) {
+      try {
+        const real = await contained(path);
+        return real === null ? null : await readFile(real, "utf8");
+      } catch (error2) {
+        if (absent(error2)) return null;
+        throw error2;
+      }
+    },
+    async listFiles(folder) {
+      let entries2;
+      try {
+        const real = await contained(folder);
+        if (real === null) return null;
+        entries2 = await readdir2(real, { withFileTypes: true });
+      } catch (error2) {
+        if (absent(error2)) return null;
+        throw error2;
+      }
+      return entries2.filter((entry) => entry.isFile()).map((entry) => entry.name).sort().map((file) => ({ name: file, path: folder === "." || folder === "" ? file : `${folder}/${file}` }));
+    },
+    displayName: at
+  };
+}
+__name(localFiles, "localFiles");
+function localConfigRoot(base, configPath) {
+  const absolute = resolve2(base, configPath);
+  const inside = relative(base, absolute);
+  if (inside === "" || inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) {
+    return { root: dirname2(absolute), configPath: basename(absolute) };
+  }
+  return { root: resolve2(base), configPath: inside.split(sep2).join("/") };
+}
+__name(localConfigRoot, "localConfigRoot");
 
 // src/core/provenance.ts
 var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
@@ -67266,7 +67411,7 @@ function entries(pairs2) {
 }
 __name(entries, "entries");
 
-// src/render/context.ts
+// src/render/render-context.ts
 function addFile(ctx, path, text, templateFile, subject, options = {}) {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
@@ -67375,16 +67520,8 @@ __name(buildProjectView, "buildProjectView");
 
 // src/render/image.ts
 function splitImage(reference) {
-  const at = reference.indexOf("@");
-  const digest2 = at === -1 ? null : reference.slice(at + 1);
-  const name = at === -1 ? reference : reference.slice(0, at);
-  const colon = name.lastIndexOf(":");
-  const tagged = colon > name.lastIndexOf("/");
-  return {
-    repository: tagged ? name.slice(0, colon) : name,
-    tag: tagged ? name.slice(colon + 1) : null,
-    digest: digest2
-  };
+  const { repository, tag, digest: digest2 } = parseImageReference(reference);
+  return { repository, tag: tag ?? null, digest: digest2 ?? null };
 }
 __name(splitImage, "splitImage");
 
@@ -67436,7 +67573,7 @@ function buildUnitView(unit, place, shared2, config2) {
       cluster: yamlString(unit.cluster),
       autoSync: place.autoSync
     },
-    service: buildServiceView(unit, config2),
+    service: buildServiceTemplateView(unit, config2),
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
@@ -67462,7 +67599,7 @@ function buildUnitView(unit, place, shared2, config2) {
   };
 }
 __name(buildUnitView, "buildUnitView");
-function buildServiceView(unit, config2) {
+function buildServiceTemplateView(unit, config2) {
   const spec = unit.spec;
   const image = splitImage(spec.image);
   return {
@@ -67481,7 +67618,7 @@ function buildServiceView(unit, config2) {
     autoscaling: spec.autoscaling ? {
       min: yamlNumber(spec.autoscaling.min),
       max: yamlNumber(spec.autoscaling.max),
-      cpu: yamlNumber(spec.autoscaling.cpu ?? 80)
+      cpu: yamlNumber(spec.autoscaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu)
     } : null,
     env: buildEnv(unit),
     secrets: Object.keys(spec.secrets).sort(compareText).map((name) => {
@@ -67491,7 +67628,7 @@ function buildServiceView(unit, config2) {
     dependencies: sortedDependencyNames(unit).map((name) => buildDependency(unit, name, config2))
   };
 }
-__name(buildServiceView, "buildServiceView");
+__name(buildServiceTemplateView, "buildServiceTemplateView");
 function buildIngress(unit, ingress, config2) {
   const settings = config2.environments.find((env) => env.name === unit.environment)?.ingress;
   const tls = settings?.tls;
@@ -67957,9 +68094,9 @@ __name(claimIngress, "claimIngress");
 function valuesAccepted(values, templateFile, subject, ctx) {
   if (!ctx.validateValues) return true;
   const problems = ctx.validateValues(values);
-  for (const problem2 of problems) {
+  for (const problem of problems) {
     ctx.diagnostics.add(
-      templateDiagnostic(templateFile, "render-invalid-values", `rendered ${problem2}, per the chart's values.schema.json`),
+      templateDiagnostic(templateFile, "render-invalid-values", `rendered ${problem}, per the chart's values.schema.json`),
       subject
     );
   }
@@ -71896,16 +72033,8 @@ var TemplateRunner = class {
 };
 
 // src/render/values-schema.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import__2 = __toESM(require__2(), 1);
-var import__3 = __toESM(require__(), 1);
-var import_ajv_formats2 = __toESM(require_dist2(), 1);
 function ajvFor(schema2) {
-  const dialect = String(schema2.$schema ?? "");
-  const options = { allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: linearRegExp } };
-  const ajv = dialect.includes("2020-12") ? new import__3.Ajv2020(options) : dialect.includes("2019-09") ? new import__2.Ajv2019(options) : new import_ajv.Ajv(options);
-  import_ajv_formats2.default.default(ajv);
-  return ajv;
+  return createAjv(dialectOf(schema2), { allErrors: true, strict: false, allowUnionTypes: true });
 }
 __name(ajvFor, "ajvFor");
 function compileValuesSchema(schema2) {
@@ -71994,35 +72123,86 @@ function result(files, units, owned, shared2, diagnostics) {
 __name(result, "result");
 
 // src/render/load-templates.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
-import { join as join2 } from "node:path";
-function readTemplateDir(dir) {
-  const sources = {};
-  const files = {};
-  const names = readdirSync2(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
-  for (const name of names) {
-    sources[name] = readFileSync2(join2(dir, name), "utf8");
-    files[name] = join2(dir, name);
-  }
-  return { sources, files };
-}
-__name(readTemplateDir, "readTemplateDir");
 var builtinSet;
 function defaultTemplates() {
   builtinSet ??= builtinTemplateSet();
   return builtinSet;
 }
 __name(defaultTemplates, "defaultTemplates");
-function loadTemplateSet(dir) {
-  if (dir === null) return defaultTemplates();
-  const own = readTemplateDir(dir);
-  return compileTemplateSet(own.sources, own.files, defaultTemplates());
-}
-__name(loadTemplateSet, "loadTemplateSet");
 function templateSetWith(sources, files) {
   return compileTemplateSet(sources, files, defaultTemplates());
 }
 __name(templateSetWith, "templateSetWith");
+
+// src/settings/load.ts
+async function loadOrgSettings(source, request2) {
+  const text = await source.readText(request2.configPath);
+  if (text === null) {
+    return { ok: true, config: DEFAULT_CONFIG, configured: false, location: request2.location, templates: defaultTemplates(), renderOptions: {}, diagnostics: [] };
+  }
+  return settingsFromConfigText(source, text, request2);
+}
+__name(loadOrgSettings, "loadOrgSettings");
+async function settingsFromConfigText(source, text, request2) {
+  const loaded = loadConfig(text, request2.file);
+  if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: request2.location, diagnostics: loaded.diagnostics };
+  const files = await readConfigFiles(source, loaded.config, { ...request2, text });
+  const diagnostics = [...loaded.diagnostics, ...files.diagnostics];
+  if (hasErrors(diagnostics)) return { ok: false, location: request2.location, diagnostics };
+  return { ok: true, config: loaded.config, configured: true, location: request2.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics };
+}
+__name(settingsFromConfigText, "settingsFromConfigText");
+async function readConfigFiles(source, config2, at) {
+  const problem = /* @__PURE__ */ __name((code, pointer2, message) => ({ severity: "error", code, message, at: { document: at.file, pointer: pointer2, side: "value" } }), "problem");
+  const templates = await readTemplates(source, config2.render.templates, at.configPath, problem);
+  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema ?? null : null;
+  const schema2 = await readValuesSchema(source, schemaPath, at.configPath, problem);
+  const findings = [...templates.findings, ...schema2.findings];
+  const document = findings.length > 0 ? { file: at.file, sourceMap: parseYaml(at.text, at.file).sourceMap } : void 0;
+  return {
+    templates: templates.templates,
+    renderOptions: schema2.valuesSchema ? { valuesSchema: schema2.valuesSchema } : {},
+    diagnostics: document ? findings.map((finding) => locateFinding(finding, document)) : []
+  };
+}
+__name(readConfigFiles, "readConfigFiles");
+async function readTemplates(source, folder, configPath, problem) {
+  if (folder === null) return { templates: defaultTemplates(), findings: [] };
+  const missing = /* @__PURE__ */ __name(() => ({ templates: defaultTemplates(), findings: [problem("templates-not-found", "/render/templates", `render.templates: the folder \`${folder}\` was not found in ${source.name}`)] }), "missing");
+  const dir = configRelativePath(configPath, folder);
+  if (dir === null) return missing();
+  const entries2 = await source.listFiles(dir);
+  if (entries2 === null) return missing();
+  const sources = {};
+  const files = {};
+  for (const entry of entries2.filter((e) => e.name.endsWith(TEMPLATE_SUFFIX))) {
+    const text = await source.readText(entry.path);
+    if (text === null) continue;
+    sources[entry.name] = text;
+    files[entry.name] = source.displayName(entry.path);
+  }
+  return { templates: templateSetWith(sources, files), findings: [] };
+}
+__name(readTemplates, "readTemplates");
+async function readValuesSchema(source, location2, configPath, problem) {
+  if (location2 === null) return { findings: [] };
+  const pointer2 = "/render/chart/valuesSchema";
+  const path = configRelativePath(configPath, location2);
+  if (path === null) return { findings: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` must be a path in ${source.name}`)] };
+  const text = await source.readText(path);
+  if (text === null) return { findings: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
+  let schema2;
+  try {
+    schema2 = JSON.parse(text);
+  } catch (error2) {
+    return { findings: [problem("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`)] };
+  }
+  if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) {
+    return { findings: [problem("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not a JSON Schema (not a JSON object)`)] };
+  }
+  return { valuesSchema: schema2, findings: [] };
+}
+__name(readValuesSchema, "readValuesSchema");
 
 // src/cli/io.ts
 function escapeCommandData(text) {
@@ -72046,6 +72226,16 @@ function formatGithub(diagnostics) {
   }).join("");
 }
 __name(formatGithub, "formatGithub");
+
+// src/core/shell-env.ts
+function applyAttempts(env) {
+  return Number(env.PAVED_APPLY_ATTEMPTS) || 5;
+}
+__name(applyAttempts, "applyAttempts");
+function quickCheckMs(env) {
+  return Number(env.PAVED_QUICK_CHECK_MS) || 2e3;
+}
+__name(quickCheckMs, "quickCheckMs");
 
 // src/plan/blob-sha.ts
 import { createHash as createHash2 } from "node:crypto";
@@ -72252,12 +72442,12 @@ function commitChanges(plan) {
 }
 __name(commitChanges, "commitChanges");
 
-// src/gitops/writer.ts
+// src/flows/apply.ts
 var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve5) => setTimeout(resolve5, ms)));
   let plan;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -72338,14 +72528,13 @@ __name(getOwn2, "getOwn");
 
 // src/plan/unit-state.ts
 import { createHash as createHash3 } from "node:crypto";
-var DEFAULT_AUTOSCALING_CPU = 80;
 function unitState(unit) {
   const spec = unit.spec;
   const scaling = spec.autoscaling;
   const state = {
     image: spec.image,
     replicas: spec.replicas,
-    ...scaling ? { autoscaling: { min: scaling.min, max: scaling.max, cpu: scaling.cpu ?? DEFAULT_AUTOSCALING_CPU } } : {},
+    ...scaling ? { autoscaling: { min: scaling.min, max: scaling.max, cpu: scaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu } } : {},
     cpu: spec.cpu,
     memory: spec.memory,
     ...spec.port !== void 0 ? { port: spec.port } : {},
@@ -72495,7 +72684,7 @@ function readState(value) {
   };
   const scaling = value.autoscaling;
   if (isRecord(scaling) && typeof scaling.min === "number" && typeof scaling.max === "number") {
-    state.autoscaling = { min: scaling.min, max: scaling.max, cpu: typeof scaling.cpu === "number" ? scaling.cpu : 80 };
+    state.autoscaling = { min: scaling.min, max: scaling.max, cpu: typeof scaling.cpu === "number" ? scaling.cpu : SERVICE_DEFAULTS.autoscalingCpu };
   }
   if (typeof value.port === "number") state.port = value.port;
   if (typeof value.host === "string") state.host = value.host;
@@ -72527,16 +72716,16 @@ function isStringList(value) {
 }
 __name(isStringList, "isStringList");
 
-// src/plan/pipeline.ts
+// src/flows/pipeline.ts
 var computeInProcess = /* @__PURE__ */ __name(async (input2) => desiredState(input2.manifestText, input2.file, input2.config, input2.source, input2.templates, input2.options), "computeInProcess");
 function desiredState(manifestText, file, config2, source, templates, options = {}) {
-  const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifest(manifestText, file, config2);
+  const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config2);
   const locate2 = /* @__PURE__ */ __name((pointer2) => check.sourceMap?.locate(pointer2), "locate");
   const nothing = { files: /* @__PURE__ */ new Map(), units: [], owned: [], shared: [], diagnostics: [] };
   if (hasErrors(check.diagnostics)) {
     return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate: locate2 };
   }
-  let rendered = check.units.length > 0 ? relocated(renderUnits(check.units, config2, source, templates, options), config2.manifest, file, locate2) : nothing;
+  let rendered = check.units.length > 0 ? located(renderUnits(check.units, config2, source, templates, options), config2.manifest, file, check.sourceMap) : nothing;
   let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config2);
   const indexBytes = index ? Buffer.byteLength(index.content, "utf8") : 0;
   if (index && indexBytes > MAX_INDEX_BYTES) {
@@ -72564,18 +72753,10 @@ function withDiagnostics(desired, extra) {
   return { ...desired, check: { ...desired.check, diagnostics }, diagnostics, ...failed ? { index: null } : {} };
 }
 __name(withDiagnostics, "withDiagnostics");
-function relocated(rendered, renderedAs, file, locate2) {
-  return { ...rendered, diagnostics: relocateDiagnostics(rendered.diagnostics, renderedAs, file, locate2) };
+function located(rendered, renderedAs, file, sourceMap) {
+  return { ...rendered, diagnostics: locateRendered(rendered.diagnostics, renderedAs, file, sourceMap) };
 }
-__name(relocated, "relocated");
-function relocateDiagnostics(diagnostics, renderedAs, file, locate2) {
-  return diagnostics.map((d) => {
-    if (d.file !== renderedAs) return d;
-    const position = locate2(d.path) ?? { line: d.line, column: d.column };
-    return { ...d, file, ...position };
-  });
-}
-__name(relocateDiagnostics, "relocateDiagnostics");
+__name(located, "located");
 
 // src/github/owner-check.ts
 async function ownerDiagnostics(gh, repo, desired, file) {
@@ -73004,228 +73185,458 @@ function without(paths, known) {
 }
 __name(without, "without");
 
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  static {
+    __name(this, "Diff");
+  }
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a;
+    const done2 = /* @__PURE__ */ __name((value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    }, "done");
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done2(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = /* @__PURE__ */ __name(() => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done2(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    }, "execEditLength");
+    if (callback) {
+      (/* @__PURE__ */ __name(function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      }, "exec"))();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path, added, removed, oldPosInc, options) {
+    const last = path.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i = 0; i < array.length; i++) {
+      if (array[i]) {
+        ret.push(array[i]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i) {
+            const oldValue = oldTokens[oldPos + i];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  static {
+    __name(this, "LineDiff");
+  }
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+__name(diffLines, "diffLines");
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+__name(tokenize, "tokenize");
+
+// node_modules/diff/libesm/patch/create.js
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: /* @__PURE__ */ __name((diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    }, "callback") }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines2) {
+      return lines2.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    __name(contextLines, "contextLines");
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines2 = current.lines || splitLines(current.value);
+      current.lines = lines2;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines2) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines2.length;
+        } else {
+          oldLine += lines2.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines2.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines2)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines2.length, context);
+            for (const line of contextLines(lines2.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines2.length;
+        newLine += lines2.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+  __name(diffLinesResultToPatch, "diffLinesResultToPatch");
+}
+__name(structuredPatch, "structuredPatch");
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result2 = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result2.pop();
+  } else {
+    result2.push(result2.pop().slice(0, -1));
+  }
+  return result2;
+}
+__name(splitLines, "splitLines");
+
 // src/plan/diff.ts
 var DEFAULT_DIFF_LIMITS = { maxLines: 2e3, maxEdits: 1e3, context: 3 };
-var EQUAL = 0;
-var DELETE = 1;
-var INSERT = 2;
+var NO_NEWLINE = "\\ No newline at end of file";
 function unifiedDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
-  const a = splitLines(before ?? "");
-  const b = splitLines(after ?? "");
-  const longest = Math.max(a.length, b.length);
+  const longest = Math.max(lineCount(before ?? ""), lineCount(after ?? ""));
   if (longest > limits.maxLines) {
     return { kind: "too-large", reason: `diff too large (${longest.toLocaleString("en-US")} lines)` };
   }
-  const ops = editScript(a, b, limits.maxEdits);
-  if (!ops) {
+  const patch = structuredPatch(path, path, before ?? "", after ?? "", void 0, void 0, {
+    context: limits.context,
+    maxEditLength: limits.maxEdits
+  });
+  if (!patch) {
     return {
       kind: "too-large",
       reason: `diff too large (more than ${limits.maxEdits.toLocaleString("en-US")} lines differ)`
     };
   }
-  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
-+++ ${after === null ? "/dev/null" : `b/${path}`}
-`;
-  const { text, added, removed } = formatHunks(a, b, ops, limits.context);
-  return { kind: "diff", text: text === "" ? "" : header + text, added, removed };
-}
-__name(unifiedDiff, "unifiedDiff");
-function splitLines(content) {
-  if (content === "") return { text: [], finalNewline: true, length: 0 };
-  const text = content.split("\n");
-  const finalNewline = text[text.length - 1] === "";
-  if (finalNewline) text.pop();
-  return { text, finalNewline, length: text.length };
-}
-__name(splitLines, "splitLines");
-function intern(a, b) {
-  const ids = /* @__PURE__ */ new Map();
-  const encode = /* @__PURE__ */ __name((lines2) => {
-    const out = new Int32Array(lines2.length);
-    for (let i = 0; i < lines2.length; i++) {
-      const last = i === lines2.length - 1 && !lines2.finalNewline;
-      const key2 = last ? `${lines2.text[i]}
-` : lines2.text[i];
-      let id = ids.get(key2);
-      if (id === void 0) ids.set(key2, id = ids.size);
-      out[i] = id;
-    }
-    return out;
-  }, "encode");
-  return [encode(a), encode(b)];
-}
-__name(intern, "intern");
-var TooManyEdits = class extends Error {
-  static {
-    __name(this, "TooManyEdits");
-  }
-};
-function editScript(linesA, linesB, maxEdits) {
-  const [a, b] = intern(linesA, linesB);
-  const ops = [];
-  const push = /* @__PURE__ */ __name((op, count2) => {
-    for (let i = 0; i < count2; i++) ops.push(op);
-  }, "push");
-  const maxHalf = Math.ceil(maxEdits / 2);
-  const compare = /* @__PURE__ */ __name((aLo, aHi, bLo, bHi) => {
-    let prefix = 0;
-    while (aLo + prefix < aHi && bLo + prefix < bHi && a[aLo + prefix] === b[bLo + prefix]) prefix++;
-    push(EQUAL, prefix);
-    aLo += prefix;
-    bLo += prefix;
-    let suffix = 0;
-    while (aHi - suffix > aLo && bHi - suffix > bLo && a[aHi - 1 - suffix] === b[bHi - 1 - suffix]) suffix++;
-    aHi -= suffix;
-    bHi -= suffix;
-    if (aLo === aHi) push(INSERT, bHi - bLo);
-    else if (bLo === bHi) push(DELETE, aHi - aLo);
-    else {
-      const split = bisect(a, aLo, aHi, b, bLo, bHi, maxHalf);
-      const trivial = !split || split[0] === aLo && split[1] === bLo || split[0] === aHi && split[1] === bHi;
-      if (trivial) {
-        push(DELETE, aHi - aLo);
-        push(INSERT, bHi - bLo);
-      } else {
-        compare(aLo, split[0], bLo, split[1]);
-        compare(split[0], aHi, split[1], bHi);
-      }
-    }
-    push(EQUAL, suffix);
-  }, "compare");
-  try {
-    compare(0, a.length, 0, b.length);
-  } catch (error2) {
-    if (error2 instanceof TooManyEdits) return null;
-    throw error2;
-  }
-  let edits = 0;
-  for (const op of ops) if (op !== EQUAL) edits++;
-  return edits > maxEdits ? null : ops;
-}
-__name(editScript, "editScript");
-function bisect(a, aLo, aHi, b, bLo, bHi, maxHalf) {
-  const n = aHi - aLo;
-  const m = bHi - bLo;
-  const maxD = Math.ceil((n + m) / 2);
-  const limit = Math.min(maxD, maxHalf);
-  const offset = limit + 1;
-  const size = 2 * limit + 3;
-  const forward = new Int32Array(size).fill(-1);
-  const reverse = new Int32Array(size).fill(-1);
-  forward[offset + 1] = 0;
-  reverse[offset + 1] = 0;
-  const delta = n - m;
-  const meetForward = (delta & 1) !== 0;
-  let k1start = 0;
-  let k1end = 0;
-  let k2start = 0;
-  let k2end = 0;
-  for (let d = 0; d < maxD; d++) {
-    if (d > limit) throw new TooManyEdits();
-    for (let k1 = -d + k1start; k1 <= d - k1end; k1 += 2) {
-      const k1o = offset + k1;
-      let x1 = k1 === -d || k1 !== d && forward[k1o - 1] < forward[k1o + 1] ? forward[k1o + 1] : forward[k1o - 1] + 1;
-      let y1 = x1 - k1;
-      while (x1 < n && y1 < m && a[aLo + x1] === b[bLo + y1]) {
-        x1++;
-        y1++;
-      }
-      forward[k1o] = x1;
-      if (x1 > n) k1end += 2;
-      else if (y1 > m) k1start += 2;
-      else if (meetForward) {
-        const k2o = offset + delta - k1;
-        if (k2o >= 0 && k2o < size && reverse[k2o] !== -1 && x1 >= n - reverse[k2o]) return [aLo + x1, bLo + y1];
-      }
-    }
-    for (let k2 = -d + k2start; k2 <= d - k2end; k2 += 2) {
-      const k2o = offset + k2;
-      let x2 = k2 === -d || k2 !== d && reverse[k2o - 1] < reverse[k2o + 1] ? reverse[k2o + 1] : reverse[k2o - 1] + 1;
-      let y2 = x2 - k2;
-      while (x2 < n && y2 < m && a[aHi - x2 - 1] === b[bHi - y2 - 1]) {
-        x2++;
-        y2++;
-      }
-      reverse[k2o] = x2;
-      if (x2 > n) k2end += 2;
-      else if (y2 > m) k2start += 2;
-      else if (!meetForward) {
-        const k1o = offset + delta - k2;
-        if (k1o >= 0 && k1o < size && forward[k1o] !== -1) {
-          const x1 = forward[k1o];
-          const y1 = offset + x1 - k1o;
-          if (x1 >= n - x2) return [aLo + x1, bLo + y1];
-        }
-      }
-    }
-  }
-  return null;
-}
-__name(bisect, "bisect");
-function formatHunks(a, b, ops, context) {
   const out = [];
   let added = 0;
   let removed = 0;
-  const aAt = new Int32Array(ops.length + 1);
-  const bAt = new Int32Array(ops.length + 1);
-  for (let i2 = 0; i2 < ops.length; i2++) {
-    const op = ops[i2];
-    aAt[i2 + 1] = aAt[i2] + (op === INSERT ? 0 : 1);
-    bAt[i2 + 1] = bAt[i2] + (op === DELETE ? 0 : 1);
-    if (op === INSERT) added++;
-    if (op === DELETE) removed++;
-  }
-  let i = 0;
-  while (i < ops.length) {
-    if (ops[i] === EQUAL) {
-      i++;
-      continue;
-    }
-    const start2 = Math.max(0, i - context);
-    let end = i;
-    let j = i;
-    while (j < ops.length) {
-      if (ops[j] !== EQUAL) {
-        end = ++j;
-        continue;
-      }
-      let k = j;
-      while (k < ops.length && ops[k] === EQUAL) k++;
-      if (k < ops.length && k - j <= 2 * context) j = k;
-      else break;
-    }
-    const stop = Math.min(ops.length, end + context);
-    const aCount = aAt[stop] - aAt[start2];
-    const bCount = bAt[stop] - bAt[start2];
-    out.push(`@@ -${range(aAt[start2], aCount)} +${range(bAt[start2], bCount)} @@
+  for (const hunk of patch.hunks) {
+    out.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@
 `);
-    for (let x = start2; x < stop; ) {
-      if (ops[x] === EQUAL) {
-        pushLine(out, " ", a, aAt[x++]);
-        continue;
-      }
-      let runEnd = x;
-      while (runEnd < stop && ops[runEnd] !== EQUAL) runEnd++;
-      for (let y = x; y < runEnd; y++) if (ops[y] === DELETE) pushLine(out, "-", a, aAt[y]);
-      for (let y = x; y < runEnd; y++) if (ops[y] === INSERT) pushLine(out, "+", b, bAt[y]);
-      x = runEnd;
+    for (const line of gitOrder(hunk)) {
+      out.push(`${line}
+`);
+      if (line[0] === "+") added++;
+      else if (line[0] === "-") removed++;
     }
-    i = stop;
   }
-  return { text: out.join(""), added, removed };
+  const text = out.join("");
+  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
++++ ${after === null ? "/dev/null" : `b/${path}`}
+`;
+  return { kind: "diff", text: text === "" ? "" : header + text, added, removed };
 }
-__name(formatHunks, "formatHunks");
-function range(index, count2) {
-  if (count2 === 0) return `${index},0`;
-  return count2 === 1 ? `${index + 1}` : `${index + 1},${count2}`;
+__name(unifiedDiff, "unifiedDiff");
+function lineCount(content) {
+  if (content === "") return 0;
+  const newlines = content.split("\n").length - 1;
+  return content.endsWith("\n") ? newlines : newlines + 1;
+}
+__name(lineCount, "lineCount");
+function gitOrder(hunk) {
+  const lines2 = [];
+  let removals = [];
+  let additions = [];
+  let last = lines2;
+  const flush = /* @__PURE__ */ __name(() => {
+    lines2.push(...removals, ...additions);
+    removals = [];
+    additions = [];
+  }, "flush");
+  for (const line of hunk.lines) {
+    if (line === NO_NEWLINE) last.push(line);
+    else if (line[0] === "-") (last = removals).push(line);
+    else if (line[0] === "+") (last = additions).push(line);
+    else {
+      flush();
+      (last = lines2).push(line);
+    }
+  }
+  flush();
+  return lines2;
+}
+__name(gitOrder, "gitOrder");
+function range(start2, count2) {
+  if (count2 === 0) return `${start2 - 1},0`;
+  return count2 === 1 ? `${start2}` : `${start2},${count2}`;
 }
 __name(range, "range");
-function pushLine(out, sign2, lines2, index) {
-  out.push(`${sign2}${lines2.text[index]}
-`);
-  if (index === lines2.length - 1 && !lines2.finalNewline) out.push("\\ No newline at end of file\n");
-}
-__name(pushLine, "pushLine");
 
 // src/plan/file-changes.ts
 function fileChanges(desired, previous, tree, blobs, previousPath, deletable2) {
@@ -73321,8 +73732,8 @@ function describeNew(state) {
 }
 __name(describeNew, "describeNew");
 function describeImage(from, to) {
-  const a = splitImage2(from);
-  const b = splitImage2(to);
+  const a = parseImageReference(from);
+  const b = parseImageReference(to);
   if (a.repository === b.repository) {
     if (a.digest !== void 0 && b.digest !== void 0 && a.tag === b.tag) {
       return `image digest ${shortDigest(a.digest)} \u2192 ${shortDigest(b.digest)}`;
@@ -73334,18 +73745,6 @@ function describeImage(from, to) {
   return `image ${from} \u2192 ${to}`;
 }
 __name(describeImage, "describeImage");
-function splitImage2(image) {
-  const at = image.indexOf("@");
-  const name = at === -1 ? image : image.slice(0, at);
-  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
-  const colon = name.lastIndexOf(":");
-  const hasTag = colon > name.lastIndexOf("/");
-  const result2 = { repository: hasTag ? name.slice(0, colon) : name };
-  if (hasTag) result2.tag = name.slice(colon + 1);
-  if (digest2 !== void 0) result2.digest = digest2;
-  return result2;
-}
-__name(splitImage2, "splitImage");
 function shortDigest(digest2) {
   const [algorithm, hex2 = ""] = digest2.split(":");
   return `${algorithm}:${hex2.slice(0, 12)}`;
@@ -73538,7 +73937,7 @@ __name(unplannable, "unplannable");
 // src/core/version.ts
 var PAVED_VERSION = readPackageJson("package.json").version;
 
-// src/plan/planner.ts
+// src/flows/planner.ts
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
   const resolved = resolveDesired(desired, source, config2);
@@ -73609,7 +74008,7 @@ function annotationBatches(annotations, size) {
 }
 __name(annotationBatches, "annotationBatches");
 
-// src/report/context.ts
+// src/report/report-context.ts
 function pendingApprovals(ctx) {
   return (ctx.approvals ?? []).filter((a) => a.approvedBy === void 0);
 }
@@ -73763,6 +74162,28 @@ function promotionSection(promotion) {
   };
 }
 __name(promotionSection, "promotionSection");
+function deployedSection(deployed) {
+  const sha = /* @__PURE__ */ __name((commit) => {
+    const text = codeSpan(commit.slice(0, 7));
+    return deployed?.commitUrl ? `[${text}](${safeUrl(deployed.commitUrl(commit))})` : text;
+  }, "sha");
+  const rows = (deployed?.environments ?? []).map(
+    (e) => `| ${tableCodeSpan(e.environment)} | ${sha(e.commit)} | ${escapeMarkdown(e.action)}${e.held ? " \xB7 held" : ""} | ${e.previous.slice(0, 3).map(sha).join(", ") || "\u2014"} |
+`
+  );
+  const history = deployed?.historyUrl ? `
+[Every deployment of this repository, with dates and who asked](${safeUrl(deployed.historyUrl)}) (or \`paved history <env>\` on a clone).
+` : "";
+  return {
+    heading: "### \u{1F5C2}\uFE0F Deployed\n\n| environment | runs | how | before |\n|---|---|---|---|\n",
+    items: rows,
+    omitted: /* @__PURE__ */ __name((n) => `| \u2026 | ${count(n, "more environment")} not shown | | |
+`, "omitted"),
+    trailer: `${history}
+`
+  };
+}
+__name(deployedSection, "deployedSection");
 function diagnosticSection(title, diagnostics, ctx) {
   const icon = title === "Errors" ? "\u274C" : "\u26A0\uFE0F";
   return {
@@ -73872,6 +74293,7 @@ function summarySections(plan, ctx) {
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
     promotionSection(ctx.promotion ?? []),
+    ...ctx.applied && ctx.deployed ? [deployedSection(ctx.deployed)] : [],
     diagnosticSection("Errors", errors, ctx),
     ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
     ...unitTableSections(plan),
@@ -73893,7 +74315,7 @@ function footer(plan) {
 }
 __name(footer, "footer");
 
-// src/report/check-run.ts
+// src/report/check-run-output.ts
 function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
   const applied = ctx.applied ? `[${shortSha(ctx.applied.commitUrl)}](${safeUrl(ctx.applied.commitUrl)})` : void 0;
   const waiting2 = pendingApprovals(ctx).map((a) => a.environment);
@@ -74029,7 +74451,7 @@ async function evaluateApprovals(gh, target, rules) {
 }
 __name(evaluateApprovals, "evaluateApprovals");
 
-// src/github/check-run.ts
+// src/github/paved-check.ts
 var CHECK_NAME = "Paved";
 var CONCLUDES = { request: { concludes: true } };
 var LOOKUP_ATTEMPTS = 3;
@@ -74064,18 +74486,18 @@ function startCheck(gh, repo, headSha, externalId, options = {}) {
       });
       return { id: existing.id, done: false, externalId, ...existing.status === "completed" ? { previous: snapshotOf(existing), reopened: true } : {} };
     }
-    return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
+    return { id: deferCreation(gh, repo, headSha, externalId, options.quickCheckMs ?? QUICK_CHECK_MS), done: false, externalId };
   });
 }
 __name(startCheck, "startCheck");
-var QUICK_CHECK_MS = Number(process.env.PAVED_QUICK_CHECK_MS) || 2e3;
+var QUICK_CHECK_MS = 2e3;
 var deferred = /* @__PURE__ */ new Map();
 var REMEMBERED_PLACEHOLDERS = 1e4;
 var nextPlaceholder = -1;
-function deferCreation(gh, repo, headSha, externalId) {
+function deferCreation(gh, repo, headSha, externalId, quickCheckMs2) {
   const placeholder = nextPlaceholder--;
   const entry = { gh, repo, headSha, externalId };
-  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => void 0), QUICK_CHECK_MS);
+  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => void 0), quickCheckMs2);
   entry.timer.unref?.();
   deferred.set(placeholder, entry);
   if (deferred.size > REMEMBERED_PLACEHOLDERS) deferred.delete(deferred.keys().next().value);
@@ -74107,7 +74529,7 @@ async function createCheck(gh, repo, headSha, externalId, body) {
     const status = httpStatus(error2);
     if (status !== void 0 && status < 500) throw error2;
     for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
-      await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
+      await new Promise((resolve5) => setTimeout(resolve5, LOOKUP_BACKOFF_MS * attempt));
       const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
       if (found && found.external_id === externalId) return found.id;
     }
@@ -74171,7 +74593,7 @@ async function failCheck(gh, repo, check, reason2) {
       return true;
     } catch {
       if (attempt >= FAIL_ATTEMPTS) return false;
-      await new Promise((resolve4) => setTimeout(resolve4, FAIL_BACKOFF_MS * attempt));
+      await new Promise((resolve5) => setTimeout(resolve5, FAIL_BACKOFF_MS * attempt));
     }
   }
 }
@@ -74209,92 +74631,38 @@ async function readFileSha(gh, repo, path, ref) {
 __name(readFileSha, "readFileSha");
 
 // src/github/org-config.ts
-var ORG_CONFIG_REPO = ".github";
-var ORG_CONFIG_PATH = ".github/paved.yml";
-async function readOrgConfig(gh, org, ref) {
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);
-  return { text, location: `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}` };
+function orgConfigLocation(org, ref) {
+  return `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}`;
 }
-__name(readOrgConfig, "readOrgConfig");
+__name(orgConfigLocation, "orgConfigLocation");
 
 // src/github/org-files.ts
-import { posix } from "node:path";
-function orgPath(relative3) {
-  const path = posix.normalize(posix.join(posix.dirname(ORG_CONFIG_PATH), relative3));
-  return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
+function githubFiles(gh, repo, ref) {
+  return {
+    name: `${repo.owner}/${repo.repo}`,
+    readText: /* @__PURE__ */ __name((path) => readFileAt(gh, repo, path, ref), "readText"),
+    async listFiles(folder) {
+      try {
+        const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: folder, ...ref ? { ref } : {} });
+        if (!Array.isArray(data)) return null;
+        return data.filter((entry) => entry.type === "file").map((entry) => ({ name: entry.name, path: entry.path }));
+      } catch (error2) {
+        if (httpStatus(error2) === 404) return null;
+        throw error2;
+      }
+    },
+    displayName: /* @__PURE__ */ __name((path) => `${repo.owner}/${repo.repo}/${path}`, "displayName")
+  };
 }
-__name(orgPath, "orgPath");
-function configProblem(code, message, path) {
-  return { severity: "error", code, message, file: ORG_CONFIG_PATH, line: 1, column: 1, path };
-}
-__name(configProblem, "configProblem");
-async function readOrgTemplates(gh, org, folder, ref) {
-  if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
-  const dir = orgPath(folder);
-  const repo = { owner: org, repo: ORG_CONFIG_REPO };
-  const missing = { templates: defaultTemplates(), diagnostics: [configProblem("templates-not-found", `render.templates: the folder \`${folder}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/templates")] };
-  if (dir === null) return missing;
-  let entries2;
-  try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir, ...ref ? { ref } : {} });
-    if (!Array.isArray(data)) return missing;
-    entries2 = data;
-  } catch (error2) {
-    if (httpStatus(error2) === 404) return missing;
-    throw error2;
-  }
-  const sources = {};
-  const files = {};
-  for (const entry of entries2.filter((e) => e.type === "file" && e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text = await readFileAt(gh, repo, entry.path, ref);
-    if (text === null) continue;
-    sources[entry.name] = text;
-    files[entry.name] = `${org}/${ORG_CONFIG_REPO}/${entry.path}`;
-  }
-  return { templates: templateSetWith(sources, files), diagnostics: [] };
-}
-__name(readOrgTemplates, "readOrgTemplates");
-async function readOrgValuesSchema(gh, org, location2, ref) {
-  if (location2 === null) return { diagnostics: [] };
-  const path = orgPath(location2);
-  if (path === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
-  }
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path, ref);
-  if (text === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
-  }
-  try {
-    return { valuesSchema: JSON.parse(text), diagnostics: [] };
-  } catch (error2) {
-    return { diagnostics: [configProblem("values-schema-invalid", `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`, "/render/chart/valuesSchema")] };
-  }
-}
-__name(readOrgValuesSchema, "readOrgValuesSchema");
+__name(githubFiles, "githubFiles");
 
 // src/github/org-settings.ts
-async function readOrgSettings(gh, org, ref) {
-  const source = await readOrgConfig(gh, org, ref);
-  if (source.text === null) {
-    const { templates: templates2 } = await readOrgTemplates(gh, org, null, ref);
-    return { ok: true, config: DEFAULT_CONFIG, configured: false, location: source.location, templates: templates2, renderOptions: {}, diagnostics: [] };
-  }
-  const loaded = loadConfig(source.text, ORG_CONFIG_PATH);
-  if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: source.location, diagnostics: loaded.diagnostics };
-  const config2 = loaded.config;
-  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config2.render.templates, ref);
-  const schema2 = config2.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config2.render.chart?.valuesSchema ?? null, ref) : { diagnostics: [] };
-  const diagnostics = [...loaded.diagnostics, ...templateDiagnostics, ...schema2.diagnostics];
-  if (hasErrors(diagnostics)) return { ok: false, location: source.location, diagnostics };
-  return {
-    ok: true,
-    config: config2,
-    configured: true,
-    location: source.location,
-    templates,
-    renderOptions: schema2.valuesSchema ? { valuesSchema: schema2.valuesSchema } : {},
-    diagnostics
-  };
+function readOrgSettings(gh, org, ref) {
+  return loadOrgSettings(githubFiles(gh, { owner: org, repo: ORG_CONFIG_REPO }, ref), {
+    configPath: ORG_CONFIG_PATH,
+    file: ORG_CONFIG_PATH,
+    location: orgConfigLocation(org, ref)
+  });
 }
 __name(readOrgSettings, "readOrgSettings");
 
@@ -74309,13 +74677,30 @@ function reportContext(repo, source, manifestPath, htmlUrl) {
   };
 }
 __name(reportContext, "reportContext");
+function webRoot(repo, htmlUrl) {
+  if (!htmlUrl) return "https://github.com";
+  const suffix = `/${fullName(repo)}`;
+  const url = htmlUrl.replace(/\/+$/, "");
+  return url.toLowerCase().endsWith(suffix.toLowerCase()) ? url.slice(0, -suffix.length) : new URL(url).origin;
+}
+__name(webRoot, "webRoot");
+function deployedContext(repo, config2, deployed, indexPath2, htmlUrl) {
+  const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
+  const host = webUrl.slice(0, webUrl.length - fullName(repo).length - 1);
+  return {
+    environments: config2.environments.flatMap((e) => deployed[e.name] ? [{ environment: e.name, ...deployed[e.name] }] : []),
+    commitUrl: /* @__PURE__ */ __name((sha) => `${webUrl}/commit/${sha}`, "commitUrl"),
+    ...config2.gitops.repository ? { historyUrl: `${host}/${config2.gitops.repository}/commits/${config2.gitops.branch}/${indexPath2}` } : {}
+  };
+}
+__name(deployedContext, "deployedContext");
 
-// src/github/pull-request-plan.ts
+// src/flows/pull-request-plan.ts
 var MAX_BLOBS_FOR_DIFFS = 40;
 async function planPullRequest(gh, target) {
   const { repo } = target;
   const settings = target.settings ?? await readOrgSettings(gh, repo.owner);
-  const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
+  const manifestPath = settings.ok ? settings.config.manifest : DEFAULT_MANIFEST_PATH;
   const [head, base, pulls] = await Promise.all([
     readFileAt(gh, repo, manifestPath, target.headSha),
     readFileAt(gh, repo, manifestPath, target.baseSha),
@@ -74342,7 +74727,7 @@ async function pullsWithHead(gh, target) {
 __name(pullsWithHead, "pullsWithHead");
 async function checkAndReport(gh, target, settings, manifestPath, head, base, pulls) {
   const { repo } = target;
-  const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
+  const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false, quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
     const judge = /* @__PURE__ */ __name((pull, baseText) => judgePull(gh, target, settings, manifestPath, head, baseText, pull), "judge");
@@ -74450,7 +74835,47 @@ async function replanPullRequestsInto(gh, branch, common2) {
 }
 __name(replanPullRequestsInto, "replanPullRequestsInto");
 
-// src/feedback/environment-line.ts
+// src/flows/pull-request-trigger.ts
+var PLAN_EVENTS = [
+  "pull_request.opened",
+  "pull_request.synchronize",
+  "pull_request.reopened",
+  "pull_request.ready_for_review",
+  "pull_request.edited",
+  "pull_request_review.submitted",
+  "pull_request_review.dismissed"
+];
+function movesPlanInputs(payload) {
+  return payload.action !== "edited" || Boolean(payload.changes?.base);
+}
+__name(movesPlanInputs, "movesPlanInputs");
+function plansPullRequest(name, payload) {
+  const event = `${name === "pull_request_target" ? "pull_request" : name}.${payload.action}`;
+  return PLAN_EVENTS.includes(event) && movesPlanInputs(payload) && payload.pull_request?.state === "open";
+}
+__name(plansPullRequest, "plansPullRequest");
+
+// src/github/push-trigger.ts
+var ZERO_SHA = /^0+$/;
+var PAYLOAD_COMMIT_LIMIT = 20;
+function pushesDefaultBranch(push) {
+  return !push.deleted && !ZERO_SHA.test(push.after) && push.ref === `refs/heads/${push.defaultBranch}`;
+}
+__name(pushesDefaultBranch, "pushesDefaultBranch");
+async function pushChangesManifest(gh, repo, push, manifestPath) {
+  const complete = !ZERO_SHA.test(push.before) && push.commits.length > 0 && push.commits.length < PAYLOAD_COMMIT_LIMIT;
+  if (complete) {
+    return push.commits.some((c) => [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []].includes(manifestPath));
+  }
+  const [before, after] = await Promise.all([
+    ZERO_SHA.test(push.before) ? Promise.resolve(null) : readFileSha(gh, repo, manifestPath, push.before),
+    readFileSha(gh, repo, manifestPath, push.after)
+  ]);
+  return before !== after;
+}
+__name(pushChangesManifest, "pushChangesManifest");
+
+// src/report/environment-line.ts
 var DEPLOYMENTS_START = "<!-- paved:deployments -->";
 var DEPLOYMENTS_END = "<!-- /paved:deployments -->";
 var MAX_DETAIL = 200;
@@ -74689,10 +75114,10 @@ function short(commit) {
 }
 __name(short, "short");
 
-// src/gitops/deploy.ts
+// src/flows/deploy.ts
 async function deploy(inputs) {
   const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
-  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
+  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve5) => setTimeout(resolve5, ms)));
   const rendered = new Map([...inputs.seed ?? []].map(([c, s]) => [c, Promise.resolve(s)]));
   const stateAt = /* @__PURE__ */ __name((commit) => {
     if (!rendered.has(commit)) {
@@ -74725,7 +75150,7 @@ async function deploy(inputs) {
     const trailers = trailersOf(decision, request2, inputs.by);
     const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers), "message") });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
-    if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
+    if (last.status !== "conflict") return { ...last, attempts: attempt, decision, units: desired.units };
     if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
   }
   return { status: "refused", reason: `the GitOps branch kept moving: ${attempts} attempts each lost the race to another writer; nothing was written`, attempts };
@@ -74808,11 +75233,6 @@ function deploymentRecords(plan, units, config2, gitopsCommitUrl) {
   return records;
 }
 __name(deploymentRecords, "deploymentRecords");
-function imageVersion(image) {
-  const parts = splitImage(image);
-  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : image);
-}
-__name(imageVersion, "imageVersion");
 async function recordDeployments(gh, repo, sourceSha, gitops, records, productionEnvironments) {
   for (const record of records) {
     const payload = {
@@ -74897,7 +75317,7 @@ function reviewBranch(sourceRepository, environment2) {
 }
 __name(reviewBranch, "reviewBranch");
 
-// src/github/environment-gate.ts
+// src/flows/environment-gate.ts
 function gatedEnvironments(config2) {
   return new Set(config2.environments.filter((e) => e.mode === "pull-request").map((e) => e.name));
 }
@@ -74971,7 +75391,7 @@ Merging this pull request deploys these changes to \`${environment2}\`; Paved up
 }
 __name(proposeGated, "proposeGated");
 
-// src/github/approval-gate.ts
+// src/flows/approval-gate.ts
 async function approvalGate(gh, input2) {
   const protectedEnvironments = input2.config.environments.filter((e) => e.approval).map((e) => e.name);
   if (protectedEnvironments.length === 0) return { approvals: [], withheld: /* @__PURE__ */ new Set() };
@@ -75025,38 +75445,18 @@ function shortSha2(sha) {
 }
 __name(shortSha2, "shortSha");
 
-// src/github/push-trigger.ts
-var ZERO_SHA = /^0+$/;
-var PAYLOAD_COMMIT_LIMIT = 20;
-function pushesDefaultBranch(push) {
-  return !push.deleted && !ZERO_SHA.test(push.after) && push.ref === `refs/heads/${push.defaultBranch}`;
-}
-__name(pushesDefaultBranch, "pushesDefaultBranch");
-async function pushChangesManifest(gh, repo, push, manifestPath) {
-  const complete = !ZERO_SHA.test(push.before) && push.commits.length > 0 && push.commits.length < PAYLOAD_COMMIT_LIMIT;
-  if (complete) {
-    return push.commits.some((c) => [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []].includes(manifestPath));
-  }
-  const [before, after] = await Promise.all([
-    ZERO_SHA.test(push.before) ? Promise.resolve(null) : readFileSha(gh, repo, manifestPath, push.before),
-    readFileSha(gh, repo, manifestPath, push.after)
-  ]);
-  return before !== after;
-}
-__name(pushChangesManifest, "pushChangesManifest");
-
-// src/github/push-apply.ts
+// src/flows/push-apply.ts
 async function applyPush(gh, target) {
   const { repo } = target;
   if (!pushesDefaultBranch(target)) return { status: "skipped", reason: "not the default branch" };
   const settings = target.settings ?? await readOrgSettings(gh, repo.owner);
-  const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
+  const manifestPath = settings.ok ? settings.config.manifest : DEFAULT_MANIFEST_PATH;
   if (!await pushChangesManifest(gh, repo, target, manifestPath)) return { status: "skipped", reason: "manifest unchanged" };
   if (settings.ok && !settings.config.gitops.repository) {
     target.log.warn({ config: settings.location }, "no gitops.repository configured: nothing to apply");
     return { status: "skipped", reason: "no GitOps repository configured" };
   }
-  const check = await startCheck(gh, repo, target.after, target.deliveryId);
+  const check = await startCheck(gh, repo, target.after, target.deliveryId, { quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   const ctx = reportContext(repo, { ...sourceOf(repo, target.repositoryId), sha: target.after }, manifestPath, target.htmlUrl);
   let landed;
@@ -75116,10 +75516,13 @@ async function applyPush(gh, target) {
         lastFull = direct.lastFull;
         return direct.planner;
       }, "wrap"),
-      retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry, admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit") }
+      retry: { ...target.retry, admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit") }
     });
     const outcome = deployed.status === "noop" ? { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts } : deployed.status === "invalid-commit" ? { status: "invalid", plan: unplannable(deployed.diagnostics), attempts: deployed.attempts } : "plan" in deployed ? deployed : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
-    if ("decision" in deployed) ctx.promotion = deployed.decision.targets;
+    if ("decision" in deployed) {
+      ctx.promotion = deployed.decision.targets;
+      ctx.deployed = deployedContext(repo, config2, deployed.decision.deployed, indexPath(config2, source), target.htmlUrl);
+    }
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
     if (outcome.status === "refused") {
       await finishCheck(gh, repo, check.id, {
@@ -75156,7 +75559,7 @@ async function applyPush(gh, target) {
       return { ...outcome, withheld };
     }
     landed = outcome.sha;
-    const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
+    const commitUrl = `${webRoot(repo, target.htmlUrl)}/${fullName(gitops)}/commit/${outcome.sha}`;
     const links = {};
     for (const unit of desired.units) links[linkKey(unit)] = unitLinks(config2, unit);
     const applied = { ...ctx, applied: { commitUrl, links } };
@@ -75196,77 +75599,37 @@ async function admitPush(gh, repo, target, plan) {
 __name(admitPush, "admitPush");
 
 // src/action/settings.ts
-import { readFile, stat as stat2 } from "node:fs/promises";
-import { dirname as dirname2, relative, resolve as resolve2 } from "node:path";
+import { relative as relative2, resolve as resolve3 } from "node:path";
 async function workspaceSettings(workspace, configPath, manifest) {
-  const absolute = resolve2(workspace, configPath);
-  const file = relative(workspace, absolute) || configPath;
+  const absolute = resolve3(workspace, configPath);
+  const file = relative2(workspace, absolute) || configPath;
+  const at = localConfigRoot(workspace, configPath);
+  const source = localFiles(at.root, "the workspace");
   let text;
   try {
-    text = await readFile(absolute, "utf8");
+    text = await source.readText(at.configPath);
   } catch (error2) {
-    const code = error2.code;
+    throw new ActionError(`cannot read the org config ${absolute}: ${error2.message}`);
+  }
+  if (text === null) {
     throw new ActionError(
-      code === "ENOENT" ? `the org config \`${configPath}\` is not in the workspace (${absolute}): check out the default branch before this step (actions/checkout), or point the \`config\` input at it; an empty file keeps every default` : `cannot read the org config ${absolute}: ${error2.message}`
+      `the org config \`${configPath}\` is not in the workspace (${absolute}): check out the default branch before this step (actions/checkout), or point the \`config\` input at it; an empty file keeps every default`
     );
   }
-  const location2 = `${file} (workspace)`;
-  const loaded = loadConfig(text, file);
-  if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: location2, diagnostics: loaded.diagnostics };
-  const config2 = manifest ? { ...loaded.config, manifest } : loaded.config;
-  const base = dirname2(absolute);
-  const templates = await readTemplates(base, config2, file);
-  const schema2 = await readValuesSchema(base, config2, file);
-  const diagnostics = [...loaded.diagnostics, ...templates.diagnostics, ...schema2.diagnostics];
-  if (hasErrors(diagnostics)) return { ok: false, location: location2, diagnostics };
-  return { ok: true, config: config2, configured: true, location: location2, templates: templates.set, renderOptions: schema2.options, diagnostics };
+  const settings = await settingsFromConfigText(source, text, { configPath: at.configPath, file, location: `${file} (workspace)` });
+  return settings.ok && manifest ? { ...settings, config: { ...settings.config, manifest } } : settings;
 }
 __name(workspaceSettings, "workspaceSettings");
-function problem(file, code, message, path) {
-  return { severity: "error", code, message, file, line: 1, column: 1, path };
-}
-__name(problem, "problem");
-async function isDirectory2(path) {
-  return (await stat2(path).catch(() => null))?.isDirectory() ?? false;
-}
-__name(isDirectory2, "isDirectory");
-async function readTemplates(base, config2, file) {
-  const folder = config2.render.templates;
-  if (folder === null) return { set: defaultTemplates(), diagnostics: [] };
-  const dir = resolve2(base, folder);
-  if (!await isDirectory2(dir)) {
-    return { set: defaultTemplates(), diagnostics: [problem(file, "templates-not-found", `render.templates: the folder \`${folder}\` was not found next to ${file} in the workspace`, "/render/templates")] };
-  }
-  return { set: loadTemplateSet(dir), diagnostics: [] };
-}
-__name(readTemplates, "readTemplates");
-async function readValuesSchema(base, config2, file) {
-  const location2 = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema : void 0;
-  if (!location2) return { options: {}, diagnostics: [] };
-  const at = "/render/chart/valuesSchema";
-  let text;
-  try {
-    text = await readFile(resolve2(base, location2), "utf8");
-  } catch {
-    return { options: {}, diagnostics: [problem(file, "values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` was not found next to ${file} in the workspace`, at)] };
-  }
-  try {
-    return { options: { valuesSchema: JSON.parse(text) }, diagnostics: [] };
-  } catch (error2) {
-    return { options: {}, diagnostics: [problem(file, "values-schema-invalid", `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`, at)] };
-  }
-}
-__name(readValuesSchema, "readValuesSchema");
 
 // src/action/runner.ts
 var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request_target", "pull_request", "pull_request_review"]);
-var PLAN_ACTIONS = /* @__PURE__ */ new Set(["opened", "synchronize", "reopened", "ready_for_review", "edited", "submitted", "dismissed"]);
 async function runAction(env, deps) {
   let inputs;
   try {
     const context = readContext(env);
     inputs = readInputs(env);
     const event = await readEvent(context.eventPath);
+    deps = { ...deps, retry: { attempts: applyAttempts(env), ...deps.retry }, quickCheckMs: quickCheckMs(env) };
     if (PULL_REQUEST_EVENTS.has(context.eventName)) return await onPullRequest(context, inputs, event, deps);
     if (context.eventName === "push") return await onPush(context, inputs, event, deps);
     return { failed: `Paved runs on pull_request_target, pull_request and push events, not on \`${context.eventName}\`: see action/README.md for the workflow` };
@@ -75279,8 +75642,7 @@ __name(runAction, "runAction");
 async function onPullRequest(context, inputs, event, deps) {
   const pr = event.pull_request;
   if (!pr) throw new ActionError(`the ${context.eventName} event payload has no pull_request`);
-  const baseMoved = event.action !== "edited" || Boolean(event.changes?.base);
-  if (!PLAN_ACTIONS.has(event.action) || !baseMoved || pr.state !== "open") {
+  if (!plansPullRequest(context.eventName, event)) {
     deps.log.info(`Paved: nothing to plan for a${pr.state === "open" ? "" : " closed"} pull request ${event.action ?? ""} event`);
     return {};
   }
@@ -75298,6 +75660,7 @@ async function onPullRequest(context, inputs, event, deps) {
     defaultBranch: event.repository?.default_branch,
     author: { login: inputs.commentAuthor },
     deliveryId: context.runId,
+    quickCheckMs: deps.quickCheckMs,
     log: flowLog(deps.log),
     htmlUrl: event.repository?.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
     settings,
@@ -75326,12 +75689,12 @@ async function actionSettings(context, inputs, deps) {
 }
 __name(actionSettings, "actionSettings");
 function workspaceSources(context, inputs, settings) {
-  const config2 = resolve3(context.workspace, inputs.config);
+  const config2 = resolve4(context.workspace, inputs.config);
   const files = [config2];
-  if (settings.ok && settings.config.render.templates) files.push(resolve3(dirname3(config2), settings.config.render.templates));
+  if (settings.ok && settings.config.render.templates) files.push(resolve4(dirname3(config2), settings.config.render.templates));
   const schema2 = settings.ok && settings.config.render.mode === "helm" ? settings.config.render.chart?.valuesSchema : void 0;
-  if (schema2 && !/^[a-z]+:\/\//i.test(schema2)) files.push(resolve3(dirname3(config2), schema2));
-  return files.map((f) => relative2(context.workspace, f)).filter((p) => p !== "" && !p.startsWith("..")).map((p) => p.split(sep2).join("/"));
+  if (schema2 && !/^[a-z]+:\/\//i.test(schema2)) files.push(resolve4(dirname3(config2), schema2));
+  return files.map((f) => relative3(context.workspace, f)).filter((p) => p !== "" && !p.startsWith("..")).map((p) => p.split(sep3).join("/"));
 }
 __name(workspaceSources, "workspaceSources");
 async function changedBetween(gh, context, sources, base, head) {
@@ -75364,8 +75727,15 @@ __name(refuseConfigFromTheBranch, "refuseConfigFromTheBranch");
 async function onPush(context, inputs, event, deps) {
   const repository = event.repository;
   if (!repository?.default_branch) throw new ActionError("the push event payload has no repository.default_branch");
-  const isDefault = !event.deleted && event.ref === `refs/heads/${repository.default_branch}`;
-  if (!isDefault) {
+  const push = {
+    ref: event.ref,
+    before: event.before,
+    after: event.after,
+    deleted: Boolean(event.deleted),
+    defaultBranch: repository.default_branch,
+    commits: event.commits ?? []
+  };
+  if (!pushesDefaultBranch(push)) {
     deps.log.info(`Paved: ${event.ref} is not the default branch (${repository.default_branch}); only merges there deploy`);
     return {};
   }
@@ -75382,13 +75752,9 @@ async function onPush(context, inputs, event, deps) {
   const result2 = await applyPush(gh, {
     repo: context.repo,
     ...repositoryId(event),
-    ref: event.ref,
-    before: event.before,
-    after: event.after,
-    deleted: Boolean(event.deleted),
-    defaultBranch: repository.default_branch,
-    commits: event.commits ?? [],
+    ...push,
     deliveryId: context.runId,
+    quickCheckMs: deps.quickCheckMs,
     log: flowLog(deps.log),
     htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
     author: { login: inputs.commentAuthor },
@@ -75403,6 +75769,7 @@ async function onPush(context, inputs, event, deps) {
       defaultBranch: repository.default_branch,
       author: { login: inputs.commentAuthor },
       deliveryId: context.runId,
+      quickCheckMs: deps.quickCheckMs,
       log: flowLog(deps.log),
       htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
       settings,
@@ -75469,8 +75836,8 @@ function invalid(plan, settings, what) {
 __name(invalid, "invalid");
 function flowLog(log2) {
   const line = /* @__PURE__ */ __name((fields, message) => {
-    const details = Object.entries(fields ?? {}).map(([key2, value]) => `${key2}=${value instanceof Error ? value.message : JSON.stringify(value)}`).join(" ");
-    return `paved: ${message ?? ""}${details ? ` (${details})` : ""}`;
+    const details = Object.entries(fields).map(([key2, value]) => `${key2}=${value instanceof Error ? value.message : JSON.stringify(value)}`).join(" ");
+    return `paved: ${message}${details ? ` (${details})` : ""}`;
   }, "line");
   return {
     info: /* @__PURE__ */ __name((fields, message) => log2.info(line(fields, message)), "info"),

@@ -12,8 +12,9 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { packagePath } from "../core/package-root.js";
-import { SourceMapBuilder } from "../manifest/source-map.js";
-import type { ComputeDesired, DesiredState, PipelineInput } from "../plan/pipeline.js";
+import { SourceMapBuilder } from "../document/source-map.js";
+import type { ComputeDesired, PipelineInput } from "../flows/pipeline.js";
+import type { DesiredState } from "../plan/types.js";
 import type { DesiredData, PlanReply, PlanRequest } from "./plan-messages.js";
 
 /** Plans at once (at least two, so one slow plan never holds every other); more wait their turn. */

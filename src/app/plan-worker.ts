@@ -4,8 +4,8 @@
  */
 import { createHash } from "node:crypto";
 import { parentPort } from "node:worker_threads";
-import type { SourceMapBuilder } from "../manifest/source-map.js";
-import { desiredState } from "../plan/pipeline.js";
+import type { SourceMapBuilder } from "../document/source-map.js";
+import { desiredState } from "../flows/pipeline.js";
 import { defaultTemplates } from "../render/load-templates.js";
 import { compileTemplateSet, type CompiledTemplateSet } from "../render/templates.js";
 import type { PlanReply, PlanRequest } from "./plan-messages.js";

@@ -3,6 +3,7 @@
  * remove, TTL sweep, limits, the portal's list) reads the tree and no process state:
  * `<directory>/previews/<owner>/<repository id>-<number>/preview.yaml`.
  */
+// js-yaml, not `yaml`: its dump is the byte format Paved's files already have in GitOps repositories (a new emitter would rewrite them).
 import { dump, load } from "js-yaml";
 import { joinPath } from "../plan/paths.js";
 
@@ -21,6 +22,8 @@ export interface PreviewRecord {
   /** A fork's preview: the head commit a writer approved; a later push is not rendered. */
   pinned?: string;
   url?: string;
+  /** The services the preview runs (the portal lists it on their pages); absent in records written before. */
+  services?: string[];
 }
 
 const KIND = "Preview";
@@ -85,6 +88,7 @@ export function parseRecord(content: string): PreviewRecord | null {
   if (!repository || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
   const pinned = text("pinned");
   const url = text("url");
+  const services = Array.isArray(d.services) ? d.services.filter((s): s is string => typeof s === "string") : [];
   return {
     repository,
     repositoryId,
@@ -96,6 +100,7 @@ export function parseRecord(content: string): PreviewRecord | null {
     keep: d.keep === true,
     ...(pinned ? { pinned } : {}),
     ...(url ? { url } : {}),
+    ...(services.length > 0 ? { services } : {}),
   };
 }
 

@@ -1,0 +1,247 @@
+/**
+ * Previews over GitHub: a pull request event or `/paved preview` → one compare-and-swap commit to
+ * the GitOps repository (this preview written or removed, and every expired preview swept), then a
+ * transient Deployment and the preview's sticky comment. Every decision reads the GitOps tree.
+ */
+import type { Log } from "../core/log.js";
+import type { ResolvedConfig } from "../config/types.js";
+import { previewDeploymentEnvironment } from "../core/preview-names.js";
+import { GitHubWriter } from "../gitops/github.js";
+import type { PreviewEdit } from "../previews/changes.js";
+import { commitPreviews } from "./preview-commit.js";
+import { isExpired, previewDir, type PreviewRecord } from "../previews/record.js";
+import { renderPreview, type PreviewRender } from "../previews/render.js";
+import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "../github/client.js";
+import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
+import { codeSpan, markdownMessage } from "../report/escape.js";
+import { readFileAt } from "../github/read-file.js";
+import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
+
+export const PREVIEW_MARKER = "<!-- paved:preview -->";
+
+export type PreviewTrigger =
+  /** The preview label was added, `/paved preview` by a writer, or the PR was opened with the label. */
+  | { kind: "request"; pinned?: string }
+  | { kind: "push" }
+  | { kind: "remove"; reason: string }
+  | { kind: "keep"; keep: boolean }
+  /** Only sweep expired previews. */
+  | { kind: "sweep" };
+
+export interface PreviewTarget {
+  repo: Repo;
+  repositoryId: number;
+  number: number;
+  headSha: string;
+  /** The head is in another repository: only a writer's `/paved preview` renders it, pinned to the sha they saw. */
+  fork: boolean;
+  labels: string[];
+  trigger: PreviewTrigger;
+  now: Date;
+  log: Pick<Log, "info" | "warn" | "error">;
+  /** Who Paved comments as: only that author's preview comment is ever edited. */
+  author: CommentAuthor;
+  settings?: OrgSettings;
+}
+
+export type PreviewOutcome =
+  | { status: "skipped"; reason: string }
+  | { status: "refused"; reason: string }
+  | { status: "written"; record: PreviewRecord; swept: PreviewRecord[] }
+  | { status: "removed"; swept: PreviewRecord[] }
+  | { status: "unchanged"; swept: PreviewRecord[] };
+
+export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Promise<PreviewOutcome> {
+  const settings = target.settings ?? (await readOrgSettings(gh, target.repo.owner));
+  if (!settings.ok || !settings.config.previews || !settings.config.gitops.repository) return { status: "skipped", reason: "no previews configured" };
+  const { config } = settings;
+  const previews = config.previews!;
+  const { trigger } = target;
+  const keep = target.labels.includes(previews.keepLabel);
+
+  // The render happens once, outside the commit loop: it depends on the PR, not on the tree.
+  let rendered: PreviewRender | undefined;
+  const render = async (pinned?: string) => {
+    const manifestText = await readFileAt(gh, target.repo, config.manifest, target.headSha);
+    if (manifestText === null) return { ok: false as const, reason: `there is no ${config.manifest} at ${target.headSha.slice(0, 7)}`, diagnostics: [] };
+    return renderPreview({
+      manifestText,
+      manifestFile: config.manifest,
+      config,
+      source: { repository: fullName(target.repo), id: String(target.repositoryId), sha: target.headSha, pullRequest: target.number },
+      number: target.number,
+      templates: settings.templates,
+      options: settings.renderOptions,
+      now: target.now,
+      keep,
+      ...(pinned ? { pinned } : {}),
+    });
+  };
+  if (trigger.kind === "request") {
+    if (target.fork && trigger.pinned !== target.headSha) {
+      return refuse(gh, target, `this pull request comes from a fork: a preview runs its code, so someone with write access must comment \`/paved preview\` (it is pinned to the head commit they saw).`);
+    }
+    rendered = await render(target.fork ? trigger.pinned : undefined);
+    if (!rendered.ok) return refuse(gh, target, `${rendered.reason}.${rendered.diagnostics.length ? ` The Paved check lists ${rendered.diagnostics.length} problem(s).` : ""}`);
+  }
+  const writer = new GitHubWriter(gh, parseRepo(config.gitops.repository!), config.gitops.branch);
+  // A push that no longer renders keeps the last good preview running; the comment says so, and why.
+  let stale: Extract<PreviewRender, { ok: false }> | undefined;
+  if ((trigger.kind === "push" || trigger.kind === "keep") && !target.fork) {
+    // Rendered only when this pull request has a preview (most pushes do not).
+    const suffix = `/${target.repositoryId}-${target.number}/preview.yaml`;
+    if ([...(await writer.readTree()).tree.keys()].some((p) => p.endsWith(suffix))) {
+      const again = await render();
+      if (again.ok) rendered = again;
+      else stale = again;
+    }
+  }
+
+  let refusal: string | undefined;
+  let swept: PreviewRecord[] = [];
+  let written: PreviewRecord | undefined;
+  let pinnedPush = false;
+  const owned = (r: PreviewRecord) => r.repositoryId === String(target.repositoryId) && r.number === target.number;
+  const result = await commitPreviews(writer, config, (records) => {
+    const mine = records.find(owned);
+    swept = records.filter((r) => !owned(r) && isExpired(r, target.now, previews.ttlMs));
+    const edit: PreviewEdit = { write: [], remove: swept.map((r) => previewDir(config.gitops.directory, r.owner, r.repositoryId, r.number)) };
+    refusal = undefined;
+    written = undefined;
+    if (trigger.kind === "remove" && mine) edit.remove.push(previewDir(config.gitops.directory, mine.owner, mine.repositoryId, mine.number));
+    const next = rendered?.ok ? rendered : undefined;
+    if (next && (trigger.kind === "request" || ((trigger.kind === "push" || trigger.kind === "keep") && mine && !mine.pinned))) {
+      const others = records.filter((r) => !owned(r) && !swept.includes(r));
+      const heldInRepo = others.filter((r) => r.repositoryId === String(target.repositoryId));
+      const sameNamespace = others.find((r) => r.namespace === next.record.namespace);
+      if (!mine && heldInRepo.length >= previews.maxPerRepository) {
+        refusal = `this repository already has ${heldInRepo.length} previews, the most \`previews.maxPerRepository\` allows: ${holders(heldInRepo)}. Close one or remove its \`${previews.label}\` label.`;
+      } else if (!mine && others.length >= previews.maxPerOrg) {
+        refusal = `the organisation already has ${others.length} previews, the most \`previews.maxPerOrg\` allows: ${holders(others)}.`;
+      } else if (sameNamespace) {
+        refusal = `namespace \`${sameNamespace.namespace}\` is already the preview of ${sameNamespace.repository}#${sameNamespace.number}; the platform team can make \`previews.namespace\` tell repositories apart.`;
+      } else {
+        // Every rendered push restarts the TTL (the record's pushedAt).
+        written = next.record;
+        edit.write.push({ dir: next.dir, files: next.files });
+      }
+    }
+    if (trigger.kind === "push" && mine?.pinned) pinnedPush = true;
+    // The keep label changed on a preview that cannot be re-rendered: record it, leave the files.
+    if (trigger.kind === "keep" && mine && edit.write.length === 0 && mine.keep !== keep) edit.records = [{ ...mine, keep }];
+    if (edit.write.length === 0 && edit.remove.length === 0 && !edit.records) return null;
+    return { edit, message: commitMessage(target, trigger, written, swept) };
+  });
+  if (result.status === "conflict") throw new Error("the GitOps branch kept moving; the preview will be retried");
+
+  for (const record of swept) await deactivate(gh, parseRepo(record.repository), record.number, "its TTL passed without a push").catch(() => undefined);
+  if (refusal) return refuse(gh, target, refusal);
+  if (written) {
+    const commitUrl = result.status === "committed" ? `https://github.com/${config.gitops.repository}/commit/${result.sha}` : undefined;
+    await deploy(gh, target, written, commitUrl);
+    await comment(gh, target, previewBody(written, config));
+    return { status: "written", record: written, swept };
+  }
+  if (trigger.kind === "remove" && result.records.some(owned)) {
+    await deactivate(gh, target.repo, target.number, trigger.reason);
+    await comment(gh, target, `Preview removed: ${trigger.reason}.`);
+    return { status: "removed", swept };
+  }
+  const kept = result.records.find(owned);
+  if (stale && kept) {
+    await comment(gh, target, staleBody(kept, target.headSha, stale, config));
+    return { status: "unchanged", swept };
+  }
+  if (pinnedPush) {
+    const pinned = result.records.find(owned)?.pinned ?? "";
+    await comment(gh, target, `The preview stays at ${pinned.slice(0, 7)}: this pull request comes from a fork, and a new push needs someone with write access to comment \`/paved preview\` again.`);
+  }
+  return { status: "unchanged", swept };
+}
+
+function holders(records: PreviewRecord[]): string {
+  return records.map((r) => `${r.repository}#${r.number}`).join(", ");
+}
+
+function commitMessage(target: PreviewTarget, trigger: PreviewTrigger, written: PreviewRecord | undefined, swept: PreviewRecord[]): string {
+  const what = written ? `Preview ${fullName(target.repo)}#${target.number} at ${target.headSha.slice(0, 7)}` : trigger.kind === "remove" ? `Remove preview ${fullName(target.repo)}#${target.number}` : "Sweep previews";
+  const sweptLine = swept.length ? `\n\nExpired (no push within the TTL): ${holders(swept)}` : "";
+  return `${what}${sweptLine}`;
+}
+
+async function refuse(gh: GitHub, target: PreviewTarget, reason: string): Promise<PreviewOutcome> {
+  target.log.info({ number: target.number, reason }, "preview refused");
+  await comment(gh, target, `No preview: ${reason}`);
+  return { status: "refused", reason };
+}
+
+async function comment(gh: GitHub, target: PreviewTarget, body: string): Promise<void> {
+  await upsertStickyComment(gh, target.repo, target.number, PREVIEW_MARKER, `${PREVIEW_MARKER}\n### Paved preview\n\n${body}\n`, { author: target.author });
+}
+
+function previewBody(record: PreviewRecord, config: ResolvedConfig): string {
+  const previews = config.previews!;
+  return [
+    `Preview of ${record.headSha.slice(0, 7)}${record.pinned ? " (pinned: a later push needs `/paved preview` again)" : ""} in namespace \`${record.namespace}\`.`,
+    record.url ? `URL: ${record.url}` : "No service has an ingress, so there is no URL.",
+    `Removed when this pull request closes, when the \`${previews.label}\` label is removed, or after ${previews.ttl} without a push${record.keep ? " (kept: the keep label is on)" : ` (the \`${previews.keepLabel}\` label keeps it)`}.`,
+  ].join("\n\n");
+}
+
+const LISTED_PROBLEMS = 10;
+
+function staleBody(record: PreviewRecord, head: string, stale: Extract<PreviewRender, { ok: false }>, config: ResolvedConfig): string {
+  const errors = stale.diagnostics.filter((d) => d.severity === "error");
+  const listed = errors.slice(0, LISTED_PROBLEMS).map((d) => `- ${codeSpan(`${d.file}:${d.line}:${d.column}`)} ${markdownMessage(d.message)} (${codeSpan(d.code)})`);
+  const more = errors.length > LISTED_PROBLEMS ? [`- … and ${errors.length - LISTED_PROBLEMS} more: the Paved check lists them all.`] : [];
+  return [
+    `**The preview still runs ${record.headSha.slice(0, 7)}**, the last commit that rendered: ${head.slice(0, 7)} is not previewed because ${markdownMessage(stale.reason)}.`,
+    ...(listed.length > 0 ? [[...listed, ...more].join("\n")] : []),
+    `The next push that renders updates the preview in namespace \`${record.namespace}\`${record.url ? ` (${record.url})` : ""}; it is still removed when this pull request closes, when the \`${config.previews!.label}\` label is removed, or ${config.previews!.ttl} after the last push that rendered.`,
+  ].join("\n\n");
+}
+
+/** A transient Deployment per preview: GitHub shows it on the PR and hides it once inactive. */
+async function deploy(gh: GitHub, target: PreviewTarget, record: PreviewRecord, commitUrl: string | undefined): Promise<void> {
+  const { data } = await gh.request("POST /repos/{owner}/{repo}/deployments", {
+    ...target.repo,
+    ref: record.headSha,
+    environment: previewDeploymentEnvironment(record.number),
+    transient_environment: true,
+    production_environment: false,
+    auto_merge: false,
+    required_contexts: [],
+    description: `Paved preview of #${record.number}`,
+    ...NO_RETRY,
+  });
+  if (!("id" in data)) return;
+  await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+    ...target.repo,
+    deployment_id: Number(data.id),
+    // Never `success` before Argo CD says so; preview health is not fed back yet, so it stays queued.
+    state: "queued",
+    description: "Committed to the GitOps repository; waiting for Argo CD to sync the preview",
+    ...(commitUrl ? { log_url: commitUrl } : {}),
+    ...(record.url ? { environment_url: record.url } : {}),
+    auto_inactive: true,
+    ...NO_RETRY,
+  });
+}
+
+/** Every Deployment of the preview's environment becomes inactive. */
+async function deactivate(gh: GitHub, repo: Repo, number: number, reason: string): Promise<void> {
+  const deployments = (await gh.paginate("GET /repos/{owner}/{repo}/deployments", {
+    ...repo,
+    environment: previewDeploymentEnvironment(number),
+    per_page: 100,
+  })) as Array<{ id: number }>;
+  for (const d of deployments) {
+    await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+      ...repo,
+      deployment_id: d.id,
+      state: "inactive",
+      description: `Preview removed: ${reason}`.slice(0, 140),
+      ...NO_RETRY,
+    });
+  }
+}
