@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
-import { formatGithub } from "../cli/io.js";
+import { formatGithub } from "../report/workflow-commands.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { Log } from "../core/log.js";
 import { applyAttempts, quickCheckMs } from "../core/shell-env.js";
