@@ -38656,6 +38656,29 @@ function diagnosticLine(d, style) {
 }
 __name(diagnosticLine, "diagnosticLine");
 
+// src/report/workflow-commands.ts
+function escapeCommandData(text3) {
+  return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+__name(escapeCommandData, "escapeCommandData");
+function escapeCommandProperty(text3) {
+  return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+__name(escapeCommandProperty, "escapeCommandProperty");
+function formatGithub(diagnostics) {
+  return diagnostics.map((d) => {
+    const properties = [
+      `file=${escapeCommandProperty(d.file)}`,
+      `line=${d.line}`,
+      `col=${d.column}`,
+      `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
+    ].join(",");
+    return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}
+`;
+  }).join("");
+}
+__name(formatGithub, "formatGithub");
+
 // src/cli/exit.ts
 var EXIT_OK = 0;
 var EXIT_FAILED = 1;
@@ -43772,27 +43795,6 @@ function formatJson(diagnostics) {
   return JSON.stringify({ diagnostics }, null, 2) + "\n";
 }
 __name(formatJson, "formatJson");
-function escapeCommandData(text3) {
-  return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-__name(escapeCommandData, "escapeCommandData");
-function escapeCommandProperty(text3) {
-  return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-__name(escapeCommandProperty, "escapeCommandProperty");
-function formatGithub(diagnostics) {
-  return diagnostics.map((d) => {
-    const properties = [
-      `file=${escapeCommandProperty(d.file)}`,
-      `line=${d.line}`,
-      `col=${d.column}`,
-      `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
-    ].join(",");
-    return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}
-`;
-  }).join("");
-}
-__name(formatGithub, "formatGithub");
 function writeDiagnostics(io, format, diagnostics, summary2, sources = {}) {
   if (format === "json") {
     io.stdout.write(formatJson(diagnostics));
