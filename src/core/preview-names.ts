@@ -21,3 +21,10 @@ export function previewProjectName(owner: string): string {
 export function previewDeploymentEnvironment(number: number): string {
   return `preview/pr-${number}`;
 }
+
+/**
+ * Labels on a preview's Applications (beside `paved.dev/owner` and `paved.dev/environment: pr-<n>`):
+ * with them an Argo CD event names the preview's directory, `previews/<owner>/<repository id>-<n>/`.
+ */
+export const PREVIEW_LABEL = "paved.dev/preview";
+export const PREVIEW_REPOSITORY_LABEL = "paved.dev/preview-repository";

@@ -27,6 +27,11 @@ export interface Unit {
   cluster: string;
   /** The Argo CD project; absent: the owner's (previews have their own, src/previews/). */
   project?: string;
+  /**
+   * The pull request preview this unit renders in (src/previews/): its Application carries both as
+   * labels, which is how an Argo CD event about it finds the preview's directory again.
+   */
+  preview?: { repositoryId: string; number: number };
   spec: ResolvedService;
   /**
    * Where each resolved field came from: a JSON Pointer relative to the unit spec

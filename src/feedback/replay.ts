@@ -67,7 +67,7 @@ export async function replayEvents(
       continue;
     }
     const { observation } = observed;
-    const dir = unitDirFromLabels(event.application.labels, config);
+    const dir = unitDirFromLabels(event.application.labels, config)?.dir ?? null;
     const commits = dir === null ? null : await touching(observation.revision, dir);
     if (dir === null || commits === null) {
       notes.push(`${name}: ${dir === null ? "not an Application Paved renders" : `revision ${observation.revision.slice(0, 12)} is not in the GitOps history`}`);

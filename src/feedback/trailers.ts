@@ -35,9 +35,21 @@ export function unitTrailers(plan: Plan, owner: string, directory: string): stri
     if (u.action !== "create" && u.action !== "update") continue;
     const dir = unitDir(directory, u);
     if (!("path" in dir)) continue;
-    lines.push(`${UNIT}: ${u.environment}/${u.service} ${applicationName(owner, u.service, u.environment)} ${dir.path}`);
+    lines.push(unitTrailer({ environment: u.environment, service: u.service, application: applicationName(owner, u.service, u.environment), dir: dir.path }));
   }
   return lines;
+}
+
+/**
+ * The trailers of a preview commit: the pull request's head and every Application of the preview
+ * (`pr-<n>/<service>`), each of them, changed or not, is what the preview runs from that commit on.
+ */
+export function previewTrailers(source: { repository: string; sha: string }, units: UnitTrailer[]): string[] {
+  return [`Paved-Source: ${source.repository}@${source.sha}`, ...units.map(unitTrailer)];
+}
+
+function unitTrailer(u: UnitTrailer): string {
+  return `${UNIT}: ${u.environment}/${u.service} ${u.application} ${u.dir}`;
 }
 
 /** The facts of a commit Paved wrote, or null for any other commit (hand edits, merges of other tools). */

@@ -7,10 +7,12 @@ import { deploymentsBlock, withDeploymentsBlock, type EnvironmentStatus } from "
 import { observe } from "../feedback/observation.js";
 import { describeTimeout, describeUnit } from "../feedback/status-text.js";
 import { parseGitopsCommit } from "../feedback/trailers.js";
-import { unitDirFromLabels } from "../feedback/unit-dir.js";
+import { deploymentTarget, unitDirFromLabels } from "../feedback/unit-dir.js";
 import { githubRepository } from "../gitops/local.js";
 import { sameRepository } from "../core/provenance.js";
 import { PLAN_MARKER } from "../report/markdown.js";
+import { PREVIEW_ENVIRONMENT, previewDeploymentEnvironment } from "../core/preview-names.js";
+import { PREVIEW_MARKER } from "./previews.js";
 import { fullName, httpStatus, parseRepo, type GitHub, type Repo } from "../github/client.js";
 import { findDeployment, pavedDeployments, postStatus, reread, withFacts, type NewStatus, type PavedDeployment } from "../github/deployment-statuses.js";
 import type { KeyedLock } from "../github/keyed-lock.js";
@@ -87,21 +89,22 @@ async function recordForUnit(gh: GitHub, config: ResolvedConfig, gitops: Repo, a
   const observed = observe(event);
   if (!observed.ok) return ignored(observed.reason);
   const observation = observed.observation;
-  const dir = unitDirFromLabels(event.application.labels, config);
-  if (!dir) return ignored(`${event.application.name} does not carry the labels of an Application Paved renders`);
+  const place = unitDirFromLabels(event.application.labels, config);
+  if (!place) return ignored(`${event.application.name} does not carry the labels of an Application Paved renders`);
   // 4. The Paved commits for that directory up to the revision, from GitHub, not from the event.
-  const commits = await commitsTouching(gh, gitops, observation.revision, dir);
+  const commits = await commitsTouching(gh, gitops, observation.revision, place.history);
   if (commits === null) return ignored(`revision ${observation.revision.slice(0, 12)} is not in ${fullName(gitops)}`);
   // 5. Newest first, the deployments they recorded, until one this unit is already done with.
   const pending: PavedDeployment[] = [];
   for (const commit of commits) {
     const facts = parseGitopsCommit(commit.commit.message);
-    const unit = facts?.units.find((u) => u.application === event.application.name && u.dir === dir);
-    if (!facts || !unit) continue;
+    const unit = facts?.units.find((u) => u.application === event.application.name && u.dir === place.dir);
+    const target = unit && deploymentTarget(unit, config);
+    if (!facts || !target) continue;
     const source = parseRepo(facts.source.repository);
     // A source repository belongs to the org whose config applied it: trailers cannot point elsewhere.
     if (source.owner.toLowerCase() !== gitops.owner.toLowerCase()) continue;
-    const deployment = await findDeployment(gh, source, facts.source.sha, unit.environment, commit.sha, appId);
+    const deployment = await findDeployment(gh, source, facts.source.sha, target.environment, commit.sha, appId);
     if (!deployment) continue;
     if (isSettled(deployment.facts, unit.application)) break; // older ones were settled then
     pending.push(deployment);
@@ -171,9 +174,9 @@ export async function sweepOverdue(gh: GitHub, config: ResolvedConfig, appId: nu
     if (!facts) continue;
     const source = parseRepo(facts.source.repository);
     if (source.owner.toLowerCase() !== gitops.owner.toLowerCase()) continue;
-    const environments = new Set(facts.units.map((u) => u.environment));
-    for (const environment of environments) {
-      if (!config.environments.find((e) => e.name === environment)?.autoSync) continue; // a manual sync may wait for a person
+    const targets = new Map(facts.units.map((u) => deploymentTarget(u, config)).filter((t) => t !== null).map((t) => [t.environment, t]));
+    for (const { environment, autoSync } of targets.values()) {
+      if (!autoSync) continue; // a manual sync may wait for a person
       const deployment = await findDeployment(gh, source, facts.source.sha, environment, commit.sha, appId);
       if (!deployment || !isOverdue({ state: deployment.facts.state, createdAt: deployment.createdAt }, options.now, options.timeoutMs)) continue;
       await postStatus(gh, deployment, { state: "error", description: describeTimeout(Math.round(options.timeoutMs / 60_000)), logUrl: deployment.logUrl });
@@ -192,6 +195,13 @@ const HORIZON_MS = 6 * 60 * 60 * 1000;
 async function refreshPullRequestLine(gh: GitHub, deployment: PavedDeployment, config: ResolvedConfig, appId: number): Promise<void> {
   const pullRequest = deployment.payload.pullRequest;
   if (typeof pullRequest !== "number") return;
+  if (deployment.environment === previewDeploymentEnvironment(pullRequest)) {
+    // A preview has one deployment at a time (a push supersedes the one before): its own comment shows it.
+    const current = await reread(gh, deployment, appId, 1);
+    const line = deploymentsBlock([environmentStatus(PREVIEW_ENVIRONMENT, current)]);
+    await editStickyComment(gh, deployment.repo, pullRequest, PREVIEW_MARKER, (body) => withDeploymentsBlock(body, line), { appId });
+    return;
+  }
   const all = await pavedDeployments(gh, deployment.repo, deployment.sha, appId);
   const latestPerEnvironment = new Map<string, (typeof all)[number]>();
   for (const d of all) if (!latestPerEnvironment.has(d.environment)) latestPerEnvironment.set(d.environment, d); // newest first
@@ -199,18 +209,22 @@ async function refreshPullRequestLine(gh: GitHub, deployment: PavedDeployment, c
   for (const environment of config.environments.map((e) => e.name)) {
     const d = latestPerEnvironment.get(environment);
     if (!d) continue;
-    const current = await withFacts(gh, deployment.repo, d, appId, 1);
-    const versions = [...new Set(current.payload.applications.map((a) => a.version).filter((v): v is string => typeof v === "string"))];
-    statuses.push({
-      environment,
-      state: current.facts.state,
-      description: current.description,
-      logUrl: current.logUrl,
-      autoSync: current.payload.autoSync,
-      ...(versions.length === 1 ? { version: versions[0]! } : {}),
-    });
+    statuses.push(environmentStatus(environment, await withFacts(gh, deployment.repo, d, appId, 1)));
   }
   await editStickyComment(gh, deployment.repo, pullRequest, PLAN_MARKER, (body) => withDeploymentsBlock(body, deploymentsBlock(statuses)), { appId });
+}
+
+/** One environment's segment of the live line, from its deployment as GitHub has it now. */
+function environmentStatus(environment: string, current: PavedDeployment): EnvironmentStatus {
+  const versions = [...new Set(current.payload.applications.map((a) => a.version).filter((v): v is string => typeof v === "string"))];
+  return {
+    environment,
+    state: current.facts.state,
+    description: current.description,
+    logUrl: current.logUrl,
+    autoSync: current.payload.autoSync,
+    ...(versions.length === 1 ? { version: versions[0]! } : {}),
+  };
 }
 
 async function installationOf(app: GitHub, repo: Repo): Promise<{ id: number; appId: number } | null> {

@@ -5,12 +5,16 @@
  */
 import type { Log } from "../core/log.js";
 import type { ResolvedConfig } from "../config/types.js";
-import { previewDeploymentEnvironment } from "../core/preview-names.js";
+import { PREVIEW_ENVIRONMENT, previewDeploymentEnvironment } from "../core/preview-names.js";
+import { argoApplicationUrl } from "../feedback/argocd-links.js";
+import { previewTrailers } from "../feedback/trailers.js";
+import type { DeploymentPayload } from "../github/deployments.js";
+import { deploymentsBlock, type EnvironmentStatus } from "../report/environment-line.js";
 import { GitHubWriter } from "../gitops/github.js";
 import type { PreviewEdit } from "../previews/changes.js";
 import { commitPreviews } from "./preview-commit.js";
 import { isExpired, previewDir, type PreviewRecord } from "../previews/record.js";
-import { renderPreview, type PreviewRender } from "../previews/render.js";
+import { renderPreview, type PreviewRender, type PreviewUnit } from "../previews/render.js";
 import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "../github/client.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { codeSpan, markdownMessage } from "../report/escape.js";
@@ -100,6 +104,7 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   let refusal: string | undefined;
   let swept: PreviewRecord[] = [];
   let written: PreviewRecord | undefined;
+  let units: PreviewUnit[] = [];
   let pinnedPush = false;
   const owned = (r: PreviewRecord) => r.repositoryId === String(target.repositoryId) && r.number === target.number;
   const result = await commitPreviews(writer, config, (records) => {
@@ -108,6 +113,7 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
     const edit: PreviewEdit = { write: [], remove: swept.map((r) => previewDir(config.gitops.directory, r.owner, r.repositoryId, r.number)) };
     refusal = undefined;
     written = undefined;
+    units = [];
     if (trigger.kind === "remove" && mine) edit.remove.push(previewDir(config.gitops.directory, mine.owner, mine.repositoryId, mine.number));
     const next = rendered?.ok ? rendered : undefined;
     if (next && (trigger.kind === "request" || ((trigger.kind === "push" || trigger.kind === "keep") && mine && !mine.pinned))) {
@@ -123,6 +129,7 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
       } else {
         // Every rendered push restarts the TTL (the record's pushedAt).
         written = next.record;
+        units = next.units;
         edit.write.push({ dir: next.dir, files: next.files });
       }
     }
@@ -130,16 +137,16 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
     // The keep label changed on a preview that cannot be re-rendered: record it, leave the files.
     if (trigger.kind === "keep" && mine && edit.write.length === 0 && mine.keep !== keep) edit.records = [{ ...mine, keep }];
     if (edit.write.length === 0 && edit.remove.length === 0 && !edit.records) return null;
-    return { edit, message: commitMessage(target, trigger, written, swept) };
+    return { edit, message: commitMessage(target, trigger, written, swept, units) };
   });
   if (result.status === "conflict") throw new Error("the GitOps branch kept moving; the preview will be retried");
 
   for (const record of swept) await deactivate(gh, parseRepo(record.repository), record.number, "its TTL passed without a push").catch(() => undefined);
   if (refusal) return refuse(gh, target, refusal);
   if (written) {
-    const commitUrl = result.status === "committed" ? `https://github.com/${config.gitops.repository}/commit/${result.sha}` : undefined;
-    await deploy(gh, target, written, commitUrl);
-    await comment(gh, target, previewBody(written, config));
+    // Nothing committed (the same head again): the deployment of the commit already there stands.
+    const line = result.status === "committed" ? await deploy(gh, target, config, written, units, result.sha) : undefined;
+    await comment(gh, target, previewBody(written, config, line));
     return { status: "written", record: written, swept };
   }
   if (trigger.kind === "remove" && result.records.some(owned)) {
@@ -163,10 +170,12 @@ function holders(records: PreviewRecord[]): string {
   return records.map((r) => `${r.repository}#${r.number}`).join(", ");
 }
 
-function commitMessage(target: PreviewTarget, trigger: PreviewTrigger, written: PreviewRecord | undefined, swept: PreviewRecord[]): string {
+function commitMessage(target: PreviewTarget, trigger: PreviewTrigger, written: PreviewRecord | undefined, swept: PreviewRecord[], units: PreviewUnit[]): string {
   const what = written ? `Preview ${fullName(target.repo)}#${target.number} at ${target.headSha.slice(0, 7)}` : trigger.kind === "remove" ? `Remove preview ${fullName(target.repo)}#${target.number}` : "Sweep previews";
   const sweptLine = swept.length ? `\n\nExpired (no push within the TTL): ${holders(swept)}` : "";
-  return `${what}${sweptLine}`;
+  // How Argo CD's events about the preview's Applications find its deployment (argocd-feedback.ts).
+  const trailers = written ? `\n\n${previewTrailers({ repository: written.repository, sha: written.headSha }, units).join("\n")}` : "";
+  return `${what}${sweptLine}${trailers}`;
 }
 
 async function refuse(gh: GitHub, target: PreviewTarget, reason: string): Promise<PreviewOutcome> {
@@ -179,9 +188,11 @@ async function comment(gh: GitHub, target: PreviewTarget, body: string): Promise
   await upsertStickyComment(gh, target.repo, target.number, PREVIEW_MARKER, `${PREVIEW_MARKER}\n### Paved preview\n\n${body}\n`, { author: target.author });
 }
 
-function previewBody(record: PreviewRecord, config: ResolvedConfig): string {
+function previewBody(record: PreviewRecord, config: ResolvedConfig, deployment: EnvironmentStatus | undefined): string {
   const previews = config.previews!;
   return [
+    // The live line Argo CD's events rewrite in place (argocd-feedback.ts), as on the merge comment.
+    ...(deployment ? [deploymentsBlock([deployment]).trimEnd()] : []),
     `Preview of ${record.headSha.slice(0, 7)}${record.pinned ? " (pinned: a later push needs `/paved preview` again)" : ""} in namespace \`${record.namespace}\`.`,
     record.url ? `URL: ${record.url}` : "No service has an ingress, so there is no URL.",
     `Removed when this pull request closes, when the \`${previews.label}\` label is removed, or after ${previews.ttl} without a push${record.keep ? " (kept: the keep label is on)" : ` (the \`${previews.keepLabel}\` label keeps it)`}.`,
@@ -201,29 +212,61 @@ function staleBody(record: PreviewRecord, head: string, stale: Extract<PreviewRe
   ].join("\n\n");
 }
 
-/** A transient Deployment per preview: GitHub shows it on the PR and hides it once inactive. */
-async function deploy(gh: GitHub, target: PreviewTarget, record: PreviewRecord, commitUrl: string | undefined): Promise<void> {
+/**
+ * A transient Deployment per preview commit: GitHub shows it on the PR and hides it once inactive.
+ * Its payload is what an Argo CD event finds it by, as for environments (deployments.ts); it stays
+ * `queued` until Argo CD reports, and supersedes the one before, which goes inactive (a late event
+ * about an older push cannot move what the PR shows). Returns the comment's line for it.
+ */
+async function deploy(gh: GitHub, target: PreviewTarget, config: ResolvedConfig, record: PreviewRecord, units: PreviewUnit[], gitopsCommit: string): Promise<EnvironmentStatus | undefined> {
+  const environment = previewDeploymentEnvironment(record.number);
+  const payload: DeploymentPayload = {
+    gitopsRepository: config.gitops.repository!,
+    gitopsCommit,
+    pullRequest: record.number,
+    autoSync: true,
+    applications: units.map((u) => ({ application: u.application, service: u.service, version: u.version })),
+  };
   const { data } = await gh.request("POST /repos/{owner}/{repo}/deployments", {
     ...target.repo,
     ref: record.headSha,
-    environment: previewDeploymentEnvironment(record.number),
+    environment,
     transient_environment: true,
     production_environment: false,
     auto_merge: false,
     required_contexts: [],
     description: `Paved preview of #${record.number}`,
+    payload: payload as unknown as Record<string, unknown>,
     ...NO_RETRY,
   });
-  if (!("id" in data)) return;
+  if (!("id" in data)) return undefined;
+  const id = Number(data.id);
+  const logUrl = (units[0] && argoApplicationUrl(config, units[0].application)) ?? `https://github.com/${config.gitops.repository}/commit/${gitopsCommit}`;
   await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
     ...target.repo,
-    deployment_id: Number(data.id),
-    // Never `success` before Argo CD says so; preview health is not fed back yet, so it stays queued.
+    deployment_id: id,
+    // Never `success` before Argo CD says so (argocd-feedback.ts moves it on).
     state: "queued",
     description: "Committed to the GitOps repository; waiting for Argo CD to sync the preview",
-    ...(commitUrl ? { log_url: commitUrl } : {}),
+    log_url: logUrl,
     ...(record.url ? { environment_url: record.url } : {}),
-    auto_inactive: true,
+    auto_inactive: false,
+    ...NO_RETRY,
+  });
+  await supersede(gh, target.repo, environment, id, record.headSha).catch((error: unknown) => target.log.warn({ number: record.number, error: String(error) }, "the previous preview deployment was not marked inactive"));
+  return { environment: PREVIEW_ENVIRONMENT, state: "queued", description: "", logUrl, autoSync: true };
+}
+
+/** The deployment before `id` (each one superseded its own predecessor) becomes inactive. */
+async function supersede(gh: GitHub, repo: Repo, environment: string, id: number, headSha: string): Promise<void> {
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/deployments", { ...repo, environment, per_page: 5 });
+  const previous = (data as Array<{ id: number }>).filter((d) => d.id < id).sort((a, b) => b.id - a.id)[0];
+  if (!previous) return;
+  await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
+    ...repo,
+    deployment_id: previous.id,
+    state: "inactive",
+    description: `Superseded by the preview of ${headSha.slice(0, 7)}`,
     ...NO_RETRY,
   });
 }

@@ -92,8 +92,8 @@ export async function withFacts(gh: GitHub, repo: Repo, d: DeploymentJson, appId
 }
 
 /** The deployment's facts as GitHub has them now (after this or another replica wrote). */
-export function reread(gh: GitHub, d: PavedDeployment, appId: number): Promise<PavedDeployment> {
-  return withFacts(gh, d.repo, { id: d.id, sha: d.sha, environment: d.environment, created_at: d.createdAt, payload: d.payload, performed_via_github_app: { id: appId } }, appId);
+export function reread(gh: GitHub, d: PavedDeployment, appId: number, history = STATUSES): Promise<PavedDeployment> {
+  return withFacts(gh, d.repo, { id: d.id, sha: d.sha, environment: d.environment, created_at: d.createdAt, payload: d.payload, performed_via_github_app: { id: appId } }, appId, history);
 }
 
 export interface NewStatus {

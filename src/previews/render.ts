@@ -12,12 +12,14 @@ import type { ResolvedConfig, ResolvedEnvironment } from "../config/types.js";
 import { previewNamespace } from "../config/preview-namespaces.js";
 import { hasErrors, type Diagnostic } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
-import { MANAGED_BY, MAX_LABEL, defaultGitopsRepoURL } from "../core/names.js";
-import { PREVIEW_ENVIRONMENT, previewEnvironmentName, previewProjectName } from "../core/preview-names.js";
+import { imageVersion } from "../core/image-ref.js";
+import { MANAGED_BY, MAX_LABEL, applicationName, defaultGitopsRepoURL } from "../core/names.js";
+import { PREVIEW_ENVIRONMENT, PREVIEW_LABEL, previewEnvironmentName, previewProjectName } from "../core/preview-names.js";
 import { sourceHeader } from "../core/provenance.js";
 import type { Unit } from "../core/unit.js";
 import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
 import { renderUnits, type RenderOptions } from "../render/index.js";
+import { unitDir } from "../render/layout.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { formatRecord, previewDir, recordPath, type PreviewRecord } from "./record.js";
 
@@ -35,8 +37,19 @@ export interface PreviewInput {
   pinned?: string;
 }
 
+/** One Application of the preview: what its deployment waits for and its commit's `Paved-Unit` trailer names. */
+export interface PreviewUnit {
+  service: string;
+  /** The Environment as the unit renders it, `pr-<number>`. */
+  environment: string;
+  application: string;
+  /** The unit's directory, under the preview's. */
+  dir: string;
+  version: string;
+}
+
 export type PreviewRender =
-  | { ok: true; dir: string; files: Map<string, string>; record: PreviewRecord }
+  | { ok: true; dir: string; files: Map<string, string>; record: PreviewRecord; units: PreviewUnit[] }
   | { ok: false; reason: string; diagnostics: Diagnostic[] };
 
 export function renderPreview(input: PreviewInput): PreviewRender {
@@ -66,7 +79,7 @@ export function renderPreview(input: PreviewInput): PreviewRender {
       if (host === null) return refused(`the preview host of ${unit.service} (\`pr-${number}-${spec.ingress.host}\`) has a label over ${MAX_LABEL} characters; shorten the host`);
       spec.ingress = { ...spec.ingress, host };
     }
-    renamed.push({ ...unit, environment, namespace, project: previewProjectName(owner), spec });
+    renamed.push({ ...unit, environment, namespace, project: previewProjectName(owner), preview: { repositoryId: input.source.id, number }, spec });
   }
   const renderConfig: ResolvedConfig = {
     ...config,
@@ -96,7 +109,13 @@ export function renderPreview(input: PreviewInput): PreviewRender {
     services: renamed.map((u) => u.service).sort(),
   };
   files.set(recordPath(dir), formatRecord(record));
-  return { ok: true, dir, files, record };
+  const previewUnits: PreviewUnit[] = [];
+  for (const u of renamed) {
+    const place = unitDir(dir, u);
+    if (!("path" in place)) continue; // renderUnits refused it already
+    previewUnits.push({ service: u.service, environment, application: applicationName(owner, u.service, environment), dir: place.path, version: imageVersion(u.spec.image) });
+  }
+  return { ok: true, dir, files, record, units: previewUnits };
 }
 
 function refused(reason: string, diagnostics: Diagnostic[] = []): PreviewRender {
@@ -116,7 +135,7 @@ export function previewHost(host: string, number: number): string | null {
 }
 
 function labels(owner: string, number: number): Record<string, string> {
-  return { "app.kubernetes.io/managed-by": MANAGED_BY, "paved.dev/owner": owner, "paved.dev/preview": String(number) };
+  return { "app.kubernetes.io/managed-by": MANAGED_BY, "paved.dev/owner": owner, [PREVIEW_LABEL]: String(number) };
 }
 
 function namespaceObject(namespace: string, owner: string, number: number): object {

@@ -7,6 +7,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
+import { PREVIEW_LABEL, PREVIEW_REPOSITORY_LABEL } from "../core/preview-names.js";
 import { parseEnvValue } from "../manifest/placeholder.js";
 import { fillPattern } from "../manifest/resolve.js";
 import { SERVICE_DEFAULTS } from "../manifest/service-defaults.js";
@@ -130,6 +131,9 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
     ["paved.dev/owner", yamlString(unit.owner)],
   ];
   if (unit.system !== undefined) labels.push(["app.kubernetes.io/part-of", yamlString(unit.system)]);
+  if (unit.preview !== undefined) {
+    labels.push([PREVIEW_LABEL, yamlString(String(unit.preview.number))], [PREVIEW_REPOSITORY_LABEL, yamlString(unit.preview.repositoryId)]);
+  }
   return {
     // Listed rather than spread: V8 builds `{ ...shared, …twenty more }` on a slow path, which cost
     // 10 µs per unit (a third of the view model's time). The type makes sure none is forgotten.
