@@ -15,6 +15,7 @@ import type { ResolvedConfig } from "../src/config/types.js";
 import { previewProject, previewWrites } from "../src/previews/changes.js";
 import { formatRecord, parseRecord, type PreviewRecord } from "../src/previews/record.js";
 import { renderPreview } from "../src/previews/render.js";
+import { deploymentTarget, unitDirFromLabels } from "../src/feedback/unit-dir.js";
 import { defaultTemplates } from "../src/render/index.js";
 
 const BASE = `gitops: { repository: acme/gitops }
@@ -82,6 +83,27 @@ function preview(number: number, manifest = MANIFEST, c = config("{ from: stagin
 }
 
 describe("rendering a preview", () => {
+  it("labels each Application so that an Argo CD event about it leads back to its own directory and deployment, and nowhere else", () => {
+    for (const number of [1, 77, 9_999_999]) {
+      const c = config("{ from: staging }").config!;
+      const rendered = preview(number, MANIFEST, c);
+      if (!rendered.ok) throw new Error(rendered.reason);
+      expect(rendered.units.length).toBeGreaterThan(0);
+      for (const unit of rendered.units) {
+        const app = load(rendered.files.get(`${unit.dir}/application.yaml`)!) as { metadata: { name: string; labels: Record<string, string> } };
+        expect(app.metadata.name).toBe(unit.application);
+        expect(unitDirFromLabels(app.metadata.labels, c)).toEqual({ dir: unit.dir, history: rendered.dir });
+        expect(deploymentTarget(unit, c)).toEqual({ environment: `preview/pr-${number}`, autoSync: true });
+        // Labels that disagree with each other, or carry a path, name no directory.
+        const labels = app.metadata.labels;
+        for (const forged of [{ "paved.dev/preview": String(number + 1) }, { "paved.dev/preview-repository": "../42" }, { "paved.dev/preview": "0" }, { "paved.dev/owner": "../payments" }]) {
+          expect(unitDirFromLabels({ ...labels, ...forged }, c)).toBeNull();
+        }
+        expect(unitDirFromLabels(labels, { ...c, previews: undefined })).toBeNull();
+      }
+    }
+  });
+
   it("names stay within Kubernetes limits for any pull request number, or the preview is refused saying why", () => {
     const small = preview(1);
     expect(small.ok).toBe(true);

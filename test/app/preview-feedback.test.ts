@@ -193,6 +193,25 @@ describe("preview health from Argo CD", () => {
     expect(previewComment(pr)).toContain("Preview removed");
   });
 
+  it("costs one GitHub call more per Argo CD event for a preview than for an environment: its comment's line", async () => {
+    const { pr, gitops } = await previewed();
+    const tree = fake.readTree(GITOPS);
+    const staging = (state: ArgoState) => webhookBody(tree, CONFIG_MAP, "paved-on-deployed", applicationWithStatus(tree, "staging/payments-staging/api/application.yaml", state));
+    const cost = async (payload: string) => {
+      const from = fake.calls.length;
+      expect((await send(payload)).status).toBe("recorded");
+      const calls = fake.calls.slice(from).filter((c) => !c.path.endsWith("/access_tokens") && !c.path.includes("/comments"));
+      return calls.length;
+    };
+    // The first event of a process also sweeps; count later ones.
+    await send(staging(running(gitops)));
+    const environment = await cost(staging(deployed(gitops)));
+    const preview = await cost(body("paved-on-deployed", pr, "api", deployed(gitops)));
+    // main's deployments belong to no pull request; the preview's line reads its deployment back once.
+    expect(preview).toBe(environment + 1);
+    console.log(`API calls per Argo CD event: ${environment} (environment) / ${preview} (preview)`);
+  });
+
   it("marks a preview Argo CD says nothing about in time `error`, like an auto-synced environment", async () => {
     const { pr, head } = await previewed();
     const created = Date.parse(previewDeployment(pr, head).createdAt);
