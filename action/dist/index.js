@@ -74633,8 +74633,8 @@ function webRoot(repo, htmlUrl) {
 }
 __name(webRoot, "webRoot");
 function deployedContext(repo, config2, deployed, indexPath2, htmlUrl) {
-  const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
-  const host = webUrl.slice(0, webUrl.length - fullName(repo).length - 1);
+  const host = webRoot(repo, htmlUrl);
+  const webUrl = `${host}/${fullName(repo)}`;
   return {
     environments: config2.environments.flatMap((e) => deployed[e.name] ? [{ environment: e.name, ...deployed[e.name] }] : []),
     commitUrl: /* @__PURE__ */ __name((sha) => `${webUrl}/commit/${sha}`, "commitUrl"),
