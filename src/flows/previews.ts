@@ -20,6 +20,7 @@ import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { codeSpan, markdownMessage } from "../report/escape.js";
 import { readFileAt } from "../github/read-file.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
+import { webRoot } from "../github/web-links.js";
 
 export const PREVIEW_MARKER = "<!-- paved:preview -->";
 
@@ -46,6 +47,8 @@ export interface PreviewTarget {
   /** Who Paved comments as: only that author's preview comment is ever edited. */
   author: CommentAuthor;
   settings?: OrgSettings;
+  /** The source repository's web URL (`repository.html_url`): links go to its host (GitHub Enterprise differs). */
+  htmlUrl?: string;
 }
 
 export type PreviewOutcome =
@@ -241,7 +244,7 @@ async function deploy(gh: GitHub, target: PreviewTarget, config: ResolvedConfig,
   });
   if (!("id" in data)) return undefined;
   const id = Number(data.id);
-  const logUrl = (units[0] && argoApplicationUrl(config, units[0].application)) ?? `https://github.com/${config.gitops.repository}/commit/${gitopsCommit}`;
+  const logUrl = (units[0] && argoApplicationUrl(config, units[0].application)) ?? `${webRoot(target.repo, target.htmlUrl)}/${config.gitops.repository}/commit/${gitopsCommit}`;
   await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
     ...target.repo,
     deployment_id: id,
