@@ -37130,6 +37130,10 @@ function previewPatternProblem(pattern) {
   return void 0;
 }
 __name(previewPatternProblem, "previewPatternProblem");
+function previewNamespace(pattern, owner, number) {
+  return pattern.replace("{owner}", owner).replace("{number}", String(number));
+}
+__name(previewNamespace, "previewNamespace");
 function previewNamespaceProblems(previews2, environments) {
   const problem2 = previewPatternProblem(previews2.namespace);
   if (problem2) return [`namespace pattern \`${previews2.namespace}\` ${problem2}`];
@@ -37703,10 +37707,16 @@ __name(nameMessage, "nameMessage");
 
 // src/core/preview-names.ts
 var PREVIEW_ENVIRONMENT = "preview";
+function previewEnvironmentName(number) {
+  return `pr-${number}`;
+}
+__name(previewEnvironmentName, "previewEnvironmentName");
 function previewProjectName(owner) {
   return [owner, "previews"].join(NAME_SEPARATOR);
 }
 __name(previewProjectName, "previewProjectName");
+var PREVIEW_LABEL = "paved.dev/preview";
+var PREVIEW_REPOSITORY_LABEL = "paved.dev/preview-repository";
 
 // src/manifest/placeholder.ts
 var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
@@ -39039,6 +39049,9 @@ function buildUnitView(unit, place, shared2, config2) {
     ["paved.dev/owner", yamlString(unit.owner)]
   ];
   if (unit.system !== void 0) labels.push(["app.kubernetes.io/part-of", yamlString(unit.system)]);
+  if (unit.preview !== void 0) {
+    labels.push([PREVIEW_LABEL, yamlString(String(unit.preview.number))], [PREVIEW_REPOSITORY_LABEL, yamlString(unit.preview.repositoryId)]);
+  }
   return {
     // Listed rather than spread: V8 builds `{ ...shared, …twenty more }` on a slow path, which cost
     // 10 µs per unit (a third of the view model's time). The type makes sure none is forgotten.
@@ -44133,14 +44146,18 @@ function unitTrailers(plan, owner, directory) {
     if (u.action !== "create" && u.action !== "update") continue;
     const dir = unitDir(directory, u);
     if (!("path" in dir)) continue;
-    lines2.push(`${UNIT}: ${u.environment}/${u.service} ${applicationName(owner, u.service, u.environment)} ${dir.path}`);
+    lines2.push(unitTrailer({ environment: u.environment, service: u.service, application: applicationName(owner, u.service, u.environment), dir: dir.path }));
   }
   return lines2;
 }
 __name(unitTrailers, "unitTrailers");
+function unitTrailer(u) {
+  return `${UNIT}: ${u.environment}/${u.service} ${u.application} ${u.dir}`;
+}
+__name(unitTrailer, "unitTrailer");
 function parseGitopsCommit(message) {
   const lines2 = message.split("\n");
-  const source = lines2.map((l) => /^Paved-Source: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{40})$/.exec(l.trim())).find((m) => m !== null);
+  const source = lines2.map((l) => /^Paved-(?:Source|Preview): ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{40})$/.exec(l.trim())).find((m) => m !== null);
   if (!source) return null;
   const units = [];
   for (const line of lines2) {
@@ -46926,18 +46943,118 @@ function fit(text3) {
 }
 __name(fit, "fit");
 
+// src/previews/record.ts
+var KIND2 = "Preview";
+var RECORD_FILE = "preview.yaml";
+function previewsRoot(directory) {
+  return joinPath(directory, "previews");
+}
+__name(previewsRoot, "previewsRoot");
+function previewDir(directory, owner, repositoryId, number) {
+  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
+    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
+  }
+  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
+  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
+}
+__name(previewDir, "previewDir");
+function recordPath(dir) {
+  return `${dir}/${RECORD_FILE}`;
+}
+__name(recordPath, "recordPath");
+function recordPaths(paths, directory) {
+  const root3 = previewsRoot(directory);
+  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
+  return [...paths].filter((p) => shape.test(p)).sort();
+}
+__name(recordPaths, "recordPaths");
+function previewProjectPath(directory, owner) {
+  return joinPath(previewsRoot(directory), owner, "project.yaml");
+}
+__name(previewProjectPath, "previewProjectPath");
+function formatRecord(record) {
+  return `# A Paved preview of ${record.repository}#${record.number}. Paved removes this folder when the pull request closes,
+# its label is removed or its TTL passes without a push; do not edit by hand.
+` + dump({ apiVersion: "paved.dev/v1", kind: KIND2, ...record }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+__name(formatRecord, "formatRecord");
+function parseRecord(content) {
+  let doc;
+  try {
+    doc = load(content);
+  } catch {
+    return null;
+  }
+  if (typeof doc !== "object" || doc === null) return null;
+  const d = doc;
+  if (d.kind !== KIND2) return null;
+  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
+  const repository2 = text3("repository");
+  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
+  const owner = text3("owner");
+  const namespace = text3("namespace");
+  const headSha = text3("headSha");
+  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
+  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
+  const pinned2 = text3("pinned");
+  const url = text3("url");
+  const services = Array.isArray(d.services) ? d.services.filter((s) => typeof s === "string") : [];
+  return {
+    repository: repository2,
+    repositoryId,
+    number: d.number,
+    owner,
+    namespace,
+    headSha,
+    pushedAt,
+    keep: d.keep === true,
+    ...pinned2 ? { pinned: pinned2 } : {},
+    ...url ? { url } : {},
+    ...services.length > 0 ? { services } : {}
+  };
+}
+__name(parseRecord, "parseRecord");
+function listPreviews(files, directory) {
+  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
+}
+__name(listPreviews, "listPreviews");
+function isExpired(record, now, ttlMs) {
+  const at = Date.parse(record.pushedAt);
+  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
+}
+__name(isExpired, "isExpired");
+function escape2(text3) {
+  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+__name(escape2, "escape");
+
 // src/feedback/unit-dir.ts
 function unitDirFromLabels(labels, config2) {
   const environment2 = labels["paved.dev/environment"];
   const owner = labels["paved.dev/owner"];
   const service = labels["app.kubernetes.io/name"];
   if (labels["app.kubernetes.io/managed-by"] !== MANAGED_BY || !environment2 || !owner || !service) return null;
+  if (labels[PREVIEW_LABEL] !== void 0) return previewPlace(labels, config2, { environment: environment2, owner, service });
   const env = config2.environments.find((e) => e.name === environment2);
   if (!env) return null;
   const dir = unitDir(config2.gitops.directory, { environment: environment2, namespace: namespaceFor(env.namespace, owner, environment2), service });
-  return "path" in dir ? dir.path : null;
+  return "path" in dir ? { dir: dir.path, history: dir.path } : null;
 }
 __name(unitDirFromLabels, "unitDirFromLabels");
+function previewPlace(labels, config2, unit) {
+  const number = previewNumberOf(labels[PREVIEW_LABEL]);
+  const repositoryId = labels[PREVIEW_REPOSITORY_LABEL] ?? "";
+  if (!config2.previews || number === null || unit.environment !== previewEnvironmentName(number) || !/^[0-9]{1,20}$/.test(repositoryId)) return null;
+  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(unit.owner)) return null;
+  const history2 = previewDir(config2.gitops.directory, unit.owner, repositoryId, number);
+  const dir = unitDir(history2, { environment: unit.environment, namespace: previewNamespace(config2.previews.namespace, unit.owner, number), service: unit.service });
+  return "path" in dir ? { dir: dir.path, history: history2 } : null;
+}
+__name(previewPlace, "previewPlace");
+function previewNumberOf(label) {
+  return /^[1-9][0-9]{0,9}$/.test(label) && Number.isSafeInteger(Number(label)) ? Number(label) : null;
+}
+__name(previewNumberOf, "previewNumberOf");
 
 // src/feedback/replay.ts
 async function replayEvents(history2, events, config2, touching) {
@@ -46970,7 +47087,7 @@ async function replayEvents(history2, events, config2, touching) {
       continue;
     }
     const { observation } = observed;
-    const dir = unitDirFromLabels(event.application.labels, config2);
+    const dir = unitDirFromLabels(event.application.labels, config2)?.dir ?? null;
     const commits = dir === null ? null : await touching(observation.revision, dir);
     if (dir === null || commits === null) {
       notes.push(`${name}: ${dir === null ? "not an Application Paved renders" : `revision ${observation.revision.slice(0, 12)} is not in the GitOps history`}`);
@@ -48528,91 +48645,6 @@ function linksFor(config2, unit) {
   return { ...links, ...unitLinks(config2, { environment: unit.environment, service: unit.service, owner: unit.team, namespace: unit.namespace }) };
 }
 __name(linksFor, "linksFor");
-
-// src/previews/record.ts
-var KIND2 = "Preview";
-var RECORD_FILE = "preview.yaml";
-function previewsRoot(directory) {
-  return joinPath(directory, "previews");
-}
-__name(previewsRoot, "previewsRoot");
-function previewDir(directory, owner, repositoryId, number) {
-  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
-    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
-  }
-  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
-  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
-}
-__name(previewDir, "previewDir");
-function recordPath(dir) {
-  return `${dir}/${RECORD_FILE}`;
-}
-__name(recordPath, "recordPath");
-function recordPaths(paths, directory) {
-  const root3 = previewsRoot(directory);
-  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
-  return [...paths].filter((p) => shape.test(p)).sort();
-}
-__name(recordPaths, "recordPaths");
-function previewProjectPath(directory, owner) {
-  return joinPath(previewsRoot(directory), owner, "project.yaml");
-}
-__name(previewProjectPath, "previewProjectPath");
-function formatRecord(record) {
-  return `# A Paved preview of ${record.repository}#${record.number}. Paved removes this folder when the pull request closes,
-# its label is removed or its TTL passes without a push; do not edit by hand.
-` + dump({ apiVersion: "paved.dev/v1", kind: KIND2, ...record }, { lineWidth: -1, noRefs: true, quotingType: '"' });
-}
-__name(formatRecord, "formatRecord");
-function parseRecord(content) {
-  let doc;
-  try {
-    doc = load(content);
-  } catch {
-    return null;
-  }
-  if (typeof doc !== "object" || doc === null) return null;
-  const d = doc;
-  if (d.kind !== KIND2) return null;
-  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
-  const repository2 = text3("repository");
-  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
-  const owner = text3("owner");
-  const namespace = text3("namespace");
-  const headSha = text3("headSha");
-  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
-  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
-  const pinned2 = text3("pinned");
-  const url = text3("url");
-  const services = Array.isArray(d.services) ? d.services.filter((s) => typeof s === "string") : [];
-  return {
-    repository: repository2,
-    repositoryId,
-    number: d.number,
-    owner,
-    namespace,
-    headSha,
-    pushedAt,
-    keep: d.keep === true,
-    ...pinned2 ? { pinned: pinned2 } : {},
-    ...url ? { url } : {},
-    ...services.length > 0 ? { services } : {}
-  };
-}
-__name(parseRecord, "parseRecord");
-function listPreviews(files, directory) {
-  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
-}
-__name(listPreviews, "listPreviews");
-function isExpired(record, now, ttlMs) {
-  const at = Date.parse(record.pushedAt);
-  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
-}
-__name(isExpired, "isExpired");
-function escape2(text3) {
-  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-__name(escape2, "escape");
 
 // src/gitops/portal-local.ts
 var LOCAL_HISTORY_LIMIT = 500;

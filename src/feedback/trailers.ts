@@ -27,6 +27,7 @@ export interface GitopsCommitFacts {
 }
 
 const UNIT = "Paved-Unit";
+const PREVIEW = "Paved-Preview";
 
 /** Trailer lines for the units `plan` creates or updates (deleted units have no Application to report on). */
 export function unitTrailers(plan: Plan, owner: string, directory: string): string[] {
@@ -41,21 +42,23 @@ export function unitTrailers(plan: Plan, owner: string, directory: string): stri
 }
 
 /**
- * The trailers of a preview commit: the pull request's head and every Application of the preview
- * (`pr-<n>/<service>`), each of them, changed or not, is what the preview runs from that commit on.
+ * The trailers of a preview commit: the pull request's head (`Paved-Preview`, not `Paved-Source`:
+ * a preview is no deployment of the source, and the portal's metrics count only `Paved-Source`
+ * commits) and every Application of the preview (`pr-<n>/<service>`), each of them, changed or not,
+ * being what the preview runs from that commit on.
  */
 export function previewTrailers(source: { repository: string; sha: string }, units: UnitTrailer[]): string[] {
-  return [`Paved-Source: ${source.repository}@${source.sha}`, ...units.map(unitTrailer)];
+  return [`${PREVIEW}: ${source.repository}@${source.sha}`, ...units.map(unitTrailer)];
 }
 
 function unitTrailer(u: UnitTrailer): string {
   return `${UNIT}: ${u.environment}/${u.service} ${u.application} ${u.dir}`;
 }
 
-/** The facts of a commit Paved wrote, or null for any other commit (hand edits, merges of other tools). */
+/** The facts of a commit Paved wrote (a preview's too), or null for any other commit (hand edits, merges of other tools). */
 export function parseGitopsCommit(message: string): GitopsCommitFacts | null {
   const lines = message.split("\n");
-  const source = lines.map((l) => /^Paved-Source: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{40})$/.exec(l.trim())).find((m) => m !== null);
+  const source = lines.map((l) => /^Paved-(?:Source|Preview): ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{40})$/.exec(l.trim())).find((m) => m !== null);
   if (!source) return null;
   const units: UnitTrailer[] = [];
   for (const line of lines) {

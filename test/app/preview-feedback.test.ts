@@ -1,6 +1,7 @@
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sweepAll } from "../../src/app/argocd-receiver.js";
+import { parsePavedCommit } from "../../src/portal/gitops-commit.js";
 import { useApp } from "../support/app-harness.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, applyMain, deliver, openPull, pullRequestPayload, seedOrg } from "../support/app-world.js";
 import { applicationWithStatus, webhookBody, type ArgoState } from "../support/argocd.js";
@@ -89,7 +90,8 @@ describe("preview health from Argo CD", () => {
     const { pr, head, gitops } = await previewed();
     // The preview commit names the source commit and every Application of the preview.
     const message = fake.repoState(GITOPS).store.commit(gitops)!.message;
-    expect(message).toContain(`Paved-Source: ${APP_REPO}@${head}`);
+    expect(message).toContain(`Paved-Preview: ${APP_REPO}@${head}`);
+    expect(parsePavedCommit(message)).toBeNull(); // not a deployment of the source: the portal's metrics leave it out
     expect(message).toContain(`Paved-Unit: pr-${pr}/api payments.api.pr-${pr} ${applicationPath(pr, "api").replace("/application.yaml", "")}`);
     expect(states(previewDeployment(pr, head))).toEqual(["queued"]);
     expect(previewComment(pr)).toContain(`preview ⏳ waiting for Argo CD to sync — [open in Argo CD](https://argocd.acme.io/applications/argocd/payments.api.pr-${pr})`);
