@@ -20,6 +20,7 @@ import { blobSha, GitError, ObjectStore, type Commit } from "./fake-github/git.j
 import { API, errorBody, HttpError, Router, type Reply } from "./fake-github/http.js";
 import { checkRoutes } from "./fake-github/routes-checks.js";
 import { gitRoutes } from "./fake-github/routes-git.js";
+import { graphqlRoutes } from "./fake-github/graphql.js";
 import { miscRoutes } from "./fake-github/routes-misc.js";
 import { People, userRoutes } from "./fake-github/routes-users.js";
 import { issueRoutes, issuesOf, type IssueState } from "./fake-github/routes-issues.js";
@@ -190,7 +191,8 @@ export class FakeGitHub {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const uri = (req.url ?? "/").replace(/^\/api\/v3/, "");
+        // GitHub Enterprise serves REST under /api/v3 and GraphQL at /api/graphql.
+        const uri = (req.url ?? "/").replace(/^\/api\/v3/, "").replace(/^\/api\/graphql/, "/graphql");
         void this.dispatch(req.method ?? "GET", uri, Buffer.concat(chunks).toString("utf8"), req.headers as Record<string, string>).then(
           ([status, text, headers]) => {
             const out = { ...headers, ...(headers.link ? { link: headers.link.replaceAll(API, baseUrl) } : {}) };
@@ -497,6 +499,7 @@ export class FakeGitHub {
     miscRoutes(router, this.world);
     userRoutes(router, this.world, this.people);
     issueRoutes(router, this.world);
+    graphqlRoutes(router, this.world);
     return router;
   }
 

@@ -1,0 +1,162 @@
+/**
+ * The GraphQL queries of an event's reads (event-facts.ts). Each replaces several REST reads with one
+ * call; test/github-graphql-queries.test.ts validates them against GitHub's published schema.
+ */
+
+const FRAGMENTS = /* GraphQL */ `
+  fragment PavedBlob on Blob {
+    oid
+    isBinary
+    isTruncated
+    text
+  }
+  fragment PavedOrgConfig on Repository {
+    defaultBranchRef {
+      target {
+        ... on Commit {
+          file(path: $configPath) {
+            object {
+              ...PavedBlob
+            }
+          }
+        }
+      }
+    }
+  }
+  fragment PavedPull on PullRequest {
+    number
+    state
+    mergedAt
+    headRefOid
+    headRefName
+    headRepository {
+      nameWithOwner
+    }
+    baseRefOid
+    baseRefName
+    mergeCommit {
+      oid
+    }
+    potentialMergeCommit {
+      oid
+      file(path: $manifest) {
+        object {
+          ...PavedBlob
+        }
+      }
+    }
+  }
+`;
+
+/**
+ * A pull-request event: the org config at the default branch of `<org>/.github` (never the pull
+ * request's), the manifest at the head and the base, and the pull requests whose head this commit is,
+ * each with its test merge commit and the manifest there.
+ */
+export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
+  query PavedPullRequestFacts(
+    $owner: String!
+    $name: String!
+    $org: String!
+    $configRepo: String!
+    $configPath: String!
+    $head: GitObjectID!
+    $base: GitObjectID!
+    $manifest: String!
+  ) {
+    orgConfig: repository(owner: $org, name: $configRepo) {
+      ...PavedOrgConfig
+    }
+    repository(owner: $owner, name: $name) {
+      head: object(oid: $head) {
+        ... on Commit {
+          file(path: $manifest) {
+            object {
+              ...PavedBlob
+            }
+          }
+          associatedPullRequests(first: 100) {
+            pageInfo {
+              hasNextPage
+            }
+            nodes {
+              ...PavedPull
+            }
+          }
+        }
+      }
+      base: object(oid: $base) {
+        ... on Commit {
+          file(path: $manifest) {
+            object {
+              ...PavedBlob
+            }
+          }
+        }
+      }
+    }
+  }
+  ${FRAGMENTS}
+`;
+
+/**
+ * A push to the default branch: the org config, the manifest at the pushed commit, the pull request
+ * merged as it, and the `Paved` check already on it (a redelivery does nothing).
+ */
+export const PUSH_FACTS_QUERY = /* GraphQL */ `
+  query PavedPushFacts(
+    $owner: String!
+    $name: String!
+    $org: String!
+    $configRepo: String!
+    $configPath: String!
+    $after: GitObjectID!
+    $manifest: String!
+    $checkName: String!
+  ) {
+    orgConfig: repository(owner: $org, name: $configRepo) {
+      ...PavedOrgConfig
+    }
+    repository(owner: $owner, name: $name) {
+      after: object(oid: $after) {
+        ... on Commit {
+          file(path: $manifest) {
+            object {
+              ...PavedBlob
+            }
+          }
+          associatedPullRequests(first: 100) {
+            pageInfo {
+              hasNextPage
+            }
+            nodes {
+              ...PavedPull
+            }
+          }
+          checkSuites(first: 100, filterBy: { checkName: $checkName }) {
+            pageInfo {
+              hasNextPage
+            }
+            nodes {
+              checkRuns(first: 1, filterBy: { checkName: $checkName, checkType: LATEST }) {
+                nodes {
+                  databaseId
+                  status
+                  conclusion
+                  externalId
+                  title
+                  summary
+                  text
+                  annotations(first: 1) {
+                    totalCount
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  ${FRAGMENTS}
+`;

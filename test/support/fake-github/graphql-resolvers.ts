@@ -1,0 +1,216 @@
+/**
+ * The GraphQL fields the fake answers, over the same world as its REST routes (so both APIs always
+ * agree). Each resolved value is a node tagged with its schema type; a field not listed here is an
+ * error (graphql.ts). Connections honour `first` (1–100, required, as GitHub requires) and `after`.
+ */
+import { GraphQLError } from "graphql";
+import type { PathEntry } from "./git.js";
+import { associatedPulls, testMerge } from "./routes-pulls.js";
+import type { CheckRunState, PullState, RepoState, World } from "./state.js";
+
+export interface Node {
+  __typename: string;
+  [key: string]: unknown;
+}
+
+/** Answered as GitHub does: the field is null and the error says `type: NOT_FOUND`. */
+export class NotFoundError extends Error {}
+
+type Args = Record<string, unknown>;
+type Resolver = (source: Node, args: Args, world: World) => unknown;
+
+/** GitHub does not return more of a blob's text than this in `Blob.text` (`isTruncated` then). */
+export const BLOB_TEXT_LIMIT = 512 * 1024;
+const MAX_PAGE = 100;
+
+const repositoryNode = (repo: RepoState): Node => ({ __typename: "Repository", fullName: repo.fullName, repo });
+const commitNode = (repo: RepoState, sha: string): Node => ({ __typename: "Commit", repo, sha });
+const blobNode = (repo: RepoState, sha: string): Node => ({ __typename: "Blob", repo, sha });
+const pullNode = (repo: RepoState, pr: PullState): Node => ({ __typename: "PullRequest", repo, pr });
+
+function git(source: Node): { repo: RepoState; sha: string } {
+  return source as unknown as { repo: RepoState; sha: string };
+}
+
+function objectNode(repo: RepoState, sha: string): Node | null {
+  if (repo.store.commit(sha)) return commitNode(repo, sha);
+  if (repo.store.blob(sha)) return blobNode(repo, sha);
+  if (repo.store.tree(sha)) return { __typename: "Tree", repo, sha };
+  return null;
+}
+
+/** One page of a connection, as GitHub pages: `first` is required and at most 100. */
+function connection(typename: string, items: Node[], args: Args): Node {
+  const field = typename.replace(/Connection$/, "");
+  if (args.last !== undefined || args.before !== undefined) throw new GraphQLError(`the fake GitHub pages ${typename} with first/after only`);
+  const first = args.first as number | undefined;
+  if (first === undefined) throw new GraphQLError(`You must provide a \`first\` or \`last\` value to properly paginate the \`${field}\` connection.`);
+  if (first < 0 || first > MAX_PAGE) throw new GraphQLError(`Requesting ${first} records on the \`${field}\` connection exceeds the \`first\` limit of ${MAX_PAGE} records.`);
+  const start = typeof args.after === "string" ? Number(Buffer.from(args.after, "base64").toString("utf8").replace(/^cursor:/, "")) : 0;
+  const nodes = items.slice(start, start + first);
+  const cursor = (i: number) => Buffer.from(`cursor:${i}`).toString("base64");
+  return {
+    __typename: typename,
+    nodes,
+    totalCount: items.length,
+    pageInfo: {
+      __typename: "PageInfo",
+      hasNextPage: start + first < items.length,
+      hasPreviousPage: start > 0,
+      endCursor: nodes.length > 0 ? cursor(start + nodes.length) : null,
+      startCursor: nodes.length > 0 ? cursor(start) : null,
+    },
+  };
+}
+
+const connectionFields: Record<string, Resolver> = {
+  nodes: (s) => s.nodes,
+  totalCount: (s) => s.totalCount,
+  pageInfo: (s) => s.pageInfo,
+};
+
+const enumOf = (value: string | null) => (value === null ? null : value.toUpperCase());
+
+function checkRunsOf(repo: RepoState, sha: string, filter: { checkName?: string; checkType?: string; status?: string } | undefined): CheckRunState[] {
+  let runs = repo.checkRuns
+    .filter((r) => r.headSha === sha)
+    .filter((r) => !filter?.checkName || r.name === filter.checkName)
+    .filter((r) => !filter?.status || r.status.toUpperCase() === filter.status)
+    .sort((a, b) => b.id - a.id);
+  if ((filter?.checkType ?? "LATEST") === "LATEST") runs = runs.filter((r, i) => runs.findIndex((x) => x.name === r.name) === i);
+  return runs;
+}
+
+function isBinary(content: Buffer): boolean {
+  return content.subarray(0, 8000).includes(0);
+}
+
+export const resolvers: Record<string, Record<string, Resolver>> = {
+  Query: {
+    repository: (_s, args, world) => {
+      const repo = world.repos.get(`${String(args.owner)}/${String(args.name)}`.toLowerCase());
+      if (!repo) throw new NotFoundError(`Could not resolve to a Repository with the name '${String(args.owner)}/${String(args.name)}'.`);
+      return repositoryNode(repo);
+    },
+  },
+  Repository: {
+    nameWithOwner: (s) => s.fullName,
+    object: (s, args) => {
+      const repo = s.repo as RepoState;
+      if (args.oid !== undefined) return objectNode(repo, String(args.oid));
+      throw new GraphQLError("the fake GitHub resolves Repository.object by oid only");
+    },
+    defaultBranchRef: (s) => {
+      const repo = s.repo as RepoState;
+      const sha = repo.refs.get(`refs/heads/${repo.defaultBranch}`);
+      return sha ? { __typename: "Ref", repo, name: repo.defaultBranch, sha } : null;
+    },
+    pullRequests: (s, args) => {
+      const repo = s.repo as RepoState;
+      const states = (args.states as string[] | undefined)?.map((x) => x.toLowerCase());
+      const order = args.orderBy as { field: string; direction: string } | undefined;
+      if (order && order.field !== "CREATED_AT") throw new GraphQLError("the fake GitHub orders pull requests by CREATED_AT only");
+      const pulls = [...repo.pulls.values()]
+        .filter((pr) => !states || states.includes(pr.merged ? "merged" : pr.state))
+        .filter((pr) => args.baseRefName === undefined || pr.base.ref === args.baseRefName)
+        .sort((a, b) => (order?.direction === "DESC" ? b.number - a.number : a.number - b.number));
+      return connection("PullRequestConnection", pulls.map((pr) => pullNode(repo, pr)), args);
+    },
+  },
+  Ref: {
+    name: (s) => s.name,
+    target: (s) => objectNode(s.repo as RepoState, String(s.sha)),
+  },
+  Commit: {
+    oid: (s) => git(s).sha,
+    file: (s, args) => {
+      const { repo, sha } = git(s);
+      const entry = repo.store.lookup(repo.store.commit(sha)!.tree, String(args.path).replace(/\/+$/, ""));
+      return entry && entry.path !== "" ? { __typename: "TreeEntry", repo, entry } : null;
+    },
+    associatedPullRequests: (s, args) => {
+      const { repo, sha } = git(s);
+      return connection("PullRequestConnection", associatedPulls(repo, sha).map((pr) => pullNode(repo, pr)), args);
+    },
+    checkSuites: (s, args, world) => {
+      const { repo, sha } = git(s);
+      const filter = args.filterBy as { appId?: number; checkName?: string } | undefined;
+      // One app writes checks in the fake: its runs on a commit form one suite.
+      const has = checkRunsOf(repo, sha, { checkType: "ALL", ...(filter?.checkName ? { checkName: filter.checkName } : {}) }).length > 0;
+      const mine = filter?.appId === undefined || filter.appId === world.app.id;
+      return connection("CheckSuiteConnection", has && mine ? [{ __typename: "CheckSuite", repo, sha }] : [], args);
+    },
+  },
+  TreeEntry: {
+    path: (s) => (s.entry as PathEntry).path,
+    oid: (s) => (s.entry as PathEntry).sha,
+    type: (s) => (s.entry as PathEntry).type,
+    object: (s) => objectNode(s.repo as RepoState, (s.entry as PathEntry).sha),
+  },
+  Blob: {
+    oid: (s) => git(s).sha,
+    byteSize: (s) => git(s).repo.store.blob(git(s).sha)!.length,
+    isBinary: (s) => isBinary(git(s).repo.store.blob(git(s).sha)!),
+    isTruncated: (s) => git(s).repo.store.blob(git(s).sha)!.length > BLOB_TEXT_LIMIT,
+    text: (s) => {
+      const content = git(s).repo.store.blob(git(s).sha)!;
+      return isBinary(content) ? null : content.subarray(0, BLOB_TEXT_LIMIT).toString("utf8");
+    },
+  },
+  PullRequest: {
+    number: (s) => (s.pr as PullState).number,
+    state: (s) => {
+      const pr = s.pr as PullState;
+      return pr.merged ? "MERGED" : pr.state.toUpperCase();
+    },
+    merged: (s) => (s.pr as PullState).merged,
+    mergedAt: (s) => (s.pr as PullState).mergedAt,
+    headRefOid: (s) => (s.pr as PullState).head.sha,
+    headRefName: (s) => (s.pr as PullState).head.ref,
+    baseRefOid: (s) => (s.pr as PullState).base.sha,
+    baseRefName: (s) => (s.pr as PullState).base.ref,
+    headRepository: (s, _a, world) => {
+      const name = (s.pr as PullState).head.repo;
+      const known = world.repos.get(name.toLowerCase());
+      return known ? repositoryNode(known) : { __typename: "Repository", fullName: name };
+    },
+    mergeCommit: (s) => {
+      const pr = s.pr as PullState;
+      return pr.merged && pr.mergeCommitSha ? commitNode(s.repo as RepoState, pr.mergeCommitSha) : null;
+    },
+    potentialMergeCommit: (s, _a, world) => {
+      const pr = s.pr as PullState;
+      if (pr.state !== "open") return null;
+      const sha = testMerge(world, s.repo as RepoState, pr);
+      return sha ? commitNode(s.repo as RepoState, sha) : null;
+    },
+  },
+  CheckSuite: {
+    checkRuns: (s, args) => {
+      const { repo, sha } = git(s);
+      const runs = checkRunsOf(repo, sha, args.filterBy as { checkName?: string; checkType?: string; status?: string } | undefined);
+      return connection("CheckRunConnection", runs.map((run) => ({ __typename: "CheckRun", repo, run })), args);
+    },
+  },
+  CheckRun: {
+    databaseId: (s) => (s.run as CheckRunState).id,
+    name: (s) => (s.run as CheckRunState).name,
+    status: (s) => enumOf((s.run as CheckRunState).status),
+    conclusion: (s) => enumOf((s.run as CheckRunState).conclusion),
+    externalId: (s) => (s.run as CheckRunState).externalId,
+    title: (s) => (s.run as CheckRunState).output.title,
+    summary: (s) => (s.run as CheckRunState).output.summary,
+    text: (s) => (s.run as CheckRunState).output.text,
+    annotations: (s, args) => connection("CheckAnnotationConnection", (s.run as CheckRunState).annotations.map(() => ({ __typename: "CheckAnnotation" })), args),
+  },
+  PullRequestConnection: connectionFields,
+  CheckSuiteConnection: connectionFields,
+  CheckRunConnection: connectionFields,
+  CheckAnnotationConnection: connectionFields,
+  PageInfo: {
+    hasNextPage: (s) => s.hasNextPage,
+    hasPreviousPage: (s) => s.hasPreviousPage,
+    endCursor: (s) => s.endCursor,
+    startCursor: (s) => s.startCursor,
+  },
+};
