@@ -100,17 +100,27 @@ describe("an event's reads served from its one GraphQL query", () => {
     fake.addPull("acme/.github", { head: { ref: "weaker" } });
     const base = fake.addRepo("acme/app", { files: { "platform.yaml": "name: base\n" } });
     const head = fake.commit("acme/app", "feature", { files: { "platform.yaml": "name: head\n" } });
+    const pr = fake.addPull("acme/app", { head: { ref: "feature" } });
+    fake.addReview("acme/app", pr.number, { user: "alice", state: "APPROVED", commit_id: head });
+    fake.addReview("acme/app", pr.number, { user: "renovate[bot]", state: "COMMENTED", commit_id: head });
     const from = fake.calls.length;
-    const served = await withPullRequestFacts(gh, { repo: { owner: "acme", repo: "app" }, headSha: head, baseSha: base, log: quiet });
+    const served = await withPullRequestFacts(gh, { repo: { owner: "acme", repo: "app" }, number: pr.number, headSha: head, baseSha: base, log: quiet });
     expect(await readFileAt(served, { owner: "acme", repo: ".github" }, ".github/paved.yml")).toBe("gitops:\n  repository: acme/gitops\n");
     expect(await readFileAt(served, { owner: "acme", repo: "app" }, "platform.yaml", head)).toBe("name: head\n");
     expect(await readFileAt(served, { owner: "acme", repo: "app" }, "platform.yaml", base)).toBe("name: base\n");
+    expect(await served.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { owner: "acme", repo: "app", commit_sha: head, per_page: 100 })).toMatchObject([
+      { number: pr.number, state: "open", head: { sha: head, ref: "feature", repo: { full_name: "acme/app" } }, base: { ref: "main", sha: base }, merge_commit_sha: fake.testMerge("acme/app", pr.number) },
+    ]);
+    expect(await served.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner: "acme", repo: "app", pull_number: pr.number, per_page: 100 })).toEqual([
+      { user: { login: "alice" }, state: "APPROVED", commit_id: head },
+      { user: { login: "renovate[bot]" }, state: "COMMENTED", commit_id: head },
+    ]);
     expect(fake.calls.slice(from).map((c) => `${c.method} ${c.path}`)).toEqual(["POST /graphql"]);
   });
 
   it("answers a missing org config and a missing manifest as REST does (null), and reads anything else over REST", async () => {
     const base = fake.addRepo("acme/app", { files: { "README.md": "hi\n" } });
-    const served = await withPullRequestFacts(gh, { repo: { owner: "acme", repo: "app" }, headSha: base, baseSha: base, log: quiet });
+    const served = await withPullRequestFacts(gh, { repo: { owner: "acme", repo: "app" }, number: 1, headSha: base, baseSha: base, log: quiet });
     const from = fake.calls.length;
     expect(await readFileAt(served, { owner: "acme", repo: ".github" }, ".github/paved.yml")).toBeNull();
     expect(await readFileAt(served, { owner: "acme", repo: "app" }, "platform.yaml", base)).toBeNull();
@@ -122,7 +132,7 @@ describe("an event's reads served from its one GraphQL query", () => {
   it("reads a manifest GitHub's GraphQL truncates over REST", async () => {
     const big = `name: big\n# ${"x".repeat(BLOB_TEXT_LIMIT)}\n`;
     const sha = fake.addRepo("acme/app", { files: { "platform.yaml": big } });
-    const served = await withPullRequestFacts(gh, { repo: { owner: "acme", repo: "app" }, headSha: sha, baseSha: sha, log: quiet });
+    const served = await withPullRequestFacts(gh, { repo: { owner: "acme", repo: "app" }, number: 1, headSha: sha, baseSha: sha, log: quiet });
     const from = fake.calls.length;
     expect(await readFileAt(served, { owner: "acme", repo: "app" }, "platform.yaml", sha)).toBe(big);
     expect(fake.calls.slice(from).map((c) => `${c.method} ${c.path}`)).toEqual(["GET /repos/acme/app/contents/platform.yaml"]);

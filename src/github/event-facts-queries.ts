@@ -50,8 +50,8 @@ const FRAGMENTS = /* GraphQL */ `
 
 /**
  * A pull-request event: the org config at the default branch of `<org>/.github` (never the pull
- * request's), the manifest at the head and the base, and the pull requests whose head this commit is,
- * each with its test merge commit and the manifest there.
+ * request's), the manifest at the head and the base, the pull requests whose head this commit is, each
+ * with its test merge commit and the manifest there, and the reviews of this pull request (approvals).
  */
 export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
   query PavedPullRequestFacts(
@@ -63,6 +63,7 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
     $head: GitObjectID!
     $base: GitObjectID!
     $manifest: String!
+    $number: Int!
   ) {
     orgConfig: repository(owner: $org, name: $configRepo) {
       ...PavedOrgConfig
@@ -90,6 +91,23 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
           file(path: $manifest) {
             object {
               ...PavedBlob
+            }
+          }
+        }
+      }
+      pullRequest(number: $number) {
+        reviews(first: 100) {
+          pageInfo {
+            hasNextPage
+          }
+          nodes {
+            author {
+              __typename
+              login
+            }
+            state
+            commit {
+              oid
             }
           }
         }

@@ -1,6 +1,7 @@
 /**
  * One GraphQL read per event for what were several REST reads: the org config, the manifest at the
- * commits an event plans, the pull requests of the commit, and (for a merge) the check already on it.
+ * commits an event plans, the pull requests of the commit, a pull request's reviews, and (for a merge)
+ * the check already on it.
  * The answers are handed to the unchanged REST-shaped readers through a client that serves exactly
  * those reads (same route, same owner/repo/path/ref) and sends every other request to GitHub: the
  * flows keep their safety checks, and whatever the query could not answer for sure — a truncated or
@@ -56,6 +57,18 @@ interface CheckFacts {
   annotations: { totalCount: number } | null;
 }
 
+interface ReviewFacts {
+  author: { __typename: string; login: string } | null;
+  state: string;
+  commit: { oid: string } | null;
+}
+
+/** A review as `GET pulls/{n}/reviews` lists it; GraphQL names a bot without REST's `[bot]`. */
+function restReview(review: ReviewFacts) {
+  const login = review.author ? (review.author.__typename === "Bot" ? `${review.author.login}[bot]` : review.author.login) : null;
+  return { user: login === null ? null : { login }, state: review.state, commit_id: review.commit?.oid ?? null };
+}
+
 interface OrgConfigFacts {
   defaultBranchRef: { target: FileFacts | null } | null;
 }
@@ -73,6 +86,11 @@ class Answers {
   readonly files = new Map<string, FileAnswer>();
   readonly pulls = new Map<string, unknown[]>();
   readonly checks = new Map<string, unknown>();
+  readonly reviews = new Map<string, unknown[]>();
+
+  static pullKey(repo: Repo, number: number): string {
+    return `${repo.owner}/${repo.repo}#${number}`.toLowerCase();
+  }
 
   static fileKey(repo: Repo, path: string, ref: string | undefined): string {
     // Owner and name are case-insensitive on GitHub; a path in git is not.
@@ -139,22 +157,26 @@ function graphqlBaseUrl(gh: GitHub): string | undefined {
   return base?.replace(/\/api\/v3\/?$/, "/api");
 }
 
+/** Fields GitHub may answer NOT_FOUND for without the rest being in doubt: no `<org>/.github`, no such pull request. */
+const MAY_BE_MISSING = new Set(["orgConfig", "repository.pullRequest"]);
+
 /**
- * Runs the query; null when GitHub refused it or answered with any error other than the org's
- * `.github` repository not existing (then every read goes over REST, which fails as it always did).
+ * Runs the query; null when GitHub refused it or answered with any other error (then every read goes
+ * over REST, which fails as it always did). `missing`: the fields GitHub said do not exist.
  */
-async function ask<T>(gh: GitHub, query: string, variables: Record<string, unknown>, log: Warn): Promise<{ data: T; noOrgConfig: boolean } | null> {
+async function ask<T>(gh: GitHub, query: string, variables: Record<string, unknown>, log: Warn): Promise<{ data: T; missing: Set<string> } | null> {
   try {
     const base = graphqlBaseUrl(gh);
     const { data: answer } = (await gh.request("POST /graphql", { query, variables, ...(base ? { baseUrl: base } : {}) })) as { data: GraphQLAnswer<T> };
     const errors = answer.errors ?? [];
-    const noOrgConfig = errors.some((e) => e.type === "NOT_FOUND" && e.path?.[0] === "orgConfig");
-    const others = errors.filter((e) => !(e.type === "NOT_FOUND" && e.path?.[0] === "orgConfig"));
+    const pathOf = (e: (typeof errors)[number]) => (e.path ?? []).join(".");
+    const tolerated = (e: (typeof errors)[number]) => e.type === "NOT_FOUND" && MAY_BE_MISSING.has(pathOf(e));
+    const others = errors.filter((e) => !tolerated(e));
     if (others.length > 0 || !answer.data) {
       log.warn({ errors: others.map((e) => e.message) }, "the event's GraphQL read failed; reading over REST");
       return null;
     }
-    return { data: answer.data, noOrgConfig };
+    return { data: answer.data, missing: new Set(errors.map(pathOf)) };
   } catch (error) {
     log.warn({ err: error }, "the event's GraphQL read failed; reading over REST");
     return null;
@@ -170,6 +192,7 @@ function orgConfig(answers: Answers, org: string, facts: OrgConfigFacts | null |
 
 export interface PullRequestFactsInput {
   repo: Repo;
+  number: number;
   headSha: string;
   baseSha: string;
   log: Warn;
@@ -181,21 +204,26 @@ export async function withPullRequestFacts(gh: GitHub, input: PullRequestFactsIn
   const manifest = DEFAULT_CONFIG.manifest;
   type Data = {
     orgConfig: OrgConfigFacts | null;
-    repository: { head: (FileFacts & { associatedPullRequests: PullConnection }) | null; base: FileFacts | null } | null;
+    repository: {
+      head: (FileFacts & { associatedPullRequests: PullConnection }) | null;
+      base: FileFacts | null;
+      pullRequest: { reviews: { pageInfo: { hasNextPage: boolean }; nodes: ReviewFacts[] } } | null;
+    } | null;
   };
   const answer = await ask<Data>(
     gh,
     PULL_REQUEST_FACTS_QUERY,
-    { owner: repo.owner, name: repo.repo, org: repo.owner, configRepo: ORG_CONFIG_REPO, configPath: ORG_CONFIG_PATH, head: input.headSha, base: input.baseSha, manifest },
+    { owner: repo.owner, name: repo.repo, org: repo.owner, configRepo: ORG_CONFIG_REPO, configPath: ORG_CONFIG_PATH, head: input.headSha, base: input.baseSha, manifest, number: input.number },
     input.log,
   );
   if (!answer?.data.repository) return gh;
   const answers = new Answers();
-  orgConfig(answers, repo.owner, answer.data.orgConfig, answer.noOrgConfig);
-  const { head, base } = answer.data.repository;
+  orgConfig(answers, repo.owner, answer.data.orgConfig, answer.missing.has("orgConfig"));
+  const { head, base, pullRequest } = answer.data.repository;
   answers.file(repo, manifest, input.headSha, head, head !== null);
   answers.file(repo, manifest, input.baseSha, base, base !== null);
   if (head) answers.pullsOf(repo, input.headSha, head.associatedPullRequests, manifest);
+  if (pullRequest && !pullRequest.reviews.pageInfo.hasNextPage) answers.reviews.set(Answers.pullKey(repo, input.number), pullRequest.reviews.nodes.map(restReview));
   return serving(gh, answers);
 }
 
@@ -223,7 +251,7 @@ export async function withPushFacts(gh: GitHub, input: PushFactsInput): Promise<
   );
   if (!answer?.data.repository) return gh;
   const answers = new Answers();
-  orgConfig(answers, repo.owner, answer.data.orgConfig, answer.noOrgConfig);
+  orgConfig(answers, repo.owner, answer.data.orgConfig, answer.missing.has("orgConfig"));
   const { after } = answer.data.repository;
   answers.file(repo, manifest, input.after, after, after !== null);
   if (after) {
@@ -270,6 +298,10 @@ function serving(gh: GitHub, answers: Answers): GitHub {
   const paginate = Object.assign(async (route: unknown, params?: Params, ...rest: unknown[]) => {
     if (route === "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls" && rest.length === 0 && params) {
       const listed = answers.pulls.get(Answers.commitKey({ owner: String(params.owner), repo: String(params.repo) }, String(params.commit_sha)));
+      if (listed) return listed;
+    }
+    if (route === "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews" && rest.length === 0 && params) {
+      const listed = answers.reviews.get(Answers.pullKey({ owner: String(params.owner), repo: String(params.repo) }, Number(params.pull_number)));
       if (listed) return listed;
     }
     return (gh.paginate as unknown as (...args: unknown[]) => Promise<unknown>)(route, params, ...rest);

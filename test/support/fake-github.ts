@@ -76,6 +76,17 @@ export interface Call {
   token?: string;
 }
 
+/**
+ * Whether a call changes anything on GitHub: every method but GET, except a GraphQL query (a read
+ * sent as POST /graphql; a mutation is a write).
+ */
+export function isWrite(call: Pick<Call, "method" | "path" | "body">): boolean {
+  if (call.method === "GET") return false;
+  if (call.path !== "/graphql") return true;
+  const query = (call.body as { query?: unknown } | null)?.query;
+  return typeof query !== "string" || !/^\s*(query\b|\{|fragment\b)/.test(query.replace(/^\s*#.*$/gm, ""));
+}
+
 export interface Unhandled {
   method: string;
   path: string;

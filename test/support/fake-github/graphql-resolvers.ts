@@ -6,7 +6,7 @@
 import { GraphQLError } from "graphql";
 import type { PathEntry } from "./git.js";
 import { associatedPulls, testMerge } from "./routes-pulls.js";
-import type { CheckRunState, PullState, RepoState, World } from "./state.js";
+import type { CheckRunState, PullState, RepoState, ReviewState, World } from "./state.js";
 
 export interface Node {
   __typename: string;
@@ -105,6 +105,12 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
       const sha = repo.refs.get(`refs/heads/${repo.defaultBranch}`);
       return sha ? { __typename: "Ref", repo, name: repo.defaultBranch, sha } : null;
     },
+    pullRequest: (s, args) => {
+      const repo = s.repo as RepoState;
+      const pr = repo.pulls.get(Number(args.number));
+      if (!pr) throw new NotFoundError(`Could not resolve to a PullRequest with the number of ${String(args.number)}.`);
+      return pullNode(repo, pr);
+    },
     pullRequests: (s, args) => {
       const repo = s.repo as RepoState;
       const states = (args.states as string[] | undefined)?.map((x) => x.toLowerCase());
@@ -178,6 +184,11 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
       const pr = s.pr as PullState;
       return pr.merged && pr.mergeCommitSha ? commitNode(s.repo as RepoState, pr.mergeCommitSha) : null;
     },
+    reviews: (s, args) => {
+      const repo = s.repo as RepoState;
+      const reviews = repo.reviews.get((s.pr as PullState).number) ?? [];
+      return connection("PullRequestReviewConnection", reviews.map((review) => ({ __typename: "PullRequestReview", repo, review })), args);
+    },
     potentialMergeCommit: (s, _a, world) => {
       const pr = s.pr as PullState;
       if (pr.state !== "open") return null;
@@ -185,6 +196,17 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
       return sha ? commitNode(s.repo as RepoState, sha) : null;
     },
   },
+  PullRequestReview: {
+    // GraphQL names a bot without the `[bot]` its REST login carries.
+    author: (s) => {
+      const login = (s.review as ReviewState).user;
+      return login.endsWith("[bot]") ? { __typename: "Bot", login: login.slice(0, -"[bot]".length) } : { __typename: "User", login };
+    },
+    state: (s) => (s.review as ReviewState).state,
+    commit: (s) => commitNode(s.repo as RepoState, (s.review as ReviewState).commitId),
+  },
+  User: { login: (s) => s.login },
+  Bot: { login: (s) => s.login },
   CheckSuite: {
     checkRuns: (s, args) => {
       const { repo, sha } = git(s);
@@ -204,6 +226,7 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
     annotations: (s, args) => connection("CheckAnnotationConnection", (s.run as CheckRunState).annotations.map(() => ({ __typename: "CheckAnnotation" })), args),
   },
   PullRequestConnection: connectionFields,
+  PullRequestReviewConnection: connectionFields,
   CheckSuiteConnection: connectionFields,
   CheckRunConnection: connectionFields,
   CheckAnnotationConnection: connectionFields,
