@@ -23,6 +23,16 @@ const FRAGMENTS = /* GraphQL */ `
       }
     }
   }
+  fragment PavedReview on PullRequestReview {
+    author {
+      __typename
+      login
+    }
+    state
+    commit {
+      oid
+    }
+  }
   fragment PavedPull on PullRequest {
     number
     state
@@ -101,14 +111,7 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
             hasNextPage
           }
           nodes {
-            author {
-              __typename
-              login
-            }
-            state
-            commit {
-              oid
-            }
+            ...PavedReview
           }
         }
       }
@@ -118,8 +121,9 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
 `;
 
 /**
- * A push to the default branch: the org config, the manifest at the pushed commit, the pull request
- * merged as it, and the `Paved` check already on it (a redelivery does nothing).
+ * A push to the default branch: the org config, the manifest at the pushed commit and at its first
+ * parent, the pull request merged as it with its reviews and the manifest at its final head (the
+ * approval gate), and the `Paved` check already on it (a redelivery does nothing).
  */
 export const PUSH_FACTS_QUERY = /* GraphQL */ `
   query PavedPushFacts(
@@ -143,12 +147,42 @@ export const PUSH_FACTS_QUERY = /* GraphQL */ `
               ...PavedBlob
             }
           }
+          parents(first: 1) {
+            nodes {
+              oid
+              file(path: $manifest) {
+                object {
+                  ...PavedBlob
+                }
+              }
+            }
+          }
           associatedPullRequests(first: 100) {
             pageInfo {
               hasNextPage
             }
             nodes {
               ...PavedPull
+              reviews(first: 100) {
+                pageInfo {
+                  hasNextPage
+                }
+                nodes {
+                  ...PavedReview
+                }
+              }
+              commits(last: 1) {
+                nodes {
+                  commit {
+                    oid
+                    file(path: $manifest) {
+                      object {
+                        ...PavedBlob
+                      }
+                    }
+                  }
+                }
+              }
             }
           }
           checkSuites(first: 100, filterBy: { checkName: $checkName }) {

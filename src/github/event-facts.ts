@@ -237,10 +237,17 @@ export interface PushFactsInput {
 export async function withPushFacts(gh: GitHub, input: PushFactsInput): Promise<GitHub> {
   const { repo } = input;
   const manifest = DEFAULT_CONFIG.manifest;
+  type MergedPullFacts = PullFacts & {
+    reviews: { pageInfo: { hasNextPage: boolean }; nodes: ReviewFacts[] };
+    commits: { nodes: Array<{ commit: { oid: string } & FileFacts }> };
+  };
   type Data = {
     orgConfig: OrgConfigFacts | null;
     repository: {
-      after: (FileFacts & { associatedPullRequests: PullConnection; checkSuites: { pageInfo: { hasNextPage: boolean }; nodes: Array<{ checkRuns: { nodes: CheckFacts[] } | null }> } }) | null;
+      after: (FileFacts & {
+        parents: { nodes: Array<{ oid: string } & FileFacts> };
+        associatedPullRequests: PullConnection & { nodes: MergedPullFacts[] };
+        checkSuites: { pageInfo: { hasNextPage: boolean }; nodes: Array<{ checkRuns: { nodes: CheckFacts[] } | null }> } }) | null;
     } | null;
   };
   const answer = await ask<Data>(
@@ -256,6 +263,13 @@ export async function withPushFacts(gh: GitHub, input: PushFactsInput): Promise<
   answers.file(repo, manifest, input.after, after, after !== null);
   if (after) {
     answers.pullsOf(repo, input.after, after.associatedPullRequests, manifest);
+    // What the approval gate compares: the manifest at the merge's first parent and at the merged pull request's final head, and its reviews.
+    for (const parent of after.parents.nodes) answers.file(repo, manifest, parent.oid, parent);
+    for (const pull of after.associatedPullRequests.nodes) {
+      const last = pull.commits.nodes[0]?.commit;
+      if (last && last.oid === pull.headRefOid) answers.file(repo, manifest, last.oid, last);
+      if (!pull.reviews.pageInfo.hasNextPage) answers.reviews.set(Answers.pullKey(repo, pull.number), pull.reviews.nodes.map(restReview));
+    }
     if (!after.checkSuites.pageInfo.hasNextPage) {
       // The newest run named Paved across the commit's suites, as REST's `check_name` filter lists it first.
       const runs = after.checkSuites.nodes.flatMap((suite) => suite.checkRuns?.nodes ?? []).sort((a, b) => b.databaseId - a.databaseId);

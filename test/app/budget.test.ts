@@ -74,9 +74,11 @@ describe("API calls", () => {
   });
 
   it("stay within the pull-request budget with approvals evaluated", async () => {
-    const { pr } = await applyAndChangeAll(2, EXAMPLE_CONFIG);
+    const { pr, merge } = await applyAndChangeAll(2, EXAMPLE_CONFIG);
     expect(pr).toBeLessThanOrEqual(PULL_REQUEST_BUDGET);
-    console.log(`API calls per PR event with approvals evaluated: ${pr}`);
+    // Production is withheld (nobody approved), so one environment changes; the approval gate reads the merge commit for its first parent.
+    expect(merge).toBeLessThanOrEqual(mergeBudget(1) + 1);
+    console.log(`API calls per PR event with approvals evaluated: ${pr}; per merge with the approval gate: ${merge}`);
   });
 
   it("cost the REST reads, and still plan the same, when GitHub answers the GraphQL read with an error", async () => {

@@ -78,6 +78,9 @@ const GRAPHQL_TYPE_PERMISSIONS: Record<string, string[]> = {
   Repository: ["metadata"], // repos/repos
   Ref: ["contents"], // git/refs
   Commit: ["contents"], // git/commits
+  CommitConnection: ["contents"],
+  PullRequestCommit: ["pull_requests"], // pulls/{n}/commits
+  PullRequestCommitConnection: ["pull_requests"],
   TreeEntry: ["contents"], // repos/contents
   Blob: ["contents"], // git/blobs
   PullRequest: ["pull_requests"], // pulls/*, commits/{sha}/pulls

@@ -39,15 +39,19 @@ function objectNode(repo: RepoState, sha: string): Node | null {
   return null;
 }
 
-/** One page of a connection, as GitHub pages: `first` is required and at most 100. */
+/** One page of a connection, as GitHub pages: `first` (with `after`) or `last` is required, and at most 100. */
 function connection(typename: string, items: Node[], args: Args): Node {
   const field = typename.replace(/Connection$/, "");
-  if (args.last !== undefined || args.before !== undefined) throw new GraphQLError(`the fake GitHub pages ${typename} with first/after only`);
-  const first = args.first as number | undefined;
-  if (first === undefined) throw new GraphQLError(`You must provide a \`first\` or \`last\` value to properly paginate the \`${field}\` connection.`);
-  if (first < 0 || first > MAX_PAGE) throw new GraphQLError(`Requesting ${first} records on the \`${field}\` connection exceeds the \`first\` limit of ${MAX_PAGE} records.`);
-  const start = typeof args.after === "string" ? Number(Buffer.from(args.after, "base64").toString("utf8").replace(/^cursor:/, "")) : 0;
-  const nodes = items.slice(start, start + first);
+  const { first, last, after } = args as { first?: number; last?: number; after?: string };
+  if (args.before !== undefined || (last !== undefined && (first !== undefined || after !== undefined))) {
+    throw new GraphQLError(`the fake GitHub pages ${typename} with first/after, or last alone`);
+  }
+  const size = first ?? last;
+  if (size === undefined) throw new GraphQLError(`You must provide a \`first\` or \`last\` value to properly paginate the \`${field}\` connection.`);
+  const bound = first !== undefined ? "first" : "last";
+  if (size < 0 || size > MAX_PAGE) throw new GraphQLError(`Requesting ${size} records on the \`${field}\` connection exceeds the \`${bound}\` limit of ${MAX_PAGE} records.`);
+  const start = last !== undefined ? Math.max(items.length - last, 0) : typeof after === "string" ? Number(Buffer.from(after, "base64").toString("utf8").replace(/^cursor:/, "")) : 0;
+  const nodes = items.slice(start, start + size);
   const cursor = (i: number) => Buffer.from(`cursor:${i}`).toString("base64");
   return {
     __typename: typename,
@@ -55,7 +59,7 @@ function connection(typename: string, items: Node[], args: Args): Node {
     totalCount: items.length,
     pageInfo: {
       __typename: "PageInfo",
-      hasNextPage: start + first < items.length,
+      hasNextPage: start + nodes.length < items.length,
       hasPreviousPage: start > 0,
       endCursor: nodes.length > 0 ? cursor(start + nodes.length) : null,
       startCursor: nodes.length > 0 ? cursor(start) : null,
@@ -134,6 +138,10 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
       const entry = repo.store.lookup(repo.store.commit(sha)!.tree, String(args.path).replace(/\/+$/, ""));
       return entry && entry.path !== "" ? { __typename: "TreeEntry", repo, entry } : null;
     },
+    parents: (s, args) => {
+      const { repo, sha } = git(s);
+      return connection("CommitConnection", repo.store.commit(sha)!.parents.map((p) => commitNode(repo, p)), args);
+    },
     associatedPullRequests: (s, args) => {
       const { repo, sha } = git(s);
       return connection("PullRequestConnection", associatedPulls(repo, sha).map((pr) => pullNode(repo, pr)), args);
@@ -184,6 +192,17 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
       const pr = s.pr as PullState;
       return pr.merged && pr.mergeCommitSha ? commitNode(s.repo as RepoState, pr.mergeCommitSha) : null;
     },
+    // As REST's pulls/{n}/commits: the commits on the head that the base had not, oldest first.
+    commits: (s, args) => {
+      const repo = s.repo as RepoState;
+      const pr = s.pr as PullState;
+      const base = repo.store.ancestors(pr.base.sha);
+      const commits = [...repo.store.ancestors(pr.head.sha)]
+        .filter((sha) => !base.has(sha))
+        .map((sha) => repo.store.commit(sha)!)
+        .sort((a, b) => Date.parse(a.author.date) - Date.parse(b.author.date));
+      return connection("PullRequestCommitConnection", commits.map((c) => ({ __typename: "PullRequestCommit", commit: commitNode(repo, c.sha) })), args);
+    },
     reviews: (s, args) => {
       const repo = s.repo as RepoState;
       const reviews = repo.reviews.get((s.pr as PullState).number) ?? [];
@@ -226,6 +245,9 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
     annotations: (s, args) => connection("CheckAnnotationConnection", (s.run as CheckRunState).annotations.map(() => ({ __typename: "CheckAnnotation" })), args),
   },
   PullRequestConnection: connectionFields,
+  CommitConnection: connectionFields,
+  PullRequestCommitConnection: connectionFields,
+  PullRequestCommit: { commit: (s) => s.commit },
   PullRequestReviewConnection: connectionFields,
   CheckSuiteConnection: connectionFields,
   CheckRunConnection: connectionFields,
