@@ -46638,6 +46638,56 @@ function localTouching(git) {
   };
 }
 __name(localTouching, "localTouching");
+async function deploymentLog(git) {
+  const head = (await git(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).catch(() => Buffer.from(""))).toString("utf8").trim();
+  if (head === "") return [];
+  const out = (await git(["log", "--grep=^Paved-Action: ", "--format=%H%x1f%cI%x1f%B%x1e", head])).toString("utf8");
+  return out.split("").map((r) => r.replace(/^\n/, "")).filter((r) => r.includes("")).map((r) => {
+    const [sha, date, ...message] = r.split("");
+    return { sha, date, message: message.join("") };
+  });
+}
+__name(deploymentLog, "deploymentLog");
+
+// src/report/history.ts
+var TRAILER = /^(Paved-[A-Za-z-]+): (.*)$/;
+function deploymentHistory(commits, environment2) {
+  return commits.flatMap((commit) => entriesOf(commit).filter((e) => e.environment === environment2));
+}
+__name(deploymentHistory, "deploymentHistory");
+function entriesOf(commit) {
+  let action;
+  let by;
+  let source = "";
+  const deployed = [];
+  const paragraphs = commit.message.trimEnd().split(/\n\s*\n/);
+  for (const line of (paragraphs.at(-1) ?? "").split("\n")) {
+    const match = TRAILER.exec(line.trim());
+    if (!match) continue;
+    const [, key3, value] = match;
+    if (key3 === "Paved-Action") action = value;
+    else if (key3 === "Paved-By") by = value;
+    else if (key3 === "Paved-Source") source = value.replace(/@[0-9a-f]{7,64}$/, "");
+    else if (key3 === "Paved-Source-Commit") {
+      const at = value.lastIndexOf("@");
+      if (at > 0) deployed.push({ environment: value.slice(0, at), sourceCommit: value.slice(at + 1) });
+    }
+  }
+  if (action === void 0) return [];
+  return deployed.map((d) => ({ gitopsCommit: commit.sha, date: commit.date, action, ...by ? { by } : {}, source, ...d }));
+}
+__name(entriesOf, "entriesOf");
+function historyText(entries2, environment2) {
+  if (entries2.length === 0) return `No deployments to ${escapeTerminal(environment2)} are recorded in the GitOps history.
+`;
+  const lines2 = entries2.map((e) => {
+    const who = e.by ? ` by ${e.by}` : e.action === "merge" ? " (merge)" : "";
+    return escapeTerminal(`${e.date}  ${e.action.padEnd(8)} ${e.source}@${e.sourceCommit.slice(0, 7)}${who}  gitops ${e.gitopsCommit.slice(0, 7)}`);
+  });
+  return `${lines2.join("\n")}
+`;
+}
+__name(historyText, "historyText");
 
 // src/demo/argocd.ts
 function applicationWithStatus(applicationYaml, state) {
@@ -46830,13 +46880,15 @@ __name(commitInfo, "commitInfo");
 
 // src/demo/platform.ts
 var DemoPlatform = class {
-  constructor(config2, manifestPath, gitopsDir) {
+  constructor(config2, manifestPath, gitopsDir, manifestAt) {
     this.config = config2;
     this.manifestPath = manifestPath;
+    this.manifestAt = manifestAt;
     this.writer = new LocalGitWriter(gitopsDir, { git: demoGit(gitopsDir) });
   }
   config;
   manifestPath;
+  manifestAt;
   static {
     __name(this, "DemoPlatform");
   }
@@ -46858,9 +46910,30 @@ var DemoPlatform = class {
     const snapshot = await this.writer.readTree();
     return bound.plan(snapshot, await readPlanBlobs(this.writer, bound, snapshot));
   }
-  /** What a push to the default branch does: plan again and commit, retrying on a concurrent writer. */
-  async apply(manifestText, source) {
-    return applyWithRetry(this.writer, this.bind(manifestText, source), { attempts: 3 });
+  /**
+   * What a push to the default branch does: each environment at the commit its promotion policy and
+   * hold give it, planned again and committed, retrying on a concurrent writer.
+   */
+  async apply(source) {
+    return this.deploy(source, (present) => ({ kind: "merge", head: source.sha, present }), source.sha);
+  }
+  /** `paved promote|rollback|hold|release ENV`: the same decision and compare-and-swap commit. */
+  async command(request, source, by) {
+    return this.deploy(source, () => request, void 0, by);
+  }
+  deploy(source, request, recordCommit, by) {
+    return deploy({
+      writer: this.writer,
+      config: this.config,
+      templates: defaultTemplates(),
+      manifestPath: this.manifestPath,
+      source,
+      readManifest: this.manifestAt,
+      request,
+      retry: { attempts: 3 },
+      ...recordCommit ? { recordCommit } : {},
+      ...by ? { by } : {}
+    });
   }
 };
 
@@ -46917,6 +46990,8 @@ var Story = class {
     this.expect(created.length > 0 && created.every((p) => p.includes("/worker/") || p.endsWith("/worker.yaml")), `merging #1 created other files than the worker's: ${created.join(", ")}`);
     await this.argoReports(merged.sha, created.find((p) => p.endsWith("/application.yaml")));
     await this.breakPolicy(example);
+    await this.rollBack();
+    await this.releaseAndPromote();
     await this.removeService(created);
     await this.finale();
   }
@@ -46932,7 +47007,7 @@ var Story = class {
     const loaded = loadConfig(await readExample(dir, "paved.yml"), configFile);
     this.expect(loaded.config, `the bundled org config has errors: ${loaded.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join("; ")}`);
     this.config = loaded.config;
-    this.platform = new DemoPlatform(this.config, MANIFEST, this.options.gitopsDir);
+    this.platform = new DemoPlatform(this.config, MANIFEST, this.options.gitopsDir, (commit) => this.app.show(commit, MANIFEST).catch(() => null));
     const t = this.term;
     t.title("Paved demo: platform.yaml \u2192 pull request \u2192 plan \u2192 GitOps commit, with real git repositories");
     t.say(`application repository  ${this.options.appDir}   (${REPOSITORY})`);
@@ -46948,10 +47023,10 @@ Argo CD syncs this repository. Paved writes it; people review it.
     const withoutWorker = removeEntry(removeEntry(example, ["services", "worker"]), ["environments", "production", "services", "worker"]);
     const head = await this.app.commitFile(MANIFEST, withoutWorker, "Describe the payments API in platform.yaml");
     t.say(`${REPOSITORY} has the bundled example (examples/platform.yaml) on main, without its worker service for now.`);
-    const outcome = await this.platform.apply(withoutWorker, { repository: REPOSITORY, sha: head });
+    const outcome = await this.platform.apply({ repository: REPOSITORY, sha: head });
     const sha = this.committed(outcome, "applying main");
     const info = await commitInfo(this.gitops.git, sha);
-    t.ok(`Paved applied main: GitOps commit ${short2(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.plan.environments.join(" and ")}).`);
+    t.ok(`Paved applied main: GitOps commit ${short2(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.status === "committed" ? outcome.plan.environments.join(" and ") : "no environment"}).`);
     return example;
   }
   // ── 1 · a pull request adds a service ────────────────────────────────────────────────────
@@ -46981,9 +47056,8 @@ Argo CD syncs this repository. Paved writes it; people review it.
     const message = `Merge pull request #${pr} from ${REPOSITORY.split("/")[0]}/${branch}`;
     const merged = await this.app.merge(branch, message);
     t.ran(`git merge --no-ff ${branch}   \u2192 ${short2(merged)} "${message}"`);
-    const text3 = await this.app.show(merged, MANIFEST);
     const before = await this.gitops.head();
-    const outcome = await this.platform.apply(text3, { repository: REPOSITORY, sha: merged, pullRequest: pr });
+    const outcome = await this.platform.apply({ repository: REPOSITORY, sha: merged, pullRequest: pr });
     const sha = this.committed(outcome, `applying the merge of #${pr}`);
     const info = await commitInfo(this.gitops.git, sha);
     this.expect(await this.gitops.text(["rev-parse", `${sha}^`]) === before, "the GitOps commit is not on top of the branch it read");
@@ -47068,8 +47142,8 @@ ${committed.join("\n")}`
     t.located(plan.diagnostics, broken);
     t.say(`The pull-request comment says \`${verdict2.replace(/^#+\s*/, "")}\`, with the same errors linked to those lines.`);
     const gitopsHead = await this.gitops.head();
-    const refused = await this.platform.apply(broken, source);
-    this.expect(refused.status === "invalid", `applying the broken manifest was not refused (${refused.status})`);
+    const refused = await this.platform.apply({ ...source, sha: head });
+    this.expect(refused.status === "invalid-commit", `applying the broken manifest was not refused (${refused.status})`);
     this.expect(await this.gitops.head() === gitopsHead, "the GitOps repository moved although the manifest is invalid");
     t.ok(`Had it been merged anyway, apply refuses it too: nothing committed (GitOps still at ${short2(gitopsHead)}).`);
     const fixed = setScalar(setScalar(broken, [...production, "replicas"], 2), image, "ghcr.io/acme/payments-api:1.5.0");
@@ -47087,9 +47161,54 @@ ${committed.join("\n")}`
     const info = await this.mergeAndApply("scale-down", 2, good);
     this.expect(!info.files.some((f) => f.path.includes("/worker/")), "the fix touched the worker's files");
   }
-  // ── 4 · a service removed: scoped deletes ─────────────────────────────────────────────────
+  // ── 4 · production rolls back, in git, and is held ──────────────────────────────────────
+  /** Production runs #2's merge: rolled back to what it ran before, it holds there against merges. */
+  async rollBack() {
+    this.begin("4", "Production rolls back, in git, and is held");
+    const t = this.term;
+    const [, firstMerge, secondMerge] = this.facts.commits;
+    const deploymentFile = "production/payments/api/manifests/deployment.yaml";
+    const source = { repository: REPOSITORY };
+    t.say("Say 1.5.0 misbehaves in production. Argo CD's own rollback refuses to run while auto-sync is on; Paved rolls back in git:");
+    t.ran("paved rollback production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    const rolledBack = await this.platform.command({ kind: "rollback", environment: "production" }, source, DEVELOPER.name);
+    const sha = this.committed(rolledBack, "rolling production back");
+    const info = await commitInfo(this.gitops.git, sha);
+    this.expect(info.files.every((f) => f.path.startsWith("production/") || f.path.startsWith(".paved/")), `the rollback touched more than production: ${info.files.map((f) => f.path).join(", ")}`);
+    const runsNow = await this.gitops.show(sha, deploymentFile);
+    this.expect(runsNow === await this.gitops.show(firstMerge, deploymentFile), "production's Deployment is not the one #1's merge wrote");
+    this.expect(runsNow !== await this.gitops.show(secondMerge, deploymentFile), "the rollback did not change production's Deployment");
+    t.quote((await this.gitops.text(["log", "-1", "--format=%B", sha])).trim());
+    t.ok(`GitOps commit ${short2(sha)}: production runs what it ran before #2 (${info.files.length} files, staging untouched), and is held.`);
+    const main = await this.app.head("main");
+    const again = await this.platform.apply({ repository: REPOSITORY, sha: main });
+    this.expect(again.status !== "committed" || !(await commitInfo(this.gitops.git, again.sha)).files.some((f) => f.path.startsWith("production/")), "a merge changed production while it is held");
+    this.expect(await this.gitops.show("HEAD", deploymentFile) === runsNow, "production moved while held");
+    t.ok("A merge of main now leaves production alone: it stays at what #1's merge deployed until released.");
+  }
+  // ── 5 · release, promote, and the history ─────────────────────────────────────────────────
+  async releaseAndPromote() {
+    this.begin("5", "Released, promoted again, and the history");
+    const t = this.term;
+    const secondMerge = this.facts.commits[2];
+    const deploymentFile = "production/payments/api/manifests/deployment.yaml";
+    const source = { repository: REPOSITORY };
+    t.say("Once 1.5.0 is fixed, the team releases production and promotes what staging runs:");
+    t.ran("paved release production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    this.committed(await this.platform.command({ kind: "release", environment: "production" }, source, DEVELOPER.name), "releasing production");
+    t.ran("paved promote production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    const sha = this.committed(await this.platform.command({ kind: "promote", environment: "production" }, source, DEVELOPER.name), "promoting into production");
+    this.expect(await this.gitops.show(sha, deploymentFile) === await this.gitops.show(secondMerge, deploymentFile), "production does not run #2's Deployment after the promotion");
+    t.ok(`GitOps commit ${short2(sha)}: production runs the commit staging runs again.`);
+    t.say("`paved history production` reads it all back from the GitOps commits' trailers alone:");
+    const history2 = historyText(deploymentHistory(await deploymentLog(this.gitops.git), "production"), "production");
+    this.expect(/promote/.test(history2) && /release/.test(history2) && /rollback/.test(history2), `the history lacks the promotion, release or rollback:
+${history2}`);
+    t.quote(history2.trimEnd());
+  }
+  // ── 6 · a service removed: scoped deletes ─────────────────────────────────────────────────
   async removeService(created) {
-    this.begin("4", "Pull request #3 removes a service: only its files go");
+    this.begin("6", "Pull request #3 removes a service: only its files go");
     const t = this.term;
     const current = await this.app.show("main", MANIFEST);
     const removed = removeEntry(removeEntry(current, ["services", "worker"]), ["environments", "production", "services", "worker"]);
@@ -47117,10 +47236,10 @@ ${expected.join("\n")}`);
   }
   // ── the end ───────────────────────────────────────────────────────────────────────────────
   async finale() {
-    this.begin("5", "Once more, and the history");
+    this.begin("7", "Once more, and the history");
     const t = this.term;
     const main = await this.app.head("main");
-    const again = await this.platform.apply(await this.app.show(main, MANIFEST), { repository: REPOSITORY, sha: main });
+    const again = await this.platform.apply({ repository: REPOSITORY, sha: main });
     this.expect(again.status === "unchanged", `applying main a second time did something (${again.status})`);
     t.ok("Applying main again changes nothing: apply is idempotent.");
     t.say(`${this.config.gitops.repository ?? "GitOps"} history:`);
@@ -47129,7 +47248,9 @@ ${expected.join("\n")}`);
   // ── helpers ────────────────────────────────────────────────────────────────────────────────
   committed(outcome, what) {
     if (outcome.status !== "committed") {
-      const why = outcome.plan.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message} [${d.code}]`).join("; ");
+      const diagnostics = "plan" in outcome ? outcome.plan.diagnostics : "diagnostics" in outcome ? outcome.diagnostics : [];
+      const reason = "reason" in outcome ? outcome.reason : "";
+      const why = [reason, ...diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message} [${d.code}]`)].filter(Boolean).join("; ");
       throw new StoryError(this.step, `${what} ended \`${outcome.status}\`, not in a commit${why ? `: ${why}` : ""}`);
     }
     this.facts.commits.push(outcome.sha);
@@ -47364,51 +47485,7 @@ __name(prepareKeep, "prepareKeep");
 
 // src/cli/history.ts
 import { resolve as resolve5 } from "node:path";
-
-// src/report/history.ts
-var TRAILER = /^(Paved-[A-Za-z-]+): (.*)$/;
-function deploymentHistory(commits, environment2) {
-  return commits.flatMap((commit) => entriesOf(commit).filter((e) => e.environment === environment2));
-}
-__name(deploymentHistory, "deploymentHistory");
-function entriesOf(commit) {
-  let action;
-  let by;
-  let source = "";
-  const deployed = [];
-  const paragraphs = commit.message.trimEnd().split(/\n\s*\n/);
-  for (const line of (paragraphs.at(-1) ?? "").split("\n")) {
-    const match = TRAILER.exec(line.trim());
-    if (!match) continue;
-    const [, key3, value] = match;
-    if (key3 === "Paved-Action") action = value;
-    else if (key3 === "Paved-By") by = value;
-    else if (key3 === "Paved-Source") source = value.replace(/@[0-9a-f]{7,64}$/, "");
-    else if (key3 === "Paved-Source-Commit") {
-      const at = value.lastIndexOf("@");
-      if (at > 0) deployed.push({ environment: value.slice(0, at), sourceCommit: value.slice(at + 1) });
-    }
-  }
-  if (action === void 0) return [];
-  return deployed.map((d) => ({ gitopsCommit: commit.sha, date: commit.date, action, ...by ? { by } : {}, source, ...d }));
-}
-__name(entriesOf, "entriesOf");
-function historyText(entries2, environment2) {
-  if (entries2.length === 0) return `No deployments to ${escapeTerminal(environment2)} are recorded in the GitOps history.
-`;
-  const lines2 = entries2.map((e) => {
-    const who = e.by ? ` by ${e.by}` : e.action === "merge" ? " (merge)" : "";
-    return escapeTerminal(`${e.date}  ${e.action.padEnd(8)} ${e.source}@${e.sourceCommit.slice(0, 7)}${who}  gitops ${e.gitopsCommit.slice(0, 7)}`);
-  });
-  return `${lines2.join("\n")}
-`;
-}
-__name(historyText, "historyText");
-
-// src/cli/history.ts
 var FORMATS3 = ["text", "json"];
-var FIELD = "";
-var RECORD = "";
 var historyCommand = {
   summary: "Show what was deployed to an environment, when, by which command or merge",
   usage: `Usage: paved history ENV --gitops DIR [--format text|json]
@@ -47441,19 +47518,11 @@ Exit status: 0 listed (also when nothing is recorded), 2 usage or I/O problems.
   }
 };
 async function readLog(gitops) {
-  const git = gitRunner(gitops);
-  let out;
   try {
-    const head = (await git(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).catch(() => Buffer.from(""))).toString("utf8").trim();
-    if (head === "") return [];
-    out = (await git(["log", "--grep=^Paved-Action: ", "--format=%H%x1f%cI%x1f%B%x1e", head])).toString("utf8");
+    return await deploymentLog(gitRunner(gitops));
   } catch (error) {
     throw gitopsError(gitops, error);
   }
-  return out.split(RECORD).map((r) => r.replace(/^\n/, "")).filter((r) => r.includes(FIELD)).map((r) => {
-    const [sha, date, ...message] = r.split(FIELD);
-    return { sha, date, message: message.join(FIELD) };
-  });
 }
 __name(readLog, "readLog");
 
@@ -47810,7 +47879,8 @@ __name(windowDays, "windowDays");
 // src/metrics/delivery.ts
 var DAY = 864e5;
 function deliveryMetrics(all, window) {
-  const production = all.filter((d) => d.production && d.action !== "delete").sort((a, b) => a.committedAt - b.committedAt || compareStrings(a.gitopsCommit, b.gitopsCommit));
+  const position = new Map(all.map((d, i) => [d, i]));
+  const production = all.filter((d) => d.production && d.action !== "delete").sort((a, b) => a.committedAt - b.committedAt || position.get(b) - position.get(a));
   const outcomes = outcomesOf(production, window);
   const teams = [...new Set(production.map((d) => d.team))].sort(compareStrings);
   const services = [...new Map(production.map((d) => [serviceKey(d), d])).values()].sort((a, b) => compareStrings(a.team, b.team) || compareStrings(serviceKey(a), serviceKey(b)));
@@ -47843,7 +47913,8 @@ function outcomesOf(production, window) {
       const deployedAt = deployedTime(d);
       const before = history2[i - 1];
       const next = history2[i + 1];
-      const rolledBack = !!(before && next && d.version && before.version && next.version === before.version && d.version !== before.version);
+      const revertedTo = !!(before && next && d.version && before.version && next.version === before.version && d.version !== before.version);
+      const rolledBack = next?.command === "rollback" || d.command !== "rollback" && revertedTo;
       const failure2 = firstAt(d.statuses, (s) => s.state === "failure" || s.state === "error");
       const failedAt = failure2 ?? (rolledBack ? deployedAt ?? d.committedAt : null);
       let restoredAt = null;
@@ -47941,7 +48012,8 @@ function parsePavedCommit(message) {
     if (m) units.push({ environment: m[1], service: m[2], action: m[3] });
   }
   const pr = /\(#(\d+)\)\s*$/.exec(lines2[0] ?? "");
-  return { repository: source[1], sourceSha: source[2], ...pr ? { pullRequest: Number(pr[1]) } : {}, units };
+  const action = entriesOf({ sha: "", date: "", message })[0]?.action;
+  return { repository: source[1], sourceSha: source[2], ...pr ? { pullRequest: Number(pr[1]) } : {}, units, ...action ? { action } : {} };
 }
 __name(parsePavedCommit, "parsePavedCommit");
 
@@ -47998,6 +48070,7 @@ function assembleFacts(input) {
         environment: u.environment,
         production: production.has(u.environment),
         action: u.action,
+        ...paved.action ? { command: paved.action } : {},
         gitopsCommit: commit.sha,
         committedAt: commit.committedAt,
         sourceSha: paved.sourceSha,
@@ -48020,12 +48093,27 @@ function assembleFacts(input) {
     environments: config2.environments.map((e) => ({ name: e.name, production: e.production })),
     units,
     deployments,
-    previews: [],
+    previews: (input.previews ?? []).map((record) => previewFact(record, input.web)),
     feedback: input.feedback,
     origin: input.origin
   };
 }
 __name(assembleFacts, "assembleFacts");
+function previewFact(record, web) {
+  const updatedAt = Date.parse(record.pushedAt);
+  return {
+    repository: record.repository,
+    team: record.owner,
+    services: record.services ?? [],
+    pullRequest: record.number,
+    namespace: record.namespace,
+    updatedAt: Number.isNaN(updatedAt) ? 0 : updatedAt,
+    headSha: record.headSha,
+    ...record.url ? { url: record.url } : {},
+    ...web ? { pullRequestUrl: `${web}/${record.repository}/pull/${record.number}` } : {}
+  };
+}
+__name(previewFact, "previewFact");
 function indexImages(text3) {
   const images = {};
   if (text3 === null) return images;
@@ -48064,6 +48152,91 @@ function linksFor(config2, unit) {
 }
 __name(linksFor, "linksFor");
 
+// src/previews/record.ts
+var KIND2 = "Preview";
+var RECORD_FILE = "preview.yaml";
+function previewsRoot(directory) {
+  return joinPath(directory, "previews");
+}
+__name(previewsRoot, "previewsRoot");
+function previewDir(directory, owner, repositoryId, number) {
+  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
+    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
+  }
+  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
+  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
+}
+__name(previewDir, "previewDir");
+function recordPath(dir) {
+  return `${dir}/${RECORD_FILE}`;
+}
+__name(recordPath, "recordPath");
+function recordPaths(paths, directory) {
+  const root3 = previewsRoot(directory);
+  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
+  return [...paths].filter((p) => shape.test(p)).sort();
+}
+__name(recordPaths, "recordPaths");
+function previewProjectPath(directory, owner) {
+  return joinPath(previewsRoot(directory), owner, "project.yaml");
+}
+__name(previewProjectPath, "previewProjectPath");
+function formatRecord(record) {
+  return `# A Paved preview of ${record.repository}#${record.number}. Paved removes this folder when the pull request closes,
+# its label is removed or its TTL passes without a push; do not edit by hand.
+` + dump({ apiVersion: "paved.dev/v1", kind: KIND2, ...record }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+__name(formatRecord, "formatRecord");
+function parseRecord(content) {
+  let doc;
+  try {
+    doc = load(content);
+  } catch {
+    return null;
+  }
+  if (typeof doc !== "object" || doc === null) return null;
+  const d = doc;
+  if (d.kind !== KIND2) return null;
+  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
+  const repository2 = text3("repository");
+  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
+  const owner = text3("owner");
+  const namespace = text3("namespace");
+  const headSha = text3("headSha");
+  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
+  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
+  const pinned2 = text3("pinned");
+  const url = text3("url");
+  const services = Array.isArray(d.services) ? d.services.filter((s) => typeof s === "string") : [];
+  return {
+    repository: repository2,
+    repositoryId,
+    number: d.number,
+    owner,
+    namespace,
+    headSha,
+    pushedAt,
+    keep: d.keep === true,
+    ...pinned2 ? { pinned: pinned2 } : {},
+    ...url ? { url } : {},
+    ...services.length > 0 ? { services } : {}
+  };
+}
+__name(parseRecord, "parseRecord");
+function listPreviews(files, directory) {
+  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
+}
+__name(listPreviews, "listPreviews");
+function isExpired(record, now, ttlMs) {
+  const at = Date.parse(record.pushedAt);
+  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
+}
+__name(isExpired, "isExpired");
+function escape2(text3) {
+  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+__name(escape2, "escape");
+
 // src/gitops/portal-local.ts
 var LOCAL_HISTORY_LIMIT = 500;
 async function localPortalFacts(gitops, sources, config2, origin) {
@@ -48099,7 +48272,11 @@ async function localPortalFacts(gitops, sources, config2, origin) {
     }
     commits.push(commit);
   }
-  return assembleFacts({ config: config2, indexes, commits, deployments: [], changes, web: null, feedback: false, origin });
+  const previewFiles = /* @__PURE__ */ new Map();
+  const inTree = (await text3(["ls-tree", "-r", "--name-only", "HEAD", "--", previewsRoot(config2.gitops.directory)])).split("\n");
+  for (const path of recordPaths(inTree, config2.gitops.directory)) previewFiles.set(path, await text3(["show", `HEAD:${path}`]));
+  const previews2 = listPreviews(previewFiles, config2.gitops.directory);
+  return assembleFacts({ config: config2, indexes, commits, deployments: [], changes, previews: previews2, web: null, feedback: false, origin });
 }
 __name(localPortalFacts, "localPortalFacts");
 async function sourceChange(sources, sha) {
@@ -48360,7 +48537,12 @@ function history(deployments) {
 __name(history, "history");
 function previews(list) {
   if (list.length === 0) return "";
-  const items = list.map((p) => `<li><code>${escapeHtml2(p.service)}</code> #${p.pullRequest}${p.url ? ` <a href="${safeHref(p.url)}">${escapeHtml2(p.url)}</a>` : ""}</li>`).join("");
+  const items = list.map((p) => {
+    const change2 = p.pullRequestUrl ? `<a href="${safeHref(p.pullRequestUrl)}">${escapeHtml2(p.repository)}#${p.pullRequest}</a>` : `${escapeHtml2(p.repository)}#${p.pullRequest}`;
+    const services = p.services.length > 0 ? ` ${p.services.map((s) => `<code>${escapeHtml2(s)}</code>`).join(" ")}` : "";
+    const url = p.url && safeHref(p.url) !== "#" ? ` \xB7 <a href="${safeHref(p.url)}">${escapeHtml2(p.url)}</a>` : "";
+    return `<li>${change2}${services} in <code>${escapeHtml2(p.namespace)}</code>${url} <span class="muted">updated ${escapeHtml2(timestamp2(p.updatedAt))}, at <code>${escapeHtml2(p.headSha.slice(0, 7))}</code></span></li>`;
+  }).join("");
   return `<section><h2>Open previews</h2><ul>${items}</ul></section>`;
 }
 __name(previews, "previews");
@@ -48434,7 +48616,7 @@ function overview(facts) {
   return {
     environments: facts.environments,
     teams: teams.map((team) => ({ team, services: rows.filter((r) => r.team === team) })),
-    previews: [...facts.previews].sort((a, b) => b.openedAt - a.openedAt),
+    previews: [...facts.previews].sort((a, b) => b.updatedAt - a.updatedAt),
     feedback: facts.feedback,
     origin: facts.origin
   };
@@ -48448,7 +48630,7 @@ function servicePage(facts, repository2, service) {
     row,
     environments: facts.environments,
     history: facts.deployments.filter(mine).sort(newestFirst),
-    previews: facts.previews.filter(mine),
+    previews: facts.previews.filter((p) => p.repository.toLowerCase() === row.repository.toLowerCase() && (p.services.length === 0 || p.services.includes(service))),
     feedback: facts.feedback,
     origin: facts.origin
   };
@@ -48621,89 +48803,6 @@ var portalServers = /* @__PURE__ */ new Set();
 
 // src/cli/previews.ts
 import { resolve as resolve9 } from "node:path";
-
-// src/previews/record.ts
-var KIND2 = "Preview";
-var RECORD_FILE = "preview.yaml";
-function previewsRoot(directory) {
-  return joinPath(directory, "previews");
-}
-__name(previewsRoot, "previewsRoot");
-function previewDir(directory, owner, repositoryId, number) {
-  if (!/^[0-9]{1,20}$/.test(repositoryId) || !Number.isSafeInteger(number) || number < 1) {
-    throw new Error(`not a preview key: ${JSON.stringify(repositoryId)}#${number}`);
-  }
-  if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(owner)) throw new Error(`not an owner: ${JSON.stringify(owner)}`);
-  return joinPath(previewsRoot(directory), owner, `${repositoryId}-${number}`);
-}
-__name(previewDir, "previewDir");
-function recordPath(dir) {
-  return `${dir}/${RECORD_FILE}`;
-}
-__name(recordPath, "recordPath");
-function recordPaths(paths, directory) {
-  const root3 = previewsRoot(directory);
-  const shape = new RegExp(`^${escape2(root3)}/[a-z0-9-]+/[0-9]+-[0-9]+/${escape2(RECORD_FILE)}$`);
-  return [...paths].filter((p) => shape.test(p)).sort();
-}
-__name(recordPaths, "recordPaths");
-function previewProjectPath(directory, owner) {
-  return joinPath(previewsRoot(directory), owner, "project.yaml");
-}
-__name(previewProjectPath, "previewProjectPath");
-function formatRecord(record) {
-  return `# A Paved preview of ${record.repository}#${record.number}. Paved removes this folder when the pull request closes,
-# its label is removed or its TTL passes without a push; do not edit by hand.
-` + dump({ apiVersion: "paved.dev/v1", kind: KIND2, ...record }, { lineWidth: -1, noRefs: true, quotingType: '"' });
-}
-__name(formatRecord, "formatRecord");
-function parseRecord(content) {
-  let doc;
-  try {
-    doc = load(content);
-  } catch {
-    return null;
-  }
-  if (typeof doc !== "object" || doc === null) return null;
-  const d = doc;
-  if (d.kind !== KIND2) return null;
-  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
-  const repository2 = text3("repository");
-  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
-  const owner = text3("owner");
-  const namespace = text3("namespace");
-  const headSha = text3("headSha");
-  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
-  if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
-  const pinned2 = text3("pinned");
-  const url = text3("url");
-  return {
-    repository: repository2,
-    repositoryId,
-    number: d.number,
-    owner,
-    namespace,
-    headSha,
-    pushedAt,
-    keep: d.keep === true,
-    ...pinned2 ? { pinned: pinned2 } : {},
-    ...url ? { url } : {}
-  };
-}
-__name(parseRecord, "parseRecord");
-function listPreviews(files, directory) {
-  return recordPaths(files.keys(), directory).map((p) => parseRecord(files.get(p))).filter((r) => r !== null);
-}
-__name(listPreviews, "listPreviews");
-function isExpired(record, now, ttlMs) {
-  const at = Date.parse(record.pushedAt);
-  return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
-}
-__name(isExpired, "isExpired");
-function escape2(text3) {
-  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-__name(escape2, "escape");
 
 // src/previews/changes.ts
 function previewWrites(snapshot, records, edit, config2) {

@@ -32,10 +32,12 @@ describe("paved metrics", () => {
     const cli = io();
     expect(await run(["metrics", ...args(), "--format", "json"], cli)).toBe(0);
     const json = JSON.parse(cli.out());
-    // The demo deploys api to production twice: main's first apply and #2's fix (the worker is staging only).
-    expect(json.org.deployments.count).toBe(2);
-    expect(json.org.leadTime.firstCommit.count).toBe(2);
-    expect(json.org.leadTime.toCommit).toBe(2);
+    // The demo deploys api to production four times: main's first apply, #2's fix, the rollback and the
+    // promotion after it (the worker is staging only); the rollback makes #2's fix a failed change.
+    expect(json.org.deployments.count).toBe(4);
+    expect(json.org.leadTime.firstCommit.count).toBe(4);
+    expect(json.org.leadTime.toCommit).toBe(4);
+    expect(json.org.changeFailure).toEqual({ total: 4, failed: 1, rolledBack: 1, rate: 0.25 });
     expect(json.services.map((s: { service: string }) => s.service)).toEqual(["api"]);
     const text = io();
     expect(await run(["metrics", ...args()], text)).toBe(0);

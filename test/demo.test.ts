@@ -82,7 +82,16 @@ describe("paved demo", () => {
     expect(shown[1]!.every((f) => f.status === "M")).toBe(true);
     expect(shown[1]!.map((f) => f.path)).toContain("production/payments/api/manifests/deployment.yaml");
 
-    // 4: the removal deletes exactly what #1 created, nothing else.
+    // 4 and 5: production rolled back in git and held (a merge leaves it alone), then released and promoted;
+    // `paved history production` reads it back from the trailers, newest first.
+    expect(out).toMatch(/│ rollback production to [0-9a-f]{7}\n/);
+    expect(out).toMatch(/│ production\/api: update \(image tag 1\.5\.0 → 1\.4\.2; replicas 2 → 3\)/);
+    expect(out).toContain("│ Paved-Action: rollback");
+    expect(out).toContain("A merge of main now leaves production alone");
+    const history = [...out.matchAll(/^ {2}│ \S+ {2}(merge|promote|rollback|release|hold) +acme\/payments@[0-9a-f]{7}/gm)].map((m) => m[1]);
+    expect(history).toEqual(["promote", "release", "rollback", "merge", "merge", "merge"]);
+
+    // 6: the removal deletes exactly what #1 created, nothing else.
     const deleted = shown[2]!.filter((f) => f.status === "D").map((f) => f.path).sort();
     expect(deleted).toEqual(created);
     expect(shown[2]!.filter((f) => f.status !== "D").map((f) => f.path)).toEqual([".paved/sources/acme/payments.yaml"]);

@@ -37,6 +37,20 @@ describe("delivery metrics over plain facts", () => {
     expect(m.restore).toEqual({ durations: { count: 0, median: null, p90: null }, open: 0 });
   });
 
+  it("counts what a `paved rollback` undid as failed, not the rollback the next promotion undoes, within one second too", () => {
+    const at = NOW - 48 * H;
+    // Newest first, as the GitOps history lists them; the last three made in the same second.
+    const facts = [
+      deployment(at + 1000, { version: "1.5.0", command: "promote" }),
+      deployment(at + 1000, { version: "1.4.2", command: "rollback" }),
+      deployment(at + 1000, { version: "1.5.0", command: "merge" }),
+      deployment(at, { version: "1.4.2", command: "merge" }),
+    ];
+    const m = deliveryMetrics(facts, WINDOW).org;
+    expect(m.changeFailure).toEqual({ total: 4, failed: 1, rolledBack: 1, rate: 0.25 });
+    expect(m.restore).toEqual({ durations: { count: 1, median: 0, p90: 0 }, open: 0 });
+  });
+
   it("measures one deployment from its first commit and its merge to the first healthy report", () => {
     const at = NOW - 48 * H;
     const d = deployment(at, { firstCommitAt: at - 5 * H, mergedAt: at - H, statuses: [status("queued", at), status("in_progress", at + H / 2), status("success", at + H)] });

@@ -54,6 +54,11 @@ function facts(): PortalFacts {
       },
     ],
     changes: new Map([[changeKey("acme/payments", SHA), { author: "dana", firstCommitAt: Date.parse("2026-05-31T10:00:00Z"), mergedAt: Date.parse("2026-06-01T09:58:00Z") }]]),
+    previews: [
+      { repository: "acme/payments", repositoryId: "42", number: 9, owner: "payments", namespace: "payments-pr-9", headSha: SHA, pushedAt: "2026-06-03T10:00:00Z", keep: false, services: ["api"], url: "https://pr-9-api.payments.example.com/" },
+      // A hand-edited record: its values reach the page only escaped, its URL only when http(s).
+      { repository: "acme/search", repositoryId: "43", number: 4, owner: "search", namespace: "<b>ns</b>", headSha: SHA, pushedAt: "2026-06-02T10:00:00Z", keep: false, services: ["<script>x</script>"], url: "javascript:alert(1)" },
+    ],
     web: "https://github.com",
     feedback: true,
     origin: "acme/gitops@main",
@@ -101,6 +106,13 @@ describe("the portal's facts, view and page", () => {
     expect(servicePage(facts(), "acme/payments", "api")!.history.map((d) => d.environment)).toEqual(["production", "staging"]);
   });
 
+  it("lists open previews, newest push first, with the pull request, namespace and URL, and on their services' pages only", () => {
+    expect(overview(facts()).previews.map((p) => [p.repository, p.pullRequest])).toEqual([["acme/payments", 9], ["acme/search", 4]]);
+    const page = servicePage(facts(), "acme/payments", "api")!;
+    expect(page.previews).toEqual([expect.objectContaining({ pullRequest: 9, namespace: "payments-pr-9", services: ["api"], pullRequestUrl: "https://github.com/acme/payments/pull/9", url: "https://pr-9-api.payments.example.com/" })]);
+    expect(visibleTo(facts(), new Set(["acme/search"])).previews.map((p) => p.repository)).toEqual(["acme/search"]);
+  });
+
   it("a viewer sees only repositories they can read, and an unreadable service is a plain 404", async () => {
     const mine = visibleTo(facts(), new Set(["acme/payments"]));
     expect(overview(mine).teams.map((t) => t.team)).toEqual(["payments"]);
@@ -120,6 +132,9 @@ describe("the portal's facts, view and page", () => {
     const html = await res.text();
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain("&#60;script&#62;x&#60;/script&#62;");
+    expect(html).toContain("<h2>Open previews</h2>");
+    expect(html).toContain('<a href="https://github.com/acme/payments/pull/9">acme/payments#9</a>');
+    expect(html).toContain("&#60;b&#62;ns&#60;/b&#62;");
     expect(html).not.toContain("javascript:");
     expect(html).not.toMatch(/ style=/);
     expect(html).toContain("How these figures are computed");

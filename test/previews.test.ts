@@ -3,6 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { load } from "js-yaml";
+import { DEFAULT_CONFIG } from "../src/config/defaults.js";
+import { gitRunner } from "../src/gitops/local.js";
+import { localPortalFacts } from "../src/gitops/portal-local.js";
+import { overview } from "../src/portal/view.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { run } from "../src/cli/main.js";
 import { loadConfig } from "../src/config/load.js";
@@ -207,5 +211,13 @@ describe("paved previews prune", () => {
     // Again: nothing to do, no commit.
     expect(await run(["previews", "prune", "--gitops", ".", "--config", ".github/paved.yml", "--now", "2024-01-05T00:00:00Z"], io)).toBe(0);
     expect(git("rev-list", "--count", "HEAD").trim()).toBe("2");
+
+    // `paved portal` over the same clone lists the two previews left, newest push first, and not the pruned one.
+    const facts = await localPortalFacts(gitRunner(dir), [], DEFAULT_CONFIG, dir);
+    expect(facts.previews.map((p) => [p.repository, p.pullRequest, p.namespace])).toEqual([
+      ["acme/payments", 2, "payments-pr-2"],
+      ["acme/payments", 3, "payments-pr-3"],
+    ]);
+    expect(overview(facts).previews.map((p) => p.pullRequest)).toEqual([3, 2]);
   });
 });

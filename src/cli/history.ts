@@ -1,5 +1,6 @@
 /** `paved history ENV`: what was deployed there, when, by which command or merge, from the GitOps repository's git log alone. */
 import { resolve } from "node:path";
+import { deploymentLog } from "../gitops/history.js";
 import { gitRunner } from "../gitops/local.js";
 import { deploymentHistory, historyText, type GitOpsCommit } from "../report/history.js";
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
@@ -7,8 +8,6 @@ import { CliError, type Io } from "./io.js";
 import { gitopsError, requireTopLevel } from "./plan.js";
 
 const FORMATS = ["text", "json"] as const;
-const FIELD = "\x1f";
-const RECORD = "\x1e";
 
 export const historyCommand: Command = {
   summary: "Show what was deployed to an environment, when, by which command or merge",
@@ -41,24 +40,10 @@ Exit status: 0 listed (also when nothing is recorded), 2 usage or I/O problems.
   },
 };
 
-/** Every commit of the current branch that has a Paved-Action trailer, newest first. */
 async function readLog(gitops: string): Promise<GitOpsCommit[]> {
-  const git = gitRunner(gitops);
-  let out: string;
   try {
-    // An empty repository has no HEAD yet: nothing is recorded.
-    const head = (await git(["rev-parse", "-q", "--verify", "HEAD^{commit}"]).catch(() => Buffer.from(""))).toString("utf8").trim();
-    if (head === "") return [];
-    out = (await git(["log", "--grep=^Paved-Action: ", "--format=%H%x1f%cI%x1f%B%x1e", head])).toString("utf8");
+    return await deploymentLog(gitRunner(gitops));
   } catch (error) {
     throw gitopsError(gitops, error);
   }
-  return out
-    .split(RECORD)
-    .map((r) => r.replace(/^\n/, ""))
-    .filter((r) => r.includes(FIELD))
-    .map((r) => {
-      const [sha, date, ...message] = r.split(FIELD);
-      return { sha: sha!, date: date!, message: message.join(FIELD) };
-    });
 }

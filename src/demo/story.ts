@@ -14,7 +14,9 @@ import { parseArgoEvent, type ArgoEvent } from "../feedback/argocd-event.js";
 import { replayEvents } from "../feedback/replay.js";
 import { localHistory, localTouching } from "../gitops/history.js";
 import { packagePath, readPackageText } from "../core/package-root.js";
-import type { ApplyOutcome } from "../gitops/writer.js";
+import type { DeployOutcome } from "../gitops/deploy.js";
+import { deploymentLog } from "../gitops/history.js";
+import { deploymentHistory, historyText } from "../report/history.js";
 import { notificationsPath } from "../render/layout.js";
 import type { Plan } from "../plan/types.js";
 import { cliText } from "../report/cli-text.js";
@@ -97,6 +99,8 @@ class Story {
     await this.argoReports(merged.sha, created.find((p) => p.endsWith("/application.yaml"))!);
 
     await this.breakPolicy(example);
+    await this.rollBack();
+    await this.releaseAndPromote();
     await this.removeService(created);
     await this.finale();
   }
@@ -115,7 +119,7 @@ class Story {
     const loaded = loadConfig(await readExample(dir, "paved.yml"), configFile);
     this.expect(loaded.config, `the bundled org config has errors: ${loaded.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join("; ")}`);
     this.config = loaded.config;
-    this.platform = new DemoPlatform(this.config, MANIFEST, this.options.gitopsDir);
+    this.platform = new DemoPlatform(this.config, MANIFEST, this.options.gitopsDir, (commit) => this.app.show(commit, MANIFEST).catch(() => null));
 
     const t = this.term;
     t.title("Paved demo: platform.yaml → pull request → plan → GitOps commit, with real git repositories");
@@ -130,10 +134,10 @@ class Story {
     const withoutWorker = removeEntry(removeEntry(example, ["services", "worker"]), ["environments", "production", "services", "worker"]);
     const head = await this.app.commitFile(MANIFEST, withoutWorker, "Describe the payments API in platform.yaml");
     t.say(`${REPOSITORY} has the bundled example (examples/platform.yaml) on main, without its worker service for now.`);
-    const outcome = await this.platform.apply(withoutWorker, { repository: REPOSITORY, sha: head });
+    const outcome = await this.platform.apply({ repository: REPOSITORY, sha: head });
     const sha = this.committed(outcome, "applying main");
     const info = await commitInfo(this.gitops.git, sha);
-    t.ok(`Paved applied main: GitOps commit ${short(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.plan.environments.join(" and ")}).`);
+    t.ok(`Paved applied main: GitOps commit ${short(sha)} "${info.subject}" wrote ${info.files.length} files (api in ${outcome.status === "committed" ? outcome.plan.environments.join(" and ") : "no environment"}).`);
     return example;
   }
 
@@ -170,9 +174,8 @@ class Story {
     const merged = await this.app.merge(branch, message);
     t.ran(`git merge --no-ff ${branch}   → ${short(merged)} "${message}"`);
 
-    const text = await this.app.show(merged, MANIFEST);
     const before = await this.gitops.head();
-    const outcome = await this.platform.apply(text, { repository: REPOSITORY, sha: merged, pullRequest: pr });
+    const outcome = await this.platform.apply({ repository: REPOSITORY, sha: merged, pullRequest: pr });
     const sha = this.committed(outcome, `applying the merge of #${pr}`);
     const info = await commitInfo(this.gitops.git, sha);
     this.expect((await this.gitops.text(["rev-parse", `${sha}^`])) === before, "the GitOps commit is not on top of the branch it read");
@@ -259,8 +262,8 @@ class Story {
     t.say(`The pull-request comment says \`${verdict.replace(/^#+\s*/, "")}\`, with the same errors linked to those lines.`);
 
     const gitopsHead = await this.gitops.head();
-    const refused = await this.platform.apply(broken, source);
-    this.expect(refused.status === "invalid", `applying the broken manifest was not refused (${refused.status})`);
+    const refused = await this.platform.apply({ ...source, sha: head });
+    this.expect(refused.status === "invalid-commit", `applying the broken manifest was not refused (${refused.status})`);
     this.expect((await this.gitops.head()) === gitopsHead, "the GitOps repository moved although the manifest is invalid");
     t.ok(`Had it been merged anyway, apply refuses it too: nothing committed (GitOps still at ${short(gitopsHead)}).`);
 
@@ -281,10 +284,59 @@ class Story {
     this.expect(!info.files.some((f) => f.path.includes("/worker/")), "the fix touched the worker's files");
   }
 
-  // ── 4 · a service removed: scoped deletes ─────────────────────────────────────────────────
+  // ── 4 · production rolls back, in git, and is held ──────────────────────────────────────
+
+  /** Production runs #2's merge: rolled back to what it ran before, it holds there against merges. */
+  private async rollBack(): Promise<void> {
+    this.begin("4", "Production rolls back, in git, and is held");
+    const t = this.term;
+    const [, firstMerge, secondMerge] = this.facts.commits as [string, string, string];
+    const deploymentFile = "production/payments/api/manifests/deployment.yaml";
+    const source: Source = { repository: REPOSITORY };
+    t.say("Say 1.5.0 misbehaves in production. Argo CD's own rollback refuses to run while auto-sync is on; Paved rolls back in git:");
+    t.ran("paved rollback production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    const rolledBack = await this.platform.command({ kind: "rollback", environment: "production" }, source, DEVELOPER.name);
+    const sha = this.committed(rolledBack, "rolling production back");
+    const info = await commitInfo(this.gitops.git, sha);
+    this.expect(info.files.every((f) => f.path.startsWith("production/") || f.path.startsWith(".paved/")), `the rollback touched more than production: ${info.files.map((f) => f.path).join(", ")}`);
+    const runsNow = await this.gitops.show(sha, deploymentFile);
+    this.expect(runsNow === (await this.gitops.show(firstMerge, deploymentFile)), "production's Deployment is not the one #1's merge wrote");
+    this.expect(runsNow !== (await this.gitops.show(secondMerge, deploymentFile)), "the rollback did not change production's Deployment");
+    t.quote((await this.gitops.text(["log", "-1", "--format=%B", sha])).trim());
+    t.ok(`GitOps commit ${short(sha)}: production runs what it ran before #2 (${info.files.length} files, staging untouched), and is held.`);
+
+    const main = await this.app.head("main");
+    const again = await this.platform.apply({ repository: REPOSITORY, sha: main });
+    this.expect(again.status !== "committed" || !(await commitInfo(this.gitops.git, again.sha)).files.some((f) => f.path.startsWith("production/")), "a merge changed production while it is held");
+    this.expect((await this.gitops.show("HEAD", deploymentFile)) === runsNow, "production moved while held");
+    t.ok("A merge of main now leaves production alone: it stays at what #1's merge deployed until released.");
+  }
+
+  // ── 5 · release, promote, and the history ─────────────────────────────────────────────────
+
+  private async releaseAndPromote(): Promise<void> {
+    this.begin("5", "Released, promoted again, and the history");
+    const t = this.term;
+    const secondMerge = this.facts.commits[2]!;
+    const deploymentFile = "production/payments/api/manifests/deployment.yaml";
+    const source: Source = { repository: REPOSITORY };
+    t.say("Once 1.5.0 is fixed, the team releases production and promotes what staging runs:");
+    t.ran("paved release production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    this.committed(await this.platform.command({ kind: "release", environment: "production" }, source, DEVELOPER.name), "releasing production");
+    t.ran("paved promote production --gitops GITOPS --repo PAYMENTS --config examples/paved.yml");
+    const sha = this.committed(await this.platform.command({ kind: "promote", environment: "production" }, source, DEVELOPER.name), "promoting into production");
+    this.expect((await this.gitops.show(sha, deploymentFile)) === (await this.gitops.show(secondMerge, deploymentFile)), "production does not run #2's Deployment after the promotion");
+    t.ok(`GitOps commit ${short(sha)}: production runs the commit staging runs again.`);
+    t.say("`paved history production` reads it all back from the GitOps commits' trailers alone:");
+    const history = historyText(deploymentHistory(await deploymentLog(this.gitops.git), "production"), "production");
+    this.expect(/promote/.test(history) && /release/.test(history) && /rollback/.test(history), `the history lacks the promotion, release or rollback:\n${history}`);
+    t.quote(history.trimEnd());
+  }
+
+  // ── 6 · a service removed: scoped deletes ─────────────────────────────────────────────────
 
   private async removeService(created: string[]): Promise<void> {
-    this.begin("4", "Pull request #3 removes a service: only its files go");
+    this.begin("6", "Pull request #3 removes a service: only its files go");
     const t = this.term;
     const current = await this.app.show("main", MANIFEST);
     const removed = removeEntry(removeEntry(current, ["services", "worker"]), ["environments", "production", "services", "worker"]);
@@ -313,10 +365,10 @@ class Story {
   // ── the end ───────────────────────────────────────────────────────────────────────────────
 
   private async finale(): Promise<void> {
-    this.begin("5", "Once more, and the history");
+    this.begin("7", "Once more, and the history");
     const t = this.term;
     const main = await this.app.head("main");
-    const again = await this.platform.apply(await this.app.show(main, MANIFEST), { repository: REPOSITORY, sha: main });
+    const again = await this.platform.apply({ repository: REPOSITORY, sha: main });
     this.expect(again.status === "unchanged", `applying main a second time did something (${again.status})`);
     t.ok("Applying main again changes nothing: apply is idempotent.");
     t.say(`${this.config.gitops.repository ?? "GitOps"} history:`);
@@ -325,9 +377,11 @@ class Story {
 
   // ── helpers ────────────────────────────────────────────────────────────────────────────────
 
-  private committed(outcome: ApplyOutcome, what: string): string {
+  private committed(outcome: DeployOutcome, what: string): string {
     if (outcome.status !== "committed") {
-      const why = outcome.plan.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message} [${d.code}]`).join("; ");
+      const diagnostics = "plan" in outcome ? outcome.plan.diagnostics : "diagnostics" in outcome ? outcome.diagnostics : [];
+      const reason = "reason" in outcome ? outcome.reason : "";
+      const why = [reason, ...diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message} [${d.code}]`)].filter(Boolean).join("; ");
       throw new StoryError(this.step, `${what} ended \`${outcome.status}\`, not in a commit${why ? `: ${why}` : ""}`);
     }
     this.facts.commits.push(outcome.sha);

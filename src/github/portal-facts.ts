@@ -17,6 +17,7 @@ import { assembleFacts, changeKey, indexImages, type ChangeFacts, type GitopsCom
 import type { StatusFact } from "../metrics/deployment-facts.js";
 import type { PortalFacts } from "../portal/facts.js";
 import { parsePavedCommit } from "../portal/gitops-commit.js";
+import { listPreviews, recordPaths } from "../previews/record.js";
 import { parseRepo, type GitHub } from "./client.js";
 import { readOrgConfig } from "./org-config.js";
 import { readFileAt } from "./read-file.js";
@@ -26,6 +27,8 @@ export const MAX_STATUS_READS = 30;
 export const MAX_CHANGE_READS = 30;
 /** Index reads at past GitOps commits (the version each deployed, for rollbacks) per refresh. */
 export const MAX_VERSION_READS = 30;
+/** Preview records read per refresh (a record's blob changes on each push of its pull request). */
+export const MAX_PREVIEW_READS = 30;
 
 const FINAL = new Set(["success", "failure", "error", "inactive"]);
 
@@ -33,6 +36,8 @@ export class PortalFactsCache {
   private cached: { at: number; facts: PortalFacts } | null = null;
   private pending: Promise<PortalFacts> | null = null;
   private readonly blobs = new Map<string, OwnershipIndex | null>();
+  /** Preview records by blob sha: a blob never changes. */
+  private readonly records = new Map<string, string>();
   private readonly statuses = new Map<number, { statuses: StatusFact[]; logUrl?: string }>();
   private readonly changes = new Map<string, ChangeFacts>();
   /** GitOps commit sha → `env/service` → image, from the source's index at that commit. */
@@ -162,7 +167,26 @@ export class PortalFactsCache {
       }
       if (change) changes.set(key, change);
     }
-    return assembleFacts({ config, indexes, commits, deployments, changes, web: this.web, feedback: true, origin: `${gitopsRepository}@${branch}` });
+    const previews = await this.previews(gitops, config, tree.tree);
+    return assembleFacts({ config, indexes, commits, deployments, changes, previews, web: this.web, feedback: true, origin: `${gitopsRepository}@${branch}` });
+  }
+
+  /** The open previews' records, one blob read per record not seen before (at most MAX_PREVIEW_READS). */
+  private async previews(gitops: { owner: string; repo: string }, config: ResolvedConfig, tree: ReadonlyArray<{ path?: string; sha?: string; type?: string }>) {
+    const shaOf = new Map(tree.filter((e) => e.type === "blob" && e.path && e.sha).map((e) => [e.path!, e.sha!]));
+    const files = new Map<string, string>();
+    let reads = 0;
+    for (const path of recordPaths(shaOf.keys(), config.gitops.directory)) {
+      const sha = shaOf.get(path)!;
+      if (!this.records.has(sha)) {
+        if (reads >= MAX_PREVIEW_READS) continue;
+        reads += 1;
+        const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...gitops, file_sha: sha });
+        this.records.set(sha, Buffer.from(data.content, "base64").toString("utf8"));
+      }
+      files.set(path, this.records.get(sha)!);
+    }
+    return listPreviews(files, config.gitops.directory);
   }
 
   /** The pull request's author, oldest commit and merge; for a direct push, the commit itself. */

@@ -10,6 +10,7 @@ import { assembleFacts, changeKey, indexImages, type ChangeFacts, type GitopsCom
 import type { PortalFacts } from "../portal/facts.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { joinPath, legacyIndexPath } from "../plan/paths.js";
+import { listPreviews, previewsRoot, recordPaths } from "../previews/record.js";
 import type { GitRunner } from "./local.js";
 
 /** GitOps commits read per refresh: the page's history and the metrics' window come from these. */
@@ -54,7 +55,11 @@ export async function localPortalFacts(
     }
     commits.push(commit);
   }
-  return assembleFacts({ config, indexes, commits, deployments: [], changes, web: null, feedback: false, origin });
+  const previewFiles = new Map<string, string>();
+  const inTree = (await text(["ls-tree", "-r", "--name-only", "HEAD", "--", previewsRoot(config.gitops.directory)])).split("\n");
+  for (const path of recordPaths(inTree, config.gitops.directory)) previewFiles.set(path, await text(["show", `HEAD:${path}`]));
+  const previews = listPreviews(previewFiles, config.gitops.directory);
+  return assembleFacts({ config, indexes, commits, deployments: [], changes, previews, web: null, feedback: false, origin });
 }
 
 /**

@@ -43,7 +43,9 @@ export interface ScopedMetrics {
 const DAY = 86_400_000;
 
 export function deliveryMetrics(all: readonly DeploymentFact[], window: MetricsWindow): ScopedMetrics {
-  const production = all.filter((d) => d.production && d.action !== "delete").sort((a, b) => a.committedAt - b.committedAt || compare(a.gitopsCommit, b.gitopsCommit));
+  // Commit times have one-second resolution: within a second, the history's own order (newest first) decides.
+  const position = new Map(all.map((d, i) => [d, i]));
+  const production = all.filter((d) => d.production && d.action !== "delete").sort((a, b) => a.committedAt - b.committedAt || position.get(b)! - position.get(a)!);
   const outcomes = outcomesOf(production, window);
   const teams = [...new Set(production.map((d) => d.team))].sort(compare);
   const services = [...new Map(production.map((d) => [serviceKey(d), d])).values()].sort((a, b) => compare(a.team, b.team) || compare(serviceKey(a), serviceKey(b)));
@@ -87,7 +89,10 @@ function outcomesOf(production: DeploymentFact[], window: MetricsWindow): Outcom
       const deployedAt = deployedTime(d);
       const before = history[i - 1];
       const next = history[i + 1];
-      const rolledBack = !!(before && next && d.version && before.version && next.version === before.version && d.version !== before.version);
+      // Rolled back: the next deployment is a `paved rollback`, or goes back to the version before (A → B → A,
+      // a revert merged) — unless this one was itself a rollback, which the next promotion undoes.
+      const revertedTo = !!(before && next && d.version && before.version && next.version === before.version && d.version !== before.version);
+      const rolledBack = next?.command === "rollback" || (d.command !== "rollback" && revertedTo);
       const failure = firstAt(d.statuses, (s) => s.state === "failure" || s.state === "error");
       const failedAt = failure ?? (rolledBack ? (deployedAt ?? d.committedAt) : null);
       let restoredAt: number | null = null;

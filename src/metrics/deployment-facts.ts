@@ -23,6 +23,8 @@ export interface DeploymentFact {
   environment: string;
   production: boolean;
   action: "create" | "update" | "delete";
+  /** What made the GitOps commit (its `Paved-Action` trailer: merge, promote, rollback…); absent in older commits. */
+  command?: string;
   gitopsCommit: string;
   /** When the GitOps commit was made. */
   committedAt: number;

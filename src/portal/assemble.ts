@@ -5,7 +5,8 @@ import { splitImage } from "../render/image.js";
 import { applicationName } from "../core/names.js";
 import { unitLinks } from "../report/links.js";
 import type { DeploymentFact, StatusFact } from "../metrics/deployment-facts.js";
-import type { PortalFacts, ServiceUnit } from "./facts.js";
+import type { PreviewRecord } from "../previews/record.js";
+import type { PortalFacts, PreviewFact, ServiceUnit } from "./facts.js";
 import { parsePavedCommit } from "./gitops-commit.js";
 
 /**
@@ -47,6 +48,8 @@ export interface AssembleInput {
   commits: GitopsCommit[];
   deployments: RecordedDeployment[];
   changes: ReadonlyMap<string, ChangeFacts>;
+  /** The preview records in the GitOps tree (listPreviews). */
+  previews?: readonly PreviewRecord[];
   /** https://github.com (or GHES) for links to pull requests and commits; null for a local clone. */
   web: string | null;
   feedback: boolean;
@@ -98,6 +101,7 @@ export function assembleFacts(input: AssembleInput): PortalFacts {
         environment: u.environment,
         production: production.has(u.environment),
         action: u.action,
+        ...(paved.action ? { command: paved.action } : {}),
         gitopsCommit: commit.sha,
         committedAt: commit.committedAt,
         sourceSha: paved.sourceSha,
@@ -120,9 +124,24 @@ export function assembleFacts(input: AssembleInput): PortalFacts {
     environments: config.environments.map((e) => ({ name: e.name, production: e.production })),
     units,
     deployments,
-    previews: [],
+    previews: (input.previews ?? []).map((record) => previewFact(record, input.web)),
     feedback: input.feedback,
     origin: input.origin,
+  };
+}
+
+function previewFact(record: PreviewRecord, web: string | null): PreviewFact {
+  const updatedAt = Date.parse(record.pushedAt);
+  return {
+    repository: record.repository,
+    team: record.owner,
+    services: record.services ?? [],
+    pullRequest: record.number,
+    namespace: record.namespace,
+    updatedAt: Number.isNaN(updatedAt) ? 0 : updatedAt,
+    headSha: record.headSha,
+    ...(record.url ? { url: record.url } : {}),
+    ...(web ? { pullRequestUrl: `${web}/${record.repository}/pull/${record.number}` } : {}),
   };
 }
 

@@ -23,20 +23,28 @@ export interface ServiceUnit {
 }
 
 
-/** An open preview environment (another issue builds them; none until then). */
+/** An open preview environment, from its `preview.yaml` record under the GitOps tree's previews folder. */
 export interface PreviewFact {
   repository: string;
   team: string;
-  service: string;
+  /** The services it runs; empty for a record that predates the list. */
+  services: string[];
   pullRequest: number;
+  namespace: string;
   url?: string;
-  openedAt: number;
+  /** The last push rendered: the TTL counts from here. */
+  updatedAt: number;
+  /** The head commit it runs. */
+  headSha: string;
+  /** The pull request on GitHub; absent from a local clone. */
+  pullRequestUrl?: string;
 }
 
 export interface PortalFacts {
   /** Environments in promotion order. */
   environments: Array<{ name: string; production: boolean }>;
   units: ServiceUnit[];
+  /** Newest first, in the GitOps history's order (commit times only have one-second resolution). */
   deployments: DeploymentFact[];
   previews: PreviewFact[];
   /** Whether Argo CD feedback can exist for these deployments (false for a local clone). */

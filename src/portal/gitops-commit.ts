@@ -11,6 +11,8 @@
  * The unit lines name every unit the commit created, updated or deleted. A commit without a
  * `Paved-Source` trailer is someone else's (a hand edit) and is not a deployment.
  */
+import { entriesOf } from "../report/history.js";
+
 export interface CommitUnitChange {
   environment: string;
   service: string;
@@ -22,6 +24,8 @@ export interface PavedCommit {
   sourceSha: string;
   pullRequest?: number;
   units: CommitUnitChange[];
+  /** The `Paved-Action` trailer (merge, promote, rollback, hold, release); absent before promotion was recorded. */
+  action?: string;
 }
 
 const SOURCE = /^Paved-Source: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{40})$/;
@@ -37,5 +41,6 @@ export function parsePavedCommit(message: string): PavedCommit | null {
     if (m) units.push({ environment: m[1]!, service: m[2]!, action: m[3] as CommitUnitChange["action"] });
   }
   const pr = /\(#(\d+)\)\s*$/.exec(lines[0] ?? "");
-  return { repository: source[1]!, sourceSha: source[2]!, ...(pr ? { pullRequest: Number(pr[1]) } : {}), units };
+  const action = entriesOf({ sha: "", date: "", message })[0]?.action;
+  return { repository: source[1]!, sourceSha: source[2]!, ...(pr ? { pullRequest: Number(pr[1]) } : {}), units, ...(action ? { action } : {}) };
 }

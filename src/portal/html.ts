@@ -131,7 +131,15 @@ function history(deployments: DeploymentFact[]): string {
 
 function previews(list: Overview["previews"]): string {
   if (list.length === 0) return "";
-  const items = list.map((p) => `<li><code>${e(p.service)}</code> #${p.pullRequest}${p.url ? ` <a href="${safeHref(p.url)}">${e(p.url)}</a>` : ""}</li>`).join("");
+  const items = list
+    .map((p) => {
+      const change = p.pullRequestUrl ? `<a href="${safeHref(p.pullRequestUrl)}">${e(p.repository)}#${p.pullRequest}</a>` : `${e(p.repository)}#${p.pullRequest}`;
+      const services = p.services.length > 0 ? ` ${p.services.map((s) => `<code>${e(s)}</code>`).join(" ")}` : "";
+      // A record is a file in the GitOps tree: a URL that is not http(s) is not shown at all.
+      const url = p.url && safeHref(p.url) !== "#" ? ` · <a href="${safeHref(p.url)}">${e(p.url)}</a>` : "";
+      return `<li>${change}${services} in <code>${e(p.namespace)}</code>${url} <span class="muted">updated ${e(timestamp(p.updatedAt))}, at <code>${e(p.headSha.slice(0, 7))}</code></span></li>`;
+    })
+    .join("");
   return `<section><h2>Open previews</h2><ul>${items}</ul></section>`;
 }
 

@@ -57,7 +57,7 @@ export function overview(facts: PortalFacts): Overview {
   return {
     environments: facts.environments,
     teams: teams.map((team) => ({ team, services: rows.filter((r) => r.team === team) })),
-    previews: [...facts.previews].sort((a, b) => b.openedAt - a.openedAt),
+    previews: [...facts.previews].sort((a, b) => b.updatedAt - a.updatedAt),
     feedback: facts.feedback,
     origin: facts.origin,
   };
@@ -72,7 +72,7 @@ export function servicePage(facts: PortalFacts, repository: string, service: str
     row,
     environments: facts.environments,
     history: facts.deployments.filter(mine).sort(newestFirst),
-    previews: facts.previews.filter(mine),
+    previews: facts.previews.filter((p) => p.repository.toLowerCase() === row.repository.toLowerCase() && (p.services.length === 0 || p.services.includes(service))),
     feedback: facts.feedback,
     origin: facts.origin,
   };

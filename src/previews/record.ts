@@ -21,6 +21,8 @@ export interface PreviewRecord {
   /** A fork's preview: the head commit a writer approved; a later push is not rendered. */
   pinned?: string;
   url?: string;
+  /** The services the preview runs (the portal lists it on their pages); absent in records written before. */
+  services?: string[];
 }
 
 const KIND = "Preview";
@@ -85,6 +87,7 @@ export function parseRecord(content: string): PreviewRecord | null {
   if (!repository || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
   const pinned = text("pinned");
   const url = text("url");
+  const services = Array.isArray(d.services) ? d.services.filter((s): s is string => typeof s === "string") : [];
   return {
     repository,
     repositoryId,
@@ -96,6 +99,7 @@ export function parseRecord(content: string): PreviewRecord | null {
     keep: d.keep === true,
     ...(pinned ? { pinned } : {}),
     ...(url ? { url } : {}),
+    ...(services.length > 0 ? { services } : {}),
   };
 }
 

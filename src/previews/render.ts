@@ -92,6 +92,7 @@ export function renderPreview(input: PreviewInput): PreviewRender {
     keep: input.keep,
     ...(input.pinned ? { pinned: input.pinned } : {}),
     ...(exposed?.spec.ingress ? { url: `https://${exposed.spec.ingress.host}${exposed.spec.ingress.path}` } : {}),
+    services: renamed.map((u) => u.service).sort(),
   };
   files.set(recordPath(dir), formatRecord(record));
   return { ok: true, dir, files, record };

@@ -1,8 +1,14 @@
 import type { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { load } from "js-yaml";
+import { Octokit } from "octokit";
+import { PortalFactsCache } from "../../src/github/portal-facts.js";
+import { visibleTo } from "../../src/portal/facts.js";
+import { servicePageHtml } from "../../src/portal/html.js";
+import { servicePage } from "../../src/portal/view.js";
+import { DEFAULT_WINDOW, parseWindow, type MetricsWindow } from "../../src/metrics/window.js";
 import { startApp } from "../support/app-harness.js";
-import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, seedOrg } from "../support/app-world.js";
+import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
 import { FakeGitHub } from "../support/fake-github.js";
 
 const CONFIG = `${CONFIG_WITHOUT_APPROVAL}\npreviews:\n  from: staging\n  maxPerRepository: 2\n`;
@@ -82,6 +88,27 @@ describe("previews", () => {
     expect(Object.keys(fake.readTree(GITOPS)).filter((p) => p.startsWith("previews/"))).toEqual([]);
     for (const d of fake.deployments(APP_REPO).filter((d) => d.environment === `preview/pr-${pr.number}`)) expect(d.statuses.at(-1)!.state).toBe("inactive");
     expect(stickyBody(pr.number)).toContain("Preview removed");
+  });
+
+  it("the portal lists an open preview on its service's page, for readers of its repository only, until it closes", async () => {
+    seedOrg(fake, { config: CONFIG });
+    await deliver(probot, "push", pushPayload(fake, "1".repeat(40), fake.headSha(APP_REPO, "main"), { added: ["platform.yaml"] }));
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 3") });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    const gh = new Octokit({ auth: "x", request: { retries: 0 }, throttle: { enabled: false } });
+    const facts = await new PortalFactsCache(gh, "acme", "https://github.com", 0).facts();
+    expect(facts.previews).toEqual([
+      expect.objectContaining({ repository: APP_REPO, team: "payments", pullRequest: pr.number, namespace: `payments-pr-${pr.number}`, headSha: pr.headSha, pullRequestUrl: `https://github.com/${APP_REPO}/pull/${pr.number}` }),
+    ]);
+    expect(facts.previews[0]!.services).toContain("api");
+    const html = servicePageHtml(servicePage(facts, APP_REPO, "api")!, null, { window: parseWindow(DEFAULT_WINDOW, Date.now()) as MetricsWindow });
+    expect(html).toContain(`<a href="https://github.com/${APP_REPO}/pull/${pr.number}">${APP_REPO}#${pr.number}</a>`);
+    expect(html).toContain(`<code>payments-pr-${pr.number}</code>`);
+    expect(visibleTo(facts, new Set(["acme/other"])).previews).toEqual([]);
+
+    fake.pull(APP_REPO, pr.number).state = "closed";
+    await deliver(probot, "pull_request", labelled(pr.number, "closed"));
+    expect((await new PortalFactsCache(gh, "acme", "https://github.com", 0).facts()).previews).toEqual([]);
   });
 
   it("removing the label removes the preview", async () => {
