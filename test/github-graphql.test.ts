@@ -148,12 +148,43 @@ describe("an event's reads served from its one GraphQL query", () => {
     expect(fake.calls.slice(from).map((c) => `${c.method} ${c.path}`)).toEqual(["GET /repos/acme/.github/contents/.github/paved.yml"]);
   });
 
+  it("serves a merge's pull request, its reviews and the manifests the approval gate compares, in one call", async () => {
+    const base = fake.addRepo("acme/app", { files: { "platform.yaml": "name: base\n" } });
+    const head = fake.commit("acme/app", "feature", { files: { "platform.yaml": "name: head\n" } });
+    const pr = fake.addPull("acme/app", { head: { ref: "feature" } });
+    fake.addReview("acme/app", pr.number, { user: "alice", state: "APPROVED", commit_id: head });
+    const after = fake.mergePull("acme/app", pr.number, "squash");
+    const from = fake.calls.length;
+    const served = await withPushFacts(gh, { repo: { owner: "acme", repo: "app" }, after, log: quiet });
+    const repo = { owner: "acme", repo: "app" };
+    expect(await served.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: after, per_page: 100 })).toMatchObject([
+      { number: pr.number, state: "closed", merged_at: expect.any(String), merge_commit_sha: after, head: { sha: head }, base: { ref: "main" } },
+    ]);
+    expect(await served.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { ...repo, pull_number: pr.number, per_page: 100 })).toEqual([
+      { user: { login: "alice" }, state: "APPROVED", commit_id: head },
+    ]);
+    expect(await readFileAt(served, repo, "platform.yaml", after)).toBe("name: head\n");
+    expect(await readFileAt(served, repo, "platform.yaml", base)).toBe("name: base\n");
+    expect(await readFileAt(served, repo, "platform.yaml", head)).toBe("name: head\n");
+    expect(fake.calls.slice(from).map((c) => `${c.method} ${c.path}`)).toEqual(["POST /graphql"]);
+  });
+
   it("serves the check listing of a push once: a later look asks GitHub", async () => {
     const sha = fake.addRepo("acme/app", { files: { "platform.yaml": "name: app\n" } });
+    const output = { title: "Planned", summary: "2 changes", annotations: [{ path: "platform.yaml", start_line: 1, end_line: 1, annotation_level: "warning", message: "m" }] };
+    await gh.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "app", name: "Other", head_sha: sha, status: "completed", conclusion: "success", output });
+    await gh.request("POST /repos/{owner}/{repo}/check-runs", { owner: "acme", repo: "app", name: "Paved", head_sha: sha, status: "completed", conclusion: "neutral", external_id: "d1", output });
+    const rest = (await gh.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: "acme", repo: "app", ref: sha, check_name: "Paved", filter: "latest", per_page: 100 })).data;
     const served = await withPushFacts(gh, { repo: { owner: "acme", repo: "app" }, after: sha, log: quiet });
     const list = () => served.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: "acme", repo: "app", ref: sha, check_name: "Paved", filter: "latest", per_page: 100 });
     const from = fake.calls.length;
-    expect((await list()).data).toEqual({ total_count: 0, check_runs: [] });
+    // What startCheck reads of it, as REST says it.
+    const run = rest.check_runs[0]!;
+    expect((await list()).data).toEqual({
+      total_count: 1,
+      check_runs: [{ id: run.id, status: run.status, conclusion: run.conclusion, external_id: run.external_id, output: { title: run.output.title, summary: run.output.summary, text: run.output.text, annotations_count: run.output.annotations_count } }],
+    });
+    expect(run).toMatchObject({ status: "completed", conclusion: "neutral", external_id: "d1", output: { annotations_count: 1 } });
     expect(fake.calls.length).toBe(from);
     await list();
     expect(fake.calls.slice(from).map((c) => `${c.method} ${c.path}`)).toEqual([`GET /repos/acme/app/commits/${sha}/check-runs`]);
