@@ -1,4 +1,5 @@
 import type { Logger } from "probot";
+import type { ResolvedConfig } from "../config/types.js";
 import { checkManifest } from "../manifest/check.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { deploy, type DeployOutcome } from "../gitops/deploy.js";
@@ -10,6 +11,7 @@ import { codeSpan } from "../report/escape.js";
 import { httpStatus, parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
 import { readOrgSettings } from "./org-settings.js";
+import { deploymentRecords, recordDeployments } from "./deployments.js";
 import { readFileAt } from "./read-file.js";
 import { hasWriteAccess } from "./write-access.js";
 
@@ -123,6 +125,7 @@ async function applyRequest(gh: GitHub, target: DeployTarget, request: DeployReq
     case "conflict":
       return { status: "conflict", reply: "Nothing was written: the GitOps branch kept moving. Say the command again." };
   }
+  if (outcome.status === "committed") await recordCommandDeployments(gh, repo, config, outcome, gated);
   const full = lastFull();
   const proposed = full ? await proposeGated(gh, gitops, writer, config.gitops.branch, full, gated, { ...source, sha: outcome.decision.targets.find((t) => t.changes)?.commit ?? "" }) : [];
   const done = outcome.decision.environments.map((e) => `${codeSpan(e)} → ${codeSpan(outcome.decision.deployed[e]!.commit.slice(0, 7))}`);
@@ -134,6 +137,21 @@ async function applyRequest(gh: GitHub, target: DeployTarget, request: DeployReq
     ...(held.length > 0 ? [`Held: ${held.join(", ")} — nothing promotes into it until \`/paved release <env>\` or a promotion by hand.`] : []),
   ];
   return { status: outcome.status, reply: lines.join("\n") };
+}
+
+/**
+ * A promotion or rollback written to the GitOps branch is a deployment like a merge's: one GitHub
+ * Deployment per environment it changed, of the source commit that environment now runs, queued until
+ * Argo CD reports (so feedback, the portal and `promote: { after }` follow it). Gated environments get
+ * theirs when their GitOps pull request is merged.
+ */
+async function recordCommandDeployments(gh: GitHub, repo: Repo, config: ResolvedConfig, outcome: Extract<DeployOutcome, { status: "committed" }>, gated: ReadonlySet<string>): Promise<void> {
+  const url = `https://github.com/${config.gitops.repository}/commit/${outcome.sha}`;
+  const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
+  const records = deploymentRecords(outcome.plan, outcome.units, config, url).filter((r) => outcome.decision.environments.includes(r.environment) && !gated.has(r.environment));
+  for (const record of records) {
+    await recordDeployments(gh, repo, outcome.decision.deployed[record.environment]!.commit, { repository: config.gitops.repository!, commit: outcome.sha }, [record], production);
+  }
 }
 
 /** null when `actor` has write access (and, for environments with `approval`, is in one of `teams`); else who may. */

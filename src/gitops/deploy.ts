@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, type Diagnostic } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
+import type { Unit } from "../core/unit.js";
 import { composeDeployment } from "../plan/compose-deployment.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { indexPath } from "../plan/paths.js";
@@ -37,7 +38,8 @@ export interface DeployInputs {
 }
 
 export type DeployOutcome =
-  | (ApplyOutcome & { decision: Extract<DeployDecision, { kind: "deploy" }> })
+  /** `units`: every unit as written, each environment's at the commit the decision gave it. */
+  | (ApplyOutcome & { decision: Extract<DeployDecision, { kind: "deploy" }>; units: Unit[] })
   | { status: "noop" | "refused"; reason: string; attempts: number }
   /** The manifest at a commit some environment would run does not validate under today's org config: nothing written. */
   | { status: "invalid-commit"; commit: string; diagnostics: Diagnostic[]; attempts: number };
@@ -83,7 +85,7 @@ export async function deploy(inputs: DeployInputs): Promise<DeployOutcome> {
     const trailers = trailersOf(decision, request, inputs.by);
     const planner = (inputs.wrap ?? ((p: Planner) => p))({ ...base, message: (plan: Plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers) });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner, { attempts: 1, ...(inputs.retry?.admit ? { admit: inputs.retry.admit } : {}) });
-    if (last.status !== "conflict") return { ...last, attempts: attempt, decision };
+    if (last.status !== "conflict") return { ...last, attempts: attempt, decision, units: desired.units };
     if (attempt < attempts) await sleep((inputs.retry?.backoff ?? defaultBackoff)(attempt));
   }
   return { status: "refused", reason: `the GitOps branch kept moving: ${attempts} attempts each lost the race to another writer; nothing was written`, attempts };

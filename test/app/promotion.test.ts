@@ -140,4 +140,58 @@ describe("promotion and rollback", () => {
     expect(lastReply(first.number)).toContain("does not validate under today's org config");
     expect(fake.headSha(GITOPS, "main")).toBe(before);
   });
+
+  it("a promotion by command into a gated environment (mode: pull-request) arrives as its GitOps pull request, not on the branch", async () => {
+    const gated = CONFIG_WITHOUT_APPROVAL.replace("  production:\n", "  production:\n    promote: manual\n    mode: pull-request\n");
+    seedOrg(fake, { config: gated, manifest: null });
+    fake.addCollaborator(APP_REPO, "dev", "write");
+    const first = await mergeImage("1.5.0");
+    expect(imageIn(STAGING)).toBe("ghcr.io/acme/payments-api:1.5.0");
+    expect([...fake.repoState(GITOPS).pulls.values()]).toHaveLength(0); // manual: the merge proposes nothing for production
+
+    await comment(first.number, "dev", "/paved promote production");
+    expect(imageIn(PRODUCTION)).toBeUndefined();
+    const pulls = [...fake.repoState(GITOPS).pulls.values()];
+    expect(pulls).toHaveLength(1);
+    const proposed = fake.readTree(GITOPS, pulls[0]!.head.ref);
+    expect(/image: "?([^"\n]+)"?/.exec(proposed[PRODUCTION] ?? "")?.[1]).toBe("ghcr.io/acme/payments-api:1.5.0");
+    expect(lastReply(first.number)).toContain("`production` waits for review in the GitOps repository");
+  });
+
+  it("a command racing a merge: both land, and what production runs is what the index records", async () => {
+    const manual = CONFIG_WITHOUT_APPROVAL.replace("  production:\n", "  production:\n    promote: manual\n");
+    seedOrg(fake, { config: manual, manifest: null });
+    fake.addCollaborator(APP_REPO, "dev", "write");
+    const first = await mergeImage("1.5.0");
+    // The command and the next merge arrive together; each re-plans against the GitOps tree it loses to.
+    const next = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST.replace("payments-api:1.4.2", "payments-api:1.6.0") }, { branch: "bump-1.6.0" });
+    const before = fake.headSha(APP_REPO, "main");
+    const merged = fake.mergePull(APP_REPO, next.number, "squash");
+    const added = fake.addComment(APP_REPO, first.number, "/paved promote production", "dev");
+    await Promise.all([say(first.number, "dev", "/paved promote production", added.id), deliver(probot, "push", pushPayload(fake, before, merged))]);
+
+    expect(imageIn(STAGING)).toBe("ghcr.io/acme/payments-api:1.6.0");
+    const index = fake.readTree(GITOPS)[indexOf(fake, APP_REPO)]!;
+    const production = /production:\n\s+commit: "?([0-9a-f]{40})/.exec(index)?.[1];
+    expect([first.sha, merged]).toContain(production);
+    expect(imageIn(PRODUCTION)).toBe(production === first.sha ? "ghcr.io/acme/payments-api:1.5.0" : "ghcr.io/acme/payments-api:1.6.0");
+    expect(/staging:\n\s+commit: "?([0-9a-f]{40})/.exec(index)?.[1]).toBe(merged);
+  });
+
+  it("a promotion or rollback by command records a GitHub Deployment, so Argo CD can report on it and the next environment can follow", async () => {
+    seedOrg(fake, { config: CONFIG, manifest: null });
+    fake.addCollaborator(APP_REPO, "dev", "write");
+    const first = await mergeImage("1.5.0");
+    await comment(first.number, "dev", "/paved promote production");
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
+    const promoted = fake.deployments(APP_REPO).filter((d) => d.environment === "production");
+    expect(promoted.map((d) => d.sha)).toEqual([first.sha]);
+    expect(promoted[0]!.statuses.at(-1)!.state).toBe("queued");
+
+    const second = await mergeImage("1.6.0");
+    await comment(second.number, "dev", "/paved promote production");
+    await comment(second.number, "dev", "/paved rollback production");
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
+    expect(fake.deployments(APP_REPO).filter((d) => d.environment === "production").map((d) => d.sha)).toEqual([first.sha, second.sha, first.sha]);
+  });
 });
