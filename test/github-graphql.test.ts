@@ -45,10 +45,10 @@ describe("the fake's POST /graphql", () => {
     expect(fake.calls.length - before).toBe(1);
   });
 
-  it("answers a field it does not implement with an error, never a silent null", async () => {
+  it("fails loudly on a field it does not implement, never a silent null", async () => {
     fake.addRepo("acme/app");
-    const answer = await ask(`query { repository(owner: "acme", name: "app") { description } }`);
-    expect(answer.errors?.map((e) => e.message)).toEqual(["the fake GitHub does not implement Repository.description"]);
+    await expect(ask(`query { repository(owner: "acme", name: "app") { description } }`)).rejects.toMatchObject({ status: 500 });
+    expect(fake.unhandled).toMatchObject([{ method: "POST", path: "/graphql", error: expect.stringContaining("the fake GitHub does not implement Repository.description") }]);
   });
 
   it("rejects what GitHub rejects: an unknown field, a connection without `first`, more than 100", async () => {

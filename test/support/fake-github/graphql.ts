@@ -1,8 +1,8 @@
 /**
  * POST /graphql of the fake: the query is parsed, validated and EXECUTED against GitHub's published
  * schema (@octokit/graphql-schema), so a field, argument or type GitHub does not have fails here as it
- * would there. Only the fields Paved reads are resolved (graphql-resolvers.ts); any other field is an
- * error in the response, never a silent null. Answers like GitHub: 200 with `data` and `errors`.
+ * would there. Only the fields Paved reads are resolved (graphql-resolvers.ts); any other field is a
+ * 500 recorded in `fake.unhandled`, never a silent null. Answers like GitHub: 200 with `data` and `errors`.
  */
 import { schema as githubSchema } from "@octokit/graphql-schema";
 import { buildClientSchema, graphql, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema, type IntrospectionQuery } from "graphql";
@@ -21,9 +21,12 @@ export function githubGraphQLSchema(): GraphQLSchema {
   return built;
 }
 
+/** A field GitHub has and the fake does not answer: the test must not pass on a fallback it did not mean. */
+export class NotImplementedError extends GraphQLError {}
+
 const fieldResolver: GraphQLFieldResolver<Node, World, Record<string, unknown>> = (source, args, world, info) => {
   const resolve = resolvers[info.parentType.name]?.[info.fieldName];
-  if (!resolve) throw new GraphQLError(`the fake GitHub does not implement ${info.parentType.name}.${info.fieldName}`);
+  if (!resolve) throw new NotImplementedError(`the fake GitHub does not implement ${info.parentType.name}.${info.fieldName}`);
   return resolve(source, args, world);
 };
 
@@ -39,6 +42,9 @@ export function graphqlRoutes(router: Router, world: World): void {
       fieldResolver,
       typeResolver: (value) => (value as Node).__typename,
     });
+    // Lands in `fake.unhandled` (a 500), as a REST route the fake lacks would.
+    const gap = result.errors?.find((e) => e.originalError instanceof NotImplementedError || e instanceof NotImplementedError);
+    if (gap) throw new Error(gap.message);
     const errors = result.errors?.map((e) => ({
       ...(e.originalError instanceof NotFoundError ? { type: "NOT_FOUND" } : {}),
       path: e.path,
