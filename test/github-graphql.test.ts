@@ -138,6 +138,21 @@ describe("an event's reads served from its one GraphQL query", () => {
     expect(fake.calls.slice(from).map((c) => `${c.method} ${c.path}`)).toEqual(["GET /repos/acme/app/contents/platform.yaml"]);
   });
 
+  it("asks GitHub Enterprise at /api/graphql (its REST is under /api/v3)", async () => {
+    const sha = fake.addRepo("acme/app", { files: { "platform.yaml": "name: app\n" } });
+    const server = await fake.serve();
+    try {
+      const ghe = new Octokit({ auth: "t", baseUrl: server.baseUrl, retry: { enabled: false }, throttle: { enabled: false } });
+      const served = await withPullRequestFacts(ghe, { repo: { owner: "acme", repo: "app" }, number: 1, headSha: sha, baseSha: sha, log: quiet });
+      const from = fake.calls.length;
+      expect(await readFileAt(served, { owner: "acme", repo: "app" }, "platform.yaml", sha)).toBe("name: app\n");
+      expect(fake.calls.length).toBe(from);
+      expect(fake.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["POST /graphql"]);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("falls back to REST for everything when the query fails", async () => {
     fake.addRepo("acme/.github", { files: { ".github/paved.yml": "x: 1\n" } });
     const sha = fake.addRepo("acme/app", { files: { "platform.yaml": "name: app\n" } });

@@ -202,7 +202,8 @@ export class FakeGitHub {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        // GitHub Enterprise serves REST under /api/v3 and GraphQL at /api/graphql.
+        // GitHub Enterprise serves REST under /api/v3 and GraphQL at /api/graphql (not /api/v3/graphql).
+        if (/^\/api\/v3\/graphql\b/.test(req.url ?? "")) return void res.writeHead(404, { "content-type": "application/json" }).end('{"message":"Not Found"}');
         const uri = (req.url ?? "/").replace(/^\/api\/v3/, "").replace(/^\/api\/graphql/, "/graphql");
         void this.dispatch(req.method ?? "GET", uri, Buffer.concat(chunks).toString("utf8"), req.headers as Record<string, string>).then(
           ([status, text, headers]) => {
