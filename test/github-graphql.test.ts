@@ -1,4 +1,5 @@
-import { parse, validate } from "graphql";
+import { schema as githubSchema } from "@octokit/graphql-schema";
+import { buildSchema, parse, validate } from "graphql";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Octokit } from "octokit";
 import { PULL_REQUEST_FACTS_QUERY, PUSH_FACTS_QUERY } from "../src/github/event-facts-queries.js";
@@ -12,8 +13,10 @@ const QUERIES = { PULL_REQUEST_FACTS_QUERY, PUSH_FACTS_QUERY };
 const quiet = { warn: () => undefined };
 
 describe("the GraphQL queries Paved sends", () => {
-  it.each(Object.entries(QUERIES))("%s is valid against GitHub's published schema", (_name, query) => {
+  it.each(Object.entries(QUERIES))("%s is valid against GitHub's published schema, as introspection and as SDL", (_name, query) => {
     expect(validate(githubGraphQLSchema(), parse(query)).map((e) => e.message)).toEqual([]);
+    // The SDL names a few fields twice (graphql-js refuses that unless told to assume it valid).
+    expect(validate(buildSchema(githubSchema.idl, { assumeValidSDL: true }), parse(query)).map((e) => e.message)).toEqual([]);
   });
 
   it("the schema check can fail: a field GitHub does not have is rejected", () => {
@@ -168,10 +171,23 @@ describe("an event's reads served from its one GraphQL query", () => {
     const head = fake.commit("acme/app", "feature", { files: { "platform.yaml": "name: head\n" } });
     const pr = fake.addPull("acme/app", { head: { ref: "feature" } });
     fake.addReview("acme/app", pr.number, { user: "alice", state: "APPROVED", commit_id: head });
-    const after = fake.mergePull("acme/app", pr.number, "squash");
+    const after = fake.mergePull("acme/app", pr.number, "merge");
+    const repo = { owner: "acme", repo: "app" };
+    const { data: rest } = await gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...repo, commit_sha: after });
     const from = fake.calls.length;
     const served = await withPushFacts(gh, { repo: { owner: "acme", repo: "app" }, after, log: quiet });
-    const repo = { owner: "acme", repo: "app" };
+    // The merge commit as REST shows it (API urls aside): the approval gate's first parent.
+    expect((await served.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...repo, commit_sha: after })).data).toEqual({
+      sha: rest.sha,
+      html_url: rest.html_url,
+      author: rest.author,
+      committer: rest.committer,
+      tree: { sha: rest.tree.sha },
+      message: rest.message,
+      parents: rest.parents.map((p) => ({ sha: p.sha })),
+      verification: { ...rest.verification, verified_at: null },
+    });
+    expect(rest.parents.map((p) => p.sha)).toEqual([base, head]);
     expect(await served.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: after, per_page: 100 })).toMatchObject([
       { number: pr.number, state: "closed", merged_at: expect.any(String), merge_commit_sha: after, head: { sha: head }, base: { ref: "main" } },
     ]);

@@ -121,8 +121,8 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
 `;
 
 /**
- * A push to the default branch: the org config, the manifest at the pushed commit and at its first
- * parent, the pull request merged as it with its reviews and the manifest at its final head (the
+ * A push to the default branch: the org config, the pushed commit (the approval gate's first parent)
+ * and the manifest there and at its parents, the pull request merged as it with its reviews and the manifest at its final head (the
  * approval gate), and the `Paved` check already on it (a redelivery does nothing).
  */
 export const PUSH_FACTS_QUERY = /* GraphQL */ `
@@ -147,7 +147,32 @@ export const PUSH_FACTS_QUERY = /* GraphQL */ `
               ...PavedBlob
             }
           }
-          parents(first: 1) {
+          oid
+          url
+          message
+          tree {
+            oid
+          }
+          author {
+            name
+            email
+            date
+          }
+          committer {
+            name
+            email
+            date
+          }
+          signature {
+            isValid
+            state
+            signature
+            payload
+          }
+          parents(first: 100) {
+            pageInfo {
+              hasNextPage
+            }
             nodes {
               oid
               file(path: $manifest) {

@@ -69,6 +69,42 @@ function restReview(review: ReviewFacts) {
   return { user: login === null ? null : { login }, state: review.state, commit_id: review.commit?.oid ?? null };
 }
 
+interface GitActorFacts {
+  name: string | null;
+  email: string | null;
+  date: string | null;
+}
+
+interface CommitFacts {
+  oid: string;
+  url: string;
+  message: string;
+  tree: { oid: string };
+  author: GitActorFacts | null;
+  committer: GitActorFacts | null;
+  signature: { isValid: boolean; state: string; signature: string; payload: string } | null;
+}
+
+/** GraphQL's GitSignatureState as REST's `verification.reason` spells it. */
+const SIGNATURE_REASONS: Record<string, string> = { MALFORMED_SIG: "malformed_signature", UNKNOWN_SIG_TYPE: "unknown_signature_type" };
+
+/** A commit as `GET git/commits/{sha}` shows it (API urls aside; GitHub's GraphQL schema has no `verified_at`: null). */
+function restCommit(commit: CommitFacts, parents: Array<{ oid: string }>) {
+  const signature = commit.signature;
+  return {
+    sha: commit.oid,
+    html_url: commit.url,
+    author: commit.author,
+    committer: commit.committer,
+    tree: { sha: commit.tree.oid },
+    message: commit.message,
+    parents: parents.map((p) => ({ sha: p.oid })),
+    verification: signature
+      ? { verified: signature.isValid, reason: SIGNATURE_REASONS[signature.state] ?? signature.state.toLowerCase(), signature: signature.signature, payload: signature.payload, verified_at: null }
+      : { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
+  };
+}
+
 interface OrgConfigFacts {
   defaultBranchRef: { target: FileFacts | null } | null;
 }
@@ -87,6 +123,7 @@ class Answers {
   readonly pulls = new Map<string, unknown[]>();
   readonly checks = new Map<string, unknown>();
   readonly reviews = new Map<string, unknown[]>();
+  readonly commits = new Map<string, unknown>();
 
   static pullKey(repo: Repo, number: number): string {
     return `${repo.owner}/${repo.repo}#${number}`.toLowerCase();
@@ -244,8 +281,9 @@ export async function withPushFacts(gh: GitHub, input: PushFactsInput): Promise<
   type Data = {
     orgConfig: OrgConfigFacts | null;
     repository: {
-      after: (FileFacts & {
-        parents: { nodes: Array<{ oid: string } & FileFacts> };
+      after: (FileFacts &
+        CommitFacts & {
+        parents: { pageInfo: { hasNextPage: boolean }; nodes: Array<{ oid: string } & FileFacts> };
         associatedPullRequests: PullConnection & { nodes: MergedPullFacts[] };
         checkSuites: { pageInfo: { hasNextPage: boolean }; nodes: Array<{ checkRuns: { nodes: CheckFacts[] } | null }> } }) | null;
     } | null;
@@ -265,6 +303,7 @@ export async function withPushFacts(gh: GitHub, input: PushFactsInput): Promise<
     answers.pullsOf(repo, input.after, after.associatedPullRequests, manifest);
     // What the approval gate compares: the manifest at the merge's first parent and at the merged pull request's final head, and its reviews.
     for (const parent of after.parents.nodes) answers.file(repo, manifest, parent.oid, parent);
+    if (!after.parents.pageInfo.hasNextPage) answers.commits.set(Answers.commitKey(repo, input.after), restCommit(after, after.parents.nodes));
     for (const pull of after.associatedPullRequests.nodes) {
       const last = pull.commits.nodes[0]?.commit;
       if (last && last.oid === pull.headRefOid) answers.file(repo, manifest, last.oid, last);
@@ -282,7 +321,7 @@ export async function withPushFacts(gh: GitHub, input: PushFactsInput): Promise<
 type Params = Record<string, unknown>;
 const ok = (data: unknown) => ({ status: 200, url: "", headers: {}, data });
 
-/** The served REST reads: a file (contents API), a commit's pull requests, and the commit's check listing (once). */
+/** The served REST reads: a file (contents API), the pushed commit, and the commit's check listing (once). */
 function answerOf(answers: Answers, route: string, params: Params): (() => unknown) | undefined {
   const repo = { owner: String(params.owner), repo: String(params.repo) };
   if (route === "GET /repos/{owner}/{repo}/contents/{path}" && Object.keys(params).every((k) => ["owner", "repo", "path", "ref"].includes(k))) {
@@ -292,6 +331,10 @@ function answerOf(answers: Answers, route: string, params: Params): (() => unkno
       if (file === "absent") throw notFound();
       return ok({ type: "file", encoding: "base64", path: params.path, sha: file.sha, size: Buffer.byteLength(file.text), content: Buffer.from(file.text, "utf8").toString("base64") });
     };
+  }
+  if (route === "GET /repos/{owner}/{repo}/git/commits/{commit_sha}" && Object.keys(params).every((k) => ["owner", "repo", "commit_sha"].includes(k))) {
+    const commit = answers.commits.get(Answers.commitKey(repo, String(params.commit_sha)));
+    return commit === undefined ? undefined : () => ok(commit);
   }
   if (route === "GET /repos/{owner}/{repo}/commits/{ref}/check-runs" && params.check_name === CHECK_NAME) {
     const key = Answers.commitKey(repo, String(params.ref));

@@ -79,6 +79,10 @@ const GRAPHQL_TYPE_PERMISSIONS: Record<string, string[]> = {
   Ref: ["contents"], // git/refs
   Commit: ["contents"], // git/commits
   CommitConnection: ["contents"],
+  Tree: ["contents"], // git/trees
+  GitActor: ["contents"], // a commit's author and committer
+  GitSignature: ["contents"], // a commit's verification
+  GpgSignature: ["contents"],
   PullRequestCommit: ["pull_requests"], // pulls/{n}/commits
   PullRequestCommitConnection: ["pull_requests"],
   TreeEntry: ["contents"], // repos/contents

@@ -4,7 +4,8 @@
  * error (graphql.ts). Connections honour `first` (1–100, required, as GitHub requires) and `after`.
  */
 import { GraphQLError } from "graphql";
-import type { PathEntry } from "./git.js";
+import type { Commit, PathEntry } from "./git.js";
+import { WEB } from "./http.js";
 import { associatedPulls, testMerge } from "./routes-pulls.js";
 import type { CheckRunState, PullState, RepoState, ReviewState, World } from "./state.js";
 
@@ -30,6 +31,11 @@ const pullNode = (repo: RepoState, pr: PullState): Node => ({ __typename: "PullR
 
 function git(source: Node): { repo: RepoState; sha: string } {
   return source as unknown as { repo: RepoState; sha: string };
+}
+
+function commitOf(source: Node): Commit {
+  const { repo, sha } = git(source);
+  return repo.store.commit(sha)!;
 }
 
 function objectNode(repo: RepoState, sha: string): Node | null {
@@ -133,6 +139,18 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
   },
   Commit: {
     oid: (s) => git(s).sha,
+    url: (s) => `${WEB}/${git(s).repo.fullName}/commit/${git(s).sha}`,
+    message: (s) => commitOf(s).message,
+    tree: (s) => ({ __typename: "Tree", repo: git(s).repo, sha: commitOf(s).tree }),
+    author: (s) => ({ __typename: "GitActor", ...commitOf(s).author }),
+    committer: (s) => ({ __typename: "GitActor", ...commitOf(s).committer }),
+    // GitHub signs the commits it creates for an app (`verified` in the fake); others are unsigned here.
+    signature: (s) => {
+      const c = commitOf(s);
+      return c.verified
+        ? { __typename: "GpgSignature", isValid: true, state: "VALID", signature: "-----BEGIN PGP SIGNATURE-----\n\nfake\n-----END PGP SIGNATURE-----\n", payload: `tree ${c.tree}\n` }
+        : null;
+    },
     file: (s, args) => {
       const { repo, sha } = git(s);
       const entry = repo.store.lookup(repo.store.commit(sha)!.tree, String(args.path).replace(/\/+$/, ""));
@@ -154,6 +172,14 @@ export const resolvers: Record<string, Record<string, Resolver>> = {
       const mine = filter?.appId === undefined || filter.appId === world.app.id;
       return connection("CheckSuiteConnection", has && mine ? [{ __typename: "CheckSuite", repo, sha }] : [], args);
     },
+  },
+  Tree: { oid: (s) => git(s).sha },
+  GitActor: { name: (s) => s.name, email: (s) => s.email, date: (s) => s.date },
+  GpgSignature: {
+    isValid: (s) => s.isValid,
+    state: (s) => s.state,
+    signature: (s) => s.signature,
+    payload: (s) => s.payload,
   },
   TreeEntry: {
     path: (s) => (s.entry as PathEntry).path,
