@@ -12,9 +12,9 @@
 import { writeFileSync } from "node:fs";
 import type { Probot } from "probot";
 import { afterAll, describe, expect, it } from "vitest";
-import { startApp } from "../test/support/app-harness.js";
+import { useApp } from "../test/support/app-harness.js";
 import { APP_REPO, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../test/support/app-world.js";
-import { FakeGitHub, type Call } from "../test/support/fake-github.js";
+import type { Call, FakeGitHub } from "../test/support/fake-github.js";
 import { CONFIG_TEXT } from "./fixtures.mjs";
 
 const OWNER = "payments";
@@ -71,6 +71,10 @@ function changedPaths(before: Record<string, string>, after: Record<string, stri
 
 const results: Record<string, unknown>[] = [];
 
+let fake: FakeGitHub;
+let probot: Probot;
+useApp((app) => ({ fake, probot } = app));
+
 describe("GitHub API calls per event", () => {
   afterAll(() => {
     const out = process.env.PAVED_BENCH_OUT;
@@ -79,39 +83,32 @@ describe("GitHub API calls per event", () => {
 
   for (const [files, scenario] of Object.entries(SCENARIOS)) {
     it(`for ${files} changed GitOps files`, async () => {
-      const fake = new FakeGitHub().install();
-      let probot: Probot | undefined;
-      try {
-        probot = await startApp();
-        seedOrg(fake, { config: CONFIG_TEXT, manifest: manifest(scenario.base) });
-        await deliver(probot, "push", pushPayload(fake, "1".repeat(40), fake.headSha(APP_REPO, "main"), { added: ["platform.yaml"] }));
-        const before = fake.readTree(GITOPS);
+      seedOrg(fake, { config: CONFIG_TEXT, manifest: manifest(scenario.base) });
+      await deliver(probot, "push", pushPayload(fake, "1".repeat(40), fake.headSha(APP_REPO, "main"), { added: ["platform.yaml"] }));
+      const before = fake.readTree(GITOPS);
 
-        const pr = openPull(fake, { "platform.yaml": manifest(scenario.base + scenario.added, scenario.edited) });
-        let from = fake.calls.length;
-        await deliver(probot, "pull_request", pullRequestPayload(fake, pr.number));
-        const prCalls = fake.calls.slice(from);
+      const pr = openPull(fake, { "platform.yaml": manifest(scenario.base + scenario.added, scenario.edited) });
+      let from = fake.calls.length;
+      await deliver(probot, "pull_request", pullRequestPayload(fake, pr.number));
+      const prCalls = fake.calls.slice(from);
 
-        const base = fake.headSha(APP_REPO, "main");
-        const merged = fake.mergePull(APP_REPO, pr.number, "squash");
-        from = fake.calls.length;
-        await deliver(probot, "push", pushPayload(fake, base, merged));
-        const mergeCalls = fake.calls.slice(from);
+      const base = fake.headSha(APP_REPO, "main");
+      const merged = fake.mergePull(APP_REPO, pr.number, "squash");
+      from = fake.calls.length;
+      await deliver(probot, "push", pushPayload(fake, base, merged));
+      const mergeCalls = fake.calls.slice(from);
 
-        const changed = changedPaths(before, fake.readTree(GITOPS));
-        expect(changed).toBe(Number(files));
-        expect(fake.unhandled).toEqual([]);
-        results.push({
-          changedFiles: changed,
-          gitopsFiles: Object.keys(fake.readTree(GITOPS)).length,
-          pullRequest: summary(prCalls),
-          merge: summary(mergeCalls),
-          // A writer using the Contents API spends one GET (for the file's sha) and one PUT per file.
-          contentsApiMerge: 2 * changed,
-        });
-      } finally {
-        fake.uninstall();
-      }
+      const changed = changedPaths(before, fake.readTree(GITOPS));
+      expect(changed).toBe(Number(files));
+      expect(fake.unhandled).toEqual([]);
+      results.push({
+        changedFiles: changed,
+        gitopsFiles: Object.keys(fake.readTree(GITOPS)).length,
+        pullRequest: summary(prCalls),
+        merge: summary(mergeCalls),
+        // A writer using the Contents API spends one GET (for the file's sha) and one PUT per file.
+        contentsApiMerge: 2 * changed,
+      });
     });
   }
 });

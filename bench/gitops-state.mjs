@@ -12,6 +12,7 @@ import { gitBlobSha } from "../dist/plan/blob-sha.js";
 import { desiredState } from "../dist/plan/pipeline.js";
 import { planner } from "../dist/plan/planner.js";
 import { defaultTemplates } from "../dist/render/index.js";
+import { MemoryGitOps } from "../test/support/memory-gitops.mjs";
 import { CONFIG_TEXT, SIZES, sourceOf, teamManifest } from "./fixtures.mjs";
 
 export const FILE = "platform.yaml";
@@ -31,9 +32,9 @@ for (let team = 0; team < size.teams; team++) {
   for (const [path, content] of desired.rendered.files) contents.set(path, content);
   contents.set(desired.index.path, desired.index.content);
 }
-const tree = new Map([...contents].map(([path, content]) => [path, gitBlobSha(content)]));
-const snapshot = { treeId: "0".repeat(40), tree };
-const writer = { readBlobs: async (paths) => new Map(paths.filter((p) => contents.has(p)).map((p) => [p, contents.get(p)])) };
+// The repository as those applies left it, read through the writer interface the App's plans use.
+const writer = new MemoryGitOps({ blobSha: gitBlobSha, files: contents });
+const snapshot = await writer.readTree();
 
 const blobs = new Map();
 for (let team = 0; team < size.teams; team++) {
@@ -42,4 +43,4 @@ for (let team = 0; team < size.teams; team++) {
   const bound = planner(desired, { source, config, version: "bench", fetch: FETCH });
   for (const [path, content] of await readPlanBlobs(writer, bound, snapshot)) blobs.set(path, content);
 }
-writeFileSync(out, JSON.stringify({ treeId: snapshot.treeId, tree: [...tree], blobs: [...blobs] }));
+writeFileSync(out, JSON.stringify({ treeId: snapshot.treeId, tree: [...snapshot.tree], blobs: [...blobs] }));

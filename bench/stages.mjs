@@ -21,7 +21,7 @@ import yaml from "js-yaml";
 import { loadConfig } from "../dist/config/load.js";
 import { readPlanBlobs } from "../dist/gitops/writer.js";
 import { resolveManifest, validateManifest } from "../dist/manifest/check.js";
-import { parseYaml } from "../dist/manifest/parse.js";
+import { parseYaml } from "../dist/document/parse.js";
 import { buildIndex } from "../dist/plan/ownership-index.js";
 import { planner } from "../dist/plan/planner.js";
 import { defaultTemplates, renderUnits } from "../dist/render/index.js";

@@ -58,7 +58,8 @@ const result = await bundle({
   stdin: {
     // What bin/paved.js does, over the TypeScript source.
     contents: `import { run } from "./src/cli/main.ts";
-process.exitCode = await run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), isTTY: Boolean(process.stdout.isTTY), stdin: process.stdin });`,
+import { processIo } from "./src/cli/process-io.ts";
+process.exitCode = await run(process.argv.slice(2), processIo());`,
     resolveDir: root,
     sourcefile: "paved-cli-entry.ts",
     loader: "ts",

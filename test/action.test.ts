@@ -21,7 +21,8 @@ import {
   pushPayload,
   seedOrg,
 } from "./support/app-world.js";
-import { FakeGitHub } from "./support/fake-github.js";
+import { useApp } from "./support/app-harness.js";
+import type { FakeGitHub } from "./support/fake-github.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BUNDLE = join(ROOT, "action", "dist", "index.js");
@@ -34,8 +35,8 @@ let fake: FakeGitHub;
 let dir: string;
 let workspace: string;
 
+useApp((app) => ({ fake } = app), { start: false });
 beforeEach(() => {
-  fake = new FakeGitHub().install();
   fake.identify(GITHUB_TOKEN, "github-actions[bot]"); // The workflow token writes as GitHub Actions' bot.
   dir = mkdtempSync(join(tmpdir(), "paved-action-"));
   workspace = join(dir, "workspace");
@@ -44,8 +45,6 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
+import { run } from "../src/cli/main.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
 
 const EXAMPLES = new URL("../examples/", import.meta.url).pathname;
 let cwd: string;
@@ -21,11 +22,8 @@ function write(path: string, text: string): void {
   writeFileSync(join(cwd, path), text);
 }
 
-async function paved(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
-  return { code: await run(args, io), stdout, stderr };
+function paved(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd });
 }
 
 const HELM = readFileSync(join(EXAMPLES, "multi-team/paved-helm.yml"), "utf8");

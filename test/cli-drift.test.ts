@@ -1,50 +1,28 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
+import { cleanUp, type CliResult, isolateGit, runCli, tempDir } from "./support/cli-world.js";
 
 const DEPLOYMENT = "staging/payments-staging/api/manifests/deployment.yaml";
 const BOT = { GIT_AUTHOR_NAME: "paved[bot]", GIT_AUTHOR_EMAIL: "1234+paved[bot]@users.noreply.github.com", GIT_COMMITTER_NAME: "paved[bot]", GIT_COMMITTER_EMAIL: "1234+paved[bot]@users.noreply.github.com" };
 const MALLORY = { GIT_AUTHOR_NAME: "Mallory", GIT_AUTHOR_EMAIL: "mallory@example.com", GIT_COMMITTER_NAME: "Mallory", GIT_COMMITTER_EMAIL: "mallory@example.com" };
 
-beforeAll(() => {
-  process.env.GIT_CONFIG_GLOBAL = "/dev/null";
-  process.env.GIT_CONFIG_NOSYSTEM = "1";
-});
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+beforeAll(isolateGit);
+afterEach(cleanUp);
 
 function git(dir: string, env: Record<string, string>, ...args: string[]): string {
   return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8", env: { ...process.env, ...env } }).trim();
 }
 
-async function paved(cwd: string, env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
-  // `paved apply` commits with git's identity variables: the test plays who commits.
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    const code = await run(args, io);
-    return { code, stdout, stderr };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+/** `paved apply` commits with git's identity variables: the test plays who commits. */
+function paved(cwd: string, env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd, env });
 }
 
 /** An application repository and a GitOps clone that `paved apply`, committing as the App's bot, filled. */
 async function applied(): Promise<{ app: string; gitops: string }> {
-  const root = mkdtempSync(join(tmpdir(), "paved-drift-"));
-  dirs.push(root);
+  const root = tempDir("paved-drift-");
   const app = join(root, "payments");
   const gitops = join(root, "gitops");
   mkdirSync(join(app, ".github"), { recursive: true });

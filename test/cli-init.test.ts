@@ -1,33 +1,21 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterEach, describe, expect, it } from "vitest";
 import { starterManifest } from "../src/cli/init.js";
-import { run, type Io } from "../src/cli/main.js";
+import { cleanUp, paved, tempDir } from "./support/cli-world.js";
 import { DEFAULT_CONFIG } from "../src/config/defaults.js";
 import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
-import { checkManifest } from "../src/manifest/check.js";
+import { checkManifestAndPolicies as checkManifest } from "../src/policy/checked-manifest.js";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+afterEach(cleanUp);
 
 function folder(name = "checkout-api"): string {
-  const root = mkdtempSync(join(tmpdir(), "paved-init-"));
-  dirs.push(root);
+  const root = tempDir("paved-init-");
   const dir = join(root, name);
   mkdirSync(dir);
   return dir;
-}
-
-async function paved(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
-  return { code: await run(args, io), stdout, stderr };
 }
 
 const example = (path: string) => new URL(`../examples/${path}`, import.meta.url);

@@ -7,9 +7,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const VALID = "apiVersion: paved.dev/v1\nowner: payments\nservices:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n    port: 8080\n";
@@ -22,17 +21,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
-async function paved(args: string[], options: { isTTY?: boolean; stdin?: string | Buffer } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    cwd,
-    isTTY: options.isTTY ?? false,
-    ...(options.stdin !== undefined ? { stdin: Readable.from([Buffer.from(options.stdin)]) } : {}),
-  };
-  return { code: await run(args, io), stdout, stderr };
+function paved(args: string[], options: { isTTY?: boolean; stdin?: string | Buffer } = {}): Promise<CliResult> {
+  return runCli(args, { cwd, ...options });
 }
 
 describe("`-` reads the manifest from standard input", () => {

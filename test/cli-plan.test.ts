@@ -1,28 +1,14 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
+import { cleanUp, git, isolateGit, paved, tempDir } from "./support/cli-world.js";
 
-beforeAll(() => {
-  process.env.GIT_CONFIG_GLOBAL = "/dev/null";
-  process.env.GIT_CONFIG_NOSYSTEM = "1";
-});
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" }).trim();
-}
+beforeAll(isolateGit);
+afterEach(cleanUp);
 
 /** A workspace: an application repository (manifest, config) and an empty GitOps clone. */
 function workspace(): { app: string; gitops: string } {
-  const root = mkdtempSync(join(tmpdir(), "paved-cli-"));
-  dirs.push(root);
+  const root = tempDir("paved-cli-");
   const app = join(root, "payments");
   const gitops = join(root, "gitops");
   mkdirSync(join(app, ".github"), { recursive: true });
@@ -33,14 +19,6 @@ function workspace(): { app: string; gitops: string } {
   git(app, "remote", "add", "origin", "git@github.com:acme/payments.git");
   git(gitops, "init", "-q", "-b", "main");
   return { app, gitops };
-}
-
-async function paved(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
 }
 
 interface JsonPlan {

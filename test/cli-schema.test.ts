@@ -6,18 +6,15 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string; files: string[]; repository: { url: string } };
 const REPOSITORY = /github\.com\/(.+?)\.git$/.exec(pkg.repository.url)![1]!;
 const url = (name: string) => `https://raw.githubusercontent.com/${REPOSITORY}/v${pkg.version}/schemas/${name}.schema.json`;
 
-async function paved(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: ROOT, isTTY: false };
-  return { code: await run(args, io), stdout, stderr };
+function paved(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd: ROOT });
 }
 
 const schemaFile = (name: string) => JSON.parse(readFileSync(join(ROOT, "schemas", `${name}.schema.json`), "utf8")) as unknown;

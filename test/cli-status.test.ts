@@ -1,36 +1,18 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
+import { run } from "../src/cli/main.js";
 import { applicationWithStatus, webhookBody, type ArgoState } from "../src/demo/argocd.js";
+import { cleanUp, git, isolateGit, paved, tempDir } from "./support/cli-world.js";
 
 /** `paved status` over a real GitOps clone that `paved apply` wrote, and a log of Argo CD webhook bodies. */
-beforeAll(() => {
-  process.env.GIT_CONFIG_GLOBAL = "/dev/null";
-  process.env.GIT_CONFIG_NOSYSTEM = "1";
-});
+beforeAll(isolateGit);
+afterEach(cleanUp);
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-const git = (dir: string, ...args: string[]) => execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" }).trim();
-
-async function paved(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
-}
 
 /** An application repository with the example committed and applied to a fresh GitOps clone. */
 async function applied(): Promise<{ app: string; gitops: string; root: string }> {
-  const root = mkdtempSync(join(tmpdir(), "paved-status-"));
-  dirs.push(root);
+  const root = tempDir("paved-status-");
   const app = join(root, "payments");
   const gitops = join(root, "gitops");
   mkdirSync(join(app, ".github"), { recursive: true });

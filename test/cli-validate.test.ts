@@ -2,9 +2,9 @@ import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { run } from "../src/cli/main.js";
 import { escapeCommandData, escapeCommandProperty } from "../src/cli/io.js";
 import { exampleConfigText, exampleManifest } from "./manifest-fixtures.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
 
 let cwd: string;
 
@@ -20,16 +20,8 @@ function write(path: string, text: string): void {
   writeFileSync(join(cwd, path), text);
 }
 
-async function paved(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd,
-    isTTY: false,
-  });
-  return { code, stdout, stderr };
+function paved(...argv: string[]): Promise<CliResult> {
+  return runCli(argv, { cwd });
 }
 
 const INVALID = "apiVersion: paved.dev/v1\nowner: payments\nservices:\n  api:\n    image: ghcr.io/acme/api:1.0.0\n    replica: 2\n";

@@ -3,10 +3,11 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
 import { EXAMPLES_DIR, StoryError, tellStory } from "../src/demo/story.js";
-import { Terminal, wantsColor } from "../src/demo/terminal.js";
+import { Terminal } from "../src/demo/terminal.js";
+import { wantsColor } from "../src/report/ansi.js";
 import { PLAN_MARKER } from "../src/report/markdown.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
 
 const dirs: string[] = [];
 let savedTmp: string | undefined;
@@ -26,12 +27,8 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function demo(args: string[] = [], isTTY = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: scratch, isTTY };
-  const code = await run(["demo", ...args], io);
-  return { code, stdout, stderr };
+function demo(args: string[] = [], isTTY = false): Promise<CliResult> {
+  return runCli(["demo", ...args], { cwd: scratch, isTTY });
 }
 
 /** The `A`/`D`/`M` lines of the commits the demo shows, in order, per commit. */

@@ -6,20 +6,21 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments, parse as parseYamlText } from "yaml";
 import { describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
 import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import type { Source } from "../src/core/files.js";
 import { PAVED_VERSION } from "../src/core/version.js";
 import type { CommitResult, FileWrite, GitOpsWriter, TreeSnapshot } from "../src/gitops/writer.js";
 import { applyWithRetry } from "../src/gitops/writer.js";
-import { checkManifest } from "../src/manifest/check.js";
+import { checkManifestAndPolicies as checkManifest } from "../src/policy/checked-manifest.js";
 import { gitBlobSha } from "../src/plan/blob-sha.js";
 import { desiredState } from "../src/plan/pipeline.js";
 import { planner } from "../src/plan/planner.js";
 import type { Blobs } from "../src/plan/types.js";
 import { loadTemplateSet, type RenderOptions } from "../src/render/index.js";
 import { compileValuesSchema } from "../src/render/values-schema.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
+import { MemoryGitOps } from "./support/memory-gitops.mjs";
 
 const EXAMPLES = fileURLToPath(new URL("../examples/", import.meta.url));
 const read = (path: string) => readFileSync(`${EXAMPLES}${path}`, "utf8");
@@ -50,26 +51,9 @@ const EXAMPLES_ALL: Example[] = [
 ];
 
 /** A GitOps repository in memory, behind the same interface as the local and GitHub writers. */
-class MemoryWriter implements GitOpsWriter {
-  readonly files = new Map<string, string>();
-  private commits = 0;
-
-  async readTree(): Promise<TreeSnapshot> {
-    return { treeId: String(this.commits), tree: new Map([...this.files].map(([path, content]) => [path, gitBlobSha(content)])) };
-  }
-
-  async readBlobs(paths: string[]): Promise<Blobs> {
-    return new Map(paths.filter((p) => this.files.has(p)).map((p) => [p, this.files.get(p)!]));
-  }
-
-  async commit(changes: FileWrite[], _message: string, expected: string): Promise<CommitResult> {
-    if (expected !== String(this.commits)) return { kind: "conflict" };
-    for (const change of changes) {
-      if (change.content === null) this.files.delete(change.path);
-      else this.files.set(change.path, change.content);
-    }
-    this.commits++;
-    return { kind: "committed", sha: String(this.commits) };
+class MemoryWriter extends MemoryGitOps {
+  constructor() {
+    super({ blobSha: gitBlobSha });
   }
 }
 
@@ -89,11 +73,8 @@ function desired(example: Example) {
   return { cfg, text, state, bound };
 }
 
-async function paved(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd: EXAMPLES, isTTY: false };
-  return { code: await run(args, io), stdout, stderr };
+function paved(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd: EXAMPLES });
 }
 
 describe("the bundled examples", () => {
@@ -138,6 +119,24 @@ describe("the bundled examples", () => {
     for (const [path, content] of paymentsFiles) expect(writer.files.get(path)).toBe(content);
     expect([...writer.files.keys()].every((p) => p.startsWith("clusters/"))).toBe(true);
     expect(writer.files.has("clusters/projects/payments.yaml") && writer.files.has("clusters/projects/search.yaml")).toBe(true);
+  });
+
+  it("re-plans on top of another writer's commit that lands between its read and its commit", async () => {
+    const { state, bound } = desired(EXAMPLES_ALL[0]!);
+    const writer = new MemoryWriter();
+    const read = writer.readTree.bind(writer);
+    let reads = 0;
+    writer.readTree = async () => {
+      const snapshot = await read();
+      // The first attempt's base is overtaken before it commits: its commit must be refused, not land.
+      if (++reads === 1) writer.concurrentCommit({ "README.md": "# GitOps, by hand\n" });
+      return snapshot;
+    };
+    const outcome = await applyWithRetry(writer, bound, { attempts: 3, sleep: async () => {} });
+    expect(outcome.status).toBe("committed");
+    expect(outcome.attempts).toBe(2);
+    expect(writer.files.get("README.md")).toBe("# GitOps, by hand\n");
+    for (const [path, content] of state.rendered.files) expect(writer.files.get(path)).toBe(content);
   });
 });
 

@@ -4,13 +4,10 @@
  * the second source's plan is refused with a located error naming the owner, and the tree is
  * unchanged. Then the CLI on real git, and the migration of a tree rendered with the old names.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
 import { loadConfig } from "../src/config/load.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import type { Source } from "../src/core/files.js";
@@ -21,6 +18,7 @@ import { plan } from "../src/plan/plan.js";
 import type { Blobs, Plan } from "../src/plan/types.js";
 import { defaultTemplates } from "../src/render/index.js";
 import { treeOf } from "./plan-fixtures.js";
+import { cleanUp, git, isolateGit, paved, tempDir } from "./support/cli-world.js";
 
 const CONFIG_TEXT = `gitops: { repository: acme/gitops }
 environments:
@@ -226,25 +224,8 @@ describe("a tree rendered with the old names plans cleanly", () => {
 
 // ---- the CLI on real git --------------------------------------------------------------------
 
-beforeAll(() => {
-  process.env.GIT_CONFIG_GLOBAL = "/dev/null";
-  process.env.GIT_CONFIG_NOSYSTEM = "1";
-});
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" }).trim();
-}
-
-async function paved(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
-  return { code: await run(args, io), stdout, stderr };
-}
+beforeAll(isolateGit);
+afterEach(cleanUp);
 
 function appRepo(root: string, name: string, text: string): string {
   const dir = join(root, name);
@@ -256,8 +237,7 @@ function appRepo(root: string, name: string, text: string): string {
 
 describe("paved apply on real git", () => {
   it("a second team's repository that routes a taken host is refused; the GitOps clone keeps one commit", async () => {
-    const root = mkdtempSync(join(tmpdir(), "paved-identity-"));
-    dirs.push(root);
+    const root = tempDir("paved-identity-");
     const gitops = join(root, "gitops");
     mkdirSync(gitops);
     git(gitops, "init", "-q", "-b", "main");

@@ -4,7 +4,8 @@ import { loadConfig } from "../src/config/load.js";
 import { DEFAULT_CONFIG } from "../src/config/defaults.js";
 import type { ResolvedConfig } from "../src/config/types.js";
 import type { Diagnostic } from "../src/core/diagnostic.js";
-import { checkManifest, type ManifestCheck } from "../src/manifest/check.js";
+import type { ManifestCheck } from "../src/manifest/check.js";
+import { checkManifestAndPolicies as checkManifest } from "../src/policy/checked-manifest.js";
 
 export const examplesDir = new URL("../examples/", import.meta.url);
 export const exampleManifest = readFileSync(new URL("platform.yaml", examplesDir), "utf8");

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { applyMergePatch } from "../src/manifest/merge-patch.js";
+import { applyMergePatch } from "../src/document/merge-patch.js";
 
 /** RFC 7386 §2, written as plainly as possible, as the reference. */
 function reference(target: unknown, patch: unknown): unknown {

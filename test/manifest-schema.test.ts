@@ -1,8 +1,8 @@
 import { describe, it, expect } from "vitest";
 import { at, check, errors, onlyError, withService, yaml } from "./manifest-fixtures.js";
-import { schemaDocument } from "../src/manifest/schema.js";
-import { patternWords } from "../src/manifest/pattern-words.js";
-import { cpuHint, imageHint, memoryHint } from "../src/manifest/hints.js";
+import { schemaDocument } from "../src/document/schema-document.js";
+import { patternWords } from "../src/document/pattern-words.js";
+import { cpuHint, imageHint, memoryHint } from "../src/document/hints.js";
 
 const IMAGE = "image: ghcr.io/acme/api:1.0.0";
 

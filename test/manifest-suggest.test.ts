@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { didYouMean, editDistance, listNames, suggest } from "../src/manifest/suggest.js";
+import { didYouMean, editDistance, listNames, suggest } from "../src/document/suggest.js";
 
 describe("suggest", () => {
   it("counts an adjacent transposition as one edit", () => {

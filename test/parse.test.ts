@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { pointer } from "../src/core/pointer.js";
 import { MAX_EXPANDED_BYTES } from "../src/core/bounds.js";
-import { DEFAULT_LIMITS, parseYaml, type ParseResult } from "../src/manifest/parse.js";
+import { DEFAULT_LIMITS, parseYaml, type ParseResult } from "../src/document/parse.js";
 
 const parse = (text: string, limits = {}): ParseResult => parseYaml(text, "platform.yaml", limits);
 

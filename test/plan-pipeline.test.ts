@@ -10,7 +10,7 @@ import { desiredState, type DesiredState } from "../src/plan/pipeline.js";
 import { plan } from "../src/plan/plan.js";
 import type { Blobs, Plan } from "../src/plan/types.js";
 import { defaultTemplates } from "../src/render/index.js";
-import { checkRunOutput } from "../src/report/check-run.js";
+import { checkRunOutput } from "../src/report/check-run-output.js";
 import { CHECK_RUN_MAX_BYTES, COMMENT_MAX_CHARS } from "../src/report/limits.js";
 import { markdownComment } from "../src/report/markdown.js";
 import { treeOf } from "./plan-fixtures.js";

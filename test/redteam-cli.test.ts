@@ -2,41 +2,19 @@
  * Red-team regressions found by using the CLI the way users and attackers would: what reaches the
  * terminal, the GitOps folder it writes to, env values as written, and usage edges.
  */
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { run, type Io } from "../src/cli/main.js";
 import { escapeMarkdown } from "../src/report/escape.js";
 import { at, check, onlyError } from "./manifest-fixtures.js";
+import { cleanUp, git, isolateGit, paved, tempDir } from "./support/cli-world.js";
 
-beforeAll(() => {
-  process.env.GIT_CONFIG_GLOBAL = "/dev/null";
-  process.env.GIT_CONFIG_NOSYSTEM = "1";
-});
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+beforeAll(isolateGit);
+afterEach(cleanUp);
 
 function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), "paved-redteam-"));
-  dirs.push(dir);
+  const dir = tempDir("paved-redteam-");
   return dir;
-}
-
-function git(dir: string, ...args: string[]): string {
-  return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" }).trim();
-}
-
-async function paved(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, cwd, isTTY: false };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
 }
 
 /** An application folder with the example manifest and config, and an empty GitOps clone beside it. */

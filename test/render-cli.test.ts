@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { run } from "../src/cli/main.js";
 import { exampleConfigText, exampleManifest } from "./manifest-fixtures.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
 
 const GOLDEN = fileURLToPath(new URL("./golden/manifests/", import.meta.url));
 
@@ -30,11 +30,8 @@ function tree(dir: string): string[] {
     .sort();
 }
 
-async function paved(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd, isTTY: false });
-  return { code, stdout, stderr };
+function paved(...argv: string[]): Promise<CliResult> {
+  return runCli(argv, { cwd });
 }
 
 describe("paved render", () => {

@@ -3,7 +3,7 @@
 import type { ResolvedConfig } from "../src/config/types.js";
 import type { Source } from "../src/core/files.js";
 import type { ResolvedService, Unit } from "../src/core/unit.js";
-import { checkManifest } from "../src/manifest/check.js";
+import { checkManifestAndPolicies as checkManifest } from "../src/policy/checked-manifest.js";
 import { exampleConfig, exampleManifest } from "./manifest-fixtures.js";
 
 export const SOURCE: Source = { repository: "acme/payments", sha: "0123456789abcdef0123456789abcdef01234567" };

@@ -9,11 +9,12 @@ import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { actionClient } from "../src/action/inputs.js";
 import { workspaceSettings } from "../src/action/settings.js";
-import { run, type Io } from "../src/cli/main.js";
 import type { Diagnostic } from "../src/core/diagnostic.js";
 import { readOrgSettings } from "../src/github/org-settings.js";
 import { EXAMPLE_MANIFEST, ORG, seedOrg } from "./support/app-world.js";
-import { FakeGitHub } from "./support/fake-github.js";
+import { useApp } from "./support/app-harness.js";
+import type { FakeGitHub } from "./support/fake-github.js";
+import { runCli, type CliResult } from "./support/cli-world.js";
 
 const CONFIG = `gitops: { repository: acme/gitops }
 render:
@@ -35,21 +36,18 @@ const pick = (d: Diagnostic) => ({ severity: d.severity, code: d.code, line: d.l
 
 let dir: string;
 let fake: FakeGitHub;
+useApp((app) => ({ fake } = app), { start: false });
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "paved-values-url-"));
   writeFileSync(join(dir, "paved.yml"), CONFIG);
   writeFileSync(join(dir, "platform.yaml"), EXAMPLE_MANIFEST);
-  fake = new FakeGitHub().install();
 });
 afterEach(() => {
-  fake.uninstall();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function paved(...args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = "";
-  const io: Io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true }, cwd: dir, isTTY: false };
-  return { code: await run(args, io), stdout };
+function paved(...args: string[]): Promise<CliResult> {
+  return runCli(args, { cwd: dir });
 }
 
 it("the CLI refuses it (validate and render), located at the value", async () => {

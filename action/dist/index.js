@@ -35659,6 +35659,515 @@ var require_applicator = __commonJS({
   }
 });
 
+// node_modules/ajv/dist/vocabularies/format/format.js
+var require_format = __commonJS({
+  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var error2 = {
+      message: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`, "message"),
+      params: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`, "params")
+    };
+    var def = {
+      keyword: "format",
+      type: ["number", "string"],
+      schemaType: "string",
+      $data: true,
+      error: error2,
+      code(cxt, ruleType) {
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
+        const { opts, errSchemaPath, schemaEnv, self: self2 } = it;
+        if (!opts.validateFormats)
+          return;
+        if ($data)
+          validate$DataFormat();
+        else
+          validateFormat();
+        function validate$DataFormat() {
+          const fmts = gen.scopeValue("formats", {
+            ref: self2.formats,
+            code: opts.code.formats
+          });
+          const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
+          const fType = gen.let("fType");
+          const format = gen.let("format");
+          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format, fDef));
+          cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
+          function unknownFmt() {
+            if (opts.strictSchema === false)
+              return codegen_1.nil;
+            return (0, codegen_1._)`${schemaCode} && !${format}`;
+          }
+          __name(unknownFmt, "unknownFmt");
+          function invalidFmt() {
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))` : (0, codegen_1._)`${format}(${data})`;
+            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
+            return (0, codegen_1._)`${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
+          }
+          __name(invalidFmt, "invalidFmt");
+        }
+        __name(validate$DataFormat, "validate$DataFormat");
+        function validateFormat() {
+          const formatDef = self2.formats[schema2];
+          if (!formatDef) {
+            unknownFormat();
+            return;
+          }
+          if (formatDef === true)
+            return;
+          const [fmtType, format, fmtRef] = getFormat(formatDef);
+          if (fmtType === ruleType)
+            cxt.pass(validCondition());
+          function unknownFormat() {
+            if (opts.strictSchema === false) {
+              self2.logger.warn(unknownMsg());
+              return;
+            }
+            throw new Error(unknownMsg());
+            function unknownMsg() {
+              return `unknown format "${schema2}" ignored in schema at path "${errSchemaPath}"`;
+            }
+            __name(unknownMsg, "unknownMsg");
+          }
+          __name(unknownFormat, "unknownFormat");
+          function getFormat(fmtDef) {
+            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code });
+            if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
+              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
+            }
+            return ["string", fmtDef, fmt];
+          }
+          __name(getFormat, "getFormat");
+          function validCondition() {
+            if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
+              if (!schemaEnv.$async)
+                throw new Error("async format in sync schema");
+              return (0, codegen_1._)`await ${fmtRef}(${data})`;
+            }
+            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+          }
+          __name(validCondition, "validCondition");
+        }
+        __name(validateFormat, "validateFormat");
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/format/index.js
+var require_format2 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var format_1 = require_format();
+    var format = [format_1.default];
+    exports.default = format;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/metadata.js
+var require_metadata = __commonJS({
+  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.contentVocabulary = exports.metadataVocabulary = void 0;
+    exports.metadataVocabulary = [
+      "title",
+      "description",
+      "default",
+      "deprecated",
+      "readOnly",
+      "writeOnly",
+      "examples"
+    ];
+    exports.contentVocabulary = [
+      "contentMediaType",
+      "contentEncoding",
+      "contentSchema"
+    ];
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/draft7.js
+var require_draft7 = __commonJS({
+  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var core_1 = require_core2();
+    var validation_1 = require_validation();
+    var applicator_1 = require_applicator();
+    var format_1 = require_format2();
+    var metadata_1 = require_metadata();
+    var draft7Vocabularies = [
+      core_1.default,
+      validation_1.default,
+      (0, applicator_1.default)(),
+      format_1.default,
+      metadata_1.metadataVocabulary,
+      metadata_1.contentVocabulary
+    ];
+    exports.default = draft7Vocabularies;
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/discriminator/types.js
+var require_types = __commonJS({
+  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.DiscrError = void 0;
+    var DiscrError;
+    (function(DiscrError2) {
+      DiscrError2["Tag"] = "tag";
+      DiscrError2["Mapping"] = "mapping";
+    })(DiscrError || (exports.DiscrError = DiscrError = {}));
+  }
+});
+
+// node_modules/ajv/dist/vocabularies/discriminator/index.js
+var require_discriminator = __commonJS({
+  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var codegen_1 = require_codegen();
+    var types_1 = require_types();
+    var compile_1 = require_compile();
+    var ref_error_1 = require_ref_error();
+    var util_1 = require_util9();
+    var error2 = {
+      message: /* @__PURE__ */ __name(({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`, "message"),
+      params: /* @__PURE__ */ __name(({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`, "params")
+    };
+    var def = {
+      keyword: "discriminator",
+      type: "object",
+      schemaType: "object",
+      error: error2,
+      code(cxt) {
+        const { gen, data, schema: schema2, parentSchema, it } = cxt;
+        const { oneOf } = parentSchema;
+        if (!it.opts.discriminator) {
+          throw new Error("discriminator: requires discriminator option");
+        }
+        const tagName = schema2.propertyName;
+        if (typeof tagName != "string")
+          throw new Error("discriminator: requires propertyName");
+        if (schema2.mapping)
+          throw new Error("discriminator: mapping is not supported");
+        if (!oneOf)
+          throw new Error("discriminator: requires oneOf keyword");
+        const valid = gen.let("valid", false);
+        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
+        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
+        cxt.ok(valid);
+        function validateMapping() {
+          const mapping = getMapping();
+          gen.if(false);
+          for (const tagValue in mapping) {
+            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
+            gen.assign(valid, applyTagSchema(mapping[tagValue]));
+          }
+          gen.else();
+          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
+          gen.endIf();
+        }
+        __name(validateMapping, "validateMapping");
+        function applyTagSchema(schemaProp) {
+          const _valid = gen.name("valid");
+          const schCxt = cxt.subschema({ keyword: "oneOf", schemaProp }, _valid);
+          cxt.mergeEvaluated(schCxt, codegen_1.Name);
+          return _valid;
+        }
+        __name(applyTagSchema, "applyTagSchema");
+        function getMapping() {
+          var _a;
+          const oneOfMapping = {};
+          const topRequired = hasRequired(parentSchema);
+          let tagRequired = true;
+          for (let i = 0; i < oneOf.length; i++) {
+            let sch = oneOf[i];
+            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
+              const ref = sch.$ref;
+              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
+              if (sch instanceof compile_1.SchemaEnv)
+                sch = sch.schema;
+              if (sch === void 0)
+                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
+            }
+            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
+            if (typeof propSch != "object") {
+              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
+            }
+            tagRequired = tagRequired && (topRequired || hasRequired(sch));
+            addMappings(propSch, i);
+          }
+          if (!tagRequired)
+            throw new Error(`discriminator: "${tagName}" must be required`);
+          return oneOfMapping;
+          function hasRequired({ required: required2 }) {
+            return Array.isArray(required2) && required2.includes(tagName);
+          }
+          __name(hasRequired, "hasRequired");
+          function addMappings(sch, i) {
+            if (sch.const) {
+              addMapping(sch.const, i);
+            } else if (sch.enum) {
+              for (const tagValue of sch.enum) {
+                addMapping(tagValue, i);
+              }
+            } else {
+              throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
+            }
+          }
+          __name(addMappings, "addMappings");
+          function addMapping(tagValue, i) {
+            if (typeof tagValue != "string" || tagValue in oneOfMapping) {
+              throw new Error(`discriminator: "${tagName}" values must be unique strings`);
+            }
+            oneOfMapping[tagValue] = i;
+          }
+          __name(addMapping, "addMapping");
+        }
+        __name(getMapping, "getMapping");
+      }
+    };
+    exports.default = def;
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-draft-07.json
+var require_json_schema_draft_07 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
+    module.exports = {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      $id: "http://json-schema.org/draft-07/schema#",
+      title: "Core schema meta-schema",
+      definitions: {
+        schemaArray: {
+          type: "array",
+          minItems: 1,
+          items: { $ref: "#" }
+        },
+        nonNegativeInteger: {
+          type: "integer",
+          minimum: 0
+        },
+        nonNegativeIntegerDefault0: {
+          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
+        },
+        simpleTypes: {
+          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
+        },
+        stringArray: {
+          type: "array",
+          items: { type: "string" },
+          uniqueItems: true,
+          default: []
+        }
+      },
+      type: ["object", "boolean"],
+      properties: {
+        $id: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $schema: {
+          type: "string",
+          format: "uri"
+        },
+        $ref: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $comment: {
+          type: "string"
+        },
+        title: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        default: true,
+        readOnly: {
+          type: "boolean",
+          default: false
+        },
+        examples: {
+          type: "array",
+          items: true
+        },
+        multipleOf: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        maximum: {
+          type: "number"
+        },
+        exclusiveMaximum: {
+          type: "number"
+        },
+        minimum: {
+          type: "number"
+        },
+        exclusiveMinimum: {
+          type: "number"
+        },
+        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
+        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        pattern: {
+          type: "string",
+          format: "regex"
+        },
+        additionalItems: { $ref: "#" },
+        items: {
+          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
+          default: true
+        },
+        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
+        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        uniqueItems: {
+          type: "boolean",
+          default: false
+        },
+        contains: { $ref: "#" },
+        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
+        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
+        required: { $ref: "#/definitions/stringArray" },
+        additionalProperties: { $ref: "#" },
+        definitions: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        properties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          default: {}
+        },
+        patternProperties: {
+          type: "object",
+          additionalProperties: { $ref: "#" },
+          propertyNames: { format: "regex" },
+          default: {}
+        },
+        dependencies: {
+          type: "object",
+          additionalProperties: {
+            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
+          }
+        },
+        propertyNames: { $ref: "#" },
+        const: true,
+        enum: {
+          type: "array",
+          items: true,
+          minItems: 1,
+          uniqueItems: true
+        },
+        type: {
+          anyOf: [
+            { $ref: "#/definitions/simpleTypes" },
+            {
+              type: "array",
+              items: { $ref: "#/definitions/simpleTypes" },
+              minItems: 1,
+              uniqueItems: true
+            }
+          ]
+        },
+        format: { type: "string" },
+        contentMediaType: { type: "string" },
+        contentEncoding: { type: "string" },
+        if: { $ref: "#" },
+        then: { $ref: "#" },
+        else: { $ref: "#" },
+        allOf: { $ref: "#/definitions/schemaArray" },
+        anyOf: { $ref: "#/definitions/schemaArray" },
+        oneOf: { $ref: "#/definitions/schemaArray" },
+        not: { $ref: "#" }
+      },
+      default: true
+    };
+  }
+});
+
+// node_modules/ajv/dist/ajv.js
+var require_ajv = __commonJS({
+  "node_modules/ajv/dist/ajv.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
+    var core_1 = require_core();
+    var draft7_1 = require_draft7();
+    var discriminator_1 = require_discriminator();
+    var draft7MetaSchema = require_json_schema_draft_07();
+    var META_SUPPORT_DATA = ["/properties"];
+    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
+    var Ajv2 = class extends core_1.default {
+      static {
+        __name(this, "Ajv");
+      }
+      _addVocabularies() {
+        super._addVocabularies();
+        draft7_1.default.forEach((v) => this.addVocabulary(v));
+        if (this.opts.discriminator)
+          this.addKeyword(discriminator_1.default);
+      }
+      _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        if (!this.opts.meta)
+          return;
+        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
+        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+      }
+      defaultMeta() {
+        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
+      }
+    };
+    exports.Ajv = Ajv2;
+    module.exports = exports = Ajv2;
+    module.exports.Ajv = Ajv2;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = Ajv2;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validate_1.KeywordCxt;
+    }, "get") });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1._;
+    }, "get") });
+    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.str;
+    }, "get") });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.stringify;
+    }, "get") });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.nil;
+    }, "get") });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.Name;
+    }, "get") });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.CodeGen;
+    }, "get") });
+    var validation_error_1 = require_validation_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validation_error_1.default;
+    }, "get") });
+    var ref_error_1 = require_ref_error();
+    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return ref_error_1.default;
+    }, "get") });
+  }
+});
+
 // node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js
 var require_dynamicAnchor = __commonJS({
   "node_modules/ajv/dist/vocabularies/dynamic/dynamicAnchor.js"(exports) {
@@ -35987,135 +36496,464 @@ var require_unevaluated = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
-var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var error2 = {
-      message: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`, "message"),
-      params: /* @__PURE__ */ __name(({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`, "params")
-    };
-    var def = {
-      keyword: "format",
-      type: ["number", "string"],
-      schemaType: "string",
-      $data: true,
-      error: error2,
-      code(cxt, ruleType) {
-        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
-        const { opts, errSchemaPath, schemaEnv, self: self2 } = it;
-        if (!opts.validateFormats)
-          return;
-        if ($data)
-          validate$DataFormat();
-        else
-          validateFormat();
-        function validate$DataFormat() {
-          const fmts = gen.scopeValue("formats", {
-            ref: self2.formats,
-            code: opts.code.formats
-          });
-          const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
-          const fType = gen.let("fType");
-          const format = gen.let("format");
-          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format, fDef));
-          cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
-          function unknownFmt() {
-            if (opts.strictSchema === false)
-              return codegen_1.nil;
-            return (0, codegen_1._)`${schemaCode} && !${format}`;
+// node_modules/ajv/dist/refs/json-schema-2019-09/schema.json
+var require_schema4 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/schema.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/schema",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/core": true,
+        "https://json-schema.org/draft/2019-09/vocab/applicator": true,
+        "https://json-schema.org/draft/2019-09/vocab/validation": true,
+        "https://json-schema.org/draft/2019-09/vocab/meta-data": true,
+        "https://json-schema.org/draft/2019-09/vocab/format": false,
+        "https://json-schema.org/draft/2019-09/vocab/content": true
+      },
+      $recursiveAnchor: true,
+      title: "Core and Validation specifications meta-schema",
+      allOf: [
+        { $ref: "meta/core" },
+        { $ref: "meta/applicator" },
+        { $ref: "meta/validation" },
+        { $ref: "meta/meta-data" },
+        { $ref: "meta/format" },
+        { $ref: "meta/content" }
+      ],
+      type: ["object", "boolean"],
+      properties: {
+        definitions: {
+          $comment: "While no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schema to prevent incompatible extensions as it remains in common use.",
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        },
+        dependencies: {
+          $comment: '"dependencies" is no longer a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to "dependentSchemas" and "dependentRequired"',
+          type: "object",
+          additionalProperties: {
+            anyOf: [{ $recursiveRef: "#" }, { $ref: "meta/validation#/$defs/stringArray" }]
           }
-          __name(unknownFmt, "unknownFmt");
-          function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))` : (0, codegen_1._)`${format}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
-            return (0, codegen_1._)`${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
-          }
-          __name(invalidFmt, "invalidFmt");
         }
-        __name(validate$DataFormat, "validate$DataFormat");
-        function validateFormat() {
-          const formatDef = self2.formats[schema2];
-          if (!formatDef) {
-            unknownFormat();
-            return;
-          }
-          if (formatDef === true)
-            return;
-          const [fmtType, format, fmtRef] = getFormat(formatDef);
-          if (fmtType === ruleType)
-            cxt.pass(validCondition());
-          function unknownFormat() {
-            if (opts.strictSchema === false) {
-              self2.logger.warn(unknownMsg());
-              return;
-            }
-            throw new Error(unknownMsg());
-            function unknownMsg() {
-              return `unknown format "${schema2}" ignored in schema at path "${errSchemaPath}"`;
-            }
-            __name(unknownMsg, "unknownMsg");
-          }
-          __name(unknownFormat, "unknownFormat");
-          function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code });
-            if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
-              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
-            }
-            return ["string", fmtDef, fmt];
-          }
-          __name(getFormat, "getFormat");
-          function validCondition() {
-            if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
-              if (!schemaEnv.$async)
-                throw new Error("async format in sync schema");
-              return (0, codegen_1._)`await ${fmtRef}(${data})`;
-            }
-            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
-          }
-          __name(validCondition, "validCondition");
-        }
-        __name(validateFormat, "validateFormat");
       }
     };
-    exports.default = def;
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
-var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var format_1 = require_format();
-    var format = [format_1.default];
-    exports.default = format;
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json
+var require_applicator2 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/applicator",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/applicator": true
+      },
+      $recursiveAnchor: true,
+      title: "Applicator vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        additionalItems: { $recursiveRef: "#" },
+        unevaluatedItems: { $recursiveRef: "#" },
+        items: {
+          anyOf: [{ $recursiveRef: "#" }, { $ref: "#/$defs/schemaArray" }]
+        },
+        contains: { $recursiveRef: "#" },
+        additionalProperties: { $recursiveRef: "#" },
+        unevaluatedProperties: { $recursiveRef: "#" },
+        properties: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        },
+        patternProperties: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          propertyNames: { format: "regex" },
+          default: {}
+        },
+        dependentSchemas: {
+          type: "object",
+          additionalProperties: {
+            $recursiveRef: "#"
+          }
+        },
+        propertyNames: { $recursiveRef: "#" },
+        if: { $recursiveRef: "#" },
+        then: { $recursiveRef: "#" },
+        else: { $recursiveRef: "#" },
+        allOf: { $ref: "#/$defs/schemaArray" },
+        anyOf: { $ref: "#/$defs/schemaArray" },
+        oneOf: { $ref: "#/$defs/schemaArray" },
+        not: { $recursiveRef: "#" }
+      },
+      $defs: {
+        schemaArray: {
+          type: "array",
+          minItems: 1,
+          items: { $recursiveRef: "#" }
+        }
+      }
+    };
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
-var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports) {
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json
+var require_content = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/content",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/content": true
+      },
+      $recursiveAnchor: true,
+      title: "Content vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        contentMediaType: { type: "string" },
+        contentEncoding: { type: "string" },
+        contentSchema: { $recursiveRef: "#" }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json
+var require_core3 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/core",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/core": true
+      },
+      $recursiveAnchor: true,
+      title: "Core vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        $id: {
+          type: "string",
+          format: "uri-reference",
+          $comment: "Non-empty fragments not allowed.",
+          pattern: "^[^#]*#?$"
+        },
+        $schema: {
+          type: "string",
+          format: "uri"
+        },
+        $anchor: {
+          type: "string",
+          pattern: "^[A-Za-z][-A-Za-z0-9.:_]*$"
+        },
+        $ref: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $recursiveRef: {
+          type: "string",
+          format: "uri-reference"
+        },
+        $recursiveAnchor: {
+          type: "boolean",
+          default: false
+        },
+        $vocabulary: {
+          type: "object",
+          propertyNames: {
+            type: "string",
+            format: "uri"
+          },
+          additionalProperties: {
+            type: "boolean"
+          }
+        },
+        $comment: {
+          type: "string"
+        },
+        $defs: {
+          type: "object",
+          additionalProperties: { $recursiveRef: "#" },
+          default: {}
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json
+var require_format3 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/format",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/format": true
+      },
+      $recursiveAnchor: true,
+      title: "Format vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        format: { type: "string" }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json
+var require_meta_data = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/meta-data",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/meta-data": true
+      },
+      $recursiveAnchor: true,
+      title: "Meta-data vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        title: {
+          type: "string"
+        },
+        description: {
+          type: "string"
+        },
+        default: true,
+        deprecated: {
+          type: "boolean",
+          default: false
+        },
+        readOnly: {
+          type: "boolean",
+          default: false
+        },
+        writeOnly: {
+          type: "boolean",
+          default: false
+        },
+        examples: {
+          type: "array",
+          items: true
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json
+var require_validation2 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json"(exports, module) {
+    module.exports = {
+      $schema: "https://json-schema.org/draft/2019-09/schema",
+      $id: "https://json-schema.org/draft/2019-09/meta/validation",
+      $vocabulary: {
+        "https://json-schema.org/draft/2019-09/vocab/validation": true
+      },
+      $recursiveAnchor: true,
+      title: "Validation vocabulary meta-schema",
+      type: ["object", "boolean"],
+      properties: {
+        multipleOf: {
+          type: "number",
+          exclusiveMinimum: 0
+        },
+        maximum: {
+          type: "number"
+        },
+        exclusiveMaximum: {
+          type: "number"
+        },
+        minimum: {
+          type: "number"
+        },
+        exclusiveMinimum: {
+          type: "number"
+        },
+        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
+        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        pattern: {
+          type: "string",
+          format: "regex"
+        },
+        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
+        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        uniqueItems: {
+          type: "boolean",
+          default: false
+        },
+        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
+        minContains: {
+          $ref: "#/$defs/nonNegativeInteger",
+          default: 1
+        },
+        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
+        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
+        required: { $ref: "#/$defs/stringArray" },
+        dependentRequired: {
+          type: "object",
+          additionalProperties: {
+            $ref: "#/$defs/stringArray"
+          }
+        },
+        const: true,
+        enum: {
+          type: "array",
+          items: true
+        },
+        type: {
+          anyOf: [
+            { $ref: "#/$defs/simpleTypes" },
+            {
+              type: "array",
+              items: { $ref: "#/$defs/simpleTypes" },
+              minItems: 1,
+              uniqueItems: true
+            }
+          ]
+        }
+      },
+      $defs: {
+        nonNegativeInteger: {
+          type: "integer",
+          minimum: 0
+        },
+        nonNegativeIntegerDefault0: {
+          $ref: "#/$defs/nonNegativeInteger",
+          default: 0
+        },
+        simpleTypes: {
+          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
+        },
+        stringArray: {
+          type: "array",
+          items: { type: "string" },
+          uniqueItems: true,
+          default: []
+        }
+      }
+    };
+  }
+});
+
+// node_modules/ajv/dist/refs/json-schema-2019-09/index.js
+var require_json_schema_2019_09 = __commonJS({
+  "node_modules/ajv/dist/refs/json-schema-2019-09/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.contentVocabulary = exports.metadataVocabulary = void 0;
-    exports.metadataVocabulary = [
-      "title",
-      "description",
-      "default",
-      "deprecated",
-      "readOnly",
-      "writeOnly",
-      "examples"
-    ];
-    exports.contentVocabulary = [
-      "contentMediaType",
-      "contentEncoding",
-      "contentSchema"
-    ];
+    var metaSchema = require_schema4();
+    var applicator = require_applicator2();
+    var content = require_content();
+    var core2 = require_core3();
+    var format = require_format3();
+    var metadata = require_meta_data();
+    var validation = require_validation2();
+    var META_SUPPORT_DATA = ["/properties"];
+    function addMetaSchema2019($data) {
+      ;
+      [
+        metaSchema,
+        applicator,
+        content,
+        core2,
+        with$data(this, format),
+        metadata,
+        with$data(this, validation)
+      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
+      return this;
+      function with$data(ajv, sch) {
+        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
+      }
+      __name(with$data, "with$data");
+    }
+    __name(addMetaSchema2019, "addMetaSchema2019");
+    exports.default = addMetaSchema2019;
+  }
+});
+
+// node_modules/ajv/dist/2019.js
+var require__ = __commonJS({
+  "node_modules/ajv/dist/2019.js"(exports, module) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2019 = void 0;
+    var core_1 = require_core();
+    var draft7_1 = require_draft7();
+    var dynamic_1 = require_dynamic();
+    var next_1 = require_next();
+    var unevaluated_1 = require_unevaluated();
+    var discriminator_1 = require_discriminator();
+    var json_schema_2019_09_1 = require_json_schema_2019_09();
+    var META_SCHEMA_ID = "https://json-schema.org/draft/2019-09/schema";
+    var Ajv20192 = class extends core_1.default {
+      static {
+        __name(this, "Ajv2019");
+      }
+      constructor(opts = {}) {
+        super({
+          ...opts,
+          dynamicRef: true,
+          next: true,
+          unevaluated: true
+        });
+      }
+      _addVocabularies() {
+        super._addVocabularies();
+        this.addVocabulary(dynamic_1.default);
+        draft7_1.default.forEach((v) => this.addVocabulary(v));
+        this.addVocabulary(next_1.default);
+        this.addVocabulary(unevaluated_1.default);
+        if (this.opts.discriminator)
+          this.addKeyword(discriminator_1.default);
+      }
+      _addDefaultMetaSchema() {
+        super._addDefaultMetaSchema();
+        const { $data, meta } = this.opts;
+        if (!meta)
+          return;
+        json_schema_2019_09_1.default.call(this, $data);
+        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
+      }
+      defaultMeta() {
+        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
+      }
+    };
+    exports.Ajv2019 = Ajv20192;
+    module.exports = exports = Ajv20192;
+    module.exports.Ajv2019 = Ajv20192;
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.default = Ajv20192;
+    var validate_1 = require_validate();
+    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validate_1.KeywordCxt;
+    }, "get") });
+    var codegen_1 = require_codegen();
+    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1._;
+    }, "get") });
+    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.str;
+    }, "get") });
+    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.stringify;
+    }, "get") });
+    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.nil;
+    }, "get") });
+    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.Name;
+    }, "get") });
+    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return codegen_1.CodeGen;
+    }, "get") });
+    var validation_error_1 = require_validation_error();
+    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return validation_error_1.default;
+    }, "get") });
+    var ref_error_1 = require_ref_error();
+    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
+      return ref_error_1.default;
+    }, "get") });
   }
 });
 
@@ -36147,133 +36985,8 @@ var require_draft2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
-var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.DiscrError = void 0;
-    var DiscrError;
-    (function(DiscrError2) {
-      DiscrError2["Tag"] = "tag";
-      DiscrError2["Mapping"] = "mapping";
-    })(DiscrError || (exports.DiscrError = DiscrError = {}));
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
-var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var types_1 = require_types();
-    var compile_1 = require_compile();
-    var ref_error_1 = require_ref_error();
-    var util_1 = require_util9();
-    var error2 = {
-      message: /* @__PURE__ */ __name(({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`, "message"),
-      params: /* @__PURE__ */ __name(({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`, "params")
-    };
-    var def = {
-      keyword: "discriminator",
-      type: "object",
-      schemaType: "object",
-      error: error2,
-      code(cxt) {
-        const { gen, data, schema: schema2, parentSchema, it } = cxt;
-        const { oneOf } = parentSchema;
-        if (!it.opts.discriminator) {
-          throw new Error("discriminator: requires discriminator option");
-        }
-        const tagName = schema2.propertyName;
-        if (typeof tagName != "string")
-          throw new Error("discriminator: requires propertyName");
-        if (schema2.mapping)
-          throw new Error("discriminator: mapping is not supported");
-        if (!oneOf)
-          throw new Error("discriminator: requires oneOf keyword");
-        const valid = gen.let("valid", false);
-        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
-        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
-        cxt.ok(valid);
-        function validateMapping() {
-          const mapping = getMapping();
-          gen.if(false);
-          for (const tagValue in mapping) {
-            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
-            gen.assign(valid, applyTagSchema(mapping[tagValue]));
-          }
-          gen.else();
-          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
-          gen.endIf();
-        }
-        __name(validateMapping, "validateMapping");
-        function applyTagSchema(schemaProp) {
-          const _valid = gen.name("valid");
-          const schCxt = cxt.subschema({ keyword: "oneOf", schemaProp }, _valid);
-          cxt.mergeEvaluated(schCxt, codegen_1.Name);
-          return _valid;
-        }
-        __name(applyTagSchema, "applyTagSchema");
-        function getMapping() {
-          var _a;
-          const oneOfMapping = {};
-          const topRequired = hasRequired(parentSchema);
-          let tagRequired = true;
-          for (let i = 0; i < oneOf.length; i++) {
-            let sch = oneOf[i];
-            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
-              const ref = sch.$ref;
-              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
-              if (sch instanceof compile_1.SchemaEnv)
-                sch = sch.schema;
-              if (sch === void 0)
-                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
-            }
-            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
-            if (typeof propSch != "object") {
-              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
-            }
-            tagRequired = tagRequired && (topRequired || hasRequired(sch));
-            addMappings(propSch, i);
-          }
-          if (!tagRequired)
-            throw new Error(`discriminator: "${tagName}" must be required`);
-          return oneOfMapping;
-          function hasRequired({ required: required2 }) {
-            return Array.isArray(required2) && required2.includes(tagName);
-          }
-          __name(hasRequired, "hasRequired");
-          function addMappings(sch, i) {
-            if (sch.const) {
-              addMapping(sch.const, i);
-            } else if (sch.enum) {
-              for (const tagValue of sch.enum) {
-                addMapping(tagValue, i);
-              }
-            } else {
-              throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
-            }
-          }
-          __name(addMappings, "addMappings");
-          function addMapping(tagValue, i) {
-            if (typeof tagValue != "string" || tagValue in oneOfMapping) {
-              throw new Error(`discriminator: "${tagName}" values must be unique strings`);
-            }
-            oneOfMapping[tagValue] = i;
-          }
-          __name(addMapping, "addMapping");
-        }
-        __name(getMapping, "getMapping");
-      }
-    };
-    exports.default = def;
-  }
-});
-
 // node_modules/ajv/dist/refs/json-schema-2020-12/schema.json
-var require_schema4 = __commonJS({
+var require_schema5 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/schema.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36333,7 +37046,7 @@ var require_schema4 = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json
-var require_applicator2 = __commonJS({
+var require_applicator3 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/applicator.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36406,7 +37119,7 @@ var require_unevaluated2 = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json
-var require_content = __commonJS({
+var require_content2 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/content.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36427,7 +37140,7 @@ var require_content = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json
-var require_core3 = __commonJS({
+var require_core4 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/core.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36502,7 +37215,7 @@ var require_format_annotation = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json
-var require_meta_data = __commonJS({
+var require_meta_data2 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/meta-data.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36543,7 +37256,7 @@ var require_meta_data = __commonJS({
 });
 
 // node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json
-var require_validation2 = __commonJS({
+var require_validation3 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/meta/validation.json"(exports, module) {
     module.exports = {
       $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -36642,14 +37355,14 @@ var require_json_schema_2020_12 = __commonJS({
   "node_modules/ajv/dist/refs/json-schema-2020-12/index.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var metaSchema = require_schema4();
-    var applicator = require_applicator2();
+    var metaSchema = require_schema5();
+    var applicator = require_applicator3();
     var unevaluated = require_unevaluated2();
-    var content = require_content();
-    var core2 = require_core3();
+    var content = require_content2();
+    var core2 = require_core4();
     var format = require_format_annotation();
-    var metadata = require_meta_data();
-    var validation = require_validation2();
+    var metadata = require_meta_data2();
+    var validation = require_validation3();
     var META_SUPPORT_DATA = ["/properties"];
     function addMetaSchema2020($data) {
       ;
@@ -36675,7 +37388,7 @@ var require_json_schema_2020_12 = __commonJS({
 });
 
 // node_modules/ajv/dist/2020.js
-var require__ = __commonJS({
+var require__2 = __commonJS({
   "node_modules/ajv/dist/2020.js"(exports, module) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -36685,7 +37398,7 @@ var require__ = __commonJS({
     var discriminator_1 = require_discriminator();
     var json_schema_2020_12_1 = require_json_schema_2020_12();
     var META_SCHEMA_ID = "https://json-schema.org/draft/2020-12/schema";
-    var Ajv20203 = class extends core_1.default {
+    var Ajv20202 = class extends core_1.default {
       static {
         __name(this, "Ajv2020");
       }
@@ -36715,263 +37428,11 @@ var require__ = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports.Ajv2020 = Ajv20203;
-    module.exports = exports = Ajv20203;
-    module.exports.Ajv2020 = Ajv20203;
+    exports.Ajv2020 = Ajv20202;
+    module.exports = exports = Ajv20202;
+    module.exports.Ajv2020 = Ajv20202;
     Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20203;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validate_1.KeywordCxt;
-    }, "get") });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1._;
-    }, "get") });
-    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.str;
-    }, "get") });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.stringify;
-    }, "get") });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.nil;
-    }, "get") });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.Name;
-    }, "get") });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.CodeGen;
-    }, "get") });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validation_error_1.default;
-    }, "get") });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return ref_error_1.default;
-    }, "get") });
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/draft7.js
-var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var core_1 = require_core2();
-    var validation_1 = require_validation();
-    var applicator_1 = require_applicator();
-    var format_1 = require_format2();
-    var metadata_1 = require_metadata();
-    var draft7Vocabularies = [
-      core_1.default,
-      validation_1.default,
-      (0, applicator_1.default)(),
-      format_1.default,
-      metadata_1.metadataVocabulary,
-      metadata_1.contentVocabulary
-    ];
-    exports.default = draft7Vocabularies;
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
-var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports, module) {
-    module.exports = {
-      $schema: "http://json-schema.org/draft-07/schema#",
-      $id: "http://json-schema.org/draft-07/schema#",
-      title: "Core schema meta-schema",
-      definitions: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $ref: "#" }
-        },
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      },
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $comment: {
-          type: "string"
-        },
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        },
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
-        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        additionalItems: { $ref: "#" },
-        items: {
-          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
-          default: true
-        },
-        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
-        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        contains: { $ref: "#" },
-        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
-        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/definitions/stringArray" },
-        additionalProperties: { $ref: "#" },
-        definitions: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        properties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependencies: {
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
-          }
-        },
-        propertyNames: { $ref: "#" },
-        const: true,
-        enum: {
-          type: "array",
-          items: true,
-          minItems: 1,
-          uniqueItems: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/definitions/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/definitions/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        },
-        format: { type: "string" },
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        if: { $ref: "#" },
-        then: { $ref: "#" },
-        else: { $ref: "#" },
-        allOf: { $ref: "#/definitions/schemaArray" },
-        anyOf: { $ref: "#/definitions/schemaArray" },
-        oneOf: { $ref: "#/definitions/schemaArray" },
-        not: { $ref: "#" }
-      },
-      default: true
-    };
-  }
-});
-
-// node_modules/ajv/dist/ajv.js
-var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv = void 0;
-    var core_1 = require_core();
-    var draft7_1 = require_draft7();
-    var discriminator_1 = require_discriminator();
-    var draft7MetaSchema = require_json_schema_draft_07();
-    var META_SUPPORT_DATA = ["/properties"];
-    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv2 = class extends core_1.default {
-      static {
-        __name(this, "Ajv");
-      }
-      _addVocabularies() {
-        super._addVocabularies();
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        if (!this.opts.meta)
-          return;
-        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
-        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv = Ajv2;
-    module.exports = exports = Ajv2;
-    module.exports.Ajv = Ajv2;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv2;
+    exports.default = Ajv20202;
     var validate_1 = require_validate();
     Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
       return validate_1.KeywordCxt;
@@ -37093,12 +37554,12 @@ var require_dist2 = __commonJS({
     var fastName = new codegen_1.Name("fastFormats");
     var formatsPlugin = /* @__PURE__ */ __name((ajv, opts = { keywords: true }) => {
       if (Array.isArray(opts)) {
-        addFormats3(ajv, opts, formats_1.fullFormats, fullName2);
+        addFormats2(ajv, opts, formats_1.fullFormats, fullName2);
         return ajv;
       }
       const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName2];
       const list = opts.formats || formats_1.formatNames;
-      addFormats3(ajv, list, formats, exportName);
+      addFormats2(ajv, list, formats, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
@@ -37110,14 +37571,14 @@ var require_dist2 = __commonJS({
         throw new Error(`Unknown format "${name}"`);
       return f;
     };
-    function addFormats3(ajv, list, fs3, exportName) {
+    function addFormats2(ajv, list, fs3, exportName) {
       var _a;
       var _b;
       (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
       for (const f of list)
         ajv.addFormat(f, fs3[f]);
     }
-    __name(addFormats3, "addFormats");
+    __name(addFormats2, "addFormats");
     module.exports = exports = formatsPlugin;
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.default = formatsPlugin;
@@ -43226,467 +43687,6 @@ var require_lib = __commonJS({
       __require.extensions[".handlebars"] = extension;
       __require.extensions[".hbs"] = extension;
     }
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/schema.json
-var require_schema5 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/schema.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/schema",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/core": true,
-        "https://json-schema.org/draft/2019-09/vocab/applicator": true,
-        "https://json-schema.org/draft/2019-09/vocab/validation": true,
-        "https://json-schema.org/draft/2019-09/vocab/meta-data": true,
-        "https://json-schema.org/draft/2019-09/vocab/format": false,
-        "https://json-schema.org/draft/2019-09/vocab/content": true
-      },
-      $recursiveAnchor: true,
-      title: "Core and Validation specifications meta-schema",
-      allOf: [
-        { $ref: "meta/core" },
-        { $ref: "meta/applicator" },
-        { $ref: "meta/validation" },
-        { $ref: "meta/meta-data" },
-        { $ref: "meta/format" },
-        { $ref: "meta/content" }
-      ],
-      type: ["object", "boolean"],
-      properties: {
-        definitions: {
-          $comment: "While no longer an official keyword as it is replaced by $defs, this keyword is retained in the meta-schema to prevent incompatible extensions as it remains in common use.",
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        },
-        dependencies: {
-          $comment: '"dependencies" is no longer a keyword, but schema authors should avoid redefining it to facilitate a smooth transition to "dependentSchemas" and "dependentRequired"',
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $recursiveRef: "#" }, { $ref: "meta/validation#/$defs/stringArray" }]
-          }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json
-var require_applicator3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/applicator.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/applicator",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/applicator": true
-      },
-      $recursiveAnchor: true,
-      title: "Applicator vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        additionalItems: { $recursiveRef: "#" },
-        unevaluatedItems: { $recursiveRef: "#" },
-        items: {
-          anyOf: [{ $recursiveRef: "#" }, { $ref: "#/$defs/schemaArray" }]
-        },
-        contains: { $recursiveRef: "#" },
-        additionalProperties: { $recursiveRef: "#" },
-        unevaluatedProperties: { $recursiveRef: "#" },
-        properties: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependentSchemas: {
-          type: "object",
-          additionalProperties: {
-            $recursiveRef: "#"
-          }
-        },
-        propertyNames: { $recursiveRef: "#" },
-        if: { $recursiveRef: "#" },
-        then: { $recursiveRef: "#" },
-        else: { $recursiveRef: "#" },
-        allOf: { $ref: "#/$defs/schemaArray" },
-        anyOf: { $ref: "#/$defs/schemaArray" },
-        oneOf: { $ref: "#/$defs/schemaArray" },
-        not: { $recursiveRef: "#" }
-      },
-      $defs: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $recursiveRef: "#" }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json
-var require_content2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/content.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/content",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/content": true
-      },
-      $recursiveAnchor: true,
-      title: "Content vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        contentSchema: { $recursiveRef: "#" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json
-var require_core4 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/core.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/core",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/core": true
-      },
-      $recursiveAnchor: true,
-      title: "Core vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference",
-          $comment: "Non-empty fragments not allowed.",
-          pattern: "^[^#]*#?$"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $anchor: {
-          type: "string",
-          pattern: "^[A-Za-z][-A-Za-z0-9.:_]*$"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $recursiveRef: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $recursiveAnchor: {
-          type: "boolean",
-          default: false
-        },
-        $vocabulary: {
-          type: "object",
-          propertyNames: {
-            type: "string",
-            format: "uri"
-          },
-          additionalProperties: {
-            type: "boolean"
-          }
-        },
-        $comment: {
-          type: "string"
-        },
-        $defs: {
-          type: "object",
-          additionalProperties: { $recursiveRef: "#" },
-          default: {}
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json
-var require_format3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/format.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/format",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/format": true
-      },
-      $recursiveAnchor: true,
-      title: "Format vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        format: { type: "string" }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json
-var require_meta_data2 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/meta-data.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/meta-data",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/meta-data": true
-      },
-      $recursiveAnchor: true,
-      title: "Meta-data vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        deprecated: {
-          type: "boolean",
-          default: false
-        },
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        writeOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json
-var require_validation3 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/meta/validation.json"(exports, module) {
-    module.exports = {
-      $schema: "https://json-schema.org/draft/2019-09/schema",
-      $id: "https://json-schema.org/draft/2019-09/meta/validation",
-      $vocabulary: {
-        "https://json-schema.org/draft/2019-09/vocab/validation": true
-      },
-      $recursiveAnchor: true,
-      title: "Validation vocabulary meta-schema",
-      type: ["object", "boolean"],
-      properties: {
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/$defs/nonNegativeInteger" },
-        minLength: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        maxItems: { $ref: "#/$defs/nonNegativeInteger" },
-        minItems: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        maxContains: { $ref: "#/$defs/nonNegativeInteger" },
-        minContains: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 1
-        },
-        maxProperties: { $ref: "#/$defs/nonNegativeInteger" },
-        minProperties: { $ref: "#/$defs/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/$defs/stringArray" },
-        dependentRequired: {
-          type: "object",
-          additionalProperties: {
-            $ref: "#/$defs/stringArray"
-          }
-        },
-        const: true,
-        enum: {
-          type: "array",
-          items: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/$defs/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/$defs/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        }
-      },
-      $defs: {
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          $ref: "#/$defs/nonNegativeInteger",
-          default: 0
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      }
-    };
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-2019-09/index.js
-var require_json_schema_2019_09 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-2019-09/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var metaSchema = require_schema5();
-    var applicator = require_applicator3();
-    var content = require_content2();
-    var core2 = require_core4();
-    var format = require_format3();
-    var metadata = require_meta_data2();
-    var validation = require_validation3();
-    var META_SUPPORT_DATA = ["/properties"];
-    function addMetaSchema2019($data) {
-      ;
-      [
-        metaSchema,
-        applicator,
-        content,
-        core2,
-        with$data(this, format),
-        metadata,
-        with$data(this, validation)
-      ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
-      return this;
-      function with$data(ajv, sch) {
-        return $data ? ajv.$dataMetaSchema(sch, META_SUPPORT_DATA) : sch;
-      }
-      __name(with$data, "with$data");
-    }
-    __name(addMetaSchema2019, "addMetaSchema2019");
-    exports.default = addMetaSchema2019;
-  }
-});
-
-// node_modules/ajv/dist/2019.js
-var require__2 = __commonJS({
-  "node_modules/ajv/dist/2019.js"(exports, module) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.MissingRefError = exports.ValidationError = exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = exports.Ajv2019 = void 0;
-    var core_1 = require_core();
-    var draft7_1 = require_draft7();
-    var dynamic_1 = require_dynamic();
-    var next_1 = require_next();
-    var unevaluated_1 = require_unevaluated();
-    var discriminator_1 = require_discriminator();
-    var json_schema_2019_09_1 = require_json_schema_2019_09();
-    var META_SCHEMA_ID = "https://json-schema.org/draft/2019-09/schema";
-    var Ajv20192 = class extends core_1.default {
-      static {
-        __name(this, "Ajv2019");
-      }
-      constructor(opts = {}) {
-        super({
-          ...opts,
-          dynamicRef: true,
-          next: true,
-          unevaluated: true
-        });
-      }
-      _addVocabularies() {
-        super._addVocabularies();
-        this.addVocabulary(dynamic_1.default);
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
-        this.addVocabulary(next_1.default);
-        this.addVocabulary(unevaluated_1.default);
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        const { $data, meta } = this.opts;
-        if (!meta)
-          return;
-        json_schema_2019_09_1.default.call(this, $data);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports.Ajv2019 = Ajv20192;
-    module.exports = exports = Ajv20192;
-    module.exports.Ajv2019 = Ajv20192;
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.default = Ajv20192;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validate_1.KeywordCxt;
-    }, "get") });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports, "_", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1._;
-    }, "get") });
-    Object.defineProperty(exports, "str", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.str;
-    }, "get") });
-    Object.defineProperty(exports, "stringify", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.stringify;
-    }, "get") });
-    Object.defineProperty(exports, "nil", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.nil;
-    }, "get") });
-    Object.defineProperty(exports, "Name", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.Name;
-    }, "get") });
-    Object.defineProperty(exports, "CodeGen", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return codegen_1.CodeGen;
-    }, "get") });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports, "ValidationError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return validation_error_1.default;
-    }, "get") });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports, "MissingRefError", { enumerable: true, get: /* @__PURE__ */ __name(function() {
-      return ref_error_1.default;
-    }, "get") });
   }
 });
 
@@ -52013,8 +52013,32 @@ function parsePointer(ptr) {
   return ptr.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 __name(parsePointer, "parsePointer");
+function walkPointer(root3, ptr) {
+  const nodes = [];
+  let node = root3;
+  for (const token of parsePointer(ptr)) {
+    if (Array.isArray(node)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(token) || Number(token) >= node.length) break;
+      node = node[Number(token)];
+    } else if (node !== null && typeof node === "object" && Object.prototype.hasOwnProperty.call(node, token)) {
+      node = node[token];
+    } else {
+      break;
+    }
+    nodes.push(node);
+  }
+  return nodes;
+}
+__name(walkPointer, "walkPointer");
+function valueAt(root3, ptr) {
+  const tokens2 = parsePointer(ptr).length;
+  if (tokens2 === 0) return root3;
+  const nodes = walkPointer(root3, ptr);
+  return nodes.length === tokens2 ? nodes[tokens2 - 1] : void 0;
+}
+__name(valueAt, "valueAt");
 
-// src/manifest/merge-patch.ts
+// src/document/own.ts
 function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -52041,25 +52065,11 @@ function cloneJson(value) {
   return value;
 }
 __name(cloneJson, "cloneJson");
-function applyMergePatch(target, patch) {
-  if (!isJsonObject(patch)) return cloneJson(patch);
-  const result2 = isJsonObject(target) ? cloneJson(target) : {};
-  for (const key2 of Object.keys(patch)) {
-    const value = patch[key2];
-    if (value === null) {
-      delete result2[key2];
-    } else {
-      setOwn(result2, key2, applyMergePatch(getOwn(result2, key2), value));
-    }
-  }
-  return result2;
-}
-__name(applyMergePatch, "applyMergePatch");
 
-// src/manifest/parse.ts
+// src/document/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/manifest/syntax-fix.ts
+// src/document/syntax-fix.ts
 var HINTS = {
   TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
   BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
@@ -52163,7 +52173,7 @@ function formatMiB(bytes) {
 }
 __name(formatMiB, "formatMiB");
 
-// src/manifest/source-map.ts
+// src/document/source-map.ts
 var root = /* @__PURE__ */ __name(() => ({ line: 1, column: 1 }), "root");
 var SourceMapBuilder = class _SourceMapBuilder {
   /** `lineStarts` may still grow while the parser runs (it is the LineCounter's own array). */
@@ -52217,7 +52227,7 @@ var SourceMapBuilder = class _SourceMapBuilder {
   }
 };
 
-// src/manifest/parse.ts
+// src/document/parse.ts
 var DEFAULT_LIMITS = { maxBytes: MAX_MANIFEST_BYTES, maxExpandedBytes: MAX_EXPANDED_BYTES, maxAliasCount: 100, maxDepth: 64 };
 var SAFE_MAX_DEPTH = 256;
 var MAX_EXPANDED_NODES = 1e5;
@@ -52550,215 +52560,7 @@ function cstDepthExceeded(tokens2, max) {
 }
 __name(cstDepthExceeded, "cstDepthExceeded");
 
-// src/manifest/hints.ts
-var MEMORY_UNITS = {
-  k: "Ki",
-  kb: "Ki",
-  ki: "Ki",
-  kib: "Ki",
-  m: "Mi",
-  mb: "Mi",
-  mi: "Mi",
-  mib: "Mi",
-  g: "Gi",
-  gb: "Gi",
-  gi: "Gi",
-  gib: "Gi",
-  t: "Ti",
-  tb: "Ti",
-  ti: "Ti",
-  tib: "Ti"
-};
-var MEMORY_STEPS = ["Ki", "Mi", "Gi", "Ti"];
-function memoryHint(value) {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(value);
-  const generic = "write a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`";
-  if (!match) return generic;
-  const unit = Object.prototype.hasOwnProperty.call(MEMORY_UNITS, match[2].toLowerCase()) ? MEMORY_UNITS[match[2].toLowerCase()] : void 0;
-  if (match[2] === "") return `add a unit (Ki, Mi, Gi or Ti), like \`${Number(match[1])}Mi\``;
-  if (unit === void 0) return `\`${match[2]}\` is not a memory unit; ${generic}`;
-  let amount = Number(match[1]);
-  let step2 = MEMORY_STEPS.indexOf(unit);
-  if (amount === 0) return "memory must be more than 0, like `128Mi`";
-  while (!Number.isInteger(amount) && step2 > 0) {
-    amount *= 1024;
-    step2 -= 1;
-  }
-  return `write \`${Math.round(amount)}${MEMORY_STEPS[step2]}\``;
-}
-__name(memoryHint, "memoryHint");
-function cpuHint(value) {
-  const generic = "write millicores like `250m` or cores like `0.5` (at most three decimals)";
-  const milli = /^\s*(\d+(?:\.\d+)?)\s*(m|mi|milli|millicores?|millicpus?)\s*$/i.exec(value);
-  if (milli) {
-    const amount = Number(milli[1]);
-    if (amount === 0) return "cpu must be more than 0, like `100m`";
-    if (!Number.isInteger(amount)) return `millicores are whole numbers: write \`${Math.round(amount) || 1}m\``;
-    return `write \`${amount}m\``;
-  }
-  const cores = /^\s*(\d+(?:\.\d+)?)\s*(cores?|cpus?|vcpus?)?\s*$/i.exec(value);
-  if (cores) {
-    const amount = Number(cores[1]);
-    if (amount === 0) return "cpu must be more than 0, like `100m`";
-    const millicores = amount * 1e3;
-    if (Number.isInteger(millicores)) return `write \`${millicores}m\``;
-    return `use at most three decimals: write \`${Math.max(1, Math.round(millicores))}m\``;
-  }
-  return generic;
-}
-__name(cpuHint, "cpuHint");
-function cpuNumberHint(value) {
-  const millicores = value * 1e3;
-  return Number.isInteger(millicores) && millicores > 0 ? `quote it (\`"${value}"\`) or write millicores: \`${millicores}m\`` : "write millicores like `250m`";
-}
-__name(cpuNumberHint, "cpuNumberHint");
-function imageHint(value) {
-  const example = "`ghcr.io/acme/api:1.0.0`";
-  if (value.trim() === "") return `write an image reference like ${example}`;
-  if (/\s/.test(value)) return "an image reference has no spaces";
-  const scheme = /^[a-z]+:\/\//i.exec(value);
-  if (scheme) return `drop the \`${scheme[0]}\`: write \`${value.slice(scheme[0].length)}\``;
-  const at = value.indexOf("@");
-  const name = at === -1 ? value : value.slice(0, at);
-  const lastSlash = name.lastIndexOf("/");
-  const lastColon = name.lastIndexOf(":");
-  const hasTag = lastColon > lastSlash;
-  const repository = hasTag ? name.slice(0, lastColon) : name;
-  if (at !== -1) {
-    const digest2 = value.slice(at + 1);
-    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest2)) {
-      return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
-    }
-  } else if (!hasTag) {
-    return "add a tag like `:1.0.0` or a digest (`@sha256:\u2026`); there is no implicit `latest`";
-  } else if (name.slice(lastColon + 1) === "") {
-    return "the tag after `:` is empty; add a tag like `:1.0.0`";
-  } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(name.slice(lastColon + 1))) {
-    return "a tag is up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`";
-  }
-  const firstSlash = repository.indexOf("/");
-  const first = firstSlash === -1 ? "" : repository.slice(0, firstSlash);
-  const hasRegistry = /[.:]/.test(first) || first === "localhost";
-  const path = hasRegistry ? repository.slice(firstSlash + 1) : repository;
-  if (path !== path.toLowerCase()) {
-    const fixed = (hasRegistry ? `${first}/` : "") + path.toLowerCase() + value.slice(repository.length);
-    return `repository names are lowercase: write \`${fixed}\``;
-  }
-  return `write a reference like ${example} or \`ghcr.io/acme/api@sha256:\u2026\``;
-}
-__name(imageHint, "imageHint");
-function hostHint(value) {
-  const scheme = /^[a-z]+:\/\//i.exec(value);
-  if (scheme) return `write the host name only, without \`${scheme[0]}\``;
-  if (value.includes("/")) return "write the host name only; the path goes in `ingress.path`";
-  if (value.includes(":")) return "write the host name only, without a port";
-  if (value !== value.toLowerCase()) return `host names are lowercase: write \`${value.toLowerCase()}\``;
-  if (value.includes("_")) return "host names use hyphens, not underscores";
-  return "a host name is dot-separated labels of lowercase letters, digits and hyphens, like `api.example.com`";
-}
-__name(hostHint, "hostHint");
-function pathHint(value) {
-  if (!value.startsWith("/")) return `a path starts with \`/\`: write \`/${value}\``;
-  return "percent-encode characters other than letters, digits and `-._~!$&'()*+,;=:@%/`";
-}
-__name(pathHint, "pathHint");
-function slugSuggestion(value, pattern) {
-  const slug = value.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
-  return slug !== value && pattern.test(slug) ? slug : void 0;
-}
-__name(slugSuggestion, "slugSuggestion");
-function envNameSuggestion(value) {
-  const name = value.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^([0-9])/, "_$1");
-  return name !== value && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : void 0;
-}
-__name(envNameSuggestion, "envNameSuggestion");
-
-// src/manifest/pattern-words.ts
-var SLUG = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$";
-var LABEL_40 = "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$";
-var IMAGE = "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$";
-var HOST = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
-function slugFix(pattern) {
-  const regex2 = new RegExp(pattern);
-  return (value) => slugSuggestion(value, regex2);
-}
-__name(slugFix, "slugFix");
-var TABLE = {
-  [SLUG]: {
-    words: "lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 40 characters",
-    suggestion: slugFix(SLUG)
-  },
-  [LABEL_40]: {
-    words: "lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit, at most 40 characters",
-    suggestion: slugFix(LABEL_40)
-  },
-  "^[A-Za-z_][A-Za-z0-9_]*$": {
-    words: "letters, digits and underscores, not starting with a digit",
-    suggestion: envNameSuggestion
-  },
-  "^[a-z][-a-z0-9]{0,62}$": {
-    words: "lowercase letters, digits and hyphens, starting with a letter, at most 63 characters",
-    suggestion: slugFix("^[a-z][-a-z0-9]{0,62}$")
-  },
-  "^[a-z0-9][-a-z0-9]{0,62}$": {
-    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters",
-    suggestion: slugFix("^[a-z0-9][-a-z0-9]{0,62}$")
-  },
-  "^[A-Za-z][A-Za-z0-9_]{0,62}$": {
-    words: "letters, digits and underscores, starting with a letter, at most 63 characters"
-  },
-  [HOST]: { words: "a lowercase host name like `api.example.com`", hint: hostHint },
-  "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$": { words: "an HTTP path starting with `/`", hint: pathHint },
-  "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$": {
-    words: "millicores like `250m` or cores like `0.5`",
-    hint: cpuHint
-  },
-  "^[1-9][0-9]{0,4}[mhd]$": { words: "a duration: a whole number then m, h or d, like `7d` or `12h`" },
-  "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$": {
-    words: "a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`",
-    hint: memoryHint
-  },
-  // The OCI reference grammar; the hint explains which part is wrong.
-  [IMAGE]: {
-    words: "an image reference with a tag or a digest, like `ghcr.io/acme/api:1.0.0`",
-    hint: imageHint
-  },
-  // Org config patterns.
-  "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$": { words: "`owner/name`, like `acme/gitops`" },
-  "^[A-Za-z0-9._/-]{1,200}$": { words: "a branch name: letters, digits, `.`, `_`, `-` and `/`" },
-  "(^|/)\\.|\\.\\.|//|/$|\\.lock$": {
-    words: "a valid branch name (no `..`, `//`, leading `.`, trailing `/` or `.lock` suffix)"
-  },
-  "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$": {
-    words: 'a relative folder like `clusters/apps` (no leading `/`, no `..`), or "" for the repository root'
-  },
-  "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$": {
-    words: "a relative file path like `platform.yaml`"
-  },
-  "^[a-z0-9][a-z0-9._-]*$": { words: "lowercase letters, digits, `.`, `_` and `-`" },
-  "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$": {
-    words: "a Kubernetes name: lowercase letters, digits and hyphens, at most 63 characters"
-  },
-  "^[-a-z0-9{}]+$": {
-    words: "lowercase letters, digits, hyphens and the placeholders `{owner}` and `{env}`"
-  },
-  "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$": {
-    words: "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
-  },
-  "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$": { words: "`group/version`, like `database.acme.io/v1alpha1`" },
-  "^[A-Z][A-Za-z0-9]*$": { words: "a Kubernetes kind in PascalCase, like `PostgreSQLInstance`" },
-  "^[A-Za-z0-9_.-]+$": { words: "letters, digits, `_`, `.` and `-`" },
-  "^https?://": { words: "a URL starting with `http://` or `https://`" },
-  "^[a-z0-9][a-z0-9-]{0,62}$": {
-    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
-  }
-};
-function patternWords(pattern) {
-  return Object.prototype.hasOwnProperty.call(TABLE, pattern) ? TABLE[pattern] : void 0;
-}
-__name(patternWords, "patternWords");
-
-// src/manifest/suggest.ts
+// src/document/suggest.ts
 function editDistance(a, b) {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
@@ -52827,7 +52629,7 @@ function clip(text, max = 60) {
 }
 __name(clip, "clip");
 
-// src/manifest/schema-errors.ts
+// src/document/schema-errors.ts
 function schemaDiagnostics(errors, context) {
   const { kept, nullable } = reduceNoise(errors);
   const seen = /* @__PURE__ */ new Set();
@@ -52889,6 +52691,8 @@ function translate(error2, context, nullable) {
   const schema2 = error2.parentSchema ?? {};
   const atValue = /* @__PURE__ */ __name(() => context.site(path, isContainer(data) ? "key" : "value"), "atValue");
   const params = error2.params;
+  const special = context.wording?.special?.(error2, subject);
+  if (special) return diagnostic(context, special.code, special.at ? context.site(path, special.at) : atValue(), special.message);
   switch (error2.keyword) {
     case "additionalProperties": {
       const name = String(params.additionalProperty);
@@ -52903,21 +52707,13 @@ function translate(error2, context, nullable) {
         context,
         "missing-field",
         { ...parent, path: parent.path + pointer(name) },
-        `${subject} is missing the required field \`${name}\`${missingAdvice(name)}`
+        `${subject} is missing the required field \`${name}\`${missingAdvice(context.wording, name)}`
       );
     }
     case "const":
-      if (path === "/apiVersion") {
-        return diagnostic(
-          context,
-          "unsupported-api-version",
-          atValue(),
-          `unsupported apiVersion ${show(data)}; the supported version is \`${String(params.allowedValue)}\``
-        );
-      }
       return diagnostic(context, "invalid-value", atValue(), `${subject} must be \`${String(params.allowedValue)}\`, not ${show(data)}`);
     case "type":
-      return diagnostic(context, "invalid-type", atValue(), typeMessage(subject, path, params.type, data, nullable));
+      return diagnostic(context, "invalid-type", atValue(), typeMessage(subject, path, params.type, data, nullable, context.wording));
     case "enum": {
       const allowed = params.allowedValues.map(String);
       const advice = typeof data === "string" ? didYouMean(data, allowed) : "";
@@ -52926,7 +52722,7 @@ function translate(error2, context, nullable) {
     case "pattern":
     case "not": {
       const pattern = String(error2.keyword === "pattern" ? params.pattern : schema2.not?.pattern ?? "");
-      return diagnostic(context, "invalid-value", atValue(), patternMessage(subject, pattern, data, schema2));
+      return diagnostic(context, "invalid-value", atValue(), patternMessage(subject, pattern, data, schema2, context.wording));
     }
     case "format":
       return diagnostic(context, "invalid-value", atValue(), `${subject} must be ${formatWords(String(params.format))}, not ${show(data)}`);
@@ -52952,7 +52748,7 @@ function translate(error2, context, nullable) {
     }
     case "minProperties":
     case "maxProperties":
-      return diagnostic(context, "invalid-value", context.site(path, "key"), countMessage(subject, path, error2.keyword, Number(params.limit), data));
+      return diagnostic(context, "invalid-value", context.site(path, "key"), countMessage(subject, error2.keyword, Number(params.limit), data));
     default:
       return diagnostic(
         context,
@@ -52975,7 +52771,7 @@ function translateKeyError(error2, context) {
     return diagnostic(context, "unknown-field", site, `unknown name \`${name}\` in ${container}${advice}`);
   }
   if (error2.keyword === "pattern") {
-    const words = patternWords(String(params.pattern));
+    const words = context.wording?.patternWords?.(String(params.pattern));
     const fixed = words?.suggestion?.(key2);
     return diagnostic(
       context,
@@ -53023,7 +52819,7 @@ function typeOf(value) {
   return "a string";
 }
 __name(typeOf, "typeOf");
-function typeMessage(subject, path, expected, data, nullable) {
+function typeMessage(subject, path, expected, data, nullable, wording) {
   const types2 = (Array.isArray(expected) ? expected : [expected]).map(String);
   const allowsNull = nullable || types2.includes("null");
   const kinds = types2.filter((t) => t !== "null");
@@ -53034,16 +52830,12 @@ function typeMessage(subject, path, expected, data, nullable) {
   if (data === null || data === void 0) return `${subject} has no value; it must be ${wanted}${orNull}`;
   let message = `${subject} must be ${wanted}${orNull}, not ${typeOf(data)}`;
   if (!isContainer(data)) message += ` (${show(data)})`;
-  const last = parsePointer(path).pop();
-  if (last === "cpu" && typeof data === "number") message += `; ${cpuNumberHint(data)}`;
-  if (last === "memory" && typeof data === "number" && Number.isInteger(data) && data > 0) {
-    message += `; memory needs a unit: did you mean \`${data}Mi\`?`;
-  }
-  return message;
+  const hint = wording?.typeHint?.(parsePointer(path).pop() ?? "", data);
+  return hint ? message + hint : message;
 }
 __name(typeMessage, "typeMessage");
-function patternMessage(subject, pattern, data, schema2) {
-  const words = patternWords(pattern);
+function patternMessage(subject, pattern, data, schema2, wording) {
+  const words = wording?.patternWords?.(pattern);
   const value = typeof data === "string" ? data : String(data);
   const hint = words?.hint?.(value);
   if (hint) return `${subject} ${show(data)} is not valid: ${hint}`;
@@ -53066,11 +52858,8 @@ function rangeWords(schema2) {
   return `must be ${parts.join(" and ")}`;
 }
 __name(rangeWords, "rangeWords");
-function countMessage(subject, path, keyword, limit, data) {
+function countMessage(subject, keyword, limit, data) {
   const count2 = isContainer(data) ? Object.keys(data).length : 0;
-  if (path === "/services") {
-    return keyword === "minProperties" ? "`services` must declare at least one service" : `\`services\` declares ${count2} services; at most ${limit} are allowed in one manifest (split it across repositories)`;
-  }
   const bound = keyword === "minProperties" ? "at least" : "at most";
   return `${subject} has ${count2} entries; it must have ${bound} ${limit}`;
 }
@@ -53080,19 +52869,9 @@ function formatWords(format) {
   return `a valid ${format}`;
 }
 __name(formatWords, "formatWords");
-var MISSING_ADVICE = {
-  apiVersion: "; add `apiVersion: paved.dev/v1`",
-  owner: "; add `owner:` with your team's slug",
-  services: "; add `services:` with at least one service",
-  image: "; add `image:` with a reference like `ghcr.io/acme/api:1.0.0`",
-  min: "; autoscaling needs both `min` and `max`",
-  max: "; autoscaling needs both `min` and `max`",
-  type: "; add `type:` with a dependency type from the org's catalog",
-  key: "; add `key:` naming the secret in the secret store",
-  path: "; add `path:`, like `/healthz`"
-};
-function missingAdvice(name) {
-  return Object.prototype.hasOwnProperty.call(MISSING_ADVICE, name) ? MISSING_ADVICE[name] : "";
+function missingAdvice(wording, name) {
+  const advice = wording?.missingAdvice;
+  return advice && hasOwn(advice, name) ? advice[name] : "";
 }
 __name(missingAdvice, "missingAdvice");
 
@@ -58407,42 +58186,7 @@ var manifestValidator = platform2.manifest;
 var serviceValidator = platform2.service;
 var configValidator = config.config;
 
-// src/core/package-root.ts
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-function findPackageRoot() {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return existsSync2(join(here, "schemas", "platform.schema.json")) ? here : resolve(here, "../..");
-}
-__name(findPackageRoot, "findPackageRoot");
-var PACKAGE_ROOT = findPackageRoot();
-function packagePath(...segments) {
-  return join(PACKAGE_ROOT, ...segments);
-}
-__name(packagePath, "packagePath");
-function readPackageText(...segments) {
-  return readFileSync(packagePath(...segments), "utf8");
-}
-__name(readPackageText, "readPackageText");
-function readPackageJson(...segments) {
-  return JSON.parse(readPackageText(...segments));
-}
-__name(readPackageJson, "readPackageJson");
-
-// src/manifest/schema.ts
-function schemaDocument(name) {
-  return readPackageJson("schemas", `${name}.schema.json`);
-}
-__name(schemaDocument, "schemaDocument");
-function manifestSchemaErrors(value) {
-  return manifestValidator(value) ? [] : [...manifestValidator.errors ?? []];
-}
-__name(manifestSchemaErrors, "manifestSchemaErrors");
-function serviceSchemaErrors(value) {
-  return serviceValidator(value) ? [] : [...serviceValidator.errors ?? []];
-}
-__name(serviceSchemaErrors, "serviceSchemaErrors");
+// src/document/site.ts
 function siteIn(sourceMap, path, at) {
   const position = (at === "key" ? sourceMap.key(path) : sourceMap.value(path)) ?? sourceMap.locate(path);
   return { path, line: position.line, column: position.column };
@@ -58459,36 +58203,256 @@ function dotted(tokens2) {
   return out;
 }
 __name(dotted, "dotted");
-function describeManifestPath(path) {
-  const tokens2 = parsePointer(path);
-  if (tokens2.length === 0) return "the manifest";
-  if (tokens2[0] === "services" && tokens2.length >= 2) {
-    return tokens2.length === 2 ? `service \`${tokens2[1]}\`` : `\`${dotted(tokens2.slice(2))}\``;
-  }
-  if (tokens2[0] === "environments" && tokens2.length >= 2) {
-    if (tokens2.length === 2) return `environment \`${tokens2[1]}\``;
-    if (tokens2[2] === "services" && tokens2.length >= 4) {
-      return tokens2.length === 4 ? `the \`${tokens2[1]}\` override of service \`${tokens2[3]}\`` : `\`${dotted(tokens2.slice(4))}\``;
-    }
-  }
-  return `\`${dotted(tokens2)}\``;
-}
-__name(describeManifestPath, "describeManifestPath");
-function validateManifestSchema(value, file, sourceMap) {
-  const errors = manifestSchemaErrors(value);
-  if (errors.length === 0) return [];
-  const context = {
-    file,
-    site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, path, at), "site"),
-    describe: describeManifestPath
-  };
-  return schemaDiagnostics(errors, context);
-}
-__name(validateManifestSchema, "validateManifestSchema");
 
-// src/policy/declared.ts
-var import__ = __toESM(require__(), 1);
-var import_ajv_formats = __toESM(require_dist2(), 1);
+// src/document/locate.ts
+function locateFinding(finding, document) {
+  const { pointer: pointer2, side } = finding.at;
+  const site = side ? siteIn(document.sourceMap, pointer2, side) : { path: pointer2, ...document.sourceMap.locate(pointer2) };
+  return {
+    severity: finding.severity,
+    code: finding.code,
+    message: finding.message,
+    file: document.file,
+    line: site.line,
+    column: site.column,
+    path: site.path
+  };
+}
+__name(locateFinding, "locateFinding");
+function locateRendered(diagnostics, document, file, sourceMap) {
+  return diagnostics.map((d) => {
+    if (d.file !== document) return d;
+    if (!sourceMap) return { ...d, file };
+    return locateFinding({ severity: d.severity, code: d.code, message: d.message, at: { document, pointer: d.path } }, { file, sourceMap });
+  });
+}
+__name(locateRendered, "locateRendered");
+
+// src/core/image-ref.ts
+function parseImageReference(reference) {
+  const at = reference.indexOf("@");
+  const name = at === -1 ? reference : reference.slice(0, at);
+  const colon = name.lastIndexOf(":");
+  const hasTag = colon > name.lastIndexOf("/");
+  const parsed = { repository: hasTag ? name.slice(0, colon) : name };
+  if (hasTag) parsed.tag = name.slice(colon + 1);
+  if (at !== -1) parsed.digest = reference.slice(at + 1);
+  return parsed;
+}
+__name(parseImageReference, "parseImageReference");
+function imageVersion(reference) {
+  const parts = parseImageReference(reference);
+  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : reference);
+}
+__name(imageVersion, "imageVersion");
+
+// src/document/hints.ts
+var MEMORY_UNITS = {
+  k: "Ki",
+  kb: "Ki",
+  ki: "Ki",
+  kib: "Ki",
+  m: "Mi",
+  mb: "Mi",
+  mi: "Mi",
+  mib: "Mi",
+  g: "Gi",
+  gb: "Gi",
+  gi: "Gi",
+  gib: "Gi",
+  t: "Ti",
+  tb: "Ti",
+  ti: "Ti",
+  tib: "Ti"
+};
+var MEMORY_STEPS = ["Ki", "Mi", "Gi", "Ti"];
+function memoryHint(value) {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(value);
+  const generic = "write a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`";
+  if (!match) return generic;
+  const unit = Object.prototype.hasOwnProperty.call(MEMORY_UNITS, match[2].toLowerCase()) ? MEMORY_UNITS[match[2].toLowerCase()] : void 0;
+  if (match[2] === "") return `add a unit (Ki, Mi, Gi or Ti), like \`${Number(match[1])}Mi\``;
+  if (unit === void 0) return `\`${match[2]}\` is not a memory unit; ${generic}`;
+  let amount = Number(match[1]);
+  let step2 = MEMORY_STEPS.indexOf(unit);
+  if (amount === 0) return "memory must be more than 0, like `128Mi`";
+  while (!Number.isInteger(amount) && step2 > 0) {
+    amount *= 1024;
+    step2 -= 1;
+  }
+  return `write \`${Math.round(amount)}${MEMORY_STEPS[step2]}\``;
+}
+__name(memoryHint, "memoryHint");
+function cpuHint(value) {
+  const generic = "write millicores like `250m` or cores like `0.5` (at most three decimals)";
+  const milli = /^\s*(\d+(?:\.\d+)?)\s*(m|mi|milli|millicores?|millicpus?)\s*$/i.exec(value);
+  if (milli) {
+    const amount = Number(milli[1]);
+    if (amount === 0) return "cpu must be more than 0, like `100m`";
+    if (!Number.isInteger(amount)) return `millicores are whole numbers: write \`${Math.round(amount) || 1}m\``;
+    return `write \`${amount}m\``;
+  }
+  const cores = /^\s*(\d+(?:\.\d+)?)\s*(cores?|cpus?|vcpus?)?\s*$/i.exec(value);
+  if (cores) {
+    const amount = Number(cores[1]);
+    if (amount === 0) return "cpu must be more than 0, like `100m`";
+    const millicores = amount * 1e3;
+    if (Number.isInteger(millicores)) return `write \`${millicores}m\``;
+    return `use at most three decimals: write \`${Math.max(1, Math.round(millicores))}m\``;
+  }
+  return generic;
+}
+__name(cpuHint, "cpuHint");
+function cpuNumberHint(value) {
+  const millicores = value * 1e3;
+  return Number.isInteger(millicores) && millicores > 0 ? `quote it (\`"${value}"\`) or write millicores: \`${millicores}m\`` : "write millicores like `250m`";
+}
+__name(cpuNumberHint, "cpuNumberHint");
+function imageHint(value) {
+  const example = "`ghcr.io/acme/api:1.0.0`";
+  if (value.trim() === "") return `write an image reference like ${example}`;
+  if (/\s/.test(value)) return "an image reference has no spaces";
+  const scheme = /^[a-z]+:\/\//i.exec(value);
+  if (scheme) return `drop the \`${scheme[0]}\`: write \`${value.slice(scheme[0].length)}\``;
+  const { repository, tag, digest: digest2 } = parseImageReference(value);
+  if (digest2 !== void 0) {
+    if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest2)) {
+      return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
+    }
+  } else if (tag === void 0) {
+    return "add a tag like `:1.0.0` or a digest (`@sha256:\u2026`); there is no implicit `latest`";
+  } else if (tag === "") {
+    return "the tag after `:` is empty; add a tag like `:1.0.0`";
+  } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
+    return "a tag is up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`";
+  }
+  const firstSlash = repository.indexOf("/");
+  const first = firstSlash === -1 ? "" : repository.slice(0, firstSlash);
+  const hasRegistry = /[.:]/.test(first) || first === "localhost";
+  const path = hasRegistry ? repository.slice(firstSlash + 1) : repository;
+  if (path !== path.toLowerCase()) {
+    const fixed = (hasRegistry ? `${first}/` : "") + path.toLowerCase() + value.slice(repository.length);
+    return `repository names are lowercase: write \`${fixed}\``;
+  }
+  return `write a reference like ${example} or \`ghcr.io/acme/api@sha256:\u2026\``;
+}
+__name(imageHint, "imageHint");
+function hostHint(value) {
+  const scheme = /^[a-z]+:\/\//i.exec(value);
+  if (scheme) return `write the host name only, without \`${scheme[0]}\``;
+  if (value.includes("/")) return "write the host name only; the path goes in `ingress.path`";
+  if (value.includes(":")) return "write the host name only, without a port";
+  if (value !== value.toLowerCase()) return `host names are lowercase: write \`${value.toLowerCase()}\``;
+  if (value.includes("_")) return "host names use hyphens, not underscores";
+  return "a host name is dot-separated labels of lowercase letters, digits and hyphens, like `api.example.com`";
+}
+__name(hostHint, "hostHint");
+function pathHint(value) {
+  if (!value.startsWith("/")) return `a path starts with \`/\`: write \`/${value}\``;
+  return "percent-encode characters other than letters, digits and `-._~!$&'()*+,;=:@%/`";
+}
+__name(pathHint, "pathHint");
+function slugSuggestion(value, pattern) {
+  const slug = value.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-+/g, "-").replace(/^-|-$/g, "");
+  return slug !== value && pattern.test(slug) ? slug : void 0;
+}
+__name(slugSuggestion, "slugSuggestion");
+function envNameSuggestion(value) {
+  const name = value.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^([0-9])/, "_$1");
+  return name !== value && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : void 0;
+}
+__name(envNameSuggestion, "envNameSuggestion");
+
+// src/document/pattern-words.ts
+var SLUG = "^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$";
+var LABEL_40 = "^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$";
+var IMAGE = "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?)/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(?:@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))?|@(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}))$";
+var HOST = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
+function slugFix(pattern) {
+  const regex2 = new RegExp(pattern);
+  return (value) => slugSuggestion(value, regex2);
+}
+__name(slugFix, "slugFix");
+var TABLE = {
+  [SLUG]: {
+    words: "lowercase letters, digits and hyphens, starting and ending with a letter or digit, at most 40 characters",
+    suggestion: slugFix(SLUG)
+  },
+  [LABEL_40]: {
+    words: "lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit, at most 40 characters",
+    suggestion: slugFix(LABEL_40)
+  },
+  "^[A-Za-z_][A-Za-z0-9_]*$": {
+    words: "letters, digits and underscores, not starting with a digit",
+    suggestion: envNameSuggestion
+  },
+  "^[a-z][-a-z0-9]{0,62}$": {
+    words: "lowercase letters, digits and hyphens, starting with a letter, at most 63 characters",
+    suggestion: slugFix("^[a-z][-a-z0-9]{0,62}$")
+  },
+  "^[a-z0-9][-a-z0-9]{0,62}$": {
+    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters",
+    suggestion: slugFix("^[a-z0-9][-a-z0-9]{0,62}$")
+  },
+  "^[A-Za-z][A-Za-z0-9_]{0,62}$": {
+    words: "letters, digits and underscores, starting with a letter, at most 63 characters"
+  },
+  [HOST]: { words: "a lowercase host name like `api.example.com`", hint: hostHint },
+  "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$": { words: "an HTTP path starting with `/`", hint: pathHint },
+  "^([1-9][0-9]*m|[0-9]+(\\.[0-9]{1,3})?)$": {
+    words: "millicores like `250m` or cores like `0.5`",
+    hint: cpuHint
+  },
+  "^[1-9][0-9]{0,4}[mhd]$": { words: "a duration: a whole number then m, h or d, like `7d` or `12h`" },
+  "^[1-9][0-9]*(Ki|Mi|Gi|Ti)$": {
+    words: "a whole number followed by Ki, Mi, Gi or Ti, like `256Mi`",
+    hint: memoryHint
+  },
+  // The OCI reference grammar; the hint explains which part is wrong.
+  [IMAGE]: {
+    words: "an image reference with a tag or a digest, like `ghcr.io/acme/api:1.0.0`",
+    hint: imageHint
+  },
+  // Org config patterns.
+  "^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$": { words: "`owner/name`, like `acme/gitops`" },
+  "^[A-Za-z0-9._/-]{1,200}$": { words: "a branch name: letters, digits, `.`, `_`, `-` and `/`" },
+  "(^|/)\\.|\\.\\.|//|/$|\\.lock$": {
+    words: "a valid branch name (no `..`, `//`, leading `.`, trailing `/` or `.lock` suffix)"
+  },
+  "^(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*)?$": {
+    words: 'a relative folder like `clusters/apps` (no leading `/`, no `..`), or "" for the repository root'
+  },
+  "^[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*$": {
+    words: "a relative file path like `platform.yaml`"
+  },
+  "^[a-z0-9][a-z0-9._-]*$": { words: "lowercase letters, digits, `.`, `_` and `-`" },
+  "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$": {
+    words: "a Kubernetes name: lowercase letters, digits and hyphens, at most 63 characters"
+  },
+  "^[-a-z0-9{}]+$": {
+    words: "lowercase letters, digits, hyphens and the placeholders `{owner}` and `{env}`"
+  },
+  "^[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?$": {
+    words: "lowercase letters, digits, `-` and `.`, starting and ending with a letter or digit"
+  },
+  "^([a-z0-9.-]+/)?v[0-9]+[a-z0-9]*$": { words: "`group/version`, like `database.acme.io/v1alpha1`" },
+  "^[A-Z][A-Za-z0-9]*$": { words: "a Kubernetes kind in PascalCase, like `PostgreSQLInstance`" },
+  "^[A-Za-z0-9_.-]+$": { words: "letters, digits, `_`, `.` and `-`" },
+  "^https?://": { words: "a URL starting with `http://` or `https://`" },
+  "^[a-z0-9][a-z0-9-]{0,62}$": {
+    words: "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63 characters"
+  }
+};
+function patternWords(pattern) {
+  return Object.prototype.hasOwnProperty.call(TABLE, pattern) ? TABLE[pattern] : void 0;
+}
+__name(patternWords, "patternWords");
+
+// src/config/schema-wording.ts
+var CONFIG_WORDING = {
+  missingAdvice: { apiVersion: "; add `apiVersion: paved.dev/v1`" },
+  patternWords
+};
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
@@ -65346,7 +65310,26 @@ function unsupported(pattern) {
 }
 __name(unsupported, "unsupported");
 
-// src/policy/declared.ts
+// src/document/ajv.ts
+var import_ajv = __toESM(require_ajv(), 1);
+var import__ = __toESM(require__(), 1);
+var import__2 = __toESM(require__2(), 1);
+var import_ajv_formats = __toESM(require_dist2(), 1);
+function dialectOf(schema2) {
+  const declared = String(schema2.$schema ?? "");
+  return declared.includes("2020-12") ? "2020-12" : declared.includes("2019-09") ? "2019-09" : "draft-07";
+}
+__name(dialectOf, "dialectOf");
+function createAjv(dialect, options = {}) {
+  const all = { ...options, code: { regExp: linearRegExp } };
+  const ajv = dialect === "2020-12" ? new import__2.Ajv2020(all) : dialect === "2019-09" ? new import__.Ajv2019(all) : new import_ajv.Ajv(all);
+  import_ajv_formats.default.default(ajv);
+  return ajv;
+}
+__name(createAjv, "createAjv");
+
+// src/config/declared-policies.ts
+var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
 var compiledByPolicies = /* @__PURE__ */ new WeakMap();
 var compiledByContent = /* @__PURE__ */ new Map();
 var CONTENT_CACHE_SIZE = 16;
@@ -65362,7 +65345,7 @@ function compilePolicies(policies) {
     compiledByPolicies.set(policies, compiled2);
     return compiled2;
   }
-  const ajv = new import__.Ajv2020({
+  const ajv = createAjv("2020-12", {
     allErrors: true,
     verbose: true,
     // Unknown keywords are typos in a policy (`minimun`) and must fail loudly; the rest of strict
@@ -65372,11 +65355,8 @@ function compilePolicies(policies) {
     strictTuples: false,
     strictRequired: false,
     allowUnionTypes: true,
-    logger: false,
-    // Every `pattern` (and `patternProperties` key) runs on RE2: linear time on any value.
-    code: { regExp: linearRegExp }
+    logger: false
   });
-  import_ajv_formats.default.default(ajv);
   const compiled = policies.map((policy) => {
     let validate;
     try {
@@ -65458,324 +65438,37 @@ function compileErrorWords(error2) {
   return `the assertion is not a valid JSON Schema: ${text.replace(/^strict mode: /, "")}`;
 }
 __name(compileErrorWords, "compileErrorWords");
-function policyMatches(policy, unit) {
-  const match = policy.match;
-  if (!match) return true;
-  if (match.environments && !match.environments.includes(unit.environment)) return false;
-  if (match.services && !match.services.includes(unit.service)) return false;
-  if (match.owners && !match.owners.includes(unit.owner)) return false;
-  return true;
-}
-__name(policyMatches, "policyMatches");
-function policyView(unit) {
-  return JSON.parse(
-    JSON.stringify({
-      service: unit.service,
-      environment: unit.environment,
-      owner: unit.owner,
-      namespace: unit.namespace,
-      ...unit.spec
-    })
-  );
-}
-__name(policyView, "policyView");
-function declaredFindings(unit, compiled) {
-  const findings = [];
-  let view;
-  for (const { policy, validate } of compiled) {
-    if (!validate || !policyMatches(policy, unit)) continue;
-    view ??= policyView(unit);
-    let valid;
-    try {
-      valid = validate(view);
-    } catch (error2) {
-      if (!(error2 instanceof RangeError)) throw error2;
-      findings.push(unjudged(policy));
-      continue;
-    }
-    if (valid) continue;
-    for (const error2 of withoutBranchNoise(validate.errors ?? [])) {
-      findings.push(failure(policy, unit, error2));
-    }
-  }
-  return findings;
-}
-__name(declaredFindings, "declaredFindings");
-function unjudged(policy) {
-  const title = policy.description ?? `policy \`${policy.id}\``;
-  return {
-    code: policy.id,
-    severity: "error",
-    field: "",
-    message: /* @__PURE__ */ __name((environments) => `${title}: could not be checked in ${environments}: the policy's assertion refers back to itself without end; the platform team must fix it in the org config`, "message")
-  };
-}
-__name(unjudged, "unjudged");
-function withoutBranchNoise(errors) {
-  const combinators = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "not");
-  return errors.filter((error2) => !combinators.some((c) => c !== error2 && error2.schemaPath.startsWith(c.schemaPath + "/")));
-}
-__name(withoutBranchNoise, "withoutBranchNoise");
-function fieldOf(instancePath) {
-  const first = parsePointer(instancePath)[0];
-  if (first === "owner" || first === "namespace") return { field: "", manifestPath: "/owner" };
-  if (first === "service" || first === "environment") return { field: "" };
-  return { field: instancePath };
-}
-__name(fieldOf, "fieldOf");
-function failure(policy, unit, error2) {
-  const params = error2.params;
-  let instancePath = error2.instancePath;
-  if (error2.keyword === "required") instancePath += "/" + String(params.missingProperty).replace(/~/g, "~0").replace(/\//g, "~1");
-  if (error2.keyword === "additionalProperties") instancePath += "/" + String(params.additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1");
-  const tokens2 = parsePointer(instancePath);
-  const subject = tokens2.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens2)}\``;
-  const defaulted = tokens2.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
-  const what = /* @__PURE__ */ __name((where) => {
-    if (error2.keyword === "required") return `${subject} is not set ${where}; it is required`;
-    if (error2.keyword === "additionalProperties" || error2.keyword === "false schema") {
-      return `${subject} is set ${where}; it is not allowed`;
-    }
-    return `${subject} is ${plain(error2.data)}${defaulted} ${where}; ${requirement(error2)}`;
-  }, "what");
-  const { field, manifestPath } = fieldOf(instancePath);
-  const title = policy.description ?? `policy \`${policy.id}\``;
-  return {
-    code: policy.id,
-    severity: policy.severity ?? "error",
-    field,
-    ...manifestPath ? { manifestPath } : {},
-    message: /* @__PURE__ */ __name((environments) => `${title}: ${what(`in ${environments}`)}`, "message")
-  };
-}
-__name(failure, "failure");
-function fieldIsWritten(unit, instancePath) {
-  const first = parsePointer(instancePath)[0];
-  if (first === "service" || first === "environment" || first === "owner" || first === "namespace") return true;
-  return unit.origins[instancePath] !== void 0;
-}
-__name(fieldIsWritten, "fieldIsWritten");
-function plain(value) {
-  if (value === void 0) return "not set";
-  if (value === null) return "null";
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (typeof value === "string") return `\`${value.length > 80 ? value.slice(0, 77) + "\u2026" : value}\``;
-  return Array.isArray(value) ? `a list of ${value.length}` : "a mapping";
-}
-__name(plain, "plain");
-function requirement(error2) {
-  const params = error2.params;
-  const limit = String(params.limit);
-  switch (error2.keyword) {
-    case "minimum":
-      return `must be \u2265 ${limit}`;
-    case "maximum":
-      return `must be \u2264 ${limit}`;
-    case "exclusiveMinimum":
-      return `must be > ${limit}`;
-    case "exclusiveMaximum":
-      return `must be < ${limit}`;
-    case "multipleOf":
-      return `must be a multiple of ${String(params.multipleOf)}`;
-    case "const":
-      return `must be ${plain(params.allowedValue)}`;
-    case "enum":
-      return `must be one of ${params.allowedValues.map(plain).join(", ")}`;
-    case "pattern":
-      return `must match \`${String(params.pattern)}\``;
-    case "format":
-      return `must be a valid ${String(params.format)}`;
-    case "type":
-      return `must be of type ${[params.type].flat().join(" or ")}`;
-    case "minLength":
-      return `must have at least ${limit} characters`;
-    case "maxLength":
-      return `must have at most ${limit} characters`;
-    case "minItems":
-      return `must have at least ${limit} items`;
-    case "maxItems":
-      return `must have at most ${limit} items`;
-    case "uniqueItems":
-      return "must not repeat items";
-    case "minProperties":
-      return `must have at least ${limit} entries`;
-    case "maxProperties":
-      return `must have at most ${limit} entries`;
-    case "contains":
-      return "must contain a matching item";
-    case "not":
-      return "matches a shape the policy forbids";
-    case "anyOf":
-    case "oneOf":
-      return "matches none of the shapes the policy allows";
-    case "dependentRequired":
-      return `needs \`${String(params.missingProperty)}\` when \`${String(params.property)}\` is set`;
-    default:
-      return "does not meet the policy";
-  }
-}
-__name(requirement, "requirement");
 
-// src/manifest/placeholder.ts
-var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
-function parseEnvValue(value) {
-  if (typeof value !== "string") return { kind: "literal", text: String(value) };
-  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
-  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text = "";
-  for (let i = 0; i < value.length; i++) {
-    if (value.startsWith("$${", i)) {
-      text += "${";
-      i += 2;
-    } else if (value.startsWith("${", i)) {
-      const end = value.indexOf("}", i);
-      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
-      const isWhole = i === 0 && end === value.length - 1;
-      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
-    } else {
-      text += value[i];
-    }
-  }
-  return { kind: "literal", text };
+// src/core/package-root.ts
+import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+function findPackageRoot() {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return existsSync2(join(here, "schemas", "platform.schema.json")) ? here : resolve(here, "../..");
 }
-__name(parseEnvValue, "parseEnvValue");
+__name(findPackageRoot, "findPackageRoot");
+var PACKAGE_ROOT = findPackageRoot();
+function packagePath(...segments) {
+  return join(PACKAGE_ROOT, ...segments);
+}
+__name(packagePath, "packagePath");
+function readPackageText(...segments) {
+  return readFileSync(packagePath(...segments), "utf8");
+}
+__name(readPackageText, "readPackageText");
+function readPackageJson(...segments) {
+  return JSON.parse(readPackageText(...segments));
+}
+__name(readPackageJson, "readPackageJson");
 
-// src/policy/secret-literal.ts
-var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
-var KNOWN_PREFIXES = [
-  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, "a GitHub token"],
-  [/\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
-  [/\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe key"],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
-  [/\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/, "an API secret key"],
-  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
-  [/\bAIza[0-9A-Za-z_-]{35}/, "a Google API key"],
-  [/\bnpm_[A-Za-z0-9]{36}/, "an npm token"],
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
-  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
-];
-function entropy(text) {
-  const counts = /* @__PURE__ */ new Map();
-  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) bits -= n / text.length * Math.log2(n / text.length);
-  return bits;
+// src/document/schema-document.ts
+function schemaDocument(name) {
+  return readPackageJson("schemas", `${name}.schema.json`);
 }
-__name(entropy, "entropy");
-function highEntropy(value) {
-  return value.length >= 20 && !/\s/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 4;
-}
-__name(highEntropy, "highEntropy");
-function secretLikeReason(name, raw) {
-  if (typeof raw !== "string") return void 0;
-  const parsed = parseEnvValue(raw);
-  if (parsed.kind !== "literal" || parsed.text === "" || /^(?:true|false|\d+)$/i.test(parsed.text)) return void 0;
-  for (const [pattern, what] of KNOWN_PREFIXES) if (pattern.test(parsed.text)) return `its value has the shape of ${what}`;
-  if (SECRET_NAME.test(name)) return `its name \`${name}\` says it holds a secret`;
-  if (highEntropy(parsed.text)) return "its value looks random, like a key or a token";
-  return void 0;
-}
-__name(secretLikeReason, "secretLikeReason");
+__name(schemaDocument, "schemaDocument");
 
-// src/policy/builtins.ts
-var BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"];
-function parseImage(image) {
-  const at = image.indexOf("@");
-  const beforeDigest = at === -1 ? image : image.slice(0, at);
-  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
-  const colon = beforeDigest.lastIndexOf(":");
-  const hasTag = colon > beforeDigest.lastIndexOf("/");
-  return {
-    name: hasTag ? beforeDigest.slice(0, colon) : beforeDigest,
-    ...hasTag ? { tag: beforeDigest.slice(colon + 1) } : {},
-    ...digest2 !== void 0 ? { digest: digest2 } : {}
-  };
-}
-__name(parseImage, "parseImage");
-var imageTag = /* @__PURE__ */ __name((unit) => {
-  const image = unit.spec.image;
-  const reference = parseImage(image);
-  if (reference.digest !== void 0) return void 0;
-  if (reference.tag === void 0) {
-    return {
-      code: "image-tag",
-      severity: "error",
-      field: "/image",
-      message: `image \`${image}\` names no tag or digest; add a tag like \`:1.0.0\` or a digest (\`@sha256:\u2026\`)`
-    };
-  }
-  if (reference.tag === "latest") {
-    return {
-      code: "image-tag",
-      severity: "error",
-      field: "/image",
-      message: `image \`${image}\` uses the \`latest\` tag, which changes under you; pin a version like \`${reference.name}:1.0.0\` or a digest`
-    };
-  }
-  return void 0;
-}, "imageTag");
-function fromRegistry(image, entry) {
-  const prefix = entry.replace(/\/+$/, "");
-  if (prefix === "") return false;
-  if (image.startsWith(`${prefix}/`)) return true;
-  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
-}
-__name(fromRegistry, "fromRegistry");
-var imageRegistry = /* @__PURE__ */ __name((unit, config2) => {
-  const image = unit.spec.image;
-  if (config2.registries.length === 0 || config2.registries.some((entry) => fromRegistry(image, entry))) return void 0;
-  return {
-    code: "image-registry",
-    severity: "error",
-    field: "/image",
-    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config2.registries, "or")}`
-  };
-}, "imageRegistry");
-var productionDigest = /* @__PURE__ */ __name((unit, config2) => {
-  const environment2 = config2.environments.find((e) => e.name === unit.environment);
-  if (!environment2?.production) return void 0;
-  const reference = parseImage(unit.spec.image);
-  if (reference.digest !== void 0) return void 0;
-  return {
-    code: "production-digest",
-    severity: "warning",
-    field: "/image",
-    message: `production images should be pinned by digest: write \`${reference.name}@sha256:\u2026\`` + (reference.tag !== void 0 ? ` (the tag \`${reference.tag}\` can be moved to another image)` : "")
-  };
-}, "productionDigest");
-var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
-  const reason2 = secretLikeReason(name, unit.spec.env[name]);
-  if (reason2 === void 0) return [];
-  return [
-    {
-      code: "env-secret-literal",
-      severity: "error",
-      field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
-      // Never the value: this message goes to check runs, comments and logs.
-      message: `\`env.${name}\` is a literal that looks like a secret (${reason2}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
-    }
-  ];
-}), "envSecretLiteral");
-var BUILTINS = {
-  "image-tag": imageTag,
-  "image-registry": imageRegistry,
-  "production-digest": productionDigest,
-  "env-secret-literal": envSecretLiteral
-};
-function builtinFindings(unit, config2) {
-  const findings = [];
-  for (const id of BUILTIN_POLICY_IDS) {
-    if (config2.builtins[id] === false) continue;
-    const found = BUILTINS[id](unit, config2);
-    if (Array.isArray(found)) findings.push(...found);
-    else if (found) findings.push(found);
-  }
-  return findings;
-}
-__name(builtinFindings, "builtinFindings");
-
-// src/policy/unknown-fields.ts
+// src/config/policy-fields.ts
 function shapeOf(node, defs, depth = 0) {
   if (depth > 8 || typeof node !== "object" || node === null) return null;
   let schema2 = node;
@@ -65826,48 +65519,77 @@ function unknownAssertFields(assert) {
 }
 __name(unknownAssertFields, "unknownAssertFields");
 
-// src/config/defaults.ts
-function deepFreeze(value) {
-  if (value && typeof value === "object") {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
+// src/config/resolve.ts
+function resolveConfig(raw) {
+  const environments = Object.entries(raw.environments).map(
+    ([name, { approval, promote, ...env }]) => ({
+      ...env,
+      name,
+      namespace: env.namespace,
+      autoSync: env.autoSync,
+      production: env.production ?? (name === "production" || name === "prod"),
+      mode: env.mode,
+      promote: promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
+      ...approval ? { approval: { owners: approval.owners, teams: approval.teams, excludeLastPusher: approval.excludeLastPusher } } : {}
+    })
+  );
+  const dependencies = {};
+  for (const [name, type2] of Object.entries(raw.dependencies)) {
+    dependencies[name] = { ...type2, classes: type2.classes, outputs: type2.outputs, params: type2.params ?? null };
   }
-  return value;
-}
-__name(deepFreeze, "deepFreeze");
-var DEFAULT_CONFIG = deepFreeze({
-  gitops: { branch: "main", directory: "" },
-  fleet: { mode: "pull-requests" },
-  manifest: "platform.yaml",
-  render: { mode: "manifests", templates: null },
-  argocd: { url: null, namespace: "argocd" },
-  environments: [
-    {
-      name: "staging",
-      cluster: "https://kubernetes.default.svc",
-      namespace: "{owner}-{env}",
-      autoSync: true,
-      production: false,
-      mode: "direct",
-      promote: { kind: "merge" }
+  const gitops = raw.gitops;
+  const render = raw.render;
+  const secretStore = raw.secretStore;
+  return {
+    gitops: {
+      ...gitops.repository !== void 0 ? { repository: gitops.repository } : {},
+      branch: gitops.branch,
+      directory: gitops.directory
     },
-    {
-      name: "production",
-      cluster: "https://kubernetes.default.svc",
-      namespace: "{owner}-{env}",
-      autoSync: false,
-      production: true,
-      mode: "direct",
-      promote: { kind: "merge" }
-    }
-  ],
-  registries: [],
-  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
-  dependencies: {},
-  links: {},
-  policies: [],
-  builtins: {}
-});
+    fleet: { mode: raw.fleet.mode },
+    manifest: raw.manifest,
+    render: {
+      mode: render.mode,
+      ...render.chart ? { chart: render.chart } : {},
+      templates: render.templates
+    },
+    argocd: { url: raw.argocd.url, namespace: raw.argocd.namespace },
+    environments,
+    registries: raw.registries,
+    secretStore: {
+      kind: secretStore.kind,
+      name: secretStore.name,
+      keyPrefix: secretStore.keyPrefix
+    },
+    dependencies,
+    links: raw.links,
+    policies: raw.policies.map((policy) => ({ ...policy, severity: policy.severity })),
+    builtins: raw.builtins,
+    ...raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}
+  };
+}
+__name(resolveConfig, "resolveConfig");
+function resolvePreviews(raw, environments) {
+  const ttl = raw.ttl;
+  return {
+    from: raw.from,
+    namespace: raw.namespace,
+    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
+    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
+    ttl,
+    ttlMs: durationMs(ttl),
+    maxPerRepository: raw.maxPerRepository,
+    maxPerOrg: raw.maxPerOrg,
+    label: raw.label,
+    keepLabel: raw.keepLabel
+  };
+}
+__name(resolvePreviews, "resolvePreviews");
+function durationMs(text) {
+  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text.slice(-1)];
+  return Number(text.slice(0, -1)) * unit;
+}
+__name(durationMs, "durationMs");
 
 // src/config/namespace-patterns.ts
 var OWNER_MAX = 40;
@@ -66120,6 +65842,27 @@ function intersection(a, b) {
 }
 __name(intersection, "intersection");
 
+// src/config/defaults.ts
+function deepFreeze(value) {
+  if (value && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+__name(deepFreeze, "deepFreeze");
+function builtIn() {
+  const raw = {};
+  if (!configValidator(raw)) throw new Error("config.schema.json: its defaults do not make a valid config");
+  const config2 = resolveConfig(raw);
+  const environments = config2.environments.map(
+    ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest }) => ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest })
+  );
+  return { ...config2, environments };
+}
+__name(builtIn, "builtIn");
+var DEFAULT_CONFIG = deepFreeze(builtIn());
+
 // src/config/load.ts
 function loadConfig(text, file) {
   const parsed = parseYaml(text, file);
@@ -66150,7 +65893,8 @@ function loadConfig(text, file) {
       ...schemaDiagnostics(validate.errors ?? [], {
         file,
         site: /* @__PURE__ */ __name((path, at) => siteIn(parsed.sourceMap, path, at), "site"),
-        describe: /* @__PURE__ */ __name((path) => path === "" ? "the config" : `\`${dotted(parsePointer(path))}\``, "describe")
+        describe: /* @__PURE__ */ __name((path) => path === "" ? "the config" : `\`${dotted(parsePointer(path))}\``, "describe"),
+        wording: CONFIG_WORDING
       })
     );
     return done2();
@@ -66160,78 +65904,10 @@ function loadConfig(text, file) {
   return done2(config2);
 }
 __name(loadConfig, "loadConfig");
-function resolveConfig(raw) {
-  const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, promote, ...env }]) => ({
-      ...env,
-      name,
-      namespace: env.namespace ?? "{owner}-{env}",
-      autoSync: env.autoSync ?? false,
-      production: env.production ?? (name === "production" || name === "prod"),
-      mode: env.mode ?? "direct",
-      promote: promote === void 0 || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
-      ...approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}
-    })
-  );
-  const dependencies = {};
-  for (const [name, type2] of Object.entries(raw.dependencies ?? {})) {
-    dependencies[name] = { ...type2, classes: type2.classes ?? [], outputs: type2.outputs ?? [], params: type2.params ?? null };
-  }
-  return {
-    gitops: {
-      ...raw.gitops?.repository !== void 0 ? { repository: raw.gitops.repository } : {},
-      branch: raw.gitops?.branch ?? DEFAULT_CONFIG.gitops.branch,
-      directory: raw.gitops?.directory ?? DEFAULT_CONFIG.gitops.directory
-    },
-    fleet: { mode: raw.fleet?.mode ?? DEFAULT_CONFIG.fleet.mode },
-    manifest: raw.manifest ?? DEFAULT_CONFIG.manifest,
-    render: {
-      mode: raw.render?.mode ?? "manifests",
-      ...raw.render?.chart ? { chart: raw.render.chart } : {},
-      templates: raw.render?.templates ?? null
-    },
-    argocd: { url: raw.argocd?.url ?? null, namespace: raw.argocd?.namespace ?? DEFAULT_CONFIG.argocd.namespace },
-    environments,
-    registries: raw.registries ?? [],
-    secretStore: {
-      kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
-      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
-      keyPrefix: raw.secretStore?.keyPrefix ?? DEFAULT_CONFIG.secretStore.keyPrefix
-    },
-    dependencies,
-    links: raw.links ?? {},
-    policies: (raw.policies ?? []).map((policy) => ({ ...policy, severity: policy.severity ?? "error" })),
-    builtins: raw.builtins ?? {},
-    ...raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}
-  };
-}
-__name(resolveConfig, "resolveConfig");
-function resolvePreviews(raw, environments) {
-  const ttl = raw.ttl ?? "7d";
-  return {
-    from: raw.from,
-    namespace: raw.namespace ?? "{owner}-pr-{number}",
-    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
-    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
-    ttl,
-    ttlMs: durationMs(ttl),
-    maxPerRepository: raw.maxPerRepository ?? 3,
-    maxPerOrg: raw.maxPerOrg ?? 20,
-    label: raw.label ?? "paved:preview",
-    keepLabel: raw.keepLabel ?? "paved:keep"
-  };
-}
-__name(resolvePreviews, "resolvePreviews");
-function durationMs(text) {
-  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text.slice(-1)];
-  return Number(text.slice(0, -1)) * unit;
-}
-__name(durationMs, "durationMs");
 function semanticChecks(config2, file, sourceMap) {
   const diagnostics = [];
-  const report2 = /* @__PURE__ */ __name((code, path, at, message, severity = "error") => {
-    const site = siteIn(sourceMap, path, at);
-    diagnostics.push({ severity, code, message, file, line: site.line, column: site.column, path });
+  const report2 = /* @__PURE__ */ __name((code, path, side, message, severity = "error") => {
+    diagnostics.push(locateFinding({ severity, code, message, at: { document: file, pointer: path, side } }, { file, sourceMap }));
   }, "report");
   if (config2.render.mode === "helm" && !config2.render.chart) {
     report2(
@@ -66324,8 +66000,91 @@ function semanticChecks(config2, file, sourceMap) {
 }
 __name(semanticChecks, "semanticChecks");
 
+// src/core/names.ts
+var NAME_SEPARATOR = ".";
+function applicationName(owner, service, environment2) {
+  return [owner, service, environment2].join(NAME_SEPARATOR);
+}
+__name(applicationName, "applicationName");
+var MAX_APPLICATION_NAME = 63;
+function releaseName(service) {
+  return service;
+}
+__name(releaseName, "releaseName");
+var MAX_RELEASE_NAME = 53;
+function secretsName(service) {
+  return `${service}-secrets`;
+}
+__name(secretsName, "secretsName");
+function claimName(service, dependency) {
+  return [service, dependency].join(NAME_SEPARATOR);
+}
+__name(claimName, "claimName");
+var MAX_CLAIM_NAME = 63;
+function connectionSecretName(service, dependency) {
+  return `${claimName(service, dependency)}-conn`;
+}
+__name(connectionSecretName, "connectionSecretName");
+var MAX_OBJECT_NAME = 253;
+var MAX_LABEL = 63;
+function defaultGitopsRepoURL(repository) {
+  return `https://github.com/${repository}.git`;
+}
+__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
+function sourceLocation(repository, gitopsRepoURL) {
+  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
+}
+__name(sourceLocation, "sourceLocation");
+function webHost(repoURL) {
+  try {
+    const url = new URL(repoURL);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
+  } catch {
+  }
+  return "github.com";
+}
+__name(webHost, "webHost");
+var MANAGED_BY = "paved";
+
+// src/manifest/service-defaults.ts
+function defaultAt(schema2, ...path) {
+  let node = schema2;
+  for (const key2 of path) node = node !== null && typeof node === "object" ? node[key2] : void 0;
+  const value = node !== null && typeof node === "object" ? node.default : void 0;
+  if (value === void 0) throw new Error(`platform.schema.json states no default at ${path.join("/")}`);
+  return value;
+}
+__name(defaultAt, "defaultAt");
+function serviceDefaults(schema2) {
+  return {
+    replicas: defaultAt(schema2, "$defs", "replicas"),
+    cpu: defaultAt(schema2, "$defs", "cpu"),
+    memory: defaultAt(schema2, "$defs", "memory"),
+    /** The autoscaling CPU target (percent) when `autoscaling.cpu` is left out. */
+    autoscalingCpu: defaultAt(schema2, "$defs", "autoscaling", "properties", "cpu"),
+    ingressPath: defaultAt(schema2, "$defs", "ingress", "properties", "path")
+  };
+}
+__name(serviceDefaults, "serviceDefaults");
+var SERVICE_DEFAULTS = Object.freeze(serviceDefaults(schemaDocument("platform")));
+
+// src/document/merge-patch.ts
+function applyMergePatch(target, patch) {
+  if (!isJsonObject(patch)) return cloneJson(patch);
+  const result2 = isJsonObject(target) ? cloneJson(target) : {};
+  for (const key2 of Object.keys(patch)) {
+    const value = patch[key2];
+    if (value === null) {
+      delete result2[key2];
+    } else {
+      setOwn(result2, key2, applyMergePatch(getOwn(result2, key2), value));
+    }
+  }
+  return result2;
+}
+__name(applyMergePatch, "applyMergePatch");
+
 // src/manifest/resolve.ts
-var SERVICE_DEFAULTS = { replicas: 1, cpu: "100m", memory: "128Mi", autoscalingCpu: 80, ingressPath: "/" };
 function servicePath(service) {
   return pointer("services", service);
 }
@@ -66468,117 +66227,16 @@ function defaultHost(service, owner, environment2) {
   return environment2.domain ? `${service}.${owner}.${environment2.domain}` : void 0;
 }
 __name(defaultHost, "defaultHost");
-function originOf(unit, field) {
+function originOf(unit, field, removed = {}) {
   let current = field;
   while (current !== "") {
-    const origin = unit.origins[current];
+    const origin = unit.origins[current] ?? removed[current];
     if (origin !== void 0) return origin;
     current = current.slice(0, current.lastIndexOf("/"));
   }
   return servicePath(unit.service);
 }
 __name(originOf, "originOf");
-
-// src/policy/locate.ts
-function unitFieldSite(unit, field, sourceMap) {
-  const path = originOf(unit, field);
-  const exact = unit.origins[field] !== void 0;
-  return siteIn(sourceMap, path, exact && isScalar2(valueAt(unit.spec, field)) ? "value" : "key");
-}
-__name(unitFieldSite, "unitFieldSite");
-function isScalar2(value) {
-  return value === null || typeof value !== "object";
-}
-__name(isScalar2, "isScalar");
-function valueAt(root3, path) {
-  let node = root3;
-  for (const token of parsePointer(path)) {
-    if (node === null || typeof node !== "object") return void 0;
-    if (!Object.prototype.hasOwnProperty.call(node, token)) return void 0;
-    node = node[token];
-  }
-  return node;
-}
-__name(valueAt, "valueAt");
-
-// src/policy/index.ts
-function evaluatePolicies(units, config2, file, sourceMap) {
-  const compiled = compilePolicies(config2.policies);
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const unit of units) {
-    for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
-      const site = locate(unit, finding, sourceMap);
-      const text = typeof finding.message === "string" ? finding.message : finding.message("\0");
-      const key2 = `${finding.code}\0${site.path}\0${text}`;
-      const group = groups2.get(key2);
-      if (group) {
-        if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
-      } else {
-        groups2.set(key2, { finding, site, environments: [unit.environment] });
-      }
-    }
-  }
-  return [...groups2.values()].map(({ finding, site, environments }) => ({
-    severity: finding.severity,
-    code: finding.code,
-    message: typeof finding.message === "string" ? finding.message : finding.message(listNames(environments)),
-    file,
-    line: site.line,
-    column: site.column,
-    path: site.path
-  }));
-}
-__name(evaluatePolicies, "evaluatePolicies");
-function locate(unit, finding, sourceMap) {
-  return finding.manifestPath !== void 0 ? siteIn(sourceMap, finding.manifestPath, "value") : unitFieldSite(unit, finding.field, sourceMap);
-}
-__name(locate, "locate");
-
-// src/core/names.ts
-var NAME_SEPARATOR = ".";
-function applicationName(owner, service, environment2) {
-  return [owner, service, environment2].join(NAME_SEPARATOR);
-}
-__name(applicationName, "applicationName");
-var MAX_APPLICATION_NAME = 63;
-function releaseName(service) {
-  return service;
-}
-__name(releaseName, "releaseName");
-var MAX_RELEASE_NAME = 53;
-function secretsName(service) {
-  return `${service}-secrets`;
-}
-__name(secretsName, "secretsName");
-function claimName(service, dependency) {
-  return [service, dependency].join(NAME_SEPARATOR);
-}
-__name(claimName, "claimName");
-var MAX_CLAIM_NAME = 63;
-function connectionSecretName(service, dependency) {
-  return `${claimName(service, dependency)}-conn`;
-}
-__name(connectionSecretName, "connectionSecretName");
-var MAX_OBJECT_NAME = 253;
-var MAX_LABEL = 63;
-function defaultGitopsRepoURL(repository) {
-  return `https://github.com/${repository}.git`;
-}
-__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
-function sourceLocation(repository, gitopsRepoURL) {
-  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
-}
-__name(sourceLocation, "sourceLocation");
-function webHost(repoURL) {
-  try {
-    const url = new URL(repoURL);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
-  } catch {
-  }
-  return "github.com";
-}
-__name(webHost, "webHost");
-var MANAGED_BY = "paved";
 
 // src/manifest/name-rules.ts
 function derivedNames(unit, config2) {
@@ -66668,14 +66326,38 @@ __name(nameMessage, "nameMessage");
 // src/core/preview-names.ts
 var PREVIEW_ENVIRONMENT = "preview";
 
+// src/manifest/placeholder.ts
+var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
+function parseEnvValue(value) {
+  if (typeof value !== "string") return { kind: "literal", text: String(value) };
+  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
+  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
+  let text = "";
+  for (let i = 0; i < value.length; i++) {
+    if (value.startsWith("$${", i)) {
+      text += "${";
+      i += 2;
+    } else if (value.startsWith("${", i)) {
+      const end = value.indexOf("}", i);
+      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
+      const isWhole = i === 0 && end === value.length - 1;
+      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
+    } else {
+      text += value[i];
+    }
+  }
+  return { kind: "literal", text };
+}
+__name(parseEnvValue, "parseEnvValue");
+
 // src/manifest/rules.ts
 function isOverridePath(path) {
   return path.startsWith("/environments/");
 }
 __name(isOverridePath, "isOverridePath");
 function blame(view, fields) {
-  const located = fields.map((field) => view.locate(field));
-  return located.find(isOverridePath) ?? located[0];
+  const located2 = fields.map((field) => view.locate(field));
+  return located2.find(isOverridePath) ?? located2[0];
 }
 __name(blame, "blame");
 function baseView(name, service) {
@@ -66684,15 +66366,8 @@ function baseView(name, service) {
     name,
     service,
     locate(field) {
-      let node = service;
-      let path = root3;
-      for (const token of parsePointer(field)) {
-        const child = isJsonObject(node) ? getOwn(node, token) : Array.isArray(node) ? node[Number(token)] : void 0;
-        if (child === void 0) break;
-        node = child;
-        path += pointer(token);
-      }
-      return path;
+      const found = walkPointer(service, field).length;
+      return root3 + pointer(...parsePointer(field).slice(0, found));
     }
   };
 }
@@ -66915,6 +66590,83 @@ function secretKeyScope(unit, keyPrefix) {
 }
 __name(secretKeyScope, "secretKeyScope");
 
+// src/manifest/schema-wording.ts
+var MISSING_ADVICE = {
+  apiVersion: "; add `apiVersion: paved.dev/v1`",
+  owner: "; add `owner:` with your team's slug",
+  services: "; add `services:` with at least one service",
+  image: "; add `image:` with a reference like `ghcr.io/acme/api:1.0.0`",
+  min: "; autoscaling needs both `min` and `max`",
+  max: "; autoscaling needs both `min` and `max`",
+  type: "; add `type:` with a dependency type from the org's catalog",
+  key: "; add `key:` naming the secret in the secret store",
+  path: "; add `path:`, like `/healthz`"
+};
+var MANIFEST_WORDING = {
+  missingAdvice: MISSING_ADVICE,
+  patternWords,
+  special(error2) {
+    const params = error2.params;
+    if (error2.keyword === "const" && error2.instancePath === "/apiVersion") {
+      return {
+        code: "unsupported-api-version",
+        message: `unsupported apiVersion ${show(error2.data)}; the supported version is \`${String(params.allowedValue)}\``
+      };
+    }
+    if ((error2.keyword === "minProperties" || error2.keyword === "maxProperties") && error2.instancePath === "/services") {
+      const count2 = typeof error2.data === "object" && error2.data !== null ? Object.keys(error2.data).length : 0;
+      return {
+        code: "invalid-value",
+        at: "key",
+        message: error2.keyword === "minProperties" ? "`services` must declare at least one service" : `\`services\` declares ${count2} services; at most ${Number(params.limit)} are allowed in one manifest (split it across repositories)`
+      };
+    }
+    return void 0;
+  },
+  typeHint(field, data) {
+    if (field === "cpu" && typeof data === "number") return `; ${cpuNumberHint(data)}`;
+    if (field === "memory" && typeof data === "number" && Number.isInteger(data) && data > 0) return `; memory needs a unit: did you mean \`${data}Mi\`?`;
+    return void 0;
+  }
+};
+
+// src/manifest/schema.ts
+function manifestSchemaErrors(value) {
+  return manifestValidator(value) ? [] : [...manifestValidator.errors ?? []];
+}
+__name(manifestSchemaErrors, "manifestSchemaErrors");
+function serviceSchemaErrors(value) {
+  return serviceValidator(value) ? [] : [...serviceValidator.errors ?? []];
+}
+__name(serviceSchemaErrors, "serviceSchemaErrors");
+function describeManifestPath(path) {
+  const tokens2 = parsePointer(path);
+  if (tokens2.length === 0) return "the manifest";
+  if (tokens2[0] === "services" && tokens2.length >= 2) {
+    return tokens2.length === 2 ? `service \`${tokens2[1]}\`` : `\`${dotted(tokens2.slice(2))}\``;
+  }
+  if (tokens2[0] === "environments" && tokens2.length >= 2) {
+    if (tokens2.length === 2) return `environment \`${tokens2[1]}\``;
+    if (tokens2[2] === "services" && tokens2.length >= 4) {
+      return tokens2.length === 4 ? `the \`${tokens2[1]}\` override of service \`${tokens2[3]}\`` : `\`${dotted(tokens2.slice(4))}\``;
+    }
+  }
+  return `\`${dotted(tokens2)}\``;
+}
+__name(describeManifestPath, "describeManifestPath");
+function validateManifestSchema(value, file, sourceMap) {
+  const errors = manifestSchemaErrors(value);
+  if (errors.length === 0) return [];
+  const context = {
+    file,
+    site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, path, at), "site"),
+    describe: describeManifestPath,
+    wording: MANIFEST_WORDING
+  };
+  return schemaDiagnostics(errors, context);
+}
+__name(validateManifestSchema, "validateManifestSchema");
+
 // src/manifest/check.ts
 function checkManifest(text, file, config2) {
   return resolveManifest(validateManifest(text, file, config2), file, config2);
@@ -66967,7 +66719,8 @@ function resolveManifest(validation, file, config2) {
           file,
           prefix,
           site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, view.locate(path), at), "site"),
-          describe: /* @__PURE__ */ __name((path) => path === "" ? `service \`${draft.unit.service}\`` : `\`${dotted(parsePointer(path))}\``, "describe")
+          describe: /* @__PURE__ */ __name((path) => path === "" ? `service \`${draft.unit.service}\`` : `\`${dotted(parsePointer(path))}\``, "describe"),
+          wording: MANIFEST_WORDING
         })
       );
       continue;
@@ -66978,7 +66731,6 @@ function resolveManifest(validation, file, config2) {
     units.push(draft.unit);
   }
   for (const finding of nameFindings(units, config2)) report2(finding);
-  diagnostics.push(...evaluatePolicies(units, config2, file, sourceMap));
   return done2(units);
 }
 __name(resolveManifest, "resolveManifest");
@@ -67017,26 +66769,18 @@ function reporter(into, file) {
     const key2 = `${finding.code}\0${finding.path}`;
     if (seen.has(key2)) return;
     seen.add(key2);
-    const site = siteIn(sourceMap, finding.path, isScalarAt(root3, finding.path) ? "value" : "key");
-    diagnostics.push({
-      severity: finding.severity ?? "error",
-      code: finding.code,
-      message: prefix + finding.message,
-      file,
-      line: site.line,
-      column: site.column,
-      path: site.path
-    });
+    const side = isScalarAt(root3, finding.path) ? "value" : "key";
+    diagnostics.push(
+      locateFinding(
+        { severity: finding.severity ?? "error", code: finding.code, message: prefix + finding.message, at: { document: file, pointer: finding.path, side } },
+        { file, sourceMap }
+      )
+    );
   };
 }
 __name(reporter, "reporter");
 function isScalarAt(root3, path) {
-  let node = root3;
-  for (const token of parsePointer(path)) {
-    if (isJsonObject(node)) node = getOwn(node, token);
-    else if (Array.isArray(node)) node = node[Number(token)];
-    else return false;
-  }
+  const node = valueAt(root3, path);
   return node === null || node !== void 0 && typeof node !== "object";
 }
 __name(isScalarAt, "isScalarAt");
@@ -67046,18 +66790,352 @@ function unitView(draft, environment2) {
     name: unit.service,
     ...environment2 ? { environment: environment2 } : {},
     service: draft.merged,
-    locate(field) {
-      let current = field;
-      while (current !== "") {
-        const found = unit.origins[current] ?? removed[current];
-        if (found !== void 0) return found;
-        current = current.slice(0, current.lastIndexOf("/"));
-      }
-      return servicePath(unit.service);
-    }
+    locate: /* @__PURE__ */ __name((field) => originOf(unit, field, removed), "locate")
   };
 }
 __name(unitView, "unitView");
+
+// src/policy/secret-literal.ts
+var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
+var KNOWN_PREFIXES = [
+  [/\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/, "a GitHub token"],
+  [/\bgithub_pat_[A-Za-z0-9_]{20,}/, "a GitHub token"],
+  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
+  [/\b[rs]k_(?:live|test)_[A-Za-z0-9]{10,}/, "a Stripe key"],
+  [/\bxox[abposr]-[A-Za-z0-9-]{10,}/, "a Slack token"],
+  [/\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/, "an API secret key"],
+  [/\bglpat-[A-Za-z0-9_-]{20,}/, "a GitLab token"],
+  [/\bAIza[0-9A-Za-z_-]{35}/, "a Google API key"],
+  [/\bnpm_[A-Za-z0-9]{36}/, "an npm token"],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
+  [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
+];
+function entropy(text) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= n / text.length * Math.log2(n / text.length);
+  return bits;
+}
+__name(entropy, "entropy");
+function highEntropy(value) {
+  return value.length >= 20 && !/\s/.test(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= 4;
+}
+__name(highEntropy, "highEntropy");
+function secretLikeReason(name, raw) {
+  if (typeof raw !== "string") return void 0;
+  const parsed = parseEnvValue(raw);
+  if (parsed.kind !== "literal" || parsed.text === "" || /^(?:true|false|\d+)$/i.test(parsed.text)) return void 0;
+  for (const [pattern, what] of KNOWN_PREFIXES) if (pattern.test(parsed.text)) return `its value has the shape of ${what}`;
+  if (SECRET_NAME.test(name)) return `its name \`${name}\` says it holds a secret`;
+  if (highEntropy(parsed.text)) return "its value looks random, like a key or a token";
+  return void 0;
+}
+__name(secretLikeReason, "secretLikeReason");
+
+// src/policy/builtins.ts
+function parseImage(image) {
+  const { repository, ...rest } = parseImageReference(image);
+  return { name: repository, ...rest };
+}
+__name(parseImage, "parseImage");
+var imageTag = /* @__PURE__ */ __name((unit) => {
+  const image = unit.spec.image;
+  const reference = parseImage(image);
+  if (reference.digest !== void 0) return void 0;
+  if (reference.tag === void 0) {
+    return {
+      code: "image-tag",
+      severity: "error",
+      field: "/image",
+      message: `image \`${image}\` names no tag or digest; add a tag like \`:1.0.0\` or a digest (\`@sha256:\u2026\`)`
+    };
+  }
+  if (reference.tag === "latest") {
+    return {
+      code: "image-tag",
+      severity: "error",
+      field: "/image",
+      message: `image \`${image}\` uses the \`latest\` tag, which changes under you; pin a version like \`${reference.name}:1.0.0\` or a digest`
+    };
+  }
+  return void 0;
+}, "imageTag");
+function fromRegistry(image, entry) {
+  const prefix = entry.replace(/\/+$/, "");
+  if (prefix === "") return false;
+  if (image.startsWith(`${prefix}/`)) return true;
+  return prefix.includes("/") && (image.startsWith(`${prefix}:`) || image.startsWith(`${prefix}@`));
+}
+__name(fromRegistry, "fromRegistry");
+var imageRegistry = /* @__PURE__ */ __name((unit, config2) => {
+  const image = unit.spec.image;
+  if (config2.registries.length === 0 || config2.registries.some((entry) => fromRegistry(image, entry))) return void 0;
+  return {
+    code: "image-registry",
+    severity: "error",
+    field: "/image",
+    message: `image \`${image}\` is not from an allowed registry; images must come from ${listNames(config2.registries, "or")}`
+  };
+}, "imageRegistry");
+var productionDigest = /* @__PURE__ */ __name((unit, config2) => {
+  const environment2 = config2.environments.find((e) => e.name === unit.environment);
+  if (!environment2?.production) return void 0;
+  const reference = parseImage(unit.spec.image);
+  if (reference.digest !== void 0) return void 0;
+  return {
+    code: "production-digest",
+    severity: "warning",
+    field: "/image",
+    message: `production images should be pinned by digest: write \`${reference.name}@sha256:\u2026\`` + (reference.tag !== void 0 ? ` (the tag \`${reference.tag}\` can be moved to another image)` : "")
+  };
+}, "productionDigest");
+var envSecretLiteral = /* @__PURE__ */ __name((unit) => Object.keys(unit.spec.env).sort().flatMap((name) => {
+  const reason2 = secretLikeReason(name, unit.spec.env[name]);
+  if (reason2 === void 0) return [];
+  return [
+    {
+      code: "env-secret-literal",
+      severity: "error",
+      field: `/env/${name.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+      // Never the value: this message goes to check runs, comments and logs.
+      message: `\`env.${name}\` is a literal that looks like a secret (${reason2}): put the secret in the secret store and reference it under \`secrets:\` (\`${name}: { key: ${unit.owner}/\u2026, property: \u2026 }\`); if it is not a secret, the org can switch this check off with \`builtins: { env-secret-literal: false }\``
+    }
+  ];
+}), "envSecretLiteral");
+var BUILTINS = {
+  "image-tag": imageTag,
+  "image-registry": imageRegistry,
+  "production-digest": productionDigest,
+  "env-secret-literal": envSecretLiteral
+};
+function builtinFindings(unit, config2) {
+  const findings = [];
+  for (const id of BUILTIN_POLICY_IDS) {
+    if (config2.builtins[id] === false) continue;
+    const found = BUILTINS[id](unit, config2);
+    if (Array.isArray(found)) findings.push(...found);
+    else if (found) findings.push(found);
+  }
+  return findings;
+}
+__name(builtinFindings, "builtinFindings");
+
+// src/policy/declared.ts
+function policyMatches(policy, unit) {
+  const match = policy.match;
+  if (!match) return true;
+  if (match.environments && !match.environments.includes(unit.environment)) return false;
+  if (match.services && !match.services.includes(unit.service)) return false;
+  if (match.owners && !match.owners.includes(unit.owner)) return false;
+  return true;
+}
+__name(policyMatches, "policyMatches");
+function policyView(unit) {
+  return JSON.parse(
+    JSON.stringify({
+      service: unit.service,
+      environment: unit.environment,
+      owner: unit.owner,
+      namespace: unit.namespace,
+      ...unit.spec
+    })
+  );
+}
+__name(policyView, "policyView");
+function declaredFindings(unit, compiled) {
+  const findings = [];
+  let view;
+  for (const { policy, validate } of compiled) {
+    if (!validate || !policyMatches(policy, unit)) continue;
+    view ??= policyView(unit);
+    let valid;
+    try {
+      valid = validate(view);
+    } catch (error2) {
+      if (!(error2 instanceof RangeError)) throw error2;
+      findings.push(unjudged(policy));
+      continue;
+    }
+    if (valid) continue;
+    for (const error2 of withoutBranchNoise(validate.errors ?? [])) {
+      findings.push(failure(policy, unit, error2));
+    }
+  }
+  return findings;
+}
+__name(declaredFindings, "declaredFindings");
+function unjudged(policy) {
+  const title = policy.description ?? `policy \`${policy.id}\``;
+  return {
+    code: policy.id,
+    severity: "error",
+    field: "",
+    message: /* @__PURE__ */ __name((environments) => `${title}: could not be checked in ${environments}: the policy's assertion refers back to itself without end; the platform team must fix it in the org config`, "message")
+  };
+}
+__name(unjudged, "unjudged");
+function withoutBranchNoise(errors) {
+  const combinators = errors.filter((e) => e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "not");
+  return errors.filter((error2) => !combinators.some((c) => c !== error2 && error2.schemaPath.startsWith(c.schemaPath + "/")));
+}
+__name(withoutBranchNoise, "withoutBranchNoise");
+function fieldOf(instancePath) {
+  const first = parsePointer(instancePath)[0];
+  if (first === "owner" || first === "namespace") return { field: "", manifestPath: "/owner" };
+  if (first === "service" || first === "environment") return { field: "" };
+  return { field: instancePath };
+}
+__name(fieldOf, "fieldOf");
+function failure(policy, unit, error2) {
+  const params = error2.params;
+  let instancePath = error2.instancePath;
+  if (error2.keyword === "required") instancePath += "/" + String(params.missingProperty).replace(/~/g, "~0").replace(/\//g, "~1");
+  if (error2.keyword === "additionalProperties") instancePath += "/" + String(params.additionalProperty).replace(/~/g, "~0").replace(/\//g, "~1");
+  const tokens2 = parsePointer(instancePath);
+  const subject = tokens2.length === 0 ? `\`${unit.service}\`` : `\`${dotted(tokens2)}\``;
+  const defaulted = tokens2.length > 0 && !fieldIsWritten(unit, instancePath) ? " (the default)" : "";
+  const what = /* @__PURE__ */ __name((where) => {
+    if (error2.keyword === "required") return `${subject} is not set ${where}; it is required`;
+    if (error2.keyword === "additionalProperties" || error2.keyword === "false schema") {
+      return `${subject} is set ${where}; it is not allowed`;
+    }
+    return `${subject} is ${plain(error2.data)}${defaulted} ${where}; ${requirement(error2)}`;
+  }, "what");
+  const { field, manifestPath } = fieldOf(instancePath);
+  const title = policy.description ?? `policy \`${policy.id}\``;
+  return {
+    code: policy.id,
+    severity: policy.severity ?? "error",
+    field,
+    ...manifestPath ? { manifestPath } : {},
+    message: /* @__PURE__ */ __name((environments) => `${title}: ${what(`in ${environments}`)}`, "message")
+  };
+}
+__name(failure, "failure");
+function fieldIsWritten(unit, instancePath) {
+  const first = parsePointer(instancePath)[0];
+  if (first === "service" || first === "environment" || first === "owner" || first === "namespace") return true;
+  return unit.origins[instancePath] !== void 0;
+}
+__name(fieldIsWritten, "fieldIsWritten");
+function plain(value) {
+  if (value === void 0) return "not set";
+  if (value === null) return "null";
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "string") return `\`${value.length > 80 ? value.slice(0, 77) + "\u2026" : value}\``;
+  return Array.isArray(value) ? `a list of ${value.length}` : "a mapping";
+}
+__name(plain, "plain");
+function requirement(error2) {
+  const params = error2.params;
+  const limit = String(params.limit);
+  switch (error2.keyword) {
+    case "minimum":
+      return `must be \u2265 ${limit}`;
+    case "maximum":
+      return `must be \u2264 ${limit}`;
+    case "exclusiveMinimum":
+      return `must be > ${limit}`;
+    case "exclusiveMaximum":
+      return `must be < ${limit}`;
+    case "multipleOf":
+      return `must be a multiple of ${String(params.multipleOf)}`;
+    case "const":
+      return `must be ${plain(params.allowedValue)}`;
+    case "enum":
+      return `must be one of ${params.allowedValues.map(plain).join(", ")}`;
+    case "pattern":
+      return `must match \`${String(params.pattern)}\``;
+    case "format":
+      return `must be a valid ${String(params.format)}`;
+    case "type":
+      return `must be of type ${[params.type].flat().join(" or ")}`;
+    case "minLength":
+      return `must have at least ${limit} characters`;
+    case "maxLength":
+      return `must have at most ${limit} characters`;
+    case "minItems":
+      return `must have at least ${limit} items`;
+    case "maxItems":
+      return `must have at most ${limit} items`;
+    case "uniqueItems":
+      return "must not repeat items";
+    case "minProperties":
+      return `must have at least ${limit} entries`;
+    case "maxProperties":
+      return `must have at most ${limit} entries`;
+    case "contains":
+      return "must contain a matching item";
+    case "not":
+      return "matches a shape the policy forbids";
+    case "anyOf":
+    case "oneOf":
+      return "matches none of the shapes the policy allows";
+    case "dependentRequired":
+      return `needs \`${String(params.missingProperty)}\` when \`${String(params.property)}\` is set`;
+    default:
+      return "does not meet the policy";
+  }
+}
+__name(requirement, "requirement");
+
+// src/policy/locate.ts
+function unitFieldLocation(unit, field, document) {
+  const exact = unit.origins[field] !== void 0;
+  return { document, pointer: originOf(unit, field), side: exact && isScalar2(valueAt(unit.spec, field)) ? "value" : "key" };
+}
+__name(unitFieldLocation, "unitFieldLocation");
+function isScalar2(value) {
+  return value === null || typeof value !== "object";
+}
+__name(isScalar2, "isScalar");
+
+// src/policy/index.ts
+function evaluatePolicies(units, config2, file, sourceMap) {
+  return policyFindings(units, config2, file).map((finding) => locateFinding(finding, { file, sourceMap }));
+}
+__name(evaluatePolicies, "evaluatePolicies");
+function policyFindings(units, config2, document) {
+  const compiled = compilePolicies(config2.policies);
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const unit of units) {
+    for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
+      const at = locate(unit, finding, document);
+      const text = typeof finding.message === "string" ? finding.message : finding.message("\0");
+      const key2 = `${finding.code}\0${at.pointer}\0${text}`;
+      const group = groups2.get(key2);
+      if (group) {
+        if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
+      } else {
+        groups2.set(key2, { finding, at, environments: [unit.environment] });
+      }
+    }
+  }
+  return [...groups2.values()].map(({ finding, at, environments }) => ({
+    severity: finding.severity,
+    code: finding.code,
+    message: typeof finding.message === "string" ? finding.message : finding.message(listNames(environments)),
+    at
+  }));
+}
+__name(policyFindings, "policyFindings");
+function locate(unit, finding, document) {
+  return finding.manifestPath !== void 0 ? { document, pointer: finding.manifestPath, side: "value" } : unitFieldLocation(unit, finding.field, document);
+}
+__name(locate, "locate");
+
+// src/policy/checked-manifest.ts
+function checkManifestAndPolicies(text, file, config2) {
+  return withPolicies(checkManifest(text, file, config2), file, config2);
+}
+__name(checkManifestAndPolicies, "checkManifestAndPolicies");
+function withPolicies(check, file, config2) {
+  if (check.units.length === 0 || !check.sourceMap) return check;
+  const policies = evaluatePolicies(check.units, config2, file, check.sourceMap);
+  return policies.length === 0 ? check : { ...check, diagnostics: sortDiagnostics([...check.diagnostics, ...policies]) };
+}
+__name(withPolicies, "withPolicies");
 
 // src/report/escape.ts
 var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
@@ -67266,7 +67344,7 @@ function entries(pairs2) {
 }
 __name(entries, "entries");
 
-// src/render/context.ts
+// src/render/render-context.ts
 function addFile(ctx, path, text, templateFile, subject, options = {}) {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
@@ -67375,16 +67453,8 @@ __name(buildProjectView, "buildProjectView");
 
 // src/render/image.ts
 function splitImage(reference) {
-  const at = reference.indexOf("@");
-  const digest2 = at === -1 ? null : reference.slice(at + 1);
-  const name = at === -1 ? reference : reference.slice(0, at);
-  const colon = name.lastIndexOf(":");
-  const tagged = colon > name.lastIndexOf("/");
-  return {
-    repository: tagged ? name.slice(0, colon) : name,
-    tag: tagged ? name.slice(colon + 1) : null,
-    digest: digest2
-  };
+  const { repository, tag, digest: digest2 } = parseImageReference(reference);
+  return { repository, tag: tag ?? null, digest: digest2 ?? null };
 }
 __name(splitImage, "splitImage");
 
@@ -67436,7 +67506,7 @@ function buildUnitView(unit, place, shared2, config2) {
       cluster: yamlString(unit.cluster),
       autoSync: place.autoSync
     },
-    service: buildServiceView(unit, config2),
+    service: buildServiceTemplateView(unit, config2),
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
@@ -67462,7 +67532,7 @@ function buildUnitView(unit, place, shared2, config2) {
   };
 }
 __name(buildUnitView, "buildUnitView");
-function buildServiceView(unit, config2) {
+function buildServiceTemplateView(unit, config2) {
   const spec = unit.spec;
   const image = splitImage(spec.image);
   return {
@@ -67481,7 +67551,7 @@ function buildServiceView(unit, config2) {
     autoscaling: spec.autoscaling ? {
       min: yamlNumber(spec.autoscaling.min),
       max: yamlNumber(spec.autoscaling.max),
-      cpu: yamlNumber(spec.autoscaling.cpu ?? 80)
+      cpu: yamlNumber(spec.autoscaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu)
     } : null,
     env: buildEnv(unit),
     secrets: Object.keys(spec.secrets).sort(compareText).map((name) => {
@@ -67491,7 +67561,7 @@ function buildServiceView(unit, config2) {
     dependencies: sortedDependencyNames(unit).map((name) => buildDependency(unit, name, config2))
   };
 }
-__name(buildServiceView, "buildServiceView");
+__name(buildServiceTemplateView, "buildServiceTemplateView");
 function buildIngress(unit, ingress, config2) {
   const settings = config2.environments.find((env) => env.name === unit.environment)?.ingress;
   const tls = settings?.tls;
@@ -71896,16 +71966,8 @@ var TemplateRunner = class {
 };
 
 // src/render/values-schema.ts
-var import_ajv = __toESM(require_ajv(), 1);
-var import__2 = __toESM(require__2(), 1);
-var import__3 = __toESM(require__(), 1);
-var import_ajv_formats2 = __toESM(require_dist2(), 1);
 function ajvFor(schema2) {
-  const dialect = String(schema2.$schema ?? "");
-  const options = { allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: linearRegExp } };
-  const ajv = dialect.includes("2020-12") ? new import__3.Ajv2020(options) : dialect.includes("2019-09") ? new import__2.Ajv2019(options) : new import_ajv.Ajv(options);
-  import_ajv_formats2.default.default(ajv);
-  return ajv;
+  return createAjv(dialectOf(schema2), { allErrors: true, strict: false, allowUnionTypes: true });
 }
 __name(ajvFor, "ajvFor");
 function compileValuesSchema(schema2) {
@@ -72338,14 +72400,13 @@ __name(getOwn2, "getOwn");
 
 // src/plan/unit-state.ts
 import { createHash as createHash3 } from "node:crypto";
-var DEFAULT_AUTOSCALING_CPU = 80;
 function unitState(unit) {
   const spec = unit.spec;
   const scaling = spec.autoscaling;
   const state = {
     image: spec.image,
     replicas: spec.replicas,
-    ...scaling ? { autoscaling: { min: scaling.min, max: scaling.max, cpu: scaling.cpu ?? DEFAULT_AUTOSCALING_CPU } } : {},
+    ...scaling ? { autoscaling: { min: scaling.min, max: scaling.max, cpu: scaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu } } : {},
     cpu: spec.cpu,
     memory: spec.memory,
     ...spec.port !== void 0 ? { port: spec.port } : {},
@@ -72495,7 +72556,7 @@ function readState(value) {
   };
   const scaling = value.autoscaling;
   if (isRecord(scaling) && typeof scaling.min === "number" && typeof scaling.max === "number") {
-    state.autoscaling = { min: scaling.min, max: scaling.max, cpu: typeof scaling.cpu === "number" ? scaling.cpu : 80 };
+    state.autoscaling = { min: scaling.min, max: scaling.max, cpu: typeof scaling.cpu === "number" ? scaling.cpu : SERVICE_DEFAULTS.autoscalingCpu };
   }
   if (typeof value.port === "number") state.port = value.port;
   if (typeof value.host === "string") state.host = value.host;
@@ -72530,13 +72591,13 @@ __name(isStringList, "isStringList");
 // src/plan/pipeline.ts
 var computeInProcess = /* @__PURE__ */ __name(async (input2) => desiredState(input2.manifestText, input2.file, input2.config, input2.source, input2.templates, input2.options), "computeInProcess");
 function desiredState(manifestText, file, config2, source, templates, options = {}) {
-  const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifest(manifestText, file, config2);
+  const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config2);
   const locate2 = /* @__PURE__ */ __name((pointer2) => check.sourceMap?.locate(pointer2), "locate");
   const nothing = { files: /* @__PURE__ */ new Map(), units: [], owned: [], shared: [], diagnostics: [] };
   if (hasErrors(check.diagnostics)) {
     return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate: locate2 };
   }
-  let rendered = check.units.length > 0 ? relocated(renderUnits(check.units, config2, source, templates, options), config2.manifest, file, locate2) : nothing;
+  let rendered = check.units.length > 0 ? located(renderUnits(check.units, config2, source, templates, options), config2.manifest, file, check.sourceMap) : nothing;
   let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config2);
   const indexBytes = index ? Buffer.byteLength(index.content, "utf8") : 0;
   if (index && indexBytes > MAX_INDEX_BYTES) {
@@ -72564,18 +72625,10 @@ function withDiagnostics(desired, extra) {
   return { ...desired, check: { ...desired.check, diagnostics }, diagnostics, ...failed ? { index: null } : {} };
 }
 __name(withDiagnostics, "withDiagnostics");
-function relocated(rendered, renderedAs, file, locate2) {
-  return { ...rendered, diagnostics: relocateDiagnostics(rendered.diagnostics, renderedAs, file, locate2) };
+function located(rendered, renderedAs, file, sourceMap) {
+  return { ...rendered, diagnostics: locateRendered(rendered.diagnostics, renderedAs, file, sourceMap) };
 }
-__name(relocated, "relocated");
-function relocateDiagnostics(diagnostics, renderedAs, file, locate2) {
-  return diagnostics.map((d) => {
-    if (d.file !== renderedAs) return d;
-    const position = locate2(d.path) ?? { line: d.line, column: d.column };
-    return { ...d, file, ...position };
-  });
-}
-__name(relocateDiagnostics, "relocateDiagnostics");
+__name(located, "located");
 
 // src/github/owner-check.ts
 async function ownerDiagnostics(gh, repo, desired, file) {
@@ -73004,228 +73057,458 @@ function without(paths, known) {
 }
 __name(without, "without");
 
+// node_modules/diff/libesm/diff/base.js
+var Diff = class {
+  static {
+    __name(this, "Diff");
+  }
+  diff(oldStr, newStr, options = {}) {
+    let callback;
+    if (typeof options === "function") {
+      callback = options;
+      options = {};
+    } else if ("callback" in options) {
+      callback = options.callback;
+    }
+    const oldString = this.castInput(oldStr, options);
+    const newString = this.castInput(newStr, options);
+    const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+    const newTokens = this.removeEmpty(this.tokenize(newString, options));
+    return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+  }
+  diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+    var _a;
+    const done2 = /* @__PURE__ */ __name((value) => {
+      value = this.postProcess(value, options);
+      if (callback) {
+        setTimeout(function() {
+          callback(value);
+        }, 0);
+        return void 0;
+      } else {
+        return value;
+      }
+    }, "done");
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let editLength = 1;
+    let maxEditLength = newLen + oldLen;
+    if (options.maxEditLength != null) {
+      maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+    }
+    const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+    const abortAfterTimestamp = Date.now() + maxExecutionTime;
+    const bestPath = [{ oldPos: -1, lastComponent: void 0 }];
+    let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+    if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+      return done2(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+    }
+    let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+    const execEditLength = /* @__PURE__ */ __name(() => {
+      for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+        let basePath;
+        const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+        if (removePath) {
+          bestPath[diagonalPath - 1] = void 0;
+        }
+        let canAdd = false;
+        if (addPath) {
+          const addPathNewPos = addPath.oldPos - diagonalPath;
+          canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+        }
+        const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+        if (!canAdd && !canRemove) {
+          bestPath[diagonalPath] = void 0;
+          continue;
+        }
+        if (!canRemove || canAdd && removePath.oldPos < addPath.oldPos) {
+          basePath = this.addToPath(addPath, true, false, 0, options);
+        } else {
+          basePath = this.addToPath(removePath, false, true, 1, options);
+        }
+        newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+        if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+          return done2(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+        } else {
+          bestPath[diagonalPath] = basePath;
+          if (basePath.oldPos + 1 >= oldLen) {
+            maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+          }
+          if (newPos + 1 >= newLen) {
+            minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+          }
+        }
+      }
+      editLength++;
+    }, "execEditLength");
+    if (callback) {
+      (/* @__PURE__ */ __name(function exec() {
+        setTimeout(function() {
+          if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+            return callback(void 0);
+          }
+          if (!execEditLength()) {
+            exec();
+          }
+        }, 0);
+      }, "exec"))();
+    } else {
+      while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+        const ret = execEditLength();
+        if (ret) {
+          return ret;
+        }
+      }
+    }
+  }
+  addToPath(path, added, removed, oldPosInc, options) {
+    const last = path.lastComponent;
+    if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: last.count + 1, added, removed, previousComponent: last.previousComponent }
+      };
+    } else {
+      return {
+        oldPos: path.oldPos + oldPosInc,
+        lastComponent: { count: 1, added, removed, previousComponent: last }
+      };
+    }
+  }
+  extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+    const newLen = newTokens.length, oldLen = oldTokens.length;
+    let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+    while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+      newPos++;
+      oldPos++;
+      commonCount++;
+      if (options.oneChangePerToken) {
+        basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+      }
+    }
+    if (commonCount && !options.oneChangePerToken) {
+      basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+    }
+    basePath.oldPos = oldPos;
+    return newPos;
+  }
+  equals(left, right, options) {
+    if (options.comparator) {
+      return options.comparator(left, right);
+    } else {
+      return left === right || !!options.ignoreCase && left.toLowerCase() === right.toLowerCase();
+    }
+  }
+  removeEmpty(array) {
+    const ret = [];
+    for (let i = 0; i < array.length; i++) {
+      if (array[i]) {
+        ret.push(array[i]);
+      }
+    }
+    return ret;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  castInput(value, options) {
+    return value;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  tokenize(value, options) {
+    return Array.from(value);
+  }
+  join(chars) {
+    return chars.join("");
+  }
+  postProcess(changeObjects, options) {
+    return changeObjects;
+  }
+  get useLongestToken() {
+    return false;
+  }
+  buildValues(lastComponent, newTokens, oldTokens) {
+    const components = [];
+    let nextComponent;
+    while (lastComponent) {
+      components.push(lastComponent);
+      nextComponent = lastComponent.previousComponent;
+      delete lastComponent.previousComponent;
+      lastComponent = nextComponent;
+    }
+    components.reverse();
+    const componentLen = components.length;
+    let componentPos = 0, newPos = 0, oldPos = 0;
+    for (; componentPos < componentLen; componentPos++) {
+      const component = components[componentPos];
+      if (!component.removed) {
+        if (!component.added && this.useLongestToken) {
+          let value = newTokens.slice(newPos, newPos + component.count);
+          value = value.map(function(value2, i) {
+            const oldValue = oldTokens[oldPos + i];
+            return oldValue.length > value2.length ? oldValue : value2;
+          });
+          component.value = this.join(value);
+        } else {
+          component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+        }
+        newPos += component.count;
+        if (!component.added) {
+          oldPos += component.count;
+        }
+      } else {
+        component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+        oldPos += component.count;
+      }
+    }
+    return components;
+  }
+};
+
+// node_modules/diff/libesm/diff/line.js
+var LineDiff = class extends Diff {
+  static {
+    __name(this, "LineDiff");
+  }
+  constructor() {
+    super(...arguments);
+    this.tokenize = tokenize;
+  }
+  equals(left, right, options) {
+    if (options.ignoreWhitespace) {
+      if (!options.newlineIsToken || !left.includes("\n")) {
+        left = left.trim();
+      }
+      if (!options.newlineIsToken || !right.includes("\n")) {
+        right = right.trim();
+      }
+    } else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+      if (left.endsWith("\n")) {
+        left = left.slice(0, -1);
+      }
+      if (right.endsWith("\n")) {
+        right = right.slice(0, -1);
+      }
+    }
+    return super.equals(left, right, options);
+  }
+};
+var lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+  return lineDiff.diff(oldStr, newStr, options);
+}
+__name(diffLines, "diffLines");
+function tokenize(value, options) {
+  if (options.stripTrailingCr) {
+    value = value.replace(/\r\n/g, "\n");
+  }
+  const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+  if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+    linesAndNewlines.pop();
+  }
+  for (let i = 0; i < linesAndNewlines.length; i++) {
+    const line = linesAndNewlines[i];
+    if (i % 2 && !options.newlineIsToken) {
+      retLines[retLines.length - 1] += line;
+    } else {
+      retLines.push(line);
+    }
+  }
+  return retLines;
+}
+__name(tokenize, "tokenize");
+
+// node_modules/diff/libesm/patch/create.js
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+  let optionsObj;
+  if (!options) {
+    optionsObj = {};
+  } else if (typeof options === "function") {
+    optionsObj = { callback: options };
+  } else {
+    optionsObj = options;
+  }
+  if (typeof optionsObj.context === "undefined") {
+    optionsObj.context = 4;
+  }
+  const context = optionsObj.context;
+  if (optionsObj.newlineIsToken) {
+    throw new Error("newlineIsToken may not be used with patch-generation functions, only with diffing functions");
+  }
+  if (!optionsObj.callback) {
+    return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+  } else {
+    const { callback } = optionsObj;
+    diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: /* @__PURE__ */ __name((diff) => {
+      const patch = diffLinesResultToPatch(diff);
+      callback(patch);
+    }, "callback") }));
+  }
+  function diffLinesResultToPatch(diff) {
+    if (!diff) {
+      return;
+    }
+    diff.push({ value: "", lines: [] });
+    function contextLines(lines2) {
+      return lines2.map(function(entry) {
+        return " " + entry;
+      });
+    }
+    __name(contextLines, "contextLines");
+    const hunks = [];
+    let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+    for (let i = 0; i < diff.length; i++) {
+      const current = diff[i], lines2 = current.lines || splitLines(current.value);
+      current.lines = lines2;
+      if (current.added || current.removed) {
+        if (!oldRangeStart) {
+          const prev = diff[i - 1];
+          oldRangeStart = oldLine;
+          newRangeStart = newLine;
+          if (prev) {
+            curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+            oldRangeStart -= curRange.length;
+            newRangeStart -= curRange.length;
+          }
+        }
+        for (const line of lines2) {
+          curRange.push((current.added ? "+" : "-") + line);
+        }
+        if (current.added) {
+          newLine += lines2.length;
+        } else {
+          oldLine += lines2.length;
+        }
+      } else {
+        if (oldRangeStart) {
+          if (lines2.length <= context * 2 && i < diff.length - 2) {
+            for (const line of contextLines(lines2)) {
+              curRange.push(line);
+            }
+          } else {
+            const contextSize = Math.min(lines2.length, context);
+            for (const line of contextLines(lines2.slice(0, contextSize))) {
+              curRange.push(line);
+            }
+            const hunk = {
+              oldStart: oldRangeStart,
+              oldLines: oldLine - oldRangeStart + contextSize,
+              newStart: newRangeStart,
+              newLines: newLine - newRangeStart + contextSize,
+              lines: curRange
+            };
+            hunks.push(hunk);
+            oldRangeStart = 0;
+            newRangeStart = 0;
+            curRange = [];
+          }
+        }
+        oldLine += lines2.length;
+        newLine += lines2.length;
+      }
+    }
+    for (const hunk of hunks) {
+      for (let i = 0; i < hunk.lines.length; i++) {
+        if (hunk.lines[i].endsWith("\n")) {
+          hunk.lines[i] = hunk.lines[i].slice(0, -1);
+        } else {
+          hunk.lines.splice(i + 1, 0, "\\ No newline at end of file");
+          i++;
+        }
+      }
+    }
+    return {
+      oldFileName,
+      newFileName,
+      oldHeader,
+      newHeader,
+      hunks
+    };
+  }
+  __name(diffLinesResultToPatch, "diffLinesResultToPatch");
+}
+__name(structuredPatch, "structuredPatch");
+function splitLines(text) {
+  const hasTrailingNl = text.endsWith("\n");
+  const result2 = text.split("\n").map((line) => line + "\n");
+  if (hasTrailingNl) {
+    result2.pop();
+  } else {
+    result2.push(result2.pop().slice(0, -1));
+  }
+  return result2;
+}
+__name(splitLines, "splitLines");
+
 // src/plan/diff.ts
 var DEFAULT_DIFF_LIMITS = { maxLines: 2e3, maxEdits: 1e3, context: 3 };
-var EQUAL = 0;
-var DELETE = 1;
-var INSERT = 2;
+var NO_NEWLINE = "\\ No newline at end of file";
 function unifiedDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
-  const a = splitLines(before ?? "");
-  const b = splitLines(after ?? "");
-  const longest = Math.max(a.length, b.length);
+  const longest = Math.max(lineCount(before ?? ""), lineCount(after ?? ""));
   if (longest > limits.maxLines) {
     return { kind: "too-large", reason: `diff too large (${longest.toLocaleString("en-US")} lines)` };
   }
-  const ops = editScript(a, b, limits.maxEdits);
-  if (!ops) {
+  const patch = structuredPatch(path, path, before ?? "", after ?? "", void 0, void 0, {
+    context: limits.context,
+    maxEditLength: limits.maxEdits
+  });
+  if (!patch) {
     return {
       kind: "too-large",
       reason: `diff too large (more than ${limits.maxEdits.toLocaleString("en-US")} lines differ)`
     };
   }
-  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
-+++ ${after === null ? "/dev/null" : `b/${path}`}
-`;
-  const { text, added, removed } = formatHunks(a, b, ops, limits.context);
-  return { kind: "diff", text: text === "" ? "" : header + text, added, removed };
-}
-__name(unifiedDiff, "unifiedDiff");
-function splitLines(content) {
-  if (content === "") return { text: [], finalNewline: true, length: 0 };
-  const text = content.split("\n");
-  const finalNewline = text[text.length - 1] === "";
-  if (finalNewline) text.pop();
-  return { text, finalNewline, length: text.length };
-}
-__name(splitLines, "splitLines");
-function intern(a, b) {
-  const ids = /* @__PURE__ */ new Map();
-  const encode = /* @__PURE__ */ __name((lines2) => {
-    const out = new Int32Array(lines2.length);
-    for (let i = 0; i < lines2.length; i++) {
-      const last = i === lines2.length - 1 && !lines2.finalNewline;
-      const key2 = last ? `${lines2.text[i]}
-` : lines2.text[i];
-      let id = ids.get(key2);
-      if (id === void 0) ids.set(key2, id = ids.size);
-      out[i] = id;
-    }
-    return out;
-  }, "encode");
-  return [encode(a), encode(b)];
-}
-__name(intern, "intern");
-var TooManyEdits = class extends Error {
-  static {
-    __name(this, "TooManyEdits");
-  }
-};
-function editScript(linesA, linesB, maxEdits) {
-  const [a, b] = intern(linesA, linesB);
-  const ops = [];
-  const push = /* @__PURE__ */ __name((op, count2) => {
-    for (let i = 0; i < count2; i++) ops.push(op);
-  }, "push");
-  const maxHalf = Math.ceil(maxEdits / 2);
-  const compare = /* @__PURE__ */ __name((aLo, aHi, bLo, bHi) => {
-    let prefix = 0;
-    while (aLo + prefix < aHi && bLo + prefix < bHi && a[aLo + prefix] === b[bLo + prefix]) prefix++;
-    push(EQUAL, prefix);
-    aLo += prefix;
-    bLo += prefix;
-    let suffix = 0;
-    while (aHi - suffix > aLo && bHi - suffix > bLo && a[aHi - 1 - suffix] === b[bHi - 1 - suffix]) suffix++;
-    aHi -= suffix;
-    bHi -= suffix;
-    if (aLo === aHi) push(INSERT, bHi - bLo);
-    else if (bLo === bHi) push(DELETE, aHi - aLo);
-    else {
-      const split = bisect(a, aLo, aHi, b, bLo, bHi, maxHalf);
-      const trivial = !split || split[0] === aLo && split[1] === bLo || split[0] === aHi && split[1] === bHi;
-      if (trivial) {
-        push(DELETE, aHi - aLo);
-        push(INSERT, bHi - bLo);
-      } else {
-        compare(aLo, split[0], bLo, split[1]);
-        compare(split[0], aHi, split[1], bHi);
-      }
-    }
-    push(EQUAL, suffix);
-  }, "compare");
-  try {
-    compare(0, a.length, 0, b.length);
-  } catch (error2) {
-    if (error2 instanceof TooManyEdits) return null;
-    throw error2;
-  }
-  let edits = 0;
-  for (const op of ops) if (op !== EQUAL) edits++;
-  return edits > maxEdits ? null : ops;
-}
-__name(editScript, "editScript");
-function bisect(a, aLo, aHi, b, bLo, bHi, maxHalf) {
-  const n = aHi - aLo;
-  const m = bHi - bLo;
-  const maxD = Math.ceil((n + m) / 2);
-  const limit = Math.min(maxD, maxHalf);
-  const offset = limit + 1;
-  const size = 2 * limit + 3;
-  const forward = new Int32Array(size).fill(-1);
-  const reverse = new Int32Array(size).fill(-1);
-  forward[offset + 1] = 0;
-  reverse[offset + 1] = 0;
-  const delta = n - m;
-  const meetForward = (delta & 1) !== 0;
-  let k1start = 0;
-  let k1end = 0;
-  let k2start = 0;
-  let k2end = 0;
-  for (let d = 0; d < maxD; d++) {
-    if (d > limit) throw new TooManyEdits();
-    for (let k1 = -d + k1start; k1 <= d - k1end; k1 += 2) {
-      const k1o = offset + k1;
-      let x1 = k1 === -d || k1 !== d && forward[k1o - 1] < forward[k1o + 1] ? forward[k1o + 1] : forward[k1o - 1] + 1;
-      let y1 = x1 - k1;
-      while (x1 < n && y1 < m && a[aLo + x1] === b[bLo + y1]) {
-        x1++;
-        y1++;
-      }
-      forward[k1o] = x1;
-      if (x1 > n) k1end += 2;
-      else if (y1 > m) k1start += 2;
-      else if (meetForward) {
-        const k2o = offset + delta - k1;
-        if (k2o >= 0 && k2o < size && reverse[k2o] !== -1 && x1 >= n - reverse[k2o]) return [aLo + x1, bLo + y1];
-      }
-    }
-    for (let k2 = -d + k2start; k2 <= d - k2end; k2 += 2) {
-      const k2o = offset + k2;
-      let x2 = k2 === -d || k2 !== d && reverse[k2o - 1] < reverse[k2o + 1] ? reverse[k2o + 1] : reverse[k2o - 1] + 1;
-      let y2 = x2 - k2;
-      while (x2 < n && y2 < m && a[aHi - x2 - 1] === b[bHi - y2 - 1]) {
-        x2++;
-        y2++;
-      }
-      reverse[k2o] = x2;
-      if (x2 > n) k2end += 2;
-      else if (y2 > m) k2start += 2;
-      else if (!meetForward) {
-        const k1o = offset + delta - k2;
-        if (k1o >= 0 && k1o < size && forward[k1o] !== -1) {
-          const x1 = forward[k1o];
-          const y1 = offset + x1 - k1o;
-          if (x1 >= n - x2) return [aLo + x1, bLo + y1];
-        }
-      }
-    }
-  }
-  return null;
-}
-__name(bisect, "bisect");
-function formatHunks(a, b, ops, context) {
   const out = [];
   let added = 0;
   let removed = 0;
-  const aAt = new Int32Array(ops.length + 1);
-  const bAt = new Int32Array(ops.length + 1);
-  for (let i2 = 0; i2 < ops.length; i2++) {
-    const op = ops[i2];
-    aAt[i2 + 1] = aAt[i2] + (op === INSERT ? 0 : 1);
-    bAt[i2 + 1] = bAt[i2] + (op === DELETE ? 0 : 1);
-    if (op === INSERT) added++;
-    if (op === DELETE) removed++;
-  }
-  let i = 0;
-  while (i < ops.length) {
-    if (ops[i] === EQUAL) {
-      i++;
-      continue;
-    }
-    const start2 = Math.max(0, i - context);
-    let end = i;
-    let j = i;
-    while (j < ops.length) {
-      if (ops[j] !== EQUAL) {
-        end = ++j;
-        continue;
-      }
-      let k = j;
-      while (k < ops.length && ops[k] === EQUAL) k++;
-      if (k < ops.length && k - j <= 2 * context) j = k;
-      else break;
-    }
-    const stop = Math.min(ops.length, end + context);
-    const aCount = aAt[stop] - aAt[start2];
-    const bCount = bAt[stop] - bAt[start2];
-    out.push(`@@ -${range(aAt[start2], aCount)} +${range(bAt[start2], bCount)} @@
+  for (const hunk of patch.hunks) {
+    out.push(`@@ -${range(hunk.oldStart, hunk.oldLines)} +${range(hunk.newStart, hunk.newLines)} @@
 `);
-    for (let x = start2; x < stop; ) {
-      if (ops[x] === EQUAL) {
-        pushLine(out, " ", a, aAt[x++]);
-        continue;
-      }
-      let runEnd = x;
-      while (runEnd < stop && ops[runEnd] !== EQUAL) runEnd++;
-      for (let y = x; y < runEnd; y++) if (ops[y] === DELETE) pushLine(out, "-", a, aAt[y]);
-      for (let y = x; y < runEnd; y++) if (ops[y] === INSERT) pushLine(out, "+", b, bAt[y]);
-      x = runEnd;
+    for (const line of gitOrder(hunk)) {
+      out.push(`${line}
+`);
+      if (line[0] === "+") added++;
+      else if (line[0] === "-") removed++;
     }
-    i = stop;
   }
-  return { text: out.join(""), added, removed };
+  const text = out.join("");
+  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
++++ ${after === null ? "/dev/null" : `b/${path}`}
+`;
+  return { kind: "diff", text: text === "" ? "" : header + text, added, removed };
 }
-__name(formatHunks, "formatHunks");
-function range(index, count2) {
-  if (count2 === 0) return `${index},0`;
-  return count2 === 1 ? `${index + 1}` : `${index + 1},${count2}`;
+__name(unifiedDiff, "unifiedDiff");
+function lineCount(content) {
+  if (content === "") return 0;
+  const newlines = content.split("\n").length - 1;
+  return content.endsWith("\n") ? newlines : newlines + 1;
+}
+__name(lineCount, "lineCount");
+function gitOrder(hunk) {
+  const lines2 = [];
+  let removals = [];
+  let additions = [];
+  let last = lines2;
+  const flush = /* @__PURE__ */ __name(() => {
+    lines2.push(...removals, ...additions);
+    removals = [];
+    additions = [];
+  }, "flush");
+  for (const line of hunk.lines) {
+    if (line === NO_NEWLINE) last.push(line);
+    else if (line[0] === "-") (last = removals).push(line);
+    else if (line[0] === "+") (last = additions).push(line);
+    else {
+      flush();
+      (last = lines2).push(line);
+    }
+  }
+  flush();
+  return lines2;
+}
+__name(gitOrder, "gitOrder");
+function range(start2, count2) {
+  if (count2 === 0) return `${start2 - 1},0`;
+  return count2 === 1 ? `${start2}` : `${start2},${count2}`;
 }
 __name(range, "range");
-function pushLine(out, sign2, lines2, index) {
-  out.push(`${sign2}${lines2.text[index]}
-`);
-  if (index === lines2.length - 1 && !lines2.finalNewline) out.push("\\ No newline at end of file\n");
-}
-__name(pushLine, "pushLine");
 
 // src/plan/file-changes.ts
 function fileChanges(desired, previous, tree, blobs, previousPath, deletable2) {
@@ -73321,8 +73604,8 @@ function describeNew(state) {
 }
 __name(describeNew, "describeNew");
 function describeImage(from, to) {
-  const a = splitImage2(from);
-  const b = splitImage2(to);
+  const a = parseImageReference(from);
+  const b = parseImageReference(to);
   if (a.repository === b.repository) {
     if (a.digest !== void 0 && b.digest !== void 0 && a.tag === b.tag) {
       return `image digest ${shortDigest(a.digest)} \u2192 ${shortDigest(b.digest)}`;
@@ -73334,18 +73617,6 @@ function describeImage(from, to) {
   return `image ${from} \u2192 ${to}`;
 }
 __name(describeImage, "describeImage");
-function splitImage2(image) {
-  const at = image.indexOf("@");
-  const name = at === -1 ? image : image.slice(0, at);
-  const digest2 = at === -1 ? void 0 : image.slice(at + 1);
-  const colon = name.lastIndexOf(":");
-  const hasTag = colon > name.lastIndexOf("/");
-  const result2 = { repository: hasTag ? name.slice(0, colon) : name };
-  if (hasTag) result2.tag = name.slice(colon + 1);
-  if (digest2 !== void 0) result2.digest = digest2;
-  return result2;
-}
-__name(splitImage2, "splitImage");
 function shortDigest(digest2) {
   const [algorithm, hex2 = ""] = digest2.split(":");
   return `${algorithm}:${hex2.slice(0, 12)}`;
@@ -73609,7 +73880,7 @@ function annotationBatches(annotations, size) {
 }
 __name(annotationBatches, "annotationBatches");
 
-// src/report/context.ts
+// src/report/report-context.ts
 function pendingApprovals(ctx) {
   return (ctx.approvals ?? []).filter((a) => a.approvedBy === void 0);
 }
@@ -73763,6 +74034,28 @@ function promotionSection(promotion) {
   };
 }
 __name(promotionSection, "promotionSection");
+function deployedSection(deployed) {
+  const sha = /* @__PURE__ */ __name((commit) => {
+    const text = codeSpan(commit.slice(0, 7));
+    return deployed?.commitUrl ? `[${text}](${safeUrl(deployed.commitUrl(commit))})` : text;
+  }, "sha");
+  const rows = (deployed?.environments ?? []).map(
+    (e) => `| ${tableCodeSpan(e.environment)} | ${sha(e.commit)} | ${escapeMarkdown(e.action)}${e.held ? " \xB7 held" : ""} | ${e.previous.slice(0, 3).map(sha).join(", ") || "\u2014"} |
+`
+  );
+  const history = deployed?.historyUrl ? `
+[Every deployment of this repository, with dates and who asked](${safeUrl(deployed.historyUrl)}) (or \`paved history <env>\` on a clone).
+` : "";
+  return {
+    heading: "### \u{1F5C2}\uFE0F Deployed\n\n| environment | runs | how | before |\n|---|---|---|---|\n",
+    items: rows,
+    omitted: /* @__PURE__ */ __name((n) => `| \u2026 | ${count(n, "more environment")} not shown | | |
+`, "omitted"),
+    trailer: `${history}
+`
+  };
+}
+__name(deployedSection, "deployedSection");
 function diagnosticSection(title, diagnostics, ctx) {
   const icon = title === "Errors" ? "\u274C" : "\u26A0\uFE0F";
   return {
@@ -73872,6 +74165,7 @@ function summarySections(plan, ctx) {
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
     promotionSection(ctx.promotion ?? []),
+    ...ctx.applied && ctx.deployed ? [deployedSection(ctx.deployed)] : [],
     diagnosticSection("Errors", errors, ctx),
     ...ctx.applied ? [linkSection(plan, ctx.applied.links)] : [],
     ...unitTableSections(plan),
@@ -73893,7 +74187,7 @@ function footer(plan) {
 }
 __name(footer, "footer");
 
-// src/report/check-run.ts
+// src/report/check-run-output.ts
 function checkRunOutput(plan, ctx, limit = CHECK_RUN_MAX_BYTES) {
   const applied = ctx.applied ? `[${shortSha(ctx.applied.commitUrl)}](${safeUrl(ctx.applied.commitUrl)})` : void 0;
   const waiting2 = pendingApprovals(ctx).map((a) => a.environment);
@@ -74309,6 +74603,16 @@ function reportContext(repo, source, manifestPath, htmlUrl) {
   };
 }
 __name(reportContext, "reportContext");
+function deployedContext(repo, config2, deployed, indexPath2, htmlUrl) {
+  const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
+  const host = webUrl.slice(0, webUrl.length - fullName(repo).length - 1);
+  return {
+    environments: config2.environments.flatMap((e) => deployed[e.name] ? [{ environment: e.name, ...deployed[e.name] }] : []),
+    commitUrl: /* @__PURE__ */ __name((sha) => `${webUrl}/commit/${sha}`, "commitUrl"),
+    ...config2.gitops.repository ? { historyUrl: `${host}/${config2.gitops.repository}/commits/${config2.gitops.branch}/${indexPath2}` } : {}
+  };
+}
+__name(deployedContext, "deployedContext");
 
 // src/github/pull-request-plan.ts
 var MAX_BLOBS_FOR_DIFFS = 40;
@@ -74808,11 +75112,6 @@ function deploymentRecords(plan, units, config2, gitopsCommitUrl) {
   return records;
 }
 __name(deploymentRecords, "deploymentRecords");
-function imageVersion(image) {
-  const parts = splitImage(image);
-  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : image);
-}
-__name(imageVersion, "imageVersion");
 async function recordDeployments(gh, repo, sourceSha, gitops, records, productionEnvironments) {
   for (const record of records) {
     const payload = {
@@ -75119,7 +75418,10 @@ async function applyPush(gh, target) {
       retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry, admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit") }
     });
     const outcome = deployed.status === "noop" ? { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts } : deployed.status === "invalid-commit" ? { status: "invalid", plan: unplannable(deployed.diagnostics), attempts: deployed.attempts } : "plan" in deployed ? deployed : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
-    if ("decision" in deployed) ctx.promotion = deployed.decision.targets;
+    if ("decision" in deployed) {
+      ctx.promotion = deployed.decision.targets;
+      ctx.deployed = deployedContext(repo, config2, deployed.decision.deployed, indexPath(config2, source), target.htmlUrl);
+    }
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
     if (outcome.status === "refused") {
       await finishCheck(gh, repo, check.id, {

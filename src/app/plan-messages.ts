@@ -1,7 +1,7 @@
 /** What crosses between the App's thread and a plan worker (plan-pool.ts, plan-worker.ts): plain data only. */
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
-import type { SourceMapData } from "../manifest/source-map.js";
+import type { SourceMapData } from "../document/source-map.js";
 import type { DesiredState } from "../plan/pipeline.js";
 import type { RenderOptions } from "../render/index.js";
 import type { TemplateSources } from "../render/templates.js";

@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { packagePath } from "../core/package-root.js";
-import { SourceMapBuilder } from "../manifest/source-map.js";
+import { SourceMapBuilder } from "../document/source-map.js";
 import type { ComputeDesired, DesiredState, PipelineInput } from "../plan/pipeline.js";
 import type { DesiredData, PlanReply, PlanRequest } from "./plan-messages.js";
 

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { parentPort } from "node:worker_threads";
-import type { SourceMapBuilder } from "../manifest/source-map.js";
+import type { SourceMapBuilder } from "../document/source-map.js";
 import { desiredState } from "../plan/pipeline.js";
 import { defaultTemplates } from "../render/load-templates.js";
 import { compileTemplateSet, type CompiledTemplateSet } from "../render/templates.js";

@@ -1,7 +1,7 @@
 /** What a CLI command is, and argument parsing with usage errors people can act on. */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SOURCE_ID } from "../core/provenance.js";
-import { didYouMean } from "../manifest/suggest.js";
+import { didYouMean } from "../document/suggest.js";
 import { CliError, type Io } from "./io.js";
 
 export interface Command {

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { GitError } from "../gitops/local.js";
 import { EXAMPLES_DIR, StoryError, tellStory } from "../demo/story.js";
 import { EditError } from "../demo/edit.js";
-import { Terminal, wantsColor } from "../demo/terminal.js";
+import { Terminal } from "../demo/terminal.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, displayPath, type Io } from "./io.js";
 
@@ -36,7 +36,7 @@ problems (no git, DIR already holds the repositories).
     const root = keep ?? (await mkdtemp(join(tmpdir(), "paved-demo-")));
     const appDir = join(root, "payments");
     const gitopsDir = join(root, "gitops");
-    const term = new Terminal((text) => io.stdout.write(text), wantsColor(io.isTTY));
+    const term = new Terminal((text) => io.stdout.write(text), io.color === true);
     const started = Date.now();
     try {
       if (keep) await prepareKeep(keep, appDir, gitopsDir);

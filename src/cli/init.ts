@@ -4,7 +4,7 @@ import { basename, resolve } from "node:path";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors } from "../core/diagnostic.js";
 import { installedSchemaPath, schemaUrl } from "../core/schema-location.js";
-import { checkManifest } from "../manifest/check.js";
+import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, DEFAULT_MANIFEST, displayPath, formatText, loadCliConfig, summaryLine, writeDiagnostics, type Io } from "./io.js";
 
@@ -60,9 +60,9 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
       if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, 2);
       throw new CliError(`paved init: cannot write \`${file}\`: ${code === "ENOENT" ? "its folder does not exist" : (error as Error).message}`, 2);
     }
-    const check = checkManifest(text, file, loaded.config);
+    const check = checkManifestAndPolicies(text, file, loaded.config);
     io.stdout.write(`Wrote ${file}: service \`${service}\` owned by \`${owner}\`${loaded.file ? `, following ${loaded.file}` : ""}.\n`);
-    io.stdout.write(formatText(check.diagnostics, io.isTTY) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
+    io.stdout.write(formatText(check.diagnostics, io.color === true) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
     if (owner === "my-team" && values.owner === undefined) io.stdout.write(`Set \`owner\` to your team's GitHub slug (or run again with --owner TEAM --force).\n`);
     return hasErrors(check.diagnostics) ? 1 : 0;
   },

@@ -8,11 +8,13 @@ import { loadConfig } from "../config/load.js";
 import { DEFAULT_CONFIG } from "../config/defaults.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
-import { checkManifest, type ManifestCheck } from "../manifest/check.js";
-import { decodeText } from "../manifest/encoding.js";
+import type { ManifestCheck } from "../manifest/check.js";
+import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
+import { decodeText } from "../document/encoding.js";
 import { painter } from "../report/ansi.js";
 import { codeFrame } from "../report/code-frame.js";
-import { escapeTerminalLine, showInvisible } from "../report/escape.js";
+import { diagnosticLine } from "../report/diagnostic-line.js";
+import { showInvisible } from "../report/escape.js";
 import { loadTemplateSet } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 
@@ -24,8 +26,10 @@ export interface Io {
   stdout: Output;
   stderr: Output;
   cwd: string;
-  /** Standard output is a terminal: colour, and the source line under each problem. */
+  /** Standard output is a terminal: the source line under each problem. */
   isTTY: boolean;
+  /** ANSI colour is wanted (decided once, by report/ansi.ts `wantsColor`, in process-io.ts); absent: none. */
+  color?: boolean;
   /** What `-` reads (a manifest piped in); absent, `-` is refused. */
   stdin?: AsyncIterable<Uint8Array | string>;
 }
@@ -143,7 +147,7 @@ export async function checkManifestFile(io: Io, options: { file?: string; config
   }
   const text = await readText(io, path, "manifest");
   sources[file] = text;
-  const check = checkManifest(text, file, loaded.config);
+  const check = checkManifestAndPolicies(text, file, loaded.config);
   return {
     diagnostics: sortDiagnostics([...loaded.diagnostics, ...check.diagnostics]),
     config: loaded.config,
@@ -182,7 +186,7 @@ export function formatText(diagnostics: readonly Diagnostic[], color: boolean, s
   return diagnostics
     // Messages quote what the manifest says: its control characters must not reach the terminal.
     .map((d) => {
-      const head = `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${paint(d.severity)}: ${escapeTerminalLine(d.message)} [${escapeTerminalLine(d.code)}]\n`;
+      const head = `${diagnosticLine(d, { code: "after", severity: paint(d.severity) })}\n`;
       const source = Object.prototype.hasOwnProperty.call(sources, d.file) ? sources[d.file] : undefined;
       return source === undefined ? head : head + codeFrame(source, d.line, d.column, frames).map((l) => `${l}\n`).join("");
     })
@@ -226,7 +230,7 @@ export function writeDiagnostics(io: Io, format: Format, diagnostics: readonly D
   } else if (format === "github") {
     io.stdout.write(formatGithub(diagnostics) + summary + "\n");
   } else {
-    io.stdout.write(formatText(diagnostics, io.isTTY, io.isTTY ? sources : {}) + summary + "\n");
+    io.stdout.write(formatText(diagnostics, io.color === true, io.isTTY ? sources : {}) + summary + "\n");
   }
 }
 

@@ -3,7 +3,7 @@
  * module exporting `{ summary, usage, run }`.
  */
 import { PAVED_VERSION } from "../core/version.js";
-import { didYouMean } from "../manifest/suggest.js";
+import { didYouMean } from "../document/suggest.js";
 import type { Command } from "./args.js";
 import { CliError, type Io } from "./io.js";
 import { applyCommand } from "./apply.js";

@@ -171,7 +171,7 @@ export function formatPlan(result: Plan, format: (typeof FORMATS)[number], io: I
     return `${JSON.stringify({ valid: result.valid, id: result.id, diagnostics: result.diagnostics, changes, units: result.units }, null, 2)}\n`;
   }
   if (format === "markdown") return markdownComment(result, { source, manifestPath: file });
-  return cliText(result, { color: io.isTTY });
+  return cliText(result, { color: io.color === true });
 }
 
 /** A plan that never got made (the config has errors): same outputs, nothing to apply. */

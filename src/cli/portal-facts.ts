@@ -5,7 +5,7 @@ import { hasErrors } from "../core/diagnostic.js";
 import { gitRunner } from "../gitops/local.js";
 import { localPortalFacts } from "../gitops/portal-local.js";
 import type { PortalFacts } from "../portal/facts.js";
-import { escapeTerminalLine } from "../report/escape.js";
+import { diagnosticLine } from "../report/diagnostic-line.js";
 import { CliError, loadCliConfig, type Io } from "./io.js";
 
 export const LOCAL_FACTS_OPTIONS = {
@@ -26,7 +26,7 @@ export async function localFactsReader(command: string, values: Record<string, u
   if (typeof values.gitops !== "string") throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    const lines = loaded.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity}: ${escapeTerminalLine(d.message)}`);
+    const lines = loaded.diagnostics.map((d) => diagnosticLine(d, { code: "none" }));
     throw new CliError(lines.join("\n") || `paved ${command}: the org config has errors`, 1);
   }
   const config: ResolvedConfig = loaded.config;

@@ -3,7 +3,7 @@ import { lstat, mkdir, realpath, writeFile } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { hasErrors, sortDiagnostics } from "../core/diagnostic.js";
 import type { FileSet } from "../core/files.js";
-import { relocateDiagnostics } from "../plan/pipeline.js";
+import { locateRendered } from "../document/locate.js";
 import { renderUnits } from "../render/index.js";
 import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
 import { checkManifestFile, CliError, DEFAULT_CONFIG_PATH, displayPath, loadConfigFiles, summaryLine, writeDiagnostics, type Io } from "./io.js";
@@ -66,7 +66,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       ...(gitopsRepoURL !== undefined ? { gitopsRepoURL } : {}),
       ...(valuesSchema !== undefined ? { valuesSchema } : {}),
     });
-    const diagnostics = sortDiagnostics([...checked.diagnostics, ...relocateDiagnostics(result.diagnostics, config.manifest, checked.file, (ptr) => checked.check?.sourceMap?.locate(ptr))]);
+    const diagnostics = sortDiagnostics([...checked.diagnostics, ...locateRendered(result.diagnostics, config.manifest, checked.file, checked.check.sourceMap)]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length), checked.sources);
       return 1;

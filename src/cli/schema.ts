@@ -1,7 +1,7 @@
 /** `paved schema`: print a JSON Schema shipped with Paved, for editors and tools that work offline. */
 import { installedSchemaPath, schemaUrl, type SchemaName } from "../core/schema-location.js";
-import { schemaDocument } from "../manifest/schema.js";
-import { didYouMean } from "../manifest/suggest.js";
+import { schemaDocument } from "../document/schema-document.js";
+import { didYouMean } from "../document/suggest.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, type Io } from "./io.js";
 

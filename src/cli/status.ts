@@ -5,6 +5,7 @@ import { parseArgoEvent, type ArgoEvent } from "../feedback/argocd-event.js";
 import { replayEvents, type ReplayedDeployment } from "../feedback/replay.js";
 import { localHistory, localTouching } from "../gitops/history.js";
 import { gitRunner } from "../gitops/local.js";
+import { diagnosticLine } from "../report/diagnostic-line.js";
 import { escapeTerminalLine } from "../report/escape.js";
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
 import { CliError, loadCliConfig, readText, type Io } from "./io.js";
@@ -43,7 +44,7 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
     if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, 2);
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
-      for (const d of loaded.diagnostics) io.stderr.write(`${d.file}:${d.line}:${d.column}: ${d.severity}: ${escapeTerminalLine(d.message)}\n`);
+      for (const d of loaded.diagnostics) io.stderr.write(`${diagnosticLine(d, { code: "none" })}\n`);
       return 1;
     }
     const events = typeof values.events === "string" ? parseEventLog(values.events, await readText(io, values.events, "Argo CD events log")) : [];

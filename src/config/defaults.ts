@@ -1,9 +1,13 @@
 /**
- * The built-in org config (spec: "Built-in defaults when no config is given"): staging then
- * production on the local cluster, namespaces `{owner}-{env}`, plain manifests, no registry
- * restriction, no dependency types. `loadConfig("")` resolves to exactly this (tested).
+ * The built-in org config (spec: "Built-in defaults when no config is given"): what the config
+ * schema's `default`s make of an empty config — staging then production on the local cluster,
+ * namespaces `{owner}-{env}`, plain manifests, no registry restriction, no dependency types.
+ * `loadConfig("")` resolves to exactly this (tested).
  */
-import type { ResolvedConfig } from "./types.js";
+import type { PavedConfig } from "../generated/config.js";
+import { configValidator } from "../generated/validators.js";
+import { resolveConfig } from "./resolve.js";
+import type { ResolvedConfig, ResolvedEnvironment } from "./types.js";
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object") {
@@ -13,36 +17,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-export const DEFAULT_CONFIG: ResolvedConfig = deepFreeze<ResolvedConfig>({
-  gitops: { branch: "main", directory: "" },
-  fleet: { mode: "pull-requests" },
-  manifest: "platform.yaml",
-  render: { mode: "manifests", templates: null },
-  argocd: { url: null, namespace: "argocd" },
-  environments: [
-    {
-      name: "staging",
-      cluster: "https://kubernetes.default.svc",
-      namespace: "{owner}-{env}",
-      autoSync: true,
-      production: false,
-      mode: "direct",
-      promote: { kind: "merge" },
-    },
-    {
-      name: "production",
-      cluster: "https://kubernetes.default.svc",
-      namespace: "{owner}-{env}",
-      autoSync: false,
-      production: true,
-      mode: "direct",
-      promote: { kind: "merge" },
-    },
-  ],
-  registries: [],
-  secretStore: { kind: "ClusterSecretStore", name: "default", keyPrefix: "{owner}/" },
-  dependencies: {},
-  links: {},
-  policies: [],
-  builtins: {},
-});
+function builtIn(): ResolvedConfig {
+  const raw: PavedConfig = {};
+  if (!configValidator(raw)) throw new Error("config.schema.json: its defaults do not make a valid config");
+  const config = resolveConfig(raw);
+  // Plan ids digest the config's JSON, so the built-in environments keep the key order they have always had.
+  const environments = config.environments.map(
+    ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest }): ResolvedEnvironment => ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest }),
+  );
+  return { ...config, environments };
+}
+
+export const DEFAULT_CONFIG: ResolvedConfig = deepFreeze(builtIn());

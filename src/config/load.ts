@@ -6,18 +6,19 @@
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { parsePointer, pointer } from "../core/pointer.js";
 import type { PavedConfig, Policy } from "../generated/config.js";
-import { cloneJson, isJsonObject } from "../manifest/merge-patch.js";
-import { parseYaml, type SourceMap } from "../manifest/parse.js";
-import { schemaDiagnostics } from "../manifest/schema-errors.js";
+import { cloneJson, isJsonObject } from "../document/own.js";
+import { parseYaml, type SourceMap } from "../document/parse.js";
+import { schemaDiagnostics } from "../document/schema-errors.js";
 import { configValidator } from "../generated/validators.js";
-import { dotted, siteIn } from "../manifest/schema.js";
-import { compilePolicies } from "../policy/declared.js";
-import { BUILTIN_POLICY_IDS } from "../policy/builtins.js";
-import { unknownAssertFields } from "../policy/unknown-fields.js";
-import { DEFAULT_CONFIG } from "./defaults.js";
+import { locateFinding } from "../document/locate.js";
+import { dotted, siteIn } from "../document/site.js";
+import { CONFIG_WORDING } from "./schema-wording.js";
+import { BUILTIN_POLICY_IDS, compilePolicies } from "./declared-policies.js";
+import { unknownAssertFields } from "./policy-fields.js";
+import { resolveConfig } from "./resolve.js";
 import { namespaceProblems } from "./namespace-patterns.js";
 import { previewNamespaceProblems, reservedForPreviews } from "./preview-namespaces.js";
-import type { ResolvedConfig, ResolvedEnvironment, ResolvedPreviews } from "./types.js";
+import type { ResolvedConfig } from "./types.js";
 
 export { DEFAULT_CONFIG } from "./defaults.js";
 
@@ -60,6 +61,7 @@ export function loadConfig(text: string, file: string): ConfigLoad {
         file,
         site: (path, at) => siteIn(parsed.sourceMap, path, at),
         describe: (path) => (path === "" ? "the config" : `\`${dotted(parsePointer(path))}\``),
+        wording: CONFIG_WORDING,
       }),
     );
     return done();
@@ -69,81 +71,11 @@ export function loadConfig(text: string, file: string): ConfigLoad {
   return done(config);
 }
 
-/** The schema-valid config (defaults filled by Ajv) as the core's ResolvedConfig. */
-function resolveConfig(raw: PavedConfig): ResolvedConfig {
-  const environments = Object.entries(raw.environments ?? {}).map(
-    ([name, { approval, promote, ...env }]): ResolvedEnvironment => ({
-      ...env,
-      name,
-      namespace: env.namespace ?? "{owner}-{env}",
-      autoSync: env.autoSync ?? false,
-      production: env.production ?? (name === "production" || name === "prod"),
-      mode: env.mode ?? "direct",
-      promote: promote === undefined || promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
-      ...(approval ? { approval: { owners: approval.owners ?? false, teams: approval.teams ?? [], excludeLastPusher: approval.excludeLastPusher ?? false } } : {}),
-    }),
-  );
-  const dependencies: ResolvedConfig["dependencies"] = {};
-  for (const [name, type] of Object.entries(raw.dependencies ?? {})) {
-    dependencies[name] = { ...type, classes: type.classes ?? [], outputs: type.outputs ?? [], params: type.params ?? null };
-  }
-  return {
-    gitops: {
-      ...(raw.gitops?.repository !== undefined ? { repository: raw.gitops.repository } : {}),
-      branch: raw.gitops?.branch ?? DEFAULT_CONFIG.gitops.branch,
-      directory: raw.gitops?.directory ?? DEFAULT_CONFIG.gitops.directory,
-    },
-    fleet: { mode: raw.fleet?.mode ?? DEFAULT_CONFIG.fleet.mode },
-    manifest: raw.manifest ?? DEFAULT_CONFIG.manifest,
-    render: {
-      mode: raw.render?.mode ?? "manifests",
-      ...(raw.render?.chart ? { chart: raw.render.chart } : {}),
-      templates: raw.render?.templates ?? null,
-    },
-    argocd: { url: raw.argocd?.url ?? null, namespace: raw.argocd?.namespace ?? DEFAULT_CONFIG.argocd.namespace },
-    environments,
-    registries: raw.registries ?? [],
-    secretStore: {
-      kind: raw.secretStore?.kind ?? DEFAULT_CONFIG.secretStore.kind,
-      name: raw.secretStore?.name ?? DEFAULT_CONFIG.secretStore.name,
-      keyPrefix: raw.secretStore?.keyPrefix ?? DEFAULT_CONFIG.secretStore.keyPrefix,
-    },
-    dependencies,
-    links: raw.links ?? {},
-    policies: (raw.policies ?? []).map((policy) => ({ ...policy, severity: policy.severity ?? "error" })),
-    builtins: raw.builtins ?? {},
-    ...(raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}),
-  };
-}
-
-function resolvePreviews(raw: NonNullable<PavedConfig["previews"]>, environments: ResolvedEnvironment[]): ResolvedPreviews {
-  const ttl = raw.ttl ?? "7d";
-  return {
-    from: raw.from,
-    namespace: raw.namespace ?? "{owner}-pr-{number}",
-    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
-    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
-    ttl,
-    ttlMs: durationMs(ttl),
-    maxPerRepository: raw.maxPerRepository ?? 3,
-    maxPerOrg: raw.maxPerOrg ?? 20,
-    label: raw.label ?? "paved:preview",
-    keepLabel: raw.keepLabel ?? "paved:keep",
-  };
-}
-
-/** `90m`, `12h`, `7d` (the schema's pattern) in milliseconds. */
-export function durationMs(text: string): number {
-  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[text.slice(-1) as "m" | "h" | "d"];
-  return Number(text.slice(0, -1)) * unit;
-}
-
 /** What the config schema cannot say: helm needs a chart, policies must compile and be unique, namespaces must not overlap. */
 function semanticChecks(config: ResolvedConfig, file: string, sourceMap: SourceMap): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const report = (code: string, path: string, at: "key" | "value", message: string, severity: "error" | "warning" = "error") => {
-    const site = siteIn(sourceMap, path, at);
-    diagnostics.push({ severity, code, message, file, line: site.line, column: site.column, path });
+  const report = (code: string, path: string, side: "key" | "value", message: string, severity: "error" | "warning" = "error") => {
+    diagnostics.push(locateFinding({ severity, code, message, at: { document: file, pointer: path, side } }, { file, sourceMap }));
   };
   if (config.render.mode === "helm" && !config.render.chart) {
     report(

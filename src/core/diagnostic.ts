@@ -14,6 +14,27 @@ export interface Diagnostic {
   path: string;
 }
 
+/**
+ * A problem before it has a position: what is wrong, about which document, at which JSON Pointer.
+ * Rules, policies, config checks and the renderer say what they find; one step gives it its file,
+ * line and column (document/locate.ts), where the document's source map is.
+ */
+export interface Finding {
+  severity: Severity;
+  code: string;
+  message: string;
+  at: FindingLocation;
+}
+
+export interface FindingLocation {
+  /** The document as the core names it: the manifest's configured path, the config file. */
+  document: string;
+  /** JSON Pointer into it; "" for the whole document. */
+  pointer: string;
+  /** Point at the key or the value; unset: the nearest written position (the key of a map entry). */
+  side?: "key" | "value";
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }

@@ -5,6 +5,7 @@
  * templates Paved rendered — the real ConfigMap, evaluated just far enough: the body templates only
  * use `{{toJson .app.<path>}}`, which is Go's text/template with Sprig's toJson.
  */
+// js-yaml, not `yaml`: reading plain data back needs no source positions, and js-yaml's loader is the faster one.
 import { load } from "js-yaml";
 
 export interface ArgoState {

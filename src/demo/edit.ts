@@ -3,6 +3,7 @@
  * every other byte (comments, layout) as it was, so each pull request's diff is only its change.
  * The YAML parser finds where a value sits; the edit is a splice of the original text.
  */
+// `yaml`, not js-yaml: the edit needs each value's source range to splice the original text.
 import { isMap, isScalar, parseDocument, type Document, type Node, type Pair } from "yaml";
 
 /** The edit did not find what the story expects in the manifest. */

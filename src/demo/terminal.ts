@@ -1,18 +1,13 @@
 /**
  * How the demo talks: headings, narration, quoted blocks (a PR comment, a diff, a commit), colour
- * only on a terminal and never when NO_COLOR is set. Everything quoted came from the real code.
+ * only as the launcher decided (report/ansi.ts wantsColor: on a terminal, never with NO_COLOR).
+ * Everything quoted came from the real code.
  */
 import type { Diagnostic } from "../core/diagnostic.js";
 import { painter, type Color } from "../report/ansi.js";
 import { codeFrame } from "../report/code-frame.js";
 import { escapeTerminal } from "../report/escape.js";
 import type { CommitInfo } from "./git.js";
-
-
-/** https://no-color.org: present and not empty turns colour off. */
-export function wantsColor(isTTY: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
-  return isTTY && !(env.NO_COLOR !== undefined && env.NO_COLOR !== "");
-}
 
 export class Terminal {
   constructor(

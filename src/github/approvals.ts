@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from "../config/types.js";
-import { parseYaml } from "../manifest/parse.js";
+import { parseYaml } from "../document/parse.js";
 import { httpStatus, type GitHub, type Repo } from "./client.js";
 
 /**

@@ -5,7 +5,7 @@ import type { DeployedApplication } from "../feedback/deployment-state.js";
 import type { EnvironmentStatus } from "../report/environment-line.js";
 import { describeWaiting } from "../feedback/status-text.js";
 import type { Plan } from "../plan/types.js";
-import { splitImage } from "../render/image.js";
+import { imageVersion } from "../core/image-ref.js";
 import { applicationName } from "../core/names.js";
 import { NO_RETRY, type GitHub, type Repo } from "./client.js";
 
@@ -51,12 +51,6 @@ export function deploymentRecords(plan: Plan, units: Unit[], config: ResolvedCon
     });
   }
   return records;
-}
-
-/** "1.4.3" for `…:1.4.3`, "sha256:4c1e7bd" for a digest. */
-export function imageVersion(image: string): string {
-  const parts = splitImage(image);
-  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : image);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Logger } from "probot";
 import { applyWithRetry, type RetryOptions } from "../gitops/writer.js";
 import { fleetFor, proposalsByEnvironment, type FleetPlan } from "../plan/fleet.js";
 import { unplannable } from "../plan/plan.js";
-import { checkRunOutput } from "../report/check-run.js";
+import { checkRunOutput } from "../report/check-run-output.js";
 import { fleetCheckOutput, fleetCommitMessage, fleetMarkdown, FLEET_MARKER } from "../report/fleet.js";
 import { failCheck, finishCheck, startCheck } from "./check-run.js";
 import { fullName, NO_RETRY, type GitHub, type Repo } from "./client.js";

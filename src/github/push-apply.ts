@@ -9,8 +9,8 @@ import { computeInProcess, withDiagnostics, type ComputeDesired } from "../plan/
 import { ownerDiagnostics } from "./owner-check.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
-import { checkRunOutput } from "../report/check-run.js";
-import type { ReportContext } from "../report/context.js";
+import { checkRunOutput } from "../report/check-run-output.js";
+import type { ReportContext } from "../report/report-context.js";
 import { linkKey, unitLinks } from "../report/links.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { failCheck, finishCheck, startCheck } from "./check-run.js";
@@ -23,7 +23,7 @@ import { indexPath } from "../plan/paths.js";
 import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
 import { readFileAt } from "./read-file.js";
-import { reportContext } from "./report-context.js";
+import { deployedContext, reportContext } from "./report-context.js";
 import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
 
 export interface PushTarget extends PushFacts {
@@ -138,7 +138,10 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
           : "plan" in deployed
             ? deployed
             : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
-    if ("decision" in deployed) ctx.promotion = deployed.decision.targets;
+    if ("decision" in deployed) {
+      ctx.promotion = deployed.decision.targets;
+      ctx.deployed = deployedContext(repo, config, deployed.decision.deployed, indexPath(config, source), target.htmlUrl);
+    }
     target.log.info({ status: outcome.status, attempts: outcome.attempts, plan: outcome.plan.id }, "applied push");
 
     if (outcome.status === "refused") {

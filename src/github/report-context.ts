@@ -1,5 +1,7 @@
+import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
-import type { ReportContext } from "../report/context.js";
+import type { Deployed } from "../plan/promotion.js";
+import type { ReportContext } from "../report/report-context.js";
 import { fullName, type Repo } from "./client.js";
 
 /** Where a report about the manifest at `sha` links to: the file's lines and the commit, on the repository's web host. */
@@ -10,5 +12,19 @@ export function reportContext(repo: Repo, source: Source & { sha: string }, mani
     manifestPath,
     fileUrl: (line) => `${webUrl}/blob/${source.sha}/${manifestPath}#L${line}`,
     commitUrl: `${webUrl}/commit/${source.sha}`,
+  };
+}
+
+/**
+ * The comment's "Deployed" section after a merge or a command: what each environment runs (config
+ * order), linked on the source repository's web host, and the GitOps history of the source's index.
+ */
+export function deployedContext(repo: Repo, config: ResolvedConfig, deployed: Deployed, indexPath: string, htmlUrl?: string): NonNullable<ReportContext["deployed"]> {
+  const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
+  const host = webUrl.slice(0, webUrl.length - fullName(repo).length - 1);
+  return {
+    environments: config.environments.flatMap((e) => (deployed[e.name] ? [{ environment: e.name, ...deployed[e.name]! }] : [])),
+    commitUrl: (sha) => `${webUrl}/commit/${sha}`,
+    ...(config.gitops.repository ? { historyUrl: `${host}/${config.gitops.repository}/commits/${config.gitops.branch}/${indexPath}` } : {}),
   };
 }

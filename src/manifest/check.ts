@@ -1,21 +1,24 @@
 /**
  * The manifest check, end to end: parse → schema → cross-field and config-aware rules →
- * resolve units → re-validate each unit → policies. Pure: text and config in, diagnostics and
- * units out. Later stages run only when earlier ones leave the document safe to read.
+ * resolve units → re-validate each unit. Pure: text and config in, diagnostics and units out.
+ * Later stages run only when earlier ones leave the document safe to read. The org's policies
+ * judge the units afterwards (policy/checked-manifest.ts), so the manifest needs no policy.
  */
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
-import { escapePointerToken, parsePointer } from "../core/pointer.js";
+import { escapePointerToken, parsePointer, valueAt } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
 import type { PlatformManifest, Service } from "../generated/platform.js";
-import { evaluatePolicies } from "../policy/index.js";
-import { getOwn, isJsonObject, setOwn, type JsonObject } from "./merge-patch.js";
+import { getOwn, isJsonObject, setOwn, type JsonObject } from "../document/own.js";
 import { nameFindings } from "./name-rules.js";
-import { parseYaml, type SourceMap } from "./parse.js";
-import { resolveDrafts, servicePath, type UnitDraft } from "./resolve.js";
-import { baseView, namespaceRule, secretKeyScope, serviceRules, unknownEnvironments, unknownServices, type Finding, type ServiceView } from "./rules.js";
-import { schemaDiagnostics } from "./schema-errors.js";
-import { dotted, serviceSchemaErrors, siteIn, validateManifestSchema } from "./schema.js";
+import { parseYaml, type SourceMap } from "../document/parse.js";
+import { originOf, resolveDrafts, type UnitDraft } from "./resolve.js";
+import { baseView, namespaceRule, secretKeyScope, serviceRules, unknownEnvironments, unknownServices, type RuleFinding, type ServiceView } from "./rules.js";
+import { schemaDiagnostics } from "../document/schema-errors.js";
+import { locateFinding } from "../document/locate.js";
+import { dotted, siteIn } from "../document/site.js";
+import { serviceSchemaErrors, validateManifestSchema } from "./schema.js";
+import { MANIFEST_WORDING } from "./schema-wording.js";
 
 export interface ManifestCheck {
   /** Every problem, sorted by file, line, column and code. */
@@ -75,7 +78,7 @@ export function validateManifest(text: string, file: string, config: ResolvedCon
   return validation;
 }
 
-/** Resolve units (base ⊕ environment override ⊕ defaults) → re-validate each unit → policies. */
+/** Resolve units (base ⊕ environment override ⊕ defaults) → re-validate each unit. */
 export function resolveManifest(validation: ManifestValidation, file: string, config: ResolvedConfig): ManifestCheck {
   const { sourceMap, manifest } = validation;
   const diagnostics = [...validation.diagnostics];
@@ -103,6 +106,7 @@ export function resolveManifest(validation: ManifestValidation, file: string, co
           prefix,
           site: (path, at) => siteIn(sourceMap, view.locate(path), at),
           describe: (path) => (path === "" ? `service \`${draft.unit.service}\`` : `\`${dotted(parsePointer(path))}\``),
+          wording: MANIFEST_WORDING,
         }),
       );
       continue;
@@ -113,8 +117,6 @@ export function resolveManifest(validation: ManifestValidation, file: string, co
     units.push(draft.unit);
   }
   for (const finding of nameFindings(units, config)) report(finding);
-
-  diagnostics.push(...evaluatePolicies(units, config, file, sourceMap));
   return done(units);
 }
 
@@ -162,30 +164,22 @@ function checkRoot(value: unknown, file: string, sourceMap: SourceMap): Diagnost
  */
 function reporter(into: Pick<ManifestValidation, "value" | "sourceMap" | "diagnostics" | "reported">, file: string) {
   const { value: root, sourceMap, diagnostics, reported: seen } = into;
-  return (finding: Finding, prefix = ""): void => {
+  return (finding: RuleFinding, prefix = ""): void => {
     const key = `${finding.code}\0${finding.path}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const site = siteIn(sourceMap, finding.path, isScalarAt(root, finding.path) ? "value" : "key");
-    diagnostics.push({
-      severity: finding.severity ?? "error",
-      code: finding.code,
-      message: prefix + finding.message,
-      file,
-      line: site.line,
-      column: site.column,
-      path: site.path,
-    });
+    const side = isScalarAt(root, finding.path) ? "value" : "key";
+    diagnostics.push(
+      locateFinding(
+        { severity: finding.severity ?? "error", code: finding.code, message: prefix + finding.message, at: { document: file, pointer: finding.path, side } },
+        { file, sourceMap },
+      ),
+    );
   };
 }
 
 function isScalarAt(root: unknown, path: string): boolean {
-  let node: unknown = root;
-  for (const token of parsePointer(path)) {
-    if (isJsonObject(node)) node = getOwn(node, token);
-    else if (Array.isArray(node)) node = node[Number(token)];
-    else return false;
-  }
+  const node = valueAt(root, path);
   return node === null || (node !== undefined && typeof node !== "object");
 }
 
@@ -196,14 +190,6 @@ function unitView(draft: UnitDraft, environment: ServiceView["environment"]): Se
     name: unit.service,
     ...(environment ? { environment } : {}),
     service: draft.merged as unknown as Service,
-    locate(field) {
-      let current = field;
-      while (current !== "") {
-        const found = unit.origins[current] ?? removed[current];
-        if (found !== undefined) return found;
-        current = current.slice(0, current.lastIndexOf("/"));
-      }
-      return servicePath(unit.service);
-    },
+    locate: (field) => originOf(unit, field, removed),
   };
 }

@@ -21,7 +21,7 @@ import {
 import { pointer } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
 import { fillPattern, servicePath } from "./resolve.js";
-import type { Finding } from "./rules.js";
+import type { RuleFinding } from "./rules.js";
 
 /** One derived name and what bounds it. */
 export interface DerivedName {
@@ -92,9 +92,9 @@ export function oversizedNames(unit: Unit, config: ResolvedConfig): DerivedName[
 const RESERVED_PROJECTS = ["default"];
 
 /** One finding per (name, location): the environment with the longest name, so its budget holds everywhere. */
-export function nameFindings(units: readonly Unit[], config: ResolvedConfig): Finding[] {
+export function nameFindings(units: readonly Unit[], config: ResolvedConfig): RuleFinding[] {
   const reserved = units.find((unit) => RESERVED_PROJECTS.includes(unit.owner));
-  const findings: Finding[] = reserved
+  const findings: RuleFinding[] = reserved
     ? [
         {
           code: "reserved-name",

@@ -7,9 +7,10 @@ import type { ResolvedConfig, ResolvedEnvironment } from "../config/types.js";
 import { pointer } from "../core/pointer.js";
 import type { ResolvedService, Unit } from "../core/unit.js";
 import type { PlatformManifest } from "../generated/platform.js";
-import { applyMergePatch, getOwn, isJsonObject, setOwn, type JsonObject } from "./merge-patch.js";
+import { SERVICE_DEFAULTS } from "./service-defaults.js";
+import { applyMergePatch } from "../document/merge-patch.js";
+import { getOwn, isJsonObject, setOwn, type JsonObject } from "../document/own.js";
 
-export const SERVICE_DEFAULTS = { replicas: 1, cpu: "100m", memory: "128Mi", autoscalingCpu: 80, ingressPath: "/" } as const;
 
 /** One unit plus what the checks need to judge and locate it. */
 export interface UnitDraft {
@@ -196,12 +197,13 @@ export function defaultHost(service: string, owner: string, environment: Pick<Re
 
 /**
  * The manifest pointer a unit field came from: its own origin, else its nearest written ancestor's,
- * else the service key (the field is a default).
+ * else the service key (the field is a default). `removed`: where an override's `null` took a field
+ * away, for rules that blame the removal.
  */
-export function originOf(unit: Pick<Unit, "origins" | "service">, field: string): string {
+export function originOf(unit: Pick<Unit, "origins" | "service">, field: string, removed: Readonly<Record<string, string>> = {}): string {
   let current = field;
   while (current !== "") {
-    const origin = unit.origins[current];
+    const origin = unit.origins[current] ?? removed[current];
     if (origin !== undefined) return origin;
     current = current.slice(0, current.lastIndexOf("/"));
   }

@@ -6,16 +6,18 @@
 import { PREVIEW_ENVIRONMENT } from "../core/preview-names.js";
 import type { ResolvedConfig, ResolvedEnvironment } from "../config/types.js";
 import type { Severity } from "../core/diagnostic.js";
-import { parsePointer, pointer } from "../core/pointer.js";
+import { parsePointer, pointer, walkPointer } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
 import type { PlatformManifest, Service } from "../generated/platform.js";
-import { getOwn, isJsonObject } from "./merge-patch.js";
 import { parseEnvValue } from "./placeholder.js";
 import { originOf, servicePath } from "./resolve.js";
-import { clip, didYouMean, listNames } from "./suggest.js";
+import { clip, didYouMean, listNames } from "../document/suggest.js";
 
-/** A rule's verdict, located by manifest pointer (check.ts turns it into a Diagnostic). */
-export interface Finding {
+/**
+ * A rule's verdict about the manifest, by pointer: a core Finding (core/diagnostic.ts) whose
+ * document is the manifest being checked; check.ts names it and locates it once, with the source map.
+ */
+export interface RuleFinding {
   code: string;
   path: string;
   message: string;
@@ -50,15 +52,8 @@ export function baseView(name: string, service: Service): ServiceView {
     service,
     locate(field) {
       // Nearest field that exists in the base, else the service key.
-      let node: unknown = service;
-      let path = root;
-      for (const token of parsePointer(field)) {
-        const child = isJsonObject(node) ? getOwn(node, token) : Array.isArray(node) ? (node as unknown[])[Number(token)] : undefined;
-        if (child === undefined) break;
-        node = child;
-        path += pointer(token);
-      }
-      return path;
+      const found = walkPointer(service, field).length;
+      return root + pointer(...parsePointer(field).slice(0, found));
     },
   };
 }
@@ -66,7 +61,7 @@ export function baseView(name: string, service: Service): ServiceView {
 // ── Manifest-level rules ────────────────────────────────────────────────────────────────────
 
 /** Overrides for environments the org does not have. */
-export function unknownEnvironments(manifest: PlatformManifest, config: ResolvedConfig): Finding[] {
+export function unknownEnvironments(manifest: PlatformManifest, config: ResolvedConfig): RuleFinding[] {
   // `environments.preview` overrides services in previews (src/previews/), when the org has them.
   const known = [...config.environments.map((e) => e.name), ...(config.previews ? [PREVIEW_ENVIRONMENT] : [])];
   return Object.keys(manifest.environments ?? {})
@@ -81,9 +76,9 @@ export function unknownEnvironments(manifest: PlatformManifest, config: Resolved
 }
 
 /** Overrides for services that the manifest does not declare. */
-export function unknownServices(manifest: PlatformManifest): Finding[] {
+export function unknownServices(manifest: PlatformManifest): RuleFinding[] {
   const declared = Object.keys(manifest.services);
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const [environment, body] of Object.entries(manifest.environments ?? {})) {
     for (const name of Object.keys(body.services ?? {})) {
       if (declared.includes(name)) continue;
@@ -101,7 +96,7 @@ export function unknownServices(manifest: PlatformManifest): Finding[] {
 
 // ── Service-level rules (base and each resolved unit) ─────────────────────────────────────────
 
-export function serviceRules(view: ServiceView, config: ResolvedConfig): Finding[] {
+export function serviceRules(view: ServiceView, config: ResolvedConfig): RuleFinding[] {
   return [
     ...autoscalingRange(view),
     ...needsPort(view, "health", "health-needs-port", "health checks probe an HTTP port"),
@@ -114,7 +109,7 @@ export function serviceRules(view: ServiceView, config: ResolvedConfig): Finding
 }
 
 /** `env` and `secrets` both become container environment variables: one name, one variable. */
-function envSecretClash(view: ServiceView): Finding[] {
+function envSecretClash(view: ServiceView): RuleFinding[] {
   const env = view.service.env ?? {};
   return Object.keys(view.service.secrets ?? {})
     .filter((name) => Object.prototype.hasOwnProperty.call(env, name))
@@ -128,7 +123,7 @@ function envSecretClash(view: ServiceView): Finding[] {
     });
 }
 
-function autoscalingRange(view: ServiceView): Finding[] {
+function autoscalingRange(view: ServiceView): RuleFinding[] {
   const scaling = view.service.autoscaling;
   if (!scaling || typeof scaling.min !== "number" || typeof scaling.max !== "number") return [];
   if (scaling.max >= scaling.min) return [];
@@ -141,7 +136,7 @@ function autoscalingRange(view: ServiceView): Finding[] {
   ];
 }
 
-function needsPort(view: ServiceView, field: "health" | "ingress", code: string, why: string): Finding[] {
+function needsPort(view: ServiceView, field: "health" | "ingress", code: string, why: string): RuleFinding[] {
   if (view.service[field] === undefined || view.service.port !== undefined) return [];
   return [
     {
@@ -152,8 +147,8 @@ function needsPort(view: ServiceView, field: "health" | "ingress", code: string,
   ];
 }
 
-function dependencyCatalog(view: ServiceView, config: ResolvedConfig): Finding[] {
-  const findings: Finding[] = [];
+function dependencyCatalog(view: ServiceView, config: ResolvedConfig): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   const catalog = Object.keys(config.dependencies);
   for (const [name, dependency] of Object.entries(view.service.dependencies ?? {})) {
     const type = Object.prototype.hasOwnProperty.call(config.dependencies, dependency.type)
@@ -192,8 +187,8 @@ function dependencyCatalog(view: ServiceView, config: ResolvedConfig): Finding[]
  * (the class, checked against its allow-list, in any spelling), and when the catalog lists the
  * parameters it accepts, only those.
  */
-function governedParams(view: ServiceView, name: string, params: Record<string, unknown>, type: string, allowed: string[] | null): Finding[] {
-  const findings: Finding[] = [];
+function governedParams(view: ServiceView, name: string, params: Record<string, unknown>, type: string, allowed: string[] | null): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   for (const key of Object.keys(params)) {
     const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key).slice(1)}`);
     if (key.toLowerCase() === "class") {
@@ -209,8 +204,8 @@ function governedParams(view: ServiceView, name: string, params: Record<string, 
   return findings;
 }
 
-function envPlaceholders(view: ServiceView, config: ResolvedConfig): Finding[] {
-  const findings: Finding[] = [];
+function envPlaceholders(view: ServiceView, config: ResolvedConfig): RuleFinding[] {
+  const findings: RuleFinding[] = [];
   const dependencies = view.service.dependencies ?? {};
   const declared = Object.keys(dependencies);
   for (const [name, value] of Object.entries(view.service.env ?? {})) {
@@ -262,7 +257,7 @@ function envPlaceholders(view: ServiceView, config: ResolvedConfig): Finding[] {
   return findings;
 }
 
-function ingressHost(view: ServiceView): Finding[] {
+function ingressHost(view: ServiceView): RuleFinding[] {
   const environment = view.environment;
   const ingress = view.service.ingress;
   if (!environment || !ingress || ingress.host !== undefined || environment.domain) return [];
@@ -285,7 +280,7 @@ const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 /** The resolved namespace must be a Kubernetes namespace name, and not one the platform itself uses. */
-export function namespaceRule(unit: Unit, pattern: string, argocdNamespace: string): Finding[] {
+export function namespaceRule(unit: Unit, pattern: string, argocdNamespace: string): RuleFinding[] {
   const namespace = unit.namespace;
   if (namespace === argocdNamespace || RESERVED_NAMESPACES.includes(namespace) || namespace.startsWith("kube-")) {
     return [
@@ -317,10 +312,10 @@ export function namespaceRule(unit: Unit, pattern: string, argocdNamespace: stri
  * for this unit (default `{owner}/`), with no `.`, `..` or empty segment to step out of it, so a
  * manifest cannot reference another team's secrets.
  */
-export function secretKeyScope(unit: Unit, keyPrefix: string): Finding[] {
+export function secretKeyScope(unit: Unit, keyPrefix: string): RuleFinding[] {
   if (keyPrefix === "") return [];
   const prefix = keyPrefix.replaceAll("{owner}", unit.owner).replaceAll("{env}", unit.environment).replaceAll("{service}", unit.service);
-  const findings: Finding[] = [];
+  const findings: RuleFinding[] = [];
   for (const [name, ref] of Object.entries(unit.spec.secrets)) {
     const field = `/secrets/${pointer(name).slice(1)}`;
     const path = originOf(unit, `${field}/key`);

@@ -1,3 +1,4 @@
+// js-yaml, not `yaml`: its dump is the byte format Paved's files already have in GitOps repositories (a new emitter would rewrite them).
 import { dump, load } from "js-yaml";
 import type { ResolvedConfig } from "../config/types.js";
 import type { RenderResult, Source } from "../core/files.js";
@@ -8,6 +9,7 @@ import { indexPath } from "./paths.js";
 import { setOwn } from "./records.js";
 import type { UnitState } from "./unit-state.js";
 import { envDigest, unitState } from "./unit-state.js";
+import { SERVICE_DEFAULTS } from "../manifest/service-defaults.js";
 
 /**
  * The ownership index: one file per source repository in the GitOps repository listing every file
@@ -183,7 +185,7 @@ function readState(value: unknown): UnitState | undefined {
   };
   const scaling = value.autoscaling;
   if (isRecord(scaling) && typeof scaling.min === "number" && typeof scaling.max === "number") {
-    state.autoscaling = { min: scaling.min, max: scaling.max, cpu: typeof scaling.cpu === "number" ? scaling.cpu : 80 };
+    state.autoscaling = { min: scaling.min, max: scaling.max, cpu: typeof scaling.cpu === "number" ? scaling.cpu : SERVICE_DEFAULTS.autoscalingCpu };
   }
   if (typeof value.port === "number") state.port = value.port;
   if (typeof value.host === "string") state.host = value.host;

@@ -1,6 +1,9 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { RenderResult, Source } from "../core/files.js";
-import { checkManifest, type ManifestCheck } from "../manifest/check.js";
+import type { ManifestCheck } from "../manifest/check.js";
+import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
+import { locateRendered } from "../document/locate.js";
+import type { SourceMap } from "../document/source-map.js";
 import { renderUnits, type RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { formatMiB, MAX_INDEX_BYTES } from "../core/bounds.js";
@@ -48,13 +51,13 @@ export function desiredState(
   templates: CompiledTemplateSet,
   options: RenderOptions = {},
 ): DesiredState {
-  const check: ManifestCheck = manifestText === null ? { diagnostics: [], units: [] } : checkManifest(manifestText, file, config);
+  const check: ManifestCheck = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config);
   const locate = (pointer: string) => check.sourceMap?.locate(pointer);
   const nothing: RenderResult = { files: new Map(), units: [], owned: [], shared: [], diagnostics: [] };
   if (hasErrors(check.diagnostics)) {
     return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate };
   }
-  let rendered = check.units.length > 0 ? relocated(renderUnits(check.units, config, source, templates, options), config.manifest, file, locate) : nothing;
+  let rendered = check.units.length > 0 ? located(renderUnits(check.units, config, source, templates, options), config.manifest, file, check.sourceMap) : nothing;
   let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config);
   const indexBytes = index ? Buffer.byteLength(index.content, "utf8") : 0;
   if (index && indexBytes > MAX_INDEX_BYTES) {
@@ -84,15 +87,7 @@ export function withDiagnostics(desired: DesiredState, extra: Diagnostic[]): Des
   return { ...desired, check: { ...desired.check, diagnostics }, diagnostics, ...(failed ? { index: null } : {}) };
 }
 
-/** Render diagnostics about the manifest carry only a JSON Pointer (the renderer has no source map): give them their line. */
-function relocated(rendered: RenderResult, renderedAs: string, file: string, locate: DesiredState["locate"]): RenderResult {
-  return { ...rendered, diagnostics: relocateDiagnostics(rendered.diagnostics, renderedAs, file, locate) };
-}
-
-export function relocateDiagnostics(diagnostics: Diagnostic[], renderedAs: string, file: string, locate: DesiredState["locate"]): Diagnostic[] {
-  return diagnostics.map((d) => {
-    if (d.file !== renderedAs) return d;
-    const position = locate(d.path) ?? { line: d.line, column: d.column };
-    return { ...d, file, ...position };
-  });
+/** Render diagnostics about the manifest are findings (a pointer, no line): located here, once. */
+function located(rendered: RenderResult, renderedAs: string, file: string, sourceMap: SourceMap | undefined): RenderResult {
+  return { ...rendered, diagnostics: locateRendered(rendered.diagnostics, renderedAs, file, sourceMap) };
 }

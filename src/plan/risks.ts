@@ -1,3 +1,4 @@
+// js-yaml, not `yaml`: reading plain data back needs no source positions, and js-yaml's loader is the faster one.
 import { load } from "js-yaml";
 import type { ResolvedConfig } from "../config/types.js";
 import { getOwn } from "./records.js";

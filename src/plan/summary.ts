@@ -1,3 +1,4 @@
+import { parseImageReference } from "../core/image-ref.js";
 import { getOwn } from "./records.js";
 import type { UnitState } from "./unit-state.js";
 
@@ -33,8 +34,8 @@ export function describeNew(state: UnitState): string {
 }
 
 function describeImage(from: string, to: string): string {
-  const a = splitImage(from);
-  const b = splitImage(to);
+  const a = parseImageReference(from);
+  const b = parseImageReference(to);
   if (a.repository === b.repository) {
     if (a.digest !== undefined && b.digest !== undefined && a.tag === b.tag) {
       return `image digest ${shortDigest(a.digest)} → ${shortDigest(b.digest)}`;
@@ -44,19 +45,6 @@ function describeImage(from: string, to: string): string {
     }
   }
   return `image ${from} → ${to}`;
-}
-
-/** repository[:tag][@digest]; a colon before the last slash belongs to a registry port. */
-function splitImage(image: string): { repository: string; tag?: string; digest?: string } {
-  const at = image.indexOf("@");
-  const name = at === -1 ? image : image.slice(0, at);
-  const digest = at === -1 ? undefined : image.slice(at + 1);
-  const colon = name.lastIndexOf(":");
-  const hasTag = colon > name.lastIndexOf("/");
-  const result: { repository: string; tag?: string; digest?: string } = { repository: hasTag ? name.slice(0, colon) : name };
-  if (hasTag) result.tag = name.slice(colon + 1);
-  if (digest !== undefined) result.digest = digest;
-  return result;
 }
 
 function shortDigest(digest: string): string {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Unit } from "../core/unit.js";
 import { getOwn, setOwn } from "./records.js";
+import { SERVICE_DEFAULTS } from "../manifest/service-defaults.js";
 
 /**
  * What a unit looks like to a person reading a plan: recorded in the ownership index so the next
@@ -25,8 +26,6 @@ export interface UnitState {
   dependencies: Record<string, string>;
 }
 
-/** The autoscaling CPU target when the manifest does not name one (platform.yaml spec). */
-const DEFAULT_AUTOSCALING_CPU = 80;
 
 export function unitState(unit: Unit): UnitState {
   const spec = unit.spec;
@@ -35,7 +34,7 @@ export function unitState(unit: Unit): UnitState {
   const state: UnitState = {
     image: spec.image,
     replicas: spec.replicas,
-    ...(scaling ? { autoscaling: { min: scaling.min, max: scaling.max, cpu: scaling.cpu ?? DEFAULT_AUTOSCALING_CPU } } : {}),
+    ...(scaling ? { autoscaling: { min: scaling.min, max: scaling.max, cpu: scaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu } } : {}),
     cpu: spec.cpu,
     memory: spec.memory,
     ...(spec.port !== undefined ? { port: spec.port } : {}),

@@ -2,14 +2,14 @@
  * Built-in policies, each switchable off by id under `builtins:` in the org config:
  * `image-tag`, `image-registry`, `production-digest`, `env-secret-literal`.
  */
+import { BUILTIN_POLICY_IDS, type BuiltinPolicyId } from "../config/declared-policies.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { Severity } from "../core/diagnostic.js";
+import { parseImageReference } from "../core/image-ref.js";
 import type { Unit } from "../core/unit.js";
-import { listNames } from "../manifest/suggest.js";
+import { listNames } from "../document/suggest.js";
 import { secretLikeReason } from "./secret-literal.js";
 
-export const BUILTIN_POLICY_IDS = ["image-tag", "image-registry", "production-digest", "env-secret-literal"] as const;
-export type BuiltinPolicyId = (typeof BUILTIN_POLICY_IDS)[number];
 
 /** A built-in policy's verdict on one unit, about one field of its spec. */
 export interface PolicyFinding {
@@ -26,7 +26,7 @@ export interface PolicyFinding {
   message: string | ((environments: string) => string);
 }
 
-/** The parts of an image reference the policies need. */
+/** The parts of an image reference the policies need, in the words their messages use (core/image-ref.ts parses). */
 export interface ImageReference {
   /** Everything before the tag and digest: `ghcr.io/acme/api`. */
   name: string;
@@ -35,16 +35,8 @@ export interface ImageReference {
 }
 
 export function parseImage(image: string): ImageReference {
-  const at = image.indexOf("@");
-  const beforeDigest = at === -1 ? image : image.slice(0, at);
-  const digest = at === -1 ? undefined : image.slice(at + 1);
-  const colon = beforeDigest.lastIndexOf(":");
-  const hasTag = colon > beforeDigest.lastIndexOf("/");
-  return {
-    name: hasTag ? beforeDigest.slice(0, colon) : beforeDigest,
-    ...(hasTag ? { tag: beforeDigest.slice(colon + 1) } : {}),
-    ...(digest !== undefined ? { digest } : {}),
-  };
+  const { repository, ...rest } = parseImageReference(image);
+  return { name: repository, ...rest };
 }
 
 type Builtin = (unit: Unit, config: ResolvedConfig) => PolicyFinding | PolicyFinding[] | undefined;

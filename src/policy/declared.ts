@@ -1,113 +1,15 @@
 /**
  * The org's declared policies: each `assert` is a JSON Schema (2020-12) that every matching unit must
  * satisfy, judged on a plain JSON view `{ service, environment, owner, namespace, ...spec }`.
- * Schemas compile once per config (cached on its policies array); failures are said in words.
+ * Schemas compile once per config (config/declared-policies.ts); failures are said in words.
  */
-import { Ajv2020 } from "ajv/dist/2020.js";
-import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import type { ErrorObject } from "ajv/dist/2020.js";
 import type { Unit } from "../core/unit.js";
 import type { Policy } from "../generated/config.js";
-import { dotted } from "../manifest/schema.js";
+import { dotted } from "../document/site.js";
 import { parsePointer } from "../core/pointer.js";
-import { suggest } from "../manifest/suggest.js";
+import type { CompiledPolicy } from "../config/declared-policies.js";
 import type { PolicyFinding } from "./builtins.js";
-import { linearRegExp, PatternError } from "../core/linear-regexp.js";
-
-export interface CompiledPolicy {
-  policy: Policy;
-  validate?: ValidateFunction;
-  /** Why the assertion is not a usable JSON Schema (reported by loadConfig as `invalid-policy`). */
-  error?: string;
-}
-
-const compiledByPolicies = new WeakMap<readonly Policy[], CompiledPolicy[]>();
-/**
- * The app loads the org config on every event, so the same policies arrive as new arrays each time:
- * compiling them again costs more than the rest of a plan. A few recent configs are kept by content.
- */
-const compiledByContent = new Map<string, CompiledPolicy[]>();
-const CONTENT_CACHE_SIZE = 16;
-
-/** Compiles every policy of a config once; a fresh Ajv per config keeps `$id`s of old configs from clashing. */
-export function compilePolicies(policies: readonly Policy[]): CompiledPolicy[] {
-  const cached = compiledByPolicies.get(policies);
-  if (cached) return cached;
-  const key = JSON.stringify(policies);
-  const same = compiledByContent.get(key);
-  if (same) {
-    compiledByContent.delete(key); // most recently used last
-    compiledByContent.set(key, same);
-    const compiled = same.map((entry, index) => ({ ...entry, policy: policies[index]! }));
-    compiledByPolicies.set(policies, compiled);
-    return compiled;
-  }
-  const ajv = new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    // Unknown keywords are typos in a policy (`minimun`) and must fail loudly; the rest of strict
-    // mode only polices style.
-    strict: true,
-    strictTypes: false,
-    strictTuples: false,
-    strictRequired: false,
-    allowUnionTypes: true,
-    logger: false,
-    // Every `pattern` (and `patternProperties` key) runs on RE2: linear time on any value.
-    code: { regExp: linearRegExp },
-  });
-  addFormats.default(ajv);
-  const compiled = policies.map((policy): CompiledPolicy => {
-    let validate: ValidateFunction;
-    try {
-      validate = ajv.compile(policy.assert as object);
-    } catch (error) {
-      return { policy, error: compileErrorWords(error) };
-    }
-    // A `$ref` back to the schema itself (`$ref: "#"`, `not: { $ref: "#" }`) recurses on the same
-    // value without end: a trial run on an empty unit finds it before any manifest does.
-    const endless = endlessRecursion(validate, {});
-    return endless ? { policy, error: endless } : { policy, validate };
-  });
-  compiledByPolicies.set(policies, compiled);
-  compiledByContent.set(key, compiled);
-  if (compiledByContent.size > CONTENT_CACHE_SIZE) compiledByContent.delete(compiledByContent.keys().next().value!);
-  return compiled;
-}
-
-const KNOWN_KEYWORDS = [
-  "type", "enum", "const", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
-  "minLength", "maxLength", "pattern", "format", "items", "prefixItems", "minItems", "maxItems", "uniqueItems",
-  "contains", "properties", "patternProperties", "additionalProperties", "required", "propertyNames",
-  "minProperties", "maxProperties", "dependentRequired", "dependentSchemas", "allOf", "anyOf", "oneOf", "not",
-  "if", "then", "else", "$ref", "$defs", "title", "description", "default", "examples",
-];
-
-const ENDLESS =
-  "checking the assertion overflows the stack: it refers back to itself (`$ref`, `$dynamicRef`) without moving into a field, or it is nested too deeply";
-
-/** Why running the policy never ends (the call stack overflows), or undefined. */
-function endlessRecursion(validate: ValidateFunction, value: unknown): string | undefined {
-  try {
-    validate(value);
-    return undefined;
-  } catch (error) {
-    if (error instanceof RangeError) return ENDLESS;
-    throw error;
-  }
-}
-
-function compileErrorWords(error: unknown): string {
-  if (error instanceof PatternError) return error.message;
-  if (error instanceof RangeError) return ENDLESS;
-  const text = error instanceof Error ? error.message : String(error);
-  const unknown = /unknown keyword: "([^"]+)"/.exec(text);
-  if (unknown) {
-    const hit = suggest(unknown[1]!, KNOWN_KEYWORDS);
-    return `unknown JSON Schema keyword \`${unknown[1]}\`${hit ? `; did you mean \`${hit}\`?` : ""}`;
-  }
-  return `the assertion is not a valid JSON Schema: ${text.replace(/^strict mode: /, "")}`;
-}
 
 export function policyMatches(policy: Policy, unit: Unit): boolean {
   const match = policy.match;

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import { argoApplicationUrl } from "../feedback/argocd-links.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
-import { splitImage } from "../render/image.js";
+import { imageVersion } from "../core/image-ref.js";
 import { applicationName } from "../core/names.js";
 import { unitLinks } from "../report/links.js";
 import type { DeploymentFact, StatusFact } from "../metrics/deployment-facts.js";
@@ -155,12 +155,6 @@ export function indexImages(text: string | null): Record<string, string> {
     // Not an index Paved wrote: versions unknown.
   }
   return images;
-}
-
-/** "1.4.3" for `…:1.4.3`, "sha256:4c1e7bd" for a digest (what people recognise a deployment by). */
-export function imageVersion(image: string): string {
-  const parts = splitImage(image);
-  return parts.tag ?? (parts.digest ? parts.digest.slice(0, 14) : image);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { compareStrings as compare } from "../plan/compare.js";
-import { imageVersion } from "./assemble.js";
+import { imageVersion } from "../core/image-ref.js";
 import type { DeliveryState, DeploymentFact } from "../metrics/deployment-facts.js";
 import type { PortalFacts, PreviewFact, ServiceUnit } from "./facts.js";
 

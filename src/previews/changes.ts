@@ -5,6 +5,7 @@
  * rendered; removing deletes every file under it. The team's preview AppProject is recomputed from
  * the records the commit leaves, so it lists exactly the namespaces of the team's open previews.
  */
+// js-yaml, not `yaml`: its dump is the byte format Paved's files already have in GitOps repositories (a new emitter would rewrite them).
 import { dump } from "js-yaml";
 import type { ResolvedConfig } from "../config/types.js";
 import { MANAGED_BY, defaultGitopsRepoURL } from "../core/names.js";

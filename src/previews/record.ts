@@ -3,6 +3,7 @@
  * remove, TTL sweep, limits, the portal's list) reads the tree and no process state:
  * `<directory>/previews/<owner>/<repository id>-<number>/preview.yaml`.
  */
+// js-yaml, not `yaml`: its dump is the byte format Paved's files already have in GitOps repositories (a new emitter would rewrite them).
 import { dump, load } from "js-yaml";
 import { joinPath } from "../plan/paths.js";
 

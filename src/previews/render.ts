@@ -6,6 +6,7 @@
  * preview) and the record. Pure. The PR must validate and pass every policy, in every
  * environment and in `preview` (policies match it like any environment).
  */
+// js-yaml, not `yaml`: its dump is the byte format Paved's files already have in GitOps repositories (a new emitter would rewrite them).
 import { dump } from "js-yaml";
 import type { ResolvedConfig, ResolvedEnvironment } from "../config/types.js";
 import { previewNamespace } from "../config/preview-namespaces.js";
@@ -15,7 +16,7 @@ import { MANAGED_BY, MAX_LABEL, defaultGitopsRepoURL } from "../core/names.js";
 import { PREVIEW_ENVIRONMENT, previewEnvironmentName, previewProjectName } from "../core/preview-names.js";
 import { sourceHeader } from "../core/provenance.js";
 import type { Unit } from "../core/unit.js";
-import { checkManifest } from "../manifest/check.js";
+import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
 import { renderUnits, type RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { formatRecord, previewDir, recordPath, type PreviewRecord } from "./record.js";
@@ -46,7 +47,7 @@ export function renderPreview(input: PreviewInput): PreviewRender {
   const pattern = previews.namespace.replace("{number}", String(number));
   // The manifest's overrides of `from` apply beneath its `preview` ones: a preview runs what `from` runs, plus the PR.
   const checked: ResolvedConfig = { ...config, environments: [...config.environments, { ...previewEnvironment(from, PREVIEW_ENVIRONMENT, pattern, previews.cluster), overridesFrom: from.name }] };
-  const check = checkManifest(input.manifestText, input.manifestFile, checked);
+  const check = checkManifestAndPolicies(input.manifestText, input.manifestFile, checked);
   if (hasErrors(check.diagnostics)) return refused("the manifest does not validate or does not pass the org's policies", check.diagnostics);
   const units = check.units.filter((u) => u.environment === PREVIEW_ENVIRONMENT);
   if (units.length === 0) return refused("no service is enabled in `preview` (`environments.preview.services.<name>.enabled: false` switches one off)");

@@ -7,8 +7,8 @@ import { originOf } from "../manifest/resolve.js";
 export const CONFIG_FILE = ".github/paved.yml";
 
 /**
- * A problem with a unit's data, located by JSON Pointer in the manifest (line/column 1: the
- * render step has no source map; callers that do can re-locate by `path`).
+ * A problem with a unit's data: a finding about the manifest at a JSON Pointer (line/column 1: the
+ * render step has no source map). document/locate.ts `locateRendered` gives it its line, once.
  */
 export function unitDiagnostic(manifestFile: string, unit: Unit, field: string, code: string, message: string): Diagnostic {
   return { severity: "error", code, message, file: manifestFile, line: 1, column: 1, path: originOf(unit, field) };

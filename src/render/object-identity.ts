@@ -4,7 +4,7 @@
  * The built-in names are injective (core/names.ts); this catches an org template whose names are
  * not, before Argo CD would apply one object over the other.
  */
-import type { RenderContext } from "./context.js";
+import type { RenderContext } from "./render-context.js";
 import { templateDiagnostic } from "./diagnostics.js";
 
 interface Placement {

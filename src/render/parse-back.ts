@@ -3,6 +3,7 @@
  * produces invalid YAML, or an object Kubernetes could not identify, never reaches the GitOps
  * repository. The core schema only: no timestamps, binaries or other implicit types.
  */
+// js-yaml, not `yaml`: the parse-back of every rendered file wants the fast loader and its strict CORE_SCHEMA, not source maps.
 import yaml from "js-yaml";
 
 export type ParseBack = { ok: true; documents: unknown[] } | { ok: false; message: string; line: number; column: number };

@@ -1,7 +1,7 @@
 /** `<directory>/argocd/argocd-notifications-cm.yaml`: the Argo CD side of deployment feedback, for the platform team. */
 import type { Unit } from "../core/unit.js";
 import { notificationsConfigMap } from "./argocd-notifications.js";
-import type { RenderContext } from "./context.js";
+import type { RenderContext } from "./render-context.js";
 import { notificationsPath } from "./layout.js";
 
 /**

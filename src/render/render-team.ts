@@ -4,7 +4,7 @@
  */
 import { teamHeader } from "../core/provenance.js";
 import type { Unit } from "../core/unit.js";
-import { addFile, type RenderContext } from "./context.js";
+import { addFile, type RenderContext } from "./render-context.js";
 import { compareText, yamlString } from "./encode.js";
 import { unitDiagnostic } from "./diagnostics.js";
 import { catalogPath, projectPath } from "./layout.js";

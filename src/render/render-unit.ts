@@ -3,7 +3,7 @@ import type { RenderedUnit } from "../core/files.js";
 import { pointer } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
 import { originOf } from "../manifest/resolve.js";
-import { addFile, type RenderContext } from "./context.js";
+import { addFile, type RenderContext } from "./render-context.js";
 import { templateDiagnostic, unitDiagnostic } from "./diagnostics.js";
 import { unitDir, unitFile } from "./layout.js";
 import { nameMessage, oversizedNames } from "../manifest/name-rules.js";

@@ -5,7 +5,7 @@ import type { RenderedUnit, RenderResult, Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
 import { sourceHeader } from "../core/provenance.js";
 import { DiagnosticCollector } from "./collector.js";
-import type { RenderContext } from "./context.js";
+import type { RenderContext } from "./render-context.js";
 import { configDiagnostic } from "./diagnostics.js";
 import { compareText } from "./encode.js";
 import { defaultGitopsRepoURL } from "../core/names.js";

@@ -3,24 +3,16 @@
  * passes it, so a value the chart would refuse is reported on the pull request rather than as a
  * failed sync. Chart schemas are usually draft-07; 2019-09 and 2020-12 are picked by `$schema`.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { Ajv2019 } from "ajv/dist/2019.js";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
-import { linearRegExp } from "../core/linear-regexp.js";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import { createAjv, dialectOf } from "../document/ajv.js";
 
 export type ValuesValidator = (values: unknown) => string[];
 
 export type CompiledValuesSchema = { ok: true; validate: ValuesValidator } | { ok: false; message: string };
 
-function ajvFor(schema: object): Ajv {
-  const dialect = String((schema as { $schema?: unknown }).$schema ?? "");
+function ajvFor(schema: object) {
   // Chart authors use keywords Ajv's strict mode rejects; the point here is the values, not the schema's style.
-  // Its patterns run on values a pull request chooses: on RE2, in linear time.
-  const options = { allErrors: true, strict: false, allowUnionTypes: true, code: { regExp: linearRegExp } } as const;
-  const ajv = dialect.includes("2020-12") ? new Ajv2020(options) : dialect.includes("2019-09") ? new Ajv2019(options) : new Ajv(options);
-  addFormats.default(ajv);
-  return ajv;
+  return createAjv(dialectOf(schema), { allErrors: true, strict: false, allowUnionTypes: true });
 }
 
 export function compileValuesSchema(schema: object): CompiledValuesSchema {

@@ -9,6 +9,7 @@ import type { Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
 import { parseEnvValue } from "../manifest/placeholder.js";
 import { fillPattern } from "../manifest/resolve.js";
+import { SERVICE_DEFAULTS } from "../manifest/service-defaults.js";
 import { compareText, entries, yamlNumber, yamlScalar, yamlString, yamlStringOrNull, type Entry, type YamlScalar } from "./encode.js";
 import { splitImage } from "./image.js";
 import { kubeletLiteral } from "./kubelet-escape.js";
@@ -43,7 +44,7 @@ export interface DependencyView {
   parameters: Entry[];
 }
 
-export interface ServiceView {
+export interface ServiceTemplateView {
   name: S;
   description: S | null;
   image: S;
@@ -79,7 +80,7 @@ export interface UnitView extends SharedView {
   system: S | null;
   lifecycle: S;
   environment: { name: S; namespace: S; cluster: S; autoSync: boolean };
-  service: ServiceView;
+  service: ServiceTemplateView;
   /** The Argo CD Application of this unit, and its Helm release (helm mode). */
   application: { name: S; releaseName: S; project: S; path: S; valuesFile: S; manifestsPath: S };
   /** True when org templates add files under manifests/ (helm mode then syncs that folder too). */
@@ -146,7 +147,7 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
       cluster: yamlString(unit.cluster),
       autoSync: place.autoSync,
     },
-    service: buildServiceView(unit, config),
+    service: buildServiceTemplateView(unit, config),
     application: {
       name: yamlString(instance),
       releaseName: yamlString(releaseName(unit.service)),
@@ -172,7 +173,7 @@ export function buildUnitView(unit: Unit, place: UnitPlace, shared: SharedView, 
   };
 }
 
-function buildServiceView(unit: Unit, config: ResolvedConfig): ServiceView {
+function buildServiceTemplateView(unit: Unit, config: ResolvedConfig): ServiceTemplateView {
   const spec = unit.spec;
   const image = splitImage(spec.image);
   return {
@@ -192,7 +193,7 @@ function buildServiceView(unit: Unit, config: ResolvedConfig): ServiceView {
       ? {
           min: yamlNumber(spec.autoscaling.min),
           max: yamlNumber(spec.autoscaling.max),
-          cpu: yamlNumber(spec.autoscaling.cpu ?? 80),
+          cpu: yamlNumber(spec.autoscaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu),
         }
       : null,
     env: buildEnv(unit),
@@ -206,7 +207,7 @@ function buildServiceView(unit: Unit, config: ResolvedConfig): ServiceView {
   };
 }
 
-function buildIngress(unit: Unit, ingress: { host: string; path: string }, config: ResolvedConfig): NonNullable<ServiceView["ingress"]> {
+function buildIngress(unit: Unit, ingress: { host: string; path: string }, config: ResolvedConfig): NonNullable<ServiceTemplateView["ingress"]> {
   const settings = config.environments.find((env) => env.name === unit.environment)?.ingress;
   const tls = settings?.tls;
   return {

@@ -1,6 +1,6 @@
-import type { Diagnostic } from "../core/diagnostic.js";
 import type { FileChange, Plan } from "../plan/types.js";
-import { escapeTerminal, escapeTerminalLine } from "./escape.js";
+import { diagnosticLine } from "./diagnostic-line.js";
+import { escapeTerminal } from "./escape.js";
 import { errorsAndWarnings, verdict } from "./verdict.js";
 import { painter, type Color, type Paint } from "./ansi.js";
 
@@ -18,7 +18,7 @@ export function cliText(plan: Plan, options: { color: boolean; diffs?: boolean }
   for (const [title, list, color] of [["Errors:", errors, "red"], ["Warnings:", warnings, "yellow"]] as const) {
     if (list.length === 0) continue;
     out.push(paint("bold", title));
-    for (const d of list) out.push(`  ${diagnosticLine(d, paint(color, d.severity))}`);
+    for (const d of list) out.push(`  ${diagnosticLine(d, { code: "before", severity: paint(color, d.severity) })}`);
     out.push("");
   }
   for (const environment of plan.environments) {
@@ -40,11 +40,6 @@ export function cliText(plan: Plan, options: { color: boolean; diffs?: boolean }
   }
   out.push(paint("dim", `plan ${plan.id}`));
   return `${out.join("\n")}\n`;
-}
-
-/** `file:line:column: severity code: message`, the form editors and terminals turn into links. */
-export function diagnosticLine(d: Diagnostic, severity: string = d.severity): string {
-  return `${escapeTerminalLine(d.file)}:${d.line}:${d.column}: ${severity} ${escapeTerminalLine(d.code)}: ${escapeTerminalLine(d.message)}`;
 }
 
 function fileMark(c: FileChange): string {

@@ -1,6 +1,6 @@
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { FileChange, Plan, Risk, UnitChange } from "../plan/types.js";
-import type { ApprovalState, ReportContext } from "./context.js";
+import type { ApprovalState, ReportContext } from "./report-context.js";
 import { codeBlock, codeSpan, escapeHtml, escapeMarkdown, markdownMessage, safeUrl, tableCodeSpan } from "./escape.js";
 import type { Section } from "./fit.js";
 import { linkKey } from "./links.js";
@@ -49,6 +49,24 @@ export function promotionSection(promotion: NonNullable<ReportContext["promotion
     items: waiting ? promotion.map((p) => `- ${p.changes ? "🚀" : "⏸️"} ${codeSpan(p.environment)}: ${p.note}\n`) : [],
     omitted: (n) => `- … ${count(n, "more environment")} not shown\n`,
     trailer: "\n",
+  };
+}
+
+/** What runs where after this change, how it got there, what ran before; only once applied. */
+export function deployedSection(deployed: ReportContext["deployed"]): Section {
+  const sha = (commit: string) => {
+    const text = codeSpan(commit.slice(0, 7));
+    return deployed?.commitUrl ? `[${text}](${safeUrl(deployed.commitUrl(commit))})` : text;
+  };
+  const rows = (deployed?.environments ?? []).map(
+    (e) => `| ${tableCodeSpan(e.environment)} | ${sha(e.commit)} | ${escapeMarkdown(e.action)}${e.held ? " · held" : ""} | ${e.previous.slice(0, 3).map(sha).join(", ") || "—"} |\n`,
+  );
+  const history = deployed?.historyUrl ? `\n[Every deployment of this repository, with dates and who asked](${safeUrl(deployed.historyUrl)}) (or \`paved history <env>\` on a clone).\n` : "";
+  return {
+    heading: "### 🗂️ Deployed\n\n| environment | runs | how | before |\n|---|---|---|---|\n",
+    items: rows,
+    omitted: (n) => `| … | ${count(n, "more environment")} not shown | | |\n`,
+    trailer: `${history}\n`,
   };
 }
 

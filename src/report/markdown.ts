@@ -1,9 +1,9 @@
 import type { Plan } from "../plan/types.js";
-import { pendingApprovals, shortSha, type ReportContext } from "./context.js";
+import { pendingApprovals, shortSha, type ReportContext } from "./report-context.js";
 import { codeSpan, safeUrl } from "./escape.js";
 import { fitSections, type Section } from "./fit.js";
 import { COMMENT_MAX_CHARS, measureChars } from "./limits.js";
-import { approvalSection, diagnosticSection, promotionSection, proposedSection, diffSection, linkSection, riskSection, unitTableSections } from "./markdown-sections.js";
+import { approvalSection, deployedSection, diagnosticSection, promotionSection, proposedSection, diffSection, linkSection, riskSection, unitTableSections } from "./markdown-sections.js";
 import { errorsAndWarnings, verdict } from "./verdict.js";
 
 /** Finds Paved's one sticky comment on a pull request. */
@@ -25,6 +25,7 @@ export function summarySections(plan: Plan, ctx: ReportContext): Section[] {
     approvalSection(ctx.approvals ?? []),
     proposedSection(ctx.proposed ?? []),
     promotionSection(ctx.promotion ?? []),
+    ...(ctx.applied && ctx.deployed ? [deployedSection(ctx.deployed)] : []),
     diagnosticSection("Errors", errors, ctx),
     ...(ctx.applied ? [linkSection(plan, ctx.applied.links)] : []),
     ...unitTableSections(plan),

@@ -1,11 +1,11 @@
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, type Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sweepAll } from "../../src/app/argocd-receiver.js";
 import { startService } from "../../src/app/service.js";
 import paved from "../../src/index.js";
-import { TEST_PRIVATE_KEY, testProbot } from "../support/app-harness.js";
+import { TEST_PRIVATE_KEY, testProbot, useApp } from "../support/app-harness.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, applyMain, deliver, openPull, pushPayload, seedOrg } from "../support/app-world.js";
 import { applicationWithStatus, webhookBody, type ArgoState } from "../support/argocd.js";
 import { FakeGitHub, type DeploymentState } from "../support/fake-github.js";
@@ -23,27 +23,18 @@ const PRODUCTION_API = "production/payments/api/application.yaml";
 
 let fake: FakeGitHub;
 let probot: Probot;
-let server: Server;
 let url: string;
 
-beforeEach(async () => {
+// Before the app loads (registered ahead of useApp), and removed once its server is closed.
+beforeEach(() => {
   process.env.PAVED_ARGOCD_TOKEN = TOKEN;
   process.env.PAVED_ARGOCD_SWEEP_MINUTES = "0"; // no timer outliving the test; sweepAll is called directly
-  fake = new FakeGitHub().install();
-  probot = testProbot();
-  const middleware = await createNodeMiddleware(paved, { probot });
-  server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/argocd/events`;
 });
-
-afterEach(async () => {
+afterEach(() => {
   delete process.env.PAVED_ARGOCD_TOKEN;
   delete process.env.PAVED_ARGOCD_SWEEP_MINUTES;
-  await new Promise((resolve) => server.close(resolve));
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
 });
+useApp((app) => ({ fake, probot, url } = { ...app, url: `${app.url}/api/argocd/events` }), { http: true });
 
 /** The org with its services applied once (unless `seed` is false: already there), then a merged PR that moves api to `version` everywhere. */
 async function mergedUpgrade(version = "1.4.3", seed = true): Promise<{ pr: number; sha: string; gitops: string }> {

@@ -1,8 +1,8 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { useApp } from "../support/app-harness.js";
 import { APP_REPO, EXAMPLE_CONFIG, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 import { generatedManifest } from "../support/generated-manifest.js";
 
 /**
@@ -14,15 +14,7 @@ import { generatedManifest } from "../support/generated-manifest.js";
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 function countedCalls(from: number): number {
   return fake.calls.slice(from).filter((c) => !c.path.endsWith("/access_tokens") && !c.path.endsWith("/comments")).length;

@@ -3,8 +3,8 @@
  * asserting on what the GitOps repository holds afterwards, not only on check conclusions.
  */
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { useApp } from "../support/app-harness.js";
 import {
   APP_REPO,
   CONFIG_WITHOUT_APPROVAL,
@@ -19,22 +19,14 @@ import {
   pushPayload,
   seedOrg,
 } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 const MARKER = "<!-- paved:plan -->";
 
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 function pavedCheck(headSha: string) {
   const runs = fake.checkRuns(APP_REPO, { headSha, name: "Paved" });

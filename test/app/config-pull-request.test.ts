@@ -4,41 +4,23 @@
  * real app and the fake GitHub. Other pull requests there, and pull requests elsewhere, get none.
  */
 import type { Probot } from "probot";
-import { afterEach, beforeEach, expect, it } from "vitest";
-import { example, repositoryPayload, startApp } from "../support/app-harness.js";
+import { beforeEach, expect, it } from "vitest";
+import { useApp } from "../support/app-harness.js";
 import { CONFIG_WITHOUT_APPROVAL, deliver, ORG, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
+import { orgPullRequestPayload } from "../support/org-world.js";
 
 const ORG_REPO = `${ORG}/.github`;
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-  seedOrg(fake);
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
+beforeEach(() => seedOrg(fake));
 
 function openOrgPull(files: Record<string, string>, branch = "config-change"): { headSha: string; payload: unknown } {
   const headSha = fake.commit(ORG_REPO, branch, { files }, "Change the org config");
   const pr = fake.addPull(ORG_REPO, { head: { ref: branch, sha: headSha }, base: { ref: "main" }, user: "platform-dev" });
-  const payload = example("pull_request", "opened");
-  payload.number = pr.number;
-  payload.repository = repositoryPayload(ORG_REPO);
-  payload.installation = { id: 1, node_id: "I1" };
-  Object.assign(payload.pull_request, {
-    number: pr.number,
-    state: "open",
-    draft: false,
-    head: { ...payload.pull_request.head, ref: branch, sha: headSha, repo: repositoryPayload(ORG_REPO) },
-    base: { ...payload.pull_request.base, ref: "main", sha: pr.base.sha, repo: repositoryPayload(ORG_REPO) },
-  });
-  return { headSha, payload };
+  return { headSha, payload: orgPullRequestPayload(fake, pr.number) };
 }
 
 it("a config change that breaks a template and misnames a policy field fails the check, at the lines", async () => {

@@ -1,8 +1,8 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { example, repositoryPayload, startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { example, repositoryPayload, useApp } from "../support/app-harness.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, GITOPS, applyMain, deliver, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 import { pushTo } from "../support/org-world.js";
 
 const DEPLOYMENT = "staging/payments-staging/api/manifests/deployment.yaml";
@@ -13,15 +13,7 @@ let fake: FakeGitHub;
 const index = () => `.paved/sources/${fake.repoState(APP_REPO).id}.yaml`;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 interface Person {
   login: string;

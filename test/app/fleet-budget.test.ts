@@ -1,8 +1,8 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { useApp } from "../support/app-harness.js";
 import { GITOPS, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 import { generatedManifest } from "../support/generated-manifest.js";
 import { ORG_REPO, RENAMED_PORT_TEMPLATE, addSource, pushOrgSettings, stricterConfig } from "../support/org-world.js";
 
@@ -13,15 +13,7 @@ import { ORG_REPO, RENAMED_PORT_TEMPLATE, addSource, pushOrgSettings, stricterCo
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 async function rerender(sources: number, services: number): Promise<{ calls: number; changed: number }> {
   seedOrg(fake, { manifest: null });

@@ -1,9 +1,9 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { useApp } from "../support/app-harness.js";
 import { APP_REPO, GITOPS, applyMain, deliver, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
-import { ORG_REPO, RENAMED_PORT_TEMPLATE, addSource, pushOrgSettings, pushTo, searchManifest, stricterConfig } from "../support/org-world.js";
+import type { FakeGitHub } from "../support/fake-github.js";
+import { ORG_REPO, RENAMED_PORT_TEMPLATE, addSource, orgPullRequestPayload, pushOrgSettings, pushTo, searchManifest, stricterConfig } from "../support/org-world.js";
 import { repositoryPayload, example } from "../support/app-harness.js";
 
 const STAGING_SERVICE = "staging/payments-staging/api/manifests/service.yaml";
@@ -14,15 +14,7 @@ const NEW_SETTINGS = { ".github/paved.yml": stricterConfig(), ".github/paved-tem
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 /** Two teams deployed: acme/payments (the example) and acme/search. */
 async function deployedFleet(config?: string): Promise<Record<string, string>> {
@@ -148,16 +140,7 @@ describe("a change to the org config or templates", () => {
     await deployedFleet();
     const head = fake.commit(ORG_REPO, "evil", { files: NEW_SETTINGS }, "Stricter registries");
     const pr = fake.addPull(ORG_REPO, { head: { ref: "evil", sha: head, repo: "mallory/.github" }, base: { ref: "main" }, user: "mallory" });
-    const payload = example("pull_request", "opened");
-    payload.number = pr.number;
-    payload.repository = repositoryPayload(ORG_REPO);
-    payload.installation = { id: 1, node_id: "I1" };
-    Object.assign(payload.pull_request, {
-      number: pr.number,
-      state: "open",
-      head: { ...payload.pull_request.head, ref: "evil", sha: head, repo: repositoryPayload("mallory/.github", "main", 2) },
-      base: { ...payload.pull_request.base, ref: "main", sha: pr.base.sha, repo: repositoryPayload(ORG_REPO) },
-    });
+    const payload = orgPullRequestPayload(fake, pr.number, "mallory/.github");
     await deliver(probot, "pull_request", payload);
     expect(fake.checkRuns(ORG_REPO, { headSha: head, name: "Paved" })).toEqual([]);
     expect(fake.comments(ORG_REPO, pr.number)).toEqual([]);
@@ -167,16 +150,7 @@ describe("a change to the org config or templates", () => {
     const deployed = await deployedFleet();
     const head = fake.commit(ORG_REPO, "stricter", { files: NEW_SETTINGS }, "Stricter registries");
     const pr = fake.addPull(ORG_REPO, { head: { ref: "stricter", sha: head }, base: { ref: "main" }, user: "platform-lead" });
-    const payload = example("pull_request", "opened");
-    payload.number = pr.number;
-    payload.repository = repositoryPayload(ORG_REPO);
-    payload.installation = { id: 1, node_id: "I1" };
-    Object.assign(payload.pull_request, {
-      number: pr.number,
-      state: "open",
-      head: { ...payload.pull_request.head, ref: "stricter", sha: head, repo: repositoryPayload(ORG_REPO) },
-      base: { ...payload.pull_request.base, ref: "main", sha: pr.base.sha, repo: repositoryPayload(ORG_REPO) },
-    });
+    const payload = orgPullRequestPayload(fake, pr.number);
     await deliver(probot, "pull_request", payload);
 
     const check = fake.checkRuns(ORG_REPO, { headSha: head, name: "Paved" })[0]!;

@@ -5,27 +5,19 @@
  * stops a plan that runs past it.
  */
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { enterJob } from "../../src/app/job-scope.js";
 import { planPool } from "../../src/app/plan-pool.js";
-import { startApp } from "../support/app-harness.js";
+import { useApp } from "../support/app-harness.js";
 import { APP_REPO, GITOPS, applyMain, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 import { aliasBomb } from "../reliability/support/hostile-inputs.mjs";
 
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
+afterEach(() => vi.restoreAllMocks());
 
 function pavedCheck(headSha: string) {
   const runs = fake.checkRuns(APP_REPO, { headSha, name: "Paved" });

@@ -1,21 +1,13 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { example, startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { example, useApp } from "../support/app-harness.js";
 import { APP_REPO, EXAMPLE_CONFIG, EXAMPLE_MANIFEST, GITOPS, applyMain, deliver, openPull, pushPayload, seedOrg, sourcePayload } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 /** `merge_group.checks_requested` from @octokit/webhooks-examples, for a group the fake's queue created. */
 function mergeGroupPayload(group: { headRef: string; headSha: string; baseRef: string; baseSha: string }) {

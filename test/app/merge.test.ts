@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { startApp, useApp } from "../support/app-harness.js";
 import {
   APP_REPO,
   CONFIG_WITHOUT_APPROVAL,
@@ -13,22 +13,14 @@ import {
   pushPayload,
   seedOrg,
 } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 const MARKER = "<!-- paved:plan -->";
 
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 function gitopsCommits(): number {
   return fake.calls.filter((c) => c.method === "PATCH" && c.path === `/repos/${GITOPS}/git/refs/heads/main` && c.status === 200).length;

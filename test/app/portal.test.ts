@@ -8,9 +8,9 @@ import { createNodeMiddleware } from "probot";
 import { afterEach, describe, expect, it } from "vitest";
 import paved from "../../src/index.js";
 import { seal, sessionKey, unseal } from "../../src/portal/session.js";
-import { repositoryPayload, testProbot } from "../support/app-harness.js";
+import { repositoryPayload, testProbot, useApp } from "../support/app-harness.js";
 import { APP_REPO, deliver, EXAMPLE_MANIFEST, pushPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 import { startOAuthWeb } from "../support/fake-github/routes-users.js";
 
 let fake: FakeGitHub;
@@ -21,8 +21,9 @@ let probot: ReturnType<typeof testProbot> | undefined;
 const ENV = ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET", "PAVED_GITHUB_WEB_URL", "PAVED_PUBLIC_URL"];
 const saved = new Map<string, string | undefined>();
 
+useApp((app) => ({ fake } = app), { start: false });
+
 async function start(sources: number): Promise<void> {
-  fake = new FakeGitHub().install();
   fake.startClockAt(Date.now() - 86_400_000);
   seedOrg(fake);
   const repos = [APP_REPO];
@@ -56,8 +57,6 @@ afterEach(async () => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
 });
 
 /** The web flow as a browser would follow it, by hand: returns the session cookie. */

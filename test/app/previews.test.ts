@@ -1,5 +1,5 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { load } from "js-yaml";
 import { Octokit } from "octokit";
 import { PortalFactsCache } from "../../src/github/portal-facts.js";
@@ -7,9 +7,9 @@ import { visibleTo } from "../../src/portal/facts.js";
 import { servicePageHtml } from "../../src/portal/html.js";
 import { servicePage } from "../../src/portal/view.js";
 import { DEFAULT_WINDOW, parseWindow, type MetricsWindow } from "../../src/metrics/window.js";
-import { startApp } from "../support/app-harness.js";
+import { useApp } from "../support/app-harness.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 const CONFIG = `${CONFIG_WITHOUT_APPROVAL}\npreviews:\n  from: staging\n  maxPerRepository: 2\n`;
 const MARKER = "<!-- paved:preview -->";
@@ -17,15 +17,7 @@ const MARKER = "<!-- paved:preview -->";
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 function labelled(number: number, action: string, label?: string, labels: string[] = ["paved:preview"]) {
   const payload = pullRequestPayload(fake, number, action === "synchronize" ? "synchronize" : "opened");

@@ -1,8 +1,8 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { example, startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { example, useApp } from "../support/app-harness.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, indexOf, openPull, pushPayload, seedOrg, sourcePayload } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 const CONFIG = CONFIG_WITHOUT_APPROVAL.replace("  production:\n", "  production:\n    promote: { after: staging }\n");
 const STAGING = "staging/payments-staging/api/manifests/deployment.yaml";
@@ -11,15 +11,7 @@ const PRODUCTION = "production/payments/api/manifests/deployment.yaml";
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 function imageIn(path: string): string | undefined {
   return /image: "?([^"\n]+)"?/.exec(fake.readTree(GITOPS)[path] ?? "")?.[1];
@@ -193,5 +185,18 @@ describe("promotion and rollback", () => {
     await comment(second.number, "dev", "/paved rollback production");
     expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
     expect(fake.deployments(APP_REPO).filter((d) => d.environment === "production").map((d) => d.sha)).toEqual([first.sha, second.sha, first.sha]);
+  });
+
+  it("the merge comment shows what each environment runs, how it got there and what before, with the history's link", async () => {
+    seedOrg(fake, { config: CONFIG, manifest: null });
+    const first = await mergeImage("1.5.0");
+    await healthy("staging", first.sha);
+    const second = await mergeImage("1.6.0");
+    const body = fake.comments(APP_REPO, second.number).find((c) => c.body.includes("<!-- paved:plan -->"))!.body;
+    const link = (sha: string) => `[\`${sha.slice(0, 7)}\`](https://github.com/${APP_REPO}/commit/${sha})`;
+    expect(body).toContain("### 🗂️ Deployed");
+    expect(body).toContain(`| \`staging\` | ${link(second.sha)} | merge | ${link(first.sha)} |`);
+    expect(body).toContain(`| \`production\` | ${link(first.sha)} | promote | — |`);
+    expect(body).toContain(`(https://github.com/${GITOPS}/commits/main/${indexOf(fake, APP_REPO)})`);
   });
 });

@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { startApp, useApp } from "../support/app-harness.js";
 import {
   APP_REPO,
   applyMain,
@@ -11,22 +11,14 @@ import {
   pullRequestPayload,
   seedOrg,
 } from "../support/app-world.js";
-import { FakeGitHub, isWrite } from "../support/fake-github.js";
+import { isWrite, type FakeGitHub } from "../support/fake-github.js";
 
 const MARKER = "<!-- paved:plan -->";
 
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 function pavedComments(number: number) {
   return fake.comments(APP_REPO, number).filter((c) => c.body.includes(MARKER));
@@ -51,7 +43,9 @@ describe("a pull request that changes platform.yaml", () => {
     expect(comment!.user).toBe("paved[bot]");
     expect(comment!.body).toContain("staging");
     expect(comment!.body).toContain("production");
-    expect(comment!.body).toMatch(/payments\/api|api/);
+    // Where api lands in each environment, by its exact GitOps path.
+    expect(comment!.body).toContain("<code>staging/payments-staging/api/manifests/deployment.yaml</code> (create)");
+    expect(comment!.body).toContain("<code>production/payments/api/manifests/deployment.yaml</code> (create)");
     expect(comment!.body).toContain("Paved plan");
   });
 

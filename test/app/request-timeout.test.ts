@@ -1,20 +1,13 @@
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { onPush } from "../../src/app/push.js";
 import { withRequestTimeout } from "../../src/app/request-timeout.js";
-import { testProbot } from "../support/app-harness.js";
+import { testProbot, useApp } from "../support/app-harness.js";
 import { APP_REPO, GITOPS, deliver, pushPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 let fake: FakeGitHub;
 
-beforeEach(() => {
-  fake = new FakeGitHub().install();
-});
-
-afterEach(async () => {
-  await fake.idle?.();
-  fake.uninstall();
-});
+useApp((app) => ({ fake } = app), { start: false });
 
 it("fails the check, saying why, when GitHub does not answer in time", async () => {
   const probot = testProbot();

@@ -7,9 +7,9 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { startService, type Service } from "../../src/app/service.js";
-import { testProbot, TEST_PRIVATE_KEY } from "../support/app-harness.js";
+import { testProbot, TEST_PRIVATE_KEY, useApp } from "../support/app-harness.js";
 import { APP_REPO, EXAMPLE_MANIFEST, openPull, pullRequestPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 import { eventually } from "../reliability/support/burst.js";
 import { sign, SECRET } from "../reliability/support/webhook-server.js";
 import { Probot, ProbotOctokit } from "probot";
@@ -33,10 +33,11 @@ async function start(): Promise<Service> {
   return service;
 }
 
+useApp((app) => ({ fake } = app), { start: false });
+// Runs before useApp's checks: the service's queue is drained first.
 afterEach(async () => {
   await service?.drain();
   service = undefined;
-  fake?.uninstall();
 });
 
 function post(s: Service, name: string, id: string, body: string, signature = sign(body)) {
@@ -50,7 +51,6 @@ function post(s: Service, name: string, id: string, body: string, signature = si
 
 describe("the service", () => {
   it("acknowledges a signed delivery with 202 before handling it, and plans it from the queue", async () => {
-    fake = new FakeGitHub().install();
     seedOrg(fake);
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 3", "replicas: 4") });
     const s = await start();
@@ -64,7 +64,6 @@ describe("the service", () => {
   });
 
   it("refuses a forged delivery with one log line that does not carry its body, and calls GitHub for nothing", async () => {
-    fake = new FakeGitHub().install();
     seedOrg(fake);
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
     const s = await start();
@@ -83,7 +82,6 @@ describe("the service", () => {
   });
 
   it("makes no GitHub call for a delivery without an installation, nor for an event it does not act on", async () => {
-    fake = new FakeGitHub().install();
     seedOrg(fake);
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
     const s = await start();
@@ -98,7 +96,6 @@ describe("the service", () => {
   });
 
   it("answers /healthz, /readyz (not ready when GitHub refuses the credentials, nor while draining) and /metrics", async () => {
-    fake = new FakeGitHub().install();
     seedOrg(fake);
     const s = await start();
     expect((await fetch(`${s.url}/healthz`)).status).toBe(200);

@@ -1,32 +1,14 @@
 import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createNodeMiddleware } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import paved from "../../src/index.js";
-import { testProbot } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { useApp } from "../support/app-harness.js";
 import { APP_REPO, EXAMPLE_MANIFEST, openPull, pullRequestPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 /** The real HTTP entry on loopback: GitHub's signature is what separates a delivery from a forgery. */
 let fake: FakeGitHub;
-let server: Server;
 let url: string;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  const probot = testProbot();
-  const middleware = await createNodeMiddleware(paved, { probot, webhooksPath: "/api/github/webhooks" });
-  server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
-});
-
-afterEach(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, url } = { ...app, url: `${app.url}/api/github/webhooks` }), { http: true });
 
 function post(body: string, signature: string, id: string) {
   return fetch(url, {

@@ -6,9 +6,9 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type Service } from "../../src/app/service.js";
-import { repositoryPayload, testProbot, TEST_PRIVATE_KEY } from "../support/app-harness.js";
+import { repositoryPayload, testProbot, TEST_PRIVATE_KEY, useApp } from "../support/app-harness.js";
 import { APP_REPO, deliver, EXAMPLE_MANIFEST, openPull, pushPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 import { startOAuthWeb } from "../support/fake-github/routes-users.js";
 
 const CHROMIUM = process.env.PAVED_CHROMIUM ?? "/usr/bin/chromium";
@@ -31,9 +31,9 @@ function setEnv(values: Record<string, string>): void {
   }
 }
 
+useApp((app) => ({ fake } = app), { start: false, scope: "file" });
 beforeAll(async () => {
   if (!hasChromium) return;
-  fake = new FakeGitHub().install();
   // The metrics window ends now: the story happened yesterday.
   fake.startClockAt(Date.now() - 86_400_000);
   seedOrg(fake);
@@ -81,8 +81,6 @@ afterAll(async () => {
     else process.env[k] = v;
   }
   delete process.env.PAVED_PUBLIC_URL;
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
 });
 
 /** A fresh browser profile's context, with every CSP complaint and page error collected. */

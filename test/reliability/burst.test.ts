@@ -10,9 +10,9 @@ import { Probot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliveries } from "../../src/app/metrics.js";
 import { startService, type Service } from "../../src/app/service.js";
-import { TEST_PRIVATE_KEY } from "../support/app-harness.js";
+import { TEST_PRIVATE_KEY, useApp } from "../support/app-harness.js";
 import { seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 import { burstDeliveries, eventually, fireBurst, openBurstPulls, type BurstPull } from "./support/burst.js";
 import { SECRET, percentile } from "./support/webhook-server.js";
 
@@ -24,8 +24,8 @@ let fake: FakeGitHub;
 let service: Service;
 let pulls: BurstPull[];
 
+useApp((app) => ({ fake } = app), { start: false, scope: "file" });
 beforeAll(async () => {
-  fake = new FakeGitHub().install();
   seedOrg(fake);
   pulls = openBurstPulls(fake, REPOS);
   // Probot's defaults: throttling and retries on, exactly as in production.
@@ -39,7 +39,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.drain();
-  fake?.uninstall();
 });
 
 async function outcomes(): Promise<Record<string, number>> {

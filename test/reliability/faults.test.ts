@@ -12,7 +12,7 @@
  * more delivery converges to "applied exactly once".
  */
 import type { Probot } from "probot";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import type { ResolvedConfig } from "../../src/config/types.js";
 import { mergedIndex } from "../support/deployed-record.js";
@@ -20,7 +20,7 @@ import { withRecordedCommit } from "../../src/plan/ownership-index.js";
 import { desiredFiles } from "../../src/plan/desired.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
-import { startApp } from "../support/app-harness.js";
+import { useApp } from "../support/app-harness.js";
 import {
   APP_REPO,
   CONFIG_WITHOUT_APPROVAL,
@@ -32,7 +32,7 @@ import {
   pushPayload,
   seedOrg,
 } from "../support/app-world.js";
-import { FakeGitHub, type Chaos, type Fault } from "../support/fake-github.js";
+import type { Chaos, Fault, FakeGitHub } from "../support/fake-github.js";
 
 const ITERATIONS = 20;
 /** The client gives up on a request after this long; a "timeout" fault answers later than that. */
@@ -69,15 +69,10 @@ let fake: FakeGitHub;
 let probot: Probot;
 const outcomes: Record<string, number> = {};
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp({ retries: 1, requestTimeoutMs: TIMEOUT_MS });
-});
-
-afterEach(async () => {
+useApp((app) => ({ fake, probot } = app), { retries: 1, requestTimeoutMs: TIMEOUT_MS });
+// Runs first: no fault is injected into what is still in flight while useApp waits for it.
+afterEach(() => {
   fake.chaos = undefined;
-  await fake.idle();
-  fake.uninstall();
 });
 
 afterAll(() => {

@@ -7,9 +7,9 @@
 import autocannon from "autocannon";
 import type { Probot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testProbot } from "../support/app-harness.js";
+import { testProbot, useApp } from "../support/app-harness.js";
 import { APP_REPO, EXAMPLE_MANIFEST, openPull, pullRequestPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 import { percentile, sign, startWebhookServer, type WebhookServer } from "./support/webhook-server.js";
 
 const MARKER = "<!-- paved:plan -->";
@@ -36,8 +36,8 @@ const pulls: number[] = [];
 const sent: Delivery[] = [];
 const figures: Array<Record<string, string | number>> = [];
 
+useApp((app) => ({ fake } = app), { start: false, scope: "file" });
 beforeAll(async () => {
-  fake = new FakeGitHub().install();
   probot = testProbot();
   web = await startWebhookServer(probot);
   seedOrg(fake);
@@ -60,7 +60,6 @@ afterAll(async () => {
   await web?.close();
   console.log(`\nwebhook load (loopback, one process, ${PULLS} pull requests):`);
   console.table(figures);
-  fake?.uninstall();
 });
 
 function manifestFor(pull: number, step: number): string {

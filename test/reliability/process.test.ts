@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { APP_REPO, EXAMPLE_MANIFEST, GITOPS, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import { useApp } from "../support/app-harness.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 import { eventually } from "./support/burst.js";
 import { productionEnv, redisServerPath, runToExit, startRedis, startServiceProcess, type RedisProcess } from "./support/processes.js";
 import { sign } from "./support/webhook-server.js";
@@ -17,14 +18,13 @@ import { sign } from "./support/webhook-server.js";
 let fake: FakeGitHub;
 let served: Awaited<ReturnType<FakeGitHub["serve"]>>;
 
+useApp((app) => ({ fake } = app), { start: false, scope: "file" });
 beforeAll(async () => {
-  fake = new FakeGitHub().install();
   served = await fake.serve();
 });
 
 afterAll(async () => {
   await served?.close();
-  fake?.uninstall();
 });
 
 function post(url: string, name: string, id: string, payload: unknown) {

@@ -16,31 +16,23 @@ import { createServer } from "node:net";
 import type Bottleneck from "bottleneck";
 import type { Redis as RedisClient } from "ioredis";
 import { Probot, ProbotOctokit } from "probot";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import paved from "../../src/index.js";
 import { loadConfig } from "../../src/config/load.js";
 import { mergedIndex } from "../support/deployed-record.js";
 import { desiredFiles } from "../../src/plan/desired.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
-import { repositoryPayload, startApp, TEST_PRIVATE_KEY } from "../support/app-harness.js";
+import { repositoryPayload, startApp, TEST_PRIVATE_KEY, useApp } from "../support/app-harness.js";
 import { withRecordedCommit } from "../../src/plan/ownership-index.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 const SOURCES = 5;
 
 let fake: FakeGitHub;
 
-beforeEach(() => {
-  fake = new FakeGitHub().install();
-});
-
-afterEach(async () => {
-  await fake.idle();
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake } = app), { start: false });
 
 /** Source i: its own team, namespaces and hosts, so the five never claim the same GitOps paths. */
 function manifestOf(i: number): string {

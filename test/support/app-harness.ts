@@ -1,7 +1,11 @@
 import { generateKeyPairSync } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import examples from "@octokit/webhooks-examples";
-import { Probot, ProbotOctokit } from "probot";
+import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import paved from "../../src/index.js";
+import { FakeGitHub } from "./fake-github.js";
 
 const { privateKey } = generateKeyPairSync("rsa", {
   modulusLength: 2048,
@@ -41,6 +45,64 @@ export function testProbot(options: TestProbotOptions = {}): Probot {
       throttle: { ...instance.throttle, enabled: false },
       ...(timeout ? { request: { ...instance.request, fetch: timedFetch } } : {}),
     })),
+  });
+}
+
+export interface AppUnderTest {
+  fake: FakeGitHub;
+  probot: Probot;
+  /** With `http`: where Probot's Node middleware listens on loopback ("http://127.0.0.1:PORT", no path). */
+  url: string;
+}
+
+export interface UseAppOptions extends TestProbotOptions {
+  /** Mount the app through Probot's Node middleware on loopback (webhooks at /api/github/webhooks), as the service does. */
+  http?: boolean;
+  /** "file": one fake (and app) for the whole file, checked after its last test (suites that start processes once). */
+  scope?: "test" | "file";
+}
+
+/**
+ * The fake GitHub installed and the real app loaded into a real Probot, fresh for every test of the
+ * file. After each test it waits for requests still in flight and asserts the fake saw no call it
+ * could not answer: a route the fake lacks, or a request GitHub would not understand, fails the test.
+ *
+ * `bind` gets them before each test, so that bodies and helpers read plain names:
+ *
+ *   let fake: FakeGitHub;
+ *   let probot: Probot;
+ *   useApp((app) => ({ fake, probot } = app));
+ *
+ * With `{ start: false }` only the fake is set up: the test starts its own app (replicas, one handler
+ * alone, the service around the app). Hooks of the file registered after this call run before its
+ * checks (vitest runs after-hooks in reverse), so a test's own servers are closed by then.
+ */
+export function useApp(bind: (app: { fake: FakeGitHub }) => void, options: { start: false; scope?: "test" | "file" }): void;
+export function useApp(bind: (app: AppUnderTest) => void, options?: UseAppOptions): void;
+export function useApp(bind: (app: AppUnderTest) => void, options: UseAppOptions & { start?: false } = {}): void {
+  let fake: FakeGitHub;
+  let server: Server | undefined;
+  const [before, after] = options.scope === "file" ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
+    fake = new FakeGitHub().install();
+    if (options.start === false) return bind({ fake } as AppUnderTest);
+    if (!options.http) return bind({ fake, probot: await startApp(options), url: "" });
+    const probot = testProbot(options);
+    const middleware = await createNodeMiddleware(paved, { probot, webhooksPath: "/api/github/webhooks" });
+    const listening = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
+    server = listening;
+    await new Promise<void>((resolve) => listening.listen(0, "127.0.0.1", resolve));
+    bind({ fake, probot, url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}` });
+  });
+  after(async () => {
+    if (server) await new Promise((resolve) => server!.close(resolve));
+    server = undefined;
+    try {
+      await fake.idle();
+      expect(fake.unhandled).toEqual([]);
+    } finally {
+      fake.uninstall();
+    }
   });
 }
 

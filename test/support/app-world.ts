@@ -56,15 +56,26 @@ export async function deliver(probot: Probot, name: string, payload: unknown, id
   return id;
 }
 
+export interface ChangedFiles {
+  added?: string[];
+  modified?: string[];
+  removed?: string[];
+}
+
 /** A push of `after` to the default branch, shaped like GitHub's (from @octokit/webhooks-examples). */
 export function pushPayload(
   fake: FakeGitHub,
   before: string,
   after: string,
-  changed: { added?: string[]; modified?: string[]; removed?: string[] } = { modified: ["platform.yaml"] },
+  changed: ChangedFiles = { modified: ["platform.yaml"] },
   ref = "refs/heads/main",
   repo = APP_REPO,
 ) {
+  return pushShape(sourcePayload(fake, repo), ref, before, after, changed);
+}
+
+/** GitHub's push payload for `repository` (a payload's `repository`), `ref` moved from `before` to `after`. */
+export function pushShape(repository: Record<string, unknown>, ref: string, before: string, after: string, changed: ChangedFiles, extra: Record<string, unknown> = {}) {
   const payload = example("push");
   Object.assign(payload, {
     ref,
@@ -74,10 +85,11 @@ export function pushPayload(
     deleted: false,
     forced: false,
     base_ref: null,
-    repository: { ...payload.repository, ...sourcePayload(fake, repo) },
+    repository: { ...payload.repository, ...repository },
     installation: { id: 1, node_id: "I1" },
     commits: [{ ...(payload.commits[0] ?? {}), id: after, added: changed.added ?? [], modified: changed.modified ?? [], removed: changed.removed ?? [] }],
     head_commit: { ...(payload.head_commit ?? {}), id: after },
+    ...extra,
   });
   return payload;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Probot } from "probot";
 import { example, repositoryPayload } from "./app-harness.js";
-import { CONFIG_WITHOUT_APPROVAL, ORG, deliver } from "./app-world.js";
+import { CONFIG_WITHOUT_APPROVAL, ORG, deliver, pushShape, type ChangedFiles } from "./app-world.js";
 import type { FakeGitHub } from "./fake-github.js";
 
 /** Stories about the platform team's side: more sources, the `.github` repository's own pushes and pull requests. */
@@ -14,21 +14,23 @@ export function searchManifest(image = "ghcr.io/acme/search-web:2.0.0"): string 
 }
 
 /** A push of `after` to `repo`'s default branch that changed `files` (GitHub's payload shape). */
-export function pushTo(repo: string, before: string, after: string, files: { added?: string[]; modified?: string[]; removed?: string[] }, extra: Record<string, unknown> = {}, id?: number) {
-  const payload = example("push");
-  Object.assign(payload, {
-    ref: "refs/heads/main",
-    before,
-    after,
-    created: false,
-    deleted: false,
-    forced: false,
-    base_ref: null,
-    repository: { ...payload.repository, ...repositoryPayload(repo, "main", id) },
-    installation: { id: 1, node_id: "I1" },
-    commits: [{ ...(payload.commits[0] ?? {}), id: after, added: files.added ?? [], modified: files.modified ?? [], removed: files.removed ?? [] }],
-    head_commit: { ...(payload.head_commit ?? {}), id: after },
-    ...extra,
+export function pushTo(repo: string, before: string, after: string, files: ChangedFiles, extra: Record<string, unknown> = {}, id?: number) {
+  return pushShape(repositoryPayload(repo, "main", id), "refs/heads/main", before, after, files, extra);
+}
+
+/** GitHub's `pull_request.opened` for pull request `number` of the org's `.github` (its head from `headRepo`, a fork when not `.github`). */
+export function orgPullRequestPayload(fake: FakeGitHub, number: number, headRepo = ORG_REPO) {
+  const pr = fake.pull(ORG_REPO, number);
+  const payload = example("pull_request", "opened");
+  payload.number = number;
+  payload.repository = repositoryPayload(ORG_REPO);
+  payload.installation = { id: 1, node_id: "I1" };
+  Object.assign(payload.pull_request, {
+    number,
+    state: "open",
+    draft: false,
+    head: { ...payload.pull_request.head, ref: pr.head.ref, sha: pr.head.sha, repo: headRepo === ORG_REPO ? repositoryPayload(ORG_REPO) : repositoryPayload(headRepo, "main", 2) },
+    base: { ...payload.pull_request.base, ref: "main", sha: pr.base.sha, repo: repositoryPayload(ORG_REPO) },
   });
   return payload;
 }

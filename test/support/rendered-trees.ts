@@ -8,7 +8,7 @@ import yaml from "js-yaml";
 import { expect } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import type { ResolvedConfig } from "../../src/config/types.js";
-import { checkManifest } from "../../src/manifest/check.js";
+import { checkManifestAndPolicies as checkManifest } from "../../src/policy/checked-manifest.js";
 import { loadTemplateSet, renderUnits } from "../../src/render/index.js";
 import type { RenderedObject } from "./conformance.js";
 

@@ -4,23 +4,15 @@
  * GitOps tree is what the honest sources made it.
  */
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startApp } from "../support/app-harness.js";
+import { describe, expect, it } from "vitest";
+import { useApp } from "../support/app-harness.js";
 import { APP_REPO, EXAMPLE_MANIFEST, GITOPS, deliver, pushPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 const SEARCH = "acme/search";
 const SEARCH_MANIFEST = EXAMPLE_MANIFEST.replace("owner: payments", "owner: search")

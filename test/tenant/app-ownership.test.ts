@@ -4,26 +4,18 @@
  * before ids migrate on the next apply.
  */
 import type { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { desiredState } from "../../src/plan/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
-import { startApp } from "../support/app-harness.js";
+import { useApp } from "../support/app-harness.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, indexOf, pushPayload, seedOrg } from "../support/app-world.js";
-import { FakeGitHub } from "../support/fake-github.js";
+import type { FakeGitHub } from "../support/fake-github.js";
 
 let fake: FakeGitHub;
 let probot: Probot;
 
-beforeEach(async () => {
-  fake = new FakeGitHub().install();
-  probot = await startApp();
-});
-
-afterEach(() => {
-  expect(fake.unhandled).toEqual([]);
-  fake.uninstall();
-});
+useApp((app) => ({ fake, probot } = app));
 
 /** A push of the repository's main branch as it is now, as a merge would deliver it. */
 async function applyHead(repo: string): Promise<void> {

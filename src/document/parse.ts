@@ -5,6 +5,7 @@
  * check on the CST → yaml's composer (recursive, hence the two depth checks) → one walk over the
  * AST that builds the value and the source map and enforces duplicate keys and alias limits.
  */
+// `yaml`, not js-yaml: only its CST and composer give every node's source range, for file:line:column diagnostics.
 import { Composer, LineCounter, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document } from "yaml";
 import { reportSyntaxErrors, type YamlError } from "./syntax-fix.js";
 import { sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
@@ -114,7 +115,7 @@ export function parseYaml(text: string, file: string, limits: Partial<ParseLimit
     }
   }
   if (syntaxErrors.length > 0) {
-    // One error, with the likely fix: the others follow from it (src/manifest/syntax-fix.ts).
+    // One error, with the likely fix: the others follow from it (src/document/syntax-fix.ts).
     const first = reportSyntaxErrors(text, syntaxErrors);
     report("yaml-syntax", first.message, toPosition(first.offset));
     return done(undefined);

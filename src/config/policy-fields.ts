@@ -4,8 +4,8 @@
  * never fires. The fields a unit has come from platform.schema.json's service (plus the unit's own
  * `service`, `environment`, `owner`, `namespace`, as policyView builds it).
  */
-import { schemaDocument } from "../manifest/schema.js";
-import { suggest } from "../manifest/suggest.js";
+import { schemaDocument } from "../document/schema-document.js";
+import { suggest } from "../document/suggest.js";
 
 export interface UnknownField {
   /** Pointer tokens inside `assert`, at the key that names the field. */

@@ -1,20 +1,33 @@
 /**
  * Ajv's errors → one located Diagnostic per problem, in words. Ajv's raw messages never reach a
  * user: every keyword we use has its own sentence, and the noise of `anyOf [X, null]` (used by
- * override fields) is reduced to the X error.
+ * override fields) is reduced to the X error. What a sentence says about one document's fields
+ * (the manifest's `apiVersion`, a hint for `cpu: 0.5`) comes from the caller's SchemaWording.
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
 import type { Diagnostic, Severity } from "../core/diagnostic.js";
 import { parsePointer, pointer } from "../core/pointer.js";
-import { cpuNumberHint } from "./hints.js";
-import { patternWords } from "./pattern-words.js";
+import type { PatternWords } from "./pattern-words.js";
+import type { Site } from "./site.js";
+import { hasOwn } from "./own.js";
 import { clip, didYouMean, listNames } from "./suggest.js";
 
-export interface Site {
-  /** JSON Pointer in the file the user wrote. */
-  path: string;
-  line: number;
-  column: number;
+export type { Site } from "./site.js";
+
+/** The document-specific words a schema error may carry; each part is optional. */
+export interface SchemaWording {
+  /** Appended to "… is missing the required field `name`", by field name: "; add `owner:` with your team's slug". */
+  missingAdvice?: Readonly<Record<string, string>>;
+  /** A `pattern` said in words (and, for common slips, with a fix). */
+  patternWords?(pattern: string): PatternWords | undefined;
+  /**
+   * A sentence of its own for one error (the manifest's `apiVersion` const): its code, message and
+   * whether it points at the key or the value (default: the value, or the key of a mapping or list).
+   * Undefined keeps the generic sentence.
+   */
+  special?(error: ErrorObject, subject: string): { code: string; message: string; at?: "key" | "value" } | undefined;
+  /** Added to a type error's sentence for a value of the wrong kind: "; memory needs a unit: did you mean `512Mi`?". */
+  typeHint?(field: string, data: unknown): string | undefined;
 }
 
 export interface SchemaErrorContext {
@@ -23,6 +36,7 @@ export interface SchemaErrorContext {
   site(instancePath: string, at: "key" | "value"): Site;
   /** A short phrase for the thing at an instance path: "`autoscaling.max`", "service `api`". */
   describe(instancePath: string): string;
+  wording?: SchemaWording;
   /** Put before every message, e.g. "in `production`, ". */
   prefix?: string;
   severity?: Severity;
@@ -100,6 +114,8 @@ function translate(error: ErrorObject, context: SchemaErrorContext, nullable: bo
   const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
   const atValue = () => context.site(path, isContainer(data) ? "key" : "value");
   const params = error.params as Record<string, unknown>;
+  const special = context.wording?.special?.(error, subject);
+  if (special) return diagnostic(context, special.code, special.at ? context.site(path, special.at) : atValue(), special.message);
   switch (error.keyword) {
     case "additionalProperties": {
       const name = String(params.additionalProperty);
@@ -114,21 +130,13 @@ function translate(error: ErrorObject, context: SchemaErrorContext, nullable: bo
         context,
         "missing-field",
         { ...parent, path: parent.path + pointer(name) },
-        `${subject} is missing the required field \`${name}\`${missingAdvice(name)}`,
+        `${subject} is missing the required field \`${name}\`${missingAdvice(context.wording, name)}`,
       );
     }
     case "const":
-      if (path === "/apiVersion") {
-        return diagnostic(
-          context,
-          "unsupported-api-version",
-          atValue(),
-          `unsupported apiVersion ${show(data)}; the supported version is \`${String(params.allowedValue)}\``,
-        );
-      }
       return diagnostic(context, "invalid-value", atValue(), `${subject} must be \`${String(params.allowedValue)}\`, not ${show(data)}`);
     case "type":
-      return diagnostic(context, "invalid-type", atValue(), typeMessage(subject, path, params.type, data, nullable));
+      return diagnostic(context, "invalid-type", atValue(), typeMessage(subject, path, params.type, data, nullable, context.wording));
     case "enum": {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const advice = typeof data === "string" ? didYouMean(data, allowed) : "";
@@ -137,7 +145,7 @@ function translate(error: ErrorObject, context: SchemaErrorContext, nullable: bo
     case "pattern":
     case "not": {
       const pattern = String(error.keyword === "pattern" ? params.pattern : (schema.not as { pattern?: string } | undefined)?.pattern ?? "");
-      return diagnostic(context, "invalid-value", atValue(), patternMessage(subject, pattern, data, schema));
+      return diagnostic(context, "invalid-value", atValue(), patternMessage(subject, pattern, data, schema, context.wording));
     }
     case "format":
       return diagnostic(context, "invalid-value", atValue(), `${subject} must be ${formatWords(String(params.format))}, not ${show(data)}`);
@@ -163,7 +171,7 @@ function translate(error: ErrorObject, context: SchemaErrorContext, nullable: bo
     }
     case "minProperties":
     case "maxProperties":
-      return diagnostic(context, "invalid-value", context.site(path, "key"), countMessage(subject, path, error.keyword, Number(params.limit), data));
+      return diagnostic(context, "invalid-value", context.site(path, "key"), countMessage(subject, error.keyword, Number(params.limit), data));
     default:
       return diagnostic(
         context,
@@ -187,7 +195,7 @@ function translateKeyError(error: ErrorObject, context: SchemaErrorContext): Dia
     return diagnostic(context, "unknown-field", site, `unknown name \`${name}\` in ${container}${advice}`);
   }
   if (error.keyword === "pattern") {
-    const words = patternWords(String(params.pattern));
+    const words = context.wording?.patternWords?.(String(params.pattern));
     const fixed = words?.suggestion?.(key);
     return diagnostic(
       context,
@@ -239,7 +247,7 @@ function typeOf(value: unknown): string {
   return "a string";
 }
 
-function typeMessage(subject: string, path: string, expected: unknown, data: unknown, nullable: boolean): string {
+function typeMessage(subject: string, path: string, expected: unknown, data: unknown, nullable: boolean, wording: SchemaWording | undefined): string {
   const types = (Array.isArray(expected) ? expected : [expected]).map(String);
   const allowsNull = nullable || types.includes("null");
   const kinds = types.filter((t) => t !== "null");
@@ -250,16 +258,12 @@ function typeMessage(subject: string, path: string, expected: unknown, data: unk
   if (data === null || data === undefined) return `${subject} has no value; it must be ${wanted}${orNull}`;
   let message = `${subject} must be ${wanted}${orNull}, not ${typeOf(data)}`;
   if (!isContainer(data)) message += ` (${show(data)})`;
-  const last = parsePointer(path).pop();
-  if (last === "cpu" && typeof data === "number") message += `; ${cpuNumberHint(data)}`;
-  if (last === "memory" && typeof data === "number" && Number.isInteger(data) && data > 0) {
-    message += `; memory needs a unit: did you mean \`${data}Mi\`?`;
-  }
-  return message;
+  const hint = wording?.typeHint?.(parsePointer(path).pop() ?? "", data);
+  return hint ? message + hint : message;
 }
 
-function patternMessage(subject: string, pattern: string, data: unknown, schema: Record<string, unknown>): string {
-  const words = patternWords(pattern);
+function patternMessage(subject: string, pattern: string, data: unknown, schema: Record<string, unknown>, wording: SchemaWording | undefined): string {
+  const words = wording?.patternWords?.(pattern);
   const value = typeof data === "string" ? data : String(data);
   const hint = words?.hint?.(value);
   if (hint) return `${subject} ${show(data)} is not valid: ${hint}`;
@@ -282,13 +286,8 @@ function rangeWords(schema: Record<string, unknown>): string {
   return `must be ${parts.join(" and ")}`;
 }
 
-function countMessage(subject: string, path: string, keyword: string, limit: number, data: unknown): string {
+function countMessage(subject: string, keyword: string, limit: number, data: unknown): string {
   const count = isContainer(data) ? Object.keys(data as object).length : 0;
-  if (path === "/services") {
-    return keyword === "minProperties"
-      ? "`services` must declare at least one service"
-      : `\`services\` declares ${count} services; at most ${limit} are allowed in one manifest (split it across repositories)`;
-  }
   const bound = keyword === "minProperties" ? "at least" : "at most";
   return `${subject} has ${count} entries; it must have ${bound} ${limit}`;
 }
@@ -298,18 +297,7 @@ function formatWords(format: string): string {
   return `a valid ${format}`;
 }
 
-const MISSING_ADVICE: Record<string, string> = {
-  apiVersion: "; add `apiVersion: paved.dev/v1`",
-  owner: "; add `owner:` with your team's slug",
-  services: "; add `services:` with at least one service",
-  image: "; add `image:` with a reference like `ghcr.io/acme/api:1.0.0`",
-  min: "; autoscaling needs both `min` and `max`",
-  max: "; autoscaling needs both `min` and `max`",
-  type: "; add `type:` with a dependency type from the org's catalog",
-  key: "; add `key:` naming the secret in the secret store",
-  path: "; add `path:`, like `/healthz`",
-};
-
-function missingAdvice(name: string): string {
-  return Object.prototype.hasOwnProperty.call(MISSING_ADVICE, name) ? MISSING_ADVICE[name]! : "";
+function missingAdvice(wording: SchemaWording | undefined, name: string): string {
+  const advice = wording?.missingAdvice;
+  return advice && hasOwn(advice, name) ? advice[name]! : "";
 }

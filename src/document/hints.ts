@@ -2,6 +2,7 @@
  * Per-field advice for values that fail a schema pattern: what the user probably meant,
  * written as the fix ("write `256Mi`"), so nobody has to read a regular expression.
  */
+import { parseImageReference } from "../core/image-ref.js";
 
 const MEMORY_UNITS: Record<string, string> = {
   k: "Ki", kb: "Ki", ki: "Ki", kib: "Ki",
@@ -68,22 +69,16 @@ export function imageHint(value: string): string {
   if (/\s/.test(value)) return "an image reference has no spaces";
   const scheme = /^[a-z]+:\/\//i.exec(value);
   if (scheme) return `drop the \`${scheme[0]}\`: write \`${value.slice(scheme[0].length)}\``;
-  const at = value.indexOf("@");
-  const name = at === -1 ? value : value.slice(0, at);
-  const lastSlash = name.lastIndexOf("/");
-  const lastColon = name.lastIndexOf(":");
-  const hasTag = lastColon > lastSlash;
-  const repository = hasTag ? name.slice(0, lastColon) : name;
-  if (at !== -1) {
-    const digest = value.slice(at + 1);
+  const { repository, tag, digest } = parseImageReference(value);
+  if (digest !== undefined) {
     if (!/^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/.test(digest)) {
       return "a digest is written `@sha256:` followed by the hex digest (64 hex digits for sha256)";
     }
-  } else if (!hasTag) {
+  } else if (tag === undefined) {
     return "add a tag like `:1.0.0` or a digest (`@sha256:…`); there is no implicit `latest`";
-  } else if (name.slice(lastColon + 1) === "") {
+  } else if (tag === "") {
     return "the tag after `:` is empty; add a tag like `:1.0.0`";
-  } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(name.slice(lastColon + 1))) {
+  } else if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
     return "a tag is up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`";
   }
   const firstSlash = repository.indexOf("/");

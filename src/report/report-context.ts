@@ -15,6 +15,17 @@ export interface ReportContext {
   proposed?: Array<{ environment: string; url: string }>;
   /** Per environment, which source commit it runs after this change and why (a merge under promotion policies, a command). */
   promotion?: Array<{ environment: string; commit: string | null; changes: boolean; note: string }>;
+  /**
+   * Once applied: per environment (config order), what it runs now, how it got there, whether it is
+   * held, and what it ran before — from the ownership index, so it costs no call.
+   */
+  deployed?: {
+    environments: Array<{ environment: string; commit: string; action: string; held: boolean; previous: string[] }>;
+    /** The source commit on the web, for links. */
+    commitUrl?: (sha: string) => string;
+    /** The GitOps history of this source's index: every deployment, with times and trailers. */
+    historyUrl?: string;
+  };
   /** Set once the plan was committed to the GitOps repository. */
   applied?: {
     commitUrl: string;

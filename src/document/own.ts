@@ -1,7 +1,6 @@
 /**
- * RFC 7386 JSON Merge Patch over plain JSON values, without mutating either input.
- * Keys are always written as own data properties, so a `__proto__` key in untrusted input
- * stays an ordinary key and never reaches an object's prototype.
+ * Plain JSON values read from untrusted documents, touched through own properties only: a
+ * `__proto__` or `constructor` key stays an ordinary key and never reaches an object's prototype.
  */
 
 export type JsonObject = { [key: string]: unknown };
@@ -33,19 +32,4 @@ export function cloneJson<T>(value: T): T {
     return copy as T;
   }
   return value;
-}
-
-/** RFC 7386 §2 MergePatch(target, patch). */
-export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (!isJsonObject(patch)) return cloneJson(patch);
-  const result: JsonObject = isJsonObject(target) ? cloneJson(target) : {};
-  for (const key of Object.keys(patch)) {
-    const value = patch[key];
-    if (value === null) {
-      delete result[key];
-    } else {
-      setOwn(result, key, applyMergePatch(getOwn(result, key), value));
-    }
-  }
-  return result;
 }

@@ -1,6 +1,6 @@
 import type { Plan } from "../plan/types.js";
 import { diagnosticAnnotation, type Annotation } from "./annotations.js";
-import { pendingApprovals, shortSha, type ReportContext } from "./context.js";
+import { pendingApprovals, shortSha, type ReportContext } from "./report-context.js";
 import { safeUrl, showInvisible } from "./escape.js";
 import { fitSections } from "./fit.js";
 import { CHECK_RUN_MAX_BYTES, CHECK_RUN_TITLE_MAX_CHARS, measureBytes } from "./limits.js";
