@@ -24,7 +24,7 @@ import {
   type PullFacts,
   type ReviewFacts,
 } from "./event-facts-shapes.js";
-import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "./org-config.js";
+import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "../settings/paths.js";
 import { serving, ServedReads } from "./served-reads.js";
 
 interface Warn {
