@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { previewPullRequest, type PreviewTrigger } from "../github/previews.js";
+import { previewPullRequest, type PreviewTrigger } from "../flows/previews.js";
 import { hasWriteAccess } from "../github/write-access.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { NO_RETRY } from "../github/client.js";
@@ -39,6 +39,7 @@ function targetOf(payload: PullRequestPayload, context: Context<"pull_request">)
     labels: (pr.labels ?? []).map((l) => l.name),
     now: new Date(),
     log: context.log,
+    htmlUrl: payload.repository.html_url,
   };
 }
 
@@ -67,6 +68,7 @@ export async function onPreviewCommand(context: Context<"issue_comment.created">
     trigger: { kind: "request", pinned: pr.head.sha },
     now: new Date(),
     log: context.log,
+    htmlUrl: repository.html_url,
     author: await appAuthor(context),
   });
 }

@@ -1,12 +1,13 @@
 import type { Context } from "probot";
+import { applyAttempts, quickCheckMs } from "../core/shell-env.js";
 import { sameRepository } from "../core/provenance.js";
-import { checkDrift } from "../github/drift.js";
-import { rerenderFleet } from "../github/fleet-rerender.js";
+import { checkDrift } from "../flows/drift.js";
+import { rerenderFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import { withPushFacts } from "../github/event-facts.js";
-import { replanPullRequestsInto } from "../github/pull-request-plan.js";
-import { applyPush } from "../github/push-apply.js";
+import { replanPullRequestsInto } from "../flows/pull-request-plan.js";
+import { applyPush } from "../flows/push-apply.js";
 import { pushesDefaultBranch } from "../github/push-trigger.js";
 import { appSlug } from "./app-identity.js";
 import { appAuthor } from "./author.js";
@@ -25,8 +26,10 @@ export async function onPush(context: Context<"push">): Promise<void> {
     defaultBranch: payload.repository.default_branch,
     commits: payload.commits,
     deliveryId: context.id,
+    quickCheckMs: quickCheckMs(process.env),
     log: context.log,
     htmlUrl: payload.repository.html_url,
+    retry: { attempts: applyAttempts(process.env) },
   };
   // Only the default branch deploys (or drifts): nothing to read for any other.
   if (!pushesDefaultBranch(facts)) return;
@@ -37,7 +40,7 @@ export async function onPush(context: Context<"push">): Promise<void> {
   const settings = await readOrgSettings(gh, repo.owner);
   // A push to the GitOps repository by anyone but Paved may be drift.
   if (settings.ok && settings.config.gitops.repository && sameRepository(settings.config.gitops.repository, payload.repository.full_name)) {
-    await checkDrift(context.octokit, { ...facts, repo, settings, sender: payload.sender ?? null, appSlug });
+    await checkDrift(context.octokit, { ...facts, repo, settings, sender: payload.sender ?? null, appSlug, htmlUrl: payload.repository.html_url });
     return;
   }
   const author = await appAuthor(context);
@@ -56,6 +59,7 @@ export async function onPush(context: Context<"push">): Promise<void> {
       repositoryId: payload.repository.id,
       defaultBranch: payload.repository.default_branch,
       deliveryId: context.id,
+      quickCheckMs: quickCheckMs(process.env),
       log: context.log,
       htmlUrl: payload.repository.html_url,
       author,

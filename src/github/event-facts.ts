@@ -7,8 +7,8 @@
  * flows keep their safety checks, and whatever the query could not answer for sure — a truncated or
  * binary blob, a second page, a query GitHub refused — is simply read over REST as before.
  */
-import { DEFAULT_CONFIG } from "../config/load.js";
-import { CHECK_NAME } from "./check-run.js";
+import type { Log } from "../core/log.js";
+import { CHECK_NAME } from "./paved-check.js";
 import type { GitHub, Repo } from "./client.js";
 import { PULL_REQUEST_FACTS_QUERY, PUSH_FACTS_QUERY } from "./event-facts-queries.js";
 import {
@@ -24,12 +24,10 @@ import {
   type PullFacts,
   type ReviewFacts,
 } from "./event-facts-shapes.js";
-import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "../settings/paths.js";
+import { DEFAULT_MANIFEST_PATH, ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "../settings/paths.js";
 import { serving, ServedReads } from "./served-reads.js";
 
-interface Warn {
-  warn(obj: object, msg?: string): void;
-}
+type Warn = Pick<Log, "warn">;
 
 interface GraphQLAnswer<T> {
   data?: T | null;
@@ -110,7 +108,7 @@ export interface PullRequestFactsInput {
 /** A client for one pull-request event whose reads of the org config, the manifests and the head's pull requests were made in one query. */
 export async function withPullRequestFacts(gh: GitHub, input: PullRequestFactsInput): Promise<GitHub> {
   const { repo } = input;
-  const manifest = DEFAULT_CONFIG.manifest;
+  const manifest = DEFAULT_MANIFEST_PATH;
   type Data = {
     orgConfig: OrgConfigFacts | null;
     repository: {
@@ -145,7 +143,7 @@ export interface PushFactsInput {
 /** A client for one push whose reads of the org config, the manifest, the merged pull request and the check were made in one query. */
 export async function withPushFacts(gh: GitHub, input: PushFactsInput): Promise<GitHub> {
   const { repo } = input;
-  const manifest = DEFAULT_CONFIG.manifest;
+  const manifest = DEFAULT_MANIFEST_PATH;
   type MergedPullFacts = PullFacts & {
     reviews: { pageInfo: { hasNextPage: boolean }; nodes: ReviewFacts[] };
     commits: { nodes: Array<{ commit: { oid: string } & FileFacts }> };

@@ -4,7 +4,7 @@
  * parameters match exactly what was read — the same owner/repo, path, ref or sha — so the readers stay
  * unchanged, and anything not recorded is read over REST as it always was.
  */
-import { CHECK_NAME } from "./check-run.js";
+import { CHECK_NAME } from "./paved-check.js";
 import type { GitHub, Repo } from "./client.js";
 
 /** What a served read answers: the file's text and blob sha, or that it does not exist (REST's 404). */

@@ -3,18 +3,20 @@
  * the GitOps repository (this preview written or removed, and every expired preview swept), then a
  * transient Deployment and the preview's sticky comment. Every decision reads the GitOps tree.
  */
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { previewDeploymentEnvironment } from "../core/preview-names.js";
 import { GitHubWriter } from "../gitops/github.js";
-import { commitPreviews, type PreviewEdit } from "../previews/changes.js";
+import type { PreviewEdit } from "../previews/changes.js";
+import { commitPreviews } from "./preview-commit.js";
 import { isExpired, previewDir, type PreviewRecord } from "../previews/record.js";
 import { renderPreview, type PreviewRender } from "../previews/render.js";
-import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "./client.js";
-import { readOrgSettings, type OrgSettings } from "./org-settings.js";
+import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "../github/client.js";
+import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { codeSpan, markdownMessage } from "../report/escape.js";
-import { readFileAt } from "./read-file.js";
-import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
+import { readFileAt } from "../github/read-file.js";
+import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
+import { webRoot } from "../github/report-context.js";
 
 export const PREVIEW_MARKER = "<!-- paved:preview -->";
 
@@ -37,10 +39,12 @@ export interface PreviewTarget {
   labels: string[];
   trigger: PreviewTrigger;
   now: Date;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   /** Who Paved comments as: only that author's preview comment is ever edited. */
   author: CommentAuthor;
   settings?: OrgSettings;
+  /** The source repository's web URL (`repository.html_url`): links go to its host (GitHub Enterprise differs). */
+  htmlUrl?: string;
 }
 
 export type PreviewOutcome =
@@ -136,7 +140,7 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   for (const record of swept) await deactivate(gh, parseRepo(record.repository), record.number, "its TTL passed without a push").catch(() => undefined);
   if (refusal) return refuse(gh, target, refusal);
   if (written) {
-    const commitUrl = result.status === "committed" ? `https://github.com/${config.gitops.repository}/commit/${result.sha}` : undefined;
+    const commitUrl = result.status === "committed" ? `${webRoot(target.repo, target.htmlUrl)}/${config.gitops.repository}/commit/${result.sha}` : undefined;
     await deploy(gh, target, written, commitUrl);
     await comment(gh, target, previewBody(written, config));
     return { status: "written", record: written, swept };

@@ -1,19 +1,20 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { checkManifest } from "../manifest/check.js";
 import { GitHubWriter } from "../gitops/github.js";
-import { deploy, type DeployOutcome } from "../gitops/deploy.js";
-import type { RetryOptions } from "../gitops/writer.js";
+import { deploy, type DeployOutcome } from "./deploy.js";
+import type { RetryOptions } from "./apply.js";
 import { indexPath } from "../plan/paths.js";
 import type { DeployRequest } from "../plan/promotion.js";
 import type { Plan } from "../plan/types.js";
 import { codeSpan } from "../report/escape.js";
-import { httpStatus, parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
+import { httpStatus, parseRepo, sourceOf, type GitHub, type Repo } from "../github/client.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
-import { readOrgSettings } from "./org-settings.js";
-import { deploymentRecords, recordDeployments } from "./deployments.js";
-import { readFileAt } from "./read-file.js";
-import { hasWriteAccess } from "./write-access.js";
+import { readOrgSettings } from "../github/org-settings.js";
+import { deploymentRecords, recordDeployments } from "../github/deployments.js";
+import { webRoot } from "../github/report-context.js";
+import { readFileAt } from "../github/read-file.js";
+import { hasWriteAccess } from "../github/write-access.js";
 
 export type DeployVerb = "promote" | "rollback" | "hold" | "release";
 
@@ -30,8 +31,10 @@ export interface DeployTarget {
   defaultBranch: string;
   /** Who asked (a comment's author); absent for automatic promotions. */
   actor?: string;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   retry?: RetryOptions;
+  /** The source repository's web URL (`repository.html_url`): links go to its host (GitHub Enterprise differs). */
+  htmlUrl?: string;
 }
 
 export interface DeployCommandResult {
@@ -125,12 +128,12 @@ async function applyRequest(gh: GitHub, target: DeployTarget, request: DeployReq
     case "conflict":
       return { status: "conflict", reply: "Nothing was written: the GitOps branch kept moving. Say the command again." };
   }
-  if (outcome.status === "committed") await recordCommandDeployments(gh, repo, config, outcome, gated);
+  if (outcome.status === "committed") await recordCommandDeployments(gh, repo, config, outcome, gated, `${webRoot(repo, target.htmlUrl)}/${config.gitops.repository}/commit/${outcome.sha}`);
   const full = lastFull();
   const proposed = full ? await proposeGated(gh, gitops, writer, config.gitops.branch, full, gated, { ...source, sha: outcome.decision.targets.find((t) => t.changes)?.commit ?? "" }) : [];
   const done = outcome.decision.environments.map((e) => `${codeSpan(e)} → ${codeSpan(outcome.decision.deployed[e]!.commit.slice(0, 7))}`);
   const held = Object.entries(outcome.decision.deployed).filter(([, d]) => d.held).map(([e]) => codeSpan(e));
-  const where = outcome.status === "committed" ? `GitOps commit https://github.com/${config.gitops.repository}/commit/${outcome.sha}` : "no file changed";
+  const where = outcome.status === "committed" ? `GitOps commit ${webRoot(repo, target.htmlUrl)}/${config.gitops.repository}/commit/${outcome.sha}` : "no file changed";
   const lines = [
     done.length > 0 ? `${request.kind === "rollback" ? "Rolled back" : "Promoted"} ${done.join(", ")} (${where}).` : `Recorded (${where}).`,
     ...proposed.map((p) => `${codeSpan(p.environment)} waits for review in the GitOps repository: ${p.url}`),
@@ -145,8 +148,7 @@ async function applyRequest(gh: GitHub, target: DeployTarget, request: DeployReq
  * Argo CD reports (so feedback, the portal and `promote: { after }` follow it). Gated environments get
  * theirs when their GitOps pull request is merged.
  */
-async function recordCommandDeployments(gh: GitHub, repo: Repo, config: ResolvedConfig, outcome: Extract<DeployOutcome, { status: "committed" }>, gated: ReadonlySet<string>): Promise<void> {
-  const url = `https://github.com/${config.gitops.repository}/commit/${outcome.sha}`;
+async function recordCommandDeployments(gh: GitHub, repo: Repo, config: ResolvedConfig, outcome: Extract<DeployOutcome, { status: "committed" }>, gated: ReadonlySet<string>, url: string): Promise<void> {
   const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
   const records = deploymentRecords(outcome.plan, outcome.units, config, url).filter((r) => outcome.decision.environments.includes(r.environment) && !gated.has(r.environment));
   for (const record of records) {
