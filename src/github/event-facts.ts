@@ -58,10 +58,14 @@ function pullsOf(reads: ServedReads, repo: Repo, sha: string, connection: PullCo
   }
 }
 
-/** GraphQL is served at `/graphql` on github.com and at `/api/graphql` on GitHub Enterprise (REST: `/api/v3`). */
-function graphqlBaseUrl(gh: GitHub): string | undefined {
+/**
+ * GraphQL is at `/graphql` on github.com and at `/api/graphql` on GitHub Enterprise (whose REST is under
+ * `/api/v3`). Given as the request's whole `url`, as @octokit/graphql does: the request keeps its REST
+ * `baseUrl`, which the app's auth hook uses to fetch an installation token.
+ */
+function graphqlUrl(gh: GitHub): string | undefined {
   const base = (gh.request as { endpoint?: { DEFAULTS?: { baseUrl?: string } } }).endpoint?.DEFAULTS?.baseUrl;
-  return base?.replace(/\/api\/v3\/?$/, "/api");
+  return base && /\/api\/v3\/?$/.test(base) ? base.replace(/\/api\/v3\/?$/, "/api/graphql") : undefined;
 }
 
 /** Fields GitHub may answer NOT_FOUND for without the rest being in doubt: no `<org>/.github`, no such pull request. */
@@ -73,8 +77,8 @@ const MAY_BE_MISSING = new Set(["orgConfig", "repository.pullRequest"]);
  */
 async function ask<T>(gh: GitHub, query: string, variables: Record<string, unknown>, log: Warn): Promise<{ data: T; missing: Set<string> } | null> {
   try {
-    const base = graphqlBaseUrl(gh);
-    const { data: answer } = (await gh.request("POST /graphql", { query, variables, ...(base ? { baseUrl: base } : {}) })) as { data: GraphQLAnswer<T> };
+    const url = graphqlUrl(gh);
+    const { data: answer } = (await gh.request("POST /graphql", { query, variables, ...(url ? { url } : {}) })) as { data: GraphQLAnswer<T> };
     const errors = answer.errors ?? [];
     const pathOf = (e: (typeof errors)[number]) => (e.path ?? []).join(".");
     const tolerated = (e: (typeof errors)[number]) => e.type === "NOT_FOUND" && MAY_BE_MISSING.has(pathOf(e));
