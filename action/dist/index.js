@@ -74614,7 +74614,7 @@ function readOrgSettings(gh, org, ref) {
 }
 __name(readOrgSettings, "readOrgSettings");
 
-// src/github/report-context.ts
+// src/github/web-links.ts
 function reportContext(repo, source, manifestPath, htmlUrl) {
   const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
   return {

@@ -12,7 +12,7 @@ import { httpStatus, parseRepo, sourceOf, type GitHub, type Repo } from "../gith
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import { deploymentRecords, recordDeployments } from "../github/deployments.js";
-import { webRoot } from "../github/report-context.js";
+import { webRoot } from "../github/web-links.js";
 import { readFileAt } from "../github/read-file.js";
 import { hasWriteAccess } from "../github/write-access.js";
 

@@ -9,7 +9,7 @@ import { fullName, httpStatus, NO_RETRY, type GitHub, type Repo } from "../githu
 import { prepareFleet } from "./fleet-plan.js";
 import type { OrgSettings } from "../github/org-settings.js";
 import type { PushFacts } from "../github/push-trigger.js";
-import { webRoot } from "../github/report-context.js";
+import { webRoot } from "../github/web-links.js";
 
 type Settings = Extract<OrgSettings, { ok: true }>;
 const LABEL = "paved-drift";

@@ -16,7 +16,7 @@ import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { codeSpan, markdownMessage } from "../report/escape.js";
 import { readFileAt } from "../github/read-file.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
-import { webRoot } from "../github/report-context.js";
+import { webRoot } from "../github/web-links.js";
 
 export const PREVIEW_MARKER = "<!-- paved:preview -->";
 
