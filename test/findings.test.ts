@@ -1,7 +1,7 @@
 // Findings first, positions last (#12): the core says what and where (document + pointer); one step gives the line.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../src/config/defaults.js";
-import { locateFinding, locateRendered } from "../src/document/locate.js";
+import { locateFinding, locateFindings } from "../src/document/locate.js";
 import { parseYaml } from "../src/document/parse.js";
 import { checkManifest } from "../src/manifest/check.js";
 import { policyFindings } from "../src/policy/index.js";
@@ -36,13 +36,13 @@ describe("findings", () => {
     expect(locateFinding({ ...finding, at: { ...finding.at, side: "key" } }, { file: "apps/platform.yaml", sourceMap })).toMatchObject({ line: 5, column: 5 });
   });
 
-  it("render diagnostics born at 1:1 about the manifest are located; a template's keep their own position", () => {
+  it("render findings about the manifest are located; a template's keep their own position", () => {
     const { sourceMap } = parseYaml(text, "platform.yaml");
     const rendered = [
-      { severity: "error" as const, code: "a", message: "m", file: "platform.yaml", line: 1, column: 1, path: "/services/api/image" },
-      { severity: "error" as const, code: "b", message: "m", file: "templates/x.yaml", line: 3, column: 2, path: "" },
+      { severity: "error" as const, code: "a", message: "m", at: { document: "platform.yaml", pointer: "/services/api/image" } },
+      { severity: "error" as const, code: "b", message: "m", at: { document: "templates/x.yaml", pointer: "", position: { line: 3, column: 2 } } },
     ];
-    expect(locateRendered(rendered, "platform.yaml", "apps/platform.yaml", sourceMap).map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual([
+    expect(locateFindings(rendered, { "platform.yaml": { file: "apps/platform.yaml", sourceMap } }).map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual([
       "apps/platform.yaml:5:5",
       "templates/x.yaml:3:2",
     ]);

@@ -2,8 +2,7 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { RenderResult, Source } from "../core/files.js";
 import type { ManifestCheck } from "../manifest/check.js";
 import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
-import { locateRendered } from "../document/locate.js";
-import type { SourceMap } from "../document/source-map.js";
+import { locatedRender } from "../document/locate.js";
 import { renderUnits, type RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { formatMiB, MAX_INDEX_BYTES } from "../core/bounds.js";
@@ -45,7 +44,7 @@ export function desiredState(
   if (hasErrors(check.diagnostics)) {
     return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate };
   }
-  let rendered = check.units.length > 0 ? located(renderUnits(check.units, config, source, templates, options), config.manifest, file, check.sourceMap) : nothing;
+  let rendered = check.units.length > 0 ? locatedRender(renderUnits(check.units, config, source, templates, options), { [config.manifest]: { file, sourceMap: check.sourceMap } }) : nothing;
   let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config);
   const indexBytes = index ? Buffer.byteLength(index.content, "utf8") : 0;
   if (index && indexBytes > MAX_INDEX_BYTES) {
@@ -73,9 +72,4 @@ export function withDiagnostics(desired: DesiredState, extra: Diagnostic[]): Des
   const diagnostics = [...desired.check.diagnostics, ...extra];
   const failed = hasErrors(extra);
   return { ...desired, check: { ...desired.check, diagnostics }, diagnostics, ...(failed ? { index: null } : {}) };
-}
-
-/** Render diagnostics about the manifest are findings (a pointer, no line): located here, once. */
-function located(rendered: RenderResult, renderedAs: string, file: string, sourceMap: SourceMap | undefined): RenderResult {
-  return { ...rendered, diagnostics: locateRendered(rendered.diagnostics, renderedAs, file, sourceMap) };
 }

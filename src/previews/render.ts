@@ -16,6 +16,7 @@ import { MANAGED_BY, MAX_LABEL, defaultGitopsRepoURL } from "../core/names.js";
 import { PREVIEW_ENVIRONMENT, previewEnvironmentName, previewProjectName } from "../core/preview-names.js";
 import { sourceHeader } from "../core/provenance.js";
 import type { Unit } from "../core/unit.js";
+import { locatedRender } from "../document/locate.js";
 import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
 import { renderUnits, type RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
@@ -73,7 +74,10 @@ export function renderPreview(input: PreviewInput): PreviewRender {
     gitops: { ...config.gitops, directory: dir },
     environments: [previewEnvironment(from, environment, namespace, previews.cluster)],
   };
-  const rendered = renderUnits(renamed, renderConfig, input.source, input.templates, input.options);
+  // Located like the pipeline's: a finding about the manifest at the line that caused it, not at 1:1.
+  const rendered = locatedRender(renderUnits(renamed, renderConfig, input.source, input.templates, input.options), {
+    [config.manifest]: { file: input.manifestFile, sourceMap: check.sourceMap },
+  });
   if (hasErrors(rendered.diagnostics)) return refused("the preview does not render", rendered.diagnostics);
   // Only the units' own files: the team project and the catalog belong to the environments.
   const files = new Map([...rendered.files].filter(([path]) => path.startsWith(`${dir}/${environment}/`)));
