@@ -27,6 +27,15 @@ export function locateFinding(finding: Finding, document: LocatedDocument): Diag
   };
 }
 
+/** Where each pointer of a document was written, when only that is at hand (a plan's `locate`). */
+export type PointerLocator = (pointer: string) => { line: number; column: number } | undefined;
+
+/** A finding located by a PointerLocator: at the nearest written position, 1:1 when it has none. */
+export function locateFindingAt(finding: Finding, file: string, locate: PointerLocator): Diagnostic {
+  const { line, column } = locate(finding.at.pointer) ?? { line: 1, column: 1 };
+  return { severity: finding.severity, code: finding.code, message: finding.message, file, line, column, path: finding.at.pointer };
+}
+
 /**
  * The documents a set of findings may be about, by the name the core gives them (`at.document`):
  * the file to name, and its source map when it was parsed here. A finding about a document not
