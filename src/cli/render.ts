@@ -3,9 +3,7 @@ import { lstat, mkdir, realpath, writeFile } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { hasErrors, sortDiagnostics } from "../core/diagnostic.js";
 import type { FileSet } from "../core/files.js";
-import { locatedRender, type FindingDocuments } from "../document/locate.js";
-import { parseYaml } from "../document/parse.js";
-import { CONFIG_DOCUMENT } from "../render/diagnostics.js";
+import { locateRender } from "../render/located.js";
 import { renderUnits } from "../render/index.js";
 import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
 import { checkManifestFile, CliError, displayPath, loadConfigFiles, summaryLine, writeDiagnostics, type Io } from "./io.js";
@@ -75,13 +73,9 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       ...(gitopsRepoURL !== undefined ? { gitopsRepoURL } : {}),
       ...renderOptions,
     });
-    const documents: FindingDocuments = { [config.manifest]: { file: checked.file, sourceMap: checked.check.sourceMap } };
-    // The config is parsed again only when a finding is about it (rare: the loader checked it).
     const { file: configFile, text: configText } = checked.configFile;
-    if (configFile !== undefined && configText !== undefined && output.findings.some((f) => f.at.document === CONFIG_DOCUMENT)) {
-      documents[CONFIG_DOCUMENT] = { file: configFile, sourceMap: parseYaml(configText, configFile).sourceMap };
-    }
-    const result = locatedRender(output, documents);
+    const configDocument = configFile !== undefined && configText !== undefined ? { file: configFile, text: configText } : undefined;
+    const result = locateRender(output, { document: config.manifest, file: checked.file, sourceMap: checked.check.sourceMap }, configDocument);
     const diagnostics = sortDiagnostics([...checked.diagnostics, ...result.diagnostics]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length), checked.sources);

@@ -7,6 +7,12 @@ import type { RenderOutput, RenderResult } from "../core/files.js";
 import { siteIn } from "./site.js";
 import type { SourceMap } from "./source-map.js";
 
+/** A YAML document as it was read, not parsed yet: parsed for its source map only when a finding is about it. */
+export interface DocumentText {
+  file: string;
+  text: string;
+}
+
 /** A document as it was read: the file to name and where each pointer was written. */
 export interface LocatedDocument {
   file: string;

@@ -16,9 +16,9 @@ import { MANAGED_BY, MAX_LABEL, defaultGitopsRepoURL } from "../core/names.js";
 import { PREVIEW_ENVIRONMENT, previewEnvironmentName, previewProjectName } from "../core/preview-names.js";
 import { sourceHeader } from "../core/provenance.js";
 import type { Unit } from "../core/unit.js";
-import { locatedRender } from "../document/locate.js";
 import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
 import { renderUnits, type RenderOptions } from "../render/index.js";
+import { locateRender } from "../render/located.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { formatRecord, previewDir, recordPath, type PreviewRecord } from "./record.js";
 
@@ -75,9 +75,7 @@ export function renderPreview(input: PreviewInput): PreviewRender {
     environments: [previewEnvironment(from, environment, namespace, previews.cluster)],
   };
   // Located like the pipeline's: a finding about the manifest at the line that caused it, not at 1:1.
-  const rendered = locatedRender(renderUnits(renamed, renderConfig, input.source, input.templates, input.options), {
-    [config.manifest]: { file: input.manifestFile, sourceMap: check.sourceMap },
-  });
+  const rendered = locateRender(renderUnits(renamed, renderConfig, input.source, input.templates, input.options), { document: config.manifest, file: input.manifestFile, sourceMap: check.sourceMap });
   if (hasErrors(rendered.diagnostics)) return refused("the preview does not render", rendered.diagnostics);
   // Only the units' own files: the team project and the catalog belong to the environments.
   const files = new Map([...rendered.files].filter(([path]) => path.startsWith(`${dir}/${environment}/`)));
