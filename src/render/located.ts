@@ -8,7 +8,7 @@ import type { RenderOutput, RenderResult } from "../core/files.js";
 import { locatedRender, type DocumentText, type FindingDocuments } from "../document/locate.js";
 import { parseYaml } from "../document/parse.js";
 import type { SourceMap } from "../document/source-map.js";
-import { CONFIG_DOCUMENT } from "./diagnostics.js";
+import { CONFIG_DOCUMENT } from "./findings.js";
 
 export interface RenderedManifest {
   /** How the render names it: the config's `manifest`. */

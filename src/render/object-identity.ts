@@ -5,7 +5,7 @@
  * not, before Argo CD would apply one object over the other.
  */
 import type { RenderContext } from "./render-context.js";
-import { templateFinding } from "./diagnostics.js";
+import { templateFinding } from "./findings.js";
 
 interface Placement {
   cluster: string;

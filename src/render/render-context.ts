@@ -5,7 +5,7 @@ import { formatMiB, MAX_RENDERED_BYTES, MAX_RENDERED_FILE_BYTES } from "../core/
 import type { Finding } from "../core/diagnostic.js";
 import type { Unit } from "../core/unit.js";
 import type { FindingCollector } from "./collector.js";
-import { templateFinding, unitFinding } from "./diagnostics.js";
+import { templateFinding, unitFinding } from "./findings.js";
 import type { TemplateRunner } from "./run-template.js";
 import type { ValuesValidator } from "./values-schema.js";
 import type { SharedView } from "./view-model.js";

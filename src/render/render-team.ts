@@ -6,7 +6,7 @@ import { teamHeader } from "../core/provenance.js";
 import type { Unit } from "../core/unit.js";
 import { addFile, type RenderContext } from "./render-context.js";
 import { compareText, yamlString } from "./encode.js";
-import { unitFinding } from "./diagnostics.js";
+import { unitFinding } from "./findings.js";
 import { catalogPath, projectPath } from "./layout.js";
 import { applicationName } from "../core/names.js";
 import { buildProjectView } from "./project-view.js";

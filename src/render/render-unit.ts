@@ -4,7 +4,7 @@ import { pointer } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
 import { originOf } from "../manifest/resolve.js";
 import { addFile, type RenderContext } from "./render-context.js";
-import { templateFinding, unitFinding } from "./diagnostics.js";
+import { templateFinding, unitFinding } from "./findings.js";
 import { unitDir, unitFile } from "./layout.js";
 import { nameMessage, oversizedNames } from "../manifest/name-rules.js";
 import { ingressClaim } from "./ingress-claims.js";

@@ -8,7 +8,7 @@ import type { Unit } from "../core/unit.js";
 import { sourceHeader } from "../core/provenance.js";
 import { FindingCollector } from "./collector.js";
 import type { RenderContext } from "./render-context.js";
-import { configFinding } from "./diagnostics.js";
+import { configFinding } from "./findings.js";
 import { compareText } from "./encode.js";
 import { defaultGitopsRepoURL } from "../core/names.js";
 import { renderCatalog, renderProjects } from "./render-team.js";

@@ -4,7 +4,7 @@
  * is `render-invalid-output`; both name the template file, and neither produces a file.
  */
 import type { FindingCollector } from "./collector.js";
-import { templateFinding } from "./diagnostics.js";
+import { templateFinding } from "./findings.js";
 import { normalizeOutput, parseObjects, parseValues } from "./parse-back.js";
 import { templateError, TEMPLATE_SUFFIX, type CompiledTemplateSet } from "./templates.js";
 

@@ -7,7 +7,7 @@
 import Handlebars from "handlebars";
 import type { Finding } from "../core/diagnostic.js";
 import { BUILTIN_TEMPLATE_SPECS, COMPILE_OPTIONS } from "../generated/templates.js";
-import { templateFinding } from "./diagnostics.js";
+import { templateFinding } from "./findings.js";
 import { concat } from "./helpers.js";
 
 export const TEMPLATE_SUFFIX = ".yaml.hbs";
