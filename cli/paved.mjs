@@ -38830,7 +38830,7 @@ var FindingCollector = class {
 // src/core/org-config-path.ts
 var ORG_CONFIG_PATH = ".github/paved.yml";
 
-// src/render/diagnostics.ts
+// src/render/findings.ts
 var CONFIG_DOCUMENT = ORG_CONFIG_PATH;
 function unitFinding(manifest, unit, field, code, message) {
   return { severity: "error", code, message, at: { document: manifest, pointer: originOf(unit, field) } };
@@ -44107,15 +44107,25 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
 }
 __name(composeDeployment, "composeDeployment");
 
+// src/render/located.ts
+function locateRender(output, manifest, config2) {
+  const documents = { [manifest.document]: { file: manifest.file, sourceMap: manifest.sourceMap } };
+  if (config2 && output.findings.some((f) => f.at.document === CONFIG_DOCUMENT)) {
+    documents[CONFIG_DOCUMENT] = { file: config2.file, sourceMap: parseYaml(config2.text, config2.file).sourceMap };
+  }
+  return locatedRender(output, documents);
+}
+__name(locateRender, "locateRender");
+
 // src/flows/pipeline.ts
-function desiredState(manifestText, file, config2, source, templates, options = {}) {
+function desiredState(manifestText, file, config2, source, templates, options = {}, configDocument) {
   const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config2);
   const locate2 = /* @__PURE__ */ __name((pointer2) => check.sourceMap?.locate(pointer2), "locate");
   const nothing = { files: /* @__PURE__ */ new Map(), units: [], owned: [], shared: [], diagnostics: [] };
   if (hasErrors(check.diagnostics)) {
     return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate: locate2 };
   }
-  let rendered = check.units.length > 0 ? locatedRender(renderUnits(check.units, config2, source, templates, options), { [config2.manifest]: { file, sourceMap: check.sourceMap } }) : nothing;
+  let rendered = check.units.length > 0 ? locateRender(renderUnits(check.units, config2, source, templates, options), { document: config2.manifest, file, sourceMap: check.sourceMap }, configDocument) : nothing;
   let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config2);
   const indexBytes = index ? Buffer.byteLength(index.content, "utf8") : 0;
   if (index && indexBytes > MAX_INDEX_BYTES) {
@@ -46330,7 +46340,8 @@ async function preparePlan(command, io, values, manifestArg) {
   if (hasErrors(files.diagnostics)) return { plan: unplannable(files.diagnostics), source, file };
   const { templates } = files;
   const options = await renderOptions(gitops, config2, files.renderOptions.valuesSchema);
-  const desired = desiredState(text3, file, config2, source, templates, options);
+  const configDocument = loaded.file !== void 0 && loaded.text !== void 0 ? { file: loaded.file, text: loaded.text } : void 0;
+  const desired = desiredState(text3, file, config2, source, templates, options, configDocument);
   const bound = plannerForDesired(desired, { source, config: config2, manifestText: text3, manifestFile: file });
   const deploy2 = { text: text3, manifestFile: resolve3(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops, deploy: deploy2 };
@@ -49380,12 +49391,9 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       ...gitopsRepoURL !== void 0 ? { gitopsRepoURL } : {},
       ...renderOptions2
     });
-    const documents = { [config2.manifest]: { file: checked.file, sourceMap: checked.check.sourceMap } };
     const { file: configFile, text: configText } = checked.configFile;
-    if (configFile !== void 0 && configText !== void 0 && output.findings.some((f) => f.at.document === CONFIG_DOCUMENT)) {
-      documents[CONFIG_DOCUMENT] = { file: configFile, sourceMap: parseYaml(configText, configFile).sourceMap };
-    }
-    const result2 = locatedRender(output, documents);
+    const configDocument = configFile !== void 0 && configText !== void 0 ? { file: configFile, text: configText } : void 0;
+    const result2 = locateRender(output, { document: config2.manifest, file: checked.file, sourceMap: checked.check.sourceMap }, configDocument);
     const diagnostics = sortDiagnostics([...checked.diagnostics, ...result2.diagnostics]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length), checked.sources);

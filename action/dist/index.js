@@ -67052,6 +67052,32 @@ function withPolicies(check, file, config2) {
 }
 __name(withPolicies, "withPolicies");
 
+// src/render/findings.ts
+var CONFIG_DOCUMENT = ORG_CONFIG_PATH;
+function unitFinding(manifest, unit, field, code, message) {
+  return { severity: "error", code, message, at: { document: manifest, pointer: originOf(unit, field) } };
+}
+__name(unitFinding, "unitFinding");
+function templateFinding(file, code, message, line, column) {
+  const position = line === void 0 ? void 0 : { line, column: column ?? 1 };
+  return { severity: "error", code, message, at: { document: file, pointer: "", ...position ? { position } : {} } };
+}
+__name(templateFinding, "templateFinding");
+function configFinding(code, message, pointer2) {
+  return { severity: "error", code, message, at: { document: CONFIG_DOCUMENT, pointer: pointer2 } };
+}
+__name(configFinding, "configFinding");
+
+// src/render/located.ts
+function locateRender(output, manifest, config2) {
+  const documents = { [manifest.document]: { file: manifest.file, sourceMap: manifest.sourceMap } };
+  if (config2 && output.findings.some((f) => f.at.document === CONFIG_DOCUMENT)) {
+    documents[CONFIG_DOCUMENT] = { file: config2.file, sourceMap: parseYaml(config2.text, config2.file).sourceMap };
+  }
+  return locatedRender(output, documents);
+}
+__name(locateRender, "locateRender");
+
 // src/core/provenance.ts
 var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
 var SOURCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -67124,22 +67150,6 @@ var FindingCollector = class {
     });
   }
 };
-
-// src/render/diagnostics.ts
-var CONFIG_DOCUMENT = ORG_CONFIG_PATH;
-function unitFinding(manifest, unit, field, code, message) {
-  return { severity: "error", code, message, at: { document: manifest, pointer: originOf(unit, field) } };
-}
-__name(unitFinding, "unitFinding");
-function templateFinding(file, code, message, line, column) {
-  const position = line === void 0 ? void 0 : { line, column: column ?? 1 };
-  return { severity: "error", code, message, at: { document: file, pointer: "", ...position ? { position } : {} } };
-}
-__name(templateFinding, "templateFinding");
-function configFinding(code, message, pointer2) {
-  return { severity: "error", code, message, at: { document: CONFIG_DOCUMENT, pointer: pointer2 } };
-}
-__name(configFinding, "configFinding");
 
 // src/render/encode.ts
 var PLAIN_SAFE = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
@@ -72304,15 +72314,15 @@ function isStringList(value) {
 __name(isStringList, "isStringList");
 
 // src/flows/pipeline.ts
-var computeInProcess = /* @__PURE__ */ __name(async (input2) => desiredState(input2.manifestText, input2.file, input2.config, input2.source, input2.templates, input2.options), "computeInProcess");
-function desiredState(manifestText, file, config2, source, templates, options = {}) {
+var computeInProcess = /* @__PURE__ */ __name(async (input2) => desiredState(input2.manifestText, input2.file, input2.config, input2.source, input2.templates, input2.options, input2.configDocument), "computeInProcess");
+function desiredState(manifestText, file, config2, source, templates, options = {}, configDocument) {
   const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config2);
   const locate2 = /* @__PURE__ */ __name((pointer2) => check.sourceMap?.locate(pointer2), "locate");
   const nothing = { files: /* @__PURE__ */ new Map(), units: [], owned: [], shared: [], diagnostics: [] };
   if (hasErrors(check.diagnostics)) {
     return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate: locate2 };
   }
-  let rendered = check.units.length > 0 ? locatedRender(renderUnits(check.units, config2, source, templates, options), { [config2.manifest]: { file, sourceMap: check.sourceMap } }) : nothing;
+  let rendered = check.units.length > 0 ? locateRender(renderUnits(check.units, config2, source, templates, options), { document: config2.manifest, file, sourceMap: check.sourceMap }, configDocument) : nothing;
   let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config2);
   const indexBytes = index ? Buffer.byteLength(index.content, "utf8") : 0;
   if (index && indexBytes > MAX_INDEX_BYTES) {
@@ -74498,7 +74508,8 @@ async function settingsFromConfigText(source, text, request2) {
   const files = await readConfigFiles(source, loaded.config, { ...request2, text });
   const diagnostics = [...loaded.diagnostics, ...files.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, location: request2.location, diagnostics };
-  return { ok: true, config: loaded.config, configured: true, location: request2.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics };
+  const configDocument = { file: request2.file, text };
+  return { ok: true, config: loaded.config, configured: true, location: request2.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics, configDocument };
 }
 __name(settingsFromConfigText, "settingsFromConfigText");
 async function readConfigFiles(source, config2, at) {
@@ -74726,7 +74737,7 @@ async function judgePull(gh, target, settings, manifestPath, head, base, pull) {
   const { config: config2 } = settings;
   let planned = { text: head, file: manifestPath };
   const computeDesired = target.computeDesired ?? computeInProcess;
-  const headDesired = await computeDesired({ manifestText: head, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions });
+  const headDesired = await computeDesired({ manifestText: head, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions, configDocument: settings.configDocument });
   if (pull.mergeSha && !hasErrors(headDesired.check.diagnostics)) {
     const merged = await readFileAt(gh, repo, manifestPath, pull.mergeSha);
     if (merged !== head) planned = { text: merged, file: `${manifestPath} (merged with ${pull.baseRef ?? "the base"})` };
@@ -74751,7 +74762,7 @@ async function judgePull(gh, target, settings, manifestPath, head, base, pull) {
 __name(judgePull, "judgePull");
 async function planAgainstGitOps(gh, settings, manifest, manifestPath, source, computeDesired, verify2, base) {
   const { config: config2 } = settings;
-  const rendered = await computeDesired({ manifestText: manifest, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions });
+  const rendered = await computeDesired({ manifestText: manifest, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions, configDocument: settings.configDocument });
   const desired = hasErrors(rendered.check.diagnostics) || hasErrors(rendered.rendered.diagnostics) ? rendered : withDiagnostics(rendered, await verify2(rendered));
   const bound = plannerForDesired(desired, { source, config: config2, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config2.gitops.repository) {
@@ -74761,7 +74772,7 @@ async function planAgainstGitOps(gh, settings, manifest, manifestPath, source, c
   const writer = new GitHubWriter(gh, parseRepo(config2.gitops.repository), config2.gitops.branch);
   const snapshot = await writer.readTree();
   const { pullRequest: _, ...repository } = source;
-  const baseDesired = base.text === null ? null : await computeDesired({ manifestText: base.text, file: manifestPath, config: config2, source: { ...repository, sha: base.sha }, templates: settings.templates, options: settings.renderOptions });
+  const baseDesired = base.text === null ? null : await computeDesired({ manifestText: base.text, file: manifestPath, config: config2, source: { ...repository, sha: base.sha }, templates: settings.templates, options: settings.renderOptions, configDocument: settings.configDocument });
   const blobs = await readPlanBlobs(writer, bound, snapshot, baseDesired ? verifiedBlobs(baseDesired, snapshot.tree) : /* @__PURE__ */ new Map());
   return bound.plan(snapshot, blobs);
 }
