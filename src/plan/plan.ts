@@ -1,10 +1,11 @@
-import { sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
+import { sortDiagnostics, type Diagnostic, type Finding } from "../core/diagnostic.js";
 import { compareStrings } from "./compare.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { fileChanges } from "./file-changes.js";
 import { gitBlobSha } from "./blob-sha.js";
 import { hasDeployedRecord, ownedPaths, withDeployed, withRecordedCommit, type OwnershipIndex } from "./ownership-index.js";
-import { conflictDiagnostic, deletable, findConflicts, keptDiagnostic } from "./ownership.js";
+import { locateFindingAt } from "../document/locate.js";
+import { conflictFinding, deletable, findConflicts, keptFinding } from "./ownership.js";
 import { planId } from "./plan-id.js";
 import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.js";
 import { claimRenameRisks, findRisks } from "./risks.js";
@@ -26,6 +27,9 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
   const { tree, blobs, source, config } = input;
   const id = planId(input, desired);
   const file = input.manifestFile ?? config.manifest;
+  // Ownership findings are about the manifest: located once, where the desired state says each pointer was written.
+  const locate = input.locate ?? (() => undefined);
+  const located = (finding: Finding): Diagnostic => locateFindingAt(finding, file, locate);
   const invalid = (diagnostics = desired.diagnostics): Plan => ({
     id,
     valid: false,
@@ -45,15 +49,14 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
   const owned = previousIndex ? ownedPaths(previousIndex) : new Set<string>();
   const conflicts = findConflicts(desired, tree, blobs, owned, source);
   if (conflicts.length > 0) {
-    const locate = input.locate ?? (() => undefined);
-    return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate, source))]);
+    return invalid([...desired.diagnostics, ...conflicts.map((c) => located(conflictFinding(c, file, source)))]);
   }
 
   const recorded = withCommit(carryDeployed(desired, previousIndex), input.recordCommit ?? previousIndex?.commit);
   const { changes, kept } = fileChanges(recorded, previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined, (path) =>
     deletable(blobs.get(path), source),
   );
-  const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
+  const diagnostics = [...desired.diagnostics, ...kept.map((path) => located(keptFinding(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file)))];
   const comparisons = compareUnits(desiredStates(desired, input.units), input.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
