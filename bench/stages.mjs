@@ -25,6 +25,7 @@ import { parseYaml } from "../dist/document/parse.js";
 import { buildIndex } from "../dist/plan/ownership-index.js";
 import { planner } from "../dist/flows/planner.js";
 import { defaultTemplates, renderUnits } from "../dist/render/index.js";
+import { locatedRender } from "../dist/document/locate.js";
 import { markdownComment } from "../dist/report/markdown.js";
 import { CONFIG_TEXT, SIZES, sourceOf, teamManifest } from "./fixtures.mjs";
 import { median, peakRssMiB } from "./stats.mjs";
@@ -73,7 +74,7 @@ async function pass(keepFiles = false) {
     lap("parse+validate");
     const check = resolveManifest(validation, FILE, config);
     lap("resolve+policies");
-    const rendered = renderUnits(check.units, config, t.source, templates);
+    const rendered = locatedRender(renderUnits(check.units, config, t.source, templates), { [config.manifest]: { file: FILE, sourceMap: check.sourceMap } });
     lap("render");
     const index = buildIndex(check.units, rendered, t.source, config);
     const bound = planner(

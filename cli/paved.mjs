@@ -29620,14 +29620,26 @@ function locateFinding(finding, document) {
   };
 }
 __name(locateFinding, "locateFinding");
-function locateRendered(diagnostics, document, file, sourceMap) {
-  return diagnostics.map((d) => {
-    if (d.file !== document) return d;
-    if (!sourceMap) return { ...d, file };
-    return locateFinding({ severity: d.severity, code: d.code, message: d.message, at: { document, pointer: d.path } }, { file, sourceMap });
-  });
+function locateFindingAt(finding, file, locate2) {
+  const { line, column } = locate2(finding.at.pointer) ?? { line: 1, column: 1 };
+  return { severity: finding.severity, code: finding.code, message: finding.message, file, line, column, path: finding.at.pointer };
 }
-__name(locateRendered, "locateRendered");
+__name(locateFindingAt, "locateFindingAt");
+function locateFindings(findings, documents) {
+  return sortDiagnostics(
+    findings.map((finding) => {
+      const document = Object.hasOwn(documents, finding.at.document) ? documents[finding.at.document] : void 0;
+      if (document?.sourceMap) return locateFinding(finding, { file: document.file, sourceMap: document.sourceMap });
+      const { line, column } = finding.at.position ?? { line: 1, column: 1 };
+      return { severity: finding.severity, code: finding.code, message: finding.message, file: document?.file ?? finding.at.document, line, column, path: finding.at.pointer };
+    })
+  );
+}
+__name(locateFindings, "locateFindings");
+function locatedRender({ findings, ...rendered }, documents) {
+  return { ...rendered, diagnostics: locateFindings(findings, documents) };
+}
+__name(locatedRender, "locatedRender");
 
 // src/core/image-ref.ts
 function parseImageReference(reference) {
@@ -37748,8 +37760,8 @@ function isOverridePath(path) {
 }
 __name(isOverridePath, "isOverridePath");
 function blame(view, fields) {
-  const located2 = fields.map((field) => view.locate(field));
-  return located2.find(isOverridePath) ?? located2[0];
+  const located = fields.map((field) => view.locate(field));
+  return located.find(isOverridePath) ?? located[0];
 }
 __name(blame, "blame");
 function baseView(name, service) {
@@ -38802,42 +38814,47 @@ function describeProvenance(provenance) {
 __name(describeProvenance, "describeProvenance");
 
 // src/render/collector.ts
-var DiagnosticCollector = class {
+var FindingCollector = class {
   static {
-    __name(this, "DiagnosticCollector");
+    __name(this, "FindingCollector");
   }
   groups = /* @__PURE__ */ new Map();
   /** `subject` names what was being rendered (`staging/api`), appended to the message. */
-  add(diagnostic2, subject) {
-    const key3 = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
+  add(finding, subject) {
+    const { document, pointer: pointer2, side, position } = finding.at;
+    const key3 = JSON.stringify([document, position?.line, position?.column, side, finding.code, pointer2, finding.message]);
     const group = this.groups.get(key3);
-    if (!group) this.groups.set(key3, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
+    if (!group) this.groups.set(key3, { finding, subjects: subject === void 0 ? [] : [subject] });
     else if (subject !== void 0) group.subjects.push(subject);
   }
   list() {
-    return [...this.groups.values()].map(({ diagnostic: diagnostic2, subjects }) => {
-      if (subjects.length === 0) return diagnostic2;
+    return [...this.groups.values()].map(({ finding, subjects }) => {
+      if (subjects.length === 0) return finding;
       const others = subjects.length - 1;
       const suffix = others === 0 ? "" : ` and ${others} other${others === 1 ? "" : "s"}`;
-      return { ...diagnostic2, message: `${diagnostic2.message} (rendering ${subjects[0]}${suffix})` };
+      return { ...finding, message: `${finding.message} (rendering ${subjects[0]}${suffix})` };
     });
   }
 };
 
-// src/render/diagnostics.ts
-var CONFIG_FILE = ".github/paved.yml";
-function unitDiagnostic(manifestFile, unit, field, code, message) {
-  return { severity: "error", code, message, file: manifestFile, line: 1, column: 1, path: originOf(unit, field) };
+// src/core/org-config-path.ts
+var ORG_CONFIG_PATH = ".github/paved.yml";
+
+// src/render/findings.ts
+var CONFIG_DOCUMENT = ORG_CONFIG_PATH;
+function unitFinding(manifest, unit, field, code, message) {
+  return { severity: "error", code, message, at: { document: manifest, pointer: originOf(unit, field) } };
 }
-__name(unitDiagnostic, "unitDiagnostic");
-function templateDiagnostic(file, code, message, line = 1, column = 1) {
-  return { severity: "error", code, message, file, line, column, path: "" };
+__name(unitFinding, "unitFinding");
+function templateFinding(file, code, message, line, column) {
+  const position = line === void 0 ? void 0 : { line, column: column ?? 1 };
+  return { severity: "error", code, message, at: { document: file, pointer: "", ...position ? { position } : {} } };
 }
-__name(templateDiagnostic, "templateDiagnostic");
-function configDiagnostic(code, message, path) {
-  return { severity: "error", code, message, file: CONFIG_FILE, line: 1, column: 1, path };
+__name(templateFinding, "templateFinding");
+function configFinding(code, message, pointer2) {
+  return { severity: "error", code, message, at: { document: CONFIG_DOCUMENT, pointer: pointer2 } };
 }
-__name(configDiagnostic, "configDiagnostic");
+__name(configFinding, "configFinding");
 
 // src/render/encode.ts
 var PLAIN_SAFE = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
@@ -38908,17 +38925,17 @@ __name(entries, "entries");
 function addFile(ctx, path, text3, templateFile, subject, options = {}) {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
-    ctx.diagnostics.add(
-      templateDiagnostic(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
+    ctx.findings.add(
+      templateFinding(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
       subject
     );
     return false;
   }
   const content = (options.header ?? ctx.ownedHeader) + text3;
   const bytes = Buffer.byteLength(content, "utf8");
-  const at = /* @__PURE__ */ __name((code, message) => options.unit ? unitDiagnostic(ctx.config.manifest, options.unit, "", code, message) : templateDiagnostic(templateFile, code, message), "at");
+  const at = /* @__PURE__ */ __name((code, message) => options.unit ? unitFinding(ctx.config.manifest, options.unit, "", code, message) : templateFinding(templateFile, code, message), "at");
   if (bytes > MAX_RENDERED_FILE_BYTES) {
-    ctx.diagnostics.add(
+    ctx.findings.add(
       at(
         "render-file-too-large",
         `${path} would be ${bytes} bytes, over the limit of ${formatMiB(MAX_RENDERED_FILE_BYTES)} for one rendered file (Kubernetes could not store an object that large): shorten the values that go into it (env, args, command)`
@@ -38929,7 +38946,7 @@ function addFile(ctx, path, text3, templateFile, subject, options = {}) {
   }
   if (ctx.bytes + bytes > MAX_RENDERED_BYTES) {
     ctx.overBudget = true;
-    ctx.diagnostics.add(
+    ctx.findings.add(
       at(
         "render-too-large",
         `the rendered files of this manifest would be over ${formatMiB(MAX_RENDERED_BYTES)} in all (crossed at ${path}); nothing is written: split the services across repositories or shorten their values`
@@ -39195,7 +39212,7 @@ function renderProjects(units, ctx) {
     const subject = `project ${owner}`;
     if ("unsafe" in target) {
       const unit2 = units.find((u) => u.owner === owner);
-      ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit2, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the project of ${owner} is not rendered`));
+      ctx.findings.add(unitFinding(ctx.config.manifest, unit2, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the project of ${owner} is not rendered`));
       continue;
     }
     const view = buildProjectView(owner, ctx.config, ctx.gitopsRepoURL);
@@ -39222,7 +39239,7 @@ function renderCatalog(units, ctx) {
     const target = catalogPath(ctx.config.gitops.directory, unit.owner, unit.service);
     const subject = `catalog ${unit.service}`;
     if ("unsafe" in target) {
-      ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the catalog entry of ${unit.service} is not rendered`));
+      ctx.findings.add(unitFinding(ctx.config.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the catalog entry of ${unit.service} is not rendered`));
       continue;
     }
     const view = buildUnitView(unit, { dir: "", autoSync: false, extraManifests: false }, ctx.shared, ctx.config);
@@ -39395,8 +39412,8 @@ function objectsClash(ctx, documents, place, path, templateFile, subject) {
     if (identity === void 0) continue;
     const first = ctx.objects.get(identity.key);
     if (first !== void 0 && first !== path) {
-      ctx.diagnostics.add(
-        templateDiagnostic(
+      ctx.findings.add(
+        templateFinding(
           templateFile,
           "render-duplicate-object",
           `${identity.text} is rendered twice, in ${first} and in ${path}; Argo CD would apply one over the other. Make the template's names unique (e.g. include {{service.name}})`
@@ -39497,14 +39514,14 @@ function renderUnit(unit, ctx) {
   const subject = `${unit.environment}/${unit.service}`;
   const place = unitDir(config2.gitops.directory, unit);
   if ("unsafe" in place) {
-    ctx.diagnostics.add(
-      unitDiagnostic(config2.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(place.unsafe)} cannot be a path segment in the GitOps repository; ${subject} is not rendered`)
+    ctx.findings.add(
+      unitFinding(config2.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(place.unsafe)} cannot be a path segment in the GitOps repository; ${subject} is not rendered`)
     );
     return null;
   }
   const tooLong = oversizedNames(unit, config2)[0];
   if (tooLong) {
-    ctx.diagnostics.add(unitDiagnostic(config2.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
+    ctx.findings.add(unitFinding(config2.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
     return null;
   }
   const dir = place.path;
@@ -39517,7 +39534,7 @@ function renderUnit(unit, ctx) {
     const target = unitFile(dir, ...planned.segments);
     const templateFile = ctx.runner.fileOf(planned.template);
     if ("unsafe" in target) {
-      ctx.diagnostics.add(templateDiagnostic(templateFile, "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a file name in the GitOps repository`), subject);
+      ctx.findings.add(templateFinding(templateFile, "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a file name in the GitOps repository`), subject);
       continue;
     }
     const rendered = ctx.runner.run({ template: planned.template, view: planned.view, subject, kind: planned.kind, allowEmpty: planned.allowEmpty });
@@ -39539,8 +39556,8 @@ __name(renderUnit, "renderUnit");
 function reportUnknownDependencyTypes(unit, ctx) {
   for (const [name, dependency] of Object.entries(unit.spec.dependencies)) {
     if (Object.hasOwn(ctx.config.dependencies, dependency.type)) continue;
-    ctx.diagnostics.add(
-      unitDiagnostic(
+    ctx.findings.add(
+      unitFinding(
         ctx.config.manifest,
         unit,
         pointer("dependencies", name, "type"),
@@ -39567,13 +39584,13 @@ function claimIngress(unit, ctx) {
   const description = `ingress ${claim.host}${claim.route} on cluster ${unit.cluster}`;
   const field = unit.origins["/ingress/host"] !== void 0 ? "/ingress/host" : "/ingress";
   if ("unsafe" in claim.target) {
-    ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, field, "render-unsafe-path", `${JSON.stringify(claim.target.unsafe)} cannot be a path segment in the GitOps repository`));
+    ctx.findings.add(unitFinding(ctx.config.manifest, unit, field, "render-unsafe-path", `${JSON.stringify(claim.target.unsafe)} cannot be a path segment in the GitOps repository`));
     return null;
   }
   const first = ctx.claims.get(claim.target.path);
   if (first) {
-    ctx.diagnostics.add(
-      unitDiagnostic(
+    ctx.findings.add(
+      unitFinding(
         ctx.config.manifest,
         unit,
         field,
@@ -39591,8 +39608,8 @@ function valuesAccepted(values, templateFile, subject, ctx) {
   if (!ctx.validateValues) return true;
   const problems = ctx.validateValues(values);
   for (const problem2 of problems) {
-    ctx.diagnostics.add(
-      templateDiagnostic(templateFile, "render-invalid-values", `rendered ${problem2}, per the chart's values.schema.json`),
+    ctx.findings.add(
+      templateFinding(templateFile, "render-invalid-values", `rendered ${problem2}, per the chart's values.schema.json`),
       subject
     );
   }
@@ -43428,7 +43445,7 @@ function compileTemplateSet(sources, files = {}, base) {
       broken.delete(name);
     } catch (error) {
       templates.delete(name);
-      broken.set(name, compileDiagnostic(file, error));
+      broken.set(name, compileFinding(file, error));
     }
   }
   const own = { sources: { ...base?.sources.sources, ...sources }, files: { ...base?.sources.files, ...files } };
@@ -43458,26 +43475,26 @@ function templateError(error) {
   return { message, line, column };
 }
 __name(templateError, "templateError");
-function compileDiagnostic(file, error) {
+function compileFinding(file, error) {
   const { message, line, column } = templateError(error);
-  return templateDiagnostic(file, "render-template-error", `template ${file} does not compile: ${message}`, line, column);
+  return templateFinding(file, "render-template-error", `template ${file} does not compile: ${message}`, line, column);
 }
-__name(compileDiagnostic, "compileDiagnostic");
+__name(compileFinding, "compileFinding");
 
 // src/render/run-template.ts
 var TemplateRunner = class {
-  constructor(set2, diagnostics) {
+  constructor(set2, findings) {
     this.set = set2;
-    this.diagnostics = diagnostics;
+    this.findings = findings;
   }
   set;
-  diagnostics;
+  findings;
   static {
     __name(this, "TemplateRunner");
   }
   /** The file a template comes from (or would, when the set lacks it), for diagnostics. */
   fileOf(name) {
-    return this.set.templates.get(name)?.file ?? this.set.broken.get(name)?.file ?? `templates/${name}${TEMPLATE_SUFFIX}`;
+    return this.set.templates.get(name)?.file ?? this.set.broken.get(name)?.at.document ?? `templates/${name}${TEMPLATE_SUFFIX}`;
   }
   /** The accepted output; null when the template is missing, broken or fails (diagnostic recorded), or renders nothing. */
   run(request) {
@@ -43485,7 +43502,7 @@ var TemplateRunner = class {
     if (!template) {
       if (!this.set.broken.has(request.template)) {
         const file = `templates/${request.template}${TEMPLATE_SUFFIX}`;
-        this.diagnostics.add(templateDiagnostic(file, "render-template-missing", `the template set has no ${request.template}${TEMPLATE_SUFFIX}`));
+        this.findings.add(templateFinding(file, "render-template-missing", `the template set has no ${request.template}${TEMPLATE_SUFFIX}`));
       }
       return null;
     }
@@ -43495,16 +43512,16 @@ var TemplateRunner = class {
     } catch (error) {
       const { message, line, column } = templateError(error);
       const readable = message.replace(/^"(.+)" not defined in .*$/, "{{$1}} is not in the view model");
-      this.diagnostics.add(
-        templateDiagnostic(template.file, "render-template-error", `template ${template.file} failed: ${readable}`, line, column),
+      this.findings.add(
+        templateFinding(template.file, "render-template-error", `template ${template.file} failed: ${readable}`, line, column),
         request.subject
       );
       return null;
     }
     const parsed = request.kind === "values" ? parseValues(text3) : parseObjects(text3);
     if (!parsed.ok) {
-      this.diagnostics.add(
-        templateDiagnostic(
+      this.findings.add(
+        templateFinding(
           template.file,
           "render-invalid-output",
           `template ${template.file} rendered invalid output (line ${parsed.line} of the output): ${parsed.message}`,
@@ -43517,8 +43534,8 @@ var TemplateRunner = class {
     }
     if (parsed.documents.length === 0) {
       if (!request.allowEmpty) {
-        this.diagnostics.add(
-          templateDiagnostic(template.file, "render-invalid-output", `template ${template.file} rendered no object`),
+        this.findings.add(
+          templateFinding(template.file, "render-invalid-output", `template ${template.file} rendered no object`),
           request.subject
         );
       }
@@ -43560,26 +43577,26 @@ __name(describe, "describe");
 
 // src/render/render-units.ts
 function renderUnits(units, config2, source, templates, options = {}) {
-  const diagnostics = new DiagnosticCollector();
-  for (const broken of templates.broken.values()) diagnostics.add(broken);
+  const findings = new FindingCollector();
+  for (const broken of templates.broken.values()) findings.add(broken);
   const gitopsRepoURL = options.gitopsRepoURL ?? (config2.gitops.repository ? defaultGitopsRepoURL(config2.gitops.repository) : void 0);
   if (gitopsRepoURL === void 0) {
-    diagnostics.add(configDiagnostic("render-no-gitops-repository", "gitops.repository is not set: Argo CD needs the GitOps repository's URL", "/gitops/repository"));
-    return result(/* @__PURE__ */ new Map(), [], [], [], diagnostics);
+    findings.add(configFinding("render-no-gitops-repository", "gitops.repository is not set: Argo CD needs the GitOps repository's URL", "/gitops/repository"));
+    return result(/* @__PURE__ */ new Map(), [], [], [], findings);
   }
   if (config2.render.mode === "helm" && !config2.render.chart) {
-    diagnostics.add(configDiagnostic("render-no-chart", "render.mode is helm but render.chart is not set", "/render/chart"));
-    return result(/* @__PURE__ */ new Map(), [], [], [], diagnostics);
+    findings.add(configFinding("render-no-chart", "render.mode is helm but render.chart is not set", "/render/chart"));
+    return result(/* @__PURE__ */ new Map(), [], [], [], findings);
   }
   const ctx = {
     config: config2,
     gitopsRepoURL,
     source: source.repository,
     shared: buildSharedView(config2, source, gitopsRepoURL),
-    runner: new TemplateRunner(templates, diagnostics),
-    diagnostics,
+    runner: new TemplateRunner(templates, findings),
+    findings,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
-    validateValues: config2.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
+    validateValues: config2.render.mode === "helm" ? valuesValidator(options.valuesSchema, findings) : null,
     files: /* @__PURE__ */ new Map(),
     claims: /* @__PURE__ */ new Map(),
     objects: /* @__PURE__ */ new Map(),
@@ -43596,24 +43613,24 @@ function renderUnits(units, config2, source, templates, options = {}) {
   const catalog = ctx.overBudget ? [] : renderCatalog(units, ctx);
   const shared2 = ctx.overBudget ? [] : [...renderProjects(units, ctx), ...renderNotifications(units, ctx)];
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return { ...result(ctx.files, rendered, owned, shared2, diagnostics), claims: ctx.claims };
+  return { ...result(ctx.files, rendered, owned, shared2, findings), claims: ctx.claims };
 }
 __name(renderUnits, "renderUnits");
-function valuesValidator(schema2, diagnostics) {
+function valuesValidator(schema2, findings) {
   if (schema2 === void 0) return null;
   const compiled = compileValuesSchema(schema2);
   if (compiled.ok) return compiled.validate;
-  diagnostics.add(configDiagnostic("render-invalid-values-schema", `the chart's values.schema.json does not compile: ${compiled.message}`, "/render/chart/valuesSchema"));
+  findings.add(configFinding("render-invalid-values-schema", `the chart's values.schema.json does not compile: ${compiled.message}`, "/render/chart/valuesSchema"));
   return null;
 }
 __name(valuesValidator, "valuesValidator");
-function result(files, units, owned, shared2, diagnostics) {
+function result(files, units, owned, shared2, findings) {
   return {
     files: new Map([...files].sort(([a], [b]) => compareText(a, b))),
     units,
     owned: [...owned].sort(compareText),
     shared: [...shared2].sort(compareText),
-    diagnostics: sortDiagnostics(diagnostics.list())
+    findings: findings.list()
   };
 }
 __name(result, "result");
@@ -43632,7 +43649,6 @@ __name(templateSetWith, "templateSetWith");
 
 // src/settings/paths.ts
 import { posix } from "node:path";
-var ORG_CONFIG_PATH = ".github/paved.yml";
 var DEFAULT_MANIFEST_PATH = DEFAULT_CONFIG.manifest;
 function configRelativePath(configPath, relative5) {
   const path = posix.normalize(posix.join(posix.dirname(configPath), relative5));
@@ -43919,7 +43935,7 @@ function withRecordedCommit(content, commit) {
 __name(withRecordedCommit, "withRecordedCommit");
 function buildIndex(units, rendered, source, config2) {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config2, source), content: formatIndex(index) };
+  return index && { path: indexPath(config2, source), content: formatIndex(index), built: index };
 }
 __name(buildIndex, "buildIndex");
 function buildOwnershipIndex(units, rendered, source) {
@@ -44069,7 +44085,7 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
   const claims = /* @__PURE__ */ new Map();
   const inUnits = /* @__PURE__ */ new Set();
   for (const state of [head, ...byCommit.values()]) for (const u of state.rendered.units) for (const p of u.paths) inUnits.add(p);
-  for (const [path, content2] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content2);
+  for (const [path, content] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content);
   for (const target of targets) {
     if (target.commit === null) continue;
     const state = byCommit.get(target.commit);
@@ -44078,8 +44094,8 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
     for (const unit of state.rendered.units.filter((u) => u.environment === target.environment)) {
       renderedUnits.push(unit);
       for (const path of unit.paths) {
-        const content2 = state.rendered.files.get(path);
-        if (content2 !== void 0) files.set(path, content2);
+        const content = state.rendered.files.get(path);
+        if (content !== void 0) files.set(path, content);
       }
     }
     for (const [path, owner] of state.rendered.claims ?? []) if (owner.environment === target.environment) claims.set(path, owner);
@@ -44094,25 +44110,34 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
     diagnostics: []
   };
   const index = buildOwnershipIndex(units, rendered, source);
-  const content = index ? withDeployed(formatIndex(index), deployed) : null;
   return {
     ...head,
     units,
     rendered,
-    index: content === null ? null : { path: indexPath(config2, source), content }
+    index: index ? { path: indexPath(config2, source), content: withDeployed(formatIndex(index), deployed), built: index } : null
   };
 }
 __name(composeDeployment, "composeDeployment");
 
+// src/render/located.ts
+function locateRender(output, manifest, config2) {
+  const documents = { [manifest.document]: { file: manifest.file, sourceMap: manifest.sourceMap } };
+  if (config2 && output.findings.some((f) => f.at.document === CONFIG_DOCUMENT)) {
+    documents[CONFIG_DOCUMENT] = { file: config2.file, sourceMap: parseYaml(config2.text, config2.file).sourceMap };
+  }
+  return locatedRender(output, documents);
+}
+__name(locateRender, "locateRender");
+
 // src/flows/pipeline.ts
-function desiredState(manifestText, file, config2, source, templates, options = {}) {
+function desiredState(manifestText, file, config2, source, templates, options = {}, configDocument) {
   const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config2);
   const locate2 = /* @__PURE__ */ __name((pointer2) => check.sourceMap?.locate(pointer2), "locate");
   const nothing = { files: /* @__PURE__ */ new Map(), units: [], owned: [], shared: [], diagnostics: [] };
   if (hasErrors(check.diagnostics)) {
     return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate: locate2 };
   }
-  let rendered = check.units.length > 0 ? located(renderUnits(check.units, config2, source, templates, options), config2.manifest, file, check.sourceMap) : nothing;
+  let rendered = check.units.length > 0 ? locateRender(renderUnits(check.units, config2, source, templates, options), { document: config2.manifest, file, sourceMap: check.sourceMap }, configDocument) : nothing;
   let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config2);
   const indexBytes = index ? Buffer.byteLength(index.content, "utf8") : 0;
   if (index && indexBytes > MAX_INDEX_BYTES) {
@@ -44133,10 +44158,6 @@ function indexTooLarge(path, bytes, file, locate2) {
   };
 }
 __name(indexTooLarge, "indexTooLarge");
-function located(rendered, renderedAs, file, sourceMap) {
-  return { ...rendered, diagnostics: locateRendered(rendered.diagnostics, renderedAs, file, sourceMap) };
-}
-__name(located, "located");
 
 // src/feedback/trailers.ts
 var UNIT = "Paved-Unit";
@@ -44212,7 +44233,7 @@ function gitBlobSha(content) {
 __name(gitBlobSha, "gitBlobSha");
 
 // src/plan/desired.ts
-function resolveDesired(input, source, config2) {
+function resolveDesired(input, source, config2, parsed) {
   const diagnostics = [...input.diagnostics ?? [], ...input.rendered.diagnostics];
   const valid = !hasErrors(diagnostics);
   const index = !valid ? null : input.index !== void 0 ? input.index : buildIndex(input.units, input.rendered, source, config2);
@@ -44243,7 +44264,7 @@ function resolveDesired(input, source, config2) {
     claims: valid ? input.rendered.claims ?? /* @__PURE__ */ new Map() : /* @__PURE__ */ new Map(),
     diagnostics,
     valid,
-    parseIndex: rememberLast(parseIndex),
+    parseIndex: rememberLast(parseIndex, parsed && { key: parsed.content, value: parsed.index }),
     foreignInUnitDirs: rememberLast((tree) => filesInUnitDirs(tree, unitDirs, files))
   };
 }
@@ -44255,8 +44276,8 @@ function desiredFiles(rendered, index) {
   return files;
 }
 __name(desiredFiles, "desiredFiles");
-function rememberLast(compute) {
-  let last;
+function rememberLast(compute, known) {
+  let last = known;
   return (key3) => {
     if (last === void 0 || last.key !== key3) last = { key: key3, value: compute(key3) };
     return last.value;
@@ -44324,24 +44345,22 @@ function findConflicts(desired, tree, blobs, previouslyOwned, source) {
   return [...byKey.values()];
 }
 __name(findConflicts, "findConflicts");
-function conflictDiagnostic(conflict, file, locate2, source) {
+function conflictFinding(conflict, document, source) {
   const example = conflict.paths[0];
-  if (conflict.shared) return sharedConflictDiagnostic(conflict, example, file, locate2);
+  if (conflict.shared) return sharedConflictFinding(conflict, example, document);
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
   const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
   if (conflict.claim) {
     const { claim } = conflict;
-    const position2 = locate2(claim.pointer) ?? { line: 1, column: 1 };
     const message2 = `${claim.description} (${claim.service} in ${claim.environment}) is already routed by ${owner}. Two Ingresses with one host and path on a cluster would take each other's traffic: choose another host or path, or remove it from its owner first.`;
-    return { severity: "error", code: "ingress-conflict", message: message2, file, ...position2, path: claim.pointer };
+    return { severity: "error", code: "ingress-conflict", message: message2, at: { document, pointer: claim.pointer } };
   }
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === void 0 ? "" : pointer("services", service);
-  const position = locate2(where) ?? { line: 1, column: 1 };
   const message = conflict.unit ? `${conflict.unit.environment}/${conflict.unit.namespace}/${conflict.unit.service} in the GitOps repository is already taken by ${owner}. A service in an environment and namespace is deployed from one repository only: rename this service, or remove it from its owner first.` : `${example} in the GitOps repository is already taken by ${owner}. Rename this service, or remove it from its owner first.`;
-  return { severity: "error", code: "ownership-conflict", message, file, ...position, path: where };
+  return { severity: "error", code: "ownership-conflict", message, at: { document, pointer: where } };
 }
-__name(conflictDiagnostic, "conflictDiagnostic");
+__name(conflictFinding, "conflictFinding");
 function unitDirOf(path, unitDirs) {
   for (let slash = path.lastIndexOf("/"); slash > 0; slash = path.lastIndexOf("/", slash - 1)) {
     const dir = path.slice(0, slash);
@@ -44368,18 +44387,16 @@ function sameTeam(owner, desiredContent) {
   return ours?.kind === "team" && ours.owner === owner.owner;
 }
 __name(sameTeam, "sameTeam");
-function sharedConflictDiagnostic(conflict, example, file, locate2) {
+function sharedConflictFinding(conflict, example, document) {
   const says = conflict.owner ? `it says it is ${describeProvenance(conflict.owner)}` : "nothing in it says Paved wrote it (written by hand?)";
   return {
     severity: "error",
     code: "ownership-conflict",
     message: `${example} in the GitOps repository was not rendered by Paved for this team: ${says}. Paved overwrites only files it rendered. Move that file aside (or merge what it adds into the org config) and let Paved write it, or make it Paved's by starting it with the line Paved writes.`,
-    file,
-    ...locate2("/owner") ?? { line: 1, column: 1 },
-    path: "/owner"
+    at: { document, pointer: "/owner" }
   };
 }
-__name(sharedConflictDiagnostic, "sharedConflictDiagnostic");
+__name(sharedConflictFinding, "sharedConflictFinding");
 function deletionCandidates(desired, previouslyOwned, tree) {
   return [...previouslyOwned].filter((path) => !desired.files.has(path) && !desired.shared.has(path) && tree.has(path));
 }
@@ -44388,20 +44405,17 @@ function deletable(content, source) {
   return content !== void 0 && belongsToSource(readProvenance(content), source);
 }
 __name(deletable, "deletable");
-function keptDiagnostic(path, content, indexPath2, file) {
+function keptFinding(path, content, indexPath2, document) {
   const claim = content === void 0 ? void 0 : readProvenance(content);
   const says = claim ? `it says it is ${describeProvenance(claim)}'s` : "nothing in it says Paved wrote it";
   return {
     severity: "warning",
     code: "ownership-index-foreign-file",
     message: `${path} is listed in this repository's ownership index ${indexPath2}, but ${says}: Paved does not delete it, and no longer lists it. Delete it by hand if it is really no one's.`,
-    file,
-    line: 1,
-    column: 1,
-    path: ""
+    at: { document, pointer: "" }
   };
 }
-__name(keptDiagnostic, "keptDiagnostic");
+__name(keptFinding, "keptFinding");
 
 // src/plan/previous-index.ts
 function previousIndexPath(desired, tree) {
@@ -44419,7 +44433,7 @@ function readPreviousIndex(desired, tree, blobs, current) {
   const path = previousIndexPath(desired, tree);
   if (path === void 0) return { kind: "none" };
   if (previousIndexToFetch(desired, tree) === void 0) {
-    const index2 = buildOwnershipIndex(current.units, current.rendered, current.source);
+    const index2 = desired.index?.built;
     return index2 ? { kind: "found", index: index2, path } : { kind: "none" };
   }
   const content = blobs.get(path);
@@ -44525,13 +44539,13 @@ function objectName(content) {
 __name(objectName, "objectName");
 
 // src/plan/needed.ts
-function blobsNeededFor(desired, input, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
+function blobsNeededFor(desired, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
   if (!desired.valid) return [];
   const index = previousIndexToFetch(desired, tree);
   if (index !== void 0 && !known.has(index)) {
     return [index];
   }
-  const previous = readPreviousIndex(desired, tree, known, { units: input.units, rendered: input.rendered, source });
+  const previous = readPreviousIndex(desired, tree, known, { source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : /* @__PURE__ */ new Set();
   const essential = new Set(conflictCandidates(desired, tree, owned));
   for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
@@ -45170,16 +45184,14 @@ function describeRecord(label, before, after, changed, showValue = false) {
 __name(describeRecord, "describeRecord");
 
 // src/plan/unit-changes.ts
-function compareUnits(units, rendered, previous, changes, config2) {
+function compareUnits(desired, rendered, previous, changes, config2) {
   const filesChanged = /* @__PURE__ */ new Map();
   for (const c of changes) if (c.unit) filesChanged.set(unitKey(c.unit), (filesChanged.get(unitKey(c.unit)) ?? 0) + 1);
-  const desired = new Map(units.map((u) => [unitKey(u), u]));
   const before = new Map((previous?.units ?? []).map((u) => [unitKey(u), u]));
   const comparisons = [];
   for (const r of rendered) {
     const key3 = unitKey(r);
-    const unit = desired.get(key3);
-    const after = unit ? unitState(unit) : void 0;
+    const after = desired.get(key3);
     const old = before.get(key3);
     before.delete(key3);
     const files = filesChanged.get(key3) ?? 0;
@@ -45230,6 +45242,8 @@ function planFor(desired, input) {
   const { tree, blobs, source, config: config2 } = input;
   const id = planId(input, desired);
   const file = input.manifestFile ?? config2.manifest;
+  const locate2 = input.locate ?? (() => void 0);
+  const located = /* @__PURE__ */ __name((finding) => locateFindingAt(finding, file, locate2), "located");
   const invalid = /* @__PURE__ */ __name((diagnostics2 = desired.diagnostics) => ({
     id,
     valid: false,
@@ -45248,8 +45262,7 @@ function planFor(desired, input) {
   const owned = previousIndex ? ownedPaths(previousIndex) : /* @__PURE__ */ new Set();
   const conflicts = findConflicts(desired, tree, blobs, owned, source);
   if (conflicts.length > 0) {
-    const locate2 = input.locate ?? (() => void 0);
-    return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
+    return invalid([...desired.diagnostics, ...conflicts.map((c) => located(conflictFinding(c, file, source)))]);
   }
   const recorded = withCommit(carryDeployed(desired, previousIndex), input.recordCommit ?? previousIndex?.commit);
   const { changes, kept } = fileChanges(
@@ -45260,8 +45273,8 @@ function planFor(desired, input) {
     previous.kind === "found" ? previous.path : void 0,
     (path) => deletable(blobs.get(path), source)
   );
-  const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
-  const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config2);
+  const diagnostics = [...desired.diagnostics, ...kept.map((path) => located(keptFinding(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file)))];
+  const comparisons = compareUnits(desiredStates(desired, input.units), input.rendered.units, previousIndex, changes, config2);
   const order = environmentOrder(config2);
   const environments = [
     .../* @__PURE__ */ new Set([
@@ -45281,6 +45294,12 @@ function planFor(desired, input) {
   };
 }
 __name(planFor, "planFor");
+function desiredStates(desired, units) {
+  const built = desired.index?.built;
+  if (built) return new Map(built.units.flatMap((u) => u.state ? [[unitKey(u), u.state]] : []));
+  return new Map(units.map((u) => [unitKey(u), unitState(u)]));
+}
+__name(desiredStates, "desiredStates");
 function carryDeployed(desired, previous) {
   if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
   return withIndexContent(desired, withDeployed(desired.index.content, previous.deployed));
@@ -45306,10 +45325,10 @@ __name(unplannable, "unplannable");
 // src/flows/planner.ts
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
-  const resolved = resolveDesired(desired, source, config2);
+  const resolved = resolveDesired(desired, source, config2, ctx.previousIndex);
   const owner = desired.units[0]?.owner;
   return {
-    blobsNeeded: /* @__PURE__ */ __name((tree, known) => blobsNeededFor(resolved, desired, tree, source, known, ctx.fetch), "blobsNeeded"),
+    blobsNeeded: /* @__PURE__ */ __name((tree, known) => blobsNeededFor(resolved, tree, source, known, ctx.fetch), "blobsNeeded"),
     plan: /* @__PURE__ */ __name((snapshot, blobs) => {
       const input = { ...desired, tree: snapshot.tree, blobs, source, config: config2, version: ctx.version, treeId: snapshot.treeId };
       if (ctx.manifestText !== void 0) input.manifestText = ctx.manifestText;
@@ -45331,7 +45350,8 @@ function plannerForDesired(desired, ctx) {
     manifestFile: ctx.manifestFile,
     locate: desired.locate,
     ...ctx.fetch ? { fetch: ctx.fetch } : {},
-    ...ctx.recordCommit ? { recordCommit: ctx.recordCommit } : {}
+    ...ctx.recordCommit ? { recordCommit: ctx.recordCommit } : {},
+    ...ctx.previousIndex ? { previousIndex: ctx.previousIndex } : {}
   });
 }
 __name(plannerForDesired, "plannerForDesired");
@@ -45483,6 +45503,15 @@ function commitChanges(plan) {
   return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
 }
 __name(commitChanges, "commitChanges");
+function committedTree(read, sha, changes) {
+  const tree = new Map(read.tree);
+  for (const change2 of changes) {
+    if (change2.content === null) tree.delete(change2.path);
+    else tree.set(change2.path, gitBlobSha(change2.content));
+  }
+  return { treeId: sha, tree };
+}
+__name(committedTree, "committedTree");
 
 // src/flows/apply.ts
 var MAX_FETCH_ROUNDS = 4;
@@ -45496,12 +45525,13 @@ async function applyWithRetry(writer, planner2, options = {}) {
     const blobs = await readPlanBlobs(writer, planner2, snapshot);
     plan = planner2.plan(snapshot, blobs);
     if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
-    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
+    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt, tree: snapshot };
     const refusal2 = options.admit ? await options.admit(plan) : null;
     if (refusal2 !== null) return { status: "refused", reason: refusal2, plan, attempts: attempt };
-    const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
-    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
-    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
+    const changes = commitChanges(plan);
+    const result2 = await writer.commit(changes, planner2.message(plan), snapshot.treeId);
+    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt, tree: committedTree(snapshot, result2.sha, changes) };
+    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt, tree: snapshot };
     if (attempt < attempts) await sleep(backoff(attempt));
   }
   return { status: "conflict", plan, attempts };
@@ -45539,7 +45569,7 @@ async function deploy(inputs) {
   let last;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await inputs.writer.readTree();
-    const { index, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
+    const { index, parsed, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
     const present = [...new Set((index?.units ?? []).map((u) => u.environment))];
     const request = inputs.request(present);
     const decision = decide(inputs.config, index?.deployed ?? {}, request);
@@ -45556,7 +45586,7 @@ async function deploy(inputs) {
     }
     const desired = composeDeployment(states.get(newest), states, decision.targets, decision.deployed, inputs.source, inputs.config);
     const source = { ...inputs.source, sha: newest };
-    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {} });
+    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {}, ...parsed ? { previousIndex: parsed } : {} });
     const trailers = trailersOf(decision, request, inputs.by);
     const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers), "message") });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
@@ -45581,8 +45611,10 @@ async function readIndex(writer, snapshot, path) {
   if (!snapshot.tree.has(path)) return { index: void 0, blobs: /* @__PURE__ */ new Map() };
   const blobs = await writer.readBlobs([path], snapshot);
   const content = blobs.get(path);
+  if (content === void 0) return { index: void 0, blobs };
   try {
-    return { index: content === void 0 ? void 0 : parseIndex(content), blobs };
+    const index = parseIndex(content);
+    return { index, parsed: { content, index }, blobs };
   } catch {
     return { index: void 0, blobs };
   }
@@ -46341,7 +46373,8 @@ async function preparePlan(command, io, values, manifestArg) {
   if (hasErrors(files.diagnostics)) return { plan: unplannable(files.diagnostics), source, file };
   const { templates } = files;
   const options = await renderOptions(gitops, config2, files.renderOptions.valuesSchema);
-  const desired = desiredState(text3, file, config2, source, templates, options);
+  const configDocument = loaded.file !== void 0 && loaded.text !== void 0 ? { file: loaded.file, text: loaded.text } : void 0;
+  const desired = desiredState(text3, file, config2, source, templates, options, configDocument);
   const bound = plannerForDesired(desired, { source, config: config2, manifestText: text3, manifestFile: file });
   const deploy2 = { text: text3, manifestFile: resolve3(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops, deploy: deploy2 };
@@ -46749,7 +46782,7 @@ async function configFiles(io, config2, file, text3) {
     const rel = relative3(io.cwd, path);
     return rel !== "" && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : path;
   }, "shown");
-  const diagnostics = [...loaded.diagnostics, ...[...loaded.templates.broken.values()].map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }))];
+  const diagnostics = [...loaded.diagnostics, ...locateFindings([...loaded.templates.broken.values()], {}).map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }))];
   const { valuesSchema } = loaded.renderOptions;
   if (valuesSchema !== void 0) {
     const compiled = compileValuesSchema(valuesSchema);
@@ -49402,11 +49435,14 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       return exitCodeFor(diagnostics2);
     }
     const { templates, renderOptions: renderOptions2 } = files;
-    const result2 = renderUnits(checked.check.units, config2, { repository: repository2, ...id }, templates, {
+    const output = renderUnits(checked.check.units, config2, { repository: repository2, ...id }, templates, {
       ...gitopsRepoURL !== void 0 ? { gitopsRepoURL } : {},
       ...renderOptions2
     });
-    const diagnostics = sortDiagnostics([...checked.diagnostics, ...locateRendered(result2.diagnostics, config2.manifest, checked.file, checked.check.sourceMap)]);
+    const { file: configFile, text: configText } = checked.configFile;
+    const configDocument = configFile !== void 0 && configText !== void 0 ? { file: configFile, text: configText } : void 0;
+    const result2 = locateRender(output, { document: config2.manifest, file: checked.file, sourceMap: checked.check.sourceMap }, configDocument);
+    const diagnostics = sortDiagnostics([...checked.diagnostics, ...result2.diagnostics]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length), checked.sources);
       return exitCodeFor(diagnostics);

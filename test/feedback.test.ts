@@ -9,7 +9,8 @@ import { describeUnit, MAX_DESCRIPTION, unitFactsFrom } from "../src/feedback/st
 import { parseGitopsCommit } from "../src/feedback/trailers.js";
 import { NOTIFY_SELECTOR, PAVED_TRIGGERS, notificationsConfigMap } from "../src/render/argocd-notifications.js";
 import { yamlString } from "../src/render/encode.js";
-import { defaultTemplates, renderUnits } from "../src/render/index.js";
+import { defaultTemplates } from "../src/render/index.js";
+import { renderUnits } from "./support/render-alone.js";
 import { commitMessage } from "../src/report/commit-message.js";
 import type { Plan } from "../src/plan/types.js";
 import { exampleUnits, manifestsConfig, SOURCE } from "./render-fixtures.js";

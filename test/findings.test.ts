@@ -1,10 +1,14 @@
 // Findings first, positions last (#12): the core says what and where (document + pointer); one step gives the line.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config/load.js";
 import { DEFAULT_CONFIG } from "../src/config/defaults.js";
-import { locateFinding, locateRendered } from "../src/document/locate.js";
+import { locateFinding, locateFindings } from "../src/document/locate.js";
 import { parseYaml } from "../src/document/parse.js";
+import { desiredState } from "../src/flows/pipeline.js";
 import { checkManifest } from "../src/manifest/check.js";
 import { policyFindings } from "../src/policy/index.js";
+import { defaultTemplates } from "../src/render/index.js";
 import { yaml } from "./manifest-fixtures.js";
 
 const text = yaml`
@@ -36,15 +40,39 @@ describe("findings", () => {
     expect(locateFinding({ ...finding, at: { ...finding.at, side: "key" } }, { file: "apps/platform.yaml", sourceMap })).toMatchObject({ line: 5, column: 5 });
   });
 
-  it("render diagnostics born at 1:1 about the manifest are located; a template's keep their own position", () => {
+  it("render findings about the manifest are located; a template's keep their own position", () => {
     const { sourceMap } = parseYaml(text, "platform.yaml");
     const rendered = [
-      { severity: "error" as const, code: "a", message: "m", file: "platform.yaml", line: 1, column: 1, path: "/services/api/image" },
-      { severity: "error" as const, code: "b", message: "m", file: "templates/x.yaml", line: 3, column: 2, path: "" },
+      { severity: "error" as const, code: "a", message: "m", at: { document: "platform.yaml", pointer: "/services/api/image" } },
+      { severity: "error" as const, code: "b", message: "m", at: { document: "templates/x.yaml", pointer: "", position: { line: 3, column: 2 } } },
     ];
-    expect(locateRendered(rendered, "platform.yaml", "apps/platform.yaml", sourceMap).map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual([
+    expect(locateFindings(rendered, { "platform.yaml": { file: "apps/platform.yaml", sourceMap } }).map((d) => `${d.file}:${d.line}:${d.column}`)).toEqual([
       "apps/platform.yaml:5:5",
       "templates/x.yaml:3:2",
     ]);
+  });
+});
+
+describe("render findings about the org config, through the pipeline", () => {
+  const MULTI_TEAM = new URL("../examples/multi-team/", import.meta.url);
+  const helm = readFileSync(new URL("paved-helm.yml", MULTI_TEAM), "utf8");
+  const manifest = readFileSync(new URL("payments.platform.yaml", MULTI_TEAM), "utf8");
+  // Valid JSON (the loader reads it) that Ajv does not compile (the render step refuses it).
+  const options = { valuesSchema: { type: "object", properties: { replicas: { type: "integr" } } } };
+
+  it("are located in the config document when it was read, at the field that causes them", () => {
+    const { config } = loadConfig(helm, "acme/.github/paved.yml");
+    const desired = desiredState(manifest, "platform.yaml", config!, { repository: "acme/payments" }, defaultTemplates(), options, { file: "acme/.github/paved.yml", text: helm });
+    const line = helm.split("\n").findIndex((l) => l.includes("valuesSchema:")) + 1;
+    expect(line).toBeGreaterThan(1);
+    const found = desired.rendered.diagnostics.filter((d) => d.code === "render-invalid-values-schema");
+    expect(found.map((d) => `${d.file}:${d.line} ${d.path}`)).toEqual([`acme/.github/paved.yml:${line} /render/chart/valuesSchema`]);
+    expect(found[0]!.message).toMatch(/^the chart's values\.schema\.json does not compile: /);
+  });
+
+  it("keep naming the config's usual home at 1:1 when no config text is at hand", () => {
+    const { config } = loadConfig(helm, "acme/.github/paved.yml");
+    const desired = desiredState(manifest, "platform.yaml", config!, { repository: "acme/payments" }, defaultTemplates(), options);
+    expect(desired.rendered.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`)).toEqual([".github/paved.yml:1:1 render-invalid-values-schema"]);
   });
 });

@@ -123,6 +123,30 @@ describe("rendering a preview", () => {
     if (!result.ok) expect(result.diagnostics.map((d) => d.code)).toContain("no-ingress-in-previews");
   });
 
+  it("a render error in a preview is located at the manifest line that causes it, not at 1:1", () => {
+    // Two services on one host and path: the manifest check has no rule for it, the render refuses it.
+    const manifest = `apiVersion: paved.dev/v1
+owner: payments
+services:
+  api:
+    image: ghcr.io/acme/api:1.0.0
+    port: 8080
+    ingress: { host: api.acme.io }
+  web:
+    image: ghcr.io/acme/web:1.0.0
+    port: 8080
+    ingress:
+      host: api.acme.io
+`;
+    const result = preview(3, manifest);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe("the preview does not render");
+    const conflict = result.diagnostics.find((d) => d.code === "ingress-conflict");
+    expect(conflict).toMatchObject({ file: "platform.yaml", line: 12, column: 7, path: "/services/web/ingress/host" });
+    expect(conflict!.message).toMatch(/^ingress pr-3-api\.acme\.io\/ on cluster .* is already routed by api in pr-3/);
+  });
+
   it("the manifest can switch a service off in previews", () => {
     const result = preview(3, `${MANIFEST}environments:\n  preview:\n    services:\n      api: { enabled: false }\n`);
     expect(result.ok).toBe(false);

@@ -5,6 +5,8 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { exampleConfigText, exampleManifest } from "./manifest-fixtures.js";
+
+const MULTI_TEAM = fileURLToPath(new URL("../examples/multi-team/", import.meta.url));
 import { runCli, type CliResult } from "./support/cli-world.js";
 
 const GOLDEN = fileURLToPath(new URL("./golden/manifests/", import.meta.url));
@@ -130,5 +132,29 @@ describe("paved render", () => {
     expect(broken.code).toBe(1);
     expect(broken.stdout).toMatch(/paved-templates\/service\.yaml\.hbs:1:1: error: .*does not compile/);
     expect(existsSync(join(cwd, "out2"))).toBe(false);
+  });
+
+  it("a config problem the render finds is located in the config file it loaded, at the field (no longer .github/paved.yml:1:1)", async () => {
+    const helm = readFileSync(join(MULTI_TEAM, "paved-helm.yml"), "utf8");
+    write("platform.yaml", readFileSync(join(MULTI_TEAM, "payments.platform.yaml"), "utf8"));
+    write("helm.yml", helm);
+    // Valid JSON, but not a schema Ajv compiles: the loader reads it, the render step refuses it.
+    write("values.schema.json", '{ "type": "object", "properties": { "replicas": { "type": "integr" } } }');
+    const { code, stdout } = await paved("render", "--config", "helm.yml", "--out", "out");
+    expect(code).toBe(1);
+    const line = helm.split("\n").findIndex((l) => l.includes("valuesSchema:")) + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(stdout).toMatch(new RegExp(`^helm\\.yml:${line}:\\d+: error: the chart's values\\.schema\\.json does not compile: .* \\[render-invalid-values-schema\\]$`, "m"));
+    expect(existsSync(join(cwd, "out"))).toBe(false);
+  });
+
+  it("a template that fails while rendering points at the template file and the line that failed", async () => {
+    write("platform.yaml", exampleManifest);
+    write(".github/paved.yml", `${exampleConfigText}\nrender:\n  mode: manifests\n  templates: paved-templates\n`.replace(/^render:\n  mode: manifests[\s\S]*?(?=^argocd:)/m, ""));
+    write(".github/paved-templates/configmap.yaml.hbs", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{service.nickname}}\n");
+    const { code, stdout } = await paved("render", "--out", "out");
+    expect(code).toBe(1);
+    // Org templates are named by their path on disk; the position is Handlebars' own.
+    expect(stdout).toMatch(/\/\.github\/paved-templates\/configmap\.yaml\.hbs:4:11: error: template \S+configmap\.yaml\.hbs failed: \{\{nickname\}\} is not in the view model/m);
   });
 });

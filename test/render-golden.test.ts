@@ -5,7 +5,8 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../src/config/types.js";
-import { defaultTemplates, renderUnits } from "../src/render/index.js";
+import { defaultTemplates } from "../src/render/index.js";
+import { renderUnits } from "./support/render-alone.js";
 import { exampleUnits, helmConfig, manifestsConfig, SOURCE } from "./render-fixtures.js";
 
 const GOLDEN = fileURLToPath(new URL("./golden/", import.meta.url));

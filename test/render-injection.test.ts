@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import type { Unit } from "../src/core/unit.js";
 import { parseEnvValue } from "../src/manifest/placeholder.js";
 import { concat, decodeScalar } from "../src/render/helpers.js";
-import { defaultTemplates, renderUnits, yamlString } from "../src/render/index.js";
+import { defaultTemplates, yamlString } from "../src/render/index.js";
+import { renderUnits } from "./support/render-alone.js";
 import { fullUnit, helmConfig, manifestsConfig, SOURCE } from "./render-fixtures.js";
 import { kubeletExpand } from "./support/kubelet-expansion.js";
 

@@ -3,7 +3,8 @@
 import yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import type { Unit } from "../src/core/unit.js";
-import { defaultTemplates, renderUnits } from "../src/render/index.js";
+import { defaultTemplates } from "../src/render/index.js";
+import { renderUnits } from "./support/render-alone.js";
 import { fullUnit, helmConfig, manifestsConfig, SOURCE } from "./render-fixtures.js";
 import { kubeletExpand } from "./support/kubelet-expansion.js";
 

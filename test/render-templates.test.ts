@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yaml from "js-yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BUILTIN_TEMPLATES, compileTemplateSet, defaultTemplates, loadTemplateSet, renderUnits } from "../src/render/index.js";
+import { BUILTIN_TEMPLATES, compileTemplateSet, defaultTemplates, loadTemplateSet } from "../src/render/index.js";
+import { renderUnits } from "./support/render-alone.js";
 import { exampleUnits, fullUnit, helmConfig, manifestsConfig, SOURCE } from "./render-fixtures.js";
 
 let dir: string;

@@ -57304,9 +57304,11 @@ function builtIn() {
 __name(builtIn, "builtIn");
 var DEFAULT_CONFIG = deepFreeze(builtIn());
 
+// src/core/org-config-path.ts
+var ORG_CONFIG_PATH = ".github/paved.yml";
+
 // src/settings/paths.ts
 var ORG_CONFIG_REPO = ".github";
-var ORG_CONFIG_PATH = ".github/paved.yml";
 var DEFAULT_MANIFEST_PATH = DEFAULT_CONFIG.manifest;
 function configRelativePath(configPath, relative4) {
   const path = posix.normalize(posix.join(posix.dirname(configPath), relative4));
@@ -57610,6 +57612,7 @@ var GitHubWriter = class {
       parents: expectedTreeId ? [expectedTreeId] : []
     });
     if (!await this.moveBranch(commit.data.sha, expectedTreeId === "")) return { kind: "conflict" };
+    this.treeOfCommit.set(commit.data.sha, tree.data.sha);
     for (const change2 of changes) if (change2.content !== null && INDEX_FILE.test(change2.path)) this.cache.remember(change2.content);
     return { kind: "committed", sha: commit.data.sha };
   }
@@ -57708,6 +57711,15 @@ function commitChanges(plan) {
   return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
 }
 __name(commitChanges, "commitChanges");
+function committedTree(read, sha, changes) {
+  const tree = new Map(read.tree);
+  for (const change2 of changes) {
+    if (change2.content === null) tree.delete(change2.path);
+    else tree.set(change2.path, gitBlobSha(change2.content));
+  }
+  return { treeId: sha, tree };
+}
+__name(committedTree, "committedTree");
 
 // src/flows/apply.ts
 var MAX_FETCH_ROUNDS = 4;
@@ -57721,12 +57733,13 @@ async function applyWithRetry(writer, planner2, options = {}) {
     const blobs = await readPlanBlobs(writer, planner2, snapshot);
     plan = planner2.plan(snapshot, blobs);
     if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
-    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
+    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt, tree: snapshot };
     const refusal2 = options.admit ? await options.admit(plan) : null;
     if (refusal2 !== null) return { status: "refused", reason: refusal2, plan, attempts: attempt };
-    const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
-    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
-    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
+    const changes = commitChanges(plan);
+    const result2 = await writer.commit(changes, planner2.message(plan), snapshot.treeId);
+    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt, tree: committedTree(snapshot, result2.sha, changes) };
+    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt, tree: snapshot };
     if (attempt < attempts) await sleep(backoff(attempt));
   }
   return { status: "conflict", plan, attempts };
@@ -58766,8 +58779,8 @@ function isOverridePath(path) {
 }
 __name(isOverridePath, "isOverridePath");
 function blame(view, fields) {
-  const located2 = fields.map((field) => view.locate(field));
-  return located2.find(isOverridePath) ?? located2[0];
+  const located = fields.map((field) => view.locate(field));
+  return located.find(isOverridePath) ?? located[0];
 }
 __name(blame, "blame");
 function baseView(name, service) {
@@ -59279,14 +59292,26 @@ function locateFinding(finding, document) {
   };
 }
 __name(locateFinding, "locateFinding");
-function locateRendered(diagnostics, document, file, sourceMap) {
-  return diagnostics.map((d) => {
-    if (d.file !== document) return d;
-    if (!sourceMap) return { ...d, file };
-    return locateFinding({ severity: d.severity, code: d.code, message: d.message, at: { document, pointer: d.path } }, { file, sourceMap });
-  });
+function locateFindingAt(finding, file, locate2) {
+  const { line, column } = locate2(finding.at.pointer) ?? { line: 1, column: 1 };
+  return { severity: finding.severity, code: finding.code, message: finding.message, file, line, column, path: finding.at.pointer };
 }
-__name(locateRendered, "locateRendered");
+__name(locateFindingAt, "locateFindingAt");
+function locateFindings(findings, documents) {
+  return sortDiagnostics(
+    findings.map((finding) => {
+      const document = Object.hasOwn(documents, finding.at.document) ? documents[finding.at.document] : void 0;
+      if (document?.sourceMap) return locateFinding(finding, { file: document.file, sourceMap: document.sourceMap });
+      const { line, column } = finding.at.position ?? { line: 1, column: 1 };
+      return { severity: finding.severity, code: finding.code, message: finding.message, file: document?.file ?? finding.at.document, line, column, path: finding.at.pointer };
+    })
+  );
+}
+__name(locateFindings, "locateFindings");
+function locatedRender({ findings, ...rendered }, documents) {
+  return { ...rendered, diagnostics: locateFindings(findings, documents) };
+}
+__name(locatedRender, "locatedRender");
 
 // src/core/image-ref.ts
 function parseImageReference(reference) {
@@ -67040,6 +67065,32 @@ function withPolicies(check, file, config2) {
 }
 __name(withPolicies, "withPolicies");
 
+// src/render/findings.ts
+var CONFIG_DOCUMENT = ORG_CONFIG_PATH;
+function unitFinding(manifest, unit, field, code, message) {
+  return { severity: "error", code, message, at: { document: manifest, pointer: originOf(unit, field) } };
+}
+__name(unitFinding, "unitFinding");
+function templateFinding(file, code, message, line, column) {
+  const position = line === void 0 ? void 0 : { line, column: column ?? 1 };
+  return { severity: "error", code, message, at: { document: file, pointer: "", ...position ? { position } : {} } };
+}
+__name(templateFinding, "templateFinding");
+function configFinding(code, message, pointer2) {
+  return { severity: "error", code, message, at: { document: CONFIG_DOCUMENT, pointer: pointer2 } };
+}
+__name(configFinding, "configFinding");
+
+// src/render/located.ts
+function locateRender(output, manifest, config2) {
+  const documents = { [manifest.document]: { file: manifest.file, sourceMap: manifest.sourceMap } };
+  if (config2 && output.findings.some((f) => f.at.document === CONFIG_DOCUMENT)) {
+    documents[CONFIG_DOCUMENT] = { file: config2.file, sourceMap: parseYaml(config2.text, config2.file).sourceMap };
+  }
+  return locatedRender(output, documents);
+}
+__name(locateRender, "locateRender");
+
 // src/core/provenance.ts
 var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
 var SOURCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -67090,42 +67141,28 @@ function describeProvenance(provenance) {
 __name(describeProvenance, "describeProvenance");
 
 // src/render/collector.ts
-var DiagnosticCollector = class {
+var FindingCollector = class {
   static {
-    __name(this, "DiagnosticCollector");
+    __name(this, "FindingCollector");
   }
   groups = /* @__PURE__ */ new Map();
   /** `subject` names what was being rendered (`staging/api`), appended to the message. */
-  add(diagnostic2, subject) {
-    const key2 = JSON.stringify([diagnostic2.file, diagnostic2.line, diagnostic2.column, diagnostic2.code, diagnostic2.path, diagnostic2.message]);
+  add(finding, subject) {
+    const { document, pointer: pointer2, side, position } = finding.at;
+    const key2 = JSON.stringify([document, position?.line, position?.column, side, finding.code, pointer2, finding.message]);
     const group = this.groups.get(key2);
-    if (!group) this.groups.set(key2, { diagnostic: diagnostic2, subjects: subject === void 0 ? [] : [subject] });
+    if (!group) this.groups.set(key2, { finding, subjects: subject === void 0 ? [] : [subject] });
     else if (subject !== void 0) group.subjects.push(subject);
   }
   list() {
-    return [...this.groups.values()].map(({ diagnostic: diagnostic2, subjects }) => {
-      if (subjects.length === 0) return diagnostic2;
+    return [...this.groups.values()].map(({ finding, subjects }) => {
+      if (subjects.length === 0) return finding;
       const others = subjects.length - 1;
       const suffix = others === 0 ? "" : ` and ${others} other${others === 1 ? "" : "s"}`;
-      return { ...diagnostic2, message: `${diagnostic2.message} (rendering ${subjects[0]}${suffix})` };
+      return { ...finding, message: `${finding.message} (rendering ${subjects[0]}${suffix})` };
     });
   }
 };
-
-// src/render/diagnostics.ts
-var CONFIG_FILE = ".github/paved.yml";
-function unitDiagnostic(manifestFile, unit, field, code, message) {
-  return { severity: "error", code, message, file: manifestFile, line: 1, column: 1, path: originOf(unit, field) };
-}
-__name(unitDiagnostic, "unitDiagnostic");
-function templateDiagnostic(file, code, message, line = 1, column = 1) {
-  return { severity: "error", code, message, file, line, column, path: "" };
-}
-__name(templateDiagnostic, "templateDiagnostic");
-function configDiagnostic(code, message, path) {
-  return { severity: "error", code, message, file: CONFIG_FILE, line: 1, column: 1, path };
-}
-__name(configDiagnostic, "configDiagnostic");
 
 // src/render/encode.ts
 var PLAIN_SAFE = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
@@ -67196,17 +67233,17 @@ __name(entries, "entries");
 function addFile(ctx, path, text, templateFile, subject, options = {}) {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
-    ctx.diagnostics.add(
-      templateDiagnostic(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
+    ctx.findings.add(
+      templateFinding(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
       subject
     );
     return false;
   }
   const content = (options.header ?? ctx.ownedHeader) + text;
   const bytes = Buffer.byteLength(content, "utf8");
-  const at = /* @__PURE__ */ __name((code, message) => options.unit ? unitDiagnostic(ctx.config.manifest, options.unit, "", code, message) : templateDiagnostic(templateFile, code, message), "at");
+  const at = /* @__PURE__ */ __name((code, message) => options.unit ? unitFinding(ctx.config.manifest, options.unit, "", code, message) : templateFinding(templateFile, code, message), "at");
   if (bytes > MAX_RENDERED_FILE_BYTES) {
-    ctx.diagnostics.add(
+    ctx.findings.add(
       at(
         "render-file-too-large",
         `${path} would be ${bytes} bytes, over the limit of ${formatMiB(MAX_RENDERED_FILE_BYTES)} for one rendered file (Kubernetes could not store an object that large): shorten the values that go into it (env, args, command)`
@@ -67217,7 +67254,7 @@ function addFile(ctx, path, text, templateFile, subject, options = {}) {
   }
   if (ctx.bytes + bytes > MAX_RENDERED_BYTES) {
     ctx.overBudget = true;
-    ctx.diagnostics.add(
+    ctx.findings.add(
       at(
         "render-too-large",
         `the rendered files of this manifest would be over ${formatMiB(MAX_RENDERED_BYTES)} in all (crossed at ${path}); nothing is written: split the services across repositories or shorten their values`
@@ -67483,7 +67520,7 @@ function renderProjects(units, ctx) {
     const subject = `project ${owner}`;
     if ("unsafe" in target) {
       const unit2 = units.find((u) => u.owner === owner);
-      ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit2, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the project of ${owner} is not rendered`));
+      ctx.findings.add(unitFinding(ctx.config.manifest, unit2, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the project of ${owner} is not rendered`));
       continue;
     }
     const view = buildProjectView(owner, ctx.config, ctx.gitopsRepoURL);
@@ -67510,7 +67547,7 @@ function renderCatalog(units, ctx) {
     const target = catalogPath(ctx.config.gitops.directory, unit.owner, unit.service);
     const subject = `catalog ${unit.service}`;
     if ("unsafe" in target) {
-      ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the catalog entry of ${unit.service} is not rendered`));
+      ctx.findings.add(unitFinding(ctx.config.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the catalog entry of ${unit.service} is not rendered`));
       continue;
     }
     const view = buildUnitView(unit, { dir: "", autoSync: false, extraManifests: false }, ctx.shared, ctx.config);
@@ -67823,8 +67860,8 @@ function objectsClash(ctx, documents, place, path, templateFile, subject) {
     if (identity === void 0) continue;
     const first = ctx.objects.get(identity.key);
     if (first !== void 0 && first !== path) {
-      ctx.diagnostics.add(
-        templateDiagnostic(
+      ctx.findings.add(
+        templateFinding(
           templateFile,
           "render-duplicate-object",
           `${identity.text} is rendered twice, in ${first} and in ${path}; Argo CD would apply one over the other. Make the template's names unique (e.g. include {{service.name}})`
@@ -67925,14 +67962,14 @@ function renderUnit(unit, ctx) {
   const subject = `${unit.environment}/${unit.service}`;
   const place = unitDir(config2.gitops.directory, unit);
   if ("unsafe" in place) {
-    ctx.diagnostics.add(
-      unitDiagnostic(config2.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(place.unsafe)} cannot be a path segment in the GitOps repository; ${subject} is not rendered`)
+    ctx.findings.add(
+      unitFinding(config2.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(place.unsafe)} cannot be a path segment in the GitOps repository; ${subject} is not rendered`)
     );
     return null;
   }
   const tooLong = oversizedNames(unit, config2)[0];
   if (tooLong) {
-    ctx.diagnostics.add(unitDiagnostic(config2.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
+    ctx.findings.add(unitFinding(config2.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
     return null;
   }
   const dir = place.path;
@@ -67945,7 +67982,7 @@ function renderUnit(unit, ctx) {
     const target = unitFile(dir, ...planned.segments);
     const templateFile = ctx.runner.fileOf(planned.template);
     if ("unsafe" in target) {
-      ctx.diagnostics.add(templateDiagnostic(templateFile, "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a file name in the GitOps repository`), subject);
+      ctx.findings.add(templateFinding(templateFile, "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a file name in the GitOps repository`), subject);
       continue;
     }
     const rendered = ctx.runner.run({ template: planned.template, view: planned.view, subject, kind: planned.kind, allowEmpty: planned.allowEmpty });
@@ -67967,8 +68004,8 @@ __name(renderUnit, "renderUnit");
 function reportUnknownDependencyTypes(unit, ctx) {
   for (const [name, dependency] of Object.entries(unit.spec.dependencies)) {
     if (Object.hasOwn(ctx.config.dependencies, dependency.type)) continue;
-    ctx.diagnostics.add(
-      unitDiagnostic(
+    ctx.findings.add(
+      unitFinding(
         ctx.config.manifest,
         unit,
         pointer("dependencies", name, "type"),
@@ -67995,13 +68032,13 @@ function claimIngress(unit, ctx) {
   const description = `ingress ${claim.host}${claim.route} on cluster ${unit.cluster}`;
   const field = unit.origins["/ingress/host"] !== void 0 ? "/ingress/host" : "/ingress";
   if ("unsafe" in claim.target) {
-    ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, field, "render-unsafe-path", `${JSON.stringify(claim.target.unsafe)} cannot be a path segment in the GitOps repository`));
+    ctx.findings.add(unitFinding(ctx.config.manifest, unit, field, "render-unsafe-path", `${JSON.stringify(claim.target.unsafe)} cannot be a path segment in the GitOps repository`));
     return null;
   }
   const first = ctx.claims.get(claim.target.path);
   if (first) {
-    ctx.diagnostics.add(
-      unitDiagnostic(
+    ctx.findings.add(
+      unitFinding(
         ctx.config.manifest,
         unit,
         field,
@@ -68019,8 +68056,8 @@ function valuesAccepted(values, templateFile, subject, ctx) {
   if (!ctx.validateValues) return true;
   const problems = ctx.validateValues(values);
   for (const problem of problems) {
-    ctx.diagnostics.add(
-      templateDiagnostic(templateFile, "render-invalid-values", `rendered ${problem}, per the chart's values.schema.json`),
+    ctx.findings.add(
+      templateFinding(templateFile, "render-invalid-values", `rendered ${problem}, per the chart's values.schema.json`),
       subject
     );
   }
@@ -71856,7 +71893,7 @@ function compileTemplateSet(sources, files = {}, base) {
       broken.delete(name);
     } catch (error2) {
       templates.delete(name);
-      broken.set(name, compileDiagnostic(file, error2));
+      broken.set(name, compileFinding(file, error2));
     }
   }
   const own = { sources: { ...base?.sources.sources, ...sources }, files: { ...base?.sources.files, ...files } };
@@ -71886,26 +71923,26 @@ function templateError(error2) {
   return { message, line, column };
 }
 __name(templateError, "templateError");
-function compileDiagnostic(file, error2) {
+function compileFinding(file, error2) {
   const { message, line, column } = templateError(error2);
-  return templateDiagnostic(file, "render-template-error", `template ${file} does not compile: ${message}`, line, column);
+  return templateFinding(file, "render-template-error", `template ${file} does not compile: ${message}`, line, column);
 }
-__name(compileDiagnostic, "compileDiagnostic");
+__name(compileFinding, "compileFinding");
 
 // src/render/run-template.ts
 var TemplateRunner = class {
-  constructor(set4, diagnostics) {
+  constructor(set4, findings) {
     this.set = set4;
-    this.diagnostics = diagnostics;
+    this.findings = findings;
   }
   set;
-  diagnostics;
+  findings;
   static {
     __name(this, "TemplateRunner");
   }
   /** The file a template comes from (or would, when the set lacks it), for diagnostics. */
   fileOf(name) {
-    return this.set.templates.get(name)?.file ?? this.set.broken.get(name)?.file ?? `templates/${name}${TEMPLATE_SUFFIX}`;
+    return this.set.templates.get(name)?.file ?? this.set.broken.get(name)?.at.document ?? `templates/${name}${TEMPLATE_SUFFIX}`;
   }
   /** The accepted output; null when the template is missing, broken or fails (diagnostic recorded), or renders nothing. */
   run(request2) {
@@ -71913,7 +71950,7 @@ var TemplateRunner = class {
     if (!template) {
       if (!this.set.broken.has(request2.template)) {
         const file = `templates/${request2.template}${TEMPLATE_SUFFIX}`;
-        this.diagnostics.add(templateDiagnostic(file, "render-template-missing", `the template set has no ${request2.template}${TEMPLATE_SUFFIX}`));
+        this.findings.add(templateFinding(file, "render-template-missing", `the template set has no ${request2.template}${TEMPLATE_SUFFIX}`));
       }
       return null;
     }
@@ -71923,16 +71960,16 @@ var TemplateRunner = class {
     } catch (error2) {
       const { message, line, column } = templateError(error2);
       const readable = message.replace(/^"(.+)" not defined in .*$/, "{{$1}} is not in the view model");
-      this.diagnostics.add(
-        templateDiagnostic(template.file, "render-template-error", `template ${template.file} failed: ${readable}`, line, column),
+      this.findings.add(
+        templateFinding(template.file, "render-template-error", `template ${template.file} failed: ${readable}`, line, column),
         request2.subject
       );
       return null;
     }
     const parsed = request2.kind === "values" ? parseValues(text) : parseObjects(text);
     if (!parsed.ok) {
-      this.diagnostics.add(
-        templateDiagnostic(
+      this.findings.add(
+        templateFinding(
           template.file,
           "render-invalid-output",
           `template ${template.file} rendered invalid output (line ${parsed.line} of the output): ${parsed.message}`,
@@ -71945,8 +71982,8 @@ var TemplateRunner = class {
     }
     if (parsed.documents.length === 0) {
       if (!request2.allowEmpty) {
-        this.diagnostics.add(
-          templateDiagnostic(template.file, "render-invalid-output", `template ${template.file} rendered no object`),
+        this.findings.add(
+          templateFinding(template.file, "render-invalid-output", `template ${template.file} rendered no object`),
           request2.subject
         );
       }
@@ -71988,26 +72025,26 @@ __name(describe, "describe");
 
 // src/render/render-units.ts
 function renderUnits(units, config2, source, templates, options = {}) {
-  const diagnostics = new DiagnosticCollector();
-  for (const broken of templates.broken.values()) diagnostics.add(broken);
+  const findings = new FindingCollector();
+  for (const broken of templates.broken.values()) findings.add(broken);
   const gitopsRepoURL = options.gitopsRepoURL ?? (config2.gitops.repository ? defaultGitopsRepoURL(config2.gitops.repository) : void 0);
   if (gitopsRepoURL === void 0) {
-    diagnostics.add(configDiagnostic("render-no-gitops-repository", "gitops.repository is not set: Argo CD needs the GitOps repository's URL", "/gitops/repository"));
-    return result(/* @__PURE__ */ new Map(), [], [], [], diagnostics);
+    findings.add(configFinding("render-no-gitops-repository", "gitops.repository is not set: Argo CD needs the GitOps repository's URL", "/gitops/repository"));
+    return result(/* @__PURE__ */ new Map(), [], [], [], findings);
   }
   if (config2.render.mode === "helm" && !config2.render.chart) {
-    diagnostics.add(configDiagnostic("render-no-chart", "render.mode is helm but render.chart is not set", "/render/chart"));
-    return result(/* @__PURE__ */ new Map(), [], [], [], diagnostics);
+    findings.add(configFinding("render-no-chart", "render.mode is helm but render.chart is not set", "/render/chart"));
+    return result(/* @__PURE__ */ new Map(), [], [], [], findings);
   }
   const ctx = {
     config: config2,
     gitopsRepoURL,
     source: source.repository,
     shared: buildSharedView(config2, source, gitopsRepoURL),
-    runner: new TemplateRunner(templates, diagnostics),
-    diagnostics,
+    runner: new TemplateRunner(templates, findings),
+    findings,
     orgTemplates: [...templates.templates.keys(), ...templates.broken.keys()].filter((name) => !isBuiltinTemplate(name)).sort(compareText),
-    validateValues: config2.render.mode === "helm" ? valuesValidator(options.valuesSchema, diagnostics) : null,
+    validateValues: config2.render.mode === "helm" ? valuesValidator(options.valuesSchema, findings) : null,
     files: /* @__PURE__ */ new Map(),
     claims: /* @__PURE__ */ new Map(),
     objects: /* @__PURE__ */ new Map(),
@@ -72024,24 +72061,24 @@ function renderUnits(units, config2, source, templates, options = {}) {
   const catalog = ctx.overBudget ? [] : renderCatalog(units, ctx);
   const shared2 = ctx.overBudget ? [] : [...renderProjects(units, ctx), ...renderNotifications(units, ctx)];
   const owned = [...rendered.flatMap((unit) => unit.paths), ...catalog];
-  return { ...result(ctx.files, rendered, owned, shared2, diagnostics), claims: ctx.claims };
+  return { ...result(ctx.files, rendered, owned, shared2, findings), claims: ctx.claims };
 }
 __name(renderUnits, "renderUnits");
-function valuesValidator(schema2, diagnostics) {
+function valuesValidator(schema2, findings) {
   if (schema2 === void 0) return null;
   const compiled = compileValuesSchema(schema2);
   if (compiled.ok) return compiled.validate;
-  diagnostics.add(configDiagnostic("render-invalid-values-schema", `the chart's values.schema.json does not compile: ${compiled.message}`, "/render/chart/valuesSchema"));
+  findings.add(configFinding("render-invalid-values-schema", `the chart's values.schema.json does not compile: ${compiled.message}`, "/render/chart/valuesSchema"));
   return null;
 }
 __name(valuesValidator, "valuesValidator");
-function result(files, units, owned, shared2, diagnostics) {
+function result(files, units, owned, shared2, findings) {
   return {
     files: new Map([...files].sort(([a], [b]) => compareText(a, b))),
     units,
     owned: [...owned].sort(compareText),
     shared: [...shared2].sort(compareText),
-    diagnostics: sortDiagnostics(diagnostics.list())
+    findings: findings.list()
   };
 }
 __name(result, "result");
@@ -72150,7 +72187,7 @@ function withRecordedCommit(content, commit) {
 __name(withRecordedCommit, "withRecordedCommit");
 function buildIndex(units, rendered, source, config2) {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config2, source), content: formatIndex(index) };
+  return index && { path: indexPath(config2, source), content: formatIndex(index), built: index };
 }
 __name(buildIndex, "buildIndex");
 function buildOwnershipIndex(units, rendered, source) {
@@ -72293,15 +72330,15 @@ function isStringList(value) {
 __name(isStringList, "isStringList");
 
 // src/flows/pipeline.ts
-var computeInProcess = /* @__PURE__ */ __name(async (input2) => desiredState(input2.manifestText, input2.file, input2.config, input2.source, input2.templates, input2.options), "computeInProcess");
-function desiredState(manifestText, file, config2, source, templates, options = {}) {
+var computeInProcess = /* @__PURE__ */ __name(async (input2) => desiredState(input2.manifestText, input2.file, input2.config, input2.source, input2.templates, input2.options, input2.configDocument), "computeInProcess");
+function desiredState(manifestText, file, config2, source, templates, options = {}, configDocument) {
   const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config2);
   const locate2 = /* @__PURE__ */ __name((pointer2) => check.sourceMap?.locate(pointer2), "locate");
   const nothing = { files: /* @__PURE__ */ new Map(), units: [], owned: [], shared: [], diagnostics: [] };
   if (hasErrors(check.diagnostics)) {
     return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate: locate2 };
   }
-  let rendered = check.units.length > 0 ? located(renderUnits(check.units, config2, source, templates, options), config2.manifest, file, check.sourceMap) : nothing;
+  let rendered = check.units.length > 0 ? locateRender(renderUnits(check.units, config2, source, templates, options), { document: config2.manifest, file, sourceMap: check.sourceMap }, configDocument) : nothing;
   let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config2);
   const indexBytes = index ? Buffer.byteLength(index.content, "utf8") : 0;
   if (index && indexBytes > MAX_INDEX_BYTES) {
@@ -72329,10 +72366,6 @@ function withDiagnostics(desired, extra) {
   return { ...desired, check: { ...desired.check, diagnostics }, diagnostics, ...failed ? { index: null } : {} };
 }
 __name(withDiagnostics, "withDiagnostics");
-function located(rendered, renderedAs, file, sourceMap) {
-  return { ...rendered, diagnostics: locateRendered(rendered.diagnostics, renderedAs, file, sourceMap) };
-}
-__name(located, "located");
 
 // src/github/owner-check.ts
 async function ownerDiagnostics(gh, repo, desired, file) {
@@ -72423,7 +72456,7 @@ function oneLine(text) {
 __name(oneLine, "oneLine");
 
 // src/plan/desired.ts
-function resolveDesired(input2, source, config2) {
+function resolveDesired(input2, source, config2, parsed) {
   const diagnostics = [...input2.diagnostics ?? [], ...input2.rendered.diagnostics];
   const valid = !hasErrors(diagnostics);
   const index = !valid ? null : input2.index !== void 0 ? input2.index : buildIndex(input2.units, input2.rendered, source, config2);
@@ -72454,7 +72487,7 @@ function resolveDesired(input2, source, config2) {
     claims: valid ? input2.rendered.claims ?? /* @__PURE__ */ new Map() : /* @__PURE__ */ new Map(),
     diagnostics,
     valid,
-    parseIndex: rememberLast(parseIndex),
+    parseIndex: rememberLast(parseIndex, parsed && { key: parsed.content, value: parsed.index }),
     foreignInUnitDirs: rememberLast((tree) => filesInUnitDirs(tree, unitDirs, files))
   };
 }
@@ -72466,8 +72499,8 @@ function desiredFiles(rendered, index) {
   return files;
 }
 __name(desiredFiles, "desiredFiles");
-function rememberLast(compute) {
-  let last;
+function rememberLast(compute, known) {
+  let last = known;
   return (key2) => {
     if (last === void 0 || last.key !== key2) last = { key: key2, value: compute(key2) };
     return last.value;
@@ -72535,24 +72568,22 @@ function findConflicts(desired, tree, blobs, previouslyOwned, source) {
   return [...byKey.values()];
 }
 __name(findConflicts, "findConflicts");
-function conflictDiagnostic(conflict, file, locate2, source) {
+function conflictFinding(conflict, document, source) {
   const example = conflict.paths[0];
-  if (conflict.shared) return sharedConflictDiagnostic(conflict, example, file, locate2);
+  if (conflict.shared) return sharedConflictFinding(conflict, example, document);
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
   const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
   if (conflict.claim) {
     const { claim } = conflict;
-    const position2 = locate2(claim.pointer) ?? { line: 1, column: 1 };
     const message2 = `${claim.description} (${claim.service} in ${claim.environment}) is already routed by ${owner}. Two Ingresses with one host and path on a cluster would take each other's traffic: choose another host or path, or remove it from its owner first.`;
-    return { severity: "error", code: "ingress-conflict", message: message2, file, ...position2, path: claim.pointer };
+    return { severity: "error", code: "ingress-conflict", message: message2, at: { document, pointer: claim.pointer } };
   }
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === void 0 ? "" : pointer("services", service);
-  const position = locate2(where) ?? { line: 1, column: 1 };
   const message = conflict.unit ? `${conflict.unit.environment}/${conflict.unit.namespace}/${conflict.unit.service} in the GitOps repository is already taken by ${owner}. A service in an environment and namespace is deployed from one repository only: rename this service, or remove it from its owner first.` : `${example} in the GitOps repository is already taken by ${owner}. Rename this service, or remove it from its owner first.`;
-  return { severity: "error", code: "ownership-conflict", message, file, ...position, path: where };
+  return { severity: "error", code: "ownership-conflict", message, at: { document, pointer: where } };
 }
-__name(conflictDiagnostic, "conflictDiagnostic");
+__name(conflictFinding, "conflictFinding");
 function unitDirOf(path, unitDirs) {
   for (let slash = path.lastIndexOf("/"); slash > 0; slash = path.lastIndexOf("/", slash - 1)) {
     const dir = path.slice(0, slash);
@@ -72579,18 +72610,16 @@ function sameTeam(owner, desiredContent) {
   return ours?.kind === "team" && ours.owner === owner.owner;
 }
 __name(sameTeam, "sameTeam");
-function sharedConflictDiagnostic(conflict, example, file, locate2) {
+function sharedConflictFinding(conflict, example, document) {
   const says = conflict.owner ? `it says it is ${describeProvenance(conflict.owner)}` : "nothing in it says Paved wrote it (written by hand?)";
   return {
     severity: "error",
     code: "ownership-conflict",
     message: `${example} in the GitOps repository was not rendered by Paved for this team: ${says}. Paved overwrites only files it rendered. Move that file aside (or merge what it adds into the org config) and let Paved write it, or make it Paved's by starting it with the line Paved writes.`,
-    file,
-    ...locate2("/owner") ?? { line: 1, column: 1 },
-    path: "/owner"
+    at: { document, pointer: "/owner" }
   };
 }
-__name(sharedConflictDiagnostic, "sharedConflictDiagnostic");
+__name(sharedConflictFinding, "sharedConflictFinding");
 function deletionCandidates(desired, previouslyOwned, tree) {
   return [...previouslyOwned].filter((path) => !desired.files.has(path) && !desired.shared.has(path) && tree.has(path));
 }
@@ -72599,20 +72628,17 @@ function deletable(content, source) {
   return content !== void 0 && belongsToSource(readProvenance(content), source);
 }
 __name(deletable, "deletable");
-function keptDiagnostic(path, content, indexPath2, file) {
+function keptFinding(path, content, indexPath2, document) {
   const claim = content === void 0 ? void 0 : readProvenance(content);
   const says = claim ? `it says it is ${describeProvenance(claim)}'s` : "nothing in it says Paved wrote it";
   return {
     severity: "warning",
     code: "ownership-index-foreign-file",
     message: `${path} is listed in this repository's ownership index ${indexPath2}, but ${says}: Paved does not delete it, and no longer lists it. Delete it by hand if it is really no one's.`,
-    file,
-    line: 1,
-    column: 1,
-    path: ""
+    at: { document, pointer: "" }
   };
 }
-__name(keptDiagnostic, "keptDiagnostic");
+__name(keptFinding, "keptFinding");
 
 // src/plan/previous-index.ts
 function previousIndexPath(desired, tree) {
@@ -72630,7 +72656,7 @@ function readPreviousIndex(desired, tree, blobs, current) {
   const path = previousIndexPath(desired, tree);
   if (path === void 0) return { kind: "none" };
   if (previousIndexToFetch(desired, tree) === void 0) {
-    const index2 = buildOwnershipIndex(current.units, current.rendered, current.source);
+    const index2 = desired.index?.built;
     return index2 ? { kind: "found", index: index2, path } : { kind: "none" };
   }
   const content = blobs.get(path);
@@ -72736,13 +72762,13 @@ function objectName(content) {
 __name(objectName, "objectName");
 
 // src/plan/needed.ts
-function blobsNeededFor(desired, input2, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
+function blobsNeededFor(desired, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
   if (!desired.valid) return [];
   const index = previousIndexToFetch(desired, tree);
   if (index !== void 0 && !known.has(index)) {
     return [index];
   }
-  const previous = readPreviousIndex(desired, tree, known, { units: input2.units, rendered: input2.rendered, source });
+  const previous = readPreviousIndex(desired, tree, known, { source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : /* @__PURE__ */ new Set();
   const essential = new Set(conflictCandidates(desired, tree, owned));
   for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
@@ -73381,16 +73407,14 @@ function describeRecord(label, before, after, changed, showValue = false) {
 __name(describeRecord, "describeRecord");
 
 // src/plan/unit-changes.ts
-function compareUnits(units, rendered, previous, changes, config2) {
+function compareUnits(desired, rendered, previous, changes, config2) {
   const filesChanged = /* @__PURE__ */ new Map();
   for (const c of changes) if (c.unit) filesChanged.set(unitKey(c.unit), (filesChanged.get(unitKey(c.unit)) ?? 0) + 1);
-  const desired = new Map(units.map((u) => [unitKey(u), u]));
   const before = new Map((previous?.units ?? []).map((u) => [unitKey(u), u]));
   const comparisons = [];
   for (const r of rendered) {
     const key2 = unitKey(r);
-    const unit = desired.get(key2);
-    const after = unit ? unitState(unit) : void 0;
+    const after = desired.get(key2);
     const old = before.get(key2);
     before.delete(key2);
     const files = filesChanged.get(key2) ?? 0;
@@ -73441,6 +73465,8 @@ function planFor(desired, input2) {
   const { tree, blobs, source, config: config2 } = input2;
   const id = planId(input2, desired);
   const file = input2.manifestFile ?? config2.manifest;
+  const locate2 = input2.locate ?? (() => void 0);
+  const located = /* @__PURE__ */ __name((finding) => locateFindingAt(finding, file, locate2), "located");
   const invalid2 = /* @__PURE__ */ __name((diagnostics2 = desired.diagnostics) => ({
     id,
     valid: false,
@@ -73459,8 +73485,7 @@ function planFor(desired, input2) {
   const owned = previousIndex ? ownedPaths(previousIndex) : /* @__PURE__ */ new Set();
   const conflicts = findConflicts(desired, tree, blobs, owned, source);
   if (conflicts.length > 0) {
-    const locate2 = input2.locate ?? (() => void 0);
-    return invalid2([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate2, source))]);
+    return invalid2([...desired.diagnostics, ...conflicts.map((c) => located(conflictFinding(c, file, source)))]);
   }
   const recorded = withCommit(carryDeployed(desired, previousIndex), input2.recordCommit ?? previousIndex?.commit);
   const { changes, kept } = fileChanges(
@@ -73471,8 +73496,8 @@ function planFor(desired, input2) {
     previous.kind === "found" ? previous.path : void 0,
     (path) => deletable(blobs.get(path), source)
   );
-  const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
-  const comparisons = compareUnits(input2.units, input2.rendered.units, previousIndex, changes, config2);
+  const diagnostics = [...desired.diagnostics, ...kept.map((path) => located(keptFinding(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file)))];
+  const comparisons = compareUnits(desiredStates(desired, input2.units), input2.rendered.units, previousIndex, changes, config2);
   const order = environmentOrder(config2);
   const environments = [
     .../* @__PURE__ */ new Set([
@@ -73492,6 +73517,12 @@ function planFor(desired, input2) {
   };
 }
 __name(planFor, "planFor");
+function desiredStates(desired, units) {
+  const built = desired.index?.built;
+  if (built) return new Map(built.units.flatMap((u) => u.state ? [[unitKey(u), u.state]] : []));
+  return new Map(units.map((u) => [unitKey(u), unitState(u)]));
+}
+__name(desiredStates, "desiredStates");
 function carryDeployed(desired, previous) {
   if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
   return withIndexContent(desired, withDeployed(desired.index.content, previous.deployed));
@@ -73520,10 +73551,10 @@ var PAVED_VERSION = readPackageJson("package.json").version;
 // src/flows/planner.ts
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
-  const resolved = resolveDesired(desired, source, config2);
+  const resolved = resolveDesired(desired, source, config2, ctx.previousIndex);
   const owner = desired.units[0]?.owner;
   return {
-    blobsNeeded: /* @__PURE__ */ __name((tree, known) => blobsNeededFor(resolved, desired, tree, source, known, ctx.fetch), "blobsNeeded"),
+    blobsNeeded: /* @__PURE__ */ __name((tree, known) => blobsNeededFor(resolved, tree, source, known, ctx.fetch), "blobsNeeded"),
     plan: /* @__PURE__ */ __name((snapshot, blobs) => {
       const input2 = { ...desired, tree: snapshot.tree, blobs, source, config: config2, version: ctx.version, treeId: snapshot.treeId };
       if (ctx.manifestText !== void 0) input2.manifestText = ctx.manifestText;
@@ -73545,7 +73576,8 @@ function plannerForDesired(desired, ctx) {
     manifestFile: ctx.manifestFile,
     locate: desired.locate,
     ...ctx.fetch ? { fetch: ctx.fetch } : {},
-    ...ctx.recordCommit ? { recordCommit: ctx.recordCommit } : {}
+    ...ctx.recordCommit ? { recordCommit: ctx.recordCommit } : {},
+    ...ctx.previousIndex ? { previousIndex: ctx.previousIndex } : {}
   });
 }
 __name(plannerForDesired, "plannerForDesired");
@@ -74501,7 +74533,8 @@ async function settingsFromConfigText(source, text, request2) {
   const files = await readConfigFiles(source, loaded.config, { ...request2, text });
   const diagnostics = [...loaded.diagnostics, ...files.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, location: request2.location, diagnostics };
-  return { ok: true, config: loaded.config, configured: true, location: request2.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics };
+  const configDocument = { file: request2.file, text };
+  return { ok: true, config: loaded.config, configured: true, location: request2.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics, configDocument };
 }
 __name(settingsFromConfigText, "settingsFromConfigText");
 async function readConfigFiles(source, config2, at) {
@@ -74729,7 +74762,7 @@ async function judgePull(gh, target, settings, manifestPath, head, base, pull) {
   const { config: config2 } = settings;
   let planned = { text: head, file: manifestPath };
   const computeDesired = target.computeDesired ?? computeInProcess;
-  const headDesired = await computeDesired({ manifestText: head, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions });
+  const headDesired = await computeDesired({ manifestText: head, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions, configDocument: settings.configDocument });
   if (pull.mergeSha && !hasErrors(headDesired.check.diagnostics)) {
     const merged = await readFileAt(gh, repo, manifestPath, pull.mergeSha);
     if (merged !== head) planned = { text: merged, file: `${manifestPath} (merged with ${pull.baseRef ?? "the base"})` };
@@ -74754,7 +74787,7 @@ async function judgePull(gh, target, settings, manifestPath, head, base, pull) {
 __name(judgePull, "judgePull");
 async function planAgainstGitOps(gh, settings, manifest, manifestPath, source, computeDesired, verify2, base) {
   const { config: config2 } = settings;
-  const rendered = await computeDesired({ manifestText: manifest, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions });
+  const rendered = await computeDesired({ manifestText: manifest, file: manifestPath, config: config2, source, templates: settings.templates, options: settings.renderOptions, configDocument: settings.configDocument });
   const desired = hasErrors(rendered.check.diagnostics) || hasErrors(rendered.rendered.diagnostics) ? rendered : withDiagnostics(rendered, await verify2(rendered));
   const bound = plannerForDesired(desired, { source, config: config2, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config2.gitops.repository) {
@@ -74764,7 +74797,7 @@ async function planAgainstGitOps(gh, settings, manifest, manifestPath, source, c
   const writer = new GitHubWriter(gh, parseRepo(config2.gitops.repository), config2.gitops.branch);
   const snapshot = await writer.readTree();
   const { pullRequest: _, ...repository } = source;
-  const baseDesired = base.text === null ? null : await computeDesired({ manifestText: base.text, file: manifestPath, config: config2, source: { ...repository, sha: base.sha }, templates: settings.templates, options: settings.renderOptions });
+  const baseDesired = base.text === null ? null : await computeDesired({ manifestText: base.text, file: manifestPath, config: config2, source: { ...repository, sha: base.sha }, templates: settings.templates, options: settings.renderOptions, configDocument: settings.configDocument });
   const blobs = await readPlanBlobs(writer, bound, snapshot, baseDesired ? verifiedBlobs(baseDesired, snapshot.tree) : /* @__PURE__ */ new Map());
   return bound.plan(snapshot, blobs);
 }
@@ -74894,7 +74927,7 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
   const claims = /* @__PURE__ */ new Map();
   const inUnits = /* @__PURE__ */ new Set();
   for (const state of [head, ...byCommit.values()]) for (const u of state.rendered.units) for (const p of u.paths) inUnits.add(p);
-  for (const [path, content2] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content2);
+  for (const [path, content] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content);
   for (const target of targets) {
     if (target.commit === null) continue;
     const state = byCommit.get(target.commit);
@@ -74903,8 +74936,8 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
     for (const unit of state.rendered.units.filter((u) => u.environment === target.environment)) {
       renderedUnits.push(unit);
       for (const path of unit.paths) {
-        const content2 = state.rendered.files.get(path);
-        if (content2 !== void 0) files.set(path, content2);
+        const content = state.rendered.files.get(path);
+        if (content !== void 0) files.set(path, content);
       }
     }
     for (const [path, owner] of state.rendered.claims ?? []) if (owner.environment === target.environment) claims.set(path, owner);
@@ -74919,12 +74952,11 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
     diagnostics: []
   };
   const index = buildOwnershipIndex(units, rendered, source);
-  const content = index ? withDeployed(formatIndex(index), deployed) : null;
   return {
     ...head,
     units,
     rendered,
-    index: content === null ? null : { path: indexPath(config2, source), content }
+    index: index ? { path: indexPath(config2, source), content: withDeployed(formatIndex(index), deployed), built: index } : null
   };
 }
 __name(composeDeployment, "composeDeployment");
@@ -75086,7 +75118,7 @@ async function deploy(inputs) {
   let last;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await inputs.writer.readTree();
-    const { index, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
+    const { index, parsed, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
     const present = [...new Set((index?.units ?? []).map((u) => u.environment))];
     const request2 = inputs.request(present);
     const decision = decide(inputs.config, index?.deployed ?? {}, request2);
@@ -75103,7 +75135,7 @@ async function deploy(inputs) {
     }
     const desired = composeDeployment(states.get(newest), states, decision.targets, decision.deployed, inputs.source, inputs.config);
     const source = { ...inputs.source, sha: newest };
-    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {} });
+    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {}, ...parsed ? { previousIndex: parsed } : {} });
     const trailers = trailersOf(decision, request2, inputs.by);
     const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers), "message") });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
@@ -75128,8 +75160,10 @@ async function readIndex(writer, snapshot, path) {
   if (!snapshot.tree.has(path)) return { index: void 0, blobs: /* @__PURE__ */ new Map() };
   const blobs = await writer.readBlobs([path], snapshot);
   const content = blobs.get(path);
+  if (content === void 0) return { index: void 0, blobs };
   try {
-    return { index: content === void 0 ? void 0 : parseIndex(content), blobs };
+    const index = parseIndex(content);
+    return { index, parsed: { content, index }, blobs };
   } catch {
     return { index: void 0, blobs };
   }
@@ -75326,10 +75360,9 @@ function keepWithheldInIndex(changes, indexPath2, previousText, withheld) {
   return [...others, kept].sort((a, b) => compareStrings(a.path, b.path));
 }
 __name(keepWithheldInIndex, "keepWithheldInIndex");
-async function proposeGated(gh, gitops, writer, branch, plan, gated, source) {
+async function proposeGated(gh, gitops, writer, branch, plan, gated, source, snapshot) {
   const environments = plan.environments.filter((e) => gated.has(e));
   if (environments.length === 0) return [];
-  const snapshot = await writer.readTree();
   const base = { branch, commit: snapshot.treeId, tree: await writer.treeOf(snapshot.treeId) };
   const proposed = [];
   for (const environment2 of environments) {
@@ -75355,7 +75388,7 @@ async function approvalGate(gh, input2) {
   const { pull } = input2;
   const how = `open a pull request into \`${input2.defaultBranch}\` that carries this change and have its latest commit approved; Paved writes it when that pull request is merged`;
   if (pull === null) {
-    const rules2 = approvalRules(protectedEnvironments, input2.config, approvingOwner(input2.manifest, input2.manifest));
+    const rules2 = approvalRules(protectedEnvironments, input2.config, checkedOwner(input2.desired, input2.manifest));
     const approvals2 = rules2.map((r) => ({ environment: r.environment, teams: r.teams, note: `not written: ${shortSha2(input2.after)} was pushed without a pull request; ${how}` }));
     return { approvals: approvals2, withheld: new Set(protectedEnvironments) };
   }
@@ -75365,9 +75398,9 @@ async function approvalGate(gh, input2) {
     parent ? readFileAt(gh, input2.repo, input2.manifestPath, parent) : Promise.resolve(null),
     readFileAt(gh, input2.repo, input2.manifestPath, pull.headSha)
   ]);
-  const rules = approvalRules(protectedEnvironments, input2.config, approvingOwner(base, head));
-  const verdicts = await evaluateApprovals(gh, { repo: input2.repo, number: pull.number, headSha: pull.headSha, head: pull.head }, rules);
   const approvedHead = desiredState(head, input2.manifestPath, input2.config, input2.source, input2.templates, input2.renderOptions);
+  const rules = approvalRules(protectedEnvironments, input2.config, base === null ? checkedOwner(approvedHead, head) : declaredOwner(base));
+  const verdicts = await evaluateApprovals(gh, { repo: input2.repo, number: pull.number, headSha: pull.headSha, head: pull.head }, rules);
   const withheld = /* @__PURE__ */ new Set();
   const approvals = verdicts.map((v) => {
     if (v.approvedBy === void 0) {
@@ -75384,6 +75417,10 @@ async function approvalGate(gh, input2) {
   return { approvals, withheld };
 }
 __name(approvalGate, "approvalGate");
+function checkedOwner(state, text) {
+  return state.check.manifest ? state.check.manifest.owner : declaredOwner(text);
+}
+__name(checkedOwner, "checkedOwner");
 function sameEnvironment(a, b, environment2) {
   const files = /* @__PURE__ */ __name((d) => {
     const out = /* @__PURE__ */ new Map();
@@ -75501,7 +75538,7 @@ async function applyPush(gh, target) {
     }
     const full = lastFull();
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
-      const proposed = await proposeGated(gitopsClient2, gitops, writer, config2.gitops.branch, full, gated, source);
+      const proposed = await proposeGated(gitopsClient2, gitops, writer, config2.gitops.branch, full, gated, source, outcome.tree);
       if (proposed.length > 0) ctx.proposed = proposed;
       const approvals = gate.approvals.filter((a) => full.environments.includes(a.environment));
       if (approvals.length > 0) ctx.approvals = approvals;

@@ -1,6 +1,7 @@
 /** What crosses between the App's thread and a plan worker (plan-pool.ts, plan-worker.ts): plain data only. */
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
+import type { DocumentText } from "../document/locate.js";
 import type { SourceMapData } from "../document/source-map.js";
 import type { DesiredState } from "../plan/types.js";
 import type { RenderOptions } from "../render/index.js";
@@ -14,6 +15,7 @@ export interface PlanRequest {
   source: Source;
   templates: TemplateSources;
   options: RenderOptions;
+  configDocument?: DocumentText;
 }
 
 /** The desired state without its functions: the source map travels as data and is revived. */

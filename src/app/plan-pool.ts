@@ -55,6 +55,7 @@ export class PlanPool {
       source: input.source,
       templates: input.templates.sources,
       options: input.options,
+      ...(input.configDocument ? { configDocument: input.configDocument } : {}),
     };
     return new Promise<DesiredState>((resolve, reject) => {
       const settle = (outcome: () => void, keep: boolean) => {

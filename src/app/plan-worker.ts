@@ -29,8 +29,8 @@ function templatesFor(request: PlanRequest): CompiledTemplateSet {
 parentPort!.on("message", (request: PlanRequest) => {
   let reply: PlanReply;
   try {
-    const { manifestText, file, config, source, options } = request;
-    const { locate: _locate, check, ...desired } = desiredState(manifestText, file, config, source, templatesFor(request), options);
+    const { manifestText, file, config, source, options, configDocument } = request;
+    const { locate: _locate, check, ...desired } = desiredState(manifestText, file, config, source, templatesFor(request), options, configDocument);
     const { sourceMap, ...rest } = check;
     reply = { id: request.id, ok: true, desired: { ...desired, check: rest, ...(sourceMap ? { sourceMap: (sourceMap as SourceMapBuilder).data() } : {}) } };
   } catch (error) {

@@ -7,6 +7,7 @@ import { isAbsolute, relative } from "node:path";
 import { loadConfig } from "../config/load.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
+import { locateFindings } from "../document/locate.js";
 import { parseYaml } from "../document/parse.js";
 import { siteIn } from "../document/site.js";
 import { compileValuesSchema } from "../render/values-schema.js";
@@ -62,7 +63,7 @@ async function configFiles(io: Io, config: ResolvedConfig, file: string, text: s
     const rel = relative(io.cwd, path);
     return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
   };
-  const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...[...loaded.templates.broken.values()].map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }))];
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...locateFindings([...loaded.templates.broken.values()], {}).map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }))];
   const { valuesSchema } = loaded.renderOptions;
   if (valuesSchema !== undefined) {
     const compiled = compileValuesSchema(valuesSchema);

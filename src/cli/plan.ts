@@ -94,7 +94,8 @@ export async function preparePlan(
   if (hasErrors(files.diagnostics)) return { plan: unplannable(files.diagnostics), source, file };
   const { templates } = files;
   const options = await renderOptions(gitops, config, files.renderOptions.valuesSchema);
-  const desired = desiredState(text, file, config, source, templates, options);
+  const configDocument = loaded.file !== undefined && loaded.text !== undefined ? { file: loaded.file, text: loaded.text } : undefined;
+  const desired = desiredState(text, file, config, source, templates, options, configDocument);
   const bound = plannerForDesired(desired, { source, config, manifestText: text, manifestFile: file });
   const deploy = { text, manifestFile: resolve(io.cwd, manifestPath), config, templates, renderOptions: options };
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops, deploy };

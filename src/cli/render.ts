@@ -3,7 +3,7 @@ import { lstat, mkdir, realpath, writeFile } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { hasErrors, sortDiagnostics } from "../core/diagnostic.js";
 import type { FileSet } from "../core/files.js";
-import { locateRendered } from "../document/locate.js";
+import { locateRender } from "../render/located.js";
 import { renderUnits } from "../render/index.js";
 import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
 import { checkManifestFile, CliError, displayPath, loadConfigFiles, summaryLine, writeDiagnostics, type Io } from "./io.js";
@@ -69,11 +69,14 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     }
     const { templates, renderOptions } = files;
 
-    const result = renderUnits(checked.check.units, config, { repository, ...id }, templates, {
+    const output = renderUnits(checked.check.units, config, { repository, ...id }, templates, {
       ...(gitopsRepoURL !== undefined ? { gitopsRepoURL } : {}),
       ...renderOptions,
     });
-    const diagnostics = sortDiagnostics([...checked.diagnostics, ...locateRendered(result.diagnostics, config.manifest, checked.file, checked.check.sourceMap)]);
+    const { file: configFile, text: configText } = checked.configFile;
+    const configDocument = configFile !== undefined && configText !== undefined ? { file: configFile, text: configText } : undefined;
+    const result = locateRender(output, { document: config.manifest, file: checked.file, sourceMap: checked.check.sourceMap }, configDocument);
+    const diagnostics = sortDiagnostics([...checked.diagnostics, ...result.diagnostics]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length), checked.sources);
       return exitCodeFor(diagnostics);

@@ -33,6 +33,11 @@ export interface FindingLocation {
   pointer: string;
   /** Point at the key or the value; unset: the nearest written position (the key of a map entry). */
   side?: "key" | "value";
+  /**
+   * Where it is, when the finder knows and the document has no source map: a template, whose
+   * compiler names the line and column (1-based). Without it, such a finding is at 1:1.
+   */
+  position?: { line: number; column: number };
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

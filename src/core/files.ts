@@ -53,3 +53,6 @@ export interface RenderResult {
   claims?: ReadonlyMap<string, ClaimOwner>;
   diagnostics: import("./diagnostic.js").Diagnostic[];
 }
+
+/** What `renderUnits` returns: its problems as findings (a document and a pointer), before anyone locates them. */
+export type RenderOutput = Omit<RenderResult, "diagnostics"> & { findings: import("./diagnostic.js").Finding[] };

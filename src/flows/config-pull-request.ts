@@ -9,6 +9,7 @@
  * quiet there, and this module only reads files and writes one check.
  */
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
+import { locateFindings } from "../document/locate.js";
 import { diagnosticAnnotation } from "../report/annotations.js";
 import { ANNOTATIONS_PER_REQUEST } from "../report/limits.js";
 import { httpStatus, NO_RETRY, type GitHub, type Repo } from "../github/client.js";
@@ -59,7 +60,7 @@ export async function checkConfigPullRequest(gh: GitHub, pr: ConfigPullRequest):
   if (existing.check_runs.some((run) => run.external_id === pr.deliveryId)) return;
 
   const settings = await readOrgSettings(gh, repo.owner, headSha);
-  const broken = settings.ok ? [...settings.templates.broken.values()] : [];
+  const broken = settings.ok ? locateFindings([...settings.templates.broken.values()], {}) : [];
   const diagnostics = sortDiagnostics([...settings.diagnostics, ...broken]).map((d) => inRepository(d, repo));
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;

@@ -89,7 +89,7 @@ async function prepareSource(gh: GitHub, settings: Settings, indexPath: string, 
   // Never re-render a missing manifest: that would delete the source's files because a read failed.
   if (manifest === null) return { ...ref, kind: "unreadable", reason: `no \`${manifestPath}\` at that commit` };
   const source = { repository, sha: commit, ...(id !== undefined ? { id } : {}) };
-  const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions);
+  const desired = desiredState(manifest, manifestPath, config, source, settings.templates, settings.renderOptions, settings.configDocument);
   const diagnostics = [...desired.check.diagnostics, ...desired.rendered.diagnostics];
   if (hasErrors(diagnostics)) return { ...ref, kind: "invalid", diagnostics };
   const planner = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: 0 } });

@@ -2,8 +2,8 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { RenderResult, Source } from "../core/files.js";
 import type { ManifestCheck } from "../manifest/check.js";
 import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
-import { locateRendered } from "../document/locate.js";
-import type { SourceMap } from "../document/source-map.js";
+import type { DocumentText } from "../document/locate.js";
+import { locateRender } from "../render/located.js";
 import { renderUnits, type RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { formatMiB, MAX_INDEX_BYTES } from "../core/bounds.js";
@@ -19,6 +19,8 @@ export interface PipelineInput {
   source: Source;
   templates: CompiledTemplateSet;
   options: RenderOptions;
+  /** The org config as read (OrgSettings.configDocument): render findings about it are located in it. */
+  configDocument?: DocumentText | undefined;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface PipelineInput {
 export type ComputeDesired = (input: PipelineInput) => Promise<DesiredState>;
 
 export const computeInProcess: ComputeDesired = async (input) =>
-  desiredState(input.manifestText, input.file, input.config, input.source, input.templates, input.options);
+  desiredState(input.manifestText, input.file, input.config, input.source, input.templates, input.options, input.configDocument);
 
 /** `manifestText` null: the manifest was removed, so the source wants nothing (its files go). */
 export function desiredState(
@@ -38,6 +40,7 @@ export function desiredState(
   source: Source,
   templates: CompiledTemplateSet,
   options: RenderOptions = {},
+  configDocument?: DocumentText,
 ): DesiredState {
   const check: ManifestCheck = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config);
   const locate = (pointer: string) => check.sourceMap?.locate(pointer);
@@ -45,7 +48,7 @@ export function desiredState(
   if (hasErrors(check.diagnostics)) {
     return { check, units: check.units, diagnostics: check.diagnostics, rendered: nothing, index: null, locate };
   }
-  let rendered = check.units.length > 0 ? located(renderUnits(check.units, config, source, templates, options), config.manifest, file, check.sourceMap) : nothing;
+  let rendered = check.units.length > 0 ? locateRender(renderUnits(check.units, config, source, templates, options), { document: config.manifest, file, sourceMap: check.sourceMap }, configDocument) : nothing;
   let index = hasErrors(rendered.diagnostics) ? null : buildIndex(check.units, rendered, source, config);
   const indexBytes = index ? Buffer.byteLength(index.content, "utf8") : 0;
   if (index && indexBytes > MAX_INDEX_BYTES) {
@@ -75,7 +78,3 @@ export function withDiagnostics(desired: DesiredState, extra: Diagnostic[]): Des
   return { ...desired, check: { ...desired.check, diagnostics }, diagnostics, ...(failed ? { index: null } : {}) };
 }
 
-/** Render diagnostics about the manifest are findings (a pointer, no line): located here, once. */
-function located(rendered: RenderResult, renderedAs: string, file: string, sourceMap: SourceMap | undefined): RenderResult {
-  return { ...rendered, diagnostics: locateRendered(rendered.diagnostics, renderedAs, file, sourceMap) };
-}

@@ -200,7 +200,7 @@ async function judgePull(
   // is valid on its own is planned merged with the base as it is now (GitHub's test merge commit).
   let planned = { text: head, file: manifestPath };
   const computeDesired = target.computeDesired ?? computeInProcess;
-  const headDesired = await computeDesired({ manifestText: head, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
+  const headDesired = await computeDesired({ manifestText: head, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions, configDocument: settings.configDocument });
   if (pull.mergeSha && !hasErrors(headDesired.check.diagnostics)) {
     const merged = await readFileAt(gh, repo, manifestPath, pull.mergeSha);
     if (merged !== head) planned = { text: merged, file: `${manifestPath} (merged with ${pull.baseRef ?? "the base"})` };
@@ -231,7 +231,7 @@ async function planAgainstGitOps(
   base: { text: string | null; sha: string },
 ): Promise<Plan> {
   const { config } = settings;
-  const rendered = await computeDesired({ manifestText: manifest, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions });
+  const rendered = await computeDesired({ manifestText: manifest, file: manifestPath, config, source, templates: settings.templates, options: settings.renderOptions, configDocument: settings.configDocument });
   const desired = hasErrors(rendered.check.diagnostics) || hasErrors(rendered.rendered.diagnostics) ? rendered : withDiagnostics(rendered, await verify(rendered));
   const bound = plannerForDesired(desired, { source, config, manifestText: manifest, manifestFile: manifestPath, fetch: { diffLimit: MAX_BLOBS_FOR_DIFFS } });
   if (!config.gitops.repository) {
@@ -247,7 +247,7 @@ async function planAgainstGitOps(
   const baseDesired =
     base.text === null
       ? null
-      : await computeDesired({ manifestText: base.text, file: manifestPath, config, source: { ...repository, sha: base.sha }, templates: settings.templates, options: settings.renderOptions });
+      : await computeDesired({ manifestText: base.text, file: manifestPath, config, source: { ...repository, sha: base.sha }, templates: settings.templates, options: settings.renderOptions, configDocument: settings.configDocument });
   const blobs = await readPlanBlobs(writer, bound, snapshot, baseDesired ? verifiedBlobs(baseDesired, snapshot.tree) : new Map());
   return bound.plan(snapshot, blobs);
 }

@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../core/diagnostic.js";
+import type { Finding } from "../core/diagnostic.js";
 import type { ClaimOwner, RenderedUnit, Source } from "../core/files.js";
 import { pointer } from "../core/pointer.js";
 import { belongsToSource, describeProvenance, readProvenance, sameRepository, type Provenance } from "../core/provenance.js";
@@ -73,32 +73,30 @@ export function findConflicts(
   return [...byKey.values()];
 }
 
-export function conflictDiagnostic(
-  conflict: Conflict,
-  file: string,
-  locate: (pointer: string) => { line: number; column: number } | undefined,
-  source: Source,
-): Diagnostic {
+/**
+ * A conflict as a finding about the manifest (`document`, as the plan names it), at what collides:
+ * the ingress host of a claim, the service of a unit or catalog entry, the owner of a team's
+ * project. The plan locates it (document/locate.ts).
+ */
+export function conflictFinding(conflict: Conflict, document: string, source: Source): Finding {
   const example = conflict.paths[0]!;
-  if (conflict.shared) return sharedConflictDiagnostic(conflict, example, file, locate);
+  if (conflict.shared) return sharedConflictFinding(conflict, example, document);
   const more = conflict.paths.length > 1 ? ` and ${conflict.paths.length - 1} more` : "";
   const owner = conflict.owner ? ownerWords(conflict.owner, example, source) : `files no Paved source lists (${example}${more}, maybe written by hand)`;
   if (conflict.claim) {
     const { claim } = conflict;
-    const position = locate(claim.pointer) ?? { line: 1, column: 1 };
     const message =
       `${claim.description} (${claim.service} in ${claim.environment}) is already routed by ${owner}. ` +
       "Two Ingresses with one host and path on a cluster would take each other's traffic: choose another host or path, or remove it from its owner first.";
-    return { severity: "error", code: "ingress-conflict", message, file, ...position, path: claim.pointer };
+    return { severity: "error", code: "ingress-conflict", message, at: { document, pointer: claim.pointer } };
   }
   const service = conflict.unit?.service ?? catalogService(example);
   const where = service === undefined ? "" : pointer("services", service);
-  const position = locate(where) ?? { line: 1, column: 1 };
   const message = conflict.unit
     ? `${conflict.unit.environment}/${conflict.unit.namespace}/${conflict.unit.service} in the GitOps repository is already taken by ${owner}. ` +
       "A service in an environment and namespace is deployed from one repository only: rename this service, or remove it from its owner first."
     : `${example} in the GitOps repository is already taken by ${owner}. Rename this service, or remove it from its owner first.`;
-  return { severity: "error", code: "ownership-conflict", message, file, ...position, path: where };
+  return { severity: "error", code: "ownership-conflict", message, at: { document, pointer: where } };
 }
 
 /** The unit directory a path lies in, if any: checks each ancestor, so cost is the path's depth. */
@@ -131,12 +129,7 @@ function sameTeam(owner: Provenance & { kind: "team" }, desiredContent: string):
 }
 
 /** A team's project that Paved did not write: never replaced silently, never merged into. */
-function sharedConflictDiagnostic(
-  conflict: Conflict,
-  example: string,
-  file: string,
-  locate: (pointer: string) => { line: number; column: number } | undefined,
-): Diagnostic {
+function sharedConflictFinding(conflict: Conflict, example: string, document: string): Finding {
   const says = conflict.owner ? `it says it is ${describeProvenance(conflict.owner)}` : "nothing in it says Paved wrote it (written by hand?)";
   return {
     severity: "error",
@@ -144,9 +137,7 @@ function sharedConflictDiagnostic(
     message:
       `${example} in the GitOps repository was not rendered by Paved for this team: ${says}. Paved overwrites only files it rendered. ` +
       "Move that file aside (or merge what it adds into the org config) and let Paved write it, or make it Paved's by starting it with the line Paved writes.",
-    file,
-    ...(locate("/owner") ?? { line: 1, column: 1 }),
-    path: "/owner",
+    at: { document, pointer: "/owner" },
   };
 }
 
@@ -164,17 +155,14 @@ export function deletable(content: string | undefined, source: Source): boolean 
   return content !== undefined && belongsToSource(readProvenance(content), source);
 }
 
-/** A file the index lists but that is not this source's, kept: the plan says so. */
-export function keptDiagnostic(path: string, content: string | undefined, indexPath: string, file: string): Diagnostic {
+/** A file the index lists but that is not this source's, kept: the plan says so (about the whole manifest). */
+export function keptFinding(path: string, content: string | undefined, indexPath: string, document: string): Finding {
   const claim = content === undefined ? undefined : readProvenance(content);
   const says = claim ? `it says it is ${describeProvenance(claim)}'s` : "nothing in it says Paved wrote it";
   return {
     severity: "warning",
     code: "ownership-index-foreign-file",
     message: `${path} is listed in this repository's ownership index ${indexPath}, but ${says}: Paved does not delete it, and no longer lists it. Delete it by hand if it is really no one's.`,
-    file,
-    line: 1,
-    column: 1,
-    path: "",
+    at: { document, pointer: "" },
   };
 }

@@ -1,15 +1,18 @@
-import { sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
+import { sortDiagnostics, type Diagnostic, type Finding } from "../core/diagnostic.js";
 import { compareStrings } from "./compare.js";
 import { resolveDesired, type Desired } from "./desired.js";
 import { fileChanges } from "./file-changes.js";
 import { gitBlobSha } from "./blob-sha.js";
 import { hasDeployedRecord, ownedPaths, withDeployed, withRecordedCommit, type OwnershipIndex } from "./ownership-index.js";
-import { conflictDiagnostic, deletable, findConflicts, keptDiagnostic } from "./ownership.js";
+import { locateFindingAt } from "../document/locate.js";
+import { conflictFinding, deletable, findConflicts, keptFinding } from "./ownership.js";
 import { planId } from "./plan-id.js";
 import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.js";
 import { claimRenameRisks, findRisks } from "./risks.js";
 import type { Plan, PlanInput } from "./types.js";
 import { compareUnits, environmentOrder } from "./unit-changes.js";
+import { unitState, type UnitState } from "./unit-state.js";
+import { unitKey, type Unit } from "../core/unit.js";
 
 /**
  * The second phase of planning (the first is `blobsNeeded`): desired files against the GitOps
@@ -24,6 +27,9 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
   const { tree, blobs, source, config } = input;
   const id = planId(input, desired);
   const file = input.manifestFile ?? config.manifest;
+  // Ownership findings are about the manifest: located once, where the desired state says each pointer was written.
+  const locate = input.locate ?? (() => undefined);
+  const located = (finding: Finding): Diagnostic => locateFindingAt(finding, file, locate);
   const invalid = (diagnostics = desired.diagnostics): Plan => ({
     id,
     valid: false,
@@ -43,16 +49,15 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
   const owned = previousIndex ? ownedPaths(previousIndex) : new Set<string>();
   const conflicts = findConflicts(desired, tree, blobs, owned, source);
   if (conflicts.length > 0) {
-    const locate = input.locate ?? (() => undefined);
-    return invalid([...desired.diagnostics, ...conflicts.map((c) => conflictDiagnostic(c, file, locate, source))]);
+    return invalid([...desired.diagnostics, ...conflicts.map((c) => located(conflictFinding(c, file, source)))]);
   }
 
   const recorded = withCommit(carryDeployed(desired, previousIndex), input.recordCommit ?? previousIndex?.commit);
   const { changes, kept } = fileChanges(recorded, previousIndex, tree, blobs, previous.kind === "found" ? previous.path : undefined, (path) =>
     deletable(blobs.get(path), source),
   );
-  const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
-  const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config);
+  const diagnostics = [...desired.diagnostics, ...kept.map((path) => located(keptFinding(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file)))];
+  const comparisons = compareUnits(desiredStates(desired, input.units), input.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
     ...new Set([
@@ -70,6 +75,16 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     environments,
     ...(previousIndex?.commit ? { lastApplied: previousIndex.commit } : {}),
   };
+}
+
+/**
+ * Each desired unit's state (unit key → state): the ones the desired index was built with, so a
+ * plan (and every retry) does not compute them again; computed only for a state without an index.
+ */
+function desiredStates(desired: Desired, units: Unit[]): Map<string, UnitState> {
+  const built = desired.index?.built;
+  if (built) return new Map(built.units.flatMap((u): Array<[string, UnitState]> => (u.state ? [[unitKey(u), u.state]] : [])));
+  return new Map(units.map((u) => [unitKey(u), unitState(u)]));
 }
 
 /**

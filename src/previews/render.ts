@@ -20,6 +20,7 @@ import type { Unit } from "../core/unit.js";
 import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
 import { renderUnits, type RenderOptions } from "../render/index.js";
 import { unitDir } from "../render/layout.js";
+import { locateRender } from "../render/located.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { formatRecord, previewDir, recordPath, type PreviewRecord } from "./record.js";
 
@@ -86,7 +87,8 @@ export function renderPreview(input: PreviewInput): PreviewRender {
     gitops: { ...config.gitops, directory: dir },
     environments: [previewEnvironment(from, environment, namespace, previews.cluster)],
   };
-  const rendered = renderUnits(renamed, renderConfig, input.source, input.templates, input.options);
+  // Located like the pipeline's: a finding about the manifest at the line that caused it, not at 1:1.
+  const rendered = locateRender(renderUnits(renamed, renderConfig, input.source, input.templates, input.options), { document: config.manifest, file: input.manifestFile, sourceMap: check.sourceMap });
   if (hasErrors(rendered.diagnostics)) return refused("the preview does not render", rendered.diagnostics);
   // Only the units' own files: the team project and the catalog belong to the environments.
   const files = new Map([...rendered.files].filter(([path]) => path.startsWith(`${dir}/${environment}/`)));

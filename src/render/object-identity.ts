@@ -5,7 +5,7 @@
  * not, before Argo CD would apply one object over the other.
  */
 import type { RenderContext } from "./render-context.js";
-import { templateDiagnostic } from "./diagnostics.js";
+import { templateFinding } from "./findings.js";
 
 interface Placement {
   cluster: string;
@@ -21,8 +21,8 @@ export function objectsClash(ctx: RenderContext, documents: readonly unknown[], 
     if (identity === undefined) continue;
     const first = ctx.objects.get(identity.key);
     if (first !== undefined && first !== path) {
-      ctx.diagnostics.add(
-        templateDiagnostic(
+      ctx.findings.add(
+        templateFinding(
           templateFile,
           "render-duplicate-object",
           `${identity.text} is rendered twice, in ${first} and in ${path}; Argo CD would apply one over the other. Make the template's names unique (e.g. include {{service.name}})`,

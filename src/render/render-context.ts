@@ -2,10 +2,10 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { ClaimOwner } from "../core/files.js";
 import { formatMiB, MAX_RENDERED_BYTES, MAX_RENDERED_FILE_BYTES } from "../core/bounds.js";
-import type { Diagnostic } from "../core/diagnostic.js";
+import type { Finding } from "../core/diagnostic.js";
 import type { Unit } from "../core/unit.js";
-import type { DiagnosticCollector } from "./collector.js";
-import { templateDiagnostic, unitDiagnostic } from "./diagnostics.js";
+import type { FindingCollector } from "./collector.js";
+import { templateFinding, unitFinding } from "./findings.js";
 import type { TemplateRunner } from "./run-template.js";
 import type { ValuesValidator } from "./values-schema.js";
 import type { SharedView } from "./view-model.js";
@@ -17,7 +17,7 @@ export interface RenderContext {
   source: string;
   shared: SharedView;
   runner: TemplateRunner;
-  diagnostics: DiagnosticCollector;
+  findings: FindingCollector;
   /** Org-added templates (not built-in names), rendered per unit into manifests/. */
   orgTemplates: string[];
   validateValues: ValuesValidator | null;
@@ -50,18 +50,18 @@ export function addFile(
 ): boolean {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
-    ctx.diagnostics.add(
-      templateDiagnostic(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
+    ctx.findings.add(
+      templateFinding(templateFile, "render-path-conflict", `template ${templateFile} writes ${path}, which another template already wrote`),
       subject,
     );
     return false;
   }
   const content = (options.header ?? ctx.ownedHeader) + text;
   const bytes = Buffer.byteLength(content, "utf8");
-  const at = (code: string, message: string): Diagnostic =>
-    options.unit ? unitDiagnostic(ctx.config.manifest, options.unit, "", code, message) : templateDiagnostic(templateFile, code, message);
+  const at = (code: string, message: string): Finding =>
+    options.unit ? unitFinding(ctx.config.manifest, options.unit, "", code, message) : templateFinding(templateFile, code, message);
   if (bytes > MAX_RENDERED_FILE_BYTES) {
-    ctx.diagnostics.add(
+    ctx.findings.add(
       at(
         "render-file-too-large",
         `${path} would be ${bytes} bytes, over the limit of ${formatMiB(MAX_RENDERED_FILE_BYTES)} for one rendered file (Kubernetes could not store an object that large): shorten the values that go into it (env, args, command)`,
@@ -72,7 +72,7 @@ export function addFile(
   }
   if (ctx.bytes + bytes > MAX_RENDERED_BYTES) {
     ctx.overBudget = true;
-    ctx.diagnostics.add(
+    ctx.findings.add(
       at(
         "render-too-large",
         `the rendered files of this manifest would be over ${formatMiB(MAX_RENDERED_BYTES)} in all (crossed at ${path}); nothing is written: split the services across repositories or shorten their values`,

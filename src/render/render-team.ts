@@ -6,7 +6,7 @@ import { teamHeader } from "../core/provenance.js";
 import type { Unit } from "../core/unit.js";
 import { addFile, type RenderContext } from "./render-context.js";
 import { compareText, yamlString } from "./encode.js";
-import { unitDiagnostic } from "./diagnostics.js";
+import { unitFinding } from "./findings.js";
 import { catalogPath, projectPath } from "./layout.js";
 import { applicationName } from "../core/names.js";
 import { buildProjectView } from "./project-view.js";
@@ -21,7 +21,7 @@ export function renderProjects(units: readonly Unit[], ctx: RenderContext): stri
     const subject = `project ${owner}`;
     if ("unsafe" in target) {
       const unit = units.find((u) => u.owner === owner)!;
-      ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the project of ${owner} is not rendered`));
+      ctx.findings.add(unitFinding(ctx.config.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the project of ${owner} is not rendered`));
       continue;
     }
     const view = buildProjectView(owner, ctx.config, ctx.gitopsRepoURL);
@@ -54,7 +54,7 @@ export function renderCatalog(units: readonly Unit[], ctx: RenderContext): strin
     const target = catalogPath(ctx.config.gitops.directory, unit.owner, unit.service);
     const subject = `catalog ${unit.service}`;
     if ("unsafe" in target) {
-      ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the catalog entry of ${unit.service} is not rendered`));
+      ctx.findings.add(unitFinding(ctx.config.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a path segment in the GitOps repository; the catalog entry of ${unit.service} is not rendered`));
       continue;
     }
     // The catalog does not depend on the unit's directory; only the entity fields are used.

@@ -4,7 +4,7 @@ import { pointer } from "../core/pointer.js";
 import type { Unit } from "../core/unit.js";
 import { originOf } from "../manifest/resolve.js";
 import { addFile, type RenderContext } from "./render-context.js";
-import { templateDiagnostic, unitDiagnostic } from "./diagnostics.js";
+import { templateFinding, unitFinding } from "./findings.js";
 import { unitDir, unitFile } from "./layout.js";
 import { nameMessage, oversizedNames } from "../manifest/name-rules.js";
 import { ingressClaim } from "./ingress-claims.js";
@@ -17,15 +17,15 @@ export function renderUnit(unit: Unit, ctx: RenderContext): RenderedUnit | null 
   const subject = `${unit.environment}/${unit.service}`;
   const place = unitDir(config.gitops.directory, unit);
   if ("unsafe" in place) {
-    ctx.diagnostics.add(
-      unitDiagnostic(config.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(place.unsafe)} cannot be a path segment in the GitOps repository; ${subject} is not rendered`),
+    ctx.findings.add(
+      unitFinding(config.manifest, unit, "", "render-unsafe-path", `${JSON.stringify(place.unsafe)} cannot be a path segment in the GitOps repository; ${subject} is not rendered`),
     );
     return null;
   }
   // The manifest check refuses these with located errors; the same function decides here.
   const tooLong = oversizedNames(unit, config)[0];
   if (tooLong) {
-    ctx.diagnostics.add(unitDiagnostic(config.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
+    ctx.findings.add(unitFinding(config.manifest, unit, "", "render-name-too-long", nameMessage(tooLong, unit)));
     return null;
   }
   const dir = place.path;
@@ -39,7 +39,7 @@ export function renderUnit(unit: Unit, ctx: RenderContext): RenderedUnit | null 
     const target = unitFile(dir, ...planned.segments);
     const templateFile = ctx.runner.fileOf(planned.template);
     if ("unsafe" in target) {
-      ctx.diagnostics.add(templateDiagnostic(templateFile, "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a file name in the GitOps repository`), subject);
+      ctx.findings.add(templateFinding(templateFile, "render-unsafe-path", `${JSON.stringify(target.unsafe)} cannot be a file name in the GitOps repository`), subject);
       continue;
     }
     const rendered = ctx.runner.run({ template: planned.template, view: planned.view, subject, kind: planned.kind, allowEmpty: planned.allowEmpty });
@@ -63,8 +63,8 @@ export function renderUnit(unit: Unit, ctx: RenderContext): RenderedUnit | null 
 function reportUnknownDependencyTypes(unit: Unit, ctx: RenderContext): void {
   for (const [name, dependency] of Object.entries(unit.spec.dependencies)) {
     if (Object.hasOwn(ctx.config.dependencies, dependency.type)) continue;
-    ctx.diagnostics.add(
-      unitDiagnostic(
+    ctx.findings.add(
+      unitFinding(
         ctx.config.manifest,
         unit,
         pointer("dependencies", name, "type"),
@@ -94,13 +94,13 @@ function claimIngress(unit: Unit, ctx: RenderContext): string | null {
   const description = `ingress ${claim.host}${claim.route} on cluster ${unit.cluster}`;
   const field = unit.origins["/ingress/host"] !== undefined ? "/ingress/host" : "/ingress";
   if ("unsafe" in claim.target) {
-    ctx.diagnostics.add(unitDiagnostic(ctx.config.manifest, unit, field, "render-unsafe-path", `${JSON.stringify(claim.target.unsafe)} cannot be a path segment in the GitOps repository`));
+    ctx.findings.add(unitFinding(ctx.config.manifest, unit, field, "render-unsafe-path", `${JSON.stringify(claim.target.unsafe)} cannot be a path segment in the GitOps repository`));
     return null;
   }
   const first = ctx.claims.get(claim.target.path);
   if (first) {
-    ctx.diagnostics.add(
-      unitDiagnostic(
+    ctx.findings.add(
+      unitFinding(
         ctx.config.manifest,
         unit,
         field,
@@ -118,8 +118,8 @@ function valuesAccepted(values: unknown, templateFile: string, subject: string, 
   if (!ctx.validateValues) return true;
   const problems = ctx.validateValues(values);
   for (const problem of problems) {
-    ctx.diagnostics.add(
-      templateDiagnostic(templateFile, "render-invalid-values", `rendered ${problem}, per the chart's values.schema.json`),
+    ctx.findings.add(
+      templateFinding(templateFile, "render-invalid-values", `rendered ${problem}, per the chart's values.schema.json`),
       subject,
     );
   }

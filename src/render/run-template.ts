@@ -3,8 +3,8 @@
  * error is `render-template-error`, output that is not valid YAML (or not an identifiable object)
  * is `render-invalid-output`; both name the template file, and neither produces a file.
  */
-import type { DiagnosticCollector } from "./collector.js";
-import { templateDiagnostic } from "./diagnostics.js";
+import type { FindingCollector } from "./collector.js";
+import { templateFinding } from "./findings.js";
 import { normalizeOutput, parseObjects, parseValues } from "./parse-back.js";
 import { templateError, TEMPLATE_SUFFIX, type CompiledTemplateSet } from "./templates.js";
 
@@ -26,12 +26,12 @@ export interface RunRequest {
 export class TemplateRunner {
   constructor(
     private readonly set: CompiledTemplateSet,
-    private readonly diagnostics: DiagnosticCollector,
+    private readonly findings: FindingCollector,
   ) {}
 
   /** The file a template comes from (or would, when the set lacks it), for diagnostics. */
   fileOf(name: string): string {
-    return this.set.templates.get(name)?.file ?? this.set.broken.get(name)?.file ?? `templates/${name}${TEMPLATE_SUFFIX}`;
+    return this.set.templates.get(name)?.file ?? this.set.broken.get(name)?.at.document ?? `templates/${name}${TEMPLATE_SUFFIX}`;
   }
 
   /** The accepted output; null when the template is missing, broken or fails (diagnostic recorded), or renders nothing. */
@@ -41,7 +41,7 @@ export class TemplateRunner {
       // A template that failed to compile was reported once already.
       if (!this.set.broken.has(request.template)) {
         const file = `templates/${request.template}${TEMPLATE_SUFFIX}`;
-        this.diagnostics.add(templateDiagnostic(file, "render-template-missing", `the template set has no ${request.template}${TEMPLATE_SUFFIX}`));
+        this.findings.add(templateFinding(file, "render-template-missing", `the template set has no ${request.template}${TEMPLATE_SUFFIX}`));
       }
       return null;
     }
@@ -51,16 +51,16 @@ export class TemplateRunner {
     } catch (error) {
       const { message, line, column } = templateError(error);
       const readable = message.replace(/^"(.+)" not defined in .*$/, "{{$1}} is not in the view model");
-      this.diagnostics.add(
-        templateDiagnostic(template.file, "render-template-error", `template ${template.file} failed: ${readable}`, line, column),
+      this.findings.add(
+        templateFinding(template.file, "render-template-error", `template ${template.file} failed: ${readable}`, line, column),
         request.subject,
       );
       return null;
     }
     const parsed = request.kind === "values" ? parseValues(text) : parseObjects(text);
     if (!parsed.ok) {
-      this.diagnostics.add(
-        templateDiagnostic(
+      this.findings.add(
+        templateFinding(
           template.file,
           "render-invalid-output",
           `template ${template.file} rendered invalid output (line ${parsed.line} of the output): ${parsed.message}`,
@@ -73,8 +73,8 @@ export class TemplateRunner {
     }
     if (parsed.documents.length === 0) {
       if (!request.allowEmpty) {
-        this.diagnostics.add(
-          templateDiagnostic(template.file, "render-invalid-output", `template ${template.file} rendered no object`),
+        this.findings.add(
+          templateFinding(template.file, "render-invalid-output", `template ${template.file} rendered no object`),
           request.subject,
         );
       }

@@ -5,9 +5,9 @@
  * the same options.
  */
 import Handlebars from "handlebars";
-import type { Diagnostic } from "../core/diagnostic.js";
+import type { Finding } from "../core/diagnostic.js";
 import { BUILTIN_TEMPLATE_SPECS, COMPILE_OPTIONS } from "../generated/templates.js";
-import { templateDiagnostic } from "./diagnostics.js";
+import { templateFinding } from "./findings.js";
 import { concat } from "./helpers.js";
 
 export const TEMPLATE_SUFFIX = ".yaml.hbs";
@@ -23,8 +23,8 @@ export interface CompiledTemplate {
 
 export interface CompiledTemplateSet {
   templates: ReadonlyMap<string, CompiledTemplate>;
-  /** Templates that did not compile, by name: each is reported once and renders no file. */
-  broken: ReadonlyMap<string, Diagnostic>;
+  /** Templates that did not compile, by name (a finding at the template's line): each is reported once and renders no file. */
+  broken: ReadonlyMap<string, Finding>;
   /** What the set was compiled from: compiled functions cannot cross to a worker thread, these can. */
   sources: TemplateSources;
 }
@@ -68,7 +68,7 @@ export function builtinTemplateSet(): CompiledTemplateSet {
 export function compileTemplateSet(sources: Record<string, string>, files: Record<string, string> = {}, base?: CompiledTemplateSet): CompiledTemplateSet {
   const env = environment();
   const templates = new Map<string, CompiledTemplate>(base?.templates);
-  const broken = new Map<string, Diagnostic>(base?.broken);
+  const broken = new Map<string, Finding>(base?.broken);
   for (const key of Object.keys(sources).sort()) {
     const name = templateName(key);
     const file = files[key] ?? `templates/${key}`;
@@ -78,7 +78,7 @@ export function compileTemplateSet(sources: Record<string, string>, files: Recor
       broken.delete(name);
     } catch (error) {
       templates.delete(name);
-      broken.set(name, compileDiagnostic(file, error));
+      broken.set(name, compileFinding(file, error));
     }
   }
   const own = { sources: { ...base?.sources.sources, ...sources }, files: { ...base?.sources.files, ...files } };
@@ -123,7 +123,7 @@ export function templateError(error: unknown): TemplateError {
   return { message, line, column };
 }
 
-function compileDiagnostic(file: string, error: unknown): Diagnostic {
+function compileFinding(file: string, error: unknown): Finding {
   const { message, line, column } = templateError(error);
-  return templateDiagnostic(file, "render-template-error", `template ${file} does not compile: ${message}`, line, column);
+  return templateFinding(file, "render-template-error", `template ${file} does not compile: ${message}`, line, column);
 }

@@ -41,7 +41,8 @@ export async function settingsFromConfigText(source: FileSource, text: string, r
   const files = await readConfigFiles(source, loaded.config, { ...request, text });
   const diagnostics = [...loaded.diagnostics, ...files.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, location: request.location, diagnostics };
-  return { ok: true, config: loaded.config, configured: true, location: request.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics };
+  const configDocument = { file: request.file, text };
+  return { ok: true, config: loaded.config, configured: true, location: request.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics, configDocument };
 }
 
 export interface ConfigFiles {

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Diagnostic } from "../core/diagnostic.js";
+import type { DocumentText } from "../document/locate.js";
 import type { RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 
@@ -14,5 +15,7 @@ export type OrgSettings =
       templates: CompiledTemplateSet;
       renderOptions: RenderOptions;
       diagnostics: Diagnostic[];
+      /** The config as read (absent on the built-in defaults): what the render finds about it is located in it. */
+      configDocument?: DocumentText;
     }
   | { ok: false; location: string; diagnostics: Diagnostic[] };

@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG } from "../config/defaults.js";
 /** The repository that holds the org config: `<org>/.github`. */
 export const ORG_CONFIG_REPO = ".github";
 /** The org config, in that repository (and the CLI's and the Action's default `--config`). */
-export const ORG_CONFIG_PATH = ".github/paved.yml";
+export { ORG_CONFIG_PATH } from "../core/org-config-path.js";
 /** The manifest, when the org config names none (or cannot be read): the config's own default. */
 export const DEFAULT_MANIFEST_PATH = DEFAULT_CONFIG.manifest;
 

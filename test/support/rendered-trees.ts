@@ -9,7 +9,8 @@ import { expect } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import type { ResolvedConfig } from "../../src/config/types.js";
 import { checkManifestAndPolicies as checkManifest } from "../../src/policy/checked-manifest.js";
-import { loadTemplateSet, renderUnits } from "../../src/render/index.js";
+import { loadTemplateSet } from "../../src/render/index.js";
+import { renderUnits } from "./render-alone.js";
 import type { RenderedObject } from "./conformance.js";
 
 export const readRepoFile = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");

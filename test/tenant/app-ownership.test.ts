@@ -125,6 +125,31 @@ describe("shared and listed files say whose they are", () => {
     expect(fake.readTree(GITOPS)).toEqual(before);
   });
 
+  it("a service another repository deploys is refused at that service's line in the manifest, not at 1:1", async () => {
+    seedOrg(fake);
+    await applyHead(APP_REPO);
+    const before = fake.readTree(GITOPS);
+    // The team's second repository declares `api` again: same environments, same namespaces.
+    const jobs = "apiVersion: paved.dev/v1\nowner: payments\n# the team's batch jobs\nservices:\n  jobs:\n    image: ghcr.io/acme/payments-jobs:1.0.0\n    replicas: 2\n  api:\n    image: ghcr.io/acme/payments-api:9.9.9\n    replicas: 2\n";
+    fake.addRepo("acme/payments-jobs", { files: { "platform.yaml": jobs } });
+    fake.grantTeam("acme/payments-jobs", "payments", "write");
+    await applyHead("acme/payments-jobs");
+
+    const [check] = fake.checkRuns("acme/payments-jobs", { name: "Paved" });
+    expect(check!.conclusion).toBe("failure");
+    const taken = check!.annotations.filter((a) => a.message.includes("is already taken by"));
+    expect(taken.some((a) => a.message.startsWith("production/payments/api ")), JSON.stringify(check!.output)).toBe(true);
+    const apiLine = jobs.split("\n").indexOf("  api:") + 1;
+    expect(apiLine).toBe(8);
+    for (const annotation of taken) {
+      expect(annotation.path).toBe("platform.yaml");
+      // Its units and its catalog entry: each blamed on the service that collides.
+      expect(annotation.message).toMatch(/^((staging|production)\/[a-z-]+\/api|catalog\/payments\/api\.yaml) in the GitOps repository is already taken by acme\/payments /);
+      expect(annotation.start_line).toBe(apiLine);
+    }
+    expect(fake.readTree(GITOPS)).toEqual(before);
+  });
+
   it("rewrites a project another repository of the team rendered", async () => {
     seedOrg(fake);
     fake.addRepo("acme/payments-jobs", { files: { "platform.yaml": "apiVersion: paved.dev/v1\nowner: payments\nservices:\n  jobs:\n    image: ghcr.io/acme/payments-jobs:1.0.0\n    replicas: 2\n" } });
