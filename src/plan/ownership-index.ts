@@ -1,5 +1,7 @@
-// js-yaml, not `yaml`: its dump is the byte format Paved's files already have in GitOps repositories (a new emitter would rewrite them).
-import { dump, load } from "js-yaml";
+// js-yaml, not `yaml`: its dump is the byte format Paved's files already have in GitOps repositories (a new emitter would rewrite them);
+// index-yaml.ts writes those same bytes faster.
+import { load } from "js-yaml";
+import { dumpIndexYaml } from "./index-yaml.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { RenderResult, Source } from "../core/files.js";
 import { unitKey, type Unit } from "../core/unit.js";
@@ -94,7 +96,7 @@ export function formatIndex(index: OwnershipIndex): string {
   return (
     `# Files in this repository owned by ${index.source}${index.id === undefined ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.\n` +
     "# Paved deletes only files listed here; do not edit by hand.\n" +
-    dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' })
+    dumpIndexYaml(doc)
   );
 }
 
@@ -105,7 +107,7 @@ export function formatIndex(index: OwnershipIndex): string {
 export function withDeployed(content: string, deployed: Deployed | undefined): string {
   const without = content.replace(/^deployed:\n[\s\S]*$/m, "");
   if (!deployed || Object.keys(deployed).length === 0) return without;
-  return without + dump({ deployed }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+  return without + dumpIndexYaml({ deployed });
 }
 
 export function hasDeployedRecord(content: string): boolean {
