@@ -1,7 +1,9 @@
 /**
  * The ownership index's dedicated writer (src/plan/index-yaml.ts) writes exactly the bytes js-yaml's
  * `dump` wrote, which every GitOps repository already holds: a different byte would rewrite every
- * index on the next apply. Checked on a real index and over generated ones with hostile strings.
+ * index on the next apply. Its reader (src/plan/index-yaml-read.ts) reads what js-yaml's `load`
+ * reads, or declines. Checked on a real index and over generated ones with hostile strings, and
+ * (the reader) on indexes mutated the way hand edits and corruption do.
  */
 import fc from "fast-check";
 import yaml from "js-yaml";
@@ -9,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load.js";
 import { desiredState } from "../src/plan/pipeline.js";
 import { dumpIndexYaml, INDEX_DUMP_OPTIONS, simpleYaml } from "../src/plan/index-yaml.js";
+import { readIndexYaml } from "../src/plan/index-yaml-read.js";
 import { formatIndex, parseIndex, withDeployed, type OwnershipIndex } from "../src/plan/ownership-index.js";
 import { defaultTemplates } from "../src/render/index.js";
 import { CONFIG_TEXT, sourceOf, teamManifest } from "../bench/fixtures.mjs";
@@ -140,5 +143,72 @@ describe("the ownership index's writer", () => {
       expect(simpleYaml(odd)).toBeUndefined();
       expect(dumpIndexYaml(odd)).toBe(reference(odd));
     }
+  });
+});
+
+/** Edits a hand (or a bad merge, or a truncation) makes to an index. */
+const LINE_EDITS = ["", "#", "# c", "---", "...", "x", "x:", "x: y", "  x: y", "- x", "  - x", "    - a: b", "key: value # c", "a: [b]", "a: {b: c}", "a: &x b", "a: *x", "a: !!str 1", "a: |", "  b", "a: null", "a: ~", "a: 2001-12-14", "a: 1.5", "a: 0x1F", "a: 1_000", "a: 12345678901234567890", "a: -0", "a: 'q'", 'a: "q', 'a: "\\x41"', "a: yes", "a:b", "a: b: c", "\ufeffa: b", "a : b", "a:  b", "a: b ", "-", "- ", "-x"];
+const edit = fc.record({ line: fc.nat(), kind: fc.constantFrom("replace", "insert", "delete", "indent", "outdent", "append", "split"), text: fc.constantFrom(...LINE_EDITS) });
+
+function mutate(text: string, edits: Array<{ line: number; kind: string; text: string }>): string {
+  const lines = text.slice(0, -1).split("\n");
+  for (const e of edits) {
+    const i = e.line % lines.length;
+    const line = lines[i]!;
+    if (e.kind === "replace") lines[i] = e.text;
+    else if (e.kind === "insert") lines.splice(i, 0, e.text);
+    else if (e.kind === "delete") lines.splice(i, 1);
+    else if (e.kind === "indent") lines[i] = (i % 2 ? " " : "  ") + line;
+    else if (e.kind === "outdent") lines[i] = line.replace(/^ {1,2}/, "");
+    else if (e.kind === "append") lines[i] = line + e.text;
+    else lines.splice(i, 1, line.slice(0, line.length >> 1), line.slice(line.length >> 1));
+    if (lines.length === 0) lines.push("");
+  }
+  return lines.join("\n") + "\n";
+}
+
+describe("the ownership index's reader", () => {
+  it("reads a real 100-service index itself, as js-yaml reads it", () => {
+    const { config } = loadConfig(CONFIG_TEXT, "paved.yml");
+    const desired = desiredState(teamManifest(0, 100, { changed: 3 }), "platform.yaml", config!, sourceOf(0), defaultTemplates());
+    const content = desired.index!.content;
+    const read = readIndexYaml(content);
+    expect(read).toBeDefined();
+    expect(read).toStrictEqual(yaml.load(content));
+  });
+
+  it("reads generated indexes, hostile strings included, as js-yaml does (or declines)", () => {
+    let read = 0;
+    fc.assert(
+      fc.property(index, (generated) => {
+        // The header comment names the source and id (a repository name and a number, never a line break).
+        fc.pre(!/[\n\r]/.test(`${generated.source}${generated.id ?? ""}`));
+        const content = formatIndex(generated);
+        const mine = readIndexYaml(content);
+        if (mine === undefined) return; // a multi-line or quoted key, say: js-yaml reads it
+        read++;
+        expect(mine).toStrictEqual(yaml.load(content));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(read).toBeGreaterThan(50);
+  });
+
+  it("never reads an edited or corrupted index differently from js-yaml", () => {
+    const { config } = loadConfig(CONFIG_TEXT, "paved.yml");
+    const base = desiredState(teamManifest(0, 4, { changed: 1 }), "platform.yaml", config!, sourceOf(0), defaultTemplates()).index!.content;
+    const withDeployed = base + "deployed:\n  production:\n    commit: " + "a".repeat(40) + "\n    action: merge\n    held: false\n    previous: []\n";
+    let read = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(base, withDeployed), fc.array(edit, { minLength: 1, maxLength: 3 }), (text, edits) => {
+        const mutated = mutate(text, edits);
+        const mine = readIndexYaml(mutated);
+        if (mine === undefined) return;
+        read++;
+        expect(mine).toStrictEqual(yaml.load(mutated));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(read).toBeGreaterThan(100);
   });
 });

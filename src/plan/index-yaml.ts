@@ -16,13 +16,14 @@ export const INDEX_DUMP_OPTIONS: DumpOptions = { lineWidth: -1, noRefs: true, qu
 class NotSimple extends Error {}
 
 /**
- * Strings js-yaml writes plain, unquoted: a letter or `/` first (so never a number, date or `.inf`),
+ * Strings js-yaml writes plain, unquoted: a letter, `/` or `.` and a letter first (so never a number,
+ * a date, `.inf` or `.nan`: those are excluded),
  * then no space, quote, flow indicator or other YAML indicator, and not ending in `:`. Words YAML
  * reads as null or a boolean (YAML 1.1's `yes`/`off` included, which js-yaml quotes) are excluded.
  */
-const PLAIN = /^[A-Za-z/][A-Za-z0-9._/@:#+~=-]*$/;
+export const PLAIN = /^(?:[A-Za-z/]|\.(?!(?:inf|Inf|INF|nan|NaN|NAN)$)[A-Za-z])[A-Za-z0-9._/@:#+~=-]*$/;
 const PLAIN_LAST = /[^:]$/;
-const RESERVED = new Set(["null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"]);
+export const RESERVED = new Set(["null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"]);
 /** js-yaml writes a key longer than this as an explicit `? key` pair. */
 const MAX_IMPLICIT_KEY = 1024;
 

@@ -1,7 +1,8 @@
 // js-yaml, not `yaml`: its dump is the byte format Paved's files already have in GitOps repositories (a new emitter would rewrite them);
-// index-yaml.ts writes those same bytes faster.
+// index-yaml.ts writes those same bytes faster, index-yaml-read.ts reads them back faster.
 import { load } from "js-yaml";
 import { dumpIndexYaml } from "./index-yaml.js";
+import { readIndexYaml } from "./index-yaml-read.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { RenderResult, Source } from "../core/files.js";
 import { unitKey, type Unit } from "../core/unit.js";
@@ -123,7 +124,7 @@ export function ownedPaths(index: OwnershipIndex): Set<string> {
 
 /** Reads an index back; throws with a reason when the file is not one (hand-edited, corrupted). */
 export function parseIndex(content: string): OwnershipIndex {
-  const doc = load(content);
+  const doc = readIndexYaml(content) ?? load(content);
   if (!isRecord(doc) || doc.kind !== KIND || typeof doc.source !== "string") {
     throw new Error(`not a Paved ${KIND} (expected kind: ${KIND} and a source)`);
   }
