@@ -4112,10 +4112,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key: key3, sep: sep2, value } = collItem;
+        const { start: start2, key: key3, sep: sep3, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key3 ?? sep2?.[0],
+          next: key3 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4129,7 +4129,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key3 && key3.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep2) {
+          if (!keyProps.anchor && !keyProps.tag && !sep3) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4153,7 +4153,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4169,7 +4169,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4262,7 +4262,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep2 = "";
+        let sep3 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -4276,13 +4276,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep2 + cb;
-              sep2 = "";
+                comment += sep3 + cb;
+              sep3 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep2 += source;
+                sep3 += source;
               hasSpace = true;
               break;
             default:
@@ -4326,18 +4326,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key: key3, sep: sep2, value } = collItem;
+        const { start: start2, key: key3, sep: sep3, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key3 ?? sep2?.[0],
+          next: key3 ?? sep3?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep2 && !value) {
+          if (!props.anchor && !props.tag && !sep3 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4391,8 +4391,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap3 && !sep2 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
+        if (!isMap3 && !sep3 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4404,7 +4404,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key3))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4415,8 +4415,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap3 && !props.found && ctx.options.strict) {
-              if (sep2)
-                for (const st of sep2) {
+              if (sep3)
+                for (const st of sep3) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4433,7 +4433,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4616,7 +4616,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep2 = "";
+      let sep3 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -4633,24 +4633,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent2.slice(trimIndent) + content;
-          sep2 = "\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
-          if (sep2 === " ")
-            sep2 = "\n";
-          else if (!prevMoreIndented && sep2 === "\n")
-            sep2 = "\n\n";
-          value += sep2 + indent2.slice(trimIndent) + content;
-          sep2 = "\n";
+          if (sep3 === " ")
+            sep3 = "\n";
+          else if (!prevMoreIndented && sep3 === "\n")
+            sep3 = "\n\n";
+          value += sep3 + indent2.slice(trimIndent) + content;
+          sep3 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep2 === "\n")
+          if (sep3 === "\n")
             value += "\n";
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          value += sep2 + content;
-          sep2 = " ";
+          value += sep3 + content;
+          sep3 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4839,25 +4839,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep2 = " ";
+      let sep3 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep2 === "\n")
-            res += sep2;
+          if (sep3 === "\n")
+            res += sep3;
           else
-            sep2 = "\n";
+            sep3 = "\n";
         } else {
-          res += sep2 + lm;
-          sep2 = " ";
+          res += sep3 + lm;
+          sep3 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep2 + (match?.[1] ?? "");
+      return res + sep3 + (match?.[1] ?? "");
     }
     __name(unfoldLines, "unfoldLines");
     function doubleQuotedValue(source, onError) {
@@ -5691,14 +5691,14 @@ var require_cst_stringify = __commonJS({
       }
     }
     __name(stringifyToken, "stringifyToken");
-    function stringifyItem({ start: start2, key: key3, sep: sep2, value }) {
+    function stringifyItem({ start: start2, key: key3, sep: sep3, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
       if (key3)
         res += stringifyToken(key3);
-      if (sep2)
-        for (const st of sep2)
+      if (sep3)
+        for (const st of sep3)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6887,18 +6887,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start2 = getFirstKeyStartProps(prev);
-          let sep2;
+          let sep3;
           if (scalar.end) {
-            sep2 = scalar.end;
-            sep2.push(this.sourceToken);
+            sep3 = scalar.end;
+            sep3.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep2 = [this.sourceToken];
+            sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start: start2, key: scalar, sep: sep2 }]
+            items: [{ start: start2, key: scalar, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -7051,15 +7051,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
                   const key3 = it.key;
-                  const sep2 = it.sep;
-                  sep2.push(this.sourceToken);
+                  const sep3 = it.sep;
+                  sep3.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key: key3, sep: sep2 }]
+                    items: [{ start: start3, key: key3, sep: sep3 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -7253,13 +7253,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep2 = fc.end.splice(1, fc.end.length);
-            sep2.push(this.sourceToken);
+            const sep3 = fc.end.splice(1, fc.end.length);
+            sep3.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start: start2, key: fc, sep: sep2 }]
+              items: [{ start: start2, key: fc, sep: sep3 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -10969,7 +10969,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve12.call(this, root3, ref);
+      let _sch = resolve13.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -11000,13 +11000,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve12(root3, ref) {
+    function resolve13(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve12, "resolve");
+    __name(resolve13, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -11901,7 +11901,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve12(baseURI, relativeURI, options) {
+    function resolve13(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -11937,51 +11937,51 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve12, "resolve");
-    function resolveComponent(base, relative4, options, skipNormalization) {
+    __name(resolve13, "resolve");
+    function resolveComponent(base, relative5, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse3(serialize(base, options), options);
-        relative4 = parse3(serialize(relative4, options), options);
+        relative5 = parse3(serialize(relative5, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative4.scheme) {
-        target.scheme = relative4.scheme;
-        target.userinfo = relative4.userinfo;
-        target.host = relative4.host;
-        target.port = relative4.port;
-        target.path = removeDotSegments(relative4.path || "");
-        target.query = relative4.query;
+      if (!options.tolerant && relative5.scheme) {
+        target.scheme = relative5.scheme;
+        target.userinfo = relative5.userinfo;
+        target.host = relative5.host;
+        target.port = relative5.port;
+        target.path = removeDotSegments(relative5.path || "");
+        target.query = relative5.query;
       } else {
-        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
-          target.userinfo = relative4.userinfo;
-          target.host = relative4.host;
-          target.port = relative4.port;
-          target.path = removeDotSegments(relative4.path || "");
-          target.query = relative4.query;
+        if (relative5.userinfo !== void 0 || relative5.host !== void 0 || relative5.port !== void 0) {
+          target.userinfo = relative5.userinfo;
+          target.host = relative5.host;
+          target.port = relative5.port;
+          target.path = removeDotSegments(relative5.path || "");
+          target.query = relative5.query;
         } else {
-          if (!relative4.path) {
+          if (!relative5.path) {
             target.path = base.path;
-            if (relative4.query !== void 0) {
-              target.query = relative4.query;
+            if (relative5.query !== void 0) {
+              target.query = relative5.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative4.path[0] === "/") {
-              target.path = removeDotSegments(relative4.path);
+            if (relative5.path[0] === "/") {
+              target.path = removeDotSegments(relative5.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative4.path;
+                target.path = "/" + relative5.path;
               } else if (!base.path) {
-                target.path = relative4.path;
+                target.path = relative5.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative5.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative4.query;
+            target.query = relative5.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -11989,7 +11989,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative4.fragment;
+      target.fragment = relative5.fragment;
       return target;
     }
     __name(resolveComponent, "resolveComponent");
@@ -12308,7 +12308,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve12,
+      resolve: resolve13,
       resolveComponent,
       equal,
       serialize,
@@ -19663,7 +19663,7 @@ var require_util2 = __commonJS({
         }
         path = url.path;
       }
-      var isAbsolute4 = exports.isAbsolute(path);
+      var isAbsolute5 = exports.isAbsolute(path);
       var parts = path.split(/\/+/);
       for (var part2, up = 0, i = parts.length - 1; i >= 0; i--) {
         part2 = parts[i];
@@ -19683,7 +19683,7 @@ var require_util2 = __commonJS({
       }
       path = parts.join("/");
       if (path === "") {
-        path = isAbsolute4 ? "/" : ".";
+        path = isAbsolute5 ? "/" : ".";
       }
       if (url) {
         url.path = path;
@@ -19730,7 +19730,7 @@ var require_util2 = __commonJS({
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative4(aRoot, aPath) {
+    function relative5(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -19749,8 +19749,8 @@ var require_util2 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    __name(relative4, "relative");
-    exports.relative = relative4;
+    __name(relative5, "relative");
+    exports.relative = relative5;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -23454,8 +23454,8 @@ function clip(text3, max = 60) {
 __name(clip, "clip");
 
 // src/cli/io.ts
-import { readFile, stat } from "node:fs/promises";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { readFile as readFile2, stat } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, relative as relative2, resolve as resolve2 } from "node:path";
 
 // src/core/diagnostic.ts
 function hasErrors(diagnostics) {
@@ -33092,10 +33092,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep2 = "";
+        let sep3 = "";
         for (let sub of this.subs) {
-          out += sep2;
-          sep2 = "|";
+          out += sep3;
+          sep3 = "|";
           out += sub.appendTo();
         }
         break;
@@ -38656,6 +38656,69 @@ function diagnosticLine(d, style) {
 }
 __name(diagnosticLine, "diagnosticLine");
 
+// src/cli/exit.ts
+var EXIT_OK = 0;
+var EXIT_FAILED = 1;
+var EXIT_USAGE = 2;
+function exitCodeFor(diagnostics) {
+  return hasErrors(diagnostics) ? EXIT_FAILED : EXIT_OK;
+}
+__name(exitCodeFor, "exitCodeFor");
+
+// src/settings/local-files.ts
+import { readdir, readFile, realpath } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
+function absent(error) {
+  return ABSENT.has(error.code ?? "");
+}
+__name(absent, "absent");
+function localFiles(root3, name) {
+  const at = /* @__PURE__ */ __name((path) => join(root3, ...path.split("/")), "at");
+  let realRoot;
+  const contained = /* @__PURE__ */ __name(async (path) => {
+    realRoot ??= realpath(root3);
+    const [real, top] = await Promise.all([realpath(at(path)), realRoot]);
+    const inside = relative(top, real);
+    return inside === "" || !(inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) ? real : null;
+  }, "contained");
+  return {
+    name,
+    async readText(path) {
+      try {
+        const real = await contained(path);
+        return real === null ? null : await readFile(real, "utf8");
+      } catch (error) {
+        if (absent(error)) return null;
+        throw error;
+      }
+    },
+    async listFiles(folder) {
+      let entries2;
+      try {
+        const real = await contained(folder);
+        if (real === null) return null;
+        entries2 = await readdir(real, { withFileTypes: true });
+      } catch (error) {
+        if (absent(error)) return null;
+        throw error;
+      }
+      return entries2.filter((entry) => entry.isFile()).map((entry) => entry.name).sort().map((file) => ({ name: file, path: folder === "." || folder === "" ? file : `${folder}/${file}` }));
+    },
+    displayName: at
+  };
+}
+__name(localFiles, "localFiles");
+function localConfigRoot(base, configPath) {
+  const absolute = resolve(base, configPath);
+  const inside = relative(base, absolute);
+  if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    return { root: dirname(absolute), configPath: basename(absolute) };
+  }
+  return { root: resolve(base), configPath: inside.split(sep).join("/") };
+}
+__name(localConfigRoot, "localConfigRoot");
+
 // src/core/provenance.ts
 var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
 var SOURCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -43520,35 +43583,83 @@ function result(files, units, owned, shared2, diagnostics) {
 __name(result, "result");
 
 // src/render/load-templates.ts
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-function readTemplateDir(dir) {
-  const sources = {};
-  const files = {};
-  const names = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
-  for (const name of names) {
-    sources[name] = readFileSync(join(dir, name), "utf8");
-    files[name] = join(dir, name);
-  }
-  return { sources, files };
-}
-__name(readTemplateDir, "readTemplateDir");
 var builtinSet;
 function defaultTemplates() {
   builtinSet ??= builtinTemplateSet();
   return builtinSet;
 }
 __name(defaultTemplates, "defaultTemplates");
-function loadTemplateSet(dir) {
-  if (dir === null) return defaultTemplates();
-  const own = readTemplateDir(dir);
-  return compileTemplateSet(own.sources, own.files, defaultTemplates());
+function templateSetWith(sources, files) {
+  return compileTemplateSet(sources, files, defaultTemplates());
 }
-__name(loadTemplateSet, "loadTemplateSet");
+__name(templateSetWith, "templateSetWith");
+
+// src/settings/paths.ts
+import { posix } from "node:path";
+var ORG_CONFIG_PATH = ".github/paved.yml";
+var DEFAULT_MANIFEST_PATH = DEFAULT_CONFIG.manifest;
+function configRelativePath(configPath, relative5) {
+  const path = posix.normalize(posix.join(posix.dirname(configPath), relative5));
+  return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
+}
+__name(configRelativePath, "configRelativePath");
+
+// src/settings/load.ts
+async function readConfigFiles(source, config2, at) {
+  const problem2 = /* @__PURE__ */ __name((code, pointer2, message) => ({ severity: "error", code, message, at: { document: at.file, pointer: pointer2, side: "value" } }), "problem");
+  const templates = await readTemplates(source, config2.render.templates, at.configPath, problem2);
+  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema ?? null : null;
+  const schema2 = await readValuesSchema(source, schemaPath, at.configPath, problem2);
+  const findings = [...templates.findings, ...schema2.findings];
+  const document = findings.length > 0 ? { file: at.file, sourceMap: parseYaml(at.text, at.file).sourceMap } : void 0;
+  return {
+    templates: templates.templates,
+    renderOptions: schema2.valuesSchema ? { valuesSchema: schema2.valuesSchema } : {},
+    diagnostics: document ? findings.map((finding) => locateFinding(finding, document)) : []
+  };
+}
+__name(readConfigFiles, "readConfigFiles");
+async function readTemplates(source, folder, configPath, problem2) {
+  if (folder === null) return { templates: defaultTemplates(), findings: [] };
+  const missing = /* @__PURE__ */ __name(() => ({ templates: defaultTemplates(), findings: [problem2("templates-not-found", "/render/templates", `render.templates: the folder \`${folder}\` was not found in ${source.name}`)] }), "missing");
+  const dir = configRelativePath(configPath, folder);
+  if (dir === null) return missing();
+  const entries2 = await source.listFiles(dir);
+  if (entries2 === null) return missing();
+  const sources = {};
+  const files = {};
+  for (const entry of entries2.filter((e) => e.name.endsWith(TEMPLATE_SUFFIX))) {
+    const text3 = await source.readText(entry.path);
+    if (text3 === null) continue;
+    sources[entry.name] = text3;
+    files[entry.name] = source.displayName(entry.path);
+  }
+  return { templates: templateSetWith(sources, files), findings: [] };
+}
+__name(readTemplates, "readTemplates");
+async function readValuesSchema(source, location2, configPath, problem2) {
+  if (location2 === null) return { findings: [] };
+  const pointer2 = "/render/chart/valuesSchema";
+  const path = configRelativePath(configPath, location2);
+  if (path === null) return { findings: [problem2("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` must be a path in ${source.name}`)] };
+  const text3 = await source.readText(path);
+  if (text3 === null) return { findings: [problem2("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
+  let schema2;
+  try {
+    schema2 = JSON.parse(text3);
+  } catch (error) {
+    return { findings: [problem2("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error.message})`)] };
+  }
+  if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) {
+    return { findings: [problem2("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not a JSON Schema (not a JSON object)`)] };
+  }
+  return { valuesSchema: schema2, findings: [] };
+}
+__name(readValuesSchema, "readValuesSchema");
 
 // src/cli/io.ts
 var CliError = class extends Error {
-  constructor(message, exitCode = 2) {
+  constructor(message, exitCode = EXIT_USAGE) {
     super(message);
     this.exitCode = exitCode;
   }
@@ -43557,29 +43668,17 @@ var CliError = class extends Error {
     __name(this, "CliError");
   }
 };
-var ConfigFileError = class extends CliError {
-  constructor(message, pointer2, problem2) {
-    super(message, 2);
-    this.pointer = pointer2;
-    this.problem = problem2;
-  }
-  pointer;
-  problem;
-  static {
-    __name(this, "ConfigFileError");
-  }
-};
-var DEFAULT_MANIFEST = "platform.yaml";
-var DEFAULT_CONFIG_PATH = ".github/paved.yml";
+var DEFAULT_MANIFEST = DEFAULT_MANIFEST_PATH;
+var DEFAULT_CONFIG_PATH = ORG_CONFIG_PATH;
 var STDIN = "-";
 var STDIN_NAME = "<stdin>";
 function displayPath(io, path) {
   if (path === STDIN) return STDIN_NAME;
-  return isAbsolute(path) ? path : relative(io.cwd, resolve(io.cwd, path)) || path;
+  return isAbsolute2(path) ? path : relative2(io.cwd, resolve2(io.cwd, path)) || path;
 }
 __name(displayPath, "displayPath");
 async function readStdin(io, what) {
-  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, 2);
+  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, EXIT_USAGE);
   const chunks = [];
   for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
   return Buffer.concat(chunks);
@@ -43589,23 +43688,23 @@ async function readText(io, path, what) {
   const bytes = path === STDIN ? await readStdin(io, what) : await readBytes(io, path, what);
   const decoded = decodeText(bytes, displayPath(io, path));
   if ("text" in decoded) return decoded.text;
-  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), 1);
+  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), EXIT_FAILED);
 }
 __name(readText, "readText");
 async function readBytes(io, path, what) {
-  const absolute = resolve(io.cwd, path);
+  const absolute = resolve2(io.cwd, path);
   try {
-    return await readFile(absolute);
+    return await readFile2(absolute);
   } catch (error) {
     const code = error.code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EACCES" ? "permission denied" : error.message;
-    throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, 2);
+    throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, EXIT_USAGE);
   }
 }
 __name(readBytes, "readBytes");
 async function exists(io, path) {
   try {
-    return (await stat(resolve(io.cwd, path))).isFile();
+    return (await stat(resolve2(io.cwd, path))).isFile();
   } catch {
     return false;
   }
@@ -43627,8 +43726,9 @@ async function checkManifestFile(io, options) {
   const file = displayPath(io, path);
   const loaded = await loadCliConfig(io, options.config);
   const sources = loaded.file !== void 0 && loaded.text !== void 0 ? { [loaded.file]: loaded.text } : {};
+  const configFile = { ...loaded.file !== void 0 ? { file: loaded.file } : {}, ...loaded.text !== void 0 ? { text: loaded.text } : {} };
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources };
+    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources, configFile };
   }
   const text3 = await readText(io, path, "manifest");
   sources[file] = text3;
@@ -43638,7 +43738,8 @@ async function checkManifestFile(io, options) {
     config: loaded.config,
     check,
     file,
-    sources
+    sources,
+    configFile
   };
 }
 __name(checkManifestFile, "checkManifestFile");
@@ -43702,34 +43803,12 @@ function writeDiagnostics(io, format, diagnostics, summary2, sources = {}) {
   }
 }
 __name(writeDiagnostics, "writeDiagnostics");
-async function loadConfigFiles(command, io, config2, configFile) {
-  const base = resolve(io.cwd, configFile ? dirname(configFile) : ".");
-  const dir = config2.render.templates === null ? null : resolve(base, config2.render.templates);
-  let templates;
-  try {
-    templates = loadTemplateSet(dir);
-  } catch (error) {
-    const why = error.message;
-    throw new ConfigFileError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${why}`, "/render/templates", `cannot read the templates folder \`${config2.render.templates}\` (${dir}): ${why}`);
-  }
-  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema : void 0;
-  if (!schemaPath) return { templates };
-  const absolute = resolve(base, schemaPath);
-  let text3;
-  try {
-    text3 = await readFile(absolute, "utf8");
-  } catch (error) {
-    const why = error.message;
-    throw new ConfigFileError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${why}`, "/render/chart/valuesSchema", `cannot read the chart's values schema \`${schemaPath}\` (${displayPath(io, absolute)}): ${why}`);
-  }
-  try {
-    const schema2 = JSON.parse(text3);
-    if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) throw new Error("not a JSON object");
-    return { templates, valuesSchema: schema2 };
-  } catch (error) {
-    const why = error.message;
-    throw new ConfigFileError(`paved ${command}: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${why}`, "/render/chart/valuesSchema", `the chart's values schema \`${schemaPath}\` is not valid JSON: ${why}`);
-  }
+async function loadConfigFiles(io, config2, loaded) {
+  const file = loaded.file ?? DEFAULT_CONFIG_PATH;
+  const at = localConfigRoot(io.cwd, file);
+  const shown = relative2(io.cwd, at.root);
+  const source = localFiles(at.root, shown === "" ? "the working folder" : `\`${isAbsolute2(shown) ? at.root : shown}\``);
+  return readConfigFiles(source, config2, { configPath: at.configPath, file, text: loaded.text ?? "" });
 }
 __name(loadConfigFiles, "loadConfigFiles");
 
@@ -45391,7 +45470,7 @@ var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve12) => setTimeout(resolve12, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve13) => setTimeout(resolve13, ms)));
   let plan;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -45429,7 +45508,7 @@ __name(defaultBackoff, "defaultBackoff");
 // src/gitops/deploy.ts
 async function deploy(inputs) {
   const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
-  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve12) => setTimeout(resolve12, ms)));
+  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve13) => setTimeout(resolve13, ms)));
   const rendered = new Map([...inputs.seed ?? []].map(([c, s]) => [c, Promise.resolve(s)]));
   const stateAt = /* @__PURE__ */ __name((commit) => {
     if (!rendered.has(commit)) {
@@ -45550,14 +45629,14 @@ function gitEnvironment(extra = {}) {
 }
 __name(gitEnvironment, "gitEnvironment");
 function gitRunner(dir) {
-  return (args, options = {}) => new Promise((resolve12, reject) => {
+  return (args, options = {}) => new Promise((resolve13, reject) => {
     const child = execFile(
       "git",
       ["-C", dir, ...args],
       { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: gitEnvironment(options.env) },
       (error, stdout, stderr) => {
         if (error) reject(new GitError(args, error.code ?? void 0, stderr.toString("utf8")));
-        else resolve12(stdout);
+        else resolve13(stdout);
       }
     );
     child.stdin?.on("error", () => {
@@ -45844,11 +45923,11 @@ function parseCommandArgs(command, args, options, maxPositionals) {
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new CliError(usageProblem(command, error, Object.keys(options)), 2);
+    throw new CliError(usageProblem(command, error, Object.keys(options)), EXIT_USAGE);
   }
   if (parsed.positionals.length > maxPositionals) {
     const extra = parsed.positionals.slice(maxPositionals).join(" ");
-    throw new CliError(`paved ${command}: unexpected argument \`${extra}\`; see \`paved ${command} --help\``, 2);
+    throw new CliError(`paved ${command}: unexpected argument \`${extra}\`; see \`paved ${command} --help\``, EXIT_USAGE);
   }
   return parsed;
 }
@@ -45870,27 +45949,27 @@ function oneOf(command, option, value, allowed, fallback) {
   if (typeof value === "string" && allowed.includes(value)) return value;
   throw new CliError(
     `paved ${command}: \`--${option}\` must be one of ${allowed.join(", ")}, not \`${String(value)}\`${didYouMean(String(value), allowed)}`,
-    2
+    EXIT_USAGE
   );
 }
 __name(oneOf, "oneOf");
 function sourceIdOption(command, value) {
   if (typeof value !== "string") return {};
   if (!SOURCE_ID.test(value)) {
-    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, 2);
+    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, EXIT_USAGE);
   }
   return { id: value };
 }
 __name(sourceIdOption, "sourceIdOption");
 
 // src/cli/deploy.ts
-import { resolve as resolve3 } from "node:path";
+import { resolve as resolve4 } from "node:path";
 
 // src/cli/manifest-at.ts
-import { basename, dirname as dirname2 } from "node:path";
+import { basename as basename2, dirname as dirname2 } from "node:path";
 function manifestHistory(file) {
   const dir = dirname2(file);
-  const name = basename(file);
+  const name = basename2(file);
   const git = gitRunner(dir);
   return {
     async at(commit) {
@@ -45898,15 +45977,15 @@ function manifestHistory(file) {
         return (await git(["show", `${commit}:./${name}`])).toString("utf8");
       } catch (error) {
         const why = error instanceof GitError ? error.stderr.trim().split("\n")[0] : String(error);
-        throw new CliError(`paved: cannot read ${name} at ${commit.slice(0, 12)} in ${dir} (${why}); --repo names the source repository whose history has the deployed commits`, 2);
+        throw new CliError(`paved: cannot read ${name} at ${commit.slice(0, 12)} in ${dir} (${why}); --repo names the source repository whose history has the deployed commits`, EXIT_USAGE);
       }
     },
     async resolve(ref, command) {
-      if (!/^[0-9A-Za-z][0-9A-Za-z._/-]{0,254}$/.test(ref)) throw new CliError(`paved ${command}: \`${ref}\` is not a commit (a sha, branch or tag)`, 2);
+      if (!/^[0-9A-Za-z][0-9A-Za-z._/-]{0,254}$/.test(ref)) throw new CliError(`paved ${command}: \`${ref}\` is not a commit (a sha, branch or tag)`, EXIT_USAGE);
       try {
         return (await git(["rev-parse", "-q", "--verify", `${ref}^{commit}`])).toString("utf8").trim();
       } catch {
-        throw new CliError(`paved ${command}: \`${ref}\` is not a commit of the source repository ${dir}; --repo names it (default: the current directory)`, 2);
+        throw new CliError(`paved ${command}: \`${ref}\` is not a commit of the source repository ${dir}; --repo names it (default: the current directory)`, EXIT_USAGE);
       }
     }
   };
@@ -45914,8 +45993,8 @@ function manifestHistory(file) {
 __name(manifestHistory, "manifestHistory");
 
 // src/cli/plan.ts
-import { realpath, stat as stat2 } from "node:fs/promises";
-import { basename as basename2, dirname as dirname3, resolve as resolve2 } from "node:path";
+import { realpath as realpath2, stat as stat2 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, resolve as resolve3 } from "node:path";
 
 // src/report/report-context.ts
 function pendingApprovals(ctx) {
@@ -46223,14 +46302,14 @@ Exit status: 0 valid (with or without changes), 1 invalid or owned by another so
     const prepared = await preparePlan("plan", io, values, positionals[0]);
     const result2 = "plan" in prepared ? prepared.plan : await planOnce(prepared);
     io.stdout.write(formatPlan(result2, format, io, prepared.source, prepared.file));
-    return result2.valid ? 0 : 1;
+    return result2.valid ? EXIT_OK : EXIT_FAILED;
   }
 };
 async function preparePlan(command, io, values, manifestArg) {
   if (typeof values.gitops !== "string") {
-    throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
+    throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, EXIT_USAGE);
   }
-  const gitops = resolve2(io.cwd, values.gitops);
+  const gitops = resolve3(io.cwd, values.gitops);
   await requireTopLevel(gitops);
   const manifestPath = manifestArg ?? DEFAULT_MANIFEST;
   const file = displayPath(io, manifestPath);
@@ -46239,11 +46318,13 @@ async function preparePlan(command, io, values, manifestArg) {
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
   const config2 = loaded.config;
   const text3 = await readManifest(command, io, manifestPath);
-  const { templates, valuesSchema } = await loadConfigFiles(command, io, config2, loaded.file);
-  const options = await renderOptions(gitops, config2, valuesSchema);
+  const files = await loadConfigFiles(io, config2, loaded);
+  if (hasErrors(files.diagnostics)) return { plan: unplannable(files.diagnostics), source, file };
+  const { templates } = files;
+  const options = await renderOptions(gitops, config2, files.renderOptions.valuesSchema);
   const desired = desiredState(text3, file, config2, source, templates, options);
   const bound = plannerForDesired(desired, { source, config: config2, manifestText: text3, manifestFile: file });
-  const deploy2 = { text: text3, manifestFile: resolve2(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
+  const deploy2 = { text: text3, manifestFile: resolve3(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops, deploy: deploy2 };
 }
 __name(preparePlan, "preparePlan");
@@ -46251,7 +46332,7 @@ async function readManifest(command, io, manifestPath) {
   try {
     return await readText(io, manifestPath, "manifest");
   } catch (error) {
-    if (error instanceof CliError && !await exists2(resolve2(io.cwd, manifestPath))) {
+    if (error instanceof CliError && !await exists2(resolve3(io.cwd, manifestPath))) {
       throw new CliError(
         `${error.message}. \`paved ${command}\` needs a manifest: to remove every service of a repository, delete its manifest on the default branch and the Paved App or Action deletes exactly that repository's files; or keep the manifest and set \`enabled: false\` on each service`,
         error.exitCode
@@ -46290,20 +46371,20 @@ async function requireTopLevel(gitops) {
   } catch {
     return;
   }
-  const [real, realTop] = await Promise.all([realpath(gitops), realpath(top)]);
+  const [real, realTop] = await Promise.all([realpath2(gitops), realpath2(top)]);
   if (real !== realTop) {
     throw new CliError(
       `paved: ${gitops} is a folder inside the git repository ${top}: --gitops names the top of the GitOps clone (a folder inside it is \`gitops.directory\` in the org config)`,
-      2
+      EXIT_USAGE
     );
   }
 }
 __name(requireTopLevel, "requireTopLevel");
 function gitopsError(gitops, error) {
   if (error instanceof GitError && /not a git repository|cannot change to/i.test(error.stderr)) {
-    return new CliError(`paved: ${gitops} is not a git repository: --gitops names a local clone of the GitOps repository`, 2);
+    return new CliError(`paved: ${gitops} is not a git repository: --gitops names a local clone of the GitOps repository`, EXIT_USAGE);
   }
-  return new CliError(`paved: ${error instanceof Error ? error.message : String(error)}`, 2);
+  return new CliError(`paved: ${error instanceof Error ? error.message : String(error)}`, EXIT_USAGE);
 }
 __name(gitopsError, "gitopsError");
 function formatPlan(result2, format, io, source, file) {
@@ -46318,12 +46399,12 @@ function formatPlan(result2, format, io, source, file) {
 __name(formatPlan, "formatPlan");
 async function sourceOf(command, io, manifestPath, explicit) {
   if (typeof explicit === "string") {
-    if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, 2);
+    if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, EXIT_USAGE);
     return { repository: explicit };
   }
-  const folder = dirname3(resolve2(io.cwd, manifestPath));
+  const folder = dirname3(resolve3(io.cwd, manifestPath));
   const local = await localSource(folder, gitRunner(folder));
-  const name = basename2(folder).toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "manifest";
+  const name = basename3(folder).toLowerCase().replace(/[^a-z0-9_.-]+/g, "-").replace(/^[.-]+|[.-]+$/g, "") || "manifest";
   return { repository: local.repository ?? `local/${name}`, ...local.sha ? { sha: local.sha } : {} };
 }
 __name(sourceOf, "sourceOf");
@@ -46409,22 +46490,27 @@ __name(verbCommand, "verbCommand");
 async function runVerb(verb, args, io) {
   const { values, positionals } = parseCommandArgs(verb, args, OPTIONS, verb === "rollback" ? 2 : 1);
   const environment2 = positionals[0];
-  if (environment2 === void 0) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, 2);
-  if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, 2);
-  const gitops = resolve3(io.cwd, values.gitops);
+  if (environment2 === void 0) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, EXIT_USAGE);
+  if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, EXIT_USAGE);
+  const gitops = resolve4(io.cwd, values.gitops);
   await requireTopLevel(gitops);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     io.stderr.write(formatText(loaded.diagnostics, false));
-    return 1;
+    return EXIT_FAILED;
   }
   const config2 = loaded.config;
-  const manifestFile = resolve3(io.cwd, typeof values.repo === "string" ? values.repo : ".", config2.manifest);
+  const manifestFile = resolve4(io.cwd, typeof values.repo === "string" ? values.repo : ".", config2.manifest);
   const history2 = manifestHistory(manifestFile);
   const source = { ...await sourceOf(verb, io, manifestFile, values.source), ...sourceIdOption(verb, values["source-id"]) };
   const named = verb === "rollback" && positionals[1] !== void 0 ? await history2.resolve(positionals[1], verb) : void 0;
   const request = verb === "rollback" ? { kind: "rollback", environment: environment2, ...named ? { commit: named } : {} } : { kind: verb, environment: environment2 };
-  const { templates, valuesSchema } = await loadConfigFiles(verb, io, config2, loaded.file);
+  const files = await loadConfigFiles(io, config2, loaded);
+  if (hasErrors(files.diagnostics)) {
+    io.stderr.write(formatText(files.diagnostics, false));
+    return exitCodeFor(files.diagnostics);
+  }
+  const { templates } = files;
   const by = await localUser(gitops);
   let outcome;
   try {
@@ -46432,7 +46518,7 @@ async function runVerb(verb, args, io) {
       writer: new LocalGitWriter(gitops),
       config: config2,
       templates,
-      renderOptions: await renderOptions(gitops, config2, valuesSchema),
+      renderOptions: await renderOptions(gitops, config2, files.renderOptions.valuesSchema),
       manifestPath: config2.manifest,
       source,
       readManifest: /* @__PURE__ */ __name((commit) => history2.at(commit), "readManifest"),
@@ -46442,7 +46528,7 @@ async function runVerb(verb, args, io) {
     });
   } catch (error) {
     if (error instanceof CliError) throw error;
-    if (error instanceof DirtyWorkTreeError) throw new CliError(`paved ${verb}: ${error.message}`, 2);
+    if (error instanceof DirtyWorkTreeError) throw new CliError(`paved ${verb}: ${error.message}`, EXIT_USAGE);
     throw gitopsError(gitops, error);
   }
   return report(verb, outcome, io);
@@ -46453,23 +46539,23 @@ function report(verb, outcome, io) {
     case "noop":
       io.stdout.write(`nothing to do: ${outcome.reason}
 `);
-      return 0;
+      return EXIT_OK;
     case "refused":
       io.stderr.write(`paved ${verb}: ${outcome.reason}; nothing committed
 `);
-      return 1;
+      return EXIT_FAILED;
     case "invalid-commit":
       io.stderr.write(`paved ${verb}: the manifest at ${outcome.commit.slice(0, 7)} does not validate under today's org config; nothing committed
 `);
       io.stderr.write(formatText(outcome.diagnostics, false));
-      return 1;
+      return EXIT_FAILED;
     case "invalid":
       io.stderr.write(cliText(outcome.plan, { color: false }));
-      return 1;
+      return EXIT_FAILED;
     case "conflict":
       io.stderr.write(`paved ${verb}: the GitOps branch kept changing under us (${outcome.attempts} attempts); nothing committed, try again
 `);
-      return 1;
+      return EXIT_FAILED;
     case "unchanged":
     case "committed": {
       io.stderr.write(cliText(outcome.plan, { color: false, diffs: false }));
@@ -46481,7 +46567,7 @@ function report(verb, outcome, io) {
 `);
       io.stdout.write(outcome.status === "committed" ? `${outcome.sha}
 ` : "no changes\n");
-      return 0;
+      return EXIT_OK;
     }
   }
 }
@@ -46526,7 +46612,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
     const prepared = await preparePlan("apply", io, values, positionals[0]);
     if ("plan" in prepared) {
       io.stderr.write(cliText(prepared.plan, { color: false }));
-      return 1;
+      return EXIT_FAILED;
     }
     const subject = /* @__PURE__ */ __name((planner2) => typeof values.message === "string" ? withSubject(planner2, values.message) : planner2, "subject");
     const merge2 = await mergeOf(prepared);
@@ -46536,7 +46622,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
         deployed = await deploy({ ...merge2, writer: prepared.writer, wrap: subject, retry: { attempts: 3 } });
       } catch (error) {
         if (error instanceof CliError) throw error;
-        if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, 2);
+        if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, EXIT_USAGE);
         throw gitopsError(prepared.gitops, error);
       }
       return report("apply", deployed, io);
@@ -46546,7 +46632,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
     try {
       outcome = await applyWithRetry(prepared.writer, bound, { attempts: 3 });
     } catch (error) {
-      if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, 2);
+      if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, EXIT_USAGE);
       throw gitopsError(prepared.gitops, error);
     }
     io.stderr.write(cliText(outcome.plan, { color: false, diffs: false }));
@@ -46554,20 +46640,20 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
       case "committed":
         io.stdout.write(`${outcome.sha}
 `);
-        return 0;
+        return EXIT_OK;
       case "unchanged":
         io.stdout.write("no changes\n");
-        return 0;
+        return EXIT_OK;
       case "invalid":
-        return 1;
+        return EXIT_FAILED;
       case "conflict":
         io.stderr.write(`paved apply: ${prepared.gitops} kept changing under us (${outcome.attempts} attempts); nothing committed, try again
 `);
-        return 1;
+        return EXIT_FAILED;
       case "refused":
         io.stderr.write(`paved apply: ${outcome.reason}; nothing committed
 `);
-        return 1;
+        return EXIT_FAILED;
     }
   }
 };
@@ -46598,7 +46684,7 @@ async function mergeOf(prepared) {
 __name(mergeOf, "mergeOf");
 
 // src/cli/check-config.ts
-import { isAbsolute as isAbsolute2, relative as relative2 } from "node:path";
+import { isAbsolute as isAbsolute3, relative as relative3 } from "node:path";
 var checkConfigCommand = {
   summary: "Check the org config (.github/paved.yml) with its templates and values schema",
   usage: `Usage: paved check-config [FILE] [--format text|json|github]
@@ -46630,7 +46716,7 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
     }
     const sorted = sortDiagnostics(diagnostics);
     writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount), { [file]: text3 });
-    return hasErrors(sorted) ? 1 : 0;
+    return exitCodeFor(sorted);
   }
 };
 async function configFiles(io, config2, file, text3) {
@@ -46639,20 +46725,15 @@ async function configFiles(io, config2, file, text3) {
     const site = at(pointer2);
     return { severity: "error", code, message, file, line: site.line, column: site.column, path: pointer2 };
   }, "error");
-  let loaded;
-  try {
-    loaded = await loadConfigFiles("check-config", io, config2, file);
-  } catch (problem2) {
-    if (problem2 instanceof ConfigFileError) return { diagnostics: [error("config-file-unreadable", problem2.pointer, problem2.problem)], templates: 0 };
-    throw problem2;
-  }
+  const loaded = await loadConfigFiles(io, config2, { file, text: text3 });
   const shown = /* @__PURE__ */ __name((path) => {
-    const rel = relative2(io.cwd, path);
-    return rel !== "" && !rel.startsWith("..") && !isAbsolute2(rel) ? rel : path;
+    const rel = relative3(io.cwd, path);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : path;
   }, "shown");
-  const diagnostics = [...loaded.templates.broken.values()].map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }));
-  if (loaded.valuesSchema !== void 0) {
-    const compiled = compileValuesSchema(loaded.valuesSchema);
+  const diagnostics = [...loaded.diagnostics, ...[...loaded.templates.broken.values()].map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }))];
+  const { valuesSchema } = loaded.renderOptions;
+  if (valuesSchema !== void 0) {
+    const compiled = compileValuesSchema(valuesSchema);
     if (!compiled.ok) diagnostics.push(error("render-invalid-values-schema", "/render/chart/valuesSchema", `the chart's values schema does not compile: ${compiled.message}`));
   }
   return { diagnostics, templates: loaded.templates.templates.size };
@@ -46685,12 +46766,12 @@ function orgConfigGivenAsManifest(text3, file) {
 __name(orgConfigGivenAsManifest, "orgConfigGivenAsManifest");
 
 // src/cli/demo.ts
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir as readdir2, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join4, resolve as resolve4 } from "node:path";
+import { join as join4, resolve as resolve5 } from "node:path";
 
 // src/demo/story.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 
 // src/feedback/argocd-event.ts
@@ -47574,7 +47655,7 @@ ${expected.join("\n")}`);
 async function readExample(dir, name) {
   const path = join3(dir ?? EXAMPLES_DIR, name);
   try {
-    return dir === void 0 ? readPackageText("examples", name) : await readFile2(path, "utf8");
+    return dir === void 0 ? readPackageText("examples", name) : await readFile3(path, "utf8");
   } catch (error) {
     throw new StoryError("setup", `cannot read the bundled example ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -47724,7 +47805,7 @@ problems (no git, DIR already holds the repositories).
 `,
   async run(args, io) {
     const { values } = parseCommandArgs("demo", args, { keep: { type: "string" } }, 0);
-    const keep = typeof values.keep === "string" ? resolve4(io.cwd, values.keep) : void 0;
+    const keep = typeof values.keep === "string" ? resolve5(io.cwd, values.keep) : void 0;
     const root3 = keep ?? await mkdtemp(join4(tmpdir(), "paved-demo-"));
     const appDir = join4(root3, "payments");
     const gitopsDir = join4(root3, "gitops");
@@ -47740,9 +47821,9 @@ problems (no git, DIR already holds the repositories).
         const step2 = error instanceof StoryError ? ` at step ${error.step}` : "";
         io.stderr.write(`paved demo: the story went wrong${step2}: ${error.message}
 `);
-        return 1;
+        return EXIT_FAILED;
       }
-      if (error instanceof GitError && error.code === "ENOENT") throw new CliError("paved demo: needs git on PATH (https://git-scm.com)", 2);
+      if (error instanceof GitError && error.code === "ENOENT") throw new CliError("paved demo: needs git on PATH (https://git-scm.com)", EXIT_USAGE);
       throw error;
     } finally {
       if (!keep) await rm(root3, { recursive: true, force: true });
@@ -47761,7 +47842,7 @@ problems (no git, DIR already holds the repositories).
       term.say("To browse them on the self-service page (services, deployments, delivery metrics):");
       term.say(`  paved demo --keep DIR && ${portalCommandLine("DIR/gitops", "DIR/payments")}`);
     }
-    return 0;
+    return EXIT_OK;
   }
 };
 function portalCommandLine(gitopsDir, appDir) {
@@ -47772,18 +47853,18 @@ async function prepareKeep(dir, appDir, gitopsDir) {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw new CliError(`paved demo: cannot create \`${dir}\`: ${error.message}`, 2);
+    throw new CliError(`paved demo: cannot create \`${dir}\`: ${error.message}`, EXIT_USAGE);
   }
-  const present = new Set(await readdir(dir));
+  const present = new Set(await readdir2(dir));
   for (const path of [appDir, gitopsDir]) {
     const name = path.slice(dir.length + 1);
-    if (present.has(name)) throw new CliError(`paved demo: \`${path}\` already exists; choose another --keep folder or remove it`, 2);
+    if (present.has(name)) throw new CliError(`paved demo: \`${path}\` already exists; choose another --keep folder or remove it`, EXIT_USAGE);
   }
 }
 __name(prepareKeep, "prepareKeep");
 
 // src/cli/history.ts
-import { resolve as resolve5 } from "node:path";
+import { resolve as resolve6 } from "node:path";
 var FORMATS3 = ["text", "json"];
 var historyCommand = {
   summary: "Show what was deployed to an environment, when, by which command or merge",
@@ -47805,15 +47886,15 @@ Exit status: 0 listed (also when nothing is recorded), 2 usage or I/O problems.
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("history", args, { gitops: { type: "string" }, format: { type: "string" } }, 1);
     const environment2 = positionals[0];
-    if (environment2 === void 0) throw new CliError("paved history: name the environment: `paved history ENV --gitops DIR`; see `paved history --help`", 2);
-    if (typeof values.gitops !== "string") throw new CliError("paved history: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved history --help`", 2);
+    if (environment2 === void 0) throw new CliError("paved history: name the environment: `paved history ENV --gitops DIR`; see `paved history --help`", EXIT_USAGE);
+    if (typeof values.gitops !== "string") throw new CliError("paved history: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved history --help`", EXIT_USAGE);
     const format = oneOf("history", "format", values.format, FORMATS3, "text");
-    const gitops = resolve5(io.cwd, values.gitops);
+    const gitops = resolve6(io.cwd, values.gitops);
     await requireTopLevel(gitops);
     const entries2 = deploymentHistory(await readLog(gitops), environment2);
     io.stdout.write(format === "json" ? `${JSON.stringify(entries2, null, 2)}
 ` : historyText(entries2, environment2));
-    return 0;
+    return EXIT_OK;
   }
 };
 async function readLog(gitops) {
@@ -47826,7 +47907,7 @@ async function readLog(gitops) {
 __name(readLog, "readLog");
 
 // src/cli/drift.ts
-import { resolve as resolve6 } from "node:path";
+import { resolve as resolve7 } from "node:path";
 
 // src/plan/drift.ts
 function ownedFiles(indexes) {
@@ -47929,17 +48010,17 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
       0
     );
     const format = oneOf("drift", "format", values.format, FORMATS4, "text");
-    if (typeof values.gitops !== "string") throw new CliError("paved drift: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved drift --help`", 2);
+    if (typeof values.gitops !== "string") throw new CliError("paved drift: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved drift --help`", EXIT_USAGE);
     const slug = typeof values.app === "string" ? values.app : "paved";
-    if (!/^[a-z0-9][a-z0-9-]{0,33}$/i.test(slug)) throw new CliError(`paved drift: \`--app\` must be a GitHub App slug, not \`${slug}\``, 2);
+    if (!/^[a-z0-9][a-z0-9-]{0,33}$/i.test(slug)) throw new CliError(`paved drift: \`--app\` must be a GitHub App slug, not \`${slug}\``, EXIT_USAGE);
     const authors = (values.author ?? []).map((a) => a.toLowerCase());
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       io.stderr.write(formatText(loaded.diagnostics, false));
-      return 1;
+      return EXIT_FAILED;
     }
     const config2 = loaded.config;
-    const dir = resolve6(io.cwd, values.gitops);
+    const dir = resolve7(io.cwd, values.gitops);
     const writer = new LocalGitWriter(dir);
     let snapshot;
     try {
@@ -47963,7 +48044,7 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
     const entries2 = updateDrift([], commits, ownedFiles(indexes), snapshot.tree);
     io.stdout.write(format === "json" ? `${JSON.stringify({ drift: entries2 }, null, 2)}
 ` : driftText(entries2));
-    return entries2.length === 0 ? 0 : 1;
+    return entries2.length === 0 ? EXIT_OK : EXIT_FAILED;
   }
 };
 var START = "";
@@ -47986,7 +48067,7 @@ __name(parseLog, "parseLog");
 
 // src/cli/init.ts
 import { writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename3, resolve as resolve7 } from "node:path";
+import { basename as basename4, resolve as resolve8 } from "node:path";
 
 // src/core/schema-location.ts
 function repository() {
@@ -48037,26 +48118,26 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     );
     const owner = typeof values.owner === "string" ? values.owner : "my-team";
     if (!OWNER.test(owner)) {
-      throw new CliError(`paved init: \`--owner\` must be a GitHub team slug (lowercase letters, digits and dashes, at most 40), not \`${owner}\``, 2);
+      throw new CliError(`paved init: \`--owner\` must be a GitHub team slug (lowercase letters, digits and dashes, at most 40), not \`${owner}\``, EXIT_USAGE);
     }
     const service = typeof values.service === "string" ? values.service : serviceFromFolder(io.cwd);
     if (!SERVICE.test(service)) {
-      throw new CliError(`paved init: \`--service\` must start with a letter and hold only lowercase letters, digits and dashes (at most 40), not \`${service}\``, 2);
+      throw new CliError(`paved init: \`--service\` must start with a letter and hold only lowercase letters, digits and dashes (at most 40), not \`${service}\``, EXIT_USAGE);
     }
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       writeDiagnostics(io, "text", loaded.diagnostics, `${loaded.file ?? "the org config"}: has errors; nothing written`);
-      return 1;
+      return EXIT_FAILED;
     }
     const path = positionals[0] ?? DEFAULT_MANIFEST;
     const file = displayPath(io, path);
     const text3 = starterManifest({ owner, service, config: loaded.config });
     try {
-      await writeFile2(resolve7(io.cwd, path), text3, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
+      await writeFile2(resolve8(io.cwd, path), text3, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
     } catch (error) {
       const code = error.code;
-      if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, 2);
-      throw new CliError(`paved init: cannot write \`${file}\`: ${code === "ENOENT" ? "its folder does not exist" : error.message}`, 2);
+      if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, EXIT_USAGE);
+      throw new CliError(`paved init: cannot write \`${file}\`: ${code === "ENOENT" ? "its folder does not exist" : error.message}`, EXIT_USAGE);
     }
     const check = checkManifestAndPolicies(text3, file, loaded.config);
     io.stdout.write(`Wrote ${file}: service \`${service}\` owned by \`${owner}\`${loaded.file ? `, following ${loaded.file}` : ""}.
@@ -48064,11 +48145,11 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     io.stdout.write(formatText(check.diagnostics, io.color === true) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
     if (owner === "my-team" && values.owner === void 0) io.stdout.write(`Set \`owner\` to your team's GitHub slug (or run again with --owner TEAM --force).
 `);
-    return hasErrors(check.diagnostics) ? 1 : 0;
+    return exitCodeFor(check.diagnostics);
   }
 };
 function serviceFromFolder(cwd) {
-  const name = basename3(cwd).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 40).replace(/-+$/, "");
+  const name = basename4(cwd).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 40).replace(/-+$/, "");
   return SERVICE.test(name) ? name : "app";
 }
 __name(serviceFromFolder, "serviceFromFolder");
@@ -48296,7 +48377,7 @@ function percent(rate) {
 __name(percent, "percent");
 
 // src/cli/portal-facts.ts
-import { resolve as resolve8 } from "node:path";
+import { resolve as resolve9 } from "node:path";
 
 // src/portal/gitops-commit.ts
 var SOURCE = /^Paved-Source: ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{40})$/;
@@ -48605,21 +48686,21 @@ var LOCAL_FACTS_USAGE = `  --gitops DIR     a local clone of the GitOps reposito
                    merge (repeatable; without one, lead times are unknown)
   --config FILE    the org config (default: .github/paved.yml when present, else built-in defaults)`;
 async function localFactsReader(command, values, io) {
-  if (typeof values.gitops !== "string") throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
+  if (typeof values.gitops !== "string") throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, EXIT_USAGE);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     const lines2 = loaded.diagnostics.map((d) => diagnosticLine(d, { code: "none" }));
-    throw new CliError(lines2.join("\n") || `paved ${command}: the org config has errors`, 1);
+    throw new CliError(lines2.join("\n") || `paved ${command}: the org config has errors`, EXIT_FAILED);
   }
   const config2 = loaded.config;
-  const dir = resolve8(io.cwd, values.gitops);
+  const dir = resolve9(io.cwd, values.gitops);
   const gitops = gitRunner(dir);
-  const sources = (Array.isArray(values.source) ? values.source : []).map((s) => gitRunner(resolve8(io.cwd, s)));
+  const sources = (Array.isArray(values.source) ? values.source : []).map((s) => gitRunner(resolve9(io.cwd, s)));
   const read = /* @__PURE__ */ __name(() => localPortalFacts(gitops, sources, config2, dir), "read");
   try {
     await gitops(["rev-parse", "--verify", "HEAD"]);
   } catch (error) {
-    throw new CliError(`paved ${command}: \`${values.gitops}\` is not a git clone with commits: ${error.message.split("\n")[0]}`, 2);
+    throw new CliError(`paved ${command}: \`${values.gitops}\` is not a git clone with commits: ${error.message.split("\n")[0]}`, EXIT_USAGE);
   }
   return read;
 }
@@ -48648,20 +48729,20 @@ Exit status: 0 shown, 1 invalid config, 2 usage or I/O problems.
     const { values } = parseCommandArgs("metrics", args, { ...LOCAL_FACTS_OPTIONS, window: { type: "string" }, format: { type: "string" } }, 0);
     const format = oneOf("metrics", "format", values.format, FORMATS5, "text");
     const window = parseWindow(typeof values.window === "string" ? values.window : DEFAULT_WINDOW, Date.now());
-    if ("error" in window) throw new CliError(`paved metrics: ${window.error}`, 2);
+    if ("error" in window) throw new CliError(`paved metrics: ${window.error}`, EXIT_USAGE);
     const facts = await (await localFactsReader("metrics", values, io))();
     const metrics = deliveryMetrics(facts.deployments, window);
     if (format === "json") {
       io.stdout.write(`${JSON.stringify({ window: { ...window, from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() }, ...metrics }, null, 2)}
 `);
-      return 0;
+      return EXIT_OK;
     }
     const lines2 = [`Delivery over the last ${window.label} (production deployments)`, "", ...block("org", metrics.org)];
     for (const t of metrics.teams) lines2.push("", ...block(`team ${t.team}`, t.metrics));
     for (const s of metrics.services) lines2.push("", ...block(`service ${s.service} (${s.repository})`, s.metrics));
     io.stdout.write(`${lines2.map(escapeTerminalLine).join("\n")}
 `);
-    return 0;
+    return EXIT_OK;
   }
 };
 function block(name, m) {
@@ -49062,7 +49143,7 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
   async run(args, io) {
     const { values } = parseCommandArgs("portal", args, { ...LOCAL_FACTS_OPTIONS, port: { type: "string" } }, 0);
     const port = values.port === void 0 ? 4e3 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`paved portal: \`--port\` must be a port number, not \`${String(values.port)}\``, 2);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`paved portal: \`--port\` must be a port number, not \`${String(values.port)}\``, EXIT_USAGE);
     const read = await localFactsReader("portal", values, io);
     const handle = portalHandler({ viewerFacts: /* @__PURE__ */ __name(async () => ({ facts: await read() }), "viewerFacts") });
     const server = createServer((req, res) => {
@@ -49074,29 +49155,29 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
         if (!done) res.writeHead(404, { "content-type": "text/plain" }).end("not found: the portal is at /portal\n");
       });
     });
-    await new Promise((resolve12, reject) => {
-      server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, 2)));
-      server.listen(port, "127.0.0.1", resolve12);
+    await new Promise((resolve13, reject) => {
+      server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, EXIT_USAGE)));
+      server.listen(port, "127.0.0.1", resolve13);
     });
     io.stdout.write(`Paved portal on http://127.0.0.1:${server.address().port}/portal (Ctrl-C to stop)
 `);
-    await new Promise((resolve12) => {
+    await new Promise((resolve13) => {
       const stop = /* @__PURE__ */ __name(() => {
         portalServers.delete(stop);
         process.off("SIGINT", stop).off("SIGTERM", stop);
         server.closeAllConnections();
-        server.close(() => resolve12());
+        server.close(() => resolve13());
       }, "stop");
       process.once("SIGINT", stop).once("SIGTERM", stop);
       portalServers.add(stop);
     });
-    return 0;
+    return EXIT_OK;
   }
 };
 var portalServers = /* @__PURE__ */ new Set();
 
 // src/cli/previews.ts
-import { resolve as resolve9 } from "node:path";
+import { resolve as resolve10 } from "node:path";
 
 // src/previews/changes.ts
 function previewWrites(snapshot, records, edit, config2) {
@@ -49164,7 +49245,7 @@ async function commitPreviews(writer, config2, decide2, attempts = 5) {
     const result2 = await writer.commit(writes, decision.message, snapshot.treeId);
     if (result2.kind === "committed") return { status: "committed", sha: result2.sha, records: open, edit: decision.edit };
     if (result2.kind === "unchanged") return { status: "unchanged", records: open, edit: decision.edit };
-    if (attempt < attempts) await new Promise((resolve12) => setTimeout(resolve12, defaultBackoff(attempt)));
+    if (attempt < attempts) await new Promise((resolve13) => setTimeout(resolve13, defaultBackoff(attempt)));
   }
   return { status: "conflict" };
 }
@@ -49197,16 +49278,16 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
     if (!loaded.config) {
       io.stderr.write(`paved previews prune: the org config ${loaded.file ?? ""} has errors; run paved check-config
 `);
-      return 1;
+      return EXIT_FAILED;
     }
     const config2 = loaded.config;
     const previews2 = config2.previews;
     if (!previews2) {
       io.stderr.write("paved previews prune: the org config has no `previews:` block\n");
-      return 1;
+      return EXIT_FAILED;
     }
     let expired = [];
-    const writer = new LocalGitWriter(resolve9(io.cwd, values.gitops));
+    const writer = new LocalGitWriter(resolve10(io.cwd, values.gitops));
     const result2 = await commitPreviews(writer, config2, (records) => {
       expired = records.filter((r) => isExpired(r, now, previews2.ttlMs));
       if (expired.length === 0) return null;
@@ -49217,18 +49298,18 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
 ${expired.map((r) => `${r.repository}#${r.number}`).join("\n")}`
       };
     });
-    if (result2.status === "conflict") throw new CliError("paved previews prune: the GitOps branch kept moving", 1);
+    if (result2.status === "conflict") throw new CliError("paved previews prune: the GitOps branch kept moving", EXIT_FAILED);
     io.stdout.write(
       expired.length === 0 || result2.status !== "committed" ? "No preview has passed its TTL.\n" : `Removed ${expired.length} preview(s) in ${result2.sha.slice(0, 7)}: ${expired.map((r) => `${r.repository}#${r.number}`).join(", ")}
 `
     );
-    return 0;
+    return EXIT_OK;
   }
 };
 
 // src/cli/render.ts
-import { lstat, mkdir as mkdir2, realpath as realpath2, writeFile as writeFile3 } from "node:fs/promises";
-import { basename as basename4, isAbsolute as isAbsolute3, join as join5, relative as relative3, resolve as resolve10, sep } from "node:path";
+import { lstat, mkdir as mkdir2, realpath as realpath3, writeFile as writeFile3 } from "node:fs/promises";
+import { basename as basename5, isAbsolute as isAbsolute4, join as join5, relative as relative4, resolve as resolve11, sep as sep2 } from "node:path";
 var SOURCE2 = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 var renderCommand = {
   summary: "Render the GitOps files (Argo CD, Kubernetes or Helm values, catalog) into a folder",
@@ -49257,9 +49338,9 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       1
     );
     const out = stringOption(values.out);
-    if (out === void 0) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", 2);
-    const repository2 = stringOption(values.source) ?? `local/${basename4(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
-    if (!SOURCE2.test(repository2)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository2}\``, 2);
+    if (out === void 0) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", EXIT_USAGE);
+    const repository2 = stringOption(values.source) ?? `local/${basename5(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
+    if (!SOURCE2.test(repository2)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository2}\``, EXIT_USAGE);
     const id = sourceIdOption("render", values["source-id"]);
     const configOption = stringOption(values.config);
     const checked = await checkManifestFile(io, {
@@ -49268,7 +49349,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     });
     if (!checked.config || !checked.check || hasErrors(checked.diagnostics)) {
       writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0), checked.sources);
-      return 1;
+      return EXIT_FAILED;
     }
     const config2 = checked.config;
     let gitopsRepoURL = stringOption(values["gitops-repo"]);
@@ -49278,21 +49359,27 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       guessed = `${checked.file}: the Applications name ${gitopsRepoURL} as their GitOps repository (${configOption ?? "the built-in config"} sets no \`gitops.repository\`); set it in the org config, or pass --gitops-repo URL
 `;
     }
-    const { templates, valuesSchema } = await loadConfigFiles("render", io, config2, configOption ?? DEFAULT_CONFIG_PATH);
+    const files = await loadConfigFiles(io, config2, checked.configFile);
+    if (hasErrors(files.diagnostics)) {
+      const diagnostics2 = sortDiagnostics([...checked.diagnostics, ...files.diagnostics]);
+      writeDiagnostics(io, "text", diagnostics2, summaryLine(diagnostics2, checked.file, checked.check.units.length), checked.sources);
+      return exitCodeFor(diagnostics2);
+    }
+    const { templates, renderOptions: renderOptions2 } = files;
     const result2 = renderUnits(checked.check.units, config2, { repository: repository2, ...id }, templates, {
       ...gitopsRepoURL !== void 0 ? { gitopsRepoURL } : {},
-      ...valuesSchema !== void 0 ? { valuesSchema } : {}
+      ...renderOptions2
     });
     const diagnostics = sortDiagnostics([...checked.diagnostics, ...locateRendered(result2.diagnostics, config2.manifest, checked.file, checked.check.sourceMap)]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result2.units.length), checked.sources);
-      return 1;
+      return exitCodeFor(diagnostics);
     }
-    const written = await writeTree(resolve10(io.cwd, out), result2.files);
+    const written = await writeTree(resolve11(io.cwd, out), result2.files);
     const summary2 = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result2.units.length} unit${result2.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
     writeDiagnostics(io, "text", diagnostics, summary2, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
-    return 0;
+    return EXIT_OK;
   }
 };
 function stringOption(value) {
@@ -49303,16 +49390,16 @@ async function writeTree(root3, files) {
   try {
     await mkdir2(root3, { recursive: true });
   } catch (error) {
-    throw new CliError(`paved render: cannot create \`${root3}\`: ${error.message}`, 2);
+    throw new CliError(`paved render: cannot create \`${root3}\`: ${error.message}`, EXIT_USAGE);
   }
-  const realRoot = await realpath2(root3);
+  const realRoot = await realpath3(root3);
   const within = /* @__PURE__ */ __name((path) => {
-    const rel = relative3(realRoot, path);
-    return rel === "" || rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute3(rel);
+    const rel = relative4(realRoot, path);
+    return rel === "" || rel !== ".." && !rel.startsWith(`..${sep2}`) && !isAbsolute4(rel);
   }, "within");
   for (const path of files.keys()) {
-    if (isAbsolute3(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
-      throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, 2);
+    if (isAbsolute4(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
+      throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, EXIT_USAGE);
     }
   }
   const checked = /* @__PURE__ */ new Set();
@@ -49326,19 +49413,19 @@ async function writeTree(root3, files) {
         if (checked.has(current)) continue;
         const stats = await lstat(current).catch(() => void 0);
         if (!stats) await mkdir2(current);
-        else if (!within(await realpath2(current))) {
-          throw new CliError(`paved render: refusing to write \`${path}\`: \`${segment}\` is a link out of \`${root3}\``, 2);
+        else if (!within(await realpath3(current))) {
+          throw new CliError(`paved render: refusing to write \`${path}\`: \`${segment}\` is a link out of \`${root3}\``, EXIT_USAGE);
         }
         checked.add(current);
       }
       const target = join5(current, segments[segments.length - 1]);
       const existing = await lstat(target).catch(() => void 0);
-      if (existing?.isSymbolicLink()) throw new CliError(`paved render: refusing to write \`${path}\`: it is a symbolic link`, 2);
+      if (existing?.isSymbolicLink()) throw new CliError(`paved render: refusing to write \`${path}\`: it is a symbolic link`, EXIT_USAGE);
       await writeFile3(target, content, "utf8");
       written++;
     } catch (error) {
       if (error instanceof CliError) throw error;
-      throw new CliError(`paved render: cannot write \`${path}\`: ${error.message}`, 2);
+      throw new CliError(`paved render: cannot write \`${path}\`: ${error.message}`, EXIT_USAGE);
     }
   }
   return written;
@@ -49373,18 +49460,18 @@ Exit status: 0 printed, 2 usage problems.
     const { values, positionals } = parseCommandArgs("schema", args, { url: { type: "boolean" } }, 1);
     const kind = positionals[0] ?? "manifest";
     if (!KINDS.includes(kind)) {
-      throw new CliError(`paved schema: no schema \`${kind}\`${didYouMean(kind, KINDS)}; write \`manifest\` or \`config\``, 2);
+      throw new CliError(`paved schema: no schema \`${kind}\`${didYouMean(kind, KINDS)}; write \`manifest\` or \`config\``, EXIT_USAGE);
     }
     const name = FILE[kind];
     io.stdout.write(values.url === true ? `${schemaUrl(name)}
 ` : `${JSON.stringify(schemaDocument(name), null, 2)}
 `);
-    return 0;
+    return EXIT_OK;
   }
 };
 
 // src/cli/status.ts
-import { resolve as resolve11 } from "node:path";
+import { resolve as resolve12 } from "node:path";
 var FORMATS6 = ["text", "json"];
 var statusCommand = {
   summary: "Show each Paved deployment's state from a GitOps clone and an Argo CD webhook log",
@@ -49413,27 +49500,27 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
       0
     );
     const format = oneOf("status", "format", values.format, FORMATS6, "text");
-    if (typeof values.gitops !== "string") throw new CliError("paved status: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved status --help`", 2);
+    if (typeof values.gitops !== "string") throw new CliError("paved status: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved status --help`", EXIT_USAGE);
     const limit = values.limit === void 0 ? 20 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, 2);
+    if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, EXIT_USAGE);
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       for (const d of loaded.diagnostics) io.stderr.write(`${diagnosticLine(d, { code: "none" })}
 `);
-      return 1;
+      return EXIT_FAILED;
     }
     const events = typeof values.events === "string" ? parseEventLog(values.events, await readText(io, values.events, "Argo CD events log")) : [];
-    const git = gitRunner(resolve11(io.cwd, values.gitops));
+    const git = gitRunner(resolve12(io.cwd, values.gitops));
     let history2;
     try {
       history2 = await localHistory(git, limit);
     } catch (error) {
-      throw new CliError(`paved status: cannot read the GitOps history in ${values.gitops}: ${error.message}`, 2);
+      throw new CliError(`paved status: cannot read the GitOps history in ${values.gitops}: ${error.message}`, EXIT_USAGE);
     }
     const replay = await replayEvents(history2, events, loaded.config, localTouching(git));
     io.stdout.write(format === "json" ? `${JSON.stringify(replay.deployments.map(jsonOf), null, 2)}
 ` : text2(replay.deployments, replay.notes));
-    return 0;
+    return EXIT_OK;
   }
 };
 function parseEventLog(file, content) {
@@ -49444,7 +49531,7 @@ function parseEventLog(file, content) {
     try {
       parsed = JSON.parse(trimmed);
     } catch (error) {
-      throw new CliError(`${file}:1:1: error: not a JSON array of Argo CD webhook bodies: ${error.message}`, 1);
+      throw new CliError(`${file}:1:1: error: not a JSON array of Argo CD webhook bodies: ${error.message}`, EXIT_FAILED);
     }
     if (Array.isArray(parsed)) parsed.forEach((value) => entries2.push({ line: 1, value }));
   } else {
@@ -49453,13 +49540,13 @@ function parseEventLog(file, content) {
       try {
         entries2.push({ line: i + 1, value: JSON.parse(raw) });
       } catch (error) {
-        throw new CliError(`${file}:${i + 1}:1: error: not JSON (one webhook body per line): ${error.message}`, 1);
+        throw new CliError(`${file}:${i + 1}:1: error: not JSON (one webhook body per line): ${error.message}`, EXIT_FAILED);
       }
     });
   }
   return entries2.map(({ line, value }) => {
     const parsed = parseArgoEvent(value);
-    if (!parsed.ok) throw new CliError(`${file}:${line}:1: error: ${parsed.reason}`, 1);
+    if (!parsed.ok) throw new CliError(`${file}:${line}:1: error: ${parsed.reason}`, EXIT_FAILED);
     return parsed.event;
   });
 }
@@ -49529,7 +49616,7 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
     const diagnostics = misplaced ? [misplaced] : result2.diagnostics;
     const summary2 = summaryLine(diagnostics, result2.file, result2.check?.units.length ?? 0);
     writeDiagnostics(io, format, diagnostics, summary2, result2.sources);
-    return hasErrors(diagnostics) ? 1 : 0;
+    return exitCodeFor(diagnostics);
   }
 };
 
@@ -49585,7 +49672,7 @@ async function run(argv, io) {
   const [name, ...rest] = argv;
   if (name === void 0) {
     io.stderr.write(help());
-    return 2;
+    return EXIT_USAGE;
   }
   if (name === "--help" || name === "-h" || name === "help") {
     const asked = name === "help" ? rest[0] : void 0;
@@ -49593,26 +49680,26 @@ async function run(argv, io) {
     if (asked !== void 0 && !topic) {
       io.stderr.write(`paved help: unknown command \`${asked}\`${didYouMean(asked, Object.keys(commands))}; see \`paved --help\`
 `);
-      return 2;
+      return EXIT_USAGE;
     }
     io.stdout.write(topic ? topic.usage : help());
-    return 0;
+    return EXIT_OK;
   }
   if (name === "--version" || name === "-V" || name === "version") {
     io.stdout.write(`${PAVED_VERSION}
 `);
-    return 0;
+    return EXIT_OK;
   }
   const command = lookup2(name);
   if (!command) {
     const hint = name.startsWith("-") ? "" : didYouMean(name, Object.keys(commands));
     io.stderr.write(`paved: unknown ${name.startsWith("-") ? "option" : "command"} \`${name}\`${hint}; see \`paved --help\`
 `);
-    return 2;
+    return EXIT_USAGE;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
     io.stdout.write(command.usage);
-    return 0;
+    return EXIT_OK;
   }
   try {
     return await command.run(rest, io);
@@ -49624,7 +49711,7 @@ async function run(argv, io) {
     }
     io.stderr.write(`paved: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}
 `);
-    return 2;
+    return EXIT_USAGE;
   }
 }
 __name(run, "run");

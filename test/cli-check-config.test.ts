@@ -51,13 +51,14 @@ describe("paved check-config", () => {
     write("paved.yml", "render:\n  mode: manifests\n  templates: nowhere\n");
     const folder = await paved("check-config", "paved.yml");
     expect(folder.code).toBe(1);
-    expect(folder.stdout).toMatch(/^paved\.yml:3:14: error: cannot read the templates folder `nowhere` .*\[config-file-unreadable\]$/m);
+    // The App's and the Action's diagnostic (one loader, src/settings/load.ts), no longer the CLI's own `config-file-unreadable`.
+    expect(folder.stdout).toMatch(/^paved\.yml:3:14: error: render\.templates: the folder `nowhere` was not found in the working folder \[templates-not-found\]$/m);
 
     write("helm.yml", HELM);
     const missing = await paved("check-config", "helm.yml");
     expect(missing.code).toBe(1);
     const line = HELM.split("\n").findIndex((l) => l.includes("valuesSchema:")) + 1;
-    expect(missing.stdout).toMatch(new RegExp(`^helm\\.yml:${line}:\\d+: error: cannot read the chart's values schema \`values\\.schema\\.json\``, "m"));
+    expect(missing.stdout).toMatch(new RegExp(`^helm\\.yml:${line}:\\d+: error: render\\.chart\\.valuesSchema: \`values\\.schema\\.json\` was not found in the working folder \\[values-schema-not-found\\]$`, "m"));
 
     write("values.schema.json", '{ "type": "object", "properties": { "replicas": { "type": "integr" } } }');
     const broken = await paved("check-config", "helm.yml");

@@ -2311,9 +2311,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2351,12 +2351,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -4691,8 +4691,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -7019,12 +7019,12 @@ upgrade: ${upgrade}\r
         }
       }
       __name(onDrain, "onDrain");
-      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve4, reject) => {
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       }), "waitForDrain");
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7714,12 +7714,12 @@ var require_client_h2 = __commonJS({
         }
       }
       __name(onDrain, "onDrain");
-      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve4, reject) => {
+      const waitForDrain = /* @__PURE__ */ __name(() => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       }), "waitForDrain");
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -8213,16 +8213,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve4(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -8233,7 +8233,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve5(null);
           }, "callback");
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -8285,7 +8285,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -8297,7 +8297,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8649,8 +8649,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -9958,7 +9958,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9971,7 +9971,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve5(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9992,7 +9992,7 @@ var require_readable = __commonJS({
     __name(isUnusable, "isUnusable");
     async function consume(stream, type2) {
       assert(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -10009,7 +10009,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve4,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -10083,18 +10083,18 @@ var require_readable = __commonJS({
     }
     __name(chunksConcat, "chunksConcat");
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve4, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -10358,9 +10358,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10590,9 +10590,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10891,9 +10891,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10989,9 +10989,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -14968,7 +14968,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -15044,7 +15044,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -15087,7 +15087,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18919,8 +18919,8 @@ var require_util8 = __commonJS({
     }
     __name(isASCIINumber, "isASCIINumber");
     function delay(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     __name(delay, "delay");
@@ -20262,8 +20262,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve4, reject) {
-            return setTimeout(resolve4, t);
+          return new this.Promise(function(resolve5, reject) {
+            return setTimeout(resolve5, t);
           });
         }
         computePenalty() {
@@ -20480,15 +20480,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve4, returned, task;
+          var args, cb, error2, reject, resolve5, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve4(returned);
+                  return resolve5(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -20503,13 +20503,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve4;
-          resolve4 = reject = null;
+          var promise, reject, resolve5;
+          resolve5 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve4 = _resolve;
+            resolve5 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve4, reject });
+          this._queue.push({ task, args, resolve: resolve5, reject });
           this._tryToRun();
           return promise;
         }
@@ -20919,14 +20919,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               }, "finished");
-              return new this.Promise((resolve4, reject) => {
+              return new this.Promise((resolve5, reject) => {
                 if (finished()) {
-                  return resolve4();
+                  return resolve5();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve4();
+                      return resolve5();
                     }
                   });
                 }
@@ -21019,9 +21019,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = /* @__PURE__ */ __name((...args2) => {
-              return new this.Promise(function(resolve4, reject) {
+              return new this.Promise(function(resolve5, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve4)(args3);
+                  return (args3[0] != null ? reject : resolve5)(args3);
                 });
               });
             }, "task");
@@ -21140,6 +21140,225 @@ var require_light = __commonJS({
       var lib = Bottleneck_1;
       return lib;
     }));
+  }
+});
+
+// node_modules/ajv-formats/dist/formats.js
+var require_formats = __commonJS({
+  "node_modules/ajv-formats/dist/formats.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
+    function fmtDef(validate, compare) {
+      return { validate, compare };
+    }
+    __name(fmtDef, "fmtDef");
+    exports.fullFormats = {
+      // date: http://tools.ietf.org/html/rfc3339#section-5.6
+      date: fmtDef(date, compareDate),
+      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
+      time: fmtDef(getTime(true), compareTime),
+      "date-time": fmtDef(getDateTime(true), compareDateTime),
+      "iso-time": fmtDef(getTime(), compareIsoTime),
+      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
+      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
+      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
+      uri,
+      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
+      // uri-template: https://tools.ietf.org/html/rfc6570
+      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
+      // For the source: https://gist.github.com/dperini/729294
+      // For test cases: https://mathiasbynens.be/demo/url-regex
+      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
+      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
+      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
+      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
+      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
+      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
+      regex: regex2,
+      // uuid: http://tools.ietf.org/html/rfc4122
+      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
+      // JSON-pointer: https://tools.ietf.org/html/rfc6901
+      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
+      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
+      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
+      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
+      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
+      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
+      // byte: https://github.com/miguelmota/is-base64
+      byte,
+      // signed 32 bit integer
+      int32: { type: "number", validate: validateInt32 },
+      // signed 64 bit integer
+      int64: { type: "number", validate: validateInt64 },
+      // C-type float
+      float: { type: "number", validate: validateNumber },
+      // C-type double
+      double: { type: "number", validate: validateNumber },
+      // hint to the UI to hide input strings
+      password: true,
+      // unchecked string payload
+      binary: true
+    };
+    exports.fastFormats = {
+      ...exports.fullFormats,
+      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
+      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
+      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
+      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
+      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
+      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
+      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
+      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
+      // email (sources from jsen validator):
+      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
+      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
+      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
+    };
+    exports.formatNames = Object.keys(exports.fullFormats);
+    function isLeapYear(year) {
+      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    }
+    __name(isLeapYear, "isLeapYear");
+    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
+    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    function date(str2) {
+      const matches = DATE.exec(str2);
+      if (!matches)
+        return false;
+      const year = +matches[1];
+      const month = +matches[2];
+      const day = +matches[3];
+      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
+    }
+    __name(date, "date");
+    function compareDate(d1, d2) {
+      if (!(d1 && d2))
+        return void 0;
+      if (d1 > d2)
+        return 1;
+      if (d1 < d2)
+        return -1;
+      return 0;
+    }
+    __name(compareDate, "compareDate");
+    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
+    function getTime(strictTimeZone) {
+      return /* @__PURE__ */ __name(function time(str2) {
+        const matches = TIME.exec(str2);
+        if (!matches)
+          return false;
+        const hr = +matches[1];
+        const min = +matches[2];
+        const sec = +matches[3];
+        const tz = matches[4];
+        const tzSign = matches[5] === "-" ? -1 : 1;
+        const tzH = +(matches[6] || 0);
+        const tzM = +(matches[7] || 0);
+        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
+          return false;
+        if (hr <= 23 && min <= 59 && sec < 60)
+          return true;
+        const utcMin = min - tzM * tzSign;
+        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
+        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
+      }, "time");
+    }
+    __name(getTime, "getTime");
+    function compareTime(s1, s2) {
+      if (!(s1 && s2))
+        return void 0;
+      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
+      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
+      if (!(t1 && t2))
+        return void 0;
+      return t1 - t2;
+    }
+    __name(compareTime, "compareTime");
+    function compareIsoTime(t1, t2) {
+      if (!(t1 && t2))
+        return void 0;
+      const a1 = TIME.exec(t1);
+      const a2 = TIME.exec(t2);
+      if (!(a1 && a2))
+        return void 0;
+      t1 = a1[1] + a1[2] + a1[3];
+      t2 = a2[1] + a2[2] + a2[3];
+      if (t1 > t2)
+        return 1;
+      if (t1 < t2)
+        return -1;
+      return 0;
+    }
+    __name(compareIsoTime, "compareIsoTime");
+    var DATE_TIME_SEPARATOR = /t|\s/i;
+    function getDateTime(strictTimeZone) {
+      const time = getTime(strictTimeZone);
+      return /* @__PURE__ */ __name(function date_time(str2) {
+        const dateTime = str2.split(DATE_TIME_SEPARATOR);
+        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
+      }, "date_time");
+    }
+    __name(getDateTime, "getDateTime");
+    function compareDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const d1 = new Date(dt1).valueOf();
+      const d2 = new Date(dt2).valueOf();
+      if (!(d1 && d2))
+        return void 0;
+      return d1 - d2;
+    }
+    __name(compareDateTime, "compareDateTime");
+    function compareIsoDateTime(dt1, dt2) {
+      if (!(dt1 && dt2))
+        return void 0;
+      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
+      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
+      const res = compareDate(d1, d2);
+      if (res === void 0)
+        return void 0;
+      return res || compareTime(t1, t2);
+    }
+    __name(compareIsoDateTime, "compareIsoDateTime");
+    var NOT_URI_FRAGMENT = /\/|:/;
+    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
+    function uri(str2) {
+      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
+    }
+    __name(uri, "uri");
+    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
+    function byte(str2) {
+      BYTE.lastIndex = 0;
+      return BYTE.test(str2);
+    }
+    __name(byte, "byte");
+    var MIN_INT32 = -(2 ** 31);
+    var MAX_INT32 = 2 ** 31 - 1;
+    function validateInt32(value) {
+      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
+    }
+    __name(validateInt32, "validateInt32");
+    function validateInt64(value) {
+      return Number.isInteger(value);
+    }
+    __name(validateInt64, "validateInt64");
+    function validateNumber() {
+      return true;
+    }
+    __name(validateNumber, "validateNumber");
+    var Z_ANCHOR = /[^\\]\\Z/;
+    function regex2(str2) {
+      if (Z_ANCHOR.test(str2))
+        return false;
+      try {
+        new RegExp(str2);
+        return true;
+      } catch (e) {
+        return false;
+      }
+    }
+    __name(regex2, "regex");
   }
 });
 
@@ -25216,10 +25435,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start: start2, key: key2, sep: sep3, value } = collItem;
+        const { start: start2, key: key2, sep: sep4, value } = collItem;
         const keyProps = resolveProps.resolveProps(start2, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep3?.[0],
+          next: key2 ?? sep4?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -25233,7 +25452,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep3) {
+          if (!keyProps.anchor && !keyProps.tag && !sep4) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -25257,7 +25476,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep4 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -25273,7 +25492,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep3, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep4, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -25366,7 +25585,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep3 = "";
+        let sep4 = "";
         for (const token of end) {
           const { source, type: type2 } = token;
           switch (type2) {
@@ -25380,13 +25599,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep3 + cb;
-              sep3 = "";
+                comment += sep4 + cb;
+              sep4 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep3 += source;
+                sep4 += source;
               hasSpace = true;
               break;
             default:
@@ -25430,18 +25649,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start: start2, key: key2, sep: sep3, value } = collItem;
+        const { start: start2, key: key2, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start2, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep3?.[0],
+          next: key2 ?? sep4?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep3 && !value) {
+          if (!props.anchor && !props.tag && !sep4 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -25495,8 +25714,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep3 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
+        if (!isMap2 && !sep4 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep4, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -25508,7 +25727,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep3 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep4 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -25519,8 +25738,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep3)
-                for (const st of sep3) {
+              if (sep4)
+                for (const st of sep4) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -25537,7 +25756,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep3, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep4, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -25720,7 +25939,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep3 = "";
+      let sep4 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -25737,24 +25956,24 @@ var require_resolve_block_scalar = __commonJS({
           indent2 = "";
         }
         if (type2 === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep3 + indent2.slice(trimIndent) + content;
-          sep3 = "\n";
+          value += sep4 + indent2.slice(trimIndent) + content;
+          sep4 = "\n";
         } else if (indent2.length > trimIndent || content[0] === "	") {
-          if (sep3 === " ")
-            sep3 = "\n";
-          else if (!prevMoreIndented && sep3 === "\n")
-            sep3 = "\n\n";
-          value += sep3 + indent2.slice(trimIndent) + content;
-          sep3 = "\n";
+          if (sep4 === " ")
+            sep4 = "\n";
+          else if (!prevMoreIndented && sep4 === "\n")
+            sep4 = "\n\n";
+          value += sep4 + indent2.slice(trimIndent) + content;
+          sep4 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep3 === "\n")
+          if (sep4 === "\n")
             value += "\n";
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          value += sep3 + content;
-          sep3 = " ";
+          value += sep4 + content;
+          sep4 = " ";
           prevMoreIndented = false;
         }
       }
@@ -25943,25 +26162,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep3 = " ";
+      let sep4 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep3 === "\n")
-            res += sep3;
+          if (sep4 === "\n")
+            res += sep4;
           else
-            sep3 = "\n";
+            sep4 = "\n";
         } else {
-          res += sep3 + lm;
-          sep3 = " ";
+          res += sep4 + lm;
+          sep4 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep3 + (match?.[1] ?? "");
+      return res + sep4 + (match?.[1] ?? "");
     }
     __name(unfoldLines, "unfoldLines");
     function doubleQuotedValue(source, onError) {
@@ -26795,14 +27014,14 @@ var require_cst_stringify = __commonJS({
       }
     }
     __name(stringifyToken, "stringifyToken");
-    function stringifyItem({ start: start2, key: key2, sep: sep3, value }) {
+    function stringifyItem({ start: start2, key: key2, sep: sep4, value }) {
       let res = "";
       for (const st of start2)
         res += st.source;
       if (key2)
         res += stringifyToken(key2);
-      if (sep3)
-        for (const st of sep3)
+      if (sep4)
+        for (const st of sep4)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -27991,18 +28210,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start2 = getFirstKeyStartProps(prev);
-          let sep3;
+          let sep4;
           if (scalar.end) {
-            sep3 = scalar.end;
-            sep3.push(this.sourceToken);
+            sep4 = scalar.end;
+            sep4.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep3 = [this.sourceToken];
+            sep4 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start: start2, key: scalar, sep: sep3 }]
+            items: [{ start: start2, key: scalar, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -28155,15 +28374,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start3 = getFirstKeyStartProps(it.start);
                   const key2 = it.key;
-                  const sep3 = it.sep;
-                  sep3.push(this.sourceToken);
+                  const sep4 = it.sep;
+                  sep4.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start3, key: key2, sep: sep3 }]
+                    items: [{ start: start3, key: key2, sep: sep4 }]
                   });
                 } else if (start2.length > 0) {
                   it.sep = it.sep.concat(start2, this.sourceToken);
@@ -28357,13 +28576,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start2 = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep3 = fc.end.splice(1, fc.end.length);
-            sep3.push(this.sourceToken);
+            const sep4 = fc.end.splice(1, fc.end.length);
+            sep4.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start: start2, key: fc, sep: sep3 }]
+              items: [{ start: start2, key: fc, sep: sep4 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -28643,225 +28862,6 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit.visit;
     exports.visitAsync = visit.visitAsync;
-  }
-});
-
-// node_modules/ajv-formats/dist/formats.js
-var require_formats = __commonJS({
-  "node_modules/ajv-formats/dist/formats.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare) {
-      return { validate, compare };
-    }
-    __name(fmtDef, "fmtDef");
-    exports.fullFormats = {
-      // date: http://tools.ietf.org/html/rfc3339#section-5.6
-      date: fmtDef(date, compareDate),
-      // date-time: http://tools.ietf.org/html/rfc3339#section-5.6
-      time: fmtDef(getTime(true), compareTime),
-      "date-time": fmtDef(getDateTime(true), compareDateTime),
-      "iso-time": fmtDef(getTime(), compareIsoTime),
-      "iso-date-time": fmtDef(getDateTime(), compareIsoDateTime),
-      // duration: https://tools.ietf.org/html/rfc3339#appendix-A
-      duration: /^P(?!$)((\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?|(\d+W)?)$/,
-      uri,
-      "uri-reference": /^(?:[a-z][a-z0-9+\-.]*:)?(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'"()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'"()*+,;=:@]|%[0-9a-f]{2})*)*)?(?:\?(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'"()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i,
-      // uri-template: https://tools.ietf.org/html/rfc6570
-      "uri-template": /^(?:(?:[^\x00-\x20"'<>%\\^`{|}]|%[0-9a-f]{2})|\{[+#./;?&=,!@|]?(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?(?:,(?:[a-z0-9_]|%[0-9a-f]{2})+(?::[1-9][0-9]{0,3}|\*)?)*\})*$/i,
-      // For the source: https://gist.github.com/dperini/729294
-      // For test cases: https://mathiasbynens.be/demo/url-regex
-      url: /^(?:https?|ftp):\/\/(?:\S+(?::\S*)?@)?(?:(?!(?:10|127)(?:\.\d{1,3}){3})(?!(?:169\.254|192\.168)(?:\.\d{1,3}){2})(?!172\.(?:1[6-9]|2\d|3[0-1])(?:\.\d{1,3}){2})(?:[1-9]\d?|1\d\d|2[01]\d|22[0-3])(?:\.(?:1?\d{1,2}|2[0-4]\d|25[0-5])){2}(?:\.(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-4]))|(?:(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)(?:\.(?:[a-z0-9\u{00a1}-\u{ffff}]+-)*[a-z0-9\u{00a1}-\u{ffff}]+)*(?:\.(?:[a-z\u{00a1}-\u{ffff}]{2,})))(?::\d{2,5})?(?:\/[^\s]*)?$/iu,
-      email: /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i,
-      hostname: /^(?=.{1,253}\.?$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[-0-9a-z]{0,61}[0-9a-z])?)*\.?$/i,
-      // optimized https://www.safaribooksonline.com/library/view/regular-expressions-cookbook/9780596802837/ch07s16.html
-      ipv4: /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/,
-      ipv6: /^((([0-9a-f]{1,4}:){7}([0-9a-f]{1,4}|:))|(([0-9a-f]{1,4}:){6}(:[0-9a-f]{1,4}|((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){5}(((:[0-9a-f]{1,4}){1,2})|:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})|:))|(([0-9a-f]{1,4}:){4}(((:[0-9a-f]{1,4}){1,3})|((:[0-9a-f]{1,4})?:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){3}(((:[0-9a-f]{1,4}){1,4})|((:[0-9a-f]{1,4}){0,2}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){2}(((:[0-9a-f]{1,4}){1,5})|((:[0-9a-f]{1,4}){0,3}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(([0-9a-f]{1,4}:){1}(((:[0-9a-f]{1,4}){1,6})|((:[0-9a-f]{1,4}){0,4}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:))|(:(((:[0-9a-f]{1,4}){1,7})|((:[0-9a-f]{1,4}){0,5}:((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}))|:)))$/i,
-      regex: regex2,
-      // uuid: http://tools.ietf.org/html/rfc4122
-      uuid: /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i,
-      // JSON-pointer: https://tools.ietf.org/html/rfc6901
-      // uri fragment: https://tools.ietf.org/html/rfc3986#appendix-A
-      "json-pointer": /^(?:\/(?:[^~/]|~0|~1)*)*$/,
-      "json-pointer-uri-fragment": /^#(?:\/(?:[a-z0-9_\-.!$&'()*+,;:=@]|%[0-9a-f]{2}|~0|~1)*)*$/i,
-      // relative JSON-pointer: http://tools.ietf.org/html/draft-luff-relative-json-pointer-00
-      "relative-json-pointer": /^(?:0|[1-9][0-9]*)(?:#|(?:\/(?:[^~/]|~0|~1)*)*)$/,
-      // the following formats are used by the openapi specification: https://spec.openapis.org/oas/v3.0.0#data-types
-      // byte: https://github.com/miguelmota/is-base64
-      byte,
-      // signed 32 bit integer
-      int32: { type: "number", validate: validateInt32 },
-      // signed 64 bit integer
-      int64: { type: "number", validate: validateInt64 },
-      // C-type float
-      float: { type: "number", validate: validateNumber },
-      // C-type double
-      double: { type: "number", validate: validateNumber },
-      // hint to the UI to hide input strings
-      password: true,
-      // unchecked string payload
-      binary: true
-    };
-    exports.fastFormats = {
-      ...exports.fullFormats,
-      date: fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d$/, compareDate),
-      time: fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareTime),
-      "date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\dt(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)$/i, compareDateTime),
-      "iso-time": fmtDef(/^(?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoTime),
-      "iso-date-time": fmtDef(/^\d\d\d\d-[0-1]\d-[0-3]\d[t\s](?:[0-2]\d:[0-5]\d:[0-5]\d|23:59:60)(?:\.\d+)?(?:z|[+-]\d\d(?::?\d\d)?)?$/i, compareIsoDateTime),
-      // uri: https://github.com/mafintosh/is-my-json-valid/blob/master/formats.js
-      uri: /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/)?[^\s]*$/i,
-      "uri-reference": /^(?:(?:[a-z][a-z0-9+\-.]*:)?\/?\/)?(?:[^\\\s#][^\s#]*)?(?:#[^\\\s]*)?$/i,
-      // email (sources from jsen validator):
-      // http://stackoverflow.com/questions/201323/using-a-regular-expression-to-validate-an-email-address#answer-8829363
-      // http://www.w3.org/TR/html5/forms.html#valid-e-mail-address (search for 'wilful violation')
-      email: /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i
-    };
-    exports.formatNames = Object.keys(exports.fullFormats);
-    function isLeapYear(year) {
-      return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    }
-    __name(isLeapYear, "isLeapYear");
-    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
-    var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    function date(str2) {
-      const matches = DATE.exec(str2);
-      if (!matches)
-        return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
-      return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
-    }
-    __name(date, "date");
-    function compareDate(d1, d2) {
-      if (!(d1 && d2))
-        return void 0;
-      if (d1 > d2)
-        return 1;
-      if (d1 < d2)
-        return -1;
-      return 0;
-    }
-    __name(compareDate, "compareDate");
-    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
-    function getTime(strictTimeZone) {
-      return /* @__PURE__ */ __name(function time(str2) {
-        const matches = TIME.exec(str2);
-        if (!matches)
-          return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
-        if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
-          return false;
-        if (hr <= 23 && min <= 59 && sec < 60)
-          return true;
-        const utcMin = min - tzM * tzSign;
-        const utcHr = hr - tzH * tzSign - (utcMin < 0 ? 1 : 0);
-        return (utcHr === 23 || utcHr === -1) && (utcMin === 59 || utcMin === -1) && sec < 61;
-      }, "time");
-    }
-    __name(getTime, "getTime");
-    function compareTime(s1, s2) {
-      if (!(s1 && s2))
-        return void 0;
-      const t1 = (/* @__PURE__ */ new Date("2020-01-01T" + s1)).valueOf();
-      const t2 = (/* @__PURE__ */ new Date("2020-01-01T" + s2)).valueOf();
-      if (!(t1 && t2))
-        return void 0;
-      return t1 - t2;
-    }
-    __name(compareTime, "compareTime");
-    function compareIsoTime(t1, t2) {
-      if (!(t1 && t2))
-        return void 0;
-      const a1 = TIME.exec(t1);
-      const a2 = TIME.exec(t2);
-      if (!(a1 && a2))
-        return void 0;
-      t1 = a1[1] + a1[2] + a1[3];
-      t2 = a2[1] + a2[2] + a2[3];
-      if (t1 > t2)
-        return 1;
-      if (t1 < t2)
-        return -1;
-      return 0;
-    }
-    __name(compareIsoTime, "compareIsoTime");
-    var DATE_TIME_SEPARATOR = /t|\s/i;
-    function getDateTime(strictTimeZone) {
-      const time = getTime(strictTimeZone);
-      return /* @__PURE__ */ __name(function date_time(str2) {
-        const dateTime = str2.split(DATE_TIME_SEPARATOR);
-        return dateTime.length === 2 && date(dateTime[0]) && time(dateTime[1]);
-      }, "date_time");
-    }
-    __name(getDateTime, "getDateTime");
-    function compareDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const d1 = new Date(dt1).valueOf();
-      const d2 = new Date(dt2).valueOf();
-      if (!(d1 && d2))
-        return void 0;
-      return d1 - d2;
-    }
-    __name(compareDateTime, "compareDateTime");
-    function compareIsoDateTime(dt1, dt2) {
-      if (!(dt1 && dt2))
-        return void 0;
-      const [d1, t1] = dt1.split(DATE_TIME_SEPARATOR);
-      const [d2, t2] = dt2.split(DATE_TIME_SEPARATOR);
-      const res = compareDate(d1, d2);
-      if (res === void 0)
-        return void 0;
-      return res || compareTime(t1, t2);
-    }
-    __name(compareIsoDateTime, "compareIsoDateTime");
-    var NOT_URI_FRAGMENT = /\/|:/;
-    var URI = /^(?:[a-z][a-z0-9+\-.]*:)(?:\/?\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\.[a-z0-9\-._~!$&'()*+,;=:]+)\]|(?:(?:25[0-5]|2[0-4]\d|[01]?\d\d?)\.){3}(?:25[0-5]|2[0-4]\d|[01]?\d\d?)|(?:[a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\d*)?(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\/(?:(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\/(?:[a-z0-9\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\?(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
-    function uri(str2) {
-      return NOT_URI_FRAGMENT.test(str2) && URI.test(str2);
-    }
-    __name(uri, "uri");
-    var BYTE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/gm;
-    function byte(str2) {
-      BYTE.lastIndex = 0;
-      return BYTE.test(str2);
-    }
-    __name(byte, "byte");
-    var MIN_INT32 = -(2 ** 31);
-    var MAX_INT32 = 2 ** 31 - 1;
-    function validateInt32(value) {
-      return Number.isInteger(value) && value <= MAX_INT32 && value >= MIN_INT32;
-    }
-    __name(validateInt32, "validateInt32");
-    function validateInt64(value) {
-      return Number.isInteger(value);
-    }
-    __name(validateInt64, "validateInt64");
-    function validateNumber() {
-      return true;
-    }
-    __name(validateNumber, "validateNumber");
-    var Z_ANCHOR = /[^\\]\\Z/;
-    function regex2(str2) {
-      if (Z_ANCHOR.test(str2))
-        return false;
-      try {
-        new RegExp(str2);
-        return true;
-      } catch (e) {
-        return false;
-      }
-    }
-    __name(regex2, "regex");
   }
 });
 
@@ -32073,7 +32073,7 @@ var require_compile = __commonJS({
       const schOrFunc = root3.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve4.call(this, root3, ref);
+      let _sch = resolve5.call(this, root3, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root3.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32104,13 +32104,13 @@ var require_compile = __commonJS({
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
     __name(sameSchemaEnv, "sameSchemaEnv");
-    function resolve4(root3, ref) {
+    function resolve5(root3, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
       return sch || this.schemas[ref] || resolveSchema.call(this, root3, ref);
     }
-    __name(resolve4, "resolve");
+    __name(resolve5, "resolve");
     function resolveSchema(root3, ref) {
       const p = this.opts.uriResolver.parse(ref);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
@@ -33005,7 +33005,7 @@ var require_fast_uri = __commonJS({
       return uri;
     }
     __name(normalize, "normalize");
-    function resolve4(baseURI, relativeURI, options) {
+    function resolve5(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33041,51 +33041,51 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    __name(resolve4, "resolve");
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    __name(resolve5, "resolve");
+    function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse4(serialize(base, options), options);
-        relative3 = parse4(serialize(relative3, options), options);
+        relative4 = parse4(serialize(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -33093,7 +33093,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     __name(resolveComponent, "resolveComponent");
@@ -33412,7 +33412,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve4,
+      resolve: resolve5,
       resolveComponent,
       equal,
       serialize,
@@ -40767,7 +40767,7 @@ var require_util10 = __commonJS({
         }
         path = url.path;
       }
-      var isAbsolute = exports.isAbsolute(path);
+      var isAbsolute2 = exports.isAbsolute(path);
       var parts = path.split(/\/+/);
       for (var part2, up = 0, i = parts.length - 1; i >= 0; i--) {
         part2 = parts[i];
@@ -40787,7 +40787,7 @@ var require_util10 = __commonJS({
       }
       path = parts.join("/");
       if (path === "") {
-        path = isAbsolute ? "/" : ".";
+        path = isAbsolute2 ? "/" : ".";
       }
       if (url) {
         url.path = path;
@@ -40834,7 +40834,7 @@ var require_util10 = __commonJS({
     exports.isAbsolute = function(aPath) {
       return aPath.charAt(0) === "/" || urlRegexp.test(aPath);
     };
-    function relative3(aRoot, aPath) {
+    function relative4(aRoot, aPath) {
       if (aRoot === "") {
         aRoot = ".";
       }
@@ -40853,8 +40853,8 @@ var require_util10 = __commonJS({
       }
       return Array(level + 1).join("../") + aPath.substr(aRoot.length + 1);
     }
-    __name(relative3, "relative");
-    exports.relative = relative3;
+    __name(relative4, "relative");
+    exports.relative = relative4;
     var supportsNullProto = (function() {
       var obj = /* @__PURE__ */ Object.create(null);
       return !("__proto__" in obj);
@@ -43862,12 +43862,12 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
   __name(adopt, "adopt");
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step2(generator.next(value));
@@ -43885,7 +43885,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     }
     __name(rejected, "rejected");
     function step2(result2) {
-      result2.done ? resolve4(result2.value) : adopt(result2.value).then(fulfilled, rejected);
+      result2.done ? resolve5(result2.value) : adopt(result2.value).then(fulfilled, rejected);
     }
     __name(step2, "step");
     step2((generator = generator.apply(thisArg, _arguments || [])).next());
@@ -49136,7 +49136,7 @@ function getCachedAuthentication(state, auth22) {
 }
 __name(getCachedAuthentication, "getCachedAuthentication");
 async function wait(seconds) {
-  await new Promise((resolve4) => setTimeout(resolve4, seconds * 1e3));
+  await new Promise((resolve5) => setTimeout(resolve5, seconds * 1e3));
 }
 __name(wait, "wait");
 async function waitForAccessToken(request2, clientId, clientType, verification) {
@@ -50184,7 +50184,7 @@ async function sendRequestWithRetries(state, request2, options, createdAt, retri
     state.log.warn(
       `[@octokit/auth-app] Retrying after 401 response to account for token replication delay (retry: ${retries}, wait: ${awaitTime / 1e3}s)`
     );
-    await new Promise((resolve4) => setTimeout(resolve4, awaitTime));
+    await new Promise((resolve5) => setTimeout(resolve5, awaitTime));
     return sendRequestWithRetries(state, request2, options, createdAt, retries);
   }
 }
@@ -51881,7 +51881,7 @@ function answerLost(error2) {
 __name(answerLost, "answerLost");
 async function awaitLateComment(gh, repo, issueNumber, marker, author) {
   for (const ms of LATE_WRITE_POLLS) {
-    await new Promise((resolve4) => setTimeout(resolve4, ms));
+    await new Promise((resolve5) => setTimeout(resolve5, ms));
     const found = (await ownComments(gh, repo, issueNumber, marker, author))[0];
     if (found) return found;
   }
@@ -51897,983 +51897,8 @@ async function deleteExtra(gh, repo, comments) {
 }
 __name(deleteExtra, "deleteExtra");
 
-// src/action/inputs.ts
-var ActionError = class extends Error {
-  static {
-    __name(this, "ActionError");
-  }
-  name = "ActionError";
-};
-function input(env, name) {
-  return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
-}
-__name(input, "input");
-var DEFAULT_CONFIG_PATH = ".github/paved.yml";
-function readInputs(env) {
-  const githubToken = input(env, "github-token");
-  if (!githubToken) {
-    throw new ActionError("the `github-token` input is empty: leave it out (it defaults to `${{ github.token }}`) or pass a token with checks: write and pull-requests: write");
-  }
-  const configSource = input(env, "config-source") || "org";
-  if (configSource !== "org" && configSource !== "workspace") {
-    throw new ActionError(`the \`config-source\` input must be \`org\` (the org's .github repository) or \`workspace\`, not "${configSource}"`);
-  }
-  return {
-    githubToken,
-    gitopsToken: input(env, "gitops-token"),
-    configSource,
-    configToken: input(env, "config-token"),
-    config: input(env, "config") || DEFAULT_CONFIG_PATH,
-    manifest: input(env, "manifest"),
-    commentAuthor: input(env, "comment-author") || ACTIONS_BOT
-  };
-}
-__name(readInputs, "readInputs");
-function required(env, name) {
-  const value = env[name];
-  if (!value) throw new ActionError(`${name} is not set: Paved's Action runs inside a GitHub Actions workflow (on pull_request_target or push)`);
-  return value;
-}
-__name(required, "required");
-function apiUrlOf(env) {
-  return (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
-}
-__name(apiUrlOf, "apiUrlOf");
-function readContext(env) {
-  const eventName = required(env, "GITHUB_EVENT_NAME");
-  const eventPath = required(env, "GITHUB_EVENT_PATH");
-  const repository = required(env, "GITHUB_REPOSITORY");
-  let repo;
-  try {
-    repo = parseRepo(repository);
-  } catch {
-    throw new ActionError(`GITHUB_REPOSITORY must be owner/name, not "${repository}"`);
-  }
-  return {
-    eventName,
-    eventPath,
-    repo,
-    workspace: env["GITHUB_WORKSPACE"] || process.cwd(),
-    apiUrl: apiUrlOf(env),
-    serverUrl: (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, ""),
-    runId: env["GITHUB_RUN_ID"] ? `actions-run-${env["GITHUB_RUN_ID"]}-${env["GITHUB_RUN_ATTEMPT"] || "1"}` : `actions-run-${Date.now()}`
-  };
-}
-__name(readContext, "readContext");
-var MAX_RATE_LIMIT_WAIT_SECONDS = 60;
-function actionClient(token, apiUrl, log2, overrides = {}) {
-  return new Octokit2({
-    auth: token,
-    baseUrl: apiUrl,
-    userAgent: "paved-action",
-    log: { debug: log2.debug, info: log2.debug, warn: log2.warning, error: log2.info },
-    retry: { retries: 3 },
-    throttle: {
-      onRateLimit: /* @__PURE__ */ __name((retryAfter, options, _octokit, retryCount) => {
-        log2.warning(`GitHub's rate limit for this token is used up (${options.method} ${options.url}); it resets in ${retryAfter} s`);
-        return retryCount === 0 && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
-      }, "onRateLimit"),
-      onSecondaryRateLimit: /* @__PURE__ */ __name((retryAfter, options, _octokit, retryCount) => {
-        log2.warning(`GitHub's secondary rate limit hit on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
-        return retryCount === 0;
-      }, "onSecondaryRateLimit")
-    },
-    ...overrides
-  });
-}
-__name(actionClient, "actionClient");
-
-// src/action/runner.ts
-import { readFile as readFile2 } from "node:fs/promises";
-import { dirname as dirname3, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
-
-// src/core/diagnostic.ts
-function hasErrors(diagnostics) {
-  return diagnostics.some((d) => d.severity === "error");
-}
-__name(hasErrors, "hasErrors");
-function sortDiagnostics(diagnostics) {
-  return [...diagnostics].sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)
-  );
-}
-__name(sortDiagnostics, "sortDiagnostics");
-
-// src/core/pointer.ts
-function escapePointerToken(token) {
-  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
-}
-__name(escapePointerToken, "escapePointerToken");
-function pointer(...tokens2) {
-  return tokens2.map((t) => "/" + escapePointerToken(t)).join("");
-}
-__name(pointer, "pointer");
-function parsePointer(ptr) {
-  if (ptr === "") return [];
-  return ptr.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-__name(parsePointer, "parsePointer");
-function walkPointer(root3, ptr) {
-  const nodes = [];
-  let node = root3;
-  for (const token of parsePointer(ptr)) {
-    if (Array.isArray(node)) {
-      if (!/^(0|[1-9][0-9]*)$/.test(token) || Number(token) >= node.length) break;
-      node = node[Number(token)];
-    } else if (node !== null && typeof node === "object" && Object.prototype.hasOwnProperty.call(node, token)) {
-      node = node[token];
-    } else {
-      break;
-    }
-    nodes.push(node);
-  }
-  return nodes;
-}
-__name(walkPointer, "walkPointer");
-function valueAt(root3, ptr) {
-  const tokens2 = parsePointer(ptr).length;
-  if (tokens2 === 0) return root3;
-  const nodes = walkPointer(root3, ptr);
-  return nodes.length === tokens2 ? nodes[tokens2 - 1] : void 0;
-}
-__name(valueAt, "valueAt");
-
-// src/document/own.ts
-function isJsonObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-__name(isJsonObject, "isJsonObject");
-function hasOwn(object, key2) {
-  return Object.prototype.hasOwnProperty.call(object, key2);
-}
-__name(hasOwn, "hasOwn");
-function setOwn(object, key2, value) {
-  Object.defineProperty(object, key2, { value, writable: true, enumerable: true, configurable: true });
-}
-__name(setOwn, "setOwn");
-function getOwn(object, key2) {
-  return hasOwn(object, key2) ? object[key2] : void 0;
-}
-__name(getOwn, "getOwn");
-function cloneJson(value) {
-  if (Array.isArray(value)) return value.map((item) => cloneJson(item));
-  if (isJsonObject(value)) {
-    const copy = {};
-    for (const key2 of Object.keys(value)) setOwn(copy, key2, cloneJson(value[key2]));
-    return copy;
-  }
-  return value;
-}
-__name(cloneJson, "cloneJson");
-
-// src/document/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/document/syntax-fix.ts
-var HINTS = {
-  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
-  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
-  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
-  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
-  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
-  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
-  BAD_SCALAR_START: "Put the value in quotes."
-};
-var DEFAULT_HINT = "Check the indentation and quoting around this point.";
-function lines(text) {
-  const out = [];
-  let start2 = 0;
-  for (const line of text.split("\n")) {
-    out.push({ start: start2, text: line });
-    start2 += line.length + 1;
-  }
-  return out;
-}
-__name(lines, "lines");
-var indentOf = /* @__PURE__ */ __name((line) => line.length - line.trimStart().length, "indentOf");
-var isBlank = /* @__PURE__ */ __name((line) => line.trim() === "" || line.trimStart().startsWith("#"), "isBlank");
-var KEY_WITH_VALUE = /^\s*(?:-\s+)?([^\s#:][^:#]*?):\s+([^\s#|>][^#]*)$/;
-var KEY = /^\s*(?:-\s+)?([^\s#:][^:#]*?):(?:\s|$)/;
-function unquotedPlaceholder(line) {
-  const brace = line.text.indexOf("{");
-  if (brace === -1) return void 0;
-  const match = /([A-Za-z_][\w.-]*)\s*:\s*(\$\{[^}\s]*\}?)/.exec(line.text.slice(brace + 1));
-  if (!match) return void 0;
-  const column = brace + 1 + match.index + match[0].indexOf("$");
-  const placeholder = match[2].endsWith("}") ? match[2] : `${match[2]}}`;
-  return {
-    offset: line.start + column,
-    message: `Invalid YAML: \`${placeholder}\` inside \`{ \u2026 }\` is read as the start of a nested mapping. Quote it: \`${match[1]}: "${placeholder}"\`.`
-  };
-}
-__name(unquotedPlaceholder, "unquotedPlaceholder");
-function overIndented(all, index) {
-  for (let i = index; i < Math.min(all.length - 1, index + 3); i++) {
-    const above = all[i];
-    const withValue = KEY_WITH_VALUE.exec(above.text);
-    if (!withValue) continue;
-    let j = i + 1;
-    while (j < all.length && isBlank(all[j].text)) j++;
-    const below = all[j];
-    const key2 = below && KEY.exec(below.text);
-    if (!below || !key2 || indentOf(below.text) <= indentOf(above.text)) continue;
-    const column = indentOf(above.text) + 1;
-    return {
-      offset: below.start + indentOf(below.text),
-      message: `Invalid YAML: \`${key2[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key2[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
-    };
-  }
-  return void 0;
-}
-__name(overIndented, "overIndented");
-function underIndented(all, index) {
-  const line = all[index];
-  if (!line || isBlank(line.text)) return void 0;
-  const indent2 = indentOf(line.text);
-  let sibling;
-  let parent;
-  for (let i = index - 1; i >= 0; i--) {
-    const text = all[i].text;
-    if (isBlank(text)) continue;
-    const at = indentOf(text);
-    if (at > indent2 && sibling === void 0) sibling = at;
-    if (at < indent2) {
-      parent = at;
-      break;
-    }
-  }
-  if (sibling === void 0 || parent === void 0) return void 0;
-  const key2 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
-  return {
-    offset: line.start + indent2,
-    message: `Invalid YAML: \`${key2}\` starts at column ${indent2 + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
-  };
-}
-__name(underIndented, "underIndented");
-function reportSyntaxErrors(text, errors) {
-  const sorted = [...errors].sort((a, b) => a.offset - b.offset);
-  const first = sorted[0];
-  const all = lines(text);
-  const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
-  const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
-  const report2 = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
-  const more = sorted.length - 1;
-  return more === 0 ? report2 : { ...report2, message: `${report2.message} (${more === 1 ? "1 more YAML error after this one follows" : `${more} more YAML errors after this one follow`} from it; fix it and check again.)` };
-}
-__name(reportSyntaxErrors, "reportSyntaxErrors");
-
-// src/core/bounds.ts
-var MAX_MANIFEST_BYTES = 1048576;
-var MAX_EXPANDED_BYTES = 4 * 1048576;
-var MAX_RENDERED_FILE_BYTES = 1048576;
-var MAX_RENDERED_BYTES = 16 * 1048576;
-var MAX_INDEX_BYTES = 8 * 1048576;
-function formatMiB(bytes) {
-  return `${+(bytes / 1048576).toFixed(2)} MiB`;
-}
-__name(formatMiB, "formatMiB");
-
-// src/document/source-map.ts
-var root = /* @__PURE__ */ __name(() => ({ line: 1, column: 1 }), "root");
-var SourceMapBuilder = class _SourceMapBuilder {
-  /** `lineStarts` may still grow while the parser runs (it is the LineCounter's own array). */
-  constructor(lineStarts = [], data) {
-    this.lineStarts = lineStarts;
-    this.keys = data?.keys ?? /* @__PURE__ */ new Map();
-    this.values = data?.values ?? /* @__PURE__ */ new Map();
-  }
-  lineStarts;
-  static {
-    __name(this, "SourceMapBuilder");
-  }
-  keys;
-  values;
-  static from(data) {
-    return new _SourceMapBuilder(data.lineStarts, data);
-  }
-  data() {
-    return { keys: this.keys, values: this.values, lineStarts: this.lineStarts };
-  }
-  toPosition(offset) {
-    const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length;
-    while (lo < hi) {
-      const mid = lo + hi >>> 1;
-      if (starts[mid] <= offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? { line: 1, column: offset + 1 } : { line: lo, column: offset - starts[lo - 1] + 1 };
-  }
-  set(ptr, valueOffset, keyOffset) {
-    this.values.set(ptr, valueOffset);
-    if (keyOffset !== void 0) this.keys.set(ptr, keyOffset);
-  }
-  value(ptr) {
-    if (ptr === "") return root();
-    const offset = this.values.get(ptr);
-    return offset === void 0 ? void 0 : this.toPosition(offset);
-  }
-  key(ptr) {
-    const offset = this.keys.get(ptr);
-    return offset === void 0 ? void 0 : this.toPosition(offset);
-  }
-  locate(ptr) {
-    for (let p = ptr; p !== ""; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) {
-      const offset = this.keys.get(p) ?? this.values.get(p);
-      if (offset !== void 0) return this.toPosition(offset);
-    }
-    return root();
-  }
-};
-
-// src/document/parse.ts
-var DEFAULT_LIMITS = { maxBytes: MAX_MANIFEST_BYTES, maxExpandedBytes: MAX_EXPANDED_BYTES, maxAliasCount: 100, maxDepth: 64 };
-var SAFE_MAX_DEPTH = 256;
-var MAX_EXPANDED_NODES = 1e5;
-var ALLOWED_TAGS = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!map", "!!seq"];
-var COMPOSE_OPTIONS = {
-  schema: "core",
-  // YAML 1.2 core: `yes`/`on` and dates stay strings
-  resolveKnownTags: false,
-  // otherwise !!binary, !!set, !!timestamp… would build Buffers, Sets, Dates
-  uniqueKeys: false,
-  // checked in the walk with a hash lookup: the library's check is O(n²) per map
-  prettyErrors: false,
-  // positions come from the LineCounter; messages stay one line
-  intAsBigInt: false
-};
-var DEFAULT_HINT2 = "Check the indentation and quoting around this point.";
-var LimitError = class extends Error {
-  constructor(code, message, offset, path) {
-    super(message);
-    this.code = code;
-    this.offset = offset;
-    this.path = path;
-  }
-  code;
-  offset;
-  path;
-  static {
-    __name(this, "LimitError");
-  }
-};
-function parseYaml(text, file, limits = {}) {
-  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
-  const maxAliasCount = limits.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount;
-  const maxExpandedBytes = limits.maxExpandedBytes ?? DEFAULT_LIMITS.maxExpandedBytes;
-  const maxDepth = Math.min(limits.maxDepth ?? DEFAULT_LIMITS.maxDepth, SAFE_MAX_DEPTH);
-  const lineCounter = new import_yaml.LineCounter();
-  const toPosition = /* @__PURE__ */ __name((offset) => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line: Math.max(line, 1), column: col };
-  }, "toPosition");
-  const sourceMap = new SourceMapBuilder(lineCounter.lineStarts);
-  const diagnostics = [];
-  const literals = /* @__PURE__ */ new Map();
-  const report2 = /* @__PURE__ */ __name((code, message, at, path = "") => {
-    diagnostics.push({ severity: "error", code, message, file, line: at.line, column: at.column, path });
-  }, "report");
-  const done2 = /* @__PURE__ */ __name((value) => ({ value, sourceMap, diagnostics: sortDiagnostics(diagnostics), literals }), "done");
-  const tooDeep = /* @__PURE__ */ __name((at, path = "") => {
-    report2("too-deep", `The YAML is nested more than ${maxDepth} levels deep. A manifest needs only a few levels; flatten this structure.`, at, path);
-    return done2(void 0);
-  }, "tooDeep");
-  const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes > maxBytes) {
-    report2("file-too-large", `The file is ${bytes} bytes, over the limit of ${maxBytes} bytes (${formatMiB(maxBytes)}). A manifest should be far smaller: remove generated or unused content.`, { line: 1, column: 1 });
-    return done2(void 0);
-  }
-  const deepAt = prescanDepth(text, maxDepth);
-  if (deepAt >= 0) return tooDeep(positionAt(text, deepAt));
-  let docs;
-  try {
-    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
-    const cstDeepAt = cstDepthExceeded(tokens2, maxDepth);
-    if (cstDeepAt >= 0) return tooDeep(toPosition(cstDeepAt));
-    docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens2));
-  } catch (error2) {
-    if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
-    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
-    return done2(void 0);
-  }
-  const syntaxErrors = [];
-  for (const doc of docs) {
-    for (const e of doc.errors) {
-      if (e.code === "RESOURCE_EXHAUSTION") return tooDeep(toPosition(e.pos[0]));
-      syntaxErrors.push({ code: e.code, message: e.message, offset: e.pos[0] });
-    }
-    for (const w of doc.warnings) {
-      if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
-        report2("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
-      } else {
-        syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
-      }
-    }
-  }
-  if (syntaxErrors.length > 0) {
-    const first2 = reportSyntaxErrors(text, syntaxErrors);
-    report2("yaml-syntax", first2.message, toPosition(first2.offset));
-    return done2(void 0);
-  }
-  const contentDocs = docs.filter((d) => !isEmptyDocument(d));
-  const first = contentDocs[0];
-  if (first === void 0) {
-    report2("empty-file", "The file is empty (or only has comments). A manifest needs at least `apiVersion: paved.dev/v1`, `owner` and `services`.", { line: 1, column: 1 });
-    return done2(void 0);
-  }
-  const second = contentDocs[1];
-  if (second !== void 0) {
-    report2("multiple-documents", "A second YAML document starts here. A manifest is a single document: remove the `---` separator and merge or delete what follows.", toPosition(second.range[0]));
-  }
-  const walker = new Walker(sourceMap, literals, { maxDepth, maxAliasCount, maxExpandedBytes }, (code, message, offset, path) => report2(code, message, toPosition(offset), path));
-  try {
-    return done2(walker.walk(first.contents, "", 0));
-  } catch (error2) {
-    if (error2 instanceof LimitError) {
-      report2(error2.code, error2.message, toPosition(error2.offset), error2.path);
-      return done2(void 0);
-    }
-    if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
-    throw error2;
-  }
-}
-__name(parseYaml, "parseYaml");
-var Walker = class {
-  // the outermost alias being expanded, where limit errors point
-  constructor(sourceMap, literals, bounds, onReport) {
-    this.sourceMap = sourceMap;
-    this.literals = literals;
-    this.bounds = bounds;
-    this.onReport = onReport;
-  }
-  sourceMap;
-  literals;
-  bounds;
-  onReport;
-  static {
-    __name(this, "Walker");
-  }
-  anchors = /* @__PURE__ */ new Map();
-  aliases = 0;
-  expanded = 0;
-  bytes = 0;
-  // keys and scalars so far, aliases expanded
-  inAlias = 0;
-  // > 0 while re-walking an anchored node: its own problems were reported already
-  site = { offset: 0, ptr: "" };
-  walk(node, ptr, depth) {
-    if (this.inAlias > 0 && ++this.expanded > MAX_EXPANDED_NODES) {
-      throw this.limit("alias-limit", `YAML aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes, which looks like a "billion laughs" attack. Write the values out instead of repeating large anchors.`, start(node), ptr);
-    }
-    let value = null;
-    if ((0, import_yaml.isAlias)(node)) return this.alias(node.source, start(node), ptr, depth);
-    if ((0, import_yaml.isScalar)(node)) {
-      value = node.value;
-      this.count(typeof value === "string" ? value : node.source ?? "", node, ptr);
-      if ((typeof value === "number" || typeof value === "boolean") && typeof node.source === "string") this.literals.set(ptr, node.source);
-    } else if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
-      if (depth >= this.bounds.maxDepth) {
-        throw this.limit("too-deep", `The YAML is nested more than ${this.bounds.maxDepth} levels deep (counting expanded aliases). A manifest needs only a few levels; flatten this structure.`, start(node), ptr);
-      }
-      value = (0, import_yaml.isMap)(node) ? this.map(node.items, ptr, depth + 1) : this.seq(node.items, start(node), ptr, depth + 1);
-    }
-    const anchor = node?.anchor;
-    if (anchor !== void 0 && this.inAlias === 0) this.anchors.set(anchor, node);
-    return value;
-  }
-  alias(name, offset, ptr, depth) {
-    const target = this.anchors.get(name);
-    if (target === void 0) {
-      this.report("yaml-syntax", `The alias *${name} does not refer to an anchor &${name} defined before it (an alias cannot point into its own anchor). Define the anchor first, or write the value out.`, offset, ptr);
-      return null;
-    }
-    if (++this.aliases > this.bounds.maxAliasCount) {
-      throw this.limit("alias-limit", `This document expands YAML aliases more than ${this.bounds.maxAliasCount} times, which looks like a "billion laughs" attack. Write the values out instead of using so many aliases (*name).`, offset, ptr);
-    }
-    if (this.inAlias === 0) this.site = { offset, ptr };
-    this.inAlias++;
-    try {
-      return this.walk(target, ptr, depth);
-    } finally {
-      this.inAlias--;
-    }
-  }
-  map(pairs2, ptr, depth) {
-    const object = {};
-    for (const pair of pairs2) {
-      const keyOffset = start(pair.key);
-      const key2 = keyText(pair.key);
-      if (key2 === void 0) {
-        this.report("non-string-key", "Mapping keys must be plain text (a string, number or boolean), not a list, mapping or alias. Write this key as a string.", keyOffset, ptr);
-        continue;
-      }
-      const childPtr = ptr + "/" + escapePointerToken(key2);
-      this.count(key2, pair.key, childPtr);
-      if (key2 === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
-        this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
-        continue;
-      }
-      if (Object.hasOwn(object, key2)) {
-        const firstLine = this.sourceMap.key(childPtr)?.line;
-        this.report("duplicate-key", `Duplicate key "${key2}": it is already defined${firstLine ? ` on line ${firstLine}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
-        continue;
-      }
-      const value = this.walk(pair.value, childPtr, depth);
-      if (key2 === "__proto__") Object.defineProperty(object, key2, { value, enumerable: true, writable: true, configurable: true });
-      else object[key2] = value;
-      this.sourceMap.set(childPtr, pair.value == null ? keyOffset : start(pair.value), keyOffset);
-    }
-    return object;
-  }
-  seq(items, offset, ptr, depth) {
-    const array = [];
-    for (let i = 0; i < items.length; i++) {
-      const childPtr = `${ptr}/${i}`;
-      array.push(this.walk(items[i], childPtr, depth));
-      this.sourceMap.set(childPtr, items[i] == null ? offset : start(items[i]));
-    }
-    return array;
-  }
-  /** Adds a key or scalar to the expanded size; crossing the budget inside an alias points at that alias. */
-  count(text, node, ptr) {
-    this.bytes += Buffer.byteLength(text, "utf8");
-    if (this.bytes <= this.bounds.maxExpandedBytes) return;
-    const max = formatMiB(this.bounds.maxExpandedBytes);
-    throw this.limit(
-      "expanded-too-large",
-      this.inAlias > 0 ? `With its aliases expanded, this document is over ${max} (this alias crosses it): an alias repeats its anchor's whole content each time. Alias only small shared blocks, or write the values out.` : `This document's keys and values are over ${max}. A manifest should be far smaller: remove generated or unused content.`,
-      start(node),
-      ptr
-    );
-  }
-  /** Inside an expansion, point at the alias the author wrote rather than deep inside the anchor. */
-  limit(code, message, offset, ptr) {
-    return this.inAlias > 0 ? new LimitError(code, message, this.site.offset, this.site.ptr) : new LimitError(code, message, offset, ptr);
-  }
-  report(code, message, offset, path) {
-    if (this.inAlias === 0) this.onReport(code, message, offset, path);
-  }
-};
-function keyText(node) {
-  if (node == null) return "";
-  if (!(0, import_yaml.isScalar)(node)) return void 0;
-  if (typeof node.value === "string") return node.value;
-  return node.source ?? String(node.value);
-}
-__name(keyText, "keyText");
-function start(node) {
-  return node?.range?.[0] ?? 0;
-}
-__name(start, "start");
-function isEmptyDocument(doc) {
-  const c = doc.contents;
-  return c === null || (0, import_yaml.isScalar)(c) && c.value === null && c.range[0] === c.range[1];
-}
-__name(isEmptyDocument, "isEmptyDocument");
-function tagMessage(tag) {
-  if (ALLOWED_TAGS.includes(tag)) return `The YAML tag ${tag} does not fit this value. Remove the tag.`;
-  return `The YAML tag ${tag} is not supported: a manifest is plain data. Remove the tag (only ${ALLOWED_TAGS.join(", ")} are allowed).`;
-}
-__name(tagMessage, "tagMessage");
-function positionAt(text, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let nl = text.indexOf("\n"); nl !== -1 && nl < offset; nl = text.indexOf("\n", nl + 1)) {
-    line++;
-    lineStart = nl + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-__name(positionAt, "positionAt");
-function prescanDepth(text, max) {
-  const indents = [];
-  let flow = 0;
-  let i = 0;
-  while (i < text.length) {
-    const lineStart = i;
-    while (text[i] === " ") i++;
-    let col = i - lineStart;
-    let c = text[i];
-    if (flow === 0 && c !== void 0 && c !== "\n" && c !== "\r" && c !== "#") {
-      while (indents.length > 0 && indents[indents.length - 1] > col) indents.pop();
-      if (c !== "[" && c !== "{" && indents[indents.length - 1] !== col) indents.push(col);
-      while ((c === "-" || c === "?" || c === ":") && (text[i + 1] === " " || text[i + 1] === "	")) {
-        do
-          i++;
-        while (text[i] === " " || text[i] === "	");
-        col = i - lineStart;
-        c = text[i];
-        if ((c === "-" || c === "?") && (text[i + 1] === " " || text[i + 1] === "	") && indents.push(col) > max) return i;
-      }
-      if (indents.length > max) return i;
-    }
-    let prev = "\n";
-    for (; i < text.length; i++) {
-      c = text[i];
-      if (c === "\n") break;
-      if (c === " " || c === "	" || c === "\r") continue;
-      const nodeStart = "\n[{,:-?".includes(prev);
-      if (c === "#" && (i === 0 || " 	\n".includes(text[i - 1]))) {
-        i = text.indexOf("\n", i);
-        if (i < 0) return -1;
-        break;
-      } else if ((c === '"' || c === "'") && nodeStart) {
-        i = closingQuote(text, i);
-        if (i < 0) return -1;
-      } else if (c === "[" || c === "{") {
-        if (!(flow > 0 || nodeStart)) c = "x";
-        else if (++flow + indents.length > max) return i;
-      } else if ((c === "]" || c === "}") && flow > 0) {
-        flow--;
-      }
-      prev = c;
-    }
-    i++;
-  }
-  return -1;
-}
-__name(prescanDepth, "prescanDepth");
-function closingQuote(text, open2) {
-  const quote = text[open2];
-  for (let i = open2 + 1; i < text.length; i++) {
-    if (quote === '"' && text[i] === "\\") i++;
-    else if (text[i] === quote) {
-      if (quote === "'" && text[i + 1] === "'") i++;
-      else return i;
-    }
-  }
-  return -1;
-}
-__name(closingQuote, "closingQuote");
-function cstDepthExceeded(tokens2, max) {
-  const stack = tokens2.map((t) => [t, 0]);
-  for (let entry = stack.pop(); entry !== void 0; entry = stack.pop()) {
-    const [token, depth] = entry;
-    if (token?.type === "document") stack.push([token.value, depth]);
-    else if (token?.type === "block-map" || token?.type === "block-seq" || token?.type === "flow-collection") {
-      if (depth + 1 > max) return token.offset;
-      for (const item of token.items) stack.push([item.key, depth + 1], [item.value, depth + 1]);
-    }
-  }
-  return -1;
-}
-__name(cstDepthExceeded, "cstDepthExceeded");
-
-// src/document/suggest.ts
-function editDistance(a, b) {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let beforePrevious = new Array(b.length + 1).fill(0);
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let current = new Array(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    current[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, beforePrevious[j - 2] + 1);
-      }
-      current[j] = best;
-    }
-    [beforePrevious, previous, current] = [previous, current, beforePrevious];
-  }
-  return previous[b.length];
-}
-__name(editDistance, "editDistance");
-function tolerance(name) {
-  if (name.length <= 3) return 1;
-  if (name.length <= 8) return 2;
-  return 3;
-}
-__name(tolerance, "tolerance");
-function suggest(name, candidates) {
-  let best;
-  let bestDistance = Infinity;
-  const lower = name.toLowerCase();
-  for (const candidate of candidates) {
-    if (candidate === name) continue;
-    const distance = candidate.toLowerCase() === lower ? 1 : editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  if (best === void 0) return void 0;
-  const limit = Math.min(tolerance(name), tolerance(best));
-  if (bestDistance <= limit && bestDistance < name.length) return best;
-  return abbreviated(lower, candidates);
-}
-__name(suggest, "suggest");
-function abbreviated(lower, candidates) {
-  if (lower.length < 3) return void 0;
-  const hits = [...candidates].filter((c) => c.toLowerCase().startsWith(lower));
-  return hits.length === 1 ? hits[0] : void 0;
-}
-__name(abbreviated, "abbreviated");
-function didYouMean(name, candidates) {
-  const hit = suggest(name, candidates);
-  return hit === void 0 ? "" : `; did you mean \`${hit}\`?`;
-}
-__name(didYouMean, "didYouMean");
-function listNames(names, conjunction = "and") {
-  const quoted = names.map((n) => `\`${n}\``);
-  if (quoted.length <= 1) return quoted.join("");
-  return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted[quoted.length - 1]}`;
-}
-__name(listNames, "listNames");
-function clip(text, max = 60) {
-  return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
-}
-__name(clip, "clip");
-
-// src/document/schema-errors.ts
-function schemaDiagnostics(errors, context) {
-  const { kept, nullable } = reduceNoise(errors);
-  const seen = /* @__PURE__ */ new Set();
-  const diagnostics = [];
-  for (const error2 of kept) {
-    const diagnostic2 = translate(error2, context, nullable.has(error2.instancePath));
-    const key2 = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
-    if (seen.has(key2)) continue;
-    seen.add(key2);
-    diagnostics.push(diagnostic2);
-  }
-  return diagnostics;
-}
-__name(schemaDiagnostics, "schemaDiagnostics");
-function reduceNoise(errors) {
-  const nullable = /* @__PURE__ */ new Set();
-  let kept = errors.filter((error2) => {
-    if (error2.keyword === "type" && error2.params.type === "null") {
-      nullable.add(error2.instancePath);
-      return false;
-    }
-    return error2.keyword !== "propertyNames" && error2.keyword !== "if";
-  });
-  const typed = new Set(kept.filter((e) => e.keyword === "type" && !isKeyError(e)).map((e) => e.instancePath));
-  kept = kept.filter((error2) => {
-    if (error2.keyword === "anyOf" || error2.keyword === "oneOf") {
-      return !kept.some((other) => other !== error2 && other.keyword !== error2.keyword && isAtOrBelow(other.instancePath, error2.instancePath));
-    }
-    return error2.keyword === "type" || isKeyError(error2) || !typed.has(error2.instancePath);
-  });
-  return { kept, nullable };
-}
-__name(reduceNoise, "reduceNoise");
-function isKeyError(error2) {
-  return typeof error2.propertyName === "string";
-}
-__name(isKeyError, "isKeyError");
-function isAtOrBelow(path, ancestor) {
-  return path === ancestor || path.startsWith(ancestor + "/");
-}
-__name(isAtOrBelow, "isAtOrBelow");
-function diagnostic(context, code, site, message) {
-  return {
-    severity: context.severity ?? "error",
-    code,
-    message: (context.prefix ?? "") + message,
-    file: context.file,
-    line: site.line,
-    column: site.column,
-    path: site.path
-  };
-}
-__name(diagnostic, "diagnostic");
-function translate(error2, context, nullable) {
-  if (isKeyError(error2)) return translateKeyError(error2, context);
-  const path = error2.instancePath;
-  const subject = context.describe(path);
-  const data = error2.data;
-  const schema2 = error2.parentSchema ?? {};
-  const atValue = /* @__PURE__ */ __name(() => context.site(path, isContainer(data) ? "key" : "value"), "atValue");
-  const params = error2.params;
-  const special = context.wording?.special?.(error2, subject);
-  if (special) return diagnostic(context, special.code, special.at ? context.site(path, special.at) : atValue(), special.message);
-  switch (error2.keyword) {
-    case "additionalProperties": {
-      const name = String(params.additionalProperty);
-      const known = Object.keys(schema2.properties ?? {});
-      const advice = didYouMean(name, known) || (known.length > 0 ? `; the fields here are ${listNames(known)}` : "");
-      return diagnostic(context, "unknown-field", context.site(path + pointer(name), "key"), `unknown field \`${clip(name)}\`${advice}`);
-    }
-    case "required": {
-      const name = String(params.missingProperty);
-      const parent = context.site(path, "key");
-      return diagnostic(
-        context,
-        "missing-field",
-        { ...parent, path: parent.path + pointer(name) },
-        `${subject} is missing the required field \`${name}\`${missingAdvice(context.wording, name)}`
-      );
-    }
-    case "const":
-      return diagnostic(context, "invalid-value", atValue(), `${subject} must be \`${String(params.allowedValue)}\`, not ${show(data)}`);
-    case "type":
-      return diagnostic(context, "invalid-type", atValue(), typeMessage(subject, path, params.type, data, nullable, context.wording));
-    case "enum": {
-      const allowed = params.allowedValues.map(String);
-      const advice = typeof data === "string" ? didYouMean(data, allowed) : "";
-      return diagnostic(context, "invalid-value", atValue(), `${subject} must be one of ${listNames(allowed, "or")}, not ${show(data)}${advice}`);
-    }
-    case "pattern":
-    case "not": {
-      const pattern = String(error2.keyword === "pattern" ? params.pattern : schema2.not?.pattern ?? "");
-      return diagnostic(context, "invalid-value", atValue(), patternMessage(subject, pattern, data, schema2, context.wording));
-    }
-    case "format":
-      return diagnostic(context, "invalid-value", atValue(), `${subject} must be ${formatWords(String(params.format))}, not ${show(data)}`);
-    case "minimum":
-    case "maximum":
-    case "exclusiveMinimum":
-    case "exclusiveMaximum":
-      return diagnostic(context, "invalid-value", atValue(), `${subject} ${rangeWords(schema2)}; found ${show(data)}`);
-    case "minLength":
-      return diagnostic(context, "invalid-value", atValue(), `${subject} must not be empty`);
-    case "maxLength":
-      return diagnostic(
-        context,
-        "invalid-value",
-        atValue(),
-        `${subject} is too long: ${String(data).length} characters, at most ${String(params.limit)} allowed`
-      );
-    case "minItems":
-    case "maxItems": {
-      const count2 = Array.isArray(data) ? data.length : 0;
-      const bound = error2.keyword === "minItems" ? "at least" : "at most";
-      return diagnostic(context, "invalid-value", context.site(path, "key"), `${subject} has ${count2} items; it may have ${bound} ${String(params.limit)}`);
-    }
-    case "minProperties":
-    case "maxProperties":
-      return diagnostic(context, "invalid-value", context.site(path, "key"), countMessage(subject, error2.keyword, Number(params.limit), data));
-    default:
-      return diagnostic(
-        context,
-        "invalid-value",
-        atValue(),
-        `${subject} is not valid here` + (typeof schema2.description === "string" ? `: ${schema2.description}` : "")
-      );
-  }
-}
-__name(translate, "translate");
-function translateKeyError(error2, context) {
-  const key2 = String(error2.propertyName);
-  const name = clip(key2);
-  const site = context.site(error2.instancePath + pointer(key2), "key");
-  const params = error2.params;
-  const container = context.describe(error2.instancePath);
-  if (error2.keyword === "enum") {
-    const allowed = params.allowedValues.map(String);
-    const advice = didYouMean(name, allowed) || `; the names allowed here are ${listNames(allowed)}`;
-    return diagnostic(context, "unknown-field", site, `unknown name \`${name}\` in ${container}${advice}`);
-  }
-  if (error2.keyword === "pattern") {
-    const words = context.wording?.patternWords?.(String(params.pattern));
-    const fixed = words?.suggestion?.(key2);
-    return diagnostic(
-      context,
-      "invalid-value",
-      site,
-      `\`${name}\` is not a valid name in ${container}: use ${words?.words ?? `a name matching ${String(params.pattern)}`}` + (fixed ? `; did you mean \`${clip(fixed)}\`?` : "")
-    );
-  }
-  return diagnostic(context, "invalid-value", site, `\`${name}\` is not a valid name in ${container}`);
-}
-__name(translateKeyError, "translateKeyError");
-function isContainer(value) {
-  return typeof value === "object" && value !== null;
-}
-__name(isContainer, "isContainer");
-function show(value) {
-  if (value === null || value === void 0) return "an empty value";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return `\`${clip(typeof value === "string" ? value : typeof value === "number" ? yamlNumberText(value) : JSON.stringify(value), 80)}\``;
-}
-__name(show, "show");
-function yamlNumberText(value) {
-  if (Number.isNaN(value)) return ".nan";
-  if (value === Infinity) return ".inf";
-  if (value === -Infinity) return "-.inf";
-  return String(value);
-}
-__name(yamlNumberText, "yamlNumberText");
-var TYPE_WORDS = {
-  integer: "a whole number",
-  number: "a number",
-  string: "a string",
-  boolean: "true or false",
-  object: "a mapping",
-  array: "a list",
-  null: "null"
-};
-function typeOf(value) {
-  if (value === null || value === void 0) return "empty";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  if (typeof value === "number") return Number.isInteger(value) ? "a whole number" : "a number";
-  if (typeof value === "boolean") return "true/false";
-  return "a string";
-}
-__name(typeOf, "typeOf");
-function typeMessage(subject, path, expected, data, nullable, wording) {
-  const types2 = (Array.isArray(expected) ? expected : [expected]).map(String);
-  const allowsNull = nullable || types2.includes("null");
-  const kinds = types2.filter((t) => t !== "null");
-  const words = kinds.map((t) => t === "boolean" && kinds.length > 1 ? "a boolean" : TYPE_WORDS[t] ?? t);
-  const wanted = words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}` : words[0] ?? "null";
-  if (path === "") return `the file must be a mapping of fields, not ${typeOf(data)}`;
-  const orNull = allowsNull ? " (or null to remove it)" : "";
-  if (data === null || data === void 0) return `${subject} has no value; it must be ${wanted}${orNull}`;
-  let message = `${subject} must be ${wanted}${orNull}, not ${typeOf(data)}`;
-  if (!isContainer(data)) message += ` (${show(data)})`;
-  const hint = wording?.typeHint?.(parsePointer(path).pop() ?? "", data);
-  return hint ? message + hint : message;
-}
-__name(typeMessage, "typeMessage");
-function patternMessage(subject, pattern, data, schema2, wording) {
-  const words = wording?.patternWords?.(pattern);
-  const value = typeof data === "string" ? data : String(data);
-  const hint = words?.hint?.(value);
-  if (hint) return `${subject} ${show(data)} is not valid: ${hint}`;
-  const fixed = words?.suggestion?.(value);
-  const rule = words?.words ?? (typeof schema2.description === "string" ? schema2.description : `a value matching ${pattern}`);
-  return `${subject} ${show(data)} is not valid: use ${rule}` + (fixed ? `; did you mean \`${fixed}\`?` : "");
-}
-__name(patternMessage, "patternMessage");
-function rangeWords(schema2) {
-  const min = typeof schema2.minimum === "number" ? schema2.minimum : void 0;
-  const max = typeof schema2.maximum === "number" ? schema2.maximum : void 0;
-  const exclusiveMin = typeof schema2.exclusiveMinimum === "number" ? schema2.exclusiveMinimum : void 0;
-  const exclusiveMax = typeof schema2.exclusiveMaximum === "number" ? schema2.exclusiveMaximum : void 0;
-  if (min !== void 0 && max !== void 0) return `must be between ${min} and ${max}`;
-  const parts = [];
-  if (min !== void 0) parts.push(`at least ${min}`);
-  if (exclusiveMin !== void 0) parts.push(`more than ${exclusiveMin}`);
-  if (max !== void 0) parts.push(`at most ${max}`);
-  if (exclusiveMax !== void 0) parts.push(`less than ${exclusiveMax}`);
-  return `must be ${parts.join(" and ")}`;
-}
-__name(rangeWords, "rangeWords");
-function countMessage(subject, keyword, limit, data) {
-  const count2 = isContainer(data) ? Object.keys(data).length : 0;
-  const bound = keyword === "minProperties" ? "at least" : "at most";
-  return `${subject} has ${count2} entries; it must have ${bound} ${limit}`;
-}
-__name(countMessage, "countMessage");
-function formatWords(format) {
-  if (format === "uri") return "an absolute URL like `https://example.com`";
-  return `a valid ${format}`;
-}
-__name(formatWords, "formatWords");
-function missingAdvice(wording, name) {
-  const advice = wording?.missingAdvice;
-  return advice && hasOwn(advice, name) ? advice[name] : "";
-}
-__name(missingAdvice, "missingAdvice");
+// src/settings/paths.ts
+import { posix } from "node:path";
 
 // src/generated/validators.ts
 var import_formats = __toESM(require_formats(), 1);
@@ -58186,6 +57211,1087 @@ var manifestValidator = platform2.manifest;
 var serviceValidator = platform2.service;
 var configValidator = config.config;
 
+// src/config/resolve.ts
+function resolveConfig(raw) {
+  const environments = Object.entries(raw.environments).map(
+    ([name, { approval, promote, ...env }]) => ({
+      ...env,
+      name,
+      namespace: env.namespace,
+      autoSync: env.autoSync,
+      production: env.production ?? (name === "production" || name === "prod"),
+      mode: env.mode,
+      promote: promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
+      ...approval ? { approval: { owners: approval.owners, teams: approval.teams, excludeLastPusher: approval.excludeLastPusher } } : {}
+    })
+  );
+  const dependencies = {};
+  for (const [name, type2] of Object.entries(raw.dependencies)) {
+    dependencies[name] = { ...type2, classes: type2.classes, outputs: type2.outputs, params: type2.params ?? null };
+  }
+  const gitops = raw.gitops;
+  const render = raw.render;
+  const secretStore = raw.secretStore;
+  return {
+    gitops: {
+      ...gitops.repository !== void 0 ? { repository: gitops.repository } : {},
+      branch: gitops.branch,
+      directory: gitops.directory
+    },
+    fleet: { mode: raw.fleet.mode },
+    manifest: raw.manifest,
+    render: {
+      mode: render.mode,
+      ...render.chart ? { chart: render.chart } : {},
+      templates: render.templates
+    },
+    argocd: { url: raw.argocd.url, namespace: raw.argocd.namespace },
+    environments,
+    registries: raw.registries,
+    secretStore: {
+      kind: secretStore.kind,
+      name: secretStore.name,
+      keyPrefix: secretStore.keyPrefix
+    },
+    dependencies,
+    links: raw.links,
+    policies: raw.policies.map((policy) => ({ ...policy, severity: policy.severity })),
+    builtins: raw.builtins,
+    ...raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}
+  };
+}
+__name(resolveConfig, "resolveConfig");
+function resolvePreviews(raw, environments) {
+  const ttl = raw.ttl;
+  return {
+    from: raw.from,
+    namespace: raw.namespace,
+    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
+    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
+    ttl,
+    ttlMs: durationMs(ttl),
+    maxPerRepository: raw.maxPerRepository,
+    maxPerOrg: raw.maxPerOrg,
+    label: raw.label,
+    keepLabel: raw.keepLabel
+  };
+}
+__name(resolvePreviews, "resolvePreviews");
+function durationMs(text) {
+  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text.slice(-1)];
+  return Number(text.slice(0, -1)) * unit;
+}
+__name(durationMs, "durationMs");
+
+// src/config/defaults.ts
+function deepFreeze(value) {
+  if (value && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+__name(deepFreeze, "deepFreeze");
+function builtIn() {
+  const raw = {};
+  if (!configValidator(raw)) throw new Error("config.schema.json: its defaults do not make a valid config");
+  const config2 = resolveConfig(raw);
+  const environments = config2.environments.map(
+    ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest }) => ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest })
+  );
+  return { ...config2, environments };
+}
+__name(builtIn, "builtIn");
+var DEFAULT_CONFIG = deepFreeze(builtIn());
+
+// src/settings/paths.ts
+var ORG_CONFIG_REPO = ".github";
+var ORG_CONFIG_PATH = ".github/paved.yml";
+var DEFAULT_MANIFEST_PATH = DEFAULT_CONFIG.manifest;
+function configRelativePath(configPath, relative4) {
+  const path = posix.normalize(posix.join(posix.dirname(configPath), relative4));
+  return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
+}
+__name(configRelativePath, "configRelativePath");
+
+// src/action/inputs.ts
+var ActionError = class extends Error {
+  static {
+    __name(this, "ActionError");
+  }
+  name = "ActionError";
+};
+function input(env, name) {
+  return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
+}
+__name(input, "input");
+var DEFAULT_CONFIG_PATH = ORG_CONFIG_PATH;
+function readInputs(env) {
+  const githubToken = input(env, "github-token");
+  if (!githubToken) {
+    throw new ActionError("the `github-token` input is empty: leave it out (it defaults to `${{ github.token }}`) or pass a token with checks: write and pull-requests: write");
+  }
+  const configSource = input(env, "config-source") || "org";
+  if (configSource !== "org" && configSource !== "workspace") {
+    throw new ActionError(`the \`config-source\` input must be \`org\` (the org's .github repository) or \`workspace\`, not "${configSource}"`);
+  }
+  return {
+    githubToken,
+    gitopsToken: input(env, "gitops-token"),
+    configSource,
+    configToken: input(env, "config-token"),
+    config: input(env, "config") || DEFAULT_CONFIG_PATH,
+    manifest: input(env, "manifest"),
+    commentAuthor: input(env, "comment-author") || ACTIONS_BOT
+  };
+}
+__name(readInputs, "readInputs");
+function required(env, name) {
+  const value = env[name];
+  if (!value) throw new ActionError(`${name} is not set: Paved's Action runs inside a GitHub Actions workflow (on pull_request_target or push)`);
+  return value;
+}
+__name(required, "required");
+function apiUrlOf(env) {
+  return (env["GITHUB_API_URL"] || "https://api.github.com").replace(/\/+$/, "");
+}
+__name(apiUrlOf, "apiUrlOf");
+function readContext(env) {
+  const eventName = required(env, "GITHUB_EVENT_NAME");
+  const eventPath = required(env, "GITHUB_EVENT_PATH");
+  const repository = required(env, "GITHUB_REPOSITORY");
+  let repo;
+  try {
+    repo = parseRepo(repository);
+  } catch {
+    throw new ActionError(`GITHUB_REPOSITORY must be owner/name, not "${repository}"`);
+  }
+  return {
+    eventName,
+    eventPath,
+    repo,
+    workspace: env["GITHUB_WORKSPACE"] || process.cwd(),
+    apiUrl: apiUrlOf(env),
+    serverUrl: (env["GITHUB_SERVER_URL"] || "https://github.com").replace(/\/+$/, ""),
+    runId: env["GITHUB_RUN_ID"] ? `actions-run-${env["GITHUB_RUN_ID"]}-${env["GITHUB_RUN_ATTEMPT"] || "1"}` : `actions-run-${Date.now()}`
+  };
+}
+__name(readContext, "readContext");
+var MAX_RATE_LIMIT_WAIT_SECONDS = 60;
+function actionClient(token, apiUrl, log2, overrides = {}) {
+  return new Octokit2({
+    auth: token,
+    baseUrl: apiUrl,
+    userAgent: "paved-action",
+    log: { debug: log2.debug, info: log2.debug, warn: log2.warning, error: log2.info },
+    retry: { retries: 3 },
+    throttle: {
+      onRateLimit: /* @__PURE__ */ __name((retryAfter, options, _octokit, retryCount) => {
+        log2.warning(`GitHub's rate limit for this token is used up (${options.method} ${options.url}); it resets in ${retryAfter} s`);
+        return retryCount === 0 && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS;
+      }, "onRateLimit"),
+      onSecondaryRateLimit: /* @__PURE__ */ __name((retryAfter, options, _octokit, retryCount) => {
+        log2.warning(`GitHub's secondary rate limit hit on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
+        return retryCount === 0;
+      }, "onSecondaryRateLimit")
+    },
+    ...overrides
+  });
+}
+__name(actionClient, "actionClient");
+
+// src/action/runner.ts
+import { readFile as readFile2 } from "node:fs/promises";
+import { dirname as dirname3, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+
+// src/core/diagnostic.ts
+function hasErrors(diagnostics) {
+  return diagnostics.some((d) => d.severity === "error");
+}
+__name(hasErrors, "hasErrors");
+function sortDiagnostics(diagnostics) {
+  return [...diagnostics].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code)
+  );
+}
+__name(sortDiagnostics, "sortDiagnostics");
+
+// src/core/pointer.ts
+function escapePointerToken(token) {
+  return String(token).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+__name(escapePointerToken, "escapePointerToken");
+function pointer(...tokens2) {
+  return tokens2.map((t) => "/" + escapePointerToken(t)).join("");
+}
+__name(pointer, "pointer");
+function parsePointer(ptr) {
+  if (ptr === "") return [];
+  return ptr.slice(1).split("/").map((t) => t.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+__name(parsePointer, "parsePointer");
+function walkPointer(root3, ptr) {
+  const nodes = [];
+  let node = root3;
+  for (const token of parsePointer(ptr)) {
+    if (Array.isArray(node)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(token) || Number(token) >= node.length) break;
+      node = node[Number(token)];
+    } else if (node !== null && typeof node === "object" && Object.prototype.hasOwnProperty.call(node, token)) {
+      node = node[token];
+    } else {
+      break;
+    }
+    nodes.push(node);
+  }
+  return nodes;
+}
+__name(walkPointer, "walkPointer");
+function valueAt(root3, ptr) {
+  const tokens2 = parsePointer(ptr).length;
+  if (tokens2 === 0) return root3;
+  const nodes = walkPointer(root3, ptr);
+  return nodes.length === tokens2 ? nodes[tokens2 - 1] : void 0;
+}
+__name(valueAt, "valueAt");
+
+// src/document/own.ts
+function isJsonObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+__name(isJsonObject, "isJsonObject");
+function hasOwn(object, key2) {
+  return Object.prototype.hasOwnProperty.call(object, key2);
+}
+__name(hasOwn, "hasOwn");
+function setOwn(object, key2, value) {
+  Object.defineProperty(object, key2, { value, writable: true, enumerable: true, configurable: true });
+}
+__name(setOwn, "setOwn");
+function getOwn(object, key2) {
+  return hasOwn(object, key2) ? object[key2] : void 0;
+}
+__name(getOwn, "getOwn");
+function cloneJson(value) {
+  if (Array.isArray(value)) return value.map((item) => cloneJson(item));
+  if (isJsonObject(value)) {
+    const copy = {};
+    for (const key2 of Object.keys(value)) setOwn(copy, key2, cloneJson(value[key2]));
+    return copy;
+  }
+  return value;
+}
+__name(cloneJson, "cloneJson");
+
+// src/document/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
+
+// src/document/syntax-fix.ts
+var HINTS = {
+  TAB_AS_INDENT: "Indent with spaces; YAML does not allow tabs for indentation.",
+  BLOCK_AS_IMPLICIT_KEY: 'If the value contains ": ", put it in quotes; otherwise move the nested entry to its own indented line.',
+  MULTILINE_IMPLICIT_KEY: 'A key must fit on one line: check for a missing ":" or a missing closing quote above.',
+  MISSING_CHAR: "Add the missing character (often a closing quote or bracket).",
+  BAD_INDENT: "Entries of the same mapping or list must start at the same column.",
+  BAD_DQ_ESCAPE: "Fix the backslash escape, or use single quotes so backslashes are literal.",
+  BAD_SCALAR_START: "Put the value in quotes."
+};
+var DEFAULT_HINT = "Check the indentation and quoting around this point.";
+function lines(text) {
+  const out = [];
+  let start2 = 0;
+  for (const line of text.split("\n")) {
+    out.push({ start: start2, text: line });
+    start2 += line.length + 1;
+  }
+  return out;
+}
+__name(lines, "lines");
+var indentOf = /* @__PURE__ */ __name((line) => line.length - line.trimStart().length, "indentOf");
+var isBlank = /* @__PURE__ */ __name((line) => line.trim() === "" || line.trimStart().startsWith("#"), "isBlank");
+var KEY_WITH_VALUE = /^\s*(?:-\s+)?([^\s#:][^:#]*?):\s+([^\s#|>][^#]*)$/;
+var KEY = /^\s*(?:-\s+)?([^\s#:][^:#]*?):(?:\s|$)/;
+function unquotedPlaceholder(line) {
+  const brace = line.text.indexOf("{");
+  if (brace === -1) return void 0;
+  const match = /([A-Za-z_][\w.-]*)\s*:\s*(\$\{[^}\s]*\}?)/.exec(line.text.slice(brace + 1));
+  if (!match) return void 0;
+  const column = brace + 1 + match.index + match[0].indexOf("$");
+  const placeholder = match[2].endsWith("}") ? match[2] : `${match[2]}}`;
+  return {
+    offset: line.start + column,
+    message: `Invalid YAML: \`${placeholder}\` inside \`{ \u2026 }\` is read as the start of a nested mapping. Quote it: \`${match[1]}: "${placeholder}"\`.`
+  };
+}
+__name(unquotedPlaceholder, "unquotedPlaceholder");
+function overIndented(all, index) {
+  for (let i = index; i < Math.min(all.length - 1, index + 3); i++) {
+    const above = all[i];
+    const withValue = KEY_WITH_VALUE.exec(above.text);
+    if (!withValue) continue;
+    let j = i + 1;
+    while (j < all.length && isBlank(all[j].text)) j++;
+    const below = all[j];
+    const key2 = below && KEY.exec(below.text);
+    if (!below || !key2 || indentOf(below.text) <= indentOf(above.text)) continue;
+    const column = indentOf(above.text) + 1;
+    return {
+      offset: below.start + indentOf(below.text),
+      message: `Invalid YAML: \`${key2[1]}:\` on line ${j + 1} is indented further than \`${withValue[1]}:\` above it, which already has a value. Start \`${key2[1]}:\` at column ${column}, like \`${withValue[1]}:\` (or, if it belongs under \`${withValue[1]}\`, move the value \`${withValue[2].trim()}\` onto its own indented line).`
+    };
+  }
+  return void 0;
+}
+__name(overIndented, "overIndented");
+function underIndented(all, index) {
+  const line = all[index];
+  if (!line || isBlank(line.text)) return void 0;
+  const indent2 = indentOf(line.text);
+  let sibling;
+  let parent;
+  for (let i = index - 1; i >= 0; i--) {
+    const text = all[i].text;
+    if (isBlank(text)) continue;
+    const at = indentOf(text);
+    if (at > indent2 && sibling === void 0) sibling = at;
+    if (at < indent2) {
+      parent = at;
+      break;
+    }
+  }
+  if (sibling === void 0 || parent === void 0) return void 0;
+  const key2 = KEY.exec(line.text)?.[1] ?? line.text.trim().slice(0, 20);
+  return {
+    offset: line.start + indent2,
+    message: `Invalid YAML: \`${key2}\` starts at column ${indent2 + 1}, between its parent (column ${parent + 1}) and the entries above it (column ${sibling + 1}). Indent it to column ${sibling + 1} to add it to them, or to column ${parent + 1} for a new field.`
+  };
+}
+__name(underIndented, "underIndented");
+function reportSyntaxErrors(text, errors) {
+  const sorted = [...errors].sort((a, b) => a.offset - b.offset);
+  const first = sorted[0];
+  const all = lines(text);
+  const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
+  const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
+  const report2 = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
+  const more = sorted.length - 1;
+  return more === 0 ? report2 : { ...report2, message: `${report2.message} (${more === 1 ? "1 more YAML error after this one follows" : `${more} more YAML errors after this one follow`} from it; fix it and check again.)` };
+}
+__name(reportSyntaxErrors, "reportSyntaxErrors");
+
+// src/core/bounds.ts
+var MAX_MANIFEST_BYTES = 1048576;
+var MAX_EXPANDED_BYTES = 4 * 1048576;
+var MAX_RENDERED_FILE_BYTES = 1048576;
+var MAX_RENDERED_BYTES = 16 * 1048576;
+var MAX_INDEX_BYTES = 8 * 1048576;
+function formatMiB(bytes) {
+  return `${+(bytes / 1048576).toFixed(2)} MiB`;
+}
+__name(formatMiB, "formatMiB");
+
+// src/document/source-map.ts
+var root = /* @__PURE__ */ __name(() => ({ line: 1, column: 1 }), "root");
+var SourceMapBuilder = class _SourceMapBuilder {
+  /** `lineStarts` may still grow while the parser runs (it is the LineCounter's own array). */
+  constructor(lineStarts = [], data) {
+    this.lineStarts = lineStarts;
+    this.keys = data?.keys ?? /* @__PURE__ */ new Map();
+    this.values = data?.values ?? /* @__PURE__ */ new Map();
+  }
+  lineStarts;
+  static {
+    __name(this, "SourceMapBuilder");
+  }
+  keys;
+  values;
+  static from(data) {
+    return new _SourceMapBuilder(data.lineStarts, data);
+  }
+  data() {
+    return { keys: this.keys, values: this.values, lineStarts: this.lineStarts };
+  }
+  toPosition(offset) {
+    const starts = this.lineStarts;
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if (starts[mid] <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? { line: 1, column: offset + 1 } : { line: lo, column: offset - starts[lo - 1] + 1 };
+  }
+  set(ptr, valueOffset, keyOffset) {
+    this.values.set(ptr, valueOffset);
+    if (keyOffset !== void 0) this.keys.set(ptr, keyOffset);
+  }
+  value(ptr) {
+    if (ptr === "") return root();
+    const offset = this.values.get(ptr);
+    return offset === void 0 ? void 0 : this.toPosition(offset);
+  }
+  key(ptr) {
+    const offset = this.keys.get(ptr);
+    return offset === void 0 ? void 0 : this.toPosition(offset);
+  }
+  locate(ptr) {
+    for (let p = ptr; p !== ""; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) {
+      const offset = this.keys.get(p) ?? this.values.get(p);
+      if (offset !== void 0) return this.toPosition(offset);
+    }
+    return root();
+  }
+};
+
+// src/document/parse.ts
+var DEFAULT_LIMITS = { maxBytes: MAX_MANIFEST_BYTES, maxExpandedBytes: MAX_EXPANDED_BYTES, maxAliasCount: 100, maxDepth: 64 };
+var SAFE_MAX_DEPTH = 256;
+var MAX_EXPANDED_NODES = 1e5;
+var ALLOWED_TAGS = ["!!str", "!!int", "!!float", "!!bool", "!!null", "!!map", "!!seq"];
+var COMPOSE_OPTIONS = {
+  schema: "core",
+  // YAML 1.2 core: `yes`/`on` and dates stay strings
+  resolveKnownTags: false,
+  // otherwise !!binary, !!set, !!timestamp… would build Buffers, Sets, Dates
+  uniqueKeys: false,
+  // checked in the walk with a hash lookup: the library's check is O(n²) per map
+  prettyErrors: false,
+  // positions come from the LineCounter; messages stay one line
+  intAsBigInt: false
+};
+var DEFAULT_HINT2 = "Check the indentation and quoting around this point.";
+var LimitError = class extends Error {
+  constructor(code, message, offset, path) {
+    super(message);
+    this.code = code;
+    this.offset = offset;
+    this.path = path;
+  }
+  code;
+  offset;
+  path;
+  static {
+    __name(this, "LimitError");
+  }
+};
+function parseYaml(text, file, limits = {}) {
+  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  const maxAliasCount = limits.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount;
+  const maxExpandedBytes = limits.maxExpandedBytes ?? DEFAULT_LIMITS.maxExpandedBytes;
+  const maxDepth = Math.min(limits.maxDepth ?? DEFAULT_LIMITS.maxDepth, SAFE_MAX_DEPTH);
+  const lineCounter = new import_yaml.LineCounter();
+  const toPosition = /* @__PURE__ */ __name((offset) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line: Math.max(line, 1), column: col };
+  }, "toPosition");
+  const sourceMap = new SourceMapBuilder(lineCounter.lineStarts);
+  const diagnostics = [];
+  const literals = /* @__PURE__ */ new Map();
+  const report2 = /* @__PURE__ */ __name((code, message, at, path = "") => {
+    diagnostics.push({ severity: "error", code, message, file, line: at.line, column: at.column, path });
+  }, "report");
+  const done2 = /* @__PURE__ */ __name((value) => ({ value, sourceMap, diagnostics: sortDiagnostics(diagnostics), literals }), "done");
+  const tooDeep = /* @__PURE__ */ __name((at, path = "") => {
+    report2("too-deep", `The YAML is nested more than ${maxDepth} levels deep. A manifest needs only a few levels; flatten this structure.`, at, path);
+    return done2(void 0);
+  }, "tooDeep");
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > maxBytes) {
+    report2("file-too-large", `The file is ${bytes} bytes, over the limit of ${maxBytes} bytes (${formatMiB(maxBytes)}). A manifest should be far smaller: remove generated or unused content.`, { line: 1, column: 1 });
+    return done2(void 0);
+  }
+  const deepAt = prescanDepth(text, maxDepth);
+  if (deepAt >= 0) return tooDeep(positionAt(text, deepAt));
+  let docs;
+  try {
+    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
+    const cstDeepAt = cstDepthExceeded(tokens2, maxDepth);
+    if (cstDeepAt >= 0) return tooDeep(toPosition(cstDeepAt));
+    docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens2));
+  } catch (error2) {
+    if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
+    report2("yaml-syntax", `The YAML parser failed: ${String(error2)}. ${DEFAULT_HINT2}`, { line: 1, column: 1 });
+    return done2(void 0);
+  }
+  const syntaxErrors = [];
+  for (const doc of docs) {
+    for (const e of doc.errors) {
+      if (e.code === "RESOURCE_EXHAUSTION") return tooDeep(toPosition(e.pos[0]));
+      syntaxErrors.push({ code: e.code, message: e.message, offset: e.pos[0] });
+    }
+    for (const w of doc.warnings) {
+      if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
+        report2("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
+      } else {
+        syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
+      }
+    }
+  }
+  if (syntaxErrors.length > 0) {
+    const first2 = reportSyntaxErrors(text, syntaxErrors);
+    report2("yaml-syntax", first2.message, toPosition(first2.offset));
+    return done2(void 0);
+  }
+  const contentDocs = docs.filter((d) => !isEmptyDocument(d));
+  const first = contentDocs[0];
+  if (first === void 0) {
+    report2("empty-file", "The file is empty (or only has comments). A manifest needs at least `apiVersion: paved.dev/v1`, `owner` and `services`.", { line: 1, column: 1 });
+    return done2(void 0);
+  }
+  const second = contentDocs[1];
+  if (second !== void 0) {
+    report2("multiple-documents", "A second YAML document starts here. A manifest is a single document: remove the `---` separator and merge or delete what follows.", toPosition(second.range[0]));
+  }
+  const walker = new Walker(sourceMap, literals, { maxDepth, maxAliasCount, maxExpandedBytes }, (code, message, offset, path) => report2(code, message, toPosition(offset), path));
+  try {
+    return done2(walker.walk(first.contents, "", 0));
+  } catch (error2) {
+    if (error2 instanceof LimitError) {
+      report2(error2.code, error2.message, toPosition(error2.offset), error2.path);
+      return done2(void 0);
+    }
+    if (error2 instanceof RangeError) return tooDeep({ line: 1, column: 1 });
+    throw error2;
+  }
+}
+__name(parseYaml, "parseYaml");
+var Walker = class {
+  // the outermost alias being expanded, where limit errors point
+  constructor(sourceMap, literals, bounds, onReport) {
+    this.sourceMap = sourceMap;
+    this.literals = literals;
+    this.bounds = bounds;
+    this.onReport = onReport;
+  }
+  sourceMap;
+  literals;
+  bounds;
+  onReport;
+  static {
+    __name(this, "Walker");
+  }
+  anchors = /* @__PURE__ */ new Map();
+  aliases = 0;
+  expanded = 0;
+  bytes = 0;
+  // keys and scalars so far, aliases expanded
+  inAlias = 0;
+  // > 0 while re-walking an anchored node: its own problems were reported already
+  site = { offset: 0, ptr: "" };
+  walk(node, ptr, depth) {
+    if (this.inAlias > 0 && ++this.expanded > MAX_EXPANDED_NODES) {
+      throw this.limit("alias-limit", `YAML aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes, which looks like a "billion laughs" attack. Write the values out instead of repeating large anchors.`, start(node), ptr);
+    }
+    let value = null;
+    if ((0, import_yaml.isAlias)(node)) return this.alias(node.source, start(node), ptr, depth);
+    if ((0, import_yaml.isScalar)(node)) {
+      value = node.value;
+      this.count(typeof value === "string" ? value : node.source ?? "", node, ptr);
+      if ((typeof value === "number" || typeof value === "boolean") && typeof node.source === "string") this.literals.set(ptr, node.source);
+    } else if ((0, import_yaml.isMap)(node) || (0, import_yaml.isSeq)(node)) {
+      if (depth >= this.bounds.maxDepth) {
+        throw this.limit("too-deep", `The YAML is nested more than ${this.bounds.maxDepth} levels deep (counting expanded aliases). A manifest needs only a few levels; flatten this structure.`, start(node), ptr);
+      }
+      value = (0, import_yaml.isMap)(node) ? this.map(node.items, ptr, depth + 1) : this.seq(node.items, start(node), ptr, depth + 1);
+    }
+    const anchor = node?.anchor;
+    if (anchor !== void 0 && this.inAlias === 0) this.anchors.set(anchor, node);
+    return value;
+  }
+  alias(name, offset, ptr, depth) {
+    const target = this.anchors.get(name);
+    if (target === void 0) {
+      this.report("yaml-syntax", `The alias *${name} does not refer to an anchor &${name} defined before it (an alias cannot point into its own anchor). Define the anchor first, or write the value out.`, offset, ptr);
+      return null;
+    }
+    if (++this.aliases > this.bounds.maxAliasCount) {
+      throw this.limit("alias-limit", `This document expands YAML aliases more than ${this.bounds.maxAliasCount} times, which looks like a "billion laughs" attack. Write the values out instead of using so many aliases (*name).`, offset, ptr);
+    }
+    if (this.inAlias === 0) this.site = { offset, ptr };
+    this.inAlias++;
+    try {
+      return this.walk(target, ptr, depth);
+    } finally {
+      this.inAlias--;
+    }
+  }
+  map(pairs2, ptr, depth) {
+    const object = {};
+    for (const pair of pairs2) {
+      const keyOffset = start(pair.key);
+      const key2 = keyText(pair.key);
+      if (key2 === void 0) {
+        this.report("non-string-key", "Mapping keys must be plain text (a string, number or boolean), not a list, mapping or alias. Write this key as a string.", keyOffset, ptr);
+        continue;
+      }
+      const childPtr = ptr + "/" + escapePointerToken(key2);
+      this.count(key2, pair.key, childPtr);
+      if (key2 === "<<" && (0, import_yaml.isScalar)(pair.key) && pair.key.type === "PLAIN") {
+        this.report("merge-key", "YAML merge keys (`<<: *anchor`) are not supported: they are not part of YAML 1.2. Write the fields out, or alias a whole value (`api: *base`).", keyOffset, childPtr);
+        continue;
+      }
+      if (Object.hasOwn(object, key2)) {
+        const firstLine = this.sourceMap.key(childPtr)?.line;
+        this.report("duplicate-key", `Duplicate key "${key2}": it is already defined${firstLine ? ` on line ${firstLine}` : ""}. Keep one entry: merge the two or delete this one.`, keyOffset, childPtr);
+        continue;
+      }
+      const value = this.walk(pair.value, childPtr, depth);
+      if (key2 === "__proto__") Object.defineProperty(object, key2, { value, enumerable: true, writable: true, configurable: true });
+      else object[key2] = value;
+      this.sourceMap.set(childPtr, pair.value == null ? keyOffset : start(pair.value), keyOffset);
+    }
+    return object;
+  }
+  seq(items, offset, ptr, depth) {
+    const array = [];
+    for (let i = 0; i < items.length; i++) {
+      const childPtr = `${ptr}/${i}`;
+      array.push(this.walk(items[i], childPtr, depth));
+      this.sourceMap.set(childPtr, items[i] == null ? offset : start(items[i]));
+    }
+    return array;
+  }
+  /** Adds a key or scalar to the expanded size; crossing the budget inside an alias points at that alias. */
+  count(text, node, ptr) {
+    this.bytes += Buffer.byteLength(text, "utf8");
+    if (this.bytes <= this.bounds.maxExpandedBytes) return;
+    const max = formatMiB(this.bounds.maxExpandedBytes);
+    throw this.limit(
+      "expanded-too-large",
+      this.inAlias > 0 ? `With its aliases expanded, this document is over ${max} (this alias crosses it): an alias repeats its anchor's whole content each time. Alias only small shared blocks, or write the values out.` : `This document's keys and values are over ${max}. A manifest should be far smaller: remove generated or unused content.`,
+      start(node),
+      ptr
+    );
+  }
+  /** Inside an expansion, point at the alias the author wrote rather than deep inside the anchor. */
+  limit(code, message, offset, ptr) {
+    return this.inAlias > 0 ? new LimitError(code, message, this.site.offset, this.site.ptr) : new LimitError(code, message, offset, ptr);
+  }
+  report(code, message, offset, path) {
+    if (this.inAlias === 0) this.onReport(code, message, offset, path);
+  }
+};
+function keyText(node) {
+  if (node == null) return "";
+  if (!(0, import_yaml.isScalar)(node)) return void 0;
+  if (typeof node.value === "string") return node.value;
+  return node.source ?? String(node.value);
+}
+__name(keyText, "keyText");
+function start(node) {
+  return node?.range?.[0] ?? 0;
+}
+__name(start, "start");
+function isEmptyDocument(doc) {
+  const c = doc.contents;
+  return c === null || (0, import_yaml.isScalar)(c) && c.value === null && c.range[0] === c.range[1];
+}
+__name(isEmptyDocument, "isEmptyDocument");
+function tagMessage(tag) {
+  if (ALLOWED_TAGS.includes(tag)) return `The YAML tag ${tag} does not fit this value. Remove the tag.`;
+  return `The YAML tag ${tag} is not supported: a manifest is plain data. Remove the tag (only ${ALLOWED_TAGS.join(", ")} are allowed).`;
+}
+__name(tagMessage, "tagMessage");
+function positionAt(text, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let nl = text.indexOf("\n"); nl !== -1 && nl < offset; nl = text.indexOf("\n", nl + 1)) {
+    line++;
+    lineStart = nl + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+__name(positionAt, "positionAt");
+function prescanDepth(text, max) {
+  const indents = [];
+  let flow = 0;
+  let i = 0;
+  while (i < text.length) {
+    const lineStart = i;
+    while (text[i] === " ") i++;
+    let col = i - lineStart;
+    let c = text[i];
+    if (flow === 0 && c !== void 0 && c !== "\n" && c !== "\r" && c !== "#") {
+      while (indents.length > 0 && indents[indents.length - 1] > col) indents.pop();
+      if (c !== "[" && c !== "{" && indents[indents.length - 1] !== col) indents.push(col);
+      while ((c === "-" || c === "?" || c === ":") && (text[i + 1] === " " || text[i + 1] === "	")) {
+        do
+          i++;
+        while (text[i] === " " || text[i] === "	");
+        col = i - lineStart;
+        c = text[i];
+        if ((c === "-" || c === "?") && (text[i + 1] === " " || text[i + 1] === "	") && indents.push(col) > max) return i;
+      }
+      if (indents.length > max) return i;
+    }
+    let prev = "\n";
+    for (; i < text.length; i++) {
+      c = text[i];
+      if (c === "\n") break;
+      if (c === " " || c === "	" || c === "\r") continue;
+      const nodeStart = "\n[{,:-?".includes(prev);
+      if (c === "#" && (i === 0 || " 	\n".includes(text[i - 1]))) {
+        i = text.indexOf("\n", i);
+        if (i < 0) return -1;
+        break;
+      } else if ((c === '"' || c === "'") && nodeStart) {
+        i = closingQuote(text, i);
+        if (i < 0) return -1;
+      } else if (c === "[" || c === "{") {
+        if (!(flow > 0 || nodeStart)) c = "x";
+        else if (++flow + indents.length > max) return i;
+      } else if ((c === "]" || c === "}") && flow > 0) {
+        flow--;
+      }
+      prev = c;
+    }
+    i++;
+  }
+  return -1;
+}
+__name(prescanDepth, "prescanDepth");
+function closingQuote(text, open2) {
+  const quote = text[open2];
+  for (let i = open2 + 1; i < text.length; i++) {
+    if (quote === '"' && text[i] === "\\") i++;
+    else if (text[i] === quote) {
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return -1;
+}
+__name(closingQuote, "closingQuote");
+function cstDepthExceeded(tokens2, max) {
+  const stack = tokens2.map((t) => [t, 0]);
+  for (let entry = stack.pop(); entry !== void 0; entry = stack.pop()) {
+    const [token, depth] = entry;
+    if (token?.type === "document") stack.push([token.value, depth]);
+    else if (token?.type === "block-map" || token?.type === "block-seq" || token?.type === "flow-collection") {
+      if (depth + 1 > max) return token.offset;
+      for (const item of token.items) stack.push([item.key, depth + 1], [item.value, depth + 1]);
+    }
+  }
+  return -1;
+}
+__name(cstDepthExceeded, "cstDepthExceeded");
+
+// src/document/suggest.ts
+function editDistance(a, b) {
+  if (a === b) return 0;
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let beforePrevious = new Array(b.length + 1).fill(0);
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let current = new Array(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, beforePrevious[j - 2] + 1);
+      }
+      current[j] = best;
+    }
+    [beforePrevious, previous, current] = [previous, current, beforePrevious];
+  }
+  return previous[b.length];
+}
+__name(editDistance, "editDistance");
+function tolerance(name) {
+  if (name.length <= 3) return 1;
+  if (name.length <= 8) return 2;
+  return 3;
+}
+__name(tolerance, "tolerance");
+function suggest(name, candidates) {
+  let best;
+  let bestDistance = Infinity;
+  const lower = name.toLowerCase();
+  for (const candidate of candidates) {
+    if (candidate === name) continue;
+    const distance = candidate.toLowerCase() === lower ? 1 : editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best === void 0) return void 0;
+  const limit = Math.min(tolerance(name), tolerance(best));
+  if (bestDistance <= limit && bestDistance < name.length) return best;
+  return abbreviated(lower, candidates);
+}
+__name(suggest, "suggest");
+function abbreviated(lower, candidates) {
+  if (lower.length < 3) return void 0;
+  const hits = [...candidates].filter((c) => c.toLowerCase().startsWith(lower));
+  return hits.length === 1 ? hits[0] : void 0;
+}
+__name(abbreviated, "abbreviated");
+function didYouMean(name, candidates) {
+  const hit = suggest(name, candidates);
+  return hit === void 0 ? "" : `; did you mean \`${hit}\`?`;
+}
+__name(didYouMean, "didYouMean");
+function listNames(names, conjunction = "and") {
+  const quoted = names.map((n) => `\`${n}\``);
+  if (quoted.length <= 1) return quoted.join("");
+  return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted[quoted.length - 1]}`;
+}
+__name(listNames, "listNames");
+function clip(text, max = 60) {
+  return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
+}
+__name(clip, "clip");
+
+// src/document/schema-errors.ts
+function schemaDiagnostics(errors, context) {
+  const { kept, nullable } = reduceNoise(errors);
+  const seen = /* @__PURE__ */ new Set();
+  const diagnostics = [];
+  for (const error2 of kept) {
+    const diagnostic2 = translate(error2, context, nullable.has(error2.instancePath));
+    const key2 = `${diagnostic2.code}\0${diagnostic2.path}\0${diagnostic2.message}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
+    diagnostics.push(diagnostic2);
+  }
+  return diagnostics;
+}
+__name(schemaDiagnostics, "schemaDiagnostics");
+function reduceNoise(errors) {
+  const nullable = /* @__PURE__ */ new Set();
+  let kept = errors.filter((error2) => {
+    if (error2.keyword === "type" && error2.params.type === "null") {
+      nullable.add(error2.instancePath);
+      return false;
+    }
+    return error2.keyword !== "propertyNames" && error2.keyword !== "if";
+  });
+  const typed = new Set(kept.filter((e) => e.keyword === "type" && !isKeyError(e)).map((e) => e.instancePath));
+  kept = kept.filter((error2) => {
+    if (error2.keyword === "anyOf" || error2.keyword === "oneOf") {
+      return !kept.some((other) => other !== error2 && other.keyword !== error2.keyword && isAtOrBelow(other.instancePath, error2.instancePath));
+    }
+    return error2.keyword === "type" || isKeyError(error2) || !typed.has(error2.instancePath);
+  });
+  return { kept, nullable };
+}
+__name(reduceNoise, "reduceNoise");
+function isKeyError(error2) {
+  return typeof error2.propertyName === "string";
+}
+__name(isKeyError, "isKeyError");
+function isAtOrBelow(path, ancestor) {
+  return path === ancestor || path.startsWith(ancestor + "/");
+}
+__name(isAtOrBelow, "isAtOrBelow");
+function diagnostic(context, code, site, message) {
+  return {
+    severity: context.severity ?? "error",
+    code,
+    message: (context.prefix ?? "") + message,
+    file: context.file,
+    line: site.line,
+    column: site.column,
+    path: site.path
+  };
+}
+__name(diagnostic, "diagnostic");
+function translate(error2, context, nullable) {
+  if (isKeyError(error2)) return translateKeyError(error2, context);
+  const path = error2.instancePath;
+  const subject = context.describe(path);
+  const data = error2.data;
+  const schema2 = error2.parentSchema ?? {};
+  const atValue = /* @__PURE__ */ __name(() => context.site(path, isContainer(data) ? "key" : "value"), "atValue");
+  const params = error2.params;
+  const special = context.wording?.special?.(error2, subject);
+  if (special) return diagnostic(context, special.code, special.at ? context.site(path, special.at) : atValue(), special.message);
+  switch (error2.keyword) {
+    case "additionalProperties": {
+      const name = String(params.additionalProperty);
+      const known = Object.keys(schema2.properties ?? {});
+      const advice = didYouMean(name, known) || (known.length > 0 ? `; the fields here are ${listNames(known)}` : "");
+      return diagnostic(context, "unknown-field", context.site(path + pointer(name), "key"), `unknown field \`${clip(name)}\`${advice}`);
+    }
+    case "required": {
+      const name = String(params.missingProperty);
+      const parent = context.site(path, "key");
+      return diagnostic(
+        context,
+        "missing-field",
+        { ...parent, path: parent.path + pointer(name) },
+        `${subject} is missing the required field \`${name}\`${missingAdvice(context.wording, name)}`
+      );
+    }
+    case "const":
+      return diagnostic(context, "invalid-value", atValue(), `${subject} must be \`${String(params.allowedValue)}\`, not ${show(data)}`);
+    case "type":
+      return diagnostic(context, "invalid-type", atValue(), typeMessage(subject, path, params.type, data, nullable, context.wording));
+    case "enum": {
+      const allowed = params.allowedValues.map(String);
+      const advice = typeof data === "string" ? didYouMean(data, allowed) : "";
+      return diagnostic(context, "invalid-value", atValue(), `${subject} must be one of ${listNames(allowed, "or")}, not ${show(data)}${advice}`);
+    }
+    case "pattern":
+    case "not": {
+      const pattern = String(error2.keyword === "pattern" ? params.pattern : schema2.not?.pattern ?? "");
+      return diagnostic(context, "invalid-value", atValue(), patternMessage(subject, pattern, data, schema2, context.wording));
+    }
+    case "format":
+      return diagnostic(context, "invalid-value", atValue(), `${subject} must be ${formatWords(String(params.format))}, not ${show(data)}`);
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+      return diagnostic(context, "invalid-value", atValue(), `${subject} ${rangeWords(schema2)}; found ${show(data)}`);
+    case "minLength":
+      return diagnostic(context, "invalid-value", atValue(), `${subject} must not be empty`);
+    case "maxLength":
+      return diagnostic(
+        context,
+        "invalid-value",
+        atValue(),
+        `${subject} is too long: ${String(data).length} characters, at most ${String(params.limit)} allowed`
+      );
+    case "minItems":
+    case "maxItems": {
+      const count2 = Array.isArray(data) ? data.length : 0;
+      const bound = error2.keyword === "minItems" ? "at least" : "at most";
+      return diagnostic(context, "invalid-value", context.site(path, "key"), `${subject} has ${count2} items; it may have ${bound} ${String(params.limit)}`);
+    }
+    case "minProperties":
+    case "maxProperties":
+      return diagnostic(context, "invalid-value", context.site(path, "key"), countMessage(subject, error2.keyword, Number(params.limit), data));
+    default:
+      return diagnostic(
+        context,
+        "invalid-value",
+        atValue(),
+        `${subject} is not valid here` + (typeof schema2.description === "string" ? `: ${schema2.description}` : "")
+      );
+  }
+}
+__name(translate, "translate");
+function translateKeyError(error2, context) {
+  const key2 = String(error2.propertyName);
+  const name = clip(key2);
+  const site = context.site(error2.instancePath + pointer(key2), "key");
+  const params = error2.params;
+  const container = context.describe(error2.instancePath);
+  if (error2.keyword === "enum") {
+    const allowed = params.allowedValues.map(String);
+    const advice = didYouMean(name, allowed) || `; the names allowed here are ${listNames(allowed)}`;
+    return diagnostic(context, "unknown-field", site, `unknown name \`${name}\` in ${container}${advice}`);
+  }
+  if (error2.keyword === "pattern") {
+    const words = context.wording?.patternWords?.(String(params.pattern));
+    const fixed = words?.suggestion?.(key2);
+    return diagnostic(
+      context,
+      "invalid-value",
+      site,
+      `\`${name}\` is not a valid name in ${container}: use ${words?.words ?? `a name matching ${String(params.pattern)}`}` + (fixed ? `; did you mean \`${clip(fixed)}\`?` : "")
+    );
+  }
+  return diagnostic(context, "invalid-value", site, `\`${name}\` is not a valid name in ${container}`);
+}
+__name(translateKeyError, "translateKeyError");
+function isContainer(value) {
+  return typeof value === "object" && value !== null;
+}
+__name(isContainer, "isContainer");
+function show(value) {
+  if (value === null || value === void 0) return "an empty value";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `\`${clip(typeof value === "string" ? value : typeof value === "number" ? yamlNumberText(value) : JSON.stringify(value), 80)}\``;
+}
+__name(show, "show");
+function yamlNumberText(value) {
+  if (Number.isNaN(value)) return ".nan";
+  if (value === Infinity) return ".inf";
+  if (value === -Infinity) return "-.inf";
+  return String(value);
+}
+__name(yamlNumberText, "yamlNumberText");
+var TYPE_WORDS = {
+  integer: "a whole number",
+  number: "a number",
+  string: "a string",
+  boolean: "true or false",
+  object: "a mapping",
+  array: "a list",
+  null: "null"
+};
+function typeOf(value) {
+  if (value === null || value === void 0) return "empty";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "number") return Number.isInteger(value) ? "a whole number" : "a number";
+  if (typeof value === "boolean") return "true/false";
+  return "a string";
+}
+__name(typeOf, "typeOf");
+function typeMessage(subject, path, expected, data, nullable, wording) {
+  const types2 = (Array.isArray(expected) ? expected : [expected]).map(String);
+  const allowsNull = nullable || types2.includes("null");
+  const kinds = types2.filter((t) => t !== "null");
+  const words = kinds.map((t) => t === "boolean" && kinds.length > 1 ? "a boolean" : TYPE_WORDS[t] ?? t);
+  const wanted = words.length > 1 ? `${words.slice(0, -1).join(", ")} or ${words[words.length - 1]}` : words[0] ?? "null";
+  if (path === "") return `the file must be a mapping of fields, not ${typeOf(data)}`;
+  const orNull = allowsNull ? " (or null to remove it)" : "";
+  if (data === null || data === void 0) return `${subject} has no value; it must be ${wanted}${orNull}`;
+  let message = `${subject} must be ${wanted}${orNull}, not ${typeOf(data)}`;
+  if (!isContainer(data)) message += ` (${show(data)})`;
+  const hint = wording?.typeHint?.(parsePointer(path).pop() ?? "", data);
+  return hint ? message + hint : message;
+}
+__name(typeMessage, "typeMessage");
+function patternMessage(subject, pattern, data, schema2, wording) {
+  const words = wording?.patternWords?.(pattern);
+  const value = typeof data === "string" ? data : String(data);
+  const hint = words?.hint?.(value);
+  if (hint) return `${subject} ${show(data)} is not valid: ${hint}`;
+  const fixed = words?.suggestion?.(value);
+  const rule = words?.words ?? (typeof schema2.description === "string" ? schema2.description : `a value matching ${pattern}`);
+  return `${subject} ${show(data)} is not valid: use ${rule}` + (fixed ? `; did you mean \`${fixed}\`?` : "");
+}
+__name(patternMessage, "patternMessage");
+function rangeWords(schema2) {
+  const min = typeof schema2.minimum === "number" ? schema2.minimum : void 0;
+  const max = typeof schema2.maximum === "number" ? schema2.maximum : void 0;
+  const exclusiveMin = typeof schema2.exclusiveMinimum === "number" ? schema2.exclusiveMinimum : void 0;
+  const exclusiveMax = typeof schema2.exclusiveMaximum === "number" ? schema2.exclusiveMaximum : void 0;
+  if (min !== void 0 && max !== void 0) return `must be between ${min} and ${max}`;
+  const parts = [];
+  if (min !== void 0) parts.push(`at least ${min}`);
+  if (exclusiveMin !== void 0) parts.push(`more than ${exclusiveMin}`);
+  if (max !== void 0) parts.push(`at most ${max}`);
+  if (exclusiveMax !== void 0) parts.push(`less than ${exclusiveMax}`);
+  return `must be ${parts.join(" and ")}`;
+}
+__name(rangeWords, "rangeWords");
+function countMessage(subject, keyword, limit, data) {
+  const count2 = isContainer(data) ? Object.keys(data).length : 0;
+  const bound = keyword === "minProperties" ? "at least" : "at most";
+  return `${subject} has ${count2} entries; it must have ${bound} ${limit}`;
+}
+__name(countMessage, "countMessage");
+function formatWords(format) {
+  if (format === "uri") return "an absolute URL like `https://example.com`";
+  return `a valid ${format}`;
+}
+__name(formatWords, "formatWords");
+function missingAdvice(wording, name) {
+  const advice = wording?.missingAdvice;
+  return advice && hasOwn(advice, name) ? advice[name] : "";
+}
+__name(missingAdvice, "missingAdvice");
+
 // src/document/site.ts
 function siteIn(sourceMap, path, at) {
   const position = (at === "key" ? sourceMap.key(path) : sourceMap.value(path)) ?? sourceMap.locate(path);
@@ -61691,10 +61797,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep3 = "";
+        let sep4 = "";
         for (let sub of this.subs) {
-          out += sep3;
-          sep3 = "|";
+          out += sep4;
+          sep4 = "|";
           out += sub.appendTo();
         }
         break;
@@ -65519,78 +65625,6 @@ function unknownAssertFields(assert) {
 }
 __name(unknownAssertFields, "unknownAssertFields");
 
-// src/config/resolve.ts
-function resolveConfig(raw) {
-  const environments = Object.entries(raw.environments).map(
-    ([name, { approval, promote, ...env }]) => ({
-      ...env,
-      name,
-      namespace: env.namespace,
-      autoSync: env.autoSync,
-      production: env.production ?? (name === "production" || name === "prod"),
-      mode: env.mode,
-      promote: promote === "merge" ? { kind: "merge" } : promote === "manual" ? { kind: "manual" } : { kind: "after", environment: promote.after },
-      ...approval ? { approval: { owners: approval.owners, teams: approval.teams, excludeLastPusher: approval.excludeLastPusher } } : {}
-    })
-  );
-  const dependencies = {};
-  for (const [name, type2] of Object.entries(raw.dependencies)) {
-    dependencies[name] = { ...type2, classes: type2.classes, outputs: type2.outputs, params: type2.params ?? null };
-  }
-  const gitops = raw.gitops;
-  const render = raw.render;
-  const secretStore = raw.secretStore;
-  return {
-    gitops: {
-      ...gitops.repository !== void 0 ? { repository: gitops.repository } : {},
-      branch: gitops.branch,
-      directory: gitops.directory
-    },
-    fleet: { mode: raw.fleet.mode },
-    manifest: raw.manifest,
-    render: {
-      mode: render.mode,
-      ...render.chart ? { chart: render.chart } : {},
-      templates: render.templates
-    },
-    argocd: { url: raw.argocd.url, namespace: raw.argocd.namespace },
-    environments,
-    registries: raw.registries,
-    secretStore: {
-      kind: secretStore.kind,
-      name: secretStore.name,
-      keyPrefix: secretStore.keyPrefix
-    },
-    dependencies,
-    links: raw.links,
-    policies: raw.policies.map((policy) => ({ ...policy, severity: policy.severity })),
-    builtins: raw.builtins,
-    ...raw.previews ? { previews: resolvePreviews(raw.previews, environments) } : {}
-  };
-}
-__name(resolveConfig, "resolveConfig");
-function resolvePreviews(raw, environments) {
-  const ttl = raw.ttl;
-  return {
-    from: raw.from,
-    namespace: raw.namespace,
-    // An unknown `from` is reported by semanticChecks; the cluster is then only a placeholder.
-    cluster: raw.cluster ?? environments.find((env) => env.name === raw.from)?.cluster ?? "",
-    ttl,
-    ttlMs: durationMs(ttl),
-    maxPerRepository: raw.maxPerRepository,
-    maxPerOrg: raw.maxPerOrg,
-    label: raw.label,
-    keepLabel: raw.keepLabel
-  };
-}
-__name(resolvePreviews, "resolvePreviews");
-function durationMs(text) {
-  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text.slice(-1)];
-  return Number(text.slice(0, -1)) * unit;
-}
-__name(durationMs, "durationMs");
-
 // src/config/namespace-patterns.ts
 var OWNER_MAX = 40;
 var PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -65598,8 +65632,8 @@ function namespaceProblems(environments) {
   const problems = [];
   const shapes = [];
   for (const env of environments) {
-    const problem2 = patternProblem(env.namespace);
-    if (problem2) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem2}` });
+    const problem = patternProblem(env.namespace);
+    if (problem) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem}` });
     else shapes.push({ env, shape: shapeOf2(env.namespace, env.name) });
   }
   for (let j = 1; j < shapes.length; j++) {
@@ -65753,8 +65787,8 @@ function previewPatternProblem(pattern) {
 }
 __name(previewPatternProblem, "previewPatternProblem");
 function previewNamespaceProblems(previews, environments) {
-  const problem2 = previewPatternProblem(previews.namespace);
-  if (problem2) return [`namespace pattern \`${previews.namespace}\` ${problem2}`];
+  const problem = previewPatternProblem(previews.namespace);
+  if (problem) return [`namespace pattern \`${previews.namespace}\` ${problem}`];
   const preview = tokens(previews.namespace.replace("{number}", "\0"));
   const problems = [];
   for (const env of environments) {
@@ -65841,27 +65875,6 @@ function intersection(a, b) {
   return void 0;
 }
 __name(intersection, "intersection");
-
-// src/config/defaults.ts
-function deepFreeze(value) {
-  if (value && typeof value === "object") {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-__name(deepFreeze, "deepFreeze");
-function builtIn() {
-  const raw = {};
-  if (!configValidator(raw)) throw new Error("config.schema.json: its defaults do not make a valid config");
-  const config2 = resolveConfig(raw);
-  const environments = config2.environments.map(
-    ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest }) => ({ name, cluster, namespace, autoSync, production, mode, promote, ...rest })
-  );
-  return { ...config2, environments };
-}
-__name(builtIn, "builtIn");
-var DEFAULT_CONFIG = deepFreeze(builtIn());
 
 // src/config/load.ts
 function loadConfig(text, file) {
@@ -65965,16 +65978,16 @@ function semanticChecks(config2, file, sourceMap) {
       );
     }
   });
-  for (const problem2 of namespaceProblems(config2.environments)) {
-    report2("namespace-overlap", pointer("environments", problem2.environment, "namespace"), "value", problem2.message);
+  for (const problem of namespaceProblems(config2.environments)) {
+    report2("namespace-overlap", pointer("environments", problem.environment, "namespace"), "value", problem.message);
   }
   if (config2.previews) {
     const { from } = config2.previews;
     if (!config2.environments.some((env) => env.name === from)) {
       report2("unknown-environment", "/previews/from", "value", `\`previews.from\` is \`${from}\`, which is not configured; the environments are ${config2.environments.map((e) => `\`${e.name}\``).join(", ")}`);
     }
-    for (const problem2 of previewNamespaceProblems(config2.previews, config2.environments)) {
-      report2("namespace-overlap", "/previews/namespace", "value", problem2);
+    for (const problem of previewNamespaceProblems(config2.previews, config2.environments)) {
+      report2("namespace-overlap", "/previews/namespace", "value", problem);
     }
     for (const env of config2.environments) {
       if (reservedForPreviews(env.name)) {
@@ -67192,6 +67205,60 @@ function longestBacktickRun(text) {
 }
 __name(longestBacktickRun, "longestBacktickRun");
 
+// src/settings/local-files.ts
+import { readdir as readdir2, readFile, realpath } from "node:fs/promises";
+import { basename, dirname as dirname2, isAbsolute, join as join2, relative, resolve as resolve2, sep as sep2 } from "node:path";
+var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
+function absent(error2) {
+  return ABSENT.has(error2.code ?? "");
+}
+__name(absent, "absent");
+function localFiles(root3, name) {
+  const at = /* @__PURE__ */ __name((path) => join2(root3, ...path.split("/")), "at");
+  let realRoot;
+  const contained = /* @__PURE__ */ __name(async (path) => {
+    realRoot ??= realpath(root3);
+    const [real, top] = await Promise.all([realpath(at(path)), realRoot]);
+    const inside = relative(top, real);
+    return inside === "" || !(inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) ? real : null;
+  }, "contained");
+  return {
+    name,
+    async readText(path) {
+      try {
+        const real = await contained(path);
+        return real === null ? null : await readFile(real, "utf8");
+      } catch (error2) {
+        if (absent(error2)) return null;
+        throw error2;
+      }
+    },
+    async listFiles(folder) {
+      let entries2;
+      try {
+        const real = await contained(folder);
+        if (real === null) return null;
+        entries2 = await readdir2(real, { withFileTypes: true });
+      } catch (error2) {
+        if (absent(error2)) return null;
+        throw error2;
+      }
+      return entries2.filter((entry) => entry.isFile()).map((entry) => entry.name).sort().map((file) => ({ name: file, path: folder === "." || folder === "" ? file : `${folder}/${file}` }));
+    },
+    displayName: at
+  };
+}
+__name(localFiles, "localFiles");
+function localConfigRoot(base, configPath) {
+  const absolute = resolve2(base, configPath);
+  const inside = relative(base, absolute);
+  if (inside === "" || inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) {
+    return { root: dirname2(absolute), configPath: basename(absolute) };
+  }
+  return { root: resolve2(base), configPath: inside.split(sep2).join("/") };
+}
+__name(localConfigRoot, "localConfigRoot");
+
 // src/core/provenance.ts
 var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
 var SOURCE_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -68027,9 +68094,9 @@ __name(claimIngress, "claimIngress");
 function valuesAccepted(values, templateFile, subject, ctx) {
   if (!ctx.validateValues) return true;
   const problems = ctx.validateValues(values);
-  for (const problem2 of problems) {
+  for (const problem of problems) {
     ctx.diagnostics.add(
-      templateDiagnostic(templateFile, "render-invalid-values", `rendered ${problem2}, per the chart's values.schema.json`),
+      templateDiagnostic(templateFile, "render-invalid-values", `rendered ${problem}, per the chart's values.schema.json`),
       subject
     );
   }
@@ -72056,35 +72123,86 @@ function result(files, units, owned, shared2, diagnostics) {
 __name(result, "result");
 
 // src/render/load-templates.ts
-import { readdirSync as readdirSync2, readFileSync as readFileSync2 } from "node:fs";
-import { join as join2 } from "node:path";
-function readTemplateDir(dir) {
-  const sources = {};
-  const files = {};
-  const names = readdirSync2(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && entry.name.endsWith(TEMPLATE_SUFFIX)).map((entry) => entry.name).sort();
-  for (const name of names) {
-    sources[name] = readFileSync2(join2(dir, name), "utf8");
-    files[name] = join2(dir, name);
-  }
-  return { sources, files };
-}
-__name(readTemplateDir, "readTemplateDir");
 var builtinSet;
 function defaultTemplates() {
   builtinSet ??= builtinTemplateSet();
   return builtinSet;
 }
 __name(defaultTemplates, "defaultTemplates");
-function loadTemplateSet(dir) {
-  if (dir === null) return defaultTemplates();
-  const own = readTemplateDir(dir);
-  return compileTemplateSet(own.sources, own.files, defaultTemplates());
-}
-__name(loadTemplateSet, "loadTemplateSet");
 function templateSetWith(sources, files) {
   return compileTemplateSet(sources, files, defaultTemplates());
 }
 __name(templateSetWith, "templateSetWith");
+
+// src/settings/load.ts
+async function loadOrgSettings(source, request2) {
+  const text = await source.readText(request2.configPath);
+  if (text === null) {
+    return { ok: true, config: DEFAULT_CONFIG, configured: false, location: request2.location, templates: defaultTemplates(), renderOptions: {}, diagnostics: [] };
+  }
+  return settingsFromConfigText(source, text, request2);
+}
+__name(loadOrgSettings, "loadOrgSettings");
+async function settingsFromConfigText(source, text, request2) {
+  const loaded = loadConfig(text, request2.file);
+  if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: request2.location, diagnostics: loaded.diagnostics };
+  const files = await readConfigFiles(source, loaded.config, { ...request2, text });
+  const diagnostics = [...loaded.diagnostics, ...files.diagnostics];
+  if (hasErrors(diagnostics)) return { ok: false, location: request2.location, diagnostics };
+  return { ok: true, config: loaded.config, configured: true, location: request2.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics };
+}
+__name(settingsFromConfigText, "settingsFromConfigText");
+async function readConfigFiles(source, config2, at) {
+  const problem = /* @__PURE__ */ __name((code, pointer2, message) => ({ severity: "error", code, message, at: { document: at.file, pointer: pointer2, side: "value" } }), "problem");
+  const templates = await readTemplates(source, config2.render.templates, at.configPath, problem);
+  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema ?? null : null;
+  const schema2 = await readValuesSchema(source, schemaPath, at.configPath, problem);
+  const findings = [...templates.findings, ...schema2.findings];
+  const document = findings.length > 0 ? { file: at.file, sourceMap: parseYaml(at.text, at.file).sourceMap } : void 0;
+  return {
+    templates: templates.templates,
+    renderOptions: schema2.valuesSchema ? { valuesSchema: schema2.valuesSchema } : {},
+    diagnostics: document ? findings.map((finding) => locateFinding(finding, document)) : []
+  };
+}
+__name(readConfigFiles, "readConfigFiles");
+async function readTemplates(source, folder, configPath, problem) {
+  if (folder === null) return { templates: defaultTemplates(), findings: [] };
+  const missing = /* @__PURE__ */ __name(() => ({ templates: defaultTemplates(), findings: [problem("templates-not-found", "/render/templates", `render.templates: the folder \`${folder}\` was not found in ${source.name}`)] }), "missing");
+  const dir = configRelativePath(configPath, folder);
+  if (dir === null) return missing();
+  const entries2 = await source.listFiles(dir);
+  if (entries2 === null) return missing();
+  const sources = {};
+  const files = {};
+  for (const entry of entries2.filter((e) => e.name.endsWith(TEMPLATE_SUFFIX))) {
+    const text = await source.readText(entry.path);
+    if (text === null) continue;
+    sources[entry.name] = text;
+    files[entry.name] = source.displayName(entry.path);
+  }
+  return { templates: templateSetWith(sources, files), findings: [] };
+}
+__name(readTemplates, "readTemplates");
+async function readValuesSchema(source, location2, configPath, problem) {
+  if (location2 === null) return { findings: [] };
+  const pointer2 = "/render/chart/valuesSchema";
+  const path = configRelativePath(configPath, location2);
+  if (path === null) return { findings: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` must be a path in ${source.name}`)] };
+  const text = await source.readText(path);
+  if (text === null) return { findings: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
+  let schema2;
+  try {
+    schema2 = JSON.parse(text);
+  } catch (error2) {
+    return { findings: [problem("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`)] };
+  }
+  if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) {
+    return { findings: [problem("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not a JSON Schema (not a JSON object)`)] };
+  }
+  return { valuesSchema: schema2, findings: [] };
+}
+__name(readValuesSchema, "readValuesSchema");
 
 // src/cli/io.ts
 function escapeCommandData(text) {
@@ -72319,7 +72437,7 @@ var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
   const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve5) => setTimeout(resolve5, ms)));
   let plan;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();
@@ -74401,7 +74519,7 @@ async function createCheck(gh, repo, headSha, externalId, body) {
     const status = httpStatus(error2);
     if (status !== void 0 && status < 500) throw error2;
     for (let attempt = 1; attempt <= LOOKUP_ATTEMPTS; attempt++) {
-      await new Promise((resolve4) => setTimeout(resolve4, LOOKUP_BACKOFF_MS * attempt));
+      await new Promise((resolve5) => setTimeout(resolve5, LOOKUP_BACKOFF_MS * attempt));
       const found = await latestCheck(gh, repo, headSha).catch(() => void 0);
       if (found && found.external_id === externalId) return found.id;
     }
@@ -74465,7 +74583,7 @@ async function failCheck(gh, repo, check, reason2) {
       return true;
     } catch {
       if (attempt >= FAIL_ATTEMPTS) return false;
-      await new Promise((resolve4) => setTimeout(resolve4, FAIL_BACKOFF_MS * attempt));
+      await new Promise((resolve5) => setTimeout(resolve5, FAIL_BACKOFF_MS * attempt));
     }
   }
 }
@@ -74503,92 +74621,38 @@ async function readFileSha(gh, repo, path, ref) {
 __name(readFileSha, "readFileSha");
 
 // src/github/org-config.ts
-var ORG_CONFIG_REPO = ".github";
-var ORG_CONFIG_PATH = ".github/paved.yml";
-async function readOrgConfig(gh, org, ref) {
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);
-  return { text, location: `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}` };
+function orgConfigLocation(org, ref) {
+  return `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}`;
 }
-__name(readOrgConfig, "readOrgConfig");
+__name(orgConfigLocation, "orgConfigLocation");
 
 // src/github/org-files.ts
-import { posix } from "node:path";
-function orgPath(relative3) {
-  const path = posix.normalize(posix.join(posix.dirname(ORG_CONFIG_PATH), relative3));
-  return path.startsWith("../") || path === ".." || posix.isAbsolute(path) ? null : path;
+function githubFiles(gh, repo, ref) {
+  return {
+    name: `${repo.owner}/${repo.repo}`,
+    readText: /* @__PURE__ */ __name((path) => readFileAt(gh, repo, path, ref), "readText"),
+    async listFiles(folder) {
+      try {
+        const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: folder, ...ref ? { ref } : {} });
+        if (!Array.isArray(data)) return null;
+        return data.filter((entry) => entry.type === "file").map((entry) => ({ name: entry.name, path: entry.path }));
+      } catch (error2) {
+        if (httpStatus(error2) === 404) return null;
+        throw error2;
+      }
+    },
+    displayName: /* @__PURE__ */ __name((path) => `${repo.owner}/${repo.repo}/${path}`, "displayName")
+  };
 }
-__name(orgPath, "orgPath");
-function configProblem(code, message, path) {
-  return { severity: "error", code, message, file: ORG_CONFIG_PATH, line: 1, column: 1, path };
-}
-__name(configProblem, "configProblem");
-async function readOrgTemplates(gh, org, folder, ref) {
-  if (folder === null) return { templates: defaultTemplates(), diagnostics: [] };
-  const dir = orgPath(folder);
-  const repo = { owner: org, repo: ORG_CONFIG_REPO };
-  const missing = { templates: defaultTemplates(), diagnostics: [configProblem("templates-not-found", `render.templates: the folder \`${folder}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/templates")] };
-  if (dir === null) return missing;
-  let entries2;
-  try {
-    const { data } = await gh.request("GET /repos/{owner}/{repo}/contents/{path}", { ...repo, path: dir, ...ref ? { ref } : {} });
-    if (!Array.isArray(data)) return missing;
-    entries2 = data;
-  } catch (error2) {
-    if (httpStatus(error2) === 404) return missing;
-    throw error2;
-  }
-  const sources = {};
-  const files = {};
-  for (const entry of entries2.filter((e) => e.type === "file" && e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text = await readFileAt(gh, repo, entry.path, ref);
-    if (text === null) continue;
-    sources[entry.name] = text;
-    files[entry.name] = `${org}/${ORG_CONFIG_REPO}/${entry.path}`;
-  }
-  return { templates: templateSetWith(sources, files), diagnostics: [] };
-}
-__name(readOrgTemplates, "readOrgTemplates");
-async function readOrgValuesSchema(gh, org, location2, ref) {
-  if (location2 === null) return { diagnostics: [] };
-  const path = orgPath(location2);
-  if (path === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` must be a path in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
-  }
-  const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, path, ref);
-  if (text === null) {
-    return { diagnostics: [configProblem("values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` was not found in ${org}/${ORG_CONFIG_REPO}`, "/render/chart/valuesSchema")] };
-  }
-  try {
-    return { valuesSchema: JSON.parse(text), diagnostics: [] };
-  } catch (error2) {
-    return { diagnostics: [configProblem("values-schema-invalid", `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`, "/render/chart/valuesSchema")] };
-  }
-}
-__name(readOrgValuesSchema, "readOrgValuesSchema");
+__name(githubFiles, "githubFiles");
 
 // src/github/org-settings.ts
-async function readOrgSettings(gh, org, ref) {
-  const source = await readOrgConfig(gh, org, ref);
-  if (source.text === null) {
-    const { templates: templates2 } = await readOrgTemplates(gh, org, null, ref);
-    return { ok: true, config: DEFAULT_CONFIG, configured: false, location: source.location, templates: templates2, renderOptions: {}, diagnostics: [] };
-  }
-  const loaded = loadConfig(source.text, ORG_CONFIG_PATH);
-  if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: source.location, diagnostics: loaded.diagnostics };
-  const config2 = loaded.config;
-  const { templates, diagnostics: templateDiagnostics } = await readOrgTemplates(gh, org, config2.render.templates, ref);
-  const schema2 = config2.render.mode === "helm" ? await readOrgValuesSchema(gh, org, config2.render.chart?.valuesSchema ?? null, ref) : { diagnostics: [] };
-  const diagnostics = [...loaded.diagnostics, ...templateDiagnostics, ...schema2.diagnostics];
-  if (hasErrors(diagnostics)) return { ok: false, location: source.location, diagnostics };
-  return {
-    ok: true,
-    config: config2,
-    configured: true,
-    location: source.location,
-    templates,
-    renderOptions: schema2.valuesSchema ? { valuesSchema: schema2.valuesSchema } : {},
-    diagnostics
-  };
+function readOrgSettings(gh, org, ref) {
+  return loadOrgSettings(githubFiles(gh, { owner: org, repo: ORG_CONFIG_REPO }, ref), {
+    configPath: ORG_CONFIG_PATH,
+    file: ORG_CONFIG_PATH,
+    location: orgConfigLocation(org, ref)
+  });
 }
 __name(readOrgSettings, "readOrgSettings");
 
@@ -74619,7 +74683,7 @@ var MAX_BLOBS_FOR_DIFFS = 40;
 async function planPullRequest(gh, target) {
   const { repo } = target;
   const settings = target.settings ?? await readOrgSettings(gh, repo.owner);
-  const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
+  const manifestPath = settings.ok ? settings.config.manifest : DEFAULT_MANIFEST_PATH;
   const [head, base, pulls] = await Promise.all([
     readFileAt(gh, repo, manifestPath, target.headSha),
     readFileAt(gh, repo, manifestPath, target.baseSha),
@@ -74996,7 +75060,7 @@ __name(short, "short");
 // src/gitops/deploy.ts
 async function deploy(inputs) {
   const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
-  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
+  const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve5) => setTimeout(resolve5, ms)));
   const rendered = new Map([...inputs.seed ?? []].map(([c, s]) => [c, Promise.resolve(s)]));
   const stateAt = /* @__PURE__ */ __name((commit) => {
     if (!rendered.has(commit)) {
@@ -75349,7 +75413,7 @@ async function applyPush(gh, target) {
   const { repo } = target;
   if (!pushesDefaultBranch(target)) return { status: "skipped", reason: "not the default branch" };
   const settings = target.settings ?? await readOrgSettings(gh, repo.owner);
-  const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
+  const manifestPath = settings.ok ? settings.config.manifest : DEFAULT_MANIFEST_PATH;
   if (!await pushChangesManifest(gh, repo, target, manifestPath)) return { status: "skipped", reason: "manifest unchanged" };
   if (settings.ok && !settings.config.gitops.repository) {
     target.log.warn({ config: settings.location }, "no gitops.repository configured: nothing to apply");
@@ -75498,67 +75562,27 @@ async function admitPush(gh, repo, target, plan) {
 __name(admitPush, "admitPush");
 
 // src/action/settings.ts
-import { readFile, stat as stat2 } from "node:fs/promises";
-import { dirname as dirname2, relative, resolve as resolve2 } from "node:path";
+import { relative as relative2, resolve as resolve3 } from "node:path";
 async function workspaceSettings(workspace, configPath, manifest) {
-  const absolute = resolve2(workspace, configPath);
-  const file = relative(workspace, absolute) || configPath;
+  const absolute = resolve3(workspace, configPath);
+  const file = relative2(workspace, absolute) || configPath;
+  const at = localConfigRoot(workspace, configPath);
+  const source = localFiles(at.root, "the workspace");
   let text;
   try {
-    text = await readFile(absolute, "utf8");
+    text = await source.readText(at.configPath);
   } catch (error2) {
-    const code = error2.code;
+    throw new ActionError(`cannot read the org config ${absolute}: ${error2.message}`);
+  }
+  if (text === null) {
     throw new ActionError(
-      code === "ENOENT" ? `the org config \`${configPath}\` is not in the workspace (${absolute}): check out the default branch before this step (actions/checkout), or point the \`config\` input at it; an empty file keeps every default` : `cannot read the org config ${absolute}: ${error2.message}`
+      `the org config \`${configPath}\` is not in the workspace (${absolute}): check out the default branch before this step (actions/checkout), or point the \`config\` input at it; an empty file keeps every default`
     );
   }
-  const location2 = `${file} (workspace)`;
-  const loaded = loadConfig(text, file);
-  if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: location2, diagnostics: loaded.diagnostics };
-  const config2 = manifest ? { ...loaded.config, manifest } : loaded.config;
-  const base = dirname2(absolute);
-  const templates = await readTemplates(base, config2, file);
-  const schema2 = await readValuesSchema(base, config2, file);
-  const diagnostics = [...loaded.diagnostics, ...templates.diagnostics, ...schema2.diagnostics];
-  if (hasErrors(diagnostics)) return { ok: false, location: location2, diagnostics };
-  return { ok: true, config: config2, configured: true, location: location2, templates: templates.set, renderOptions: schema2.options, diagnostics };
+  const settings = await settingsFromConfigText(source, text, { configPath: at.configPath, file, location: `${file} (workspace)` });
+  return settings.ok && manifest ? { ...settings, config: { ...settings.config, manifest } } : settings;
 }
 __name(workspaceSettings, "workspaceSettings");
-function problem(file, code, message, path) {
-  return { severity: "error", code, message, file, line: 1, column: 1, path };
-}
-__name(problem, "problem");
-async function isDirectory2(path) {
-  return (await stat2(path).catch(() => null))?.isDirectory() ?? false;
-}
-__name(isDirectory2, "isDirectory");
-async function readTemplates(base, config2, file) {
-  const folder = config2.render.templates;
-  if (folder === null) return { set: defaultTemplates(), diagnostics: [] };
-  const dir = resolve2(base, folder);
-  if (!await isDirectory2(dir)) {
-    return { set: defaultTemplates(), diagnostics: [problem(file, "templates-not-found", `render.templates: the folder \`${folder}\` was not found next to ${file} in the workspace`, "/render/templates")] };
-  }
-  return { set: loadTemplateSet(dir), diagnostics: [] };
-}
-__name(readTemplates, "readTemplates");
-async function readValuesSchema(base, config2, file) {
-  const location2 = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema : void 0;
-  if (!location2) return { options: {}, diagnostics: [] };
-  const at = "/render/chart/valuesSchema";
-  let text;
-  try {
-    text = await readFile(resolve2(base, location2), "utf8");
-  } catch {
-    return { options: {}, diagnostics: [problem(file, "values-schema-not-found", `render.chart.valuesSchema: \`${location2}\` was not found next to ${file} in the workspace`, at)] };
-  }
-  try {
-    return { options: { valuesSchema: JSON.parse(text) }, diagnostics: [] };
-  } catch (error2) {
-    return { options: {}, diagnostics: [problem(file, "values-schema-invalid", `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`, at)] };
-  }
-}
-__name(readValuesSchema, "readValuesSchema");
 
 // src/action/runner.ts
 var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request_target", "pull_request", "pull_request_review"]);
@@ -75628,12 +75652,12 @@ async function actionSettings(context, inputs, deps) {
 }
 __name(actionSettings, "actionSettings");
 function workspaceSources(context, inputs, settings) {
-  const config2 = resolve3(context.workspace, inputs.config);
+  const config2 = resolve4(context.workspace, inputs.config);
   const files = [config2];
-  if (settings.ok && settings.config.render.templates) files.push(resolve3(dirname3(config2), settings.config.render.templates));
+  if (settings.ok && settings.config.render.templates) files.push(resolve4(dirname3(config2), settings.config.render.templates));
   const schema2 = settings.ok && settings.config.render.mode === "helm" ? settings.config.render.chart?.valuesSchema : void 0;
-  if (schema2 && !/^[a-z]+:\/\//i.test(schema2)) files.push(resolve3(dirname3(config2), schema2));
-  return files.map((f) => relative2(context.workspace, f)).filter((p) => p !== "" && !p.startsWith("..")).map((p) => p.split(sep2).join("/"));
+  if (schema2 && !/^[a-z]+:\/\//i.test(schema2)) files.push(resolve4(dirname3(config2), schema2));
+  return files.map((f) => relative3(context.workspace, f)).filter((p) => p !== "" && !p.startsWith("..")).map((p) => p.split(sep3).join("/"));
 }
 __name(workspaceSources, "workspaceSources");
 async function changedBetween(gh, context, sources, base, head) {

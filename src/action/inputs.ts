@@ -7,6 +7,7 @@ import { Octokit } from "octokit";
 import type { GitHub, Repo } from "../github/client.js";
 import { parseRepo } from "../github/client.js";
 import { ACTIONS_BOT } from "../github/sticky-comment.js";
+import { ORG_CONFIG_PATH } from "../settings/paths.js";
 
 /** A problem with how the Action is set up: reported as the step's failure message, without a stack. */
 export class ActionError extends Error {
@@ -19,7 +20,7 @@ export function input(env: NodeJS.ProcessEnv, name: string): string {
 }
 
 /** action.yml's default for `config`, also used when the input is absent (outside a workflow). */
-export const DEFAULT_CONFIG_PATH = ".github/paved.yml";
+export const DEFAULT_CONFIG_PATH = ORG_CONFIG_PATH;
 
 export interface ActionInputs {
   githubToken: string;

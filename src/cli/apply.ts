@@ -8,6 +8,7 @@ import { CliError, type Io } from "./io.js";
 import { report } from "./deploy.js";
 import { manifestHistory } from "./manifest-at.js";
 import { gitopsError, preparePlan, type PreparedPlan } from "./plan.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./exit.js";
 
 export const applyCommand: Command = {
   summary: "Commit what platform.yaml renders to a local GitOps repository",
@@ -38,7 +39,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
     const prepared = await preparePlan("apply", io, values, positionals[0]);
     if ("plan" in prepared) {
       io.stderr.write(cliText(prepared.plan, { color: false }));
-      return 1;
+      return EXIT_FAILED;
     }
     const subject = (planner: Planner) => (typeof values.message === "string" ? withSubject(planner, values.message) : planner);
     const merge = await mergeOf(prepared);
@@ -49,7 +50,7 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
         deployed = await deploy({ ...merge, writer: prepared.writer, wrap: subject, retry: { attempts: 3 } });
       } catch (error) {
         if (error instanceof CliError) throw error;
-        if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, 2);
+        if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, EXIT_USAGE);
         throw gitopsError(prepared.gitops, error);
       }
       return report("apply", deployed, io);
@@ -59,25 +60,25 @@ Exit status: 0 committed or nothing to do, 1 invalid or owned by another source 
     try {
       outcome = await applyWithRetry(prepared.writer, bound, { attempts: 3 });
     } catch (error) {
-      if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, 2);
+      if (error instanceof DirtyWorkTreeError) throw new CliError(`paved apply: ${error.message}`, EXIT_USAGE);
       throw gitopsError(prepared.gitops, error);
     }
     io.stderr.write(cliText(outcome.plan, { color: false, diffs: false }));
     switch (outcome.status) {
       case "committed":
         io.stdout.write(`${outcome.sha}\n`);
-        return 0;
+        return EXIT_OK;
       case "unchanged":
         io.stdout.write("no changes\n");
-        return 0;
+        return EXIT_OK;
       case "invalid":
-        return 1;
+        return EXIT_FAILED;
       case "conflict":
         io.stderr.write(`paved apply: ${prepared.gitops} kept changing under us (${outcome.attempts} attempts); nothing committed, try again\n`);
-        return 1;
+        return EXIT_FAILED;
       case "refused":
         io.stderr.write(`paved apply: ${outcome.reason}; nothing committed\n`);
-        return 1;
+        return EXIT_FAILED;
     }
   },
 };

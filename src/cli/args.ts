@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { SOURCE_ID } from "../core/provenance.js";
 import { didYouMean } from "../document/suggest.js";
 import { CliError, type Io } from "./io.js";
+import { EXIT_USAGE } from "./exit.js";
 
 export interface Command {
   /** One line for `paved --help`. */
@@ -25,11 +26,11 @@ export function parseCommandArgs(command: string, args: string[], options: Optio
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true }) as ParsedArgs;
   } catch (error) {
-    throw new CliError(usageProblem(command, error, Object.keys(options)), 2);
+    throw new CliError(usageProblem(command, error, Object.keys(options)), EXIT_USAGE);
   }
   if (parsed.positionals.length > maxPositionals) {
     const extra = parsed.positionals.slice(maxPositionals).join(" ");
-    throw new CliError(`paved ${command}: unexpected argument \`${extra}\`; see \`paved ${command} --help\``, 2);
+    throw new CliError(`paved ${command}: unexpected argument \`${extra}\`; see \`paved ${command} --help\``, EXIT_USAGE);
   }
   return parsed;
 }
@@ -52,7 +53,7 @@ export function oneOf<T extends string>(command: string, option: string, value: 
   if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
   throw new CliError(
     `paved ${command}: \`--${option}\` must be one of ${allowed.join(", ")}, not \`${String(value)}\`${didYouMean(String(value), allowed)}`,
-    2,
+    EXIT_USAGE,
   );
 }
 
@@ -60,7 +61,7 @@ export function oneOf<T extends string>(command: string, option: string, value: 
 export function sourceIdOption(command: string, value: string | boolean | undefined): { id?: string } {
   if (typeof value !== "string") return {};
   if (!SOURCE_ID.test(value)) {
-    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, 2);
+    throw new CliError(`paved ${command}: \`--source-id\` must be the repository's id (its GitHub \`repository.id\`, e.g. 1296269: letters, digits, \`_.:-\`, at most 64), not \`${value}\``, EXIT_USAGE);
   }
   return { id: value };
 }

@@ -11,7 +11,8 @@ import { parseYaml } from "../document/parse.js";
 import { siteIn } from "../document/site.js";
 import { compileValuesSchema } from "../render/values-schema.js";
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
-import { ConfigFileError, DEFAULT_CONFIG_PATH, displayPath, FORMATS, loadConfigFiles, plural, readText, writeDiagnostics, type Io } from "./io.js";
+import { DEFAULT_CONFIG_PATH, displayPath, FORMATS, loadConfigFiles, plural, readText, writeDiagnostics, type Io } from "./io.js";
+import { exitCodeFor } from "./exit.js";
 
 export const checkConfigCommand: Command = {
   summary: "Check the org config (.github/paved.yml) with its templates and values schema",
@@ -44,7 +45,7 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
     }
     const sorted = sortDiagnostics(diagnostics);
     writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount), { [file]: text });
-    return hasErrors(sorted) ? 1 : 0;
+    return exitCodeFor(sorted);
   },
 };
 
@@ -55,21 +56,16 @@ async function configFiles(io: Io, config: ResolvedConfig, file: string, text: s
     const site = at(pointer);
     return { severity: "error", code, message, file, line: site.line, column: site.column, path: pointer };
   };
-  let loaded: Awaited<ReturnType<typeof loadConfigFiles>>;
-  try {
-    loaded = await loadConfigFiles("check-config", io, config, file);
-  } catch (problem) {
-    if (problem instanceof ConfigFileError) return { diagnostics: [error("config-file-unreadable", problem.pointer, problem.problem)], templates: 0 };
-    throw problem;
-  }
+  const loaded = await loadConfigFiles(io, config, { file, text });
   // Template files are named by absolute path; inside the working folder, show them relative to it.
   const shown = (path: string) => {
     const rel = relative(io.cwd, path);
     return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
   };
-  const diagnostics: Diagnostic[] = [...loaded.templates.broken.values()].map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }));
-  if (loaded.valuesSchema !== undefined) {
-    const compiled = compileValuesSchema(loaded.valuesSchema);
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...[...loaded.templates.broken.values()].map((d) => ({ ...d, file: shown(d.file), message: d.message.replace(d.file, shown(d.file)) }))];
+  const { valuesSchema } = loaded.renderOptions;
+  if (valuesSchema !== undefined) {
+    const compiled = compileValuesSchema(valuesSchema);
     if (!compiled.ok) diagnostics.push(error("render-invalid-values-schema", "/render/chart/valuesSchema", `the chart's values schema does not compile: ${compiled.message}`));
   }
   return { diagnostics, templates: loaded.templates.templates.size };

@@ -8,6 +8,7 @@ import { EditError } from "../demo/edit.js";
 import { Terminal } from "../demo/terminal.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, displayPath, type Io } from "./io.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./exit.js";
 
 export const demoCommand: Command = {
   summary: "Watch the whole flow on throwaway git repositories: PR → plan → merge → GitOps commit",
@@ -47,9 +48,9 @@ problems (no git, DIR already holds the repositories).
       if (error instanceof StoryError || error instanceof EditError) {
         const step = error instanceof StoryError ? ` at step ${error.step}` : "";
         io.stderr.write(`paved demo: the story went wrong${step}: ${error.message}\n`);
-        return 1;
+        return EXIT_FAILED;
       }
-      if (error instanceof GitError && error.code === "ENOENT") throw new CliError("paved demo: needs git on PATH (https://git-scm.com)", 2);
+      if (error instanceof GitError && error.code === "ENOENT") throw new CliError("paved demo: needs git on PATH (https://git-scm.com)", EXIT_USAGE);
       throw error;
     } finally {
       if (!keep) await rm(root, { recursive: true, force: true });
@@ -68,7 +69,7 @@ problems (no git, DIR already holds the repositories).
       term.say("To browse them on the self-service page (services, deployments, delivery metrics):");
       term.say(`  paved demo --keep DIR && ${portalCommandLine("DIR/gitops", "DIR/payments")}`);
     }
-    return 0;
+    return EXIT_OK;
   },
 };
 
@@ -82,11 +83,11 @@ async function prepareKeep(dir: string, appDir: string, gitopsDir: string): Prom
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw new CliError(`paved demo: cannot create \`${dir}\`: ${(error as Error).message}`, 2);
+    throw new CliError(`paved demo: cannot create \`${dir}\`: ${(error as Error).message}`, EXIT_USAGE);
   }
   const present = new Set(await readdir(dir));
   for (const path of [appDir, gitopsDir]) {
     const name = path.slice(dir.length + 1);
-    if (present.has(name)) throw new CliError(`paved demo: \`${path}\` already exists; choose another --keep folder or remove it`, 2);
+    if (present.has(name)) throw new CliError(`paved demo: \`${path}\` already exists; choose another --keep folder or remove it`, EXIT_USAGE);
   }
 }

@@ -13,6 +13,7 @@ import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
 import { CliError, formatText, loadCliConfig, loadConfigFiles, type Io } from "./io.js";
 import { manifestHistory } from "./manifest-at.js";
 import { gitopsError, renderOptions, requireTopLevel, sourceOf } from "./plan.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit.js";
 
 type Verb = "promote" | "rollback" | "hold" | "release";
 
@@ -90,14 +91,14 @@ function verbCommand(verb: Verb, summary: string, usage: string): Command {
 async function runVerb(verb: Verb, args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(verb, args, OPTIONS, verb === "rollback" ? 2 : 1);
   const environment = positionals[0];
-  if (environment === undefined) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, 2);
-  if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, 2);
+  if (environment === undefined) throw new CliError(`paved ${verb}: name the environment: \`paved ${verb} ENV --gitops DIR\`; see \`paved ${verb} --help\``, EXIT_USAGE);
+  if (typeof values.gitops !== "string") throw new CliError(`paved ${verb}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${verb} --help\``, EXIT_USAGE);
   const gitops = resolve(io.cwd, values.gitops);
   await requireTopLevel(gitops);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     io.stderr.write(formatText(loaded.diagnostics, false));
-    return 1;
+    return EXIT_FAILED;
   }
   const config = loaded.config;
   const manifestFile = resolve(io.cwd, typeof values.repo === "string" ? values.repo : ".", config.manifest);
@@ -105,7 +106,12 @@ async function runVerb(verb: Verb, args: string[], io: Io): Promise<number> {
   const source = { ...(await sourceOf(verb, io, manifestFile, values.source)), ...sourceIdOption(verb, values["source-id"]) };
   const named = verb === "rollback" && positionals[1] !== undefined ? await history.resolve(positionals[1], verb) : undefined;
   const request: DeployRequest = verb === "rollback" ? { kind: "rollback", environment, ...(named ? { commit: named } : {}) } : { kind: verb, environment };
-  const { templates, valuesSchema } = await loadConfigFiles(verb, io, config, loaded.file);
+  const files = await loadConfigFiles(io, config, loaded);
+  if (hasErrors(files.diagnostics)) {
+    io.stderr.write(formatText(files.diagnostics, false));
+    return exitCodeFor(files.diagnostics);
+  }
+  const { templates } = files;
   const by = await localUser(gitops);
   let outcome: DeployOutcome;
   try {
@@ -113,7 +119,7 @@ async function runVerb(verb: Verb, args: string[], io: Io): Promise<number> {
       writer: new LocalGitWriter(gitops),
       config,
       templates,
-      renderOptions: await renderOptions(gitops, config, valuesSchema),
+      renderOptions: await renderOptions(gitops, config, files.renderOptions.valuesSchema),
       manifestPath: config.manifest,
       source,
       readManifest: (commit) => history.at(commit),
@@ -123,7 +129,7 @@ async function runVerb(verb: Verb, args: string[], io: Io): Promise<number> {
     });
   } catch (error) {
     if (error instanceof CliError) throw error;
-    if (error instanceof DirtyWorkTreeError) throw new CliError(`paved ${verb}: ${error.message}`, 2);
+    if (error instanceof DirtyWorkTreeError) throw new CliError(`paved ${verb}: ${error.message}`, EXIT_USAGE);
     throw gitopsError(gitops, error);
   }
   return report(verb, outcome, io);
@@ -134,20 +140,20 @@ export function report(verb: string, outcome: DeployOutcome, io: Io): number {
   switch (outcome.status) {
     case "noop":
       io.stdout.write(`nothing to do: ${outcome.reason}\n`);
-      return 0;
+      return EXIT_OK;
     case "refused":
       io.stderr.write(`paved ${verb}: ${outcome.reason}; nothing committed\n`);
-      return 1;
+      return EXIT_FAILED;
     case "invalid-commit":
       io.stderr.write(`paved ${verb}: the manifest at ${outcome.commit.slice(0, 7)} does not validate under today's org config; nothing committed\n`);
       io.stderr.write(formatText(outcome.diagnostics, false));
-      return 1;
+      return EXIT_FAILED;
     case "invalid":
       io.stderr.write(cliText(outcome.plan, { color: false }));
-      return 1;
+      return EXIT_FAILED;
     case "conflict":
       io.stderr.write(`paved ${verb}: the GitOps branch kept changing under us (${outcome.attempts} attempts); nothing committed, try again\n`);
-      return 1;
+      return EXIT_FAILED;
     case "unchanged":
     case "committed": {
       io.stderr.write(cliText(outcome.plan, { color: false, diffs: false }));
@@ -156,7 +162,7 @@ export function report(verb: string, outcome: DeployOutcome, io: Io): number {
       for (const e of d.environments) io.stderr.write(`${e} now runs ${d.deployed[e]!.commit.slice(0, 7)}\n`);
       if (held.length > 0) io.stderr.write(`held: ${held.join(", ")} (nothing promotes into it until \`paved release ENV\`)\n`);
       io.stdout.write(outcome.status === "committed" ? `${outcome.sha}\n` : "no changes\n");
-      return 0;
+      return EXIT_OK;
     }
   }
 }

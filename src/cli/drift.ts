@@ -9,6 +9,7 @@ import { driftText } from "../report/drift.js";
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
 import { CliError, formatText, loadCliConfig, type Io } from "./io.js";
 import { gitopsError } from "./plan.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./exit.js";
 
 const FORMATS = ["text", "json"] as const;
 const NO_BLOB = /^0+$/;
@@ -43,14 +44,14 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
       0,
     );
     const format = oneOf("drift", "format", values.format, FORMATS, "text");
-    if (typeof values.gitops !== "string") throw new CliError("paved drift: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved drift --help`", 2);
+    if (typeof values.gitops !== "string") throw new CliError("paved drift: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved drift --help`", EXIT_USAGE);
     const slug = typeof values.app === "string" ? values.app : "paved";
-    if (!/^[a-z0-9][a-z0-9-]{0,33}$/i.test(slug)) throw new CliError(`paved drift: \`--app\` must be a GitHub App slug, not \`${slug}\``, 2);
+    if (!/^[a-z0-9][a-z0-9-]{0,33}$/i.test(slug)) throw new CliError(`paved drift: \`--app\` must be a GitHub App slug, not \`${slug}\``, EXIT_USAGE);
     const authors = ((values as { author?: string[] }).author ?? []).map((a) => a.toLowerCase());
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       io.stderr.write(formatText(loaded.diagnostics, false));
-      return 1;
+      return EXIT_FAILED;
     }
     const config = loaded.config;
     const dir = resolve(io.cwd, values.gitops);
@@ -78,7 +79,7 @@ Exit status: 0 no drift, 1 drift (or an invalid config), 2 usage or I/O problems
     // 3. The drift at HEAD.
     const entries = updateDrift([], commits, ownedFiles(indexes), snapshot.tree);
     io.stdout.write(format === "json" ? `${JSON.stringify({ drift: entries }, null, 2)}\n` : driftText(entries));
-    return entries.length === 0 ? 0 : 1;
+    return entries.length === 0 ? EXIT_OK : EXIT_FAILED;
   },
 };
 

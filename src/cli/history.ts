@@ -6,6 +6,7 @@ import { deploymentHistory, historyText, type GitOpsCommit } from "../report/his
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
 import { CliError, type Io } from "./io.js";
 import { gitopsError, requireTopLevel } from "./plan.js";
+import { EXIT_OK, EXIT_USAGE } from "./exit.js";
 
 const FORMATS = ["text", "json"] as const;
 
@@ -29,14 +30,14 @@ Exit status: 0 listed (also when nothing is recorded), 2 usage or I/O problems.
   async run(args: string[], io: Io): Promise<number> {
     const { values, positionals } = parseCommandArgs("history", args, { gitops: { type: "string" }, format: { type: "string" } }, 1);
     const environment = positionals[0];
-    if (environment === undefined) throw new CliError("paved history: name the environment: `paved history ENV --gitops DIR`; see `paved history --help`", 2);
-    if (typeof values.gitops !== "string") throw new CliError("paved history: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved history --help`", 2);
+    if (environment === undefined) throw new CliError("paved history: name the environment: `paved history ENV --gitops DIR`; see `paved history --help`", EXIT_USAGE);
+    if (typeof values.gitops !== "string") throw new CliError("paved history: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved history --help`", EXIT_USAGE);
     const format = oneOf("history", "format", values.format, FORMATS, "text");
     const gitops = resolve(io.cwd, values.gitops);
     await requireTopLevel(gitops);
     const entries = deploymentHistory(await readLog(gitops), environment);
     io.stdout.write(format === "json" ? `${JSON.stringify(entries, null, 2)}\n` : historyText(entries, environment));
-    return 0;
+    return EXIT_OK;
   },
 };
 

@@ -7,6 +7,7 @@ import { installedSchemaPath, schemaUrl } from "../core/schema-location.js";
 import { checkManifestAndPolicies } from "../policy/checked-manifest.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, DEFAULT_MANIFEST, displayPath, formatText, loadCliConfig, summaryLine, writeDiagnostics, type Io } from "./io.js";
+import { EXIT_FAILED, EXIT_USAGE, exitCodeFor } from "./exit.js";
 
 const OWNER = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 const SERVICE = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
@@ -39,16 +40,16 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     );
     const owner = typeof values.owner === "string" ? values.owner : "my-team";
     if (!OWNER.test(owner)) {
-      throw new CliError(`paved init: \`--owner\` must be a GitHub team slug (lowercase letters, digits and dashes, at most 40), not \`${owner}\``, 2);
+      throw new CliError(`paved init: \`--owner\` must be a GitHub team slug (lowercase letters, digits and dashes, at most 40), not \`${owner}\``, EXIT_USAGE);
     }
     const service = typeof values.service === "string" ? values.service : serviceFromFolder(io.cwd);
     if (!SERVICE.test(service)) {
-      throw new CliError(`paved init: \`--service\` must start with a letter and hold only lowercase letters, digits and dashes (at most 40), not \`${service}\``, 2);
+      throw new CliError(`paved init: \`--service\` must start with a letter and hold only lowercase letters, digits and dashes (at most 40), not \`${service}\``, EXIT_USAGE);
     }
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       writeDiagnostics(io, "text", loaded.diagnostics, `${loaded.file ?? "the org config"}: has errors; nothing written`);
-      return 1;
+      return EXIT_FAILED;
     }
     const path = positionals[0] ?? DEFAULT_MANIFEST;
     const file = displayPath(io, path);
@@ -57,14 +58,14 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
       await writeFile(resolve(io.cwd, path), text, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, 2);
-      throw new CliError(`paved init: cannot write \`${file}\`: ${code === "ENOENT" ? "its folder does not exist" : (error as Error).message}`, 2);
+      if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, EXIT_USAGE);
+      throw new CliError(`paved init: cannot write \`${file}\`: ${code === "ENOENT" ? "its folder does not exist" : (error as Error).message}`, EXIT_USAGE);
     }
     const check = checkManifestAndPolicies(text, file, loaded.config);
     io.stdout.write(`Wrote ${file}: service \`${service}\` owned by \`${owner}\`${loaded.file ? `, following ${loaded.file}` : ""}.\n`);
     io.stdout.write(formatText(check.diagnostics, io.color === true) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
     if (owner === "my-team" && values.owner === undefined) io.stdout.write(`Set \`owner\` to your team's GitHub slug (or run again with --owner TEAM --force).\n`);
-    return hasErrors(check.diagnostics) ? 1 : 0;
+    return exitCodeFor(check.diagnostics);
   },
 };
 

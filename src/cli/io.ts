@@ -3,7 +3,7 @@
  * plan), and writing diagnostics as text, JSON or GitHub workflow commands.
  */
 import { readFile, stat } from "node:fs/promises";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { loadConfig } from "../config/load.js";
 import { DEFAULT_CONFIG } from "../config/defaults.js";
 import type { ResolvedConfig } from "../config/types.js";
@@ -15,8 +15,10 @@ import { painter } from "../report/ansi.js";
 import { codeFrame } from "../report/code-frame.js";
 import { diagnosticLine } from "../report/diagnostic-line.js";
 import { showInvisible } from "../report/escape.js";
-import { loadTemplateSet } from "../render/index.js";
-import type { CompiledTemplateSet } from "../render/templates.js";
+import { EXIT_FAILED, EXIT_USAGE } from "./exit.js";
+import { localConfigRoot, localFiles } from "../settings/local-files.js";
+import { readConfigFiles, type ConfigFiles } from "../settings/load.js";
+import { DEFAULT_MANIFEST_PATH, ORG_CONFIG_PATH } from "../settings/paths.js";
 
 export interface Output {
   write(text: string): unknown;
@@ -36,20 +38,13 @@ export interface Io {
 
 /** A problem that ends the command with a message on stderr and an exit code (2: usage or I/O). */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode: number = 2) {
+  constructor(message: string, readonly exitCode: number = EXIT_USAGE) {
     super(message);
   }
 }
 
-/** A file the org config names (at `pointer` in it) that cannot be read: `paved check-config` locates it there. */
-export class ConfigFileError extends CliError {
-  constructor(message: string, readonly pointer: string, readonly problem: string) {
-    super(message, 2);
-  }
-}
-
-export const DEFAULT_MANIFEST = "platform.yaml";
-export const DEFAULT_CONFIG_PATH = ".github/paved.yml";
+export const DEFAULT_MANIFEST = DEFAULT_MANIFEST_PATH;
+export const DEFAULT_CONFIG_PATH = ORG_CONFIG_PATH;
 
 /** `-` names standard input. */
 export const STDIN = "-";
@@ -62,7 +57,7 @@ export function displayPath(io: Io, path: string): string {
 }
 
 async function readStdin(io: Io, what: string): Promise<Uint8Array> {
-  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, 2);
+  if (!io.stdin) throw new CliError(`paved: cannot read the ${what} from standard input here`, EXIT_USAGE);
   const chunks: Uint8Array[] = [];
   for await (const chunk of io.stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
   return Buffer.concat(chunks);
@@ -76,7 +71,7 @@ export async function readText(io: Io, path: string, what: string): Promise<stri
   const bytes = path === STDIN ? await readStdin(io, what) : await readBytes(io, path, what);
   const decoded = decodeText(bytes, displayPath(io, path));
   if ("text" in decoded) return decoded.text;
-  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), 1);
+  throw new CliError(formatText([decoded.diagnostic], false).trimEnd(), EXIT_FAILED);
 }
 
 async function readBytes(io: Io, path: string, what: string): Promise<Uint8Array> {
@@ -90,7 +85,7 @@ async function readBytes(io: Io, path: string, what: string): Promise<Uint8Array
       code === "EISDIR" ? "it is a directory" :
       code === "EACCES" ? "permission denied" :
       (error as Error).message;
-    throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, 2);
+    throw new CliError(`paved: cannot read the ${what} \`${path}\`: ${why} (looked for ${absolute})`, EXIT_USAGE);
   }
 }
 
@@ -134,6 +129,8 @@ export interface CheckedManifest {
   file: string;
   /** The texts read, by displayed file name: for the source lines under each problem. */
   sources: Record<string, string>;
+  /** The config read (none: the built-in defaults), for the files it names. */
+  configFile: Pick<LoadedConfig, "file" | "text">;
 }
 
 /** Loads the config and the manifest and checks it: what `validate`, `render` and `plan` all start with. */
@@ -142,8 +139,9 @@ export async function checkManifestFile(io: Io, options: { file?: string; config
   const file = displayPath(io, path);
   const loaded = await loadCliConfig(io, options.config);
   const sources: Record<string, string> = loaded.file !== undefined && loaded.text !== undefined ? { [loaded.file]: loaded.text } : {};
+  const configFile = { ...(loaded.file !== undefined ? { file: loaded.file } : {}), ...(loaded.text !== undefined ? { text: loaded.text } : {}) };
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
-    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources };
+    return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources, configFile };
   }
   const text = await readText(io, path, "manifest");
   sources[file] = text;
@@ -154,6 +152,7 @@ export async function checkManifestFile(io: Io, options: { file?: string; config
     check,
     file,
     sources,
+    configFile,
   };
 }
 
@@ -235,40 +234,14 @@ export function writeDiagnostics(io: Io, format: Format, diagnostics: readonly D
 }
 
 /**
- * The files the org config points at, relative to the config file: its templates folder and, in helm
- * mode, the chart's values schema (loadConfig refuses a URL there). Unreadable ones are usage/I-O problems.
+ * The files the org config names, relative to it — its templates folder and, in helm mode, the chart's
+ * values schema — read by the settings loader the App and the Action use: a missing or broken one is a
+ * diagnostic located where the config names it (exit 1, like any invalid input).
  */
-export async function loadConfigFiles(
-  command: string,
-  io: Io,
-  config: ResolvedConfig,
-  configFile: string | undefined,
-): Promise<{ templates: CompiledTemplateSet; valuesSchema?: object }> {
-  const base = resolve(io.cwd, configFile ? dirname(configFile) : ".");
-  const dir = config.render.templates === null ? null : resolve(base, config.render.templates);
-  let templates: CompiledTemplateSet;
-  try {
-    templates = loadTemplateSet(dir);
-  } catch (error) {
-    const why = (error as Error).message;
-    throw new ConfigFileError(`paved ${command}: cannot read the templates folder \`${dir}\`: ${why}`, "/render/templates", `cannot read the templates folder \`${config.render.templates}\` (${dir}): ${why}`);
-  }
-  const schemaPath = config.render.mode === "helm" ? config.render.chart?.valuesSchema : undefined;
-  if (!schemaPath) return { templates };
-  const absolute = resolve(base, schemaPath);
-  let text: string;
-  try {
-    text = await readFile(absolute, "utf8");
-  } catch (error) {
-    const why = (error as Error).message;
-    throw new ConfigFileError(`paved ${command}: cannot read the chart's values schema \`${displayPath(io, absolute)}\`: ${why}`, "/render/chart/valuesSchema", `cannot read the chart's values schema \`${schemaPath}\` (${displayPath(io, absolute)}): ${why}`);
-  }
-  try {
-    const schema: unknown = JSON.parse(text);
-    if (typeof schema !== "object" || schema === null || Array.isArray(schema)) throw new Error("not a JSON object");
-    return { templates, valuesSchema: schema };
-  } catch (error) {
-    const why = (error as Error).message;
-    throw new ConfigFileError(`paved ${command}: the chart's values schema \`${displayPath(io, absolute)}\` is not valid JSON: ${why}`, "/render/chart/valuesSchema", `the chart's values schema \`${schemaPath}\` is not valid JSON: ${why}`);
-  }
+export async function loadConfigFiles(io: Io, config: ResolvedConfig, loaded: Pick<LoadedConfig, "file" | "text">): Promise<ConfigFiles> {
+  const file = loaded.file ?? DEFAULT_CONFIG_PATH;
+  const at = localConfigRoot(io.cwd, file);
+  const shown = relative(io.cwd, at.root);
+  const source = localFiles(at.root, shown === "" ? "the working folder" : `\`${isAbsolute(shown) ? at.root : shown}\``);
+  return readConfigFiles(source, config, { configPath: at.configPath, file, text: loaded.text ?? "" });
 }

@@ -21,6 +21,7 @@ import { renderCommand } from "./render.js";
 import { schemaCommand } from "./schema.js";
 import { statusCommand } from "./status.js";
 import { validateCommand } from "./validate.js";
+import { EXIT_OK, EXIT_USAGE } from "./exit.js";
 
 export type { Io } from "./io.js";
 
@@ -77,31 +78,31 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.stderr.write(help());
-    return 2;
+    return EXIT_USAGE;
   }
   if (name === "--help" || name === "-h" || name === "help") {
     const asked = name === "help" ? rest[0] : undefined;
     const topic = asked !== undefined ? lookup(asked) : undefined;
     if (asked !== undefined && !topic) {
       io.stderr.write(`paved help: unknown command \`${asked}\`${didYouMean(asked, Object.keys(commands))}; see \`paved --help\`\n`);
-      return 2;
+      return EXIT_USAGE;
     }
     io.stdout.write(topic ? topic.usage : help());
-    return 0;
+    return EXIT_OK;
   }
   if (name === "--version" || name === "-V" || name === "version") {
     io.stdout.write(`${PAVED_VERSION}\n`);
-    return 0;
+    return EXIT_OK;
   }
   const command = lookup(name);
   if (!command) {
     const hint = name.startsWith("-") ? "" : didYouMean(name, Object.keys(commands));
     io.stderr.write(`paved: unknown ${name.startsWith("-") ? "option" : "command"} \`${name}\`${hint}; see \`paved --help\`\n`);
-    return 2;
+    return EXIT_USAGE;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
     io.stdout.write(command.usage);
-    return 0;
+    return EXIT_OK;
   }
   try {
     return await command.run(rest, io);
@@ -111,6 +112,6 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return error.exitCode;
     }
     io.stderr.write(`paved: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return 2;
+    return EXIT_USAGE;
   }
 }

@@ -6,6 +6,7 @@ import { escapeTerminalLine } from "../report/escape.js";
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
 import { CliError, type Io } from "./io.js";
 import { LOCAL_FACTS_OPTIONS, LOCAL_FACTS_USAGE, localFactsReader } from "./portal-facts.js";
+import { EXIT_OK, EXIT_USAGE } from "./exit.js";
 
 const FORMATS = ["text", "json"] as const;
 
@@ -30,18 +31,18 @@ Exit status: 0 shown, 1 invalid config, 2 usage or I/O problems.
     const { values } = parseCommandArgs("metrics", args, { ...LOCAL_FACTS_OPTIONS, window: { type: "string" }, format: { type: "string" } }, 0);
     const format = oneOf("metrics", "format", values.format, FORMATS, "text");
     const window = parseWindow(typeof values.window === "string" ? values.window : DEFAULT_WINDOW, Date.now());
-    if ("error" in window) throw new CliError(`paved metrics: ${window.error}`, 2);
+    if ("error" in window) throw new CliError(`paved metrics: ${window.error}`, EXIT_USAGE);
     const facts = await (await localFactsReader("metrics", values, io))();
     const metrics = deliveryMetrics(facts.deployments, window);
     if (format === "json") {
       io.stdout.write(`${JSON.stringify({ window: { ...window, from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() }, ...metrics }, null, 2)}\n`);
-      return 0;
+      return EXIT_OK;
     }
     const lines = [`Delivery over the last ${window.label} (production deployments)`, "", ...block("org", metrics.org)];
     for (const t of metrics.teams) lines.push("", ...block(`team ${t.team}`, t.metrics));
     for (const s of metrics.services) lines.push("", ...block(`service ${s.service} (${s.repository})`, s.metrics));
     io.stdout.write(`${lines.map(escapeTerminalLine).join("\n")}\n`);
-    return 0;
+    return EXIT_OK;
   },
 };
 

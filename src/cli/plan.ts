@@ -17,6 +17,7 @@ import { cliText } from "../report/cli-text.js";
 import { markdownComment } from "../report/markdown.js";
 import { oneOf, parseCommandArgs, sourceIdOption, type Command } from "./args.js";
 import { CliError, DEFAULT_MANIFEST, displayPath, loadCliConfig, loadConfigFiles, readText, type Io } from "./io.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./exit.js";
 
 const FORMATS = ["text", "markdown", "json"] as const;
 
@@ -53,7 +54,7 @@ Exit status: 0 valid (with or without changes), 1 invalid or owned by another so
     const prepared = await preparePlan("plan", io, values, positionals[0]);
     const result = "plan" in prepared ? prepared.plan : await planOnce(prepared);
     io.stdout.write(formatPlan(result, format, io, prepared.source, prepared.file));
-    return result.valid ? 0 : 1;
+    return result.valid ? EXIT_OK : EXIT_FAILED;
   },
 };
 
@@ -78,7 +79,7 @@ export async function preparePlan(
   manifestArg: string | undefined,
 ): Promise<PreparedPlan> {
   if (typeof values.gitops !== "string") {
-    throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
+    throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, EXIT_USAGE);
   }
   const gitops = resolve(io.cwd, values.gitops);
   await requireTopLevel(gitops);
@@ -89,8 +90,10 @@ export async function preparePlan(
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
   const config = loaded.config;
   const text = await readManifest(command, io, manifestPath);
-  const { templates, valuesSchema } = await loadConfigFiles(command, io, config, loaded.file);
-  const options = await renderOptions(gitops, config, valuesSchema);
+  const files = await loadConfigFiles(io, config, loaded);
+  if (hasErrors(files.diagnostics)) return { plan: unplannable(files.diagnostics), source, file };
+  const { templates } = files;
+  const options = await renderOptions(gitops, config, files.renderOptions.valuesSchema);
   const desired = desiredState(text, file, config, source, templates, options);
   const bound = plannerForDesired(desired, { source, config, manifestText: text, manifestFile: file });
   const deploy = { text, manifestFile: resolve(io.cwd, manifestPath), config, templates, renderOptions: options };
@@ -153,16 +156,16 @@ export async function requireTopLevel(gitops: string): Promise<void> {
   if (real !== realTop) {
     throw new CliError(
       `paved: ${gitops} is a folder inside the git repository ${top}: --gitops names the top of the GitOps clone (a folder inside it is \`gitops.directory\` in the org config)`,
-      2,
+      EXIT_USAGE,
     );
   }
 }
 
 export function gitopsError(gitops: string, error: unknown): CliError {
   if (error instanceof GitError && /not a git repository|cannot change to/i.test(error.stderr)) {
-    return new CliError(`paved: ${gitops} is not a git repository: --gitops names a local clone of the GitOps repository`, 2);
+    return new CliError(`paved: ${gitops} is not a git repository: --gitops names a local clone of the GitOps repository`, EXIT_USAGE);
   }
-  return new CliError(`paved: ${error instanceof Error ? error.message : String(error)}`, 2);
+  return new CliError(`paved: ${error instanceof Error ? error.message : String(error)}`, EXIT_USAGE);
 }
 
 export function formatPlan(result: Plan, format: (typeof FORMATS)[number], io: Io, source: Source, file: string): string {
@@ -177,7 +180,7 @@ export function formatPlan(result: Plan, format: (typeof FORMATS)[number], io: I
 /** A plan that never got made (the config has errors): same outputs, nothing to apply. */
 export async function sourceOf(command: string, io: Io, manifestPath: string, explicit: string | boolean | undefined): Promise<Source> {
   if (typeof explicit === "string") {
-    if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, 2);
+    if (!isRepositoryName(explicit)) throw new CliError(`paved ${command}: \`--source\` must be OWNER/REPO, not \`${explicit}\``, EXIT_USAGE);
     return { repository: explicit };
   }
   const folder = dirname(resolve(io.cwd, manifestPath));

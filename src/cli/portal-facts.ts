@@ -7,6 +7,7 @@ import { localPortalFacts } from "../gitops/portal-local.js";
 import type { PortalFacts } from "../portal/facts.js";
 import { diagnosticLine } from "../report/diagnostic-line.js";
 import { CliError, loadCliConfig, type Io } from "./io.js";
+import { EXIT_FAILED, EXIT_USAGE } from "./exit.js";
 
 export const LOCAL_FACTS_OPTIONS = {
   gitops: { type: "string" },
@@ -23,11 +24,11 @@ export type LocalFacts = () => Promise<PortalFacts>;
 
 /** Checks the options once and returns a reader that reads the clones afresh each time. */
 export async function localFactsReader(command: string, values: Record<string, unknown>, io: Io): Promise<LocalFacts> {
-  if (typeof values.gitops !== "string") throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, 2);
+  if (typeof values.gitops !== "string") throw new CliError(`paved ${command}: \`--gitops DIR\` is required: a local clone of the GitOps repository; see \`paved ${command} --help\``, EXIT_USAGE);
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     const lines = loaded.diagnostics.map((d) => diagnosticLine(d, { code: "none" }));
-    throw new CliError(lines.join("\n") || `paved ${command}: the org config has errors`, 1);
+    throw new CliError(lines.join("\n") || `paved ${command}: the org config has errors`, EXIT_FAILED);
   }
   const config: ResolvedConfig = loaded.config;
   const dir = resolve(io.cwd, values.gitops);
@@ -37,7 +38,7 @@ export async function localFactsReader(command: string, values: Record<string, u
   try {
     await gitops(["rev-parse", "--verify", "HEAD"]);
   } catch (error) {
-    throw new CliError(`paved ${command}: \`${values.gitops}\` is not a git clone with commits: ${(error as Error).message.split("\n")[0]}`, 2);
+    throw new CliError(`paved ${command}: \`${values.gitops}\` is not a git clone with commits: ${(error as Error).message.split("\n")[0]}`, EXIT_USAGE);
   }
   return read;
 }

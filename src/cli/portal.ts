@@ -5,6 +5,7 @@ import { portalHandler } from "../portal/http.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, type Io } from "./io.js";
 import { LOCAL_FACTS_OPTIONS, LOCAL_FACTS_USAGE, localFactsReader } from "./portal-facts.js";
+import { EXIT_OK, EXIT_USAGE } from "./exit.js";
 
 export const portalCommand: Command = {
   summary: "Serve the self-service page (services, deployments, delivery metrics) from a local GitOps clone",
@@ -24,7 +25,7 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
   async run(args: string[], io: Io): Promise<number> {
     const { values } = parseCommandArgs("portal", args, { ...LOCAL_FACTS_OPTIONS, port: { type: "string" } }, 0);
     const port = values.port === undefined ? 4000 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`paved portal: \`--port\` must be a port number, not \`${String(values.port)}\``, 2);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`paved portal: \`--port\` must be a port number, not \`${String(values.port)}\``, EXIT_USAGE);
     const read = await localFactsReader("portal", values, io);
     const handle = portalHandler({ viewerFacts: async () => ({ facts: await read() }) });
     const server = createServer((req, res) => {
@@ -37,7 +38,7 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
       });
     });
     await new Promise<void>((resolve, reject) => {
-      server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, 2)));
+      server.once("error", (error) => reject(new CliError(`paved portal: cannot listen on 127.0.0.1:${port}: ${error.message}`, EXIT_USAGE)));
       server.listen(port, "127.0.0.1", resolve);
     });
     io.stdout.write(`Paved portal on http://127.0.0.1:${(server.address() as AddressInfo).port}/portal (Ctrl-C to stop)\n`);
@@ -51,7 +52,7 @@ Exit status: 2 usage or I/O problems (not a clone, the port is taken).
       process.once("SIGINT", stop).once("SIGTERM", stop);
       portalServers.add(stop);
     });
-    return 0;
+    return EXIT_OK;
   },
 };
 

@@ -5,6 +5,7 @@ import { commitPreviews } from "../previews/changes.js";
 import { isExpired, previewDir, type PreviewRecord } from "../previews/record.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, loadCliConfig, type Io } from "./io.js";
+import { EXIT_FAILED, EXIT_OK } from "./exit.js";
 
 export const previewsCommand: Command = {
   summary: "Remove previews whose TTL passed without a push (for a scheduled workflow)",
@@ -31,13 +32,13 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
     if (!loaded.config) {
       io.stderr.write(`paved previews prune: the org config ${loaded.file ?? ""} has errors; run paved check-config\n`);
-      return 1;
+      return EXIT_FAILED;
     }
     const config = loaded.config;
     const previews = config.previews;
     if (!previews) {
       io.stderr.write("paved previews prune: the org config has no `previews:` block\n");
-      return 1;
+      return EXIT_FAILED;
     }
     let expired: PreviewRecord[] = [];
     const writer = new LocalGitWriter(resolve(io.cwd, values.gitops));
@@ -49,12 +50,12 @@ Exit status: 0 done (or nothing to remove), 1 the config has errors or no previe
         message: `Sweep previews: no push within ${previews.ttl}\n\n${expired.map((r) => `${r.repository}#${r.number}`).join("\n")}`,
       };
     });
-    if (result.status === "conflict") throw new CliError("paved previews prune: the GitOps branch kept moving", 1);
+    if (result.status === "conflict") throw new CliError("paved previews prune: the GitOps branch kept moving", EXIT_FAILED);
     io.stdout.write(
       expired.length === 0 || result.status !== "committed"
         ? "No preview has passed its TTL.\n"
         : `Removed ${expired.length} preview(s) in ${result.sha.slice(0, 7)}: ${expired.map((r) => `${r.repository}#${r.number}`).join(", ")}\n`,
     );
-    return 0;
+    return EXIT_OK;
   },
 };

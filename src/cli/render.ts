@@ -6,7 +6,8 @@ import type { FileSet } from "../core/files.js";
 import { locateRendered } from "../document/locate.js";
 import { renderUnits } from "../render/index.js";
 import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
-import { checkManifestFile, CliError, DEFAULT_CONFIG_PATH, displayPath, loadConfigFiles, summaryLine, writeDiagnostics, type Io } from "./io.js";
+import { checkManifestFile, CliError, displayPath, loadConfigFiles, summaryLine, writeDiagnostics, type Io } from "./io.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit.js";
 
 const SOURCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 
@@ -37,9 +38,9 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       1,
     );
     const out = stringOption(values.out);
-    if (out === undefined) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", 2);
+    if (out === undefined) throw new CliError("paved render: `--out DIR` is required; see `paved render --help`", EXIT_USAGE);
     const repository = stringOption(values.source) ?? `local/${basename(io.cwd).replace(/[^A-Za-z0-9._-]/g, "-") || "source"}`;
-    if (!SOURCE.test(repository)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository}\``, 2);
+    if (!SOURCE.test(repository)) throw new CliError(`paved render: \`--source\` must be OWNER/REPO, not \`${repository}\``, EXIT_USAGE);
     const id = sourceIdOption("render", values["source-id"]);
     const configOption = stringOption(values.config);
 
@@ -49,7 +50,7 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
     });
     if (!checked.config || !checked.check || hasErrors(checked.diagnostics)) {
       writeDiagnostics(io, "text", checked.diagnostics, summaryLine(checked.diagnostics, checked.file, checked.check?.units.length ?? 0), checked.sources);
-      return 1;
+      return EXIT_FAILED;
     }
     const config = checked.config;
     // A local preview must work on the built-in defaults, which name no GitOps repository: guess the
@@ -60,22 +61,28 @@ Exit status: 0 written (warnings allowed), 1 errors found (nothing written), 2 u
       gitopsRepoURL = `https://github.com/${repository.split("/")[0]}/gitops.git`;
       guessed = `${checked.file}: the Applications name ${gitopsRepoURL} as their GitOps repository (${configOption ?? "the built-in config"} sets no \`gitops.repository\`); set it in the org config, or pass --gitops-repo URL\n`;
     }
-    const { templates, valuesSchema } = await loadConfigFiles("render", io, config, configOption ?? DEFAULT_CONFIG_PATH);
+    const files = await loadConfigFiles(io, config, checked.configFile);
+    if (hasErrors(files.diagnostics)) {
+      const diagnostics = sortDiagnostics([...checked.diagnostics, ...files.diagnostics]);
+      writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, checked.check.units.length), checked.sources);
+      return exitCodeFor(diagnostics);
+    }
+    const { templates, renderOptions } = files;
 
     const result = renderUnits(checked.check.units, config, { repository, ...id }, templates, {
       ...(gitopsRepoURL !== undefined ? { gitopsRepoURL } : {}),
-      ...(valuesSchema !== undefined ? { valuesSchema } : {}),
+      ...renderOptions,
     });
     const diagnostics = sortDiagnostics([...checked.diagnostics, ...locateRendered(result.diagnostics, config.manifest, checked.file, checked.check.sourceMap)]);
     if (hasErrors(diagnostics)) {
       writeDiagnostics(io, "text", diagnostics, summaryLine(diagnostics, checked.file, result.units.length), checked.sources);
-      return 1;
+      return exitCodeFor(diagnostics);
     }
     const written = await writeTree(resolve(io.cwd, out), result.files);
     const summary = `${checked.file}: wrote ${written} file${written === 1 ? "" : "s"} for ${result.units.length} unit${result.units.length === 1 ? "" : "s"} to ${displayPath(io, out)}`;
     writeDiagnostics(io, "text", diagnostics, summary, checked.sources);
     if (guessed) io.stderr.write(`note: ${guessed}`);
-    return 0;
+    return EXIT_OK;
   },
 };
 
@@ -92,7 +99,7 @@ async function writeTree(root: string, files: FileSet): Promise<number> {
   try {
     await mkdir(root, { recursive: true });
   } catch (error) {
-    throw new CliError(`paved render: cannot create \`${root}\`: ${(error as Error).message}`, 2);
+    throw new CliError(`paved render: cannot create \`${root}\`: ${(error as Error).message}`, EXIT_USAGE);
   }
   const realRoot = await realpath(root);
   const within = (path: string) => {
@@ -101,7 +108,7 @@ async function writeTree(root: string, files: FileSet): Promise<number> {
   };
   for (const path of files.keys()) {
     if (isAbsolute(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
-      throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, 2);
+      throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, EXIT_USAGE);
     }
   }
   const checked = new Set<string>();
@@ -116,18 +123,18 @@ async function writeTree(root: string, files: FileSet): Promise<number> {
         const stats = await lstat(current).catch(() => undefined);
         if (!stats) await mkdir(current);
         else if (!within(await realpath(current))) {
-          throw new CliError(`paved render: refusing to write \`${path}\`: \`${segment}\` is a link out of \`${root}\``, 2);
+          throw new CliError(`paved render: refusing to write \`${path}\`: \`${segment}\` is a link out of \`${root}\``, EXIT_USAGE);
         }
         checked.add(current);
       }
       const target = join(current, segments[segments.length - 1]!);
       const existing = await lstat(target).catch(() => undefined);
-      if (existing?.isSymbolicLink()) throw new CliError(`paved render: refusing to write \`${path}\`: it is a symbolic link`, 2);
+      if (existing?.isSymbolicLink()) throw new CliError(`paved render: refusing to write \`${path}\`: it is a symbolic link`, EXIT_USAGE);
       await writeFile(target, content, "utf8");
       written++;
     } catch (error) {
       if (error instanceof CliError) throw error;
-      throw new CliError(`paved render: cannot write \`${path}\`: ${(error as Error).message}`, 2);
+      throw new CliError(`paved render: cannot write \`${path}\`: ${(error as Error).message}`, EXIT_USAGE);
     }
   }
   return written;

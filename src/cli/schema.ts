@@ -4,6 +4,7 @@ import { schemaDocument } from "../document/schema-document.js";
 import { didYouMean } from "../document/suggest.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, type Io } from "./io.js";
+import { EXIT_OK, EXIT_USAGE } from "./exit.js";
 
 const KINDS = ["manifest", "config"] as const;
 const FILE: Record<(typeof KINDS)[number], SchemaName> = { manifest: "platform", config: "config" };
@@ -33,10 +34,10 @@ Exit status: 0 printed, 2 usage problems.
     const { values, positionals } = parseCommandArgs("schema", args, { url: { type: "boolean" } }, 1);
     const kind = positionals[0] ?? "manifest";
     if (!(KINDS as readonly string[]).includes(kind)) {
-      throw new CliError(`paved schema: no schema \`${kind}\`${didYouMean(kind, KINDS)}; write \`manifest\` or \`config\``, 2);
+      throw new CliError(`paved schema: no schema \`${kind}\`${didYouMean(kind, KINDS)}; write \`manifest\` or \`config\``, EXIT_USAGE);
     }
     const name = FILE[kind as (typeof KINDS)[number]];
     io.stdout.write(values.url === true ? `${schemaUrl(name)}\n` : `${JSON.stringify(schemaDocument(name), null, 2)}\n`);
-    return 0;
+    return EXIT_OK;
   },
 };

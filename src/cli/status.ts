@@ -9,6 +9,7 @@ import { diagnosticLine } from "../report/diagnostic-line.js";
 import { escapeTerminalLine } from "../report/escape.js";
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
 import { CliError, loadCliConfig, readText, type Io } from "./io.js";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from "./exit.js";
 
 const FORMATS = ["text", "json"] as const;
 
@@ -39,13 +40,13 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
       0,
     );
     const format = oneOf("status", "format", values.format, FORMATS, "text");
-    if (typeof values.gitops !== "string") throw new CliError("paved status: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved status --help`", 2);
+    if (typeof values.gitops !== "string") throw new CliError("paved status: `--gitops DIR` is required: a local clone of the GitOps repository; see `paved status --help`", EXIT_USAGE);
     const limit = values.limit === undefined ? 20 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, 2);
+    if (!Number.isInteger(limit) || limit < 1) throw new CliError(`paved status: \`--limit\` must be a positive whole number, not \`${String(values.limit)}\``, EXIT_USAGE);
     const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : undefined);
     if (!loaded.config || hasErrors(loaded.diagnostics)) {
       for (const d of loaded.diagnostics) io.stderr.write(`${diagnosticLine(d, { code: "none" })}\n`);
-      return 1;
+      return EXIT_FAILED;
     }
     const events = typeof values.events === "string" ? parseEventLog(values.events, await readText(io, values.events, "Argo CD events log")) : [];
     const git = gitRunner(resolve(io.cwd, values.gitops));
@@ -53,11 +54,11 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
     try {
       history = await localHistory(git, limit);
     } catch (error) {
-      throw new CliError(`paved status: cannot read the GitOps history in ${values.gitops}: ${(error as Error).message}`, 2);
+      throw new CliError(`paved status: cannot read the GitOps history in ${values.gitops}: ${(error as Error).message}`, EXIT_USAGE);
     }
     const replay = await replayEvents(history, events, loaded.config, localTouching(git));
     io.stdout.write(format === "json" ? `${JSON.stringify(replay.deployments.map(jsonOf), null, 2)}\n` : text(replay.deployments, replay.notes));
-    return 0;
+    return EXIT_OK;
   },
 };
 
@@ -70,7 +71,7 @@ export function parseEventLog(file: string, content: string): ArgoEvent[] {
     try {
       parsed = JSON.parse(trimmed);
     } catch (error) {
-      throw new CliError(`${file}:1:1: error: not a JSON array of Argo CD webhook bodies: ${(error as Error).message}`, 1);
+      throw new CliError(`${file}:1:1: error: not a JSON array of Argo CD webhook bodies: ${(error as Error).message}`, EXIT_FAILED);
     }
     if (Array.isArray(parsed)) parsed.forEach((value) => entries.push({ line: 1, value }));
   } else {
@@ -79,13 +80,13 @@ export function parseEventLog(file: string, content: string): ArgoEvent[] {
       try {
         entries.push({ line: i + 1, value: JSON.parse(raw) });
       } catch (error) {
-        throw new CliError(`${file}:${i + 1}:1: error: not JSON (one webhook body per line): ${(error as Error).message}`, 1);
+        throw new CliError(`${file}:${i + 1}:1: error: not JSON (one webhook body per line): ${(error as Error).message}`, EXIT_FAILED);
       }
     });
   }
   return entries.map(({ line, value }) => {
     const parsed = parseArgoEvent(value);
-    if (!parsed.ok) throw new CliError(`${file}:${line}:1: error: ${parsed.reason}`, 1);
+    if (!parsed.ok) throw new CliError(`${file}:${line}:1: error: ${parsed.reason}`, EXIT_FAILED);
     return parsed.event;
   });
 }

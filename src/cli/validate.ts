@@ -3,6 +3,7 @@ import { hasErrors } from "../core/diagnostic.js";
 import { oneOf, parseCommandArgs, type Command } from "./args.js";
 import { orgConfigGivenAsManifest } from "./check-config.js";
 import { checkManifestFile, FORMATS, summaryLine, writeDiagnostics, type Io } from "./io.js";
+import { exitCodeFor } from "./exit.js";
 
 export const validateCommand: Command = {
   summary: "Check platform.yaml against the schema, the org config and its policies",
@@ -36,6 +37,6 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
     const diagnostics = misplaced ? [misplaced] : result.diagnostics;
     const summary = summaryLine(diagnostics, result.file, result.check?.units.length ?? 0);
     writeDiagnostics(io, format, diagnostics, summary, result.sources);
-    return hasErrors(diagnostics) ? 1 : 0;
+    return exitCodeFor(diagnostics);
   },
 };

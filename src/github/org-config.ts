@@ -1,9 +1,14 @@
+import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "../settings/paths.js";
 import type { GitHub } from "./client.js";
 import { readFileAt } from "./read-file.js";
 
-/** Where the org config lives: the organisation's `.github` repository, as Probot's `context.config` looks. */
-export const ORG_CONFIG_REPO = ".github";
-export const ORG_CONFIG_PATH = ".github/paved.yml";
+/** Where the org config lives: the organisation's `.github` repository (src/settings/paths.ts). */
+export { ORG_CONFIG_PATH, ORG_CONFIG_REPO };
+
+/** Where the org config was read, for messages: `acme/.github@abc1234:.github/paved.yml`. */
+export function orgConfigLocation(org: string, ref?: string): string {
+  return `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}`;
+}
 
 export interface OrgConfigSource {
   /** The YAML text, or null when the org has no config. */
@@ -20,5 +25,5 @@ export interface OrgConfigSource {
  */
 export async function readOrgConfig(gh: GitHub, org: string, ref?: string): Promise<OrgConfigSource> {
   const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);
-  return { text, location: `${org}/${ORG_CONFIG_REPO}${ref ? `@${ref.slice(0, 7)}` : ""}:${ORG_CONFIG_PATH}` };
+  return { text, location: orgConfigLocation(org, ref) };
 }

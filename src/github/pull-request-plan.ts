@@ -22,6 +22,7 @@ import { readOrgSettings, type OrgSettings } from "./org-settings.js";
 import { readFileAt } from "./read-file.js";
 import { reportContext } from "./report-context.js";
 import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
+import { DEFAULT_MANIFEST_PATH } from "../settings/paths.js";
 
 export interface PullRequestTarget {
   repo: Repo;
@@ -75,7 +76,7 @@ export const MAX_BLOBS_FOR_DIFFS = 40;
 export async function planPullRequest(gh: GitHub, target: PullRequestTarget): Promise<PullRequestOutcome> {
   const { repo } = target;
   const settings = target.settings ?? (await readOrgSettings(gh, repo.owner));
-  const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
+  const manifestPath = settings.ok ? settings.config.manifest : DEFAULT_MANIFEST_PATH;
   const [head, base, pulls] = await Promise.all([
     readFileAt(gh, repo, manifestPath, target.headSha),
     readFileAt(gh, repo, manifestPath, target.baseSha),

@@ -25,6 +25,7 @@ import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "./push
 import { readFileAt } from "./read-file.js";
 import { deployedContext, reportContext } from "./report-context.js";
 import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
+import { DEFAULT_MANIFEST_PATH } from "../settings/paths.js";
 
 export interface PushTarget extends PushFacts {
   repo: Repo;
@@ -56,7 +57,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
   const { repo } = target;
   if (!pushesDefaultBranch(target)) return { status: "skipped", reason: "not the default branch" };
   const settings = target.settings ?? (await readOrgSettings(gh, repo.owner));
-  const manifestPath = settings.ok ? settings.config.manifest : "platform.yaml";
+  const manifestPath = settings.ok ? settings.config.manifest : DEFAULT_MANIFEST_PATH;
   if (!(await pushChangesManifest(gh, repo, target, manifestPath))) return { status: "skipped", reason: "manifest unchanged" };
   if (settings.ok && !settings.config.gitops.repository) {
     target.log.warn({ config: settings.location }, "no gitops.repository configured: nothing to apply");
