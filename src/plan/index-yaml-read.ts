@@ -21,7 +21,8 @@ const DIGIT_FIRST = /^[0-9][A-Za-z0-9._/@+~=-]*(?::[A-Za-z0-9._/@+~=-]+)*$/;
 
 /** The value of an index text, or undefined when it is not in the written layout. */
 export function readIndexYaml(text: string): unknown {
-  if (!text.endsWith("\n") || /[\t\r]/.test(text)) return undefined;
+  // js-yaml refuses a NUL anywhere, comments included.
+  if (!text.endsWith("\n") || /[\t\r\0]/.test(text)) return undefined;
   const lines = text.slice(0, -1).split("\n");
   let at = 0;
   while (at < lines.length && lines[at]!.startsWith("#")) at++;
