@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../dist/config/load.js";
-import { desiredState } from "../dist/plan/pipeline.js";
+import { desiredState } from "../dist/flows/pipeline.js";
 import { defaultTemplates } from "../dist/render/index.js";
 import { CONFIG_TEXT, SIZES, sourceOf, teamManifest } from "./fixtures.mjs";
 import { median } from "./stats.mjs";

@@ -7,10 +7,10 @@
  */
 import { writeFileSync } from "node:fs";
 import { loadConfig } from "../dist/config/load.js";
-import { readPlanBlobs } from "../dist/gitops/writer.js";
+import { readPlanBlobs } from "../dist/flows/apply.js";
 import { gitBlobSha } from "../dist/plan/blob-sha.js";
-import { desiredState } from "../dist/plan/pipeline.js";
-import { planner } from "../dist/plan/planner.js";
+import { desiredState } from "../dist/flows/pipeline.js";
+import { planner } from "../dist/flows/planner.js";
 import { defaultTemplates } from "../dist/render/index.js";
 import { MemoryGitOps } from "../test/support/memory-gitops.mjs";
 import { CONFIG_TEXT, SIZES, sourceOf, teamManifest } from "./fixtures.mjs";

@@ -23,7 +23,7 @@ const CASES = {
 async function runCase(name) {
   const spec = CASES[name];
   const { loadConfig } = await import(`${ROOT}dist/config/load.js`);
-  const { desiredState } = await import(`${ROOT}dist/plan/pipeline.js`);
+  const { desiredState } = await import(`${ROOT}dist/flows/pipeline.js`);
   const { parseYaml } = await import(`${ROOT}dist/document/parse.js`);
   const { defaultTemplates } = await import(`${ROOT}dist/render/index.js`);
   const configText = readFileSync(`${ROOT}examples/paved.yml`, "utf8");

@@ -19,11 +19,11 @@
 import { readFileSync } from "node:fs";
 import yaml from "js-yaml";
 import { loadConfig } from "../dist/config/load.js";
-import { readPlanBlobs } from "../dist/gitops/writer.js";
+import { readPlanBlobs } from "../dist/flows/apply.js";
 import { resolveManifest, validateManifest } from "../dist/manifest/check.js";
 import { parseYaml } from "../dist/document/parse.js";
 import { buildIndex } from "../dist/plan/ownership-index.js";
-import { planner } from "../dist/plan/planner.js";
+import { planner } from "../dist/flows/planner.js";
 import { defaultTemplates, renderUnits } from "../dist/render/index.js";
 import { markdownComment } from "../dist/report/markdown.js";
 import { CONFIG_TEXT, SIZES, sourceOf, teamManifest } from "./fixtures.mjs";

@@ -38656,6 +38656,29 @@ function diagnosticLine(d, style) {
 }
 __name(diagnosticLine, "diagnosticLine");
 
+// src/report/workflow-commands.ts
+function escapeCommandData(text3) {
+  return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+__name(escapeCommandData, "escapeCommandData");
+function escapeCommandProperty(text3) {
+  return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+__name(escapeCommandProperty, "escapeCommandProperty");
+function formatGithub(diagnostics) {
+  return diagnostics.map((d) => {
+    const properties = [
+      `file=${escapeCommandProperty(d.file)}`,
+      `line=${d.line}`,
+      `col=${d.column}`,
+      `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
+    ].join(",");
+    return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}
+`;
+  }).join("");
+}
+__name(formatGithub, "formatGithub");
+
 // src/cli/exit.ts
 var EXIT_OK = 0;
 var EXIT_FAILED = 1;
@@ -43772,27 +43795,6 @@ function formatJson(diagnostics) {
   return JSON.stringify({ diagnostics }, null, 2) + "\n";
 }
 __name(formatJson, "formatJson");
-function escapeCommandData(text3) {
-  return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-__name(escapeCommandData, "escapeCommandData");
-function escapeCommandProperty(text3) {
-  return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-__name(escapeCommandProperty, "escapeCommandProperty");
-function formatGithub(diagnostics) {
-  return diagnostics.map((d) => {
-    const properties = [
-      `file=${escapeCommandProperty(d.file)}`,
-      `line=${d.line}`,
-      `col=${d.column}`,
-      `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
-    ].join(",");
-    return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}
-`;
-  }).join("");
-}
-__name(formatGithub, "formatGithub");
 function writeDiagnostics(io, format, diagnostics, summary2, sources = {}) {
   if (format === "json") {
     io.stdout.write(formatJson(diagnostics));
@@ -44089,7 +44091,7 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
 }
 __name(composeDeployment, "composeDeployment");
 
-// src/plan/pipeline.ts
+// src/flows/pipeline.ts
 function desiredState(manifestText, file, config2, source, templates, options = {}) {
   const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config2);
   const locate2 = /* @__PURE__ */ __name((pointer2) => check.sourceMap?.locate(pointer2), "locate");
@@ -45284,7 +45286,7 @@ function unplannable(diagnostics) {
 }
 __name(unplannable, "unplannable");
 
-// src/plan/planner.ts
+// src/flows/planner.ts
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
   const resolved = resolveDesired(desired, source, config2);
@@ -45465,7 +45467,7 @@ function commitChanges(plan) {
 }
 __name(commitChanges, "commitChanges");
 
-// src/gitops/writer.ts
+// src/flows/apply.ts
 var MAX_FETCH_ROUNDS = 4;
 async function applyWithRetry(writer, planner2, options = {}) {
   const attempts = Math.max(1, options.attempts ?? 5);
@@ -45505,7 +45507,7 @@ function defaultBackoff(attempt) {
 }
 __name(defaultBackoff, "defaultBackoff");
 
-// src/gitops/deploy.ts
+// src/flows/deploy.ts
 async function deploy(inputs) {
   const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
   const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve13) => setTimeout(resolve13, ms)));
@@ -49233,6 +49235,8 @@ function previewProject(owner, records, config2) {
   );
 }
 __name(previewProject, "previewProject");
+
+// src/flows/preview-commit.ts
 async function commitPreviews(writer, config2, decide2, attempts = 5) {
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await writer.readTree();

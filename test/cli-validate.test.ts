@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from "vitest";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { escapeCommandData, escapeCommandProperty } from "../src/cli/io.js";
+import { escapeCommandData, escapeCommandProperty } from "../src/report/workflow-commands.js";
 import { exampleConfigText, exampleManifest } from "./manifest-fixtures.js";
 import { runCli, type CliResult } from "./support/cli-world.js";
 

@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DirtyWorkTreeError, GitError, LocalGitWriter, gitRunner, githubRepository, type GitRunner } from "../src/gitops/local.js";
-import { applyWithRetry, type GitOpsWriter } from "../src/gitops/writer.js";
-import { planner } from "../src/plan/planner.js";
+import type { GitOpsWriter } from "../src/gitops/writer.js";
+import { applyWithRetry } from "../src/flows/apply.js";
+import { planner } from "../src/flows/planner.js";
 import type { DesiredInput } from "../src/plan/types.js";
 import { CONFIG, SOURCE, desired, service, units } from "./plan-fixtures.js";
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { ResolvedConfig } from "../src/config/types.js";
 import { hasErrors } from "../src/core/diagnostic.js";
 import { applicationName, claimName, connectionSecretName, releaseName } from "../src/core/names.js";
-import { desiredState } from "../src/plan/pipeline.js";
+import { desiredState } from "../src/flows/pipeline.js";
 import { defaultTemplates } from "../src/render/index.js";
 import { at, check, config, errors } from "./manifest-fixtures.js";
 import { SOURCE } from "./render-fixtures.js";

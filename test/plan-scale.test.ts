@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planner } from "../src/plan/planner.js";
+import { planner } from "../src/flows/planner.js";
 import { plan } from "../src/plan/plan.js";
 import { CONFIG, SOURCE, desired, filesOf, service, treeOf, units } from "./plan-fixtures.js";
 

@@ -57404,6 +57404,293 @@ __name(actionClient, "actionClient");
 import { readFile as readFile2 } from "node:fs/promises";
 import { dirname as dirname3, relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
 
+// src/report/escape.ts
+var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+function showInvisible(text) {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+__name(showInvisible, "showInvisible");
+function escapeMarkdown(text) {
+  return showInvisible(text).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
+}
+__name(escapeMarkdown, "escapeMarkdown");
+function markdownMessage(text, options = {}) {
+  const parts = text.split(/`([^`\r\n]+)`/);
+  return parts.map((part2, i) => i % 2 === 0 ? escapeMarkdown(part2) : options.table ? tableCodeSpan(part2) : codeSpan(part2)).join("");
+}
+__name(markdownMessage, "markdownMessage");
+function codeSpan(text) {
+  const oneLine2 = showInvisible(text).replace(/\r?\n|\r/g, " ");
+  const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
+  const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
+  return `${fence}${pad}${oneLine2}${pad}${fence}`;
+}
+__name(codeSpan, "codeSpan");
+function tableCodeSpan(text) {
+  return codeSpan(text).replace(/\|/g, "\\|");
+}
+__name(tableCodeSpan, "tableCodeSpan");
+function codeBlock(raw, language = "") {
+  const text = showInvisible(raw);
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
+  const body = text.endsWith("\n") || text === "" ? text : `${text}
+`;
+  return `${fence}${language}
+${body}${fence}
+`;
+}
+__name(codeBlock, "codeBlock");
+function safeUrl(url) {
+  return url.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+__name(safeUrl, "safeUrl");
+function escapeHtml(text) {
+  return showInvisible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+__name(escapeHtml, "escapeHtml");
+function escapeTerminal(text) {
+  return showInvisible(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+__name(escapeTerminal, "escapeTerminal");
+function longestBacktickRun(text) {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return longest;
+}
+__name(longestBacktickRun, "longestBacktickRun");
+
+// src/report/workflow-commands.ts
+function escapeCommandData(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+__name(escapeCommandData, "escapeCommandData");
+function escapeCommandProperty(text) {
+  return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+__name(escapeCommandProperty, "escapeCommandProperty");
+function formatGithub(diagnostics) {
+  return diagnostics.map((d) => {
+    const properties = [
+      `file=${escapeCommandProperty(d.file)}`,
+      `line=${d.line}`,
+      `col=${d.column}`,
+      `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
+    ].join(",");
+    return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}
+`;
+  }).join("");
+}
+__name(formatGithub, "formatGithub");
+
+// src/core/shell-env.ts
+function applyAttempts(env) {
+  return Number(env.PAVED_APPLY_ATTEMPTS) || 5;
+}
+__name(applyAttempts, "applyAttempts");
+function quickCheckMs(env) {
+  return Number(env.PAVED_QUICK_CHECK_MS) || 2e3;
+}
+__name(quickCheckMs, "quickCheckMs");
+
+// src/plan/blob-sha.ts
+import { createHash } from "node:crypto";
+function gitBlobSha(content) {
+  return createHash("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
+}
+__name(gitBlobSha, "gitBlobSha");
+
+// src/gitops/blob-cache.ts
+var BlobCache = class {
+  constructor(maxChars) {
+    this.maxChars = maxChars;
+  }
+  maxChars;
+  static {
+    __name(this, "BlobCache");
+  }
+  entries = /* @__PURE__ */ new Map();
+  size = 0;
+  get(sha) {
+    const content = this.entries.get(sha);
+    if (content !== void 0) {
+      this.entries.delete(sha);
+      this.entries.set(sha, content);
+    }
+    return content;
+  }
+  set(sha, content) {
+    if (content.length > this.maxChars || this.entries.has(sha)) return;
+    this.entries.set(sha, content);
+    this.size += content.length;
+    for (const [oldest, evicted] of this.entries) {
+      if (this.size <= this.maxChars) break;
+      this.entries.delete(oldest);
+      this.size -= evicted.length;
+    }
+  }
+  /** Remembers content this process wrote, under the sha git gives it. */
+  remember(content) {
+    this.set(gitBlobSha(content), content);
+  }
+};
+var gitopsBlobs = new BlobCache(16 * 1024 * 1024);
+
+// src/gitops/github.ts
+var BLOB_READ_CONCURRENCY = 8;
+var INDEX_FILE = /(^|\/)\.paved\/sources\//;
+var GitHubWriter = class {
+  constructor(gh, repo, branch, cache = gitopsBlobs) {
+    this.gh = gh;
+    this.repo = repo;
+    this.branch = branch;
+    this.cache = cache;
+  }
+  gh;
+  repo;
+  branch;
+  cache;
+  static {
+    __name(this, "GitHubWriter");
+  }
+  treeOfCommit = /* @__PURE__ */ new Map();
+  async readTree() {
+    const head = await this.headCommit();
+    if (!head) return { treeId: "", tree: /* @__PURE__ */ new Map() };
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", {
+      ...this.repo,
+      tree_sha: head,
+      recursive: "1"
+    });
+    if (data.truncated) {
+      throw new Error(`the GitOps tree of ${this.repo.owner}/${this.repo.repo} is too large for one read (GitHub truncated it)`);
+    }
+    this.treeOfCommit.set(head, data.sha);
+    const tree = /* @__PURE__ */ new Map();
+    for (const entry of data.tree) {
+      if (entry.type === "blob" && entry.path && entry.sha) tree.set(entry.path, entry.sha);
+    }
+    return { treeId: head, tree };
+  }
+  async readBlobs(paths, from) {
+    const blobs = /* @__PURE__ */ new Map();
+    const queue = [];
+    for (const path of paths) {
+      const sha = from.tree.get(path);
+      if (sha === void 0) continue;
+      const cached = this.cache.get(sha);
+      if (cached === void 0) queue.push(path);
+      else blobs.set(path, cached);
+    }
+    const worker = /* @__PURE__ */ __name(async () => {
+      for (let path = queue.shift(); path !== void 0; path = queue.shift()) {
+        const sha = from.tree.get(path);
+        const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...this.repo, file_sha: sha });
+        const content = Buffer.from(data.content, "base64").toString("utf8");
+        this.cache.set(sha, content);
+        blobs.set(path, content);
+      }
+    }, "worker");
+    await Promise.all(Array.from({ length: Math.min(BLOB_READ_CONCURRENCY, queue.length) }, worker));
+    return blobs;
+  }
+  async commit(changes, message, expectedTreeId) {
+    const baseTree = expectedTreeId ? await this.treeOf(expectedTreeId) : void 0;
+    const tree = await this.gh.request("POST /repos/{owner}/{repo}/git/trees", {
+      ...this.repo,
+      ...baseTree ? { base_tree: baseTree } : {},
+      tree: changes.map(
+        (c) => c.content === null ? { path: c.path, mode: "100644", type: "blob", sha: null } : { path: c.path, mode: "100644", type: "blob", content: c.content }
+      )
+    });
+    if (tree.data.sha === baseTree) return { kind: "unchanged", sha: expectedTreeId };
+    const commit = await this.gh.request("POST /repos/{owner}/{repo}/git/commits", {
+      ...this.repo,
+      message,
+      tree: tree.data.sha,
+      parents: expectedTreeId ? [expectedTreeId] : []
+    });
+    if (!await this.moveBranch(commit.data.sha, expectedTreeId === "")) return { kind: "conflict" };
+    for (const change2 of changes) if (change2.content !== null && INDEX_FILE.test(change2.path)) this.cache.remember(change2.content);
+    return { kind: "committed", sha: commit.data.sha };
+  }
+  /** Compare-and-swap: the branch moves only as a fast-forward from the commit we planned against. */
+  async moveBranch(sha, create) {
+    try {
+      if (create) {
+        await this.gh.request("POST /repos/{owner}/{repo}/git/refs", { ...this.repo, ref: `refs/heads/${this.branch}`, sha });
+      } else {
+        await this.gh.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
+          ...this.repo,
+          ref: `heads/${this.branch}`,
+          sha,
+          force: false
+        });
+      }
+      return true;
+    } catch (error2) {
+      if (httpStatus(error2) === 422) return false;
+      throw error2;
+    }
+  }
+  async headCommit() {
+    try {
+      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+        ...this.repo,
+        ref: `heads/${this.branch}`
+      });
+      return data.object.sha;
+    } catch (error2) {
+      if (httpStatus(error2) === 409) return null;
+      if (httpStatus(error2) === 404) {
+        await this.assertRepositoryReachable();
+        return null;
+      }
+      throw error2;
+    }
+  }
+  /** A missing repository must not read as an empty tree: the plan would promise to create everything. */
+  async assertRepositoryReachable() {
+    try {
+      await this.gh.request("GET /repos/{owner}/{repo}", { ...this.repo });
+    } catch (error2) {
+      if (httpStatus(error2) === 404 || httpStatus(error2) === 403) {
+        throw new GitOpsUnreachableError(
+          `the GitOps repository ${this.repo.owner}/${this.repo.repo} does not exist or Paved is not installed on it (it needs contents: write there)`
+        );
+      }
+      throw error2;
+    }
+  }
+  /** The tree of a commit (cached from `readTree`). */
+  async treeOf(commitSha) {
+    const known = this.treeOfCommit.get(commitSha);
+    if (known) return known;
+    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
+      ...this.repo,
+      commit_sha: commitSha
+    });
+    return data.tree.sha;
+  }
+};
+var GitOpsUnreachableError = class extends Error {
+  static {
+    __name(this, "GitOpsUnreachableError");
+  }
+  name = "GitOpsUnreachableError";
+};
+
+// src/github/find-pull-request.ts
+async function findMergedPullRequest(gh, repo, commitSha, defaultBranch) {
+  const pulls = await gh.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: commitSha, per_page: 100 });
+  const merged = pulls.find((p) => p.merged_at && p.merge_commit_sha === commitSha && p.base.ref === defaultBranch);
+  return merged ? { number: merged.number, headSha: merged.head.sha, head: headOf(merged, repo) } : null;
+}
+__name(findMergedPullRequest, "findMergedPullRequest");
+function headOf(pr, base) {
+  return { repo: pr.head.repo ? parseRepo(pr.head.repo.full_name) : base, ref: pr.head.repo ? pr.head.ref : "" };
+}
+__name(headOf, "headOf");
+
 // src/core/diagnostic.ts
 function hasErrors(diagnostics) {
   return diagnostics.some((d) => d.severity === "error");
@@ -57415,6 +57702,52 @@ function sortDiagnostics(diagnostics) {
   );
 }
 __name(sortDiagnostics, "sortDiagnostics");
+
+// src/plan/apply-tree.ts
+function commitChanges(plan) {
+  return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
+}
+__name(commitChanges, "commitChanges");
+
+// src/flows/apply.ts
+var MAX_FETCH_ROUNDS = 4;
+async function applyWithRetry(writer, planner2, options = {}) {
+  const attempts = Math.max(1, options.attempts ?? 5);
+  const backoff = options.backoff ?? defaultBackoff;
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve5) => setTimeout(resolve5, ms)));
+  let plan;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const snapshot = await writer.readTree();
+    const blobs = await readPlanBlobs(writer, planner2, snapshot);
+    plan = planner2.plan(snapshot, blobs);
+    if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
+    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
+    const refusal2 = options.admit ? await options.admit(plan) : null;
+    if (refusal2 !== null) return { status: "refused", reason: refusal2, plan, attempts: attempt };
+    const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
+    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
+    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
+    if (attempt < attempts) await sleep(backoff(attempt));
+  }
+  return { status: "conflict", plan, attempts };
+}
+__name(applyWithRetry, "applyWithRetry");
+async function readPlanBlobs(writer, planner2, snapshot, known = /* @__PURE__ */ new Map()) {
+  const blobs = new Map(known);
+  const requested = /* @__PURE__ */ new Set();
+  for (let round = 0; round < MAX_FETCH_ROUNDS; round++) {
+    const needed = planner2.blobsNeeded(snapshot.tree, blobs).filter((p) => !requested.has(p));
+    if (needed.length === 0) break;
+    for (const p of needed) requested.add(p);
+    for (const [path, content] of await writer.readBlobs(needed, snapshot)) blobs.set(path, content);
+  }
+  return blobs;
+}
+__name(readPlanBlobs, "readPlanBlobs");
+function defaultBackoff(attempt) {
+  return Math.random() * Math.min(3e3, 100 * 2 ** (attempt - 1));
+}
+__name(defaultBackoff, "defaultBackoff");
 
 // src/core/pointer.ts
 function escapePointerToken(token) {
@@ -57482,6 +57815,358 @@ function cloneJson(value) {
   return value;
 }
 __name(cloneJson, "cloneJson");
+
+// src/core/names.ts
+var NAME_SEPARATOR = ".";
+function applicationName(owner, service, environment2) {
+  return [owner, service, environment2].join(NAME_SEPARATOR);
+}
+__name(applicationName, "applicationName");
+var MAX_APPLICATION_NAME = 63;
+function releaseName(service) {
+  return service;
+}
+__name(releaseName, "releaseName");
+var MAX_RELEASE_NAME = 53;
+function secretsName(service) {
+  return `${service}-secrets`;
+}
+__name(secretsName, "secretsName");
+function claimName(service, dependency) {
+  return [service, dependency].join(NAME_SEPARATOR);
+}
+__name(claimName, "claimName");
+var MAX_CLAIM_NAME = 63;
+function connectionSecretName(service, dependency) {
+  return `${claimName(service, dependency)}-conn`;
+}
+__name(connectionSecretName, "connectionSecretName");
+var MAX_OBJECT_NAME = 253;
+var MAX_LABEL = 63;
+function defaultGitopsRepoURL(repository) {
+  return `https://github.com/${repository}.git`;
+}
+__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
+function sourceLocation(repository, gitopsRepoURL) {
+  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
+}
+__name(sourceLocation, "sourceLocation");
+function webHost(repoURL) {
+  try {
+    const url = new URL(repoURL);
+    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
+  } catch {
+  }
+  return "github.com";
+}
+__name(webHost, "webHost");
+var MANAGED_BY = "paved";
+
+// src/core/package-root.ts
+import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+function findPackageRoot() {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return existsSync2(join(here, "schemas", "platform.schema.json")) ? here : resolve(here, "../..");
+}
+__name(findPackageRoot, "findPackageRoot");
+var PACKAGE_ROOT = findPackageRoot();
+function packagePath(...segments) {
+  return join(PACKAGE_ROOT, ...segments);
+}
+__name(packagePath, "packagePath");
+function readPackageText(...segments) {
+  return readFileSync(packagePath(...segments), "utf8");
+}
+__name(readPackageText, "readPackageText");
+function readPackageJson(...segments) {
+  return JSON.parse(readPackageText(...segments));
+}
+__name(readPackageJson, "readPackageJson");
+
+// src/document/schema-document.ts
+function schemaDocument(name) {
+  return readPackageJson("schemas", `${name}.schema.json`);
+}
+__name(schemaDocument, "schemaDocument");
+
+// src/manifest/service-defaults.ts
+function defaultAt(schema2, ...path) {
+  let node = schema2;
+  for (const key2 of path) node = node !== null && typeof node === "object" ? node[key2] : void 0;
+  const value = node !== null && typeof node === "object" ? node.default : void 0;
+  if (value === void 0) throw new Error(`platform.schema.json states no default at ${path.join("/")}`);
+  return value;
+}
+__name(defaultAt, "defaultAt");
+function serviceDefaults(schema2) {
+  return {
+    replicas: defaultAt(schema2, "$defs", "replicas"),
+    cpu: defaultAt(schema2, "$defs", "cpu"),
+    memory: defaultAt(schema2, "$defs", "memory"),
+    /** The autoscaling CPU target (percent) when `autoscaling.cpu` is left out. */
+    autoscalingCpu: defaultAt(schema2, "$defs", "autoscaling", "properties", "cpu"),
+    ingressPath: defaultAt(schema2, "$defs", "ingress", "properties", "path")
+  };
+}
+__name(serviceDefaults, "serviceDefaults");
+var SERVICE_DEFAULTS = Object.freeze(serviceDefaults(schemaDocument("platform")));
+
+// src/document/merge-patch.ts
+function applyMergePatch(target, patch) {
+  if (!isJsonObject(patch)) return cloneJson(patch);
+  const result2 = isJsonObject(target) ? cloneJson(target) : {};
+  for (const key2 of Object.keys(patch)) {
+    const value = patch[key2];
+    if (value === null) {
+      delete result2[key2];
+    } else {
+      setOwn(result2, key2, applyMergePatch(getOwn(result2, key2), value));
+    }
+  }
+  return result2;
+}
+__name(applyMergePatch, "applyMergePatch");
+
+// src/manifest/resolve.ts
+function servicePath(service) {
+  return pointer("services", service);
+}
+__name(servicePath, "servicePath");
+function overridePath(environment2, service) {
+  return pointer("environments", environment2, "services", service);
+}
+__name(overridePath, "overridePath");
+function resolveDrafts(manifest, config2) {
+  const drafts = [];
+  for (const name of Object.keys(manifest.services)) {
+    for (const environment2 of config2.environments) {
+      const draft = resolveDraft(manifest, environment2, name);
+      if (draft) drafts.push(draft);
+    }
+  }
+  return drafts;
+}
+__name(resolveDrafts, "resolveDrafts");
+var INHERITED = "\0";
+function overrideOf(manifest, environment2, service) {
+  const environments = manifest.environments;
+  const env = environments && getOwn(environments, environment2);
+  const services = isJsonObject(env) ? getOwn(env, "services") : void 0;
+  const override = isJsonObject(services) ? getOwn(services, service) : void 0;
+  return isJsonObject(override) ? override : void 0;
+}
+__name(overrideOf, "overrideOf");
+function resolveDraft(manifest, environment2, name) {
+  const service = getOwn(manifest.services, name);
+  const origins = /* @__PURE__ */ Object.create(null);
+  const removed = /* @__PURE__ */ Object.create(null);
+  const inherited = environment2.overridesFrom === void 0 ? void 0 : overrideOf(manifest, environment2.overridesFrom, name);
+  let base = service;
+  if (inherited) {
+    const inheritedPath = overridePath(environment2.overridesFrom, name);
+    base = applyMergePatch(service, inherited);
+    recordOrigins(origins, base, service, inherited, "", servicePath(name), inheritedPath);
+    recordRemovals(removed, inherited, "", inheritedPath);
+  }
+  const override = overrideOf(manifest, environment2.name, name);
+  const merged = override ? applyMergePatch(base, override) : applyMergePatch(base, {});
+  if (getOwn(merged, "enabled") === false) return void 0;
+  const path = override ? overridePath(environment2.name, name) : void 0;
+  const own = /* @__PURE__ */ Object.create(null);
+  recordOrigins(own, merged, base, override, "", INHERITED, path ?? "");
+  for (const [field, origin] of Object.entries(own)) {
+    if (!origin.startsWith(INHERITED)) origins[field] = origin;
+    else if (!inherited || origins[field] === void 0) origins[field] = servicePath(name) + origin.slice(INHERITED.length);
+  }
+  delete origins["/enabled"];
+  if (override && path) recordRemovals(removed, override, "", path);
+  const unit = {
+    owner: manifest.owner,
+    ...manifest.system !== void 0 ? { system: manifest.system } : {},
+    lifecycle: manifest.lifecycle ?? "production",
+    service: name,
+    environment: environment2.name,
+    namespace: namespaceFor(environment2.namespace, manifest.owner, environment2.name),
+    cluster: environment2.cluster,
+    spec: withDefaults4(merged, name, manifest.owner, environment2),
+    origins
+  };
+  return { unit, merged, removed, ...path ? { overridePath: path } : {} };
+}
+__name(resolveDraft, "resolveDraft");
+function namespaceFor(pattern, owner, environment2) {
+  return fillPattern(pattern, { owner, env: environment2 });
+}
+__name(namespaceFor, "namespaceFor");
+function fillPattern(pattern, values) {
+  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key2) => values[key2] ?? whole);
+}
+__name(fillPattern, "fillPattern");
+function recordOrigins(origins, merged, base, override, field, basePath, overridePathPrefix) {
+  if (field !== "") origins[field] = override !== void 0 ? overridePathPrefix : basePath;
+  if (Array.isArray(merged)) {
+    merged.forEach((item, index) => {
+      const fromOverride = override !== void 0;
+      recordOrigins(
+        origins,
+        item,
+        fromOverride ? void 0 : item,
+        fromOverride ? item : void 0,
+        `${field}/${index}`,
+        `${basePath}/${index}`,
+        `${overridePathPrefix}/${index}`
+      );
+    });
+    return;
+  }
+  if (!isJsonObject(merged)) return;
+  for (const key2 of Object.keys(merged)) {
+    const token = pointer(key2);
+    const overrideChild = isJsonObject(override) ? getOwn(override, key2) : void 0;
+    const baseChild = isJsonObject(base) ? getOwn(base, key2) : void 0;
+    recordOrigins(
+      origins,
+      merged[key2],
+      baseChild,
+      overrideChild === null ? void 0 : overrideChild,
+      field + token,
+      basePath + token,
+      overridePathPrefix + token
+    );
+  }
+}
+__name(recordOrigins, "recordOrigins");
+function recordRemovals(removed, override, field, path) {
+  for (const key2 of Object.keys(override)) {
+    const value = override[key2];
+    const token = pointer(key2);
+    if (value === null) removed[field + token] = path + token;
+    else if (isJsonObject(value)) recordRemovals(removed, value, field + token, path + token);
+  }
+}
+__name(recordRemovals, "recordRemovals");
+function withDefaults4(merged, name, owner, environment2) {
+  const spec = {};
+  for (const key2 of Object.keys(merged)) {
+    if (key2 !== "enabled") setOwn(spec, key2, merged[key2]);
+  }
+  spec.replicas ??= SERVICE_DEFAULTS.replicas;
+  spec.cpu ??= SERVICE_DEFAULTS.cpu;
+  spec.memory ??= SERVICE_DEFAULTS.memory;
+  spec.env ??= {};
+  spec.secrets ??= {};
+  spec.dependencies ??= {};
+  if (isJsonObject(spec.autoscaling)) {
+    spec.autoscaling = { ...spec.autoscaling, cpu: spec.autoscaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu };
+  }
+  if (isJsonObject(spec.ingress)) {
+    const host = spec.ingress.host ?? defaultHost(name, owner, environment2);
+    spec.ingress = { host: host ?? "", path: spec.ingress.path ?? SERVICE_DEFAULTS.ingressPath };
+  }
+  return spec;
+}
+__name(withDefaults4, "withDefaults");
+function defaultHost(service, owner, environment2) {
+  return environment2.domain ? `${service}.${owner}.${environment2.domain}` : void 0;
+}
+__name(defaultHost, "defaultHost");
+function originOf(unit, field, removed = {}) {
+  let current = field;
+  while (current !== "") {
+    const origin = unit.origins[current] ?? removed[current];
+    if (origin !== void 0) return origin;
+    current = current.slice(0, current.lastIndexOf("/"));
+  }
+  return servicePath(unit.service);
+}
+__name(originOf, "originOf");
+
+// src/manifest/name-rules.ts
+function derivedNames(unit, config2) {
+  const mode = config2.render.mode;
+  const owner = { label: "owner", value: unit.owner };
+  const service = { label: "service", value: unit.service };
+  const at = servicePath(unit.service);
+  const names = [
+    {
+      what: "Argo CD Application name",
+      name: applicationName(unit.owner, unit.service, unit.environment),
+      max: MAX_APPLICATION_NAME,
+      why: "Argo CD and the `app.kubernetes.io/instance` label use it as a label value",
+      parts: [owner, service],
+      path: at
+    },
+    { what: "Service, Deployment and Ingress name", name: unit.service, max: MAX_LABEL, why: "a Service name is a DNS-1035 label", parts: [service], path: at },
+    { what: "Backstage Component name", name: unit.service, max: MAX_LABEL, why: "Backstage entity names", parts: [service], path: at }
+  ];
+  if (mode === "helm") {
+    names.push({ what: "Helm release name", name: releaseName(unit.service), max: MAX_RELEASE_NAME, why: "Helm release names", parts: [service], path: at });
+  }
+  const tls = config2.environments.find((env) => env.name === unit.environment)?.ingress?.tls;
+  if (unit.spec.ingress && tls) {
+    const pattern = tls.secretName ?? "{service}-tls";
+    const name = fillPattern(pattern, { owner: unit.owner, env: unit.environment, service: unit.service });
+    const parts = [owner, service].filter((part2) => pattern.includes(`{${part2.label}}`));
+    names.push({ what: "TLS Secret name", name, max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path: at });
+  }
+  if (Object.keys(unit.spec.secrets).length > 0) {
+    names.push({ what: "ExternalSecret and Secret name", name: secretsName(unit.service), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts: [service], path: at });
+  }
+  for (const dependency of Object.keys(unit.spec.dependencies)) {
+    const path = unit.origins[pointer("dependencies", dependency)] ?? at;
+    const parts = [service, { label: "dependency", value: dependency }];
+    names.push({
+      what: "Crossplane claim and Backstage Resource name",
+      name: claimName(unit.service, dependency),
+      max: MAX_CLAIM_NAME,
+      why: "Crossplane labels the composite resource with it, and Backstage entity names",
+      parts,
+      path
+    });
+    names.push({ what: "connection Secret name", name: connectionSecretName(unit.service, dependency), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path });
+  }
+  return names;
+}
+__name(derivedNames, "derivedNames");
+function oversizedNames(unit, config2) {
+  return derivedNames(unit, config2).filter((derived) => derived.name.length > derived.max);
+}
+__name(oversizedNames, "oversizedNames");
+var RESERVED_PROJECTS = ["default"];
+function nameFindings(units, config2) {
+  const reserved = units.find((unit) => RESERVED_PROJECTS.includes(unit.owner));
+  const findings = reserved ? [
+    {
+      code: "reserved-name",
+      path: "/owner",
+      message: `owner \`${reserved.owner}\` would write the AppProject \`${reserved.owner}\`, which is Argo CD's built-in project (the root Applications use it); a team cannot be named \`${reserved.owner}\``
+    }
+  ] : [];
+  const worst = /* @__PURE__ */ new Map();
+  for (const unit of units) {
+    for (const derived of oversizedNames(unit, config2)) {
+      const key2 = `${derived.what}\0${derived.path}`;
+      const seen = worst.get(key2);
+      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key2, { derived, unit });
+    }
+  }
+  for (const { derived, unit } of worst.values()) findings.push({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) });
+  return findings;
+}
+__name(nameFindings, "nameFindings");
+function nameMessage(derived, unit) {
+  const used = derived.parts.reduce((sum, part2) => sum + part2.value.length, 0);
+  const budget = derived.max - (derived.name.length - used);
+  const parts = derived.parts.map((part2) => `${part2.label} \`${part2.value}\` (${part2.value.length})`);
+  if (parts.length === 0) {
+    return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): the org config's pattern makes it too long`;
+  }
+  const which2 = parts.length === 1 ? `${parts[0]} may have at most ${budget} characters` : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)} may have at most ${budget} characters together`;
+  return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): ${which2}; shorten ${parts.length === 1 ? "it" : "them"} by ${derived.name.length - derived.max}`;
+}
+__name(nameMessage, "nameMessage");
 
 // src/document/parse.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -57977,6 +58662,33 @@ function cstDepthExceeded(tokens2, max) {
 }
 __name(cstDepthExceeded, "cstDepthExceeded");
 
+// src/core/preview-names.ts
+var PREVIEW_ENVIRONMENT = "preview";
+
+// src/manifest/placeholder.ts
+var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
+function parseEnvValue(value) {
+  if (typeof value !== "string") return { kind: "literal", text: String(value) };
+  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
+  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
+  let text = "";
+  for (let i = 0; i < value.length; i++) {
+    if (value.startsWith("$${", i)) {
+      text += "${";
+      i += 2;
+    } else if (value.startsWith("${", i)) {
+      const end = value.indexOf("}", i);
+      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
+      const isWhole = i === 0 && end === value.length - 1;
+      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
+    } else {
+      text += value[i];
+    }
+  }
+  return { kind: "literal", text };
+}
+__name(parseEnvValue, "parseEnvValue");
+
 // src/document/suggest.ts
 function editDistance(a, b) {
   if (a === b) return 0;
@@ -58045,6 +58757,246 @@ function clip(text, max = 60) {
   return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
 }
 __name(clip, "clip");
+
+// src/manifest/rules.ts
+function isOverridePath(path) {
+  return path.startsWith("/environments/");
+}
+__name(isOverridePath, "isOverridePath");
+function blame(view, fields) {
+  const located2 = fields.map((field) => view.locate(field));
+  return located2.find(isOverridePath) ?? located2[0];
+}
+__name(blame, "blame");
+function baseView(name, service) {
+  const root3 = servicePath(name);
+  return {
+    name,
+    service,
+    locate(field) {
+      const found = walkPointer(service, field).length;
+      return root3 + pointer(...parsePointer(field).slice(0, found));
+    }
+  };
+}
+__name(baseView, "baseView");
+function unknownEnvironments(manifest, config2) {
+  const known = [...config2.environments.map((e) => e.name), ...config2.previews ? [PREVIEW_ENVIRONMENT] : []];
+  return Object.keys(manifest.environments ?? {}).filter((name) => !known.includes(name)).map((name) => ({
+    code: "unknown-environment",
+    path: pointer("environments", name),
+    message: `environment \`${name}\` is not configured for this organisation` + (didYouMean(name, known) || `; the environments are ${listNames(known)}`)
+  }));
+}
+__name(unknownEnvironments, "unknownEnvironments");
+function unknownServices(manifest) {
+  const declared = Object.keys(manifest.services);
+  const findings = [];
+  for (const [environment2, body] of Object.entries(manifest.environments ?? {})) {
+    for (const name of Object.keys(body.services ?? {})) {
+      if (declared.includes(name)) continue;
+      findings.push({
+        code: "unknown-service",
+        path: pointer("environments", environment2, "services", name),
+        message: `environment \`${environment2}\` overrides service \`${name}\`, which is not declared under \`services\`` + (didYouMean(name, declared) || `; the services are ${listNames(declared)}`)
+      });
+    }
+  }
+  return findings;
+}
+__name(unknownServices, "unknownServices");
+function serviceRules(view, config2) {
+  return [
+    ...autoscalingRange(view),
+    ...needsPort(view, "health", "health-needs-port", "health checks probe an HTTP port"),
+    ...needsPort(view, "ingress", "ingress-needs-port", "an ingress routes HTTP traffic to a port"),
+    ...dependencyCatalog(view, config2),
+    ...envPlaceholders(view, config2),
+    ...envSecretClash(view),
+    ...ingressHost(view)
+  ];
+}
+__name(serviceRules, "serviceRules");
+function envSecretClash(view) {
+  const env = view.service.env ?? {};
+  return Object.keys(view.service.secrets ?? {}).filter((name) => Object.prototype.hasOwnProperty.call(env, name)).map((name) => {
+    const token = pointer(name).slice(1);
+    return {
+      code: "duplicate-env",
+      path: blame(view, [`/secrets/${token}`, `/env/${token}`]),
+      message: `\`${name}\` is set under both \`env\` and \`secrets\`, and a container has one variable of that name; keep one of them`
+    };
+  });
+}
+__name(envSecretClash, "envSecretClash");
+function autoscalingRange(view) {
+  const scaling = view.service.autoscaling;
+  if (!scaling || typeof scaling.min !== "number" || typeof scaling.max !== "number") return [];
+  if (scaling.max >= scaling.min) return [];
+  return [
+    {
+      code: "autoscaling-range",
+      path: blame(view, ["/autoscaling/max", "/autoscaling/min"]),
+      message: `\`autoscaling.max\` (${scaling.max}) must be at least \`autoscaling.min\` (${scaling.min})`
+    }
+  ];
+}
+__name(autoscalingRange, "autoscalingRange");
+function needsPort(view, field, code, why) {
+  if (view.service[field] === void 0 || view.service.port !== void 0) return [];
+  return [
+    {
+      code,
+      path: blame(view, [`/${field}`, "/port"]),
+      message: `\`${field}\` needs a \`port\` (${why}); add \`port:\` with the port your server listens on, or remove \`${field}\``
+    }
+  ];
+}
+__name(needsPort, "needsPort");
+function dependencyCatalog(view, config2) {
+  const findings = [];
+  const catalog = Object.keys(config2.dependencies);
+  for (const [name, dependency] of Object.entries(view.service.dependencies ?? {})) {
+    const type2 = Object.prototype.hasOwnProperty.call(config2.dependencies, dependency.type) ? config2.dependencies[dependency.type] : void 0;
+    if (!type2) {
+      findings.push({
+        code: "unknown-dependency-type",
+        path: view.locate(`/dependencies/${pointer(name).slice(1)}/type`),
+        message: `dependency type \`${dependency.type}\` is not in the org's catalog` + (catalog.length === 0 ? "; the org config declares no dependency types" : didYouMean(dependency.type, catalog) || `; the types are ${listNames(catalog)}`)
+      });
+      continue;
+    }
+    findings.push(...governedParams(view, name, dependency.params ?? {}, dependency.type, type2.params));
+    if (dependency.class !== void 0 && !type2.classes.includes(dependency.class)) {
+      findings.push({
+        code: "unknown-dependency-class",
+        path: blame(view, [`/dependencies/${pointer(name).slice(1)}/class`, `/dependencies/${pointer(name).slice(1)}/type`]),
+        message: `class \`${dependency.class}\` is not allowed for \`${dependency.type}\`` + (type2.classes.length === 0 ? `; \`${dependency.type}\` takes no class: remove \`class\`` : didYouMean(dependency.class, type2.classes) || `; the classes are ${listNames(type2.classes)}`)
+      });
+    }
+  }
+  return findings;
+}
+__name(dependencyCatalog, "dependencyCatalog");
+function governedParams(view, name, params, type2, allowed) {
+  const findings = [];
+  for (const key2 of Object.keys(params)) {
+    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key2).slice(1)}`);
+    if (key2.toLowerCase() === "class") {
+      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key2}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
+    } else if (allowed !== null && !allowed.includes(key2)) {
+      findings.push({
+        code: "unknown-dependency-param",
+        path,
+        message: `\`${type2}\` does not take the parameter \`${key2}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key2, allowed) || `; it takes ${listNames(allowed)}`)
+      });
+    }
+  }
+  return findings;
+}
+__name(governedParams, "governedParams");
+function envPlaceholders(view, config2) {
+  const findings = [];
+  const dependencies = view.service.dependencies ?? {};
+  const declared = Object.keys(dependencies);
+  for (const [name, value] of Object.entries(view.service.env ?? {})) {
+    const field = `/env/${pointer(name).slice(1)}`;
+    const parsed = parseEnvValue(value);
+    if (parsed.kind === "embedded") {
+      findings.push({
+        code: "placeholder-in-string",
+        path: view.locate(field),
+        message: `\`env.${name}\` has \`${clip(parsed.placeholder)}\` inside a longer string; a placeholder must be the whole value (build the string in your application), and \`$\${\` writes a literal \`\${\``
+      });
+    } else if (parsed.kind === "unsupported") {
+      findings.push({
+        code: "unknown-placeholder",
+        path: view.locate(field),
+        message: `\`${clip(parsed.placeholder)}\` is not a placeholder Paved knows; write \`\${dependencies.<name>.<output>}\`, or \`$\${\` for a literal \`\${\``
+      });
+    } else if (parsed.kind === "dependency") {
+      const dependency = Object.prototype.hasOwnProperty.call(dependencies, parsed.dependency) ? dependencies[parsed.dependency] : void 0;
+      if (!dependency) {
+        findings.push({
+          code: "unknown-dependency",
+          path: blame(view, [field, `/dependencies/${pointer(parsed.dependency).slice(1)}`]),
+          message: `\`env.${name}\` reads dependency \`${clip(parsed.dependency)}\`, which this service does not declare under \`dependencies\`` + (didYouMean(parsed.dependency, declared) || (declared.length ? `; declared: ${listNames(declared)}` : ""))
+        });
+        continue;
+      }
+      const type2 = Object.prototype.hasOwnProperty.call(config2.dependencies, dependency.type) ? config2.dependencies[dependency.type] : void 0;
+      if (!type2 || type2.outputs.includes(parsed.output)) continue;
+      const dependencyField = `/dependencies/${pointer(parsed.dependency).slice(1)}/type`;
+      findings.push({
+        code: "unknown-output",
+        path: blame(view, [field, dependencyField]),
+        message: `\`env.${name}\` reads output \`${clip(parsed.output)}\` of dependency \`${parsed.dependency}\`, but \`${dependency.type}\` has no such output` + (type2.outputs.length ? `; its outputs are ${listNames(type2.outputs)}` : `; \`${dependency.type}\` declares no outputs`) + didYouMean(parsed.output, type2.outputs).replace(/^; /, " \u2014 ")
+      });
+    }
+  }
+  return findings;
+}
+__name(envPlaceholders, "envPlaceholders");
+function ingressHost(view) {
+  const environment2 = view.environment;
+  const ingress = view.service.ingress;
+  if (!environment2 || !ingress || ingress.host !== void 0 || environment2.domain) return [];
+  return [
+    {
+      code: "ingress-needs-host",
+      path: blame(view, ["/ingress"]),
+      message: `\`ingress\` has no \`host\`, and this environment has no \`domain\` in the org config to make one; set \`ingress.host\` (for this environment under \`environments.${environment2.name}.services.${view.name}.ingress\`)`
+    }
+  ];
+}
+__name(ingressHost, "ingressHost");
+var DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+var RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+function namespaceRule(unit, pattern, argocdNamespace) {
+  const namespace = unit.namespace;
+  if (namespace === argocdNamespace || RESERVED_NAMESPACES.includes(namespace) || namespace.startsWith("kube-")) {
+    return [
+      {
+        code: "reserved-namespace",
+        path: "/owner",
+        message: `owner \`${unit.owner}\` would deploy \`${unit.environment}\` into the namespace \`${namespace}\` (pattern \`${pattern}\`), which belongs to ${namespace === argocdNamespace ? "Argo CD: its Applications there could leave the team's project" : "the cluster itself"}; a team cannot be named so that its namespace is one of ${[argocdNamespace, ...RESERVED_NAMESPACES].map((n) => `\`${n}\``).join(", ")} or starts with \`kube-\``
+      }
+    ];
+  }
+  const valid = namespace.length <= 63 && DNS_1123_LABEL.test(namespace);
+  if (valid) return [];
+  const why = namespace.length > 63 ? `it is ${namespace.length} characters long, at most 63 are allowed` : "a namespace is lowercase letters, digits and hyphens, starting and ending with a letter or digit";
+  return [
+    {
+      code: "invalid-namespace",
+      // The part the manifest controls: patterns are made of `{owner}`, `{env}` and fixed text.
+      path: "/owner",
+      message: `the namespace \`${namespace}\` (environment \`${unit.environment}\`, pattern \`${pattern}\`) is not a valid Kubernetes namespace: ${why}`
+    }
+  ];
+}
+__name(namespaceRule, "namespaceRule");
+function secretKeyScope(unit, keyPrefix) {
+  if (keyPrefix === "") return [];
+  const prefix = keyPrefix.replaceAll("{owner}", unit.owner).replaceAll("{env}", unit.environment).replaceAll("{service}", unit.service);
+  const findings = [];
+  for (const [name, ref] of Object.entries(unit.spec.secrets)) {
+    const field = `/secrets/${pointer(name).slice(1)}`;
+    const path = originOf(unit, `${field}/key`);
+    const segments = ref.key.split("/");
+    if (!ref.key.startsWith(prefix)) {
+      findings.push({
+        code: "secret-key-scope",
+        path,
+        message: `secret \`${name}\` reads \`${clip(ref.key)}\`, outside this team's keys: in \`${unit.environment}\` keys start with \`${prefix}\` (the org's secretStore.keyPrefix \`${keyPrefix}\`)`
+      });
+    } else if (segments.some((s, i) => s === "." || s === ".." || s === "" && i < segments.length - 1)) {
+      findings.push({ code: "secret-key-scope", path, message: `secret \`${name}\` reads \`${clip(ref.key)}\`: a key has no \`.\`, \`..\` or empty segments` });
+    }
+  }
+  return findings;
+}
+__name(secretKeyScope, "secretKeyScope");
 
 // src/document/schema-errors.ts
 function schemaDiagnostics(errors, context) {
@@ -58554,11 +59506,210 @@ function patternWords(pattern) {
 }
 __name(patternWords, "patternWords");
 
-// src/config/schema-wording.ts
-var CONFIG_WORDING = {
-  missingAdvice: { apiVersion: "; add `apiVersion: paved.dev/v1`" },
-  patternWords
+// src/manifest/schema-wording.ts
+var MISSING_ADVICE = {
+  apiVersion: "; add `apiVersion: paved.dev/v1`",
+  owner: "; add `owner:` with your team's slug",
+  services: "; add `services:` with at least one service",
+  image: "; add `image:` with a reference like `ghcr.io/acme/api:1.0.0`",
+  min: "; autoscaling needs both `min` and `max`",
+  max: "; autoscaling needs both `min` and `max`",
+  type: "; add `type:` with a dependency type from the org's catalog",
+  key: "; add `key:` naming the secret in the secret store",
+  path: "; add `path:`, like `/healthz`"
 };
+var MANIFEST_WORDING = {
+  missingAdvice: MISSING_ADVICE,
+  patternWords,
+  special(error2) {
+    const params = error2.params;
+    if (error2.keyword === "const" && error2.instancePath === "/apiVersion") {
+      return {
+        code: "unsupported-api-version",
+        message: `unsupported apiVersion ${show(error2.data)}; the supported version is \`${String(params.allowedValue)}\``
+      };
+    }
+    if ((error2.keyword === "minProperties" || error2.keyword === "maxProperties") && error2.instancePath === "/services") {
+      const count2 = typeof error2.data === "object" && error2.data !== null ? Object.keys(error2.data).length : 0;
+      return {
+        code: "invalid-value",
+        at: "key",
+        message: error2.keyword === "minProperties" ? "`services` must declare at least one service" : `\`services\` declares ${count2} services; at most ${Number(params.limit)} are allowed in one manifest (split it across repositories)`
+      };
+    }
+    return void 0;
+  },
+  typeHint(field, data) {
+    if (field === "cpu" && typeof data === "number") return `; ${cpuNumberHint(data)}`;
+    if (field === "memory" && typeof data === "number" && Number.isInteger(data) && data > 0) return `; memory needs a unit: did you mean \`${data}Mi\`?`;
+    return void 0;
+  }
+};
+
+// src/manifest/schema.ts
+function manifestSchemaErrors(value) {
+  return manifestValidator(value) ? [] : [...manifestValidator.errors ?? []];
+}
+__name(manifestSchemaErrors, "manifestSchemaErrors");
+function serviceSchemaErrors(value) {
+  return serviceValidator(value) ? [] : [...serviceValidator.errors ?? []];
+}
+__name(serviceSchemaErrors, "serviceSchemaErrors");
+function describeManifestPath(path) {
+  const tokens2 = parsePointer(path);
+  if (tokens2.length === 0) return "the manifest";
+  if (tokens2[0] === "services" && tokens2.length >= 2) {
+    return tokens2.length === 2 ? `service \`${tokens2[1]}\`` : `\`${dotted(tokens2.slice(2))}\``;
+  }
+  if (tokens2[0] === "environments" && tokens2.length >= 2) {
+    if (tokens2.length === 2) return `environment \`${tokens2[1]}\``;
+    if (tokens2[2] === "services" && tokens2.length >= 4) {
+      return tokens2.length === 4 ? `the \`${tokens2[1]}\` override of service \`${tokens2[3]}\`` : `\`${dotted(tokens2.slice(4))}\``;
+    }
+  }
+  return `\`${dotted(tokens2)}\``;
+}
+__name(describeManifestPath, "describeManifestPath");
+function validateManifestSchema(value, file, sourceMap) {
+  const errors = manifestSchemaErrors(value);
+  if (errors.length === 0) return [];
+  const context = {
+    file,
+    site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, path, at), "site"),
+    describe: describeManifestPath,
+    wording: MANIFEST_WORDING
+  };
+  return schemaDiagnostics(errors, context);
+}
+__name(validateManifestSchema, "validateManifestSchema");
+
+// src/manifest/check.ts
+function checkManifest(text, file, config2) {
+  return resolveManifest(validateManifest(text, file, config2), file, config2);
+}
+__name(checkManifest, "checkManifest");
+function validateManifest(text, file, config2) {
+  const parsed = parseYaml(text, file);
+  const { sourceMap } = parsed;
+  const validation = { diagnostics: [...parsed.diagnostics], sourceMap, value: parsed.value, reported: /* @__PURE__ */ new Set() };
+  const { diagnostics } = validation;
+  if (hasErrors(diagnostics)) return validation;
+  const rootProblem = checkRoot(parsed.value, file, sourceMap);
+  if (rootProblem) {
+    diagnostics.push(rootProblem);
+    return validation;
+  }
+  envAsWritten(parsed.value, parsed.literals);
+  diagnostics.push(...validateManifestSchema(parsed.value, file, sourceMap));
+  if (hasErrors(diagnostics)) return validation;
+  const manifest = parsed.value;
+  const report2 = reporter(validation, file);
+  for (const finding of [...unknownEnvironments(manifest, config2), ...unknownServices(manifest)]) report2(finding);
+  for (const [name, service] of Object.entries(manifest.services)) {
+    for (const finding of serviceRules(baseView(name, service), config2)) report2(finding);
+  }
+  validation.manifest = manifest;
+  return validation;
+}
+__name(validateManifest, "validateManifest");
+function resolveManifest(validation, file, config2) {
+  const { sourceMap, manifest } = validation;
+  const diagnostics = [...validation.diagnostics];
+  const done2 = /* @__PURE__ */ __name((units2 = []) => ({
+    diagnostics: sortDiagnostics(diagnostics),
+    units: units2,
+    ...manifest ? { manifest } : {},
+    sourceMap
+  }), "done");
+  if (!manifest) return done2();
+  const report2 = reporter({ ...validation, diagnostics, reported: new Set(validation.reported) }, file);
+  const units = [];
+  for (const draft of resolveDrafts(manifest, config2)) {
+    const environment2 = config2.environments.find((e) => e.name === draft.unit.environment);
+    const prefix = `in \`${environment2.name}\`, `;
+    const view = unitView(draft, environment2);
+    const errors = serviceSchemaErrors(draft.merged);
+    if (errors.length > 0) {
+      diagnostics.push(
+        ...schemaDiagnostics(errors, {
+          file,
+          prefix,
+          site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, view.locate(path), at), "site"),
+          describe: /* @__PURE__ */ __name((path) => path === "" ? `service \`${draft.unit.service}\`` : `\`${dotted(parsePointer(path))}\``, "describe"),
+          wording: MANIFEST_WORDING
+        })
+      );
+      continue;
+    }
+    for (const finding of serviceRules(view, config2)) report2(finding, prefix);
+    for (const finding of namespaceRule(draft.unit, environment2.namespace, config2.argocd.namespace)) report2(finding);
+    for (const finding of secretKeyScope(draft.unit, config2.secretStore.keyPrefix)) report2(finding);
+    units.push(draft.unit);
+  }
+  for (const finding of nameFindings(units, config2)) report2(finding);
+  return done2(units);
+}
+__name(resolveManifest, "resolveManifest");
+function envAsWritten(root3, literals) {
+  const envOf = /* @__PURE__ */ __name((services, prefix) => {
+    if (!isJsonObject(services)) return;
+    for (const [name, service] of Object.entries(services)) {
+      const env = isJsonObject(service) ? getOwn(service, "env") : void 0;
+      if (!isJsonObject(env)) continue;
+      const base = `${prefix}/${escapePointerToken(name)}/env/`;
+      for (const [key2, value] of Object.entries(env)) {
+        if (typeof value !== "number" && typeof value !== "boolean") continue;
+        const written = literals.get(base + escapePointerToken(key2));
+        if (written !== void 0) setOwn(env, key2, written);
+      }
+    }
+  }, "envOf");
+  envOf(getOwn(root3, "services"), "/services");
+  const environments = getOwn(root3, "environments");
+  if (!isJsonObject(environments)) return;
+  for (const [name, environment2] of Object.entries(environments)) {
+    if (isJsonObject(environment2)) envOf(getOwn(environment2, "services"), `/environments/${escapePointerToken(name)}/services`);
+  }
+}
+__name(envAsWritten, "envAsWritten");
+function checkRoot(value, file, sourceMap) {
+  if (isJsonObject(value)) return void 0;
+  const at = sourceMap.locate("");
+  const message = value === null || value === void 0 ? "the manifest is empty; start it with `apiVersion: paved.dev/v1`, `owner:` and `services:`" : `the manifest must be a mapping of fields (\`apiVersion\`, \`owner\`, \`services\`, \u2026), not ${Array.isArray(value) ? "a list" : "a single value"}`;
+  return { severity: "error", code: "invalid-type", message, file, line: at.line, column: at.column, path: "" };
+}
+__name(checkRoot, "checkRoot");
+function reporter(into, file) {
+  const { value: root3, sourceMap, diagnostics, reported: seen } = into;
+  return (finding, prefix = "") => {
+    const key2 = `${finding.code}\0${finding.path}`;
+    if (seen.has(key2)) return;
+    seen.add(key2);
+    const side = isScalarAt(root3, finding.path) ? "value" : "key";
+    diagnostics.push(
+      locateFinding(
+        { severity: finding.severity ?? "error", code: finding.code, message: prefix + finding.message, at: { document: file, pointer: finding.path, side } },
+        { file, sourceMap }
+      )
+    );
+  };
+}
+__name(reporter, "reporter");
+function isScalarAt(root3, path) {
+  const node = valueAt(root3, path);
+  return node === null || node !== void 0 && typeof node !== "object";
+}
+__name(isScalarAt, "isScalarAt");
+function unitView(draft, environment2) {
+  const { unit, removed } = draft;
+  return {
+    name: unit.service,
+    ...environment2 ? { environment: environment2 } : {},
+    service: draft.merged,
+    locate: /* @__PURE__ */ __name((field) => originOf(unit, field, removed), "locate")
+  };
+}
+__name(unitView, "unitView");
 
 // node_modules/re2js/build/index.js
 var RE2Flags = class RE2Flags2 {
@@ -65545,1269 +66696,6 @@ function compileErrorWords(error2) {
 }
 __name(compileErrorWords, "compileErrorWords");
 
-// src/core/package-root.ts
-import { existsSync as existsSync2, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-function findPackageRoot() {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return existsSync2(join(here, "schemas", "platform.schema.json")) ? here : resolve(here, "../..");
-}
-__name(findPackageRoot, "findPackageRoot");
-var PACKAGE_ROOT = findPackageRoot();
-function packagePath(...segments) {
-  return join(PACKAGE_ROOT, ...segments);
-}
-__name(packagePath, "packagePath");
-function readPackageText(...segments) {
-  return readFileSync(packagePath(...segments), "utf8");
-}
-__name(readPackageText, "readPackageText");
-function readPackageJson(...segments) {
-  return JSON.parse(readPackageText(...segments));
-}
-__name(readPackageJson, "readPackageJson");
-
-// src/document/schema-document.ts
-function schemaDocument(name) {
-  return readPackageJson("schemas", `${name}.schema.json`);
-}
-__name(schemaDocument, "schemaDocument");
-
-// src/config/policy-fields.ts
-function shapeOf(node, defs, depth = 0) {
-  if (depth > 8 || typeof node !== "object" || node === null) return null;
-  let schema2 = node;
-  if (typeof schema2.$ref === "string") schema2 = { ...defs[schema2.$ref.replace("#/$defs/", "")], ...schema2 };
-  if (schema2.additionalProperties !== false || typeof schema2.properties !== "object" || schema2.properties === null) return null;
-  return new Map(Object.entries(schema2.properties).map(([name, child]) => [name, shapeOf(child, defs, depth + 1)]));
-}
-__name(shapeOf, "shapeOf");
-var unitShape;
-function policyViewShape() {
-  if (!unitShape) {
-    const platform3 = schemaDocument("platform");
-    const defs = platform3.$defs;
-    const service = shapeOf(defs.service, defs) ?? /* @__PURE__ */ new Map();
-    unitShape = new Map([["service", null], ["environment", null], ["owner", null], ["namespace", null], ...service]);
-  }
-  return unitShape;
-}
-__name(policyViewShape, "policyViewShape");
-function unknownAssertFields(assert) {
-  const found = [];
-  const walk = /* @__PURE__ */ __name((node, shape, at, prefix) => {
-    if (typeof node !== "object" || node === null || Array.isArray(node) || shape === null) return;
-    const schema2 = node;
-    const report2 = /* @__PURE__ */ __name((name, tokens2) => {
-      const hit = suggest(name, shape.keys());
-      found.push({ at: tokens2, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
-    }, "report");
-    if (typeof schema2.properties === "object" && schema2.properties !== null) {
-      for (const [name, child] of Object.entries(schema2.properties)) {
-        if (!shape.has(name)) report2(name, [...at, "properties", name]);
-        else walk(child, shape.get(name) ?? null, [...at, "properties", name], [...prefix, name]);
-      }
-    }
-    if (Array.isArray(schema2.required)) {
-      schema2.required.forEach((name, index) => {
-        if (typeof name === "string" && !shape.has(name)) report2(name, [...at, "required", String(index)]);
-      });
-    }
-    for (const key2 of ["allOf", "anyOf", "oneOf"]) {
-      const branches = schema2[key2];
-      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key2, String(index)], prefix));
-    }
-    for (const key2 of ["not", "if", "then", "else"]) walk(schema2[key2], shape, [...at, key2], prefix);
-  }, "walk");
-  walk(assert, policyViewShape(), [], []);
-  return found;
-}
-__name(unknownAssertFields, "unknownAssertFields");
-
-// src/config/namespace-patterns.ts
-var OWNER_MAX = 40;
-var PLACEHOLDER = /\{([^{}]*)\}/g;
-function namespaceProblems(environments) {
-  const problems = [];
-  const shapes = [];
-  for (const env of environments) {
-    const problem = patternProblem(env.namespace);
-    if (problem) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem}` });
-    else shapes.push({ env, shape: shapeOf2(env.namespace, env.name) });
-  }
-  for (let j = 1; j < shapes.length; j++) {
-    for (let i = 0; i < j; i++) {
-      const first = shapes[i];
-      const second = shapes[j];
-      if (clusterKey(first.env.cluster) !== clusterKey(second.env.cluster)) continue;
-      const shared2 = sharedNamespace(first.shape, second.shape);
-      if (shared2 === void 0) continue;
-      const ownerIn = /* @__PURE__ */ __name((shape) => shared2.slice(shape.prefix.length, shared2.length - shape.suffix.length), "ownerIn");
-      const a = ownerIn(first.shape);
-      const b = ownerIn(second.shape);
-      const who = a === b ? `owner \`${a}\` gets namespace \`${shared2}\` in both` : `owner \`${a}\` in \`${first.env.name}\` and owner \`${b}\` in \`${second.env.name}\` both get namespace \`${shared2}\``;
-      problems.push({
-        environment: second.env.name,
-        message: `environments \`${first.env.name}\` (\`${first.env.namespace}\`) and \`${second.env.name}\` (\`${second.env.namespace}\`) share the cluster ${second.env.cluster} and their namespace patterns overlap: ${who}, so one could read or replace the other's objects. Give each environment on a cluster its own fixed part that no other pattern can produce, e.g. \`{owner}-{env}\` in every environment`
-      });
-    }
-  }
-  return problems;
-}
-__name(namespaceProblems, "namespaceProblems");
-function patternProblem(pattern) {
-  const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
-  const unknown = names.find((name) => name !== "owner" && name !== "env" && name !== "service");
-  if (unknown !== void 0) return `uses \`{${unknown}}\`; the placeholders are \`{owner}\` and \`{env}\``;
-  if (pattern.replace(PLACEHOLDER, "").includes("{") || pattern.replace(PLACEHOLDER, "").includes("}")) {
-    return "has an unmatched `{` or `}`; a namespace is lowercase letters, digits and `-`";
-  }
-  if (names.includes("service")) {
-    return "uses `{service}`: a namespace per service would let `payments` + `eu-api` and `payments-eu` + `api` share one, and the team's AppProject could not list its namespaces exactly. Use one namespace per team and environment, e.g. `{owner}-{env}`";
-  }
-  const owners = names.filter((name) => name === "owner").length;
-  if (owners === 0) return "does not use `{owner}`: every team would deploy into the same namespace; add `{owner}`, e.g. `{owner}-{env}`";
-  if (owners > 1) return "uses `{owner}` more than once; use it once, e.g. `{owner}-{env}`";
-  return void 0;
-}
-__name(patternProblem, "patternProblem");
-function shapeOf2(pattern, environment2) {
-  const replaced = pattern.replace(/\{env\}/g, environment2);
-  const at = replaced.indexOf("{owner}");
-  return { prefix: replaced.slice(0, at), suffix: replaced.slice(at + "{owner}".length) };
-}
-__name(shapeOf2, "shapeOf");
-function clusterKey(cluster) {
-  return cluster.trim().replace(/\/+$/, "").toLowerCase();
-}
-__name(clusterKey, "clusterKey");
-function automaton(shape, alphabet) {
-  const P = shape.prefix.length;
-  const S = shape.suffix.length;
-  const owner = /* @__PURE__ */ __name((length, dash) => P + 1 + (length - 1) * 2 + (dash ? 1 : 0), "owner");
-  const suffix = /* @__PURE__ */ __name((i) => P + 1 + OWNER_MAX * 2 + (i - 1), "suffix");
-  const size = P + 1 + OWNER_MAX * 2 + S;
-  const next = Array.from({ length: size }, () => alphabet.map(() => []));
-  const accepting = new Array(size).fill(false);
-  alphabet.forEach((c, k) => {
-    const slug = /^[a-z0-9-]$/.test(c);
-    for (let i = 0; i < P; i++) if (shape.prefix[i] === c) next[i][k].push(i + 1);
-    if (slug && c !== "-") next[P][k].push(owner(1, false));
-    for (let length = 1; length <= OWNER_MAX; length++) {
-      for (const dash of [false, true]) {
-        const from = next[owner(length, dash)][k];
-        if (length < OWNER_MAX && slug) from.push(owner(length + 1, c === "-"));
-        if (!dash && S > 0 && shape.suffix[0] === c) from.push(suffix(1));
-      }
-    }
-    for (let i = 1; i < S; i++) if (shape.suffix[i] === c) next[suffix(i)][k].push(suffix(i + 1));
-  });
-  if (S > 0) accepting[suffix(S)] = true;
-  else for (let length = 1; length <= OWNER_MAX; length++) accepting[owner(length, false)] = true;
-  return { next, accepting };
-}
-__name(automaton, "automaton");
-var shared = /* @__PURE__ */ new Map();
-function sharedNamespace(a, b) {
-  const key2 = JSON.stringify([a, b]);
-  if (!shared.has(key2)) {
-    if (shared.size > 1e3) shared.clear();
-    shared.set(key2, search(a, b) ?? null);
-  }
-  return shared.get(key2) ?? void 0;
-}
-__name(sharedNamespace, "sharedNamespace");
-function search(a, b) {
-  const literal = /* @__PURE__ */ new Set([...a.prefix, ...a.suffix, ...b.prefix, ...b.suffix]);
-  const alphabet = [firstNotIn("abcdefghijklmnopqrstuvwxyz", literal), firstNotIn("0123456789", literal), ...literal, "-"].filter(
-    (c, index, all) => c !== void 0 && all.indexOf(c) === index
-  );
-  const x = automaton(a, alphabet);
-  const y = automaton(b, alphabet);
-  const width = y.accepting.length;
-  const from = /* @__PURE__ */ new Map([[0, -1]]);
-  const via = /* @__PURE__ */ new Map();
-  let frontier = [0];
-  while (frontier.length > 0) {
-    const following = [];
-    for (const pair of frontier) {
-      const p = Math.floor(pair / width);
-      const q = pair % width;
-      if (x.accepting[p] && y.accepting[q]) return spell(pair, from, via, alphabet);
-      for (let k = 0; k < alphabet.length; k++) {
-        for (const p2 of x.next[p][k]) {
-          for (const q2 of y.next[q][k]) {
-            const to = p2 * width + q2;
-            if (from.has(to)) continue;
-            from.set(to, pair);
-            via.set(to, k);
-            following.push(to);
-          }
-        }
-      }
-    }
-    frontier = following;
-  }
-  return void 0;
-}
-__name(search, "search");
-function spell(end, from, via, alphabet) {
-  const chars = [];
-  for (let at = end; from.get(at) !== -1; at = from.get(at)) chars.push(alphabet[via.get(at)]);
-  return chars.reverse().join("");
-}
-__name(spell, "spell");
-function firstNotIn(candidates, used) {
-  return [...candidates].find((c) => !used.has(c));
-}
-__name(firstNotIn, "firstNotIn");
-
-// src/config/preview-namespaces.ts
-var OWNER_MAX2 = 40;
-var NUMBER_MAX = 10;
-function reservedForPreviews(name) {
-  return name === "preview" || name === "previews" || /^pr-[0-9]+$/.test(name);
-}
-__name(reservedForPreviews, "reservedForPreviews");
-function previewPatternProblem(pattern) {
-  const names = [...pattern.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
-  if (names.some((n) => n !== "owner" && n !== "number")) return "may use only `{owner}` and `{number}`";
-  if (names.filter((n) => n === "owner").length !== 1 || names.filter((n) => n === "number").length !== 1) {
-    return "must use `{owner}` once and `{number}` once, e.g. `{owner}-pr-{number}`";
-  }
-  const owner = pattern.indexOf("{owner}");
-  const number = pattern.indexOf("{number}");
-  if (number < owner) return "must put `{number}` after `{owner}`, e.g. `{owner}-pr-{number}`";
-  const between = pattern.slice(owner + "{owner}".length, number);
-  if (!/[a-z-]$/.test(between)) {
-    return "needs a fixed part ending in a letter or `-` between `{owner}` and `{number}` (e.g. `-pr-`), or two pull requests of different teams could share a namespace";
-  }
-  return void 0;
-}
-__name(previewPatternProblem, "previewPatternProblem");
-function previewNamespaceProblems(previews, environments) {
-  const problem = previewPatternProblem(previews.namespace);
-  if (problem) return [`namespace pattern \`${previews.namespace}\` ${problem}`];
-  const preview = tokens(previews.namespace.replace("{number}", "\0"));
-  const problems = [];
-  for (const env of environments) {
-    if (clusterKey(env.cluster) !== clusterKey(previews.cluster)) continue;
-    if ((env.namespace.match(/\{owner\}/g) ?? []).length !== 1 || /\{(?!owner\}|env\})/.test(env.namespace)) continue;
-    const shared2 = intersection(preview, tokens(env.namespace.replace(/\{env\}/g, env.name)));
-    if (shared2 !== void 0) {
-      problems.push(
-        `previews (\`${previews.namespace}\`) and environment \`${env.name}\` (\`${env.namespace}\`) share the cluster ${env.cluster} and both can produce namespace \`${shared2}\`: a preview could land in that environment's namespace. Give previews a fixed part no environment pattern can produce, e.g. \`{owner}-pr-{number}\` beside \`{owner}-{env}\``
-      );
-    }
-  }
-  return problems;
-}
-__name(previewNamespaceProblems, "previewNamespaceProblems");
-function tokens(pattern) {
-  const out = [];
-  for (let i = 0; i < pattern.length; ) {
-    if (pattern.startsWith("{owner}", i)) {
-      out.push({ slot: "owner" });
-      i += "{owner}".length;
-    } else if (pattern[i] === "\0") {
-      out.push({ slot: "number" });
-      i++;
-    } else {
-      out.push({ literal: pattern[i] });
-      i++;
-    }
-  }
-  return out;
-}
-__name(tokens, "tokens");
-function key(s) {
-  return `${s[0]},${s[1]},${s[2] ? 1 : 0}`;
-}
-__name(key, "key");
-function closure(pattern, state) {
-  const out = [state];
-  for (let s = state; s[0] < pattern.length; ) {
-    const token = pattern[s[0]];
-    if ("literal" in token || s[1] === 0 || s[2]) break;
-    s = [s[0] + 1, 0, false];
-    out.push(s);
-  }
-  return out;
-}
-__name(closure, "closure");
-function step(pattern, [i, n], c) {
-  const token = pattern[i];
-  if (token === void 0) return [];
-  if ("literal" in token) return token.literal === c ? closure(pattern, [i + 1, 0, false]) : [];
-  if (token.slot === "owner") {
-    if (!/^[a-z0-9-]$/.test(c) || n >= OWNER_MAX2 || n === 0 && c === "-") return [];
-    return closure(pattern, [i, n + 1, c === "-"]);
-  }
-  if (!/^[0-9]$/.test(c) || n >= NUMBER_MAX || n === 0 && c === "0") return [];
-  return closure(pattern, [i, n + 1, false]);
-}
-__name(step, "step");
-function accepts(pattern, state) {
-  return state[0] === pattern.length;
-}
-__name(accepts, "accepts");
-function intersection(a, b) {
-  const literals = new Set([...a, ...b].flatMap((t) => "literal" in t ? [t.literal] : []));
-  const letter = [..."abcdefghijklmnopqrstuvwxyz"].find((c) => !literals.has(c));
-  const alphabet = [.../* @__PURE__ */ new Set([...letter ? [letter] : [], ..."0123456789-", ...literals])];
-  const seen = /* @__PURE__ */ new Set();
-  let frontier = [];
-  for (const x of closure(a, [0, 0, false])) for (const y of closure(b, [0, 0, false])) frontier.push({ a: x, b: y, text: "" });
-  while (frontier.length > 0) {
-    const next = [];
-    for (const pair of frontier) {
-      const k = `${key(pair.a)}|${key(pair.b)}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      if (accepts(a, pair.a) && accepts(b, pair.b)) return pair.text;
-      for (const c of alphabet) {
-        for (const x of step(a, pair.a, c)) for (const y of step(b, pair.b, c)) next.push({ a: x, b: y, text: pair.text + c });
-      }
-    }
-    frontier = next;
-  }
-  return void 0;
-}
-__name(intersection, "intersection");
-
-// src/config/load.ts
-function loadConfig(text, file) {
-  const parsed = parseYaml(text, file);
-  const diagnostics = parsed.diagnostics.filter((d) => d.code !== "empty-file");
-  const done2 = /* @__PURE__ */ __name((config3) => ({
-    ...config3 && !hasErrors(diagnostics) ? { config: config3 } : {},
-    diagnostics: sortDiagnostics(diagnostics)
-  }), "done");
-  if (hasErrors(diagnostics)) return done2();
-  const value = parsed.value ?? {};
-  if (!isJsonObject(value)) {
-    const at = parsed.sourceMap.locate("");
-    diagnostics.push({
-      severity: "error",
-      code: "invalid-type",
-      message: `the config must be a mapping of settings (\`gitops\`, \`environments\`, \u2026), not ${Array.isArray(value) ? "a list" : "a single value"}`,
-      file,
-      line: at.line,
-      column: at.column,
-      path: ""
-    });
-    return done2();
-  }
-  const withDefaults5 = cloneJson(value);
-  const validate = configValidator;
-  if (!validate(withDefaults5)) {
-    diagnostics.push(
-      ...schemaDiagnostics(validate.errors ?? [], {
-        file,
-        site: /* @__PURE__ */ __name((path, at) => siteIn(parsed.sourceMap, path, at), "site"),
-        describe: /* @__PURE__ */ __name((path) => path === "" ? "the config" : `\`${dotted(parsePointer(path))}\``, "describe"),
-        wording: CONFIG_WORDING
-      })
-    );
-    return done2();
-  }
-  const config2 = resolveConfig(withDefaults5);
-  diagnostics.push(...semanticChecks(config2, file, parsed.sourceMap));
-  return done2(config2);
-}
-__name(loadConfig, "loadConfig");
-function semanticChecks(config2, file, sourceMap) {
-  const diagnostics = [];
-  const report2 = /* @__PURE__ */ __name((code, path, side, message, severity = "error") => {
-    diagnostics.push(locateFinding({ severity, code, message, at: { document: file, pointer: path, side } }, { file, sourceMap }));
-  }, "report");
-  if (config2.render.mode === "helm" && !config2.render.chart) {
-    report2(
-      "missing-field",
-      "/render/mode",
-      "value",
-      "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`"
-    );
-  }
-  const valuesSchema = config2.render.chart?.valuesSchema;
-  if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
-    report2(
-      "values-schema-url",
-      "/render/chart/valuesSchema",
-      "value",
-      `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
-    );
-  }
-  config2.environments.forEach((environment2, index) => {
-    if (environment2.promote.kind !== "after") return;
-    const after = environment2.promote.environment;
-    const position = config2.environments.findIndex((e) => e.name === after);
-    if (position >= 0 && position < index) return;
-    const earlier = config2.environments.slice(0, index).map((e) => `\`${e.name}\``);
-    report2(
-      "invalid-promotion",
-      pointer("environments", environment2.name, "promote", "after"),
-      "value",
-      `\`environments.${environment2.name}.promote.after\` is \`${after}\`, which is ${position < 0 ? "not an environment" : position === index ? "this environment itself" : "a later environment"}: it must name an earlier environment in the promotion order (${earlier.length > 0 ? earlier.join(", ") : "there is none: use `merge` or `manual`"})`
-    );
-  });
-  const ids = /* @__PURE__ */ new Map();
-  config2.policies.forEach((policy, index) => {
-    const first = ids.get(policy.id);
-    if (first !== void 0) {
-      report2("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is already used by policy ${first + 1}; ids must be unique`);
-    } else {
-      ids.set(policy.id, index);
-    }
-    if (BUILTIN_POLICY_IDS.includes(policy.id)) {
-      report2("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is the id of a built-in policy; choose another`);
-    }
-  });
-  compilePolicies(config2.policies).forEach(({ error: error2 }, index) => {
-    if (error2) report2("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config2.policies[index].id}\`: ${error2}`);
-  });
-  config2.policies.forEach((policy, index) => {
-    for (const unknown of unknownAssertFields(policy.assert)) {
-      report2(
-        "unknown-policy-field",
-        pointer("policies", index, "assert", ...unknown.at),
-        "key",
-        `policy \`${policy.id}\` checks \`${unknown.field}\`, which no unit has, so it never fires there` + (unknown.suggestion !== void 0 ? `; did you mean \`${unknown.suggestion}\`?` : ""),
-        "warning"
-      );
-    }
-  });
-  for (const problem of namespaceProblems(config2.environments)) {
-    report2("namespace-overlap", pointer("environments", problem.environment, "namespace"), "value", problem.message);
-  }
-  if (config2.previews) {
-    const { from } = config2.previews;
-    if (!config2.environments.some((env) => env.name === from)) {
-      report2("unknown-environment", "/previews/from", "value", `\`previews.from\` is \`${from}\`, which is not configured; the environments are ${config2.environments.map((e) => `\`${e.name}\``).join(", ")}`);
-    }
-    for (const problem of previewNamespaceProblems(config2.previews, config2.environments)) {
-      report2("namespace-overlap", "/previews/namespace", "value", problem);
-    }
-    for (const env of config2.environments) {
-      if (reservedForPreviews(env.name)) {
-        report2("reserved-environment", pointer("environments", env.name), "key", `environment \`${env.name}\` is a name previews use (\`preview\`, \`previews\`, \`pr-<number>\`); rename it`);
-      }
-    }
-  }
-  const environments = [...config2.environments.map((e) => e.name), ...config2.previews ? ["preview"] : []];
-  config2.policies.forEach((policy, index) => {
-    (policy.match?.environments ?? []).forEach((name, item) => {
-      if (!environments.includes(name)) {
-        report2(
-          "unknown-environment",
-          pointer("policies", index, "match", "environments", item),
-          "value",
-          `policy \`${policy.id}\` matches environment \`${name}\`, which is not configured; it will never apply there`,
-          "warning"
-        );
-      }
-    });
-  });
-  return diagnostics;
-}
-__name(semanticChecks, "semanticChecks");
-
-// src/core/names.ts
-var NAME_SEPARATOR = ".";
-function applicationName(owner, service, environment2) {
-  return [owner, service, environment2].join(NAME_SEPARATOR);
-}
-__name(applicationName, "applicationName");
-var MAX_APPLICATION_NAME = 63;
-function releaseName(service) {
-  return service;
-}
-__name(releaseName, "releaseName");
-var MAX_RELEASE_NAME = 53;
-function secretsName(service) {
-  return `${service}-secrets`;
-}
-__name(secretsName, "secretsName");
-function claimName(service, dependency) {
-  return [service, dependency].join(NAME_SEPARATOR);
-}
-__name(claimName, "claimName");
-var MAX_CLAIM_NAME = 63;
-function connectionSecretName(service, dependency) {
-  return `${claimName(service, dependency)}-conn`;
-}
-__name(connectionSecretName, "connectionSecretName");
-var MAX_OBJECT_NAME = 253;
-var MAX_LABEL = 63;
-function defaultGitopsRepoURL(repository) {
-  return `https://github.com/${repository}.git`;
-}
-__name(defaultGitopsRepoURL, "defaultGitopsRepoURL");
-function sourceLocation(repository, gitopsRepoURL) {
-  return `url:https://${webHost(gitopsRepoURL)}/${repository}/tree/HEAD/`;
-}
-__name(sourceLocation, "sourceLocation");
-function webHost(repoURL) {
-  try {
-    const url = new URL(repoURL);
-    if (url.protocol === "https:" || url.protocol === "http:") return url.host;
-  } catch {
-  }
-  return "github.com";
-}
-__name(webHost, "webHost");
-var MANAGED_BY = "paved";
-
-// src/manifest/service-defaults.ts
-function defaultAt(schema2, ...path) {
-  let node = schema2;
-  for (const key2 of path) node = node !== null && typeof node === "object" ? node[key2] : void 0;
-  const value = node !== null && typeof node === "object" ? node.default : void 0;
-  if (value === void 0) throw new Error(`platform.schema.json states no default at ${path.join("/")}`);
-  return value;
-}
-__name(defaultAt, "defaultAt");
-function serviceDefaults(schema2) {
-  return {
-    replicas: defaultAt(schema2, "$defs", "replicas"),
-    cpu: defaultAt(schema2, "$defs", "cpu"),
-    memory: defaultAt(schema2, "$defs", "memory"),
-    /** The autoscaling CPU target (percent) when `autoscaling.cpu` is left out. */
-    autoscalingCpu: defaultAt(schema2, "$defs", "autoscaling", "properties", "cpu"),
-    ingressPath: defaultAt(schema2, "$defs", "ingress", "properties", "path")
-  };
-}
-__name(serviceDefaults, "serviceDefaults");
-var SERVICE_DEFAULTS = Object.freeze(serviceDefaults(schemaDocument("platform")));
-
-// src/document/merge-patch.ts
-function applyMergePatch(target, patch) {
-  if (!isJsonObject(patch)) return cloneJson(patch);
-  const result2 = isJsonObject(target) ? cloneJson(target) : {};
-  for (const key2 of Object.keys(patch)) {
-    const value = patch[key2];
-    if (value === null) {
-      delete result2[key2];
-    } else {
-      setOwn(result2, key2, applyMergePatch(getOwn(result2, key2), value));
-    }
-  }
-  return result2;
-}
-__name(applyMergePatch, "applyMergePatch");
-
-// src/manifest/resolve.ts
-function servicePath(service) {
-  return pointer("services", service);
-}
-__name(servicePath, "servicePath");
-function overridePath(environment2, service) {
-  return pointer("environments", environment2, "services", service);
-}
-__name(overridePath, "overridePath");
-function resolveDrafts(manifest, config2) {
-  const drafts = [];
-  for (const name of Object.keys(manifest.services)) {
-    for (const environment2 of config2.environments) {
-      const draft = resolveDraft(manifest, environment2, name);
-      if (draft) drafts.push(draft);
-    }
-  }
-  return drafts;
-}
-__name(resolveDrafts, "resolveDrafts");
-var INHERITED = "\0";
-function overrideOf(manifest, environment2, service) {
-  const environments = manifest.environments;
-  const env = environments && getOwn(environments, environment2);
-  const services = isJsonObject(env) ? getOwn(env, "services") : void 0;
-  const override = isJsonObject(services) ? getOwn(services, service) : void 0;
-  return isJsonObject(override) ? override : void 0;
-}
-__name(overrideOf, "overrideOf");
-function resolveDraft(manifest, environment2, name) {
-  const service = getOwn(manifest.services, name);
-  const origins = /* @__PURE__ */ Object.create(null);
-  const removed = /* @__PURE__ */ Object.create(null);
-  const inherited = environment2.overridesFrom === void 0 ? void 0 : overrideOf(manifest, environment2.overridesFrom, name);
-  let base = service;
-  if (inherited) {
-    const inheritedPath = overridePath(environment2.overridesFrom, name);
-    base = applyMergePatch(service, inherited);
-    recordOrigins(origins, base, service, inherited, "", servicePath(name), inheritedPath);
-    recordRemovals(removed, inherited, "", inheritedPath);
-  }
-  const override = overrideOf(manifest, environment2.name, name);
-  const merged = override ? applyMergePatch(base, override) : applyMergePatch(base, {});
-  if (getOwn(merged, "enabled") === false) return void 0;
-  const path = override ? overridePath(environment2.name, name) : void 0;
-  const own = /* @__PURE__ */ Object.create(null);
-  recordOrigins(own, merged, base, override, "", INHERITED, path ?? "");
-  for (const [field, origin] of Object.entries(own)) {
-    if (!origin.startsWith(INHERITED)) origins[field] = origin;
-    else if (!inherited || origins[field] === void 0) origins[field] = servicePath(name) + origin.slice(INHERITED.length);
-  }
-  delete origins["/enabled"];
-  if (override && path) recordRemovals(removed, override, "", path);
-  const unit = {
-    owner: manifest.owner,
-    ...manifest.system !== void 0 ? { system: manifest.system } : {},
-    lifecycle: manifest.lifecycle ?? "production",
-    service: name,
-    environment: environment2.name,
-    namespace: namespaceFor(environment2.namespace, manifest.owner, environment2.name),
-    cluster: environment2.cluster,
-    spec: withDefaults4(merged, name, manifest.owner, environment2),
-    origins
-  };
-  return { unit, merged, removed, ...path ? { overridePath: path } : {} };
-}
-__name(resolveDraft, "resolveDraft");
-function namespaceFor(pattern, owner, environment2) {
-  return fillPattern(pattern, { owner, env: environment2 });
-}
-__name(namespaceFor, "namespaceFor");
-function fillPattern(pattern, values) {
-  return pattern.replace(/\{(owner|env|service)\}/g, (whole, key2) => values[key2] ?? whole);
-}
-__name(fillPattern, "fillPattern");
-function recordOrigins(origins, merged, base, override, field, basePath, overridePathPrefix) {
-  if (field !== "") origins[field] = override !== void 0 ? overridePathPrefix : basePath;
-  if (Array.isArray(merged)) {
-    merged.forEach((item, index) => {
-      const fromOverride = override !== void 0;
-      recordOrigins(
-        origins,
-        item,
-        fromOverride ? void 0 : item,
-        fromOverride ? item : void 0,
-        `${field}/${index}`,
-        `${basePath}/${index}`,
-        `${overridePathPrefix}/${index}`
-      );
-    });
-    return;
-  }
-  if (!isJsonObject(merged)) return;
-  for (const key2 of Object.keys(merged)) {
-    const token = pointer(key2);
-    const overrideChild = isJsonObject(override) ? getOwn(override, key2) : void 0;
-    const baseChild = isJsonObject(base) ? getOwn(base, key2) : void 0;
-    recordOrigins(
-      origins,
-      merged[key2],
-      baseChild,
-      overrideChild === null ? void 0 : overrideChild,
-      field + token,
-      basePath + token,
-      overridePathPrefix + token
-    );
-  }
-}
-__name(recordOrigins, "recordOrigins");
-function recordRemovals(removed, override, field, path) {
-  for (const key2 of Object.keys(override)) {
-    const value = override[key2];
-    const token = pointer(key2);
-    if (value === null) removed[field + token] = path + token;
-    else if (isJsonObject(value)) recordRemovals(removed, value, field + token, path + token);
-  }
-}
-__name(recordRemovals, "recordRemovals");
-function withDefaults4(merged, name, owner, environment2) {
-  const spec = {};
-  for (const key2 of Object.keys(merged)) {
-    if (key2 !== "enabled") setOwn(spec, key2, merged[key2]);
-  }
-  spec.replicas ??= SERVICE_DEFAULTS.replicas;
-  spec.cpu ??= SERVICE_DEFAULTS.cpu;
-  spec.memory ??= SERVICE_DEFAULTS.memory;
-  spec.env ??= {};
-  spec.secrets ??= {};
-  spec.dependencies ??= {};
-  if (isJsonObject(spec.autoscaling)) {
-    spec.autoscaling = { ...spec.autoscaling, cpu: spec.autoscaling.cpu ?? SERVICE_DEFAULTS.autoscalingCpu };
-  }
-  if (isJsonObject(spec.ingress)) {
-    const host = spec.ingress.host ?? defaultHost(name, owner, environment2);
-    spec.ingress = { host: host ?? "", path: spec.ingress.path ?? SERVICE_DEFAULTS.ingressPath };
-  }
-  return spec;
-}
-__name(withDefaults4, "withDefaults");
-function defaultHost(service, owner, environment2) {
-  return environment2.domain ? `${service}.${owner}.${environment2.domain}` : void 0;
-}
-__name(defaultHost, "defaultHost");
-function originOf(unit, field, removed = {}) {
-  let current = field;
-  while (current !== "") {
-    const origin = unit.origins[current] ?? removed[current];
-    if (origin !== void 0) return origin;
-    current = current.slice(0, current.lastIndexOf("/"));
-  }
-  return servicePath(unit.service);
-}
-__name(originOf, "originOf");
-
-// src/manifest/name-rules.ts
-function derivedNames(unit, config2) {
-  const mode = config2.render.mode;
-  const owner = { label: "owner", value: unit.owner };
-  const service = { label: "service", value: unit.service };
-  const at = servicePath(unit.service);
-  const names = [
-    {
-      what: "Argo CD Application name",
-      name: applicationName(unit.owner, unit.service, unit.environment),
-      max: MAX_APPLICATION_NAME,
-      why: "Argo CD and the `app.kubernetes.io/instance` label use it as a label value",
-      parts: [owner, service],
-      path: at
-    },
-    { what: "Service, Deployment and Ingress name", name: unit.service, max: MAX_LABEL, why: "a Service name is a DNS-1035 label", parts: [service], path: at },
-    { what: "Backstage Component name", name: unit.service, max: MAX_LABEL, why: "Backstage entity names", parts: [service], path: at }
-  ];
-  if (mode === "helm") {
-    names.push({ what: "Helm release name", name: releaseName(unit.service), max: MAX_RELEASE_NAME, why: "Helm release names", parts: [service], path: at });
-  }
-  const tls = config2.environments.find((env) => env.name === unit.environment)?.ingress?.tls;
-  if (unit.spec.ingress && tls) {
-    const pattern = tls.secretName ?? "{service}-tls";
-    const name = fillPattern(pattern, { owner: unit.owner, env: unit.environment, service: unit.service });
-    const parts = [owner, service].filter((part2) => pattern.includes(`{${part2.label}}`));
-    names.push({ what: "TLS Secret name", name, max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path: at });
-  }
-  if (Object.keys(unit.spec.secrets).length > 0) {
-    names.push({ what: "ExternalSecret and Secret name", name: secretsName(unit.service), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts: [service], path: at });
-  }
-  for (const dependency of Object.keys(unit.spec.dependencies)) {
-    const path = unit.origins[pointer("dependencies", dependency)] ?? at;
-    const parts = [service, { label: "dependency", value: dependency }];
-    names.push({
-      what: "Crossplane claim and Backstage Resource name",
-      name: claimName(unit.service, dependency),
-      max: MAX_CLAIM_NAME,
-      why: "Crossplane labels the composite resource with it, and Backstage entity names",
-      parts,
-      path
-    });
-    names.push({ what: "connection Secret name", name: connectionSecretName(unit.service, dependency), max: MAX_OBJECT_NAME, why: "Kubernetes object names", parts, path });
-  }
-  return names;
-}
-__name(derivedNames, "derivedNames");
-function oversizedNames(unit, config2) {
-  return derivedNames(unit, config2).filter((derived) => derived.name.length > derived.max);
-}
-__name(oversizedNames, "oversizedNames");
-var RESERVED_PROJECTS = ["default"];
-function nameFindings(units, config2) {
-  const reserved = units.find((unit) => RESERVED_PROJECTS.includes(unit.owner));
-  const findings = reserved ? [
-    {
-      code: "reserved-name",
-      path: "/owner",
-      message: `owner \`${reserved.owner}\` would write the AppProject \`${reserved.owner}\`, which is Argo CD's built-in project (the root Applications use it); a team cannot be named \`${reserved.owner}\``
-    }
-  ] : [];
-  const worst = /* @__PURE__ */ new Map();
-  for (const unit of units) {
-    for (const derived of oversizedNames(unit, config2)) {
-      const key2 = `${derived.what}\0${derived.path}`;
-      const seen = worst.get(key2);
-      if (!seen || derived.name.length > seen.derived.name.length) worst.set(key2, { derived, unit });
-    }
-  }
-  for (const { derived, unit } of worst.values()) findings.push({ code: "name-too-long", path: derived.path, message: nameMessage(derived, unit) });
-  return findings;
-}
-__name(nameFindings, "nameFindings");
-function nameMessage(derived, unit) {
-  const used = derived.parts.reduce((sum, part2) => sum + part2.value.length, 0);
-  const budget = derived.max - (derived.name.length - used);
-  const parts = derived.parts.map((part2) => `${part2.label} \`${part2.value}\` (${part2.value.length})`);
-  if (parts.length === 0) {
-    return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): the org config's pattern makes it too long`;
-  }
-  const which2 = parts.length === 1 ? `${parts[0]} may have at most ${budget} characters` : `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)} may have at most ${budget} characters together`;
-  return `the ${derived.what} \`${derived.name}\` (in \`${unit.environment}\`) is ${derived.name.length} characters, at most ${derived.max} are allowed (${derived.why}): ${which2}; shorten ${parts.length === 1 ? "it" : "them"} by ${derived.name.length - derived.max}`;
-}
-__name(nameMessage, "nameMessage");
-
-// src/core/preview-names.ts
-var PREVIEW_ENVIRONMENT = "preview";
-
-// src/manifest/placeholder.ts
-var DEPENDENCY_PLACEHOLDER = /^\$\{dependencies\.([^.{}\s]+)\.([^.{}\s]+)\}$/;
-function parseEnvValue(value) {
-  if (typeof value !== "string") return { kind: "literal", text: String(value) };
-  const whole = DEPENDENCY_PLACEHOLDER.exec(value);
-  if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text = "";
-  for (let i = 0; i < value.length; i++) {
-    if (value.startsWith("$${", i)) {
-      text += "${";
-      i += 2;
-    } else if (value.startsWith("${", i)) {
-      const end = value.indexOf("}", i);
-      const placeholder = end === -1 ? value.slice(i) : value.slice(i, end + 1);
-      const isWhole = i === 0 && end === value.length - 1;
-      return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
-    } else {
-      text += value[i];
-    }
-  }
-  return { kind: "literal", text };
-}
-__name(parseEnvValue, "parseEnvValue");
-
-// src/manifest/rules.ts
-function isOverridePath(path) {
-  return path.startsWith("/environments/");
-}
-__name(isOverridePath, "isOverridePath");
-function blame(view, fields) {
-  const located2 = fields.map((field) => view.locate(field));
-  return located2.find(isOverridePath) ?? located2[0];
-}
-__name(blame, "blame");
-function baseView(name, service) {
-  const root3 = servicePath(name);
-  return {
-    name,
-    service,
-    locate(field) {
-      const found = walkPointer(service, field).length;
-      return root3 + pointer(...parsePointer(field).slice(0, found));
-    }
-  };
-}
-__name(baseView, "baseView");
-function unknownEnvironments(manifest, config2) {
-  const known = [...config2.environments.map((e) => e.name), ...config2.previews ? [PREVIEW_ENVIRONMENT] : []];
-  return Object.keys(manifest.environments ?? {}).filter((name) => !known.includes(name)).map((name) => ({
-    code: "unknown-environment",
-    path: pointer("environments", name),
-    message: `environment \`${name}\` is not configured for this organisation` + (didYouMean(name, known) || `; the environments are ${listNames(known)}`)
-  }));
-}
-__name(unknownEnvironments, "unknownEnvironments");
-function unknownServices(manifest) {
-  const declared = Object.keys(manifest.services);
-  const findings = [];
-  for (const [environment2, body] of Object.entries(manifest.environments ?? {})) {
-    for (const name of Object.keys(body.services ?? {})) {
-      if (declared.includes(name)) continue;
-      findings.push({
-        code: "unknown-service",
-        path: pointer("environments", environment2, "services", name),
-        message: `environment \`${environment2}\` overrides service \`${name}\`, which is not declared under \`services\`` + (didYouMean(name, declared) || `; the services are ${listNames(declared)}`)
-      });
-    }
-  }
-  return findings;
-}
-__name(unknownServices, "unknownServices");
-function serviceRules(view, config2) {
-  return [
-    ...autoscalingRange(view),
-    ...needsPort(view, "health", "health-needs-port", "health checks probe an HTTP port"),
-    ...needsPort(view, "ingress", "ingress-needs-port", "an ingress routes HTTP traffic to a port"),
-    ...dependencyCatalog(view, config2),
-    ...envPlaceholders(view, config2),
-    ...envSecretClash(view),
-    ...ingressHost(view)
-  ];
-}
-__name(serviceRules, "serviceRules");
-function envSecretClash(view) {
-  const env = view.service.env ?? {};
-  return Object.keys(view.service.secrets ?? {}).filter((name) => Object.prototype.hasOwnProperty.call(env, name)).map((name) => {
-    const token = pointer(name).slice(1);
-    return {
-      code: "duplicate-env",
-      path: blame(view, [`/secrets/${token}`, `/env/${token}`]),
-      message: `\`${name}\` is set under both \`env\` and \`secrets\`, and a container has one variable of that name; keep one of them`
-    };
-  });
-}
-__name(envSecretClash, "envSecretClash");
-function autoscalingRange(view) {
-  const scaling = view.service.autoscaling;
-  if (!scaling || typeof scaling.min !== "number" || typeof scaling.max !== "number") return [];
-  if (scaling.max >= scaling.min) return [];
-  return [
-    {
-      code: "autoscaling-range",
-      path: blame(view, ["/autoscaling/max", "/autoscaling/min"]),
-      message: `\`autoscaling.max\` (${scaling.max}) must be at least \`autoscaling.min\` (${scaling.min})`
-    }
-  ];
-}
-__name(autoscalingRange, "autoscalingRange");
-function needsPort(view, field, code, why) {
-  if (view.service[field] === void 0 || view.service.port !== void 0) return [];
-  return [
-    {
-      code,
-      path: blame(view, [`/${field}`, "/port"]),
-      message: `\`${field}\` needs a \`port\` (${why}); add \`port:\` with the port your server listens on, or remove \`${field}\``
-    }
-  ];
-}
-__name(needsPort, "needsPort");
-function dependencyCatalog(view, config2) {
-  const findings = [];
-  const catalog = Object.keys(config2.dependencies);
-  for (const [name, dependency] of Object.entries(view.service.dependencies ?? {})) {
-    const type2 = Object.prototype.hasOwnProperty.call(config2.dependencies, dependency.type) ? config2.dependencies[dependency.type] : void 0;
-    if (!type2) {
-      findings.push({
-        code: "unknown-dependency-type",
-        path: view.locate(`/dependencies/${pointer(name).slice(1)}/type`),
-        message: `dependency type \`${dependency.type}\` is not in the org's catalog` + (catalog.length === 0 ? "; the org config declares no dependency types" : didYouMean(dependency.type, catalog) || `; the types are ${listNames(catalog)}`)
-      });
-      continue;
-    }
-    findings.push(...governedParams(view, name, dependency.params ?? {}, dependency.type, type2.params));
-    if (dependency.class !== void 0 && !type2.classes.includes(dependency.class)) {
-      findings.push({
-        code: "unknown-dependency-class",
-        path: blame(view, [`/dependencies/${pointer(name).slice(1)}/class`, `/dependencies/${pointer(name).slice(1)}/type`]),
-        message: `class \`${dependency.class}\` is not allowed for \`${dependency.type}\`` + (type2.classes.length === 0 ? `; \`${dependency.type}\` takes no class: remove \`class\`` : didYouMean(dependency.class, type2.classes) || `; the classes are ${listNames(type2.classes)}`)
-      });
-    }
-  }
-  return findings;
-}
-__name(dependencyCatalog, "dependencyCatalog");
-function governedParams(view, name, params, type2, allowed) {
-  const findings = [];
-  for (const key2 of Object.keys(params)) {
-    const path = view.locate(`/dependencies/${pointer(name).slice(1)}/params/${pointer(key2).slice(1)}`);
-    if (key2.toLowerCase() === "class") {
-      findings.push({ code: "dependency-param-governed", path, message: `\`params.${key2}\` would set the claim's class past the catalog's allow-list: write \`class\` beside \`type\` instead` });
-    } else if (allowed !== null && !allowed.includes(key2)) {
-      findings.push({
-        code: "unknown-dependency-param",
-        path,
-        message: `\`${type2}\` does not take the parameter \`${key2}\`` + (allowed.length === 0 ? "; it takes none: remove `params`" : didYouMean(key2, allowed) || `; it takes ${listNames(allowed)}`)
-      });
-    }
-  }
-  return findings;
-}
-__name(governedParams, "governedParams");
-function envPlaceholders(view, config2) {
-  const findings = [];
-  const dependencies = view.service.dependencies ?? {};
-  const declared = Object.keys(dependencies);
-  for (const [name, value] of Object.entries(view.service.env ?? {})) {
-    const field = `/env/${pointer(name).slice(1)}`;
-    const parsed = parseEnvValue(value);
-    if (parsed.kind === "embedded") {
-      findings.push({
-        code: "placeholder-in-string",
-        path: view.locate(field),
-        message: `\`env.${name}\` has \`${clip(parsed.placeholder)}\` inside a longer string; a placeholder must be the whole value (build the string in your application), and \`$\${\` writes a literal \`\${\``
-      });
-    } else if (parsed.kind === "unsupported") {
-      findings.push({
-        code: "unknown-placeholder",
-        path: view.locate(field),
-        message: `\`${clip(parsed.placeholder)}\` is not a placeholder Paved knows; write \`\${dependencies.<name>.<output>}\`, or \`$\${\` for a literal \`\${\``
-      });
-    } else if (parsed.kind === "dependency") {
-      const dependency = Object.prototype.hasOwnProperty.call(dependencies, parsed.dependency) ? dependencies[parsed.dependency] : void 0;
-      if (!dependency) {
-        findings.push({
-          code: "unknown-dependency",
-          path: blame(view, [field, `/dependencies/${pointer(parsed.dependency).slice(1)}`]),
-          message: `\`env.${name}\` reads dependency \`${clip(parsed.dependency)}\`, which this service does not declare under \`dependencies\`` + (didYouMean(parsed.dependency, declared) || (declared.length ? `; declared: ${listNames(declared)}` : ""))
-        });
-        continue;
-      }
-      const type2 = Object.prototype.hasOwnProperty.call(config2.dependencies, dependency.type) ? config2.dependencies[dependency.type] : void 0;
-      if (!type2 || type2.outputs.includes(parsed.output)) continue;
-      const dependencyField = `/dependencies/${pointer(parsed.dependency).slice(1)}/type`;
-      findings.push({
-        code: "unknown-output",
-        path: blame(view, [field, dependencyField]),
-        message: `\`env.${name}\` reads output \`${clip(parsed.output)}\` of dependency \`${parsed.dependency}\`, but \`${dependency.type}\` has no such output` + (type2.outputs.length ? `; its outputs are ${listNames(type2.outputs)}` : `; \`${dependency.type}\` declares no outputs`) + didYouMean(parsed.output, type2.outputs).replace(/^; /, " \u2014 ")
-      });
-    }
-  }
-  return findings;
-}
-__name(envPlaceholders, "envPlaceholders");
-function ingressHost(view) {
-  const environment2 = view.environment;
-  const ingress = view.service.ingress;
-  if (!environment2 || !ingress || ingress.host !== void 0 || environment2.domain) return [];
-  return [
-    {
-      code: "ingress-needs-host",
-      path: blame(view, ["/ingress"]),
-      message: `\`ingress\` has no \`host\`, and this environment has no \`domain\` in the org config to make one; set \`ingress.host\` (for this environment under \`environments.${environment2.name}.services.${view.name}.ingress\`)`
-    }
-  ];
-}
-__name(ingressHost, "ingressHost");
-var DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-var RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
-function namespaceRule(unit, pattern, argocdNamespace) {
-  const namespace = unit.namespace;
-  if (namespace === argocdNamespace || RESERVED_NAMESPACES.includes(namespace) || namespace.startsWith("kube-")) {
-    return [
-      {
-        code: "reserved-namespace",
-        path: "/owner",
-        message: `owner \`${unit.owner}\` would deploy \`${unit.environment}\` into the namespace \`${namespace}\` (pattern \`${pattern}\`), which belongs to ${namespace === argocdNamespace ? "Argo CD: its Applications there could leave the team's project" : "the cluster itself"}; a team cannot be named so that its namespace is one of ${[argocdNamespace, ...RESERVED_NAMESPACES].map((n) => `\`${n}\``).join(", ")} or starts with \`kube-\``
-      }
-    ];
-  }
-  const valid = namespace.length <= 63 && DNS_1123_LABEL.test(namespace);
-  if (valid) return [];
-  const why = namespace.length > 63 ? `it is ${namespace.length} characters long, at most 63 are allowed` : "a namespace is lowercase letters, digits and hyphens, starting and ending with a letter or digit";
-  return [
-    {
-      code: "invalid-namespace",
-      // The part the manifest controls: patterns are made of `{owner}`, `{env}` and fixed text.
-      path: "/owner",
-      message: `the namespace \`${namespace}\` (environment \`${unit.environment}\`, pattern \`${pattern}\`) is not a valid Kubernetes namespace: ${why}`
-    }
-  ];
-}
-__name(namespaceRule, "namespaceRule");
-function secretKeyScope(unit, keyPrefix) {
-  if (keyPrefix === "") return [];
-  const prefix = keyPrefix.replaceAll("{owner}", unit.owner).replaceAll("{env}", unit.environment).replaceAll("{service}", unit.service);
-  const findings = [];
-  for (const [name, ref] of Object.entries(unit.spec.secrets)) {
-    const field = `/secrets/${pointer(name).slice(1)}`;
-    const path = originOf(unit, `${field}/key`);
-    const segments = ref.key.split("/");
-    if (!ref.key.startsWith(prefix)) {
-      findings.push({
-        code: "secret-key-scope",
-        path,
-        message: `secret \`${name}\` reads \`${clip(ref.key)}\`, outside this team's keys: in \`${unit.environment}\` keys start with \`${prefix}\` (the org's secretStore.keyPrefix \`${keyPrefix}\`)`
-      });
-    } else if (segments.some((s, i) => s === "." || s === ".." || s === "" && i < segments.length - 1)) {
-      findings.push({ code: "secret-key-scope", path, message: `secret \`${name}\` reads \`${clip(ref.key)}\`: a key has no \`.\`, \`..\` or empty segments` });
-    }
-  }
-  return findings;
-}
-__name(secretKeyScope, "secretKeyScope");
-
-// src/manifest/schema-wording.ts
-var MISSING_ADVICE = {
-  apiVersion: "; add `apiVersion: paved.dev/v1`",
-  owner: "; add `owner:` with your team's slug",
-  services: "; add `services:` with at least one service",
-  image: "; add `image:` with a reference like `ghcr.io/acme/api:1.0.0`",
-  min: "; autoscaling needs both `min` and `max`",
-  max: "; autoscaling needs both `min` and `max`",
-  type: "; add `type:` with a dependency type from the org's catalog",
-  key: "; add `key:` naming the secret in the secret store",
-  path: "; add `path:`, like `/healthz`"
-};
-var MANIFEST_WORDING = {
-  missingAdvice: MISSING_ADVICE,
-  patternWords,
-  special(error2) {
-    const params = error2.params;
-    if (error2.keyword === "const" && error2.instancePath === "/apiVersion") {
-      return {
-        code: "unsupported-api-version",
-        message: `unsupported apiVersion ${show(error2.data)}; the supported version is \`${String(params.allowedValue)}\``
-      };
-    }
-    if ((error2.keyword === "minProperties" || error2.keyword === "maxProperties") && error2.instancePath === "/services") {
-      const count2 = typeof error2.data === "object" && error2.data !== null ? Object.keys(error2.data).length : 0;
-      return {
-        code: "invalid-value",
-        at: "key",
-        message: error2.keyword === "minProperties" ? "`services` must declare at least one service" : `\`services\` declares ${count2} services; at most ${Number(params.limit)} are allowed in one manifest (split it across repositories)`
-      };
-    }
-    return void 0;
-  },
-  typeHint(field, data) {
-    if (field === "cpu" && typeof data === "number") return `; ${cpuNumberHint(data)}`;
-    if (field === "memory" && typeof data === "number" && Number.isInteger(data) && data > 0) return `; memory needs a unit: did you mean \`${data}Mi\`?`;
-    return void 0;
-  }
-};
-
-// src/manifest/schema.ts
-function manifestSchemaErrors(value) {
-  return manifestValidator(value) ? [] : [...manifestValidator.errors ?? []];
-}
-__name(manifestSchemaErrors, "manifestSchemaErrors");
-function serviceSchemaErrors(value) {
-  return serviceValidator(value) ? [] : [...serviceValidator.errors ?? []];
-}
-__name(serviceSchemaErrors, "serviceSchemaErrors");
-function describeManifestPath(path) {
-  const tokens2 = parsePointer(path);
-  if (tokens2.length === 0) return "the manifest";
-  if (tokens2[0] === "services" && tokens2.length >= 2) {
-    return tokens2.length === 2 ? `service \`${tokens2[1]}\`` : `\`${dotted(tokens2.slice(2))}\``;
-  }
-  if (tokens2[0] === "environments" && tokens2.length >= 2) {
-    if (tokens2.length === 2) return `environment \`${tokens2[1]}\``;
-    if (tokens2[2] === "services" && tokens2.length >= 4) {
-      return tokens2.length === 4 ? `the \`${tokens2[1]}\` override of service \`${tokens2[3]}\`` : `\`${dotted(tokens2.slice(4))}\``;
-    }
-  }
-  return `\`${dotted(tokens2)}\``;
-}
-__name(describeManifestPath, "describeManifestPath");
-function validateManifestSchema(value, file, sourceMap) {
-  const errors = manifestSchemaErrors(value);
-  if (errors.length === 0) return [];
-  const context = {
-    file,
-    site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, path, at), "site"),
-    describe: describeManifestPath,
-    wording: MANIFEST_WORDING
-  };
-  return schemaDiagnostics(errors, context);
-}
-__name(validateManifestSchema, "validateManifestSchema");
-
-// src/manifest/check.ts
-function checkManifest(text, file, config2) {
-  return resolveManifest(validateManifest(text, file, config2), file, config2);
-}
-__name(checkManifest, "checkManifest");
-function validateManifest(text, file, config2) {
-  const parsed = parseYaml(text, file);
-  const { sourceMap } = parsed;
-  const validation = { diagnostics: [...parsed.diagnostics], sourceMap, value: parsed.value, reported: /* @__PURE__ */ new Set() };
-  const { diagnostics } = validation;
-  if (hasErrors(diagnostics)) return validation;
-  const rootProblem = checkRoot(parsed.value, file, sourceMap);
-  if (rootProblem) {
-    diagnostics.push(rootProblem);
-    return validation;
-  }
-  envAsWritten(parsed.value, parsed.literals);
-  diagnostics.push(...validateManifestSchema(parsed.value, file, sourceMap));
-  if (hasErrors(diagnostics)) return validation;
-  const manifest = parsed.value;
-  const report2 = reporter(validation, file);
-  for (const finding of [...unknownEnvironments(manifest, config2), ...unknownServices(manifest)]) report2(finding);
-  for (const [name, service] of Object.entries(manifest.services)) {
-    for (const finding of serviceRules(baseView(name, service), config2)) report2(finding);
-  }
-  validation.manifest = manifest;
-  return validation;
-}
-__name(validateManifest, "validateManifest");
-function resolveManifest(validation, file, config2) {
-  const { sourceMap, manifest } = validation;
-  const diagnostics = [...validation.diagnostics];
-  const done2 = /* @__PURE__ */ __name((units2 = []) => ({
-    diagnostics: sortDiagnostics(diagnostics),
-    units: units2,
-    ...manifest ? { manifest } : {},
-    sourceMap
-  }), "done");
-  if (!manifest) return done2();
-  const report2 = reporter({ ...validation, diagnostics, reported: new Set(validation.reported) }, file);
-  const units = [];
-  for (const draft of resolveDrafts(manifest, config2)) {
-    const environment2 = config2.environments.find((e) => e.name === draft.unit.environment);
-    const prefix = `in \`${environment2.name}\`, `;
-    const view = unitView(draft, environment2);
-    const errors = serviceSchemaErrors(draft.merged);
-    if (errors.length > 0) {
-      diagnostics.push(
-        ...schemaDiagnostics(errors, {
-          file,
-          prefix,
-          site: /* @__PURE__ */ __name((path, at) => siteIn(sourceMap, view.locate(path), at), "site"),
-          describe: /* @__PURE__ */ __name((path) => path === "" ? `service \`${draft.unit.service}\`` : `\`${dotted(parsePointer(path))}\``, "describe"),
-          wording: MANIFEST_WORDING
-        })
-      );
-      continue;
-    }
-    for (const finding of serviceRules(view, config2)) report2(finding, prefix);
-    for (const finding of namespaceRule(draft.unit, environment2.namespace, config2.argocd.namespace)) report2(finding);
-    for (const finding of secretKeyScope(draft.unit, config2.secretStore.keyPrefix)) report2(finding);
-    units.push(draft.unit);
-  }
-  for (const finding of nameFindings(units, config2)) report2(finding);
-  return done2(units);
-}
-__name(resolveManifest, "resolveManifest");
-function envAsWritten(root3, literals) {
-  const envOf = /* @__PURE__ */ __name((services, prefix) => {
-    if (!isJsonObject(services)) return;
-    for (const [name, service] of Object.entries(services)) {
-      const env = isJsonObject(service) ? getOwn(service, "env") : void 0;
-      if (!isJsonObject(env)) continue;
-      const base = `${prefix}/${escapePointerToken(name)}/env/`;
-      for (const [key2, value] of Object.entries(env)) {
-        if (typeof value !== "number" && typeof value !== "boolean") continue;
-        const written = literals.get(base + escapePointerToken(key2));
-        if (written !== void 0) setOwn(env, key2, written);
-      }
-    }
-  }, "envOf");
-  envOf(getOwn(root3, "services"), "/services");
-  const environments = getOwn(root3, "environments");
-  if (!isJsonObject(environments)) return;
-  for (const [name, environment2] of Object.entries(environments)) {
-    if (isJsonObject(environment2)) envOf(getOwn(environment2, "services"), `/environments/${escapePointerToken(name)}/services`);
-  }
-}
-__name(envAsWritten, "envAsWritten");
-function checkRoot(value, file, sourceMap) {
-  if (isJsonObject(value)) return void 0;
-  const at = sourceMap.locate("");
-  const message = value === null || value === void 0 ? "the manifest is empty; start it with `apiVersion: paved.dev/v1`, `owner:` and `services:`" : `the manifest must be a mapping of fields (\`apiVersion\`, \`owner\`, \`services\`, \u2026), not ${Array.isArray(value) ? "a list" : "a single value"}`;
-  return { severity: "error", code: "invalid-type", message, file, line: at.line, column: at.column, path: "" };
-}
-__name(checkRoot, "checkRoot");
-function reporter(into, file) {
-  const { value: root3, sourceMap, diagnostics, reported: seen } = into;
-  return (finding, prefix = "") => {
-    const key2 = `${finding.code}\0${finding.path}`;
-    if (seen.has(key2)) return;
-    seen.add(key2);
-    const side = isScalarAt(root3, finding.path) ? "value" : "key";
-    diagnostics.push(
-      locateFinding(
-        { severity: finding.severity ?? "error", code: finding.code, message: prefix + finding.message, at: { document: file, pointer: finding.path, side } },
-        { file, sourceMap }
-      )
-    );
-  };
-}
-__name(reporter, "reporter");
-function isScalarAt(root3, path) {
-  const node = valueAt(root3, path);
-  return node === null || node !== void 0 && typeof node !== "object";
-}
-__name(isScalarAt, "isScalarAt");
-function unitView(draft, environment2) {
-  const { unit, removed } = draft;
-  return {
-    name: unit.service,
-    ...environment2 ? { environment: environment2 } : {},
-    service: draft.merged,
-    locate: /* @__PURE__ */ __name((field) => originOf(unit, field, removed), "locate")
-  };
-}
-__name(unitView, "unitView");
-
 // src/policy/secret-literal.ts
 var SECRET_NAME = /(?:^|_)(?:KEY|SECRET|TOKEN|PASSWORD|PASSWD|PWD|PASS|CREDENTIALS?|PRIVATE_?KEY|API_?KEY|AUTH)$/i;
 var KNOWN_PREFIXES = [
@@ -67149,115 +67037,6 @@ function withPolicies(check, file, config2) {
   return policies.length === 0 ? check : { ...check, diagnostics: sortDiagnostics([...check.diagnostics, ...policies]) };
 }
 __name(withPolicies, "withPolicies");
-
-// src/report/escape.ts
-var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
-function showInvisible(text) {
-  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-__name(showInvisible, "showInvisible");
-function escapeMarkdown(text) {
-  return showInvisible(text).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
-}
-__name(escapeMarkdown, "escapeMarkdown");
-function markdownMessage(text, options = {}) {
-  const parts = text.split(/`([^`\r\n]+)`/);
-  return parts.map((part2, i) => i % 2 === 0 ? escapeMarkdown(part2) : options.table ? tableCodeSpan(part2) : codeSpan(part2)).join("");
-}
-__name(markdownMessage, "markdownMessage");
-function codeSpan(text) {
-  const oneLine2 = showInvisible(text).replace(/\r?\n|\r/g, " ");
-  const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
-  const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
-  return `${fence}${pad}${oneLine2}${pad}${fence}`;
-}
-__name(codeSpan, "codeSpan");
-function tableCodeSpan(text) {
-  return codeSpan(text).replace(/\|/g, "\\|");
-}
-__name(tableCodeSpan, "tableCodeSpan");
-function codeBlock(raw, language = "") {
-  const text = showInvisible(raw);
-  const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
-  const body = text.endsWith("\n") || text === "" ? text : `${text}
-`;
-  return `${fence}${language}
-${body}${fence}
-`;
-}
-__name(codeBlock, "codeBlock");
-function safeUrl(url) {
-  return url.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
-}
-__name(safeUrl, "safeUrl");
-function escapeHtml(text) {
-  return showInvisible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-}
-__name(escapeHtml, "escapeHtml");
-function escapeTerminal(text) {
-  return showInvisible(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-__name(escapeTerminal, "escapeTerminal");
-function longestBacktickRun(text) {
-  let longest = 0;
-  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
-  return longest;
-}
-__name(longestBacktickRun, "longestBacktickRun");
-
-// src/settings/local-files.ts
-import { readdir as readdir2, readFile, realpath } from "node:fs/promises";
-import { basename, dirname as dirname2, isAbsolute, join as join2, relative, resolve as resolve2, sep as sep2 } from "node:path";
-var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
-function absent(error2) {
-  return ABSENT.has(error2.code ?? "");
-}
-__name(absent, "absent");
-function localFiles(root3, name) {
-  const at = /* @__PURE__ */ __name((path) => join2(root3, ...path.split("/")), "at");
-  let realRoot;
-  const contained = /* @__PURE__ */ __name(async (path) => {
-    realRoot ??= realpath(root3);
-    const [real, top] = await Promise.all([realpath(at(path)), realRoot]);
-    const inside = relative(top, real);
-    return inside === "" || !(inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) ? real : null;
-  }, "contained");
-  return {
-    name,
-    async readText(path) {
-      try {
-        const real = await contained(path);
-        return real === null ? null : await readFile(real, "utf8");
-      } catch (error2) {
-        if (absent(error2)) return null;
-        throw error2;
-      }
-    },
-    async listFiles(folder) {
-      let entries2;
-      try {
-        const real = await contained(folder);
-        if (real === null) return null;
-        entries2 = await readdir2(real, { withFileTypes: true });
-      } catch (error2) {
-        if (absent(error2)) return null;
-        throw error2;
-      }
-      return entries2.filter((entry) => entry.isFile()).map((entry) => entry.name).sort().map((file) => ({ name: file, path: folder === "." || folder === "" ? file : `${folder}/${file}` }));
-    },
-    displayName: at
-  };
-}
-__name(localFiles, "localFiles");
-function localConfigRoot(base, configPath) {
-  const absolute = resolve2(base, configPath);
-  const inside = relative(base, absolute);
-  if (inside === "" || inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) {
-    return { root: dirname2(absolute), configPath: basename(absolute) };
-  }
-  return { root: resolve2(base), configPath: inside.split(sep2).join("/") };
-}
-__name(localConfigRoot, "localConfigRoot");
 
 // src/core/provenance.ts
 var HEADER = /^# Rendered by Paved for (team )?([A-Za-z0-9_.\/-]+)(?: \(repository id ([A-Za-z0-9_.:-]+)\))?[;,]/;
@@ -67857,7 +67636,147 @@ function renderNotifications(units, ctx) {
 __name(renderNotifications, "renderNotifications");
 
 // src/render/ingress-claims.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
+
+// src/config/namespace-patterns.ts
+var OWNER_MAX = 40;
+var PLACEHOLDER = /\{([^{}]*)\}/g;
+function namespaceProblems(environments) {
+  const problems = [];
+  const shapes = [];
+  for (const env of environments) {
+    const problem = patternProblem(env.namespace);
+    if (problem) problems.push({ environment: env.name, message: `namespace pattern \`${env.namespace}\` ${problem}` });
+    else shapes.push({ env, shape: shapeOf(env.namespace, env.name) });
+  }
+  for (let j = 1; j < shapes.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const first = shapes[i];
+      const second = shapes[j];
+      if (clusterKey(first.env.cluster) !== clusterKey(second.env.cluster)) continue;
+      const shared2 = sharedNamespace(first.shape, second.shape);
+      if (shared2 === void 0) continue;
+      const ownerIn = /* @__PURE__ */ __name((shape) => shared2.slice(shape.prefix.length, shared2.length - shape.suffix.length), "ownerIn");
+      const a = ownerIn(first.shape);
+      const b = ownerIn(second.shape);
+      const who = a === b ? `owner \`${a}\` gets namespace \`${shared2}\` in both` : `owner \`${a}\` in \`${first.env.name}\` and owner \`${b}\` in \`${second.env.name}\` both get namespace \`${shared2}\``;
+      problems.push({
+        environment: second.env.name,
+        message: `environments \`${first.env.name}\` (\`${first.env.namespace}\`) and \`${second.env.name}\` (\`${second.env.namespace}\`) share the cluster ${second.env.cluster} and their namespace patterns overlap: ${who}, so one could read or replace the other's objects. Give each environment on a cluster its own fixed part that no other pattern can produce, e.g. \`{owner}-{env}\` in every environment`
+      });
+    }
+  }
+  return problems;
+}
+__name(namespaceProblems, "namespaceProblems");
+function patternProblem(pattern) {
+  const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
+  const unknown = names.find((name) => name !== "owner" && name !== "env" && name !== "service");
+  if (unknown !== void 0) return `uses \`{${unknown}}\`; the placeholders are \`{owner}\` and \`{env}\``;
+  if (pattern.replace(PLACEHOLDER, "").includes("{") || pattern.replace(PLACEHOLDER, "").includes("}")) {
+    return "has an unmatched `{` or `}`; a namespace is lowercase letters, digits and `-`";
+  }
+  if (names.includes("service")) {
+    return "uses `{service}`: a namespace per service would let `payments` + `eu-api` and `payments-eu` + `api` share one, and the team's AppProject could not list its namespaces exactly. Use one namespace per team and environment, e.g. `{owner}-{env}`";
+  }
+  const owners = names.filter((name) => name === "owner").length;
+  if (owners === 0) return "does not use `{owner}`: every team would deploy into the same namespace; add `{owner}`, e.g. `{owner}-{env}`";
+  if (owners > 1) return "uses `{owner}` more than once; use it once, e.g. `{owner}-{env}`";
+  return void 0;
+}
+__name(patternProblem, "patternProblem");
+function shapeOf(pattern, environment2) {
+  const replaced = pattern.replace(/\{env\}/g, environment2);
+  const at = replaced.indexOf("{owner}");
+  return { prefix: replaced.slice(0, at), suffix: replaced.slice(at + "{owner}".length) };
+}
+__name(shapeOf, "shapeOf");
+function clusterKey(cluster) {
+  return cluster.trim().replace(/\/+$/, "").toLowerCase();
+}
+__name(clusterKey, "clusterKey");
+function automaton(shape, alphabet) {
+  const P = shape.prefix.length;
+  const S = shape.suffix.length;
+  const owner = /* @__PURE__ */ __name((length, dash) => P + 1 + (length - 1) * 2 + (dash ? 1 : 0), "owner");
+  const suffix = /* @__PURE__ */ __name((i) => P + 1 + OWNER_MAX * 2 + (i - 1), "suffix");
+  const size = P + 1 + OWNER_MAX * 2 + S;
+  const next = Array.from({ length: size }, () => alphabet.map(() => []));
+  const accepting = new Array(size).fill(false);
+  alphabet.forEach((c, k) => {
+    const slug = /^[a-z0-9-]$/.test(c);
+    for (let i = 0; i < P; i++) if (shape.prefix[i] === c) next[i][k].push(i + 1);
+    if (slug && c !== "-") next[P][k].push(owner(1, false));
+    for (let length = 1; length <= OWNER_MAX; length++) {
+      for (const dash of [false, true]) {
+        const from = next[owner(length, dash)][k];
+        if (length < OWNER_MAX && slug) from.push(owner(length + 1, c === "-"));
+        if (!dash && S > 0 && shape.suffix[0] === c) from.push(suffix(1));
+      }
+    }
+    for (let i = 1; i < S; i++) if (shape.suffix[i] === c) next[suffix(i)][k].push(suffix(i + 1));
+  });
+  if (S > 0) accepting[suffix(S)] = true;
+  else for (let length = 1; length <= OWNER_MAX; length++) accepting[owner(length, false)] = true;
+  return { next, accepting };
+}
+__name(automaton, "automaton");
+var shared = /* @__PURE__ */ new Map();
+function sharedNamespace(a, b) {
+  const key2 = JSON.stringify([a, b]);
+  if (!shared.has(key2)) {
+    if (shared.size > 1e3) shared.clear();
+    shared.set(key2, search(a, b) ?? null);
+  }
+  return shared.get(key2) ?? void 0;
+}
+__name(sharedNamespace, "sharedNamespace");
+function search(a, b) {
+  const literal = /* @__PURE__ */ new Set([...a.prefix, ...a.suffix, ...b.prefix, ...b.suffix]);
+  const alphabet = [firstNotIn("abcdefghijklmnopqrstuvwxyz", literal), firstNotIn("0123456789", literal), ...literal, "-"].filter(
+    (c, index, all) => c !== void 0 && all.indexOf(c) === index
+  );
+  const x = automaton(a, alphabet);
+  const y = automaton(b, alphabet);
+  const width = y.accepting.length;
+  const from = /* @__PURE__ */ new Map([[0, -1]]);
+  const via = /* @__PURE__ */ new Map();
+  let frontier = [0];
+  while (frontier.length > 0) {
+    const following = [];
+    for (const pair of frontier) {
+      const p = Math.floor(pair / width);
+      const q = pair % width;
+      if (x.accepting[p] && y.accepting[q]) return spell(pair, from, via, alphabet);
+      for (let k = 0; k < alphabet.length; k++) {
+        for (const p2 of x.next[p][k]) {
+          for (const q2 of y.next[q][k]) {
+            const to = p2 * width + q2;
+            if (from.has(to)) continue;
+            from.set(to, pair);
+            via.set(to, k);
+            following.push(to);
+          }
+        }
+      }
+    }
+    frontier = following;
+  }
+  return void 0;
+}
+__name(search, "search");
+function spell(end, from, via, alphabet) {
+  const chars = [];
+  for (let at = end; from.get(at) !== -1; at = from.get(at)) chars.push(alphabet[via.get(at)]);
+  return chars.reverse().join("");
+}
+__name(spell, "spell");
+function firstNotIn(candidates, used) {
+  return [...candidates].find((c) => !used.has(c));
+}
+__name(firstNotIn, "firstNotIn");
+
+// src/render/ingress-claims.ts
 function ingressClaim(directory, unit, ingress, source) {
   const route = normaliseRoute(ingress.path);
   const cluster = clusterKey(unit.cluster);
@@ -67887,7 +67806,7 @@ function clusterSegment(cluster) {
 }
 __name(clusterSegment, "clusterSegment");
 function digest(text) {
-  return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
+  return createHash2("sha256").update(text, "utf8").digest("hex").slice(0, 16);
 }
 __name(digest, "digest");
 
@@ -72134,344 +72053,6 @@ function templateSetWith(sources, files) {
 }
 __name(templateSetWith, "templateSetWith");
 
-// src/settings/load.ts
-async function loadOrgSettings(source, request2) {
-  const text = await source.readText(request2.configPath);
-  if (text === null) {
-    return { ok: true, config: DEFAULT_CONFIG, configured: false, location: request2.location, templates: defaultTemplates(), renderOptions: {}, diagnostics: [] };
-  }
-  return settingsFromConfigText(source, text, request2);
-}
-__name(loadOrgSettings, "loadOrgSettings");
-async function settingsFromConfigText(source, text, request2) {
-  const loaded = loadConfig(text, request2.file);
-  if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: request2.location, diagnostics: loaded.diagnostics };
-  const files = await readConfigFiles(source, loaded.config, { ...request2, text });
-  const diagnostics = [...loaded.diagnostics, ...files.diagnostics];
-  if (hasErrors(diagnostics)) return { ok: false, location: request2.location, diagnostics };
-  return { ok: true, config: loaded.config, configured: true, location: request2.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics };
-}
-__name(settingsFromConfigText, "settingsFromConfigText");
-async function readConfigFiles(source, config2, at) {
-  const problem = /* @__PURE__ */ __name((code, pointer2, message) => ({ severity: "error", code, message, at: { document: at.file, pointer: pointer2, side: "value" } }), "problem");
-  const templates = await readTemplates(source, config2.render.templates, at.configPath, problem);
-  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema ?? null : null;
-  const schema2 = await readValuesSchema(source, schemaPath, at.configPath, problem);
-  const findings = [...templates.findings, ...schema2.findings];
-  const document = findings.length > 0 ? { file: at.file, sourceMap: parseYaml(at.text, at.file).sourceMap } : void 0;
-  return {
-    templates: templates.templates,
-    renderOptions: schema2.valuesSchema ? { valuesSchema: schema2.valuesSchema } : {},
-    diagnostics: document ? findings.map((finding) => locateFinding(finding, document)) : []
-  };
-}
-__name(readConfigFiles, "readConfigFiles");
-async function readTemplates(source, folder, configPath, problem) {
-  if (folder === null) return { templates: defaultTemplates(), findings: [] };
-  const missing = /* @__PURE__ */ __name(() => ({ templates: defaultTemplates(), findings: [problem("templates-not-found", "/render/templates", `render.templates: the folder \`${folder}\` was not found in ${source.name}`)] }), "missing");
-  const dir = configRelativePath(configPath, folder);
-  if (dir === null) return missing();
-  const entries2 = await source.listFiles(dir);
-  if (entries2 === null) return missing();
-  const sources = {};
-  const files = {};
-  for (const entry of entries2.filter((e) => e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text = await source.readText(entry.path);
-    if (text === null) continue;
-    sources[entry.name] = text;
-    files[entry.name] = source.displayName(entry.path);
-  }
-  return { templates: templateSetWith(sources, files), findings: [] };
-}
-__name(readTemplates, "readTemplates");
-async function readValuesSchema(source, location2, configPath, problem) {
-  if (location2 === null) return { findings: [] };
-  const pointer2 = "/render/chart/valuesSchema";
-  const path = configRelativePath(configPath, location2);
-  if (path === null) return { findings: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` must be a path in ${source.name}`)] };
-  const text = await source.readText(path);
-  if (text === null) return { findings: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
-  let schema2;
-  try {
-    schema2 = JSON.parse(text);
-  } catch (error2) {
-    return { findings: [problem("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`)] };
-  }
-  if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) {
-    return { findings: [problem("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not a JSON Schema (not a JSON object)`)] };
-  }
-  return { valuesSchema: schema2, findings: [] };
-}
-__name(readValuesSchema, "readValuesSchema");
-
-// src/cli/io.ts
-function escapeCommandData(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-__name(escapeCommandData, "escapeCommandData");
-function escapeCommandProperty(text) {
-  return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-__name(escapeCommandProperty, "escapeCommandProperty");
-function formatGithub(diagnostics) {
-  return diagnostics.map((d) => {
-    const properties = [
-      `file=${escapeCommandProperty(d.file)}`,
-      `line=${d.line}`,
-      `col=${d.column}`,
-      `title=${escapeCommandProperty(`Paved: ${d.code}`)}`
-    ].join(",");
-    return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}
-`;
-  }).join("");
-}
-__name(formatGithub, "formatGithub");
-
-// src/plan/blob-sha.ts
-import { createHash as createHash2 } from "node:crypto";
-function gitBlobSha(content) {
-  return createHash2("sha1").update(`blob ${Buffer.byteLength(content, "utf8")}\0`).update(content, "utf8").digest("hex");
-}
-__name(gitBlobSha, "gitBlobSha");
-
-// src/gitops/blob-cache.ts
-var BlobCache = class {
-  constructor(maxChars) {
-    this.maxChars = maxChars;
-  }
-  maxChars;
-  static {
-    __name(this, "BlobCache");
-  }
-  entries = /* @__PURE__ */ new Map();
-  size = 0;
-  get(sha) {
-    const content = this.entries.get(sha);
-    if (content !== void 0) {
-      this.entries.delete(sha);
-      this.entries.set(sha, content);
-    }
-    return content;
-  }
-  set(sha, content) {
-    if (content.length > this.maxChars || this.entries.has(sha)) return;
-    this.entries.set(sha, content);
-    this.size += content.length;
-    for (const [oldest, evicted] of this.entries) {
-      if (this.size <= this.maxChars) break;
-      this.entries.delete(oldest);
-      this.size -= evicted.length;
-    }
-  }
-  /** Remembers content this process wrote, under the sha git gives it. */
-  remember(content) {
-    this.set(gitBlobSha(content), content);
-  }
-};
-var gitopsBlobs = new BlobCache(16 * 1024 * 1024);
-
-// src/gitops/github.ts
-var BLOB_READ_CONCURRENCY = 8;
-var INDEX_FILE = /(^|\/)\.paved\/sources\//;
-var GitHubWriter = class {
-  constructor(gh, repo, branch, cache = gitopsBlobs) {
-    this.gh = gh;
-    this.repo = repo;
-    this.branch = branch;
-    this.cache = cache;
-  }
-  gh;
-  repo;
-  branch;
-  cache;
-  static {
-    __name(this, "GitHubWriter");
-  }
-  treeOfCommit = /* @__PURE__ */ new Map();
-  async readTree() {
-    const head = await this.headCommit();
-    if (!head) return { treeId: "", tree: /* @__PURE__ */ new Map() };
-    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", {
-      ...this.repo,
-      tree_sha: head,
-      recursive: "1"
-    });
-    if (data.truncated) {
-      throw new Error(`the GitOps tree of ${this.repo.owner}/${this.repo.repo} is too large for one read (GitHub truncated it)`);
-    }
-    this.treeOfCommit.set(head, data.sha);
-    const tree = /* @__PURE__ */ new Map();
-    for (const entry of data.tree) {
-      if (entry.type === "blob" && entry.path && entry.sha) tree.set(entry.path, entry.sha);
-    }
-    return { treeId: head, tree };
-  }
-  async readBlobs(paths, from) {
-    const blobs = /* @__PURE__ */ new Map();
-    const queue = [];
-    for (const path of paths) {
-      const sha = from.tree.get(path);
-      if (sha === void 0) continue;
-      const cached = this.cache.get(sha);
-      if (cached === void 0) queue.push(path);
-      else blobs.set(path, cached);
-    }
-    const worker = /* @__PURE__ */ __name(async () => {
-      for (let path = queue.shift(); path !== void 0; path = queue.shift()) {
-        const sha = from.tree.get(path);
-        const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...this.repo, file_sha: sha });
-        const content = Buffer.from(data.content, "base64").toString("utf8");
-        this.cache.set(sha, content);
-        blobs.set(path, content);
-      }
-    }, "worker");
-    await Promise.all(Array.from({ length: Math.min(BLOB_READ_CONCURRENCY, queue.length) }, worker));
-    return blobs;
-  }
-  async commit(changes, message, expectedTreeId) {
-    const baseTree = expectedTreeId ? await this.treeOf(expectedTreeId) : void 0;
-    const tree = await this.gh.request("POST /repos/{owner}/{repo}/git/trees", {
-      ...this.repo,
-      ...baseTree ? { base_tree: baseTree } : {},
-      tree: changes.map(
-        (c) => c.content === null ? { path: c.path, mode: "100644", type: "blob", sha: null } : { path: c.path, mode: "100644", type: "blob", content: c.content }
-      )
-    });
-    if (tree.data.sha === baseTree) return { kind: "unchanged", sha: expectedTreeId };
-    const commit = await this.gh.request("POST /repos/{owner}/{repo}/git/commits", {
-      ...this.repo,
-      message,
-      tree: tree.data.sha,
-      parents: expectedTreeId ? [expectedTreeId] : []
-    });
-    if (!await this.moveBranch(commit.data.sha, expectedTreeId === "")) return { kind: "conflict" };
-    for (const change2 of changes) if (change2.content !== null && INDEX_FILE.test(change2.path)) this.cache.remember(change2.content);
-    return { kind: "committed", sha: commit.data.sha };
-  }
-  /** Compare-and-swap: the branch moves only as a fast-forward from the commit we planned against. */
-  async moveBranch(sha, create) {
-    try {
-      if (create) {
-        await this.gh.request("POST /repos/{owner}/{repo}/git/refs", { ...this.repo, ref: `refs/heads/${this.branch}`, sha });
-      } else {
-        await this.gh.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
-          ...this.repo,
-          ref: `heads/${this.branch}`,
-          sha,
-          force: false
-        });
-      }
-      return true;
-    } catch (error2) {
-      if (httpStatus(error2) === 422) return false;
-      throw error2;
-    }
-  }
-  async headCommit() {
-    try {
-      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-        ...this.repo,
-        ref: `heads/${this.branch}`
-      });
-      return data.object.sha;
-    } catch (error2) {
-      if (httpStatus(error2) === 409) return null;
-      if (httpStatus(error2) === 404) {
-        await this.assertRepositoryReachable();
-        return null;
-      }
-      throw error2;
-    }
-  }
-  /** A missing repository must not read as an empty tree: the plan would promise to create everything. */
-  async assertRepositoryReachable() {
-    try {
-      await this.gh.request("GET /repos/{owner}/{repo}", { ...this.repo });
-    } catch (error2) {
-      if (httpStatus(error2) === 404 || httpStatus(error2) === 403) {
-        throw new GitOpsUnreachableError(
-          `the GitOps repository ${this.repo.owner}/${this.repo.repo} does not exist or Paved is not installed on it (it needs contents: write there)`
-        );
-      }
-      throw error2;
-    }
-  }
-  /** The tree of a commit (cached from `readTree`). */
-  async treeOf(commitSha) {
-    const known = this.treeOfCommit.get(commitSha);
-    if (known) return known;
-    const { data } = await this.gh.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
-      ...this.repo,
-      commit_sha: commitSha
-    });
-    return data.tree.sha;
-  }
-};
-var GitOpsUnreachableError = class extends Error {
-  static {
-    __name(this, "GitOpsUnreachableError");
-  }
-  name = "GitOpsUnreachableError";
-};
-
-// src/github/find-pull-request.ts
-async function findMergedPullRequest(gh, repo, commitSha, defaultBranch) {
-  const pulls = await gh.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: commitSha, per_page: 100 });
-  const merged = pulls.find((p) => p.merged_at && p.merge_commit_sha === commitSha && p.base.ref === defaultBranch);
-  return merged ? { number: merged.number, headSha: merged.head.sha, head: headOf(merged, repo) } : null;
-}
-__name(findMergedPullRequest, "findMergedPullRequest");
-function headOf(pr, base) {
-  return { repo: pr.head.repo ? parseRepo(pr.head.repo.full_name) : base, ref: pr.head.repo ? pr.head.ref : "" };
-}
-__name(headOf, "headOf");
-
-// src/plan/apply-tree.ts
-function commitChanges(plan) {
-  return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
-}
-__name(commitChanges, "commitChanges");
-
-// src/gitops/writer.ts
-var MAX_FETCH_ROUNDS = 4;
-async function applyWithRetry(writer, planner2, options = {}) {
-  const attempts = Math.max(1, options.attempts ?? 5);
-  const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve5) => setTimeout(resolve5, ms)));
-  let plan;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const snapshot = await writer.readTree();
-    const blobs = await readPlanBlobs(writer, planner2, snapshot);
-    plan = planner2.plan(snapshot, blobs);
-    if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
-    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
-    const refusal2 = options.admit ? await options.admit(plan) : null;
-    if (refusal2 !== null) return { status: "refused", reason: refusal2, plan, attempts: attempt };
-    const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
-    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
-    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
-    if (attempt < attempts) await sleep(backoff(attempt));
-  }
-  return { status: "conflict", plan, attempts };
-}
-__name(applyWithRetry, "applyWithRetry");
-async function readPlanBlobs(writer, planner2, snapshot, known = /* @__PURE__ */ new Map()) {
-  const blobs = new Map(known);
-  const requested = /* @__PURE__ */ new Set();
-  for (let round = 0; round < MAX_FETCH_ROUNDS; round++) {
-    const needed = planner2.blobsNeeded(snapshot.tree, blobs).filter((p) => !requested.has(p));
-    if (needed.length === 0) break;
-    for (const p of needed) requested.add(p);
-    for (const [path, content] of await writer.readBlobs(needed, snapshot)) blobs.set(path, content);
-  }
-  return blobs;
-}
-__name(readPlanBlobs, "readPlanBlobs");
-function defaultBackoff(attempt) {
-  return Math.random() * Math.min(3e3, 100 * 2 ** (attempt - 1));
-}
-__name(defaultBackoff, "defaultBackoff");
-
 // src/core/unit.ts
 function unitKey(u) {
   return `${u.environment}/${u.service}`;
@@ -72706,7 +72287,7 @@ function isStringList(value) {
 }
 __name(isStringList, "isStringList");
 
-// src/plan/pipeline.ts
+// src/flows/pipeline.ts
 var computeInProcess = /* @__PURE__ */ __name(async (input2) => desiredState(input2.manifestText, input2.file, input2.config, input2.source, input2.templates, input2.options), "computeInProcess");
 function desiredState(manifestText, file, config2, source, templates, options = {}) {
   const check = manifestText === null ? { diagnostics: [], units: [] } : checkManifestAndPolicies(manifestText, file, config2);
@@ -73927,7 +73508,7 @@ __name(unplannable, "unplannable");
 // src/core/version.ts
 var PAVED_VERSION = readPackageJson("package.json").version;
 
-// src/plan/planner.ts
+// src/flows/planner.ts
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
   const resolved = resolveDesired(desired, source, config2);
@@ -74441,7 +74022,7 @@ async function evaluateApprovals(gh, target, rules) {
 }
 __name(evaluateApprovals, "evaluateApprovals");
 
-// src/github/check-run.ts
+// src/github/paved-check.ts
 var CHECK_NAME = "Paved";
 var CONCLUDES = { request: { concludes: true } };
 var LOOKUP_ATTEMPTS = 3;
@@ -74476,18 +74057,18 @@ function startCheck(gh, repo, headSha, externalId, options = {}) {
       });
       return { id: existing.id, done: false, externalId, ...existing.status === "completed" ? { previous: snapshotOf(existing), reopened: true } : {} };
     }
-    return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
+    return { id: deferCreation(gh, repo, headSha, externalId, options.quickCheckMs ?? QUICK_CHECK_MS), done: false, externalId };
   });
 }
 __name(startCheck, "startCheck");
-var QUICK_CHECK_MS = Number(process.env.PAVED_QUICK_CHECK_MS) || 2e3;
+var QUICK_CHECK_MS = 2e3;
 var deferred = /* @__PURE__ */ new Map();
 var REMEMBERED_PLACEHOLDERS = 1e4;
 var nextPlaceholder = -1;
-function deferCreation(gh, repo, headSha, externalId) {
+function deferCreation(gh, repo, headSha, externalId, quickCheckMs2) {
   const placeholder = nextPlaceholder--;
   const entry = { gh, repo, headSha, externalId };
-  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => void 0), QUICK_CHECK_MS);
+  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => void 0), quickCheckMs2);
   entry.timer.unref?.();
   deferred.set(placeholder, entry);
   if (deferred.size > REMEMBERED_PLACEHOLDERS) deferred.delete(deferred.keys().next().value);
@@ -74589,6 +74170,383 @@ async function failCheck(gh, repo, check, reason2) {
 }
 __name(failCheck, "failCheck");
 
+// src/config/schema-wording.ts
+var CONFIG_WORDING = {
+  missingAdvice: { apiVersion: "; add `apiVersion: paved.dev/v1`" },
+  patternWords
+};
+
+// src/config/policy-fields.ts
+function shapeOf2(node, defs, depth = 0) {
+  if (depth > 8 || typeof node !== "object" || node === null) return null;
+  let schema2 = node;
+  if (typeof schema2.$ref === "string") schema2 = { ...defs[schema2.$ref.replace("#/$defs/", "")], ...schema2 };
+  if (schema2.additionalProperties !== false || typeof schema2.properties !== "object" || schema2.properties === null) return null;
+  return new Map(Object.entries(schema2.properties).map(([name, child]) => [name, shapeOf2(child, defs, depth + 1)]));
+}
+__name(shapeOf2, "shapeOf");
+var unitShape;
+function policyViewShape() {
+  if (!unitShape) {
+    const platform3 = schemaDocument("platform");
+    const defs = platform3.$defs;
+    const service = shapeOf2(defs.service, defs) ?? /* @__PURE__ */ new Map();
+    unitShape = new Map([["service", null], ["environment", null], ["owner", null], ["namespace", null], ...service]);
+  }
+  return unitShape;
+}
+__name(policyViewShape, "policyViewShape");
+function unknownAssertFields(assert) {
+  const found = [];
+  const walk = /* @__PURE__ */ __name((node, shape, at, prefix) => {
+    if (typeof node !== "object" || node === null || Array.isArray(node) || shape === null) return;
+    const schema2 = node;
+    const report2 = /* @__PURE__ */ __name((name, tokens2) => {
+      const hit = suggest(name, shape.keys());
+      found.push({ at: tokens2, field: [...prefix, name].join("."), ...hit !== void 0 ? { suggestion: hit } : {} });
+    }, "report");
+    if (typeof schema2.properties === "object" && schema2.properties !== null) {
+      for (const [name, child] of Object.entries(schema2.properties)) {
+        if (!shape.has(name)) report2(name, [...at, "properties", name]);
+        else walk(child, shape.get(name) ?? null, [...at, "properties", name], [...prefix, name]);
+      }
+    }
+    if (Array.isArray(schema2.required)) {
+      schema2.required.forEach((name, index) => {
+        if (typeof name === "string" && !shape.has(name)) report2(name, [...at, "required", String(index)]);
+      });
+    }
+    for (const key2 of ["allOf", "anyOf", "oneOf"]) {
+      const branches = schema2[key2];
+      if (Array.isArray(branches)) branches.forEach((branch, index) => walk(branch, shape, [...at, key2, String(index)], prefix));
+    }
+    for (const key2 of ["not", "if", "then", "else"]) walk(schema2[key2], shape, [...at, key2], prefix);
+  }, "walk");
+  walk(assert, policyViewShape(), [], []);
+  return found;
+}
+__name(unknownAssertFields, "unknownAssertFields");
+
+// src/config/preview-namespaces.ts
+var OWNER_MAX2 = 40;
+var NUMBER_MAX = 10;
+function reservedForPreviews(name) {
+  return name === "preview" || name === "previews" || /^pr-[0-9]+$/.test(name);
+}
+__name(reservedForPreviews, "reservedForPreviews");
+function previewPatternProblem(pattern) {
+  const names = [...pattern.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
+  if (names.some((n) => n !== "owner" && n !== "number")) return "may use only `{owner}` and `{number}`";
+  if (names.filter((n) => n === "owner").length !== 1 || names.filter((n) => n === "number").length !== 1) {
+    return "must use `{owner}` once and `{number}` once, e.g. `{owner}-pr-{number}`";
+  }
+  const owner = pattern.indexOf("{owner}");
+  const number = pattern.indexOf("{number}");
+  if (number < owner) return "must put `{number}` after `{owner}`, e.g. `{owner}-pr-{number}`";
+  const between = pattern.slice(owner + "{owner}".length, number);
+  if (!/[a-z-]$/.test(between)) {
+    return "needs a fixed part ending in a letter or `-` between `{owner}` and `{number}` (e.g. `-pr-`), or two pull requests of different teams could share a namespace";
+  }
+  return void 0;
+}
+__name(previewPatternProblem, "previewPatternProblem");
+function previewNamespaceProblems(previews, environments) {
+  const problem = previewPatternProblem(previews.namespace);
+  if (problem) return [`namespace pattern \`${previews.namespace}\` ${problem}`];
+  const preview = tokens(previews.namespace.replace("{number}", "\0"));
+  const problems = [];
+  for (const env of environments) {
+    if (clusterKey(env.cluster) !== clusterKey(previews.cluster)) continue;
+    if ((env.namespace.match(/\{owner\}/g) ?? []).length !== 1 || /\{(?!owner\}|env\})/.test(env.namespace)) continue;
+    const shared2 = intersection(preview, tokens(env.namespace.replace(/\{env\}/g, env.name)));
+    if (shared2 !== void 0) {
+      problems.push(
+        `previews (\`${previews.namespace}\`) and environment \`${env.name}\` (\`${env.namespace}\`) share the cluster ${env.cluster} and both can produce namespace \`${shared2}\`: a preview could land in that environment's namespace. Give previews a fixed part no environment pattern can produce, e.g. \`{owner}-pr-{number}\` beside \`{owner}-{env}\``
+      );
+    }
+  }
+  return problems;
+}
+__name(previewNamespaceProblems, "previewNamespaceProblems");
+function tokens(pattern) {
+  const out = [];
+  for (let i = 0; i < pattern.length; ) {
+    if (pattern.startsWith("{owner}", i)) {
+      out.push({ slot: "owner" });
+      i += "{owner}".length;
+    } else if (pattern[i] === "\0") {
+      out.push({ slot: "number" });
+      i++;
+    } else {
+      out.push({ literal: pattern[i] });
+      i++;
+    }
+  }
+  return out;
+}
+__name(tokens, "tokens");
+function key(s) {
+  return `${s[0]},${s[1]},${s[2] ? 1 : 0}`;
+}
+__name(key, "key");
+function closure(pattern, state) {
+  const out = [state];
+  for (let s = state; s[0] < pattern.length; ) {
+    const token = pattern[s[0]];
+    if ("literal" in token || s[1] === 0 || s[2]) break;
+    s = [s[0] + 1, 0, false];
+    out.push(s);
+  }
+  return out;
+}
+__name(closure, "closure");
+function step(pattern, [i, n], c) {
+  const token = pattern[i];
+  if (token === void 0) return [];
+  if ("literal" in token) return token.literal === c ? closure(pattern, [i + 1, 0, false]) : [];
+  if (token.slot === "owner") {
+    if (!/^[a-z0-9-]$/.test(c) || n >= OWNER_MAX2 || n === 0 && c === "-") return [];
+    return closure(pattern, [i, n + 1, c === "-"]);
+  }
+  if (!/^[0-9]$/.test(c) || n >= NUMBER_MAX || n === 0 && c === "0") return [];
+  return closure(pattern, [i, n + 1, false]);
+}
+__name(step, "step");
+function accepts(pattern, state) {
+  return state[0] === pattern.length;
+}
+__name(accepts, "accepts");
+function intersection(a, b) {
+  const literals = new Set([...a, ...b].flatMap((t) => "literal" in t ? [t.literal] : []));
+  const letter = [..."abcdefghijklmnopqrstuvwxyz"].find((c) => !literals.has(c));
+  const alphabet = [.../* @__PURE__ */ new Set([...letter ? [letter] : [], ..."0123456789-", ...literals])];
+  const seen = /* @__PURE__ */ new Set();
+  let frontier = [];
+  for (const x of closure(a, [0, 0, false])) for (const y of closure(b, [0, 0, false])) frontier.push({ a: x, b: y, text: "" });
+  while (frontier.length > 0) {
+    const next = [];
+    for (const pair of frontier) {
+      const k = `${key(pair.a)}|${key(pair.b)}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      if (accepts(a, pair.a) && accepts(b, pair.b)) return pair.text;
+      for (const c of alphabet) {
+        for (const x of step(a, pair.a, c)) for (const y of step(b, pair.b, c)) next.push({ a: x, b: y, text: pair.text + c });
+      }
+    }
+    frontier = next;
+  }
+  return void 0;
+}
+__name(intersection, "intersection");
+
+// src/config/load.ts
+function loadConfig(text, file) {
+  const parsed = parseYaml(text, file);
+  const diagnostics = parsed.diagnostics.filter((d) => d.code !== "empty-file");
+  const done2 = /* @__PURE__ */ __name((config3) => ({
+    ...config3 && !hasErrors(diagnostics) ? { config: config3 } : {},
+    diagnostics: sortDiagnostics(diagnostics)
+  }), "done");
+  if (hasErrors(diagnostics)) return done2();
+  const value = parsed.value ?? {};
+  if (!isJsonObject(value)) {
+    const at = parsed.sourceMap.locate("");
+    diagnostics.push({
+      severity: "error",
+      code: "invalid-type",
+      message: `the config must be a mapping of settings (\`gitops\`, \`environments\`, \u2026), not ${Array.isArray(value) ? "a list" : "a single value"}`,
+      file,
+      line: at.line,
+      column: at.column,
+      path: ""
+    });
+    return done2();
+  }
+  const withDefaults5 = cloneJson(value);
+  const validate = configValidator;
+  if (!validate(withDefaults5)) {
+    diagnostics.push(
+      ...schemaDiagnostics(validate.errors ?? [], {
+        file,
+        site: /* @__PURE__ */ __name((path, at) => siteIn(parsed.sourceMap, path, at), "site"),
+        describe: /* @__PURE__ */ __name((path) => path === "" ? "the config" : `\`${dotted(parsePointer(path))}\``, "describe"),
+        wording: CONFIG_WORDING
+      })
+    );
+    return done2();
+  }
+  const config2 = resolveConfig(withDefaults5);
+  diagnostics.push(...semanticChecks(config2, file, parsed.sourceMap));
+  return done2(config2);
+}
+__name(loadConfig, "loadConfig");
+function semanticChecks(config2, file, sourceMap) {
+  const diagnostics = [];
+  const report2 = /* @__PURE__ */ __name((code, path, side, message, severity = "error") => {
+    diagnostics.push(locateFinding({ severity, code, message, at: { document: file, pointer: path, side } }, { file, sourceMap }));
+  }, "report");
+  if (config2.render.mode === "helm" && !config2.render.chart) {
+    report2(
+      "missing-field",
+      "/render/mode",
+      "value",
+      "`render.mode` is `helm` but `render.chart` is missing; add `chart:` with `repoURL`, `name` and `version`"
+    );
+  }
+  const valuesSchema = config2.render.chart?.valuesSchema;
+  if (typeof valuesSchema === "string" && /^[a-z][a-z0-9+.-]*:/i.test(valuesSchema)) {
+    report2(
+      "values-schema-url",
+      "/render/chart/valuesSchema",
+      "value",
+      `\`render.chart.valuesSchema\` is a URL (\`${valuesSchema}\`): Paved does not fetch it; commit the chart's values.schema.json next to the config and give its path, e.g. \`charts/values.schema.json\``
+    );
+  }
+  config2.environments.forEach((environment2, index) => {
+    if (environment2.promote.kind !== "after") return;
+    const after = environment2.promote.environment;
+    const position = config2.environments.findIndex((e) => e.name === after);
+    if (position >= 0 && position < index) return;
+    const earlier = config2.environments.slice(0, index).map((e) => `\`${e.name}\``);
+    report2(
+      "invalid-promotion",
+      pointer("environments", environment2.name, "promote", "after"),
+      "value",
+      `\`environments.${environment2.name}.promote.after\` is \`${after}\`, which is ${position < 0 ? "not an environment" : position === index ? "this environment itself" : "a later environment"}: it must name an earlier environment in the promotion order (${earlier.length > 0 ? earlier.join(", ") : "there is none: use `merge` or `manual`"})`
+    );
+  });
+  const ids = /* @__PURE__ */ new Map();
+  config2.policies.forEach((policy, index) => {
+    const first = ids.get(policy.id);
+    if (first !== void 0) {
+      report2("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is already used by policy ${first + 1}; ids must be unique`);
+    } else {
+      ids.set(policy.id, index);
+    }
+    if (BUILTIN_POLICY_IDS.includes(policy.id)) {
+      report2("duplicate-policy", pointer("policies", index, "id"), "value", `policy id \`${policy.id}\` is the id of a built-in policy; choose another`);
+    }
+  });
+  compilePolicies(config2.policies).forEach(({ error: error2 }, index) => {
+    if (error2) report2("invalid-policy", pointer("policies", index, "assert"), "key", `policy \`${config2.policies[index].id}\`: ${error2}`);
+  });
+  config2.policies.forEach((policy, index) => {
+    for (const unknown of unknownAssertFields(policy.assert)) {
+      report2(
+        "unknown-policy-field",
+        pointer("policies", index, "assert", ...unknown.at),
+        "key",
+        `policy \`${policy.id}\` checks \`${unknown.field}\`, which no unit has, so it never fires there` + (unknown.suggestion !== void 0 ? `; did you mean \`${unknown.suggestion}\`?` : ""),
+        "warning"
+      );
+    }
+  });
+  for (const problem of namespaceProblems(config2.environments)) {
+    report2("namespace-overlap", pointer("environments", problem.environment, "namespace"), "value", problem.message);
+  }
+  if (config2.previews) {
+    const { from } = config2.previews;
+    if (!config2.environments.some((env) => env.name === from)) {
+      report2("unknown-environment", "/previews/from", "value", `\`previews.from\` is \`${from}\`, which is not configured; the environments are ${config2.environments.map((e) => `\`${e.name}\``).join(", ")}`);
+    }
+    for (const problem of previewNamespaceProblems(config2.previews, config2.environments)) {
+      report2("namespace-overlap", "/previews/namespace", "value", problem);
+    }
+    for (const env of config2.environments) {
+      if (reservedForPreviews(env.name)) {
+        report2("reserved-environment", pointer("environments", env.name), "key", `environment \`${env.name}\` is a name previews use (\`preview\`, \`previews\`, \`pr-<number>\`); rename it`);
+      }
+    }
+  }
+  const environments = [...config2.environments.map((e) => e.name), ...config2.previews ? ["preview"] : []];
+  config2.policies.forEach((policy, index) => {
+    (policy.match?.environments ?? []).forEach((name, item) => {
+      if (!environments.includes(name)) {
+        report2(
+          "unknown-environment",
+          pointer("policies", index, "match", "environments", item),
+          "value",
+          `policy \`${policy.id}\` matches environment \`${name}\`, which is not configured; it will never apply there`,
+          "warning"
+        );
+      }
+    });
+  });
+  return diagnostics;
+}
+__name(semanticChecks, "semanticChecks");
+
+// src/settings/load.ts
+async function loadOrgSettings(source, request2) {
+  const text = await source.readText(request2.configPath);
+  if (text === null) {
+    return { ok: true, config: DEFAULT_CONFIG, configured: false, location: request2.location, templates: defaultTemplates(), renderOptions: {}, diagnostics: [] };
+  }
+  return settingsFromConfigText(source, text, request2);
+}
+__name(loadOrgSettings, "loadOrgSettings");
+async function settingsFromConfigText(source, text, request2) {
+  const loaded = loadConfig(text, request2.file);
+  if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: request2.location, diagnostics: loaded.diagnostics };
+  const files = await readConfigFiles(source, loaded.config, { ...request2, text });
+  const diagnostics = [...loaded.diagnostics, ...files.diagnostics];
+  if (hasErrors(diagnostics)) return { ok: false, location: request2.location, diagnostics };
+  return { ok: true, config: loaded.config, configured: true, location: request2.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics };
+}
+__name(settingsFromConfigText, "settingsFromConfigText");
+async function readConfigFiles(source, config2, at) {
+  const problem = /* @__PURE__ */ __name((code, pointer2, message) => ({ severity: "error", code, message, at: { document: at.file, pointer: pointer2, side: "value" } }), "problem");
+  const templates = await readTemplates(source, config2.render.templates, at.configPath, problem);
+  const schemaPath = config2.render.mode === "helm" ? config2.render.chart?.valuesSchema ?? null : null;
+  const schema2 = await readValuesSchema(source, schemaPath, at.configPath, problem);
+  const findings = [...templates.findings, ...schema2.findings];
+  const document = findings.length > 0 ? { file: at.file, sourceMap: parseYaml(at.text, at.file).sourceMap } : void 0;
+  return {
+    templates: templates.templates,
+    renderOptions: schema2.valuesSchema ? { valuesSchema: schema2.valuesSchema } : {},
+    diagnostics: document ? findings.map((finding) => locateFinding(finding, document)) : []
+  };
+}
+__name(readConfigFiles, "readConfigFiles");
+async function readTemplates(source, folder, configPath, problem) {
+  if (folder === null) return { templates: defaultTemplates(), findings: [] };
+  const missing = /* @__PURE__ */ __name(() => ({ templates: defaultTemplates(), findings: [problem("templates-not-found", "/render/templates", `render.templates: the folder \`${folder}\` was not found in ${source.name}`)] }), "missing");
+  const dir = configRelativePath(configPath, folder);
+  if (dir === null) return missing();
+  const entries2 = await source.listFiles(dir);
+  if (entries2 === null) return missing();
+  const sources = {};
+  const files = {};
+  for (const entry of entries2.filter((e) => e.name.endsWith(TEMPLATE_SUFFIX))) {
+    const text = await source.readText(entry.path);
+    if (text === null) continue;
+    sources[entry.name] = text;
+    files[entry.name] = source.displayName(entry.path);
+  }
+  return { templates: templateSetWith(sources, files), findings: [] };
+}
+__name(readTemplates, "readTemplates");
+async function readValuesSchema(source, location2, configPath, problem) {
+  if (location2 === null) return { findings: [] };
+  const pointer2 = "/render/chart/valuesSchema";
+  const path = configRelativePath(configPath, location2);
+  if (path === null) return { findings: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` must be a path in ${source.name}`)] };
+  const text = await source.readText(path);
+  if (text === null) return { findings: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
+  let schema2;
+  try {
+    schema2 = JSON.parse(text);
+  } catch (error2) {
+    return { findings: [problem("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`)] };
+  }
+  if (typeof schema2 !== "object" || schema2 === null || Array.isArray(schema2)) {
+    return { findings: [problem("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not a JSON Schema (not a JSON object)`)] };
+  }
+  return { valuesSchema: schema2, findings: [] };
+}
+__name(readValuesSchema, "readValuesSchema");
+
 // src/github/read-file.ts
 async function readFileAt(gh, repo, path, ref) {
   try {
@@ -74667,6 +74625,13 @@ function reportContext(repo, source, manifestPath, htmlUrl) {
   };
 }
 __name(reportContext, "reportContext");
+function webRoot(repo, htmlUrl) {
+  if (!htmlUrl) return "https://github.com";
+  const suffix = `/${fullName(repo)}`;
+  const url = htmlUrl.replace(/\/+$/, "");
+  return url.toLowerCase().endsWith(suffix.toLowerCase()) ? url.slice(0, -suffix.length) : new URL(url).origin;
+}
+__name(webRoot, "webRoot");
 function deployedContext(repo, config2, deployed, indexPath2, htmlUrl) {
   const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
   const host = webUrl.slice(0, webUrl.length - fullName(repo).length - 1);
@@ -74678,7 +74643,7 @@ function deployedContext(repo, config2, deployed, indexPath2, htmlUrl) {
 }
 __name(deployedContext, "deployedContext");
 
-// src/github/pull-request-plan.ts
+// src/flows/pull-request-plan.ts
 var MAX_BLOBS_FOR_DIFFS = 40;
 async function planPullRequest(gh, target) {
   const { repo } = target;
@@ -74710,7 +74675,7 @@ async function pullsWithHead(gh, target) {
 __name(pullsWithHead, "pullsWithHead");
 async function checkAndReport(gh, target, settings, manifestPath, head, base, pulls) {
   const { repo } = target;
-  const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
+  const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false, quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
     const judge = /* @__PURE__ */ __name((pull, baseText) => judgePull(gh, target, settings, manifestPath, head, baseText, pull), "judge");
@@ -74817,6 +74782,46 @@ async function replanPullRequestsInto(gh, branch, common2) {
   return open2.length;
 }
 __name(replanPullRequestsInto, "replanPullRequestsInto");
+
+// src/flows/pull-request-trigger.ts
+var PLAN_EVENTS = [
+  "pull_request.opened",
+  "pull_request.synchronize",
+  "pull_request.reopened",
+  "pull_request.ready_for_review",
+  "pull_request.edited",
+  "pull_request_review.submitted",
+  "pull_request_review.dismissed"
+];
+function movesPlanInputs(payload) {
+  return payload.action !== "edited" || Boolean(payload.changes?.base);
+}
+__name(movesPlanInputs, "movesPlanInputs");
+function plansPullRequest(name, payload) {
+  const event = `${name === "pull_request_target" ? "pull_request" : name}.${payload.action}`;
+  return PLAN_EVENTS.includes(event) && movesPlanInputs(payload) && payload.pull_request?.state === "open";
+}
+__name(plansPullRequest, "plansPullRequest");
+
+// src/github/push-trigger.ts
+var ZERO_SHA = /^0+$/;
+var PAYLOAD_COMMIT_LIMIT = 20;
+function pushesDefaultBranch(push) {
+  return !push.deleted && !ZERO_SHA.test(push.after) && push.ref === `refs/heads/${push.defaultBranch}`;
+}
+__name(pushesDefaultBranch, "pushesDefaultBranch");
+async function pushChangesManifest(gh, repo, push, manifestPath) {
+  const complete = !ZERO_SHA.test(push.before) && push.commits.length > 0 && push.commits.length < PAYLOAD_COMMIT_LIMIT;
+  if (complete) {
+    return push.commits.some((c) => [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []].includes(manifestPath));
+  }
+  const [before, after] = await Promise.all([
+    ZERO_SHA.test(push.before) ? Promise.resolve(null) : readFileSha(gh, repo, manifestPath, push.before),
+    readFileSha(gh, repo, manifestPath, push.after)
+  ]);
+  return before !== after;
+}
+__name(pushChangesManifest, "pushChangesManifest");
 
 // src/report/environment-line.ts
 var DEPLOYMENTS_START = "<!-- paved:deployments -->";
@@ -75057,7 +75062,7 @@ function short(commit) {
 }
 __name(short, "short");
 
-// src/gitops/deploy.ts
+// src/flows/deploy.ts
 async function deploy(inputs) {
   const attempts = Math.max(1, inputs.retry?.attempts ?? 5);
   const sleep = inputs.retry?.sleep ?? ((ms) => new Promise((resolve5) => setTimeout(resolve5, ms)));
@@ -75260,7 +75265,7 @@ function reviewBranch(sourceRepository, environment2) {
 }
 __name(reviewBranch, "reviewBranch");
 
-// src/github/environment-gate.ts
+// src/flows/environment-gate.ts
 function gatedEnvironments(config2) {
   return new Set(config2.environments.filter((e) => e.mode === "pull-request").map((e) => e.name));
 }
@@ -75334,7 +75339,7 @@ Merging this pull request deploys these changes to \`${environment2}\`; Paved up
 }
 __name(proposeGated, "proposeGated");
 
-// src/github/approval-gate.ts
+// src/flows/approval-gate.ts
 async function approvalGate(gh, input2) {
   const protectedEnvironments = input2.config.environments.filter((e) => e.approval).map((e) => e.name);
   if (protectedEnvironments.length === 0) return { approvals: [], withheld: /* @__PURE__ */ new Set() };
@@ -75388,27 +75393,7 @@ function shortSha2(sha) {
 }
 __name(shortSha2, "shortSha");
 
-// src/github/push-trigger.ts
-var ZERO_SHA = /^0+$/;
-var PAYLOAD_COMMIT_LIMIT = 20;
-function pushesDefaultBranch(push) {
-  return !push.deleted && !ZERO_SHA.test(push.after) && push.ref === `refs/heads/${push.defaultBranch}`;
-}
-__name(pushesDefaultBranch, "pushesDefaultBranch");
-async function pushChangesManifest(gh, repo, push, manifestPath) {
-  const complete = !ZERO_SHA.test(push.before) && push.commits.length > 0 && push.commits.length < PAYLOAD_COMMIT_LIMIT;
-  if (complete) {
-    return push.commits.some((c) => [...c.added ?? [], ...c.modified ?? [], ...c.removed ?? []].includes(manifestPath));
-  }
-  const [before, after] = await Promise.all([
-    ZERO_SHA.test(push.before) ? Promise.resolve(null) : readFileSha(gh, repo, manifestPath, push.before),
-    readFileSha(gh, repo, manifestPath, push.after)
-  ]);
-  return before !== after;
-}
-__name(pushChangesManifest, "pushChangesManifest");
-
-// src/github/push-apply.ts
+// src/flows/push-apply.ts
 async function applyPush(gh, target) {
   const { repo } = target;
   if (!pushesDefaultBranch(target)) return { status: "skipped", reason: "not the default branch" };
@@ -75419,7 +75404,7 @@ async function applyPush(gh, target) {
     target.log.warn({ config: settings.location }, "no gitops.repository configured: nothing to apply");
     return { status: "skipped", reason: "no GitOps repository configured" };
   }
-  const check = await startCheck(gh, repo, target.after, target.deliveryId);
+  const check = await startCheck(gh, repo, target.after, target.deliveryId, { quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   const ctx = reportContext(repo, { ...sourceOf(repo, target.repositoryId), sha: target.after }, manifestPath, target.htmlUrl);
   let landed;
@@ -75479,7 +75464,7 @@ async function applyPush(gh, target) {
         lastFull = direct.lastFull;
         return direct.planner;
       }, "wrap"),
-      retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry, admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit") }
+      retry: { ...target.retry, admit: /* @__PURE__ */ __name((plan) => admitPush(gh, repo, target, plan), "admit") }
     });
     const outcome = deployed.status === "noop" ? { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts } : deployed.status === "invalid-commit" ? { status: "invalid", plan: unplannable(deployed.diagnostics), attempts: deployed.attempts } : "plan" in deployed ? deployed : { status: "conflict", plan: lastFull() ?? unplannable([]), attempts: deployed.attempts };
     if ("decision" in deployed) {
@@ -75522,7 +75507,7 @@ async function applyPush(gh, target) {
       return { ...outcome, withheld };
     }
     landed = outcome.sha;
-    const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
+    const commitUrl = `${webRoot(repo, target.htmlUrl)}/${fullName(gitops)}/commit/${outcome.sha}`;
     const links = {};
     for (const unit of desired.units) links[linkKey(unit)] = unitLinks(config2, unit);
     const applied = { ...ctx, applied: { commitUrl, links } };
@@ -75563,6 +75548,62 @@ __name(admitPush, "admitPush");
 
 // src/action/settings.ts
 import { relative as relative2, resolve as resolve3 } from "node:path";
+
+// src/settings/local-files.ts
+import { readdir as readdir2, readFile, realpath } from "node:fs/promises";
+import { basename, dirname as dirname2, isAbsolute, join as join2, relative, resolve as resolve2, sep as sep2 } from "node:path";
+var ABSENT = /* @__PURE__ */ new Set(["ENOENT", "ENOTDIR", "EISDIR"]);
+function absent(error2) {
+  return ABSENT.has(error2.code ?? "");
+}
+__name(absent, "absent");
+function localFiles(root3, name) {
+  const at = /* @__PURE__ */ __name((path) => join2(root3, ...path.split("/")), "at");
+  let realRoot;
+  const contained = /* @__PURE__ */ __name(async (path) => {
+    realRoot ??= realpath(root3);
+    const [real, top] = await Promise.all([realpath(at(path)), realRoot]);
+    const inside = relative(top, real);
+    return inside === "" || !(inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) ? real : null;
+  }, "contained");
+  return {
+    name,
+    async readText(path) {
+      try {
+        const real = await contained(path);
+        return real === null ? null : await readFile(real, "utf8");
+      } catch (error2) {
+        if (absent(error2)) return null;
+        throw error2;
+      }
+    },
+    async listFiles(folder) {
+      let entries2;
+      try {
+        const real = await contained(folder);
+        if (real === null) return null;
+        entries2 = await readdir2(real, { withFileTypes: true });
+      } catch (error2) {
+        if (absent(error2)) return null;
+        throw error2;
+      }
+      return entries2.filter((entry) => entry.isFile()).map((entry) => entry.name).sort().map((file) => ({ name: file, path: folder === "." || folder === "" ? file : `${folder}/${file}` }));
+    },
+    displayName: at
+  };
+}
+__name(localFiles, "localFiles");
+function localConfigRoot(base, configPath) {
+  const absolute = resolve2(base, configPath);
+  const inside = relative(base, absolute);
+  if (inside === "" || inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) {
+    return { root: dirname2(absolute), configPath: basename(absolute) };
+  }
+  return { root: resolve2(base), configPath: inside.split(sep2).join("/") };
+}
+__name(localConfigRoot, "localConfigRoot");
+
+// src/action/settings.ts
 async function workspaceSettings(workspace, configPath, manifest) {
   const absolute = resolve3(workspace, configPath);
   const file = relative2(workspace, absolute) || configPath;
@@ -75586,13 +75627,13 @@ __name(workspaceSettings, "workspaceSettings");
 
 // src/action/runner.ts
 var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request_target", "pull_request", "pull_request_review"]);
-var PLAN_ACTIONS = /* @__PURE__ */ new Set(["opened", "synchronize", "reopened", "ready_for_review", "edited", "submitted", "dismissed"]);
 async function runAction(env, deps) {
   let inputs;
   try {
     const context = readContext(env);
     inputs = readInputs(env);
     const event = await readEvent(context.eventPath);
+    deps = { ...deps, retry: { attempts: applyAttempts(env), ...deps.retry }, quickCheckMs: quickCheckMs(env) };
     if (PULL_REQUEST_EVENTS.has(context.eventName)) return await onPullRequest(context, inputs, event, deps);
     if (context.eventName === "push") return await onPush(context, inputs, event, deps);
     return { failed: `Paved runs on pull_request_target, pull_request and push events, not on \`${context.eventName}\`: see action/README.md for the workflow` };
@@ -75605,8 +75646,7 @@ __name(runAction, "runAction");
 async function onPullRequest(context, inputs, event, deps) {
   const pr = event.pull_request;
   if (!pr) throw new ActionError(`the ${context.eventName} event payload has no pull_request`);
-  const baseMoved = event.action !== "edited" || Boolean(event.changes?.base);
-  if (!PLAN_ACTIONS.has(event.action) || !baseMoved || pr.state !== "open") {
+  if (!plansPullRequest(context.eventName, event)) {
     deps.log.info(`Paved: nothing to plan for a${pr.state === "open" ? "" : " closed"} pull request ${event.action ?? ""} event`);
     return {};
   }
@@ -75624,6 +75664,7 @@ async function onPullRequest(context, inputs, event, deps) {
     defaultBranch: event.repository?.default_branch,
     author: { login: inputs.commentAuthor },
     deliveryId: context.runId,
+    quickCheckMs: deps.quickCheckMs,
     log: flowLog(deps.log),
     htmlUrl: event.repository?.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
     settings,
@@ -75690,8 +75731,15 @@ __name(refuseConfigFromTheBranch, "refuseConfigFromTheBranch");
 async function onPush(context, inputs, event, deps) {
   const repository = event.repository;
   if (!repository?.default_branch) throw new ActionError("the push event payload has no repository.default_branch");
-  const isDefault = !event.deleted && event.ref === `refs/heads/${repository.default_branch}`;
-  if (!isDefault) {
+  const push = {
+    ref: event.ref,
+    before: event.before,
+    after: event.after,
+    deleted: Boolean(event.deleted),
+    defaultBranch: repository.default_branch,
+    commits: event.commits ?? []
+  };
+  if (!pushesDefaultBranch(push)) {
     deps.log.info(`Paved: ${event.ref} is not the default branch (${repository.default_branch}); only merges there deploy`);
     return {};
   }
@@ -75708,13 +75756,9 @@ async function onPush(context, inputs, event, deps) {
   const result2 = await applyPush(gh, {
     repo: context.repo,
     ...repositoryId(event),
-    ref: event.ref,
-    before: event.before,
-    after: event.after,
-    deleted: Boolean(event.deleted),
-    defaultBranch: repository.default_branch,
-    commits: event.commits ?? [],
+    ...push,
     deliveryId: context.runId,
+    quickCheckMs: deps.quickCheckMs,
     log: flowLog(deps.log),
     htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
     author: { login: inputs.commentAuthor },
@@ -75729,6 +75773,7 @@ async function onPush(context, inputs, event, deps) {
       defaultBranch: repository.default_branch,
       author: { login: inputs.commentAuthor },
       deliveryId: context.runId,
+      quickCheckMs: deps.quickCheckMs,
       log: flowLog(deps.log),
       htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
       settings,
@@ -75795,8 +75840,8 @@ function invalid(plan, settings, what) {
 __name(invalid, "invalid");
 function flowLog(log2) {
   const line = /* @__PURE__ */ __name((fields, message) => {
-    const details = Object.entries(fields ?? {}).map(([key2, value]) => `${key2}=${value instanceof Error ? value.message : JSON.stringify(value)}`).join(" ");
-    return `paved: ${message ?? ""}${details ? ` (${details})` : ""}`;
+    const details = Object.entries(fields).map(([key2, value]) => `${key2}=${value instanceof Error ? value.message : JSON.stringify(value)}`).join(" ");
+    return `paved: ${message}${details ? ` (${details})` : ""}`;
   }, "line");
   return {
     info: /* @__PURE__ */ __name((fields, message) => log2.info(line(fields, message)), "info"),

@@ -5,15 +5,19 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
-import { formatGithub } from "../cli/io.js";
+import { formatGithub } from "../report/workflow-commands.js";
 import type { Diagnostic } from "../core/diagnostic.js";
-import type { RetryOptions } from "../gitops/writer.js";
+import type { Log } from "../core/log.js";
+import { applyAttempts, quickCheckMs } from "../core/shell-env.js";
+import type { RetryOptions } from "../flows/apply.js";
 import { GitOpsUnreachableError } from "../gitops/github.js";
 import { fullName, httpStatus, type GitHub } from "../github/client.js";
 import type { OrgSettings } from "../github/org-settings.js";
 import { headOf } from "../github/find-pull-request.js";
-import { planPullRequest, replanPullRequestsInto, type PullRequestTarget } from "../github/pull-request-plan.js";
-import { applyPush } from "../github/push-apply.js";
+import { planPullRequest, replanPullRequestsInto } from "../flows/pull-request-plan.js";
+import { plansPullRequest } from "../flows/pull-request-trigger.js";
+import { pushesDefaultBranch, type PushFacts } from "../github/push-trigger.js";
+import { applyPush } from "../flows/push-apply.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import type { Plan } from "../plan/types.js";
 import { ActionError, readContext, readInputs, type ActionContext, type ActionInputs, type ClientLog } from "./inputs.js";
@@ -29,8 +33,10 @@ export interface ActionDeps {
   /** A client for a token: `actionClient` in the entry, a throttling-free one in tests. */
   client(token: string): GitHub;
   log: ActionLog;
-  /** Backoff between apply attempts (tests make it instant). */
+  /** Backoff between apply attempts (tests make it instant); the attempts come from `PAVED_APPLY_ATTEMPTS`. */
   retry?: RetryOptions;
+  /** From `PAVED_QUICK_CHECK_MS` (see core/shell-env.ts). */
+  quickCheckMs?: number;
 }
 
 export interface ActionResult {
@@ -39,7 +45,6 @@ export interface ActionResult {
 }
 
 const PULL_REQUEST_EVENTS = new Set(["pull_request_target", "pull_request", "pull_request_review"]);
-const PLAN_ACTIONS = new Set(["opened", "synchronize", "reopened", "ready_for_review", "edited", "submitted", "dismissed"]);
 
 /** Never throws: every failure comes back as the step's message. */
 export async function runAction(env: NodeJS.ProcessEnv, deps: ActionDeps): Promise<ActionResult> {
@@ -48,6 +53,7 @@ export async function runAction(env: NodeJS.ProcessEnv, deps: ActionDeps): Promi
     const context = readContext(env);
     inputs = readInputs(env);
     const event = await readEvent(context.eventPath);
+    deps = { ...deps, retry: { attempts: applyAttempts(env), ...deps.retry }, quickCheckMs: quickCheckMs(env) };
     if (PULL_REQUEST_EVENTS.has(context.eventName)) return await onPullRequest(context, inputs, event, deps);
     if (context.eventName === "push") return await onPush(context, inputs, event, deps);
     return { failed: `Paved runs on pull_request_target, pull_request and push events, not on \`${context.eventName}\`: see action/README.md for the workflow` };
@@ -62,8 +68,7 @@ export async function runAction(env: NodeJS.ProcessEnv, deps: ActionDeps): Promi
 async function onPullRequest(context: ActionContext, inputs: ActionInputs, event: any, deps: ActionDeps): Promise<ActionResult> {
   const pr = event.pull_request;
   if (!pr) throw new ActionError(`the ${context.eventName} event payload has no pull_request`);
-  const baseMoved = event.action !== "edited" || Boolean(event.changes?.base);
-  if (!PLAN_ACTIONS.has(event.action) || !baseMoved || pr.state !== "open") {
+  if (!plansPullRequest(context.eventName, event)) {
     deps.log.info(`Paved: nothing to plan for a${pr.state === "open" ? "" : " closed"} pull request ${event.action ?? ""} event`);
     return {};
   }
@@ -81,6 +86,7 @@ async function onPullRequest(context: ActionContext, inputs: ActionInputs, event
     defaultBranch: event.repository?.default_branch,
     author: { login: inputs.commentAuthor },
     deliveryId: context.runId,
+    quickCheckMs: deps.quickCheckMs,
     log: flowLog(deps.log),
     htmlUrl: event.repository?.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
     settings,
@@ -158,8 +164,16 @@ async function refuseConfigFromTheBranch(gh: GitHub, context: ActionContext, inp
 async function onPush(context: ActionContext, inputs: ActionInputs, event: any, deps: ActionDeps): Promise<ActionResult> {
   const repository = event.repository;
   if (!repository?.default_branch) throw new ActionError("the push event payload has no repository.default_branch");
-  const isDefault = !event.deleted && event.ref === `refs/heads/${repository.default_branch}`;
-  if (!isDefault) {
+  const push: PushFacts = {
+    ref: event.ref,
+    before: event.before,
+    after: event.after,
+    deleted: Boolean(event.deleted),
+    defaultBranch: repository.default_branch,
+    commits: event.commits ?? [],
+  };
+  // The App's filter: only the default branch deploys.
+  if (!pushesDefaultBranch(push)) {
     deps.log.info(`Paved: ${event.ref} is not the default branch (${repository.default_branch}); only merges there deploy`);
     return {};
   }
@@ -176,13 +190,9 @@ async function onPush(context: ActionContext, inputs: ActionInputs, event: any, 
   const result = await applyPush(gh, {
     repo: context.repo,
     ...repositoryId(event),
-    ref: event.ref,
-    before: event.before,
-    after: event.after,
-    deleted: Boolean(event.deleted),
-    defaultBranch: repository.default_branch,
-    commits: event.commits ?? [],
+    ...push,
     deliveryId: context.runId,
+    quickCheckMs: deps.quickCheckMs,
     log: flowLog(deps.log),
     htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
     author: { login: inputs.commentAuthor },
@@ -198,6 +208,7 @@ async function onPush(context: ActionContext, inputs: ActionInputs, event: any, 
       defaultBranch: repository.default_branch,
       author: { login: inputs.commentAuthor },
       deliveryId: context.runId,
+      quickCheckMs: deps.quickCheckMs,
       log: flowLog(deps.log),
       htmlUrl: repository.html_url ?? `${context.serverUrl}/${fullName(context.repo)}`,
       settings,
@@ -270,19 +281,19 @@ function invalid(plan: Plan, settings: OrgSettings, what: string): string {
 }
 
 /** The flows log like Probot (pino: an object, then a message); the Action prints one line. */
-function flowLog(log: ActionLog): PullRequestTarget["log"] {
-  const line = (fields: unknown, message?: string) => {
-    const details = Object.entries((fields ?? {}) as Record<string, unknown>)
+function flowLog(log: ActionLog): Pick<Log, "info" | "warn" | "error"> {
+  const line = (fields: Record<string, unknown>, message: string) => {
+    const details = Object.entries(fields)
       .map(([key, value]) => `${key}=${value instanceof Error ? value.message : JSON.stringify(value)}`)
       .join(" ");
-    return `paved: ${message ?? ""}${details ? ` (${details})` : ""}`;
+    return `paved: ${message}${details ? ` (${details})` : ""}`;
   };
   return {
-    info: (fields: unknown, message?: string) => log.info(line(fields, message)),
-    warn: (fields: unknown, message?: string) => log.warning(line(fields, message)),
+    info: (fields, message) => log.info(line(fields, message)),
+    warn: (fields, message) => log.warning(line(fields, message)),
     // The failure itself becomes the step's message; the log keeps the details.
-    error: (fields: unknown, message?: string) => log.info(line(fields, message)),
-  } as unknown as PullRequestTarget["log"];
+    error: (fields, message) => log.info(line(fields, message)),
+  };
 }
 
 function failureMessage(error: unknown, inputs: ActionInputs | undefined): string {

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunctionOptions, Probot } from "probot";
 import { parseArgoEvent } from "../feedback/argocd-event.js";
-import { recordArgoEvent, sweepOverdue, type FeedbackClients } from "../github/argocd-feedback.js";
+import { recordArgoEvent, sweepOverdue, type FeedbackClients } from "../flows/argocd-feedback.js";
 import { keyedLock } from "../github/keyed-lock.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import { GITHUB_REQUEST_TIMEOUT_MS } from "./request-timeout.js";

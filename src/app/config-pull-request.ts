@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { checkConfigPullRequest } from "../github/config-pull-request.js";
+import { checkConfigPullRequest } from "../flows/config-pull-request.js";
 
 /** A pull request in the org's `.github` repository: check the proposed org config (its own check run); called by onPullRequest. */
 export async function onConfigPullRequest(context: Context<"pull_request">): Promise<void> {

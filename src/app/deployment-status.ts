@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { promoteAfterHealthy } from "../github/deploy-command.js";
+import { promoteAfterHealthy } from "../flows/deploy-command.js";
 
 /**
  * A Paved deployment reported `success` (Argo CD feedback: the environment is healthy with that

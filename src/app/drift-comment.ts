@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { revertDrift } from "../github/drift.js";
+import { revertDrift } from "../flows/drift.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import { sameRepository } from "../core/provenance.js";
 import { appSlug } from "./app-identity.js";

@@ -1,7 +1,8 @@
 import type { ApplicationFunctionOptions, Probot } from "probot";
+import { PLAN_EVENTS } from "../flows/pull-request-trigger.js";
 import { rememberApp } from "./app-identity.js";
 import { mountArgoFeedback } from "./argocd-receiver.js";
-import { onCheckRunRerequested } from "./check-run.js";
+import { onCheckRunRerequested } from "./check-rerun.js";
 import { onDriftComment } from "./drift-comment.js";
 import { withGitHubObservation } from "./github-observer.js";
 import { onDeploymentStatus } from "./deployment-status.js";
@@ -14,15 +15,7 @@ import { onPush } from "./push.js";
 import { withRequestTimeout } from "./request-timeout.js";
 
 /** The events Paved acts on; the webhook endpoint acknowledges every other one without queueing it. */
-export const PULL_REQUEST_EVENTS = [
-  "pull_request.opened",
-  "pull_request.synchronize",
-  "pull_request.reopened",
-  "pull_request.ready_for_review",
-  "pull_request.edited",
-  "pull_request_review.submitted",
-  "pull_request_review.dismissed",
-] as const;
+export const PULL_REQUEST_EVENTS = PLAN_EVENTS;
 /** Preview-only pull request events (labels and closing); opened, reopened and synchronize also reach previews through onPullRequest. */
 export const PREVIEW_EVENTS = ["pull_request.labeled", "pull_request.unlabeled", "pull_request.closed"] as const;
 export const HANDLED_EVENTS: readonly string[] = [...PULL_REQUEST_EVENTS, ...PREVIEW_EVENTS, "check_run.rerequested", "issue_comment.created", "push", "deployment_status.created", "merge_group.checks_requested"];

@@ -1,8 +1,9 @@
 import type { Context } from "probot";
+import { quickCheckMs } from "../core/shell-env.js";
 import { NO_RETRY } from "../github/client.js";
-import { runDeployCommand, type DeployCommand } from "../github/deploy-command.js";
+import { runDeployCommand, type DeployCommand } from "../flows/deploy-command.js";
 import { headOf } from "../github/find-pull-request.js";
-import { planPullRequest } from "../github/pull-request-plan.js";
+import { planPullRequest } from "../flows/pull-request-plan.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { appAuthor } from "./author.js";
@@ -68,8 +69,10 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
       defaultBranch: repository.default_branch,
       author: await appAuthor(context),
       deliveryId: context.id,
+      quickCheckMs: quickCheckMs(process.env),
       computeDesired: offThread(jobScope(context.id)?.signal),
       log: context.log,
+      htmlUrl: repository.html_url,
       rerun: true,
     });
   } finally {

@@ -1,5 +1,6 @@
 import type { Context } from "probot";
-import { planMergeGroup } from "../github/merge-group.js";
+import { quickCheckMs } from "../core/shell-env.js";
+import { planMergeGroup } from "../flows/merge-group.js";
 import { appAuthor } from "./author.js";
 
 /** `merge_group.checks_requested`: the `Paved` check on the group's head commit; never an apply. */
@@ -15,6 +16,7 @@ export async function onMergeGroup(context: Context<"merge_group.checks_requeste
     baseRef: group.base_ref,
     defaultBranch: repository.default_branch,
     deliveryId: context.id,
+    quickCheckMs: quickCheckMs(process.env),
     log: context.log,
     author: await appAuthor(context),
     htmlUrl: repository.html_url,

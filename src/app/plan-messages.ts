@@ -2,7 +2,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
 import type { SourceMapData } from "../document/source-map.js";
-import type { DesiredState } from "../plan/pipeline.js";
+import type { DesiredState } from "../plan/types.js";
 import type { RenderOptions } from "../render/index.js";
 import type { TemplateSources } from "../render/templates.js";
 

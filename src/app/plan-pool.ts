@@ -13,7 +13,8 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { packagePath } from "../core/package-root.js";
 import { SourceMapBuilder } from "../document/source-map.js";
-import type { ComputeDesired, DesiredState, PipelineInput } from "../plan/pipeline.js";
+import type { ComputeDesired, PipelineInput } from "../flows/pipeline.js";
+import type { DesiredState } from "../plan/types.js";
 import type { DesiredData, PlanReply, PlanRequest } from "./plan-messages.js";
 
 /** Plans at once (at least two, so one slow plan never holds every other); more wait their turn. */

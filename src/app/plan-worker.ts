@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { parentPort } from "node:worker_threads";
 import type { SourceMapBuilder } from "../document/source-map.js";
-import { desiredState } from "../plan/pipeline.js";
+import { desiredState } from "../flows/pipeline.js";
 import { defaultTemplates } from "../render/load-templates.js";
 import { compileTemplateSet, type CompiledTemplateSet } from "../render/templates.js";
 import type { PlanReply, PlanRequest } from "./plan-messages.js";

@@ -7,7 +7,7 @@
 import type { ApplicationFunctionOptions, Probot } from "probot";
 import { Octokit } from "octokit";
 import type { GitHub } from "../github/client.js";
-import { PortalFactsCache } from "../github/portal-facts.js";
+import { PortalFactsCache } from "../flows/portal-facts.js";
 import { githubPortalAccess } from "../github/portal-access.js";
 import { portalHandler } from "../portal/http.js";
 

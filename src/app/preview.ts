@@ -1,5 +1,5 @@
 import type { Context } from "probot";
-import { previewPullRequest, type PreviewTrigger } from "../github/previews.js";
+import { previewPullRequest, type PreviewTrigger } from "../flows/previews.js";
 import { hasWriteAccess } from "../github/write-access.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { NO_RETRY } from "../github/client.js";

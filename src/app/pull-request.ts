@@ -1,9 +1,11 @@
 import type { Context } from "probot";
+import { quickCheckMs } from "../core/shell-env.js";
 import { headOf } from "../github/find-pull-request.js";
-import { previewFleet } from "../github/fleet-rerender.js";
+import { previewFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { appAuthor } from "./author.js";
-import { planPullRequest } from "../github/pull-request-plan.js";
+import { planPullRequest } from "../flows/pull-request-plan.js";
+import { plansPullRequest } from "../flows/pull-request-trigger.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { onConfigPullRequest } from "./config-pull-request.js";
@@ -14,10 +16,8 @@ type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review
 
 export async function onPullRequest(context: PullRequestContext): Promise<void> {
   const { payload } = context;
-  // An edit recomputes only when it moved the base branch (the plan's other input).
-  if (payload.action === "edited" && !("changes" in payload && payload.changes && "base" in payload.changes)) return;
+  if (!plansPullRequest(context.name, payload)) return;
   const pr = payload.pull_request;
-  if (pr.state !== "open") return;
   // In the org's `.github` repository, a changed org config gets its own check (a no-op elsewhere)…
   if (context.name === "pull_request" && ["opened", "synchronize", "reopened"].includes(payload.action)) {
     await onConfigPullRequest(context as Context<"pull_request">);
@@ -26,7 +26,7 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   // …and the fleet re-render it would cause, as the Paved check and one comment.
   if (isOrgSettingsRepo(repo) && payload.action !== "submitted" && payload.action !== "dismissed") {
     const fromFork = (pr.head.repo?.full_name ?? "").toLowerCase() !== payload.repository.full_name.toLowerCase();
-    const target = { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, deliveryId: context.id, log: context.log, htmlUrl: payload.repository.html_url };
+    const target = { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, deliveryId: context.id, log: context.log, htmlUrl: payload.repository.html_url, quickCheckMs: quickCheckMs(process.env) };
     await previewFleet(context.octokit, { ...target, org: repo.owner, fromFork, public: !payload.repository.private, author: await appAuthor(context) });
     return;
   }
@@ -44,6 +44,7 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     deliveryId: context.id,
+    quickCheckMs: quickCheckMs(process.env),
     computeDesired: offThread(jobScope(context.id)?.signal),
     log: context.log,
     htmlUrl: payload.repository.html_url,

@@ -1,11 +1,12 @@
 import type { Context } from "probot";
+import { applyAttempts, quickCheckMs } from "../core/shell-env.js";
 import { sameRepository } from "../core/provenance.js";
-import { checkDrift } from "../github/drift.js";
-import { rerenderFleet } from "../github/fleet-rerender.js";
+import { checkDrift } from "../flows/drift.js";
+import { rerenderFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { readOrgSettings } from "../github/org-settings.js";
-import { replanPullRequestsInto } from "../github/pull-request-plan.js";
-import { applyPush } from "../github/push-apply.js";
+import { replanPullRequestsInto } from "../flows/pull-request-plan.js";
+import { applyPush } from "../flows/push-apply.js";
 import { pushesDefaultBranch } from "../github/push-trigger.js";
 import { appSlug } from "./app-identity.js";
 import { appAuthor } from "./author.js";
@@ -23,8 +24,10 @@ export async function onPush(context: Context<"push">): Promise<void> {
     defaultBranch: payload.repository.default_branch,
     commits: payload.commits,
     deliveryId: context.id,
+    quickCheckMs: quickCheckMs(process.env),
     log: context.log,
     htmlUrl: payload.repository.html_url,
+    retry: { attempts: applyAttempts(process.env) },
   };
   // Only the default branch deploys (or drifts): nothing to read for any other.
   if (!pushesDefaultBranch(facts)) return;
@@ -52,6 +55,7 @@ export async function onPush(context: Context<"push">): Promise<void> {
       repositoryId: payload.repository.id,
       defaultBranch: payload.repository.default_branch,
       deliveryId: context.id,
+      quickCheckMs: quickCheckMs(process.env),
       log: context.log,
       htmlUrl: payload.repository.html_url,
       author,

@@ -1,7 +1,8 @@
 /** `paved apply`: plan, then commit the result to the local GitOps repository in one commit. */
-import { deploy, type DeployInputs } from "../gitops/deploy.js";
+import { deploy, type DeployInputs } from "../flows/deploy.js";
 import { DirtyWorkTreeError } from "../gitops/local.js";
-import { applyWithRetry, type Planner } from "../gitops/writer.js";
+import type { Planner } from "../plan/types.js";
+import { applyWithRetry } from "../flows/apply.js";
 import { cliText } from "../report/cli-text.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, type Io } from "./io.js";

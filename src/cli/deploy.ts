@@ -1,11 +1,11 @@
 /**
  * `paved promote|rollback|hold|release <env>` on a local GitOps clone: the same decision as the
- * `/paved` commands (plan/promotion.ts) and the same compare-and-swap deploy (gitops/deploy.ts),
+ * `/paved` commands (plan/promotion.ts) and the same compare-and-swap deploy (flows/deploy.ts),
  * written by the local git writer. No authorisation: whoever runs it has the clone and pushes it.
  */
 import { resolve } from "node:path";
 import { hasErrors } from "../core/diagnostic.js";
-import { deploy, type DeployOutcome } from "../gitops/deploy.js";
+import { deploy, type DeployOutcome } from "../flows/deploy.js";
 import { DirtyWorkTreeError, LocalGitWriter, gitRunner } from "../gitops/local.js";
 import type { DeployRequest } from "../plan/promotion.js";
 import { cliText } from "../report/cli-text.js";

@@ -14,7 +14,7 @@ import { decodeText } from "../document/encoding.js";
 import { painter } from "../report/ansi.js";
 import { codeFrame } from "../report/code-frame.js";
 import { diagnosticLine } from "../report/diagnostic-line.js";
-import { showInvisible } from "../report/escape.js";
+import { formatGithub } from "../report/workflow-commands.js";
 import { EXIT_FAILED, EXIT_USAGE } from "./exit.js";
 import { localConfigRoot, localFiles } from "../settings/local-files.js";
 import { readConfigFiles, type ConfigFiles } from "../settings/load.js";
@@ -194,29 +194,6 @@ export function formatText(diagnostics: readonly Diagnostic[], color: boolean, s
 
 export function formatJson(diagnostics: readonly Diagnostic[]): string {
   return JSON.stringify({ diagnostics }, null, 2) + "\n";
-}
-
-/** Workflow-command escaping, as @actions/core does it. */
-export function escapeCommandData(text: string): string {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-
-export function escapeCommandProperty(text: string): string {
-  return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-export function formatGithub(diagnostics: readonly Diagnostic[]): string {
-  return diagnostics
-    .map((d) => {
-      const properties = [
-        `file=${escapeCommandProperty(d.file)}`,
-        `line=${d.line}`,
-        `col=${d.column}`,
-        `title=${escapeCommandProperty(`Paved: ${d.code}`)}`,
-      ].join(",");
-      return `::${d.severity} ${properties}::${escapeCommandData(showInvisible(d.message))}\n`;
-    })
-    .join("");
 }
 
 /**

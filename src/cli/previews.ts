@@ -1,7 +1,7 @@
 /** `paved previews prune`: the TTL sweep for a scheduled workflow, over a local clone of the GitOps repository. */
 import { resolve } from "node:path";
 import { LocalGitWriter } from "../gitops/local.js";
-import { commitPreviews } from "../previews/changes.js";
+import { commitPreviews } from "../flows/preview-commit.js";
 import { isExpired, previewDir, type PreviewRecord } from "../previews/record.js";
 import { parseCommandArgs, type Command } from "./args.js";
 import { CliError, loadCliConfig, type Io } from "./io.js";

@@ -1,18 +1,18 @@
 /**
  * Paved as the demo drives it: the same pipeline the App and the CLI use (check → render → plan
  * against the GitOps tree → one commit with the local writer), bound to one org config. Merges and
- * the promotion verbs go through the same deploy (gitops/deploy.ts) as `paved apply` and `/paved`.
+ * the promotion verbs go through the same deploy (flows/deploy.ts) as `paved apply` and `/paved`.
  */
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
 import { PAVED_VERSION } from "../core/version.js";
-import { deploy, type DeployOutcome } from "../gitops/deploy.js";
+import { deploy, type DeployOutcome } from "../flows/deploy.js";
 import { LocalGitWriter } from "../gitops/local.js";
-import { readPlanBlobs, type Planner } from "../gitops/writer.js";
-import { desiredState } from "../plan/pipeline.js";
-import { planner } from "../plan/planner.js";
+import type { Plan, Planner } from "../plan/types.js";
+import { readPlanBlobs } from "../flows/apply.js";
+import { desiredState } from "../flows/pipeline.js";
+import { planner } from "../flows/planner.js";
 import type { DeployRequest } from "../plan/promotion.js";
-import type { Plan } from "../plan/types.js";
 import { defaultTemplates } from "../render/index.js";
 import { demoGit } from "./git.js";
 

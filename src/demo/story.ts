@@ -14,7 +14,7 @@ import { parseArgoEvent, type ArgoEvent } from "../feedback/argocd-event.js";
 import { replayEvents } from "../feedback/replay.js";
 import { localHistory, localTouching } from "../gitops/history.js";
 import { packagePath, readPackageText } from "../core/package-root.js";
-import type { DeployOutcome } from "../gitops/deploy.js";
+import type { DeployOutcome } from "../flows/deploy.js";
 import { deploymentLog } from "../gitops/history.js";
 import { deploymentHistory, historyText } from "../report/history.js";
 import { notificationsPath } from "../render/layout.js";

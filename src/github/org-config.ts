@@ -21,7 +21,7 @@ export interface OrgConfigSource {
  * The org config from the default branch of `<org>/.github`, never from the repository under review or a
  * pull request branch: a developer cannot weaken the rules in the same change that the rules judge.
  * The raw text is read (not `context.config`'s parsed object) so errors in it can be located. `ref` is
- * only for checking a proposed config (a pull request in `.github` itself, src/github/config-pull-request.ts).
+ * only for checking a proposed config (a pull request in `.github` itself, src/flows/config-pull-request.ts).
  */
 export async function readOrgConfig(gh: GitHub, org: string, ref?: string): Promise<OrgConfigSource> {
   const text = await readFileAt(gh, { owner: org, repo: ORG_CONFIG_REPO }, ORG_CONFIG_PATH, ref);

@@ -1,5 +1,5 @@
 import type { Diagnostic } from "../core/diagnostic.js";
-import type { DesiredState } from "../plan/pipeline.js";
+import type { DesiredState } from "../plan/types.js";
 import { httpStatus, type GitHub, type Repo } from "./client.js";
 
 interface TeamRepository {

@@ -16,6 +16,18 @@ export function reportContext(repo: Repo, source: Source & { sha: string }, mani
 }
 
 /**
+ * The web root of the host `repo` lives on, from its `html_url` (`https://ghe.example.com/acme/api` →
+ * `https://ghe.example.com`): links to another repository there (the GitOps repository) stay on
+ * GitHub Enterprise. github.com when the URL is not known.
+ */
+export function webRoot(repo: Repo, htmlUrl?: string): string {
+  if (!htmlUrl) return "https://github.com";
+  const suffix = `/${fullName(repo)}`;
+  const url = htmlUrl.replace(/\/+$/, "");
+  return url.toLowerCase().endsWith(suffix.toLowerCase()) ? url.slice(0, -suffix.length) : new URL(url).origin;
+}
+
+/**
  * The comment's "Deployed" section after a merge or a command: what each environment runs (config
  * order), linked on the source repository's web host, and the GitOps history of the source's index.
  */

@@ -1,4 +1,4 @@
-import type { FileWrite } from "../gitops/writer.js";
+import type { FileWrite } from "../plan/types.js";
 import { httpStatus, NO_RETRY, type GitHub, type Repo } from "./client.js";
 
 export interface ReviewPullRequest {

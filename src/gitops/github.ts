@@ -1,7 +1,7 @@
 import { httpStatus, type GitHub, type Repo } from "../github/client.js";
-import type { Blobs } from "../plan/types.js";
+import type { Blobs, FileWrite, TreeSnapshot } from "../plan/types.js";
 import { gitopsBlobs, type BlobCache } from "./blob-cache.js";
-import type { CommitResult, FileWrite, GitOpsWriter, TreeSnapshot } from "./writer.js";
+import type { CommitResult, GitOpsWriter } from "./writer.js";
 
 const BLOB_READ_CONCURRENCY = 8;
 /** Ownership indexes (plan/paths.ts `indexPath`), under any `gitops.directory`. */

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import type { Blobs, Tree } from "../plan/types.js";
-import type { CommitResult, FileWrite, GitOpsWriter, TreeSnapshot } from "./writer.js";
+import type { Blobs, Tree, FileWrite, TreeSnapshot } from "../plan/types.js";
+import type { CommitResult, GitOpsWriter } from "./writer.js";
 
 /** Runs git with arguments (never through a shell); rejects with GitError on a non-zero exit. */
 export type GitRunner = (args: string[], options?: { input?: string | Buffer; env?: Record<string, string> }) => Promise<Buffer>;

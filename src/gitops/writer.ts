@@ -1,24 +1,10 @@
-import { commitChanges } from "../plan/apply-tree.js";
-import type { Blobs, Plan, Tree } from "../plan/types.js";
+import type { Blobs, FileWrite, TreeSnapshot } from "../plan/types.js";
 
 /**
  * A GitOps repository that Paved reads and commits to: local git or GitHub's Git Data API.
  * One interface so the read → plan → commit loop (and its retry on a concurrent writer) is
- * written once, in `applyWithRetry`.
+ * written once, in `applyWithRetry` (src/flows/apply.ts).
  */
-export interface TreeSnapshot {
-  /** The commit the tree was read from: what `commit` expects the branch still to point at. "" when the branch has no commit yet. */
-  treeId: string;
-  /** Every file: path (relative to the repository root) → blob sha. */
-  tree: Tree;
-}
-
-/** A file to write (content) or delete (null). */
-export interface FileWrite {
-  path: string;
-  content: string | null;
-}
-
 export type CommitResult =
   | { kind: "committed"; sha: string }
   /** The changes produced the tree the branch already has: no commit made. */
@@ -32,80 +18,4 @@ export interface GitOpsWriter {
   readBlobs(paths: string[], from: TreeSnapshot): Promise<Blobs>;
   /** One atomic commit on the branch, only if it still points at `expectedTreeId` (compare-and-swap). */
   commit(changes: FileWrite[], message: string, expectedTreeId: string): Promise<CommitResult>;
-}
-
-/** The pure half of applying, bound to one desired state (see `planner` in src/plan/planner.ts). */
-export interface Planner {
-  blobsNeeded(tree: Tree, known: Blobs): string[];
-  plan(snapshot: TreeSnapshot, blobs: Blobs): Plan;
-  message(plan: Plan): string;
-}
-
-export type ApplyOutcome =
-  | { status: "committed"; sha: string; plan: Plan; attempts: number }
-  | { status: "unchanged"; plan: Plan; attempts: number }
-  | { status: "invalid"; plan: Plan; attempts: number }
-  /** Every attempt lost the race to another writer. */
-  | { status: "conflict"; plan: Plan; attempts: number }
-  /** `admit` refused the plan (say it would roll back a newer apply): nothing was written. */
-  | { status: "refused"; reason: string; plan: Plan; attempts: number };
-
-export interface RetryOptions {
-  /** Attempts in all (default 5). */
-  attempts?: number;
-  /** Milliseconds to wait after the n-th failed attempt (1-based); default: exponential with full jitter. */
-  backoff?: (attempt: number) => number;
-  sleep?: (ms: number) => Promise<void>;
-  /**
-   * Asked on every attempt, right before its commit, with the plan made from that attempt's read: a
-   * reason refuses it (nothing is written). The compare-and-swap makes its answer hold: if the branch
-   * moved after the read, the commit fails and the next attempt asks again.
-   */
-  admit?: (plan: Plan) => Promise<string | null>;
-}
-
-/** Rounds of `blobsNeeded`: the first reveals the previous index, the second what it lists. */
-const MAX_FETCH_ROUNDS = 4;
-
-/** Read → plan → commit; on a concurrent commit, wait and start over from a fresh read. */
-export async function applyWithRetry(writer: GitOpsWriter, planner: Planner, options: RetryOptions = {}): Promise<ApplyOutcome> {
-  const attempts = Math.max(1, options.attempts ?? 5);
-  const backoff = options.backoff ?? defaultBackoff;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  let plan: Plan | undefined;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const snapshot = await writer.readTree();
-    const blobs = await readPlanBlobs(writer, planner, snapshot);
-    plan = planner.plan(snapshot, blobs);
-    if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
-    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
-    const refusal = options.admit ? await options.admit(plan) : null;
-    if (refusal !== null) return { status: "refused", reason: refusal, plan, attempts: attempt };
-    const result = await writer.commit(commitChanges(plan), planner.message(plan), snapshot.treeId);
-    if (result.kind === "committed") return { status: "committed", sha: result.sha, plan, attempts: attempt };
-    if (result.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
-    if (attempt < attempts) await sleep(backoff(attempt));
-  }
-  return { status: "conflict", plan: plan!, attempts };
-}
-
-/**
- * Fetches what the plan needs, in as many rounds as `blobsNeeded` asks for (at most a few), beyond
- * the contents already `known` (verified against the snapshot's shas: see plan/verified-blobs.ts).
- */
-export async function readPlanBlobs(writer: GitOpsWriter, planner: Planner, snapshot: TreeSnapshot, known: Blobs = new Map()): Promise<Blobs> {
-  const blobs: Blobs = new Map(known);
-  const requested = new Set<string>();
-  for (let round = 0; round < MAX_FETCH_ROUNDS; round++) {
-    const needed = planner.blobsNeeded(snapshot.tree, blobs).filter((p) => !requested.has(p));
-    if (needed.length === 0) break;
-    for (const p of needed) requested.add(p);
-    for (const [path, content] of await writer.readBlobs(needed, snapshot)) blobs.set(path, content);
-  }
-  return blobs;
-}
-
-/** 100 ms, 200 ms, 400 ms … capped at 3 s, each drawn uniformly below the cap (full jitter). */
-export function defaultBackoff(attempt: number): number {
-  return Math.random() * Math.min(3000, 100 * 2 ** (attempt - 1));
 }

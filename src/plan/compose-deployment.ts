@@ -3,7 +3,7 @@ import type { ClaimOwner, RenderResult, Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
 import { buildOwnershipIndex, formatIndex, withDeployed } from "./ownership-index.js";
 import { indexPath } from "./paths.js";
-import type { DesiredState } from "./pipeline.js";
+import type { DesiredState } from "./types.js";
 import type { Deployed, EnvironmentTarget } from "./promotion.js";
 
 /**

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ResolvedConfig } from "../config/types.js";
 import type { Diagnostic } from "../core/diagnostic.js";
-import type { Planner } from "../gitops/writer.js";
+import type { Planner, FileChange, Plan, Risk, UnitChange } from "./types.js";
 import { compareStrings } from "./compare.js";
-import type { FileChange, Plan, Risk, UnitChange } from "./types.js";
 import { environmentOrder } from "./unit-changes.js";
 
 /**

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from "../config/types.js";
 import type { Diagnostic } from "../core/diagnostic.js";
 import type { RenderResult, Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
+import type { ManifestCheck } from "../manifest/check.js";
 import type { IndexFile } from "./ownership-index.js";
 
 /** A GitOps tree as git sees it: path (relative to the repository root) → blob sha. */
@@ -99,4 +100,38 @@ export interface PlanInput extends DesiredInput {
    * the index keeps the commit it records, so recording is never a change of its own.
    */
   recordCommit?: string;
+}
+
+/** The GitOps tree one plan is made against (read by a `GitOpsWriter`, src/gitops/writer.ts). */
+export interface TreeSnapshot {
+  /** The commit the tree was read from: what `commit` expects the branch still to point at. "" when the branch has no commit yet. */
+  treeId: string;
+  /** Every file: path (relative to the repository root) → blob sha. */
+  tree: Tree;
+}
+
+/** A file to write (content) or delete (null). */
+export interface FileWrite {
+  path: string;
+  content: string | null;
+}
+
+/** The pure half of applying, bound to one desired state (see `planner` in src/flows/planner.ts). */
+export interface Planner {
+  blobsNeeded(tree: Tree, known: Blobs): string[];
+  plan(snapshot: TreeSnapshot, blobs: Blobs): Plan;
+  message(plan: Plan): string;
+}
+
+/**
+ * The desired state of one source repository: manifest text + org config → checked units →
+ * rendered files → ownership index (computed by src/flows/pipeline.ts, the one pipeline every
+ * shell plans with).
+ */
+export interface DesiredState extends DesiredInput {
+  check: ManifestCheck;
+  rendered: RenderResult;
+  index: IndexFile | null;
+  /** Locates a JSON Pointer of the manifest, for diagnostics the plan adds (ownership conflicts). */
+  locate: (pointer: string) => { line: number; column: number } | undefined;
 }

@@ -1,6 +1,5 @@
-import type { DesiredState } from "./pipeline.js";
+import type { DesiredState, Blobs, Tree } from "./types.js";
 import { gitBlobSha } from "./blob-sha.js";
-import type { Blobs, Tree } from "./types.js";
 
 /**
  * Contents of a tree's files we can vouch for without fetching them: the files (and ownership

@@ -1,6 +1,6 @@
 /**
- * Preview changes as file writes against one snapshot of the GitOps tree, and the compare-and-swap
- * commit loop around them (the same writers as every apply: GitHub's Git Data API or local git).
+ * Preview changes as file writes against one snapshot of the GitOps tree (the compare-and-swap
+ * commit loop around them is src/flows/preview-commit.ts).
  * A preview's folder is Paved's alone: updating writes what differs and deletes what is no longer
  * rendered; removing deletes every file under it. The team's preview AppProject is recomputed from
  * the records the commit leaves, so it lists exactly the namespaces of the team's open previews.
@@ -11,9 +11,8 @@ import type { ResolvedConfig } from "../config/types.js";
 import { MANAGED_BY, defaultGitopsRepoURL } from "../core/names.js";
 import { previewProjectName } from "../core/preview-names.js";
 import { teamHeader } from "../core/provenance.js";
-import type { FileWrite, GitOpsWriter, TreeSnapshot } from "../gitops/writer.js";
-import { defaultBackoff } from "../gitops/writer.js";
 import { gitBlobSha } from "../plan/blob-sha.js";
+import type { FileWrite, TreeSnapshot } from "../plan/types.js";
 import { formatRecord, listPreviews, previewDir, previewProjectPath, recordPath, recordPaths, type PreviewRecord } from "./record.js";
 
 /** What one commit does: previews to write (folder → files), folders to remove, and records rewritten alone. */
@@ -84,30 +83,4 @@ export function previewProject(owner: string, records: PreviewRecord[], config: 
       { lineWidth: -1, noRefs: true },
     )
   );
-}
-
-/** One decision over one snapshot: what to do, given the open previews (null: nothing to commit). */
-export type PreviewDecision = (records: PreviewRecord[], snapshot: TreeSnapshot) => { edit: PreviewEdit; message: string } | null;
-
-export type PreviewCommit =
-  | { status: "committed"; sha: string; records: PreviewRecord[]; edit: PreviewEdit }
-  | { status: "unchanged"; records: PreviewRecord[]; edit?: PreviewEdit }
-  | { status: "conflict" };
-
-/** Read the tree and its records → decide → commit only if the branch has not moved; else again, a few times. */
-export async function commitPreviews(writer: GitOpsWriter, config: ResolvedConfig, decide: PreviewDecision, attempts = 5): Promise<PreviewCommit> {
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const snapshot = await writer.readTree();
-    const records = await writer.readBlobs(recordPaths(snapshot.tree.keys(), config.gitops.directory), snapshot);
-    const open = listPreviews(records, config.gitops.directory);
-    const decision = decide(open, snapshot);
-    if (!decision) return { status: "unchanged", records: open };
-    const writes = previewWrites(snapshot, records, decision.edit, config);
-    if (writes.length === 0) return { status: "unchanged", records: open, edit: decision.edit };
-    const result = await writer.commit(writes, decision.message, snapshot.treeId);
-    if (result.kind === "committed") return { status: "committed", sha: result.sha, records: open, edit: decision.edit };
-    if (result.kind === "unchanged") return { status: "unchanged", records: open, edit: decision.edit };
-    if (attempt < attempts) await new Promise((resolve) => setTimeout(resolve, defaultBackoff(attempt)));
-  }
-  return { status: "conflict" };
 }

@@ -2,7 +2,7 @@ import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { load } from "js-yaml";
 import { Octokit } from "octokit";
-import { PortalFactsCache } from "../../src/github/portal-facts.js";
+import { PortalFactsCache } from "../../src/flows/portal-facts.js";
 import { visibleTo } from "../../src/portal/facts.js";
 import { servicePageHtml } from "../../src/portal/html.js";
 import { servicePage } from "../../src/portal/view.js";

@@ -18,7 +18,7 @@ import type { ResolvedConfig } from "../../src/config/types.js";
 import { mergedIndex } from "../support/deployed-record.js";
 import { withRecordedCommit } from "../../src/plan/ownership-index.js";
 import { desiredFiles } from "../../src/plan/desired.js";
-import { desiredState } from "../../src/plan/pipeline.js";
+import { desiredState } from "../../src/flows/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { useApp } from "../support/app-harness.js";
 import {

@@ -19,7 +19,7 @@ import { loadConfig } from "../../src/config/load.js";
 import type { ResolvedConfig } from "../../src/config/types.js";
 import { hasErrors, type Diagnostic } from "../../src/core/diagnostic.js";
 import { desiredFiles } from "../../src/plan/desired.js";
-import { desiredState } from "../../src/plan/pipeline.js";
+import { desiredState } from "../../src/flows/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { EXAMPLE_CONFIG, EXAMPLE_MANIFEST } from "../support/app-world.js";
 import { MAX_INDEX_BYTES, MAX_MANIFEST_BYTES, MAX_RENDERED_BYTES } from "../../src/core/bounds.js";

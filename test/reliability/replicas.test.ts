@@ -21,7 +21,7 @@ import paved from "../../src/index.js";
 import { loadConfig } from "../../src/config/load.js";
 import { mergedIndex } from "../support/deployed-record.js";
 import { desiredFiles } from "../../src/plan/desired.js";
-import { desiredState } from "../../src/plan/pipeline.js";
+import { desiredState } from "../../src/flows/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { repositoryPayload, startApp, TEST_PRIVATE_KEY, useApp } from "../support/app-harness.js";
 import { withRecordedCommit } from "../../src/plan/ownership-index.js";

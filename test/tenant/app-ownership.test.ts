@@ -6,7 +6,7 @@
 import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
-import { desiredState } from "../../src/plan/pipeline.js";
+import { desiredState } from "../../src/flows/pipeline.js";
 import { defaultTemplates } from "../../src/render/index.js";
 import { useApp } from "../support/app-harness.js";
 import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, indexOf, pushPayload, seedOrg } from "../support/app-world.js";

@@ -1,3 +1,5 @@
+import { movesPlanInputs } from "../../flows/pull-request-trigger.js";
+
 /**
  * Which deliveries plan the same thing: the pull-request events for one head commit (opened,
  * synchronize, ready_for_review, a review…) all plan that head against the state as it is when the
@@ -8,7 +10,7 @@ export function coalesceKey(name: string, payload: unknown): string | undefined 
   if (name !== "pull_request" && name !== "pull_request_review") return undefined;
   const p = payload as { action?: string; changes?: { base?: unknown }; repository?: { full_name?: string }; pull_request?: { number?: number; head?: { sha?: string } } };
   // An edit that did not move the base plans nothing: it must not stand in for one that does.
-  if (p.action === "edited" && !p.changes?.base) return undefined;
+  if (!movesPlanInputs(p)) return undefined;
   const repo = p.repository?.full_name;
   const number = p.pull_request?.number;
   const head = p.pull_request?.head?.sha;

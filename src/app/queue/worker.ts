@@ -1,5 +1,5 @@
 import type { Logger, Probot } from "probot";
-import { failCheck } from "../../github/check-run.js";
+import { failCheck } from "../../github/paved-check.js";
 import { enterJob } from "../job-scope.js";
 import { deliveries, handlingSeconds } from "../metrics.js";
 import { addRequestDeadlines } from "../request-timeout.js";

@@ -1,27 +1,26 @@
-import type { Logger } from "probot";
-import { hasErrors } from "../core/diagnostic.js";
+import type { Log } from "../core/log.js";
+import { hasErrors, type Diagnostic } from "../core/diagnostic.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
-import { readPlanBlobs } from "../gitops/writer.js";
-import { computeInProcess, withDiagnostics, type ComputeDesired, type DesiredState } from "../plan/pipeline.js";
-import type { Diagnostic } from "../core/diagnostic.js";
-import { ownerDiagnostics } from "./owner-check.js";
-import { plannerForDesired } from "../plan/planner.js";
+import { readPlanBlobs } from "./apply.js";
+import { computeInProcess, withDiagnostics, type ComputeDesired } from "./pipeline.js";
+import type { DesiredState, Plan } from "../plan/types.js";
+import { ownerDiagnostics } from "../github/owner-check.js";
+import { plannerForDesired } from "./planner.js";
 import { unplannable } from "../plan/plan.js";
 import { verifiedBlobs } from "../plan/verified-blobs.js";
-import type { Plan } from "../plan/types.js";
 import { checkRunOutput, type CheckRunOutput } from "../report/check-run-output.js";
 import { pendingApprovals, type ReportContext } from "../report/report-context.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
-import { approvalRules, approvingOwner, evaluateApprovals } from "./approvals.js";
-import { finishCheck, failCheck, startCheck } from "./check-run.js";
-import { parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
-import { headOf } from "./find-pull-request.js";
-import { keyedLock } from "./keyed-lock.js";
-import { readOrgSettings, type OrgSettings } from "./org-settings.js";
-import { readFileAt } from "./read-file.js";
-import { reportContext } from "./report-context.js";
-import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
+import { approvalRules, approvingOwner, evaluateApprovals } from "../github/approvals.js";
+import { finishCheck, failCheck, startCheck } from "../github/paved-check.js";
+import { parseRepo, sourceOf, type GitHub, type Repo } from "../github/client.js";
+import { headOf } from "../github/find-pull-request.js";
+import { keyedLock } from "../github/keyed-lock.js";
+import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
+import { readFileAt } from "../github/read-file.js";
+import { reportContext } from "../github/report-context.js";
+import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 import { DEFAULT_MANIFEST_PATH } from "../settings/paths.js";
 
 export interface PullRequestTarget {
@@ -41,7 +40,7 @@ export interface PullRequestTarget {
   repositoryId?: number;
   /** The webhook delivery id: a redelivery of a completed event changes nothing. */
   deliveryId: string;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   /** Web URL of the repository, for links (GitHub Enterprise differs from github.com). */
   htmlUrl?: string;
   /** Org settings already loaded (the Action reads them from its workspace); else read from `<org>/.github`. */
@@ -50,6 +49,8 @@ export interface PullRequestTarget {
   gitops?: GitHub;
   /** Someone asked for this plan (Re-run, `/paved plan`): the check shows it in progress and is rewritten even if unchanged. */
   rerun?: boolean;
+  /** Planning that concludes within this writes its check once, completed (the shells pass `PAVED_QUICK_CHECK_MS`); 2 s when absent. */
+  quickCheckMs?: number;
   /** Where the plan is computed (the App: a worker thread with the job's deadline); in this thread when absent. */
   computeDesired?: ComputeDesired;
   /** The commit whose reviews count for approvals when it is not `headSha` (a merge group's head is not its pull request's head). */
@@ -139,7 +140,7 @@ async function checkAndReport(
   pulls: PullFacts[],
 ): Promise<PullRequestOutcome> {
   const { repo } = target;
-  const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false });
+  const check = await startCheck(gh, repo, target.headSha, target.deliveryId, { rerun: target.rerun ?? false, quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
     const judge = (pull: PullFacts, baseText: string | null) => judgePull(gh, target, settings, manifestPath, head, baseText, pull);

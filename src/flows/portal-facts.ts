@@ -18,9 +18,9 @@ import type { StatusFact } from "../metrics/deployment-facts.js";
 import type { PortalFacts } from "../portal/facts.js";
 import { parsePavedCommit } from "../portal/gitops-commit.js";
 import { listPreviews, recordPaths } from "../previews/record.js";
-import { parseRepo, type GitHub } from "./client.js";
-import { readOrgConfig } from "./org-config.js";
-import { readFileAt } from "./read-file.js";
+import { parseRepo, type GitHub } from "../github/client.js";
+import { readOrgConfig } from "../github/org-config.js";
+import { readFileAt } from "../github/read-file.js";
 
 export const HISTORY_PAGE = 100;
 export const MAX_STATUS_READS = 30;

@@ -46,6 +46,8 @@ export interface StartedCheck {
 export interface StartOptions {
   /** Someone asked for this (Re-run, `/paved plan`): show the check in progress and write the result even if unchanged. */
   rerun?: boolean;
+  /** Planning that concludes within this writes the check once, completed; slower planning shows it in progress first (default 2 s). */
+  quickCheckMs?: number | undefined;
 }
 
 /**
@@ -77,7 +79,7 @@ async function latestCheck(gh: GitHub, repo: Repo, headSha: string): Promise<Exi
  * The check run for this head sha. `externalId` is the webhook delivery id: a redelivery of an event
  * whose check already completed returns `done: true` and changes nothing. A check completed by another
  * event on the same commit stays as it is until the new result is known (and is not rewritten if the
- * result is the same). A new check is not written yet: if the result comes within `QUICK_CHECK_MS`
+ * result is the same). A new check is not written yet: if the result comes within `quickCheckMs`
  * it is created once, complete; otherwise it is created in progress then, and completed later.
  */
 export function startCheck(gh: GitHub, repo: Repo, headSha: string, externalId: string, options: StartOptions = {}): Promise<StartedCheck> {
@@ -99,12 +101,11 @@ export function startCheck(gh: GitHub, repo: Repo, headSha: string, externalId: 
       return { id: existing.id, done: false, externalId, ...(existing.status === "completed" ? { previous: snapshotOf(existing), reopened: true } : {}) };
     }
     // Not created yet: planning that is quick writes the check once, completed (see `deferCreation`).
-    return { id: deferCreation(gh, repo, headSha, externalId), done: false, externalId };
+    return { id: deferCreation(gh, repo, headSha, externalId, options.quickCheckMs ?? QUICK_CHECK_MS), done: false, externalId };
   });
 }
 
-/** Planning that concludes within this writes the check once, completed; slower planning shows it in progress first. */
-export const QUICK_CHECK_MS = Number(process.env.PAVED_QUICK_CHECK_MS) || 2_000;
+const QUICK_CHECK_MS = 2_000;
 
 interface DeferredCheck {
   gh: GitHub;
@@ -122,10 +123,10 @@ const deferred = new Map<number, DeferredCheck>();
 const REMEMBERED_PLACEHOLDERS = 10_000;
 let nextPlaceholder = -1;
 
-function deferCreation(gh: GitHub, repo: Repo, headSha: string, externalId: string): number {
+function deferCreation(gh: GitHub, repo: Repo, headSha: string, externalId: string, quickCheckMs: number): number {
   const placeholder = nextPlaceholder--;
   const entry: DeferredCheck = { gh, repo, headSha, externalId };
-  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => undefined), QUICK_CHECK_MS);
+  entry.timer = setTimeout(() => void createdId(entry, { status: "in_progress" }).catch(() => undefined), quickCheckMs);
   entry.timer.unref?.();
   deferred.set(placeholder, entry);
   if (deferred.size > REMEMBERED_PLACEHOLDERS) deferred.delete(deferred.keys().next().value!);

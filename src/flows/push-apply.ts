@@ -1,30 +1,30 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import { hasErrors } from "../core/diagnostic.js";
 import { deploymentsBlock, withDeploymentsBlock } from "../report/environment-line.js";
 import type { Source } from "../core/files.js";
 import { GitHubWriter } from "../gitops/github.js";
-import { deploy } from "../gitops/deploy.js";
-import type { ApplyOutcome, RetryOptions } from "../gitops/writer.js";
-import { computeInProcess, withDiagnostics, type ComputeDesired } from "../plan/pipeline.js";
-import { ownerDiagnostics } from "./owner-check.js";
+import { deploy } from "./deploy.js";
+import type { ApplyOutcome, RetryOptions } from "./apply.js";
+import { computeInProcess, withDiagnostics, type ComputeDesired } from "./pipeline.js";
+import { ownerDiagnostics } from "../github/owner-check.js";
 import { unplannable } from "../plan/plan.js";
 import type { Plan } from "../plan/types.js";
 import { checkRunOutput } from "../report/check-run-output.js";
 import type { ReportContext } from "../report/report-context.js";
 import { linkKey, unitLinks } from "../report/links.js";
 import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
-import { failCheck, finishCheck, startCheck } from "./check-run.js";
-import { fullName, parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
-import { deploymentRecords, queuedStatuses, recordDeployments } from "./deployments.js";
+import { failCheck, finishCheck, startCheck } from "../github/paved-check.js";
+import { fullName, parseRepo, sourceOf, type GitHub, type Repo } from "../github/client.js";
+import { deploymentRecords, queuedStatuses, recordDeployments } from "../github/deployments.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
-import { findMergedPullRequest } from "./find-pull-request.js";
+import { findMergedPullRequest } from "../github/find-pull-request.js";
 import { approvalGate } from "./approval-gate.js";
 import { indexPath } from "../plan/paths.js";
-import { readOrgSettings, type OrgSettings } from "./org-settings.js";
-import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
-import { readFileAt } from "./read-file.js";
-import { deployedContext, reportContext } from "./report-context.js";
-import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
+import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
+import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "../github/push-trigger.js";
+import { readFileAt } from "../github/read-file.js";
+import { deployedContext, reportContext, webRoot } from "../github/report-context.js";
+import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 import { DEFAULT_MANIFEST_PATH } from "../settings/paths.js";
 
 export interface PushTarget extends PushFacts {
@@ -32,9 +32,11 @@ export interface PushTarget extends PushFacts {
   /** GitHub's `repository.id`: ownership in the GitOps repository follows it across renames. */
   repositoryId?: number;
   deliveryId: string;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   htmlUrl?: string;
   retry?: RetryOptions;
+  /** Planning that concludes within this writes its check once, completed (the shells pass `PAVED_QUICK_CHECK_MS`); 2 s when absent. */
+  quickCheckMs?: number;
   /** Org settings already loaded (the Action reads them from its workspace); else read from `<org>/.github`. */
   settings?: OrgSettings;
   /** The client for the GitOps repository (the Action's `gitops-token`); `gh` when absent. */
@@ -64,7 +66,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     return { status: "skipped", reason: "no GitOps repository configured" };
   }
 
-  const check = await startCheck(gh, repo, target.after, target.deliveryId);
+  const check = await startCheck(gh, repo, target.after, target.deliveryId, { quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   const ctx = reportContext(repo, { ...sourceOf(repo, target.repositoryId), sha: target.after }, manifestPath, target.htmlUrl);
   /** Set once the GitOps commit is in: a later failure must not claim nothing was applied. */
@@ -129,7 +131,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
         lastFull = direct.lastFull;
         return direct.planner;
       },
-      retry: { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry, admit: (plan) => admitPush(gh, repo, target, plan) },
+      retry: { ...target.retry, admit: (plan) => admitPush(gh, repo, target, plan) },
     });
     const outcome: ApplyOutcome =
       deployed.status === "noop"
@@ -181,7 +183,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
       return { ...outcome, withheld };
     }
     landed = outcome.sha;
-    const commitUrl = `https://github.com/${fullName(gitops)}/commit/${outcome.sha}`;
+    const commitUrl = `${webRoot(repo, target.htmlUrl)}/${fullName(gitops)}/commit/${outcome.sha}`;
     const links: Record<string, Record<string, string>> = {};
     for (const unit of desired.units) links[linkKey(unit)] = unitLinks(config, unit);
     const applied: ReportContext = { ...ctx, applied: { commitUrl, links } };

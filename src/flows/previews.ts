@@ -3,18 +3,19 @@
  * the GitOps repository (this preview written or removed, and every expired preview swept), then a
  * transient Deployment and the preview's sticky comment. Every decision reads the GitOps tree.
  */
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { previewDeploymentEnvironment } from "../core/preview-names.js";
 import { GitHubWriter } from "../gitops/github.js";
-import { commitPreviews, type PreviewEdit } from "../previews/changes.js";
+import type { PreviewEdit } from "../previews/changes.js";
+import { commitPreviews } from "./preview-commit.js";
 import { isExpired, previewDir, type PreviewRecord } from "../previews/record.js";
 import { renderPreview, type PreviewRender } from "../previews/render.js";
-import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "./client.js";
-import { readOrgSettings, type OrgSettings } from "./org-settings.js";
+import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "../github/client.js";
+import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { codeSpan, markdownMessage } from "../report/escape.js";
-import { readFileAt } from "./read-file.js";
-import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
+import { readFileAt } from "../github/read-file.js";
+import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 
 export const PREVIEW_MARKER = "<!-- paved:preview -->";
 
@@ -37,7 +38,7 @@ export interface PreviewTarget {
   labels: string[];
   trigger: PreviewTrigger;
   now: Date;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   /** Who Paved comments as: only that author's preview comment is ever edited. */
   author: CommentAuthor;
   settings?: OrgSettings;

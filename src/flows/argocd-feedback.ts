@@ -1,4 +1,4 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { ArgoEvent } from "../feedback/argocd-event.js";
 import { argoApplicationUrl } from "../feedback/argocd-links.js";
@@ -11,11 +11,11 @@ import { unitDirFromLabels } from "../feedback/unit-dir.js";
 import { githubRepository } from "../gitops/local.js";
 import { sameRepository } from "../core/provenance.js";
 import { PLAN_MARKER } from "../report/markdown.js";
-import { fullName, httpStatus, parseRepo, type GitHub, type Repo } from "./client.js";
-import { findDeployment, pavedDeployments, postStatus, reread, withFacts, type NewStatus, type PavedDeployment } from "./deployment-statuses.js";
-import type { KeyedLock } from "./keyed-lock.js";
-import { readOrgSettings } from "./org-settings.js";
-import { editStickyComment } from "./sticky-comment.js";
+import { fullName, httpStatus, parseRepo, type GitHub, type Repo } from "../github/client.js";
+import { findDeployment, pavedDeployments, postStatus, reread, withFacts, type NewStatus, type PavedDeployment } from "../github/deployment-statuses.js";
+import type { KeyedLock } from "../github/keyed-lock.js";
+import { readOrgSettings } from "../github/org-settings.js";
+import { editStickyComment } from "../github/sticky-comment.js";
 
 /** How the feedback flow reaches GitHub: as the app (to find an installation), then as that installation. */
 export interface FeedbackClients {
@@ -24,7 +24,7 @@ export interface FeedbackClients {
 }
 
 export interface FeedbackOptions {
-  log: Pick<Logger, "info" | "warn">;
+  log: Pick<Log, "info" | "warn">;
   /** Milliseconds since the epoch; the sweep compares deployment ages with it. */
   now: number;
   /** A deployment Argo CD says nothing about for this long is marked `error`. */

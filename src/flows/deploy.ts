@@ -5,14 +5,15 @@ import type { Unit } from "../core/unit.js";
 import { composeDeployment } from "../plan/compose-deployment.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { indexPath } from "../plan/paths.js";
-import { desiredState, type DesiredState } from "../plan/pipeline.js";
-import { plannerForDesired } from "../plan/planner.js";
+import { desiredState } from "./pipeline.js";
+import type { DesiredState, Blobs, Plan, Planner, TreeSnapshot } from "../plan/types.js";
+import { plannerForDesired } from "./planner.js";
 import { decide, short, type DeployDecision, type DeployRequest } from "../plan/promotion.js";
-import type { Blobs, Plan } from "../plan/types.js";
 import type { RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { commitMessage, type DeploymentTrailers } from "../report/commit-message.js";
-import { applyWithRetry, defaultBackoff, type ApplyOutcome, type GitOpsWriter, type Planner, type RetryOptions, type TreeSnapshot } from "./writer.js";
+import type { GitOpsWriter } from "../gitops/writer.js";
+import { applyWithRetry, defaultBackoff, type ApplyOutcome, type RetryOptions } from "./apply.js";
 
 export interface DeployInputs {
   writer: GitOpsWriter;

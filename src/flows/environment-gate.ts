@@ -1,13 +1,12 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
 import type { GitHubWriter } from "../gitops/github.js";
-import type { Planner } from "../gitops/writer.js";
+import type { Planner, FileChange, Plan } from "../plan/types.js";
 import { compareStrings } from "../plan/compare.js";
 import { formatIndex, parseIndex } from "../plan/ownership-index.js";
-import type { FileChange, Plan } from "../plan/types.js";
 import { commitMessage } from "../report/commit-message.js";
-import type { GitHub, Repo } from "./client.js";
-import { proposeChanges, reviewBranch } from "./review-branch.js";
+import type { GitHub, Repo } from "../github/client.js";
+import { proposeChanges, reviewBranch } from "../github/review-branch.js";
 
 /** Environments whose changes go through a pull request in the GitOps repository. */
 export function gatedEnvironments(config: ResolvedConfig): Set<string> {

@@ -1,16 +1,17 @@
 import { hasErrors } from "../core/diagnostic.js";
 import { GitHubWriter } from "../gitops/github.js";
-import { readPlanBlobs, type GitOpsWriter, type TreeSnapshot } from "../gitops/writer.js";
+import type { GitOpsWriter } from "../gitops/writer.js";
+import type { TreeSnapshot, Blobs } from "../plan/types.js";
+import { readPlanBlobs } from "./apply.js";
 import { fleetPlanner, isIndexPath, type FleetPart, type FleetPlan, type FleetSource, type FleetSourceRef } from "../plan/fleet.js";
 import { parseIndex } from "../plan/ownership-index.js";
 import { isRepositoryName } from "../plan/paths.js";
-import { desiredState } from "../plan/pipeline.js";
-import { plannerForDesired } from "../plan/planner.js";
-import type { Blobs } from "../plan/types.js";
+import { desiredState } from "./pipeline.js";
+import { plannerForDesired } from "./planner.js";
 import { fleetCommitMessage } from "../report/fleet.js";
-import { httpStatus, parseRepo, type GitHub, type Repo } from "./client.js";
-import type { OrgSettings } from "./org-settings.js";
-import { readFileAt } from "./read-file.js";
+import { httpStatus, parseRepo, type GitHub, type Repo } from "../github/client.js";
+import type { OrgSettings } from "../github/org-settings.js";
+import { readFileAt } from "../github/read-file.js";
 
 type Settings = Extract<OrgSettings, { ok: true }>;
 

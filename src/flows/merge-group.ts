@@ -1,7 +1,7 @@
-import type { Logger } from "probot";
-import { failCheck, startCheck } from "./check-run.js";
-import type { GitHub, Repo } from "./client.js";
-import type { CommentAuthor } from "./sticky-comment.js";
+import type { Log } from "../core/log.js";
+import { failCheck, startCheck } from "../github/paved-check.js";
+import type { GitHub, Repo } from "../github/client.js";
+import type { CommentAuthor } from "../github/sticky-comment.js";
 import { planPullRequest, type PullRequestOutcome } from "./pull-request-plan.js";
 
 /**
@@ -22,8 +22,10 @@ export interface MergeGroupTarget {
   baseRef: string;
   defaultBranch: string;
   deliveryId: string;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   htmlUrl?: string;
+  /** Planning that concludes within this writes its check once, completed (the shells pass `PAVED_QUICK_CHECK_MS`); 2 s when absent. */
+  quickCheckMs?: number;
   /** Who Paved writes as (the plan flow's identity; a merge group gets no comment). */
   author: CommentAuthor;
 }
@@ -32,7 +34,7 @@ export async function planMergeGroup(gh: GitHub, target: MergeGroupTarget): Prom
   const queued = queuedPullRequest(target.headRef);
   if (!queued) {
     // Without the pull request nobody's approval can be checked: fail rather than let the queue merge it unchecked.
-    const check = await startCheck(gh, target.repo, target.headSha, target.deliveryId);
+    const check = await startCheck(gh, target.repo, target.headSha, target.deliveryId, { quickCheckMs: target.quickCheckMs });
     if (!check.done) {
       await failCheck(gh, target.repo, check, `Paved cannot tell which pull request the merge group \`${target.headRef}\` is for, so it cannot check approvals. Remove the pull request from the queue and add it again.`);
     }
@@ -54,6 +56,7 @@ export async function planMergeGroup(gh: GitHub, target: MergeGroupTarget): Prom
     author: target.author,
     log: target.log,
     ...(target.htmlUrl ? { htmlUrl: target.htmlUrl } : {}),
+    ...(target.quickCheckMs ? { quickCheckMs: target.quickCheckMs } : {}),
   });
 }
 

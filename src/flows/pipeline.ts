@@ -8,20 +8,8 @@ import { renderUnits, type RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
 import { formatMiB, MAX_INDEX_BYTES } from "../core/bounds.js";
 import { hasErrors, type Diagnostic } from "../core/diagnostic.js";
-import { buildIndex, type IndexFile } from "./ownership-index.js";
-import type { DesiredInput } from "./types.js";
-
-/**
- * The desired state of one source repository: manifest text + org config → checked units →
- * rendered files → ownership index. The one pipeline every shell (CLI, App, Action) plans with.
- */
-export interface DesiredState extends DesiredInput {
-  check: ManifestCheck;
-  rendered: RenderResult;
-  index: IndexFile | null;
-  /** Locates a JSON Pointer of the manifest, for diagnostics the plan adds (ownership conflicts). */
-  locate: (pointer: string) => { line: number; column: number } | undefined;
-}
+import { buildIndex } from "../plan/ownership-index.js";
+import type { DesiredState } from "../plan/types.js";
 
 /** The pipeline's inputs as one value: what a shell hands to wherever the plan is computed. */
 export interface PipelineInput {

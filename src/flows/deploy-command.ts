@@ -1,19 +1,19 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import type { ResolvedConfig } from "../config/types.js";
 import { checkManifest } from "../manifest/check.js";
 import { GitHubWriter } from "../gitops/github.js";
-import { deploy, type DeployOutcome } from "../gitops/deploy.js";
-import type { RetryOptions } from "../gitops/writer.js";
+import { deploy, type DeployOutcome } from "./deploy.js";
+import type { RetryOptions } from "./apply.js";
 import { indexPath } from "../plan/paths.js";
 import type { DeployRequest } from "../plan/promotion.js";
 import type { Plan } from "../plan/types.js";
 import { codeSpan } from "../report/escape.js";
-import { httpStatus, parseRepo, sourceOf, type GitHub, type Repo } from "./client.js";
+import { httpStatus, parseRepo, sourceOf, type GitHub, type Repo } from "../github/client.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
-import { readOrgSettings } from "./org-settings.js";
-import { deploymentRecords, recordDeployments } from "./deployments.js";
-import { readFileAt } from "./read-file.js";
-import { hasWriteAccess } from "./write-access.js";
+import { readOrgSettings } from "../github/org-settings.js";
+import { deploymentRecords, recordDeployments } from "../github/deployments.js";
+import { readFileAt } from "../github/read-file.js";
+import { hasWriteAccess } from "../github/write-access.js";
 
 export type DeployVerb = "promote" | "rollback" | "hold" | "release";
 
@@ -30,7 +30,7 @@ export interface DeployTarget {
   defaultBranch: string;
   /** Who asked (a comment's author); absent for automatic promotions. */
   actor?: string;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   retry?: RetryOptions;
 }
 

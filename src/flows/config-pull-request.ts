@@ -11,9 +11,9 @@
 import { hasErrors, sortDiagnostics, type Diagnostic } from "../core/diagnostic.js";
 import { diagnosticAnnotation } from "../report/annotations.js";
 import { ANNOTATIONS_PER_REQUEST } from "../report/limits.js";
-import { httpStatus, NO_RETRY, type GitHub, type Repo } from "./client.js";
-import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "./org-config.js";
-import { readOrgSettings } from "./org-settings.js";
+import { httpStatus, NO_RETRY, type GitHub, type Repo } from "../github/client.js";
+import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "../github/org-config.js";
+import { readOrgSettings } from "../github/org-settings.js";
 
 export const CONFIG_CHECK_NAME = "Paved config";
 

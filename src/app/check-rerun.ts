@@ -1,10 +1,11 @@
 import type { Context } from "probot";
-import { CHECK_NAME } from "../github/check-run.js";
+import { applyAttempts, quickCheckMs } from "../core/shell-env.js";
+import { CHECK_NAME } from "../github/paved-check.js";
 import { findPullRequestForHead } from "../github/find-pull-request.js";
-import { previewFleet, rerenderFleet } from "../github/fleet-rerender.js";
+import { previewFleet, rerenderFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
-import { planPullRequest } from "../github/pull-request-plan.js";
-import { applyPush } from "../github/push-apply.js";
+import { planPullRequest } from "../flows/pull-request-plan.js";
+import { applyPush } from "../flows/push-apply.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { appAuthor } from "./author.js";
@@ -24,7 +25,7 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
   const pr = await findPullRequestForHead(context.octokit, repo, check.head_sha);
   // On the org's `.github` repository the check is the fleet re-render (or its preview).
   if (isOrgSettingsRepo(repo)) {
-    const target = { org: repo.owner, deliveryId: context.id, log: context.log, htmlUrl: repository.html_url, rerun: true, public: !repository.private, author: await appAuthor(context) };
+    const target = { org: repo.owner, deliveryId: context.id, log: context.log, htmlUrl: repository.html_url, quickCheckMs: quickCheckMs(process.env), rerun: true, public: !repository.private, author: await appAuthor(context), retry: { attempts: applyAttempts(process.env) } };
     if (pr) {
       await previewFleet(context.octokit, { ...target, number: pr.number, headSha: pr.headSha, baseSha: pr.baseSha });
       return;
@@ -48,8 +49,10 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
       defaultBranch: repository.default_branch,
       author: await appAuthor(context),
       deliveryId: context.id,
+      quickCheckMs: quickCheckMs(process.env),
       computeDesired: offThread(jobScope(context.id)?.signal),
       log: context.log,
+      htmlUrl: repository.html_url,
       rerun: true,
     });
     return;
@@ -71,9 +74,11 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
     defaultBranch: branch,
     commits: [],
     deliveryId: context.id,
+    quickCheckMs: quickCheckMs(process.env),
     computeDesired: offThread(jobScope(context.id)?.signal),
     log: context.log,
     htmlUrl: repository.html_url,
     author: await appAuthor(context),
+    retry: { attempts: applyAttempts(process.env) },
   });
 }

@@ -1,14 +1,14 @@
-import type { Logger } from "probot";
+import type { Log } from "../core/log.js";
 import { GitHubWriter } from "../gitops/github.js";
 import { ownedFiles, updateDrift, type CommitTouch, type DriftEntry } from "../plan/drift.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
 import { isIndexPath } from "../plan/fleet.js";
 import type { Tree } from "../plan/types.js";
 import { DRIFT_MARKER, DRIFT_TITLE, driftIssueBody, driftIssueState } from "../report/drift.js";
-import { fullName, httpStatus, NO_RETRY, type GitHub, type Repo } from "./client.js";
+import { fullName, httpStatus, NO_RETRY, type GitHub, type Repo } from "../github/client.js";
 import { prepareFleet } from "./fleet-plan.js";
-import type { OrgSettings } from "./org-settings.js";
-import type { PushFacts } from "./push-trigger.js";
+import type { OrgSettings } from "../github/org-settings.js";
+import type { PushFacts } from "../github/push-trigger.js";
 
 type Settings = Extract<OrgSettings, { ok: true }>;
 const LABEL = "paved-drift";
@@ -33,7 +33,7 @@ export interface DriftPushTarget extends Omit<PushFacts, "commits"> {
   settings: Settings;
   /** The app's slug (`paved`): its commits are authored and committed by `<slug>[bot]`. */
   appSlug: () => Promise<string>;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
 }
 
 export type DriftOutcome = { status: "skipped"; reason: string } | { status: "drift"; issue: number; entries: DriftEntry[] } | { status: "clean"; closed?: number };
@@ -79,7 +79,7 @@ export interface DriftRevertTarget {
   commenter: string;
   commentId: number;
   settings: Settings;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
 }
 
 export async function revertDrift(gh: GitHub, target: DriftRevertTarget): Promise<DriftOutcome> {

@@ -1,12 +1,13 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
-import { desiredState, type DesiredState } from "../plan/pipeline.js";
+import { desiredState } from "./pipeline.js";
+import type { DesiredState } from "../plan/types.js";
 import type { RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
-import { approvalRules, approvingOwner, evaluateApprovals, type ApprovalResult } from "./approvals.js";
-import type { GitHub, Repo } from "./client.js";
-import type { MergedPullRequest } from "./find-pull-request.js";
-import { readFileAt } from "./read-file.js";
+import { approvalRules, approvingOwner, evaluateApprovals, type ApprovalResult } from "../github/approvals.js";
+import type { GitHub, Repo } from "../github/client.js";
+import type { MergedPullRequest } from "../github/find-pull-request.js";
+import { readFileAt } from "../github/read-file.js";
 
 export interface GateInput {
   repo: Repo;

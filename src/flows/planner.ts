@@ -1,12 +1,10 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
-import type { Planner } from "../gitops/writer.js";
+import type { Planner, DesiredInput, PlanInput, DesiredState } from "../plan/types.js";
 import { commitMessage } from "../report/commit-message.js";
-import { resolveDesired } from "./desired.js";
-import { blobsNeededFor, type BlobsNeededOptions } from "./needed.js";
-import { planFor } from "./plan.js";
-import type { DesiredInput, PlanInput } from "./types.js";
-import type { DesiredState } from "./pipeline.js";
+import { resolveDesired } from "../plan/desired.js";
+import { blobsNeededFor, type BlobsNeededOptions } from "../plan/needed.js";
+import { planFor } from "../plan/plan.js";
 import { PAVED_VERSION } from "../core/version.js";
 
 export interface PlannerContext {

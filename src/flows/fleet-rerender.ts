@@ -1,32 +1,34 @@
-import type { Logger } from "probot";
-import { applyWithRetry, type RetryOptions } from "../gitops/writer.js";
+import type { Log } from "../core/log.js";
+import { applyWithRetry, type RetryOptions } from "./apply.js";
 import { fleetFor, proposalsByEnvironment, type FleetPlan } from "../plan/fleet.js";
 import { unplannable } from "../plan/plan.js";
 import { checkRunOutput } from "../report/check-run-output.js";
 import { fleetCheckOutput, fleetCommitMessage, fleetMarkdown, FLEET_MARKER } from "../report/fleet.js";
-import { failCheck, finishCheck, startCheck } from "./check-run.js";
-import { fullName, NO_RETRY, type GitHub, type Repo } from "./client.js";
+import { failCheck, finishCheck, startCheck } from "../github/paved-check.js";
+import { fullName, NO_RETRY, type GitHub, type Repo } from "../github/client.js";
 import { gatedEnvironments } from "./environment-gate.js";
 import { prepareFleet, type PreparedFleet } from "./fleet-plan.js";
-import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "./org-config.js";
-import { readOrgSettings, type OrgSettings } from "./org-settings.js";
-import { changedBetween, pushedFiles, touchesOrgSettings } from "./org-settings-change.js";
-import { pushesDefaultBranch, type PushFacts } from "./push-trigger.js";
-import { reportContext } from "./report-context.js";
-import { proposeChanges } from "./review-branch.js";
-import { upsertStickyComment, type CommentAuthor } from "./sticky-comment.js";
+import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "../github/org-config.js";
+import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
+import { changedBetween, pushedFiles, touchesOrgSettings } from "../github/org-settings-change.js";
+import { pushesDefaultBranch, type PushFacts } from "../github/push-trigger.js";
+import { reportContext, webRoot } from "../github/report-context.js";
+import { proposeChanges } from "../github/review-branch.js";
+import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 
 interface FleetTargetBase {
   /** The organisation; its `.github` repository holds the settings. */
   org: string;
   deliveryId: string;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: Pick<Log, "info" | "warn" | "error">;
   htmlUrl?: string;
   /** The client for the GitOps repository; `gh` when absent. */
   gitops?: GitHub;
   retry?: RetryOptions;
   /** Someone asked (Re-run on the check): the check shows it in progress and is rewritten even if unchanged. */
   rerun?: boolean;
+  /** Planning that concludes within this writes its check once, completed (the shells pass `PAVED_QUICK_CHECK_MS`); 2 s when absent. */
+  quickCheckMs?: number;
   /** The `.github` repository is public: its check and comment say how much changes, not which private sources. */
   public?: boolean;
   /** Who Paved writes comments as: only that author's fleet comment is ever edited. */
@@ -64,10 +66,10 @@ export async function rerenderFleet(gh: GitHub, target: FleetTargetBase & PushFa
     if (gatedEnvironments(config).size > 0) {
       return { fleet: prepared.fleet, delivered: await proposeFleet(target.gitops ?? gh, prepared, prepared.fleet, configAt, config.gitops.branch) };
     }
-    const outcome = await applyWithRetry(prepared.writer, prepared.planner, { attempts: Number(process.env.PAVED_APPLY_ATTEMPTS) || 5, ...target.retry });
+    const outcome = await applyWithRetry(prepared.writer, prepared.planner, target.retry);
     if (outcome.status === "conflict") throw new Error(`the GitOps branch kept moving: ${outcome.attempts} attempts each lost the race to another writer; nothing was written`);
     const fleet = prepared.planner.last()!;
-    const delivered = outcome.status === "committed" ? [{ name: "commit", url: `https://github.com/${fullName(prepared.gitops)}/commit/${outcome.sha}` }] : [];
+    const delivered = outcome.status === "committed" ? [{ name: "commit", url: `${webRoot(repo, target.htmlUrl)}/${fullName(prepared.gitops)}/commit/${outcome.sha}` }] : [];
     return { fleet, delivered };
   }, undefined, current);
 }
@@ -108,7 +110,7 @@ async function reportFleet(
   const configAt = `${fullName(repo)}@${(settingsAt ?? sha).slice(0, 7)}`;
   const fail = async (error: unknown): Promise<never> => {
     target.log.error({ err: error }, "re-rendering the fleet failed");
-    const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: true });
+    const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: true, quickCheckMs: target.quickCheckMs });
     await failCheck(gh, repo, check, `Paved could not re-render the fleet: ${(error as Error).message}. Nothing was half-written; re-run this check to try again.`);
     throw error;
   };
@@ -119,7 +121,7 @@ async function reportFleet(
     if (prepared.fleet.sources.length === 0) return { status: "skipped", reason: "no source deployed yet" };
   }
   // 2. The check, in progress; a redelivery of a handled event stops here.
-  const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: target.rerun ?? false });
+  const check = await startCheck(gh, repo, sha, target.deliveryId, { rerun: target.rerun ?? false, quickCheckMs: target.quickCheckMs });
   if (check.done) return { status: "skipped", reason: "already handled this delivery" };
   try {
     if (!settings.ok) {
