@@ -7,7 +7,7 @@ import fc from "fast-check";
 import yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load.js";
-import { desiredState } from "../src/plan/pipeline.js";
+import { desiredState } from "../src/flows/pipeline.js";
 import { builtinObjects } from "../src/render/builtin-output.js";
 import { defaultTemplates, renderUnits, yamlString } from "../src/render/index.js";
 import { parseObjects } from "../src/render/parse-back.js";

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load.js";
-import { desiredState } from "../src/plan/pipeline.js";
+import { desiredState } from "../src/flows/pipeline.js";
 import { dumpIndexYaml, INDEX_DUMP_OPTIONS, simpleYaml } from "../src/plan/index-yaml.js";
 import { readIndexYaml } from "../src/plan/index-yaml-read.js";
 import { formatIndex, parseIndex, withDeployed, type OwnershipIndex } from "../src/plan/ownership-index.js";
