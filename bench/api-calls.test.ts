@@ -45,7 +45,7 @@ function manifest(count: number, edited = 0): string {
 const SCENARIOS: Record<number, { base: number; edited: number; added: number }> = {
   10: { base: 40, edited: 3, added: 0 }, //     1 + 3·3
   100: { base: 40, edited: 33, added: 0 }, //   1 + 3·33
-  1000: { base: 40, edited: 13, added: 60 }, // 1 + 3·13 + 16·60
+  1000: { base: 40, edited: 10, added: 51 }, // 1 + 3·10 + 19·51
 };
 
 /** `GET /repos/{owner}/{repo}/git/blobs/{sha}`: calls grouped by route, numbers and shas elided. */

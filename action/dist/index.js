@@ -74842,7 +74842,7 @@ function readOrgSettings(gh, org, ref) {
 }
 __name(readOrgSettings, "readOrgSettings");
 
-// src/github/report-context.ts
+// src/github/web-links.ts
 function reportContext(repo, source, manifestPath, htmlUrl) {
   const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
   return {
@@ -74861,8 +74861,8 @@ function webRoot(repo, htmlUrl) {
 }
 __name(webRoot, "webRoot");
 function deployedContext(repo, config2, deployed, indexPath2, htmlUrl) {
-  const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
-  const host = webUrl.slice(0, webUrl.length - fullName(repo).length - 1);
+  const host = webRoot(repo, htmlUrl);
+  const webUrl = `${host}/${fullName(repo)}`;
   return {
     environments: config2.environments.flatMap((e) => deployed[e.name] ? [{ environment: e.name, ...deployed[e.name] }] : []),
     commitUrl: /* @__PURE__ */ __name((sha) => `${webUrl}/commit/${sha}`, "commitUrl"),

@@ -11,7 +11,7 @@ export async function onDeploymentStatus(context: Context<"deployment_status">):
   if (status.state !== "success" || !deployment.description?.startsWith("Paved:") || deployment.creator?.type !== "Bot") return;
   await promoteAfterHealthy(
     context.octokit,
-    { repo: { owner: repository.owner.login, repo: repository.name }, repositoryId: repository.id, defaultBranch: repository.default_branch, log: context.log },
+    { repo: { owner: repository.owner.login, repo: repository.name }, repositoryId: repository.id, defaultBranch: repository.default_branch, log: context.log, htmlUrl: repository.html_url },
     deployment.environment,
     deployment.sha,
   );

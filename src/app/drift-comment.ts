@@ -13,5 +13,5 @@ export async function onDriftComment(context: Context<"issue_comment.created">):
   const repo = { owner: repository.owner.login, repo: repository.name };
   const settings = await readOrgSettings(context.octokit, repo.owner);
   if (!settings.ok || !settings.config.gitops.repository || !sameRepository(settings.config.gitops.repository, repository.full_name)) return;
-  await revertDrift(context.octokit, { repo, appSlug, issueNumber: issue.number, commenter: comment.user.login, commentId: comment.id, settings, log: context.log });
+  await revertDrift(context.octokit, { repo, appSlug, issueNumber: issue.number, commenter: comment.user.login, commentId: comment.id, settings, log: context.log, htmlUrl: context.payload.repository.html_url });
 }

@@ -88,7 +88,7 @@ async function onDeployCommand(context: Context<"issue_comment.created">, comman
   await gh.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...repo, comment_id: comment.id, content: "eyes", ...NO_RETRY });
   const { data: pr } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: issue.number });
   const result = pr.merged_at
-    ? await runDeployCommand(gh, { repo, repositoryId: repository.id, defaultBranch: repository.default_branch, actor: comment.user!.login, log: context.log }, command)
+    ? await runDeployCommand(gh, { repo, repositoryId: repository.id, defaultBranch: repository.default_branch, actor: comment.user!.login, log: context.log, htmlUrl: repository.html_url }, command)
     : { reply: `\`/paved ${command.verb}\` works on a merged pull request; this one is not merged.` };
   await gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
     ...repo,

@@ -39,6 +39,7 @@ function targetOf(payload: PullRequestPayload, context: Context<"pull_request">)
     labels: (pr.labels ?? []).map((l) => l.name),
     now: new Date(),
     log: context.log,
+    htmlUrl: payload.repository.html_url,
   };
 }
 
@@ -67,6 +68,7 @@ export async function onPreviewCommand(context: Context<"issue_comment.created">
     trigger: { kind: "request", pinned: pr.head.sha },
     now: new Date(),
     log: context.log,
+    htmlUrl: repository.html_url,
     author: await appAuthor(context),
   });
 }

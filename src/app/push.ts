@@ -36,7 +36,7 @@ export async function onPush(context: Context<"push">): Promise<void> {
   const settings = await readOrgSettings(context.octokit, repo.owner);
   // A push to the GitOps repository by anyone but Paved may be drift.
   if (settings.ok && settings.config.gitops.repository && sameRepository(settings.config.gitops.repository, payload.repository.full_name)) {
-    await checkDrift(context.octokit, { ...facts, repo, settings, sender: payload.sender ?? null, appSlug });
+    await checkDrift(context.octokit, { ...facts, repo, settings, sender: payload.sender ?? null, appSlug, htmlUrl: payload.repository.html_url });
     return;
   }
   const author = await appAuthor(context);

@@ -12,6 +12,7 @@ import { httpStatus, parseRepo, sourceOf, type GitHub, type Repo } from "../gith
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
 import { readOrgSettings } from "../github/org-settings.js";
 import { deploymentRecords, recordDeployments } from "../github/deployments.js";
+import { webRoot } from "../github/web-links.js";
 import { readFileAt } from "../github/read-file.js";
 import { hasWriteAccess } from "../github/write-access.js";
 
@@ -32,6 +33,8 @@ export interface DeployTarget {
   actor?: string;
   log: Pick<Log, "info" | "warn" | "error">;
   retry?: RetryOptions;
+  /** The source repository's web URL (`repository.html_url`): links go to its host (GitHub Enterprise differs). */
+  htmlUrl?: string;
 }
 
 export interface DeployCommandResult {
@@ -125,12 +128,12 @@ async function applyRequest(gh: GitHub, target: DeployTarget, request: DeployReq
     case "conflict":
       return { status: "conflict", reply: "Nothing was written: the GitOps branch kept moving. Say the command again." };
   }
-  if (outcome.status === "committed") await recordCommandDeployments(gh, repo, config, outcome, gated);
+  if (outcome.status === "committed") await recordCommandDeployments(gh, repo, config, outcome, gated, `${webRoot(repo, target.htmlUrl)}/${config.gitops.repository}/commit/${outcome.sha}`);
   const full = lastFull();
   const proposed = full ? await proposeGated(gh, gitops, writer, config.gitops.branch, full, gated, { ...source, sha: outcome.decision.targets.find((t) => t.changes)?.commit ?? "" }) : [];
   const done = outcome.decision.environments.map((e) => `${codeSpan(e)} → ${codeSpan(outcome.decision.deployed[e]!.commit.slice(0, 7))}`);
   const held = Object.entries(outcome.decision.deployed).filter(([, d]) => d.held).map(([e]) => codeSpan(e));
-  const where = outcome.status === "committed" ? `GitOps commit https://github.com/${config.gitops.repository}/commit/${outcome.sha}` : "no file changed";
+  const where = outcome.status === "committed" ? `GitOps commit ${webRoot(repo, target.htmlUrl)}/${config.gitops.repository}/commit/${outcome.sha}` : "no file changed";
   const lines = [
     done.length > 0 ? `${request.kind === "rollback" ? "Rolled back" : "Promoted"} ${done.join(", ")} (${where}).` : `Recorded (${where}).`,
     ...proposed.map((p) => `${codeSpan(p.environment)} waits for review in the GitOps repository: ${p.url}`),
@@ -145,8 +148,7 @@ async function applyRequest(gh: GitHub, target: DeployTarget, request: DeployReq
  * Argo CD reports (so feedback, the portal and `promote: { after }` follow it). Gated environments get
  * theirs when their GitOps pull request is merged.
  */
-async function recordCommandDeployments(gh: GitHub, repo: Repo, config: ResolvedConfig, outcome: Extract<DeployOutcome, { status: "committed" }>, gated: ReadonlySet<string>): Promise<void> {
-  const url = `https://github.com/${config.gitops.repository}/commit/${outcome.sha}`;
+async function recordCommandDeployments(gh: GitHub, repo: Repo, config: ResolvedConfig, outcome: Extract<DeployOutcome, { status: "committed" }>, gated: ReadonlySet<string>, url: string): Promise<void> {
   const production = new Set(config.environments.filter((e) => e.production).map((e) => e.name));
   const records = deploymentRecords(outcome.plan, outcome.units, config, url).filter((r) => outcome.decision.environments.includes(r.environment) && !gated.has(r.environment));
   for (const record of records) {

@@ -9,6 +9,7 @@ import { fullName, httpStatus, NO_RETRY, type GitHub, type Repo } from "../githu
 import { prepareFleet } from "./fleet-plan.js";
 import type { OrgSettings } from "../github/org-settings.js";
 import type { PushFacts } from "../github/push-trigger.js";
+import { webRoot } from "../github/web-links.js";
 
 type Settings = Extract<OrgSettings, { ok: true }>;
 const LABEL = "paved-drift";
@@ -34,6 +35,8 @@ export interface DriftPushTarget extends Omit<PushFacts, "commits"> {
   /** The app's slug (`paved`): its commits are authored and committed by `<slug>[bot]`. */
   appSlug: () => Promise<string>;
   log: Pick<Log, "info" | "warn" | "error">;
+  /** The GitOps repository's web URL (`repository.html_url`; GitHub Enterprise differs from github.com). */
+  htmlUrl?: string;
 }
 
 export type DriftOutcome = { status: "skipped"; reason: string } | { status: "drift"; issue: number; entries: DriftEntry[] } | { status: "clean"; closed?: number };
@@ -68,7 +71,7 @@ export async function checkDrift(gh: GitHub, target: DriftPushTarget): Promise<D
   if (commits.some((c) => !c.paved && c.files.some((f) => owned.has(f.path)))) await addBefore(gh, repo, target.before, commits);
   // 4. The drift now, into the issue.
   const entries = updateDrift(driftIssueState(issue?.body), commits, owned, snapshot.tree);
-  return reportDrift(gh, repo, issue, entries, target.log);
+  return reportDrift(gh, repo, issue, entries, target.log, webOf(repo, target.htmlUrl));
 }
 
 /** `/paved drift revert` on the drift issue: re-commit the rendered files, from a user who may write there. */
@@ -80,6 +83,8 @@ export interface DriftRevertTarget {
   commentId: number;
   settings: Settings;
   log: Pick<Log, "info" | "warn" | "error">;
+  /** The GitOps repository's web URL (`repository.html_url`). */
+  htmlUrl?: string;
 }
 
 export async function revertDrift(gh: GitHub, target: DriftRevertTarget): Promise<DriftOutcome> {
@@ -104,12 +109,12 @@ export async function revertDrift(gh: GitHub, target: DriftRevertTarget): Promis
       .filter((c) => c.action !== "delete" || prepared.snapshot.tree.has(c.path))
       .map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after! }));
     const left = entries.filter((e) => !prepared.fleet.sources.some((s) => s.kind === "planned" && s.repository.toLowerCase() === e.source.toLowerCase()));
-    if (changes.length === 0) return reportDrift(gh, repo, issue, left, target.log, "Nothing to re-commit: the files already hold what Paved renders.");
+    if (changes.length === 0) return reportDrift(gh, repo, issue, left, target.log, webOf(repo, target.htmlUrl), "Nothing to re-commit: the files already hold what Paved renders.");
     const message = `paved: revert drift (#${target.issueNumber})\n\n${changes.map((c) => c.path).join("\n")}\n`;
     const result = await prepared.writer.commit(changes, message, prepared.snapshot.treeId);
     if (result.kind === "conflict") continue;
-    const url = `https://github.com/${fullName(repo)}/commit/${result.sha}`;
-    return reportDrift(gh, repo, issue, left, target.log, `Re-committed the rendered files in ${url}, as requested by @${target.commenter}.`);
+    const url = `${webOf(repo, target.htmlUrl)}/commit/${result.sha}`;
+    return reportDrift(gh, repo, issue, left, target.log, webOf(repo, target.htmlUrl), `Re-committed the rendered files in ${url}, as requested by @${target.commenter}.`);
   }
   throw new Error("the GitOps branch kept moving: 3 attempts each lost the race to another writer; nothing was written");
 }
@@ -132,8 +137,12 @@ async function findDriftIssue(gh: GitHub, repo: Repo, bot: string): Promise<Drif
   return open.filter((i) => isDriftIssue(i, bot)).sort((a, b) => a.number - b.number)[0];
 }
 
-async function reportDrift(gh: GitHub, repo: Repo, issue: DriftIssue | undefined, entries: DriftEntry[], log: DriftPushTarget["log"], note?: string): Promise<DriftOutcome> {
-  const url = `https://github.com/${fullName(repo)}`;
+/** The repository on its web host. */
+function webOf(repo: Repo, htmlUrl: string | undefined): string {
+  return `${webRoot(repo, htmlUrl)}/${fullName(repo)}`;
+}
+
+async function reportDrift(gh: GitHub, repo: Repo, issue: DriftIssue | undefined, entries: DriftEntry[], log: DriftPushTarget["log"], url: string, note?: string): Promise<DriftOutcome> {
   if (entries.length === 0) {
     if (!issue) return { status: "clean" };
     await comment(gh, repo, issue.number, `${note ? `${note}\n\n` : ""}The drift is gone: every file Paved owns holds what Paved last wrote.`);

@@ -12,7 +12,7 @@ import { ORG_CONFIG_PATH, ORG_CONFIG_REPO } from "../github/org-config.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { changedBetween, pushedFiles, touchesOrgSettings } from "../github/org-settings-change.js";
 import { pushesDefaultBranch, type PushFacts } from "../github/push-trigger.js";
-import { reportContext, webRoot } from "../github/report-context.js";
+import { reportContext, webRoot } from "../github/web-links.js";
 import { proposeChanges } from "../github/review-branch.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 

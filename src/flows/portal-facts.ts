@@ -4,7 +4,7 @@
  * statuses, and each change's pull request. What cannot change is kept for good (a blob by its sha,
  * the statuses of a finished deployment, a merged pull request); the rest for `ttlMs`.
  *
- * Calls per refresh are bounded (BENCHMARKS.md): 2 for the config and the tree, 1 for the history,
+ * Calls per refresh are bounded (BENCHMARKS.md): 2 for the config and the tree, 1 to HISTORY_PAGES for the history,
  * 1 per new index blob, 1 per source for its deployments, at most MAX_STATUS_READS status lists,
  * MAX_CHANGE_READS change reads and MAX_VERSION_READS past indexes; within `ttlMs` a page costs none.
  */
@@ -23,6 +23,8 @@ import { readOrgConfig } from "../github/org-config.js";
 import { readFileAt } from "../github/read-file.js";
 
 export const HISTORY_PAGE = 100;
+/** GitOps commits read per refresh: up to 5 pages (500, as a local clone), fewer when the history is shorter. */
+export const HISTORY_PAGES = 5;
 export const MAX_STATUS_READS = 30;
 export const MAX_CHANGE_READS = 30;
 /** Index reads at past GitOps commits (the version each deployed, for rollbacks) per refresh. */
@@ -98,7 +100,12 @@ export class PortalFactsCache {
         indexPathOf.set(index.source.toLowerCase(), entry.path);
       }
     }
-    const { data: history } = await this.gh.request("GET /repos/{owner}/{repo}/commits", { ...gitops, sha: branch, per_page: HISTORY_PAGE });
+    const history = [];
+    for (let page = 1; page <= HISTORY_PAGES; page++) {
+      const { data } = await this.gh.request("GET /repos/{owner}/{repo}/commits", { ...gitops, sha: branch, per_page: HISTORY_PAGE, page });
+      history.push(...data);
+      if (data.length < HISTORY_PAGE) break;
+    }
     const commits: GitopsCommit[] = history.map((c) => ({
       sha: c.sha,
       message: c.commit.message,

@@ -16,6 +16,7 @@ import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { codeSpan, markdownMessage } from "../report/escape.js";
 import { readFileAt } from "../github/read-file.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
+import { webRoot } from "../github/web-links.js";
 
 export const PREVIEW_MARKER = "<!-- paved:preview -->";
 
@@ -42,6 +43,8 @@ export interface PreviewTarget {
   /** Who Paved comments as: only that author's preview comment is ever edited. */
   author: CommentAuthor;
   settings?: OrgSettings;
+  /** The source repository's web URL (`repository.html_url`): links go to its host (GitHub Enterprise differs). */
+  htmlUrl?: string;
 }
 
 export type PreviewOutcome =
@@ -137,7 +140,7 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   for (const record of swept) await deactivate(gh, parseRepo(record.repository), record.number, "its TTL passed without a push").catch(() => undefined);
   if (refusal) return refuse(gh, target, refusal);
   if (written) {
-    const commitUrl = result.status === "committed" ? `https://github.com/${config.gitops.repository}/commit/${result.sha}` : undefined;
+    const commitUrl = result.status === "committed" ? `${webRoot(target.repo, target.htmlUrl)}/${config.gitops.repository}/commit/${result.sha}` : undefined;
     await deploy(gh, target, written, commitUrl);
     await comment(gh, target, previewBody(written, config));
     return { status: "written", record: written, swept };

@@ -19,7 +19,7 @@ import { headOf } from "../github/find-pull-request.js";
 import { keyedLock } from "../github/keyed-lock.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { readFileAt } from "../github/read-file.js";
-import { reportContext } from "../github/report-context.js";
+import { reportContext } from "../github/web-links.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 import { DEFAULT_MANIFEST_PATH } from "../settings/paths.js";
 

@@ -23,7 +23,7 @@ import { indexPath } from "../plan/paths.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { pushChangesManifest, pushesDefaultBranch, type PushFacts } from "../github/push-trigger.js";
 import { readFileAt } from "../github/read-file.js";
-import { deployedContext, reportContext, webRoot } from "../github/report-context.js";
+import { deployedContext, reportContext, webRoot } from "../github/web-links.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 import { DEFAULT_MANIFEST_PATH } from "../settings/paths.js";
 

@@ -6,6 +6,7 @@ import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { useApp } from "../support/app-harness.js";
 import {
+  commentPayload,
   APP_REPO,
   CONFIG_WITHOUT_APPROVAL,
   EXAMPLE_CONFIG,
@@ -331,14 +332,7 @@ describe("owner is verified (item 5)", () => {
 describe("comment commands and the sticky comment (item 8)", () => {
   async function command(number: number, user: string): Promise<number> {
     const comment = fake.addComment(APP_REPO, number, "/paved plan", user);
-    await deliver(probot, "issue_comment", {
-      action: "created",
-      issue: { number, pull_request: { url: "x" } },
-      comment: { id: comment.id, body: "/paved plan", user: { login: user, type: "User" }, author_association: "MEMBER" },
-      repository: pullRequestPayload(fake, number).repository,
-      installation: { id: 1 },
-      sender: { login: user, type: "User" },
-    });
+    await deliver(probot, "issue_comment", commentPayload(fake, number, { id: comment.id, body: "/paved plan", user }));
     return comment.id;
   }
   const recomputes = (checkId: number) =>

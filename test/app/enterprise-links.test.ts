@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { useApp } from "../support/app-harness.js";
-import { APP_REPO, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
+import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, commentPayload, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
 import type { FakeGitHub } from "../support/fake-github.js";
 
 // On GitHub Enterprise Server the payload's `html_url` names the host: every link Paved writes
@@ -46,14 +46,7 @@ describe("links on GitHub Enterprise", () => {
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 3", "replicas: 4") });
     fake.addCollaborator(APP_REPO, "dev", "write");
     const comment = fake.addComment(APP_REPO, pr.number, "/paved plan", "dev");
-    await deliver(probot, "issue_comment", {
-      action: "created",
-      issue: { number: pr.number, pull_request: { url: "x" } },
-      comment: { id: comment.id, body: "/paved plan", user: { login: "dev", type: "User" } },
-      repository: onEnterprise(pullRequestPayload(fake, pr.number)).repository,
-      installation: { id: 1 },
-      sender: { login: "dev", type: "User" },
-    });
+    await deliver(probot, "issue_comment", commentPayload(fake, pr.number, { id: comment.id, body: "/paved plan", user: "dev" }, onEnterprise(pullRequestPayload(fake, pr.number)).repository));
     const body = planComment(pr.number);
     expect(body).toContain(`${GHE}/${APP_REPO}/commit/${pr.headSha}`);
     expect(body).not.toContain(`https://github.com/${APP_REPO}/commit/`);
@@ -74,5 +67,20 @@ describe("links on GitHub Enterprise", () => {
     const body = planComment(pr.number);
     expect(body).toContain(`${GHE}/${GITOPS}/commit/${gitopsHead}`);
     expect(body).not.toContain(`https://github.com/${GITOPS}/commit/`);
+  });
+
+  it("a /paved command replies with the GitOps commit on the Enterprise host", async () => {
+    seedOrg(fake, { config: CONFIG_WITHOUT_APPROVAL.replace("  production:\n", "  production:\n    promote: manual\n"), manifest: null });
+    fake.addCollaborator(APP_REPO, "dev", "write");
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    const before = fake.headSha(APP_REPO, "main");
+    const after = fake.mergePull(APP_REPO, pr.number, "squash");
+    await deliver(probot, "push", onEnterprise(pushPayload(fake, before, after)));
+    const comment = fake.addComment(APP_REPO, pr.number, "/paved promote production", "dev");
+    await deliver(probot, "issue_comment", commentPayload(fake, pr.number, { id: comment.id, body: "/paved promote production", user: "dev" }, onEnterprise(pullRequestPayload(fake, pr.number)).repository));
+    const gitopsHead = fake.getCommit(GITOPS, "main").sha;
+    const reply = fake.comments(APP_REPO, pr.number).at(-1)!.body;
+    expect(reply).toContain(`GitOps commit ${GHE}/${GITOPS}/commit/${gitopsHead}`);
+    expect(reply).not.toContain("https://github.com/");
   });
 });

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import paved from "../../src/index.js";
 import { seal, sessionKey, unseal } from "../../src/portal/session.js";
 import { repositoryPayload, testProbot, useApp } from "../support/app-harness.js";
-import { APP_REPO, deliver, EXAMPLE_MANIFEST, pushPayload, seedOrg } from "../support/app-world.js";
+import { APP_REPO, deliver, EXAMPLE_MANIFEST, GITOPS, pushPayload, seedOrg } from "../support/app-world.js";
 import type { FakeGitHub } from "../support/fake-github.js";
 import { startOAuthWeb } from "../support/fake-github/routes-users.js";
 
@@ -154,6 +154,18 @@ describe("the App's portal", () => {
     expect(api.restore.durations.count).toBe(1);
     const html = await (await page("/portal/services/acme/payments/api", session)).text();
     expect(html).toMatch(/<td>update<\/td><td><code>1\.4\.3<\/code><\/td>/);
+  });
+
+  it("reads the GitOps history past its first page (up to 500 commits), so a busy repository's deployments still count", async () => {
+    await start(1);
+    // 150 commits by hand on top of the Paved commit that deployed api: it is on the history's second page.
+    for (let i = 0; i < 150; i += 1) fake.commit(GITOPS, "main", { files: { [`notes/${i}.txt`]: `${i}\n` } }, `note ${i}`);
+    const session = await signIn("dana");
+    const before = fake.calls.length;
+    const metrics = (await (await page("/portal/api/metrics?window=30d", session)).json()) as any;
+    const pages = fake.calls.slice(before).filter((c) => c.method === "GET" && /\/repos\/acme\/gitops\/commits$/.test(c.path)).length;
+    expect(pages).toBe(2);
+    expect(metrics.services.find((s: { service: string }) => s.service === "api").metrics.deployments.count).toBe(1);
   });
 
   it("sends a viewer whose GitHub token no longer works back to sign in", async () => {

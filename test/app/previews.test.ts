@@ -8,7 +8,7 @@ import { servicePageHtml } from "../../src/portal/html.js";
 import { servicePage } from "../../src/portal/view.js";
 import { DEFAULT_WINDOW, parseWindow, type MetricsWindow } from "../../src/metrics/window.js";
 import { useApp } from "../support/app-harness.js";
-import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
+import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, commentPayload, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
 import type { FakeGitHub } from "../support/fake-github.js";
 
 const CONFIG = `${CONFIG_WITHOUT_APPROVAL}\npreviews:\n  from: staging\n  maxPerRepository: 2\n`;
@@ -122,7 +122,7 @@ describe("previews", () => {
 
     fake.addCollaborator(APP_REPO, "maintainer", "write");
     const comment = fake.addComment(APP_REPO, pr.number, "/paved preview", "maintainer");
-    await deliver(probot, "issue_comment", commentPayload(pr.number, comment.id, "maintainer"));
+    await deliver(probot, "issue_comment", commentPayload(fake, pr.number, { id: comment.id, body: "/paved preview", user: "maintainer" }));
     const dir = `previews/payments/${fake.repoState(APP_REPO).id}-${pr.number}`;
     const record = load(fake.readTree(GITOPS)[`${dir}/preview.yaml`]!) as Record<string, unknown>;
     expect(record.pinned).toBe(pr.headSha);
@@ -139,7 +139,7 @@ describe("previews", () => {
     seedOrg(fake, { config: CONFIG });
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
     const comment = fake.addComment(APP_REPO, pr.number, "/paved preview", "stranger");
-    await deliver(probot, "issue_comment", commentPayload(pr.number, comment.id, "stranger"));
+    await deliver(probot, "issue_comment", commentPayload(fake, pr.number, { id: comment.id, body: "/paved preview", user: "stranger" }));
     expect(previewFiles(pr.number)).toEqual([]);
   });
 
@@ -224,7 +224,7 @@ describe("previews over time", () => {
     const fork = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { fork: "mallory/payments", branch: "f" });
     fake.addCollaborator(APP_REPO, "maintainer", "write");
     const ask = fake.addComment(APP_REPO, fork.number, "/paved preview", "maintainer");
-    await deliver(probot, "issue_comment", commentPayload(fork.number, ask.id, "maintainer"));
+    await deliver(probot, "issue_comment", commentPayload(fake, fork.number, { id: ask.id, body: "/paved preview", user: "maintainer" }));
     const forkFiles = Object.fromEntries(previewFiles(fork.number).filter((p) => !p.endsWith("/preview.yaml")).map((p) => [p, fake.readTree(GITOPS)[p]]));
     await deliver(probot, "pull_request", labelled(fork.number, "labeled", "paved:keep", ["paved:preview", "paved:keep"]));
     expect(recordOf(fork.number)).toMatchObject({ keep: true, pinned: fork.headSha, headSha: fork.headSha });
@@ -264,12 +264,3 @@ describe("previews over time", () => {
   });
 });
 
-function commentPayload(number: number, commentId: number, login: string) {
-  return {
-    action: "created",
-    issue: { number, pull_request: { url: "" } },
-    comment: { id: commentId, body: "/paved preview", user: { login, type: "User" } },
-    repository: { id: fake.repoState(APP_REPO).id, name: "payments", full_name: APP_REPO, owner: { login: "acme" }, html_url: "https://github.com/acme/payments" },
-    installation: { id: 1, node_id: "I1" },
-  };
-}

@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { example, useApp } from "../support/app-harness.js";
-import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, deliver, indexOf, openPull, pushPayload, seedOrg, sourcePayload } from "../support/app-world.js";
+import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, commentPayload, deliver, indexOf, openPull, pushPayload, seedOrg, sourcePayload } from "../support/app-world.js";
 import type { FakeGitHub } from "../support/fake-github.js";
 
 const CONFIG = CONFIG_WITHOUT_APPROVAL.replace("  production:\n", "  production:\n    promote: { after: staging }\n");
@@ -43,15 +43,7 @@ async function comment(number: number, user: string, body: string, delivery?: st
 }
 
 async function say(number: number, user: string, body: string, id: number, delivery?: string): Promise<string> {
-  const payload = {
-    action: "created",
-    issue: { number, pull_request: { url: "x" } },
-    comment: { id, body, user: { login: user, type: "User" } },
-    repository: sourcePayload(fake, APP_REPO),
-    installation: { id: 1 },
-    sender: { login: user, type: "User" },
-  };
-  return deliver(probot, "issue_comment", payload, delivery);
+  return deliver(probot, "issue_comment", commentPayload(fake, number, { id, body, user }), delivery);
 }
 
 function lastReply(number: number): string {

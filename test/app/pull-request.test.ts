@@ -2,6 +2,7 @@ import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { startApp, useApp } from "../support/app-harness.js";
 import {
+  commentPayload,
   APP_REPO,
   applyMain,
   EXAMPLE_CONFIG,
@@ -186,14 +187,7 @@ describe("a pull request that changes platform.yaml", () => {
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 3", "replicas: 4") });
     fake.addCollaborator(APP_REPO, "dev", "write");
     const comment = fake.addComment(APP_REPO, pr.number, "/paved plan", "dev");
-    await deliver(probot, "issue_comment", {
-      action: "created",
-      issue: { number: pr.number, pull_request: { url: "x" } },
-      comment: { id: comment.id, body: "/paved plan", user: { login: "dev", type: "User" } },
-      repository: pullRequestPayload(fake, pr.number).repository,
-      installation: { id: 1 },
-      sender: { login: "dev", type: "User" },
-    });
+    await deliver(probot, "issue_comment", commentPayload(fake, pr.number, { id: comment.id, body: "/paved plan", user: "dev" }));
     expect(fake.comments(APP_REPO, pr.number).find((c) => c.id === comment.id)!.reactions.length).toBe(1);
     expect(pavedCheck(pr.headSha).status).toBe("completed");
     expect(pavedComments(pr.number)).toHaveLength(1);

@@ -100,6 +100,21 @@ export function sourcePayload(fake: FakeGitHub, fullName: string) {
   return repositoryPayload(state.fullName, state.defaultBranch, state.id);
 }
 
+/**
+ * An `issue_comment.created` delivery for a comment already added to the fake (`fake.addComment`) on
+ * pull request `number` of the application repository. `repository` overrides the payload's (e.g. another host).
+ */
+export function commentPayload(fake: FakeGitHub, number: number, comment: { id: number; body: string; user: string }, repository?: Record<string, unknown>) {
+  return {
+    action: "created",
+    issue: { number, pull_request: { url: "x" } },
+    comment: { id: comment.id, body: comment.body, user: { login: comment.user, type: "User" }, author_association: "MEMBER" },
+    repository: repository ?? sourcePayload(fake, APP_REPO),
+    installation: { id: 1, node_id: "I1" },
+    sender: { login: comment.user, type: "User" },
+  };
+}
+
 /** Where the ownership index of a repository of the fake lives: keyed by its id. */
 export function indexOf(fake: FakeGitHub, fullName: string): string {
   return `.paved/sources/${fake.repoState(fullName).id}.yaml`;

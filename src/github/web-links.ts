@@ -32,8 +32,8 @@ export function webRoot(repo: Repo, htmlUrl?: string): string {
  * order), linked on the source repository's web host, and the GitOps history of the source's index.
  */
 export function deployedContext(repo: Repo, config: ResolvedConfig, deployed: Deployed, indexPath: string, htmlUrl?: string): NonNullable<ReportContext["deployed"]> {
-  const webUrl = htmlUrl ?? `https://github.com/${fullName(repo)}`;
-  const host = webUrl.slice(0, webUrl.length - fullName(repo).length - 1);
+  const host = webRoot(repo, htmlUrl);
+  const webUrl = `${host}/${fullName(repo)}`;
   return {
     environments: config.environments.flatMap((e) => (deployed[e.name] ? [{ environment: e.name, ...deployed[e.name]! }] : [])),
     commitUrl: (sha) => `${webUrl}/commit/${sha}`,
