@@ -75763,9 +75763,10 @@ async function applyPush(gh, target) {
 }
 __name(applyPush, "applyPush");
 async function admitPush(gh, repo, target, plan) {
+  const last = plan.lastApplied;
+  if (last !== void 0 && target.forced === false && last === target.before) return null;
   const { data: head } = await gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${target.defaultBranch}` });
   if (head.object.sha === target.after) return null;
-  const last = plan.lastApplied;
   if (last !== void 0) {
     const { data } = await gh.request("GET /repos/{owner}/{repo}/compare/{basehead}", { ...repo, basehead: `${last}...${target.after}`, per_page: 1 });
     if (data.status === "ahead" || data.status === "identical") return null;

@@ -11,6 +11,7 @@ import { offThread } from "./plan-pool.js";
 import { onConfigPullRequest } from "./config-pull-request.js";
 import { onPullRequestPreview } from "./preview.js";
 import { readOrgSettings } from "../github/org-settings.js";
+import { withPullRequestFacts } from "../github/event-facts.js";
 
 type PullRequestContext = Context<"pull_request"> | Context<"pull_request_review">;
 
@@ -30,9 +31,11 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
     await previewFleet(context.octokit, { ...target, org: repo.owner, fromFork, public: !payload.repository.private, author: await appAuthor(context) });
     return;
   }
+  // The org config, the manifests, the head's pull requests and the reviews in one GraphQL read.
+  const gh = await withPullRequestFacts(context.octokit, { repo, number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, log: context.log });
   // Read once for the plan and the preview: the same org config judges both.
-  const settings = await readOrgSettings(context.octokit, repo.owner);
-  await planPullRequest(context.octokit, {
+  const settings = await readOrgSettings(gh, repo.owner);
+  await planPullRequest(gh, {
     repo,
     settings,
     repositoryId: payload.repository.id,

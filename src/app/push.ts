@@ -5,6 +5,7 @@ import { checkDrift } from "../flows/drift.js";
 import { rerenderFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { readOrgSettings } from "../github/org-settings.js";
+import { withPushFacts } from "../github/event-facts.js";
 import { replanPullRequestsInto } from "../flows/pull-request-plan.js";
 import { applyPush } from "../flows/push-apply.js";
 import { pushesDefaultBranch } from "../github/push-trigger.js";
@@ -21,6 +22,7 @@ export async function onPush(context: Context<"push">): Promise<void> {
     before: payload.before,
     after: payload.after,
     deleted: payload.deleted,
+    forced: payload.forced,
     defaultBranch: payload.repository.default_branch,
     commits: payload.commits,
     deliveryId: context.id,
@@ -33,14 +35,16 @@ export async function onPush(context: Context<"push">): Promise<void> {
   if (!pushesDefaultBranch(facts)) return;
   // The org's `.github` repository holds the platform team's settings: a change there re-renders the fleet.
   if (isOrgSettingsRepo(repo)) await rerenderFleet(context.octokit, { ...facts, org: repo.owner, public: !payload.repository.private });
-  const settings = await readOrgSettings(context.octokit, repo.owner);
+  // The org config, the manifest, the merged pull request and the check in one GraphQL read.
+  const gh = await withPushFacts(context.octokit, { repo, after: payload.after, log: context.log });
+  const settings = await readOrgSettings(gh, repo.owner);
   // A push to the GitOps repository by anyone but Paved may be drift.
   if (settings.ok && settings.config.gitops.repository && sameRepository(settings.config.gitops.repository, payload.repository.full_name)) {
     await checkDrift(context.octokit, { ...facts, repo, settings, sender: payload.sender ?? null, appSlug, htmlUrl: payload.repository.html_url });
     return;
   }
   const author = await appAuthor(context);
-  const result = await applyPush(context.octokit, {
+  const result = await applyPush(gh, {
     ...facts,
     repo,
     repositoryId: payload.repository.id,

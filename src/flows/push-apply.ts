@@ -220,9 +220,11 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
  * the ownership index, read in the same attempt as the plan). Anything else would roll back.
  */
 async function admitPush(gh: GitHub, repo: Repo, target: PushTarget, plan: Plan): Promise<string | null> {
+  const last = plan.lastApplied;
+  // A fast-forward push from the commit last applied descends from it: nothing to ask GitHub.
+  if (last !== undefined && target.forced === false && last === target.before) return null;
   const { data: head } = await gh.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...repo, ref: `heads/${target.defaultBranch}` });
   if (head.object.sha === target.after) return null;
-  const last = plan.lastApplied;
   if (last !== undefined) {
     const { data } = await gh.request("GET /repos/{owner}/{repo}/compare/{basehead}", { ...repo, basehead: `${last}...${target.after}`, per_page: 1 });
     if (data.status === "ahead" || data.status === "identical") return null;

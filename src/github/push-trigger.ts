@@ -10,6 +10,8 @@ export interface PushFacts {
   before: string;
   after: string;
   deleted: boolean;
+  /** A force push: `before` need not be an ancestor of `after` (unknown when absent). */
+  forced?: boolean;
   defaultBranch: string;
   commits: Array<{ added?: string[]; modified?: string[]; removed?: string[] }>;
 }

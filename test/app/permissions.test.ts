@@ -7,6 +7,9 @@
  * Where the permissions come from:
  * - events: `@octokit/openapi-webhooks` states them in each webhook's summary ("To subscribe to this
  *   event, a GitHub App must have at least read-level access for the "Issues" repository permission.");
+ * - GraphQL (`POST /graphql`): each query Paved sends is walked over GitHub's published schema
+ *   (@octokit/graphql-schema) and every object type it reads maps to the permission of the REST
+ *   endpoints that read the same thing (GRAPHQL_TYPE_PERMISSIONS); a query may not mutate;
  * - endpoints: `@octokit/openapi` says which endpoints exist for GitHub Apps, their category, and for a few
  *   the permission in prose ("must have the `checks:write` permission"). It carries no structured
  *   permission for the rest, so CATEGORY_PERMISSIONS below restates GitHub's "Permissions required for
@@ -16,9 +19,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { getNamedType, isObjectType, parse as parseGraphQL, TypeInfo, visit, visitWithTypeInfo } from "graphql";
 import { parse as parseYaml } from "yaml";
 import { describe, expect, it } from "vitest";
 import paved from "../../src/app/index.js";
+import * as graphqlQueries from "../../src/github/event-facts-queries.js";
+import { githubGraphQLSchema } from "../support/fake-github/graphql.js";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const require = createRequire(import.meta.url);
@@ -61,6 +67,70 @@ const CATEGORY_PERMISSIONS: Record<string, string[]> = {
   "apps/apps": [], // GET /app: authenticated as the app itself (its JWT), no installation permission
   "issues/issues": ["issues"], // the drift issue in the GitOps repository
 };
+
+/**
+ * What reading each GraphQL object type needs, as the REST endpoints that read the same thing
+ * (`a|b`: either). A query reading a type not listed fails the test until someone looks it up.
+ */
+const GRAPHQL_TYPE_PERMISSIONS: Record<string, string[]> = {
+  Query: [],
+  PageInfo: [],
+  Repository: ["metadata"], // repos/repos
+  Ref: ["contents"], // git/refs
+  Commit: ["contents"], // git/commits
+  CommitConnection: ["contents"],
+  Tree: ["contents"], // git/trees
+  GitActor: ["contents"], // a commit's author and committer
+  GitSignature: ["contents"], // a commit's verification
+  GpgSignature: ["contents"],
+  PullRequestCommit: ["pull_requests"], // pulls/{n}/commits
+  PullRequestCommitConnection: ["pull_requests"],
+  TreeEntry: ["contents"], // repos/contents
+  Blob: ["contents"], // git/blobs
+  PullRequest: ["pull_requests"], // pulls/*, commits/{sha}/pulls
+  PullRequestConnection: ["pull_requests"],
+  PullRequestReview: ["pull_requests"], // pulls/reviews
+  PullRequestReviewConnection: ["pull_requests"],
+  Actor: [], // a review's author, as REST's `user`
+  User: [],
+  Bot: [],
+  CheckSuite: ["checks"], // checks/suites
+  CheckSuiteConnection: ["checks"],
+  CheckRun: ["checks"], // checks/runs
+  CheckRunConnection: ["checks"],
+  CheckAnnotationConnection: ["checks"],
+};
+
+/** The permissions a GraphQL query needs: the object types it reads, walked over GitHub's schema. */
+function graphqlNeeds(name: string, query: string): Need[] | string[] {
+  const document = parseGraphQL(query);
+  const problems: string[] = [];
+  const types = new Set<string>();
+  const typeInfo = new TypeInfo(githubGraphQLSchema());
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      OperationDefinition(node) {
+        if (node.operation !== "query") problems.push(`${name}: a ${node.operation}, not a query: list what it writes here`);
+      },
+      Field() {
+        const parent = typeInfo.getParentType();
+        const type = getNamedType(typeInfo.getType());
+        if (parent) types.add(parent.name);
+        if (type && isObjectType(type)) types.add(type.name);
+      },
+    }),
+  );
+  const needs: Need[] = [];
+  for (const type of [...types].sort()) {
+    const entry = GRAPHQL_TYPE_PERMISSIONS[type];
+    if (entry === undefined) problems.push(`${name} reads the GraphQL type ${type}: look up its permission and add it to GRAPHQL_TYPE_PERMISSIONS and app.yml`);
+    else needs.push(...entry.map((names) => ({ what: `${name} (${type})`, anyOf: names.split("|"), level: "read" as Level, source: "GRAPHQL_TYPE_PERMISSIONS" })));
+  }
+  return problems.length > 0 ? problems : needs;
+}
+
+const GRAPHQL_QUERIES = Object.entries(graphqlQueries).filter((entry): entry is [string, string] => typeof entry[1] === "string");
 
 /**
  * Routes Paved calls as the app itself, with its JWT (GitHub describes them as not for installation
@@ -124,6 +194,8 @@ interface Need {
 
 function endpointNeeds(route: string): Need[] | string {
   const [method, path] = route.split(" ") as [string, string];
+  // GraphQL: what its queries read (graphqlNeeds), not the endpoint.
+  if (route === "POST /graphql") return [];
   const operation = rest.paths[path]?.[method.toLowerCase()];
   if (!operation) return `${route}: not in GitHub's REST description (@octokit/openapi): a typo, or an endpoint GitHub removed`;
   if (operation["x-github"].enabledForGitHubApps === false && !APP_JWT_ROUTES.has(route)) return `${route}: GitHub Apps cannot call it`;
@@ -139,9 +211,14 @@ function endpointNeeds(route: string): Need[] | string {
 }
 
 /** Every need app.yml does not meet, as a sentence. */
-function missingPermissions(manifest: AppManifest, events: readonly string[], routes: readonly string[]): string[] {
+function missingPermissions(manifest: AppManifest, events: readonly string[], routes: readonly string[], queries: ReadonlyArray<[string, string]> = []): string[] {
   const problems: string[] = [];
   const needs: Need[] = [];
+  for (const [name, query] of queries) {
+    const found = graphqlNeeds(name, query);
+    if (found.length > 0 && typeof found[0] === "string") problems.push(...(found as string[]));
+    else needs.push(...(found as Need[]));
+  }
   for (const event of events) {
     if (!manifest.default_events.includes(event)) problems.push(`the app handles \`${event}\` but app.yml does not subscribe to it`);
   }
@@ -184,7 +261,16 @@ describe("app.yml against GitHub's documented permissions", () => {
 
   it("grants every permission the events and endpoints need", () => {
     const asApp = routesCalled(texts).filter((route) => !USER_TOKEN_ROUTES.includes(route));
-    expect(missingPermissions(manifest, appEvents, asApp)).toEqual([]);
+    expect(missingPermissions(manifest, appEvents, asApp, GRAPHQL_QUERIES)).toEqual([]);
+  });
+
+  it("sends GraphQL only from the event-facts adapter, and checks each query it sends", () => {
+    const files = sourceFiles(join(ROOT, "src"));
+    const callers = files.filter((file) => readFileSync(file, "utf8").includes(`"POST /graphql"`)).map((file) => file.slice(ROOT.length));
+    expect(callers).toEqual(["src/github/event-facts.ts"]);
+    expect(GRAPHQL_QUERIES.map(([name]) => name).sort()).toEqual(["PULL_REQUEST_FACTS_QUERY", "PUSH_FACTS_QUERY"]);
+    const needs = GRAPHQL_QUERIES.flatMap(([name, query]) => graphqlNeeds(name, query) as Need[]);
+    expect(new Set(needs.flatMap((n) => n.anyOf))).toEqual(new Set(["metadata", "contents", "pull_requests", "checks"]));
   });
 
   it("calls the signed-in person's endpoints only from the portal's sign-in, with their own token", () => {
@@ -213,6 +299,14 @@ describe("app.yml against GitHub's documented permissions", () => {
       "POST /repos/{owner}/{repo}/check-runs needs `checks: write` (checks/create's description); app.yml does not grant it",
     ]);
     expect(missingPermissions(manifest, [], ["GET /repos/{owner}/{repo}/actions/secrets"])[0]).toMatch(/look up its permission/);
+    const { checks: _checks, ...withoutChecks } = manifest.default_permissions;
+    expect(missingPermissions({ ...manifest, default_permissions: withoutChecks }, [], [], GRAPHQL_QUERIES.filter(([name]) => name === "PUSH_FACTS_QUERY"))).toContain(
+      "PUSH_FACTS_QUERY (CheckRun) needs `checks: read` (GRAPHQL_TYPE_PERMISSIONS); app.yml does not grant it",
+    );
+    expect(missingPermissions(manifest, [], [], [["Q", 'query { organization(login: "acme") { name } }']])).toEqual([
+      "Q reads the GraphQL type Organization: look up its permission and add it to GRAPHQL_TYPE_PERMISSIONS and app.yml",
+    ]);
+    expect(missingPermissions(manifest, [], [], [["M", "mutation { addStar(input: { starrableId: \"x\" }) { clientMutationId } }"]])[0]).toMatch(/a mutation, not a query/);
     expect(missingPermissions(manifest, [], ["GET /repos/{owner}/{repo}/no-such-thing"])[0]).toMatch(/not in GitHub's REST description/);
     const { merge_queues: _queues, ...withoutQueues } = manifest.default_permissions;
     const noQueue = { default_events: manifest.default_events.filter((e) => e !== "merge_group"), default_permissions: withoutQueues };

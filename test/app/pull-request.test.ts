@@ -12,7 +12,7 @@ import {
   pullRequestPayload,
   seedOrg,
 } from "../support/app-world.js";
-import type { FakeGitHub } from "../support/fake-github.js";
+import { isWrite, type FakeGitHub } from "../support/fake-github.js";
 
 const MARKER = "<!-- paved:plan -->";
 
@@ -144,10 +144,10 @@ describe("a pull request that changes platform.yaml", () => {
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST.replace("replicas: 3", "replicas: 4") });
     const payload = pullRequestPayload(fake, pr.number);
     const id = await deliver(probot, "pull_request", payload);
-    const writes = fake.calls.filter((c) => c.method !== "GET").length;
+    const writes = fake.calls.filter(isWrite).length;
     const check = pavedCheck(pr.headSha);
     await deliver(probot, "pull_request", payload, id);
-    expect(fake.calls.filter((c) => c.method !== "GET").length).toBe(writes);
+    expect(fake.calls.filter(isWrite).length).toBe(writes);
     expect(pavedCheck(pr.headSha).updates).toBe(check.updates);
     expect(pavedComments(pr.number)).toHaveLength(1);
   });

@@ -20,6 +20,7 @@ import { blobSha, GitError, ObjectStore, type Commit } from "./fake-github/git.j
 import { API, errorBody, HttpError, Router, type Reply } from "./fake-github/http.js";
 import { checkRoutes } from "./fake-github/routes-checks.js";
 import { gitRoutes } from "./fake-github/routes-git.js";
+import { graphqlRoutes } from "./fake-github/graphql.js";
 import { miscRoutes } from "./fake-github/routes-misc.js";
 import { People, userRoutes } from "./fake-github/routes-users.js";
 import { issueRoutes, issuesOf, type IssueState } from "./fake-github/routes-issues.js";
@@ -73,6 +74,17 @@ export interface Call {
   injected?: boolean;
   /** The token the request was authenticated with (`authorization: token X` → X), to tell clients apart. */
   token?: string;
+}
+
+/**
+ * Whether a call changes anything on GitHub: every method but GET, except a GraphQL query (a read
+ * sent as POST /graphql; a mutation is a write).
+ */
+export function isWrite(call: Pick<Call, "method" | "path" | "body">): boolean {
+  if (call.method === "GET") return false;
+  if (call.path !== "/graphql") return true;
+  const query = (call.body as { query?: unknown } | null)?.query;
+  return typeof query !== "string" || !/^\s*(query\b|\{|fragment\b)/.test(query.replace(/^\s*#.*$/gm, ""));
 }
 
 export interface Unhandled {
@@ -190,7 +202,9 @@ export class FakeGitHub {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const uri = (req.url ?? "/").replace(/^\/api\/v3/, "");
+        // GitHub Enterprise serves REST under /api/v3 and GraphQL at /api/graphql (not /api/v3/graphql).
+        if (/^\/api\/v3\/graphql\b/.test(req.url ?? "")) return void res.writeHead(404, { "content-type": "application/json" }).end('{"message":"Not Found"}');
+        const uri = (req.url ?? "/").replace(/^\/api\/v3/, "").replace(/^\/api\/graphql/, "/graphql");
         void this.dispatch(req.method ?? "GET", uri, Buffer.concat(chunks).toString("utf8"), req.headers as Record<string, string>).then(
           ([status, text, headers]) => {
             const out = { ...headers, ...(headers.link ? { link: headers.link.replaceAll(API, baseUrl) } : {}) };
@@ -497,6 +511,7 @@ export class FakeGitHub {
     miscRoutes(router, this.world);
     userRoutes(router, this.world, this.people);
     issueRoutes(router, this.world);
+    graphqlRoutes(router, this.world);
     return router;
   }
 

@@ -386,6 +386,27 @@ function react(world: World, list: ReactionState[], content: unknown): Reply {
   return created(reactionJson(world, r));
 }
 
+/**
+ * Pull requests associated with a commit (REST `commits/{sha}/pulls`, GraphQL `associatedPullRequests`).
+ * GitHub: "the merged pull request that introduced the commit to the repository; if the commit is not
+ * present in the default branch, only open pull requests associated with the commit".
+ */
+export function associatedPulls(repo: RepoState, sha: string): PullState[] {
+  const main = repo.refs.get(`refs/heads/${repo.defaultBranch}`);
+  const onDefault = main !== undefined && repo.store.isAncestor(sha, main);
+  const pulls = [...repo.pulls.values()].sort((a, b) => a.number - b.number);
+  return onDefault
+    ? pulls
+        .filter(
+          (pr) =>
+            pr.merged &&
+            pr.base.ref === repo.defaultBranch &&
+            (pr.mergeCommitSha === sha || (repo.store.isAncestor(sha, pr.head.sha) && pr.mergeCommitSha !== null && repo.store.isAncestor(pr.mergeCommitSha, main))),
+        )
+        .slice(0, 1)
+    : pulls.filter((pr) => pr.state === "open" && repo.store.isAncestor(sha, pr.head.sha));
+}
+
 export function pullRoutes(router: Router, world: World): void {
   const repoOf = (req: Req) => world.repo(`${req.params.owner}/${req.params.repo}`);
   const num = (req: Req) => Number(req.params.number);
@@ -498,27 +519,13 @@ export function pullRoutes(router: Router, world: World): void {
     );
   });
 
-  // Pull requests associated with a commit. GitHub: "the merged pull request that introduced the
-  // commit to the repository; if the commit is not present in the default branch, only open pull
-  // requests associated with the commit".
   router.on("GET", "/repos/:owner/:repo/commits/:sha/pulls", (req) => {
     const repo = repoOf(req);
     const sha = world.resolve(repo, req.params.sha!);
     if (!sha) throw unprocessable(`No commit found for SHA: ${req.params.sha}`);
-    const main = repo.refs.get(`refs/heads/${repo.defaultBranch}`);
-    const onDefault = main !== undefined && repo.store.isAncestor(sha, main);
-    const pulls = [...repo.pulls.values()].sort((a, b) => a.number - b.number);
-    const list = onDefault
-      ? pulls.filter(
-          (pr) =>
-            pr.merged &&
-            pr.base.ref === repo.defaultBranch &&
-            (pr.mergeCommitSha === sha || (repo.store.isAncestor(sha, pr.head.sha) && pr.mergeCommitSha !== null && repo.store.isAncestor(pr.mergeCommitSha, main))),
-        ).slice(0, 1)
-      : pulls.filter((pr) => pr.state === "open" && repo.store.isAncestor(sha, pr.head.sha));
     return paginate(
       req,
-      list.map((pr) => pullJson(world, repo, pr)),
+      associatedPulls(repo, sha).map((pr) => pullJson(world, repo, pr)),
     );
   });
 
