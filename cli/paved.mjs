@@ -44134,7 +44134,7 @@ function withRecordedCommit(content, commit) {
 __name(withRecordedCommit, "withRecordedCommit");
 function buildIndex(units, rendered, source, config2) {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config2, source), content: formatIndex(index) };
+  return index && { path: indexPath(config2, source), content: formatIndex(index), built: index };
 }
 __name(buildIndex, "buildIndex");
 function buildOwnershipIndex(units, rendered, source) {
@@ -44284,7 +44284,7 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
   const claims = /* @__PURE__ */ new Map();
   const inUnits = /* @__PURE__ */ new Set();
   for (const state of [head, ...byCommit.values()]) for (const u of state.rendered.units) for (const p of u.paths) inUnits.add(p);
-  for (const [path, content2] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content2);
+  for (const [path, content] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content);
   for (const target of targets) {
     if (target.commit === null) continue;
     const state = byCommit.get(target.commit);
@@ -44293,8 +44293,8 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
     for (const unit of state.rendered.units.filter((u) => u.environment === target.environment)) {
       renderedUnits.push(unit);
       for (const path of unit.paths) {
-        const content2 = state.rendered.files.get(path);
-        if (content2 !== void 0) files.set(path, content2);
+        const content = state.rendered.files.get(path);
+        if (content !== void 0) files.set(path, content);
       }
     }
     for (const [path, owner] of state.rendered.claims ?? []) if (owner.environment === target.environment) claims.set(path, owner);
@@ -44309,12 +44309,11 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
     diagnostics: []
   };
   const index = buildOwnershipIndex(units, rendered, source);
-  const content = index ? withDeployed(formatIndex(index), deployed) : null;
   return {
     ...head,
     units,
     rendered,
-    index: content === null ? null : { path: indexPath(config2, source), content }
+    index: index ? { path: indexPath(config2, source), content: withDeployed(formatIndex(index), deployed), built: index } : null
   };
 }
 __name(composeDeployment, "composeDeployment");
@@ -44423,7 +44422,7 @@ function gitBlobSha(content) {
 __name(gitBlobSha, "gitBlobSha");
 
 // src/plan/desired.ts
-function resolveDesired(input, source, config2) {
+function resolveDesired(input, source, config2, parsed) {
   const diagnostics = [...input.diagnostics ?? [], ...input.rendered.diagnostics];
   const valid = !hasErrors(diagnostics);
   const index = !valid ? null : input.index !== void 0 ? input.index : buildIndex(input.units, input.rendered, source, config2);
@@ -44454,7 +44453,7 @@ function resolveDesired(input, source, config2) {
     claims: valid ? input.rendered.claims ?? /* @__PURE__ */ new Map() : /* @__PURE__ */ new Map(),
     diagnostics,
     valid,
-    parseIndex: rememberLast(parseIndex),
+    parseIndex: rememberLast(parseIndex, parsed && { key: parsed.content, value: parsed.index }),
     foreignInUnitDirs: rememberLast((tree) => filesInUnitDirs(tree, unitDirs, files))
   };
 }
@@ -44466,8 +44465,8 @@ function desiredFiles(rendered, index) {
   return files;
 }
 __name(desiredFiles, "desiredFiles");
-function rememberLast(compute) {
-  let last;
+function rememberLast(compute, known) {
+  let last = known;
   return (key3) => {
     if (last === void 0 || last.key !== key3) last = { key: key3, value: compute(key3) };
     return last.value;
@@ -44630,7 +44629,7 @@ function readPreviousIndex(desired, tree, blobs, current) {
   const path = previousIndexPath(desired, tree);
   if (path === void 0) return { kind: "none" };
   if (previousIndexToFetch(desired, tree) === void 0) {
-    const index2 = buildOwnershipIndex(current.units, current.rendered, current.source);
+    const index2 = desired.index?.built;
     return index2 ? { kind: "found", index: index2, path } : { kind: "none" };
   }
   const content = blobs.get(path);
@@ -44736,13 +44735,13 @@ function objectName(content) {
 __name(objectName, "objectName");
 
 // src/plan/needed.ts
-function blobsNeededFor(desired, input, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
+function blobsNeededFor(desired, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
   if (!desired.valid) return [];
   const index = previousIndexToFetch(desired, tree);
   if (index !== void 0 && !known.has(index)) {
     return [index];
   }
-  const previous = readPreviousIndex(desired, tree, known, { units: input.units, rendered: input.rendered, source });
+  const previous = readPreviousIndex(desired, tree, known, { source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : /* @__PURE__ */ new Set();
   const essential = new Set(conflictCandidates(desired, tree, owned));
   for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
@@ -45381,16 +45380,14 @@ function describeRecord(label, before, after, changed, showValue = false) {
 __name(describeRecord, "describeRecord");
 
 // src/plan/unit-changes.ts
-function compareUnits(units, rendered, previous, changes, config2) {
+function compareUnits(desired, rendered, previous, changes, config2) {
   const filesChanged = /* @__PURE__ */ new Map();
   for (const c of changes) if (c.unit) filesChanged.set(unitKey(c.unit), (filesChanged.get(unitKey(c.unit)) ?? 0) + 1);
-  const desired = new Map(units.map((u) => [unitKey(u), u]));
   const before = new Map((previous?.units ?? []).map((u) => [unitKey(u), u]));
   const comparisons = [];
   for (const r of rendered) {
     const key3 = unitKey(r);
-    const unit = desired.get(key3);
-    const after = unit ? unitState(unit) : void 0;
+    const after = desired.get(key3);
     const old = before.get(key3);
     before.delete(key3);
     const files = filesChanged.get(key3) ?? 0;
@@ -45472,7 +45469,7 @@ function planFor(desired, input) {
     (path) => deletable(blobs.get(path), source)
   );
   const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
-  const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config2);
+  const comparisons = compareUnits(desiredStates(desired, input.units), input.rendered.units, previousIndex, changes, config2);
   const order = environmentOrder(config2);
   const environments = [
     .../* @__PURE__ */ new Set([
@@ -45492,6 +45489,12 @@ function planFor(desired, input) {
   };
 }
 __name(planFor, "planFor");
+function desiredStates(desired, units) {
+  const built = desired.index?.built;
+  if (built) return new Map(built.units.flatMap((u) => u.state ? [[unitKey(u), u.state]] : []));
+  return new Map(units.map((u) => [unitKey(u), unitState(u)]));
+}
+__name(desiredStates, "desiredStates");
 function carryDeployed(desired, previous) {
   if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
   return withIndexContent(desired, withDeployed(desired.index.content, previous.deployed));
@@ -45517,10 +45520,10 @@ __name(unplannable, "unplannable");
 // src/flows/planner.ts
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
-  const resolved = resolveDesired(desired, source, config2);
+  const resolved = resolveDesired(desired, source, config2, ctx.previousIndex);
   const owner = desired.units[0]?.owner;
   return {
-    blobsNeeded: /* @__PURE__ */ __name((tree, known) => blobsNeededFor(resolved, desired, tree, source, known, ctx.fetch), "blobsNeeded"),
+    blobsNeeded: /* @__PURE__ */ __name((tree, known) => blobsNeededFor(resolved, tree, source, known, ctx.fetch), "blobsNeeded"),
     plan: /* @__PURE__ */ __name((snapshot, blobs) => {
       const input = { ...desired, tree: snapshot.tree, blobs, source, config: config2, version: ctx.version, treeId: snapshot.treeId };
       if (ctx.manifestText !== void 0) input.manifestText = ctx.manifestText;
@@ -45542,7 +45545,8 @@ function plannerForDesired(desired, ctx) {
     manifestFile: ctx.manifestFile,
     locate: desired.locate,
     ...ctx.fetch ? { fetch: ctx.fetch } : {},
-    ...ctx.recordCommit ? { recordCommit: ctx.recordCommit } : {}
+    ...ctx.recordCommit ? { recordCommit: ctx.recordCommit } : {},
+    ...ctx.previousIndex ? { previousIndex: ctx.previousIndex } : {}
   });
 }
 __name(plannerForDesired, "plannerForDesired");
@@ -45694,6 +45698,15 @@ function commitChanges(plan) {
   return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
 }
 __name(commitChanges, "commitChanges");
+function committedTree(read, sha, changes) {
+  const tree = new Map(read.tree);
+  for (const change2 of changes) {
+    if (change2.content === null) tree.delete(change2.path);
+    else tree.set(change2.path, gitBlobSha(change2.content));
+  }
+  return { treeId: sha, tree };
+}
+__name(committedTree, "committedTree");
 
 // src/flows/apply.ts
 var MAX_FETCH_ROUNDS = 4;
@@ -45707,12 +45720,13 @@ async function applyWithRetry(writer, planner2, options = {}) {
     const blobs = await readPlanBlobs(writer, planner2, snapshot);
     plan = planner2.plan(snapshot, blobs);
     if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
-    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
+    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt, tree: snapshot };
     const refusal2 = options.admit ? await options.admit(plan) : null;
     if (refusal2 !== null) return { status: "refused", reason: refusal2, plan, attempts: attempt };
-    const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
-    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
-    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
+    const changes = commitChanges(plan);
+    const result2 = await writer.commit(changes, planner2.message(plan), snapshot.treeId);
+    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt, tree: committedTree(snapshot, result2.sha, changes) };
+    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt, tree: snapshot };
     if (attempt < attempts) await sleep(backoff(attempt));
   }
   return { status: "conflict", plan, attempts };
@@ -45750,7 +45764,7 @@ async function deploy(inputs) {
   let last;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await inputs.writer.readTree();
-    const { index, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
+    const { index, parsed, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
     const present = [...new Set((index?.units ?? []).map((u) => u.environment))];
     const request = inputs.request(present);
     const decision = decide(inputs.config, index?.deployed ?? {}, request);
@@ -45767,7 +45781,7 @@ async function deploy(inputs) {
     }
     const desired = composeDeployment(states.get(newest), states, decision.targets, decision.deployed, inputs.source, inputs.config);
     const source = { ...inputs.source, sha: newest };
-    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {} });
+    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {}, ...parsed ? { previousIndex: parsed } : {} });
     const trailers = trailersOf(decision, request, inputs.by);
     const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers), "message") });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
@@ -45792,8 +45806,10 @@ async function readIndex(writer, snapshot, path) {
   if (!snapshot.tree.has(path)) return { index: void 0, blobs: /* @__PURE__ */ new Map() };
   const blobs = await writer.readBlobs([path], snapshot);
   const content = blobs.get(path);
+  if (content === void 0) return { index: void 0, blobs };
   try {
-    return { index: content === void 0 ? void 0 : parseIndex(content), blobs };
+    const index = parseIndex(content);
+    return { index, parsed: { content, index }, blobs };
   } catch {
     return { index: void 0, blobs };
   }

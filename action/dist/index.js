@@ -57610,6 +57610,7 @@ var GitHubWriter = class {
       parents: expectedTreeId ? [expectedTreeId] : []
     });
     if (!await this.moveBranch(commit.data.sha, expectedTreeId === "")) return { kind: "conflict" };
+    this.treeOfCommit.set(commit.data.sha, tree.data.sha);
     for (const change2 of changes) if (change2.content !== null && INDEX_FILE.test(change2.path)) this.cache.remember(change2.content);
     return { kind: "committed", sha: commit.data.sha };
   }
@@ -57708,6 +57709,15 @@ function commitChanges(plan) {
   return plan.changes.map((c) => ({ path: c.path, content: c.action === "delete" ? null : c.after }));
 }
 __name(commitChanges, "commitChanges");
+function committedTree(read, sha, changes) {
+  const tree = new Map(read.tree);
+  for (const change2 of changes) {
+    if (change2.content === null) tree.delete(change2.path);
+    else tree.set(change2.path, gitBlobSha(change2.content));
+  }
+  return { treeId: sha, tree };
+}
+__name(committedTree, "committedTree");
 
 // src/flows/apply.ts
 var MAX_FETCH_ROUNDS = 4;
@@ -57721,12 +57731,13 @@ async function applyWithRetry(writer, planner2, options = {}) {
     const blobs = await readPlanBlobs(writer, planner2, snapshot);
     plan = planner2.plan(snapshot, blobs);
     if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
-    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
+    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt, tree: snapshot };
     const refusal2 = options.admit ? await options.admit(plan) : null;
     if (refusal2 !== null) return { status: "refused", reason: refusal2, plan, attempts: attempt };
-    const result2 = await writer.commit(commitChanges(plan), planner2.message(plan), snapshot.treeId);
-    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt };
-    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
+    const changes = commitChanges(plan);
+    const result2 = await writer.commit(changes, planner2.message(plan), snapshot.treeId);
+    if (result2.kind === "committed") return { status: "committed", sha: result2.sha, plan, attempts: attempt, tree: committedTree(snapshot, result2.sha, changes) };
+    if (result2.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt, tree: snapshot };
     if (attempt < attempts) await sleep(backoff(attempt));
   }
   return { status: "conflict", plan, attempts };
@@ -72373,7 +72384,7 @@ function withRecordedCommit(content, commit) {
 __name(withRecordedCommit, "withRecordedCommit");
 function buildIndex(units, rendered, source, config2) {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config2, source), content: formatIndex(index) };
+  return index && { path: indexPath(config2, source), content: formatIndex(index), built: index };
 }
 __name(buildIndex, "buildIndex");
 function buildOwnershipIndex(units, rendered, source) {
@@ -72642,7 +72653,7 @@ function oneLine(text2) {
 __name(oneLine, "oneLine");
 
 // src/plan/desired.ts
-function resolveDesired(input2, source, config2) {
+function resolveDesired(input2, source, config2, parsed) {
   const diagnostics = [...input2.diagnostics ?? [], ...input2.rendered.diagnostics];
   const valid = !hasErrors(diagnostics);
   const index = !valid ? null : input2.index !== void 0 ? input2.index : buildIndex(input2.units, input2.rendered, source, config2);
@@ -72673,7 +72684,7 @@ function resolveDesired(input2, source, config2) {
     claims: valid ? input2.rendered.claims ?? /* @__PURE__ */ new Map() : /* @__PURE__ */ new Map(),
     diagnostics,
     valid,
-    parseIndex: rememberLast(parseIndex),
+    parseIndex: rememberLast(parseIndex, parsed && { key: parsed.content, value: parsed.index }),
     foreignInUnitDirs: rememberLast((tree) => filesInUnitDirs(tree, unitDirs, files))
   };
 }
@@ -72685,8 +72696,8 @@ function desiredFiles(rendered, index) {
   return files;
 }
 __name(desiredFiles, "desiredFiles");
-function rememberLast(compute) {
-  let last;
+function rememberLast(compute, known) {
+  let last = known;
   return (key2) => {
     if (last === void 0 || last.key !== key2) last = { key: key2, value: compute(key2) };
     return last.value;
@@ -72849,7 +72860,7 @@ function readPreviousIndex(desired, tree, blobs, current) {
   const path = previousIndexPath(desired, tree);
   if (path === void 0) return { kind: "none" };
   if (previousIndexToFetch(desired, tree) === void 0) {
-    const index2 = buildOwnershipIndex(current.units, current.rendered, current.source);
+    const index2 = desired.index?.built;
     return index2 ? { kind: "found", index: index2, path } : { kind: "none" };
   }
   const content = blobs.get(path);
@@ -72955,13 +72966,13 @@ function objectName(content) {
 __name(objectName, "objectName");
 
 // src/plan/needed.ts
-function blobsNeededFor(desired, input2, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
+function blobsNeededFor(desired, tree, source, known = /* @__PURE__ */ new Map(), options = {}) {
   if (!desired.valid) return [];
   const index = previousIndexToFetch(desired, tree);
   if (index !== void 0 && !known.has(index)) {
     return [index];
   }
-  const previous = readPreviousIndex(desired, tree, known, { units: input2.units, rendered: input2.rendered, source });
+  const previous = readPreviousIndex(desired, tree, known, { source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : /* @__PURE__ */ new Set();
   const essential = new Set(conflictCandidates(desired, tree, owned));
   for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);
@@ -73600,16 +73611,14 @@ function describeRecord(label, before, after, changed, showValue = false) {
 __name(describeRecord, "describeRecord");
 
 // src/plan/unit-changes.ts
-function compareUnits(units, rendered, previous, changes, config2) {
+function compareUnits(desired, rendered, previous, changes, config2) {
   const filesChanged = /* @__PURE__ */ new Map();
   for (const c of changes) if (c.unit) filesChanged.set(unitKey(c.unit), (filesChanged.get(unitKey(c.unit)) ?? 0) + 1);
-  const desired = new Map(units.map((u) => [unitKey(u), u]));
   const before = new Map((previous?.units ?? []).map((u) => [unitKey(u), u]));
   const comparisons = [];
   for (const r of rendered) {
     const key2 = unitKey(r);
-    const unit = desired.get(key2);
-    const after = unit ? unitState(unit) : void 0;
+    const after = desired.get(key2);
     const old = before.get(key2);
     before.delete(key2);
     const files = filesChanged.get(key2) ?? 0;
@@ -73691,7 +73700,7 @@ function planFor(desired, input2) {
     (path) => deletable(blobs.get(path), source)
   );
   const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
-  const comparisons = compareUnits(input2.units, input2.rendered.units, previousIndex, changes, config2);
+  const comparisons = compareUnits(desiredStates(desired, input2.units), input2.rendered.units, previousIndex, changes, config2);
   const order = environmentOrder(config2);
   const environments = [
     .../* @__PURE__ */ new Set([
@@ -73711,6 +73720,12 @@ function planFor(desired, input2) {
   };
 }
 __name(planFor, "planFor");
+function desiredStates(desired, units) {
+  const built = desired.index?.built;
+  if (built) return new Map(built.units.flatMap((u) => u.state ? [[unitKey(u), u.state]] : []));
+  return new Map(units.map((u) => [unitKey(u), unitState(u)]));
+}
+__name(desiredStates, "desiredStates");
 function carryDeployed(desired, previous) {
   if (!desired.index || !previous?.deployed || hasDeployedRecord(desired.index.content)) return desired;
   return withIndexContent(desired, withDeployed(desired.index.content, previous.deployed));
@@ -73739,10 +73754,10 @@ var PAVED_VERSION = readPackageJson("package.json").version;
 // src/flows/planner.ts
 function planner(desired, ctx) {
   const { source, config: config2 } = ctx;
-  const resolved = resolveDesired(desired, source, config2);
+  const resolved = resolveDesired(desired, source, config2, ctx.previousIndex);
   const owner = desired.units[0]?.owner;
   return {
-    blobsNeeded: /* @__PURE__ */ __name((tree, known) => blobsNeededFor(resolved, desired, tree, source, known, ctx.fetch), "blobsNeeded"),
+    blobsNeeded: /* @__PURE__ */ __name((tree, known) => blobsNeededFor(resolved, tree, source, known, ctx.fetch), "blobsNeeded"),
     plan: /* @__PURE__ */ __name((snapshot, blobs) => {
       const input2 = { ...desired, tree: snapshot.tree, blobs, source, config: config2, version: ctx.version, treeId: snapshot.treeId };
       if (ctx.manifestText !== void 0) input2.manifestText = ctx.manifestText;
@@ -73764,7 +73779,8 @@ function plannerForDesired(desired, ctx) {
     manifestFile: ctx.manifestFile,
     locate: desired.locate,
     ...ctx.fetch ? { fetch: ctx.fetch } : {},
-    ...ctx.recordCommit ? { recordCommit: ctx.recordCommit } : {}
+    ...ctx.recordCommit ? { recordCommit: ctx.recordCommit } : {},
+    ...ctx.previousIndex ? { previousIndex: ctx.previousIndex } : {}
   });
 }
 __name(plannerForDesired, "plannerForDesired");
@@ -75113,7 +75129,7 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
   const claims = /* @__PURE__ */ new Map();
   const inUnits = /* @__PURE__ */ new Set();
   for (const state of [head, ...byCommit.values()]) for (const u of state.rendered.units) for (const p of u.paths) inUnits.add(p);
-  for (const [path, content2] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content2);
+  for (const [path, content] of head.rendered.files) if (!inUnits.has(path)) files.set(path, content);
   for (const target of targets) {
     if (target.commit === null) continue;
     const state = byCommit.get(target.commit);
@@ -75122,8 +75138,8 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
     for (const unit of state.rendered.units.filter((u) => u.environment === target.environment)) {
       renderedUnits.push(unit);
       for (const path of unit.paths) {
-        const content2 = state.rendered.files.get(path);
-        if (content2 !== void 0) files.set(path, content2);
+        const content = state.rendered.files.get(path);
+        if (content !== void 0) files.set(path, content);
       }
     }
     for (const [path, owner] of state.rendered.claims ?? []) if (owner.environment === target.environment) claims.set(path, owner);
@@ -75138,12 +75154,11 @@ function composeDeployment(head, byCommit, targets, deployed, source, config2) {
     diagnostics: []
   };
   const index = buildOwnershipIndex(units, rendered, source);
-  const content = index ? withDeployed(formatIndex(index), deployed) : null;
   return {
     ...head,
     units,
     rendered,
-    index: content === null ? null : { path: indexPath(config2, source), content }
+    index: index ? { path: indexPath(config2, source), content: withDeployed(formatIndex(index), deployed), built: index } : null
   };
 }
 __name(composeDeployment, "composeDeployment");
@@ -75305,7 +75320,7 @@ async function deploy(inputs) {
   let last;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await inputs.writer.readTree();
-    const { index, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
+    const { index, parsed, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
     const present = [...new Set((index?.units ?? []).map((u) => u.environment))];
     const request2 = inputs.request(present);
     const decision = decide(inputs.config, index?.deployed ?? {}, request2);
@@ -75322,7 +75337,7 @@ async function deploy(inputs) {
     }
     const desired = composeDeployment(states.get(newest), states, decision.targets, decision.deployed, inputs.source, inputs.config);
     const source = { ...inputs.source, sha: newest };
-    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {} });
+    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {}, ...parsed ? { previousIndex: parsed } : {} });
     const trailers = trailersOf(decision, request2, inputs.by);
     const planner2 = (inputs.wrap ?? ((p) => p))({ ...base, message: /* @__PURE__ */ __name((plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers), "message") });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner2, { attempts: 1, ...inputs.retry?.admit ? { admit: inputs.retry.admit } : {} });
@@ -75347,8 +75362,10 @@ async function readIndex(writer, snapshot, path) {
   if (!snapshot.tree.has(path)) return { index: void 0, blobs: /* @__PURE__ */ new Map() };
   const blobs = await writer.readBlobs([path], snapshot);
   const content = blobs.get(path);
+  if (content === void 0) return { index: void 0, blobs };
   try {
-    return { index: content === void 0 ? void 0 : parseIndex(content), blobs };
+    const index = parseIndex(content);
+    return { index, parsed: { content, index }, blobs };
   } catch {
     return { index: void 0, blobs };
   }
@@ -75545,10 +75562,9 @@ function keepWithheldInIndex(changes, indexPath2, previousText, withheld) {
   return [...others, kept].sort((a, b) => compareStrings(a.path, b.path));
 }
 __name(keepWithheldInIndex, "keepWithheldInIndex");
-async function proposeGated(gh, gitops, writer, branch, plan, gated, source) {
+async function proposeGated(gh, gitops, writer, branch, plan, gated, source, snapshot) {
   const environments = plan.environments.filter((e) => gated.has(e));
   if (environments.length === 0) return [];
-  const snapshot = await writer.readTree();
   const base = { branch, commit: snapshot.treeId, tree: await writer.treeOf(snapshot.treeId) };
   const proposed = [];
   for (const environment2 of environments) {
@@ -75574,7 +75590,7 @@ async function approvalGate(gh, input2) {
   const { pull } = input2;
   const how = `open a pull request into \`${input2.defaultBranch}\` that carries this change and have its latest commit approved; Paved writes it when that pull request is merged`;
   if (pull === null) {
-    const rules2 = approvalRules(protectedEnvironments, input2.config, approvingOwner(input2.manifest, input2.manifest));
+    const rules2 = approvalRules(protectedEnvironments, input2.config, checkedOwner(input2.desired, input2.manifest));
     const approvals2 = rules2.map((r) => ({ environment: r.environment, teams: r.teams, note: `not written: ${shortSha2(input2.after)} was pushed without a pull request; ${how}` }));
     return { approvals: approvals2, withheld: new Set(protectedEnvironments) };
   }
@@ -75584,9 +75600,9 @@ async function approvalGate(gh, input2) {
     parent ? readFileAt(gh, input2.repo, input2.manifestPath, parent) : Promise.resolve(null),
     readFileAt(gh, input2.repo, input2.manifestPath, pull.headSha)
   ]);
-  const rules = approvalRules(protectedEnvironments, input2.config, approvingOwner(base, head));
-  const verdicts = await evaluateApprovals(gh, { repo: input2.repo, number: pull.number, headSha: pull.headSha, head: pull.head }, rules);
   const approvedHead = desiredState(head, input2.manifestPath, input2.config, input2.source, input2.templates, input2.renderOptions);
+  const rules = approvalRules(protectedEnvironments, input2.config, base === null ? checkedOwner(approvedHead, head) : declaredOwner(base));
+  const verdicts = await evaluateApprovals(gh, { repo: input2.repo, number: pull.number, headSha: pull.headSha, head: pull.head }, rules);
   const withheld = /* @__PURE__ */ new Set();
   const approvals = verdicts.map((v) => {
     if (v.approvedBy === void 0) {
@@ -75603,6 +75619,10 @@ async function approvalGate(gh, input2) {
   return { approvals, withheld };
 }
 __name(approvalGate, "approvalGate");
+function checkedOwner(state, text) {
+  return state.check.manifest ? state.check.manifest.owner : declaredOwner(text);
+}
+__name(checkedOwner, "checkedOwner");
 function sameEnvironment(a, b, environment2) {
   const files = /* @__PURE__ */ __name((d) => {
     const out = /* @__PURE__ */ new Map();
@@ -75720,7 +75740,7 @@ async function applyPush(gh, target) {
     }
     const full = lastFull();
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
-      const proposed = await proposeGated(gitopsClient2, gitops, writer, config2.gitops.branch, full, gated, source);
+      const proposed = await proposeGated(gitopsClient2, gitops, writer, config2.gitops.branch, full, gated, source, outcome.tree);
       if (proposed.length > 0) ctx.proposed = proposed;
       const approvals = gate.approvals.filter((a) => full.environments.includes(a.environment));
       if (approvals.length > 0) ctx.approvals = approvals;

@@ -1,10 +1,11 @@
-import { commitChanges } from "../plan/apply-tree.js";
+import { commitChanges, committedTree } from "../plan/apply-tree.js";
 import type { Blobs, Plan, Planner, TreeSnapshot } from "../plan/types.js";
 import type { GitOpsWriter } from "../gitops/writer.js";
 
+/** `tree`: the GitOps branch as this apply left it (what it read, plus its commit), for the steps after it. */
 export type ApplyOutcome =
-  | { status: "committed"; sha: string; plan: Plan; attempts: number }
-  | { status: "unchanged"; plan: Plan; attempts: number }
+  | { status: "committed"; sha: string; plan: Plan; attempts: number; tree: TreeSnapshot }
+  | { status: "unchanged"; plan: Plan; attempts: number; tree: TreeSnapshot }
   | { status: "invalid"; plan: Plan; attempts: number }
   /** Every attempt lost the race to another writer. */
   | { status: "conflict"; plan: Plan; attempts: number }
@@ -39,12 +40,13 @@ export async function applyWithRetry(writer: GitOpsWriter, planner: Planner, opt
     const blobs = await readPlanBlobs(writer, planner, snapshot);
     plan = planner.plan(snapshot, blobs);
     if (!plan.valid) return { status: "invalid", plan, attempts: attempt };
-    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt };
+    if (plan.changes.length === 0) return { status: "unchanged", plan, attempts: attempt, tree: snapshot };
     const refusal = options.admit ? await options.admit(plan) : null;
     if (refusal !== null) return { status: "refused", reason: refusal, plan, attempts: attempt };
-    const result = await writer.commit(commitChanges(plan), planner.message(plan), snapshot.treeId);
-    if (result.kind === "committed") return { status: "committed", sha: result.sha, plan, attempts: attempt };
-    if (result.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt };
+    const changes = commitChanges(plan);
+    const result = await writer.commit(changes, planner.message(plan), snapshot.treeId);
+    if (result.kind === "committed") return { status: "committed", sha: result.sha, plan, attempts: attempt, tree: committedTree(snapshot, result.sha, changes) };
+    if (result.kind === "unchanged") return { status: "unchanged", plan, attempts: attempt, tree: snapshot };
     if (attempt < attempts) await sleep(backoff(attempt));
   }
   return { status: "conflict", plan: plan!, attempts };

@@ -4,7 +4,7 @@ import { desiredState } from "./pipeline.js";
 import type { DesiredState } from "../plan/types.js";
 import type { RenderOptions } from "../render/index.js";
 import type { CompiledTemplateSet } from "../render/templates.js";
-import { approvalRules, approvingOwner, evaluateApprovals, type ApprovalResult } from "../github/approvals.js";
+import { approvalRules, declaredOwner, evaluateApprovals, type ApprovalResult } from "../github/approvals.js";
 import type { GitHub, Repo } from "../github/client.js";
 import type { MergedPullRequest } from "../github/find-pull-request.js";
 import { readFileAt } from "../github/read-file.js";
@@ -48,7 +48,8 @@ export async function approvalGate(gh: GitHub, input: GateInput): Promise<Gate> 
   const { pull } = input;
   const how = `open a pull request into \`${input.defaultBranch}\` that carries this change and have its latest commit approved; Paved writes it when that pull request is merged`;
   if (pull === null) {
-    const rules = approvalRules(protectedEnvironments, input.config, approvingOwner(input.manifest, input.manifest));
+    // No base to take the owner from: the pushed manifest's, as its desired state already read it.
+    const rules = approvalRules(protectedEnvironments, input.config, checkedOwner(input.desired, input.manifest));
     const approvals = rules.map((r) => ({ environment: r.environment, teams: r.teams, note: `not written: ${shortSha(input.after)} was pushed without a pull request; ${how}` }));
     return { approvals, withheld: new Set(protectedEnvironments) };
   }
@@ -60,11 +61,12 @@ export async function approvalGate(gh: GitHub, input: GateInput): Promise<Gate> 
     parent ? readFileAt(gh, input.repo, input.manifestPath, parent) : Promise.resolve(null),
     readFileAt(gh, input.repo, input.manifestPath, pull.headSha),
   ]);
-  const rules = approvalRules(protectedEnvironments, input.config, approvingOwner(base, head));
+  // The approved head's desired state (step 3) also gives its owner, for a repository adopting Paved (no base manifest).
+  const approvedHead = desiredState(head, input.manifestPath, input.config, input.source, input.templates, input.renderOptions);
+  const rules = approvalRules(protectedEnvironments, input.config, base === null ? checkedOwner(approvedHead, head) : declaredOwner(base));
   // 2. The verdict on the final head.
   const verdicts = await evaluateApprovals(gh, { repo: input.repo, number: pull.number, headSha: pull.headSha, head: pull.head }, rules);
   // 3. The approved head must render each environment as this commit does: the approval was for that change.
-  const approvedHead = desiredState(head, input.manifestPath, input.config, input.source, input.templates, input.renderOptions);
   const withheld = new Set<string>();
   const approvals = verdicts.map((v): ApprovalResult => {
     if (v.approvedBy === undefined) {
@@ -79,6 +81,14 @@ export async function approvalGate(gh: GitHub, input: GateInput): Promise<Gate> 
     return v;
   });
   return { approvals, withheld };
+}
+
+/**
+ * `approvingOwner`'s reading of a manifest's owner, from the desired state made of `text`: a manifest
+ * that passed its schema has a valid team slug as its owner, so only one that failed it is read again.
+ */
+function checkedOwner(state: DesiredState, text: string | null): string | undefined {
+  return state.check.manifest ? state.check.manifest.owner : declaredOwner(text);
 }
 
 /** Whether two desired states render the same files, with the same content, for one environment. */

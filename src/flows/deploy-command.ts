@@ -130,7 +130,7 @@ async function applyRequest(gh: GitHub, target: DeployTarget, request: DeployReq
   }
   if (outcome.status === "committed") await recordCommandDeployments(gh, repo, config, outcome, gated, `${webRoot(repo, target.htmlUrl)}/${config.gitops.repository}/commit/${outcome.sha}`);
   const full = lastFull();
-  const proposed = full ? await proposeGated(gh, gitops, writer, config.gitops.branch, full, gated, { ...source, sha: outcome.decision.targets.find((t) => t.changes)?.commit ?? "" }) : [];
+  const proposed = full ? await proposeGated(gh, gitops, writer, config.gitops.branch, full, gated, { ...source, sha: outcome.decision.targets.find((t) => t.changes)?.commit ?? "" }, outcome.tree) : [];
   const done = outcome.decision.environments.map((e) => `${codeSpan(e)} → ${codeSpan(outcome.decision.deployed[e]!.commit.slice(0, 7))}`);
   const held = Object.entries(outcome.decision.deployed).filter(([, d]) => d.held).map(([e]) => codeSpan(e));
   const where = outcome.status === "committed" ? `GitOps commit ${webRoot(repo, target.htmlUrl)}/${config.gitops.repository}/commit/${outcome.sha}` : "no file changed";

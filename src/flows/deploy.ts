@@ -4,6 +4,7 @@ import type { Source } from "../core/files.js";
 import type { Unit } from "../core/unit.js";
 import { composeDeployment } from "../plan/compose-deployment.js";
 import { parseIndex, type OwnershipIndex } from "../plan/ownership-index.js";
+import type { ParsedIndex } from "../plan/desired.js";
 import { indexPath } from "../plan/paths.js";
 import { desiredState } from "./pipeline.js";
 import type { DesiredState, Blobs, Plan, Planner, TreeSnapshot } from "../plan/types.js";
@@ -64,7 +65,7 @@ export async function deploy(inputs: DeployInputs): Promise<DeployOutcome> {
   let last: ApplyOutcome | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const snapshot = await inputs.writer.readTree();
-    const { index, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
+    const { index, parsed, blobs } = await readIndex(inputs.writer, snapshot, indexPath(inputs.config, inputs.source));
     const present = [...new Set((index?.units ?? []).map((u) => u.environment))];
     const request = inputs.request(present);
     const decision = decide(inputs.config, index?.deployed ?? {}, request);
@@ -82,7 +83,7 @@ export async function deploy(inputs: DeployInputs): Promise<DeployOutcome> {
     }
     const desired = composeDeployment(states.get(newest)!, states, decision.targets, decision.deployed, inputs.source, inputs.config);
     const source = { ...inputs.source, sha: newest };
-    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...(inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {}) });
+    const base = plannerForDesired(desired, { source, config: inputs.config, manifestText: null, manifestFile: inputs.manifestPath, fetch: { diffLimit: 0 }, ...(inputs.recordCommit ? { recordCommit: inputs.recordCommit } : {}), ...(parsed ? { previousIndex: parsed } : {}) });
     const trailers = trailersOf(decision, request, inputs.by);
     const planner = (inputs.wrap ?? ((p: Planner) => p))({ ...base, message: (plan: Plan) => commitMessage(plan, source, unitsOf(desired, inputs.config), trailers) });
     last = await applyWithRetry(pinned(inputs.writer, snapshot, blobs), planner, { attempts: 1, ...(inputs.retry?.admit ? { admit: inputs.retry.admit } : {}) });
@@ -107,13 +108,16 @@ function trailersOf(decision: Extract<DeployDecision, { kind: "deploy" }>, reque
   return { action: decision.action, environments, ...(by ? { by } : {}), ...(heading ? { heading } : {}) };
 }
 
-async function readIndex(writer: GitOpsWriter, snapshot: TreeSnapshot, path: string): Promise<{ index: OwnershipIndex | undefined; blobs: Blobs }> {
+/** The index in the tree, parsed once: the decision reads it here, the plan of the same attempt gets it as `parsed`. */
+async function readIndex(writer: GitOpsWriter, snapshot: TreeSnapshot, path: string): Promise<{ index: OwnershipIndex | undefined; parsed?: ParsedIndex; blobs: Blobs }> {
   if (!snapshot.tree.has(path)) return { index: undefined, blobs: new Map() };
   const blobs = await writer.readBlobs([path], snapshot);
   const content = blobs.get(path);
+  if (content === undefined) return { index: undefined, blobs };
   // An unreadable index is the plan's to report (it refuses to plan over it); here it records nothing.
   try {
-    return { index: content === undefined ? undefined : parseIndex(content), blobs };
+    const index = parseIndex(content);
+    return { index, parsed: { content, index }, blobs };
   } catch {
     return { index: undefined, blobs };
   }

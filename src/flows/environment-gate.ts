@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { Source } from "../core/files.js";
 import type { GitHubWriter } from "../gitops/github.js";
-import type { Planner, FileChange, Plan } from "../plan/types.js";
+import type { Planner, FileChange, Plan, TreeSnapshot } from "../plan/types.js";
 import { compareStrings } from "../plan/compare.js";
 import { formatIndex, parseIndex } from "../plan/ownership-index.js";
 import { commitMessage } from "../report/commit-message.js";
@@ -67,7 +67,10 @@ function keepWithheldInIndex(changes: FileChange[], indexPath: string, previousT
   return [...others, kept].sort((a, b) => compareStrings(a.path, b.path));
 }
 
-/** Opens or updates one GitOps pull request per gated environment that has changes. */
+/**
+ * Opens or updates one GitOps pull request per gated environment that has changes, each based on
+ * `snapshot`: the branch as the direct commit left it (`ApplyOutcome.tree`), not read again.
+ */
 export async function proposeGated(
   gh: GitHub,
   gitops: Repo,
@@ -76,10 +79,10 @@ export async function proposeGated(
   plan: Plan,
   gated: Set<string>,
   source: Source,
+  snapshot: TreeSnapshot,
 ): Promise<Array<{ environment: string; url: string }>> {
   const environments = plan.environments.filter((e) => gated.has(e));
   if (environments.length === 0) return [];
-  const snapshot = await writer.readTree();
   const base = { branch, commit: snapshot.treeId, tree: await writer.treeOf(snapshot.treeId) };
   const proposed: Array<{ environment: string; url: string }> = [];
   for (const environment of environments) {

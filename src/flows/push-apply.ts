@@ -167,7 +167,7 @@ export async function applyPush(gh: GitHub, target: PushTarget): Promise<PushRes
     }
     const full = lastFull();
     if (full && (outcome.status === "committed" || outcome.status === "unchanged")) {
-      const proposed = await proposeGated(gitopsClient, gitops, writer, config.gitops.branch, full, gated, source);
+      const proposed = await proposeGated(gitopsClient, gitops, writer, config.gitops.branch, full, gated, source, outcome.tree);
       if (proposed.length > 0) ctx.proposed = proposed;
       // What the gate decided, for the environments this push changes: approved ones, and withheld ones saying who must approve and how.
       const approvals = gate.approvals.filter((a) => full.environments.includes(a.environment));

@@ -85,6 +85,8 @@ export class GitHubWriter implements GitOpsWriter {
       parents: expectedTreeId ? [expectedTreeId] : [],
     });
     if (!(await this.moveBranch(commit.data.sha, expectedTreeId === ""))) return { kind: "conflict" };
+    // What follows the commit (a gated environment's pull request) builds on it without reading it back.
+    this.treeOfCommit.set(commit.data.sha, tree.data.sha);
     // The next plan of this source reads its ownership index (among these) from memory.
     for (const change of changes) if (change.content !== null && INDEX_FILE.test(change.path)) this.cache.remember(change.content);
     return { kind: "committed", sha: commit.data.sha };

@@ -52,11 +52,10 @@ export function composeDeployment(
     diagnostics: [],
   };
   const index = buildOwnershipIndex(units, rendered, source);
-  const content = index ? withDeployed(formatIndex(index), deployed) : null;
   return {
     ...head,
     units,
     rendered,
-    index: content === null ? null : { path: indexPath(config, source), content },
+    index: index ? { path: indexPath(config, source), content: withDeployed(formatIndex(index), deployed), built: index } : null,
   };
 }

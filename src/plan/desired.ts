@@ -39,7 +39,13 @@ export interface Desired {
   foreignInUnitDirs: (tree: Tree) => string[];
 }
 
-export function resolveDesired(input: DesiredInput, source: Source, config: ResolvedConfig): Desired {
+/** An index already parsed (the one in the tree, read by the caller too): `parseIndex` of its content returns it without parsing again. */
+export interface ParsedIndex {
+  content: string;
+  index: OwnershipIndex;
+}
+
+export function resolveDesired(input: DesiredInput, source: Source, config: ResolvedConfig, parsed?: ParsedIndex): Desired {
   const diagnostics = [...(input.diagnostics ?? []), ...input.rendered.diagnostics];
   const valid = !hasErrors(diagnostics);
   const index = !valid ? null : input.index !== undefined ? input.index : buildIndex(input.units, input.rendered, source, config);
@@ -70,7 +76,7 @@ export function resolveDesired(input: DesiredInput, source: Source, config: Reso
     claims: valid ? (input.rendered.claims ?? new Map()) : new Map(),
     diagnostics,
     valid,
-    parseIndex: rememberLast(parseIndex),
+    parseIndex: rememberLast(parseIndex, parsed && { key: parsed.content, value: parsed.index }),
     foreignInUnitDirs: rememberLast((tree: Tree) => filesInUnitDirs(tree, unitDirs, files)),
   };
 }
@@ -83,8 +89,8 @@ export function desiredFiles(rendered: Pick<RenderResult, "files" | "claims">, i
   return files;
 }
 
-function rememberLast<K, T>(compute: (key: K) => T): (key: K) => T {
-  let last: { key: K; value: T } | undefined;
+function rememberLast<K, T>(compute: (key: K) => T, known?: { key: K; value: T }): (key: K) => T {
+  let last = known;
   return (key) => {
     if (last === undefined || last.key !== key) last = { key, value: compute(key) };
     return last.value;

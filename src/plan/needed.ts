@@ -31,13 +31,12 @@ export function blobsNeeded(
   known: Blobs = new Map(),
   options: BlobsNeededOptions = {},
 ): string[] {
-  return blobsNeededFor(resolveDesired(input, source, config), input, tree, source, known, options);
+  return blobsNeededFor(resolveDesired(input, source, config), tree, source, known, options);
 }
 
 /** `blobsNeeded` for an already resolved desired state (a planner resolves it once for both phases). */
 export function blobsNeededFor(
   desired: Desired,
-  input: DesiredInput,
   tree: Tree,
   source: Source,
   known: Blobs = new Map(),
@@ -49,7 +48,7 @@ export function blobsNeededFor(
     // The rest depends on what the previous index lists: the caller comes back with it.
     return [index];
   }
-  const previous = readPreviousIndex(desired, tree, known, { units: input.units, rendered: input.rendered, source });
+  const previous = readPreviousIndex(desired, tree, known, { source });
   const owned = previous.kind === "found" ? ownedPaths(previous.index) : new Set<string>();
   const essential = new Set(conflictCandidates(desired, tree, owned));
   for (const path of deletionCandidates(desired, owned, tree)) essential.add(path);

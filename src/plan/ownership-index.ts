@@ -22,6 +22,12 @@ import { SERVICE_DEFAULTS } from "../manifest/service-defaults.js";
 export interface IndexFile {
   path: string;
   content: string;
+  /**
+   * The index `content` was written from, kept so a plan need not build or parse it again: its units
+   * (with their states), files and catalog. The `commit` and `deployed` records a plan adds later
+   * live in `content` only.
+   */
+  built: OwnershipIndex;
 }
 
 export interface IndexedUnit {
@@ -65,7 +71,7 @@ export function withRecordedCommit(content: string, commit: string | undefined):
 /** The index for a rendered manifest; null when the source owns nothing (manifest removed, no units). */
 export function buildIndex(units: Unit[], rendered: RenderResult, source: Source, config: ResolvedConfig): IndexFile | null {
   const index = buildOwnershipIndex(units, rendered, source);
-  return index && { path: indexPath(config, source), content: formatIndex(index) };
+  return index && { path: indexPath(config, source), content: formatIndex(index), built: index };
 }
 
 export function buildOwnershipIndex(units: Unit[], rendered: RenderResult, source: Source): OwnershipIndex | null {

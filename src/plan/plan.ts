@@ -10,6 +10,8 @@ import { readPreviousIndex, unreadableIndexDiagnostic } from "./previous-index.j
 import { claimRenameRisks, findRisks } from "./risks.js";
 import type { Plan, PlanInput } from "./types.js";
 import { compareUnits, environmentOrder } from "./unit-changes.js";
+import { unitState, type UnitState } from "./unit-state.js";
+import { unitKey, type Unit } from "../core/unit.js";
 
 /**
  * The second phase of planning (the first is `blobsNeeded`): desired files against the GitOps
@@ -52,7 +54,7 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     deletable(blobs.get(path), source),
   );
   const diagnostics = [...desired.diagnostics, ...kept.map((path) => keptDiagnostic(path, blobs.get(path), previous.kind === "found" ? previous.path : desired.indexPath, file))];
-  const comparisons = compareUnits(input.units, input.rendered.units, previousIndex, changes, config);
+  const comparisons = compareUnits(desiredStates(desired, input.units), input.rendered.units, previousIndex, changes, config);
   const order = environmentOrder(config);
   const environments = [
     ...new Set([
@@ -70,6 +72,16 @@ export function planFor(desired: Desired, input: PlanInput): Plan {
     environments,
     ...(previousIndex?.commit ? { lastApplied: previousIndex.commit } : {}),
   };
+}
+
+/**
+ * Each desired unit's state (unit key → state): the ones the desired index was built with, so a
+ * plan (and every retry) does not compute them again; computed only for a state without an index.
+ */
+function desiredStates(desired: Desired, units: Unit[]): Map<string, UnitState> {
+  const built = desired.index?.built;
+  if (built) return new Map(built.units.flatMap((u): Array<[string, UnitState]> => (u.state ? [[unitKey(u), u.state]] : [])));
+  return new Map(units.map((u) => [unitKey(u), unitState(u)]));
 }
 
 /**

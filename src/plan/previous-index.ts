@@ -1,8 +1,7 @@
 import type { Diagnostic } from "../core/diagnostic.js";
-import type { RenderResult, Source } from "../core/files.js";
-import type { Unit } from "../core/unit.js";
+import type { Source } from "../core/files.js";
 import type { Desired } from "./desired.js";
-import { buildOwnershipIndex, type OwnershipIndex } from "./ownership-index.js";
+import type { OwnershipIndex } from "./ownership-index.js";
 import { sameRepository } from "../core/provenance.js";
 import type { Blobs, Tree } from "./types.js";
 
@@ -33,13 +32,13 @@ export function readPreviousIndex(
   desired: Desired,
   tree: Tree,
   blobs: Blobs,
-  current: { units: Unit[]; rendered: RenderResult; source: Source },
+  current: { source: Source },
 ): PreviousIndex {
   const path = previousIndexPath(desired, tree);
   if (path === undefined) return { kind: "none" };
   if (previousIndexToFetch(desired, tree) === undefined) {
-    // Unchanged index: it is the one we would write, no need to fetch or parse it.
-    const index = buildOwnershipIndex(current.units, current.rendered, current.source);
+    // Unchanged index: it is the one we would write, no need to fetch, parse or build it again.
+    const index = desired.index?.built;
     return index ? { kind: "found", index, path } : { kind: "none" };
   }
   const content = blobs.get(path);

@@ -1,11 +1,11 @@
 import type { ResolvedConfig } from "../config/types.js";
 import type { RenderedUnit } from "../core/files.js";
-import { unitKey, type Unit } from "../core/unit.js";
+import { unitKey } from "../core/unit.js";
 import { compareStrings } from "./compare.js";
 import type { IndexedUnit, OwnershipIndex } from "./ownership-index.js";
 import { describeChanges, describeNew } from "./summary.js";
 import type { FileChange, UnitChange } from "./types.js";
-import { unitState, type UnitState } from "./unit-state.js";
+import type { UnitState } from "./unit-state.js";
 
 /** One entry per unit that is desired now or was owned before, with what changes in words. */
 export interface UnitComparison {
@@ -14,8 +14,9 @@ export interface UnitComparison {
   after?: UnitState;
 }
 
+/** `desired`: unit key → the state of each desired unit (the one the new index records, see `desiredStates`). */
 export function compareUnits(
-  units: Unit[],
+  desired: ReadonlyMap<string, UnitState>,
   rendered: RenderedUnit[],
   previous: OwnershipIndex | undefined,
   changes: FileChange[],
@@ -23,14 +24,12 @@ export function compareUnits(
 ): UnitComparison[] {
   const filesChanged = new Map<string, number>();
   for (const c of changes) if (c.unit) filesChanged.set(unitKey(c.unit), (filesChanged.get(unitKey(c.unit)) ?? 0) + 1);
-  const desired = new Map(units.map((u) => [unitKey(u), u]));
   const before = new Map<string, IndexedUnit>((previous?.units ?? []).map((u) => [unitKey(u), u]));
   const comparisons: UnitComparison[] = [];
 
   for (const r of rendered) {
     const key = unitKey(r);
-    const unit = desired.get(key);
-    const after = unit ? unitState(unit) : undefined;
+    const after = desired.get(key);
     const old = before.get(key);
     before.delete(key);
     const files = filesChanged.get(key) ?? 0;

@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { useApp } from "../support/app-harness.js";
-import { APP_REPO, EXAMPLE_CONFIG, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
+import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_CONFIG, EXAMPLE_MANIFEST, GITOPS, deliver, openPull, pullRequestPayload, pushPayload, seedOrg } from "../support/app-world.js";
 import type { FakeGitHub } from "../support/fake-github.js";
 import { generatedManifest } from "../support/generated-manifest.js";
 
@@ -86,5 +86,20 @@ describe("API calls", () => {
     expect(paths.filter((p) => p === "GET /repos/acme/payments/contents/platform.yaml")).toHaveLength(3);
     expect(countedCalls(from)).toBe(PULL_REQUEST_BUDGET + 5);
     expect(fake.comments(APP_REPO, pr.number).map((c) => c.body).join("\n")).toMatch(/^\+\s+replicas: 3$/m);
+  });
+
+  it("read the GitOps branch once for a merge whose production waits in a GitOps pull request", async () => {
+    seedOrg(fake, { config: CONFIG_WITHOUT_APPROVAL.replace("    autoSync: false\n", "    autoSync: false\n    mode: pull-request\n"), manifest: null });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    const before = fake.headSha(APP_REPO, "main");
+    const after = fake.mergePull(APP_REPO, pr.number, "squash");
+    const from = fake.calls.length;
+    await deliver(probot, "push", pushPayload(fake, before, after));
+    const calls = fake.calls.slice(from);
+    expect(Object.keys(fake.readTree(GITOPS, "paved/acme/payments/production"))).toContain("production/payments/api/application.yaml");
+    // The pull request builds on the GitOps commit the merge made, known without reading the branch and its tree again.
+    const reads = calls.filter((c) => c.method === "GET" && (c.path === `/repos/${GITOPS}/git/ref/heads/main` || c.path.startsWith(`/repos/${GITOPS}/git/trees/`)));
+    expect(reads.map((c) => c.path.replace(/[0-9a-f]{40}/, "{sha}"))).toEqual([`/repos/${GITOPS}/git/ref/heads/main`, `/repos/${GITOPS}/git/trees/{sha}`]);
+    console.log(`API calls per merge with production behind a GitOps pull request: ${countedCalls(from)}`);
   });
 });
