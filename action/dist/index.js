@@ -75619,8 +75619,8 @@ async function approvalGate(gh, input2) {
   return { approvals, withheld };
 }
 __name(approvalGate, "approvalGate");
-function checkedOwner(state, text) {
-  return state.check.manifest ? state.check.manifest.owner : declaredOwner(text);
+function checkedOwner(state, text2) {
+  return state.check.manifest ? state.check.manifest.owner : declaredOwner(text2);
 }
 __name(checkedOwner, "checkedOwner");
 function sameEnvironment(a, b, environment2) {
