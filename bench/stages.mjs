@@ -5,7 +5,7 @@
  * Per run, for every manifest of the size (1 manifest, or 10 for 1,000 services), in pipeline order:
  *   parse+validate    validateManifest: YAML parse with source map, schema, rules on each service
  *   resolve+policies  resolveManifest: units per environment, per-unit schema and rules, policies
- *   render            renderUnits: templates → files, every file parsed back
+ *   render            renderUnits: templates → files, every org template's file parsed back
  *   plan              ownership index, blobs the plan asks for (served from memory), plan against
  *                     the GitOps tree holding the previous render of every manifest (1% of units differ)
  *   report            markdownComment of the plan (the pull-request comment)

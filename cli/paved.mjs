@@ -1041,14 +1041,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text3, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text4, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text3;
+        return text4;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
-      if (text3.length <= endStep)
-        return text3;
+      if (text4.length <= endStep)
+        return text4;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent2.length;
@@ -1065,14 +1065,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text3, i, indent2.length);
+        i = consumeMoreIndentedLines(text4, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text3[i += 1]; ) {
+      for (let ch; ch = text4[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text3[i + 1]) {
+          switch (text4[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1089,12 +1089,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text3, i, indent2.length);
+            i = consumeMoreIndentedLines(text4, i, indent2.length);
           end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text3[i + 1];
+            const next = text4[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1106,12 +1106,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text3[i += 1];
+                ch = text4[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text3;
+                return text4;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1126,40 +1126,40 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text3;
+        return text4;
       if (onFold)
         onFold();
-      let res = text3.slice(0, folds[0]);
+      let res = text4.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text3.length;
+        const end2 = folds[i2 + 1] || text4.length;
         if (fold === 0)
           res = `
-${indent2}${text3.slice(0, end2)}`;
+${indent2}${text4.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text3[fold]}\\`;
+            res += `${text4[fold]}\\`;
           res += `
-${indent2}${text3.slice(fold + 1, end2)}`;
+${indent2}${text4.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
     __name(foldFlowLines, "foldFlowLines");
-    function consumeMoreIndentedLines(text3, i, indent2) {
+    function consumeMoreIndentedLines(text4, i, indent2) {
       let end = i;
       let start2 = i + 1;
-      let ch = text3[start2];
+      let ch = text4[start2];
       while (ch === " " || ch === "	") {
         if (i < start2 + indent2) {
-          ch = text3[++i];
+          ch = text4[++i];
         } else {
           do {
-            ch = text3[++i];
+            ch = text4[++i];
           } while (ch && ch !== "\n");
           end = i;
           start2 = i + 1;
-          ch = text3[start2];
+          ch = text4[start2];
         }
       }
       return end;
@@ -4565,13 +4565,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start2 = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar3, onError) {
+      const start2 = scalar3.offset;
+      const header = parseBlockScalarHeader(scalar3, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines2 = scalar.source ? splitLines2(scalar.source) : [];
+      const lines2 = scalar3.source ? splitLines2(scalar3.source) : [];
       let chompStart = lines2.length;
       for (let i = lines2.length - 1; i >= 0; --i) {
         const content = lines2[i][1];
@@ -4583,12 +4583,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start2 + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar3.source)
+          end2 += scalar3.source.length;
         return { value: value2, type: type2, comment: header.comment, range: [start2, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar3.indent + header.indent;
+      let offset = scalar3.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent2, content] = lines2[i];
@@ -4666,7 +4666,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start2 + header.length + scalar.source.length;
+      const end = start2 + header.length + scalar3.source.length;
       return { value, type: type2, comment: header.comment, range: [start2, end, end] };
     }
     __name(resolveBlockScalar, "resolveBlockScalar");
@@ -4752,8 +4752,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type: type2, source, end } = scalar;
+    function resolveFlowScalar(scalar3, strict, onError) {
+      const { offset, type: type2, source, end } = scalar3;
       let _type;
       let value;
       const _onError = /* @__PURE__ */ __name((rel, code, msg) => onError(offset + rel, code, msg), "_onError");
@@ -4772,7 +4772,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type2}`);
+          onError(scalar3, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type2}`);
           return {
             value: "",
             type: null,
@@ -4994,26 +4994,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar3;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar3 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error) {
         const msg = error instanceof Error ? error.message : String(error);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar3 = new Scalar.Scalar(value);
       }
-      scalar.range = range2;
-      scalar.source = value;
+      scalar3.range = range2;
+      scalar3.source = value;
       if (type2)
-        scalar.type = type2;
+        scalar3.type = type2;
       if (tagName)
-        scalar.tag = tagName;
+        scalar3.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar3.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar3.comment = comment;
+      return scalar3;
     }
     __name(composeScalar, "composeScalar");
     function findScalarTagByName(schema2, value, tagName, tagToken, onError) {
@@ -6883,37 +6883,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar3) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start2 = getFirstKeyStartProps(prev);
           let sep3;
-          if (scalar.end) {
-            sep3 = scalar.end;
+          if (scalar3.end) {
+            sep3 = scalar3.end;
             sep3.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar3.end;
           } else
             sep3 = [this.sourceToken];
           const map2 = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start: start2, key: scalar, sep: sep3 }]
+            offset: scalar3.offset,
+            indent: scalar3.indent,
+            items: [{ start: start2, key: scalar3, sep: sep3 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar3);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar3) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar3.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar3.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -12733,7 +12733,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text3, msg) => text3 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text4, msg) => text4 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -23371,9 +23371,9 @@ function packagePath(...segments) {
 __name(packagePath, "packagePath");
 function readPackageText(...segments) {
   const path = segments.join("/");
-  const text3 = FILES.get(path);
-  if (text3 === void 0) throw Object.assign(new Error("ENOENT: the bundle holds no " + path), { code: "ENOENT" });
-  return text3;
+  const text4 = FILES.get(path);
+  if (text4 === void 0) throw Object.assign(new Error("ENOENT: the bundle holds no " + path), { code: "ENOENT" });
+  return text4;
 }
 __name(readPackageText, "readPackageText");
 function readPackageJson(...segments) {
@@ -23448,8 +23448,8 @@ function listNames(names, conjunction = "and") {
   return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted[quoted.length - 1]}`;
 }
 __name(listNames, "listNames");
-function clip(text3, max = 60) {
-  return text3.length > max ? text3.slice(0, max - 1) + "\u2026" : text3;
+function clip(text4, max = 60) {
+  return text4.length > max ? text4.slice(0, max - 1) + "\u2026" : text4;
 }
 __name(clip, "clip");
 
@@ -23550,10 +23550,10 @@ var HINTS = {
   BAD_SCALAR_START: "Put the value in quotes."
 };
 var DEFAULT_HINT = "Check the indentation and quoting around this point.";
-function lines(text3) {
+function lines(text4) {
   const out = [];
   let start2 = 0;
-  for (const line of text3.split("\n")) {
+  for (const line of text4.split("\n")) {
     out.push({ start: start2, text: line });
     start2 += line.length + 1;
   }
@@ -23603,9 +23603,9 @@ function underIndented(all, index) {
   let sibling;
   let parent;
   for (let i = index - 1; i >= 0; i--) {
-    const text3 = all[i].text;
-    if (isBlank(text3)) continue;
-    const at = indentOf(text3);
+    const text4 = all[i].text;
+    if (isBlank(text4)) continue;
+    const at = indentOf(text4);
     if (at > indent2 && sibling === void 0) sibling = at;
     if (at < indent2) {
       parent = at;
@@ -23620,10 +23620,10 @@ function underIndented(all, index) {
   };
 }
 __name(underIndented, "underIndented");
-function reportSyntaxErrors(text3, errors) {
+function reportSyntaxErrors(text4, errors) {
   const sorted = [...errors].sort((a, b) => a.offset - b.offset);
   const first = sorted[0];
-  const all = lines(text3);
+  const all = lines(text4);
   const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
   const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
   const report2 = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
@@ -23728,7 +23728,7 @@ var LimitError = class extends Error {
     __name(this, "LimitError");
   }
 };
-function parseYaml(text3, file, limits = {}) {
+function parseYaml(text4, file, limits = {}) {
   const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   const maxAliasCount = limits.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount;
   const maxExpandedBytes = limits.maxExpandedBytes ?? DEFAULT_LIMITS.maxExpandedBytes;
@@ -23749,16 +23749,16 @@ function parseYaml(text3, file, limits = {}) {
     report2("too-deep", `The YAML is nested more than ${maxDepth} levels deep. A manifest needs only a few levels; flatten this structure.`, at, path);
     return done(void 0);
   }, "tooDeep");
-  const bytes = Buffer.byteLength(text3, "utf8");
+  const bytes = Buffer.byteLength(text4, "utf8");
   if (bytes > maxBytes) {
     report2("file-too-large", `The file is ${bytes} bytes, over the limit of ${maxBytes} bytes (${formatMiB(maxBytes)}). A manifest should be far smaller: remove generated or unused content.`, { line: 1, column: 1 });
     return done(void 0);
   }
-  const deepAt = prescanDepth(text3, maxDepth);
-  if (deepAt >= 0) return tooDeep(positionAt(text3, deepAt));
+  const deepAt = prescanDepth(text4, maxDepth);
+  if (deepAt >= 0) return tooDeep(positionAt(text4, deepAt));
   let docs;
   try {
-    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text3));
+    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text4));
     const cstDeepAt = cstDepthExceeded(tokens2, maxDepth);
     if (cstDeepAt >= 0) return tooDeep(toPosition(cstDeepAt));
     docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens2));
@@ -23775,14 +23775,14 @@ function parseYaml(text3, file, limits = {}) {
     }
     for (const w of doc.warnings) {
       if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
-        report2("unsupported-tag", tagMessage(text3.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
+        report2("unsupported-tag", tagMessage(text4.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
       } else {
         syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
       }
     }
   }
   if (syntaxErrors.length > 0) {
-    const first2 = reportSyntaxErrors(text3, syntaxErrors);
+    const first2 = reportSyntaxErrors(text4, syntaxErrors);
     report2("yaml-syntax", first2.message, toPosition(first2.offset));
     return done(void 0);
   }
@@ -23906,8 +23906,8 @@ var Walker = class {
     return array;
   }
   /** Adds a key or scalar to the expanded size; crossing the budget inside an alias points at that alias. */
-  count(text3, node, ptr) {
-    this.bytes += Buffer.byteLength(text3, "utf8");
+  count(text4, node, ptr) {
+    this.bytes += Buffer.byteLength(text4, "utf8");
     if (this.bytes <= this.bounds.maxExpandedBytes) return;
     const max = formatMiB(this.bounds.maxExpandedBytes);
     throw this.limit(
@@ -23946,50 +23946,50 @@ function tagMessage(tag) {
   return `The YAML tag ${tag} is not supported: a manifest is plain data. Remove the tag (only ${ALLOWED_TAGS.join(", ")} are allowed).`;
 }
 __name(tagMessage, "tagMessage");
-function positionAt(text3, offset) {
+function positionAt(text4, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let nl = text3.indexOf("\n"); nl !== -1 && nl < offset; nl = text3.indexOf("\n", nl + 1)) {
+  for (let nl = text4.indexOf("\n"); nl !== -1 && nl < offset; nl = text4.indexOf("\n", nl + 1)) {
     line++;
     lineStart = nl + 1;
   }
   return { line, column: offset - lineStart + 1 };
 }
 __name(positionAt, "positionAt");
-function prescanDepth(text3, max) {
+function prescanDepth(text4, max) {
   const indents = [];
   let flow = 0;
   let i = 0;
-  while (i < text3.length) {
+  while (i < text4.length) {
     const lineStart = i;
-    while (text3[i] === " ") i++;
+    while (text4[i] === " ") i++;
     let col = i - lineStart;
-    let c = text3[i];
+    let c = text4[i];
     if (flow === 0 && c !== void 0 && c !== "\n" && c !== "\r" && c !== "#") {
       while (indents.length > 0 && indents[indents.length - 1] > col) indents.pop();
       if (c !== "[" && c !== "{" && indents[indents.length - 1] !== col) indents.push(col);
-      while ((c === "-" || c === "?" || c === ":") && (text3[i + 1] === " " || text3[i + 1] === "	")) {
+      while ((c === "-" || c === "?" || c === ":") && (text4[i + 1] === " " || text4[i + 1] === "	")) {
         do
           i++;
-        while (text3[i] === " " || text3[i] === "	");
+        while (text4[i] === " " || text4[i] === "	");
         col = i - lineStart;
-        c = text3[i];
-        if ((c === "-" || c === "?") && (text3[i + 1] === " " || text3[i + 1] === "	") && indents.push(col) > max) return i;
+        c = text4[i];
+        if ((c === "-" || c === "?") && (text4[i + 1] === " " || text4[i + 1] === "	") && indents.push(col) > max) return i;
       }
       if (indents.length > max) return i;
     }
     let prev = "\n";
-    for (; i < text3.length; i++) {
-      c = text3[i];
+    for (; i < text4.length; i++) {
+      c = text4[i];
       if (c === "\n") break;
       if (c === " " || c === "	" || c === "\r") continue;
       const nodeStart = "\n[{,:-?".includes(prev);
-      if (c === "#" && (i === 0 || " 	\n".includes(text3[i - 1]))) {
-        i = text3.indexOf("\n", i);
+      if (c === "#" && (i === 0 || " 	\n".includes(text4[i - 1]))) {
+        i = text4.indexOf("\n", i);
         if (i < 0) return -1;
         break;
       } else if ((c === '"' || c === "'") && nodeStart) {
-        i = closingQuote(text3, i);
+        i = closingQuote(text4, i);
         if (i < 0) return -1;
       } else if (c === "[" || c === "{") {
         if (!(flow > 0 || nodeStart)) c = "x";
@@ -24004,12 +24004,12 @@ function prescanDepth(text3, max) {
   return -1;
 }
 __name(prescanDepth, "prescanDepth");
-function closingQuote(text3, open) {
-  const quote = text3[open];
-  for (let i = open + 1; i < text3.length; i++) {
-    if (quote === '"' && text3[i] === "\\") i++;
-    else if (text3[i] === quote) {
-      if (quote === "'" && text3[i + 1] === "'") i++;
+function closingQuote(text4, open) {
+  const quote = text4[open];
+  for (let i = open + 1; i < text4.length; i++) {
+    if (quote === '"' && text4[i] === "\\") i++;
+    else if (text4[i] === quote) {
+      if (quote === "'" && text4[i + 1] === "'") i++;
       else return i;
     }
   }
@@ -36704,7 +36704,7 @@ var linearRegExp = Object.assign(
     } catch (error) {
       throw new PatternError(refusal(pattern, error.message.replace(/^error parsing regexp: /, "")));
     }
-    return { test: /* @__PURE__ */ __name((text3) => compiled.test(text3), "test"), toString: /* @__PURE__ */ __name(() => `/${pattern}/${flags}`, "toString") };
+    return { test: /* @__PURE__ */ __name((text4) => compiled.test(text4), "test"), toString: /* @__PURE__ */ __name(() => `/${pattern}/${flags}`, "toString") };
   },
   { code: "linearRegExp" }
   // for Ajv's standalone code, which Paved does not generate
@@ -36842,13 +36842,13 @@ __name(endlessRecursion, "endlessRecursion");
 function compileErrorWords(error) {
   if (error instanceof PatternError) return error.message;
   if (error instanceof RangeError) return ENDLESS;
-  const text3 = error instanceof Error ? error.message : String(error);
-  const unknown = /unknown keyword: "([^"]+)"/.exec(text3);
+  const text4 = error instanceof Error ? error.message : String(error);
+  const unknown = /unknown keyword: "([^"]+)"/.exec(text4);
   if (unknown) {
     const hit = suggest(unknown[1], KNOWN_KEYWORDS);
     return `unknown JSON Schema keyword \`${unknown[1]}\`${hit ? `; did you mean \`${hit}\`?` : ""}`;
   }
-  return `the assertion is not a valid JSON Schema: ${text3.replace(/^strict mode: /, "")}`;
+  return `the assertion is not a valid JSON Schema: ${text4.replace(/^strict mode: /, "")}`;
 }
 __name(compileErrorWords, "compileErrorWords");
 
@@ -36975,9 +36975,9 @@ function resolvePreviews(raw, environments) {
   };
 }
 __name(resolvePreviews, "resolvePreviews");
-function durationMs(text3) {
-  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text3.slice(-1)];
-  return Number(text3.slice(0, -1)) * unit;
+function durationMs(text4) {
+  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text4.slice(-1)];
+  return Number(text4.slice(0, -1)) * unit;
 }
 __name(durationMs, "durationMs");
 
@@ -37258,8 +37258,8 @@ __name(builtIn, "builtIn");
 var DEFAULT_CONFIG = deepFreeze(builtIn());
 
 // src/config/load.ts
-function loadConfig(text3, file) {
-  const parsed = parseYaml(text3, file);
+function loadConfig(text4, file) {
+  const parsed = parseYaml(text4, file);
   const diagnostics = parsed.diagnostics.filter((d) => d.code !== "empty-file");
   const done = /* @__PURE__ */ __name((config3) => ({
     ...config3 && !hasErrors(diagnostics) ? { config: config3 } : {},
@@ -37736,10 +37736,10 @@ function parseEnvValue(value) {
   if (typeof value !== "string") return { kind: "literal", text: String(value) };
   const whole = DEPENDENCY_PLACEHOLDER.exec(value);
   if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text3 = "";
+  let text4 = "";
   for (let i = 0; i < value.length; i++) {
     if (value.startsWith("$${", i)) {
-      text3 += "${";
+      text4 += "${";
       i += 2;
     } else if (value.startsWith("${", i)) {
       const end = value.indexOf("}", i);
@@ -37747,10 +37747,10 @@ function parseEnvValue(value) {
       const isWhole = i === 0 && end === value.length - 1;
       return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
     } else {
-      text3 += value[i];
+      text4 += value[i];
     }
   }
-  return { kind: "literal", text: text3 };
+  return { kind: "literal", text: text4 };
 }
 __name(parseEnvValue, "parseEnvValue");
 
@@ -38072,12 +38072,12 @@ function validateManifestSchema(value, file, sourceMap) {
 __name(validateManifestSchema, "validateManifestSchema");
 
 // src/manifest/check.ts
-function checkManifest(text3, file, config2) {
-  return resolveManifest(validateManifest(text3, file, config2), file, config2);
+function checkManifest(text4, file, config2) {
+  return resolveManifest(validateManifest(text4, file, config2), file, config2);
 }
 __name(checkManifest, "checkManifest");
-function validateManifest(text3, file, config2) {
-  const parsed = parseYaml(text3, file);
+function validateManifest(text4, file, config2) {
+  const parsed = parseYaml(text4, file);
   const { sourceMap } = parsed;
   const validation = { diagnostics: [...parsed.diagnostics], sourceMap, value: parsed.value, reported: /* @__PURE__ */ new Set() };
   const { diagnostics } = validation;
@@ -38214,11 +38214,11 @@ var KNOWN_PREFIXES = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
   [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
 ];
-function entropy(text3) {
+function entropy(text4) {
   const counts = /* @__PURE__ */ new Map();
-  for (const c of text3) counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (const c of text4) counts.set(c, (counts.get(c) ?? 0) + 1);
   let bits = 0;
-  for (const n of counts.values()) bits -= n / text3.length * Math.log2(n / text3.length);
+  for (const n of counts.values()) bits -= n / text4.length * Math.log2(n / text4.length);
   return bits;
 }
 __name(entropy, "entropy");
@@ -38506,8 +38506,8 @@ function policyFindings(units, config2, document) {
   for (const unit of units) {
     for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
       const at = locate(unit, finding, document);
-      const text3 = typeof finding.message === "string" ? finding.message : finding.message("\0");
-      const key3 = `${finding.code}\0${at.pointer}\0${text3}`;
+      const text4 = typeof finding.message === "string" ? finding.message : finding.message("\0");
+      const key3 = `${finding.code}\0${at.pointer}\0${text4}`;
       const group = groups.get(key3);
       if (group) {
         if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
@@ -38530,8 +38530,8 @@ function locate(unit, finding, document) {
 __name(locate, "locate");
 
 // src/policy/checked-manifest.ts
-function checkManifestAndPolicies(text3, file, config2) {
-  return withPolicies(checkManifest(text3, file, config2), file, config2);
+function checkManifestAndPolicies(text4, file, config2) {
+  return withPolicies(checkManifest(text4, file, config2), file, config2);
 }
 __name(checkManifestAndPolicies, "checkManifestAndPolicies");
 function withPolicies(check, file, config2) {
@@ -38584,7 +38584,7 @@ __name(decodeText, "decodeText");
 import { styleText } from "node:util";
 var DECIDED = { validateStream: false };
 function painter(color) {
-  return color ? (c, text3) => styleText(c, text3, DECIDED) : (_c, text3) => text3;
+  return color ? (c, text4) => styleText(c, text4, DECIDED) : (_c, text4) => text4;
 }
 __name(painter, "painter");
 function wantsColor(isTTY, env) {
@@ -38597,34 +38597,34 @@ __name(wantsColor, "wantsColor");
 
 // src/report/escape.ts
 var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
-function showInvisible(text3) {
-  return text3.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+function showInvisible(text4) {
+  return text4.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 __name(showInvisible, "showInvisible");
-function escapeMarkdown(text3) {
-  return showInvisible(text3).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
+function escapeMarkdown(text4) {
+  return showInvisible(text4).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
 }
 __name(escapeMarkdown, "escapeMarkdown");
-function markdownMessage(text3, options = {}) {
-  const parts = text3.split(/`([^`\r\n]+)`/);
+function markdownMessage(text4, options = {}) {
+  const parts = text4.split(/`([^`\r\n]+)`/);
   return parts.map((part2, i) => i % 2 === 0 ? escapeMarkdown(part2) : options.table ? tableCodeSpan(part2) : codeSpan(part2)).join("");
 }
 __name(markdownMessage, "markdownMessage");
-function codeSpan(text3) {
-  const oneLine2 = showInvisible(text3).replace(/\r?\n|\r/g, " ");
+function codeSpan(text4) {
+  const oneLine2 = showInvisible(text4).replace(/\r?\n|\r/g, " ");
   const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
   const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine2}${pad}${fence}`;
 }
 __name(codeSpan, "codeSpan");
-function tableCodeSpan(text3) {
-  return codeSpan(text3).replace(/\|/g, "\\|");
+function tableCodeSpan(text4) {
+  return codeSpan(text4).replace(/\|/g, "\\|");
 }
 __name(tableCodeSpan, "tableCodeSpan");
 function codeBlock(raw, language = "") {
-  const text3 = showInvisible(raw);
-  const fence = "`".repeat(Math.max(3, longestBacktickRun(text3) + 1));
-  const body = text3.endsWith("\n") || text3 === "" ? text3 : `${text3}
+  const text4 = showInvisible(raw);
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(text4) + 1));
+  const body = text4.endsWith("\n") || text4 === "" ? text4 : `${text4}
 `;
   return `${fence}${language}
 ${body}${fence}
@@ -38635,30 +38635,30 @@ function safeUrl(url) {
   return url.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 __name(safeUrl, "safeUrl");
-function escapeHtml(text3) {
-  return showInvisible(text3).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+function escapeHtml(text4) {
+  return showInvisible(text4).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 __name(escapeHtml, "escapeHtml");
-function escapeTerminal(text3) {
-  return showInvisible(text3).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+function escapeTerminal(text4) {
+  return showInvisible(text4).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 __name(escapeTerminal, "escapeTerminal");
-function escapeTerminalLine(text3) {
-  return escapeTerminal(text3).replace(/\n/g, "\\n");
+function escapeTerminalLine(text4) {
+  return escapeTerminal(text4).replace(/\n/g, "\\n");
 }
 __name(escapeTerminalLine, "escapeTerminalLine");
-function longestBacktickRun(text3) {
+function longestBacktickRun(text4) {
   let longest = 0;
-  for (const run2 of text3.match(/`+/g) ?? []) longest = Math.max(longest, run2.length);
+  for (const run2 of text4.match(/`+/g) ?? []) longest = Math.max(longest, run2.length);
   return longest;
 }
 __name(longestBacktickRun, "longestBacktickRun");
 
 // src/report/code-frame.ts
 function codeFrame(source, line, column, paint) {
-  const text3 = source.split("\n")[line - 1];
-  if (text3 === void 0) return [];
-  const shown = escapeTerminal(text3.replace(/\r$/, "").replace(/\t/g, " "));
+  const text4 = source.split("\n")[line - 1];
+  if (text4 === void 0) return [];
+  const shown = escapeTerminal(text4.replace(/\r$/, "").replace(/\t/g, " "));
   return [
     `${paint("dim", `${String(line).padStart(5)} |`)} ${shown}`,
     `${paint("dim", `${" ".repeat(5)} |`)} ${" ".repeat(Math.max(0, column - 1))}${paint("red", "^")}`
@@ -38679,12 +38679,12 @@ function diagnosticLine(d, style) {
 __name(diagnosticLine, "diagnosticLine");
 
 // src/report/workflow-commands.ts
-function escapeCommandData(text3) {
-  return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeCommandData(text4) {
+  return text4.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 __name(escapeCommandData, "escapeCommandData");
-function escapeCommandProperty(text3) {
-  return escapeCommandData(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeCommandProperty(text4) {
+  return escapeCommandData(text4).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 __name(escapeCommandProperty, "escapeCommandProperty");
 function formatGithub(diagnostics) {
@@ -38871,18 +38871,18 @@ function hex(code, width) {
   return code.toString(16).toUpperCase().padStart(width, "0");
 }
 __name(hex, "hex");
-function yamlString(text3) {
-  if (PLAIN_SAFE.test(text3)) return `"${text3}"`;
+function yamlString(text4) {
+  if (PLAIN_SAFE.test(text4)) return `"${text4}"`;
   let out = '"';
-  for (let i = 0; i < text3.length; i++) {
-    const ch = text3[i];
-    const code = text3.charCodeAt(i);
+  for (let i = 0; i < text4.length; i++) {
+    const ch = text4[i];
+    const code = text4.charCodeAt(i);
     if (code >= 32 && code <= 126 && ch !== '"' && ch !== "\\") {
       out += ch;
     } else if (SHORT_ESCAPES[ch] !== void 0) {
       out += SHORT_ESCAPES[ch];
-    } else if (code >= 55296 && code <= 56319 && isLowSurrogate(text3.charCodeAt(i + 1))) {
-      out += "\\U" + hex(text3.codePointAt(i), 8);
+    } else if (code >= 55296 && code <= 56319 && isLowSurrogate(text4.charCodeAt(i + 1))) {
+      out += "\\U" + hex(text4.codePointAt(i), 8);
       i++;
     } else {
       out += "\\u" + hex(code, 4);
@@ -38908,8 +38908,8 @@ function yamlScalar(value) {
   return String(value);
 }
 __name(yamlScalar, "yamlScalar");
-function yamlStringOrNull(text3) {
-  return text3 === void 0 || text3 === null ? null : yamlString(text3);
+function yamlStringOrNull(text4) {
+  return text4 === void 0 || text4 === null ? null : yamlString(text4);
 }
 __name(yamlStringOrNull, "yamlStringOrNull");
 function compareText(a, b) {
@@ -38922,7 +38922,7 @@ function entries(pairs2) {
 __name(entries, "entries");
 
 // src/render/render-context.ts
-function addFile(ctx, path, text3, templateFile, subject, options = {}) {
+function addFile(ctx, path, text4, templateFile, subject, options = {}) {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
     ctx.findings.add(
@@ -38931,7 +38931,7 @@ function addFile(ctx, path, text3, templateFile, subject, options = {}) {
     );
     return false;
   }
-  const content = (options.header ?? ctx.ownedHeader) + text3;
+  const content = (options.header ?? ctx.ownedHeader) + text4;
   const bytes = Buffer.byteLength(content, "utf8");
   const at = /* @__PURE__ */ __name((code, message) => options.unit ? unitFinding(ctx.config.manifest, options.unit, "", code, message) : templateFinding(templateFile, code, message), "at");
   if (bytes > MAX_RENDERED_FILE_BYTES) {
@@ -39036,8 +39036,8 @@ function splitImage(reference) {
 __name(splitImage, "splitImage");
 
 // src/render/kubelet-escape.ts
-function kubeletLiteral(text3) {
-  return text3.includes("$") ? text3.replaceAll("$", () => "$$") : text3;
+function kubeletLiteral(text4) {
+  return text4.includes("$") ? text4.replaceAll("$", () => "$$") : text4;
 }
 __name(kubeletLiteral, "kubeletLiteral");
 
@@ -39176,12 +39176,12 @@ function envVar(unit, key3, raw) {
     const ref = { name: yamlString(connectionSecretName(unit.service, parsed.dependency)), key: yamlString(parsed.output) };
     return { name: yamlString(key3), value: null, secretKeyRef: ref };
   }
-  const text3 = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key3), value: containerString(text3), secretKeyRef: null };
+  const text4 = parsed.kind === "literal" ? parsed.text : String(raw);
+  return { name: yamlString(key3), value: containerString(text4), secretKeyRef: null };
 }
 __name(envVar, "envVar");
-function containerString(text3) {
-  return yamlString(kubeletLiteral(text3));
+function containerString(text4) {
+  return yamlString(kubeletLiteral(text4));
 }
 __name(containerString, "containerString");
 function buildDependency(unit, name, config2) {
@@ -39307,7 +39307,7 @@ function webhookBody(trigger) {
   ].join("\n");
 }
 __name(webhookBody, "webhookBody");
-var indent = /* @__PURE__ */ __name((text3, spaces) => text3.split("\n").map((line) => line === "" ? line : " ".repeat(spaces) + line).join("\n"), "indent");
+var indent = /* @__PURE__ */ __name((text4, spaces) => text4.split("\n").map((line) => line === "" ? line : " ".repeat(spaces) + line).join("\n"), "indent");
 function notificationsConfigMap(namespace) {
   const data = [
     "  service.webhook.paved: |",
@@ -39399,8 +39399,8 @@ function clusterSegment(cluster) {
   return `${host}-${digest(cluster).slice(0, 8)}`;
 }
 __name(clusterSegment, "clusterSegment");
-function digest(text3) {
-  return createHash("sha256").update(text3, "utf8").digest("hex").slice(0, 16);
+function digest(text4) {
+  return createHash("sha256").update(text4, "utf8").digest("hex").slice(0, 16);
 }
 __name(digest, "digest");
 
@@ -39616,6 +39616,50 @@ function valuesAccepted(values, templateFile, subject, ctx) {
   return problems.length === 0;
 }
 __name(valuesAccepted, "valuesAccepted");
+
+// src/render/helpers.ts
+var ENCODED = /^"(?:[^"\\]|\\.)*"$/;
+function decodeScalar(scalar3) {
+  const json2 = scalar3.replace(/\\(U[0-9A-Fa-f]{8}|[\s\S])/g, (escape3, body) => {
+    if (body.length === 1) return escape3;
+    const text4 = String.fromCodePoint(parseInt(body.slice(1), 16));
+    let units = "";
+    for (let i = 0; i < text4.length; i++) units += "\\u" + text4.charCodeAt(i).toString(16).padStart(4, "0");
+    return units;
+  });
+  return JSON.parse(json2);
+}
+__name(decodeScalar, "decodeScalar");
+function part(value) {
+  if (value === null || value === void 0) return "";
+  const text4 = String(value);
+  return ENCODED.test(text4) ? decodeScalar(text4) : text4;
+}
+__name(part, "part");
+function concat(...args) {
+  return yamlString(args.slice(0, -1).map(part).join(""));
+}
+__name(concat, "concat");
+
+// src/render/builtin-output.ts
+var HEAD = /^apiVersion: (.+)\nkind: (.+)\nmetadata:\n {2}name: (.+)\n {2}namespace: (.+)\n/;
+var MARKER = /^(?:---|\.\.\.)/m;
+var ENCODED2 = /^"(?:[^"\\\n]|\\.)*"$/;
+var LITERAL = /^[A-Za-z][A-Za-z0-9./-]*$/;
+var NOT_STRINGS = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
+function text(scalar3) {
+  if (ENCODED2.test(scalar3)) return decodeScalar(scalar3);
+  return LITERAL.test(scalar3) && !NOT_STRINGS.test(scalar3) ? scalar3 : null;
+}
+__name(text, "text");
+function builtinObjects(output) {
+  const head = HEAD.exec(output);
+  if (!head || MARKER.test(output)) return null;
+  const [apiVersion, kind, name, namespace] = [head[1], head[2], head[3], head[4]].map(text);
+  if (!apiVersion || !kind || !name || namespace === null || namespace === void 0) return null;
+  return { ok: true, documents: [{ apiVersion, kind, metadata: { name, namespace } }] };
+}
+__name(builtinObjects, "builtinObjects");
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -42496,7 +42540,7 @@ function requireDumper() {
       if (state.replacer) {
         value = state.replacer.call(object, String(index), value);
       }
-      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+      if (writeNode2(state, level, value, false, false) || typeof value === "undefined" && writeNode2(state, level, null, false, false)) {
         if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
         _result += state.dump;
       }
@@ -42513,7 +42557,7 @@ function requireDumper() {
       if (state.replacer) {
         value = state.replacer.call(object, String(index), value);
       }
-      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+      if (writeNode2(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode2(state, level + 1, null, true, true, false, true)) {
         if (!compact || _result !== "") {
           _result += generateNextLine(state, level);
         }
@@ -42542,12 +42586,12 @@ function requireDumper() {
       if (state.replacer) {
         objectValue = state.replacer.call(object, objectKey, objectValue);
       }
-      if (!writeNode(state, level, objectKey, false, false)) {
+      if (!writeNode2(state, level, objectKey, false, false)) {
         continue;
       }
       if (state.dump.length > 1024) pairBuffer += "? ";
       pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
-      if (!writeNode(state, level, objectValue, false, false)) {
+      if (!writeNode2(state, level, objectValue, false, false)) {
         continue;
       }
       pairBuffer += state.dump;
@@ -42578,7 +42622,7 @@ function requireDumper() {
       if (state.replacer) {
         objectValue = state.replacer.call(object, objectKey, objectValue);
       }
-      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+      if (!writeNode2(state, level + 1, objectKey, true, true, true)) {
         continue;
       }
       const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
@@ -42593,7 +42637,7 @@ function requireDumper() {
       if (explicitPair) {
         pairBuffer += generateNextLine(state, level);
       }
-      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+      if (!writeNode2(state, level + 1, objectValue, true, explicitPair)) {
         continue;
       }
       if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
@@ -42640,7 +42684,7 @@ function requireDumper() {
     return false;
   }
   __name(detectType, "detectType");
-  function writeNode(state, level, object, block2, compact, iskey, isblockseq) {
+  function writeNode2(state, level, object, block2, compact, iskey, isblockseq) {
     state.tag = null;
     state.dump = object;
     if (!detectType(state, object, false)) {
@@ -42721,7 +42765,7 @@ function requireDumper() {
     }
     return true;
   }
-  __name(writeNode, "writeNode");
+  __name(writeNode2, "writeNode");
   function getDuplicateReferences(object, state) {
     const objects = [];
     const duplicatesIndexes = [];
@@ -42764,7 +42808,7 @@ function requireDumper() {
     if (state.replacer) {
       value = state.replacer.call({ "": value }, "", value);
     }
-    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    if (writeNode2(state, 0, value, true, true)) return state.dump + "\n";
     return "";
   }
   __name(dump2, "dump2");
@@ -42835,15 +42879,15 @@ var {
 } = yaml;
 
 // src/render/parse-back.ts
-function normalizeOutput(text3) {
-  const unix = text3.includes("\r") ? text3.replace(/\r\n?/g, "\n") : text3;
+function normalizeOutput(text4) {
+  const unix = text4.includes("\r") ? text4.replace(/\r\n?/g, "\n") : text4;
   if (unix.endsWith("\n") && !/\s/.test(unix.charAt(unix.length - 2))) return unix;
   return unix.trimEnd() + "\n";
 }
 __name(normalizeOutput, "normalizeOutput");
-function parse(text3) {
+function parse(text4) {
   try {
-    const documents = yaml.loadAll(text3, void 0, { schema: yaml.CORE_SCHEMA }).filter((doc) => doc !== null && doc !== void 0);
+    const documents = yaml.loadAll(text4, void 0, { schema: yaml.CORE_SCHEMA }).filter((doc) => doc !== null && doc !== void 0);
     return { ok: true, documents };
   } catch (error) {
     const e = error;
@@ -42859,8 +42903,8 @@ function nonEmptyString(value) {
   return typeof value === "string" && value !== "";
 }
 __name(nonEmptyString, "nonEmptyString");
-function parseObjects(text3) {
-  const parsed = parse(text3);
+function parseObjects(text4) {
+  const parsed = parse(text4);
   if (!parsed.ok) return parsed;
   for (const [index, doc] of parsed.documents.entries()) {
     const where = parsed.documents.length > 1 ? ` (document ${index + 1})` : "";
@@ -42872,8 +42916,8 @@ function parseObjects(text3) {
   return parsed;
 }
 __name(parseObjects, "parseObjects");
-function parseValues(text3) {
-  const parsed = parse(text3);
+function parseValues(text4) {
+  const parsed = parse(text4);
   if (!parsed.ok) return parsed;
   if (parsed.documents.length !== 1 || !isMapping(parsed.documents[0])) {
     return { ok: false, message: "values must be one YAML mapping", line: 1, column: 1 };
@@ -43385,30 +43429,6 @@ var BUILTIN_TEMPLATE_SPECS = {
   }, "main"), "useData": true }
 };
 
-// src/render/helpers.ts
-var ENCODED = /^"(?:[^"\\]|\\.)*"$/;
-function decodeScalar(scalar) {
-  const json2 = scalar.replace(/\\(U[0-9A-Fa-f]{8}|[\s\S])/g, (escape3, body) => {
-    if (body.length === 1) return escape3;
-    const text3 = String.fromCodePoint(parseInt(body.slice(1), 16));
-    let units = "";
-    for (let i = 0; i < text3.length; i++) units += "\\u" + text3.charCodeAt(i).toString(16).padStart(4, "0");
-    return units;
-  });
-  return JSON.parse(json2);
-}
-__name(decodeScalar, "decodeScalar");
-function part(value) {
-  if (value === null || value === void 0) return "";
-  const text3 = String(value);
-  return ENCODED.test(text3) ? decodeScalar(text3) : text3;
-}
-__name(part, "part");
-function concat(...args) {
-  return yamlString(args.slice(0, -1).map(part).join(""));
-}
-__name(concat, "concat");
-
 // src/render/templates.ts
 var TEMPLATE_SUFFIX = ".yaml.hbs";
 function templateName(fileName) {
@@ -43427,7 +43447,7 @@ function builtinTemplateSet() {
   for (const key3 of Object.keys(BUILTIN_TEMPLATE_SPECS).sort()) {
     const template = env.template(BUILTIN_TEMPLATE_SPECS[key3]);
     const name = templateName(key3);
-    templates.set(name, { name, file: `templates/${key3}`, render: /* @__PURE__ */ __name((view) => template(view), "render") });
+    templates.set(name, { name, file: `templates/${key3}`, render: /* @__PURE__ */ __name((view) => template(view), "render"), builtin: true });
   }
   return { templates, broken: /* @__PURE__ */ new Map(), sources: { sources: {}, files: {}, builtins: true } };
 }
@@ -43452,10 +43472,10 @@ function compileTemplateSet(sources, files = {}, base) {
   return { templates, broken, sources: { ...own, builtins: base?.sources.builtins ?? false } };
 }
 __name(compileTemplateSet, "compileTemplateSet");
-function compileEagerly(env, text3) {
+function compileEagerly(env, text4) {
   const compilers = env;
   const options = { ...COMPILE_OPTIONS, knownHelpers: { ...COMPILE_OPTIONS.knownHelpers } };
-  const ast = env.parse(text3);
+  const ast = env.parse(text4);
   const environment2 = new compilers.Compiler().compile(ast, options);
   const spec = new compilers.JavaScriptCompiler().compile(environment2, options, void 0, true);
   const template = env.template(spec);
@@ -43506,9 +43526,9 @@ var TemplateRunner = class {
       }
       return null;
     }
-    let text3;
+    let text4;
     try {
-      text3 = normalizeOutput(template.render(request.view));
+      text4 = normalizeOutput(template.render(request.view));
     } catch (error) {
       const { message, line, column } = templateError(error);
       const readable = message.replace(/^"(.+)" not defined in .*$/, "{{$1}} is not in the view model");
@@ -43518,7 +43538,7 @@ var TemplateRunner = class {
       );
       return null;
     }
-    const parsed = request.kind === "values" ? parseValues(text3) : parseObjects(text3);
+    const parsed = request.kind === "values" ? parseValues(text4) : template.builtin && builtinObjects(text4) || parseObjects(text4);
     if (!parsed.ok) {
       this.findings.add(
         templateFinding(
@@ -43541,7 +43561,7 @@ var TemplateRunner = class {
       }
       return null;
     }
-    return { text: text3, documents: parsed.documents };
+    return { text: text4, documents: parsed.documents };
   }
 };
 
@@ -43681,9 +43701,9 @@ async function readTemplates(source, folder, configPath, problem2) {
   const sources = {};
   const files = {};
   for (const entry of entries2.filter((e) => e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text3 = await source.readText(entry.path);
-    if (text3 === null) continue;
-    sources[entry.name] = text3;
+    const text4 = await source.readText(entry.path);
+    if (text4 === null) continue;
+    sources[entry.name] = text4;
     files[entry.name] = source.displayName(entry.path);
   }
   return { templates: templateSetWith(sources, files), findings: [] };
@@ -43694,11 +43714,11 @@ async function readValuesSchema(source, location2, configPath, problem2) {
   const pointer2 = "/render/chart/valuesSchema";
   const path = configRelativePath(configPath, location2);
   if (path === null) return { findings: [problem2("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` must be a path in ${source.name}`)] };
-  const text3 = await source.readText(path);
-  if (text3 === null) return { findings: [problem2("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
+  const text4 = await source.readText(path);
+  if (text4 === null) return { findings: [problem2("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
   let schema2;
   try {
-    schema2 = JSON.parse(text3);
+    schema2 = JSON.parse(text4);
   } catch (error) {
     return { findings: [problem2("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error.message})`)] };
   }
@@ -43769,8 +43789,8 @@ async function loadCliConfig(io, explicit) {
     path = DEFAULT_CONFIG_PATH;
   }
   const file = displayPath(io, path);
-  const text3 = await readText(io, path, "config");
-  return { ...loadConfig(text3, file), file, text: text3 };
+  const text4 = await readText(io, path, "config");
+  return { ...loadConfig(text4, file), file, text: text4 };
 }
 __name(loadCliConfig, "loadCliConfig");
 async function checkManifestFile(io, options) {
@@ -43782,9 +43802,9 @@ async function checkManifestFile(io, options) {
   if (!loaded.config || hasErrors(loaded.diagnostics)) {
     return { diagnostics: sortDiagnostics(loaded.diagnostics), file, sources, configFile };
   }
-  const text3 = await readText(io, path, "manifest");
-  sources[file] = text3;
-  const check = checkManifestAndPolicies(text3, file, loaded.config);
+  const text4 = await readText(io, path, "manifest");
+  sources[file] = text4;
+  const check = checkManifestAndPolicies(text4, file, loaded.config);
   return {
     diagnostics: sortDiagnostics([...loaded.diagnostics, ...check.diagnostics]),
     config: loaded.config,
@@ -43842,6 +43862,214 @@ async function loadConfigFiles(io, config2, loaded) {
   return readConfigFiles(source, config2, { configPath: at.configPath, file, text: loaded.text ?? "" });
 }
 __name(loadConfigFiles, "loadConfigFiles");
+
+// src/plan/index-yaml.ts
+var INDEX_DUMP_OPTIONS = { lineWidth: -1, noRefs: true, quotingType: '"' };
+var NotSimple = class extends Error {
+  static {
+    __name(this, "NotSimple");
+  }
+};
+var PLAIN = /^(?:[A-Za-z/]|\.(?!(?:inf|Inf|INF|nan|NaN|NAN)$)[A-Za-z])[A-Za-z0-9._/@:#+~=-]*$/;
+var PLAIN_LAST = /[^:]$/;
+var RESERVED = /* @__PURE__ */ new Set(["null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"]);
+var MAX_IMPLICIT_KEY = 1024;
+function dumpIndexYaml(value) {
+  return simpleYaml(value) ?? dump(value, INDEX_DUMP_OPTIONS);
+}
+__name(dumpIndexYaml, "dumpIndexYaml");
+function simpleYaml(value) {
+  try {
+    const out = [];
+    writeNode(out, value, 0, true);
+    return out.join("") + "\n";
+  } catch (error) {
+    if (error instanceof NotSimple) return void 0;
+    throw error;
+  }
+}
+__name(simpleYaml, "simpleYaml");
+var scalars = /* @__PURE__ */ new Map();
+function scalar(text4, key3) {
+  if (text4.includes("\n") || key3 && text4.length > MAX_IMPLICIT_KEY) throw new NotSimple();
+  if (PLAIN.test(text4) && PLAIN_LAST.test(text4) && !RESERVED.has(text4)) return text4;
+  let written = scalars.get(text4);
+  if (written === void 0) {
+    written = dump(text4, INDEX_DUMP_OPTIONS).slice(0, -1);
+    if (scalars.size < 1e4) scalars.set(text4, written);
+  }
+  return written;
+}
+__name(scalar, "scalar");
+function isPlainObject(value) {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+__name(isPlainObject, "isPlainObject");
+function writeNode(out, value, level, compact) {
+  switch (typeof value) {
+    case "string":
+      out.push(value === "" ? '""' : scalar(value, false));
+      return;
+    case "number":
+      if (!Number.isInteger(value) || Object.is(value, -0)) throw new NotSimple();
+      out.push(String(value));
+      return;
+    case "boolean":
+      out.push(value ? "true" : "false");
+      return;
+    case "object":
+      if (value === null) throw new NotSimple();
+      if (Array.isArray(value)) return writeSequence(out, value, level, compact);
+      if (!isPlainObject(value)) throw new NotSimple();
+      return writeMapping(out, value, level, compact);
+    default:
+      throw new NotSimple();
+  }
+}
+__name(writeNode, "writeNode");
+function newline(level) {
+  return "\n" + "  ".repeat(level);
+}
+__name(newline, "newline");
+function writeSequence(out, items, level, compact) {
+  if (items.length === 0) {
+    out.push("[]");
+    return;
+  }
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item === void 0) throw new NotSimple();
+    if (!compact || i > 0) out.push(newline(level));
+    out.push("- ");
+    writeNode(out, item, level + 1, true);
+  }
+}
+__name(writeSequence, "writeSequence");
+function writeMapping(out, object, level, compact) {
+  const keys = Object.keys(object);
+  if (keys.length === 0) {
+    out.push("{}");
+    return;
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const key3 = keys[i];
+    const value = object[key3];
+    if (value === void 0) throw new NotSimple();
+    if (!compact || i > 0) out.push(newline(level));
+    out.push(key3 === "" ? '""' : scalar(key3, true));
+    const nested = typeof value === "object" && value !== null && (Array.isArray(value) ? value.length > 0 : Object.keys(value).length > 0);
+    out.push(nested ? ":" : ": ");
+    writeNode(out, value, level + 1, false);
+  }
+}
+__name(writeMapping, "writeMapping");
+
+// src/plan/index-yaml-read.ts
+var NotSimple2 = class extends Error {
+  static {
+    __name(this, "NotSimple");
+  }
+};
+var KEY2 = /^([A-Za-z][A-Za-z0-9_./-]*):(?: (.*))?$/;
+var INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/;
+var QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+var DIGIT_FIRST = /^[0-9][A-Za-z0-9._/@+~=-]*(?::[A-Za-z0-9._/@+~=-]+)*$/;
+function readIndexYaml(text4) {
+  if (!text4.endsWith("\n") || /[\t\r\0]/.test(text4)) return void 0;
+  const lines2 = text4.slice(0, -1).split("\n");
+  let at = 0;
+  while (at < lines2.length && lines2[at].startsWith("#")) at++;
+  try {
+    const reader = new Reader(lines2, at);
+    const value = reader.mapping(0, void 0);
+    return reader.done() ? value : void 0;
+  } catch (error) {
+    if (error instanceof NotSimple2) return void 0;
+    throw error;
+  }
+}
+__name(readIndexYaml, "readIndexYaml");
+var scalars2 = /* @__PURE__ */ new Map();
+function scalar2(text4) {
+  if (PLAIN.test(text4) && !text4.endsWith(":") && !RESERVED.has(text4)) return text4;
+  if (text4 === "[]") return [];
+  if (text4 === "{}") return {};
+  if (text4 === "true" || text4 === "false") return text4 === "true";
+  if (INTEGER.test(text4)) return Number(text4);
+  if (!QUOTED.test(text4) && !DIGIT_FIRST.test(text4)) throw new NotSimple2();
+  let value = scalars2.get(text4);
+  if (value === void 0) {
+    const loaded = load(text4);
+    if (typeof loaded !== "string" && typeof loaded !== "number" && typeof loaded !== "boolean") throw new NotSimple2();
+    value = loaded;
+    if (scalars2.size < 1e4) scalars2.set(text4, value);
+  }
+  return value;
+}
+__name(scalar2, "scalar");
+var Reader = class {
+  constructor(lines2, at) {
+    this.lines = lines2;
+    this.at = at;
+  }
+  lines;
+  at;
+  static {
+    __name(this, "Reader");
+  }
+  done() {
+    return this.at === this.lines.length;
+  }
+  /** The body of the next line if it is indented exactly `indent`, else undefined. */
+  peek(indent2) {
+    const line = this.lines[this.at];
+    if (line === void 0) return void 0;
+    let spaces = 0;
+    while (line.charCodeAt(spaces) === 32) spaces++;
+    if (spaces !== indent2) {
+      if (spaces > indent2) throw new NotSimple2();
+      return void 0;
+    }
+    return line.slice(indent2);
+  }
+  /** A mapping whose keys stand at `indent`; `first` is a pair already on a `- ` line. */
+  mapping(indent2, first) {
+    const object = {};
+    let body = first;
+    if (body === void 0) {
+      body = this.peek(indent2);
+      if (body === void 0) throw new NotSimple2();
+      this.at++;
+    }
+    for (; ; ) {
+      const pair = KEY2.exec(body);
+      if (!pair) throw new NotSimple2();
+      const key3 = pair[1];
+      if (RESERVED.has(key3) || Object.hasOwn(object, key3)) throw new NotSimple2();
+      object[key3] = pair[2] === void 0 ? this.block(indent2 + 2) : scalar2(pair[2]);
+      body = this.peek(indent2);
+      if (body === void 0) return object;
+      this.at++;
+    }
+  }
+  /** The non-empty mapping or list under a `key:` line. */
+  block(indent2) {
+    const body = this.peek(indent2);
+    if (body === void 0) throw new NotSimple2();
+    return body.startsWith("- ") ? this.sequence(indent2) : this.mapping(indent2, void 0);
+  }
+  sequence(indent2) {
+    const items = [];
+    for (; ; ) {
+      const body = this.peek(indent2);
+      if (body === void 0 || !body.startsWith("- ")) return items;
+      this.at++;
+      const item = body.slice(2);
+      items.push(KEY2.test(item) ? this.mapping(indent2 + 2, item) : scalar2(item));
+    }
+  }
+};
 
 // src/core/unit.ts
 function unitKey(u) {
@@ -43964,13 +44192,13 @@ function formatIndex(index) {
   const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog, ...deployed };
   return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
-` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
+` + dumpIndexYaml(doc);
 }
 __name(formatIndex, "formatIndex");
 function withDeployed(content, deployed) {
   const without2 = content.replace(/^deployed:\n[\s\S]*$/m, "");
   if (!deployed || Object.keys(deployed).length === 0) return without2;
-  return without2 + dump({ deployed }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+  return without2 + dumpIndexYaml({ deployed });
 }
 __name(withDeployed, "withDeployed");
 function hasDeployedRecord(content) {
@@ -43984,7 +44212,7 @@ function ownedPaths(index) {
 }
 __name(ownedPaths, "ownedPaths");
 function parseIndex(content) {
-  const doc = load(content);
+  const doc = readIndexYaml(content) ?? load(content);
   if (!isRecord(doc) || doc.kind !== KIND || typeof doc.source !== "string") {
     throw new Error(`not a Paved ${KIND} (expected kind: ${KIND} and a source)`);
   }
@@ -44220,8 +44448,8 @@ function commitMessage(plan, source, units, deployment) {
 `;
 }
 __name(commitMessage, "commitMessage");
-function oneLine(text3) {
-  return escapeTerminal(text3.replace(/[\r\n]+/g, " "));
+function oneLine(text4) {
+  return escapeTerminal(text4.replace(/[\r\n]+/g, " "));
 }
 __name(oneLine, "oneLine");
 
@@ -44936,9 +45164,9 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
   __name(diffLinesResultToPatch, "diffLinesResultToPatch");
 }
 __name(structuredPatch, "structuredPatch");
-function splitLines(text3) {
-  const hasTrailingNl = text3.endsWith("\n");
-  const result2 = text3.split("\n").map((line) => line + "\n");
+function splitLines(text4) {
+  const hasTrailingNl = text4.endsWith("\n");
+  const result2 = text4.split("\n").map((line) => line + "\n");
   if (hasTrailingNl) {
     result2.pop();
   } else {
@@ -44979,11 +45207,11 @@ function unifiedDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
       else if (line[0] === "-") removed++;
     }
   }
-  const text3 = out.join("");
+  const text4 = out.join("");
   const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
 +++ ${after === null ? "/dev/null" : `b/${path}`}
 `;
-  return { kind: "diff", text: text3 === "" ? "" : header + text3, added, removed };
+  return { kind: "diff", text: text4 === "" ? "" : header + text4, added, removed };
 }
 __name(unifiedDiff, "unifiedDiff");
 function lineCount(content) {
@@ -45562,7 +45790,7 @@ async function deploy(inputs) {
   const stateAt = /* @__PURE__ */ __name((commit) => {
     if (!rendered.has(commit)) {
       const source = { ...inputs.source, sha: commit };
-      rendered.set(commit, inputs.readManifest(commit).then((text3) => desiredState(text3, inputs.manifestPath, inputs.config, source, inputs.templates, inputs.renderOptions)));
+      rendered.set(commit, inputs.readManifest(commit).then((text4) => desiredState(text4, inputs.manifestPath, inputs.config, source, inputs.templates, inputs.renderOptions)));
     }
     return rendered.get(commit);
   }, "stateAt");
@@ -45824,8 +46052,8 @@ var LocalGitWriter = class {
   }
 };
 function fastImportStream(ref, changes, message, identity, parent) {
-  const data = /* @__PURE__ */ __name((text3) => `data ${Buffer.byteLength(text3, "utf8")}
-${text3}
+  const data = /* @__PURE__ */ __name((text4) => `data ${Buffer.byteLength(text4, "utf8")}
+${text4}
 `, "data");
   const lines2 = [`commit ${ref}
 `, `author ${identity.author}
@@ -45883,12 +46111,12 @@ function verdict(plan, appliedIn, pendingApprovals2 = []) {
   const what = `${count(plan.changes.length, "file change")}${where}`;
   if (pendingApprovals2.length > 0) {
     const waiting2 = `waiting for approval in ${pendingApprovals2.join(", ")}`;
-    const text4 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting2}` : plan.changes.length === 0 ? `nothing written, ${waiting2}` : `valid, ${waiting2}: ${what}`;
-    return { ok: false, icon: "\u23F3", text: `${text4}${warningNote}`, errors, warnings };
+    const text5 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting2}` : plan.changes.length === 0 ? `nothing written, ${waiting2}` : `valid, ${waiting2}: ${what}`;
+    return { ok: false, icon: "\u23F3", text: `${text5}${warningNote}`, errors, warnings };
   }
   if (plan.changes.length === 0) return { ok: true, icon: "\u2705", text: `no changes${warningNote}`, errors, warnings };
-  const text3 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
-  return { ok: true, icon: "\u2705", text: `${text3}${warningNote}`, errors, warnings };
+  const text4 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
+  return { ok: true, icon: "\u2705", text: `${text4}${warningNote}`, errors, warnings };
 }
 __name(verdict, "verdict");
 function count(n, noun) {
@@ -45951,12 +46179,12 @@ function diffLines2(c, paint) {
   const lines2 = c.diff.replace(/\n$/, "").split("\n");
   return [
     ...lines2.map((line) => {
-      const text3 = escapeTerminal(line);
-      if (line.startsWith("+++") || line.startsWith("---")) return paint("bold", text3);
-      if (line.startsWith("@@")) return paint("cyan", text3);
-      if (line.startsWith("+")) return paint("green", text3);
-      if (line.startsWith("-")) return paint("red", text3);
-      return text3;
+      const text4 = escapeTerminal(line);
+      if (line.startsWith("+++") || line.startsWith("---")) return paint("bold", text4);
+      if (line.startsWith("@@")) return paint("cyan", text4);
+      if (line.startsWith("+")) return paint("green", text4);
+      if (line.startsWith("-")) return paint("red", text4);
+      return text4;
     }),
     ""
   ];
@@ -45984,15 +46212,15 @@ function parseCommandArgs(command, args, options, maxPositionals) {
 }
 __name(parseCommandArgs, "parseCommandArgs");
 function usageProblem(command, error, names) {
-  const text3 = error instanceof Error ? error.message : String(error);
+  const text4 = error instanceof Error ? error.message : String(error);
   const help2 = `; see \`paved ${command} --help\``;
-  const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(text3);
+  const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(text4);
   if (unknown) {
     return `paved ${command}: unknown option \`${unknown[1]}${unknown[2]}\`${didYouMean(unknown[2], names).replace(/`([^`]+)`\?$/, "`--$1`?")}${help2}`;
   }
-  const missing = /Option '(?:-\w, )?--([^ ]+) <value>' argument missing/.exec(text3);
+  const missing = /Option '(?:-\w, )?--([^ ]+) <value>' argument missing/.exec(text4);
   if (missing) return `paved ${command}: \`--${missing[1]}\` needs a value${help2}`;
-  return `paved ${command}: ${text3.replace(/\.$/, "")}${help2}`;
+  return `paved ${command}: ${text4.replace(/\.$/, "")}${help2}`;
 }
 __name(usageProblem, "usageProblem");
 function oneOf(command, option, value, allowed, fallback) {
@@ -46093,7 +46321,7 @@ __name(fitSections, "fitSections");
 
 // src/report/limits.ts
 var COMMENT_MAX_CHARS = 65e3;
-var measureChars = /* @__PURE__ */ __name((text3) => text3.length, "measureChars");
+var measureChars = /* @__PURE__ */ __name((text4) => text4.length, "measureChars");
 
 // src/report/links.ts
 function unitLinks(config2, unit) {
@@ -46167,8 +46395,8 @@ function promotionSection(promotion) {
 __name(promotionSection, "promotionSection");
 function deployedSection(deployed) {
   const sha = /* @__PURE__ */ __name((commit) => {
-    const text3 = codeSpan(commit.slice(0, 7));
-    return deployed?.commitUrl ? `[${text3}](${safeUrl(deployed.commitUrl(commit))})` : text3;
+    const text4 = codeSpan(commit.slice(0, 7));
+    return deployed?.commitUrl ? `[${text4}](${safeUrl(deployed.commitUrl(commit))})` : text4;
   }, "sha");
   const rows = (deployed?.environments ?? []).map(
     (e) => `| ${tableCodeSpan(e.environment)} | ${sha(e.commit)} | ${escapeMarkdown(e.action)}${e.held ? " \xB7 held" : ""} | ${e.previous.slice(0, 3).map(sha).join(", ") || "\u2014"} |
@@ -46202,8 +46430,8 @@ function diagnosticSection(title, diagnostics, ctx) {
 }
 __name(diagnosticSection, "diagnosticSection");
 function location(d, ctx) {
-  const text3 = codeSpan(`${d.file}:${d.line}:${d.column}`);
-  return ctx.fileUrl && d.file === ctx.manifestPath ? `[${text3}](${safeUrl(ctx.fileUrl(d.line))})` : text3;
+  const text4 = codeSpan(`${d.file}:${d.line}:${d.column}`);
+  return ctx.fileUrl && d.file === ctx.manifestPath ? `[${text4}](${safeUrl(ctx.fileUrl(d.line))})` : text4;
 }
 __name(location, "location");
 function unitTableSections(plan) {
@@ -46368,15 +46596,15 @@ async function preparePlan(command, io, values, manifestArg) {
   const loaded = await loadCliConfig(io, typeof values.config === "string" ? values.config : void 0);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { plan: unplannable(loaded.diagnostics), source, file };
   const config2 = loaded.config;
-  const text3 = await readManifest(command, io, manifestPath);
+  const text4 = await readManifest(command, io, manifestPath);
   const files = await loadConfigFiles(io, config2, loaded);
   if (hasErrors(files.diagnostics)) return { plan: unplannable(files.diagnostics), source, file };
   const { templates } = files;
   const options = await renderOptions(gitops, config2, files.renderOptions.valuesSchema);
   const configDocument = loaded.file !== void 0 && loaded.text !== void 0 ? { file: loaded.file, text: loaded.text } : void 0;
-  const desired = desiredState(text3, file, config2, source, templates, options, configDocument);
-  const bound = plannerForDesired(desired, { source, config: config2, manifestText: text3, manifestFile: file });
-  const deploy2 = { text: text3, manifestFile: resolve3(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
+  const desired = desiredState(text4, file, config2, source, templates, options, configDocument);
+  const bound = plannerForDesired(desired, { source, config: config2, manifestText: text4, manifestFile: file });
+  const deploy2 = { text: text4, manifestFile: resolve3(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
   return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops, deploy: deploy2 };
 }
 __name(preparePlan, "preparePlan");
@@ -46757,27 +46985,27 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
     const format = oneOf("check-config", "format", values.format, FORMATS, "text");
     const path = positionals[0] ?? DEFAULT_CONFIG_PATH;
     const file = displayPath(io, path);
-    const text3 = await readText(io, path, "config");
-    const loaded = loadConfig(text3, file);
+    const text4 = await readText(io, path, "config");
+    const loaded = loadConfig(text4, file);
     const diagnostics = [...loaded.diagnostics];
     let templateCount = 0;
     if (loaded.config && !hasErrors(diagnostics)) {
-      const files = await configFiles(io, loaded.config, file, text3);
+      const files = await configFiles(io, loaded.config, file, text4);
       diagnostics.push(...files.diagnostics);
       templateCount = files.templates;
     }
     const sorted = sortDiagnostics(diagnostics);
-    writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount), { [file]: text3 });
+    writeDiagnostics(io, format, sorted, summary(sorted, file, loaded.config, templateCount), { [file]: text4 });
     return exitCodeFor(sorted);
   }
 };
-async function configFiles(io, config2, file, text3) {
-  const at = /* @__PURE__ */ __name((pointer2) => siteIn(parseYaml(text3, file).sourceMap, pointer2, "value"), "at");
+async function configFiles(io, config2, file, text4) {
+  const at = /* @__PURE__ */ __name((pointer2) => siteIn(parseYaml(text4, file).sourceMap, pointer2, "value"), "at");
   const error = /* @__PURE__ */ __name((code, pointer2, message) => {
     const site = at(pointer2);
     return { severity: "error", code, message, file, line: site.line, column: site.column, path: pointer2 };
   }, "error");
-  const loaded = await loadConfigFiles(io, config2, { file, text: text3 });
+  const loaded = await loadConfigFiles(io, config2, { file, text: text4 });
   const shown = /* @__PURE__ */ __name((path) => {
     const rel = relative3(io.cwd, path);
     return rel !== "" && !rel.startsWith("..") && !isAbsolute3(rel) ? rel : path;
@@ -46800,8 +47028,8 @@ function summary(diagnostics, file, config2, templates) {
 }
 __name(summary, "summary");
 var CONFIG_ONLY_KEYS = ["gitops", "render", "argocd", "environments", "registries", "secretStore", "dependencies", "links", "policies", "builtins"];
-function orgConfigGivenAsManifest(text3, file) {
-  const { value } = parseYaml(text3, file);
+function orgConfigGivenAsManifest(text4, file) {
+  const { value } = parseYaml(text4, file);
   if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
   const keys = Object.keys(value);
   if (keys.includes("apiVersion") || keys.includes("services") || !keys.some((key3) => CONFIG_ONLY_KEYS.includes(key3))) return void 0;
@@ -46836,11 +47064,11 @@ function parseArgoEvent(json2) {
   const metadata = isObject(app.metadata) ? app.metadata : {};
   const spec = isObject(app.spec) ? app.spec : {};
   const status = isObject(app.status) ? app.status : {};
-  const name = text(metadata.name);
+  const name = text2(metadata.name);
   if (name === "") return { ok: false, reason: "`app.metadata.name` is missing" };
   const labels = {};
   if (isObject(metadata.labels)) {
-    for (const [key3, value] of Object.entries(metadata.labels)) if (typeof value === "string") labels[key3] = text(value);
+    for (const [key3, value] of Object.entries(metadata.labels)) if (typeof value === "string") labels[key3] = text2(value);
   }
   const sources = [spec.source, ...Array.isArray(spec.sources) ? spec.sources : []].filter(isObject);
   const sync = isObject(status.sync) ? status.sync : {};
@@ -46850,19 +47078,19 @@ function parseArgoEvent(json2) {
   const operationSync = op && isObject(op.operation) && isObject(op.operation.sync) ? op.operation.sync : {};
   const unhealthy = (Array.isArray(status.resources) ? status.resources : []).filter(isObject).filter((r) => isObject(r.health) && typeof r.health.status === "string" && r.health.status !== "Healthy").map((r) => {
     const h = r.health;
-    const message = text(h.message);
-    return `${text(r.kind)}/${text(r.name)}: ${text(h.status)}${message ? ` (${message})` : ""}`;
+    const message = text2(h.message);
+    return `${text2(r.kind)}/${text2(r.name)}: ${text2(h.status)}${message ? ` (${message})` : ""}`;
   }).slice(0, MAX_RESOURCES);
-  const failedResources = (Array.isArray(syncResult.resources) ? syncResult.resources : []).filter(isObject).filter((r) => r.status === "SyncFailed" || r.hookPhase === "Failed" || r.hookPhase === "Error").map((r) => `${text(r.kind)}/${text(r.name)}: ${text(r.message)}`).slice(0, MAX_RESOURCES);
+  const failedResources = (Array.isArray(syncResult.resources) ? syncResult.resources : []).filter(isObject).filter((r) => r.status === "SyncFailed" || r.hookPhase === "Failed" || r.hookPhase === "Error").map((r) => `${text2(r.kind)}/${text2(r.name)}: ${text2(r.message)}`).slice(0, MAX_RESOURCES);
   return {
     ok: true,
     event: {
-      trigger: text(json2.trigger),
-      application: { name, namespace: text(metadata.namespace), labels },
-      repoURLs: sources.map((s) => text(s.repoURL)).filter((url) => url !== ""),
-      sync: { status: text(sync.status), revision: text(sync.revision) },
-      health: { status: text(health.status), message: text(health.message) },
-      operation: op ? { phase: text(op.phase), message: text(op.message), revision: text(syncResult.revision) || text(operationSync.revision) } : null,
+      trigger: text2(json2.trigger),
+      application: { name, namespace: text2(metadata.namespace), labels },
+      repoURLs: sources.map((s) => text2(s.repoURL)).filter((url) => url !== ""),
+      sync: { status: text2(sync.status), revision: text2(sync.revision) },
+      health: { status: text2(health.status), message: text2(health.message) },
+      operation: op ? { phase: text2(op.phase), message: text2(op.message), revision: text2(syncResult.revision) || text2(operationSync.revision) } : null,
       unhealthy,
       failedResources
     }
@@ -46873,11 +47101,11 @@ function isObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 __name(isObject, "isObject");
-function text(value) {
+function text2(value) {
   if (typeof value !== "string") return "";
   return value.replace(/[\u0000-\u001f\u007f]+/g, " ").trim().slice(0, MAX_TEXT);
 }
-__name(text, "text");
+__name(text2, "text");
 
 // src/feedback/observation.ts
 var UNIT_PHASES = ["waiting", "syncing", "failed", "healthy"];
@@ -46971,8 +47199,8 @@ function describeWaiting(autoSync, gitopsCommit) {
   return autoSync ? `Waiting for Argo CD to sync GitOps commit ${gitopsCommit.slice(0, 7)}` : "Waiting for a sync in Argo CD (this environment syncs manually)";
 }
 __name(describeWaiting, "describeWaiting");
-function fit(text3) {
-  return text3.length <= MAX_DESCRIPTION ? text3 : `${text3.slice(0, MAX_DESCRIPTION - 1)}\u2026`;
+function fit(text4) {
+  return text4.length <= MAX_DESCRIPTION ? text4 : `${text4.slice(0, MAX_DESCRIPTION - 1)}\u2026`;
 }
 __name(fit, "fit");
 
@@ -47021,16 +47249,16 @@ function parseRecord(content) {
   if (typeof doc !== "object" || doc === null) return null;
   const d = doc;
   if (d.kind !== KIND2) return null;
-  const text3 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
-  const repository2 = text3("repository");
-  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text3("repositoryId");
-  const owner = text3("owner");
-  const namespace = text3("namespace");
-  const headSha = text3("headSha");
-  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text3("pushedAt");
+  const text4 = /* @__PURE__ */ __name((k) => typeof d[k] === "string" ? d[k] : void 0, "text");
+  const repository2 = text4("repository");
+  const repositoryId = typeof d.repositoryId === "number" ? String(d.repositoryId) : text4("repositoryId");
+  const owner = text4("owner");
+  const namespace = text4("namespace");
+  const headSha = text4("headSha");
+  const pushedAt = d.pushedAt instanceof Date && !Number.isNaN(d.pushedAt.getTime()) ? d.pushedAt.toISOString() : text4("pushedAt");
   if (!repository2 || !repositoryId || !owner || !namespace || !headSha || !pushedAt || typeof d.number !== "number") return null;
-  const pinned2 = text3("pinned");
-  const url = text3("url");
+  const pinned2 = text4("pinned");
+  const url = text4("url");
   const services = Array.isArray(d.services) ? d.services.filter((s) => typeof s === "string") : [];
   return {
     repository: repository2,
@@ -47056,8 +47284,8 @@ function isExpired(record, now, ttlMs) {
   return !record.keep && (Number.isNaN(at) || now.getTime() - at > ttlMs);
 }
 __name(isExpired, "isExpired");
-function escape2(text3) {
-  return text3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function escape2(text4) {
+  return text4.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 __name(escape2, "escape");
 
@@ -47294,8 +47522,8 @@ var EditError = class extends Error {
     __name(this, "EditError");
   }
 };
-function parse2(text3) {
-  const doc = (0, import_yaml2.parseDocument)(text3);
+function parse2(text4) {
+  const doc = (0, import_yaml2.parseDocument)(text4);
   if (doc.errors.length > 0) throw new EditError(`the manifest does not parse: ${doc.errors[0].message}`);
   return doc;
 }
@@ -47304,16 +47532,16 @@ function dotted2(path) {
   return path.join(".");
 }
 __name(dotted2, "dotted");
-function setScalar(text3, path, value) {
-  const node = parse2(text3).getIn(path, true);
+function setScalar(text4, path, value) {
+  const node = parse2(text4).getIn(path, true);
   if (!(0, import_yaml2.isScalar)(node) || !node.range) throw new EditError(`no value at \`${dotted2(path)}\` to change`);
-  const edited = text3.slice(0, node.range[0]) + String(value) + text3.slice(node.range[1]);
+  const edited = text4.slice(0, node.range[0]) + String(value) + text4.slice(node.range[1]);
   if (parse2(edited).getIn(path) !== value) throw new EditError(`\`${dotted2(path)}\` did not become \`${value}\``);
   return edited;
 }
 __name(setScalar, "setScalar");
-function removeEntry(text3, path) {
-  const parent = parse2(text3).getIn(path.slice(0, -1), true);
+function removeEntry(text4, path) {
+  const parent = parse2(text4).getIn(path.slice(0, -1), true);
   const key3 = path[path.length - 1];
   if (!(0, import_yaml2.isMap)(parent) || key3 === void 0) throw new EditError(`no map at \`${dotted2(path.slice(0, -1))}\``);
   const pair = parent.items.find((item) => (0, import_yaml2.isScalar)(item.key) && item.key.value === key3);
@@ -47321,11 +47549,11 @@ function removeEntry(text3, path) {
   const valueNode = pair?.value;
   if (!keyNode?.range || !valueNode?.range) throw new EditError(`no entry \`${dotted2(path)}\` to remove`);
   if (parent.items.length === 1) throw new EditError(`removing \`${dotted2(path)}\` would leave \`${dotted2(path.slice(0, -1))}\` empty`);
-  const lineStart = text3.lastIndexOf("\n", keyNode.range[0] - 1) + 1;
+  const lineStart = text4.lastIndexOf("\n", keyNode.range[0] - 1) + 1;
   const end = valueNode.range[1];
-  const lastNewline = text3.indexOf("\n", Math.max(end - 1, keyNode.range[0]));
-  const lineEnd = lastNewline === -1 ? text3.length : lastNewline + 1;
-  const edited = text3.slice(0, lineStart) + text3.slice(lineEnd);
+  const lastNewline = text4.indexOf("\n", Math.max(end - 1, keyNode.range[0]));
+  const lineEnd = lastNewline === -1 ? text4.length : lastNewline + 1;
+  const edited = text4.slice(0, lineStart) + text4.slice(lineEnd);
   if (parse2(edited).hasIn(path)) throw new EditError(`\`${dotted2(path)}\` is still there`);
   return edited;
 }
@@ -47395,17 +47623,17 @@ var AppRepo = class {
   }
 };
 async function commitInfo(git, sha) {
-  const text3 = /* @__PURE__ */ __name(async (args) => (await git(args)).toString("utf8"), "text");
-  const [header = "", ...bodyLines] = (await text3(["show", "-s", "--format=%H%x00%an <%ae>%x00%s%x00%b", sha])).split("\n");
+  const text4 = /* @__PURE__ */ __name(async (args) => (await git(args)).toString("utf8"), "text");
+  const [header = "", ...bodyLines] = (await text4(["show", "-s", "--format=%H%x00%an <%ae>%x00%s%x00%b", sha])).split("\n");
   const [full = sha, author = "", subject = "", firstBody = ""] = header.split("\0");
   const body = [firstBody, ...bodyLines].join("\n").trim();
   const statuses = /* @__PURE__ */ new Map();
-  for (const line of (await text3(["diff-tree", "-r", "--root", "--no-commit-id", "--no-renames", "--name-status", sha])).split("\n")) {
+  for (const line of (await text4(["diff-tree", "-r", "--root", "--no-commit-id", "--no-renames", "--name-status", sha])).split("\n")) {
     const [status, path] = line.split("	");
     if (status && path) statuses.set(path, status);
   }
   const files = [];
-  for (const line of (await text3(["diff-tree", "-r", "--root", "--no-commit-id", "--no-renames", "--numstat", sha])).split("\n")) {
+  for (const line of (await text4(["diff-tree", "-r", "--root", "--no-commit-id", "--no-renames", "--numstat", sha])).split("\n")) {
     const [added, deleted, path] = line.split("	");
     if (!path) continue;
     files.push({ status: statuses.get(path) ?? "M", path, added: Number(added) || 0, deleted: Number(deleted) || 0 });
@@ -47833,37 +48061,37 @@ var Terminal = class {
   static {
     __name(this, "Terminal");
   }
-  paint(color, text3) {
-    return painter(this.color)(color, text3);
+  paint(color, text4) {
+    return painter(this.color)(color, text4);
   }
-  line(text3 = "") {
-    this.write(`${text3}
+  line(text4 = "") {
+    this.write(`${text4}
 `);
   }
-  title(text3) {
-    this.line(this.paint("bold", text3));
+  title(text4) {
+    this.line(this.paint("bold", text4));
   }
-  heading(step2, text3) {
-    const label = `${step2} \xB7 ${text3} `;
+  heading(step2, text4) {
+    const label = `${step2} \xB7 ${text4} `;
     this.line();
     this.line(this.paint("bold", this.paint("cyan", `\u2500\u2500 ${label}${"\u2500".repeat(Math.max(3, 76 - label.length))}`)));
   }
-  say(text3) {
-    this.line(`  ${text3}`);
+  say(text4) {
+    this.line(`  ${text4}`);
   }
   /** A command the demo really ran, shown the way a person would type it. */
   ran(command) {
     this.line(`  ${this.paint("dim", `$ ${command}`)}`);
   }
-  ok(text3) {
-    this.line(`  ${this.paint("green", "\u2713")} ${text3}`);
+  ok(text4) {
+    this.line(`  ${this.paint("green", "\u2713")} ${text4}`);
   }
   /** A block quoted from a real output, behind a gutter. */
-  quote(text3, paintLine = (l) => l) {
-    for (const line of text3.replace(/\n$/, "").split("\n")) this.line(`  ${this.paint("dim", "\u2502")} ${paintLine(escapeTerminal(line))}`);
+  quote(text4, paintLine = (l) => l) {
+    for (const line of text4.replace(/\n$/, "").split("\n")) this.line(`  ${this.paint("dim", "\u2502")} ${paintLine(escapeTerminal(line))}`);
   }
-  diff(text3) {
-    this.quote(text3, (line) => {
+  diff(text4) {
+    this.quote(text4, (line) => {
       if (line.startsWith("+++") || line.startsWith("---") || line.startsWith("diff ") || line.startsWith("index ")) return this.paint("bold", line);
       if (line.startsWith("@@")) return this.paint("cyan", line);
       if (line.startsWith("+")) return this.paint("green", line);
@@ -47906,7 +48134,7 @@ var Terminal = class {
     for (const d of diagnostics) {
       const severity = this.paint(d.severity === "error" ? "red" : "yellow", d.severity);
       this.line(`  ${escapeTerminal(d.file)}:${d.line}:${d.column}: ${severity}: ${escapeTerminal(d.message)} [${escapeTerminal(d.code)}]`);
-      for (const frame of codeFrame(source, d.line, d.column, (color, text3) => this.paint(color, text3))) this.line(`  ${frame}`);
+      for (const frame of codeFrame(source, d.line, d.column, (color, text4) => this.paint(color, text4))) this.line(`  ${frame}`);
     }
   }
   /** A commit as `git show --stat` would put it: sha, author, message, then one line per file. */
@@ -47961,7 +48189,7 @@ problems (no git, DIR already holds the repositories).
     const root3 = keep ?? await mkdtemp(join4(tmpdir(), "paved-demo-"));
     const appDir = join4(root3, "payments");
     const gitopsDir = join4(root3, "gitops");
-    const term = new Terminal((text3) => io.stdout.write(text3), io.color === true);
+    const term = new Terminal((text4) => io.stdout.write(text4), io.color === true);
     const started = Date.now();
     try {
       if (keep) await prepareKeep(keep, appDir, gitopsDir);
@@ -48204,8 +48432,8 @@ function logArgs(head, directory) {
   return ["-c", "core.quotePath=false", "log", "--reverse", "--no-merges", "--raw", "--no-abbrev", "--no-renames", `--format=${START}%H%x00%an%x00%ae%x00%ce`, head, ...directory ? ["--", directory] : []];
 }
 __name(logArgs, "logArgs");
-function parseLog(text3, isPaved) {
-  return text3.split(START).filter((chunk) => chunk.trim() !== "").map((chunk) => {
+function parseLog(text4, isPaved) {
+  return text4.split(START).filter((chunk) => chunk.trim() !== "").map((chunk) => {
     const [header = "", ...lines2] = chunk.split("\n");
     const [sha = "", name = "", authorEmail = "", committerEmail = ""] = header.split("\0");
     const files = lines2.flatMap((line) => {
@@ -48283,15 +48511,15 @@ config itself has errors: nothing written), 2 usage or I/O problems (FILE exists
     }
     const path = positionals[0] ?? DEFAULT_MANIFEST;
     const file = displayPath(io, path);
-    const text3 = starterManifest({ owner, service, config: loaded.config });
+    const text4 = starterManifest({ owner, service, config: loaded.config });
     try {
-      await writeFile2(resolve8(io.cwd, path), text3, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
+      await writeFile2(resolve8(io.cwd, path), text4, { encoding: "utf8", flag: values.force === true ? "w" : "wx" });
     } catch (error) {
       const code = error.code;
       if (code === "EEXIST") throw new CliError(`paved init: \`${file}\` already exists; pass --force to overwrite it`, EXIT_USAGE);
       throw new CliError(`paved init: cannot write \`${file}\`: ${code === "ENOENT" ? "its folder does not exist" : error.message}`, EXIT_USAGE);
     }
-    const check = checkManifestAndPolicies(text3, file, loaded.config);
+    const check = checkManifestAndPolicies(text4, file, loaded.config);
     io.stdout.write(`Wrote ${file}: service \`${service}\` owned by \`${owner}\`${loaded.file ? `, following ${loaded.file}` : ""}.
 `);
     io.stdout.write(formatText(check.diagnostics, io.color === true) + summaryLine(check.diagnostics, file, check.units.length) + "\n");
@@ -48394,11 +48622,11 @@ __name(summarise, "summarise");
 var UNIT_MS = { h: 36e5, d: 864e5, w: 7 * 864e5 };
 var MAX_MS = 366 * UNIT_MS.d;
 var DEFAULT_WINDOW = "30d";
-function parseWindow(text3, now) {
-  const m = /^([1-9][0-9]{0,3})([hdw])$/.exec(text3.trim());
+function parseWindow(text4, now) {
+  const m = /^([1-9][0-9]{0,3})([hdw])$/.exec(text4.trim());
   const length = m ? Number(m[1]) * UNIT_MS[m[2]] : NaN;
   if (!m || !(length <= MAX_MS)) {
-    return { error: `window \`${text3.slice(0, 20)}\` is not valid: write a number and h, d or w, at most a year (e.g. 7d, 30d, 12w)` };
+    return { error: `window \`${text4.slice(0, 20)}\` is not valid: write a number and h, d or w, at most a year (e.g. 7d, 30d, 12w)` };
   }
   return { label: `${m[1]}${m[2]}`, from: now - length, to: now };
 }
@@ -48646,11 +48874,11 @@ function previewFact(record, web) {
   };
 }
 __name(previewFact, "previewFact");
-function indexImages(text3) {
+function indexImages(text4) {
   const images = {};
-  if (text3 === null) return images;
+  if (text4 === null) return images;
   try {
-    for (const u of parseIndex(text3).units) if (u.state) images[`${u.environment}/${u.service}`] = u.state.image;
+    for (const u of parseIndex(text4).units) if (u.state) images[`${u.environment}/${u.service}`] = u.state.image;
   } catch {
   }
   return images;
@@ -48682,20 +48910,20 @@ __name(linksFor, "linksFor");
 // src/gitops/portal-local.ts
 var LOCAL_HISTORY_LIMIT = 500;
 async function localPortalFacts(gitops, sources, config2, origin) {
-  const text3 = /* @__PURE__ */ __name(async (args) => (await gitops(args)).toString("utf8"), "text");
+  const text4 = /* @__PURE__ */ __name(async (args) => (await gitops(args)).toString("utf8"), "text");
   const indexDir = joinPath(config2.gitops.directory, ".paved", "sources");
-  const listed = (await text3(["ls-tree", "-r", "--name-only", "HEAD", "--", indexDir])).split("\n").filter((p) => p.endsWith(".yaml"));
+  const listed = (await text4(["ls-tree", "-r", "--name-only", "HEAD", "--", indexDir])).split("\n").filter((p) => p.endsWith(".yaml"));
   const indexes = [];
   const pathOf = /* @__PURE__ */ new Map();
   for (const path of listed) {
     try {
-      const index = parseIndex(await text3(["show", `HEAD:${path}`]));
+      const index = parseIndex(await text4(["show", `HEAD:${path}`]));
       indexes.push(index);
       pathOf.set(index.source.toLowerCase(), path);
     } catch {
     }
   }
-  const log = await text3(["log", `-n${LOCAL_HISTORY_LIMIT}`, "--format=%H%x1f%ct%x1f%an%x1f%B%x1e", "HEAD"]);
+  const log = await text4(["log", `-n${LOCAL_HISTORY_LIMIT}`, "--format=%H%x1f%ct%x1f%an%x1f%B%x1e", "HEAD"]);
   const commits = [];
   const changes = /* @__PURE__ */ new Map();
   for (const entry of log.split("")) {
@@ -48715,8 +48943,8 @@ async function localPortalFacts(gitops, sources, config2, origin) {
     commits.push(commit);
   }
   const previewFiles = /* @__PURE__ */ new Map();
-  const inTree = (await text3(["ls-tree", "-r", "--name-only", "HEAD", "--", previewsRoot(config2.gitops.directory)])).split("\n");
-  for (const path of recordPaths(inTree, config2.gitops.directory)) previewFiles.set(path, await text3(["show", `HEAD:${path}`]));
+  const inTree = (await text4(["ls-tree", "-r", "--name-only", "HEAD", "--", previewsRoot(config2.gitops.directory)])).split("\n");
+  for (const path of recordPaths(inTree, config2.gitops.directory)) previewFiles.set(path, await text4(["show", `HEAD:${path}`]));
   const previews2 = listPreviews(previewFiles, config2.gitops.directory);
   return assembleFacts({ config: config2, indexes, commits, deployments: [], changes, previews: previews2, web: null, feedback: false, origin });
 }
@@ -49591,7 +49819,7 @@ Exit status: 0 shown, 1 invalid config or events file, 2 usage or I/O problems.
     }
     const replay = await replayEvents(history2, events, loaded.config, localTouching(git));
     io.stdout.write(format === "json" ? `${JSON.stringify(replay.deployments.map(jsonOf), null, 2)}
-` : text2(replay.deployments, replay.notes));
+` : text3(replay.deployments, replay.notes));
     return EXIT_OK;
   }
 };
@@ -49624,7 +49852,7 @@ function parseEventLog(file, content) {
 }
 __name(parseEventLog, "parseEventLog");
 var ICONS = { queued: "\u23F3", in_progress: "\u{1F504}", success: "\u2705", failure: "\u274C", error: "\u26A0\uFE0F", inactive: "\u2705" };
-function text2(deployments, notes) {
+function text3(deployments, notes) {
   if (deployments.length === 0) return "No Paved commits in the GitOps history.\n";
   const lines2 = [];
   let commit = "";
@@ -49641,7 +49869,7 @@ function text2(deployments, notes) {
   return `${lines2.join("\n")}
 `;
 }
-__name(text2, "text");
+__name(text3, "text");
 function jsonOf(d) {
   return {
     gitopsCommit: d.gitopsCommit,
@@ -49683,8 +49911,8 @@ Exit status: 0 valid (warnings allowed), 1 errors found, 2 usage or file problem
       ...positionals[0] !== void 0 ? { file: positionals[0] } : {},
       ...typeof values.config === "string" ? { config: values.config } : {}
     });
-    const text3 = result2.sources[result2.file];
-    const misplaced = text3 !== void 0 && result2.check && hasErrors(result2.check.diagnostics) ? orgConfigGivenAsManifest(text3, result2.file) : void 0;
+    const text4 = result2.sources[result2.file];
+    const misplaced = text4 !== void 0 && result2.check && hasErrors(result2.check.diagnostics) ? orgConfigGivenAsManifest(text4, result2.file) : void 0;
     const diagnostics = misplaced ? [misplaced] : result2.diagnostics;
     const summary2 = summaryLine(diagnostics, result2.file, result2.check?.units.length ?? 0);
     writeDiagnostics(io, format, diagnostics, summary2, result2.sources);

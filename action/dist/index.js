@@ -22364,14 +22364,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent2.length;
@@ -22388,14 +22388,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent2.length);
+        i = consumeMoreIndentedLines(text2, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -22412,12 +22412,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent2.length);
+            i = consumeMoreIndentedLines(text2, i, indent2.length);
           end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -22429,12 +22429,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -22449,40 +22449,40 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent2}${text.slice(0, end2)}`;
+${indent2}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent2}${text.slice(fold + 1, end2)}`;
+${indent2}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
     __name(foldFlowLines, "foldFlowLines");
-    function consumeMoreIndentedLines(text, i, indent2) {
+    function consumeMoreIndentedLines(text2, i, indent2) {
       let end = i;
       let start2 = i + 1;
-      let ch = text[start2];
+      let ch = text2[start2];
       while (ch === " " || ch === "	") {
         if (i < start2 + indent2) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start2 = i + 1;
-          ch = text[start2];
+          ch = text2[start2];
         }
       }
       return end;
@@ -25888,13 +25888,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start2 = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar3, onError) {
+      const start2 = scalar3.offset;
+      const header = parseBlockScalarHeader(scalar3, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start2, start2, start2] };
       const type2 = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines2 = scalar.source ? splitLines2(scalar.source) : [];
+      const lines2 = scalar3.source ? splitLines2(scalar3.source) : [];
       let chompStart = lines2.length;
       for (let i = lines2.length - 1; i >= 0; --i) {
         const content = lines2[i][1];
@@ -25906,12 +25906,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start2 + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar3.source)
+          end2 += scalar3.source.length;
         return { value: value2, type: type2, comment: header.comment, range: [start2, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar3.indent + header.indent;
+      let offset = scalar3.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent2, content] = lines2[i];
@@ -25989,7 +25989,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start2 + header.length + scalar.source.length;
+      const end = start2 + header.length + scalar3.source.length;
       return { value, type: type2, comment: header.comment, range: [start2, end, end] };
     }
     __name(resolveBlockScalar, "resolveBlockScalar");
@@ -26075,8 +26075,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type: type2, source, end } = scalar;
+    function resolveFlowScalar(scalar3, strict, onError) {
+      const { offset, type: type2, source, end } = scalar3;
       let _type;
       let value;
       const _onError = /* @__PURE__ */ __name((rel, code, msg) => onError(offset + rel, code, msg), "_onError");
@@ -26095,7 +26095,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type2}`);
+          onError(scalar3, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type2}`);
           return {
             value: "",
             type: null,
@@ -26317,26 +26317,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar3;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar3 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar3 = new Scalar.Scalar(value);
       }
-      scalar.range = range2;
-      scalar.source = value;
+      scalar3.range = range2;
+      scalar3.source = value;
       if (type2)
-        scalar.type = type2;
+        scalar3.type = type2;
       if (tagName)
-        scalar.tag = tagName;
+        scalar3.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar3.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar3.comment = comment;
+      return scalar3;
     }
     __name(composeScalar, "composeScalar");
     function findScalarTagByName(schema2, value, tagName, tagToken, onError) {
@@ -28206,37 +28206,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar3) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start2 = getFirstKeyStartProps(prev);
           let sep4;
-          if (scalar.end) {
-            sep4 = scalar.end;
+          if (scalar3.end) {
+            sep4 = scalar3.end;
             sep4.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar3.end;
           } else
             sep4 = [this.sourceToken];
           const map2 = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start: start2, key: scalar, sep: sep4 }]
+            offset: scalar3.offset,
+            indent: scalar3.indent,
+            items: [{ start: start2, key: scalar3, sep: sep4 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar3);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar3) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar3.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar3.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -33837,7 +33837,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -43999,8 +43999,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -44096,10 +44096,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -44128,9 +44128,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -44141,8 +44141,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -45087,8 +45087,8 @@ var convertMarkedBigIntsReviver = /* @__PURE__ */ __name((key2, value, context, 
   if (!hasUserReviver) return value;
   return userReviver(key2, value, context);
 }, "convertMarkedBigIntsReviver");
-var JSONParseV2 = /* @__PURE__ */ __name((text, reviver) => {
-  return JSON.parse(text, (key2, value, context) => {
+var JSONParseV2 = /* @__PURE__ */ __name((text2, reviver) => {
+  return JSON.parse(text2, (key2, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -45146,8 +45146,8 @@ var applyReviverIteratively = /* @__PURE__ */ __name((parsed, userReviver) => {
   }
   return rootHolder[""];
 }, "applyReviverIteratively");
-var serializeBigInts = /* @__PURE__ */ __name((text) => {
-  return text.replace(
+var serializeBigInts = /* @__PURE__ */ __name((text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -45161,18 +45161,18 @@ var serializeBigInts = /* @__PURE__ */ __name((text) => {
     }
   );
 }, "serializeBigInts");
-var JSONParse = /* @__PURE__ */ __name((text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = /* @__PURE__ */ __name((text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key2, value, context) => convertMarkedBigIntsReviver(key2, value, context, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -45345,12 +45345,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -57277,9 +57277,9 @@ function resolvePreviews(raw, environments) {
   };
 }
 __name(resolvePreviews, "resolvePreviews");
-function durationMs(text) {
-  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text.slice(-1)];
-  return Number(text.slice(0, -1)) * unit;
+function durationMs(text2) {
+  const unit = { m: 6e4, h: 36e5, d: 864e5 }[text2.slice(-1)];
+  return Number(text2.slice(0, -1)) * unit;
 }
 __name(durationMs, "durationMs");
 
@@ -57408,34 +57408,34 @@ import { dirname as dirname3, relative as relative3, resolve as resolve4, sep as
 
 // src/report/escape.ts
 var INVISIBLE = /[\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
-function showInvisible(text) {
-  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+function showInvisible(text2) {
+  return text2.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 __name(showInvisible, "showInvisible");
-function escapeMarkdown(text) {
-  return showInvisible(text).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
+function escapeMarkdown(text2) {
+  return showInvisible(text2).replace(/\r?\n|\r/g, " ").replace(/&/g, "&amp;").replace(/[\\`*_[\]<>|~]/g, "\\$&").replace(/(?<![A-Za-z0-9_])@/g, "@\u200B");
 }
 __name(escapeMarkdown, "escapeMarkdown");
-function markdownMessage(text, options = {}) {
-  const parts = text.split(/`([^`\r\n]+)`/);
+function markdownMessage(text2, options = {}) {
+  const parts = text2.split(/`([^`\r\n]+)`/);
   return parts.map((part2, i) => i % 2 === 0 ? escapeMarkdown(part2) : options.table ? tableCodeSpan(part2) : codeSpan(part2)).join("");
 }
 __name(markdownMessage, "markdownMessage");
-function codeSpan(text) {
-  const oneLine2 = showInvisible(text).replace(/\r?\n|\r/g, " ");
+function codeSpan(text2) {
+  const oneLine2 = showInvisible(text2).replace(/\r?\n|\r/g, " ");
   const fence = "`".repeat(longestBacktickRun(oneLine2) + 1);
   const pad = oneLine2.startsWith("`") || oneLine2.endsWith("`") ? " " : "";
   return `${fence}${pad}${oneLine2}${pad}${fence}`;
 }
 __name(codeSpan, "codeSpan");
-function tableCodeSpan(text) {
-  return codeSpan(text).replace(/\|/g, "\\|");
+function tableCodeSpan(text2) {
+  return codeSpan(text2).replace(/\|/g, "\\|");
 }
 __name(tableCodeSpan, "tableCodeSpan");
 function codeBlock(raw, language = "") {
-  const text = showInvisible(raw);
-  const fence = "`".repeat(Math.max(3, longestBacktickRun(text) + 1));
-  const body = text.endsWith("\n") || text === "" ? text : `${text}
+  const text2 = showInvisible(raw);
+  const fence = "`".repeat(Math.max(3, longestBacktickRun(text2) + 1));
+  const body = text2.endsWith("\n") || text2 === "" ? text2 : `${text2}
 `;
   return `${fence}${language}
 ${body}${fence}
@@ -57446,28 +57446,28 @@ function safeUrl(url) {
   return url.replace(/[\s()<>]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 __name(safeUrl, "safeUrl");
-function escapeHtml(text) {
-  return showInvisible(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+function escapeHtml(text2) {
+  return showInvisible(text2).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 __name(escapeHtml, "escapeHtml");
-function escapeTerminal(text) {
-  return showInvisible(text).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+function escapeTerminal(text2) {
+  return showInvisible(text2).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 __name(escapeTerminal, "escapeTerminal");
-function longestBacktickRun(text) {
+function longestBacktickRun(text2) {
   let longest = 0;
-  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  for (const run of text2.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   return longest;
 }
 __name(longestBacktickRun, "longestBacktickRun");
 
 // src/report/workflow-commands.ts
-function escapeCommandData(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeCommandData(text2) {
+  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 __name(escapeCommandData, "escapeCommandData");
-function escapeCommandProperty(text) {
-  return escapeCommandData(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeCommandProperty(text2) {
+  return escapeCommandData(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 __name(escapeCommandProperty, "escapeCommandProperty");
 function formatGithub(diagnostics) {
@@ -58195,10 +58195,10 @@ var HINTS = {
   BAD_SCALAR_START: "Put the value in quotes."
 };
 var DEFAULT_HINT = "Check the indentation and quoting around this point.";
-function lines(text) {
+function lines(text2) {
   const out = [];
   let start2 = 0;
-  for (const line of text.split("\n")) {
+  for (const line of text2.split("\n")) {
     out.push({ start: start2, text: line });
     start2 += line.length + 1;
   }
@@ -58248,9 +58248,9 @@ function underIndented(all, index) {
   let sibling;
   let parent;
   for (let i = index - 1; i >= 0; i--) {
-    const text = all[i].text;
-    if (isBlank(text)) continue;
-    const at = indentOf(text);
+    const text2 = all[i].text;
+    if (isBlank(text2)) continue;
+    const at = indentOf(text2);
     if (at > indent2 && sibling === void 0) sibling = at;
     if (at < indent2) {
       parent = at;
@@ -58265,10 +58265,10 @@ function underIndented(all, index) {
   };
 }
 __name(underIndented, "underIndented");
-function reportSyntaxErrors(text, errors) {
+function reportSyntaxErrors(text2, errors) {
   const sorted = [...errors].sort((a, b) => a.offset - b.offset);
   const first = sorted[0];
-  const all = lines(text);
+  const all = lines(text2);
   const index = Math.max(0, all.findIndex((line, i) => first.offset >= line.start && (i === all.length - 1 || first.offset < all[i + 1].start)));
   const fixed = unquotedPlaceholder(all[index]) ?? (first.code === "BLOCK_AS_IMPLICIT_KEY" || first.code === "MULTILINE_IMPLICIT_KEY" ? overIndented(all, index) : void 0) ?? (first.code === "BAD_INDENT" ? underIndented(all, index) : void 0);
   const report2 = fixed ?? { offset: first.offset, message: `Invalid YAML: ${first.message.replace(/\.$/, "")}. ${HINTS[first.code] ?? DEFAULT_HINT}` };
@@ -58373,7 +58373,7 @@ var LimitError = class extends Error {
     __name(this, "LimitError");
   }
 };
-function parseYaml(text, file, limits = {}) {
+function parseYaml(text2, file, limits = {}) {
   const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   const maxAliasCount = limits.maxAliasCount ?? DEFAULT_LIMITS.maxAliasCount;
   const maxExpandedBytes = limits.maxExpandedBytes ?? DEFAULT_LIMITS.maxExpandedBytes;
@@ -58394,16 +58394,16 @@ function parseYaml(text, file, limits = {}) {
     report2("too-deep", `The YAML is nested more than ${maxDepth} levels deep. A manifest needs only a few levels; flatten this structure.`, at, path);
     return done2(void 0);
   }, "tooDeep");
-  const bytes = Buffer.byteLength(text, "utf8");
+  const bytes = Buffer.byteLength(text2, "utf8");
   if (bytes > maxBytes) {
     report2("file-too-large", `The file is ${bytes} bytes, over the limit of ${maxBytes} bytes (${formatMiB(maxBytes)}). A manifest should be far smaller: remove generated or unused content.`, { line: 1, column: 1 });
     return done2(void 0);
   }
-  const deepAt = prescanDepth(text, maxDepth);
-  if (deepAt >= 0) return tooDeep(positionAt(text, deepAt));
+  const deepAt = prescanDepth(text2, maxDepth);
+  if (deepAt >= 0) return tooDeep(positionAt(text2, deepAt));
   let docs;
   try {
-    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text));
+    const tokens2 = Array.from(new import_yaml.Parser(lineCounter.addNewLine).parse(text2));
     const cstDeepAt = cstDepthExceeded(tokens2, maxDepth);
     if (cstDeepAt >= 0) return tooDeep(toPosition(cstDeepAt));
     docs = Array.from(new import_yaml.Composer(COMPOSE_OPTIONS).compose(tokens2));
@@ -58420,14 +58420,14 @@ function parseYaml(text, file, limits = {}) {
     }
     for (const w of doc.warnings) {
       if (w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE") {
-        report2("unsupported-tag", tagMessage(text.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
+        report2("unsupported-tag", tagMessage(text2.slice(w.pos[0], w.pos[1])), toPosition(w.pos[0]));
       } else {
         syntaxErrors.push({ code: w.code, message: w.message, offset: w.pos[0] });
       }
     }
   }
   if (syntaxErrors.length > 0) {
-    const first2 = reportSyntaxErrors(text, syntaxErrors);
+    const first2 = reportSyntaxErrors(text2, syntaxErrors);
     report2("yaml-syntax", first2.message, toPosition(first2.offset));
     return done2(void 0);
   }
@@ -58551,8 +58551,8 @@ var Walker = class {
     return array;
   }
   /** Adds a key or scalar to the expanded size; crossing the budget inside an alias points at that alias. */
-  count(text, node, ptr) {
-    this.bytes += Buffer.byteLength(text, "utf8");
+  count(text2, node, ptr) {
+    this.bytes += Buffer.byteLength(text2, "utf8");
     if (this.bytes <= this.bounds.maxExpandedBytes) return;
     const max = formatMiB(this.bounds.maxExpandedBytes);
     throw this.limit(
@@ -58591,50 +58591,50 @@ function tagMessage(tag) {
   return `The YAML tag ${tag} is not supported: a manifest is plain data. Remove the tag (only ${ALLOWED_TAGS.join(", ")} are allowed).`;
 }
 __name(tagMessage, "tagMessage");
-function positionAt(text, offset) {
+function positionAt(text2, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let nl = text.indexOf("\n"); nl !== -1 && nl < offset; nl = text.indexOf("\n", nl + 1)) {
+  for (let nl = text2.indexOf("\n"); nl !== -1 && nl < offset; nl = text2.indexOf("\n", nl + 1)) {
     line++;
     lineStart = nl + 1;
   }
   return { line, column: offset - lineStart + 1 };
 }
 __name(positionAt, "positionAt");
-function prescanDepth(text, max) {
+function prescanDepth(text2, max) {
   const indents = [];
   let flow = 0;
   let i = 0;
-  while (i < text.length) {
+  while (i < text2.length) {
     const lineStart = i;
-    while (text[i] === " ") i++;
+    while (text2[i] === " ") i++;
     let col = i - lineStart;
-    let c = text[i];
+    let c = text2[i];
     if (flow === 0 && c !== void 0 && c !== "\n" && c !== "\r" && c !== "#") {
       while (indents.length > 0 && indents[indents.length - 1] > col) indents.pop();
       if (c !== "[" && c !== "{" && indents[indents.length - 1] !== col) indents.push(col);
-      while ((c === "-" || c === "?" || c === ":") && (text[i + 1] === " " || text[i + 1] === "	")) {
+      while ((c === "-" || c === "?" || c === ":") && (text2[i + 1] === " " || text2[i + 1] === "	")) {
         do
           i++;
-        while (text[i] === " " || text[i] === "	");
+        while (text2[i] === " " || text2[i] === "	");
         col = i - lineStart;
-        c = text[i];
-        if ((c === "-" || c === "?") && (text[i + 1] === " " || text[i + 1] === "	") && indents.push(col) > max) return i;
+        c = text2[i];
+        if ((c === "-" || c === "?") && (text2[i + 1] === " " || text2[i + 1] === "	") && indents.push(col) > max) return i;
       }
       if (indents.length > max) return i;
     }
     let prev = "\n";
-    for (; i < text.length; i++) {
-      c = text[i];
+    for (; i < text2.length; i++) {
+      c = text2[i];
       if (c === "\n") break;
       if (c === " " || c === "	" || c === "\r") continue;
       const nodeStart = "\n[{,:-?".includes(prev);
-      if (c === "#" && (i === 0 || " 	\n".includes(text[i - 1]))) {
-        i = text.indexOf("\n", i);
+      if (c === "#" && (i === 0 || " 	\n".includes(text2[i - 1]))) {
+        i = text2.indexOf("\n", i);
         if (i < 0) return -1;
         break;
       } else if ((c === '"' || c === "'") && nodeStart) {
-        i = closingQuote(text, i);
+        i = closingQuote(text2, i);
         if (i < 0) return -1;
       } else if (c === "[" || c === "{") {
         if (!(flow > 0 || nodeStart)) c = "x";
@@ -58649,12 +58649,12 @@ function prescanDepth(text, max) {
   return -1;
 }
 __name(prescanDepth, "prescanDepth");
-function closingQuote(text, open2) {
-  const quote = text[open2];
-  for (let i = open2 + 1; i < text.length; i++) {
-    if (quote === '"' && text[i] === "\\") i++;
-    else if (text[i] === quote) {
-      if (quote === "'" && text[i + 1] === "'") i++;
+function closingQuote(text2, open2) {
+  const quote = text2[open2];
+  for (let i = open2 + 1; i < text2.length; i++) {
+    if (quote === '"' && text2[i] === "\\") i++;
+    else if (text2[i] === quote) {
+      if (quote === "'" && text2[i + 1] === "'") i++;
       else return i;
     }
   }
@@ -58686,10 +58686,10 @@ function parseEnvValue(value) {
   if (typeof value !== "string") return { kind: "literal", text: String(value) };
   const whole = DEPENDENCY_PLACEHOLDER.exec(value);
   if (whole) return { kind: "dependency", dependency: whole[1], output: whole[2] };
-  let text = "";
+  let text2 = "";
   for (let i = 0; i < value.length; i++) {
     if (value.startsWith("$${", i)) {
-      text += "${";
+      text2 += "${";
       i += 2;
     } else if (value.startsWith("${", i)) {
       const end = value.indexOf("}", i);
@@ -58697,10 +58697,10 @@ function parseEnvValue(value) {
       const isWhole = i === 0 && end === value.length - 1;
       return isWhole ? { kind: "unsupported", placeholder } : { kind: "embedded", placeholder };
     } else {
-      text += value[i];
+      text2 += value[i];
     }
   }
-  return { kind: "literal", text };
+  return { kind: "literal", text: text2 };
 }
 __name(parseEnvValue, "parseEnvValue");
 
@@ -58768,8 +58768,8 @@ function listNames(names, conjunction = "and") {
   return `${quoted.slice(0, -1).join(", ")} ${conjunction} ${quoted[quoted.length - 1]}`;
 }
 __name(listNames, "listNames");
-function clip(text, max = 60) {
-  return text.length > max ? text.slice(0, max - 1) + "\u2026" : text;
+function clip(text2, max = 60) {
+  return text2.length > max ? text2.slice(0, max - 1) + "\u2026" : text2;
 }
 __name(clip, "clip");
 
@@ -59611,12 +59611,12 @@ function validateManifestSchema(value, file, sourceMap) {
 __name(validateManifestSchema, "validateManifestSchema");
 
 // src/manifest/check.ts
-function checkManifest(text, file, config2) {
-  return resolveManifest(validateManifest(text, file, config2), file, config2);
+function checkManifest(text2, file, config2) {
+  return resolveManifest(validateManifest(text2, file, config2), file, config2);
 }
 __name(checkManifest, "checkManifest");
-function validateManifest(text, file, config2) {
-  const parsed = parseYaml(text, file);
+function validateManifest(text2, file, config2) {
+  const parsed = parseYaml(text2, file);
   const { sourceMap } = parsed;
   const validation = { diagnostics: [...parsed.diagnostics], sourceMap, value: parsed.value, reported: /* @__PURE__ */ new Set() };
   const { diagnostics } = validation;
@@ -66575,7 +66575,7 @@ var linearRegExp = Object.assign(
     } catch (error2) {
       throw new PatternError(refusal(pattern, error2.message.replace(/^error parsing regexp: /, "")));
     }
-    return { test: /* @__PURE__ */ __name((text) => compiled.test(text), "test"), toString: /* @__PURE__ */ __name(() => `/${pattern}/${flags}`, "toString") };
+    return { test: /* @__PURE__ */ __name((text2) => compiled.test(text2), "test"), toString: /* @__PURE__ */ __name(() => `/${pattern}/${flags}`, "toString") };
   },
   { code: "linearRegExp" }
   // for Ajv's standalone code, which Paved does not generate
@@ -66713,13 +66713,13 @@ __name(endlessRecursion, "endlessRecursion");
 function compileErrorWords(error2) {
   if (error2 instanceof PatternError) return error2.message;
   if (error2 instanceof RangeError) return ENDLESS;
-  const text = error2 instanceof Error ? error2.message : String(error2);
-  const unknown = /unknown keyword: "([^"]+)"/.exec(text);
+  const text2 = error2 instanceof Error ? error2.message : String(error2);
+  const unknown = /unknown keyword: "([^"]+)"/.exec(text2);
   if (unknown) {
     const hit = suggest(unknown[1], KNOWN_KEYWORDS);
     return `unknown JSON Schema keyword \`${unknown[1]}\`${hit ? `; did you mean \`${hit}\`?` : ""}`;
   }
-  return `the assertion is not a valid JSON Schema: ${text.replace(/^strict mode: /, "")}`;
+  return `the assertion is not a valid JSON Schema: ${text2.replace(/^strict mode: /, "")}`;
 }
 __name(compileErrorWords, "compileErrorWords");
 
@@ -66738,11 +66738,11 @@ var KNOWN_PREFIXES = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a private key"],
   [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, "a URL with a password"]
 ];
-function entropy(text) {
+function entropy(text2) {
   const counts = /* @__PURE__ */ new Map();
-  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (const c of text2) counts.set(c, (counts.get(c) ?? 0) + 1);
   let bits = 0;
-  for (const n of counts.values()) bits -= n / text.length * Math.log2(n / text.length);
+  for (const n of counts.values()) bits -= n / text2.length * Math.log2(n / text2.length);
   return bits;
 }
 __name(entropy, "entropy");
@@ -67030,8 +67030,8 @@ function policyFindings(units, config2, document) {
   for (const unit of units) {
     for (const finding of [...builtinFindings(unit, config2), ...declaredFindings(unit, compiled)]) {
       const at = locate(unit, finding, document);
-      const text = typeof finding.message === "string" ? finding.message : finding.message("\0");
-      const key2 = `${finding.code}\0${at.pointer}\0${text}`;
+      const text2 = typeof finding.message === "string" ? finding.message : finding.message("\0");
+      const key2 = `${finding.code}\0${at.pointer}\0${text2}`;
       const group = groups2.get(key2);
       if (group) {
         if (!group.environments.includes(unit.environment)) group.environments.push(unit.environment);
@@ -67054,8 +67054,8 @@ function locate(unit, finding, document) {
 __name(locate, "locate");
 
 // src/policy/checked-manifest.ts
-function checkManifestAndPolicies(text, file, config2) {
-  return withPolicies(checkManifest(text, file, config2), file, config2);
+function checkManifestAndPolicies(text2, file, config2) {
+  return withPolicies(checkManifest(text2, file, config2), file, config2);
 }
 __name(checkManifestAndPolicies, "checkManifestAndPolicies");
 function withPolicies(check, file, config2) {
@@ -67179,18 +67179,18 @@ function hex(code, width) {
   return code.toString(16).toUpperCase().padStart(width, "0");
 }
 __name(hex, "hex");
-function yamlString(text) {
-  if (PLAIN_SAFE.test(text)) return `"${text}"`;
+function yamlString(text2) {
+  if (PLAIN_SAFE.test(text2)) return `"${text2}"`;
   let out = '"';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    const code = text.charCodeAt(i);
+  for (let i = 0; i < text2.length; i++) {
+    const ch = text2[i];
+    const code = text2.charCodeAt(i);
     if (code >= 32 && code <= 126 && ch !== '"' && ch !== "\\") {
       out += ch;
     } else if (SHORT_ESCAPES[ch] !== void 0) {
       out += SHORT_ESCAPES[ch];
-    } else if (code >= 55296 && code <= 56319 && isLowSurrogate(text.charCodeAt(i + 1))) {
-      out += "\\U" + hex(text.codePointAt(i), 8);
+    } else if (code >= 55296 && code <= 56319 && isLowSurrogate(text2.charCodeAt(i + 1))) {
+      out += "\\U" + hex(text2.codePointAt(i), 8);
       i++;
     } else {
       out += "\\u" + hex(code, 4);
@@ -67216,8 +67216,8 @@ function yamlScalar(value) {
   return String(value);
 }
 __name(yamlScalar, "yamlScalar");
-function yamlStringOrNull(text) {
-  return text === void 0 || text === null ? null : yamlString(text);
+function yamlStringOrNull(text2) {
+  return text2 === void 0 || text2 === null ? null : yamlString(text2);
 }
 __name(yamlStringOrNull, "yamlStringOrNull");
 function compareText(a, b) {
@@ -67230,7 +67230,7 @@ function entries(pairs2) {
 __name(entries, "entries");
 
 // src/render/render-context.ts
-function addFile(ctx, path, text, templateFile, subject, options = {}) {
+function addFile(ctx, path, text2, templateFile, subject, options = {}) {
   if (ctx.overBudget) return false;
   if (ctx.files.has(path)) {
     ctx.findings.add(
@@ -67239,7 +67239,7 @@ function addFile(ctx, path, text, templateFile, subject, options = {}) {
     );
     return false;
   }
-  const content = (options.header ?? ctx.ownedHeader) + text;
+  const content = (options.header ?? ctx.ownedHeader) + text2;
   const bytes = Buffer.byteLength(content, "utf8");
   const at = /* @__PURE__ */ __name((code, message) => options.unit ? unitFinding(ctx.config.manifest, options.unit, "", code, message) : templateFinding(templateFile, code, message), "at");
   if (bytes > MAX_RENDERED_FILE_BYTES) {
@@ -67344,8 +67344,8 @@ function splitImage(reference) {
 __name(splitImage, "splitImage");
 
 // src/render/kubelet-escape.ts
-function kubeletLiteral(text) {
-  return text.includes("$") ? text.replaceAll("$", () => "$$") : text;
+function kubeletLiteral(text2) {
+  return text2.includes("$") ? text2.replaceAll("$", () => "$$") : text2;
 }
 __name(kubeletLiteral, "kubeletLiteral");
 
@@ -67484,12 +67484,12 @@ function envVar(unit, key2, raw) {
     const ref = { name: yamlString(connectionSecretName(unit.service, parsed.dependency)), key: yamlString(parsed.output) };
     return { name: yamlString(key2), value: null, secretKeyRef: ref };
   }
-  const text = parsed.kind === "literal" ? parsed.text : String(raw);
-  return { name: yamlString(key2), value: containerString(text), secretKeyRef: null };
+  const text2 = parsed.kind === "literal" ? parsed.text : String(raw);
+  return { name: yamlString(key2), value: containerString(text2), secretKeyRef: null };
 }
 __name(envVar, "envVar");
-function containerString(text) {
-  return yamlString(kubeletLiteral(text));
+function containerString(text2) {
+  return yamlString(kubeletLiteral(text2));
 }
 __name(containerString, "containerString");
 function buildDependency(unit, name, config2) {
@@ -67615,7 +67615,7 @@ function webhookBody(trigger) {
   ].join("\n");
 }
 __name(webhookBody, "webhookBody");
-var indent = /* @__PURE__ */ __name((text, spaces) => text.split("\n").map((line) => line === "" ? line : " ".repeat(spaces) + line).join("\n"), "indent");
+var indent = /* @__PURE__ */ __name((text2, spaces) => text2.split("\n").map((line) => line === "" ? line : " ".repeat(spaces) + line).join("\n"), "indent");
 function notificationsConfigMap(namespace) {
   const data = [
     "  service.webhook.paved: |",
@@ -67847,8 +67847,8 @@ function clusterSegment(cluster) {
   return `${host}-${digest(cluster).slice(0, 8)}`;
 }
 __name(clusterSegment, "clusterSegment");
-function digest(text) {
-  return createHash2("sha256").update(text, "utf8").digest("hex").slice(0, 16);
+function digest(text2) {
+  return createHash2("sha256").update(text2, "utf8").digest("hex").slice(0, 16);
 }
 __name(digest, "digest");
 
@@ -68064,6 +68064,50 @@ function valuesAccepted(values, templateFile, subject, ctx) {
   return problems.length === 0;
 }
 __name(valuesAccepted, "valuesAccepted");
+
+// src/render/helpers.ts
+var ENCODED = /^"(?:[^"\\]|\\.)*"$/;
+function decodeScalar(scalar3) {
+  const json2 = scalar3.replace(/\\(U[0-9A-Fa-f]{8}|[\s\S])/g, (escape2, body) => {
+    if (body.length === 1) return escape2;
+    const text2 = String.fromCodePoint(parseInt(body.slice(1), 16));
+    let units = "";
+    for (let i = 0; i < text2.length; i++) units += "\\u" + text2.charCodeAt(i).toString(16).padStart(4, "0");
+    return units;
+  });
+  return JSON.parse(json2);
+}
+__name(decodeScalar, "decodeScalar");
+function part(value) {
+  if (value === null || value === void 0) return "";
+  const text2 = String(value);
+  return ENCODED.test(text2) ? decodeScalar(text2) : text2;
+}
+__name(part, "part");
+function concat(...args) {
+  return yamlString(args.slice(0, -1).map(part).join(""));
+}
+__name(concat, "concat");
+
+// src/render/builtin-output.ts
+var HEAD = /^apiVersion: (.+)\nkind: (.+)\nmetadata:\n {2}name: (.+)\n {2}namespace: (.+)\n/;
+var MARKER = /^(?:---|\.\.\.)/m;
+var ENCODED2 = /^"(?:[^"\\\n]|\\.)*"$/;
+var LITERAL = /^[A-Za-z][A-Za-z0-9./-]*$/;
+var NOT_STRINGS = /^(?:true|false|null|yes|no|on|off|y|n)$/i;
+function text(scalar3) {
+  if (ENCODED2.test(scalar3)) return decodeScalar(scalar3);
+  return LITERAL.test(scalar3) && !NOT_STRINGS.test(scalar3) ? scalar3 : null;
+}
+__name(text, "text");
+function builtinObjects(output) {
+  const head = HEAD.exec(output);
+  if (!head || MARKER.test(output)) return null;
+  const [apiVersion, kind, name, namespace] = [head[1], head[2], head[3], head[4]].map(text);
+  if (!apiVersion || !kind || !name || namespace === null || namespace === void 0) return null;
+  return { ok: true, documents: [{ apiVersion, kind, metadata: { name, namespace } }] };
+}
+__name(builtinObjects, "builtinObjects");
 
 // node_modules/js-yaml/dist/js-yaml.mjs
 function getDefaultExportFromCjs(x) {
@@ -70944,7 +70988,7 @@ function requireDumper() {
       if (state.replacer) {
         value = state.replacer.call(object, String(index), value);
       }
-      if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+      if (writeNode2(state, level, value, false, false) || typeof value === "undefined" && writeNode2(state, level, null, false, false)) {
         if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
         _result += state.dump;
       }
@@ -70961,7 +71005,7 @@ function requireDumper() {
       if (state.replacer) {
         value = state.replacer.call(object, String(index), value);
       }
-      if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+      if (writeNode2(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode2(state, level + 1, null, true, true, false, true)) {
         if (!compact || _result !== "") {
           _result += generateNextLine(state, level);
         }
@@ -70990,12 +71034,12 @@ function requireDumper() {
       if (state.replacer) {
         objectValue = state.replacer.call(object, objectKey, objectValue);
       }
-      if (!writeNode(state, level, objectKey, false, false)) {
+      if (!writeNode2(state, level, objectKey, false, false)) {
         continue;
       }
       if (state.dump.length > 1024) pairBuffer += "? ";
       pairBuffer += state.dump + (state.condenseFlow ? '"' : "") + ":" + (state.condenseFlow ? "" : " ");
-      if (!writeNode(state, level, objectValue, false, false)) {
+      if (!writeNode2(state, level, objectValue, false, false)) {
         continue;
       }
       pairBuffer += state.dump;
@@ -71026,7 +71070,7 @@ function requireDumper() {
       if (state.replacer) {
         objectValue = state.replacer.call(object, objectKey, objectValue);
       }
-      if (!writeNode(state, level + 1, objectKey, true, true, true)) {
+      if (!writeNode2(state, level + 1, objectKey, true, true, true)) {
         continue;
       }
       const explicitPair = state.tag !== null && state.tag !== "?" || state.dump && state.dump.length > 1024;
@@ -71041,7 +71085,7 @@ function requireDumper() {
       if (explicitPair) {
         pairBuffer += generateNextLine(state, level);
       }
-      if (!writeNode(state, level + 1, objectValue, true, explicitPair)) {
+      if (!writeNode2(state, level + 1, objectValue, true, explicitPair)) {
         continue;
       }
       if (state.dump && CHAR_LINE_FEED === state.dump.charCodeAt(0)) {
@@ -71088,7 +71132,7 @@ function requireDumper() {
     return false;
   }
   __name(detectType, "detectType");
-  function writeNode(state, level, object, block, compact, iskey, isblockseq) {
+  function writeNode2(state, level, object, block, compact, iskey, isblockseq) {
     state.tag = null;
     state.dump = object;
     if (!detectType(state, object, false)) {
@@ -71169,7 +71213,7 @@ function requireDumper() {
     }
     return true;
   }
-  __name(writeNode, "writeNode");
+  __name(writeNode2, "writeNode");
   function getDuplicateReferences(object, state) {
     const objects = [];
     const duplicatesIndexes = [];
@@ -71212,7 +71256,7 @@ function requireDumper() {
     if (state.replacer) {
       value = state.replacer.call({ "": value }, "", value);
     }
-    if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+    if (writeNode2(state, 0, value, true, true)) return state.dump + "\n";
     return "";
   }
   __name(dump2, "dump2");
@@ -71283,15 +71327,15 @@ var {
 } = yaml;
 
 // src/render/parse-back.ts
-function normalizeOutput(text) {
-  const unix = text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
+function normalizeOutput(text2) {
+  const unix = text2.includes("\r") ? text2.replace(/\r\n?/g, "\n") : text2;
   if (unix.endsWith("\n") && !/\s/.test(unix.charAt(unix.length - 2))) return unix;
   return unix.trimEnd() + "\n";
 }
 __name(normalizeOutput, "normalizeOutput");
-function parse3(text) {
+function parse3(text2) {
   try {
-    const documents = yaml.loadAll(text, void 0, { schema: yaml.CORE_SCHEMA }).filter((doc) => doc !== null && doc !== void 0);
+    const documents = yaml.loadAll(text2, void 0, { schema: yaml.CORE_SCHEMA }).filter((doc) => doc !== null && doc !== void 0);
     return { ok: true, documents };
   } catch (error2) {
     const e = error2;
@@ -71307,8 +71351,8 @@ function nonEmptyString(value) {
   return typeof value === "string" && value !== "";
 }
 __name(nonEmptyString, "nonEmptyString");
-function parseObjects(text) {
-  const parsed = parse3(text);
+function parseObjects(text2) {
+  const parsed = parse3(text2);
   if (!parsed.ok) return parsed;
   for (const [index, doc] of parsed.documents.entries()) {
     const where = parsed.documents.length > 1 ? ` (document ${index + 1})` : "";
@@ -71320,8 +71364,8 @@ function parseObjects(text) {
   return parsed;
 }
 __name(parseObjects, "parseObjects");
-function parseValues(text) {
-  const parsed = parse3(text);
+function parseValues(text2) {
+  const parsed = parse3(text2);
   if (!parsed.ok) return parsed;
   if (parsed.documents.length !== 1 || !isMapping(parsed.documents[0])) {
     return { ok: false, message: "values must be one YAML mapping", line: 1, column: 1 };
@@ -71833,30 +71877,6 @@ var BUILTIN_TEMPLATE_SPECS = {
   }, "main"), "useData": true }
 };
 
-// src/render/helpers.ts
-var ENCODED = /^"(?:[^"\\]|\\.)*"$/;
-function decodeScalar(scalar) {
-  const json2 = scalar.replace(/\\(U[0-9A-Fa-f]{8}|[\s\S])/g, (escape2, body) => {
-    if (body.length === 1) return escape2;
-    const text = String.fromCodePoint(parseInt(body.slice(1), 16));
-    let units = "";
-    for (let i = 0; i < text.length; i++) units += "\\u" + text.charCodeAt(i).toString(16).padStart(4, "0");
-    return units;
-  });
-  return JSON.parse(json2);
-}
-__name(decodeScalar, "decodeScalar");
-function part(value) {
-  if (value === null || value === void 0) return "";
-  const text = String(value);
-  return ENCODED.test(text) ? decodeScalar(text) : text;
-}
-__name(part, "part");
-function concat(...args) {
-  return yamlString(args.slice(0, -1).map(part).join(""));
-}
-__name(concat, "concat");
-
 // src/render/templates.ts
 var TEMPLATE_SUFFIX = ".yaml.hbs";
 function templateName(fileName) {
@@ -71875,7 +71895,7 @@ function builtinTemplateSet() {
   for (const key2 of Object.keys(BUILTIN_TEMPLATE_SPECS).sort()) {
     const template = env.template(BUILTIN_TEMPLATE_SPECS[key2]);
     const name = templateName(key2);
-    templates.set(name, { name, file: `templates/${key2}`, render: /* @__PURE__ */ __name((view) => template(view), "render") });
+    templates.set(name, { name, file: `templates/${key2}`, render: /* @__PURE__ */ __name((view) => template(view), "render"), builtin: true });
   }
   return { templates, broken: /* @__PURE__ */ new Map(), sources: { sources: {}, files: {}, builtins: true } };
 }
@@ -71900,10 +71920,10 @@ function compileTemplateSet(sources, files = {}, base) {
   return { templates, broken, sources: { ...own, builtins: base?.sources.builtins ?? false } };
 }
 __name(compileTemplateSet, "compileTemplateSet");
-function compileEagerly(env, text) {
+function compileEagerly(env, text2) {
   const compilers = env;
   const options = { ...COMPILE_OPTIONS, knownHelpers: { ...COMPILE_OPTIONS.knownHelpers } };
-  const ast = env.parse(text);
+  const ast = env.parse(text2);
   const environment2 = new compilers.Compiler().compile(ast, options);
   const spec = new compilers.JavaScriptCompiler().compile(environment2, options, void 0, true);
   const template = env.template(spec);
@@ -71954,9 +71974,9 @@ var TemplateRunner = class {
       }
       return null;
     }
-    let text;
+    let text2;
     try {
-      text = normalizeOutput(template.render(request2.view));
+      text2 = normalizeOutput(template.render(request2.view));
     } catch (error2) {
       const { message, line, column } = templateError(error2);
       const readable = message.replace(/^"(.+)" not defined in .*$/, "{{$1}} is not in the view model");
@@ -71966,7 +71986,7 @@ var TemplateRunner = class {
       );
       return null;
     }
-    const parsed = request2.kind === "values" ? parseValues(text) : parseObjects(text);
+    const parsed = request2.kind === "values" ? parseValues(text2) : template.builtin && builtinObjects(text2) || parseObjects(text2);
     if (!parsed.ok) {
       this.findings.add(
         templateFinding(
@@ -71989,7 +72009,7 @@ var TemplateRunner = class {
       }
       return null;
     }
-    return { text, documents: parsed.documents };
+    return { text: text2, documents: parsed.documents };
   }
 };
 
@@ -72094,6 +72114,214 @@ function templateSetWith(sources, files) {
   return compileTemplateSet(sources, files, defaultTemplates());
 }
 __name(templateSetWith, "templateSetWith");
+
+// src/plan/index-yaml.ts
+var INDEX_DUMP_OPTIONS = { lineWidth: -1, noRefs: true, quotingType: '"' };
+var NotSimple = class extends Error {
+  static {
+    __name(this, "NotSimple");
+  }
+};
+var PLAIN = /^(?:[A-Za-z/]|\.(?!(?:inf|Inf|INF|nan|NaN|NAN)$)[A-Za-z])[A-Za-z0-9._/@:#+~=-]*$/;
+var PLAIN_LAST = /[^:]$/;
+var RESERVED = /* @__PURE__ */ new Set(["null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"]);
+var MAX_IMPLICIT_KEY = 1024;
+function dumpIndexYaml(value) {
+  return simpleYaml(value) ?? dump(value, INDEX_DUMP_OPTIONS);
+}
+__name(dumpIndexYaml, "dumpIndexYaml");
+function simpleYaml(value) {
+  try {
+    const out = [];
+    writeNode(out, value, 0, true);
+    return out.join("") + "\n";
+  } catch (error2) {
+    if (error2 instanceof NotSimple) return void 0;
+    throw error2;
+  }
+}
+__name(simpleYaml, "simpleYaml");
+var scalars = /* @__PURE__ */ new Map();
+function scalar(text2, key2) {
+  if (text2.includes("\n") || key2 && text2.length > MAX_IMPLICIT_KEY) throw new NotSimple();
+  if (PLAIN.test(text2) && PLAIN_LAST.test(text2) && !RESERVED.has(text2)) return text2;
+  let written = scalars.get(text2);
+  if (written === void 0) {
+    written = dump(text2, INDEX_DUMP_OPTIONS).slice(0, -1);
+    if (scalars.size < 1e4) scalars.set(text2, written);
+  }
+  return written;
+}
+__name(scalar, "scalar");
+function isPlainObject3(value) {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+__name(isPlainObject3, "isPlainObject");
+function writeNode(out, value, level, compact) {
+  switch (typeof value) {
+    case "string":
+      out.push(value === "" ? '""' : scalar(value, false));
+      return;
+    case "number":
+      if (!Number.isInteger(value) || Object.is(value, -0)) throw new NotSimple();
+      out.push(String(value));
+      return;
+    case "boolean":
+      out.push(value ? "true" : "false");
+      return;
+    case "object":
+      if (value === null) throw new NotSimple();
+      if (Array.isArray(value)) return writeSequence(out, value, level, compact);
+      if (!isPlainObject3(value)) throw new NotSimple();
+      return writeMapping(out, value, level, compact);
+    default:
+      throw new NotSimple();
+  }
+}
+__name(writeNode, "writeNode");
+function newline(level) {
+  return "\n" + "  ".repeat(level);
+}
+__name(newline, "newline");
+function writeSequence(out, items, level, compact) {
+  if (items.length === 0) {
+    out.push("[]");
+    return;
+  }
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item === void 0) throw new NotSimple();
+    if (!compact || i > 0) out.push(newline(level));
+    out.push("- ");
+    writeNode(out, item, level + 1, true);
+  }
+}
+__name(writeSequence, "writeSequence");
+function writeMapping(out, object, level, compact) {
+  const keys = Object.keys(object);
+  if (keys.length === 0) {
+    out.push("{}");
+    return;
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const key2 = keys[i];
+    const value = object[key2];
+    if (value === void 0) throw new NotSimple();
+    if (!compact || i > 0) out.push(newline(level));
+    out.push(key2 === "" ? '""' : scalar(key2, true));
+    const nested = typeof value === "object" && value !== null && (Array.isArray(value) ? value.length > 0 : Object.keys(value).length > 0);
+    out.push(nested ? ":" : ": ");
+    writeNode(out, value, level + 1, false);
+  }
+}
+__name(writeMapping, "writeMapping");
+
+// src/plan/index-yaml-read.ts
+var NotSimple2 = class extends Error {
+  static {
+    __name(this, "NotSimple");
+  }
+};
+var KEY2 = /^([A-Za-z][A-Za-z0-9_./-]*):(?: (.*))?$/;
+var INTEGER = /^(?:0|-?[1-9][0-9]{0,14})$/;
+var QUOTED = /^"(?:[^"\\]|\\.)*"$/;
+var DIGIT_FIRST = /^[0-9][A-Za-z0-9._/@+~=-]*(?::[A-Za-z0-9._/@+~=-]+)*$/;
+function readIndexYaml(text2) {
+  if (!text2.endsWith("\n") || /[\t\r\0]/.test(text2)) return void 0;
+  const lines2 = text2.slice(0, -1).split("\n");
+  let at = 0;
+  while (at < lines2.length && lines2[at].startsWith("#")) at++;
+  try {
+    const reader = new Reader(lines2, at);
+    const value = reader.mapping(0, void 0);
+    return reader.done() ? value : void 0;
+  } catch (error2) {
+    if (error2 instanceof NotSimple2) return void 0;
+    throw error2;
+  }
+}
+__name(readIndexYaml, "readIndexYaml");
+var scalars2 = /* @__PURE__ */ new Map();
+function scalar2(text2) {
+  if (PLAIN.test(text2) && !text2.endsWith(":") && !RESERVED.has(text2)) return text2;
+  if (text2 === "[]") return [];
+  if (text2 === "{}") return {};
+  if (text2 === "true" || text2 === "false") return text2 === "true";
+  if (INTEGER.test(text2)) return Number(text2);
+  if (!QUOTED.test(text2) && !DIGIT_FIRST.test(text2)) throw new NotSimple2();
+  let value = scalars2.get(text2);
+  if (value === void 0) {
+    const loaded = load(text2);
+    if (typeof loaded !== "string" && typeof loaded !== "number" && typeof loaded !== "boolean") throw new NotSimple2();
+    value = loaded;
+    if (scalars2.size < 1e4) scalars2.set(text2, value);
+  }
+  return value;
+}
+__name(scalar2, "scalar");
+var Reader = class {
+  constructor(lines2, at) {
+    this.lines = lines2;
+    this.at = at;
+  }
+  lines;
+  at;
+  static {
+    __name(this, "Reader");
+  }
+  done() {
+    return this.at === this.lines.length;
+  }
+  /** The body of the next line if it is indented exactly `indent`, else undefined. */
+  peek(indent2) {
+    const line = this.lines[this.at];
+    if (line === void 0) return void 0;
+    let spaces = 0;
+    while (line.charCodeAt(spaces) === 32) spaces++;
+    if (spaces !== indent2) {
+      if (spaces > indent2) throw new NotSimple2();
+      return void 0;
+    }
+    return line.slice(indent2);
+  }
+  /** A mapping whose keys stand at `indent`; `first` is a pair already on a `- ` line. */
+  mapping(indent2, first) {
+    const object = {};
+    let body = first;
+    if (body === void 0) {
+      body = this.peek(indent2);
+      if (body === void 0) throw new NotSimple2();
+      this.at++;
+    }
+    for (; ; ) {
+      const pair = KEY2.exec(body);
+      if (!pair) throw new NotSimple2();
+      const key2 = pair[1];
+      if (RESERVED.has(key2) || Object.hasOwn(object, key2)) throw new NotSimple2();
+      object[key2] = pair[2] === void 0 ? this.block(indent2 + 2) : scalar2(pair[2]);
+      body = this.peek(indent2);
+      if (body === void 0) return object;
+      this.at++;
+    }
+  }
+  /** The non-empty mapping or list under a `key:` line. */
+  block(indent2) {
+    const body = this.peek(indent2);
+    if (body === void 0) throw new NotSimple2();
+    return body.startsWith("- ") ? this.sequence(indent2) : this.mapping(indent2, void 0);
+  }
+  sequence(indent2) {
+    const items = [];
+    for (; ; ) {
+      const body = this.peek(indent2);
+      if (body === void 0 || !body.startsWith("- ")) return items;
+      this.at++;
+      const item = body.slice(2);
+      items.push(KEY2.test(item) ? this.mapping(indent2 + 2, item) : scalar2(item));
+    }
+  }
+};
 
 // src/core/unit.ts
 function unitKey(u) {
@@ -72216,13 +72444,13 @@ function formatIndex(index) {
   const doc = { apiVersion: API_VERSION, kind: KIND, source: index.source, ...index.commit ? { commit: index.commit } : {}, ...id, units: index.units, catalog: index.catalog, ...deployed };
   return `# Files in this repository owned by ${index.source}${index.id === void 0 ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.
 # Paved deletes only files listed here; do not edit by hand.
-` + dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' });
+` + dumpIndexYaml(doc);
 }
 __name(formatIndex, "formatIndex");
 function withDeployed(content, deployed) {
   const without2 = content.replace(/^deployed:\n[\s\S]*$/m, "");
   if (!deployed || Object.keys(deployed).length === 0) return without2;
-  return without2 + dump({ deployed }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+  return without2 + dumpIndexYaml({ deployed });
 }
 __name(withDeployed, "withDeployed");
 function hasDeployedRecord(content) {
@@ -72236,7 +72464,7 @@ function ownedPaths(index) {
 }
 __name(ownedPaths, "ownedPaths");
 function parseIndex(content) {
-  const doc = load(content);
+  const doc = readIndexYaml(content) ?? load(content);
   if (!isRecord(doc) || doc.kind !== KIND || typeof doc.source !== "string") {
     throw new Error(`not a Paved ${KIND} (expected kind: ${KIND} and a source)`);
   }
@@ -72450,8 +72678,8 @@ function commitMessage(plan, source, units, deployment) {
 `;
 }
 __name(commitMessage, "commitMessage");
-function oneLine(text) {
-  return escapeTerminal(text.replace(/[\r\n]+/g, " "));
+function oneLine(text2) {
+  return escapeTerminal(text2.replace(/[\r\n]+/g, " "));
 }
 __name(oneLine, "oneLine");
 
@@ -73159,9 +73387,9 @@ function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, ne
   __name(diffLinesResultToPatch, "diffLinesResultToPatch");
 }
 __name(structuredPatch, "structuredPatch");
-function splitLines(text) {
-  const hasTrailingNl = text.endsWith("\n");
-  const result2 = text.split("\n").map((line) => line + "\n");
+function splitLines(text2) {
+  const hasTrailingNl = text2.endsWith("\n");
+  const result2 = text2.split("\n").map((line) => line + "\n");
   if (hasTrailingNl) {
     result2.pop();
   } else {
@@ -73202,11 +73430,11 @@ function unifiedDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
       else if (line[0] === "-") removed++;
     }
   }
-  const text = out.join("");
+  const text2 = out.join("");
   const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
 +++ ${after === null ? "/dev/null" : `b/${path}`}
 `;
-  return { kind: "diff", text: text === "" ? "" : header + text, added, removed };
+  return { kind: "diff", text: text2 === "" ? "" : header + text2, added, removed };
 }
 __name(unifiedDiff, "unifiedDiff");
 function lineCount(content) {
@@ -73669,8 +73897,8 @@ var COMMENT_MAX_CHARS = 65e3;
 var CHECK_RUN_MAX_BYTES = 65e3;
 var ANNOTATIONS_PER_REQUEST = 50;
 var CHECK_RUN_TITLE_MAX_CHARS = 200;
-var measureChars = /* @__PURE__ */ __name((text) => text.length, "measureChars");
-var measureBytes = /* @__PURE__ */ __name((text) => Buffer.byteLength(text, "utf8"), "measureBytes");
+var measureChars = /* @__PURE__ */ __name((text2) => text2.length, "measureChars");
+var measureBytes = /* @__PURE__ */ __name((text2) => Buffer.byteLength(text2, "utf8"), "measureBytes");
 
 // src/report/links.ts
 function unitLinks(config2, unit) {
@@ -73704,12 +73932,12 @@ function verdict(plan, appliedIn, pendingApprovals2 = []) {
   const what = `${count(plan.changes.length, "file change")}${where}`;
   if (pendingApprovals2.length > 0) {
     const waiting2 = `waiting for approval in ${pendingApprovals2.join(", ")}`;
-    const text2 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting2}` : plan.changes.length === 0 ? `nothing written, ${waiting2}` : `valid, ${waiting2}: ${what}`;
-    return { ok: false, icon: "\u23F3", text: `${text2}${warningNote}`, errors, warnings };
+    const text3 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}; not written, ${waiting2}` : plan.changes.length === 0 ? `nothing written, ${waiting2}` : `valid, ${waiting2}: ${what}`;
+    return { ok: false, icon: "\u23F3", text: `${text3}${warningNote}`, errors, warnings };
   }
   if (plan.changes.length === 0) return { ok: true, icon: "\u2705", text: `no changes${warningNote}`, errors, warnings };
-  const text = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
-  return { ok: true, icon: "\u2705", text: `${text}${warningNote}`, errors, warnings };
+  const text2 = appliedIn !== void 0 ? `applied in ${appliedIn}: ${what}` : `valid: ${what}`;
+  return { ok: true, icon: "\u2705", text: `${text2}${warningNote}`, errors, warnings };
 }
 __name(verdict, "verdict");
 function count(n, noun) {
@@ -73776,8 +74004,8 @@ function promotionSection(promotion) {
 __name(promotionSection, "promotionSection");
 function deployedSection(deployed) {
   const sha = /* @__PURE__ */ __name((commit) => {
-    const text = codeSpan(commit.slice(0, 7));
-    return deployed?.commitUrl ? `[${text}](${safeUrl(deployed.commitUrl(commit))})` : text;
+    const text2 = codeSpan(commit.slice(0, 7));
+    return deployed?.commitUrl ? `[${text2}](${safeUrl(deployed.commitUrl(commit))})` : text2;
   }, "sha");
   const rows = (deployed?.environments ?? []).map(
     (e) => `| ${tableCodeSpan(e.environment)} | ${sha(e.commit)} | ${escapeMarkdown(e.action)}${e.held ? " \xB7 held" : ""} | ${e.previous.slice(0, 3).map(sha).join(", ") || "\u2014"} |
@@ -73811,8 +74039,8 @@ function diagnosticSection(title, diagnostics, ctx) {
 }
 __name(diagnosticSection, "diagnosticSection");
 function location(d, ctx) {
-  const text = codeSpan(`${d.file}:${d.line}:${d.column}`);
-  return ctx.fileUrl && d.file === ctx.manifestPath ? `[${text}](${safeUrl(ctx.fileUrl(d.line))})` : text;
+  const text2 = codeSpan(`${d.file}:${d.line}:${d.column}`);
+  return ctx.fileUrl && d.file === ctx.manifestPath ? `[${text2}](${safeUrl(ctx.fileUrl(d.line))})` : text2;
 }
 __name(location, "location");
 function unitTableSections(plan) {
@@ -73950,9 +74178,9 @@ __name(checkRunOutput, "checkRunOutput");
 
 // src/github/approvals.ts
 var TEAM_SLUG = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
-function declaredOwner(text) {
-  if (text === null) return void 0;
-  const { value } = parseYaml(text, "platform.yaml");
+function declaredOwner(text2) {
+  if (text2 === null) return void 0;
+  const { value } = parseYaml(text2, "platform.yaml");
   const owner = value !== null && typeof value === "object" && Object.hasOwn(value, "owner") ? value.owner : void 0;
   return typeof owner === "string" && TEAM_SLUG.test(owner) ? owner : void 0;
 }
@@ -74382,8 +74610,8 @@ function intersection(a, b) {
 __name(intersection, "intersection");
 
 // src/config/load.ts
-function loadConfig(text, file) {
-  const parsed = parseYaml(text, file);
+function loadConfig(text2, file) {
+  const parsed = parseYaml(text2, file);
   const diagnostics = parsed.diagnostics.filter((d) => d.code !== "empty-file");
   const done2 = /* @__PURE__ */ __name((config3) => ({
     ...config3 && !hasErrors(diagnostics) ? { config: config3 } : {},
@@ -74520,20 +74748,20 @@ __name(semanticChecks, "semanticChecks");
 
 // src/settings/load.ts
 async function loadOrgSettings(source, request2) {
-  const text = await source.readText(request2.configPath);
-  if (text === null) {
+  const text2 = await source.readText(request2.configPath);
+  if (text2 === null) {
     return { ok: true, config: DEFAULT_CONFIG, configured: false, location: request2.location, templates: defaultTemplates(), renderOptions: {}, diagnostics: [] };
   }
-  return settingsFromConfigText(source, text, request2);
+  return settingsFromConfigText(source, text2, request2);
 }
 __name(loadOrgSettings, "loadOrgSettings");
-async function settingsFromConfigText(source, text, request2) {
-  const loaded = loadConfig(text, request2.file);
+async function settingsFromConfigText(source, text2, request2) {
+  const loaded = loadConfig(text2, request2.file);
   if (!loaded.config || hasErrors(loaded.diagnostics)) return { ok: false, location: request2.location, diagnostics: loaded.diagnostics };
-  const files = await readConfigFiles(source, loaded.config, { ...request2, text });
+  const files = await readConfigFiles(source, loaded.config, { ...request2, text: text2 });
   const diagnostics = [...loaded.diagnostics, ...files.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, location: request2.location, diagnostics };
-  const configDocument = { file: request2.file, text };
+  const configDocument = { file: request2.file, text: text2 };
   return { ok: true, config: loaded.config, configured: true, location: request2.location, templates: files.templates, renderOptions: files.renderOptions, diagnostics, configDocument };
 }
 __name(settingsFromConfigText, "settingsFromConfigText");
@@ -74561,9 +74789,9 @@ async function readTemplates(source, folder, configPath, problem) {
   const sources = {};
   const files = {};
   for (const entry of entries2.filter((e) => e.name.endsWith(TEMPLATE_SUFFIX))) {
-    const text = await source.readText(entry.path);
-    if (text === null) continue;
-    sources[entry.name] = text;
+    const text2 = await source.readText(entry.path);
+    if (text2 === null) continue;
+    sources[entry.name] = text2;
     files[entry.name] = source.displayName(entry.path);
   }
   return { templates: templateSetWith(sources, files), findings: [] };
@@ -74574,11 +74802,11 @@ async function readValuesSchema(source, location2, configPath, problem) {
   const pointer2 = "/render/chart/valuesSchema";
   const path = configRelativePath(configPath, location2);
   if (path === null) return { findings: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` must be a path in ${source.name}`)] };
-  const text = await source.readText(path);
-  if (text === null) return { findings: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
+  const text2 = await source.readText(path);
+  if (text2 === null) return { findings: [problem("values-schema-not-found", pointer2, `render.chart.valuesSchema: \`${location2}\` was not found in ${source.name}`)] };
   let schema2;
   try {
-    schema2 = JSON.parse(text);
+    schema2 = JSON.parse(text2);
   } catch (error2) {
     return { findings: [problem("values-schema-invalid", pointer2, `render.chart.valuesSchema: \`${location2}\` is not valid JSON (${error2.message})`)] };
   }
@@ -74893,8 +75121,8 @@ function segment(s) {
 }
 __name(segment, "segment");
 function reason(description) {
-  const text = description.length > MAX_DETAIL ? `${description.slice(0, MAX_DETAIL - 1)}\u2026` : description;
-  return text === "" ? "failed" : text;
+  const text2 = description.length > MAX_DETAIL ? `${description.slice(0, MAX_DETAIL - 1)}\u2026` : description;
+  return text2 === "" ? "failed" : text2;
 }
 __name(reason, "reason");
 function deploymentsBlock(statuses) {
@@ -75111,7 +75339,7 @@ async function deploy(inputs) {
   const stateAt = /* @__PURE__ */ __name((commit) => {
     if (!rendered.has(commit)) {
       const source = { ...inputs.source, sha: commit };
-      rendered.set(commit, inputs.readManifest(commit).then((text) => desiredState(text, inputs.manifestPath, inputs.config, source, inputs.templates, inputs.renderOptions)));
+      rendered.set(commit, inputs.readManifest(commit).then((text2) => desiredState(text2, inputs.manifestPath, inputs.config, source, inputs.templates, inputs.renderOptions)));
     }
     return rendered.get(commit);
   }, "stateAt");
@@ -75417,8 +75645,8 @@ async function approvalGate(gh, input2) {
   return { approvals, withheld };
 }
 __name(approvalGate, "approvalGate");
-function checkedOwner(state, text) {
-  return state.check.manifest ? state.check.manifest.owner : declaredOwner(text);
+function checkedOwner(state, text2) {
+  return state.check.manifest ? state.check.manifest.owner : declaredOwner(text2);
 }
 __name(checkedOwner, "checkedOwner");
 function sameEnvironment(a, b, environment2) {
@@ -75656,18 +75884,18 @@ async function workspaceSettings(workspace, configPath, manifest) {
   const file = relative2(workspace, absolute) || configPath;
   const at = localConfigRoot(workspace, configPath);
   const source = localFiles(at.root, "the workspace");
-  let text;
+  let text2;
   try {
-    text = await source.readText(at.configPath);
+    text2 = await source.readText(at.configPath);
   } catch (error2) {
     throw new ActionError(`cannot read the org config ${absolute}: ${error2.message}`);
   }
-  if (text === null) {
+  if (text2 === null) {
     throw new ActionError(
       `the org config \`${configPath}\` is not in the workspace (${absolute}): check out the default branch before this step (actions/checkout), or point the \`config\` input at it; an empty file keeps every default`
     );
   }
-  const settings = await settingsFromConfigText(source, text, { configPath: at.configPath, file, location: `${file} (workspace)` });
+  const settings = await settingsFromConfigText(source, text2, { configPath: at.configPath, file, location: `${file} (workspace)` });
   return settings.ok && manifest ? { ...settings, config: { ...settings.config, manifest } } : settings;
 }
 __name(workspaceSettings, "workspaceSettings");
@@ -75927,7 +76155,7 @@ function actionDeps(env = process.env, clientOverrides = {}) {
   const apiUrl = apiUrlOf(env);
   return {
     client: /* @__PURE__ */ __name((token) => actionClient(token, apiUrl, log, clientOverrides), "client"),
-    log: { ...log, write: /* @__PURE__ */ __name((text) => process.stdout.write(text), "write"), setOutput }
+    log: { ...log, write: /* @__PURE__ */ __name((text2) => process.stdout.write(text2), "write"), setOutput }
   };
 }
 __name(actionDeps, "actionDeps");

@@ -1,5 +1,8 @@
-// js-yaml, not `yaml`: its dump is the byte format Paved's files already have in GitOps repositories (a new emitter would rewrite them).
-import { dump, load } from "js-yaml";
+// js-yaml, not `yaml`: its dump is the byte format Paved's files already have in GitOps repositories (a new emitter would rewrite them);
+// index-yaml.ts writes those same bytes faster, index-yaml-read.ts reads them back faster.
+import { load } from "js-yaml";
+import { dumpIndexYaml } from "./index-yaml.js";
+import { readIndexYaml } from "./index-yaml-read.js";
 import type { ResolvedConfig } from "../config/types.js";
 import type { RenderResult, Source } from "../core/files.js";
 import { unitKey, type Unit } from "../core/unit.js";
@@ -100,7 +103,7 @@ export function formatIndex(index: OwnershipIndex): string {
   return (
     `# Files in this repository owned by ${index.source}${index.id === undefined ? "" : ` (repository id ${index.id})`}, written by Paved on every apply.\n` +
     "# Paved deletes only files listed here; do not edit by hand.\n" +
-    dump(doc, { lineWidth: -1, noRefs: true, quotingType: '"' })
+    dumpIndexYaml(doc)
   );
 }
 
@@ -111,7 +114,7 @@ export function formatIndex(index: OwnershipIndex): string {
 export function withDeployed(content: string, deployed: Deployed | undefined): string {
   const without = content.replace(/^deployed:\n[\s\S]*$/m, "");
   if (!deployed || Object.keys(deployed).length === 0) return without;
-  return without + dump({ deployed }, { lineWidth: -1, noRefs: true, quotingType: '"' });
+  return without + dumpIndexYaml({ deployed });
 }
 
 export function hasDeployedRecord(content: string): boolean {
@@ -127,7 +130,7 @@ export function ownedPaths(index: OwnershipIndex): Set<string> {
 
 /** Reads an index back; throws with a reason when the file is not one (hand-edited, corrupted). */
 export function parseIndex(content: string): OwnershipIndex {
-  const doc = load(content);
+  const doc = readIndexYaml(content) ?? load(content);
   if (!isRecord(doc) || doc.kind !== KIND || typeof doc.source !== "string") {
     throw new Error(`not a Paved ${KIND} (expected kind: ${KIND} and a source)`);
   }

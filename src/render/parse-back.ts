@@ -1,9 +1,11 @@
 /**
- * Every rendered file is parsed back before it is accepted: a template (ours or the org's) that
+ * Every file an org's template renders is parsed back before it is accepted: a template that
  * produces invalid YAML, or an object Kubernetes could not identify, never reaches the GitOps
- * repository. The core schema only: no timestamps, binaries or other implicit types.
+ * repository. The core schema only: no timestamps, binaries or other implicit types. A built-in
+ * template's output is well-formed by construction and skips this (builtin-output.ts), unless its
+ * head is not in the fixed layout.
  */
-// js-yaml, not `yaml`: the parse-back of every rendered file wants the fast loader and its strict CORE_SCHEMA, not source maps.
+// js-yaml, not `yaml`: the parse-back of rendered files wants the fast loader and its strict CORE_SCHEMA, not source maps.
 import yaml from "js-yaml";
 
 export type ParseBack = { ok: true; documents: unknown[] } | { ok: false; message: string; line: number; column: number };

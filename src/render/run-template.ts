@@ -1,10 +1,12 @@
 /**
  * Runs one template on one view model and accepts the output only if it parses back: a runtime
  * error is `render-template-error`, output that is not valid YAML (or not an identifiable object)
- * is `render-invalid-output`; both name the template file, and neither produces a file.
+ * is `render-invalid-output`; both name the template file, and neither produces a file. A built-in
+ * template's objects are read from their fixed head instead (builtin-output.ts says why that holds).
  */
 import type { FindingCollector } from "./collector.js";
 import { templateFinding } from "./findings.js";
+import { builtinObjects } from "./builtin-output.js";
 import { normalizeOutput, parseObjects, parseValues } from "./parse-back.js";
 import { templateError, TEMPLATE_SUFFIX, type CompiledTemplateSet } from "./templates.js";
 
@@ -57,7 +59,8 @@ export class TemplateRunner {
       );
       return null;
     }
-    const parsed = request.kind === "values" ? parseValues(text) : parseObjects(text);
+    const parsed =
+      request.kind === "values" ? parseValues(text) : ((template.builtin && builtinObjects(text)) || parseObjects(text));
     if (!parsed.ok) {
       this.findings.add(
         templateFinding(

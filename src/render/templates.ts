@@ -19,6 +19,8 @@ export interface CompiledTemplate {
   file: string;
   /** Renders a view model; throws on a runtime error (see `runTemplate`). */
   render(view: object): string;
+  /** One of Paved's own (precompiled, not replaced by an org's): its output needs no parse-back (builtin-output.ts). */
+  builtin?: true;
 }
 
 export interface CompiledTemplateSet {
@@ -54,7 +56,7 @@ export function builtinTemplateSet(): CompiledTemplateSet {
   for (const key of Object.keys(BUILTIN_TEMPLATE_SPECS).sort()) {
     const template = env.template(BUILTIN_TEMPLATE_SPECS[key] as Parameters<typeof env.template>[0]);
     const name = templateName(key);
-    templates.set(name, { name, file: `templates/${key}`, render: (view) => template(view) });
+    templates.set(name, { name, file: `templates/${key}`, render: (view) => template(view), builtin: true });
   }
   return { templates, broken: new Map(), sources: { sources: {}, files: {}, builtins: true } };
 }

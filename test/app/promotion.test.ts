@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { example, useApp } from "../support/app-harness.js";
-import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_MANIFEST, GITOPS, commentPayload, deliver, indexOf, openPull, pushPayload, seedOrg, sourcePayload } from "../support/app-world.js";
+import { APP_REPO, CONFIG_WITHOUT_APPROVAL, EXAMPLE_CONFIG, EXAMPLE_MANIFEST, GITOPS, commentPayload, deliver, indexOf, openPull, pushPayload, seedOrg, sourcePayload } from "../support/app-world.js";
 import type { FakeGitHub } from "../support/fake-github.js";
 
 const CONFIG = CONFIG_WITHOUT_APPROVAL.replace("  production:\n", "  production:\n    promote: { after: staging }\n");
@@ -190,5 +190,16 @@ describe("promotion and rollback", () => {
     expect(body).toContain(`| \`staging\` | ${link(second.sha)} | merge | ${link(first.sha)} |`);
     expect(body).toContain(`| \`production\` | ${link(first.sha)} | promote | — |`);
     expect(body).toContain(`(https://github.com/${GITOPS}/commits/main/${indexOf(fake, APP_REPO)})`);
+  });
+
+  it("a merge that production may not take for lack of approval still records what staging runs, and the repository's id", async () => {
+    const gated = EXAMPLE_CONFIG.replace("  production:\n", "  production:\n    promote: { after: staging }\n");
+    seedOrg(fake, { config: gated, manifest: null });
+    const first = await mergeImage("1.5.0");
+    expect(imageIn(STAGING)).toBe("ghcr.io/acme/payments-api:1.5.0");
+    expect(imageIn(PRODUCTION)).toBeUndefined(); // withheld: nobody approved
+    const index = fake.readTree(GITOPS)[indexOf(fake, APP_REPO)]!;
+    expect(index).toMatch(new RegExp(`^id: "?${fake.repoState(APP_REPO).id}"?$`, "m"));
+    expect(/staging:\n\s+commit: "?([0-9a-f]{40})/.exec(index)?.[1]).toBe(first.sha);
   });
 });
