@@ -9,6 +9,7 @@ import { applyPush } from "../flows/push-apply.js";
 import { jobScope } from "./job-scope.js";
 import { offThread } from "./plan-pool.js";
 import { appAuthor } from "./author.js";
+import { planShell } from "./plan-shell.js";
 
 const NO_COMMIT = "0".repeat(40);
 
@@ -39,20 +40,13 @@ export async function onCheckRunRerequested(context: Context<"check_run.rereques
   }
   if (pr) {
     await planPullRequest(context.octokit, {
+      ...(await planShell(context, repository)),
       repo,
-      repositoryId: repository.id,
       number: pr.number,
       headSha: pr.headSha,
       baseSha: pr.baseSha,
       head: pr.head,
       baseRef: pr.baseRef,
-      defaultBranch: repository.default_branch,
-      author: await appAuthor(context),
-      deliveryId: context.id,
-      quickCheckMs: quickCheckMs(process.env),
-      computeDesired: offThread(jobScope(context.id)?.signal),
-      log: context.log,
-      htmlUrl: repository.html_url,
       rerun: true,
     });
     return;

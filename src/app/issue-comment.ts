@@ -1,12 +1,9 @@
 import type { Context } from "probot";
-import { quickCheckMs } from "../core/shell-env.js";
 import { NO_RETRY } from "../github/client.js";
 import { runDeployCommand, type DeployCommand } from "../flows/deploy-command.js";
 import { headOf } from "../github/find-pull-request.js";
 import { planPullRequest } from "../flows/pull-request-plan.js";
-import { jobScope } from "./job-scope.js";
-import { offThread } from "./plan-pool.js";
-import { appAuthor } from "./author.js";
+import { planShell } from "./plan-shell.js";
 import { onPreviewCommand, PREVIEW_COMMAND } from "./preview.js";
 import { hasWriteAccess } from "../github/write-access.js";
 
@@ -59,20 +56,13 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
     const { data: pr } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: issue.number });
     if (pr.state !== "open") return;
     await planPullRequest(gh, {
+      ...(await planShell(context, repository)),
       repo,
-      repositoryId: repository.id,
       number: pr.number,
       headSha: pr.head.sha,
       baseSha: pr.base.sha,
       head: headOf(pr, repo),
       baseRef: pr.base.ref,
-      defaultBranch: repository.default_branch,
-      author: await appAuthor(context),
-      deliveryId: context.id,
-      quickCheckMs: quickCheckMs(process.env),
-      computeDesired: offThread(jobScope(context.id)?.signal),
-      log: context.log,
-      htmlUrl: repository.html_url,
       rerun: true,
     });
   } finally {

@@ -4,10 +4,9 @@ import { headOf } from "../github/find-pull-request.js";
 import { previewFleet } from "../flows/fleet-rerender.js";
 import { isOrgSettingsRepo } from "../github/org-settings-change.js";
 import { appAuthor } from "./author.js";
+import { planShell } from "./plan-shell.js";
 import { planPullRequest } from "../flows/pull-request-plan.js";
 import { plansPullRequest } from "../flows/pull-request-trigger.js";
-import { jobScope } from "./job-scope.js";
-import { offThread } from "./plan-pool.js";
 import { onConfigPullRequest } from "./config-pull-request.js";
 import { onPullRequestPreview } from "./preview.js";
 import { readOrgSettings } from "../github/org-settings.js";
@@ -36,21 +35,14 @@ export async function onPullRequest(context: PullRequestContext): Promise<void> 
   // Read once for the plan and the preview: the same org config judges both.
   const settings = await readOrgSettings(gh, repo.owner);
   await planPullRequest(gh, {
+    ...(await planShell(context, payload.repository)),
     repo,
     settings,
-    repositoryId: payload.repository.id,
     head: headOf(pr, repo),
     baseRef: pr.base.ref,
-    defaultBranch: payload.repository.default_branch,
-    author: await appAuthor(context),
     number: pr.number,
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
-    deliveryId: context.id,
-    quickCheckMs: quickCheckMs(process.env),
-    computeDesired: offThread(jobScope(context.id)?.signal),
-    log: context.log,
-    htmlUrl: payload.repository.html_url,
   });
   // After the plan: a preview is updated on each push (and made when the PR opens with the label).
   if (context.name === "pull_request" && ["opened", "synchronize", "reopened"].includes(payload.action)) {
