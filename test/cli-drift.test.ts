@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cleanUp, type CliResult, isolateGit, runCli, tempDir } from "./support/cli-world.js";
+import { cleanUp, type CliResult, isolateGit, runCli, tempDir, exampleWorkspace } from "./support/cli-world.js";
 
 const DEPLOYMENT = "staging/payments-staging/api/manifests/deployment.yaml";
 const BOT = { GIT_AUTHOR_NAME: "paved[bot]", GIT_AUTHOR_EMAIL: "1234+paved[bot]@users.noreply.github.com", GIT_COMMITTER_NAME: "paved[bot]", GIT_COMMITTER_EMAIL: "1234+paved[bot]@users.noreply.github.com" };
@@ -23,12 +23,7 @@ function paved(cwd: string, env: Record<string, string>, ...args: string[]): Pro
 /** An application repository and a GitOps clone that `paved apply`, committing as the App's bot, filled. */
 async function applied(): Promise<{ app: string; gitops: string }> {
   const root = tempDir("paved-drift-");
-  const app = join(root, "payments");
-  const gitops = join(root, "gitops");
-  mkdirSync(join(app, ".github"), { recursive: true });
-  mkdirSync(gitops);
-  cpSync(new URL("../examples/platform.yaml", import.meta.url), join(app, "platform.yaml"));
-  cpSync(new URL("../examples/paved.yml", import.meta.url), join(app, ".github/paved.yml"));
+  const { app, gitops } = exampleWorkspace(root);
   git(app, {}, "init", "-q", "-b", "main");
   git(app, {}, "remote", "add", "origin", "git@github.com:acme/payments.git");
   git(gitops, {}, "init", "-q", "-b", "main");

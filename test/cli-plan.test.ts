@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { cleanUp, git, isolateGit, paved, tempDir } from "./support/cli-world.js";
+import { cleanUp, git, isolateGit, paved, tempDir, exampleWorkspace } from "./support/cli-world.js";
 
 beforeAll(isolateGit);
 afterEach(cleanUp);
@@ -9,12 +9,7 @@ afterEach(cleanUp);
 /** A workspace: an application repository (manifest, config) and an empty GitOps clone. */
 function workspace(): { app: string; gitops: string } {
   const root = tempDir("paved-cli-");
-  const app = join(root, "payments");
-  const gitops = join(root, "gitops");
-  mkdirSync(join(app, ".github"), { recursive: true });
-  mkdirSync(gitops);
-  cpSync(new URL("../examples/platform.yaml", import.meta.url), join(app, "platform.yaml"));
-  cpSync(new URL("../examples/paved.yml", import.meta.url), join(app, ".github/paved.yml"));
+  const { app, gitops } = exampleWorkspace(root);
   git(app, "init", "-q", "-b", "main");
   git(app, "remote", "add", "origin", "git@github.com:acme/payments.git");
   git(gitops, "init", "-q", "-b", "main");

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../src/cli/main.js";
 import { applicationWithStatus, webhookBody, type ArgoState } from "../src/demo/argocd.js";
-import { cleanUp, git, isolateGit, paved, tempDir } from "./support/cli-world.js";
+import { cleanUp, git, isolateGit, paved, tempDir, exampleWorkspace } from "./support/cli-world.js";
 
 /** `paved status` over a real GitOps clone that `paved apply` wrote, and a log of Argo CD webhook bodies. */
 beforeAll(isolateGit);
@@ -13,12 +13,7 @@ afterEach(cleanUp);
 /** An application repository with the example committed and applied to a fresh GitOps clone. */
 async function applied(): Promise<{ app: string; gitops: string; root: string }> {
   const root = tempDir("paved-status-");
-  const app = join(root, "payments");
-  const gitops = join(root, "gitops");
-  mkdirSync(join(app, ".github"), { recursive: true });
-  mkdirSync(gitops);
-  cpSync(new URL("../examples/platform.yaml", import.meta.url), join(app, "platform.yaml"));
-  cpSync(new URL("../examples/paved.yml", import.meta.url), join(app, ".github/paved.yml"));
+  const { app, gitops } = exampleWorkspace(root);
   for (const [dir, remote] of [[app, "git@github.com:acme/payments.git"], [gitops, "git@github.com:acme/gitops.git"]] as const) {
     git(dir, "init", "-q", "-b", "main");
     git(dir, "remote", "add", "origin", remote);

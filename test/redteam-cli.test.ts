@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { escapeMarkdown } from "../src/report/escape.js";
 import { at, check, onlyError } from "./manifest-fixtures.js";
-import { cleanUp, git, isolateGit, paved, tempDir } from "./support/cli-world.js";
+import { cleanUp, git, isolateGit, paved, tempDir, exampleWorkspace } from "./support/cli-world.js";
 
 beforeAll(isolateGit);
 afterEach(cleanUp);
@@ -20,12 +20,7 @@ function temp(): string {
 /** An application folder with the example manifest and config, and an empty GitOps clone beside it. */
 function workspace(): { app: string; gitops: string } {
   const root = temp();
-  const app = join(root, "payments");
-  const gitops = join(root, "gitops");
-  mkdirSync(join(app, ".github"), { recursive: true });
-  mkdirSync(gitops);
-  cpSync(new URL("../examples/platform.yaml", import.meta.url), join(app, "platform.yaml"));
-  cpSync(new URL("../examples/paved.yml", import.meta.url), join(app, ".github/paved.yml"));
+  const { app, gitops } = exampleWorkspace(root);
   git(gitops, "init", "-q", "-b", "main");
   return { app, gitops };
 }

@@ -24,6 +24,20 @@ export function tempDir(prefix = "paved-test-"): string {
   return dir;
 }
 
+/**
+ * In `root`: `payments/` with the bundled example manifest and its org config at `.github/paved.yml`
+ * (not yet a git repository), and an empty `gitops/` folder beside it.
+ */
+export function exampleWorkspace(root: string): { app: string; gitops: string } {
+  const app = join(root, "payments");
+  const gitops = join(root, "gitops");
+  mkdirSync(join(app, ".github"), { recursive: true });
+  mkdirSync(gitops);
+  cpSync(new URL("../../examples/platform.yaml", import.meta.url), join(app, "platform.yaml"));
+  cpSync(new URL("../../examples/paved.yml", import.meta.url), join(app, ".github/paved.yml"));
+  return { app, gitops };
+}
+
 export function git(dir: string, ...args: string[]): string {
   return execFileSync("git", ["-C", dir, ...args], { encoding: "utf8" }).trim();
 }
