@@ -47,7 +47,7 @@ function npx(...args: string[]) {
 
 it("installs only what a user needs: no sources, tests or dev tools", () => {
   const installed = join(project, "node_modules", "paved");
-  for (const path of ["bin/paved.js", "dist/cli/main.js", "schemas/platform.schema.json", "schemas/config.schema.json", "templates/deployment.yaml.hbs", "examples/platform.yaml"]) {
+  for (const path of ["bin/paved.js", "dist/cli/paved.mjs", "dist/cli/main.js", "schemas/platform.schema.json", "schemas/config.schema.json", "templates/deployment.yaml.hbs", "examples/platform.yaml"]) {
     expect(existsSync(join(installed, path)), path).toBe(true);
   }
   for (const path of ["src", "test", "node_modules/vitest", "../vitest", "../typescript"]) expect(existsSync(join(installed, path)), path).toBe(false);
