@@ -12289,8 +12289,8 @@ var require_dns = __commonJS({
         }
         this.#records.set(origin.hostname, records);
       }
-      getHandler(meta, opts) {
-        return new DNSDispatchHandler(this, meta, opts);
+      getHandler(meta2, opts) {
+        return new DNSDispatchHandler(this, meta2, opts);
       }
     };
     var DNSDispatchHandler = class extends DecoratorHandler {
@@ -31070,7 +31070,7 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
-    module.exports = /* @__PURE__ */ __name(function equal(a, b) {
+    module.exports = /* @__PURE__ */ __name(function equal2(a, b) {
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
         if (a.constructor !== b.constructor) return false;
@@ -31079,7 +31079,7 @@ var require_fast_deep_equal = __commonJS({
           length = a.length;
           if (length != b.length) return false;
           for (i = length; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
+            if (!equal2(a[i], b[i])) return false;
           return true;
         }
         if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
@@ -31092,7 +31092,7 @@ var require_fast_deep_equal = __commonJS({
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length; i-- !== 0; ) {
           var key2 = keys[i];
-          if (!equal(a[key2], b[key2])) return false;
+          if (!equal2(a[key2], b[key2])) return false;
         }
         return true;
       }
@@ -31198,7 +31198,7 @@ var require_resolve = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
     var util_1 = require_util9();
-    var equal = require_fast_deep_equal();
+    var equal2 = require_fast_deep_equal();
     var traverse = require_json_schema_traverse();
     var SIMPLE_INLINED = /* @__PURE__ */ new Set([
       "type",
@@ -31345,7 +31345,7 @@ var require_resolve = __commonJS({
       });
       return localRefs;
       function checkAmbiguosRef(sch1, sch2, ref) {
-        if (sch2 !== void 0 && !equal(sch1, sch2))
+        if (sch2 !== void 0 && !equal2(sch1, sch2))
           throw ambiguos(ref);
       }
       __name(checkAmbiguosRef, "checkAmbiguosRef");
@@ -33097,12 +33097,12 @@ var require_fast_uri = __commonJS({
       return target;
     }
     __name(resolveComponent, "resolveComponent");
-    function equal(uriA, uriB, options) {
+    function equal2(uriA, uriB, options) {
       const normalizedA = normalizeComparableURI(uriA, options);
       const normalizedB = normalizeComparableURI(uriB, options);
       return normalizedA !== void 0 && normalizedB !== void 0 && normalizedA === normalizedB;
     }
-    __name(equal, "equal");
+    __name(equal2, "equal");
     function serialize(cmpts, opts) {
       const component = {
         host: cmpts.host,
@@ -33414,7 +33414,7 @@ var require_fast_uri = __commonJS({
       normalize,
       resolve: resolve5,
       resolveComponent,
-      equal,
+      equal: equal2,
       serialize,
       parse: parse4
     };
@@ -33580,19 +33580,19 @@ var require_core = __commonJS({
         this.addKeyword("$async");
       }
       _addDefaultMetaSchema() {
-        const { $data, meta, schemaId } = this.opts;
+        const { $data, meta: meta2, schemaId } = this.opts;
         let _dataRefSchema = $dataRefSchema;
         if (schemaId === "id") {
           _dataRefSchema = { ...$dataRefSchema };
           _dataRefSchema.id = _dataRefSchema.$id;
           delete _dataRefSchema.$id;
         }
-        if (meta && $data)
+        if (meta2 && $data)
           this.addMetaSchema(_dataRefSchema, _dataRefSchema[schemaId], false);
       }
       defaultMeta() {
-        const { meta, schemaId } = this.opts;
-        return this.opts.defaultMeta = typeof meta == "object" ? meta[schemaId] || meta : void 0;
+        const { meta: meta2, schemaId } = this.opts;
+        return this.opts.defaultMeta = typeof meta2 == "object" ? meta2[schemaId] || meta2 : void 0;
       }
       validate(schemaKeyRef, data) {
         let v;
@@ -33612,12 +33612,12 @@ var require_core = __commonJS({
         const sch = this._addSchema(schema2, _meta);
         return sch.validate || this._compileSchemaEnv(sch);
       }
-      compileAsync(schema2, meta) {
+      compileAsync(schema2, meta2) {
         if (typeof this.opts.loadSchema != "function") {
           throw new Error("options.loadSchema should be a function");
         }
         const { loadSchema } = this.opts;
-        return runCompileAsync.call(this, schema2, meta);
+        return runCompileAsync.call(this, schema2, meta2);
         async function runCompileAsync(_schema, _meta) {
           await loadMetaSchema.call(this, _schema.$schema);
           const sch = this._addSchema(_schema, _meta);
@@ -33653,7 +33653,7 @@ var require_core = __commonJS({
           if (!this.refs[ref])
             await loadMetaSchema.call(this, _schema.$schema);
           if (!this.refs[ref])
-            this.addSchema(_schema, ref, meta);
+            this.addSchema(_schema, ref, meta2);
         }
         __name(loadMissingSchema, "loadMissingSchema");
         async function _loadSchema(ref) {
@@ -33872,7 +33872,7 @@ var require_core = __commonJS({
           }
         }
       }
-      _addSchema(schema2, meta, baseId, validateSchema = this.opts.validateSchema, addSchema = this.opts.addUsedSchema) {
+      _addSchema(schema2, meta2, baseId, validateSchema = this.opts.validateSchema, addSchema = this.opts.addUsedSchema) {
         let id;
         const { schemaId } = this.opts;
         if (typeof schema2 == "object") {
@@ -33888,7 +33888,7 @@ var require_core = __commonJS({
           return sch;
         baseId = (0, resolve_1.normalizeId)(id || baseId);
         const localRefs = resolve_1.getSchemaRefs.call(this, schema2, baseId);
-        sch = new compile_1.SchemaEnv({ schema: schema2, schemaId, meta, baseId, localRefs });
+        sch = new compile_1.SchemaEnv({ schema: schema2, schemaId, meta: meta2, baseId, localRefs });
         this._cache.set(sch.schema, sch);
         if (addSchema && !baseId.startsWith("#")) {
           if (baseId)
@@ -34540,9 +34540,9 @@ var require_equal = __commonJS({
   "node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var equal = require_fast_deep_equal();
-    equal.code = 'require("ajv/dist/runtime/equal").default';
-    exports.default = equal;
+    var equal2 = require_fast_deep_equal();
+    equal2.code = 'require("ajv/dist/runtime/equal").default';
+    exports.default = equal2;
   }
 });
 
@@ -36194,9 +36194,9 @@ var require_dynamicAnchor = __commonJS({
     exports.dynamicAnchor = dynamicAnchor;
     function _getValidate(cxt) {
       const { schemaEnv, schema: schema2, self: self2 } = cxt.it;
-      const { root: root3, baseId, localRefs, meta } = schemaEnv.root;
+      const { root: root3, baseId, localRefs, meta: meta2 } = schemaEnv.root;
       const { schemaId } = self2.opts;
-      const sch = new compile_1.SchemaEnv({ schema: schema2, schemaId, root: root3, baseId, localRefs, meta });
+      const sch = new compile_1.SchemaEnv({ schema: schema2, schemaId, root: root3, baseId, localRefs, meta: meta2 });
       compile_1.compileSchema.call(self2, sch);
       return (0, ref_1.getValidate)(cxt, sch);
     }
@@ -36908,8 +36908,8 @@ var require__ = __commonJS({
       }
       _addDefaultMetaSchema() {
         super._addDefaultMetaSchema();
-        const { $data, meta } = this.opts;
-        if (!meta)
+        const { $data, meta: meta2 } = this.opts;
+        if (!meta2)
           return;
         json_schema_2019_09_1.default.call(this, $data);
         this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
@@ -37418,8 +37418,8 @@ var require__2 = __commonJS({
       }
       _addDefaultMetaSchema() {
         super._addDefaultMetaSchema();
-        const { $data, meta } = this.opts;
-        if (!meta)
+        const { $data, meta: meta2 } = this.opts;
+        if (!meta2)
           return;
         json_schema_2020_12_1.default.call(this, $data);
         this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
@@ -51918,6 +51918,34 @@ var runtime0 = /* @__PURE__ */ __name(function ucs2length(str2) {
   }
   return length;
 }, "ucs2length");
+var runtime2 = /* @__PURE__ */ __name(function equal(a, b) {
+  if (a === b) return true;
+  if (a && b && typeof a == "object" && typeof b == "object") {
+    if (a.constructor !== b.constructor) return false;
+    var length, i, keys;
+    if (Array.isArray(a)) {
+      length = a.length;
+      if (length != b.length) return false;
+      for (i = length; i-- !== 0; )
+        if (!equal(a[i], b[i])) return false;
+      return true;
+    }
+    if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
+    if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
+    if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
+    keys = Object.keys(a);
+    length = keys.length;
+    if (length !== Object.keys(b).length) return false;
+    for (i = length; i-- !== 0; )
+      if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
+    for (i = length; i-- !== 0; ) {
+      var key2 = keys[i];
+      if (!equal(a[key2], b[key2])) return false;
+    }
+    return true;
+  }
+  return a !== a && b !== b;
+}, "equal");
 var platform2 = (() => {
   const exported = {};
   exported.manifest = validate0;
@@ -57207,9 +57235,1898 @@ var config = (() => {
   validate0.evaluated = { "props": true, "dynamicProps": false, "dynamicItems": false };
   return exported;
 })();
+var meta = (() => {
+  const exported = {};
+  exported.meta2020 = validate0;
+  const schema0 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://json-schema.org/draft/2020-12/schema", "$vocabulary": { "https://json-schema.org/draft/2020-12/vocab/core": true, "https://json-schema.org/draft/2020-12/vocab/applicator": true, "https://json-schema.org/draft/2020-12/vocab/unevaluated": true, "https://json-schema.org/draft/2020-12/vocab/validation": true, "https://json-schema.org/draft/2020-12/vocab/meta-data": true, "https://json-schema.org/draft/2020-12/vocab/format-annotation": true, "https://json-schema.org/draft/2020-12/vocab/content": true }, "$dynamicAnchor": "meta", "title": "Core and Validation specifications meta-schema", "allOf": [{ "$ref": "meta/core" }, { "$ref": "meta/applicator" }, { "$ref": "meta/unevaluated" }, { "$ref": "meta/validation" }, { "$ref": "meta/meta-data" }, { "$ref": "meta/format-annotation" }, { "$ref": "meta/content" }], "type": ["object", "boolean"], "$comment": "This meta-schema also defines keywords that have appeared in previous drafts in order to prevent incompatible extensions as they remain in common use.", "properties": { "definitions": { "$comment": '"definitions" has been replaced by "$defs".', "type": "object", "additionalProperties": { "$dynamicRef": "#meta" }, "deprecated": true, "default": {} }, "dependencies": { "$comment": '"dependencies" has been split and replaced by "dependentSchemas" and "dependentRequired" in order to serve their differing semantics.', "type": "object", "additionalProperties": { "anyOf": [{ "$dynamicRef": "#meta" }, { "$ref": "meta/validation#/$defs/stringArray" }] }, "deprecated": true, "default": {} }, "$recursiveAnchor": { "$comment": '"$recursiveAnchor" has been replaced by "$dynamicAnchor".', "$ref": "meta/core#/$defs/anchorString", "deprecated": true }, "$recursiveRef": { "$comment": '"$recursiveRef" has been replaced by "$dynamicRef".', "$ref": "meta/core#/$defs/uriReferenceString", "deprecated": true } } };
+  const schema23 = { "type": "array", "items": { "type": "string" }, "uniqueItems": true, "default": [] };
+  const schema5 = { "type": "string", "pattern": "^[A-Za-z_][-A-Za-z0-9._]*$" };
+  const schema2 = { "type": "string", "format": "uri-reference" };
+  const schema1 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://json-schema.org/draft/2020-12/meta/core", "$vocabulary": { "https://json-schema.org/draft/2020-12/vocab/core": true }, "$dynamicAnchor": "meta", "title": "Core vocabulary meta-schema", "type": ["object", "boolean"], "properties": { "$id": { "$ref": "#/$defs/uriReferenceString", "$comment": "Non-empty fragments not allowed.", "pattern": "^[^#]*#?$" }, "$schema": { "$ref": "#/$defs/uriString" }, "$ref": { "$ref": "#/$defs/uriReferenceString" }, "$anchor": { "$ref": "#/$defs/anchorString" }, "$dynamicRef": { "$ref": "#/$defs/uriReferenceString" }, "$dynamicAnchor": { "$ref": "#/$defs/anchorString" }, "$vocabulary": { "type": "object", "propertyNames": { "$ref": "#/$defs/uriString" }, "additionalProperties": { "type": "boolean" } }, "$comment": { "type": "string" }, "$defs": { "type": "object", "additionalProperties": { "$dynamicRef": "#meta" } } }, "$defs": { "anchorString": { "type": "string", "pattern": "^[A-Za-z_][-A-Za-z0-9._]*$" }, "uriString": { "type": "string", "format": "uri" }, "uriReferenceString": { "type": "string", "format": "uri-reference" } } };
+  const schema3 = { "type": "string", "format": "uri" };
+  const pattern0 = new RegExp("^[^#]*#?$", "u");
+  const pattern1 = new RegExp("^[A-Za-z_][-A-Za-z0-9._]*$", "u");
+  function validate1(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    ;
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate1.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (!(data && typeof data == "object" && !Array.isArray(data)) && typeof data !== "boolean") {
+      const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema1.type }, message: "must be object,boolean", schema: schema1.type, parentSchema: schema1, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (!dynamicAnchors.meta) {
+      dynamicAnchors.meta = validate1;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.$id !== void 0) {
+        let data0 = data.$id;
+        if (!(typeof data0 === "string")) {
+          const err1 = { instancePath: instancePath + "/$id", schemaPath: "#/$defs/uriReferenceString/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.type, parentSchema: schema2, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        if (typeof data0 === "string") {
+          if (!pattern0.test(data0)) {
+            const err2 = { instancePath: instancePath + "/$id", schemaPath: "#/properties/%24id/pattern", keyword: "pattern", params: { pattern: "^[^#]*#?$" }, message: 'must match pattern "^[^#]*#?$"', schema: "^[^#]*#?$", parentSchema: schema1.properties.$id, data: data0 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.$schema !== void 0) {
+        let data1 = data.$schema;
+        if (!(typeof data1 === "string")) {
+          const err3 = { instancePath: instancePath + "/$schema", schemaPath: "#/$defs/uriString/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.type, parentSchema: schema3, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+      if (data.$ref !== void 0) {
+        let data2 = data.$ref;
+        if (!(typeof data2 === "string")) {
+          const err4 = { instancePath: instancePath + "/$ref", schemaPath: "#/$defs/uriReferenceString/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.type, parentSchema: schema2, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      }
+      if (data.$anchor !== void 0) {
+        let data3 = data.$anchor;
+        if (typeof data3 === "string") {
+          if (!pattern1.test(data3)) {
+            const err5 = { instancePath: instancePath + "/$anchor", schemaPath: "#/$defs/anchorString/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][-A-Za-z0-9._]*$" }, message: 'must match pattern "^[A-Za-z_][-A-Za-z0-9._]*$"', schema: "^[A-Za-z_][-A-Za-z0-9._]*$", parentSchema: schema5, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err5];
+            } else {
+              vErrors.push(err5);
+            }
+            errors++;
+          }
+        } else {
+          const err6 = { instancePath: instancePath + "/$anchor", schemaPath: "#/$defs/anchorString/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema5.type, parentSchema: schema5, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+      if (data.$dynamicRef !== void 0) {
+        let data4 = data.$dynamicRef;
+        if (!(typeof data4 === "string")) {
+          const err7 = { instancePath: instancePath + "/$dynamicRef", schemaPath: "#/$defs/uriReferenceString/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.type, parentSchema: schema2, data: data4 };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      }
+      if (data.$dynamicAnchor !== void 0) {
+        let data5 = data.$dynamicAnchor;
+        if (typeof data5 === "string") {
+          if (!pattern1.test(data5)) {
+            const err8 = { instancePath: instancePath + "/$dynamicAnchor", schemaPath: "#/$defs/anchorString/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][-A-Za-z0-9._]*$" }, message: 'must match pattern "^[A-Za-z_][-A-Za-z0-9._]*$"', schema: "^[A-Za-z_][-A-Za-z0-9._]*$", parentSchema: schema5, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        } else {
+          const err9 = { instancePath: instancePath + "/$dynamicAnchor", schemaPath: "#/$defs/anchorString/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema5.type, parentSchema: schema5, data: data5 };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      }
+      if (data.$vocabulary !== void 0) {
+        let data6 = data.$vocabulary;
+        if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+          for (const key0 in data6) {
+            const _errs22 = errors;
+            if (!(typeof key0 === "string")) {
+              const err10 = { instancePath: instancePath + "/$vocabulary", schemaPath: "#/$defs/uriString/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema3.type, parentSchema: schema3, data: key0, propertyName: key0 };
+              if (vErrors === null) {
+                vErrors = [err10];
+              } else {
+                vErrors.push(err10);
+              }
+              errors++;
+            }
+            var valid7 = _errs22 === errors;
+            if (!valid7) {
+              const err11 = { instancePath: instancePath + "/$vocabulary", schemaPath: "#/properties/%24vocabulary/propertyNames", keyword: "propertyNames", params: { propertyName: key0 }, message: "property name must be valid", schema: schema1.properties.$vocabulary.propertyNames, parentSchema: schema1.properties.$vocabulary, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err11];
+              } else {
+                vErrors.push(err11);
+              }
+              errors++;
+            }
+          }
+          for (const key1 in data6) {
+            let data7 = data6[key1];
+            if (typeof data7 !== "boolean") {
+              const err12 = { instancePath: instancePath + "/$vocabulary/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/%24vocabulary/additionalProperties/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema1.properties.$vocabulary.additionalProperties.type, parentSchema: schema1.properties.$vocabulary.additionalProperties, data: data7 };
+              if (vErrors === null) {
+                vErrors = [err12];
+              } else {
+                vErrors.push(err12);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err13 = { instancePath: instancePath + "/$vocabulary", schemaPath: "#/properties/%24vocabulary/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.$vocabulary.type, parentSchema: schema1.properties.$vocabulary, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      }
+      if (data.$comment !== void 0) {
+        let data8 = data.$comment;
+        if (typeof data8 !== "string") {
+          const err14 = { instancePath: instancePath + "/$comment", schemaPath: "#/properties/%24comment/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema1.properties.$comment.type, parentSchema: schema1.properties.$comment, data: data8 };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      }
+      if (data.$defs !== void 0) {
+        let data9 = data.$defs;
+        if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+          for (const key2 in data9) {
+            let data10 = data9[key2];
+            let _v0 = dynamicAnchors.meta;
+            if (_v0) {
+              if (!_v0(data10, { instancePath: instancePath + "/$defs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data9, parentDataProperty: key2, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? _v0.errors : vErrors.concat(_v0.errors);
+                errors = vErrors.length;
+              } else {
+                var props0 = _v0.evaluated.props;
+                var items0 = _v0.evaluated.items;
+              }
+            } else {
+              if (!validate1(data10, { instancePath: instancePath + "/$defs/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data9, parentDataProperty: key2, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+                errors = vErrors.length;
+              } else {
+                var props1 = validate1.evaluated.props;
+                if (props0 !== true && props1 !== void 0) {
+                  if (props1 === true) {
+                    props0 = true;
+                  } else {
+                    props0 = props0 || {};
+                    Object.assign(props0, props1);
+                  }
+                }
+                var items1 = validate1.evaluated.items;
+                if (items0 !== true && items1 !== void 0) {
+                  items0 = items1 === true ? true : items0 > items1 ? items0 : items1;
+                }
+              }
+            }
+          }
+        } else {
+          const err15 = { instancePath: instancePath + "/$defs", schemaPath: "#/properties/%24defs/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema1.properties.$defs.type, parentSchema: schema1.properties.$defs, data: data9 };
+          if (vErrors === null) {
+            vErrors = [err15];
+          } else {
+            vErrors.push(err15);
+          }
+          errors++;
+        }
+      }
+    }
+    validate1.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate1, "validate1");
+  validate1.evaluated = { "props": { "$id": true, "$schema": true, "$ref": true, "$anchor": true, "$dynamicRef": true, "$dynamicAnchor": true, "$vocabulary": true, "$comment": true, "$defs": true }, "dynamicProps": false, "dynamicItems": false };
+  const schema9 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://json-schema.org/draft/2020-12/meta/applicator", "$vocabulary": { "https://json-schema.org/draft/2020-12/vocab/applicator": true }, "$dynamicAnchor": "meta", "title": "Applicator vocabulary meta-schema", "type": ["object", "boolean"], "properties": { "prefixItems": { "$ref": "#/$defs/schemaArray" }, "items": { "$dynamicRef": "#meta" }, "contains": { "$dynamicRef": "#meta" }, "additionalProperties": { "$dynamicRef": "#meta" }, "properties": { "type": "object", "additionalProperties": { "$dynamicRef": "#meta" }, "default": {} }, "patternProperties": { "type": "object", "additionalProperties": { "$dynamicRef": "#meta" }, "propertyNames": { "format": "regex" }, "default": {} }, "dependentSchemas": { "type": "object", "additionalProperties": { "$dynamicRef": "#meta" }, "default": {} }, "propertyNames": { "$dynamicRef": "#meta" }, "if": { "$dynamicRef": "#meta" }, "then": { "$dynamicRef": "#meta" }, "else": { "$dynamicRef": "#meta" }, "allOf": { "$ref": "#/$defs/schemaArray" }, "anyOf": { "$ref": "#/$defs/schemaArray" }, "oneOf": { "$ref": "#/$defs/schemaArray" }, "not": { "$dynamicRef": "#meta" } }, "$defs": { "schemaArray": { "type": "array", "minItems": 1, "items": { "$dynamicRef": "#meta" } } } };
+  const schema10 = { "type": "array", "minItems": 1, "items": { "$dynamicRef": "#meta" } };
+  function validate4(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate4.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (Array.isArray(data)) {
+      if (data.length < 1) {
+        const err0 = { instancePath, schemaPath: "#/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema10, data };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+      const len0 = data.length;
+      for (let i0 = 0; i0 < len0; i0++) {
+        let data0 = data[i0];
+        let _v0 = dynamicAnchors.meta;
+        if (_v0) {
+          if (!_v0(data0, { instancePath: instancePath + "/" + i0, parentData: data, parentDataProperty: i0, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v0.errors : vErrors.concat(_v0.errors);
+            errors = vErrors.length;
+          } else {
+            var props0 = _v0.evaluated.props;
+            var items0 = _v0.evaluated.items;
+          }
+        } else {
+          if (!validate4(data0, { instancePath: instancePath + "/" + i0, parentData: data, parentDataProperty: i0, rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+            errors = vErrors.length;
+          } else {
+            var props1 = validate4.evaluated.props;
+            if (props0 !== true && props1 !== void 0) {
+              if (props1 === true) {
+                props0 = true;
+              } else {
+                props0 = props0 || {};
+                Object.assign(props0, props1);
+              }
+            }
+            var items1 = validate4.evaluated.items;
+            if (items0 !== true && items1 !== void 0) {
+              items0 = items1 === true ? true : items0 > items1 ? items0 : items1;
+            }
+          }
+        }
+      }
+    } else {
+      const err1 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema10.type, parentSchema: schema10, data };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    validate4.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate4, "validate4");
+  validate4.evaluated = { "items": true, "dynamicProps": false, "dynamicItems": false };
+  function validate3(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    ;
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate3.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (!(data && typeof data == "object" && !Array.isArray(data)) && typeof data !== "boolean") {
+      const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema9.type }, message: "must be object,boolean", schema: schema9.type, parentSchema: schema9, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (!dynamicAnchors.meta) {
+      dynamicAnchors.meta = validate3;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.prefixItems !== void 0) {
+        if (!validate4(data.prefixItems, { instancePath: instancePath + "/prefixItems", parentData: data, parentDataProperty: "prefixItems", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.items !== void 0) {
+        let data1 = data.items;
+        let _v0 = dynamicAnchors.meta;
+        if (_v0) {
+          if (!_v0(data1, { instancePath: instancePath + "/items", parentData: data, parentDataProperty: "items", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v0.errors : vErrors.concat(_v0.errors);
+            errors = vErrors.length;
+          } else {
+            var props0 = _v0.evaluated.props;
+            var items0 = _v0.evaluated.items;
+          }
+        } else {
+          if (!validate3(data1, { instancePath: instancePath + "/items", parentData: data, parentDataProperty: "items", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+            errors = vErrors.length;
+          } else {
+            var props1 = validate3.evaluated.props;
+            if (props0 !== true && props1 !== void 0) {
+              if (props1 === true) {
+                props0 = true;
+              } else {
+                props0 = props0 || {};
+                Object.assign(props0, props1);
+              }
+            }
+            var items1 = validate3.evaluated.items;
+            if (items0 !== true && items1 !== void 0) {
+              items0 = items1 === true ? true : items0 > items1 ? items0 : items1;
+            }
+          }
+        }
+      }
+      if (data.contains !== void 0) {
+        let data2 = data.contains;
+        let _v1 = dynamicAnchors.meta;
+        if (_v1) {
+          if (!_v1(data2, { instancePath: instancePath + "/contains", parentData: data, parentDataProperty: "contains", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v1.errors : vErrors.concat(_v1.errors);
+            errors = vErrors.length;
+          } else {
+            var props2 = _v1.evaluated.props;
+            var items2 = _v1.evaluated.items;
+          }
+        } else {
+          if (!validate3(data2, { instancePath: instancePath + "/contains", parentData: data, parentDataProperty: "contains", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+            errors = vErrors.length;
+          } else {
+            var props3 = validate3.evaluated.props;
+            if (props2 !== true && props3 !== void 0) {
+              if (props3 === true) {
+                props2 = true;
+              } else {
+                props2 = props2 || {};
+                Object.assign(props2, props3);
+              }
+            }
+            var items3 = validate3.evaluated.items;
+            if (items2 !== true && items3 !== void 0) {
+              items2 = items3 === true ? true : items2 > items3 ? items2 : items3;
+            }
+          }
+        }
+      }
+      if (data.additionalProperties !== void 0) {
+        let data3 = data.additionalProperties;
+        let _v2 = dynamicAnchors.meta;
+        if (_v2) {
+          if (!_v2(data3, { instancePath: instancePath + "/additionalProperties", parentData: data, parentDataProperty: "additionalProperties", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v2.errors : vErrors.concat(_v2.errors);
+            errors = vErrors.length;
+          } else {
+            var props4 = _v2.evaluated.props;
+            var items4 = _v2.evaluated.items;
+          }
+        } else {
+          if (!validate3(data3, { instancePath: instancePath + "/additionalProperties", parentData: data, parentDataProperty: "additionalProperties", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+            errors = vErrors.length;
+          } else {
+            var props5 = validate3.evaluated.props;
+            if (props4 !== true && props5 !== void 0) {
+              if (props5 === true) {
+                props4 = true;
+              } else {
+                props4 = props4 || {};
+                Object.assign(props4, props5);
+              }
+            }
+            var items5 = validate3.evaluated.items;
+            if (items4 !== true && items5 !== void 0) {
+              items4 = items5 === true ? true : items4 > items5 ? items4 : items5;
+            }
+          }
+        }
+      }
+      if (data.properties !== void 0) {
+        let data4 = data.properties;
+        if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
+          for (const key0 in data4) {
+            let data5 = data4[key0];
+            let _v3 = dynamicAnchors.meta;
+            if (_v3) {
+              if (!_v3(data5, { instancePath: instancePath + "/properties/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data4, parentDataProperty: key0, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? _v3.errors : vErrors.concat(_v3.errors);
+                errors = vErrors.length;
+              } else {
+                var props6 = _v3.evaluated.props;
+                var items6 = _v3.evaluated.items;
+              }
+            } else {
+              if (!validate3(data5, { instancePath: instancePath + "/properties/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data4, parentDataProperty: key0, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+                errors = vErrors.length;
+              } else {
+                var props7 = validate3.evaluated.props;
+                if (props6 !== true && props7 !== void 0) {
+                  if (props7 === true) {
+                    props6 = true;
+                  } else {
+                    props6 = props6 || {};
+                    Object.assign(props6, props7);
+                  }
+                }
+                var items7 = validate3.evaluated.items;
+                if (items6 !== true && items7 !== void 0) {
+                  items6 = items7 === true ? true : items6 > items7 ? items6 : items7;
+                }
+              }
+            }
+          }
+        } else {
+          const err1 = { instancePath: instancePath + "/properties", schemaPath: "#/properties/properties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema9.properties.properties.type, parentSchema: schema9.properties.properties, data: data4 };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      if (data.patternProperties !== void 0) {
+        let data6 = data.patternProperties;
+        if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
+          for (const key1 in data6) {
+            const _errs11 = errors;
+            var valid2 = _errs11 === errors;
+            if (!valid2) {
+              const err2 = { instancePath: instancePath + "/patternProperties", schemaPath: "#/properties/patternProperties/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema9.properties.patternProperties.propertyNames, parentSchema: schema9.properties.patternProperties, data: data6 };
+              if (vErrors === null) {
+                vErrors = [err2];
+              } else {
+                vErrors.push(err2);
+              }
+              errors++;
+            }
+          }
+          for (const key2 in data6) {
+            let data7 = data6[key2];
+            let _v4 = dynamicAnchors.meta;
+            if (_v4) {
+              if (!_v4(data7, { instancePath: instancePath + "/patternProperties/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data6, parentDataProperty: key2, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? _v4.errors : vErrors.concat(_v4.errors);
+                errors = vErrors.length;
+              } else {
+                var props8 = _v4.evaluated.props;
+                var items8 = _v4.evaluated.items;
+              }
+            } else {
+              if (!validate3(data7, { instancePath: instancePath + "/patternProperties/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data6, parentDataProperty: key2, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+                errors = vErrors.length;
+              } else {
+                var props9 = validate3.evaluated.props;
+                if (props8 !== true && props9 !== void 0) {
+                  if (props9 === true) {
+                    props8 = true;
+                  } else {
+                    props8 = props8 || {};
+                    Object.assign(props8, props9);
+                  }
+                }
+                var items9 = validate3.evaluated.items;
+                if (items8 !== true && items9 !== void 0) {
+                  items8 = items9 === true ? true : items8 > items9 ? items8 : items9;
+                }
+              }
+            }
+          }
+        } else {
+          const err3 = { instancePath: instancePath + "/patternProperties", schemaPath: "#/properties/patternProperties/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema9.properties.patternProperties.type, parentSchema: schema9.properties.patternProperties, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+      if (data.dependentSchemas !== void 0) {
+        let data8 = data.dependentSchemas;
+        if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+          for (const key3 in data8) {
+            let data9 = data8[key3];
+            let _v5 = dynamicAnchors.meta;
+            if (_v5) {
+              if (!_v5(data9, { instancePath: instancePath + "/dependentSchemas/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data8, parentDataProperty: key3, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? _v5.errors : vErrors.concat(_v5.errors);
+                errors = vErrors.length;
+              } else {
+                var props10 = _v5.evaluated.props;
+                var items10 = _v5.evaluated.items;
+              }
+            } else {
+              if (!validate3(data9, { instancePath: instancePath + "/dependentSchemas/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data8, parentDataProperty: key3, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+                errors = vErrors.length;
+              } else {
+                var props11 = validate3.evaluated.props;
+                if (props10 !== true && props11 !== void 0) {
+                  if (props11 === true) {
+                    props10 = true;
+                  } else {
+                    props10 = props10 || {};
+                    Object.assign(props10, props11);
+                  }
+                }
+                var items11 = validate3.evaluated.items;
+                if (items10 !== true && items11 !== void 0) {
+                  items10 = items11 === true ? true : items10 > items11 ? items10 : items11;
+                }
+              }
+            }
+          }
+        } else {
+          const err4 = { instancePath: instancePath + "/dependentSchemas", schemaPath: "#/properties/dependentSchemas/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema9.properties.dependentSchemas.type, parentSchema: schema9.properties.dependentSchemas, data: data8 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      }
+      if (data.propertyNames !== void 0) {
+        let data10 = data.propertyNames;
+        let _v6 = dynamicAnchors.meta;
+        if (_v6) {
+          if (!_v6(data10, { instancePath: instancePath + "/propertyNames", parentData: data, parentDataProperty: "propertyNames", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v6.errors : vErrors.concat(_v6.errors);
+            errors = vErrors.length;
+          } else {
+            var props12 = _v6.evaluated.props;
+            var items12 = _v6.evaluated.items;
+          }
+        } else {
+          if (!validate3(data10, { instancePath: instancePath + "/propertyNames", parentData: data, parentDataProperty: "propertyNames", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+            errors = vErrors.length;
+          } else {
+            var props13 = validate3.evaluated.props;
+            if (props12 !== true && props13 !== void 0) {
+              if (props13 === true) {
+                props12 = true;
+              } else {
+                props12 = props12 || {};
+                Object.assign(props12, props13);
+              }
+            }
+            var items13 = validate3.evaluated.items;
+            if (items12 !== true && items13 !== void 0) {
+              items12 = items13 === true ? true : items12 > items13 ? items12 : items13;
+            }
+          }
+        }
+      }
+      if (data.if !== void 0) {
+        let data11 = data.if;
+        let _v7 = dynamicAnchors.meta;
+        if (_v7) {
+          if (!_v7(data11, { instancePath: instancePath + "/if", parentData: data, parentDataProperty: "if", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v7.errors : vErrors.concat(_v7.errors);
+            errors = vErrors.length;
+          } else {
+            var props14 = _v7.evaluated.props;
+            var items14 = _v7.evaluated.items;
+          }
+        } else {
+          if (!validate3(data11, { instancePath: instancePath + "/if", parentData: data, parentDataProperty: "if", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+            errors = vErrors.length;
+          } else {
+            var props15 = validate3.evaluated.props;
+            if (props14 !== true && props15 !== void 0) {
+              if (props15 === true) {
+                props14 = true;
+              } else {
+                props14 = props14 || {};
+                Object.assign(props14, props15);
+              }
+            }
+            var items15 = validate3.evaluated.items;
+            if (items14 !== true && items15 !== void 0) {
+              items14 = items15 === true ? true : items14 > items15 ? items14 : items15;
+            }
+          }
+        }
+      }
+      if (data.then !== void 0) {
+        let data12 = data.then;
+        let _v8 = dynamicAnchors.meta;
+        if (_v8) {
+          if (!_v8(data12, { instancePath: instancePath + "/then", parentData: data, parentDataProperty: "then", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v8.errors : vErrors.concat(_v8.errors);
+            errors = vErrors.length;
+          } else {
+            var props16 = _v8.evaluated.props;
+            var items16 = _v8.evaluated.items;
+          }
+        } else {
+          if (!validate3(data12, { instancePath: instancePath + "/then", parentData: data, parentDataProperty: "then", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+            errors = vErrors.length;
+          } else {
+            var props17 = validate3.evaluated.props;
+            if (props16 !== true && props17 !== void 0) {
+              if (props17 === true) {
+                props16 = true;
+              } else {
+                props16 = props16 || {};
+                Object.assign(props16, props17);
+              }
+            }
+            var items17 = validate3.evaluated.items;
+            if (items16 !== true && items17 !== void 0) {
+              items16 = items17 === true ? true : items16 > items17 ? items16 : items17;
+            }
+          }
+        }
+      }
+      if (data.else !== void 0) {
+        let data13 = data.else;
+        let _v9 = dynamicAnchors.meta;
+        if (_v9) {
+          if (!_v9(data13, { instancePath: instancePath + "/else", parentData: data, parentDataProperty: "else", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v9.errors : vErrors.concat(_v9.errors);
+            errors = vErrors.length;
+          } else {
+            var props18 = _v9.evaluated.props;
+            var items18 = _v9.evaluated.items;
+          }
+        } else {
+          if (!validate3(data13, { instancePath: instancePath + "/else", parentData: data, parentDataProperty: "else", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+            errors = vErrors.length;
+          } else {
+            var props19 = validate3.evaluated.props;
+            if (props18 !== true && props19 !== void 0) {
+              if (props19 === true) {
+                props18 = true;
+              } else {
+                props18 = props18 || {};
+                Object.assign(props18, props19);
+              }
+            }
+            var items19 = validate3.evaluated.items;
+            if (items18 !== true && items19 !== void 0) {
+              items18 = items19 === true ? true : items18 > items19 ? items18 : items19;
+            }
+          }
+        }
+      }
+      if (data.allOf !== void 0) {
+        if (!validate4(data.allOf, { instancePath: instancePath + "/allOf", parentData: data, parentDataProperty: "allOf", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.anyOf !== void 0) {
+        if (!validate4(data.anyOf, { instancePath: instancePath + "/anyOf", parentData: data, parentDataProperty: "anyOf", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.oneOf !== void 0) {
+        if (!validate4(data.oneOf, { instancePath: instancePath + "/oneOf", parentData: data, parentDataProperty: "oneOf", rootData, dynamicAnchors })) {
+          vErrors = vErrors === null ? validate4.errors : vErrors.concat(validate4.errors);
+          errors = vErrors.length;
+        }
+      }
+      if (data.not !== void 0) {
+        let data17 = data.not;
+        let _v10 = dynamicAnchors.meta;
+        if (_v10) {
+          if (!_v10(data17, { instancePath: instancePath + "/not", parentData: data, parentDataProperty: "not", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v10.errors : vErrors.concat(_v10.errors);
+            errors = vErrors.length;
+          } else {
+            var props20 = _v10.evaluated.props;
+            var items20 = _v10.evaluated.items;
+          }
+        } else {
+          if (!validate3(data17, { instancePath: instancePath + "/not", parentData: data, parentDataProperty: "not", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+            errors = vErrors.length;
+          } else {
+            var props21 = validate3.evaluated.props;
+            if (props20 !== true && props21 !== void 0) {
+              if (props21 === true) {
+                props20 = true;
+              } else {
+                props20 = props20 || {};
+                Object.assign(props20, props21);
+              }
+            }
+            var items21 = validate3.evaluated.items;
+            if (items20 !== true && items21 !== void 0) {
+              items20 = items21 === true ? true : items20 > items21 ? items20 : items21;
+            }
+          }
+        }
+      }
+    }
+    validate3.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate3, "validate3");
+  validate3.evaluated = { "props": { "prefixItems": true, "items": true, "contains": true, "additionalProperties": true, "properties": true, "patternProperties": true, "dependentSchemas": true, "propertyNames": true, "if": true, "then": true, "else": true, "allOf": true, "anyOf": true, "oneOf": true, "not": true }, "dynamicProps": false, "dynamicItems": false };
+  const schema11 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://json-schema.org/draft/2020-12/meta/unevaluated", "$vocabulary": { "https://json-schema.org/draft/2020-12/vocab/unevaluated": true }, "$dynamicAnchor": "meta", "title": "Unevaluated applicator vocabulary meta-schema", "type": ["object", "boolean"], "properties": { "unevaluatedItems": { "$dynamicRef": "#meta" }, "unevaluatedProperties": { "$dynamicRef": "#meta" } } };
+  function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    ;
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate10.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (!(data && typeof data == "object" && !Array.isArray(data)) && typeof data !== "boolean") {
+      const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema11.type }, message: "must be object,boolean", schema: schema11.type, parentSchema: schema11, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (!dynamicAnchors.meta) {
+      dynamicAnchors.meta = validate10;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.unevaluatedItems !== void 0) {
+        let data0 = data.unevaluatedItems;
+        let _v0 = dynamicAnchors.meta;
+        if (_v0) {
+          if (!_v0(data0, { instancePath: instancePath + "/unevaluatedItems", parentData: data, parentDataProperty: "unevaluatedItems", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v0.errors : vErrors.concat(_v0.errors);
+            errors = vErrors.length;
+          } else {
+            var props0 = _v0.evaluated.props;
+            var items0 = _v0.evaluated.items;
+          }
+        } else {
+          if (!validate10(data0, { instancePath: instancePath + "/unevaluatedItems", parentData: data, parentDataProperty: "unevaluatedItems", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+            errors = vErrors.length;
+          } else {
+            var props1 = validate10.evaluated.props;
+            if (props0 !== true && props1 !== void 0) {
+              if (props1 === true) {
+                props0 = true;
+              } else {
+                props0 = props0 || {};
+                Object.assign(props0, props1);
+              }
+            }
+            var items1 = validate10.evaluated.items;
+            if (items0 !== true && items1 !== void 0) {
+              items0 = items1 === true ? true : items0 > items1 ? items0 : items1;
+            }
+          }
+        }
+      }
+      if (data.unevaluatedProperties !== void 0) {
+        let data1 = data.unevaluatedProperties;
+        let _v1 = dynamicAnchors.meta;
+        if (_v1) {
+          if (!_v1(data1, { instancePath: instancePath + "/unevaluatedProperties", parentData: data, parentDataProperty: "unevaluatedProperties", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v1.errors : vErrors.concat(_v1.errors);
+            errors = vErrors.length;
+          } else {
+            var props2 = _v1.evaluated.props;
+            var items2 = _v1.evaluated.items;
+          }
+        } else {
+          if (!validate10(data1, { instancePath: instancePath + "/unevaluatedProperties", parentData: data, parentDataProperty: "unevaluatedProperties", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+            errors = vErrors.length;
+          } else {
+            var props3 = validate10.evaluated.props;
+            if (props2 !== true && props3 !== void 0) {
+              if (props3 === true) {
+                props2 = true;
+              } else {
+                props2 = props2 || {};
+                Object.assign(props2, props3);
+              }
+            }
+            var items3 = validate10.evaluated.items;
+            if (items2 !== true && items3 !== void 0) {
+              items2 = items3 === true ? true : items2 > items3 ? items2 : items3;
+            }
+          }
+        }
+      }
+    }
+    validate10.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate10, "validate10");
+  validate10.evaluated = { "props": { "unevaluatedItems": true, "unevaluatedProperties": true }, "dynamicProps": false, "dynamicItems": false };
+  const schema12 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://json-schema.org/draft/2020-12/meta/validation", "$vocabulary": { "https://json-schema.org/draft/2020-12/vocab/validation": true }, "$dynamicAnchor": "meta", "title": "Validation vocabulary meta-schema", "type": ["object", "boolean"], "properties": { "type": { "anyOf": [{ "$ref": "#/$defs/simpleTypes" }, { "type": "array", "items": { "$ref": "#/$defs/simpleTypes" }, "minItems": 1, "uniqueItems": true }] }, "const": true, "enum": { "type": "array", "items": true }, "multipleOf": { "type": "number", "exclusiveMinimum": 0 }, "maximum": { "type": "number" }, "exclusiveMaximum": { "type": "number" }, "minimum": { "type": "number" }, "exclusiveMinimum": { "type": "number" }, "maxLength": { "$ref": "#/$defs/nonNegativeInteger" }, "minLength": { "$ref": "#/$defs/nonNegativeIntegerDefault0" }, "pattern": { "type": "string", "format": "regex" }, "maxItems": { "$ref": "#/$defs/nonNegativeInteger" }, "minItems": { "$ref": "#/$defs/nonNegativeIntegerDefault0" }, "uniqueItems": { "type": "boolean", "default": false }, "maxContains": { "$ref": "#/$defs/nonNegativeInteger" }, "minContains": { "$ref": "#/$defs/nonNegativeInteger", "default": 1 }, "maxProperties": { "$ref": "#/$defs/nonNegativeInteger" }, "minProperties": { "$ref": "#/$defs/nonNegativeIntegerDefault0" }, "required": { "$ref": "#/$defs/stringArray" }, "dependentRequired": { "type": "object", "additionalProperties": { "$ref": "#/$defs/stringArray" } } }, "$defs": { "nonNegativeInteger": { "type": "integer", "minimum": 0 }, "nonNegativeIntegerDefault0": { "$ref": "#/$defs/nonNegativeInteger", "default": 0 }, "simpleTypes": { "enum": ["array", "boolean", "integer", "null", "number", "object", "string"] }, "stringArray": { "type": "array", "items": { "type": "string" }, "uniqueItems": true, "default": [] } } };
+  const schema13 = { "enum": ["array", "boolean", "integer", "null", "number", "object", "string"] };
+  const schema15 = { "type": "integer", "minimum": 0 };
+  const func0 = runtime2;
+  function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    ;
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate12.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (!(data && typeof data == "object" && !Array.isArray(data)) && typeof data !== "boolean") {
+      const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema12.type }, message: "must be object,boolean", schema: schema12.type, parentSchema: schema12, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (!dynamicAnchors.meta) {
+      dynamicAnchors.meta = validate12;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.type !== void 0) {
+        let data0 = data.type;
+        const _errs2 = errors;
+        let valid1 = false;
+        const _errs3 = errors;
+        if (!(data0 === "array" || data0 === "boolean" || data0 === "integer" || data0 === "null" || data0 === "number" || data0 === "object" || data0 === "string")) {
+          const err1 = { instancePath: instancePath + "/type", schemaPath: "#/$defs/simpleTypes/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values", schema: schema13.enum, parentSchema: schema13, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+        var _valid0 = _errs3 === errors;
+        valid1 = valid1 || _valid0;
+        const _errs5 = errors;
+        if (Array.isArray(data0)) {
+          if (data0.length < 1) {
+            const err2 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/anyOf/1/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema12.properties.type.anyOf[1], data: data0 };
+            if (vErrors === null) {
+              vErrors = [err2];
+            } else {
+              vErrors.push(err2);
+            }
+            errors++;
+          }
+          const len0 = data0.length;
+          for (let i0 = 0; i0 < len0; i0++) {
+            let data1 = data0[i0];
+            if (!(data1 === "array" || data1 === "boolean" || data1 === "integer" || data1 === "null" || data1 === "number" || data1 === "object" || data1 === "string")) {
+              const err3 = { instancePath: instancePath + "/type/" + i0, schemaPath: "#/$defs/simpleTypes/enum", keyword: "enum", params: { allowedValues: schema13.enum }, message: "must be equal to one of the allowed values", schema: schema13.enum, parentSchema: schema13, data: data1 };
+              if (vErrors === null) {
+                vErrors = [err3];
+              } else {
+                vErrors.push(err3);
+              }
+              errors++;
+            }
+          }
+          let i1 = data0.length;
+          let j0;
+          if (i1 > 1) {
+            outer0: for (; i1--; ) {
+              for (j0 = i1; j0--; ) {
+                if (func0(data0[i1], data0[j0])) {
+                  const err4 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/anyOf/1/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema12.properties.type.anyOf[1], data: data0 };
+                  if (vErrors === null) {
+                    vErrors = [err4];
+                  } else {
+                    vErrors.push(err4);
+                  }
+                  errors++;
+                  break outer0;
+                }
+              }
+            }
+          }
+        } else {
+          const err5 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/anyOf/1/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema12.properties.type.anyOf[1].type, parentSchema: schema12.properties.type.anyOf[1], data: data0 };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+        var _valid0 = _errs5 === errors;
+        valid1 = valid1 || _valid0;
+        if (!valid1) {
+          const err6 = { instancePath: instancePath + "/type", schemaPath: "#/properties/type/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema12.properties.type.anyOf, parentSchema: schema12.properties.type, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        } else {
+          errors = _errs2;
+          if (vErrors !== null) {
+            if (_errs2) {
+              vErrors.length = _errs2;
+            } else {
+              vErrors = null;
+            }
+          }
+        }
+      }
+      if (data.enum !== void 0) {
+        let data2 = data.enum;
+        if (!Array.isArray(data2)) {
+          const err7 = { instancePath: instancePath + "/enum", schemaPath: "#/properties/enum/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema12.properties.enum.type, parentSchema: schema12.properties.enum, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err7];
+          } else {
+            vErrors.push(err7);
+          }
+          errors++;
+        }
+      }
+      if (data.multipleOf !== void 0) {
+        let data3 = data.multipleOf;
+        if (typeof data3 == "number" && isFinite(data3)) {
+          if (data3 <= 0 || isNaN(data3)) {
+            const err8 = { instancePath: instancePath + "/multipleOf", schemaPath: "#/properties/multipleOf/exclusiveMinimum", keyword: "exclusiveMinimum", params: { comparison: ">", limit: 0 }, message: "must be > 0", schema: 0, parentSchema: schema12.properties.multipleOf, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err8];
+            } else {
+              vErrors.push(err8);
+            }
+            errors++;
+          }
+        } else {
+          const err9 = { instancePath: instancePath + "/multipleOf", schemaPath: "#/properties/multipleOf/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema12.properties.multipleOf.type, parentSchema: schema12.properties.multipleOf, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      }
+      if (data.maximum !== void 0) {
+        let data4 = data.maximum;
+        if (!(typeof data4 == "number" && isFinite(data4))) {
+          const err10 = { instancePath: instancePath + "/maximum", schemaPath: "#/properties/maximum/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema12.properties.maximum.type, parentSchema: schema12.properties.maximum, data: data4 };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      }
+      if (data.exclusiveMaximum !== void 0) {
+        let data5 = data.exclusiveMaximum;
+        if (!(typeof data5 == "number" && isFinite(data5))) {
+          const err11 = { instancePath: instancePath + "/exclusiveMaximum", schemaPath: "#/properties/exclusiveMaximum/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema12.properties.exclusiveMaximum.type, parentSchema: schema12.properties.exclusiveMaximum, data: data5 };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      }
+      if (data.minimum !== void 0) {
+        let data6 = data.minimum;
+        if (!(typeof data6 == "number" && isFinite(data6))) {
+          const err12 = { instancePath: instancePath + "/minimum", schemaPath: "#/properties/minimum/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema12.properties.minimum.type, parentSchema: schema12.properties.minimum, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+      }
+      if (data.exclusiveMinimum !== void 0) {
+        let data7 = data.exclusiveMinimum;
+        if (!(typeof data7 == "number" && isFinite(data7))) {
+          const err13 = { instancePath: instancePath + "/exclusiveMinimum", schemaPath: "#/properties/exclusiveMinimum/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema12.properties.exclusiveMinimum.type, parentSchema: schema12.properties.exclusiveMinimum, data: data7 };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+      }
+      if (data.maxLength !== void 0) {
+        let data8 = data.maxLength;
+        if (!(typeof data8 == "number" && (!(data8 % 1) && !isNaN(data8)) && isFinite(data8))) {
+          const err14 = { instancePath: instancePath + "/maxLength", schemaPath: "#/$defs/nonNegativeInteger/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema15.type, parentSchema: schema15, data: data8 };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+        if (typeof data8 == "number" && isFinite(data8)) {
+          if (data8 < 0 || isNaN(data8)) {
+            const err15 = { instancePath: instancePath + "/maxLength", schemaPath: "#/$defs/nonNegativeInteger/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema15, data: data8 };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.minLength !== void 0) {
+        let data9 = data.minLength;
+        if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
+          const err16 = { instancePath: instancePath + "/minLength", schemaPath: "#/$defs/nonNegativeIntegerDefault0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema15.type, parentSchema: schema15, data: data9 };
+          if (vErrors === null) {
+            vErrors = [err16];
+          } else {
+            vErrors.push(err16);
+          }
+          errors++;
+        }
+        if (typeof data9 == "number" && isFinite(data9)) {
+          if (data9 < 0 || isNaN(data9)) {
+            const err17 = { instancePath: instancePath + "/minLength", schemaPath: "#/$defs/nonNegativeIntegerDefault0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema15, data: data9 };
+            if (vErrors === null) {
+              vErrors = [err17];
+            } else {
+              vErrors.push(err17);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.pattern !== void 0) {
+        let data10 = data.pattern;
+        if (!(typeof data10 === "string")) {
+          const err18 = { instancePath: instancePath + "/pattern", schemaPath: "#/properties/pattern/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema12.properties.pattern.type, parentSchema: schema12.properties.pattern, data: data10 };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      }
+      if (data.maxItems !== void 0) {
+        let data11 = data.maxItems;
+        if (!(typeof data11 == "number" && (!(data11 % 1) && !isNaN(data11)) && isFinite(data11))) {
+          const err19 = { instancePath: instancePath + "/maxItems", schemaPath: "#/$defs/nonNegativeInteger/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema15.type, parentSchema: schema15, data: data11 };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+        if (typeof data11 == "number" && isFinite(data11)) {
+          if (data11 < 0 || isNaN(data11)) {
+            const err20 = { instancePath: instancePath + "/maxItems", schemaPath: "#/$defs/nonNegativeInteger/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema15, data: data11 };
+            if (vErrors === null) {
+              vErrors = [err20];
+            } else {
+              vErrors.push(err20);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.minItems !== void 0) {
+        let data12 = data.minItems;
+        if (!(typeof data12 == "number" && (!(data12 % 1) && !isNaN(data12)) && isFinite(data12))) {
+          const err21 = { instancePath: instancePath + "/minItems", schemaPath: "#/$defs/nonNegativeIntegerDefault0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema15.type, parentSchema: schema15, data: data12 };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+        if (typeof data12 == "number" && isFinite(data12)) {
+          if (data12 < 0 || isNaN(data12)) {
+            const err22 = { instancePath: instancePath + "/minItems", schemaPath: "#/$defs/nonNegativeIntegerDefault0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema15, data: data12 };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.uniqueItems !== void 0) {
+        let data13 = data.uniqueItems;
+        if (typeof data13 !== "boolean") {
+          const err23 = { instancePath: instancePath + "/uniqueItems", schemaPath: "#/properties/uniqueItems/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema12.properties.uniqueItems.type, parentSchema: schema12.properties.uniqueItems, data: data13 };
+          if (vErrors === null) {
+            vErrors = [err23];
+          } else {
+            vErrors.push(err23);
+          }
+          errors++;
+        }
+      }
+      if (data.maxContains !== void 0) {
+        let data14 = data.maxContains;
+        if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
+          const err24 = { instancePath: instancePath + "/maxContains", schemaPath: "#/$defs/nonNegativeInteger/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema15.type, parentSchema: schema15, data: data14 };
+          if (vErrors === null) {
+            vErrors = [err24];
+          } else {
+            vErrors.push(err24);
+          }
+          errors++;
+        }
+        if (typeof data14 == "number" && isFinite(data14)) {
+          if (data14 < 0 || isNaN(data14)) {
+            const err25 = { instancePath: instancePath + "/maxContains", schemaPath: "#/$defs/nonNegativeInteger/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema15, data: data14 };
+            if (vErrors === null) {
+              vErrors = [err25];
+            } else {
+              vErrors.push(err25);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.minContains !== void 0) {
+        let data15 = data.minContains;
+        if (!(typeof data15 == "number" && (!(data15 % 1) && !isNaN(data15)) && isFinite(data15))) {
+          const err26 = { instancePath: instancePath + "/minContains", schemaPath: "#/$defs/nonNegativeInteger/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema15.type, parentSchema: schema15, data: data15 };
+          if (vErrors === null) {
+            vErrors = [err26];
+          } else {
+            vErrors.push(err26);
+          }
+          errors++;
+        }
+        if (typeof data15 == "number" && isFinite(data15)) {
+          if (data15 < 0 || isNaN(data15)) {
+            const err27 = { instancePath: instancePath + "/minContains", schemaPath: "#/$defs/nonNegativeInteger/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema15, data: data15 };
+            if (vErrors === null) {
+              vErrors = [err27];
+            } else {
+              vErrors.push(err27);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.maxProperties !== void 0) {
+        let data16 = data.maxProperties;
+        if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
+          const err28 = { instancePath: instancePath + "/maxProperties", schemaPath: "#/$defs/nonNegativeInteger/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema15.type, parentSchema: schema15, data: data16 };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+        if (typeof data16 == "number" && isFinite(data16)) {
+          if (data16 < 0 || isNaN(data16)) {
+            const err29 = { instancePath: instancePath + "/maxProperties", schemaPath: "#/$defs/nonNegativeInteger/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema15, data: data16 };
+            if (vErrors === null) {
+              vErrors = [err29];
+            } else {
+              vErrors.push(err29);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.minProperties !== void 0) {
+        let data17 = data.minProperties;
+        if (!(typeof data17 == "number" && (!(data17 % 1) && !isNaN(data17)) && isFinite(data17))) {
+          const err30 = { instancePath: instancePath + "/minProperties", schemaPath: "#/$defs/nonNegativeIntegerDefault0/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema15.type, parentSchema: schema15, data: data17 };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
+        }
+        if (typeof data17 == "number" && isFinite(data17)) {
+          if (data17 < 0 || isNaN(data17)) {
+            const err31 = { instancePath: instancePath + "/minProperties", schemaPath: "#/$defs/nonNegativeIntegerDefault0/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema15, data: data17 };
+            if (vErrors === null) {
+              vErrors = [err31];
+            } else {
+              vErrors.push(err31);
+            }
+            errors++;
+          }
+        }
+      }
+      if (data.required !== void 0) {
+        let data18 = data.required;
+        if (Array.isArray(data18)) {
+          const len1 = data18.length;
+          for (let i2 = 0; i2 < len1; i2++) {
+            let data19 = data18[i2];
+            if (typeof data19 !== "string") {
+              const err32 = { instancePath: instancePath + "/required/" + i2, schemaPath: "#/$defs/stringArray/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema23.items.type, parentSchema: schema23.items, data: data19 };
+              if (vErrors === null) {
+                vErrors = [err32];
+              } else {
+                vErrors.push(err32);
+              }
+              errors++;
+            }
+          }
+          let i3 = data18.length;
+          let j1;
+          if (i3 > 1) {
+            const indices0 = {};
+            for (; i3--; ) {
+              let item0 = data18[i3];
+              if (typeof item0 !== "string") {
+                continue;
+              }
+              if (typeof indices0[item0] == "number") {
+                j1 = indices0[item0];
+                const err33 = { instancePath: instancePath + "/required", schemaPath: "#/$defs/stringArray/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema23, data: data18 };
+                if (vErrors === null) {
+                  vErrors = [err33];
+                } else {
+                  vErrors.push(err33);
+                }
+                errors++;
+                break;
+              }
+              indices0[item0] = i3;
+            }
+          }
+        } else {
+          const err34 = { instancePath: instancePath + "/required", schemaPath: "#/$defs/stringArray/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema23.type, parentSchema: schema23, data: data18 };
+          if (vErrors === null) {
+            vErrors = [err34];
+          } else {
+            vErrors.push(err34);
+          }
+          errors++;
+        }
+      }
+      if (data.dependentRequired !== void 0) {
+        let data20 = data.dependentRequired;
+        if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+          for (const key0 in data20) {
+            let data21 = data20[key0];
+            if (Array.isArray(data21)) {
+              const len2 = data21.length;
+              for (let i4 = 0; i4 < len2; i4++) {
+                let data22 = data21[i4];
+                if (typeof data22 !== "string") {
+                  const err35 = { instancePath: instancePath + "/dependentRequired/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i4, schemaPath: "#/$defs/stringArray/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema23.items.type, parentSchema: schema23.items, data: data22 };
+                  if (vErrors === null) {
+                    vErrors = [err35];
+                  } else {
+                    vErrors.push(err35);
+                  }
+                  errors++;
+                }
+              }
+              let i5 = data21.length;
+              let j2;
+              if (i5 > 1) {
+                const indices1 = {};
+                for (; i5--; ) {
+                  let item1 = data21[i5];
+                  if (typeof item1 !== "string") {
+                    continue;
+                  }
+                  if (typeof indices1[item1] == "number") {
+                    j2 = indices1[item1];
+                    const err36 = { instancePath: instancePath + "/dependentRequired/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/stringArray/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema23, data: data21 };
+                    if (vErrors === null) {
+                      vErrors = [err36];
+                    } else {
+                      vErrors.push(err36);
+                    }
+                    errors++;
+                    break;
+                  }
+                  indices1[item1] = i5;
+                }
+              }
+            } else {
+              const err37 = { instancePath: instancePath + "/dependentRequired/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/$defs/stringArray/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema23.type, parentSchema: schema23, data: data21 };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+          }
+        } else {
+          const err38 = { instancePath: instancePath + "/dependentRequired", schemaPath: "#/properties/dependentRequired/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema12.properties.dependentRequired.type, parentSchema: schema12.properties.dependentRequired, data: data20 };
+          if (vErrors === null) {
+            vErrors = [err38];
+          } else {
+            vErrors.push(err38);
+          }
+          errors++;
+        }
+      }
+    }
+    validate12.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate12, "validate12");
+  validate12.evaluated = { "props": { "type": true, "const": true, "enum": true, "multipleOf": true, "maximum": true, "exclusiveMaximum": true, "minimum": true, "exclusiveMinimum": true, "maxLength": true, "minLength": true, "pattern": true, "maxItems": true, "minItems": true, "uniqueItems": true, "maxContains": true, "minContains": true, "maxProperties": true, "minProperties": true, "required": true, "dependentRequired": true }, "dynamicProps": false, "dynamicItems": false };
+  const schema25 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://json-schema.org/draft/2020-12/meta/meta-data", "$vocabulary": { "https://json-schema.org/draft/2020-12/vocab/meta-data": true }, "$dynamicAnchor": "meta", "title": "Meta-data vocabulary meta-schema", "type": ["object", "boolean"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "default": true, "deprecated": { "type": "boolean", "default": false }, "readOnly": { "type": "boolean", "default": false }, "writeOnly": { "type": "boolean", "default": false }, "examples": { "type": "array", "items": true } } };
+  function validate14(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    ;
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate14.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (!(data && typeof data == "object" && !Array.isArray(data)) && typeof data !== "boolean") {
+      const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema25.type }, message: "must be object,boolean", schema: schema25.type, parentSchema: schema25, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (!dynamicAnchors.meta) {
+      dynamicAnchors.meta = validate14;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.title !== void 0) {
+        let data0 = data.title;
+        if (typeof data0 !== "string") {
+          const err1 = { instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.title.type, parentSchema: schema25.properties.title, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      if (data.description !== void 0) {
+        let data1 = data.description;
+        if (typeof data1 !== "string") {
+          const err2 = { instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema25.properties.description.type, parentSchema: schema25.properties.description, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+      }
+      if (data.deprecated !== void 0) {
+        let data2 = data.deprecated;
+        if (typeof data2 !== "boolean") {
+          const err3 = { instancePath: instancePath + "/deprecated", schemaPath: "#/properties/deprecated/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema25.properties.deprecated.type, parentSchema: schema25.properties.deprecated, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err3];
+          } else {
+            vErrors.push(err3);
+          }
+          errors++;
+        }
+      }
+      if (data.readOnly !== void 0) {
+        let data3 = data.readOnly;
+        if (typeof data3 !== "boolean") {
+          const err4 = { instancePath: instancePath + "/readOnly", schemaPath: "#/properties/readOnly/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema25.properties.readOnly.type, parentSchema: schema25.properties.readOnly, data: data3 };
+          if (vErrors === null) {
+            vErrors = [err4];
+          } else {
+            vErrors.push(err4);
+          }
+          errors++;
+        }
+      }
+      if (data.writeOnly !== void 0) {
+        let data4 = data.writeOnly;
+        if (typeof data4 !== "boolean") {
+          const err5 = { instancePath: instancePath + "/writeOnly", schemaPath: "#/properties/writeOnly/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema25.properties.writeOnly.type, parentSchema: schema25.properties.writeOnly, data: data4 };
+          if (vErrors === null) {
+            vErrors = [err5];
+          } else {
+            vErrors.push(err5);
+          }
+          errors++;
+        }
+      }
+      if (data.examples !== void 0) {
+        let data5 = data.examples;
+        if (!Array.isArray(data5)) {
+          const err6 = { instancePath: instancePath + "/examples", schemaPath: "#/properties/examples/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema25.properties.examples.type, parentSchema: schema25.properties.examples, data: data5 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+    }
+    validate14.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate14, "validate14");
+  validate14.evaluated = { "props": { "title": true, "description": true, "default": true, "deprecated": true, "readOnly": true, "writeOnly": true, "examples": true }, "dynamicProps": false, "dynamicItems": false };
+  const schema26 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://json-schema.org/draft/2020-12/meta/format-annotation", "$vocabulary": { "https://json-schema.org/draft/2020-12/vocab/format-annotation": true }, "$dynamicAnchor": "meta", "title": "Format vocabulary meta-schema for annotation results", "type": ["object", "boolean"], "properties": { "format": { "type": "string" } } };
+  function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    ;
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate16.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (!(data && typeof data == "object" && !Array.isArray(data)) && typeof data !== "boolean") {
+      const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema26.type }, message: "must be object,boolean", schema: schema26.type, parentSchema: schema26, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (!dynamicAnchors.meta) {
+      dynamicAnchors.meta = validate16;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.format !== void 0) {
+        let data0 = data.format;
+        if (typeof data0 !== "string") {
+          const err1 = { instancePath: instancePath + "/format", schemaPath: "#/properties/format/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema26.properties.format.type, parentSchema: schema26.properties.format, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+    }
+    validate16.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate16, "validate16");
+  validate16.evaluated = { "props": { "format": true }, "dynamicProps": false, "dynamicItems": false };
+  const schema27 = { "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://json-schema.org/draft/2020-12/meta/content", "$vocabulary": { "https://json-schema.org/draft/2020-12/vocab/content": true }, "$dynamicAnchor": "meta", "title": "Content vocabulary meta-schema", "type": ["object", "boolean"], "properties": { "contentEncoding": { "type": "string" }, "contentMediaType": { "type": "string" }, "contentSchema": { "$dynamicRef": "#meta" } } };
+  function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    ;
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate18.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (!(data && typeof data == "object" && !Array.isArray(data)) && typeof data !== "boolean") {
+      const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema27.type }, message: "must be object,boolean", schema: schema27.type, parentSchema: schema27, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (!dynamicAnchors.meta) {
+      dynamicAnchors.meta = validate18;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.contentEncoding !== void 0) {
+        let data0 = data.contentEncoding;
+        if (typeof data0 !== "string") {
+          const err1 = { instancePath: instancePath + "/contentEncoding", schemaPath: "#/properties/contentEncoding/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.contentEncoding.type, parentSchema: schema27.properties.contentEncoding, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      if (data.contentMediaType !== void 0) {
+        let data1 = data.contentMediaType;
+        if (typeof data1 !== "string") {
+          const err2 = { instancePath: instancePath + "/contentMediaType", schemaPath: "#/properties/contentMediaType/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema27.properties.contentMediaType.type, parentSchema: schema27.properties.contentMediaType, data: data1 };
+          if (vErrors === null) {
+            vErrors = [err2];
+          } else {
+            vErrors.push(err2);
+          }
+          errors++;
+        }
+      }
+      if (data.contentSchema !== void 0) {
+        let data2 = data.contentSchema;
+        let _v0 = dynamicAnchors.meta;
+        if (_v0) {
+          if (!_v0(data2, { instancePath: instancePath + "/contentSchema", parentData: data, parentDataProperty: "contentSchema", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? _v0.errors : vErrors.concat(_v0.errors);
+            errors = vErrors.length;
+          } else {
+            var props0 = _v0.evaluated.props;
+            var items0 = _v0.evaluated.items;
+          }
+        } else {
+          if (!validate18(data2, { instancePath: instancePath + "/contentSchema", parentData: data, parentDataProperty: "contentSchema", rootData, dynamicAnchors })) {
+            vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+            errors = vErrors.length;
+          } else {
+            var props1 = validate18.evaluated.props;
+            if (props0 !== true && props1 !== void 0) {
+              if (props1 === true) {
+                props0 = true;
+              } else {
+                props0 = props0 || {};
+                Object.assign(props0, props1);
+              }
+            }
+            var items1 = validate18.evaluated.items;
+            if (items0 !== true && items1 !== void 0) {
+              items0 = items1 === true ? true : items0 > items1 ? items0 : items1;
+            }
+          }
+        }
+      }
+    }
+    validate18.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate18, "validate18");
+  validate18.evaluated = { "props": { "contentEncoding": true, "contentMediaType": true, "contentSchema": true }, "dynamicProps": false, "dynamicItems": false };
+  function validate0(data, { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {}) {
+    ;
+    let vErrors = null;
+    let errors = 0;
+    const evaluated0 = validate0.evaluated;
+    if (evaluated0.dynamicProps) {
+      evaluated0.props = void 0;
+    }
+    if (evaluated0.dynamicItems) {
+      evaluated0.items = void 0;
+    }
+    if (!(data && typeof data == "object" && !Array.isArray(data)) && typeof data !== "boolean") {
+      const err0 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: schema0.type }, message: "must be object,boolean", schema: schema0.type, parentSchema: schema0, data };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (!dynamicAnchors.meta) {
+      dynamicAnchors.meta = validate0;
+    }
+    if (!validate1(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate1.errors : vErrors.concat(validate1.errors);
+      errors = vErrors.length;
+    }
+    if (!validate3(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate3.errors : vErrors.concat(validate3.errors);
+      errors = vErrors.length;
+    }
+    if (!validate10(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate10.errors : vErrors.concat(validate10.errors);
+      errors = vErrors.length;
+    }
+    if (!validate12(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+      errors = vErrors.length;
+    }
+    if (!validate14(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
+      errors = vErrors.length;
+    }
+    if (!validate16(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+      errors = vErrors.length;
+    }
+    if (!validate18(data, { instancePath, parentData, parentDataProperty, rootData, dynamicAnchors })) {
+      vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+      errors = vErrors.length;
+    }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.definitions !== void 0) {
+        let data0 = data.definitions;
+        if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
+          for (const key0 in data0) {
+            let data1 = data0[key0];
+            let _v0 = dynamicAnchors.meta;
+            if (_v0) {
+              if (!_v0(data1, { instancePath: instancePath + "/definitions/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data0, parentDataProperty: key0, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? _v0.errors : vErrors.concat(_v0.errors);
+                errors = vErrors.length;
+              } else {
+                var props0 = _v0.evaluated.props;
+                var items0 = _v0.evaluated.items;
+              }
+            } else {
+              if (!validate0(data1, { instancePath: instancePath + "/definitions/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data0, parentDataProperty: key0, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate0.errors : vErrors.concat(validate0.errors);
+                errors = vErrors.length;
+              } else {
+                var props1 = validate0.evaluated.props;
+                if (props0 !== true && props1 !== void 0) {
+                  if (props1 === true) {
+                    props0 = true;
+                  } else {
+                    props0 = props0 || {};
+                    Object.assign(props0, props1);
+                  }
+                }
+                var items1 = validate0.evaluated.items;
+                if (items0 !== true && items1 !== void 0) {
+                  items0 = items1 === true ? true : items0 > items1 ? items0 : items1;
+                }
+              }
+            }
+          }
+        } else {
+          const err1 = { instancePath: instancePath + "/definitions", schemaPath: "#/properties/definitions/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.definitions.type, parentSchema: schema0.properties.definitions, data: data0 };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        }
+      }
+      if (data.dependencies !== void 0) {
+        let data2 = data.dependencies;
+        if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
+          for (const key1 in data2) {
+            let data3 = data2[key1];
+            const _errs19 = errors;
+            let valid4 = false;
+            const _errs20 = errors;
+            let _v1 = dynamicAnchors.meta;
+            if (_v1) {
+              if (!_v1(data3, { instancePath: instancePath + "/dependencies/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data2, parentDataProperty: key1, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? _v1.errors : vErrors.concat(_v1.errors);
+                errors = vErrors.length;
+              } else {
+                var props2 = _v1.evaluated.props;
+                var items2 = _v1.evaluated.items;
+              }
+            } else {
+              if (!validate0(data3, { instancePath: instancePath + "/dependencies/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data2, parentDataProperty: key1, rootData, dynamicAnchors })) {
+                vErrors = vErrors === null ? validate0.errors : vErrors.concat(validate0.errors);
+                errors = vErrors.length;
+              } else {
+                var props3 = validate0.evaluated.props;
+                if (props2 !== true && props3 !== void 0) {
+                  if (props3 === true) {
+                    props2 = true;
+                  } else {
+                    props2 = props2 || {};
+                    Object.assign(props2, props3);
+                  }
+                }
+                var items3 = validate0.evaluated.items;
+                if (items2 !== true && items3 !== void 0) {
+                  items2 = items3 === true ? true : items2 > items3 ? items2 : items3;
+                }
+              }
+            }
+            var _valid0 = _errs20 === errors;
+            valid4 = valid4 || _valid0;
+            const _errs21 = errors;
+            if (Array.isArray(data3)) {
+              const len0 = data3.length;
+              for (let i0 = 0; i0 < len0; i0++) {
+                let data4 = data3[i0];
+                if (typeof data4 !== "string") {
+                  const err2 = { instancePath: instancePath + "/dependencies/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") + "/" + i0, schemaPath: "meta/validation#/$defs/stringArray/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema23.items.type, parentSchema: schema23.items, data: data4 };
+                  if (vErrors === null) {
+                    vErrors = [err2];
+                  } else {
+                    vErrors.push(err2);
+                  }
+                  errors++;
+                }
+              }
+              let i1 = data3.length;
+              let j0;
+              if (i1 > 1) {
+                const indices0 = {};
+                for (; i1--; ) {
+                  let item0 = data3[i1];
+                  if (typeof item0 !== "string") {
+                    continue;
+                  }
+                  if (typeof indices0[item0] == "number") {
+                    j0 = indices0[item0];
+                    const err3 = { instancePath: instancePath + "/dependencies/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "meta/validation#/$defs/stringArray/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema23, data: data3 };
+                    if (vErrors === null) {
+                      vErrors = [err3];
+                    } else {
+                      vErrors.push(err3);
+                    }
+                    errors++;
+                    break;
+                  }
+                  indices0[item0] = i1;
+                }
+              }
+            } else {
+              const err4 = { instancePath: instancePath + "/dependencies/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "meta/validation#/$defs/stringArray/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema23.type, parentSchema: schema23, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+            var _valid0 = _errs21 === errors;
+            valid4 = valid4 || _valid0;
+            if (_valid0) {
+              if (items2 !== true) {
+                items2 = true;
+              }
+            }
+            if (!valid4) {
+              const err5 = { instancePath: instancePath + "/dependencies/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/dependencies/additionalProperties/anyOf", keyword: "anyOf", params: {}, message: "must match a schema in anyOf", schema: schema0.properties.dependencies.additionalProperties.anyOf, parentSchema: schema0.properties.dependencies.additionalProperties, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            } else {
+              errors = _errs19;
+              if (vErrors !== null) {
+                if (_errs19) {
+                  vErrors.length = _errs19;
+                } else {
+                  vErrors = null;
+                }
+              }
+            }
+          }
+        } else {
+          const err6 = { instancePath: instancePath + "/dependencies", schemaPath: "#/properties/dependencies/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema0.properties.dependencies.type, parentSchema: schema0.properties.dependencies, data: data2 };
+          if (vErrors === null) {
+            vErrors = [err6];
+          } else {
+            vErrors.push(err6);
+          }
+          errors++;
+        }
+      }
+      if (data.$recursiveAnchor !== void 0) {
+        let data5 = data.$recursiveAnchor;
+        if (typeof data5 === "string") {
+          if (!pattern1.test(data5)) {
+            const err7 = { instancePath: instancePath + "/$recursiveAnchor", schemaPath: "meta/core#/$defs/anchorString/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z_][-A-Za-z0-9._]*$" }, message: 'must match pattern "^[A-Za-z_][-A-Za-z0-9._]*$"', schema: "^[A-Za-z_][-A-Za-z0-9._]*$", parentSchema: schema5, data: data5 };
+            if (vErrors === null) {
+              vErrors = [err7];
+            } else {
+              vErrors.push(err7);
+            }
+            errors++;
+          }
+        } else {
+          const err8 = { instancePath: instancePath + "/$recursiveAnchor", schemaPath: "meta/core#/$defs/anchorString/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema5.type, parentSchema: schema5, data: data5 };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      }
+      if (data.$recursiveRef !== void 0) {
+        let data6 = data.$recursiveRef;
+        if (!(typeof data6 === "string")) {
+          const err9 = { instancePath: instancePath + "/$recursiveRef", schemaPath: "meta/core#/$defs/uriReferenceString/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema2.type, parentSchema: schema2, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
+          }
+          errors++;
+        }
+      }
+    }
+    validate0.errors = vErrors;
+    return errors === 0;
+  }
+  __name(validate0, "validate0");
+  validate0.evaluated = { "props": { "definitions": true, "dependencies": true, "$recursiveAnchor": true, "$recursiveRef": true, "contentEncoding": true, "contentMediaType": true, "contentSchema": true, "format": true, "title": true, "description": true, "default": true, "deprecated": true, "readOnly": true, "writeOnly": true, "examples": true, "type": true, "const": true, "enum": true, "multipleOf": true, "maximum": true, "exclusiveMaximum": true, "minimum": true, "exclusiveMinimum": true, "maxLength": true, "minLength": true, "pattern": true, "maxItems": true, "minItems": true, "uniqueItems": true, "maxContains": true, "minContains": true, "maxProperties": true, "minProperties": true, "required": true, "dependentRequired": true, "unevaluatedItems": true, "unevaluatedProperties": true, "prefixItems": true, "items": true, "contains": true, "additionalProperties": true, "properties": true, "patternProperties": true, "dependentSchemas": true, "propertyNames": true, "if": true, "then": true, "else": true, "allOf": true, "anyOf": true, "oneOf": true, "not": true, "$id": true, "$schema": true, "$ref": true, "$anchor": true, "$dynamicRef": true, "$dynamicAnchor": true, "$vocabulary": true, "$comment": true, "$defs": true }, "dynamicProps": false, "dynamicItems": false };
+  return exported;
+})();
 var manifestValidator = platform2.manifest;
 var serviceValidator = platform2.service;
 var configValidator = config.config;
+var metaSchema2020Id = "https://json-schema.org/draft/2020-12/schema";
+var metaSchema2020Validator = meta.meta2020;
 
 // src/config/resolve.ts
 function resolveConfig(raw) {
@@ -66629,7 +68546,7 @@ function compilePolicies(policies) {
     compiledByPolicies.set(policies, compiled2);
     return compiled2;
   }
-  const ajv = createAjv("2020-12", {
+  const ajv = withPrecompiledMetaSchema(createAjv("2020-12", {
     allErrors: true,
     verbose: true,
     // Unknown keywords are typos in a policy (`minimun`) and must fail loudly; the rest of strict
@@ -66640,7 +68557,7 @@ function compilePolicies(policies) {
     strictRequired: false,
     allowUnionTypes: true,
     logger: false
-  });
+  }));
   const compiled = policies.map((policy) => {
     let validate;
     try {
@@ -66657,6 +68574,19 @@ function compilePolicies(policies) {
   return compiled;
 }
 __name(compilePolicies, "compilePolicies");
+function withPrecompiledMetaSchema(ajv) {
+  const ajvCheck = ajv.validateSchema.bind(ajv);
+  ajv.validateSchema = (schema2, throwOrLogError) => {
+    const named = typeof schema2 === "object" && schema2 !== null ? schema2.$schema : metaSchema2020Id;
+    if (typeof schema2 === "boolean" || named !== void 0 && named !== "" && named !== metaSchema2020Id) return ajvCheck(schema2, throwOrLogError);
+    const valid = metaSchema2020Validator(schema2);
+    ajv.errors = metaSchema2020Validator.errors ?? null;
+    if (!valid && throwOrLogError) throw new Error(`schema is invalid: ${ajv.errorsText()}`);
+    return valid;
+  };
+  return ajv;
+}
+__name(withPrecompiledMetaSchema, "withPrecompiledMetaSchema");
 var KNOWN_KEYWORDS = [
   "type",
   "enum",
