@@ -7,9 +7,13 @@
  * same files in the same kind of repository: `git fast-import` of one commit with them (what
  * writing the objects and the commit costs at least), and that plus `git reset --hard` (a work tree
  * that shows them, which `paved apply` also leaves). Medians over the runs, after one warm-up each.
+ *
+ * Where an apply's time goes: `paved plan` of the same manifest into the same kind of repository
+ * (everything but the write), and, in one more apply per run traced with git's own TRACE2 events,
+ * the wall time during which at least one git process ran (the rest is Node: start, load, plan).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +52,30 @@ function freshRepository() {
   return dir;
 }
 
+/** Milliseconds during which at least one git process ran, from a TRACE2 event file (start time + t_abs at exit). */
+function gitWallMs(events) {
+  const started = new Map();
+  const spans = [];
+  for (const line of events.split("\n")) {
+    if (line === "") continue;
+    const event = JSON.parse(line);
+    if (event.event === "start") started.set(event.sid, Date.parse(event.time) + Number(event.time.slice(23, 26) || 0) / 1000);
+    else if (event.event === "exit" && started.has(event.sid)) {
+      const at = started.get(event.sid);
+      spans.push([at, at + event.t_abs * 1000]);
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = -Infinity;
+  for (const [from, to] of spans) {
+    if (to <= end) continue;
+    total += to - Math.max(from, end);
+    end = to;
+  }
+  return total;
+}
+
 try {
   const configPath = join(scratch, "paved.yml");
   writeFileSync(configPath, CONFIG_TEXT);
@@ -70,13 +98,24 @@ try {
     "\n",
   ].join("");
 
+  const paved = (command, gitops, env = {}) =>
+    timed(process.execPath, [join(ROOT, "bin/paved.js"), command, manifest, "--gitops", gitops, "--config", configPath, "--source", source.repository], {
+      env: { ...process.env, ...env },
+    });
   const applies = [];
+  const plans = [];
+  const gitShares = [];
   const fastImports = [];
   const withCheckouts = [];
   const nodes = [];
   for (let i = 0; i <= runs; i++) {
     const gitops = freshRepository();
-    const ms = timed(process.execPath, [join(ROOT, "bin/paved.js"), "apply", manifest, "--gitops", gitops, "--config", configPath, "--source", source.repository]);
+    const planMs = paved("plan", gitops);
+    const ms = paved("apply", gitops);
+    const traced = freshRepository();
+    const trace = join(scratch, `trace-${i}.json`);
+    paved("apply", traced, { GIT_TRACE2_EVENT: trace });
+    const gitMs = gitWallMs(readFileSync(trace, "utf8"));
     const imported = freshRepository();
     const importMs = timed("git", ["-C", imported, "fast-import", "--quiet"], { input: stream });
     const checkoutMs = timed("git", ["-C", imported, "reset", "--hard", "-q"]);
@@ -84,11 +123,14 @@ try {
     if (i > 0) {
       // The first of each warms the file cache.
       applies.push(ms);
+      plans.push(planMs);
+      gitShares.push(gitMs);
       fastImports.push(importMs);
       withCheckouts.push(importMs + checkoutMs);
       nodes.push(nodeMs);
     }
     rmSync(gitops, { recursive: true, force: true });
+    rmSync(traced, { recursive: true, force: true });
     rmSync(imported, { recursive: true, force: true });
   }
   process.stdout.write(
@@ -98,6 +140,8 @@ try {
       files: files.length,
       runs,
       applyMs: median(applies),
+      planMs: median(plans),
+      applyGitMs: median(gitShares),
       fastImportMs: median(fastImports),
       fastImportCheckoutMs: median(withCheckouts),
       nodeStartMs: median(nodes),

@@ -69,7 +69,11 @@ export function printApply(a) {
     `\nFirst \`paved apply\` of ${a.services} services (${a.files.toLocaleString("en-US")} files), whole process: ${ms(a.applyMs)} ms (median of ${a.runs}) — ` +
       `\`git fast-import\` of the same files: ${ms(a.fastImportMs)} ms (${ratio(a.applyMs, a.fastImportMs)}); ` +
       `fast-import + \`reset --hard\` (a work tree that shows them, as apply leaves it): ${ms(a.fastImportCheckoutMs)} ms (${ratio(a.applyMs, a.fastImportCheckoutMs)}); ` +
-      `\`node -e ""\`: ${ms(a.nodeStartMs)} ms.`,
+      `\`node -e ""\`: ${ms(a.nodeStartMs)} ms.` +
+      (a.planMs === undefined
+        ? ""
+        : `\nWhere it goes: \`paved plan\` of the same manifest (all but the write) ${ms(a.planMs)} ms; git processes running during the apply ${ms(a.applyGitMs)} ms ` +
+          `(${ratio(a.applyGitMs, a.fastImportCheckoutMs)} of fast-import + \`reset --hard\`); apply − plan: ${ms(a.applyMs - a.planMs)} ms.`),
   );
 }
 

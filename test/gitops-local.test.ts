@@ -173,6 +173,21 @@ describe("local git writer", () => {
     expect(existsSync(join(dir, "README.md"))).toBe(true);
   });
 
+  it("plans on a tree read ahead of time, and re-reads when another commit landed since", async () => {
+    const dir = repo();
+    const writer = new LocalGitWriter(dir);
+    await apply(writer, desired(units(["api"])));
+    const readAhead = new LocalGitWriter(dir);
+    await readAhead.prefetchTree();
+    writeFileSync(join(dir, "README.md"), "someone else\n");
+    git(dir, "add", "README.md");
+    git(dir, "-c", "user.name=Other", "-c", "user.email=o@example.com", "commit", "-q", "-m", "concurrent");
+    const result = await apply(readAhead, base);
+    expect(result).toMatchObject({ status: "committed", attempts: 2 });
+    expect(git(dir, "log", "--format=%s").split("\n")).toEqual(["paved: acme/payments@0123456", "concurrent", "paved: acme/payments@0123456"]);
+    expect(readFileSync(join(dir, "README.md"), "utf8")).toBe("someone else\n");
+  });
+
   it("gives up after the last attempt, reporting the conflict", async () => {
     const dir = repo();
     const writer = new LocalGitWriter(dir);

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { gitBlobSha } from "../src/plan/blob-sha.js";
-import { unifiedDiff } from "../src/plan/diff.js";
+import { myersDiff, unifiedDiff, wholeFileDiff } from "../src/plan/diff.js";
 
 describe("gitBlobSha", () => {
   it("is the sha git computes, for any text (UTF-8 byte length counts)", () => {
@@ -92,5 +92,22 @@ describe("unifiedDiff", () => {
     // Interleaved edits under the cap still diff.
     const c = Array.from({ length: 1900 }, (_, i) => (i % 10 === 0 ? `c${i}` : `a${i}`)).join("\n");
     expect(unifiedDiff("x", a, c)).toMatchObject({ kind: "diff", added: 190, removed: 190 });
+  });
+
+  it("writes a created or deleted file exactly as the general diff would, without searching", () => {
+    const text = fc.stringMatching(/^[ab\r\n\t\\ ]{0,60}$/);
+    const edits = fc.integer({ min: 1, max: 8 });
+    fc.assert(
+      fc.property(text, edits, (content, maxEdits) => {
+        const limits = { maxLines: 2000, maxEdits, context: 3 };
+        expect(wholeFileDiff("f.yaml", null, content, limits)).toEqual(myersDiff("f.yaml", null, content, limits));
+        expect(wholeFileDiff("f.yaml", content, null, limits)).toEqual(myersDiff("f.yaml", content, null, limits));
+        expect(wholeFileDiff("f.yaml", "", content, limits)).toEqual(myersDiff("f.yaml", "", content, limits));
+        expect(wholeFileDiff("f.yaml", content, "", limits)).toEqual(myersDiff("f.yaml", content, "", limits));
+      }),
+      { numRuns: 1000 },
+    );
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `${i}\n`).join("");
+    for (const n of [1000, 1001]) expect(wholeFileDiff("x", null, lines(n))).toEqual(myersDiff("x", null, lines(n)));
   });
 });

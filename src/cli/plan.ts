@@ -83,6 +83,8 @@ export async function preparePlan(
   }
   const gitops = resolve(io.cwd, values.gitops);
   await requireTopLevel(gitops);
+  const writer = new LocalGitWriter(gitops);
+  void writer.prefetchTree();
   const manifestPath = manifestArg ?? DEFAULT_MANIFEST;
   const file = displayPath(io, manifestPath);
   const source = { ...(await sourceOf(command, io, manifestPath, values.source)), ...sourceIdOption(command, values["source-id"]) };
@@ -98,7 +100,7 @@ export async function preparePlan(
   const desired = desiredState(text, file, config, source, templates, options, configDocument);
   const bound = plannerForDesired(desired, { source, config, manifestText: text, manifestFile: file });
   const deploy = { text, manifestFile: resolve(io.cwd, manifestPath), config, templates, renderOptions: options };
-  return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops, deploy };
+  return { desired, planner: bound, writer, source, file, gitops, deploy };
 }
 
 /**

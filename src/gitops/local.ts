@@ -72,9 +72,31 @@ export class LocalGitWriter implements GitOpsWriter {
     this.git = options.git ?? gitRunner(dir);
   }
 
-  async readTree(): Promise<TreeSnapshot> {
-    // A detached HEAD can be read (a CI checkout of a commit): only committing needs a branch.
-    const head = await this.head((await this.currentBranch()) ?? "HEAD");
+  /** A read started before it is asked for (see `prefetchTree`), taken by the next `readTree`. */
+  private prefetched: Promise<TreeSnapshot> | undefined;
+
+  /**
+   * Starts reading the tree now, so git works while the caller renders. Safe because every commit
+   * is a compare-and-swap against the tree it planned on: a read that has gone stale conflicts.
+   * Settles (never rejects) when the read is done.
+   */
+  prefetchTree(): Promise<void> {
+    this.prefetched ??= this.readTreeNow();
+    return this.prefetched.then(
+      () => {},
+      () => {}, // its error reaches whoever reads it
+    );
+  }
+
+  readTree(): Promise<TreeSnapshot> {
+    const prefetched = this.prefetched;
+    this.prefetched = undefined;
+    return prefetched ?? this.readTreeNow();
+  }
+
+  private async readTreeNow(): Promise<TreeSnapshot> {
+    // HEAD's commit, on a branch or detached (a CI checkout of a commit can be read; only committing needs a branch).
+    const head = await this.head("HEAD");
     const tree: Tree = new Map();
     if (head === "") return { treeId: "", tree };
     const listing = (await this.git(["ls-tree", "-r", "-z", "--full-tree", head])).toString("utf8");
@@ -110,20 +132,20 @@ export class LocalGitWriter implements GitOpsWriter {
   }
 
   async commit(changes: FileWrite[], message: string, expectedTreeId: string): Promise<CommitResult> {
-    const ref = await this.branch();
-    await this.assertClean();
-    if ((await this.head(ref)) !== expectedTreeId) return { kind: "conflict" };
+    // Independent reads, at once (each is a git process); their errors still come in this order.
+    const [ref, , identity] = await allInOrder([this.branch(), this.assertClean(), this.identity()] as const);
     // fast-import can only leave its commit on a ref: one of our own, per attempt, removed afterwards.
     const scratch = `refs/paved/apply-${process.pid}-${randomUUID()}`;
+    let landed = false;
     try {
-      const identity = await this.identity();
       await this.git(["fast-import", "--quiet", "--done"], { input: fastImportStream(scratch, changes, message, identity, expectedTreeId) });
-      const sha = (await this.git(["rev-parse", "--verify", scratch])).toString("utf8").trim();
-      const baseTree = expectedTreeId === "" ? (await this.git(["mktree"])).toString("utf8").trim() : await this.treeOf(expectedTreeId);
-      if ((await this.treeOf(sha)) === baseTree) return { kind: "unchanged", sha: expectedTreeId };
+      const [sha, tree, baseTree] = await this.commitAndTrees(scratch, expectedTreeId);
+      if (tree === baseTree) return { kind: "unchanged", sha: expectedTreeId };
       try {
-        // Compare-and-swap: only if the branch still points at what we planned against ("" = must not exist yet).
-        await this.git(["update-ref", "-m", firstLine(message), ref, sha, expectedTreeId]);
+        // Compare-and-swap: only if the branch still points at what we planned against ("" = must not
+        // exist yet); the scratch ref goes in the same transaction.
+        await this.git(["update-ref", "-m", firstLine(message), "--stdin"], { input: `update ${ref} ${sha} ${expectedTreeId}\ndelete ${scratch}\n` });
+        landed = true;
       } catch (error) {
         if ((await this.head(ref)) !== expectedTreeId) return { kind: "conflict" };
         throw error;
@@ -137,12 +159,15 @@ export class LocalGitWriter implements GitOpsWriter {
       }
       return { kind: "committed", sha };
     } finally {
-      await this.git(["update-ref", "-d", scratch]).catch(() => {});
+      if (!landed) await this.git(["update-ref", "-d", scratch]).catch(() => {});
     }
   }
 
-  private async treeOf(commit: string): Promise<string> {
-    return (await this.git(["rev-parse", `${commit}^{tree}`])).toString("utf8").trim();
+  /** The commit fast-import left on `scratch`, its tree, and the tree of `parent` (the empty tree for ""), in one git process. */
+  private async commitAndTrees(scratch: string, parent: string): Promise<[string, string, string]> {
+    const names = [scratch, `${scratch}^{tree}`, ...(parent === "" ? [] : [`${parent}^{tree}`])];
+    const [sha = "", tree = "", baseTree] = (await this.git(["rev-parse", ...names])).toString("utf8").trim().split("\n");
+    return [sha, tree, baseTree ?? (await this.git(["mktree"])).toString("utf8").trim()];
   }
 
   private async branch(): Promise<string> {
@@ -193,13 +218,13 @@ export class LocalGitWriter implements GitOpsWriter {
       }
     };
     const env = process.env;
+    const [name, email] = await Promise.all([configured("user.name"), configured("user.email")]);
     const defaults: string[] = [];
-    if (!(await configured("user.name")) && !(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME)) defaults.push("-c", "user.name=Paved");
-    if (!(await configured("user.email")) && !(env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) && !env.EMAIL) {
-      defaults.push("-c", "user.email=paved@localhost");
-    }
+    if (!name && !(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME)) defaults.push("-c", "user.name=Paved");
+    if (!email && !(env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) && !env.EMAIL) defaults.push("-c", "user.email=paved@localhost");
     const ident = async (name: string) => (await this.git([...defaults, "var", name])).toString("utf8").trim();
-    return { author: await ident("GIT_AUTHOR_IDENT"), committer: await ident("GIT_COMMITTER_IDENT") };
+    const [author, committer] = await Promise.all([ident("GIT_AUTHOR_IDENT"), ident("GIT_COMMITTER_IDENT")]);
+    return { author, committer };
   }
 }
 
@@ -229,6 +254,14 @@ export function fastImportStream(ref: string, changes: FileWrite[], message: str
 function fastImportPath(path: string): string {
   if (!/^"|[\n\\]/.test(path)) return path;
   return `"${path.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\n")}"`;
+}
+
+/** Like Promise.all, but when several reject, the first in the list is the error (not the first in time). */
+async function allInOrder<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 function firstLine(message: string): string {

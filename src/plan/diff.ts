@@ -33,16 +33,18 @@ export function unifiedDiff(
   if (longest > limits.maxLines) {
     return { kind: "too-large", reason: `diff too large (${longest.toLocaleString("en-US")} lines)` };
   }
+  // A file that appears or goes is one hunk of every line: no search needed (a first apply diffs thousands).
+  if (!before || !after) return wholeFileDiff(path, before, after, limits);
+  return myersDiff(path, before, after, limits);
+}
+
+/** The general case: jsdiff finds the shortest edit script, written the way git shows it. */
+export function myersDiff(path: string, before: string | null, after: string | null, limits: DiffLimits = DEFAULT_DIFF_LIMITS): DiffResult {
   const patch = structuredPatch(path, path, before ?? "", after ?? "", undefined, undefined, {
     context: limits.context,
     maxEditLength: limits.maxEdits,
   });
-  if (!patch) {
-    return {
-      kind: "too-large",
-      reason: `diff too large (more than ${limits.maxEdits.toLocaleString("en-US")} lines differ)`,
-    };
-  }
+  if (!patch) return tooManyEdits(limits);
   const out: string[] = [];
   let added = 0;
   let removed = 0;
@@ -57,6 +59,27 @@ export function unifiedDiff(
   const text = out.join("");
   const header = `--- ${before === null ? "/dev/null" : `a/${path}`}\n+++ ${after === null ? "/dev/null" : `b/${path}`}\n`;
   return { kind: "diff", text: text === "" ? "" : header + text, added, removed };
+}
+
+/**
+ * One side empty or absent: every line of the other is added (or removed), in one hunk — what
+ * `myersDiff` writes for the same sides (test/plan-diff.test.ts holds them equal).
+ */
+export function wholeFileDiff(path: string, before: string | null, after: string | null, limits: DiffLimits = DEFAULT_DIFF_LIMITS): DiffResult {
+  const content = before || after || "";
+  const count = lineCount(content);
+  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}\n+++ ${after === null ? "/dev/null" : `b/${path}`}\n`;
+  if (count === 0) return { kind: "diff", text: "", added: 0, removed: 0 };
+  if (count > limits.maxEdits) return tooManyEdits(limits);
+  const sign = before ? "-" : "+";
+  const body = content.endsWith("\n") ? content.slice(0, -1) : content;
+  const lines = `${sign}${body.split("\n").join(`\n${sign}`)}\n${content.endsWith("\n") ? "" : `${NO_NEWLINE}\n`}`;
+  const hunk = before ? `@@ -${range(1, count)} +0,0 @@\n` : `@@ -0,0 +${range(1, count)} @@\n`;
+  return { kind: "diff", text: header + hunk + lines, added: before ? 0 : count, removed: before ? count : 0 };
+}
+
+function tooManyEdits(limits: DiffLimits): DiffResult {
+  return { kind: "too-large", reason: `diff too large (more than ${limits.maxEdits.toLocaleString("en-US")} lines differ)` };
 }
 
 /** Lines as git counts them: a last line without a newline still counts. */
