@@ -47114,16 +47114,16 @@ function unifiedDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
   if (longest > limits.maxLines) {
     return { kind: "too-large", reason: `diff too large (${longest.toLocaleString("en-US")} lines)` };
   }
+  if (!before || !after) return wholeFileDiff(path, before, after, limits);
+  return myersDiff(path, before, after, limits);
+}
+__name(unifiedDiff, "unifiedDiff");
+function myersDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
   const patch = structuredPatch(path, path, before ?? "", after ?? "", void 0, void 0, {
     context: limits.context,
     maxEditLength: limits.maxEdits
   });
-  if (!patch) {
-    return {
-      kind: "too-large",
-      reason: `diff too large (more than ${limits.maxEdits.toLocaleString("en-US")} lines differ)`
-    };
-  }
+  if (!patch) return tooManyEdits(limits);
   const out = [];
   let added = 0;
   let removed = 0;
@@ -47143,7 +47143,31 @@ function unifiedDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
 `;
   return { kind: "diff", text: text4 === "" ? "" : header + text4, added, removed };
 }
-__name(unifiedDiff, "unifiedDiff");
+__name(myersDiff, "myersDiff");
+function wholeFileDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
+  const content = before || after || "";
+  const count2 = lineCount(content);
+  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
++++ ${after === null ? "/dev/null" : `b/${path}`}
+`;
+  if (count2 === 0) return { kind: "diff", text: "", added: 0, removed: 0 };
+  if (count2 > limits.maxEdits) return tooManyEdits(limits);
+  const sign = before ? "-" : "+";
+  const body = content.endsWith("\n") ? content.slice(0, -1) : content;
+  const lines2 = `${sign}${body.split("\n").join(`
+${sign}`)}
+${content.endsWith("\n") ? "" : `${NO_NEWLINE}
+`}`;
+  const hunk = before ? `@@ -${range(1, count2)} +0,0 @@
+` : `@@ -0,0 +${range(1, count2)} @@
+`;
+  return { kind: "diff", text: header + hunk + lines2, added: before ? 0 : count2, removed: before ? count2 : 0 };
+}
+__name(wholeFileDiff, "wholeFileDiff");
+function tooManyEdits(limits) {
+  return { kind: "too-large", reason: `diff too large (more than ${limits.maxEdits.toLocaleString("en-US")} lines differ)` };
+}
+__name(tooManyEdits, "tooManyEdits");
 function lineCount(content) {
   if (content === "") return 0;
   const newlines = content.split("\n").length - 1;
@@ -47865,8 +47889,30 @@ var LocalGitWriter = class {
     __name(this, "LocalGitWriter");
   }
   git;
-  async readTree() {
-    const head = await this.head(await this.currentBranch() ?? "HEAD");
+  /** A read started before it is asked for (see `prefetchTree`), taken by the next `readTree`. */
+  prefetched;
+  /**
+   * Starts reading the tree now, so git works while the caller renders. Safe because every commit
+   * is a compare-and-swap against the tree it planned on: a read that has gone stale conflicts.
+   * Settles (never rejects) when the read is done.
+   */
+  prefetchTree() {
+    this.prefetched ??= this.readTreeNow();
+    return this.prefetched.then(
+      () => {
+      },
+      () => {
+      }
+      // its error reaches whoever reads it
+    );
+  }
+  readTree() {
+    const prefetched = this.prefetched;
+    this.prefetched = void 0;
+    return prefetched ?? this.readTreeNow();
+  }
+  async readTreeNow() {
+    const head = await this.head("HEAD");
     const tree = /* @__PURE__ */ new Map();
     if (head === "") return { treeId: "", tree };
     const listing = (await this.git(["ls-tree", "-r", "-z", "--full-tree", head])).toString("utf8");
@@ -47900,18 +47946,18 @@ var LocalGitWriter = class {
     return blobs;
   }
   async commit(changes, message, expectedTreeId) {
-    const ref = await this.branch();
-    await this.assertClean();
-    if (await this.head(ref) !== expectedTreeId) return { kind: "conflict" };
+    const [ref, , identity] = await allInOrder([this.branch(), this.assertClean(), this.identity()]);
     const scratch = `refs/paved/apply-${process.pid}-${randomUUID()}`;
+    let landed = false;
     try {
-      const identity = await this.identity();
       await this.git(["fast-import", "--quiet", "--done"], { input: fastImportStream(scratch, changes, message, identity, expectedTreeId) });
-      const sha = (await this.git(["rev-parse", "--verify", scratch])).toString("utf8").trim();
-      const baseTree = expectedTreeId === "" ? (await this.git(["mktree"])).toString("utf8").trim() : await this.treeOf(expectedTreeId);
-      if (await this.treeOf(sha) === baseTree) return { kind: "unchanged", sha: expectedTreeId };
+      const [sha, tree, baseTree] = await this.commitAndTrees(scratch, expectedTreeId);
+      if (tree === baseTree) return { kind: "unchanged", sha: expectedTreeId };
       try {
-        await this.git(["update-ref", "-m", firstLine(message), ref, sha, expectedTreeId]);
+        await this.git(["update-ref", "-m", firstLine(message), "--stdin"], { input: `update ${ref} ${sha} ${expectedTreeId}
+delete ${scratch}
+` });
+        landed = true;
       } catch (error) {
         if (await this.head(ref) !== expectedTreeId) return { kind: "conflict" };
         throw error;
@@ -47924,12 +47970,15 @@ var LocalGitWriter = class {
       }
       return { kind: "committed", sha };
     } finally {
-      await this.git(["update-ref", "-d", scratch]).catch(() => {
+      if (!landed) await this.git(["update-ref", "-d", scratch]).catch(() => {
       });
     }
   }
-  async treeOf(commit) {
-    return (await this.git(["rev-parse", `${commit}^{tree}`])).toString("utf8").trim();
+  /** The commit fast-import left on `scratch`, its tree, and the tree of `parent` (the empty tree for ""), in one git process. */
+  async commitAndTrees(scratch, parent) {
+    const names = [scratch, `${scratch}^{tree}`, ...parent === "" ? [] : [`${parent}^{tree}`]];
+    const [sha = "", tree = "", baseTree] = (await this.git(["rev-parse", ...names])).toString("utf8").trim().split("\n");
+    return [sha, tree, baseTree ?? (await this.git(["mktree"])).toString("utf8").trim()];
   }
   async branch() {
     const branch = await this.currentBranch();
@@ -47972,13 +48021,13 @@ var LocalGitWriter = class {
       }
     }, "configured");
     const env = process.env;
+    const [name, email] = await Promise.all([configured("user.name"), configured("user.email")]);
     const defaults = [];
-    if (!await configured("user.name") && !(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME)) defaults.push("-c", "user.name=Paved");
-    if (!await configured("user.email") && !(env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) && !env.EMAIL) {
-      defaults.push("-c", "user.email=paved@localhost");
-    }
-    const ident = /* @__PURE__ */ __name(async (name) => (await this.git([...defaults, "var", name])).toString("utf8").trim(), "ident");
-    return { author: await ident("GIT_AUTHOR_IDENT"), committer: await ident("GIT_COMMITTER_IDENT") };
+    if (!name && !(env.GIT_AUTHOR_NAME && env.GIT_COMMITTER_NAME)) defaults.push("-c", "user.name=Paved");
+    if (!email && !(env.GIT_AUTHOR_EMAIL && env.GIT_COMMITTER_EMAIL) && !env.EMAIL) defaults.push("-c", "user.email=paved@localhost");
+    const ident = /* @__PURE__ */ __name(async (name2) => (await this.git([...defaults, "var", name2])).toString("utf8").trim(), "ident");
+    const [author, committer] = await Promise.all([ident("GIT_AUTHOR_IDENT"), ident("GIT_COMMITTER_IDENT")]);
+    return { author, committer };
   }
 };
 function fastImportStream(ref, changes, message, identity, parent) {
@@ -48005,6 +48054,13 @@ function fastImportPath(path) {
   return `"${path.replace(/[\\"]/g, "\\$&").replace(/\n/g, "\\n")}"`;
 }
 __name(fastImportPath, "fastImportPath");
+async function allInOrder(promises) {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result2) => result2.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((result2) => result2.value);
+}
+__name(allInOrder, "allInOrder");
 function firstLine(message) {
   return message.split("\n", 1)[0] ?? "paved";
 }
@@ -48520,6 +48576,8 @@ async function preparePlan(command, io, values, manifestArg) {
   }
   const gitops = resolve3(io.cwd, values.gitops);
   await requireTopLevel(gitops);
+  const writer = new LocalGitWriter(gitops);
+  void writer.prefetchTree();
   const manifestPath = manifestArg ?? DEFAULT_MANIFEST;
   const file = displayPath(io, manifestPath);
   const source = { ...await sourceOf(command, io, manifestPath, values.source), ...sourceIdOption(command, values["source-id"]) };
@@ -48535,7 +48593,7 @@ async function preparePlan(command, io, values, manifestArg) {
   const desired = desiredState(text4, file, config2, source, templates, options, configDocument);
   const bound = plannerForDesired(desired, { source, config: config2, manifestText: text4, manifestFile: file });
   const deploy2 = { text: text4, manifestFile: resolve3(io.cwd, manifestPath), config: config2, templates, renderOptions: options };
-  return { desired, planner: bound, writer: new LocalGitWriter(gitops), source, file, gitops, deploy: deploy2 };
+  return { desired, planner: bound, writer, source, file, gitops, deploy: deploy2 };
 }
 __name(preparePlan, "preparePlan");
 async function readManifest(command, io, manifestPath) {

@@ -75337,16 +75337,16 @@ function unifiedDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
   if (longest > limits.maxLines) {
     return { kind: "too-large", reason: `diff too large (${longest.toLocaleString("en-US")} lines)` };
   }
+  if (!before || !after) return wholeFileDiff(path, before, after, limits);
+  return myersDiff(path, before, after, limits);
+}
+__name(unifiedDiff, "unifiedDiff");
+function myersDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
   const patch = structuredPatch(path, path, before ?? "", after ?? "", void 0, void 0, {
     context: limits.context,
     maxEditLength: limits.maxEdits
   });
-  if (!patch) {
-    return {
-      kind: "too-large",
-      reason: `diff too large (more than ${limits.maxEdits.toLocaleString("en-US")} lines differ)`
-    };
-  }
+  if (!patch) return tooManyEdits(limits);
   const out = [];
   let added = 0;
   let removed = 0;
@@ -75366,7 +75366,31 @@ function unifiedDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
 `;
   return { kind: "diff", text: text2 === "" ? "" : header + text2, added, removed };
 }
-__name(unifiedDiff, "unifiedDiff");
+__name(myersDiff, "myersDiff");
+function wholeFileDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
+  const content = before || after || "";
+  const count2 = lineCount(content);
+  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
++++ ${after === null ? "/dev/null" : `b/${path}`}
+`;
+  if (count2 === 0) return { kind: "diff", text: "", added: 0, removed: 0 };
+  if (count2 > limits.maxEdits) return tooManyEdits(limits);
+  const sign2 = before ? "-" : "+";
+  const body = content.endsWith("\n") ? content.slice(0, -1) : content;
+  const lines2 = `${sign2}${body.split("\n").join(`
+${sign2}`)}
+${content.endsWith("\n") ? "" : `${NO_NEWLINE}
+`}`;
+  const hunk = before ? `@@ -${range(1, count2)} +0,0 @@
+` : `@@ -0,0 +${range(1, count2)} @@
+`;
+  return { kind: "diff", text: header + hunk + lines2, added: before ? 0 : count2, removed: before ? count2 : 0 };
+}
+__name(wholeFileDiff, "wholeFileDiff");
+function tooManyEdits(limits) {
+  return { kind: "too-large", reason: `diff too large (more than ${limits.maxEdits.toLocaleString("en-US")} lines differ)` };
+}
+__name(tooManyEdits, "tooManyEdits");
 function lineCount(content) {
   if (content === "") return 0;
   const newlines = content.split("\n").length - 1;
