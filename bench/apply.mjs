@@ -8,6 +8,9 @@
  * writing the objects and the commit costs at least), and that plus `git reset --hard` (a work tree
  * that shows them, which `paved apply` also leaves). Medians over the runs, after one warm-up each.
  *
+ * Nothing is deleted until the end: removing thousands of files just before a run slows the next
+ * run's writes on some disks (discard), and would fall on whichever is timed first.
+ *
  * Where an apply's time goes: `paved plan` of the same manifest into the same kind of repository
  * (everything but the write), and, in one more apply per run traced with git's own TRACE2 events,
  * the wall time during which at least one git process ran (the rest is Node: start, load, plan).
@@ -129,9 +132,6 @@ try {
       withCheckouts.push(importMs + checkoutMs);
       nodes.push(nodeMs);
     }
-    rmSync(gitops, { recursive: true, force: true });
-    rmSync(traced, { recursive: true, force: true });
-    rmSync(imported, { recursive: true, force: true });
   }
   process.stdout.write(
     `${JSON.stringify({

@@ -73,7 +73,7 @@ export function wholeFileDiff(path: string, before: string | null, after: string
   if (count > limits.maxEdits) return tooManyEdits(limits);
   const sign = before ? "-" : "+";
   const body = content.endsWith("\n") ? content.slice(0, -1) : content;
-  const lines = `${sign}${body.split("\n").join(`\n${sign}`)}\n${content.endsWith("\n") ? "" : `${NO_NEWLINE}\n`}`;
+  const lines = `${sign}${body.replaceAll("\n", `\n${sign}`)}\n${content.endsWith("\n") ? "" : `${NO_NEWLINE}\n`}`;
   const hunk = before ? `@@ -${range(1, count)} +0,0 @@\n` : `@@ -0,0 +${range(1, count)} @@\n`;
   return { kind: "diff", text: header + hunk + lines, added: before ? 0 : count, removed: before ? count : 0 };
 }
@@ -85,7 +85,8 @@ function tooManyEdits(limits: DiffLimits): DiffResult {
 /** Lines as git counts them: a last line without a newline still counts. */
 function lineCount(content: string): number {
   if (content === "") return 0;
-  const newlines = content.split("\n").length - 1;
+  let newlines = 0;
+  for (let at = content.indexOf("\n"); at !== -1; at = content.indexOf("\n", at + 1)) newlines++;
   return content.endsWith("\n") ? newlines : newlines + 1;
 }
 
