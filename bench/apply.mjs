@@ -8,8 +8,9 @@
  * writing the objects and the commit costs at least), and that plus `git reset --hard` (a work tree
  * that shows them, which `paved apply` also leaves). Medians over the runs, after one warm-up each.
  *
- * Nothing is deleted until the end: removing thousands of files just before a run slows the next
- * run's writes on some disks (discard), and would fall on whichever is timed first.
+ * Nothing is deleted until the end, the disk is synced before each timed write, and which of apply
+ * and floor goes first alternates: removing or writing thousands of files just before a run slows
+ * its writes on some disks (discard, writeback), and would fall on whichever is timed next.
  *
  * Where an apply's time goes: `paved plan` of the same manifest into the same kind of repository
  * (everything but the write), and, in one more apply per run traced with git's own TRACE2 events,
@@ -37,6 +38,11 @@ function timed(command, args, options = {}) {
   const ms = Number(process.hrtime.bigint() - at) / 1e6;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
   return ms;
+}
+
+/** Lets the disk finish what earlier writes and deletions queued (writeback, discards) before a timed write. */
+function settle() {
+  execFileSync("sync");
 }
 
 let repositories = 0;
@@ -112,16 +118,28 @@ try {
   const withCheckouts = [];
   const nodes = [];
   for (let i = 0; i <= runs; i++) {
-    const gitops = freshRepository();
-    const planMs = paved("plan", gitops);
-    const ms = paved("apply", gitops);
-    const traced = freshRepository();
+    const [gitops, traced, imported] = [freshRepository(), freshRepository(), freshRepository()];
     const trace = join(scratch, `trace-${i}.json`);
-    paved("apply", traced, { GIT_TRACE2_EVENT: trace });
-    const gitMs = gitWallMs(readFileSync(trace, "utf8"));
-    const imported = freshRepository();
-    const importMs = timed("git", ["-C", imported, "fast-import", "--quiet"], { input: stream });
-    const checkoutMs = timed("git", ["-C", imported, "reset", "--hard", "-q"]);
+    const measure = {
+      paved() {
+        const planMs = paved("plan", gitops);
+        settle();
+        const applyMs = paved("apply", gitops);
+        settle();
+        paved("apply", traced, { GIT_TRACE2_EVENT: trace });
+        return { planMs, applyMs, gitMs: gitWallMs(readFileSync(trace, "utf8")) };
+      },
+      floor() {
+        settle();
+        const importMs = timed("git", ["-C", imported, "fast-import", "--quiet"], { input: stream });
+        const checkoutMs = timed("git", ["-C", imported, "reset", "--hard", "-q"]);
+        return { importMs, checkoutMs };
+      },
+    };
+    // Alternating which goes first, so neither always meets the disk as the other left it.
+    const first = i % 2 === 0 ? measure.paved() : measure.floor();
+    const second = i % 2 === 0 ? measure.floor() : measure.paved();
+    const { planMs, applyMs: ms, gitMs, importMs, checkoutMs } = { ...first, ...second };
     const nodeMs = timed(process.execPath, ["-e", ""]);
     if (i > 0) {
       // The first of each warms the file cache.
