@@ -27,7 +27,7 @@ import { defaultTemplates } from "../dist/render/index.js";
 import { CONFIG_TEXT, SIZES, sourceOf, teamManifest } from "./fixtures.mjs";
 import { median } from "./stats.mjs";
 
-const runs = Number(process.argv[2]) || 3;
+const runs = Number(process.argv[2]) || 5;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const size = SIZES[100];
 const scratch = mkdtempSync(join(tmpdir(), "paved-bench-"));
