@@ -47154,7 +47154,7 @@ function wholeFileDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
   if (count2 > limits.maxEdits) return tooManyEdits(limits);
   const sign = before ? "-" : "+";
   const body = content.endsWith("\n") ? content.slice(0, -1) : content;
-  const lines2 = `${sign}${body.split("\n").join(`
+  const lines2 = `${sign}${body.replaceAll("\n", `
 ${sign}`)}
 ${content.endsWith("\n") ? "" : `${NO_NEWLINE}
 `}`;
@@ -47170,7 +47170,8 @@ function tooManyEdits(limits) {
 __name(tooManyEdits, "tooManyEdits");
 function lineCount(content) {
   if (content === "") return 0;
-  const newlines = content.split("\n").length - 1;
+  let newlines = 0;
+  for (let at = content.indexOf("\n"); at !== -1; at = content.indexOf("\n", at + 1)) newlines++;
   return content.endsWith("\n") ? newlines : newlines + 1;
 }
 __name(lineCount, "lineCount");
