@@ -15,7 +15,7 @@ import { markdownComment, PLAN_MARKER } from "../report/markdown.js";
 import { approvalRules, approvingOwner, evaluateApprovals } from "../github/approvals.js";
 import { finishCheck, failCheck, startCheck } from "../github/paved-check.js";
 import { parseRepo, sourceOf, type GitHub, type Repo } from "../github/client.js";
-import { headOf } from "../github/find-pull-request.js";
+import { headOf, isOpenAtHead } from "../github/find-pull-request.js";
 import { keyedLock } from "../github/keyed-lock.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { readFileAt } from "../github/read-file.js";
@@ -250,12 +250,6 @@ async function planAgainstGitOps(
       : await computeDesired({ manifestText: base.text, file: manifestPath, config, source: { ...repository, sha: base.sha }, templates: settings.templates, options: settings.renderOptions, configDocument: settings.configDocument });
   const blobs = await readPlanBlobs(writer, bound, snapshot, baseDesired ? verifiedBlobs(baseDesired, snapshot.tree) : new Map());
   return bound.plan(snapshot, blobs);
-}
-
-/** Whether the pull request is still open with this head commit (a plan comment for any other is outdated). */
-async function isOpenAtHead(gh: GitHub, repo: Repo, number: number, headSha: string): Promise<boolean> {
-  const { data } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number });
-  return data.state === "open" && data.head.sha === headSha;
 }
 
 interface OpenPull {

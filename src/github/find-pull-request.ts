@@ -24,6 +24,12 @@ export async function findPullRequestForHead(gh: GitHub, repo: Repo, headSha: st
   return pr ? { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, baseRef: pr.base.ref, head: headOf(pr, repo) } : null;
 }
 
+/** Whether the pull request is still open with this head commit: what a job for an older head must not overwrite (a plan comment, a preview). */
+export async function isOpenAtHead(gh: GitHub, repo: Repo, number: number, headSha: string): Promise<boolean> {
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number });
+  return data.state === "open" && data.head.sha === headSha;
+}
+
 export interface MergedPullRequest {
   number: number;
   /** The pull request's final head: approvals count only for it. */
