@@ -9,8 +9,10 @@ import { previewWrites, type PreviewEdit } from "../previews/changes.js";
 import { listPreviews, recordPaths, type PreviewRecord } from "../previews/record.js";
 import { defaultBackoff } from "./apply.js";
 
-/** One decision over one snapshot: what to do, given the open previews (null: nothing to commit). */
-export type PreviewDecision = (records: PreviewRecord[], snapshot: TreeSnapshot) => { edit: PreviewEdit; message: string } | null;
+type PreviewChoice = { edit: PreviewEdit; message: string } | null;
+
+/** One decision over one snapshot: what to do, given the open previews (null: nothing to commit). It may ask GitHub first. */
+export type PreviewDecision = (records: PreviewRecord[], snapshot: TreeSnapshot) => PreviewChoice | Promise<PreviewChoice>;
 
 export type PreviewCommit =
   | { status: "committed"; sha: string; records: PreviewRecord[]; edit: PreviewEdit }
@@ -23,7 +25,7 @@ export async function commitPreviews(writer: GitOpsWriter, config: ResolvedConfi
     const snapshot = await writer.readTree();
     const records = await writer.readBlobs(recordPaths(snapshot.tree.keys(), config.gitops.directory), snapshot);
     const open = listPreviews(records, config.gitops.directory);
-    const decision = decide(open, snapshot);
+    const decision = await decide(open, snapshot);
     if (!decision) return { status: "unchanged", records: open };
     const writes = previewWrites(snapshot, records, decision.edit, config);
     if (writes.length === 0) return { status: "unchanged", records: open, edit: decision.edit };

@@ -13,11 +13,13 @@ import { deploymentsBlock, type EnvironmentStatus } from "../report/environment-
 import { GitHubWriter } from "../gitops/github.js";
 import type { PreviewEdit } from "../previews/changes.js";
 import { commitPreviews } from "./preview-commit.js";
-import { isExpired, previewDir, type PreviewRecord } from "../previews/record.js";
+import { isExpired, previewDir, recordPath, type PreviewRecord } from "../previews/record.js";
+import type { TreeSnapshot } from "../plan/types.js";
 import { renderPreview, type PreviewRender, type PreviewUnit } from "../previews/render.js";
 import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "../github/client.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { codeSpan, markdownMessage } from "../report/escape.js";
+import { isOpenAtHead } from "../github/find-pull-request.js";
 import { readFileAt } from "../github/read-file.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 import { webRoot } from "../github/web-links.js";
@@ -54,6 +56,8 @@ export interface PreviewTarget {
 export type PreviewOutcome =
   | { status: "skipped"; reason: string }
   | { status: "refused"; reason: string }
+  /** The pull request is closed or has moved on from this job's head (a late delivery): nothing was written. */
+  | { status: "superseded" }
   | { status: "written"; record: PreviewRecord; swept: PreviewRecord[] }
   | { status: "removed"; swept: PreviewRecord[] }
   | { status: "unchanged"; swept: PreviewRecord[] };
@@ -109,8 +113,10 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   let written: PreviewRecord | undefined;
   let units: PreviewUnit[] = [];
   let pinnedPush = false;
+  let superseded = false;
   const owned = (r: PreviewRecord) => r.repositoryId === String(target.repositoryId) && r.number === target.number;
-  const result = await commitPreviews(writer, config, (records) => {
+  const atOurHead = headGuard(gh, target, config.gitops.directory);
+  const result = await commitPreviews(writer, config, async (records, snapshot) => {
     const mine = records.find(owned);
     swept = records.filter((r) => !owned(r) && isExpired(r, target.now, previews.ttlMs));
     const edit: PreviewEdit = { write: [], remove: swept.map((r) => previewDir(config.gitops.directory, r.owner, r.repositoryId, r.number)) };
@@ -129,6 +135,9 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
         refusal = `the organisation already has ${others.length} previews, the most \`previews.maxPerOrg\` allows: ${holders(others)}.`;
       } else if (sameNamespace) {
         refusal = `namespace \`${sameNamespace.namespace}\` is already the preview of ${sameNamespace.repository}#${sameNamespace.number}; the platform team can make \`previews.namespace\` tell repositories apart.`;
+      } else if (!(await atOurHead(mine, snapshot))) {
+        superseded = true;
+        return null;
       } else {
         // Every rendered push restarts the TTL (the record's pushedAt).
         written = next.record;
@@ -143,6 +152,10 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
     return { edit, message: commitMessage(target, trigger, written, swept, units) };
   });
   if (result.status === "conflict") throw new Error("the GitOps branch kept moving; the preview will be retried");
+  if (superseded) {
+    target.log.info({ number: target.number, headSha: target.headSha }, "preview not written: the pull request is closed or no longer at this head");
+    return { status: "superseded" };
+  }
 
   for (const record of swept) await deactivate(gh, parseRepo(record.repository), record.number, "its TTL passed without a push").catch(() => undefined);
   if (refusal) return refuse(gh, target, refusal);
@@ -159,7 +172,7 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   }
   const kept = result.records.find(owned);
   if (stale && kept) {
-    await comment(gh, target, staleBody(kept, target.headSha, stale, config));
+    await comment(gh, target, staleBody(kept, target.headSha, stale, config), { whileAtHead: true });
     return { status: "unchanged", swept };
   }
   if (pinnedPush) {
@@ -167,6 +180,24 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
     await comment(gh, target, `The preview stays at ${pinned.slice(0, 7)}: this pull request comes from a fork, and a new push needs someone with write access to comment \`/paved preview\` again.`);
   }
   return { status: "unchanged", swept };
+}
+
+/**
+ * Whether this job may write its head's preview: GitHub says the pull request is open at that head,
+ * and nobody wrote the pull request's record since GitHub said so. The record's blob (or its absence)
+ * is taken from a tree read *before* the question, so a record a newer head's job wrote after the
+ * answer has another blob: then GitHub is asked again, with the tree just read. A record of our own
+ * head is no rollback whoever wrote it. One GET per preview written; another only after such a race.
+ */
+function headGuard(gh: GitHub, target: PreviewTarget, directory: string): (mine: PreviewRecord | undefined, snapshot: TreeSnapshot) => Promise<boolean> {
+  let confirmed: { record: string | undefined } | undefined;
+  return async (mine, snapshot) => {
+    const record = mine ? snapshot.tree.get(recordPath(previewDir(directory, mine.owner, mine.repositoryId, mine.number))) : undefined;
+    if (confirmed && (confirmed.record === record || mine?.headSha === target.headSha)) return true;
+    if (!(await isOpenAtHead(gh, target.repo, target.number, target.headSha))) return false;
+    confirmed = { record };
+    return true;
+  };
 }
 
 function holders(records: PreviewRecord[]): string {
@@ -183,12 +214,16 @@ function commitMessage(target: PreviewTarget, trigger: PreviewTrigger, written: 
 
 async function refuse(gh: GitHub, target: PreviewTarget, reason: string): Promise<PreviewOutcome> {
   target.log.info({ number: target.number, reason }, "preview refused");
-  await comment(gh, target, `No preview: ${reason}`);
+  await comment(gh, target, `No preview: ${reason}`, { whileAtHead: true });
   return { status: "refused", reason };
 }
 
-async function comment(gh: GitHub, target: PreviewTarget, body: string): Promise<void> {
-  await upsertStickyComment(gh, target.repo, target.number, PREVIEW_MARKER, `${PREVIEW_MARKER}\n### Paved preview\n\n${body}\n`, { author: target.author });
+/** `whileAtHead`: a comment about this job's head, which a late job must not write over a newer head's (it writes nothing then). */
+async function comment(gh: GitHub, target: PreviewTarget, body: string, options: { whileAtHead?: boolean } = {}): Promise<void> {
+  await upsertStickyComment(gh, target.repo, target.number, PREVIEW_MARKER, `${PREVIEW_MARKER}\n### Paved preview\n\n${body}\n`, {
+    author: target.author,
+    ...(options.whileAtHead ? { current: () => isOpenAtHead(gh, target.repo, target.number, target.headSha) } : {}),
+  });
 }
 
 function previewBody(record: PreviewRecord, config: ResolvedConfig, deployment: EnvironmentStatus | undefined): string {

@@ -264,3 +264,139 @@ describe("previews over time", () => {
   });
 });
 
+
+describe("previews and late deliveries", () => {
+  const dirOf = (number: number) => `previews/payments/${fake.repoState(APP_REPO).id}-${number}`;
+  const recordOf = (number: number) => load(fake.readTree(GITOPS)[`${dirOf(number)}/preview.yaml`]!) as Record<string, unknown>;
+  const renderedApi = (number: number) => fake.readTree(GITOPS)[`${dirOf(number)}/pr-${number}/payments-pr-${number}/api/manifests/deployment.yaml`]!;
+  const previewDeploymentsAt = (sha: string) => fake.deployments(APP_REPO).filter((d) => d.environment.startsWith("preview/") && d.sha === sha);
+
+  /** A push to the pull request's branch: GitHub's pull request moves to it. */
+  function push(number: number, manifest: string): string {
+    const sha = fake.commit(APP_REPO, "feature", { files: { "platform.yaml": manifest } });
+    fake.pull(APP_REPO, number).head.sha = sha;
+    return sha;
+  }
+
+  it("pushes in order update the preview; a late delivery for the older head, after the newer one's preview, changes nothing", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    const lateSynchronize = labelled(pr.number, "synchronize");
+    const lateLabel = labelled(pr.number, "labeled", "paved:preview");
+    const lateKeep = labelled(pr.number, "labeled", "paved:keep", ["paved:preview", "paved:keep"]);
+    expect(recordOf(pr.number).headSha).toBe(pr.headSha);
+
+    const b = push(pr.number, EXAMPLE_MANIFEST.replace("LOG_LEVEL: info", "LOG_LEVEL: debug"));
+    await deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+    expect(recordOf(pr.number).headSha).toBe(b);
+    expect(renderedApi(pr.number)).toContain('value: "debug"');
+    const deploymentsAtA = previewDeploymentsAt(pr.headSha).length;
+
+    // Redelivered after an outage: the same pull request, its old head A.
+    for (const late of [lateSynchronize, lateLabel, lateKeep]) await deliver(probot, "pull_request", late);
+    expect(recordOf(pr.number)).toMatchObject({ headSha: b, keep: false });
+    expect(renderedApi(pr.number)).toContain('value: "debug"');
+    expect(previewDeploymentsAt(pr.headSha)).toHaveLength(deploymentsAtA);
+    expect(stickyBody(pr.number)).toContain(`Preview of ${b.slice(0, 7)}`);
+  });
+
+  it("a job for the older head that checked before the push cannot commit over the newer head's preview", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    const a = push(pr.number, EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 3"));
+    let b = "";
+    // Right before A's commit lands, B is pushed and its whole job runs: A's commit then finds the branch moved.
+    fake.beforeRefUpdate(
+      GITOPS,
+      async () => {
+        b = push(pr.number, EXAMPLE_MANIFEST.replace("LOG_LEVEL: info", "LOG_LEVEL: debug"));
+        await deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+      },
+      { times: 1 },
+    );
+    await deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+    expect(b).not.toBe("");
+    expect(recordOf(pr.number).headSha).toBe(b);
+    expect(renderedApi(pr.number)).toContain('value: "debug"');
+    expect(previewDeploymentsAt(a)).toEqual([]);
+    expect(stickyBody(pr.number)).toContain(`Preview of ${b.slice(0, 7)}`);
+  });
+
+  it("the newer head's job, which read the tree before the older head's commit landed, still writes its preview over it", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    const a = push(pr.number, EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 3"));
+    let b = "";
+    let newer: Promise<string> | undefined;
+    let olderCommitted!: () => void;
+    const olderDone = new Promise<void>((resolve) => (olderCommitted = resolve));
+    // A's job has confirmed head A; B is pushed and B's job runs up to its commit, which waits until A's has landed.
+    fake.beforeRefUpdate(
+      GITOPS,
+      () =>
+        new Promise<void>((newerAtCommit) => {
+          b = push(pr.number, EXAMPLE_MANIFEST.replace("LOG_LEVEL: info", "LOG_LEVEL: debug"));
+          fake.beforeRefUpdate(GITOPS, () => (newerAtCommit(), olderDone), { times: 1 });
+          newer = deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+        }),
+      { times: 1 },
+    );
+    await deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+    expect(recordOf(pr.number).headSha).toBe(a);
+    olderCommitted();
+    await newer;
+    expect(recordOf(pr.number).headSha).toBe(b);
+    expect(renderedApi(pr.number)).toContain('value: "debug"');
+    expect(stickyBody(pr.number)).toContain(`Preview of ${b.slice(0, 7)}`);
+  });
+
+  it("a late delivery for a head that did not render leaves the newer head's comment alone", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    push(pr.number, EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: many"));
+    const lateBroken = labelled(pr.number, "synchronize");
+    await deliver(probot, "pull_request", lateBroken);
+    expect(stickyBody(pr.number)).toContain("is not previewed");
+    const b = push(pr.number, EXAMPLE_MANIFEST.replace("LOG_LEVEL: info", "LOG_LEVEL: debug"));
+    await deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+    const comment = stickyBody(pr.number);
+    expect(comment).toContain(`Preview of ${b.slice(0, 7)}`);
+
+    await deliver(probot, "pull_request", lateBroken);
+    expect(recordOf(pr.number).headSha).toBe(b);
+    expect(stickyBody(pr.number)).toBe(comment);
+  });
+
+  it("a fork's `/paved preview` handled at A does not replace the preview a writer asked for at B meanwhile", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addRepo("mallory/payments", { files: { "README.md": "fork\n" } });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { fork: "mallory/payments" });
+    fake.addCollaborator(APP_REPO, "maintainer", "write");
+    const ask = (number: number) => {
+      const comment = fake.addComment(APP_REPO, number, "/paved preview", "maintainer");
+      return deliver(probot, "issue_comment", commentPayload(fake, number, { id: comment.id, body: "/paved preview", user: "maintainer" }));
+    };
+    let b = "";
+    fake.beforeRefUpdate(
+      GITOPS,
+      async () => {
+        b = push(pr.number, EXAMPLE_MANIFEST.replace("LOG_LEVEL: info", "LOG_LEVEL: debug"));
+        await ask(pr.number);
+      },
+      { times: 1 },
+    );
+    await ask(pr.number);
+    expect(recordOf(pr.number)).toMatchObject({ headSha: b, pinned: b });
+    expect(renderedApi(pr.number)).toContain('value: "debug"');
+    expect(previewDeploymentsAt(pr.headSha)).toEqual([]);
+    expect(stickyBody(pr.number)).toContain(`Preview of ${b.slice(0, 7)} (pinned`);
+
+    // Asked again later, at B: still B's, pinned.
+    await ask(pr.number);
+    expect(recordOf(pr.number)).toMatchObject({ headSha: b, pinned: b });
+  });
+});
