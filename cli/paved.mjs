@@ -51524,7 +51524,7 @@ async function commitPreviews(writer, config2, decide2, attempts = 5) {
     const snapshot = await writer.readTree();
     const records = await writer.readBlobs(recordPaths(snapshot.tree.keys(), config2.gitops.directory), snapshot);
     const open = listPreviews(records, config2.gitops.directory);
-    const decision = decide2(open, snapshot);
+    const decision = await decide2(open, snapshot);
     if (!decision) return { status: "unchanged", records: open };
     const writes = previewWrites(snapshot, records, decision.edit, config2);
     if (writes.length === 0) return { status: "unchanged", records: open, edit: decision.edit };

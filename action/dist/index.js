@@ -59600,6 +59600,11 @@ var GitOpsUnreachableError = class extends Error {
 };
 
 // src/github/find-pull-request.ts
+async function isOpenAtHead(gh, repo, number, headSha) {
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number });
+  return data.state === "open" && data.head.sha === headSha;
+}
+__name(isOpenAtHead, "isOpenAtHead");
 async function findMergedPullRequest(gh, repo, commitSha, defaultBranch) {
   const pulls = await gh.paginate("GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls", { ...repo, commit_sha: commitSha, per_page: 100 });
   const merged = pulls.find((p) => p.merged_at && p.merge_commit_sha === commitSha && p.base.ref === defaultBranch);
@@ -76985,11 +76990,6 @@ async function planAgainstGitOps(gh, settings, manifest, manifestPath, source, c
   return bound.plan(snapshot, blobs);
 }
 __name(planAgainstGitOps, "planAgainstGitOps");
-async function isOpenAtHead(gh, repo, number, headSha) {
-  const { data } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number });
-  return data.state === "open" && data.head.sha === headSha;
-}
-__name(isOpenAtHead, "isOpenAtHead");
 async function replanPullRequestsInto(gh, branch, common2) {
   const { repo } = common2;
   const open2 = await gh.paginate("GET /repos/{owner}/{repo}/pulls", { ...repo, state: "open", base: branch, per_page: 100 });
