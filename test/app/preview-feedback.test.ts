@@ -33,6 +33,7 @@ afterEach(() => {
 useApp((app) => ({ fake, probot, url } = { ...app, url: `${app.url}/api/argocd/events` }), { http: true });
 
 function labelled(number: number, action: string, label?: string) {
+  fake.pull(APP_REPO, number).labels = ["paved:preview"];
   const payload = pullRequestPayload(fake, number, action === "synchronize" ? "synchronize" : "opened");
   payload.action = action;
   payload.pull_request.labels = [{ id: 1, node_id: "L1", url: "", name: "paved:preview", color: "ededed", default: false, description: null }];

@@ -19,7 +19,9 @@ let probot: Probot;
 
 useApp((app) => ({ fake, probot } = app));
 
+/** A pull request event sent once GitHub's labels are `labels` (one built now and delivered later is a late delivery). */
 function labelled(number: number, action: string, label?: string, labels: string[] = ["paved:preview"]) {
+  fake.pull(APP_REPO, number).labels = [...labels];
   const payload = pullRequestPayload(fake, number, action === "synchronize" ? "synchronize" : "opened");
   payload.action = action;
   payload.pull_request.labels = labels.map((name, i) => ({ id: i + 1, node_id: `L${i}`, url: "", name, color: "ededed", default: false, description: null }));
@@ -121,8 +123,9 @@ describe("previews", () => {
     expect(stickyBody(pr.number)).toContain("fork");
 
     fake.addCollaborator(APP_REPO, "maintainer", "write");
-    const comment = fake.addComment(APP_REPO, pr.number, "/paved preview", "maintainer");
-    await deliver(probot, "issue_comment", commentPayload(fake, pr.number, { id: comment.id, body: "/paved preview", user: "maintainer" }));
+    const ask = `/paved preview ${pr.headSha.slice(0, 7)}`;
+    const comment = fake.addComment(APP_REPO, pr.number, ask, "maintainer");
+    await deliver(probot, "issue_comment", commentPayload(fake, pr.number, { id: comment.id, body: ask, user: "maintainer" }));
     const dir = `previews/payments/${fake.repoState(APP_REPO).id}-${pr.number}`;
     const record = load(fake.readTree(GITOPS)[`${dir}/preview.yaml`]!) as Record<string, unknown>;
     expect(record.pinned).toBe(pr.headSha);
@@ -223,8 +226,9 @@ describe("previews over time", () => {
     fake.addRepo("mallory/payments", { files: { "README.md": "fork\n" } });
     const fork = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { fork: "mallory/payments", branch: "f" });
     fake.addCollaborator(APP_REPO, "maintainer", "write");
-    const ask = fake.addComment(APP_REPO, fork.number, "/paved preview", "maintainer");
-    await deliver(probot, "issue_comment", commentPayload(fake, fork.number, { id: ask.id, body: "/paved preview", user: "maintainer" }));
+    const body = `/paved preview ${fork.headSha}`;
+    const ask = fake.addComment(APP_REPO, fork.number, body, "maintainer");
+    await deliver(probot, "issue_comment", commentPayload(fake, fork.number, { id: ask.id, body, user: "maintainer" }));
     const forkFiles = Object.fromEntries(previewFiles(fork.number).filter((p) => !p.endsWith("/preview.yaml")).map((p) => [p, fake.readTree(GITOPS)[p]]));
     await deliver(probot, "pull_request", labelled(fork.number, "labeled", "paved:keep", ["paved:preview", "paved:keep"]));
     expect(recordOf(fork.number)).toMatchObject({ keep: true, pinned: fork.headSha, headSha: fork.headSha });
@@ -376,9 +380,11 @@ describe("previews and late deliveries", () => {
     fake.addRepo("mallory/payments", { files: { "README.md": "fork\n" } });
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { fork: "mallory/payments" });
     fake.addCollaborator(APP_REPO, "maintainer", "write");
+    /** The writer names the head they read: the pull request's at the time of asking. */
     const ask = (number: number) => {
-      const comment = fake.addComment(APP_REPO, number, "/paved preview", "maintainer");
-      return deliver(probot, "issue_comment", commentPayload(fake, number, { id: comment.id, body: "/paved preview", user: "maintainer" }));
+      const body = `/paved preview ${fake.pull(APP_REPO, number).head.sha.slice(0, 7)}`;
+      const comment = fake.addComment(APP_REPO, number, body, "maintainer");
+      return deliver(probot, "issue_comment", commentPayload(fake, number, { id: comment.id, body, user: "maintainer" }));
     };
     let b = "";
     fake.beforeRefUpdate(
@@ -398,5 +404,175 @@ describe("previews and late deliveries", () => {
     // Asked again later, at B: still B's, pinned.
     await ask(pr.number);
     expect(recordOf(pr.number)).toMatchObject({ headSha: b, pinned: b });
+  });
+});
+
+describe("`/paved preview <sha>`: the writer names the commit they reviewed", () => {
+  const dirOf = (number: number) => `previews/payments/${fake.repoState(APP_REPO).id}-${number}`;
+  const recordOf = (number: number) => load(fake.readTree(GITOPS)[`${dirOf(number)}/preview.yaml`]!) as Record<string, unknown>;
+  const short = (sha: string) => sha.slice(0, 7);
+
+  function forkPull(): { number: number; headSha: string } {
+    fake.addRepo("mallory/payments", { files: { "README.md": "fork\n" } });
+    return openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { fork: "mallory/payments" });
+  }
+
+  async function ask(number: number, body: string, user = "maintainer"): Promise<void> {
+    const comment = fake.addComment(APP_REPO, number, body, user);
+    await deliver(probot, "issue_comment", commentPayload(fake, number, { id: comment.id, body, user }));
+  }
+
+  /** Paved's answers to preview commands: reply comments quoting the command. */
+  const replies = (number: number) => fake.comments(APP_REPO, number).filter((c) => c.body.startsWith("> /paved preview")).map((c) => c.body);
+
+  function push(number: number, manifest: string): string {
+    const sha = fake.commit(APP_REPO, "feature", { files: { "platform.yaml": manifest } });
+    fake.pull(APP_REPO, number).head.sha = sha;
+    return sha;
+  }
+
+  it("a bare `/paved preview` on a fork writes nothing and answers with the command naming the head, to check first", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addCollaborator(APP_REPO, "maintainer", "write");
+    const pr = forkPull();
+    await ask(pr.number, "/paved preview");
+    expect(previewFiles(pr.number)).toEqual([]);
+    expect(stickyBody(pr.number)).not.toContain("Preview of");
+    const [reply, ...more] = replies(pr.number);
+    expect(more).toEqual([]);
+    expect(reply).toContain(`/paved preview ${short(pr.headSha)}`);
+    expect(reply).toContain("fork");
+    expect(reply).toContain("reviewed");
+  });
+
+  it("a fork's current head, named by a prefix, is previewed and pinned to the whole sha; a later push leaves it there", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addCollaborator(APP_REPO, "maintainer", "write");
+    const pr = forkPull();
+    await ask(pr.number, `Reviewed, looks safe.\n/paved preview ${short(pr.headSha)}`);
+    expect(recordOf(pr.number)).toMatchObject({ headSha: pr.headSha, pinned: pr.headSha });
+    expect(stickyBody(pr.number)).toContain(`Preview of ${short(pr.headSha)} (pinned`);
+    expect(replies(pr.number)).toEqual([]);
+
+    const pushed = push(pr.number, EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 9"));
+    await deliver(probot, "pull_request", labelled(pr.number, "synchronize", undefined, []));
+    expect(recordOf(pr.number)).toMatchObject({ headSha: pr.headSha, pinned: pr.headSha });
+    expect(stickyBody(pr.number)).toContain(`The preview stays at ${short(pr.headSha)}`);
+    expect(stickyBody(pr.number)).not.toContain(short(pushed));
+  });
+
+  it("a fork's commit named after the fork pushed again is refused, naming both commits, and nothing is written", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addCollaborator(APP_REPO, "maintainer", "write");
+    const pr = forkPull();
+    // The writer reviewed A; the fork pushed B before Paved handled the comment.
+    const b = push(pr.number, EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 9"));
+    await ask(pr.number, `/paved preview ${pr.headSha}`);
+    expect(previewFiles(pr.number)).toEqual([]);
+    const [reply] = replies(pr.number);
+    expect(reply).toContain(short(pr.headSha));
+    expect(reply).toContain(short(b));
+    expect(reply).toContain("not this pull request's head");
+    expect(fake.deployments(APP_REPO).filter((d) => d.environment.startsWith("preview/"))).toEqual([]);
+
+    await ask(pr.number, `/paved preview ${short(b)}`);
+    expect(recordOf(pr.number)).toMatchObject({ headSha: b, pinned: b });
+  });
+
+  it("on a pull request from the repository itself, a named commit must be the head too, and the preview is not pinned", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addCollaborator(APP_REPO, "maintainer", "write");
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    const a = pr.headSha;
+    const b = push(pr.number, EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 3"));
+    await ask(pr.number, `/paved preview ${short(a)}`);
+    expect(previewFiles(pr.number)).toEqual([]);
+    expect(replies(pr.number)[0]).toContain(`${short(a)}\` is not this pull request's head`);
+
+    await ask(pr.number, `/paved preview ${b.slice(0, 12)}`);
+    expect(recordOf(pr.number).headSha).toBe(b);
+    expect(recordOf(pr.number).pinned).toBeUndefined();
+    const c = push(pr.number, EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 4"));
+    await deliver(probot, "pull_request", labelled(pr.number, "synchronize", undefined, []));
+    expect(recordOf(pr.number).headSha).toBe(c);
+  });
+
+  it("an argument that is not one commit sha is answered with what is wrong, and nothing is written", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addCollaborator(APP_REPO, "maintainer", "write");
+    const pr = forkPull();
+    const head = short(pr.headSha);
+    const cases: Array<[string, string]> = [
+      [`/paved preview ${pr.headSha.slice(0, 6)}`, "at least 7"],
+      ["/paved preview main", "not a commit sha"],
+      [`/paved preview ${head.toUpperCase()}`, "lowercase"],
+      [`/paved preview ${pr.headSha}0`, "longer than a commit sha"],
+      [`/paved preview ${head} ${head}`, "one commit"],
+      [`/paved preview ${head}\n/paved preview ${"0".repeat(7)}`, "more than one"],
+    ];
+    for (const [body, why] of cases) {
+      await ask(pr.number, body);
+      const reply = replies(pr.number).at(-1) ?? "";
+      expect(reply, body).toContain(why);
+      expect(reply.startsWith(`> ${body.split("\n")[0]}`), body).toBe(true);
+    }
+    expect(replies(pr.number)).toHaveLength(cases.length);
+    expect(previewFiles(pr.number)).toEqual([]);
+
+    // Someone without write access gets the refusal reaction and no answer, whatever the argument.
+    await ask(pr.number, "/paved preview main", "stranger");
+    expect(replies(pr.number)).toHaveLength(cases.length);
+    expect(fake.comments(APP_REPO, pr.number).at(-1)!.reactions.map((r) => r.content)).toEqual(["-1"]);
+    // Not the preview command at all: no answer.
+    await ask(pr.number, `/paved previews ${head}`);
+    expect(replies(pr.number)).toHaveLength(cases.length);
+  });
+});
+
+describe("previews and late label events", () => {
+  const dirOf = (number: number) => `previews/payments/${fake.repoState(APP_REPO).id}-${number}`;
+  const recordOf = (number: number) => load(fake.readTree(GITOPS)[`${dirOf(number)}/preview.yaml`]!) as Record<string, unknown>;
+
+  it("a `labeled` delivered after the `unlabeled` that followed it does not bring the preview back", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    const lateLabeled = labelled(pr.number, "labeled", "paved:preview");
+    await deliver(probot, "pull_request", labelled(pr.number, "unlabeled", "paved:preview", []));
+    await deliver(probot, "pull_request", lateLabeled);
+    expect(previewFiles(pr.number)).toEqual([]);
+    expect(stickyBody(pr.number)).not.toContain("Preview of");
+    expect(fake.deployments(APP_REPO).filter((d) => d.environment.startsWith("preview/"))).toEqual([]);
+  });
+
+  it("an `unlabeled` delivered after the `labeled` that followed it leaves the preview", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    const lateUnlabeled = labelled(pr.number, "unlabeled", "paved:preview", []);
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    const files = previewFiles(pr.number);
+    const comment = stickyBody(pr.number);
+    await deliver(probot, "pull_request", lateUnlabeled);
+    expect(previewFiles(pr.number)).toEqual(files);
+    expect(recordOf(pr.number).headSha).toBe(pr.headSha);
+    expect(stickyBody(pr.number)).toBe(comment);
+    expect(fake.deployments(APP_REPO).find((d) => d.environment === `preview/pr-${pr.number}`)!.statuses.at(-1)!.state).toBe("queued");
+
+    // Closing still removes it: the pull request is closed, whatever its labels.
+    fake.pull(APP_REPO, pr.number).state = "closed";
+    await deliver(probot, "pull_request", labelled(pr.number, "closed"));
+    expect(previewFiles(pr.number)).toEqual([]);
+    expect(stickyBody(pr.number)).toContain("Preview removed");
+  });
+
+  it("the keep flag follows the pull request's labels now, not a late keep-label event's", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    const lateKeep = labelled(pr.number, "labeled", "paved:keep", ["paved:preview", "paved:keep"]);
+    await deliver(probot, "pull_request", labelled(pr.number, "unlabeled", "paved:keep", ["paved:preview"]));
+    await deliver(probot, "pull_request", lateKeep);
+    expect(recordOf(pr.number).keep).toBe(false);
+    expect(stickyBody(pr.number)).not.toContain("kept");
   });
 });

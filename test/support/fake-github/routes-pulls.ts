@@ -41,6 +41,7 @@ export interface AddPullInput {
   merged?: boolean;
   merge_commit_sha?: string | null;
   draft?: boolean;
+  labels?: string[];
 }
 
 export interface AddReviewInput {
@@ -78,7 +79,7 @@ export function pullJson(world: World, repo: RepoState, pr: PullState) {
     title: pr.title,
     user: world.userJson(pr.user),
     body: pr.body,
-    labels: [],
+    labels: pr.labels.map((name, i) => ({ id: i + 1, node_id: nodeId("LA", name), url: `${base}/labels/${encodeURIComponent(name)}`, name, color: "ededed", default: false, description: null })),
     milestone: null,
     created_at: pr.createdAt,
     updated_at: pr.updatedAt,
@@ -192,6 +193,7 @@ export function addPull(world: World, repo: RepoState, input: AddPullInput): Pul
     closedAt: state === "closed" ? at : null,
     head: { ref: input.head.ref, sha: headSha, repo: headRepo?.fullName ?? headRepoName },
     base: { ref: baseRef, sha: input.base?.sha ?? world.resolve(repo, `refs/heads/${baseRef}`) ?? "" },
+    labels: input.labels ?? [],
   };
   if (headRepo && headRepo !== repo) repo.store.copyFrom(headRepo.store, headSha);
   repo.refs.set(`refs/pull/${number}/head`, headSha);

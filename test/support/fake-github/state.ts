@@ -25,6 +25,8 @@ export interface PullState {
   /** `repo` is the head repository's full name (a fork when it differs from the base repository). */
   head: { ref: string; sha: string; repo: string };
   base: { ref: string; sha: string };
+  /** The label names on the pull request now (what `GET pulls/{n}` answers; a webhook payload may be older). */
+  labels: string[];
 }
 
 export interface ReviewState {
