@@ -4,8 +4,9 @@ import { runDeployCommand, type DeployCommand } from "../flows/deploy-command.js
 import { headOf } from "../github/find-pull-request.js";
 import { planPullRequest } from "../flows/pull-request-plan.js";
 import { planShell } from "./plan-shell.js";
-import { onPreviewCommand, PREVIEW_COMMAND } from "./preview.js";
+import { onPreviewCommand, type PreviewCommand } from "./preview.js";
 import { hasWriteAccess } from "../github/write-access.js";
+import { codeSpan } from "../report/escape.js";
 
 const PLAN_COMMAND = /^\/paved\s+plan\s*$/m;
 const DEPLOY_COMMAND = /^\/paved\s+(promote|rollback|hold|release)\s+([a-z0-9][a-z0-9-]*)(?:\s+([0-9a-f]{7,40}))?\s*$/m;
@@ -19,6 +20,30 @@ export function parseDeployCommand(body: string): DeployCommand | null {
   return { verb, environment, ...(commit !== undefined ? { commit } : {}) };
 }
 
+// One command per line; whatever follows `preview` is its argument, so a wrong one is answered rather than ignored.
+const PREVIEW_LINE = /^\/paved[ \t]+preview(?:[ \t]+([^\r\n]*?))?[ \t]*$/gm;
+const COMMIT_SHA = /^[0-9a-f]{7,40}$/;
+
+/** `/paved preview`, or `/paved preview 1a2b3c4` naming the commit; an argument that is not one commit sha is a `problem`. */
+export function parsePreviewCommand(body: string): PreviewCommand | null {
+  const lines = [...body.matchAll(PREVIEW_LINE)];
+  if (lines.length === 0) return null;
+  const words = (line: RegExpExecArray | RegExpMatchArray) => (line[1] ?? "").split(/[ \t]+/).filter(Boolean);
+  const first = words(lines[0]!);
+  const line = ["/paved preview", ...first].join(" ");
+  if (lines.some((l) => words(l).join(" ") !== first.join(" "))) {
+    return { line, problem: "this comment has more than one `/paved preview` line, and they differ: post one." };
+  }
+  if (first.length === 0) return { line };
+  if (first.length > 1) return { line, problem: `\`/paved preview\` takes one commit sha, not ${first.length} words.` };
+  const word = first[0]!;
+  if (COMMIT_SHA.test(word)) return { line, commit: word };
+  if (!/^[0-9a-f]+$/i.test(word)) return { line, problem: `${codeSpan(word)} is not a commit sha: name the commit by 7 to 40 hex characters of its sha, as the pull request's commits show it.` };
+  if (word.length < 7) return { line, problem: `${codeSpan(word)} is too short to name a commit: give at least 7 characters of its sha.` };
+  if (word.length > 40) return { line, problem: `${codeSpan(word)} is longer than a commit sha (40 characters).` };
+  return { line, problem: `${codeSpan(word)} has uppercase letters: write the sha in lowercase, as GitHub shows it.` };
+}
+
 /** Pull requests with a `/paved plan` recompute running in this process: a second request meanwhile is dropped, not queued. */
 const recomputing = new Set<string>();
 
@@ -30,7 +55,8 @@ const recomputing = new Set<string>();
 export async function onIssueComment(context: Context<"issue_comment.created">): Promise<void> {
   const { comment, issue, repository } = context.payload;
   if (!issue.pull_request || comment.user?.type === "Bot") return;
-  if (PREVIEW_COMMAND.test(comment.body)) return onPreviewCommand(context);
+  const previewCommand = parsePreviewCommand(comment.body);
+  if (previewCommand) return onPreviewCommand(context, previewCommand);
   const deployCommand = parseDeployCommand(comment.body);
   if (deployCommand) return onDeployCommand(context, deployCommand);
   if (!PLAN_COMMAND.test(comment.body)) return;

@@ -4,6 +4,8 @@ import { hasWriteAccess } from "../github/write-access.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { NO_RETRY } from "../github/client.js";
 import { appAuthor } from "./author.js";
+import { previewOfNamedCommit } from "../previews/named-commit.js";
+import { codeSpan } from "../report/escape.js";
 
 type PullRequestPayload = Context<"pull_request">["payload"];
 
@@ -43,10 +45,20 @@ function targetOf(payload: PullRequestPayload, context: Context<"pull_request">)
   };
 }
 
-export const PREVIEW_COMMAND = /^\/paved\s+preview\s*$/m;
+/** A `/paved preview` comment, parsed (issue-comment.ts): the commit it names, or why its argument names none. */
+export interface PreviewCommand {
+  /** The command as Paved quotes it in its answer. */
+  line: string;
+  /** 7 to 40 lowercase hex characters of the sha the writer reviewed. */
+  commit?: string;
+  problem?: string;
+}
 
-/** `/paved preview` from someone with write access: a preview of the head they saw (pinned, for a fork). */
-export async function onPreviewCommand(context: Context<"issue_comment.created">): Promise<void> {
+/**
+ * `/paved preview [<sha>]` from someone with write access: a preview of the pull request's head,
+ * which on a fork must be the commit the writer names (pinned to it); anything else is answered.
+ */
+export async function onPreviewCommand(context: Context<"issue_comment.created">, command: PreviewCommand): Promise<void> {
   const { comment, issue, repository } = context.payload;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const gh = context.octokit;
@@ -55,17 +67,27 @@ export async function onPreviewCommand(context: Context<"issue_comment.created">
     return;
   }
   await gh.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...repo, comment_id: comment.id, content: "eyes", ...NO_RETRY });
+  const answer = (text: string) => gh.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: issue.number, body: `> ${codeSpan(command.line)}\n\n${text}\n`, ...NO_RETRY });
+  if (command.problem) {
+    await answer(`No preview: ${command.problem}`);
+    return;
+  }
   const { data: pr } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: issue.number });
   if (pr.state !== "open") return;
+  const fork = pr.head.repo?.id !== repository.id;
+  const decision = previewOfNamedCommit(command.commit, pr.head.sha, fork);
+  if (!decision.preview) {
+    await answer(decision.reply);
+    return;
+  }
   await previewPullRequest(gh, {
     repo,
     repositoryId: repository.id,
     number: pr.number,
     headSha: pr.head.sha,
-    fork: pr.head.repo?.id !== repository.id,
+    fork,
     labels: pr.labels.map((l) => l.name),
-    // The head the writer saw: a push after the comment is not what they approved.
-    trigger: { kind: "request", pinned: pr.head.sha },
+    trigger: { kind: "request", ...(decision.pinned ? { pinned: decision.pinned } : {}) },
     now: new Date(),
     log: context.log,
     htmlUrl: repository.html_url,

@@ -27,7 +27,7 @@ import { webRoot } from "../github/web-links.js";
 export const PREVIEW_MARKER = "<!-- paved:preview -->";
 
 export type PreviewTrigger =
-  /** The preview label was added, `/paved preview` by a writer, or the PR was opened with the label. */
+  /** The preview label was added, `/paved preview [<sha>]` by a writer, or the PR was opened with the label. `pinned`: the fork commit the writer named. */
   | { kind: "request"; pinned?: string }
   | { kind: "push" }
   | { kind: "remove"; reason: string }
@@ -40,7 +40,7 @@ export interface PreviewTarget {
   repositoryId: number;
   number: number;
   headSha: string;
-  /** The head is in another repository: only a writer's `/paved preview` renders it, pinned to the sha they saw. */
+  /** The head is in another repository: only a writer's `/paved preview <sha>` renders it, pinned to the commit they named. */
   fork: boolean;
   labels: string[];
   trigger: PreviewTrigger;
@@ -90,7 +90,7 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   };
   if (trigger.kind === "request") {
     if (target.fork && trigger.pinned !== target.headSha) {
-      return refuse(gh, target, `this pull request comes from a fork: a preview runs its code, so someone with write access must comment \`/paved preview\` (it is pinned to the head commit they saw).`);
+      return refuse(gh, target, `this pull request comes from a fork: a preview runs its code, so someone with write access must review the head commit and comment \`/paved preview <sha>\`, naming it (the preview is pinned to it).`);
     }
     rendered = await render(target.fork ? trigger.pinned : undefined);
     if (!rendered.ok) return refuse(gh, target, `${rendered.reason}.${rendered.diagnostics.length ? ` The Paved check lists ${rendered.diagnostics.length} problem(s).` : ""}`);
@@ -177,7 +177,7 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   }
   if (pinnedPush) {
     const pinned = result.records.find(owned)?.pinned ?? "";
-    await comment(gh, target, `The preview stays at ${pinned.slice(0, 7)}: this pull request comes from a fork, and a new push needs someone with write access to comment \`/paved preview\` again.`);
+    await comment(gh, target, `The preview stays at ${pinned.slice(0, 7)}: this pull request comes from a fork, and a new push needs someone with write access to review it and comment \`/paved preview <sha>\` again.`);
   }
   return { status: "unchanged", swept };
 }
@@ -231,7 +231,7 @@ function previewBody(record: PreviewRecord, config: ResolvedConfig, deployment: 
   return [
     // The live line Argo CD's events rewrite in place (argocd-feedback.ts), as on the merge comment.
     ...(deployment ? [deploymentsBlock([deployment]).trimEnd()] : []),
-    `Preview of ${record.headSha.slice(0, 7)}${record.pinned ? " (pinned: a later push needs `/paved preview` again)" : ""} in namespace \`${record.namespace}\`.`,
+    `Preview of ${record.headSha.slice(0, 7)}${record.pinned ? " (pinned: a later push needs `/paved preview <sha>` again)" : ""} in namespace \`${record.namespace}\`.`,
     record.url ? `URL: ${record.url}` : "No service has an ingress, so there is no URL.",
     `Removed when this pull request closes, when the \`${previews.label}\` label is removed, or after ${previews.ttl} without a push${record.keep ? " (kept: the keep label is on)" : ` (the \`${previews.keepLabel}\` label keeps it)`}.`,
   ].join("\n\n");

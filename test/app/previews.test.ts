@@ -423,7 +423,7 @@ describe("`/paved preview <sha>`: the writer names the commit they reviewed", ()
   }
 
   /** Paved's answers to preview commands: reply comments quoting the command. */
-  const replies = (number: number) => fake.comments(APP_REPO, number).filter((c) => c.body.startsWith("> /paved preview")).map((c) => c.body);
+  const replies = (number: number) => fake.comments(APP_REPO, number).filter((c) => c.body.startsWith("> `/paved preview")).map((c) => c.body);
 
   function push(number: number, manifest: string): string {
     const sha = fake.commit(APP_REPO, "feature", { files: { "platform.yaml": manifest } });
@@ -514,7 +514,7 @@ describe("`/paved preview <sha>`: the writer names the commit they reviewed", ()
       await ask(pr.number, body);
       const reply = replies(pr.number).at(-1) ?? "";
       expect(reply, body).toContain(why);
-      expect(reply.startsWith(`> ${body.split("\n")[0]}`), body).toBe(true);
+      expect(reply.startsWith(`> \`${body.split("\n")[0]}\``), body).toBe(true);
     }
     expect(replies(pr.number)).toHaveLength(cases.length);
     expect(previewFiles(pr.number)).toEqual([]);
