@@ -20,11 +20,11 @@ export async function onPullRequestPreview(context: Context<"pull_request">, loa
   const labels = (pr.labels ?? []).map((l) => l.name);
   const changed = "label" in payload && payload.label ? payload.label.name : undefined;
   let trigger: PreviewTrigger | undefined;
-  if (payload.action === "closed") trigger = { kind: "remove", reason: pr.merged ? "the pull request was merged" : "the pull request was closed" };
-  else if (payload.action === "unlabeled" && changed === label) trigger = { kind: "remove", reason: `the \`${label}\` label was removed` };
-  else if ((payload.action === "labeled" || payload.action === "unlabeled") && changed === keepLabel) trigger = { kind: "keep", keep: payload.action === "labeled" };
-  else if (payload.action === "labeled" && changed === label) trigger = { kind: "request" };
-  else if ((payload.action === "opened" || payload.action === "reopened") && labels.includes(label)) trigger = { kind: "request" };
+  if (payload.action === "closed") trigger = { kind: "remove", cause: "close", reason: pr.merged ? "the pull request was merged" : "the pull request was closed" };
+  else if (payload.action === "unlabeled" && changed === label) trigger = { kind: "remove", cause: "label", reason: `the \`${label}\` label was removed` };
+  else if ((payload.action === "labeled" || payload.action === "unlabeled") && changed === keepLabel) trigger = { kind: "keep" };
+  else if (payload.action === "labeled" && changed === label) trigger = { kind: "request", asked: "label" };
+  else if ((payload.action === "opened" || payload.action === "reopened") && labels.includes(label)) trigger = { kind: "request", asked: "label" };
   else if (payload.action === "synchronize") trigger = { kind: "push" };
   if (!trigger) return;
   await previewPullRequest(gh, { ...targetOf(payload, context), trigger, settings, author: await appAuthor(context) });
@@ -87,7 +87,7 @@ export async function onPreviewCommand(context: Context<"issue_comment.created">
     headSha: pr.head.sha,
     fork,
     labels: pr.labels.map((l) => l.name),
-    trigger: { kind: "request", ...(decision.pinned ? { pinned: decision.pinned } : {}) },
+    trigger: { kind: "request", asked: "command", ...(decision.pinned ? { pinned: decision.pinned } : {}) },
     now: new Date(),
     log: context.log,
     htmlUrl: repository.html_url,

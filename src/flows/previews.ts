@@ -15,11 +15,11 @@ import type { PreviewEdit } from "../previews/changes.js";
 import { commitPreviews } from "./preview-commit.js";
 import { isExpired, previewDir, recordPath, type PreviewRecord } from "../previews/record.js";
 import type { TreeSnapshot } from "../plan/types.js";
-import { renderPreview, type PreviewRender, type PreviewUnit } from "../previews/render.js";
+import { renderPreview, withKeep, type PreviewRender, type PreviewUnit } from "../previews/render.js";
 import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "../github/client.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { codeSpan, markdownMessage } from "../report/escape.js";
-import { isOpenAtHead } from "../github/find-pull-request.js";
+import { isOpenAtHead, pullRequestNow, type PullRequestNow } from "../github/find-pull-request.js";
 import { readFileAt } from "../github/read-file.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 import { webRoot } from "../github/web-links.js";
@@ -27,11 +27,16 @@ import { webRoot } from "../github/web-links.js";
 export const PREVIEW_MARKER = "<!-- paved:preview -->";
 
 export type PreviewTrigger =
-  /** The preview label was added, `/paved preview [<sha>]` by a writer, or the PR was opened with the label. `pinned`: the fork commit the writer named. */
-  | { kind: "request"; pinned?: string }
+  /**
+   * The preview label was added or the PR opened with it (`asked: "label"`: only while GitHub still
+   * shows the label), or `/paved preview [<sha>]` by a writer. `pinned`: the fork commit the writer named.
+   */
+  | { kind: "request"; asked: "label" | "command"; pinned?: string }
   | { kind: "push" }
-  | { kind: "remove"; reason: string }
-  | { kind: "keep"; keep: boolean }
+  /** `cause: "label"`: the preview label was removed, so the preview stays if GitHub shows it on the open PR again. */
+  | { kind: "remove"; cause: "label" | "close"; reason: string }
+  /** The keep label was added or removed: the record takes the labels GitHub shows now. */
+  | { kind: "keep" }
   /** Only sweep expired previews. */
   | { kind: "sweep" };
 
@@ -56,7 +61,7 @@ export interface PreviewTarget {
 export type PreviewOutcome =
   | { status: "skipped"; reason: string }
   | { status: "refused"; reason: string }
-  /** The pull request is closed or has moved on from this job's head (a late delivery): nothing was written. */
+  /** A late delivery: the pull request is closed, has moved on from this job's head, or its labels no longer ask for this. Nothing was written. */
   | { status: "superseded" }
   | { status: "written"; record: PreviewRecord; swept: PreviewRecord[] }
   | { status: "removed"; swept: PreviewRecord[] }
@@ -68,7 +73,6 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   const { config } = settings;
   const previews = config.previews!;
   const { trigger } = target;
-  const keep = target.labels.includes(previews.keepLabel);
 
   // The render happens once, outside the commit loop: it depends on the PR, not on the tree.
   let rendered: PreviewRender | undefined;
@@ -84,7 +88,8 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
       templates: settings.templates,
       options: settings.renderOptions,
       now: target.now,
-      keep,
+      // The payload's labels; the record written carries the keep label GitHub shows then (withKeep).
+      keep: target.labels.includes(previews.keepLabel),
       ...(pinned ? { pinned } : {}),
     });
   };
@@ -113,9 +118,9 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   let written: PreviewRecord | undefined;
   let units: PreviewUnit[] = [];
   let pinnedPush = false;
-  let superseded = false;
+  let late: string | undefined;
   const owned = (r: PreviewRecord) => r.repositoryId === String(target.repositoryId) && r.number === target.number;
-  const atOurHead = headGuard(gh, target, config.gitops.directory);
+  const askGitHub = pullRequestGuard(gh, target, config.gitops.directory);
   const result = await commitPreviews(writer, config, async (records, snapshot) => {
     const mine = records.find(owned);
     swept = records.filter((r) => !owned(r) && isExpired(r, target.now, previews.ttlMs));
@@ -123,7 +128,17 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
     refusal = undefined;
     written = undefined;
     units = [];
-    if (trigger.kind === "remove" && mine) edit.remove.push(previewDir(config.gitops.directory, mine.owner, mine.repositoryId, mine.number));
+    if (trigger.kind === "remove" && mine) {
+      if (trigger.cause === "label") {
+        const pull = await askGitHub(mine, snapshot);
+        // A late `unlabeled`: the label was added back since, and that event's preview stands.
+        if (pull.open && pull.labels.includes(previews.label)) {
+          late = `the \`${previews.label}\` label is on the pull request again`;
+          return null;
+        }
+      }
+      edit.remove.push(previewDir(config.gitops.directory, mine.owner, mine.repositoryId, mine.number));
+    }
     const next = rendered?.ok ? rendered : undefined;
     if (next && (trigger.kind === "request" || ((trigger.kind === "push" || trigger.kind === "keep") && mine && !mine.pinned))) {
       const others = records.filter((r) => !owned(r) && !swept.includes(r));
@@ -135,25 +150,35 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
         refusal = `the organisation already has ${others.length} previews, the most \`previews.maxPerOrg\` allows: ${holders(others)}.`;
       } else if (sameNamespace) {
         refusal = `namespace \`${sameNamespace.namespace}\` is already the preview of ${sameNamespace.repository}#${sameNamespace.number}; the platform team can make \`previews.namespace\` tell repositories apart.`;
-      } else if (!(await atOurHead(mine, snapshot))) {
-        superseded = true;
-        return null;
       } else {
+        const pull = await askGitHub(mine, snapshot);
+        if (!pull.open || pull.headSha !== target.headSha) {
+          late = "the pull request is closed or no longer at this head";
+          return null;
+        }
+        if (trigger.kind === "request" && trigger.asked === "label" && !pull.labels.includes(previews.label)) {
+          late = `the \`${previews.label}\` label is no longer on the pull request`;
+          return null;
+        }
         // Every rendered push restarts the TTL (the record's pushedAt).
-        written = next.record;
-        units = next.units;
-        edit.write.push({ dir: next.dir, files: next.files });
+        const current = withKeep(next, pull.labels.includes(previews.keepLabel));
+        written = current.record;
+        units = current.units;
+        edit.write.push({ dir: current.dir, files: current.files });
       }
     }
     if (trigger.kind === "push" && mine?.pinned) pinnedPush = true;
     // The keep label changed on a preview that cannot be re-rendered: record it, leave the files.
-    if (trigger.kind === "keep" && mine && edit.write.length === 0 && mine.keep !== keep) edit.records = [{ ...mine, keep }];
+    if (trigger.kind === "keep" && mine && edit.write.length === 0) {
+      const keep = (await askGitHub(mine, snapshot)).labels.includes(previews.keepLabel);
+      if (mine.keep !== keep) edit.records = [{ ...mine, keep }];
+    }
     if (edit.write.length === 0 && edit.remove.length === 0 && !edit.records) return null;
     return { edit, message: commitMessage(target, trigger, written, swept, units) };
   });
   if (result.status === "conflict") throw new Error("the GitOps branch kept moving; the preview will be retried");
-  if (superseded) {
-    target.log.info({ number: target.number, headSha: target.headSha }, "preview not written: the pull request is closed or no longer at this head");
+  if (late) {
+    target.log.info({ number: target.number, headSha: target.headSha, reason: late }, "preview left as it is: a late delivery");
     return { status: "superseded" };
   }
 
@@ -183,20 +208,20 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
 }
 
 /**
- * Whether this job may write its head's preview: GitHub says the pull request is open at that head,
- * and nobody wrote the pull request's record since GitHub said so. The record's blob (or its absence)
- * is taken from a tree read *before* the question, so a record a newer head's job wrote after the
- * answer has another blob: then GitHub is asked again, with the tree just read. A record of our own
- * head is no rollback whoever wrote it. One GET per preview written; another only after such a race.
+ * The pull request as GitHub has it, for a decision a late delivery must not make: writing a head's
+ * preview (still open at that head, still labelled when the label asked), removing it on `unlabeled`
+ * (not labelled again), the keep flag. It holds while nobody wrote the pull request's record since
+ * GitHub answered: the record's blob (or its absence) is taken from a tree read *before* the
+ * question, so a record another job wrote after the answer (a newer head, a later label) has another
+ * blob, and then GitHub is asked again with the tree just read. One GET per such decision; another
+ * only after such a race.
  */
-function headGuard(gh: GitHub, target: PreviewTarget, directory: string): (mine: PreviewRecord | undefined, snapshot: TreeSnapshot) => Promise<boolean> {
-  let confirmed: { record: string | undefined } | undefined;
+function pullRequestGuard(gh: GitHub, target: PreviewTarget, directory: string): (mine: PreviewRecord | undefined, snapshot: TreeSnapshot) => Promise<PullRequestNow> {
+  let answered: { record: string | undefined; pull: PullRequestNow } | undefined;
   return async (mine, snapshot) => {
     const record = mine ? snapshot.tree.get(recordPath(previewDir(directory, mine.owner, mine.repositoryId, mine.number))) : undefined;
-    if (confirmed && (confirmed.record === record || mine?.headSha === target.headSha)) return true;
-    if (!(await isOpenAtHead(gh, target.repo, target.number, target.headSha))) return false;
-    confirmed = { record };
-    return true;
+    if (!answered || answered.record !== record) answered = { record, pull: await pullRequestNow(gh, target.repo, target.number) };
+    return answered.pull;
   };
 }
 

@@ -24,10 +24,22 @@ export async function findPullRequestForHead(gh: GitHub, repo: Repo, headSha: st
   return pr ? { number: pr.number, headSha: pr.head.sha, baseSha: pr.base.sha, baseRef: pr.base.ref, head: headOf(pr, repo) } : null;
 }
 
+/** A pull request as GitHub has it now: a webhook payload's state, head and labels may be older (a late delivery). */
+export interface PullRequestNow {
+  open: boolean;
+  headSha: string;
+  labels: string[];
+}
+
+export async function pullRequestNow(gh: GitHub, repo: Repo, number: number): Promise<PullRequestNow> {
+  const { data } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number });
+  return { open: data.state === "open", headSha: data.head.sha, labels: data.labels.map((l) => l.name) };
+}
+
 /** Whether the pull request is still open with this head commit: what a job for an older head must not overwrite (a plan comment, a preview). */
 export async function isOpenAtHead(gh: GitHub, repo: Repo, number: number, headSha: string): Promise<boolean> {
-  const { data } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number });
-  return data.state === "open" && data.head.sha === headSha;
+  const now = await pullRequestNow(gh, repo, number);
+  return now.open && now.headSha === headSha;
 }
 
 export interface MergedPullRequest {

@@ -120,6 +120,13 @@ export function renderPreview(input: PreviewInput): PreviewRender {
   return { ok: true, dir, files, record, units: previewUnits };
 }
 
+/** The render with `keep` in its record, file included: the keep label as GitHub reports it when the record is written. */
+export function withKeep(render: Extract<PreviewRender, { ok: true }>, keep: boolean): Extract<PreviewRender, { ok: true }> {
+  if (render.record.keep === keep) return render;
+  const record = { ...render.record, keep };
+  return { ...render, record, files: new Map(render.files).set(recordPath(render.dir), formatRecord(record)) };
+}
+
 function refused(reason: string, diagnostics: Diagnostic[] = []): PreviewRender {
   return { ok: false, reason, diagnostics };
 }

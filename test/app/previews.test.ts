@@ -556,7 +556,7 @@ describe("previews and late label events", () => {
     expect(previewFiles(pr.number)).toEqual(files);
     expect(recordOf(pr.number).headSha).toBe(pr.headSha);
     expect(stickyBody(pr.number)).toBe(comment);
-    expect(fake.deployments(APP_REPO).find((d) => d.environment === `preview/pr-${pr.number}`)!.statuses.at(-1)!.state).toBe("queued");
+    expect(fake.deployments(APP_REPO).filter((d) => d.environment === `preview/pr-${pr.number}`).at(-1)!.statuses.at(-1)!.state).toBe("queued");
 
     // Closing still removes it: the pull request is closed, whatever its labels.
     fake.pull(APP_REPO, pr.number).state = "closed";
