@@ -95,7 +95,7 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   };
   if (trigger.kind === "request") {
     if (target.fork && trigger.pinned !== target.headSha) {
-      return refuse(gh, target, `this pull request comes from a fork: a preview runs its code, so someone with write access must review the head commit and comment \`/paved preview <sha>\`, naming it (the preview is pinned to it).`);
+      return refuse(gh, target, `this pull request comes from a fork: a preview runs its code, so someone with write access must review the head commit and comment \`/paved preview <sha>\` with its whole sha (the preview is pinned to it).`);
     }
     rendered = await render(target.fork ? trigger.pinned : undefined);
     if (!rendered.ok) return refuse(gh, target, `${rendered.reason}.${rendered.diagnostics.length ? ` The Paved check lists ${rendered.diagnostics.length} problem(s).` : ""}`);

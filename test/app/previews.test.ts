@@ -123,7 +123,7 @@ describe("previews", () => {
     expect(stickyBody(pr.number)).toContain("fork");
 
     fake.addCollaborator(APP_REPO, "maintainer", "write");
-    const ask = `/paved preview ${pr.headSha.slice(0, 7)}`;
+    const ask = `/paved preview ${pr.headSha}`;
     const comment = fake.addComment(APP_REPO, pr.number, ask, "maintainer");
     await deliver(probot, "issue_comment", commentPayload(fake, pr.number, { id: comment.id, body: ask, user: "maintainer" }));
     const dir = `previews/payments/${fake.repoState(APP_REPO).id}-${pr.number}`;
@@ -382,7 +382,7 @@ describe("previews and late deliveries", () => {
     fake.addCollaborator(APP_REPO, "maintainer", "write");
     /** The writer names the head they read: the pull request's at the time of asking. */
     const ask = (number: number) => {
-      const body = `/paved preview ${fake.pull(APP_REPO, number).head.sha.slice(0, 7)}`;
+      const body = `/paved preview ${fake.pull(APP_REPO, number).head.sha}`;
       const comment = fake.addComment(APP_REPO, number, body, "maintainer");
       return deliver(probot, "issue_comment", commentPayload(fake, number, { id: comment.id, body, user: "maintainer" }));
     };
@@ -440,16 +440,17 @@ describe("`/paved preview <sha>`: the writer names the commit they reviewed", ()
     expect(stickyBody(pr.number)).not.toContain("Preview of");
     const [reply, ...more] = replies(pr.number);
     expect(more).toEqual([]);
-    expect(reply).toContain(`/paved preview ${short(pr.headSha)}`);
+    expect(reply).toContain(`/paved preview ${pr.headSha}\n`);
+    expect(reply).toContain(`The head is now \`${short(pr.headSha)}\``);
     expect(reply).toContain("fork");
     expect(reply).toContain("reviewed");
   });
 
-  it("a fork's current head, named by a prefix, is previewed and pinned to the whole sha; a later push leaves it there", async () => {
+  it("a fork's current head, named by its whole sha, is previewed and pinned to it; a later push leaves it there", async () => {
     seedOrg(fake, { config: CONFIG });
     fake.addCollaborator(APP_REPO, "maintainer", "write");
     const pr = forkPull();
-    await ask(pr.number, `Reviewed, looks safe.\n/paved preview ${short(pr.headSha)}`);
+    await ask(pr.number, `Reviewed, looks safe.\n/paved preview ${pr.headSha}`);
     expect(recordOf(pr.number)).toMatchObject({ headSha: pr.headSha, pinned: pr.headSha });
     expect(stickyBody(pr.number)).toContain(`Preview of ${short(pr.headSha)} (pinned`);
     expect(replies(pr.number)).toEqual([]);
@@ -475,8 +476,19 @@ describe("`/paved preview <sha>`: the writer names the commit they reviewed", ()
     expect(reply).toContain("not this pull request's head");
     expect(fake.deployments(APP_REPO).filter((d) => d.environment.startsWith("preview/"))).toEqual([]);
 
-    await ask(pr.number, `/paved preview ${short(b)}`);
+    await ask(pr.number, `/paved preview ${b}`);
     expect(recordOf(pr.number)).toMatchObject({ headSha: b, pinned: b });
+  });
+
+  it("a fork's commit named by a short sha is refused, asking for the whole one: a fork can make two commits that share a prefix", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addCollaborator(APP_REPO, "maintainer", "write");
+    const pr = forkPull();
+    await ask(pr.number, `/paved preview ${pr.headSha.slice(0, 39)}`);
+    expect(previewFiles(pr.number)).toEqual([]);
+    const [reply] = replies(pr.number);
+    expect(reply).toContain("whole sha");
+    expect(reply).toContain(`/paved preview ${pr.headSha}\n`);
   });
 
   it("on a pull request from the repository itself, a named commit must be the head too, and the preview is not pinned", async () => {
