@@ -59600,9 +59600,14 @@ var GitOpsUnreachableError = class extends Error {
 };
 
 // src/github/find-pull-request.ts
-async function isOpenAtHead(gh, repo, number, headSha) {
+async function pullRequestNow(gh, repo, number) {
   const { data } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number });
-  return data.state === "open" && data.head.sha === headSha;
+  return { open: data.state === "open", headSha: data.head.sha, labels: data.labels.map((l) => l.name) };
+}
+__name(pullRequestNow, "pullRequestNow");
+async function isOpenAtHead(gh, repo, number, headSha) {
+  const now = await pullRequestNow(gh, repo, number);
+  return now.open && now.headSha === headSha;
 }
 __name(isOpenAtHead, "isOpenAtHead");
 async function findMergedPullRequest(gh, repo, commitSha, defaultBranch) {
