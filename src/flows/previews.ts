@@ -19,7 +19,7 @@ import { renderPreview, withKeep, type PreviewRender, type PreviewUnit } from ".
 import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "../github/client.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { codeSpan, markdownMessage } from "../report/escape.js";
-import { isOpenAtHead, pullRequestNow, type PullRequestNow } from "../github/find-pull-request.js";
+import { pullRequestNow, type PullRequestNow } from "../github/find-pull-request.js";
 import { readFileAt } from "../github/read-file.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 import { webRoot } from "../github/web-links.js";
@@ -95,10 +95,10 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   };
   if (trigger.kind === "request") {
     if (target.fork && trigger.pinned !== target.headSha) {
-      return refuse(gh, target, `this pull request comes from a fork: a preview runs its code, so someone with write access must review the head commit and comment \`/paved preview <sha>\` with its whole sha (the preview is pinned to it).`);
+      return refuse(gh, target, previews.label, `this pull request comes from a fork: a preview runs its code, so someone with write access must review the head commit and comment \`/paved preview <sha>\` with its whole sha (the preview is pinned to it).`);
     }
     rendered = await render(target.fork ? trigger.pinned : undefined);
-    if (!rendered.ok) return refuse(gh, target, `${rendered.reason}.${rendered.diagnostics.length ? ` The Paved check lists ${rendered.diagnostics.length} problem(s).` : ""}`);
+    if (!rendered.ok) return refuse(gh, target, previews.label, `${rendered.reason}.${rendered.diagnostics.length ? ` The Paved check lists ${rendered.diagnostics.length} problem(s).` : ""}`);
   }
   const writer = new GitHubWriter(gh, parseRepo(config.gitops.repository!), config.gitops.branch);
   // A push that no longer renders keeps the last good preview running; the comment says so, and why.
@@ -183,7 +183,7 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   }
 
   for (const record of swept) await deactivate(gh, parseRepo(record.repository), record.number, "its TTL passed without a push").catch(() => undefined);
-  if (refusal) return refuse(gh, target, refusal);
+  if (refusal) return refuse(gh, target, previews.label, refusal);
   if (written) {
     // Nothing committed (the same head again): the deployment of the commit already there stands.
     const line = result.status === "committed" ? await deploy(gh, target, config, written, units, result.sha) : undefined;
@@ -197,7 +197,7 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   }
   const kept = result.records.find(owned);
   if (stale && kept) {
-    await comment(gh, target, staleBody(kept, target.headSha, stale, config), { whileAtHead: true });
+    await comment(gh, target, staleBody(kept, target.headSha, stale, config), { whileAsked: previews.label });
     return { status: "unchanged", swept };
   }
   if (pinnedPush) {
@@ -237,18 +237,28 @@ function commitMessage(target: PreviewTarget, trigger: PreviewTrigger, written: 
   return `${what}${sweptLine}${trailers}`;
 }
 
-async function refuse(gh: GitHub, target: PreviewTarget, reason: string): Promise<PreviewOutcome> {
+async function refuse(gh: GitHub, target: PreviewTarget, label: string, reason: string): Promise<PreviewOutcome> {
   target.log.info({ number: target.number, reason }, "preview refused");
-  await comment(gh, target, `No preview: ${reason}`, { whileAtHead: true });
+  await comment(gh, target, `No preview: ${reason}`, { whileAsked: label });
   return { status: "refused", reason };
 }
 
-/** `whileAtHead`: a comment about this job's head, which a late job must not write over a newer head's (it writes nothing then). */
-async function comment(gh: GitHub, target: PreviewTarget, body: string, options: { whileAtHead?: boolean } = {}): Promise<void> {
+/**
+ * `whileAsked` (the preview label): a comment about this job's head, which a late job must not write
+ * over a newer head's, nor, for a request the label made, once the label is gone (it writes nothing then).
+ */
+async function comment(gh: GitHub, target: PreviewTarget, body: string, options: { whileAsked?: string } = {}): Promise<void> {
+  const { whileAsked } = options;
   await upsertStickyComment(gh, target.repo, target.number, PREVIEW_MARKER, `${PREVIEW_MARKER}\n### Paved preview\n\n${body}\n`, {
     author: target.author,
-    ...(options.whileAtHead ? { current: () => isOpenAtHead(gh, target.repo, target.number, target.headSha) } : {}),
+    ...(whileAsked !== undefined ? { current: () => stillAsked(gh, target, whileAsked) } : {}),
   });
+}
+
+async function stillAsked(gh: GitHub, target: PreviewTarget, label: string): Promise<boolean> {
+  const pull = await pullRequestNow(gh, target.repo, target.number);
+  const labelGone = target.trigger.kind === "request" && target.trigger.asked === "label" && !pull.labels.includes(label);
+  return pull.open && pull.headSha === target.headSha && !labelGone;
 }
 
 function previewBody(record: PreviewRecord, config: ResolvedConfig, deployment: EnvironmentStatus | undefined): string {

@@ -556,6 +556,21 @@ describe("previews and late label events", () => {
     expect(fake.deployments(APP_REPO).filter((d) => d.environment.startsWith("preview/"))).toEqual([]);
   });
 
+  it("a late `labeled` on a fork's pull request, once the label is gone, does not post the fork refusal", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addRepo("mallory/payments", { files: { "README.md": "fork\n" } });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST }, { fork: "mallory/payments" });
+    const lateLabeled = labelled(pr.number, "labeled", "paved:preview");
+    await deliver(probot, "pull_request", labelled(pr.number, "unlabeled", "paved:preview", []));
+    await deliver(probot, "pull_request", lateLabeled);
+    expect(previewFiles(pr.number)).toEqual([]);
+    expect(stickyBody(pr.number)).toBe("");
+
+    // In order, the label still gets its answer.
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    expect(stickyBody(pr.number)).toContain("comes from a fork");
+  });
+
   it("an `unlabeled` delivered after the `labeled` that followed it leaves the preview", async () => {
     seedOrg(fake, { config: CONFIG });
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
