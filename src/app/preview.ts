@@ -51,6 +51,7 @@ export interface PreviewCommand {
   line: string;
   /** 7 to 40 lowercase hex characters of the sha the writer reviewed. */
   commit?: string;
+  /** Why the argument names no commit: answered, and nothing is previewed. */
   problem?: string;
 }
 
