@@ -47,6 +47,6 @@ describe.skipIf(typeof process.getuid !== "function")("the CLI's compile cache",
     const cache = join(tempDir(), "cache");
     expect(enableIn({ XDG_CACHE_HOME: cache, NODE_COMPILE_CACHE: join(cache, "mine") })).toEqual({ directory: undefined, enabled: [] });
     expect(enableIn({ XDG_CACHE_HOME: cache, NODE_DISABLE_COMPILE_CACHE: "1" })).toEqual({ directory: undefined, enabled: [] });
-    expect(enablePrivateCompileCache({ XDG_CACHE_HOME: cache }, undefined)).toBeUndefined(); // Node 20: no such API
+    expect(enablePrivateCompileCache({ XDG_CACHE_HOME: cache }, null)).toBeUndefined(); // Node 20: no such API
   });
 });

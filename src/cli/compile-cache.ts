@@ -15,8 +15,8 @@ type Enable = (directory: string) => unknown;
 /** Node ≥ 22.1's `module.enableCompileCache` (absent on Node 20, and from Node 20's type definitions). */
 const nodeEnable = (module as { enableCompileCache?: Enable }).enableCompileCache;
 
-/** Enables the cache in this user's cache folder and returns it; undefined when it stays off. */
-export function enablePrivateCompileCache(env: NodeJS.ProcessEnv = process.env, enable: Enable | undefined = nodeEnable): string | undefined {
+/** Enables the cache in this user's cache folder and returns it; undefined when it stays off (`enable` null: a Node without the API). */
+export function enablePrivateCompileCache(env: NodeJS.ProcessEnv = process.env, enable: Enable | null = nodeEnable ?? null): string | undefined {
   // NODE_COMPILE_CACHE: Node already enabled the folder the user chose, before this code ran.
   if (!enable || env.NODE_DISABLE_COMPILE_CACHE || env.NODE_COMPILE_CACHE) return undefined;
   const base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(homedir(), ".cache");
