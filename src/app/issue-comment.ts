@@ -7,13 +7,15 @@ import { planShell } from "./plan-shell.js";
 import { onPreviewCommand, type PreviewCommand } from "./preview.js";
 import { hasWriteAccess } from "../github/write-access.js";
 import { codeSpan } from "../report/escape.js";
+import { commandLines } from "../core/command-lines.js";
 
-const PLAN_COMMAND = /^\/paved\s+plan\s*$/m;
-const DEPLOY_COMMAND = /^\/paved\s+(promote|rollback|hold|release)\s+([a-z0-9][a-z0-9-]*)(?:\s+([0-9a-f]{7,40}))?\s*$/m;
+// One command per line: its words never run on into the next line.
+const PLAN_COMMAND = /^\/paved[ \t]+plan[ \t]*$/m;
+const DEPLOY_COMMAND = /^\/paved[ \t]+(promote|rollback|hold|release)[ \t]+([a-z0-9][a-z0-9-]*)(?:[ \t]+([0-9a-f]{7,40}))?[ \t]*$/m;
 
 /** `/paved promote production`, `/paved rollback staging 1a2b3c4`: the first such line of a comment. */
 export function parseDeployCommand(body: string): DeployCommand | null {
-  const match = DEPLOY_COMMAND.exec(body);
+  const match = DEPLOY_COMMAND.exec(commandLines(body));
   if (!match) return null;
   const [, verb, environment, commit] = match as unknown as [string, DeployCommand["verb"], string, string | undefined];
   if (commit !== undefined && verb !== "rollback") return null;
@@ -26,7 +28,7 @@ const COMMIT_SHA = /^[0-9a-f]{7,40}$/;
 
 /** `/paved preview`, or `/paved preview 1a2b3c4` naming the commit; an argument that is not one commit sha is a `problem`. */
 export function parsePreviewCommand(body: string): PreviewCommand | null {
-  const lines = [...body.matchAll(PREVIEW_LINE)];
+  const lines = [...commandLines(body).matchAll(PREVIEW_LINE)];
   if (lines.length === 0) return null;
   const words = (line: RegExpExecArray | RegExpMatchArray) => (line[1] ?? "").split(/[ \t]+/).filter(Boolean);
   const first = words(lines[0]!);
@@ -59,7 +61,7 @@ export async function onIssueComment(context: Context<"issue_comment.created">):
   if (previewCommand) return onPreviewCommand(context, previewCommand);
   const deployCommand = parseDeployCommand(comment.body);
   if (deployCommand) return onDeployCommand(context, deployCommand);
-  if (!PLAN_COMMAND.test(comment.body)) return;
+  if (!PLAN_COMMAND.test(commandLines(comment.body))) return;
   const repo = { owner: repository.owner.login, repo: repository.name };
   const gh = context.octokit;
   if (!comment.user || !(await hasWriteAccess(gh, repo, comment.user.login))) {

@@ -75,6 +75,29 @@ describe("promotion and rollback", () => {
     expect(index).toContain(`production:\n    commit: ${second.sha}\n    action: promote`);
   });
 
+  it("a command shown in a code block, a quote or split over lines is not run", async () => {
+    seedOrg(fake, { config: CONFIG, manifest: null });
+    fake.addCollaborator(APP_REPO, "dev", "write");
+    const first = await mergeImage("1.5.0");
+    await healthy("staging", first.sha);
+    const second = await mergeImage("1.6.0");
+    await healthy("staging", second.sha);
+    const gitops = fake.headSha(GITOPS, "main");
+    for (const body of [
+      "If 1.6.0 misbehaves, comment:\n\n```\n/paved rollback production\n```",
+      "~~~text\n/paved rollback production\n~~~",
+      "> /paved rollback production\n\nNot yet, let's look at the logs first.",
+      "/paved rollback\nproduction",
+    ]) {
+      await comment(second.number, "dev", body);
+    }
+    expect(fake.headSha(GITOPS, "main")).toBe(gitops);
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.6.0");
+    // The same command on a line of its own after a closed fence is one.
+    await comment(second.number, "dev", "```\nan example\n```\n/paved rollback production");
+    expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
+  });
+
   it("rollback holds the environment; promotions wait until release; redelivered and doubled commands apply once", async () => {
     seedOrg(fake, { config: CONFIG, manifest: null });
     fake.addCollaborator(APP_REPO, "dev", "write");
