@@ -187,7 +187,12 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
   if (written) {
     // Nothing committed (the same head again): the deployment of the commit already there stands.
     const line = result.status === "committed" ? await deploy(gh, target, config, written, units, result.sha) : undefined;
-    await comment(gh, target, previewBody(written, config, line));
+    if (line === "moved-on") {
+      // A newer head's job writes (or wrote) the deployment and the comment; ours would only cover them.
+      target.log.info({ number: target.number, headSha: target.headSha }, "preview committed, but the pull request moved on: its deployment and comment are the newer head's");
+      return { status: "superseded" };
+    }
+    await comment(gh, target, previewBody(written, config, line), { whileAsked: previews.label });
     return { status: "written", record: written, swept };
   }
   if (trigger.kind === "remove" && result.records.some(owned)) {
@@ -289,9 +294,10 @@ function staleBody(record: PreviewRecord, head: string, stale: Extract<PreviewRe
  * A transient Deployment per preview commit: GitHub shows it on the PR and hides it once inactive.
  * Its payload is what an Argo CD event finds it by, as for environments (deployments.ts); it stays
  * `queued` until Argo CD reports, and supersedes the one before, which goes inactive (a late event
- * about an older push cannot move what the PR shows). Returns the comment's line for it.
+ * about an older push cannot move what the PR shows). Returns the comment's line for it, or "moved-on"
+ * when the pull request has left this head meanwhile (its own deployment is then marked inactive).
  */
-async function deploy(gh: GitHub, target: PreviewTarget, config: ResolvedConfig, record: PreviewRecord, units: PreviewUnit[], gitopsCommit: string): Promise<EnvironmentStatus | undefined> {
+async function deploy(gh: GitHub, target: PreviewTarget, config: ResolvedConfig, record: PreviewRecord, units: PreviewUnit[], gitopsCommit: string): Promise<EnvironmentStatus | "moved-on" | undefined> {
   const environment = previewDeploymentEnvironment(record.number);
   const payload: DeploymentPayload = {
     gitopsRepository: config.gitops.repository!,
@@ -326,8 +332,18 @@ async function deploy(gh: GitHub, target: PreviewTarget, config: ResolvedConfig,
     auto_inactive: false,
     ...NO_RETRY,
   });
+  // Asked once ours exists: a newer head's job that had not yet created its Deployment creates a later
+  // one and supersedes ours; one that already had is seen here (the head moved), and ours steps aside.
+  if (!(await stillAsked(gh, target, config.previews!.label))) {
+    await markInactive(gh, target.repo, id, `Superseded: the pull request moved on from ${record.headSha.slice(0, 7)}`);
+    return "moved-on";
+  }
   await supersede(gh, target.repo, environment, id, record.headSha).catch((error: unknown) => target.log.warn({ number: record.number, error: String(error) }, "the previous preview deployment was not marked inactive"));
   return { environment: PREVIEW_ENVIRONMENT, state: "queued", description: "", logUrl, autoSync: true };
+}
+
+async function markInactive(gh: GitHub, repo: Repo, id: number, description: string): Promise<void> {
+  await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", { ...repo, deployment_id: id, state: "inactive", description, ...NO_RETRY });
 }
 
 /** The deployment before `id` (each one superseded its own predecessor) becomes inactive. */
@@ -335,13 +351,7 @@ async function supersede(gh: GitHub, repo: Repo, environment: string, id: number
   const { data } = await gh.request("GET /repos/{owner}/{repo}/deployments", { ...repo, environment, per_page: 5 });
   const previous = (data as Array<{ id: number }>).filter((d) => d.id < id).sort((a, b) => b.id - a.id)[0];
   if (!previous) return;
-  await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-    ...repo,
-    deployment_id: previous.id,
-    state: "inactive",
-    description: `Superseded by the preview of ${headSha.slice(0, 7)}`,
-    ...NO_RETRY,
-  });
+  await markInactive(gh, repo, previous.id, `Superseded by the preview of ${headSha.slice(0, 7)}`);
 }
 
 /** Every Deployment of the preview's environment becomes inactive. */

@@ -328,6 +328,26 @@ describe("previews and late deliveries", () => {
     expect(stickyBody(pr.number)).toContain(`Preview of ${b.slice(0, 7)}`);
   });
 
+  it("a newer head's whole job between the older head's commit and its deployment: the newer deployment and comment stand", async () => {
+    seedOrg(fake, { config: CONFIG });
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    await deliver(probot, "pull_request", labelled(pr.number, "labeled", "paved:preview"));
+    const a = push(pr.number, EXAMPLE_MANIFEST.replace("replicas: 2", "replicas: 3"));
+    let b = "";
+    // A's preview is committed (A was the head); before its Deployment is created, B is pushed and B's job runs to the end.
+    fake.beforeRequest({ method: "POST", pathMatch: /\/deployments$/ }, async () => {
+      b = push(pr.number, EXAMPLE_MANIFEST.replace("LOG_LEVEL: info", "LOG_LEVEL: debug"));
+      await deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+    });
+    await deliver(probot, "pull_request", labelled(pr.number, "synchronize"));
+    expect(b).not.toBe("");
+    expect(recordOf(pr.number).headSha).toBe(b);
+    const latest = (sha: string) => previewDeploymentsAt(sha).map((d) => d.statuses.at(-1)?.state);
+    expect(latest(b)).toEqual(["queued"]);
+    expect(latest(a)).toEqual(["inactive"]);
+    expect(stickyBody(pr.number)).toContain(`Preview of ${b.slice(0, 7)}`);
+  });
+
   it("the newer head's job, which read the tree before the older head's commit landed, still writes its preview over it", async () => {
     seedOrg(fake, { config: CONFIG });
     const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });

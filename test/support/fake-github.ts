@@ -160,6 +160,7 @@ export class FakeGitHub {
   private router: Router;
   private faults: Array<Fault & { left: number }> = [];
   private delays: Array<Delay & { left: number }> = [];
+  private requestHooks: Array<{ method?: string; pathMatch?: RegExp; left: number; hook: () => Promise<void> | void }> = [];
   private installed = false;
   private inFlight = 0;
   /** Consulted for every request no scripted fault or delay matched (see `Chaos`). */
@@ -247,6 +248,7 @@ export class FakeGitHub {
     this.unhandled = [];
     this.faults = [];
     this.delays = [];
+    this.requestHooks = [];
     this.chaos = undefined;
   }
 
@@ -271,6 +273,14 @@ export class FakeGitHub {
   /** The next `times` matching requests are answered `ms` later. */
   delayNext(delay: Delay): void {
     this.delays.push({ ...delay, left: delay.times ?? 1 });
+  }
+
+  /**
+   * Runs `hook` (and waits for it) before the next `times` matching requests are handled (default 1):
+   * a test plays what happens on GitHub between two of a job's calls, say a whole newer job.
+   */
+  beforeRequest(match: { method?: string; pathMatch?: RegExp; times?: number }, hook: () => Promise<void> | void): void {
+    this.requestHooks.push({ ...match, left: match.times ?? 1, hook });
   }
 
   /**
@@ -533,6 +543,7 @@ export class FakeGitHub {
     const call: Call = { method, path, query, body, status: 0, ...(auth ? { token: auth } : {}) };
     this.calls.push(call);
 
+    await take(this.requestHooks, method, path)?.hook();
     const scripted = take(this.delays, method, path);
     const chaotic = this.chaos?.({ method, path });
     const delayMs = scripted?.ms ?? chaotic?.delayMs;
