@@ -10,7 +10,7 @@ import type { Plan } from "../plan/types.js";
 import { codeSpan } from "../report/escape.js";
 import { httpStatus, parseRepo, sourceOf, type GitHub, type Repo } from "../github/client.js";
 import { directPlanner, gatedEnvironments, proposeGated } from "./environment-gate.js";
-import { readOrgSettings } from "../github/org-settings.js";
+import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { deploymentRecords, recordDeployments } from "../github/deployments.js";
 import { webRoot } from "../github/web-links.js";
 import { readFileAt } from "../github/read-file.js";
@@ -77,7 +77,8 @@ export async function runDeployCommand(gh: GitHub, target: DeployTarget, command
   }
   const request: DeployRequest =
     command.verb === "rollback" ? { kind: "rollback", environment: environment.name, ...(commit ? { commit } : {}) } : { kind: command.verb, environment: environment.name };
-  return applyRequest(gh, target, request);
+  // The same settings that authorised the command decide it.
+  return applyRequest(gh, target, request, settings);
 }
 
 /** An environment reported healthy with `commit`: promote it into the environments that wait for that (`promote: { after }`). */
@@ -85,9 +86,9 @@ export async function promoteAfterHealthy(gh: GitHub, target: DeployTarget, envi
   return applyRequest(gh, target, { kind: "healthy", environment, commit });
 }
 
-async function applyRequest(gh: GitHub, target: DeployTarget, request: DeployRequest): Promise<DeployCommandResult> {
+async function applyRequest(gh: GitHub, target: DeployTarget, request: DeployRequest, loaded?: OrgSettings): Promise<DeployCommandResult> {
   const { repo } = target;
-  const settings = await readOrgSettings(gh, repo.owner);
+  const settings = loaded ?? (await readOrgSettings(gh, repo.owner));
   if (!settings.ok) return { status: "invalid", reply: `The org config does not load (${settings.location}); fix it first.` };
   const { config } = settings;
   if (!config.gitops.repository) return { status: "refused", reply: "No `gitops.repository` is configured." };

@@ -93,9 +93,12 @@ describe("promotion and rollback", () => {
     }
     expect(fake.headSha(GITOPS, "main")).toBe(gitops);
     expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.6.0");
-    // The same command on a line of its own after a closed fence is one.
+    // The same command on a line of its own after a closed fence is one; the org config it is judged by is read once.
+    const configReads = () => fake.callCount({ method: "GET", path: "/repos/acme/.github/contents/.github/paved.yml" });
+    const readsBefore = configReads();
     await comment(second.number, "dev", "```\nan example\n```\n/paved rollback production");
     expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.5.0");
+    expect(configReads() - readsBefore).toBe(1);
   });
 
   it("rollback holds the environment; promotions wait until release; redelivered and doubled commands apply once", async () => {
