@@ -74,7 +74,10 @@ export async function onPreviewCommand(context: Context<"issue_comment.created">
     return;
   }
   const { data: pr } = await gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: issue.number });
-  if (pr.state !== "open") return;
+  if (pr.state !== "open") {
+    await answer(`No preview: this pull request is ${pr.merged_at ? "merged" : "closed"}.`);
+    return;
+  }
   const fork = pr.head.repo?.id !== repository.id;
   const decision = previewOfNamedCommit(command.commit, pr.head.sha, fork);
   if (!decision.preview) {

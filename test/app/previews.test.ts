@@ -466,6 +466,16 @@ describe("`/paved preview <sha>`: the writer names the commit they reviewed", ()
     expect(reply).toContain("reviewed");
   });
 
+  it("`/paved preview` on a closed pull request is answered, and writes nothing", async () => {
+    seedOrg(fake, { config: CONFIG });
+    fake.addCollaborator(APP_REPO, "maintainer", "write");
+    const pr = openPull(fake, { "platform.yaml": EXAMPLE_MANIFEST });
+    fake.pull(APP_REPO, pr.number).state = "closed";
+    await ask(pr.number, "/paved preview");
+    expect(previewFiles(pr.number)).toEqual([]);
+    expect(replies(pr.number)).toEqual(["> `/paved preview`\n\nNo preview: this pull request is closed.\n"]);
+  });
+
   it("a fork's current head, named by its whole sha, is previewed and pinned to it; a later push leaves it there", async () => {
     seedOrg(fake, { config: CONFIG });
     fake.addCollaborator(APP_REPO, "maintainer", "write");
