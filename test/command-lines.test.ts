@@ -12,6 +12,8 @@ describe("commandLines", () => {
     expect(commandLines("    ```\n/paved plan")).toBe("    ```\n/paved plan"); // four spaces: indented code, not a fence
     expect(commandLines("```\nnever closed\n/paved plan")).toBe(""); // GitHub renders the rest as code
     expect(commandLines("x\r\n/paved plan\r\n")).toBe("x\n/paved plan\n");
+    expect(commandLines("a\n<!--\n/paved plan\n-->\nb")).toBe("a\nb"); // invisible on GitHub
+    expect(commandLines("<!-- a note -->\n/paved plan")).toBe("/paved plan");
   });
 
   it("leaves deploy and preview commands outside code and quotes only, one line each", () => {
@@ -21,5 +23,6 @@ describe("commandLines", () => {
     expect(parseDeployCommand("/paved rollback production\n1a2b3c4")).toEqual({ verb: "rollback", environment: "production" });
     expect(parseDeployCommand("see below\n/paved rollback staging 1a2b3c4")).toEqual({ verb: "rollback", environment: "staging", commit: "1a2b3c4" });
     expect(parsePreviewCommand("```\n/paved preview\n```")).toBeNull();
+    expect(parseDeployCommand("Thanks!\n<!--\n/paved rollback production\n-->")).toBeNull();
   });
 });

@@ -75,7 +75,7 @@ describe("promotion and rollback", () => {
     expect(index).toContain(`production:\n    commit: ${second.sha}\n    action: promote`);
   });
 
-  it("a command shown in a code block, a quote or split over lines is not run", async () => {
+  it("a command shown in a code block, a quote, an HTML comment or split over lines is not run", async () => {
     seedOrg(fake, { config: CONFIG, manifest: null });
     fake.addCollaborator(APP_REPO, "dev", "write");
     const first = await mergeImage("1.5.0");
@@ -88,6 +88,7 @@ describe("promotion and rollback", () => {
       "~~~text\n/paved rollback production\n~~~",
       "> /paved rollback production\n\nNot yet, let's look at the logs first.",
       "/paved rollback\nproduction",
+      "Looks fine.\n<!--\n/paved rollback production\n-->",
     ]) {
       await comment(second.number, "dev", body);
     }
