@@ -46,6 +46,17 @@ async function say(number: number, user: string, body: string, id: number, deliv
   return deliver(probot, "issue_comment", commentPayload(fake, number, { id, body, user }), delivery);
 }
 
+/** 1.5.0 then 1.6.0 merged, each healthy in staging and so promoted to production; "dev" may write. */
+async function twoReleasesPromoted(): Promise<{ first: { sha: string; number: number }; second: { sha: string; number: number } }> {
+  seedOrg(fake, { config: CONFIG, manifest: null });
+  fake.addCollaborator(APP_REPO, "dev", "write");
+  const first = await mergeImage("1.5.0");
+  await healthy("staging", first.sha);
+  const second = await mergeImage("1.6.0");
+  await healthy("staging", second.sha);
+  return { first, second };
+}
+
 function lastReply(number: number): string {
   return fake.comments(APP_REPO, number).at(-1)!.body;
 }
@@ -76,12 +87,7 @@ describe("promotion and rollback", () => {
   });
 
   it("a command shown in a code block, a quote, an HTML comment or split over lines is not run", async () => {
-    seedOrg(fake, { config: CONFIG, manifest: null });
-    fake.addCollaborator(APP_REPO, "dev", "write");
-    const first = await mergeImage("1.5.0");
-    await healthy("staging", first.sha);
-    const second = await mergeImage("1.6.0");
-    await healthy("staging", second.sha);
+    const { second } = await twoReleasesPromoted();
     const gitops = fake.headSha(GITOPS, "main");
     for (const body of [
       "If 1.6.0 misbehaves, comment:\n\n```\n/paved rollback production\n```",
@@ -103,12 +109,7 @@ describe("promotion and rollback", () => {
   });
 
   it("rollback holds the environment; promotions wait until release; redelivered and doubled commands apply once", async () => {
-    seedOrg(fake, { config: CONFIG, manifest: null });
-    fake.addCollaborator(APP_REPO, "dev", "write");
-    const first = await mergeImage("1.5.0");
-    await healthy("staging", first.sha);
-    const second = await mergeImage("1.6.0");
-    await healthy("staging", second.sha);
+    const { first, second } = await twoReleasesPromoted();
     expect(imageIn(PRODUCTION)).toBe("ghcr.io/acme/payments-api:1.6.0");
 
     const first77 = fake.addComment(APP_REPO, second.number, "/paved rollback production", "dev");
