@@ -125,14 +125,7 @@ describe("rendering a preview", () => {
 
   it("a render error in a preview is located at the manifest line that causes it, not at 1:1", () => {
     // Two services on one host and path: the manifest check has no rule for it, the render refuses it.
-    const manifest = `apiVersion: paved.dev/v1
-owner: payments
-services:
-  api:
-    image: ghcr.io/acme/api:1.0.0
-    port: 8080
-    ingress: { host: api.acme.io }
-  web:
+    const manifest = `${MANIFEST}  web:
     image: ghcr.io/acme/web:1.0.0
     port: 8080
     ingress:
