@@ -12,7 +12,7 @@ import { githubRepository } from "../gitops/local.js";
 import { sameRepository } from "../core/provenance.js";
 import { PLAN_MARKER } from "../report/markdown.js";
 import { PREVIEW_ENVIRONMENT, previewDeploymentEnvironment } from "../core/preview-names.js";
-import { PREVIEW_MARKER } from "./previews.js";
+import { PREVIEW_MARKER } from "../report/markdown.js";
 import { fullName, httpStatus, parseRepo, type GitHub, type Repo } from "../github/client.js";
 import { findDeployment, pavedDeployments, postStatus, reread, withFacts, type NewStatus, type PavedDeployment } from "../github/deployment-statuses.js";
 import type { KeyedLock } from "../github/keyed-lock.js";

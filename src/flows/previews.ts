@@ -19,12 +19,13 @@ import { renderPreview, withKeep, type PreviewRender, type PreviewUnit } from ".
 import { NO_RETRY, fullName, parseRepo, type GitHub, type Repo } from "../github/client.js";
 import { readOrgSettings, type OrgSettings } from "../github/org-settings.js";
 import { codeSpan, markdownMessage } from "../report/escape.js";
+import { PREVIEW_MARKER } from "../report/markdown.js";
 import { pullRequestNow, type PullRequestNow } from "../github/find-pull-request.js";
+import { MAX_DESCRIPTION } from "../feedback/status-text.js";
 import { readFileAt } from "../github/read-file.js";
 import { upsertStickyComment, type CommentAuthor } from "../github/sticky-comment.js";
 import { webRoot } from "../github/web-links.js";
 
-export const PREVIEW_MARKER = "<!-- paved:preview -->";
 
 export type PreviewTrigger =
   /**
@@ -152,14 +153,8 @@ export async function previewPullRequest(gh: GitHub, target: PreviewTarget): Pro
         refusal = `namespace \`${sameNamespace.namespace}\` is already the preview of ${sameNamespace.repository}#${sameNamespace.number}; the platform team can make \`previews.namespace\` tell repositories apart.`;
       } else {
         const pull = await askGitHub(mine, snapshot);
-        if (!pull.open || pull.headSha !== target.headSha) {
-          late = "the pull request is closed or no longer at this head";
-          return null;
-        }
-        if (trigger.kind === "request" && trigger.asked === "label" && !pull.labels.includes(previews.label)) {
-          late = `the \`${previews.label}\` label is no longer on the pull request`;
-          return null;
-        }
+        late = lateReason(pull, target, previews.label);
+        if (late) return null;
         // Every rendered push restarts the TTL (the record's pushedAt).
         const current = withKeep(next, pull.labels.includes(previews.keepLabel));
         written = current.record;
@@ -261,9 +256,14 @@ async function comment(gh: GitHub, target: PreviewTarget, body: string, options:
 }
 
 async function stillAsked(gh: GitHub, target: PreviewTarget, label: string): Promise<boolean> {
-  const pull = await pullRequestNow(gh, target.repo, target.number);
-  const labelGone = target.trigger.kind === "request" && target.trigger.asked === "label" && !pull.labels.includes(label);
-  return pull.open && pull.headSha === target.headSha && !labelGone;
+  return lateReason(await pullRequestNow(gh, target.repo, target.number), target, label) === undefined;
+}
+
+/** Why this job's preview is no longer what the pull request asks for; undefined while it still is. */
+function lateReason(pull: PullRequestNow, target: PreviewTarget, label: string): string | undefined {
+  if (!pull.open || pull.headSha !== target.headSha) return "the pull request is closed or no longer at this head";
+  if (target.trigger.kind === "request" && target.trigger.asked === "label" && !pull.labels.includes(label)) return `the \`${label}\` label is no longer on the pull request`;
+  return undefined;
 }
 
 function previewBody(record: PreviewRecord, config: ResolvedConfig, deployment: EnvironmentStatus | undefined): string {
@@ -343,7 +343,7 @@ async function deploy(gh: GitHub, target: PreviewTarget, config: ResolvedConfig,
 }
 
 async function markInactive(gh: GitHub, repo: Repo, id: number, description: string): Promise<void> {
-  await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", { ...repo, deployment_id: id, state: "inactive", description, ...NO_RETRY });
+  await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", { ...repo, deployment_id: id, state: "inactive", description: description.slice(0, MAX_DESCRIPTION), ...NO_RETRY });
 }
 
 /** The deployment before `id` (each one superseded its own predecessor) becomes inactive. */
@@ -361,13 +361,5 @@ async function deactivate(gh: GitHub, repo: Repo, number: number, reason: string
     environment: previewDeploymentEnvironment(number),
     per_page: 100,
   })) as Array<{ id: number }>;
-  for (const d of deployments) {
-    await gh.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-      ...repo,
-      deployment_id: d.id,
-      state: "inactive",
-      description: `Preview removed: ${reason}`.slice(0, 140),
-      ...NO_RETRY,
-    });
-  }
+  for (const d of deployments) await markInactive(gh, repo, d.id, `Preview removed: ${reason}`);
 }

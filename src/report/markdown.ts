@@ -8,6 +8,8 @@ import { errorsAndWarnings, verdict } from "./verdict.js";
 
 /** Finds Paved's one sticky comment on a pull request. */
 export const PLAN_MARKER = "<!-- paved:plan -->";
+/** The preview's sticky comment (flows/previews.ts writes it, flows/argocd-feedback.ts updates its live line). */
+export const PREVIEW_MARKER = "<!-- paved:preview -->";
 
 /** The pull-request comment: verdict, risks, errors, per-environment tables, warnings, diffs. */
 export function markdownComment(plan: Plan, ctx: ReportContext, limit = COMMENT_MAX_CHARS): string {
