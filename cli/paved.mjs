@@ -47947,13 +47947,14 @@ var LocalGitWriter = class {
     return blobs;
   }
   async commit(changes, message, expectedTreeId) {
-    const [ref, , identity] = await allInOrder([this.branch(), this.assertClean(), this.identity()]);
+    const [ref, , identity, head] = await allInOrder([this.branch(), this.assertClean(), this.identity(), this.head("HEAD")]);
+    if (head !== expectedTreeId) return { kind: "conflict" };
     const scratch = `refs/paved/apply-${process.pid}-${randomUUID()}`;
     let landed = false;
     try {
       await this.git(["fast-import", "--quiet", "--done"], { input: fastImportStream(scratch, changes, message, identity, expectedTreeId) });
       const [sha, tree, baseTree] = await this.commitAndTrees(scratch, expectedTreeId);
-      if (tree === baseTree) return { kind: "unchanged", sha: expectedTreeId };
+      if (tree === baseTree) return await this.head(ref) === expectedTreeId ? { kind: "unchanged", sha: expectedTreeId } : { kind: "conflict" };
       try {
         await this.git(["update-ref", "-m", firstLine(message), "--stdin"], { input: `update ${ref} ${sha} ${expectedTreeId}
 delete ${scratch}

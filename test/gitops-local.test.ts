@@ -188,6 +188,20 @@ describe("local git writer", () => {
     expect(readFileSync(join(dir, "README.md"), "utf8")).toBe("someone else\n");
   });
 
+  it("reports a conflict, not 'unchanged', when the branch moved since the plan, even for changes already there", async () => {
+    const dir = repo();
+    const writer = new LocalGitWriter(dir);
+    await apply(writer, desired(units(["api"])));
+    const planned = await writer.readTree();
+    writeFileSync(join(dir, "README.md"), "someone else\n");
+    git(dir, "add", "README.md");
+    git(dir, "-c", "user.name=Other", "-c", "user.email=o@example.com", "commit", "-q", "-m", "concurrent");
+    const [path, sha] = [...planned.tree][0]!;
+    const same = (await writer.readBlobs([path], planned)).get(path)!;
+    expect(sha).toBeTruthy();
+    expect(await writer.commit([{ path, content: same }], "no-op against the planned tree", planned.treeId)).toEqual({ kind: "conflict" });
+  });
+
   it("gives up after the last attempt, reporting the conflict", async () => {
     const dir = repo();
     const writer = new LocalGitWriter(dir);

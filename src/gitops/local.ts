@@ -133,14 +133,18 @@ export class LocalGitWriter implements GitOpsWriter {
 
   async commit(changes: FileWrite[], message: string, expectedTreeId: string): Promise<CommitResult> {
     // Independent reads, at once (each is a git process); their errors still come in this order.
-    const [ref, , identity] = await allInOrder([this.branch(), this.assertClean(), this.identity()] as const);
+    const [ref, , identity, head] = await allInOrder([this.branch(), this.assertClean(), this.identity(), this.head("HEAD")] as const);
+    // Planned against another commit: re-plan before writing anything (the compare-and-swap would
+    // refuse it too, but a change set that is a no-op against the planned tree never gets there).
+    if (head !== expectedTreeId) return { kind: "conflict" };
     // fast-import can only leave its commit on a ref: one of our own, per attempt, removed afterwards.
     const scratch = `refs/paved/apply-${process.pid}-${randomUUID()}`;
     let landed = false;
     try {
       await this.git(["fast-import", "--quiet", "--done"], { input: fastImportStream(scratch, changes, message, identity, expectedTreeId) });
       const [sha, tree, baseTree] = await this.commitAndTrees(scratch, expectedTreeId);
-      if (tree === baseTree) return { kind: "unchanged", sha: expectedTreeId };
+      // Nothing to write against the planned tree, and the branch is still there: unchanged.
+      if (tree === baseTree) return (await this.head(ref)) === expectedTreeId ? { kind: "unchanged", sha: expectedTreeId } : { kind: "conflict" };
       try {
         // Compare-and-swap: only if the branch still points at what we planned against ("" = must not
         // exist yet); the scratch ref goes in the same transaction.
