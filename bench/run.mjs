@@ -22,11 +22,13 @@ const PARTS = ["stages", "cli", "apply", "api", "burst", "hostile"];
 const wanted = process.argv.slice(2).filter((a) => PARTS.includes(a));
 const parts = wanted.length > 0 ? wanted : PARTS;
 
-if (!existsSync(join(ROOT, "dist/cli/main.js"))) {
+// `paved` runs the bundle `npm run build` writes last (bin/paved.js): what the CLI parts time.
+const BUNDLE = join(ROOT, "dist/cli/paved.mjs");
+if (!existsSync(BUNDLE)) {
   console.error("bench: dist/ is missing; run `npm run build` first");
   process.exit(2);
 }
-if (statSync(join(ROOT, "src/plan/plan.ts")).mtimeMs > statSync(join(ROOT, "dist/plan/plan.js")).mtimeMs) {
+if (statSync(join(ROOT, "src/plan/plan.ts")).mtimeMs > statSync(BUNDLE).mtimeMs) {
   console.error("bench: warning: src/ is newer than dist/; run `npm run build` for current figures");
 }
 
