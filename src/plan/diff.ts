@@ -57,8 +57,7 @@ export function myersDiff(path: string, before: string | null, after: string | n
     }
   }
   const text = out.join("");
-  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}\n+++ ${after === null ? "/dev/null" : `b/${path}`}\n`;
-  return { kind: "diff", text: text === "" ? "" : header + text, added, removed };
+  return { kind: "diff", text: text === "" ? "" : diffHeader(path, before, after) + text, added, removed };
 }
 
 /**
@@ -68,14 +67,18 @@ export function myersDiff(path: string, before: string | null, after: string | n
 export function wholeFileDiff(path: string, before: string | null, after: string | null, limits: DiffLimits = DEFAULT_DIFF_LIMITS): DiffResult {
   const content = before || after || "";
   const count = lineCount(content);
-  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}\n+++ ${after === null ? "/dev/null" : `b/${path}`}\n`;
   if (count === 0) return { kind: "diff", text: "", added: 0, removed: 0 };
   if (count > limits.maxEdits) return tooManyEdits(limits);
-  const sign = before ? "-" : "+";
+  const removed = before ? count : 0;
+  const added = count - removed;
+  const sign = removed ? "-" : "+";
   const body = content.endsWith("\n") ? content.slice(0, -1) : content;
   const lines = `${sign}${body.replaceAll("\n", `\n${sign}`)}\n${content.endsWith("\n") ? "" : `${NO_NEWLINE}\n`}`;
-  const hunk = before ? `@@ -${range(1, count)} +0,0 @@\n` : `@@ -0,0 +${range(1, count)} @@\n`;
-  return { kind: "diff", text: header + hunk + lines, added: before ? 0 : count, removed: before ? count : 0 };
+  return { kind: "diff", text: `${diffHeader(path, before, after)}@@ -${range(1, removed)} +${range(1, added)} @@\n${lines}`, added, removed };
+}
+
+function diffHeader(path: string, before: string | null, after: string | null): string {
+  return `--- ${before === null ? "/dev/null" : `a/${path}`}\n+++ ${after === null ? "/dev/null" : `b/${path}`}\n`;
 }
 
 function tooManyEdits(limits: DiffLimits): DiffResult {
