@@ -75371,32 +75371,32 @@ function myersDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
     }
   }
   const text2 = out.join("");
-  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
-+++ ${after === null ? "/dev/null" : `b/${path}`}
-`;
-  return { kind: "diff", text: text2 === "" ? "" : header + text2, added, removed };
+  return { kind: "diff", text: text2 === "" ? "" : diffHeader(path, before, after) + text2, added, removed };
 }
 __name(myersDiff, "myersDiff");
 function wholeFileDiff(path, before, after, limits = DEFAULT_DIFF_LIMITS) {
   const content = before || after || "";
   const count2 = lineCount(content);
-  const header = `--- ${before === null ? "/dev/null" : `a/${path}`}
-+++ ${after === null ? "/dev/null" : `b/${path}`}
-`;
   if (count2 === 0) return { kind: "diff", text: "", added: 0, removed: 0 };
   if (count2 > limits.maxEdits) return tooManyEdits(limits);
-  const sign2 = before ? "-" : "+";
+  const removed = before ? count2 : 0;
+  const added = count2 - removed;
+  const sign2 = removed ? "-" : "+";
   const body = content.endsWith("\n") ? content.slice(0, -1) : content;
   const lines2 = `${sign2}${body.replaceAll("\n", `
 ${sign2}`)}
 ${content.endsWith("\n") ? "" : `${NO_NEWLINE}
 `}`;
-  const hunk = before ? `@@ -${range(1, count2)} +0,0 @@
-` : `@@ -0,0 +${range(1, count2)} @@
-`;
-  return { kind: "diff", text: header + hunk + lines2, added: before ? 0 : count2, removed: before ? count2 : 0 };
+  return { kind: "diff", text: `${diffHeader(path, before, after)}@@ -${range(1, removed)} +${range(1, added)} @@
+${lines2}`, added, removed };
 }
 __name(wholeFileDiff, "wholeFileDiff");
+function diffHeader(path, before, after) {
+  return `--- ${before === null ? "/dev/null" : `a/${path}`}
++++ ${after === null ? "/dev/null" : `b/${path}`}
+`;
+}
+__name(diffHeader, "diffHeader");
 function tooManyEdits(limits) {
   return { kind: "too-large", reason: `diff too large (more than ${limits.maxEdits.toLocaleString("en-US")} lines differ)` };
 }
@@ -77798,8 +77798,7 @@ function localFiles(root3, name) {
   const contained = /* @__PURE__ */ __name(async (path) => {
     realRoot ??= realpath(root3);
     const [real, top] = await Promise.all([realpath(at(path)), realRoot]);
-    const inside = relative(top, real);
-    return inside === "" || !(inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) ? real : null;
+    return isInside(top, real) ? real : null;
   }, "contained");
   return {
     name,
@@ -77831,12 +77830,15 @@ __name(localFiles, "localFiles");
 function localConfigRoot(base, configPath) {
   const absolute = resolve2(base, configPath);
   const inside = relative(base, absolute);
-  if (inside === "" || inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside)) {
-    return { root: dirname2(absolute), configPath: basename(absolute) };
-  }
+  if (inside === "" || !isInside(base, absolute)) return { root: dirname2(absolute), configPath: basename(absolute) };
   return { root: resolve2(base), configPath: inside.split(sep2).join("/") };
 }
 __name(localConfigRoot, "localConfigRoot");
+function isInside(root3, path) {
+  const inside = relative(root3, path);
+  return inside === "" || !(inside === ".." || inside.startsWith(`..${sep2}`) || isAbsolute(inside));
+}
+__name(isInside, "isInside");
 
 // src/action/settings.ts
 async function workspaceSettings(workspace, configPath, manifest) {

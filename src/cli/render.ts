@@ -1,8 +1,9 @@
 /** `paved render`: write the GitOps files for a manifest into a folder. */
 import { lstat, mkdir, realpath, writeFile } from "node:fs/promises";
-import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, isAbsolute, join, resolve } from "node:path";
 import { hasErrors, sortDiagnostics } from "../core/diagnostic.js";
 import type { FileSet } from "../core/files.js";
+import { isInside } from "../settings/local-files.js";
 import { locateRender } from "../render/located.js";
 import { renderUnits } from "../render/index.js";
 import { parseCommandArgs, sourceIdOption, type Command } from "./args.js";
@@ -105,10 +106,7 @@ async function writeTree(root: string, files: FileSet): Promise<number> {
     throw new CliError(`paved render: cannot create \`${root}\`: ${(error as Error).message}`, EXIT_USAGE);
   }
   const realRoot = await realpath(root);
-  const within = (path: string) => {
-    const rel = relative(realRoot, path);
-    return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-  };
+  const within = (path: string) => isInside(realRoot, path);
   for (const path of files.keys()) {
     if (isAbsolute(path) || path.split(/[\\/]/).some((segment) => segment === ".." || segment === "." || segment === "")) {
       throw new CliError(`paved render: refusing to write \`${path}\`: not a plain relative path`, EXIT_USAGE);

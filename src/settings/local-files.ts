@@ -24,8 +24,7 @@ export function localFiles(root: string, name: string): FileSource {
   const contained = async (path: string): Promise<string | null> => {
     realRoot ??= realpath(root);
     const [real, top] = await Promise.all([realpath(at(path)), realRoot]);
-    const inside = relative(top, real);
-    return inside === "" || !(inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) ? real : null;
+    return isInside(top, real) ? real : null;
   };
   return {
     name,
@@ -66,8 +65,12 @@ export function localFiles(root: string, name: string): FileSource {
 export function localConfigRoot(base: string, configPath: string): { root: string; configPath: string } {
   const absolute = resolve(base, configPath);
   const inside = relative(base, absolute);
-  if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    return { root: dirname(absolute), configPath: basename(absolute) };
-  }
+  if (inside === "" || !isInside(base, absolute)) return { root: dirname(absolute), configPath: basename(absolute) };
   return { root: resolve(base), configPath: inside.split(sep).join("/") };
+}
+
+/** Whether `path` is `root` or below it (both absolute, links already resolved where that matters). */
+export function isInside(root: string, path: string): boolean {
+  const inside = relative(root, path);
+  return inside === "" || !(inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside));
 }
