@@ -10,6 +10,13 @@ const FRAGMENTS = /* GraphQL */ `
     isTruncated
     text
   }
+  fragment PavedManifest on Commit {
+    file(path: $manifest) {
+      object {
+        ...PavedBlob
+      }
+    }
+  }
   fragment PavedOrgConfig on Repository {
     defaultBranchRef {
       target {
@@ -49,11 +56,7 @@ const FRAGMENTS = /* GraphQL */ `
     }
     potentialMergeCommit {
       oid
-      file(path: $manifest) {
-        object {
-          ...PavedBlob
-        }
-      }
+      ...PavedManifest
     }
   }
 `;
@@ -81,11 +84,7 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
     repository(owner: $owner, name: $name) {
       head: object(oid: $head) {
         ... on Commit {
-          file(path: $manifest) {
-            object {
-              ...PavedBlob
-            }
-          }
+          ...PavedManifest
           associatedPullRequests(first: 100) {
             pageInfo {
               hasNextPage
@@ -98,11 +97,7 @@ export const PULL_REQUEST_FACTS_QUERY = /* GraphQL */ `
       }
       base: object(oid: $base) {
         ... on Commit {
-          file(path: $manifest) {
-            object {
-              ...PavedBlob
-            }
-          }
+          ...PavedManifest
         }
       }
       pullRequest(number: $number) {
@@ -142,11 +137,7 @@ export const PUSH_FACTS_QUERY = /* GraphQL */ `
     repository(owner: $owner, name: $name) {
       after: object(oid: $after) {
         ... on Commit {
-          file(path: $manifest) {
-            object {
-              ...PavedBlob
-            }
-          }
+          ...PavedManifest
           oid
           url
           message
@@ -175,11 +166,7 @@ export const PUSH_FACTS_QUERY = /* GraphQL */ `
             }
             nodes {
               oid
-              file(path: $manifest) {
-                object {
-                  ...PavedBlob
-                }
-              }
+              ...PavedManifest
             }
           }
           associatedPullRequests(first: 100) {
@@ -200,11 +187,7 @@ export const PUSH_FACTS_QUERY = /* GraphQL */ `
                 nodes {
                   commit {
                     oid
-                    file(path: $manifest) {
-                      object {
-                        ...PavedBlob
-                      }
-                    }
+                    ...PavedManifest
                   }
                 }
               }
